@@ -1,0 +1,289 @@
+//! `apps:*`: list, create, destroy, rename, clone, lock and report apps.
+//!
+//! `apps:destroy` asks for the app name on stdin unless `--force` is given,
+//! and a remote session has no one to answer; so the SDK always sends
+//! `--force` and moves the confirmation into the API instead: the caller must
+//! pass the app name again, typed by a person where there is one.
+//!
+//! The all-apps report is read in the text format even where JSON exists:
+//! Dokku's JSON form prints one object per app without its name, and pairing
+//! it with a separate `apps:list` would race with apps being created.
+
+use crate::api::Format;
+use crate::client::{versions, Dokku};
+use crate::command::{Command, Requirement};
+use crate::error::{Error, Result};
+use crate::model::apps::AppReport;
+use crate::name::AppName;
+use crate::parse::{self, context};
+
+/// `apps:list`, JSON where the host has it.
+pub fn list_command(format: Format) -> Command {
+    let command = Command::read("apps:list");
+    match format {
+        Format::Json => command
+            .args(["--format", "json"])
+            .requires(Requirement::Version(versions::APPS_LIST_JSON)),
+        Format::Text => command,
+    }
+}
+
+/// `apps:exists <app>`.
+pub fn exists_command(app: &AppName) -> Command {
+    Command::read("apps:exists").app_arg(app)
+}
+
+/// `apps:create <app>`.
+pub fn create_command(app: &AppName) -> Command {
+    Command::write("apps:create").app_arg(app)
+}
+
+/// `apps:destroy <app> --force`.
+pub fn destroy_command(app: &AppName) -> Command {
+    Command::write("apps:destroy")
+        .app_arg(app)
+        .arg("--force")
+        .long_running()
+}
+
+/// `apps:rename [--skip-deploy] <old> <new>`.
+pub fn rename_command(from: &AppName, to: &AppName, skip_deploy: bool) -> Command {
+    Command::write("apps:rename")
+        .about_app(from)
+        .arg_if(skip_deploy, "--skip-deploy")
+        .arg(from)
+        .arg(to)
+        .long_running()
+}
+
+/// `apps:clone [--skip-deploy] [--ignore-existing] <old> <new>`.
+pub fn clone_command(
+    from: &AppName,
+    to: &AppName,
+    skip_deploy: bool,
+    ignore_existing: bool,
+) -> Command {
+    Command::write("apps:clone")
+        .about_app(from)
+        .arg_if(skip_deploy, "--skip-deploy")
+        .arg_if(ignore_existing, "--ignore-existing")
+        .arg(from)
+        .arg(to)
+        .long_running()
+}
+
+/// `apps:lock <app>`.
+pub fn lock_command(app: &AppName) -> Command {
+    Command::write("apps:lock").app_arg(app)
+}
+
+/// `apps:unlock <app>`.
+pub fn unlock_command(app: &AppName) -> Command {
+    Command::write("apps:unlock").app_arg(app)
+}
+
+/// `apps:locked <app>`.
+pub fn locked_command(app: &AppName) -> Command {
+    Command::read("apps:locked").app_arg(app)
+}
+
+/// `apps:report <app> [--format json]`.
+pub fn report_command(app: &AppName, format: Format) -> Command {
+    let command = Command::read("apps:report").app_arg(app);
+    match format {
+        Format::Json => command
+            .args(["--format", "json"])
+            .requires(Requirement::Version(versions::JSON_REPORTS_GO)),
+        Format::Text => command,
+    }
+}
+
+/// `apps:report` for every app (text).
+pub fn report_all_command() -> Command {
+    Command::read("apps:report")
+}
+
+/// Handler for `apps:*`; see [`Dokku::apps`].
+#[derive(Debug)]
+pub struct Apps<'a> {
+    dokku: &'a Dokku,
+}
+
+impl<'a> Apps<'a> {
+    pub(crate) fn new(dokku: &'a Dokku) -> Self {
+        Self { dokku }
+    }
+
+    /// Every app on the host, in Dokku's order (sorted by name). Names
+    /// created under Dokku's older rule (with `_`) are included.
+    pub async fn list(&self) -> Result<Vec<AppName>> {
+        let caps = self.dokku.capabilities().await?;
+        let format = Format::for_host(&caps, versions::APPS_LIST_JSON);
+        let command = list_command(format);
+        let output = self.dokku.run(&command).await?;
+        let stdout = output.stdout_lossy();
+        context(
+            &command,
+            match format {
+                Format::Json => parse::apps::list_json(&stdout),
+                Format::Text => parse::apps::list_text(&stdout),
+            },
+        )
+    }
+
+    /// Whether the app exists.
+    pub async fn exists(&self, app: &AppName) -> Result<bool> {
+        match self.dokku.run(&exists_command(app)).await {
+            Ok(_) => Ok(true),
+            Err(Error::AppNotFound { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Create an app. Fails with [`Error::AppExists`] if the name is taken.
+    pub async fn create(&self, app: &AppName) -> Result<()> {
+        self.dokku.run(&create_command(app)).await.map(drop)
+    }
+
+    /// Destroy an app, its containers and its configuration.
+    ///
+    /// `confirm` must be the app's name again: ask the person for it. A
+    /// mismatch is refused before anything is sent.
+    pub async fn destroy(&self, app: &AppName, confirm: &str) -> Result<()> {
+        if confirm != app.as_str() {
+            return Err(Error::InvalidArgument {
+                what: "apps:destroy",
+                reason: format!("the confirmation does not match the app name {app}"),
+            });
+        }
+        self.dokku.run(&destroy_command(app)).await.map(drop)
+    }
+
+    /// Rename an app; it is rebuilt unless [`Rename::skip_deploy`].
+    pub fn rename(&self, from: &AppName, to: &AppName) -> Rename<'a> {
+        Rename {
+            dokku: self.dokku,
+            from: from.clone(),
+            to: to.clone(),
+            skip_deploy: false,
+        }
+    }
+
+    /// Clone an app with its configuration; the copy is built unless
+    /// [`CloneApp::skip_deploy`].
+    pub fn clone(&self, from: &AppName, to: &AppName) -> CloneApp<'a> {
+        CloneApp {
+            dokku: self.dokku,
+            from: from.clone(),
+            to: to.clone(),
+            skip_deploy: false,
+            ignore_existing: false,
+        }
+    }
+
+    /// Take the deploy lock: deploys wait until it is released.
+    pub async fn lock(&self, app: &AppName) -> Result<()> {
+        self.dokku.run(&lock_command(app)).await.map(drop)
+    }
+
+    /// Release the deploy lock. Does not stop a deploy in progress.
+    pub async fn unlock(&self, app: &AppName) -> Result<()> {
+        self.dokku.run(&unlock_command(app)).await.map(drop)
+    }
+
+    /// Whether the deploy lock is held. Read from the exit code: the
+    /// "locked" message is suppressed in quiet mode.
+    pub async fn locked(&self, app: &AppName) -> Result<bool> {
+        let command = locked_command(app);
+        let output = self.dokku.execute(&command).await?;
+        match output.status.as_code() {
+            Some(0) => Ok(true),
+            Some(1) if output.stderr_lossy().contains("Deploy lock does not exist") => Ok(false),
+            _ => parse::expect_success(&command, output).map(|_| true),
+        }
+    }
+
+    /// `apps:report` for one app.
+    pub async fn report(&self, app: &AppName) -> Result<AppReport> {
+        let caps = self.dokku.capabilities().await?;
+        let format = Format::for_host(&caps, versions::JSON_REPORTS_GO);
+        let command = report_command(app, format);
+        let output = self.dokku.run(&command).await?;
+        let mut report = context(
+            &command,
+            parse::apps::report(&output.stdout_lossy(), format.is_json()),
+        )?;
+        report.app = Some(app.clone());
+        Ok(report)
+    }
+
+    /// `apps:report` for every app, in one invocation.
+    pub async fn report_all(&self) -> Result<Vec<AppReport>> {
+        let command = report_all_command();
+        let output = self.dokku.run(&command).await?;
+        context(&command, parse::apps::report_all(&output.stdout_lossy()))
+    }
+}
+
+/// Builder for `apps:rename`; finish with [`Rename::send`].
+#[derive(Debug)]
+#[must_use = "nothing is sent until .send() is awaited"]
+pub struct Rename<'a> {
+    dokku: &'a Dokku,
+    from: AppName,
+    to: AppName,
+    skip_deploy: bool,
+}
+
+impl Rename<'_> {
+    /// Do not rebuild the renamed app.
+    pub fn skip_deploy(mut self) -> Self {
+        self.skip_deploy = true;
+        self
+    }
+
+    /// The command this builder would send.
+    pub fn command(&self) -> Command {
+        rename_command(&self.from, &self.to, self.skip_deploy)
+    }
+
+    /// Rename the app. Fails with [`Error::AppExists`] if the new name is taken.
+    pub async fn send(self) -> Result<()> {
+        self.dokku.run(&self.command()).await.map(drop)
+    }
+}
+
+/// Builder for `apps:clone`; finish with [`CloneApp::send`].
+#[derive(Debug)]
+#[must_use = "nothing is sent until .send() is awaited"]
+pub struct CloneApp<'a> {
+    dokku: &'a Dokku,
+    from: AppName,
+    to: AppName,
+    skip_deploy: bool,
+    ignore_existing: bool,
+}
+
+impl CloneApp<'_> {
+    /// Do not build the copy.
+    pub fn skip_deploy(mut self) -> Self {
+        self.skip_deploy = true;
+        self
+    }
+
+    /// Succeed without doing anything if the target already exists.
+    pub fn ignore_existing(mut self) -> Self {
+        self.ignore_existing = true;
+        self
+    }
+
+    /// The command this builder would send.
+    pub fn command(&self) -> Command {
+        clone_command(&self.from, &self.to, self.skip_deploy, self.ignore_existing)
+    }
+
+    /// Clone the app.
+    pub async fn send(self) -> Result<()> {
+        self.dokku.run(&self.command()).await.map(drop)
+    }
+}

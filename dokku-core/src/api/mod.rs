@@ -1,0 +1,63 @@
+//! One handler per Dokku plugin, octocrab-style: `dokku.apps().create(&app)`.
+//!
+//! Each module also exposes the pure `*_command` builders the handlers use,
+//! so callers can list the exact [`Command`](crate::Command) values a call
+//! would send (dry runs, audits, declarative plans) without running them.
+
+pub mod apps;
+pub mod config;
+pub mod domains;
+pub mod logs;
+pub mod plugin;
+pub mod ps;
+
+use crate::client::Capabilities;
+use crate::version::DokkuVersion;
+
+/// Which output format to ask a read command for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// `--format json`.
+    Json,
+    /// Dokku's human-readable text.
+    Text,
+}
+
+impl Format {
+    /// JSON if the host's Dokku is at least `since`, text otherwise.
+    pub fn for_host(caps: &Capabilities, since: DokkuVersion) -> Self {
+        if caps.version >= since {
+            Format::Json
+        } else {
+            Format::Text
+        }
+    }
+
+    /// Whether this is [`Format::Json`].
+    pub fn is_json(self) -> bool {
+        self == Format::Json
+    }
+}
+
+/// Where a `ps:start`/`stop`/`restart`/`rebuild`/`restore` applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Target {
+    /// One app.
+    App(crate::AppName),
+    /// Every app (`--all`).
+    All,
+}
+
+impl From<&crate::AppName> for Target {
+    fn from(app: &crate::AppName) -> Self {
+        Target::App(app.clone())
+    }
+}
+
+impl From<crate::AppName> for Target {
+    fn from(app: crate::AppName) -> Self {
+        Target::App(app)
+    }
+}

@@ -1,0 +1,49 @@
+//! `plugin:list`: what is installed.
+//!
+//! Every other `plugin:*` command must run as root, which a client connected
+//! as the `dokku` user is not; so "is X installed" is answered from the list
+//! rather than with `plugin:installed`.
+
+use crate::api::Format;
+use crate::client::{versions, Capabilities, Dokku};
+use crate::command::{Command, Requirement};
+use crate::error::Result;
+use crate::model::plugin::PluginInfo;
+use crate::parse::{self, context};
+
+/// `plugin:list`, JSON where the host has it.
+pub fn list_command(caps: &Capabilities) -> Command {
+    let command = Command::read("plugin:list");
+    match Format::for_host(caps, versions::PLUGIN_LIST_JSON) {
+        Format::Json => command
+            .args(["--format", "json"])
+            .requires(Requirement::Version(versions::PLUGIN_LIST_JSON)),
+        Format::Text => command,
+    }
+}
+
+/// Handler for `plugin:*`; see [`Dokku::plugins`].
+#[derive(Debug)]
+pub struct Plugins<'a> {
+    dokku: &'a Dokku,
+}
+
+impl<'a> Plugins<'a> {
+    pub(crate) fn new(dokku: &'a Dokku) -> Self {
+        Self { dokku }
+    }
+
+    /// Installed plugins, fresh from the host (not the cached capabilities).
+    pub async fn list(&self) -> Result<Vec<PluginInfo>> {
+        let caps = self.dokku.capabilities().await?;
+        let command = list_command(&caps);
+        let output = self.dokku.run(&command).await?;
+        context(&command, parse::plugin::list(&output.stdout_lossy()))
+    }
+
+    /// Whether a plugin is installed and enabled, from the cached
+    /// capabilities.
+    pub async fn installed(&self, name: &str) -> Result<bool> {
+        Ok(self.dokku.capabilities().await?.plugin(name).is_some())
+    }
+}

@@ -1,0 +1,407 @@
+//! `ps:*`: process state, scaling and the start/stop/restart/rebuild cycle.
+//!
+//! The lifecycle commands (`start`, `stop`, `restart`, `rebuild`,
+//! `restore`) share one builder, [`PsAction`], because they share their
+//! flags (`--all`, `--parallel`); they are long-running and their output is
+//! worth showing live, so the builder can also [`stream`](PsAction::stream).
+
+use std::fmt;
+
+use crate::api::{Format, Target};
+use crate::client::{versions, Dokku};
+use crate::command::{Command, Requirement};
+use crate::error::{Error, Result};
+use crate::exec::OutputStream;
+use crate::model::ps::{Formation, PsReport};
+use crate::name::{AppName, ProcessType};
+use crate::parse::{self, context};
+
+/// `ps:report <app> [--format json]`.
+pub fn report_command(app: &AppName, format: Format) -> Command {
+    let command = Command::read("ps:report").app_arg(app);
+    match format {
+        Format::Json => command
+            .args(["--format", "json"])
+            .requires(Requirement::Version(versions::JSON_REPORTS_GO)),
+        Format::Text => command,
+    }
+}
+
+/// `ps:report` for every app (text).
+pub fn report_all_command() -> Command {
+    Command::read("ps:report")
+}
+
+/// `ps:scale <app> [--format json]`: read the formation.
+pub fn scale_report_command(app: &AppName, format: Format) -> Command {
+    let command = Command::read("ps:scale").app_arg(app);
+    match format {
+        Format::Json => command
+            .args(["--format", "json"])
+            .requires(Requirement::Version(versions::PS_SCALE_JSON)),
+        Format::Text => command,
+    }
+}
+
+/// `ps:scale [--skip-deploy] <app> <type>=<qty>…`: set the formation.
+pub fn scale_command(app: &AppName, formation: &[Formation], skip_deploy: bool) -> Command {
+    Command::write("ps:scale")
+        .about_app(app)
+        .arg_if(skip_deploy, "--skip-deploy")
+        .arg(app)
+        .args(
+            formation
+                .iter()
+                .map(|f| format!("{}={}", f.process_type, f.quantity)),
+        )
+        .long_running()
+}
+
+/// `ps:inspect <app>`.
+pub fn inspect_command(app: &AppName) -> Command {
+    Command::read("ps:inspect").app_arg(app)
+}
+
+/// A lifecycle action on apps' processes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Action {
+    /// `ps:start`.
+    Start,
+    /// `ps:stop`.
+    Stop,
+    /// `ps:restart`.
+    Restart,
+    /// `ps:rebuild`.
+    Rebuild,
+    /// `ps:restore`: start what should run after a reboot.
+    Restore,
+}
+
+impl Action {
+    /// The Dokku subcommand.
+    pub fn subcommand(self) -> &'static str {
+        match self {
+            Action::Start => "ps:start",
+            Action::Stop => "ps:stop",
+            Action::Restart => "ps:restart",
+            Action::Rebuild => "ps:rebuild",
+            Action::Restore => "ps:restore",
+        }
+    }
+}
+
+/// `ps:<action> [--parallel N] (--all|<app>) [<process-type>]`.
+///
+/// A process type is only meaningful for `restart` of one app; anything else
+/// is refused here rather than sent (Dokku rejects `--all` with a process type).
+pub fn action_command(
+    action: Action,
+    target: &Target,
+    parallel: Option<i32>,
+    process: Option<&ProcessType>,
+) -> Result<Command> {
+    let mut command = Command::write(action.subcommand()).long_running();
+    if let Some(n) = parallel {
+        if n < -1 {
+            return Err(Error::InvalidArgument {
+                what: action.subcommand(),
+                reason: format!("--parallel must be -1 (one per CPU) or more, not {n}"),
+            });
+        }
+        command = command.args(["--parallel".to_owned(), n.to_string()]);
+    }
+    command = match target {
+        Target::App(app) => command.app_arg(app),
+        Target::All => command.arg("--all"),
+    };
+    match (process, action, target) {
+        (None, _, _) => Ok(command),
+        (Some(p), Action::Restart, Target::App(_)) => Ok(command.arg(p)),
+        (Some(_), _, _) => Err(Error::InvalidArgument {
+            what: action.subcommand(),
+            reason: "a process type can only be given to restart, for one app".to_owned(),
+        }),
+    }
+}
+
+/// A `ps:set` property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PsProperty {
+    /// `restart-policy`: `no`, `always`, `unless-stopped`, `on-failure[:N]`.
+    RestartPolicy,
+    /// `procfile-path`.
+    ProcfilePath,
+    /// `stop-timeout-seconds` (0.36+).
+    StopTimeoutSeconds,
+    /// `skip-deploy` (0.38.8+).
+    SkipDeploy,
+    /// `start-cmd` (0.38.8+, app only).
+    StartCmd,
+    /// `dockerfile-start-cmd` (0.38.8+, app only).
+    DockerfileStartCmd,
+}
+
+impl PsProperty {
+    /// The property name Dokku uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PsProperty::RestartPolicy => "restart-policy",
+            PsProperty::ProcfilePath => "procfile-path",
+            PsProperty::StopTimeoutSeconds => "stop-timeout-seconds",
+            PsProperty::SkipDeploy => "skip-deploy",
+            PsProperty::StartCmd => "start-cmd",
+            PsProperty::DockerfileStartCmd => "dockerfile-start-cmd",
+        }
+    }
+}
+
+impl fmt::Display for PsProperty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whose property `ps:set` changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Scope {
+    /// One app.
+    App(AppName),
+    /// The global default (`--global`).
+    Global,
+}
+
+/// `ps:set (<app>|--global) <property> [<value>]`; no value unsets.
+pub fn set_command(scope: &Scope, property: PsProperty, value: Option<&str>) -> Command {
+    let command = Command::write("ps:set");
+    let command = match scope {
+        Scope::App(app) => command.app_arg(app),
+        Scope::Global => command.arg("--global"),
+    };
+    let command = command.arg(property.as_str());
+    match value {
+        Some(v) => command.arg(v),
+        None => command,
+    }
+}
+
+/// Handler for `ps:*`; see [`Dokku::ps`].
+#[derive(Debug)]
+pub struct Ps<'a> {
+    dokku: &'a Dokku,
+}
+
+impl<'a> Ps<'a> {
+    pub(crate) fn new(dokku: &'a Dokku) -> Self {
+        Self { dokku }
+    }
+
+    /// `ps:report` for one app.
+    pub async fn report(&self, app: &AppName) -> Result<PsReport> {
+        let caps = self.dokku.capabilities().await?;
+        let format = Format::for_host(&caps, versions::JSON_REPORTS_GO);
+        let command = report_command(app, format);
+        let output = self.dokku.run(&command).await?;
+        let mut report = context(
+            &command,
+            parse::ps::report(&output.stdout_lossy(), format.is_json()),
+        )?;
+        report.app = Some(app.clone());
+        Ok(report)
+    }
+
+    /// `ps:report` for every app, in one invocation.
+    pub async fn report_all(&self) -> Result<Vec<PsReport>> {
+        let command = report_all_command();
+        let output = self.dokku.run(&command).await?;
+        context(&command, parse::ps::report_all(&output.stdout_lossy()))
+    }
+
+    /// The app's formation: how many containers of each process type.
+    pub async fn scale_report(&self, app: &AppName) -> Result<Vec<Formation>> {
+        let caps = self.dokku.capabilities().await?;
+        let format = Format::for_host(&caps, versions::PS_SCALE_JSON);
+        let command = scale_report_command(app, format);
+        let output = self.dokku.run(&command).await?;
+        let stdout = output.stdout_lossy();
+        context(
+            &command,
+            match format {
+                Format::Json => parse::ps::scale_json(&stdout),
+                Format::Text => parse::ps::scale_text(&stdout),
+            },
+        )
+    }
+
+    /// Set the formation; the app is redeployed unless
+    /// [`Scale::skip_deploy`].
+    pub fn scale(&self, app: &AppName) -> Scale<'a> {
+        Scale {
+            dokku: self.dokku,
+            app: app.clone(),
+            formation: Vec::new(),
+            skip_deploy: false,
+        }
+    }
+
+    /// `ps:start`.
+    pub fn start(&self, target: impl Into<Target>) -> PsAction<'a> {
+        self.action(Action::Start, target.into())
+    }
+
+    /// `ps:stop`.
+    pub fn stop(&self, target: impl Into<Target>) -> PsAction<'a> {
+        self.action(Action::Stop, target.into())
+    }
+
+    /// `ps:restart`; see [`PsAction::process`] to restart one process type.
+    pub fn restart(&self, target: impl Into<Target>) -> PsAction<'a> {
+        self.action(Action::Restart, target.into())
+    }
+
+    /// `ps:rebuild`.
+    pub fn rebuild(&self, target: impl Into<Target>) -> PsAction<'a> {
+        self.action(Action::Rebuild, target.into())
+    }
+
+    /// `ps:restore`.
+    pub fn restore(&self, target: impl Into<Target>) -> PsAction<'a> {
+        self.action(Action::Restore, target.into())
+    }
+
+    fn action(&self, action: Action, target: Target) -> PsAction<'a> {
+        PsAction {
+            dokku: self.dokku,
+            action,
+            target,
+            parallel: None,
+            process: None,
+        }
+    }
+
+    /// Set a property for an app or globally.
+    pub async fn set(&self, scope: &Scope, property: PsProperty, value: &str) -> Result<()> {
+        self.dokku
+            .run(&set_command(scope, property, Some(value)))
+            .await
+            .map(drop)
+    }
+
+    /// Unset a property (back to the global value or the default).
+    pub async fn unset(&self, scope: &Scope, property: PsProperty) -> Result<()> {
+        self.dokku
+            .run(&set_command(scope, property, None))
+            .await
+            .map(drop)
+    }
+
+    /// `ps:inspect`: `docker inspect` of every container, as JSON values
+    /// (Dokku masks most environment values as `XXXXXX`).
+    pub async fn inspect(&self, app: &AppName) -> Result<Vec<serde_json::Value>> {
+        let command = inspect_command(app);
+        let output = self.dokku.run(&command).await?;
+        context(
+            &command,
+            serde_json::from_slice(&output.stdout).map_err(|e| {
+                parse::ParseError::new("ps:inspect", format!("not a JSON array: {e}"))
+            }),
+        )
+    }
+}
+
+/// Builder for `ps:scale` with a new formation; finish with [`Scale::send`].
+#[derive(Debug)]
+#[must_use = "nothing is sent until .send() is awaited"]
+pub struct Scale<'a> {
+    dokku: &'a Dokku,
+    app: AppName,
+    formation: Vec<Formation>,
+    skip_deploy: bool,
+}
+
+impl Scale<'_> {
+    /// Run `quantity` containers of `process_type`.
+    pub fn process(mut self, process_type: ProcessType, quantity: u32) -> Self {
+        self.formation.push(Formation {
+            process_type,
+            quantity,
+        });
+        self
+    }
+
+    /// Record the formation without deploying it.
+    pub fn skip_deploy(mut self) -> Self {
+        self.skip_deploy = true;
+        self
+    }
+
+    /// The command this builder would send; refuses an empty formation.
+    pub fn command(&self) -> Result<Command> {
+        if self.formation.is_empty() {
+            return Err(Error::InvalidArgument {
+                what: "ps:scale",
+                reason: "no process type given; use .process(type, quantity)".to_owned(),
+            });
+        }
+        Ok(scale_command(&self.app, &self.formation, self.skip_deploy))
+    }
+
+    /// Scale and wait for the deploy to finish.
+    pub async fn send(self) -> Result<()> {
+        self.dokku.run(&self.command()?).await.map(drop)
+    }
+
+    /// Scale, streaming Dokku's deploy output.
+    pub async fn stream(self) -> Result<OutputStream> {
+        self.dokku.stream(&self.command()?).await
+    }
+}
+
+/// Builder for the lifecycle commands; finish with [`PsAction::send`] or
+/// [`PsAction::stream`].
+#[derive(Debug)]
+#[must_use = "nothing is sent until .send() or .stream() is awaited"]
+pub struct PsAction<'a> {
+    dokku: &'a Dokku,
+    action: Action,
+    target: Target,
+    parallel: Option<i32>,
+    process: Option<ProcessType>,
+}
+
+impl PsAction<'_> {
+    /// Run over apps `n` at a time (`-1`: one per CPU). Only meaningful
+    /// with [`Target::All`].
+    pub fn parallel(mut self, n: i32) -> Self {
+        self.parallel = Some(n);
+        self
+    }
+
+    /// Only this process type (restart of one app only).
+    pub fn process(mut self, process_type: ProcessType) -> Self {
+        self.process = Some(process_type);
+        self
+    }
+
+    /// The command this builder would send.
+    pub fn command(&self) -> Result<Command> {
+        action_command(
+            self.action,
+            &self.target,
+            self.parallel,
+            self.process.as_ref(),
+        )
+    }
+
+    /// Run and wait for it to finish.
+    pub async fn send(self) -> Result<()> {
+        self.dokku.run(&self.command()?).await.map(drop)
+    }
+
+    /// Run, streaming Dokku's output as it comes.
+    pub async fn stream(self) -> Result<OutputStream> {
+        self.dokku.stream(&self.command()?).await
+    }
+}

@@ -1,0 +1,275 @@
+//! The `Dokku` client: one executor, the host's capabilities, and a handler
+//! per Dokku plugin.
+//!
+//! The client is a thin executor of typed commands. What it adds over the raw
+//! [`Executor`] is knowledge of the host: on first need it asks `version` and
+//! `plugin:list` once, caches the answer, and uses it to pick JSON or text
+//! output and to refuse commands the host cannot run before sending them.
+
+use std::fmt;
+use std::sync::Arc;
+
+use futures_util::lock::Mutex;
+
+use crate::api::{
+    apps::Apps, config::Config, domains::Domains, logs::Logs, plugin::Plugins, ps::Ps,
+};
+use crate::command::{Command, Requirement};
+use crate::error::{Error, Result};
+use crate::exec::{Executor, Output, OutputStream};
+use crate::model::plugin::PluginInfo;
+use crate::parse;
+use crate::version::DokkuVersion;
+
+/// What the connected host has: its Dokku version and installed plugins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capabilities {
+    /// The Dokku version.
+    pub version: DokkuVersion,
+    /// Installed plugins, as `plugin:list` reports them.
+    pub plugins: Vec<PluginInfo>,
+}
+
+impl Capabilities {
+    /// Capabilities for a host of this version with no plugin information.
+    /// Useful when the version is known and probing is unwanted.
+    pub fn for_version(version: DokkuVersion) -> Self {
+        Self {
+            version,
+            plugins: Vec::new(),
+        }
+    }
+
+    /// The installed, enabled plugin of this name.
+    pub fn plugin(&self, name: &str) -> Option<&PluginInfo> {
+        self.plugins
+            .iter()
+            .find(|p| p.name.as_str() == name && p.enabled)
+    }
+
+    /// Whether the host meets a requirement.
+    pub fn meets(&self, requirement: &Requirement) -> bool {
+        match requirement {
+            Requirement::Version(v) => self.version >= *v,
+            Requirement::Plugin(p) => self.plugin(p.as_str()).is_some(),
+        }
+    }
+
+    /// Whether bash-implemented `:report` commands accept `--format json`
+    /// (Dokku 0.38.0). Go-implemented ones have it since 0.23.
+    pub fn json_reports(&self) -> bool {
+        self.version >= versions::JSON_REPORTS
+    }
+}
+
+/// Dokku versions at which behaviour this crate depends on appeared.
+pub mod versions {
+    use crate::version::DokkuVersion;
+
+    /// `--format json` on the Go-implemented `:report` commands (apps, ps, config …).
+    pub const JSON_REPORTS_GO: DokkuVersion = DokkuVersion::new(0, 23, 0);
+    /// `--format json` on every `:report` command, including bash ones.
+    pub const JSON_REPORTS: DokkuVersion = DokkuVersion::new(0, 38, 0);
+    /// `apps:list --format json`. (Dokku's PRs #8795, #8796 and #8801 landed
+    /// together and first shipped in 0.38.22; a host between 0.38.12 and
+    /// 0.38.21 rejects `--format` with exit 2, so the later bound is the safe one.)
+    pub const APPS_LIST_JSON: DokkuVersion = DokkuVersion::new(0, 38, 22);
+    /// `ps:scale --format json`.
+    pub const PS_SCALE_JSON: DokkuVersion = DokkuVersion::new(0, 38, 22);
+    /// `plugin:list --format json`.
+    pub const PLUGIN_LIST_JSON: DokkuVersion = DokkuVersion::new(0, 38, 22);
+    /// `--global` on every `:report` command.
+    pub const GLOBAL_REPORTS: DokkuVersion = DokkuVersion::new(0, 38, 0);
+}
+
+/// A Dokku host, reached through some [`Executor`].
+///
+/// Cheap to clone: clones share the executor and the capability cache.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// use dokku_core::{AppName, Dokku, LocalExecutor};
+///
+/// let dokku = Dokku::new(LocalExecutor::new());
+/// for app in dokku.apps().list().await? {
+///     println!("{app}");
+/// }
+/// let report = dokku.ps().report(&AppName::new("node-js-app")?).await?;
+/// println!("{} containers", report.containers.len());
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Dokku {
+    executor: Arc<dyn Executor>,
+    capabilities: Arc<Mutex<Option<Arc<Capabilities>>>>,
+}
+
+impl fmt::Debug for Dokku {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Dokku")
+            .field("executor", &self.executor)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Dokku {
+    /// A client on this executor. Nothing is sent until the first call.
+    pub fn new(executor: impl Executor + 'static) -> Self {
+        Self::from_arc(Arc::new(executor))
+    }
+
+    /// A client on a shared executor.
+    pub fn from_arc(executor: Arc<dyn Executor>) -> Self {
+        Self {
+            executor,
+            capabilities: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// Use these capabilities instead of probing the host.
+    pub fn with_capabilities(self, capabilities: Capabilities) -> Self {
+        Self {
+            executor: self.executor,
+            capabilities: Arc::new(Mutex::new(Some(Arc::new(capabilities)))),
+        }
+    }
+
+    /// The executor this client runs commands on.
+    pub fn executor(&self) -> &Arc<dyn Executor> {
+        &self.executor
+    }
+
+    /// The host's capabilities, probed on first call (`version`, then
+    /// `plugin:list`) and cached. Concurrent first calls probe once.
+    pub async fn capabilities(&self) -> Result<Arc<Capabilities>> {
+        let mut slot = self.capabilities.lock().await;
+        if let Some(caps) = slot.as_ref() {
+            return Ok(Arc::clone(caps));
+        }
+        let version = self.version().await?;
+        let probe = Capabilities::for_version(version);
+        let plugins = self.plugins_with(&probe).await?;
+        let caps = Arc::new(Capabilities { version, plugins });
+        *slot = Some(Arc::clone(&caps));
+        Ok(caps)
+    }
+
+    /// Forget the cached capabilities (after installing a plugin or upgrading
+    /// Dokku); the next call probes again.
+    pub async fn refresh_capabilities(&self) {
+        *self.capabilities.lock().await = None;
+    }
+
+    /// `dokku version`: the host's Dokku version. Not cached; see
+    /// [`Dokku::capabilities`].
+    pub async fn version(&self) -> Result<DokkuVersion> {
+        let command = Command::read("version");
+        let output = self.execute_unchecked(&command).await?;
+        parse::expect_success(&command, output)
+            .and_then(|out| parse::context(&command, parse::version::version(&out.stdout_lossy())))
+    }
+
+    /// Handler for `apps:*`.
+    pub fn apps(&self) -> Apps<'_> {
+        Apps::new(self)
+    }
+
+    /// Handler for `ps:*`.
+    pub fn ps(&self) -> Ps<'_> {
+        Ps::new(self)
+    }
+
+    /// Handler for `config:*`.
+    pub fn config(&self) -> Config<'_> {
+        Config::new(self)
+    }
+
+    /// Handler for `domains:*`.
+    pub fn domains(&self) -> Domains<'_> {
+        Domains::new(self)
+    }
+
+    /// Handler for `logs` and `logs:*`.
+    pub fn logs(&self) -> Logs<'_> {
+        Logs::new(self)
+    }
+
+    /// Handler for `plugin:*`.
+    pub fn plugins(&self) -> Plugins<'_> {
+        Plugins::new(self)
+    }
+
+    async fn plugins_with(&self, caps: &Capabilities) -> Result<Vec<PluginInfo>> {
+        let command = crate::api::plugin::list_command(caps);
+        let output = self.execute_unchecked(&command).await?;
+        let output = parse::expect_success(&command, output)?;
+        parse::context(&command, parse::plugin::list(&output.stdout_lossy()))
+    }
+
+    /// Refuse a command the host cannot run, before sending anything.
+    pub(crate) fn gate(&self, command: &Command, caps: &Capabilities) -> Result<()> {
+        match command.requirements().iter().find(|r| !caps.meets(r)) {
+            Some(missing) => Err(Error::Unsupported {
+                command: command.to_string(),
+                needs: missing.clone(),
+                version: caps.version,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Run a command after checking its requirements; the output is returned
+    /// whatever the exit status.
+    pub async fn execute(&self, command: &Command) -> Result<Output> {
+        if !command.requirements().is_empty() {
+            let caps = self.capabilities().await?;
+            self.gate(command, &caps)?;
+        }
+        self.execute_unchecked(command).await
+    }
+
+    /// Run a command after checking its requirements; a non-zero exit becomes
+    /// a classified [`Error`].
+    pub async fn run(&self, command: &Command) -> Result<Output> {
+        let output = self.execute(command).await?;
+        parse::expect_success(command, output)
+    }
+
+    /// Start a command and stream its output, after checking its requirements.
+    pub async fn stream(&self, command: &Command) -> Result<OutputStream> {
+        if !command.requirements().is_empty() {
+            let caps = self.capabilities().await?;
+            self.gate(command, &caps)?;
+        }
+        self.executor
+            .stream(command)
+            .await
+            .map_err(|source| Error::Transport {
+                command: command.to_string(),
+                source,
+            })
+    }
+
+    // Reads are retried once on a transient transport error. Mutating
+    // commands never are: a dropped connection says nothing about whether
+    // the command took effect.
+    async fn execute_unchecked(&self, command: &Command) -> Result<Output> {
+        match self.executor.run(command).await {
+            Ok(output) => Ok(output),
+            Err(first) if !command.is_mutating() && first.is_transient() => {
+                tracing::debug!(subcommand = command.subcommand(), error = %first, "retrying once");
+                self.executor
+                    .run(command)
+                    .await
+                    .map_err(|source| Error::Transport {
+                        command: command.to_string(),
+                        source,
+                    })
+            }
+            Err(source) => Err(Error::Transport {
+                command: command.to_string(),
+                source,
+            }),
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! The crate's error: what went wrong with a Dokku call, classified.
+//!
+//! Handlers turn an [`Output`](crate::exec::Output) into either a typed value
+//! or one of these. Every variant that concerns a command carries that
+//! command's display line (secrets as `***`), so a message read in a log says
+//! what was run without leaking what was sent.
+
+use crate::command::Requirement;
+use crate::exec::{ExecError, ExitStatus};
+use crate::parse::ParseError;
+use crate::version::DokkuVersion;
+
+/// The result type of the client and handlers.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why a Dokku call failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Dokku said the app does not exist (exit 20).
+    #[error("app {app} does not exist (`{command}`)")]
+    AppNotFound {
+        /// The app.
+        app: String,
+        /// The command line, secrets redacted.
+        command: String,
+    },
+    /// The app to create (or rename or clone to) already exists.
+    #[error("app {app} already exists (`{command}`)")]
+    AppExists {
+        /// The app.
+        app: String,
+        /// The command line, secrets redacted.
+        command: String,
+    },
+    /// The host's Dokku does not know this subcommand (a plugin is missing, or
+    /// the version is too old).
+    #[error("{subcommand} is not a Dokku command on this host (`{command}`)")]
+    NotADokkuCommand {
+        /// The subcommand.
+        subcommand: String,
+        /// The command line, secrets redacted.
+        command: String,
+    },
+    /// The host lacks what the command needs; nothing was sent.
+    #[error("`{command}` needs {needs}, but the host has Dokku {version}")]
+    Unsupported {
+        /// The command line, secrets redacted.
+        command: String,
+        /// What is missing.
+        needs: Requirement,
+        /// The host's Dokku version.
+        version: DokkuVersion,
+    },
+    /// Dokku's output could not be read.
+    #[error("could not read the output of `{command}`: {source}")]
+    Parse {
+        /// The command line, secrets redacted.
+        command: String,
+        /// What could not be read, and where.
+        #[source]
+        source: ParseError,
+    },
+    /// Dokku ran the command and reported failure.
+    #[error("`{command}` failed ({status}): {message}")]
+    CommandFailed {
+        /// The command line, secrets redacted.
+        command: String,
+        /// How it exited.
+        status: ExitStatus,
+        /// Dokku's main message: the stderr lines without ` !     ` prefixes,
+        /// or stdout if stderr was empty.
+        message: String,
+        /// Standard output; empty for commands whose output is secret.
+        stdout: String,
+        /// Standard error, ` !     ` prefixes stripped.
+        stderr: String,
+    },
+    /// The command could not be run or its result could not be heard.
+    #[error("`{command}` could not be run: {source}")]
+    Transport {
+        /// The command line, secrets redacted.
+        command: String,
+        /// The transport failure.
+        #[source]
+        source: ExecError,
+    },
+    /// A caller-supplied value was refused before anything was sent.
+    #[error("invalid argument for {what}: {reason}")]
+    InvalidArgument {
+        /// Which call or parameter.
+        what: &'static str,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// Whether this is [`Error::AppNotFound`].
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::AppNotFound { .. })
+    }
+}

@@ -1,0 +1,295 @@
+//! The seam between typed commands and the thing that runs them.
+//!
+//! An [`Executor`] takes a [`Command`] and returns what the process printed
+//! and how it exited. A non-zero exit is data in [`Output`], not an error:
+//! only the client knows what exit 20 means for `apps:report`. [`ExecError`]
+//! is for transport failures only — the command could not be started,
+//! finished or heard back from.
+//!
+//! The trait is object-safe, so `Arc<dyn Executor>` works and the `Dokku`
+//! client can sit on a local process, an SSH connection, the simulator or an
+//! audit decorator without knowing which.
+
+use std::fmt;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures_core::Stream;
+use futures_util::StreamExt;
+
+use crate::command::Command;
+use crate::quote::QuoteError;
+
+/// How a process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ExitStatus(Option<i32>);
+
+impl ExitStatus {
+    /// Exited with this code.
+    pub const fn code(code: i32) -> Self {
+        Self(Some(code))
+    }
+
+    /// Ended without an exit code (killed by a signal, or the remote did not
+    /// report one).
+    pub const fn unknown() -> Self {
+        Self(None)
+    }
+
+    /// The exit code, if there was one.
+    pub fn as_code(&self) -> Option<i32> {
+        self.0
+    }
+
+    /// Exited with code 0.
+    pub fn success(&self) -> bool {
+        self.0 == Some(0)
+    }
+}
+
+impl fmt::Display for ExitStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(code) => write!(f, "exit {code}"),
+            None => f.write_str("no exit code"),
+        }
+    }
+}
+
+/// Everything a finished command printed, and how it exited.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Output {
+    /// How the process ended.
+    pub status: ExitStatus,
+    /// Raw standard output.
+    pub stdout: Vec<u8>,
+    /// Raw standard error.
+    pub stderr: Vec<u8>,
+}
+
+impl Output {
+    /// An output from its parts.
+    pub fn new(status: ExitStatus, stdout: impl Into<Vec<u8>>, stderr: impl Into<Vec<u8>>) -> Self {
+        Self {
+            status,
+            stdout: stdout.into(),
+            stderr: stderr.into(),
+        }
+    }
+
+    /// Standard output as text; invalid UTF-8 replaced.
+    pub fn stdout_lossy(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.stdout)
+    }
+
+    /// Standard error as text; invalid UTF-8 replaced.
+    pub fn stderr_lossy(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.stderr)
+    }
+}
+
+// Output can carry secrets (config:export), so Debug shows sizes only.
+impl fmt::Debug for Output {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Output")
+            .field("status", &self.status)
+            .field("stdout_len", &self.stdout.len())
+            .field("stderr_len", &self.stderr.len())
+            .finish()
+    }
+}
+
+/// One piece of a streamed command's output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Chunk {
+    /// Bytes on standard output.
+    Stdout(Vec<u8>),
+    /// Bytes on standard error.
+    Stderr(Vec<u8>),
+    /// The process ended; always the last item of a complete stream.
+    Exit(ExitStatus),
+}
+
+/// A running command's output. Dropping it ends the process.
+pub type OutputStream = Pin<Box<dyn Stream<Item = Result<Chunk, ExecError>> + Send>>;
+
+/// A transport failure: the command could not be run to completion or its
+/// result could not be heard. Says nothing about Dokku's own verdict.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExecError {
+    /// The local program could not be started.
+    #[error("could not start {program}: {source}")]
+    Spawn {
+        /// The program path.
+        program: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Reading from or writing to the process failed.
+    #[error("i/o error talking to the process: {0}")]
+    Io(#[source] std::io::Error),
+    /// The connection to the host could not be established.
+    #[error("could not connect to {host}: {reason}")]
+    Connect {
+        /// The destination.
+        host: String,
+        /// Why.
+        reason: String,
+    },
+    /// The host did not accept our credentials.
+    #[error("authentication to {host} failed: {reason}")]
+    Auth {
+        /// The destination.
+        host: String,
+        /// Why.
+        reason: String,
+    },
+    /// The host's key is not in known_hosts and the policy is strict.
+    #[error(
+        "the host key of {host} is not known; add it to known_hosts after checking its fingerprint"
+    )]
+    HostKeyUnknown {
+        /// The destination.
+        host: String,
+    },
+    /// The host's key differs from the one in known_hosts.
+    #[error("the host key of {host} has CHANGED since it was recorded; refusing to connect")]
+    HostKeyChanged {
+        /// The destination.
+        host: String,
+    },
+    /// The connection dropped while the command was running; whether it
+    /// took effect is unknown.
+    #[error("disconnected from {host} while the command was running")]
+    Disconnected {
+        /// The destination.
+        host: String,
+    },
+    /// The command ran longer than its timeout and was stopped.
+    #[error("timed out after {after:?}")]
+    Timeout {
+        /// The limit that was hit.
+        after: Duration,
+    },
+    /// The command printed more than the executor's output limit.
+    #[error("output exceeded the limit of {limit} bytes; use a stream for large output")]
+    OutputTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The arguments cannot be carried to the remote intact; nothing was sent.
+    #[error("refused to send the command: {0}")]
+    ArgvRefused(#[source] QuoteError),
+    /// The command was cancelled before it finished.
+    #[error("cancelled")]
+    Cancelled,
+    /// A stream ended without reporting an exit status.
+    #[error("the output stream ended without an exit status")]
+    Truncated,
+    /// Anything an executor cannot say more precisely.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl ExecError {
+    /// Whether trying again might succeed: the connection or the stream
+    /// broke. Host-key, authentication, refusal and timeout errors are not
+    /// transient.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ExecError::Io(_)
+                | ExecError::Connect { .. }
+                | ExecError::Disconnected { .. }
+                | ExecError::Truncated
+        )
+    }
+
+    /// Whether the command certainly did not run, so even a mutating command
+    /// could be sent again safely.
+    pub fn nothing_ran(&self) -> bool {
+        matches!(
+            self,
+            ExecError::Spawn { .. }
+                | ExecError::Connect { .. }
+                | ExecError::Auth { .. }
+                | ExecError::HostKeyUnknown { .. }
+                | ExecError::HostKeyChanged { .. }
+                | ExecError::ArgvRefused(_)
+        )
+    }
+}
+
+/// Runs Dokku commands somewhere.
+///
+/// Implementations: `LocalExecutor` (this crate, feature `process`),
+/// `SshExecutor` (dokku-ssh), `SimExecutor` (dokku-sim), `Audited<E>`
+/// (dokku-history).
+#[async_trait]
+pub trait Executor: Send + Sync + fmt::Debug {
+    /// Run to completion and return everything it printed. A non-zero exit is
+    /// `Ok` with that status.
+    async fn run(&self, command: &Command) -> Result<Output, ExecError>;
+
+    /// Start the command and yield its output as it arrives, ending with
+    /// [`Chunk::Exit`]. Dropping the stream ends the process.
+    async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError>;
+}
+
+#[async_trait]
+impl<E: Executor + ?Sized> Executor for Arc<E> {
+    async fn run(&self, command: &Command) -> Result<Output, ExecError> {
+        (**self).run(command).await
+    }
+    async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError> {
+        (**self).stream(command).await
+    }
+}
+
+#[async_trait]
+impl<E: Executor + ?Sized> Executor for Box<E> {
+    async fn run(&self, command: &Command) -> Result<Output, ExecError> {
+        (**self).run(command).await
+    }
+    async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError> {
+        (**self).stream(command).await
+    }
+}
+
+/// Drain a stream into an [`Output`], failing once more than `limit` bytes
+/// arrive. For executors whose `run` is `stream` + collect.
+pub async fn collect_output(mut stream: OutputStream, limit: usize) -> Result<Output, ExecError> {
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        match chunk? {
+            Chunk::Stdout(bytes) => stdout.extend_from_slice(&bytes),
+            Chunk::Stderr(bytes) => stderr.extend_from_slice(&bytes),
+            Chunk::Exit(status) => return Ok(Output::new(status, stdout, stderr)),
+        }
+        if stdout.len() + stderr.len() > limit {
+            return Err(ExecError::OutputTooLarge { limit });
+        }
+    }
+    Err(ExecError::Truncated)
+}
+
+#[cfg(feature = "mock")]
+mockall::mock! {
+    /// A mockall executor for single-expectation tests (feature `mock`).
+    pub Executor {}
+
+    impl fmt::Debug for Executor {
+        fn fmt<'a>(&self, f: &mut fmt::Formatter<'a>) -> fmt::Result;
+    }
+
+    #[async_trait]
+    impl Executor for Executor {
+        async fn run(&self, command: &Command) -> Result<Output, ExecError>;
+        async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError>;
+    }
+}

@@ -1,0 +1,41 @@
+//! The typed, sans-IO core of dokku-rs.
+//!
+//! - [`name`]: validated names ([`AppName`], [`ProcessType`], [`Domain`] …).
+//! - [`secret`]: [`SecretString`], which never prints.
+//! - [`command`]: [`Command`], one Dokku invocation as a value.
+//! - [`quote`]: the one place that renders argv for a remote.
+//! - [`exec`]: the [`Executor`] trait, [`Output`], [`Chunk`].
+//! - [`process`]: [`LocalExecutor`] (feature `process`, default).
+//! - [`client`]: the [`Dokku`] client and its handlers in [`api`].
+//! - [`model`] and [`parse`]: typed results and the pure parsers behind them.
+//!
+//! With `default-features = false` nothing here needs an async runtime: the
+//! model, the parsers and the command builders are plain functions.
+#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+
+pub mod api;
+pub mod client;
+pub mod command;
+pub mod error;
+pub mod exec;
+pub mod model;
+pub mod name;
+pub mod parse;
+#[cfg(feature = "process")]
+pub mod process;
+pub mod quote;
+pub mod secret;
+#[cfg(feature = "test-util")]
+pub mod testing;
+pub mod version;
+
+pub use client::{Capabilities, Dokku};
+pub use command::{Arg, Command, Requirement, TimeoutClass};
+pub use error::{Error, Result};
+pub use exec::{Chunk, ExecError, Executor, ExitStatus, Output, OutputStream};
+pub use name::{AppName, ConfigKey, Domain, NameError, PluginName, ProcessType, ServiceName};
+#[cfg(feature = "process")]
+pub use process::LocalExecutor;
+pub use quote::RemoteMode;
+pub use secret::SecretString;
+pub use version::DokkuVersion;

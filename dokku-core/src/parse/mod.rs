@@ -1,0 +1,247 @@
+//! Pure parsers from Dokku's output to typed values.
+//!
+//! Nothing here does I/O: every function takes `&str` and returns a value or a
+//! [`ParseError`] that names the command family and, where it can, the line it
+//! could not read. They never panic on any input (property-tested), so a
+//! newer Dokku printing something unexpected is an error, not a crash.
+//!
+//! Parsers never put output *values* into error messages for commands whose
+//! output is secret (config); they name positions and keys instead.
+
+pub mod apps;
+pub mod config;
+pub mod domains;
+pub mod logs;
+pub mod plugin;
+pub mod ps;
+pub mod report;
+pub mod version;
+
+use std::fmt;
+
+use crate::command::Command;
+use crate::error::Error;
+use crate::exec::Output;
+
+/// Dokku printed something we could not read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub struct ParseError {
+    /// The command family, e.g. `apps:report`.
+    pub what: &'static str,
+    /// The 1-based line of the output, when one line is at fault.
+    pub line: Option<usize>,
+    /// What was wrong.
+    pub reason: String,
+}
+
+impl ParseError {
+    /// An error about the output as a whole.
+    pub fn new(what: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            what,
+            line: None,
+            reason: reason.into(),
+        }
+    }
+
+    /// An error about one line (0-based index in, 1-based line out).
+    pub fn at(what: &'static str, index: usize, reason: impl Into<String>) -> Self {
+        Self {
+            what,
+            line: Some(index + 1),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{} output, line {line}: {}", self.what, self.reason),
+            None => write!(f, "{} output: {}", self.what, self.reason),
+        }
+    }
+}
+
+/// Attach the command line to a parser's error.
+pub(crate) fn context<T>(command: &Command, result: Result<T, ParseError>) -> Result<T, Error> {
+    result.map_err(|source| Error::Parse {
+        command: command.to_string(),
+        source,
+    })
+}
+
+/// The prefix Dokku puts on warnings and failures (`dokku_log_warn`,
+/// `dokku_log_fail`).
+pub const WARN_PREFIX: &str = " !     ";
+
+/// Strip Dokku's ` !     ` prefix from every line.
+pub fn strip_warn_prefixes(text: &str) -> String {
+    text.lines()
+        .map(|l| l.strip_prefix(WARN_PREFIX).unwrap_or(l).trim_end())
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Classify a finished command: success passes through; a failure becomes
+/// the matching [`Error`].
+pub fn expect_success(command: &Command, output: Output) -> Result<Output, Error> {
+    if output.status.success() {
+        return Ok(output);
+    }
+    let stderr = strip_warn_prefixes(&output.stderr_lossy());
+    let stdout = if command.output_is_secret() {
+        String::new()
+    } else {
+        output.stdout_lossy().into_owned()
+    };
+    let command_line = command.to_string();
+    let lower = stderr.to_ascii_lowercase();
+    let app = command.app().map(|a| a.to_string());
+    if lower.contains("is not a dokku command") {
+        return Err(Error::NotADokkuCommand {
+            subcommand: command.subcommand().to_owned(),
+            command: command_line,
+        });
+    }
+    if let Some(app) = app {
+        let missing = output.status.as_code() == Some(20)
+            || (lower.contains("app") && lower.contains("does not exist"));
+        if missing {
+            return Err(Error::AppNotFound {
+                app,
+                command: command_line,
+            });
+        }
+        if lower.contains("name is already taken") || lower.contains("already exists") {
+            let app = taken_name(command).unwrap_or(app);
+            return Err(Error::AppExists {
+                app,
+                command: command_line,
+            });
+        }
+    }
+    let message = if stderr.is_empty() {
+        strip_warn_prefixes(&stdout)
+    } else {
+        stderr.clone()
+    };
+    Err(Error::CommandFailed {
+        command: command_line,
+        status: output.status,
+        message,
+        stdout,
+        stderr,
+    })
+}
+
+// For rename and clone the name that is taken is the new one.
+fn taken_name(command: &Command) -> Option<String> {
+    match command.subcommand() {
+        "apps:rename" | "apps:clone" => command
+            .arguments()
+            .iter()
+            .rev()
+            .map(|a| a.redacted())
+            .find(|a| !a.starts_with("--"))
+            .map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// Remove ANSI escape sequences (colours, cursor movement) from text.
+pub fn strip_ansi(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\u{1b}') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek() {
+            // CSI: ESC [ params… final byte in @..~
+            Some('[') => {
+                chars.next();
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            // OSC: ESC ] … BEL or ESC \
+            Some(']') => {
+                chars.next();
+                while let Some(c) = chars.next() {
+                    if c == '\u{7}' {
+                        break;
+                    }
+                    if c == '\u{1b}' && chars.peek() == Some(&'\\') {
+                        chars.next();
+                        break;
+                    }
+                }
+            }
+            // Two-character sequences (ESC c, ESC ( B …).
+            Some(_) => {
+                chars.next();
+            }
+            None => {}
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::ExitStatus;
+    use crate::name::AppName;
+
+    #[test]
+    fn strips_ansi() {
+        assert_eq!(strip_ansi("\u{1b}[1;32mok\u{1b}[0m done"), "ok done");
+        assert_eq!(strip_ansi("plain"), "plain");
+        assert_eq!(strip_ansi("\u{1b}]0;title\u{7}x"), "x");
+        assert_eq!(strip_ansi("trailing \u{1b}"), "trailing ");
+    }
+
+    #[test]
+    fn classifies_missing_app() {
+        let app = AppName::new("ghost").unwrap();
+        let cmd = Command::read("apps:report").app_arg(&app);
+        let out = Output::new(
+            ExitStatus::code(20),
+            "",
+            " !     App ghost does not exist\n",
+        );
+        let err = expect_success(&cmd, out).unwrap_err();
+        assert!(
+            matches!(err, Error::AppNotFound { ref app, .. } if app == "ghost"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn failure_message_strips_prefixes_and_hides_secret_stdout() {
+        let cmd = Command::read("config:export").prints_secrets();
+        let out = Output::new(
+            ExitStatus::code(1),
+            "SECRET=1\n",
+            " !     boom\n !     more\n",
+        );
+        match expect_success(&cmd, out).unwrap_err() {
+            Error::CommandFailed {
+                message, stdout, ..
+            } => {
+                assert_eq!(message, "boom\nmore");
+                assert!(stdout.is_empty());
+            }
+            other => panic!("{other}"),
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! Secrets as a type.
+//!
+//! Config values, passwords, tokens and DSNs are [`SecretString`]. The only
+//! way to read one is [`SecretString::expose`], which executors call when they
+//! put the value on the wire. `Debug` and `Display` print `***`, there is no
+//! `Serialize`, and the memory is zeroed on drop, so a secret that ends up in a
+//! log line, an error message or the history database is a bug you can grep
+//! for (`expose(`), not an accident.
+
+use std::fmt;
+
+use zeroize::Zeroize;
+
+/// A string that must not be logged, displayed or stored.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct SecretString(String);
+
+impl SecretString {
+    /// Wrap a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret value. Call this only where the value must leave the
+    /// process (the wire) or be shown on an explicit user request.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Length in bytes; safe to log.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the secret is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Drop for SecretString {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretString(***)")
+    }
+}
+
+impl fmt::Display for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl From<String> for SecretString {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl From<&str> for SecretString {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SecretString {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn never_printed() {
+        let s = SecretString::new("hunter2");
+        assert_eq!(format!("{s}"), "***");
+        assert_eq!(format!("{s:?}"), "SecretString(***)");
+        assert_eq!(format!("{:?}", Some(&s)), "Some(SecretString(***))");
+        assert_eq!(s.expose(), "hunter2");
+        assert_eq!(s.len(), 7);
+    }
+}
