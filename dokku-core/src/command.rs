@@ -17,33 +17,52 @@ use crate::version::DokkuVersion;
 
 /// One argument after the subcommand.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Arg {
     /// Safe to show and store.
     Plain(String),
     /// Sent on the wire, shown and stored as `***`.
     Secret(SecretString),
+    /// `KEY=<secret>` (config:set): sent whole, shown and stored as
+    /// `KEY=***`, so an audit trail still says which variable changed.
+    Assignment {
+        /// The visible key.
+        key: String,
+        /// The whole `KEY=value` as sent.
+        wire: SecretString,
+    },
 }
 
 impl Arg {
+    /// `key=value` where only the key may be shown.
+    pub fn assignment(key: &str, value: &str) -> Self {
+        Arg::Assignment {
+            key: key.to_owned(),
+            wire: SecretString::new(format!("{key}={value}")),
+        }
+    }
+
     /// The value as it must appear on the wire. Exposes secrets.
     pub fn expose(&self) -> &str {
         match self {
             Arg::Plain(s) => s,
             Arg::Secret(s) => s.expose(),
+            Arg::Assignment { wire, .. } => wire.expose(),
         }
     }
 
     /// The value for display and storage: secrets as `***`.
-    pub fn redacted(&self) -> &str {
+    pub fn redacted(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            Arg::Plain(s) => s,
-            Arg::Secret(_) => "***",
+            Arg::Plain(s) => std::borrow::Cow::Borrowed(s),
+            Arg::Secret(_) => std::borrow::Cow::Borrowed("***"),
+            Arg::Assignment { key, .. } => std::borrow::Cow::Owned(format!("{key}=***")),
         }
     }
 
-    /// Whether this argument is secret.
+    /// Whether this argument carries a secret.
     pub fn is_secret(&self) -> bool {
-        matches!(self, Arg::Secret(_))
+        !matches!(self, Arg::Plain(_))
     }
 }
 
@@ -183,6 +202,12 @@ impl Command {
         self
     }
 
+    /// Append any [`Arg`].
+    pub fn push(mut self, arg: Arg) -> Self {
+        self.args.push(arg);
+        self
+    }
+
     /// The app this command is about, and its first argument.
     pub fn app_arg(mut self, app: &AppName) -> Self {
         self.app = Some(app.clone());
@@ -246,9 +271,9 @@ impl Command {
     }
 
     /// The full argv for display and storage, secrets as `***`.
-    pub fn redacted_argv(&self) -> Vec<&str> {
-        std::iter::once(self.subcommand.as_str())
-            .chain(self.args.iter().map(Arg::redacted))
+    pub fn redacted_argv(&self) -> Vec<String> {
+        std::iter::once(self.subcommand.clone())
+            .chain(self.args.iter().map(|a| a.redacted().into_owned()))
             .collect()
     }
 
@@ -299,6 +324,7 @@ impl fmt::Display for Command {
             match arg {
                 Arg::Plain(s) => f.write_str(&quote::shell_word(s))?,
                 Arg::Secret(_) => f.write_str("***")?,
+                Arg::Assignment { key, .. } => write!(f, "{}=***", quote::shell_word(key))?,
             }
         }
         Ok(())
@@ -316,16 +342,26 @@ mod tests {
             .app_arg(&app)
             .arg("--encoded")
             .arg("KEY=a b")
-            .secret(SecretString::new("hunter2"));
+            .secret(SecretString::new("hunter2"))
+            .push(Arg::assignment("TOKEN", "s3cret"));
         assert_eq!(
             cmd.to_string(),
-            "dokku config:set node-js-app --encoded 'KEY=a b' ***"
+            "dokku config:set node-js-app --encoded 'KEY=a b' *** TOKEN=***"
         );
         assert_eq!(
             cmd.redacted_argv(),
-            ["config:set", "node-js-app", "--encoded", "KEY=a b", "***"]
+            [
+                "config:set",
+                "node-js-app",
+                "--encoded",
+                "KEY=a b",
+                "***",
+                "TOKEN=***"
+            ]
         );
         assert_eq!(cmd.expose_argv()[4], "hunter2");
+        assert_eq!(cmd.expose_argv()[5], "TOKEN=s3cret");
+        assert!(!cmd.to_string().contains("s3cret"));
         assert!(!format!("{cmd:?}").contains("hunter2"));
         assert!(cmd.is_mutating());
         assert_eq!(cmd.app(), Some(&app));

@@ -25,6 +25,15 @@ pub enum Error {
         /// The command line, secrets redacted.
         command: String,
     },
+    /// The app exists but has never been deployed, and the command needs a
+    /// deployed app (`logs`, …).
+    #[error("app {app} has not been deployed (`{command}`)")]
+    AppNotDeployed {
+        /// The app.
+        app: String,
+        /// The command line, secrets redacted.
+        command: String,
+    },
     /// The app to create (or rename or clone to) already exists.
     #[error("app {app} already exists (`{command}`)")]
     AppExists {

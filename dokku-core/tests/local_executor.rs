@@ -1,5 +1,7 @@
 //! LocalExecutor against a small shell script standing in for `dokku`.
 #![cfg(all(unix, feature = "process"))]
+// Test helpers fail loudly at the line that found the problem.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

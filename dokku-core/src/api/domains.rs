@@ -1,8 +1,135 @@
-//! `domains` handler.
+//! `domains:*`: the hostnames an app answers to, and the global ones.
+//!
+//! Domains are validated as [`Domain`]s before they are sent; Dokku's own
+//! check (`is_valid_hostname`) runs only after the command starts, and a
+//! value starting with `-` would otherwise be read as a flag.
 
-use crate::client::Dokku;
+use crate::api::Format;
+use crate::client::{versions, Dokku};
+use crate::command::{Command, Requirement};
+use crate::error::{Error, Result};
+use crate::model::domains::{DomainsReport, GlobalDomains};
+use crate::name::{AppName, Domain};
+use crate::parse::{self, context};
 
-/// Handler for `domains`.
+fn with_format(command: Command, format: Format) -> Command {
+    match format {
+        Format::Json => command
+            .args(["--format", "json"])
+            .requires(Requirement::Version(versions::JSON_REPORTS)),
+        Format::Text => command,
+    }
+}
+
+/// `domains:report <app> [--format json]`.
+pub fn report_command(app: &AppName, format: Format) -> Command {
+    with_format(Command::read("domains:report").app_arg(app), format)
+}
+
+/// `domains:report` for every app (text).
+pub fn report_all_command() -> Command {
+    Command::read("domains:report")
+}
+
+/// `domains:report --global [--format json]`.
+pub fn report_global_command(format: Format) -> Command {
+    with_format(Command::read("domains:report").arg("--global"), format)
+}
+
+/// An app-level change: `domains:<verb> <app> [<domain>…]`.
+pub fn app_command(verb: DomainsVerb, app: &AppName, domains: &[Domain]) -> Result<Command> {
+    let takes_domains = matches!(
+        verb,
+        DomainsVerb::Add | DomainsVerb::Set | DomainsVerb::Remove
+    );
+    check_domains(verb.subcommand(), takes_domains, domains)?;
+    Ok(Command::write(verb.subcommand())
+        .app_arg(app)
+        .args(domains)
+        .long_running())
+}
+
+/// A global change: `domains:<verb>-global [<domain>…]`.
+pub fn global_command(verb: GlobalVerb, domains: &[Domain]) -> Result<Command> {
+    check_domains(verb.subcommand(), verb != GlobalVerb::Clear, domains)?;
+    Ok(Command::write(verb.subcommand())
+        .args(domains)
+        .long_running())
+}
+
+fn check_domains(what: &'static str, takes: bool, domains: &[Domain]) -> Result<()> {
+    match (takes, domains.is_empty()) {
+        (true, true) => Err(Error::InvalidArgument {
+            what,
+            reason: "at least one domain is needed".to_owned(),
+        }),
+        (false, false) => Err(Error::InvalidArgument {
+            what,
+            reason: "this command takes no domains".to_owned(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// What an app-level `domains:*` command does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DomainsVerb {
+    /// `domains:add`: add domains.
+    Add,
+    /// `domains:set`: replace all domains.
+    Set,
+    /// `domains:remove`: remove domains.
+    Remove,
+    /// `domains:clear`: remove every domain.
+    Clear,
+    /// `domains:enable`: turn virtual hosts on.
+    Enable,
+    /// `domains:disable`: turn virtual hosts off.
+    Disable,
+}
+
+impl DomainsVerb {
+    /// The Dokku subcommand.
+    pub fn subcommand(self) -> &'static str {
+        match self {
+            DomainsVerb::Add => "domains:add",
+            DomainsVerb::Set => "domains:set",
+            DomainsVerb::Remove => "domains:remove",
+            DomainsVerb::Clear => "domains:clear",
+            DomainsVerb::Enable => "domains:enable",
+            DomainsVerb::Disable => "domains:disable",
+        }
+    }
+}
+
+/// What a global `domains:*-global` command does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GlobalVerb {
+    /// `domains:add-global`.
+    Add,
+    /// `domains:set-global`.
+    Set,
+    /// `domains:remove-global`.
+    Remove,
+    /// `domains:clear-global`.
+    Clear,
+}
+
+impl GlobalVerb {
+    /// The Dokku subcommand.
+    pub fn subcommand(self) -> &'static str {
+        match self {
+            GlobalVerb::Add => "domains:add-global",
+            GlobalVerb::Set => "domains:set-global",
+            GlobalVerb::Remove => "domains:remove-global",
+            GlobalVerb::Clear => "domains:clear-global",
+        }
+    }
+}
+
+/// Handler for `domains:*`; see [`Dokku::domains`].
 #[derive(Debug)]
 pub struct Domains<'a> {
     dokku: &'a Dokku,
@@ -11,5 +138,102 @@ pub struct Domains<'a> {
 impl<'a> Domains<'a> {
     pub(crate) fn new(dokku: &'a Dokku) -> Self {
         Self { dokku }
+    }
+
+    /// `domains:report` for one app.
+    pub async fn report(&self, app: &AppName) -> Result<DomainsReport> {
+        let caps = self.dokku.capabilities().await?;
+        let format = Format::for_host(&caps, versions::JSON_REPORTS);
+        let command = report_command(app, format);
+        let output = self.dokku.run(&command).await?;
+        let mut report = context(
+            &command,
+            parse::domains::report(&output.stdout_lossy(), format.is_json()),
+        )?;
+        report.app = Some(app.clone());
+        Ok(report)
+    }
+
+    /// `domains:report` for every app, in one invocation.
+    pub async fn report_all(&self) -> Result<Vec<DomainsReport>> {
+        let command = report_all_command();
+        let output = self.dokku.run(&command).await?;
+        context(&command, parse::domains::report_all(&output.stdout_lossy()))
+    }
+
+    /// The global domains.
+    pub async fn report_global(&self) -> Result<GlobalDomains> {
+        let caps = self.dokku.capabilities().await?;
+        let format = Format::for_host(&caps, versions::JSON_REPORTS);
+        let command = report_global_command(format);
+        let output = self.dokku.run(&command).await?;
+        context(
+            &command,
+            parse::domains::report_global(&output.stdout_lossy(), format.is_json()),
+        )
+    }
+
+    async fn app(&self, verb: DomainsVerb, app: &AppName, domains: &[Domain]) -> Result<()> {
+        self.dokku
+            .run(&app_command(verb, app, domains)?)
+            .await
+            .map(drop)
+    }
+
+    async fn global(&self, verb: GlobalVerb, domains: &[Domain]) -> Result<()> {
+        self.dokku
+            .run(&global_command(verb, domains)?)
+            .await
+            .map(drop)
+    }
+
+    /// Add domains to an app.
+    pub async fn add(&self, app: &AppName, domains: &[Domain]) -> Result<()> {
+        self.app(DomainsVerb::Add, app, domains).await
+    }
+
+    /// Replace an app's domains.
+    pub async fn set(&self, app: &AppName, domains: &[Domain]) -> Result<()> {
+        self.app(DomainsVerb::Set, app, domains).await
+    }
+
+    /// Remove domains from an app.
+    pub async fn remove(&self, app: &AppName, domains: &[Domain]) -> Result<()> {
+        self.app(DomainsVerb::Remove, app, domains).await
+    }
+
+    /// Remove every domain of an app.
+    pub async fn clear(&self, app: &AppName) -> Result<()> {
+        self.app(DomainsVerb::Clear, app, &[]).await
+    }
+
+    /// Turn virtual hosts on for an app.
+    pub async fn enable(&self, app: &AppName) -> Result<()> {
+        self.app(DomainsVerb::Enable, app, &[]).await
+    }
+
+    /// Turn virtual hosts off for an app.
+    pub async fn disable(&self, app: &AppName) -> Result<()> {
+        self.app(DomainsVerb::Disable, app, &[]).await
+    }
+
+    /// Add global domains.
+    pub async fn add_global(&self, domains: &[Domain]) -> Result<()> {
+        self.global(GlobalVerb::Add, domains).await
+    }
+
+    /// Replace the global domains.
+    pub async fn set_global(&self, domains: &[Domain]) -> Result<()> {
+        self.global(GlobalVerb::Set, domains).await
+    }
+
+    /// Remove global domains.
+    pub async fn remove_global(&self, domains: &[Domain]) -> Result<()> {
+        self.global(GlobalVerb::Remove, domains).await
+    }
+
+    /// Remove every global domain.
+    pub async fn clear_global(&self) -> Result<()> {
+        self.global(GlobalVerb::Clear, &[]).await
     }
 }

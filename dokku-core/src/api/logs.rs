@@ -1,8 +1,69 @@
-//! `logs` handler.
+//! `logs` and `logs:failed`: an app's output, as a snapshot or followed live.
+//!
+//! Following (`logs -t`) never ends by itself, so it is a [`LogStream`]:
+//! lines are parsed as they arrive, and dropping the stream ends the remote
+//! `dokku logs` process (the executor's contract). A non-zero exit at the
+//! end becomes a classified error item, so "the app is not deployed" is
+//! not mistaken for "no more logs".
 
+use std::collections::VecDeque;
+use std::pin::Pin;
+
+use futures_core::Stream;
+use futures_util::{stream, StreamExt};
+
+use crate::api::Target;
 use crate::client::Dokku;
+use crate::command::{Command, TimeoutClass};
+use crate::error::{Error, Result};
+use crate::exec::{Chunk, ExitStatus, Output, OutputStream};
+use crate::model::logs::{FailedLogs, LogLine};
+use crate::name::{AppName, ProcessType};
+use crate::parse::{self, context};
 
-/// Handler for `logs`.
+/// Parsed log lines as they arrive. Dropping it ends the remote process.
+pub type LogStream = Pin<Box<dyn Stream<Item = Result<LogLine>> + Send>>;
+
+/// What to fetch from `dokku logs`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogOptions {
+    /// Lines per container (`--num`; Dokku's default is 100).
+    pub num: Option<u32>,
+    /// Only this process type (`--ps`).
+    pub process: Option<ProcessType>,
+    /// Raw lines without timestamp and container (`--quiet`).
+    pub quiet: bool,
+}
+
+/// `logs <app> [--num N] [--ps TYPE] [--quiet] [--tail]`.
+pub fn logs_command(app: &AppName, options: &LogOptions, follow: bool) -> Command {
+    let mut command = Command::read("logs").app_arg(app);
+    if let Some(n) = options.num {
+        command = command.args(["--num".to_owned(), n.to_string()]);
+    }
+    if let Some(p) = &options.process {
+        command = command.arg("--ps").arg(p);
+    }
+    let command = command
+        .arg_if(options.quiet, "--quiet")
+        .arg_if(follow, "--tail");
+    if follow {
+        command.timeout(TimeoutClass::Follow)
+    } else {
+        command
+    }
+}
+
+/// `logs:failed (<app>|--all)`.
+pub fn failed_command(target: &Target) -> Command {
+    let command = Command::read("logs:failed");
+    match target {
+        Target::App(app) => command.app_arg(app),
+        Target::All => command.arg("--all"),
+    }
+}
+
+/// Handler for `logs`; see [`Dokku::logs`].
 #[derive(Debug)]
 pub struct Logs<'a> {
     dokku: &'a Dokku,
@@ -12,4 +73,163 @@ impl<'a> Logs<'a> {
     pub(crate) fn new(dokku: &'a Dokku) -> Self {
         Self { dokku }
     }
+
+    /// An app's logs; choose options, then [`LogsQuery::fetch`] or
+    /// [`LogsQuery::follow`].
+    pub fn app(&self, app: &AppName) -> LogsQuery<'a> {
+        LogsQuery {
+            dokku: self.dokku,
+            app: app.clone(),
+            options: LogOptions::default(),
+        }
+    }
+
+    /// Output of failed deploy containers, per app. Empty when there are none.
+    pub async fn failed(&self, target: impl Into<Target>) -> Result<Vec<FailedLogs>> {
+        let command = failed_command(&target.into());
+        let output = self.dokku.run(&command).await?;
+        context(&command, parse::logs::failed(&output.stdout_lossy()))
+    }
+}
+
+/// Builder for `dokku logs`.
+#[derive(Debug)]
+#[must_use = "nothing is sent until .fetch() or .follow() is awaited"]
+pub struct LogsQuery<'a> {
+    dokku: &'a Dokku,
+    app: AppName,
+    options: LogOptions,
+}
+
+impl LogsQuery<'_> {
+    /// Lines per container.
+    pub fn num(mut self, lines: u32) -> Self {
+        self.options.num = Some(lines);
+        self
+    }
+
+    /// Only this process type.
+    pub fn process(mut self, process_type: ProcessType) -> Self {
+        self.options.process = Some(process_type);
+        self
+    }
+
+    /// Raw lines, without timestamp and container.
+    pub fn quiet(mut self) -> Self {
+        self.options.quiet = true;
+        self
+    }
+
+    /// The command [`LogsQuery::fetch`] (or, with `follow`, [`LogsQuery::follow`]) sends.
+    pub fn command(&self, follow: bool) -> Command {
+        logs_command(&self.app, &self.options, follow)
+    }
+
+    /// The last lines, then stop.
+    pub async fn fetch(self) -> Result<Vec<LogLine>> {
+        let output = self.dokku.run(&self.command(false)).await?;
+        Ok(parse::logs::snapshot(&self.app, &output.stdout_lossy()))
+    }
+
+    /// The last lines, then every new line until the stream is dropped.
+    pub async fn follow(self) -> Result<LogStream> {
+        let command = self.command(true);
+        let inner = self.dokku.stream(&command).await?;
+        Ok(log_lines(self.app, command, inner))
+    }
+}
+
+/// Cap on stderr kept for the final error message of a followed stream.
+const STDERR_KEEP: usize = 64 * 1024;
+/// A "line" longer than this is cut into pieces rather than buffered forever.
+const MAX_LINE: usize = 1024 * 1024;
+
+struct LineState {
+    app: AppName,
+    command: Command,
+    inner: Option<OutputStream>,
+    partial: Vec<u8>,
+    stderr: Vec<u8>,
+    ready: VecDeque<Result<LogLine>>,
+}
+
+impl LineState {
+    fn take_lines(&mut self) {
+        while let Some(end) = self.partial.iter().position(|&b| b == b'\n') {
+            let rest = self.partial.split_off(end + 1);
+            let line = std::mem::replace(&mut self.partial, rest);
+            let text = String::from_utf8_lossy(&line[..end]);
+            self.ready
+                .push_back(Ok(parse::logs::line(&self.app, &text)));
+        }
+        if self.partial.len() > MAX_LINE {
+            let text = String::from_utf8_lossy(&self.partial).into_owned();
+            self.partial.clear();
+            self.ready
+                .push_back(Ok(parse::logs::line(&self.app, &text)));
+        }
+    }
+
+    fn finish(&mut self, status: ExitStatus) {
+        if !self.partial.is_empty() {
+            let text = String::from_utf8_lossy(&self.partial).into_owned();
+            self.partial.clear();
+            self.ready
+                .push_back(Ok(parse::logs::line(&self.app, &text)));
+        }
+        let output = Output::new(status, Vec::new(), std::mem::take(&mut self.stderr));
+        if let Err(e) = parse::expect_success(&self.command, output) {
+            self.ready.push_back(Err(e));
+        }
+        self.inner = None;
+    }
+
+    async fn next(mut self) -> Option<(Result<LogLine>, Self)> {
+        loop {
+            if let Some(item) = self.ready.pop_front() {
+                return Some((item, self));
+            }
+            let inner = self.inner.as_mut()?;
+            match inner.next().await {
+                Some(Ok(Chunk::Stdout(bytes))) => {
+                    self.partial.extend_from_slice(&bytes);
+                    self.take_lines();
+                }
+                Some(Ok(Chunk::Stderr(bytes))) => {
+                    let room = STDERR_KEEP.saturating_sub(self.stderr.len());
+                    self.stderr
+                        .extend_from_slice(&bytes[..bytes.len().min(room)]);
+                }
+                Some(Ok(Chunk::Exit(status))) => self.finish(status),
+                Some(Err(source)) => {
+                    self.inner = None;
+                    let error = Error::Transport {
+                        command: self.command.to_string(),
+                        source,
+                    };
+                    return Some((Err(error), self));
+                }
+                None => {
+                    self.inner = None;
+                    let error = Error::Transport {
+                        command: self.command.to_string(),
+                        source: crate::exec::ExecError::Truncated,
+                    };
+                    return Some((Err(error), self));
+                }
+            }
+        }
+    }
+}
+
+fn log_lines(app: AppName, command: Command, inner: OutputStream) -> LogStream {
+    let state = LineState {
+        app,
+        command,
+        inner: Some(inner),
+        partial: Vec::new(),
+        stderr: Vec::new(),
+        ready: VecDeque::new(),
+    };
+    Box::pin(stream::unfold(state, LineState::next))
 }

@@ -61,3 +61,29 @@ impl From<crate::AppName> for Target {
         Target::App(app)
     }
 }
+
+/// Whose settings a command reads or changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Scope {
+    /// One app.
+    App(crate::AppName),
+    /// The global defaults (`--global`).
+    Global,
+}
+
+impl Scope {
+    /// Append the app argument or `--global` to a command.
+    pub(crate) fn apply(&self, command: crate::Command) -> crate::Command {
+        match self {
+            Scope::App(app) => command.app_arg(app),
+            Scope::Global => command.arg("--global"),
+        }
+    }
+}
+
+impl From<&crate::AppName> for Scope {
+    fn from(app: &crate::AppName) -> Self {
+        Scope::App(app.clone())
+    }
+}

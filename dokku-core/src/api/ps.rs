@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+pub use crate::api::Scope;
 use crate::api::{Format, Target};
 use crate::client::{versions, Dokku};
 use crate::command::{Command, Requirement};
@@ -163,24 +164,9 @@ impl fmt::Display for PsProperty {
     }
 }
 
-/// Whose property `ps:set` changes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Scope {
-    /// One app.
-    App(AppName),
-    /// The global default (`--global`).
-    Global,
-}
-
 /// `ps:set (<app>|--global) <property> [<value>]`; no value unsets.
 pub fn set_command(scope: &Scope, property: PsProperty, value: Option<&str>) -> Command {
-    let command = Command::write("ps:set");
-    let command = match scope {
-        Scope::App(app) => command.app_arg(app),
-        Scope::Global => command.arg("--global"),
-    };
-    let command = command.arg(property.as_str());
+    let command = scope.apply(Command::write("ps:set")).arg(property.as_str());
     match value {
         Some(v) => command.arg(v),
         None => command,

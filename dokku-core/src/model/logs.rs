@@ -1,1 +1,35 @@
 //! `logs` results.
+
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+
+use crate::name::{AppName, ProcessType};
+
+/// One line of an app's logs.
+///
+/// Dokku prefixes each line with Docker's timestamp and the container
+/// (`app[web.1]:`) unless `--quiet` was given; lines it did not prefix (quiet
+/// mode, or a multi-line message's continuation) have only `message`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogLine {
+    /// The app the logs were asked for.
+    pub app: AppName,
+    /// When Docker received the line (nanosecond precision, UTC).
+    pub timestamp: Option<SystemTime>,
+    /// The container's process type.
+    pub process_type: Option<ProcessType>,
+    /// The container's index within its process type.
+    pub index: Option<u32>,
+    /// The text, ANSI escapes removed.
+    pub message: String,
+}
+
+/// `logs:failed` for one app: the output of its failed deploy containers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailedLogs {
+    /// The app.
+    pub app: AppName,
+    /// The containers' output, line by line.
+    pub lines: Vec<String>,
+}

@@ -1,1 +1,59 @@
-//! `config` parsers.
+//! Parsers for `config:export --format json`, `config:get` and `config:keys`.
+//!
+//! Established from dokku/dokku `plugins/config` (`Env.JSONString`:
+//! `encoding/json` of a sorted map, one line; `config:get` prints the value
+//! and a newline, and exits 1 with no output for a missing key; `config:keys`
+//! prints one sorted key per line). `config:export --format json` exists on
+//! every Dokku this crate supports, so there is no text path to maintain.
+//!
+//! Values are secrets: no error message here quotes one.
+
+use std::collections::BTreeMap;
+
+use super::ParseError;
+use crate::model::config::ConfigVars;
+use crate::name::ConfigKey;
+use crate::secret::SecretString;
+
+/// `config:export --format json`.
+pub fn export_json(stdout: &str) -> Result<ConfigVars, ParseError> {
+    const WHAT: &str = "config:export";
+    // Parse into plain strings first: the secret type is not involved in
+    // error messages, and serde_json's errors name positions, not values.
+    let map: BTreeMap<String, String> = serde_json::from_str(stdout.trim()).map_err(|e| {
+        ParseError::new(
+            WHAT,
+            format!(
+                "not a JSON object of strings (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    map.into_iter()
+        .map(|(k, v)| {
+            let key = ConfigKey::new(&k)
+                .map_err(|e| ParseError::new(WHAT, format!("key {k:?}: {}", e.rule)))?;
+            Ok((key, SecretString::new(v)))
+        })
+        .collect()
+}
+
+/// `config:get`: the value, without the newline Dokku adds.
+pub fn get(stdout: &str) -> SecretString {
+    let value = stdout.strip_suffix('\n').unwrap_or(stdout);
+    SecretString::new(value)
+}
+
+/// `config:keys`: one key per line.
+pub fn keys(stdout: &str) -> Result<Vec<ConfigKey>, ParseError> {
+    stdout
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(index, line)| {
+            ConfigKey::new(line.trim())
+                .map_err(|e| ParseError::at("config:keys", index, e.to_string()))
+        })
+        .collect()
+}

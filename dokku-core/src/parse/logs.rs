@@ -1,1 +1,170 @@
-//! `logs` parsers.
+//! Parsers for `logs` and `logs:failed`.
+//!
+//! Established from dokku/dokku `plugins/scheduler-docker-local/scheduler-logs`:
+//! each container's `docker logs -t … 2>&1` is piped through
+//! `sed 's/^([^Z]+Z )/\x1b[<colour>m\1app[<type>.<n>]:\x1b[0m /'`, so a line is
+//! `ESC[36m<RFC 3339 nanos>Z app[web.1]:ESC[0m <message>` — the word `app` is
+//! literal, not the app's name. `--quiet` drops the prefix entirely. Lines of
+//! different containers interleave in no fixed order.
+//!
+//! A log line is free text: nothing here fails. A line without the prefix
+//! becomes a message-only [`LogLine`].
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::report::HEADER_PREFIX;
+use super::{strip_ansi, ParseError};
+use crate::model::logs::{FailedLogs, LogLine};
+use crate::name::{AppName, ProcessType};
+
+/// Parse one line of `dokku logs` output (without its newline).
+pub fn line(app: &AppName, raw: &str) -> LogLine {
+    let text = strip_ansi(raw);
+    let text = text.trim_end_matches('\r');
+    prefixed(app, text).unwrap_or_else(|| LogLine {
+        app: app.clone(),
+        timestamp: None,
+        process_type: None,
+        index: None,
+        message: text.to_owned(),
+    })
+}
+
+fn prefixed(app: &AppName, text: &str) -> Option<LogLine> {
+    let (stamp, rest) = text.split_once(' ')?;
+    let timestamp = rfc3339_utc(stamp)?;
+    let rest = rest.strip_prefix("app[")?;
+    let (dyno, message) = rest.split_once("]:")?;
+    let (kind, index) = dyno.rsplit_once('.')?;
+    Some(LogLine {
+        app: app.clone(),
+        timestamp: Some(timestamp),
+        process_type: Some(ProcessType::new(kind).ok()?),
+        index: Some(index.parse().ok()?),
+        message: message.strip_prefix(' ').unwrap_or(message).to_owned(),
+    })
+}
+
+/// A snapshot (`logs <app> [-n N] [-p TYPE] [-q]`): one [`LogLine`] per line.
+pub fn snapshot(app: &AppName, stdout: &str) -> Vec<LogLine> {
+    stdout.lines().map(|l| line(app, l)).collect()
+}
+
+/// Docker's `YYYY-MM-DDTHH:MM:SS[.fraction]Z`, as a time. Other offsets and
+/// shapes are `None`: this reads Docker's output, not RFC 3339 in general.
+pub fn rfc3339_utc(stamp: &str) -> Option<SystemTime> {
+    let stamp = stamp.strip_suffix('Z')?;
+    let (date, time) = stamp.split_once('T')?;
+    let mut date_parts = date.splitn(3, '-');
+    let year: i64 = date_parts.next()?.parse().ok()?;
+    let month: u32 = date_parts.next()?.parse().ok()?;
+    let day: u32 = date_parts.next()?.parse().ok()?;
+    let (clock, fraction) = time.split_once('.').unwrap_or((time, ""));
+    let mut clock_parts = clock.splitn(3, ':');
+    let hour: u64 = clock_parts.next()?.parse().ok()?;
+    let minute: u64 = clock_parts.next()?.parse().ok()?;
+    let second: u64 = clock_parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    if fraction.len() > 9 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let nanos: u32 = if fraction.is_empty() {
+        0
+    } else {
+        format!("{fraction:0<9}").parse().ok()?
+    };
+    let days = days_from_civil(year, month, day);
+    let seconds = u64::try_from(days).ok()? * 86_400 + hour * 3600 + minute * 60 + second;
+    UNIX_EPOCH.checked_add(Duration::new(seconds, nanos))
+}
+
+// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard
+// Hinnant's civil-from-days algorithm, inverted).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month = i64::from(month);
+    let day_of_year =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// `logs:failed`: a `=====> <app> failed deploy logs` header per app, then
+/// the failed containers' raw output.
+pub fn failed(stdout: &str) -> Result<Vec<FailedLogs>, ParseError> {
+    let mut apps: Vec<FailedLogs> = Vec::new();
+    for (index, raw) in stdout.lines().enumerate() {
+        if let Some(header) = raw.strip_prefix(HEADER_PREFIX) {
+            if let Some(name) = header.strip_suffix(" failed deploy logs") {
+                let app = AppName::legacy(name.trim()).map_err(|e| {
+                    ParseError::at("logs:failed", index, format!("not an app name: {}", e.rule))
+                })?;
+                apps.push(FailedLogs {
+                    app,
+                    lines: Vec::new(),
+                });
+                continue;
+            }
+        }
+        match apps.last_mut() {
+            Some(current) => current.lines.push(strip_ansi(raw).into_owned()),
+            None if raw.trim().is_empty() => {}
+            None => {
+                return Err(ParseError::at(
+                    "logs:failed",
+                    index,
+                    "output before the first `=====> <app> failed deploy logs` header",
+                ))
+            }
+        }
+    }
+    Ok(apps)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps() {
+        let t = rfc3339_utc("2026-08-10T09:15:02.418263912Z").unwrap();
+        let d = t.duration_since(UNIX_EPOCH).unwrap();
+        assert_eq!(d.as_secs(), 1_786_353_302);
+        assert_eq!(d.subsec_nanos(), 418_263_912);
+        assert_eq!(rfc3339_utc("1970-01-01T00:00:00Z"), Some(UNIX_EPOCH));
+        assert_eq!(
+            rfc3339_utc("2000-03-01T00:00:00.5Z")
+                .unwrap()
+                .duration_since(UNIX_EPOCH)
+                .unwrap(),
+            Duration::new(951_868_800, 500_000_000)
+        );
+        assert!(rfc3339_utc("2026-13-10T09:15:02Z").is_none());
+        assert!(rfc3339_utc("2026-08-10T09:15:02+01:00").is_none());
+        assert!(rfc3339_utc("yesterday").is_none());
+    }
+
+    #[test]
+    fn prefixed_and_plain_lines() {
+        let app = AppName::new("node-js-app").unwrap();
+        let l = line(
+            &app,
+            "\u{1b}[33m2026-08-10T09:15:03.120044871Z app[my-worker.12]:\u{1b}[0m  indented",
+        );
+        assert_eq!(l.process_type.unwrap().as_str(), "my-worker");
+        assert_eq!(l.index, Some(12));
+        assert_eq!(l.message, " indented");
+        let l = line(&app, "Server listening");
+        assert_eq!(l.message, "Server listening");
+        assert!(l.timestamp.is_none());
+    }
+}

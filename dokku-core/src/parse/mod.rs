@@ -108,9 +108,15 @@ pub fn expect_success(command: &Command, output: Output) -> Result<Output, Error
     }
     if let Some(app) = app {
         let missing = output.status.as_code() == Some(20)
-            || (lower.contains("app") && lower.contains("does not exist"));
+            || lower.contains(&format!("app {app} does not exist"));
         if missing {
             return Err(Error::AppNotFound {
+                app,
+                command: command_line,
+            });
+        }
+        if lower.contains(&format!("app {app} has not been deployed")) {
+            return Err(Error::AppNotDeployed {
                 app,
                 command: command_line,
             });
@@ -144,9 +150,8 @@ fn taken_name(command: &Command) -> Option<String> {
             .arguments()
             .iter()
             .rev()
-            .map(|a| a.redacted())
-            .find(|a| !a.starts_with("--"))
-            .map(str::to_owned),
+            .map(|a| a.redacted().into_owned())
+            .find(|a| !a.starts_with("--")),
         _ => None,
     }
 }
