@@ -46,9 +46,24 @@ fn ps_report_all() -> String {
         row(&mut out, "Ps stop timeout seconds", "", w);
         row(&mut out, "Restore", "true", w);
         row(&mut out, "Running", "true", w);
-        row(&mut out, "Status web 1", &format!("running (CID: {i:011x})"), w);
-        row(&mut out, "Status web 2", &format!("running (CID: {:011x})", i + 1), w);
-        row(&mut out, "Status worker 1", &format!("exited (CID: {:011x})", i + 2), w);
+        row(
+            &mut out,
+            "Status web 1",
+            &format!("running (CID: {i:011x})"),
+            w,
+        );
+        row(
+            &mut out,
+            "Status web 2",
+            &format!("running (CID: {:011x})", i + 1),
+            w,
+        );
+        row(
+            &mut out,
+            "Status worker 1",
+            &format!("exited (CID: {:011x})", i + 2),
+            w,
+        );
     }
     out
 }
@@ -58,9 +73,19 @@ fn apps_report_all() -> String {
     for i in 0..APPS {
         let _ = writeln!(out, "=====> app-{i:04} app information");
         let w = 33;
-        row(&mut out, "App created at", &(1_700_000_000 + i).to_string(), w);
+        row(
+            &mut out,
+            "App created at",
+            &(1_700_000_000 + i).to_string(),
+            w,
+        );
         row(&mut out, "App deploy source", "git", w);
-        row(&mut out, "App deploy source metadata", "cd7b8afccb202f222e7dc7b427553e71ba5ddafd", w);
+        row(
+            &mut out,
+            "App deploy source metadata",
+            "cd7b8afccb202f222e7dc7b427553e71ba5ddafd",
+            w,
+        );
         row(&mut out, "App dir", &format!("/home/dokku/app-{i:04}"), w);
         row(&mut out, "App global disable autocreation", "", w);
         row(&mut out, "App locked", "false", w);
@@ -98,27 +123,35 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse");
     let ps_all = ps_report_all();
     group.throughput(Throughput::Bytes(ps_all.len() as u64));
-    group.bench_with_input(BenchmarkId::new("ps_report_all_text", APPS), &ps_all, |b, s| {
-        b.iter(|| parse::ps::report_all(black_box(s)))
-    });
+    group.bench_with_input(
+        BenchmarkId::new("ps_report_all_text", APPS),
+        &ps_all,
+        |b, s| b.iter(|| parse::ps::report_all(black_box(s))),
+    );
 
     let apps_all = apps_report_all();
     group.throughput(Throughput::Bytes(apps_all.len() as u64));
-    group.bench_with_input(BenchmarkId::new("apps_report_all_text", APPS), &apps_all, |b, s| {
-        b.iter(|| parse::apps::report_all(black_box(s)))
-    });
+    group.bench_with_input(
+        BenchmarkId::new("apps_report_all_text", APPS),
+        &apps_all,
+        |b, s| b.iter(|| parse::apps::report_all(black_box(s))),
+    );
 
     let raw_all = ps_report_all();
     group.throughput(Throughput::Bytes(raw_all.len() as u64));
-    group.bench_with_input(BenchmarkId::new("report_text_raw", APPS), &raw_all, |b, s| {
-        b.iter(|| parse::report::text("ps:report", black_box(s)))
-    });
+    group.bench_with_input(
+        BenchmarkId::new("report_text_raw", APPS),
+        &raw_all,
+        |b, s| b.iter(|| parse::report::text("ps:report", black_box(s))),
+    );
 
     let json = ps_report_json().repeat(APPS);
     group.throughput(Throughput::Bytes(json.len() as u64));
-    group.bench_with_input(BenchmarkId::new("report_json_lines", APPS), &json, |b, s| {
-        b.iter(|| parse::report::json("ps:report", black_box(s)))
-    });
+    group.bench_with_input(
+        BenchmarkId::new("report_json_lines", APPS),
+        &json,
+        |b, s| b.iter(|| parse::report::json("ps:report", black_box(s))),
+    );
 
     let list = apps_list();
     group.throughput(Throughput::Bytes(list.len() as u64));
