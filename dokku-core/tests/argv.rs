@@ -888,9 +888,14 @@ fn ps_command_builders() {
             Some("node-js-app"),
         ),
         long(
-            ps::action_command(Action::Start, &Target::from(n.clone()), Some(-1), None).unwrap(),
-            &["ps:start", "--parallel", "-1", "node-js-app"],
+            ps::action_command(Action::Start, &Target::from(n.clone()), None, None).unwrap(),
+            &["ps:start", "node-js-app"],
             Some("node-js-app"),
+        ),
+        long(
+            ps::action_command(Action::Start, &Target::All, Some(-1), None).unwrap(),
+            &["ps:start", "--parallel", "-1", "--all"],
+            None,
         ),
         long(
             ps::action_command(Action::Rebuild, &Target::All, None, None).unwrap(),
