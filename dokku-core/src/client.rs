@@ -32,7 +32,9 @@ pub struct Capabilities {
 
 impl Capabilities {
     /// Capabilities for a host of this version with no plugin information.
-    /// Useful when the version is known and probing is unwanted.
+    /// Useful when the version is known and probing is unwanted; commands
+    /// that require a plugin are then refused as unsupported, so list the
+    /// plugins in [`Capabilities::plugins`] if you need them.
     pub fn for_version(version: DokkuVersion) -> Self {
         Self {
             version,

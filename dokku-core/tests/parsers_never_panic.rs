@@ -9,8 +9,9 @@
 //! report_all, typed}`, `ps::{report, report_all, scale_text, scale_json,
 //! typed}`, `plugin::{list, list_json, list_text}`, `version::version`, and
 //! the helpers `strip_ansi`, `strip_warn_prefixes`, `expect_success` and
-//! `DokkuVersion::parse`. (`parse::{config, domains, logs}` have no
-//! functions yet.)
+//! `DokkuVersion::parse`, `config::{export_json, keys, get}`,
+//! `domains::{report, report_all, report_global}` and
+//! `logs::{snapshot, rfc3339_utc, failed}`.
 //!
 //! Besides not panicking, an error that names a line must name one that
 //! exists. Sized to run in a few seconds in a debug build.
@@ -58,7 +59,7 @@ fn line_in_range<T>(what: &str, input: &str, result: Result<T, ParseError>) {
 
 /// Run every parser on `input`.
 fn all_parsers(input: &str) {
-    use parse::{apps, plugin, ps, report, version};
+    use parse::{apps, config, domains, logs, plugin, ps, report, version};
 
     line_in_range("report::text", input, report::text("apps:report", input));
     line_in_range("report::json", input, report::json("ps:report", input));
@@ -93,10 +94,28 @@ fn all_parsers(input: &str) {
     line_in_range("plugin::list_json", input, plugin::list_json(input));
     line_in_range("plugin::list_text", input, plugin::list_text(input));
 
-    // `version` always names line 1, even when the line it could not read
-    // comes after blank lines or the output is empty; so only the no-panic
-    // property is checked for it.
-    let _ = version::version(input).map_err(|e| e.to_string());
+    line_in_range("version::version", input, version::version(input));
+
+    let app = AppName::new("node-js-app").unwrap();
+    line_in_range("config::export_json", input, config::export_json(input));
+    line_in_range("config::keys", input, config::keys(input));
+    let _ = config::get(input).len();
+    line_in_range("domains::report", input, domains::report(input, false));
+    line_in_range("domains::report json", input, domains::report(input, true));
+    line_in_range("domains::report_all", input, domains::report_all(input));
+    line_in_range(
+        "domains::report_global",
+        input,
+        domains::report_global(input, false),
+    );
+    line_in_range(
+        "domains::report_global json",
+        input,
+        domains::report_global(input, true),
+    );
+    let _ = logs::snapshot(&app, input);
+    let _ = logs::rfc3339_utc(input);
+    line_in_range("logs::failed", input, logs::failed(input));
     let _ = DokkuVersion::parse(input);
 
     let _ = parse::strip_ansi(input);

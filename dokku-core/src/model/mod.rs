@@ -20,7 +20,9 @@ use crate::parse::report::{non_empty, RawReport};
 /// and the value in effect (`computed`).
 ///
 /// Older Dokku versions print only some of the three; missing or empty ones
-/// are `None`.
+/// are `None`. Before 0.38.6 Dokku printed the *effective* value under the
+/// plain key (`ps-restart-policy: on-failure:10` on a fresh app), which
+/// lands in `app`; [`Property::effective`] is right on every version.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Property {
     /// Set on the app itself.

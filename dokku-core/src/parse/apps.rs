@@ -61,7 +61,7 @@ pub fn typed(raw: &RawReport) -> Result<AppReport, ParseError> {
     // JSON does not name the app; its directory does.
     let name = raw.subject.clone().or_else(|| {
         dir.as_deref()
-            .and_then(|d| d.rsplit('/').next())
+            .and_then(|d| d.trim_end_matches('/').rsplit('/').next())
             .map(str::to_owned)
     });
     let app = match name {

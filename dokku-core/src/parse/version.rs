@@ -6,15 +6,19 @@ use crate::version::DokkuVersion;
 
 /// Read the output of `dokku version`.
 pub fn version(stdout: &str) -> Result<DokkuVersion, ParseError> {
-    let line = stdout.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let Some((index, line)) = stdout
+        .lines()
+        .enumerate()
+        .find(|(_, l)| !l.trim().is_empty())
+    else {
+        return Err(ParseError::new("version", "empty output"));
+    };
     DokkuVersion::parse(line).ok_or_else(|| {
+        let found = truncate(line, 80);
         ParseError::at(
             "version",
-            0,
-            format!(
-                "expected `dokku version X.Y.Z`, found {:?}",
-                truncate(line, 80)
-            ),
+            index,
+            format!("expected `dokku version X.Y.Z`, found {found:?}"),
         )
     })
 }
