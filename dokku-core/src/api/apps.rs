@@ -11,7 +11,7 @@
 
 use crate::api::Format;
 use crate::client::{versions, Dokku};
-use crate::command::{Command, Requirement};
+use crate::command::Command;
 use crate::error::{Error, Result};
 use crate::model::apps::AppReport;
 use crate::name::AppName;
@@ -19,13 +19,7 @@ use crate::parse::{self, context};
 
 /// `apps:list`, JSON where the host has it.
 pub fn list_command(format: Format) -> Command {
-    let command = Command::read("apps:list");
-    match format {
-        Format::Json => command
-            .args(["--format", "json"])
-            .requires(Requirement::Version(versions::APPS_LIST_JSON)),
-        Format::Text => command,
-    }
+    format.apply(Command::read("apps:list"), versions::APPS_LIST_JSON)
 }
 
 /// `apps:exists <app>`.
@@ -89,13 +83,10 @@ pub fn locked_command(app: &AppName) -> Command {
 
 /// `apps:report <app> [--format json]`.
 pub fn report_command(app: &AppName, format: Format) -> Command {
-    let command = Command::read("apps:report").app_arg(app);
-    match format {
-        Format::Json => command
-            .args(["--format", "json"])
-            .requires(Requirement::Version(versions::JSON_REPORTS_GO)),
-        Format::Text => command,
-    }
+    format.apply(
+        Command::read("apps:report").app_arg(app),
+        versions::JSON_REPORTS_GO,
+    )
 }
 
 /// `apps:report` for every app (text).

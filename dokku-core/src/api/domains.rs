@@ -6,24 +6,18 @@
 
 use crate::api::Format;
 use crate::client::{versions, Dokku};
-use crate::command::{Command, Requirement};
+use crate::command::Command;
 use crate::error::{Error, Result};
 use crate::model::domains::{DomainsReport, GlobalDomains};
 use crate::name::{AppName, Domain};
 use crate::parse::{self, context};
 
-fn with_format(command: Command, format: Format) -> Command {
-    match format {
-        Format::Json => command
-            .args(["--format", "json"])
-            .requires(Requirement::Version(versions::JSON_REPORTS)),
-        Format::Text => command,
-    }
-}
-
 /// `domains:report <app> [--format json]`.
 pub fn report_command(app: &AppName, format: Format) -> Command {
-    with_format(Command::read("domains:report").app_arg(app), format)
+    format.apply(
+        Command::read("domains:report").app_arg(app),
+        versions::JSON_REPORTS,
+    )
 }
 
 /// `domains:report` for every app (text).
@@ -33,7 +27,10 @@ pub fn report_all_command() -> Command {
 
 /// `domains:report --global [--format json]`.
 pub fn report_global_command(format: Format) -> Command {
-    with_format(Command::read("domains:report").arg("--global"), format)
+    format.apply(
+        Command::read("domains:report").arg("--global"),
+        versions::JSON_REPORTS,
+    )
 }
 
 /// An app-level change: `domains:<verb> <app> [<domain>…]`.

@@ -38,6 +38,18 @@ impl Format {
     pub fn is_json(self) -> bool {
         self == Format::Json
     }
+
+    /// Append `--format json` (as two arguments: Dokku reads the value from
+    /// the next argument) and require the version that has it; text leaves
+    /// the command as it is.
+    pub(crate) fn apply(self, command: crate::Command, since: DokkuVersion) -> crate::Command {
+        match self {
+            Format::Json => command
+                .args(["--format", "json"])
+                .requires(crate::Requirement::Version(since)),
+            Format::Text => command,
+        }
+    }
 }
 
 /// Where a `ps:start`/`stop`/`restart`/`rebuild`/`restore` applies.

@@ -6,20 +6,15 @@
 
 use crate::api::Format;
 use crate::client::{versions, Capabilities, Dokku};
-use crate::command::{Command, Requirement};
+use crate::command::Command;
 use crate::error::Result;
 use crate::model::plugin::PluginInfo;
 use crate::parse::{self, context};
 
 /// `plugin:list`, JSON where the host has it.
 pub fn list_command(caps: &Capabilities) -> Command {
-    let command = Command::read("plugin:list");
-    match Format::for_host(caps, versions::PLUGIN_LIST_JSON) {
-        Format::Json => command
-            .args(["--format", "json"])
-            .requires(Requirement::Version(versions::PLUGIN_LIST_JSON)),
-        Format::Text => command,
-    }
+    Format::for_host(caps, versions::PLUGIN_LIST_JSON)
+        .apply(Command::read("plugin:list"), versions::PLUGIN_LIST_JSON)
 }
 
 /// Handler for `plugin:*`; see [`Dokku::plugins`].

@@ -10,7 +10,7 @@ use std::fmt;
 pub use crate::api::Scope;
 use crate::api::{Format, Target};
 use crate::client::{versions, Dokku};
-use crate::command::{Command, Requirement};
+use crate::command::Command;
 use crate::error::{Error, Result};
 use crate::exec::OutputStream;
 use crate::model::ps::{Formation, PsReport};
@@ -19,13 +19,10 @@ use crate::parse::{self, context};
 
 /// `ps:report <app> [--format json]`.
 pub fn report_command(app: &AppName, format: Format) -> Command {
-    let command = Command::read("ps:report").app_arg(app);
-    match format {
-        Format::Json => command
-            .args(["--format", "json"])
-            .requires(Requirement::Version(versions::JSON_REPORTS_GO)),
-        Format::Text => command,
-    }
+    format.apply(
+        Command::read("ps:report").app_arg(app),
+        versions::JSON_REPORTS_GO,
+    )
 }
 
 /// `ps:report` for every app (text).
@@ -35,13 +32,10 @@ pub fn report_all_command() -> Command {
 
 /// `ps:scale <app> [--format json]`: read the formation.
 pub fn scale_report_command(app: &AppName, format: Format) -> Command {
-    let command = Command::read("ps:scale").app_arg(app);
-    match format {
-        Format::Json => command
-            .args(["--format", "json"])
-            .requires(Requirement::Version(versions::PS_SCALE_JSON)),
-        Format::Text => command,
-    }
+    format.apply(
+        Command::read("ps:scale").app_arg(app),
+        versions::PS_SCALE_JSON,
+    )
 }
 
 /// `ps:scale [--skip-deploy] <app> <type>=<qty>…`: set the formation.
