@@ -25,8 +25,8 @@ use dokku_core::client::versions;
 use dokku_core::model::domains::GlobalDomains;
 use dokku_core::testing::ScriptedExecutor;
 use dokku_core::{
-    AppName, Capabilities, ConfigKey, Dokku, DokkuVersion, Domain, Error, ExecError, ExitStatus,
-    Output, ProcessType, Requirement, SecretString, TimeoutClass,
+    AppName, Capabilities, Chunk, ConfigKey, Dokku, DokkuVersion, Domain, Error, ExecError,
+    ExitStatus, Output, ProcessType, Requirement, SecretString, TimeoutClass,
 };
 use futures_util::StreamExt;
 
@@ -292,6 +292,41 @@ async fn config_set_sends_base64_values() {
         ours.expose_argv().last().copied(),
         wire.last().map(String::as_str)
     );
+}
+
+#[tokio::test]
+async fn config_set_can_stream_the_restart() {
+    let restart = "-----> Setting config vars\n       NODE_ENV:  production\n-----> Restarting app node-js-app\n";
+    let (dokku, exec) = client(
+        V38,
+        ScriptedExecutor::new().expect_ok(
+            [
+                "config:set".to_owned(),
+                "--encoded".to_owned(),
+                "node-js-app".to_owned(),
+                format!("NODE_ENV={PRODUCTION_B64}"),
+            ],
+            restart,
+        ),
+    );
+    let chunks: Vec<_> = dokku
+        .config()
+        .set(&app())
+        .var(key("NODE_ENV"), "production")
+        .stream()
+        .await
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    assert_eq!(
+        chunks,
+        [
+            Chunk::Stdout(restart.as_bytes().to_vec()),
+            Chunk::Exit(ExitStatus::code(0))
+        ]
+    );
+    exec.verify().unwrap();
 }
 
 #[tokio::test]
