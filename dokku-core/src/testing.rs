@@ -140,19 +140,22 @@ impl ScriptedExecutor {
         }
     }
 
+    // Compared as sent (secrets exposed) but reported redacted, so a failing
+    // test's message does not print the secrets the code under test sent.
     fn answer(&self, command: &Command) -> Result<Output, ExecError> {
         let argv: Vec<String> = command
             .expose_argv()
             .into_iter()
             .map(str::to_owned)
             .collect();
+        let shown = command.redacted_argv();
         let next = self.script.lock().ok().and_then(|mut s| s.pop_front());
         let problem = match &next {
-            None => Some(format!("unexpected command: {argv:?}")),
-            Some(e) if e.argv != argv => Some(format!("expected {:?}, got {argv:?}", e.argv)),
+            None => Some(format!("unexpected command: {shown:?}")),
+            Some(e) if e.argv != argv => Some(format!("expected {:?}, got {shown:?}", e.argv)),
             Some(e) => match (&e.stdin, command.stdin_bytes()) {
                 (Some(want), got) if Some(want.as_slice()) != got.map(|s| s.expose()) => Some(
-                    format!("stdin for {argv:?} differs from the expected bytes"),
+                    format!("stdin for {shown:?} differs from the expected bytes"),
                 ),
                 _ => None,
             },

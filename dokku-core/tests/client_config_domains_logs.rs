@@ -629,7 +629,9 @@ async fn logs_failed_for_one_app_and_all() {
     assert_eq!(failed[0].app, app());
     assert_eq!(failed[0].lines[1], "Error: Cannot find module 'express'");
     let none = dokku.logs().failed(Target::All).await.unwrap();
-    assert!(none.iter().all(|f| f.lines.is_empty()), "{none:?}");
+    // The header alone (and the " !     No failed containers found" warning)
+    // means nothing failed: apps without lines are left out.
+    assert!(none.is_empty(), "{none:?}");
     exec.verify().unwrap();
 }
 

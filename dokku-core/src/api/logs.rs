@@ -16,7 +16,7 @@ use crate::api::Target;
 use crate::client::Dokku;
 use crate::command::{Command, TimeoutClass};
 use crate::error::{Error, Result};
-use crate::exec::{Chunk, ExitStatus, Output, OutputStream};
+use crate::exec::{Chunk, ExecError, Output, OutputStream};
 use crate::model::logs::{FailedLogs, LogLine};
 use crate::name::{AppName, ProcessType};
 use crate::parse::{self, context};
@@ -84,11 +84,14 @@ impl<'a> Logs<'a> {
         }
     }
 
-    /// Output of failed deploy containers, per app. Empty when there are none.
+    /// Output of failed deploy containers, per app; apps without any are
+    /// left out, so the list is empty when there are none.
     pub async fn failed(&self, target: impl Into<Target>) -> Result<Vec<FailedLogs>> {
         let command = failed_command(&target.into());
         let output = self.dokku.run(&command).await?;
-        context(&command, parse::logs::failed(&output.stdout_lossy()))
+        let mut apps = context(&command, parse::logs::failed(&output.stdout_lossy()))?;
+        apps.retain(|a| !a.lines.is_empty());
+        Ok(apps)
     }
 }
 
@@ -141,7 +144,8 @@ impl LogsQuery<'_> {
 
 /// Cap on stderr kept for the final error message of a followed stream.
 const STDERR_KEEP: usize = 64 * 1024;
-/// A "line" longer than this is cut into pieces rather than buffered forever.
+/// A "line" that grows past this without a newline is yielded as it is
+/// (it may exceed the limit by one chunk) rather than buffered forever.
 const MAX_LINE: usize = 1024 * 1024;
 
 struct LineState {
@@ -154,34 +158,43 @@ struct LineState {
 }
 
 impl LineState {
-    fn take_lines(&mut self) {
-        while let Some(end) = self.partial.iter().position(|&b| b == b'\n') {
-            let rest = self.partial.split_off(end + 1);
-            let line = std::mem::replace(&mut self.partial, rest);
-            let text = String::from_utf8_lossy(&line[..end]);
-            self.ready
-                .push_back(Ok(parse::logs::line(&self.app, &text)));
+    // Only the new bytes are searched for newlines, so a long line arriving
+    // in small chunks costs linear time.
+    fn push_stdout(&mut self, mut bytes: &[u8]) {
+        while let Some(end) = bytes.iter().position(|&b| b == b'\n') {
+            self.partial.extend_from_slice(&bytes[..end]);
+            self.emit_partial();
+            bytes = &bytes[end + 1..];
         }
-        if self.partial.len() > MAX_LINE {
-            let text = String::from_utf8_lossy(&self.partial).into_owned();
-            self.partial.clear();
-            self.ready
-                .push_back(Ok(parse::logs::line(&self.app, &text)));
+        self.partial.extend_from_slice(bytes);
+        if self.partial.len() >= MAX_LINE {
+            self.emit_partial();
         }
     }
 
-    fn finish(&mut self, status: ExitStatus) {
+    fn emit_partial(&mut self) {
+        let line = parse::logs::line(&self.app, &String::from_utf8_lossy(&self.partial));
+        self.ready.push_back(Ok(line));
+        self.partial.clear();
+    }
+
+    // The stream is over: yield what is left of the last line, then the
+    // verdict (if any).
+    fn end(&mut self, verdict: Option<Error>) {
         if !self.partial.is_empty() {
-            let text = String::from_utf8_lossy(&self.partial).into_owned();
-            self.partial.clear();
-            self.ready
-                .push_back(Ok(parse::logs::line(&self.app, &text)));
+            self.emit_partial();
         }
-        let output = Output::new(status, Vec::new(), std::mem::take(&mut self.stderr));
-        if let Err(e) = parse::expect_success(&self.command, output) {
-            self.ready.push_back(Err(e));
+        if let Some(error) = verdict {
+            self.ready.push_back(Err(error));
         }
         self.inner = None;
+    }
+
+    fn transport(&self, source: ExecError) -> Error {
+        Error::Transport {
+            command: self.command.to_string(),
+            source,
+        }
     }
 
     async fn next(mut self) -> Option<(Result<LogLine>, Self)> {
@@ -191,31 +204,24 @@ impl LineState {
             }
             let inner = self.inner.as_mut()?;
             match inner.next().await {
-                Some(Ok(Chunk::Stdout(bytes))) => {
-                    self.partial.extend_from_slice(&bytes);
-                    self.take_lines();
-                }
+                Some(Ok(Chunk::Stdout(bytes))) => self.push_stdout(&bytes),
                 Some(Ok(Chunk::Stderr(bytes))) => {
                     let room = STDERR_KEEP.saturating_sub(self.stderr.len());
                     self.stderr
                         .extend_from_slice(&bytes[..bytes.len().min(room)]);
                 }
-                Some(Ok(Chunk::Exit(status))) => self.finish(status),
+                Some(Ok(Chunk::Exit(status))) => {
+                    let stderr = std::mem::take(&mut self.stderr);
+                    let output = Output::new(status, Vec::new(), stderr);
+                    self.end(parse::expect_success(&self.command, output).err());
+                }
                 Some(Err(source)) => {
-                    self.inner = None;
-                    let error = Error::Transport {
-                        command: self.command.to_string(),
-                        source,
-                    };
-                    return Some((Err(error), self));
+                    let error = self.transport(source);
+                    self.end(Some(error));
                 }
                 None => {
-                    self.inner = None;
-                    let error = Error::Transport {
-                        command: self.command.to_string(),
-                        source: crate::exec::ExecError::Truncated,
-                    };
-                    return Some((Err(error), self));
+                    let error = self.transport(ExecError::Truncated);
+                    self.end(Some(error));
                 }
             }
         }

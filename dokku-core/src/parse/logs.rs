@@ -54,35 +54,54 @@ pub fn snapshot(app: &AppName, stdout: &str) -> Vec<LogLine> {
 /// shapes are `None`: this reads Docker's output, not RFC 3339 in general.
 pub fn rfc3339_utc(stamp: &str) -> Option<SystemTime> {
     let stamp = stamp.strip_suffix('Z')?;
-    let (date, time) = stamp.split_once('T')?;
-    let mut date_parts = date.splitn(3, '-');
-    let year: i64 = date_parts.next()?.parse().ok()?;
-    let month: u32 = date_parts.next()?.parse().ok()?;
-    let day: u32 = date_parts.next()?.parse().ok()?;
-    let (clock, fraction) = time.split_once('.').unwrap_or((time, ""));
-    let mut clock_parts = clock.splitn(3, ':');
-    let hour: u64 = clock_parts.next()?.parse().ok()?;
-    let minute: u64 = clock_parts.next()?.parse().ok()?;
-    let second: u64 = clock_parts.next()?.parse().ok()?;
-    if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return None;
-    }
-    if fraction.len() > 9 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let nanos: u32 = if fraction.is_empty() {
-        0
-    } else {
-        format!("{fraction:0<9}").parse().ok()?
+    let (main, fraction) = match stamp.split_once('.') {
+        Some((main, fraction)) => (main, Some(fraction)),
+        None => (stamp, None),
     };
-    let days = days_from_civil(year, month, day);
-    let seconds = u64::try_from(days).ok()? * 86_400 + hour * 3600 + minute * 60 + second;
+    // `YYYY-MM-DDTHH:MM:SS`: fixed width, digits where digits belong.
+    let bytes = main.as_bytes();
+    if bytes.len() != 19 {
+        return None;
+    }
+    for (i, &b) in bytes.iter().enumerate() {
+        let ok = match i {
+            4 | 7 => b == b'-',
+            10 => b == b'T',
+            13 | 16 => b == b':',
+            _ => b.is_ascii_digit(),
+        };
+        if !ok {
+            return None;
+        }
+    }
+    let number = |range: std::ops::Range<usize>| main.get(range)?.parse::<u32>().ok();
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let nanos = match fraction {
+        None => 0,
+        Some(f) if !f.is_empty() && f.len() <= 9 && f.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{f:0<9}").parse().ok()?
+        }
+        Some(_) => return None,
+    };
+    let days = u64::try_from(days_from_civil(i64::from(year), month, day)).ok()?;
+    let seconds = days * 86_400 + u64::from(hour * 3600 + minute * 60 + second);
     UNIX_EPOCH.checked_add(Duration::new(seconds, nanos))
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 // Days since 1970-01-01 in the proleptic Gregorian calendar (Howard
@@ -149,6 +168,12 @@ mod tests {
             Duration::new(951_868_800, 500_000_000)
         );
         assert!(rfc3339_utc("2026-13-10T09:15:02Z").is_none());
+        assert!(rfc3339_utc("2026-04-31T09:15:02Z").is_none());
+        assert!(rfc3339_utc("2023-02-29T09:15:02Z").is_none());
+        assert!(rfc3339_utc("2024-02-29T09:15:02Z").is_some());
+        assert!(rfc3339_utc("+026-08-10T09:15:02Z").is_none());
+        assert!(rfc3339_utc("2026-08-10T09:15:02.Z").is_none());
+        assert!(rfc3339_utc("2026-08-10T09:15:02.1234567890Z").is_none());
         assert!(rfc3339_utc("2026-08-10T09:15:02+01:00").is_none());
         assert!(rfc3339_utc("yesterday").is_none());
     }
