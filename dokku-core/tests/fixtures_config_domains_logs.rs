@@ -143,7 +143,6 @@ fn check_and_snapshot(f: &Fixture, parser: Parser) {
 }
 
 // `SystemTime`'s Debug (inside `LogLine`) is `tv_sec`/`tv_nsec` on unix only.
-// SystemTime's Debug (in the snapshots) is platform-specific.
 #[cfg(unix)]
 #[test]
 fn every_fixture_with_a_parser_is_parsed_and_snapshotted() {
