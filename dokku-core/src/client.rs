@@ -209,7 +209,11 @@ impl Dokku {
     }
 
     /// Refuse a command the host cannot run, before sending anything.
-    pub(crate) fn gate(&self, command: &Command, caps: &Capabilities) -> Result<()> {
+    async fn check_requirements(&self, command: &Command) -> Result<()> {
+        if command.requirements().is_empty() {
+            return Ok(());
+        }
+        let caps = self.capabilities().await?;
         match command.requirements().iter().find(|r| !caps.meets(r)) {
             Some(missing) => Err(Error::Unsupported {
                 command: command.to_string(),
@@ -223,10 +227,7 @@ impl Dokku {
     /// Run a command after checking its requirements; the output is returned
     /// whatever the exit status.
     pub async fn execute(&self, command: &Command) -> Result<Output> {
-        if !command.requirements().is_empty() {
-            let caps = self.capabilities().await?;
-            self.gate(command, &caps)?;
-        }
+        self.check_requirements(command).await?;
         self.execute_unchecked(command).await
     }
 
@@ -239,10 +240,7 @@ impl Dokku {
 
     /// Start a command and stream its output, after checking its requirements.
     pub async fn stream(&self, command: &Command) -> Result<OutputStream> {
-        if !command.requirements().is_empty() {
-            let caps = self.capabilities().await?;
-            self.gate(command, &caps)?;
-        }
+        self.check_requirements(command).await?;
         self.executor
             .stream(command)
             .await

@@ -18,7 +18,8 @@ mod common;
 use std::sync::Arc;
 
 use common::Fixture;
-use dokku_core::api::ps::{Action, PsProperty, Scope};
+use dokku_core::api::ps::{Action, PsProperty};
+use dokku_core::api::Scope;
 use dokku_core::api::{apps, plugin, ps, Format, Target};
 use dokku_core::model::ps::Formation;
 use dokku_core::testing::ScriptedExecutor;

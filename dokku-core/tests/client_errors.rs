@@ -20,7 +20,8 @@ use std::sync::Arc;
 
 use common::Fixture;
 use dokku_core::api::apps::report_command;
-use dokku_core::api::ps::{PsProperty, Scope};
+use dokku_core::api::ps::PsProperty;
+use dokku_core::api::Scope;
 use dokku_core::api::{Format, Target};
 use dokku_core::testing::ScriptedExecutor;
 use dokku_core::{

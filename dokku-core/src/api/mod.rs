@@ -99,3 +99,9 @@ impl From<&crate::AppName> for Scope {
         Scope::App(app.clone())
     }
 }
+
+impl From<&Scope> for Scope {
+    fn from(scope: &Scope) -> Self {
+        scope.clone()
+    }
+}

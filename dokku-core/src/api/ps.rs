@@ -7,8 +7,7 @@
 
 use std::fmt;
 
-pub use crate::api::Scope;
-use crate::api::{Format, Target};
+use crate::api::{Format, Scope, Target};
 use crate::client::{versions, Dokku};
 use crate::command::Command;
 use crate::error::{Error, Result};
@@ -262,17 +261,22 @@ impl<'a> Ps<'a> {
     }
 
     /// Set a property for an app or globally.
-    pub async fn set(&self, scope: &Scope, property: PsProperty, value: &str) -> Result<()> {
+    pub async fn set(
+        &self,
+        scope: impl Into<Scope>,
+        property: PsProperty,
+        value: &str,
+    ) -> Result<()> {
         self.dokku
-            .run(&set_command(scope, property, Some(value)))
+            .run(&set_command(&scope.into(), property, Some(value)))
             .await
             .map(drop)
     }
 
     /// Unset a property (back to the global value or the default).
-    pub async fn unset(&self, scope: &Scope, property: PsProperty) -> Result<()> {
+    pub async fn unset(&self, scope: impl Into<Scope>, property: PsProperty) -> Result<()> {
         self.dokku
-            .run(&set_command(scope, property, None))
+            .run(&set_command(&scope.into(), property, None))
             .await
             .map(drop)
     }
