@@ -37,5 +37,5 @@ pub use name::{AppName, ConfigKey, Domain, NameError, PluginName, ProcessType, S
 #[cfg(feature = "process")]
 pub use process::LocalExecutor;
 pub use quote::RemoteMode;
-pub use secret::SecretString;
+pub use secret::{SecretBytes, SecretString};
 pub use version::DokkuVersion;

@@ -590,6 +590,13 @@ fn ps_report_global_json_has_only_global_and_computed_values() {
     assert_eq!(r.procfile_path, prop(None, None, Some("Procfile")));
     assert!(r.containers.is_empty());
     assert_eq!(r.raw.len(), 16);
+    // The dedicated global parser reads the same values.
+    let f = Fixture::load("ps/report-global-json-0.38.txt");
+    let g = parse::ps::report_global(&f.stdout).unwrap();
+    assert_eq!(g.restart_policy, r.restart_policy);
+    assert_eq!(g.stop_timeout_seconds, r.stop_timeout_seconds);
+    assert_eq!(g.skip_deploy, prop(None, None, Some("false")));
+    assert_eq!(g.raw, r.raw);
 }
 
 fn formation(rows: &[(&str, u32)]) -> Vec<Formation> {

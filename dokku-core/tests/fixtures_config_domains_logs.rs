@@ -43,6 +43,7 @@ enum Parser {
     DomainsReportGlobal { json: bool },
     LogsSnapshot,
     LogsFailed,
+    LogsReport,
 }
 
 fn parser_for(f: &Fixture) -> Option<Parser> {
@@ -71,6 +72,8 @@ fn parser_for(f: &Fixture) -> Option<Parser> {
         "domains:report" if !json => Some(Parser::DomainsReportAll),
         "logs" => Some(Parser::LogsSnapshot),
         "logs:failed" => Some(Parser::LogsFailed),
+        "logs:report" if argv.iter().any(|a| a.starts_with("--logs-")) => None,
+        "logs:report" => Some(Parser::LogsReport),
         _ => None,
     }
 }
@@ -134,6 +137,11 @@ fn check_and_snapshot(f: &Fixture, parser: Parser) {
             let lines = parse::logs::snapshot(&app(), &f.stdout);
             snapshot(&name, f, &lines);
         }
+        Parser::LogsReport => {
+            let report =
+                parse::logs::report(&f.stdout).unwrap_or_else(|e| panic!("{}: {e}", ctx()));
+            snapshot(&name, f, &report);
+        }
         Parser::LogsFailed => {
             let failed =
                 parse::logs::failed(&f.stdout).unwrap_or_else(|e| panic!("{}: {e}", ctx()));
@@ -182,6 +190,7 @@ fn every_fixture_with_a_parser_is_parsed_and_snapshotted() {
             "logs__logs-ps-no-containers",
             "logs__logs-quiet",
             "logs__logs-snapshot",
+            "logs__report-text-0.38",
         ]
     );
     // Everything else is an error (classified by the client), an info flag,
@@ -234,6 +243,7 @@ fn every_fixture_with_a_parser_is_parsed_and_snapshotted() {
             "logs__logs-set-max-size",
             "logs__logs-set-vector-sink",
             "logs__logs-unset-max-size",
+            "logs__report-vector-sink-flag",
         ]
     );
 }

@@ -9,9 +9,9 @@
 //! Dokku's JSON form prints one object per app without its name, and pairing
 //! it with a separate `apps:list` would race with apps being created.
 
-use crate::api::Format;
+use crate::api::{property_command, Format, Scope};
 use crate::client::{versions, Dokku};
-use crate::command::Command;
+use crate::command::{Arg, Command, Requirement};
 use crate::error::{Error, Result};
 use crate::model::apps::AppReport;
 use crate::name::AppName;
@@ -87,6 +87,14 @@ pub fn report_command(app: &AppName, format: Format) -> Command {
         Command::read("apps:report").app_arg(app),
         versions::JSON_REPORTS_GO,
     )
+}
+
+/// `apps:set (<app>|--global) <property> [<value>]` (0.38+; the one
+/// property today is the global `disable-autocreation`).
+pub fn set_command(scope: &Scope, property: &str, value: Option<&str>) -> Command {
+    let value = value.map(|v| Arg::Plain(v.to_owned()));
+    property_command("apps:set", scope, property, value)
+        .requires(Requirement::Version(versions::GLOBAL_REPORTS))
 }
 
 /// `apps:report` for every app (text).
@@ -206,6 +214,18 @@ impl<'a> Apps<'a> {
         )?;
         report.app = Some(app.clone());
         Ok(report)
+    }
+
+    /// Set (or with `None`, unset) an apps property, e.g.
+    /// `set(Scope::Global, "disable-autocreation", Some("true"))`.
+    pub async fn set(
+        &self,
+        scope: impl Into<Scope>,
+        property: &str,
+        value: Option<&str>,
+    ) -> Result<()> {
+        let command = set_command(&scope.into(), property, value);
+        self.dokku.run(&command).await.map(drop)
     }
 
     /// `apps:report` for every app, in one invocation.

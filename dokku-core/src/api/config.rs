@@ -19,7 +19,7 @@ use crate::exec::OutputStream;
 use crate::model::config::ConfigVars;
 use crate::name::{AppName, ConfigKey};
 use crate::parse::{self, context};
-use crate::secret::SecretString;
+use crate::secret::{SecretBytes, SecretString};
 
 /// `config:export (<app>|--global) [--merged] --format json`.
 pub fn export_command(scope: &Scope, merged: bool) -> Command {
@@ -35,6 +35,14 @@ pub fn get_command(scope: &Scope, key: &ConfigKey) -> Command {
     scope
         .apply(Command::read("config:get"))
         .arg(key)
+        .prints_secrets()
+}
+
+/// `config:bundle (<app>|--global) [--merged]`: a tar stream, one file per key.
+pub fn bundle_command(scope: &Scope, merged: bool) -> Command {
+    scope
+        .apply(Command::read("config:bundle"))
+        .arg_if(merged, "--merged")
         .prints_secrets()
 }
 
@@ -135,6 +143,14 @@ impl<'a> Config<'a> {
         let command = keys_command(&scope.into(), false);
         let output = self.dokku.run(&command).await?;
         context(&command, parse::config::keys(&output.stdout_lossy()))
+    }
+
+    /// The variables as a tar archive (one file per key, the value as its
+    /// content), as `config:bundle` prints it. Every byte is secret.
+    pub async fn bundle(&self, scope: impl Into<Scope>) -> Result<SecretBytes> {
+        let command = bundle_command(&scope.into(), false);
+        let output = self.dokku.run(&command).await?;
+        Ok(SecretBytes::new(output.stdout))
     }
 
     /// Set variables; finish with [`SetConfig::send`].

@@ -84,6 +84,8 @@ pub enum DomainsVerb {
     Enable,
     /// `domains:disable`: turn virtual hosts off.
     Disable,
+    /// `domains:reset`: back to the default `<app>.<global domain>`.
+    Reset,
 }
 
 impl DomainsVerb {
@@ -96,6 +98,7 @@ impl DomainsVerb {
             DomainsVerb::Clear => "domains:clear",
             DomainsVerb::Enable => "domains:enable",
             DomainsVerb::Disable => "domains:disable",
+            DomainsVerb::Reset => "domains:reset",
         }
     }
 }
@@ -212,6 +215,11 @@ impl<'a> Domains<'a> {
     /// Turn virtual hosts off for an app.
     pub async fn disable(&self, app: &AppName) -> Result<()> {
         self.app(DomainsVerb::Disable, app, &[]).await
+    }
+
+    /// Reset an app's domains to the default (`<app>.<global domain>`).
+    pub async fn reset(&self, app: &AppName) -> Result<()> {
+        self.app(DomainsVerb::Reset, app, &[]).await
     }
 
     /// Add global domains.

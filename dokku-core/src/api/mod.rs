@@ -100,6 +100,24 @@ impl From<&crate::AppName> for Scope {
     }
 }
 
+/// `<plugin>:set (<app>|--global) <property> [<value>]`, the shape every
+/// Dokku property setter shares (`apps:set`, `ps:set`, `logs:set` …); no
+/// value unsets. A secret value is sent as a secret argument, and the
+/// command's output (which echoes the value) is marked secret.
+pub fn property_command(
+    subcommand: &str,
+    scope: &Scope,
+    property: &str,
+    value: Option<crate::Arg>,
+) -> crate::Command {
+    let command = scope.apply(crate::Command::write(subcommand)).arg(property);
+    match value {
+        Some(arg @ crate::Arg::Plain(_)) => command.push(arg),
+        Some(secret) => command.push(secret).prints_secrets(),
+        None => command,
+    }
+}
+
 impl From<&Scope> for Scope {
     fn from(scope: &Scope) -> Self {
         scope.clone()

@@ -7,12 +7,12 @@
 
 use std::fmt;
 
-use crate::api::{Format, Scope, Target};
+use crate::api::{property_command, Format, Scope, Target};
 use crate::client::{versions, Dokku};
-use crate::command::Command;
+use crate::command::{Arg, Command};
 use crate::error::{Error, Result};
 use crate::exec::OutputStream;
-use crate::model::ps::{Formation, PsReport};
+use crate::model::ps::{Formation, PsGlobalReport, PsReport};
 use crate::name::{AppName, ProcessType};
 use crate::parse::{self, context};
 
@@ -159,11 +159,16 @@ impl fmt::Display for PsProperty {
 
 /// `ps:set (<app>|--global) <property> [<value>]`; no value unsets.
 pub fn set_command(scope: &Scope, property: PsProperty, value: Option<&str>) -> Command {
-    let command = scope.apply(Command::write("ps:set")).arg(property.as_str());
-    match value {
-        Some(v) => command.arg(v),
-        None => command,
-    }
+    let value = value.map(|v| Arg::Plain(v.to_owned()));
+    property_command("ps:set", scope, property.as_str(), value)
+}
+
+/// `ps:report --global --format json` (0.38+).
+pub fn report_global_command() -> Command {
+    Format::Json.apply(
+        Command::read("ps:report").arg("--global"),
+        versions::GLOBAL_REPORTS,
+    )
 }
 
 /// Handler for `ps:*`; see [`Dokku::ps`].
@@ -196,6 +201,13 @@ impl<'a> Ps<'a> {
         let command = report_all_command();
         let output = self.dokku.run(&command).await?;
         context(&command, parse::ps::report_all(&output.stdout_lossy()))
+    }
+
+    /// The global process settings (`ps:report --global`, Dokku 0.38+).
+    pub async fn report_global(&self) -> Result<PsGlobalReport> {
+        let command = report_global_command();
+        let output = self.dokku.run(&command).await?;
+        context(&command, parse::ps::report_global(&output.stdout_lossy()))
     }
 
     /// The app's formation: how many containers of each process type.

@@ -1,9 +1,11 @@
 //! `logs` results.
 
+use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
+use super::Property;
 use crate::name::{AppName, ProcessType};
 
 /// One line of an app's logs.
@@ -32,4 +34,23 @@ pub struct FailedLogs {
     pub app: AppName,
     /// The containers' output, line by line.
     pub lines: Vec<String>,
+}
+
+/// `logs:report` for one app.
+///
+/// Read from the text report, where Dokku redacts vector sinks to
+/// `<type>://redacted`: a sink URL carries credentials, and this struct (and
+/// its `raw` map) is not secret. Use `Logs::vector_sink` for the real value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogsReport {
+    /// The app, when known.
+    pub app: Option<AppName>,
+    /// Docker's log size limit per container (`10m` by default).
+    pub max_size: Property,
+    /// The vector sink, redacted.
+    pub vector_sink: Property,
+    /// The label vector uses for the app name.
+    pub app_label_alias: Property,
+    /// Every key Dokku printed.
+    pub raw: BTreeMap<String, String>,
 }

@@ -133,3 +133,18 @@ pub struct Formation {
     /// How many containers.
     pub quantity: u32,
 }
+
+/// `ps:report --global`: the defaults every app inherits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PsGlobalReport {
+    /// Docker restart policy.
+    pub restart_policy: Property,
+    /// Procfile location.
+    pub procfile_path: Property,
+    /// Seconds Docker waits before killing a stopping container.
+    pub stop_timeout_seconds: Property,
+    /// Whether deploys are skipped.
+    pub skip_deploy: Property,
+    /// Every key Dokku printed.
+    pub raw: BTreeMap<String, String>,
+}

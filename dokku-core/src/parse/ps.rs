@@ -12,7 +12,9 @@ use serde::Deserialize;
 use super::report::{self, parse_bool, RawReport};
 use super::version::truncate;
 use super::ParseError;
-use crate::model::ps::{ContainerState, ContainerStatus, Formation, PsReport, RunState};
+use crate::model::ps::{
+    ContainerState, ContainerStatus, Formation, PsGlobalReport, PsReport, RunState,
+};
 use crate::model::Property;
 use crate::name::{AppName, ProcessType};
 
@@ -31,6 +33,18 @@ pub fn report_all(stdout: &str) -> Result<Vec<PsReport>, ParseError> {
         return Ok(Vec::new());
     }
     report::text(REPORT, stdout)?.iter().map(typed).collect()
+}
+
+/// `ps:report --global --format json`.
+pub fn report_global(stdout: &str) -> Result<PsGlobalReport, ParseError> {
+    let raw = report::single(REPORT, stdout, true)?;
+    Ok(PsGlobalReport {
+        restart_policy: Property::read(&raw, "ps", "restart-policy"),
+        procfile_path: Property::read(&raw, "ps", "procfile-path"),
+        stop_timeout_seconds: Property::read(&raw, "ps", "stop-timeout-seconds"),
+        skip_deploy: Property::read(&raw, "ps", "skip-deploy"),
+        raw: raw.fields,
+    })
 }
 
 fn field<'a>(raw: &'a RawReport, key: &str) -> &'a str {

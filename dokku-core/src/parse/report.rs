@@ -167,6 +167,12 @@ pub fn single(
     }
 }
 
+/// The bare value an info flag prints (`<plugin>:report <app> --<key>`),
+/// without the newline Dokku adds.
+pub fn info_flag(stdout: &str) -> &str {
+    stdout.strip_suffix('\n').unwrap_or(stdout)
+}
+
 /// Read a Dokku boolean (`true`/`false`; empty is `None`).
 pub fn parse_bool(what: &'static str, key: &str, value: &str) -> Result<Option<bool>, ParseError> {
     match value {
