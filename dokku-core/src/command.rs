@@ -8,11 +8,9 @@
 
 use std::fmt;
 
-use zeroize::Zeroize;
-
 use crate::name::{AppName, PluginName};
 use crate::quote;
-use crate::secret::SecretString;
+use crate::secret::{SecretBytes, SecretString};
 use crate::version::DokkuVersion;
 
 /// One argument after the subcommand.
@@ -97,46 +95,12 @@ impl fmt::Display for Requirement {
     }
 }
 
-/// Bytes for the command's standard input. Treated as sensitive: never
-/// displayed (only its length), zeroed on drop.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Stdin(Vec<u8>);
-
-impl Stdin {
-    /// The bytes to write. Exposes the content.
-    pub fn expose(&self) -> &[u8] {
-        &self.0
-    }
-
-    /// Length in bytes.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether there is nothing to write.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl Drop for Stdin {
-    fn drop(&mut self) {
-        self.0.zeroize();
-    }
-}
-
-impl fmt::Debug for Stdin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Stdin({} bytes)", self.0.len())
-    }
-}
-
 /// One Dokku invocation: `dokku <subcommand> <args…>`, plus what we know about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Command {
     subcommand: String,
     args: Vec<Arg>,
-    stdin: Option<Stdin>,
+    stdin: Option<SecretBytes>,
     mutating: bool,
     timeout: TimeoutClass,
     requires: Vec<Requirement>,
@@ -220,9 +184,10 @@ impl Command {
         self
     }
 
-    /// Send these bytes on standard input.
+    /// Send these bytes on standard input. Stdin is treated as secret
+    /// (env files, keys): never displayed, only its length.
     pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Self {
-        self.stdin = Some(Stdin(bytes.into()));
+        self.stdin = Some(SecretBytes::new(bytes.into()));
         self
     }
 
@@ -283,7 +248,7 @@ impl Command {
     }
 
     /// Standard input, if any.
-    pub fn stdin_bytes(&self) -> Option<&Stdin> {
+    pub fn stdin_bytes(&self) -> Option<&SecretBytes> {
         self.stdin.as_ref()
     }
 
@@ -370,7 +335,7 @@ mod tests {
     #[test]
     fn stdin_is_not_debug_printed() {
         let cmd = Command::write("config:import").stdin(b"SECRET=x".to_vec());
-        assert!(format!("{cmd:?}").contains("Stdin(8 bytes)"));
+        assert!(format!("{cmd:?}").contains("SecretBytes(8 bytes)"));
         assert!(!format!("{cmd:?}").contains("SECRET"));
     }
 }
