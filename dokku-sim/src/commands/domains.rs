@@ -1,0 +1,8 @@
+//! `domains` commands (simulated).
+
+use super::{Ctx, Outcome};
+
+/// Run a `domains` subcommand; `None` if it is not one this module knows.
+pub fn run(_ctx: &mut Ctx<'_>, _subcommand: &str, _args: &[String]) -> Option<Outcome> {
+    None
+}

@@ -1,0 +1,239 @@
+//! The `dokku` program, simulated: argv in, output and exit code out.
+//!
+//! [`dispatch`] does what Dokku's entry script does before a plugin runs:
+//! reads the global flags that come before the subcommand (`--quiet`,
+//! `--force`, `--app`, `--trace`, `--rm`, `--detach`), answers `version`,
+//! and prints "is not a dokku command" for anything no plugin implements.
+//! Each plugin family lives in its own module, formatted from Dokku's source.
+
+pub mod apps;
+pub mod config;
+pub mod domains;
+pub mod logs;
+pub mod plugin;
+pub mod ps;
+
+use crate::host::SimHost;
+use crate::out::Out;
+
+/// A `logs -t` that keeps printing until the caller stops reading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Follow {
+    /// What is printed before following starts (the last lines).
+    pub initial: Out,
+    /// The app.
+    pub app: String,
+    /// Only this process type.
+    pub process: Option<String>,
+    /// `--quiet`: raw lines without prefix.
+    pub quiet: bool,
+}
+
+/// The result of one invocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The command finished.
+    Done(Out),
+    /// The command follows (`logs -t`) until stopped.
+    Follow(Follow),
+}
+
+impl Outcome {
+    /// The output printed so far (all of it for a finished command).
+    pub fn output(&self) -> &Out {
+        match self {
+            Outcome::Done(out) => out,
+            Outcome::Follow(follow) => &follow.initial,
+        }
+    }
+}
+
+/// One invocation in progress: the host, what has been printed, and what
+/// the entry script read from the global flags.
+#[derive(Debug)]
+pub struct Ctx<'a> {
+    /// The host, changed in place by mutating commands.
+    pub host: &'a mut SimHost,
+    /// What has been printed.
+    pub out: Out,
+    /// Standard input.
+    pub stdin: &'a [u8],
+    /// `dokku --force`.
+    pub force: bool,
+}
+
+impl Ctx<'_> {
+    /// `common.VerifyAppName`: the app must exist, else `App <app> does not
+    /// exist` and exit 20. Returns whether it exists.
+    pub fn verify_app(&mut self, app: &str) -> bool {
+        if app.is_empty() {
+            self.out.fail("Please specify an app to run the command on");
+            return false;
+        }
+        if self.host.apps.contains_key(app) {
+            return true;
+        }
+        self.out.app_missing(app);
+        false
+    }
+}
+
+/// Flags parsed the way Go plugins parse them (spf13/pflag): long flags
+/// anywhere among the arguments, `--flag value` or `--flag=value`, and an
+/// unknown flag is exit 2.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Flags {
+    /// Boolean flags that were given.
+    pub bools: Vec<String>,
+    /// Value flags and their values, in order.
+    pub values: Vec<(String, String)>,
+    /// Everything else, in order.
+    pub positional: Vec<String>,
+}
+
+impl Flags {
+    /// Parse `args` for `subcommand`. `bools` and `values` list the long
+    /// flags (with `--`); `short` maps one-letter flags to long ones. On
+    /// an unknown flag or a missing value, prints pflag's error into `out`
+    /// and returns `None`.
+    pub fn parse(
+        out: &mut Out,
+        subcommand: &str,
+        args: &[String],
+        bools: &[&str],
+        values: &[&str],
+        short: &[(&str, &str)],
+    ) -> Option<Flags> {
+        let mut flags = Flags::default();
+        let mut iter = args.iter();
+        while let Some(arg) = iter.next() {
+            if arg == "--" {
+                flags.positional.extend(iter.by_ref().cloned());
+                break;
+            }
+            let long = match short.iter().find(|(s, _)| s == arg) {
+                Some((_, long)) => (*long).to_owned(),
+                None => arg.clone(),
+            };
+            if !long.starts_with('-') || long == "-" {
+                flags.positional.push(arg.clone());
+                continue;
+            }
+            let (name, inline) = match long.split_once('=') {
+                Some((n, v)) => (n.to_owned(), Some(v.to_owned())),
+                None => (long.clone(), None),
+            };
+            if bools.contains(&name.as_str()) {
+                flags.bools.push(name);
+            } else if values.contains(&name.as_str()) {
+                let value = match inline {
+                    Some(v) => v,
+                    None => match iter.next() {
+                        Some(v) => v.clone(),
+                        None => {
+                            out.stderr_plain(&format!(
+                                "flag needs an argument: {}",
+                                name.trim_start_matches('-')
+                            ));
+                            out.stderr_plain(&format!("Usage of {subcommand}:"));
+                            out.code = crate::out::EXIT_FLAG_ERROR;
+                            return None;
+                        }
+                    },
+                };
+                flags.values.push((name, value));
+            } else {
+                out.unknown_flag(subcommand, &name);
+                return None;
+            }
+        }
+        Some(flags)
+    }
+
+    /// Whether a boolean flag was given.
+    pub fn has(&self, flag: &str) -> bool {
+        self.bools.iter().any(|f| f == flag)
+    }
+
+    /// The last value of a value flag.
+    pub fn value(&self, flag: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .rev()
+            .find(|(f, _)| f == flag)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Run one `dokku` invocation against `host`. `argv` excludes the program
+/// name (`["apps:list"]`).
+pub fn dispatch(host: &mut SimHost, argv: &[String], stdin: &[u8]) -> Outcome {
+    let mut quiet = false;
+    let mut force = false;
+    let mut global_app: Option<String> = None;
+    let mut rest = argv;
+    // The entry script's global flags must come before the subcommand.
+    while let Some(first) = rest.first() {
+        match first.as_str() {
+            "--quiet" => quiet = true,
+            "--force" => force = true,
+            "--trace" | "--rm" | "--rm-container" | "--detach" => {}
+            "--app" => match rest.get(1) {
+                Some(app) => {
+                    global_app = Some(app.clone());
+                    rest = &rest[1..];
+                }
+                None => break,
+            },
+            _ => break,
+        }
+        rest = &rest[1..];
+    }
+    let mut ctx = Ctx {
+        host,
+        out: Out::new(quiet),
+        stdin,
+        force,
+    };
+    let Some((subcommand, args)) = rest.split_first() else {
+        // `dokku` alone prints the help; an empty invocation is rare enough
+        // that a short usage line stands in for it.
+        ctx.out
+            .log("Usage: dokku [--quiet|--trace|--force] COMMAND <app> [command-specific-options]");
+        return Outcome::Done(ctx.out);
+    };
+    let mut args: Vec<String> = args.to_vec();
+    // `--app X` inserts the app as the first argument.
+    if let Some(app) = global_app {
+        args.insert(0, app);
+    }
+    if matches!(subcommand.as_str(), "version" | "-v" | "--version") {
+        ctx.out.log(&format!("dokku version {}", ctx.host.version));
+        return Outcome::Done(ctx.out);
+    }
+    let family = subcommand.split(':').next().unwrap_or("");
+    let handled = match family {
+        "apps" => apps::run(&mut ctx, subcommand, &args),
+        "ps" => ps::run(&mut ctx, subcommand, &args),
+        "config" => config::run(&mut ctx, subcommand, &args),
+        "domains" => domains::run(&mut ctx, subcommand, &args),
+        "logs" => logs::run(&mut ctx, subcommand, &args),
+        "plugin" => plugin::run(&mut ctx, subcommand, &args),
+        _ => None,
+    };
+    match handled {
+        Some(outcome) => outcome,
+        None => {
+            // `execute_dokku_cmd` in the `dokku` script.
+            let line = std::iter::once(subcommand.as_str())
+                .chain(args.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(" ");
+            ctx.out.warn(&format!("`{line}` is not a dokku command."));
+            ctx.out
+                .warn("See `dokku help` for a list of available commands.");
+            ctx.out.code = 1;
+            Outcome::Done(ctx.out)
+        }
+    }
+}

@@ -1,0 +1,309 @@
+//! [`SimExecutor`]: the `Dokku` client's executor over a [`SimHost`].
+//!
+//! Real Dokku takes 0.2–1 s to start each command and networks drop; a
+//! simulator that always answers instantly and perfectly would hide both.
+//! So the executor can add latency (fixed or jittered, deterministic) and
+//! inject faults into the next commands: a transport error, a hang, a stream
+//! cut midway, or garbage output.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures_util::stream::{self, StreamExt};
+
+use dokku_core::{Chunk, Command, ExecError, Executor, ExitStatus, Output, OutputStream};
+
+use crate::commands::{self, logs, Follow, Outcome};
+use crate::host::SimHost;
+
+/// How long each simulated invocation takes before it answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Latency {
+    /// Answer at once.
+    #[default]
+    None,
+    /// Always this long.
+    Fixed(Duration),
+    /// Uniformly between the two, from a deterministic sequence.
+    Jitter {
+        /// Shortest.
+        min: Duration,
+        /// Longest.
+        max: Duration,
+    },
+}
+
+/// A failure to inject into a coming command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// The connection drops before the command is sent: nothing runs.
+    Refused,
+    /// The connection drops after the command ran: the state changed, the
+    /// caller hears only an error.
+    Disconnect,
+    /// The command never answers (the caller's timeout must end it).
+    Hang,
+    /// The output stops after this many bytes of stdout, with no exit status.
+    CutStream {
+        /// Bytes of stdout delivered before the cut.
+        after_bytes: usize,
+    },
+    /// stdout is replaced by bytes no Dokku prints; exit 0.
+    Garbage,
+}
+
+const HOST: &str = "dokku-sim";
+const GARBAGE: &[u8] = b"\x1b[31m\xff\xfe{not dokku output\n=====>\n       :::\n";
+
+#[derive(Debug)]
+struct Inner {
+    host: Arc<Mutex<SimHost>>,
+    latency: Latency,
+    follow_interval: Duration,
+    faults: Mutex<VecDeque<Fault>>,
+    jitter_state: Mutex<u64>,
+}
+
+/// An [`Executor`] that runs commands against a shared [`SimHost`].
+///
+/// Cheap to clone; clones share the host and the fault queue.
+#[derive(Debug, Clone)]
+pub struct SimExecutor {
+    inner: Arc<Inner>,
+}
+
+impl SimExecutor {
+    /// An executor over its own host.
+    pub fn new(host: SimHost) -> Self {
+        Self::shared(Arc::new(Mutex::new(host)))
+    }
+
+    /// An executor over a host shared with other executors or the test.
+    pub fn shared(host: Arc<Mutex<SimHost>>) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                host,
+                latency: Latency::None,
+                follow_interval: Duration::from_millis(500),
+                faults: Mutex::new(VecDeque::new()),
+                jitter_state: Mutex::new(0x9e37_79b9_7f4a_7c15),
+            }),
+        }
+    }
+
+    fn rebuild(&self, latency: Latency, follow_interval: Duration) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                host: Arc::clone(&self.inner.host),
+                latency,
+                follow_interval,
+                faults: Mutex::new(self.lock_faults().clone()),
+                jitter_state: Mutex::new(0x9e37_79b9_7f4a_7c15),
+            }),
+        }
+    }
+
+    /// Add this latency to every invocation.
+    pub fn with_latency(self, latency: Latency) -> Self {
+        let interval = self.inner.follow_interval;
+        self.rebuild(latency, interval)
+    }
+
+    /// How often a followed log prints a new line (default 500 ms).
+    pub fn with_follow_interval(self, interval: Duration) -> Self {
+        let latency = self.inner.latency;
+        self.rebuild(latency, interval)
+    }
+
+    /// The shared host state.
+    pub fn host(&self) -> Arc<Mutex<SimHost>> {
+        Arc::clone(&self.inner.host)
+    }
+
+    /// Read or change the host under its lock.
+    pub fn with_host<T>(&self, f: impl FnOnce(&mut SimHost) -> T) -> T {
+        f(&mut lock(&self.inner.host))
+    }
+
+    /// Make the next command fail this way.
+    pub fn inject(&self, fault: Fault) {
+        self.inject_n(fault, 1);
+    }
+
+    /// Make the next `n` commands fail this way.
+    pub fn inject_n(&self, fault: Fault, n: usize) {
+        let mut faults = self.lock_faults();
+        faults.extend(std::iter::repeat_n(fault, n));
+    }
+
+    fn lock_faults(&self) -> MutexGuard<'_, VecDeque<Fault>> {
+        self.inner
+            .faults
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn next_fault(&self) -> Option<Fault> {
+        self.lock_faults().pop_front()
+    }
+
+    async fn wait(&self) {
+        let delay = match self.inner.latency {
+            Latency::None => return,
+            Latency::Fixed(d) => d,
+            Latency::Jitter { min, max } => {
+                let mut state = self
+                    .inner
+                    .jitter_state
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                // xorshift64: deterministic, good enough to spread delays.
+                *state ^= *state << 13;
+                *state ^= *state >> 7;
+                *state ^= *state << 17;
+                let span = max.saturating_sub(min).as_nanos().max(1);
+                let offset = u128::from(*state) % span;
+                min + Duration::from_nanos(u64::try_from(offset).unwrap_or(0))
+            }
+        };
+        tokio::time::sleep(delay).await;
+    }
+
+    fn dispatch(&self, command: &Command) -> Outcome {
+        let argv: Vec<String> = command
+            .expose_argv()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        let stdin = command
+            .stdin_bytes()
+            .map(|s| s.expose().to_vec())
+            .unwrap_or_default();
+        commands::dispatch(&mut lock(&self.inner.host), &argv, &stdin)
+    }
+}
+
+fn lock(host: &Mutex<SimHost>) -> MutexGuard<'_, SimHost> {
+    // A panic in another thread while it held the lock leaves the state as
+    // it was; the simulator keeps serving it.
+    host.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn disconnected() -> ExecError {
+    ExecError::Disconnected {
+        host: HOST.to_owned(),
+    }
+}
+
+fn to_output(outcome: &Outcome) -> Output {
+    let out = outcome.output();
+    Output::new(
+        ExitStatus::code(out.code),
+        out.stdout.clone(),
+        out.stderr.clone(),
+    )
+}
+
+#[async_trait]
+impl Executor for SimExecutor {
+    /// Runs the command. A follow (`logs -t`) returns what it printed before
+    /// following, as if it was stopped right away.
+    async fn run(&self, command: &Command) -> Result<Output, ExecError> {
+        self.wait().await;
+        let fault = self.next_fault();
+        if fault == Some(Fault::Refused) {
+            return Err(ExecError::Connect {
+                host: HOST.to_owned(),
+                reason: "connection refused (injected)".to_owned(),
+            });
+        }
+        if fault == Some(Fault::Hang) {
+            futures_util::future::pending::<()>().await;
+        }
+        let outcome = self.dispatch(command);
+        let mut output = to_output(&outcome);
+        match fault {
+            Some(Fault::Disconnect | Fault::CutStream { .. }) => Err(disconnected()),
+            Some(Fault::Garbage) => {
+                output.stdout = GARBAGE.to_vec();
+                output.status = ExitStatus::code(0);
+                Ok(output)
+            }
+            _ => Ok(output),
+        }
+    }
+
+    async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError> {
+        self.wait().await;
+        let fault = self.next_fault();
+        match fault {
+            Some(Fault::Refused) => {
+                return Err(ExecError::Connect {
+                    host: HOST.to_owned(),
+                    reason: "connection refused (injected)".to_owned(),
+                })
+            }
+            Some(Fault::Hang) => {
+                return Ok(Box::pin(stream::pending()));
+            }
+            _ => {}
+        }
+        let outcome = self.dispatch(command);
+        let out = outcome.output();
+        let mut stdout = out.stdout.clone();
+        if fault == Some(Fault::Garbage) {
+            stdout = GARBAGE.to_vec();
+        }
+        if let Some(Fault::CutStream { after_bytes }) = fault {
+            stdout.truncate(after_bytes);
+            return Ok(Box::pin(stream::iter([Ok(Chunk::Stdout(stdout))])));
+        }
+        if fault == Some(Fault::Disconnect) {
+            return Ok(Box::pin(stream::iter([Err(disconnected())])));
+        }
+        let mut head = Vec::new();
+        if !stdout.is_empty() {
+            head.push(Ok(Chunk::Stdout(stdout)));
+        }
+        if !out.stderr.is_empty() {
+            head.push(Ok(Chunk::Stderr(out.stderr.clone())));
+        }
+        match outcome {
+            Outcome::Done(out) => {
+                head.push(Ok(Chunk::Exit(ExitStatus::code(out.code))));
+                Ok(Box::pin(stream::iter(head)))
+            }
+            Outcome::Follow(follow) => {
+                let tail = self.follow(follow);
+                Ok(Box::pin(stream::iter(head).chain(tail)))
+            }
+        }
+    }
+}
+
+impl SimExecutor {
+    // New log lines every interval, forever; dropping the stream stops it.
+    fn follow(&self, follow: Follow) -> OutputStream {
+        let host = Arc::clone(&self.inner.host);
+        let interval = self.inner.follow_interval;
+        let state = (host, follow, 0u64);
+        Box::pin(stream::unfold(
+            state,
+            move |(host, follow, tick)| async move {
+                tokio::time::sleep(interval).await;
+                let lines = logs::follow_lines(&lock(&host), &follow, tick);
+                let mut bytes = Vec::new();
+                for line in lines {
+                    bytes.extend_from_slice(line.as_bytes());
+                    bytes.push(b'\n');
+                }
+                Some((Ok(Chunk::Stdout(bytes)), (host, follow, tick + 1)))
+            },
+        ))
+    }
+}

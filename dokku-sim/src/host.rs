@@ -1,0 +1,311 @@
+//! The state of one simulated Dokku host.
+//!
+//! Plain data, serialisable (the `dokku-sim` binary keeps it as JSON in its
+//! state directory), deterministic: container ids, timestamps and log lines
+//! derive from the state itself, so the same history gives the same output.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use dokku_core::DokkuVersion;
+
+/// Dokku versions the simulator can imitate.
+pub mod profiles {
+    use dokku_core::DokkuVersion;
+
+    /// Current Dokku: JSON everywhere it exists, 0.38 report keys.
+    pub const V0_38_27: DokkuVersion = DokkuVersion::new(0, 38, 27);
+    /// Before the 0.38 JSON and key changes.
+    pub const V0_35_20: DokkuVersion = DokkuVersion::new(0, 35, 20);
+}
+
+/// A container's Docker state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContainerState {
+    /// Running.
+    Running,
+    /// Exited (stopped or crashed).
+    Exited,
+    /// In Docker's restart loop.
+    Restarting,
+}
+
+impl ContainerState {
+    /// Docker's word for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContainerState::Running => "running",
+            ContainerState::Exited => "exited",
+            ContainerState::Restarting => "restarting",
+        }
+    }
+}
+
+/// One container of an app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Container {
+    /// Its process type.
+    pub process_type: String,
+    /// Its 1-based index within the process type.
+    pub index: u32,
+    /// Docker's state.
+    pub state: ContainerState,
+    /// The full container id (reports show the first 11 characters).
+    pub id: String,
+}
+
+/// One app.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct App {
+    /// Unix time of `apps:create`.
+    pub created_at: u64,
+    /// The deploy lock is held.
+    pub locked: bool,
+    /// `git`, `docker-image`, `git-sync`, `archive`; empty if never deployed.
+    pub deploy_source: String,
+    /// The sha or image of the last deploy.
+    pub deploy_source_metadata: String,
+    /// Whether the app has been deployed.
+    pub deployed: bool,
+    /// Process types in the Procfile, in file order.
+    pub procfile: Vec<String>,
+    /// `ps:scale`: process type → count.
+    pub scale: BTreeMap<String, u32>,
+    /// Whether app.json has a `formation` key (then scaling is refused).
+    pub formation_in_app_json: bool,
+    /// Running containers, sorted by process type and index.
+    pub containers: Vec<Container>,
+    /// Start again after a reboot (`ps:report` Restore).
+    pub restore: bool,
+    /// Properties set with `<plugin>:set`: plugin → property → value.
+    pub properties: BTreeMap<String, BTreeMap<String, String>>,
+    /// Environment variables.
+    pub config: BTreeMap<String, String>,
+    /// Domains, in the order they were added.
+    pub domains: Vec<String>,
+    /// Virtual hosts enabled (`domains:enable`).
+    pub vhost_enabled: bool,
+    /// Output of failed deploy containers, if any.
+    pub failed_logs: Vec<String>,
+    /// How many deploys happened: feeds container ids.
+    pub deploys: u32,
+    /// Extra settings other plugins keep about the app (ports, proxy,
+    /// letsencrypt …), by plugin.
+    pub extra: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// An installed plugin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plugin {
+    /// Its name.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+    /// Enabled or disabled.
+    pub enabled: bool,
+    /// Ships with Dokku.
+    pub core: bool,
+    /// Its description.
+    pub description: String,
+    /// Git origin, for plugins installed from git.
+    pub source_url: String,
+    /// Installed commit.
+    pub committish: String,
+    /// Checked-out branch.
+    pub branch: String,
+}
+
+/// A datastore service (postgres, redis …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    /// The plugin (`postgres`).
+    pub plugin: String,
+    /// The image version.
+    pub version: String,
+    /// `running`, `stopped` …
+    pub status: String,
+    /// Linked apps.
+    pub links: Vec<String>,
+    /// The connection URL (a secret).
+    pub dsn: String,
+}
+
+/// An ssh key allowed to push.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SshKey {
+    /// The key's name.
+    pub name: String,
+    /// Its SHA256 fingerprint.
+    pub fingerprint: String,
+}
+
+/// Everything one simulated Dokku host knows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimHost {
+    /// Which Dokku this host imitates.
+    pub version: DokkuVersion,
+    /// The `plugn` version `plugin:list` prints first.
+    pub plugn_version: String,
+    /// Apps by name (Dokku lists them sorted).
+    pub apps: BTreeMap<String, App>,
+    /// Global environment variables.
+    pub global_config: BTreeMap<String, String>,
+    /// Global domains.
+    pub global_domains: Vec<String>,
+    /// Global properties: plugin → property → value.
+    pub global_properties: BTreeMap<String, BTreeMap<String, String>>,
+    /// Installed plugins, in `plugin:list` order.
+    pub plugins: Vec<Plugin>,
+    /// Datastore services by name.
+    pub services: BTreeMap<String, Service>,
+    /// Allowed ssh keys.
+    pub ssh_keys: Vec<SshKey>,
+    /// The simulated clock (Unix seconds); advanced by state changes so
+    /// timestamps are deterministic.
+    pub now: u64,
+}
+
+impl SimHost {
+    /// An empty host of this version with Dokku's core plugins, no apps.
+    pub fn new(version: DokkuVersion) -> Self {
+        let core = [
+            ("00_dokku-standard", "dokku core standard plugin"),
+            ("20_events", "dokku core events logging plugin"),
+            ("app-json", "dokku core app-json plugin"),
+            ("apps", "dokku core apps plugin"),
+            ("builder", "dokku core builder plugin"),
+            ("certs", "dokku core certificate management plugin"),
+            ("config", "dokku core config plugin"),
+            ("domains", "dokku core domains plugin"),
+            ("git", "dokku core git plugin"),
+            ("logs", "dokku core logs plugin"),
+            ("nginx-vhosts", "dokku core nginx-vhosts plugin"),
+            ("plugin", "dokku core plugin plugin"),
+            ("ports", "dokku core ports plugin"),
+            ("proxy", "dokku core proxy plugin"),
+            ("ps", "dokku core ps plugin"),
+            (
+                "scheduler-docker-local",
+                "dokku core scheduler-docker-local plugin",
+            ),
+        ];
+        Self {
+            version,
+            plugn_version: if version >= profiles::V0_38_27 {
+                "v0.17.1".to_owned()
+            } else {
+                "v0.16.0".to_owned()
+            },
+            apps: BTreeMap::new(),
+            global_config: BTreeMap::new(),
+            global_domains: Vec::new(),
+            global_properties: BTreeMap::new(),
+            plugins: core
+                .iter()
+                .map(|(name, description)| Plugin {
+                    name: (*name).to_owned(),
+                    version: version.to_string(),
+                    enabled: true,
+                    core: true,
+                    description: (*description).to_owned(),
+                    source_url: String::new(),
+                    committish: String::new(),
+                    branch: String::new(),
+                })
+                .collect(),
+            services: BTreeMap::new(),
+            ssh_keys: Vec::new(),
+            now: 1_736_280_000,
+        }
+    }
+
+    /// Advance the clock and return the new time.
+    pub fn tick(&mut self, seconds: u64) -> u64 {
+        self.now += seconds;
+        self.now
+    }
+
+    /// A property of an app (`ps` / `restart-policy`), if set.
+    pub fn app_property(&self, app: &str, plugin: &str, property: &str) -> Option<&str> {
+        self.apps
+            .get(app)?
+            .properties
+            .get(plugin)?
+            .get(property)
+            .map(String::as_str)
+    }
+
+    /// A global property, if set.
+    pub fn global_property(&self, plugin: &str, property: &str) -> Option<&str> {
+        self.global_properties
+            .get(plugin)?
+            .get(property)
+            .map(String::as_str)
+    }
+}
+
+/// A deterministic 64-character hex container id for an app's container.
+pub fn container_id(app: &str, process_type: &str, index: u32, deploy: u32) -> String {
+    // FNV-1a over the identity, stretched to 64 hex digits: stable across
+    // runs and platforms, unlike std's RandomState.
+    let mut id = String::with_capacity(64);
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for round in 0u8..4 {
+        for byte in app
+            .bytes()
+            .chain([0])
+            .chain(process_type.bytes())
+            .chain(index.to_le_bytes())
+            .chain(deploy.to_le_bytes())
+            .chain([round])
+        {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        id.push_str(&format!("{hash:016x}"));
+    }
+    id
+}
+
+impl App {
+    /// Replace the containers with what the scale says should run.
+    pub fn converge(&mut self, name: &str) {
+        self.deploys += 1;
+        let mut containers = Vec::new();
+        for (process_type, count) in &self.scale {
+            for index in 1..=*count {
+                containers.push(Container {
+                    process_type: process_type.clone(),
+                    index,
+                    state: ContainerState::Running,
+                    id: container_id(name, process_type, index, self.deploys),
+                });
+            }
+        }
+        self.containers = containers;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn container_ids_are_stable_and_distinct() {
+        let a = container_id("node-js-app", "web", 1, 1);
+        assert_eq!(a.len(), 64);
+        assert_eq!(a, container_id("node-js-app", "web", 1, 1));
+        assert_ne!(a, container_id("node-js-app", "web", 2, 1));
+        assert_ne!(a, container_id("node-js-app", "web", 1, 2));
+    }
+
+    #[test]
+    fn state_round_trips_through_json() {
+        let mut host = SimHost::new(profiles::V0_38_27);
+        host.apps.insert("a".into(), App::default());
+        let json = serde_json::to_string(&host).unwrap();
+        assert_eq!(serde_json::from_str::<SimHost>(&json).unwrap(), host);
+    }
+}

@@ -1,0 +1,25 @@
+//! A simulated Dokku host that prints what real Dokku prints.
+//!
+//! A Dokku admin trying the examples on a laptop has no Dokku server, and
+//! tests and benches need many hosts in many states. dokku-sim is a host in
+//! memory: [`SimHost`] is its state, [`commands::dispatch`] is the `dokku`
+//! program (argv in; stdout, stderr and exit code out, byte for byte as
+//! Dokku prints them), [`SimExecutor`] plugs it into the `Dokku` client,
+//! and the `dokku-sim` binary runs it as a process (behind a real sshd, too).
+//!
+//! The formats are written from Dokku's own source, never from dokku-core's
+//! parsers: if both were derived from one misunderstanding, tests over the
+//! simulator would prove nothing.
+
+pub mod commands;
+pub mod executor;
+pub mod host;
+pub mod out;
+pub mod report;
+pub mod scenario;
+pub mod split;
+
+pub use commands::{dispatch, Outcome};
+pub use executor::{Fault, Latency, SimExecutor};
+pub use host::SimHost;
+pub use out::Out;

@@ -1,0 +1,79 @@
+//! Dokku's re-split of `SSH_ORIGINAL_COMMAND`, done the way Dokku does it.
+//!
+//! Behind `ssh dokku@host`, sshcommand's forced command hands the raw line
+//! to the `dokku` script, which splits it again: plain whitespace splitting
+//! for `git-*`/`git:*` commands (quotes not honoured), and otherwise
+//! `printf '%s' "$SSH_ORIGINAL_COMMAND" | xargs -n 1` read back one line
+//! per argument (`readarray -t`). Rather than re-implement xargs and echo,
+//! this runs the same pipeline, so the simulator splits exactly as a real
+//! host does — including its sharp edges (`-n` vanishing, `--help`
+//! expanding, newlines splitting arguments).
+
+use std::process::{Command, Stdio};
+
+/// The pipeline could not be run.
+#[derive(Debug, thiserror::Error)]
+#[error("could not run the xargs pipeline to split SSH_ORIGINAL_COMMAND: {0}")]
+pub struct SplitError(#[from] std::io::Error);
+
+/// Split a raw SSH command line into argv as Dokku's entry script does.
+pub fn resplit(line: &str) -> Result<Vec<String>, SplitError> {
+    let first = line.split_whitespace().next().unwrap_or("");
+    if first.starts_with("git-") || first.starts_with("git:") {
+        return Ok(line.split_whitespace().map(str::to_owned).collect());
+    }
+    let output = Command::new("bash")
+        .args(["-c", r#"printf '%s' "$1" | xargs -n 1"#, "dokku-sim", line])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()?;
+    // xargs' exit status is not checked by Dokku either: whatever it echoed
+    // before failing becomes the argv.
+    Ok(readarray(&String::from_utf8_lossy(&output.stdout)))
+}
+
+/// `readarray -t`: one element per line; a final newline ends the last
+/// line rather than starting an empty one.
+fn readarray(text: &str) -> Vec<String> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    text.split('\n').map(str::to_owned).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_words_survive() {
+        let argv = resplit(r#"config:set app 'hello world' "x y" 'it'\''s' '$HOME'"#).unwrap();
+        assert_eq!(
+            argv,
+            ["config:set", "app", "hello world", "x y", "it's", "$HOME"]
+        );
+    }
+
+    #[test]
+    fn echo_options_vanish_as_on_a_real_host() {
+        // `echo -n` prints nothing at all; `echo -e` prints an empty line.
+        let argv = resplit("apps:report -n app").unwrap();
+        assert_eq!(argv, ["apps:report", "app"]);
+        let argv = resplit("apps:report -e app").unwrap();
+        assert_eq!(argv, ["apps:report", "", "app"]);
+    }
+
+    #[test]
+    fn git_commands_split_on_whitespace_only() {
+        let argv = resplit("git:from-image app 'a b'").unwrap();
+        assert_eq!(argv, ["git:from-image", "app", "'a", "b'"]);
+    }
+
+    #[test]
+    fn readarray_shapes() {
+        assert!(readarray("").is_empty());
+        assert_eq!(readarray("a\n\nb\n"), ["a", "", "b"]);
+        assert_eq!(readarray("a"), ["a"]);
+    }
+}
