@@ -52,9 +52,13 @@ impl fmt::Debug for Fixture {
     }
 }
 
-/// `CARGO_MANIFEST_DIR/tests/fixtures`.
+/// dokku-core's `tests/fixtures`. Other crates' tests include this module
+/// with `#[path]` (dokku-sim's golden tests compare against the same files),
+/// so the path is found from the workspace layout, not the calling crate.
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("dokku-core")
         .join("tests")
         .join("fixtures")
 }
