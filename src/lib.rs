@@ -3,8 +3,13 @@
 //! ## This crate
 //!
 //! `dokku` is the facade: it re-exports [`dokku_core`] (the model, the
-//! `Executor` trait, the local executor and the `Dokku` client). The SSH
-//! executor, the audit store and the simulator join behind the features
-//! `ssh`, `history` and `sim` as they land.
+//! `Executor` trait, the local executor and the `Dokku` client), and with
+//! the `sim` feature the simulated host as [`sim`]. The SSH executor and the
+//! audit store join behind the features `ssh` and `history` as they land.
 
 pub use dokku_core::*;
+
+/// The simulated Dokku host (feature `sim`): [`sim::SimExecutor`] over a
+/// [`sim::SimHost`], and the demo scenario in [`sim::scenario`].
+#[cfg(feature = "sim")]
+pub use dokku_sim as sim;

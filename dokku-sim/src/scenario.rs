@@ -1,8 +1,339 @@
-//! The seeded demo host.
+//! The seeded demo host: a dozen apps in the states a real host has.
+//!
+//! What an admin sees first when they start an example with `--demo`, and
+//! what tests use when they want "a busy host": apps deployed with several
+//! process types, stopped, crash-looping, locked mid-deploy, never deployed,
+//! a dotted and a legacy name; config with multi-line and unicode values;
+//! domains; TLS on some apps; two postgres services linked to apps.
 
-use crate::host::{profiles, SimHost};
+use std::collections::BTreeMap;
 
-/// The demo host: about a dozen apps in varied states.
+use dokku_core::DokkuVersion;
+
+use crate::host::{profiles, App, ContainerState, Plugin, Service, SimHost, SshKey};
+
+/// The demo host on current Dokku.
 pub fn demo() -> SimHost {
-    SimHost::new(profiles::V0_38_27)
+    demo_for(profiles::V0_38_27)
+}
+
+/// The demo host imitating another Dokku version.
+pub fn demo_for(version: DokkuVersion) -> SimHost {
+    let mut host = SimHost::new(version);
+    host.plugins.push(plugin(
+        "letsencrypt",
+        "0.22.0",
+        "Automated installation of let's encrypt TLS certificates",
+        "https://github.com/dokku/dokku-letsencrypt.git",
+    ));
+    host.plugins.push(plugin(
+        "postgres",
+        "1.41.0",
+        "dokku postgres service plugin",
+        "https://github.com/dokku/dokku-postgres.git",
+    ));
+    host.plugins.sort_by(|a, b| a.name.cmp(&b.name));
+    host.global_domains = vec!["dokku.me".to_owned()];
+    host.global_config
+        .insert("CURL_CONNECT_TIMEOUT".to_owned(), "90".to_owned());
+    host.global_config
+        .insert("CURL_TIMEOUT".to_owned(), "600".to_owned());
+
+    let deployed = |host: &mut SimHost, name: &str, sha: &str, scale: &[(&str, u32)]| {
+        let created_at = host.tick(3_600);
+        let mut app = App {
+            created_at,
+            deploy_source: "git".to_owned(),
+            deploy_source_metadata: sha.to_owned(),
+            deployed: true,
+            procfile: scale.iter().map(|(t, _)| (*t).to_owned()).collect(),
+            scale: scale.iter().map(|(t, n)| ((*t).to_owned(), *n)).collect(),
+            restore: true,
+            vhost_enabled: true,
+            domains: vec![format!("{name}.dokku.me")],
+            ..App::default()
+        };
+        app.converge(name);
+        host.apps.insert(name.to_owned(), app);
+    };
+
+    deployed(
+        &mut host,
+        "api",
+        "4f9d2c1b8a7e6d5c4b3a29180f7e6d5c4b3a2918",
+        &[("web", 2), ("worker", 1), ("clock", 1)],
+    );
+    deployed(
+        &mut host,
+        "blog",
+        "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
+        &[("web", 1)],
+    );
+    deployed(
+        &mut host,
+        "shop",
+        "cd7b8afccb202f222e7dc7b427553e71ba5ddafd",
+        &[("web", 3), ("worker", 2)],
+    );
+    deployed(
+        &mut host,
+        "docs.example.com",
+        "0badc0ffee0ddf00d1234567890abcdef1234567",
+        &[("web", 1)],
+    );
+    deployed(
+        &mut host,
+        "metrics",
+        "feedface00112233445566778899aabbccddeeff",
+        &[("web", 1), ("worker", 2)],
+    );
+    deployed(
+        &mut host,
+        "old_intranet",
+        "1111111111222222222233333333334444444444",
+        &[("web", 1)],
+    );
+    deployed(
+        &mut host,
+        "queue",
+        "2222222222333333333344444444445555555555",
+        &[("worker", 2)],
+    );
+    deployed(
+        &mut host,
+        "staging-api",
+        "3333333333444444444455555555556666666666",
+        &[("web", 1), ("worker", 1)],
+    );
+    deployed(
+        &mut host,
+        "landing",
+        "4444444444555555555566666666667777777777",
+        &[("web", 1)],
+    );
+
+    // A Docker image deploy instead of git.
+    if let Some(app) = host.apps.get_mut("docs.example.com") {
+        app.deploy_source = "docker-image".to_owned();
+        app.deploy_source_metadata = "nginx:1.27-alpine".to_owned();
+        app.domains.push("docs.example.com".to_owned());
+    }
+    // Stopped by an admin: containers kept, exited.
+    if let Some(app) = host.apps.get_mut("staging-api") {
+        for c in &mut app.containers {
+            c.state = ContainerState::Exited;
+        }
+    }
+    // Crash-looping worker: Docker keeps restarting it.
+    if let Some(app) = host.apps.get_mut("metrics") {
+        for c in app
+            .containers
+            .iter_mut()
+            .filter(|c| c.process_type == "worker")
+        {
+            c.state = ContainerState::Restarting;
+        }
+        app.failed_logs = vec![
+            "Error: connect ECONNREFUSED 10.0.0.12:6379".to_owned(),
+            "    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1595:16)".to_owned(),
+        ];
+    }
+    // Locked mid-deploy.
+    if let Some(app) = host.apps.get_mut("landing") {
+        app.locked = true;
+    }
+    // Custom restart policy and a longer stop timeout.
+    if let Some(app) = host.apps.get_mut("queue") {
+        let ps = app.properties.entry("ps".to_owned()).or_default();
+        ps.insert("restart-policy".to_owned(), "always".to_owned());
+        ps.insert("stop-timeout-seconds".to_owned(), "120".to_owned());
+    }
+
+    // Created but never deployed.
+    for name in ["new-service", "sandbox"] {
+        let created_at = host.tick(600);
+        host.apps.insert(
+            name.to_owned(),
+            App {
+                created_at,
+                restore: true,
+                vhost_enabled: true,
+                domains: vec![format!("{name}.dokku.me")],
+                ..App::default()
+            },
+        );
+    }
+
+    config(
+        &mut host,
+        "api",
+        &[
+            ("NODE_ENV", "production"),
+            ("LOG_LEVEL", "info"),
+            ("GREETING", "Grüße aus Köln, 世界 ☕"),
+            (
+                "JWT_PUBLIC_KEY",
+                "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE8n7tK2Q\n-----END PUBLIC KEY-----",
+            ),
+        ],
+    );
+    config(
+        &mut host,
+        "shop",
+        &[
+            ("NODE_ENV", "production"),
+            ("STRIPE_SECRET_KEY", "sk_live_51Hdemo0nlyN0tReal"),
+            ("CURRENCY", "EUR"),
+        ],
+    );
+    config(
+        &mut host,
+        "blog",
+        &[
+            ("HUGO_ENV", "production"),
+            ("BASE_URL", "https://blog.example.com"),
+        ],
+    );
+    config(
+        &mut host,
+        "metrics",
+        &[("REDIS_URL", "redis://10.0.0.12:6379/0")],
+    );
+
+    for (app, domain) in [
+        ("api", "api.example.com"),
+        ("shop", "shop.example.com"),
+        ("shop", "www.shop.example.com"),
+        ("blog", "blog.example.com"),
+    ] {
+        if let Some(a) = host.apps.get_mut(app) {
+            a.domains.push(domain.to_owned());
+        }
+    }
+
+    // TLS through letsencrypt on the public apps.
+    for (app, expires) in [
+        ("api", 1_767_225_600u64),
+        ("shop", 1_766_188_800),
+        ("blog", 1_764_547_200),
+    ] {
+        if let Some(a) = host.apps.get_mut(app) {
+            let le = a.extra.entry("letsencrypt".to_owned()).or_default();
+            le.insert("active".to_owned(), "true".to_owned());
+            le.insert("expires-at".to_owned(), expires.to_string());
+            a.extra
+                .entry("proxy".to_owned())
+                .or_default()
+                .insert("ports".to_owned(), "http:80:5000 https:443:5000".to_owned());
+        }
+    }
+
+    postgres(&mut host, "api-db", &["api", "staging-api"], "17.2");
+    postgres(&mut host, "shop-db", &["shop"], "16.6");
+
+    host.ssh_keys.push(SshKey {
+        name: "admin".to_owned(),
+        fingerprint: "SHA256:Qx5gGmE3b7zY0mN2u8c1p4r6t9vW0yZ2aB4dF6hJ8kL".to_owned(),
+    });
+    host
+}
+
+fn plugin(name: &str, version: &str, description: &str, source: &str) -> Plugin {
+    Plugin {
+        name: name.to_owned(),
+        version: version.to_owned(),
+        enabled: true,
+        core: false,
+        description: description.to_owned(),
+        source_url: source.to_owned(),
+        committish: "7c0e5d1b2a9f4e3d8c6b5a4f3e2d1c0b9a8f7e6d".to_owned(),
+        branch: "master".to_owned(),
+    }
+}
+
+fn config(host: &mut SimHost, app: &str, vars: &[(&str, &str)]) {
+    if let Some(a) = host.apps.get_mut(app) {
+        for (k, v) in vars {
+            a.config.insert((*k).to_owned(), (*v).to_owned());
+        }
+    }
+}
+
+fn postgres(host: &mut SimHost, name: &str, links: &[&str], version: &str) {
+    let db = name.replace('-', "_");
+    let dsn = format!(
+        "postgres://postgres:{}@dokku-postgres-{name}:5432/{db}",
+        demo_password(name)
+    );
+    for app in links {
+        config(host, app, &[("DATABASE_URL", dsn.as_str())]);
+    }
+    host.services.insert(
+        name.to_owned(),
+        Service {
+            plugin: "postgres".to_owned(),
+            version: version.to_owned(),
+            status: "running".to_owned(),
+            links: links.iter().map(|s| (*s).to_owned()).collect(),
+            dsn,
+        },
+    );
+}
+
+// Deterministic, obviously fake passwords.
+fn demo_password(name: &str) -> String {
+    let mut sum: u32 = 7;
+    for b in name.bytes() {
+        sum = sum.wrapping_mul(31).wrapping_add(u32::from(b));
+    }
+    format!("demo{sum:08x}")
+}
+
+/// The demo apps by state, for tests that want one of each.
+pub fn demo_states() -> BTreeMap<&'static str, &'static str> {
+    BTreeMap::from([
+        ("api", "running: web, worker, clock"),
+        ("shop", "running: web x3, worker x2"),
+        (
+            "docs.example.com",
+            "running, deployed from an image, dotted name",
+        ),
+        ("metrics", "worker crash-looping (restarting)"),
+        ("staging-api", "stopped"),
+        ("landing", "locked mid-deploy"),
+        ("queue", "custom restart policy"),
+        ("old_intranet", "legacy name with an underscore"),
+        ("new-service", "never deployed"),
+        ("sandbox", "never deployed"),
+        ("blog", "running, TLS"),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_has_every_state() {
+        let host = demo();
+        assert!(host.apps.len() >= 11);
+        for name in demo_states().keys() {
+            assert!(host.apps.contains_key(*name), "{name}");
+        }
+        assert!(host.apps["staging-api"]
+            .containers
+            .iter()
+            .all(|c| c.state == ContainerState::Exited));
+        assert!(host.apps["metrics"]
+            .containers
+            .iter()
+            .any(|c| c.state == ContainerState::Restarting));
+        assert!(host.apps["landing"].locked);
+        assert!(!host.apps["sandbox"].deployed);
+        assert!(host.apps["api"].config["JWT_PUBLIC_KEY"].contains('\n'));
+        assert_eq!(host.services.len(), 2);
+        assert!(host.apps["shop"].config["DATABASE_URL"].starts_with("postgres://"));
+        // Deterministic: two builds are identical.
+        assert_eq!(demo(), demo());
+    }
 }

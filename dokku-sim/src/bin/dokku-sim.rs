@@ -1,0 +1,175 @@
+//! `dokku-sim`: the simulated host as a program that behaves like `dokku`.
+//!
+//! ```text
+//! dokku-sim [--state-dir DIR] <dokku arguments…>
+//! ```
+//!
+//! State lives in `DIR/state.json` (or `$DOKKU_SIM_STATE`), created on first
+//! use from the demo scenario (`DOKKU_SIM_SCENARIO=empty` for an empty
+//! host; `DOKKU_SIM_VERSION=0.35.20` for an older Dokku). Every invocation
+//! holds an exclusive lock on `DIR/state.lock` while it reads, changes and
+//! writes the state, so concurrent invocations lose no update; the state is
+//! written to a temporary file and renamed, so a crash never leaves half a
+//! file.
+//!
+//! When `SSH_ORIGINAL_COMMAND` is set (a forced command behind sshd), the
+//! arguments come from it, re-split exactly as Dokku's entry script does.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use dokku_core::DokkuVersion;
+use dokku_sim::commands::{self, logs, Outcome};
+use dokku_sim::host::{profiles, SimHost};
+use dokku_sim::{scenario, split};
+
+/// Subcommands that read standard input.
+const READS_STDIN: &[&str] = &["apps:destroy"];
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        Err(message) => {
+            let _ = writeln!(io::stderr(), "dokku-sim: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run() -> Result<i32, String> {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut state_dir = std::env::var_os("DOKKU_SIM_STATE").map(PathBuf::from);
+    if args.first().map(String::as_str) == Some("--state-dir") {
+        if args.len() < 2 {
+            return Err("--state-dir needs a directory".to_owned());
+        }
+        state_dir = Some(PathBuf::from(args.remove(1)));
+        args.remove(0);
+    }
+    let state_dir =
+        state_dir.ok_or("no state directory: pass --state-dir DIR or set DOKKU_SIM_STATE")?;
+    if let Some(line) = std::env::var_os("SSH_ORIGINAL_COMMAND") {
+        let line = line
+            .into_string()
+            .map_err(|_| "SSH_ORIGINAL_COMMAND is not UTF-8")?;
+        args = split::resplit(&line).map_err(|e| e.to_string())?;
+    }
+    fs::create_dir_all(&state_dir).map_err(|e| format!("{}: {e}", state_dir.display()))?;
+
+    let stdin = read_stdin_if_needed(&args)?;
+    let outcome = {
+        let _lock = lock(&state_dir)?;
+        let mut host = load(&state_dir)?;
+        let outcome = commands::dispatch(&mut host, &args, &stdin);
+        save(&state_dir, &host)?;
+        outcome
+    };
+    let out = outcome.output();
+    write_all(&out.stdout, &out.stderr)?;
+    match outcome {
+        Outcome::Done(out) => Ok(out.code),
+        Outcome::Follow(follow) => {
+            let interval = std::env::var("DOKKU_SIM_FOLLOW_MS")
+                .ok()
+                .and_then(|ms| ms.parse().ok())
+                .map_or(Duration::from_millis(500), Duration::from_millis);
+            for tick in 0.. {
+                std::thread::sleep(interval);
+                let host = {
+                    let _lock = lock(&state_dir)?;
+                    load(&state_dir)?
+                };
+                let mut text = String::new();
+                for line in logs::follow_lines(&host, &follow, tick) {
+                    text.push_str(&line);
+                    text.push('\n');
+                }
+                // A closed pipe (the reader went away) ends the follow.
+                if write_all(text.as_bytes(), b"").is_err() {
+                    break;
+                }
+            }
+            Ok(0)
+        }
+    }
+}
+
+fn read_stdin_if_needed(args: &[String]) -> Result<Vec<u8>, String> {
+    let subcommand = args.iter().find(|a| !a.starts_with("--"));
+    let mut stdin = Vec::new();
+    if subcommand.is_some_and(|s| READS_STDIN.contains(&s.as_str())) {
+        io::stdin()
+            .read_to_end(&mut stdin)
+            .map_err(|e| format!("reading stdin: {e}"))?;
+    }
+    Ok(stdin)
+}
+
+fn write_all(stdout: &[u8], stderr: &[u8]) -> Result<(), String> {
+    let mut out = io::stdout().lock();
+    out.write_all(stdout)
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("writing stdout: {e}"))?;
+    let mut err = io::stderr().lock();
+    err.write_all(stderr)
+        .and_then(|()| err.flush())
+        .map_err(|e| format!("writing stderr: {e}"))
+}
+
+/// An exclusive lock on the state, released when the file is dropped.
+fn lock(dir: &Path) -> Result<File, String> {
+    let path = dir.join("state.lock");
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    file.lock()
+        .map_err(|e| format!("locking {}: {e}", path.display()))?;
+    Ok(file)
+}
+
+fn load(dir: &Path) -> Result<SimHost, String> {
+    let path = dir.join("state.json");
+    match fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map_err(|e| format!("{} is not a dokku-sim state: {e}", path.display())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(initial_state()?),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+fn initial_state() -> Result<SimHost, String> {
+    let version = match std::env::var("DOKKU_SIM_VERSION") {
+        Ok(v) => {
+            DokkuVersion::parse(&v).ok_or(format!("DOKKU_SIM_VERSION {v:?} is not a version"))?
+        }
+        Err(_) => profiles::V0_38_27,
+    };
+    Ok(match std::env::var("DOKKU_SIM_SCENARIO").as_deref() {
+        Ok("empty") => SimHost::new(version),
+        Ok("demo") | Err(_) => scenario::demo_for(version),
+        Ok(other) => {
+            return Err(format!(
+                "unknown DOKKU_SIM_SCENARIO {other:?} (demo or empty)"
+            ))
+        }
+    })
+}
+
+// Written beside the target and renamed over it: readers see the old state
+// or the new one, never a torn write; a full disk fails before the rename.
+fn save(dir: &Path, host: &SimHost) -> Result<(), String> {
+    let path = dir.join("state.json");
+    let tmp = dir.join("state.json.tmp");
+    let bytes = serde_json::to_vec(host).map_err(|e| format!("encoding state: {e}"))?;
+    let mut file = File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    file.write_all(&bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| format!("writing {}: {e}", tmp.display()))?;
+    fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))
+}
