@@ -791,3 +791,41 @@ fn logs_follow_of_a_quiet_process_filter() {
     );
     assert!(matches!(outcome, Outcome::Done(ref out) if out.stdout.is_empty() && out.code == 0));
 }
+
+#[test]
+fn domains_deprecated_listing_and_bash_report_of_every_app() {
+    let mut host = world(profiles::V0_35_20);
+    assert_eq!(
+        run(&mut host, &["domains", "node-js-app"]),
+        (
+            "=====> Global Domain Name\ndokku.me\n=====> node-js-app Domain Names\nnode-js-app.dokku.me\nwww.example.com\n".into(),
+            " !     Deprecated: Please use domains:report\n".into(),
+            0
+        )
+    );
+    // bash runs every app through `| tee || true`: one app failing neither
+    // stops the loop nor the exit code.
+    assert_eq!(
+        run(&mut host, &["domains:report", "--domains-app-vhosts"]),
+        (
+            "node-js-app.dokku.me www.example.com \n".into(),
+            " !     not deployed\n".into(),
+            0
+        )
+    );
+    let (out, _, code) = run(&mut host, &["domains:report"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("=====> python-app domains information\n       Domains app enabled:           false                    \n       Domains app vhosts:                                     \n"),
+        "{out:?}"
+    );
+    host.apps.clear();
+    assert_eq!(
+        run(&mut host, &["domains:report"]),
+        (
+            String::new(),
+            " !     You haven't deployed any applications yet\n".into(),
+            0
+        )
+    );
+}

@@ -1,5 +1,5 @@
-//! `domains` commands (simulated): `domains:report` (and the deprecated bare
-//! `domains`), `domains:add/set/remove/clear/reset/enable/disable` and
+//! `domains` commands (simulated): `domains:report`, the deprecated bare
+//! `domains` (`subcommands/default`), `domains:add/set/remove/clear/reset/enable/disable` and
 //! `domains:add-global/set-global/remove-global/clear-global`.
 //!
 //! Written from Dokku's source: the mutations are bash in both simulated
@@ -28,7 +28,8 @@ use crate::report::{bash_row, go_json, go_json_string, go_text, Fields};
 /// Run a `domains` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
-        "domains" | "domains:report" => report(ctx, args),
+        "domains" => deprecated_default(ctx, args),
+        "domains:report" => report(ctx, args),
         "domains:add" => add(ctx, subcommand, args),
         "domains:set" => set(ctx, subcommand, args),
         "domains:remove" => remove(ctx, subcommand, args),
@@ -360,6 +361,35 @@ fn remove_global(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
         ctx.out.info1(&format!("Removed {domain}"));
     }
     ctx.host.tick(1);
+}
+
+// `subcommands/default`: the pre-report listing, deprecated.
+fn deprecated_default(ctx: &mut Ctx<'_>, args: &[String]) {
+    ctx.out.warn("Deprecated: Please use domains:report");
+    if global_vhost_enabled(ctx.host) {
+        ctx.out.info2_quiet("Global Domain Name");
+        for domain in &ctx.host.global_domains {
+            ctx.out.log(domain);
+        }
+    }
+    let app = args.first().map(String::as_str).unwrap_or("");
+    if app.is_empty() || app == "--global" || !verify_app_name(ctx, app) {
+        return;
+    }
+    let Some(a) = ctx.host.apps.get(app) else {
+        return;
+    };
+    if a.domains.is_empty() {
+        ctx.out.fail(&format!("No domain names set for {app}"));
+        return;
+    }
+    ctx.out.info2_quiet(&format!("{app} Domain Names"));
+    // `get_app_domains` prints nothing while vhost support is off.
+    if a.vhost_enabled {
+        for domain in &a.domains {
+            ctx.out.log(domain);
+        }
+    }
 }
 
 fn report(ctx: &mut Ctx<'_>, args: &[String]) {
