@@ -397,6 +397,18 @@ fn config_set_restarts_unless_told_not_to() {
     // Not deployed: the restart line alone. --quiet silences the block only.
     let (out, _, _) = run(&mut host, &["--quiet", "config:set", "python-app", "X=1"]);
     assert_eq!(out, "-----> Restarting app python-app\n");
+    // Other vars leave vhost support alone; NO_VHOST drives it.
+    assert!(!host.apps["python-app"].vhost_enabled);
+    run(
+        &mut host,
+        &["config:set", "--no-restart", "node-js-app", "NO_VHOST=1"],
+    );
+    assert!(!host.apps["node-js-app"].vhost_enabled);
+    run(
+        &mut host,
+        &["config:unset", "--no-restart", "node-js-app", "NO_VHOST"],
+    );
+    assert!(host.apps["node-js-app"].vhost_enabled);
     // Global config never restarts anything.
     let (out, _, _) = run(&mut host, &["config:unset", "--global", "CURL_TIMEOUT"]);
     assert_eq!(out, "-----> Unsetting CURL_TIMEOUT\n");

@@ -276,19 +276,15 @@ fn set(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
 
 /// `SetMany`: write the vars, print the `Setting config vars` block
 /// (suppressed by `--quiet`), and restart the app unless told not to.
-/// Other plugin modules call it the way Dokku's bash plugins call
-/// `config_set` (domains sets `NO_VHOST` this way).
-pub(crate) fn set_vars(
-    ctx: &mut Ctx<'_>,
-    target: &Target,
-    vars: &BTreeMap<String, String>,
-    restart: bool,
-) {
+fn set_vars(ctx: &mut Ctx<'_>, target: &Target, vars: &BTreeMap<String, String>, restart: bool) {
     let Some(env) = env_mut(ctx.host, target) else {
         return;
     };
     for (key, value) in vars {
         env.insert(key.clone(), value.clone());
+    }
+    if let Some(value) = vars.get("NO_VHOST") {
+        follow_no_vhost(ctx.host, target, Some(value));
     }
     if !vars.is_empty() {
         ctx.out.info1_quiet("Setting config vars");
@@ -320,6 +316,9 @@ fn unset(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
         let removed = env_mut(ctx.host, &target).and_then(|env| env.remove(key));
         if removed.is_some() {
             ctx.out.info1_quiet(&format!("Unsetting {key}"));
+            if key == "NO_VHOST" {
+                follow_no_vhost(ctx.host, &target, None);
+            }
             changed = true;
         } else {
             ctx.out
@@ -346,6 +345,9 @@ fn clear(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     if let Some(env) = env_mut(ctx.host, &target) {
         env.clear();
     }
+    if keys.iter().any(|k| k == "NO_VHOST") {
+        follow_no_vhost(ctx.host, &target, None);
+    }
     for key in &keys {
         ctx.out.info1_quiet(&format!("Unsetting {key}"));
     }
@@ -367,17 +369,24 @@ fn bundle(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     ctx.out.stdout.extend_from_slice(&tar_bundle(&env));
 }
 
-/// What follows a config change of an app: `NO_VHOST` is the domains
-/// plugin's switch (kept in `App::vhost_enabled` too), and unless
-/// `--no-restart`, `--global` or `DOKKU_APP_RESTORE=0`, `triggerRestart`.
+/// `NO_VHOST` is the domains plugin's switch, which the simulator keeps
+/// in `App::vhost_enabled`: follow it when it is set (`Some`) or unset
+/// (`None`) through config.
+fn follow_no_vhost(host: &mut SimHost, target: &Target, value: Option<&str>) {
+    if let Some(app) = target.as_ref().and_then(|name| host.apps.get_mut(name)) {
+        app.vhost_enabled = value != Some("1");
+    }
+}
+
+/// What follows a config change of an app: unless `--no-restart`,
+/// `--global` or `DOKKU_APP_RESTORE=0`, `triggerRestart`.
 fn after_change(ctx: &mut Ctx<'_>, target: &Target, restart: bool) {
     let Some(app_name) = target else {
         return;
     };
-    let Some(app) = ctx.host.apps.get_mut(app_name) else {
+    let Some(app) = ctx.host.apps.get(app_name) else {
         return;
     };
-    app.vhost_enabled = app.config.get("NO_VHOST").map(String::as_str) != Some("1");
     let restore = app.config.get("DOKKU_APP_RESTORE").map(String::as_str) != Some("0");
     if restart && restore {
         restart_app(ctx.host, &mut ctx.out, app_name);
