@@ -1,8 +1,756 @@
-//! `config` commands (simulated).
+//! `config` commands (simulated): `config`, `config:show`, `config:export`,
+//! `config:get`, `config:keys`, `config:set`, `config:unset`, `config:clear`
+//! and `config:bundle`, each with `--global`.
+//!
+//! Written from Dokku's Go config plugin: `plugins/config/src/subcommands/
+//! subcommands.go` (pflag flag sets), `plugins/config/subcommands.go` and
+//! `plugins/config/functions.go` (`CommandSet`, `SubGet`, `SubShow`,
+//! `export`), `plugins/config/config.go` (`SetMany`, `UnsetMany`,
+//! `validateKey`, `triggerRestart`) and `plugins/config/environment.go`
+//! (every export format, `prettyPrintEnvEntries` with the vendored
+//! `ryanuber/columnize`, `ExportBundle` with Go's `archive/tar`), plus the
+//! vendored `joho/godotenv` v1.2.0 `Marshal` for `envfile`. Both simulated
+//! versions (0.35.20, 0.38.27) print the same here: the config plugin's
+//! output code did not change between them.
 
-use super::{Ctx, Outcome};
+use std::collections::BTreeMap;
+
+use super::{Ctx, Flags, Outcome};
+use crate::host::SimHost;
+use crate::out::Out;
+use crate::report::{go_json_str, go_json_string};
 
 /// Run a `config` subcommand; `None` if it is not one this module knows.
-pub fn run(_ctx: &mut Ctx<'_>, _subcommand: &str, _args: &[String]) -> Option<Outcome> {
-    None
+pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
+    match subcommand {
+        "config" | "config:show" => show(ctx, subcommand, args),
+        "config:export" => export(ctx, subcommand, args),
+        "config:get" => get(ctx, subcommand, args),
+        "config:keys" => keys(ctx, subcommand, args),
+        "config:set" => set(ctx, subcommand, args),
+        "config:unset" => unset(ctx, subcommand, args),
+        "config:clear" => clear(ctx, subcommand, args),
+        "config:bundle" => bundle(ctx, subcommand, args),
+        _ => return None,
+    }
+    Some(Outcome::Done(std::mem::take(&mut ctx.out)))
+}
+
+/// Go's `common.VerifyAppName`: an empty name, a name neither the current
+/// (`^[a-z0-9][^/:_A-Z]*$`) nor the legacy (`^[a-z0-9][^/:A-Z]*$`) rule
+/// accepts, or an app that does not exist (exit 20). The other plugin
+/// modules of this crate use it too.
+pub(crate) fn verify_app_name(ctx: &mut Ctx<'_>, app: &str) -> bool {
+    if !app.is_empty() && !legacy_app_name_ok(app) {
+        ctx.out.fail(
+            "App name must begin with lowercase alphanumeric character, and cannot include uppercase characters, colons, or underscores",
+        );
+        return false;
+    }
+    ctx.verify_app(app)
+}
+
+fn legacy_app_name_ok(app: &str) -> bool {
+    let mut bytes = app.bytes();
+    let first_ok = bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    first_ok
+        && !app
+            .chars()
+            .any(|c| c == '/' || c == ':' || c.is_ascii_uppercase())
+}
+
+/// Whose environment a command works on: `None` is `--global`.
+type Target = Option<String>;
+
+/// `getAppNameOrGlobal`: with `--global` there is no app positional; else
+/// the first positional is the app and must exist. Returns the target and
+/// the remaining positionals.
+fn target(ctx: &mut Ctx<'_>, flags: &Flags) -> Option<(Target, Vec<String>)> {
+    if flags.has("--global") {
+        return Some((None, flags.positional.clone()));
+    }
+    let Some((app, rest)) = flags.positional.split_first() else {
+        ctx.out.fail("Please specify an app or --global");
+        return None;
+    };
+    if app.is_empty() {
+        ctx.out.fail("Please specify an app or --global");
+        return None;
+    }
+    if !verify_app_name(ctx, app) {
+        return None;
+    }
+    Some((Some(app.clone()), rest.to_vec()))
+}
+
+/// The environment of the target; `merged` lays the app's over the global
+/// one (`LoadMergedAppEnv`), and means nothing for `--global`.
+fn environment(host: &SimHost, target: &Target, merged: bool) -> BTreeMap<String, String> {
+    match target {
+        None => host.global_config.clone(),
+        Some(app) => {
+            let own = host
+                .apps
+                .get(app)
+                .map(|a| a.config.clone())
+                .unwrap_or_default();
+            if merged {
+                let mut env = host.global_config.clone();
+                env.extend(own);
+                env
+            } else {
+                own
+            }
+        }
+    }
+}
+
+fn env_mut<'h>(host: &'h mut SimHost, target: &Target) -> Option<&'h mut BTreeMap<String, String>> {
+    match target {
+        None => Some(&mut host.global_config),
+        Some(app) => host.apps.get_mut(app).map(|a| &mut a.config),
+    }
+}
+
+fn parse(
+    ctx: &mut Ctx<'_>,
+    subcommand: &str,
+    args: &[String],
+    bools: &[&str],
+    values: &[&str],
+) -> Option<Flags> {
+    Flags::parse(&mut ctx.out, subcommand, args, bools, values, &[])
+}
+
+// `SubShow`: `LogInfo2Quiet("<app|global> env vars")`, then
+// `fmt.Println(pretty)`. 0.35/0.38 no longer declare `--shell`/`--export`
+// on `config:show`, so pflag rejects them.
+fn show(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
+    let Some(flags) = parse(ctx, subcommand, args, &["--global", "--merged"], &[]) else {
+        return;
+    };
+    let Some((target, _)) = target(ctx, &flags) else {
+        return;
+    };
+    let env = environment(ctx.host, &target, flags.has("--merged"));
+    let context = target.as_deref().unwrap_or("global");
+    ctx.out.info2_quiet(&format!("{context} env vars"));
+    ctx.out.log(&pretty(&env, ""));
+}
+
+/// The export formats of `config:export --format` (`functions.go`
+/// `export`).
+fn render(env: &BTreeMap<String, String>, format: &str) -> Option<String> {
+    let text = match format {
+        "exports" => quoted_entries(env, "export ", "\n") + "\n",
+        "envfile" => envfile(env) + "\n",
+        "docker-args" => quoted_entries(env, "--env=", " ") + "\n",
+        "docker-args-keys" => keys_with_prefix(env, "--env=") + "\n",
+        // Listed in 0.38's flag help; `PackArgKeysString` itself was not
+        // readable, so this mirrors docker-args-keys with pack's `--env`
+        // spelling. Unverified.
+        "pack-keys" => keys_with_prefix(env, "--env ") + "\n",
+        // The one format with a different suffix: a space, no newline.
+        "shell" => quoted_entries(env, "", " ") + " ",
+        "pretty" => pretty(env, "") + "\n",
+        "json" => go_json_string(env) + "\n",
+        "json-list" => json_list(env) + "\n",
+        _ => return None,
+    };
+    Some(text)
+}
+
+fn export(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
+    let Some(flags) = parse(
+        ctx,
+        subcommand,
+        args,
+        &["--global", "--merged"],
+        &["--format"],
+    ) else {
+        return;
+    };
+    let Some((target, _)) = target(ctx, &flags) else {
+        return;
+    };
+    let env = environment(ctx.host, &target, flags.has("--merged"));
+    let format = flags.value("--format").unwrap_or("exports");
+    match render(&env, format) {
+        Some(text) => ctx.out.print(&text),
+        None => ctx.out.fail(&format!("Unknown export format: {format}")),
+    }
+}
+
+// `SubGet`: argument errors, then `Get` (which also refuses invalid key
+// names) exits 1 without a word when the key is not there.
+fn get(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
+    let Some(flags) = parse(ctx, subcommand, args, &["--global", "--quoted"], &[]) else {
+        return;
+    };
+    let Some((target, keys)) = target(ctx, &flags) else {
+        return;
+    };
+    let Some(key) = keys.first() else {
+        ctx.out.fail("Expected: key");
+        return;
+    };
+    if keys.len() > 1 {
+        ctx.out
+            .fail(&format!("Unexpected argument(s): {}", go_slice(&keys[1..])));
+        return;
+    }
+    let env = environment(ctx.host, &target, false);
+    match env.get(key).filter(|_| valid_key(key)) {
+        Some(value) if flags.has("--quoted") => {
+            ctx.out.log(&format!("'{}'", single_quote_escape(value)));
+        }
+        Some(value) => ctx.out.log(value),
+        None => ctx.out.code = 1,
+    }
+}
+
+fn keys(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
+    let Some(flags) = parse(ctx, subcommand, args, &["--global", "--merged"], &[]) else {
+        return;
+    };
+    let Some((target, _)) = target(ctx, &flags) else {
+        return;
+    };
+    for key in environment(ctx.host, &target, flags.has("--merged")).keys() {
+        ctx.out.log(key);
+    }
+}
+
+// `CommandSet` then `SetMany`: every pair is split and decoded, then every
+// key validated, before anything is written.
+fn set(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
+    let Some(flags) = parse(
+        ctx,
+        subcommand,
+        args,
+        &["--global", "--encoded", "--no-restart"],
+        &[],
+    ) else {
+        return;
+    };
+    let Some((target, pairs)) = target(ctx, &flags) else {
+        return;
+    };
+    if pairs.is_empty() {
+        ctx.out.fail("At least one env pair must be given");
+        return;
+    }
+    let mut updated = BTreeMap::new();
+    for pair in &pairs {
+        let Some((key, value)) = pair.split_once('=') else {
+            ctx.out.fail(&format!("Invalid env pair: {pair}"));
+            return;
+        };
+        let value = if flags.has("--encoded") {
+            match go_base64_decode(value.as_bytes()) {
+                // Go keeps arbitrary bytes in a string; the simulated state
+                // is UTF-8, so invalid sequences become U+FFFD.
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(at) => {
+                    ctx.out.fail(&format!(
+                        "illegal base64 data at input byte {at} for key '{key}'"
+                    ));
+                    return;
+                }
+            }
+        } else {
+            value.to_owned()
+        };
+        updated.insert(key.to_owned(), value);
+    }
+    // Go ranges over a map here, so which invalid key is named first is
+    // random; the simulator names the first in sorted order.
+    if let Some(bad) = updated.keys().find(|k| !valid_key(k)) {
+        ctx.out.fail(&format!("Invalid key name: '{bad}'"));
+        return;
+    }
+    set_vars(ctx, &target, &updated, !flags.has("--no-restart"));
+}
+
+/// `SetMany`: write the vars, print the `Setting config vars` block
+/// (suppressed by `--quiet`), and restart the app unless told not to.
+fn set_vars(ctx: &mut Ctx<'_>, target: &Target, vars: &BTreeMap<String, String>, restart: bool) {
+    let Some(env) = env_mut(ctx.host, target) else {
+        return;
+    };
+    for (key, value) in vars {
+        env.insert(key.clone(), value.clone());
+    }
+    if let Some(value) = vars.get("NO_VHOST") {
+        follow_no_vhost(ctx.host, target, Some(value));
+    }
+    if !vars.is_empty() {
+        ctx.out.info1_quiet("Setting config vars");
+        if !ctx.out.quiet {
+            ctx.out.log(&pretty(vars, "       "));
+        }
+        ctx.host.tick(1);
+    }
+    after_change(ctx, target, restart);
+}
+
+fn unset(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
+    let Some(flags) = parse(ctx, subcommand, args, &["--global", "--no-restart"], &[]) else {
+        return;
+    };
+    let Some((target, keys)) = target(ctx, &flags) else {
+        return;
+    };
+    if keys.is_empty() {
+        ctx.out.fail("At least one key must be given");
+        return;
+    }
+    if let Some(bad) = keys.iter().find(|k| !valid_key(k)) {
+        ctx.out.fail(&format!("Invalid key name: '{bad}'"));
+        return;
+    }
+    let mut changed = false;
+    for key in &keys {
+        let removed = env_mut(ctx.host, &target).and_then(|env| env.remove(key));
+        if removed.is_some() {
+            ctx.out.info1_quiet(&format!("Unsetting {key}"));
+            if key == "NO_VHOST" {
+                follow_no_vhost(ctx.host, &target, None);
+            }
+            changed = true;
+        } else {
+            ctx.out
+                .info1_quiet(&format!("Skipping {key}, it is not set in the environment"));
+        }
+    }
+    if changed {
+        ctx.host.tick(1);
+    }
+    // `UnsetMany` restarts even when nothing changed.
+    after_change(ctx, &target, !flags.has("--no-restart"));
+}
+
+// `UnsetAll`'s body was not readable in the index: it is simulated as
+// `UnsetMany` over every key in sorted order, then the restart.
+fn clear(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
+    let Some(flags) = parse(ctx, subcommand, args, &["--global", "--no-restart"], &[]) else {
+        return;
+    };
+    let Some((target, _)) = target(ctx, &flags) else {
+        return;
+    };
+    let keys: Vec<String> = environment(ctx.host, &target, false).into_keys().collect();
+    if let Some(env) = env_mut(ctx.host, &target) {
+        env.clear();
+    }
+    if keys.iter().any(|k| k == "NO_VHOST") {
+        follow_no_vhost(ctx.host, &target, None);
+    }
+    for key in &keys {
+        ctx.out.info1_quiet(&format!("Unsetting {key}"));
+    }
+    if !keys.is_empty() {
+        ctx.host.tick(1);
+    }
+    after_change(ctx, &target, !flags.has("--no-restart"));
+}
+
+// `Env.ExportBundle`: a tar stream, one regular file per key.
+fn bundle(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
+    let Some(flags) = parse(ctx, subcommand, args, &["--global", "--merged"], &[]) else {
+        return;
+    };
+    let Some((target, _)) = target(ctx, &flags) else {
+        return;
+    };
+    let env = environment(ctx.host, &target, flags.has("--merged"));
+    ctx.out.stdout.extend_from_slice(&tar_bundle(&env));
+}
+
+/// `NO_VHOST` is the domains plugin's switch, which the simulator keeps
+/// in `App::vhost_enabled`: follow it when it is set (`Some`) or unset
+/// (`None`) through config.
+fn follow_no_vhost(host: &mut SimHost, target: &Target, value: Option<&str>) {
+    if let Some(app) = target.as_ref().and_then(|name| host.apps.get_mut(name)) {
+        app.vhost_enabled = value != Some("1");
+    }
+}
+
+/// What follows a config change of an app: unless `--no-restart`,
+/// `--global` or `DOKKU_APP_RESTORE=0`, `triggerRestart`.
+fn after_change(ctx: &mut Ctx<'_>, target: &Target, restart: bool) {
+    let Some(app_name) = target else {
+        return;
+    };
+    let Some(app) = ctx.host.apps.get(app_name) else {
+        return;
+    };
+    let restore = app.config.get("DOKKU_APP_RESTORE").map(String::as_str) != Some("0");
+    if restart && restore {
+        restart_app(ctx.host, &mut ctx.out, app_name);
+    }
+}
+
+/// `triggerRestart`: `-----> Restarting app <app>` (not quiet-able), then
+/// the `app-restart` trigger, which redeploys a deployed app's containers.
+/// The trigger's real output (the scheduler's deploy log) is long and
+/// host-specific; a short deterministic stand-in is printed instead.
+pub fn restart_app(host: &mut SimHost, out: &mut Out, app_name: &str) {
+    out.info1(&format!("Restarting app {app_name}"));
+    host.tick(5);
+    let Some(app) = host.apps.get_mut(app_name) else {
+        return;
+    };
+    if !app.deployed {
+        return;
+    }
+    app.converge(app_name);
+    for (process_type, count) in &app.scale {
+        if *count > 0 {
+            out.info1(&format!("Deploying {process_type} (count={count})"));
+        }
+    }
+    out.info2_quiet("Application deployed:");
+    if app.vhost_enabled {
+        for domain in &app.domains {
+            out.verbose(&format!("http://{domain}"));
+        }
+    }
+}
+
+/// `validateKey`: `^[a-zA-Z_][a-zA-Z0-9_]*$`.
+pub(crate) fn valid_key(key: &str) -> bool {
+    let mut bytes = key.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// `singleQuoteEscape`: `'` → `'\''`.
+fn single_quote_escape(value: &str) -> String {
+    value.replace('\'', "'\\''")
+}
+
+/// Go's `%v` of a `[]string`: `[a b]`.
+fn go_slice(items: &[String]) -> String {
+    format!("[{}]", items.join(" "))
+}
+
+/// `stringWithPrefixAndSeparator`: `<prefix>KEY='value'` joined.
+fn quoted_entries(env: &BTreeMap<String, String>, prefix: &str, separator: &str) -> String {
+    env.iter()
+        .map(|(k, v)| format!("{prefix}{k}='{}'", single_quote_escape(v)))
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
+/// `DockerArgsKeysString`: `<prefix>KEY` joined by spaces.
+fn keys_with_prefix(env: &BTreeMap<String, String>, prefix: &str) -> String {
+    env.keys()
+        .map(|k| format!("{prefix}{k}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// godotenv v1.2.0 `Marshal`: `KEY="value"` lines with `\ " ! $ \``
+/// backslash-escaped and newline/CR as `\n`/`\r`, sorted as whole lines
+/// (not by key: `A1=` sorts before `A=`).
+fn envfile(env: &BTreeMap<String, String>) -> String {
+    let mut lines: Vec<String> = env
+        .iter()
+        .map(|(k, v)| {
+            let mut escaped = String::with_capacity(v.len());
+            for c in v.chars() {
+                match c {
+                    '\\' | '"' | '!' | '$' | '`' => {
+                        escaped.push('\\');
+                        escaped.push(c);
+                    }
+                    '\n' => escaped.push_str("\\n"),
+                    '\r' => escaped.push_str("\\r"),
+                    c => escaped.push(c),
+                }
+            }
+            format!("{k}=\"{escaped}\"")
+        })
+        .collect();
+    lines.sort();
+    lines.join("\n")
+}
+
+/// `JSONListString`: `json.Marshal` of `[]map[string]string{name, value}`;
+/// an empty environment is a nil slice, which Go encodes as `null`.
+fn json_list(env: &BTreeMap<String, String>) -> String {
+    if env.is_empty() {
+        return "null".to_owned();
+    }
+    let mut json = String::from("[");
+    for (i, (key, value)) in env.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str("{\"name\":");
+        go_json_str(&mut json, key);
+        json.push_str(",\"value\":");
+        go_json_str(&mut json, value);
+        json.push('}');
+    }
+    json.push(']');
+    json
+}
+
+/// `prettyPrintEnvEntries`: `KEY:` and value as two columnize columns.
+pub(crate) fn pretty(env: &BTreeMap<String, String>, prefix: &str) -> String {
+    let rows: Vec<Vec<String>> = env
+        .iter()
+        .map(|(k, v)| vec![format!("{k}:"), v.clone()])
+        .collect();
+    columnize(&rows, prefix, "  ")
+}
+
+/// `ryanuber/columnize` `Format` (the version Dokku vendors): every cell
+/// `strings.TrimSpace`d; each column but a row's last padded to the widest
+/// cell of that column (in runes) and followed by `glue`; rows start with
+/// `prefix` and end with `\n`, except that the final newline is dropped.
+/// A multi-line cell is printed raw, so its continuation lines start at
+/// column 0.
+pub(crate) fn columnize(rows: &[Vec<String>], prefix: &str, glue: &str) -> String {
+    let cells: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|row| row.iter().map(|c| c.trim()).collect())
+        .collect();
+    let mut widths: Vec<usize> = Vec::new();
+    for row in &cells {
+        for (i, cell) in row.iter().enumerate() {
+            let len = cell.chars().count();
+            match widths.get_mut(i) {
+                Some(w) => *w = (*w).max(len),
+                None => widths.push(len),
+            }
+        }
+    }
+    let mut text = String::new();
+    for row in &cells {
+        text.push_str(prefix);
+        for (i, cell) in row.iter().enumerate() {
+            if i + 1 == row.len() {
+                text.push_str(cell);
+                text.push('\n');
+            } else {
+                let width = widths.get(i).copied().unwrap_or(0);
+                text.push_str(cell);
+                for _ in cell.chars().count()..width {
+                    text.push(' ');
+                }
+                text.push_str(glue);
+            }
+        }
+    }
+    if text.ends_with('\n') {
+        text.pop();
+    }
+    text
+}
+
+/// Go's `base64.StdEncoding.DecodeString`, including where it reports an
+/// error (`CorruptInputError`, the byte offset in the input) and its
+/// skipping of `\r` and `\n` anywhere in the input. Not strict: non-zero
+/// trailing bits are accepted, as Go's StdEncoding does.
+pub(crate) fn go_base64_decode(src: &[u8]) -> Result<Vec<u8>, usize> {
+    fn sextet(b: u8) -> Option<u8> {
+        match b {
+            b'A'..=b'Z' => Some(b - b'A'),
+            b'a'..=b'z' => Some(b - b'a' + 26),
+            b'0'..=b'9' => Some(b - b'0' + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        }
+    }
+    let newline = |b: u8| b == b'\n' || b == b'\r';
+    let mut out = Vec::with_capacity(src.len() / 4 * 3);
+    let mut si = 0usize;
+    while si < src.len() {
+        // One `decodeQuantum`.
+        let mut dbuf = [0u8; 4];
+        let mut dlen = 4;
+        let mut j = 0usize;
+        let mut trailing_garbage = None;
+        while j < 4 {
+            let Some(&byte) = src.get(si) else {
+                if j == 0 {
+                    return Ok(out);
+                }
+                // Padding is mandatory: a short final quantum is an error.
+                return Err(si - j);
+            };
+            si += 1;
+            if let Some(value) = sextet(byte) {
+                dbuf[j] = value;
+                j += 1;
+                continue;
+            }
+            if newline(byte) {
+                continue;
+            }
+            if byte != b'=' {
+                return Err(si - 1);
+            }
+            match j {
+                0 | 1 => return Err(si - 1),
+                2 => {
+                    while src.get(si).copied().is_some_and(newline) {
+                        si += 1;
+                    }
+                    match src.get(si) {
+                        None => return Err(src.len()),
+                        Some(b'=') => si += 1,
+                        Some(_) => return Err(si - 1),
+                    }
+                }
+                _ => {}
+            }
+            while src.get(si).copied().is_some_and(newline) {
+                si += 1;
+            }
+            if si < src.len() {
+                trailing_garbage = Some(si);
+            }
+            dlen = j;
+            break;
+        }
+        let val = u32::from(dbuf[0]) << 18
+            | u32::from(dbuf[1]) << 12
+            | u32::from(dbuf[2]) << 6
+            | u32::from(dbuf[3]);
+        let bytes = val.to_be_bytes();
+        out.extend_from_slice(&bytes[1..dlen]);
+        if let Some(at) = trailing_garbage {
+            return Err(at);
+        }
+    }
+    Ok(out)
+}
+
+/// Go's `archive/tar` `Writer` for `ExportBundle`: per key a USTAR header
+/// (name, mode 0600, size; uid, gid and mtime 0; type `0`; empty user and
+/// group names), the value padded to 512 bytes; then two zero blocks (Go
+/// writes no further record padding). Names over 100 bytes would make Go
+/// switch to a PAX header; keys that long are not simulated and are cut.
+pub(crate) fn tar_bundle(env: &BTreeMap<String, String>) -> Vec<u8> {
+    let mut tar = Vec::new();
+    for (key, value) in env {
+        tar.extend_from_slice(&ustar_header(key, value.len()));
+        tar.extend_from_slice(value.as_bytes());
+        let pad = (512 - value.len() % 512) % 512;
+        tar.extend(std::iter::repeat_n(0u8, pad));
+    }
+    tar.extend(std::iter::repeat_n(0u8, 1024));
+    tar
+}
+
+fn ustar_header(name: &str, size: usize) -> [u8; 512] {
+    // `formatOctal`: zero-padded octal leaving room for a NUL.
+    fn octal(field: &mut [u8], value: u64) {
+        let digits = format!("{value:o}");
+        let width = field.len() - 1;
+        let text = format!("{digits:0>width$}");
+        let n = text.len().min(field.len());
+        field[..n].copy_from_slice(&text.as_bytes()[..n]);
+        if n < field.len() {
+            field[n] = 0;
+        }
+    }
+    let mut block = [0u8; 512];
+    let name = name.as_bytes();
+    let n = name.len().min(100);
+    block[..n].copy_from_slice(&name[..n]);
+    octal(&mut block[100..108], 0o600);
+    octal(&mut block[108..116], 0);
+    octal(&mut block[116..124], 0);
+    octal(&mut block[124..136], size as u64);
+    octal(&mut block[136..148], 0);
+    block[156] = b'0';
+    block[257..263].copy_from_slice(b"ustar\0");
+    block[263..265].copy_from_slice(b"00");
+    octal(&mut block[329..337], 0);
+    octal(&mut block[337..345], 0);
+    // The checksum counts its own field as spaces, and is written as six
+    // octal digits, a NUL and a space.
+    block[148..156].copy_from_slice(b"        ");
+    let sum: u64 = block.iter().map(|&b| u64::from(b)).sum();
+    octal(&mut block[148..155], sum);
+    block[155] = b' ';
+    block
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_like_go() {
+        assert_eq!(go_base64_decode(b"aGk=").unwrap(), b"hi");
+        assert_eq!(go_base64_decode(b"aGV5").unwrap(), b"hey");
+        assert_eq!(go_base64_decode(b"aG\nV5").unwrap(), b"hey");
+        assert_eq!(go_base64_decode(b"").unwrap(), b"");
+        assert_eq!(go_base64_decode(b"not*base64"), Err(3));
+        assert_eq!(go_base64_decode(b"aGk"), Err(0));
+        assert_eq!(go_base64_decode(b"aGk=x"), Err(4));
+        assert_eq!(go_base64_decode(b"a==="), Err(1));
+        assert_eq!(go_base64_decode(b"aG=="), Ok(b"h".to_vec()));
+        assert_eq!(go_base64_decode(b"aG="), Err(3));
+    }
+
+    #[test]
+    fn keys() {
+        assert!(valid_key("_A1"));
+        assert!(valid_key("node_env"));
+        assert!(!valid_key("1BAD"));
+        assert!(!valid_key("A-B"));
+        assert!(!valid_key(""));
+    }
+
+    #[test]
+    fn columnize_pads_the_key_column_only() {
+        let rows = vec![
+            vec!["A:".to_owned(), " x ".to_owned()],
+            vec!["LONGER:".to_owned(), "y\nz".to_owned()],
+        ];
+        assert_eq!(
+            columnize(&rows, "  ", "  "),
+            "  A:       x\n  LONGER:  y\nz"
+        );
+        assert_eq!(columnize(&[], "", "  "), "");
+    }
+
+    #[test]
+    fn envfile_sorts_whole_lines() {
+        let mut env = BTreeMap::new();
+        env.insert("A".to_owned(), "$x \"q\"".to_owned());
+        env.insert("A1".to_owned(), "a\nb".to_owned());
+        assert_eq!(envfile(&env), "A1=\"a\\nb\"\nA=\"\\$x \\\"q\\\"\"");
+    }
+
+    #[test]
+    fn tar_headers_checksum() {
+        let mut env = BTreeMap::new();
+        env.insert("KEY".to_owned(), "value".to_owned());
+        let tar = tar_bundle(&env);
+        assert_eq!(tar.len(), 512 + 512 + 1024);
+        assert_eq!(&tar[..3], b"KEY");
+        assert_eq!(&tar[100..108], b"0000600\0");
+        assert_eq!(&tar[124..136], b"00000000005\0");
+        assert_eq!(&tar[257..265], b"ustar\x0000");
+        let mut copy = tar[..512].to_vec();
+        copy[148..156].copy_from_slice(b"        ");
+        let sum: u64 = copy.iter().map(|&b| u64::from(b)).sum();
+        let recorded = std::str::from_utf8(&tar[148..154]).unwrap();
+        assert_eq!(u64::from_str_radix(recorded, 8).unwrap(), sum);
+        assert_eq!(&tar[154..156], b"\0 ");
+        assert_eq!(&tar[512..517], b"value");
+    }
 }
