@@ -1,0 +1,201 @@
+//! The `dokku-sim` binary as a process: the same output as the library for
+//! the same state and argv, no lost update under concurrent invocations on
+//! one state directory, and `SSH_ORIGINAL_COMMAND` re-split as Dokku does.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use dokku_core::quote::{render, RemoteMode};
+use dokku_sim::{dispatch, scenario};
+
+const BIN: &str = env!("CARGO_BIN_EXE_dokku-sim");
+
+fn sim(state: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--state-dir")
+        .arg(state)
+        .args(args)
+        .env_remove("SSH_ORIGINAL_COMMAND")
+        .env_remove("DOKKU_SIM_SCENARIO")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn over_ssh(state: &Path, line: &str) -> Output {
+    Command::new(BIN)
+        .arg("--state-dir")
+        .arg(state)
+        .env("SSH_ORIGINAL_COMMAND", line)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_binary_prints_what_the_library_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    for argv in [
+        vec!["version"],
+        vec!["apps:list"],
+        vec!["apps:report", "api"],
+        vec!["ps:report", "--format", "json"],
+        vec!["ps:report", "shop", "--format", "json"],
+        vec!["config:export", "api", "--format", "json"],
+        vec!["domains:report", "shop"],
+        vec!["apps:report", "ghost"],
+        vec!["nope:nothing", "x"],
+    ] {
+        let process = sim(dir.path(), &argv);
+        let mut host = scenario::demo();
+        let owned: Vec<String> = argv.iter().map(|s| (*s).to_owned()).collect();
+        let expected = dispatch(&mut host, &owned, b"").output().clone();
+        assert_eq!(
+            String::from_utf8_lossy(&process.stdout),
+            String::from_utf8_lossy(&expected.stdout),
+            "stdout of {argv:?}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&process.stderr),
+            String::from_utf8_lossy(&expected.stderr),
+            "stderr of {argv:?}"
+        );
+        assert_eq!(
+            process.status.code(),
+            Some(expected.code),
+            "exit of {argv:?}"
+        );
+    }
+}
+
+#[test]
+fn state_persists_between_invocations() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(sim(dir.path(), &["apps:create", "fresh-app"])
+        .status
+        .success());
+    let list = sim(dir.path(), &["apps:list"]);
+    assert!(String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .any(|l| l == "fresh-app"));
+    let again = sim(dir.path(), &["apps:create", "fresh-app"]);
+    assert_eq!(again.status.code(), Some(1));
+}
+
+#[test]
+fn concurrent_invocations_lose_no_update() {
+    let dir = tempfile::tempdir().unwrap();
+    // Initialise first so every writer starts from the same state.
+    assert!(sim(dir.path(), &["version"]).status.success());
+    let children: Vec<_> = (0..24)
+        .map(|i| {
+            Command::new(BIN)
+                .arg("--state-dir")
+                .arg(dir.path())
+                .args(["apps:create", &format!("parallel-{i:02}")])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let list = sim(dir.path(), &["apps:list"]);
+    let listed = String::from_utf8_lossy(&list.stdout);
+    for i in 0..24 {
+        let name = format!("parallel-{i:02}");
+        assert!(
+            listed.lines().any(|l| l == name),
+            "{name} was lost:\n{listed}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_state_dir_is_a_clear_error() {
+    let out = Command::new(BIN)
+        .arg("version")
+        .env_remove("DOKKU_SIM_STATE")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no state directory"));
+}
+
+#[test]
+fn a_corrupt_state_file_is_reported_not_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("state.json"), b"{ not json").unwrap();
+    let out = sim(dir.path(), &["apps:list"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a dokku-sim state"));
+    assert_eq!(
+        std::fs::read(dir.path().join("state.json")).unwrap(),
+        b"{ not json"
+    );
+}
+
+/// Values that break naive quoting, sent the way dokku-core renders them
+/// for the `dokku` user, arrive intact through the binary's re-split.
+#[test]
+fn hostile_values_survive_the_ssh_resplit() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = [
+        "hello world",
+        "it's",
+        "a\"b",
+        "$HOME",
+        "`id`",
+        "$(touch /tmp/dokku-sim-pwned)",
+        "*",
+        "tab\there",
+        "Grüße 世界",
+        "back\\slash",
+        "; rm -rf /",
+    ];
+    for (i, value) in hostile.iter().enumerate() {
+        let assignment = format!("K{i}={value}");
+        let line = render(
+            &["config:set", "--no-restart", "api", &assignment],
+            RemoteMode::DokkuUser,
+        )
+        .unwrap();
+        let out = over_ssh(dir.path(), &line);
+        assert!(
+            out.status.success(),
+            "{line}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let key = format!("K{i}");
+        let line = render(&["config:get", "api", &key], RemoteMode::DokkuUser).unwrap();
+        let got = over_ssh(dir.path(), &line);
+        assert_eq!(
+            String::from_utf8_lossy(&got.stdout),
+            format!("{value}\n"),
+            "{line}"
+        );
+    }
+    assert!(!Path::new("/tmp/dokku-sim-pwned").exists());
+}
+
+/// What a naive client sends is mangled exactly as on a real host: this is
+/// why dokku-core refuses such arguments instead of sending them.
+#[test]
+fn naive_lines_are_mangled_as_dokku_would() {
+    let dir = tempfile::tempdir().unwrap();
+    // An unquoted value with a space becomes two pairs; Dokku rejects the second.
+    let out = over_ssh(
+        dir.path(),
+        "config:set --no-restart api GREETING=hello world",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Invalid env pair: world"));
+    // `-n` vanishes in xargs' echo: the app argument shifts.
+    let out = over_ssh(dir.path(), "apps:report -n api");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("=====> api app information"));
+}

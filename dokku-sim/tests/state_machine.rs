@@ -1,0 +1,216 @@
+//! A state-machine property test: random sequences of operations through
+//! the typed `Dokku` client over `SimExecutor`. After every step, what the
+//! client reads back must equal the simulator's own state — so the
+//! simulator's output and dokku-core's parsers agree on every state the
+//! operations can reach, on both Dokku versions.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+
+use dokku_core::{AppName, ConfigKey, Dokku, Domain, Error, ProcessType, SecretString};
+use dokku_sim::host::{profiles, SimHost};
+use dokku_sim::SimExecutor;
+use proptest::prelude::*;
+
+const APPS: &[&str] = &["alpha", "beta", "gamma.app"];
+const KEYS: &[&str] = &["A", "DATABASE_URL", "MULTI"];
+const DOMAINS: &[&str] = &["a.example.com", "b.example.org", "*.wild.example.net"];
+
+#[derive(Debug, Clone)]
+enum Op {
+    Create(usize),
+    Destroy(usize),
+    Rename(usize, usize),
+    Set(usize, usize, String),
+    Unset(usize, usize),
+    Scale(usize, u32, u32),
+    AddDomain(usize, usize),
+    RemoveDomain(usize, usize),
+    Lock(usize),
+    Unlock(usize),
+}
+
+fn value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z0-9 ]{0,8}",
+        Just("line one\nline two".to_owned()),
+        Just("Grüße, 世界 ☕".to_owned()),
+        Just("it's \"quoted\" & <tagged> $HOME `id`".to_owned()),
+        Just("-n".to_owned()),
+        Just("postgres://u:p@h:5432/db?sslmode=disable&x=1".to_owned()),
+    ]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let app = 0..APPS.len();
+    prop_oneof![
+        3 => app.clone().prop_map(Op::Create),
+        1 => app.clone().prop_map(Op::Destroy),
+        1 => (app.clone(), app.clone()).prop_map(|(a, b)| Op::Rename(a, b)),
+        3 => (app.clone(), 0..KEYS.len(), value()).prop_map(|(a, k, v)| Op::Set(a, k, v)),
+        2 => (app.clone(), 0..KEYS.len()).prop_map(|(a, k)| Op::Unset(a, k)),
+        2 => (app.clone(), 0..4u32, 0..3u32).prop_map(|(a, w, k)| Op::Scale(a, w, k)),
+        2 => (app.clone(), 0..DOMAINS.len()).prop_map(|(a, d)| Op::AddDomain(a, d)),
+        1 => (app.clone(), 0..DOMAINS.len()).prop_map(|(a, d)| Op::RemoveDomain(a, d)),
+        1 => app.clone().prop_map(Op::Lock),
+        1 => app.prop_map(Op::Unlock),
+    ]
+}
+
+fn name(i: usize) -> AppName {
+    AppName::new(APPS[i]).unwrap()
+}
+
+async fn apply(dokku: &Dokku, op: &Op) -> Result<(), Error> {
+    match op {
+        Op::Create(a) => dokku.apps().create(&name(*a)).await,
+        Op::Destroy(a) => dokku.apps().destroy(&name(*a), APPS[*a]).await,
+        Op::Rename(a, b) => {
+            dokku
+                .apps()
+                .rename(&name(*a), &name(*b))
+                .skip_deploy()
+                .send()
+                .await
+        }
+        Op::Set(a, k, v) => {
+            dokku
+                .config()
+                .set(&name(*a))
+                .var(
+                    ConfigKey::new(KEYS[*k]).unwrap(),
+                    SecretString::new(v.as_str()),
+                )
+                .no_restart()
+                .send()
+                .await
+        }
+        Op::Unset(a, k) => {
+            dokku
+                .config()
+                .unset(&name(*a))
+                .key(ConfigKey::new(KEYS[*k]).unwrap())
+                .no_restart()
+                .send()
+                .await
+        }
+        Op::Scale(a, web, worker) => {
+            dokku
+                .ps()
+                .scale(&name(*a))
+                .process(ProcessType::web(), *web)
+                .process(ProcessType::new("worker").unwrap(), *worker)
+                .skip_deploy()
+                .send()
+                .await
+        }
+        Op::AddDomain(a, d) => {
+            dokku
+                .domains()
+                .add(&name(*a), &[Domain::new(DOMAINS[*d]).unwrap()])
+                .await
+        }
+        Op::RemoveDomain(a, d) => {
+            dokku
+                .domains()
+                .remove(&name(*a), &[Domain::new(DOMAINS[*d]).unwrap()])
+                .await
+        }
+        Op::Lock(a) => dokku.apps().lock(&name(*a)).await,
+        Op::Unlock(a) => dokku.apps().unlock(&name(*a)).await,
+    }
+}
+
+/// Whether the operation should have failed, judged from the model.
+fn expected_error(host: &SimHost, op: &Op) -> bool {
+    let exists = |i: &usize| host.apps.contains_key(APPS[*i]);
+    match op {
+        Op::Create(a) => exists(a),
+        Op::Rename(a, b) => !exists(a) || exists(b),
+        Op::Unlock(a) => !exists(a) || !host.apps[APPS[*a]].locked,
+        Op::Destroy(a)
+        | Op::Set(a, ..)
+        | Op::Unset(a, _)
+        | Op::Scale(a, ..)
+        | Op::AddDomain(a, _)
+        | Op::RemoveDomain(a, _)
+        | Op::Lock(a) => !exists(a),
+    }
+}
+
+async fn check_reads(dokku: &Dokku, host: &SimHost) {
+    let listed: Vec<String> = dokku
+        .apps()
+        .list()
+        .await
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let model: Vec<String> = host.apps.keys().cloned().collect();
+    assert_eq!(listed, model, "apps:list");
+    for (app_name, app) in &host.apps {
+        let app_name = AppName::legacy(app_name).unwrap();
+        let vars: BTreeMap<String, String> = dokku
+            .config()
+            .export(&app_name)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.expose().to_owned()))
+            .collect();
+        assert_eq!(vars, app.config, "config of {app_name}");
+        let formation: BTreeMap<String, u32> = dokku
+            .ps()
+            .scale_report(&app_name)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.process_type.to_string(), f.quantity))
+            .collect();
+        let model_scale: BTreeMap<String, u32> = app.scale.clone();
+        assert_eq!(formation, model_scale, "scale of {app_name}");
+        let domains = dokku.domains().report(&app_name).await.unwrap();
+        assert_eq!(domains.app_vhosts, app.domains, "domains of {app_name}");
+        assert_eq!(
+            dokku.apps().locked(&app_name).await.unwrap(),
+            app.locked,
+            "lock of {app_name}"
+        );
+        let report = dokku.apps().report(&app_name).await.unwrap();
+        assert_eq!(report.locked, app.locked);
+        assert_eq!(report.created_at, Some(app.created_at));
+    }
+}
+
+fn run_sequence(version: dokku_core::DokkuVersion, ops: &[Op]) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let exec = SimExecutor::new(SimHost::new(version));
+        let dokku = Dokku::new(exec.clone());
+        for op in ops {
+            let should_fail = exec.with_host(|h| expected_error(h, op));
+            let result = apply(&dokku, op).await;
+            assert_eq!(result.is_err(), should_fail, "{op:?} gave {result:?}");
+            let host = exec.with_host(|h| h.clone());
+            check_reads(&dokku, &host).await;
+        }
+    });
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn client_reads_match_the_model_on_0_38(ops in prop::collection::vec(op(), 1..14)) {
+        run_sequence(profiles::V0_38_27, &ops);
+    }
+
+    #[test]
+    fn client_reads_match_the_model_on_0_35(ops in prop::collection::vec(op(), 1..14)) {
+        run_sequence(profiles::V0_35_20, &ops);
+    }
+}
