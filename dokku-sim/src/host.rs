@@ -269,6 +269,34 @@ pub fn container_id(app: &str, process_type: &str, index: u32, deploy: u32) -> S
     id
 }
 
+/// Docker's `--timestamps` form: RFC 3339, UTC, always 9 fractional digits.
+pub fn docker_timestamp(seconds: u64, nanos: u32) -> String {
+    let days = seconds / 86_400;
+    let rest = seconds % 86_400;
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{nanos:09}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+// Howard Hinnant's `civil_from_days`, for days since 1970-01-01 (no dates
+// before the epoch occur here).
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    (year, month, day)
+}
+
 impl App {
     /// Replace the containers with what the scale says should run.
     pub fn converge(&mut self, name: &str) {
@@ -299,6 +327,15 @@ mod tests {
         assert_eq!(a, container_id("node-js-app", "web", 1, 1));
         assert_ne!(a, container_id("node-js-app", "web", 2, 1));
         assert_ne!(a, container_id("node-js-app", "web", 1, 2));
+    }
+
+    #[test]
+    fn docker_timestamps() {
+        assert_eq!(docker_timestamp(0, 5), "1970-01-01T00:00:00.000000005Z");
+        assert_eq!(
+            docker_timestamp(1_736_280_000, 0),
+            "2025-01-07T20:00:00.000000000Z"
+        );
     }
 
     #[test]

@@ -29,7 +29,7 @@
 use super::config::verify_app_name;
 use super::domains::{go_report, GoReport, JsonKeys};
 use super::{Ctx, Flags, Follow, Outcome};
-use crate::host::{profiles, App, SimHost};
+use crate::host::{docker_timestamp, profiles, App, SimHost};
 use crate::out::{Out, EXIT_FLAG_ERROR};
 use crate::report::Fields;
 
@@ -248,37 +248,9 @@ fn generated(app_name: &str, dyno: &Dyno, k: u64, seconds: u64) -> Line {
         (other, _) => format!("{other}: tick {k}"),
     };
     Line {
-        timestamp: rfc3339_nano(seconds, u32::try_from(h % 1_000_000_000).unwrap_or(0)),
+        timestamp: docker_timestamp(seconds, u32::try_from(h % 1_000_000_000).unwrap_or(0)),
         message,
     }
-}
-
-/// Docker's `--timestamps` form: RFC 3339, UTC, always 9 fractional digits.
-fn rfc3339_nano(seconds: u64, nanos: u32) -> String {
-    let days = seconds / 86_400;
-    let rest = seconds % 86_400;
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{nanos:09}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
-}
-
-// Howard Hinnant's `civil_from_days`, for days since 1970-01-01 (no dates
-// before the epoch occur here).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    (year, month, day)
 }
 
 fn days_from_civil(year: u64, month: u64, day: u64) -> Option<u64> {
@@ -927,9 +899,9 @@ mod tests {
 
     #[test]
     fn timestamps_round_trip() {
-        assert_eq!(rfc3339_nano(0, 5), "1970-01-01T00:00:00.000000005Z");
+        assert_eq!(docker_timestamp(0, 5), "1970-01-01T00:00:00.000000005Z");
         assert_eq!(
-            rfc3339_nano(1_786_353_302, 418_263_912),
+            docker_timestamp(1_786_353_302, 418_263_912),
             "2026-08-10T09:15:02.418263912Z"
         );
         assert_eq!(
@@ -937,7 +909,7 @@ mod tests {
             Some(1_786_353_302)
         );
         assert_eq!(
-            rfc3339_nano(951_782_400, 0),
+            docker_timestamp(951_782_400, 0),
             "2000-02-29T00:00:00.000000000Z"
         );
         assert_eq!(parse_seconds("garbage"), None);

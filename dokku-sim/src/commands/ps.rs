@@ -32,7 +32,7 @@ use super::apps::{
     verify_app_name, write_property, ReportSpec, NO_APPS, V0_38_22, V0_38_8,
 };
 use super::{Ctx, Flags, Outcome};
-use crate::host::{container_id, Container, ContainerState, SimHost};
+use crate::host::{container_id, docker_timestamp, Container, ContainerState, SimHost};
 use crate::out::{right_pad, EXIT_FLAG_ERROR};
 use crate::report::{self, Fields};
 
@@ -938,28 +938,6 @@ fn obj<const N: usize>(pairs: [(&str, Json); N]) -> Json {
     Json::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
-/// `YYYY-MM-DDTHH:MM:SS.000000000Z` for a Unix time (Docker's timestamps).
-fn rfc3339(unix: u64) -> String {
-    let days = unix / 86_400;
-    let secs = unix % 86_400;
-    // Civil-from-days (Howard Hinnant's algorithm), days since 1970-01-01.
-    let z = i64::try_from(days).unwrap_or(0) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.000000000Z",
-        secs / 3600,
-        (secs % 3600) / 60,
-        secs % 60
-    )
-}
-
 /// One `docker container inspect` object, reduced to the fields tools read.
 fn inspect_container(
     app: &str,
@@ -981,7 +959,7 @@ fn inspect_container(
     };
     let running = container.state == ContainerState::Running;
     let restarting = container.state == ContainerState::Restarting;
-    let started = rfc3339(now);
+    let started = docker_timestamp(now, 0);
     let hostname: String = container.id.chars().take(12).collect();
     let pid = if running {
         // A stable, plausible pid derived from the id.
@@ -1161,12 +1139,6 @@ mod tests {
         assert_eq!(mask_env("DOKKU_X=1"), "DOKKU_X=1");
         assert_eq!(mask_env("PORT=5000"), "PORT=5000");
         assert_eq!(mask_env("PORTAL=a=b"), "PORTAL=XXXXXX");
-    }
-
-    #[test]
-    fn timestamps() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00.000000000Z");
-        assert_eq!(rfc3339(1_736_280_000), "2025-01-07T20:00:00.000000000Z");
     }
 
     #[test]
