@@ -45,7 +45,7 @@ pub(crate) const V0_38_22: DokkuVersion = DokkuVersion::new(0, 38, 22);
 /// `common.NoAppsExist`.
 pub(crate) const NO_APPS: &str = "You haven't deployed any applications yet";
 /// `IsValidAppName`'s complaint.
-const INVALID_NAME: &str = "App name must begin with lowercase alphanumeric character, and cannot include uppercase characters, colons, or underscores";
+pub(crate) const INVALID_NAME: &str = "App name must begin with lowercase alphanumeric character, and cannot include uppercase characters, colons, or underscores";
 /// `IsValidAppName` on an empty name.
 pub(crate) const NO_APP: &str = "Please specify an app to run the command on";
 
@@ -73,7 +73,7 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
 
 /// `IsValidAppName` (`^[a-z0-9][^/:_A-Z]*$`) or, with `legacy`,
 /// `isValidAppNameOld` (`^[a-z0-9][^/:A-Z]*$`, underscores allowed).
-fn name_matches(name: &str, legacy: bool) -> bool {
+pub(crate) fn name_matches(name: &str, legacy: bool) -> bool {
     let mut chars = name.chars();
     match chars.next() {
         Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit() => {}
@@ -95,25 +95,6 @@ pub(crate) fn check_new_name(out: &mut Out, name: &str) -> bool {
     } else {
         true
     }
-}
-
-/// `common.VerifyAppName`: a valid (new or legacy) name of an existing app.
-/// Prints the failure: exit 1 for a bad name, 20 for a missing app.
-pub(crate) fn verify_app_name(ctx: &mut Ctx<'_>, app: &str) -> bool {
-    if app.is_empty() {
-        ctx.out.fail(NO_APP);
-        return false;
-    }
-    if !name_matches(app, false) && !name_matches(app, true) {
-        // VerifyAppName returns the new rule's error when both fail.
-        ctx.out.fail(INVALID_NAME);
-        return false;
-    }
-    if !ctx.host.apps.contains_key(app) {
-        ctx.out.app_missing(app);
-        return false;
-    }
-    true
 }
 
 /// `common.DokkuApps`: the app directories in `ReadDir` order (sorted by
@@ -236,7 +217,7 @@ fn report_one(
     format: &str,
     info_flag: Option<&str>,
 ) -> bool {
-    if !verify_app_name(ctx, app) {
+    if !ctx.verify_app(app) {
         return false;
     }
     let fields = (spec.app_fields)(ctx.host, app);
@@ -385,7 +366,7 @@ fn exists(ctx: &mut Ctx<'_>, args: &[String]) {
         return;
     };
     let app = first(&flags);
-    verify_app_name(ctx, &app);
+    ctx.verify_app(&app);
 }
 
 /// `apps:create <app>` (`CommandCreate` → `createApp`).
@@ -436,7 +417,7 @@ fn destroy(ctx: &mut Ctx<'_>, args: &[String]) {
         return;
     };
     let app = first(&flags);
-    if !verify_app_name(ctx, &app) {
+    if !ctx.verify_app(&app) {
         return;
     }
     // `--force` here or before the subcommand: DOKKU_APPS_FORCE_DELETE=1.
@@ -550,7 +531,7 @@ fn old_and_new(ctx: &mut Ctx<'_>, flags: &Flags) -> Option<(String, String)> {
         ctx.out.fail("Please specify an new app name");
         return None;
     }
-    if !verify_app_name(ctx, &old) || !check_new_name(&mut ctx.out, &new) {
+    if !ctx.verify_app(&old) || !check_new_name(&mut ctx.out, &new) {
         return None;
     }
     Some((old, new))
@@ -814,7 +795,7 @@ pub(crate) fn property_set_checks(
     all: &[&str],
     global: &[&str],
 ) -> bool {
-    if app != "--global" && !verify_app_name(ctx, app) {
+    if app != "--global" && !ctx.verify_app(app) {
         return false;
     }
     if app == "--global" && !global.contains(&property) {
@@ -868,7 +849,7 @@ pub(crate) fn first(flags: &Flags) -> String {
 fn verified_app(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<String> {
     let flags = Flags::parse(&mut ctx.out, subcommand, args, &[], &[], &[])?;
     let app = first(&flags);
-    verify_app_name(ctx, &app).then_some(app)
+    ctx.verify_app(&app).then_some(app)
 }
 
 #[cfg(test)]

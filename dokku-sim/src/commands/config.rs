@@ -36,31 +36,6 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
     Some(Outcome::Done(std::mem::take(&mut ctx.out)))
 }
 
-/// Go's `common.VerifyAppName`: an empty name, a name neither the current
-/// (`^[a-z0-9][^/:_A-Z]*$`) nor the legacy (`^[a-z0-9][^/:A-Z]*$`) rule
-/// accepts, or an app that does not exist (exit 20). The other plugin
-/// modules of this crate use it too.
-pub(crate) fn verify_app_name(ctx: &mut Ctx<'_>, app: &str) -> bool {
-    if !app.is_empty() && !legacy_app_name_ok(app) {
-        ctx.out.fail(
-            "App name must begin with lowercase alphanumeric character, and cannot include uppercase characters, colons, or underscores",
-        );
-        return false;
-    }
-    ctx.verify_app(app)
-}
-
-fn legacy_app_name_ok(app: &str) -> bool {
-    let mut bytes = app.bytes();
-    let first_ok = bytes
-        .next()
-        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-    first_ok
-        && !app
-            .chars()
-            .any(|c| c == '/' || c == ':' || c.is_ascii_uppercase())
-}
-
 /// Whose environment a command works on: `None` is `--global`.
 type Target = Option<String>;
 
@@ -79,7 +54,7 @@ fn target(ctx: &mut Ctx<'_>, flags: &Flags) -> Option<(Target, Vec<String>)> {
         ctx.out.fail("Please specify an app or --global");
         return None;
     }
-    if !verify_app_name(ctx, app) {
+    if !ctx.verify_app(app) {
         return None;
     }
     Some((Some(app.clone()), rest.to_vec()))

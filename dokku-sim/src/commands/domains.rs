@@ -19,7 +19,7 @@
 
 use std::collections::BTreeMap;
 
-use super::config::{restart_app, verify_app_name};
+use super::config::restart_app;
 use super::{Ctx, Flags, Outcome};
 use crate::host::{profiles, SimHost};
 use crate::out::Out;
@@ -163,7 +163,7 @@ fn app_and_domains<'a>(
         ));
         return None;
     }
-    if !verify_app_name(ctx, app) {
+    if !ctx.verify_app(app) {
         return None;
     }
     Some((app, domains))
@@ -373,7 +373,7 @@ fn deprecated_default(ctx: &mut Ctx<'_>, args: &[String]) {
         }
     }
     let app = args.first().map(String::as_str).unwrap_or("");
-    if app.is_empty() || app == "--global" || !verify_app_name(ctx, app) {
+    if app.is_empty() || app == "--global" || !ctx.verify_app(app) {
         return;
     }
     let Some(a) = ctx.host.apps.get(app) else {
@@ -545,7 +545,7 @@ fn go_report_single(
     info_flag: &str,
 ) {
     if let Some(name) = app {
-        if !verify_app_name(ctx, name) {
+        if !ctx.verify_app(name) {
             return;
         }
     }
@@ -648,7 +648,7 @@ fn bash_report(ctx: &mut Ctx<'_>, args: &[String]) {
 
 fn bash_report_single(ctx: &mut Ctx<'_>, app: Option<&str>, info_flag: &str) {
     if let Some(name) = app {
-        if !verify_app_name(ctx, name) {
+        if !ctx.verify_app(name) {
             return;
         }
     }

@@ -26,7 +26,6 @@
 //! [`set_container_log`]); following such a log continues with generated
 //! lines after its last timestamp.
 
-use super::config::verify_app_name;
 use super::domains::{go_report, GoReport, JsonKeys};
 use super::{Ctx, Flags, Follow, Outcome};
 use crate::host::{docker_timestamp, profiles, App, SimHost};
@@ -421,7 +420,7 @@ fn default(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         return done(ctx);
     }
     let app_name = flags.positional.first().cloned().unwrap_or_default();
-    if !verify_app_name(ctx, &app_name) {
+    if !ctx.verify_app(&app_name) {
         return done(ctx);
     }
     let Some(app) = ctx.host.apps.get(&app_name) else {
@@ -471,7 +470,7 @@ fn failed(ctx: &mut Ctx<'_>, args: &[String]) {
     };
     let app = flags.positional.first().cloned().unwrap_or_default();
     if !flags.has("--all") && !app.is_empty() {
-        if verify_app_name(ctx, &app) {
+        if ctx.verify_app(&app) {
             failed_logs(ctx, &app);
         }
         return;
@@ -848,7 +847,7 @@ fn set(ctx: &mut Ctx<'_>, args: &[String]) {
         return;
     }
     let global = app == "--global";
-    if !global && !verify_app_name(ctx, &app) {
+    if !global && !ctx.verify_app(&app) {
         return;
     }
     let known = properties(ctx.host);

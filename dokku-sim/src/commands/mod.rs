@@ -63,18 +63,24 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// `common.VerifyAppName`: the app must exist, else `App <app> does not
-    /// exist` and exit 20. Returns whether it exists.
+    /// `common.VerifyAppName`: a non-empty name that the current or the
+    /// legacy rule accepts (else exit 1), of an app that exists (else
+    /// `App <app> does not exist`, exit 20). Returns whether all holds.
     pub fn verify_app(&mut self, app: &str) -> bool {
         if app.is_empty() {
-            self.out.fail("Please specify an app to run the command on");
+            self.out.fail(apps::NO_APP);
             return false;
         }
-        if self.host.apps.contains_key(app) {
-            return true;
+        if !apps::name_matches(app, false) && !apps::name_matches(app, true) {
+            // VerifyAppName returns the new rule's error when both fail.
+            self.out.fail(apps::INVALID_NAME);
+            return false;
         }
-        self.out.app_missing(app);
-        false
+        if !self.host.apps.contains_key(app) {
+            self.out.app_missing(app);
+            return false;
+        }
+        true
     }
 }
 

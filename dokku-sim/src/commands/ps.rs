@@ -29,7 +29,7 @@ use dokku_core::DokkuVersion;
 
 use super::apps::{
     announce_property, dokku_apps, first, property_set_checks, property_target, run_report,
-    verify_app_name, write_property, ReportSpec, NO_APPS, V0_38_22, V0_38_8,
+    write_property, ReportSpec, NO_APPS, V0_38_22, V0_38_8,
 };
 use super::{Ctx, Flags, Outcome};
 use crate::host::{container_id, docker_timestamp, Container, ContainerState, SimHost};
@@ -228,7 +228,7 @@ fn scale(ctx: &mut Ctx<'_>, args: &[String]) {
     let tuples: Vec<String> = flags.positional.iter().skip(1).cloned().collect();
     let clear = flags.has("--clear");
     let replace = flags.has("--replace");
-    if !verify_app_name(ctx, &app) {
+    if !ctx.verify_app(&app) {
         return;
     }
     if clear && replace {
@@ -537,7 +537,7 @@ fn all_or_one(
         return;
     }
     let app = first(&flags);
-    if !verify_app_name(ctx, &app) {
+    if !ctx.verify_app(&app) {
         return;
     }
     if let Err(error) = command(ctx, &app) {
@@ -709,7 +709,7 @@ fn restart_command(ctx: &mut Ctx<'_>, args: &[String]) {
         against_all_apps(ctx, restart, "restart", parallel);
         return;
     }
-    if !verify_app_name(ctx, &app) {
+    if !ctx.verify_app(&app) {
         return;
     }
     if process.is_empty() {
@@ -765,7 +765,7 @@ fn restore_command(ctx: &mut Ctx<'_>, args: &[String]) {
         against_all_apps(ctx, restore, "restore", parallel);
         return;
     }
-    if !verify_app_name(ctx, &app) {
+    if !ctx.verify_app(&app) {
         return;
     }
     if let Err(error) = restore(ctx, &app) {
@@ -855,7 +855,7 @@ fn inspect(ctx: &mut Ctx<'_>, args: &[String]) {
         return;
     };
     let app = first(&flags);
-    if !verify_app_name(ctx, &app) {
+    if !ctx.verify_app(&app) {
         return;
     }
     let Some(state) = ctx.host.apps.get(&app) else {
