@@ -7,9 +7,9 @@
 //!   the label is the flag without `--`, `-` and `.` turned into spaces and
 //!   the first letter upper-cased, and `width = max(31, longest flag incl.
 //!   --)`; JSON is `json.Marshal(map[string]string)` on one line (sorted
-//!   keys, Go's HTML escaping), optionally with each `<type>-x` key also
-//!   emitted as `x` (late 0.38, `EmitLegacyPrefix`). One info flag prints the
-//!   bare value.
+//!   keys, Go's HTML escaping), its keys named per [`JsonKeys`]. One info
+//!   flag prints the bare value. The argument handling and the loop over
+//!   apps around it are in `commands::go_report`.
 //! - bash (domains before 0.38.27): rows in the plugin's own order, each
 //!   `dokku_log_verbose "$(printf "%-30s %-25s" "<Label>:" "<value>")"`, so
 //!   values carry trailing spaces.
@@ -42,16 +42,46 @@ pub fn go_text(out: &mut Out, subject: &str, report_type: &str, fields: &Fields)
     }
 }
 
-/// Go's JSON rendering: one compact line. With `strip_prefix`, every
-/// `<prefix>-x` key is also emitted as `x` (late 0.38's deprecation window).
-pub fn go_json(out: &mut Out, fields: &Fields, strip_prefix: Option<&str>) {
+/// How a Go `:report` names its JSON keys (`ReportSingleApp`'s
+/// `TrimPrefix`, later `ReportSingleAppInput.EmitLegacyPrefix`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonKeys {
+    /// The flag without `--` (`TrimPrefix: false`): apps and ps before
+    /// 0.38.8, logs before 0.38.27.
+    Flag,
+    /// The flag without `--<type>-` (`TrimPrefix: true`,
+    /// `EmitLegacyPrefix: false`): domains from 0.38.27 (PR #8804).
+    Stripped,
+    /// The flag without `--`, and each `<type>-x` key also as `x`
+    /// (`EmitLegacyPrefix: true`, PR #8691, 0.38's deprecation window):
+    /// apps and ps from 0.38.8, logs from 0.38.27.
+    StrippedAndLegacy,
+}
+
+/// Go's JSON rendering of one report: one compact line, keys named per
+/// `keys` for a report of type `report_type`.
+pub fn go_json(out: &mut Out, fields: &Fields, report_type: &str, keys: JsonKeys) {
+    let type_prefix = format!("--{report_type}-");
     let mut map: BTreeMap<String, &str> = BTreeMap::new();
     for (flag, value) in fields {
         let key = flag.trim_start_matches("--");
-        map.insert(key.to_owned(), value);
-        if let Some(prefix) = strip_prefix {
-            if let Some(bare) = key.strip_prefix(prefix).and_then(|k| k.strip_prefix('-')) {
-                map.insert(bare.to_owned(), value);
+        match keys {
+            JsonKeys::Flag => {
+                map.insert(key.to_owned(), value);
+            }
+            // strings.TrimPrefix: a flag without the prefix keeps its `--`.
+            JsonKeys::Stripped => {
+                let stripped = flag.strip_prefix(&type_prefix).unwrap_or(flag);
+                map.insert(stripped.to_owned(), value);
+            }
+            JsonKeys::StrippedAndLegacy => {
+                map.insert(key.to_owned(), value);
+                let bare = key
+                    .strip_prefix(report_type)
+                    .and_then(|k| k.strip_prefix('-'));
+                if let Some(bare) = bare {
+                    map.insert(bare.to_owned(), value);
+                }
             }
         }
     }
@@ -124,6 +154,30 @@ mod tests {
         assert_eq!(
             go_json_string(&m),
             r#"{"a":"ü","b":"x\u0026y\u003cz\u003e\n\""}"#
+        );
+    }
+
+    #[test]
+    fn json_keys_per_naming() {
+        let mut f = Fields::new();
+        f.insert("--ps-can-scale".into(), "true".into());
+        f.insert("--deployed".into(), "false".into());
+        let json = |keys| {
+            let mut out = Out::new(false);
+            go_json(&mut out, &f, "ps", keys);
+            String::from_utf8(out.stdout).unwrap()
+        };
+        assert_eq!(
+            json(JsonKeys::Flag),
+            "{\"deployed\":\"false\",\"ps-can-scale\":\"true\"}\n"
+        );
+        assert_eq!(
+            json(JsonKeys::Stripped),
+            "{\"--deployed\":\"false\",\"can-scale\":\"true\"}\n"
+        );
+        assert_eq!(
+            json(JsonKeys::StrippedAndLegacy),
+            "{\"can-scale\":\"true\",\"deployed\":\"false\",\"ps-can-scale\":\"true\"}\n"
         );
     }
 

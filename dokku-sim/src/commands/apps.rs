@@ -12,26 +12,27 @@
 //!   app), `IsValidAppName` / `isValidAppNameOld` (the two name rules),
 //!   `AskForDestructiveConfirmation` (the `apps:destroy` prompt read with
 //!   `fmt.Scanln`), `DokkuApps` (sorted, dot- and upper-case names
-//!   skipped), `ParseReportArgs` and `ReportSingleApp` (the report driver
-//!   shared with `ps:report` below);
+//!   skipped);
 //! - `plugins/common/properties.go` (`CommandPropertySet`) for `apps:set`,
 //!   and dokku PR #8706 (0.38.12) for the global-only
 //!   `disable-autocreation`.
 //!
-//! The report driver (`run_report`) and the app-name checks live here and
-//! are shared with `ps`, because both plugins go through the same `common`
+//! The app-name checks and the `:report` settings per version
+//! (`run_report`, over the shared engine in `go_report`) live here and are
+//! shared with `ps`, because both plugins go through the same `common`
 //! functions in Dokku.
 
 use dokku_core::DokkuVersion;
 
+use super::go_report::{self, Collect, GoReport};
 use super::{Ctx, Flags, Outcome};
 use crate::host::{App, SimHost};
-use crate::out::{Out, EXIT_FLAG_ERROR};
-use crate::report::{self, Fields};
+use crate::out::Out;
+use crate::report::{self, Fields, JsonKeys};
 
 /// `--global` is a report scope (PR #8527, shipped in 0.38.0); before, it
 /// is just another (invalid) info flag.
-pub(crate) const V0_38_0: DokkuVersion = DokkuVersion::new(0, 38, 0);
+const V0_38_0: DokkuVersion = DokkuVersion::new(0, 38, 0);
 /// `ReportSingleAppInput` (PR #8691): JSON keys emitted both stripped and
 /// with the legacy `<type>-` prefix, and `--format` values validated.
 pub(crate) const V0_38_8: DokkuVersion = DokkuVersion::new(0, 38, 8);
@@ -61,7 +62,7 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
         "apps:lock" => lock(ctx, args),
         "apps:unlock" => unlock(ctx, args),
         "apps:locked" => locked(ctx, args),
-        "apps:report" => run_report(ctx, &APPS_REPORT, args),
+        "apps:report" => run_report(ctx, "apps", "app", report_fields, args),
         "apps:set" => set(ctx, args),
         _ => return None,
     }
@@ -111,193 +112,56 @@ pub(crate) fn dokku_apps(host: &SimHost) -> Vec<String> {
 }
 
 // ---------------------------------------------------------------------------
-// The shared `:report` driver (common.ParseReportArgs + ReportSingleApp)
+// `:report` (common.ParseReportArgs + ReportSingleApp)
 
-/// How one plugin's `:report` is built.
-pub(crate) struct ReportSpec {
-    /// The plugin (`apps`, `ps`): `<plugin>:report` in messages.
-    pub(crate) plugin: &'static str,
-    /// The report type (`app`, `ps`): the header word and the JSON key
-    /// prefix that late 0.38 also strips.
-    pub(crate) report_type: &'static str,
-    /// The flags of one app's report.
-    pub(crate) app_fields: fn(&SimHost, &str) -> Fields,
-    /// The flags of the `--global` report (0.38).
-    pub(crate) global_fields: fn(&SimHost) -> Fields,
-}
-
-const APPS_REPORT: ReportSpec = ReportSpec {
-    plugin: "apps",
-    report_type: "app",
-    app_fields: app_report_fields,
-    global_fields: apps_global_report_fields,
-};
-
-/// `<plugin>:report [<app>|--global] [<flag>] [--format stdout|json]`.
-pub(crate) fn run_report(ctx: &mut Ctx<'_>, spec: &ReportSpec, args: &[String]) {
-    let subcommand = format!("{}:report", spec.plugin);
+/// `<plugin>:report` of a plugin that is Go in every simulated version
+/// (apps, ps): the shared engine with `common`'s behaviour for the host's
+/// version. `plugin` names the subcommand, `report_type` heads the report
+/// (`app` for apps).
+pub(crate) fn run_report(
+    ctx: &mut Ctx<'_>,
+    plugin: &'static str,
+    report_type: &'static str,
+    collect: Collect,
+    args: &[String],
+) {
     let version = ctx.host.version;
-    // common.ParseReportArgs: `--format` takes the next argv element, every
-    // other `--x` is an info flag (so `--format=json` is one, too).
-    let mut os_args = Vec::new();
-    let mut info_flags = Vec::new();
-    let mut global = false;
-    let mut i = 0;
-    while i < args.len() {
-        let arg = &args[i];
-        if arg == "--format" {
-            if let Some(value) = args.get(i + 1) {
-                os_args.push(arg.clone());
-                os_args.push(value.clone());
-                i += 2;
-                continue;
-            }
-            // Go indexes `arguments[i+1]` unchecked: a runtime panic, which
-            // exits 2.
-            ctx.out.stderr_plain(&format!(
-                "panic: runtime error: index out of range [{}] with length {}",
-                i + 1,
-                args.len()
-            ));
-            ctx.out.code = EXIT_FLAG_ERROR;
-            return;
-        }
-        if arg == "--global" && version >= V0_38_0 {
-            global = true;
-        } else if arg.starts_with("--") {
-            info_flags.push(arg.clone());
+    let spec = GoReport {
+        plugin,
+        report_type,
+        global_scope: version >= V0_38_0,
+        validate_format: version >= V0_38_8,
+        json_keys: if version >= V0_38_8 {
+            JsonKeys::StrippedAndLegacy
         } else {
-            os_args.push(arg.clone());
-        }
-        i += 1;
-    }
-    if info_flags.len() > 1 {
-        ctx.out
-            .fail(&format!("{subcommand} command allows only a single flag"));
-        return;
-    }
-    let info_flag = info_flags.pop();
-    let Some(flags) = Flags::parse(&mut ctx.out, &subcommand, &os_args, &[], &["--format"], &[])
-    else {
-        return;
-    };
-    let format = flags.value("--format").unwrap_or("stdout").to_owned();
-    let info_flag = info_flag.as_deref();
-
-    if global {
-        let fields = (spec.global_fields)(ctx.host);
-        render_report(ctx, spec, "--global", &fields, &format, info_flag);
-        return;
-    }
-    match flags.positional.first() {
-        Some(app) => {
-            report_one(ctx, spec, app, &format, info_flag);
-        }
-        None => {
-            let apps = dokku_apps(ctx.host);
-            if apps.is_empty() {
-                // `errors.Is(err, common.NoAppsExist)`: a warning, exit 0.
-                ctx.out.warn(NO_APPS);
-                return;
-            }
-            for app in apps {
-                if !report_one(ctx, spec, &app, &format, info_flag) {
-                    return;
-                }
-            }
-        }
-    }
-}
-
-/// One app's report; false if it failed (the loop over all apps stops).
-fn report_one(
-    ctx: &mut Ctx<'_>,
-    spec: &ReportSpec,
-    app: &str,
-    format: &str,
-    info_flag: Option<&str>,
-) -> bool {
-    if !ctx.verify_app(app) {
-        return false;
-    }
-    let fields = (spec.app_fields)(ctx.host, app);
-    render_report(ctx, spec, app, &fields, format, info_flag)
-}
-
-/// `common.ReportSingleApp`'s rendering of one computed report.
-fn render_report(
-    ctx: &mut Ctx<'_>,
-    spec: &ReportSpec,
-    subject: &str,
-    fields: &Fields,
-    format: &str,
-    info_flag: Option<&str>,
-) -> bool {
-    let version = ctx.host.version;
-    // ReportSingleAppInput.Validate (late 0.38) rejects other formats;
-    // before, anything but `json` fell through to text.
-    if version >= V0_38_8 && format != "stdout" && format != "json" {
-        ctx.out.fail("Format must be one of: stdout, json");
-        return false;
-    }
-    if format != "stdout" && info_flag.is_some() {
-        ctx.out
-            .fail("--format flag cannot be specified when specifying an info flag");
-        return false;
-    }
-    if format == "json" {
-        let legacy = (version >= V0_38_8).then_some(spec.report_type);
-        report::go_json(&mut ctx.out, fields, legacy);
-        return true;
-    }
-    match info_flag {
-        None => {
-            report::go_text(&mut ctx.out, subject, spec.report_type, fields);
-            true
-        }
-        Some(flag) => match fields.get(flag) {
-            Some(value) => {
-                // fmt.Println(value): bare, not quiet-able.
-                let value = value.clone();
-                ctx.out.log(&value);
-                true
-            }
-            None => {
-                let valid = fields.keys().cloned().collect::<Vec<_>>().join(", ");
-                ctx.out
-                    .fail(&format!("Invalid flag passed, valid flags: {valid}"));
-                false
-            }
+            JsonKeys::Flag
         },
-    }
-}
-
-/// `plugins/apps/report.go`: one app's flags for this host's version.
-fn app_report_fields(host: &SimHost, name: &str) -> Fields {
-    let mut fields = Fields::new();
-    let Some(app) = host.apps.get(name) else {
-        return fields;
+        // `errors.Is(err, common.NoAppsExist)`: a warning, exit 0.
+        no_apps_fails: false,
+        empty_app_means_all: false,
+        dokku_apps: true,
+        collect,
     };
-    fields.insert("--app-created-at".into(), app.created_at.to_string());
-    fields.insert("--app-deploy-source".into(), app.deploy_source.clone());
-    fields.insert(
-        "--app-deploy-source-metadata".into(),
-        app.deploy_source_metadata.clone(),
-    );
-    fields.insert("--app-dir".into(), format!("/home/dokku/{name}"));
-    fields.insert("--app-locked".into(), app.locked.to_string());
-    if host.version >= V0_38_12 {
-        fields.insert(
-            "--app-global-disable-autocreation".into(),
-            global_disable_autocreation(host),
-        );
-    }
-    fields
+    go_report::run(ctx, &spec, args);
 }
 
-/// The `--global` apps report: only the global property (PR #8706).
-fn apps_global_report_fields(host: &SimHost) -> Fields {
+/// `plugins/apps/report.go`: one app's flags for this host's version, or
+/// for `--global` (`None`) only the global property (PR #8706).
+fn report_fields(host: &SimHost, app: Option<&str>, _format: &str, _flag: Option<&str>) -> Fields {
     let mut fields = Fields::new();
+    if let Some(name) = app {
+        let Some(app) = host.apps.get(name) else {
+            return fields;
+        };
+        fields.insert("--app-created-at".into(), app.created_at.to_string());
+        fields.insert("--app-deploy-source".into(), app.deploy_source.clone());
+        fields.insert(
+            "--app-deploy-source-metadata".into(),
+            app.deploy_source_metadata.clone(),
+        );
+        fields.insert("--app-dir".into(), format!("/home/dokku/{name}"));
+        fields.insert("--app-locked".into(), app.locked.to_string());
+    }
     if host.version >= V0_38_12 {
         fields.insert(
             "--app-global-disable-autocreation".into(),

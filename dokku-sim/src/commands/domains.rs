@@ -17,13 +17,12 @@
 //! mirrors the app's `NO_VHOST` config var (kept in step), and
 //! `SimHost::global_domains` is `$DOKKU_ROOT/VHOST`.
 
-use std::collections::BTreeMap;
-
 use super::config::restart_app;
-use super::{Ctx, Flags, Outcome};
+use super::go_report::{self, GoReport};
+use super::{Ctx, Outcome};
 use crate::host::{profiles, SimHost};
 use crate::out::Out;
-use crate::report::{bash_row, go_json, go_json_string, go_text, Fields};
+use crate::report::{bash_row, Fields, JsonKeys};
 
 /// Run a `domains` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
@@ -394,17 +393,19 @@ fn deprecated_default(ctx: &mut Ctx<'_>, args: &[String]) {
 
 fn report(ctx: &mut Ctx<'_>, args: &[String]) {
     if ctx.host.version >= profiles::V0_38_27 {
-        go_report(
-            ctx,
-            args,
-            &GoReport {
-                report_type: "domains",
-                has_global: true,
-                json_keys: JsonKeys::Stripped,
-                no_apps_fails: false,
-                collect: &collect_go,
-            },
-        );
+        let spec = GoReport {
+            plugin: "domains",
+            report_type: "domains",
+            // Go only from 0.38.27, long after PR #8527.
+            global_scope: true,
+            validate_format: false,
+            json_keys: JsonKeys::Stripped,
+            no_apps_fails: false,
+            empty_app_means_all: true,
+            dokku_apps: false,
+            collect: collect_go,
+        };
+        go_report::run(ctx, &spec, args);
     } else {
         bash_report(ctx, args);
     }
@@ -412,7 +413,7 @@ fn report(ctx: &mut Ctx<'_>, args: &[String]) {
 
 // `plugins/domains/report.go`: vhost lists are whitespace-normalised
 // (`strings.Fields` joined by one space).
-fn collect_go(host: &SimHost, app: Option<&str>, _format: &str, _info_flag: &str) -> Fields {
+fn collect_go(host: &SimHost, app: Option<&str>, _format: &str, _flag: Option<&str>) -> Fields {
     let global_enabled = global_vhost_enabled(host);
     let mut fields = Fields::new();
     fields.insert(
@@ -435,160 +436,6 @@ fn collect_go(host: &SimHost, app: Option<&str>, _format: &str, _info_flag: &str
         fields.insert("--domains-app-vhosts".to_owned(), a.domains.join(" "));
     }
     fields
-}
-
-/// How a Go `:report` names its JSON keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum JsonKeys {
-    /// The flag without `--` (`TrimPrefix: false`).
-    Flag,
-    /// The flag without `--<type>-` (`TrimPrefix: true`,
-    /// `EmitLegacyPrefix: false`).
-    Stripped,
-    /// Both (`EmitLegacyPrefix: true`, 0.38's deprecation window).
-    StrippedAndLegacy,
-}
-
-/// The collector of one report: host, app (`None` for `--global`),
-/// `--format`, the info flag asked for. The last two matter where a value
-/// depends on them (logs redacts sinks in text reports).
-pub(crate) type Collect<'a> = &'a dyn Fn(&SimHost, Option<&str>, &str, &str) -> Fields;
-
-/// A Go plugin's `:report` subcommand.
-pub(crate) struct GoReport<'a> {
-    /// `domains`, `logs` …
-    pub report_type: &'a str,
-    /// Whether `--global` selects the global report (0.38).
-    pub has_global: bool,
-    /// How JSON keys are named.
-    pub json_keys: JsonKeys,
-    /// Whether a host without apps fails (exit 1) rather than warns.
-    pub no_apps_fails: bool,
-    /// The values.
-    pub collect: Collect<'a>,
-}
-
-/// A Go `:report`: `common.ParseReportArgs` (`--format X` kept for pflag,
-/// any other `--x` is the info flag, at most one), then one app, every app
-/// (`common.DokkuApps`, stopping at the first error) or `--global`, each
-/// through `common.ReportSingleApp`.
-pub(crate) fn go_report(ctx: &mut Ctx<'_>, args: &[String], spec: &GoReport<'_>) {
-    let subcommand = format!("{}:report", spec.report_type);
-    let mut os_args: Vec<String> = Vec::new();
-    let mut info_flags: Vec<&str> = Vec::new();
-    let mut global = false;
-    let mut iter = args.iter().enumerate();
-    while let Some((i, arg)) = iter.next() {
-        if arg == "--format" {
-            // `arguments[i+1]` without a bounds check: Go panics.
-            let Some(value) = args.get(i + 1) else {
-                ctx.out.stderr_plain(&format!(
-                    "panic: runtime error: index out of range [{}] with length {}",
-                    i + 1,
-                    args.len()
-                ));
-                ctx.out.code = 2;
-                return;
-            };
-            os_args.push(arg.clone());
-            os_args.push(value.clone());
-            iter.next();
-        } else if spec.has_global && arg == "--global" {
-            global = true;
-        } else if arg.starts_with("--") {
-            info_flags.push(arg);
-        } else {
-            os_args.push(arg.clone());
-        }
-    }
-    if info_flags.len() > 1 {
-        ctx.out
-            .fail(&format!("{} command allows only a single flag", subcommand));
-        return;
-    }
-    let info_flag = info_flags.first().copied().unwrap_or("");
-    let Some(flags) = Flags::parse(&mut ctx.out, &subcommand, &os_args, &[], &["--format"], &[])
-    else {
-        return;
-    };
-    let format = flags.value("--format").unwrap_or("stdout").to_owned();
-    let app = flags.positional.first().cloned().unwrap_or_default();
-    if global {
-        go_report_single(ctx, spec, None, &format, info_flag);
-    } else if app.is_empty() {
-        let apps: Vec<String> = ctx.host.apps.keys().cloned().collect();
-        if apps.is_empty() {
-            let message = "You haven't deployed any applications yet";
-            if spec.no_apps_fails {
-                ctx.out.fail(message);
-            } else {
-                ctx.out.warn(message);
-            }
-            return;
-        }
-        for app in &apps {
-            go_report_single(ctx, spec, Some(app), &format, info_flag);
-            if ctx.out.failed() {
-                return;
-            }
-        }
-    } else {
-        go_report_single(ctx, spec, Some(&app), &format, info_flag);
-    }
-}
-
-fn go_report_single(
-    ctx: &mut Ctx<'_>,
-    spec: &GoReport<'_>,
-    app: Option<&str>,
-    format: &str,
-    info_flag: &str,
-) {
-    if let Some(name) = app {
-        if !ctx.verify_app(name) {
-            return;
-        }
-    }
-    let fields = (spec.collect)(ctx.host, app, format, info_flag);
-    if format != "stdout" && !info_flag.is_empty() {
-        ctx.out
-            .fail("--format flag cannot be specified when specifying an info flag");
-        return;
-    }
-    if format == "json" {
-        match spec.json_keys {
-            JsonKeys::Flag => go_json(&mut ctx.out, &fields, None),
-            JsonKeys::StrippedAndLegacy => go_json(&mut ctx.out, &fields, Some(spec.report_type)),
-            JsonKeys::Stripped => {
-                let prefix = format!("--{}-", spec.report_type);
-                let map: BTreeMap<String, &str> = fields
-                    .iter()
-                    .map(|(k, v)| (k.strip_prefix(&prefix).unwrap_or(k).to_owned(), v.as_str()))
-                    .collect();
-                ctx.out.log(&go_json_string(&map));
-            }
-        }
-        return;
-    }
-    if info_flag.is_empty() {
-        go_text(
-            &mut ctx.out,
-            app.unwrap_or("--global"),
-            spec.report_type,
-            &fields,
-        );
-        return;
-    }
-    match fields.get(info_flag) {
-        Some(value) => ctx.out.log(value),
-        None => {
-            let valid: Vec<&str> = fields.keys().map(String::as_str).collect();
-            ctx.out.fail(&format!(
-                "Invalid flag passed, valid flags: {}",
-                valid.join(", ")
-            ));
-        }
-    }
 }
 
 /// The bash report rows, in `flag_map` order; vhost lists come from

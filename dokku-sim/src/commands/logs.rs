@@ -26,11 +26,11 @@
 //! [`set_container_log`]); following such a log continues with generated
 //! lines after its last timestamp.
 
-use super::domains::{go_report, GoReport, JsonKeys};
+use super::go_report::{self, GoReport};
 use super::{Ctx, Flags, Follow, Outcome};
 use crate::host::{docker_timestamp, profiles, App, SimHost};
 use crate::out::{Out, EXIT_FLAG_ERROR};
-use crate::report::Fields;
+use crate::report::{Fields, JsonKeys};
 
 /// Seconds between two generated lines of one container.
 const STEP: u64 = 30;
@@ -514,26 +514,27 @@ fn failed_logs(ctx: &mut Ctx<'_>, app: &str) {
 
 fn report(ctx: &mut Ctx<'_>, args: &[String]) {
     let current = ctx.host.version >= profiles::V0_38_27;
-    go_report(
-        ctx,
-        args,
-        &GoReport {
-            report_type: "logs",
-            has_global: current,
-            json_keys: if current {
-                JsonKeys::StrippedAndLegacy
-            } else {
-                JsonKeys::Flag
-            },
-            // `CommandReport` returns `DokkuApps`' error.
-            no_apps_fails: true,
-            collect: if current {
-                &collect_current
-            } else {
-                &collect_0_35
-            },
+    let spec = GoReport {
+        plugin: "logs",
+        report_type: "logs",
+        global_scope: current,
+        validate_format: false,
+        json_keys: if current {
+            JsonKeys::StrippedAndLegacy
+        } else {
+            JsonKeys::Flag
         },
-    );
+        // `CommandReport` returns `DokkuApps`' error.
+        no_apps_fails: true,
+        empty_app_means_all: true,
+        dokku_apps: false,
+        collect: if current {
+            collect_current
+        } else {
+            collect_0_35
+        },
+    };
+    go_report::run(ctx, &spec, args);
 }
 
 /// A property of the app, or for `None` (`--global`) the global one, as
@@ -561,8 +562,8 @@ fn first_set(values: &[String]) -> String {
 
 /// `redactedSink`: a text report shows only a sink's type, unless that
 /// exact flag was asked for.
-fn redacted(value: String, exact_flag: &str, format: &str, info_flag: &str) -> String {
-    if value.is_empty() || format != "stdout" || info_flag == exact_flag {
+fn redacted(value: String, exact_flag: &str, format: &str, info_flag: Option<&str>) -> String {
+    if value.is_empty() || format != "stdout" || info_flag == Some(exact_flag) {
         return value;
     }
     match sink_type(&value) {
@@ -605,7 +606,12 @@ fn sink_type(value: &str) -> Option<String> {
 }
 
 // `plugins/logs/report.go` as of 0.38.27 (with `vector-cron-sink`).
-fn collect_current(host: &SimHost, app: Option<&str>, format: &str, info_flag: &str) -> Fields {
+fn collect_current(
+    host: &SimHost,
+    app: Option<&str>,
+    format: &str,
+    info_flag: Option<&str>,
+) -> Fields {
     let sink = |value: String, flag: &str| redacted(value, flag, format, info_flag);
     let app_label_alias = property(host, app, "app-label-alias");
     let max_size = property(host, app, "max-size");
@@ -676,7 +682,12 @@ fn collect_current(host: &SimHost, app: Option<&str>, format: &str, info_flag: &
 
 // `plugins/logs/report.go` before 0.38 (global defaults shown in the
 // global columns, `--logs-vector-global-image`, prefixed JSON keys).
-fn collect_0_35(host: &SimHost, app: Option<&str>, format: &str, info_flag: &str) -> Fields {
+fn collect_0_35(
+    host: &SimHost,
+    app: Option<&str>,
+    format: &str,
+    info_flag: Option<&str>,
+) -> Fields {
     let global_app_label_alias =
         first_set(&[global_property(host, "app-label-alias"), "app".to_owned()]);
     let global_max_size = first_set(&[global_property(host, "max-size"), "10m".to_owned()]);

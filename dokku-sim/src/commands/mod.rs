@@ -9,6 +9,7 @@
 pub mod apps;
 pub mod config;
 pub mod domains;
+mod go_report;
 pub mod logs;
 pub mod plugin;
 pub mod ps;

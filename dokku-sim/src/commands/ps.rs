@@ -29,7 +29,7 @@ use dokku_core::DokkuVersion;
 
 use super::apps::{
     announce_property, dokku_apps, first, property_set_checks, property_target, run_report,
-    write_property, ReportSpec, NO_APPS, V0_38_22, V0_38_8,
+    write_property, NO_APPS, V0_38_22, V0_38_8,
 };
 use super::{Ctx, Flags, Outcome};
 use crate::host::{container_id, docker_timestamp, Container, ContainerState, SimHost};
@@ -50,7 +50,7 @@ const SIM_CPU_COUNT: i64 = 4;
 /// Run a `ps` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
-        "ps:report" => run_report(ctx, &PS_REPORT, args),
+        "ps:report" => run_report(ctx, "ps", "ps", report_fields, args),
         "ps:scale" => scale(ctx, args),
         "ps:set" => set(ctx, args),
         "ps:inspect" => inspect(ctx, args),
@@ -67,13 +67,6 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
 
 // ---------------------------------------------------------------------------
 // ps:report
-
-const PS_REPORT: ReportSpec = ReportSpec {
-    plugin: "ps",
-    report_type: "ps",
-    app_fields: ps_report_fields,
-    global_fields: ps_global_report_fields,
-};
 
 /// An app property, empty when unset.
 fn app_prop(host: &SimHost, app: &str, property: &str) -> String {
@@ -123,8 +116,16 @@ fn running_state(containers: &[Container]) -> &'static str {
     }
 }
 
-/// `plugins/ps/report.go`: one app's flags for this host's version.
-fn ps_report_fields(host: &SimHost, name: &str) -> Fields {
+/// `plugins/ps/report.go`: the flags of one app, or of `--global` (`None`).
+fn report_fields(host: &SimHost, app: Option<&str>, _format: &str, _flag: Option<&str>) -> Fields {
+    match app {
+        Some(name) => app_report_fields(host, name),
+        None => global_report_fields(host),
+    }
+}
+
+/// One app's flags for this host's version.
+fn app_report_fields(host: &SimHost, name: &str) -> Fields {
     let mut fields = Fields::new();
     let Some(app) = host.apps.get(name) else {
         return fields;
@@ -195,7 +196,7 @@ fn ps_report_fields(host: &SimHost, name: &str) -> Fields {
 
 /// `ps:report --global` (0.38): the global and computed values of the
 /// properties that have a global form.
-fn ps_global_report_fields(host: &SimHost) -> Fields {
+fn global_report_fields(host: &SimHost) -> Fields {
     let mut fields = Fields::new();
     for (property, default) in TRIPLES {
         let global = global_prop(host, property);
