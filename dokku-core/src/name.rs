@@ -241,15 +241,18 @@ const APP_RULE: Rule = Rule {
     last_allowed: "",
 };
 
-// Apps created before Dokku tightened the rule may contain `_`; Dokku still
-// lists and operates on them, so we must be able to name them.
+// What Dokku itself accepts for an existing app (`isValidAppNameOld` in
+// plugins/common/common.go: `^[a-z0-9][^/:A-Z]*$`). Apps created before
+// Dokku tightened its rule may contain `_` (or other characters); Dokku
+// still lists and operates on them, so reading its output must not fail on
+// them. The first character still rules out a name read as a flag.
 const LEGACY_APP_RULE: Rule = Rule {
     kind: "app name",
     max: 200,
     first: lower_or_digit,
     first_allowed: "a-z or 0-9",
-    rest: |c| lower_or_digit(c) || c == '.' || c == '-' || c == '_',
-    rest_allowed: "a-z, 0-9, '.', '-' or '_'",
+    rest: |c| !(c == '/' || c == ':' || c.is_ascii_uppercase()),
+    rest_allowed: "any character but '/', ':' and A-Z",
     last: any,
     last_allowed: "",
 };
@@ -258,8 +261,9 @@ name_type!(
     /// A Dokku app name.
     ///
     /// [`AppName::new`] applies the rule Dokku uses for creating apps,
-    /// `^[a-z0-9][a-z0-9.-]*$`. [`AppName::legacy`] also accepts `_`, for apps
-    /// that older Dokku versions created and still lists.
+    /// `^[a-z0-9][a-z0-9.-]*$`. [`AppName::legacy`] accepts what Dokku
+    /// accepts for existing apps (`_` and more), for apps that older Dokku
+    /// versions created and still lists.
     AppName,
     "app name"
 );
@@ -271,8 +275,8 @@ impl AppName {
         Ok(Self(name.to_owned()))
     }
 
-    /// Validate a name Dokku lists, which may follow the legacy rule
-    /// `^[a-z0-9][a-z0-9._-]*$`.
+    /// Validate a name Dokku lists, by Dokku's rule for existing apps
+    /// `^[a-z0-9][^/:A-Z]*$` (old apps may contain `_` and more).
     pub fn legacy(name: &str) -> Result<Self, NameError> {
         LEGACY_APP_RULE.check(name)?;
         Ok(Self(name.to_owned()))
@@ -506,10 +510,15 @@ mod tests {
     }
 
     #[test]
-    fn legacy_names_may_contain_underscores() {
+    fn legacy_names_are_what_dokku_lists() {
         let legacy = AppName::legacy("old_app").unwrap();
         assert!(!legacy.is_creatable());
+        assert!(AppName::legacy("my+app").is_ok());
         assert!(AppName::legacy("_old").is_err());
+        assert!(AppName::legacy("-flag").is_err());
+        assert!(AppName::legacy("a/b").is_err());
+        assert!(AppName::legacy("a:b").is_err());
+        assert!(AppName::legacy("aB").is_err());
     }
 
     #[test]

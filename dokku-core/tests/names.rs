@@ -34,8 +34,8 @@ proptest! {
     }
 
     #[test]
-    fn legacy_app_names_also_allow_underscores(s in candidate()) {
-        agrees(r"^[a-z0-9][a-z0-9._-]*$", &s, AppName::legacy(&s).is_ok())?;
+    fn legacy_app_names_follow_dokkus_rule_for_existing_apps(s in candidate()) {
+        agrees(r"^[a-z0-9][^/:A-Z]*$", &s, AppName::legacy(&s).is_ok())?;
     }
 
     #[test]
