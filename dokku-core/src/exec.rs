@@ -278,6 +278,110 @@ pub async fn collect_output(mut stream: OutputStream, limit: usize) -> Result<Ou
     Err(ExecError::Truncated)
 }
 
+/// Turn a running command's stdout and stderr pipes into an
+/// [`OutputStream`], for executors built on pipes (local processes, SSH
+/// channels). Both pipes are read concurrently as data arrives; once both
+/// reach end of file, `wait` is polled for the exit status, which ends the
+/// stream. Dropping the stream drops the pipes and `wait`, so whatever
+/// `wait` owns (the child, the channel) decides how the command ends.
+#[cfg(feature = "process")]
+pub fn pipe_stream<O, E, W>(stdout: Option<O>, stderr: Option<E>, wait: W) -> OutputStream
+where
+    O: tokio::io::AsyncRead + Unpin + Send + 'static,
+    E: tokio::io::AsyncRead + Unpin + Send + 'static,
+    W: std::future::Future<Output = Result<ExitStatus, ExecError>> + Send + 'static,
+{
+    let state = pipes::Pipes {
+        wait: Some(Box::pin(wait)),
+        stdout,
+        stderr,
+    };
+    Box::pin(futures_util::stream::unfold(state, pipes::Pipes::next))
+}
+
+#[cfg(feature = "process")]
+mod pipes {
+    use std::future::Future;
+    use std::pin::Pin;
+
+    use tokio::io::{AsyncRead, AsyncReadExt};
+
+    use super::{Chunk, ExecError, ExitStatus};
+
+    const READ_BUF: usize = 16 * 1024;
+
+    pub(super) type Wait = Pin<Box<dyn Future<Output = Result<ExitStatus, ExecError>> + Send>>;
+
+    pub(super) struct Pipes<O, E> {
+        pub(super) wait: Option<Wait>,
+        pub(super) stdout: Option<O>,
+        pub(super) stderr: Option<E>,
+    }
+
+    enum Event {
+        Stdout(Option<Result<Vec<u8>, ExecError>>),
+        Stderr(Option<Result<Vec<u8>, ExecError>>),
+    }
+
+    impl<O, E> Pipes<O, E>
+    where
+        O: AsyncRead + Unpin + Send,
+        E: AsyncRead + Unpin + Send,
+    {
+        pub(super) async fn next(mut self) -> Option<(Result<Chunk, ExecError>, Self)> {
+            loop {
+                let event = match (&mut self.stdout, &mut self.stderr) {
+                    // `read` on a pipe is cancel-safe, so losing the race loses no bytes.
+                    (Some(out), Some(err)) => tokio::select! {
+                        r = read_some(out) => Event::Stdout(r),
+                        r = read_some(err) => Event::Stderr(r),
+                    },
+                    (Some(out), None) => Event::Stdout(read_some(out).await),
+                    (None, Some(err)) => Event::Stderr(read_some(err).await),
+                    (None, None) => {
+                        let wait = self.wait.take()?;
+                        let status = wait.await.map(Chunk::Exit);
+                        return Some((status, self));
+                    }
+                };
+                match event {
+                    Event::Stdout(None) => self.stdout = None,
+                    Event::Stderr(None) => self.stderr = None,
+                    Event::Stdout(Some(r)) => {
+                        return Some((self.end_on_error(r.map(Chunk::Stdout)), self))
+                    }
+                    Event::Stderr(Some(r)) => {
+                        return Some((self.end_on_error(r.map(Chunk::Stderr)), self))
+                    }
+                }
+            }
+        }
+
+        // After a read error the stream ends: `wait` is dropped and the next
+        // poll yields nothing.
+        fn end_on_error(&mut self, item: Result<Chunk, ExecError>) -> Result<Chunk, ExecError> {
+            if item.is_err() {
+                self.wait = None;
+                self.stdout = None;
+                self.stderr = None;
+            }
+            item
+        }
+    }
+
+    async fn read_some<R: AsyncRead + Unpin>(reader: &mut R) -> Option<Result<Vec<u8>, ExecError>> {
+        let mut buf = vec![0u8; READ_BUF];
+        match reader.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some(Ok(buf))
+            }
+            Err(e) => Some(Err(ExecError::Io(e))),
+        }
+    }
+}
+
 #[cfg(feature = "mock")]
 mockall::mock! {
     /// A mockall executor for single-expectation tests (feature `mock`).

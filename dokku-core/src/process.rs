@@ -11,19 +11,18 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use futures_util::stream;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
-use tokio::process::{Child, ChildStderr, ChildStdout};
+use tokio::io::AsyncWriteExt;
+use tokio::process::Child;
 
 use crate::command::{Command, TimeoutClass};
-use crate::exec::{collect_output, Chunk, ExecError, Executor, ExitStatus, Output, OutputStream};
+use crate::exec::{
+    collect_output, pipe_stream, ExecError, Executor, ExitStatus, Output, OutputStream,
+};
 
 /// Default timeout for [`TimeoutClass::Bounded`] commands.
 pub const DEFAULT_BOUNDED_TIMEOUT: Duration = Duration::from_secs(120);
 /// Default cap on what `run` collects (stdout + stderr).
 pub const DEFAULT_OUTPUT_LIMIT: usize = 64 * 1024 * 1024;
-
-const READ_BUF: usize = 16 * 1024;
 
 /// Runs Dokku commands as local processes.
 #[derive(Debug, Clone)]
@@ -120,85 +119,16 @@ impl LocalExecutor {
         let mut child = self.spawn(command)?;
         let stdout = child.stdout.take();
         let stderr = child.stderr.take();
-        let state = StreamState {
-            child: Some(child),
-            stdout,
-            stderr,
+        // The wait future owns the child: dropping the stream drops it,
+        // and kill_on_drop ends the process.
+        let wait = async move {
+            let status = child.wait().await.map_err(ExecError::Io)?;
+            Ok(status
+                .code()
+                .map(ExitStatus::code)
+                .unwrap_or_else(ExitStatus::unknown))
         };
-        Ok(Box::pin(stream::unfold(state, StreamState::next)))
-    }
-}
-
-/// What a streaming child still has to say. Dropping it drops the child,
-/// which kills the process.
-struct StreamState {
-    child: Option<Child>,
-    stdout: Option<ChildStdout>,
-    stderr: Option<ChildStderr>,
-}
-
-enum Event {
-    Stdout(Option<Result<Vec<u8>, ExecError>>),
-    Stderr(Option<Result<Vec<u8>, ExecError>>),
-}
-
-impl StreamState {
-    async fn next(mut self) -> Option<(Result<Chunk, ExecError>, Self)> {
-        loop {
-            let event = match (&mut self.stdout, &mut self.stderr) {
-                // `read` on a pipe is cancel-safe, so losing the race loses no bytes.
-                (Some(out), Some(err)) => tokio::select! {
-                    r = read_some(out) => Event::Stdout(r),
-                    r = read_some(err) => Event::Stderr(r),
-                },
-                (Some(out), None) => Event::Stdout(read_some(out).await),
-                (None, Some(err)) => Event::Stderr(read_some(err).await),
-                (None, None) => {
-                    let mut child = self.child.take()?;
-                    let status = child.wait().await.map_err(ExecError::Io).map(|s| {
-                        Chunk::Exit(
-                            s.code()
-                                .map(ExitStatus::code)
-                                .unwrap_or_else(ExitStatus::unknown),
-                        )
-                    });
-                    return Some((status, self));
-                }
-            };
-            match event {
-                Event::Stdout(None) => self.stdout = None,
-                Event::Stderr(None) => self.stderr = None,
-                Event::Stdout(Some(r)) => {
-                    return Some((self.end_on_error(r.map(Chunk::Stdout)), self))
-                }
-                Event::Stderr(Some(r)) => {
-                    return Some((self.end_on_error(r.map(Chunk::Stderr)), self))
-                }
-            }
-        }
-    }
-
-    // After a read error the stream ends: the child is dropped (killed) and
-    // the next poll yields nothing.
-    fn end_on_error(&mut self, item: Result<Chunk, ExecError>) -> Result<Chunk, ExecError> {
-        if item.is_err() {
-            self.child = None;
-            self.stdout = None;
-            self.stderr = None;
-        }
-        item
-    }
-}
-
-async fn read_some<R: AsyncRead + Unpin>(reader: &mut R) -> Option<Result<Vec<u8>, ExecError>> {
-    let mut buf = vec![0u8; READ_BUF];
-    match reader.read(&mut buf).await {
-        Ok(0) => None,
-        Ok(n) => {
-            buf.truncate(n);
-            Some(Ok(buf))
-        }
-        Err(e) => Some(Err(ExecError::Io(e))),
+        Ok(pipe_stream(stdout, stderr, wait))
     }
 }
 
