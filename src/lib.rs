@@ -13,3 +13,8 @@ pub use dokku_core::*;
 /// [`sim::SimHost`], and the demo scenario in [`sim::scenario`].
 #[cfg(feature = "sim")]
 pub use dokku_sim as sim;
+
+/// The SSH executor (feature `ssh`, unix): one persistent OpenSSH
+/// connection per host, strict host keys.
+#[cfg(all(unix, feature = "ssh"))]
+pub use dokku_ssh as ssh;

@@ -12,6 +12,9 @@
 //! written to a temporary file and renamed, so a crash never leaves half a
 //! file.
 //!
+//! `DOKKU_SIM_LATENCY_MS` delays every invocation, as real Dokku's start-up
+//! does (0.2–1 s).
+//!
 //! When `SSH_ORIGINAL_COMMAND` is set (a forced command behind sshd), the
 //! arguments come from it, re-split exactly as Dokku's entry script does.
 
@@ -58,6 +61,12 @@ fn run() -> Result<i32, String> {
         args = split::resplit(&line).map_err(|e| e.to_string())?;
     }
     fs::create_dir_all(&state_dir).map_err(|e| format!("{}: {e}", state_dir.display()))?;
+    if let Some(ms) = std::env::var("DOKKU_SIM_LATENCY_MS")
+        .ok()
+        .and_then(|ms| ms.parse::<u64>().ok())
+    {
+        std::thread::sleep(Duration::from_millis(ms));
+    }
 
     let stdin = read_stdin_if_needed(&args)?;
     let outcome = {

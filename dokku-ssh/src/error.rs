@@ -1,0 +1,156 @@
+//! What can go wrong talking to a Dokku host over SSH.
+
+use dokku_core::quote::QuoteError;
+use dokku_core::ExecError;
+
+/// An SSH failure, classified.
+///
+/// OpenSSH reports most connection problems only as text on its stderr;
+/// [`SshError::from_connect`] reads that text once, here, so callers get a
+/// kind they can match on (and that maps into [`ExecError`] without losing it).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SshError {
+    /// The host is not in known_hosts and the policy is strict.
+    #[error("the host key of {host} is not known; check its fingerprint and add it to known_hosts, or connect with HostKeyPolicy::AcceptNew")]
+    HostKeyUnknown {
+        /// The destination.
+        host: String,
+    },
+    /// The host's key differs from the one recorded in known_hosts.
+    #[error("the host key of {host} has CHANGED since it was recorded; this may be an attack, refusing to connect")]
+    HostKeyChanged {
+        /// The destination.
+        host: String,
+    },
+    /// The server did not accept our credentials.
+    #[error("authentication to {host} failed: {reason}")]
+    AuthFailed {
+        /// The destination.
+        host: String,
+        /// OpenSSH's message.
+        reason: String,
+    },
+    /// The connection could not be established (refused, unreachable,
+    /// name not resolved).
+    #[error("could not connect to {host}: {reason}")]
+    ConnectFailed {
+        /// The destination.
+        host: String,
+        /// OpenSSH's message.
+        reason: String,
+    },
+    /// Connecting took longer than the connect timeout.
+    #[error("connecting to {host} timed out")]
+    ConnectTimeout {
+        /// The destination.
+        host: String,
+    },
+    /// The connection dropped; whether a running command took effect is
+    /// unknown.
+    #[error("the connection to {host} was lost")]
+    Disconnected {
+        /// The destination.
+        host: String,
+    },
+    /// The server kept refusing to open a channel (too many sessions).
+    #[error("{host} refused to open a channel: {reason}")]
+    ChannelRefused {
+        /// The destination.
+        host: String,
+        /// The server's reason.
+        reason: String,
+    },
+    /// The command's arguments cannot cross SSH intact; nothing was sent.
+    #[error("refused to send the command: {0}")]
+    Refused(#[source] QuoteError),
+    /// The executor was closed.
+    #[error("the SSH executor is closed")]
+    Closed,
+    /// Anything else OpenSSH reported.
+    #[error("ssh error talking to {host}: {source}")]
+    Other {
+        /// The destination.
+        host: String,
+        /// The underlying error.
+        #[source]
+        source: openssh::Error,
+    },
+}
+
+impl SshError {
+    /// Classify a failure to establish the connection from OpenSSH's words.
+    pub(crate) fn from_connect(host: &str, error: openssh::Error) -> Self {
+        let host = host.to_owned();
+        let text = match &error {
+            openssh::Error::Connect(io) | openssh::Error::Master(io) => io.to_string(),
+            other => other.to_string(),
+        };
+        let lower = text.to_ascii_lowercase();
+        if lower.contains("remote host identification has changed")
+            || lower.contains("host key for") && lower.contains("has changed")
+        {
+            SshError::HostKeyChanged { host }
+        } else if lower.contains("host key verification failed")
+            || lower.contains("no ") && lower.contains("host key is known")
+        {
+            SshError::HostKeyUnknown { host }
+        } else if lower.contains("permission denied")
+            || lower.contains("too many authentication failures")
+        {
+            SshError::AuthFailed {
+                host,
+                reason: text.trim().to_owned(),
+            }
+        } else if lower.contains("timed out") {
+            SshError::ConnectTimeout { host }
+        } else if matches!(error, openssh::Error::Connect(_)) {
+            SshError::ConnectFailed {
+                host,
+                reason: text.trim().to_owned(),
+            }
+        } else {
+            SshError::Other {
+                host,
+                source: error,
+            }
+        }
+    }
+
+    /// Classify a failure while running a command.
+    pub(crate) fn from_command(host: &str, error: openssh::Error) -> Self {
+        match error {
+            openssh::Error::Disconnected | openssh::Error::RemoteProcessTerminated => {
+                SshError::Disconnected {
+                    host: host.to_owned(),
+                }
+            }
+            other => SshError::Other {
+                host: host.to_owned(),
+                source: other,
+            },
+        }
+    }
+}
+
+impl From<SshError> for ExecError {
+    fn from(error: SshError) -> Self {
+        match error {
+            SshError::HostKeyUnknown { host } => ExecError::HostKeyUnknown { host },
+            SshError::HostKeyChanged { host } => ExecError::HostKeyChanged { host },
+            SshError::AuthFailed { host, reason } => ExecError::Auth { host, reason },
+            SshError::ConnectFailed { host, reason } => ExecError::Connect { host, reason },
+            SshError::ConnectTimeout { host } => ExecError::Connect {
+                host,
+                reason: "connection timed out".to_owned(),
+            },
+            SshError::Disconnected { host } => ExecError::Disconnected { host },
+            SshError::Refused(quote) => ExecError::ArgvRefused(quote),
+            SshError::ChannelRefused { host, reason } => ExecError::Connect {
+                host,
+                reason: format!("channel refused: {reason}"),
+            },
+            other => ExecError::Other(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,270 @@
+//! A real OpenSSH sshd on 127.0.0.1 for the tests, with a forced command
+//! like Dokku's sshcommand in front of the `dokku-sim` binary.
+//!
+//! Each [`Sshd`] has its own port, config, host key, client key,
+//! authorized_keys and simulator state, all in a temporary directory, and is
+//! stopped by PID when dropped. Without `/usr/sbin/sshd` the tests fail when
+//! `CI=true` (CI installs it) and skip loudly otherwise.
+#![allow(dead_code)]
+
+use std::fs;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use dokku_ssh::{HostKeyPolicy, SshBuilder, SshExecutor};
+
+const SSHD: &str = "/usr/sbin/sshd";
+
+/// Options for the forced command.
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    /// `DOKKU_SIM_LATENCY_MS` for every command (Dokku's start-up time).
+    pub latency_ms: Option<u64>,
+    /// `DOKKU_SIM_FOLLOW_MS`: how often `logs -t` prints.
+    pub follow_ms: Option<u64>,
+}
+
+/// A running sshd.
+pub struct Sshd {
+    child: Child,
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+    /// Everything it uses lives here.
+    pub dir: tempfile::TempDir,
+    /// The client's private key.
+    pub client_key: PathBuf,
+    /// A known_hosts file that trusts this server's key.
+    pub known_hosts: PathBuf,
+    /// The simulator's state directory.
+    pub state: PathBuf,
+    /// sshd's log.
+    pub log: PathBuf,
+    /// The user the client logs in as.
+    pub user: String,
+}
+
+fn keygen(path: &Path) {
+    let status = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(path)
+        .stdin(Stdio::null())
+        .status()
+        .expect("ssh-keygen runs");
+    assert!(status.success(), "ssh-keygen failed");
+}
+
+/// The `dokku-sim` binary of this workspace, built if needed.
+pub fn dokku_sim_bin() -> PathBuf {
+    // target/debug/deps/<this test> → target/debug/dokku-sim
+    let exe = std::env::current_exe().expect("current exe");
+    let dir = exe.parent().and_then(Path::parent).expect("target dir");
+    let bin = dir.join("dokku-sim");
+    if !bin.exists() {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "-q", "-p", "dokku-sim", "--bin", "dokku-sim"])
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building dokku-sim failed");
+    }
+    bin
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn current_user() -> String {
+    let out = Command::new("id").arg("-un").output().expect("id runs");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+impl Sshd {
+    /// Start sshd, or `None` (with a loud message) when it is not installed
+    /// and this is not CI.
+    pub fn start() -> Option<Sshd> {
+        Self::start_with(Options::default())
+    }
+
+    /// Start sshd with these forced-command options.
+    pub fn start_with(options: Options) -> Option<Sshd> {
+        if !Path::new(SSHD).exists() {
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("{SSHD} is missing: CI must install openssh-server (see .ci/run)");
+            }
+            eprintln!("\n!!! SKIPPING: {SSHD} is not installed; install openssh-server to run the SSH tests !!!\n");
+            return None;
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = |name: &str| dir.path().join(name);
+        keygen(&path("host_key"));
+        keygen(&path("client_key"));
+        let state = path("state");
+        fs::create_dir_all(&state).expect("state dir");
+
+        let mut env = String::new();
+        if let Some(ms) = options.latency_ms {
+            env.push_str(&format!("DOKKU_SIM_LATENCY_MS={ms} "));
+        }
+        if let Some(ms) = options.follow_ms {
+            env.push_str(&format!("DOKKU_SIM_FOLLOW_MS={ms} "));
+        }
+        // Dokku's sshcommand: a forced command with every forwarding off.
+        let client_pub = fs::read_to_string(path("client_key.pub")).expect("client key");
+        let authorized = format!(
+            "command=\"{env}{} --state-dir {}\",no-agent-forwarding,no-port-forwarding,no-X11-forwarding,no-pty {}",
+            dokku_sim_bin().display(),
+            state.display(),
+            client_pub.trim()
+        );
+        fs::write(path("authorized_keys"), format!("{authorized}\n")).expect("authorized_keys");
+
+        let port = free_port();
+        let user = current_user();
+        let config = format!(
+            "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nAuthorizedKeysFile {}\nPidFile {}\n\
+             StrictModes no\nUsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n\
+             PubkeyAuthentication yes\nPermitRootLogin prohibit-password\nLogLevel VERBOSE\n",
+            path("host_key").display(),
+            path("authorized_keys").display(),
+            path("sshd.pid").display(),
+        );
+        fs::write(path("sshd_config"), config).expect("sshd_config");
+        // sshd's privilege separation directory.
+        let _ = fs::create_dir_all("/run/sshd");
+        let log = path("sshd.log");
+        let child = Command::new(SSHD)
+            .args(["-D", "-e", "-f"])
+            .arg(path("sshd_config"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(fs::File::create(&log).expect("log file"))
+            .spawn()
+            .expect("sshd starts");
+
+        let host_pub = fs::read_to_string(path("host_key.pub")).expect("host key");
+        let known_hosts = path("known_hosts");
+        fs::write(
+            &known_hosts,
+            format!("[127.0.0.1]:{port} {}\n", host_pub.trim()),
+        )
+        .expect("known_hosts");
+
+        let sshd = Sshd {
+            child,
+            port,
+            client_key: path("client_key"),
+            known_hosts,
+            state,
+            log,
+            user,
+            dir,
+        };
+        sshd.wait_listening();
+        Some(sshd)
+    }
+
+    fn wait_listening(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("sshd did not listen on {}:\n{}", self.port, self.log_text());
+    }
+
+    /// A builder that trusts this server and logs in with the test key.
+    pub fn builder(&self) -> SshBuilder {
+        SshExecutor::builder("127.0.0.1")
+            .port(self.port)
+            .user(self.user.clone())
+            .identity_file(&self.client_key)
+            .known_hosts_file(&self.known_hosts)
+            .config_file("/dev/null")
+            .host_key_policy(HostKeyPolicy::Strict)
+            .control_dir(self.dir.path())
+    }
+
+    /// Connect with [`Sshd::builder`].
+    pub async fn connect(&self) -> SshExecutor {
+        self.builder()
+            .connect()
+            .await
+            .expect("connect to the test sshd")
+    }
+
+    /// sshd's log so far.
+    pub fn log_text(&self) -> String {
+        fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// How many logins sshd accepted.
+    pub fn accepted_logins(&self) -> usize {
+        self.log_text().matches("Accepted publickey").count()
+    }
+
+    /// PIDs of `dokku-sim` processes serving this server's state.
+    pub fn remote_processes(&self) -> Vec<u32> {
+        let needle = self.state.display().to_string();
+        let mut pids = Vec::new();
+        for entry in fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let cmdline = fs::read(entry.path().join("cmdline")).unwrap_or_default();
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            if cmdline.contains("dokku-sim")
+                && cmdline.contains(&needle)
+                && !cmdline.contains("sshd")
+            {
+                pids.push(pid);
+            }
+        }
+        pids
+    }
+
+    /// Wait until no `dokku-sim` process serves this server; false on timeout.
+    pub async fn wait_no_remote_processes(&self, within: Duration) -> bool {
+        let deadline = Instant::now() + within;
+        while Instant::now() < deadline {
+            if self.remote_processes().is_empty() {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        false
+    }
+
+    /// Kill the ssh ControlMaster processes whose sockets live in this
+    /// server's directory (the client side of the connection).
+    pub fn kill_masters(&self) -> usize {
+        let needle = self.dir.path().display().to_string();
+        let mut killed = 0;
+        for entry in fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+                continue;
+            };
+            let cmdline = fs::read(entry.path().join("cmdline")).unwrap_or_default();
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            if cmdline.starts_with("ssh ") && cmdline.contains(" -M ") && cmdline.contains(&needle)
+            {
+                let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+                killed += 1;
+            }
+        }
+        killed
+    }
+}
+
+impl Drop for Sshd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
