@@ -103,7 +103,7 @@ pub fn report_all_command() -> Command {
 }
 
 /// Handler for `apps:*`; see [`Dokku::apps`].
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Apps<'a> {
     dokku: &'a Dokku,
 }
@@ -115,7 +115,7 @@ impl<'a> Apps<'a> {
 
     /// Every app on the host, in Dokku's order (sorted by name). Names
     /// created under Dokku's older rule (with `_`) are included.
-    pub async fn list(&self) -> Result<Vec<AppName>> {
+    pub async fn list(self) -> Result<Vec<AppName>> {
         let caps = self.dokku.capabilities().await?;
         let format = Format::for_host(&caps, versions::APPS_LIST_JSON);
         let command = list_command(format);
@@ -131,7 +131,7 @@ impl<'a> Apps<'a> {
     }
 
     /// Whether the app exists.
-    pub async fn exists(&self, app: &AppName) -> Result<bool> {
+    pub async fn exists(self, app: &AppName) -> Result<bool> {
         match self.dokku.run(&exists_command(app)).await {
             Ok(_) => Ok(true),
             Err(Error::AppNotFound { .. }) => Ok(false),
@@ -140,7 +140,7 @@ impl<'a> Apps<'a> {
     }
 
     /// Create an app. Fails with [`Error::AppExists`] if the name is taken.
-    pub async fn create(&self, app: &AppName) -> Result<()> {
+    pub async fn create(self, app: &AppName) -> Result<()> {
         self.dokku.run(&create_command(app)).await.map(drop)
     }
 
@@ -148,7 +148,7 @@ impl<'a> Apps<'a> {
     ///
     /// `confirm` must be the app's name again: ask the person for it. A
     /// mismatch is refused before anything is sent.
-    pub async fn destroy(&self, app: &AppName, confirm: &str) -> Result<()> {
+    pub async fn destroy(self, app: &AppName, confirm: &str) -> Result<()> {
         if confirm != app.as_str() {
             return Err(Error::InvalidArgument {
                 what: "apps:destroy",
@@ -159,7 +159,7 @@ impl<'a> Apps<'a> {
     }
 
     /// Rename an app; it is rebuilt unless [`Rename::skip_deploy`].
-    pub fn rename(&self, from: &AppName, to: &AppName) -> Rename<'a> {
+    pub fn rename(self, from: &AppName, to: &AppName) -> Rename<'a> {
         Rename {
             dokku: self.dokku,
             from: from.clone(),
@@ -170,7 +170,7 @@ impl<'a> Apps<'a> {
 
     /// Clone an app with its configuration; the copy is built unless
     /// [`CloneApp::skip_deploy`].
-    pub fn clone(&self, from: &AppName, to: &AppName) -> CloneApp<'a> {
+    pub fn clone(self, from: &AppName, to: &AppName) -> CloneApp<'a> {
         CloneApp {
             dokku: self.dokku,
             from: from.clone(),
@@ -181,18 +181,18 @@ impl<'a> Apps<'a> {
     }
 
     /// Take the deploy lock: deploys wait until it is released.
-    pub async fn lock(&self, app: &AppName) -> Result<()> {
+    pub async fn lock(self, app: &AppName) -> Result<()> {
         self.dokku.run(&lock_command(app)).await.map(drop)
     }
 
     /// Release the deploy lock. Does not stop a deploy in progress.
-    pub async fn unlock(&self, app: &AppName) -> Result<()> {
+    pub async fn unlock(self, app: &AppName) -> Result<()> {
         self.dokku.run(&unlock_command(app)).await.map(drop)
     }
 
     /// Whether the deploy lock is held. Read from the exit code: the
     /// "locked" message is suppressed in quiet mode.
-    pub async fn locked(&self, app: &AppName) -> Result<bool> {
+    pub async fn locked(self, app: &AppName) -> Result<bool> {
         let command = locked_command(app);
         let output = self.dokku.execute(&command).await?;
         match output.status.as_code() {
@@ -203,7 +203,7 @@ impl<'a> Apps<'a> {
     }
 
     /// `apps:report` for one app.
-    pub async fn report(&self, app: &AppName) -> Result<AppReport> {
+    pub async fn report(self, app: &AppName) -> Result<AppReport> {
         let caps = self.dokku.capabilities().await?;
         let format = Format::for_host(&caps, versions::JSON_REPORTS_GO);
         let command = report_command(app, format);
@@ -229,7 +229,7 @@ impl<'a> Apps<'a> {
     }
 
     /// `apps:report` for every app, in one invocation.
-    pub async fn report_all(&self) -> Result<Vec<AppReport>> {
+    pub async fn report_all(self) -> Result<Vec<AppReport>> {
         let command = report_all_command();
         let output = self.dokku.run(&command).await?;
         context(&command, parse::apps::report_all(&output.stdout_lossy()))

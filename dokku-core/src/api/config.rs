@@ -92,7 +92,7 @@ pub fn clear_command(scope: &Scope, no_restart: bool) -> Command {
 }
 
 /// Handler for `config:*`; see [`Dokku::config`].
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Config<'a> {
     dokku: &'a Dokku,
 }
@@ -103,18 +103,18 @@ impl<'a> Config<'a> {
     }
 
     /// Every variable of an app, or the global ones.
-    pub async fn export(&self, scope: impl Into<Scope>) -> Result<ConfigVars> {
+    pub async fn export(self, scope: impl Into<Scope>) -> Result<ConfigVars> {
         self.export_with(&export_command(&scope.into(), false))
             .await
     }
 
     /// An app's variables merged with the global ones, as the app sees them.
-    pub async fn export_merged(&self, app: &AppName) -> Result<ConfigVars> {
+    pub async fn export_merged(self, app: &AppName) -> Result<ConfigVars> {
         self.export_with(&export_command(&Scope::from(app), true))
             .await
     }
 
-    async fn export_with(&self, command: &Command) -> Result<ConfigVars> {
+    async fn export_with(self, command: &Command) -> Result<ConfigVars> {
         let output = self.dokku.run(command).await?;
         context(command, parse::config::export_json(&output.stdout_lossy()))
     }
@@ -139,7 +139,7 @@ impl<'a> Config<'a> {
     }
 
     /// The names of the variables, sorted.
-    pub async fn keys(&self, scope: impl Into<Scope>) -> Result<Vec<ConfigKey>> {
+    pub async fn keys(self, scope: impl Into<Scope>) -> Result<Vec<ConfigKey>> {
         let command = keys_command(&scope.into(), false);
         let output = self.dokku.run(&command).await?;
         context(&command, parse::config::keys(&output.stdout_lossy()))
@@ -147,14 +147,14 @@ impl<'a> Config<'a> {
 
     /// The variables as a tar archive (one file per key, the value as its
     /// content), as `config:bundle` prints it. Every byte is secret.
-    pub async fn bundle(&self, scope: impl Into<Scope>) -> Result<SecretBytes> {
+    pub async fn bundle(self, scope: impl Into<Scope>) -> Result<SecretBytes> {
         let command = bundle_command(&scope.into(), false);
         let output = self.dokku.run(&command).await?;
         Ok(SecretBytes::new(output.stdout))
     }
 
     /// Set variables; finish with [`SetConfig::send`].
-    pub fn set(&self, scope: impl Into<Scope>) -> SetConfig<'a> {
+    pub fn set(self, scope: impl Into<Scope>) -> SetConfig<'a> {
         SetConfig {
             dokku: self.dokku,
             scope: scope.into(),
@@ -164,7 +164,7 @@ impl<'a> Config<'a> {
     }
 
     /// Unset variables; finish with [`UnsetConfig::send`].
-    pub fn unset(&self, scope: impl Into<Scope>) -> UnsetConfig<'a> {
+    pub fn unset(self, scope: impl Into<Scope>) -> UnsetConfig<'a> {
         UnsetConfig {
             dokku: self.dokku,
             scope: scope.into(),
@@ -174,7 +174,7 @@ impl<'a> Config<'a> {
     }
 
     /// Remove every variable. Restarts the app unless `no_restart`.
-    pub async fn clear(&self, scope: impl Into<Scope>, no_restart: bool) -> Result<()> {
+    pub async fn clear(self, scope: impl Into<Scope>, no_restart: bool) -> Result<()> {
         self.dokku
             .run(&clear_command(&scope.into(), no_restart))
             .await

@@ -130,7 +130,7 @@ impl GlobalVerb {
 }
 
 /// Handler for `domains:*`; see [`Dokku::domains`].
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Domains<'a> {
     dokku: &'a Dokku,
 }
@@ -141,7 +141,7 @@ impl<'a> Domains<'a> {
     }
 
     /// `domains:report` for one app.
-    pub async fn report(&self, app: &AppName) -> Result<DomainsReport> {
+    pub async fn report(self, app: &AppName) -> Result<DomainsReport> {
         let caps = self.dokku.capabilities().await?;
         let format = Format::for_host(&caps, versions::JSON_REPORTS);
         let command = report_command(app, format);
@@ -155,14 +155,14 @@ impl<'a> Domains<'a> {
     }
 
     /// `domains:report` for every app, in one invocation.
-    pub async fn report_all(&self) -> Result<Vec<DomainsReport>> {
+    pub async fn report_all(self) -> Result<Vec<DomainsReport>> {
         let command = report_all_command();
         let output = self.dokku.run(&command).await?;
         context(&command, parse::domains::report_all(&output.stdout_lossy()))
     }
 
     /// The global domains.
-    pub async fn report_global(&self) -> Result<GlobalDomains> {
+    pub async fn report_global(self) -> Result<GlobalDomains> {
         let caps = self.dokku.capabilities().await?;
         let format = Format::for_host(&caps, versions::JSON_REPORTS);
         let command = report_global_command(format);
@@ -173,14 +173,14 @@ impl<'a> Domains<'a> {
         )
     }
 
-    async fn app(&self, verb: DomainsVerb, app: &AppName, domains: &[Domain]) -> Result<()> {
+    async fn app(self, verb: DomainsVerb, app: &AppName, domains: &[Domain]) -> Result<()> {
         self.dokku
             .run(&app_command(verb, app, domains)?)
             .await
             .map(drop)
     }
 
-    async fn global(&self, verb: GlobalVerb, domains: &[Domain]) -> Result<()> {
+    async fn global(self, verb: GlobalVerb, domains: &[Domain]) -> Result<()> {
         self.dokku
             .run(&global_command(verb, domains)?)
             .await
@@ -188,57 +188,57 @@ impl<'a> Domains<'a> {
     }
 
     /// Add domains to an app.
-    pub async fn add(&self, app: &AppName, domains: &[Domain]) -> Result<()> {
+    pub async fn add(self, app: &AppName, domains: &[Domain]) -> Result<()> {
         self.app(DomainsVerb::Add, app, domains).await
     }
 
     /// Replace an app's domains.
-    pub async fn set(&self, app: &AppName, domains: &[Domain]) -> Result<()> {
+    pub async fn set(self, app: &AppName, domains: &[Domain]) -> Result<()> {
         self.app(DomainsVerb::Set, app, domains).await
     }
 
     /// Remove domains from an app.
-    pub async fn remove(&self, app: &AppName, domains: &[Domain]) -> Result<()> {
+    pub async fn remove(self, app: &AppName, domains: &[Domain]) -> Result<()> {
         self.app(DomainsVerb::Remove, app, domains).await
     }
 
     /// Remove every domain of an app.
-    pub async fn clear(&self, app: &AppName) -> Result<()> {
+    pub async fn clear(self, app: &AppName) -> Result<()> {
         self.app(DomainsVerb::Clear, app, &[]).await
     }
 
     /// Turn virtual hosts on for an app.
-    pub async fn enable(&self, app: &AppName) -> Result<()> {
+    pub async fn enable(self, app: &AppName) -> Result<()> {
         self.app(DomainsVerb::Enable, app, &[]).await
     }
 
     /// Turn virtual hosts off for an app.
-    pub async fn disable(&self, app: &AppName) -> Result<()> {
+    pub async fn disable(self, app: &AppName) -> Result<()> {
         self.app(DomainsVerb::Disable, app, &[]).await
     }
 
     /// Reset an app's domains to the default (`<app>.<global domain>`).
-    pub async fn reset(&self, app: &AppName) -> Result<()> {
+    pub async fn reset(self, app: &AppName) -> Result<()> {
         self.app(DomainsVerb::Reset, app, &[]).await
     }
 
     /// Add global domains.
-    pub async fn add_global(&self, domains: &[Domain]) -> Result<()> {
+    pub async fn add_global(self, domains: &[Domain]) -> Result<()> {
         self.global(GlobalVerb::Add, domains).await
     }
 
     /// Replace the global domains.
-    pub async fn set_global(&self, domains: &[Domain]) -> Result<()> {
+    pub async fn set_global(self, domains: &[Domain]) -> Result<()> {
         self.global(GlobalVerb::Set, domains).await
     }
 
     /// Remove global domains.
-    pub async fn remove_global(&self, domains: &[Domain]) -> Result<()> {
+    pub async fn remove_global(self, domains: &[Domain]) -> Result<()> {
         self.global(GlobalVerb::Remove, domains).await
     }
 
     /// Remove every global domain.
-    pub async fn clear_global(&self) -> Result<()> {
+    pub async fn clear_global(self) -> Result<()> {
         self.global(GlobalVerb::Clear, &[]).await
     }
 }

@@ -120,7 +120,7 @@ pub fn failed_command(target: &Target) -> Command {
 }
 
 /// Handler for `logs`; see [`Dokku::logs`].
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Logs<'a> {
     dokku: &'a Dokku,
 }
@@ -132,7 +132,7 @@ impl<'a> Logs<'a> {
 
     /// An app's logs; choose options, then [`LogsQuery::fetch`] or
     /// [`LogsQuery::follow`].
-    pub fn app(&self, app: &AppName) -> LogsQuery<'a> {
+    pub fn app(self, app: &AppName) -> LogsQuery<'a> {
         LogsQuery {
             dokku: self.dokku,
             app: app.clone(),
@@ -141,7 +141,7 @@ impl<'a> Logs<'a> {
     }
 
     /// `logs:report` for one app (vector sinks redacted).
-    pub async fn report(&self, app: &AppName) -> Result<LogsReport> {
+    pub async fn report(self, app: &AppName) -> Result<LogsReport> {
         let command = report_command(app);
         let output = self.dokku.run(&command).await?;
         let mut report = context(&command, parse::logs::report(&output.stdout_lossy()))?;
@@ -150,7 +150,7 @@ impl<'a> Logs<'a> {
     }
 
     /// The app's vector sink, unredacted; `None` when unset.
-    pub async fn vector_sink(&self, app: &AppName) -> Result<Option<SecretString>> {
+    pub async fn vector_sink(self, app: &AppName) -> Result<Option<SecretString>> {
         let output = self.dokku.run(&vector_sink_command(app)).await?;
         let value = parse::report::info_flag(&output.stdout_lossy()).to_owned();
         Ok(Some(SecretString::new(value)).filter(|v| !v.is_empty()))
@@ -169,7 +169,7 @@ impl<'a> Logs<'a> {
 
     /// Output of failed deploy containers, per app; apps without any are
     /// left out, so the list is empty when there are none.
-    pub async fn failed(&self, target: impl Into<Target>) -> Result<Vec<FailedLogs>> {
+    pub async fn failed(self, target: impl Into<Target>) -> Result<Vec<FailedLogs>> {
         let command = failed_command(&target.into());
         let output = self.dokku.run(&command).await?;
         let mut apps = context(&command, parse::logs::failed(&output.stdout_lossy()))?;

@@ -18,7 +18,7 @@ pub fn list_command(caps: &Capabilities) -> Command {
 }
 
 /// Handler for `plugin:*`; see [`Dokku::plugins`].
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Plugins<'a> {
     dokku: &'a Dokku,
 }
@@ -29,7 +29,7 @@ impl<'a> Plugins<'a> {
     }
 
     /// Installed plugins, fresh from the host (not the cached capabilities).
-    pub async fn list(&self) -> Result<Vec<PluginInfo>> {
+    pub async fn list(self) -> Result<Vec<PluginInfo>> {
         let caps = self.dokku.capabilities().await?;
         let command = list_command(&caps);
         let output = self.dokku.run(&command).await?;
@@ -38,7 +38,7 @@ impl<'a> Plugins<'a> {
 
     /// Whether a plugin is installed and enabled, from the cached
     /// capabilities.
-    pub async fn installed(&self, name: &str) -> Result<bool> {
+    pub async fn installed(self, name: &str) -> Result<bool> {
         Ok(self.dokku.capabilities().await?.plugin(name).is_some())
     }
 }

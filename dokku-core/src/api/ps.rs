@@ -172,7 +172,7 @@ pub fn report_global_command() -> Command {
 }
 
 /// Handler for `ps:*`; see [`Dokku::ps`].
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Ps<'a> {
     dokku: &'a Dokku,
 }
@@ -183,7 +183,7 @@ impl<'a> Ps<'a> {
     }
 
     /// `ps:report` for one app.
-    pub async fn report(&self, app: &AppName) -> Result<PsReport> {
+    pub async fn report(self, app: &AppName) -> Result<PsReport> {
         let caps = self.dokku.capabilities().await?;
         let format = Format::for_host(&caps, versions::JSON_REPORTS_GO);
         let command = report_command(app, format);
@@ -197,21 +197,21 @@ impl<'a> Ps<'a> {
     }
 
     /// `ps:report` for every app, in one invocation.
-    pub async fn report_all(&self) -> Result<Vec<PsReport>> {
+    pub async fn report_all(self) -> Result<Vec<PsReport>> {
         let command = report_all_command();
         let output = self.dokku.run(&command).await?;
         context(&command, parse::ps::report_all(&output.stdout_lossy()))
     }
 
     /// The global process settings (`ps:report --global`, Dokku 0.38+).
-    pub async fn report_global(&self) -> Result<PsGlobalReport> {
+    pub async fn report_global(self) -> Result<PsGlobalReport> {
         let command = report_global_command();
         let output = self.dokku.run(&command).await?;
         context(&command, parse::ps::report_global(&output.stdout_lossy()))
     }
 
     /// The app's formation: how many containers of each process type.
-    pub async fn scale_report(&self, app: &AppName) -> Result<Vec<Formation>> {
+    pub async fn scale_report(self, app: &AppName) -> Result<Vec<Formation>> {
         let caps = self.dokku.capabilities().await?;
         let format = Format::for_host(&caps, versions::PS_SCALE_JSON);
         let command = scale_report_command(app, format);
@@ -228,7 +228,7 @@ impl<'a> Ps<'a> {
 
     /// Set the formation; the app is redeployed unless
     /// [`Scale::skip_deploy`].
-    pub fn scale(&self, app: &AppName) -> Scale<'a> {
+    pub fn scale(self, app: &AppName) -> Scale<'a> {
         Scale {
             dokku: self.dokku,
             app: app.clone(),
@@ -238,31 +238,31 @@ impl<'a> Ps<'a> {
     }
 
     /// `ps:start`.
-    pub fn start(&self, target: impl Into<Target>) -> PsAction<'a> {
+    pub fn start(self, target: impl Into<Target>) -> PsAction<'a> {
         self.action(Action::Start, target.into())
     }
 
     /// `ps:stop`.
-    pub fn stop(&self, target: impl Into<Target>) -> PsAction<'a> {
+    pub fn stop(self, target: impl Into<Target>) -> PsAction<'a> {
         self.action(Action::Stop, target.into())
     }
 
     /// `ps:restart`; see [`PsAction::process`] to restart one process type.
-    pub fn restart(&self, target: impl Into<Target>) -> PsAction<'a> {
+    pub fn restart(self, target: impl Into<Target>) -> PsAction<'a> {
         self.action(Action::Restart, target.into())
     }
 
     /// `ps:rebuild`.
-    pub fn rebuild(&self, target: impl Into<Target>) -> PsAction<'a> {
+    pub fn rebuild(self, target: impl Into<Target>) -> PsAction<'a> {
         self.action(Action::Rebuild, target.into())
     }
 
     /// `ps:restore`.
-    pub fn restore(&self, target: impl Into<Target>) -> PsAction<'a> {
+    pub fn restore(self, target: impl Into<Target>) -> PsAction<'a> {
         self.action(Action::Restore, target.into())
     }
 
-    fn action(&self, action: Action, target: Target) -> PsAction<'a> {
+    fn action(self, action: Action, target: Target) -> PsAction<'a> {
         PsAction {
             dokku: self.dokku,
             action,
@@ -286,7 +286,7 @@ impl<'a> Ps<'a> {
     }
 
     /// Unset a property (back to the global value or the default).
-    pub async fn unset(&self, scope: impl Into<Scope>, property: PsProperty) -> Result<()> {
+    pub async fn unset(self, scope: impl Into<Scope>, property: PsProperty) -> Result<()> {
         self.dokku
             .run(&set_command(&scope.into(), property, None))
             .await
@@ -295,7 +295,7 @@ impl<'a> Ps<'a> {
 
     /// `ps:inspect`: `docker inspect` of every container, as JSON values
     /// (Dokku masks most environment values as `XXXXXX`).
-    pub async fn inspect(&self, app: &AppName) -> Result<Vec<serde_json::Value>> {
+    pub async fn inspect(self, app: &AppName) -> Result<Vec<serde_json::Value>> {
         let command = inspect_command(app);
         let output = self.dokku.run(&command).await?;
         context(

@@ -78,9 +78,63 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-fn current_user() -> String {
-    let out = Command::new("id").arg("-un").output().expect("id runs");
+fn id(args: &[&str]) -> String {
+    let out = Command::new("id").args(args).output().expect("id runs");
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// The user the client logs in as. As root, a dedicated system user with
+/// `/bin/sh` as its shell, like Dokku's own `dokku` user: sshd runs the
+/// forced command through the login shell, and root's bash here sources a
+/// `.bashrc` that costs ~150 ms per command, which would swamp every
+/// measurement. Otherwise, the current user.
+const TEST_USER: &str = "dokku-sim-test";
+
+fn login_user() -> String {
+    if id(&["-u"]) != "0" {
+        return id(&["-un"]);
+    }
+    let exists = Command::new("id")
+        .arg(TEST_USER)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !exists {
+        // Racing test threads may both try; the loser's failure is fine.
+        let _ = Command::new("useradd")
+            .args([
+                "--system",
+                "--create-home",
+                "--home-dir",
+                "/var/lib/dokku-sim-test",
+            ])
+            .args(["--shell", "/bin/sh", TEST_USER])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+    // `useradd` locks the password ("!"), and sshd without PAM refuses
+    // locked accounts even for keys; "*" is unusable but not locked.
+    let _ = Command::new("usermod")
+        .args(["-p", "*", TEST_USER])
+        .stderr(Stdio::null())
+        .status();
+    TEST_USER.to_owned()
+}
+
+/// Let the login user reach the directory and own the simulator state.
+fn hand_over(dir: &Path, state: &Path, user: &str) {
+    if user == id(&["-un"]) {
+        return;
+    }
+    let _ = Command::new("chmod").arg("755").arg(dir).status();
+    let status = Command::new("chown")
+        .args(["-R", user])
+        .arg(state)
+        .status()
+        .expect("chown runs");
+    assert!(status.success(), "chown {user} {}", state.display());
 }
 
 impl Sshd {
@@ -124,7 +178,8 @@ impl Sshd {
         fs::write(path("authorized_keys"), format!("{authorized}\n")).expect("authorized_keys");
 
         let port = free_port();
-        let user = current_user();
+        let user = login_user();
+        hand_over(dir.path(), &state, &user);
         let config = format!(
             "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nAuthorizedKeysFile {}\nPidFile {}\n\
              StrictModes no\nUsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n\
