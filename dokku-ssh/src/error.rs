@@ -6,7 +6,7 @@ use dokku_core::ExecError;
 /// An SSH failure, classified.
 ///
 /// OpenSSH reports most connection problems only as text on its stderr;
-/// [`SshError::from_connect`] reads that text once, here, so callers get a
+/// this crate reads that text once, when connecting, so callers get a
 /// kind they can match on (and that maps into [`ExecError`] without losing it).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -67,14 +67,15 @@ pub enum SshError {
     /// The executor was closed.
     #[error("the SSH executor is closed")]
     Closed,
-    /// Anything else OpenSSH reported.
+    /// Anything else OpenSSH reported. (The source is boxed so that no
+    /// `openssh` type is part of this crate's API.)
     #[error("ssh error talking to {host}: {source}")]
     Other {
         /// The destination.
         host: String,
         /// The underlying error.
         #[source]
-        source: openssh::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
 }
 
@@ -112,7 +113,7 @@ impl SshError {
         } else {
             SshError::Other {
                 host,
-                source: error,
+                source: Box::new(error),
             }
         }
     }
@@ -127,7 +128,7 @@ impl SshError {
             }
             other => SshError::Other {
                 host: host.to_owned(),
-                source: other,
+                source: Box::new(other),
             },
         }
     }

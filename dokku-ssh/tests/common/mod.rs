@@ -62,8 +62,11 @@ pub fn dokku_sim_bin() -> PathBuf {
     let dir = exe.parent().and_then(Path::parent).expect("target dir");
     let bin = dir.join("dokku-sim");
     if !bin.exists() {
+        // Benches run from target/release: build the same profile.
+        let release = dir.file_name().is_some_and(|n| n == "release");
         let status = Command::new(env!("CARGO"))
             .args(["build", "-q", "-p", "dokku-sim", "--bin", "dokku-sim"])
+            .args(release.then_some("--release"))
             .status()
             .expect("cargo runs");
         assert!(status.success(), "building dokku-sim failed");
