@@ -140,6 +140,12 @@ pub enum ExecError {
         /// Why.
         reason: String,
     },
+    /// Connecting took longer than the connect timeout.
+    #[error("connecting to {host} timed out")]
+    ConnectTimeout {
+        /// The destination.
+        host: String,
+    },
     /// The host did not accept our credentials.
     #[error("authentication to {host} failed: {reason}")]
     Auth {
@@ -204,6 +210,7 @@ impl ExecError {
             self,
             ExecError::Io(_)
                 | ExecError::Connect { .. }
+                | ExecError::ConnectTimeout { .. }
                 | ExecError::Disconnected { .. }
                 | ExecError::Truncated
         )
@@ -216,6 +223,7 @@ impl ExecError {
             self,
             ExecError::Spawn { .. }
                 | ExecError::Connect { .. }
+                | ExecError::ConnectTimeout { .. }
                 | ExecError::Auth { .. }
                 | ExecError::HostKeyUnknown { .. }
                 | ExecError::HostKeyChanged { .. }

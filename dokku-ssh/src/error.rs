@@ -141,10 +141,7 @@ impl From<SshError> for ExecError {
             SshError::HostKeyChanged { host } => ExecError::HostKeyChanged { host },
             SshError::AuthFailed { host, reason } => ExecError::Auth { host, reason },
             SshError::ConnectFailed { host, reason } => ExecError::Connect { host, reason },
-            SshError::ConnectTimeout { host } => ExecError::Connect {
-                host,
-                reason: "connection timed out".to_owned(),
-            },
+            SshError::ConnectTimeout { host } => ExecError::ConnectTimeout { host },
             SshError::Disconnected { host } => ExecError::Disconnected { host },
             SshError::Refused(quote) => ExecError::ArgvRefused(quote),
             SshError::ChannelRefused { host, reason } => ExecError::Connect {
@@ -153,5 +150,57 @@ impl From<SshError> for ExecError {
             },
             other => ExecError::Other(other.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn connect_error(text: &str) -> SshError {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionAborted, text.to_owned());
+        SshError::from_connect("h", openssh::Error::Connect(io))
+    }
+
+    #[test]
+    fn openssh_messages_are_classified_and_keep_their_kind_in_exec_error() {
+        let changed = connect_error(
+            "@@@@@@@@@@@\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\nHost key verification failed.",
+        );
+        assert!(matches!(changed, SshError::HostKeyChanged { .. }));
+        assert!(matches!(
+            ExecError::from(changed),
+            ExecError::HostKeyChanged { .. }
+        ));
+
+        let unknown = connect_error("No ED25519 host key is known for [127.0.0.1]:2222 and you have requested strict checking.\nHost key verification failed.");
+        assert!(matches!(unknown, SshError::HostKeyUnknown { .. }));
+        assert!(matches!(
+            ExecError::from(unknown),
+            ExecError::HostKeyUnknown { .. }
+        ));
+
+        let auth = connect_error("dokku@h: Permission denied (publickey).");
+        assert!(matches!(auth, SshError::AuthFailed { .. }));
+        assert!(matches!(ExecError::from(auth), ExecError::Auth { .. }));
+
+        let timeout = connect_error("connect to host h port 22: Connection timed out");
+        assert!(matches!(timeout, SshError::ConnectTimeout { .. }));
+        assert!(matches!(
+            ExecError::from(timeout),
+            ExecError::ConnectTimeout { .. }
+        ));
+
+        let refused = connect_error("connect to host h port 22: Connection refused");
+        assert!(matches!(refused, SshError::ConnectFailed { .. }));
+        let refused = ExecError::from(refused);
+        assert!(matches!(refused, ExecError::Connect { .. }));
+        assert!(refused.nothing_ran());
+
+        let gone = SshError::from_command("h", openssh::Error::Disconnected);
+        assert!(matches!(
+            ExecError::from(gone),
+            ExecError::Disconnected { .. }
+        ));
     }
 }
