@@ -270,21 +270,9 @@ impl Sshd {
     /// PIDs of `dokku-sim` processes serving this server's state.
     pub fn remote_processes(&self) -> Vec<u32> {
         let needle = self.state.display().to_string();
-        let mut pids = Vec::new();
-        for entry in fs::read_dir("/proc").into_iter().flatten().flatten() {
-            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-                continue;
-            };
-            let cmdline = fs::read(entry.path().join("cmdline")).unwrap_or_default();
-            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-            if cmdline.contains("dokku-sim")
-                && cmdline.contains(&needle)
-                && !cmdline.contains("sshd")
-            {
-                pids.push(pid);
-            }
-        }
-        pids
+        processes(|cmdline| {
+            cmdline.contains("dokku-sim") && cmdline.contains(&needle) && !cmdline.contains("sshd")
+        })
     }
 
     /// Wait until no `dokku-sim` process serves this server; false on timeout.
@@ -303,21 +291,30 @@ impl Sshd {
     /// server's directory (the client side of the connection).
     pub fn kill_masters(&self) -> usize {
         let needle = self.dir.path().display().to_string();
-        let mut killed = 0;
-        for entry in fs::read_dir("/proc").into_iter().flatten().flatten() {
-            let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
-                continue;
-            };
-            let cmdline = fs::read(entry.path().join("cmdline")).unwrap_or_default();
-            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-            if cmdline.starts_with("ssh ") && cmdline.contains(" -M ") && cmdline.contains(&needle)
-            {
-                let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
-                killed += 1;
-            }
+        let masters = processes(|cmdline| {
+            cmdline.starts_with("ssh ") && cmdline.contains(" -M ") && cmdline.contains(&needle)
+        });
+        for pid in &masters {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
         }
-        killed
+        masters.len()
     }
+}
+
+/// PIDs of the processes whose command line (arguments joined by spaces)
+/// satisfies `wanted`.
+fn processes(wanted: impl Fn(&str) -> bool) -> Vec<u32> {
+    let mut pids = Vec::new();
+    for entry in fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let cmdline = fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        if wanted(&String::from_utf8_lossy(&cmdline).replace('\0', " ")) {
+            pids.push(pid);
+        }
+    }
+    pids
 }
 
 impl Drop for Sshd {
