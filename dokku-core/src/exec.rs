@@ -286,6 +286,64 @@ pub async fn collect_output(mut stream: OutputStream, limit: usize) -> Result<Ou
     Err(ExecError::Truncated)
 }
 
+/// How long a command may run and how much `run` may collect, by the
+/// command's [`TimeoutClass`](crate::TimeoutClass): the policy every
+/// executor built on streams applies the same way.
+#[cfg(feature = "process")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Timeout for bounded commands (`None`: never).
+    pub bounded_timeout: Option<Duration>,
+    /// Timeout for long-running commands (`None`: never; a deploy takes
+    /// as long as it takes).
+    pub long_running_timeout: Option<Duration>,
+    /// Cap on the bytes `run` collects.
+    pub output_limit: usize,
+}
+
+#[cfg(feature = "process")]
+impl Default for Limits {
+    /// Two minutes for bounded commands, no limit for long-running ones,
+    /// 64 MiB of output.
+    fn default() -> Self {
+        Self {
+            bounded_timeout: Some(Duration::from_secs(120)),
+            long_running_timeout: None,
+            output_limit: 64 * 1024 * 1024,
+        }
+    }
+}
+
+#[cfg(feature = "process")]
+impl Limits {
+    /// The timeout for this command, if any. Follows never time out.
+    pub fn timeout_for(&self, command: &Command) -> Option<Duration> {
+        match command.timeout_class() {
+            crate::TimeoutClass::Bounded => self.bounded_timeout,
+            crate::TimeoutClass::LongRunning => self.long_running_timeout,
+            _ => None,
+        }
+    }
+
+    /// `Executor::run` for stream-based executors: open the stream, collect
+    /// it under the output cap, all within the command's timeout. On
+    /// timeout the stream is dropped, which ends the command.
+    pub async fn run(
+        &self,
+        command: &Command,
+        open: impl std::future::Future<Output = Result<OutputStream, ExecError>>,
+    ) -> Result<Output, ExecError> {
+        let limit = self.output_limit;
+        let collect = async move { collect_output(open.await?, limit).await };
+        match self.timeout_for(command) {
+            Some(after) => tokio::time::timeout(after, collect)
+                .await
+                .unwrap_or(Err(ExecError::Timeout { after })),
+            None => collect.await,
+        }
+    }
+}
+
 /// Turn a running command's stdout and stderr pipes into an
 /// [`OutputStream`], for executors built on pipes (local processes, SSH
 /// channels). Both pipes are read concurrently as data arrives; once both

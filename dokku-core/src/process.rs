@@ -14,23 +14,14 @@ use async_trait::async_trait;
 use tokio::io::AsyncWriteExt;
 use tokio::process::Child;
 
-use crate::command::{Command, TimeoutClass};
-use crate::exec::{
-    collect_output, pipe_stream, ExecError, Executor, ExitStatus, Output, OutputStream,
-};
-
-/// Default timeout for [`TimeoutClass::Bounded`] commands.
-pub const DEFAULT_BOUNDED_TIMEOUT: Duration = Duration::from_secs(120);
-/// Default cap on what `run` collects (stdout + stderr).
-pub const DEFAULT_OUTPUT_LIMIT: usize = 64 * 1024 * 1024;
+use crate::command::Command;
+use crate::exec::{pipe_stream, ExecError, Executor, ExitStatus, Limits, Output, OutputStream};
 
 /// Runs Dokku commands as local processes.
 #[derive(Debug, Clone)]
 pub struct LocalExecutor {
     program: PathBuf,
-    bounded_timeout: Option<Duration>,
-    long_running_timeout: Option<Duration>,
-    output_limit: usize,
+    limits: Limits,
 }
 
 impl Default for LocalExecutor {
@@ -45,9 +36,7 @@ impl LocalExecutor {
     pub fn new() -> Self {
         Self {
             program: PathBuf::from("dokku"),
-            bounded_timeout: Some(DEFAULT_BOUNDED_TIMEOUT),
-            long_running_timeout: None,
-            output_limit: DEFAULT_OUTPUT_LIMIT,
+            limits: Limits::default(),
         }
     }
 
@@ -59,29 +48,21 @@ impl LocalExecutor {
 
     /// Timeout for [`TimeoutClass::Bounded`] commands (`None`: never).
     pub fn bounded_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.bounded_timeout = timeout;
+        self.limits.bounded_timeout = timeout;
         self
     }
 
     /// Timeout for [`TimeoutClass::LongRunning`] commands (`None`: never, the
     /// default: a deploy takes as long as it takes).
     pub fn long_running_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.long_running_timeout = timeout;
+        self.limits.long_running_timeout = timeout;
         self
     }
 
     /// Cap on the bytes `run` collects.
     pub fn output_limit(mut self, bytes: usize) -> Self {
-        self.output_limit = bytes;
+        self.limits.output_limit = bytes;
         self
-    }
-
-    fn timeout_for(&self, command: &Command) -> Option<Duration> {
-        match command.timeout_class() {
-            TimeoutClass::Bounded => self.bounded_timeout,
-            TimeoutClass::LongRunning => self.long_running_timeout,
-            _ => None,
-        }
     }
 
     fn spawn(&self, command: &Command) -> Result<Child, ExecError> {
@@ -135,15 +116,10 @@ impl LocalExecutor {
 #[async_trait]
 impl Executor for LocalExecutor {
     async fn run(&self, command: &Command) -> Result<Output, ExecError> {
-        let stream = self.open_stream(command)?;
-        let collect = collect_output(stream, self.output_limit);
-        match self.timeout_for(command) {
-            // Dropping the collecting future drops the child: it is killed.
-            Some(limit) => tokio::time::timeout(limit, collect)
-                .await
-                .map_err(|_| ExecError::Timeout { after: limit })?,
-            None => collect.await,
-        }
+        // A timeout drops the stream, and with it the child: it is killed.
+        self.limits
+            .run(command, async { self.open_stream(command) })
+            .await
     }
 
     async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError> {

@@ -30,9 +30,9 @@ use openssh::{KnownHosts, Session, SessionBuilder, Stdio};
 use tokio::io::AsyncWriteExt;
 use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore};
 
-use dokku_core::exec::{collect_output, pipe_stream};
+use dokku_core::exec::{pipe_stream, Limits};
 use dokku_core::quote::{self, RemoteMode};
-use dokku_core::{Command, ExecError, Executor, ExitStatus, Output, OutputStream, TimeoutClass};
+use dokku_core::{Command, ExecError, Executor, ExitStatus, Output, OutputStream};
 
 pub use error::SshError;
 
@@ -69,9 +69,7 @@ pub struct SshBuilder {
     mode: RemoteMode,
     max_concurrent: usize,
     control_dir: Option<PathBuf>,
-    bounded_timeout: Option<Duration>,
-    long_running_timeout: Option<Duration>,
-    output_limit: usize,
+    limits: Limits,
 }
 
 impl SshBuilder {
@@ -90,9 +88,7 @@ impl SshBuilder {
             mode: RemoteMode::DokkuUser,
             max_concurrent: DEFAULT_MAX_CONCURRENT,
             control_dir: None,
-            bounded_timeout: Some(Duration::from_secs(120)),
-            long_running_timeout: None,
-            output_limit: 64 * 1024 * 1024,
+            limits: Limits::default(),
         }
     }
 
@@ -165,19 +161,19 @@ impl SshBuilder {
 
     /// Timeout for bounded commands (default 120 s; `None`: never).
     pub fn bounded_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.bounded_timeout = timeout;
+        self.limits.bounded_timeout = timeout;
         self
     }
 
     /// Timeout for long-running commands (default: none).
     pub fn long_running_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.long_running_timeout = timeout;
+        self.limits.long_running_timeout = timeout;
         self
     }
 
     /// Cap on what `run` collects (default 64 MiB).
     pub fn output_limit(mut self, bytes: usize) -> Self {
-        self.output_limit = bytes;
+        self.limits.output_limit = bytes;
         self
     }
 
@@ -320,14 +316,6 @@ impl SshExecutor {
         quote::render(&command.expose_argv(), self.inner.config.mode).map_err(SshError::Refused)
     }
 
-    fn timeout_for(&self, command: &Command) -> Option<Duration> {
-        match command.timeout_class() {
-            TimeoutClass::Bounded => self.inner.config.bounded_timeout,
-            TimeoutClass::LongRunning => self.inner.config.long_running_timeout,
-            _ => None,
-        }
-    }
-
     /// Open a channel and start the command: the permit bounds concurrency,
     /// a refused open is retried (nothing ran), a dead master is replaced
     /// once (and the command re-sent only if it does not mutate).
@@ -459,18 +447,15 @@ impl Executor for SshExecutor {
         let started = Instant::now();
         let span = tracing::debug_span!("ssh", subcommand = command.subcommand());
         let _enter = span.enter();
-        let limit = self.inner.config.output_limit;
-        let run = async {
-            let stream = self.start(command).await.map_err(ExecError::from)?;
-            collect_output(stream, limit).await
-        };
-        // Dropping the collecting future closes the channel.
-        let result = match self.timeout_for(command) {
-            Some(after) => tokio::time::timeout(after, run)
-                .await
-                .unwrap_or(Err(ExecError::Timeout { after })),
-            None => run.await,
-        };
+        // A timeout drops the stream, which closes the channel.
+        let result = self
+            .inner
+            .config
+            .limits
+            .run(command, async {
+                self.start(command).await.map_err(ExecError::from)
+            })
+            .await;
         match &result {
             Ok(out) => {
                 tracing::debug!(status = %out.status, elapsed_ms = started.elapsed().as_millis() as u64, "done")
