@@ -29,6 +29,7 @@ use async_trait::async_trait;
 use openssh::{KnownHosts, Session, SessionBuilder, Stdio};
 use tokio::io::AsyncWriteExt;
 use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore};
+use tracing::Instrument;
 
 use dokku_core::exec::{pipe_stream, Limits};
 use dokku_core::quote::{self, RemoteMode};
@@ -444,27 +445,29 @@ fn classify_spawn(error: openssh::Error) -> SpawnError {
 #[async_trait]
 impl Executor for SshExecutor {
     async fn run(&self, command: &Command) -> Result<Output, ExecError> {
-        let started = Instant::now();
+        // One span per command: the subcommand only, never arguments (they
+        // may be secrets).
         let span = tracing::debug_span!("ssh", subcommand = command.subcommand());
-        let _enter = span.enter();
-        // A timeout drops the stream, which closes the channel.
-        let result = self
-            .inner
-            .config
-            .limits
-            .run(command, async {
-                self.start(command).await.map_err(ExecError::from)
-            })
-            .await;
-        match &result {
-            Ok(out) => {
-                tracing::debug!(status = %out.status, elapsed_ms = started.elapsed().as_millis() as u64, "done")
+        async {
+            let started = Instant::now();
+            // A timeout drops the stream, which closes the channel.
+            let result = self
+                .inner
+                .config
+                .limits
+                .run(command, async {
+                    self.start(command).await.map_err(ExecError::from)
+                })
+                .await;
+            let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            match &result {
+                Ok(out) => tracing::debug!(status = %out.status, elapsed_ms, "done"),
+                Err(e) => tracing::debug!(error = %e, elapsed_ms, "failed"),
             }
-            Err(e) => {
-                tracing::debug!(error = %e, elapsed_ms = started.elapsed().as_millis() as u64, "failed")
-            }
+            result
         }
-        result
+        .instrument(span)
+        .await
     }
 
     async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError> {
