@@ -14,6 +14,12 @@ pub use dokku_core::*;
 #[cfg(feature = "sim")]
 pub use dokku_sim as sim;
 
+/// The SQLite audit store (feature `history`): [`history::Audited`] records
+/// every command into a [`history::HistoryStore`], secrets redacted,
+/// hash-chained.
+#[cfg(feature = "history")]
+pub use dokku_history as history;
+
 /// The SSH executor (feature `ssh`, unix): one persistent OpenSSH
 /// connection per host, strict host keys.
 #[cfg(all(unix, feature = "ssh"))]

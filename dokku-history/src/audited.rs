@@ -1,0 +1,362 @@
+//! [`Audited`]: an executor decorator that records every command it runs.
+//!
+//! `Dokku::new(Audited::new(ssh, store).actor("alice").source(Source::Cli))`
+//! and every call through that client leaves a row: who, where, what
+//! (redacted), how it ended, how long it took. Streams are recorded when
+//! they end — with their exit, byte counts and a capped tail — or as
+//! cancelled when dropped early.
+//!
+//! What happens when the audit cannot be written is a choice
+//! ([`AuditPolicy`]), never silence: fail the command before it runs, or run
+//! it and report the audit failure.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use futures_util::StreamExt;
+
+use dokku_core::{Chunk, Command, ExecError, Executor, Output, OutputStream};
+
+use crate::record::{Entry, Outcome, Source};
+use crate::redact;
+use crate::store::HistoryStore;
+
+/// What to do when a record cannot be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum AuditPolicy {
+    /// Check the store can take a record before running each command and
+    /// refuse to run it if not; if the record still fails after the command
+    /// ran, return an error that says so. For hosts where an unaudited
+    /// change is worse than no change.
+    #[default]
+    FailClosed,
+    /// Run the command whatever the store says; a failed record is logged
+    /// and kept in [`Audited::last_audit_error`].
+    FailOpen,
+}
+
+/// An [`Executor`] that records, then delegates.
+#[derive(Debug, Clone)]
+pub struct Audited<E> {
+    inner: E,
+    store: HistoryStore,
+    actor: String,
+    source: Source,
+    host: String,
+    correlation_id: Option<String>,
+    parent_id: Option<i64>,
+    policy: AuditPolicy,
+    last_error: Arc<Mutex<Option<String>>>,
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+impl<E: Executor> Audited<E> {
+    /// Record every command `inner` runs into `store`. Actor defaults to
+    /// `$USER`, source to [`Source::Api`], host to `local`.
+    pub fn new(inner: E, store: HistoryStore) -> Self {
+        Self {
+            inner,
+            store,
+            actor: std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned()),
+            source: Source::Api,
+            host: "local".to_owned(),
+            correlation_id: None,
+            parent_id: None,
+            policy: AuditPolicy::default(),
+            last_error: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// Who runs the commands.
+    pub fn actor(mut self, actor: impl Into<String>) -> Self {
+        self.actor = actor.into();
+        self
+    }
+
+    /// Where the commands come from.
+    pub fn source(mut self, source: Source) -> Self {
+        self.source = source;
+        self
+    }
+
+    /// The Dokku host the inner executor reaches.
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.host = host.into();
+        self
+    }
+
+    /// Group the following commands as one operation.
+    pub fn correlation(mut self, id: impl Into<String>) -> Self {
+        self.correlation_id = Some(id.into());
+        self
+    }
+
+    /// Mark the following commands as part of record `id`.
+    pub fn parent(mut self, id: i64) -> Self {
+        self.parent_id = Some(id);
+        self
+    }
+
+    /// What to do when a record cannot be written (default
+    /// [`AuditPolicy::FailClosed`]).
+    pub fn policy(mut self, policy: AuditPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The store records go to.
+    pub fn store(&self) -> &HistoryStore {
+        &self.store
+    }
+
+    /// The last audit failure under [`AuditPolicy::FailOpen`], if any.
+    pub fn last_audit_error(&self) -> Option<String> {
+        self.last_error.lock().ok().and_then(|e| e.clone())
+    }
+}
+
+impl<E> Audited<E> {
+    fn entry(&self, command: &Command, started_at: i64) -> Entry {
+        Entry {
+            started_at,
+            ended_at: now_ms(),
+            host: self.host.clone(),
+            actor: self.actor.clone(),
+            source: self.source,
+            correlation_id: self.correlation_id.clone(),
+            parent_id: self.parent_id,
+            subcommand: command.subcommand().to_owned(),
+            app: command.app().map(|a| a.to_string()),
+            argv: redact::argv(command),
+            mutating: command.is_mutating(),
+            outcome: Outcome::Ok,
+            exit_code: None,
+            stdout: String::new(),
+            stdout_len: 0,
+            stderr: String::new(),
+            stderr_len: 0,
+            error: None,
+        }
+    }
+
+    async fn before(&self) -> Result<(), ExecError> {
+        match self.policy {
+            AuditPolicy::FailClosed => self.store.check_writable().await.map_err(|e| {
+                ExecError::Other(format!("not run: the audit store cannot record it ({e})"))
+            }),
+            AuditPolicy::FailOpen => Ok(()),
+        }
+    }
+
+    /// Store the entry; what a failure means depends on the policy.
+    async fn after(&self, entry: Entry) -> Result<(), ExecError> {
+        match self.store.append(entry).await {
+            Ok(_) => Ok(()),
+            Err(e) => match self.policy {
+                AuditPolicy::FailClosed => Err(ExecError::Other(format!(
+                    "the command ran, but its audit record could not be written ({e})"
+                ))),
+                AuditPolicy::FailOpen => {
+                    tracing::error!(error = %e, "audit record not written");
+                    if let Ok(mut last) = self.last_error.lock() {
+                        *last = Some(e.to_string());
+                    }
+                    Ok(())
+                }
+            },
+        }
+    }
+}
+
+fn outcome_of(result: &Result<Output, ExecError>) -> Outcome {
+    match result {
+        Ok(out) if out.status.success() => Outcome::Ok,
+        Ok(_) => Outcome::Failed,
+        Err(e) => error_outcome(e),
+    }
+}
+
+fn error_outcome(error: &ExecError) -> Outcome {
+    match error {
+        ExecError::Timeout { .. } => Outcome::Timeout,
+        ExecError::Cancelled => Outcome::Cancelled,
+        _ => Outcome::TransportError,
+    }
+}
+
+#[async_trait]
+impl<E: Executor> Executor for Audited<E> {
+    async fn run(&self, command: &Command) -> Result<Output, ExecError> {
+        self.before().await?;
+        let started_at = now_ms();
+        let result = self.inner.run(command).await;
+        let secrets = redact::secrets_of(command);
+        let mut entry = self.entry(command, started_at);
+        entry.outcome = outcome_of(&result);
+        match &result {
+            Ok(out) => {
+                entry.exit_code = out.status.as_code();
+                entry.stdout = redact::output(command, &out.stdout_lossy(), &secrets);
+                entry.stdout_len = out.stdout.len() as i64;
+                entry.stderr = redact::text(&out.stderr_lossy(), &secrets);
+                entry.stderr_len = out.stderr.len() as i64;
+            }
+            Err(e) => entry.error = Some(redact::text(&e.to_string(), &secrets)),
+        }
+        self.after(entry).await?;
+        result
+    }
+
+    async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError> {
+        self.before().await?;
+        let started_at = now_ms();
+        let secrets = redact::secrets_of(command);
+        let entry = self.entry(command, started_at);
+        match self.inner.stream(command).await {
+            Ok(inner) => {
+                let recorder = StreamRecord {
+                    audited: self.clone_recorder(),
+                    command: command.clone(),
+                    secrets,
+                    entry: Some(entry),
+                    stdout: Tail::default(),
+                    stderr: Tail::default(),
+                };
+                Ok(Box::pin(futures_util::stream::unfold(
+                    (inner, recorder),
+                    |(mut inner, mut rec)| async move {
+                        let item = inner.next().await;
+                        match &item {
+                            Some(Ok(Chunk::Stdout(b))) => rec.stdout.push(b),
+                            Some(Ok(Chunk::Stderr(b))) => rec.stderr.push(b),
+                            Some(Ok(Chunk::Exit(status))) => {
+                                let mut entry = rec.finish(if status.success() {
+                                    Outcome::Ok
+                                } else {
+                                    Outcome::Failed
+                                });
+                                entry.exit_code = status.as_code();
+                                if let Err(e) = rec.audited.after(entry).await {
+                                    return Some((Err(e), (inner, rec)));
+                                }
+                            }
+                            Some(Err(e)) => {
+                                let mut entry = rec.finish(Outcome::TransportError);
+                                entry.error = Some(redact::text(&e.to_string(), &rec.secrets));
+                                let _ = rec.audited.after(entry).await;
+                            }
+                            None => {}
+                        }
+                        item.map(|i| (i, (inner, rec)))
+                    },
+                )))
+            }
+            Err(e) => {
+                let mut entry = entry;
+                entry.ended_at = now_ms();
+                entry.outcome = error_outcome(&e);
+                entry.error = Some(redact::text(&e.to_string(), &secrets));
+                self.after(entry).await?;
+                Err(e)
+            }
+        }
+    }
+}
+
+impl<E> Audited<E> {
+    // What a stream needs to record itself later, without the inner executor.
+    fn clone_recorder(&self) -> Audited<()> {
+        Audited {
+            inner: (),
+            store: self.store.clone(),
+            actor: self.actor.clone(),
+            source: self.source,
+            host: self.host.clone(),
+            correlation_id: self.correlation_id.clone(),
+            parent_id: self.parent_id,
+            policy: self.policy,
+            last_error: Arc::clone(&self.last_error),
+        }
+    }
+}
+
+/// The last bytes of a stream and how many there were.
+#[derive(Default)]
+struct Tail {
+    total: usize,
+    bytes: VecDeque<u8>,
+}
+
+impl Tail {
+    fn push(&mut self, chunk: &[u8]) {
+        self.total += chunk.len();
+        self.bytes.extend(chunk);
+        while self.bytes.len() > redact::OUTPUT_CAP {
+            self.bytes.pop_front();
+        }
+    }
+
+    fn text(&self) -> String {
+        let bytes: Vec<u8> = self.bytes.iter().copied().collect();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+/// A stream's record in progress; written at the end, or as cancelled
+/// when the stream is dropped first.
+struct StreamRecord {
+    audited: Audited<()>,
+    command: Command,
+    secrets: Vec<String>,
+    entry: Option<Entry>,
+    stdout: Tail,
+    stderr: Tail,
+}
+
+impl StreamRecord {
+    fn finish(&mut self, outcome: Outcome) -> Entry {
+        let mut entry = self.entry.take().unwrap_or_else(|| Entry {
+            outcome,
+            ..self.blank()
+        });
+        entry.ended_at = now_ms();
+        entry.outcome = outcome;
+        entry.stdout = redact::output(&self.command, &self.stdout.text(), &self.secrets);
+        entry.stdout_len = self.stdout.total as i64;
+        entry.stderr = redact::text(&self.stderr.text(), &self.secrets);
+        entry.stderr_len = self.stderr.total as i64;
+        entry
+    }
+
+    fn blank(&self) -> Entry {
+        self.audited.entry(&self.command, now_ms())
+    }
+}
+
+impl Drop for StreamRecord {
+    fn drop(&mut self) {
+        if self.entry.is_none() {
+            return;
+        }
+        // Dropped before its exit status: the caller cancelled it.
+        let entry = self.finish(Outcome::Cancelled);
+        let audited = self.audited.clone_recorder();
+        match tokio::runtime::Handle::try_current() {
+            Ok(handle) => {
+                handle.spawn(async move {
+                    let _ = audited.after(entry).await;
+                });
+            }
+            Err(_) => tracing::error!("a cancelled stream could not be recorded: no runtime"),
+        }
+    }
+}

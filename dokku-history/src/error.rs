@@ -1,0 +1,81 @@
+//! What can go wrong with the audit store.
+
+/// An audit-store failure.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HistoryError {
+    /// The disk (or SQLite's page limit) is full: the record was not stored.
+    #[error("the audit database is full: {context}")]
+    Full {
+        /// What was being done.
+        context: &'static str,
+    },
+    /// The database cannot be written (read-only file or mount).
+    #[error("the audit database is read-only: {context}")]
+    ReadOnly {
+        /// What was being done.
+        context: &'static str,
+    },
+    /// Another process holds the database locked for longer than the busy timeout.
+    #[error("the audit database is locked: {context}")]
+    Locked {
+        /// What was being done.
+        context: &'static str,
+    },
+    /// Any other SQLite error.
+    #[error("audit database error while {context}: {source}")]
+    Sqlite {
+        /// What was being done.
+        context: &'static str,
+        /// The SQLite error.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// The file's schema is newer than this version understands.
+    #[error(
+        "the audit database has schema version {found}; this build understands up to {supported}"
+    )]
+    FutureSchema {
+        /// The file's version.
+        found: i64,
+        /// The newest version this build knows.
+        supported: i64,
+    },
+    /// The batch this entry was written in failed (the first entry of the
+    /// batch carries the cause).
+    #[error("the audit batch containing this entry was not written")]
+    Batch,
+    /// The writer has stopped (the store was closed or its thread died).
+    #[error("the audit writer has stopped")]
+    Closed,
+    /// Writing an export failed.
+    #[error("export failed: {0}")]
+    Export(String),
+}
+
+impl HistoryError {
+    /// Classify a SQLite error: a full disk, a read-only or locked database
+    /// get their own kinds, so a caller can react to them.
+    pub(crate) fn sqlite(context: &'static str, source: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match source.sqlite_error_code() {
+            Some(ErrorCode::DiskFull) => HistoryError::Full { context },
+            Some(ErrorCode::ReadOnly) => HistoryError::ReadOnly { context },
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                HistoryError::Locked { context }
+            }
+            _ => HistoryError::Sqlite { context, source },
+        }
+    }
+}
+
+/// Attach a context to SQLite results.
+pub(crate) trait Context<T> {
+    fn ctx(self, context: &'static str) -> Result<T, HistoryError>;
+}
+
+impl<T> Context<T> for Result<T, rusqlite::Error> {
+    fn ctx(self, context: &'static str) -> Result<T, HistoryError> {
+        self.map_err(|e| HistoryError::sqlite(context, e))
+    }
+}

@@ -1,0 +1,207 @@
+//! What is removed before anything reaches the database.
+//!
+//! Three rules, applied to every row:
+//! 1. Secret arguments never arrive here: the argv is the command's
+//!    redacted form (`***`, `KEY=***`), and any `scheme://user:password@`
+//!    in it is masked too (git URLs, DSNs passed as plain arguments).
+//! 2. The output of a command marked as printing secrets (`config:export`,
+//!    `config:get`, `config:set` …) is stored only as its shape: the keys of
+//!    a JSON object, or a SHA-256 and a length.
+//! 3. Everywhere else, URL passwords are masked, every secret value the
+//!    command carried is scrubbed, and outputs are capped (the original
+//!    length is kept).
+
+use std::borrow::Cow;
+
+use sha2::{Digest, Sha256};
+
+use dokku_core::{Arg, Command};
+
+/// Longest stdout or stderr stored per row, in bytes.
+pub const OUTPUT_CAP: usize = 16 * 1024;
+
+/// Mask the password of every `scheme://user:password@host` in `text`.
+pub fn mask_userinfo(text: &str) -> Cow<'_, str> {
+    if !text.contains("://") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (before, after) = rest.split_at(at + 3);
+        out.push_str(before);
+        // The authority ends at the first '/', '?', '#', whitespace or quote.
+        let end = after
+            .find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '\'' | '`') || c.is_whitespace())
+            .unwrap_or(after.len());
+        let authority = &after[..end];
+        match authority.rfind('@') {
+            Some(at_sign) => {
+                let userinfo = &authority[..at_sign];
+                match userinfo.find(':') {
+                    Some(colon) => {
+                        out.push_str(&userinfo[..colon]);
+                        out.push_str(":***");
+                    }
+                    None => out.push_str(userinfo),
+                }
+                out.push_str(&authority[at_sign..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Every secret value a command carries, as sent: secret arguments whole,
+/// and the value part of `KEY=value` assignments.
+pub fn secrets_of(command: &Command) -> Vec<String> {
+    let mut secrets = Vec::new();
+    for arg in command.arguments() {
+        match arg {
+            Arg::Plain(_) => {}
+            Arg::Secret(s) => secrets.push(s.expose().to_owned()),
+            Arg::Assignment { wire, .. } => {
+                secrets.push(wire.expose().to_owned());
+                if let Some((_, value)) = wire.expose().split_once('=') {
+                    secrets.push(value.to_owned());
+                }
+            }
+            // Arg is non-exhaustive: an unknown kind is treated as secret.
+            other => secrets.push(other.expose().to_owned()),
+        }
+    }
+    // Longest first, so a value is not left half-scrubbed by a shorter one
+    // it contains; very short values would scrub ordinary words.
+    secrets.retain(|s| s.len() >= 4);
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secrets
+}
+
+/// Replace every occurrence of each secret with `***`.
+pub fn scrub(text: &str, secrets: &[String]) -> String {
+    let mut out = text.to_owned();
+    for secret in secrets {
+        if out.contains(secret.as_str()) {
+            out = out.replace(secret.as_str(), "***");
+        }
+    }
+    out
+}
+
+/// Cut `text` to at most `max` bytes on a character boundary, marking the cut.
+pub fn cap(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… [cut at {max} of {} bytes]", &text[..end], text.len())
+}
+
+/// The stored form of an output that contains secrets: the keys of a JSON
+/// object (values `***`), else a hash and the length.
+pub fn shape_only(text: &str) -> String {
+    if let Ok(serde_json::Value::Object(map)) =
+        serde_json::from_str::<serde_json::Value>(text.trim())
+    {
+        let keys: serde_json::Map<String, serde_json::Value> = map
+            .keys()
+            .map(|k| (k.clone(), serde_json::Value::String("***".to_owned())))
+            .collect();
+        return serde_json::Value::Object(keys).to_string();
+    }
+    if text.is_empty() {
+        return String::new();
+    }
+    let digest: String = Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("[secret output: {} bytes, sha256 {digest}]", text.len())
+}
+
+/// The stored form of one output stream of `command`.
+pub fn output(command: &Command, text: &str, secrets: &[String]) -> String {
+    if command.output_is_secret() {
+        shape_only(text)
+    } else {
+        cap(&mask_userinfo(&scrub(text, secrets)), OUTPUT_CAP)
+    }
+}
+
+/// The stored argv: the command's redacted argv with URL passwords masked.
+pub fn argv(command: &Command) -> Vec<String> {
+    command
+        .redacted_argv()
+        .iter()
+        .map(|a| mask_userinfo(a).into_owned())
+        .collect()
+}
+
+/// The stored form of free text about a command (error messages, stderr of
+/// secret commands): secrets scrubbed, URL passwords masked, capped.
+pub fn text(text: &str, secrets: &[String]) -> String {
+    cap(&mask_userinfo(&scrub(text, secrets)), OUTPUT_CAP)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dokku_core::SecretString;
+
+    #[test]
+    fn userinfo_is_masked_anywhere() {
+        assert_eq!(
+            mask_userinfo("DATABASE_URL=postgres://app:s3cret@db:5432/x and https://tok:x-oauth@github.com/a.git"),
+            "DATABASE_URL=postgres://app:***@db:5432/x and https://tok:***@github.com/a.git"
+        );
+        assert_eq!(
+            mask_userinfo("https://github.com/a.git"),
+            "https://github.com/a.git"
+        );
+        assert_eq!(mask_userinfo("ssh://git@host/x"), "ssh://git@host/x");
+        assert_eq!(mask_userinfo("redis://:pw@h:6379"), "redis://:***@h:6379");
+        assert_eq!(mask_userinfo("no urls"), "no urls");
+    }
+
+    #[test]
+    fn secret_values_are_scrubbed_and_argv_redacted() {
+        let cmd = Command::write("config:set")
+            .arg("app")
+            .push(Arg::assignment("TOKEN", "c2VjcmV0LXZhbHVl"))
+            .secret(SecretString::new("hunter22"));
+        let secrets = secrets_of(&cmd);
+        assert_eq!(argv(&cmd), ["config:set", "app", "TOKEN=***", "***"]);
+        assert_eq!(
+            scrub("echoed c2VjcmV0LXZhbHVl and hunter22", &secrets),
+            "echoed *** and ***"
+        );
+    }
+
+    #[test]
+    fn secret_outputs_keep_only_their_shape() {
+        assert_eq!(
+            shape_only(r#"{"A":"x","B":"postgres://u:p@h/d"}"#),
+            r#"{"A":"***","B":"***"}"#
+        );
+        let hashed = shape_only("s3cret\n");
+        assert!(
+            hashed.starts_with("[secret output: 7 bytes, sha256 "),
+            "{hashed}"
+        );
+        assert!(!hashed.contains("s3cret"));
+    }
+
+    #[test]
+    fn caps_on_char_boundaries() {
+        let text = "ü".repeat(10);
+        let capped = cap(&text, 5);
+        assert!(capped.starts_with("üü…"), "{capped}");
+        assert!(capped.contains("of 20 bytes"));
+    }
+}

@@ -1,0 +1,73 @@
+//! The basic path: a command through Audited lands in the store, redacted,
+//! and the chain verifies.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use dokku_core::testing::ScriptedExecutor;
+use dokku_core::{AppName, ConfigKey, Dokku, SecretString};
+use dokku_history::{Audited, HistoryStore, Outcome, Query, Source};
+
+#[tokio::test]
+async fn a_config_set_is_recorded_without_its_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = HistoryStore::open(dir.path().join("history.db")).unwrap();
+    let exec = ScriptedExecutor::new().expect(
+        [
+            "config:set",
+            "--encoded",
+            "--no-restart",
+            "api",
+            "TOKEN=c2VjcmV0LXRva2VuLTQy",
+        ],
+        dokku_core::Output::new(
+            dokku_core::ExitStatus::code(0),
+            "-----> Setting config vars\n       TOKEN:  secret-token-42\n",
+            "",
+        ),
+    );
+    let audited = Audited::new(exec, store.clone())
+        .actor("alice")
+        .source(Source::Cli)
+        .host("dokku.example.com");
+    let dokku = Dokku::new(audited).with_capabilities(dokku_core::Capabilities::for_version(
+        dokku_core::DokkuVersion::new(0, 38, 27),
+    ));
+    dokku
+        .config()
+        .set(&AppName::new("api").unwrap())
+        .var(
+            ConfigKey::new("TOKEN").unwrap(),
+            SecretString::new("secret-token-42"),
+        )
+        .no_restart()
+        .send()
+        .await
+        .unwrap();
+    let records = store.query(Query::default()).await.unwrap().records;
+    assert_eq!(records.len(), 1);
+    let r = &records[0].entry;
+    assert_eq!(r.actor, "alice");
+    assert_eq!(r.host, "dokku.example.com");
+    assert_eq!(r.app.as_deref(), Some("api"));
+    assert_eq!(r.outcome, Outcome::Ok);
+    assert_eq!(
+        r.argv,
+        [
+            "config:set",
+            "--encoded",
+            "--no-restart",
+            "api",
+            "TOKEN=***"
+        ]
+    );
+    assert!(!r.stdout.contains("secret-token-42"), "{}", r.stdout);
+    assert!(store.verify().await.unwrap().is_intact());
+    drop(dokku);
+    drop(store);
+    let bytes = std::fs::read(dir.path().join("history.db")).unwrap();
+    let wal = std::fs::read(dir.path().join("history.db-wal")).unwrap_or_default();
+    for haystack in [&bytes, &wal] {
+        let text = String::from_utf8_lossy(haystack);
+        assert!(!text.contains("secret-token-42"));
+        assert!(!text.contains("c2VjcmV0LXRva2VuLTQy"));
+    }
+}
