@@ -613,6 +613,24 @@ fn run_query(conn: &Connection, q: &Query) -> Result<Page, HistoryError> {
     Ok(Page { records, next })
 }
 
+// The hash covers a row as `row_to_record` reads it back, which is lossy:
+// an unknown `source` reads as `other`, an unknown `outcome` as `failed`,
+// argv JSON is re-parsed, any non-zero `mutating` is true, and
+// `duration_ms` (which `stats` reads) is not read at all. So a row must also
+// hold exactly what `write_batch` wrote for the record it reads as.
+const STORED_COLUMNS: &str = "duration_ms, source, outcome, argv, mutating";
+
+fn stored_as_written(row: &Row<'_>, r: &Record) -> rusqlite::Result<bool> {
+    use rusqlite::types::Value;
+    let e = &r.entry;
+    let argv = serde_json::to_string(&e.argv).unwrap_or_else(|_| "[]".to_owned());
+    Ok(row.get::<_, Value>(21)? == Value::Integer(e.duration_ms())
+        && row.get::<_, Value>(22)? == Value::Text(e.source.as_str().to_owned())
+        && row.get::<_, Value>(23)? == Value::Text(e.outcome.as_str().to_owned())
+        && row.get::<_, Value>(24)? == Value::Text(argv)
+        && row.get::<_, Value>(25)? == Value::Integer(i64::from(e.mutating)))
+}
+
 fn verify_chain(conn: &Connection) -> Result<Verification, HistoryError> {
     let (head_id, head_hash, truncated_before, anchor): (i64, String, i64, String) = conn
         .query_row(
@@ -625,20 +643,28 @@ fn verify_chain(conn: &Connection) -> Result<Verification, HistoryError> {
     let mut rows = 0u64;
     let mut last_id = 0i64;
     let mut problem = None;
-    for_each_record(conn, |r| {
-        if problem.is_some() {
-            return Ok(());
-        }
+    let mut stmt = conn
+        .prepare(&format!(
+            "SELECT {COLUMNS}, {STORED_COLUMNS} FROM commands ORDER BY id"
+        ))
+        .ctx("preparing a scan")?;
+    let mut scan = stmt.query([]).ctx("scanning")?;
+    while let Some(row) = scan.next().ctx("reading a row")? {
+        let r = row_to_record(row).ctx("reading a row")?;
         rows += 1;
         if r.prev_hash != expected_prev {
             problem = Some(Tamper::Broken { id: r.id });
-        } else if chain_hash(&r.prev_hash, r.id, &r.entry) != r.hash {
+        } else if chain_hash(&r.prev_hash, r.id, &r.entry) != r.hash
+            || !stored_as_written(row, &r).ctx("reading a row")?
+        {
             problem = Some(Tamper::Altered { id: r.id });
+        }
+        if problem.is_some() {
+            break;
         }
         expected_prev = r.hash.clone();
         last_id = r.id;
-        Ok(())
-    })?;
+    }
     // The newest rows must still be there: the last row is the recorded
     // head (unless retention removed everything up to and past it).
     let head_expected = head_id >= truncated_before.max(1);
