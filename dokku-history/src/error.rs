@@ -79,3 +79,94 @@ impl<T> Context<T> for Result<T, rusqlite::Error> {
         self.map_err(|e| HistoryError::sqlite(context, e))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::{Connection, OpenFlags};
+
+    fn insert(conn: &Connection) -> Result<usize, HistoryError> {
+        conn.execute("INSERT INTO t (v) VALUES (randomblob(4096))", [])
+            .ctx("inserting")
+    }
+
+    fn file_with_table() -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (v BLOB)")
+            .unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn a_write_to_a_read_only_connection_is_read_only() {
+        let (_dir, path) = file_with_table();
+        let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let error = insert(&conn).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                HistoryError::ReadOnly {
+                    context: "inserting"
+                }
+            ),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn a_capped_database_is_full() {
+        let (_dir, path) = file_with_table();
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "max_page_count", 4).unwrap();
+        let error = (0..100)
+            .find_map(|_| insert(&conn).err())
+            .expect("the cap was never reached");
+        assert!(
+            matches!(
+                error,
+                HistoryError::Full {
+                    context: "inserting"
+                }
+            ),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn a_lock_held_elsewhere_is_locked() {
+        let (_dir, path) = file_with_table();
+        let holder = Connection::open(&path).unwrap();
+        holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+        let conn = Connection::open(&path).unwrap();
+        conn.busy_timeout(std::time::Duration::ZERO).unwrap();
+        let error = insert(&conn).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                HistoryError::Locked {
+                    context: "inserting"
+                }
+            ),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn anything_else_keeps_its_source() {
+        let conn = Connection::open_in_memory().unwrap();
+        let error = conn
+            .execute("INSERT INTO missing VALUES (1)", [])
+            .ctx("inserting")
+            .unwrap_err();
+        match error {
+            HistoryError::Sqlite { context, source } => {
+                assert_eq!(context, "inserting");
+                assert!(source.to_string().contains("missing"), "{source}");
+            }
+            other => panic!("expected Sqlite, got {other:?}"),
+        }
+    }
+}
