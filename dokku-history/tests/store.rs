@@ -441,6 +441,64 @@ async fn a_full_database_gives_the_full_error_and_keeps_its_chain() {
     assert_eq!(v.problem, None);
 }
 
+/// Whatever the row size that hit the cap (up to the probe's own ~4 KiB),
+/// the probe must then fail too; otherwise `AuditPolicy::FailClosed` runs a
+/// command it cannot record. These sizes and caps include fills that stop
+/// at the commit, where FTS5 writes its index.
+#[tokio::test]
+async fn once_full_the_probe_reports_full_too() {
+    for (size, pages) in [
+        (100usize, 100u64),
+        (200, 200),
+        (400, 60),
+        (800, 60),
+        (1600, 200),
+        (3000, 60),
+        (4000, 100),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut options = StoreOptions::default();
+        options.max_page_count = Some(pages);
+        let store = HistoryStore::open_with(dir.path().join("history.db"), options).unwrap();
+        let mut i = 0;
+        let error = loop {
+            i += 1;
+            let mut e = entry(i);
+            e.stderr = format!("filler{i} ").repeat(size / 10);
+            if let Err(error) = store.append(e).await {
+                break error;
+            }
+        };
+        assert!(matches!(error, HistoryError::Full { .. }), "{error:?}");
+        let probe = store.check_writable().await;
+        assert!(
+            matches!(probe, Err(HistoryError::Full { .. })),
+            "rows of {size} bytes, {pages} pages: the append failed ({error}) \
+             but the probe said {probe:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn probing_leaves_no_trace() {
+    let (_dir, path, store) = store_with(5).await;
+    for i in 6..=15 {
+        store.check_writable().await.unwrap();
+        store.append(entry(i)).await.unwrap();
+        store.check_writable().await.unwrap();
+    }
+    let v = store.verify().await.unwrap();
+    assert_eq!((v.rows, v.problem), (15, None));
+    // The full-text index matches the rows exactly.
+    assert_eq!(ids(&store.search("word9", 10).await.unwrap()), [9]);
+    assert_eq!(ids(&store.search("word15", 10).await.unwrap()), [15]);
+    assert!(store.search("probe", 10).await.unwrap().is_empty());
+    tamper(
+        &path,
+        "INSERT INTO commands_fts(commands_fts, rank) VALUES ('integrity-check', 1)",
+    );
+}
+
 /// `file:…?mode=ro` is SQLite's own read-only open (the store's connections
 /// accept URIs): the file cannot be written whoever runs the test, root too.
 fn read_only_uri(path: &Path) -> String {
