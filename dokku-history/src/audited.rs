@@ -254,6 +254,14 @@ impl<E: Executor> Executor for Audited<E> {
                                 entry.error = Some(redact::text(&e.to_string(), &rec.secrets));
                                 let _ = rec.audited.after(entry).await;
                             }
+                            // Ended without an exit status: the output was
+                            // cut (the caller did not cancel anything), as
+                            // `collect_output` reports it for `run`.
+                            None if rec.entry.is_some() => {
+                                let mut entry = rec.finish(Outcome::TransportError);
+                                entry.error = Some(ExecError::Truncated.to_string());
+                                let _ = rec.audited.after(entry).await;
+                            }
                             None => {}
                         }
                         item.map(|i| (i, (inner, rec)))
