@@ -61,7 +61,9 @@ enum Msg {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Retention {
-    /// Delete rows that started before this Unix time (milliseconds).
+    /// Delete rows that started before this Unix time (milliseconds) —
+    /// the oldest ones, up to the first row that started later (the chain
+    /// only loses a prefix, so an old row recorded after a newer one stays).
     pub older_than_ms: Option<i64>,
     /// Keep at most this many of the newest rows.
     pub max_rows: Option<u64>,
@@ -149,7 +151,8 @@ pub struct SubcommandStats {
 pub struct Verification {
     /// Rows checked.
     pub rows: u64,
-    /// Rows removed by retention before the first remaining one (0: none).
+    /// The first id kept by retention; rows before it were removed on
+    /// purpose (0: retention never ran).
     pub truncated_before: i64,
     /// The first problem, if any.
     pub problem: Option<Tamper>,
@@ -834,13 +837,23 @@ fn retain(conn: &mut Connection, retention: Retention) -> Result<u64, HistoryErr
     let tx = conn.transaction().ctx("starting retention")?;
     let mut cutoff_id: i64 = 0;
     if let Some(age) = retention.older_than_ms {
-        let id: Option<i64> = tx
+        // The chain can only lose a prefix, and ids follow completion, not
+        // start: a long deploy that started before the cutoff may finish
+        // after newer commands. Delete only up to the first row that is
+        // new enough, keeping a few old rows rather than losing new ones.
+        let first_new: Option<i64> = tx
             .query_row(
-                "SELECT MAX(id) FROM commands WHERE started_at < ?1",
+                "SELECT MIN(id) FROM commands WHERE started_at >= ?1",
                 [age],
                 |r| r.get(0),
             )
-            .ctx("finding old rows")?;
+            .ctx("finding the first recent row")?;
+        let id = match first_new {
+            Some(first) => Some(first - 1),
+            None => tx
+                .query_row("SELECT MAX(id) FROM commands", [], |r| r.get(0))
+                .ctx("finding old rows")?,
+        };
         cutoff_id = cutoff_id.max(id.unwrap_or(0));
     }
     if let Some(keep) = retention.max_rows {

@@ -71,3 +71,54 @@ async fn a_config_set_is_recorded_without_its_secret() {
         assert!(!text.contains("c2VjcmV0LXRva2VuLTQy"));
     }
 }
+
+fn entry(started_at: i64) -> dokku_history::Entry {
+    dokku_history::Entry {
+        started_at,
+        ended_at: started_at + 10,
+        host: "h".into(),
+        actor: "a".into(),
+        source: Source::Api,
+        correlation_id: None,
+        parent_id: None,
+        subcommand: "apps:list".into(),
+        app: None,
+        argv: vec!["apps:list".into()],
+        mutating: false,
+        outcome: Outcome::Ok,
+        exit_code: Some(0),
+        stdout: String::new(),
+        stdout_len: 0,
+        stderr: String::new(),
+        stderr_len: 0,
+        error: None,
+    }
+}
+
+/// Ids follow completion, so an old row can come after a newer one; age
+/// retention removes only the prefix of old rows and never a recent one.
+#[tokio::test]
+async fn age_retention_never_deletes_a_recent_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = HistoryStore::open(dir.path().join("h.db")).unwrap();
+    for started in [100, 200, 50, 300] {
+        store.append(entry(started)).await.unwrap();
+    }
+    let deleted = store
+        .retain(dokku_history::Retention::older_than(150))
+        .await
+        .unwrap();
+    assert_eq!(deleted, 1);
+    let mut ids: Vec<i64> = store
+        .recent(10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    ids.sort();
+    assert_eq!(ids, [2, 3, 4]);
+    let verification = store.verify().await.unwrap();
+    assert!(verification.is_intact(), "{verification:?}");
+    assert_eq!(verification.truncated_before, 2);
+}
