@@ -285,21 +285,13 @@ impl Model {
             .saturating_sub(usize::try_from(keep).unwrap())
     }
 
-    /// The range of how many leading rows retention by age may remove: at
-    /// least the leading run that all started before the cutoff, at most
-    /// everything up to the last row that started before it.
-    fn age_bounds(&self, cutoff: i64) -> (usize, usize) {
-        let least = self
-            .rows
+    /// How many leading rows retention by age removes: the run of rows
+    /// that all started before the cutoff.
+    fn old_prefix(&self, cutoff: i64) -> usize {
+        self.rows
             .iter()
             .take_while(|r| r.entry.started_at < cutoff)
-            .count();
-        let most = self
-            .rows
-            .iter()
-            .rposition(|r| r.entry.started_at < cutoff)
-            .map_or(0, |i| i + 1);
-        (least, most)
+            .count()
     }
 }
 
@@ -413,35 +405,21 @@ async fn apply(store: &HistoryStore, model: &mut Model, op: &Op) {
         }
         // Retention cuts a prefix of the chain, so when start times are not
         // in id order (a long command recorded after a short one), "rows
-        // that started before the cutoff" is not a prefix. The store now
-        // cuts up to the last such row (also deleting younger rows before
-        // it); keeping the leading run of old rows would be the other
-        // chain-preserving choice. The model accepts either, and follows
-        // whatever the store reports it deleted.
+        // that started before the cutoff" is not a prefix: only the leading
+        // run of old rows goes, and an old row after a newer one stays.
         Op::RetainOlderThan(cutoff) => {
             let deleted = store.retain(Retention::older_than(*cutoff)).await.unwrap();
-            let deleted = usize::try_from(deleted).unwrap();
-            let (least, most) = model.age_bounds(*cutoff);
-            assert!(
-                (least..=most).contains(&deleted),
-                "{op:?} deleted {deleted}, expected {least}..={most}"
-            );
-            model.truncate(deleted);
+            let want = model.old_prefix(*cutoff);
+            assert_eq!(deleted, want as u64, "{op:?}");
+            model.truncate(want);
         }
         Op::RetainBoth(cutoff, keep) => {
             let mut retention = Retention::older_than(*cutoff);
             retention.max_rows = Some(*keep);
             let deleted = store.retain(retention).await.unwrap();
-            let deleted = usize::try_from(deleted).unwrap();
-            let (least, most) = model.age_bounds(*cutoff);
-            let surplus = model.surplus(*keep);
-            assert!(
-                (least.max(surplus)..=most.max(surplus)).contains(&deleted),
-                "{op:?} deleted {deleted}, expected {}..={}",
-                least.max(surplus),
-                most.max(surplus)
-            );
-            model.truncate(deleted);
+            let want = model.old_prefix(*cutoff).max(model.surplus(*keep));
+            assert_eq!(deleted, want as u64, "{op:?}");
+            model.truncate(want);
         }
         Op::Query(filters) => {
             let got = walk_pages(store, filters).await;
