@@ -28,9 +28,9 @@ use crate::schema;
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct StoreOptions {
-    /// Entries waiting for the writer before `append` waits (default 4096).
+    /// Entries waiting for the writer before `append` waits (default 8192).
     pub queue: usize,
-    /// Most entries written in one transaction (default 1024).
+    /// Most entries written in one transaction (default 8192).
     pub batch: usize,
     /// How long to wait for a lock held by another process (default 5 s).
     pub busy_timeout: Duration,
@@ -41,8 +41,8 @@ pub struct StoreOptions {
 impl Default for StoreOptions {
     fn default() -> Self {
         Self {
-            queue: 4096,
-            batch: 1024,
+            queue: 8192,
+            batch: 8192,
             busy_timeout: Duration::from_secs(5),
             max_page_count: None,
         }
@@ -222,6 +222,9 @@ fn open_connection(path: &Path, options: &StoreOptions) -> Result<Connection, Hi
         .ctx("enabling WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")
         .ctx("setting synchronous")?;
+    // Statement journals and sorts in memory, not in temp files.
+    conn.pragma_update(None, "temp_store", "MEMORY")
+        .ctx("setting temp_store")?;
     Ok(conn)
 }
 
@@ -348,8 +351,9 @@ impl HistoryStore {
         .await
     }
 
-    /// Full-text search over argv and stderr (SQLite FTS5 syntax), newest
-    /// first.
+    /// Full-text search over argv and stderr, most recently recorded first
+    /// (by id: the index yields that order without sorting every match).
+    /// Each word is searched for as written; FTS syntax is not interpreted.
     pub async fn search(&self, text: &str, limit: usize) -> Result<Vec<Record>, HistoryError> {
         // Quote every word: user input is searched for, not parsed as FTS syntax.
         let expr = text
@@ -364,8 +368,9 @@ impl HistoryStore {
             let mut stmt = conn
                 .prepare_cached(&format!(
                     "SELECT {COLUMNS} FROM commands WHERE id IN \
-                     (SELECT rowid FROM commands_fts WHERE commands_fts MATCH ?1) \
-                     ORDER BY started_at DESC, id DESC LIMIT ?2"
+                     (SELECT rowid FROM commands_fts WHERE commands_fts MATCH ?1 \
+                      ORDER BY rowid DESC LIMIT ?2) \
+                     ORDER BY id DESC"
                 ))
                 .ctx("preparing a search")?;
             let rows = stmt
@@ -800,6 +805,13 @@ fn write_batch(
             ids.push(id);
         }
     }
+    // Index the whole batch for search in one statement.
+    tx.execute(
+        "INSERT INTO commands_fts(rowid, argv, stderr) \
+         SELECT id, argv, stderr FROM commands WHERE id > ?1",
+        [ids.first().map_or(head_id, |first| first - 1)],
+    )
+    .ctx("indexing the batch for search")?;
     tx.execute(
         "UPDATE chain SET head_id = ?1, head_hash = ?2 WHERE id = 1",
         params![head_id, head_hash],
@@ -820,6 +832,12 @@ fn probe(conn: &mut Connection) -> Result<(), HistoryError> {
          VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM commands), 0, 0, 0, '', '', 'other', \
          'probe', '[]', 0, 'ok', ?1, 0, ?1, 0, '', '')",
         [&filler],
+    )
+    .ctx("probing for room")?;
+    tx.execute(
+        "INSERT INTO commands_fts(rowid, argv, stderr) \
+         SELECT id, argv, stderr FROM commands WHERE id = (SELECT MAX(id) FROM commands)",
+        [],
     )
     .ctx("probing for room")?;
     // FTS5 keeps the row's index entries in memory until the commit, which

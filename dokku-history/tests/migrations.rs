@@ -71,10 +71,11 @@ fn build_at(path: &Path, version: usize) -> Connection {
     conn
 }
 
-/// Insert `entries` the way the store's writer does, chained from GENESIS
-/// (no chain table before version 3: nothing else to update). Returns what
-/// each stored row should read back as.
-fn insert_old_rows(conn: &Connection, entries: &[Entry]) -> Vec<Record> {
+/// Insert `entries` the way the store's writer at that version did,
+/// chained from GENESIS: from version 3 it also advanced the chain head, and
+/// from version 4 (no trigger) it indexed the rows for search itself.
+/// Returns what each stored row should read back as.
+fn insert_old_rows(conn: &Connection, version: usize, entries: &[Entry]) -> Vec<Record> {
     let mut prev = GENESIS.to_owned();
     let mut records = Vec::new();
     for (i, e) in entries.iter().enumerate() {
@@ -120,6 +121,20 @@ fn insert_old_rows(conn: &Connection, entries: &[Entry]) -> Vec<Record> {
         });
         prev = hash;
     }
+    if version >= 3 {
+        conn.execute(
+            "UPDATE chain SET head_id = ?1, head_hash = ?2 WHERE id = 1",
+            params![entries.len() as i64, prev],
+        )
+        .unwrap();
+    }
+    if version >= 4 {
+        conn.execute(
+            "INSERT INTO commands_fts(rowid, argv, stderr) SELECT id, argv, stderr FROM commands",
+            [],
+        )
+        .unwrap();
+    }
     records
 }
 
@@ -136,7 +151,7 @@ async fn check_migration_from(version: usize) {
     let old = {
         let conn = build_at(&path, version);
         if version >= 1 {
-            insert_old_rows(&conn, &old_entries())
+            insert_old_rows(&conn, version, &old_entries())
         } else {
             Vec::new()
         }
@@ -229,7 +244,7 @@ async fn a_row_altered_before_the_migration_is_still_reported() {
         let path = dir.path().join("history.db");
         {
             let conn = build_at(&path, version);
-            insert_old_rows(&conn, &old_entries());
+            insert_old_rows(&conn, version, &old_entries());
             conn.execute("UPDATE commands SET actor = 'mallory' WHERE id = 1", [])
                 .unwrap();
         }

@@ -428,7 +428,14 @@ async fn apply(store: &HistoryStore, model: &mut Model, op: &Op) {
         }
         Op::Search(words, limit) => {
             let got = store.search(&words.join(" "), *limit).await.unwrap();
-            let mut want = model.newest_first(|r| search_matches(words, r));
+            // Search results come most recently recorded first (by id).
+            let mut want: Vec<Record> = model
+                .rows
+                .iter()
+                .filter(|r| search_matches(words, r))
+                .cloned()
+                .collect();
+            want.sort_by_key(|r| std::cmp::Reverse(r.id));
             want.truncate(*limit);
             assert_same(&got, &want, &format!("search {words:?}"));
         }
