@@ -19,9 +19,31 @@ use futures_util::StreamExt;
 
 use dokku_core::{Chunk, Command, ExecError, Executor, Output, OutputStream};
 
+use crate::error::HistoryError;
 use crate::record::{Entry, Outcome, Source};
 use crate::redact;
 use crate::store::HistoryStore;
+
+/// Where [`Audited`] sends its records. [`HistoryStore`] (SQLite) is the
+/// one implementation today; the trait keeps room for another backend (a
+/// shared PostgreSQL trail) without touching `Audited`.
+#[async_trait]
+pub trait AuditSink: Send + Sync + std::fmt::Debug {
+    /// Store one entry; resolves once it is durable, with its id.
+    async fn append(&self, entry: Entry) -> Result<i64, HistoryError>;
+    /// Whether a record could be written now.
+    async fn check_writable(&self) -> Result<(), HistoryError>;
+}
+
+#[async_trait]
+impl AuditSink for HistoryStore {
+    async fn append(&self, entry: Entry) -> Result<i64, HistoryError> {
+        HistoryStore::append(self, entry).await
+    }
+    async fn check_writable(&self) -> Result<(), HistoryError> {
+        HistoryStore::check_writable(self).await
+    }
+}
 
 /// What to do when a record cannot be written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -42,7 +64,7 @@ pub enum AuditPolicy {
 #[derive(Debug, Clone)]
 pub struct Audited<E> {
     inner: E,
-    store: HistoryStore,
+    store: Arc<dyn AuditSink>,
     actor: String,
     source: Source,
     host: String,
@@ -60,12 +82,12 @@ fn now_ms() -> i64 {
 }
 
 impl<E: Executor> Audited<E> {
-    /// Record every command `inner` runs into `store`. Actor defaults to
-    /// `$USER`, source to [`Source::Api`], host to `local`.
-    pub fn new(inner: E, store: HistoryStore) -> Self {
+    /// Record every command `inner` runs into `sink` (a [`HistoryStore`]).
+    /// Actor defaults to `$USER`, source to [`Source::Api`], host to `local`.
+    pub fn new(inner: E, sink: impl AuditSink + 'static) -> Self {
         Self {
             inner,
-            store,
+            store: Arc::new(sink),
             actor: std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned()),
             source: Source::Api,
             host: "local".to_owned(),
@@ -113,9 +135,9 @@ impl<E: Executor> Audited<E> {
         self
     }
 
-    /// The store records go to.
-    pub fn store(&self) -> &HistoryStore {
-        &self.store
+    /// Where records go.
+    pub fn sink(&self) -> &dyn AuditSink {
+        &*self.store
     }
 
     /// The last audit failure under [`AuditPolicy::FailOpen`], if any.
@@ -285,7 +307,7 @@ impl<E> Audited<E> {
     fn clone_recorder(&self) -> Audited<()> {
         Audited {
             inner: (),
-            store: self.store.clone(),
+            store: Arc::clone(&self.store),
             actor: self.actor.clone(),
             source: self.source,
             host: self.host.clone(),

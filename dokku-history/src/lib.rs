@@ -21,7 +21,7 @@ pub mod redact;
 pub mod schema;
 mod store;
 
-pub use audited::{AuditPolicy, Audited};
+pub use audited::{AuditPolicy, AuditSink, Audited};
 pub use error::HistoryError;
 pub use record::{Entry, Outcome, Record, Source};
 pub use store::{
