@@ -50,9 +50,11 @@ impl Default for StoreOptions {
 }
 
 type Ack = oneshot::Sender<Result<i64, HistoryError>>;
+type ManyAck = oneshot::Sender<Result<Vec<i64>, HistoryError>>;
 
 enum Msg {
     Append(Box<Entry>, Ack),
+    AppendMany(Vec<Entry>, ManyAck),
     Retain(Retention, oneshot::Sender<Result<u64, HistoryError>>),
     Probe(oneshot::Sender<Result<(), HistoryError>>),
 }
@@ -280,6 +282,22 @@ impl HistoryStore {
         self.inner
             .tx
             .send(Msg::Append(Box::new(entry), ack))
+            .await
+            .map_err(|_| HistoryError::Closed)?;
+        done.await.map_err(|_| HistoryError::Closed)?
+    }
+
+    /// Store several entries in order, in one message to the writer;
+    /// resolves once they are committed, with their ids. For bulk
+    /// recording (imports, replays), where per-entry round trips dominate.
+    pub async fn append_many(&self, entries: Vec<Entry>) -> Result<Vec<i64>, HistoryError> {
+        if entries.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (ack, done) = oneshot::channel();
+        self.inner
+            .tx
+            .send(Msg::AppendMany(entries, ack))
             .await
             .map_err(|_| HistoryError::Closed)?;
         done.await.map_err(|_| HistoryError::Closed)?
@@ -700,60 +718,85 @@ fn verify_chain(conn: &Connection) -> Result<Verification, HistoryError> {
 // The writer thread
 // ---------------------------------------------------------------------------
 
+/// Who waits for which of the batch's ids.
+enum Waiter {
+    One(Ack),
+    Many(usize, ManyAck),
+}
+
+/// Entries waiting to be written, in order, and their waiters.
+#[derive(Default)]
+struct Pending {
+    entries: Vec<Entry>,
+    waiters: Vec<Waiter>,
+}
+
 fn writer_loop(mut conn: Connection, mut rx: mpsc::Receiver<Msg>, batch: usize) {
     while let Some(first) = rx.blocking_recv() {
-        let mut appends: Vec<(Box<Entry>, Ack)> = Vec::new();
-        let mut pending = Some(first);
-        while let Some(msg) = pending.take() {
+        let mut pending = Pending::default();
+        let mut next = Some(first);
+        while let Some(msg) = next.take() {
             match msg {
-                Msg::Append(entry, ack) => appends.push((entry, ack)),
+                Msg::Append(entry, ack) => {
+                    pending.entries.push(*entry);
+                    pending.waiters.push(Waiter::One(ack));
+                }
+                Msg::AppendMany(entries, ack) => {
+                    pending.waiters.push(Waiter::Many(entries.len(), ack));
+                    pending.entries.extend(entries);
+                }
                 Msg::Probe(ack) => {
-                    flush(&mut conn, std::mem::take(&mut appends));
+                    flush(&mut conn, std::mem::take(&mut pending));
                     let _ = ack.send(probe(&mut conn));
                 }
                 Msg::Retain(retention, ack) => {
                     // Keep order: what was queued before the retention is
                     // written before it runs.
-                    flush(&mut conn, std::mem::take(&mut appends));
+                    flush(&mut conn, std::mem::take(&mut pending));
                     let _ = ack.send(retain(&mut conn, retention));
                 }
             }
-            if appends.len() < batch {
-                pending = rx.try_recv().ok();
+            if pending.entries.len() < batch {
+                next = rx.try_recv().ok();
             }
         }
-        flush(&mut conn, appends);
+        flush(&mut conn, pending);
     }
 }
 
-fn flush(conn: &mut Connection, appends: Vec<(Box<Entry>, Ack)>) {
-    if appends.is_empty() {
+fn flush(conn: &mut Connection, pending: Pending) {
+    if pending.entries.is_empty() {
         return;
     }
-    match write_batch(conn, &appends) {
+    match write_batch(conn, &pending.entries) {
         Ok(ids) => {
-            for ((_, ack), id) in appends.into_iter().zip(ids) {
-                let _ = ack.send(Ok(id));
+            let mut ids = ids.into_iter();
+            for waiter in pending.waiters {
+                match waiter {
+                    Waiter::One(ack) => {
+                        let _ = ack.send(ids.next().ok_or(HistoryError::Batch));
+                    }
+                    Waiter::Many(n, ack) => {
+                        let _ = ack.send(Ok(ids.by_ref().take(n).collect()));
+                    }
+                }
             }
         }
         Err(error) => {
-            tracing::error!(%error, rows = appends.len(), "audit batch not written");
+            tracing::error!(%error, rows = pending.entries.len(), "audit batch not written");
             let mut error = Some(error);
-            for (_, ack) in appends {
-                let e = match error.take() {
-                    Some(first) => first,
-                    None => HistoryError::Batch,
+            for waiter in pending.waiters {
+                let e = error.take().unwrap_or(HistoryError::Batch);
+                let _ = match waiter {
+                    Waiter::One(ack) => ack.send(Err(e)).is_ok(),
+                    Waiter::Many(_, ack) => ack.send(Err(e)).is_ok(),
                 };
-                let _ = ack.send(Err(e));
             }
         }
     }
 }
 
-fn write_batch(
-    conn: &mut Connection,
-    appends: &[(Box<Entry>, Ack)],
-) -> Result<Vec<i64>, HistoryError> {
+fn write_batch(conn: &mut Connection, entries: &[Entry]) -> Result<Vec<i64>, HistoryError> {
     let tx = conn.transaction().ctx("starting a batch")?;
     let (mut head_id, mut head_hash): (i64, String) = tx
         .query_row(
@@ -762,7 +805,7 @@ fn write_batch(
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .ctx("reading the chain head")?;
-    let mut ids = Vec::with_capacity(appends.len());
+    let mut ids = Vec::with_capacity(entries.len());
     {
         let mut insert = tx
             .prepare_cached(
@@ -773,7 +816,7 @@ fn write_batch(
                  ?17, ?18, ?19, ?20, ?21, ?22)",
             )
             .ctx("preparing the insert")?;
-        for (entry, _) in appends {
+        for entry in entries {
             let id = head_id + 1;
             let hash = chain_hash(&head_hash, id, entry);
             let argv = serde_json::to_string(&entry.argv).unwrap_or_else(|_| "[]".to_owned());

@@ -122,3 +122,28 @@ async fn age_retention_never_deletes_a_recent_row() {
     assert!(verification.is_intact(), "{verification:?}");
     assert_eq!(verification.truncated_before, 2);
 }
+
+/// Bulk recording keeps order and ids, mixes with single appends, and the
+/// chain verifies.
+#[tokio::test]
+async fn append_many_keeps_order_and_the_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = HistoryStore::open(dir.path().join("h.db")).unwrap();
+    assert_eq!(store.append(entry(1)).await.unwrap(), 1);
+    let ids = store
+        .append_many((10..20).map(entry).collect())
+        .await
+        .unwrap();
+    assert_eq!(ids, (2..12).collect::<Vec<i64>>());
+    assert_eq!(store.append(entry(99)).await.unwrap(), 12);
+    assert!(store.append_many(Vec::new()).await.unwrap().is_empty());
+    let all = store.recent(100).await.unwrap();
+    assert_eq!(all.len(), 12);
+    let started: Vec<i64> = {
+        let mut by_id = all.clone();
+        by_id.sort_by_key(|r| r.id);
+        by_id.iter().map(|r| r.entry.started_at).collect()
+    };
+    assert_eq!(started, [1, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 99]);
+    assert!(store.verify().await.unwrap().is_intact());
+}
