@@ -129,9 +129,28 @@ pub fn shape_only(text: &str) -> String {
     format!("[secret output: {} bytes]", text.len())
 }
 
+/// Subcommands whose output holds secrets whether or not the caller marked
+/// the command so (a raw command from a CLI, say): config reads and
+/// datastore `:info`, which prints the DSN.
+pub fn prints_secrets(command: &Command) -> bool {
+    let sub = command.subcommand();
+    command.output_is_secret()
+        || matches!(
+            sub,
+            "config"
+                | "config:show"
+                | "config:export"
+                | "config:get"
+                | "config:bundle"
+                | "config:set"
+        )
+        || sub.ends_with(":info")
+        || sub.ends_with(":credentials")
+}
+
 /// The stored form of one output stream of `command`.
 pub fn output(command: &Command, text: &str, secrets: &[String]) -> String {
-    if command.output_is_secret() {
+    if prints_secrets(command) {
         shape_only(text)
     } else {
         cap(&mask_userinfo(&scrub(text, secrets)), OUTPUT_CAP)
@@ -198,6 +217,19 @@ mod tests {
             r#"{"A":"***","B":"***"}"#
         );
         assert_eq!(shape_only("s3cret\n"), "[secret output: 7 bytes]");
+    }
+
+    #[test]
+    fn known_secret_printers_are_shape_only_even_unmarked() {
+        let raw = Command::read("postgres:info").arg("db");
+        assert_eq!(
+            output(&raw, "       Dsn: postgres://u:pw@h/db\n", &[]),
+            "[secret output: 33 bytes]"
+        );
+        let raw = Command::read("config:show").arg("app");
+        assert!(!output(&raw, "KEY: value", &[]).contains("value"));
+        let plain = Command::read("apps:list");
+        assert_eq!(output(&plain, "api\n", &[]), "api\n");
     }
 
     #[test]
