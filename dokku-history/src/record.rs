@@ -159,17 +159,61 @@ pub struct Record {
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// SHA-256 over the previous hash and a canonical encoding of the row (its
-/// id included, so moving a row breaks the chain too).
+/// id included, so moving a row breaks the chain too). Every field is
+/// written length-prefixed (or tagged, for options), in declaration order,
+/// so no two different rows encode alike.
 pub fn chain_hash(prev_hash: &str, id: i64, entry: &Entry) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(prev_hash.as_bytes());
-    hasher.update(id.to_be_bytes());
-    // serde_json of a struct writes fields in declaration order: canonical.
-    let body = serde_json::to_vec(entry).unwrap_or_default();
-    hasher.update(&body);
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let mut h = Sha256::new();
+    let text = |h: &mut Sha256, s: &str| {
+        h.update((s.len() as u64).to_be_bytes());
+        h.update(s.as_bytes());
+    };
+    let opt_text = |h: &mut Sha256, s: &Option<String>| match s {
+        Some(s) => {
+            h.update([1]);
+            text(h, s);
+        }
+        None => h.update([0]),
+    };
+    let opt_int = |h: &mut Sha256, v: Option<i64>| match v {
+        Some(v) => {
+            h.update([1]);
+            h.update(v.to_be_bytes());
+        }
+        None => h.update([0]),
+    };
+    text(&mut h, prev_hash);
+    h.update(id.to_be_bytes());
+    h.update(entry.started_at.to_be_bytes());
+    h.update(entry.ended_at.to_be_bytes());
+    text(&mut h, &entry.host);
+    text(&mut h, &entry.actor);
+    text(&mut h, entry.source.as_str());
+    opt_text(&mut h, &entry.correlation_id);
+    opt_int(&mut h, entry.parent_id);
+    text(&mut h, &entry.subcommand);
+    opt_text(&mut h, &entry.app);
+    h.update((entry.argv.len() as u64).to_be_bytes());
+    for arg in &entry.argv {
+        text(&mut h, arg);
+    }
+    h.update([u8::from(entry.mutating)]);
+    text(&mut h, entry.outcome.as_str());
+    opt_int(&mut h, entry.exit_code.map(i64::from));
+    text(&mut h, &entry.stdout);
+    h.update(entry.stdout_len.to_be_bytes());
+    text(&mut h, &entry.stderr);
+    h.update(entry.stderr_len.to_be_bytes());
+    opt_text(&mut h, &entry.error);
+    hex(&h.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
 }

@@ -230,6 +230,10 @@ fn open_connection(path: &Path, options: &StoreOptions) -> Result<Connection, Hi
     // 32 MiB of page cache: the six indexes of a large history stay hot.
     conn.pragma_update(None, "cache_size", -32_768)
         .ctx("setting cache_size")?;
+    // Checkpoint the WAL every ~40 MiB instead of every 4 MiB: fewer
+    // rewrites of the same hot index pages.
+    conn.pragma_update(None, "wal_autocheckpoint", 10_000)
+        .ctx("setting wal_autocheckpoint")?;
     Ok(conn)
 }
 
