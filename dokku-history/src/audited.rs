@@ -199,6 +199,20 @@ impl<E> Audited<E> {
     }
 }
 
+/// Fill in what the command printed, redacted, with the original lengths.
+fn record_output(
+    entry: &mut Entry,
+    command: &Command,
+    secrets: &[String],
+    stdout: (&str, usize),
+    stderr: (&str, usize),
+) {
+    entry.stdout = redact::output(command, stdout.0, secrets);
+    entry.stdout_len = stdout.1 as i64;
+    entry.stderr = redact::text(stderr.0, secrets);
+    entry.stderr_len = stderr.1 as i64;
+}
+
 fn outcome_of(result: &Result<Output, ExecError>) -> Outcome {
     match result {
         Ok(out) if out.status.success() => Outcome::Ok,
@@ -227,10 +241,13 @@ impl<E: Executor> Executor for Audited<E> {
         match &result {
             Ok(out) => {
                 entry.exit_code = out.status.as_code();
-                entry.stdout = redact::output(command, &out.stdout_lossy(), &secrets);
-                entry.stdout_len = out.stdout.len() as i64;
-                entry.stderr = redact::text(&out.stderr_lossy(), &secrets);
-                entry.stderr_len = out.stderr.len() as i64;
+                record_output(
+                    &mut entry,
+                    command,
+                    &secrets,
+                    (&out.stdout_lossy(), out.stdout.len()),
+                    (&out.stderr_lossy(), out.stderr.len()),
+                );
             }
             Err(e) => entry.error = Some(redact::text(&e.to_string(), &secrets)),
         }
@@ -354,21 +371,20 @@ struct StreamRecord {
 
 impl StreamRecord {
     fn finish(&mut self, outcome: Outcome) -> Entry {
-        let mut entry = self.entry.take().unwrap_or_else(|| Entry {
-            outcome,
-            ..self.blank()
-        });
+        let mut entry = self
+            .entry
+            .take()
+            .unwrap_or_else(|| self.audited.entry(&self.command, now_ms()));
         entry.ended_at = now_ms();
         entry.outcome = outcome;
-        entry.stdout = redact::output(&self.command, &self.stdout.text(), &self.secrets);
-        entry.stdout_len = self.stdout.total as i64;
-        entry.stderr = redact::text(&self.stderr.text(), &self.secrets);
-        entry.stderr_len = self.stderr.total as i64;
+        record_output(
+            &mut entry,
+            &self.command,
+            &self.secrets,
+            (&self.stdout.text(), self.stdout.total),
+            (&self.stderr.text(), self.stderr.total),
+        );
         entry
-    }
-
-    fn blank(&self) -> Entry {
-        self.audited.entry(&self.command, now_ms())
     }
 }
 
