@@ -12,14 +12,18 @@
 //! simulator would prove nothing.
 
 pub mod commands;
+mod error;
 pub mod executor;
 pub mod host;
 pub mod out;
 pub mod report;
 pub mod scenario;
 pub mod split;
+pub mod state;
 
 pub use commands::{dispatch, Outcome};
+pub use error::Error;
 pub use executor::{Fault, Latency, SimExecutor};
 pub use host::SimHost;
 pub use out::Out;
+pub use state::{PersistentExecutor, StateDir};

@@ -11,13 +11,10 @@
 
 use std::process::{Command, Stdio};
 
-/// The pipeline could not be run.
-#[derive(Debug, thiserror::Error)]
-#[error("could not run the xargs pipeline to split SSH_ORIGINAL_COMMAND: {0}")]
-pub struct SplitError(#[from] std::io::Error);
+use crate::Error;
 
 /// Split a raw SSH command line into argv as Dokku's entry script does.
-pub fn resplit(line: &str) -> Result<Vec<String>, SplitError> {
+pub fn resplit(line: &str) -> Result<Vec<String>, Error> {
     let first = line.split_whitespace().next().unwrap_or("");
     if first.starts_with("git-") || first.starts_with("git:") {
         return Ok(line.split_whitespace().map(str::to_owned).collect());
@@ -26,7 +23,8 @@ pub fn resplit(line: &str) -> Result<Vec<String>, SplitError> {
         .args(["-c", r#"printf '%s' "$1" | xargs -n 1"#, "dokku-sim", line])
         .stdin(Stdio::null())
         .stderr(Stdio::null())
-        .output()?;
+        .output()
+        .map_err(Error::Split)?;
     // xargs' exit status is not checked by Dokku either: whatever it echoed
     // before failing becomes the argv.
     Ok(readarray(&String::from_utf8_lossy(&output.stdout)))

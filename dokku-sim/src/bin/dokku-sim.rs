@@ -4,13 +4,11 @@
 //! dokku-sim [--state-dir DIR] <dokku arguments…>
 //! ```
 //!
-//! State lives in `DIR/state.json` (or `$DOKKU_SIM_STATE`), created on first
-//! use from the demo scenario (`DOKKU_SIM_SCENARIO=empty` for an empty
-//! host; `DOKKU_SIM_VERSION=0.35.20` for an older Dokku). Every invocation
-//! holds an exclusive lock on `DIR/state.lock` while it reads, changes and
-//! writes the state, so concurrent invocations lose no update; the state is
-//! written to a temporary file and renamed, so a crash never leaves half a
-//! file.
+//! State lives in a [`StateDir`] (`DIR` or `$DOKKU_SIM_STATE`), created on
+//! first use from the demo scenario (`DOKKU_SIM_SCENARIO=empty` for an
+//! empty host; `DOKKU_SIM_VERSION=0.35.20` for an older Dokku). Every
+//! invocation changes it under the directory's lock, so concurrent
+//! invocations lose no update.
 //!
 //! `DOKKU_SIM_LATENCY_MS` delays every invocation, as real Dokku's start-up
 //! does (0.2–1 s).
@@ -18,16 +16,15 @@
 //! When `SSH_ORIGINAL_COMMAND` is set (a forced command behind sshd), the
 //! arguments come from it, re-split exactly as Dokku's entry script does.
 
-use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use dokku_core::DokkuVersion;
 use dokku_sim::commands::{self, logs, Outcome};
 use dokku_sim::host::{profiles, SimHost};
-use dokku_sim::{scenario, split};
+use dokku_sim::{scenario, split, StateDir};
 
 /// Subcommands that read standard input.
 const READS_STDIN: &[&str] = &["apps:destroy"];
@@ -60,7 +57,8 @@ fn run() -> Result<i32, String> {
             .map_err(|_| "SSH_ORIGINAL_COMMAND is not UTF-8")?;
         args = split::resplit(&line).map_err(|e| e.to_string())?;
     }
-    fs::create_dir_all(&state_dir).map_err(|e| format!("{}: {e}", state_dir.display()))?;
+    let initial = initial_state()?;
+    let state = StateDir::open(state_dir, move || initial.clone()).map_err(|e| e.to_string())?;
     if let Some(ms) = std::env::var("DOKKU_SIM_LATENCY_MS")
         .ok()
         .and_then(|ms| ms.parse::<u64>().ok())
@@ -69,13 +67,9 @@ fn run() -> Result<i32, String> {
     }
 
     let stdin = read_stdin_if_needed(&args)?;
-    let outcome = {
-        let _lock = lock(&state_dir)?;
-        let mut host = load(&state_dir)?;
-        let outcome = commands::dispatch(&mut host, &args, &stdin);
-        save(&state_dir, &host)?;
-        outcome
-    };
+    let outcome = state
+        .update(|host| commands::dispatch(host, &args, &stdin))
+        .map_err(|e| e.to_string())?;
     let out = outcome.output();
     write_all(&out.stdout, &out.stderr)?;
     match outcome {
@@ -87,10 +81,7 @@ fn run() -> Result<i32, String> {
                 .map_or(Duration::from_millis(500), Duration::from_millis);
             for tick in 0.. {
                 std::thread::sleep(interval);
-                let host = {
-                    let _lock = lock(&state_dir)?;
-                    load(&state_dir)?
-                };
+                let host = state.load().map_err(|e| e.to_string())?;
                 let mut text = String::new();
                 for line in logs::follow_lines(&host, &follow, tick) {
                     text.push_str(&line);
@@ -128,30 +119,6 @@ fn write_all(stdout: &[u8], stderr: &[u8]) -> Result<(), String> {
         .map_err(|e| format!("writing stderr: {e}"))
 }
 
-/// An exclusive lock on the state, released when the file is dropped.
-fn lock(dir: &Path) -> Result<File, String> {
-    let path = dir.join("state.lock");
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    file.lock()
-        .map_err(|e| format!("locking {}: {e}", path.display()))?;
-    Ok(file)
-}
-
-fn load(dir: &Path) -> Result<SimHost, String> {
-    let path = dir.join("state.json");
-    match fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes)
-            .map_err(|e| format!("{} is not a dokku-sim state: {e}", path.display())),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(initial_state()?),
-        Err(e) => Err(format!("{}: {e}", path.display())),
-    }
-}
-
 fn initial_state() -> Result<SimHost, String> {
     let version = match std::env::var("DOKKU_SIM_VERSION") {
         Ok(v) => {
@@ -168,17 +135,4 @@ fn initial_state() -> Result<SimHost, String> {
             ))
         }
     })
-}
-
-// Written beside the target and renamed over it: readers see the old state
-// or the new one, never a torn write; a full disk fails before the rename.
-fn save(dir: &Path, host: &SimHost) -> Result<(), String> {
-    let path = dir.join("state.json");
-    let tmp = dir.join("state.json.tmp");
-    let bytes = serde_json::to_vec(host).map_err(|e| format!("encoding state: {e}"))?;
-    let mut file = File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    file.write_all(&bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(|e| format!("writing {}: {e}", tmp.display()))?;
-    fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))
 }
