@@ -1,0 +1,272 @@
+//! What the CLI and the web dashboard share: which Dokku host to talk to,
+//! where the audit history and the demo host's state live, and how the
+//! executor is built. Both examples take the same target flags, so an admin
+//! learns them once.
+//!
+//! Included by each example with `#[path = "../common/mod.rs"] mod common;`.
+
+#![allow(dead_code)] // each example uses its own part
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use dokku::Executor;
+use dokku_history::HistoryStore;
+use dokku_sim::{scenario, PersistentExecutor, StateDir};
+use dokku_ssh::{HostKeyPolicy, SshExecutor};
+
+/// The raw target flags, as clap parses them.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct TargetArgs {
+    /// Use the built-in simulated Dokku host (state kept in --demo-state).
+    #[arg(long, global = true, conflicts_with_all = ["local", "host"])]
+    pub demo: bool,
+    /// Run the `dokku` program on this machine.
+    #[arg(long, global = true, conflicts_with = "host")]
+    pub local: bool,
+    /// `dokku@host[:port]` or an ssh_config alias (default: $DOKKU_HOST).
+    #[arg(long, global = true, env = "DOKKU_HOST", value_name = "HOST")]
+    pub host: Option<String>,
+    /// The demo host's state directory.
+    #[arg(long, global = true, env = "DOKKU_DEMO_STATE", value_name = "DIR")]
+    pub demo_state: Option<PathBuf>,
+    /// The audit history database.
+    #[arg(long, global = true, env = "DOKKU_HISTORY_DB", value_name = "PATH")]
+    pub history_db: Option<PathBuf>,
+    /// The SSH private key for --host (default: ssh's own choice).
+    #[arg(long, global = true, env = "DOKKU_SSH_KEY", value_name = "FILE")]
+    pub ssh_key: Option<PathBuf>,
+    /// The known_hosts file for --host (default: ssh's own). Host keys are
+    /// always checked strictly.
+    #[arg(long, global = true, env = "DOKKU_KNOWN_HOSTS", value_name = "FILE")]
+    pub known_hosts: Option<PathBuf>,
+}
+
+/// A validated target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The simulated host kept in this directory.
+    Demo {
+        /// The state directory.
+        state: PathBuf,
+    },
+    /// `dokku` on this machine (`DOKKU_BIN` names another program).
+    Local {
+        /// The program.
+        program: String,
+    },
+    /// A host over SSH.
+    Ssh {
+        /// `user@host` or an alias, without the port.
+        destination: String,
+        /// The port, when given as `host:port`.
+        port: Option<u16>,
+        /// `--ssh-key`.
+        identity: Option<PathBuf>,
+        /// `--known-hosts`.
+        known_hosts: Option<PathBuf>,
+    },
+}
+
+impl Target {
+    /// A short name for the host, for history records and page titles.
+    pub fn host_label(&self) -> String {
+        match self {
+            Target::Demo { .. } => "demo".to_owned(),
+            Target::Local { .. } => "local".to_owned(),
+            Target::Ssh {
+                destination, port, ..
+            } => match port {
+                Some(port) => format!("{destination}:{port}"),
+                None => destination.clone(),
+            },
+        }
+    }
+}
+
+/// The flags do not name a usable target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+impl TargetArgs {
+    /// Validate the flags into a target. `--demo` and `--local` win over
+    /// `DOKKU_HOST` from the environment; with none of them, there is no
+    /// target and the user is told how to pick one.
+    pub fn target(&self) -> Result<Target, UsageError> {
+        if self.demo {
+            let state = match &self.demo_state {
+                Some(dir) => dir.clone(),
+                None => data_dir()?.join("demo"),
+            };
+            return Ok(Target::Demo { state });
+        }
+        if self.local {
+            let program = std::env::var("DOKKU_BIN").unwrap_or_else(|_| "dokku".to_owned());
+            return Ok(Target::Local { program });
+        }
+        match &self.host {
+            Some(host) => {
+                let (destination, port) = parse_host(host)?;
+                Ok(Target::Ssh {
+                    destination,
+                    port,
+                    identity: self.ssh_key.clone(),
+                    known_hosts: self.known_hosts.clone(),
+                })
+            }
+            None => Err(UsageError(
+                "no Dokku host: pass --host dokku@HOST (or set DOKKU_HOST), --local, or --demo"
+                    .to_owned(),
+            )),
+        }
+    }
+
+    /// The history database: `--history-db`, else the platform data
+    /// directory's `history.sqlite3`.
+    pub fn history_path(&self) -> Result<PathBuf, UsageError> {
+        match &self.history_db {
+            Some(path) => Ok(path.clone()),
+            None => Ok(data_dir()?.join("history.sqlite3")),
+        }
+    }
+}
+
+/// `dokku@host`, `dokku@host:2222`, `host`, or an ssh_config alias, split
+/// into destination and port. Without a user, `dokku` is used, as Dokku's
+/// own client does.
+pub fn parse_host(raw: &str) -> Result<(String, Option<u16>), UsageError> {
+    let bad = |why: &str| UsageError(format!("--host {raw:?}: {why}"));
+    if raw.is_empty() || raw.starts_with('-') || raw.chars().any(char::is_whitespace) {
+        return Err(bad("expected dokku@HOST[:PORT] or an ssh_config alias"));
+    }
+    let (destination, port) = match raw.rsplit_once(':') {
+        // `[::1]:22` and bare IPv6 addresses keep their colons.
+        Some((dest, port)) if !dest.contains(':') || dest.ends_with(']') => {
+            let port: u16 = port
+                .parse()
+                .map_err(|_| bad("the port must be a number from 1 to 65535"))?;
+            if port == 0 {
+                return Err(bad("the port must be a number from 1 to 65535"));
+            }
+            (dest.to_owned(), Some(port))
+        }
+        _ => (raw.to_owned(), None),
+    };
+    if destination.is_empty() || destination.ends_with('@') {
+        return Err(bad("the host name is missing"));
+    }
+    Ok((destination, port))
+}
+
+/// The platform data directory for dokku-rs (`~/.local/share/dokku-rs` on
+/// Linux).
+pub fn data_dir() -> Result<PathBuf, UsageError> {
+    directories::ProjectDirs::from("rs", "dokku-rs", "dokku-rs")
+        .map(|dirs| dirs.data_dir().to_path_buf())
+        .ok_or_else(|| {
+            UsageError(
+                "no home directory to keep data in: pass --history-db and --demo-state".to_owned(),
+            )
+        })
+}
+
+/// Why the executor could not be built.
+#[derive(Debug)]
+pub enum ConnectError {
+    /// The demo state directory could not be opened.
+    Demo(dokku_sim::Error),
+    /// The SSH connection failed (unreachable, auth, host key …).
+    Ssh(dokku_ssh::SshError),
+}
+
+impl std::fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConnectError::Demo(e) => write!(f, "opening the demo host: {e}"),
+            ConnectError::Ssh(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for ConnectError {}
+
+/// How a demo host's followed logs tick: `DOKKU_SIM_FOLLOW_MS`, else 1 s.
+fn follow_interval() -> Duration {
+    std::env::var("DOKKU_SIM_FOLLOW_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(Duration::from_secs(1), Duration::from_millis)
+}
+
+/// Build the executor for a target. SSH connects here (strict host keys,
+/// one master connection for every command that follows).
+pub async fn connect(target: &Target) -> Result<Arc<dyn Executor>, ConnectError> {
+    match target {
+        Target::Demo { state } => {
+            let state = StateDir::open(state, scenario::demo).map_err(ConnectError::Demo)?;
+            Ok(Arc::new(
+                PersistentExecutor::new(state).with_follow_interval(follow_interval()),
+            ))
+        }
+        Target::Local { program } => Ok(Arc::new(dokku::LocalExecutor::new().program(program))),
+        Target::Ssh {
+            destination,
+            port,
+            identity,
+            known_hosts,
+        } => {
+            let mut builder = SshExecutor::builder(destination.clone())
+                .host_key_policy(HostKeyPolicy::Strict);
+            if !destination.contains('@') {
+                builder = builder.user("dokku");
+            }
+            if let Some(port) = port {
+                builder = builder.port(*port);
+            }
+            if let Some(file) = known_hosts {
+                builder = builder.known_hosts_file(file);
+            }
+            if let Some(file) = identity {
+                builder = builder.identity_file(file);
+            }
+            let ssh = builder.connect().await.map_err(ConnectError::Ssh)?;
+            Ok(Arc::new(ssh))
+        }
+    }
+}
+
+/// Open the history database, creating its directory.
+pub fn open_history(path: &std::path::Path) -> Result<HistoryStore, dokku_history::HistoryError> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        // A failure here resurfaces, with the path, when the store opens.
+        let _ = std::fs::create_dir_all(parent);
+    }
+    HistoryStore::open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_parse_with_and_without_ports() {
+        assert_eq!(
+            parse_host("dokku@example.com:2222"),
+            Ok(("dokku@example.com".to_owned(), Some(2222)))
+        );
+        assert_eq!(parse_host("prod"), Ok(("prod".to_owned(), None)));
+        assert!(parse_host("dokku@host:0").is_err());
+        assert!(parse_host("dokku@host:http").is_err());
+        assert!(parse_host("-oProxyCommand=x").is_err());
+        assert!(parse_host("dokku@").is_err());
+    }
+}
