@@ -1,0 +1,2 @@
+//! The web dashboard bench (written next).
+fn main() {}
