@@ -14,6 +14,9 @@
 mod common;
 mod server;
 
+#[cfg(test)]
+mod browser_tests;
+
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;

@@ -255,7 +255,7 @@ fn is_read(method: &Method) -> bool {
 /// Sessions, CSRF and roles, in front of every route.
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    if path == "/login" || path.starts_with("/static/") {
+    if path == "/login" || path == "/favicon.ico" || path.starts_with("/static/") {
         return next.run(req).await;
     }
     let token = cookie(req.headers(), state.cookie_name());
@@ -352,6 +352,9 @@ pub fn app(state: AppState) -> Router {
         .route("/history/export", get(pages::history::export))
         .route("/static/app.js", get(app_js))
         .route("/static/app.css", get(app_css))
+        // Browsers ask for it on every site; no icon, and no redirect to
+        // the login page either.
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .fallback(|| async { WebError::NotFound("this page".to_owned()) })
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))

@@ -58,8 +58,17 @@ fn form_page(token: &str, problem: Option<&str>) -> Markup {
     )
 }
 
-fn fresh_form(state: &AppState, status: StatusCode, problem: Option<&str>) -> Response {
-    let Ok(token) = auth::random_hex(32) else {
+/// The login form. An existing login token is kept: a second request for
+/// the page (the browser's favicon fetch, redirected here, or another tab)
+/// must not invalidate the form already shown.
+fn fresh_form(
+    state: &AppState,
+    existing: Option<String>,
+    status: StatusCode,
+    problem: Option<&str>,
+) -> Response {
+    let existing = existing.filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
+    let Some(token) = existing.or_else(|| auth::random_hex(32).ok()) else {
         return refuse(StatusCode::INTERNAL_SERVER_ERROR, "no randomness");
     };
     (
@@ -78,7 +87,8 @@ pub async fn form(State(state): State<AppState>, req: Request) -> Response {
     if live {
         return Redirect::to("/").into_response();
     }
-    fresh_form(&state, StatusCode::OK, None)
+    let existing = cookie(req.headers(), login_cookie_name(&state));
+    fresh_form(&state, existing, StatusCode::OK, None)
 }
 
 #[derive(serde::Deserialize)]
@@ -100,7 +110,7 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
     let Ok(form) = serde_urlencoded::from_bytes::<LoginForm>(&body) else {
         return refuse(StatusCode::BAD_REQUEST, "expected a password");
     };
-    if !expected.is_some_and(|e| auth::same(&e, &form.csrf)) {
+    if !expected.as_ref().is_some_and(|e| auth::same(e, &form.csrf)) {
         return refuse(StatusCode::FORBIDDEN, "missing or wrong CSRF token");
     }
     let checker = state.clone();
@@ -115,12 +125,16 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
             ]),
         )
             .into_response(),
-        Ok(Ok(Login::Denied)) => {
-            fresh_form(&state, StatusCode::UNAUTHORIZED, Some("Wrong password."))
-        }
+        Ok(Ok(Login::Denied)) => fresh_form(
+            &state,
+            expected,
+            StatusCode::UNAUTHORIZED,
+            Some("Wrong password."),
+        ),
         Ok(Ok(Login::Limited)) => {
             let mut response = fresh_form(
                 &state,
+                expected,
                 StatusCode::TOO_MANY_REQUESTS,
                 Some("Too many failed attempts from your address; try again in 15 minutes."),
             );
