@@ -86,14 +86,17 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         println!("Log in with the generated admin password: {admin}");
         println!("(set DOKKU_WEB_PASSWORD to choose one)");
     }
-    axum::serve(
+    let serve = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    );
+    // Ctrl-C ends at once rather than gracefully: a followed log never
+    // finishes, and every audit record was durable before its command's
+    // answer was sent.
+    tokio::select! {
+        served = serve => served?,
+        _ = tokio::signal::ctrl_c() => println!("stopped"),
+    }
     Ok(())
 }
 
