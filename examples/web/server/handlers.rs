@@ -46,6 +46,12 @@ fn done(state: &AppState, ctx: &Ctx, to: &str, message: String) -> Response {
     Redirect::to(to).into_response()
 }
 
+/// After a change to an app: forget the snapshot, back to the app's page.
+fn changed(state: &AppState, ctx: &Ctx, app: &AppName, message: String) -> Response {
+    state.cache.invalidate();
+    done(state, ctx, &app_url(app.as_str()), message)
+}
+
 /// Dokku's output as a plain-text body, ending with the exit status. The
 /// snapshot is invalidated again at the end: the command changed the host
 /// while it ran.
@@ -86,13 +92,7 @@ pub async fn create(
     let app = AppName::new(form.name.trim()).map_err(bad)?;
     let dokku = state.audited(&ctx.session).await?;
     dokku.apps().create(&app).await?;
-    state.cache.invalidate();
-    Ok(done(
-        &state,
-        &ctx,
-        &app_url(app.as_str()),
-        format!("created {app}"),
-    ))
+    Ok(changed(&state, &ctx, &app, format!("created {app}")))
 }
 
 /// `new_name=…`.
@@ -211,13 +211,7 @@ pub async fn config_set(
         set = set.no_restart();
     }
     set.send().await?;
-    state.cache.invalidate();
-    Ok(done(
-        &state,
-        &ctx,
-        &app_url(app.as_str()),
-        format!("set {key}"),
-    ))
+    Ok(changed(&state, &ctx, &app, format!("set {key}")))
 }
 
 /// Parse a `.env` file: `KEY=value`, `export KEY=value`, values optionally
@@ -299,11 +293,10 @@ pub async fn config_bulk(
         set = set.no_restart();
     }
     set.send().await?;
-    state.cache.invalidate();
-    Ok(done(
+    Ok(changed(
         &state,
         &ctx,
-        &app_url(app.as_str()),
+        &app,
         format!("set {count} variables"),
     ))
 }
@@ -325,13 +318,7 @@ pub async fn config_unset(
     let key = ConfigKey::new(form.key.trim()).map_err(bad)?;
     let dokku = state.audited(&ctx.session).await?;
     dokku.config().unset(&app).key(key.clone()).send().await?;
-    state.cache.invalidate();
-    Ok(done(
-        &state,
-        &ctx,
-        &app_url(app.as_str()),
-        format!("unset {key}"),
-    ))
+    Ok(changed(&state, &ctx, &app, format!("unset {key}")))
 }
 
 /// One config value, for an admin, as plain text. The `config:get` is
@@ -364,50 +351,27 @@ pub struct DomainForm {
     domain: String,
 }
 
-/// Add a domain.
-pub async fn domain_add(
+/// Add (`/domains/add`) or remove (`/domains/remove`) a domain.
+pub async fn domain(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
-    Path(app): Path<String>,
+    Path((app, verb)): Path<(String, String)>,
     Form(form): Form<DomainForm>,
 ) -> Result<Response, WebError> {
     let app = app_name(&app)?;
     let domain = Domain::new(form.domain.trim()).map_err(bad)?;
+    let domains = std::slice::from_ref(&domain);
     let dokku = state.audited(&ctx.session).await?;
-    dokku
-        .domains()
-        .add(&app, std::slice::from_ref(&domain))
-        .await?;
-    state.cache.invalidate();
-    Ok(done(
-        &state,
-        &ctx,
-        &app_url(app.as_str()),
-        format!("added {domain}"),
-    ))
-}
-
-/// Remove a domain.
-pub async fn domain_remove(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(app): Path<String>,
-    Form(form): Form<DomainForm>,
-) -> Result<Response, WebError> {
-    let app = app_name(&app)?;
-    let domain = Domain::new(form.domain.trim()).map_err(bad)?;
-    let dokku = state.audited(&ctx.session).await?;
-    dokku
-        .domains()
-        .remove(&app, std::slice::from_ref(&domain))
-        .await?;
-    state.cache.invalidate();
-    Ok(done(
-        &state,
-        &ctx,
-        &app_url(app.as_str()),
-        format!("removed {domain}"),
-    ))
+    let done = match verb.as_str() {
+        "add" => dokku.domains().add(&app, domains).await.map(|()| "added"),
+        "remove" => dokku
+            .domains()
+            .remove(&app, domains)
+            .await
+            .map(|()| "removed"),
+        other => return Err(WebError::NotFound(format!("domains/{other}"))),
+    }?;
+    Ok(changed(&state, &ctx, &app, format!("{done} {domain}")))
 }
 
 /// `?n=100&process=web`.

@@ -23,19 +23,29 @@ pub fn csrf(session: &Session) -> Markup {
     html! { input type="hidden" name="_csrf" value=(session.csrf); }
 }
 
+/// The `<head>`; pages for a session also get the script and the token
+/// it sends with its requests.
+fn head(title: &str, session: Option<&Session>) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) " · Dokku" }
+            link rel="stylesheet" href="/static/app.css";
+            @if let Some(session) = session {
+                meta name="csrf-token" content=(session.csrf);
+                script src="/static/app.js" defer {}
+            }
+        }
+    }
+}
+
 /// A page with the navigation bar for a logged-in session.
 pub fn layout(title: &str, session: &Session, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="csrf-token" content=(session.csrf);
-                title { (title) " · Dokku" }
-                link rel="stylesheet" href="/static/app.css";
-                script src="/static/app.js" defer {}
-            }
+            (head(title, Some(session)))
             body {
                 header.top {
                     a.brand href="/" { "Dokku" }
@@ -65,12 +75,7 @@ pub fn bare(title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · Dokku" }
-                link rel="stylesheet" href="/static/app.css";
-            }
+            (head(title, None))
             body { main.narrow { (body) } }
         }
     }
