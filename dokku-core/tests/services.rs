@@ -403,6 +403,12 @@ fn secrets_are_sent_but_never_shown() {
     assert!(service::info_field_command(&PG, &lollipop, InfoField::Dsn).output_is_secret());
     assert!(!service::info_field_command(&PG, &lollipop, InfoField::Status).output_is_secret());
     assert!(service::export_command(&PG, &lollipop).output_is_secret());
+    assert!(
+        service::link_command(&PG, &lollipop, &node(), &LinkOptions::new())
+            .unwrap()
+            .output_is_secret()
+    );
+    assert!(service::promote_command(&PG, &lollipop, &node()).output_is_secret());
     assert!(service::create_command(&PG, &lollipop, &CreateOptions::new()).output_is_secret());
     // Import sends the dump on stdin, never in argv.
     let import = service::import_command(&PG, &lollipop, b"PGDMP secret rows".to_vec());

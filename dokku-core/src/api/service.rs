@@ -279,7 +279,8 @@ impl LinkOptions {
     }
 }
 
-/// `<plugin>:link <service> <app> [flags]`; restarts the app.
+/// `<plugin>:link <service> <app> [flags]`; restarts the app. Its output
+/// (`config:set`'s) echoes the URL with the password, so it is secret.
 pub fn link_command(
     plugin: &ServicePlugin,
     service: &ServiceName,
@@ -288,7 +289,8 @@ pub fn link_command(
 ) -> Result<Command> {
     let mut command = on_service(plugin, "link", true, service)
         .app_arg(app)
-        .long_running();
+        .long_running()
+        .prints_secrets();
     if let Some(alias) = &options.alias {
         let ok = !alias.is_empty() && alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !ok {
@@ -334,11 +336,12 @@ pub fn app_links_command(plugin: &ServicePlugin, app: &AppName) -> Command {
 }
 
 /// `<plugin>:promote <service> <app>`: make this service the app's
-/// default `<ALIAS>_URL`.
+/// default `<ALIAS>_URL`. Its output echoes URLs: secret.
 pub fn promote_command(plugin: &ServicePlugin, service: &ServiceName, app: &AppName) -> Command {
     on_service(plugin, "promote", true, service)
         .app_arg(app)
         .long_running()
+        .prints_secrets()
 }
 
 /// What a lifecycle command does to the service container.
