@@ -197,7 +197,7 @@ fn expected_error(host: &SimHost, op: &Op) -> bool {
         Op::ServiceDestroy(s) => host
             .services
             .get(SERVICES[*s].1)
-            .map_or(true, |svc| !svc.links.is_empty()),
+            .is_none_or(|svc| !svc.links.is_empty()),
         Op::Link(s, a) => {
             !exists(a) || !host.services.contains_key(SERVICES[*s].1) || url_in_config(host, *s, *a)
         }
@@ -209,7 +209,7 @@ fn expected_error(host: &SimHost, op: &Op) -> bool {
         Op::Expose(s) => host
             .services
             .get(SERVICES[*s].1)
-            .map_or(true, |svc| !svc.exposed.is_empty()),
+            .is_none_or(|svc| !svc.exposed.is_empty()),
         Op::Destroy(a)
         | Op::Set(a, ..)
         | Op::Unset(a, _)
