@@ -443,7 +443,15 @@ impl Sim<'_, '_> {
         let image = Self::option(&options, "image").unwrap_or_default();
         let version = Self::option(&options, "image-version")
             .unwrap_or_else(|| self.default_version().to_owned());
-        let service = new_service(&self.plugin, &name, &image, &version);
+        let mut service = new_service(&self.plugin, &name, &image, &version);
+        if let Some(password) = Self::option(&options, "password") {
+            // `--password` replaces the generated one (the plugin warns).
+            let generated = fake_hex(&format!("{}/{name}/password", self.plugin.prefix), 32);
+            service.dsn = service.dsn.replacen(&generated, &password, 1);
+            self.ctx
+                .out
+                .warn("Specified password may not be as secure as the auto-generated password");
+        }
         self.ctx.host.services.insert(name.clone(), service);
         self.ctx.host.tick(5);
         self.ctx
