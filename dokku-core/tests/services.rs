@@ -96,6 +96,7 @@ fn every_service_fixture_is_read_or_is_an_error() {
                     assert!(info.raw.values().all(|v| !v.contains(&dsn)));
                     assert!(!serde_json::to_string(&info).unwrap().contains(&dsn));
                     assert_eq!(info.raw.len(), 12, "every field but the DSN");
+                    assert!(info.custom_env.is_none());
                     snapshot(&f, &info);
                 }
                 ("info", _) => {

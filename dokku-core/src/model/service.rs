@@ -197,6 +197,10 @@ pub struct ServiceInfo {
     /// `Dsn`: the connection URL with the password.
     #[serde(skip)]
     pub dsn: Option<SecretString>,
+    /// `Custom env` (dokku-datastore plugins): the container environment
+    /// given at create, often credentials.
+    #[serde(skip)]
+    pub custom_env: Option<SecretString>,
     /// `Exposed ports`; empty when `-`.
     pub exposed_ports: Vec<ExposedPort>,
     /// `Id`: the container id.
@@ -217,7 +221,7 @@ pub struct ServiceInfo {
     pub status: Option<ServiceStatus>,
     /// `Version`: the image (`postgres:17.2`).
     pub version: Option<String>,
-    /// Every line but the DSN, as printed.
+    /// Every line but the secret ones (DSN, custom env), as printed.
     pub raw: BTreeMap<String, String>,
 }
 

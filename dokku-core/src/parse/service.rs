@@ -10,6 +10,10 @@
 //! - `info`: `=====> <service> <plugin> service information`, then per field
 //!   seven spaces, `printf "%-20s %-25s"` of `Key:` and the value (so short
 //!   values carry trailing spaces).
+//!   Plugins built on dokku/dokku-datastore (Go) print Dokku's Go report
+//!   instead: `=====> <service> <plugin> information`, keys sorted and
+//!   padded to 31, more keys (`custom-env`, `backup-*` …); the same reader
+//!   takes both, and `custom-env` is kept secret like the DSN.
 //! - `info --<field>`: the bare value and a newline.
 //! - `links` / `app-links`: one name per line.
 //!
@@ -126,6 +130,7 @@ pub fn info(text: &str) -> Result<ServiceInfo, ParseError> {
         config_dir: None,
         data_dir: None,
         dsn: None,
+        custom_env: None,
         exposed_ports: Vec::new(),
         id: None,
         internal_ip: None,
@@ -167,6 +172,10 @@ pub fn info(text: &str) -> Result<ServiceInfo, ParseError> {
         match key.as_str() {
             "dsn" => {
                 info.dsn = (!value.is_empty()).then(|| SecretString::new(value));
+                continue;
+            }
+            "custom-env" => {
+                info.custom_env = (!value.is_empty()).then(|| SecretString::new(value));
                 continue;
             }
             "config-dir" => info.config_dir = optional(value),
@@ -220,6 +229,25 @@ mod tests {
         let err = info("=====> x postgres service information\n       Dsn: postgres://u:hunter2@h/x\nhunter2 garbage\n")
             .unwrap_err();
         assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn info_reads_the_go_report_layout_and_hides_custom_env() {
+        let text = "=====> lollipop postgres information\n       \
+                    Custom env:                    PGUSER=admin;PGPASS=hunter22\n       \
+                    Dsn:                           postgres://postgres:pw@dokku-postgres-lollipop:5432/lollipop\n       \
+                    Links:                         api\n       \
+                    Status:                        running\n";
+        let info = info(text).unwrap();
+        assert_eq!(
+            info.name.as_ref().map(ServiceName::as_str),
+            Some("lollipop")
+        );
+        assert_eq!(info.status, Some(ServiceStatus::Running));
+        assert_eq!(info.links.len(), 1);
+        assert!(info.custom_env.unwrap().expose().contains("hunter22"));
+        assert!(!info.raw.contains_key("custom-env"));
+        assert!(!info.raw.contains_key("dsn"));
     }
 
     #[test]
