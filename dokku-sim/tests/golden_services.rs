@@ -348,3 +348,20 @@ async fn the_core_client_reads_and_changes_the_simulator() {
         .unwrap_err();
     assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
 }
+
+#[test]
+fn the_demo_lists_both_plugins_and_old_state_files_still_load() {
+    let mut demo = dokku_sim::scenario::demo();
+    let (stdout, _, code) = run(&mut demo, &["plugin:list"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("postgres"), "{stdout}");
+    assert!(stdout.contains("redis"), "{stdout}");
+    let (stdout, _, _) = run(&mut demo, &["redis:list"]);
+    assert_eq!(stdout, "=====> Redis services\ncache\nsessions\n");
+    let (stdout, _, _) = run(&mut demo, &["redis:app-links", "shop"]);
+    assert_eq!(stdout, "cache\n");
+    // A service saved before the extra fields existed.
+    let old = r#"{"plugin":"postgres","version":"17.2","status":"running","links":["api"],"dsn":"postgres://postgres:x@h:5432/d"}"#;
+    let service: Service = serde_json::from_str(old).unwrap();
+    assert!(service.exposed.is_empty() && service.backup.is_empty() && service.image.is_empty());
+}
