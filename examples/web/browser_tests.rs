@@ -1,7 +1,9 @@
 //! End-to-end: the dashboard on a real socket, driven in Debian's headless
 //! Chromium through chromedriver (WebDriver). What a person does, in order:
 //! log in, see the apps, open one, set a config var, scale a process, see a
-//! new live log line arrive, destroy an app after typing its name, log out.
+//! new live log line arrive, create a postgres service and link it to an
+//! app (the link shows on both pages), destroy an app after typing its
+//! name, log out.
 //!
 //! Screenshots go to `target/screenshots/`. Without chromium the test
 //! skips loudly; with `CI=true` it fails.
@@ -328,6 +330,54 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
     .await;
     shot(client, "app-logs.png").await;
 
+    // Databases: create a postgres service, link it to an app, and see the
+    // link on both pages.
+    click(client, "header nav a[href=\"/databases\"]").await;
+    client
+        .wait()
+        .for_element(Locator::Css("#service-create"))
+        .await
+        .unwrap();
+    fill(client, "#service-create input[name=name]", "e2e-db").await;
+    click(client, "#service-create option[value=\"postgres\"]").await;
+    click(client, "#service-create button").await;
+    client
+        .wait()
+        .for_element(Locator::Css("#svc-postgres-e2e-db"))
+        .await
+        .unwrap();
+    let actions = "#svc-postgres-e2e-db + tr.service-actions";
+    click(client, &format!("{actions} option[value=\"blog\"]")).await;
+    click(client, &format!("{actions} form[action$=\"/link\"] button")).await;
+    until("the link on the databases page", || async {
+        exists(
+            client,
+            "#svc-postgres-e2e-db td.links a[href=\"/apps/blog\"]",
+        )
+        .await
+    })
+    .await;
+    assert!(text(client, ".flash")
+        .await
+        .contains("linked e2e-db to blog"));
+    shot(client, "databases.png").await;
+    click(
+        client,
+        "#svc-postgres-e2e-db td.links a[href=\"/apps/blog\"]",
+    )
+    .await;
+    client
+        .wait()
+        .for_element(Locator::Css("#databases"))
+        .await
+        .unwrap();
+    let linked = text(client, "#databases").await;
+    assert!(linked.contains("e2e-db"), "{linked}");
+    assert_eq!(
+        sim.with_host(|h| h.services["e2e-db"].links.clone()),
+        ["blog"]
+    );
+
     // Destroy an app: only after typing its name.
     client.goto(&format!("{base}/apps/sandbox")).await.unwrap();
     let destroy = client.find(Locator::Css("#destroy")).await.unwrap();
@@ -353,7 +403,14 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
     let verify = text(client, ".verify").await;
     assert!(verify.contains("intact"), "{verify}");
     let records = history.recent(50).await.unwrap();
-    for subcommand in ["config:set", "config:get", "ps:scale", "apps:destroy"] {
+    for subcommand in [
+        "config:set",
+        "config:get",
+        "ps:scale",
+        "postgres:create",
+        "postgres:link",
+        "apps:destroy",
+    ] {
         assert!(
             records.iter().any(|r| r.entry.subcommand == subcommand
                 && r.entry.actor == "admin"

@@ -347,6 +347,14 @@ pub fn app(state: AppState) -> Router {
         .route("/apps/{app}/config/reveal", post(handlers::config_reveal))
         .route("/apps/{app}/domains/{verb}", post(handlers::domain))
         .route("/apps/{app}/logs", get(handlers::logs_stream))
+        .route(
+            "/databases",
+            get(pages::databases::page).post(pages::databases::create),
+        )
+        .route(
+            "/databases/{plugin}/{service}/{action}",
+            post(pages::databases::action),
+        )
         .route("/history", get(pages::history::page))
         .route("/history/export", get(pages::history::export))
         .route("/static/app.js", get(app_js))

@@ -224,8 +224,9 @@ fn mutations() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
     ]
 }
 
-const PAGES: [&str; 7] = [
+const PAGES: [&str; 8] = [
     "/",
+    "/databases",
     "/apps/api",
     "/apps/sandbox",
     "/history",
@@ -455,6 +456,7 @@ async fn secrets_never_reach_a_viewer() {
     paths.extend(
         [
             "/",
+            "/databases",
             "/history",
             "/history?q=API_TOKEN",
             "/history?q=config",
@@ -941,4 +943,159 @@ async fn logout_revokes_the_session() {
     assert_eq!(again.status, StatusCode::SEE_OTHER);
     let post = h.post(&admin, "/apps", &[("name", "after-logout")]).await;
     assert_eq!(post.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn databases_are_listed_created_linked_and_destroyed() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let page = h.get(&admin, "/databases").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for id in [
+        "plugin-postgres",
+        "plugin-redis",
+        "svc-postgres-api-db",
+        "svc-postgres-shop-db",
+        "svc-redis-cache",
+        "svc-redis-sessions",
+    ] {
+        assert!(page.body.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    let row = |body: &str, id: &str| {
+        let at = body.find(&format!("id=\"{id}\"")).unwrap();
+        body[at..].split("</tr>").next().unwrap().to_owned()
+    };
+    let api_db = row(&page.body, "svc-postgres-api-db");
+    assert!(
+        api_db.contains("running") && api_db.contains("17.2"),
+        "{api_db}"
+    );
+    assert!(api_db.contains("/apps/api") && api_db.contains("/apps/staging-api"));
+    assert!(row(&page.body, "svc-redis-sessions").contains("not linked"));
+    for dsn in h.sim.with_host(|host| {
+        host.services
+            .values()
+            .map(|s| s.dsn.clone())
+            .collect::<Vec<_>>()
+    }) {
+        assert!(!page.body.contains(&dsn), "a DSN on the page");
+    }
+
+    // Create, link: the link shows on the databases page and the app's.
+    let r = h
+        .post(
+            &admin,
+            "/databases",
+            &[
+                ("plugin", "postgres"),
+                ("name", "e2e-db"),
+                ("image_version", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/databases#svc-postgres-e2e-db");
+    assert!(h.sim.with_host(|host| host.services.contains_key("e2e-db")));
+    let r = h
+        .post(
+            &admin,
+            "/databases/postgres/e2e-db/link",
+            &[("app", "blog")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let links = || {
+        h.sim
+            .with_host(|host| host.services["e2e-db"].links.clone())
+    };
+    assert_eq!(links(), ["blog"]);
+    let page = h.get(&admin, "/databases").await;
+    assert!(page.body.contains("linked e2e-db to blog"));
+    assert!(row(&page.body, "svc-postgres-e2e-db").contains("/apps/blog"));
+    let blog = h.get(&admin, "/apps/blog").await;
+    let at = blog.body.find("id=\"databases\"").unwrap();
+    let section = blog.body[at..].split("</section>").next().unwrap();
+    assert!(section.contains("#svc-postgres-e2e-db"), "{section}");
+    assert!(
+        blog.body.contains("DATABASE_URL"),
+        "the link set no config var"
+    );
+
+    // The DSN: admins only, each reveal one audited record, redacted.
+    let dsn = h.post(&admin, "/databases/postgres/e2e-db/dsn", &[]).await;
+    let expected = h.sim.with_host(|host| host.services["e2e-db"].dsn.clone());
+    assert_eq!(dsn.body, expected);
+    let records = h.history.recent(20).await.unwrap();
+    let reveal = records
+        .iter()
+        .find(|r| r.entry.subcommand == "postgres:info")
+        .expect("the reveal was not recorded");
+    assert_eq!(reveal.entry.actor, "admin");
+    for r in &records {
+        assert!(
+            !format!("{:?}", r.entry).contains(&expected),
+            "a DSN in the history"
+        );
+    }
+
+    // Destroy: refused while linked, and without the typed name.
+    let r = h
+        .post(
+            &admin,
+            "/databases/postgres/e2e-db/destroy",
+            &[("confirm", "e2e-db")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("linked"), "{}", r.body);
+    let r = h
+        .post(
+            &admin,
+            "/databases/postgres/e2e-db/unlink",
+            &[("app", "blog")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(links().is_empty());
+    let r = h
+        .post(
+            &admin,
+            "/databases/postgres/e2e-db/destroy",
+            &[("confirm", "e2e")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = h
+        .post(
+            &admin,
+            "/databases/postgres/e2e-db/destroy",
+            &[("confirm", "e2e-db")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(!h.sim.with_host(|host| host.services.contains_key("e2e-db")));
+
+    // Plugins the host lacks, bad names, unknown actions.
+    let r = h
+        .post(&admin, "/databases", &[("plugin", "mysql"), ("name", "x")])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = h
+        .post(
+            &admin,
+            "/databases",
+            &[("plugin", "postgres"), ("name", "Bad Name")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = h
+        .post(&admin, "/databases/postgres/api-db/explode", &[])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // Viewers see the services but no forms.
+    let viewer = h.login(VIEWER).await;
+    let page = h.get(&viewer, "/databases").await;
+    assert!(page.body.contains("svc-postgres-api-db"));
+    assert!(!page.body.contains("Reveal DSN") && !page.body.contains("Create service"));
 }

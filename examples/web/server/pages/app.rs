@@ -2,8 +2,9 @@
 //! live output), config (masked; admins reveal one value at a time),
 //! domains, live logs, its history, and rename/destroy.
 //!
-//! The page costs three Dokku invocations run at once (`ps:scale`,
-//! `config:keys`, `logs --num`); the rest comes from the cached snapshot.
+//! The page costs a few Dokku invocations run at once (`ps:scale`,
+//! `config:keys`, `logs --num`, one `<plugin>:app-links` per datastore
+//! plugin); the rest comes from the cached snapshot.
 //! A section whose command fails shows the error instead of failing the
 //! whole page.
 
@@ -271,23 +272,25 @@ pub async fn page(
     let mut history = HistoryQuery::default();
     history.app = Some(app.to_string());
     history.limit = Some(20);
-    let (formation, keys, lines, records) = tokio::join!(
+    let (formation, keys, lines, records, services) = tokio::join!(
         state.dokku.ps().scale_report(&app),
         state.dokku.config().keys(&app),
         logs.fetch(),
         state.history.query(history),
+        super::databases::app_links(&state.dokku, &snap.capabilities, &app),
     );
     let url = app_url(app.as_str());
     let body = html! {
         h1 { (app) }
         nav.sections {
             a href="#processes" { "Processes" } a href="#config" { "Config" } a href="#domains" { "Domains" }
-            a href="#logs" { "Logs" } a href="#history" { "History" }
+            a href="#databases" { "Databases" } a href="#logs" { "Logs" } a href="#history" { "History" }
         }
         (overview(row))
         (process_section(&url, &ctx, &formation))
         (config_section(&url, &ctx, &keys))
         (domains_section(&url, &ctx, row))
+        (super::databases::app_section(&services))
         (logs_section(&url, &params, &formation, &lines))
         section #history {
             h2 { "History" }

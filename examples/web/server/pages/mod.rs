@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod dashboard;
+pub mod databases;
 pub mod history;
 pub mod login;
 
@@ -51,6 +52,7 @@ pub fn layout(title: &str, session: &Session, body: Markup) -> Markup {
                     a.brand href="/" { "Dokku" }
                     nav {
                         a href="/" { "Apps" }
+                        a href="/databases" { "Databases" }
                         a href="/history" { "History" }
                     }
                     form.logout method="post" action="/logout" {

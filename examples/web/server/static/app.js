@@ -53,17 +53,22 @@ for (const form of document.querySelectorAll("form[data-stream]")) {
 for (const form of document.querySelectorAll("form[data-reveal]")) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const cell = form.closest("tr").querySelector("code.value");
+    // The value's cell is in the form's row, or in the row it names.
+    const row = form.dataset.row
+      ? document.getElementById(form.dataset.row)
+      : form.closest("tr");
+    const cell = row.querySelector("code.value");
     const button = form.querySelector("button");
     if (form.dataset.shown) {
       cell.textContent = "\u2022".repeat(8);
       delete form.dataset.shown;
-      button.textContent = "Reveal";
+      button.textContent = form.dataset.label || "Reveal";
       return;
     }
     const response = await post(form);
     cell.textContent = await response.text();
     form.dataset.shown = "1";
+    form.dataset.label = form.dataset.label || button.textContent;
     button.textContent = "Hide";
   });
 }
