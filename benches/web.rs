@@ -14,6 +14,8 @@
 // A bench that cannot build its fixture has nothing to measure.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+// Checked as a test target too, where the server's test modules are in but
+// the imports they share with the example's other tests go unused.
 #[allow(unused_imports)]
 #[path = "../examples/web/server/mod.rs"]
 mod server;

@@ -76,6 +76,9 @@ impl Default for Limits {
     }
 }
 
+/// Addresses with failures kept before stale ones are dropped.
+const MAX_TRACKED: usize = 10_000;
+
 /// The outcome of a login attempt.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Login {
@@ -201,7 +204,17 @@ impl Auth {
             None
         };
         let Some(role) = role else {
-            lock(&self.failures).entry(ip).or_default().push_back(now);
+            let mut failures = lock(&self.failures);
+            // Many addresses (an IPv6 sweep) must not grow the map for ever.
+            if failures.len() >= MAX_TRACKED {
+                let window = self.limits.window;
+                failures.retain(|_, times| {
+                    times
+                        .back()
+                        .is_some_and(|t| now.duration_since(*t) <= window)
+                });
+            }
+            failures.entry(ip).or_default().push_back(now);
             return Ok(Login::Denied);
         };
         let token = random_hex(32)?;
