@@ -328,6 +328,10 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
         count(client, "#log .l").await > held
     })
     .await;
+    client
+        .execute("document.getElementById('logs').scrollIntoView()", vec![])
+        .await
+        .unwrap();
     shot(client, "app-logs.png").await;
 
     // Databases: create a postgres service, link it to an app, and see the
