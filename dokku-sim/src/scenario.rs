@@ -221,10 +221,10 @@ pub fn demo_for(version: DokkuVersion) -> SimHost {
             let le = a.extra.entry("letsencrypt".to_owned()).or_default();
             le.insert("active".to_owned(), "true".to_owned());
             le.insert("expires-at".to_owned(), expires.to_string());
-            a.extra
-                .entry("proxy".to_owned())
+            a.properties
+                .entry("ports".to_owned())
                 .or_default()
-                .insert("ports".to_owned(), "http:80:5000 https:443:5000".to_owned());
+                .insert("map".to_owned(), "http:80:5000 https:443:5000".to_owned());
         }
     }
 

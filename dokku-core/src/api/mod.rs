@@ -9,6 +9,8 @@ pub mod config;
 pub mod domains;
 pub mod logs;
 pub mod plugin;
+pub mod ports;
+pub mod proxy;
 pub mod ps;
 
 use crate::client::Capabilities;

@@ -10,6 +10,8 @@ pub mod config;
 pub mod domains;
 pub mod logs;
 pub mod plugin;
+pub mod ports;
+pub mod proxy;
 pub mod ps;
 
 use serde::{Deserialize, Serialize};

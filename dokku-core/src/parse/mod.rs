@@ -13,6 +13,8 @@ pub mod config;
 pub mod domains;
 pub mod logs;
 pub mod plugin;
+pub mod ports;
+pub mod proxy;
 pub mod ps;
 pub mod report;
 pub mod version;

@@ -7,11 +7,14 @@
 //! Each plugin family lives in its own module, formatted from Dokku's source.
 
 pub mod apps;
+pub mod certs;
 pub mod config;
 pub mod domains;
 mod go_report;
 pub mod logs;
 pub mod plugin;
+pub mod ports;
+pub mod proxy;
 pub mod ps;
 
 use crate::host::SimHost;
@@ -226,6 +229,8 @@ pub fn dispatch(host: &mut SimHost, argv: &[String], stdin: &[u8]) -> Outcome {
         "domains" => domains::run(&mut ctx, subcommand, &args),
         "logs" => logs::run(&mut ctx, subcommand, &args),
         "plugin" => plugin::run(&mut ctx, subcommand, &args),
+        "ports" => ports::run(&mut ctx, subcommand, &args),
+        "proxy" => proxy::run(&mut ctx, subcommand, &args),
         _ => None,
     };
     match handled {

@@ -1,0 +1,149 @@
+//! The simulator against every `ports` and `proxy` fixture of dokku-core:
+//! byte-identical stdout, stderr and exit code, in a host whose state is
+//! what the fixtures show; plus behaviour across commands.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../../dokku-core/tests/common/mod.rs"]
+mod common;
+
+use dokku_sim::dispatch;
+use dokku_sim::host::{profiles, App, SimHost};
+
+/// The host the fixtures were written against: node-js-app deployed with
+/// two port mappings, python-app never deployed, on caddy, proxy off,
+/// proxy port 8080.
+fn world() -> SimHost {
+    let mut host = SimHost::new(profiles::V0_38_27);
+    host.global_domains = vec!["dokku.me".into()];
+    let mut node = App {
+        created_at: host.tick(60),
+        deploy_source: "git".into(),
+        deploy_source_metadata: "4f9d2c1b8a7e6d5c4b3a29180f7e6d5c4b3a2918".into(),
+        deployed: true,
+        procfile: vec!["web".into()],
+        scale: [("web".to_owned(), 1)].into(),
+        restore: true,
+        vhost_enabled: true,
+        domains: vec!["node-js-app.dokku.me".into()],
+        ..App::default()
+    };
+    node.converge("node-js-app");
+    node.properties
+        .entry("ports".into())
+        .or_default()
+        .insert("map".into(), "http:8080:5000 http:80:5000".into());
+    host.apps.insert("node-js-app".into(), node);
+    let mut python = App {
+        created_at: host.tick(60),
+        restore: true,
+        ..App::default()
+    };
+    let proxy = python.properties.entry("proxy".into()).or_default();
+    proxy.insert("type".into(), "caddy".into());
+    proxy.insert("disabled".into(), "true".into());
+    proxy.insert("proxy-port".into(), "8080".into());
+    host.apps.insert("python-app".into(), python);
+    host
+}
+
+fn run(host: &mut SimHost, argv: &[&str]) -> (String, String, i32) {
+    let argv: Vec<String> = argv.iter().map(|s| (*s).to_owned()).collect();
+    let outcome = dispatch(host, &argv, b"");
+    let out = outcome.output();
+    (
+        String::from_utf8(out.stdout.clone()).unwrap(),
+        String::from_utf8(out.stderr.clone()).unwrap(),
+        out.code,
+    )
+}
+
+fn golden(dir: &str) {
+    let fixtures = common::in_dir(dir);
+    assert!(fixtures.len() >= 5, "too few fixtures in {dir}");
+    let mut failures = Vec::new();
+    for fixture in &fixtures {
+        let mut host = world();
+        let owned = fixture.argv();
+        let argv: Vec<&str> = owned.iter().map(String::as_str).collect();
+        let (stdout, stderr, code) = run(&mut host, &argv);
+        if (stdout.as_str(), stderr.as_str(), code)
+            != (
+                fixture.stdout.as_str(),
+                fixture.stderr.as_str(),
+                fixture.exit,
+            )
+        {
+            failures.push(format!(
+                "{}:\n expected {:?} {:?} {}\n actual   {stdout:?} {stderr:?} {code}",
+                fixture.path.display(),
+                fixture.stdout,
+                fixture.stderr,
+                fixture.exit
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn ports_fixtures() {
+    golden("ports");
+}
+
+#[test]
+fn proxy_fixtures() {
+    golden("proxy");
+}
+
+#[test]
+fn ports_add_set_remove_clear_change_the_report() {
+    let mut host = world();
+    let map = |host: &mut SimHost| run(host, &["ports:report", "python-app", "--ports-map"]).0;
+    assert_eq!(map(&mut host), "\n");
+    run(
+        &mut host,
+        &["ports:add", "python-app", "https:443:5000", "http:80:5000"],
+    );
+    assert_eq!(map(&mut host), "http:80:5000 https:443:5000\n");
+    // A bare host port removes every mapping on it.
+    run(&mut host, &["ports:remove", "python-app", "443"]);
+    assert_eq!(map(&mut host), "http:80:5000\n");
+    run(&mut host, &["ports:set", "python-app", "tcp:2222:22"]);
+    assert_eq!(map(&mut host), "tcp:2222:22\n");
+    let (_, err, code) = run(&mut host, &["ports:add", "python-app", "tcp:2222:23"]);
+    assert_eq!(code, 1, "{err}");
+    run(&mut host, &["ports:clear", "python-app"]);
+    assert_eq!(map(&mut host), "\n");
+    let (_, err, code) = run(&mut host, &["ports:add", "python-app", "http:0:5000"]);
+    assert_eq!(
+        (err.as_str(), code),
+        (" !     Invalid port map http:0:5000 [hostPort=0]\n", 1)
+    );
+    // The pre-0.31 names act on the same state.
+    run(
+        &mut host,
+        &["proxy:ports-add", "python-app", "http:81:5000"],
+    );
+    assert_eq!(map(&mut host), "http:81:5000\n");
+}
+
+#[test]
+fn proxy_set_enable_disable() {
+    let mut host = world();
+    let flag = |host: &mut SimHost, f: &str| run(host, &["proxy:report", "node-js-app", f]).0;
+    run(&mut host, &["proxy:set", "--global", "traefik"]);
+    assert_eq!(flag(&mut host, "--proxy-computed-type"), "traefik\n");
+    run(&mut host, &["proxy:set", "node-js-app", "haproxy"]);
+    assert_eq!(flag(&mut host, "--proxy-computed-type"), "haproxy\n");
+    let (out, _, code) = run(&mut host, &["proxy:disable", "node-js-app"]);
+    assert_eq!(
+        (out.as_str(), code),
+        ("-----> Disabling proxy for app (node-js-app)\n", 0)
+    );
+    assert_eq!(flag(&mut host, "--proxy-enabled"), "false\n");
+    run(&mut host, &["proxy:enable", "--all"]);
+    assert_eq!(flag(&mut host, "--proxy-enabled"), "true\n");
+    let (_, err, code) = run(&mut host, &["proxy:set", "node-js-app", "http:80:5000"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("Consider using ports:set"), "{err}");
+}
