@@ -14,7 +14,7 @@ use futures_util::lock::Mutex;
 use crate::api::{
     apps::Apps, config::Config, domains::Domains, logs::Logs, plugin::Plugins, ps::Ps,
 };
-use crate::api::{ports::Ports, proxy::Proxy};
+use crate::api::{certs::Certs, ports::Ports, proxy::Proxy};
 use crate::command::{Command, Requirement};
 use crate::error::{Error, Result};
 use crate::exec::{Executor, Output, OutputStream};
@@ -213,6 +213,11 @@ impl Dokku {
     /// Handler for `proxy:*`.
     pub fn proxy(&self) -> Proxy<'_> {
         Proxy::new(self)
+    }
+
+    /// Handler for `certs:*`.
+    pub fn certs(&self) -> Certs<'_> {
+        Certs::new(self)
     }
 
     async fn plugins_with(&self, caps: &Capabilities) -> Result<Vec<PluginInfo>> {

@@ -5,6 +5,7 @@
 //! would send (dry runs, audits, declarative plans) without running them.
 
 pub mod apps;
+pub mod certs;
 pub mod config;
 pub mod domains;
 pub mod logs;

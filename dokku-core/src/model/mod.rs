@@ -6,6 +6,7 @@
 //! "what the host has" can be diffed against "what we want".
 
 pub mod apps;
+pub mod certs;
 pub mod config;
 pub mod domains;
 pub mod logs;

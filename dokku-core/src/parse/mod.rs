@@ -9,6 +9,7 @@
 //! output is secret (config); they name positions and keys instead.
 
 pub mod apps;
+pub mod certs;
 pub mod config;
 pub mod domains;
 pub mod logs;

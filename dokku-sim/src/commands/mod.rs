@@ -230,6 +230,7 @@ pub fn dispatch(host: &mut SimHost, argv: &[String], stdin: &[u8]) -> Outcome {
         "logs" => logs::run(&mut ctx, subcommand, &args),
         "plugin" => plugin::run(&mut ctx, subcommand, &args),
         "ports" => ports::run(&mut ctx, subcommand, &args),
+        "certs" => certs::run(&mut ctx, subcommand, &args),
         "proxy" => proxy::run(&mut ctx, subcommand, &args),
         _ => None,
     };

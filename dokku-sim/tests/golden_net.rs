@@ -1,4 +1,5 @@
-//! The simulator against every `ports` and `proxy` fixture of dokku-core:
+//! The simulator against every `ports`, `proxy`, `certs` and `letsencrypt`
+//! fixture of dokku-core:
 //! byte-identical stdout, stderr and exit code, in a host whose state is
 //! what the fixtures show; plus behaviour across commands.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -6,8 +7,16 @@
 #[path = "../../dokku-core/tests/common/mod.rs"]
 mod common;
 
+use common::Fixture;
+use dokku_core::SecretString;
+use dokku_sim::commands::certs;
 use dokku_sim::dispatch;
 use dokku_sim::host::{profiles, App, SimHost};
+
+const CRT: &str = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUDEMOdemoDEMOdemoDEMOdemoDEMOdemo\n-----END CERTIFICATE-----\n";
+const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wFAKEfakeFAKE\n-----END PRIVATE KEY-----\n";
+/// 2027-01-01T00:00:00Z.
+const EXPIRES: u64 = 1_798_761_600;
 
 /// The host the fixtures were written against: node-js-app deployed with
 /// two port mappings, python-app never deployed, on caddy, proxy off,
@@ -24,7 +33,7 @@ fn world() -> SimHost {
         scale: [("web".to_owned(), 1)].into(),
         restore: true,
         vhost_enabled: true,
-        domains: vec!["node-js-app.dokku.me".into()],
+        domains: vec!["node-js-app.dokku.me".into(), "www.example.com".into()],
         ..App::default()
     };
     node.converge("node-js-app");
@@ -46,9 +55,43 @@ fn world() -> SimHost {
     host
 }
 
+/// The world, adjusted where one fixture shows a different state.
+fn world_for(fixture: &Fixture) -> SimHost {
+    let mut host = world();
+    if fixture.dir() == "certs" {
+        // A self-signed certificate made on 2026-01-01, valid for a year.
+        host.now = EXPIRES - 365 * 86_400;
+        certs::install(&mut host, "node-js-app", CRT, KEY, None, EXPIRES);
+    }
+    host
+}
+
+/// What a fixture's command reads on stdin (see its `# note:`).
+fn stdin_for(fixture: &Fixture) -> Vec<u8> {
+    match fixture.path.to_string_lossy().as_ref() {
+        "certs/add-tar.txt" => dokku_core::api::certs::certs_tar(CRT, &SecretString::new(KEY))
+            .unwrap()
+            .expose()
+            .to_vec(),
+        "certs/add-tar-no-key.txt" => {
+            let mut builder = tar::Builder::new(Vec::new());
+            let mut header = tar::Header::new_ustar();
+            header.set_size(CRT.len() as u64);
+            header.set_mode(0o600);
+            builder.append_data(&mut header, "server.crt", CRT.as_bytes()).unwrap();
+            builder.into_inner().unwrap()
+        }
+        _ => Vec::new(),
+    }
+}
+
 fn run(host: &mut SimHost, argv: &[&str]) -> (String, String, i32) {
+    run_with(host, argv, b"")
+}
+
+fn run_with(host: &mut SimHost, argv: &[&str], stdin: &[u8]) -> (String, String, i32) {
     let argv: Vec<String> = argv.iter().map(|s| (*s).to_owned()).collect();
-    let outcome = dispatch(host, &argv, b"");
+    let outcome = dispatch(host, &argv, stdin);
     let out = outcome.output();
     (
         String::from_utf8(out.stdout.clone()).unwrap(),
@@ -62,10 +105,10 @@ fn golden(dir: &str) {
     assert!(fixtures.len() >= 5, "too few fixtures in {dir}");
     let mut failures = Vec::new();
     for fixture in &fixtures {
-        let mut host = world();
+        let mut host = world_for(fixture);
         let owned = fixture.argv();
         let argv: Vec<&str> = owned.iter().map(String::as_str).collect();
-        let (stdout, stderr, code) = run(&mut host, &argv);
+        let (stdout, stderr, code) = run_with(&mut host, &argv, &stdin_for(fixture));
         if (stdout.as_str(), stderr.as_str(), code)
             != (
                 fixture.stdout.as_str(),
@@ -93,6 +136,38 @@ fn ports_fixtures() {
 #[test]
 fn proxy_fixtures() {
     golden("proxy");
+}
+
+#[test]
+fn certs_fixtures() {
+    golden("certs");
+}
+
+#[test]
+fn certs_add_show_remove_round_trip() {
+    let mut host = world();
+    let tar = stdin_for(&Fixture::load("certs/add-tar.txt"));
+    let (out, _, code) = run_with(&mut host, &["certs:add", "node-js-app"], &tar);
+    assert_eq!((out.as_str(), code), ("server.crt\nserver.key\n", 0));
+    assert_eq!(run(&mut host, &["certs:show", "node-js-app", "key"]).0, KEY);
+    assert_eq!(run(&mut host, &["certs:report", "node-js-app", "--ssl-enabled"]).0, "true\n");
+    // A certificate makes the deploy detect https too.
+    assert_eq!(
+        run(&mut host, &["ports:report", "node-js-app", "--ports-map-detected"]).0,
+        "http:80:5000 https:443:5000\n"
+    );
+    let (_, _, code) = run_with(&mut host, &["certs:add", "node-js-app"], b"not a tar");
+    assert_ne!(code, 0);
+    run(&mut host, &["certs:remove", "node-js-app"]);
+    assert_eq!(run(&mut host, &["certs:report", "node-js-app", "--ssl-enabled"]).0, "false\n");
+    let (out, _, code) = run(&mut host, &["certs:generate", "node-js-app", "secure.example.com"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("-----> Installing certificate and key...\n"), "{out}");
+    assert!(out.contains("BEGIN CERTIFICATE REQUEST"));
+    assert_eq!(
+        run(&mut host, &["certs:report", "node-js-app", "--ssl-verified"]).0,
+        "self signed\n"
+    );
 }
 
 #[test]
