@@ -14,7 +14,7 @@ use futures_util::lock::Mutex;
 use crate::api::{
     apps::Apps, config::Config, domains::Domains, logs::Logs, plugin::Plugins, ps::Ps,
 };
-use crate::api::{certs::Certs, ports::Ports, proxy::Proxy};
+use crate::api::{certs::Certs, letsencrypt::Letsencrypt, ports::Ports, proxy::Proxy};
 use crate::command::{Command, Requirement};
 use crate::error::{Error, Result};
 use crate::exec::{Executor, Output, OutputStream};
@@ -218,6 +218,11 @@ impl Dokku {
     /// Handler for `certs:*`.
     pub fn certs(&self) -> Certs<'_> {
         Certs::new(self)
+    }
+
+    /// Handler for `letsencrypt:*` (the dokku-letsencrypt plugin).
+    pub fn letsencrypt(&self) -> Letsencrypt<'_> {
+        Letsencrypt::new(self)
     }
 
     async fn plugins_with(&self, caps: &Capabilities) -> Result<Vec<PluginInfo>> {

@@ -9,9 +9,9 @@ mod common;
 
 use common::Fixture;
 use dokku_core::SecretString;
-use dokku_sim::commands::certs;
+use dokku_sim::commands::{certs, letsencrypt};
 use dokku_sim::dispatch;
-use dokku_sim::host::{profiles, App, SimHost};
+use dokku_sim::host::{profiles, App, Plugin, SimHost};
 
 const CRT: &str = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUDEMOdemoDEMOdemoDEMOdemoDEMOdemo\n-----END CERTIFICATE-----\n";
 const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wFAKEfakeFAKE\n-----END PRIVATE KEY-----\n";
@@ -63,7 +63,35 @@ fn world_for(fixture: &Fixture) -> SimHost {
         host.now = EXPIRES - 365 * 86_400;
         certs::install(&mut host, "node-js-app", CRT, KEY, None, EXPIRES);
     }
+    if fixture.dir() == "letsencrypt"
+        && fixture.header("note") != Some("host without the letsencrypt plugin")
+    {
+        with_letsencrypt(&mut host);
+    }
     host
+}
+
+/// The letsencrypt plugin, a global e-mail and the renewal cron job;
+/// node-js-app serves a letsencrypt certificate expiring on 2027-01-01,
+/// 40 days from the host's clock.
+fn with_letsencrypt(host: &mut SimHost) {
+    host.plugins.push(Plugin {
+        name: "letsencrypt".into(),
+        version: "0.22.0".into(),
+        enabled: true,
+        core: false,
+        description: "Automated installation of let's encrypt TLS certificates".into(),
+        source_url: "https://github.com/dokku/dokku-letsencrypt.git".into(),
+        committish: String::new(),
+        branch: "master".into(),
+    });
+    host.now = EXPIRES - 40 * 86_400;
+    letsencrypt::issue(host, "node-js-app", EXPIRES);
+    host.global_properties
+        .entry("letsencrypt".into())
+        .or_default()
+        .insert("email".into(), "admin@example.com".into());
+    run(host, &["letsencrypt:cron-job", "--add"]);
 }
 
 /// What a fixture's command reads on stdin (see its `# note:`).
@@ -78,7 +106,9 @@ fn stdin_for(fixture: &Fixture) -> Vec<u8> {
             let mut header = tar::Header::new_ustar();
             header.set_size(CRT.len() as u64);
             header.set_mode(0o600);
-            builder.append_data(&mut header, "server.crt", CRT.as_bytes()).unwrap();
+            builder
+                .append_data(&mut header, "server.crt", CRT.as_bytes())
+                .unwrap();
             builder.into_inner().unwrap()
         }
         _ => Vec::new(),
@@ -144,28 +174,120 @@ fn certs_fixtures() {
 }
 
 #[test]
+fn letsencrypt_fixtures() {
+    golden("letsencrypt");
+}
+
+#[test]
+fn letsencrypt_enable_renew_and_disable() {
+    let mut host = world();
+    with_letsencrypt(&mut host);
+    // Without an e-mail address nothing is requested.
+    run(&mut host, &["letsencrypt:set", "--global", "email"]);
+    let (_, err, code) = run(&mut host, &["letsencrypt:enable", "python-app"]);
+    assert_eq!(code, 1, "{err}");
+    host.apps.get_mut("python-app").unwrap().domains = vec!["py.example.com".into()];
+    let (_, err, code) = run(&mut host, &["letsencrypt:enable", "python-app"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("Cannot request a certificate without an e-mail address"),
+        "{err}"
+    );
+    run(
+        &mut host,
+        &["letsencrypt:set", "python-app", "email", "py@example.com"],
+    );
+    let (out, _, code) = run(&mut host, &["letsencrypt:enable", "python-app"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.ends_with("-----> Done\n"), "{out}");
+    assert_eq!(
+        run(&mut host, &["letsencrypt:active", "python-app"]).0,
+        "true\n"
+    );
+    assert_eq!(
+        run(&mut host, &["certs:report", "python-app", "--ssl-verified"]).0,
+        "verified by a certificate authority\n"
+    );
+    // 85 days later python-app is due, node-js-app long expired.
+    host.now += 85 * 86_400;
+    let (out, _, _) = run(&mut host, &["letsencrypt:list"]);
+    let row = |name: &str| {
+        out.lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or("")
+            .to_owned()
+    };
+    assert!(
+        row("node-js-app").contains("45d, ") && row("node-js-app").contains(" ago"),
+        "{out}"
+    );
+    assert!(row("python-app").contains("4d, 23h"), "{out}");
+    // node-js-app has no e-mail address any more: its renewal fails, the
+    // others still run, and the whole command fails.
+    let (out, err, code) = run(&mut host, &["letsencrypt:auto-renew"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("-----> python-app needs renewal\n"), "{out}");
+    assert!(out.contains("=====> Finished auto-renewal\n"), "{out}");
+    assert!(
+        err.ends_with(" !     One or more apps failed to have their certificates renewed\n"),
+        "{err}"
+    );
+    let (out, _, _) = run(&mut host, &["letsencrypt:auto-renew", "python-app"]);
+    assert!(out.contains("python-app still has 59d, 23h, 59m"), "{out}");
+    run(&mut host, &["letsencrypt:disable", "python-app"]);
+    assert_eq!(
+        run(&mut host, &["letsencrypt:active", "python-app"]).0,
+        "false\n"
+    );
+    assert_eq!(
+        run(&mut host, &["certs:report", "python-app", "--ssl-enabled"]).0,
+        "false\n"
+    );
+}
+
+#[test]
 fn certs_add_show_remove_round_trip() {
     let mut host = world();
     let tar = stdin_for(&Fixture::load("certs/add-tar.txt"));
     let (out, _, code) = run_with(&mut host, &["certs:add", "node-js-app"], &tar);
     assert_eq!((out.as_str(), code), ("server.crt\nserver.key\n", 0));
     assert_eq!(run(&mut host, &["certs:show", "node-js-app", "key"]).0, KEY);
-    assert_eq!(run(&mut host, &["certs:report", "node-js-app", "--ssl-enabled"]).0, "true\n");
+    assert_eq!(
+        run(&mut host, &["certs:report", "node-js-app", "--ssl-enabled"]).0,
+        "true\n"
+    );
     // A certificate makes the deploy detect https too.
     assert_eq!(
-        run(&mut host, &["ports:report", "node-js-app", "--ports-map-detected"]).0,
+        run(
+            &mut host,
+            &["ports:report", "node-js-app", "--ports-map-detected"]
+        )
+        .0,
         "http:80:5000 https:443:5000\n"
     );
     let (_, _, code) = run_with(&mut host, &["certs:add", "node-js-app"], b"not a tar");
     assert_ne!(code, 0);
     run(&mut host, &["certs:remove", "node-js-app"]);
-    assert_eq!(run(&mut host, &["certs:report", "node-js-app", "--ssl-enabled"]).0, "false\n");
-    let (out, _, code) = run(&mut host, &["certs:generate", "node-js-app", "secure.example.com"]);
+    assert_eq!(
+        run(&mut host, &["certs:report", "node-js-app", "--ssl-enabled"]).0,
+        "false\n"
+    );
+    let (out, _, code) = run(
+        &mut host,
+        &["certs:generate", "node-js-app", "secure.example.com"],
+    );
     assert_eq!(code, 0);
-    assert!(out.starts_with("-----> Installing certificate and key...\n"), "{out}");
+    assert!(
+        out.starts_with("-----> Installing certificate and key...\n"),
+        "{out}"
+    );
     assert!(out.contains("BEGIN CERTIFICATE REQUEST"));
     assert_eq!(
-        run(&mut host, &["certs:report", "node-js-app", "--ssl-verified"]).0,
+        run(
+            &mut host,
+            &["certs:report", "node-js-app", "--ssl-verified"]
+        )
+        .0,
         "self signed\n"
     );
 }

@@ -44,7 +44,10 @@ pub fn certs_tar(cert_pem: &str, key_pem: &SecretString) -> Result<SecretBytes> 
         return Err(refuse("the key is not a PEM private key"));
     }
     let mut builder = tar::Builder::new(Vec::new());
-    for (name, bytes) in [("server.crt", cert_pem.as_bytes()), ("server.key", key.as_bytes())] {
+    for (name, bytes) in [
+        ("server.crt", cert_pem.as_bytes()),
+        ("server.key", key.as_bytes()),
+    ] {
         let mut header = tar::Header::new_ustar();
         header.set_size(bytes.len() as u64);
         header.set_mode(0o600);
@@ -194,12 +197,7 @@ impl<'a> Certs<'a> {
     }
 
     /// Replace an app's certificate and key (PEM).
-    pub async fn update(
-        self,
-        app: &AppName,
-        cert_pem: &str,
-        key_pem: &SecretString,
-    ) -> Result<()> {
+    pub async fn update(self, app: &AppName, cert_pem: &str, key_pem: &SecretString) -> Result<()> {
         let command = add_command(true, app, cert_pem, key_pem)?;
         self.dokku.run(&command).await.map(drop)
     }

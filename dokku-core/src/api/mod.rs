@@ -8,6 +8,7 @@ pub mod apps;
 pub mod certs;
 pub mod config;
 pub mod domains;
+pub mod letsencrypt;
 pub mod logs;
 pub mod plugin;
 pub mod ports;

@@ -130,7 +130,10 @@ mod tests {
     #[test]
     fn openssl_dates() {
         let t = openssl_date("Jan  1 00:00:00 2027 GMT").unwrap();
-        assert_eq!(t.duration_since(UNIX_EPOCH).unwrap().as_secs(), 1_798_761_600);
+        assert_eq!(
+            t.duration_since(UNIX_EPOCH).unwrap().as_secs(),
+            1_798_761_600
+        );
         assert_eq!(date_time("2027-01-01 00:00:00"), Some(t));
         assert_eq!(openssl_date("Feb 30 00:00:00 2027 GMT"), None);
         assert_eq!(openssl_date("Jan  1 00:00:00 2027 CET"), None);

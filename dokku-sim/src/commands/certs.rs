@@ -95,7 +95,14 @@ fn civil(unix: u64) -> (i64, u32, u32, u64, u64, u64) {
 
 /// Install a certificate on an app: the PEM files and what the report
 /// reads from them.
-pub fn install(host: &mut SimHost, app: &str, crt: &str, key: &str, issued_by_ca: Option<&str>, expires_at: u64) {
+pub fn install(
+    host: &mut SimHost,
+    app: &str,
+    crt: &str,
+    key: &str,
+    issued_by_ca: Option<&str>,
+    expires_at: u64,
+) {
     let now = host.now;
     let Some(a) = host.apps.get_mut(app) else {
         return;
@@ -108,7 +115,11 @@ pub fn install(host: &mut SimHost, app: &str, crt: &str, key: &str, issued_by_ca
     entry.insert("crt".to_owned(), crt.to_owned());
     entry.insert("key".to_owned(), key.to_owned());
     let lifetime = expires_at.saturating_sub(now).min(90 * SECONDS_PER_DAY);
-    let starts = if issued_by_ca.is_some() { expires_at.saturating_sub(lifetime) } else { now };
+    let starts = if issued_by_ca.is_some() {
+        expires_at.saturating_sub(lifetime)
+    } else {
+        now
+    };
     entry.insert("starts-at".to_owned(), openssl_date(starts));
     entry.insert("expires-at".to_owned(), openssl_date(expires_at));
     entry.insert("subject".to_owned(), format!("CN={first}"));
@@ -116,7 +127,10 @@ pub fn install(host: &mut SimHost, app: &str, crt: &str, key: &str, issued_by_ca
     match issued_by_ca {
         Some(issuer) => {
             entry.insert("issuer".to_owned(), issuer.to_owned());
-            entry.insert("verified".to_owned(), "verified by a certificate authority".to_owned());
+            entry.insert(
+                "verified".to_owned(),
+                "verified by a certificate authority".to_owned(),
+            );
         }
         None => {
             entry.insert("issuer".to_owned(), format!("CN = {first}"));
@@ -133,7 +147,14 @@ fn collect(host: &SimHost, app: Option<&str>, _format: &str, _flag: Option<&str>
     let enabled = has_cert(host, app);
     fields.insert("--ssl-dir".to_owned(), format!("/home/dokku/{app}/tls"));
     fields.insert("--ssl-enabled".to_owned(), enabled.to_string());
-    for key in ["expires-at", "hostnames", "issuer", "starts-at", "subject", "verified"] {
+    for key in [
+        "expires-at",
+        "hostnames",
+        "issuer",
+        "starts-at",
+        "subject",
+        "verified",
+    ] {
         let value = if enabled {
             cert(host, app)
                 .and_then(|c| c.get(key))
@@ -202,7 +223,8 @@ fn add(ctx: &mut Ctx<'_>, args: &[String]) {
         }
     }
     let pick = |ext: &str| -> Result<String, &'static str> {
-        let found: Vec<&(String, String)> = files.iter().filter(|(n, _)| n.ends_with(ext)).collect();
+        let found: Vec<&(String, String)> =
+            files.iter().filter(|(n, _)| n.ends_with(ext)).collect();
         match found.len() {
             0 => Err("missing"),
             1 => Ok(found[0].1.clone()),
@@ -221,7 +243,12 @@ fn add(ctx: &mut Ctx<'_>, args: &[String]) {
     };
     let expires = ctx.host.now + 365 * SECONDS_PER_DAY;
     install(ctx.host, app, &crt, &key, None, expires);
-    if let Some(le) = ctx.host.apps.get_mut(app).and_then(|a| a.extra.get_mut("letsencrypt")) {
+    if let Some(le) = ctx
+        .host
+        .apps
+        .get_mut(app)
+        .and_then(|a| a.extra.get_mut("letsencrypt"))
+    {
         // The served certificate is no longer the one letsencrypt issued.
         le.insert("active".to_owned(), "false".to_owned());
     }
@@ -230,7 +257,8 @@ fn add(ctx: &mut Ctx<'_>, args: &[String]) {
 
 // GNU tar on something that is not an archive; `set -e` exits with tar's 2.
 fn tar_failure(ctx: &mut Ctx<'_>) {
-    ctx.out.stderr_plain("tar: This does not look like a tar archive");
+    ctx.out
+        .stderr_plain("tar: This does not look like a tar archive");
     ctx.out
         .stderr_plain("tar: Exiting with failure status due to previous errors");
     ctx.out.code = 2;
@@ -269,7 +297,12 @@ fn remove(ctx: &mut Ctx<'_>, args: &[String]) {
         .is_some();
     if removed {
         ctx.out.info1(&format!("Removing SSL endpoint from {app}"));
-        if let Some(le) = ctx.host.apps.get_mut(app).and_then(|a| a.extra.get_mut("letsencrypt")) {
+        if let Some(le) = ctx
+            .host
+            .apps
+            .get_mut(app)
+            .and_then(|a| a.extra.get_mut("letsencrypt"))
+        {
             le.insert("active".to_owned(), "false".to_owned());
         }
         ctx.host.tick(1);
@@ -284,7 +317,8 @@ fn generate(ctx: &mut Ctx<'_>, args: &[String]) {
     };
     let domain = args.get(1).cloned().unwrap_or_default();
     if has_cert(ctx.host, app) {
-        ctx.out.info1(&format!("{app} has an SSL endpoint already defined"));
+        ctx.out
+            .info1(&format!("{app} has an SSL endpoint already defined"));
         return;
     }
     ctx.out.info1("Installing certificate and key...");

@@ -11,6 +11,7 @@ pub mod certs;
 pub mod config;
 pub mod domains;
 mod go_report;
+pub mod letsencrypt;
 pub mod logs;
 pub mod plugin;
 pub mod ports;
@@ -231,6 +232,7 @@ pub fn dispatch(host: &mut SimHost, argv: &[String], stdin: &[u8]) -> Outcome {
         "plugin" => plugin::run(&mut ctx, subcommand, &args),
         "ports" => ports::run(&mut ctx, subcommand, &args),
         "certs" => certs::run(&mut ctx, subcommand, &args),
+        "letsencrypt" => letsencrypt::run(&mut ctx, subcommand, &args),
         "proxy" => proxy::run(&mut ctx, subcommand, &args),
         _ => None,
     };
