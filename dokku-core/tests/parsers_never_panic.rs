@@ -401,6 +401,8 @@ proptest! {
         let _ = parse::ps::typed(&raw).map_err(|e| e.to_string());
         let _ = parse::ports::typed(&raw).map_err(|e| e.to_string());
         let _ = parse::proxy::typed(&raw).map_err(|e| e.to_string());
+        let _ = parse::certs::typed(&raw).map_err(|e| e.to_string());
+        let _ = parse::letsencrypt::typed(&raw).map_err(|e| e.to_string());
     }
 }
 
@@ -415,6 +417,20 @@ fn net_parsers(input: &str) {
     line_in_range("proxy::report json", input, proxy::report(input, true));
     line_in_range("proxy::report_all", input, proxy::report_all(input));
     let _ = input.parse::<dokku_core::model::ports::PortMapping>();
+    use parse::{certs, letsencrypt};
+    line_in_range("certs::report", input, certs::report(input, false));
+    line_in_range("certs::report json", input, certs::report(input, true));
+    line_in_range("certs::report_all", input, certs::report_all(input));
+    let _ = certs::openssl_date(input);
+    let _ = certs::date_time(input);
+    line_in_range("letsencrypt::report", input, letsencrypt::report(input));
+    line_in_range(
+        "letsencrypt::report_all",
+        input,
+        letsencrypt::report_all(input),
+    );
+    line_in_range("letsencrypt::list", input, letsencrypt::list(input));
+    let _ = letsencrypt::timediff(input);
 }
 
 proptest! {

@@ -80,6 +80,9 @@ pub fn secrets_of(command: &Command) -> Vec<String> {
             other => secrets.push(other.expose().to_owned()),
         }
     }
+    if let Some(value) = raw_credential(command) {
+        secrets.push(value.to_owned());
+    }
     // Longest first, so a value is not left half-scrubbed by a shorter one
     // it contains; very short values would scrub ordinary words.
     secrets.retain(|s| s.len() >= 4);
@@ -146,6 +149,35 @@ pub fn prints_secrets(command: &Command) -> bool {
         )
         || sub.ends_with(":info")
         || sub.ends_with(":credentials")
+        || prints_tls_secrets(command)
+}
+
+/// `certs:show <app> key` prints the private key; `letsencrypt:set …
+/// dns-provider-<VAR> <value>` echoes a DNS provider credential
+/// (`Setting <key> to <value>`).
+fn prints_tls_secrets(command: &Command) -> bool {
+    let args = command.arguments();
+    match command.subcommand() {
+        "certs:show" => args.iter().skip(1).any(|a| a.expose() == "key"),
+        "letsencrypt:set" => args
+            .iter()
+            .any(|a| a.redacted().starts_with("dns-provider-")),
+        _ => false,
+    }
+}
+
+/// The value of a `letsencrypt:set <scope> dns-provider-<VAR> <value>`
+/// sent as a plain argument (a raw command): a credential all the same.
+fn raw_credential(command: &Command) -> Option<&str> {
+    let args = command.arguments();
+    let is_credential = command.subcommand() == "letsencrypt:set"
+        && args
+            .get(1)
+            .is_some_and(|k| k.redacted().starts_with("dns-provider-"));
+    match args.get(2) {
+        Some(Arg::Plain(value)) if is_credential => Some(value),
+        _ => None,
+    }
 }
 
 /// The stored form of one output stream of `command`.
@@ -159,11 +191,18 @@ pub fn output(command: &Command, text: &str, secrets: &[String]) -> String {
 
 /// The stored argv: the command's redacted argv with URL passwords masked.
 pub fn argv(command: &Command) -> Vec<String> {
-    command
+    let mut argv: Vec<String> = command
         .redacted_argv()
         .iter()
         .map(|a| mask_userinfo(a).into_owned())
-        .collect()
+        .collect();
+    // argv[0] is the subcommand: the value is argument 2, argv[3].
+    if raw_credential(command).is_some() {
+        if let Some(value) = argv.get_mut(3) {
+            *value = "***".to_owned();
+        }
+    }
+    argv
 }
 
 /// The stored form of free text about a command (error messages, stderr of
@@ -230,6 +269,46 @@ mod tests {
         assert!(!output(&raw, "KEY: value", &[]).contains("value"));
         let plain = Command::read("apps:list");
         assert_eq!(output(&plain, "api\n", &[]), "api\n");
+    }
+
+    #[test]
+    fn certificate_keys_and_dns_credentials_are_secret_even_unmarked() {
+        let key = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMG\n-----END PRIVATE KEY-----\n";
+        let show = Command::read("certs:show").args(["api", "key"]);
+        assert_eq!(
+            output(&show, key, &[]),
+            format!("[secret output: {} bytes]", key.len())
+        );
+        assert!(!output(&show, key, &[]).contains("PRIVATE"));
+        let crt = Command::read("certs:show").args(["api", "crt"]);
+        assert_eq!(output(&crt, "CERT\n", &[]), "CERT\n");
+        // A raw command whose credential is a plain argument.
+        let set = Command::write("letsencrypt:set").args([
+            "--global",
+            "dns-provider-AWS_SECRET_ACCESS_KEY",
+            "s3cr3tDEMO",
+        ]);
+        assert_eq!(
+            argv(&set),
+            [
+                "letsencrypt:set",
+                "--global",
+                "dns-provider-AWS_SECRET_ACCESS_KEY",
+                "***"
+            ]
+        );
+        let secrets = secrets_of(&set);
+        assert_eq!(secrets, ["s3cr3tDEMO"]);
+        let echoed = "=====> Setting dns-provider-AWS_SECRET_ACCESS_KEY to s3cr3tDEMO\n";
+        assert!(!output(&set, echoed, &secrets).contains("s3cr3tDEMO"));
+        assert!(!text(echoed, &secrets).contains("s3cr3tDEMO"));
+        // Ordinary letsencrypt settings stay readable.
+        let email = Command::write("letsencrypt:set").args(["api", "email", "ops@example.com"]);
+        assert_eq!(argv(&email)[3], "ops@example.com");
+        assert_eq!(
+            output(&email, "=====> Setting email to ops@example.com\n", &[]),
+            "=====> Setting email to ops@example.com\n"
+        );
     }
 
     #[test]

@@ -344,3 +344,51 @@ fn proxy_set_enable_disable() {
     assert_eq!(code, 1);
     assert!(err.contains("Consider using ports:set"), "{err}");
 }
+
+#[tokio::test]
+async fn the_typed_client_reads_the_demo_tls_and_ports() {
+    use dokku_core::model::ports::PortMapping;
+    use dokku_core::{AppName, Dokku};
+    let dokku = Dokku::new(dokku_sim::SimExecutor::new(dokku_sim::scenario::demo()));
+    let name = |n: &str| AppName::new(n).unwrap();
+    // Sorted by expiry: blog first, its renewal overdue.
+    let list = dokku.letsencrypt().list().await.unwrap();
+    let apps: Vec<String> = list.iter().map(|e| e.app.to_string()).collect();
+    assert_eq!(apps, ["blog", "shop", "api"]);
+    assert!(list[0].renewal_due() && !list[1].renewal_due());
+    assert!(list[0].expires_in_secs > 4 * 86_400 && list[0].expires_in_secs <= 5 * 86_400);
+    let api = dokku.certs().report(&name("api")).await.unwrap();
+    assert!(api.enabled && api.is_ca_verified());
+    let docs = dokku
+        .certs()
+        .report(&name("docs.example.com"))
+        .await
+        .unwrap();
+    assert!(docs.enabled && !docs.is_ca_verified());
+    assert!(!dokku
+        .letsencrypt()
+        .active(&name("docs.example.com"))
+        .await
+        .unwrap());
+    assert!(
+        !dokku
+            .certs()
+            .report(&name("sandbox"))
+            .await
+            .unwrap()
+            .enabled
+    );
+    let queue = dokku.ports().report(&name("queue")).await.unwrap();
+    assert_eq!(queue.map, ["tcp:5672:5672".parse::<PortMapping>().unwrap()]);
+    let listed = dokku.ports().list(&name("api")).await.unwrap();
+    assert_eq!(
+        listed,
+        [PortMapping::http(80, 5000), PortMapping::https(443, 5000)]
+    );
+    assert_eq!(
+        dokku.proxy().report(&name("api")).await.unwrap().enabled,
+        Some(true)
+    );
+    let le = dokku.letsencrypt().report(&name("blog")).await.unwrap();
+    assert_eq!(le.email.global.as_deref(), Some("ops@example.com"));
+}
