@@ -17,6 +17,7 @@ use dokku_core::model::ports::PortMapping;
 use dokku_core::parse;
 use dokku_core::testing::ScriptedExecutor;
 use dokku_core::{AppName, Capabilities, Dokku, DokkuVersion, Error, Requirement, TimeoutClass};
+use proptest::prelude::*;
 
 const V030: DokkuVersion = DokkuVersion::new(0, 30, 7);
 const V035: DokkuVersion = DokkuVersion::new(0, 35, 20);
@@ -283,4 +284,20 @@ async fn handlers_send_the_right_argv() {
         [pm("http:80:5000")]
     );
     old.verify().unwrap();
+}
+
+proptest! {
+    #[test]
+    fn port_mappings_round_trip(scheme in "[a-z][a-z0-9]{0,7}", host in 1u16.., container in 1u16..) {
+        let m = PortMapping::new(&scheme, host, container).unwrap();
+        prop_assert_eq!(m.to_string().parse::<PortMapping>().unwrap(), m.clone());
+        prop_assert_eq!(parse::ports::mappings("x", &format!(" {m}  {m} ")).unwrap(), vec![m.clone(), m]);
+    }
+
+    #[test]
+    fn anything_else_is_refused_not_a_panic(text in "\\PC{0,24}") {
+        if let Ok(m) = text.parse::<PortMapping>() {
+            prop_assert_eq!(m.to_string(), text);
+        }
+    }
 }

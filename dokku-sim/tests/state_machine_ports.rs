@@ -2,7 +2,8 @@
 //! clear` sequences through the typed client over `SimExecutor`. After
 //! every step the client's reads (`ports:report`, `ports:list`) must equal
 //! the simulator's state and an independent model of Dokku's rules
-//! (sorted, de-duplicated, one container port per scheme:host-port).
+//! (sorted, de-duplicated, one container port per scheme:host-port), on
+//! hosts with the ports plugin and on older ones (`proxy:ports*`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -161,5 +162,12 @@ proptest! {
     #[test]
     fn ports_reads_match_the_model_on_0_35(ops in prop::collection::vec(op(), 1..12)) {
         run_sequence(profiles::V0_35_20, &ops);
+    }
+
+    // Before 0.31 the client sends `proxy:ports*` and reads the mappings
+    // from `proxy:report`.
+    #[test]
+    fn ports_reads_match_the_model_before_0_31(ops in prop::collection::vec(op(), 1..12)) {
+        run_sequence(dokku_core::DokkuVersion::new(0, 30, 11), &ops);
     }
 }

@@ -8,6 +8,9 @@
 //! disabled to `false`), `subcommands.go` (`CommandSet`: `Please specify
 //! a proxy type`, the port-mapping warning).
 //!
+//! Hosts before 0.31 also report `--proxy-port-map` (the ports plugin
+//! did not exist yet).
+//!
 //! State: the `proxy` properties `type`, `disabled`, `proxy-port`,
 //! `proxy-ssl-port`, per app and global. The enable/disable messages are
 //! the bash plugin's (`Enabling proxy for app (<app>)`); no fixture pins
@@ -108,6 +111,11 @@ fn collect(host: &SimHost, app: Option<&str>, _format: &str, _flag: Option<&str>
         put("disabled", disabled);
         put("computed-disabled", computed);
         put("enabled", enabled(host, name).to_string());
+        // Before the ports plugin (0.31.0) the mappings were part of the
+        // proxy report.
+        if host.version < dokku_core::DokkuVersion::new(0, 31, 0) {
+            put("port-map", super::ports::app_map(host, name).join(" "));
+        }
     }
     fields
 }
