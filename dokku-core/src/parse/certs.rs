@@ -1,7 +1,8 @@
 //! Parser for `certs:report`, and openssl's date format.
 //!
-//! Established from dokku/dokku `plugins/certs/report.go` (Go from 0.38.27,
-//! PR #8804; bash `plugins/certs/internal-functions` before, same flags):
+//! Established from dokku/dokku `plugins/certs/report.go` (Go in the newest
+//! source, most likely from PR #8804 in 0.38.27; bash
+//! `plugins/certs/internal-functions` before, same flags):
 //! report type `ssl`, flags `--ssl-dir`, `--ssl-enabled`,
 //! `--ssl-hostnames`, `--ssl-expires-at`, `--ssl-issuer`,
 //! `--ssl-starts-at`, `--ssl-subject`, `--ssl-verified` (newer versions add
