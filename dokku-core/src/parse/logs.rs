@@ -96,7 +96,7 @@ pub fn rfc3339_utc(stamp: &str) -> Option<SystemTime> {
     UNIX_EPOCH.checked_add(Duration::new(seconds, nanos))
 }
 
-fn days_in_month(year: u32, month: u32) -> u32 {
+pub(crate) fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
         2 => 28,
@@ -107,7 +107,7 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 
 // Days since 1970-01-01 in the proleptic Gregorian calendar (Howard
 // Hinnant's civil-from-days algorithm, inverted).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let year = if month <= 2 { year - 1 } else { year };
     let era = year.div_euclid(400);
     let year_of_era = year - era * 400;
