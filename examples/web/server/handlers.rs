@@ -47,7 +47,7 @@ fn done(state: &AppState, ctx: &Ctx, to: &str, message: String) -> Response {
 }
 
 /// After a change to an app: forget the snapshot, back to the app's page.
-fn changed(state: &AppState, ctx: &Ctx, app: &AppName, message: String) -> Response {
+pub fn changed(state: &AppState, ctx: &Ctx, app: &AppName, message: String) -> Response {
     state.cache.invalidate();
     done(state, ctx, &app_url(app.as_str()), message)
 }

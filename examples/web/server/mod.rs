@@ -347,6 +347,8 @@ pub fn app(state: AppState) -> Router {
         .route("/apps/{app}/config/reveal", post(handlers::config_reveal))
         .route("/apps/{app}/domains/{verb}", post(handlers::domain))
         .route("/apps/{app}/logs", get(handlers::logs_stream))
+        .route("/apps/{app}/tls/{action}", post(pages::network::tls))
+        .route("/apps/{app}/ports/{action}", post(pages::network::ports))
         .route(
             "/databases",
             get(pages::databases::page).post(pages::databases::create),

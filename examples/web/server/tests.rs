@@ -1099,3 +1099,129 @@ async fn databases_are_listed_created_linked_and_destroyed() {
     assert!(page.body.contains("svc-postgres-api-db"));
     assert!(!page.body.contains("Reveal DSN") && !page.body.contains("Create service"));
 }
+
+fn section(body: &str, id: &str) -> String {
+    let at = body
+        .find(&format!("<section id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id}"));
+    body[at..].split("</section>").next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn tls_panel_shows_expiry_on_the_hosts_clock_and_enables_and_renews() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let api = section(&h.get(&admin, "/apps/api").await.body, "tls");
+    assert!(api.contains("expires in 61 days"), "{api}");
+    assert!(api.contains("renewal due in 31 days"), "{api}");
+    assert!(api.contains("<strong>active</strong>"), "{api}");
+    assert!(api.contains("Renew now") && api.contains("Renew if due"));
+    let blog = section(&h.get(&admin, "/apps/blog").await.body, "tls");
+    assert!(
+        blog.contains("expires in 5 days") && blog.contains("renewal overdue"),
+        "{blog}"
+    );
+    // A certificate of its own: the countdown still uses the host's clock.
+    let docs = section(&h.get(&admin, "/apps/docs.example.com").await.body, "tls");
+    assert!(docs.contains("expires in 200 days"), "{docs}");
+    assert!(docs.contains("not active"), "{docs}");
+    let metrics = section(&h.get(&admin, "/apps/metrics").await.body, "tls");
+    assert!(
+        metrics.contains("No certificate") && metrics.contains("Enable Let"),
+        "{metrics}"
+    );
+
+    let r = h.post(&admin, "/apps/metrics/tls/enable", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let metrics = h.get(&admin, "/apps/metrics").await.body;
+    assert!(metrics.contains("requested a Let"), "no flash");
+    let tls = section(&metrics, "tls");
+    assert!(tls.contains("<strong>active</strong>"), "{tls}");
+    // 90 days from issue, and the simulated clock ticked since.
+    assert!(tls.contains("expires in 89 days"), "{tls}");
+
+    let r = h.post(&admin, "/apps/blog/tls/renew", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let blog = section(&h.get(&admin, "/apps/blog").await.body, "tls");
+    assert!(!blog.contains("renewal overdue"), "not renewed: {blog}");
+    assert_eq!(
+        h.post(&admin, "/apps/blog/tls/explode", &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let records = h.history.recent(10).await.unwrap();
+    for s in ["letsencrypt:enable", "letsencrypt:auto-renew"] {
+        assert!(
+            records
+                .iter()
+                .any(|r| r.entry.subcommand == s && r.entry.actor == "admin"),
+            "{s} not recorded"
+        );
+    }
+
+    // Without the plugin the panel says so and offers no action.
+    let mut host = scenario::demo();
+    host.plugins.retain(|p| p.name != "letsencrypt");
+    let h = Harness::with_sim(SimExecutor::new(host));
+    let admin = h.login(ADMIN).await;
+    let api = section(&h.get(&admin, "/apps/api").await.body, "tls");
+    assert!(api.contains("letsencrypt plugin is not installed"), "{api}");
+    assert!(!api.contains("Renew"));
+    assert!(api.contains("verified by a certificate authority"), "{api}");
+}
+
+#[tokio::test]
+async fn ports_panel_lists_adds_and_removes_mappings() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let ports = section(&h.get(&admin, "/apps/metrics").await.body, "ports");
+    assert!(ports.contains("data-mapping=\"http:9090:9090\""), "{ports}");
+    assert!(ports.contains("http 80 → 5000"), "{ports}");
+    let map = || {
+        h.sim
+            .with_host(|host| {
+                host.app_property("metrics", "ports", "map")
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default()
+    };
+    let r = h
+        .post(
+            &admin,
+            "/apps/metrics/ports/add",
+            &[("scheme", "https"), ("host", "8443"), ("container", "5000")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(map().contains("https:8443:5000"), "{}", map());
+    let ports = section(&h.get(&admin, "/apps/metrics").await.body, "ports");
+    assert!(
+        ports.contains("data-mapping=\"https:8443:5000\""),
+        "{ports}"
+    );
+
+    let r = h
+        .post(
+            &admin,
+            "/apps/metrics/ports/remove",
+            &[("mapping", "http:9090:9090")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(!map().contains("9090"), "{}", map());
+    for bad in [
+        vec![("scheme", "http"), ("host", "0"), ("container", "5000")],
+        vec![("scheme", "HTTP"), ("host", "80"), ("container", "5000")],
+        vec![("mapping", "http:80")],
+        vec![],
+    ] {
+        let r = h.post(&admin, "/apps/metrics/ports/add", &bad).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad:?}");
+    }
+    let records = h.history.recent(10).await.unwrap();
+    assert!(records.iter().any(|r| r.entry.subcommand == "ports:add"));
+    assert!(records.iter().any(|r| r.entry.subcommand == "ports:remove"));
+
+    let viewer = h.login(VIEWER).await;
+    let ports = section(&h.get(&viewer, "/apps/metrics").await.body, "ports");
+    assert!(ports.contains("https 8443 → 5000") && !ports.contains("Add mapping"));
+}

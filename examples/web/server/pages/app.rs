@@ -1,9 +1,11 @@
 //! One app: overview, processes (scale, start/stop/restart/rebuild with
 //! live output), config (masked; admins reveal one value at a time),
-//! domains, live logs, its history, and rename/destroy.
+//! domains, TLS, ports, linked databases, live logs, its history, and
+//! rename/destroy.
 //!
 //! The page costs a few Dokku invocations run at once (`ps:scale`,
-//! `config:keys`, `logs --num`, one `<plugin>:app-links` per datastore
+//! `config:keys`, `logs --num`, `certs:report`, `ports:report`,
+//! `letsencrypt:report` and `:list`, one `<plugin>:app-links` per datastore
 //! plugin); the rest comes from the cached snapshot.
 //! A section whose command fails shows the error instead of failing the
 //! whole page.
@@ -272,24 +274,28 @@ pub async fn page(
     let mut history = HistoryQuery::default();
     history.app = Some(app.to_string());
     history.limit = Some(20);
-    let (formation, keys, lines, records, services) = tokio::join!(
+    let (formation, keys, lines, records, services, network) = tokio::join!(
         state.dokku.ps().scale_report(&app),
         state.dokku.config().keys(&app),
         logs.fetch(),
         state.history.query(history),
         super::databases::app_links(&state.dokku, &snap.capabilities, &app),
+        super::network::fetch(&state.dokku, &snap.capabilities, &app),
     );
     let url = app_url(app.as_str());
     let body = html! {
         h1 { (app) }
         nav.sections {
             a href="#processes" { "Processes" } a href="#config" { "Config" } a href="#domains" { "Domains" }
+            a href="#tls" { "TLS" } a href="#ports" { "Ports" }
             a href="#databases" { "Databases" } a href="#logs" { "Logs" } a href="#history" { "History" }
         }
         (overview(row))
         (process_section(&url, &ctx, &formation))
         (config_section(&url, &ctx, &keys))
         (domains_section(&url, &ctx, row))
+        (super::network::tls_section(&url, &ctx, &network))
+        (super::network::ports_section(&url, &ctx, &network))
         (super::databases::app_section(&services))
         (logs_section(&url, &params, &formation, &lines))
         section #history {

@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod databases;
 pub mod history;
 pub mod login;
+pub mod network;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

@@ -73,6 +73,28 @@ for (const form of document.querySelectorAll("form[data-reveal]")) {
   });
 }
 
+// Certificate expiry countdowns, ticking from what the server rendered.
+const countdowns = document.querySelectorAll(".countdown[data-seconds]");
+if (countdowns.length) {
+  const start = Date.now();
+  const show = (secs) => {
+    const s = Math.abs(secs);
+    const d = Math.floor(s / 86400);
+    const h = Math.floor((s % 86400) / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    const text = d + "d " + h + "h " + m + "m " + Math.floor(s % 60) + "s";
+    return secs >= 0 ? "expires in " + text : "expired " + text + " ago";
+  };
+  const tick = () => {
+    const elapsed = Math.floor((Date.now() - start) / 1000);
+    for (const el of countdowns) {
+      el.textContent = show(Number(el.dataset.seconds) - elapsed);
+    }
+  };
+  tick();
+  setInterval(tick, 1000);
+}
+
 // Destroy only once the name has been typed.
 for (const form of document.querySelectorAll("form[data-name]")) {
   const input = form.querySelector('input[name="confirm"]');
