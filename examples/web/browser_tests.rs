@@ -303,6 +303,20 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
     })
     .await;
 
+    // The certificate's expiry counts down live.
+    let first = text(client, "#tls .countdown").await;
+    // About 61 days on the simulated host's clock (its changes tick it).
+    assert!(first.starts_with("expires in 60d 23h"), "{first}");
+    until("the countdown to tick", || async {
+        text(client, "#tls .countdown").await != first
+    })
+    .await;
+    client
+        .execute("document.getElementById('tls').scrollIntoView()", vec![])
+        .await
+        .unwrap();
+    shot(client, "app-tls-ports.png").await;
+
     // Live logs: a new line arrives without reloading.
     client
         .wait()

@@ -220,8 +220,8 @@ pub fn ports_section(url: &str, ctx: &Ctx, net: &Network) -> Markup {
                     select name="scheme" aria-label="Scheme" {
                         @for s in ["http", "https", "tcp", "udp"] { option value=(s) { (s) } }
                     }
-                    input type="number" name="host" min="1" max="65535" placeholder="host port" required aria-label="Host port";
-                    input type="number" name="container" min="1" max="65535" placeholder="container port" required aria-label="Container port";
+                    input type="number" name="host" min="1" max="65535" placeholder="host" required aria-label="Host port";
+                    input type="number" name="container" min="1" max="65535" placeholder="container" required aria-label="Container port";
                     button type="submit" { "Add mapping" }
                 }
             }
