@@ -328,6 +328,17 @@ async fn login_checks_password_form_token_and_rate_limit() {
     // Another address is not affected.
     let other = h.attempt(ADMIN, [10, 0, 0, 8]).await;
     assert_eq!(other.status, StatusCode::SEE_OTHER);
+    let session = other
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|v| v.starts_with("__Host-dokku_session="))
+        .unwrap();
+    for attribute in ["; Path=/", "; HttpOnly", "; SameSite=Strict", "; Secure"] {
+        assert!(session.contains(attribute), "{session}");
+    }
+    assert!(!session.contains("Domain="), "{session}");
 }
 
 #[tokio::test]
