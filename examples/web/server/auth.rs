@@ -1,0 +1,361 @@
+//! Who may use the dashboard: argon2id password hashes, server-side
+//! sessions, a per-IP login rate limit and per-session CSRF tokens.
+//!
+//! Sessions live only in this process's memory: the cookie carries a random
+//! token and nothing else, so logging out (or a restart) revokes it for
+//! good, and a stolen cookie expires after the idle or absolute limit.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+
+/// What a logged-in person may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Everything: mutations and revealing secrets.
+    Admin,
+    /// Read-only: no mutation, no secret.
+    Viewer,
+}
+
+impl Role {
+    /// The name shown in the page and recorded as the history actor.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Viewer => "viewer",
+        }
+    }
+}
+
+/// A logged-in person, as handlers see it.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The role.
+    pub role: Role,
+    /// The token every state-changing request must echo.
+    pub csrf: String,
+    /// A one-shot message for the next page (after a redirect).
+    pub flash: Option<String>,
+    created: Instant,
+    last_seen: Instant,
+}
+
+impl Session {
+    /// Whether this session may change things.
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+/// How long sessions and rate-limit windows last.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// A session unused this long expires.
+    pub idle: Duration,
+    /// A session expires this long after login, however busy.
+    pub absolute: Duration,
+    /// Failed logins allowed per IP within [`Limits::window`].
+    pub max_failures: usize,
+    /// The rate-limit window.
+    pub window: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            idle: Duration::from_secs(30 * 60),
+            absolute: Duration::from_secs(12 * 60 * 60),
+            max_failures: 5,
+            window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// Addresses with failures kept before stale ones are dropped.
+const MAX_TRACKED: usize = 10_000;
+
+/// The outcome of a login attempt.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Login {
+    /// Logged in: the new session's token (the cookie value).
+    Ok(String),
+    /// Wrong password.
+    Denied,
+    /// Too many failures from this address: try later.
+    Limited,
+}
+
+/// Passwords, sessions and the rate limiter.
+#[derive(Debug)]
+pub struct Auth {
+    admin: String,
+    viewer: Option<String>,
+    limits: Limits,
+    sessions: Mutex<HashMap<String, Session>>,
+    failures: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
+}
+
+/// Why the passwords could not be set up.
+#[derive(Debug)]
+pub struct AuthError(pub String);
+
+impl std::fmt::Display for AuthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for AuthError {}
+
+/// `n` random bytes from the OS, hex-encoded.
+pub fn random_hex(n: usize) -> Result<String, AuthError> {
+    let mut bytes = vec![0u8; n];
+    getrandom::fill(&mut bytes).map_err(|e| AuthError(format!("no OS randomness: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A password for `--demo` when none is given: 20 characters from an
+/// alphabet without look-alikes (~100 bits).
+pub fn generate_password() -> Result<String, AuthError> {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 20];
+    getrandom::fill(&mut bytes).map_err(|e| AuthError(format!("no OS randomness: {e}")))?;
+    Ok(bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect())
+}
+
+fn hash(password: &str) -> Result<String, AuthError> {
+    if password.is_empty() {
+        return Err(AuthError("an empty password is not allowed".to_owned()));
+    }
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| AuthError(format!("no OS randomness: {e}")))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| AuthError(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AuthError(e.to_string()))
+}
+
+fn verify(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Compare two secrets without leaking where they differ through timing.
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Auth {
+    /// Hash the admin password and the optional viewer password. The
+    /// plain passwords are not kept.
+    pub fn new(admin: &str, viewer: Option<&str>, limits: Limits) -> Result<Self, AuthError> {
+        Ok(Self {
+            admin: hash(admin)?,
+            viewer: viewer.map(hash).transpose()?,
+            limits,
+            sessions: Mutex::new(HashMap::new()),
+            failures: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Check a password. The admin password wins if both are the same.
+    pub fn login(&self, ip: IpAddr, password: &str) -> Result<Login, AuthError> {
+        let now = Instant::now();
+        {
+            let mut failures = lock(&self.failures);
+            let recent = failures.entry(ip).or_default();
+            while recent
+                .front()
+                .is_some_and(|t| now.duration_since(*t) > self.limits.window)
+            {
+                recent.pop_front();
+            }
+            if recent.len() >= self.limits.max_failures {
+                return Ok(Login::Limited);
+            }
+        }
+        let role = if verify(password, &self.admin) {
+            Some(Role::Admin)
+        } else if self.viewer.as_deref().is_some_and(|h| verify(password, h)) {
+            Some(Role::Viewer)
+        } else {
+            None
+        };
+        let Some(role) = role else {
+            let mut failures = lock(&self.failures);
+            // Many addresses (an IPv6 sweep) must not grow the map for ever.
+            if failures.len() >= MAX_TRACKED {
+                let window = self.limits.window;
+                failures.retain(|_, times| {
+                    times
+                        .back()
+                        .is_some_and(|t| now.duration_since(*t) <= window)
+                });
+            }
+            failures.entry(ip).or_default().push_back(now);
+            return Ok(Login::Denied);
+        };
+        let token = random_hex(32)?;
+        let session = Session {
+            role,
+            csrf: random_hex(32)?,
+            flash: None,
+            created: now,
+            last_seen: now,
+        };
+        let mut sessions = lock(&self.sessions);
+        // Expired sessions are dropped here rather than by a timer.
+        sessions.retain(|_, s| self.alive(s, now));
+        sessions.insert(token.clone(), session);
+        Ok(Login::Ok(token))
+    }
+
+    fn alive(&self, session: &Session, now: Instant) -> bool {
+        now.duration_since(session.last_seen) <= self.limits.idle
+            && now.duration_since(session.created) <= self.limits.absolute
+    }
+
+    /// The live session for a cookie token, taking its flash message and
+    /// marking it used.
+    pub fn session(&self, token: &str) -> Option<Session> {
+        let now = Instant::now();
+        let mut sessions = lock(&self.sessions);
+        let alive = self.alive(sessions.get(token)?, now);
+        if !alive {
+            sessions.remove(token);
+            return None;
+        }
+        let session = sessions.get_mut(token)?;
+        session.last_seen = now;
+        let copy = session.clone();
+        session.flash = None;
+        Some(copy)
+    }
+
+    /// Leave a message for the session's next page.
+    pub fn flash(&self, token: &str, message: String) {
+        if let Some(s) = lock(&self.sessions).get_mut(token) {
+            s.flash = Some(message);
+        }
+    }
+
+    /// End a session: its token is worthless from now on.
+    pub fn logout(&self, token: &str) {
+        lock(&self.sessions).remove(token);
+    }
+
+    /// How many sessions are live (for tests).
+    pub fn session_count(&self) -> usize {
+        lock(&self.sessions).len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip() -> IpAddr {
+        IpAddr::from([10, 0, 0, 1])
+    }
+
+    #[test]
+    fn passwords_are_hashed_and_checked() {
+        let auth = Auth::new("s3cret", Some("look"), Limits::default()).unwrap();
+        assert!(!auth.admin.contains("s3cret"));
+        assert!(auth.admin.starts_with("$argon2id$"));
+        let Login::Ok(token) = auth.login(ip(), "s3cret").unwrap() else {
+            panic!("admin login failed")
+        };
+        assert_eq!(auth.session(&token).unwrap().role, Role::Admin);
+        let Login::Ok(token) = auth.login(ip(), "look").unwrap() else {
+            panic!("viewer login failed")
+        };
+        assert_eq!(auth.session(&token).unwrap().role, Role::Viewer);
+        assert_eq!(auth.login(ip(), "nope").unwrap(), Login::Denied);
+        assert!(Auth::new("", None, Limits::default()).is_err());
+    }
+
+    #[test]
+    fn sessions_expire_when_idle_or_old_and_on_logout() {
+        let limits = Limits {
+            idle: Duration::from_millis(80),
+            absolute: Duration::from_millis(200),
+            ..Limits::default()
+        };
+        let auth = Auth::new("pw", None, limits).unwrap();
+        let Login::Ok(idle) = auth.login(ip(), "pw").unwrap() else {
+            panic!()
+        };
+        std::thread::sleep(Duration::from_millis(120));
+        assert!(auth.session(&idle).is_none(), "idle session survived");
+
+        let Login::Ok(busy) = auth.login(ip(), "pw").unwrap() else {
+            panic!()
+        };
+        for _ in 0..5 {
+            std::thread::sleep(Duration::from_millis(50));
+            if auth.session(&busy).is_none() {
+                break;
+            }
+        }
+        assert!(auth.session(&busy).is_none(), "absolute expiry ignored");
+
+        let Login::Ok(token) = auth.login(ip(), "pw").unwrap() else {
+            panic!()
+        };
+        auth.logout(&token);
+        assert!(auth.session(&token).is_none());
+    }
+
+    #[test]
+    fn failures_are_limited_per_address_within_the_window() {
+        let limits = Limits {
+            window: Duration::from_millis(1000),
+            ..Limits::default()
+        };
+        let auth = Auth::new("pw", None, limits).unwrap();
+        for _ in 0..5 {
+            assert_eq!(auth.login(ip(), "bad").unwrap(), Login::Denied);
+        }
+        // Even the right password is refused while limited.
+        assert_eq!(auth.login(ip(), "pw").unwrap(), Login::Limited);
+        let other = IpAddr::from([10, 0, 0, 2]);
+        assert!(matches!(auth.login(other, "pw").unwrap(), Login::Ok(_)));
+        std::thread::sleep(Duration::from_millis(1100));
+        assert!(matches!(auth.login(ip(), "pw").unwrap(), Login::Ok(_)));
+    }
+
+    #[test]
+    fn tokens_compare_in_full() {
+        assert!(same("abc", "abc"));
+        assert!(!same("abc", "abd"));
+        assert!(!same("abc", "ab"));
+        let a = random_hex(32).unwrap();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, random_hex(32).unwrap());
+        let p = generate_password().unwrap();
+        assert_eq!(p.len(), 20);
+    }
+}

@@ -1,0 +1,162 @@
+//! Login and logout.
+//!
+//! The login form has its own CSRF token (a SameSite=Strict cookie echoed
+//! in the form), so another site cannot log a browser into this dashboard
+//! either. Password checks (argon2, deliberately slow) run off the async
+//! threads.
+
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use axum::Extension;
+use maud::{html, Markup};
+
+use super::super::auth::{self, Login};
+use super::super::{client_ip, cookie, refuse, AppState, Ctx, BODY_LIMIT};
+use super::bare;
+
+fn login_cookie_name(state: &AppState) -> &'static str {
+    if state.options.secure_cookie {
+        "__Host-dokku_login"
+    } else {
+        "dokku_login"
+    }
+}
+
+fn login_cookie(state: &AppState, token: Option<&str>) -> String {
+    let secure = if state.options.secure_cookie {
+        "; Secure"
+    } else {
+        ""
+    };
+    let (value, age) = match token {
+        Some(t) => (t, 900),
+        None => ("", 0),
+    };
+    format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={age}{secure}",
+        login_cookie_name(state)
+    )
+}
+
+fn form_page(token: &str, problem: Option<&str>) -> Markup {
+    bare(
+        "Log in",
+        html! {
+            h1 { "Dokku" }
+            @if let Some(problem) = problem {
+                p.error role="alert" { (problem) }
+            }
+            form.login method="post" action="/login" {
+                input type="hidden" name="_csrf" value=(token);
+                label for="password" { "Password" }
+                input #password type="password" name="password" autocomplete="current-password" required autofocus;
+                button type="submit" { "Log in" }
+            }
+        },
+    )
+}
+
+/// The login form. An existing login token is kept: a second request for
+/// the page (the browser's favicon fetch, redirected here, or another tab)
+/// must not invalidate the form already shown.
+fn fresh_form(
+    state: &AppState,
+    existing: Option<String>,
+    status: StatusCode,
+    problem: Option<&str>,
+) -> Response {
+    let existing = existing.filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
+    let Some(token) = existing.or_else(|| auth::random_hex(32).ok()) else {
+        return refuse(StatusCode::INTERNAL_SERVER_ERROR, "no randomness");
+    };
+    (
+        status,
+        [(header::SET_COOKIE, login_cookie(state, Some(&token)))],
+        form_page(&token, problem),
+    )
+        .into_response()
+}
+
+/// The login form (or the dashboard, for a live session).
+pub async fn form(State(state): State<AppState>, req: Request) -> Response {
+    let live = cookie(req.headers(), state.cookie_name())
+        .and_then(|t| state.auth.session(&t))
+        .is_some();
+    if live {
+        return Redirect::to("/").into_response();
+    }
+    let existing = cookie(req.headers(), login_cookie_name(&state));
+    fresh_form(&state, existing, StatusCode::OK, None)
+}
+
+#[derive(serde::Deserialize)]
+struct LoginForm {
+    password: String,
+    #[serde(rename = "_csrf")]
+    csrf: String,
+}
+
+/// Check the password: 403 without the form's token, 429 when the
+/// address has failed too often, 401 for a wrong password.
+pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
+    let ip = client_ip(req.extensions());
+    let expected = cookie(req.headers(), login_cookie_name(&state));
+    let body: Bytes = match axum::body::to_bytes(req.into_body(), BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => return refuse(StatusCode::PAYLOAD_TOO_LARGE, "request too large"),
+    };
+    let Ok(form) = serde_urlencoded::from_bytes::<LoginForm>(&body) else {
+        return refuse(StatusCode::BAD_REQUEST, "expected a password");
+    };
+    if !expected.as_ref().is_some_and(|e| auth::same(e, &form.csrf)) {
+        return refuse(StatusCode::FORBIDDEN, "missing or wrong CSRF token");
+    }
+    let checker = state.clone();
+    let outcome = tokio::task::spawn_blocking(move || checker.auth.login(ip, &form.password)).await;
+    match outcome {
+        Ok(Ok(Login::Ok(token))) => (
+            StatusCode::SEE_OTHER,
+            AppendHeaders([
+                (header::LOCATION, "/".to_owned()),
+                (header::SET_COOKIE, state.session_cookie(Some(&token))),
+                (header::SET_COOKIE, login_cookie(&state, None)),
+            ]),
+        )
+            .into_response(),
+        Ok(Ok(Login::Denied)) => fresh_form(
+            &state,
+            expected,
+            StatusCode::UNAUTHORIZED,
+            Some("Wrong password."),
+        ),
+        Ok(Ok(Login::Limited)) => {
+            let mut response = fresh_form(
+                &state,
+                expected,
+                StatusCode::TOO_MANY_REQUESTS,
+                Some("Too many failed attempts from your address; try again in 15 minutes."),
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("900"));
+            response
+        }
+        Ok(Err(e)) => refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "login check failed"),
+    }
+}
+
+/// End the session: its token is revoked on the server, the cookie cleared.
+pub async fn logout(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Response {
+    state.auth.logout(&ctx.token);
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, "/login".to_owned()),
+            (header::SET_COOKIE, state.session_cookie(None)),
+        ],
+    )
+        .into_response()
+}

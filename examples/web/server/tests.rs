@@ -1,0 +1,1238 @@
+//! Router tests: the whole app over an in-memory simulated Dokku host,
+//! driven with `oneshot` (no socket), with a real history store.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use dokku_history::{HistoryStore, Query};
+use dokku_sim::{scenario, SimExecutor};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use super::auth::{Auth, Limits};
+use super::{app, AppState, Options};
+
+pub const ADMIN: &str = "admin-pw";
+pub const VIEWER: &str = "viewer-pw";
+
+/// The app, its simulated host and its history, in a temp dir.
+pub struct Harness {
+    pub router: Router,
+    pub state: AppState,
+    pub sim: SimExecutor,
+    pub history: HistoryStore,
+    _dir: tempfile::TempDir,
+}
+
+/// A response, read whole.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+/// A logged-in browser: its session cookie and CSRF token.
+#[derive(Clone)]
+pub struct Client {
+    cookie: String,
+    csrf: String,
+}
+
+fn set_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+}
+
+fn hidden_csrf(body: &str) -> String {
+    let at = body.find("name=\"_csrf\" value=\"").expect("no csrf field") + 20;
+    body[at..at + 64].to_owned()
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    serde_urlencoded::to_string(pairs).unwrap()
+}
+
+impl Harness {
+    pub fn new() -> Self {
+        Self::with_sim(
+            SimExecutor::new(scenario::demo()).with_follow_interval(Duration::from_millis(40)),
+        )
+    }
+
+    pub fn with_sim(sim: SimExecutor) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let history = HistoryStore::open(dir.path().join("history.db")).unwrap();
+        let auth = Auth::new(ADMIN, Some(VIEWER), Limits::default()).unwrap();
+        let options = Options {
+            snapshot_ttl: Duration::from_secs(60),
+            host_label: "sim".to_owned(),
+            ..Options::default()
+        };
+        let state = AppState::new(Arc::new(sim.clone()), history.clone(), auth, options);
+        Self {
+            router: app(state.clone()),
+            state,
+            sim,
+            history,
+            _dir: dir,
+        }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    fn request(method: Method, path: &str, cookie: Option<&str>, body: String) -> Request<Body> {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap()
+    }
+
+    pub async fn anon_get(&self, path: &str) -> Reply {
+        self.send(Self::request(Method::GET, path, None, String::new()))
+            .await
+    }
+
+    /// One login attempt from `ip`, with a fresh login-form token.
+    pub async fn attempt(&self, password: &str, ip: [u8; 4]) -> Reply {
+        let page = self.anon_get("/login").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let cookie = set_cookie(&page.headers, "__Host-dokku_login").unwrap();
+        let mut req = Self::request(
+            Method::POST,
+            "/login",
+            Some(&cookie),
+            form(&[("password", password), ("_csrf", &hidden_csrf(&page.body))]),
+        );
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from((ip, 40000))));
+        self.send(req).await
+    }
+
+    pub async fn login(&self, password: &str) -> Client {
+        let reply = self.attempt(password, [127, 0, 0, 1]).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        let cookie = set_cookie(&reply.headers, "__Host-dokku_session").unwrap();
+        let home = self
+            .send(Self::request(
+                Method::GET,
+                "/",
+                Some(&cookie),
+                String::new(),
+            ))
+            .await;
+        assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+        let at = home.body.find("name=\"csrf-token\" content=\"").unwrap() + 27;
+        Client {
+            csrf: home.body[at..at + 64].to_owned(),
+            cookie,
+        }
+    }
+
+    pub async fn get(&self, c: &Client, path: &str) -> Reply {
+        self.send(Self::request(
+            Method::GET,
+            path,
+            Some(&c.cookie),
+            String::new(),
+        ))
+        .await
+    }
+
+    /// A form POST carrying the session's CSRF token.
+    pub async fn post(&self, c: &Client, path: &str, pairs: &[(&str, &str)]) -> Reply {
+        let mut pairs = pairs.to_vec();
+        pairs.push(("_csrf", &c.csrf));
+        self.send(Self::request(
+            Method::POST,
+            path,
+            Some(&c.cookie),
+            form(&pairs),
+        ))
+        .await
+    }
+
+    /// A form POST with no CSRF token at all.
+    pub async fn post_raw(&self, c: &Client, path: &str, pairs: &[(&str, &str)]) -> Reply {
+        self.send(Self::request(
+            Method::POST,
+            path,
+            Some(&c.cookie),
+            form(pairs),
+        ))
+        .await
+    }
+
+    fn has_app(&self, name: &str) -> bool {
+        self.sim.with_host(|h| h.apps.contains_key(name))
+    }
+}
+
+/// Every state-changing route, with a plausible body.
+fn mutations() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+    vec![
+        ("/apps", vec![("name", "made-by-test")]),
+        ("/apps/api/rename", vec![("new_name", "api2")]),
+        ("/apps/blog/destroy", vec![("confirm", "blog")]),
+        ("/apps/api/ps/stop", vec![]),
+        ("/apps/api/ps/restart", vec![]),
+        ("/apps/api/scale", vec![("web", "5")]),
+        ("/apps/api/config", vec![("key", "X_TEST"), ("value", "1")]),
+        ("/apps/api/config/bulk", vec![("env", "X_BULK=1")]),
+        ("/apps/api/config/unset", vec![("key", "NODE_ENV")]),
+        (
+            "/apps/shop/config/reveal",
+            vec![("key", "STRIPE_SECRET_KEY")],
+        ),
+        ("/apps/api/domains/add", vec![("domain", "x.example.com")]),
+        (
+            "/apps/api/domains/remove",
+            vec![("domain", "api.example.com")],
+        ),
+    ]
+}
+
+const PAGES: [&str; 8] = [
+    "/",
+    "/databases",
+    "/apps/api",
+    "/apps/sandbox",
+    "/history",
+    "/history?q=apps",
+    "/history/export?format=csv",
+    "/apps/api/logs?n=1",
+];
+
+#[tokio::test]
+async fn every_page_but_login_needs_a_session() {
+    let h = Harness::new();
+    for path in PAGES {
+        let reply = h.anon_get(path).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(reply.location(), "/login", "{path}");
+    }
+    for (path, body) in mutations().iter().chain([&("/logout", vec![])]) {
+        let reply = h
+            .send(Harness::request(Method::POST, path, None, form(body)))
+            .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{path}");
+    }
+    assert!(
+        h.has_app("blog") && h.has_app("api"),
+        "a refused request ran"
+    );
+    // A made-up cookie is no session.
+    let forged = Harness::request(
+        Method::GET,
+        "/",
+        Some("__Host-dokku_session=00ff"),
+        String::new(),
+    );
+    assert_eq!(h.send(forged).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(h.anon_get("/login").await.status, StatusCode::OK);
+    assert_eq!(h.anon_get("/static/app.js").await.status, StatusCode::OK);
+    assert_eq!(h.anon_get("/static/app.css").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn responses_carry_strict_security_headers_and_no_inline_script() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    for path in ["/", "/apps/api", "/history", "/apps/metrics"] {
+        let reply = h.get(&admin, path).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.body);
+        let header = |name: &str| reply.headers.get(name).unwrap().to_str().unwrap();
+        let csp = header("content-security-policy");
+        assert!(csp.contains("default-src 'self'"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(!csp.contains("unsafe-inline"));
+        assert_eq!(header("x-frame-options"), "DENY");
+        assert_eq!(header("referrer-policy"), "no-referrer");
+        assert_eq!(header("x-content-type-options"), "nosniff");
+        assert_eq!(header("cache-control"), "no-store");
+        // Inline script or style would be blocked by the CSP anyway.
+        for tag in reply.body.split("<script").skip(1) {
+            assert!(tag.starts_with(" src=\"/static/"), "{path}: inline script");
+        }
+        assert!(!reply.body.contains(" style="), "{path}");
+        assert!(!reply.body.contains(" onclick="), "{path}");
+        assert!(!reply.body.contains("http://") && !reply.body.contains("https://"));
+    }
+    let login = h.anon_get("/login").await;
+    let cookie = login.headers.get(header::SET_COOKIE).unwrap();
+    let cookie = cookie.to_str().unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    assert!(cookie.contains("Secure"));
+}
+
+#[tokio::test]
+async fn login_checks_password_form_token_and_rate_limit() {
+    let h = Harness::new();
+    let wrong = h.attempt("nope", [10, 0, 0, 7]).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("Wrong password"));
+
+    // Without the login form's cookie, the token in the form proves nothing.
+    let page = h.anon_get("/login").await;
+    let no_cookie = Harness::request(
+        Method::POST,
+        "/login",
+        None,
+        form(&[("password", ADMIN), ("_csrf", &hidden_csrf(&page.body))]),
+    );
+    assert_eq!(h.send(no_cookie).await.status, StatusCode::FORBIDDEN);
+
+    // Four more failures from the same address: five in the window.
+    for _ in 0..4 {
+        let r = h.attempt("nope", [10, 0, 0, 7]).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    // The sixth attempt is refused, even with the right password.
+    let sixth = h.attempt(ADMIN, [10, 0, 0, 7]).await;
+    assert_eq!(sixth.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(sixth.headers.get(header::RETRY_AFTER).unwrap(), "900");
+    assert!(sixth.headers.get(header::SET_COOKIE).is_some());
+    assert!(set_cookie(&sixth.headers, "__Host-dokku_session").is_none());
+    // Another address is not affected.
+    let other = h.attempt(ADMIN, [10, 0, 0, 8]).await;
+    assert_eq!(other.status, StatusCode::SEE_OTHER);
+    let session = other
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|v| v.starts_with("__Host-dokku_session="))
+        .unwrap();
+    for attribute in ["; Path=/", "; HttpOnly", "; SameSite=Strict", "; Secure"] {
+        assert!(session.contains(attribute), "{session}");
+    }
+    assert!(!session.contains("Domain="), "{session}");
+}
+
+#[tokio::test]
+async fn state_changes_need_the_sessions_csrf_token() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let missing = h
+        .post_raw(&admin, "/apps", &[("name", "csrf-missing")])
+        .await;
+    assert_eq!(missing.status, StatusCode::FORBIDDEN);
+    let wrong = h
+        .post_raw(
+            &admin,
+            "/apps",
+            &[("name", "csrf-wrong"), ("_csrf", &"0".repeat(64))],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    // Another session's token is wrong too.
+    let other = h.login(ADMIN).await;
+    let swapped = Client {
+        cookie: admin.cookie.clone(),
+        csrf: other.csrf.clone(),
+    };
+    for (path, body) in mutations() {
+        let r = h.post(&swapped, path, &body).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert!(!h.has_app("csrf-missing") && !h.has_app("csrf-wrong"));
+    assert!(h.has_app("blog"));
+    // Logout needs it as well.
+    let r = h.post_raw(&admin, "/logout", &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The header form (what the page script sends) works.
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/apps")
+        .header(header::COOKIE, &admin.cookie)
+        .header("x-csrf-token", &admin.csrf)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("name=by-header"))
+        .unwrap();
+    assert_eq!(h.send(req).await.status, StatusCode::SEE_OTHER);
+    assert!(h.has_app("by-header"));
+}
+
+#[tokio::test]
+async fn viewers_read_but_cannot_change_or_reveal() {
+    let h = Harness::new();
+    let viewer = h.login(VIEWER).await;
+    for path in ["/", "/apps/api", "/history"] {
+        let r = h.get(&viewer, path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(!r.body.contains("Reveal"), "{path}");
+        assert!(!r.body.contains("Destroy"), "{path}");
+        assert!(!r.body.contains("Create app"), "{path}");
+    }
+    for (path, body) in mutations() {
+        let r = h.post(&viewer, path, &body).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert!(h.has_app("blog") && !h.has_app("made-by-test"));
+    let scale = h.sim.with_host(|host| host.apps["api"].scale["web"]);
+    assert_eq!(scale, 2);
+    // Nothing ran, so nothing was recorded.
+    assert!(h.history.recent(10).await.unwrap().is_empty());
+    // Viewers may log out.
+    let out = h.post(&viewer, "/logout", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+}
+
+/// Long config values of the demo host: these must never reach a viewer.
+fn secrets(h: &Harness) -> Vec<String> {
+    h.sim.with_host(|host| {
+        let mut values: Vec<String> = host
+            .apps
+            .values()
+            .flat_map(|a| a.config.values().cloned())
+            .chain(host.services.values().map(|s| s.dsn.clone()))
+            .filter(|v| v.len() >= 16)
+            .collect();
+        // Multi-line values: each line on its own too.
+        let lines: Vec<String> = values
+            .iter()
+            .flat_map(|v| v.lines().map(str::to_owned))
+            .filter(|l| l.len() >= 16)
+            .collect();
+        values.extend(lines);
+        values
+    })
+}
+
+#[tokio::test]
+async fn secrets_never_reach_a_viewer() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    // History with secrets in play: a set and two reveals.
+    let set = h
+        .post(
+            &admin,
+            "/apps/api/config",
+            &[("key", "API_TOKEN"), ("value", "tok_live_verysecret_0042")],
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER);
+    for (app, key) in [("shop", "STRIPE_SECRET_KEY"), ("api", "API_TOKEN")] {
+        let r = h
+            .post(
+                &admin,
+                &format!("/apps/{app}/config/reveal"),
+                &[("key", key)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
+    }
+    let mut secrets = secrets(&h);
+    assert!(secrets.iter().any(|s| s == "tok_live_verysecret_0042"));
+    assert!(secrets.iter().any(|s| s.starts_with("sk_live_")));
+    secrets.sort();
+    secrets.dedup();
+
+    let viewer = h.login(VIEWER).await;
+    let apps: Vec<String> = h.sim.with_host(|host| host.apps.keys().cloned().collect());
+    let mut paths: Vec<String> = apps.iter().map(|a| super::handlers::app_url(a)).collect();
+    paths.extend(
+        [
+            "/",
+            "/databases",
+            "/history",
+            "/history?q=API_TOKEN",
+            "/history?q=config",
+            "/history?subcommand=config:get",
+            "/history/export?format=jsonl",
+            "/history/export?format=csv",
+        ]
+        .map(str::to_owned),
+    );
+    for path in &paths {
+        let r = h.get(&viewer, path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        for secret in &secrets {
+            assert!(!r.body.contains(secret.as_str()), "{path} shows {secret:?}");
+        }
+    }
+    // The admin's pages mask values too; only the reveal shows one.
+    for path in &paths {
+        let r = h.get(&admin, path).await;
+        for secret in &secrets {
+            assert!(!r.body.contains(secret.as_str()), "{path} shows {secret:?}");
+        }
+    }
+}
+
+// Dokku lists legacy names like this one (no '/', ':', capitals or
+// spaces); it breaks out of an attribute and opens a script if unescaped.
+const EVIL_APP: &str = "x\"onmouseover=\"alert(1)\"<script>alert(2)<";
+const EVIL_ESCAPED: &str = "x&quot;onmouseover=&quot;alert(1)&quot;&lt;script&gt;alert(2)&lt;";
+
+#[tokio::test]
+async fn html_in_app_names_and_log_lines_is_escaped() {
+    let h = Harness::new();
+    h.sim.with_host(|host| {
+        let mut app = host.apps["blog"].clone();
+        app.config.clear();
+        host.apps.insert(EVIL_APP.to_owned(), app);
+        let api = host.apps.get_mut("api").unwrap();
+        dokku_sim::commands::logs::set_container_log(
+            api,
+            "web.1",
+            "2025-01-07T20:00:00.000000000Z <script>alert(\"log\")</script>",
+        );
+    });
+    let admin = h.login(ADMIN).await;
+    let home = h.get(&admin, "/").await;
+    assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+    assert!(
+        !home.body.contains("<script>alert(2)"),
+        "raw app name in the page"
+    );
+    assert!(
+        !home.body.contains("\"onmouseover"),
+        "raw app name in an attribute"
+    );
+    assert!(home.body.contains(&format!("data-app=\"{EVIL_ESCAPED}\"")));
+    assert!(home.body.contains(&format!(">{EVIL_ESCAPED}</a>")));
+    assert!(home
+        .body
+        .contains("/apps/x%22onmouseover%3D%22alert%281%29%22%3Cscript%3Ealert%282%29%3C"));
+
+    let url = super::handlers::app_url(EVIL_APP);
+    let page = h.get(&admin, &url).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(!page.body.contains("<script>alert(2)"));
+    assert!(!page.body.contains("\"onmouseover"));
+    assert!(page.body.contains(&format!("<h1>{EVIL_ESCAPED}</h1>")));
+
+    let api = h.get(&admin, "/apps/api?n=1000&process=web").await;
+    assert_eq!(api.status, StatusCode::OK);
+    assert!(
+        !api.body.contains("<script>alert"),
+        "raw log line in the page"
+    );
+    assert!(api
+        .body
+        .contains("&lt;script&gt;alert(&quot;log&quot;)&lt;/script&gt;"));
+
+    // Actions on it work, and redirect to an encoded URL.
+    let r = h
+        .post(&admin, &format!("{url}/destroy"), &[("confirm", EVIL_APP)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(!h.has_app(EVIL_APP));
+}
+
+#[tokio::test]
+async fn pages_show_the_host() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let home = h.get(&admin, "/").await;
+    for app in dokku_sim::scenario::demo_states().keys() {
+        assert!(home.body.contains(&format!("data-app=\"{app}\"")), "{app}");
+    }
+    let row = |app: &str| {
+        let at = home.body.find(&format!("data-app=\"{app}\"")).unwrap();
+        home.body[at..].split("</tr>").next().unwrap().to_owned()
+    };
+    assert!(row("api").contains("s-running") && row("api").contains("web 2/2"));
+    assert!(row("staging-api").contains("s-stopped"));
+    assert!(row("metrics").contains("s-crashed"));
+    assert!(row("landing").contains("s-locked"));
+    assert!(row("sandbox").contains("s-never"));
+    assert!(row("docs.example.com").contains("nginx:1.27-alpine"));
+    assert!(row("shop").contains("www.shop.example.com"));
+    assert!(home.body.contains("running <strong>"));
+    assert!(home.body.contains("Dokku 0.38.27"));
+    assert!(home.body.contains("postgres"));
+
+    for app in dokku_sim::scenario::demo_states().keys() {
+        let r = h.get(&admin, &super::handlers::app_url(app)).await;
+        assert_eq!(r.status, StatusCode::OK, "{app}: {}", r.body);
+    }
+    let api = h.get(&admin, "/apps/api").await;
+    for needle in [
+        "name=\"worker\"",
+        "NODE_ENV",
+        "JWT_PUBLIC_KEY",
+        "api.example.com",
+        "class=\"l\"",
+    ] {
+        assert!(api.body.contains(needle), "{needle}");
+    }
+    assert!(!api.body.contains("production"), "a config value shown");
+    let filtered = h.get(&admin, "/apps/api?n=5&process=worker").await;
+    assert_eq!(filtered.body.matches("class=\"l\"").count(), 5);
+    assert!(filtered.body.contains("worker.1") && !filtered.body.contains("web.1"));
+    assert!(h.get(&admin, "/apps/sandbox").await.body.contains("error"));
+    assert_eq!(
+        h.get(&admin, "/apps/does-not-exist").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        h.get(&admin, "/nowhere").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn app_lifecycle_is_audited_as_the_web_admin() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let r = h.post(&admin, "/apps", &[("name", "fresh")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/apps/fresh");
+    assert!(h.has_app("fresh"));
+    let page = h.get(&admin, "/apps/fresh").await;
+    assert!(page.body.contains("created fresh"), "no flash message");
+    assert!(!h
+        .get(&admin, "/apps/fresh")
+        .await
+        .body
+        .contains("created fresh"));
+    let home = h.get(&admin, "/").await;
+    assert!(home.body.contains("data-app=\"fresh\""), "stale dashboard");
+
+    let bad = h.post(&admin, "/apps", &[("name", "Bad Name")]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let taken = h.post(&admin, "/apps", &[("name", "api")]).await;
+    assert_eq!(taken.status, StatusCode::CONFLICT);
+
+    let r = h
+        .post(&admin, "/apps/fresh/rename", &[("new_name", "fresh2")])
+        .await;
+    assert_eq!(r.location(), "/apps/fresh2");
+    assert!(h.has_app("fresh2") && !h.has_app("fresh"));
+
+    let r = h
+        .post(&admin, "/apps/fresh2/destroy", &[("confirm", "fresh")])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(h.has_app("fresh2"), "destroyed without the right name");
+    let r = h
+        .post(&admin, "/apps/fresh2/destroy", &[("confirm", "fresh2")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(!h.has_app("fresh2"));
+
+    let records = h.history.recent(10).await.unwrap();
+    let subcommands: Vec<&str> = records
+        .iter()
+        .map(|r| r.entry.subcommand.as_str())
+        .collect();
+    for s in ["apps:create", "apps:rename", "apps:destroy"] {
+        assert!(
+            subcommands.contains(&s),
+            "{s} not recorded: {subcommands:?}"
+        );
+    }
+    for r in &records {
+        assert_eq!(r.entry.actor, "admin");
+        assert_eq!(r.entry.source, dokku_history::Source::Web);
+        assert_eq!(r.entry.host, "sim");
+    }
+}
+
+#[tokio::test]
+async fn process_actions_and_scaling_stream_dokku_output() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let r = h.post(&admin, "/apps/staging-api/ps/start", &[]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    assert!(r.body.contains("[exit 0]"), "{}", r.body);
+    let home = h.get(&admin, "/").await;
+    let at = home.body.find("data-app=\"staging-api\"").unwrap();
+    assert!(home.body[at..at + 200].contains("s-running"));
+
+    for action in ["stop", "restart", "rebuild"] {
+        let r = h
+            .post(&admin, &format!("/apps/blog/ps/{action}"), &[])
+            .await;
+        assert!(r.body.contains("[exit 0]"), "{action}: {}", r.body);
+    }
+    assert_eq!(
+        h.post(&admin, "/apps/blog/ps/explode", &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let r = h
+        .post(
+            &admin,
+            "/apps/api/scale",
+            &[("web", "3"), ("worker", "0"), ("clock", "1")],
+        )
+        .await;
+    assert!(r.body.contains("[exit 0]"), "{}", r.body);
+    let scale = h.sim.with_host(|host| host.apps["api"].scale.clone());
+    assert_eq!((scale["web"], scale["worker"]), (3, 0));
+    let home = h.get(&admin, "/").await;
+    assert!(home.body.contains("web 3/3"));
+    let bad = h.post(&admin, "/apps/api/scale", &[("web", "lots")]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let records = h.history.recent(20).await.unwrap();
+    assert!(records.iter().any(|r| r.entry.subcommand == "ps:scale"));
+    assert!(records.iter().any(|r| r.entry.subcommand == "ps:start"));
+}
+
+#[tokio::test]
+async fn config_and_domains_change_and_reveals_are_audited() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let r = h
+        .post(
+            &admin,
+            "/apps/api/config",
+            &[
+                ("key", "NEW_KEY"),
+                ("value", "v@lue with spaces"),
+                ("no_restart", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let config = |k: &str| {
+        h.sim
+            .with_host(|host| host.apps["api"].config.get(k).cloned())
+    };
+    assert_eq!(config("NEW_KEY").as_deref(), Some("v@lue with spaces"));
+    let page = h.get(&admin, "/apps/api").await;
+    assert!(page.body.contains("NEW_KEY") && !page.body.contains("v@lue"));
+
+    let r = h
+        .post(
+            &admin,
+            "/apps/api/config/bulk",
+            &[("env", "# pasted\nexport BULK_A=1\nBULK_B=\"two\\nlines\"\n")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(config("BULK_B").as_deref(), Some("two\nlines"));
+    let bad = h
+        .post(&admin, "/apps/api/config/bulk", &[("env", "bad key=1")])
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
+    let r = h
+        .post(&admin, "/apps/api/config/unset", &[("key", "BULK_A")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(config("BULK_A"), None);
+
+    let r = h
+        .post(&admin, "/apps/api/config/reveal", &[("key", "NEW_KEY")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body, "v@lue with spaces");
+    let missing = h
+        .post(&admin, "/apps/api/config/reveal", &[("key", "NOPE")])
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    let mut q = Query::default();
+    q.subcommand = Some("config:get".to_owned());
+    let reveals = h.history.query(q).await.unwrap().records;
+    assert_eq!(reveals.len(), 2, "each reveal is one record");
+    assert!(reveals.iter().all(|r| r.entry.actor == "admin"));
+    for r in h.history.recent(50).await.unwrap() {
+        let row = format!("{:?}", r.entry);
+        assert!(!row.contains("v@lue"), "a secret in the history: {row}");
+    }
+
+    let r = h
+        .post(
+            &admin,
+            "/apps/api/domains/add",
+            &[("domain", "new.example.com")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let domains = || h.sim.with_host(|host| host.apps["api"].domains.clone());
+    assert!(domains().contains(&"new.example.com".to_owned()));
+    assert!(h.get(&admin, "/").await.body.contains("new.example.com"));
+    let r = h
+        .post(
+            &admin,
+            "/apps/api/domains/remove",
+            &[("domain", "new.example.com")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(!domains().contains(&"new.example.com".to_owned()));
+    let bad = h
+        .post(
+            &admin,
+            "/apps/api/domains/add",
+            &[("domain", "not a domain")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn logs_follow_as_server_sent_events() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let req = Harness::request(
+        Method::GET,
+        "/apps/api/logs?n=2&process=web",
+        Some(&admin.cookie),
+        String::new(),
+    );
+    let res = h.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "text/event-stream");
+    let mut body = res.into_body();
+    let mut text = String::new();
+    // Two past lines per web container (2), then new ones as they come.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while text.matches("event: line").count() < 8 {
+        let frame = tokio::time::timeout_at(deadline, body.frame())
+            .await
+            .expect("no new log lines within 5 s")
+            .unwrap()
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            text.push_str(&String::from_utf8_lossy(&data));
+        }
+    }
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .map(|d| serde_json::from_str(d).unwrap())
+        .collect();
+    assert!(lines.len() >= 8);
+    assert!(lines
+        .iter()
+        .all(|l| l["p"].as_str().unwrap().starts_with("web.")));
+    let bad = h.get(&admin, "/apps/api/logs?process=no%20such").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn history_filters_searches_pages_verifies_and_exports() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    for i in 0..3 {
+        let d = format!("d{i}.example.com");
+        h.post(&admin, "/apps/blog/domains/add", &[("domain", &d)])
+            .await;
+    }
+    h.post(
+        &admin,
+        "/apps/api/config",
+        &[("key", "FINDME"), ("value", "x")],
+    )
+    .await;
+    // Enough records for two pages.
+    let template = h.history.recent(1).await.unwrap().remove(0).entry;
+    let filler: Vec<_> = (0..60)
+        .map(|i| {
+            let mut e = template.clone();
+            e.started_at += i + 1;
+            e.ended_at = e.started_at;
+            e.app = Some("queue".to_owned());
+            e
+        })
+        .collect();
+    h.history.append_many(filler).await.unwrap();
+
+    let page = h.get(&admin, "/history").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Hash chain intact: 64 records"),
+        "{}",
+        page.body
+    );
+    assert_eq!(page.body.matches("<tr>").count(), 1 + 50);
+    let at = page.body.find("class=\"next\" href=\"").unwrap() + 19;
+    let next = page.body[at..]
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&");
+    let older = h.get(&admin, &next).await;
+    assert_eq!(older.status, StatusCode::OK, "{next}");
+    assert_eq!(older.body.matches("<tr>").count(), 1 + 14);
+
+    let blog = h.get(&admin, "/history?app=blog").await;
+    assert_eq!(blog.body.matches("domains:add").count(), 3);
+    let search = h.get(&admin, "/history?q=FINDME").await;
+    assert!(search.body.contains("config:set"), "{}", search.body);
+    assert!(!search.body.contains("domains:add "));
+    let failed = h.get(&admin, "/history?outcome=failed").await;
+    assert_eq!(failed.body.matches("<tr>").count(), 1);
+    let bad = h.get(&admin, "/history?outcome=bogus").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
+    let jsonl = h.get(&admin, "/history/export?format=jsonl").await;
+    assert_eq!(jsonl.body.lines().count(), 64);
+    for line in jsonl.body.lines() {
+        serde_json::from_str::<serde_json::Value>(line).unwrap();
+    }
+    assert!(jsonl.headers[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
+    let csv = h.get(&admin, "/history/export?format=csv").await;
+    assert_eq!(csv.body.lines().count(), 65);
+    assert_eq!(
+        h.get(&admin, "/history/export?format=xml").await.status,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn the_snapshot_is_fetched_once_for_concurrent_pages_and_after_changes() {
+    let h = Harness::with_sim(
+        SimExecutor::new(scenario::demo())
+            .with_latency(dokku_sim::Latency::Fixed(Duration::from_millis(30))),
+    );
+    let admin = h.login(ADMIN).await;
+    let before = h.state.cache.fetches();
+    h.state.cache.invalidate();
+    let pages = (0..8).map(|_| h.get(&admin, "/"));
+    for r in futures_util::future::join_all(pages).await {
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    assert_eq!(h.state.cache.fetches(), before + 1, "not single-flight");
+    h.get(&admin, "/").await;
+    assert_eq!(h.state.cache.fetches(), before + 1, "not cached");
+    h.post(&admin, "/apps", &[("name", "another")]).await;
+    let home = h.get(&admin, "/").await;
+    assert!(home.body.contains("data-app=\"another\""));
+    assert_eq!(h.state.cache.fetches(), before + 2);
+}
+
+#[tokio::test]
+async fn logout_revokes_the_session() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    assert_eq!(h.state.auth.session_count(), 1);
+    let r = h.post(&admin, "/logout", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/login");
+    let cleared = set_cookie(&r.headers, "__Host-dokku_session").unwrap();
+    assert_eq!(cleared, "__Host-dokku_session=");
+    assert_eq!(h.state.auth.session_count(), 0);
+    // The old cookie, replayed, is worthless.
+    let again = h.get(&admin, "/").await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    let post = h.post(&admin, "/apps", &[("name", "after-logout")]).await;
+    assert_eq!(post.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn databases_are_listed_created_linked_and_destroyed() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let page = h.get(&admin, "/databases").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for id in [
+        "plugin-postgres",
+        "plugin-redis",
+        "svc-postgres-api-db",
+        "svc-postgres-shop-db",
+        "svc-redis-cache",
+        "svc-redis-sessions",
+    ] {
+        assert!(page.body.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    let row = |body: &str, id: &str| {
+        let at = body.find(&format!("id=\"{id}\"")).unwrap();
+        body[at..].split("</tr>").next().unwrap().to_owned()
+    };
+    let api_db = row(&page.body, "svc-postgres-api-db");
+    assert!(
+        api_db.contains("running") && api_db.contains("17.2"),
+        "{api_db}"
+    );
+    assert!(api_db.contains("/apps/api") && api_db.contains("/apps/staging-api"));
+    assert!(row(&page.body, "svc-redis-sessions").contains("not linked"));
+    for dsn in h.sim.with_host(|host| {
+        host.services
+            .values()
+            .map(|s| s.dsn.clone())
+            .collect::<Vec<_>>()
+    }) {
+        assert!(!page.body.contains(&dsn), "a DSN on the page");
+    }
+
+    // Create, link: the link shows on the databases page and the app's.
+    let r = h
+        .post(
+            &admin,
+            "/databases",
+            &[
+                ("plugin", "postgres"),
+                ("name", "e2e-db"),
+                ("image_version", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/databases#svc-postgres-e2e-db");
+    assert!(h.sim.with_host(|host| host.services.contains_key("e2e-db")));
+    let r = h
+        .post(
+            &admin,
+            "/databases/postgres/e2e-db/link",
+            &[("app", "blog")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let links = || {
+        h.sim
+            .with_host(|host| host.services["e2e-db"].links.clone())
+    };
+    assert_eq!(links(), ["blog"]);
+    let page = h.get(&admin, "/databases").await;
+    assert!(page.body.contains("linked e2e-db to blog"));
+    assert!(row(&page.body, "svc-postgres-e2e-db").contains("/apps/blog"));
+    let blog = h.get(&admin, "/apps/blog").await;
+    let at = blog.body.find("id=\"databases\"").unwrap();
+    let section = blog.body[at..].split("</section>").next().unwrap();
+    assert!(section.contains("#svc-postgres-e2e-db"), "{section}");
+    assert!(
+        blog.body.contains("DATABASE_URL"),
+        "the link set no config var"
+    );
+
+    // The DSN: admins only, each reveal one audited record, redacted.
+    let dsn = h.post(&admin, "/databases/postgres/e2e-db/dsn", &[]).await;
+    let expected = h.sim.with_host(|host| host.services["e2e-db"].dsn.clone());
+    assert_eq!(dsn.body, expected);
+    let records = h.history.recent(20).await.unwrap();
+    let reveal = records
+        .iter()
+        .find(|r| r.entry.subcommand == "postgres:info")
+        .expect("the reveal was not recorded");
+    assert_eq!(reveal.entry.actor, "admin");
+    for r in &records {
+        assert!(
+            !format!("{:?}", r.entry).contains(&expected),
+            "a DSN in the history"
+        );
+    }
+
+    // Destroy: refused while linked, and without the typed name.
+    let r = h
+        .post(
+            &admin,
+            "/databases/postgres/e2e-db/destroy",
+            &[("confirm", "e2e-db")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("linked"), "{}", r.body);
+    let r = h
+        .post(
+            &admin,
+            "/databases/postgres/e2e-db/unlink",
+            &[("app", "blog")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(links().is_empty());
+    let r = h
+        .post(
+            &admin,
+            "/databases/postgres/e2e-db/destroy",
+            &[("confirm", "e2e")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = h
+        .post(
+            &admin,
+            "/databases/postgres/e2e-db/destroy",
+            &[("confirm", "e2e-db")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(!h.sim.with_host(|host| host.services.contains_key("e2e-db")));
+
+    // Plugins the host lacks, bad names, unknown actions.
+    let r = h
+        .post(&admin, "/databases", &[("plugin", "mysql"), ("name", "x")])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = h
+        .post(
+            &admin,
+            "/databases",
+            &[("plugin", "postgres"), ("name", "Bad Name")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = h
+        .post(&admin, "/databases/postgres/api-db/explode", &[])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // Viewers see the services but no forms.
+    let viewer = h.login(VIEWER).await;
+    let page = h.get(&viewer, "/databases").await;
+    assert!(page.body.contains("svc-postgres-api-db"));
+    assert!(!page.body.contains("Reveal DSN") && !page.body.contains("Create service"));
+}
+
+fn section(body: &str, id: &str) -> String {
+    let at = body
+        .find(&format!("<section id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id}"));
+    body[at..].split("</section>").next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn tls_panel_shows_expiry_on_the_hosts_clock_and_enables_and_renews() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let api = section(&h.get(&admin, "/apps/api").await.body, "tls");
+    assert!(api.contains("expires in 61 days"), "{api}");
+    assert!(api.contains("renewal due in 31 days"), "{api}");
+    assert!(api.contains("<strong>active</strong>"), "{api}");
+    assert!(api.contains("Renew now") && api.contains("Renew if due"));
+    let blog = section(&h.get(&admin, "/apps/blog").await.body, "tls");
+    assert!(
+        blog.contains("expires in 5 days") && blog.contains("renewal overdue"),
+        "{blog}"
+    );
+    // A certificate of its own: the countdown still uses the host's clock.
+    let docs = section(&h.get(&admin, "/apps/docs.example.com").await.body, "tls");
+    assert!(docs.contains("expires in 200 days"), "{docs}");
+    assert!(docs.contains("not active"), "{docs}");
+    let metrics = section(&h.get(&admin, "/apps/metrics").await.body, "tls");
+    assert!(
+        metrics.contains("No certificate") && metrics.contains("Enable Let"),
+        "{metrics}"
+    );
+
+    let r = h.post(&admin, "/apps/metrics/tls/enable", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let metrics = h.get(&admin, "/apps/metrics").await.body;
+    assert!(metrics.contains("requested a Let"), "no flash");
+    let tls = section(&metrics, "tls");
+    assert!(tls.contains("<strong>active</strong>"), "{tls}");
+    // 90 days from issue, and the simulated clock ticked since.
+    assert!(tls.contains("expires in 89 days"), "{tls}");
+
+    let r = h.post(&admin, "/apps/blog/tls/renew", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let blog = section(&h.get(&admin, "/apps/blog").await.body, "tls");
+    assert!(!blog.contains("renewal overdue"), "not renewed: {blog}");
+    assert_eq!(
+        h.post(&admin, "/apps/blog/tls/explode", &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let records = h.history.recent(10).await.unwrap();
+    for s in ["letsencrypt:enable", "letsencrypt:auto-renew"] {
+        assert!(
+            records
+                .iter()
+                .any(|r| r.entry.subcommand == s && r.entry.actor == "admin"),
+            "{s} not recorded"
+        );
+    }
+
+    // Without the plugin the panel says so and offers no action.
+    let mut host = scenario::demo();
+    host.plugins.retain(|p| p.name != "letsencrypt");
+    let h = Harness::with_sim(SimExecutor::new(host));
+    let admin = h.login(ADMIN).await;
+    let api = section(&h.get(&admin, "/apps/api").await.body, "tls");
+    assert!(api.contains("letsencrypt plugin is not installed"), "{api}");
+    assert!(!api.contains("Renew"));
+    assert!(api.contains("verified by a certificate authority"), "{api}");
+}
+
+#[tokio::test]
+async fn ports_panel_lists_adds_and_removes_mappings() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let ports = section(&h.get(&admin, "/apps/metrics").await.body, "ports");
+    assert!(ports.contains("data-mapping=\"http:9090:9090\""), "{ports}");
+    assert!(ports.contains("http 80 → 5000"), "{ports}");
+    let map = || {
+        h.sim
+            .with_host(|host| {
+                host.app_property("metrics", "ports", "map")
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default()
+    };
+    let r = h
+        .post(
+            &admin,
+            "/apps/metrics/ports/add",
+            &[("scheme", "https"), ("host", "8443"), ("container", "5000")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(map().contains("https:8443:5000"), "{}", map());
+    let ports = section(&h.get(&admin, "/apps/metrics").await.body, "ports");
+    assert!(
+        ports.contains("data-mapping=\"https:8443:5000\""),
+        "{ports}"
+    );
+
+    let r = h
+        .post(
+            &admin,
+            "/apps/metrics/ports/remove",
+            &[("mapping", "http:9090:9090")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(!map().contains("9090"), "{}", map());
+    for bad in [
+        vec![("scheme", "http"), ("host", "0"), ("container", "5000")],
+        vec![("scheme", "HTTP"), ("host", "80"), ("container", "5000")],
+        vec![("mapping", "http:80")],
+        vec![],
+    ] {
+        let r = h.post(&admin, "/apps/metrics/ports/add", &bad).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad:?}");
+    }
+    let records = h.history.recent(10).await.unwrap();
+    assert!(records.iter().any(|r| r.entry.subcommand == "ports:add"));
+    assert!(records.iter().any(|r| r.entry.subcommand == "ports:remove"));
+
+    let viewer = h.login(VIEWER).await;
+    let ports = section(&h.get(&viewer, "/apps/metrics").await.body, "ports");
+    assert!(ports.contains("https 8443 → 5000") && !ports.contains("Add mapping"));
+}
