@@ -1,0 +1,379 @@
+//! The raw command line, as clap parses it. Nothing here is validated
+//! beyond its shape: [`crate::plan`] turns it into a typed plan.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::common::TargetArgs;
+
+const AFTER_HELP: &str = "\
+Targets:
+  --demo                 the built-in simulated host (state kept between runs)
+  --local                the `dokku` program on this machine
+  --host dokku@HOST      over SSH (or set DOKKU_HOST); strict host keys
+
+Exit codes:
+  0 ok · 1 the Dokku command failed · 2 usage error
+  3 connection, authentication or host key · 4 not found · 130 interrupted
+
+Examples:
+  cli --demo apps list
+  cli --host dokku@example.com ps scale api web=3
+  cli --demo config set api LOG_LEVEL=debug --no-restart
+  cli --demo logs api -t
+  cli --demo --dry-run apps destroy api
+  cli history list --app api --since 1h";
+
+/// A Dokku admin's command line: typed, safe, scriptable and audited.
+///
+/// Every command that reaches a host is recorded in a local audit history
+/// (secrets never stored); see `cli history`.
+#[derive(Debug, Parser)]
+#[command(name = "cli", version, after_help = AFTER_HELP, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Print JSON for scripts instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Print the Dokku command lines that would run (secrets as ***) and
+    /// run nothing.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+    /// Do not ask before destructive commands.
+    #[arg(long, short = 'y', global = true)]
+    pub yes: bool,
+    /// Show config values instead of ***.
+    #[arg(long, global = true)]
+    pub reveal: bool,
+    /// The app, when it is not given as an argument (default: the app of
+    /// the `dokku` git remote in the current directory).
+    #[arg(long, short = 'a', global = true, value_name = "APP")]
+    pub app: Option<String>,
+    #[command(subcommand)]
+    pub command: Cmd,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Apps: list, report, create, destroy, rename, clone, lock, unlock.
+    #[command(subcommand, after_help = "Examples:\n  cli --demo apps list\n  cli --demo apps create my-app\n  cli --demo apps destroy my-app --yes")]
+    Apps(AppsCmd),
+    /// Processes: report, scale, start, stop, restart, rebuild.
+    #[command(subcommand, after_help = "Examples:\n  cli --demo ps report api\n  cli --demo ps scale api web=2 worker=1\n  cli --demo ps restart api")]
+    Ps(PsCmd),
+    /// Environment variables: show, get, set, unset, export, import.
+    #[command(subcommand, after_help = "Examples:\n  cli --demo config show api\n  cli --demo config set api LOG_LEVEL=debug\n  cli --demo config import api .env")]
+    Config(ConfigCmd),
+    /// Domains: report, add, set, remove, clear.
+    #[command(subcommand, after_help = "Examples:\n  cli --demo domains report api\n  cli --demo domains add api api.example.com")]
+    Domains(DomainsCmd),
+    /// An app's logs; `-t` follows them until Ctrl-C.
+    #[command(after_help = "Examples:\n  cli --demo logs api -n 20\n  cli --demo logs api --ps worker -t")]
+    Logs(LogsCmd),
+    /// The local audit history of commands run through this tool.
+    #[command(subcommand, after_help = "Examples:\n  cli history list --app api --since 1d\n  cli history show 42\n  cli history search destroy\n  cli history export --format csv -o audit.csv")]
+    History(HistoryCmd),
+    /// The host's Dokku version.
+    #[command(after_help = "Example:\n  cli --demo version")]
+    Version,
+    /// Run any Dokku command (audited; arguments are quoted safely).
+    #[command(after_help = "Examples:\n  cli --demo raw -- apps:list\n  cli --demo raw -- ps:inspect api")]
+    Raw {
+        /// The Dokku subcommand and its arguments.
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true, value_name = "ARGS")]
+        args: Vec<String>,
+    },
+    /// Print a shell completion script.
+    #[command(after_help = "Example:\n  cli completions bash > ~/.local/share/bash-completion/completions/cli")]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppsCmd {
+    /// Every app with its deploy and run state.
+    #[command(after_help = "Example:\n  cli --demo apps list --json")]
+    List,
+    /// One app's report.
+    #[command(after_help = "Example:\n  cli --demo apps report api")]
+    Report { app: Option<String> },
+    /// Create an app.
+    #[command(after_help = "Example:\n  cli --demo apps create my-app")]
+    Create { app: Option<String> },
+    /// Destroy an app (asks for its name unless --yes).
+    #[command(after_help = "Examples:\n  cli --demo apps destroy my-app\n  cli --demo apps destroy my-app --yes")]
+    Destroy { app: Option<String> },
+    /// Rename an app (rebuilt unless --skip-deploy).
+    #[command(after_help = "Example:\n  cli --demo apps rename old-name new-name")]
+    Rename {
+        from: String,
+        to: String,
+        #[arg(long)]
+        skip_deploy: bool,
+    },
+    /// Copy an app with its config (built unless --skip-deploy).
+    #[command(after_help = "Example:\n  cli --demo apps clone api api-staging")]
+    Clone {
+        from: String,
+        to: String,
+        #[arg(long)]
+        skip_deploy: bool,
+        /// Succeed without doing anything if the copy exists.
+        #[arg(long)]
+        ignore_existing: bool,
+    },
+    /// Take the deploy lock.
+    #[command(after_help = "Example:\n  cli --demo apps lock api")]
+    Lock { app: Option<String> },
+    /// Release the deploy lock.
+    #[command(after_help = "Example:\n  cli --demo apps unlock api")]
+    Unlock { app: Option<String> },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PsCmd {
+    /// Containers and process settings of an app.
+    #[command(after_help = "Example:\n  cli --demo ps report api")]
+    Report { app: Option<String> },
+    /// Show the formation, or set it with TYPE=N pairs.
+    #[command(after_help = "Examples:\n  cli --demo ps scale api\n  cli --demo ps scale api web=3 worker=1")]
+    Scale {
+        /// [APP] [TYPE=N …]
+        #[arg(value_name = "ARGS")]
+        args: Vec<String>,
+        /// Record the formation without deploying it.
+        #[arg(long)]
+        skip_deploy: bool,
+    },
+    /// Start an app's containers.
+    #[command(after_help = "Examples:\n  cli --demo ps start api\n  cli --demo ps start --all")]
+    Start(LifecycleArgs),
+    /// Stop an app's containers.
+    #[command(after_help = "Examples:\n  cli --demo ps stop api\n  cli --demo ps stop --all --yes")]
+    Stop(LifecycleArgs),
+    /// Restart an app (or one process type of it).
+    #[command(after_help = "Examples:\n  cli --demo ps restart api\n  cli --demo ps restart api worker")]
+    Restart(LifecycleArgs),
+    /// Rebuild an app from its last source.
+    #[command(after_help = "Example:\n  cli --demo ps rebuild api")]
+    Rebuild(LifecycleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LifecycleArgs {
+    /// [APP] [PROCESS-TYPE]
+    #[arg(value_name = "ARGS")]
+    pub args: Vec<String>,
+    /// Every app.
+    #[arg(long)]
+    pub all: bool,
+    /// With --all: how many apps at once (-1: one per CPU).
+    #[arg(long, allow_negative_numbers = true)]
+    pub parallel: Option<i32>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Every variable (values *** unless --reveal).
+    #[command(after_help = "Examples:\n  cli --demo config show api\n  cli --demo config show --global\n  cli --demo config show api --merged --reveal")]
+    Show {
+        app: Option<String>,
+        #[arg(long)]
+        global: bool,
+        /// Include the global variables the app inherits.
+        #[arg(long)]
+        merged: bool,
+    },
+    /// One variable (*** unless --reveal).
+    #[command(after_help = "Example:\n  cli --demo config get api NODE_ENV --reveal")]
+    Get {
+        /// [APP] KEY
+        #[arg(value_name = "ARGS", required = true)]
+        args: Vec<String>,
+        #[arg(long)]
+        global: bool,
+    },
+    /// Set variables in one `config:set` (restarts the app unless --no-restart).
+    #[command(after_help = "Example:\n  cli --demo config set api LOG_LEVEL=debug 'GREETING=hello world'")]
+    Set {
+        /// [APP] KEY=VALUE …
+        #[arg(value_name = "ARGS", required = true)]
+        args: Vec<String>,
+        #[arg(long)]
+        global: bool,
+        #[arg(long)]
+        no_restart: bool,
+    },
+    /// Unset variables.
+    #[command(after_help = "Example:\n  cli --demo config unset api LOG_LEVEL")]
+    Unset {
+        /// [APP] KEY …
+        #[arg(value_name = "ARGS", required = true)]
+        args: Vec<String>,
+        #[arg(long)]
+        global: bool,
+        #[arg(long)]
+        no_restart: bool,
+    },
+    /// Every variable in a reusable format (*** unless --reveal).
+    #[command(after_help = "Example:\n  cli --demo config export api --reveal > api.env")]
+    Export {
+        app: Option<String>,
+        #[arg(long)]
+        global: bool,
+        #[arg(long, value_enum, default_value = "env")]
+        format: ExportFormat,
+    },
+    /// Set every variable of a .env file in one `config:set`.
+    #[command(after_help = "Example:\n  cli --demo config import api .env --no-restart")]
+    Import {
+        /// [APP] FILE
+        #[arg(value_name = "ARGS", required = true)]
+        args: Vec<String>,
+        #[arg(long)]
+        global: bool,
+        #[arg(long)]
+        no_restart: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// KEY='value' lines (a .env file).
+    Env,
+    /// export KEY='value' lines, for `eval`.
+    Shell,
+    /// One JSON object.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DomainsCmd {
+    /// An app's domains, or the global ones.
+    #[command(after_help = "Examples:\n  cli --demo domains report api\n  cli --demo domains report --global")]
+    Report {
+        app: Option<String>,
+        #[arg(long)]
+        global: bool,
+    },
+    /// Add domains to an app.
+    #[command(after_help = "Example:\n  cli --demo domains add api api.example.com www.example.com")]
+    Add {
+        /// [APP] DOMAIN …
+        #[arg(value_name = "ARGS", required = true)]
+        args: Vec<String>,
+    },
+    /// Replace an app's domains.
+    #[command(after_help = "Example:\n  cli --demo domains set api api.example.com")]
+    Set {
+        /// [APP] DOMAIN …
+        #[arg(value_name = "ARGS", required = true)]
+        args: Vec<String>,
+    },
+    /// Remove domains from an app.
+    #[command(after_help = "Example:\n  cli --demo domains remove api www.example.com")]
+    Remove {
+        /// [APP] DOMAIN …
+        #[arg(value_name = "ARGS", required = true)]
+        args: Vec<String>,
+    },
+    /// Remove every domain of an app.
+    #[command(after_help = "Example:\n  cli --demo domains clear api")]
+    Clear { app: Option<String> },
+}
+
+#[derive(Debug, Args)]
+pub struct LogsCmd {
+    pub app: Option<String>,
+    /// Lines per container.
+    #[arg(long, short = 'n')]
+    pub num: Option<u32>,
+    /// Only this process type.
+    #[arg(long = "ps", short = 'p', value_name = "TYPE")]
+    pub process: Option<String>,
+    /// Raw lines, without timestamp and container.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Keep following new lines until Ctrl-C.
+    #[arg(long = "tail", short = 't')]
+    pub follow: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCmd {
+    /// Recorded commands, newest first.
+    #[command(after_help = "Examples:\n  cli history list\n  cli history list --app api --outcome failed --since 2d\n  cli history list --json --limit 500")]
+    List(HistoryFilter),
+    /// One record in full (output redacted).
+    #[command(after_help = "Example:\n  cli history show 42")]
+    Show { id: i64 },
+    /// Full-text search over command lines and errors.
+    #[command(after_help = "Example:\n  cli history search apps:destroy")]
+    Search {
+        #[arg(required = true)]
+        words: Vec<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Count, failure rate and durations per Dokku subcommand.
+    #[command(after_help = "Example:\n  cli history stats")]
+    Stats,
+    /// Check the hash chain: name the first altered or removed record.
+    #[command(after_help = "Example:\n  cli history verify")]
+    Verify,
+    /// Every record, oldest first, as JSON Lines or CSV.
+    #[command(after_help = "Examples:\n  cli history export > audit.jsonl\n  cli history export --format csv -o audit.csv")]
+    Export {
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: HistoryFormat,
+        /// Write here instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryFilter {
+    /// Only commands about this app (default: all apps; --app works too).
+    #[arg(value_name = "APP")]
+    pub only_app: Option<String>,
+    /// Only commands by this user.
+    #[arg(long)]
+    pub actor: Option<String>,
+    /// Only commands run on this host (`demo`, `local`, `dokku@host`).
+    #[arg(long = "on-host", value_name = "HOST")]
+    pub on_host: Option<String>,
+    /// Only this Dokku subcommand (`apps:destroy`).
+    #[arg(long)]
+    pub subcommand: Option<String>,
+    /// Only this outcome.
+    #[arg(long, value_enum)]
+    pub outcome: Option<OutcomeArg>,
+    /// Only newer than this: `30m`, `12h`, `7d`, or Unix milliseconds.
+    #[arg(long)]
+    pub since: Option<String>,
+    /// At most this many records.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutcomeArg {
+    Ok,
+    Failed,
+    Timeout,
+    TransportError,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    /// One JSON object per line.
+    Jsonl,
+    /// Comma-separated values (formula cells neutralised).
+    Csv,
+}

@@ -1,0 +1,192 @@
+//! What the user sees: aligned tables and colour on a terminal (anstream
+//! strips the colour for pipes and `NO_COLOR`), JSON for scripts, a spinner
+//! on stderr for long operations.
+
+use std::io::{self, IsTerminal, Write};
+use std::time::Duration;
+
+use anstyle::{AnsiColor, Style};
+use indicatif::{ProgressBar, ProgressStyle};
+
+pub const BOLD: Style = Style::new().bold();
+pub const DIM: Style = Style::new().dimmed();
+pub const GREEN: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Green)));
+pub const RED: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
+pub const YELLOW: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)));
+pub const CYAN: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)));
+pub const PLAIN: Style = Style::new();
+
+/// Standard output, colour-aware.
+pub fn stdout() -> anstream::AutoStream<io::StdoutLock<'static>> {
+    anstream::AutoStream::auto(io::stdout().lock())
+}
+
+/// One table cell: text and its style.
+pub struct Cell(pub String, pub Style);
+
+impl Cell {
+    pub fn plain(text: impl Into<String>) -> Self {
+        Cell(text.into(), PLAIN)
+    }
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Cell::plain(s)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        Cell::plain(s)
+    }
+}
+
+/// Print rows under bold headers, columns aligned.
+pub fn table(headers: &[&str], rows: &[Vec<Cell>]) -> io::Result<()> {
+    let width = |s: &str| s.chars().count();
+    let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(width(&cell.0));
+            }
+        }
+    }
+    let mut out = stdout();
+    let last = headers.len().saturating_sub(1);
+    for (i, h) in headers.iter().enumerate() {
+        let pad = if i == last { 0 } else { widths[i] - width(h) + 2 };
+        write!(out, "{BOLD}{h}{BOLD:#}{:pad$}", "")?;
+    }
+    writeln!(out)?;
+    for row in rows {
+        for (i, Cell(text, style)) in row.iter().enumerate() {
+            let pad = if i >= last { 0 } else { widths[i] - width(text) + 2 };
+            write!(out, "{style}{text}{style:#}{:pad$}", "")?;
+        }
+        writeln!(out)?;
+    }
+    out.flush()
+}
+
+/// `key: value` lines with the keys aligned.
+pub fn pairs(title: &str, rows: &[(&str, Cell)]) -> io::Result<()> {
+    let mut out = stdout();
+    writeln!(out, "{BOLD}{title}{BOLD:#}")?;
+    let w = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    for (key, Cell(text, style)) in rows {
+        writeln!(out, "  {DIM}{key:w$}{DIM:#}  {style}{text}{style:#}")?;
+    }
+    out.flush()
+}
+
+/// Pretty JSON on stdout.
+pub fn json(value: &serde_json::Value) -> io::Result<()> {
+    // Rendered first, so a closed pipe surfaces as the io error it is.
+    let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+    let mut out = io::stdout().lock();
+    writeln!(out, "{text}")?;
+    out.flush()
+}
+
+/// One compact JSON value on its own line (streams of records).
+pub fn json_line(value: &serde_json::Value) -> io::Result<()> {
+    let text = serde_json::to_string(value).map_err(io::Error::other)?;
+    let mut out = io::stdout().lock();
+    writeln!(out, "{text}")?;
+    out.flush()
+}
+
+/// A success line for a change: `✓ created app story`.
+pub fn done(message: &str) -> io::Result<()> {
+    let mut out = stdout();
+    writeln!(out, "{GREEN}✓{GREEN:#} {message}")?;
+    out.flush()
+}
+
+/// A note on stderr (never mixed into data on stdout).
+pub fn note(message: &str) {
+    let mut err = anstream::stderr();
+    let _ = writeln!(err, "{DIM}{message}{DIM:#}");
+}
+
+/// A secret for display: `***` unless revealed.
+pub fn secret(value: &str, reveal: bool) -> String {
+    if reveal {
+        value.to_owned()
+    } else {
+        "***".to_owned()
+    }
+}
+
+/// A spinner on stderr; hidden when stderr is not a terminal.
+pub fn spinner(message: impl Into<String>) -> ProgressBar {
+    if !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    let style = ProgressStyle::with_template("{spinner:.cyan} {msg} {elapsed:.dim}")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    bar.set_style(style);
+    bar.set_message(message.into());
+    bar.enable_steady_tick(Duration::from_millis(100));
+    bar
+}
+
+/// Unix milliseconds as `2025-01-08 05:20:00Z`-style UTC text.
+pub fn timestamp_ms(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (date, time) = civil(secs);
+    format!("{date} {time}")
+}
+
+/// Unix seconds and nanoseconds as RFC 3339 (UTC).
+pub fn rfc3339(secs: i64, nanos: u32) -> String {
+    let (date, time) = civil(secs);
+    if nanos == 0 {
+        format!("{date}T{time}Z")
+    } else {
+        format!("{date}T{time}.{nanos:09}Z")
+    }
+}
+
+// Howard Hinnant's days-to-civil: the proleptic Gregorian calendar.
+fn civil(secs: i64) -> (String, String) {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        format!("{year:04}-{month:02}-{day:02}"),
+        format!("{:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60),
+    )
+}
+
+/// A duration in ms as `850ms` or `2.4s`.
+pub fn duration_ms(ms: i64) -> String {
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else {
+        format!("{:.1}s", ms as f64 / 1000.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(rfc3339(0, 0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_736_313_600, 5), "2025-01-08T05:20:00.000000005Z");
+        assert_eq!(timestamp_ms(951_782_400_000), "2000-02-29 00:00:00");
+    }
+}

@@ -1,0 +1,768 @@
+//! Raw flags in, a typed plan out: every name becomes an `AppName`,
+//! `ConfigKey`, `Domain` or `ProcessType` here, before anything runs, so a
+//! bad name is a usage error (exit 2) and never reaches a host.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+
+use dokku::api::ps::Action as PsVerb;
+use dokku::api::{domains::DomainsVerb, Scope, Target as PsTarget};
+use dokku::{AppName, ConfigKey, Domain, ProcessType, SecretString};
+use dokku_history::{Outcome, Query};
+
+use crate::cli::{
+    AppsCmd, Cli, Cmd, ConfigCmd, DomainsCmd, ExportFormat, HistoryCmd, HistoryFormat,
+    HistoryFilter, LifecycleArgs, LogsCmd, OutcomeArg, PsCmd,
+};
+use crate::common::TargetArgs;
+use crate::error::CliError;
+
+/// Flags that shape every command's behaviour.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Opts {
+    pub json: bool,
+    pub dry_run: bool,
+    pub yes: bool,
+    pub reveal: bool,
+}
+
+/// What to do, fully validated.
+#[derive(Debug)]
+pub struct Plan {
+    pub opts: Opts,
+    pub target: TargetArgs,
+    pub action: Action,
+}
+
+#[derive(Debug)]
+pub enum Action {
+    Apps(AppsPlan),
+    Ps(PsPlan),
+    Config(ConfigPlan),
+    Domains(DomainsPlan),
+    Logs(LogsPlan),
+    History(HistoryPlan),
+    Version,
+    Raw(Vec<String>),
+    Completions(clap_complete::Shell),
+}
+
+#[derive(Debug)]
+pub enum AppsPlan {
+    List,
+    Report(AppName),
+    Create(AppName),
+    Destroy(AppName),
+    Rename {
+        from: AppName,
+        to: AppName,
+        skip_deploy: bool,
+    },
+    Clone {
+        from: AppName,
+        to: AppName,
+        skip_deploy: bool,
+        ignore_existing: bool,
+    },
+    Lock(AppName),
+    Unlock(AppName),
+}
+
+#[derive(Debug)]
+pub enum PsPlan {
+    Report(AppName),
+    ShowScale(AppName),
+    Scale {
+        app: AppName,
+        formation: Vec<(ProcessType, u32)>,
+        skip_deploy: bool,
+    },
+    Lifecycle {
+        verb: PsVerb,
+        target: PsTarget,
+        parallel: Option<i32>,
+        process: Option<ProcessType>,
+    },
+}
+
+#[derive(Debug)]
+pub enum ConfigPlan {
+    Show {
+        scope: Scope,
+        merged: bool,
+    },
+    Get {
+        scope: Scope,
+        key: ConfigKey,
+    },
+    Set {
+        scope: Scope,
+        vars: Vec<(ConfigKey, SecretString)>,
+        no_restart: bool,
+        /// The .env file the variables came from (`config import`).
+        from_file: Option<PathBuf>,
+    },
+    Unset {
+        scope: Scope,
+        keys: Vec<ConfigKey>,
+        no_restart: bool,
+    },
+    Export {
+        scope: Scope,
+        format: ExportFormat,
+    },
+}
+
+#[derive(Debug)]
+pub enum DomainsPlan {
+    Report(Scope),
+    Change {
+        verb: DomainsVerb,
+        app: AppName,
+        domains: Vec<Domain>,
+    },
+}
+
+#[derive(Debug)]
+pub struct LogsPlan {
+    pub app: AppName,
+    pub num: Option<u32>,
+    pub process: Option<ProcessType>,
+    pub quiet: bool,
+    pub follow: bool,
+}
+
+#[derive(Debug)]
+pub enum HistoryPlan {
+    List(Query),
+    Show(i64),
+    Search { text: String, limit: usize },
+    Stats,
+    Verify,
+    Export {
+        format: HistoryFormat,
+        output: Option<PathBuf>,
+    },
+}
+
+/// Where an app comes from when it is not among the arguments.
+struct Apps<'a> {
+    flag: Option<&'a str>,
+    remote: Option<Option<String>>,
+}
+
+impl Apps<'_> {
+    fn default_app(&mut self) -> Result<AppName, CliError> {
+        if let Some(flag) = self.flag {
+            return app_name(flag);
+        }
+        let remote = self.remote.get_or_insert_with(git_remote_app);
+        match remote {
+            Some(app) => app_name(app),
+            None => Err(CliError::usage(
+                "no app given",
+                "name the app as the first argument, pass --app APP, or run inside a git \
+                 repository with a `dokku` remote",
+            )),
+        }
+    }
+
+    /// An optional positional app, else the default.
+    fn one(&mut self, positional: Option<String>) -> Result<AppName, CliError> {
+        match positional {
+            Some(app) => app_name(&app),
+            None => self.default_app(),
+        }
+    }
+
+    /// Split `[APP] ITEM…`: with `--app`, every argument is an item;
+    /// otherwise the first argument is the app when there are more than
+    /// `items` arguments and it does not look like an item. A `dokku` git
+    /// remote names the app otherwise.
+    fn split(
+        &mut self,
+        args: Vec<String>,
+        items: usize,
+        looks_like_item: impl Fn(&str) -> bool,
+    ) -> Result<(AppName, Vec<String>), CliError> {
+        let mut args: VecDeque<String> = args.into();
+        if self.flag.is_none() {
+            if let Some(first) = args.front() {
+                if args.len() > items && !looks_like_item(first) {
+                    let app = app_name(first)?;
+                    args.pop_front();
+                    return Ok((app, args.into()));
+                }
+            }
+        }
+        Ok((self.default_app()?, args.into()))
+    }
+}
+
+fn app_name(raw: &str) -> Result<AppName, CliError> {
+    AppName::new(raw).map_err(|e| {
+        CliError::usage(
+            format!("{raw:?} is not a valid app name: {e}"),
+            "app names are lowercase letters, digits, '-' and '.', starting with a letter or digit",
+        )
+    })
+}
+
+fn config_key(raw: &str) -> Result<ConfigKey, CliError> {
+    ConfigKey::new(raw).map_err(|e| {
+        CliError::usage(
+            format!("{raw:?} is not a valid config key: {e}"),
+            "keys are letters, digits and '_', not starting with a digit",
+        )
+    })
+}
+
+fn process_type(raw: &str) -> Result<ProcessType, CliError> {
+    ProcessType::new(raw).map_err(|e| {
+        CliError::usage(
+            format!("{raw:?} is not a valid process type: {e}"),
+            "process types are the names in the Procfile (web, worker …)",
+        )
+    })
+}
+
+fn domain(raw: &str) -> Result<Domain, CliError> {
+    Domain::new(raw).map_err(|e| {
+        CliError::usage(
+            format!("{raw:?} is not a valid domain: {e}"),
+            "a domain is a hostname such as api.example.com (or *.example.com)",
+        )
+    })
+}
+
+fn scope(apps: &mut Apps<'_>, app: Option<String>, global: bool) -> Result<Scope, CliError> {
+    if global {
+        if let Some(app) = app {
+            return Err(CliError::usage(
+                format!("both an app ({app}) and --global given"),
+                "drop one of them",
+            ));
+        }
+        return Ok(Scope::Global);
+    }
+    Ok(Scope::App(apps.one(app)?))
+}
+
+/// `[APP] ITEM…` for app commands that also take `--global`.
+fn scoped_items(
+    apps: &mut Apps<'_>,
+    args: Vec<String>,
+    global: bool,
+    items: usize,
+    looks_like_item: impl Fn(&str) -> bool,
+) -> Result<(Scope, Vec<String>), CliError> {
+    if global {
+        return Ok((Scope::Global, args));
+    }
+    let (app, rest) = apps.split(args, items, looks_like_item)?;
+    Ok((Scope::App(app), rest))
+}
+
+fn assignment(raw: &str) -> Result<(ConfigKey, SecretString), CliError> {
+    match raw.split_once('=') {
+        Some((key, value)) => Ok((config_key(key)?, SecretString::new(value))),
+        None => Err(CliError::usage(
+            format!("{:?} is not KEY=VALUE", mask_value(raw)),
+            "write each variable as KEY=VALUE",
+        )),
+    }
+}
+
+// A mistyped argument may still be a secret: show its start only.
+fn mask_value(raw: &str) -> String {
+    let head: String = raw.chars().take(3).collect();
+    if raw.chars().count() > 3 {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
+fn formation(raw: &str) -> Result<(ProcessType, u32), CliError> {
+    let bad = || {
+        CliError::usage(
+            format!("{raw:?} is not TYPE=COUNT"),
+            "write the formation as TYPE=COUNT pairs, e.g. web=2 worker=1",
+        )
+    };
+    let (kind, count) = raw.split_once('=').ok_or_else(bad)?;
+    let count: u32 = count.parse().map_err(|_| bad())?;
+    Ok((process_type(kind)?, count))
+}
+
+/// Parse a .env file (dotenvy's syntax: quotes, escapes, `export`,
+/// comments). Values are secrets from here on.
+fn read_env_file(path: &std::path::Path) -> Result<Vec<(ConfigKey, SecretString)>, CliError> {
+    let iter = dotenvy::from_path_iter(path).map_err(|e| env_file_error(path, &e))?;
+    let mut vars = Vec::new();
+    for item in iter {
+        let (key, value) = item.map_err(|e| env_file_error(path, &e))?;
+        vars.push((config_key(&key)?, SecretString::new(value)));
+    }
+    if vars.is_empty() {
+        return Err(CliError::usage(
+            format!("{} sets no variables", path.display()),
+            "a .env file has KEY=VALUE lines",
+        ));
+    }
+    Ok(vars)
+}
+
+fn env_file_error(path: &std::path::Path, e: &dotenvy::Error) -> CliError {
+    match e {
+        dotenvy::Error::Io(io) => CliError::usage(
+            format!("cannot read {}: {io}", path.display()),
+            "check the path",
+        ),
+        // dotenvy's parse errors quote the offending line, which may hold a
+        // secret: say where, not what.
+        dotenvy::Error::LineParse(_, index) => CliError::usage(
+            format!(
+                "{} is not a valid .env file (near byte {index})",
+                path.display()
+            ),
+            "each line is KEY=VALUE; quote values with spaces or '#'",
+        ),
+        _ => CliError::usage(
+            format!("{} is not a valid .env file", path.display()),
+            "each line is KEY=VALUE",
+        ),
+    }
+}
+
+/// `30m`, `12h`, `7d`, `45s` ago, or absolute Unix milliseconds.
+pub fn since_ms(raw: &str, now_ms: i64) -> Result<i64, CliError> {
+    let bad = || {
+        CliError::usage(
+            format!("--since {raw:?} is not a duration or a timestamp"),
+            "use 30m, 12h, 7d, 45s, or Unix milliseconds",
+        )
+    };
+    if let Ok(ms) = raw.parse::<i64>() {
+        return Ok(ms);
+    }
+    let split = raw.len().checked_sub(1).ok_or_else(bad)?;
+    let (number, unit) = raw.split_at(split);
+    let n: i64 = number.parse().map_err(|_| bad())?;
+    let unit_ms = match unit {
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        "w" => 7 * 86_400_000,
+        _ => return Err(bad()),
+    };
+    Ok(now_ms - n.saturating_mul(unit_ms))
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// The app of the `dokku` remote of the git repository here, as Dokku's
+/// own client finds it.
+fn git_remote_app() -> Option<String> {
+    let out = std::process::Command::new("git")
+        .args(["remote", "get-url", "dokku"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    remote_app(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+/// `dokku@host:app`, `ssh://dokku@host:22/app` → `app`.
+pub fn remote_app(url: &str) -> Option<String> {
+    let path = match url.strip_prefix("ssh://") {
+        Some(rest) => rest.split_once('/')?.1,
+        None => url.rsplit_once(':')?.1,
+    };
+    let app = path.trim_matches('/').trim_end_matches(".git");
+    (!app.is_empty() && !app.contains('/')).then(|| app.to_owned())
+}
+
+fn lifecycle(
+    apps: &mut Apps<'_>,
+    verb: PsVerb,
+    args: LifecycleArgs,
+) -> Result<PsPlan, CliError> {
+    let LifecycleArgs {
+        args,
+        all,
+        parallel,
+    } = args;
+    if all {
+        if !args.is_empty() {
+            return Err(CliError::usage(
+                "--all takes no app or process type",
+                "drop the arguments, or --all",
+            ));
+        }
+        return Ok(PsPlan::Lifecycle {
+            verb,
+            target: PsTarget::All,
+            parallel,
+            process: None,
+        });
+    }
+    if parallel.is_some() {
+        return Err(CliError::usage(
+            "--parallel only applies with --all",
+            "add --all, or drop --parallel",
+        ));
+    }
+    let max = if verb == PsVerb::Restart { 2 } else { 1 };
+    if args.len() > max {
+        return Err(CliError::usage(
+            format!("too many arguments: {}", args.join(" ")),
+            "only `ps restart` takes a process type after the app",
+        ));
+    }
+    // With two arguments the first is the app; with one it is the app
+    // unless --app names it.
+    let (app, rest) = apps.split(args, max - 1, |_| false)?;
+    let process = match rest.as_slice() {
+        [] => None,
+        [p] => Some(process_type(p)?),
+        _ => {
+            return Err(CliError::usage(
+                "too many arguments",
+                "`ps restart [APP] [PROCESS-TYPE]`",
+            ))
+        }
+    };
+    Ok(PsPlan::Lifecycle {
+        verb,
+        target: PsTarget::App(app),
+        parallel: None,
+        process,
+    })
+}
+
+fn history(app_flag: Option<&str>, cmd: HistoryCmd) -> Result<HistoryPlan, CliError> {
+    Ok(match cmd {
+        HistoryCmd::List(HistoryFilter {
+            only_app,
+            actor,
+            on_host,
+            subcommand,
+            outcome,
+            since,
+            limit,
+        }) => {
+            let mut query = Query::default();
+            query.app = only_app.or_else(|| app_flag.map(str::to_owned));
+            query.actor = actor;
+            query.host = on_host;
+            query.subcommand = subcommand;
+            query.outcome = outcome.map(|o| match o {
+                OutcomeArg::Ok => Outcome::Ok,
+                OutcomeArg::Failed => Outcome::Failed,
+                OutcomeArg::Timeout => Outcome::Timeout,
+                OutcomeArg::TransportError => Outcome::TransportError,
+                OutcomeArg::Cancelled => Outcome::Cancelled,
+            });
+            query.since_ms = since.map(|s| since_ms(&s, now_ms())).transpose()?;
+            query.limit = Some(limit.max(1));
+            HistoryPlan::List(query)
+        }
+        HistoryCmd::Show { id } => HistoryPlan::Show(id),
+        HistoryCmd::Search { words, limit } => HistoryPlan::Search {
+            text: words.join(" "),
+            limit: limit.max(1),
+        },
+        HistoryCmd::Stats => HistoryPlan::Stats,
+        HistoryCmd::Verify => HistoryPlan::Verify,
+        HistoryCmd::Export { format, output } => HistoryPlan::Export { format, output },
+    })
+}
+
+/// Validate the command line into a plan.
+pub fn build(cli: Cli) -> Result<Plan, CliError> {
+    let opts = Opts {
+        json: cli.json,
+        dry_run: cli.dry_run,
+        yes: cli.yes,
+        reveal: cli.reveal,
+    };
+    let mut apps = Apps {
+        flag: cli.app.as_deref(),
+        remote: None,
+    };
+    let action = match cli.command {
+        Cmd::Apps(cmd) => Action::Apps(match cmd {
+            AppsCmd::List => AppsPlan::List,
+            AppsCmd::Report { app } => AppsPlan::Report(apps.one(app)?),
+            // A new app is never taken from a git remote: creating the app
+            // the remote already names is what `--app`/the argument is for.
+            AppsCmd::Create { app } => AppsPlan::Create(apps.one(app)?),
+            AppsCmd::Destroy { app } => AppsPlan::Destroy(apps.one(app)?),
+            AppsCmd::Rename {
+                from,
+                to,
+                skip_deploy,
+            } => AppsPlan::Rename {
+                from: app_name(&from)?,
+                to: app_name(&to)?,
+                skip_deploy,
+            },
+            AppsCmd::Clone {
+                from,
+                to,
+                skip_deploy,
+                ignore_existing,
+            } => AppsPlan::Clone {
+                from: app_name(&from)?,
+                to: app_name(&to)?,
+                skip_deploy,
+                ignore_existing,
+            },
+            AppsCmd::Lock { app } => AppsPlan::Lock(apps.one(app)?),
+            AppsCmd::Unlock { app } => AppsPlan::Unlock(apps.one(app)?),
+        }),
+        Cmd::Ps(cmd) => Action::Ps(match cmd {
+            PsCmd::Report { app } => PsPlan::Report(apps.one(app)?),
+            PsCmd::Scale { args, skip_deploy } => {
+                let (app, pairs) = apps.split(args, 0, |a| a.contains('='))?;
+                if pairs.is_empty() {
+                    if skip_deploy {
+                        return Err(CliError::usage(
+                            "--skip-deploy needs a formation",
+                            "add TYPE=COUNT pairs",
+                        ));
+                    }
+                    PsPlan::ShowScale(app)
+                } else {
+                    PsPlan::Scale {
+                        app,
+                        formation: pairs.iter().map(|p| formation(p)).collect::<Result<_, _>>()?,
+                        skip_deploy,
+                    }
+                }
+            }
+            PsCmd::Start(args) => lifecycle(&mut apps, PsVerb::Start, args)?,
+            PsCmd::Stop(args) => lifecycle(&mut apps, PsVerb::Stop, args)?,
+            PsCmd::Restart(args) => lifecycle(&mut apps, PsVerb::Restart, args)?,
+            PsCmd::Rebuild(args) => lifecycle(&mut apps, PsVerb::Rebuild, args)?,
+        }),
+        Cmd::Config(cmd) => Action::Config(match cmd {
+            ConfigCmd::Show {
+                app,
+                global,
+                merged,
+            } => {
+                let scope = scope(&mut apps, app, global)?;
+                if merged && scope == Scope::Global {
+                    return Err(CliError::usage(
+                        "--merged is for an app",
+                        "drop --global or --merged",
+                    ));
+                }
+                ConfigPlan::Show { scope, merged }
+            }
+            ConfigCmd::Get { args, global } => {
+                let (scope, rest) = scoped_items(&mut apps, args, global, 1, |_| false)?;
+                match rest.as_slice() {
+                    [key] => ConfigPlan::Get {
+                        scope,
+                        key: config_key(key)?,
+                    },
+                    _ => {
+                        return Err(CliError::usage(
+                            "config get takes one key",
+                            "`config get [APP] KEY`",
+                        ))
+                    }
+                }
+            }
+            ConfigCmd::Set {
+                args,
+                global,
+                no_restart,
+            } => {
+                let (scope, rest) = scoped_items(&mut apps, args, global, 0, |a| a.contains('='))?;
+                if rest.is_empty() {
+                    return Err(CliError::usage(
+                        "no variables given",
+                        "`config set [APP] KEY=VALUE …`",
+                    ));
+                }
+                ConfigPlan::Set {
+                    scope,
+                    vars: rest.iter().map(|a| assignment(a)).collect::<Result<_, _>>()?,
+                    no_restart,
+                    from_file: None,
+                }
+            }
+            ConfigCmd::Unset {
+                args,
+                global,
+                no_restart,
+            } => {
+                let (scope, rest) = scoped_items(&mut apps, args, global, 1, |_| false)?;
+                if rest.is_empty() {
+                    return Err(CliError::usage(
+                        "no keys given",
+                        "`config unset [APP] KEY …`",
+                    ));
+                }
+                ConfigPlan::Unset {
+                    scope,
+                    keys: rest.iter().map(|k| config_key(k)).collect::<Result<_, _>>()?,
+                    no_restart,
+                }
+            }
+            ConfigCmd::Export {
+                app,
+                global,
+                format,
+            } => ConfigPlan::Export {
+                scope: scope(&mut apps, app, global)?,
+                format,
+            },
+            ConfigCmd::Import {
+                args,
+                global,
+                no_restart,
+            } => {
+                let (scope, rest) = scoped_items(&mut apps, args, global, 1, |_| false)?;
+                let [file] = rest.as_slice() else {
+                    return Err(CliError::usage(
+                        "config import takes one file",
+                        "`config import [APP] FILE`",
+                    ));
+                };
+                let path = PathBuf::from(file);
+                ConfigPlan::Set {
+                    scope,
+                    vars: read_env_file(&path)?,
+                    no_restart,
+                    from_file: Some(path),
+                }
+            }
+        }),
+        Cmd::Domains(cmd) => Action::Domains(match cmd {
+            DomainsCmd::Report { app, global } => DomainsPlan::Report(scope(&mut apps, app, global)?),
+            DomainsCmd::Add { args } => domains_change(&mut apps, DomainsVerb::Add, args)?,
+            DomainsCmd::Set { args } => domains_change(&mut apps, DomainsVerb::Set, args)?,
+            DomainsCmd::Remove { args } => domains_change(&mut apps, DomainsVerb::Remove, args)?,
+            DomainsCmd::Clear { app } => DomainsPlan::Change {
+                verb: DomainsVerb::Clear,
+                app: apps.one(app)?,
+                domains: Vec::new(),
+            },
+        }),
+        Cmd::Logs(LogsCmd {
+            app,
+            num,
+            process,
+            quiet,
+            follow,
+        }) => Action::Logs(LogsPlan {
+            app: apps.one(app)?,
+            num,
+            process: process.as_deref().map(process_type).transpose()?,
+            quiet,
+            follow,
+        }),
+        Cmd::History(cmd) => Action::History(history(cli.app.as_deref(), cmd)?),
+        Cmd::Version => Action::Version,
+        Cmd::Raw { args } => Action::Raw(args),
+        Cmd::Completions { shell } => Action::Completions(shell),
+    };
+    Ok(Plan {
+        opts,
+        target: cli.target,
+        action,
+    })
+}
+
+fn domains_change(
+    apps: &mut Apps<'_>,
+    verb: DomainsVerb,
+    args: Vec<String>,
+) -> Result<DomainsPlan, CliError> {
+    let (app, rest) = apps.split(args, 1, |_| false)?;
+    if rest.is_empty() {
+        return Err(CliError::usage(
+            "no domains given",
+            "name one or more domains after the app",
+        ));
+    }
+    Ok(DomainsPlan::Change {
+        verb,
+        app,
+        domains: rest.iter().map(|d| domain(d)).collect::<Result<_, _>>()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_urls_name_the_app() {
+        assert_eq!(remote_app("dokku@example.com:api"), Some("api".to_owned()));
+        assert_eq!(
+            remote_app("ssh://dokku@example.com:2222/api"),
+            Some("api".to_owned())
+        );
+        assert_eq!(remote_app("https://github.com/x/y.git"), None);
+        assert_eq!(remote_app("dokku@example.com:"), None);
+    }
+
+    #[test]
+    fn positional_app_or_flag() {
+        let mut apps = Apps {
+            flag: None,
+            remote: Some(Some("remote-app".to_owned())),
+        };
+        let split = |apps: &mut Apps<'_>, args: &[&str], items| {
+            apps.split(args.iter().map(|s| (*s).to_owned()).collect(), items, |a| {
+                a.contains('=')
+            })
+            .map(|(app, rest)| (app.to_string(), rest))
+        };
+        assert_eq!(
+            split(&mut apps, &["api", "A=1"], 0).unwrap(),
+            ("api".to_owned(), vec!["A=1".to_owned()])
+        );
+        assert_eq!(
+            split(&mut apps, &["A=1"], 0).unwrap(),
+            ("remote-app".to_owned(), vec!["A=1".to_owned()])
+        );
+        let mut flagged = Apps {
+            flag: Some("flagged"),
+            remote: None,
+        };
+        assert_eq!(split(&mut flagged, &["web=1"], 0).unwrap().0, "flagged");
+        assert!(split(&mut apps, &["Bad_App", "A=1"], 0).is_err());
+    }
+
+    #[test]
+    fn since_accepts_durations_and_timestamps() {
+        assert_eq!(since_ms("90s", 100_000).unwrap(), 10_000);
+        assert_eq!(since_ms("2h", 10_000_000).unwrap(), 10_000_000 - 7_200_000);
+        assert_eq!(since_ms("1700000000000", 0).unwrap(), 1_700_000_000_000);
+        assert!(since_ms("yesterday", 0).is_err());
+        assert!(since_ms("", 0).is_err());
+    }
+
+    #[test]
+    fn assignments_keep_values_secret_in_errors() {
+        let err = assignment("sk_live_abcdef").unwrap_err();
+        assert!(!err.to_string().contains("abcdef"));
+        let (key, value) = assignment("A=b=c").unwrap();
+        assert_eq!(key.as_str(), "A");
+        assert_eq!(value.expose(), "b=c");
+    }
+}
