@@ -62,7 +62,10 @@ pub async fn run(s: &Session, plan: AppsPlan) -> Result<(), CliError> {
             Ok(output::pairs(
                 &format!("app {app}"),
                 &[
-                    ("directory", Cell::plain(report.dir.clone().unwrap_or_default())),
+                    (
+                        "directory",
+                        Cell::plain(report.dir.clone().unwrap_or_default()),
+                    ),
                     ("created", Cell::plain(created)),
                     (
                         "deploy source",
@@ -79,13 +82,14 @@ pub async fn run(s: &Session, plan: AppsPlan) -> Result<(), CliError> {
         }
         AppsPlan::Create(app) => {
             s.dokku.apps().create(&app).await?;
-            changed(json, "created", &app.to_string(), &api::create_command(&app))
+            changed(json, "created", app.as_str(), &api::create_command(&app))
         }
         AppsPlan::Destroy(app) => {
             let command = api::destroy_command(&app);
-            s.stream(&command, &format!("destroying {app}"), &mut str::to_owned)
+            let lines = s
+                .stream(&command, &format!("destroying {app}"), &mut str::to_owned)
                 .await?;
-            changed(json, "destroyed", app.as_str(), &command)
+            finish(json, "destroyed", app.as_str(), &command, &lines)
         }
         AppsPlan::Rename {
             from,
@@ -93,9 +97,14 @@ pub async fn run(s: &Session, plan: AppsPlan) -> Result<(), CliError> {
             skip_deploy,
         } => {
             let command = api::rename_command(&from, &to, skip_deploy);
-            s.stream(&command, &format!("renaming {from} to {to}"), &mut str::to_owned)
+            let lines = s
+                .stream(
+                    &command,
+                    &format!("renaming {from} to {to}"),
+                    &mut str::to_owned,
+                )
                 .await?;
-            changed(json, "renamed", &format!("{from} → {to}"), &command)
+            finish(json, "renamed", &format!("{from} → {to}"), &command, &lines)
         }
         AppsPlan::Clone {
             from,
@@ -104,9 +113,14 @@ pub async fn run(s: &Session, plan: AppsPlan) -> Result<(), CliError> {
             ignore_existing,
         } => {
             let command = api::clone_command(&from, &to, skip_deploy, ignore_existing);
-            s.stream(&command, &format!("cloning {from} to {to}"), &mut str::to_owned)
+            let lines = s
+                .stream(
+                    &command,
+                    &format!("cloning {from} to {to}"),
+                    &mut str::to_owned,
+                )
                 .await?;
-            changed(json, "cloned", &format!("{from} → {to}"), &command)
+            finish(json, "cloned", &format!("{from} → {to}"), &command, &lines)
         }
         AppsPlan::Lock(app) => {
             s.dokku.apps().lock(&app).await?;
@@ -147,7 +161,10 @@ pub fn changed(json: bool, verb: &str, what: &str, command: &Command) -> Result<
 async fn list(s: &Session) -> Result<(), CliError> {
     let (apps, ps) = tokio::join!(s.dokku.apps().report_all(), s.dokku.ps().report_all());
     let (apps, ps) = (apps?, ps?);
-    let state = |name: &str| ps.iter().find(|p| p.app.as_ref().is_some_and(|a| a.as_str() == name));
+    let state = |name: &str| {
+        ps.iter()
+            .find(|p| p.app.as_ref().is_some_and(|a| a.as_str() == name))
+    };
     if s.opts.json {
         let rows: Vec<_> = apps
             .iter()
@@ -198,4 +215,25 @@ async fn list(s: &Session) -> Result<(), CliError> {
         &["APP", "STATUS", "PROCESSES", "SOURCE", "LOCK"],
         &rows,
     )?)
+}
+
+/// The end of a streamed change: in JSON, with the output Dokku printed.
+pub fn finish(
+    json: bool,
+    verb: &str,
+    what: &str,
+    command: &Command,
+    lines: &[String],
+) -> Result<(), CliError> {
+    if json {
+        output::json(&json!({
+            "ok": true,
+            "action": verb,
+            "target": what,
+            "command": command.to_string(),
+            "output": lines,
+        }))?;
+        return Ok(());
+    }
+    changed(false, verb, what, command)
 }

@@ -58,35 +58,61 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
     /// Apps: list, report, create, destroy, rename, clone, lock, unlock.
-    #[command(subcommand, after_help = "Examples:\n  cli --demo apps list\n  cli --demo apps create my-app\n  cli --demo apps destroy my-app --yes")]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  cli --demo apps list\n  cli --demo apps create my-app\n  cli --demo apps destroy my-app --yes"
+    )]
     Apps(AppsCmd),
     /// Processes: report, scale, start, stop, restart, rebuild.
-    #[command(subcommand, after_help = "Examples:\n  cli --demo ps report api\n  cli --demo ps scale api web=2 worker=1\n  cli --demo ps restart api")]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  cli --demo ps report api\n  cli --demo ps scale api web=2 worker=1\n  cli --demo ps restart api"
+    )]
     Ps(PsCmd),
     /// Environment variables: show, get, set, unset, export, import.
-    #[command(subcommand, after_help = "Examples:\n  cli --demo config show api\n  cli --demo config set api LOG_LEVEL=debug\n  cli --demo config import api .env")]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  cli --demo config show api\n  cli --demo config set api LOG_LEVEL=debug\n  cli --demo config import api .env"
+    )]
     Config(ConfigCmd),
     /// Domains: report, add, set, remove, clear.
-    #[command(subcommand, after_help = "Examples:\n  cli --demo domains report api\n  cli --demo domains add api api.example.com")]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  cli --demo domains report api\n  cli --demo domains add api api.example.com"
+    )]
     Domains(DomainsCmd),
     /// An app's logs; `-t` follows them until Ctrl-C.
-    #[command(after_help = "Examples:\n  cli --demo logs api -n 20\n  cli --demo logs api --ps worker -t")]
+    #[command(
+        after_help = "Examples:\n  cli --demo logs api -n 20\n  cli --demo logs api --ps worker -t"
+    )]
     Logs(LogsCmd),
     /// The local audit history of commands run through this tool.
-    #[command(subcommand, after_help = "Examples:\n  cli history list --app api --since 1d\n  cli history show 42\n  cli history search destroy\n  cli history export --format csv -o audit.csv")]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  cli history list --app api --since 1d\n  cli history show 42\n  cli history search destroy\n  cli history export --format csv -o audit.csv"
+    )]
     History(HistoryCmd),
     /// The host's Dokku version.
     #[command(after_help = "Example:\n  cli --demo version")]
     Version,
     /// Run any Dokku command (audited; arguments are quoted safely).
-    #[command(after_help = "Examples:\n  cli --demo raw -- apps:list\n  cli --demo raw -- ps:inspect api")]
+    #[command(
+        after_help = "Examples:\n  cli --demo raw -- apps:list\n  cli --demo raw -- ps:inspect api"
+    )]
     Raw {
         /// The Dokku subcommand and its arguments.
-        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true, value_name = "ARGS")]
+        #[arg(
+            required = true,
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "ARGS"
+        )]
         args: Vec<String>,
     },
     /// Print a shell completion script.
-    #[command(after_help = "Example:\n  cli completions bash > ~/.local/share/bash-completion/completions/cli")]
+    #[command(
+        after_help = "Example:\n  cli completions bash > ~/.local/share/bash-completion/completions/cli"
+    )]
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
@@ -105,7 +131,9 @@ pub enum AppsCmd {
     #[command(after_help = "Example:\n  cli --demo apps create my-app")]
     Create { app: Option<String> },
     /// Destroy an app (asks for its name unless --yes).
-    #[command(after_help = "Examples:\n  cli --demo apps destroy my-app\n  cli --demo apps destroy my-app --yes")]
+    #[command(
+        after_help = "Examples:\n  cli --demo apps destroy my-app\n  cli --demo apps destroy my-app --yes"
+    )]
     Destroy { app: Option<String> },
     /// Rename an app (rebuilt unless --skip-deploy).
     #[command(after_help = "Example:\n  cli --demo apps rename old-name new-name")]
@@ -140,7 +168,9 @@ pub enum PsCmd {
     #[command(after_help = "Example:\n  cli --demo ps report api")]
     Report { app: Option<String> },
     /// Show the formation, or set it with TYPE=N pairs.
-    #[command(after_help = "Examples:\n  cli --demo ps scale api\n  cli --demo ps scale api web=3 worker=1")]
+    #[command(
+        after_help = "Examples:\n  cli --demo ps scale api\n  cli --demo ps scale api web=3 worker=1"
+    )]
     Scale {
         /// [APP] [TYPE=N …]
         #[arg(value_name = "ARGS")]
@@ -153,10 +183,14 @@ pub enum PsCmd {
     #[command(after_help = "Examples:\n  cli --demo ps start api\n  cli --demo ps start --all")]
     Start(LifecycleArgs),
     /// Stop an app's containers.
-    #[command(after_help = "Examples:\n  cli --demo ps stop api\n  cli --demo ps stop --all --yes")]
+    #[command(
+        after_help = "Examples:\n  cli --demo ps stop api\n  cli --demo ps stop --all --yes"
+    )]
     Stop(LifecycleArgs),
     /// Restart an app (or one process type of it).
-    #[command(after_help = "Examples:\n  cli --demo ps restart api\n  cli --demo ps restart api worker")]
+    #[command(
+        after_help = "Examples:\n  cli --demo ps restart api\n  cli --demo ps restart api worker"
+    )]
     Restart(LifecycleArgs),
     /// Rebuild an app from its last source.
     #[command(after_help = "Example:\n  cli --demo ps rebuild api")]
@@ -179,7 +213,9 @@ pub struct LifecycleArgs {
 #[derive(Debug, Subcommand)]
 pub enum ConfigCmd {
     /// Every variable (values *** unless --reveal).
-    #[command(after_help = "Examples:\n  cli --demo config show api\n  cli --demo config show --global\n  cli --demo config show api --merged --reveal")]
+    #[command(
+        after_help = "Examples:\n  cli --demo config show api\n  cli --demo config show --global\n  cli --demo config show api --merged --reveal"
+    )]
     Show {
         app: Option<String>,
         #[arg(long)]
@@ -198,7 +234,9 @@ pub enum ConfigCmd {
         global: bool,
     },
     /// Set variables in one `config:set` (restarts the app unless --no-restart).
-    #[command(after_help = "Example:\n  cli --demo config set api LOG_LEVEL=debug 'GREETING=hello world'")]
+    #[command(
+        after_help = "Example:\n  cli --demo config set api LOG_LEVEL=debug 'GREETING=hello world'"
+    )]
     Set {
         /// [APP] KEY=VALUE …
         #[arg(value_name = "ARGS", required = true)]
@@ -254,14 +292,18 @@ pub enum ExportFormat {
 #[derive(Debug, Subcommand)]
 pub enum DomainsCmd {
     /// An app's domains, or the global ones.
-    #[command(after_help = "Examples:\n  cli --demo domains report api\n  cli --demo domains report --global")]
+    #[command(
+        after_help = "Examples:\n  cli --demo domains report api\n  cli --demo domains report --global"
+    )]
     Report {
         app: Option<String>,
         #[arg(long)]
         global: bool,
     },
     /// Add domains to an app.
-    #[command(after_help = "Example:\n  cli --demo domains add api api.example.com www.example.com")]
+    #[command(
+        after_help = "Example:\n  cli --demo domains add api api.example.com www.example.com"
+    )]
     Add {
         /// [APP] DOMAIN …
         #[arg(value_name = "ARGS", required = true)]
@@ -306,7 +348,9 @@ pub struct LogsCmd {
 #[derive(Debug, Subcommand)]
 pub enum HistoryCmd {
     /// Recorded commands, newest first.
-    #[command(after_help = "Examples:\n  cli history list\n  cli history list --app api --outcome failed --since 2d\n  cli history list --json --limit 500")]
+    #[command(
+        after_help = "Examples:\n  cli history list\n  cli history list --app api --outcome failed --since 2d\n  cli history list --json --limit 500"
+    )]
     List(HistoryFilter),
     /// One record in full (output redacted).
     #[command(after_help = "Example:\n  cli history show 42")]
@@ -326,7 +370,9 @@ pub enum HistoryCmd {
     #[command(after_help = "Example:\n  cli history verify")]
     Verify,
     /// Every record, oldest first, as JSON Lines or CSV.
-    #[command(after_help = "Examples:\n  cli history export > audit.jsonl\n  cli history export --format csv -o audit.csv")]
+    #[command(
+        after_help = "Examples:\n  cli history export > audit.jsonl\n  cli history export --format csv -o audit.csv"
+    )]
     Export {
         #[arg(long, value_enum, default_value = "jsonl")]
         format: HistoryFormat,

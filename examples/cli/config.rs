@@ -129,7 +129,9 @@ pub async fn run(s: &Session, plan: ConfigPlan) -> Result<(), CliError> {
             let command = api::set_command(&scope, &vars, no_restart);
             let keys: Vec<&str> = vars.iter().map(|(k, _)| k.as_str()).collect();
             let label = format!("setting {} on {}", keys.join(", "), scope_name(&scope));
-            let lines = s.stream(&command, &label, &mut value_masker(reveal)).await?;
+            let lines = s
+                .stream(&command, &label, &mut value_masker(reveal))
+                .await?;
             let source = from_file
                 .map(|f| format!(" from {}", f.display()))
                 .unwrap_or_default();
@@ -183,7 +185,11 @@ pub async fn run(s: &Session, plan: ConfigPlan) -> Result<(), CliError> {
                 };
                 let mut out = std::io::stdout().lock();
                 for (k, v) in &vars {
-                    writeln!(out, "{prefix}{k}={}", quoted(&output::secret(v.expose(), reveal)))?;
+                    writeln!(
+                        out,
+                        "{prefix}{k}={}",
+                        quoted(&output::secret(v.expose(), reveal))
+                    )?;
                 }
             }
             if !reveal {

@@ -36,7 +36,15 @@ fn records_table(records: &[Record]) -> std::io::Result<()> {
         })
         .collect();
     output::table(
-        &["ID", "STARTED (UTC)", "ACTOR", "HOST", "OUTCOME", "TOOK", "COMMAND"],
+        &[
+            "ID",
+            "STARTED (UTC)",
+            "ACTOR",
+            "HOST",
+            "OUTCOME",
+            "TOOK",
+            "COMMAND",
+        ],
         &rows,
     )
 }
@@ -70,7 +78,10 @@ pub async fn run(store: &HistoryStore, opts: &Opts, plan: HistoryPlan) -> Result
             output::pairs(
                 &format!("record {id}"),
                 &[
-                    ("command", Cell::plain(format!("dokku {}", e.argv.join(" ")))),
+                    (
+                        "command",
+                        Cell::plain(format!("dokku {}", e.argv.join(" "))),
+                    ),
                     ("app", Cell::plain(e.app.clone().unwrap_or_default())),
                     ("host", Cell::plain(e.host.clone())),
                     ("actor", Cell::plain(e.actor.clone())),

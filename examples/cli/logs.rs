@@ -82,7 +82,10 @@ pub async fn run(s: &Session, plan: LogsPlan) -> Result<(), CliError> {
     let command = query.command(true);
     let started = now_ms();
     let mut stream = query.follow().await?;
-    let bar = output::spinner(format!("following the logs of {} (Ctrl-C to stop)", plan.app));
+    let bar = output::spinner(format!(
+        "following the logs of {} (Ctrl-C to stop)",
+        plan.app
+    ));
     loop {
         let item = tokio::select! {
             item = stream.next() => item,

@@ -73,7 +73,10 @@ fn commands(action: &Action) -> Result<Vec<Command>, CliError> {
 /// is a write (never retried) whose output is kept out of the history.
 fn raw_command(args: &[String]) -> Result<Command, CliError> {
     let Some((subcommand, rest)) = args.split_first() else {
-        return Err(CliError::usage("no Dokku command given", "`cli raw -- apps:list`"));
+        return Err(CliError::usage(
+            "no Dokku command given",
+            "`cli raw -- apps:list`",
+        ));
     };
     if subcommand.starts_with('-') || subcommand.is_empty() {
         return Err(CliError::usage(
@@ -159,7 +162,9 @@ async fn run(plan: Plan) -> Result<(), CliError> {
                 .await
                 .map_err(raw_not_found)?;
             if opts.json {
-                output::json(&json!({ "ok": true, "command": command.to_string(), "output": lines }))?;
+                output::json(
+                    &json!({ "ok": true, "command": command.to_string(), "output": lines }),
+                )?;
             }
             Ok(())
         }

@@ -56,13 +56,21 @@ pub fn table(headers: &[&str], rows: &[Vec<Cell>]) -> io::Result<()> {
     let mut out = stdout();
     let last = headers.len().saturating_sub(1);
     for (i, h) in headers.iter().enumerate() {
-        let pad = if i == last { 0 } else { widths[i] - width(h) + 2 };
+        let pad = if i == last {
+            0
+        } else {
+            widths[i] - width(h) + 2
+        };
         write!(out, "{BOLD}{h}{BOLD:#}{:pad$}", "")?;
     }
     writeln!(out)?;
     for row in rows {
         for (i, Cell(text, style)) in row.iter().enumerate() {
-            let pad = if i >= last { 0 } else { widths[i] - width(text) + 2 };
+            let pad = if i >= last {
+                0
+            } else {
+                widths[i] - width(text) + 2
+            };
             write!(out, "{style}{text}{style:#}{:pad$}", "")?;
         }
         writeln!(out)?;
@@ -74,7 +82,11 @@ pub fn table(headers: &[&str], rows: &[Vec<Cell>]) -> io::Result<()> {
 pub fn pairs(title: &str, rows: &[(&str, Cell)]) -> io::Result<()> {
     let mut out = stdout();
     writeln!(out, "{BOLD}{title}{BOLD:#}")?;
-    let w = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    let w = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
     for (key, Cell(text, style)) in rows {
         writeln!(out, "  {DIM}{key:w$}{DIM:#}  {style}{text}{style:#}")?;
     }

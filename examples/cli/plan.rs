@@ -11,8 +11,8 @@ use dokku::{AppName, ConfigKey, Domain, ProcessType, SecretString};
 use dokku_history::{Outcome, Query};
 
 use crate::cli::{
-    AppsCmd, Cli, Cmd, ConfigCmd, DomainsCmd, ExportFormat, HistoryCmd, HistoryFormat,
-    HistoryFilter, LifecycleArgs, LogsCmd, OutcomeArg, PsCmd,
+    AppsCmd, Cli, Cmd, ConfigCmd, DomainsCmd, ExportFormat, HistoryCmd, HistoryFilter,
+    HistoryFormat, LifecycleArgs, LogsCmd, OutcomeArg, PsCmd,
 };
 use crate::common::TargetArgs;
 use crate::error::CliError;
@@ -136,7 +136,10 @@ pub struct LogsPlan {
 pub enum HistoryPlan {
     List(Query),
     Show(i64),
-    Search { text: String, limit: usize },
+    Search {
+        text: String,
+        limit: usize,
+    },
     Stats,
     Verify,
     Export {
@@ -390,11 +393,7 @@ pub fn remote_app(url: &str) -> Option<String> {
     (!app.is_empty() && !app.contains('/')).then(|| app.to_owned())
 }
 
-fn lifecycle(
-    apps: &mut Apps<'_>,
-    verb: PsVerb,
-    args: LifecycleArgs,
-) -> Result<PsPlan, CliError> {
+fn lifecycle(apps: &mut Apps<'_>, verb: PsVerb, args: LifecycleArgs) -> Result<PsPlan, CliError> {
     let LifecycleArgs {
         args,
         all,
@@ -544,7 +543,10 @@ pub fn build(cli: Cli) -> Result<Plan, CliError> {
                 } else {
                     PsPlan::Scale {
                         app,
-                        formation: pairs.iter().map(|p| formation(p)).collect::<Result<_, _>>()?,
+                        formation: pairs
+                            .iter()
+                            .map(|p| formation(p))
+                            .collect::<Result<_, _>>()?,
                         skip_deploy,
                     }
                 }
@@ -598,7 +600,10 @@ pub fn build(cli: Cli) -> Result<Plan, CliError> {
                 }
                 ConfigPlan::Set {
                     scope,
-                    vars: rest.iter().map(|a| assignment(a)).collect::<Result<_, _>>()?,
+                    vars: rest
+                        .iter()
+                        .map(|a| assignment(a))
+                        .collect::<Result<_, _>>()?,
                     no_restart,
                     from_file: None,
                 }
@@ -617,7 +622,10 @@ pub fn build(cli: Cli) -> Result<Plan, CliError> {
                 }
                 ConfigPlan::Unset {
                     scope,
-                    keys: rest.iter().map(|k| config_key(k)).collect::<Result<_, _>>()?,
+                    keys: rest
+                        .iter()
+                        .map(|k| config_key(k))
+                        .collect::<Result<_, _>>()?,
                     no_restart,
                 }
             }
@@ -651,7 +659,9 @@ pub fn build(cli: Cli) -> Result<Plan, CliError> {
             }
         }),
         Cmd::Domains(cmd) => Action::Domains(match cmd {
-            DomainsCmd::Report { app, global } => DomainsPlan::Report(scope(&mut apps, app, global)?),
+            DomainsCmd::Report { app, global } => {
+                DomainsPlan::Report(scope(&mut apps, app, global)?)
+            }
             DomainsCmd::Add { args } => domains_change(&mut apps, DomainsVerb::Add, args)?,
             DomainsCmd::Set { args } => domains_change(&mut apps, DomainsVerb::Set, args)?,
             DomainsCmd::Remove { args } => domains_change(&mut apps, DomainsVerb::Remove, args)?,

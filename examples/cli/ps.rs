@@ -6,7 +6,7 @@ use dokku::model::ps::{ContainerState, Formation};
 use dokku::Command;
 use serde_json::json;
 
-use crate::apps::changed;
+use crate::apps::finish;
 use crate::error::CliError;
 use crate::output::{self, Cell, DIM, GREEN, RED, YELLOW};
 use crate::plan::{Opts, PsPlan};
@@ -133,7 +133,13 @@ pub async fn run(s: &Session, plan: PsPlan) -> Result<(), CliError> {
                 .map(|(t, n)| format!("{t}={n}"))
                 .collect::<Vec<_>>()
                 .join(" ");
-            finish(json, "scaled", &format!("{app} to {what}"), &command, &lines)
+            finish(
+                json,
+                "scaled",
+                &format!("{app} to {what}"),
+                &command,
+                &lines,
+            )
         }
         PsPlan::Lifecycle {
             verb,
@@ -164,25 +170,4 @@ pub async fn run(s: &Session, plan: PsPlan) -> Result<(), CliError> {
 fn println_blank() -> std::io::Result<()> {
     use std::io::Write;
     writeln!(output::stdout())
-}
-
-/// The end of a streamed change: in JSON, the output Dokku printed too.
-fn finish(
-    json: bool,
-    verb: &str,
-    what: &str,
-    command: &Command,
-    lines: &[String],
-) -> Result<(), CliError> {
-    if json {
-        output::json(&json!({
-            "ok": true,
-            "action": verb,
-            "target": what,
-            "command": command.to_string(),
-            "output": lines,
-        }))?;
-        return Ok(());
-    }
-    changed(false, verb, what, command)
 }

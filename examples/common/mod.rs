@@ -224,8 +224,8 @@ pub async fn connect(target: &Target) -> Result<Arc<dyn Executor>, ConnectError>
             identity,
             known_hosts,
         } => {
-            let mut builder = SshExecutor::builder(destination.clone())
-                .host_key_policy(HostKeyPolicy::Strict);
+            let mut builder =
+                SshExecutor::builder(destination.clone()).host_key_policy(HostKeyPolicy::Strict);
             if !destination.contains('@') {
                 builder = builder.user("dokku");
             }
