@@ -374,3 +374,42 @@ fn a_closed_pipe_ends_quietly() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[test]
+fn lifecycle_commands_stream_and_take_an_optional_process_type() {
+    let demo = Demo::new();
+    demo.cli()
+        .args(["ps", "restart", "blog"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Deploying web (count=1)"))
+        .stdout(predicate::str::contains("restarted blog"));
+    demo.cli()
+        .args(["ps", "restart", "api", "worker", "--dry-run"])
+        .assert()
+        .success()
+        .stdout("dokku ps:restart api worker\n");
+    demo.cli()
+        .args(["--app", "api", "ps", "restart", "worker", "--dry-run"])
+        .assert()
+        .success()
+        .stdout("dokku ps:restart api worker\n");
+    demo.cli()
+        .args(["ps", "stop", "staging-api", "worker"])
+        .assert()
+        .code(2);
+    demo.cli()
+        .args(["ps", "stop", "blog", "--json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"action\": \"stopped\""));
+    let blog = demo.json(&["ps", "report", "blog"]);
+    assert_eq!(blog["running"], "Stopped", "{blog}");
+    // Stopping every app asks first; nobody can answer here.
+    demo.cli().args(["ps", "stop", "--all"]).assert().code(2);
+    demo.cli()
+        .args(["ps", "start", "--all", "--parallel", "2", "--dry-run"])
+        .assert()
+        .success()
+        .stdout("dokku ps:start --parallel 2 --all\n");
+}

@@ -91,7 +91,7 @@ pub async fn run(s: &Session, plan: LogsPlan) -> Result<(), CliError> {
             item = stream.next() => item,
             _ = tokio::signal::ctrl_c() => {
                 drop(stream);
-                bar.finish_and_clear();
+                output::interrupted(&bar);
                 s.settle_cancelled(&command, started).await;
                 return Err(CliError::Interrupted);
             }

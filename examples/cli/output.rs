@@ -146,6 +146,20 @@ pub fn spinner(message: impl Into<String>) -> ProgressBar {
     bar
 }
 
+/// Stop a spinner after Ctrl-C. indicatif parks the cursor at the right
+/// edge of the spinner's line, so the terminal's echo of `^C` (ECHOCTL, on
+/// by default in Linux and macOS terminals) wraps onto a new line behind
+/// indicatif's back, and its clear then wipes that line instead of the
+/// spinner's: wipe the echo's line, then the spinner's above it.
+pub fn interrupted(bar: &ProgressBar) {
+    bar.finish_and_clear();
+    if !bar.is_hidden() {
+        let mut err = io::stderr().lock();
+        let _ = write!(err, "\r\x1b[2K\x1b[1A\r\x1b[2K");
+        let _ = err.flush();
+    }
+}
+
 /// Unix milliseconds as `2025-01-08 05:20:00Z`-style UTC text.
 pub fn timestamp_ms(ms: i64) -> String {
     let secs = ms.div_euclid(1000);

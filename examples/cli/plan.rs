@@ -426,9 +426,8 @@ fn lifecycle(apps: &mut Apps<'_>, verb: PsVerb, args: LifecycleArgs) -> Result<P
             "only `ps restart` takes a process type after the app",
         ));
     }
-    // With two arguments the first is the app; with one it is the app
-    // unless --app names it.
-    let (app, rest) = apps.split(args, max - 1, |_| false)?;
+    // The first argument is the app unless --app names it.
+    let (app, rest) = apps.split(args, 0, |_| false)?;
     let process = match rest.as_slice() {
         [] => None,
         [p] => Some(process_type(p)?),

@@ -90,7 +90,7 @@ impl Session {
                 chunk = stream.next() => chunk,
                 _ = tokio::signal::ctrl_c() => {
                     drop(stream);
-                    bar.finish_and_clear();
+                    output::interrupted(&bar);
                     self.settle_cancelled(command, started).await;
                     return Err(CliError::Interrupted);
                 }
