@@ -65,8 +65,10 @@ pub fn table(headers: &[&str], rows: &[Vec<Cell>]) -> io::Result<()> {
     }
     writeln!(out)?;
     for row in rows {
-        for (i, Cell(text, style)) in row.iter().enumerate() {
-            let pad = if i >= last {
+        // No padding after the last non-empty cell: no trailing blanks.
+        let end = row.iter().rposition(|c| !c.0.is_empty()).unwrap_or(0);
+        for (i, Cell(text, style)) in row.iter().enumerate().take(end + 1) {
+            let pad = if i >= end {
                 0
             } else {
                 widths[i] - width(text) + 2
