@@ -3,23 +3,47 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
-/// The `cli` example binary that `cargo test` built next to this test:
-/// target/debug/deps/<test> → target/debug/examples/cli.
+/// The `cli` example binary, built (once per test process) with the
+/// profile of this test: target/debug/deps/<test> → target/debug/examples/cli.
+/// `cargo test` builds the example in test mode only, and a binary left
+/// over from an earlier build may be stale, so it is always built here;
+/// when it is up to date that costs a moment.
 pub fn cli_bin() -> PathBuf {
-    let exe = std::env::current_exe().expect("current exe");
-    let dir = exe.parent().and_then(Path::parent).expect("target dir");
-    let bin = dir.join("examples").join("cli");
-    if !bin.exists() {
-        let status = std::process::Command::new(env!("CARGO"))
-            .args(["build", "-q", "--example", "cli"])
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building the cli example failed");
-    }
-    bin
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().expect("current exe");
+            let dir = exe.parent().and_then(Path::parent).expect("target dir");
+            let release = dir.file_name().is_some_and(|n| n == "release");
+            // The features this test was built with, so the build reuses
+            // its artifacts instead of compiling the crates again.
+            let features: Vec<&str> = [
+                ("process", cfg!(feature = "process")),
+                ("mock", cfg!(feature = "mock")),
+                ("test-util", cfg!(feature = "test-util")),
+                ("sim", cfg!(feature = "sim")),
+                ("ssh", cfg!(feature = "ssh")),
+                ("history", cfg!(feature = "history")),
+            ]
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(name, _)| *name)
+            .collect();
+            let status = std::process::Command::new(env!("CARGO"))
+                .args(["build", "-q", "--example", "cli", "--no-default-features"])
+                .arg(format!("--features={}", features.join(",")))
+                .args(release.then_some("--release"))
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building the cli example failed");
+            dir.join("examples").join("cli")
+        })
+        .clone()
 }
 
 /// A demo host and a history database of its own.
