@@ -86,10 +86,7 @@ pub async fn run(s: &Session, plan: AppsPlan) -> Result<(), CliError> {
         }
         AppsPlan::Destroy(app) => {
             let command = api::destroy_command(&app);
-            let lines = s
-                .stream(&command, &format!("destroying {app}"), &mut str::to_owned)
-                .await?;
-            finish(json, "destroyed", app.as_str(), &command, &lines)
+            streamed(s, &command, "destroying", "destroyed", app.as_str()).await
         }
         AppsPlan::Rename {
             from,
@@ -97,14 +94,14 @@ pub async fn run(s: &Session, plan: AppsPlan) -> Result<(), CliError> {
             skip_deploy,
         } => {
             let command = api::rename_command(&from, &to, skip_deploy);
-            let lines = s
-                .stream(
-                    &command,
-                    &format!("renaming {from} to {to}"),
-                    &mut str::to_owned,
-                )
-                .await?;
-            finish(json, "renamed", &format!("{from} → {to}"), &command, &lines)
+            streamed(
+                s,
+                &command,
+                "renaming",
+                "renamed",
+                &format!("{from} → {to}"),
+            )
+            .await
         }
         AppsPlan::Clone {
             from,
@@ -113,14 +110,7 @@ pub async fn run(s: &Session, plan: AppsPlan) -> Result<(), CliError> {
             ignore_existing,
         } => {
             let command = api::clone_command(&from, &to, skip_deploy, ignore_existing);
-            let lines = s
-                .stream(
-                    &command,
-                    &format!("cloning {from} to {to}"),
-                    &mut str::to_owned,
-                )
-                .await?;
-            finish(json, "cloned", &format!("{from} → {to}"), &command, &lines)
+            streamed(s, &command, "cloning", "cloned", &format!("{from} → {to}")).await
         }
         AppsPlan::Lock(app) => {
             s.dokku.apps().lock(&app).await?;
@@ -143,17 +133,7 @@ fn yes_no(on: bool) -> Cell {
 
 /// Report a change: a check mark for people, an object for scripts.
 pub fn changed(json: bool, verb: &str, what: &str, command: &Command) -> Result<(), CliError> {
-    if json {
-        output::json(&json!({
-            "ok": true,
-            "action": verb,
-            "target": what,
-            "command": command.to_string(),
-        }))?;
-    } else {
-        output::done(&format!("{verb} {what}"))?;
-    }
-    Ok(())
+    finish(json, verb, what, command, &[])
 }
 
 /// Every app with its state: two reports for all apps, in one round
@@ -217,6 +197,21 @@ async fn list(s: &Session) -> Result<(), CliError> {
     )?)
 }
 
+/// Run a long change with its output live under a spinner (`doing what`),
+/// then report it (`done what`).
+pub async fn streamed(
+    s: &Session,
+    command: &Command,
+    doing: &str,
+    done: &str,
+    what: &str,
+) -> Result<(), CliError> {
+    let lines = s
+        .stream(command, &format!("{doing} {what}"), &mut str::to_owned)
+        .await?;
+    finish(s.opts.json, done, what, command, &lines)
+}
+
 /// The end of a streamed change: in JSON, with the output Dokku printed.
 pub fn finish(
     json: bool,
@@ -235,5 +230,6 @@ pub fn finish(
         }))?;
         return Ok(());
     }
-    changed(false, verb, what, command)
+    output::done(&format!("{verb} {what}"))?;
+    Ok(())
 }

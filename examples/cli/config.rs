@@ -160,14 +160,8 @@ pub async fn run(s: &Session, plan: ConfigPlan) -> Result<(), CliError> {
         } => {
             let command = api::unset_command(&scope, &keys, no_restart);
             let names: Vec<&str> = keys.iter().map(|k| k.as_str()).collect();
-            let label = format!("unsetting {} on {}", names.join(", "), scope_name(&scope));
-            s.stream(&command, &label, &mut str::to_owned).await?;
-            crate::apps::changed(
-                json,
-                "unset",
-                &format!("{} on {}", names.join(", "), scope_name(&scope)),
-                &command,
-            )
+            let what = format!("{} on {}", names.join(", "), scope_name(&scope));
+            crate::apps::streamed(s, &command, "unsetting", "unset", &what).await
         }
         ConfigPlan::Export { scope, format } => {
             let vars = s.dokku.config().export(scope).await?;

@@ -62,25 +62,19 @@ pub async fn run(s: &Session, plan: DomainsPlan) -> Result<(), CliError> {
             let command = api::app_command(verb, &app, &domains)?;
             let names: Vec<String> = domains.iter().map(ToString::to_string).collect();
             let verb_word = verb.subcommand().trim_start_matches("domains:");
-            s.stream(
-                &command,
-                &format!("{verb_word} domains of {app}"),
-                &mut str::to_owned,
-            )
-            .await?;
             let what = if names.is_empty() {
                 format!("domains of {app}")
             } else {
                 format!("{} on {app}", names.join(" "))
             };
-            let done = match verb_word {
-                "add" => "added",
-                "set" => "set",
-                "remove" => "removed",
-                "clear" => "cleared",
-                other => other,
+            let (doing, done) = match verb_word {
+                "add" => ("adding", "added"),
+                "set" => ("setting", "set"),
+                "remove" => ("removing", "removed"),
+                "clear" => ("clearing", "cleared"),
+                other => (other, other),
             };
-            crate::apps::changed(json, done, &what, &command)
+            crate::apps::streamed(s, &command, doing, done, &what).await
         }
     }
 }

@@ -5,6 +5,7 @@ use std::io::Write;
 
 use dokku::api::logs::{logs_command, LogOptions};
 use dokku::model::logs::LogLine;
+use dokku::parse::logs::format_rfc3339_utc;
 use dokku::Command;
 use futures_util::StreamExt;
 use serde_json::json;
@@ -27,10 +28,7 @@ pub fn commands(plan: &LogsPlan) -> Vec<Command> {
 }
 
 fn line_json(line: &LogLine) -> serde_json::Value {
-    let timestamp = line
-        .timestamp
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| output::rfc3339(d.as_secs() as i64, d.subsec_nanos()));
+    let timestamp = line.timestamp.map(format_rfc3339_utc);
     json!({
         "app": line.app.as_str(),
         "timestamp": timestamp,
@@ -42,11 +40,8 @@ fn line_json(line: &LogLine) -> serde_json::Value {
 
 fn print_line(line: &LogLine) -> std::io::Result<()> {
     let mut out = output::stdout();
-    if let Some(t) = line
-        .timestamp
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-    {
-        let stamp = output::rfc3339(t.as_secs() as i64, 0);
+    if let Some(time) = line.timestamp {
+        let stamp = output::seconds(time);
         write!(out, "{DIM}{stamp}{DIM:#} ")?;
     }
     if let Some(process) = &line.process_type {

@@ -3,7 +3,9 @@
 //! on stderr for long operations.
 
 use std::io::{self, IsTerminal, Write};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use dokku::parse::logs::format_rfc3339_utc;
 
 use anstyle::{AnsiColor, Style};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -162,40 +164,20 @@ pub fn interrupted(bar: &ProgressBar) {
     }
 }
 
-/// Unix milliseconds as `2025-01-08 05:20:00Z`-style UTC text.
+/// Unix milliseconds as `2025-01-08 05:20:00` (UTC, whole seconds).
 pub fn timestamp_ms(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (date, time) = civil(secs);
-    format!("{date} {time}")
+    let secs = u64::try_from(ms.div_euclid(1000)).unwrap_or(0);
+    seconds(UNIX_EPOCH + Duration::from_secs(secs))
+        .trim_end_matches('Z')
+        .replacen('T', " ", 1)
 }
 
-/// Unix seconds and nanoseconds as RFC 3339 (UTC).
-pub fn rfc3339(secs: i64, nanos: u32) -> String {
-    let (date, time) = civil(secs);
-    if nanos == 0 {
-        format!("{date}T{time}Z")
-    } else {
-        format!("{date}T{time}.{nanos:09}Z")
-    }
-}
-
-// Howard Hinnant's days-to-civil: the proleptic Gregorian calendar.
-fn civil(secs: i64) -> (String, String) {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        format!("{year:04}-{month:02}-{day:02}"),
-        format!("{:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60),
-    )
+/// A time as RFC 3339 (UTC) to the whole second: `2025-01-08T05:20:00Z`.
+pub fn seconds(time: SystemTime) -> String {
+    let whole = time
+        .duration_since(UNIX_EPOCH)
+        .map_or(time, |d| UNIX_EPOCH + Duration::from_secs(d.as_secs()));
+    format_rfc3339_utc(whole)
 }
 
 /// A duration in ms as `850ms` or `2.4s`.
@@ -212,9 +194,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn civil_dates() {
-        assert_eq!(rfc3339(0, 0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(1_736_313_600, 5), "2025-01-08T05:20:00.000000005Z");
-        assert_eq!(timestamp_ms(951_782_400_000), "2000-02-29 00:00:00");
+    fn history_times_are_whole_utc_seconds() {
+        assert_eq!(timestamp_ms(951_782_400_999), "2000-02-29 00:00:00");
+        assert_eq!(
+            seconds(UNIX_EPOCH + Duration::new(1_736_313_600, 5)),
+            "2025-01-08T05:20:00Z"
+        );
     }
 }

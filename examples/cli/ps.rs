@@ -6,7 +6,7 @@ use dokku::model::ps::{ContainerState, Formation};
 use dokku::Command;
 use serde_json::json;
 
-use crate::apps::finish;
+use crate::apps::streamed;
 use crate::error::CliError;
 use crate::output::{self, Cell, DIM, GREEN, RED, YELLOW};
 use crate::plan::{Opts, PsPlan};
@@ -125,21 +125,19 @@ pub async fn run(s: &Session, plan: PsPlan) -> Result<(), CliError> {
             skip_deploy,
         } => {
             let command = api::scale_command(&app, &formation(&pairs), skip_deploy);
-            let lines = s
-                .stream(&command, &format!("scaling {app}"), &mut str::to_owned)
-                .await?;
             let what = pairs
                 .iter()
                 .map(|(t, n)| format!("{t}={n}"))
                 .collect::<Vec<_>>()
                 .join(" ");
-            finish(
-                json,
+            streamed(
+                s,
+                &command,
+                "scaling",
                 "scaled",
                 &format!("{app} to {what}"),
-                &command,
-                &lines,
             )
+            .await
         }
         PsPlan::Lifecycle {
             verb,
@@ -159,10 +157,7 @@ pub async fn run(s: &Session, plan: PsPlan) -> Result<(), CliError> {
                 api::Action::Rebuild => ("rebuilding", "rebuilt"),
                 _ => ("running", "ran"),
             };
-            let lines = s
-                .stream(&command, &format!("{doing} {who}"), &mut str::to_owned)
-                .await?;
-            finish(json, done, &who, &command, &lines)
+            streamed(s, &command, doing, done, &who).await
         }
     }
 }

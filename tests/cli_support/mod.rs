@@ -80,23 +80,7 @@ impl Demo {
 
     /// Run `cli --demo <args>` and parse its `--json` output.
     pub fn json(&self, args: &[&str]) -> Value {
-        let out = self
-            .cli()
-            .args(args)
-            .arg("--json")
-            .output()
-            .expect("cli runs");
-        assert!(
-            out.status.success(),
-            "cli {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "cli {args:?} printed no JSON ({e}): {}",
-                String::from_utf8_lossy(&out.stdout)
-            )
-        })
+        run_json(&|| self.cli(), args)
     }
 
     /// The app names on the demo host.
