@@ -413,3 +413,30 @@ fn lifecycle_commands_stream_and_take_an_optional_process_type() {
         .success()
         .stdout("dokku ps:start --parallel 2 --all\n");
 }
+
+#[test]
+fn local_runs_the_dokku_program_here() {
+    let demo = Demo::new();
+    let local = || {
+        let mut cmd = bare_cli();
+        cmd.env("DOKKU_BIN", cli_support::dokku_sim_bin())
+            .env("DOKKU_SIM_STATE", demo.state())
+            .arg("--local")
+            .arg("--history-db")
+            .arg(demo.history());
+        cmd
+    };
+    local().args(["apps", "create", "here"]).assert().success();
+    let list = local().args(["apps", "list", "--json"]).output().unwrap();
+    let names = cli_support::app_names(&serde_json::from_slice(&list.stdout).unwrap());
+    assert!(names.contains(&"here".to_owned()), "{names:?}");
+    let rows = cli_support::history_rows(&mut local());
+    assert!(rows.iter().all(|r| r["host"] == "local"));
+    // No such program: the host cannot be reached, exit 3.
+    local()
+        .env("DOKKU_BIN", demo.dir.path().join("no-dokku-here"))
+        .args(["apps", "list"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("hint:"));
+}

@@ -314,3 +314,22 @@ pub fn story(cli: &dyn Fn() -> assert_cmd::Command, host: &str) {
     assert!(export.lines().count() >= rows.len());
     assert!(!export.contains("hunter2"), "a secret reached the history");
 }
+
+/// The workspace's `dokku-sim` binary (a stand-in `dokku` program for
+/// `--local`), built once per test process.
+pub fn dokku_sim_bin() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().expect("current exe");
+            let dir = exe.parent().and_then(Path::parent).expect("target dir");
+            let status = std::process::Command::new(env!("CARGO"))
+                .args(["build", "-q", "-p", "dokku-sim", "--bin", "dokku-sim"])
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building dokku-sim failed");
+            dir.join("dokku-sim")
+        })
+        .clone()
+}
