@@ -201,6 +201,14 @@ impl Dokku {
         Plugins::new(self)
     }
 
+    /// Handler for a datastore plugin's `<plugin>:*` (postgres, redis …).
+    pub fn service(
+        &self,
+        plugin: crate::model::service::ServicePlugin,
+    ) -> crate::api::service::Services<'_> {
+        crate::api::service::Services::new(self, plugin)
+    }
+
     async fn plugins_with(&self, caps: &Capabilities) -> Result<Vec<PluginInfo>> {
         let command = crate::api::plugin::list_command(caps);
         let output = self.execute_unchecked(&command).await?;

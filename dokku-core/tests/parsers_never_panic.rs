@@ -96,6 +96,18 @@ fn all_parsers(input: &str) {
 
     line_in_range("version::version", input, version::version(input));
 
+    line_in_range("service::list", input, parse::service::list(input));
+    line_in_range("service::info", input, parse::service::info(input));
+    line_in_range("service::links", input, parse::service::links(input));
+    line_in_range(
+        "service::app_links",
+        input,
+        parse::service::app_links(input),
+    );
+    let _ = parse::service::exposed_ports(input);
+    let _ = parse::service::linked_apps(input);
+    let _ = parse::service::info_value(input);
+
     let app = AppName::new("node-js-app").unwrap();
     line_in_range("config::export_json", input, config::export_json(input));
     line_in_range("config::keys", input, config::keys(input));

@@ -13,6 +13,7 @@
 
 use std::borrow::Cow;
 
+use dokku_core::model::service::ServicePlugin;
 use dokku_core::{Arg, Command};
 
 /// Longest stdout or stderr stored per row, in bytes.
@@ -62,10 +63,51 @@ pub fn mask_userinfo(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Service plugin verbs whose output holds the DSN or data: `create`,
+/// `clone` and `upgrade` end with `:info`, `link` and `promote` echo the
+/// URL through `config:set`, `export` prints a dump.
+const SERVICE_SECRET_VERBS: &[&str] = &["create", "clone", "upgrade", "link", "promote", "export"];
+
+fn service_verb(command: &Command) -> Option<&str> {
+    let (plugin, verb) = command.subcommand().split_once(':')?;
+    let known = ServicePlugin::known().iter().any(|p| p.name() == plugin);
+    known.then_some(verb)
+}
+
+/// Indices into `command.arguments()` that hold secrets even when the
+/// caller sent them as plain arguments (a raw command from a CLI):
+/// `backup-auth`'s key id and secret key, `backup-set-encryption`'s
+/// passphrase, and the values of `--password`, `--root-password` and
+/// `--custom-env` on `create`, `clone` and `upgrade`.
+pub fn unmarked_secret_positions(command: &Command) -> Vec<usize> {
+    let args = command.arguments();
+    match service_verb(command) {
+        Some("backup-auth") => (1..args.len().min(3)).collect(),
+        Some("backup-set-encryption") => (1..args.len().min(2)).collect(),
+        Some("create" | "clone" | "upgrade") => args
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| {
+                matches!(
+                    a.expose(),
+                    "--password" | "-p" | "--root-password" | "-r" | "--custom-env" | "-C"
+                )
+            })
+            .map(|(i, _)| i + 1)
+            .filter(|i| *i < args.len())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Every secret value a command carries, as sent: secret arguments whole,
 /// and the value part of `KEY=value` assignments.
 pub fn secrets_of(command: &Command) -> Vec<String> {
-    let mut secrets = Vec::new();
+    let mut secrets: Vec<String> = unmarked_secret_positions(command)
+        .into_iter()
+        .filter_map(|i| command.arguments().get(i))
+        .map(|a| a.expose().to_owned())
+        .collect();
     for arg in command.arguments() {
         match arg {
             Arg::Plain(_) => {}
@@ -146,6 +188,7 @@ pub fn prints_secrets(command: &Command) -> bool {
         )
         || sub.ends_with(":info")
         || sub.ends_with(":credentials")
+        || service_verb(command).is_some_and(|v| SERVICE_SECRET_VERBS.contains(&v))
 }
 
 /// The stored form of one output stream of `command`.
@@ -159,10 +202,19 @@ pub fn output(command: &Command, text: &str, secrets: &[String]) -> String {
 
 /// The stored argv: the command's redacted argv with URL passwords masked.
 pub fn argv(command: &Command) -> Vec<String> {
+    let hidden = unmarked_secret_positions(command);
     command
         .redacted_argv()
         .iter()
-        .map(|a| mask_userinfo(a).into_owned())
+        .enumerate()
+        .map(|(i, a)| {
+            // Index 0 is the subcommand.
+            if i > 0 && hidden.contains(&(i - 1)) {
+                "***".to_owned()
+            } else {
+                mask_userinfo(a).into_owned()
+            }
+        })
         .collect()
 }
 
@@ -230,6 +282,50 @@ mod tests {
         assert!(!output(&raw, "KEY: value", &[]).contains("value"));
         let plain = Command::read("apps:list");
         assert_eq!(output(&plain, "api\n", &[]), "api\n");
+    }
+
+    #[test]
+    fn unmarked_service_credentials_are_hidden() {
+        let raw = Command::write("postgres:backup-auth").args([
+            "db",
+            "AKIAEXAMPLEKEY",
+            "wJalrXUtnFEMI",
+            "eu-west-1",
+        ]);
+        assert_eq!(
+            argv(&raw),
+            ["postgres:backup-auth", "db", "***", "***", "eu-west-1"]
+        );
+        assert_eq!(
+            text("echo AKIAEXAMPLEKEY wJalrXUtnFEMI", &secrets_of(&raw)),
+            "echo *** ***"
+        );
+        let raw =
+            Command::write("redis:create").args(["c", "--password", "Sup3rPass", "-i", "redis"]);
+        assert_eq!(
+            argv(&raw),
+            ["redis:create", "c", "--password", "***", "-i", "redis"]
+        );
+        let raw = Command::write("mysql:backup-set-encryption").args(["db", "Phrase-123"]);
+        assert_eq!(argv(&raw), ["mysql:backup-set-encryption", "db", "***"]);
+        // Other plugins' arguments are left alone.
+        let plain = Command::write("apps:create").args(["db", "--password", "x"]);
+        assert_eq!(argv(&plain), ["apps:create", "db", "--password", "x"]);
+    }
+
+    #[test]
+    fn service_outputs_with_dsns_or_dumps_are_shape_only() {
+        for sub in [
+            "postgres:export",
+            "redis:link",
+            "postgres:promote",
+            "postgres:create",
+        ] {
+            let raw = Command::write(sub).arg("db");
+            assert!(prints_secrets(&raw), "{sub}");
+        }
+        assert!(!prints_secrets(&Command::read("postgres:list")));
+        assert!(!prints_secrets(&Command::write("apps:create").arg("x")));
     }
 
     #[test]

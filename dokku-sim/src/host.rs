@@ -118,7 +118,7 @@ pub struct Plugin {
 }
 
 /// A datastore service (postgres, redis …).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Service {
     /// The plugin (`postgres`).
     pub plugin: String,
@@ -130,6 +130,22 @@ pub struct Service {
     pub links: Vec<String>,
     /// The connection URL (a secret).
     pub dsn: String,
+    /// The image name without tag (`postgres`); empty means the plugin's name.
+    #[serde(default)]
+    pub image: String,
+    /// The container id; empty means one derived from the name.
+    #[serde(default)]
+    pub id: String,
+    /// The container's address on the bridge network.
+    #[serde(default)]
+    pub internal_ip: String,
+    /// Host side of each exposed port (`expose`); empty when not exposed.
+    #[serde(default)]
+    pub exposed: Vec<String>,
+    /// Backup settings: `AWS_ACCESS_KEY_ID` … (`backup-auth`), `SCHEDULE`,
+    /// `ENCRYPTION_KEY`; values are secrets.
+    #[serde(default)]
+    pub backup: BTreeMap<String, String>,
 }
 
 /// An ssh key allowed to push.

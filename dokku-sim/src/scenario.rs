@@ -32,6 +32,12 @@ pub fn demo_for(version: DokkuVersion) -> SimHost {
         "dokku postgres service plugin",
         "https://github.com/dokku/dokku-postgres.git",
     ));
+    host.plugins.push(plugin(
+        "redis",
+        "1.40.0",
+        "dokku redis service plugin",
+        "https://github.com/dokku/dokku-redis.git",
+    ));
     host.plugins.sort_by(|a, b| a.name.cmp(&b.name));
     host.global_domains = vec!["dokku.me".to_owned()];
     host.global_config
@@ -230,6 +236,11 @@ pub fn demo_for(version: DokkuVersion) -> SimHost {
 
     postgres(&mut host, "api-db", &["api", "staging-api"], "17.2");
     postgres(&mut host, "shop-db", &["shop"], "16.6");
+    redis(&mut host, "cache", &["api", "shop"], "7.4.1");
+    redis(&mut host, "sessions", &[], "7.2.5");
+    if let Some(s) = host.services.get_mut("sessions") {
+        s.status = "exited".to_owned();
+    }
 
     host.ssh_keys.push(SshKey {
         name: "admin".to_owned(),
@@ -276,8 +287,36 @@ fn postgres(host: &mut SimHost, name: &str, links: &[&str], version: &str) {
             status: "running".to_owned(),
             links: links.iter().map(|s| (*s).to_owned()).collect(),
             dsn,
+            image: "postgres".to_owned(),
+            internal_ip: demo_ip(name),
+            ..Service::default()
         },
     );
+}
+
+fn redis(host: &mut SimHost, name: &str, links: &[&str], version: &str) {
+    let dsn = format!("redis://:{}@dokku-redis-{name}:6379", demo_password(name));
+    for app in links {
+        config(host, app, &[("REDIS_URL", dsn.as_str())]);
+    }
+    host.services.insert(
+        name.to_owned(),
+        Service {
+            plugin: "redis".to_owned(),
+            version: version.to_owned(),
+            status: "running".to_owned(),
+            links: links.iter().map(|s| (*s).to_owned()).collect(),
+            dsn,
+            image: "redis".to_owned(),
+            internal_ip: demo_ip(name),
+            ..Service::default()
+        },
+    );
+}
+
+// A stable bridge address per service.
+fn demo_ip(name: &str) -> String {
+    format!("172.17.0.{}", 10 + name.len() % 200)
 }
 
 // Deterministic, obviously fake passwords.
@@ -331,7 +370,8 @@ mod tests {
         assert!(host.apps["landing"].locked);
         assert!(!host.apps["sandbox"].deployed);
         assert!(host.apps["api"].config["JWT_PUBLIC_KEY"].contains('\n'));
-        assert_eq!(host.services.len(), 2);
+        assert_eq!(host.services.len(), 4);
+        assert!(host.apps["shop"].config["REDIS_URL"].starts_with("redis://"));
         assert!(host.apps["shop"].config["DATABASE_URL"].starts_with("postgres://"));
         // Deterministic: two builds are identical.
         assert_eq!(demo(), demo());

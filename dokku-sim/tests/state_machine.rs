@@ -7,14 +7,24 @@
 
 use std::collections::BTreeMap;
 
-use dokku_core::{AppName, ConfigKey, Dokku, Domain, Error, ProcessType, SecretString};
-use dokku_sim::host::{profiles, SimHost};
+use dokku_core::api::service::LinkOptions;
+use dokku_core::model::service::ServicePlugin;
+use dokku_core::{
+    AppName, ConfigKey, Dokku, Domain, Error, ProcessType, SecretString, ServiceName,
+};
+use dokku_sim::host::{profiles, Plugin, SimHost};
 use dokku_sim::SimExecutor;
 use proptest::prelude::*;
 
 const APPS: &[&str] = &["alpha", "beta", "gamma.app"];
 const KEYS: &[&str] = &["A", "DATABASE_URL", "MULTI"];
 const DOMAINS: &[&str] = &["a.example.com", "b.example.org", "*.wild.example.net"];
+/// Services: (plugin, name).
+const SERVICES: &[(&str, &str)] = &[
+    ("postgres", "db1"),
+    ("postgres", "db-2"),
+    ("redis", "cache"),
+];
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -28,6 +38,11 @@ enum Op {
     RemoveDomain(usize, usize),
     Lock(usize),
     Unlock(usize),
+    ServiceCreate(usize),
+    ServiceDestroy(usize),
+    Link(usize, usize),
+    Unlink(usize, usize),
+    Expose(usize),
 }
 
 fn value() -> impl Strategy<Value = String> {
@@ -53,8 +68,24 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (app.clone(), 0..DOMAINS.len()).prop_map(|(a, d)| Op::AddDomain(a, d)),
         1 => (app.clone(), 0..DOMAINS.len()).prop_map(|(a, d)| Op::RemoveDomain(a, d)),
         1 => app.clone().prop_map(Op::Lock),
-        1 => app.prop_map(Op::Unlock),
+        1 => app.clone().prop_map(Op::Unlock),
+        3 => (0..SERVICES.len()).prop_map(Op::ServiceCreate),
+        1 => (0..SERVICES.len()).prop_map(Op::ServiceDestroy),
+        3 => (0..SERVICES.len(), app.clone()).prop_map(|(s, a)| Op::Link(s, a)),
+        2 => (0..SERVICES.len(), app).prop_map(|(s, a)| Op::Unlink(s, a)),
+        1 => (0..SERVICES.len()).prop_map(Op::Expose),
     ]
+}
+
+fn plugin_of(s: usize) -> ServicePlugin {
+    match SERVICES[s].0 {
+        "redis" => ServicePlugin::Redis,
+        _ => ServicePlugin::Postgres,
+    }
+}
+
+fn service(s: usize) -> ServiceName {
+    ServiceName::new(SERVICES[s].1).unwrap()
 }
 
 fn name(i: usize) -> AppName {
@@ -118,6 +149,40 @@ async fn apply(dokku: &Dokku, op: &Op) -> Result<(), Error> {
         }
         Op::Lock(a) => dokku.apps().lock(&name(*a)).await,
         Op::Unlock(a) => dokku.apps().unlock(&name(*a)).await,
+        Op::ServiceCreate(s) => {
+            dokku
+                .service(plugin_of(*s))
+                .create(&service(*s), &Default::default())
+                .await
+        }
+        Op::ServiceDestroy(s) => {
+            dokku
+                .service(plugin_of(*s))
+                .destroy(&service(*s), SERVICES[*s].1)
+                .await
+        }
+        Op::Link(s, a) => {
+            dokku
+                .service(plugin_of(*s))
+                .link(&service(*s), &name(*a), &LinkOptions::new().no_restart())
+                .await
+        }
+        Op::Unlink(s, a) => {
+            dokku
+                .service(plugin_of(*s))
+                .unlink(&service(*s), &name(*a), true)
+                .await
+        }
+        Op::Expose(s) => dokku.service(plugin_of(*s)).expose(&service(*s), &[]).await,
+    }
+}
+
+/// Whether `app` has a config variable holding the service's URL: how the
+/// plugin decides "linked" for link, unlink and linked.
+fn url_in_config(host: &SimHost, s: usize, a: usize) -> bool {
+    match (host.services.get(SERVICES[s].1), host.apps.get(APPS[a])) {
+        (Some(service), Some(app)) => app.config.values().any(|v| v.contains(&service.dsn)),
+        _ => false,
     }
 }
 
@@ -128,6 +193,23 @@ fn expected_error(host: &SimHost, op: &Op) -> bool {
         Op::Create(a) => exists(a),
         Op::Rename(a, b) => !exists(a) || exists(b),
         Op::Unlock(a) => !exists(a) || !host.apps[APPS[*a]].locked,
+        Op::ServiceCreate(s) => host.services.contains_key(SERVICES[*s].1),
+        Op::ServiceDestroy(s) => host
+            .services
+            .get(SERVICES[*s].1)
+            .is_none_or(|svc| !svc.links.is_empty()),
+        Op::Link(s, a) => {
+            !exists(a) || !host.services.contains_key(SERVICES[*s].1) || url_in_config(host, *s, *a)
+        }
+        Op::Unlink(s, a) => {
+            !exists(a)
+                || !host.services.contains_key(SERVICES[*s].1)
+                || !url_in_config(host, *s, *a)
+        }
+        Op::Expose(s) => host
+            .services
+            .get(SERVICES[*s].1)
+            .is_none_or(|svc| !svc.exposed.is_empty()),
         Op::Destroy(a)
         | Op::Set(a, ..)
         | Op::Unset(a, _)
@@ -181,6 +263,42 @@ async fn check_reads(dokku: &Dokku, host: &SimHost) {
         assert_eq!(report.locked, app.locked);
         assert_eq!(report.created_at, Some(app.created_at));
     }
+    for plugin in [ServicePlugin::Postgres, ServicePlugin::Redis] {
+        let handler = dokku.service(plugin.clone());
+        let listed: Vec<String> = handler
+            .list()
+            .await
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let model: Vec<String> = host
+            .services
+            .iter()
+            .filter(|(_, s)| s.plugin == plugin.name())
+            .map(|(n, _)| n.clone())
+            .collect();
+        assert_eq!(listed, model, "{plugin}:list");
+        for name in &model {
+            let svc = &host.services[name];
+            let service_name = ServiceName::new(name).unwrap();
+            let info = handler.info(&service_name).await.unwrap();
+            let links: Vec<String> = info.links.iter().map(ToString::to_string).collect();
+            assert_eq!(links, svc.links, "links of {name} in info");
+            let links: Vec<String> = handler
+                .links(&service_name)
+                .await
+                .unwrap()
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            assert_eq!(links, svc.links, "{plugin}:links {name}");
+            assert_eq!(info.dsn.unwrap().expose(), svc.dsn);
+            assert_eq!(info.status.unwrap().as_str(), svc.status);
+            let ports: Vec<String> = info.exposed_ports.iter().map(|p| p.host.clone()).collect();
+            assert_eq!(ports, svc.exposed, "exposed ports of {name}");
+        }
+    }
 }
 
 fn run_sequence(version: dokku_core::DokkuVersion, ops: &[Op]) {
@@ -189,7 +307,20 @@ fn run_sequence(version: dokku_core::DokkuVersion, ops: &[Op]) {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let exec = SimExecutor::new(SimHost::new(version));
+        let mut host = SimHost::new(version);
+        for name in ["postgres", "redis"] {
+            host.plugins.push(Plugin {
+                name: name.to_owned(),
+                version: "1.44.0".to_owned(),
+                enabled: true,
+                core: false,
+                description: format!("dokku {name} service plugin"),
+                source_url: String::new(),
+                committish: String::new(),
+                branch: String::new(),
+            });
+        }
+        let exec = SimExecutor::new(host);
         let dokku = Dokku::new(exec.clone());
         for op in ops {
             let should_fail = exec.with_host(|h| expected_error(h, op));

@@ -10,6 +10,7 @@ pub mod domains;
 pub mod logs;
 pub mod plugin;
 pub mod ps;
+pub mod service;
 
 use crate::client::Capabilities;
 use crate::version::DokkuVersion;

@@ -11,6 +11,7 @@ pub mod domains;
 pub mod logs;
 pub mod plugin;
 pub mod ps;
+pub mod service;
 
 use serde::{Deserialize, Serialize};
 

@@ -15,6 +15,7 @@ pub mod logs;
 pub mod plugin;
 pub mod ps;
 pub mod report;
+pub mod service;
 pub mod version;
 
 use std::fmt;

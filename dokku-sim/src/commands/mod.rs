@@ -13,6 +13,7 @@ mod go_report;
 pub mod logs;
 pub mod plugin;
 pub mod ps;
+pub mod service;
 
 use crate::host::SimHost;
 use crate::out::Out;
@@ -226,7 +227,7 @@ pub fn dispatch(host: &mut SimHost, argv: &[String], stdin: &[u8]) -> Outcome {
         "domains" => domains::run(&mut ctx, subcommand, &args),
         "logs" => logs::run(&mut ctx, subcommand, &args),
         "plugin" => plugin::run(&mut ctx, subcommand, &args),
-        _ => None,
+        _ => service::run(&mut ctx, family, subcommand, &args),
     };
     match handled {
         Some(outcome) => outcome,

@@ -1,0 +1,832 @@
+//! `<plugin>:*` of Dokku's official datastore plugins: `dokku.service(ServicePlugin::Postgres)`.
+//!
+//! Every command requires the plugin ([`Requirement::Plugin`]), so a host
+//! without it gives [`Error::Unsupported`] before anything is sent. Facts
+//! from dokku/dokku-postgres (`subcommands/*`, `common-functions`,
+//! `functions`), which every official service plugin shares:
+//! - `destroy` refuses a linked service whatever the flags (`Cannot delete
+//!   linked service`); `--force` only skips the typed confirmation, which
+//!   this crate asks of the caller instead.
+//! - `link` sets `<ALIAS>_URL` on the app (`DATABASE_URL` for postgres) and
+//!   restarts it; `unlink` unsets it.
+//! - `backup-auth` takes the AWS credentials as arguments: they are sent as
+//!   secret arguments, never shown or stored.
+//! - `export` prints a database dump (secret output); `import` reads one
+//!   on stdin.
+
+use crate::client::Dokku;
+use crate::command::{Arg, Command, Requirement};
+use crate::error::{Error, Result};
+use crate::exec::OutputStream;
+use crate::model::service::{InfoField, ServiceInfo, ServicePlugin};
+use crate::name::{AppName, ServiceName};
+use crate::parse::{self, context};
+use crate::secret::SecretString;
+
+fn base(plugin: &ServicePlugin, verb: &str, mutating: bool) -> Command {
+    let subcommand = format!("{}:{verb}", plugin.name());
+    let command = if mutating {
+        Command::write(subcommand)
+    } else {
+        Command::read(subcommand)
+    };
+    command.requires(Requirement::Plugin(plugin.plugin_name()))
+}
+
+fn on_service(
+    plugin: &ServicePlugin,
+    verb: &str,
+    mutating: bool,
+    service: &ServiceName,
+) -> Command {
+    base(plugin, verb, mutating).arg(service)
+}
+
+/// `<plugin>:list`.
+pub fn list_command(plugin: &ServicePlugin) -> Command {
+    base(plugin, "list", false)
+}
+
+/// `<plugin>:exists <service>`.
+pub fn exists_command(plugin: &ServicePlugin, service: &ServiceName) -> Command {
+    on_service(plugin, "exists", false, service)
+}
+
+/// `<plugin>:info <service>`; the output holds the DSN, so it is secret.
+pub fn info_command(plugin: &ServicePlugin, service: &ServiceName) -> Command {
+    on_service(plugin, "info", false, service).prints_secrets()
+}
+
+/// `<plugin>:info <service> --<field>`; secret for `--dsn`.
+pub fn info_field_command(
+    plugin: &ServicePlugin,
+    service: &ServiceName,
+    field: InfoField,
+) -> Command {
+    let command = on_service(plugin, "info", false, service).arg(field.flag());
+    if field.is_secret() {
+        command.prints_secrets()
+    } else {
+        command
+    }
+}
+
+/// Flags of `<plugin>:create`, `:upgrade` and `:clone` (`service_parse_args`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CreateOptions {
+    /// `--image`: the image name.
+    pub image: Option<String>,
+    /// `--image-version`: the image tag.
+    pub image_version: Option<String>,
+    /// `--custom-env "A=b;C=d"`: environment of the service container.
+    /// Secret: it often carries credentials.
+    pub custom_env: Option<SecretString>,
+    /// `--config-options "--args"`: extra arguments for the datastore.
+    pub config_options: Option<String>,
+    /// `--memory <MB>`.
+    pub memory: Option<u32>,
+    /// `--password`: the user password (secret).
+    pub password: Option<SecretString>,
+    /// `--root-password` (secret).
+    pub root_password: Option<SecretString>,
+    /// `--shm-size` (postgres).
+    pub shm_size: Option<String>,
+    /// `--restart-apps true|false` (upgrade).
+    pub restart_apps: Option<bool>,
+}
+
+impl CreateOptions {
+    /// No flags: the plugin's default image and version.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `--image`.
+    pub fn image(mut self, image: impl Into<String>) -> Self {
+        self.image = Some(image.into());
+        self
+    }
+
+    /// `--image-version`.
+    pub fn image_version(mut self, version: impl Into<String>) -> Self {
+        self.image_version = Some(version.into());
+        self
+    }
+
+    /// `--custom-env`.
+    pub fn custom_env(mut self, env: SecretString) -> Self {
+        self.custom_env = Some(env);
+        self
+    }
+
+    /// `--config-options`.
+    pub fn config_options(mut self, options: impl Into<String>) -> Self {
+        self.config_options = Some(options.into());
+        self
+    }
+
+    /// `--memory`.
+    pub fn memory(mut self, megabytes: u32) -> Self {
+        self.memory = Some(megabytes);
+        self
+    }
+
+    /// `--password`.
+    pub fn password(mut self, password: SecretString) -> Self {
+        self.password = Some(password);
+        self
+    }
+
+    /// `--root-password`.
+    pub fn root_password(mut self, password: SecretString) -> Self {
+        self.root_password = Some(password);
+        self
+    }
+
+    /// `--shm-size`.
+    pub fn shm_size(mut self, size: impl Into<String>) -> Self {
+        self.shm_size = Some(size.into());
+        self
+    }
+
+    /// `--restart-apps`.
+    pub fn restart_apps(mut self, restart: bool) -> Self {
+        self.restart_apps = Some(restart);
+        self
+    }
+
+    // Flag and value as two arguments: the plugin's getopts reads the value
+    // from the next one.
+    fn apply(&self, mut command: Command) -> Command {
+        let plain = [
+            ("--image", self.image.clone()),
+            ("--image-version", self.image_version.clone()),
+            ("--config-options", self.config_options.clone()),
+            ("--memory", self.memory.map(|m| m.to_string())),
+            ("--shm-size", self.shm_size.clone()),
+            ("--restart-apps", self.restart_apps.map(|r| r.to_string())),
+        ];
+        for (flag, value) in plain {
+            if let Some(value) = value {
+                command = command.arg(flag).arg(value);
+            }
+        }
+        let secret = [
+            ("--custom-env", &self.custom_env),
+            ("--password", &self.password),
+            ("--root-password", &self.root_password),
+        ];
+        for (flag, value) in secret {
+            if let Some(value) = value {
+                command = command.arg(flag).secret(value.clone());
+            }
+        }
+        command
+    }
+}
+
+/// `<plugin>:create <service> [flags]`. Pulls an image and waits for the
+/// datastore: long-running. Its output ends with `:info`, so it is secret.
+pub fn create_command(
+    plugin: &ServicePlugin,
+    service: &ServiceName,
+    options: &CreateOptions,
+) -> Command {
+    options
+        .apply(on_service(plugin, "create", true, service))
+        .long_running()
+        .prints_secrets()
+}
+
+/// `<plugin>:upgrade <service> [flags]`.
+pub fn upgrade_command(
+    plugin: &ServicePlugin,
+    service: &ServiceName,
+    options: &CreateOptions,
+) -> Command {
+    options
+        .apply(on_service(plugin, "upgrade", true, service))
+        .long_running()
+        .prints_secrets()
+}
+
+/// `<plugin>:clone <service> <new-service> [flags]`.
+pub fn clone_command(
+    plugin: &ServicePlugin,
+    service: &ServiceName,
+    new_service: &ServiceName,
+    options: &CreateOptions,
+) -> Command {
+    options
+        .apply(on_service(plugin, "clone", true, service).arg(new_service))
+        .long_running()
+        .prints_secrets()
+}
+
+/// `<plugin>:destroy <service> --force`, after the caller typed the
+/// service's name: a mismatch is refused before anything is built.
+pub fn destroy_command(
+    plugin: &ServicePlugin,
+    service: &ServiceName,
+    confirm: &str,
+) -> Result<Command> {
+    if confirm != service.as_str() {
+        return Err(Error::InvalidArgument {
+            what: "service destroy",
+            reason: format!("the confirmation does not match the service name {service}"),
+        });
+    }
+    Ok(on_service(plugin, "destroy", true, service)
+        .arg("--force")
+        .long_running())
+}
+
+/// Flags of `<plugin>:link`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LinkOptions {
+    /// `--alias BLUE_DATABASE`: set `<ALIAS>_URL` instead of the default.
+    pub alias: Option<String>,
+    /// `--querystring "pool=5"`: appended to the URL.
+    pub querystring: Option<String>,
+    /// `--no-restart`: do not restart the app (newer plugins).
+    pub no_restart: bool,
+}
+
+impl LinkOptions {
+    /// The default alias, no querystring, restart the app.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `--alias`.
+    pub fn alias(mut self, alias: impl Into<String>) -> Self {
+        self.alias = Some(alias.into());
+        self
+    }
+
+    /// `--querystring`.
+    pub fn querystring(mut self, querystring: impl Into<String>) -> Self {
+        self.querystring = Some(querystring.into());
+        self
+    }
+
+    /// `--no-restart`.
+    pub fn no_restart(mut self) -> Self {
+        self.no_restart = true;
+        self
+    }
+}
+
+/// `<plugin>:link <service> <app> [flags]`; restarts the app. Its output
+/// (`config:set`'s) echoes the URL with the password, so it is secret.
+pub fn link_command(
+    plugin: &ServicePlugin,
+    service: &ServiceName,
+    app: &AppName,
+    options: &LinkOptions,
+) -> Result<Command> {
+    let mut command = on_service(plugin, "link", true, service)
+        .app_arg(app)
+        .long_running()
+        .prints_secrets();
+    if let Some(alias) = &options.alias {
+        let ok = !alias.is_empty() && alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !ok {
+            return Err(Error::InvalidArgument {
+                what: "service link alias",
+                reason: "an alias is letters, digits and '_'".to_owned(),
+            });
+        }
+        command = command.arg("--alias").arg(alias);
+    }
+    if let Some(query) = &options.querystring {
+        command = command.arg("--querystring").arg(query);
+    }
+    Ok(command.arg_if(options.no_restart, "--no-restart"))
+}
+
+/// `<plugin>:unlink <service> <app> [--no-restart]`; restarts the app.
+pub fn unlink_command(
+    plugin: &ServicePlugin,
+    service: &ServiceName,
+    app: &AppName,
+    no_restart: bool,
+) -> Command {
+    on_service(plugin, "unlink", true, service)
+        .app_arg(app)
+        .arg_if(no_restart, "--no-restart")
+        .long_running()
+}
+
+/// `<plugin>:linked <service> <app>`: exit 0 when linked, 1 when not.
+pub fn linked_command(plugin: &ServicePlugin, service: &ServiceName, app: &AppName) -> Command {
+    on_service(plugin, "linked", false, service).app_arg(app)
+}
+
+/// `<plugin>:links <service>`.
+pub fn links_command(plugin: &ServicePlugin, service: &ServiceName) -> Command {
+    on_service(plugin, "links", false, service)
+}
+
+/// `<plugin>:app-links <app>`.
+pub fn app_links_command(plugin: &ServicePlugin, app: &AppName) -> Command {
+    base(plugin, "app-links", false).app_arg(app)
+}
+
+/// `<plugin>:promote <service> <app>`: make this service the app's
+/// default `<ALIAS>_URL`. Its output echoes URLs: secret.
+pub fn promote_command(plugin: &ServicePlugin, service: &ServiceName, app: &AppName) -> Command {
+    on_service(plugin, "promote", true, service)
+        .app_arg(app)
+        .long_running()
+        .prints_secrets()
+}
+
+/// What a lifecycle command does to the service container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Lifecycle {
+    /// `start`.
+    Start,
+    /// `stop`.
+    Stop,
+    /// `restart`.
+    Restart,
+    /// `pause`.
+    Pause,
+}
+
+impl Lifecycle {
+    fn verb(self) -> &'static str {
+        match self {
+            Lifecycle::Start => "start",
+            Lifecycle::Stop => "stop",
+            Lifecycle::Restart => "restart",
+            Lifecycle::Pause => "pause",
+        }
+    }
+}
+
+/// `<plugin>:start|stop|restart|pause <service>`.
+pub fn lifecycle_command(
+    plugin: &ServicePlugin,
+    service: &ServiceName,
+    action: Lifecycle,
+) -> Command {
+    on_service(plugin, action.verb(), true, service).long_running()
+}
+
+/// `<plugin>:expose <service> [<port>…]`: no ports picks random ones.
+pub fn expose_command(plugin: &ServicePlugin, service: &ServiceName, ports: &[String]) -> Command {
+    on_service(plugin, "expose", true, service).args(ports)
+}
+
+/// `<plugin>:unexpose <service>`.
+pub fn unexpose_command(plugin: &ServicePlugin, service: &ServiceName) -> Command {
+    on_service(plugin, "unexpose", true, service)
+}
+
+/// `<plugin>:logs <service> [--tail]`: the last 100 lines, or follow.
+pub fn logs_command(plugin: &ServicePlugin, service: &ServiceName, follow: bool) -> Command {
+    let command = on_service(plugin, "logs", false, service);
+    if follow {
+        command
+            .arg("--tail")
+            .timeout(crate::command::TimeoutClass::Follow)
+    } else {
+        command
+    }
+}
+
+/// `<plugin>:export <service>`: a dump on stdout (secret).
+pub fn export_command(plugin: &ServicePlugin, service: &ServiceName) -> Command {
+    on_service(plugin, "export", false, service)
+        .long_running()
+        .prints_secrets()
+}
+
+/// `<plugin>:import <service>` with the dump on stdin.
+pub fn import_command(plugin: &ServicePlugin, service: &ServiceName, dump: Vec<u8>) -> Command {
+    on_service(plugin, "import", true, service)
+        .stdin(dump)
+        .long_running()
+}
+
+/// S3 credentials for `<plugin>:backup-auth`. Debug never shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BackupAuth {
+    /// `AWS_ACCESS_KEY_ID`.
+    pub access_key_id: SecretString,
+    /// `AWS_SECRET_ACCESS_KEY`.
+    pub secret_access_key: SecretString,
+    /// `AWS_DEFAULT_REGION`, optional.
+    pub region: Option<String>,
+    /// `AWS_SIGNATURE_VERSION`, optional (needs `region`).
+    pub signature_version: Option<String>,
+    /// `ENDPOINT_URL` for S3-compatible stores, optional (needs both above).
+    pub endpoint_url: Option<String>,
+}
+
+impl BackupAuth {
+    /// Key id and secret, AWS defaults for the rest.
+    pub fn new(access_key_id: SecretString, secret_access_key: SecretString) -> Self {
+        Self {
+            access_key_id,
+            secret_access_key,
+            region: None,
+            signature_version: None,
+            endpoint_url: None,
+        }
+    }
+
+    /// The region.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// The signature version (`s3v4`).
+    pub fn signature_version(mut self, version: impl Into<String>) -> Self {
+        self.signature_version = Some(version.into());
+        self
+    }
+
+    /// An S3-compatible endpoint.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint_url = Some(url.into());
+        self
+    }
+}
+
+/// `<plugin>:backup-auth <service> <key-id> <secret> [<region> [<sig> [<endpoint>]]]`.
+/// The arguments are positional, so a later one needs the earlier ones.
+pub fn backup_auth_command(
+    plugin: &ServicePlugin,
+    service: &ServiceName,
+    auth: &BackupAuth,
+) -> Result<Command> {
+    let optional = [&auth.region, &auth.signature_version, &auth.endpoint_url];
+    let given = optional.iter().take_while(|v| v.is_some()).count();
+    if optional.iter().skip(given).any(|v| v.is_some()) {
+        return Err(Error::InvalidArgument {
+            what: "service backup-auth",
+            reason: "signature version needs a region, and an endpoint needs both".to_owned(),
+        });
+    }
+    let mut command = on_service(plugin, "backup-auth", true, service)
+        .push(Arg::Secret(auth.access_key_id.clone()))
+        .push(Arg::Secret(auth.secret_access_key.clone()));
+    for value in optional.into_iter().flatten() {
+        command = command.arg(value);
+    }
+    Ok(command)
+}
+
+/// `<plugin>:backup <service> <bucket> [--use-iam]`.
+pub fn backup_command(
+    plugin: &ServicePlugin,
+    service: &ServiceName,
+    bucket: &str,
+    use_iam: bool,
+) -> Command {
+    on_service(plugin, "backup", true, service)
+        .arg(bucket)
+        .arg_if(use_iam, "--use-iam")
+        .long_running()
+}
+
+/// `<plugin>:backup-schedule <service> <schedule> <bucket> [--use-iam]`.
+pub fn backup_schedule_command(
+    plugin: &ServicePlugin,
+    service: &ServiceName,
+    schedule: &str,
+    bucket: &str,
+    use_iam: bool,
+) -> Command {
+    on_service(plugin, "backup-schedule", true, service)
+        .arg(schedule)
+        .arg(bucket)
+        .arg_if(use_iam, "--use-iam")
+}
+
+/// `<plugin>:backup-set-encryption <service> <passphrase>` (secret).
+pub fn backup_set_encryption_command(
+    plugin: &ServicePlugin,
+    service: &ServiceName,
+    passphrase: &SecretString,
+) -> Command {
+    on_service(plugin, "backup-set-encryption", true, service).secret(passphrase.clone())
+}
+
+/// A backup command that takes only the service: `backup-deauth`,
+/// `backup-unschedule`, `backup-schedule-cat`, `backup-unset-encryption`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BackupVerb {
+    /// `backup-deauth`: forget the credentials.
+    Deauth,
+    /// `backup-unschedule`: remove the cron file.
+    Unschedule,
+    /// `backup-schedule-cat`: print the cron line (a read).
+    ScheduleCat,
+    /// `backup-unset-encryption`.
+    UnsetEncryption,
+}
+
+/// `<plugin>:<backup verb> <service>`.
+pub fn backup_simple_command(
+    plugin: &ServicePlugin,
+    service: &ServiceName,
+    verb: BackupVerb,
+) -> Command {
+    let (name, mutating) = match verb {
+        BackupVerb::Deauth => ("backup-deauth", true),
+        BackupVerb::Unschedule => ("backup-unschedule", true),
+        BackupVerb::ScheduleCat => ("backup-schedule-cat", false),
+        BackupVerb::UnsetEncryption => ("backup-unset-encryption", true),
+    };
+    on_service(plugin, name, mutating, service)
+}
+
+/// Handler for one service plugin; see [`Dokku::service`].
+#[derive(Debug, Clone)]
+pub struct Services<'a> {
+    dokku: &'a Dokku,
+    plugin: ServicePlugin,
+}
+
+impl<'a> Services<'a> {
+    pub(crate) fn new(dokku: &'a Dokku, plugin: ServicePlugin) -> Self {
+        Self { dokku, plugin }
+    }
+
+    /// The plugin this handler talks to.
+    pub fn plugin(&self) -> &ServicePlugin {
+        &self.plugin
+    }
+
+    async fn done(&self, command: Command) -> Result<()> {
+        self.dokku.run(&command).await.map(drop)
+    }
+
+    /// Every service of this plugin.
+    pub async fn list(&self) -> Result<Vec<ServiceName>> {
+        let command = list_command(&self.plugin);
+        let output = self.dokku.run(&command).await?;
+        context(&command, parse::service::list(&output.stdout_lossy()))
+    }
+
+    /// Whether the service exists (the plugin fails with `… does not exist`).
+    pub async fn exists(&self, service: &ServiceName) -> Result<bool> {
+        match self.dokku.run(&exists_command(&self.plugin, service)).await {
+            Ok(_) => Ok(true),
+            Err(Error::CommandFailed { message, .. }) if message.contains("does not exist") => {
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Everything `:info` reports, the DSN as a secret.
+    pub async fn info(&self, service: &ServiceName) -> Result<ServiceInfo> {
+        let command = info_command(&self.plugin, service);
+        let output = self.dokku.run(&command).await?;
+        context(&command, parse::service::info(&output.stdout_lossy()))
+    }
+
+    /// One non-secret `:info` field as printed; for the DSN use [`Services::dsn`].
+    pub async fn info_field(&self, service: &ServiceName, field: InfoField) -> Result<String> {
+        if field.is_secret() {
+            return Err(Error::InvalidArgument {
+                what: "service info field",
+                reason: "the DSN is secret: use dsn()".to_owned(),
+            });
+        }
+        let command = info_field_command(&self.plugin, service, field);
+        let output = self.dokku.run(&command).await?;
+        Ok(parse::service::info_value(&output.stdout_lossy()))
+    }
+
+    /// The connection URL, password included.
+    pub async fn dsn(&self, service: &ServiceName) -> Result<SecretString> {
+        let command = info_field_command(&self.plugin, service, InfoField::Dsn);
+        let output = self.dokku.run(&command).await?;
+        Ok(SecretString::new(parse::service::info_value(
+            &output.stdout_lossy(),
+        )))
+    }
+
+    /// Create a service.
+    pub async fn create(&self, service: &ServiceName, options: &CreateOptions) -> Result<()> {
+        self.done(create_command(&self.plugin, service, options))
+            .await
+    }
+
+    /// Destroy a service and its data. `confirm` must be the service's name
+    /// again. The plugin refuses while any app is linked.
+    pub async fn destroy(&self, service: &ServiceName, confirm: &str) -> Result<()> {
+        self.done(destroy_command(&self.plugin, service, confirm)?)
+            .await
+    }
+
+    /// Link to an app (sets `<ALIAS>_URL`, restarts the app).
+    pub async fn link(
+        &self,
+        service: &ServiceName,
+        app: &AppName,
+        options: &LinkOptions,
+    ) -> Result<()> {
+        self.done(link_command(&self.plugin, service, app, options)?)
+            .await
+    }
+
+    /// Unlink from an app (unsets the URL, restarts the app).
+    pub async fn unlink(
+        &self,
+        service: &ServiceName,
+        app: &AppName,
+        no_restart: bool,
+    ) -> Result<()> {
+        self.done(unlink_command(&self.plugin, service, app, no_restart))
+            .await
+    }
+
+    /// Whether the service is linked to the app (exit 0) or not (exit 1,
+    /// `Service … is not linked to …`).
+    pub async fn linked(&self, service: &ServiceName, app: &AppName) -> Result<bool> {
+        match self
+            .dokku
+            .run(&linked_command(&self.plugin, service, app))
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(Error::CommandFailed { message, .. }) if message.contains("is not linked to") => {
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The apps linked to the service.
+    pub async fn links(&self, service: &ServiceName) -> Result<Vec<AppName>> {
+        let command = links_command(&self.plugin, service);
+        let output = self.dokku.run(&command).await?;
+        context(&command, parse::service::links(&output.stdout_lossy()))
+    }
+
+    /// The services of this plugin linked to the app.
+    pub async fn app_links(&self, app: &AppName) -> Result<Vec<ServiceName>> {
+        let command = app_links_command(&self.plugin, app);
+        let output = self.dokku.run(&command).await?;
+        context(&command, parse::service::app_links(&output.stdout_lossy()))
+    }
+
+    /// Make the service the app's default `<ALIAS>_URL`.
+    pub async fn promote(&self, service: &ServiceName, app: &AppName) -> Result<()> {
+        self.done(promote_command(&self.plugin, service, app)).await
+    }
+
+    /// Start, stop, restart or pause the service container.
+    pub async fn lifecycle(&self, service: &ServiceName, action: Lifecycle) -> Result<()> {
+        self.done(lifecycle_command(&self.plugin, service, action))
+            .await
+    }
+
+    /// Publish the service's ports (random host ports when `ports` is empty).
+    pub async fn expose(&self, service: &ServiceName, ports: &[String]) -> Result<()> {
+        self.done(expose_command(&self.plugin, service, ports))
+            .await
+    }
+
+    /// Stop publishing the service's ports.
+    pub async fn unexpose(&self, service: &ServiceName) -> Result<()> {
+        self.done(unexpose_command(&self.plugin, service)).await
+    }
+
+    /// The last 100 lines of the service container's log.
+    pub async fn logs(&self, service: &ServiceName) -> Result<String> {
+        let command = logs_command(&self.plugin, service, false);
+        let output = self.dokku.run(&command).await?;
+        Ok(output.stdout_lossy().into_owned())
+    }
+
+    /// The service's log, followed until the stream is dropped.
+    pub async fn follow_logs(&self, service: &ServiceName) -> Result<OutputStream> {
+        self.dokku
+            .stream(&logs_command(&self.plugin, service, true))
+            .await
+    }
+
+    /// A dump of the service's data, streamed as it is produced.
+    pub async fn export(&self, service: &ServiceName) -> Result<OutputStream> {
+        self.dokku
+            .stream(&export_command(&self.plugin, service))
+            .await
+    }
+
+    /// Load a dump into the service (sent on stdin).
+    pub async fn import(&self, service: &ServiceName, dump: Vec<u8>) -> Result<()> {
+        self.done(import_command(&self.plugin, service, dump)).await
+    }
+
+    /// Upgrade the service to another image or version.
+    pub async fn upgrade(&self, service: &ServiceName, options: &CreateOptions) -> Result<()> {
+        self.done(upgrade_command(&self.plugin, service, options))
+            .await
+    }
+
+    /// Create `new_service` with a copy of the service's data.
+    pub async fn clone_to(
+        &self,
+        service: &ServiceName,
+        new_service: &ServiceName,
+        options: &CreateOptions,
+    ) -> Result<()> {
+        self.done(clone_command(&self.plugin, service, new_service, options))
+            .await
+    }
+
+    /// Back up to an S3 bucket now.
+    pub async fn backup(&self, service: &ServiceName, bucket: &str, use_iam: bool) -> Result<()> {
+        self.done(backup_command(&self.plugin, service, bucket, use_iam))
+            .await
+    }
+
+    /// Store S3 credentials for backups (sent as secret arguments).
+    pub async fn backup_auth(&self, service: &ServiceName, auth: &BackupAuth) -> Result<()> {
+        self.done(backup_auth_command(&self.plugin, service, auth)?)
+            .await
+    }
+
+    /// Forget the S3 credentials.
+    pub async fn backup_deauth(&self, service: &ServiceName) -> Result<()> {
+        self.done(backup_simple_command(
+            &self.plugin,
+            service,
+            BackupVerb::Deauth,
+        ))
+        .await
+    }
+
+    /// Schedule backups (a cron expression).
+    pub async fn backup_schedule(
+        &self,
+        service: &ServiceName,
+        schedule: &str,
+        bucket: &str,
+        use_iam: bool,
+    ) -> Result<()> {
+        self.done(backup_schedule_command(
+            &self.plugin,
+            service,
+            schedule,
+            bucket,
+            use_iam,
+        ))
+        .await
+    }
+
+    /// Remove the backup schedule.
+    pub async fn backup_unschedule(&self, service: &ServiceName) -> Result<()> {
+        self.done(backup_simple_command(
+            &self.plugin,
+            service,
+            BackupVerb::Unschedule,
+        ))
+        .await
+    }
+
+    /// The scheduled backup's cron line.
+    pub async fn backup_schedule_cat(&self, service: &ServiceName) -> Result<String> {
+        let command = backup_simple_command(&self.plugin, service, BackupVerb::ScheduleCat);
+        let output = self.dokku.run(&command).await?;
+        Ok(parse::service::info_value(&output.stdout_lossy()))
+    }
+
+    /// Encrypt future backups with this passphrase (sent as a secret).
+    pub async fn backup_set_encryption(
+        &self,
+        service: &ServiceName,
+        passphrase: &SecretString,
+    ) -> Result<()> {
+        self.done(backup_set_encryption_command(
+            &self.plugin,
+            service,
+            passphrase,
+        ))
+        .await
+    }
+
+    /// Stop encrypting future backups.
+    pub async fn backup_unset_encryption(&self, service: &ServiceName) -> Result<()> {
+        self.done(backup_simple_command(
+            &self.plugin,
+            service,
+            BackupVerb::UnsetEncryption,
+        ))
+        .await
+    }
+}

@@ -1,0 +1,263 @@
+//! `<plugin>:list`, `:info`, `:links` and `:app-links` of the service plugins.
+//!
+//! Formats (dokku/dokku-postgres `common-functions`, shared by every
+//! official service plugin):
+//! - `list`: `=====> Postgres services` (suppressed by `--quiet`) and one
+//!   name per line; plugins from before the names-only change printed a
+//!   `NAME VERSION STATUS EXPOSED PORTS LINKS` table instead, whose first
+//!   column is read. With no services stdout is empty (the warning goes to
+//!   stderr).
+//! - `info`: `=====> <service> <plugin> service information`, then per field
+//!   seven spaces, `printf "%-20s %-25s"` of `Key:` and the value (so short
+//!   values carry trailing spaces).
+//!   Plugins built on dokku/dokku-datastore (Go) print Dokku's Go report
+//!   instead: `=====> <service> <plugin> information`, keys sorted and
+//!   padded to 31, more keys (`custom-env`, `backup-*` …); the same reader
+//!   takes both, and `custom-env` is kept secret like the DSN.
+//! - `info --<field>`: the bare value and a newline.
+//! - `links` / `app-links`: one name per line.
+//!
+//! The DSN is secret: errors here name lines and keys, never values.
+
+use crate::model::service::{ExposedPort, ServiceInfo, ServiceStatus};
+use crate::name::{AppName, ServiceName};
+use crate::parse::ParseError;
+use crate::secret::SecretString;
+
+const LIST: &str = "service:list";
+const INFO: &str = "service:info";
+const LINKS: &str = "service:links";
+
+fn content_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (i, l.trim_end()))
+        .filter(|(_, l)| !l.trim().is_empty())
+}
+
+/// `<plugin>:list`: the service names.
+pub fn list(text: &str) -> Result<Vec<ServiceName>, ParseError> {
+    let mut names = Vec::new();
+    for (index, line) in content_lines(text) {
+        if line.starts_with("=====> ") {
+            continue;
+        }
+        let first = line.split_whitespace().next().unwrap_or("");
+        // The old table's header row.
+        if first == "NAME" && line.contains("STATUS") {
+            continue;
+        }
+        let name = ServiceName::new(first)
+            .map_err(|e| ParseError::at(LIST, index, format!("not a service name: {e}")))?;
+        names.push(name);
+    }
+    Ok(names)
+}
+
+/// One-name-per-line output of `<plugin>:links`: the linked apps.
+pub fn links(text: &str) -> Result<Vec<AppName>, ParseError> {
+    content_lines(text)
+        .map(|(index, line)| {
+            AppName::legacy(line.trim())
+                .map_err(|e| ParseError::at(LINKS, index, format!("not an app name: {e}")))
+        })
+        .collect()
+}
+
+/// One-name-per-line output of `<plugin>:app-links`: the services.
+pub fn app_links(text: &str) -> Result<Vec<ServiceName>, ParseError> {
+    content_lines(text)
+        .map(|(index, line)| {
+            ServiceName::new(line.trim())
+                .map_err(|e| ParseError::at(LINKS, index, format!("not a service name: {e}")))
+        })
+        .collect()
+}
+
+/// The value `<plugin>:info <service> --<field>` printed: its one line,
+/// trailing whitespace removed.
+pub fn info_value(text: &str) -> String {
+    text.strip_suffix('\n')
+        .unwrap_or(text)
+        .trim_end()
+        .to_owned()
+}
+
+/// The `Links` value: space-separated app names, `-` for none.
+pub fn linked_apps(value: &str) -> Result<Vec<AppName>, ParseError> {
+    value
+        .split_whitespace()
+        .filter(|w| *w != "-")
+        .map(|w| AppName::legacy(w).map_err(|e| ParseError::new(INFO, format!("links: {e}"))))
+        .collect()
+}
+
+/// The `Exposed ports` value: `5432->12345 ` pairs, `-` for none.
+pub fn exposed_ports(value: &str) -> Result<Vec<ExposedPort>, ParseError> {
+    value
+        .split_whitespace()
+        .filter(|w| *w != "-")
+        .map(|pair| {
+            let (container, host) = pair.split_once("->").ok_or_else(|| {
+                ParseError::new(
+                    INFO,
+                    format!("exposed port {pair:?} is not container->host"),
+                )
+            })?;
+            let container = container.parse::<u16>().map_err(|_| {
+                ParseError::new(INFO, format!("exposed port {container:?} is not a port"))
+            })?;
+            if host.is_empty() {
+                return Err(ParseError::new(INFO, "exposed port without a host side"));
+            }
+            Ok(ExposedPort {
+                container,
+                host: host.to_owned(),
+            })
+        })
+        .collect()
+}
+
+fn optional(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+/// `<plugin>:info <service>`.
+pub fn info(text: &str) -> Result<ServiceInfo, ParseError> {
+    let mut info = ServiceInfo {
+        name: None,
+        config_dir: None,
+        data_dir: None,
+        dsn: None,
+        custom_env: None,
+        exposed_ports: Vec::new(),
+        id: None,
+        internal_ip: None,
+        initial_network: None,
+        links: Vec::new(),
+        post_create_network: None,
+        post_start_network: None,
+        service_root: None,
+        status: None,
+        version: None,
+        raw: Default::default(),
+    };
+    let mut header = false;
+    for (index, line) in content_lines(text) {
+        if let Some(title) = line.strip_prefix("=====> ") {
+            if header {
+                return Err(ParseError::at(INFO, index, "a second header"));
+            }
+            header = true;
+            let first = title.split_whitespace().next().unwrap_or("");
+            info.name = ServiceName::new(first).ok();
+            continue;
+        }
+        let Some(body) = line.strip_prefix("       ") else {
+            return Err(ParseError::at(
+                INFO,
+                index,
+                "not an indented `Key: value` line",
+            ));
+        };
+        let Some((key, value)) = body.split_once(':') else {
+            return Err(ParseError::at(INFO, index, "no `:` after the key"));
+        };
+        let key = key.trim().to_ascii_lowercase().replace(' ', "-");
+        if key.is_empty() {
+            return Err(ParseError::at(INFO, index, "an empty key"));
+        }
+        let value = value.trim();
+        match key.as_str() {
+            "dsn" => {
+                info.dsn = (!value.is_empty()).then(|| SecretString::new(value));
+                continue;
+            }
+            "custom-env" => {
+                info.custom_env = (!value.is_empty()).then(|| SecretString::new(value));
+                continue;
+            }
+            "config-dir" => info.config_dir = optional(value),
+            "data-dir" => info.data_dir = optional(value),
+            "exposed-ports" => {
+                info.exposed_ports =
+                    exposed_ports(value).map_err(|e| ParseError::at(INFO, index, e.reason))?;
+            }
+            "id" => info.id = optional(value),
+            "internal-ip" => info.internal_ip = optional(value),
+            "initial-network" => info.initial_network = optional(value),
+            "links" => {
+                info.links =
+                    linked_apps(value).map_err(|e| ParseError::at(INFO, index, e.reason))?;
+            }
+            "post-create-network" => info.post_create_network = optional(value),
+            "post-start-network" => info.post_start_network = optional(value),
+            "service-root" => info.service_root = optional(value),
+            "status" => info.status = optional(value).map(|s| ServiceStatus::parse(&s)),
+            "version" => info.version = optional(value),
+            _ => {}
+        }
+        info.raw.insert(key, value.to_owned());
+    }
+    if !header {
+        return Err(ParseError::new(
+            INFO,
+            "no `=====> … service information` header",
+        ));
+    }
+    Ok(info)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_reads_names_and_the_old_table() {
+        let names = list("=====> Postgres services\nlollipop\nother_db\n").unwrap();
+        assert_eq!(names.len(), 2);
+        assert_eq!(names[1].as_str(), "other_db");
+        let table = "=====> Postgres services\nNAME      VERSION        STATUS   EXPOSED PORTS  LINKS\nlollipop  postgres:9.6   running  -              -\n";
+        assert_eq!(list(table).unwrap()[0].as_str(), "lollipop");
+        assert!(list("").unwrap().is_empty());
+        assert!(list("bad!name\n").is_err());
+    }
+
+    #[test]
+    fn info_errors_do_not_quote_values() {
+        let err = info("=====> x postgres service information\n       Dsn: postgres://u:hunter2@h/x\nhunter2 garbage\n")
+            .unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn info_reads_the_go_report_layout_and_hides_custom_env() {
+        let text = "=====> lollipop postgres information\n       \
+                    Custom env:                    PGUSER=admin;PGPASS=hunter22\n       \
+                    Dsn:                           postgres://postgres:pw@dokku-postgres-lollipop:5432/lollipop\n       \
+                    Links:                         api\n       \
+                    Status:                        running\n";
+        let info = info(text).unwrap();
+        assert_eq!(
+            info.name.as_ref().map(ServiceName::as_str),
+            Some("lollipop")
+        );
+        assert_eq!(info.status, Some(ServiceStatus::Running));
+        assert_eq!(info.links.len(), 1);
+        assert!(info.custom_env.unwrap().expose().contains("hunter22"));
+        assert!(!info.raw.contains_key("custom-env"));
+        assert!(!info.raw.contains_key("dsn"));
+    }
+
+    #[test]
+    fn ports_and_links() {
+        assert!(exposed_ports("-").unwrap().is_empty());
+        let ports = exposed_ports("5432->127.0.0.1:5432 ").unwrap();
+        assert_eq!(ports[0].container, 5432);
+        assert_eq!(ports[0].host, "127.0.0.1:5432");
+        assert!(exposed_ports("5432").is_err());
+        assert_eq!(linked_apps("api staging-api ").unwrap().len(), 2);
+        assert!(linked_apps("-").unwrap().is_empty());
+    }
+}

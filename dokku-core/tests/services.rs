@@ -1,0 +1,601 @@
+//! The datastore service handler (`dokku.service(ServicePlugin::Postgres)`):
+//! parsers on every `postgres/` and `redis/` fixture (snapshotted, with the
+//! facts that matter asserted), the exact argv and metadata of every
+//! builder, secrets kept out of display argv, and the plugin requirement
+//! refusing before anything is sent.
+#![cfg(feature = "test-util")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::sync::Arc;
+
+use common::Fixture;
+use dokku_core::api::service::{
+    self, BackupAuth, BackupVerb, CreateOptions, Lifecycle, LinkOptions,
+};
+use dokku_core::model::plugin::PluginInfo;
+use dokku_core::model::service::{InfoField, ServicePlugin, ServiceStatus};
+use dokku_core::parse;
+use dokku_core::testing::ScriptedExecutor;
+use dokku_core::{
+    AppName, Capabilities, Command, Dokku, DokkuVersion, Error, ExitStatus, Output, PluginName,
+    Requirement, ServiceName, TimeoutClass,
+};
+
+const V038: DokkuVersion = DokkuVersion::new(0, 38, 27);
+const PG: ServicePlugin = ServicePlugin::Postgres;
+
+fn svc(name: &str) -> ServiceName {
+    ServiceName::new(name).unwrap()
+}
+
+fn node() -> AppName {
+    AppName::new("node-js-app").unwrap()
+}
+
+fn argv(command: &Command) -> Vec<String> {
+    command
+        .expose_argv()
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect()
+}
+
+fn caps_with(plugins: &[&str]) -> Capabilities {
+    let list = plugins
+        .iter()
+        .map(|p| format!("  {p:<20} 1.44.0 enabled    dokku {p} service plugin\n"))
+        .collect::<String>();
+    let mut caps = Capabilities::for_version(V038);
+    caps.plugins = parse::plugin::list(&list).unwrap();
+    assert_eq!(caps.plugins.len(), plugins.len());
+    caps
+}
+
+fn client(exec: &Arc<ScriptedExecutor>, plugins: &[&str]) -> Dokku {
+    Dokku::from_arc(exec.clone()).with_capabilities(caps_with(plugins))
+}
+
+fn snapshot(f: &Fixture, value: &dyn std::fmt::Debug) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_info(&f.command);
+    let name = f
+        .path
+        .to_string_lossy()
+        .replace(".txt", "")
+        .replace('/', "__");
+    settings.bind(|| insta::assert_debug_snapshot!(name, value));
+}
+
+// ---------------------------------------------------------------------------
+// fixtures
+// ---------------------------------------------------------------------------
+
+#[test]
+fn every_service_fixture_is_read_or_is_an_error() {
+    let mut read = 0;
+    for dir in ["postgres", "redis"] {
+        for f in common::in_dir(dir) {
+            let argv = f.argv();
+            let sub = argv.iter().find(|a| !a.starts_with("--")).unwrap().clone();
+            let verb = sub.split(':').nth(1).unwrap();
+            if f.exit != 0 {
+                assert!(f.stdout.is_empty(), "{f:?}");
+                assert!(f.stderr.starts_with(" !     "), "{f:?}");
+                continue;
+            }
+            match (verb, argv.len()) {
+                ("list", _) => snapshot(&f, &parse::service::list(&f.stdout).unwrap()),
+                ("info", 2) => {
+                    let info = parse::service::info(&f.stdout).unwrap();
+                    // The DSN is in the typed value but not in raw or Debug.
+                    let dsn = info.dsn.as_ref().unwrap().expose().to_owned();
+                    assert!(f.stdout.contains(&dsn));
+                    assert!(!format!("{info:?}").contains(&dsn));
+                    assert!(info.raw.values().all(|v| !v.contains(&dsn)));
+                    assert!(!serde_json::to_string(&info).unwrap().contains(&dsn));
+                    assert_eq!(info.raw.len(), 12, "every field but the DSN");
+                    assert!(info.custom_env.is_none());
+                    snapshot(&f, &info);
+                }
+                ("info", _) => {
+                    assert_eq!(parse::service::info_value(&f.stdout), f.stdout.trim_end())
+                }
+                ("links", _) => snapshot(&f, &parse::service::links(&f.stdout).unwrap()),
+                ("app-links", _) => snapshot(&f, &parse::service::app_links(&f.stdout).unwrap()),
+                ("exists" | "linked", _) => assert!(f.stdout.starts_with("-----> ")),
+                other => panic!("no reader for {other:?} in {f:?}"),
+            }
+            read += 1;
+        }
+    }
+    assert!(read >= 12, "{read}");
+}
+
+#[test]
+fn postgres_info_fields_are_typed() {
+    let info = parse::service::info(&Fixture::load("postgres/info.txt").stdout).unwrap();
+    assert_eq!(info.name.unwrap().as_str(), "lollipop");
+    assert_eq!(info.status, Some(ServiceStatus::Running));
+    assert_eq!(info.version.as_deref(), Some("postgres:17.2"));
+    assert_eq!(info.links, vec![node()]);
+    assert!(info.exposed_ports.is_empty());
+    assert_eq!(info.initial_network, None);
+    assert_eq!(info.internal_ip.as_deref(), Some("172.17.0.5"));
+    assert!(info
+        .dsn
+        .unwrap()
+        .expose()
+        .starts_with("postgres://postgres:"));
+
+    let other =
+        parse::service::info(&Fixture::load("postgres/info-exposed-unlinked.txt").stdout).unwrap();
+    assert_eq!(other.status, Some(ServiceStatus::Exited));
+    assert!(other.links.is_empty());
+    assert_eq!(other.exposed_ports.len(), 1);
+    assert_eq!(other.exposed_ports[0].container, 5432);
+    assert_eq!(other.exposed_ports[0].host, "12345");
+
+    let redis = parse::service::info(&Fixture::load("redis/info.txt").stdout).unwrap();
+    assert_eq!(redis.version.as_deref(), Some("redis:7.4.1"));
+    assert!(redis.config_dir.unwrap().ends_with("/config"));
+}
+
+#[test]
+fn list_reads_names_with_and_without_header() {
+    let full = parse::service::list(&Fixture::load("postgres/list.txt").stdout).unwrap();
+    let quiet = parse::service::list(&Fixture::load("postgres/list-quiet.txt").stdout).unwrap();
+    assert_eq!(full, quiet);
+    assert_eq!(full, vec![svc("lollipop"), svc("other_db")]);
+    assert!(
+        parse::service::list(&Fixture::load("postgres/list-empty.txt").stdout)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+// ---------------------------------------------------------------------------
+// builders
+// ---------------------------------------------------------------------------
+
+#[test]
+fn every_builder_requires_the_plugin_and_has_the_exact_argv() {
+    let lollipop = svc("lollipop");
+    let auth = BackupAuth::new("AKIAEXAMPLE".into(), "wJalrXUtnFEMI".into())
+        .region("eu-west-1")
+        .signature_version("s3v4");
+    let cases: Vec<(Command, Vec<&str>, bool)> = vec![
+        (service::list_command(&PG), vec!["postgres:list"], false),
+        (
+            service::exists_command(&PG, &lollipop),
+            vec!["postgres:exists", "lollipop"],
+            false,
+        ),
+        (
+            service::info_command(&PG, &lollipop),
+            vec!["postgres:info", "lollipop"],
+            false,
+        ),
+        (
+            service::info_field_command(&PG, &lollipop, InfoField::PostCreateNetwork),
+            vec!["postgres:info", "lollipop", "--post-create-network"],
+            false,
+        ),
+        (
+            service::create_command(
+                &PG,
+                &lollipop,
+                &CreateOptions::new()
+                    .image("postgis/postgis")
+                    .image_version("13-3.1")
+                    .config_options("--max-connections=200")
+                    .custom_env("USER=alpha;HOST=beta".into()),
+            ),
+            vec![
+                "postgres:create",
+                "lollipop",
+                "--image",
+                "postgis/postgis",
+                "--image-version",
+                "13-3.1",
+                "--config-options",
+                "--max-connections=200",
+                "--custom-env",
+                "USER=alpha;HOST=beta",
+            ],
+            true,
+        ),
+        (
+            service::destroy_command(&PG, &lollipop, "lollipop").unwrap(),
+            vec!["postgres:destroy", "lollipop", "--force"],
+            true,
+        ),
+        (
+            service::link_command(
+                &PG,
+                &lollipop,
+                &node(),
+                &LinkOptions::new()
+                    .alias("BLUE_DATABASE")
+                    .querystring("pool=5")
+                    .no_restart(),
+            )
+            .unwrap(),
+            vec![
+                "postgres:link",
+                "lollipop",
+                "node-js-app",
+                "--alias",
+                "BLUE_DATABASE",
+                "--querystring",
+                "pool=5",
+                "--no-restart",
+            ],
+            true,
+        ),
+        (
+            service::unlink_command(&PG, &lollipop, &node(), false),
+            vec!["postgres:unlink", "lollipop", "node-js-app"],
+            true,
+        ),
+        (
+            service::linked_command(&PG, &lollipop, &node()),
+            vec!["postgres:linked", "lollipop", "node-js-app"],
+            false,
+        ),
+        (
+            service::links_command(&PG, &lollipop),
+            vec!["postgres:links", "lollipop"],
+            false,
+        ),
+        (
+            service::app_links_command(&PG, &node()),
+            vec!["postgres:app-links", "node-js-app"],
+            false,
+        ),
+        (
+            service::promote_command(&PG, &lollipop, &node()),
+            vec!["postgres:promote", "lollipop", "node-js-app"],
+            true,
+        ),
+        (
+            service::lifecycle_command(&PG, &lollipop, Lifecycle::Restart),
+            vec!["postgres:restart", "lollipop"],
+            true,
+        ),
+        (
+            service::expose_command(&PG, &lollipop, &["127.0.0.1:5432".to_owned()]),
+            vec!["postgres:expose", "lollipop", "127.0.0.1:5432"],
+            true,
+        ),
+        (
+            service::unexpose_command(&PG, &lollipop),
+            vec!["postgres:unexpose", "lollipop"],
+            true,
+        ),
+        (
+            service::logs_command(&PG, &lollipop, false),
+            vec!["postgres:logs", "lollipop"],
+            false,
+        ),
+        (
+            service::logs_command(&PG, &lollipop, true),
+            vec!["postgres:logs", "lollipop", "--tail"],
+            false,
+        ),
+        (
+            service::export_command(&PG, &lollipop),
+            vec!["postgres:export", "lollipop"],
+            false,
+        ),
+        (
+            service::import_command(&PG, &lollipop, b"PGDMP".to_vec()),
+            vec!["postgres:import", "lollipop"],
+            true,
+        ),
+        (
+            service::backup_command(&PG, &lollipop, "my-bucket", true),
+            vec!["postgres:backup", "lollipop", "my-bucket", "--use-iam"],
+            true,
+        ),
+        (
+            service::backup_auth_command(&PG, &lollipop, &auth).unwrap(),
+            vec![
+                "postgres:backup-auth",
+                "lollipop",
+                "AKIAEXAMPLE",
+                "wJalrXUtnFEMI",
+                "eu-west-1",
+                "s3v4",
+            ],
+            true,
+        ),
+        (
+            service::backup_schedule_command(&PG, &lollipop, "0 3 * * *", "my-bucket", false),
+            vec![
+                "postgres:backup-schedule",
+                "lollipop",
+                "0 3 * * *",
+                "my-bucket",
+            ],
+            true,
+        ),
+        (
+            service::backup_simple_command(&PG, &lollipop, BackupVerb::ScheduleCat),
+            vec!["postgres:backup-schedule-cat", "lollipop"],
+            false,
+        ),
+        (
+            service::backup_simple_command(&PG, &lollipop, BackupVerb::Deauth),
+            vec!["postgres:backup-deauth", "lollipop"],
+            true,
+        ),
+        (
+            service::backup_simple_command(&PG, &lollipop, BackupVerb::Unschedule),
+            vec!["postgres:backup-unschedule", "lollipop"],
+            true,
+        ),
+        (
+            service::backup_set_encryption_command(&PG, &lollipop, &"passphrase".into()),
+            vec!["postgres:backup-set-encryption", "lollipop", "passphrase"],
+            true,
+        ),
+        (
+            service::backup_simple_command(&PG, &lollipop, BackupVerb::UnsetEncryption),
+            vec!["postgres:backup-unset-encryption", "lollipop"],
+            true,
+        ),
+        (
+            service::upgrade_command(&PG, &lollipop, &CreateOptions::new().restart_apps(false)),
+            vec!["postgres:upgrade", "lollipop", "--restart-apps", "false"],
+            true,
+        ),
+        (
+            service::clone_command(
+                &PG,
+                &lollipop,
+                &svc("copy"),
+                &CreateOptions::new().memory(512),
+            ),
+            vec!["postgres:clone", "lollipop", "copy", "--memory", "512"],
+            true,
+        ),
+    ];
+    let postgres = PluginName::new("postgres").unwrap();
+    for (command, want, mutating) in cases {
+        assert_eq!(argv(&command), want, "{command}");
+        assert_eq!(command.is_mutating(), mutating, "{command}");
+        assert_eq!(
+            command.requirements(),
+            &[Requirement::Plugin(postgres.clone())],
+            "{command}"
+        );
+    }
+}
+
+#[test]
+fn secrets_are_sent_but_never_shown() {
+    let lollipop = svc("lollipop");
+    let auth = BackupAuth::new("AKIAEXAMPLE".into(), "wJalrXUtnFEMI".into());
+    let commands = [
+        service::backup_auth_command(&PG, &lollipop, &auth).unwrap(),
+        service::backup_set_encryption_command(&PG, &lollipop, &"wJalrXUtnFEMI".into()),
+        service::create_command(
+            &PG,
+            &lollipop,
+            &CreateOptions::new()
+                .password("wJalrXUtnFEMI".into())
+                .root_password("AKIAEXAMPLE".into()),
+        ),
+    ];
+    for command in commands {
+        let shown = format!("{command} {:?} {:?}", command.redacted_argv(), command);
+        assert!(!shown.contains("wJalrXUtnFEMI"), "{shown}");
+        assert!(!shown.contains("AKIAEXAMPLE"), "{shown}");
+        assert!(command
+            .expose_argv()
+            .iter()
+            .any(|a| *a == "wJalrXUtnFEMI" || *a == "AKIAEXAMPLE"));
+        assert!(command.has_secrets());
+    }
+    // Output holding the DSN or a dump is marked secret.
+    assert!(service::info_command(&PG, &lollipop).output_is_secret());
+    assert!(service::info_field_command(&PG, &lollipop, InfoField::Dsn).output_is_secret());
+    assert!(!service::info_field_command(&PG, &lollipop, InfoField::Status).output_is_secret());
+    assert!(service::export_command(&PG, &lollipop).output_is_secret());
+    assert!(
+        service::link_command(&PG, &lollipop, &node(), &LinkOptions::new())
+            .unwrap()
+            .output_is_secret()
+    );
+    assert!(service::promote_command(&PG, &lollipop, &node()).output_is_secret());
+    assert!(service::create_command(&PG, &lollipop, &CreateOptions::new()).output_is_secret());
+    // Import sends the dump on stdin, never in argv.
+    let import = service::import_command(&PG, &lollipop, b"PGDMP secret rows".to_vec());
+    assert_eq!(import.stdin_bytes().unwrap().len(), 17);
+    assert_eq!(
+        service::logs_command(&PG, &lollipop, true).timeout_class(),
+        TimeoutClass::Follow
+    );
+}
+
+#[test]
+fn refused_before_building() {
+    let lollipop = svc("lollipop");
+    assert!(matches!(
+        service::destroy_command(&PG, &lollipop, "lolipop"),
+        Err(Error::InvalidArgument { .. })
+    ));
+    assert!(matches!(
+        service::link_command(
+            &PG,
+            &lollipop,
+            &node(),
+            &LinkOptions::new().alias("BAD ALIAS")
+        ),
+        Err(Error::InvalidArgument { .. })
+    ));
+    let gap = BackupAuth::new("a".into(), "b".into()).endpoint_url("https://s3.example.com");
+    assert!(matches!(
+        service::backup_auth_command(&PG, &lollipop, &gap),
+        Err(Error::InvalidArgument { .. })
+    ));
+}
+
+#[test]
+fn plugins_have_names_and_aliases() {
+    assert_eq!(ServicePlugin::Postgres.default_alias(), "DATABASE");
+    assert_eq!(ServicePlugin::Redis.default_alias(), "REDIS");
+    assert_eq!(ServicePlugin::Mariadb.default_alias(), "DATABASE");
+    let memcached = PluginName::new("memcached").unwrap();
+    assert_eq!(
+        ServicePlugin::from_name(&memcached),
+        ServicePlugin::Other(memcached.clone())
+    );
+    assert_eq!(
+        ServicePlugin::from_name(&PluginName::new("redis").unwrap()),
+        ServicePlugin::Redis
+    );
+    let other = ServicePlugin::Other(memcached);
+    assert_eq!(argv(&service::list_command(&other)), ["memcached:list"]);
+    assert_eq!(other.default_alias(), "MEMCACHED");
+    for p in ServicePlugin::known() {
+        assert_eq!(p.plugin_name().as_str(), p.name());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// handler
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_host_without_the_plugin_is_refused_before_sending() {
+    let exec = Arc::new(ScriptedExecutor::new());
+    let dokku = client(&exec, &["redis"]);
+    let err = dokku.service(PG).list().await.unwrap_err();
+    match err {
+        Error::Unsupported { needs, .. } => {
+            assert_eq!(
+                needs,
+                Requirement::Plugin(PluginName::new("postgres").unwrap())
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    exec.verify().unwrap();
+}
+
+#[tokio::test]
+async fn handler_reads_list_info_links_and_dsn() {
+    let exec = Arc::new(
+        ScriptedExecutor::new()
+            .expect_ok(
+                ["postgres:list"],
+                &Fixture::load("postgres/list.txt").stdout,
+            )
+            .expect_ok(
+                ["postgres:info", "lollipop"],
+                &Fixture::load("postgres/info.txt").stdout,
+            )
+            .expect_ok(
+                ["postgres:info", "lollipop", "--dsn"],
+                &Fixture::load("postgres/info-dsn.txt").stdout,
+            )
+            .expect_ok(
+                ["postgres:info", "lollipop", "--status"],
+                &Fixture::load("postgres/info-status.txt").stdout,
+            )
+            .expect_ok(
+                ["postgres:links", "lollipop"],
+                &Fixture::load("postgres/links.txt").stdout,
+            )
+            .expect_ok(
+                ["postgres:app-links", "node-js-app"],
+                &Fixture::load("postgres/app-links.txt").stdout,
+            ),
+    );
+    let dokku = client(&exec, &["postgres"]);
+    let pg = dokku.service(PG);
+    assert_eq!(pg.list().await.unwrap().len(), 2);
+    let info = pg.info(&svc("lollipop")).await.unwrap();
+    let dsn = pg.dsn(&svc("lollipop")).await.unwrap();
+    assert_eq!(info.dsn.as_ref(), Some(&dsn));
+    assert_eq!(
+        pg.info_field(&svc("lollipop"), InfoField::Status)
+            .await
+            .unwrap(),
+        "running"
+    );
+    assert_eq!(pg.links(&svc("lollipop")).await.unwrap(), vec![node()]);
+    assert_eq!(pg.app_links(&node()).await.unwrap(), vec![svc("lollipop")]);
+    exec.verify().unwrap();
+    // Asking for the DSN through info_field is refused.
+    assert!(matches!(
+        pg.info_field(&svc("lollipop"), InfoField::Dsn).await,
+        Err(Error::InvalidArgument { .. })
+    ));
+}
+
+fn failing(f: &str) -> Output {
+    let f = Fixture::load(f);
+    Output::new(ExitStatus::code(f.exit), f.stdout, f.stderr)
+}
+
+#[tokio::test]
+async fn exists_and_linked_answer_false_on_the_plugin_messages() {
+    let exec = Arc::new(
+        ScriptedExecutor::new()
+            .expect(
+                ["postgres:exists", "ghost"],
+                failing("postgres/exists-missing.txt"),
+            )
+            .expect(
+                ["postgres:exists", "lollipop"],
+                failing("postgres/exists.txt"),
+            )
+            .expect(
+                ["postgres:linked", "other_db", "node-js-app"],
+                failing("postgres/linked-not.txt"),
+            )
+            .expect(
+                ["postgres:linked", "lollipop", "node-js-app"],
+                failing("postgres/linked.txt"),
+            )
+            .expect(
+                ["postgres:destroy", "lollipop", "--force"],
+                failing("postgres/destroy-linked.txt"),
+            ),
+    );
+    let dokku = client(&exec, &["postgres"]);
+    let pg = dokku.service(PG);
+    assert!(!pg.exists(&svc("ghost")).await.unwrap());
+    assert!(pg.exists(&svc("lollipop")).await.unwrap());
+    assert!(!pg.linked(&svc("other_db"), &node()).await.unwrap());
+    assert!(pg.linked(&svc("lollipop"), &node()).await.unwrap());
+    match pg.destroy(&svc("lollipop"), "lollipop").await.unwrap_err() {
+        Error::CommandFailed { message, .. } => assert_eq!(message, "Cannot delete linked service"),
+        other => panic!("{other:?}"),
+    }
+    exec.verify().unwrap();
+}
+
+#[tokio::test]
+async fn import_sends_the_dump_on_stdin() {
+    let exec = Arc::new(
+        ScriptedExecutor::new()
+            .expect_ok(["postgres:import", "lollipop"], "")
+            .with_stdin(b"PGDMP".to_vec()),
+    );
+    let dokku = client(&exec, &["postgres"]);
+    dokku
+        .service(PG)
+        .import(&svc("lollipop"), b"PGDMP".to_vec())
+        .await
+        .unwrap();
+    exec.verify().unwrap();
+}
+
+// Keeps PluginInfo in scope for readers looking for where capabilities come from.
+#[allow(dead_code)]
+fn _plugin_info(_: PluginInfo) {}
