@@ -22,6 +22,7 @@ Examples:
   cli --host dokku@example.com ps scale api web=3
   cli --demo config set api LOG_LEVEL=debug --no-restart
   cli --demo logs api -t
+  cli --demo services postgres link api-db api
   cli --demo --dry-run apps destroy api
   cli history list --app api --since 1h";
 
@@ -81,6 +82,17 @@ pub enum Cmd {
         after_help = "Examples:\n  cli --demo domains report api\n  cli --demo domains add api api.example.com"
     )]
     Domains(DomainsCmd),
+    /// Datastore services of Dokku's service plugins (postgres, redis, mysql …).
+    #[command(
+        after_help = "Examples:\n  cli --demo services postgres list\n  cli --demo services postgres create api-db2\n  cli --demo services postgres link api-db2 api\n  cli --demo services redis info cache --reveal"
+    )]
+    Services {
+        /// The plugin: postgres, mysql, mariadb, redis, mongo, rabbitmq,
+        /// elasticsearch, clickhouse, couchdb, nats, rethinkdb, meilisearch …
+        plugin: String,
+        #[command(subcommand)]
+        command: ServiceCmd,
+    },
     /// An app's logs; `-t` follows them until Ctrl-C.
     #[command(
         after_help = "Examples:\n  cli --demo logs api -n 20\n  cli --demo logs api --ps worker -t"
@@ -422,4 +434,92 @@ pub enum HistoryFormat {
     Jsonl,
     /// Comma-separated values (formula cells neutralised).
     Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServiceCmd {
+    /// Every service of the plugin, with status, version and links.
+    #[command(after_help = "Example:\n  cli --demo services postgres list")]
+    List,
+    /// One service's details (the DSN *** unless --reveal).
+    #[command(after_help = "Example:\n  cli --demo services postgres info api-db --reveal")]
+    Info { service: String },
+    /// Create a service (pulls the image, starts the container).
+    #[command(
+        after_help = "Example:\n  cli --demo services postgres create reports-db --image-version 17.2"
+    )]
+    Create {
+        service: String,
+        /// The image to run instead of the plugin's.
+        #[arg(long)]
+        image: Option<String>,
+        /// The image tag.
+        #[arg(long)]
+        image_version: Option<String>,
+        /// Extra container environment, `K=V;K2=V2` (kept secret).
+        #[arg(long, value_name = "ENV")]
+        custom_env: Option<String>,
+        /// Extra options for the datastore's own configuration.
+        #[arg(long, value_name = "OPTIONS")]
+        config_options: Option<String>,
+        /// Memory limit in MB.
+        #[arg(long, value_name = "MB")]
+        memory: Option<u32>,
+    },
+    /// Destroy a service and its data (asks for its name unless --yes).
+    #[command(after_help = "Example:\n  cli --demo services postgres destroy reports-db")]
+    Destroy { service: String },
+    /// Link a service to an app: sets <ALIAS>_URL and restarts the app.
+    #[command(
+        after_help = "Examples:\n  cli --demo services postgres link api-db blog\n  cli --demo services redis link cache blog --alias SESSION_REDIS"
+    )]
+    Link {
+        service: String,
+        app: Option<String>,
+        /// Set <ALIAS>_URL instead of the plugin's default.
+        #[arg(long)]
+        alias: Option<String>,
+        /// Appended to the URL (`pool=5`).
+        #[arg(long)]
+        querystring: Option<String>,
+        /// Do not restart the app.
+        #[arg(long)]
+        no_restart: bool,
+    },
+    /// Unlink a service from an app.
+    #[command(after_help = "Example:\n  cli --demo services postgres unlink api-db blog")]
+    Unlink {
+        service: String,
+        app: Option<String>,
+        #[arg(long)]
+        no_restart: bool,
+    },
+    /// The apps a service is linked to.
+    #[command(after_help = "Example:\n  cli --demo services postgres links api-db")]
+    Links { service: String },
+    /// The services of this plugin an app is linked to.
+    #[command(after_help = "Example:\n  cli --demo services postgres app-links api")]
+    AppLinks { app: Option<String> },
+    /// Start the service container.
+    #[command(after_help = "Example:\n  cli --demo services postgres start api-db")]
+    Start { service: String },
+    /// Stop the service container.
+    #[command(after_help = "Example:\n  cli --demo services postgres stop api-db")]
+    Stop { service: String },
+    /// Restart the service container.
+    #[command(after_help = "Example:\n  cli --demo services postgres restart api-db")]
+    Restart { service: String },
+    /// Publish the service's ports on the host (random ones if none given).
+    #[command(after_help = "Example:\n  cli --demo services postgres expose api-db 15432")]
+    Expose { service: String, ports: Vec<String> },
+    /// Stop publishing the service's ports.
+    #[command(after_help = "Example:\n  cli --demo services postgres unexpose api-db")]
+    Unexpose { service: String },
+    /// The service container's logs; `-t` follows them until Ctrl-C.
+    #[command(after_help = "Example:\n  cli --demo services postgres logs api-db -t")]
+    Logs {
+        service: String,
+        #[arg(long = "tail", short = 't')]
+        follow: bool,
+    },
 }

@@ -60,6 +60,12 @@ impl CliError {
             CliError::History(_) | CliError::Failed { .. } | CliError::Io(_) => EXIT_FAILED,
             CliError::Dokku(e) => match e {
                 dokku::Error::AppNotFound { .. } => EXIT_NOT_FOUND,
+                // A service plugin's "<Plugin> service <name> does not exist".
+                dokku::Error::CommandFailed { message, .. }
+                    if message.contains(" service ") && message.contains("does not exist") =>
+                {
+                    EXIT_NOT_FOUND
+                }
                 dokku::Error::InvalidArgument { .. } => EXIT_USAGE,
                 dokku::Error::Transport { source, .. } if is_connection(source) => EXIT_CONNECT,
                 _ => EXIT_FAILED,
@@ -134,6 +140,15 @@ fn dokku_hint(e: &dokku::Error) -> Option<String> {
                 "the plugin may be missing on this host: `cli raw -- plugin:list`"
             }
             dokku::Error::Unsupported { .. } => "upgrade Dokku or install the plugin on the host",
+            dokku::Error::CommandFailed { message, command, .. }
+                if message.contains(" service ") && message.contains("does not exist") =>
+            {
+                let plugin = command
+                    .strip_prefix("dokku ")
+                    .and_then(|c| c.split(':').next())
+                    .unwrap_or("PLUGIN");
+                return Some(format!("`cli services {plugin} list` shows the services"));
+            }
             dokku::Error::Parse { .. } => "this host's Dokku may be newer than this tool knows",
             dokku::Error::InvalidArgument { .. } => "see --help for the command",
             dokku::Error::Transport { source, .. } => match source {

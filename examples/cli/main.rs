@@ -19,6 +19,7 @@ mod logs;
 mod output;
 mod plan;
 mod ps;
+mod services;
 mod session;
 
 use std::io::Write;
@@ -63,6 +64,7 @@ fn commands(action: &Action) -> Result<Vec<Command>, CliError> {
         Action::Config(p) => config::commands(p),
         Action::Domains(p) => domains::commands(p)?,
         Action::Logs(p) => logs::commands(p),
+        Action::Services(p) => services::commands(p)?,
         Action::Version => vec![Command::read("version")],
         Action::Raw(args) => vec![raw_command(args)?],
         Action::History(_) | Action::Completions(_) => Vec::new(),
@@ -130,6 +132,7 @@ async fn run(plan: Plan) -> Result<(), CliError> {
         match &action {
             Action::Apps(p) => apps::confirm(&opts, p)?,
             Action::Ps(p) => ps::confirm(&opts, p)?,
+            Action::Services(p) => services::confirm(&opts, p)?,
             _ => {}
         }
     }
@@ -143,6 +146,7 @@ async fn run(plan: Plan) -> Result<(), CliError> {
         Action::Config(p) => config::run(&s, p).await,
         Action::Domains(p) => domains::run(&s, p).await,
         Action::Logs(p) => logs::run(&s, p).await,
+        Action::Services(p) => services::run(&s, p).await,
         Action::Version => {
             let version = s.dokku.version().await?;
             if opts.json {

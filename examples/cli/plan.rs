@@ -6,13 +6,15 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 
 use dokku::api::ps::Action as PsVerb;
+use dokku::api::service::{CreateOptions, Lifecycle, LinkOptions};
 use dokku::api::{domains::DomainsVerb, Scope, Target as PsTarget};
-use dokku::{AppName, ConfigKey, Domain, ProcessType, SecretString};
+use dokku::model::service::ServicePlugin;
+use dokku::{AppName, ConfigKey, Domain, PluginName, ProcessType, SecretString, ServiceName};
 use dokku_history::{Outcome, Query};
 
 use crate::cli::{
     AppsCmd, Cli, Cmd, ConfigCmd, DomainsCmd, ExportFormat, HistoryCmd, HistoryFilter,
-    HistoryFormat, LifecycleArgs, LogsCmd, OutcomeArg, PsCmd,
+    HistoryFormat, LifecycleArgs, LogsCmd, OutcomeArg, PsCmd, ServiceCmd,
 };
 use crate::common::TargetArgs;
 use crate::error::CliError;
@@ -40,6 +42,7 @@ pub enum Action {
     Ps(PsPlan),
     Config(ConfigPlan),
     Domains(DomainsPlan),
+    Services(ServicesPlan),
     Logs(LogsPlan),
     History(HistoryPlan),
     Version,
@@ -121,6 +124,28 @@ pub enum DomainsPlan {
         app: AppName,
         domains: Vec<Domain>,
     },
+}
+
+#[derive(Debug)]
+pub struct ServicesPlan {
+    pub plugin: ServicePlugin,
+    pub action: ServiceAction,
+}
+
+#[derive(Debug)]
+pub enum ServiceAction {
+    List,
+    Info(ServiceName),
+    Create(ServiceName, CreateOptions),
+    Destroy(ServiceName),
+    Link(ServiceName, AppName, LinkOptions),
+    Unlink(ServiceName, AppName, bool),
+    Links(ServiceName),
+    AppLinks(AppName),
+    Lifecycle(ServiceName, Lifecycle),
+    Expose(ServiceName, Vec<String>),
+    Unexpose(ServiceName),
+    Logs(ServiceName, bool),
 }
 
 #[derive(Debug)]
@@ -236,6 +261,112 @@ fn domain(raw: &str) -> Result<Domain, CliError> {
             "a domain is a hostname such as api.example.com (or *.example.com)",
         )
     })
+}
+
+fn service_name(raw: &str) -> Result<ServiceName, CliError> {
+    ServiceName::new(raw).map_err(|e| {
+        CliError::usage(
+            format!("{raw:?} is not a valid service name: {e}"),
+            "service names are letters, digits, '-' and '_', starting with a letter or digit",
+        )
+    })
+}
+
+fn service_plugin(raw: &str) -> Result<ServicePlugin, CliError> {
+    let name = PluginName::new(raw).map_err(|e| {
+        CliError::usage(
+            format!("{raw:?} is not a plugin name: {e}"),
+            "name a service plugin: postgres, redis, mysql, mongo …",
+        )
+    })?;
+    Ok(ServicePlugin::from_name(&name))
+}
+
+fn services(apps: &mut Apps<'_>, plugin: &str, cmd: ServiceCmd) -> Result<ServicesPlan, CliError> {
+    let plugin = service_plugin(plugin)?;
+    let action = match cmd {
+        ServiceCmd::List => ServiceAction::List,
+        ServiceCmd::Info { service } => ServiceAction::Info(service_name(&service)?),
+        ServiceCmd::Create {
+            service,
+            image,
+            image_version,
+            custom_env,
+            config_options,
+            memory,
+        } => {
+            let mut options = CreateOptions::new();
+            if let Some(image) = image {
+                options = options.image(image);
+            }
+            if let Some(version) = image_version {
+                options = options.image_version(version);
+            }
+            if let Some(env) = custom_env {
+                options = options.custom_env(SecretString::new(env));
+            }
+            if let Some(config) = config_options {
+                options = options.config_options(config);
+            }
+            if let Some(mb) = memory {
+                options = options.memory(mb);
+            }
+            ServiceAction::Create(service_name(&service)?, options)
+        }
+        ServiceCmd::Destroy { service } => ServiceAction::Destroy(service_name(&service)?),
+        ServiceCmd::Link {
+            service,
+            app,
+            alias,
+            querystring,
+            no_restart,
+        } => {
+            let mut options = LinkOptions::new();
+            if let Some(alias) = alias {
+                options = options.alias(alias);
+            }
+            if let Some(query) = querystring {
+                options = options.querystring(query);
+            }
+            if no_restart {
+                options = options.no_restart();
+            }
+            ServiceAction::Link(service_name(&service)?, apps.one(app)?, options)
+        }
+        ServiceCmd::Unlink {
+            service,
+            app,
+            no_restart,
+        } => ServiceAction::Unlink(service_name(&service)?, apps.one(app)?, no_restart),
+        ServiceCmd::Links { service } => ServiceAction::Links(service_name(&service)?),
+        ServiceCmd::AppLinks { app } => ServiceAction::AppLinks(apps.one(app)?),
+        ServiceCmd::Start { service } => {
+            ServiceAction::Lifecycle(service_name(&service)?, Lifecycle::Start)
+        }
+        ServiceCmd::Stop { service } => {
+            ServiceAction::Lifecycle(service_name(&service)?, Lifecycle::Stop)
+        }
+        ServiceCmd::Restart { service } => {
+            ServiceAction::Lifecycle(service_name(&service)?, Lifecycle::Restart)
+        }
+        ServiceCmd::Expose { service, ports } => {
+            if let Some(bad) = ports.iter().find(|p| {
+                !p.chars()
+                    .all(|c| c.is_ascii_digit() || c == '.' || c == ':')
+            }) {
+                return Err(CliError::usage(
+                    format!("{bad:?} is not a port"),
+                    "give host ports (15432) or ip:port pairs (127.0.0.1:15432)",
+                ));
+            }
+            ServiceAction::Expose(service_name(&service)?, ports)
+        }
+        ServiceCmd::Unexpose { service } => ServiceAction::Unexpose(service_name(&service)?),
+        ServiceCmd::Logs { service, follow } => {
+            ServiceAction::Logs(service_name(&service)?, follow)
+        }
+    };
+    Ok(ServicesPlan { plugin, action })
 }
 
 fn scope(apps: &mut Apps<'_>, app: Option<String>, global: bool) -> Result<Scope, CliError> {
@@ -670,6 +801,9 @@ pub fn build(cli: Cli) -> Result<Plan, CliError> {
                 domains: Vec::new(),
             },
         }),
+        Cmd::Services { plugin, command } => {
+            Action::Services(services(&mut apps, &plugin, command)?)
+        }
         Cmd::Logs(LogsCmd {
             app,
             num,

@@ -77,8 +77,16 @@ impl Session {
         let mut partial = Vec::new();
         let mut stderr = Vec::new();
         let json = self.opts.json;
+        // A command whose output may hold credentials (a DSN, a URL with a
+        // password) shows them masked unless --reveal.
+        let mask_urls = command.output_is_secret() && !self.opts.reveal;
         let mut show = |line: &str, lines: &mut Vec<String>| -> io::Result<()> {
             let line = mask(line);
+            let line = if mask_urls {
+                dokku_history::redact::mask_userinfo(&line).into_owned()
+            } else {
+                line
+            };
             if !json {
                 bar.suspend(|| print_dokku_line(&line))?;
             }
