@@ -440,3 +440,37 @@ fn local_runs_the_dokku_program_here() {
         .code(3)
         .stderr(predicate::str::contains("hint:"));
 }
+
+#[test]
+fn the_host_is_probed_once_and_again_when_the_cache_is_stale() {
+    let demo = Demo::new();
+    let count = |sub: &str| {
+        subcommands(&demo.history_rows())
+            .iter()
+            .filter(|s| *s == sub)
+            .count()
+    };
+    demo.cli()
+        .args(["apps", "report", "api"])
+        .assert()
+        .success();
+    demo.cli().args(["ps", "report", "api"]).assert().success();
+    assert_eq!(count("version"), 1, "the second run reused the probe");
+    assert_eq!(count("plugin:list"), 1);
+    // A cache that predates a plugin install: the refusal is retried once
+    // with a fresh probe, and nothing was sent before it.
+    let cache = demo.dir.path().join("capabilities.json");
+    let mut cached: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
+    for entry in cached.as_object_mut().unwrap().values_mut() {
+        entry["plugins"] = serde_json::json!([]);
+    }
+    std::fs::write(&cache, serde_json::to_vec(&cached).unwrap()).unwrap();
+    demo.cli()
+        .args(["services", "postgres", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("api-db"));
+    assert_eq!(count("version"), 2);
+    assert_eq!(count("postgres:list"), 1);
+}

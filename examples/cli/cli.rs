@@ -539,7 +539,10 @@ mod tests {
     fn every_command_has_an_example() {
         fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
             let path = format!("{path} {}", cmd.get_name());
-            let help = cmd.get_after_help().map(|h| h.to_string()).unwrap_or_default();
+            let help = cmd
+                .get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
             if !help.contains("Example") && cmd.get_name() != "help" {
                 missing.push(path.clone());
             }

@@ -139,14 +139,25 @@ async fn run(plan: Plan) -> Result<(), CliError> {
     if opts.dry_run {
         return session::print_dry_run(&opts, &commands(&action)?);
     }
-    let s = Session::open(&target, opts).await?;
+    let mut s = Session::open(&target, opts).await?;
+    let mut result = dispatch(&s, action.clone()).await;
+    if result.as_ref().is_err_and(|e| s.may_be_stale(e)) {
+        s.forget_capabilities().await;
+        result = dispatch(&s, action).await;
+    }
+    s.save_capabilities().await;
+    result
+}
+
+async fn dispatch(s: &Session, action: Action) -> Result<(), CliError> {
+    let opts = s.opts;
     match action {
-        Action::Apps(p) => apps::run(&s, p).await,
-        Action::Ps(p) => ps::run(&s, p).await,
-        Action::Config(p) => config::run(&s, p).await,
-        Action::Domains(p) => domains::run(&s, p).await,
-        Action::Logs(p) => logs::run(&s, p).await,
-        Action::Services(p) => services::run(&s, p).await,
+        Action::Apps(p) => apps::run(s, p).await,
+        Action::Ps(p) => ps::run(s, p).await,
+        Action::Config(p) => config::run(s, p).await,
+        Action::Domains(p) => domains::run(s, p).await,
+        Action::Logs(p) => logs::run(s, p).await,
+        Action::Services(p) => services::run(s, p).await,
         Action::Version => {
             let version = s.dokku.version().await?;
             if opts.json {

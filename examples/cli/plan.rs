@@ -29,14 +29,14 @@ pub struct Opts {
 }
 
 /// What to do, fully validated.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Plan {
     pub opts: Opts,
     pub target: TargetArgs,
     pub action: Action,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Action {
     Apps(AppsPlan),
     Ps(PsPlan),
@@ -50,7 +50,7 @@ pub enum Action {
     Completions(clap_complete::Shell),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum AppsPlan {
     List,
     Report(AppName),
@@ -71,7 +71,7 @@ pub enum AppsPlan {
     Unlock(AppName),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum PsPlan {
     Report(AppName),
     ShowScale(AppName),
@@ -88,7 +88,7 @@ pub enum PsPlan {
     },
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum ConfigPlan {
     Show {
         scope: Scope,
@@ -116,7 +116,7 @@ pub enum ConfigPlan {
     },
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum DomainsPlan {
     Report(Scope),
     Change {
@@ -126,13 +126,13 @@ pub enum DomainsPlan {
     },
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ServicesPlan {
     pub plugin: ServicePlugin,
     pub action: ServiceAction,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum ServiceAction {
     List,
     Info(ServiceName),
@@ -148,7 +148,7 @@ pub enum ServiceAction {
     Logs(ServiceName, bool),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LogsPlan {
     pub app: AppName,
     pub num: Option<u32>,
@@ -157,7 +157,7 @@ pub struct LogsPlan {
     pub follow: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum HistoryPlan {
     List(Query),
     Show(i64),

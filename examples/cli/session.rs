@@ -2,14 +2,18 @@
 //! the two interactions every command family shares: streaming a long
 //! command's output live, and asking before destroying something.
 
+use std::collections::BTreeMap;
 use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use dokku::{Chunk, Command, Dokku, ExecError, Output};
+use dokku::model::plugin::PluginInfo;
+use dokku::{Capabilities, Chunk, Command, Dokku, DokkuVersion, ExecError, Output};
 use dokku_history::{Audited, HistoryStore, Outcome, Query, Source};
 use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
 
-use crate::common::{self, TargetArgs};
+use crate::common::{self, Target, TargetArgs};
 use crate::error::CliError;
 use crate::output::{self, BOLD, RED, YELLOW};
 use crate::plan::{now_ms, Opts};
@@ -18,6 +22,78 @@ pub struct Session {
     pub dokku: Dokku,
     pub store: HistoryStore,
     pub opts: Opts,
+    caps: CapsCache,
+    /// Whether the client started from cached capabilities.
+    caps_from_cache: bool,
+}
+
+/// How long a host's probed capabilities (Dokku version, plugins) are
+/// reused by later runs: probing costs two Dokku start-ups per run.
+const CAPS_TTL_MS: i64 = 10 * 60 * 1000;
+
+/// The hosts' capabilities, kept beside the history database.
+struct CapsCache {
+    path: PathBuf,
+    key: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CachedCaps {
+    version: DokkuVersion,
+    plugins: Vec<PluginInfo>,
+    probed_at_ms: i64,
+}
+
+impl CapsCache {
+    fn for_target(history: &Path, target: &Target) -> Self {
+        let key = match target {
+            Target::Demo { state } => format!("demo:{}", state.display()),
+            Target::Local { program } => format!("local:{program}"),
+            ssh => format!("ssh:{}", ssh.host_label()),
+        };
+        CapsCache {
+            path: history.with_file_name("capabilities.json"),
+            key,
+        }
+    }
+
+    fn read_all(&self) -> BTreeMap<String, CachedCaps> {
+        std::fs::read(&self.path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    fn load(&self) -> Option<Capabilities> {
+        let entry = self.read_all().remove(&self.key)?;
+        let age = now_ms() - entry.probed_at_ms;
+        (0..CAPS_TTL_MS).contains(&age).then_some(Capabilities {
+            version: entry.version,
+            plugins: entry.plugins,
+        })
+    }
+
+    // A lost race or a failed write only costs the next run a probe.
+    fn store(&self, caps: Option<&Capabilities>) {
+        let mut all = self.read_all();
+        match caps {
+            Some(caps) => all.insert(
+                self.key.clone(),
+                CachedCaps {
+                    version: caps.version,
+                    plugins: caps.plugins.clone(),
+                    probed_at_ms: now_ms(),
+                },
+            ),
+            None => all.remove(&self.key),
+        };
+        let tmp = self.path.with_extension("json.tmp");
+        if let Ok(bytes) = serde_json::to_vec(&all) {
+            if std::fs::write(&tmp, bytes).is_ok() {
+                let _ = std::fs::rename(&tmp, &self.path);
+            }
+        }
+    }
 }
 
 /// Who runs the commands, for the audit trail: the login name from the
@@ -46,17 +122,51 @@ impl Session {
     /// recorded (actor: the local user, source: cli, host: the target).
     pub async fn open(args: &TargetArgs, opts: Opts) -> Result<Self, CliError> {
         let target = args.target()?;
-        let store = open_store(args)?;
+        let history = args.history_path()?;
+        let store = common::open_history(&history)?;
         let executor = common::connect(&target).await?;
         let audited = Audited::new(executor, store.clone())
             .actor(local_user())
             .source(Source::Cli)
             .host(target.host_label());
+        let caps = CapsCache::for_target(&history, &target);
+        let cached = caps.load();
+        let caps_from_cache = cached.is_some();
+        let dokku = match cached {
+            Some(known) => Dokku::new(audited).with_capabilities(known),
+            None => Dokku::new(audited),
+        };
         Ok(Session {
-            dokku: Dokku::new(audited),
+            dokku,
             store,
             opts,
+            caps,
+            caps_from_cache,
         })
+    }
+
+    /// Whether a refusal for lack of a plugin or version may come from
+    /// stale cached capabilities (then [`Session::forget_capabilities`]
+    /// and try again: nothing was sent).
+    pub fn may_be_stale(&self, error: &CliError) -> bool {
+        self.caps_from_cache && matches!(error, CliError::Dokku(dokku::Error::Unsupported { .. }))
+    }
+
+    /// Probe the host afresh on the next call.
+    pub async fn forget_capabilities(&mut self) {
+        self.caps.store(None);
+        self.dokku.refresh_capabilities().await;
+        self.caps_from_cache = false;
+    }
+
+    /// Keep what this run probed for the next runs.
+    pub async fn save_capabilities(&self) {
+        if self.caps_from_cache {
+            return;
+        }
+        if let Some(caps) = self.dokku.cached_capabilities().await {
+            self.caps.store(Some(&caps));
+        }
     }
 
     /// Run a long command, showing its output live under a spinner (in
