@@ -31,6 +31,19 @@ fn the_daily_story_over_ssh() {
         cmd
     };
     cli_support::story(&cli, &host);
+    // `raw` quotes its arguments for the remote shell: a value with
+    // spaces, quotes and a `;` arrives as one argument, unexecuted.
+    let tricky = "hello world; echo 'pwned' \"$(id)\"";
+    cli()
+        .args(["raw", "--", "config:set", "--no-restart", "blog"])
+        .arg(format!("GREETING={tricky}"))
+        .assert()
+        .success();
+    cli()
+        .args(["config", "get", "blog", "GREETING", "--reveal"])
+        .assert()
+        .success()
+        .stdout(format!("{tricky}\n"));
     // DOKKU_HOST does what --host does, as with Dokku's own client.
     let mut from_env = bare_cli();
     from_env

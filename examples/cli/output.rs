@@ -92,7 +92,11 @@ pub fn pairs(title: &str, rows: &[(&str, Cell)]) -> io::Result<()> {
         .max()
         .unwrap_or(0);
     for (key, Cell(text, style)) in rows {
-        writeln!(out, "  {DIM}{key:w$}{DIM:#}  {style}{text}{style:#}")?;
+        if text.is_empty() {
+            writeln!(out, "  {DIM}{key:w$}  -{DIM:#}")?;
+        } else {
+            writeln!(out, "  {DIM}{key:w$}{DIM:#}  {style}{text}{style:#}")?;
+        }
     }
     out.flush()
 }
