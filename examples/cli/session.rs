@@ -226,6 +226,11 @@ impl Session {
                         bar.suspend(|| {
                             let mut err = anstream::stderr();
                             let text = String::from_utf8_lossy(&bytes);
+                            let text = if mask_urls {
+                                dokku_history::redact::mask_userinfo(&text).into_owned()
+                            } else {
+                                text.into_owned()
+                            };
                             write!(err, "{YELLOW}{text}{YELLOW:#}")
                         })?;
                     }
