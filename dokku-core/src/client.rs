@@ -14,6 +14,7 @@ use futures_util::lock::Mutex;
 use crate::api::{
     apps::Apps, config::Config, domains::Domains, logs::Logs, plugin::Plugins, ps::Ps,
 };
+use crate::api::{certs::Certs, letsencrypt::Letsencrypt, ports::Ports, proxy::Proxy};
 use crate::command::{Command, Requirement};
 use crate::error::{Error, Result};
 use crate::exec::{Executor, Output, OutputStream};
@@ -82,6 +83,9 @@ pub mod versions {
     pub const PLUGIN_LIST_JSON: DokkuVersion = DokkuVersion::new(0, 38, 22);
     /// `--global` on every `:report` command.
     pub const GLOBAL_REPORTS: DokkuVersion = DokkuVersion::new(0, 38, 0);
+    /// The `ports` plugin (`ports:*`), which replaced `proxy:ports*`
+    /// (docs/networking/port-management.md: "New as of 0.31.0").
+    pub const PORTS_PLUGIN: DokkuVersion = DokkuVersion::new(0, 31, 0);
 }
 
 /// A Dokku host, reached through some [`Executor`].
@@ -216,6 +220,26 @@ impl Dokku {
         plugin: crate::model::service::ServicePlugin,
     ) -> crate::api::service::Services<'_> {
         crate::api::service::Services::new(self, plugin)
+    }
+
+    /// Handler for `ports:*` (`proxy:ports*` before 0.31).
+    pub fn ports(&self) -> Ports<'_> {
+        Ports::new(self)
+    }
+
+    /// Handler for `proxy:*`.
+    pub fn proxy(&self) -> Proxy<'_> {
+        Proxy::new(self)
+    }
+
+    /// Handler for `certs:*`.
+    pub fn certs(&self) -> Certs<'_> {
+        Certs::new(self)
+    }
+
+    /// Handler for `letsencrypt:*` (the dokku-letsencrypt plugin).
+    pub fn letsencrypt(&self) -> Letsencrypt<'_> {
+        Letsencrypt::new(self)
     }
 
     async fn plugins_with(&self, caps: &Capabilities) -> Result<Vec<PluginInfo>> {

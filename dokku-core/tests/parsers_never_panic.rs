@@ -129,6 +129,7 @@ fn all_parsers(input: &str) {
     let _ = logs::rfc3339_utc(input);
     line_in_range("logs::failed", input, logs::failed(input));
     let _ = DokkuVersion::parse(input);
+    net_parsers(input);
 
     let _ = parse::strip_ansi(input);
     let _ = parse::strip_warn_prefixes(input);
@@ -410,7 +411,38 @@ proptest! {
     fn typed_reports_from_arbitrary_maps(raw in raw_report()) {
         let _ = parse::apps::typed(&raw).map_err(|e| e.to_string());
         let _ = parse::ps::typed(&raw).map_err(|e| e.to_string());
+        let _ = parse::ports::typed(&raw).map_err(|e| e.to_string());
+        let _ = parse::proxy::typed(&raw).map_err(|e| e.to_string());
+        let _ = parse::certs::typed(&raw).map_err(|e| e.to_string());
+        let _ = parse::letsencrypt::typed(&raw).map_err(|e| e.to_string());
     }
+}
+
+/// The ports and proxy parsers.
+fn net_parsers(input: &str) {
+    use parse::{ports, proxy};
+    line_in_range("ports::report", input, ports::report(input, false));
+    line_in_range("ports::report json", input, ports::report(input, true));
+    line_in_range("ports::report_all", input, ports::report_all(input));
+    line_in_range("ports::list", input, ports::list(input));
+    line_in_range("proxy::report", input, proxy::report(input, false));
+    line_in_range("proxy::report json", input, proxy::report(input, true));
+    line_in_range("proxy::report_all", input, proxy::report_all(input));
+    let _ = input.parse::<dokku_core::model::ports::PortMapping>();
+    use parse::{certs, letsencrypt};
+    line_in_range("certs::report", input, certs::report(input, false));
+    line_in_range("certs::report json", input, certs::report(input, true));
+    line_in_range("certs::report_all", input, certs::report_all(input));
+    let _ = certs::openssl_date(input);
+    let _ = certs::date_time(input);
+    line_in_range("letsencrypt::report", input, letsencrypt::report(input));
+    line_in_range(
+        "letsencrypt::report_all",
+        input,
+        letsencrypt::report_all(input),
+    );
+    line_in_range("letsencrypt::list", input, letsencrypt::list(input));
+    let _ = letsencrypt::timediff(input);
 }
 
 proptest! {

@@ -78,9 +78,21 @@ fn service_verb(command: &Command) -> Option<&str> {
 /// caller sent them as plain arguments (a raw command from a CLI):
 /// `backup-auth`'s key id and secret key, `backup-set-encryption`'s
 /// passphrase, and the values of `--password`, `--root-password` and
-/// `--custom-env` on `create`, `clone` and `upgrade`.
+/// `--custom-env` on `create`, `clone` and `upgrade`; and the value of
+/// `letsencrypt:set <scope> dns-provider-<VAR> <value>`, a DNS provider
+/// credential.
 pub fn unmarked_secret_positions(command: &Command) -> Vec<usize> {
     let args = command.arguments();
+    if command.subcommand() == "letsencrypt:set" {
+        let credential = args
+            .get(1)
+            .is_some_and(|k| k.redacted().starts_with("dns-provider-"));
+        return if credential && args.len() > 2 {
+            vec![2]
+        } else {
+            Vec::new()
+        };
+    }
     match service_verb(command) {
         Some("backup-auth") => (1..args.len().min(3)).collect(),
         Some("backup-set-encryption") => (1..args.len().min(2)).collect(),
@@ -189,6 +201,21 @@ pub fn prints_secrets(command: &Command) -> bool {
         || sub.ends_with(":info")
         || sub.ends_with(":credentials")
         || service_verb(command).is_some_and(|v| SERVICE_SECRET_VERBS.contains(&v))
+        || prints_tls_secrets(command)
+}
+
+/// `certs:show <app> key` prints the private key; `letsencrypt:set …
+/// dns-provider-<VAR> <value>` echoes a DNS provider credential
+/// (`Setting <key> to <value>`).
+fn prints_tls_secrets(command: &Command) -> bool {
+    let args = command.arguments();
+    match command.subcommand() {
+        "certs:show" => args.iter().skip(1).any(|a| a.expose() == "key"),
+        "letsencrypt:set" => args
+            .iter()
+            .any(|a| a.redacted().starts_with("dns-provider-")),
+        _ => false,
+    }
 }
 
 /// The stored form of one output stream of `command`.
@@ -326,6 +353,46 @@ mod tests {
         }
         assert!(!prints_secrets(&Command::read("postgres:list")));
         assert!(!prints_secrets(&Command::write("apps:create").arg("x")));
+    }
+
+    #[test]
+    fn certificate_keys_and_dns_credentials_are_secret_even_unmarked() {
+        let key = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMG\n-----END PRIVATE KEY-----\n";
+        let show = Command::read("certs:show").args(["api", "key"]);
+        assert_eq!(
+            output(&show, key, &[]),
+            format!("[secret output: {} bytes]", key.len())
+        );
+        assert!(!output(&show, key, &[]).contains("PRIVATE"));
+        let crt = Command::read("certs:show").args(["api", "crt"]);
+        assert_eq!(output(&crt, "CERT\n", &[]), "CERT\n");
+        // A raw command whose credential is a plain argument.
+        let set = Command::write("letsencrypt:set").args([
+            "--global",
+            "dns-provider-AWS_SECRET_ACCESS_KEY",
+            "s3cr3tDEMO",
+        ]);
+        assert_eq!(
+            argv(&set),
+            [
+                "letsencrypt:set",
+                "--global",
+                "dns-provider-AWS_SECRET_ACCESS_KEY",
+                "***"
+            ]
+        );
+        let secrets = secrets_of(&set);
+        assert_eq!(secrets, ["s3cr3tDEMO"]);
+        let echoed = "=====> Setting dns-provider-AWS_SECRET_ACCESS_KEY to s3cr3tDEMO\n";
+        assert!(!output(&set, echoed, &secrets).contains("s3cr3tDEMO"));
+        assert!(!text(echoed, &secrets).contains("s3cr3tDEMO"));
+        // Ordinary letsencrypt settings stay readable.
+        let email = Command::write("letsencrypt:set").args(["api", "email", "ops@example.com"]);
+        assert_eq!(argv(&email)[3], "ops@example.com");
+        assert_eq!(
+            output(&email, "=====> Setting email to ops@example.com\n", &[]),
+            "=====> Setting email to ops@example.com\n"
+        );
     }
 
     #[test]

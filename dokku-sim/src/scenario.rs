@@ -217,20 +217,45 @@ pub fn demo_for(version: DokkuVersion) -> SimHost {
         }
     }
 
-    // TLS through letsencrypt on the public apps.
-    for (app, expires) in [
-        ("api", 1_767_225_600u64),
-        ("shop", 1_766_188_800),
-        ("blog", 1_764_547_200),
+    // TLS through letsencrypt on the public apps; blog's certificate
+    // expires in 5 days (its renewal is overdue), the others are fine.
+    // docs.example.com has a self-signed certificate of its own.
+    host.global_properties
+        .entry("letsencrypt".to_owned())
+        .or_default()
+        .insert("email".to_owned(), "ops@example.com".to_owned());
+    host.global_properties
+        .entry("letsencrypt-cron".to_owned())
+        .or_default()
+        .insert("autorenew".to_owned(), "true".to_owned());
+    let now = host.now;
+    for (app, days_left) in [("api", 61u64), ("shop", 44), ("blog", 5)] {
+        crate::commands::letsencrypt::issue(&mut host, app, now + days_left * 86_400);
+        if let Some(a) = host.apps.get_mut(app) {
+            a.properties
+                .entry("ports".to_owned())
+                .or_default()
+                .insert("map".to_owned(), "http:80:5000 https:443:5000".to_owned());
+        }
+    }
+    crate::commands::certs::install(
+        &mut host,
+        "docs.example.com",
+        "-----BEGIN CERTIFICATE-----\nDEMOselfSignedDocs\n-----END CERTIFICATE-----\n",
+        "-----BEGIN PRIVATE KEY-----\nDEMOnotARealKey\n-----END PRIVATE KEY-----\n",
+        None,
+        now + 200 * 86_400,
+    );
+    // A metrics endpoint on its own port, and a worker-only app on TCP.
+    for (app, map) in [
+        ("metrics", "http:80:5000 http:9090:9090"),
+        ("queue", "tcp:5672:5672"),
     ] {
         if let Some(a) = host.apps.get_mut(app) {
-            let le = a.extra.entry("letsencrypt".to_owned()).or_default();
-            le.insert("active".to_owned(), "true".to_owned());
-            le.insert("expires-at".to_owned(), expires.to_string());
-            a.extra
-                .entry("proxy".to_owned())
+            a.properties
+                .entry("ports".to_owned())
                 .or_default()
-                .insert("ports".to_owned(), "http:80:5000 https:443:5000".to_owned());
+                .insert("map".to_owned(), map.to_owned());
         }
     }
 
@@ -372,6 +397,13 @@ mod tests {
         assert!(host.apps["api"].config["JWT_PUBLIC_KEY"].contains('\n'));
         assert_eq!(host.services.len(), 4);
         assert!(host.apps["shop"].config["REDIS_URL"].starts_with("redis://"));
+        assert!(crate::commands::letsencrypt::is_active(&host, "blog"));
+        assert!(crate::commands::certs::has_cert(&host, "docs.example.com"));
+        assert!(!crate::commands::letsencrypt::is_active(
+            &host,
+            "docs.example.com"
+        ));
+        assert!(!crate::commands::certs::has_cert(&host, "sandbox"));
         assert!(host.apps["shop"].config["DATABASE_URL"].starts_with("postgres://"));
         // Deterministic: two builds are identical.
         assert_eq!(demo(), demo());

@@ -199,3 +199,34 @@ fn naive_lines_are_mangled_as_dokku_would() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("=====> api app information"));
 }
+
+#[test]
+fn certs_add_reads_the_tar_from_stdin() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let key = dokku_core::SecretString::new(
+        "-----BEGIN PRIVATE KEY-----\nBINARYtestKEY\n-----END PRIVATE KEY-----\n",
+    );
+    let crt = "-----BEGIN CERTIFICATE-----\nBINARYtestCRT\n-----END CERTIFICATE-----\n";
+    let tar = dokku_core::api::certs::certs_tar(crt, &key).unwrap();
+    let mut child = Command::new(BIN)
+        .arg("--state-dir")
+        .arg(dir.path())
+        .args(["certs:add", "sandbox"])
+        .env_remove("SSH_ORIGINAL_COMMAND")
+        .env_remove("DOKKU_SIM_SCENARIO")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(tar.expose()).unwrap();
+    let added = child.wait_with_output().unwrap();
+    assert!(added.status.success(), "{added:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&added.stdout),
+        "server.crt\nserver.key\n"
+    );
+    let shown = sim(dir.path(), &["certs:show", "sandbox", "key"]);
+    assert_eq!(String::from_utf8_lossy(&shown.stdout), key.expose());
+}

@@ -5,10 +5,14 @@
 //! would send (dry runs, audits, declarative plans) without running them.
 
 pub mod apps;
+pub mod certs;
 pub mod config;
 pub mod domains;
+pub mod letsencrypt;
 pub mod logs;
 pub mod plugin;
+pub mod ports;
+pub mod proxy;
 pub mod ps;
 pub mod service;
 

@@ -6,10 +6,14 @@
 //! "what the host has" can be diffed against "what we want".
 
 pub mod apps;
+pub mod certs;
 pub mod config;
 pub mod domains;
+pub mod letsencrypt;
 pub mod logs;
 pub mod plugin;
+pub mod ports;
+pub mod proxy;
 pub mod ps;
 pub mod service;
 

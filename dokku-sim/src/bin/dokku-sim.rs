@@ -27,7 +27,12 @@ use dokku_sim::host::{profiles, SimHost};
 use dokku_sim::{scenario, split, StateDir};
 
 /// Subcommands that read standard input.
-const READS_STDIN: &[&str] = &["apps:destroy"];
+const READS_STDIN: &[&str] = &[
+    "apps:destroy",
+    "certs:add",
+    "certs:update",
+    "certs:generate",
+];
 
 fn main() -> ExitCode {
     match run() {

@@ -7,11 +7,15 @@
 //! Each plugin family lives in its own module, formatted from Dokku's source.
 
 pub mod apps;
+pub mod certs;
 pub mod config;
 pub mod domains;
 mod go_report;
+pub mod letsencrypt;
 pub mod logs;
 pub mod plugin;
+pub mod ports;
+pub mod proxy;
 pub mod ps;
 pub mod service;
 
@@ -227,6 +231,10 @@ pub fn dispatch(host: &mut SimHost, argv: &[String], stdin: &[u8]) -> Outcome {
         "domains" => domains::run(&mut ctx, subcommand, &args),
         "logs" => logs::run(&mut ctx, subcommand, &args),
         "plugin" => plugin::run(&mut ctx, subcommand, &args),
+        "ports" => ports::run(&mut ctx, subcommand, &args),
+        "certs" => certs::run(&mut ctx, subcommand, &args),
+        "letsencrypt" => letsencrypt::run(&mut ctx, subcommand, &args),
+        "proxy" => proxy::run(&mut ctx, subcommand, &args),
         _ => service::run(&mut ctx, family, subcommand, &args),
     };
     match handled {

@@ -1,0 +1,234 @@
+//! `certs:*`: an app's own TLS certificate.
+//!
+//! `certs:add`/`certs:update` read a tar archive holding one `.crt` and one
+//! `.key` file from standard input when no file paths are given
+//! (dokku/dokku `plugins/certs/subcommands/add`, `is_tar_import`), so the
+//! certificate and the private key travel on stdin, never in argv, and
+//! never in logs or history (stdin is secret). `certs:show <app> key`
+//! prints the private key: that command is marked as printing secrets.
+
+use crate::api::Format;
+use crate::client::{versions, Dokku};
+use crate::command::Command;
+use crate::error::{Error, Result};
+use crate::model::certs::{CertPart, CertsReport};
+use crate::name::{AppName, Domain};
+use crate::parse::{self, context};
+use crate::secret::{SecretBytes, SecretString};
+
+/// `certs:report <app> [--format json]` (JSON from 0.38.0).
+pub fn report_command(app: &AppName, format: Format) -> Command {
+    format.apply(
+        Command::read("certs:report").app_arg(app),
+        versions::JSON_REPORTS,
+    )
+}
+
+/// `certs:report` for every app (text).
+pub fn report_all_command() -> Command {
+    Command::read("certs:report")
+}
+
+/// The in-memory tar archive `certs:add` expects: `server.crt` and
+/// `server.key`. The key never leaves [`SecretBytes`].
+pub fn certs_tar(cert_pem: &str, key_pem: &SecretString) -> Result<SecretBytes> {
+    let refuse = |reason: &str| Error::InvalidArgument {
+        what: "certs:add",
+        reason: reason.to_owned(),
+    };
+    if !cert_pem.contains("-----BEGIN CERTIFICATE-----") {
+        return Err(refuse("the certificate is not PEM (no BEGIN CERTIFICATE)"));
+    }
+    let key = key_pem.expose();
+    if !(key.contains("-----BEGIN ") && key.contains("PRIVATE KEY-----")) {
+        return Err(refuse("the key is not a PEM private key"));
+    }
+    let mut builder = tar::Builder::new(Vec::new());
+    for (name, bytes) in [
+        ("server.crt", cert_pem.as_bytes()),
+        ("server.key", key.as_bytes()),
+    ] {
+        let mut header = tar::Header::new_ustar();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o600);
+        header.set_mtime(0);
+        builder
+            .append_data(&mut header, name, bytes)
+            .map_err(|e| refuse(&format!("cannot build the archive: {e}")))?;
+    }
+    builder
+        .into_inner()
+        .map(SecretBytes::new)
+        .map_err(|e| refuse(&format!("cannot build the archive: {e}")))
+}
+
+/// `certs:add <app>` (or `certs:update`) with the certificate and key as a
+/// tar archive on stdin.
+pub fn add_command(
+    update: bool,
+    app: &AppName,
+    cert_pem: &str,
+    key_pem: &SecretString,
+) -> Result<Command> {
+    let archive = certs_tar(cert_pem, key_pem)?;
+    let subcommand = if update { "certs:update" } else { "certs:add" };
+    Ok(Command::write(subcommand)
+        .app_arg(app)
+        .stdin(archive.expose().to_vec())
+        .long_running())
+}
+
+/// The answers `openssl req` asks for while `certs:generate` runs; the
+/// command is interactive, so they are sent on stdin in prompt order.
+/// Empty fields are sent as `.` (openssl's "leave blank").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CsrSubject {
+    /// Country Name (2 letter code).
+    pub country: String,
+    /// State or Province Name.
+    pub state: String,
+    /// Locality Name (city).
+    pub locality: String,
+    /// Organization Name.
+    pub organization: String,
+    /// Organizational Unit Name.
+    pub unit: String,
+    /// Common Name: the hostname. Defaults to the domain given.
+    pub common_name: String,
+    /// Email Address.
+    pub email: String,
+}
+
+/// `certs:generate <app> [<domain>]`: a self-signed certificate, valid for
+/// 365 days; the output is the certificate signing request.
+pub fn generate_command(
+    app: &AppName,
+    domain: Option<&Domain>,
+    subject: &CsrSubject,
+) -> Result<Command> {
+    let common_name = match (subject.common_name.as_str(), domain) {
+        ("", Some(d)) => d.to_string(),
+        (cn, _) => cn.to_owned(),
+    };
+    let fields = [
+        subject.country.as_str(),
+        &subject.state,
+        &subject.locality,
+        &subject.organization,
+        &subject.unit,
+        &common_name,
+        &subject.email,
+        // A challenge password and an optional company name.
+        "",
+        "",
+    ];
+    if fields.iter().any(|f| f.contains(['\n', '\r'])) {
+        return Err(Error::InvalidArgument {
+            what: "certs:generate",
+            reason: "subject fields must be single lines".to_owned(),
+        });
+    }
+    let answers: String = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| match (i < 7, f.is_empty()) {
+            (true, true) => ".\n".to_owned(),
+            _ => format!("{f}\n"),
+        })
+        .collect();
+    let command = Command::write("certs:generate").app_arg(app);
+    let command = match domain {
+        Some(d) => command.arg(d),
+        None => command,
+    };
+    Ok(command.stdin(answers.into_bytes()).long_running())
+}
+
+/// `certs:remove <app>`.
+pub fn remove_command(app: &AppName) -> Command {
+    Command::write("certs:remove").app_arg(app).long_running()
+}
+
+/// `certs:show <app> crt|key`; the key is secret output.
+pub fn show_command(app: &AppName, part: CertPart) -> Command {
+    let command = Command::read("certs:show").app_arg(app).arg(part.as_str());
+    match part {
+        CertPart::Key => command.prints_secrets(),
+        CertPart::Crt => command,
+    }
+}
+
+/// Handler for `certs:*`; see [`Dokku::certs`].
+#[derive(Debug, Clone, Copy)]
+pub struct Certs<'a> {
+    dokku: &'a Dokku,
+}
+
+impl<'a> Certs<'a> {
+    pub(crate) fn new(dokku: &'a Dokku) -> Self {
+        Self { dokku }
+    }
+
+    /// `certs:report` for one app.
+    pub async fn report(self, app: &AppName) -> Result<CertsReport> {
+        let caps = self.dokku.capabilities().await?;
+        let format = Format::for_host(&caps, versions::JSON_REPORTS);
+        let command = report_command(app, format);
+        let output = self.dokku.run(&command).await?;
+        let mut report = context(
+            &command,
+            parse::certs::report(&output.stdout_lossy(), format.is_json()),
+        )?;
+        report.app = Some(app.clone());
+        Ok(report)
+    }
+
+    /// `certs:report` for every app, in one invocation.
+    pub async fn report_all(self) -> Result<Vec<CertsReport>> {
+        let command = report_all_command();
+        let output = self.dokku.run(&command).await?;
+        context(&command, parse::certs::report_all(&output.stdout_lossy()))
+    }
+
+    /// Install a certificate and key (PEM) for an app.
+    pub async fn add(self, app: &AppName, cert_pem: &str, key_pem: &SecretString) -> Result<()> {
+        let command = add_command(false, app, cert_pem, key_pem)?;
+        self.dokku.run(&command).await.map(drop)
+    }
+
+    /// Replace an app's certificate and key (PEM).
+    pub async fn update(self, app: &AppName, cert_pem: &str, key_pem: &SecretString) -> Result<()> {
+        let command = add_command(true, app, cert_pem, key_pem)?;
+        self.dokku.run(&command).await.map(drop)
+    }
+
+    /// Generate a self-signed certificate; returns what Dokku printed (the
+    /// certificate signing request).
+    pub async fn generate(
+        self,
+        app: &AppName,
+        domain: Option<&Domain>,
+        subject: &CsrSubject,
+    ) -> Result<String> {
+        let command = generate_command(app, domain, subject)?;
+        let output = self.dokku.run(&command).await?;
+        Ok(output.stdout_lossy().into_owned())
+    }
+
+    /// Remove an app's certificate.
+    pub async fn remove(self, app: &AppName) -> Result<()> {
+        self.dokku.run(&remove_command(app)).await.map(drop)
+    }
+
+    /// The app's certificate (PEM).
+    pub async fn show_crt(self, app: &AppName) -> Result<String> {
+        let output = self.dokku.run(&show_command(app, CertPart::Crt)).await?;
+        Ok(output.stdout_lossy().into_owned())
+    }
+
+    /// The app's private key (PEM), as a secret.
+    pub async fn show_key(self, app: &AppName) -> Result<SecretString> {
+        let output = self.dokku.run(&show_command(app, CertPart::Key)).await?;
+        Ok(SecretString::new(output.stdout_lossy().into_owned()))
+    }
+}

@@ -1,0 +1,239 @@
+//! `ports:*`: which host ports the proxy maps to which container ports.
+//!
+//! The ports plugin appeared in Dokku 0.31.0 and replaced `proxy:ports*`;
+//! on older hosts [`Ports`] sends the `proxy:ports*` command instead (the
+//! builders take the host's [`Capabilities`] to choose). Mappings are typed
+//! [`PortMapping`]s, so nothing Dokku would reject (or read as a flag) is
+//! sent.
+
+use crate::api::Format;
+use crate::client::{versions, Capabilities, Dokku};
+use crate::command::{Command, Requirement};
+use crate::error::{Error, Result};
+use crate::model::ports::{PortMapping, PortsReport};
+use crate::name::AppName;
+use crate::parse::{self, context};
+
+/// `ports:report <app> [--format json]`: JSON wherever the plugin exists
+/// (it is Go).
+pub fn report_command(app: &AppName, format: Format) -> Command {
+    format.apply(
+        Command::read("ports:report")
+            .app_arg(app)
+            .requires(Requirement::Version(versions::PORTS_PLUGIN)),
+        versions::PORTS_PLUGIN,
+    )
+}
+
+/// `ports:report` for every app (text).
+pub fn report_all_command() -> Command {
+    Command::read("ports:report").requires(Requirement::Version(versions::PORTS_PLUGIN))
+}
+
+/// `ports:report --global [--format json]` (0.38.0).
+pub fn report_global_command(format: Format) -> Command {
+    format.apply(
+        Command::read("ports:report")
+            .arg("--global")
+            .requires(Requirement::Version(versions::GLOBAL_REPORTS)),
+        versions::GLOBAL_REPORTS,
+    )
+}
+
+/// `ports:list <app>`, or `proxy:ports <app>` before 0.31.
+pub fn list_command(caps: &Capabilities, app: &AppName) -> Command {
+    Command::read(PortsVerb::List.subcommand(caps)).app_arg(app)
+}
+
+/// A change: `ports:<verb> <app> [<mapping>…]`, or its `proxy:ports-<verb>`
+/// form before 0.31. `add`, `set` and `remove` need at least one mapping,
+/// `clear` takes none.
+pub fn change_command(
+    caps: &Capabilities,
+    verb: PortsVerb,
+    app: &AppName,
+    mappings: &[PortMapping],
+) -> Result<Command> {
+    let takes = !matches!(verb, PortsVerb::Clear | PortsVerb::List);
+    let what = verb.subcommand(caps);
+    match (takes, mappings.is_empty()) {
+        (true, true) => Err(Error::InvalidArgument {
+            what,
+            reason: "at least one port mapping is needed".to_owned(),
+        }),
+        (false, false) => Err(Error::InvalidArgument {
+            what,
+            reason: "this command takes no port mappings".to_owned(),
+        }),
+        _ => Ok(Command::write(what)
+            .app_arg(app)
+            .args(mappings.iter().map(PortMapping::to_string))
+            .long_running()),
+    }
+}
+
+/// `ports:remove <app> <host-port>…`: remove every mapping on these host
+/// ports, whatever their scheme.
+pub fn remove_host_ports_command(
+    caps: &Capabilities,
+    app: &AppName,
+    ports: &[u16],
+) -> Result<Command> {
+    let what = PortsVerb::Remove.subcommand(caps);
+    if ports.is_empty() || ports.contains(&0) {
+        return Err(Error::InvalidArgument {
+            what,
+            reason: "at least one host port in 1-65535 is needed".to_owned(),
+        });
+    }
+    Ok(Command::write(what)
+        .app_arg(app)
+        .args(ports.iter().map(u16::to_string))
+        .long_running())
+}
+
+/// What a `ports:*` command does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PortsVerb {
+    /// `ports:list` / `proxy:ports`.
+    List,
+    /// `ports:add` / `proxy:ports-add`.
+    Add,
+    /// `ports:set` / `proxy:ports-set`.
+    Set,
+    /// `ports:remove` / `proxy:ports-remove`.
+    Remove,
+    /// `ports:clear` / `proxy:ports-clear`.
+    Clear,
+}
+
+impl PortsVerb {
+    /// The subcommand on a host with these capabilities.
+    pub fn subcommand(self, caps: &Capabilities) -> &'static str {
+        let new = caps.version >= versions::PORTS_PLUGIN;
+        match (self, new) {
+            (PortsVerb::List, true) => "ports:list",
+            (PortsVerb::Add, true) => "ports:add",
+            (PortsVerb::Set, true) => "ports:set",
+            (PortsVerb::Remove, true) => "ports:remove",
+            (PortsVerb::Clear, true) => "ports:clear",
+            (PortsVerb::List, false) => "proxy:ports",
+            (PortsVerb::Add, false) => "proxy:ports-add",
+            (PortsVerb::Set, false) => "proxy:ports-set",
+            (PortsVerb::Remove, false) => "proxy:ports-remove",
+            (PortsVerb::Clear, false) => "proxy:ports-clear",
+        }
+    }
+}
+
+/// Handler for `ports:*`; see [`Dokku::ports`].
+#[derive(Debug, Clone, Copy)]
+pub struct Ports<'a> {
+    dokku: &'a Dokku,
+}
+
+impl<'a> Ports<'a> {
+    pub(crate) fn new(dokku: &'a Dokku) -> Self {
+        Self { dokku }
+    }
+
+    /// `ports:report` for one app. Before 0.31 the mappings are read from
+    /// `proxy:report` (`Proxy port map`) instead.
+    pub async fn report(self, app: &AppName) -> Result<PortsReport> {
+        let caps = self.dokku.capabilities().await?;
+        if caps.version < versions::PORTS_PLUGIN {
+            let proxy = self.dokku.proxy().report(app).await?;
+            let map = context(
+                &crate::api::proxy::report_command(app, Format::Text),
+                parse::ports::mappings("proxy:report", proxy.port_map.as_deref().unwrap_or("")),
+            )?;
+            return Ok(PortsReport {
+                app: Some(app.clone()),
+                map,
+                detected: Vec::new(),
+                raw: proxy.raw,
+            });
+        }
+        let format = Format::for_host(&caps, versions::PORTS_PLUGIN);
+        let command = report_command(app, format);
+        let output = self.dokku.run(&command).await?;
+        let mut report = context(
+            &command,
+            parse::ports::report(&output.stdout_lossy(), format.is_json()),
+        )?;
+        report.app = Some(app.clone());
+        Ok(report)
+    }
+
+    /// `ports:report` for every app, in one invocation (0.31+).
+    pub async fn report_all(self) -> Result<Vec<PortsReport>> {
+        let command = report_all_command();
+        let output = self.dokku.run(&command).await?;
+        context(&command, parse::ports::report_all(&output.stdout_lossy()))
+    }
+
+    /// `ports:report --global` (0.38+): Dokku has no global port settings
+    /// yet, so this is the raw (normally empty) key map.
+    pub async fn report_global(self) -> Result<std::collections::BTreeMap<String, String>> {
+        let caps = self.dokku.capabilities().await?;
+        let format = Format::for_host(&caps, versions::GLOBAL_REPORTS);
+        let command = report_global_command(format);
+        let output = self.dokku.run(&command).await?;
+        context(
+            &command,
+            parse::report::single("ports:report", &output.stdout_lossy(), format.is_json()),
+        )
+        .map(|raw| raw.fields)
+    }
+
+    /// The app's own mappings (`ports:list`; empty when none are set).
+    pub async fn list(self, app: &AppName) -> Result<Vec<PortMapping>> {
+        let caps = self.dokku.capabilities().await?;
+        let command = list_command(&caps, app);
+        let output = self.dokku.execute(&command).await?;
+        // "No port mappings configured for app" is a failure, but an answer.
+        if !output.status.success()
+            && output
+                .stderr_lossy()
+                .contains("No port mappings configured for app")
+        {
+            return Ok(Vec::new());
+        }
+        let output = parse::expect_success(&command, output)?;
+        context(&command, parse::ports::list(&output.stdout_lossy()))
+    }
+
+    async fn change(self, verb: PortsVerb, app: &AppName, mappings: &[PortMapping]) -> Result<()> {
+        let caps = self.dokku.capabilities().await?;
+        let command = change_command(&caps, verb, app, mappings)?;
+        self.dokku.run(&command).await.map(drop)
+    }
+
+    /// Add mappings.
+    pub async fn add(self, app: &AppName, mappings: &[PortMapping]) -> Result<()> {
+        self.change(PortsVerb::Add, app, mappings).await
+    }
+
+    /// Replace all mappings.
+    pub async fn set(self, app: &AppName, mappings: &[PortMapping]) -> Result<()> {
+        self.change(PortsVerb::Set, app, mappings).await
+    }
+
+    /// Remove these mappings.
+    pub async fn remove(self, app: &AppName, mappings: &[PortMapping]) -> Result<()> {
+        self.change(PortsVerb::Remove, app, mappings).await
+    }
+
+    /// Remove every mapping on these host ports.
+    pub async fn remove_host_ports(self, app: &AppName, ports: &[u16]) -> Result<()> {
+        let caps = self.dokku.capabilities().await?;
+        let command = remove_host_ports_command(&caps, app, ports)?;
+        self.dokku.run(&command).await.map(drop)
+    }
+
+    /// Remove every mapping (back to the detected ones).
+    pub async fn clear(self, app: &AppName) -> Result<()> {
+        self.change(PortsVerb::Clear, app, &[]).await
+    }
+}

@@ -1,0 +1,168 @@
+//! `proxy:*`: the reverse proxy in front of an app: on or off, which
+//! implementation, and its generated configuration.
+
+use crate::api::{Format, Scope, Target};
+use crate::client::{versions, Dokku};
+use crate::command::{Command, Requirement};
+use crate::error::{Error, Result};
+use crate::model::proxy::ProxyReport;
+use crate::name::AppName;
+use crate::parse::{self, context};
+
+/// `proxy:report <app> [--format json]` (Go; JSON since 0.23).
+pub fn report_command(app: &AppName, format: Format) -> Command {
+    format.apply(
+        Command::read("proxy:report").app_arg(app),
+        versions::JSON_REPORTS_GO,
+    )
+}
+
+/// `proxy:report` for every app (text).
+pub fn report_all_command() -> Command {
+    Command::read("proxy:report")
+}
+
+/// `proxy:report --global [--format json]` (0.38.0).
+pub fn report_global_command(format: Format) -> Command {
+    format.apply(
+        Command::read("proxy:report")
+            .arg("--global")
+            .requires(Requirement::Version(versions::GLOBAL_REPORTS)),
+        versions::GLOBAL_REPORTS,
+    )
+}
+
+/// `proxy:<verb> (<app>|--all)`.
+pub fn action_command(action: ProxyAction, target: &Target) -> Command {
+    let command = Command::write(action.subcommand()).long_running();
+    match target {
+        Target::App(app) => command.app_arg(app),
+        Target::All => command.arg("--all"),
+    }
+}
+
+/// `proxy:set (<app>|--global) <type>`. The type is checked to be a plain
+/// word (`nginx`, `caddy`, `haproxy`, `traefik`, `openresty`, `null` …).
+pub fn set_command(scope: &Scope, proxy_type: &str) -> Result<Command> {
+    let ok = !proxy_type.is_empty()
+        && proxy_type
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && !proxy_type.starts_with('-');
+    if !ok {
+        return Err(Error::InvalidArgument {
+            what: "proxy:set",
+            reason: "the proxy type must be a lower-case word".to_owned(),
+        });
+    }
+    Ok(scope.apply(Command::write("proxy:set")).arg(proxy_type))
+}
+
+/// A `proxy:*` action on one app or all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProxyAction {
+    /// `proxy:enable`.
+    Enable,
+    /// `proxy:disable`.
+    Disable,
+    /// `proxy:build-config`: regenerate the proxy configuration.
+    BuildConfig,
+    /// `proxy:clear-config`: remove the generated configuration.
+    ClearConfig,
+}
+
+impl ProxyAction {
+    /// The Dokku subcommand.
+    pub fn subcommand(self) -> &'static str {
+        match self {
+            ProxyAction::Enable => "proxy:enable",
+            ProxyAction::Disable => "proxy:disable",
+            ProxyAction::BuildConfig => "proxy:build-config",
+            ProxyAction::ClearConfig => "proxy:clear-config",
+        }
+    }
+}
+
+/// Handler for `proxy:*`; see [`Dokku::proxy`].
+#[derive(Debug, Clone, Copy)]
+pub struct Proxy<'a> {
+    dokku: &'a Dokku,
+}
+
+impl<'a> Proxy<'a> {
+    pub(crate) fn new(dokku: &'a Dokku) -> Self {
+        Self { dokku }
+    }
+
+    /// `proxy:report` for one app.
+    pub async fn report(self, app: &AppName) -> Result<ProxyReport> {
+        let caps = self.dokku.capabilities().await?;
+        let format = Format::for_host(&caps, versions::JSON_REPORTS_GO);
+        let command = report_command(app, format);
+        let output = self.dokku.run(&command).await?;
+        let mut report = context(
+            &command,
+            parse::proxy::report(&output.stdout_lossy(), format.is_json()),
+        )?;
+        report.app = Some(app.clone());
+        Ok(report)
+    }
+
+    /// `proxy:report` for every app, in one invocation.
+    pub async fn report_all(self) -> Result<Vec<ProxyReport>> {
+        let command = report_all_command();
+        let output = self.dokku.run(&command).await?;
+        context(&command, parse::proxy::report_all(&output.stdout_lossy()))
+    }
+
+    /// The global proxy settings (`proxy:report --global`, 0.38+).
+    pub async fn report_global(self) -> Result<ProxyReport> {
+        let caps = self.dokku.capabilities().await?;
+        let format = Format::for_host(&caps, versions::GLOBAL_REPORTS);
+        let command = report_global_command(format);
+        let output = self.dokku.run(&command).await?;
+        let mut report = context(
+            &command,
+            parse::proxy::report(&output.stdout_lossy(), format.is_json()),
+        )?;
+        report.app = None;
+        Ok(report)
+    }
+
+    async fn action(self, action: ProxyAction, target: impl Into<Target>) -> Result<()> {
+        self.dokku
+            .run(&action_command(action, &target.into()))
+            .await
+            .map(drop)
+    }
+
+    /// Turn the proxy on.
+    pub async fn enable(self, target: impl Into<Target>) -> Result<()> {
+        self.action(ProxyAction::Enable, target).await
+    }
+
+    /// Turn the proxy off (the app is then reachable only on its container
+    /// ports).
+    pub async fn disable(self, target: impl Into<Target>) -> Result<()> {
+        self.action(ProxyAction::Disable, target).await
+    }
+
+    /// Regenerate the proxy configuration.
+    pub async fn build_config(self, target: impl Into<Target>) -> Result<()> {
+        self.action(ProxyAction::BuildConfig, target).await
+    }
+
+    /// Remove the generated proxy configuration.
+    pub async fn clear_config(self, target: impl Into<Target>) -> Result<()> {
+        self.action(ProxyAction::ClearConfig, target).await
+    }
+
+    /// Choose the proxy implementation for an app or globally.
+    pub async fn set(self, scope: impl Into<Scope>, proxy_type: &str) -> Result<()> {
+        self.dokku
+            .run(&set_command(&scope.into(), proxy_type)?)
+            .await
+            .map(drop)
+    }
+}

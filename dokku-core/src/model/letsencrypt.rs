@@ -1,0 +1,54 @@
+//! `letsencrypt:*` results (the dokku-letsencrypt plugin).
+
+use std::collections::BTreeMap;
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+
+use super::Property;
+use crate::name::AppName;
+
+/// `letsencrypt:report` for one app (or `--global`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LetsencryptReport {
+    /// The app, when known.
+    pub app: Option<AppName>,
+    /// The app serves the certificate letsencrypt issued.
+    pub active: bool,
+    /// The renewal cron job is installed (`letsencrypt:cron-job --add`).
+    pub autorenew: bool,
+    /// The DNS-01 provider (lego's name), if any.
+    pub dns_provider: Property,
+    /// The ACME account e-mail.
+    pub email: Property,
+    /// When the certificate expires.
+    pub expiration: Option<SystemTime>,
+    /// Seconds before expiry at which a renewal is due (default 30 days).
+    pub graceperiod: Property,
+    /// Extra `docker run` arguments for the lego container.
+    pub lego_docker_args: Property,
+    /// The ACME directory URL.
+    pub server: Property,
+    /// Every key the plugin printed.
+    pub raw: BTreeMap<String, String>,
+}
+
+/// One row of `letsencrypt:list`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LetsencryptListEntry {
+    /// The app.
+    pub app: AppName,
+    /// When its certificate expires (the host's `%F %T`, read as UTC).
+    pub expires_at: SystemTime,
+    /// Seconds until expiry; negative once expired.
+    pub expires_in_secs: i64,
+    /// Seconds until a renewal is due; negative when overdue.
+    pub renews_in_secs: i64,
+}
+
+impl LetsencryptListEntry {
+    /// Whether `letsencrypt:auto-renew` would renew it now.
+    pub fn renewal_due(&self) -> bool {
+        self.renews_in_secs < 0
+    }
+}

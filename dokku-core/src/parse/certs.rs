@@ -1,0 +1,143 @@
+//! Parser for `certs:report`, and openssl's date format.
+//!
+//! Established from dokku/dokku `plugins/certs/report.go` (Go in the newest
+//! source, most likely from PR #8804 in 0.38.27; bash
+//! `plugins/certs/internal-functions` before, same flags):
+//! report type `ssl`, flags `--ssl-dir`, `--ssl-enabled`,
+//! `--ssl-hostnames`, `--ssl-expires-at`, `--ssl-issuer`,
+//! `--ssl-starts-at`, `--ssl-subject`, `--ssl-verified` (newer versions add
+//! `--ssl-fingerprint`, `--ssl-serial`, kept in `raw`); JSON keys stripped
+//! (`EmitLegacyPrefix: false`). Dates are openssl's `-text` form
+//! (`Jan  1 00:00:00 2027 GMT`).
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::logs::{days_from_civil, days_in_month};
+use super::report::{self, non_empty, parse_bool, RawReport};
+use super::ParseError;
+use crate::model::certs::CertsReport;
+use crate::name::AppName;
+
+const WHAT: &str = "certs:report";
+
+fn get<'a>(raw: &'a RawReport, name: &str) -> &'a str {
+    raw.get(&format!("ssl-{name}"))
+        .or_else(|| raw.get(name))
+        .unwrap_or("")
+}
+
+/// openssl's `Mon DD HH:MM:SS YYYY GMT` (day space-padded), as a time.
+pub fn openssl_date(text: &str) -> Option<SystemTime> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let mut parts = text.split_whitespace();
+    let month = parts.next()?;
+    let month = u32::try_from(MONTHS.iter().position(|m| *m == month)? + 1).ok()?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    let time = parts.next()?;
+    let year: u32 = parts.next()?.parse().ok()?;
+    if parts.next()? != "GMT" || parts.next().is_some() {
+        return None;
+    }
+    utc(year, month, day, time)
+}
+
+/// `YYYY-MM-DD HH:MM:SS` (`date +"%F %T"`), read as UTC.
+pub fn date_time(text: &str) -> Option<SystemTime> {
+    let (date, time) = text.trim().split_once(' ')?;
+    let mut parts = date.split('-');
+    let year: u32 = parts.next()?.parse().ok()?;
+    let month: u32 = parts.next()?.parse().ok()?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    if parts.next().is_some() {
+        return None;
+    }
+    utc(year, month, day, time)
+}
+
+fn utc(year: u32, month: u32, day: u32, time: &str) -> Option<SystemTime> {
+    let mut hms = time.split(':');
+    let hour: u32 = hms.next()?.parse().ok()?;
+    let minute: u32 = hms.next()?.parse().ok()?;
+    let second: u32 = hms.next()?.parse().ok()?;
+    let valid = (1970..=9999).contains(&year)
+        && (1..=12).contains(&month)
+        && (1..=days_in_month(year, month)).contains(&day)
+        && hour < 24
+        && minute < 60
+        && second < 61
+        && hms.next().is_none();
+    if !valid {
+        return None;
+    }
+    let days = u64::try_from(days_from_civil(i64::from(year), month, day)).ok()?;
+    let seconds = days * 86_400 + u64::from(hour * 3600 + minute * 60 + second);
+    UNIX_EPOCH.checked_add(Duration::from_secs(seconds))
+}
+
+/// Build the typed report from the raw map.
+pub fn typed(raw: &RawReport) -> Result<CertsReport, ParseError> {
+    let app = match &raw.subject {
+        Some(name) => Some(
+            AppName::legacy(name)
+                .map_err(|e| ParseError::new(WHAT, format!("not an app name: {e}")))?,
+        ),
+        None => None,
+    };
+    let date = |key: &str| -> Result<Option<SystemTime>, ParseError> {
+        match get(raw, key) {
+            "" => Ok(None),
+            text => openssl_date(text)
+                .map(Some)
+                .ok_or_else(|| ParseError::new(WHAT, format!("{key}: not an openssl date"))),
+        }
+    };
+    let text = |key: &str| non_empty(Some(get(raw, key)));
+    Ok(CertsReport {
+        app,
+        enabled: parse_bool(WHAT, "ssl-enabled", get(raw, "enabled"))?.unwrap_or(false),
+        dir: text("dir"),
+        hostnames: get(raw, "hostnames")
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
+        expires_at: date("expires-at")?,
+        starts_at: date("starts-at")?,
+        issuer: text("issuer"),
+        subject: text("subject"),
+        verified: text("verified"),
+        raw: raw.fields.clone(),
+    })
+}
+
+/// One `certs:report` (text or JSON).
+pub fn report(stdout: &str, json: bool) -> Result<CertsReport, ParseError> {
+    report::single(WHAT, stdout, json).and_then(|raw| typed(&raw))
+}
+
+/// `certs:report` for every app (text).
+pub fn report_all(stdout: &str) -> Result<Vec<CertsReport>, ParseError> {
+    if stdout.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    report::text(WHAT, stdout)?.iter().map(typed).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn openssl_dates() {
+        let t = openssl_date("Jan  1 00:00:00 2027 GMT").unwrap();
+        assert_eq!(
+            t.duration_since(UNIX_EPOCH).unwrap().as_secs(),
+            1_798_761_600
+        );
+        assert_eq!(date_time("2027-01-01 00:00:00"), Some(t));
+        assert_eq!(openssl_date("Feb 30 00:00:00 2027 GMT"), None);
+        assert_eq!(openssl_date("Jan  1 00:00:00 2027 CET"), None);
+        assert_eq!(date_time("2027-13-01 00:00:00"), None);
+    }
+}
