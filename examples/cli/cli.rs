@@ -93,6 +93,30 @@ pub enum Cmd {
         #[command(subcommand)]
         command: ServiceCmd,
     },
+    /// Port mappings: list, report, add, set, remove, clear.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  cli --demo ports list api\n  cli --demo ports add api https:443:5000"
+    )]
+    Ports(PortsCmd),
+    /// The reverse proxy: report, enable, disable, set, build-config, clear-config.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  cli --demo proxy report api\n  cli --demo proxy set api caddy"
+    )]
+    Proxy(ProxyCmd),
+    /// TLS certificates: report, add, update, remove, show.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  cli --demo certs report api\n  cli --demo certs add api --cert server.crt --key server.key"
+    )]
+    Certs(CertsCmd),
+    /// Let's Encrypt certificates: list, report, enable, disable, auto-renew, set …
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  cli --demo letsencrypt list\n  cli --demo letsencrypt enable api"
+    )]
+    Letsencrypt(LetsencryptCmd),
     /// An app's logs; `-t` follows them until Ctrl-C.
     #[command(
         after_help = "Examples:\n  cli --demo logs api -n 20\n  cli --demo logs api --ps worker -t"
@@ -554,4 +578,196 @@ mod tests {
         walk(&Cli::command(), "", &mut missing);
         assert!(missing.is_empty(), "no examples in --help: {missing:?}");
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PortsCmd {
+    /// The app's port mappings.
+    #[command(after_help = "Example:\n  cli --demo ports list api")]
+    List { app: Option<String> },
+    /// Configured and detected mappings.
+    #[command(after_help = "Example:\n  cli --demo ports report api --json")]
+    Report { app: Option<String> },
+    /// Add mappings (`scheme:host-port:container-port`).
+    #[command(after_help = "Example:\n  cli --demo ports add api https:443:5000")]
+    Add {
+        /// [APP] MAPPING …
+        #[arg(value_name = "ARGS", required = true)]
+        args: Vec<String>,
+    },
+    /// Replace every mapping.
+    #[command(after_help = "Example:\n  cli --demo ports set api http:80:5000 https:443:5000")]
+    Set {
+        /// [APP] MAPPING …
+        #[arg(value_name = "ARGS", required = true)]
+        args: Vec<String>,
+    },
+    /// Remove mappings, or every mapping on some host ports.
+    #[command(
+        after_help = "Examples:\n  cli --demo ports remove api https:443:5000\n  cli --demo ports remove api 8080"
+    )]
+    Remove {
+        /// [APP] MAPPING|HOST-PORT …
+        #[arg(value_name = "ARGS", required = true)]
+        args: Vec<String>,
+    },
+    /// Remove every mapping (back to the detected ones).
+    #[command(after_help = "Example:\n  cli --demo ports clear api")]
+    Clear { app: Option<String> },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProxyCmd {
+    /// Proxy settings of an app, or the global ones.
+    #[command(
+        after_help = "Examples:\n  cli --demo proxy report api\n  cli --demo proxy report --global"
+    )]
+    Report {
+        app: Option<String>,
+        #[arg(long)]
+        global: bool,
+    },
+    /// Put the proxy in front of the app again.
+    #[command(
+        after_help = "Examples:\n  cli --demo proxy enable api\n  cli --demo proxy enable --all"
+    )]
+    Enable(ProxyTarget),
+    /// Take the proxy away: the app is reached on its container ports.
+    #[command(after_help = "Example:\n  cli --demo proxy disable api")]
+    Disable(ProxyTarget),
+    /// Regenerate the proxy configuration.
+    #[command(after_help = "Example:\n  cli --demo proxy build-config api")]
+    BuildConfig(ProxyTarget),
+    /// Remove the generated proxy configuration.
+    #[command(after_help = "Example:\n  cli --demo proxy clear-config api")]
+    ClearConfig(ProxyTarget),
+    /// Choose the proxy implementation (nginx, caddy, haproxy, traefik …).
+    #[command(
+        after_help = "Examples:\n  cli --demo proxy set api caddy\n  cli --demo proxy set --global nginx"
+    )]
+    Set {
+        /// [APP] TYPE
+        #[arg(value_name = "ARGS", required = true)]
+        args: Vec<String>,
+        #[arg(long)]
+        global: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ProxyTarget {
+    pub app: Option<String>,
+    /// Every app.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CertsCmd {
+    /// The app's certificate: hostnames, issuer, expiry.
+    #[command(after_help = "Example:\n  cli --demo certs report api")]
+    Report { app: Option<String> },
+    /// Install a certificate and key from PEM files (sent on stdin, never
+    /// as arguments).
+    #[command(
+        after_help = "Example:\n  cli --demo certs add api --cert server.crt --key server.key"
+    )]
+    Add(CertFiles),
+    /// Replace the certificate and key from PEM files.
+    #[command(
+        after_help = "Example:\n  cli --demo certs update api --cert server.crt --key server.key"
+    )]
+    Update(CertFiles),
+    /// Remove the certificate.
+    #[command(after_help = "Example:\n  cli --demo certs remove api")]
+    Remove { app: Option<String> },
+    /// Print the certificate, or the key (only with --reveal).
+    #[command(
+        after_help = "Examples:\n  cli --demo certs show api crt\n  cli --demo certs show api key --reveal"
+    )]
+    Show {
+        /// [APP] crt|key
+        #[arg(value_name = "ARGS", required = true)]
+        args: Vec<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CertFiles {
+    pub app: Option<String>,
+    /// The certificate (chain), PEM.
+    #[arg(long, value_name = "FILE")]
+    pub cert: PathBuf,
+    /// The private key, PEM.
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LetsencryptCmd {
+    /// Every certificate with its expiry and renewal.
+    #[command(after_help = "Example:\n  cli --demo letsencrypt list")]
+    List,
+    /// An app's Let's Encrypt settings, or the global ones.
+    #[command(
+        after_help = "Examples:\n  cli --demo letsencrypt report api\n  cli --demo letsencrypt report --global"
+    )]
+    Report {
+        app: Option<String>,
+        #[arg(long)]
+        global: bool,
+    },
+    /// Whether the app has an active certificate.
+    #[command(after_help = "Example:\n  cli --demo letsencrypt active api")]
+    Active { app: Option<String> },
+    /// Obtain (or renew) a certificate for an app, or every app.
+    #[command(
+        after_help = "Examples:\n  cli --demo letsencrypt enable api\n  cli --demo letsencrypt enable --all"
+    )]
+    Enable(ProxyTarget),
+    /// Remove the app's certificate and Let's Encrypt files.
+    #[command(after_help = "Example:\n  cli --demo letsencrypt disable api")]
+    Disable { app: Option<String> },
+    /// Renew what is due, for an app or (with --all) every app.
+    #[command(
+        after_help = "Examples:\n  cli --demo letsencrypt auto-renew api\n  cli --demo letsencrypt auto-renew --all"
+    )]
+    AutoRenew(ProxyTarget),
+    /// Remove stale certificate directories.
+    #[command(after_help = "Example:\n  cli --demo letsencrypt cleanup api")]
+    Cleanup { app: Option<String> },
+    /// Revoke the app's certificate (asks for the app name unless --yes).
+    #[command(after_help = "Example:\n  cli --demo letsencrypt revoke api")]
+    Revoke { app: Option<String> },
+    /// Set a property: email, server, graceperiod, dns-provider,
+    /// lego-docker-args, dns-provider-VAR (a secret).
+    #[command(
+        after_help = "Examples:\n  cli --demo letsencrypt set api email ops@example.com\n  cli --demo letsencrypt set --global dns-provider-CF_DNS_API_TOKEN 'token'"
+    )]
+    Set {
+        /// [APP] KEY VALUE
+        #[arg(value_name = "ARGS", required = true)]
+        args: Vec<String>,
+        #[arg(long)]
+        global: bool,
+    },
+    /// Unset a property.
+    #[command(after_help = "Example:\n  cli --demo letsencrypt unset api email")]
+    Unset {
+        /// [APP] KEY
+        #[arg(value_name = "ARGS", required = true)]
+        args: Vec<String>,
+        #[arg(long)]
+        global: bool,
+    },
+    /// Add or remove the renewal cron job.
+    #[command(
+        after_help = "Examples:\n  cli --demo letsencrypt cron-job --add\n  cli --demo letsencrypt cron-job --remove"
+    )]
+    CronJob {
+        #[arg(long, conflicts_with = "remove", required_unless_present = "remove")]
+        add: bool,
+        #[arg(long)]
+        remove: bool,
+    },
 }

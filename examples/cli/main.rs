@@ -18,9 +18,11 @@ mod history;
 mod logs;
 mod output;
 mod plan;
+mod ports;
 mod ps;
 mod services;
 mod session;
+mod tls;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -56,6 +58,12 @@ fn main() -> ExitCode {
     }
 }
 
+/// What a dry run assumes of the host it does not ask: the newest Dokku
+/// behaviour this crate knows (JSON reports, the ports plugin).
+fn assumed_host() -> dokku::Capabilities {
+    dokku::Capabilities::for_version(dokku::client::versions::APPS_LIST_JSON)
+}
+
 /// The commands a plan would send, for `--dry-run`.
 fn commands(action: &Action) -> Result<Vec<Command>, CliError> {
     Ok(match action {
@@ -65,6 +73,10 @@ fn commands(action: &Action) -> Result<Vec<Command>, CliError> {
         Action::Domains(p) => domains::commands(p)?,
         Action::Logs(p) => logs::commands(p),
         Action::Services(p) => services::commands(p)?,
+        Action::Ports(p) => ports::ports_commands(p, &assumed_host())?,
+        Action::Proxy(p) => ports::proxy_commands(p)?,
+        Action::Certs(p) => tls::certs_commands(p)?,
+        Action::Letsencrypt(p) => tls::letsencrypt_commands(p)?,
         Action::Version => vec![Command::read("version")],
         Action::Raw(args) => vec![raw_command(args)?],
         Action::History(_) | Action::Completions(_) => Vec::new(),
@@ -127,12 +139,16 @@ async fn run(plan: Plan) -> Result<(), CliError> {
         }
         _ => {}
     }
+    if let Action::Certs(p) = &action {
+        tls::certs_check(&opts, p)?;
+    }
     // Questions come before connecting: a refusal sends nothing.
     if !opts.dry_run {
         match &action {
             Action::Apps(p) => apps::confirm(&opts, p)?,
             Action::Ps(p) => ps::confirm(&opts, p)?,
             Action::Services(p) => services::confirm(&opts, p)?,
+            Action::Letsencrypt(p) => tls::letsencrypt_confirm(&opts, p)?,
             _ => {}
         }
     }
@@ -158,6 +174,10 @@ async fn dispatch(s: &Session, action: Action) -> Result<(), CliError> {
         Action::Domains(p) => domains::run(s, p).await,
         Action::Logs(p) => logs::run(s, p).await,
         Action::Services(p) => services::run(s, p).await,
+        Action::Ports(p) => ports::ports(s, p).await,
+        Action::Proxy(p) => ports::proxy(s, p).await,
+        Action::Certs(p) => tls::certs(s, p).await,
+        Action::Letsencrypt(p) => tls::letsencrypt(s, p).await,
         Action::Version => {
             let version = s.dokku.version().await?;
             if opts.json {

@@ -5,16 +5,22 @@
 use std::collections::VecDeque;
 use std::path::PathBuf;
 
+use dokku::api::letsencrypt::LetsencryptProperty;
+use dokku::api::ports::PortsVerb;
+use dokku::api::proxy::ProxyAction;
 use dokku::api::ps::Action as PsVerb;
 use dokku::api::service::{CreateOptions, Lifecycle, LinkOptions};
 use dokku::api::{domains::DomainsVerb, Scope, Target as PsTarget};
+use dokku::model::certs::CertPart;
+use dokku::model::ports::PortMapping;
 use dokku::model::service::ServicePlugin;
 use dokku::{AppName, ConfigKey, Domain, PluginName, ProcessType, SecretString, ServiceName};
 use dokku_history::{Outcome, Query};
 
 use crate::cli::{
-    AppsCmd, Cli, Cmd, ConfigCmd, DomainsCmd, ExportFormat, HistoryCmd, HistoryFilter,
-    HistoryFormat, LifecycleArgs, LogsCmd, OutcomeArg, PsCmd, ServiceCmd,
+    AppsCmd, CertFiles, CertsCmd, Cli, Cmd, ConfigCmd, DomainsCmd, ExportFormat, HistoryCmd,
+    HistoryFilter, HistoryFormat, LetsencryptCmd, LifecycleArgs, LogsCmd, OutcomeArg, PortsCmd,
+    ProxyCmd, ProxyTarget, PsCmd, ServiceCmd,
 };
 use crate::common::TargetArgs;
 use crate::error::CliError;
@@ -43,6 +49,10 @@ pub enum Action {
     Config(ConfigPlan),
     Domains(DomainsPlan),
     Services(ServicesPlan),
+    Ports(PortsPlan),
+    Proxy(ProxyPlan),
+    Certs(CertsPlan),
+    Letsencrypt(LetsencryptPlan),
     Logs(LogsPlan),
     History(HistoryPlan),
     Version,
@@ -146,6 +156,65 @@ pub enum ServiceAction {
     Expose(ServiceName, Vec<String>),
     Unexpose(ServiceName),
     Logs(ServiceName, bool),
+}
+
+#[derive(Debug, Clone)]
+pub enum PortsPlan {
+    List(AppName),
+    Report(AppName),
+    Change {
+        verb: PortsVerb,
+        app: AppName,
+        mappings: Vec<PortMapping>,
+    },
+    RemoveHostPorts {
+        app: AppName,
+        ports: Vec<u16>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum ProxyPlan {
+    Report(Scope),
+    Action {
+        action: ProxyAction,
+        target: PsTarget,
+    },
+    Set {
+        scope: Scope,
+        proxy_type: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum CertsPlan {
+    Report(AppName),
+    Add {
+        app: AppName,
+        update: bool,
+        cert: String,
+        key: SecretString,
+    },
+    Remove(AppName),
+    Show(AppName, CertPart),
+}
+
+#[derive(Debug, Clone)]
+pub enum LetsencryptPlan {
+    List,
+    Report(Scope),
+    Active(AppName),
+    Enable(PsTarget),
+    Disable(AppName),
+    AutoRenew(Option<AppName>),
+    Cleanup(AppName),
+    Revoke(AppName),
+    Set {
+        scope: Scope,
+        property: LetsencryptProperty,
+        value: Option<SecretString>,
+    },
+    CronJob(bool),
 }
 
 #[derive(Debug, Clone)]
@@ -367,6 +436,235 @@ fn services(apps: &mut Apps<'_>, plugin: &str, cmd: ServiceCmd) -> Result<Servic
         }
     };
     Ok(ServicesPlan { plugin, action })
+}
+
+fn mapping(raw: &str) -> Result<PortMapping, CliError> {
+    raw.parse().map_err(|e: dokku::Error| {
+        CliError::usage(
+            format!("{raw:?} is not a port mapping: {e}"),
+            "write mappings as scheme:host-port:container-port, e.g. http:80:5000",
+        )
+    })
+}
+
+fn ports(apps: &mut Apps<'_>, cmd: PortsCmd) -> Result<PortsPlan, CliError> {
+    let is_mapping = |a: &str| a.contains(':');
+    let change = |apps: &mut Apps<'_>, verb, args| -> Result<PortsPlan, CliError> {
+        let (app, rest) = apps.split(args, 1, is_mapping)?;
+        let mappings = rest
+            .iter()
+            .map(|m| mapping(m))
+            .collect::<Result<Vec<_>, _>>()?;
+        if mappings.is_empty() {
+            return Err(CliError::usage(
+                "no port mappings given",
+                "add scheme:host:container mappings",
+            ));
+        }
+        Ok(PortsPlan::Change {
+            verb,
+            app,
+            mappings,
+        })
+    };
+    Ok(match cmd {
+        PortsCmd::List { app } => PortsPlan::List(apps.one(app)?),
+        PortsCmd::Report { app } => PortsPlan::Report(apps.one(app)?),
+        PortsCmd::Add { args } => change(apps, PortsVerb::Add, args)?,
+        PortsCmd::Set { args } => change(apps, PortsVerb::Set, args)?,
+        PortsCmd::Remove { args } => {
+            let is_port = |a: &str| !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit());
+            let (app, rest) = apps.split(args, 1, |a| is_mapping(a) || is_port(a))?;
+            if !rest.is_empty() && rest.iter().all(|a| is_port(a)) {
+                let ports = rest
+                    .iter()
+                    .map(|p| p.parse::<u16>().ok().filter(|p| *p > 0))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| {
+                        CliError::usage("a host port is 1 to 65535", "check the ports")
+                    })?;
+                PortsPlan::RemoveHostPorts { app, ports }
+            } else {
+                let mappings = rest
+                    .iter()
+                    .map(|m| mapping(m))
+                    .collect::<Result<Vec<_>, _>>()?;
+                if mappings.is_empty() {
+                    return Err(CliError::usage(
+                        "nothing to remove",
+                        "name mappings or host ports",
+                    ));
+                }
+                PortsPlan::Change {
+                    verb: PortsVerb::Remove,
+                    app,
+                    mappings,
+                }
+            }
+        }
+        PortsCmd::Clear { app } => PortsPlan::Change {
+            verb: PortsVerb::Clear,
+            app: apps.one(app)?,
+            mappings: Vec::new(),
+        },
+    })
+}
+
+fn app_or_all(apps: &mut Apps<'_>, target: ProxyTarget) -> Result<PsTarget, CliError> {
+    match (target.all, target.app) {
+        (true, Some(app)) => Err(CliError::usage(
+            format!("both an app ({app}) and --all given"),
+            "drop one of them",
+        )),
+        (true, None) => Ok(PsTarget::All),
+        (false, app) => Ok(PsTarget::App(apps.one(app)?)),
+    }
+}
+
+fn proxy(apps: &mut Apps<'_>, cmd: ProxyCmd) -> Result<ProxyPlan, CliError> {
+    let action = |apps: &mut Apps<'_>, action, target| -> Result<ProxyPlan, CliError> {
+        Ok(ProxyPlan::Action {
+            action,
+            target: app_or_all(apps, target)?,
+        })
+    };
+    Ok(match cmd {
+        ProxyCmd::Report { app, global } => ProxyPlan::Report(scope(apps, app, global)?),
+        ProxyCmd::Enable(t) => action(apps, ProxyAction::Enable, t)?,
+        ProxyCmd::Disable(t) => action(apps, ProxyAction::Disable, t)?,
+        ProxyCmd::BuildConfig(t) => action(apps, ProxyAction::BuildConfig, t)?,
+        ProxyCmd::ClearConfig(t) => action(apps, ProxyAction::ClearConfig, t)?,
+        ProxyCmd::Set { args, global } => {
+            let (scope, rest) = scoped_items(apps, args, global, 1, |_| false)?;
+            let [proxy_type] = rest.as_slice() else {
+                return Err(CliError::usage(
+                    "proxy set takes one type",
+                    "`proxy set [APP] TYPE`",
+                ));
+            };
+            // The builder's check, now: a bad type is a usage error.
+            dokku::api::proxy::set_command(&scope, proxy_type)?;
+            ProxyPlan::Set {
+                scope,
+                proxy_type: proxy_type.clone(),
+            }
+        }
+    })
+}
+
+fn read_pem(path: &std::path::Path, what: &str) -> Result<String, CliError> {
+    std::fs::read_to_string(path).map_err(|e| {
+        CliError::usage(
+            format!("cannot read the {what} {}: {e}", path.display()),
+            "check the path",
+        )
+    })
+}
+
+fn certs(apps: &mut Apps<'_>, cmd: CertsCmd) -> Result<CertsPlan, CliError> {
+    let add = |apps: &mut Apps<'_>, files: CertFiles, update| -> Result<CertsPlan, CliError> {
+        let app = apps.one(files.app)?;
+        let cert = read_pem(&files.cert, "certificate")?;
+        let key = SecretString::new(read_pem(&files.key, "key")?);
+        // Refuse what is not PEM before connecting.
+        dokku::api::certs::certs_tar(&cert, &key)?;
+        Ok(CertsPlan::Add {
+            app,
+            update,
+            cert,
+            key,
+        })
+    };
+    Ok(match cmd {
+        CertsCmd::Report { app } => CertsPlan::Report(apps.one(app)?),
+        CertsCmd::Add(files) => add(apps, files, false)?,
+        CertsCmd::Update(files) => add(apps, files, true)?,
+        CertsCmd::Remove { app } => CertsPlan::Remove(apps.one(app)?),
+        CertsCmd::Show { args } => {
+            let (app, rest) = apps.split(args, 1, |a| a == "crt" || a == "key")?;
+            match rest.as_slice() {
+                [part] if part == "crt" => CertsPlan::Show(app, CertPart::Crt),
+                [part] if part == "key" => CertsPlan::Show(app, CertPart::Key),
+                _ => {
+                    return Err(CliError::usage(
+                        "say which part: crt or key",
+                        "`certs show [APP] crt|key`",
+                    ))
+                }
+            }
+        }
+    })
+}
+
+fn le_property(raw: &str) -> Result<LetsencryptProperty, CliError> {
+    Ok(match raw {
+        "email" => LetsencryptProperty::Email,
+        "server" => LetsencryptProperty::Server,
+        "graceperiod" => LetsencryptProperty::Graceperiod,
+        "dns-provider" => LetsencryptProperty::DnsProvider,
+        "lego-docker-args" => LetsencryptProperty::LegoDockerArgs,
+        other => match other.strip_prefix("dns-provider-") {
+            Some(var) => LetsencryptProperty::DnsProviderEnv(var.to_owned()),
+            None => {
+                return Err(CliError::usage(
+                    format!("{raw:?} is not a letsencrypt property"),
+                    "one of email, server, graceperiod, dns-provider, lego-docker-args, dns-provider-VAR",
+                ))
+            }
+        },
+    })
+}
+
+fn letsencrypt(apps: &mut Apps<'_>, cmd: LetsencryptCmd) -> Result<LetsencryptPlan, CliError> {
+    Ok(match cmd {
+        LetsencryptCmd::List => LetsencryptPlan::List,
+        LetsencryptCmd::Report { app, global } => {
+            LetsencryptPlan::Report(scope(apps, app, global)?)
+        }
+        LetsencryptCmd::Active { app } => LetsencryptPlan::Active(apps.one(app)?),
+        LetsencryptCmd::Enable(t) => LetsencryptPlan::Enable(app_or_all(apps, t)?),
+        LetsencryptCmd::Disable { app } => LetsencryptPlan::Disable(apps.one(app)?),
+        LetsencryptCmd::AutoRenew(t) => match app_or_all(apps, t)? {
+            PsTarget::App(app) => LetsencryptPlan::AutoRenew(Some(app)),
+            _ => LetsencryptPlan::AutoRenew(None),
+        },
+        LetsencryptCmd::Cleanup { app } => LetsencryptPlan::Cleanup(apps.one(app)?),
+        LetsencryptCmd::Revoke { app } => LetsencryptPlan::Revoke(apps.one(app)?),
+        LetsencryptCmd::Set { args, global } => {
+            let (scope, rest) = scoped_items(apps, args, global, 2, |_| false)?;
+            let [key, value] = rest.as_slice() else {
+                return Err(CliError::usage(
+                    "letsencrypt set takes a property and a value",
+                    "`letsencrypt set [APP] KEY VALUE` (unset with `letsencrypt unset`)",
+                ));
+            };
+            let property = le_property(key)?;
+            let value = Some(SecretString::new(value.as_str()));
+            dokku::api::letsencrypt::set_command(&scope, &property, value.as_ref())?;
+            LetsencryptPlan::Set {
+                scope,
+                property,
+                value,
+            }
+        }
+        LetsencryptCmd::Unset { args, global } => {
+            let (scope, rest) = scoped_items(apps, args, global, 1, |_| false)?;
+            let [key] = rest.as_slice() else {
+                return Err(CliError::usage(
+                    "letsencrypt unset takes a property",
+                    "`letsencrypt unset [APP] KEY`",
+                ));
+            };
+            let property = le_property(key)?;
+            dokku::api::letsencrypt::set_command(&scope, &property, None)?;
+            LetsencryptPlan::Set {
+                scope,
+                property,
+                value: None,
+            }
+        }
+        LetsencryptCmd::CronJob { add, .. } => LetsencryptPlan::CronJob(add),
+    })
 }
 
 fn scope(apps: &mut Apps<'_>, app: Option<String>, global: bool) -> Result<Scope, CliError> {
@@ -801,6 +1099,10 @@ pub fn build(cli: Cli) -> Result<Plan, CliError> {
                 domains: Vec::new(),
             },
         }),
+        Cmd::Ports(cmd) => Action::Ports(ports(&mut apps, cmd)?),
+        Cmd::Proxy(cmd) => Action::Proxy(proxy(&mut apps, cmd)?),
+        Cmd::Certs(cmd) => Action::Certs(certs(&mut apps, cmd)?),
+        Cmd::Letsencrypt(cmd) => Action::Letsencrypt(letsencrypt(&mut apps, cmd)?),
         Cmd::Services { plugin, command } => {
             Action::Services(services(&mut apps, &plugin, command)?)
         }
