@@ -296,58 +296,68 @@ impl Apps<'_> {
     }
 }
 
+/// Validate a name, or say what is wrong with it and what a good one is.
+fn typed<T>(
+    raw: &str,
+    parse: fn(&str) -> Result<T, dokku::NameError>,
+    what: &str,
+    hint: &str,
+) -> Result<T, CliError> {
+    parse(raw).map_err(|e| CliError::usage(format!("{raw:?} is not a valid {what}: {e}"), hint))
+}
+
 fn app_name(raw: &str) -> Result<AppName, CliError> {
-    AppName::new(raw).map_err(|e| {
-        CliError::usage(
-            format!("{raw:?} is not a valid app name: {e}"),
-            "app names are lowercase letters, digits, '-' and '.', starting with a letter or digit",
-        )
-    })
+    typed(
+        raw,
+        AppName::new,
+        "app name",
+        "app names are lowercase letters, digits, '-' and '.', starting with a letter or digit",
+    )
 }
 
 fn config_key(raw: &str) -> Result<ConfigKey, CliError> {
-    ConfigKey::new(raw).map_err(|e| {
-        CliError::usage(
-            format!("{raw:?} is not a valid config key: {e}"),
-            "keys are letters, digits and '_', not starting with a digit",
-        )
-    })
+    typed(
+        raw,
+        ConfigKey::new,
+        "config key",
+        "keys are letters, digits and '_', not starting with a digit",
+    )
 }
 
 fn process_type(raw: &str) -> Result<ProcessType, CliError> {
-    ProcessType::new(raw).map_err(|e| {
-        CliError::usage(
-            format!("{raw:?} is not a valid process type: {e}"),
-            "process types are the names in the Procfile (web, worker …)",
-        )
-    })
+    typed(
+        raw,
+        ProcessType::new,
+        "process type",
+        "process types are the names in the Procfile (web, worker …)",
+    )
 }
 
 fn domain(raw: &str) -> Result<Domain, CliError> {
-    Domain::new(raw).map_err(|e| {
-        CliError::usage(
-            format!("{raw:?} is not a valid domain: {e}"),
-            "a domain is a hostname such as api.example.com (or *.example.com)",
-        )
-    })
+    typed(
+        raw,
+        Domain::new,
+        "domain",
+        "a domain is a hostname such as api.example.com (or *.example.com)",
+    )
 }
 
 fn service_name(raw: &str) -> Result<ServiceName, CliError> {
-    ServiceName::new(raw).map_err(|e| {
-        CliError::usage(
-            format!("{raw:?} is not a valid service name: {e}"),
-            "service names are letters, digits, '-' and '_', starting with a letter or digit",
-        )
-    })
+    typed(
+        raw,
+        ServiceName::new,
+        "service name",
+        "service names are letters, digits, '-' and '_', starting with a letter or digit",
+    )
 }
 
 fn service_plugin(raw: &str) -> Result<ServicePlugin, CliError> {
-    let name = PluginName::new(raw).map_err(|e| {
-        CliError::usage(
-            format!("{raw:?} is not a plugin name: {e}"),
-            "name a service plugin: postgres, redis, mysql, mongo …",
-        )
-    })?;
+    let name = typed(
+        raw,
+        PluginName::new,
+        "plugin name",
+        "name a service plugin: postgres, redis, mysql, mongo …",
+    )?;
     Ok(ServicePlugin::from_name(&name))
 }
 
