@@ -160,6 +160,15 @@ impl Dokku {
         Ok(caps)
     }
 
+    /// The capabilities if they were already probed (or given with
+    /// [`Dokku::with_capabilities`]), without probing. A program that runs
+    /// once per command (a CLI) can keep them between runs this way and
+    /// hand them back with [`Dokku::with_capabilities`], saving the two
+    /// probe round trips (each a Dokku start-up) on the next run.
+    pub async fn cached_capabilities(&self) -> Option<Arc<Capabilities>> {
+        self.capabilities.lock().await.clone()
+    }
+
     /// Forget the cached capabilities (after installing a plugin or upgrading
     /// Dokku); the next call probes again.
     pub async fn refresh_capabilities(&self) {

@@ -319,3 +319,26 @@ fn meets_compares_versions_and_enabled_plugins() {
     assert!(!caps.meets(&plugin("letsencrypt")));
     assert!(!caps.meets(&plugin("redis")));
 }
+
+#[tokio::test]
+async fn cached_capabilities_never_probe_and_can_be_handed_on() {
+    let exec = Arc::new(probe_038(ScriptedExecutor::new()));
+    let dokku = Dokku::from_arc(exec.clone());
+    // Nothing probed yet, and asking does not probe.
+    assert!(dokku.cached_capabilities().await.is_none());
+    let probed = dokku.capabilities().await.unwrap();
+    let cached = dokku
+        .cached_capabilities()
+        .await
+        .expect("cached after the probe");
+    assert_eq!(*cached, *probed);
+    verified(&exec);
+    // A later client given them sends no probe at all.
+    let later = Arc::new(ScriptedExecutor::new());
+    let next = Dokku::from_arc(later.clone()).with_capabilities((*cached).clone());
+    assert!(next.plugins().installed("postgres").await.unwrap());
+    verified(&later);
+    // Forgotten on refresh.
+    dokku.refresh_capabilities().await;
+    assert!(dokku.cached_capabilities().await.is_none());
+}

@@ -96,6 +96,55 @@ pub fn rfc3339_utc(stamp: &str) -> Option<SystemTime> {
     UNIX_EPOCH.checked_add(Duration::new(seconds, nanos))
 }
 
+/// A time as Docker prints it (Go's RFC 3339 with nanoseconds, UTC):
+/// `2025-01-08T05:20:00.954882533Z`, the fraction without trailing zeros
+/// and left out when zero. The inverse of [`rfc3339_utc`], for showing a
+/// [`LogLine`]'s timestamp the way `dokku logs` did.
+pub fn format_rfc3339_utc(time: SystemTime) -> String {
+    let (secs, nanos) = match time.duration_since(UNIX_EPOCH) {
+        Ok(d) => (
+            i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            d.subsec_nanos(),
+        ),
+        Err(before) => {
+            let d = before.duration();
+            let secs = -i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+            match d.subsec_nanos() {
+                0 => (secs, 0),
+                n => (secs - 1, 1_000_000_000 - n),
+            }
+        }
+    };
+    let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
+    let rem = secs.rem_euclid(86_400);
+    let mut out = format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    );
+    if nanos != 0 {
+        let fraction = format!("{nanos:09}");
+        out.push('.');
+        out.push_str(fraction.trim_end_matches('0'));
+    }
+    out.push('Z');
+    out
+}
+
+// The date of a day since 1970-01-01 (Howard Hinnant's civil-from-days).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
 pub(crate) fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
@@ -173,6 +222,29 @@ pub fn report(stdout: &str) -> Result<LogsReport, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formatted_times_read_back() {
+        assert_eq!(format_rfc3339_utc(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        let t = UNIX_EPOCH + Duration::new(1_736_313_600, 954_882_530);
+        assert_eq!(format_rfc3339_utc(t), "2025-01-08T05:20:00.95488253Z");
+        assert_eq!(
+            format_rfc3339_utc(UNIX_EPOCH + Duration::from_secs(951_782_400)),
+            "2000-02-29T00:00:00Z"
+        );
+        assert_eq!(
+            format_rfc3339_utc(UNIX_EPOCH - Duration::from_millis(500)),
+            "1969-12-31T23:59:59.5Z"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn format_and_parse_are_inverse(secs in 0u64..253_402_300_800, nanos in 0u32..1_000_000_000) {
+            let t = UNIX_EPOCH + Duration::new(secs, nanos);
+            proptest::prop_assert_eq!(rfc3339_utc(&format_rfc3339_utc(t)), Some(t));
+        }
+    }
 
     #[test]
     fn timestamps() {

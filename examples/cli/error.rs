@@ -1,0 +1,225 @@
+//! One error type, one line on stderr (plus a hint), one documented exit
+//! code: 0 ok, 1 the Dokku command failed, 2 usage error, 3 connection /
+//! authentication / host key, 4 not found, 130 interrupted.
+
+use std::fmt;
+use std::io;
+
+use anstyle::{AnsiColor, Style};
+use dokku::ExecError;
+
+use crate::common::{ConnectError, UsageError};
+
+pub const EXIT_FAILED: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_CONNECT: u8 = 3;
+pub const EXIT_NOT_FOUND: u8 = 4;
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+#[derive(Debug)]
+pub enum CliError {
+    /// The command line is wrong; nothing ran.
+    Usage { message: String, hint: String },
+    /// A Dokku call failed.
+    Dokku(dokku::Error),
+    /// The host could not be reached.
+    Connect(ConnectError),
+    /// The audit history failed.
+    History(dokku_history::HistoryError),
+    /// Something asked for does not exist (a history record …).
+    NotFound { message: String, hint: String },
+    /// Anything else that failed (aborted confirmation, broken chain …).
+    Failed { message: String, hint: String },
+    /// Writing our own output failed; a closed pipe ends quietly.
+    Io(io::Error),
+    /// Ctrl-C.
+    Interrupted,
+}
+
+impl CliError {
+    pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        CliError::Usage {
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
+    pub fn failed(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        CliError::Failed {
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage { .. } => EXIT_USAGE,
+            CliError::Connect(_) => EXIT_CONNECT,
+            CliError::NotFound { .. } => EXIT_NOT_FOUND,
+            CliError::Interrupted => EXIT_INTERRUPTED,
+            CliError::History(_) | CliError::Failed { .. } | CliError::Io(_) => EXIT_FAILED,
+            CliError::Dokku(e) => match e {
+                dokku::Error::AppNotFound { .. } => EXIT_NOT_FOUND,
+                // A service plugin's "<Plugin> service <name> does not exist".
+                dokku::Error::CommandFailed { message, .. }
+                    if message.contains(" service ") && message.contains("does not exist") =>
+                {
+                    EXIT_NOT_FOUND
+                }
+                dokku::Error::InvalidArgument { .. } => EXIT_USAGE,
+                dokku::Error::Transport { source, .. } if is_connection(source) => EXIT_CONNECT,
+                _ => EXIT_FAILED,
+            },
+        }
+    }
+
+    /// A closed stdout (`cli apps list | head -1`) is not an error worth
+    /// a message.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, CliError::Io(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            CliError::Usage { hint, .. }
+            | CliError::NotFound { hint, .. }
+            | CliError::Failed { hint, .. } => Some(hint.clone()),
+            CliError::Connect(ConnectError::Ssh(_)) => Some(
+                "check the host and port, --ssh-key, and that its key is in known_hosts \
+                 (--known-hosts FILE)"
+                    .to_owned(),
+            ),
+            CliError::Connect(ConnectError::Demo(_)) => {
+                Some("check --demo-state DIR (or remove it to start afresh)".to_owned())
+            }
+            CliError::History(_) => {
+                Some("check --history-db PATH (or DOKKU_HISTORY_DB)".to_owned())
+            }
+            CliError::Io(_) | CliError::Interrupted => None,
+            CliError::Dokku(e) => dokku_hint(e),
+        }
+    }
+
+    /// Print the error (and its hint) on stderr.
+    pub fn report(&self) {
+        if self.is_broken_pipe() || matches!(self, CliError::Interrupted) {
+            return;
+        }
+        let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
+        let dim = Style::new().dimmed();
+        let mut err = anstream::stderr();
+        let _ = io::Write::write_fmt(&mut err, format_args!("{red}error:{red:#} {self}\n"));
+        if let Some(hint) = self.hint() {
+            let _ = io::Write::write_fmt(&mut err, format_args!("{dim}hint:{dim:#} {hint}\n"));
+        }
+    }
+}
+
+fn is_connection(e: &ExecError) -> bool {
+    matches!(
+        e,
+        ExecError::Connect { .. }
+            | ExecError::ConnectTimeout { .. }
+            | ExecError::Auth { .. }
+            | ExecError::HostKeyUnknown { .. }
+            | ExecError::HostKeyChanged { .. }
+            | ExecError::Disconnected { .. }
+            | ExecError::Spawn { .. }
+    )
+}
+
+fn dokku_hint(e: &dokku::Error) -> Option<String> {
+    Some(
+        match e {
+            dokku::Error::AppNotFound { .. } => "`cli apps list` shows the apps on this host",
+            dokku::Error::AppNotDeployed { .. } => {
+                "deploy it first (git push dokku main), or check the app name"
+            }
+            dokku::Error::AppExists { .. } => "pick another name, or use the existing app",
+            dokku::Error::NotADokkuCommand { .. } => {
+                "the plugin may be missing on this host: `cli raw -- plugin:list`"
+            }
+            dokku::Error::Unsupported { .. } => "upgrade Dokku or install the plugin on the host",
+            dokku::Error::CommandFailed { message, command, .. }
+                if message.contains(" service ") && message.contains("does not exist") =>
+            {
+                let plugin = command
+                    .strip_prefix("dokku ")
+                    .and_then(|c| c.split(':').next())
+                    .unwrap_or("PLUGIN");
+                return Some(format!("`cli services {plugin} list` shows the services"));
+            }
+            dokku::Error::Parse { .. } => "this host's Dokku may be newer than this tool knows",
+            dokku::Error::InvalidArgument { .. } => "see --help for the command",
+            dokku::Error::Transport { source, .. } => match source {
+                ExecError::HostKeyUnknown { .. } => {
+                    "check the host's key fingerprint, then add it to known_hosts"
+                }
+                ExecError::HostKeyChanged { .. } => {
+                    "if the host was reinstalled, remove its old key from known_hosts; otherwise stop"
+                }
+                ExecError::Auth { .. } => "check --ssh-key (or your ssh-agent) and the user",
+                ExecError::Spawn { .. } => "is Dokku installed here? Use --host or --demo otherwise",
+                _ if is_connection(source) => "check the host, the port and the network",
+                _ => return None,
+            },
+            _ => return None,
+        }
+        .to_owned(),
+    )
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::Usage { message, .. }
+            | CliError::NotFound { message, .. }
+            | CliError::Failed { message, .. } => f.write_str(message),
+            CliError::Dokku(e) => match e {
+                // Dokku's own words are the useful part: say which command
+                // and what it said, on one line.
+                dokku::Error::CommandFailed {
+                    command, message, ..
+                } => {
+                    let message = message.lines().collect::<Vec<_>>().join(" / ");
+                    write!(f, "`{command}` failed: {message}")
+                }
+                other => write!(f, "{other}"),
+            },
+            CliError::Connect(e) => write!(f, "{e}"),
+            CliError::History(e) => write!(f, "audit history: {e}"),
+            CliError::Io(e) => write!(f, "{e}"),
+            CliError::Interrupted => f.write_str("interrupted"),
+        }
+    }
+}
+
+impl From<dokku::Error> for CliError {
+    fn from(e: dokku::Error) -> Self {
+        CliError::Dokku(e)
+    }
+}
+
+impl From<ConnectError> for CliError {
+    fn from(e: ConnectError) -> Self {
+        CliError::Connect(e)
+    }
+}
+
+impl From<dokku_history::HistoryError> for CliError {
+    fn from(e: dokku_history::HistoryError) -> Self {
+        CliError::History(e)
+    }
+}
+
+impl From<io::Error> for CliError {
+    fn from(e: io::Error) -> Self {
+        CliError::Io(e)
+    }
+}
+
+impl From<UsageError> for CliError {
+    fn from(e: UsageError) -> Self {
+        CliError::usage(e.0, "see `cli --help` for the target flags")
+    }
+}

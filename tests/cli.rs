@@ -1,0 +1,476 @@
+//! The CLI example end to end against `--demo`: the built binary, a
+//! private demo host and history per test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod cli_support;
+
+use cli_support::{bare_cli, subcommands, Demo};
+use predicates::prelude::*;
+
+#[test]
+fn the_daily_story_on_the_demo_host() {
+    let demo = Demo::new();
+    cli_support::story(&|| demo.cli(), "demo");
+}
+
+#[test]
+fn state_persists_between_runs() {
+    let demo = Demo::new();
+    demo.cli()
+        .args(["apps", "create", "kept"])
+        .assert()
+        .success();
+    assert!(demo.apps().contains(&"kept".to_owned()));
+    // A second host directory is a different host.
+    let other = Demo::new();
+    assert!(!other.apps().contains(&"kept".to_owned()));
+}
+
+#[test]
+fn exit_codes_are_documented_ones() {
+    let demo = Demo::new();
+    // 2: a bad app name is refused before anything runs.
+    demo.cli()
+        .args(["apps", "report", "Not_An_App"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("not a valid app name"))
+        .stderr(predicate::str::contains("hint:"));
+    assert!(
+        !demo.history().exists(),
+        "nothing ran, nothing was recorded"
+    );
+    // 2: clap's own usage errors.
+    demo.cli().args(["apps", "frobnicate"]).assert().code(2);
+    demo.cli()
+        .args(["ps", "scale", "api", "web=lots"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("TYPE=COUNT"));
+    // 4: a missing app.
+    demo.cli()
+        .args(["apps", "report", "no-such-app"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("no-such-app does not exist"));
+    demo.cli()
+        .args(["raw", "--", "apps:exists", "no-such-app"])
+        .assert()
+        .code(4);
+    demo.cli()
+        .args(["config", "get", "api", "NOT_SET_ANYWHERE"])
+        .assert()
+        .code(4);
+    demo.cli()
+        .args(["history", "show", "999999"])
+        .assert()
+        .code(4);
+    // 1: Dokku refuses (the name is taken).
+    demo.cli()
+        .args(["apps", "create", "api"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already exists"));
+    // 2: no target at all.
+    bare_cli()
+        .args(["apps", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--host"));
+}
+
+#[test]
+fn dry_run_prints_the_commands_and_runs_nothing() {
+    let demo = Demo::new();
+    let before = demo.apps();
+    let rows_before = demo.history_rows().len();
+    demo.cli()
+        .args(["--dry-run", "apps", "destroy", "api"])
+        .assert()
+        .success()
+        .stdout("dokku apps:destroy api --force\n");
+    demo.cli()
+        .args(["config", "set", "api", "TOKEN=sk_live_abc", "--dry-run"])
+        .assert()
+        .success()
+        .stdout("dokku config:set --encoded api TOKEN=***\n");
+    demo.cli()
+        .args(["ps", "scale", "api", "web=5", "--dry-run", "--json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("dokku ps:scale api web=5"))
+        .stdout(predicate::str::contains("\"dry_run\": true"));
+    demo.cli()
+        .args(["raw", "--dry-run", "--", "apps:rename", "api", "a b"])
+        .assert()
+        .success()
+        .stdout("dokku apps:rename api 'a b'\n");
+    let rows = demo.history_rows();
+    assert_eq!(
+        rows.len(),
+        rows_before,
+        "no history row: {:?}",
+        subcommands(&rows)
+    );
+    assert_eq!(demo.apps(), before, "the host is unchanged");
+    let formation = demo.json(&["ps", "scale", "api"]);
+    assert!(!formation.to_string().contains("\"quantity\":5"));
+}
+
+#[test]
+fn destroy_needs_a_typed_confirmation_or_yes() {
+    let demo = Demo::new();
+    demo.cli()
+        .args(["apps", "create", "doomed"])
+        .assert()
+        .success();
+    // Standard input is not a terminal here, so nobody can be asked.
+    demo.cli()
+        .args(["apps", "destroy", "doomed"])
+        .write_stdin("doomed\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--yes"));
+    assert!(demo.apps().contains(&"doomed".to_owned()));
+    let subs = subcommands(&demo.history_rows());
+    assert!(!subs.contains(&"apps:destroy".to_owned()), "{subs:?}");
+    demo.cli()
+        .args(["apps", "destroy", "doomed", "-y"])
+        .assert()
+        .success();
+    assert!(!demo.apps().contains(&"doomed".to_owned()));
+}
+
+#[test]
+fn secrets_stay_hidden_without_reveal() {
+    let demo = Demo::new();
+    let stripe = "sk_live_51Hdemo0nlyN0tReal";
+    for args in [
+        &["config", "show", "shop"][..],
+        &["config", "get", "shop", "STRIPE_SECRET_KEY"],
+        &["config", "export", "shop"],
+        &["config", "export", "shop", "--format", "json"],
+    ] {
+        demo.cli()
+            .args(args)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(stripe).not())
+            .stdout(predicate::str::contains("***"));
+    }
+    demo.cli()
+        .args(["config", "get", "shop", "STRIPE_SECRET_KEY", "--reveal"])
+        .assert()
+        .success()
+        .stdout(format!("{stripe}\n"));
+    demo.cli()
+        .args(["config", "export", "shop", "--reveal", "--format", "shell"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "export STRIPE_SECRET_KEY='{stripe}'"
+        )));
+    // Read with --reveal, still never stored.
+    let export = demo.cli().args(["history", "export"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&export.stdout).contains(stripe));
+}
+
+#[test]
+fn config_import_sets_a_whole_env_file_at_once() {
+    let demo = Demo::new();
+    let env = demo.dir.path().join("app.env");
+    std::fs::write(
+        &env,
+        "# comment\nDATABASE_URL=postgres://u:pw@db/x\nexport GREETING=\"hello world\"\nEMPTY=\n",
+    )
+    .unwrap();
+    demo.cli()
+        .args(["apps", "create", "imported"])
+        .assert()
+        .success();
+    demo.cli()
+        .args(["config", "import", "imported"])
+        .arg(&env)
+        .args(["--no-restart"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("pw@").not());
+    let vars = demo.json(&["config", "show", "imported", "--reveal"]);
+    assert_eq!(vars["DATABASE_URL"], "postgres://u:pw@db/x");
+    assert_eq!(vars["GREETING"], "hello world");
+    let sets: Vec<_> = demo
+        .history_rows()
+        .into_iter()
+        .filter(|r| r["subcommand"] == "config:set")
+        .collect();
+    assert_eq!(sets.len(), 1, "one config:set for the whole file");
+    assert!(!sets[0].to_string().contains("pw@db"));
+    // A malformed file is a usage error that does not echo its content.
+    std::fs::write(&env, "GOOD=1\nthis line is =broken secretvalue\n").unwrap();
+    demo.cli()
+        .args(["config", "import", "imported"])
+        .arg(&env)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("secretvalue").not());
+}
+
+#[test]
+fn the_git_remote_names_the_app() {
+    let demo = Demo::new();
+    let repo = demo.dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&repo)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["remote", "add", "dokku", "dokku@dokku.me:blog"]);
+    let report = {
+        let out = demo
+            .cli()
+            .current_dir(&repo)
+            .args(["ps", "report", "--json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    assert_eq!(report["app"], "blog");
+    // --app wins over the remote; then every argument is an item.
+    demo.cli()
+        .current_dir(&repo)
+        .args(["--app", "api", "config", "get", "NODE_ENV", "--reveal"])
+        .assert()
+        .success()
+        .stdout("production\n");
+}
+
+#[test]
+fn history_lists_filters_searches_and_verifies() {
+    let demo = Demo::new();
+    demo.cli().args(["apps", "create", "h1"]).assert().success();
+    demo.cli().args(["apps", "lock", "h1"]).assert().success();
+    demo.cli().args(["apps", "create", "api"]).assert().code(1);
+    let failed = demo.json(&["history", "list", "--outcome", "failed"]);
+    assert_eq!(failed.as_array().unwrap().len(), 1, "{failed}");
+    assert_eq!(failed[0]["subcommand"], "apps:create");
+    let for_h1 = demo.json(&["history", "list", "h1"]);
+    assert_eq!(for_h1.as_array().unwrap().len(), 2, "{for_h1}");
+    let found = demo.json(&["history", "search", "apps:lock"]);
+    assert_eq!(found[0]["subcommand"], "apps:lock", "{found}");
+    let id = found[0]["id"].as_i64().unwrap();
+    demo.cli()
+        .args(["history", "show", &id.to_string()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("dokku apps:lock h1"))
+        .stdout(predicate::str::contains("tester"));
+    let verified = demo.json(&["history", "verify"]);
+    assert_eq!(verified["intact"], true);
+    assert_eq!(verified["rows"], 3);
+    let stats = demo.json(&["history", "stats"]);
+    assert!(stats
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["subcommand"] == "apps:create" && s["failures"] == 1));
+    demo.cli()
+        .args(["history", "export", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("id,started_at"));
+    let recent = demo.json(&["history", "list", "--since", "1h"]);
+    assert_eq!(recent.as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn tables_for_people_json_for_scripts() {
+    let demo = Demo::new();
+    demo.cli()
+        .args(["apps", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("APP "))
+        .stdout(predicate::str::contains("staging-api"))
+        // NO_COLOR and a pipe: no escape codes.
+        .stdout(predicate::str::contains("\u{1b}[").not());
+    let list = demo.json(&["apps", "list"]);
+    let staging = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "staging-api")
+        .unwrap();
+    assert_eq!(staging["running"], "stopped");
+    assert_eq!(staging["deployed"], true);
+    // --json is global: accepted before the subcommand too.
+    let version = demo.cli().args(["--json", "version"]).output().unwrap();
+    let version: serde_json::Value = serde_json::from_slice(&version.stdout).unwrap();
+    assert_eq!(version["dokku"], "0.38.27");
+}
+
+#[test]
+fn help_has_examples_and_completions_generate() {
+    for args in [
+        &["--help"][..],
+        &["apps", "--help"],
+        &["apps", "destroy", "--help"],
+        &["ps", "scale", "--help"],
+        &["config", "import", "--help"],
+        &["domains", "add", "--help"],
+        &["logs", "--help"],
+        &["history", "list", "--help"],
+        &["raw", "--help"],
+    ] {
+        bare_cli()
+            .args(args)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Example"));
+    }
+    bare_cli()
+        .args(["completions", "bash"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("complete -F"));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let demo = Demo::new();
+    // Logs print many lines; the reader takes one and leaves.
+    let mut child = Command::new(cli_support::cli_bin())
+        .args(["--demo", "--demo-state"])
+        .arg(demo.state())
+        .arg("--history-db")
+        .arg(demo.history())
+        .args(["logs", "api", "-n", "5000"])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn lifecycle_commands_stream_and_take_an_optional_process_type() {
+    let demo = Demo::new();
+    demo.cli()
+        .args(["ps", "restart", "blog"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Deploying web (count=1)"))
+        .stdout(predicate::str::contains("restarted blog"));
+    demo.cli()
+        .args(["ps", "restart", "api", "worker", "--dry-run"])
+        .assert()
+        .success()
+        .stdout("dokku ps:restart api worker\n");
+    demo.cli()
+        .args(["--app", "api", "ps", "restart", "worker", "--dry-run"])
+        .assert()
+        .success()
+        .stdout("dokku ps:restart api worker\n");
+    demo.cli()
+        .args(["ps", "stop", "staging-api", "worker"])
+        .assert()
+        .code(2);
+    demo.cli()
+        .args(["ps", "stop", "blog", "--json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"action\": \"stopped\""));
+    let blog = demo.json(&["ps", "report", "blog"]);
+    assert_eq!(blog["running"], "Stopped", "{blog}");
+    // Stopping every app asks first; nobody can answer here.
+    demo.cli().args(["ps", "stop", "--all"]).assert().code(2);
+    demo.cli()
+        .args(["ps", "start", "--all", "--parallel", "2", "--dry-run"])
+        .assert()
+        .success()
+        .stdout("dokku ps:start --parallel 2 --all\n");
+}
+
+#[test]
+fn local_runs_the_dokku_program_here() {
+    let demo = Demo::new();
+    let local = || {
+        let mut cmd = bare_cli();
+        cmd.env("DOKKU_BIN", cli_support::dokku_sim_bin())
+            .env("DOKKU_SIM_STATE", demo.state())
+            .arg("--local")
+            .arg("--history-db")
+            .arg(demo.history());
+        cmd
+    };
+    local().args(["apps", "create", "here"]).assert().success();
+    let list = local().args(["apps", "list", "--json"]).output().unwrap();
+    let names = cli_support::app_names(&serde_json::from_slice(&list.stdout).unwrap());
+    assert!(names.contains(&"here".to_owned()), "{names:?}");
+    let rows = cli_support::history_rows(&mut local());
+    assert!(rows.iter().all(|r| r["host"] == "local"));
+    // No such program: the host cannot be reached, exit 3.
+    local()
+        .env("DOKKU_BIN", demo.dir.path().join("no-dokku-here"))
+        .args(["apps", "list"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("hint:"));
+}
+
+#[test]
+fn the_host_is_probed_once_and_again_when_the_cache_is_stale() {
+    let demo = Demo::new();
+    let count = |sub: &str| {
+        subcommands(&demo.history_rows())
+            .iter()
+            .filter(|s| *s == sub)
+            .count()
+    };
+    demo.cli()
+        .args(["apps", "report", "api"])
+        .assert()
+        .success();
+    demo.cli().args(["ps", "report", "api"]).assert().success();
+    assert_eq!(count("version"), 1, "the second run reused the probe");
+    assert_eq!(count("plugin:list"), 1);
+    // A cache that predates a plugin install: the refusal is retried once
+    // with a fresh probe, and nothing was sent before it.
+    let cache = demo.dir.path().join("capabilities.json");
+    let mut cached: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
+    for entry in cached.as_object_mut().unwrap().values_mut() {
+        entry["plugins"] = serde_json::json!([]);
+    }
+    std::fs::write(&cache, serde_json::to_vec(&cached).unwrap()).unwrap();
+    demo.cli()
+        .args(["services", "postgres", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("api-db"));
+    assert_eq!(count("version"), 2);
+    assert_eq!(count("postgres:list"), 1);
+}

@@ -1,0 +1,256 @@
+//! The CLI's `ports`, `proxy`, `certs` and `letsencrypt` end to end
+//! against `--demo` (the demo host has TLS on some apps and the
+//! letsencrypt plugin).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod cli_support;
+
+use cli_support::{subcommands, Demo};
+use predicates::prelude::*;
+use serde_json::json;
+
+#[test]
+fn ports_add_list_remove_clear() {
+    let demo = Demo::new();
+    let api = demo.json(&["ports", "list", "api"]);
+    assert!(
+        api.as_array().unwrap().contains(&json!({
+            "scheme": "https", "host_port": 443, "container_port": 5000
+        })),
+        "{api}"
+    );
+    let added = demo.json(&["ports", "add", "blog", "https:8443:5000"]);
+    assert_eq!(added["command"], "dokku ports:add blog https:8443:5000");
+    let blog = demo.json(&["ports", "list", "blog"]);
+    assert!(blog.to_string().contains("8443"), "{blog}");
+    // By host port, whatever the scheme.
+    demo.cli()
+        .args(["ports", "remove", "blog", "8443"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("removed host ports 8443 on blog"));
+    assert!(!demo
+        .json(&["ports", "list", "blog"])
+        .to_string()
+        .contains("8443"));
+    let report = demo.json(&["ports", "report", "blog"]);
+    assert!(
+        !report["effective"].as_array().unwrap().is_empty(),
+        "{report}"
+    );
+    demo.cli()
+        .args(["ports", "set", "blog", "http:8080:5000", "--dry-run"])
+        .assert()
+        .success()
+        .stdout("dokku ports:set blog http:8080:5000\n");
+    for bad in ["nonsense", "http:0:5000", "http:80:70000", "-x:1:2"] {
+        demo.cli()
+            .args(["ports", "add", "blog", bad])
+            .assert()
+            .code(2);
+    }
+    demo.cli()
+        .args(["ports", "clear", "blog"])
+        .assert()
+        .success();
+    let subs = subcommands(&demo.history_rows());
+    for sub in ["ports:add", "ports:remove", "ports:clear"] {
+        assert!(subs.contains(&sub.to_owned()), "{sub}: {subs:?}");
+    }
+    assert!(
+        !subs.contains(&"ports:set".to_owned()),
+        "the dry run sent nothing"
+    );
+}
+
+#[test]
+fn proxy_off_and_on_and_another_type() {
+    let demo = Demo::new();
+    assert_eq!(demo.json(&["proxy", "report", "blog"])["enabled"], true);
+    demo.cli()
+        .args(["proxy", "disable", "blog"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Disabling proxy for app (blog)"));
+    assert_eq!(demo.json(&["proxy", "report", "blog"])["enabled"], false);
+    demo.cli()
+        .args(["proxy", "enable", "blog"])
+        .assert()
+        .success();
+    assert_eq!(demo.json(&["proxy", "report", "blog"])["enabled"], true);
+    demo.cli()
+        .args(["proxy", "set", "blog", "caddy"])
+        .assert()
+        .success();
+    let report = demo.json(&["proxy", "report", "blog"]);
+    assert_eq!(report["proxy_type"]["app"], "caddy", "{report}");
+    demo.cli()
+        .args(["proxy", "set", "blog", "Not A Type"])
+        .assert()
+        .code(2);
+    demo.cli()
+        .args(["proxy", "build-config", "--all", "--dry-run"])
+        .assert()
+        .success()
+        .stdout("dokku proxy:build-config --all\n");
+    demo.cli()
+        .args(["proxy", "enable", "blog", "--all"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn certificates_go_on_stdin_and_keys_stay_secret() {
+    let demo = Demo::new();
+    let report = demo.json(&["certs", "report", "api"]);
+    assert_eq!(report["enabled"], true);
+    assert!(report["hostnames"].to_string().contains("api.example.com"));
+    assert!(
+        report["expires_at"].as_str().unwrap().ends_with('Z'),
+        "{report}"
+    );
+
+    let cert = demo.dir.path().join("server.crt");
+    let key = demo.dir.path().join("server.key");
+    std::fs::write(
+        &cert,
+        "-----BEGIN CERTIFICATE-----\nMIIBdemo\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &key,
+        "-----BEGIN PRIVATE KEY-----\nK3Y-M4TER1AL\n-----END PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    // Not PEM: refused before anything is sent.
+    demo.cli()
+        .args(["certs", "add", "sandbox", "--cert"])
+        .arg(&key)
+        .arg("--key")
+        .arg(&cert)
+        .assert()
+        .code(2);
+    demo.cli()
+        .args(["certs", "add", "sandbox", "--cert"])
+        .arg(&cert)
+        .arg("--key")
+        .arg(&key)
+        .arg("--dry-run")
+        .assert()
+        .success()
+        .stdout("dokku certs:add sandbox\n");
+    demo.cli()
+        .args(["certs", "add", "sandbox", "--cert"])
+        .arg(&cert)
+        .arg("--key")
+        .arg(&key)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("added a certificate to sandbox"));
+    assert_eq!(demo.json(&["certs", "report", "sandbox"])["enabled"], true);
+    // The key: refused without --reveal (and nothing sent), shown with it.
+    demo.cli()
+        .args(["certs", "show", "sandbox", "key"])
+        .assert()
+        .code(2)
+        .stdout("");
+    demo.cli()
+        .args(["certs", "show", "sandbox", "key", "--reveal"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("K3Y-M4TER1AL"));
+    let rows = demo.history_rows();
+    let shows = rows
+        .iter()
+        .filter(|r| r["subcommand"] == "certs:show")
+        .count();
+    assert_eq!(shows, 1, "the refused show sent nothing");
+    let added = rows
+        .iter()
+        .find(|r| r["subcommand"] == "certs:add")
+        .unwrap();
+    assert_eq!(added["argv"], json!(["certs:add", "sandbox"]));
+    let export = demo.cli().args(["history", "export"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&export.stdout).contains("K3Y-M4TER1AL"));
+    demo.cli()
+        .args(["certs", "remove", "sandbox"])
+        .assert()
+        .success();
+    assert_eq!(demo.json(&["certs", "report", "sandbox"])["enabled"], false);
+}
+
+#[test]
+fn letsencrypt_list_enable_settings_and_secrets() {
+    let demo = Demo::new();
+    let list = demo.json(&["letsencrypt", "list"]);
+    let blog = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["app"] == "blog")
+        .expect("blog has a certificate");
+    assert_eq!(blog["renewal_due"], true, "{list}");
+    assert!(blog["expires_at"]
+        .as_str()
+        .unwrap()
+        .starts_with("2025-01-13"));
+    demo.cli()
+        .args(["letsencrypt", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("due now"));
+
+    demo.cli()
+        .args(["letsencrypt", "enable", "landing"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Certificate retrieved successfully",
+        ));
+    assert_eq!(
+        demo.json(&["letsencrypt", "active", "landing"])["active"],
+        true
+    );
+
+    demo.cli()
+        .args(["letsencrypt", "set", "api", "email", "tls@example.com"])
+        .assert()
+        .success();
+    let report = demo.json(&["letsencrypt", "report", "api"]);
+    assert_eq!(report["email"]["app"], "tls@example.com", "{report}");
+    demo.cli()
+        .args(["letsencrypt", "unset", "api", "email"])
+        .assert()
+        .success();
+    // A DNS provider credential: never shown, never stored.
+    let token = "cf-T0KEN-value";
+    demo.cli()
+        .args([
+            "letsencrypt",
+            "set",
+            "--global",
+            "dns-provider-CF_DNS_API_TOKEN",
+            token,
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(token).not());
+    let export = demo.cli().args(["history", "export"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&export.stdout).contains(token));
+    demo.cli()
+        .args(["letsencrypt", "set", "api", "colour", "blue"])
+        .assert()
+        .code(2);
+    // Revoking asks first.
+    demo.cli()
+        .args(["letsencrypt", "revoke", "api"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--yes"));
+    assert!(!subcommands(&demo.history_rows()).contains(&"letsencrypt:revoke".to_owned()));
+    demo.cli()
+        .args(["letsencrypt", "auto-renew", "--all", "--dry-run"])
+        .assert()
+        .success()
+        .stdout("dokku letsencrypt:auto-renew\n");
+}

@@ -1,0 +1,335 @@
+//! What the CLI's end-to-end tests share: the built `cli` example and a
+//! private demo host and history per test.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// The `cli` example binary, built (once per test process) with the
+/// profile of this test: target/debug/deps/<test> → target/debug/examples/cli.
+/// `cargo test` builds the example in test mode only, and a binary left
+/// over from an earlier build may be stale, so it is always built here;
+/// when it is up to date that costs a moment.
+pub fn cli_bin() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().expect("current exe");
+            let dir = exe.parent().and_then(Path::parent).expect("target dir");
+            let release = dir.file_name().is_some_and(|n| n == "release");
+            // The features this test was built with, so the build reuses
+            // its artifacts instead of compiling the crates again.
+            let features: Vec<&str> = [
+                ("process", cfg!(feature = "process")),
+                ("mock", cfg!(feature = "mock")),
+                ("test-util", cfg!(feature = "test-util")),
+                ("sim", cfg!(feature = "sim")),
+                ("ssh", cfg!(feature = "ssh")),
+                ("history", cfg!(feature = "history")),
+            ]
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(name, _)| *name)
+            .collect();
+            let status = std::process::Command::new(env!("CARGO"))
+                .args(["build", "-q", "--example", "cli", "--no-default-features"])
+                .arg(format!("--features={}", features.join(",")))
+                .args(release.then_some("--release"))
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building the cli example failed");
+            dir.join("examples").join("cli")
+        })
+        .clone()
+}
+
+/// A demo host and a history database of its own.
+pub struct Demo {
+    pub dir: tempfile::TempDir,
+}
+
+impl Demo {
+    pub fn new() -> Self {
+        Demo {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    pub fn state(&self) -> PathBuf {
+        self.dir.path().join("state")
+    }
+
+    pub fn history(&self) -> PathBuf {
+        self.dir.path().join("history.sqlite3")
+    }
+
+    /// `cli --demo …` on this host, as user `tester`, without colour and
+    /// without any target from the environment.
+    pub fn cli(&self) -> assert_cmd::Command {
+        let mut cmd = bare_cli();
+        cmd.arg("--demo")
+            .arg("--demo-state")
+            .arg(self.state())
+            .arg("--history-db")
+            .arg(self.history());
+        cmd
+    }
+
+    /// Run `cli --demo <args>` and parse its `--json` output.
+    pub fn json(&self, args: &[&str]) -> Value {
+        run_json(&|| self.cli(), args)
+    }
+
+    /// The app names on the demo host.
+    pub fn apps(&self) -> Vec<String> {
+        app_names(&self.json(&["apps", "list"]))
+    }
+
+    /// Every history record, newest first.
+    pub fn history_rows(&self) -> Vec<Value> {
+        history_rows(&mut self.cli())
+    }
+}
+
+/// The `cli` binary with a clean environment: no colour, no inherited
+/// target, actor `tester`.
+pub fn bare_cli() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(cli_bin());
+    for var in [
+        "DOKKU_HOST",
+        "DOKKU_DEMO_STATE",
+        "DOKKU_HISTORY_DB",
+        "DOKKU_SSH_KEY",
+        "DOKKU_KNOWN_HOSTS",
+        "LOGNAME",
+        "USERNAME",
+        "CLICOLOR_FORCE",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("NO_COLOR", "1").env("USER", "tester");
+    cmd
+}
+
+pub fn app_names(list: &Value) -> Vec<String> {
+    list.as_array()
+        .expect("an array of apps")
+        .iter()
+        .map(|a| a["name"].as_str().expect("a name").to_owned())
+        .collect()
+}
+
+pub fn history_rows(cmd: &mut assert_cmd::Command) -> Vec<Value> {
+    let out = cmd
+        .args(["history", "list", "--limit", "1000", "--json"])
+        .output()
+        .expect("cli runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice::<Value>(&out.stdout)
+        .expect("history JSON")
+        .as_array()
+        .expect("an array")
+        .clone()
+}
+
+/// The subcommands recorded, oldest first.
+pub fn subcommands(rows: &[Value]) -> Vec<String> {
+    rows.iter()
+        .rev()
+        .map(|r| r["subcommand"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn run_json(cli: &dyn Fn() -> assert_cmd::Command, args: &[&str]) -> Value {
+    let out = cli().args(args).arg("--json").output().expect("cli runs");
+    assert!(
+        out.status.success(),
+        "cli {args:?} failed ({:?}): {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "cli {args:?} printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+/// An admin's day on one host: create an app, configure, scale and name
+/// it, read logs, destroy it; then check what the history recorded.
+/// `cli` builds a command already pointed at the host; `host` is the
+/// label the history must show.
+pub fn story(cli: &dyn Fn() -> assert_cmd::Command, host: &str) {
+    let created = run_json(cli, &["apps", "create", "story"]);
+    assert_eq!(created["ok"], true);
+    assert_eq!(created["command"], "dokku apps:create story");
+
+    // Secrets: masked in Dokku's echo, in the table and in JSON.
+    let set = cli()
+        .args([
+            "config",
+            "set",
+            "story",
+            "SECRET_TOKEN=hunter2-s3cret",
+            "MODE=fast",
+        ])
+        .output()
+        .expect("cli runs");
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    let shown = String::from_utf8_lossy(&set.stdout);
+    assert!(shown.contains("SECRET_TOKEN:  ***"), "{shown}");
+    assert!(shown.contains("set SECRET_TOKEN, MODE on story"), "{shown}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    let masked = run_json(cli, &["config", "show", "story"]);
+    assert_eq!(masked["SECRET_TOKEN"], "***");
+    assert_eq!(masked["MODE"], "***");
+    let revealed = run_json(cli, &["config", "show", "story", "--reveal"]);
+    assert_eq!(revealed["SECRET_TOKEN"], "hunter2-s3cret");
+    assert_eq!(revealed["MODE"], "fast");
+
+    let scaled = run_json(cli, &["ps", "scale", "story", "web=2", "worker=1"]);
+    assert_eq!(scaled["ok"], true);
+    assert!(
+        scaled["output"]
+            .as_array()
+            .expect("output lines")
+            .iter()
+            .any(|l| l
+                .as_str()
+                .unwrap_or_default()
+                .contains("Scaling story processes")),
+        "{scaled}"
+    );
+    let formation = run_json(cli, &["ps", "scale", "story"]);
+    let count = |kind: &str| {
+        formation
+            .as_array()
+            .expect("formation")
+            .iter()
+            .find(|f| f["process_type"] == kind)
+            .map(|f| f["quantity"].clone())
+    };
+    assert_eq!(count("web"), Some(2.into()), "{formation}");
+    assert_eq!(count("worker"), Some(1.into()), "{formation}");
+
+    run_json(cli, &["domains", "add", "story", "story.example.com"]);
+    let domains = run_json(cli, &["domains", "report", "story"]);
+    assert!(
+        domains["app_vhosts"]
+            .as_array()
+            .expect("vhosts")
+            .iter()
+            .any(|d| d == "story.example.com"),
+        "{domains}"
+    );
+
+    // Never deployed: Dokku refuses, exit 1 with its reason.
+    let logs = cli().args(["logs", "story"]).output().expect("cli runs");
+    assert_eq!(logs.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&logs.stderr);
+    assert!(err.contains("has not been deployed"), "{err}");
+    assert!(err.contains("hint:"), "{err}");
+
+    // A deployed copy has logs.
+    let cloned = run_json(cli, &["apps", "clone", "blog", "story-live"]);
+    assert!(
+        cloned["output"].to_string().contains("Deploying"),
+        "{cloned}"
+    );
+    let lines = run_json(cli, &["logs", "story-live", "-n", "5"]);
+    let lines = lines.as_array().expect("log lines");
+    assert!(!lines.is_empty());
+    for line in lines {
+        assert_eq!(line["app"], "story-live", "{line}");
+        assert!(
+            line["timestamp"].as_str().is_some_and(|t| t.ends_with('Z')),
+            "{line}"
+        );
+        assert!(!line["message"].as_str().unwrap_or_default().is_empty());
+    }
+
+    for app in ["story", "story-live"] {
+        let destroyed = run_json(cli, &["apps", "destroy", app, "--yes"]);
+        assert_eq!(
+            destroyed["command"],
+            format!("dokku apps:destroy {app} --force")
+        );
+    }
+    let apps = app_names(&run_json(cli, &["apps", "list"]));
+    assert!(!apps.iter().any(|a| a.starts_with("story")), "{apps:?}");
+    assert!(apps.iter().any(|a| a == "blog"));
+
+    // The history: who, from where, on which host, secrets redacted.
+    let rows = history_rows(&mut cli());
+    let subs = subcommands(&rows);
+    let position = |sub: &str| subs.iter().position(|s| s == sub);
+    let order = [
+        "apps:create",
+        "config:set",
+        "ps:scale",
+        "domains:add",
+        "logs",
+        "apps:clone",
+        "apps:destroy",
+    ];
+    let positions: Vec<_> = order.iter().map(|s| position(s)).collect();
+    assert!(positions.iter().all(Option::is_some), "{subs:?}");
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{subs:?}");
+    for row in &rows {
+        assert_eq!(row["actor"], "tester", "{row}");
+        assert_eq!(row["source"], "cli", "{row}");
+        assert_eq!(row["host"], host, "{row}");
+    }
+    let set_row = rows
+        .iter()
+        .find(|r| r["subcommand"] == "config:set")
+        .expect("a config:set row");
+    assert!(
+        set_row["argv"].to_string().contains("SECRET_TOKEN=***"),
+        "{set_row}"
+    );
+    let failed_logs = rows
+        .iter()
+        .find(|r| r["subcommand"] == "logs" && r["app"] == "story")
+        .expect("the failed logs row");
+    assert_eq!(failed_logs["outcome"], "failed");
+    let export = cli()
+        .args(["history", "export"])
+        .output()
+        .expect("cli runs");
+    assert!(export.status.success());
+    let export = String::from_utf8_lossy(&export.stdout);
+    assert!(export.lines().count() >= rows.len());
+    assert!(!export.contains("hunter2"), "a secret reached the history");
+}
+
+/// The workspace's `dokku-sim` binary (a stand-in `dokku` program for
+/// `--local`), built once per test process.
+pub fn dokku_sim_bin() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().expect("current exe");
+            let dir = exe.parent().and_then(Path::parent).expect("target dir");
+            let status = std::process::Command::new(env!("CARGO"))
+                .args(["build", "-q", "-p", "dokku-sim", "--bin", "dokku-sim"])
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building dokku-sim failed");
+            dir.join("dokku-sim")
+        })
+        .clone()
+}

@@ -1,0 +1,224 @@
+//! The CLI example at a real terminal: tmux runs it in a pseudo-terminal,
+//! the test types into it (send-keys) and reads the screen (capture-pane).
+//! Covers what only a terminal shows: the typed confirmation before a
+//! destroy, and the spinner under followed logs until Ctrl-C.
+//!
+//! Without tmux the tests fail when `CI=true` (CI installs it) and skip
+//! loudly otherwise.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod cli_support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use cli_support::Demo;
+
+const TMUX: &str = "tmux";
+
+fn tmux_available() -> bool {
+    let found = Command::new(TMUX)
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("tmux is missing: CI must install it (see .ci/run)");
+        }
+        eprintln!(
+            "\n!!! SKIPPING: tmux is not installed; install tmux to run the terminal tests !!!\n"
+        );
+    }
+    found
+}
+
+/// One tmux server on a private socket, with one session running `script`
+/// in `sh`; killed (by its socket) when dropped.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(script: &str, env: &[(&str, &str)]) -> Tmux {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let socket = format!(
+            "dokku-cli-test-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut cmd = Command::new(TMUX);
+        cmd.args(["-L", &socket, "-f", "/dev/null"])
+            .args(["new-session", "-d", "-s", "main", "-x", "160", "-y", "40"])
+            .arg(script)
+            .env_remove("NO_COLOR")
+            .env_remove("TMUX")
+            .env("USER", "tester")
+            .env("TERM", "xterm-256color");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("tmux runs");
+        assert!(
+            out.status.success(),
+            "tmux: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Tmux { socket }
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        Command::new(TMUX)
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    fn send(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "main"];
+        args.extend_from_slice(keys);
+        let out = self.tmux(&args);
+        assert!(
+            out.status.success(),
+            "send-keys: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "main"]).stdout)
+            .into_owned()
+    }
+
+    /// Poll the screen until `done` holds; fail with the screen after 15 s.
+    fn wait_for(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let screen = self.screen();
+            if done(&screen) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; the screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.tmux(&["kill-server"]);
+    }
+}
+
+fn quote(path: &Path) -> String {
+    format!("'{}'", path.display().to_string().replace('\'', "'\\''"))
+}
+
+/// `cli --demo … <args>; echo EXIT=$?` and keep the pane open to read it.
+fn script(demo: &Demo, args: &str) -> String {
+    format!(
+        "{} --demo --demo-state {} --history-db {} {args}; echo EXIT=$?; sleep 60",
+        quote(&cli_support::cli_bin()),
+        quote(&demo.state()),
+        quote(&demo.history()),
+    )
+}
+
+#[test]
+fn destroy_asks_for_the_app_name() {
+    if !tmux_available() {
+        return;
+    }
+    let demo = Demo::new();
+    demo.cli()
+        .args(["apps", "create", "story"])
+        .assert()
+        .success();
+
+    // A wrong name aborts and sends nothing.
+    let term = Tmux::start(&script(&demo, "apps destroy story"), &[]);
+    term.wait_for("the prompt", |s| {
+        s.contains("Type the app name (story) to confirm:")
+    });
+    term.send(&["storry", "Enter"]);
+    let screen = term.wait_for("the exit", |s| s.contains("EXIT="));
+    assert!(screen.contains("aborted"), "{screen}");
+    assert!(screen.contains("EXIT=1"), "{screen}");
+    drop(term);
+    assert!(demo.apps().contains(&"story".to_owned()));
+
+    // The right name destroys.
+    let term = Tmux::start(&script(&demo, "apps destroy story"), &[]);
+    term.wait_for("the prompt", |s| s.contains("to confirm:"));
+    term.send(&["story", "Enter"]);
+    let screen = term.wait_for("the exit", |s| s.contains("EXIT="));
+    assert!(screen.contains("Destroying story"), "{screen}");
+    assert!(screen.contains("destroyed story"), "{screen}");
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    drop(term);
+    assert!(!demo.apps().contains(&"story".to_owned()));
+}
+
+fn log_lines(screen: &str) -> usize {
+    screen
+        .lines()
+        .filter(|l| l.contains("Z web.") || l.contains("Z worker.") || l.contains("Z clock."))
+        .count()
+}
+
+#[test]
+fn follow_shows_a_spinner_and_new_lines_until_ctrl_c() {
+    if !tmux_available() {
+        return;
+    }
+    let demo = Demo::new();
+    // Two lines per container to start with (8 for api), then a new line
+    // every 100 ms.
+    let term = Tmux::start(
+        &script(&demo, "logs api -n 2 -t"),
+        &[("DOKKU_SIM_FOLLOW_MS", "100")],
+    );
+    // The initial lines (two per container: eight for api) under the spinner.
+    let screen = term.wait_for("the spinner and the first lines", |s| {
+        s.contains("following the logs of api (Ctrl-C to stop)") && log_lines(s) >= 8
+    });
+    let newest = |s: &str| {
+        s.lines()
+            .rfind(|l| l.contains("Z web.") || l.contains("Z worker.") || l.contains("Z clock."))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let before = newest(&screen);
+    // New lines keep arriving, printed above the spinner.
+    let screen = term.wait_for("followed lines", |s| {
+        newest(s) != before && log_lines(s) > 8
+    });
+    let last = screen
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    assert!(last.contains("following the logs of api"), "{screen}");
+
+    term.send(&["C-c"]);
+    let screen = term.wait_for("the exit", |s| s.contains("EXIT="));
+    assert!(screen.contains("EXIT=130"), "{screen}");
+    assert!(
+        !screen.contains("error:"),
+        "Ctrl-C is not an error: {screen}"
+    );
+    assert!(
+        !screen.contains("following the logs"),
+        "the spinner is cleared: {screen}"
+    );
+    drop(term);
+    let cancelled = demo.json(&["history", "list", "--outcome", "cancelled"]);
+    let rows = cancelled.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{cancelled}");
+    assert_eq!(rows[0]["subcommand"], "logs");
+    assert!(rows[0]["argv"].to_string().contains("--tail"));
+}
