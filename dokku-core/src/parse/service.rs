@@ -325,5 +325,15 @@ mod tests {
         assert!(exposed_ports("5432").is_err());
         assert_eq!(linked_apps("api staging-api ").unwrap().len(), 2);
         assert!(linked_apps("-").unwrap().is_empty());
+        // The Go generation: comma-joined links, empty for none.
+        assert_eq!(linked_apps("api,staging-api").unwrap().len(), 2);
+        assert!(linked_apps("").unwrap().is_empty());
+        assert!(linked_apps("api,Upper").is_err());
+        let two = exposed_ports("5432->12345 8080->23456").unwrap();
+        assert_eq!((two[1].container, two[1].host.as_str()), (8080, "23456"));
+        // Table headers are skipped; a bad name is still an error.
+        let apps = links("=====> postgres linked apps for service x\napi\n").unwrap();
+        assert_eq!(apps.len(), 1);
+        assert!(app_links("=====> postgres linked services for app a\nbad name\n").is_err());
     }
 }
