@@ -77,10 +77,6 @@ fn every_service_fixture_is_read_or_is_an_error() {
     let mut read = 0;
     for dir in ["postgres", "redis"] {
         for f in common::in_dir(dir) {
-            // The dokku-datastore generation has its own test below.
-            if f.stem().starts_with("go-") {
-                continue;
-            }
             let argv = f.argv();
             let sub = argv.iter().find(|a| !a.starts_with("--")).unwrap().clone();
             let verb = sub.split(':').nth(1).unwrap();
@@ -165,10 +161,7 @@ fn list_reads_names_with_and_without_header() {
 
 #[test]
 fn go_generation_fixtures_are_read() {
-    let go: Vec<Fixture> = common::in_dir("postgres")
-        .into_iter()
-        .filter(|f| f.stem().starts_with("go-"))
-        .collect();
+    let go = common::in_dir("postgres-go");
     assert!(go.len() >= 12, "{}", go.len());
     for f in &go {
         let argv = f.argv();
@@ -202,8 +195,8 @@ fn go_generation_fixtures_are_read() {
 
 #[test]
 fn go_info_text_and_json_agree_and_keep_secrets_out() {
-    let text = Fixture::load("postgres/go-info.txt");
-    let json = Fixture::load("postgres/go-info-json.txt");
+    let text = Fixture::load("postgres-go/info.txt");
+    let json = Fixture::load("postgres-go/info-json.txt");
     let a = parse::service::info(&text.stdout).unwrap();
     let b = parse::service::info_json(&json.stdout).unwrap();
     assert_eq!(a.name, b.name);
@@ -246,7 +239,7 @@ fn go_list_json_accepts_null_and_empty() {
     assert!(parse::service::list_json(r#"["bad name"]"#).is_err());
     assert!(parse::service::list_json("=====> postgres services\n").is_err());
     assert!(
-        parse::service::list(&Fixture::load("postgres/go-list-empty.txt").stdout)
+        parse::service::list(&Fixture::load("postgres-go/list-empty.txt").stdout)
             .unwrap()
             .is_empty()
     );
@@ -660,44 +653,44 @@ async fn go_generation_handler_prefers_json_and_falls_back_to_text_on_failure() 
         ScriptedExecutor::new()
             .expect_ok(
                 ["postgres:list", "--format", "json"],
-                &Fixture::load("postgres/go-list-json.txt").stdout,
+                &Fixture::load("postgres-go/list-json.txt").stdout,
             )
             .expect_ok(
                 ["postgres:info", "lollipop", "--format", "json"],
-                &Fixture::load("postgres/go-info-json.txt").stdout,
+                &Fixture::load("postgres-go/info-json.txt").stdout,
             )
             // The JSON error has no message: the text form is asked next.
             .expect(
                 ["postgres:info", "ghost", "--format", "json"],
-                failing("postgres/go-info-missing-json.txt"),
+                failing("postgres-go/info-missing-json.txt"),
             )
             .expect(
                 ["postgres:info", "ghost"],
-                failing("postgres/go-info-missing.txt"),
+                failing("postgres-go/info-missing.txt"),
             )
             .expect_ok(
                 ["postgres:links", "lollipop"],
-                &Fixture::load("postgres/go-links.txt").stdout,
+                &Fixture::load("postgres-go/links.txt").stdout,
             )
             .expect_ok(
                 ["postgres:app-links", "node-js-app"],
-                &Fixture::load("postgres/go-app-links.txt").stdout,
+                &Fixture::load("postgres-go/app-links.txt").stdout,
             )
             .expect(
                 ["postgres:exists", "ghost"],
-                failing("postgres/go-exists-missing.txt"),
+                failing("postgres-go/exists-missing.txt"),
             )
             .expect(
                 ["postgres:exists", "lollipop"],
-                failing("postgres/go-exists.txt"),
+                failing("postgres-go/exists.txt"),
             )
             .expect(
                 ["postgres:linked", "other_db", "node-js-app"],
-                failing("postgres/go-linked-not.txt"),
+                failing("postgres-go/linked-not.txt"),
             )
             .expect(
                 ["postgres:linked", "lollipop", "node-js-app"],
-                failing("postgres/go-linked.txt"),
+                failing("postgres-go/linked.txt"),
             ),
     );
     let dokku = client_at(&exec, "1.45.0");
@@ -750,7 +743,7 @@ async fn a_bash_plugin_rejecting_the_json_flag_is_read_as_text() {
     // 1.44.0 and older: text only, nothing else is sent.
     let exec = Arc::new(ScriptedExecutor::new().expect_ok(
         ["postgres:list"],
-        &Fixture::load("postgres/go-list.txt").stdout,
+        &Fixture::load("postgres-go/list.txt").stdout,
     ));
     let names = client_at(&exec, "1.44.0").service(PG).list().await.unwrap();
     assert_eq!(names, vec![svc("lollipop"), svc("other_db")]);
