@@ -104,6 +104,17 @@ fn all_parsers(input: &str) {
         input,
         parse::service::app_links(input),
     );
+    line_in_range(
+        "service::list_json",
+        input,
+        parse::service::list_json(input),
+    );
+    line_in_range(
+        "service::info_json",
+        input,
+        parse::service::info_json(input),
+    );
+    let _ = parse::strip_warn_prefixes(input);
     let _ = parse::service::exposed_ports(input);
     let _ = parse::service::linked_apps(input);
     let _ = parse::service::info_value(input);

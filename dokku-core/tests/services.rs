@@ -156,6 +156,108 @@ fn list_reads_names_with_and_without_header() {
 }
 
 // ---------------------------------------------------------------------------
+// the dokku-datastore (Go) generation
+// ---------------------------------------------------------------------------
+
+#[test]
+fn go_generation_fixtures_are_read() {
+    let go = common::in_dir("postgres-go");
+    assert!(go.len() >= 12, "{}", go.len());
+    for f in &go {
+        let argv = f.argv();
+        let verb = argv[0].split(':').nth(1).unwrap();
+        let json = argv.windows(2).any(|w| w == ["--format", "json"]);
+        if f.exit != 0 {
+            assert!(f.stdout.is_empty(), "{f:?}");
+            // Messages are read through the shared classifier, which drops
+            // the colour codes and the ` !     ` prefix.
+            let message = parse::strip_warn_prefixes(&f.stderr);
+            assert!(!message.contains('\u{1b}'), "{message:?}");
+            assert!(
+                message.starts_with("service ") || message == r#"{"error":{}}"#,
+                "{message:?}"
+            );
+            continue;
+        }
+        match (verb, argv.len(), json) {
+            ("list", _, false) => snapshot(f, &parse::service::list(&f.stdout).unwrap()),
+            ("list", _, true) => snapshot(f, &parse::service::list_json(&f.stdout).unwrap()),
+            ("info", 2, false) => snapshot(f, &parse::service::info(&f.stdout).unwrap()),
+            ("info", _, true) => snapshot(f, &parse::service::info_json(&f.stdout).unwrap()),
+            ("info", _, false) => assert_eq!(parse::service::info_value(&f.stdout), "running"),
+            ("links", _, _) => snapshot(f, &parse::service::links(&f.stdout).unwrap()),
+            ("app-links", _, _) => snapshot(f, &parse::service::app_links(&f.stdout).unwrap()),
+            ("exists" | "linked", _, _) => assert!(f.stdout.starts_with("Service ")),
+            other => panic!("no reader for {other:?} in {f:?}"),
+        }
+    }
+}
+
+#[test]
+fn go_info_text_and_json_agree_and_keep_secrets_out() {
+    let text = Fixture::load("postgres-go/info.txt");
+    let json = Fixture::load("postgres-go/info-json.txt");
+    let a = parse::service::info(&text.stdout).unwrap();
+    let b = parse::service::info_json(&json.stdout).unwrap();
+    assert_eq!(a.name, b.name);
+    assert_eq!(a.raw, b.raw);
+    assert_eq!(a.links, b.links);
+    assert_eq!(a.dsn, b.dsn);
+    assert_eq!(a.name.as_ref().unwrap().as_str(), "lollipop");
+    assert_eq!(
+        a.links,
+        vec![node(), AppName::new("python-app").unwrap()],
+        "Go joins links with commas"
+    );
+    assert_eq!(a.status, Some(ServiceStatus::Running));
+    assert_eq!(a.version.as_deref(), Some("postgres:18.1"));
+    assert!(a.exposed_ports.is_empty());
+    assert_eq!(
+        a.raw.get("backup-authenticated").map(String::as_str),
+        Some("false")
+    );
+    // 44 keys: all but the DSN and the custom env are in raw.
+    assert_eq!(a.raw.len(), 42);
+    for info in [&a, &b] {
+        let dsn = info.dsn.as_ref().unwrap().expose().to_owned();
+        let env = info.custom_env.as_ref().unwrap().expose().to_owned();
+        assert!(env.contains("s3cr3t-env-value"));
+        for shown in [format!("{info:?}"), serde_json::to_string(info).unwrap()] {
+            assert!(!shown.contains(&dsn) && !shown.contains(&env), "{shown}");
+        }
+    }
+    // A broken JSON body is reported by position, never by its contents.
+    let broken = json.stdout.replace(r#""dsn":"#, r#""dsn":1,"x":"#);
+    let err = parse::service::info_json(&broken).unwrap_err().to_string();
+    assert!(!err.contains("5f2b8c1d"), "{err}");
+}
+
+#[test]
+fn go_list_json_accepts_null_and_empty() {
+    assert!(parse::service::list_json("null\n").unwrap().is_empty());
+    assert!(parse::service::list_json("[]\n").unwrap().is_empty());
+    assert!(parse::service::list_json(r#"["bad name"]"#).is_err());
+    assert!(parse::service::list_json("=====> postgres services\n").is_err());
+    assert!(
+        parse::service::list(&Fixture::load("postgres-go/list-empty.txt").stdout)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn datastore_json_is_assumed_only_for_postgres_after_1_44() {
+    assert!(!PG.has_datastore_json("1.44.0"));
+    assert!(!PG.has_datastore_json("1.19.1"));
+    assert!(PG.has_datastore_json("1.45.0"));
+    assert!(PG.has_datastore_json("2.0.0"));
+    assert!(PG.has_datastore_json("v1.44.1"));
+    assert!(!PG.has_datastore_json("master"));
+    assert!(!PG.has_datastore_json(""));
+    assert!(!ServicePlugin::Redis.has_datastore_json("9.0.0"));
+}
+
+// ---------------------------------------------------------------------------
 // builders
 // ---------------------------------------------------------------------------
 
@@ -535,6 +637,117 @@ async fn handler_reads_list_info_links_and_dsn() {
         pg.info_field(&svc("lollipop"), InfoField::Dsn).await,
         Err(Error::InvalidArgument { .. })
     ));
+}
+
+fn client_at(exec: &Arc<ScriptedExecutor>, version: &str) -> Dokku {
+    let list =
+        format!("  postgres             {version} enabled    dokku postgres service plugin\n");
+    let mut caps = Capabilities::for_version(V038);
+    caps.plugins = parse::plugin::list(&list).unwrap();
+    Dokku::from_arc(exec.clone()).with_capabilities(caps)
+}
+
+#[tokio::test]
+async fn go_generation_handler_prefers_json_and_falls_back_to_text_on_failure() {
+    let exec = Arc::new(
+        ScriptedExecutor::new()
+            .expect_ok(
+                ["postgres:list", "--format", "json"],
+                &Fixture::load("postgres-go/list-json.txt").stdout,
+            )
+            .expect_ok(
+                ["postgres:info", "lollipop", "--format", "json"],
+                &Fixture::load("postgres-go/info-json.txt").stdout,
+            )
+            // The JSON error has no message: the text form is asked next.
+            .expect(
+                ["postgres:info", "ghost", "--format", "json"],
+                failing("postgres-go/info-missing-json.txt"),
+            )
+            .expect(
+                ["postgres:info", "ghost"],
+                failing("postgres-go/info-missing.txt"),
+            )
+            .expect_ok(
+                ["postgres:links", "lollipop"],
+                &Fixture::load("postgres-go/links.txt").stdout,
+            )
+            .expect_ok(
+                ["postgres:app-links", "node-js-app"],
+                &Fixture::load("postgres-go/app-links.txt").stdout,
+            )
+            .expect(
+                ["postgres:exists", "ghost"],
+                failing("postgres-go/exists-missing.txt"),
+            )
+            .expect(
+                ["postgres:exists", "lollipop"],
+                failing("postgres-go/exists.txt"),
+            )
+            .expect(
+                ["postgres:linked", "other_db", "node-js-app"],
+                failing("postgres-go/linked-not.txt"),
+            )
+            .expect(
+                ["postgres:linked", "lollipop", "node-js-app"],
+                failing("postgres-go/linked.txt"),
+            ),
+    );
+    let dokku = client_at(&exec, "1.45.0");
+    let pg = dokku.service(PG);
+    assert_eq!(
+        pg.list().await.unwrap(),
+        vec![svc("lollipop"), svc("other_db")]
+    );
+    let info = pg.info(&svc("lollipop")).await.unwrap();
+    assert_eq!(info.links.len(), 2);
+    assert!(info.dsn.is_some());
+    match pg.info(&svc("ghost")).await.unwrap_err() {
+        Error::CommandFailed { message, .. } => {
+            assert_eq!(message, "service ghost does not exist")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        pg.links(&svc("lollipop")).await.unwrap(),
+        vec![node(), AppName::new("python-app").unwrap()]
+    );
+    assert_eq!(pg.app_links(&node()).await.unwrap(), vec![svc("lollipop")]);
+    assert!(!pg.exists(&svc("ghost")).await.unwrap());
+    assert!(pg.exists(&svc("lollipop")).await.unwrap());
+    assert!(!pg.linked(&svc("other_db"), &node()).await.unwrap());
+    assert!(pg.linked(&svc("lollipop"), &node()).await.unwrap());
+    exec.verify().unwrap();
+}
+
+#[tokio::test]
+async fn a_bash_plugin_rejecting_the_json_flag_is_read_as_text() {
+    // A version guessed wrong: the bash `info` fails on `--format`, and the
+    // text form answers.
+    let exec = Arc::new(
+        ScriptedExecutor::new()
+            .expect(
+                ["postgres:info", "lollipop", "--format", "json"],
+                failing("postgres/info-invalid-flag.txt"),
+            )
+            .expect_ok(
+                ["postgres:info", "lollipop"],
+                &Fixture::load("postgres/info.txt").stdout,
+            ),
+    );
+    let dokku = client_at(&exec, "1.46.0");
+    let info = dokku.service(PG).info(&svc("lollipop")).await.unwrap();
+    assert_eq!(info.version.as_deref(), Some("postgres:17.2"));
+    exec.verify().unwrap();
+
+    // 1.44.0 and older: text only, nothing else is sent.
+    let exec = Arc::new(ScriptedExecutor::new().expect_ok(
+        ["postgres:list"],
+        &Fixture::load("postgres-go/list.txt").stdout,
+    ));
+    let names = client_at(&exec, "1.44.0").service(PG).list().await.unwrap();
+    assert_eq!(names, vec![svc("lollipop"), svc("other_db")]);
+    exec.verify().unwrap();
 }
 
 fn failing(f: &str) -> Output {

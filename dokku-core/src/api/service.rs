@@ -57,6 +57,17 @@ pub fn info_command(plugin: &ServicePlugin, service: &ServiceName) -> Command {
     on_service(plugin, "info", false, service).prints_secrets()
 }
 
+/// `<plugin>:info <service> --format json` (dokku-datastore generation);
+/// secret like [`info_command`].
+pub fn info_json_command(plugin: &ServicePlugin, service: &ServiceName) -> Command {
+    info_command(plugin, service).arg("--format").arg("json")
+}
+
+/// `<plugin>:list --format json` (dokku-datastore generation).
+pub fn list_json_command(plugin: &ServicePlugin) -> Command {
+    list_command(plugin).arg("--format").arg("json")
+}
+
 /// `<plugin>:info <service> --<field>`; secret for `--dsn`.
 pub fn info_field_command(
     plugin: &ServicePlugin,
@@ -572,14 +583,51 @@ impl<'a> Services<'a> {
         self.dokku.run(&command).await.map(drop)
     }
 
-    /// Every service of this plugin.
+    // Whether the installed plugin is the dokku-datastore generation, whose
+    // `info` and `list` take `--format json`. A failed probe answers no: the
+    // text form is read for both generations.
+    async fn json_output(&self) -> bool {
+        match self.dokku.capabilities().await {
+            Ok(caps) => caps
+                .plugin(self.plugin.plugin_name().as_str())
+                .is_some_and(|p| self.plugin.has_datastore_json(&p.version)),
+            Err(_) => false,
+        }
+    }
+
+    // Run the JSON form; `None` when it failed as a command, so the caller
+    // runs the text form. dokku-datastore's JSON errors carry no message
+    // (`{"error":{}}`: Go encodes an `error` as an empty object) and a bash
+    // plugin rejects the flag, so only the text form's failure says why.
+    async fn try_json<T>(
+        &self,
+        command: Command,
+        parse: fn(&str) -> std::result::Result<T, parse::ParseError>,
+    ) -> Result<Option<T>> {
+        if !self.json_output().await {
+            return Ok(None);
+        }
+        match self.dokku.run(&command).await {
+            Ok(output) => context(&command, parse(&output.stdout_lossy())).map(Some),
+            Err(Error::CommandFailed { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Every service of this plugin (JSON from dokku-datastore plugins,
+    /// text otherwise).
     pub async fn list(&self) -> Result<Vec<ServiceName>> {
+        let json = list_json_command(&self.plugin);
+        if let Some(names) = self.try_json(json, parse::service::list_json).await? {
+            return Ok(names);
+        }
         let command = list_command(&self.plugin);
         let output = self.dokku.run(&command).await?;
         context(&command, parse::service::list(&output.stdout_lossy()))
     }
 
-    /// Whether the service exists (the plugin fails with `… does not exist`).
+    /// Whether the service exists (the plugin fails with `<Plugin> service x
+    /// does not exist`, or dokku-datastore's `service x does not exist`).
     pub async fn exists(&self, service: &ServiceName) -> Result<bool> {
         match self.dokku.run(&exists_command(&self.plugin, service)).await {
             Ok(_) => Ok(true),
@@ -590,8 +638,13 @@ impl<'a> Services<'a> {
         }
     }
 
-    /// Everything `:info` reports, the DSN as a secret.
+    /// Everything `:info` reports, the DSN as a secret (JSON from
+    /// dokku-datastore plugins, text otherwise).
     pub async fn info(&self, service: &ServiceName) -> Result<ServiceInfo> {
+        let json = info_json_command(&self.plugin, service);
+        if let Some(info) = self.try_json(json, parse::service::info_json).await? {
+            return Ok(info);
+        }
         let command = info_command(&self.plugin, service);
         let output = self.dokku.run(&command).await?;
         context(&command, parse::service::info(&output.stdout_lossy()))
@@ -655,7 +708,8 @@ impl<'a> Services<'a> {
     }
 
     /// Whether the service is linked to the app (exit 0) or not (exit 1,
-    /// `Service … is not linked to …`).
+    /// `Service … is not linked to …`; dokku-datastore: `service … is not
+    /// linked to app …`).
     pub async fn linked(&self, service: &ServiceName, app: &AppName) -> Result<bool> {
         match self
             .dokku

@@ -81,10 +81,18 @@ pub(crate) fn context<T>(command: &Command, result: Result<T, ParseError>) -> Re
 /// `dokku_log_fail`).
 pub const WARN_PREFIX: &str = " !     ";
 
-/// Strip Dokku's ` !     ` prefix from every line.
+/// Strip Dokku's ` !     ` prefix from every line, and the ANSI colour
+/// codes tools built on josegonzalez/cli-skeleton (dokku-datastore) wrap it
+/// in (`ESC[1m ESC[31m !     ESC[0m ESC[0m`).
 pub fn strip_warn_prefixes(text: &str) -> String {
     text.lines()
-        .map(|l| l.strip_prefix(WARN_PREFIX).unwrap_or(l).trim_end())
+        .map(|l| {
+            let l = strip_ansi(l);
+            l.strip_prefix(WARN_PREFIX)
+                .unwrap_or(&l)
+                .trim_end()
+                .to_owned()
+        })
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("\n")

@@ -11,11 +11,18 @@
 //!   seven spaces, `printf "%-20s %-25s"` of `Key:` and the value (so short
 //!   values carry trailing spaces).
 //!   Plugins built on dokku/dokku-datastore (Go) print Dokku's Go report
-//!   instead: `=====> <service> <plugin> information`, keys sorted and
-//!   padded to 31, more keys (`custom-env`, `backup-*` …); the same reader
-//!   takes both, and `custom-env` is kept secret like the DSN.
+//!   instead (dokku `plugins/common` `ReportSingleApp`): `=====> <service>
+//!   <plugin> information`, keys sorted, `Key:` right-padded to 31, no
+//!   trailing spaces, ~45 keys (`custom-env`, `backup-*` …), `links`
+//!   comma-joined; the same reader takes both, and `custom-env` is kept
+//!   secret like the DSN. `--format json` prints the same map as one JSON
+//!   object ([`info_json`]).
 //! - `info --<field>`: the bare value and a newline.
-//! - `links` / `app-links`: one name per line.
+//! - `links` / `app-links`: one name per line; the Go generation puts a
+//!   `=====> <plugin> linked apps for service <s>` (`… linked services for
+//!   app <a>`) header first, which is skipped.
+//! - `list --format json` (Go generation): a JSON array of names, `null`
+//!   or `[]` when there are none ([`list_json`]).
 //!
 //! The DSN is secret: errors here name lines and keys, never values.
 
@@ -27,6 +34,14 @@ use crate::secret::SecretString;
 const LIST: &str = "service:list";
 const INFO: &str = "service:info";
 const LINKS: &str = "service:links";
+const HEADER: &str = "=====> ";
+
+// Bash joins lists with spaces, the Go generation with commas.
+fn list_items(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|w| !w.is_empty() && *w != "-")
+}
 
 fn content_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.lines()
@@ -39,7 +54,7 @@ fn content_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 pub fn list(text: &str) -> Result<Vec<ServiceName>, ParseError> {
     let mut names = Vec::new();
     for (index, line) in content_lines(text) {
-        if line.starts_with("=====> ") {
+        if line.starts_with(HEADER) {
             continue;
         }
         let first = line.split_whitespace().next().unwrap_or("");
@@ -57,6 +72,7 @@ pub fn list(text: &str) -> Result<Vec<ServiceName>, ParseError> {
 /// One-name-per-line output of `<plugin>:links`: the linked apps.
 pub fn links(text: &str) -> Result<Vec<AppName>, ParseError> {
     content_lines(text)
+        .filter(|(_, line)| !line.starts_with(HEADER))
         .map(|(index, line)| {
             AppName::legacy(line.trim())
                 .map_err(|e| ParseError::at(LINKS, index, format!("not an app name: {e}")))
@@ -67,6 +83,7 @@ pub fn links(text: &str) -> Result<Vec<AppName>, ParseError> {
 /// One-name-per-line output of `<plugin>:app-links`: the services.
 pub fn app_links(text: &str) -> Result<Vec<ServiceName>, ParseError> {
     content_lines(text)
+        .filter(|(_, line)| !line.starts_with(HEADER))
         .map(|(index, line)| {
             ServiceName::new(line.trim())
                 .map_err(|e| ParseError::at(LINKS, index, format!("not a service name: {e}")))
@@ -83,20 +100,17 @@ pub fn info_value(text: &str) -> String {
         .to_owned()
 }
 
-/// The `Links` value: space-separated app names, `-` for none.
+/// The `Links` value: app names separated by spaces (bash) or commas (Go),
+/// `-` or empty for none.
 pub fn linked_apps(value: &str) -> Result<Vec<AppName>, ParseError> {
-    value
-        .split_whitespace()
-        .filter(|w| *w != "-")
+    list_items(value)
         .map(|w| AppName::legacy(w).map_err(|e| ParseError::new(INFO, format!("links: {e}"))))
         .collect()
 }
 
-/// The `Exposed ports` value: `5432->12345 ` pairs, `-` for none.
+/// The `Exposed ports` value: `5432->12345 ` pairs, `-` or empty for none.
 pub fn exposed_ports(value: &str) -> Result<Vec<ExposedPort>, ParseError> {
-    value
-        .split_whitespace()
-        .filter(|w| *w != "-")
+    list_items(value)
         .map(|pair| {
             let (container, host) = pair.split_once("->").ok_or_else(|| {
                 ParseError::new(
@@ -123,9 +137,30 @@ fn optional(value: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_owned())
 }
 
-/// `<plugin>:info <service>`.
-pub fn info(text: &str) -> Result<ServiceInfo, ParseError> {
-    let mut info = ServiceInfo {
+/// `<plugin>:list --format json` (Go generation): the service names.
+pub fn list_json(text: &str) -> Result<Vec<ServiceName>, ParseError> {
+    let names: Option<Vec<String>> = serde_json::from_str(text.trim()).map_err(|e| {
+        ParseError::new(
+            LIST,
+            format!(
+                "not a JSON array of names (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    names
+        .unwrap_or_default()
+        .iter()
+        .map(|n| {
+            ServiceName::new(n)
+                .map_err(|e| ParseError::new(LIST, format!("not a service name: {e}")))
+        })
+        .collect()
+}
+
+fn empty_info() -> ServiceInfo {
+    ServiceInfo {
         name: None,
         config_dir: None,
         data_dir: None,
@@ -142,10 +177,46 @@ pub fn info(text: &str) -> Result<ServiceInfo, ParseError> {
         status: None,
         version: None,
         raw: Default::default(),
-    };
+    }
+}
+
+// One field by its key (`exposed-ports`); the error carries only a reason,
+// never the value.
+fn apply_field(info: &mut ServiceInfo, key: &str, value: &str) -> Result<(), String> {
+    match key {
+        "dsn" => {
+            info.dsn = (!value.is_empty()).then(|| SecretString::new(value));
+            return Ok(());
+        }
+        "custom-env" => {
+            info.custom_env = (!value.is_empty()).then(|| SecretString::new(value));
+            return Ok(());
+        }
+        "config-dir" => info.config_dir = optional(value),
+        "data-dir" => info.data_dir = optional(value),
+        "exposed-ports" => info.exposed_ports = exposed_ports(value).map_err(|e| e.reason)?,
+        "id" => info.id = optional(value),
+        "internal-ip" => info.internal_ip = optional(value),
+        "initial-network" => info.initial_network = optional(value),
+        "links" => info.links = linked_apps(value).map_err(|e| e.reason)?,
+        "post-create-network" => info.post_create_network = optional(value),
+        "post-start-network" => info.post_start_network = optional(value),
+        "service" if info.name.is_none() => info.name = ServiceName::new(value.trim()).ok(),
+        "service-root" => info.service_root = optional(value),
+        "status" => info.status = optional(value).map(|s| ServiceStatus::parse(&s)),
+        "version" => info.version = optional(value),
+        _ => {}
+    }
+    info.raw.insert(key.to_owned(), value.to_owned());
+    Ok(())
+}
+
+/// `<plugin>:info <service>`, either generation's text layout.
+pub fn info(text: &str) -> Result<ServiceInfo, ParseError> {
+    let mut info = empty_info();
     let mut header = false;
     for (index, line) in content_lines(text) {
-        if let Some(title) = line.strip_prefix("=====> ") {
+        if let Some(title) = line.strip_prefix(HEADER) {
             if header {
                 return Err(ParseError::at(INFO, index, "a second header"));
             }
@@ -168,43 +239,38 @@ pub fn info(text: &str) -> Result<ServiceInfo, ParseError> {
         if key.is_empty() {
             return Err(ParseError::at(INFO, index, "an empty key"));
         }
-        let value = value.trim();
-        match key.as_str() {
-            "dsn" => {
-                info.dsn = (!value.is_empty()).then(|| SecretString::new(value));
-                continue;
-            }
-            "custom-env" => {
-                info.custom_env = (!value.is_empty()).then(|| SecretString::new(value));
-                continue;
-            }
-            "config-dir" => info.config_dir = optional(value),
-            "data-dir" => info.data_dir = optional(value),
-            "exposed-ports" => {
-                info.exposed_ports =
-                    exposed_ports(value).map_err(|e| ParseError::at(INFO, index, e.reason))?;
-            }
-            "id" => info.id = optional(value),
-            "internal-ip" => info.internal_ip = optional(value),
-            "initial-network" => info.initial_network = optional(value),
-            "links" => {
-                info.links =
-                    linked_apps(value).map_err(|e| ParseError::at(INFO, index, e.reason))?;
-            }
-            "post-create-network" => info.post_create_network = optional(value),
-            "post-start-network" => info.post_start_network = optional(value),
-            "service-root" => info.service_root = optional(value),
-            "status" => info.status = optional(value).map(|s| ServiceStatus::parse(&s)),
-            "version" => info.version = optional(value),
-            _ => {}
-        }
-        info.raw.insert(key, value.to_owned());
+        apply_field(&mut info, &key, value.trim())
+            .map_err(|reason| ParseError::at(INFO, index, reason))?;
     }
     if !header {
         return Err(ParseError::new(
             INFO,
             "no `=====> … service information` header",
         ));
+    }
+    Ok(info)
+}
+
+/// `<plugin>:info <service> --format json` (Go generation): one object of
+/// string values keyed like the flags (`exposed-ports`).
+pub fn info_json(text: &str) -> Result<ServiceInfo, ParseError> {
+    // serde's messages quote the offending value, which may be the DSN: only
+    // the position is kept.
+    let fields: std::collections::BTreeMap<String, String> = serde_json::from_str(text.trim())
+        .map_err(|e| {
+            ParseError::new(
+                INFO,
+                format!(
+                    "not a JSON object of strings (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ),
+            )
+        })?;
+    let mut info = empty_info();
+    for (key, value) in &fields {
+        apply_field(&mut info, key, value.trim())
+            .map_err(|reason| ParseError::new(INFO, format!("{key}: {reason}")))?;
     }
     Ok(info)
 }
@@ -259,5 +325,15 @@ mod tests {
         assert!(exposed_ports("5432").is_err());
         assert_eq!(linked_apps("api staging-api ").unwrap().len(), 2);
         assert!(linked_apps("-").unwrap().is_empty());
+        // The Go generation: comma-joined links, empty for none.
+        assert_eq!(linked_apps("api,staging-api").unwrap().len(), 2);
+        assert!(linked_apps("").unwrap().is_empty());
+        assert!(linked_apps("api,Upper").is_err());
+        let two = exposed_ports("5432->12345 8080->23456").unwrap();
+        assert_eq!((two[1].container, two[1].host.as_str()), (8080, "23456"));
+        // Table headers are skipped; a bad name is still an error.
+        let apps = links("=====> postgres linked apps for service x\napi\n").unwrap();
+        assert_eq!(apps.len(), 1);
+        assert!(app_links("=====> postgres linked services for app a\nbad name\n").is_err());
     }
 }
