@@ -9,8 +9,9 @@ pub mod history;
 pub mod login;
 pub mod network;
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use dokku::parse::logs::format_rfc3339_utc;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::auth::Session;
@@ -106,8 +107,8 @@ pub fn timestamp(time: Option<SystemTime>) -> String {
 
 /// `2025-01-07 20:00:00` (UTC) for Unix seconds.
 pub fn unix_seconds(seconds: u64) -> String {
-    let iso = dokku_sim::host::docker_timestamp(seconds, 0);
-    // `2025-01-07T20:00:00.000000000Z` → `2025-01-07 20:00:00`
+    let iso = format_rfc3339_utc(UNIX_EPOCH + Duration::from_secs(seconds));
+    // `2025-01-07T20:00:00Z` → `2025-01-07 20:00:00`
     iso.get(..19).unwrap_or(&iso).replacen('T', " ", 1)
 }
 
