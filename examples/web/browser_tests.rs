@@ -117,6 +117,7 @@ pub async fn serve(sim: SimExecutor, history: HistoryStore) -> String {
         secure_cookie: true,
         snapshot_ttl: Duration::from_secs(2),
         host_label: "demo".to_owned(),
+        ..Options::default()
     };
     let state = AppState::new(Arc::new(sim), history, auth, options);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

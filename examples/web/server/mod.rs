@@ -17,7 +17,7 @@ pub mod pages;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use dokku::{Dokku, Executor};
-use dokku_history::{Audited, HistoryError, HistoryStore, Source};
+use dokku_history::{Audited, HistoryError, HistoryStore, Source, Verification};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -46,6 +46,10 @@ pub struct Options {
     pub snapshot_ttl: Duration,
     /// The host's name in history records.
     pub host_label: String,
+    /// How long the history page reuses a hash-chain verification. A full
+    /// verify reads every record (about 1.5 s at a million), so page loads
+    /// share one result; "Verify now" forces a fresh one.
+    pub verify_ttl: Duration,
 }
 
 impl Default for Options {
@@ -54,6 +58,7 @@ impl Default for Options {
             secure_cookie: true,
             snapshot_ttl: Duration::from_secs(3),
             host_label: "local".to_owned(),
+            verify_ttl: Duration::from_secs(60),
         }
     }
 }
@@ -71,6 +76,9 @@ pub struct Inner {
     pub auth: Auth,
     /// The dashboard snapshot.
     pub cache: SnapshotCache,
+    /// The last hash-chain verification and when it finished. The async
+    /// mutex makes concurrent page loads wait for one verify, not run many.
+    pub verified: tokio::sync::Mutex<Option<(Instant, Verification)>>,
     /// Settings.
     pub options: Options,
 }
@@ -100,6 +108,7 @@ impl AppState {
             history,
             auth,
             cache: SnapshotCache::new(options.snapshot_ttl),
+            verified: tokio::sync::Mutex::new(None),
             options,
         }))
     }
@@ -113,6 +122,24 @@ impl AppState {
             .source(Source::Web)
             .host(self.options.host_label.clone());
         Ok(Dokku::new(audited).with_capabilities((*caps).clone()))
+    }
+
+    /// The history's hash-chain verification, reused for
+    /// `options.verify_ttl` unless `fresh`; with its age. Failures are not
+    /// kept, so the next load tries again.
+    pub async fn verification(
+        &self,
+        fresh: bool,
+    ) -> Result<(Verification, Duration), HistoryError> {
+        let mut kept = self.verified.lock().await;
+        if let Some((at, v)) = kept.as_ref() {
+            if !fresh && at.elapsed() < self.options.verify_ttl {
+                return Ok((v.clone(), at.elapsed()));
+            }
+        }
+        let v = self.history.verify().await?;
+        *kept = Some((Instant::now(), v.clone()));
+        Ok((v, Duration::ZERO))
     }
 
     /// The session cookie's name: `__Host-` binds a Secure cookie to this

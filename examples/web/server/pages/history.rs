@@ -8,6 +8,7 @@ use axum::Extension;
 use dokku_history::{Cursor, Outcome, Query as HistoryQuery, Tamper, Verification};
 use maud::{html, Markup};
 use serde::Deserialize;
+use std::time::Duration;
 
 use super::super::{AppState, Ctx, WebError};
 use super::app::{history_rows, urlencode};
@@ -22,6 +23,8 @@ pub struct Filters {
     outcome: Option<String>,
     q: Option<String>,
     after: Option<String>,
+    /// `now`: verify the hash chain again instead of reusing the last result.
+    verify: Option<String>,
 }
 
 const OUTCOMES: [Outcome; 5] = [
@@ -84,15 +87,16 @@ impl Filters {
     }
 }
 
-fn verification(v: &Result<Verification, dokku_history::HistoryError>) -> Markup {
+fn verification(v: &Result<(Verification, Duration), dokku_history::HistoryError>) -> Markup {
     html! {
         @match v {
-            Ok(v) if v.is_intact() => p.verify.ok {
+            Ok((v, age)) if v.is_intact() => p.verify.ok {
                 "Hash chain intact: " (v.rows) " records verified"
                 @if v.truncated_before > 0 { " (retention removed records before #" (v.truncated_before) ")" }
-                "."
+                @if age.as_secs() > 0 { ", " (age.as_secs()) " s ago" }
+                ". " a href="/history?verify=now" { "Verify now" }
             },
-            Ok(v) => p.verify.bad {
+            Ok((v, _)) => p.verify.bad {
                 "Hash chain broken: "
                 @match &v.problem {
                     Some(Tamper::Altered { id }) => { "record #" (id) " was altered." }
@@ -120,7 +124,8 @@ pub async fn page(
             (page.records, page.next)
         }
     };
-    let verified = state.history.verify().await;
+    let fresh = filters.verify.as_deref() == Some("now");
+    let verified = state.verification(fresh).await;
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
     let selected = value(&filters.outcome);
     let body = html! {
