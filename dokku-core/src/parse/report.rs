@@ -73,7 +73,7 @@ pub fn text(what: &'static str, output: &str) -> Result<Vec<RawReport>, ParseErr
             continue;
         }
         if let Some(header) = line.strip_prefix(HEADER_PREFIX) {
-            let subject = header.split_whitespace().next().map(str::to_owned);
+            let subject = header_subject(header);
             reports.push(RawReport {
                 subject,
                 fields: BTreeMap::new(),
@@ -112,6 +112,22 @@ pub fn text(what: &'static str, output: &str) -> Result<Vec<RawReport>, ParseErr
         return Err(ParseError::new(what, "no report header found"));
     }
     Ok(reports)
+}
+
+/// The app (or `global`) a `<subject> <plugin> information` header is
+/// about. Everything before the plugin word, not just the first word:
+/// names that already exist may hold spaces (Dokku's rule for existing
+/// apps is `^[a-z0-9][^/:A-Z]*$`).
+fn header_subject(header: &str) -> Option<String> {
+    let header = header.trim();
+    let subject = header
+        .strip_suffix(" information")
+        .and_then(|rest| rest.rsplit_once(' '))
+        .map(|(subject, _plugin)| subject.trim())
+        .filter(|s| !s.is_empty());
+    subject
+        .or_else(|| header.split_whitespace().next())
+        .map(str::to_owned)
 }
 
 /// Parse JSON reports: one object per non-empty line. Values should be
@@ -228,6 +244,8 @@ mod tests {
     #[test]
     fn values_may_contain_colons() {
         let r = text("x", "=====> a x information\n       Url:  http://a:80\n").unwrap();
+        let spaced = text("x", "=====> my old app x information\n       Url:  u\n").unwrap();
+        assert_eq!(spaced[0].subject.as_deref(), Some("my old app"));
         assert_eq!(r[0].get("url"), Some("http://a:80"));
     }
 
