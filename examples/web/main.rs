@@ -75,6 +75,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
 
     let addr = SocketAddr::new(args.bind, args.port);
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    let loopback = args.bind.is_loopback();
     let shown = match args.bind {
         std::net::IpAddr::V4(ip) if ip.is_unspecified() || ip.is_loopback() => {
             format!("http://127.0.0.1:{}", args.port)
@@ -82,6 +83,14 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         _ => format!("http://{addr}"),
     };
     println!("Dokku dashboard for {} on {shown}", target.host_label());
+    // Browsers keep a Secure cookie sent over plain http only from loopback;
+    // elsewhere the login would silently not stick.
+    if !args.insecure_cookie && !loopback {
+        println!(
+            "The session cookie is Secure: serve this behind HTTPS, \
+             or pass --insecure-cookie on a network you trust."
+        );
+    }
     if generated {
         println!("Log in with the generated admin password: {admin}");
         println!("(set DOKKU_WEB_PASSWORD to choose one)");
