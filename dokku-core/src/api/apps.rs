@@ -204,16 +204,14 @@ impl<'a> Apps<'a> {
 
     /// `apps:report` for one app.
     pub async fn report(self, app: &AppName) -> Result<AppReport> {
-        let caps = self.dokku.capabilities().await?;
-        let format = Format::for_host(&caps, versions::JSON_REPORTS_GO);
-        let command = report_command(app, format);
-        let output = self.dokku.run(&command).await?;
-        let mut report = context(
-            &command,
-            parse::apps::report(&output.stdout_lossy(), format.is_json()),
-        )?;
-        report.app = Some(app.clone());
-        Ok(report)
+        super::PerAppReport {
+            json_since: versions::JSON_REPORTS_GO,
+            command: report_command,
+            parse: parse::apps::report,
+            app: |r| &mut r.app,
+        }
+        .fetch(self.dokku, app)
+        .await
     }
 
     /// Set (or with `None`, unset) an apps property, e.g.

@@ -171,16 +171,14 @@ impl<'a> Certs<'a> {
 
     /// `certs:report` for one app.
     pub async fn report(self, app: &AppName) -> Result<CertsReport> {
-        let caps = self.dokku.capabilities().await?;
-        let format = Format::for_host(&caps, versions::JSON_REPORTS);
-        let command = report_command(app, format);
-        let output = self.dokku.run(&command).await?;
-        let mut report = context(
-            &command,
-            parse::certs::report(&output.stdout_lossy(), format.is_json()),
-        )?;
-        report.app = Some(app.clone());
-        Ok(report)
+        super::PerAppReport {
+            json_since: versions::JSON_REPORTS,
+            command: report_command,
+            parse: parse::certs::report,
+            app: |r| &mut r.app,
+        }
+        .fetch(self.dokku, app)
+        .await
     }
 
     /// `certs:report` for every app, in one invocation.

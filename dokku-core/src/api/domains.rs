@@ -142,16 +142,14 @@ impl<'a> Domains<'a> {
 
     /// `domains:report` for one app.
     pub async fn report(self, app: &AppName) -> Result<DomainsReport> {
-        let caps = self.dokku.capabilities().await?;
-        let format = Format::for_host(&caps, versions::JSON_REPORTS);
-        let command = report_command(app, format);
-        let output = self.dokku.run(&command).await?;
-        let mut report = context(
-            &command,
-            parse::domains::report(&output.stdout_lossy(), format.is_json()),
-        )?;
-        report.app = Some(app.clone());
-        Ok(report)
+        super::PerAppReport {
+            json_since: versions::JSON_REPORTS,
+            command: report_command,
+            parse: parse::domains::report,
+            app: |r| &mut r.app,
+        }
+        .fetch(self.dokku, app)
+        .await
     }
 
     /// `domains:report` for every app, in one invocation.

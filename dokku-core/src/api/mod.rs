@@ -57,6 +57,40 @@ impl Format {
     }
 }
 
+/// The parts of a per-app `<plugin>:report` that differ between plugins.
+pub(crate) struct PerAppReport<R> {
+    /// The first Dokku whose report has `--format json`.
+    pub json_since: DokkuVersion,
+    /// The command, in a format.
+    pub command: fn(&crate::AppName, Format) -> crate::Command,
+    /// The parser (`true`: JSON).
+    pub parse: fn(&str, bool) -> Result<R, crate::parse::ParseError>,
+    /// Where the typed report keeps its app.
+    pub app: fn(&mut R) -> &mut Option<crate::AppName>,
+}
+
+impl<R> PerAppReport<R> {
+    /// Run the report for `app`: JSON where the host has it, text before;
+    /// the app is filled in from the request because Dokku's JSON does not
+    /// name it.
+    pub(crate) async fn fetch(
+        self,
+        dokku: &crate::Dokku,
+        app: &crate::AppName,
+    ) -> crate::Result<R> {
+        let caps = dokku.capabilities().await?;
+        let format = Format::for_host(&caps, self.json_since);
+        let command = (self.command)(app, format);
+        let output = dokku.run(&command).await?;
+        let mut report = crate::parse::context(
+            &command,
+            (self.parse)(&output.stdout_lossy(), format.is_json()),
+        )?;
+        *(self.app)(&mut report) = Some(app.clone());
+        Ok(report)
+    }
+}
+
 /// Where a `ps:start`/`stop`/`restart`/`rebuild`/`restore` applies.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -155,15 +155,14 @@ impl<'a> Ports<'a> {
                 raw: proxy.raw,
             });
         }
-        let format = Format::for_host(&caps, versions::PORTS_PLUGIN);
-        let command = report_command(app, format);
-        let output = self.dokku.run(&command).await?;
-        let mut report = context(
-            &command,
-            parse::ports::report(&output.stdout_lossy(), format.is_json()),
-        )?;
-        report.app = Some(app.clone());
-        Ok(report)
+        super::PerAppReport {
+            json_since: versions::PORTS_PLUGIN,
+            command: report_command,
+            parse: parse::ports::report,
+            app: |r| &mut r.app,
+        }
+        .fetch(self.dokku, app)
+        .await
     }
 
     /// `ports:report` for every app, in one invocation (0.31+).

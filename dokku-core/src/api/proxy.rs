@@ -97,16 +97,14 @@ impl<'a> Proxy<'a> {
 
     /// `proxy:report` for one app.
     pub async fn report(self, app: &AppName) -> Result<ProxyReport> {
-        let caps = self.dokku.capabilities().await?;
-        let format = Format::for_host(&caps, versions::JSON_REPORTS_GO);
-        let command = report_command(app, format);
-        let output = self.dokku.run(&command).await?;
-        let mut report = context(
-            &command,
-            parse::proxy::report(&output.stdout_lossy(), format.is_json()),
-        )?;
-        report.app = Some(app.clone());
-        Ok(report)
+        super::PerAppReport {
+            json_since: versions::JSON_REPORTS_GO,
+            command: report_command,
+            parse: parse::proxy::report,
+            app: |r| &mut r.app,
+        }
+        .fetch(self.dokku, app)
+        .await
     }
 
     /// `proxy:report` for every app, in one invocation.

@@ -184,16 +184,14 @@ impl<'a> Ps<'a> {
 
     /// `ps:report` for one app.
     pub async fn report(self, app: &AppName) -> Result<PsReport> {
-        let caps = self.dokku.capabilities().await?;
-        let format = Format::for_host(&caps, versions::JSON_REPORTS_GO);
-        let command = report_command(app, format);
-        let output = self.dokku.run(&command).await?;
-        let mut report = context(
-            &command,
-            parse::ps::report(&output.stdout_lossy(), format.is_json()),
-        )?;
-        report.app = Some(app.clone());
-        Ok(report)
+        super::PerAppReport {
+            json_since: versions::JSON_REPORTS_GO,
+            command: report_command,
+            parse: parse::ps::report,
+            app: |r| &mut r.app,
+        }
+        .fetch(self.dokku, app)
+        .await
     }
 
     /// `ps:report` for every app, in one invocation.
