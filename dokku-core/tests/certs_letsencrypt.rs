@@ -73,6 +73,11 @@ fn every_successful_report_and_list_fixture_parses() {
         let sub = argv.iter().find(|a| !a.starts_with("--")).unwrap().clone();
         match sub.as_str() {
             "certs:report" => snapshot(&f, &parse::certs::report(&f.stdout, json).unwrap()),
+            // Every app's JSON is one unnamed object per app: not read.
+            "letsencrypt:report" if json && argv.len() == 3 => continue,
+            "letsencrypt:report" if json => {
+                snapshot(&f, &parse::letsencrypt::report_json(&f.stdout).unwrap())
+            }
             "letsencrypt:report" => snapshot(&f, &parse::letsencrypt::report(&f.stdout).unwrap()),
             "letsencrypt:list" => snapshot(&f, &parse::letsencrypt::list(&f.stdout).unwrap()),
             _ => continue,
@@ -88,6 +93,8 @@ fn every_successful_report_and_list_fixture_parses() {
             "certs__report-text-none-0.38",
             "letsencrypt__list",
             "letsencrypt__list-quiet",
+            "letsencrypt__report-global-json",
+            "letsencrypt__report-json",
             "letsencrypt__report-text",
         ]
     );
@@ -301,7 +308,8 @@ async fn letsencrypt_needs_the_plugin() {
             )
             .expect_ok(["certs:show", "node-js-app", "key"], KEY),
     );
-    let dokku = Dokku::from_arc(exec.clone()).with_capabilities(with_letsencrypt());
+    // A plugin before `--format json`: the report is read as text.
+    let dokku = Dokku::from_arc(exec.clone()).with_capabilities(with_letsencrypt_version("0.20.3"));
     assert_eq!(dokku.letsencrypt().list().await.unwrap().len(), 1);
     assert!(dokku.letsencrypt().active(&node()).await.unwrap());
     assert!(dokku.letsencrypt().report(&node()).await.unwrap().active);
@@ -309,5 +317,203 @@ async fn letsencrypt_needs_the_plugin() {
     let key = dokku.certs().show_key(&node()).await.unwrap();
     assert_eq!(format!("{key:?}"), "SecretString(***)");
     assert_eq!(key.expose(), KEY);
+    exec.verify().unwrap();
+}
+
+fn failure(code: i32, stderr: &str) -> dokku_core::Output {
+    dokku_core::Output::new(dokku_core::ExitStatus::code(code), "", stderr)
+}
+
+fn with_letsencrypt_version(version: &str) -> Capabilities {
+    let mut caps = with_letsencrypt();
+    for le in caps
+        .plugins
+        .iter_mut()
+        .filter(|p| p.name.as_str() == "letsencrypt")
+    {
+        le.version = version.to_owned();
+    }
+    caps
+}
+
+#[test]
+fn letsencrypt_json_reads_like_the_text() {
+    let text =
+        parse::letsencrypt::report(&Fixture::load("letsencrypt/report-text.txt").stdout).unwrap();
+    let json =
+        parse::letsencrypt::report_json(&Fixture::load("letsencrypt/report-json.txt").stdout)
+            .unwrap();
+    // The same host: every typed field agrees; only the raw keys differ
+    // (`letsencrypt-email` in text, `email` in JSON).
+    assert_eq!(
+        letsencrypt_typed(&json),
+        letsencrypt_typed(&text),
+        "{json:?}"
+    );
+    assert_eq!(json.raw.get("computed-email").unwrap(), "admin@example.com");
+    assert!(text.raw.contains_key("letsencrypt-computed-email"));
+
+    let global = parse::letsencrypt::report_json(
+        &Fixture::load("letsencrypt/report-global-json.txt").stdout,
+    )
+    .unwrap();
+    assert_eq!(global.email.global.as_deref(), Some("admin@example.com"));
+    assert_eq!(
+        (global.email.app.as_ref(), global.email.computed.as_ref()),
+        (None, None)
+    );
+    assert!(global.raw.keys().all(|k| k.starts_with("global-")));
+    assert!(!global.active && global.expiration.is_none());
+
+    // Laid out over several lines, with a boolean: read the same.
+    let pretty =
+        "{\n  \"active\": true,\n  \"email\": \"a@example.com\",\n  \"graceperiod\": 86400\n}\n";
+    let r = parse::letsencrypt::report_json(pretty).unwrap();
+    assert!(r.active);
+    assert_eq!(r.email.app.as_deref(), Some("a@example.com"));
+    assert_eq!(r.graceperiod.app.as_deref(), Some("86400"));
+    // Newer plugins' renamed keys land in their own fields.
+    let renamed =
+        r#"{"lego-args":"--dns.resolvers 1.1.1.1","global-lego-docker-options":"--cpus=1"}"#;
+    let r = parse::letsencrypt::report_json(renamed).unwrap();
+    assert_eq!(r.lego_args.app.as_deref(), Some("--dns.resolvers 1.1.1.1"));
+    assert_eq!(r.lego_docker_options.global.as_deref(), Some("--cpus=1"));
+    assert_eq!(r.lego_docker_args, Default::default());
+
+    // Every app's JSON is one object per line; each reads on its own.
+    let all = Fixture::load("letsencrypt/report-all-json.txt").stdout;
+    let each: Vec<_> = all
+        .lines()
+        .map(|l| parse::letsencrypt::report_json(l).unwrap())
+        .collect();
+    assert_eq!(
+        each.iter().map(|r| r.active).collect::<Vec<_>>(),
+        [true, false]
+    );
+    // …but not as one report.
+    assert!(parse::letsencrypt::report_json(&all).is_err());
+    assert!(parse::letsencrypt::report_json("").is_err());
+    assert!(parse::letsencrypt::report_json("[1]").is_err());
+    assert!(parse::letsencrypt::report_json(r#"{"active":"maybe"}"#).is_err());
+}
+
+// The typed fields, without `raw`.
+fn letsencrypt_typed(r: &dokku_core::model::letsencrypt::LetsencryptReport) -> String {
+    let mut r = r.clone();
+    r.raw.clear();
+    r.app = None;
+    format!("{r:?}")
+}
+
+#[test]
+fn letsencrypt_json_from_0_20_4() {
+    for (version, json) in [
+        ("0.20.3", false),
+        ("0.20.4", true),
+        ("0.22.0", true),
+        ("v0.25.1", true),
+        ("0.9.4", false),
+        ("unknown", false),
+    ] {
+        assert_eq!(letsencrypt::has_json_report(version), json, "{version}");
+    }
+    use dokku_core::api::Format;
+    assert_eq!(
+        letsencrypt::report_command(&node(), Format::Json)
+            .unwrap()
+            .expose_argv(),
+        ["letsencrypt:report", "node-js-app", "--format", "json"]
+    );
+    assert_eq!(
+        letsencrypt::report_command(&node(), Format::Text)
+            .unwrap()
+            .expose_argv(),
+        ["letsencrypt:report", "node-js-app"]
+    );
+    let global = letsencrypt::report_global_command(Format::Json).unwrap();
+    assert_eq!(
+        global.expose_argv(),
+        ["letsencrypt:report", "--global", "--format", "json"]
+    );
+    // The plugin is the requirement, not a Dokku version.
+    assert_eq!(
+        global.requirements(),
+        [Requirement::Plugin(
+            dokku_core::PluginName::new("letsencrypt").unwrap()
+        )]
+    );
+    assert_eq!(
+        letsencrypt::report_global_command(Format::Text)
+            .unwrap()
+            .expose_argv(),
+        ["letsencrypt:report", "--global"]
+    );
+}
+
+#[tokio::test]
+async fn letsencrypt_reports_ask_for_json_by_plugin_version() {
+    let text = Fixture::load("letsencrypt/report-text.txt").stdout;
+    let json = Fixture::load("letsencrypt/report-json.txt").stdout;
+    let global = Fixture::load("letsencrypt/report-global-json.txt").stdout;
+
+    // 0.22.0: JSON for one app and for --global; every app stays text.
+    let exec = Arc::new(
+        ScriptedExecutor::new()
+            .expect_ok(
+                ["letsencrypt:report", "node-js-app", "--format", "json"],
+                &json,
+            )
+            .expect_ok(
+                ["letsencrypt:report", "--global", "--format", "json"],
+                &global,
+            )
+            .expect_ok(["letsencrypt:report"], &text),
+    );
+    let dokku = Dokku::from_arc(exec.clone()).with_capabilities(with_letsencrypt_version("0.22.0"));
+    let le = dokku.letsencrypt().report(&node()).await.unwrap();
+    assert_eq!(le.app, Some(node()));
+    assert!(le.active && le.autorenew);
+    assert_eq!(le.email.effective(), Some("admin@example.com"));
+    let g = dokku.letsencrypt().report_global().await.unwrap();
+    assert_eq!(
+        (g.app, g.email.global.as_deref()),
+        (None, Some("admin@example.com"))
+    );
+    assert_eq!(dokku.letsencrypt().report_all().await.unwrap().len(), 1);
+    exec.verify().unwrap();
+
+    // 0.20.3: text only.
+    let exec =
+        Arc::new(ScriptedExecutor::new().expect_ok(["letsencrypt:report", "node-js-app"], &text));
+    let dokku = Dokku::from_arc(exec.clone()).with_capabilities(with_letsencrypt_version("0.20.3"));
+    assert!(dokku.letsencrypt().report(&node()).await.unwrap().active);
+    exec.verify().unwrap();
+
+    // A plugin that takes `--format` for an info flag: asked again for text.
+    let invalid = Fixture::load("letsencrypt/report-invalid-flag.txt");
+    let exec = Arc::new(
+        ScriptedExecutor::new()
+            .expect(
+                ["letsencrypt:report", "node-js-app", "--format", "json"],
+                failure(1, &invalid.stderr),
+            )
+            .expect_ok(["letsencrypt:report", "node-js-app"], &text),
+    );
+    let dokku = Dokku::from_arc(exec.clone()).with_capabilities(with_letsencrypt_version("0.21.0"));
+    assert!(dokku.letsencrypt().report(&node()).await.unwrap().active);
+    exec.verify().unwrap();
+
+    // Any other failure is the answer.
+    let exec = Arc::new(ScriptedExecutor::new().expect(
+        ["letsencrypt:report", "ghost", "--format", "json"],
+        failure(20, " !     App ghost does not exist\n"),
+    ));
+    let dokku = Dokku::from_arc(exec.clone()).with_capabilities(with_letsencrypt_version("0.22.0"));
+    let err = dokku
+        .letsencrypt()
+        .report(&AppName::new("ghost").unwrap())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::AppNotFound { .. }), "{err}");
     exec.verify().unwrap();
 }

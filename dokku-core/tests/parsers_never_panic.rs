@@ -448,6 +448,11 @@ fn net_parsers(input: &str) {
     let _ = certs::date_time(input);
     line_in_range("letsencrypt::report", input, letsencrypt::report(input));
     line_in_range(
+        "letsencrypt::report_json",
+        input,
+        letsencrypt::report_json(input),
+    );
+    line_in_range(
         "letsencrypt::report_all",
         input,
         letsencrypt::report_all(input),

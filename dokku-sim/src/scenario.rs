@@ -20,6 +20,8 @@ pub fn demo() -> SimHost {
 /// The demo host imitating another Dokku version.
 pub fn demo_for(version: DokkuVersion) -> SimHost {
     let mut host = SimHost::new(version);
+    // 0.22.0: after 0.20.4, so `letsencrypt:report --format json` exists
+    // and the typed client reads one app's and the global report as JSON.
     host.plugins.push(plugin(
         "letsencrypt",
         "0.22.0",

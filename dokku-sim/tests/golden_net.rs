@@ -389,6 +389,89 @@ async fn the_typed_client_reads_the_demo_tls_and_ports() {
         dokku.proxy().report(&name("api")).await.unwrap().enabled,
         Some(true)
     );
+    // The demo's dokku-letsencrypt (0.22.0) has `--format json`: the
+    // report is read from JSON, whose keys have no `letsencrypt-` prefix.
     let le = dokku.letsencrypt().report(&name("blog")).await.unwrap();
     assert_eq!(le.email.global.as_deref(), Some("ops@example.com"));
+    assert_eq!(le.app, Some(name("blog")));
+    assert!(le.active && le.autorenew && le.expiration.is_some());
+    assert!(le.raw.contains_key("computed-email"), "{:?}", le.raw);
+    let global = dokku.letsencrypt().report_global().await.unwrap();
+    assert_eq!(global.email.global.as_deref(), Some("ops@example.com"));
+    assert!(global.raw.keys().all(|k| k.starts_with("global-")));
+    // Every app's report stays text (the JSON objects do not name apps).
+    let all = dokku.letsencrypt().report_all().await.unwrap();
+    assert!(all.iter().any(|r| r.app == Some(name("blog")) && r.active));
+}
+
+#[test]
+fn letsencrypt_json_report_escapes_and_refuses_info_flags() {
+    let mut host = world();
+    with_letsencrypt(&mut host);
+    run(
+        &mut host,
+        &[
+            "letsencrypt:set",
+            "node-js-app",
+            "lego-docker-args",
+            "--dns.resolvers \"1.1.1.1\"\t/x",
+        ],
+    );
+    let (out, _, code) = run(
+        &mut host,
+        &["letsencrypt:report", "node-js-app", "--format", "json"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 1);
+    assert!(
+        out.contains(r#""lego-docker-args":"--dns.resolvers \"1.1.1.1\"\t/x""#),
+        "{out}"
+    );
+    let parsed: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&out).unwrap();
+    assert!(parsed.values().all(serde_json::Value::is_string));
+    assert_eq!(
+        parsed["computed-lego-docker-args"],
+        "--dns.resolvers \"1.1.1.1\"\t/x"
+    );
+    // The info flag is refused in JSON, before and after --format.
+    for argv in [
+        [
+            "letsencrypt:report",
+            "node-js-app",
+            "--format",
+            "json",
+            "--letsencrypt-email",
+        ],
+        [
+            "letsencrypt:report",
+            "node-js-app",
+            "--letsencrypt-email",
+            "--format",
+            "json",
+        ],
+    ] {
+        let (out, err, code) = run(&mut host, &argv);
+        assert_eq!((out.as_str(), code), ("", 1));
+        assert!(err.contains("--format flag cannot be specified when specifying an info flag"));
+    }
+    // A missing app is reported first.
+    let (_, err, code) = run(
+        &mut host,
+        &[
+            "letsencrypt:report",
+            "ghost",
+            "--format",
+            "json",
+            "--letsencrypt-email",
+        ],
+    );
+    assert_eq!(code, 20);
+    assert!(err.contains("App ghost does not exist"), "{err}");
+    // The text --global report shows the same global rows as the JSON.
+    let (text, _, _) = run(&mut host, &["letsencrypt:report", "--global"]);
+    assert_eq!(text.lines().count(), 6, "{text}");
+    assert!(text
+        .lines()
+        .skip(1)
+        .all(|l| l.contains("Letsencrypt global ")));
 }

@@ -179,8 +179,10 @@ pub async fn certs(s: &Session, plan: CertsPlan) -> Result<(), CliError> {
 pub fn letsencrypt_commands(plan: &LetsencryptPlan) -> Result<Vec<Command>, CliError> {
     Ok(vec![match plan {
         LetsencryptPlan::List => le_api::list_command()?,
-        LetsencryptPlan::Report(Scope::App(app)) => le_api::report_command(app)?,
-        LetsencryptPlan::Report(_) => le_api::report_global_command()?,
+        LetsencryptPlan::Report(Scope::App(app)) => {
+            le_api::report_command(app, dokku::api::Format::Json)?
+        }
+        LetsencryptPlan::Report(_) => le_api::report_global_command(dokku::api::Format::Json)?,
         LetsencryptPlan::Active(app) => le_api::active_command(app)?,
         LetsencryptPlan::Enable(target) => le_api::enable_command(target)?,
         LetsencryptPlan::Disable(app) => le_api::disable_command(app)?,

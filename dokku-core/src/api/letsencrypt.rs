@@ -2,14 +2,16 @@
 //! plugin, <https://github.com/dokku/dokku-letsencrypt>).
 //!
 //! Every command requires the plugin: on a host without it the client
-//! answers [`Error::Unsupported`] before sending anything. Reports are read
-//! as text: the plugin's JSON form is recent and its key naming is not
-//! pinned by a fixture. `letsencrypt:set` echoes the value it sets
+//! answers [`Error::Unsupported`] before sending anything. One app's report
+//! and the global one are read as JSON from a plugin that has
+//! `--format json` ([`has_json_report`]), as text before; every app's is
+//! read as text, since the JSON form prints one object per app without
+//! naming it. `letsencrypt:set` echoes the value it sets
 //! (`Setting <key> to <value>`), so credential values (the
 //! `dns-provider-*` environment of lego's DNS providers) go as secret
 //! arguments and the command's output is marked secret.
 
-use crate::api::{Scope, Target};
+use crate::api::{Format, Scope, Target};
 use crate::client::Dokku;
 use crate::command::{Arg, Command, Requirement};
 use crate::error::{Error, Result};
@@ -38,9 +40,35 @@ fn write(subcommand: &str) -> Result<Command> {
     Ok(Command::write(subcommand).requires(requirement()?))
 }
 
-/// `letsencrypt:report <app>` (text).
-pub fn report_command(app: &AppName) -> Result<Command> {
-    Ok(read("letsencrypt:report")?.app_arg(app))
+/// The first dokku-letsencrypt release whose `letsencrypt:report` takes
+/// `--format json`: 0.20.4, as dokku/docket's letsencrypt property task
+/// states (`tasks/letsencrypt_property_task.go`); the plugin's own history
+/// of `plugin.toml` was not available to confirm it.
+pub const JSON_REPORT_SINCE: (u64, u64, u64) = (0, 20, 4);
+
+/// Whether a dokku-letsencrypt of this version (as `plugin:list` shows
+/// it) has `letsencrypt:report --format json`; an unreadable version
+/// answers no.
+pub fn has_json_report(version: &str) -> bool {
+    crate::model::service::parse_version(version).is_some_and(|v| v >= JSON_REPORT_SINCE)
+}
+
+// `--format json` as two arguments (the plugin reads the value from the
+// next one); text leaves the command as it is. Not `Format::apply`, which
+// would require a Dokku version: the plugin's version is what counts.
+fn with_format(command: Command, format: Format) -> Command {
+    match format {
+        Format::Json => command.args(["--format", "json"]),
+        Format::Text => command,
+    }
+}
+
+/// `letsencrypt:report <app> [--format json]`.
+pub fn report_command(app: &AppName, format: Format) -> Result<Command> {
+    Ok(with_format(
+        read("letsencrypt:report")?.app_arg(app),
+        format,
+    ))
 }
 
 /// `letsencrypt:report` for every app (text).
@@ -48,9 +76,12 @@ pub fn report_all_command() -> Result<Command> {
     read("letsencrypt:report")
 }
 
-/// `letsencrypt:report --global` (text).
-pub fn report_global_command() -> Result<Command> {
-    Ok(read("letsencrypt:report")?.arg("--global"))
+/// `letsencrypt:report --global [--format json]`.
+pub fn report_global_command(format: Format) -> Result<Command> {
+    Ok(with_format(
+        read("letsencrypt:report")?.arg("--global"),
+        format,
+    ))
 }
 
 /// `letsencrypt:list`.
@@ -189,11 +220,50 @@ impl<'a> Letsencrypt<'a> {
         Self { dokku }
     }
 
-    /// `letsencrypt:report` for one app.
+    // JSON when the installed plugin has it. The capability probe's error
+    // is the caller's: the plugin requirement needs the probe anyway.
+    async fn format(self) -> Result<Format> {
+        let caps = self.dokku.capabilities().await?;
+        Ok(match caps.plugin(PLUGIN) {
+            Some(p) if has_json_report(&p.version) => Format::Json,
+            _ => Format::Text,
+        })
+    }
+
+    // Run the report in `format`; a plugin that turns `--format` away (it
+    // takes it for an info flag: `Invalid flag passed`, when the version
+    // bound is wrong for it) is asked again for text.
+    async fn report_in(
+        self,
+        build: impl Fn(Format) -> Result<Command>,
+    ) -> Result<LetsencryptReport> {
+        let mut format = self.format().await?;
+        loop {
+            let command = build(format)?;
+            let output = match self.dokku.run(&command).await {
+                Err(Error::CommandFailed { ref message, .. })
+                    if format.is_json() && message.contains("Invalid flag passed") =>
+                {
+                    format = Format::Text;
+                    continue;
+                }
+                other => other?,
+            };
+            let stdout = output.stdout_lossy();
+            return context(
+                &command,
+                if format.is_json() {
+                    parse::letsencrypt::report_json(&stdout)
+                } else {
+                    parse::letsencrypt::report(&stdout)
+                },
+            );
+        }
+    }
+
+    /// `letsencrypt:report` for one app (JSON where the plugin has it).
     pub async fn report(self, app: &AppName) -> Result<LetsencryptReport> {
-        let command = report_command(app)?;
-        let output = self.dokku.run(&command).await?;
-        let mut report = context(&command, parse::letsencrypt::report(&output.stdout_lossy()))?;
+        let mut report = self.report_in(|f| report_command(app, f)).await?;
         report.app = Some(app.clone());
         Ok(report)
     }
@@ -208,11 +278,10 @@ impl<'a> Letsencrypt<'a> {
         )
     }
 
-    /// The global settings (`letsencrypt:report --global`).
+    /// The global settings (`letsencrypt:report --global`, JSON where the
+    /// plugin has it).
     pub async fn report_global(self) -> Result<LetsencryptReport> {
-        let command = report_global_command()?;
-        let output = self.dokku.run(&command).await?;
-        let mut report = context(&command, parse::letsencrypt::report(&output.stdout_lossy()))?;
+        let mut report = self.report_in(report_global_command).await?;
         report.app = None;
         Ok(report)
     }

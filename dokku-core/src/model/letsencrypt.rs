@@ -25,11 +25,19 @@ pub struct LetsencryptReport {
     pub expiration: Option<SystemTime>,
     /// Seconds before expiry at which a renewal is due (default 30 days).
     pub graceperiod: Property,
-    /// Extra `docker run` arguments for the lego container.
+    /// `lego-docker-args`: extra arguments the plugin appends to lego's
+    /// command line (the name of `lego-args` before the plugin renamed it).
     pub lego_docker_args: Property,
+    /// `lego-args`: extra arguments for lego's command line (newer plugins;
+    /// empty when the report has no such key).
+    pub lego_args: Property,
+    /// `lego-docker-options`: extra `docker run` options for the lego
+    /// container (newer plugins; empty when the report has no such key).
+    pub lego_docker_options: Property,
     /// The ACME directory URL.
     pub server: Property,
-    /// Every key the plugin printed.
+    /// Every key the plugin printed (text labels turned into keys, so
+    /// `letsencrypt-email`; the JSON form's keys are unprefixed, `email`).
     pub raw: BTreeMap<String, String>,
 }
 

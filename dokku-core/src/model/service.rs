@@ -130,8 +130,9 @@ impl ServicePlugin {
 // dokku-postgres `plugin.toml` at 17b76038: version 1.44.0, still bash.
 const LAST_BASH_POSTGRES: (u64, u64, u64) = (1, 44, 0);
 
-// `1.45.0`, `v1.45`, `1.45.0-rc1` → (1, 45, 0); anything else → None.
-fn parse_version(version: &str) -> Option<(u64, u64, u64)> {
+/// A plugin's declared version as (major, minor, patch): `1.45.0`, `v1.45`,
+/// `1.45.0-rc1` → (1, 45, 0); anything else → `None`.
+pub(crate) fn parse_version(version: &str) -> Option<(u64, u64, u64)> {
     let version = version.trim().trim_start_matches('v');
     let core = version.split(['-', '+']).next()?;
     let mut parts = core.split('.');

@@ -7,7 +7,16 @@
 //! header, then `dokku_col_log_msg` rows of app, `date +"%F %T"` and two
 //! `fn-letsencrypt-format-timediff` values) and `internal-functions`
 //! (`Xd, Yh, Zm, Ws`, zero parts left out, ` ago` when negative).
+//!
+//! `letsencrypt:report <app> --format json` (and `--global --format json`)
+//! is one object of the same rows with the `--letsencrypt-` prefix cut off
+//! (`email`, `computed-email`, `global-graceperiod`: dokku-letsencrypt
+//! `tests/letsencrypt_report.bats`), every value a string (dokku/docket
+//! decodes it into a `map[string]string`). How the plugin lays the object
+//! out is not pinned down, so any whitespace is accepted, and a number or
+//! boolean value is kept as its JSON text.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, UNIX_EPOCH};
 
 use super::report::{self, parse_bool, RawReport};
@@ -81,6 +90,8 @@ pub fn typed(raw: &RawReport) -> Result<LetsencryptReport, ParseError> {
         expiration,
         graceperiod: Property::read(raw, "letsencrypt", "graceperiod"),
         lego_docker_args: Property::read(raw, "letsencrypt", "lego-docker-args"),
+        lego_args: Property::read(raw, "letsencrypt", "lego-args"),
+        lego_docker_options: Property::read(raw, "letsencrypt", "lego-docker-options"),
         server: Property::read(raw, "letsencrypt", "server"),
         raw: raw.fields.clone(),
     })
@@ -89,6 +100,32 @@ pub fn typed(raw: &RawReport) -> Result<LetsencryptReport, ParseError> {
 /// One `letsencrypt:report` (text).
 pub fn report(stdout: &str) -> Result<LetsencryptReport, ParseError> {
     report::single(WHAT, stdout, false).and_then(|raw| typed(&raw))
+}
+
+/// One `letsencrypt:report --format json` (an app's or `--global`'s): the
+/// object does not name the app, so `app` is `None`.
+pub fn report_json(stdout: &str) -> Result<LetsencryptReport, ParseError> {
+    let mut objects = serde_json::Deserializer::from_str(stdout)
+        .into_iter::<BTreeMap<String, serde_json::Value>>();
+    let object = match objects.next() {
+        Some(Ok(object)) => object,
+        Some(Err(e)) => return Err(ParseError::new(WHAT, format!("not a JSON object: {e}"))),
+        None => return Err(ParseError::new(WHAT, "no JSON object found")),
+    };
+    if objects.next().is_some() {
+        return Err(ParseError::new(
+            WHAT,
+            "expected one JSON object, found more",
+        ));
+    }
+    let raw = RawReport {
+        subject: None,
+        fields: object
+            .into_iter()
+            .map(|(k, v)| (k, report::json_text(v)))
+            .collect(),
+    };
+    typed(&raw)
 }
 
 /// `letsencrypt:report` for every app (text).

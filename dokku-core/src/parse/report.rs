@@ -141,17 +141,7 @@ pub fn json(what: &'static str, output: &str) -> Result<Vec<RawReport>, ParseErr
         }
         let map: BTreeMap<String, serde_json::Value> = serde_json::from_str(line)
             .map_err(|e| ParseError::at(what, index, format!("not a JSON object: {e}")))?;
-        let fields = map
-            .into_iter()
-            .map(|(k, v)| {
-                let v = match v {
-                    serde_json::Value::String(s) => s,
-                    serde_json::Value::Null => String::new(),
-                    other => other.to_string(),
-                };
-                (k, v)
-            })
-            .collect();
+        let fields = map.into_iter().map(|(k, v)| (k, json_text(v))).collect();
         reports.push(RawReport {
             subject: None,
             fields,
@@ -161,6 +151,16 @@ pub fn json(what: &'static str, output: &str) -> Result<Vec<RawReport>, ParseErr
         return Err(ParseError::new(what, "no JSON object found"));
     }
     Ok(reports)
+}
+
+/// A JSON report value as the text Dokku would print: a string as it is,
+/// null as empty, anything else as its JSON text.
+pub(crate) fn json_text(value: serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s,
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
 }
 
 /// Parse exactly one report, text or JSON.
