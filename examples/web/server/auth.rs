@@ -181,29 +181,13 @@ impl Auth {
     }
 
     /// Check a password. The admin password wins if both are the same.
+    ///
+    /// The attempt counts as a failure from the start and is taken back
+    /// only when the password is right: concurrent guesses from one address
+    /// (each waiting on the slow hash) cannot slip past the limit together.
     pub fn login(&self, ip: IpAddr, password: &str) -> Result<Login, AuthError> {
         let now = Instant::now();
         {
-            let mut failures = lock(&self.failures);
-            let recent = failures.entry(ip).or_default();
-            while recent
-                .front()
-                .is_some_and(|t| now.duration_since(*t) > self.limits.window)
-            {
-                recent.pop_front();
-            }
-            if recent.len() >= self.limits.max_failures {
-                return Ok(Login::Limited);
-            }
-        }
-        let role = if verify(password, &self.admin) {
-            Some(Role::Admin)
-        } else if self.viewer.as_deref().is_some_and(|h| verify(password, h)) {
-            Some(Role::Viewer)
-        } else {
-            None
-        };
-        let Some(role) = role else {
             let mut failures = lock(&self.failures);
             // Many addresses (an IPv6 sweep) must not grow the map for ever.
             if failures.len() >= MAX_TRACKED {
@@ -214,9 +198,33 @@ impl Auth {
                         .is_some_and(|t| now.duration_since(*t) <= window)
                 });
             }
-            failures.entry(ip).or_default().push_back(now);
+            let recent = failures.entry(ip).or_default();
+            while recent
+                .front()
+                .is_some_and(|t| now.duration_since(*t) > self.limits.window)
+            {
+                recent.pop_front();
+            }
+            if recent.len() >= self.limits.max_failures {
+                return Ok(Login::Limited);
+            }
+            recent.push_back(now);
+        }
+        let role = if verify(password, &self.admin) {
+            Some(Role::Admin)
+        } else if self.viewer.as_deref().is_some_and(|h| verify(password, h)) {
+            Some(Role::Viewer)
+        } else {
+            None
+        };
+        let Some(role) = role else {
             return Ok(Login::Denied);
         };
+        if let Some(recent) = lock(&self.failures).get_mut(&ip) {
+            if let Some(at) = recent.iter().position(|t| *t == now) {
+                recent.remove(at);
+            }
+        }
         let token = random_hex(32)?;
         let session = Session {
             role,
@@ -345,6 +353,37 @@ mod tests {
         assert!(matches!(auth.login(other, "pw").unwrap(), Login::Ok(_)));
         std::thread::sleep(Duration::from_millis(1100));
         assert!(matches!(auth.login(ip(), "pw").unwrap(), Login::Ok(_)));
+    }
+
+    #[test]
+    fn concurrent_guesses_cannot_pass_the_limit_together() {
+        let auth = std::sync::Arc::new(Auth::new("pw", None, Limits::default()).unwrap());
+        let guesses: Vec<_> = (0..16)
+            .map(|_| {
+                let auth = std::sync::Arc::clone(&auth);
+                std::thread::spawn(move || auth.login(ip(), "bad").unwrap())
+            })
+            .collect();
+        let denied = guesses
+            .into_iter()
+            .map(|g| g.join().unwrap())
+            .filter(|r| *r == Login::Denied)
+            .count();
+        // Only five were checked against the hash; the rest were refused.
+        assert_eq!(denied, 5);
+    }
+
+    #[test]
+    fn a_right_password_does_not_count_as_a_failure() {
+        let auth = Auth::new("pw", None, Limits::default()).unwrap();
+        for _ in 0..4 {
+            assert_eq!(auth.login(ip(), "bad").unwrap(), Login::Denied);
+        }
+        for _ in 0..3 {
+            assert!(matches!(auth.login(ip(), "pw").unwrap(), Login::Ok(_)));
+        }
+        assert_eq!(auth.login(ip(), "bad").unwrap(), Login::Denied);
+        assert_eq!(auth.login(ip(), "pw").unwrap(), Login::Limited);
     }
 
     #[test]
