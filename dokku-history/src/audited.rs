@@ -6,11 +6,18 @@
 //! they end — with their exit, byte counts and a capped tail — or as
 //! cancelled when dropped early.
 //!
+//! A `run` whose future is dropped before it finishes (Ctrl-C, a timeout
+//! around it) is recorded as cancelled too: the command may have taken
+//! effect on the host, so the trail must say it was sent. Such records are
+//! written by a spawned task; [`Audited::settle`] waits for them before a
+//! program exits.
+//!
 //! What happens when the audit cannot be written is a choice
 //! ([`AuditPolicy`]), never silence: fail the command before it runs, or run
 //! it and report the audit failure.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -72,6 +79,14 @@ pub struct Audited<E> {
     parent_id: Option<i64>,
     policy: AuditPolicy,
     last_error: Arc<Mutex<Option<String>>>,
+    pending: Arc<Pending>,
+}
+
+/// Cancelled-command records still being written by spawned tasks.
+#[derive(Debug, Default)]
+struct Pending {
+    count: AtomicUsize,
+    done: tokio::sync::Notify,
 }
 
 fn now_ms() -> i64 {
@@ -95,6 +110,7 @@ impl<E: Executor> Audited<E> {
             parent_id: None,
             policy: AuditPolicy::default(),
             last_error: Arc::new(Mutex::new(None)),
+            pending: Arc::new(Pending::default()),
         }
     }
 
@@ -234,7 +250,11 @@ impl<E: Executor> Executor for Audited<E> {
     async fn run(&self, command: &Command) -> Result<Output, ExecError> {
         self.before().await?;
         let started_at = now_ms();
+        let mut guard = RunGuard {
+            recorder: Some((self.clone_recorder(), self.entry(command, started_at))),
+        };
         let result = self.inner.run(command).await;
+        guard.disarm();
         let secrets = redact::secrets_of(command);
         let mut entry = self.entry(command, started_at);
         entry.outcome = outcome_of(&result);
@@ -332,6 +352,65 @@ impl<E> Audited<E> {
             parent_id: self.parent_id,
             policy: self.policy,
             last_error: Arc::clone(&self.last_error),
+            pending: Arc::clone(&self.pending),
+        }
+    }
+
+    /// Wait until every cancelled command's record (from a dropped `run`
+    /// future or stream) has been handed to the store. A program that
+    /// cancels on Ctrl-C calls this before it exits, or the record dies
+    /// with the runtime.
+    pub async fn settle(&self) {
+        loop {
+            let notified = self.pending.done.notified();
+            tokio::pin!(notified);
+            // Registered before the count is read: a task finishing in
+            // between still wakes this one.
+            notified.as_mut().enable();
+            if self.pending.count.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+impl Audited<()> {
+    /// Write a cancelled command's record from a destructor: on a spawned
+    /// task, counted in `pending` until the store has it.
+    fn record_cancelled(self, entry: Entry) {
+        match tokio::runtime::Handle::try_current() {
+            Ok(handle) => {
+                self.pending.count.fetch_add(1, Ordering::SeqCst);
+                handle.spawn(async move {
+                    let _ = self.after(entry).await;
+                    self.pending.count.fetch_sub(1, Ordering::SeqCst);
+                    self.pending.done.notify_waiters();
+                });
+            }
+            Err(_) => tracing::error!("a cancelled command could not be recorded: no runtime"),
+        }
+    }
+}
+
+/// Records a `run` as cancelled if its future is dropped before the inner
+/// executor answers.
+struct RunGuard {
+    recorder: Option<(Audited<()>, Entry)>,
+}
+
+impl RunGuard {
+    fn disarm(&mut self) {
+        self.recorder = None;
+    }
+}
+
+impl Drop for RunGuard {
+    fn drop(&mut self) {
+        if let Some((audited, mut entry)) = self.recorder.take() {
+            entry.ended_at = now_ms();
+            entry.outcome = Outcome::Cancelled;
+            audited.record_cancelled(entry);
         }
     }
 }
@@ -395,14 +474,6 @@ impl Drop for StreamRecord {
         }
         // Dropped before its exit status: the caller cancelled it.
         let entry = self.finish(Outcome::Cancelled);
-        let audited = self.audited.clone_recorder();
-        match tokio::runtime::Handle::try_current() {
-            Ok(handle) => {
-                handle.spawn(async move {
-                    let _ = audited.after(entry).await;
-                });
-            }
-            Err(_) => tracing::error!("a cancelled stream could not be recorded: no runtime"),
-        }
+        self.audited.clone_recorder().record_cancelled(entry);
     }
 }

@@ -952,6 +952,43 @@ async fn a_stream_dropped_before_its_exit_is_recorded_as_cancelled() {
 }
 
 #[tokio::test]
+async fn a_run_dropped_before_it_answers_is_recorded_as_cancelled_and_settled() {
+    let (_dir, _path, store) = open_store();
+    // A mutating command that hangs on the host: the caller gives up (a
+    // Ctrl-C, a timeout around the call) while it may already have acted.
+    let sim = SimExecutor::new(dokku_sim::scenario::demo());
+    sim.inject(Fault::Hang);
+    let audited = Audited::new(sim, store.clone()).actor("alice");
+    let destroy = Command::write("apps:destroy")
+        .app_arg(&app("api"))
+        .arg("--force");
+    let gave_up = tokio::time::timeout(Duration::from_millis(50), audited.run(&destroy)).await;
+    assert!(gave_up.is_err(), "the hung command answered");
+    audited.settle().await;
+    // settle() returned only after the record reached the store.
+    let all = records(&store).await;
+    assert_eq!(all.len(), 1);
+    let e = &all[0].entry;
+    assert_eq!((e.outcome, e.exit_code), (Outcome::Cancelled, None));
+    assert_eq!(e.subcommand, "apps:destroy");
+    assert_eq!(e.actor, "alice");
+    assert!(e.mutating);
+    // A run that finishes is recorded once, not also as cancelled.
+    let list = Command::read("apps:list");
+    audited.run(&list).await.unwrap();
+    audited.settle().await;
+    let all = records(&store).await;
+    assert_eq!(all.len(), 2);
+    assert_eq!(
+        all.iter()
+            .filter(|r| r.entry.outcome == Outcome::Cancelled)
+            .count(),
+        1
+    );
+    assert!(store.verify().await.unwrap().is_intact());
+}
+
+#[tokio::test]
 async fn a_stream_that_fails_is_a_transport_error() {
     let (_dir, _path, store) = open_store();
     let sim = SimExecutor::new(dokku_sim::scenario::demo());
