@@ -442,6 +442,56 @@ fn local_runs_the_dokku_program_here() {
 }
 
 #[test]
+fn ctrl_c_during_a_plain_command_records_it_as_cancelled_and_exits_130() {
+    let demo = Demo::new();
+    let local = |latency_ms: &str| {
+        let mut cmd = std::process::Command::new(cli_support::cli_bin());
+        cmd.env_remove("DOKKU_HOST")
+            .env("NO_COLOR", "1")
+            .env("USER", "tester")
+            .env("DOKKU_BIN", cli_support::dokku_sim_bin())
+            .env("DOKKU_SIM_STATE", demo.state())
+            .env("DOKKU_SIM_LATENCY_MS", latency_ms)
+            .arg("--local")
+            .arg("--history-db")
+            .arg(demo.history());
+        cmd
+    };
+    // A quick run first, so the slow one starts from cached capabilities
+    // and is inside `apps:create` when the signal comes.
+    let warm = local("0").args(["apps", "list"]).output().unwrap();
+    assert!(warm.status.success());
+    let slow = local("3000")
+        .args(["apps", "create", "slow-one"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &slow.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = slow.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut history = bare_cli();
+    history.arg("--history-db").arg(demo.history());
+    let rows = cli_support::history_rows(&mut history);
+    let create = rows
+        .iter()
+        .find(|r| r["subcommand"] == "apps:create")
+        .expect("apps:create was recorded");
+    assert_eq!(create["outcome"], "cancelled", "{create}");
+    assert_eq!(create["actor"], "tester");
+}
+
+#[test]
 fn the_host_is_probed_once_and_again_when_the_cache_is_stale() {
     let demo = Demo::new();
     let count = |sub: &str| {

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::error::CliError;
 use crate::output::{self, CYAN, DIM};
-use crate::plan::{now_ms, LogsPlan};
+use crate::plan::LogsPlan;
 use crate::session::Session;
 
 fn options(plan: &LogsPlan) -> LogOptions {
@@ -74,8 +74,6 @@ pub async fn run(s: &Session, plan: LogsPlan) -> Result<(), CliError> {
         }
         return Ok(());
     }
-    let command = query.command(true);
-    let started = now_ms();
     let mut stream = query.follow().await?;
     let bar = output::spinner(format!(
         "following the logs of {} (Ctrl-C to stop)",
@@ -84,10 +82,10 @@ pub async fn run(s: &Session, plan: LogsPlan) -> Result<(), CliError> {
     loop {
         let item = tokio::select! {
             item = stream.next() => item,
-            _ = tokio::signal::ctrl_c() => {
+            _ = s.interrupted() => {
                 drop(stream);
                 output::interrupted(&bar);
-                s.settle_cancelled(&command, started).await;
+                s.settle().await;
                 return Err(CliError::Interrupted);
             }
         };

@@ -156,13 +156,28 @@ async fn run(plan: Plan) -> Result<(), CliError> {
         return session::print_dry_run(&opts, &commands(&action)?);
     }
     let mut s = Session::open(&target, opts).await?;
-    let mut result = dispatch(&s, action.clone()).await;
+    let mut result = interruptible(&s, action.clone()).await;
     if result.as_ref().is_err_and(|e| s.may_be_stale(e)) {
         s.forget_capabilities().await;
-        result = dispatch(&s, action).await;
+        result = interruptible(&s, action).await;
     }
     s.save_capabilities().await;
     result
+}
+
+/// Ctrl-C drops whatever is running; the audit layer records the command
+/// as cancelled (it may have taken effect on the host) and the record is
+/// written before exit 130. Streams handle Ctrl-C themselves first, to
+/// clear their spinner.
+async fn interruptible(s: &Session, action: Action) -> Result<(), CliError> {
+    tokio::select! {
+        biased;
+        result = dispatch(s, action) => result,
+        _ = s.interrupted() => {
+            s.settle().await;
+            Err(CliError::Interrupted)
+        }
+    }
 }
 
 async fn dispatch(s: &Session, action: Action) -> Result<(), CliError> {

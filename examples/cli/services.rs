@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::apps::{changed, streamed};
 use crate::error::CliError;
 use crate::output::{self, Cell, DIM, GREEN, RED, YELLOW};
-use crate::plan::{now_ms, Opts, ServiceAction, ServicesPlan};
+use crate::plan::{Opts, ServiceAction, ServicesPlan};
 use crate::session::{self, Session};
 
 pub fn commands(plan: &ServicesPlan) -> Result<Vec<Command>, CliError> {
@@ -280,16 +280,15 @@ fn list(json: bool, items: &[String], empty: &str) -> Result<(), CliError> {
 
 /// A followed service log: raw lines under a spinner until Ctrl-C.
 async fn follow(s: &Session, command: &Command, label: &str) -> Result<(), CliError> {
-    let started = now_ms();
     let mut stream = s.dokku.stream(command).await?;
     let bar = output::spinner(label.to_owned());
     loop {
         let chunk = tokio::select! {
             chunk = stream.next() => chunk,
-            _ = tokio::signal::ctrl_c() => {
+            _ = s.interrupted() => {
                 drop(stream);
                 output::interrupted(&bar);
-                s.settle_cancelled(command, started).await;
+                s.settle().await;
                 return Err(CliError::Interrupted);
             }
         };

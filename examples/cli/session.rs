@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::Arc;
 
 use dokku::model::plugin::PluginInfo;
-use dokku::{Capabilities, Chunk, Command, Dokku, DokkuVersion, ExecError, Output};
-use dokku_history::{Audited, HistoryStore, Outcome, Query, Source};
+use dokku::{Capabilities, Chunk, Command, Dokku, DokkuVersion, ExecError, Executor, Output};
+use dokku_history::{Audited, HistoryStore, Source};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +20,14 @@ use crate::plan::{now_ms, Opts};
 
 pub struct Session {
     pub dokku: Dokku,
-    pub store: HistoryStore,
+    /// The audit layer under `dokku`, to wait for cancelled commands'
+    /// records before exiting.
+    audited: Audited<Arc<dyn Executor>>,
+    /// Becomes true at the first Ctrl-C. A flag rather than a fresh
+    /// `ctrl_c()` per wait: a signal that lands between two waits is not
+    /// lost, and every waiter (a stream's loop, the command around it)
+    /// sees the same one.
+    interrupted: tokio::sync::watch::Receiver<bool>,
     pub opts: Opts,
     caps: CapsCache,
     /// Whether the client started from cached capabilities.
@@ -125,7 +132,7 @@ impl Session {
         let history = args.history_path()?;
         let store = common::open_history(&history)?;
         let executor = common::connect(&target).await?;
-        let audited = Audited::new(executor, store.clone())
+        let audited = Audited::new(executor, store)
             .actor(local_user())
             .source(Source::Cli)
             .host(target.host_label());
@@ -133,12 +140,19 @@ impl Session {
         let cached = caps.load();
         let caps_from_cache = cached.is_some();
         let dokku = match cached {
-            Some(known) => Dokku::new(audited).with_capabilities(known),
-            None => Dokku::new(audited),
+            Some(known) => Dokku::new(audited.clone()).with_capabilities(known),
+            None => Dokku::new(audited.clone()),
         };
+        let (tx, interrupted) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                let _ = tx.send(true);
+            }
+        });
         Ok(Session {
             dokku,
-            store,
+            audited,
+            interrupted,
             opts,
             caps,
             caps_from_cache,
@@ -178,7 +192,6 @@ impl Session {
         label: &str,
         mask: &mut dyn FnMut(&str) -> String,
     ) -> Result<Vec<String>, CliError> {
-        let started = now_ms();
         let bar = output::spinner(label.to_owned());
         let mut stream = self.dokku.stream(command).await.inspect_err(|_| {
             bar.finish_and_clear();
@@ -206,10 +219,10 @@ impl Session {
         let status = loop {
             let chunk = tokio::select! {
                 chunk = stream.next() => chunk,
-                _ = tokio::signal::ctrl_c() => {
+                _ = self.interrupted() => {
                     drop(stream);
                     output::interrupted(&bar);
-                    self.settle_cancelled(command, started).await;
+                    self.settle().await;
                     return Err(CliError::Interrupted);
                 }
             };
@@ -256,26 +269,19 @@ impl Session {
         Ok(lines)
     }
 
-    /// A dropped stream is recorded as cancelled by a task the audit layer
-    /// spawns; give it a moment to land before the process exits.
-    pub async fn settle_cancelled(&self, command: &Command, since: i64) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
-        while tokio::time::Instant::now() < deadline {
-            let mut query = Query::default();
-            query.subcommand = Some(command.subcommand().to_owned());
-            query.outcome = Some(Outcome::Cancelled);
-            query.since_ms = Some(since);
-            query.limit = Some(1);
-            if self
-                .store
-                .query(query)
-                .await
-                .is_ok_and(|page| !page.records.is_empty())
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
+    /// Resolves once Ctrl-C has been pressed (at once if it already was).
+    pub async fn interrupted(&self) {
+        let mut rx = self.interrupted.clone();
+        if rx.wait_for(|pressed| *pressed).await.is_err() {
+            // No signal handler could be installed: never interrupted.
+            std::future::pending::<()>().await;
         }
+    }
+
+    /// A command dropped on Ctrl-C is recorded as cancelled by a task the
+    /// audit layer spawns; wait for it before the process exits.
+    pub async fn settle(&self) {
+        self.audited.settle().await;
     }
 }
 
