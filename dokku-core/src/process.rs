@@ -46,13 +46,13 @@ impl LocalExecutor {
         self
     }
 
-    /// Timeout for [`TimeoutClass::Bounded`] commands (`None`: never).
+    /// Timeout for [`TimeoutClass::Bounded`](crate::TimeoutClass::Bounded) commands (`None`: never).
     pub fn bounded_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.limits.bounded_timeout = timeout;
         self
     }
 
-    /// Timeout for [`TimeoutClass::LongRunning`] commands (`None`: never, the
+    /// Timeout for [`TimeoutClass::LongRunning`](crate::TimeoutClass::LongRunning) commands (`None`: never, the
     /// default: a deploy takes as long as it takes).
     pub fn long_running_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.limits.long_running_timeout = timeout;
