@@ -58,6 +58,11 @@ pub fn certs_commands(plan: &CertsPlan) -> Result<Vec<Command>, CliError> {
         } => certs_api::add_command(*update, app, cert, key)?,
         CertsPlan::Remove(app) => certs_api::remove_command(app),
         CertsPlan::Show(app, part) => certs_api::show_command(app, *part),
+        CertsPlan::Generate {
+            app,
+            domain,
+            subject,
+        } => certs_api::generate_command(app, Some(domain), subject)?,
     }])
 }
 
@@ -154,6 +159,22 @@ pub async fn certs(s: &Session, plan: CertsPlan) -> Result<(), CliError> {
                 "removing the certificate of",
                 "removed the certificate of",
                 app.as_str(),
+            )
+            .await
+        }
+        CertsPlan::Generate {
+            app,
+            domain,
+            subject,
+        } => {
+            let command = certs_api::generate_command(&app, Some(&domain), &subject)?;
+            let what = format!("{app} at {domain}");
+            streamed(
+                s,
+                &command,
+                "generating a self-signed certificate for",
+                "generated a self-signed certificate for",
+                &what,
             )
             .await
         }
