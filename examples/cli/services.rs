@@ -465,6 +465,7 @@ async fn follow(
     whole: bool,
 ) -> Result<u64, CliError> {
     let mut written = 0u64;
+    let mut stderr = Vec::new();
     let mut stream = s.dokku.stream(command).await?;
     let bar = output::spinner(label.to_owned());
     loop {
@@ -484,10 +485,13 @@ async fn follow(
             }
             Some(Ok(dokku::Chunk::Stderr(bytes))) => {
                 bar.suspend(|| std::io::stderr().write_all(&bytes))?;
+                stderr.extend_from_slice(&bytes);
             }
             Some(Ok(dokku::Chunk::Exit(status))) => {
                 bar.finish_and_clear();
-                let output = dokku::Output::new(status, Vec::new(), Vec::new());
+                // Dokku's error is on stderr: it names the failure (and
+                // "does not exist" makes exit code 4).
+                let output = dokku::Output::new(status, Vec::new(), stderr);
                 dokku::parse::expect_success(command, output)?;
                 return Ok(written);
             }

@@ -13,7 +13,7 @@ use dokku::parse::logs::format_rfc3339_utc;
 use dokku::Command;
 use serde_json::json;
 
-use crate::apps::{changed, streamed};
+use crate::apps::{changed, finish, streamed};
 use crate::error::CliError;
 use crate::output::{self, Cell, DIM, GREEN, RED, YELLOW};
 use crate::plan::{CertsPlan, LetsencryptPlan, Opts};
@@ -169,14 +169,26 @@ pub async fn certs(s: &Session, plan: CertsPlan) -> Result<(), CliError> {
         } => {
             let command = certs_api::generate_command(&app, Some(&domain), &subject)?;
             let what = format!("{app} at {domain}");
-            streamed(
-                s,
-                &command,
-                "generating a self-signed certificate for",
+            let label = format!("generating a self-signed certificate for {what}");
+            let lines = s.stream(&command, &label, &mut str::to_owned).await?;
+            // certs:generate leaves an existing certificate alone and
+            // still exits 0 (plugins/certs/subcommands/generate).
+            if lines
+                .iter()
+                .any(|l| l.ends_with("has an SSL endpoint already defined"))
+            {
+                return Err(CliError::failed(
+                    format!("{app} has a certificate already; nothing was generated"),
+                    format!("remove it first: `cli certs remove {app}`"),
+                ));
+            }
+            finish(
+                json,
                 "generated a self-signed certificate for",
                 &what,
+                &command,
+                &lines,
             )
-            .await
         }
         CertsPlan::Show(app, CertPart::Crt) => {
             let pem = s.dokku.certs().show_crt(&app).await?;
