@@ -84,7 +84,7 @@ pub enum Cmd {
     Domains(DomainsCmd),
     /// Datastore services of Dokku's service plugins (postgres, redis, mysql …).
     #[command(
-        after_help = "Examples:\n  cli --demo services postgres list\n  cli --demo services postgres create api-db2\n  cli --demo services postgres link api-db2 api\n  cli --demo services redis info cache --reveal"
+        after_help = "Examples:\n  cli --demo services postgres list\n  cli --demo services postgres create api-db2\n  cli --demo services postgres link api-db2 api\n  cli --demo services redis info cache --reveal\n  cli --demo services postgres export api-db -o api-db.dump"
     )]
     Services {
         /// The plugin: postgres, mysql, mariadb, redis, mongo, rabbitmq,
