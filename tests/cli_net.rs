@@ -254,3 +254,69 @@ fn letsencrypt_list_enable_settings_and_secrets() {
         .success()
         .stdout("dokku letsencrypt:auto-renew\n");
 }
+
+#[test]
+fn a_self_signed_certificate_is_generated_without_questions() {
+    let demo = Demo::new();
+    assert_eq!(demo.json(&["certs", "report", "sandbox"])["enabled"], false);
+    // A dry run names the command (openssl's answers go on stdin) and
+    // changes nothing.
+    demo.cli()
+        .args([
+            "--dry-run",
+            "certs",
+            "generate",
+            "sandbox",
+            "sandbox.example.com",
+            "--country",
+            "DE",
+        ])
+        .assert()
+        .success()
+        .stdout("dokku certs:generate sandbox sandbox.example.com\n");
+    assert_eq!(demo.json(&["certs", "report", "sandbox"])["enabled"], false);
+    demo.cli()
+        .args(["certs", "generate", "sandbox", "not a domain"])
+        .assert()
+        .code(2);
+    demo.cli()
+        .args([
+            "certs",
+            "generate",
+            "sandbox",
+            "sandbox.example.com",
+            "--organization",
+            "Two\nLines",
+        ])
+        .assert()
+        .code(2);
+
+    demo.cli()
+        .args(["certs", "generate", "sandbox", "sandbox.example.com"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("BEGIN CERTIFICATE REQUEST"))
+        .stdout(predicate::str::contains(
+            "generated a self-signed certificate for sandbox at sandbox.example.com",
+        ));
+    assert_eq!(demo.json(&["certs", "report", "sandbox"])["enabled"], true);
+    let domains = demo.json(&["domains", "report", "sandbox"]);
+    assert!(
+        domains.to_string().contains("sandbox.example.com"),
+        "{domains}"
+    );
+    // Dokku leaves an existing certificate alone and exits 0: the CLI
+    // says nothing was generated.
+    demo.cli()
+        .args(["certs", "generate", "sandbox", "sandbox.example.com"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("nothing was generated"))
+        .stderr(predicate::str::contains("certs remove sandbox"));
+    let generated: Vec<_> = demo
+        .history_rows()
+        .into_iter()
+        .filter(|r| r["subcommand"] == "certs:generate")
+        .collect();
+    assert_eq!(generated.len(), 2, "the dry run sent nothing");
+}

@@ -1,7 +1,8 @@
 //! The CLI example at a real terminal: tmux runs it in a pseudo-terminal,
 //! the test types into it (send-keys) and reads the screen (capture-pane).
 //! Covers what only a terminal shows: the typed confirmation before a
-//! destroy, and the spinner under followed logs until Ctrl-C.
+//! destroy, the spinner under followed logs until Ctrl-C, a dump refused
+//! on a terminal and a secret typed at a prompt without echo.
 //!
 //! Without tmux the tests fail when `CI=true` (CI installs it) and skip
 //! loudly otherwise.
@@ -221,4 +222,53 @@ fn follow_shows_a_spinner_and_new_lines_until_ctrl_c() {
     assert_eq!(rows.len(), 1, "{cancelled}");
     assert_eq!(rows[0]["subcommand"], "logs");
     assert!(rows[0]["argv"].to_string().contains("--tail"));
+}
+
+#[test]
+fn dumps_never_go_to_a_terminal_and_typed_secrets_are_not_echoed() {
+    if !tmux_available() {
+        return;
+    }
+    let demo = Demo::new();
+    // A binary dump is refused on a terminal, before anything is sent;
+    // so is an import that would read the dump from the keyboard.
+    for (args, said) in [
+        (
+            "services postgres export api-db",
+            "refusing to write a binary dump to the terminal",
+        ),
+        (
+            "services postgres import api-db --yes",
+            "standard input is a terminal",
+        ),
+    ] {
+        let term = Tmux::start(&script(&demo, args), &[]);
+        let screen = term.wait_for("the exit", |s| s.contains("EXIT="));
+        assert!(screen.contains(said), "{screen}");
+        assert!(screen.contains("EXIT=2"), "{screen}");
+    }
+    assert!(demo.history_rows().is_empty());
+
+    // The secret key is asked for with echo off.
+    let secret = "TypedS3cretKey";
+    let term = Tmux::start(
+        &script(&demo, "services postgres backup-auth api-db AKIAEXAMPLE"),
+        &[],
+    );
+    term.wait_for("the prompt", |s| s.contains("AWS secret access key:"));
+    term.send(&[secret, "Enter"]);
+    let screen = term.wait_for("the exit", |s| s.contains("EXIT="));
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert!(
+        screen.contains("stored the backup credentials of api-db"),
+        "{screen}"
+    );
+    assert!(!screen.contains(secret), "echoed: {screen}");
+    drop(term);
+    demo.cli()
+        .args(["services", "postgres", "backup", "api-db", "my-bucket"])
+        .assert()
+        .success();
+    let export = demo.cli().args(["history", "export"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&export.stdout).contains(secret));
 }

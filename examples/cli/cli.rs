@@ -84,7 +84,7 @@ pub enum Cmd {
     Domains(DomainsCmd),
     /// Datastore services of Dokku's service plugins (postgres, redis, mysql …).
     #[command(
-        after_help = "Examples:\n  cli --demo services postgres list\n  cli --demo services postgres create api-db2\n  cli --demo services postgres link api-db2 api\n  cli --demo services redis info cache --reveal"
+        after_help = "Examples:\n  cli --demo services postgres list\n  cli --demo services postgres create api-db2\n  cli --demo services postgres link api-db2 api\n  cli --demo services redis info cache --reveal\n  cli --demo services postgres export api-db -o api-db.dump"
     )]
     Services {
         /// The plugin: postgres, mysql, mariadb, redis, mongo, rabbitmq,
@@ -105,7 +105,7 @@ pub enum Cmd {
         after_help = "Examples:\n  cli --demo proxy report api\n  cli --demo proxy set api caddy"
     )]
     Proxy(ProxyCmd),
-    /// TLS certificates: report, add, update, remove, show.
+    /// TLS certificates: report, add, update, generate, remove, show.
     #[command(
         subcommand,
         after_help = "Examples:\n  cli --demo certs report api\n  cli --demo certs add api --cert server.crt --key server.key"
@@ -474,21 +474,8 @@ pub enum ServiceCmd {
     )]
     Create {
         service: String,
-        /// The image to run instead of the plugin's.
-        #[arg(long)]
-        image: Option<String>,
-        /// The image tag.
-        #[arg(long)]
-        image_version: Option<String>,
-        /// Extra container environment, `K=V;K2=V2` (kept secret).
-        #[arg(long, value_name = "ENV")]
-        custom_env: Option<String>,
-        /// Extra options for the datastore's own configuration.
-        #[arg(long, value_name = "OPTIONS")]
-        config_options: Option<String>,
-        /// Memory limit in MB.
-        #[arg(long, value_name = "MB")]
-        memory: Option<u32>,
+        #[command(flatten)]
+        image: ImageArgs,
     },
     /// Destroy a service and its data (asks for its name unless --yes).
     #[command(after_help = "Example:\n  cli --demo services postgres destroy reports-db")]
@@ -546,6 +533,141 @@ pub enum ServiceCmd {
         #[arg(long = "tail", short = 't')]
         follow: bool,
     },
+    /// Pause the service container (its processes are frozen, not stopped).
+    #[command(after_help = "Example:\n  cli --demo services postgres pause api-db")]
+    Pause { service: String },
+    /// Make the service the app's DATABASE_URL (its default <ALIAS>_URL);
+    /// the service must be linked already. Restarts the app.
+    #[command(after_help = "Example:\n  cli --demo services postgres promote reports-db api")]
+    Promote {
+        service: String,
+        app: Option<String>,
+    },
+    /// Move the service to another image or version (restarts it).
+    #[command(
+        after_help = "Examples:\n  cli --demo services postgres upgrade api-db --image-version 17.3\n  cli --demo services redis upgrade cache --image-version 7.4.2 --restart-apps false"
+    )]
+    Upgrade {
+        service: String,
+        #[command(flatten)]
+        image: ImageArgs,
+        /// Restart the linked apps afterwards (the plugin's default: true).
+        #[arg(long, value_name = "BOOL")]
+        restart_apps: Option<bool>,
+    },
+    /// Create a new service with a copy of this one's data.
+    #[command(after_help = "Example:\n  cli --demo services postgres clone api-db api-db-copy")]
+    Clone {
+        service: String,
+        new_service: String,
+        #[command(flatten)]
+        image: ImageArgs,
+    },
+    /// Write a dump of the service's data to standard output or --output
+    /// (binary: never to a terminal).
+    #[command(
+        after_help = "Examples:\n  cli --demo services postgres export api-db -o api-db.dump\n  cli --demo services postgres export api-db | gzip > api-db.dump.gz"
+    )]
+    Export {
+        service: String,
+        /// Write the dump here instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Load a dump into the service, overwriting its data (asks for the
+    /// service name unless --yes).
+    #[command(
+        after_help = "Examples:\n  cli --demo services postgres import api-db -i api-db.dump\n  gunzip -c api-db.dump.gz | cli --demo services postgres import api-db --yes"
+    )]
+    Import {
+        service: String,
+        /// Read the dump from this file instead of standard input.
+        #[arg(long, short = 'i', value_name = "FILE")]
+        input: Option<PathBuf>,
+    },
+    /// Back the service up to an S3 bucket now.
+    #[command(
+        after_help = "Examples:\n  cli --demo services postgres backup api-db my-bucket\n  cli --demo services postgres backup api-db my-bucket --use-iam"
+    )]
+    Backup {
+        service: String,
+        bucket: String,
+        /// Use the host's IAM role instead of stored credentials.
+        #[arg(long)]
+        use_iam: bool,
+    },
+    /// Store the S3 credentials for backups. The secret access key is read
+    /// from a prompt, or from standard input when it is not a terminal:
+    /// never from the command line (it would land in shell history).
+    #[command(
+        after_help = "Examples:\n  cli --demo services postgres backup-auth api-db AKIAEXAMPLE\n  pass show aws/backup | cli --demo services postgres backup-auth api-db AKIAEXAMPLE --region eu-west-1"
+    )]
+    BackupAuth {
+        service: String,
+        access_key_id: String,
+        /// The AWS region.
+        #[arg(long)]
+        region: Option<String>,
+        /// The S3 signature version (s3v4); needs --region.
+        #[arg(long, value_name = "VERSION")]
+        signature_version: Option<String>,
+        /// An S3-compatible endpoint; needs --region and --signature-version.
+        #[arg(long, value_name = "URL")]
+        endpoint_url: Option<String>,
+    },
+    /// Forget the stored S3 credentials.
+    #[command(after_help = "Example:\n  cli --demo services postgres backup-deauth api-db")]
+    BackupDeauth { service: String },
+    /// Back up on a cron schedule.
+    #[command(
+        after_help = "Example:\n  cli --demo services postgres backup-schedule api-db '0 3 * * *' my-bucket"
+    )]
+    BackupSchedule {
+        service: String,
+        /// A cron expression: minute hour day month weekday.
+        cron: String,
+        bucket: String,
+        /// Use the host's IAM role instead of stored credentials.
+        #[arg(long)]
+        use_iam: bool,
+    },
+    /// Remove the backup schedule.
+    #[command(after_help = "Example:\n  cli --demo services postgres backup-unschedule api-db")]
+    BackupUnschedule { service: String },
+    /// The backup schedule's cron line.
+    #[command(after_help = "Example:\n  cli --demo services postgres backup-schedule-cat api-db")]
+    BackupScheduleCat { service: String },
+    /// Encrypt future backups with a GPG passphrase, read from a prompt or
+    /// from standard input (never from the command line).
+    #[command(
+        after_help = "Examples:\n  cli --demo services postgres backup-set-encryption api-db\n  pass show backup-passphrase | cli --demo services postgres backup-set-encryption api-db"
+    )]
+    BackupSetEncryption { service: String },
+    /// Stop encrypting future backups.
+    #[command(
+        after_help = "Example:\n  cli --demo services postgres backup-unset-encryption api-db"
+    )]
+    BackupUnsetEncryption { service: String },
+}
+
+/// The image flags of `create`, `upgrade` and `clone`.
+#[derive(Debug, Args)]
+pub struct ImageArgs {
+    /// The image to run instead of the plugin's.
+    #[arg(long)]
+    pub image: Option<String>,
+    /// The image tag.
+    #[arg(long)]
+    pub image_version: Option<String>,
+    /// Extra container environment, `K=V;K2=V2` (kept secret).
+    #[arg(long, value_name = "ENV")]
+    pub custom_env: Option<String>,
+    /// Extra options for the datastore's own configuration.
+    #[arg(long, value_name = "OPTIONS")]
+    pub config_options: Option<String>,
+    /// Memory limit in MB.
+    #[arg(long, value_name = "MB")]
+    pub memory: Option<u32>,
 }
 
 #[cfg(test)]
@@ -678,6 +800,35 @@ pub enum CertsCmd {
         after_help = "Example:\n  cli --demo certs update api --cert server.crt --key server.key"
     )]
     Update(CertFiles),
+    /// Generate a self-signed certificate for a domain and install it;
+    /// prints a certificate signing request for a CA. The subject fields
+    /// are answered for openssl (blank unless given).
+    #[command(
+        after_help = "Examples:\n  cli --demo certs generate api api.example.com\n  cli --demo certs generate api api.example.com --country DE --organization 'Example GmbH'"
+    )]
+    Generate {
+        /// [APP] DOMAIN
+        #[arg(value_name = "ARGS", required = true)]
+        args: Vec<String>,
+        /// Country name, two letters.
+        #[arg(long)]
+        country: Option<String>,
+        /// State or province.
+        #[arg(long)]
+        state: Option<String>,
+        /// Locality (city).
+        #[arg(long)]
+        locality: Option<String>,
+        /// Organization name.
+        #[arg(long)]
+        organization: Option<String>,
+        /// Organizational unit.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Contact email address.
+        #[arg(long)]
+        email: Option<String>,
+    },
     /// Remove the certificate.
     #[command(after_help = "Example:\n  cli --demo certs remove api")]
     Remove { app: Option<String> },

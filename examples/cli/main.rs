@@ -147,7 +147,10 @@ async fn run(plan: Plan) -> Result<(), CliError> {
         match &action {
             Action::Apps(p) => apps::confirm(&opts, p)?,
             Action::Ps(p) => ps::confirm(&opts, p)?,
-            Action::Services(p) => services::confirm(&opts, p)?,
+            Action::Services(p) => {
+                services::check(p)?;
+                services::confirm(&opts, p)?;
+            }
             Action::Letsencrypt(p) => tls::letsencrypt_confirm(&opts, p)?,
             _ => {}
         }

@@ -5,11 +5,12 @@
 use std::collections::VecDeque;
 use std::path::PathBuf;
 
+use dokku::api::certs::CsrSubject;
 use dokku::api::letsencrypt::LetsencryptProperty;
 use dokku::api::ports::PortsVerb;
 use dokku::api::proxy::ProxyAction;
 use dokku::api::ps::Action as PsVerb;
-use dokku::api::service::{CreateOptions, Lifecycle, LinkOptions};
+use dokku::api::service::{BackupAuth, BackupVerb, CreateOptions, Lifecycle, LinkOptions};
 use dokku::api::{domains::DomainsVerb, Scope, Target as PsTarget};
 use dokku::model::certs::CertPart;
 use dokku::model::ports::PortMapping;
@@ -19,11 +20,12 @@ use dokku_history::{Outcome, Query};
 
 use crate::cli::{
     AppsCmd, CertFiles, CertsCmd, Cli, Cmd, ConfigCmd, DomainsCmd, ExportFormat, HistoryCmd,
-    HistoryFilter, HistoryFormat, LetsencryptCmd, LifecycleArgs, LogsCmd, OutcomeArg, PortsCmd,
-    ProxyCmd, ProxyTarget, PsCmd, ServiceCmd,
+    HistoryFilter, HistoryFormat, ImageArgs, LetsencryptCmd, LifecycleArgs, LogsCmd, OutcomeArg,
+    PortsCmd, ProxyCmd, ProxyTarget, PsCmd, ServiceCmd,
 };
 use crate::common::TargetArgs;
 use crate::error::CliError;
+use crate::session;
 
 /// Flags that shape every command's behaviour.
 #[derive(Debug, Clone, Copy, Default)]
@@ -156,6 +158,28 @@ pub enum ServiceAction {
     Expose(ServiceName, Vec<String>),
     Unexpose(ServiceName),
     Logs(ServiceName, bool),
+    Promote(ServiceName, AppName),
+    Upgrade(ServiceName, CreateOptions),
+    Clone(ServiceName, ServiceName, CreateOptions),
+    /// The dump goes to this file, or to standard output.
+    Export(ServiceName, Option<PathBuf>),
+    /// The dump, and the file it came from (standard input if none).
+    Import(ServiceName, Vec<u8>, Option<PathBuf>),
+    Backup {
+        service: ServiceName,
+        bucket: String,
+        use_iam: bool,
+    },
+    BackupAuth(ServiceName, BackupAuth),
+    BackupSchedule {
+        service: ServiceName,
+        cron: String,
+        bucket: String,
+        use_iam: bool,
+    },
+    BackupSetEncryption(ServiceName, SecretString),
+    /// deauth, unschedule, schedule-cat, unset-encryption.
+    Backup1(ServiceName, BackupVerb),
 }
 
 #[derive(Debug, Clone)]
@@ -197,6 +221,11 @@ pub enum CertsPlan {
     },
     Remove(AppName),
     Show(AppName, CertPart),
+    Generate {
+        app: AppName,
+        domain: Domain,
+        subject: CsrSubject,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -361,36 +390,111 @@ fn service_plugin(raw: &str) -> Result<ServicePlugin, CliError> {
     Ok(ServicePlugin::from_name(&name))
 }
 
-fn services(apps: &mut Apps<'_>, plugin: &str, cmd: ServiceCmd) -> Result<ServicesPlan, CliError> {
+fn image_options(args: ImageArgs) -> CreateOptions {
+    let ImageArgs {
+        image,
+        image_version,
+        custom_env,
+        config_options,
+        memory,
+    } = args;
+    let mut options = CreateOptions::new();
+    if let Some(image) = image {
+        options = options.image(image);
+    }
+    if let Some(version) = image_version {
+        options = options.image_version(version);
+    }
+    if let Some(env) = custom_env {
+        options = options.custom_env(SecretString::new(env));
+    }
+    if let Some(config) = config_options {
+        options = options.config_options(config);
+    }
+    if let Some(mb) = memory {
+        options = options.memory(mb);
+    }
+    options
+}
+
+/// An S3 bucket (optionally with a path in it), as the plugin puts it in
+/// an `s3://` URL and a cron line.
+fn bucket(raw: String) -> Result<String, CliError> {
+    let ok = !raw.is_empty()
+        && !raw.starts_with(['-', '/'])
+        && raw
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/'));
+    if ok {
+        Ok(raw)
+    } else {
+        Err(CliError::usage(
+            format!("{raw:?} is not a bucket name"),
+            "bucket names are lowercase letters, digits, '.' and '-' (a path after '/' may follow)",
+        ))
+    }
+}
+
+/// A cron schedule: five fields or an `@daily`-style macro. The plugin
+/// writes it into a cron file, so one line only.
+fn cron(raw: String) -> Result<String, CliError> {
+    let fields = raw.split_whitespace().count();
+    let ok = !raw.contains(['\n', '\r'])
+        && (fields == 5 || (fields == 1 && raw.trim().starts_with('@')));
+    if ok {
+        Ok(raw.trim().to_owned())
+    } else {
+        Err(CliError::usage(
+            format!("{raw:?} is not a cron schedule"),
+            "give five fields in quotes, e.g. '0 3 * * *' (minute hour day month weekday), or @daily",
+        ))
+    }
+}
+
+/// A database dump from a file or a pipe; a terminal is refused (a dump
+/// is not typed in).
+fn read_dump(input: Option<&std::path::Path>) -> Result<Vec<u8>, CliError> {
+    use std::io::{IsTerminal, Read};
+    let dump = match input {
+        Some(path) => std::fs::read(path).map_err(|e| {
+            CliError::usage(
+                format!("cannot read the dump {}: {e}", path.display()),
+                "check the path",
+            )
+        })?,
+        None => {
+            if std::io::stdin().is_terminal() {
+                return Err(CliError::usage(
+                    "no dump to import: standard input is a terminal",
+                    "pass --input FILE, or pipe the dump in: `cli services postgres import db < db.dump`",
+                ));
+            }
+            let mut dump = Vec::new();
+            std::io::stdin().lock().read_to_end(&mut dump)?;
+            dump
+        }
+    };
+    if dump.is_empty() {
+        return Err(CliError::usage(
+            "the dump is empty",
+            "export one with `cli services PLUGIN export SERVICE -o FILE`",
+        ));
+    }
+    Ok(dump)
+}
+
+fn services(
+    apps: &mut Apps<'_>,
+    opts: &Opts,
+    plugin: &str,
+    cmd: ServiceCmd,
+) -> Result<ServicesPlan, CliError> {
     let plugin = service_plugin(plugin)?;
     let action = match cmd {
         ServiceCmd::List => ServiceAction::List,
         ServiceCmd::Info { service } => ServiceAction::Info(service_name(&service)?),
-        ServiceCmd::Create {
-            service,
-            image,
-            image_version,
-            custom_env,
-            config_options,
-            memory,
-        } => {
-            let mut options = CreateOptions::new();
-            if let Some(image) = image {
-                options = options.image(image);
-            }
-            if let Some(version) = image_version {
-                options = options.image_version(version);
-            }
-            if let Some(env) = custom_env {
-                options = options.custom_env(SecretString::new(env));
-            }
-            if let Some(config) = config_options {
-                options = options.config_options(config);
-            }
-            if let Some(mb) = memory {
-                options = options.memory(mb);
-            }
-            ServiceAction::Create(service_name(&service)?, options)
+        ServiceCmd::Create { service, image } => {
+            ServiceAction::Create(service_name(&service)?, image_options(image))
         }
         ServiceCmd::Destroy { service } => ServiceAction::Destroy(service_name(&service)?),
         ServiceCmd::Link {
@@ -443,6 +547,117 @@ fn services(apps: &mut Apps<'_>, plugin: &str, cmd: ServiceCmd) -> Result<Servic
         ServiceCmd::Unexpose { service } => ServiceAction::Unexpose(service_name(&service)?),
         ServiceCmd::Logs { service, follow } => {
             ServiceAction::Logs(service_name(&service)?, follow)
+        }
+        ServiceCmd::Pause { service } => {
+            ServiceAction::Lifecycle(service_name(&service)?, Lifecycle::Pause)
+        }
+        ServiceCmd::Promote { service, app } => {
+            ServiceAction::Promote(service_name(&service)?, apps.one(app)?)
+        }
+        ServiceCmd::Upgrade {
+            service,
+            image,
+            restart_apps,
+        } => {
+            let mut options = image_options(image);
+            if let Some(restart) = restart_apps {
+                options = options.restart_apps(restart);
+            }
+            ServiceAction::Upgrade(service_name(&service)?, options)
+        }
+        ServiceCmd::Clone {
+            service,
+            new_service,
+            image,
+        } => ServiceAction::Clone(
+            service_name(&service)?,
+            service_name(&new_service)?,
+            image_options(image),
+        ),
+        ServiceCmd::Export { service, output } => {
+            if opts.json && output.is_none() && !opts.dry_run {
+                return Err(CliError::usage(
+                    "--json and a dump cannot share standard output",
+                    "pass --output FILE with --json",
+                ));
+            }
+            ServiceAction::Export(service_name(&service)?, output)
+        }
+        ServiceCmd::Import { service, input } => {
+            let service = service_name(&service)?;
+            ServiceAction::Import(service, read_dump(input.as_deref())?, input)
+        }
+        ServiceCmd::Backup {
+            service,
+            bucket: name,
+            use_iam,
+        } => ServiceAction::Backup {
+            service: service_name(&service)?,
+            bucket: bucket(name)?,
+            use_iam,
+        },
+        ServiceCmd::BackupAuth {
+            service,
+            access_key_id,
+            region,
+            signature_version,
+            endpoint_url,
+        } => {
+            let service = service_name(&service)?;
+            if access_key_id.is_empty() {
+                return Err(CliError::usage(
+                    "no access key id given",
+                    "`backup-auth SERVICE ACCESS-KEY-ID` (the secret key is asked for)",
+                ));
+            }
+            if (signature_version.is_some() && region.is_none())
+                || (endpoint_url.is_some() && (region.is_none() || signature_version.is_none()))
+            {
+                return Err(CliError::usage(
+                    "--signature-version needs --region, and --endpoint-url needs both",
+                    "the plugin takes them in order: region, signature version, endpoint",
+                ));
+            }
+            let secret = session::read_secret("AWS secret access key")?;
+            let mut auth = BackupAuth::new(SecretString::new(access_key_id), secret);
+            if let Some(region) = region {
+                auth = auth.region(region);
+            }
+            if let Some(version) = signature_version {
+                auth = auth.signature_version(version);
+            }
+            if let Some(url) = endpoint_url {
+                auth = auth.endpoint_url(url);
+            }
+            ServiceAction::BackupAuth(service, auth)
+        }
+        ServiceCmd::BackupDeauth { service } => {
+            ServiceAction::Backup1(service_name(&service)?, BackupVerb::Deauth)
+        }
+        ServiceCmd::BackupSchedule {
+            service,
+            cron: schedule,
+            bucket: name,
+            use_iam,
+        } => ServiceAction::BackupSchedule {
+            service: service_name(&service)?,
+            cron: cron(schedule)?,
+            bucket: bucket(name)?,
+            use_iam,
+        },
+        ServiceCmd::BackupUnschedule { service } => {
+            ServiceAction::Backup1(service_name(&service)?, BackupVerb::Unschedule)
+        }
+        ServiceCmd::BackupScheduleCat { service } => {
+            ServiceAction::Backup1(service_name(&service)?, BackupVerb::ScheduleCat)
+        }
+        ServiceCmd::BackupSetEncryption { service } => {
+            let service = service_name(&service)?;
+            let passphrase = session::read_secret("GPG passphrase for backups")?;
+            ServiceAction::BackupSetEncryption(service, passphrase)
+        }
+        ServiceCmd::BackupUnsetEncryption { service } => {
+            ServiceAction::Backup1(service_name(&service)?, BackupVerb::UnsetEncryption)
         }
     };
     Ok(ServicesPlan { plugin, action })
@@ -590,6 +805,40 @@ fn certs(apps: &mut Apps<'_>, cmd: CertsCmd) -> Result<CertsPlan, CliError> {
         CertsCmd::Add(files) => add(apps, files, false)?,
         CertsCmd::Update(files) => add(apps, files, true)?,
         CertsCmd::Remove { app } => CertsPlan::Remove(apps.one(app)?),
+        CertsCmd::Generate {
+            args,
+            country,
+            state,
+            locality,
+            organization,
+            unit,
+            email,
+        } => {
+            let (app, rest) = apps.split(args, 1, |_| false)?;
+            let [name] = rest.as_slice() else {
+                return Err(CliError::usage(
+                    "certs generate takes one domain",
+                    "`certs generate [APP] DOMAIN`",
+                ));
+            };
+            let subject = CsrSubject {
+                country: country.unwrap_or_default(),
+                state: state.unwrap_or_default(),
+                locality: locality.unwrap_or_default(),
+                organization: organization.unwrap_or_default(),
+                unit: unit.unwrap_or_default(),
+                common_name: String::new(),
+                email: email.unwrap_or_default(),
+            };
+            let domain = domain(name)?;
+            // Refuse a multi-line field before connecting.
+            dokku::api::certs::generate_command(&app, Some(&domain), &subject)?;
+            CertsPlan::Generate {
+                app,
+                domain,
+                subject,
+            }
+        }
         CertsCmd::Show { args } => {
             let (app, rest) = apps.split(args, 1, |a| a == "crt" || a == "key")?;
             match rest.as_slice() {
@@ -1114,7 +1363,7 @@ pub fn build(cli: Cli) -> Result<Plan, CliError> {
         Cmd::Certs(cmd) => Action::Certs(certs(&mut apps, cmd)?),
         Cmd::Letsencrypt(cmd) => Action::Letsencrypt(letsencrypt(&mut apps, cmd)?),
         Cmd::Services { plugin, command } => {
-            Action::Services(services(&mut apps, &plugin, command)?)
+            Action::Services(services(&mut apps, &opts, &plugin, command)?)
         }
         Cmd::Logs(LogsCmd {
             app,

@@ -3,12 +3,14 @@
 //! command's output live, and asking before destroying something.
 
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use dokku::model::plugin::PluginInfo;
-use dokku::{Capabilities, Chunk, Command, Dokku, DokkuVersion, ExecError, Executor, Output};
+use dokku::{
+    Capabilities, Chunk, Command, Dokku, DokkuVersion, ExecError, Executor, Output, SecretString,
+};
 use dokku_history::{Audited, HistoryStore, Source};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -347,4 +349,60 @@ pub fn print_dry_run(opts: &Opts, commands: &[Command]) -> Result<(), CliError> 
         output::note("(dry run: nothing was sent)");
     }
     Ok(())
+}
+
+/// Read a secret the user should not put on the command line (it would
+/// land in shell history and in `ps`): from a prompt with echo off when
+/// standard input is a terminal, else the whole of standard input with
+/// one trailing newline removed (`pass show x | cli …`).
+pub fn read_secret(what: &str) -> Result<SecretString, CliError> {
+    let secret = if io::stdin().is_terminal() {
+        let mut err = anstream::stderr();
+        write!(err, "{what}: ")?;
+        err.flush()?;
+        let echo_off = set_echo(false);
+        let mut line = String::new();
+        let read = io::stdin().lock().read_line(&mut line);
+        if echo_off {
+            set_echo(true);
+        }
+        writeln!(err)?;
+        read?;
+        line
+    } else {
+        let mut all = String::new();
+        io::stdin().lock().read_to_string(&mut all)?;
+        all
+    };
+    let secret = secret
+        .strip_suffix('\n')
+        .map(|s| s.strip_suffix('\r').unwrap_or(s))
+        .unwrap_or(&secret);
+    if secret.is_empty() {
+        return Err(CliError::usage(
+            format!("no {what} given"),
+            "type it at the prompt, or pipe it in on standard input",
+        ));
+    }
+    if secret.contains(['\n', '\r']) {
+        return Err(CliError::usage(
+            format!("the {what} is more than one line"),
+            "give one line on standard input",
+        ));
+    }
+    Ok(SecretString::new(secret.to_owned()))
+}
+
+/// Terminal echo on or off through `stty` on the controlling terminal
+/// (the crate forbids the unsafe a termios call needs). Whether it took.
+fn set_echo(on: bool) -> bool {
+    let Ok(tty) = std::fs::File::open("/dev/tty") else {
+        return false;
+    };
+    std::process::Command::new("stty")
+        .arg(if on { "echo" } else { "-echo" })
+        .stdin(tty)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }

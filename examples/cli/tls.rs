@@ -13,7 +13,7 @@ use dokku::parse::logs::format_rfc3339_utc;
 use dokku::Command;
 use serde_json::json;
 
-use crate::apps::{changed, streamed};
+use crate::apps::{changed, finish, streamed};
 use crate::error::CliError;
 use crate::output::{self, Cell, DIM, GREEN, RED, YELLOW};
 use crate::plan::{CertsPlan, LetsencryptPlan, Opts};
@@ -58,6 +58,11 @@ pub fn certs_commands(plan: &CertsPlan) -> Result<Vec<Command>, CliError> {
         } => certs_api::add_command(*update, app, cert, key)?,
         CertsPlan::Remove(app) => certs_api::remove_command(app),
         CertsPlan::Show(app, part) => certs_api::show_command(app, *part),
+        CertsPlan::Generate {
+            app,
+            domain,
+            subject,
+        } => certs_api::generate_command(app, Some(domain), subject)?,
     }])
 }
 
@@ -156,6 +161,34 @@ pub async fn certs(s: &Session, plan: CertsPlan) -> Result<(), CliError> {
                 app.as_str(),
             )
             .await
+        }
+        CertsPlan::Generate {
+            app,
+            domain,
+            subject,
+        } => {
+            let command = certs_api::generate_command(&app, Some(&domain), &subject)?;
+            let what = format!("{app} at {domain}");
+            let label = format!("generating a self-signed certificate for {what}");
+            let lines = s.stream(&command, &label, &mut str::to_owned).await?;
+            // certs:generate leaves an existing certificate alone and
+            // still exits 0 (plugins/certs/subcommands/generate).
+            if lines
+                .iter()
+                .any(|l| l.ends_with("has an SSL endpoint already defined"))
+            {
+                return Err(CliError::failed(
+                    format!("{app} has a certificate already; nothing was generated"),
+                    format!("remove it first: `cli certs remove {app}`"),
+                ));
+            }
+            finish(
+                json,
+                "generated a self-signed certificate for",
+                &what,
+                &command,
+                &lines,
+            )
         }
         CertsPlan::Show(app, CertPart::Crt) => {
             let pem = s.dokku.certs().show_crt(&app).await?;
