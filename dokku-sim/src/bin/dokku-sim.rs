@@ -62,8 +62,7 @@ fn run() -> Result<i32, String> {
             .map_err(|_| "SSH_ORIGINAL_COMMAND is not UTF-8")?;
         args = split::resplit(&line).map_err(|e| e.to_string())?;
     }
-    let initial = initial_state()?;
-    let state = StateDir::open(state_dir, move || initial.clone()).map_err(|e| e.to_string())?;
+    let state = StateDir::open(state_dir, initial_state()?).map_err(|e| e.to_string())?;
     if let Some(ms) = std::env::var("DOKKU_SIM_LATENCY_MS")
         .ok()
         .and_then(|ms| ms.parse::<u64>().ok())
@@ -124,20 +123,30 @@ fn write_all(stdout: &[u8], stderr: &[u8]) -> Result<(), String> {
         .map_err(|e| format!("writing stderr: {e}"))
 }
 
-fn initial_state() -> Result<SimHost, String> {
+/// How a state directory with no state yet starts. The environment is
+/// checked now; the host is only built when there is no state to load, not
+/// on every invocation.
+fn initial_state() -> Result<impl Fn() -> SimHost + Send + Sync + 'static, String> {
     let version = match std::env::var("DOKKU_SIM_VERSION") {
         Ok(v) => {
             DokkuVersion::parse(&v).ok_or(format!("DOKKU_SIM_VERSION {v:?} is not a version"))?
         }
         Err(_) => profiles::V0_38_27,
     };
-    Ok(match std::env::var("DOKKU_SIM_SCENARIO").as_deref() {
-        Ok("empty") => SimHost::new(version),
-        Ok("demo") | Err(_) => scenario::demo_for(version),
+    let empty = match std::env::var("DOKKU_SIM_SCENARIO").as_deref() {
+        Ok("empty") => true,
+        Ok("demo") | Err(_) => false,
         Ok(other) => {
             return Err(format!(
                 "unknown DOKKU_SIM_SCENARIO {other:?} (demo or empty)"
             ))
+        }
+    };
+    Ok(move || {
+        if empty {
+            SimHost::new(version)
+        } else {
+            scenario::demo_for(version)
         }
     })
 }
