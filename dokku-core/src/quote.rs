@@ -1,46 +1,62 @@
 //! Rendering a Dokku argv as the single command line that crosses SSH.
 //!
 //! SSH has no notion of argv: `ssh dokku@host …` sends one string, and the
-//! remote end splits it back into words by its own rules. Those rules are not
-//! a shell's, and they differ by subcommand:
+//! remote end splits it back into words. Behind Dokku's `dokku` user it is
+//! split **twice** (DESIGN §8, each rule cited there):
 //!
-//! * For most subcommands Dokku's forced command runs the line through
-//!   `xargs -n 1` (GNU findutils, default command coreutils `echo`) and reads
-//!   the output back one line per argument. xargs honours quotes, but `echo`
-//!   sees every argument on its own, so `-n`, `-e`, `--help` and friends are
-//!   eaten or replaced, and a line break inside an argument becomes two
-//!   arguments.
-//! * For `git-*` / `git:*` subcommands the line is split on whitespace with no
-//!   quoting at all, and the words are subject to pathname expansion.
+//! 1. sshcommand's forced command runs `dokku $SSH_ORIGINAL_COMMAND`
+//!    unquoted, so the login shell splits the line on spaces, tabs and
+//!    newlines (quotes mean nothing here) and pathname-expands every word.
+//! 2. Dokku's `parse_args` reads those words: a word `--app` makes the next
+//!    word the app of the whole invocation, `--trace` traces every argument
+//!    (secrets included) to stderr, `--force` skips confirmations,
+//!    `--quiet` silences output, any other `--word` joins
+//!    `DOKKU_GLOBAL_FLAGS`.
+//! 3. If that first word contains `git` anywhere (`[[ $1 =~ git-* ]]` is an
+//!    unanchored regex) the raw line is split again on whitespace, quotes
+//!    not honoured; otherwise it is re-split by
+//!    `printf '%s' "$SSH_ORIGINAL_COMMAND" | xargs -n 1` read back one line
+//!    per argument. Only this second split becomes the command's argv.
+//! 4. The line travels in the `SSH_ORIGINAL_COMMAND` environment variable,
+//!    which the kernel bounds at 128 KiB with its name.
 //!
-//! Getting this wrong does not fail loudly. When xargs hits an error halfway
-//! through the line (an unmatched quote, an over-long argument) it has already
-//! echoed the earlier arguments, and Dokku runs the command with that
-//! truncated argv. A dropped or merged argument can turn `config:unset app A B`
-//! into something else entirely. So this module renders only lines whose
-//! round trip is known to be exact, and refuses everything else before a byte
-//! is sent: a refusal is cheap, a silently different command is not.
+//! So an argument like `K=v --app victim` quoted the ordinary way (`'K=v
+//! --app victim'`) survives step 3 but not step 1: its middle word is a bare
+//! `--app`, and the change lands on another app. This module renders every
+//! argument so that **every word of the first split begins with a quote**
+//! (a space or tab inside an argument is written `'\ '`, closing the quote,
+//! escaping the blank for xargs, and reopening the quote), and so that **no
+//! word contains `git`** (written `gi''t`). Then no word of step 1 is a flag,
+//! a pattern that can match (it would need a file in Dokku's home whose name
+//! starts with `'`), or a git marker, and step 3 always takes the xargs path,
+//! which hands back exactly the argv we meant, git subcommands included.
 //!
-//! Error messages never contain the offending value, only its index and the
-//! reason, because arguments are often secrets (`config:set app KEY=…`).
+//! What still cannot survive is refused before a byte is sent: a NUL or a
+//! line feed anywhere, a word that `echo` (run by xargs once per argument)
+//! would eat or replace, and a line over [`MAX_LINE_BYTES`]. A refusal is
+//! cheap; a silently different command is not. Error messages name the
+//! argument's index and the rule, never its value, because arguments are
+//! often secrets (`config:set app KEY=…`).
 
 use std::borrow::Cow;
 use std::fmt;
 
-/// The longest argument, in bytes, that [`render`] sends in
-/// [`RemoteMode::DokkuUser`] through xargs.
+/// The longest command line, in bytes, that [`render`] produces.
 ///
-/// GNU xargs refuses any single argument longer than its command buffer
-/// (128 KiB minus the command name and, on some systems, less when the
-/// environment is large) and by then has already run the earlier arguments.
-/// 100 000 bytes leaves a wide margin under that buffer.
-pub const MAX_ARG_BYTES: usize = 100_000;
+/// sshd hands the line to the forced command as `SSH_ORIGINAL_COMMAND=<line>`
+/// in the environment, and Linux refuses to exec a program with any single
+/// environment string longer than 131,072 bytes (`MAX_ARG_STRLEN`, counting
+/// the name, the `=` and the final NUL): a longer line never reaches Dokku
+/// (`Argument list too long`). The same bound holds for the `-c` argument of
+/// a login shell in [`RemoteMode::Shell`].
+pub const MAX_LINE_BYTES: usize = 131_072 - "SSH_ORIGINAL_COMMAND=".len() - 1;
 
 /// How the remote end turns our line back into argv.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum RemoteMode {
-    /// `ssh dokku@host …`: Dokku's forced command re-splits the line (xargs, or whitespace for git commands).
+    /// `ssh dokku@host …`: sshcommand's forced command and Dokku's entry
+    /// script split the line twice (see the module docs).
     #[default]
     DokkuUser,
     /// A login shell (POSIX sh) runs the line; the program is `dokku`, optionally behind `sudo -n`.
@@ -62,33 +78,18 @@ pub enum Reason {
     Nul,
     /// The argument contains a line feed (`\n`).
     Newline,
-    /// The argument contains a carriage return (`\r`).
-    CarriageReturn,
-    /// The argument is longer than [`MAX_ARG_BYTES`].
-    TooLong,
     /// The argument is an option cluster of `echo` (`-n`, `-e`, `-E`, `-neE`, …).
     EchoOption,
     /// The argument is `--help` or `--version`, which `echo` replaces with its own text.
     EchoHelpOrVersion,
     /// The subcommand (argument 0) is empty.
     EmptySubcommand,
-    /// The argument is empty, in a git command whose words are split on whitespace.
-    GitEmpty,
-    /// The argument contains whitespace, in a git command.
-    GitWhitespace,
-    /// The argument contains a `'` or `"`, in a git command.
-    GitQuote,
-    /// The argument contains a backslash, in a git command.
-    GitBackslash,
-    /// The argument contains `*`, `?` or `[`, or an extended glob opener
-    /// (`+(`, `@(`, `!(`), in a git command.
-    GitGlob,
 }
+
+const SPLIT: &str = "Dokku's SSH command splitting";
 
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const XARGS: &str = "Dokku's SSH command splitting";
-        const GIT: &str = "Dokku's whitespace splitting of git commands";
         match self {
             Self::Nul => f.write_str(
                 "contains a NUL byte, which no remote command line can carry; \
@@ -96,44 +97,20 @@ impl fmt::Display for Reason {
             ),
             Self::Newline => write!(
                 f,
-                "contains a newline, which {XARGS} cannot carry; \
+                "contains a newline, which {SPLIT} cannot carry; \
                  send it on stdin or base64-encoded instead"
-            ),
-            Self::CarriageReturn => write!(
-                f,
-                "contains a carriage return, which {XARGS} may not carry; \
-                 send it on stdin or base64-encoded instead"
-            ),
-            Self::TooLong => write!(
-                f,
-                "is longer than {MAX_ARG_BYTES} bytes, which {XARGS} cannot carry; \
-                 send it on stdin instead"
             ),
             Self::EchoOption => write!(
                 f,
-                "is an echo option such as -n or -e, which {XARGS} swallows; \
+                "is an echo option such as -n or -e, which {SPLIT} swallows; \
                  use a login shell (RemoteMode::Shell) to send it"
             ),
             Self::EchoHelpOrVersion => write!(
                 f,
-                "is --help or --version, which {XARGS} replaces with echo's own text; \
+                "is --help or --version, which {SPLIT} replaces with echo's own text; \
                  use a login shell (RemoteMode::Shell) to send it"
             ),
             Self::EmptySubcommand => f.write_str("is an empty subcommand; name a Dokku subcommand"),
-            Self::GitEmpty => write!(f, "is empty, which {GIT} drops"),
-            Self::GitWhitespace => write!(
-                f,
-                "contains whitespace, which {GIT} would split into several arguments"
-            ),
-            Self::GitQuote => write!(f, "contains a quote character, which {GIT} does not honour"),
-            Self::GitBackslash => write!(
-                f,
-                "contains a backslash, which {GIT} may treat as a pattern escape"
-            ),
-            Self::GitGlob => write!(
-                f,
-                "contains a glob pattern character, which {GIT} may expand to file names"
-            ),
         }
     }
 }
@@ -156,21 +133,34 @@ pub enum QuoteError {
         /// What is wrong with it.
         reason: Reason,
     },
+    /// The rendered line is longer than [`MAX_LINE_BYTES`].
+    #[error(
+        "the command line would be {bytes} bytes, over the {MAX_LINE_BYTES} that {SPLIT} \
+         can carry (argument {longest} is the longest); send large values on stdin instead"
+    )]
+    LineTooLong {
+        /// The length the line would have had.
+        bytes: usize,
+        /// The longest argument's position in argv (0 = the subcommand).
+        longest: usize,
+    },
 }
 
 impl QuoteError {
-    /// The argv position the error is about (0 = the subcommand).
+    /// The argv position the error is about (0 = the subcommand); for a
+    /// line that is too long, the longest argument.
     pub fn index(&self) -> usize {
         match self {
             Self::EmptyArgv => 0,
             Self::Unsendable { index, .. } => *index,
+            Self::LineTooLong { longest, .. } => *longest,
         }
     }
 
     /// The reason, when one argument is at fault.
     pub fn reason(&self) -> Option<Reason> {
         match self {
-            Self::EmptyArgv => None,
+            Self::EmptyArgv | Self::LineTooLong { .. } => None,
             Self::Unsendable { reason, .. } => Some(*reason),
         }
     }
@@ -181,17 +171,22 @@ impl QuoteError {
 /// Returns an error, and nothing to send, whenever the remote end could not
 /// rebuild exactly `argv` from the line.
 pub fn render(argv: &[&str], mode: RemoteMode) -> Result<String, QuoteError> {
-    match mode {
-        RemoteMode::DokkuUser => {
-            let subcommand = argv.first().ok_or(QuoteError::EmptyArgv)?;
-            if is_git_subcommand(subcommand) {
-                render_git(argv)
-            } else {
-                render_xargs(argv)
-            }
-        }
-        RemoteMode::Shell { sudo } => render_shell(argv, sudo),
+    let line = match mode {
+        RemoteMode::DokkuUser => render_dokku_user(argv)?,
+        RemoteMode::Shell { sudo } => render_shell(argv, sudo)?,
+    };
+    if line.len() > MAX_LINE_BYTES {
+        let longest = argv
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, arg)| arg.len())
+            .map_or(0, |(index, _)| index);
+        return Err(QuoteError::LineTooLong {
+            bytes: line.len(),
+            longest,
+        });
     }
+    Ok(line)
 }
 
 /// POSIX-shell quote one word for display (copy-pasteable), quoting only when needed: words made only of `[A-Za-z0-9_./:=@%+,-]` are left bare (but the empty word is `''`), everything else single-quoted with `'` written as `'\''`.
@@ -202,37 +197,34 @@ pub fn shell_word(word: &str) -> Cow<'_, str> {
         Cow::Borrowed(word)
     } else {
         let mut out = String::with_capacity(word.len() + 2);
-        push_single_quoted(&mut out, word);
+        out.push('\'');
+        push_quoted_body(&mut out, word, |_| false);
+        out.push('\'');
         Cow::Owned(out)
     }
-}
-
-fn unsendable(index: usize, reason: Reason) -> QuoteError {
-    QuoteError::Unsendable { index, reason }
-}
-
-// Dokku decides on the first whitespace-separated word of the raw line. Our
-// non-git lines always start with a quote, so only a bare git word can match.
-fn is_git_subcommand(subcommand: &str) -> bool {
-    subcommand.starts_with("git-") || subcommand.starts_with("git:")
 }
 
 fn is_shell_bare(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"_./:=@%+,-".contains(&b)
 }
 
-// `'\''` works for both POSIX sh and GNU xargs: outside quotes both take a
-// backslash as escaping the next character, and inside quotes neither gives
-// a backslash any meaning.
-fn push_single_quoted(out: &mut String, word: &str) {
-    out.push('\'');
-    for (i, piece) in word.split('\'').enumerate() {
-        if i > 0 {
+/// The inside of a single-quoted word: `'` becomes `'\''`, and every
+/// character `escape_blank` picks leaves the quote, is backslash-escaped and
+/// reopens it (`'\ '`). POSIX sh and GNU xargs agree on both: outside quotes
+/// a backslash escapes the next character, inside quotes nothing does.
+fn push_quoted_body(out: &mut String, word: &str, escape_blank: impl Fn(char) -> bool) {
+    for c in word.chars() {
+        if c == '\'' {
             out.push_str("'\\''");
+        } else if escape_blank(c) {
+            out.push('\'');
+            out.push('\\');
+            out.push(c);
+            out.push('\'');
+        } else {
+            out.push(c);
         }
-        out.push_str(piece);
     }
-    out.push('\'');
 }
 
 // coreutils echo consumes its sole argument as options when it is `-`
@@ -242,21 +234,16 @@ fn is_echo_option(arg: &str) -> bool {
         .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b"neE".contains(&b)))
 }
 
-fn check_xargs_arg(index: usize, arg: &str) -> Result<(), QuoteError> {
+fn check_dokku_user_arg(index: usize, arg: &str) -> Result<(), QuoteError> {
     let reason = if index == 0 && arg.is_empty() {
         Reason::EmptySubcommand
     } else if arg.contains('\0') {
         Reason::Nul
     } else if arg.contains('\n') {
-        // xargs rejects a newline inside quotes after running the earlier
-        // arguments, and readarray would split one outside them.
+        // The first split breaks the word there, xargs rejects a newline
+        // inside quotes after running the earlier arguments, and readarray
+        // would split one outside them.
         Reason::Newline
-    } else if arg.contains('\r') {
-        // Survives xargs and readarray today, but is the first thing a CRLF
-        // conversion or a changed `read` would eat; nothing legitimate needs it.
-        Reason::CarriageReturn
-    } else if arg.len() > MAX_ARG_BYTES {
-        Reason::TooLong
     } else if is_echo_option(arg) {
         Reason::EchoOption
     } else if arg == "--help" || arg == "--version" {
@@ -265,19 +252,38 @@ fn check_xargs_arg(index: usize, arg: &str) -> Result<(), QuoteError> {
     } else {
         return Ok(());
     };
-    Err(unsendable(index, reason))
+    Err(QuoteError::Unsendable { index, reason })
 }
 
-fn render_xargs(argv: &[&str]) -> Result<String, QuoteError> {
+/// The blanks of both splits: the login shell's IFS (space, tab, newline;
+/// newlines are refused) and xargs' separators (space, tab).
+fn is_split_blank(c: char) -> bool {
+    c == ' ' || c == '\t'
+}
+
+fn render_dokku_user(argv: &[&str]) -> Result<String, QuoteError> {
+    if argv.is_empty() {
+        return Err(QuoteError::EmptyArgv);
+    }
     for (index, arg) in argv.iter().enumerate() {
-        check_xargs_arg(index, arg)?;
+        check_dokku_user_arg(index, arg)?;
     }
     let mut line = String::with_capacity(argv.iter().map(|a| a.len() + 3).sum::<usize>() + 1);
     for (index, arg) in argv.iter().enumerate() {
         if index > 0 {
             line.push(' ');
         }
-        push_single_quoted(&mut line, arg);
+        line.push('\'');
+        // `gi''t`: xargs joins it back to `git`, and the first split's words
+        // never contain `git`, so Dokku never takes its whitespace path.
+        let mut rest = *arg;
+        while let Some(at) = rest.find("git") {
+            push_quoted_body(&mut line, &rest[..at + 2], is_split_blank);
+            line.push_str("''");
+            rest = &rest[at + 2..];
+        }
+        push_quoted_body(&mut line, rest, is_split_blank);
+        line.push('\'');
     }
     // xargs drops an empty final word when the input ends right after it;
     // a blank after it makes xargs emit the word before reaching the end.
@@ -287,43 +293,12 @@ fn render_xargs(argv: &[&str]) -> Result<String, QuoteError> {
     Ok(line)
 }
 
-fn check_git_arg(index: usize, arg: &str) -> Result<(), QuoteError> {
-    let reason = if arg.is_empty() {
-        Reason::GitEmpty
-    } else if arg.contains('\0') {
-        Reason::Nul
-    } else if arg.chars().any(char::is_whitespace) {
-        // Broader than the IFS (space, tab, newline) on purpose: a vertical
-        // tab or a Unicode space in an app name is a mistake, not intent.
-        Reason::GitWhitespace
-    } else if arg.contains(['\'', '"']) {
-        Reason::GitQuote
-    } else if arg.contains('\\') {
-        // bash 5.0 treated an unquoted expansion containing a backslash as a
-        // pattern, so its meaning depends on the remote bash version.
-        Reason::GitBackslash
-    } else if arg.contains(['*', '?', '['])
-        || ["+(", "@(", "!("].iter().any(|opener| arg.contains(opener))
-    {
-        // The split is an unquoted expansion, so pathname expansion applies,
-        // and with extglob on so do `+(…)`, `@(…)` and `!(…)`.
-        Reason::GitGlob
-    } else {
-        return Ok(());
-    };
-    Err(unsendable(index, reason))
-}
-
-fn render_git(argv: &[&str]) -> Result<String, QuoteError> {
-    for (index, arg) in argv.iter().enumerate() {
-        check_git_arg(index, arg)?;
-    }
-    Ok(argv.join(" "))
-}
-
 fn render_shell(argv: &[&str], sudo: bool) -> Result<String, QuoteError> {
     if let Some(index) = argv.iter().position(|arg| arg.contains('\0')) {
-        return Err(unsendable(index, Reason::Nul));
+        return Err(QuoteError::Unsendable {
+            index,
+            reason: Reason::Nul,
+        });
     }
     let program = if sudo { "sudo -n dokku" } else { "dokku" };
     let mut line = String::from(program);

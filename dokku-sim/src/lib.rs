@@ -12,6 +12,7 @@
 //! simulator would prove nothing.
 
 pub mod commands;
+pub mod entry;
 mod error;
 pub mod executor;
 pub mod host;

@@ -1,24 +1,29 @@
-//! Dokku's re-split of `SSH_ORIGINAL_COMMAND`, done the way Dokku does it.
+//! Dokku's second split of `SSH_ORIGINAL_COMMAND`, done the way Dokku does it.
 //!
-//! Behind `ssh dokku@host`, sshcommand's forced command hands the raw line
-//! to the `dokku` script, which splits it again: plain whitespace splitting
-//! for `git-*`/`git:*` commands (quotes not honoured), and otherwise
-//! `printf '%s' "$SSH_ORIGINAL_COMMAND" | xargs -n 1` read back one line
-//! per argument (`readarray -t`). Rather than re-implement xargs and echo,
-//! this runs the same pipeline, so the simulator splits exactly as a real
-//! host does — including its sharp edges (`-n` vanishing, `--help`
-//! expanding, newlines splitting arguments).
+//! Behind `ssh dokku@host`, the `dokku` script re-runs itself on the raw
+//! line split again ([`crate::entry`] decides which way): plain whitespace
+//! splitting with globbing off when its first word contains `git` (quotes
+//! not honoured), and otherwise `printf '%s' "$SSH_ORIGINAL_COMMAND" |
+//! xargs -n 1` read back one line per argument (`readarray -t`). Rather
+//! than re-implement xargs and echo, this runs the same pipeline, so the
+//! simulator splits exactly as a real host does — including its sharp
+//! edges (`-n` vanishing, `--help` expanding, newlines splitting arguments).
 
 use std::process::{Command, Stdio};
 
 use crate::Error;
 
-/// Split a raw SSH command line into argv as Dokku's entry script does.
-pub fn resplit(line: &str) -> Result<Vec<String>, Error> {
-    let first = line.split_whitespace().next().unwrap_or("");
-    if first.starts_with("git-") || first.starts_with("git:") {
-        return Ok(line.split_whitespace().map(str::to_owned).collect());
-    }
+/// `$0 $SSH_ORIGINAL_COMMAND` under `set -f`: the line split on bash's
+/// default IFS (space, tab, newline), no quote removal, no globbing.
+pub fn whitespace(line: &str) -> Vec<String> {
+    line.split([' ', '\t', '\n'])
+        .filter(|word| !word.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `readarray -t < <(printf '%s' "$SSH_ORIGINAL_COMMAND" | xargs -n 1)`.
+pub fn xargs(line: &str) -> Result<Vec<String>, Error> {
     let output = Command::new("bash")
         .args(["-c", r#"printf '%s' "$1" | xargs -n 1"#, "dokku-sim", line])
         .stdin(Stdio::null())
@@ -46,7 +51,7 @@ mod tests {
 
     #[test]
     fn quoted_words_survive() {
-        let argv = resplit(r#"config:set app 'hello world' "x y" 'it'\''s' '$HOME'"#).unwrap();
+        let argv = xargs(r#"config:set app 'hello world' "x y" 'it'\''s' '$HOME'"#).unwrap();
         assert_eq!(
             argv,
             ["config:set", "app", "hello world", "x y", "it's", "$HOME"]
@@ -56,16 +61,16 @@ mod tests {
     #[test]
     fn echo_options_vanish_as_on_a_real_host() {
         // `echo -n` prints nothing at all; `echo -e` prints an empty line.
-        let argv = resplit("apps:report -n app").unwrap();
+        let argv = xargs("apps:report -n app").unwrap();
         assert_eq!(argv, ["apps:report", "app"]);
-        let argv = resplit("apps:report -e app").unwrap();
+        let argv = xargs("apps:report -e app").unwrap();
         assert_eq!(argv, ["apps:report", "", "app"]);
     }
 
     #[test]
-    fn git_commands_split_on_whitespace_only() {
-        let argv = resplit("git:from-image app 'a b'").unwrap();
-        assert_eq!(argv, ["git:from-image", "app", "'a", "b'"]);
+    fn the_git_path_splits_on_whitespace_only() {
+        let argv = whitespace("git:from-image app\t'a b' *");
+        assert_eq!(argv, ["git:from-image", "app", "'a", "b'", "*"]);
     }
 
     #[test]

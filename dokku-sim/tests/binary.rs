@@ -23,10 +23,15 @@ fn sim(state: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Behind sshcommand's forced command: the binary gets the login shell's
+/// unquoted split of the line as its arguments (no file here matches a
+/// pattern, so globbing changes nothing) and the raw line in the
+/// environment.
 fn over_ssh(state: &Path, line: &str) -> Output {
     Command::new(BIN)
         .arg("--state-dir")
         .arg(state)
+        .args(line.split([' ', '\t', '\n']).filter(|w| !w.is_empty()))
         .env("SSH_ORIGINAL_COMMAND", line)
         .stdin(Stdio::null())
         .output()
@@ -198,6 +203,48 @@ fn naive_lines_are_mangled_as_dokku_would() {
     let out = over_ssh(dir.path(), "apps:report -n api");
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("=====> api app information"));
+}
+
+/// Global flags in the login shell's split reach the command Dokku runs,
+/// and a first word containing `git` takes the whitespace path: the probe
+/// shows the invocation the entry script would dispatch.
+#[test]
+fn the_first_split_sets_global_flags_and_picks_the_split() {
+    let dir = tempfile::tempdir().unwrap();
+    let probe = |line: &str| {
+        let mut command = Command::new(BIN);
+        command
+            .args(line.split(' '))
+            .env("SSH_ORIGINAL_COMMAND", line)
+            .env("DOKKU_SIM_PROBE", "1")
+            .env("DOKKU_SIM_STATE", dir.path());
+        let out = command.output().unwrap();
+        assert!(out.status.success());
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let naive = probe("'config:get' 'api' 'K --app blog --trace x'");
+    assert_eq!(
+        naive["args"],
+        serde_json::json!(["config:get", "api", "K --app blog --trace x"])
+    );
+    assert_eq!(naive["globals"]["app"], "blog");
+    assert_eq!(naive["globals"]["trace"], true);
+    let rendered = render(
+        &["config:get", "api", "K --app blog --trace x"],
+        RemoteMode::DokkuUser,
+    )
+    .unwrap();
+    let exact = probe(&rendered);
+    assert_eq!(
+        exact["args"],
+        serde_json::json!(["config:get", "api", "K --app blog --trace x"])
+    );
+    assert_eq!(exact["globals"]["app"], "");
+    assert_eq!(exact["globals"]["trace"], false);
+    assert_eq!(
+        probe("'legit' 'a b'")["args"],
+        serde_json::json!(["'legit'", "'a", "b'"])
+    );
 }
 
 #[test]

@@ -240,6 +240,22 @@ struct Inner {
 
 /// An [`Executor`] over one persistent SSH connection. Cheap to clone;
 /// clones share the connection.
+///
+/// # Secrets on the command line
+///
+/// SSH carries a command as one line of text, so every argument, secret or
+/// not, is in it: in Dokku's argv on the host (visible to its `ps`), and in
+/// anything that logs the line. This crate never logs it (its spans carry
+/// only the subcommand), but **the `openssh` crate's optional `tracing`
+/// feature logs every command line at DEBUG** (`native_mux_impl/command.rs`,
+/// openssh 0.11). Cargo unifies features across a build, so if any crate in
+/// your dependency graph enables `openssh/tracing`, config values, passwords
+/// and tokens reach your DEBUG logs. Check with
+/// `cargo tree -e features -i openssh`, and keep `openssh` at DEBUG off in
+/// your subscriber's filter (`openssh=info`) if it is on. Where Dokku takes
+/// a secret another way the handlers use it: standard input (certificate
+/// keys, `apps:destroy` confirmations, service imports) or base64
+/// (`config:set --encoded`, which keeps a value intact, not hidden).
 #[derive(Debug, Clone)]
 pub struct SshExecutor {
     inner: Arc<Inner>,

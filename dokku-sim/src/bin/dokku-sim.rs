@@ -13,8 +13,16 @@
 //! `DOKKU_SIM_LATENCY_MS` delays every invocation, as real Dokku's start-up
 //! does (0.2–1 s).
 //!
-//! When `SSH_ORIGINAL_COMMAND` is set (a forced command behind sshd), the
-//! arguments come from it, re-split exactly as Dokku's entry script does.
+//! When `SSH_ORIGINAL_COMMAND` is set, the program behaves as Dokku's entry
+//! script behind sshcommand's forced command
+//! (`` DOKKU_SIM_STATE=… `cat ~/.sshcommand` $SSH_ORIGINAL_COMMAND ``): its
+//! arguments are the login shell's split of the line, whose global flags
+//! it reads, and the command it runs is the second split of the raw line,
+//! inheriting those flags ([`dokku_sim::entry`]).
+//!
+//! `DOKKU_SIM_PROBE=1` prints, as one JSON object, the invocation the
+//! script would dispatch (its arguments and global flags) instead of
+//! running it: the tests compare it with the same argv run locally.
 
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
@@ -23,8 +31,9 @@ use std::time::Duration;
 
 use dokku_core::DokkuVersion;
 use dokku_sim::commands::{self, logs, Outcome};
+use dokku_sim::entry::{Globals, Invocation};
 use dokku_sim::host::{profiles, SimHost};
-use dokku_sim::{scenario, split, StateDir};
+use dokku_sim::{scenario, StateDir};
 
 /// Subcommands that read standard input.
 const READS_STDIN: &[&str] = &[
@@ -54,14 +63,23 @@ fn run() -> Result<i32, String> {
         state_dir = Some(PathBuf::from(args.remove(1)));
         args.remove(0);
     }
+    let inherited = Globals::from_env();
+    let invocation = match std::env::var_os("SSH_ORIGINAL_COMMAND") {
+        Some(line) => {
+            let line = line
+                .into_string()
+                .map_err(|_| "SSH_ORIGINAL_COMMAND is not UTF-8")?;
+            Invocation::over_ssh(&args, &line, inherited).map_err(|e| e.to_string())?
+        }
+        None => Invocation::new(&args, inherited),
+    };
+    if std::env::var_os("DOKKU_SIM_PROBE").is_some_and(|v| v == "1") {
+        let json = serde_json::to_string(&invocation).map_err(|e| e.to_string())?;
+        write_all(format!("{json}\n").as_bytes(), b"")?;
+        return Ok(0);
+    }
     let state_dir =
         state_dir.ok_or("no state directory: pass --state-dir DIR or set DOKKU_SIM_STATE")?;
-    if let Some(line) = std::env::var_os("SSH_ORIGINAL_COMMAND") {
-        let line = line
-            .into_string()
-            .map_err(|_| "SSH_ORIGINAL_COMMAND is not UTF-8")?;
-        args = split::resplit(&line).map_err(|e| e.to_string())?;
-    }
     let state = StateDir::open(state_dir, initial_state()?).map_err(|e| e.to_string())?;
     if let Some(ms) = std::env::var("DOKKU_SIM_LATENCY_MS")
         .ok()
@@ -70,9 +88,9 @@ fn run() -> Result<i32, String> {
         std::thread::sleep(Duration::from_millis(ms));
     }
 
-    let stdin = read_stdin_if_needed(&args)?;
+    let stdin = read_stdin_if_needed(&invocation.args)?;
     let outcome = state
-        .update(|host| commands::dispatch(host, &args, &stdin))
+        .update(|host| commands::run(host, &invocation, &stdin))
         .map_err(|e| e.to_string())?;
     let out = outcome.output();
     write_all(&out.stdout, &out.stderr)?;
@@ -102,7 +120,7 @@ fn run() -> Result<i32, String> {
 }
 
 fn read_stdin_if_needed(args: &[String]) -> Result<Vec<u8>, String> {
-    let subcommand = args.iter().find(|a| !a.starts_with("--"));
+    let subcommand = args.first();
     let mut stdin = Vec::new();
     if subcommand.is_some_and(|s| READS_STDIN.contains(&s.as_str())) {
         io::stdin()

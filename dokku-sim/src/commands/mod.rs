@@ -1,9 +1,10 @@
 //! The `dokku` program, simulated: argv in, output and exit code out.
 //!
-//! [`dispatch`] does what Dokku's entry script does before a plugin runs:
-//! reads the global flags that come before the subcommand (`--quiet`,
-//! `--force`, `--app`, `--trace`, `--rm`, `--detach`), answers `version`,
-//! and prints "is not a dokku command" for anything no plugin implements.
+//! [`dispatch`] does what Dokku's entry script does before a plugin runs
+//! ([`crate::entry`]: the global flags `--quiet`, `--force`, `--app`,
+//! `--trace` anywhere in the line, the leading ones shifted off), answers
+//! `version`, and prints "is not a dokku command" for anything no plugin
+//! implements.
 //! Each plugin family lives in its own module, formatted from Dokku's source.
 
 pub mod apps;
@@ -19,6 +20,7 @@ pub mod proxy;
 pub mod ps;
 pub mod service;
 
+use crate::entry::{self, Globals, Invocation};
 use crate::host::SimHost;
 use crate::out::Out;
 
@@ -178,50 +180,52 @@ impl Flags {
 }
 
 /// Run one `dokku` invocation against `host`. `argv` excludes the program
-/// name (`["apps:list"]`).
+/// name (`["apps:list"]`); nothing is inherited from an environment.
 pub fn dispatch(host: &mut SimHost, argv: &[String], stdin: &[u8]) -> Outcome {
-    let mut quiet = false;
-    let mut force = false;
-    let mut global_app: Option<String> = None;
-    let mut rest = argv;
-    // The entry script's global flags must come before the subcommand.
-    while let Some(first) = rest.first() {
-        match first.as_str() {
-            "--quiet" => quiet = true,
-            "--force" => force = true,
-            "--trace" | "--rm" | "--rm-container" | "--detach" => {}
-            "--app" => match rest.get(1) {
-                Some(app) => {
-                    global_app = Some(app.clone());
-                    rest = &rest[1..];
-                }
-                None => break,
-            },
-            _ => break,
-        }
-        rest = &rest[1..];
-    }
+    run(host, &Invocation::new(argv, Globals::default()), stdin)
+}
+
+/// Run one invocation of the entry script ([`crate::entry`]): its global
+/// flags are already read and the leading ones shifted off.
+pub fn run(host: &mut SimHost, invocation: &Invocation, stdin: &[u8]) -> Outcome {
+    let globals = &invocation.globals;
     let mut ctx = Ctx {
         host,
-        out: Out::new(quiet),
+        out: Out::new(globals.quiet),
         stdin,
-        force,
+        force: globals.force,
     };
-    let Some((subcommand, args)) = rest.split_first() else {
+    if globals.trace {
+        // `set -x` traces every command of the script; these two lines
+        // stand for all of them and carry every argument, as the real
+        // trace does (secrets included).
+        let mut words = vec!["parse_args"];
+        words.extend(invocation.args.iter().map(String::as_str));
+        ctx.out.stderr_plain(&entry::xtrace(&words));
+    }
+    let Some((subcommand, args)) = invocation.args.split_first() else {
         // `dokku` alone prints the help; an empty invocation is rare enough
         // that a short usage line stands in for it.
         ctx.out
             .log("Usage: dokku [--quiet|--trace|--force] COMMAND <app> [command-specific-options]");
         return Outcome::Done(ctx.out);
     };
-    let mut args: Vec<String> = args.to_vec();
-    // `--app X` inserts the app as the first argument.
-    if let Some(app) = global_app {
-        args.insert(0, app);
-    }
     if matches!(subcommand.as_str(), "version" | "-v" | "--version") {
         ctx.out.log(&format!("dokku version {}", ctx.host.version));
         return Outcome::Done(ctx.out);
+    }
+    let mut args: Vec<String> = args.to_vec();
+    // `execute_dokku_cmd`: a core plugin gets DOKKU_APP_NAME as its first
+    // argument.
+    let dir = entry::plugin_dir(subcommand);
+    let core = ctx.host.plugins.iter().any(|p| p.core && p.name == dir);
+    if core && !globals.app.is_empty() {
+        args.insert(0, globals.app.clone());
+    }
+    if globals.trace {
+        let mut words = vec!["execute_dokku_cmd", subcommand.as_str()];
+        words.extend(args.iter().map(String::as_str));
+        ctx.out.stderr_plain(&entry::xtrace(&words));
     }
     let family = subcommand.split(':').next().unwrap_or("");
     let handled = match family {

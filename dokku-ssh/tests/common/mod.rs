@@ -24,6 +24,9 @@ pub struct Options {
     pub latency_ms: Option<u64>,
     /// `DOKKU_SIM_FOLLOW_MS`: how often `logs -t` prints.
     pub follow_ms: Option<u64>,
+    /// `DOKKU_SIM_PROBE=1`: print the invocation Dokku would dispatch, as
+    /// JSON, instead of running it.
+    pub probe: bool,
 }
 
 /// A running sshd.
@@ -53,6 +56,20 @@ fn keygen(path: &Path) {
         .status()
         .expect("ssh-keygen runs");
     assert!(status.success(), "ssh-keygen failed");
+}
+
+/// `ssh-keygen -lf`'s fingerprint of a public key, as sshcommand records it.
+fn fingerprint(public: &Path) -> String {
+    let out = Command::new("ssh-keygen")
+        .arg("-lf")
+        .arg(public)
+        .output()
+        .expect("ssh-keygen runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.split_whitespace()
+        .nth(1)
+        .expect("a fingerprint")
+        .to_owned()
 }
 
 /// The `dokku-sim` binary of this workspace, built if needed.
@@ -87,10 +104,11 @@ fn id(args: &[&str]) -> String {
 }
 
 /// The user the client logs in as. As root, a dedicated system user with
-/// `/bin/sh` as its shell, like Dokku's own `dokku` user: sshd runs the
-/// forced command through the login shell, and root's bash here sources a
-/// `.bashrc` that costs ~150 ms per command, which would swamp every
-/// measurement. Otherwise, the current user.
+/// bash as its shell, like Dokku's own `dokku` user (sshcommand's
+/// `fn-adduser`: Debian's `adduser` default), since sshd runs the forced
+/// command through the login shell; root's own `.bashrc` here costs ~150 ms
+/// per command, which would swamp every measurement. Otherwise, the
+/// current user.
 const TEST_USER: &str = "dokku-sim-test";
 
 fn login_user() -> String {
@@ -112,15 +130,16 @@ fn login_user() -> String {
                 "--home-dir",
                 "/var/lib/dokku-sim-test",
             ])
-            .args(["--shell", "/bin/sh", TEST_USER])
+            .args(["--shell", "/bin/bash", TEST_USER])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status();
     }
     // `useradd` locks the password ("!"), and sshd without PAM refuses
     // locked accounts even for keys; "*" is unusable but not locked.
+    // An account made by an older harness had `/bin/sh`.
     let _ = Command::new("usermod")
-        .args(["-p", "*", TEST_USER])
+        .args(["-p", "*", "-s", "/bin/bash", TEST_USER])
         .stderr(Stdio::null())
         .status();
     TEST_USER.to_owned()
@@ -163,19 +182,28 @@ impl Sshd {
         let state = path("state");
         fs::create_dir_all(&state).expect("state dir");
 
-        let mut env = String::new();
+        let mut env = format!("DOKKU_SIM_STATE={} ", state.display());
         if let Some(ms) = options.latency_ms {
             env.push_str(&format!("DOKKU_SIM_LATENCY_MS={ms} "));
         }
         if let Some(ms) = options.follow_ms {
             env.push_str(&format!("DOKKU_SIM_FOLLOW_MS={ms} "));
         }
-        // Dokku's sshcommand: a forced command with every forwarding off.
+        if options.probe {
+            env.push_str("DOKKU_SIM_PROBE=1 ");
+        }
+        // The forced command exactly as sshcommand's `acl-add` writes it
+        // (dokku/sshcommand `sshcommand`, KEY_PREFIX), with the simulator's
+        // settings in front like its FINGERPRINT and NAME: the login shell
+        // splits `$SSH_ORIGINAL_COMMAND` unquoted, as on a real Dokku host.
+        let sshcommand = path(".sshcommand");
+        fs::write(&sshcommand, format!("{}\n", dokku_sim_bin().display())).expect(".sshcommand");
         let client_pub = fs::read_to_string(path("client_key.pub")).expect("client key");
         let authorized = format!(
-            "command=\"{env}{} --state-dir {}\",no-agent-forwarding,no-port-forwarding,no-X11-forwarding,no-pty {}",
-            dokku_sim_bin().display(),
-            state.display(),
+            "command=\"{env}FINGERPRINT={} NAME=\\\"admin\\\" `cat {}` $SSH_ORIGINAL_COMMAND\",\
+             no-agent-forwarding,no-user-rc,no-X11-forwarding,no-port-forwarding {}",
+            fingerprint(&path("client_key.pub")),
+            sshcommand.display(),
             client_pub.trim()
         );
         fs::write(path("authorized_keys"), format!("{authorized}\n")).expect("authorized_keys");
@@ -257,6 +285,36 @@ impl Sshd {
             .expect("connect to the test sshd")
     }
 
+    /// Run `line` as the command of a new plain `ssh` process (no
+    /// multiplexing, no quoting by us): what a person typing
+    /// `ssh dokku@host LINE` sends.
+    pub fn raw_ssh(&self, line: &str) -> std::process::Output {
+        Command::new("ssh")
+            .args([
+                "-F",
+                "/dev/null",
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "IdentitiesOnly=yes",
+            ])
+            .args(["-o", "StrictHostKeyChecking=yes", "-o"])
+            .arg(format!("UserKnownHostsFile={}", self.known_hosts.display()))
+            .arg("-i")
+            .arg(&self.client_key)
+            .args(["-p", &self.port.to_string()])
+            .arg(format!("{}@127.0.0.1", self.user))
+            .args(["--", line])
+            .stdin(Stdio::null())
+            .output()
+            .expect("ssh runs")
+    }
+
+    /// How many sessions (commands) sshd has started.
+    pub fn sessions_started(&self) -> usize {
+        self.log_text().matches("Starting session").count()
+    }
+
     /// sshd's log so far.
     pub fn log_text(&self) -> String {
         fs::read_to_string(&self.log).unwrap_or_default()
@@ -267,11 +325,15 @@ impl Sshd {
         self.log_text().matches("Accepted publickey").count()
     }
 
-    /// PIDs of `dokku-sim` processes serving this server's state.
+    /// PIDs of `dokku-sim` processes serving this server's state (named
+    /// in their environment, as the forced command sets it).
     pub fn remote_processes(&self) -> Vec<u32> {
-        let needle = self.state.display().to_string();
-        processes(|cmdline| {
-            cmdline.contains("dokku-sim") && cmdline.contains(&needle) && !cmdline.contains("sshd")
+        let needle = format!("DOKKU_SIM_STATE={}", self.state.display());
+        processes(|pid, cmdline| {
+            cmdline.contains("dokku-sim")
+                && !cmdline.contains("sshd")
+                && fs::read(format!("/proc/{pid}/environ"))
+                    .is_ok_and(|env| env.split(|b| *b == 0).any(|v| v == needle.as_bytes()))
         })
     }
 
@@ -291,7 +353,7 @@ impl Sshd {
     /// server's directory (the client side of the connection).
     pub fn kill_masters(&self) -> usize {
         let needle = self.dir.path().display().to_string();
-        let masters = processes(|cmdline| {
+        let masters = processes(|_, cmdline| {
             cmdline.starts_with("ssh ") && cmdline.contains(" -M ") && cmdline.contains(&needle)
         });
         for pid in &masters {
@@ -301,16 +363,16 @@ impl Sshd {
     }
 }
 
-/// PIDs of the processes whose command line (arguments joined by spaces)
-/// satisfies `wanted`.
-fn processes(wanted: impl Fn(&str) -> bool) -> Vec<u32> {
+/// PIDs of the processes whose PID and command line (arguments joined by
+/// spaces) satisfy `wanted`.
+fn processes(wanted: impl Fn(u32, &str) -> bool) -> Vec<u32> {
     let mut pids = Vec::new();
     for entry in fs::read_dir("/proc").into_iter().flatten().flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
             continue;
         };
         let cmdline = fs::read(entry.path().join("cmdline")).unwrap_or_default();
-        if wanted(&String::from_utf8_lossy(&cmdline).replace('\0', " ")) {
+        if wanted(pid, &String::from_utf8_lossy(&cmdline).replace('\0', " ")) {
             pids.push(pid);
         }
     }
