@@ -2,7 +2,9 @@
 //!
 //! The inputs follow the real layouts (see dokku-core/tests/fixtures): the
 //! all-apps `ps:report` and `apps:report` text that a dashboard reads in one
-//! invocation, one-line JSON reports, and `apps:list`.
+//! invocation (typed through the generic report path, and raw with and
+//! without the catalog's dotted-key templates), one-line JSON reports, and
+//! `apps:list`.
 
 // criterion_group! generates an undocumented pub fn.
 #![allow(missing_docs)]
@@ -11,6 +13,10 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use dokku::api::report::Report;
+use dokku::catalog::plugins;
+use dokku::model::apps::AppReport;
+use dokku::model::ps::PsReport;
 use dokku::parse;
 
 const APPS: usize = 600;
@@ -126,7 +132,7 @@ fn bench(c: &mut Criterion) {
     group.bench_with_input(
         BenchmarkId::new("ps_report_all_text", APPS),
         &ps_all,
-        |b, s| b.iter(|| parse::ps::report_all(black_box(s))),
+        |b, s| b.iter(|| PsReport::from_output(black_box(s))),
     );
 
     let apps_all = apps_report_all();
@@ -134,7 +140,7 @@ fn bench(c: &mut Criterion) {
     group.bench_with_input(
         BenchmarkId::new("apps_report_all_text", APPS),
         &apps_all,
-        |b, s| b.iter(|| parse::apps::report_all(black_box(s))),
+        |b, s| b.iter(|| AppReport::from_output(black_box(s))),
     );
 
     let raw_all = ps_report_all();
@@ -143,6 +149,16 @@ fn bench(c: &mut Criterion) {
         BenchmarkId::new("report_text_raw", APPS),
         &raw_all,
         |b, s| b.iter(|| parse::report::text("ps:report", black_box(s))),
+    );
+
+    // The same text with the catalog's templates restoring dotted keys
+    // (`status-web.1`), as the typed path reads it.
+    let dotted = plugins::PS.report.as_ref().map_or(&[][..], |r| r.dotted);
+    group.throughput(Throughput::Bytes(raw_all.len() as u64));
+    group.bench_with_input(
+        BenchmarkId::new("report_text_dotted", APPS),
+        &raw_all,
+        |b, s| b.iter(|| parse::report::text_with("ps:report", black_box(s), dotted)),
     );
 
     let json = ps_report_json().repeat(APPS);

@@ -311,7 +311,7 @@ fn tables_for_people_json_for_scripts() {
         .iter()
         .find(|a| a["name"] == "staging-api")
         .unwrap();
-    assert_eq!(staging["running"], "stopped");
+    assert_eq!(staging["status"], "stopped");
     assert_eq!(staging["deployed"], true);
     // --json is global: accepted before the subcommand too.
     let version = demo.cli().args(["--json", "version"]).output().unwrap();

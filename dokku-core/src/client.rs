@@ -6,6 +6,7 @@
 //! `plugin:list` once, caches the answer, and uses it to pick JSON or text
 //! output and to refuse commands the host cannot run before sending them.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -108,6 +109,18 @@ pub mod versions {
 pub struct Dokku {
     executor: Arc<dyn Executor>,
     capabilities: Arc<Mutex<Option<Arc<Capabilities>>>>,
+    datastores: Arc<std::sync::Mutex<BTreeMap<String, Generation>>>,
+}
+
+/// Which generation of a datastore plugin (dokku-postgres and its
+/// siblings) a host runs, as detected from what the plugin answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Generation {
+    /// The bash plugins: text only (`--format` is ignored or refused).
+    Bash,
+    /// The Go `dokku-datastore` rewrite: `--format json` on `info` and `list`.
+    Datastore,
 }
 
 impl fmt::Debug for Dokku {
@@ -129,6 +142,7 @@ impl Dokku {
         Self {
             executor,
             capabilities: Arc::new(Mutex::new(None)),
+            datastores: Arc::default(),
         }
     }
 
@@ -137,6 +151,7 @@ impl Dokku {
         Self {
             executor: self.executor,
             capabilities: Arc::new(Mutex::new(Some(Arc::new(capabilities)))),
+            datastores: self.datastores,
         }
     }
 
@@ -173,6 +188,24 @@ impl Dokku {
     /// Dokku); the next call probes again.
     pub async fn refresh_capabilities(&self) {
         *self.capabilities.lock().await = None;
+        self.datastores().clear();
+    }
+
+    fn datastores(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Generation>> {
+        // A panic elsewhere cannot leave this map half-written.
+        self.datastores
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The generation detected for a datastore plugin on this host, if one
+    /// was detected yet (see [`Services`](crate::api::service::Services)).
+    pub fn datastore_generation(&self, plugin: &str) -> Option<Generation> {
+        self.datastores().get(plugin).copied()
+    }
+
+    pub(crate) fn remember_datastore(&self, plugin: &str, generation: Generation) {
+        self.datastores().insert(plugin.to_owned(), generation);
     }
 
     /// `dokku version`: the host's Dokku version. Not cached; see

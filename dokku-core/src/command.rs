@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+use crate::catalog::{self, Plugin, SecretKind, SecretOutput, Verb};
 use crate::name::{AppName, PluginName};
 use crate::quote;
 use crate::secret::{SecretBytes, SecretString};
@@ -95,7 +96,37 @@ impl fmt::Display for Requirement {
     }
 }
 
+/// The catalog entry a command was built from ([`crate::catalog`]).
+#[derive(Clone, Copy)]
+struct Spec {
+    plugin: &'static Plugin,
+    verb: Option<&'static Verb>,
+}
+
+impl PartialEq for Spec {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.plugin, other.plugin) && self.verb == other.verb
+    }
+}
+
+impl Eq for Spec {}
+
+impl fmt::Debug for Spec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let verb = self.verb.map_or("?", |v| v.name);
+        write!(f, "{}:{verb}", self.plugin.name)
+    }
+}
+
 /// One Dokku invocation: `dokku <subcommand> <args…>`, plus what we know about it.
+///
+/// A command of a subcommand the [`catalog`] knows takes what
+/// the catalog says about it: plain arguments in secret positions become
+/// secret arguments as they are added (a `config:set` assignment keeps its
+/// key visible), its output counts as secret where the verb prints secrets,
+/// its timeout class is the verb's, and a community plugin's commands
+/// require the plugin. So a command built from a raw argv carries the same
+/// marks as one built by a handler.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Command {
     subcommand: String,
@@ -106,6 +137,7 @@ pub struct Command {
     requires: Vec<Requirement>,
     app: Option<AppName>,
     prints_secrets: bool,
+    spec: Option<Spec>,
 }
 
 impl Command {
@@ -121,8 +153,36 @@ impl Command {
         Self::with_mutating(subcommand.into(), true)
     }
 
+    /// A command whose kind the catalog decides: a read if its verb is
+    /// catalogued as one, else a write (never retried). For argv typed by a
+    /// person (`dokku raw -- …`).
+    pub fn new(subcommand: impl Into<String>) -> Self {
+        let subcommand = subcommand.into();
+        let mutating = !catalog::lookup(&subcommand)
+            .and_then(|(_, verb)| verb)
+            .is_some_and(|verb| !verb.mutating);
+        Self::with_mutating(subcommand, mutating)
+    }
+
+    /// A command from any plugin description, including one that is not in
+    /// [`catalog::CATALOG`] (a plugin of your own, described the same way).
+    pub fn of(plugin: &'static Plugin, verb: &str) -> Self {
+        let verb_spec = plugin.verb(verb);
+        let mutating = !verb_spec.is_some_and(|v| !v.mutating);
+        Self::with_spec(plugin.subcommand(verb), mutating, Some((plugin, verb_spec)))
+    }
+
     fn with_mutating(subcommand: String, mutating: bool) -> Self {
-        Self {
+        let spec = catalog::lookup(&subcommand);
+        Self::with_spec(subcommand, mutating, spec)
+    }
+
+    fn with_spec(
+        subcommand: String,
+        mutating: bool,
+        spec: Option<(&'static Plugin, Option<&'static Verb>)>,
+    ) -> Self {
+        let mut command = Self {
             subcommand,
             args: Vec::new(),
             stdin: None,
@@ -131,23 +191,67 @@ impl Command {
             requires: Vec::new(),
             app: None,
             prints_secrets: false,
+            spec: spec.map(|(plugin, verb)| Spec { plugin, verb }),
+        };
+        if let Some((plugin, verb)) = spec {
+            if let Some(requirement) = plugin.requirement() {
+                command = command.requires(requirement);
+            }
+            if let Some(verb) = verb {
+                // The read form of a write verb (`ps:scale <app>` without
+                // quantities) stays bounded.
+                if verb.mutating == mutating {
+                    command.timeout = verb.timeout;
+                }
+                // A community plugin's versions are its own, not Dokku's.
+                if let (catalog::Source::Core, Some(since)) = (plugin.source, verb.since) {
+                    command = command.requires(Requirement::Version(since));
+                }
+            }
+        }
+        command
+    }
+
+    /// A plain argument as the catalog marks it in this position.
+    fn mark(&self, arg: &str) -> Arg {
+        let Some(Spec {
+            plugin,
+            verb: Some(verb),
+        }) = self.spec
+        else {
+            return Arg::Plain(arg.to_owned());
+        };
+        let previous: Vec<&str> = self.args.iter().map(Arg::expose).collect();
+        match plugin.secret_kind(verb, &previous, arg) {
+            None => Arg::Plain(arg.to_owned()),
+            Some(SecretKind::Whole) => Arg::Secret(SecretString::new(arg)),
+            Some(SecretKind::AfterEquals) => match arg.split_once('=') {
+                Some((key, _)) => Arg::Assignment {
+                    key: key.to_owned(),
+                    wire: SecretString::new(arg),
+                },
+                None => Arg::Secret(SecretString::new(arg)),
+            },
         }
     }
 
-    /// Append a plain argument.
+    /// Append a plain argument (secret if the catalog says so for this
+    /// position).
     pub fn arg(mut self, arg: impl AsRef<str>) -> Self {
-        self.args.push(Arg::Plain(arg.as_ref().to_owned()));
+        let marked = self.mark(arg.as_ref());
+        self.args.push(marked);
         self
     }
 
-    /// Append several plain arguments.
+    /// Append several plain arguments (each marked as [`Command::arg`] does).
     pub fn args<I, S>(mut self, args: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        self.args
-            .extend(args.into_iter().map(|a| Arg::Plain(a.as_ref().to_owned())));
+        for arg in args {
+            self = self.arg(arg);
+        }
         self
     }
 
@@ -166,9 +270,12 @@ impl Command {
         self
     }
 
-    /// Append any [`Arg`].
+    /// Append any [`Arg`]; a plain one is marked as [`Command::arg`] does.
     pub fn push(mut self, arg: Arg) -> Self {
-        self.args.push(arg);
+        match arg {
+            Arg::Plain(plain) => return self.arg(plain),
+            other => self.args.push(other),
+        }
         self
     }
 
@@ -273,9 +380,40 @@ impl Command {
         self.app.as_ref()
     }
 
-    /// Whether stdout may contain secrets.
+    /// Whether stdout may contain secrets: marked so, or printed by a verb
+    /// the catalog says prints them (given these arguments).
     pub fn output_is_secret(&self) -> bool {
-        self.prints_secrets
+        if self.prints_secrets {
+            return true;
+        }
+        let Some(verb) = self.spec.and_then(|s| s.verb) else {
+            return false;
+        };
+        match verb.secret_output {
+            SecretOutput::Always => true,
+            SecretOutput::WhenArg(index, word) => {
+                self.args.get(index).is_some_and(|a| a.expose() == word)
+            }
+            SecretOutput::WhenSecretArgs => self.has_secrets(),
+            SecretOutput::UnlessFieldFlag(secret) => match self.args.get(1) {
+                // `--format json` prints everything too.
+                Some(flag) if flag.expose().starts_with("--") && flag.expose() != "--format" => {
+                    secret.contains(&flag.expose())
+                }
+                _ => true,
+            },
+            _ => false,
+        }
+    }
+
+    /// The catalogued plugin this command belongs to, if any.
+    pub fn plugin(&self) -> Option<&'static Plugin> {
+        self.spec.map(|s| s.plugin)
+    }
+
+    /// The catalogued verb, if any.
+    pub fn verb(&self) -> Option<&'static Verb> {
+        self.spec.and_then(|s| s.verb)
     }
 }
 
@@ -303,7 +441,7 @@ mod tests {
     #[test]
     fn display_is_copy_pasteable_and_redacted() {
         let app = AppName::new("node-js-app").unwrap();
-        let cmd = Command::write("config:set")
+        let cmd = Command::write("my-plugin:set")
             .app_arg(&app)
             .arg("--encoded")
             .arg("KEY=a b")
@@ -311,12 +449,12 @@ mod tests {
             .push(Arg::assignment("TOKEN", "s3cret"));
         assert_eq!(
             cmd.to_string(),
-            "dokku config:set node-js-app --encoded 'KEY=a b' *** TOKEN=***"
+            "dokku my-plugin:set node-js-app --encoded 'KEY=a b' *** TOKEN=***"
         );
         assert_eq!(
             cmd.redacted_argv(),
             [
-                "config:set",
+                "my-plugin:set",
                 "node-js-app",
                 "--encoded",
                 "KEY=a b",
@@ -330,6 +468,68 @@ mod tests {
         assert!(!format!("{cmd:?}").contains("hunter2"));
         assert!(cmd.is_mutating());
         assert_eq!(cmd.app(), Some(&app));
+    }
+
+    #[test]
+    fn catalogued_commands_mark_their_secrets_however_they_are_built() {
+        // A raw config:set: every KEY=VALUE keeps its key, hides its value.
+        let raw = Command::new("config:set").args(["--no-restart", "api", "TOKEN=s3cret", "A=1"]);
+        assert_eq!(
+            raw.redacted_argv(),
+            ["config:set", "--no-restart", "api", "TOKEN=***", "A=***"]
+        );
+        assert!(raw.output_is_secret() && raw.is_mutating());
+        // Positional credentials of a datastore plugin.
+        let auth = Command::new("postgres:backup-auth").args(["db", "AKIA", "wJal", "eu-west-1"]);
+        assert_eq!(
+            auth.redacted_argv(),
+            ["postgres:backup-auth", "db", "***", "***", "eu-west-1"]
+        );
+        assert_eq!(auth.requirements().len(), 1, "needs the postgres plugin");
+        // Flag values, separate or joined.
+        let create =
+            Command::new("redis:create").args(["c", "--password", "pw1", "--root-password=pw2"]);
+        assert_eq!(
+            create.redacted_argv(),
+            [
+                "redis:create",
+                "c",
+                "--password",
+                "***",
+                "--root-password=***"
+            ]
+        );
+        // A secret property's value, and the echo of it.
+        let set =
+            Command::new("letsencrypt:set").args(["--global", "dns-provider-AWS_SECRET", "k"]);
+        assert_eq!(set.redacted_argv()[3], "***");
+        assert!(set.output_is_secret());
+        let email = Command::new("letsencrypt:set").args(["api", "email", "ops@example.com"]);
+        assert_eq!(email.redacted_argv()[3], "ops@example.com");
+        assert!(!email.output_is_secret());
+        // A datastore's info prints the DSN unless asked for one other field.
+        assert!(Command::read("postgres:info").arg("db").output_is_secret());
+        assert!(Command::read("postgres:info")
+            .args(["db", "--format", "json"])
+            .output_is_secret());
+        assert!(Command::read("postgres:info")
+            .args(["db", "--dsn"])
+            .output_is_secret());
+        assert!(!Command::read("postgres:info")
+            .args(["db", "--status"])
+            .output_is_secret());
+        // Output secret by argument.
+        assert!(Command::read("certs:show")
+            .args(["api", "key"])
+            .output_is_secret());
+        assert!(!Command::read("certs:show")
+            .args(["api", "crt"])
+            .output_is_secret());
+        // Unknown subcommands: nothing marked, and a write until known.
+        let unknown = Command::new("nope:thing").arg("x=1");
+        assert_eq!(unknown.redacted_argv(), ["nope:thing", "x=1"]);
+        assert!(unknown.is_mutating());
+        assert!(!Command::new("ps:report").is_mutating());
     }
 
     #[test]

@@ -14,6 +14,7 @@
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 pub mod api;
+pub mod catalog;
 pub mod client;
 pub mod command;
 pub mod error;

@@ -49,6 +49,7 @@ struct Expectation {
 pub struct ScriptedExecutor {
     script: Mutex<VecDeque<Expectation>>,
     problems: Mutex<Vec<String>>,
+    calls: Mutex<Vec<Vec<String>>>,
 }
 
 impl fmt::Debug for ScriptedExecutor {
@@ -140,6 +141,12 @@ impl ScriptedExecutor {
         }
     }
 
+    /// Every command run so far, in order, as its redacted argv: for
+    /// counting invocations.
+    pub fn calls(&self) -> Vec<Vec<String>> {
+        self.calls.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
     // Compared as sent (secrets exposed) but reported redacted, so a failing
     // test's message does not print the secrets the code under test sent.
     fn answer(&self, command: &Command) -> Result<Output, ExecError> {
@@ -149,6 +156,9 @@ impl ScriptedExecutor {
             .map(str::to_owned)
             .collect();
         let shown = command.redacted_argv();
+        if let Ok(mut calls) = self.calls.lock() {
+            calls.push(shown.clone());
+        }
         let next = self.script.lock().ok().and_then(|mut s| s.pop_front());
         let problem = match &next {
             None => Some(format!("unexpected command: {shown:?}")),

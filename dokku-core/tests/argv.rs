@@ -18,9 +18,11 @@ mod common;
 use std::sync::Arc;
 
 use common::Fixture;
-use dokku_core::api::ps::{Action, PsProperty};
+use dokku_core::api::ps::Action;
+use dokku_core::api::report::{report_command, ReportTarget};
 use dokku_core::api::Scope;
 use dokku_core::api::{apps, plugin, ps, Format, Target};
+use dokku_core::catalog::plugins;
 use dokku_core::model::ps::Formation;
 use dokku_core::testing::ScriptedExecutor;
 use dokku_core::{
@@ -530,8 +532,8 @@ async fn ps_set_and_unset() {
         "",
     );
     dokku
-        .ps()
-        .set(&Scope::Global, PsProperty::RestartPolicy, "always")
+        .properties(&plugins::PS)
+        .set(Scope::Global, "restart-policy", "always")
         .await
         .unwrap();
     verified(&exec);
@@ -542,28 +544,24 @@ async fn ps_set_and_unset() {
         "",
     );
     dokku
-        .ps()
-        .set(
-            &Scope::App(node()),
-            PsProperty::ProcfilePath,
-            "Procfile.dev",
-        )
+        .properties(&plugins::PS)
+        .set(&node(), "procfile-path", "Procfile.dev")
         .await
         .unwrap();
     verified(&exec);
 
     let (exec, dokku) = expect_one(V038, &["ps:set", "node-js-app", "procfile-path"], "");
     dokku
-        .ps()
-        .unset(&Scope::App(node()), PsProperty::ProcfilePath)
+        .properties(&plugins::PS)
+        .unset(&node(), "procfile-path")
         .await
         .unwrap();
     verified(&exec);
 
     let (exec, dokku) = expect_one(V038, &["ps:set", "--global", "stop-timeout-seconds"], "");
     dokku
-        .ps()
-        .unset(&Scope::Global, PsProperty::StopTimeoutSeconds)
+        .properties(&plugins::PS)
+        .unset(Scope::Global, "stop-timeout-seconds")
         .await
         .unwrap();
     verified(&exec);
@@ -575,12 +573,8 @@ async fn ps_set_and_unset() {
         "",
     );
     dokku
-        .ps()
-        .set(
-            &Scope::App(node()),
-            PsProperty::StartCmd,
-            "bin/run --port 5000",
-        )
+        .properties(&plugins::PS)
+        .set(&node(), "start-cmd", "bin/run --port 5000")
         .await
         .unwrap();
     verified(&exec);
@@ -775,20 +769,33 @@ fn apps_command_builders() {
             Some("node-js-app"),
         ),
         read(
-            apps::report_command(&n, Format::Text),
+            report_command(&plugins::APPS, &ReportTarget::App(n.clone()), Format::Text).unwrap(),
             &["apps:report", "node-js-app"],
             Some("node-js-app"),
         ),
         needs(
             read(
-                apps::report_command(&n, Format::Json),
+                report_command(&plugins::APPS, &ReportTarget::App(n.clone()), Format::Json)
+                    .unwrap(),
                 &["apps:report", "node-js-app", "--format", "json"],
                 Some("node-js-app"),
             ),
             V023,
         ),
-        read(apps::report_all_command(), &["apps:report"], None),
+        read(
+            report_command(&plugins::APPS, &ReportTarget::All, Format::Text).unwrap(),
+            &["apps:report"],
+            None,
+        ),
     ]);
+}
+
+/// The ps properties' pure command builder (no host needed).
+fn dokku_ps_props() -> dokku_core::api::properties::Properties<'static> {
+    static DOKKU: std::sync::OnceLock<Dokku> = std::sync::OnceLock::new();
+    DOKKU
+        .get_or_init(|| Dokku::new(ScriptedExecutor::new()))
+        .properties(&plugins::PS)
 }
 
 #[test]
@@ -806,19 +813,23 @@ fn ps_command_builders() {
     ];
     check(vec![
         read(
-            ps::report_command(&n, Format::Text),
+            report_command(&plugins::PS, &ReportTarget::App(n.clone()), Format::Text).unwrap(),
             &["ps:report", "node-js-app"],
             Some("node-js-app"),
         ),
         needs(
             read(
-                ps::report_command(&n, Format::Json),
+                report_command(&plugins::PS, &ReportTarget::App(n.clone()), Format::Json).unwrap(),
                 &["ps:report", "node-js-app", "--format", "json"],
                 Some("node-js-app"),
             ),
             V023,
         ),
-        read(ps::report_all_command(), &["ps:report"], None),
+        read(
+            report_command(&plugins::PS, &ReportTarget::All, Format::Text).unwrap(),
+            &["ps:report"],
+            None,
+        ),
         read(
             ps::scale_report_command(&n, Format::Text),
             &["ps:scale", "node-js-app"],
@@ -854,23 +865,28 @@ fn ps_command_builders() {
             Some("node-js-app"),
         ),
         write(
-            ps::set_command(
-                &Scope::App(n.clone()),
-                PsProperty::RestartPolicy,
-                Some("no"),
-            ),
+            dokku_ps_props()
+                .command(&Scope::App(n.clone()), "restart-policy", Some("no"))
+                .unwrap(),
             &["ps:set", "node-js-app", "restart-policy", "no"],
             Some("node-js-app"),
         ),
         write(
-            ps::set_command(&Scope::Global, PsProperty::RestartPolicy, Some("always")),
+            dokku_ps_props()
+                .command(&Scope::Global, "restart-policy", Some("always"))
+                .unwrap(),
             &["ps:set", "--global", "restart-policy", "always"],
             None,
         ),
-        write(
-            ps::set_command(&Scope::App(n.clone()), PsProperty::SkipDeploy, None),
-            &["ps:set", "node-js-app", "skip-deploy"],
-            Some("node-js-app"),
+        needs(
+            write(
+                dokku_ps_props()
+                    .command(&Scope::App(n.clone()), "skip-deploy", None)
+                    .unwrap(),
+                &["ps:set", "node-js-app", "skip-deploy"],
+                Some("node-js-app"),
+            ),
+            DokkuVersion::new(0, 38, 8),
         ),
         long(
             ps::action_command(Action::Restart, &Target::All, Some(4), None).unwrap(),
@@ -939,20 +955,16 @@ fn ps_action_command_refusals() {
     );
 }
 
+/// The catalog's ps properties are the ones Dokku 0.38.27 lists when
+/// refusing an unknown one (recorded: `ps:set cap-fresh bogus-property x`).
 #[test]
-fn ps_property_names() {
-    let all = [
-        (PsProperty::RestartPolicy, "restart-policy"),
-        (PsProperty::ProcfilePath, "procfile-path"),
-        (PsProperty::StopTimeoutSeconds, "stop-timeout-seconds"),
-        (PsProperty::SkipDeploy, "skip-deploy"),
-        (PsProperty::StartCmd, "start-cmd"),
-        (PsProperty::DockerfileStartCmd, "dockerfile-start-cmd"),
-    ];
-    for (property, name) in all {
-        assert_eq!(property.as_str(), name);
-        assert_eq!(property.to_string(), name);
-    }
+fn ps_properties_are_the_ones_dokku_names() {
+    let mut keys: Vec<&str> = plugins::PS.properties.iter().map(|p| p.key).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys.join(", "),
+        "dockerfile-start-cmd, procfile-path, restart-policy, restore, skip-deploy, start-cmd, stop-timeout-seconds"
+    );
 }
 
 #[test]

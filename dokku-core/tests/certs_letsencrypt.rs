@@ -12,13 +12,16 @@ use std::io::Read;
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
-use common::Fixture;
+use common::{one_report, Fixture};
 use dokku_core::api::certs::{self, CsrSubject};
-use dokku_core::api::letsencrypt::{self, LetsencryptProperty};
+use dokku_core::api::letsencrypt;
+use dokku_core::api::report::{report_command, Report, ReportTarget};
 use dokku_core::api::{Scope, Target};
-use dokku_core::model::certs::CertPart;
+use dokku_core::catalog::{plugins, JsonSince};
+use dokku_core::model::certs::{CertPart, CertsReport};
+use dokku_core::model::letsencrypt::LetsencryptReport;
 use dokku_core::model::plugin::PluginInfo;
-use dokku_core::parse;
+use dokku_core::parse::{self, ParseError};
 use dokku_core::testing::ScriptedExecutor;
 use dokku_core::{
     AppName, Capabilities, Dokku, DokkuVersion, Domain, Error, Requirement, SecretString,
@@ -41,6 +44,24 @@ fn with_letsencrypt() -> Capabilities {
     le.enabled = true;
     caps.plugins.push(le);
     caps
+}
+
+/// A pure builder needs a client; this one never runs anything.
+fn offline() -> Dokku {
+    Dokku::new(ScriptedExecutor::new())
+}
+
+/// One `letsencrypt:report --format json` object, as the JSON reader and
+/// the generic decoder read it: anything but exactly one object is an error.
+fn report_json(stdout: &str) -> Result<LetsencryptReport, ParseError> {
+    let mut raws = parse::report::json("letsencrypt:report", stdout)?;
+    match raws.len() {
+        1 => LetsencryptReport::from_raw(raws.remove(0)),
+        more => Err(ParseError::new(
+            "letsencrypt:report",
+            format!("expected one report, found {more}"),
+        )),
+    }
 }
 
 fn snapshot(f: &Fixture, value: &dyn std::fmt::Debug) {
@@ -72,13 +93,14 @@ fn every_successful_report_and_list_fixture_parses() {
         }
         let sub = argv.iter().find(|a| !a.starts_with("--")).unwrap().clone();
         match sub.as_str() {
-            "certs:report" => snapshot(&f, &parse::certs::report(&f.stdout, json).unwrap()),
+            "certs:report" => snapshot(&f, &one_report::<CertsReport>(&f.stdout, json).unwrap()),
             // Every app's JSON is one unnamed object per app: not read.
             "letsencrypt:report" if json && argv.len() == 3 => continue,
-            "letsencrypt:report" if json => {
-                snapshot(&f, &parse::letsencrypt::report_json(&f.stdout).unwrap())
-            }
-            "letsencrypt:report" => snapshot(&f, &parse::letsencrypt::report(&f.stdout).unwrap()),
+            "letsencrypt:report" if json => snapshot(&f, &report_json(&f.stdout).unwrap()),
+            "letsencrypt:report" => snapshot(
+                &f,
+                &one_report::<LetsencryptReport>(&f.stdout, false).unwrap(),
+            ),
             "letsencrypt:list" => snapshot(&f, &parse::letsencrypt::list(&f.stdout).unwrap()),
             _ => continue,
         }
@@ -103,10 +125,10 @@ fn every_successful_report_and_list_fixture_parses() {
 #[test]
 fn typed_expiry_and_time_left() {
     let expires = UNIX_EPOCH + Duration::from_secs(1_798_761_600);
-    let text =
-        parse::certs::report(&Fixture::load("certs/report-text-0.38.txt").stdout, false).unwrap();
-    let json =
-        parse::certs::report(&Fixture::load("certs/report-json-0.38.txt").stdout, true).unwrap();
+    let text: CertsReport =
+        one_report(&Fixture::load("certs/report-text-0.38.txt").stdout, false).unwrap();
+    let json: CertsReport =
+        one_report(&Fixture::load("certs/report-json-0.38.txt").stdout, true).unwrap();
     assert_eq!(text.expires_at, Some(expires));
     assert_eq!((json.expires_at, json.enabled), (Some(expires), true));
     assert_eq!(text.hostnames, ["node-js-app.dokku.me", "www.example.com"]);
@@ -114,15 +136,15 @@ fn typed_expiry_and_time_left() {
     let day = Duration::from_secs(86_400);
     assert_eq!(text.expires_in(expires - 40 * day), Some(40 * day));
     assert_eq!(text.expires_in(expires + day), None);
-    let none = parse::certs::report(
+    let none: CertsReport = one_report(
         &Fixture::load("certs/report-text-none-0.38.txt").stdout,
         false,
     )
     .unwrap();
     assert_eq!((none.enabled, none.expires_at), (false, None));
 
-    let le =
-        parse::letsencrypt::report(&Fixture::load("letsencrypt/report-text.txt").stdout).unwrap();
+    let le: LetsencryptReport =
+        one_report(&Fixture::load("letsencrypt/report-text.txt").stdout, false).unwrap();
     assert!(le.active && le.autorenew);
     assert_eq!(le.expiration, Some(expires));
     assert_eq!(le.email.effective(), Some("admin@example.com"));
@@ -215,9 +237,16 @@ fn certs_show_key_is_secret_output_and_generate_answers_openssl() {
 
 #[test]
 fn letsencrypt_set_sends_credentials_as_secrets() {
-    let secret = SecretString::new("s3cr3tDEMO");
-    let aws = LetsencryptProperty::DnsProviderEnv("AWS_SECRET_ACCESS_KEY".into());
-    let c = letsencrypt::set_command(&Scope::Global, &aws, Some(&secret)).unwrap();
+    let dokku = offline();
+    let properties = dokku.properties(&plugins::LETSENCRYPT);
+    let secret = "s3cr3tDEMO";
+    let c = properties
+        .command(
+            &Scope::Global,
+            "dns-provider-AWS_SECRET_ACCESS_KEY",
+            Some(secret),
+        )
+        .unwrap();
     assert_eq!(
         c.redacted_argv(),
         [
@@ -229,40 +258,31 @@ fn letsencrypt_set_sends_credentials_as_secrets() {
     );
     assert_eq!(c.expose_argv()[3], "s3cr3tDEMO");
     assert!(c.output_is_secret());
-    let email = letsencrypt::set_command(
-        &Scope::App(node()),
-        &LetsencryptProperty::Email,
-        Some(&SecretString::new("ops@example.com")),
-    )
-    .unwrap();
+    let email = properties
+        .command(&Scope::App(node()), "email", Some("ops@example.com"))
+        .unwrap();
     assert_eq!(
         email.expose_argv(),
         ["letsencrypt:set", "node-js-app", "email", "ops@example.com"]
     );
     assert!(!email.output_is_secret());
-    let unset =
-        letsencrypt::set_command(&Scope::App(node()), &LetsencryptProperty::Graceperiod, None)
-            .unwrap();
+    let unset = properties
+        .command(&Scope::App(node()), "graceperiod", None)
+        .unwrap();
     assert_eq!(
         unset.expose_argv(),
         ["letsencrypt:set", "node-js-app", "graceperiod"]
     );
-    assert!(letsencrypt::set_command(
-        &Scope::Global,
-        &LetsencryptProperty::DnsProviderEnv("bad name".into()),
-        Some(&secret)
-    )
-    .is_err());
-    assert!(letsencrypt::set_command(
-        &Scope::Global,
-        &LetsencryptProperty::Email,
-        Some(&SecretString::new(""))
-    )
-    .is_err());
+    assert!(properties
+        .command(&Scope::Global, "dns-provider-bad name", Some(secret))
+        .is_err());
+    assert!(properties
+        .command(&Scope::Global, "email", Some(""))
+        .is_err());
     for c in [
-        letsencrypt::enable_command(&Target::All).unwrap(),
-        letsencrypt::auto_renew_command(None).unwrap(),
-        letsencrypt::cron_job_command(true).unwrap(),
+        letsencrypt::enable_command(&Target::All),
+        letsencrypt::auto_renew_command(None),
+        letsencrypt::cron_job_command(true),
     ] {
         assert_eq!(
             c.requirements(),
@@ -272,13 +292,11 @@ fn letsencrypt_set_sends_credentials_as_secrets() {
         );
     }
     assert_eq!(
-        letsencrypt::enable_command(&Target::All)
-            .unwrap()
-            .expose_argv(),
+        letsencrypt::enable_command(&Target::All).expose_argv(),
         ["letsencrypt:enable", "--all"]
     );
     assert_eq!(
-        letsencrypt::cron_job_command(false).unwrap().expose_argv(),
+        letsencrypt::cron_job_command(false).expose_argv(),
         ["letsencrypt:cron-job", "--remove"]
     );
 }
@@ -338,11 +356,9 @@ fn with_letsencrypt_version(version: &str) -> Capabilities {
 
 #[test]
 fn letsencrypt_json_reads_like_the_text() {
-    let text =
-        parse::letsencrypt::report(&Fixture::load("letsencrypt/report-text.txt").stdout).unwrap();
-    let json =
-        parse::letsencrypt::report_json(&Fixture::load("letsencrypt/report-json.txt").stdout)
-            .unwrap();
+    let text: LetsencryptReport =
+        one_report(&Fixture::load("letsencrypt/report-text.txt").stdout, false).unwrap();
+    let json = report_json(&Fixture::load("letsencrypt/report-json.txt").stdout).unwrap();
     // The same host: every typed field agrees; only the raw keys differ
     // (`letsencrypt-email` in text, `email` in JSON).
     assert_eq!(
@@ -353,10 +369,7 @@ fn letsencrypt_json_reads_like_the_text() {
     assert_eq!(json.raw.get("computed-email").unwrap(), "admin@example.com");
     assert!(text.raw.contains_key("letsencrypt-computed-email"));
 
-    let global = parse::letsencrypt::report_json(
-        &Fixture::load("letsencrypt/report-global-json.txt").stdout,
-    )
-    .unwrap();
+    let global = report_json(&Fixture::load("letsencrypt/report-global-json.txt").stdout).unwrap();
     assert_eq!(global.email.global.as_deref(), Some("admin@example.com"));
     assert_eq!(
         (global.email.app.as_ref(), global.email.computed.as_ref()),
@@ -368,33 +381,38 @@ fn letsencrypt_json_reads_like_the_text() {
     // Laid out over several lines, with a boolean: read the same.
     let pretty =
         "{\n  \"active\": true,\n  \"email\": \"a@example.com\",\n  \"graceperiod\": 86400\n}\n";
-    let r = parse::letsencrypt::report_json(pretty).unwrap();
+    let r = report_json(pretty).unwrap();
     assert!(r.active);
     assert_eq!(r.email.app.as_deref(), Some("a@example.com"));
     assert_eq!(r.graceperiod.app.as_deref(), Some("86400"));
     // Newer plugins' renamed keys land in their own fields.
     let renamed =
         r#"{"lego-args":"--dns.resolvers 1.1.1.1","global-lego-docker-options":"--cpus=1"}"#;
-    let r = parse::letsencrypt::report_json(renamed).unwrap();
+    let r = report_json(renamed).unwrap();
     assert_eq!(r.lego_args.app.as_deref(), Some("--dns.resolvers 1.1.1.1"));
     assert_eq!(r.lego_docker_options.global.as_deref(), Some("--cpus=1"));
     assert_eq!(r.lego_docker_args, Default::default());
 
     // Every app's JSON is one object per line; each reads on its own.
     let all = Fixture::load("letsencrypt/report-all-json.txt").stdout;
-    let each: Vec<_> = all
-        .lines()
-        .map(|l| parse::letsencrypt::report_json(l).unwrap())
-        .collect();
+    let each: Vec<_> = all.lines().map(|l| report_json(l).unwrap()).collect();
     assert_eq!(
         each.iter().map(|r| r.active).collect::<Vec<_>>(),
         [true, false]
     );
-    // …but not as one report.
-    assert!(parse::letsencrypt::report_json(&all).is_err());
-    assert!(parse::letsencrypt::report_json("").is_err());
-    assert!(parse::letsencrypt::report_json("[1]").is_err());
-    assert!(parse::letsencrypt::report_json(r#"{"active":"maybe"}"#).is_err());
+    // …and the whole output is two reports, in order, not one.
+    assert_eq!(
+        LetsencryptReport::from_output(&all)
+            .unwrap()
+            .iter()
+            .map(|r| r.active)
+            .collect::<Vec<_>>(),
+        [true, false]
+    );
+    assert!(report_json(&all).is_err());
+    assert!(report_json("").is_err());
+    assert!(report_json("[1]").is_err());
+    assert!(report_json(r#"{"active":"maybe"}"#).is_err());
 }
 
 // The typed fields, without `raw`.
@@ -407,6 +425,13 @@ fn letsencrypt_typed(r: &dokku_core::model::letsencrypt::LetsencryptReport) -> S
 
 #[test]
 fn letsencrypt_json_from_0_20_4() {
+    // The catalog says since which plugin version; a plugin version is read
+    // leniently (`v` prefix), and an unreadable one has no JSON.
+    let since = match plugins::LETSENCRYPT.report.unwrap().json {
+        JsonSince::Plugin(since) => since,
+        other => panic!("letsencrypt's JSON is the plugin's, not {other:?}"),
+    };
+    assert_eq!(since, DokkuVersion::new(0, 20, 4));
     for (version, json) in [
         ("0.20.3", false),
         ("0.20.4", true),
@@ -415,22 +440,24 @@ fn letsencrypt_json_from_0_20_4() {
         ("0.9.4", false),
         ("unknown", false),
     ] {
-        assert_eq!(letsencrypt::has_json_report(version), json, "{version}");
+        let has_json = DokkuVersion::parse_plugin(version).is_some_and(|v| v >= since);
+        assert_eq!(has_json, json, "{version}");
     }
     use dokku_core::api::Format;
+    let le = &plugins::LETSENCRYPT;
     assert_eq!(
-        letsencrypt::report_command(&node(), Format::Json)
+        report_command(le, &ReportTarget::App(node()), Format::Json)
             .unwrap()
             .expose_argv(),
         ["letsencrypt:report", "node-js-app", "--format", "json"]
     );
     assert_eq!(
-        letsencrypt::report_command(&node(), Format::Text)
+        report_command(le, &ReportTarget::App(node()), Format::Text)
             .unwrap()
             .expose_argv(),
         ["letsencrypt:report", "node-js-app"]
     );
-    let global = letsencrypt::report_global_command(Format::Json).unwrap();
+    let global = report_command(le, &ReportTarget::Global, Format::Json).unwrap();
     assert_eq!(
         global.expose_argv(),
         ["letsencrypt:report", "--global", "--format", "json"]
@@ -443,7 +470,7 @@ fn letsencrypt_json_from_0_20_4() {
         )]
     );
     assert_eq!(
-        letsencrypt::report_global_command(Format::Text)
+        report_command(le, &ReportTarget::Global, Format::Text)
             .unwrap()
             .expose_argv(),
         ["letsencrypt:report", "--global"]

@@ -19,10 +19,10 @@ mod common;
 use std::sync::Arc;
 
 use common::Fixture;
-use dokku_core::api::apps::report_command;
-use dokku_core::api::ps::PsProperty;
+use dokku_core::api::report::{report_command, ReportTarget};
 use dokku_core::api::Scope;
 use dokku_core::api::{Format, Target};
+use dokku_core::catalog::plugins;
 use dokku_core::testing::ScriptedExecutor;
 use dokku_core::{
     AppName, Capabilities, Command, Dokku, DokkuVersion, Error, ExecError, ExitStatus, Output,
@@ -104,7 +104,12 @@ async fn apps_report_of_a_missing_app_is_app_not_found() {
 async fn apps_report_text_of_a_missing_app_is_app_not_found() {
     let f = Fixture::load("apps/report-missing-app.txt");
     let exec = replay(&f);
-    let command = report_command(&app("missing-app"), Format::Text);
+    let command = report_command(
+        &plugins::APPS,
+        &ReportTarget::App(app("missing-app")),
+        Format::Text,
+    )
+    .unwrap();
     let result = client(&exec, f.version()).run(&command).await;
     assert_app_not_found(result, "missing-app", "dokku apps:report missing-app");
     verified(&exec);
@@ -173,12 +178,8 @@ async fn ps_set_on_a_missing_app_is_app_not_found() {
     let f = Fixture::load("ps/set-missing-app.txt");
     let exec = replay(&f);
     let result = client(&exec, f.version())
-        .ps()
-        .set(
-            &Scope::App(app("missing-app")),
-            PsProperty::RestartPolicy,
-            "always",
-        )
+        .properties(&plugins::PS)
+        .set(&Scope::App(app("missing-app")), "restart-policy", "always")
         .await;
     assert_app_not_found(
         result,
@@ -309,12 +310,8 @@ async fn successful_writes_replay_their_fixtures() {
     let f = Fixture::load("ps/set.txt");
     let exec = replay(&f);
     client(&exec, V038)
-        .ps()
-        .set(
-            &Scope::App(node.clone()),
-            PsProperty::RestartPolicy,
-            "always",
-        )
+        .properties(&plugins::PS)
+        .set(&Scope::App(node.clone()), "restart-policy", "always")
         .await
         .unwrap();
     verified(&exec);
@@ -322,8 +319,8 @@ async fn successful_writes_replay_their_fixtures() {
     let f = Fixture::load("ps/set-unset.txt");
     let exec = replay(&f);
     client(&exec, V038)
-        .ps()
-        .unset(&Scope::App(node.clone()), PsProperty::ProcfilePath)
+        .properties(&plugins::PS)
+        .unset(&Scope::App(node.clone()), "procfile-path")
         .await
         .unwrap();
     verified(&exec);
@@ -331,8 +328,8 @@ async fn successful_writes_replay_their_fixtures() {
     let f = Fixture::load("ps/set-global.txt");
     let exec = replay(&f);
     client(&exec, V038)
-        .ps()
-        .set(&Scope::Global, PsProperty::StopTimeoutSeconds, "60")
+        .properties(&plugins::PS)
+        .set(&Scope::Global, "stop-timeout-seconds", "60")
         .await
         .unwrap();
     verified(&exec);
@@ -442,10 +439,10 @@ async fn invalid_restart_policy_is_command_failed_with_dokkus_message() {
     let f = Fixture::load("ps/set-invalid-restart-policy.txt");
     let exec = replay(&f);
     let result = client(&exec, f.version())
-        .ps()
+        .properties(&plugins::PS)
         .set(
             &Scope::App(app("node-js-app")),
-            PsProperty::RestartPolicy,
+            "restart-policy",
             "sometimes",
         )
         .await;
@@ -667,9 +664,25 @@ async fn garbage_in_line_oriented_outputs_names_the_line() {
 }
 
 #[tokio::test]
-async fn text_where_json_was_asked_is_a_parse_error_not_a_panic() {
+async fn text_where_json_was_asked_is_read_and_neither_is_a_parse_error_not_a_panic() {
+    // A text answer to a JSON question (a plugin that ignores `--format`)
+    // is read as the text report it is, not refused.
     let f = Fixture::load("ps/report-text-0.38.txt");
     let exec = replay_as(&["ps:report", "node-js-app", "--format", "json"], &f);
+    let report = client(&exec, V038)
+        .ps()
+        .report(&app("node-js-app"))
+        .await
+        .unwrap();
+    assert_eq!(report.app, Some(app("node-js-app")));
+    assert_eq!(report.containers.len(), 2);
+    verified(&exec);
+
+    // Neither JSON nor a report: a parse error naming the line.
+    let exec = Arc::new(ScriptedExecutor::new().expect_ok(
+        ["ps:report", "node-js-app", "--format", "json"],
+        "Welcome to the host\n",
+    ));
     let err = client(&exec, V038)
         .ps()
         .report(&app("node-js-app"))

@@ -14,9 +14,10 @@
 mod common;
 
 use common::Fixture;
+use dokku_core::api::report::Report;
 use dokku_core::model::apps::AppReport;
 use dokku_core::model::plugin::PluginInfo;
-use dokku_core::model::ps::{ContainerState, Formation, PsReport, RunState};
+use dokku_core::model::ps::{ContainerState, Formation, PsGlobalReport, PsReport, RunState};
 use dokku_core::model::Property;
 use dokku_core::parse::{self, ParseError};
 use dokku_core::{AppName, DokkuVersion, ProcessType};
@@ -27,13 +28,14 @@ use serde::Serialize;
 enum Kind {
     AppsListText,
     AppsListJson,
-    /// `parse::apps::report(stdout, json)`.
+    /// `AppReport::from_output`, one report (the form, JSON or text, is
+    /// read from the output; `json` says which the fixture holds).
     AppsReport {
         json: bool,
     },
-    /// `parse::apps::report_all` (text).
+    /// `AppReport::from_output` (text, every app).
     AppsReportAll,
-    /// `parse::report::json` + `parse::apps::typed`, one per line.
+    /// `parse::report::json` + `AppReport::from_raw`, one per line.
     AppsReportAllJson,
     PsReport {
         json: bool,
@@ -157,13 +159,11 @@ fn run(kind: Kind, stdout: &str) -> Result<Parsed, ParseError> {
     Ok(match kind {
         Kind::AppsListText => Parsed::Apps(parse::apps::list_text(stdout)?),
         Kind::AppsListJson => Parsed::Apps(parse::apps::list_json(stdout)?),
-        Kind::AppsReport { json } => {
-            Parsed::AppReport(Box::new(parse::apps::report(stdout, json)?))
-        }
-        Kind::AppsReportAll => Parsed::AppReports(parse::apps::report_all(stdout)?),
+        Kind::AppsReport { json } => Parsed::AppReport(Box::new(common::one_report(stdout, json)?)),
+        Kind::AppsReportAll => Parsed::AppReports(AppReport::from_output(stdout)?),
         Kind::AppsReportAllJson => Parsed::AppReports(apps_report_all_json(stdout)?),
-        Kind::PsReport { json } => Parsed::PsReport(Box::new(parse::ps::report(stdout, json)?)),
-        Kind::PsReportAll => Parsed::PsReports(parse::ps::report_all(stdout)?),
+        Kind::PsReport { json } => Parsed::PsReport(Box::new(common::one_report(stdout, json)?)),
+        Kind::PsReportAll => Parsed::PsReports(PsReport::from_output(stdout)?),
         Kind::PsReportAllJson => Parsed::PsReports(ps_report_all_json(stdout)?),
         Kind::PsScaleText => Parsed::Formation(parse::ps::scale_text(stdout)?),
         Kind::PsScaleJson => Parsed::Formation(parse::ps::scale_json(stdout)?),
@@ -174,15 +174,15 @@ fn run(kind: Kind, stdout: &str) -> Result<Parsed, ParseError> {
 
 fn apps_report_all_json(stdout: &str) -> Result<Vec<AppReport>, ParseError> {
     parse::report::json("apps:report", stdout)?
-        .iter()
-        .map(parse::apps::typed)
+        .into_iter()
+        .map(AppReport::from_raw)
         .collect()
 }
 
 fn ps_report_all_json(stdout: &str) -> Result<Vec<PsReport>, ParseError> {
     parse::report::json("ps:report", stdout)?
-        .iter()
-        .map(parse::ps::typed)
+        .into_iter()
+        .map(PsReport::from_raw)
         .collect()
 }
 
@@ -199,11 +199,11 @@ fn process(name: &str) -> ProcessType {
 }
 
 fn apps_report(path: &str, json: bool) -> AppReport {
-    parse::apps::report(&stdout(path), json).unwrap_or_else(|e| panic!("{path}: {e}"))
+    common::one_report(&stdout(path), json).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn ps_report(path: &str, json: bool) -> PsReport {
-    parse::ps::report(&stdout(path), json).unwrap_or_else(|e| panic!("{path}: {e}"))
+    common::one_report(&stdout(path), json).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn without_raw_app(mut report: AppReport) -> AppReport {
@@ -360,7 +360,7 @@ fn apps_report_typed_fields_do_not_change_between_0_35_and_0_38() {
 
 #[test]
 fn apps_report_all_text_0_38() {
-    let all = parse::apps::report_all(&stdout("apps/report-all-text-0.38.txt")).unwrap();
+    let all = AppReport::from_output(&stdout("apps/report-all-text-0.38.txt")).unwrap();
     let names: Vec<_> = all.iter().map(|r| r.app.clone().unwrap()).collect();
     assert_eq!(
         names,
@@ -391,7 +391,7 @@ fn apps_report_all_text_0_38() {
 #[test]
 fn apps_report_all_text_and_json_agree_in_both_versions() {
     for version in ["0.35", "0.38"] {
-        let text = parse::apps::report_all(&stdout(&format!("apps/report-all-text-{version}.txt")))
+        let text = AppReport::from_output(&stdout(&format!("apps/report-all-text-{version}.txt")))
             .unwrap();
         let json =
             apps_report_all_json(&stdout(&format!("apps/report-all-json-{version}.txt"))).unwrap();
@@ -519,7 +519,7 @@ fn ps_report_json_0_38_keeps_both_key_shapes_in_raw() {
 
 #[test]
 fn ps_report_all_text_0_38() {
-    let all = parse::ps::report_all(&stdout("ps/report-all-text-0.38.txt")).unwrap();
+    let all = PsReport::from_output(&stdout("ps/report-all-text-0.38.txt")).unwrap();
     assert_eq!(all.len(), 3);
     let names: Vec<_> = all.iter().map(|r| r.app.clone().unwrap()).collect();
     assert_eq!(
@@ -560,7 +560,7 @@ fn ps_report_all_text_0_38() {
 fn ps_report_all_text_and_json_agree_in_both_versions() {
     for version in ["0.35", "0.38"] {
         let text =
-            parse::ps::report_all(&stdout(&format!("ps/report-all-text-{version}.txt"))).unwrap();
+            PsReport::from_output(&stdout(&format!("ps/report-all-text-{version}.txt"))).unwrap();
         let json =
             ps_report_all_json(&stdout(&format!("ps/report-all-json-{version}.txt"))).unwrap();
         let text: Vec<_> = text
@@ -579,7 +579,7 @@ fn ps_report_all_text_and_json_agree_in_both_versions() {
 fn ps_report_all_with_no_apps_is_empty() {
     let f = Fixture::load("ps/report-all-empty.txt");
     assert!(f.stdout.is_empty());
-    assert!(parse::ps::report_all(&f.stdout).unwrap().is_empty());
+    assert!(PsReport::from_output(&f.stdout).unwrap().is_empty());
 }
 
 #[test]
@@ -590,9 +590,9 @@ fn ps_report_global_json_has_only_global_and_computed_values() {
     assert_eq!(r.procfile_path, prop(None, None, Some("Procfile")));
     assert!(r.containers.is_empty());
     assert_eq!(r.raw.len(), 16);
-    // The dedicated global parser reads the same values.
-    let f = Fixture::load("ps/report-global-json-0.38.txt");
-    let g = parse::ps::report_global(&f.stdout).unwrap();
+    // The dedicated global report reads the same values.
+    let g: PsGlobalReport =
+        common::one_report(&stdout("ps/report-global-json-0.38.txt"), true).unwrap();
     assert_eq!(g.restart_policy, r.restart_policy);
     assert_eq!(g.stop_timeout_seconds, r.stop_timeout_seconds);
     assert_eq!(g.skip_deploy, prop(None, None, Some("false")));

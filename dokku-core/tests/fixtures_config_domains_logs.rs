@@ -15,9 +15,11 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::{Duration, UNIX_EPOCH};
 
+use common::one_report;
 use common::Fixture;
+use dokku_core::api::report::Report;
 use dokku_core::model::domains::{DomainsReport, GlobalDomains};
-use dokku_core::model::logs::LogLine;
+use dokku_core::model::logs::{LogLine, LogsReport};
 use dokku_core::parse;
 use dokku_core::{AppName, ProcessType};
 
@@ -119,17 +121,17 @@ fn check_and_snapshot(f: &Fixture, parser: Parser) {
             snapshot(&name, f, &keys);
         }
         Parser::DomainsReport { json } => {
-            let report = parse::domains::report(&f.stdout, json)
+            let report = one_report::<DomainsReport>(&f.stdout, json)
                 .unwrap_or_else(|e| panic!("{}: {e}", ctx()));
             snapshot(&name, f, &report);
         }
         Parser::DomainsReportAll => {
             let reports =
-                parse::domains::report_all(&f.stdout).unwrap_or_else(|e| panic!("{}: {e}", ctx()));
+                DomainsReport::from_output(&f.stdout).unwrap_or_else(|e| panic!("{}: {e}", ctx()));
             snapshot(&name, f, &reports);
         }
         Parser::DomainsReportGlobal { json } => {
-            let global = parse::domains::report_global(&f.stdout, json)
+            let global = one_report::<GlobalDomains>(&f.stdout, json)
                 .unwrap_or_else(|e| panic!("{}: {e}", ctx()));
             snapshot(&name, f, &global);
         }
@@ -138,8 +140,8 @@ fn check_and_snapshot(f: &Fixture, parser: Parser) {
             snapshot(&name, f, &lines);
         }
         Parser::LogsReport => {
-            let report =
-                parse::logs::report(&f.stdout).unwrap_or_else(|e| panic!("{}: {e}", ctx()));
+            let report = one_report::<LogsReport>(&f.stdout, false)
+                .unwrap_or_else(|e| panic!("{}: {e}", ctx()));
             snapshot(&name, f, &report);
         }
         Parser::LogsFailed => {
@@ -371,9 +373,9 @@ fn domains_report_is_the_same_from_bash_text_go_text_and_json() {
     assert!(bash.stdout.contains("true                     \n"));
     assert!(!go.stdout.contains(" \n"));
 
-    let bash = parse::domains::report(&bash.stdout, false).unwrap();
-    let go = parse::domains::report(&go.stdout, false).unwrap();
-    let json = parse::domains::report(&json.stdout, true).unwrap();
+    let bash: DomainsReport = one_report(&bash.stdout, false).unwrap();
+    let go: DomainsReport = one_report(&go.stdout, false).unwrap();
+    let json: DomainsReport = one_report(&json.stdout, true).unwrap();
 
     assert_eq!(without_raw(bash.clone()), expected_node_js_app());
     assert_eq!(without_raw(go.clone()), expected_node_js_app());
@@ -427,15 +429,15 @@ fn domains_global_report_is_the_same_in_every_version_and_format() {
         vhosts: vec!["dokku.me".into()],
     };
     assert_eq!(
-        parse::domains::report_global(&bash.stdout, false).unwrap(),
+        one_report::<GlobalDomains>(&bash.stdout, false).unwrap(),
         expected
     );
     assert_eq!(
-        parse::domains::report_global(&go.stdout, false).unwrap(),
+        one_report::<GlobalDomains>(&go.stdout, false).unwrap(),
         expected
     );
     assert_eq!(
-        parse::domains::report_global(&json.stdout, true).unwrap(),
+        one_report::<GlobalDomains>(&json.stdout, true).unwrap(),
         expected
     );
     // And the app report's view of the global settings agrees.
@@ -445,13 +447,12 @@ fn domains_global_report_is_the_same_in_every_version_and_format() {
 #[test]
 fn domains_report_all_reads_every_block() {
     let all = Fixture::load("domains/report-text-0.38-all.txt");
-    let reports = parse::domains::report_all(&all.stdout).unwrap();
+    let reports = DomainsReport::from_output(&all.stdout).unwrap();
     assert_eq!(reports.len(), 2);
     assert_eq!(without_raw(reports[0].clone()), expected_node_js_app());
     // The first block is exactly the single-app report.
-    let single =
-        parse::domains::report(&Fixture::load("domains/report-text-0.38.txt").stdout, false)
-            .unwrap();
+    let single: DomainsReport =
+        one_report(&Fixture::load("domains/report-text-0.38.txt").stdout, false).unwrap();
     assert_eq!(reports[0], single);
 
     let python = &reports[1];
@@ -467,7 +468,7 @@ fn domains_report_all_reads_every_block() {
     // No apps: a warning on stderr, nothing on stdout, exit 0.
     let none = Fixture::load("domains/report-no-apps-0.38.txt");
     assert_eq!(none.exit, 0);
-    assert_eq!(parse::domains::report_all(&none.stdout).unwrap(), []);
+    assert_eq!(DomainsReport::from_output(&none.stdout).unwrap(), []);
 }
 
 // ------------------------------------------------------------------ logs

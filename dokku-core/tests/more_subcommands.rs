@@ -6,8 +6,9 @@
 mod common;
 
 use common::Fixture;
-use dokku_core::api::logs::LogsProperty;
 use dokku_core::api::{self, Scope};
+use dokku_core::catalog::plugins;
+use dokku_core::model::logs::LogsReport;
 use dokku_core::testing::ScriptedExecutor;
 use dokku_core::{AppName, Capabilities, Dokku, DokkuVersion, Error, Output};
 
@@ -39,18 +40,17 @@ async fn apps_set_global_property() {
             .expect_ok(["apps:set", "--global", "disable-autocreation", "true"], "")
             .expect_ok(["apps:set", "--global", "disable-autocreation"], ""),
     );
-    dokku
-        .apps()
-        .set(Scope::Global, "disable-autocreation", Some("true"))
+    let apps = dokku.properties(&plugins::APPS);
+    apps.set(Scope::Global, "disable-autocreation", "true")
         .await
         .unwrap();
-    dokku
-        .apps()
-        .set(Scope::Global, "disable-autocreation", None)
+    apps.unset(Scope::Global, "disable-autocreation")
         .await
         .unwrap();
     exec.verify().unwrap();
-    let cmd = api::apps::set_command(&Scope::Global, "disable-autocreation", Some("true"));
+    let cmd = apps
+        .command(&Scope::Global, "disable-autocreation", Some("true"))
+        .unwrap();
     assert!(cmd.is_mutating());
 }
 
@@ -58,8 +58,8 @@ async fn apps_set_global_property() {
 async fn apps_set_is_refused_before_0_38() {
     let (dokku, exec) = client(V35, ScriptedExecutor::new());
     let err = dokku
-        .apps()
-        .set(&app(), "disable-autocreation", Some("true"))
+        .properties(&plugins::APPS)
+        .set(Scope::Global, "disable-autocreation", "true")
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Unsupported { .. }), "{err}");
@@ -148,7 +148,15 @@ async fn logs_report_redacts_sinks_and_vector_sink_reads_the_real_one() {
         sink.expose(),
         "datadog_logs://?api_key=s3cr3tkey&site=datadoghq.eu"
     );
-    assert!(api::logs::vector_sink_command(&app()).output_is_secret());
+    let flag = dokku
+        .report::<LogsReport>()
+        .flag_command(&Scope::App(app()), "logs-vector-sink")
+        .unwrap();
+    assert_eq!(
+        flag.redacted_argv(),
+        ["logs:report", "node-js-app", "--logs-vector-sink"]
+    );
+    assert!(flag.output_is_secret());
     exec.verify().unwrap();
 }
 
@@ -165,28 +173,21 @@ async fn logs_set_sends_sinks_as_secrets() {
             .expect_ok(["logs:set", "node-js-app", "max-size", "50m"], "")
             .expect_ok(["logs:set", "node-js-app", "max-size"], ""),
     );
-    dokku
-        .logs()
-        .set(Scope::Global, LogsProperty::VectorSink, Some(dsn))
-        .await
-        .unwrap();
-    dokku
-        .logs()
-        .set(&app(), LogsProperty::MaxSize, Some("50m"))
-        .await
-        .unwrap();
-    dokku
-        .logs()
-        .set(&app(), LogsProperty::MaxSize, None)
-        .await
-        .unwrap();
+    let logs = dokku.properties(&plugins::LOGS);
+    logs.set(Scope::Global, "vector-sink", dsn).await.unwrap();
+    logs.set(&app(), "max-size", "50m").await.unwrap();
+    logs.unset(&app(), "max-size").await.unwrap();
     exec.verify().unwrap();
 
-    let cmd = api::logs::set_command(&Scope::Global, LogsProperty::VectorSink, Some(dsn));
+    let cmd = logs
+        .command(&Scope::Global, "vector-sink", Some(dsn))
+        .unwrap();
     assert_eq!(cmd.to_string(), "dokku logs:set --global vector-sink ***");
     assert!(cmd.output_is_secret());
     assert!(!format!("{cmd:?}").contains("s3cr3t"));
-    let plain = api::logs::set_command(&Scope::App(app()), LogsProperty::MaxSize, Some("50m"));
+    let plain = logs
+        .command(&Scope::App(app()), "max-size", Some("50m"))
+        .unwrap();
     assert_eq!(plain.to_string(), "dokku logs:set node-js-app max-size 50m");
     assert!(!plain.output_is_secret());
 }

@@ -4,14 +4,17 @@
 //! arbitrary JSON, and on mutations of the real fixture outputs (truncated,
 //! with characters, markers or lines inserted, lines dropped or repeated).
 //!
-//! Parsers covered: `report::{text, json, single, label_to_key, parse_bool,
-//! parse_u64, non_empty}`, `apps::{list_text, list_json, report,
-//! report_all, typed}`, `ps::{report, report_all, scale_text, scale_json,
-//! typed}`, `plugin::{list, list_json, list_text}`, `version::version`, and
-//! the helpers `strip_ansi`, `strip_warn_prefixes`, `expect_success` and
-//! `DokkuVersion::parse`, `config::{export_json, keys, get}`,
-//! `domains::{report, report_all, report_global}` and
-//! `logs::{snapshot, rfc3339_utc, failed}`.
+//! Parsers covered: `report::{text, text_with, json, any, info_flag,
+//! label_to_key, parse_bool}` and `catalog::undot` with every dotted
+//! template, every typed report through the generic path (`Report::
+//! from_output` on the output, `Report::from_raw` on arbitrary maps: apps,
+//! ps and its global report, domains and its global part, logs, ports,
+//! proxy, certs, letsencrypt), `apps::{list_text, list_json}`,
+//! `ps::{scale_text, scale_json, not_deployed}`, `plugin::{list, list_json,
+//! list_text}`, `version::version`, the helpers `strip_ansi`,
+//! `strip_warn_prefixes`, `expect_success`, `DokkuVersion::{parse,
+//! parse_plugin}`, `config::{export_json, keys, get, unset}`, the
+//! datastore parsers and `logs::{snapshot, rfc3339_utc, failed}`.
 //!
 //! Besides not panicking, an error that names a line must name one that
 //! exists. Sized to run in a few seconds in a debug build.
@@ -24,6 +27,16 @@ mod common;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use dokku_core::api::report::Report;
+use dokku_core::catalog::undot;
+use dokku_core::model::apps::AppReport;
+use dokku_core::model::certs::CertsReport;
+use dokku_core::model::domains::{DomainsReport, GlobalDomains};
+use dokku_core::model::letsencrypt::LetsencryptReport;
+use dokku_core::model::logs::LogsReport;
+use dokku_core::model::ports::PortsReport;
+use dokku_core::model::proxy::ProxyReport;
+use dokku_core::model::ps::{PsGlobalReport, PsReport};
 use dokku_core::parse::report::RawReport;
 use dokku_core::parse::{self, ParseError};
 use dokku_core::{AppName, Command, DokkuVersion, ExitStatus, Output};
@@ -57,37 +70,62 @@ fn line_in_range<T>(what: &str, input: &str, result: Result<T, ParseError>) {
     }
 }
 
+/// Templates of dotted report keys: the catalog's, and the ones of
+/// reports not catalogued yet (resource, storage).
+const DOTTED: &[&str] = &[
+    "status-{}.{n}",
+    "resource-{}.{limit|reserve}.{}",
+    "storage-attachment.{n}.{}",
+];
+
+/// A typed report through the generic path: the whole output (text or
+/// JSON, whichever it looks like), and each JSON object of it on its own.
+fn typed_report<R: Report>(what: &str, input: &str, objects: &[RawReport]) {
+    line_in_range(what, input, R::from_output(input));
+    for raw in objects {
+        let _ = R::from_raw(raw.clone()).map_err(|e| e.to_string());
+    }
+}
+
+/// Every typed report on `input`.
+fn typed_reports(input: &str) {
+    let objects = parse::report::json("report", input).unwrap_or_default();
+    typed_report::<AppReport>("AppReport", input, &objects);
+    typed_report::<PsReport>("PsReport", input, &objects);
+    typed_report::<PsGlobalReport>("PsGlobalReport", input, &objects);
+    typed_report::<DomainsReport>("DomainsReport", input, &objects);
+    typed_report::<GlobalDomains>("GlobalDomains", input, &objects);
+    typed_report::<LogsReport>("LogsReport", input, &objects);
+    typed_report::<PortsReport>("PortsReport", input, &objects);
+    typed_report::<ProxyReport>("ProxyReport", input, &objects);
+    typed_report::<CertsReport>("CertsReport", input, &objects);
+    typed_report::<LetsencryptReport>("LetsencryptReport", input, &objects);
+}
+
 /// Run every parser on `input`.
 fn all_parsers(input: &str) {
-    use parse::{apps, config, domains, logs, plugin, ps, report, version};
+    use parse::{apps, config, logs, plugin, ps, report, version};
 
     line_in_range("report::text", input, report::text("apps:report", input));
+    line_in_range(
+        "report::text_with",
+        input,
+        report::text_with("ps:report", input, DOTTED),
+    );
     line_in_range("report::json", input, report::json("ps:report", input));
-    line_in_range(
-        "report::single",
-        input,
-        report::single("apps:report", input, false),
-    );
-    line_in_range(
-        "report::single json",
-        input,
-        report::single("apps:report", input, true),
-    );
-    let _ = report::label_to_key(input);
+    // `report::any` runs under every typed report's `from_output`.
+    let _ = report::info_flag(input);
+    let key = report::label_to_key(input);
+    let _ = undot(DOTTED, &key);
+    let _ = undot(DOTTED, input);
     let _ = report::parse_bool("ps:report", "deployed", input);
-    let _ = report::parse_u64("apps:report", "created-at", input);
-    let _ = report::non_empty(Some(input));
+    typed_reports(input);
 
     line_in_range("apps::list_text", input, apps::list_text(input));
     line_in_range("apps::list_json", input, apps::list_json(input));
-    line_in_range("apps::report", input, apps::report(input, false));
-    line_in_range("apps::report json", input, apps::report(input, true));
-    line_in_range("apps::report_all", input, apps::report_all(input));
 
-    line_in_range("ps::report", input, ps::report(input, false));
-    line_in_range("ps::report json", input, ps::report(input, true));
-    line_in_range("ps::report_all", input, ps::report_all(input));
     line_in_range("ps::scale_text", input, ps::scale_text(input));
+    let _ = ps::not_deployed(input);
     line_in_range("ps::scale_json", input, ps::scale_json(input));
 
     line_in_range("plugin::list", input, plugin::list(input));
@@ -118,28 +156,19 @@ fn all_parsers(input: &str) {
     let _ = parse::service::exposed_ports(input);
     let _ = parse::service::linked_apps(input);
     let _ = parse::service::info_value(input);
+    let _ = parse::service::printed_dsn(input);
+    let _ = parse::service::linked_env_var(input);
 
     let app = AppName::new("node-js-app").unwrap();
     line_in_range("config::export_json", input, config::export_json(input));
     line_in_range("config::keys", input, config::keys(input));
     let _ = config::get(input).len();
-    line_in_range("domains::report", input, domains::report(input, false));
-    line_in_range("domains::report json", input, domains::report(input, true));
-    line_in_range("domains::report_all", input, domains::report_all(input));
-    line_in_range(
-        "domains::report_global",
-        input,
-        domains::report_global(input, false),
-    );
-    line_in_range(
-        "domains::report_global json",
-        input,
-        domains::report_global(input, true),
-    );
+    line_in_range("config::unset", input, config::unset(input));
     let _ = logs::snapshot(&app, input);
     let _ = logs::rfc3339_utc(input);
     line_in_range("logs::failed", input, logs::failed(input));
     let _ = DokkuVersion::parse(input);
+    let _ = DokkuVersion::parse_plugin(input);
     net_parsers(input);
 
     let _ = parse::strip_ansi(input);
@@ -420,43 +449,31 @@ proptest! {
 
     #[test]
     fn typed_reports_from_arbitrary_maps(raw in raw_report()) {
-        let _ = parse::apps::typed(&raw).map_err(|e| e.to_string());
-        let _ = parse::ps::typed(&raw).map_err(|e| e.to_string());
-        let _ = parse::ports::typed(&raw).map_err(|e| e.to_string());
-        let _ = parse::proxy::typed(&raw).map_err(|e| e.to_string());
-        let _ = parse::certs::typed(&raw).map_err(|e| e.to_string());
-        let _ = parse::letsencrypt::typed(&raw).map_err(|e| e.to_string());
+        let _ = AppReport::from_raw(raw.clone()).map_err(|e| e.to_string());
+        let _ = PsReport::from_raw(raw.clone()).map_err(|e| e.to_string());
+        let _ = PsGlobalReport::from_raw(raw.clone()).map_err(|e| e.to_string());
+        let _ = DomainsReport::from_raw(raw.clone()).map_err(|e| e.to_string());
+        let _ = GlobalDomains::from_raw(raw.clone()).map_err(|e| e.to_string());
+        let _ = LogsReport::from_raw(raw.clone()).map_err(|e| e.to_string());
+        let _ = PortsReport::from_raw(raw.clone()).map_err(|e| e.to_string());
+        let _ = ProxyReport::from_raw(raw.clone()).map_err(|e| e.to_string());
+        let _ = CertsReport::from_raw(raw.clone()).map_err(|e| e.to_string());
+        let _ = LetsencryptReport::from_raw(raw.clone()).map_err(|e| e.to_string());
     }
 }
 
-/// The ports and proxy parsers.
+/// The ports, certs and letsencrypt parsers that are not reports.
 fn net_parsers(input: &str) {
-    use parse::{ports, proxy};
-    line_in_range("ports::report", input, ports::report(input, false));
-    line_in_range("ports::report json", input, ports::report(input, true));
-    line_in_range("ports::report_all", input, ports::report_all(input));
+    use parse::{certs, letsencrypt, ports};
     line_in_range("ports::list", input, ports::list(input));
-    line_in_range("proxy::report", input, proxy::report(input, false));
-    line_in_range("proxy::report json", input, proxy::report(input, true));
-    line_in_range("proxy::report_all", input, proxy::report_all(input));
+    line_in_range(
+        "ports::mappings",
+        input,
+        ports::mappings("ports:report", input),
+    );
     let _ = input.parse::<dokku_core::model::ports::PortMapping>();
-    use parse::{certs, letsencrypt};
-    line_in_range("certs::report", input, certs::report(input, false));
-    line_in_range("certs::report json", input, certs::report(input, true));
-    line_in_range("certs::report_all", input, certs::report_all(input));
     let _ = certs::openssl_date(input);
     let _ = certs::date_time(input);
-    line_in_range("letsencrypt::report", input, letsencrypt::report(input));
-    line_in_range(
-        "letsencrypt::report_json",
-        input,
-        letsencrypt::report_json(input),
-    );
-    line_in_range(
-        "letsencrypt::report_all",
-        input,
-        letsencrypt::report_all(input),
-    );
     line_in_range("letsencrypt::list", input, letsencrypt::list(input));
     let _ = letsencrypt::timediff(input);
 }

@@ -9,11 +9,14 @@ mod common;
 
 use std::sync::Arc;
 
-use common::Fixture;
+use common::{one_report, Fixture};
 use dokku_core::api::ports::{self, PortsVerb};
 use dokku_core::api::proxy::{self, ProxyAction};
+use dokku_core::api::report::{report_command, ReportTarget};
 use dokku_core::api::{Scope, Target};
-use dokku_core::model::ports::PortMapping;
+use dokku_core::catalog::plugins;
+use dokku_core::model::ports::{PortMapping, PortsReport};
+use dokku_core::model::proxy::ProxyReport;
 use dokku_core::parse;
 use dokku_core::testing::ScriptedExecutor;
 use dokku_core::{AppName, Capabilities, Dokku, DokkuVersion, Error, Requirement, TimeoutClass};
@@ -64,11 +67,19 @@ fn every_successful_report_and_list_fixture_parses() {
         let sub = argv.iter().find(|a| !a.starts_with("--")).unwrap().clone();
         match sub.as_str() {
             "ports:report" if global => {
-                parse::report::single("ports:report", &f.stdout, json).unwrap();
+                let spec = plugins::PORTS.report.as_ref().unwrap();
+                let raws = parse::report::any("ports:report", &f.stdout, spec).unwrap();
+                assert_eq!(raws.len(), 1, "{}", f.path.display());
+                assert_eq!(
+                    f.stdout.trim_start().starts_with('{'),
+                    json,
+                    "{}",
+                    f.path.display()
+                );
             }
-            "ports:report" => snapshot(&f, &parse::ports::report(&f.stdout, json).unwrap()),
+            "ports:report" => snapshot(&f, &one_report::<PortsReport>(&f.stdout, json).unwrap()),
             "ports:list" => snapshot(&f, &parse::ports::list(&f.stdout).unwrap()),
-            "proxy:report" => snapshot(&f, &parse::proxy::report(&f.stdout, json).unwrap()),
+            "proxy:report" => snapshot(&f, &one_report::<ProxyReport>(&f.stdout, json).unwrap()),
             _ => continue,
         }
         parsed.push(f.snapshot_name());
@@ -94,19 +105,19 @@ fn every_successful_report_and_list_fixture_parses() {
 
 #[test]
 fn text_and_json_reports_agree() {
-    let text =
-        parse::ports::report(&Fixture::load("ports/report-text-0.38.txt").stdout, false).unwrap();
-    let json =
-        parse::ports::report(&Fixture::load("ports/report-json-0.38.txt").stdout, true).unwrap();
+    let text: PortsReport =
+        one_report(&Fixture::load("ports/report-text-0.38.txt").stdout, false).unwrap();
+    let json: PortsReport =
+        one_report(&Fixture::load("ports/report-json-0.38.txt").stdout, true).unwrap();
     assert_eq!(text.map, json.map);
     assert_eq!(text.map, [pm("http:8080:5000"), pm("http:80:5000")]);
     assert_eq!(text.detected, [pm("http:80:5000")]);
     assert_eq!(text.effective(), text.map.as_slice());
 
-    let t =
-        parse::proxy::report(&Fixture::load("proxy/report-text-0.38.txt").stdout, false).unwrap();
-    let j =
-        parse::proxy::report(&Fixture::load("proxy/report-json-0.38.txt").stdout, true).unwrap();
+    let t: ProxyReport =
+        one_report(&Fixture::load("proxy/report-text-0.38.txt").stdout, false).unwrap();
+    let j: ProxyReport =
+        one_report(&Fixture::load("proxy/report-json-0.38.txt").stdout, true).unwrap();
     assert_eq!(
         (t.enabled, t.proxy_type.effective()),
         (Some(true), Some("nginx"))
@@ -115,7 +126,7 @@ fn text_and_json_reports_agree() {
         (j.enabled, j.proxy_type.effective()),
         (Some(true), Some("nginx"))
     );
-    let set = parse::proxy::report(
+    let set: ProxyReport = one_report(
         &Fixture::load("proxy/report-json-set-0.38.txt").stdout,
         true,
     )
@@ -123,8 +134,8 @@ fn text_and_json_reports_agree() {
     assert_eq!(set.enabled, Some(false));
     assert_eq!(set.proxy_type.app.as_deref(), Some("caddy"));
     assert_eq!(set.proxy_port.effective(), Some("8080"));
-    let global =
-        parse::proxy::report(&Fixture::load("proxy/report-global-0.38.txt").stdout, false).unwrap();
+    let global: ProxyReport =
+        one_report(&Fixture::load("proxy/report-global-0.38.txt").stdout, false).unwrap();
     assert_eq!((global.app, global.enabled), (None, None));
 }
 
@@ -206,10 +217,23 @@ fn builders_pick_ports_or_proxy_ports_by_version() {
         ["ports:remove", "node-js-app", "443"]
     );
     assert!(ports::remove_host_ports_command(&new, &node(), &[0]).is_err());
-    assert_eq!(
-        ports::report_global_command(dokku_core::api::Format::Json).requirements(),
-        [Requirement::Version(DokkuVersion::new(0, 38, 0))]
-    );
+    // `ports:report --global --format json`: --global needs 0.38.0 (the
+    // ports plugin's 0.31 JSON is implied by it).
+    let global = report_command(
+        &plugins::PORTS,
+        &ReportTarget::Global,
+        dokku_core::api::Format::Json,
+    )
+    .unwrap();
+    let needs: Vec<DokkuVersion> = global
+        .requirements()
+        .iter()
+        .map(|r| match r {
+            Requirement::Version(v) => *v,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(needs.iter().max(), Some(&DokkuVersion::new(0, 38, 0)));
     assert_eq!(
         proxy::action_command(ProxyAction::BuildConfig, &Target::All).expose_argv(),
         ["proxy:build-config", "--all"]

@@ -14,6 +14,7 @@ use common::Fixture;
 use dokku_core::api::service::{
     self, BackupAuth, BackupVerb, CreateOptions, Lifecycle, LinkOptions,
 };
+use dokku_core::client::Generation;
 use dokku_core::model::plugin::PluginInfo;
 use dokku_core::model::service::{InfoField, ServicePlugin, ServiceStatus};
 use dokku_core::parse;
@@ -243,18 +244,6 @@ fn go_list_json_accepts_null_and_empty() {
             .unwrap()
             .is_empty()
     );
-}
-
-#[test]
-fn datastore_json_is_assumed_only_for_postgres_after_1_44() {
-    assert!(!PG.has_datastore_json("1.44.0"));
-    assert!(!PG.has_datastore_json("1.19.1"));
-    assert!(PG.has_datastore_json("1.45.0"));
-    assert!(PG.has_datastore_json("2.0.0"));
-    assert!(PG.has_datastore_json("v1.44.1"));
-    assert!(!PG.has_datastore_json("master"));
-    assert!(!PG.has_datastore_json(""));
-    assert!(!ServicePlugin::Redis.has_datastore_json("9.0.0"));
 }
 
 // ---------------------------------------------------------------------------
@@ -592,8 +581,9 @@ async fn a_host_without_the_plugin_is_refused_before_sending() {
 async fn handler_reads_list_info_links_and_dsn() {
     let exec = Arc::new(
         ScriptedExecutor::new()
+            // The first list detects the bash generation from its answer.
             .expect_ok(
-                ["postgres:list"],
+                ["postgres:list", "--format", "json"],
                 &Fixture::load("postgres/list.txt").stdout,
             )
             .expect_ok(
@@ -648,7 +638,7 @@ fn client_at(exec: &Arc<ScriptedExecutor>, version: &str) -> Dokku {
 }
 
 #[tokio::test]
-async fn go_generation_handler_prefers_json_and_falls_back_to_text_on_failure() {
+async fn the_go_generation_is_detected_from_its_json_list_and_asked_for_json() {
     let exec = Arc::new(
         ScriptedExecutor::new()
             .expect_ok(
@@ -667,6 +657,10 @@ async fn go_generation_handler_prefers_json_and_falls_back_to_text_on_failure() 
             .expect(
                 ["postgres:info", "ghost"],
                 failing("postgres-go/info-missing.txt"),
+            )
+            .expect_ok(
+                ["postgres:list", "--format", "json"],
+                &Fixture::load("postgres-go/list-json.txt").stdout,
             )
             .expect_ok(
                 ["postgres:links", "lollipop"],
@@ -699,6 +693,10 @@ async fn go_generation_handler_prefers_json_and_falls_back_to_text_on_failure() 
         pg.list().await.unwrap(),
         vec![svc("lollipop"), svc("other_db")]
     );
+    assert_eq!(
+        dokku.datastore_generation("postgres"),
+        Some(Generation::Datastore)
+    );
     let info = pg.info(&svc("lollipop")).await.unwrap();
     assert_eq!(info.links.len(), 2);
     assert!(info.dsn.is_some());
@@ -708,6 +706,7 @@ async fn go_generation_handler_prefers_json_and_falls_back_to_text_on_failure() 
         }
         other => panic!("{other:?}"),
     }
+    assert_eq!(pg.list().await.unwrap().len(), 2);
     assert_eq!(
         pg.links(&svc("lollipop")).await.unwrap(),
         vec![node(), AppName::new("python-app").unwrap()]
@@ -720,34 +719,114 @@ async fn go_generation_handler_prefers_json_and_falls_back_to_text_on_failure() 
     exec.verify().unwrap();
 }
 
+/// dokku-postgres 1.48.0, the current release, is still bash: it ignores
+/// `--format json` on `list` (exit 0, its text). The SDK reads that text
+/// instead of failing, remembers the generation, and wastes nothing.
 #[tokio::test]
-async fn a_bash_plugin_rejecting_the_json_flag_is_read_as_text() {
-    // A version guessed wrong: the bash `info` fails on `--format`, and the
-    // text form answers.
+async fn bash_1_48_is_detected_from_its_list_answer_without_a_wasted_invocation() {
     let exec = Arc::new(
         ScriptedExecutor::new()
-            .expect(
-                ["postgres:info", "lollipop", "--format", "json"],
-                failing("postgres/info-invalid-flag.txt"),
+            .expect_ok(
+                ["postgres:list", "--format", "json"],
+                &Fixture::load("postgres/list.txt").stdout,
+            )
+            .expect_ok(
+                ["postgres:info", "lollipop"],
+                &Fixture::load("postgres/info.txt").stdout,
+            )
+            .expect_ok(
+                ["postgres:list"],
+                &Fixture::load("postgres/list.txt").stdout,
             )
             .expect_ok(
                 ["postgres:info", "lollipop"],
                 &Fixture::load("postgres/info.txt").stdout,
             ),
     );
-    let dokku = client_at(&exec, "1.46.0");
-    let info = dokku.service(PG).info(&svc("lollipop")).await.unwrap();
+    let dokku = client_at(&exec, "1.48.0");
+    let pg = dokku.service(PG);
+    assert_eq!(
+        pg.list().await.unwrap(),
+        vec![svc("lollipop"), svc("other_db")]
+    );
+    assert_eq!(
+        dokku.datastore_generation("postgres"),
+        Some(Generation::Bash)
+    );
+    let info = pg.info(&svc("lollipop")).await.unwrap();
     assert_eq!(info.version.as_deref(), Some("postgres:17.2"));
+    assert_eq!(pg.list().await.unwrap().len(), 2);
+    pg.info(&svc("lollipop")).await.unwrap();
     exec.verify().unwrap();
+    assert_eq!(exec.calls().len(), 4, "four calls, none wasted");
+}
 
-    // 1.44.0 and older: text only, nothing else is sent.
-    let exec = Arc::new(ScriptedExecutor::new().expect_ok(
-        ["postgres:list"],
-        &Fixture::load("postgres-go/list.txt").stdout,
-    ));
-    let names = client_at(&exec, "1.44.0").service(PG).list().await.unwrap();
-    assert_eq!(names, vec![svc("lollipop"), svc("other_db")]);
+/// An empty bash list prints nothing on stdout (a warning on stderr): no
+/// services, and the generation is known from that answer too.
+#[tokio::test]
+async fn an_empty_bash_list_is_an_empty_list() {
+    let empty = Fixture::load("postgres/list-empty.txt");
+    let exec = Arc::new(
+        ScriptedExecutor::new()
+            .expect(
+                ["postgres:list", "--format", "json"],
+                Output::new(
+                    ExitStatus::code(0),
+                    empty.stdout.clone(),
+                    empty.stderr.clone(),
+                ),
+            )
+            .expect_ok(
+                ["postgres:info", "lollipop"],
+                &Fixture::load("postgres/info.txt").stdout,
+            ),
+    );
+    let dokku = client_at(&exec, "1.48.0");
+    assert!(dokku.service(PG).list().await.unwrap().is_empty());
+    dokku.service(PG).info(&svc("lollipop")).await.unwrap();
     exec.verify().unwrap();
+}
+
+/// `info` before any `list`: the one detection call is the only wasted
+/// invocation on this client, whatever follows. A bash plugin that refuses
+/// the flag on `list` is read as text too.
+#[tokio::test]
+async fn info_first_costs_at_most_one_detection_per_host() {
+    let exec = Arc::new(
+        ScriptedExecutor::new()
+            .expect(
+                ["postgres:list", "--format", "json"],
+                failing("postgres/info-invalid-flag.txt"),
+            )
+            .expect_ok(
+                ["postgres:list"],
+                &Fixture::load("postgres/list.txt").stdout,
+            )
+            .expect_ok(
+                ["postgres:info", "lollipop"],
+                &Fixture::load("postgres/info.txt").stdout,
+            )
+            .expect_ok(
+                ["postgres:info", "other_db"],
+                &Fixture::load("postgres/info.txt").stdout,
+            ),
+    );
+    let dokku = client_at(&exec, "1.44.0");
+    let pg = dokku.service(PG);
+    pg.info(&svc("lollipop")).await.unwrap();
+    pg.info(&svc("other_db")).await.unwrap();
+    exec.verify().unwrap();
+    let wasted = exec
+        .calls()
+        .iter()
+        .filter(|argv| argv.iter().any(|a| a == "--format"))
+        .count();
+    assert_eq!(wasted, 1);
+    // A fresh client of the same host detects again, once.
+    assert_eq!(
+        Dokku::from_arc(exec.clone()).datastore_generation("postgres"),
+        None
+    );
 }
 
 fn failing(f: &str) -> Output {

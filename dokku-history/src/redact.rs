@@ -1,19 +1,21 @@
 //! What is removed before anything reaches the database.
 //!
-//! Three rules, applied to every row:
+//! Which arguments are secret and which outputs print secrets is not
+//! decided here: the [`Command`] says so, from dokku-core's catalog (one
+//! description per Dokku plugin), however it was built — by a handler, or
+//! from a raw argv typed into a CLI. Three rules, applied to every row:
 //! 1. Secret arguments never arrive here: the argv is the command's
 //!    redacted form (`***`, `KEY=***`), and any `scheme://user:password@`
 //!    in it is masked too (git URLs, DSNs passed as plain arguments).
-//! 2. The output of a command marked as printing secrets (`config:export`,
-//!    `config:get`, `config:set` …) is stored only as its shape: the keys of
-//!    a JSON object, or its length.
+//! 2. The output of a command whose output is secret (`config:export`,
+//!    `config:get`, a datastore's `:info` …) is stored only as its shape:
+//!    the keys of a JSON object, or its length.
 //! 3. Everywhere else, URL passwords are masked, every secret value the
 //!    command carried is scrubbed, and outputs are capped (the original
 //!    length is kept).
 
 use std::borrow::Cow;
 
-use dokku_core::model::service::ServicePlugin;
 use dokku_core::{Arg, Command};
 
 /// Longest stdout or stderr stored per row, in bytes.
@@ -63,63 +65,10 @@ pub fn mask_userinfo(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Service plugin verbs whose output holds the DSN or data: `create`,
-/// `clone` and `upgrade` end with `:info`, `link` and `promote` echo the
-/// URL through `config:set`, `export` prints a dump.
-const SERVICE_SECRET_VERBS: &[&str] = &["create", "clone", "upgrade", "link", "promote", "export"];
-
-fn service_verb(command: &Command) -> Option<&str> {
-    let (plugin, verb) = command.subcommand().split_once(':')?;
-    let known = ServicePlugin::known().iter().any(|p| p.name() == plugin);
-    known.then_some(verb)
-}
-
-/// Indices into `command.arguments()` that hold secrets even when the
-/// caller sent them as plain arguments (a raw command from a CLI):
-/// `backup-auth`'s key id and secret key, `backup-set-encryption`'s
-/// passphrase, and the values of `--password`, `--root-password` and
-/// `--custom-env` on `create`, `clone` and `upgrade`; and the value of
-/// `letsencrypt:set <scope> dns-provider-<VAR> <value>`, a DNS provider
-/// credential.
-pub fn unmarked_secret_positions(command: &Command) -> Vec<usize> {
-    let args = command.arguments();
-    if command.subcommand() == "letsencrypt:set" {
-        let credential = args
-            .get(1)
-            .is_some_and(|k| k.redacted().starts_with("dns-provider-"));
-        return if credential && args.len() > 2 {
-            vec![2]
-        } else {
-            Vec::new()
-        };
-    }
-    match service_verb(command) {
-        Some("backup-auth") => (1..args.len().min(3)).collect(),
-        Some("backup-set-encryption") => (1..args.len().min(2)).collect(),
-        Some("create" | "clone" | "upgrade") => args
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| {
-                matches!(
-                    a.expose(),
-                    "--password" | "-p" | "--root-password" | "-r" | "--custom-env" | "-C"
-                )
-            })
-            .map(|(i, _)| i + 1)
-            .filter(|i| *i < args.len())
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// Every secret value a command carries, as sent: secret arguments whole,
 /// and the value part of `KEY=value` assignments.
 pub fn secrets_of(command: &Command) -> Vec<String> {
-    let mut secrets: Vec<String> = unmarked_secret_positions(command)
-        .into_iter()
-        .filter_map(|i| command.arguments().get(i))
-        .map(|a| a.expose().to_owned())
-        .collect();
+    let mut secrets: Vec<String> = Vec::new();
     for arg in command.arguments() {
         match arg {
             Arg::Plain(_) => {}
@@ -183,44 +132,9 @@ pub fn shape_only(text: &str) -> String {
     format!("[secret output: {} bytes]", text.len())
 }
 
-/// Subcommands whose output holds secrets whether or not the caller marked
-/// the command so (a raw command from a CLI, say): config reads and
-/// datastore `:info`, which prints the DSN.
-pub fn prints_secrets(command: &Command) -> bool {
-    let sub = command.subcommand();
-    command.output_is_secret()
-        || matches!(
-            sub,
-            "config"
-                | "config:show"
-                | "config:export"
-                | "config:get"
-                | "config:bundle"
-                | "config:set"
-        )
-        || sub.ends_with(":info")
-        || sub.ends_with(":credentials")
-        || service_verb(command).is_some_and(|v| SERVICE_SECRET_VERBS.contains(&v))
-        || prints_tls_secrets(command)
-}
-
-/// `certs:show <app> key` prints the private key; `letsencrypt:set …
-/// dns-provider-<VAR> <value>` echoes a DNS provider credential
-/// (`Setting <key> to <value>`).
-fn prints_tls_secrets(command: &Command) -> bool {
-    let args = command.arguments();
-    match command.subcommand() {
-        "certs:show" => args.iter().skip(1).any(|a| a.expose() == "key"),
-        "letsencrypt:set" => args
-            .iter()
-            .any(|a| a.redacted().starts_with("dns-provider-")),
-        _ => false,
-    }
-}
-
 /// The stored form of one output stream of `command`.
 pub fn output(command: &Command, text: &str, secrets: &[String]) -> String {
-    if prints_secrets(command) {
+    if command.output_is_secret() {
         shape_only(text)
     } else {
         cap(&mask_userinfo(&scrub(text, secrets)), OUTPUT_CAP)
@@ -229,19 +143,10 @@ pub fn output(command: &Command, text: &str, secrets: &[String]) -> String {
 
 /// The stored argv: the command's redacted argv with URL passwords masked.
 pub fn argv(command: &Command) -> Vec<String> {
-    let hidden = unmarked_secret_positions(command);
     command
         .redacted_argv()
         .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            // Index 0 is the subcommand.
-            if i > 0 && hidden.contains(&(i - 1)) {
-                "***".to_owned()
-            } else {
-                mask_userinfo(a).into_owned()
-            }
-        })
+        .map(|a| mask_userinfo(a).into_owned())
         .collect()
 }
 
@@ -299,7 +204,7 @@ mod tests {
     }
 
     #[test]
-    fn known_secret_printers_are_shape_only_even_unmarked() {
+    fn catalogued_secret_printers_are_shape_only_even_when_built_raw() {
         let raw = Command::read("postgres:info").arg("db");
         assert_eq!(
             output(&raw, "       Dsn: postgres://u:pw@h/db\n", &[]),
@@ -312,7 +217,7 @@ mod tests {
     }
 
     #[test]
-    fn unmarked_service_credentials_are_hidden() {
+    fn service_credentials_in_a_raw_command_are_hidden_by_the_catalog() {
         let raw = Command::write("postgres:backup-auth").args([
             "db",
             "AKIAEXAMPLEKEY",
@@ -349,14 +254,14 @@ mod tests {
             "postgres:create",
         ] {
             let raw = Command::write(sub).arg("db");
-            assert!(prints_secrets(&raw), "{sub}");
+            assert!(raw.output_is_secret(), "{sub}");
         }
-        assert!(!prints_secrets(&Command::read("postgres:list")));
-        assert!(!prints_secrets(&Command::write("apps:create").arg("x")));
+        assert!(!Command::read("postgres:list").output_is_secret());
+        assert!(!Command::write("apps:create").arg("x").output_is_secret());
     }
 
     #[test]
-    fn certificate_keys_and_dns_credentials_are_secret_even_unmarked() {
+    fn certificate_keys_and_dns_credentials_are_secret_by_the_catalog() {
         let key = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMG\n-----END PRIVATE KEY-----\n";
         let show = Command::read("certs:show").args(["api", "key"]);
         assert_eq!(

@@ -9,8 +9,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use dokku_core::api::letsencrypt::LetsencryptProperty;
 use dokku_core::api::Scope;
+use dokku_core::catalog::plugins;
 use dokku_core::{AppName, Command, Dokku, Executor, SecretString};
 use dokku_history::{Audited, HistoryStore, Query};
 use dokku_sim::SimExecutor;
@@ -51,13 +51,16 @@ async fn keys_and_dns_credentials_are_not_stored() {
         shown.expose().contains(KEY_BODY),
         "the key really was printed"
     );
-    let aws = LetsencryptProperty::DnsProviderEnv("AWS_SECRET_ACCESS_KEY".into());
     dokku
-        .letsencrypt()
-        .set(Scope::Global, &aws, &SecretString::new(CREDENTIAL))
+        .properties(&plugins::LETSENCRYPT)
+        .set(
+            Scope::Global,
+            "dns-provider-AWS_SECRET_ACCESS_KEY",
+            CREDENTIAL,
+        )
         .await
         .unwrap();
-    // Raw commands, as a CLI passes them through, unmarked.
+    // Raw commands, as a CLI passes them through: the catalog marks them.
     let raw_set = Command::write("letsencrypt:set").args([
         "--global",
         "dns-provider-CLOUDFLARE_DNS_API_TOKEN",

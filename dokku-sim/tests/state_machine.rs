@@ -116,15 +116,14 @@ async fn apply(dokku: &Dokku, op: &Op) -> Result<(), Error> {
                 .send()
                 .await
         }
-        Op::Unset(a, k) => {
-            dokku
-                .config()
-                .unset(&name(*a))
-                .key(ConfigKey::new(KEYS[*k]).unwrap())
-                .no_restart()
-                .send()
-                .await
-        }
+        Op::Unset(a, k) => dokku
+            .config()
+            .unset(&name(*a))
+            .key(ConfigKey::new(KEYS[*k]).unwrap())
+            .no_restart()
+            .send()
+            .await
+            .map(drop),
         Op::Scale(a, web, worker) => {
             dokku
                 .ps()
@@ -149,24 +148,22 @@ async fn apply(dokku: &Dokku, op: &Op) -> Result<(), Error> {
         }
         Op::Lock(a) => dokku.apps().lock(&name(*a)).await,
         Op::Unlock(a) => dokku.apps().unlock(&name(*a)).await,
-        Op::ServiceCreate(s) => {
-            dokku
-                .service(plugin_of(*s))
-                .create(&service(*s), &Default::default())
-                .await
-        }
+        Op::ServiceCreate(s) => dokku
+            .service(plugin_of(*s))
+            .create(&service(*s), &Default::default())
+            .await
+            .map(drop),
         Op::ServiceDestroy(s) => {
             dokku
                 .service(plugin_of(*s))
                 .destroy(&service(*s), SERVICES[*s].1)
                 .await
         }
-        Op::Link(s, a) => {
-            dokku
-                .service(plugin_of(*s))
-                .link(&service(*s), &name(*a), &LinkOptions::new().no_restart())
-                .await
-        }
+        Op::Link(s, a) => dokku
+            .service(plugin_of(*s))
+            .link(&service(*s), &name(*a), &LinkOptions::new().no_restart())
+            .await
+            .map(drop),
         Op::Unlink(s, a) => {
             dokku
                 .service(plugin_of(*s))

@@ -1,8 +1,10 @@
 //! `apps …`
 
 use dokku::api::apps as api;
-use dokku::api::{ps as ps_api, Format};
-use dokku::model::ps::RunState;
+use dokku::api::report::{report_command, ReportTarget};
+use dokku::api::Format;
+use dokku::catalog::plugins;
+use dokku::model::overview::AppStatus;
 use dokku::Command;
 use serde_json::json;
 
@@ -14,8 +16,17 @@ use crate::session::{self, Session};
 /// The commands a plan sends (reads as a current Dokku gets them).
 pub fn commands(plan: &AppsPlan) -> Vec<Command> {
     match plan {
-        AppsPlan::List => vec![api::report_all_command(), ps_api::report_all_command()],
-        AppsPlan::Report(app) => vec![api::report_command(app, Format::Json)],
+        AppsPlan::List => [&plugins::APPS, &plugins::PS, &plugins::DOMAINS]
+            .into_iter()
+            .filter_map(|p| report_command(p, &ReportTarget::All, Format::Text).ok())
+            .collect(),
+        AppsPlan::Report(app) => report_command(
+            &plugins::APPS,
+            &ReportTarget::App(app.clone()),
+            Format::Json,
+        )
+        .into_iter()
+        .collect(),
         AppsPlan::Create(app) => vec![api::create_command(app)],
         AppsPlan::Destroy(app) => vec![api::destroy_command(app)],
         AppsPlan::Rename {
@@ -136,28 +147,22 @@ pub fn changed(json: bool, verb: &str, what: &str, command: &Command) -> Result<
     finish(json, verb, what, command, &[])
 }
 
-/// Every app with its state: two reports for all apps, in one round
-/// trip each, run at once.
+/// `apps list`: the library's app overview (one status rule for every
+/// frontend), in three report-all invocations run at once.
 async fn list(s: &Session) -> Result<(), CliError> {
-    let (apps, ps) = tokio::join!(s.dokku.apps().report_all(), s.dokku.ps().report_all());
-    let (apps, ps) = (apps?, ps?);
-    let state = |name: &str| {
-        ps.iter()
-            .find(|p| p.app.as_ref().is_some_and(|a| a.as_str() == name))
-    };
+    let apps = s.dokku.apps().overview().await?;
     if s.opts.json {
         let rows: Vec<_> = apps
             .iter()
             .map(|a| {
-                let name = a.app.as_ref().map(ToString::to_string).unwrap_or_default();
-                let p = state(&name);
                 json!({
-                    "name": name,
-                    "deployed": a.is_deployed(),
+                    "name": a.app.as_str(),
+                    "status": a.status.as_str(),
+                    "deployed": a.status != AppStatus::NeverDeployed,
                     "deploy_source": a.deploy_source,
                     "locked": a.locked,
-                    "running": p.and_then(|p| p.running).map(|r| format!("{r:?}").to_lowercase()),
-                    "processes": p.and_then(|p| p.processes),
+                    "processes": a.containers(),
+                    "domains": a.domains,
                 })
             })
             .collect();
@@ -166,22 +171,16 @@ async fn list(s: &Session) -> Result<(), CliError> {
     let rows: Vec<Vec<Cell>> = apps
         .iter()
         .map(|a| {
-            let name = a.app.as_ref().map(ToString::to_string).unwrap_or_default();
-            let p = state(&name);
-            let status = match (a.is_deployed(), p.and_then(|p| p.running)) {
-                (false, _) => Cell("not deployed".to_owned(), DIM),
-                (true, Some(RunState::Running)) => Cell("running".to_owned(), GREEN),
-                (true, Some(RunState::Stopped)) => Cell("stopped".to_owned(), RED),
-                (true, Some(RunState::Mixed)) => Cell("mixed".to_owned(), YELLOW),
-                (true, _) => Cell("unknown".to_owned(), DIM),
+            let colour = match a.status {
+                AppStatus::Running => GREEN,
+                AppStatus::Stopped | AppStatus::Crashed => RED,
+                AppStatus::Mixed | AppStatus::Locked => YELLOW,
+                _ => DIM,
             };
             vec![
-                Cell::plain(name),
-                status,
-                Cell::plain(
-                    p.and_then(|p| p.processes)
-                        .map_or("-".to_owned(), |n| n.to_string()),
-                ),
+                Cell::plain(a.app.to_string()),
+                Cell(a.status.as_str().to_owned(), colour),
+                Cell::plain(a.containers().to_string()),
                 Cell::plain(a.deploy_source.clone().unwrap_or("-".to_owned())),
                 if a.locked {
                     Cell("locked".to_owned(), YELLOW)

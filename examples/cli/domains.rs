@@ -1,7 +1,9 @@
 //! `domains …`
 
 use dokku::api::domains as api;
+use dokku::api::report::{report_command, ReportTarget};
 use dokku::api::{Format, Scope};
+use dokku::catalog::plugins;
 use dokku::Command;
 use serde_json::json;
 
@@ -12,8 +14,14 @@ use crate::session::Session;
 
 pub fn commands(plan: &DomainsPlan) -> Result<Vec<Command>, CliError> {
     Ok(vec![match plan {
-        DomainsPlan::Report(Scope::App(app)) => api::report_command(app, Format::Json),
-        DomainsPlan::Report(_) => api::report_global_command(Format::Json),
+        DomainsPlan::Report(Scope::App(app)) => report_command(
+            &plugins::DOMAINS,
+            &ReportTarget::App(app.clone()),
+            Format::Json,
+        )?,
+        DomainsPlan::Report(_) => {
+            report_command(&plugins::DOMAINS, &ReportTarget::Global, Format::Json)?
+        }
         DomainsPlan::Change { verb, app, domains } => api::app_command(*verb, app, domains)?,
     }])
 }

@@ -140,30 +140,71 @@ pub fn secret(value: &str, reveal: bool) -> String {
     }
 }
 
-/// A spinner on stderr; hidden when stderr is not a terminal.
-pub fn spinner(message: impl Into<String>) -> ProgressBar {
+/// Run `stty <arg>` on the controlling terminal (the crate forbids the
+/// unsafe a termios call needs). Whether it took.
+pub fn stty(arg: &str) -> bool {
+    let Ok(tty) = std::fs::File::open("/dev/tty") else {
+        return false;
+    };
+    std::process::Command::new("stty")
+        .arg(arg)
+        .stdin(tty)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// A spinner on stderr (hidden when stderr is not a terminal), with the
+/// terminal's echo of control characters off while it shows: otherwise
+/// Ctrl-C's `^C` lands next to the spinner's line and, depending on where
+/// the cursor was, leaves part of it on the screen after it is cleared.
+pub struct Spinner {
+    bar: ProgressBar,
+    echoctl_off: bool,
+}
+
+impl std::ops::Deref for Spinner {
+    type Target = ProgressBar;
+
+    fn deref(&self) -> &ProgressBar {
+        &self.bar
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        if self.echoctl_off {
+            stty("echoctl");
+        }
+    }
+}
+
+/// Start a [`Spinner`].
+pub fn spinner(message: impl Into<String>) -> Spinner {
     if !io::stderr().is_terminal() {
-        return ProgressBar::hidden();
+        return Spinner {
+            bar: ProgressBar::hidden(),
+            echoctl_off: false,
+        };
     }
     let bar = ProgressBar::new_spinner();
     let style = ProgressStyle::with_template("{spinner:.cyan} {msg} {elapsed:.dim}")
         .unwrap_or_else(|_| ProgressStyle::default_spinner());
     bar.set_style(style);
     bar.set_message(message.into());
+    let echoctl_off = stty("-echoctl");
     bar.enable_steady_tick(Duration::from_millis(100));
-    bar
+    Spinner { bar, echoctl_off }
 }
 
-/// Stop a spinner after Ctrl-C. indicatif parks the cursor at the right
-/// edge of the spinner's line, so the terminal's echo of `^C` (ECHOCTL, on
-/// by default in Linux and macOS terminals) wraps onto a new line behind
-/// indicatif's back, and its clear then wipes that line instead of the
-/// spinner's: wipe the echo's line, then the spinner's above it.
-pub fn interrupted(bar: &ProgressBar) {
-    bar.finish_and_clear();
-    if !bar.is_hidden() {
+/// Stop a spinner after Ctrl-C. With the `^C` echo off there is nothing
+/// beside it to wipe; where `stty` could not turn it off, the echo's line
+/// is wiped too.
+pub fn interrupted(spinner: &Spinner) {
+    spinner.finish_and_clear();
+    if !spinner.is_hidden() && !spinner.echoctl_off {
         let mut err = io::stderr().lock();
-        let _ = write!(err, "\r\x1b[2K\x1b[1A\r\x1b[2K");
+        let _ = write!(err, "\r\x1b[2K");
         let _ = err.flush();
     }
 }

@@ -6,12 +6,13 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 
 use dokku::api::certs::CsrSubject;
-use dokku::api::letsencrypt::LetsencryptProperty;
 use dokku::api::ports::PortsVerb;
+use dokku::api::properties::set_command;
 use dokku::api::proxy::ProxyAction;
 use dokku::api::ps::Action as PsVerb;
 use dokku::api::service::{BackupAuth, BackupVerb, CreateOptions, Lifecycle, LinkOptions};
 use dokku::api::{domains::DomainsVerb, Scope, Target as PsTarget};
+use dokku::catalog::plugins;
 use dokku::model::certs::CertPart;
 use dokku::model::ports::PortMapping;
 use dokku::model::service::ServicePlugin;
@@ -240,7 +241,7 @@ pub enum LetsencryptPlan {
     Revoke(AppName),
     Set {
         scope: Scope,
-        property: LetsencryptProperty,
+        key: String,
         value: Option<SecretString>,
     },
     CronJob(bool),
@@ -855,25 +856,6 @@ fn certs(apps: &mut Apps<'_>, cmd: CertsCmd) -> Result<CertsPlan, CliError> {
     })
 }
 
-fn le_property(raw: &str) -> Result<LetsencryptProperty, CliError> {
-    Ok(match raw {
-        "email" => LetsencryptProperty::Email,
-        "server" => LetsencryptProperty::Server,
-        "graceperiod" => LetsencryptProperty::Graceperiod,
-        "dns-provider" => LetsencryptProperty::DnsProvider,
-        "lego-docker-args" => LetsencryptProperty::LegoDockerArgs,
-        other => match other.strip_prefix("dns-provider-") {
-            Some(var) => LetsencryptProperty::DnsProviderEnv(var.to_owned()),
-            None => {
-                return Err(CliError::usage(
-                    format!("{raw:?} is not a letsencrypt property"),
-                    "one of email, server, graceperiod, dns-provider, lego-docker-args, dns-provider-VAR",
-                ))
-            }
-        },
-    })
-}
-
 fn letsencrypt(apps: &mut Apps<'_>, cmd: LetsencryptCmd) -> Result<LetsencryptPlan, CliError> {
     Ok(match cmd {
         LetsencryptCmd::List => LetsencryptPlan::List,
@@ -897,13 +879,11 @@ fn letsencrypt(apps: &mut Apps<'_>, cmd: LetsencryptCmd) -> Result<LetsencryptPl
                     "`letsencrypt set [APP] KEY VALUE` (unset with `letsencrypt unset`)",
                 ));
             };
-            let property = le_property(key)?;
-            let value = Some(SecretString::new(value.as_str()));
-            dokku::api::letsencrypt::set_command(&scope, &property, value.as_ref())?;
+            set_command(&plugins::LETSENCRYPT, &scope, key, Some(value))?;
             LetsencryptPlan::Set {
                 scope,
-                property,
-                value,
+                key: key.clone(),
+                value: Some(SecretString::new(value.as_str())),
             }
         }
         LetsencryptCmd::Unset { args, global } => {
@@ -914,11 +894,10 @@ fn letsencrypt(apps: &mut Apps<'_>, cmd: LetsencryptCmd) -> Result<LetsencryptPl
                     "`letsencrypt unset [APP] KEY`",
                 ));
             };
-            let property = le_property(key)?;
-            dokku::api::letsencrypt::set_command(&scope, &property, None)?;
+            set_command(&plugins::LETSENCRYPT, &scope, key, None)?;
             LetsencryptPlan::Set {
                 scope,
-                property,
+                key: key.clone(),
                 value: None,
             }
         }

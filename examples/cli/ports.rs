@@ -2,7 +2,9 @@
 
 use dokku::api::ports::{self as ports_api, PortsVerb};
 use dokku::api::proxy::{self as proxy_api, ProxyAction};
+use dokku::api::report::{report_command, ReportTarget};
 use dokku::api::{Format, Scope, Target};
+use dokku::catalog::plugins;
 use dokku::model::ports::PortMapping;
 use dokku::model::proxy::ProxyReport;
 use dokku::{Capabilities, Command};
@@ -25,7 +27,11 @@ fn mappings_text(mappings: &[PortMapping]) -> String {
 pub fn ports_commands(plan: &PortsPlan, caps: &Capabilities) -> Result<Vec<Command>, CliError> {
     Ok(vec![match plan {
         PortsPlan::List(app) => ports_api::list_command(caps, app),
-        PortsPlan::Report(app) => ports_api::report_command(app, Format::Json),
+        PortsPlan::Report(app) => report_command(
+            &plugins::PORTS,
+            &ReportTarget::App(app.clone()),
+            Format::Json,
+        )?,
         PortsPlan::Change {
             verb,
             app,
@@ -115,8 +121,14 @@ pub async fn ports(s: &Session, plan: PortsPlan) -> Result<(), CliError> {
 
 pub fn proxy_commands(plan: &ProxyPlan) -> Result<Vec<Command>, CliError> {
     Ok(vec![match plan {
-        ProxyPlan::Report(Scope::App(app)) => proxy_api::report_command(app, Format::Json),
-        ProxyPlan::Report(_) => proxy_api::report_global_command(Format::Json),
+        ProxyPlan::Report(Scope::App(app)) => report_command(
+            &plugins::PROXY,
+            &ReportTarget::App(app.clone()),
+            Format::Json,
+        )?,
+        ProxyPlan::Report(_) => {
+            report_command(&plugins::PROXY, &ReportTarget::Global, Format::Json)?
+        }
         ProxyPlan::Action { action, target } => proxy_api::action_command(*action, target),
         ProxyPlan::Set { scope, proxy_type } => proxy_api::set_command(scope, proxy_type)?,
     }])

@@ -1,7 +1,9 @@
 //! `ps …`
 
 use dokku::api::ps as api;
+use dokku::api::report::{report_command, ReportTarget};
 use dokku::api::{Format, Target};
+use dokku::catalog::plugins;
 use dokku::model::ps::{ContainerState, Formation};
 use dokku::Command;
 use serde_json::json;
@@ -24,7 +26,9 @@ fn formation(pairs: &[(dokku::ProcessType, u32)]) -> Vec<Formation> {
 
 pub fn commands(plan: &PsPlan) -> Result<Vec<Command>, CliError> {
     Ok(vec![match plan {
-        PsPlan::Report(app) => api::report_command(app, Format::Json),
+        PsPlan::Report(app) => {
+            report_command(&plugins::PS, &ReportTarget::App(app.clone()), Format::Json)?
+        }
         PsPlan::ShowScale(app) => api::scale_report_command(app, Format::Json),
         PsPlan::Scale {
             app,

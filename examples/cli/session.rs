@@ -393,16 +393,7 @@ pub fn read_secret(what: &str) -> Result<SecretString, CliError> {
     Ok(SecretString::new(secret.to_owned()))
 }
 
-/// Terminal echo on or off through `stty` on the controlling terminal
-/// (the crate forbids the unsafe a termios call needs). Whether it took.
+/// Terminal echo on or off. Whether it took.
 fn set_echo(on: bool) -> bool {
-    let Ok(tty) = std::fs::File::open("/dev/tty") else {
-        return false;
-    };
-    std::process::Command::new("stty")
-        .arg(if on { "echo" } else { "-echo" })
-        .stdin(tty)
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+    output::stty(if on { "echo" } else { "-echo" })
 }

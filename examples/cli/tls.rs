@@ -6,7 +6,10 @@ use std::time::SystemTime;
 
 use dokku::api::certs as certs_api;
 use dokku::api::letsencrypt as le_api;
-use dokku::api::{Scope, Target};
+use dokku::api::properties::set_command;
+use dokku::api::report::{report_command, ReportTarget};
+use dokku::api::{Format, Scope, Target};
+use dokku::catalog::plugins;
 use dokku::model::certs::{CertPart, CertsReport};
 use dokku::model::letsencrypt::LetsencryptReport;
 use dokku::parse::logs::format_rfc3339_utc;
@@ -49,7 +52,11 @@ fn time_json(time: Option<SystemTime>) -> serde_json::Value {
 
 pub fn certs_commands(plan: &CertsPlan) -> Result<Vec<Command>, CliError> {
     Ok(vec![match plan {
-        CertsPlan::Report(app) => certs_api::report_command(app, dokku::api::Format::Json),
+        CertsPlan::Report(app) => report_command(
+            &plugins::CERTS,
+            &ReportTarget::App(app.clone()),
+            Format::Json,
+        )?,
         CertsPlan::Add {
             app,
             update,
@@ -211,23 +218,28 @@ pub async fn certs(s: &Session, plan: CertsPlan) -> Result<(), CliError> {
 
 pub fn letsencrypt_commands(plan: &LetsencryptPlan) -> Result<Vec<Command>, CliError> {
     Ok(vec![match plan {
-        LetsencryptPlan::List => le_api::list_command()?,
-        LetsencryptPlan::Report(Scope::App(app)) => {
-            le_api::report_command(app, dokku::api::Format::Json)?
+        LetsencryptPlan::List => le_api::list_command(),
+        LetsencryptPlan::Report(Scope::App(app)) => report_command(
+            &plugins::LETSENCRYPT,
+            &ReportTarget::App(app.clone()),
+            Format::Json,
+        )?,
+        LetsencryptPlan::Report(_) => {
+            report_command(&plugins::LETSENCRYPT, &ReportTarget::Global, Format::Json)?
         }
-        LetsencryptPlan::Report(_) => le_api::report_global_command(dokku::api::Format::Json)?,
-        LetsencryptPlan::Active(app) => le_api::active_command(app)?,
-        LetsencryptPlan::Enable(target) => le_api::enable_command(target)?,
-        LetsencryptPlan::Disable(app) => le_api::disable_command(app)?,
-        LetsencryptPlan::AutoRenew(app) => le_api::auto_renew_command(app.as_ref())?,
-        LetsencryptPlan::Cleanup(app) => le_api::cleanup_command(app)?,
-        LetsencryptPlan::Revoke(app) => le_api::revoke_command(app)?,
-        LetsencryptPlan::Set {
+        LetsencryptPlan::Active(app) => le_api::active_command(app),
+        LetsencryptPlan::Enable(target) => le_api::enable_command(target),
+        LetsencryptPlan::Disable(app) => le_api::disable_command(app),
+        LetsencryptPlan::AutoRenew(app) => le_api::auto_renew_command(app.as_ref()),
+        LetsencryptPlan::Cleanup(app) => le_api::cleanup_command(app),
+        LetsencryptPlan::Revoke(app) => le_api::revoke_command(app),
+        LetsencryptPlan::Set { scope, key, value } => set_command(
+            &plugins::LETSENCRYPT,
             scope,
-            property,
-            value,
-        } => le_api::set_command(scope, property, value.as_ref())?,
-        LetsencryptPlan::CronJob(add) => le_api::cron_job_command(*add)?,
+            key,
+            value.as_ref().map(|v| v.expose()),
+        )?,
+        LetsencryptPlan::CronJob(add) => le_api::cron_job_command(*add),
     }])
 }
 
@@ -350,7 +362,7 @@ pub async fn letsencrypt(s: &Session, plan: LetsencryptPlan) -> Result<(), CliEr
             Ok(writeln!(output::stdout(), "{active}")?)
         }
         LetsencryptPlan::Enable(target) => {
-            let command = le_api::enable_command(&target)?;
+            let command = le_api::enable_command(&target);
             let who = match &target {
                 Target::App(app) => app.to_string(),
                 _ => "every app".to_owned(),
@@ -365,7 +377,7 @@ pub async fn letsencrypt(s: &Session, plan: LetsencryptPlan) -> Result<(), CliEr
             .await
         }
         LetsencryptPlan::Disable(app) => {
-            let command = le_api::disable_command(&app)?;
+            let command = le_api::disable_command(&app);
             streamed(
                 s,
                 &command,
@@ -376,7 +388,7 @@ pub async fn letsencrypt(s: &Session, plan: LetsencryptPlan) -> Result<(), CliEr
             .await
         }
         LetsencryptPlan::AutoRenew(app) => {
-            let command = le_api::auto_renew_command(app.as_ref())?;
+            let command = le_api::auto_renew_command(app.as_ref());
             let who = app.map_or("every app".to_owned(), |a| a.to_string());
             streamed(
                 s,
@@ -388,11 +400,11 @@ pub async fn letsencrypt(s: &Session, plan: LetsencryptPlan) -> Result<(), CliEr
             .await
         }
         LetsencryptPlan::Cleanup(app) => {
-            let command = le_api::cleanup_command(&app)?;
+            let command = le_api::cleanup_command(&app);
             streamed(s, &command, "cleaning up", "cleaned up", app.as_str()).await
         }
         LetsencryptPlan::Revoke(app) => {
-            let command = le_api::revoke_command(&app)?;
+            let command = le_api::revoke_command(&app);
             streamed(
                 s,
                 &command,
@@ -402,27 +414,23 @@ pub async fn letsencrypt(s: &Session, plan: LetsencryptPlan) -> Result<(), CliEr
             )
             .await
         }
-        LetsencryptPlan::Set {
-            scope,
-            property,
-            value,
-        } => {
-            let command = le_api::set_command(&scope, &property, value.as_ref())?;
+        LetsencryptPlan::Set { scope, key, value } => {
+            let command = set_command(
+                &plugins::LETSENCRYPT,
+                &scope,
+                &key,
+                value.as_ref().map(|v| v.expose()),
+            )?;
             s.dokku.run(&command).await?;
             let who = match &scope {
                 Scope::App(app) => app.to_string(),
                 _ => "--global".to_owned(),
             };
             let verb = if value.is_some() { "set" } else { "unset" };
-            changed(
-                json,
-                verb,
-                &format!("{} on {who}", property.key()),
-                &command,
-            )
+            changed(json, verb, &format!("{key} on {who}"), &command)
         }
         LetsencryptPlan::CronJob(add) => {
-            let command = le_api::cron_job_command(add)?;
+            let command = le_api::cron_job_command(add);
             s.dokku.run(&command).await?;
             let verb = if add { "added" } else { "removed" };
             changed(json, verb, "the renewal cron job", &command)

@@ -9,11 +9,14 @@
 //! Dokku's JSON form prints one object per app without its name, and pairing
 //! it with a separate `apps:list` would race with apps being created.
 
-use crate::api::{property_command, Format, Scope};
+use crate::api::Format;
 use crate::client::{versions, Dokku};
-use crate::command::{Arg, Command, Requirement};
+use crate::command::Command;
 use crate::error::{Error, Result};
 use crate::model::apps::AppReport;
+use crate::model::domains::DomainsReport;
+use crate::model::overview::AppOverview;
+use crate::model::ps::PsReport;
 use crate::name::AppName;
 use crate::parse::{self, context};
 
@@ -79,27 +82,6 @@ pub fn unlock_command(app: &AppName) -> Command {
 /// `apps:locked <app>`.
 pub fn locked_command(app: &AppName) -> Command {
     Command::read("apps:locked").app_arg(app)
-}
-
-/// `apps:report <app> [--format json]`.
-pub fn report_command(app: &AppName, format: Format) -> Command {
-    format.apply(
-        Command::read("apps:report").app_arg(app),
-        versions::JSON_REPORTS_GO,
-    )
-}
-
-/// `apps:set (<app>|--global) <property> [<value>]` (0.38+; the one
-/// property today is the global `disable-autocreation`).
-pub fn set_command(scope: &Scope, property: &str, value: Option<&str>) -> Command {
-    let value = value.map(|v| Arg::Plain(v.to_owned()));
-    property_command("apps:set", scope, property, value)
-        .requires(Requirement::Version(versions::GLOBAL_REPORTS))
-}
-
-/// `apps:report` for every app (text).
-pub fn report_all_command() -> Command {
-    Command::read("apps:report")
 }
 
 /// Handler for `apps:*`; see [`Dokku::apps`].
@@ -202,35 +184,65 @@ impl<'a> Apps<'a> {
         }
     }
 
-    /// `apps:report` for one app.
+    /// `apps:report` for one app (JSON where the host has it).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let report = dokku.apps().report(&dokku_core::AppName::new("api")?).await?;
+    /// println!("deployed from {:?}", report.deploy_source);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::Parse`] and transport errors.
     pub async fn report(self, app: &AppName) -> Result<AppReport> {
-        super::PerAppReport {
-            json_since: versions::JSON_REPORTS_GO,
-            command: report_command,
-            parse: parse::apps::report,
-            app: |r| &mut r.app,
-        }
-        .fetch(self.dokku, app)
-        .await
-    }
-
-    /// Set (or with `None`, unset) an apps property, e.g.
-    /// `set(Scope::Global, "disable-autocreation", Some("true"))`.
-    pub async fn set(
-        &self,
-        scope: impl Into<Scope>,
-        property: &str,
-        value: Option<&str>,
-    ) -> Result<()> {
-        let command = set_command(&scope.into(), property, value);
-        self.dokku.run(&command).await.map(drop)
+        self.dokku.report::<AppReport>().app(app).await
     }
 
     /// `apps:report` for every app, in one invocation.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// for report in dokku.apps().report_all().await? {
+    ///     println!("{:?} locked: {}", report.app, report.locked);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] and transport errors.
     pub async fn report_all(self) -> Result<Vec<AppReport>> {
-        let command = report_all_command();
-        let output = self.dokku.run(&command).await?;
-        context(&command, parse::apps::report_all(&output.stdout_lossy()))
+        self.dokku.report::<AppReport>().all().await
+    }
+
+    /// Every app at a glance: status (one rule, [`AppStatus::of`]),
+    /// processes, domains, deploy source, lock, in three invocations
+    /// whatever the number of apps (`apps:report`, `ps:report` and
+    /// `domains:report` for every app, run at once).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// for app in dokku.apps().overview().await? {
+    ///     println!("{:<20} {:<14} {} containers", app.app, app.status, app.containers());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// [`AppStatus::of`]: crate::model::overview::AppStatus::of
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] and transport errors of any of the three reports.
+    pub async fn overview(self) -> Result<Vec<AppOverview>> {
+        let (apps, ps, domains) = futures_util::future::join3(
+            self.dokku.report::<AppReport>().all(),
+            self.dokku.report::<PsReport>().all(),
+            self.dokku.report::<DomainsReport>().all(),
+        )
+        .await;
+        Ok(AppOverview::join(apps?, ps?, domains?))
     }
 }
 
@@ -262,6 +274,17 @@ impl Rename<'_> {
     }
 }
 
+/// What `apps:clone` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Cloned {
+    /// The copy was created.
+    Created,
+    /// The target already existed and `--ignore-existing` was given:
+    /// nothing was copied.
+    AlreadyExisted,
+}
+
 /// Builder for `apps:clone`; finish with [`CloneApp::send`].
 #[derive(Debug)]
 #[must_use = "nothing is sent until .send() is awaited"]
@@ -291,8 +314,35 @@ impl CloneApp<'_> {
         clone_command(&self.from, &self.to, self.skip_deploy, self.ignore_existing)
     }
 
-    /// Clone the app.
-    pub async fn send(self) -> Result<()> {
-        self.dokku.run(&self.command()).await.map(drop)
+    /// Clone the app. With [`CloneApp::ignore_existing`], an existing
+    /// target is not an error: Dokku warns `Name is already taken`, exits
+    /// 0 and copies nothing, which comes back as [`Cloned::AlreadyExisted`].
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::api::apps::Cloned;
+    /// use dokku_core::AppName;
+    /// let (from, to) = (AppName::new("api")?, AppName::new("api-staging")?);
+    /// match dokku.apps().clone(&from, &to).skip_deploy().ignore_existing().send().await? {
+    ///     Cloned::Created => println!("cloned"),
+    ///     Cloned::AlreadyExisted => println!("{to} already exists; nothing copied"),
+    ///     _ => {}
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppExists`] without `ignore_existing`, [`Error::AppNotFound`]
+    /// for a missing source, and the other command errors.
+    pub async fn send(self) -> Result<Cloned> {
+        let output = self.dokku.run(&self.command()).await?;
+        let skipped =
+            self.ignore_existing && output.stderr_lossy().contains("Name is already taken");
+        Ok(if skipped {
+            Cloned::AlreadyExisted
+        } else {
+            Cloned::Created
+        })
     }
 }

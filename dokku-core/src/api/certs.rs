@@ -7,27 +7,12 @@
 //! never in logs or history (stdin is secret). `certs:show <app> key`
 //! prints the private key: that command is marked as printing secrets.
 
-use crate::api::Format;
-use crate::client::{versions, Dokku};
+use crate::client::Dokku;
 use crate::command::Command;
 use crate::error::{Error, Result};
 use crate::model::certs::{CertPart, CertsReport};
 use crate::name::{AppName, Domain};
-use crate::parse::{self, context};
 use crate::secret::{SecretBytes, SecretString};
-
-/// `certs:report <app> [--format json]` (JSON from 0.38.0).
-pub fn report_command(app: &AppName, format: Format) -> Command {
-    format.apply(
-        Command::read("certs:report").app_arg(app),
-        versions::JSON_REPORTS,
-    )
-}
-
-/// `certs:report` for every app (text).
-pub fn report_all_command() -> Command {
-    Command::read("certs:report")
-}
 
 /// The in-memory tar archive `certs:add` expects: `server.crt` and
 /// `server.key`. The key never leaves [`SecretBytes`].
@@ -169,23 +154,35 @@ impl<'a> Certs<'a> {
         Self { dokku }
     }
 
-    /// `certs:report` for one app.
+    /// `certs:report` for one app (JSON from 0.38.0).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let report = dokku.certs().report(&dokku_core::AppName::new("api")?).await?;
+    /// println!("TLS: {} until {:?}", report.enabled, report.expires_at);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::Parse`] and transport errors.
     pub async fn report(self, app: &AppName) -> Result<CertsReport> {
-        super::PerAppReport {
-            json_since: versions::JSON_REPORTS,
-            command: report_command,
-            parse: parse::certs::report,
-            app: |r| &mut r.app,
-        }
-        .fetch(self.dokku, app)
-        .await
+        self.dokku.report::<CertsReport>().app(app).await
     }
 
     /// `certs:report` for every app, in one invocation.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let with_tls = dokku.certs().report_all().await?.iter().filter(|r| r.enabled).count();
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] and transport errors.
     pub async fn report_all(self) -> Result<Vec<CertsReport>> {
-        let command = report_all_command();
-        let output = self.dokku.run(&command).await?;
-        context(&command, parse::certs::report_all(&output.stdout_lossy()))
+        self.dokku.report::<CertsReport>().all().await
     }
 
     /// Install a certificate and key (PEM) for an app.

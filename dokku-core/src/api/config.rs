@@ -13,10 +13,10 @@ use base64::Engine as _;
 
 use crate::api::Scope;
 use crate::client::Dokku;
-use crate::command::{Arg, Command};
+use crate::command::{Arg, Command, TimeoutClass};
 use crate::error::{Error, Result};
 use crate::exec::OutputStream;
-use crate::model::config::ConfigVars;
+use crate::model::config::{ConfigVars, Unset};
 use crate::name::{AppName, ConfigKey};
 use crate::parse::{self, context};
 use crate::secret::{SecretBytes, SecretString};
@@ -58,7 +58,8 @@ pub fn keys_command(scope: &Scope, merged: bool) -> Command {
 fn restart_class(command: Command, scope: &Scope, no_restart: bool) -> Command {
     match (scope, no_restart) {
         (Scope::App(_), false) => command.long_running(),
-        _ => command,
+        // Nothing restarts: bounded, whatever the verb's usual class.
+        _ => command.timeout(TimeoutClass::Bounded),
     }
 }
 
@@ -173,12 +174,24 @@ impl<'a> Config<'a> {
         }
     }
 
-    /// Remove every variable. Restarts the app unless `no_restart`.
-    pub async fn clear(self, scope: impl Into<Scope>, no_restart: bool) -> Result<()> {
-        self.dokku
-            .run(&clear_command(&scope.into(), no_restart))
-            .await
-            .map(drop)
+    /// Remove every variable (Dokku's own, such as `NO_VHOST`, too).
+    /// Restarts the app unless `no_restart`. Returns the keys Dokku unset.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let cleared = dokku.config().clear(&dokku_core::AppName::new("api")?, true).await?;
+    /// println!("unset {} keys", cleared.len());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::Parse`] and the other command errors.
+    pub async fn clear(self, scope: impl Into<Scope>, no_restart: bool) -> Result<Vec<ConfigKey>> {
+        let command = clear_command(&scope.into(), no_restart);
+        let output = self.dokku.run(&command).await?;
+        let unset = context(&command, parse::config::unset(&output.stdout_lossy()))?;
+        Ok(unset.unset)
     }
 }
 
@@ -274,8 +287,32 @@ impl UnsetConfig<'_> {
         Ok(unset_command(&self.scope, &self.keys, self.no_restart))
     }
 
-    /// Unset the keys (and wait for the restart).
-    pub async fn send(self) -> Result<()> {
-        self.dokku.run(&self.command()?).await.map(drop)
+    /// Unset the keys (and wait for the restart). Returns which keys Dokku
+    /// unset and which it skipped because they were not set.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{AppName, ConfigKey};
+    /// let done = dokku
+    ///     .config()
+    ///     .unset(&AppName::new("api")?)
+    ///     .key(ConfigKey::new("OLD_FLAG")?)
+    ///     .no_restart()
+    ///     .send()
+    ///     .await?;
+    /// if !done.skipped.is_empty() {
+    ///     println!("not set: {:?}", done.skipped);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for no keys, [`Error::AppNotFound`],
+    /// [`Error::Parse`] and the other command errors.
+    pub async fn send(self) -> Result<Unset> {
+        let command = self.command()?;
+        let output = self.dokku.run(&command).await?;
+        context(&command, parse::config::unset(&output.stdout_lossy()))
     }
 }

@@ -4,34 +4,11 @@
 //! check (`is_valid_hostname`) runs only after the command starts, and a
 //! value starting with `-` would otherwise be read as a flag.
 
-use crate::api::Format;
-use crate::client::{versions, Dokku};
+use crate::client::Dokku;
 use crate::command::Command;
 use crate::error::{Error, Result};
 use crate::model::domains::{DomainsReport, GlobalDomains};
 use crate::name::{AppName, Domain};
-use crate::parse::{self, context};
-
-/// `domains:report <app> [--format json]`.
-pub fn report_command(app: &AppName, format: Format) -> Command {
-    format.apply(
-        Command::read("domains:report").app_arg(app),
-        versions::JSON_REPORTS,
-    )
-}
-
-/// `domains:report` for every app (text).
-pub fn report_all_command() -> Command {
-    Command::read("domains:report")
-}
-
-/// `domains:report --global [--format json]`.
-pub fn report_global_command(format: Format) -> Command {
-    format.apply(
-        Command::read("domains:report").arg("--global"),
-        versions::JSON_REPORTS,
-    )
-}
 
 /// An app-level change: `domains:<verb> <app> [<domain>…]`.
 pub fn app_command(verb: DomainsVerb, app: &AppName, domains: &[Domain]) -> Result<Command> {
@@ -141,34 +118,53 @@ impl<'a> Domains<'a> {
     }
 
     /// `domains:report` for one app.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let report = dokku.domains().report(&dokku_core::AppName::new("api")?).await?;
+    /// println!("{}", report.app_vhosts.join(" "));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::Parse`] and transport errors.
     pub async fn report(self, app: &AppName) -> Result<DomainsReport> {
-        super::PerAppReport {
-            json_since: versions::JSON_REPORTS,
-            command: report_command,
-            parse: parse::domains::report,
-            app: |r| &mut r.app,
-        }
-        .fetch(self.dokku, app)
-        .await
+        self.dokku.report::<DomainsReport>().app(app).await
     }
 
     /// `domains:report` for every app, in one invocation.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// for report in dokku.domains().report_all().await? {
+    ///     println!("{:?}: {:?}", report.app, report.app_vhosts);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] and transport errors.
     pub async fn report_all(self) -> Result<Vec<DomainsReport>> {
-        let command = report_all_command();
-        let output = self.dokku.run(&command).await?;
-        context(&command, parse::domains::report_all(&output.stdout_lossy()))
+        self.dokku.report::<DomainsReport>().all().await
     }
 
-    /// The global domains.
+    /// The global domains (`domains:report --global`).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let global = dokku.domains().report_global().await?;
+    /// println!("{}", global.vhosts.join(" "));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] before 0.38, [`Error::Parse`] and transport
+    /// errors.
     pub async fn report_global(self) -> Result<GlobalDomains> {
-        let caps = self.dokku.capabilities().await?;
-        let format = Format::for_host(&caps, versions::JSON_REPORTS);
-        let command = report_global_command(format);
-        let output = self.dokku.run(&command).await?;
-        context(
-            &command,
-            parse::domains::report_global(&output.stdout_lossy(), format.is_json()),
-        )
+        self.dokku.report::<GlobalDomains>().global().await
     }
 
     async fn app(self, verb: DomainsVerb, app: &AppName, domains: &[Domain]) -> Result<()> {

@@ -12,9 +12,9 @@ use std::pin::Pin;
 use futures_core::Stream;
 use futures_util::{stream, StreamExt};
 
-use crate::api::{property_command, Scope, Target};
+use crate::api::Target;
 use crate::client::Dokku;
-use crate::command::{Arg, Command, TimeoutClass};
+use crate::command::{Command, TimeoutClass};
 use crate::error::{Error, Result};
 use crate::exec::{Chunk, ExecError, Output, OutputStream};
 use crate::model::logs::{FailedLogs, LogLine, LogsReport};
@@ -55,61 +55,6 @@ pub fn logs_command(app: &AppName, options: &LogOptions, follow: bool) -> Comman
     }
 }
 
-/// `logs:report <app>` (text: Dokku redacts sinks there).
-pub fn report_command(app: &AppName) -> Command {
-    Command::read("logs:report").app_arg(app)
-}
-
-/// `logs:report <app> --logs-vector-sink`: the sink, unredacted.
-pub fn vector_sink_command(app: &AppName) -> Command {
-    Command::read("logs:report")
-        .app_arg(app)
-        .arg("--logs-vector-sink")
-        .prints_secrets()
-}
-
-/// A `logs:set` property.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LogsProperty {
-    /// `max-size`: Docker's log size limit (`10m`, `1g`, `unlimited`).
-    MaxSize,
-    /// `vector-sink`: where vector ships the app's logs (a URL with
-    /// credentials: secret).
-    VectorSink,
-    /// `app-label-alias`: the label vector uses for the app name.
-    AppLabelAlias,
-    /// `vector-image` (global only).
-    VectorImage,
-}
-
-impl LogsProperty {
-    /// The property name Dokku uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LogsProperty::MaxSize => "max-size",
-            LogsProperty::VectorSink => "vector-sink",
-            LogsProperty::AppLabelAlias => "app-label-alias",
-            LogsProperty::VectorImage => "vector-image",
-        }
-    }
-
-    /// Whether values of this property are secrets.
-    pub fn is_secret(self) -> bool {
-        self == LogsProperty::VectorSink
-    }
-}
-
-/// `logs:set (<app>|--global) <property> [<value>]`; no value unsets. A
-/// sink value travels as a secret argument.
-pub fn set_command(scope: &Scope, property: LogsProperty, value: Option<&str>) -> Command {
-    let value = value.map(|v| match property.is_secret() {
-        true => Arg::Secret(SecretString::new(v)),
-        false => Arg::Plain(v.to_owned()),
-    });
-    property_command("logs:set", scope, property.as_str(), value)
-}
-
 /// `logs:failed (<app>|--all)`.
 pub fn failed_command(target: &Target) -> Command {
     let command = Command::read("logs:failed");
@@ -140,31 +85,43 @@ impl<'a> Logs<'a> {
         }
     }
 
-    /// `logs:report` for one app (vector sinks redacted).
+    /// `logs:report` for one app, read as text, where Dokku redacts vector
+    /// sinks.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let report = dokku.logs().report(&dokku_core::AppName::new("api")?).await?;
+    /// println!("{:?}", report.max_size.effective());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::Parse`] and transport errors.
     pub async fn report(self, app: &AppName) -> Result<LogsReport> {
-        let command = report_command(app);
-        let output = self.dokku.run(&command).await?;
-        let mut report = context(&command, parse::logs::report(&output.stdout_lossy()))?;
-        report.app = Some(app.clone());
-        Ok(report)
+        self.dokku.report::<LogsReport>().app(app).await
     }
 
-    /// The app's vector sink, unredacted; `None` when unset.
+    /// The app's vector sink, unredacted (`--logs-vector-sink`, a secret
+    /// output); `None` when unset.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let sink = dokku.logs().vector_sink(&dokku_core::AppName::new("api")?).await?;
+    /// println!("sink set: {}", sink.is_some());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`] and transport errors.
     pub async fn vector_sink(self, app: &AppName) -> Result<Option<SecretString>> {
-        let output = self.dokku.run(&vector_sink_command(app)).await?;
-        let value = parse::report::info_flag(&output.stdout_lossy()).to_owned();
+        let value = self
+            .dokku
+            .report::<LogsReport>()
+            .flag(app, "logs-vector-sink")
+            .await?;
         Ok(Some(SecretString::new(value)).filter(|v| !v.is_empty()))
-    }
-
-    /// Set (or with `None`, unset) a logs property for an app or globally.
-    pub async fn set(
-        &self,
-        scope: impl Into<Scope>,
-        property: LogsProperty,
-        value: Option<&str>,
-    ) -> Result<()> {
-        let command = set_command(&scope.into(), property, value);
-        self.dokku.run(&command).await.map(drop)
     }
 
     /// Output of failed deploy containers, per app; apps without any are

@@ -1,8 +1,12 @@
 //! One handler per Dokku plugin, octocrab-style: `dokku.apps().create(&app)`.
 //!
-//! Each module also exposes the pure `*_command` builders the handlers use,
-//! so callers can list the exact [`Command`](crate::Command) values a call
-//! would send (dry runs, audits, declarative plans) without running them.
+//! Reports and properties are generic over the [catalog](crate::catalog):
+//! [`report::Reports`] (`dokku.report::<PsReport>()`) and
+//! [`properties::Properties`] (`dokku.properties(&plugins::PS)`). The
+//! per-plugin handlers add the verbs. Their modules expose the pure
+//! `*_command` builders the handlers use, so callers can list the exact
+//! [`Command`](crate::Command) values a call would send (dry runs, audits,
+//! declarative plans) without running them.
 
 pub mod apps;
 pub mod certs;
@@ -12,8 +16,10 @@ pub mod letsencrypt;
 pub mod logs;
 pub mod plugin;
 pub mod ports;
+pub mod properties;
 pub mod proxy;
 pub mod ps;
+pub mod report;
 pub mod service;
 
 use crate::client::Capabilities;
@@ -54,40 +60,6 @@ impl Format {
                 .requires(crate::Requirement::Version(since)),
             Format::Text => command,
         }
-    }
-}
-
-/// The parts of a per-app `<plugin>:report` that differ between plugins.
-pub(crate) struct PerAppReport<R> {
-    /// The first Dokku whose report has `--format json`.
-    pub json_since: DokkuVersion,
-    /// The command, in a format.
-    pub command: fn(&crate::AppName, Format) -> crate::Command,
-    /// The parser (`true`: JSON).
-    pub parse: fn(&str, bool) -> Result<R, crate::parse::ParseError>,
-    /// Where the typed report keeps its app.
-    pub app: fn(&mut R) -> &mut Option<crate::AppName>,
-}
-
-impl<R> PerAppReport<R> {
-    /// Run the report for `app`: JSON where the host has it, text before;
-    /// the app is filled in from the request because Dokku's JSON does not
-    /// name it.
-    pub(crate) async fn fetch(
-        self,
-        dokku: &crate::Dokku,
-        app: &crate::AppName,
-    ) -> crate::Result<R> {
-        let caps = dokku.capabilities().await?;
-        let format = Format::for_host(&caps, self.json_since);
-        let command = (self.command)(app, format);
-        let output = dokku.run(&command).await?;
-        let mut report = crate::parse::context(
-            &command,
-            (self.parse)(&output.stdout_lossy(), format.is_json()),
-        )?;
-        *(self.app)(&mut report) = Some(app.clone());
-        Ok(report)
     }
 }
 
@@ -136,24 +108,6 @@ impl Scope {
 impl From<&crate::AppName> for Scope {
     fn from(app: &crate::AppName) -> Self {
         Scope::App(app.clone())
-    }
-}
-
-/// `<plugin>:set (<app>|--global) <property> [<value>]`, the shape every
-/// Dokku property setter shares (`apps:set`, `ps:set`, `logs:set` …); no
-/// value unsets. A secret value is sent as a secret argument, and the
-/// command's output (which echoes the value) is marked secret.
-pub fn property_command(
-    subcommand: &str,
-    scope: &Scope,
-    property: &str,
-    value: Option<crate::Arg>,
-) -> crate::Command {
-    let command = scope.apply(crate::Command::write(subcommand)).arg(property);
-    match value {
-        Some(arg @ crate::Arg::Plain(_)) => command.push(arg),
-        Some(secret) => command.push(secret).prints_secrets(),
-        None => command,
     }
 }
 

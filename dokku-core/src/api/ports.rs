@@ -6,39 +6,12 @@
 //! [`PortMapping`]s, so nothing Dokku would reject (or read as a flag) is
 //! sent.
 
-use crate::api::Format;
 use crate::client::{versions, Capabilities, Dokku};
-use crate::command::{Command, Requirement};
+use crate::command::Command;
 use crate::error::{Error, Result};
 use crate::model::ports::{PortMapping, PortsReport};
 use crate::name::AppName;
 use crate::parse::{self, context};
-
-/// `ports:report <app> [--format json]`: JSON wherever the plugin exists
-/// (it is Go).
-pub fn report_command(app: &AppName, format: Format) -> Command {
-    format.apply(
-        Command::read("ports:report")
-            .app_arg(app)
-            .requires(Requirement::Version(versions::PORTS_PLUGIN)),
-        versions::PORTS_PLUGIN,
-    )
-}
-
-/// `ports:report` for every app (text).
-pub fn report_all_command() -> Command {
-    Command::read("ports:report").requires(Requirement::Version(versions::PORTS_PLUGIN))
-}
-
-/// `ports:report --global [--format json]` (0.38.0).
-pub fn report_global_command(format: Format) -> Command {
-    format.apply(
-        Command::read("ports:report")
-            .arg("--global")
-            .requires(Requirement::Version(versions::GLOBAL_REPORTS)),
-        versions::GLOBAL_REPORTS,
-    )
-}
 
 /// `ports:list <app>`, or `proxy:ports <app>` before 0.31.
 pub fn list_command(caps: &Capabilities, app: &AppName) -> Command {
@@ -140,12 +113,25 @@ impl<'a> Ports<'a> {
 
     /// `ports:report` for one app. Before 0.31 the mappings are read from
     /// `proxy:report` (`Proxy port map`) instead.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let report = dokku.ports().report(&dokku_core::AppName::new("api")?).await?;
+    /// for mapping in report.effective() {
+    ///     println!("{mapping}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::Parse`] and transport errors.
     pub async fn report(self, app: &AppName) -> Result<PortsReport> {
         let caps = self.dokku.capabilities().await?;
         if caps.version < versions::PORTS_PLUGIN {
             let proxy = self.dokku.proxy().report(app).await?;
             let map = context(
-                &crate::api::proxy::report_command(app, Format::Text),
+                &Command::read("proxy:report").app_arg(app),
                 parse::ports::mappings("proxy:report", proxy.port_map.as_deref().unwrap_or("")),
             )?;
             return Ok(PortsReport {
@@ -155,35 +141,47 @@ impl<'a> Ports<'a> {
                 raw: proxy.raw,
             });
         }
-        super::PerAppReport {
-            json_since: versions::PORTS_PLUGIN,
-            command: report_command,
-            parse: parse::ports::report,
-            app: |r| &mut r.app,
-        }
-        .fetch(self.dokku, app)
-        .await
+        self.dokku.report::<PortsReport>().app(app).await
     }
 
     /// `ports:report` for every app, in one invocation (0.31+).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// for report in dokku.ports().report_all().await? {
+    ///     println!("{:?}: {} mappings", report.app, report.effective().len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] before 0.31, [`Error::Parse`] and transport
+    /// errors.
     pub async fn report_all(self) -> Result<Vec<PortsReport>> {
-        let command = report_all_command();
-        let output = self.dokku.run(&command).await?;
-        context(&command, parse::ports::report_all(&output.stdout_lossy()))
+        self.dokku.report::<PortsReport>().all().await
     }
 
     /// `ports:report --global` (0.38+): Dokku has no global port settings
     /// yet, so this is the raw (normally empty) key map.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let keys = dokku.ports().report_global().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] before 0.38, [`Error::Parse`] and transport
+    /// errors.
     pub async fn report_global(self) -> Result<std::collections::BTreeMap<String, String>> {
-        let caps = self.dokku.capabilities().await?;
-        let format = Format::for_host(&caps, versions::GLOBAL_REPORTS);
-        let command = report_global_command(format);
-        let output = self.dokku.run(&command).await?;
-        context(
-            &command,
-            parse::report::single("ports:report", &output.stdout_lossy(), format.is_json()),
-        )
-        .map(|raw| raw.fields)
+        let report = self
+            .dokku
+            .raw_report(&crate::catalog::plugins::PORTS)
+            .global()
+            .await?;
+        Ok(report.fields)
     }
 
     /// The app's own mappings (`ports:list`; empty when none are set).

@@ -1,36 +1,12 @@
 //! `proxy:*`: the reverse proxy in front of an app: on or off, which
 //! implementation, and its generated configuration.
 
-use crate::api::{Format, Scope, Target};
-use crate::client::{versions, Dokku};
-use crate::command::{Command, Requirement};
+use crate::api::{Scope, Target};
+use crate::client::Dokku;
+use crate::command::Command;
 use crate::error::{Error, Result};
 use crate::model::proxy::ProxyReport;
 use crate::name::AppName;
-use crate::parse::{self, context};
-
-/// `proxy:report <app> [--format json]` (Go; JSON since 0.23).
-pub fn report_command(app: &AppName, format: Format) -> Command {
-    format.apply(
-        Command::read("proxy:report").app_arg(app),
-        versions::JSON_REPORTS_GO,
-    )
-}
-
-/// `proxy:report` for every app (text).
-pub fn report_all_command() -> Command {
-    Command::read("proxy:report")
-}
-
-/// `proxy:report --global [--format json]` (0.38.0).
-pub fn report_global_command(format: Format) -> Command {
-    format.apply(
-        Command::read("proxy:report")
-            .arg("--global")
-            .requires(Requirement::Version(versions::GLOBAL_REPORTS)),
-        versions::GLOBAL_REPORTS,
-    )
-}
 
 /// `proxy:<verb> (<app>|--all)`.
 pub fn action_command(action: ProxyAction, target: &Target) -> Command {
@@ -96,36 +72,51 @@ impl<'a> Proxy<'a> {
     }
 
     /// `proxy:report` for one app.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let report = dokku.proxy().report(&dokku_core::AppName::new("api")?).await?;
+    /// println!("{:?}", report.proxy_type.effective());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::Parse`] and transport errors.
     pub async fn report(self, app: &AppName) -> Result<ProxyReport> {
-        super::PerAppReport {
-            json_since: versions::JSON_REPORTS_GO,
-            command: report_command,
-            parse: parse::proxy::report,
-            app: |r| &mut r.app,
-        }
-        .fetch(self.dokku, app)
-        .await
+        self.dokku.report::<ProxyReport>().app(app).await
     }
 
     /// `proxy:report` for every app, in one invocation.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let enabled = dokku.proxy().report_all().await?.iter().filter(|r| r.enabled == Some(true)).count();
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] and transport errors.
     pub async fn report_all(self) -> Result<Vec<ProxyReport>> {
-        let command = report_all_command();
-        let output = self.dokku.run(&command).await?;
-        context(&command, parse::proxy::report_all(&output.stdout_lossy()))
+        self.dokku.report::<ProxyReport>().all().await
     }
 
     /// The global proxy settings (`proxy:report --global`, 0.38+).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let global = dokku.proxy().report_global().await?;
+    /// println!("{:?}", global.proxy_type.global);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] before 0.38, [`Error::Parse`] and transport
+    /// errors.
     pub async fn report_global(self) -> Result<ProxyReport> {
-        let caps = self.dokku.capabilities().await?;
-        let format = Format::for_host(&caps, versions::GLOBAL_REPORTS);
-        let command = report_global_command(format);
-        let output = self.dokku.run(&command).await?;
-        let mut report = context(
-            &command,
-            parse::proxy::report(&output.stdout_lossy(), format.is_json()),
-        )?;
-        report.app = None;
-        Ok(report)
+        self.dokku.report::<ProxyReport>().global().await
     }
 
     async fn action(self, action: ProxyAction, target: impl Into<Target>) -> Result<()> {

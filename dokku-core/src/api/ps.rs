@@ -5,29 +5,14 @@
 //! flags (`--all`, `--parallel`); they are long-running and their output is
 //! worth showing live, so the builder can also [`stream`](PsAction::stream).
 
-use std::fmt;
-
-use crate::api::{property_command, Format, Scope, Target};
+use crate::api::{Format, Target};
 use crate::client::{versions, Dokku};
-use crate::command::{Arg, Command};
+use crate::command::Command;
 use crate::error::{Error, Result};
 use crate::exec::OutputStream;
 use crate::model::ps::{Formation, PsGlobalReport, PsReport};
 use crate::name::{AppName, ProcessType};
 use crate::parse::{self, context};
-
-/// `ps:report <app> [--format json]`.
-pub fn report_command(app: &AppName, format: Format) -> Command {
-    format.apply(
-        Command::read("ps:report").app_arg(app),
-        versions::JSON_REPORTS_GO,
-    )
-}
-
-/// `ps:report` for every app (text).
-pub fn report_all_command() -> Command {
-    Command::read("ps:report")
-}
 
 /// `ps:scale <app> [--format json]`: read the formation.
 pub fn scale_report_command(app: &AppName, format: Format) -> Command {
@@ -119,58 +104,6 @@ pub fn action_command(
     }
 }
 
-/// A `ps:set` property.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PsProperty {
-    /// `restart-policy`: `no`, `always`, `unless-stopped`, `on-failure[:N]`.
-    RestartPolicy,
-    /// `procfile-path`.
-    ProcfilePath,
-    /// `stop-timeout-seconds` (0.36+).
-    StopTimeoutSeconds,
-    /// `skip-deploy` (0.38.8+).
-    SkipDeploy,
-    /// `start-cmd` (0.38.8+, app only).
-    StartCmd,
-    /// `dockerfile-start-cmd` (0.38.8+, app only).
-    DockerfileStartCmd,
-}
-
-impl PsProperty {
-    /// The property name Dokku uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PsProperty::RestartPolicy => "restart-policy",
-            PsProperty::ProcfilePath => "procfile-path",
-            PsProperty::StopTimeoutSeconds => "stop-timeout-seconds",
-            PsProperty::SkipDeploy => "skip-deploy",
-            PsProperty::StartCmd => "start-cmd",
-            PsProperty::DockerfileStartCmd => "dockerfile-start-cmd",
-        }
-    }
-}
-
-impl fmt::Display for PsProperty {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// `ps:set (<app>|--global) <property> [<value>]`; no value unsets.
-pub fn set_command(scope: &Scope, property: PsProperty, value: Option<&str>) -> Command {
-    let value = value.map(|v| Arg::Plain(v.to_owned()));
-    property_command("ps:set", scope, property.as_str(), value)
-}
-
-/// `ps:report --global --format json` (0.38+).
-pub fn report_global_command() -> Command {
-    Format::Json.apply(
-        Command::read("ps:report").arg("--global"),
-        versions::GLOBAL_REPORTS,
-    )
-}
-
 /// Handler for `ps:*`; see [`Dokku::ps`].
 #[derive(Debug, Clone, Copy)]
 pub struct Ps<'a> {
@@ -182,30 +115,54 @@ impl<'a> Ps<'a> {
         Self { dokku }
     }
 
-    /// `ps:report` for one app.
+    /// `ps:report` for one app (JSON where the host has it).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let report = dokku.ps().report(&dokku_core::AppName::new("api")?).await?;
+    /// for container in &report.containers {
+    ///     println!("{}.{}: {}", container.process_type, container.index, container.state);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::Parse`] and transport errors.
     pub async fn report(self, app: &AppName) -> Result<PsReport> {
-        super::PerAppReport {
-            json_since: versions::JSON_REPORTS_GO,
-            command: report_command,
-            parse: parse::ps::report,
-            app: |r| &mut r.app,
-        }
-        .fetch(self.dokku, app)
-        .await
+        self.dokku.report::<PsReport>().app(app).await
     }
 
     /// `ps:report` for every app, in one invocation.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let deployed = dokku.ps().report_all().await?.iter().filter(|r| r.deployed).count();
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] and transport errors.
     pub async fn report_all(self) -> Result<Vec<PsReport>> {
-        let command = report_all_command();
-        let output = self.dokku.run(&command).await?;
-        context(&command, parse::ps::report_all(&output.stdout_lossy()))
+        self.dokku.report::<PsReport>().all().await
     }
 
     /// The global process settings (`ps:report --global`, Dokku 0.38+).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let global = dokku.ps().report_global().await?;
+    /// println!("{:?}", global.restart_policy.effective());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] before 0.38, [`Error::Parse`] and transport
+    /// errors.
     pub async fn report_global(self) -> Result<PsGlobalReport> {
-        let command = report_global_command();
-        let output = self.dokku.run(&command).await?;
-        context(&command, parse::ps::report_global(&output.stdout_lossy()))
+        self.dokku.report::<PsGlobalReport>().global().await
     }
 
     /// The app's formation: how many containers of each process type.
@@ -270,27 +227,6 @@ impl<'a> Ps<'a> {
         }
     }
 
-    /// Set a property for an app or globally.
-    pub async fn set(
-        &self,
-        scope: impl Into<Scope>,
-        property: PsProperty,
-        value: &str,
-    ) -> Result<()> {
-        self.dokku
-            .run(&set_command(&scope.into(), property, Some(value)))
-            .await
-            .map(drop)
-    }
-
-    /// Unset a property (back to the global value or the default).
-    pub async fn unset(self, scope: impl Into<Scope>, property: PsProperty) -> Result<()> {
-        self.dokku
-            .run(&set_command(&scope.into(), property, None))
-            .await
-            .map(drop)
-    }
-
     /// `ps:inspect`: `docker inspect` of every container, as JSON values
     /// (Dokku masks most environment values as `XXXXXX`).
     pub async fn inspect(self, app: &AppName) -> Result<Vec<serde_json::Value>> {
@@ -353,6 +289,15 @@ impl Scale<'_> {
     }
 }
 
+/// What a lifecycle command said besides its output.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ActionOutcome {
+    /// Apps Dokku skipped because they were never deployed (`App <app> has
+    /// not been deployed`, a warning with exit 0).
+    pub not_deployed: Vec<AppName>,
+}
+
 /// Builder for the lifecycle commands; finish with [`PsAction::send`] or
 /// [`PsAction::stream`].
 #[derive(Debug)]
@@ -389,9 +334,28 @@ impl PsAction<'_> {
         )
     }
 
-    /// Run and wait for it to finish.
-    pub async fn send(self) -> Result<()> {
-        self.dokku.run(&self.command()?).await.map(drop)
+    /// Run and wait for it to finish. Dokku answers `ps:start`/`stop`/
+    /// `restart` of an app that was never deployed with a warning and exit
+    /// 0; such apps are listed in [`ActionOutcome::not_deployed`].
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let outcome = dokku.ps().restart(&dokku_core::AppName::new("api")?).send().await?;
+    /// for app in &outcome.not_deployed {
+    ///     println!("{app} was never deployed: nothing to restart");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for a process type with anything but a
+    /// one-app restart, [`Error::AppNotFound`] and the other command errors.
+    pub async fn send(self) -> Result<ActionOutcome> {
+        let output = self.dokku.run(&self.command()?).await?;
+        Ok(ActionOutcome {
+            not_deployed: parse::ps::not_deployed(&output.stderr_lossy()),
+        })
     }
 
     /// Run, streaming Dokku's output as it comes.

@@ -14,7 +14,7 @@
 //! - `export` prints a database dump (secret output); `import` reads one
 //!   on stdin.
 
-use crate::client::Dokku;
+use crate::client::{Dokku, Generation};
 use crate::command::{Arg, Command, Requirement};
 use crate::error::{Error, Result};
 use crate::exec::OutputStream;
@@ -562,6 +562,23 @@ pub fn backup_simple_command(
     on_service(plugin, name, mutating, service)
 }
 
+/// What a service's `create` printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Created {
+    /// The connection URL from the `:info` the plugin prints last.
+    pub dsn: Option<crate::secret::SecretString>,
+}
+
+/// What a service's `link` chose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Linked {
+    /// The variable the URL was set in (`DATABASE_URL`,
+    /// `DOKKU_POSTGRES_AQUA_URL` …), from the `config:set` it echoed.
+    pub env_var: Option<crate::name::ConfigKey>,
+}
+
 /// Handler for one service plugin; see [`Dokku::service`].
 #[derive(Debug, Clone)]
 pub struct Services<'a> {
@@ -583,47 +600,78 @@ impl<'a> Services<'a> {
         self.dokku.run(&command).await.map(drop)
     }
 
-    // Whether the installed plugin is the dokku-datastore generation, whose
-    // `info` and `list` take `--format json`. A failed probe answers no: the
-    // text form is read for both generations.
-    async fn json_output(&self) -> bool {
-        match self.dokku.capabilities().await {
-            Ok(caps) => caps
-                .plugin(self.plugin.plugin_name().as_str())
-                .is_some_and(|p| self.plugin.has_datastore_json(&p.version)),
-            Err(_) => false,
+    // Which generation the host runs, detected once per client from the
+    // plugin's own answer to `list --format json` (the only invocation
+    // that can be wasted, and only when the caller wanted `info`): the Go
+    // generation prints a JSON array; the bash one ignores the flag (exit
+    // 0, its text, or nothing) or refuses it. Returns the list too.
+    async fn detect(&self) -> Result<(Generation, Vec<ServiceName>)> {
+        let command = list_json_command(&self.plugin);
+        let (generation, names) = match self.dokku.run(&command).await {
+            Ok(output) => {
+                let stdout = output.stdout_lossy();
+                if stdout.trim_start().starts_with('[') {
+                    let names = context(&command, parse::service::list_json(&stdout))?;
+                    (Generation::Datastore, names)
+                } else {
+                    let names = context(&command, parse::service::list(&stdout))?;
+                    (Generation::Bash, names)
+                }
+            }
+            Err(Error::CommandFailed { .. }) => {
+                let command = list_command(&self.plugin);
+                let output = self.dokku.run(&command).await?;
+                let names = context(&command, parse::service::list(&output.stdout_lossy()))?;
+                (Generation::Bash, names)
+            }
+            Err(e) => return Err(e),
+        };
+        self.dokku
+            .remember_datastore(self.plugin.name(), generation);
+        Ok((generation, names))
+    }
+
+    async fn generation(&self) -> Result<Generation> {
+        match self.dokku.datastore_generation(self.plugin.name()) {
+            Some(generation) => Ok(generation),
+            None => self.detect().await.map(|(generation, _)| generation),
         }
     }
 
-    // Run the JSON form; `None` when it failed as a command, so the caller
-    // runs the text form. dokku-datastore's JSON errors carry no message
-    // (`{"error":{}}`: Go encodes an `error` as an empty object) and a bash
-    // plugin rejects the flag, so only the text form's failure says why.
-    async fn try_json<T>(
-        &self,
-        command: Command,
-        parse: fn(&str) -> std::result::Result<T, parse::ParseError>,
-    ) -> Result<Option<T>> {
-        if !self.json_output().await {
-            return Ok(None);
-        }
-        match self.dokku.run(&command).await {
-            Ok(output) => context(&command, parse(&output.stdout_lossy())).map(Some),
-            Err(Error::CommandFailed { .. }) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Every service of this plugin (JSON from dokku-datastore plugins,
-    /// text otherwise).
+    /// Every service of this plugin: JSON from the dokku-datastore
+    /// generation, text from the bash one. The first call on a client
+    /// detects which the host runs, from this same answer.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// for db in dokku.service(ServicePlugin::Postgres).list().await? {
+    ///     println!("{db}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin, [`Error::Parse`] and
+    /// transport errors.
     pub async fn list(&self) -> Result<Vec<ServiceName>> {
-        let json = list_json_command(&self.plugin);
-        if let Some(names) = self.try_json(json, parse::service::list_json).await? {
-            return Ok(names);
-        }
-        let command = list_command(&self.plugin);
+        let command = match self.dokku.datastore_generation(self.plugin.name()) {
+            None => return self.detect().await.map(|(_, names)| names),
+            Some(Generation::Datastore) => list_json_command(&self.plugin),
+            Some(Generation::Bash) => list_command(&self.plugin),
+        };
         let output = self.dokku.run(&command).await?;
-        context(&command, parse::service::list(&output.stdout_lossy()))
+        let stdout = output.stdout_lossy();
+        // An answer that is not the JSON asked for is read as text.
+        context(
+            &command,
+            if stdout.trim_start().starts_with('[') {
+                parse::service::list_json(&stdout)
+            } else {
+                parse::service::list(&stdout)
+            },
+        )
     }
 
     /// Whether the service exists (the plugin fails with `<Plugin> service x
@@ -638,12 +686,41 @@ impl<'a> Services<'a> {
         }
     }
 
-    /// Everything `:info` reports, the DSN as a secret (JSON from
-    /// dokku-datastore plugins, text otherwise).
+    /// Everything `:info` reports, the DSN as a secret: JSON from the
+    /// dokku-datastore generation, text from the bash one (detected once
+    /// per client, see [`Services::list`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// let info = dokku
+    ///     .service(ServicePlugin::Redis)
+    ///     .info(&dokku_core::ServiceName::new("cache")?)
+    ///     .await?;
+    /// println!("{:?} linked to {:?}", info.status, info.links);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin, [`Error::CommandFailed`]
+    /// for a missing service, [`Error::Parse`] and transport errors.
     pub async fn info(&self, service: &ServiceName) -> Result<ServiceInfo> {
-        let json = info_json_command(&self.plugin, service);
-        if let Some(info) = self.try_json(json, parse::service::info_json).await? {
-            return Ok(info);
+        if self.generation().await? == Generation::Datastore {
+            let command = info_json_command(&self.plugin, service);
+            match self.dokku.run(&command).await {
+                Ok(output) => {
+                    let stdout = output.stdout_lossy();
+                    if stdout.trim_start().starts_with('{') {
+                        return context(&command, parse::service::info_json(&stdout));
+                    }
+                    return context(&command, parse::service::info(&stdout));
+                }
+                // dokku-datastore's JSON errors carry no message
+                // (`{"error":{}}`); the text form says why.
+                Err(Error::CommandFailed { .. }) => {}
+                Err(e) => return Err(e),
+            }
         }
         let command = info_command(&self.plugin, service);
         let output = self.dokku.run(&command).await?;
@@ -673,9 +750,35 @@ impl<'a> Services<'a> {
     }
 
     /// Create a service.
-    pub async fn create(&self, service: &ServiceName, options: &CreateOptions) -> Result<()> {
-        self.done(create_command(&self.plugin, service, options))
-            .await
+    ///
+    /// Returns the DSN the plugin printed at the end (its `:info`), as a
+    /// secret, when it printed one.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::api::service::CreateOptions;
+    /// use dokku_core::model::service::ServicePlugin;
+    /// use dokku_core::ServiceName;
+    /// let created = dokku
+    ///     .service(ServicePlugin::Postgres)
+    ///     .create(&ServiceName::new("db")?, &CreateOptions::new())
+    ///     .await?;
+    /// println!("DSN printed: {}", created.dsn.is_some());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin, [`Error::CommandFailed`]
+    /// when the plugin refuses (the name exists …), transport errors.
+    pub async fn create(&self, service: &ServiceName, options: &CreateOptions) -> Result<Created> {
+        let output = self
+            .dokku
+            .run(&create_command(&self.plugin, service, options))
+            .await?;
+        Ok(Created {
+            dsn: parse::service::printed_dsn(&output.stdout_lossy()),
+        })
     }
 
     /// Destroy a service and its data. `confirm` must be the service's name
@@ -685,15 +788,40 @@ impl<'a> Services<'a> {
             .await
     }
 
-    /// Link to an app (sets `<ALIAS>_URL`, restarts the app).
+    /// Link to an app (sets `<ALIAS>_URL`, restarts the app). Returns the
+    /// variable the plugin chose: `DATABASE_URL` for the first link, a
+    /// generated `DOKKU_POSTGRES_<COLOR>_URL` when that is taken.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::api::service::LinkOptions;
+    /// use dokku_core::model::service::ServicePlugin;
+    /// use dokku_core::{AppName, ServiceName};
+    /// let linked = dokku
+    ///     .service(ServicePlugin::Postgres)
+    ///     .link(&ServiceName::new("db")?, &AppName::new("api")?, &LinkOptions::new())
+    ///     .await?;
+    /// println!("the app reads {:?}", linked.env_var);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin, [`Error::CommandFailed`]
+    /// when already linked or the alias is taken, transport errors.
     pub async fn link(
         &self,
         service: &ServiceName,
         app: &AppName,
         options: &LinkOptions,
-    ) -> Result<()> {
-        self.done(link_command(&self.plugin, service, app, options)?)
-            .await
+    ) -> Result<Linked> {
+        let output = self
+            .dokku
+            .run(&link_command(&self.plugin, service, app, options)?)
+            .await?;
+        Ok(Linked {
+            env_var: parse::service::linked_env_var(&output.stdout_lossy()),
+        })
     }
 
     /// Unlink from an app (unsets the URL, restarts the app).

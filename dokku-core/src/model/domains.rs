@@ -4,7 +4,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::de;
+use crate::api::report::{report_of, Report};
+use crate::catalog::{plugins, Plugin};
 use crate::name::AppName;
+use crate::parse::report::RawReport;
+use crate::parse::ParseError;
 
 /// `domains:report` for one app.
 ///
@@ -13,25 +18,46 @@ use crate::name::AppName;
 /// a looser rule than ours.
 ///
 /// [`Domain`]: crate::Domain
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all(deserialize = "kebab-case"))]
 pub struct DomainsReport {
     /// The app, when known.
+    #[serde(skip_deserializing)]
     pub app: Option<AppName>,
     /// Whether virtual hosts are enabled for the app.
+    #[serde(deserialize_with = "de::flag")]
     pub app_enabled: bool,
     /// The app's domains.
+    #[serde(deserialize_with = "de::words")]
     pub app_vhosts: Vec<String>,
     /// The global settings, as this report shows them.
+    #[serde(flatten)]
     pub global: GlobalDomains,
     /// Every key Dokku printed.
+    #[serde(skip_deserializing)]
     pub raw: BTreeMap<String, String>,
 }
 
 /// The global domains (`domains:report --global`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all(deserialize = "kebab-case"))]
 pub struct GlobalDomains {
     /// Whether a global domain is configured.
+    #[serde(rename(deserialize = "global-enabled"), deserialize_with = "de::flag")]
     pub enabled: bool,
     /// The global domains (apps get `<app>.<domain>`).
+    #[serde(rename(deserialize = "global-vhosts"), deserialize_with = "de::words")]
     pub vhosts: Vec<String>,
+}
+
+report_of!(DomainsReport, DOMAINS);
+
+impl Report for GlobalDomains {
+    fn plugin() -> &'static Plugin {
+        &plugins::DOMAINS
+    }
+
+    fn attach(&mut self, _app: Option<AppName>, _raw: RawReport) -> Result<(), ParseError> {
+        Ok(())
+    }
 }

@@ -5,23 +5,29 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
-use super::Property;
+use super::{de, Property};
+use crate::api::report::report_of;
 use crate::name::AppName;
 
 /// `letsencrypt:report` for one app (or `--global`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all(deserialize = "kebab-case"))]
 pub struct LetsencryptReport {
     /// The app, when known.
+    #[serde(skip_deserializing)]
     pub app: Option<AppName>,
     /// The app serves the certificate letsencrypt issued.
+    #[serde(deserialize_with = "de::flag")]
     pub active: bool,
     /// The renewal cron job is installed (`letsencrypt:cron-job --add`).
+    #[serde(deserialize_with = "de::flag")]
     pub autorenew: bool,
     /// The DNS-01 provider (lego's name), if any.
     pub dns_provider: Property,
     /// The ACME account e-mail.
     pub email: Property,
     /// When the certificate expires.
+    #[serde(deserialize_with = "de::opt_unix_time")]
     pub expiration: Option<SystemTime>,
     /// Seconds before expiry at which a renewal is due (default 30 days).
     pub graceperiod: Property,
@@ -38,8 +44,11 @@ pub struct LetsencryptReport {
     pub server: Property,
     /// Every key the plugin printed (text labels turned into keys, so
     /// `letsencrypt-email`; the JSON form's keys are unprefixed, `email`).
+    #[serde(skip_deserializing)]
     pub raw: BTreeMap<String, String>,
 }
+
+report_of!(LetsencryptReport, LETSENCRYPT);
 
 /// One row of `letsencrypt:list`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@ use std::time::SystemTime;
 use serde::{Deserialize, Serialize};
 
 use super::Property;
+use crate::api::report::report_of;
 use crate::name::{AppName, ProcessType};
 
 /// One line of an app's logs.
@@ -41,9 +42,11 @@ pub struct FailedLogs {
 /// Read from the text report, where Dokku redacts vector sinks to
 /// `<type>://redacted`: a sink URL carries credentials, and this struct (and
 /// its `raw` map) is not secret. Use `Logs::vector_sink` for the real value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all(deserialize = "kebab-case"))]
 pub struct LogsReport {
     /// The app, when known.
+    #[serde(skip_deserializing)]
     pub app: Option<AppName>,
     /// Docker's log size limit per container (`10m` by default).
     pub max_size: Property,
@@ -52,5 +55,8 @@ pub struct LogsReport {
     /// The label vector uses for the app name.
     pub app_label_alias: Property,
     /// Every key Dokku printed.
+    #[serde(skip_deserializing)]
     pub raw: BTreeMap<String, String>,
 }
+
+report_of!(LogsReport, LOGS);

@@ -8,9 +8,11 @@
 pub mod apps;
 pub mod certs;
 pub mod config;
+pub mod de;
 pub mod domains;
 pub mod letsencrypt;
 pub mod logs;
+pub mod overview;
 pub mod plugin;
 pub mod ports;
 pub mod proxy;
@@ -19,8 +21,6 @@ pub mod service;
 
 use serde::{Deserialize, Serialize};
 
-use crate::parse::report::{non_empty, RawReport};
-
 /// A Dokku 0.38 property triple: the app's own value, the global default,
 /// and the value in effect (`computed`).
 ///
@@ -28,7 +28,11 @@ use crate::parse::report::{non_empty, RawReport};
 /// are `None`. Before 0.38.6 Dokku printed the *effective* value under the
 /// plain key (`ps-restart-policy: on-failure:10` on a fresh app), which
 /// lands in `app`; [`Property::effective`] is right on every version.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Deserialized from the object the report decoder folds the three keys
+/// into, or from a plain string (a report that prints only the app's
+/// value).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Property {
     /// Set on the app itself.
     pub app: Option<String>,
@@ -38,25 +42,39 @@ pub struct Property {
     pub computed: Option<String>,
 }
 
-impl Property {
-    /// Read `<plugin>-<name>`, `<plugin>-global-<name>` and
-    /// `<plugin>-computed-<name>` from a report, or their unprefixed forms
-    /// (`global-<name>` …), which late 0.38 JSON prints beside the prefixed
-    /// ones and some earlier versions printed alone.
-    pub fn read(raw: &RawReport, plugin: &str, name: &str) -> Self {
-        let get = |key: String| {
-            non_empty(
-                raw.get(&format!("{plugin}-{key}"))
-                    .or_else(|| raw.get(&key)),
-            )
-        };
-        Self {
-            app: get(name.to_owned()),
-            global: get(format!("global-{name}")),
-            computed: get(format!("computed-{name}")),
+impl<'de> Deserialize<'de> for Property {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Parts {
+            #[serde(default)]
+            app: Option<String>,
+            #[serde(default)]
+            global: Option<String>,
+            #[serde(default)]
+            computed: Option<String>,
         }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            Text(String),
+            Parts(Parts),
+        }
+        let non_empty = |v: Option<String>| v.filter(|v| !v.is_empty());
+        Ok(match Form::deserialize(d)? {
+            Form::Text(app) => Property {
+                app: non_empty(Some(app)),
+                ..Property::default()
+            },
+            Form::Parts(p) => Property {
+                app: non_empty(p.app),
+                global: non_empty(p.global),
+                computed: non_empty(p.computed),
+            },
+        })
     }
+}
 
+impl Property {
     /// The value in effect: computed, else the app's, else the global one.
     pub fn effective(&self) -> Option<&str> {
         self.computed

@@ -6,6 +6,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::api::report::report_of;
+
 use crate::error::Error;
 use crate::name::AppName;
 
@@ -96,18 +98,28 @@ impl FromStr for PortMapping {
 }
 
 /// `ports:report` for one app.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all(deserialize = "kebab-case"))]
 pub struct PortsReport {
     /// The app, when known.
+    #[serde(skip_deserializing)]
     pub app: Option<AppName>,
     /// The mappings set on the app (`ports:add`/`ports:set`).
+    #[serde(deserialize_with = "super::de::port_maps")]
     pub map: Vec<PortMapping>,
     /// The mappings Dokku detected from the deploy (used when `map` is
     /// empty). Older hosts do not report them.
+    #[serde(
+        rename(deserialize = "map-detected"),
+        deserialize_with = "super::de::port_maps"
+    )]
     pub detected: Vec<PortMapping>,
     /// Every key Dokku printed.
+    #[serde(skip_deserializing)]
     pub raw: BTreeMap<String, String>,
 }
+
+report_of!(PortsReport, PORTS);
 
 impl PortsReport {
     /// The mappings in effect: the app's own, else the detected ones.

@@ -3,10 +3,14 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
-use super::Property;
+use super::{de, Property};
+use crate::api::report::Report;
+use crate::catalog::{plugins, Plugin};
 use crate::name::{AppName, ProcessType};
+use crate::parse::report::RawReport;
+use crate::parse::ParseError;
 
 /// Whether an app's containers are running (`Running:` in `ps:report`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -91,21 +95,28 @@ pub struct ContainerStatus {
 }
 
 /// `ps:report` for one app.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all(deserialize = "kebab-case"))]
 pub struct PsReport {
     /// The app, when known.
+    #[serde(skip_deserializing)]
     pub app: Option<AppName>,
     /// Whether the app has been deployed.
+    #[serde(deserialize_with = "de::flag")]
     pub deployed: bool,
     /// Number of containers; `None` when Dokku could not ask the scheduler
     /// (it prints `-1`).
+    #[serde(deserialize_with = "de::opt_count")]
     pub processes: Option<u32>,
     /// Whether the containers run.
+    #[serde(deserialize_with = "run_state")]
     pub running: Option<RunState>,
     /// Whether `ps:scale` may change the formation (false when app.json has
     /// a `formation` key).
+    #[serde(default = "de::yes", deserialize_with = "de::flag_default_true")]
     pub can_scale: bool,
     /// Whether the app is started again after a host reboot.
+    #[serde(default = "de::yes", deserialize_with = "de::flag_default_true")]
     pub restore: bool,
     /// Docker restart policy (`on-failure:10` by default).
     pub restart_policy: Property,
@@ -120,9 +131,69 @@ pub struct PsReport {
     /// Dockerfile start command override (0.38.8+).
     pub dockerfile_start_cmd: Property,
     /// One entry per container, sorted by process type and index.
+    #[serde(skip_deserializing)]
     pub containers: Vec<ContainerStatus>,
     /// Every key Dokku printed.
+    #[serde(skip_deserializing)]
     pub raw: BTreeMap<String, String>,
+}
+
+fn run_state<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RunState>, D::Error> {
+    match String::deserialize(d)?.as_str() {
+        "" => Ok(None),
+        "true" => Ok(Some(RunState::Running)),
+        "false" => Ok(Some(RunState::Stopped)),
+        "mixed" => Ok(Some(RunState::Mixed)),
+        _ => Err(serde::de::Error::custom("expected true, false or mixed")),
+    }
+}
+
+impl Report for PsReport {
+    fn plugin() -> &'static Plugin {
+        &plugins::PS
+    }
+
+    /// Containers are the `status-<type>.<n>` keys, valued `<docker
+    /// state> (CID: <id>)`.
+    fn attach(&mut self, app: Option<AppName>, raw: RawReport) -> Result<(), ParseError> {
+        self.app = app;
+        let mut containers = Vec::new();
+        for (key, value) in &raw.fields {
+            if let Some(rest) = key.strip_prefix("status-") {
+                containers.push(ContainerStatus::parse(rest, value)?);
+            }
+        }
+        containers.sort_by(|a, b| (&a.process_type, a.index).cmp(&(&b.process_type, b.index)));
+        self.containers = containers;
+        self.raw = raw.fields;
+        Ok(())
+    }
+}
+
+impl ContainerStatus {
+    /// One `status-<rest>` key's container. The index is always last and a
+    /// process type may itself contain `-`, so the split is at the last
+    /// `.` (JSON) or `-` (a text label whose dot was lost).
+    fn parse(rest: &str, value: &str) -> Result<Self, ParseError> {
+        let bad = |why: String| ParseError::new("ps:report", format!("status-{rest}: {why}"));
+        let (kind, index) = rest
+            .rsplit_once(['.', '-'])
+            .ok_or_else(|| bad("no container index".to_owned()))?;
+        let process_type = ProcessType::new(kind).map_err(|e| bad(e.rule.to_string()))?;
+        let index = index
+            .parse()
+            .map_err(|_| bad("the index is not a number".to_owned()))?;
+        let (state, container_id) = match value.split_once(" (CID: ") {
+            Some((state, cid)) => (state, Some(cid.trim_end_matches(')').to_owned())),
+            None => (value, None),
+        };
+        Ok(Self {
+            process_type,
+            index,
+            state: ContainerState::from_docker(state.trim()),
+            container_id: container_id.filter(|c| !c.is_empty()),
+        })
+    }
 }
 
 /// One row of `ps:scale`: how many containers of a process type.
@@ -135,7 +206,8 @@ pub struct Formation {
 }
 
 /// `ps:report --global`: the defaults every app inherits.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all(deserialize = "kebab-case"))]
 pub struct PsGlobalReport {
     /// Docker restart policy.
     pub restart_policy: Property,
@@ -146,5 +218,17 @@ pub struct PsGlobalReport {
     /// Whether deploys are skipped.
     pub skip_deploy: Property,
     /// Every key Dokku printed.
+    #[serde(skip_deserializing)]
     pub raw: BTreeMap<String, String>,
+}
+
+impl Report for PsGlobalReport {
+    fn plugin() -> &'static Plugin {
+        &plugins::PS
+    }
+
+    fn attach(&mut self, _app: Option<AppName>, raw: RawReport) -> Result<(), ParseError> {
+        self.raw = raw.fields;
+        Ok(())
+    }
 }

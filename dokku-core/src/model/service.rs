@@ -73,21 +73,6 @@ impl ServicePlugin {
         }
     }
 
-    /// Whether this plugin at `version` (as `plugin:list` reports it) hands
-    /// `info` and `list` to dokku/dokku-datastore (Go), which accepts
-    /// `--format json`. Only postgres is known to have switched (dokku-postgres
-    /// PR #390); 1.44.0 is its last release read with the bash commands, so
-    /// anything newer is taken as the Go generation. An unknown or unparsable
-    /// version answers `false`: the text form works for both generations.
-    pub fn has_datastore_json(&self, version: &str) -> bool {
-        match self {
-            ServicePlugin::Postgres => {
-                parse_version(version).is_some_and(|v| v > LAST_BASH_POSTGRES)
-            }
-            _ => false,
-        }
-    }
-
     /// The config variable prefix a link sets without `--alias`
     /// (`PLUGIN_DEFAULT_ALIAS` in the plugin's `config`): `DATABASE` for
     /// the SQL plugins, the upper-cased plugin name for the others.
@@ -125,21 +110,6 @@ impl ServicePlugin {
             .find(|p| p.name() == name.as_str())
             .unwrap_or_else(|| ServicePlugin::Other(name.clone()))
     }
-}
-
-// dokku-postgres `plugin.toml` at 17b76038: version 1.44.0, still bash.
-const LAST_BASH_POSTGRES: (u64, u64, u64) = (1, 44, 0);
-
-/// A plugin's declared version as (major, minor, patch): `1.45.0`, `v1.45`,
-/// `1.45.0-rc1` → (1, 45, 0); anything else → `None`.
-pub(crate) fn parse_version(version: &str) -> Option<(u64, u64, u64)> {
-    let version = version.trim().trim_start_matches('v');
-    let core = version.split(['-', '+']).next()?;
-    let mut parts = core.split('.');
-    let major = parts.next()?.parse().ok()?;
-    let minor = parts.next().map_or(Some(0), |p| p.parse().ok())?;
-    let patch = parts.next().map_or(Some(0), |p| p.parse().ok())?;
-    Some((major, minor, patch))
 }
 
 impl fmt::Display for ServicePlugin {

@@ -13,18 +13,6 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::logs::{days_from_civil, days_in_month};
-use super::report::{self, non_empty, parse_bool, RawReport};
-use super::ParseError;
-use crate::model::certs::CertsReport;
-use crate::name::AppName;
-
-const WHAT: &str = "certs:report";
-
-fn get<'a>(raw: &'a RawReport, name: &str) -> &'a str {
-    raw.get(&format!("ssl-{name}"))
-        .or_else(|| raw.get(name))
-        .unwrap_or("")
-}
 
 /// openssl's `Mon DD HH:MM:SS YYYY GMT` (day space-padded), as a time.
 pub fn openssl_date(text: &str) -> Option<SystemTime> {
@@ -74,54 +62,6 @@ fn utc(year: u32, month: u32, day: u32, time: &str) -> Option<SystemTime> {
     let days = u64::try_from(days_from_civil(i64::from(year), month, day)).ok()?;
     let seconds = days * 86_400 + u64::from(hour * 3600 + minute * 60 + second);
     UNIX_EPOCH.checked_add(Duration::from_secs(seconds))
-}
-
-/// Build the typed report from the raw map.
-pub fn typed(raw: &RawReport) -> Result<CertsReport, ParseError> {
-    let app = match &raw.subject {
-        Some(name) => Some(
-            AppName::legacy(name)
-                .map_err(|e| ParseError::new(WHAT, format!("not an app name: {e}")))?,
-        ),
-        None => None,
-    };
-    let date = |key: &str| -> Result<Option<SystemTime>, ParseError> {
-        match get(raw, key) {
-            "" => Ok(None),
-            text => openssl_date(text)
-                .map(Some)
-                .ok_or_else(|| ParseError::new(WHAT, format!("{key}: not an openssl date"))),
-        }
-    };
-    let text = |key: &str| non_empty(Some(get(raw, key)));
-    Ok(CertsReport {
-        app,
-        enabled: parse_bool(WHAT, "ssl-enabled", get(raw, "enabled"))?.unwrap_or(false),
-        dir: text("dir"),
-        hostnames: get(raw, "hostnames")
-            .split_whitespace()
-            .map(str::to_owned)
-            .collect(),
-        expires_at: date("expires-at")?,
-        starts_at: date("starts-at")?,
-        issuer: text("issuer"),
-        subject: text("subject"),
-        verified: text("verified"),
-        raw: raw.fields.clone(),
-    })
-}
-
-/// One `certs:report` (text or JSON).
-pub fn report(stdout: &str, json: bool) -> Result<CertsReport, ParseError> {
-    report::single(WHAT, stdout, json).and_then(|raw| typed(&raw))
-}
-
-/// `certs:report` for every app (text).
-pub fn report_all(stdout: &str) -> Result<Vec<CertsReport>, ParseError> {
-    if stdout.trim().is_empty() {
-        return Ok(Vec::new());
-    }
-    report::text(WHAT, stdout)?.iter().map(typed).collect()
 }
 
 #[cfg(test)]

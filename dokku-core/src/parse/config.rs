@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use super::ParseError;
-use crate::model::config::ConfigVars;
+use crate::model::config::{ConfigVars, Unset};
 use crate::name::ConfigKey;
 use crate::secret::SecretString;
 
@@ -56,4 +56,28 @@ pub fn keys(stdout: &str) -> Result<Vec<ConfigKey>, ParseError> {
                 .map_err(|e| ParseError::at("config:keys", index, e.to_string()))
         })
         .collect()
+}
+
+/// `config:unset`/`config:clear`: the `-----> Unsetting KEY` and
+/// `-----> Skipping KEY, it is not set in the environment` lines
+/// (`plugins/config` `UnsetMany`); the restart's output after them is
+/// ignored.
+pub fn unset(stdout: &str) -> Result<Unset, ParseError> {
+    let mut done = Unset::default();
+    for (index, line) in stdout.lines().enumerate() {
+        let (list, key) = if let Some(key) = line.strip_prefix("-----> Unsetting ") {
+            (&mut done.unset, key)
+        } else if let Some(rest) = line.strip_prefix("-----> Skipping ") {
+            match rest.strip_suffix(", it is not set in the environment") {
+                Some(key) => (&mut done.skipped, key),
+                None => continue,
+            }
+        } else {
+            continue;
+        };
+        let key = ConfigKey::new(key.trim())
+            .map_err(|e| ParseError::at("config:unset", index, e.to_string()))?;
+        list.push(key);
+    }
+    Ok(done)
 }

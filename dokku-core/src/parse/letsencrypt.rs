@@ -16,16 +16,10 @@
 //! out is not pinned down, so any whitespace is accepted, and a number or
 //! boolean value is kept as its JSON text.
 
-use std::collections::BTreeMap;
-use std::time::{Duration, UNIX_EPOCH};
-
-use super::report::{self, parse_bool, RawReport};
 use super::ParseError;
-use crate::model::letsencrypt::{LetsencryptListEntry, LetsencryptReport};
-use crate::model::Property;
+use crate::model::letsencrypt::LetsencryptListEntry;
 use crate::name::AppName;
 
-const WHAT: &str = "letsencrypt:report";
 const LIST: &str = "letsencrypt:list";
 
 /// `fn-letsencrypt-format-timediff` back to seconds (`29d, 23h ago` →
@@ -55,85 +49,6 @@ pub fn timediff(text: &str) -> Option<i64> {
         total = total.checked_add(n.checked_mul(scale)?)?;
     }
     Some(sign * total)
-}
-
-fn get<'a>(raw: &'a RawReport, name: &str) -> &'a str {
-    raw.get(&format!("letsencrypt-{name}"))
-        .or_else(|| raw.get(name))
-        .unwrap_or("")
-}
-
-/// Build the typed report from the raw map.
-pub fn typed(raw: &RawReport) -> Result<LetsencryptReport, ParseError> {
-    let app = match raw.subject.as_deref() {
-        Some("global") | Some("--global") | None => None,
-        Some(name) => Some(
-            AppName::legacy(name)
-                .map_err(|e| ParseError::new(WHAT, format!("not an app name: {e}")))?,
-        ),
-    };
-    let expiration = match get(raw, "expiration") {
-        "" => None,
-        secs => Some(
-            secs.parse::<u64>()
-                .ok()
-                .and_then(|s| UNIX_EPOCH.checked_add(Duration::from_secs(s)))
-                .ok_or_else(|| ParseError::new(WHAT, "expiration: expected Unix seconds"))?,
-        ),
-    };
-    Ok(LetsencryptReport {
-        app,
-        active: parse_bool(WHAT, "active", get(raw, "active"))?.unwrap_or(false),
-        autorenew: parse_bool(WHAT, "autorenew", get(raw, "autorenew"))?.unwrap_or(false),
-        dns_provider: Property::read(raw, "letsencrypt", "dns-provider"),
-        email: Property::read(raw, "letsencrypt", "email"),
-        expiration,
-        graceperiod: Property::read(raw, "letsencrypt", "graceperiod"),
-        lego_docker_args: Property::read(raw, "letsencrypt", "lego-docker-args"),
-        lego_args: Property::read(raw, "letsencrypt", "lego-args"),
-        lego_docker_options: Property::read(raw, "letsencrypt", "lego-docker-options"),
-        server: Property::read(raw, "letsencrypt", "server"),
-        raw: raw.fields.clone(),
-    })
-}
-
-/// One `letsencrypt:report` (text).
-pub fn report(stdout: &str) -> Result<LetsencryptReport, ParseError> {
-    report::single(WHAT, stdout, false).and_then(|raw| typed(&raw))
-}
-
-/// One `letsencrypt:report --format json` (an app's or `--global`'s): the
-/// object does not name the app, so `app` is `None`.
-pub fn report_json(stdout: &str) -> Result<LetsencryptReport, ParseError> {
-    let mut objects = serde_json::Deserializer::from_str(stdout)
-        .into_iter::<BTreeMap<String, serde_json::Value>>();
-    let object = match objects.next() {
-        Some(Ok(object)) => object,
-        Some(Err(e)) => return Err(ParseError::new(WHAT, format!("not a JSON object: {e}"))),
-        None => return Err(ParseError::new(WHAT, "no JSON object found")),
-    };
-    if objects.next().is_some() {
-        return Err(ParseError::new(
-            WHAT,
-            "expected one JSON object, found more",
-        ));
-    }
-    let raw = RawReport {
-        subject: None,
-        fields: object
-            .into_iter()
-            .map(|(k, v)| (k, report::json_text(v)))
-            .collect(),
-    };
-    typed(&raw)
-}
-
-/// `letsencrypt:report` for every app (text).
-pub fn report_all(stdout: &str) -> Result<Vec<LetsencryptReport>, ParseError> {
-    if stdout.trim().is_empty() {
-        return Ok(Vec::new());
-    }
-    report::text(WHAT, stdout)?.iter().map(typed).collect()
 }
 
 /// `letsencrypt:list`.

@@ -12,10 +12,9 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::report::{self, HEADER_PREFIX};
+use super::report::HEADER_PREFIX;
 use super::{strip_ansi, ParseError};
-use crate::model::logs::{FailedLogs, LogLine, LogsReport};
-use crate::model::Property;
+use crate::model::logs::{FailedLogs, LogLine};
 use crate::name::{AppName, ProcessType};
 
 /// Parse one line of `dokku logs` output (without its newline).
@@ -197,26 +196,6 @@ pub fn failed(stdout: &str) -> Result<Vec<FailedLogs>, ParseError> {
         }
     }
     Ok(apps)
-}
-
-/// `logs:report <app>` (text; see [`LogsReport`] for why not JSON).
-pub fn report(stdout: &str) -> Result<LogsReport, ParseError> {
-    const WHAT: &str = "logs:report";
-    let raw = report::single(WHAT, stdout, false)?;
-    let app = match &raw.subject {
-        Some(name) => Some(
-            AppName::legacy(name)
-                .map_err(|e| ParseError::new(WHAT, format!("not an app name: {e}")))?,
-        ),
-        None => None,
-    };
-    Ok(LogsReport {
-        app,
-        max_size: Property::read(&raw, "logs", "max-size"),
-        vector_sink: Property::read(&raw, "logs", "vector-sink"),
-        app_label_alias: Property::read(&raw, "logs", "app-label-alias"),
-        raw: raw.fields,
-    })
 }
 
 #[cfg(test)]

@@ -11,12 +11,10 @@
 pub mod apps;
 pub mod certs;
 pub mod config;
-pub mod domains;
 pub mod letsencrypt;
 pub mod logs;
 pub mod plugin;
 pub mod ports;
-pub mod proxy;
 pub mod ps;
 pub mod report;
 pub mod service;

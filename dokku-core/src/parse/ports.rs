@@ -1,5 +1,5 @@
-//! Parsers for `ports:report`, `ports:list` and the pre-0.31
-//! `proxy:ports`.
+//! Parsers for `ports:list`, the pre-0.31 `proxy:ports`, and port mapping
+//! lists (`ports:report` itself is decoded generically).
 //!
 //! Established from dokku/dokku `plugins/ports` (Go since the plugin
 //! appeared in 0.31.0): `report.go` (`--ports-map`, `--ports-map-detected`,
@@ -9,19 +9,10 @@
 //! 4-space prefix, the `-----> scheme  host port  container port` header
 //! row first unless `--quiet`).
 
-use super::report::{self, RawReport};
 use super::ParseError;
-use crate::model::ports::{PortMapping, PortsReport};
-use crate::name::AppName;
+use crate::model::ports::PortMapping;
 
-const WHAT: &str = "ports:report";
 const LIST: &str = "ports:list";
-
-fn get<'a>(raw: &'a RawReport, name: &str) -> &'a str {
-    raw.get(&format!("ports-{name}"))
-        .or_else(|| raw.get(name))
-        .unwrap_or("")
-}
 
 /// A space-separated list of mappings, as reports print them.
 pub fn mappings(what: &'static str, value: &str) -> Result<Vec<PortMapping>, ParseError> {
@@ -32,36 +23,6 @@ pub fn mappings(what: &'static str, value: &str) -> Result<Vec<PortMapping>, Par
                 .map_err(|e| ParseError::new(what, e.to_string()))
         })
         .collect()
-}
-
-/// Build the typed report from the raw map.
-pub fn typed(raw: &RawReport) -> Result<PortsReport, ParseError> {
-    let app = match &raw.subject {
-        Some(name) => Some(
-            AppName::legacy(name)
-                .map_err(|e| ParseError::new(WHAT, format!("not an app name: {e}")))?,
-        ),
-        None => None,
-    };
-    Ok(PortsReport {
-        app,
-        map: mappings(WHAT, get(raw, "map"))?,
-        detected: mappings(WHAT, get(raw, "map-detected"))?,
-        raw: raw.fields.clone(),
-    })
-}
-
-/// One `ports:report` (text or JSON).
-pub fn report(stdout: &str, json: bool) -> Result<PortsReport, ParseError> {
-    report::single(WHAT, stdout, json).and_then(|raw| typed(&raw))
-}
-
-/// `ports:report` for every app (text).
-pub fn report_all(stdout: &str) -> Result<Vec<PortsReport>, ParseError> {
-    if stdout.trim().is_empty() {
-        return Ok(Vec::new());
-    }
-    report::text(WHAT, stdout)?.iter().map(typed).collect()
 }
 
 /// `ports:list <app>` (or `proxy:ports <app>` before 0.31): the columnized

@@ -20,9 +20,12 @@
 
 use std::collections::BTreeMap;
 
+use serde::de::value::MapDeserializer;
+use serde::de::{DeserializeOwned, IntoDeserializer};
 use serde::{Deserialize, Serialize};
 
 use super::ParseError;
+use crate::catalog::{undot, PropertySpec, ReportSpec};
 
 /// The `=====> ` prefix of `dokku_log_info2` headers.
 pub const HEADER_PREFIX: &str = "=====> ";
@@ -65,8 +68,20 @@ pub fn label_to_key(label: &str) -> String {
 ///
 /// Lines before the first header that are blank are ignored; anything else
 /// that is neither a header nor an indented `Label: value` line is an error
-/// naming the line.
+/// naming the line. Labels become keys with `-` for spaces, so a key that
+/// had dots (`status-web.1`) needs [`text_with`] and its plugin's
+/// templates.
 pub fn text(what: &'static str, output: &str) -> Result<Vec<RawReport>, ParseError> {
+    text_with(what, output, &[])
+}
+
+/// [`text`], restoring dotted keys by the report's templates
+/// ([`ReportSpec::dotted`]).
+pub fn text_with(
+    what: &'static str,
+    output: &str,
+    dotted: &[&str],
+) -> Result<Vec<RawReport>, ParseError> {
     let mut reports: Vec<RawReport> = Vec::new();
     for (index, line) in output.lines().enumerate() {
         if line.trim().is_empty() {
@@ -106,7 +121,7 @@ pub fn text(what: &'static str, output: &str) -> Result<Vec<RawReport>, ParseErr
         }
         report
             .fields
-            .insert(label_to_key(label), value.trim().to_owned());
+            .insert(undot(dotted, &label_to_key(label)), value.trim().to_owned());
     }
     if reports.is_empty() {
         return Err(ParseError::new(what, "no report header found"));
@@ -130,17 +145,25 @@ fn header_subject(header: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Parse JSON reports: one object per non-empty line. Values should be
-/// strings; numbers, booleans and null are kept as their JSON text (null as
-/// empty) so a newer Dokku changing a type does not lose the field.
+/// Parse JSON reports: one object after another (Go prints one per line;
+/// a plugin may pretty-print it). Values should be strings; numbers,
+/// booleans and null are kept as their JSON text (null as empty) so a newer
+/// Dokku changing a type does not lose the field.
 pub fn json(what: &'static str, output: &str) -> Result<Vec<RawReport>, ParseError> {
     let mut reports = Vec::new();
-    for (index, line) in output.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let map: BTreeMap<String, serde_json::Value> = serde_json::from_str(line)
-            .map_err(|e| ParseError::at(what, index, format!("not a JSON object: {e}")))?;
+    let objects = serde_json::Deserializer::from_str(output)
+        .into_iter::<BTreeMap<String, serde_json::Value>>();
+    for object in objects {
+        // serde's message may quote the value; say only where.
+        // serde counts the end of input as the next line: cap it.
+        let last = output.lines().count().saturating_sub(1);
+        let map = object.map_err(|e| {
+            ParseError::at(
+                what,
+                e.line().saturating_sub(1).min(last),
+                format!("not a JSON object (column {})", e.column()),
+            )
+        })?;
         let fields = map.into_iter().map(|(k, v)| (k, json_text(v))).collect();
         reports.push(RawReport {
             subject: None,
@@ -163,23 +186,143 @@ pub(crate) fn json_text(value: serde_json::Value) -> String {
     }
 }
 
-/// Parse exactly one report, text or JSON.
-pub fn single(
+/// Read one or more reports printed in the form asked for, or in the other
+/// one: a plugin that ignores `--format json` answers in text, and that
+/// answer is read rather than refused.
+pub fn any(
     what: &'static str,
     output: &str,
-    json_format: bool,
-) -> Result<RawReport, ParseError> {
-    let mut reports = if json_format {
-        json(what, output)?
+    spec: &ReportSpec,
+) -> Result<Vec<RawReport>, ParseError> {
+    if output.trim_start().starts_with('{') {
+        json(what, output)
     } else {
-        text(what, output)?
-    };
-    match reports.len() {
-        1 => Ok(reports.remove(0)),
-        n => Err(ParseError::new(
-            what,
-            format!("expected one report, found {n}"),
-        )),
+        text_with(what, output, spec.dotted)
+    }
+}
+
+/// Decode a typed report from a raw one, generically.
+///
+/// The fields are first put in one shape whatever Dokku printed: the
+/// plugin's prefix cut off (late 0.38 JSON prints `dir` and `app-dir`,
+/// text only the prefixed label), and each of the plugin's properties `K`
+/// that has a `global-K` or `computed-K` folded with them into one object
+/// (`{"app", "global", "computed"}`, empty values absent) that a
+/// [`Property`](crate::model::Property) field reads. Then serde decodes
+/// `R`; an error names the key and what was expected, never the value.
+pub fn decode<R: DeserializeOwned>(
+    what: &'static str,
+    spec: &ReportSpec,
+    properties: &[PropertySpec],
+    raw: &RawReport,
+) -> Result<R, ParseError> {
+    // Borrowed throughout: a report of every app decodes hundreds of maps.
+    let mut fields: BTreeMap<&str, &str> = BTreeMap::new();
+    for (key, value) in &raw.fields {
+        let key = key
+            .strip_prefix(spec.prefix)
+            .and_then(|k| k.strip_prefix('-'))
+            .unwrap_or(key);
+        fields.entry(key).or_insert(value);
+    }
+    let mut entries: Vec<(&str, Field<'_>)> = Vec::with_capacity(fields.len());
+    let mut folded: Vec<&str> = Vec::new();
+    let mut name = String::with_capacity(64);
+    for property in properties {
+        let key = property.key;
+        // (present, non-empty value) of `<prefix><key>`, one buffer reused.
+        let mut part = |prefix: &str| {
+            name.clear();
+            name.push_str(prefix);
+            name.push_str(key);
+            let value = fields.get(name.as_str()).copied();
+            (value.is_some(), value.filter(|v| !v.is_empty()))
+        };
+        let (has_global, global) = part("global-");
+        let (has_computed, computed) = part("computed-");
+        let present = has_global || has_computed;
+        // A report that prints only the app's value keeps it a string.
+        if key.ends_with('*') || !present {
+            continue;
+        }
+        let app = fields.get(key).copied().filter(|v| !v.is_empty());
+        entries.push((
+            key,
+            Field::Property {
+                app,
+                global,
+                computed,
+            },
+        ));
+        folded.push(key);
+    }
+    entries.extend(
+        fields
+            .iter()
+            .filter(|(key, _)| !folded.contains(key))
+            .map(|(key, value)| (*key, Field::Text(value))),
+    );
+    // Decode without path tracking; only a failure is decoded again with
+    // it, to name the key.
+    let map = || MapDeserializer::<_, serde::de::value::Error>::new(entries.iter().copied());
+    R::deserialize(map()).or_else(|_| {
+        serde_path_to_error::deserialize(map()).map_err(|e| {
+            let key = e.path().to_string();
+            ParseError::new(what, format!("{key}: {}", e.into_inner()))
+        })
+    })
+}
+
+/// One value of a normalised report: Dokku's string, or a property's
+/// app, global and computed values folded into a map.
+#[derive(Clone, Copy)]
+enum Field<'a> {
+    Text(&'a str),
+    Property {
+        app: Option<&'a str>,
+        global: Option<&'a str>,
+        computed: Option<&'a str>,
+    },
+}
+
+impl<'de> IntoDeserializer<'de, serde::de::value::Error> for Field<'de> {
+    type Deserializer = FieldDeserializer<'de>;
+
+    fn into_deserializer(self) -> Self::Deserializer {
+        FieldDeserializer(self)
+    }
+}
+
+/// Deserializes a [`Field`]: a borrowed string, or a map of the present
+/// parts.
+struct FieldDeserializer<'a>(Field<'a>);
+
+impl<'de> serde::Deserializer<'de> for FieldDeserializer<'de> {
+    type Error = serde::de::value::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        match self.0 {
+            Field::Text(text) => visitor.visit_borrowed_str(text),
+            Field::Property {
+                app,
+                global,
+                computed,
+            } => {
+                let parts = [("app", app), ("global", global), ("computed", computed)]
+                    .into_iter()
+                    .filter_map(|(name, value)| Some((name, value?)));
+                visitor.visit_map(MapDeserializer::new(parts))
+            }
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
     }
 }
 
@@ -200,22 +343,6 @@ pub fn parse_bool(what: &'static str, key: &str, value: &str) -> Result<Option<b
             format!("{key}: expected true or false, found {other:?}"),
         )),
     }
-}
-
-/// Read an unsigned number (empty is `None`).
-pub fn parse_u64(what: &'static str, key: &str, value: &str) -> Result<Option<u64>, ParseError> {
-    if value.is_empty() {
-        return Ok(None);
-    }
-    value
-        .parse()
-        .map(Some)
-        .map_err(|_| ParseError::new(what, format!("{key}: expected a number, found {value:?}")))
-}
-
-/// An empty string as `None`.
-pub fn non_empty(value: Option<&str>) -> Option<String> {
-    value.filter(|v| !v.is_empty()).map(str::to_owned)
 }
 
 #[cfg(test)]

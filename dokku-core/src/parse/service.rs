@@ -27,7 +27,7 @@
 //! The DSN is secret: errors here name lines and keys, never values.
 
 use crate::model::service::{ExposedPort, ServiceInfo, ServiceStatus};
-use crate::name::{AppName, ServiceName};
+use crate::name::{AppName, ConfigKey, ServiceName};
 use crate::parse::ParseError;
 use crate::secret::SecretString;
 
@@ -273,6 +273,26 @@ pub fn info_json(text: &str) -> Result<ServiceInfo, ParseError> {
             .map_err(|reason| ParseError::new(INFO, format!("{key}: {reason}")))?;
     }
     Ok(info)
+}
+
+/// The DSN a `create`, `clone` or `upgrade` printed with its closing
+/// `:info` (`       Dsn:  postgres://…`).
+pub fn printed_dsn(stdout: &str) -> Option<SecretString> {
+    stdout.lines().find_map(|line| {
+        let (label, value) = line.trim().split_once(':')?;
+        (label.trim() == "Dsn" && !value.trim().is_empty()).then(|| SecretString::new(value.trim()))
+    })
+}
+
+/// The `<ALIAS>_URL` a `link` set, from the `config:set` output it echoes
+/// (`-----> Setting config vars`, then `       DOKKU_POSTGRES_AQUA_URL:  …`).
+pub fn linked_env_var(stdout: &str) -> Option<ConfigKey> {
+    let mut lines = stdout.lines();
+    lines.find(|l| l.trim() == "-----> Setting config vars")?;
+    lines.find_map(|line| {
+        let (key, _) = line.trim().split_once(':')?;
+        key.ends_with("_URL").then(|| ConfigKey::new(key).ok())?
+    })
 }
 
 #[cfg(test)]

@@ -17,6 +17,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use dokku_core::api::report::Report;
+use dokku_core::parse::ParseError;
 use dokku_core::{DokkuVersion, ExitStatus, Output};
 
 const STDOUT_MARKER: &str = "--- stdout";
@@ -87,6 +89,28 @@ pub fn all_paths() -> Vec<PathBuf> {
     walk(&root, &root, &mut out);
     out.sort();
     out
+}
+
+/// The one report in a `:report` command's output, read through the
+/// generic path (`R::from_output`, which tells text from JSON itself);
+/// an error if there are none or several. `json` says which form the
+/// output is meant to be in, and is checked, so a fixture filed under the
+/// wrong form cannot pass unnoticed.
+pub fn one_report<R: Report>(stdout: &str, json: bool) -> Result<R, ParseError> {
+    assert_eq!(
+        stdout.trim_start().starts_with('{'),
+        json,
+        "expected a {} report",
+        if json { "JSON" } else { "text" }
+    );
+    let mut reports = R::from_output(stdout)?;
+    match reports.len() {
+        1 => Ok(reports.remove(0)),
+        n => Err(ParseError::new(
+            "report",
+            format!("expected one report, found {n}"),
+        )),
+    }
 }
 
 /// Every fixture under `tests/fixtures` (all plugins), sorted by path.

@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -90,6 +90,33 @@ pub enum Login {
     Limited,
 }
 
+/// Where the time comes from: `Instant::now` in the server, a hand-moved
+/// clock in tests (expiry and rate limits never wait on real time there).
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> Instant + Send + Sync>);
+
+impl Clock {
+    /// The system's monotonic clock.
+    pub fn system() -> Self {
+        Self(Arc::new(Instant::now))
+    }
+
+    /// A clock that reads `now`.
+    pub fn from_fn(now: impl Fn() -> Instant + Send + Sync + 'static) -> Self {
+        Self(Arc::new(now))
+    }
+
+    fn now(&self) -> Instant {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Clock")
+    }
+}
+
 /// Passwords, sessions and the rate limiter.
 #[derive(Debug)]
 pub struct Auth {
@@ -98,6 +125,7 @@ pub struct Auth {
     limits: Limits,
     sessions: Mutex<HashMap<String, Session>>,
     failures: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
+    clock: Clock,
 }
 
 /// Why the passwords could not be set up.
@@ -177,7 +205,13 @@ impl Auth {
             limits,
             sessions: Mutex::new(HashMap::new()),
             failures: Mutex::new(HashMap::new()),
+            clock: Clock::system(),
         })
+    }
+
+    /// The same, reading time from `clock`.
+    pub fn with_clock(self, clock: Clock) -> Self {
+        Self { clock, ..self }
     }
 
     /// Check a password. The admin password wins if both are the same.
@@ -186,7 +220,7 @@ impl Auth {
     /// only when the password is right: concurrent guesses from one address
     /// (each waiting on the slow hash) cannot slip past the limit together.
     pub fn login(&self, ip: IpAddr, password: &str) -> Result<Login, AuthError> {
-        let now = Instant::now();
+        let now = self.clock.now();
         {
             let mut failures = lock(&self.failures);
             // Many addresses (an IPv6 sweep) must not grow the map for ever.
@@ -248,7 +282,7 @@ impl Auth {
     /// The live session for a cookie token, taking its flash message and
     /// marking it used.
     pub fn session(&self, token: &str) -> Option<Session> {
-        let now = Instant::now();
+        let now = self.clock.now();
         let mut sessions = lock(&self.sessions);
         let alive = self.alive(sessions.get(token)?, now);
         if !alive {
@@ -305,29 +339,46 @@ mod tests {
         assert!(Auth::new("", None, Limits::default()).is_err());
     }
 
+    /// A clock the test moves by hand.
+    fn manual_clock() -> (Clock, impl Fn(Duration)) {
+        let now = Arc::new(Mutex::new(Instant::now()));
+        let read = Arc::clone(&now);
+        let clock = Clock::from_fn(move || *lock(&read));
+        (clock, move |by| *lock(&now) += by)
+    }
+
     #[test]
     fn sessions_expire_when_idle_or_old_and_on_logout() {
         let limits = Limits {
-            idle: Duration::from_millis(80),
-            absolute: Duration::from_millis(200),
+            idle: Duration::from_secs(80),
+            absolute: Duration::from_secs(200),
             ..Limits::default()
         };
-        let auth = Auth::new("pw", None, limits).unwrap();
+        let (clock, advance) = manual_clock();
+        let auth = Auth::new("pw", None, limits).unwrap().with_clock(clock);
         let Login::Ok(idle) = auth.login(ip(), "pw").unwrap() else {
             panic!()
         };
-        std::thread::sleep(Duration::from_millis(120));
+        advance(Duration::from_secs(79));
+        assert!(
+            auth.session(&idle).is_some(),
+            "expired before the idle limit"
+        );
+        // Seen just now: the idle limit counts from here.
+        advance(Duration::from_secs(81));
         assert!(auth.session(&idle).is_none(), "idle session survived");
 
         let Login::Ok(busy) = auth.login(ip(), "pw").unwrap() else {
             panic!()
         };
-        for _ in 0..5 {
-            std::thread::sleep(Duration::from_millis(50));
-            if auth.session(&busy).is_none() {
-                break;
-            }
+        for _ in 0..4 {
+            advance(Duration::from_secs(50));
+            assert!(
+                auth.session(&busy).is_some(),
+                "a busy session expired early"
+            );
         }
+        advance(Duration::from_secs(1));
         assert!(auth.session(&busy).is_none(), "absolute expiry ignored");
 
         let Login::Ok(token) = auth.login(ip(), "pw").unwrap() else {
@@ -340,10 +391,11 @@ mod tests {
     #[test]
     fn failures_are_limited_per_address_within_the_window() {
         let limits = Limits {
-            window: Duration::from_millis(1000),
+            window: Duration::from_secs(1000),
             ..Limits::default()
         };
-        let auth = Auth::new("pw", None, limits).unwrap();
+        let (clock, advance) = manual_clock();
+        let auth = Auth::new("pw", None, limits).unwrap().with_clock(clock);
         for _ in 0..5 {
             assert_eq!(auth.login(ip(), "bad").unwrap(), Login::Denied);
         }
@@ -351,7 +403,9 @@ mod tests {
         assert_eq!(auth.login(ip(), "pw").unwrap(), Login::Limited);
         let other = IpAddr::from([10, 0, 0, 2]);
         assert!(matches!(auth.login(other, "pw").unwrap(), Login::Ok(_)));
-        std::thread::sleep(Duration::from_millis(1100));
+        advance(Duration::from_secs(999));
+        assert_eq!(auth.login(ip(), "pw").unwrap(), Login::Limited);
+        advance(Duration::from_secs(2));
         assert!(matches!(auth.login(ip(), "pw").unwrap(), Login::Ok(_)));
     }
 

@@ -2,8 +2,9 @@
 //!
 //! Dashboards that ask per app (`apps:report app`, `ps:report app` …) cost
 //! 1 + 3N commands per page; at Dokku's ~0.25 s per command that is tens of
-//! seconds for 100 apps. Here one page costs three report-all commands, run
-//! at once, plus the host's version and plugins (probed once per process).
+//! seconds for 100 apps. Here one page costs the library's app overview
+//! (three report-all commands, run at once, joined with one status rule),
+//! plus the host's version and plugins (probed once per process).
 //! The result is kept for a short time; concurrent page loads wait for one
 //! fetch instead of starting their own, and any mutation invalidates it.
 
@@ -12,89 +13,24 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use dokku::model::apps::AppReport;
-use dokku::model::domains::DomainsReport;
-use dokku::model::ps::{ContainerState, PsReport, RunState};
+pub use dokku::model::overview::{AppOverview, AppStatus};
 use dokku::{Capabilities, Dokku};
 use tokio::sync::Mutex;
 
-/// An app's state as the dashboard shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum AppStatus {
-    /// Every container runs.
-    Running,
-    /// Containers exist but none run.
-    Stopped,
-    /// Some container restarts, died, or stopped while others run.
-    Crashed,
-    /// Created, never deployed.
-    NeverDeployed,
-    /// The deploy lock is held.
-    Locked,
-}
-
-impl AppStatus {
-    /// Every status, in the order the dashboard counts them.
-    pub const ALL: [AppStatus; 5] = [
-        AppStatus::Running,
-        AppStatus::Stopped,
-        AppStatus::Crashed,
-        AppStatus::NeverDeployed,
-        AppStatus::Locked,
-    ];
-
-    /// The label (also the CSS class suffix).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AppStatus::Running => "running",
-            AppStatus::Stopped => "stopped",
-            AppStatus::Crashed => "crashed",
-            AppStatus::NeverDeployed => "never deployed",
-            AppStatus::Locked => "locked",
-        }
-    }
-
-    /// The CSS class.
-    pub fn class(self) -> &'static str {
-        match self {
-            AppStatus::Running => "s-running",
-            AppStatus::Stopped => "s-stopped",
-            AppStatus::Crashed => "s-crashed",
-            AppStatus::NeverDeployed => "s-never",
-            AppStatus::Locked => "s-locked",
-        }
+/// The CSS class of a status badge.
+pub fn status_class(status: AppStatus) -> &'static str {
+    match status {
+        AppStatus::Running => "s-running",
+        AppStatus::Mixed => "s-mixed",
+        AppStatus::Crashed => "s-crashed",
+        AppStatus::Stopped => "s-stopped",
+        AppStatus::NeverDeployed => "s-never",
+        _ => "s-locked",
     }
 }
 
-/// Running and total containers of one process type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ProcessCount {
-    /// Containers in Docker's `running` state.
-    pub running: u32,
-    /// All containers.
-    pub total: u32,
-}
-
-/// One app on the dashboard.
-#[derive(Debug, Clone)]
-pub struct AppRow {
-    /// The app's name as Dokku lists it.
-    pub name: String,
-    /// Its state.
-    pub status: AppStatus,
-    /// Containers per process type.
-    pub processes: BTreeMap<String, ProcessCount>,
-    /// Its domains.
-    pub domains: Vec<String>,
-    /// `git`, `docker-image` …
-    pub deploy_source: Option<String>,
-    /// The sha or image of the last deploy.
-    pub deploy_detail: Option<String>,
-    /// Unix time of creation.
-    pub created_at: Option<u64>,
-    /// The deploy lock is held.
-    pub locked: bool,
-}
+/// One app on the dashboard: the library's overview row.
+pub type AppRow = AppOverview;
 
 /// The host at one moment.
 #[derive(Debug, Clone)]
@@ -112,7 +48,7 @@ pub struct Snapshot {
 impl Snapshot {
     /// The app of this name.
     pub fn app(&self, name: &str) -> Option<&AppRow> {
-        self.apps.iter().find(|a| a.name == name)
+        self.apps.iter().find(|a| a.app.as_str() == name)
     }
 
     /// How many apps are in each status.
@@ -126,96 +62,13 @@ impl Snapshot {
     }
 }
 
-/// Derive the dashboard status from the reports.
-pub fn status(app: &AppReport, ps: Option<&PsReport>) -> AppStatus {
-    let deployed = ps.map_or(app.is_deployed(), |p| p.deployed);
-    if app.locked {
-        return AppStatus::Locked;
-    }
-    if !deployed {
-        return AppStatus::NeverDeployed;
-    }
-    let Some(ps) = ps else {
-        return AppStatus::Crashed;
-    };
-    let bad = ps.containers.iter().any(|c| {
-        matches!(
-            c.state,
-            ContainerState::Restarting | ContainerState::Dead | ContainerState::Missing
-        )
-    });
-    if bad {
-        return AppStatus::Crashed;
-    }
-    let running = ps
-        .containers
-        .iter()
-        .filter(|c| c.state == ContainerState::Running)
-        .count();
-    match (running, ps.containers.len(), ps.running) {
-        (0, _, _) => AppStatus::Stopped,
-        (r, n, _) if r < n => AppStatus::Crashed,
-        (_, _, Some(RunState::Mixed)) => AppStatus::Crashed,
-        _ => AppStatus::Running,
-    }
-}
-
-fn rows(apps: Vec<AppReport>, ps: Vec<PsReport>, domains: Vec<DomainsReport>) -> Vec<AppRow> {
-    let key = |a: &Option<dokku::AppName>| a.as_ref().map(|n| n.as_str().to_owned());
-    let mut ps: BTreeMap<String, PsReport> = ps
-        .into_iter()
-        .filter_map(|p| Some((key(&p.app)?, p)))
-        .collect();
-    let mut domains: BTreeMap<String, DomainsReport> = domains
-        .into_iter()
-        .filter_map(|d| Some((key(&d.app)?, d)))
-        .collect();
-    let mut rows: Vec<AppRow> = apps
-        .into_iter()
-        .filter_map(|app| {
-            let name = key(&app.app)?;
-            let ps = ps.remove(&name);
-            let mut processes: BTreeMap<String, ProcessCount> = BTreeMap::new();
-            for c in ps.iter().flat_map(|p| &p.containers) {
-                let count = processes
-                    .entry(c.process_type.as_str().to_owned())
-                    .or_default();
-                count.total += 1;
-                if c.state == ContainerState::Running {
-                    count.running += 1;
-                }
-            }
-            Some(AppRow {
-                status: status(&app, ps.as_ref()),
-                domains: domains
-                    .remove(&name)
-                    .map(|d| d.app_vhosts)
-                    .unwrap_or_default(),
-                deploy_source: app.deploy_source.clone(),
-                deploy_detail: app.deploy_source_metadata.clone(),
-                created_at: app.created_at,
-                locked: app.locked,
-                processes,
-                name,
-            })
-        })
-        .collect();
-    rows.sort_by(|a, b| a.name.cmp(&b.name));
-    rows
-}
-
 /// Fetch a snapshot now: the three report-all commands and the host's
 /// capabilities, all at once.
 pub async fn fetch(dokku: &Dokku) -> dokku::Result<Snapshot> {
     let started = Instant::now();
-    let (caps, apps, ps, domains) = tokio::join!(
-        dokku.capabilities(),
-        dokku.apps().report_all(),
-        dokku.ps().report_all(),
-        dokku.domains().report_all(),
-    );
+    let (caps, apps) = tokio::join!(dokku.capabilities(), dokku.apps().overview());
     Ok(Snapshot {
-        apps: rows(apps?, ps?, domains?),
+        apps: apps?,
         capabilities: caps?,
         fetched_at: Instant::now(),
         took: started.elapsed(),

@@ -16,7 +16,7 @@ use dokku::model::logs::LogLine;
 use dokku_history::{Query as HistoryQuery, Record};
 use maud::{html, Markup};
 
-use super::super::data::AppRow;
+use super::super::data::{status_class, AppRow};
 use super::super::handlers::{app_name, app_url, LogParams};
 use super::super::{AppState, Ctx, WebError};
 use super::dashboard::{deploy, processes};
@@ -29,7 +29,7 @@ fn failed(e: &impl std::fmt::Display) -> Markup {
 fn overview(row: &AppRow) -> Markup {
     html! {
         dl.facts {
-            dt { "State" } dd { span class={ "badge " (row.status.class()) } { (row.status.as_str()) } }
+            dt { "State" } dd { span class={ "badge " (status_class(row.status)) } { (row.status.as_str()) } }
             dt { "Processes" } dd { (processes(row)) }
             dt { "Deployed from" } dd { (deploy(row)) }
             dt { "Created" } dd { @match row.created_at { Some(t) => (unix_seconds(t)), None => "—" } }

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::Extension;
 use maud::{html, Markup};
 
-use super::super::data::{AppRow, Snapshot};
+use super::super::data::{status_class, AppRow, Snapshot};
 use super::super::handlers::app_url;
 use super::super::{AppState, Ctx, WebError};
 use super::{csrf, layout};
@@ -25,7 +25,7 @@ pub fn processes(row: &AppRow) -> Markup {
 /// The deploy source with a short sha or the image.
 pub fn deploy(row: &AppRow) -> Markup {
     html! {
-        @match (&row.deploy_source, &row.deploy_detail) {
+        @match (&row.deploy_source, &row.deploy_source_metadata) {
             (Some(source), Some(detail)) if source == "git" => {
                 (source) " " code { (detail.get(..7).unwrap_or(detail)) }
             }
@@ -44,7 +44,7 @@ pub fn render(snap: &Snapshot, ctx: &Ctx) -> Markup {
         h1 { "Apps " span.muted { (snap.apps.len()) } }
         ul.counts {
             @for (status, n) in &counts {
-                li class={ "badge " (status.class()) } { (status.as_str()) " " strong { (n) } }
+                li class={ "badge " (status_class(*status)) } { (status.as_str()) " " strong { (n) } }
             }
         }
         @if ctx.session.is_admin() {
@@ -60,9 +60,9 @@ pub fn render(snap: &Snapshot, ctx: &Ctx) -> Markup {
                 thead { tr { th { "App" } th { "State" } th { "Processes" } th { "Domains" } th { "Deployed from" } } }
                 tbody {
                     @for row in &snap.apps {
-                        tr data-app=(row.name) {
-                            td { a href=(app_url(&row.name)) { (row.name) } }
-                            td { span class={ "badge " (row.status.class()) } { (row.status.as_str()) } }
+                        tr data-app=(row.app) {
+                            td { a href=(app_url(row.app.as_str())) { (row.app) } }
+                            td { span class={ "badge " (status_class(row.status)) } { (row.status.as_str()) } }
                             td { (processes(row)) }
                             td.domains { @for d in &row.domains { span { (d) } " " } }
                             td { (deploy(row)) }

@@ -176,7 +176,7 @@ pub async fn page(
     let snap = state.cache.get(&state.dokku).await?;
     let plugins = installed(&snap.capabilities);
     let all = join_all(plugins.iter().map(|p| services_of(&state.dokku, p.clone()))).await;
-    let apps: Vec<String> = snap.apps.iter().map(|a| a.name.clone()).collect();
+    let apps: Vec<String> = snap.apps.iter().map(|a| a.app.to_string()).collect();
     let body = html! {
         h1 { "Databases" }
         @if plugins.is_empty() {

@@ -1,0 +1,154 @@
+//! Every plugin's `<plugin>:set (<app>|--global) <key> [<value>]`, through
+//! one handler typed by the catalog.
+//!
+//! The key must be one of the plugin's catalogued properties, settable at
+//! that scope on this host's Dokku, and the value of its kind; anything else
+//! is refused before a byte is sent. A secret property's value goes as a
+//! secret argument and the echoed output (`Setting <key> to <value>`) is
+//! marked secret, by the catalog, not by the caller.
+//!
+//! ```no_run
+//! # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+//! use dokku_core::api::Scope;
+//! use dokku_core::catalog::plugins;
+//! use dokku_core::AppName;
+//!
+//! let api = AppName::new("api")?;
+//! let ps = dokku.properties(&plugins::PS);
+//! ps.set(&api, "restart-policy", "always").await?;
+//! ps.unset(Scope::Global, "stop-timeout-seconds").await?;
+//! # Ok(()) }
+//! ```
+
+use crate::api::Scope;
+use crate::catalog::{Plugin, Source};
+use crate::client::Dokku;
+use crate::command::{Command, Requirement};
+use crate::error::{Error, Result};
+
+/// Handler for one plugin's properties; see [`Dokku::properties`].
+#[derive(Debug, Clone, Copy)]
+pub struct Properties<'a> {
+    dokku: &'a Dokku,
+    plugin: &'static Plugin,
+}
+
+impl Dokku {
+    /// The properties of a plugin, as the catalog describes them (any
+    /// [`Plugin`] value works, catalogued or your own).
+    pub fn properties(&self, plugin: &'static Plugin) -> Properties<'_> {
+        Properties {
+            dokku: self,
+            plugin,
+        }
+    }
+}
+
+impl Properties<'_> {
+    /// The plugin.
+    pub fn plugin(&self) -> &'static Plugin {
+        self.plugin
+    }
+
+    /// Set `key` to `value` for an app or globally.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for an unknown key, a scope the property
+    /// does not have, an empty value or one of the wrong kind (nothing is
+    /// sent); [`Error::Unsupported`] on a Dokku before the property;
+    /// [`Error::AppNotFound`] and the other command errors.
+    pub async fn set(&self, scope: impl Into<Scope>, key: &str, value: &str) -> Result<()> {
+        let command = self.command(&scope.into(), key, Some(value))?;
+        self.dokku.run(&command).await.map(drop)
+    }
+
+    /// Unset `key` for an app or globally (back to the global value or
+    /// Dokku's default).
+    ///
+    /// # Errors
+    ///
+    /// As [`Properties::set`].
+    pub async fn unset(&self, scope: impl Into<Scope>, key: &str) -> Result<()> {
+        let command = self.command(&scope.into(), key, None)?;
+        self.dokku.run(&command).await.map(drop)
+    }
+
+    /// The command [`Properties::set`] (with a value) or
+    /// [`Properties::unset`] (without) sends; see [`set_command`].
+    ///
+    /// # Errors
+    ///
+    /// As [`set_command`].
+    pub fn command(&self, scope: &Scope, key: &str, value: Option<&str>) -> Result<Command> {
+        set_command(self.plugin, scope, key, value)
+    }
+}
+
+/// `<plugin>:set (<app>|--global) <key> [<value>]` for a catalogued
+/// property, checked against the catalog (pure: for dry runs and plans).
+///
+/// ```
+/// use dokku_core::api::properties::set_command;
+/// use dokku_core::api::Scope;
+/// use dokku_core::catalog::plugins;
+///
+/// let command = set_command(&plugins::LOGS, &Scope::Global, "vector-sink", Some("http://u:p@h"))?;
+/// assert_eq!(command.to_string(), "dokku logs:set --global vector-sink ***");
+/// assert!(set_command(&plugins::PS, &Scope::Global, "start-cmd", Some("x")).is_err());
+/// # Ok::<(), dokku_core::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] for an unknown key, a scope the property does
+/// not have, an empty value or one of the wrong kind.
+pub fn set_command(
+    plugin: &'static Plugin,
+    scope: &Scope,
+    key: &str,
+    value: Option<&str>,
+) -> Result<Command> {
+    let invalid = |reason: String| Error::InvalidArgument {
+        what: "property",
+        reason: format!("{}:set: {reason}", plugin.name),
+    };
+    let valid = !key.is_empty() && !key.starts_with('-') && !key.contains(char::is_whitespace);
+    let spec = match plugin.property(key) {
+        Some(spec) if valid => spec,
+        _ => {
+            let known: Vec<&str> = plugin.properties.iter().map(|p| p.key).collect();
+            return Err(invalid(if known.is_empty() {
+                format!("the {} plugin has no properties", plugin.name)
+            } else {
+                format!("unknown property; known: {}", known.join(", "))
+            }));
+        }
+    };
+    let global = matches!(scope, Scope::Global);
+    if !spec.allows(global) {
+        return Err(invalid(if global {
+            format!("{key} cannot be set globally, only per app")
+        } else {
+            format!("{key} can only be set globally (--global)")
+        }));
+    }
+    if let Some(value) = value {
+        if value.is_empty() {
+            return Err(invalid(format!(
+                "an empty value for {key} would unset it; unset it instead"
+            )));
+        }
+        if let Err(rule) = spec.check(value) {
+            return Err(invalid(format!("{key} {rule}")));
+        }
+    }
+    let mut command = scope.apply(Command::of(plugin, "set")).arg(key);
+    if let Some(value) = value {
+        command = command.arg(value);
+    }
+    if let (Source::Core, Some(since)) = (plugin.source, spec.since) {
+        command = command.requires(Requirement::Version(since));
+    }
+    Ok(command)
+}

@@ -1,0 +1,390 @@
+//! Every plugin's `:report`, through one generic path.
+//!
+//! A typed report is a serde struct that implements [`Report`]: it names
+//! its catalog entry, and the decoder ([`crate::parse::report::decode`])
+//! does the rest. [`Reports`] fetches one for an app, for every app in one
+//! invocation, for `--global`, or a single info flag, asking for JSON where
+//! the host has it (text for every app, since Dokku's all-apps JSON does not
+//! name the apps) and reading a text answer to a JSON question rather than
+//! failing. The raw key → value map stays beside the typed fields.
+//!
+//! ```no_run
+//! # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+//! use dokku_core::model::ps::PsReport;
+//! use dokku_core::AppName;
+//!
+//! let report: PsReport = dokku.report::<PsReport>().app(&AppName::new("api")?).await?;
+//! let every_app = dokku.report::<PsReport>().all().await?;
+//! # Ok(()) }
+//! ```
+
+use std::marker::PhantomData;
+
+use serde::de::DeserializeOwned;
+
+use crate::api::{Format, Scope};
+use crate::catalog::{JsonSince, Plugin, ReportSpec, Source};
+use crate::client::{Capabilities, Dokku};
+use crate::command::{Command, Requirement};
+use crate::error::{Error, Result};
+use crate::name::AppName;
+use crate::parse::report::{self, RawReport};
+use crate::parse::{context, ParseError};
+use crate::version::DokkuVersion;
+
+/// A typed `:report`, decoded generically from its raw key → value map.
+///
+/// Implement it for a `#[derive(Deserialize)]` struct whose fields carry
+/// `#[serde(rename = "<key without the plugin prefix>")]` and, for
+/// Dokku's string values, the helpers in [`crate::model::de`]; a
+/// [`Property`](crate::model::Property) field reads a catalogued property's
+/// app, global and computed values together.
+pub trait Report: DeserializeOwned + Send + Sized {
+    /// The plugin whose report this is.
+    fn plugin() -> &'static Plugin;
+
+    /// Fill in what the decoder cannot: the app the report is about (from
+    /// the text header or the request; `None` for `--global`), the raw map,
+    /// and anything derived from several keys.
+    fn attach(&mut self, app: Option<AppName>, raw: RawReport) -> Result<(), ParseError>;
+
+    /// Decode one raw report (which the typed one then keeps).
+    fn from_raw(raw: RawReport) -> Result<Self, ParseError> {
+        let plugin = Self::plugin();
+        let spec = spec_of(plugin).map_err(|_| ParseError::new("report", "no report"))?;
+        let mut typed: Self = report::decode(spec.command, spec, plugin.properties, &raw)?;
+        let app = subject_app(spec, &raw)?;
+        typed.attach(app, raw)?;
+        Ok(typed)
+    }
+
+    /// Decode every report in a command's output (text or JSON; an empty
+    /// output is no reports).
+    fn from_output(stdout: &str) -> Result<Vec<Self>, ParseError> {
+        let plugin = Self::plugin();
+        let spec = spec_of(plugin).map_err(|_| ParseError::new("report", "no report"))?;
+        if stdout.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        report::any(spec.command, stdout, spec)?
+            .into_iter()
+            .map(Self::from_raw)
+            .collect()
+    }
+}
+
+/// `impl Report` for a struct with `app` and `raw` fields and nothing to
+/// derive from several keys: `report_of!(ProxyReport, PROXY);`.
+macro_rules! report_of {
+    ($report:ty, $plugin:ident) => {
+        impl $crate::api::report::Report for $report {
+            fn plugin() -> &'static $crate::catalog::Plugin {
+                &$crate::catalog::plugins::$plugin
+            }
+
+            fn attach(
+                &mut self,
+                app: Option<$crate::name::AppName>,
+                raw: $crate::parse::report::RawReport,
+            ) -> Result<(), $crate::parse::ParseError> {
+                self.app = app;
+                self.raw = raw.fields;
+                Ok(())
+            }
+        }
+    };
+}
+pub(crate) use report_of;
+
+/// The raw map itself is a report of any plugin: [`Dokku::raw_report`].
+fn raw_decode(raw: RawReport) -> Result<RawReport, ParseError> {
+    Ok(raw)
+}
+
+fn spec_of(plugin: &'static Plugin) -> Result<&'static ReportSpec> {
+    plugin
+        .report
+        .as_ref()
+        .ok_or_else(|| Error::InvalidArgument {
+            what: "report",
+            reason: format!("the {} plugin has no report", plugin.name),
+        })
+}
+
+// The header names the app (`=====> api ps information`), or `--global`.
+fn subject_app(spec: &ReportSpec, raw: &RawReport) -> Result<Option<AppName>, ParseError> {
+    match raw.subject.as_deref() {
+        None | Some("--global" | "global" | "Global") => Ok(None),
+        Some(name) => AppName::legacy(name)
+            .map(Some)
+            .map_err(|e| ParseError::new(spec.command, format!("not an app name: {}", e.rule))),
+    }
+}
+
+/// Which report to fetch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ReportTarget {
+    /// One app.
+    App(AppName),
+    /// Every app, in one invocation (text).
+    All,
+    /// The global settings (`--global`).
+    Global,
+}
+
+/// The command that reads a plugin's report for `target` in `format`:
+/// `<plugin>:report [<app>|--global] [--format json]`, requiring the Dokku
+/// versions that have `--global` and `--format json` (a community plugin's
+/// versions are its own and are not checked here).
+///
+/// ```
+/// use dokku_core::api::report::{report_command, ReportTarget};
+/// use dokku_core::api::Format;
+/// use dokku_core::catalog::plugins;
+/// use dokku_core::AppName;
+///
+/// let command = report_command(&plugins::PS, &ReportTarget::App(AppName::new("api")?), Format::Json)?;
+/// assert_eq!(command.to_string(), "dokku ps:report api --format json");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] if the plugin has no report, or no global
+/// one when `target` is [`ReportTarget::Global`].
+pub fn report_command(
+    plugin: &'static Plugin,
+    target: &ReportTarget,
+    format: Format,
+) -> Result<Command> {
+    let spec = spec_of(plugin)?;
+    let mut command = Command::read(spec.command);
+    match target {
+        ReportTarget::App(app) => command = command.app_arg(app),
+        ReportTarget::All => return Ok(command),
+        ReportTarget::Global => {
+            let Some(since) = spec.global else {
+                return Err(Error::InvalidArgument {
+                    what: "report",
+                    reason: format!("the {} plugin has no global report", plugin.name),
+                });
+            };
+            command = command.arg("--global");
+            if plugin.source == Source::Core && since != DokkuVersion::ANY {
+                command = command.requires(Requirement::Version(since));
+            }
+        }
+    }
+    if format.is_json() {
+        command = command.args(["--format", "json"]);
+        if let JsonSince::Dokku(since) = spec.json {
+            command = command.requires(Requirement::Version(since));
+        }
+    }
+    Ok(command)
+}
+
+/// Handler for a plugin's `:report`; see [`Dokku::report`] and
+/// [`Dokku::raw_report`].
+pub struct Reports<'a, R> {
+    dokku: &'a Dokku,
+    plugin: &'static Plugin,
+    decode: fn(RawReport) -> Result<R, ParseError>,
+    typed: PhantomData<R>,
+}
+
+impl<R> std::fmt::Debug for Reports<'_, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reports")
+            .field("plugin", &self.plugin.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Dokku {
+    /// The typed report `R` of its plugin: `dokku.report::<PsReport>()`.
+    pub fn report<R: Report>(&self) -> Reports<'_, R> {
+        Reports {
+            dokku: self,
+            plugin: R::plugin(),
+            decode: R::from_raw,
+            typed: PhantomData,
+        }
+    }
+
+    /// Any catalogued plugin's report as its raw key → value map (keys as
+    /// Dokku prints them in JSON, dotted keys intact).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let nginx = dokku_core::catalog::plugin("ps").expect("catalogued");
+    /// let global = dokku.raw_report(nginx).global().await?;
+    /// for (key, value) in &global.fields {
+    ///     println!("{key}: {value}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn raw_report(&self, plugin: &'static Plugin) -> Reports<'_, RawReport> {
+        Reports {
+            dokku: self,
+            plugin,
+            decode: raw_decode,
+            typed: PhantomData,
+        }
+    }
+}
+
+impl<'a, R> Reports<'a, R> {
+    /// The plugin.
+    pub fn plugin(&self) -> &'static Plugin {
+        self.plugin
+    }
+
+    /// The command that reads `target` in `format` (pure: for dry runs);
+    /// see [`report_command`].
+    ///
+    /// # Errors
+    ///
+    /// As [`report_command`].
+    pub fn command(&self, target: &ReportTarget, format: Format) -> Result<Command> {
+        report_command(self.plugin, target, format)
+    }
+
+    /// The format to ask this host for.
+    fn format(&self, caps: &Capabilities, target: &ReportTarget) -> Result<Format> {
+        let spec = spec_of(self.plugin)?;
+        let json = match spec.json {
+            _ if *target == ReportTarget::All => false,
+            JsonSince::Dokku(since) => caps.version >= since,
+            JsonSince::Plugin(since) => caps
+                .plugin(self.plugin.name)
+                .and_then(|p| crate::version::DokkuVersion::parse_plugin(&p.version))
+                .is_some_and(|version| version >= since),
+            _ => false,
+        };
+        Ok(if json { Format::Json } else { Format::Text })
+    }
+
+    async fn fetch(&self, target: ReportTarget) -> Result<Vec<R>> {
+        let caps = self.dokku.capabilities().await?;
+        let mut format = self.format(&caps, &target)?;
+        let spec = spec_of(self.plugin)?;
+        loop {
+            let command = self.command(&target, format)?;
+            let output = match self.dokku.run(&command).await {
+                // A plugin that takes `--format` for an info flag.
+                Err(Error::CommandFailed { ref message, .. })
+                    if format.is_json() && message.contains("Invalid flag passed") =>
+                {
+                    format = Format::Text;
+                    continue;
+                }
+                other => other?,
+            };
+            let stdout = output.stdout_lossy();
+            if stdout.trim().is_empty() && target == ReportTarget::All {
+                return Ok(Vec::new());
+            }
+            let raws = context(&command, report::any(spec.command, &stdout, spec))?;
+            let mut reports = Vec::with_capacity(raws.len());
+            for mut raw in raws {
+                // JSON does not name the app; the request does.
+                if let ReportTarget::App(app) = &target {
+                    raw.subject.get_or_insert_with(|| app.to_string());
+                }
+                reports.push(context(&command, (self.decode)(raw))?);
+            }
+            return Ok(reports);
+        }
+    }
+
+    async fn one(&self, target: ReportTarget) -> Result<R> {
+        let command = self.command(&target, Format::Text)?;
+        let mut reports = self.fetch(target).await?;
+        match reports.len() {
+            1 => Ok(reports.remove(0)),
+            n => Err(Error::Parse {
+                command: command.to_string(),
+                source: ParseError::new("report", format!("expected one report, found {n}")),
+            }),
+        }
+    }
+
+    /// The report of one app: JSON where the host has it, text before.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`] for a missing app, [`Error::Parse`] naming the
+    /// key Dokku printed something unexpected for, and transport errors.
+    pub async fn app(&self, app: &AppName) -> Result<R> {
+        self.one(ReportTarget::App(app.clone())).await
+    }
+
+    /// The reports of every app, in one invocation (text), in Dokku's order.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] and transport errors.
+    pub async fn all(&self) -> Result<Vec<R>> {
+        self.fetch(ReportTarget::All).await
+    }
+
+    /// The global report (`--global`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] if the plugin has no global report,
+    /// [`Error::Unsupported`] on a Dokku before it had one, [`Error::Parse`]
+    /// and transport errors.
+    pub async fn global(&self) -> Result<R> {
+        self.one(ReportTarget::Global).await
+    }
+
+    /// One value: `<plugin>:report (<app>|--global) --<key>`, which prints
+    /// only the value (`key` as the report prints it, e.g. `ps-restart-policy`
+    /// or `status-web.1`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for a key that cannot be a flag, and the
+    /// errors of [`Reports::app`].
+    pub async fn flag(&self, scope: impl Into<Scope>, key: &str) -> Result<String> {
+        let command = self.flag_command(&scope.into(), key)?;
+        let output = self.dokku.run(&command).await?;
+        Ok(report::info_flag(&output.stdout_lossy()).to_owned())
+    }
+
+    /// The command [`Reports::flag`] sends (pure). A value of a secret
+    /// property is marked as secret output.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for a key that cannot be a flag.
+    pub fn flag_command(&self, scope: &Scope, key: &str) -> Result<Command> {
+        let spec = spec_of(self.plugin)?;
+        let valid = !key.is_empty()
+            && !key.starts_with('-')
+            && key.bytes().all(|b| b.is_ascii_graphic() && b != b'=');
+        if !valid {
+            return Err(Error::InvalidArgument {
+                what: "report",
+                reason: "a report key is printable characters without '=' or a leading '-'"
+                    .to_owned(),
+            });
+        }
+        let bare = key
+            .strip_prefix(spec.prefix)
+            .and_then(|k| k.strip_prefix('-'))
+            .unwrap_or(key);
+        let secret = self.plugin.property(bare).is_some_and(|p| p.secret);
+        let command = scope
+            .apply(Command::read(spec.command))
+            .arg(format!("--{key}"));
+        Ok(if secret {
+            command.prints_secrets()
+        } else {
+            command
+        })
+    }
+}
