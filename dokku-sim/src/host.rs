@@ -8,6 +8,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+/// Seconds in a day.
+pub const SECONDS_PER_DAY: u64 = 86_400;
+
 use dokku_core::DokkuVersion;
 
 /// Dokku versions the simulator can imitate.
@@ -260,6 +263,64 @@ impl SimHost {
             .get(property)
             .map(String::as_str)
     }
+
+    /// Whether the app has a TLS certificate (its own, or one letsencrypt
+    /// issued): the certs plugin's `certs-exists`, read from the files.
+    pub fn has_cert(&self, app: &str) -> bool {
+        self.cert(app)
+            .is_some_and(|c| c.contains_key("crt") && c.contains_key("key"))
+    }
+
+    /// The app's certificate files and what openssl reads from them.
+    pub fn cert(&self, app: &str) -> Option<&BTreeMap<String, String>> {
+        self.apps.get(app)?.extra.get("certs")
+    }
+
+    /// Install a certificate on an app (`certs:add`, or letsencrypt):
+    /// the PEM files and what `certs:report` reads from them.
+    pub fn install_cert(
+        &mut self,
+        app: &str,
+        crt: &str,
+        key: &str,
+        issued_by_ca: Option<&str>,
+        expires_at: u64,
+    ) {
+        let now = self.now;
+        let Some(a) = self.apps.get_mut(app) else {
+            return;
+        };
+        let first = a.domains.first().cloned().unwrap_or_else(|| app.to_owned());
+        let mut hostnames = a.domains.clone();
+        hostnames.sort();
+        hostnames.dedup();
+        let entry = a.extra.entry("certs".to_owned()).or_default();
+        entry.insert("crt".to_owned(), crt.to_owned());
+        entry.insert("key".to_owned(), key.to_owned());
+        let lifetime = expires_at.saturating_sub(now).min(90 * SECONDS_PER_DAY);
+        let starts = if issued_by_ca.is_some() {
+            expires_at.saturating_sub(lifetime)
+        } else {
+            now
+        };
+        entry.insert("starts-at".to_owned(), openssl_date(starts));
+        entry.insert("expires-at".to_owned(), openssl_date(expires_at));
+        entry.insert("subject".to_owned(), format!("CN={first}"));
+        entry.insert("hostnames".to_owned(), hostnames.join(" "));
+        match issued_by_ca {
+            Some(issuer) => {
+                entry.insert("issuer".to_owned(), issuer.to_owned());
+                entry.insert(
+                    "verified".to_owned(),
+                    "verified by a certificate authority".to_owned(),
+                );
+            }
+            None => {
+                entry.insert("issuer".to_owned(), format!("CN = {first}"));
+                entry.insert("verified".to_owned(), "self signed".to_owned());
+            }
+        }
+    }
 }
 
 /// A deterministic 64-character hex container id for an app's container.
@@ -283,6 +344,39 @@ pub fn container_id(app: &str, process_type: &str, index: u32, deploy: u32) -> S
         id.push_str(&format!("{hash:016x}"));
     }
     id
+}
+
+/// openssl's `Mon DD HH:MM:SS YYYY GMT` for a Unix time.
+pub fn openssl_date(unix: u64) -> String {
+    let (y, m, d, hh, mm, ss) = civil(unix);
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.get(m as usize - 1).copied().unwrap_or("Jan");
+    format!("{month} {d:>2} {hh:02}:{mm:02}:{ss:02} {y} GMT")
+}
+
+/// `date +"%F %T"` (UTC) for a Unix time.
+pub fn date_time(unix: u64) -> String {
+    let (y, m, d, hh, mm, ss) = civil(unix);
+    format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}")
+}
+
+/// Unix time → (year, month, day, hour, minute, second), UTC (Howard
+/// Hinnant's days-to-civil).
+fn civil(unix: u64) -> (i64, u32, u32, u64, u64, u64) {
+    let days = (unix / SECONDS_PER_DAY) as i64;
+    let rem = unix % SECONDS_PER_DAY;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day, rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 /// Docker's `--timestamps` form: RFC 3339, UTC, always 9 fractional digits.
@@ -343,6 +437,13 @@ mod tests {
         assert_eq!(a, container_id("node-js-app", "web", 1, 1));
         assert_ne!(a, container_id("node-js-app", "web", 2, 1));
         assert_ne!(a, container_id("node-js-app", "web", 1, 2));
+    }
+
+    #[test]
+    fn openssl_and_date_forms() {
+        assert_eq!(openssl_date(1_798_761_600), "Jan  1 00:00:00 2027 GMT");
+        assert_eq!(date_time(1_798_761_600 + 3_661), "2027-01-01 01:01:01");
+        assert_eq!(openssl_date(951_782_400), "Feb 29 00:00:00 2000 GMT");
     }
 
     #[test]

@@ -12,13 +12,14 @@
 //! simulator would prove nothing.
 
 pub mod commands;
+pub mod common;
 pub mod entry;
 mod error;
 pub mod executor;
 pub mod host;
 pub mod out;
-pub mod report;
 pub mod scenario;
+pub mod scheduler;
 pub mod split;
 pub mod state;
 

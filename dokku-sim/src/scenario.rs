@@ -240,8 +240,7 @@ pub fn demo_for(version: DokkuVersion) -> SimHost {
                 .insert("map".to_owned(), "http:80:5000 https:443:5000".to_owned());
         }
     }
-    crate::commands::certs::install(
-        &mut host,
+    host.install_cert(
         "docs.example.com",
         "-----BEGIN CERTIFICATE-----\nDEMOselfSignedDocs\n-----END CERTIFICATE-----\n",
         "-----BEGIN PRIVATE KEY-----\nDEMOnotARealKey\n-----END PRIVATE KEY-----\n",
@@ -400,12 +399,12 @@ mod tests {
         assert_eq!(host.services.len(), 4);
         assert!(host.apps["shop"].config["REDIS_URL"].starts_with("redis://"));
         assert!(crate::commands::letsencrypt::is_active(&host, "blog"));
-        assert!(crate::commands::certs::has_cert(&host, "docs.example.com"));
+        assert!(host.has_cert("docs.example.com"));
         assert!(!crate::commands::letsencrypt::is_active(
             &host,
             "docs.example.com"
         ));
-        assert!(!crate::commands::certs::has_cert(&host, "sandbox"));
+        assert!(!host.has_cert("sandbox"));
         assert!(host.apps["shop"].config["DATABASE_URL"].starts_with("postgres://"));
         // Deterministic: two builds are identical.
         assert_eq!(demo(), demo());

@@ -15,10 +15,11 @@
 
 use std::collections::BTreeMap;
 
-use super::{Ctx, Flags, Outcome};
+use crate::common::columnize::columnize;
+use crate::common::report::{go_json_str, go_json_string};
+use crate::common::{Ctx, Flags, Outcome};
 use crate::host::SimHost;
-use crate::out::Out;
-use crate::report::{go_json_str, go_json_string};
+use crate::scheduler;
 
 /// Run a `config` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
@@ -96,7 +97,7 @@ fn parse(
     bools: &[&str],
     values: &[&str],
 ) -> Option<Flags> {
-    Flags::parse(&mut ctx.out, subcommand, args, bools, values, &[])
+    ctx.parse_flags(subcommand, args, bools, values, &[])
 }
 
 // `SubShow`: `LogInfo2Quiet("<app|global> env vars")`, then
@@ -354,7 +355,8 @@ fn follow_no_vhost(host: &mut SimHost, target: &Target, value: Option<&str>) {
 }
 
 /// What follows a config change of an app: unless `--no-restart`,
-/// `--global` or `DOKKU_APP_RESTORE=0`, `triggerRestart`.
+/// `--global` or `DOKKU_APP_RESTORE=0`, `triggerRestart`, which restarts
+/// only an app that was deployed (the scheduler's one restart).
 fn after_change(ctx: &mut Ctx<'_>, target: &Target, restart: bool) {
     let Some(app_name) = target else {
         return;
@@ -364,34 +366,8 @@ fn after_change(ctx: &mut Ctx<'_>, target: &Target, restart: bool) {
     };
     let restore = app.config.get("DOKKU_APP_RESTORE").map(String::as_str) != Some("0");
     if restart && restore {
-        restart_app(ctx.host, &mut ctx.out, app_name);
-    }
-}
-
-/// `triggerRestart`: `-----> Restarting app <app>` (not quiet-able), then
-/// the `app-restart` trigger, which redeploys a deployed app's containers.
-/// The trigger's real output (the scheduler's deploy log) is long and
-/// host-specific; a short deterministic stand-in is printed instead.
-pub fn restart_app(host: &mut SimHost, out: &mut Out, app_name: &str) {
-    out.info1(&format!("Restarting app {app_name}"));
-    host.tick(5);
-    let Some(app) = host.apps.get_mut(app_name) else {
-        return;
-    };
-    if !app.deployed {
-        return;
-    }
-    app.converge(app_name);
-    for (process_type, count) in &app.scale {
-        if *count > 0 {
-            out.info1(&format!("Deploying {process_type} (count={count})"));
-        }
-    }
-    out.info2_quiet("Application deployed:");
-    if app.vhost_enabled {
-        for domain in &app.domains {
-            out.verbose(&format!("http://{domain}"));
-        }
+        let app_name = app_name.clone();
+        scheduler::config_restart(ctx, &app_name);
     }
 }
 
@@ -484,50 +460,6 @@ pub(crate) fn pretty(env: &BTreeMap<String, String>, prefix: &str) -> String {
         .map(|(k, v)| vec![format!("{k}:"), v.clone()])
         .collect();
     columnize(&rows, prefix, "  ")
-}
-
-/// `ryanuber/columnize` `Format` (the version Dokku vendors): every cell
-/// `strings.TrimSpace`d; each column but a row's last padded to the widest
-/// cell of that column (in runes) and followed by `glue`; rows start with
-/// `prefix` and end with `\n`, except that the final newline is dropped.
-/// A multi-line cell is printed raw, so its continuation lines start at
-/// column 0.
-pub(crate) fn columnize(rows: &[Vec<String>], prefix: &str, glue: &str) -> String {
-    let cells: Vec<Vec<&str>> = rows
-        .iter()
-        .map(|row| row.iter().map(|c| c.trim()).collect())
-        .collect();
-    let mut widths: Vec<usize> = Vec::new();
-    for row in &cells {
-        for (i, cell) in row.iter().enumerate() {
-            let len = cell.chars().count();
-            match widths.get_mut(i) {
-                Some(w) => *w = (*w).max(len),
-                None => widths.push(len),
-            }
-        }
-    }
-    let mut text = String::new();
-    for row in &cells {
-        text.push_str(prefix);
-        for (i, cell) in row.iter().enumerate() {
-            if i + 1 == row.len() {
-                text.push_str(cell);
-                text.push('\n');
-            } else {
-                let width = widths.get(i).copied().unwrap_or(0);
-                text.push_str(cell);
-                for _ in cell.chars().count()..width {
-                    text.push(' ');
-                }
-                text.push_str(glue);
-            }
-        }
-    }
-    if text.ends_with('\n') {
-        text.pop();
-    }
-    text
 }
 
 /// Go's `base64.StdEncoding.DecodeString`, including where it reports an
@@ -687,19 +619,6 @@ mod tests {
         assert!(!valid_key("1BAD"));
         assert!(!valid_key("A-B"));
         assert!(!valid_key(""));
-    }
-
-    #[test]
-    fn columnize_pads_the_key_column_only() {
-        let rows = vec![
-            vec!["A:".to_owned(), " x ".to_owned()],
-            vec!["LONGER:".to_owned(), "y\nz".to_owned()],
-        ];
-        assert_eq!(
-            columnize(&rows, "  ", "  "),
-            "  A:       x\n  LONGER:  y\nz"
-        );
-        assert_eq!(columnize(&[], "", "  "), "");
     }
 
     #[test]

@@ -17,12 +17,11 @@
 //! mirrors the app's `NO_VHOST` config var (kept in step), and
 //! `SimHost::global_domains` is `$DOKKU_ROOT/VHOST`.
 
-use super::config::restart_app;
-use super::go_report::{self, GoReport};
-use super::{Ctx, Outcome};
+use crate::common::report::{self, GoReport};
+use crate::common::report::{bash_row, Fields, JsonKeys};
+use crate::common::{Ctx, Outcome};
 use crate::host::{profiles, SimHost};
 use crate::out::Out;
-use crate::report::{bash_row, Fields, JsonKeys};
 
 /// Run a `domains` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
@@ -70,18 +69,23 @@ pub fn is_valid_hostname(hostname: &str) -> bool {
 /// without a `VHOST` file, write the default vhosts (`<app>.<global
 /// vhost>` per global vhost), or if there are none disable the app's vhost
 /// support quietly.
-pub fn setup_app_domains(host: &mut SimHost, out: &mut Out, app: &str) {
-    let has_vhost_file = host.apps.get(app).is_some_and(|a| !a.domains.is_empty());
+pub fn setup_app_domains(ctx: &mut Ctx<'_>, app: &str) {
+    let has_vhost_file = ctx
+        .host
+        .apps
+        .get(app)
+        .is_some_and(|a| !a.domains.is_empty());
     if has_vhost_file {
         return;
     }
-    let defaults = default_vhosts(host, app);
+    let defaults = default_vhosts(ctx.host, app);
     if defaults.is_empty() {
-        out.info2_quiet("Global server virtual host not set, disabling app vhost...");
-        set_no_vhost(host, out, app, "1", false);
+        ctx.out
+            .info2_quiet("Global server virtual host not set, disabling app vhost...");
+        set_no_vhost(ctx, app, "1", false);
     } else {
-        out.info1("Creating new app virtual host file...");
-        if let Some(a) = host.apps.get_mut(app) {
+        ctx.out.info1("Creating new app virtual host file...");
+        if let Some(a) = ctx.host.apps.get_mut(app) {
             a.domains = defaults;
         }
     }
@@ -128,17 +132,14 @@ fn global_vhost_enabled(host: &SimHost) -> bool {
 /// `config_set [--no-restart] <app> NO_VHOST=<value>` as the domains
 /// plugin runs it, with `DOKKU_QUIET_OUTPUT=1`: the `Setting config vars`
 /// block is silenced, the restart (not quiet-able) is not.
-fn set_no_vhost(host: &mut SimHost, out: &mut Out, app: &str, value: &str, restart: bool) {
-    let Some(a) = host.apps.get_mut(app) else {
-        return;
-    };
-    a.config.insert("NO_VHOST".to_owned(), value.to_owned());
-    a.vhost_enabled = value != "1";
-    let restore = a.config.get("DOKKU_APP_RESTORE").map(String::as_str) != Some("0");
-    host.tick(1);
-    if restart && restore {
-        restart_app(host, out, app);
+fn set_no_vhost(ctx: &mut Ctx<'_>, app: &str, value: &str, restart: bool) {
+    let mut args = Vec::new();
+    if !restart {
+        args.push("--no-restart".to_owned());
     }
+    args.push(app.to_owned());
+    args.push(format!("NO_VHOST={value}"));
+    ctx.call_quiet("config:set", &args);
 }
 
 /// The checks every app subcommand script starts with: `$2` (the app)
@@ -184,7 +185,7 @@ fn validate_all(out: &mut Out, domains: &[String]) -> bool {
 /// added; the simulator keeps them and only turns vhost support back on.
 fn reenable_quietly(ctx: &mut Ctx<'_>, app: &str) {
     if ctx.host.apps.get(app).is_some_and(|a| !a.vhost_enabled) {
-        set_no_vhost(ctx.host, &mut ctx.out, app, "0", false);
+        set_no_vhost(ctx, app, "0", false);
     }
 }
 
@@ -257,7 +258,7 @@ fn clear(ctx: &mut Ctx<'_>, args: &[String]) {
     if let Some(a) = ctx.host.apps.get_mut(app) {
         a.domains.clear();
     }
-    setup_app_domains(ctx.host, &mut ctx.out, app);
+    setup_app_domains(ctx, app);
     ctx.host.tick(1);
     ctx.out.info1(&format!("Cleared domains in {app}"));
 }
@@ -270,7 +271,7 @@ fn reset(ctx: &mut Ctx<'_>, args: &[String]) {
     if let Some(a) = ctx.host.apps.get_mut(app) {
         a.domains.clear();
     }
-    setup_app_domains(ctx.host, &mut ctx.out, app);
+    setup_app_domains(ctx, app);
     ctx.host.tick(1);
     ctx.out.info1_quiet(&format!("Reset domains for {app}"));
 }
@@ -293,7 +294,7 @@ fn enable(ctx: &mut Ctx<'_>, args: &[String]) {
             a.domains = defaults;
         }
     }
-    set_no_vhost(ctx.host, &mut ctx.out, app, "0", true);
+    set_no_vhost(ctx, app, "0", true);
 }
 
 // `domains_disable` → `disable_app_vhost`: the `VHOST` file was just
@@ -313,7 +314,7 @@ fn disable(ctx: &mut Ctx<'_>, args: &[String]) {
     if let Some(a) = ctx.host.apps.get_mut(app) {
         a.domains.clear();
     }
-    set_no_vhost(ctx.host, &mut ctx.out, app, "1", true);
+    set_no_vhost(ctx, app, "1", true);
 }
 
 fn global_domains_given(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> bool {
@@ -403,9 +404,10 @@ fn report(ctx: &mut Ctx<'_>, args: &[String]) {
             no_apps_fails: false,
             empty_app_means_all: true,
             dokku_apps: false,
+            upper_first: true,
             collect: collect_go,
         };
-        go_report::run(ctx, &spec, args);
+        report::run(ctx, &spec, args);
     } else {
         bash_report(ctx, args);
     }
@@ -507,7 +509,7 @@ fn bash_report_single(ctx: &mut Ctx<'_>, app: Option<&str>, info_flag: &str) {
         };
         ctx.out.info2_quiet(&header);
         for (flag, value) in &rows {
-            bash_row(&mut ctx.out, &crate::report::label(flag), value);
+            bash_row(&mut ctx.out, &crate::common::report::label(flag), value);
         }
         return;
     }

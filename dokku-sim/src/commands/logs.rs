@@ -26,11 +26,11 @@
 //! [`set_container_log`]); following such a log continues with generated
 //! lines after its last timestamp.
 
-use super::go_report::{self, GoReport};
-use super::{Ctx, Flags, Follow, Outcome};
+use crate::common::report::{self, GoReport};
+use crate::common::report::{Fields, JsonKeys};
+use crate::common::{Ctx, Follow, Outcome};
 use crate::host::{docker_timestamp, profiles, App, SimHost};
 use crate::out::{Out, EXIT_FLAG_ERROR};
-use crate::report::{Fields, JsonKeys};
 
 /// Seconds between two generated lines of one container.
 const STEP: u64 = 30;
@@ -310,7 +310,7 @@ fn usage(out: &mut Out) {
         .map(|(command, description)| vec![(*command).to_owned(), (*description).to_owned()])
         .collect();
     rows.push(vec![String::new()]);
-    out.log(&super::config::columnize(&rows, "    ", "  "));
+    out.log(&crate::common::columnize::columnize(&rows, "    ", "  "));
 }
 
 /// pflag's short flags for `logs`, and whether each takes a value.
@@ -384,8 +384,7 @@ fn default(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             return done(ctx);
         }
     };
-    let Some(flags) = Flags::parse(
-        &mut ctx.out,
+    let Some(flags) = ctx.parse_flags(
         "logs",
         &args,
         &["--help", "--tail", "--quiet"],
@@ -465,7 +464,7 @@ fn default(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
 // `CommandFailed`: one app, or `--all` (also assumed, with a warning,
 // when no app is given) through `RunCommandAgainstAllAppsSerially`.
 fn failed(ctx: &mut Ctx<'_>, args: &[String]) {
-    let Some(flags) = Flags::parse(&mut ctx.out, "logs:failed", args, &["--all"], &[], &[]) else {
+    let Some(flags) = ctx.parse_flags("logs:failed", args, &["--all"], &[], &[]) else {
         return;
     };
     let app = flags.positional.first().cloned().unwrap_or_default();
@@ -528,13 +527,14 @@ fn report(ctx: &mut Ctx<'_>, args: &[String]) {
         no_apps_fails: true,
         empty_app_means_all: true,
         dokku_apps: false,
+        upper_first: true,
         collect: if current {
             collect_current
         } else {
             collect_0_35
         },
     };
-    go_report::run(ctx, &spec, args);
+    report::run(ctx, &spec, args);
 }
 
 /// A property of the app, or for `None` (`--global`) the global one, as
@@ -844,7 +844,7 @@ fn validate_sink(value: &str) -> Result<(), String> {
 
 // `CommandSet`: `validateSetValue`, then `common.CommandPropertySet`.
 fn set(ctx: &mut Ctx<'_>, args: &[String]) {
-    let Some(flags) = Flags::parse(&mut ctx.out, "logs:set", args, &["--global"], &[], &[]) else {
+    let Some(flags) = ctx.parse_flags("logs:set", args, &["--global"], &[], &[]) else {
         return;
     };
     let arg = |i: usize| flags.positional.get(i).cloned().unwrap_or_default();

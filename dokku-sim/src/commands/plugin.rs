@@ -14,12 +14,12 @@
 //!   script fails with `This command must be run as root` before any plugin
 //!   runs, so over SSH as `dokku` that is all they print.
 
-use super::{Ctx, Flags, Outcome};
+use crate::common::report;
+use crate::common::{Ctx, Outcome};
 use crate::host::Plugin;
 use crate::out::right_pad;
-use crate::report;
 
-use super::apps::V0_38_22;
+use crate::common::versions::V0_38_22;
 
 /// Run a `plugin` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
@@ -48,8 +48,7 @@ fn sorted_plugins(plugins: &[Plugin]) -> Vec<&Plugin> {
 /// `plugin:list [--format json]`.
 fn list(ctx: &mut Ctx<'_>, args: &[String]) {
     let format = if ctx.host.version >= V0_38_22 {
-        let Some(flags) = Flags::parse(&mut ctx.out, "plugin:list", args, &[], &["--format"], &[])
-        else {
+        let Some(flags) = ctx.parse_flags("plugin:list", args, &[], &["--format"], &[]) else {
             return;
         };
         flags.value("--format").map(str::to_owned)

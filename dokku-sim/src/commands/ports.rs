@@ -14,10 +14,11 @@
 //! a deploy would find: `http:80:5000` for a deployed app, plus
 //! `https:443:5000` when it has a certificate.
 
-use super::go_report::{self, GoReport};
-use super::{Ctx, Outcome};
+use crate::common::columnize::columnize;
+use crate::common::report::{self, GoReport};
+use crate::common::report::{Fields, JsonKeys};
+use crate::common::{Ctx, Outcome};
 use crate::host::SimHost;
-use crate::report::{Fields, JsonKeys};
 
 /// Run a `ports` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
@@ -32,9 +33,10 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
                 no_apps_fails: true,
                 empty_app_means_all: true,
                 dokku_apps: true,
+                upper_first: true,
                 collect,
             };
-            go_report::run(ctx, &spec, args);
+            report::run(ctx, &spec, args);
         }
         "ports:list" | "proxy:ports" => list(ctx, args),
         "ports:add" | "proxy:ports-add" => change(ctx, Change::Add, args),
@@ -67,7 +69,7 @@ pub fn detected_map(host: &SimHost, app: &str) -> Vec<String> {
         return Vec::new();
     }
     let mut map = vec!["http:80:5000".to_owned()];
-    if super::certs::has_cert(host, app) {
+    if host.has_cert(app) {
         map.push("https:443:5000".to_owned());
     }
     map
@@ -120,7 +122,7 @@ fn list(ctx: &mut Ctx<'_>, args: &[String]) {
         .iter()
         .map(|l| l.split(':').map(str::to_owned).collect())
         .collect();
-    let text = super::config::columnize(&rows, "    ", "  ");
+    let text = columnize(&rows, "    ", "  ");
     ctx.out.log(text.strip_suffix('\n').unwrap_or(&text));
 }
 

@@ -1,6 +1,6 @@
 //! `proxy` commands (simulated): `proxy:report`, `proxy:set`,
 //! `proxy:enable/disable`, `proxy:build-config/clear-config`; the
-//! pre-0.31 `proxy:ports*` are handed to [`super::ports`].
+//! pre-0.31 `proxy:ports*` are the ports module's.
 //!
 //! Written from dokku/dokku `plugins/proxy` (Go): `report.go` (the flag
 //! maps, per app and `--global`), `functions.go` (computed values: the
@@ -16,16 +16,13 @@
 //! the bash plugin's (`Enabling proxy for app (<app>)`); no fixture pins
 //! them for the Go plugin.
 
-use super::go_report::{self, GoReport};
-use super::{Ctx, Outcome};
+use crate::common::report::{self, GoReport};
+use crate::common::report::{Fields, JsonKeys};
+use crate::common::{Ctx, Outcome};
 use crate::host::SimHost;
-use crate::report::{Fields, JsonKeys};
 
 /// Run a `proxy` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
-    if subcommand.starts_with("proxy:ports") {
-        return super::ports::run(ctx, subcommand, args);
-    }
     match subcommand {
         "proxy:report" => {
             let spec = GoReport {
@@ -37,9 +34,10 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
                 no_apps_fails: false,
                 empty_app_means_all: true,
                 dokku_apps: true,
+                upper_first: true,
                 collect,
             };
-            go_report::run(ctx, &spec, args);
+            report::run(ctx, &spec, args);
         }
         "proxy:set" => set(ctx, args),
         "proxy:enable" | "proxy:disable" | "proxy:build-config" | "proxy:clear-config" => {
@@ -114,7 +112,13 @@ fn collect(host: &SimHost, app: Option<&str>, _format: &str, _flag: Option<&str>
         // Before the ports plugin (0.31.0) the mappings were part of the
         // proxy report.
         if host.version < dokku_core::DokkuVersion::new(0, 31, 0) {
-            put("port-map", super::ports::app_map(host, name).join(" "));
+            // The ports plugin's `map` property, space-separated.
+            put(
+                "port-map",
+                host.app_property(name, "ports", "map")
+                    .unwrap_or("")
+                    .to_owned(),
+            );
         }
     }
     fields
@@ -168,7 +172,7 @@ fn action(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
         }
     }
     let targets: Vec<String> = if all {
-        super::apps::dokku_apps(ctx.host)
+        crate::common::names::dokku_apps(ctx.host)
     } else {
         let app = apps.first().cloned().unwrap_or_default();
         if !ctx.verify_app(&app) {
