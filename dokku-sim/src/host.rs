@@ -86,10 +86,12 @@ pub struct App {
     pub properties: BTreeMap<String, BTreeMap<String, String>>,
     /// Environment variables.
     pub config: BTreeMap<String, String>,
-    /// Domains, in the order they were added.
+    /// Domains, in the order they were added: the app's `VHOST` file.
     pub domains: Vec<String>,
-    /// Virtual hosts enabled (`domains:enable`).
-    pub vhost_enabled: bool,
+    /// The `VHOST` file exists though it lists no domain (`touch`ed by
+    /// `domains:set`, `domains:disable` …). With domains it always exists.
+    #[serde(default)]
+    pub vhost_file: bool,
     /// Output of failed deploy containers, if any.
     pub failed_logs: Vec<String>,
     /// How many deploys happened: feeds container ids.
@@ -408,6 +410,18 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
 }
 
 impl App {
+    /// `is_app_vhost_enabled` (domains): vhost support is on unless the
+    /// app's `NO_VHOST` config var is `1`. The config var is the state, as
+    /// in Dokku.
+    pub fn vhost_enabled(&self) -> bool {
+        self.config.get("NO_VHOST").map(String::as_str) != Some("1")
+    }
+
+    /// Whether the app's `VHOST` file exists.
+    pub fn has_vhost_file(&self) -> bool {
+        self.vhost_file || !self.domains.is_empty()
+    }
+
     /// Replace the containers with what the scale says should run.
     pub fn converge(&mut self, name: &str) {
         self.deploys += 1;

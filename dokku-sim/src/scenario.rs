@@ -57,7 +57,6 @@ pub fn demo_for(version: DokkuVersion) -> SimHost {
             procfile: scale.iter().map(|(t, _)| (*t).to_owned()).collect(),
             scale: scale.iter().map(|(t, n)| ((*t).to_owned(), *n)).collect(),
             restore: true,
-            vhost_enabled: true,
             domains: vec![format!("{name}.dokku.me")],
             ..App::default()
         };
@@ -165,7 +164,6 @@ pub fn demo_for(version: DokkuVersion) -> SimHost {
             App {
                 created_at,
                 restore: true,
-                vhost_enabled: true,
                 domains: vec![format!("{name}.dokku.me")],
                 ..App::default()
             },

@@ -87,7 +87,7 @@ pub fn deploy(ctx: &mut Ctx<'_>, app_name: &str, only: Option<&str>) {
     app.deployed = true;
     // A deploy sets DOKKU_APP_RESTORE=1 again.
     app.restore = true;
-    let urls: Vec<String> = if app.vhost_enabled {
+    let urls: Vec<String> = if app.vhost_enabled() {
         app.domains.iter().map(|d| format!("http://{d}")).collect()
     } else {
         Vec::new()

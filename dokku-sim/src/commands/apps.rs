@@ -157,7 +157,8 @@ fn create(ctx: &mut Ctx<'_>, args: &[String]) {
 /// `createApp`: validate, refuse a taken name, print `Creating`, and run
 /// the `post-create` triggers. Returns whether the app was created.
 fn create_app(ctx: &mut Ctx<'_>, name: &str) -> bool {
-    if !check_new_name(&mut ctx.out, name) {
+    let version = ctx.version();
+    if !check_new_name(&mut ctx.out, version, name) {
         return false;
     }
     if ctx.host.apps.contains_key(name) {
@@ -166,23 +167,16 @@ fn create_app(ctx: &mut Ctx<'_>, name: &str) -> bool {
     }
     ctx.out.info1_quiet(&format!("Creating {name}..."));
     let created_at = ctx.host.tick(1);
-    // domains' post-create (`domains:setup`): with global domains, the app
-    // gets `<app>.<global domain>` and vhosts enabled.
-    let domains: Vec<String> = ctx
-        .host
-        .global_domains
-        .iter()
-        .map(|domain| format!("{name}.{domain}"))
-        .collect();
     let app = App {
         created_at,
         // DOKKU_APP_RESTORE unset reads as "restore".
         restore: true,
-        vhost_enabled: !domains.is_empty(),
-        domains,
         ..App::default()
     };
     ctx.host.apps.insert(name.to_owned(), app);
+    // Every plugin sets the app up: domains (the vhosts, or vhost support
+    // off), the proxy (its config, and a port), …
+    ctx.trigger("post-create", &[name.to_owned()]);
     true
 }
 
@@ -281,11 +275,18 @@ fn scanln(input: &[u8]) -> Result<String, &'static str> {
     Ok(token)
 }
 
-/// `destroyApp` after confirmation: the message, then the app and what
-/// refers to it are gone.
+/// `destroyApp` after confirmation: the message, the plugins' clean-up
+/// (`pre-delete`, `post-delete`), Docker's (`DockerCleanup`: `Cleaning
+/// up...`) and the scheduler's (`Retiring old containers and images`);
+/// then the app and what refers to it are gone.
 fn destroy_app(ctx: &mut Ctx<'_>, app: &str) {
     ctx.out
         .info1(&format!("Destroying {app} (including all add-ons)"));
+    let app_arg = [app.to_owned()];
+    ctx.trigger("pre-delete", &app_arg);
+    ctx.trigger("post-delete", &app_arg);
+    ctx.out.info1("Cleaning up...");
+    ctx.out.info1("Retiring old containers and images");
     ctx.host.apps.remove(app);
     for service in ctx.host.services.values_mut() {
         service.links.retain(|linked| linked != app);
@@ -306,7 +307,8 @@ fn old_and_new(ctx: &mut Ctx<'_>, flags: &Flags) -> Option<(String, String)> {
         ctx.out.fail("Please specify an new app name");
         return None;
     }
-    if !ctx.verify_app(&old) || !check_new_name(&mut ctx.out, &new) {
+    let version = ctx.version();
+    if !ctx.verify_app(&old) || !check_new_name(&mut ctx.out, version, &new) {
         return None;
     }
     Some((old, new))
@@ -333,7 +335,6 @@ fn rename(ctx: &mut Ctx<'_>, args: &[String]) {
     let Some(source) = ctx.host.apps.get(&old).cloned() else {
         return;
     };
-    let global_domains = ctx.host.global_domains.clone();
     let was_deployed = source.deployed;
     let skip = flags.has("--skip-deploy");
     if let Some(target) = ctx.host.apps.get_mut(&new) {
@@ -341,15 +342,12 @@ fn rename(ctx: &mut Ctx<'_>, args: &[String]) {
         *target = App {
             // The lock file lives in the old app directory: it does not
             // move; the containers are removed with the old app (the
-            // `deployed` property moves with the others).
+            // `deployed` property moves with the others). The domains
+            // plugin moves the VHOST file itself.
             locked: false,
             containers: Vec::new(),
-            // Domains derived from the old name follow the new one.
-            domains: source
-                .domains
-                .iter()
-                .map(|domain| rename_domain(domain, &old, &new, &global_domains))
-                .collect(),
+            domains: Vec::new(),
+            vhost_file: false,
             // The apps properties (created-at included) are moved, not
             // recreated.
             created_at: if source.created_at == 0 {
@@ -367,23 +365,13 @@ fn rename(ctx: &mut Ctx<'_>, args: &[String]) {
             }
         }
     }
+    ctx.trigger("post-app-rename-setup", &[old.clone(), new.clone()]);
     destroy_app(ctx, &old);
     if was_deployed && !skip {
         if let Err(error) = scheduler::rebuild(ctx, &new) {
             ctx.out.fail(&error);
         }
     }
-}
-
-/// `<old>.<global domain>` becomes `<new>.<global domain>`; other domains
-/// stay.
-fn rename_domain(domain: &str, old: &str, new: &str, global_domains: &[String]) -> String {
-    for global in global_domains {
-        if domain == format!("{old}.{global}") {
-            return format!("{new}.{global}");
-        }
-    }
-    domain.to_owned()
 }
 
 /// `apps:clone [--skip-deploy] [--ignore-existing] <old> <new>`
@@ -419,18 +407,25 @@ fn clone(ctx: &mut Ctx<'_>, args: &[String]) {
         return;
     };
     if let Some(target) = ctx.host.apps.get_mut(&new) {
-        // post-app-clone-setup: config, properties, process settings and
-        // the deploy source are copied; containers, lock and history are
-        // the new app's own.
+        // post-app-clone-setup: the ENV file, every plugin's properties
+        // (copied over the ones post-create wrote: `PropertyClone`),
+        // process settings and the deploy source; containers, lock and
+        // history are the new app's own.
         target.config = source.config.clone();
-        target.properties = source.properties.clone();
-        target.extra = source.extra.clone();
+        for (plugin, values) in &source.properties {
+            target
+                .properties
+                .entry(plugin.clone())
+                .or_default()
+                .extend(values.clone());
+        }
         target.procfile = source.procfile.clone();
         target.scale = source.scale.clone();
         target.formation_in_app_json = source.formation_in_app_json;
         target.deploy_source = source.deploy_source.clone();
         target.deploy_source_metadata = source.deploy_source_metadata.clone();
     }
+    ctx.trigger("post-app-clone-setup", &[old.clone(), new.clone()]);
     if source.deployed && !flags.has("--skip-deploy") {
         if let Err(error) = scheduler::rebuild(ctx, &new) {
             ctx.out.fail(&error);

@@ -259,9 +259,6 @@ fn set_vars(ctx: &mut Ctx<'_>, target: &Target, vars: &BTreeMap<String, String>,
     for (key, value) in vars {
         env.insert(key.clone(), value.clone());
     }
-    if let Some(value) = vars.get("NO_VHOST") {
-        follow_no_vhost(ctx.host, target, Some(value));
-    }
     if !vars.is_empty() {
         ctx.out.info1_quiet("Setting config vars");
         if !ctx.out.quiet {
@@ -292,9 +289,6 @@ fn unset(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
         let removed = env_mut(ctx.host, &target).and_then(|env| env.remove(key));
         if removed.is_some() {
             ctx.out.info1_quiet(&format!("Unsetting {key}"));
-            if key == "NO_VHOST" {
-                follow_no_vhost(ctx.host, &target, None);
-            }
             changed = true;
         } else {
             ctx.out
@@ -321,9 +315,6 @@ fn clear(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     if let Some(env) = env_mut(ctx.host, &target) {
         env.clear();
     }
-    if keys.iter().any(|k| k == "NO_VHOST") {
-        follow_no_vhost(ctx.host, &target, None);
-    }
     for key in &keys {
         ctx.out.info1_quiet(&format!("Unsetting {key}"));
     }
@@ -343,15 +334,6 @@ fn bundle(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     };
     let env = environment(ctx.host, &target, flags.has("--merged"));
     ctx.out.stdout.extend_from_slice(&tar_bundle(&env));
-}
-
-/// `NO_VHOST` is the domains plugin's switch, which the simulator keeps
-/// in `App::vhost_enabled`: follow it when it is set (`Some`) or unset
-/// (`None`) through config.
-fn follow_no_vhost(host: &mut SimHost, target: &Target, value: Option<&str>) {
-    if let Some(app) = target.as_ref().and_then(|name| host.apps.get_mut(name)) {
-        app.vhost_enabled = value != Some("1");
-    }
 }
 
 /// What follows a config change of an app: unless `--no-restart`,

@@ -17,13 +17,14 @@ pub mod config;
 pub mod domains;
 pub mod letsencrypt;
 pub mod logs;
+pub mod nginx;
 pub mod plugin;
 pub mod ports;
 pub mod proxy;
 pub mod ps;
 pub mod service;
 
-use crate::common::ctx::Plugins;
+use crate::common::ctx::{Plugins, TriggerFn};
 pub use crate::common::{Ctx, Follow, Outcome};
 use crate::entry::{self, Globals, Invocation};
 use crate::host::SimHost;
@@ -119,6 +120,7 @@ fn subcommand(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Ou
         "certs" => certs::run(ctx, subcommand, args),
         "letsencrypt" => letsencrypt::run(ctx, subcommand, args),
         "proxy" => proxy::run(ctx, subcommand, args),
+        "nginx" => nginx::run(ctx, subcommand, args),
         _ => service::run(ctx, family, subcommand, args),
     }
 }
@@ -126,5 +128,15 @@ fn subcommand(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Ou
 /// `plugn trigger <name> <args…>`: every plugin implementing the trigger,
 /// in plugin order (`$PLUGIN_PATH/enabled/*`, sorted by directory name).
 fn trigger(ctx: &mut Ctx<'_>, name: &str, args: &[String]) {
-    let _ = (ctx, name, args);
+    // The plugin directories with triggers, sorted as `plugn` runs them.
+    const PLUGINS: &[TriggerFn] = &[
+        domains::trigger, // domains
+        nginx::trigger,   // nginx-vhosts
+        ports::trigger,   // ports
+        proxy::trigger,   // proxy
+        ps::trigger,      // ps
+    ];
+    for plugin in PLUGINS {
+        plugin(ctx, name, args);
+    }
 }

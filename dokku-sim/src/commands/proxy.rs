@@ -12,12 +12,14 @@
 //! did not exist yet).
 //!
 //! State: the `proxy` properties `type`, `disabled`, `proxy-port`,
-//! `proxy-ssl-port`, per app and global. The enable/disable messages are
-//! the bash plugin's (`Enabling proxy for app (<app>)`); no fixture pins
-//! them for the Go plugin.
+//! `proxy-ssl-port`, per app and global. Enabling, disabling and
+//! (re)building hand over to the proxy implementation through the
+//! `proxy-enable`, `proxy-disable`, `proxy-build-config` and
+//! `proxy-clear-config` triggers; the proxy plugin answers `proxy-type`
+//! and `proxy-is-enabled`.
 
-use crate::common::report::{self, GoReport};
-use crate::common::report::{Fields, JsonKeys};
+use crate::common::properties;
+use crate::common::report::{self, Fields, GoReport, JsonKeys};
 use crate::common::{Ctx, Outcome};
 use crate::host::SimHost;
 
@@ -25,18 +27,7 @@ use crate::host::SimHost;
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
         "proxy:report" => {
-            let spec = GoReport {
-                plugin: "proxy",
-                report_type: "proxy",
-                global_scope: true,
-                validate_format: true,
-                json_keys: JsonKeys::StrippedAndLegacy,
-                no_apps_fails: false,
-                empty_app_means_all: true,
-                dokku_apps: true,
-                upper_first: true,
-                collect,
-            };
+            let spec = GoReport::current("proxy", "proxy", JsonKeys::StrippedAndLegacy, collect);
             report::run(ctx, &spec, args);
         }
         "proxy:set" => set(ctx, args),
@@ -124,84 +115,104 @@ fn collect(host: &SimHost, app: Option<&str>, _format: &str, _flag: Option<&str>
     fields
 }
 
+/// `proxy:set [--global] <app> <key> [<value>]` (`CommandSet`): a name
+/// that is no property, without a value, is the legacy form of `type
+/// <name>` (any name is accepted); then `CommandPropertySet`.
 fn set(ctx: &mut Ctx<'_>, args: &[String]) {
-    let target = args.first().map(String::as_str).unwrap_or("");
-    let global = target == "--global";
-    if !global && !ctx.verify_app(target) {
+    let Some(flags) = ctx.parse_flags("proxy:set", args, &["--global"], &[], &[]) else {
         return;
-    }
-    let proxy_type = args.get(1).map(String::as_str).unwrap_or("");
-    if proxy_type.len() < 2 {
-        ctx.out.fail("Please specify a proxy type");
-        return;
-    }
-    if proxy_type.contains(':') {
-        ctx.out
-            .warn("Detected potential port mapping instead of proxy type");
-        ctx.out
-            .fail("Consider using ports:set command or specifying a valid proxy");
-        return;
-    }
-    let props = if global {
-        ctx.host
-            .global_properties
-            .entry("proxy".to_owned())
-            .or_default()
-    } else {
-        match ctx.host.apps.get_mut(target) {
-            Some(a) => a.properties.entry("proxy".to_owned()).or_default(),
-            None => return,
-        }
     };
-    props.insert("type".to_owned(), proxy_type.to_owned());
+    let (app, rest) = properties::property_target(&flags);
+    let mut property = rest.first().cloned().unwrap_or_default();
+    let mut value = rest.get(1).cloned().unwrap_or_default();
+    if !PROPERTIES.contains(&property.as_str()) && value.is_empty() {
+        if property.contains(':') {
+            ctx.out
+                .warn("Detected potential port mapping instead of proxy type");
+            ctx.out
+                .fail("Consider using ports:set command or specifying a valid proxy");
+            return;
+        }
+        value = std::mem::replace(&mut property, "type".to_owned());
+    }
+    if !properties::property_set_checks(ctx, &app, &property, PROPERTIES, GLOBAL_PROPERTIES) {
+        return;
+    }
+    properties::announce_property(&mut ctx.out, &property, &value);
+    properties::store(ctx.host, "proxy", &app, &property, &value);
     ctx.host.tick(1);
 }
 
-fn action(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
-    let mut apps = Vec::new();
-    let mut all = false;
-    for arg in args {
-        match arg.as_str() {
-            "--all" => all = true,
-            "--parallel" => {}
-            a if a.starts_with("--") => {
-                ctx.out.unknown_flag(subcommand, a);
-                return;
-            }
-            a => apps.push(a.to_owned()),
+/// The proxy properties (`proxy.go` `DefaultProperties`).
+const PROPERTIES: &[&str] = &["disabled", "proxy-port", "proxy-ssl-port", "type"];
+/// The ones settable globally (`GlobalProperties`).
+const GLOBAL_PROPERTIES: &[&str] = &["proxy-port", "proxy-ssl-port", "type"];
+
+/// The plugin's triggers.
+pub fn trigger(ctx: &mut Ctx<'_>, name: &str, args: &[String]) {
+    let app = args.first().map(String::as_str).unwrap_or("");
+    match name {
+        "proxy-type" => {
+            let proxy_type = computed_type(ctx.host, Some(app));
+            ctx.out.log(&proxy_type);
         }
+        "proxy-is-enabled" => {
+            let enabled = enabled(ctx.host, app);
+            ctx.out.log(&enabled.to_string());
+        }
+        _ => {}
     }
-    let targets: Vec<String> = if all {
+}
+
+/// `proxy:enable`, `proxy:disable`, `proxy:build-config`,
+/// `proxy:clear-config` (`[--parallel N] [--all|<app>]`).
+fn action(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
+    let values: &[&str] = if subcommand == "proxy:clear-config" {
+        &[]
+    } else {
+        &["--parallel"]
+    };
+    let Some(flags) = ctx.parse_flags(subcommand, args, &["--all"], values, &[]) else {
+        return;
+    };
+    let targets: Vec<String> = if flags.has("--all") {
         crate::common::names::dokku_apps(ctx.host)
     } else {
-        let app = apps.first().cloned().unwrap_or_default();
+        let app = flags.first();
         if !ctx.verify_app(&app) {
             return;
         }
         vec![app]
     };
     for app in targets {
+        let app_arg = [app.clone()];
         match subcommand {
             "proxy:enable" => {
-                ctx.out.info1(&format!("Enabling proxy for app ({app})"));
-                set_disabled(ctx.host, &app, None);
+                if enabled(ctx.host, &app) {
+                    ctx.out.info1("Proxy is already enabled for app");
+                    continue;
+                }
+                ctx.out.info1("Enabling proxy for app");
+                properties::store(ctx.host, "proxy", &app, "disabled", "");
+                ctx.host.tick(1);
+                ctx.trigger("proxy-enable", &app_arg);
             }
             "proxy:disable" => {
-                ctx.out.info1(&format!("Disabling proxy for app ({app})"));
-                set_disabled(ctx.host, &app, Some("true"));
+                if !enabled(ctx.host, &app) {
+                    ctx.out.info1("Proxy is already disable for app");
+                    continue;
+                }
+                ctx.out.info1("Disabling proxy for app");
+                properties::store(ctx.host, "proxy", &app, "disabled", "true");
+                ctx.host.tick(1);
+                ctx.trigger("proxy-disable", &app_arg);
             }
-            _ => {}
+            "proxy:build-config" => {
+                ctx.trigger("proxy-build-config", &app_arg);
+            }
+            _ => {
+                ctx.trigger("proxy-clear-config", &app_arg);
+            }
         }
     }
-}
-
-fn set_disabled(host: &mut SimHost, app: &str, value: Option<&str>) {
-    if let Some(a) = host.apps.get_mut(app) {
-        let props = a.properties.entry("proxy".to_owned()).or_default();
-        match value {
-            Some(v) => props.insert("disabled".to_owned(), v.to_owned()),
-            None => props.remove("disabled"),
-        };
-    }
-    host.tick(1);
 }

@@ -64,6 +64,16 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
     Some(Outcome::Done(std::mem::take(&mut ctx.out)))
 }
 
+/// The plugin's triggers (`plugins/ps/triggers.go`).
+pub fn trigger(ctx: &mut Ctx<'_>, name: &str, args: &[String]) {
+    let app = args.first().map(String::as_str).unwrap_or("");
+    if name == "app-restart" {
+        if let Err(error) = restart(ctx, app) {
+            ctx.out.fail(&error);
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------
 // ps:report
 

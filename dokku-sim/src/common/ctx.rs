@@ -12,7 +12,7 @@
 use dokku_core::DokkuVersion;
 
 use super::flags::Flags;
-use super::names::{name_matches, INVALID_NAME, NO_APP};
+use super::names::{invalid_name, name_matches, NO_APP};
 use crate::host::SimHost;
 use crate::out::Out;
 
@@ -118,9 +118,10 @@ impl Ctx<'_> {
             self.out.fail(NO_APP);
             return false;
         }
-        if !name_matches(app, false) && !name_matches(app, true) {
+        let version = self.host.version;
+        if !name_matches(version, app, false) && !name_matches(version, app, true) {
             // VerifyAppName returns the new rule's error when both fail.
-            self.out.fail(INVALID_NAME);
+            self.out.fail(invalid_name(version));
             return false;
         }
         if !self.host.apps.contains_key(app) {
