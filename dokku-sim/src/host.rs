@@ -186,32 +186,107 @@ pub struct SimHost {
     /// The simulated clock (Unix seconds); advanced by state changes so
     /// timestamps are deterministic.
     pub now: u64,
+    /// `hostname -f`: the name in URLs of an app without domains.
+    #[serde(default = "default_hostname")]
+    pub hostname: String,
+    /// Files on the host that commands read by path (`ssh-keys:add <name>
+    /// <file>`), by path.
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
+}
+
+fn default_hostname() -> String {
+    "dokku-sim".to_owned()
+}
+
+/// The core plugins of a Dokku version (`plugins/*/plugin.toml`: name,
+/// version, description), as `plugn list` shows them. 0.38.27's set is
+/// the recorded one (captures-0.38.27-core.jsonl seq 4: no
+/// scheduler-k3s, builds at its own version 0.34.0); 0.35.20's is its
+/// tag's `plugins/` directory.
+fn core_plugins(version: DokkuVersion) -> Vec<Plugin> {
+    const PLUGINS: &[(&str, &str)] = &[
+        ("00_dokku-standard", "dokku core standard plugin"),
+        ("20_events", "dokku core events logging plugin"),
+        ("app-json", "dokku core app-json plugin"),
+        ("apps", "dokku core apps plugin"),
+        ("builder", "dokku core builder plugin"),
+        ("builder-dockerfile", "dokku core builder-dockerfile plugin"),
+        ("builder-herokuish", "dokku core builder-herokuish plugin"),
+        ("builder-lambda", "dokku core builder-lambda plugin"),
+        ("builder-nixpacks", "dokku core builder-nixpacks plugin"),
+        ("builder-null", "dokku core builder-null plugin"),
+        ("builder-pack", "dokku core builder-pack plugin"),
+        ("builder-railpack", "dokku core builder-railpack plugin"),
+        ("buildpacks", "dokku core buildpacks plugin"),
+        ("builds", "dokku core builds plugin"),
+        ("caddy-vhosts", "dokku core caddy-vhosts plugin"),
+        ("certs", "dokku core certificate management plugin"),
+        ("checks", "dokku core checks plugin"),
+        ("common", "dokku core common plugin"),
+        ("config", "dokku core config plugin"),
+        ("cron", "dokku core cron plugin"),
+        ("docker-options", "dokku core docker-options plugin"),
+        ("domains", "dokku core domains plugin"),
+        ("enter", "dokku core enter plugin"),
+        ("git", "dokku core git plugin"),
+        ("haproxy-vhosts", "dokku core haproxy-vhosts plugin"),
+        ("logs", "dokku core logs plugin"),
+        ("network", "dokku core network plugin"),
+        ("nginx-vhosts", "dokku core nginx-vhosts plugin"),
+        ("openresty-vhosts", "dokku core openresty-vhosts plugin"),
+        ("plugin", "dokku core plugin plugin"),
+        ("ports", "dokku core ports plugin"),
+        ("proxy", "dokku core proxy plugin"),
+        ("ps", "dokku core ps plugin"),
+        ("registry", "dokku core registry plugin"),
+        ("repo", "dokku core repo plugin"),
+        ("resource", "dokku core resource plugin"),
+        ("run", "dokku core run plugin"),
+        ("scheduler", "dokku core scheduler plugin"),
+        (
+            "scheduler-docker-local",
+            "dokku core scheduler-docker-local plugin",
+        ),
+        ("scheduler-k3s", "dokku core scheduler-k3s plugin"),
+        ("scheduler-null", "dokku core scheduler-null plugin"),
+        ("shell", "dokku core shell plugin"),
+        ("ssh-keys", "dokku core ssh-keys plugin"),
+        ("storage", "dokku core storage plugin"),
+        ("trace", "dokku core trace plugin"),
+        ("traefik-vhosts", "dokku core traefik-vhosts plugin"),
+    ];
+    let current = version >= profiles::V0_38_27;
+    PLUGINS
+        .iter()
+        .filter(|(name, _)| match *name {
+            // Not part of the recorded 0.38.27 build.
+            "scheduler-k3s" => !current,
+            // Added after 0.35.
+            "builds" | "builder-railpack" => current,
+            _ => true,
+        })
+        .map(|(name, description)| Plugin {
+            name: (*name).to_owned(),
+            // The builds plugin carries its own version.
+            version: if *name == "builds" {
+                "0.34.0".to_owned()
+            } else {
+                version.to_string()
+            },
+            enabled: true,
+            core: true,
+            description: (*description).to_owned(),
+            source_url: String::new(),
+            committish: String::new(),
+            branch: String::new(),
+        })
+        .collect()
 }
 
 impl SimHost {
     /// An empty host of this version with Dokku's core plugins, no apps.
     pub fn new(version: DokkuVersion) -> Self {
-        let core = [
-            ("00_dokku-standard", "dokku core standard plugin"),
-            ("20_events", "dokku core events logging plugin"),
-            ("app-json", "dokku core app-json plugin"),
-            ("apps", "dokku core apps plugin"),
-            ("builder", "dokku core builder plugin"),
-            ("certs", "dokku core certificate management plugin"),
-            ("config", "dokku core config plugin"),
-            ("domains", "dokku core domains plugin"),
-            ("git", "dokku core git plugin"),
-            ("logs", "dokku core logs plugin"),
-            ("nginx-vhosts", "dokku core nginx-vhosts plugin"),
-            ("plugin", "dokku core plugin plugin"),
-            ("ports", "dokku core ports plugin"),
-            ("proxy", "dokku core proxy plugin"),
-            ("ps", "dokku core ps plugin"),
-            (
-                "scheduler-docker-local",
-                "dokku core scheduler-docker-local plugin",
-            ),
-        ];
         Self {
             version,
             plugn_version: if version >= profiles::V0_38_27 {
@@ -223,22 +298,12 @@ impl SimHost {
             global_config: BTreeMap::new(),
             global_domains: Vec::new(),
             global_properties: BTreeMap::new(),
-            plugins: core
-                .iter()
-                .map(|(name, description)| Plugin {
-                    name: (*name).to_owned(),
-                    version: version.to_string(),
-                    enabled: true,
-                    core: true,
-                    description: (*description).to_owned(),
-                    source_url: String::new(),
-                    committish: String::new(),
-                    branch: String::new(),
-                })
-                .collect(),
+            plugins: core_plugins(version),
             services: BTreeMap::new(),
             ssh_keys: Vec::new(),
             now: 1_736_280_000,
+            hostname: default_hostname(),
+            files: BTreeMap::new(),
         }
     }
 

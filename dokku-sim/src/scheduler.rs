@@ -184,9 +184,23 @@ pub fn rebuild(ctx: &mut Ctx<'_>, app: &str) -> Result<(), String> {
         .map(|a| (a.deployed, a.deploy_source.clone()))
         .unwrap_or_default();
     // A clone has its source's deploy source but was never deployed itself:
-    // it can be built. An app with neither has nothing to build.
+    // it can be built. An app with neither has no commit on its deploy
+    // branch: git's `receive-app` warns (after an escape that returns the
+    // cursor) and fails (`git_build_app`; recording seq 113).
     if !deployed && source.is_empty() {
-        ctx.out.warn(&format!("App {app} has not been deployed"));
+        let branch = crate::common::properties::first_set([
+            ctx.host
+                .app_property(app, "git", "deploy-branch")
+                .unwrap_or(""),
+            ctx.host
+                .global_property("git", "deploy-branch")
+                .unwrap_or(""),
+            "master",
+        ]);
+        ctx.out.log(&format!(
+            "\u{1b}[1G\u{1b}[K-----> WARNING: Cannot build from '{branch}' as there are no commits stored at that branch."
+        ));
+        ctx.out.code = 1;
         return Ok(());
     }
     let source_type = match source.as_str() {

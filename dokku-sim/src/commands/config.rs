@@ -388,13 +388,18 @@ fn keys_with_prefix(env: &BTreeMap<String, String>, prefix: &str) -> String {
         .join(" ")
 }
 
-/// godotenv v1.2.0 `Marshal`: `KEY="value"` lines with `\ " ! $ \``
-/// backslash-escaped and newline/CR as `\n`/`\r`, sorted as whole lines
-/// (not by key: `A1=` sorts before `A=`).
+/// godotenv v1.5.1 `Marshal` (`plugins/config/go.mod`; recorded, seq 51):
+/// a value `strconv.Atoi` reads is written as that integer, unquoted;
+/// every other is `KEY="value"` with `\ " ! $ \`` backslash-escaped and
+/// newline/CR as `\n`/`\r`; the lines sorted as whole lines (not by
+/// key: `A1=` sorts before `A=`).
 fn envfile(env: &BTreeMap<String, String>) -> String {
     let mut lines: Vec<String> = env
         .iter()
         .map(|(k, v)| {
+            if let Some(int) = go_atoi(v) {
+                return format!("{k}={int}");
+            }
             let mut escaped = String::with_capacity(v.len());
             for c in v.chars() {
                 match c {
@@ -412,6 +417,16 @@ fn envfile(env: &BTreeMap<String, String>) -> String {
         .collect();
     lines.sort();
     lines.join("\n")
+}
+
+/// Go's `strconv.Atoi`: an optional sign and decimal digits within 64
+/// bits.
+fn go_atoi(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
 }
 
 /// `JSONListString`: `json.Marshal` of `[]map[string]string{name, value}`;
@@ -609,6 +624,15 @@ mod tests {
         env.insert("A".to_owned(), "$x \"q\"".to_owned());
         env.insert("A1".to_owned(), "a\nb".to_owned());
         assert_eq!(envfile(&env), "A1=\"a\\nb\"\nA=\"\\$x \\\"q\\\"\"");
+    }
+
+    #[test]
+    fn envfile_writes_integers_bare() {
+        let mut env = BTreeMap::new();
+        env.insert("A".to_owned(), "007".to_owned());
+        env.insert("B".to_owned(), "+5".to_owned());
+        env.insert("C".to_owned(), "1.5".to_owned());
+        assert_eq!(envfile(&env), "A=7\nB=5\nC=\"1.5\"");
     }
 
     #[test]

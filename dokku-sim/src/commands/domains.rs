@@ -104,12 +104,91 @@ pub fn trigger(ctx: &mut Ctx<'_>, name: &str, args: &[String]) {
                 ctx.out.log(&domain);
             }
         }
+        "domains-urls" => urls(ctx, first, second),
         // `domains-enable <app> <restart>` / `domains-disable …`, as the
         // proxy plugins call them.
         "domains-enable" => domains_enable(ctx, first, second != "true"),
         "domains-disable" => disable_app_vhost(ctx, first, second != "true"),
         "domains-vhost-enabled" if !vhost_enabled(ctx.host, first) => ctx.out.code = 1,
         _ => {}
+    }
+}
+
+/// `domains-urls <app> <url|urls>`: the app's URLs, built from its
+/// domains (else the global vhosts, else `hostname -f`) and its port
+/// mappings (`fn-domains-generate-urls`); `url` keeps the first of the
+/// default scheme, `urls` all of them sorted.
+fn urls(ctx: &mut Ctx<'_>, app: &str, url_type: &str) {
+    let ssl = ctx.host.has_cert(app);
+    let (scheme, port) = if ssl {
+        ("https", "443")
+    } else {
+        ("http", "80")
+    };
+    let app_arg = [app.to_owned()];
+    let mut vhosts: Vec<String> = ctx.trigger_capture("domains-list", &app_arg).words();
+    if vhosts.is_empty() {
+        vhosts = if ctx.host.global_domains.is_empty() {
+            vec![ctx.host.hostname.clone()]
+        } else {
+            ctx.host.global_domains.clone()
+        };
+    }
+    let maps = ctx.trigger_capture("ports-get", &app_arg);
+    let proxy = ctx.trigger_capture("proxy-is-enabled", &app_arg);
+    let mut urls = Vec::new();
+    for vhost in &vhosts {
+        if proxy.text() == "false" {
+            // The listeners' ports; the simulated containers listen on
+            // 5000.
+            let listeners = ctx
+                .host
+                .apps
+                .get(app)
+                .map(|a| {
+                    a.containers
+                        .iter()
+                        .filter(|c| c.process_type == "web")
+                        .count()
+                })
+                .unwrap_or(0);
+            for _ in 0..listeners {
+                urls.push(url(scheme, vhost, "5000"));
+            }
+        } else if !maps.text().is_empty() {
+            for map in maps.text().lines() {
+                let mut parts = map.split(':');
+                let map_scheme = parts.next().unwrap_or("");
+                let listen = parts.next().unwrap_or("");
+                if !ssl && map_scheme == "https" {
+                    continue;
+                }
+                urls.push(url(map_scheme, vhost, listen));
+            }
+        } else {
+            urls.push(url(scheme, vhost, port));
+        }
+    }
+    if url_type == "url" {
+        let prefix = format!("{scheme}://");
+        if let Some(first) = urls.iter().find(|u| u.contains(&prefix)) {
+            ctx.out.log(first);
+        }
+        return;
+    }
+    urls.sort();
+    urls.dedup();
+    for url in urls {
+        ctx.out.log(&url);
+    }
+}
+
+/// `fn-domains-generate-url`.
+fn url(scheme: &str, vhost: &str, port: &str) -> String {
+    match port {
+        "80" => format!("http://{vhost}"),
+        "443" if scheme == "https" => format!("https://{vhost}"),
+        _ => format!("{scheme}://{vhost}:{port}"),
     }
 }
 

@@ -23,6 +23,7 @@ pub mod ports;
 pub mod proxy;
 pub mod ps;
 pub mod service;
+pub mod standard;
 
 use crate::common::ctx::{Plugins, TriggerFn};
 pub use crate::common::{Ctx, Follow, Outcome};
@@ -86,6 +87,12 @@ pub fn run(host: &mut SimHost, invocation: &Invocation, stdin: &[u8]) -> Outcome
         words.extend(args.iter().map(String::as_str));
         ctx.out.stderr_plain(&entry::xtrace(&words));
     }
+    // `dokku_setup_build_capture`: for `ps:rebuild` and `ps:restart` with
+    // an app argument, everything after this point goes to stdout (and
+    // to the build's log).
+    let capture = matches!(subcommand.as_str(), "ps:rebuild" | "ps:restart")
+        && args.first().is_some_and(|app| !app.is_empty());
+    ctx.out.merged = capture;
     let handled = self::subcommand(&mut ctx, subcommand, &args);
     match handled {
         Some(outcome) => outcome,
@@ -121,6 +128,7 @@ fn subcommand(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Ou
         "letsencrypt" => letsencrypt::run(ctx, subcommand, args),
         "proxy" => proxy::run(ctx, subcommand, args),
         "nginx" => nginx::run(ctx, subcommand, args),
+        "help" | "cleanup" | "url" | "urls" => standard::run(ctx, subcommand, args),
         _ => service::run(ctx, family, subcommand, args),
     }
 }

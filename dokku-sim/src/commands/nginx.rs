@@ -266,12 +266,7 @@ fn build_config(ctx: &mut Ctx<'_>, app: &str) {
         }
         port_map.push(map.to_owned());
     }
-    let mut vhosts: Vec<String> = ctx
-        .trigger_capture("domains-list", &app_arg)
-        .text()
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect();
+    let mut vhosts: Vec<String> = ctx.trigger_capture("domains-list", &app_arg).words();
     if listeners.is_empty() {
         // dokku_log_warn_quiet.
         if !ctx.out.quiet {

@@ -67,10 +67,21 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
 /// The plugin's triggers (`plugins/ps/triggers.go`).
 pub fn trigger(ctx: &mut Ctx<'_>, name: &str, args: &[String]) {
     let app = args.first().map(String::as_str).unwrap_or("");
-    if name == "app-restart" {
-        if let Err(error) = restart(ctx, app) {
-            ctx.out.fail(&error);
+    match name {
+        "app-restart" => {
+            if let Err(error) = restart(ctx, app) {
+                ctx.out.fail(&error);
+            }
         }
+        // `TriggerPostCreate`: the formation starts as one web process.
+        "post-create" => {
+            if let Some(state) = ctx.host.apps.get_mut(app) {
+                if state.scale.is_empty() {
+                    state.scale.insert("web".to_owned(), 1);
+                }
+            }
+        }
+        _ => {}
     }
 }
 
@@ -611,7 +622,12 @@ fn ps_properties(version: DokkuVersion) -> (Vec<&'static str>, Vec<&'static str>
         global.push("stop-timeout-seconds");
     }
     if version >= V0_38_8 {
-        all.extend(["skip-deploy", "start-cmd", "dockerfile-start-cmd"]);
+        all.extend([
+            "restore",
+            "skip-deploy",
+            "start-cmd",
+            "dockerfile-start-cmd",
+        ]);
         global.extend(["restart-policy", "skip-deploy"]);
     }
     (all, global)
@@ -656,6 +672,12 @@ fn set(ctx: &mut Ctx<'_>, args: &[String]) {
         }
     };
     write_property(store, &property, &value);
+    // The restore property is what `ps:report` shows as Restore.
+    if property == "restore" {
+        if let Some(state) = ctx.host.apps.get_mut(&app) {
+            state.restore = value != "false";
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -102,6 +102,11 @@ impl Captured {
     pub fn text(&self) -> &str {
         self.stdout.trim_end_matches('\n')
     }
+
+    /// The output split on whitespace, as bash's unquoted `$(…)` is.
+    pub fn words(&self) -> Vec<String> {
+        self.stdout.split_whitespace().map(str::to_owned).collect()
+    }
 }
 
 impl Ctx<'_> {
@@ -166,7 +171,9 @@ impl Ctx<'_> {
     }
 
     fn call_with(&mut self, subcommand: &str, args: &[String], quiet: bool) -> i32 {
-        let outer = std::mem::replace(&mut self.out, Out::new(quiet));
+        let mut fresh = Out::new(quiet);
+        fresh.merged = self.out.merged;
+        let outer = std::mem::replace(&mut self.out, fresh);
         let command = self.plugins.command;
         let inner = match command(self, subcommand, args) {
             Some(outcome) => outcome.into_output(),
