@@ -160,6 +160,9 @@ pub struct SshKey {
     pub name: String,
     /// Its SHA256 fingerprint.
     pub fingerprint: String,
+    /// The public key as it was added (`<type> <base64> [<comment>]`).
+    #[serde(default)]
+    pub public_key: String,
 }
 
 /// Everything one simulated Dokku host knows.
@@ -167,7 +170,7 @@ pub struct SshKey {
 pub struct SimHost {
     /// Which Dokku this host imitates.
     pub version: DokkuVersion,
-    /// The `plugn` version `plugin:list` prints first.
+    /// The `plugn` version (what `plugn version` would print).
     pub plugn_version: String,
     /// Apps by name (Dokku lists them sorted).
     pub apps: BTreeMap<String, App>,

@@ -269,6 +269,7 @@ pub fn demo_for(version: DokkuVersion) -> SimHost {
     host.ssh_keys.push(SshKey {
         name: "admin".to_owned(),
         fingerprint: "SHA256:Qx5gGmE3b7zY0mN2u8c1p4r6t9vW0yZ2aB4dF6hJ8kL".to_owned(),
+        public_key: String::new(),
     });
     host
 }

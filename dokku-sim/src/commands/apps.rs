@@ -45,7 +45,7 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
         "apps:unlock" => unlock(ctx, args),
         "apps:locked" => locked(ctx, args),
         "apps:report" => {
-            let spec = GoReport::versioned(ctx.version(), "apps", "app", report_fields);
+            let spec = GoReport::versioned(ctx.version(), "apps", "app", &report_fields);
             report::run(ctx, &spec, args);
         }
         "apps:set" => set(ctx, args),

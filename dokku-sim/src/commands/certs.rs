@@ -35,7 +35,8 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
                 empty_app_means_all: true,
                 dokku_apps: true,
                 upper_first: true,
-                collect,
+                collect: &collect,
+                json: None,
             };
             report::run(ctx, &spec, args);
         }

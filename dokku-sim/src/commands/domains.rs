@@ -642,7 +642,8 @@ fn report(ctx: &mut Ctx<'_>, args: &[String]) {
             empty_app_means_all: true,
             dokku_apps: false,
             upper_first: true,
-            collect: collect_go,
+            collect: &collect_go,
+            json: None,
         };
         report::run(ctx, &spec, args);
     } else {

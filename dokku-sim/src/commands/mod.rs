@@ -11,19 +11,34 @@
 //! module: as in Dokku, plugins reach each other through triggers and
 //! commands ([`Ctx::trigger`], [`Ctx::call`]), dispatched here.
 
+pub mod app_json;
 pub mod apps;
+pub mod builders;
+pub mod builds;
 pub mod certs;
+pub mod checks;
 pub mod config;
+pub mod cron;
+pub mod docker_options;
 pub mod domains;
+pub mod git;
 pub mod letsencrypt;
 pub mod logs;
+pub mod network;
 pub mod nginx;
 pub mod plugin;
 pub mod ports;
+pub mod proxies;
 pub mod proxy;
 pub mod ps;
+pub mod registry;
+pub mod resource;
+pub mod run;
+pub mod schedulers;
 pub mod service;
+pub mod ssh_keys;
 pub mod standard;
+pub mod storage;
 
 use crate::common::ctx::{Plugins, TriggerFn};
 pub use crate::common::{Ctx, Follow, Outcome};
@@ -93,7 +108,18 @@ pub fn run(host: &mut SimHost, invocation: &Invocation, stdin: &[u8]) -> Outcome
     let capture = matches!(subcommand.as_str(), "ps:rebuild" | "ps:restart")
         && args.first().is_some_and(|app| !app.is_empty());
     ctx.out.merged = capture;
+    let build_app = args.first().cloned().unwrap_or_default();
+    if capture {
+        ctx.trigger(
+            "builds-record-start",
+            &[build_app.clone(), subcommand.clone()],
+        );
+    }
     let handled = self::subcommand(&mut ctx, subcommand, &args);
+    if capture {
+        let code = handled.as_ref().map_or(1, |o| o.output().code);
+        ctx.trigger("builds-record-finish", &[build_app, code.to_string()]);
+    }
     match handled {
         Some(outcome) => outcome,
         None => {
@@ -128,6 +154,25 @@ fn subcommand(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Ou
         "letsencrypt" => letsencrypt::run(ctx, subcommand, args),
         "proxy" => proxy::run(ctx, subcommand, args),
         "nginx" => nginx::run(ctx, subcommand, args),
+        "app-json" => app_json::run(ctx, subcommand, args),
+        "builder" | "builder-dockerfile" | "builder-herokuish" | "builder-lambda"
+        | "builder-nixpacks" | "builder-pack" | "builder-railpack" | "dockerfile" | "herokuish"
+        | "lambda" | "nixpacks" | "pack" | "buildpacks" => builders::run(ctx, subcommand, args),
+        "builds" => builds::run(ctx, subcommand, args),
+        "caddy" | "haproxy" | "openresty" | "traefik" => proxies::run(ctx, subcommand, args),
+        "checks" => checks::run(ctx, subcommand, args),
+        "cron" => cron::run(ctx, subcommand, args),
+        "docker-options" => docker_options::run(ctx, subcommand, args),
+        "git" => git::run(ctx, subcommand, args),
+        "network" => network::run(ctx, subcommand, args),
+        "registry" => registry::run(ctx, subcommand, args),
+        "resource" => resource::run(ctx, subcommand, args),
+        "run" | "enter" => run::run(ctx, subcommand, args),
+        "scheduler" | "scheduler-docker-local" | "docker-local" => {
+            schedulers::run(ctx, subcommand, args)
+        }
+        "ssh-keys" => ssh_keys::run(ctx, subcommand, args),
+        "storage" => storage::run(ctx, subcommand, args),
         "help" | "cleanup" | "url" | "urls" => standard::run(ctx, subcommand, args),
         _ => service::run(ctx, family, subcommand, args),
     }
@@ -138,6 +183,7 @@ fn subcommand(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Ou
 fn trigger(ctx: &mut Ctx<'_>, name: &str, args: &[String]) {
     // The plugin directories with triggers, sorted as `plugn` runs them.
     const PLUGINS: &[TriggerFn] = &[
+        builds::trigger,  // builds
         domains::trigger, // domains
         nginx::trigger,   // nginx-vhosts
         ports::trigger,   // ports

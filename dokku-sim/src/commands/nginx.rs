@@ -96,7 +96,7 @@ const VALID_KEYS: &[&str] = &[
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
         "nginx:report" => {
-            let spec = GoReport::current("nginx-vhosts", "nginx", JsonKeys::Stripped, collect);
+            let spec = GoReport::current("nginx-vhosts", "nginx", JsonKeys::Stripped, &collect);
             report::run(ctx, &spec, args);
         }
         "nginx:set" => set(ctx, args),

@@ -26,7 +26,7 @@ use crate::host::SimHost;
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
         "ports:report" => {
-            let spec = GoReport::current("ports", "ports", JsonKeys::StrippedAndLegacy, collect);
+            let spec = GoReport::current("ports", "ports", JsonKeys::StrippedAndLegacy, &collect);
             report::run(ctx, &spec, args);
         }
         "ports:list" | "proxy:ports" => list(ctx, args),

@@ -27,7 +27,7 @@ use crate::host::SimHost;
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
         "proxy:report" => {
-            let spec = GoReport::current("proxy", "proxy", JsonKeys::StrippedAndLegacy, collect);
+            let spec = GoReport::current("proxy", "proxy", JsonKeys::StrippedAndLegacy, &collect);
             report::run(ctx, &spec, args);
         }
         "proxy:set" => set(ctx, args),

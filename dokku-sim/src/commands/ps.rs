@@ -47,7 +47,7 @@ const SIM_CPU_COUNT: i64 = 4;
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
         "ps:report" => {
-            let spec = GoReport::versioned(ctx.version(), "ps", "ps", report_fields);
+            let spec = GoReport::versioned(ctx.version(), "ps", "ps", &report_fields);
             report::run(ctx, &spec, args);
         }
         "ps:scale" => scale(ctx, args),

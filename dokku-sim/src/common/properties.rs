@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::ctx::Ctx;
 use super::flags::Flags;
-use super::report::Fields;
+use super::report::{self, Collect, Fields, GoReport, JsonKeys};
 use crate::host::SimHost;
 use crate::out::Out;
 
@@ -221,6 +221,24 @@ pub fn report_fields(
     fields
 }
 
+/// One field of an app's report read straight from a property (`flag` ←
+/// `plugin`'s `key`, `default` when unset); nothing for `--global`.
+pub fn app_field(
+    host: &SimHost,
+    app: Option<&str>,
+    flag: &str,
+    plugin: &str,
+    key: &str,
+    default: &str,
+) -> Fields {
+    let mut fields = Fields::new();
+    if let Some(app) = app {
+        let value = host.app_property(app, plugin, key).unwrap_or(default);
+        fields.insert(flag.to_owned(), value.to_owned());
+    }
+    fields
+}
+
 /// Write (or, for an empty value, delete) `plugin`'s `key` for `app` or,
 /// for `--global`, globally.
 pub fn store(host: &mut SimHost, plugin: &str, app: &str, key: &str, value: &str) {
@@ -263,4 +281,57 @@ pub fn command_set(
     }
     announce_property(&mut ctx.out, &property, &value);
     store(ctx.host, plugin, &app, &property, &value);
+}
+
+/// A plugin whose report is its properties (most of Dokku's Go plugins):
+/// `<plugin>:report` and `<plugin>:set` from one table.
+#[derive(Debug, Clone, Copy)]
+pub struct PropertyPlugin {
+    /// The subcommand namespace and the properties' plugin (`builder`).
+    pub plugin: &'static str,
+    /// The report type: flags are `--<type>-…`.
+    pub report_type: &'static str,
+    /// How JSON keys are named.
+    pub json_keys: JsonKeys,
+    /// The properties.
+    pub props: &'static [Prop],
+}
+
+impl PropertyPlugin {
+    /// The report fields of `app` (`None`: `--global`).
+    pub fn fields(&self, host: &SimHost, app: Option<&str>) -> Fields {
+        report_fields(host, self.plugin, self.report_type, self.props, app)
+    }
+
+    /// `<plugin>:report`, with `extra` fields beside the properties.
+    pub fn report(&self, ctx: &mut Ctx<'_>, args: &[String], extra: Option<Collect<'_>>) {
+        let collect = |host: &SimHost, app: Option<&str>, format: &str, flag: Option<&str>| {
+            let mut fields = self.fields(host, app);
+            if let Some(extra) = extra {
+                fields.extend(extra(host, app, format, flag));
+            }
+            fields
+        };
+        let spec = GoReport::current(self.plugin, self.report_type, self.json_keys, &collect);
+        report::run(ctx, &spec, args);
+    }
+
+    /// `<plugin>:set` over the table: properties with an app value may be
+    /// set per app, those with a global value with `--global`.
+    pub fn set(&self, ctx: &mut Ctx<'_>, args: &[String]) {
+        let all: Vec<&str> = self
+            .props
+            .iter()
+            .filter(|p| p.raw || p.global)
+            .map(|p| p.key)
+            .collect();
+        let global: Vec<&str> = self
+            .props
+            .iter()
+            .filter(|p| p.global)
+            .map(|p| p.key)
+            .collect();
+        let subcommand = format!("{}:set", self.plugin);
+        command_set(ctx, &subcommand, self.plugin, args, &all, &global);
+    }
 }

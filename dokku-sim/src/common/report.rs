@@ -176,10 +176,14 @@ pub fn bash_row(out: &mut Out, label: &str, value: &str) {
 /// The values of one report block: host, app (`None` for `--global`),
 /// `--format`, and the info flag asked for. The last two matter where a
 /// value depends on them (logs redacts sinks in text reports).
-pub type Collect = fn(&SimHost, Option<&str>, &str, Option<&str>) -> Fields;
+pub type Collect<'a> = &'a dyn Fn(&SimHost, Option<&str>, &str, Option<&str>) -> Fields;
+
+/// A plugin's own JSON rendering of one report (host, app or `None` for
+/// `--global`).
+pub type RenderJson<'a> = &'a dyn Fn(&SimHost, Option<&str>) -> String;
 
 /// How one plugin's `:report` is built.
-pub struct GoReport {
+pub struct GoReport<'a> {
     /// The plugin (`apps`): `ParseReportArgs`' name, `<plugin>:report` in
     /// messages.
     pub plugin: &'static str,
@@ -216,10 +220,13 @@ pub struct GoReport {
     /// resource's report keeps them as they are).
     pub upper_first: bool,
     /// The values.
-    pub collect: Collect,
+    pub collect: Collect<'a>,
+    /// A JSON rendering of the plugin's own instead of the string map
+    /// (docker-options adds arrays).
+    pub json: Option<RenderJson<'a>>,
 }
 
-impl GoReport {
+impl<'a> GoReport<'a> {
     /// A report of a plugin that is Go in every simulated version (apps,
     /// ps), with `common`'s behaviour for the host's `version`: `--global`
     /// from 0.38.0, validated `--format` and legacy-prefixed JSON keys from
@@ -229,7 +236,7 @@ impl GoReport {
         version: DokkuVersion,
         plugin: &'static str,
         report_type: &'static str,
-        collect: Collect,
+        collect: Collect<'a>,
     ) -> Self {
         Self {
             plugin,
@@ -247,6 +254,7 @@ impl GoReport {
             dokku_apps: true,
             upper_first: true,
             collect,
+            json: None,
         }
     }
 
@@ -258,7 +266,7 @@ impl GoReport {
         plugin: &'static str,
         report_type: &'static str,
         json_keys: JsonKeys,
-        collect: Collect,
+        collect: Collect<'a>,
     ) -> Self {
         Self {
             plugin,
@@ -271,6 +279,7 @@ impl GoReport {
             dokku_apps: true,
             upper_first: true,
             collect,
+            json: None,
         }
     }
 }
@@ -373,7 +382,11 @@ fn report_single(
     }
     let fields = (spec.collect)(ctx.host, app, format, info_flag);
     if spec.validate_format && format != "stdout" && format != "json" {
-        ctx.out.fail("Format must be one of: stdout, json");
+        // `ReportSingleAppInput.Validate`: the format as Go's %q quotes it.
+        let mut quoted = String::new();
+        go_json_str(&mut quoted, format);
+        ctx.out
+            .fail(&format!("Format must be \"stdout\" or \"json\": {quoted}"));
         return;
     }
     if format != "stdout" && info_flag.is_some() {
@@ -382,7 +395,13 @@ fn report_single(
         return;
     }
     if format == "json" {
-        go_json(&mut ctx.out, &fields, spec.report_type, spec.json_keys);
+        match spec.json {
+            Some(render) => {
+                let json = render(ctx.host, app);
+                ctx.out.log(&json);
+            }
+            None => go_json(&mut ctx.out, &fields, spec.report_type, spec.json_keys),
+        }
         return;
     }
     match info_flag {
