@@ -12,13 +12,13 @@ use dokku_core::DokkuVersion;
 pub const V0_31_0: DokkuVersion = DokkuVersion::new(0, 31, 0);
 /// ps `stop-timeout-seconds` (PR #7577, merged after the 0.35 series).
 pub const V0_36_0: DokkuVersion = DokkuVersion::new(0, 36, 0);
+/// `--global` is a report scope (PR #8527, shipped in 0.38.0); before, it
+/// is just another (invalid) info flag.
+pub const V0_38_0: DokkuVersion = DokkuVersion::new(0, 38, 0);
 /// App names must be `^[a-z0-9][a-z0-9.-]*$` (before: anything but
 /// `/`, `:`, `_` and upper case after the first character), with a new
 /// message.
 pub const V0_38_2: DokkuVersion = DokkuVersion::new(0, 38, 2);
-/// `--global` is a report scope (PR #8527, shipped in 0.38.0); before, it
-/// is just another (invalid) info flag.
-pub const V0_38_0: DokkuVersion = DokkuVersion::new(0, 38, 0);
 /// `--stop-timeout-seconds` renamed `--ps-stop-timeout-seconds`, with
 /// global and computed twins (PR #8679).
 pub const V0_38_7: DokkuVersion = DokkuVersion::new(0, 38, 7);
