@@ -186,27 +186,37 @@ fn action(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     };
     for app in targets {
         let app_arg = [app.clone()];
+        // `Enable` / `Disable`: (enabling, the note when it already is, the
+        // message, the `disabled` property written, the trigger).
+        let toggle = match subcommand {
+            "proxy:enable" => Some((
+                true,
+                "Proxy is already enabled for app",
+                "Enabling proxy for app",
+                "",
+                "proxy-enable",
+            )),
+            "proxy:disable" => Some((
+                false,
+                "Proxy is already disable for app",
+                "Disabling proxy for app",
+                "true",
+                "proxy-disable",
+            )),
+            _ => None,
+        };
+        if let Some((enable, already, note, disabled, trigger)) = toggle {
+            if enabled(ctx.host, &app) == enable {
+                ctx.out.info1(already);
+                continue;
+            }
+            ctx.out.info1(note);
+            properties::store(ctx.host, "proxy", &app, "disabled", disabled);
+            ctx.host.tick(1);
+            ctx.trigger(trigger, &app_arg);
+            continue;
+        }
         match subcommand {
-            "proxy:enable" => {
-                if enabled(ctx.host, &app) {
-                    ctx.out.info1("Proxy is already enabled for app");
-                    continue;
-                }
-                ctx.out.info1("Enabling proxy for app");
-                properties::store(ctx.host, "proxy", &app, "disabled", "");
-                ctx.host.tick(1);
-                ctx.trigger("proxy-enable", &app_arg);
-            }
-            "proxy:disable" => {
-                if !enabled(ctx.host, &app) {
-                    ctx.out.info1("Proxy is already disable for app");
-                    continue;
-                }
-                ctx.out.info1("Disabling proxy for app");
-                properties::store(ctx.host, "proxy", &app, "disabled", "true");
-                ctx.host.tick(1);
-                ctx.trigger("proxy-disable", &app_arg);
-            }
             "proxy:build-config" => {
                 ctx.trigger("proxy-build-config", &app_arg);
             }
