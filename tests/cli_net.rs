@@ -71,7 +71,9 @@ fn proxy_off_and_on_and_another_type() {
         .args(["proxy", "disable", "blog"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("Disabling proxy for app (blog)"));
+        // The Go proxy plugin names no app (real Dokku 0.38.27,
+        // captures-0.38.27-surface.jsonl seq 1040).
+        .stdout(predicate::str::contains("-----> Disabling proxy for app\n"));
     assert_eq!(demo.json(&["proxy", "report", "blog"])["enabled"], false);
     demo.cli()
         .args(["proxy", "enable", "blog"])

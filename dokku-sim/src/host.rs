@@ -8,6 +8,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+/// Seconds in a day.
+pub const SECONDS_PER_DAY: u64 = 86_400;
+
 use dokku_core::DokkuVersion;
 
 /// Dokku versions the simulator can imitate.
@@ -83,10 +86,12 @@ pub struct App {
     pub properties: BTreeMap<String, BTreeMap<String, String>>,
     /// Environment variables.
     pub config: BTreeMap<String, String>,
-    /// Domains, in the order they were added.
+    /// Domains, in the order they were added: the app's `VHOST` file.
     pub domains: Vec<String>,
-    /// Virtual hosts enabled (`domains:enable`).
-    pub vhost_enabled: bool,
+    /// The `VHOST` file exists though it lists no domain (`touch`ed by
+    /// `domains:set`, `domains:disable` …). With domains it always exists.
+    #[serde(default)]
+    pub vhost_file: bool,
     /// Output of failed deploy containers, if any.
     pub failed_logs: Vec<String>,
     /// How many deploys happened: feeds container ids.
@@ -155,6 +160,9 @@ pub struct SshKey {
     pub name: String,
     /// Its SHA256 fingerprint.
     pub fingerprint: String,
+    /// The public key as it was added (`<type> <base64> [<comment>]`).
+    #[serde(default)]
+    pub public_key: String,
 }
 
 /// Everything one simulated Dokku host knows.
@@ -162,7 +170,7 @@ pub struct SshKey {
 pub struct SimHost {
     /// Which Dokku this host imitates.
     pub version: DokkuVersion,
-    /// The `plugn` version `plugin:list` prints first.
+    /// The `plugn` version (what `plugn version` would print).
     pub plugn_version: String,
     /// Apps by name (Dokku lists them sorted).
     pub apps: BTreeMap<String, App>,
@@ -181,32 +189,107 @@ pub struct SimHost {
     /// The simulated clock (Unix seconds); advanced by state changes so
     /// timestamps are deterministic.
     pub now: u64,
+    /// `hostname -f`: the name in URLs of an app without domains.
+    #[serde(default = "default_hostname")]
+    pub hostname: String,
+    /// Files on the host that commands read by path (`ssh-keys:add <name>
+    /// <file>`), by path.
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
+}
+
+fn default_hostname() -> String {
+    "dokku-sim".to_owned()
+}
+
+/// The core plugins of a Dokku version (`plugins/*/plugin.toml`: name,
+/// version, description), as `plugn list` shows them. 0.38.27's set is
+/// the recorded one (captures-0.38.27-core.jsonl seq 4: no
+/// scheduler-k3s, builds at its own version 0.34.0); 0.35.20's is its
+/// tag's `plugins/` directory.
+fn core_plugins(version: DokkuVersion) -> Vec<Plugin> {
+    const PLUGINS: &[(&str, &str)] = &[
+        ("00_dokku-standard", "dokku core standard plugin"),
+        ("20_events", "dokku core events logging plugin"),
+        ("app-json", "dokku core app-json plugin"),
+        ("apps", "dokku core apps plugin"),
+        ("builder", "dokku core builder plugin"),
+        ("builder-dockerfile", "dokku core builder-dockerfile plugin"),
+        ("builder-herokuish", "dokku core builder-herokuish plugin"),
+        ("builder-lambda", "dokku core builder-lambda plugin"),
+        ("builder-nixpacks", "dokku core builder-nixpacks plugin"),
+        ("builder-null", "dokku core builder-null plugin"),
+        ("builder-pack", "dokku core builder-pack plugin"),
+        ("builder-railpack", "dokku core builder-railpack plugin"),
+        ("buildpacks", "dokku core buildpacks plugin"),
+        ("builds", "dokku core builds plugin"),
+        ("caddy-vhosts", "dokku core caddy-vhosts plugin"),
+        ("certs", "dokku core certificate management plugin"),
+        ("checks", "dokku core checks plugin"),
+        ("common", "dokku core common plugin"),
+        ("config", "dokku core config plugin"),
+        ("cron", "dokku core cron plugin"),
+        ("docker-options", "dokku core docker-options plugin"),
+        ("domains", "dokku core domains plugin"),
+        ("enter", "dokku core enter plugin"),
+        ("git", "dokku core git plugin"),
+        ("haproxy-vhosts", "dokku core haproxy-vhosts plugin"),
+        ("logs", "dokku core logs plugin"),
+        ("network", "dokku core network plugin"),
+        ("nginx-vhosts", "dokku core nginx-vhosts plugin"),
+        ("openresty-vhosts", "dokku core openresty-vhosts plugin"),
+        ("plugin", "dokku core plugin plugin"),
+        ("ports", "dokku core ports plugin"),
+        ("proxy", "dokku core proxy plugin"),
+        ("ps", "dokku core ps plugin"),
+        ("registry", "dokku core registry plugin"),
+        ("repo", "dokku core repo plugin"),
+        ("resource", "dokku core resource plugin"),
+        ("run", "dokku core run plugin"),
+        ("scheduler", "dokku core scheduler plugin"),
+        (
+            "scheduler-docker-local",
+            "dokku core scheduler-docker-local plugin",
+        ),
+        ("scheduler-k3s", "dokku core scheduler-k3s plugin"),
+        ("scheduler-null", "dokku core scheduler-null plugin"),
+        ("shell", "dokku core shell plugin"),
+        ("ssh-keys", "dokku core ssh-keys plugin"),
+        ("storage", "dokku core storage plugin"),
+        ("trace", "dokku core trace plugin"),
+        ("traefik-vhosts", "dokku core traefik-vhosts plugin"),
+    ];
+    let current = version >= profiles::V0_38_27;
+    PLUGINS
+        .iter()
+        .filter(|(name, _)| match *name {
+            // Not part of the recorded 0.38.27 build.
+            "scheduler-k3s" => !current,
+            // Added after 0.35.
+            "builds" | "builder-railpack" => current,
+            _ => true,
+        })
+        .map(|(name, description)| Plugin {
+            name: (*name).to_owned(),
+            // The builds plugin carries its own version.
+            version: if *name == "builds" {
+                "0.34.0".to_owned()
+            } else {
+                version.to_string()
+            },
+            enabled: true,
+            core: true,
+            description: (*description).to_owned(),
+            source_url: String::new(),
+            committish: String::new(),
+            branch: String::new(),
+        })
+        .collect()
 }
 
 impl SimHost {
     /// An empty host of this version with Dokku's core plugins, no apps.
     pub fn new(version: DokkuVersion) -> Self {
-        let core = [
-            ("00_dokku-standard", "dokku core standard plugin"),
-            ("20_events", "dokku core events logging plugin"),
-            ("app-json", "dokku core app-json plugin"),
-            ("apps", "dokku core apps plugin"),
-            ("builder", "dokku core builder plugin"),
-            ("certs", "dokku core certificate management plugin"),
-            ("config", "dokku core config plugin"),
-            ("domains", "dokku core domains plugin"),
-            ("git", "dokku core git plugin"),
-            ("logs", "dokku core logs plugin"),
-            ("nginx-vhosts", "dokku core nginx-vhosts plugin"),
-            ("plugin", "dokku core plugin plugin"),
-            ("ports", "dokku core ports plugin"),
-            ("proxy", "dokku core proxy plugin"),
-            ("ps", "dokku core ps plugin"),
-            (
-                "scheduler-docker-local",
-                "dokku core scheduler-docker-local plugin",
-            ),
-        ];
         Self {
             version,
             plugn_version: if version >= profiles::V0_38_27 {
@@ -218,22 +301,12 @@ impl SimHost {
             global_config: BTreeMap::new(),
             global_domains: Vec::new(),
             global_properties: BTreeMap::new(),
-            plugins: core
-                .iter()
-                .map(|(name, description)| Plugin {
-                    name: (*name).to_owned(),
-                    version: version.to_string(),
-                    enabled: true,
-                    core: true,
-                    description: (*description).to_owned(),
-                    source_url: String::new(),
-                    committish: String::new(),
-                    branch: String::new(),
-                })
-                .collect(),
+            plugins: core_plugins(version),
             services: BTreeMap::new(),
             ssh_keys: Vec::new(),
             now: 1_736_280_000,
+            hostname: default_hostname(),
+            files: BTreeMap::new(),
         }
     }
 
@@ -260,6 +333,64 @@ impl SimHost {
             .get(property)
             .map(String::as_str)
     }
+
+    /// Whether the app has a TLS certificate (its own, or one letsencrypt
+    /// issued): the certs plugin's `certs-exists`, read from the files.
+    pub fn has_cert(&self, app: &str) -> bool {
+        self.cert(app)
+            .is_some_and(|c| c.contains_key("crt") && c.contains_key("key"))
+    }
+
+    /// The app's certificate files and what openssl reads from them.
+    pub fn cert(&self, app: &str) -> Option<&BTreeMap<String, String>> {
+        self.apps.get(app)?.extra.get("certs")
+    }
+
+    /// Install a certificate on an app (`certs:add`, or letsencrypt):
+    /// the PEM files and what `certs:report` reads from them.
+    pub fn install_cert(
+        &mut self,
+        app: &str,
+        crt: &str,
+        key: &str,
+        issued_by_ca: Option<&str>,
+        expires_at: u64,
+    ) {
+        let now = self.now;
+        let Some(a) = self.apps.get_mut(app) else {
+            return;
+        };
+        let first = a.domains.first().cloned().unwrap_or_else(|| app.to_owned());
+        let mut hostnames = a.domains.clone();
+        hostnames.sort();
+        hostnames.dedup();
+        let entry = a.extra.entry("certs".to_owned()).or_default();
+        entry.insert("crt".to_owned(), crt.to_owned());
+        entry.insert("key".to_owned(), key.to_owned());
+        let lifetime = expires_at.saturating_sub(now).min(90 * SECONDS_PER_DAY);
+        let starts = if issued_by_ca.is_some() {
+            expires_at.saturating_sub(lifetime)
+        } else {
+            now
+        };
+        entry.insert("starts-at".to_owned(), openssl_date(starts));
+        entry.insert("expires-at".to_owned(), openssl_date(expires_at));
+        entry.insert("subject".to_owned(), format!("CN={first}"));
+        entry.insert("hostnames".to_owned(), hostnames.join(" "));
+        match issued_by_ca {
+            Some(issuer) => {
+                entry.insert("issuer".to_owned(), issuer.to_owned());
+                entry.insert(
+                    "verified".to_owned(),
+                    "verified by a certificate authority".to_owned(),
+                );
+            }
+            None => {
+                entry.insert("issuer".to_owned(), format!("CN = {first}"));
+                entry.insert("verified".to_owned(), "self signed".to_owned());
+            }
+        }
+    }
 }
 
 /// A deterministic 64-character hex container id for an app's container.
@@ -283,6 +414,39 @@ pub fn container_id(app: &str, process_type: &str, index: u32, deploy: u32) -> S
         id.push_str(&format!("{hash:016x}"));
     }
     id
+}
+
+/// openssl's `Mon DD HH:MM:SS YYYY GMT` for a Unix time.
+pub fn openssl_date(unix: u64) -> String {
+    let (y, m, d, hh, mm, ss) = civil(unix);
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.get(m as usize - 1).copied().unwrap_or("Jan");
+    format!("{month} {d:>2} {hh:02}:{mm:02}:{ss:02} {y} GMT")
+}
+
+/// `date +"%F %T"` (UTC) for a Unix time.
+pub fn date_time(unix: u64) -> String {
+    let (y, m, d, hh, mm, ss) = civil(unix);
+    format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}")
+}
+
+/// Unix time → (year, month, day, hour, minute, second), UTC (Howard
+/// Hinnant's days-to-civil).
+fn civil(unix: u64) -> (i64, u32, u32, u64, u64, u64) {
+    let days = (unix / SECONDS_PER_DAY) as i64;
+    let rem = unix % SECONDS_PER_DAY;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day, rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 /// Docker's `--timestamps` form: RFC 3339, UTC, always 9 fractional digits.
@@ -314,6 +478,18 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
 }
 
 impl App {
+    /// `is_app_vhost_enabled` (domains): vhost support is on unless the
+    /// app's `NO_VHOST` config var is `1`. The config var is the state, as
+    /// in Dokku.
+    pub fn vhost_enabled(&self) -> bool {
+        self.config.get("NO_VHOST").map(String::as_str) != Some("1")
+    }
+
+    /// Whether the app's `VHOST` file exists.
+    pub fn has_vhost_file(&self) -> bool {
+        self.vhost_file || !self.domains.is_empty()
+    }
+
     /// Replace the containers with what the scale says should run.
     pub fn converge(&mut self, name: &str) {
         self.deploys += 1;
@@ -343,6 +519,13 @@ mod tests {
         assert_eq!(a, container_id("node-js-app", "web", 1, 1));
         assert_ne!(a, container_id("node-js-app", "web", 2, 1));
         assert_ne!(a, container_id("node-js-app", "web", 1, 2));
+    }
+
+    #[test]
+    fn openssl_and_date_forms() {
+        assert_eq!(openssl_date(1_798_761_600), "Jan  1 00:00:00 2027 GMT");
+        assert_eq!(date_time(1_798_761_600 + 3_661), "2027-01-01 01:01:01");
+        assert_eq!(openssl_date(951_782_400), "Feb 29 00:00:00 2000 GMT");
     }
 
     #[test]

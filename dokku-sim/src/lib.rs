@@ -7,18 +7,25 @@
 //! Dokku prints them), [`SimExecutor`] plugs it into the `Dokku` client,
 //! and the `dokku-sim` binary runs it as a process (behind a real sshd, too).
 //!
-//! The formats are written from Dokku's own source, never from dokku-core's
+//! The formats are written from Dokku's own source and from recordings of a
+//! real Dokku (which win where they disagree), never from dokku-core's
 //! parsers: if both were derived from one misunderstanding, tests over the
 //! simulator would prove nothing.
+//!
+//! Its shape is Dokku's: [`common`] is what every plugin shares (Dokku's
+//! `plugins/common`), [`scheduler`] the one model of deploys and restarts,
+//! and each module of [`commands`] one plugin family, reaching the others
+//! only through triggers and commands, as Dokku's plugins do.
 
 pub mod commands;
+pub mod common;
 pub mod entry;
 mod error;
 pub mod executor;
 pub mod host;
 pub mod out;
-pub mod report;
 pub mod scenario;
+pub mod scheduler;
 pub mod split;
 pub mod state;
 

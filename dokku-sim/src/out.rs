@@ -26,6 +26,9 @@ pub struct Out {
     pub code: i32,
     /// `dokku --quiet` was given.
     pub quiet: bool,
+    /// Standard error goes to standard output (`exec &> >(tee …)`: the
+    /// entry script's build capture for `ps:rebuild` and `ps:restart`).
+    pub merged: bool,
 }
 
 impl Out {
@@ -43,8 +46,13 @@ impl Out {
     }
 
     fn stderr_line(&mut self, line: &str) {
-        self.stderr.extend_from_slice(line.as_bytes());
-        self.stderr.push(b'\n');
+        let stream = if self.merged {
+            &mut self.stdout
+        } else {
+            &mut self.stderr
+        };
+        stream.extend_from_slice(line.as_bytes());
+        stream.push(b'\n');
     }
 
     /// Raw bytes on stdout, no newline added (`fmt.Print`).

@@ -57,7 +57,6 @@ pub fn demo_for(version: DokkuVersion) -> SimHost {
             procfile: scale.iter().map(|(t, _)| (*t).to_owned()).collect(),
             scale: scale.iter().map(|(t, n)| ((*t).to_owned(), *n)).collect(),
             restore: true,
-            vhost_enabled: true,
             domains: vec![format!("{name}.dokku.me")],
             ..App::default()
         };
@@ -165,7 +164,6 @@ pub fn demo_for(version: DokkuVersion) -> SimHost {
             App {
                 created_at,
                 restore: true,
-                vhost_enabled: true,
                 domains: vec![format!("{name}.dokku.me")],
                 ..App::default()
             },
@@ -240,8 +238,7 @@ pub fn demo_for(version: DokkuVersion) -> SimHost {
                 .insert("map".to_owned(), "http:80:5000 https:443:5000".to_owned());
         }
     }
-    crate::commands::certs::install(
-        &mut host,
+    host.install_cert(
         "docs.example.com",
         "-----BEGIN CERTIFICATE-----\nDEMOselfSignedDocs\n-----END CERTIFICATE-----\n",
         "-----BEGIN PRIVATE KEY-----\nDEMOnotARealKey\n-----END PRIVATE KEY-----\n",
@@ -272,6 +269,7 @@ pub fn demo_for(version: DokkuVersion) -> SimHost {
     host.ssh_keys.push(SshKey {
         name: "admin".to_owned(),
         fingerprint: "SHA256:Qx5gGmE3b7zY0mN2u8c1p4r6t9vW0yZ2aB4dF6hJ8kL".to_owned(),
+        public_key: String::new(),
     });
     host
 }
@@ -400,12 +398,12 @@ mod tests {
         assert_eq!(host.services.len(), 4);
         assert!(host.apps["shop"].config["REDIS_URL"].starts_with("redis://"));
         assert!(crate::commands::letsencrypt::is_active(&host, "blog"));
-        assert!(crate::commands::certs::has_cert(&host, "docs.example.com"));
+        assert!(host.has_cert("docs.example.com"));
         assert!(!crate::commands::letsencrypt::is_active(
             &host,
             "docs.example.com"
         ));
-        assert!(!crate::commands::certs::has_cert(&host, "sandbox"));
+        assert!(!host.has_cert("sandbox"));
         assert!(host.apps["shop"].config["DATABASE_URL"].starts_with("postgres://"));
         // Deterministic: two builds are identical.
         assert_eq!(demo(), demo());

@@ -17,38 +17,20 @@
 //!   and dokku PR #8706 (0.38.12) for the global-only
 //!   `disable-autocreation`.
 //!
-//! The app-name checks and the `:report` settings per version
-//! (`run_report`, over the shared engine in `go_report`) live here and are
-//! shared with `ps`, because both plugins go through the same `common`
-//! functions in Dokku.
+//! The app-name checks, the `:report` engine and the property-set logic
+//! are `crate::common`'s, as they are `plugins/common`'s in Dokku.
 
 use dokku_core::DokkuVersion;
 
-use super::go_report::{self, Collect, GoReport};
-use super::{Ctx, Flags, Outcome};
+use crate::common::names::{check_new_name, dokku_apps, NO_APP, NO_APPS};
+use crate::common::properties::{
+    announce_property, property_set_checks, property_target, write_property,
+};
+use crate::common::report::{self, Fields, GoReport};
+use crate::common::versions::{V0_38_12, V0_38_22};
+use crate::common::{Ctx, Flags, Outcome};
 use crate::host::{App, SimHost};
-use crate::out::Out;
-use crate::report::{self, Fields, JsonKeys};
-
-/// `--global` is a report scope (PR #8527, shipped in 0.38.0); before, it
-/// is just another (invalid) info flag.
-const V0_38_0: DokkuVersion = DokkuVersion::new(0, 38, 0);
-/// `ReportSingleAppInput` (PR #8691): JSON keys emitted both stripped and
-/// with the legacy `<type>-` prefix, and `--format` values validated.
-pub(crate) const V0_38_8: DokkuVersion = DokkuVersion::new(0, 38, 8);
-/// `apps:report` gains `--app-global-disable-autocreation` and `apps:set`
-/// narrows its global properties (PR #8706).
-pub(crate) const V0_38_12: DokkuVersion = DokkuVersion::new(0, 38, 12);
-/// `apps:list`, `ps:scale` and `plugin:list` accept `--format` (PRs #8795,
-/// #8796, #8801).
-pub(crate) const V0_38_22: DokkuVersion = DokkuVersion::new(0, 38, 22);
-
-/// `common.NoAppsExist`.
-pub(crate) const NO_APPS: &str = "You haven't deployed any applications yet";
-/// `IsValidAppName`'s complaint.
-pub(crate) const INVALID_NAME: &str = "App name must begin with lowercase alphanumeric character, and cannot include uppercase characters, colons, or underscores";
-/// `IsValidAppName` on an empty name.
-pub(crate) const NO_APP: &str = "Please specify an app to run the command on";
+use crate::scheduler;
 
 /// Run an `apps` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
@@ -62,7 +44,10 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
         "apps:lock" => lock(ctx, args),
         "apps:unlock" => unlock(ctx, args),
         "apps:locked" => locked(ctx, args),
-        "apps:report" => run_report(ctx, "apps", "app", report_fields, args),
+        "apps:report" => {
+            let spec = GoReport::versioned(ctx.version(), "apps", "app", &report_fields);
+            report::run(ctx, &spec, args);
+        }
         "apps:set" => set(ctx, args),
         _ => return None,
     }
@@ -70,80 +55,7 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
 }
 
 // ---------------------------------------------------------------------------
-// App names (plugins/common/common.go)
-
-/// `IsValidAppName` (`^[a-z0-9][^/:_A-Z]*$`) or, with `legacy`,
-/// `isValidAppNameOld` (`^[a-z0-9][^/:A-Z]*$`, underscores allowed).
-pub(crate) fn name_matches(name: &str, legacy: bool) -> bool {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit() => {}
-        _ => return false,
-    }
-    // A negated class in Go's RE2 matches any other rune, newlines and
-    // non-ASCII included.
-    chars.all(|c| !(c == '/' || c == ':' || c.is_ascii_uppercase() || (!legacy && c == '_')))
-}
-
-/// `common.IsValidAppName`: the rule for new names. Prints the failure.
-pub(crate) fn check_new_name(out: &mut Out, name: &str) -> bool {
-    if name.is_empty() {
-        out.fail(NO_APP);
-        false
-    } else if !name_matches(name, false) {
-        out.fail(INVALID_NAME);
-        false
-    } else {
-        true
-    }
-}
-
-/// `common.DokkuApps`: the app directories in `ReadDir` order (sorted by
-/// name), without dot-directories and names starting with an upper-case
-/// letter.
-pub(crate) fn dokku_apps(host: &SimHost) -> Vec<String> {
-    host.apps
-        .keys()
-        .filter(|name| {
-            !name.starts_with('.') && !name.chars().next().is_some_and(char::is_uppercase)
-        })
-        .cloned()
-        .collect()
-}
-
-// ---------------------------------------------------------------------------
 // `:report` (common.ParseReportArgs + ReportSingleApp)
-
-/// `<plugin>:report` of a plugin that is Go in every simulated version
-/// (apps, ps): the shared engine with `common`'s behaviour for the host's
-/// version. `plugin` names the subcommand, `report_type` heads the report
-/// (`app` for apps).
-pub(crate) fn run_report(
-    ctx: &mut Ctx<'_>,
-    plugin: &'static str,
-    report_type: &'static str,
-    collect: Collect,
-    args: &[String],
-) {
-    let version = ctx.host.version;
-    let spec = GoReport {
-        plugin,
-        report_type,
-        global_scope: version >= V0_38_0,
-        validate_format: version >= V0_38_8,
-        json_keys: if version >= V0_38_8 {
-            JsonKeys::StrippedAndLegacy
-        } else {
-            JsonKeys::Flag
-        },
-        // `errors.Is(err, common.NoAppsExist)`: a warning, exit 0.
-        no_apps_fails: false,
-        empty_app_means_all: false,
-        dokku_apps: true,
-        collect,
-    };
-    go_report::run(ctx, &spec, args);
-}
 
 /// `plugins/apps/report.go`: one app's flags for this host's version, or
 /// for `--global` (`None`) only the global property (PR #8706).
@@ -189,7 +101,7 @@ fn list(ctx: &mut Ctx<'_>, args: &[String]) {
     } else {
         &[]
     };
-    let Some(flags) = Flags::parse(&mut ctx.out, "apps:list", args, &[], values, &[]) else {
+    let Some(flags) = ctx.parse_flags("apps:list", args, &[], values, &[]) else {
         return;
     };
     let apps = dokku_apps(ctx.host);
@@ -226,26 +138,27 @@ fn list(ctx: &mut Ctx<'_>, args: &[String]) {
 
 /// `apps:exists <app>` (`appExists` = `VerifyAppName`).
 fn exists(ctx: &mut Ctx<'_>, args: &[String]) {
-    let Some(flags) = Flags::parse(&mut ctx.out, "apps:exists", args, &[], &[], &[]) else {
+    let Some(flags) = ctx.parse_flags("apps:exists", args, &[], &[], &[]) else {
         return;
     };
-    let app = first(&flags);
+    let app = flags.first();
     ctx.verify_app(&app);
 }
 
 /// `apps:create <app>` (`CommandCreate` → `createApp`).
 fn create(ctx: &mut Ctx<'_>, args: &[String]) {
-    let Some(flags) = Flags::parse(&mut ctx.out, "apps:create", args, &[], &[], &[]) else {
+    let Some(flags) = ctx.parse_flags("apps:create", args, &[], &[], &[]) else {
         return;
     };
-    let app = first(&flags);
+    let app = flags.first();
     create_app(ctx, &app);
 }
 
 /// `createApp`: validate, refuse a taken name, print `Creating`, and run
 /// the `post-create` triggers. Returns whether the app was created.
 fn create_app(ctx: &mut Ctx<'_>, name: &str) -> bool {
-    if !check_new_name(&mut ctx.out, name) {
+    let version = ctx.version();
+    if !check_new_name(&mut ctx.out, version, name) {
         return false;
     }
     if ctx.host.apps.contains_key(name) {
@@ -254,33 +167,25 @@ fn create_app(ctx: &mut Ctx<'_>, name: &str) -> bool {
     }
     ctx.out.info1_quiet(&format!("Creating {name}..."));
     let created_at = ctx.host.tick(1);
-    // domains' post-create (`domains:setup`): with global domains, the app
-    // gets `<app>.<global domain>` and vhosts enabled.
-    let domains: Vec<String> = ctx
-        .host
-        .global_domains
-        .iter()
-        .map(|domain| format!("{name}.{domain}"))
-        .collect();
     let app = App {
         created_at,
         // DOKKU_APP_RESTORE unset reads as "restore".
         restore: true,
-        vhost_enabled: !domains.is_empty(),
-        domains,
         ..App::default()
     };
     ctx.host.apps.insert(name.to_owned(), app);
+    // Every plugin sets the app up: domains (the vhosts, or vhost support
+    // off), the proxy (its config, and a port), …
+    ctx.trigger("post-create", &[name.to_owned()]);
     true
 }
 
 /// `apps:destroy [--force] <app>` (`CommandDestroy` → `destroyApp`).
 fn destroy(ctx: &mut Ctx<'_>, args: &[String]) {
-    let Some(flags) = Flags::parse(&mut ctx.out, "apps:destroy", args, &["--force"], &[], &[])
-    else {
+    let Some(flags) = ctx.parse_flags("apps:destroy", args, &["--force"], &[], &[]) else {
         return;
     };
-    let app = first(&flags);
+    let app = flags.first();
     if !ctx.verify_app(&app) {
         return;
     }
@@ -370,11 +275,18 @@ fn scanln(input: &[u8]) -> Result<String, &'static str> {
     Ok(token)
 }
 
-/// `destroyApp` after confirmation: the message, then the app and what
-/// refers to it are gone.
+/// `destroyApp` after confirmation: the message, the plugins' clean-up
+/// (`pre-delete`, `post-delete`), Docker's (`DockerCleanup`: `Cleaning
+/// up...`) and the scheduler's (`Retiring old containers and images`);
+/// then the app and what refers to it are gone.
 fn destroy_app(ctx: &mut Ctx<'_>, app: &str) {
     ctx.out
         .info1(&format!("Destroying {app} (including all add-ons)"));
+    let app_arg = [app.to_owned()];
+    ctx.trigger("pre-delete", &app_arg);
+    ctx.trigger("post-delete", &app_arg);
+    ctx.out.info1("Cleaning up...");
+    ctx.out.info1("Retiring old containers and images");
     ctx.host.apps.remove(app);
     for service in ctx.host.services.values_mut() {
         service.links.retain(|linked| linked != app);
@@ -384,7 +296,7 @@ fn destroy_app(ctx: &mut Ctx<'_>, app: &str) {
 /// The two positional names of rename and clone, with their checks
 /// (`CommandRename` / `CommandClone`, before the taken-name check).
 fn old_and_new(ctx: &mut Ctx<'_>, flags: &Flags) -> Option<(String, String)> {
-    let old = first(flags);
+    let old = flags.first();
     let new = flags.positional.get(1).cloned().unwrap_or_default();
     if old.is_empty() {
         ctx.out.fail(NO_APP);
@@ -395,7 +307,8 @@ fn old_and_new(ctx: &mut Ctx<'_>, flags: &Flags) -> Option<(String, String)> {
         ctx.out.fail("Please specify an new app name");
         return None;
     }
-    if !ctx.verify_app(&old) || !check_new_name(&mut ctx.out, &new) {
+    let version = ctx.version();
+    if !ctx.verify_app(&old) || !check_new_name(&mut ctx.out, version, &new) {
         return None;
     }
     Some((old, new))
@@ -405,14 +318,7 @@ fn old_and_new(ctx: &mut Ctx<'_>, flags: &Flags) -> Option<(String, String)> {
 /// new app, move the state over (`post-app-rename-setup`), destroy the old
 /// one (forced), rebuild unless `--skip-deploy` (`post-app-rename`).
 fn rename(ctx: &mut Ctx<'_>, args: &[String]) {
-    let Some(flags) = Flags::parse(
-        &mut ctx.out,
-        "apps:rename",
-        args,
-        &["--skip-deploy"],
-        &[],
-        &[],
-    ) else {
+    let Some(flags) = ctx.parse_flags("apps:rename", args, &["--skip-deploy"], &[], &[]) else {
         return;
     };
     let Some((old, new)) = old_and_new(ctx, &flags) else {
@@ -429,7 +335,6 @@ fn rename(ctx: &mut Ctx<'_>, args: &[String]) {
     let Some(source) = ctx.host.apps.get(&old).cloned() else {
         return;
     };
-    let global_domains = ctx.host.global_domains.clone();
     let was_deployed = source.deployed;
     let skip = flags.has("--skip-deploy");
     if let Some(target) = ctx.host.apps.get_mut(&new) {
@@ -437,15 +342,12 @@ fn rename(ctx: &mut Ctx<'_>, args: &[String]) {
         *target = App {
             // The lock file lives in the old app directory: it does not
             // move; the containers are removed with the old app (the
-            // `deployed` property moves with the others).
+            // `deployed` property moves with the others). The domains
+            // plugin moves the VHOST file itself.
             locked: false,
             containers: Vec::new(),
-            // Domains derived from the old name follow the new one.
-            domains: source
-                .domains
-                .iter()
-                .map(|domain| rename_domain(domain, &old, &new, &global_domains))
-                .collect(),
+            domains: Vec::new(),
+            vhost_file: false,
             // The apps properties (created-at included) are moved, not
             // recreated.
             created_at: if source.created_at == 0 {
@@ -463,31 +365,20 @@ fn rename(ctx: &mut Ctx<'_>, args: &[String]) {
             }
         }
     }
+    ctx.trigger("post-app-rename-setup", &[old.clone(), new.clone()]);
     destroy_app(ctx, &old);
     if was_deployed && !skip {
-        if let Err(error) = super::ps::rebuild(ctx, &new) {
+        if let Err(error) = scheduler::rebuild(ctx, &new) {
             ctx.out.fail(&error);
         }
     }
-}
-
-/// `<old>.<global domain>` becomes `<new>.<global domain>`; other domains
-/// stay.
-fn rename_domain(domain: &str, old: &str, new: &str, global_domains: &[String]) -> String {
-    for global in global_domains {
-        if domain == format!("{old}.{global}") {
-            return format!("{new}.{global}");
-        }
-    }
-    domain.to_owned()
 }
 
 /// `apps:clone [--skip-deploy] [--ignore-existing] <old> <new>`
 /// (`CommandClone`): a new app with a copy of the old one's settings,
 /// rebuilt unless `--skip-deploy` (`post-app-clone`).
 fn clone(ctx: &mut Ctx<'_>, args: &[String]) {
-    let Some(flags) = Flags::parse(
-        &mut ctx.out,
+    let Some(flags) = ctx.parse_flags(
         "apps:clone",
         args,
         &["--skip-deploy", "--ignore-existing"],
@@ -516,20 +407,27 @@ fn clone(ctx: &mut Ctx<'_>, args: &[String]) {
         return;
     };
     if let Some(target) = ctx.host.apps.get_mut(&new) {
-        // post-app-clone-setup: config, properties, process settings and
-        // the deploy source are copied; containers, lock and history are
-        // the new app's own.
+        // post-app-clone-setup: the ENV file, every plugin's properties
+        // (copied over the ones post-create wrote: `PropertyClone`),
+        // process settings and the deploy source; containers, lock and
+        // history are the new app's own.
         target.config = source.config.clone();
-        target.properties = source.properties.clone();
-        target.extra = source.extra.clone();
+        for (plugin, values) in &source.properties {
+            target
+                .properties
+                .entry(plugin.clone())
+                .or_default()
+                .extend(values.clone());
+        }
         target.procfile = source.procfile.clone();
         target.scale = source.scale.clone();
         target.formation_in_app_json = source.formation_in_app_json;
         target.deploy_source = source.deploy_source.clone();
         target.deploy_source_metadata = source.deploy_source_metadata.clone();
     }
+    ctx.trigger("post-app-clone-setup", &[old.clone(), new.clone()]);
     if source.deployed && !flags.has("--skip-deploy") {
-        if let Err(error) = super::ps::rebuild(ctx, &new) {
+        if let Err(error) = scheduler::rebuild(ctx, &new) {
             ctx.out.fail(&error);
         }
     }
@@ -597,7 +495,7 @@ fn apps_properties(version: DokkuVersion) -> (&'static [&'static str], &'static 
 
 /// `apps:set [--global] <app> <key> [<value>]` (`CommandPropertySet`).
 fn set(ctx: &mut Ctx<'_>, args: &[String]) {
-    let Some(flags) = Flags::parse(&mut ctx.out, "apps:set", args, &["--global"], &[], &[]) else {
+    let Some(flags) = ctx.parse_flags("apps:set", args, &["--global"], &[], &[]) else {
         return;
     };
     let (app, rest) = property_target(&flags);
@@ -638,99 +536,16 @@ fn set(ctx: &mut Ctx<'_>, args: &[String]) {
     }
 }
 
-/// For `<plugin>:set`: with `--global`, the app is `--global` and every
-/// positional is the property and value; without, the first positional is
-/// the app.
-pub(crate) fn property_target(flags: &Flags) -> (String, Vec<String>) {
-    if flags.has("--global") {
-        ("--global".to_owned(), flags.positional.clone())
-    } else {
-        let app = first(flags);
-        (app, flags.positional.iter().skip(1).cloned().collect())
-    }
-}
-
-/// `common.CommandPropertySet`'s checks, in its order: the app (exit 20 or
-/// 1), a global-only check, an empty property, an unknown property.
-pub(crate) fn property_set_checks(
-    ctx: &mut Ctx<'_>,
-    app: &str,
-    property: &str,
-    all: &[&str],
-    global: &[&str],
-) -> bool {
-    if app != "--global" && !ctx.verify_app(app) {
-        return false;
-    }
-    if app == "--global" && !global.contains(&property) {
-        ctx.out.fail("Property cannot be specified globally");
-        return false;
-    }
-    if property.is_empty() {
-        ctx.out.fail("No property specified");
-        return false;
-    }
-    if !all.contains(&property) {
-        let mut valid = all.to_vec();
-        valid.sort_unstable();
-        ctx.out.fail(&format!(
-            "Invalid property specified, valid properties include: {}",
-            valid.join(", ")
-        ));
-        return false;
-    }
-    true
-}
-
-/// `CommandPropertySet`'s message: `Setting <k> to <v>` or `Unsetting <k>`.
-pub(crate) fn announce_property(out: &mut Out, property: &str, value: &str) {
-    if value.is_empty() {
-        out.info2_quiet(&format!("Unsetting {property}"));
-    } else {
-        out.info2_quiet(&format!("Setting {property} to {value}"));
-    }
-}
-
-/// `PropertyWrite` or, for an empty value, `PropertyDelete`.
-pub(crate) fn write_property(
-    store: &mut std::collections::BTreeMap<String, String>,
-    property: &str,
-    value: &str,
-) {
-    if value.is_empty() {
-        store.remove(property);
-    } else {
-        store.insert(property.to_owned(), value.to_owned());
-    }
-}
-
-/// pflag's `args.Arg(0)`: the first positional, or empty.
-pub(crate) fn first(flags: &Flags) -> String {
-    flags.positional.first().cloned().unwrap_or_default()
-}
-
 /// Parse a subcommand that takes only `<app>` and verify the app.
 fn verified_app(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<String> {
-    let flags = Flags::parse(&mut ctx.out, subcommand, args, &[], &[], &[])?;
-    let app = first(&flags);
+    let flags = ctx.parse_flags(subcommand, args, &[], &[], &[])?;
+    let app = flags.first();
     ctx.verify_app(&app).then_some(app)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn name_rules() {
-        assert!(name_matches("node-js-app", false));
-        assert!(name_matches("my.dotted.app", false));
-        assert!(!name_matches("Node_App", false));
-        assert!(!name_matches("-app", false));
-        assert!(!name_matches("a_b", false));
-        assert!(name_matches("a_b", true));
-        assert!(!name_matches("a:b", true));
-        assert!(!name_matches("", true));
-    }
 
     #[test]
     fn scanln_like_go() {

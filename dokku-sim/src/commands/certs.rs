@@ -14,15 +14,12 @@
 //! certificate is recorded as self-signed for the app's first domain,
 //! valid for 365 days from the simulated clock.
 
-use std::collections::BTreeMap;
 use std::io::Read;
 
-use super::go_report::{self, GoReport};
-use super::{Ctx, Outcome};
-use crate::host::SimHost;
-use crate::report::{Fields, JsonKeys};
-
-const SECONDS_PER_DAY: u64 = 86_400;
+use crate::common::report::{self, GoReport};
+use crate::common::report::{Fields, JsonKeys};
+use crate::common::{Ctx, Outcome};
+use crate::host::{SimHost, SECONDS_PER_DAY};
 
 /// Run a `certs` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
@@ -37,9 +34,11 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
                 no_apps_fails: false,
                 empty_app_means_all: true,
                 dokku_apps: true,
-                collect,
+                upper_first: true,
+                collect: &collect,
+                json: None,
             };
-            go_report::run(ctx, &spec, args);
+            report::run(ctx, &spec, args);
         }
         "certs:add" | "certs:update" => add(ctx, args),
         "certs:show" => show(ctx, args),
@@ -50,51 +49,7 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
     Some(Outcome::Done(std::mem::take(&mut ctx.out)))
 }
 
-/// Whether the app has a TLS certificate (its own, or one letsencrypt
-/// issued).
-pub fn has_cert(host: &SimHost, app: &str) -> bool {
-    cert(host, app).is_some_and(|c| c.contains_key("crt") && c.contains_key("key"))
-}
-
-fn cert<'a>(host: &'a SimHost, app: &str) -> Option<&'a BTreeMap<String, String>> {
-    host.apps.get(app)?.extra.get("certs")
-}
-
-/// openssl's `Mon DD HH:MM:SS YYYY GMT` for a Unix time.
-pub fn openssl_date(unix: u64) -> String {
-    let (y, m, d, hh, mm, ss) = civil(unix);
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let month = MONTHS.get(m as usize - 1).copied().unwrap_or("Jan");
-    format!("{month} {d:>2} {hh:02}:{mm:02}:{ss:02} {y} GMT")
-}
-
-/// `date +"%F %T"` (UTC) for a Unix time.
-pub fn date_time(unix: u64) -> String {
-    let (y, m, d, hh, mm, ss) = civil(unix);
-    format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}")
-}
-
-/// Unix time → (year, month, day, hour, minute, second), UTC (Howard
-/// Hinnant's days-to-civil).
-fn civil(unix: u64) -> (i64, u32, u32, u64, u64, u64) {
-    let days = (unix / SECONDS_PER_DAY) as i64;
-    let rem = unix % SECONDS_PER_DAY;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day, rem / 3600, rem % 3600 / 60, rem % 60)
-}
-
-/// Install a certificate on an app: the PEM files and what the report
-/// reads from them.
+/// Install a certificate on an app ([`SimHost::install_cert`]).
 pub fn install(
     host: &mut SimHost,
     app: &str,
@@ -103,40 +58,7 @@ pub fn install(
     issued_by_ca: Option<&str>,
     expires_at: u64,
 ) {
-    let now = host.now;
-    let Some(a) = host.apps.get_mut(app) else {
-        return;
-    };
-    let first = a.domains.first().cloned().unwrap_or_else(|| app.to_owned());
-    let mut hostnames = a.domains.clone();
-    hostnames.sort();
-    hostnames.dedup();
-    let entry = a.extra.entry("certs".to_owned()).or_default();
-    entry.insert("crt".to_owned(), crt.to_owned());
-    entry.insert("key".to_owned(), key.to_owned());
-    let lifetime = expires_at.saturating_sub(now).min(90 * SECONDS_PER_DAY);
-    let starts = if issued_by_ca.is_some() {
-        expires_at.saturating_sub(lifetime)
-    } else {
-        now
-    };
-    entry.insert("starts-at".to_owned(), openssl_date(starts));
-    entry.insert("expires-at".to_owned(), openssl_date(expires_at));
-    entry.insert("subject".to_owned(), format!("CN={first}"));
-    entry.insert("hostnames".to_owned(), hostnames.join(" "));
-    match issued_by_ca {
-        Some(issuer) => {
-            entry.insert("issuer".to_owned(), issuer.to_owned());
-            entry.insert(
-                "verified".to_owned(),
-                "verified by a certificate authority".to_owned(),
-            );
-        }
-        None => {
-            entry.insert("issuer".to_owned(), format!("CN = {first}"));
-            entry.insert("verified".to_owned(), "self signed".to_owned());
-        }
-    }
+    host.install_cert(app, crt, key, issued_by_ca, expires_at);
 }
 
 fn collect(host: &SimHost, app: Option<&str>, _format: &str, _flag: Option<&str>) -> Fields {
@@ -144,7 +66,7 @@ fn collect(host: &SimHost, app: Option<&str>, _format: &str, _flag: Option<&str>
     let Some(app) = app else {
         return fields;
     };
-    let enabled = has_cert(host, app);
+    let enabled = host.has_cert(app);
     fields.insert("--ssl-dir".to_owned(), format!("/home/dokku/{app}/tls"));
     fields.insert("--ssl-enabled".to_owned(), enabled.to_string());
     for key in [
@@ -156,7 +78,7 @@ fn collect(host: &SimHost, app: Option<&str>, _format: &str, _flag: Option<&str>
         "verified",
     ] {
         let value = if enabled {
-            cert(host, app)
+            host.cert(app)
                 .and_then(|c| c.get(key))
                 .cloned()
                 .unwrap_or_default()
@@ -273,12 +195,14 @@ fn show(ctx: &mut Ctx<'_>, args: &[String]) {
         ctx.out.fail("specify either 'key' or 'crt'");
         return;
     }
-    if !has_cert(ctx.host, app) {
+    if !ctx.host.has_cert(app) {
         ctx.out
             .fail(&format!("{app} doesn't have an SSL endpoint defined"));
         return;
     }
-    let text = cert(ctx.host, app)
+    let text = ctx
+        .host
+        .cert(app)
         .and_then(|c| c.get(part))
         .cloned()
         .unwrap_or_default();
@@ -316,7 +240,7 @@ fn generate(ctx: &mut Ctx<'_>, args: &[String]) {
         return;
     };
     let domain = args.get(1).cloned().unwrap_or_default();
-    if has_cert(ctx.host, app) {
+    if ctx.host.has_cert(app) {
         ctx.out
             .info1(&format!("{app} has an SSL endpoint already defined"));
         return;
@@ -343,16 +267,4 @@ fn generate(ctx: &mut Ctx<'_>, args: &[String]) {
         "-----BEGIN CERTIFICATE REQUEST-----\nSIMULATED{app}\n-----END CERTIFICATE REQUEST-----\n"
     ));
     ctx.host.tick(1);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates() {
-        assert_eq!(openssl_date(1_798_761_600), "Jan  1 00:00:00 2027 GMT");
-        assert_eq!(date_time(1_798_761_600 + 3_661), "2027-01-01 01:01:01");
-        assert_eq!(openssl_date(951_782_400), "Feb 29 00:00:00 2000 GMT");
-    }
 }

@@ -15,10 +15,11 @@
 
 use std::collections::BTreeMap;
 
-use super::{Ctx, Flags, Outcome};
+use crate::common::columnize::columnize;
+use crate::common::report::{go_json_str, go_json_string};
+use crate::common::{Ctx, Flags, Outcome};
 use crate::host::SimHost;
-use crate::out::Out;
-use crate::report::{go_json_str, go_json_string};
+use crate::scheduler;
 
 /// Run a `config` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
@@ -96,7 +97,7 @@ fn parse(
     bools: &[&str],
     values: &[&str],
 ) -> Option<Flags> {
-    Flags::parse(&mut ctx.out, subcommand, args, bools, values, &[])
+    ctx.parse_flags(subcommand, args, bools, values, &[])
 }
 
 // `SubShow`: `LogInfo2Quiet("<app|global> env vars")`, then
@@ -258,9 +259,6 @@ fn set_vars(ctx: &mut Ctx<'_>, target: &Target, vars: &BTreeMap<String, String>,
     for (key, value) in vars {
         env.insert(key.clone(), value.clone());
     }
-    if let Some(value) = vars.get("NO_VHOST") {
-        follow_no_vhost(ctx.host, target, Some(value));
-    }
     if !vars.is_empty() {
         ctx.out.info1_quiet("Setting config vars");
         if !ctx.out.quiet {
@@ -291,9 +289,6 @@ fn unset(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
         let removed = env_mut(ctx.host, &target).and_then(|env| env.remove(key));
         if removed.is_some() {
             ctx.out.info1_quiet(&format!("Unsetting {key}"));
-            if key == "NO_VHOST" {
-                follow_no_vhost(ctx.host, &target, None);
-            }
             changed = true;
         } else {
             ctx.out
@@ -320,9 +315,6 @@ fn clear(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     if let Some(env) = env_mut(ctx.host, &target) {
         env.clear();
     }
-    if keys.iter().any(|k| k == "NO_VHOST") {
-        follow_no_vhost(ctx.host, &target, None);
-    }
     for key in &keys {
         ctx.out.info1_quiet(&format!("Unsetting {key}"));
     }
@@ -344,17 +336,9 @@ fn bundle(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     ctx.out.stdout.extend_from_slice(&tar_bundle(&env));
 }
 
-/// `NO_VHOST` is the domains plugin's switch, which the simulator keeps
-/// in `App::vhost_enabled`: follow it when it is set (`Some`) or unset
-/// (`None`) through config.
-fn follow_no_vhost(host: &mut SimHost, target: &Target, value: Option<&str>) {
-    if let Some(app) = target.as_ref().and_then(|name| host.apps.get_mut(name)) {
-        app.vhost_enabled = value != Some("1");
-    }
-}
-
 /// What follows a config change of an app: unless `--no-restart`,
-/// `--global` or `DOKKU_APP_RESTORE=0`, `triggerRestart`.
+/// `--global` or `DOKKU_APP_RESTORE=0`, `triggerRestart`, which restarts
+/// only an app that was deployed (the scheduler's one restart).
 fn after_change(ctx: &mut Ctx<'_>, target: &Target, restart: bool) {
     let Some(app_name) = target else {
         return;
@@ -364,34 +348,8 @@ fn after_change(ctx: &mut Ctx<'_>, target: &Target, restart: bool) {
     };
     let restore = app.config.get("DOKKU_APP_RESTORE").map(String::as_str) != Some("0");
     if restart && restore {
-        restart_app(ctx.host, &mut ctx.out, app_name);
-    }
-}
-
-/// `triggerRestart`: `-----> Restarting app <app>` (not quiet-able), then
-/// the `app-restart` trigger, which redeploys a deployed app's containers.
-/// The trigger's real output (the scheduler's deploy log) is long and
-/// host-specific; a short deterministic stand-in is printed instead.
-pub fn restart_app(host: &mut SimHost, out: &mut Out, app_name: &str) {
-    out.info1(&format!("Restarting app {app_name}"));
-    host.tick(5);
-    let Some(app) = host.apps.get_mut(app_name) else {
-        return;
-    };
-    if !app.deployed {
-        return;
-    }
-    app.converge(app_name);
-    for (process_type, count) in &app.scale {
-        if *count > 0 {
-            out.info1(&format!("Deploying {process_type} (count={count})"));
-        }
-    }
-    out.info2_quiet("Application deployed:");
-    if app.vhost_enabled {
-        for domain in &app.domains {
-            out.verbose(&format!("http://{domain}"));
-        }
+        let app_name = app_name.clone();
+        scheduler::config_restart(ctx, &app_name);
     }
 }
 
@@ -430,13 +388,18 @@ fn keys_with_prefix(env: &BTreeMap<String, String>, prefix: &str) -> String {
         .join(" ")
 }
 
-/// godotenv v1.2.0 `Marshal`: `KEY="value"` lines with `\ " ! $ \``
-/// backslash-escaped and newline/CR as `\n`/`\r`, sorted as whole lines
-/// (not by key: `A1=` sorts before `A=`).
+/// godotenv v1.5.1 `Marshal` (`plugins/config/go.mod`; recorded, seq 51):
+/// a value `strconv.Atoi` reads is written as that integer, unquoted;
+/// every other is `KEY="value"` with `\ " ! $ \`` backslash-escaped and
+/// newline/CR as `\n`/`\r`; the lines sorted as whole lines (not by
+/// key: `A1=` sorts before `A=`).
 fn envfile(env: &BTreeMap<String, String>) -> String {
     let mut lines: Vec<String> = env
         .iter()
         .map(|(k, v)| {
+            if let Some(int) = go_atoi(v) {
+                return format!("{k}={int}");
+            }
             let mut escaped = String::with_capacity(v.len());
             for c in v.chars() {
                 match c {
@@ -454,6 +417,16 @@ fn envfile(env: &BTreeMap<String, String>) -> String {
         .collect();
     lines.sort();
     lines.join("\n")
+}
+
+/// Go's `strconv.Atoi`: an optional sign and decimal digits within 64
+/// bits.
+fn go_atoi(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
 }
 
 /// `JSONListString`: `json.Marshal` of `[]map[string]string{name, value}`;
@@ -484,50 +457,6 @@ pub(crate) fn pretty(env: &BTreeMap<String, String>, prefix: &str) -> String {
         .map(|(k, v)| vec![format!("{k}:"), v.clone()])
         .collect();
     columnize(&rows, prefix, "  ")
-}
-
-/// `ryanuber/columnize` `Format` (the version Dokku vendors): every cell
-/// `strings.TrimSpace`d; each column but a row's last padded to the widest
-/// cell of that column (in runes) and followed by `glue`; rows start with
-/// `prefix` and end with `\n`, except that the final newline is dropped.
-/// A multi-line cell is printed raw, so its continuation lines start at
-/// column 0.
-pub(crate) fn columnize(rows: &[Vec<String>], prefix: &str, glue: &str) -> String {
-    let cells: Vec<Vec<&str>> = rows
-        .iter()
-        .map(|row| row.iter().map(|c| c.trim()).collect())
-        .collect();
-    let mut widths: Vec<usize> = Vec::new();
-    for row in &cells {
-        for (i, cell) in row.iter().enumerate() {
-            let len = cell.chars().count();
-            match widths.get_mut(i) {
-                Some(w) => *w = (*w).max(len),
-                None => widths.push(len),
-            }
-        }
-    }
-    let mut text = String::new();
-    for row in &cells {
-        text.push_str(prefix);
-        for (i, cell) in row.iter().enumerate() {
-            if i + 1 == row.len() {
-                text.push_str(cell);
-                text.push('\n');
-            } else {
-                let width = widths.get(i).copied().unwrap_or(0);
-                text.push_str(cell);
-                for _ in cell.chars().count()..width {
-                    text.push(' ');
-                }
-                text.push_str(glue);
-            }
-        }
-    }
-    if text.ends_with('\n') {
-        text.pop();
-    }
-    text
 }
 
 /// Go's `base64.StdEncoding.DecodeString`, including where it reports an
@@ -690,24 +619,20 @@ mod tests {
     }
 
     #[test]
-    fn columnize_pads_the_key_column_only() {
-        let rows = vec![
-            vec!["A:".to_owned(), " x ".to_owned()],
-            vec!["LONGER:".to_owned(), "y\nz".to_owned()],
-        ];
-        assert_eq!(
-            columnize(&rows, "  ", "  "),
-            "  A:       x\n  LONGER:  y\nz"
-        );
-        assert_eq!(columnize(&[], "", "  "), "");
-    }
-
-    #[test]
     fn envfile_sorts_whole_lines() {
         let mut env = BTreeMap::new();
         env.insert("A".to_owned(), "$x \"q\"".to_owned());
         env.insert("A1".to_owned(), "a\nb".to_owned());
         assert_eq!(envfile(&env), "A1=\"a\\nb\"\nA=\"\\$x \\\"q\\\"\"");
+    }
+
+    #[test]
+    fn envfile_writes_integers_bare() {
+        let mut env = BTreeMap::new();
+        env.insert("A".to_owned(), "007".to_owned());
+        env.insert("B".to_owned(), "+5".to_owned());
+        env.insert("C".to_owned(), "1.5".to_owned());
+        assert_eq!(envfile(&env), "A=7\nB=5\nC=\"1.5\"");
     }
 
     #[test]

@@ -13,32 +13,35 @@
 //! 0.38.27 (`plugins/domains/report.go`, PR #8804, with the shared
 //! renderer `plugins/common` `ReportSingleApp`, `ParseReportArgs`).
 //!
-//! State: `App::domains` is the app's `VHOST` file, `App::vhost_enabled`
-//! mirrors the app's `NO_VHOST` config var (kept in step), and
-//! `SimHost::global_domains` is `$DOKKU_ROOT/VHOST`.
+//! State: `App::domains` (and `App::vhost_file`) is the app's `VHOST`
+//! file, the app's `NO_VHOST` config var switches vhost support (written
+//! through the config plugin, as Dokku's `config_set` does), and
+//! `SimHost::global_domains` is `$DOKKU_ROOT/VHOST`. Every change of an
+//! app's domains ends in `post-domains-update`, where the proxy rebuilds
+//! its config.
 
-use super::config::restart_app;
-use super::go_report::{self, GoReport};
-use super::{Ctx, Outcome};
-use crate::host::{profiles, SimHost};
+use crate::common::names::dokku_apps;
+use crate::common::report::{self, GoReport};
+use crate::common::report::{bash_row, Fields, JsonKeys};
+use crate::common::{Ctx, Outcome};
+use crate::host::{profiles, App, SimHost};
 use crate::out::Out;
-use crate::report::{bash_row, Fields, JsonKeys};
 
 /// Run a `domains` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
         "domains" => deprecated_default(ctx, args),
         "domains:report" => report(ctx, args),
-        "domains:add" => add(ctx, subcommand, args),
-        "domains:set" => set(ctx, subcommand, args),
-        "domains:remove" => remove(ctx, subcommand, args),
+        "domains:add" => add(ctx, args),
+        "domains:set" => set(ctx, args),
+        "domains:remove" => remove(ctx, args),
         "domains:clear" => clear(ctx, args),
         "domains:reset" => reset(ctx, args),
         "domains:enable" => enable(ctx, args),
         "domains:disable" => disable(ctx, args),
-        "domains:add-global" => add_global(ctx, subcommand, args),
-        "domains:set-global" => set_global(ctx, subcommand, args),
-        "domains:remove-global" => remove_global(ctx, subcommand, args),
+        "domains:add-global" => add_global(ctx, args),
+        "domains:set-global" => set_global(ctx, args),
+        "domains:remove-global" => remove_global(ctx, args),
         "domains:clear-global" => {
             ctx.out.info1_quiet("Clearing global domains");
             ctx.host.global_domains.clear();
@@ -65,25 +68,202 @@ pub fn is_valid_hostname(hostname: &str) -> bool {
     }
 }
 
-/// `domains_setup`, which `apps:create` runs (the domains plugin's
-/// `post-create` trigger) and `domains:clear`/`domains:reset` run again:
-/// without a `VHOST` file, write the default vhosts (`<app>.<global
-/// vhost>` per global vhost), or if there are none disable the app's vhost
-/// support quietly.
-pub fn setup_app_domains(host: &mut SimHost, out: &mut Out, app: &str) {
-    let has_vhost_file = host.apps.get(app).is_some_and(|a| !a.domains.is_empty());
-    if has_vhost_file {
+/// The plugin's triggers (`plugins/domains/*` trigger scripts and
+/// `src/triggers`).
+pub fn trigger(ctx: &mut Ctx<'_>, name: &str, args: &[String]) {
+    let first = args.first().map(String::as_str).unwrap_or("");
+    let second = args.get(1).map(String::as_str).unwrap_or("");
+    match name {
+        // `post-create`: the app's vhosts, unless vhost support is off.
+        "post-create" => {
+            if !vhost_enabled(ctx.host, first) {
+                ctx.out
+                    .info1("App virtual host support disabled, skipping domain setup");
+                return;
+            }
+            domains_setup(ctx, first);
+        }
+        // `post-app-clone-setup`: the clone's vhosts are set up afresh,
+        // quietly (`DOKKU_QUIET_OUTPUT=1 domains_setup`).
+        "post-app-clone-setup" => {
+            if let Some(app) = ctx.host.apps.get_mut(second) {
+                app.domains.clear();
+                app.vhost_file = false;
+            }
+            let quiet = std::mem::replace(&mut ctx.out.quiet, true);
+            domains_setup(ctx, second);
+            ctx.out.quiet = quiet;
+        }
+        // `post-app-rename-setup`: the `VHOST` file is copied, with
+        // `<old>.<global vhost>` renamed `<new>.<global vhost>`.
+        "post-app-rename-setup" => rename_setup(ctx.host, first, second),
+        // `domains-list`: `get_app_domains`, nothing while vhosts are off.
+        "domains-list" => {
+            let domains = app_domains(ctx.host, first);
+            for domain in domains {
+                ctx.out.log(&domain);
+            }
+        }
+        "domains-urls" => urls(ctx, first, second),
+        // `domains-enable <app> <restart>` / `domains-disable …`, as the
+        // proxy plugins call them.
+        "domains-enable" => domains_enable(ctx, first, second != "true"),
+        "domains-disable" => disable_app_vhost(ctx, first, second != "true"),
+        "domains-vhost-enabled" if !vhost_enabled(ctx.host, first) => ctx.out.code = 1,
+        _ => {}
+    }
+}
+
+/// `domains-urls <app> <url|urls>`: the app's URLs, built from its
+/// domains (else the global vhosts, else `hostname -f`) and its port
+/// mappings (`fn-domains-generate-urls`); `url` keeps the first of the
+/// default scheme, `urls` all of them sorted.
+fn urls(ctx: &mut Ctx<'_>, app: &str, url_type: &str) {
+    let ssl = ctx.host.has_cert(app);
+    let (scheme, port) = if ssl {
+        ("https", "443")
+    } else {
+        ("http", "80")
+    };
+    let app_arg = [app.to_owned()];
+    let mut vhosts: Vec<String> = ctx.trigger_capture("domains-list", &app_arg).words();
+    if vhosts.is_empty() {
+        vhosts = if ctx.host.global_domains.is_empty() {
+            vec![ctx.host.hostname.clone()]
+        } else {
+            ctx.host.global_domains.clone()
+        };
+    }
+    let maps = ctx.trigger_capture("ports-get", &app_arg);
+    let proxy = ctx.trigger_capture("proxy-is-enabled", &app_arg);
+    let mut urls = Vec::new();
+    for vhost in &vhosts {
+        if proxy.text() == "false" {
+            // The listeners' ports; the simulated containers listen on
+            // 5000.
+            let listeners = ctx
+                .host
+                .apps
+                .get(app)
+                .map(|a| {
+                    a.containers
+                        .iter()
+                        .filter(|c| c.process_type == "web")
+                        .count()
+                })
+                .unwrap_or(0);
+            for _ in 0..listeners {
+                urls.push(url(scheme, vhost, "5000"));
+            }
+        } else if !maps.text().is_empty() {
+            for map in maps.text().lines() {
+                let mut parts = map.split(':');
+                let map_scheme = parts.next().unwrap_or("");
+                let listen = parts.next().unwrap_or("");
+                if !ssl && map_scheme == "https" {
+                    continue;
+                }
+                urls.push(url(map_scheme, vhost, listen));
+            }
+        } else {
+            urls.push(url(scheme, vhost, port));
+        }
+    }
+    if url_type == "url" {
+        let prefix = format!("{scheme}://");
+        if let Some(first) = urls.iter().find(|u| u.contains(&prefix)) {
+            ctx.out.log(first);
+        }
         return;
     }
-    let defaults = default_vhosts(host, app);
+    urls.sort();
+    urls.dedup();
+    for url in urls {
+        ctx.out.log(&url);
+    }
+}
+
+/// `fn-domains-generate-url`.
+fn url(scheme: &str, vhost: &str, port: &str) -> String {
+    match port {
+        "80" => format!("http://{vhost}"),
+        "443" if scheme == "https" => format!("https://{vhost}"),
+        _ => format!("{scheme}://{vhost}:{port}"),
+    }
+}
+
+/// `is_app_vhost_enabled`: `NO_VHOST` is not `1`.
+fn vhost_enabled(host: &SimHost, app: &str) -> bool {
+    host.apps.get(app).is_none_or(App::vhost_enabled)
+}
+
+/// `get_app_domains`: the `VHOST` file while vhost support is on.
+fn app_domains(host: &SimHost, app: &str) -> Vec<String> {
+    match host.apps.get(app) {
+        Some(a) if a.vhost_enabled() => a.domains.clone(),
+        _ => Vec::new(),
+    }
+}
+
+/// Write the app's `VHOST` file (`echo … > VHOST`): it exists afterwards.
+fn write_vhosts(host: &mut SimHost, app: &str, domains: Vec<String>) {
+    if let Some(a) = host.apps.get_mut(app) {
+        a.domains = domains;
+        a.vhost_file = true;
+    }
+}
+
+/// `touch VHOST`.
+fn touch_vhosts(host: &mut SimHost, app: &str) {
+    if let Some(a) = host.apps.get_mut(app) {
+        a.vhost_file = true;
+    }
+}
+
+/// `rm -f VHOST`.
+fn remove_vhosts(host: &mut SimHost, app: &str) {
+    if let Some(a) = host.apps.get_mut(app) {
+        a.domains.clear();
+        a.vhost_file = false;
+    }
+}
+
+fn rename_setup(host: &mut SimHost, old: &str, new: &str) {
+    let Some(source) = host.apps.get(old) else {
+        return;
+    };
+    if !source.has_vhost_file() {
+        return;
+    }
+    let renamed: Vec<String> = source
+        .domains
+        .iter()
+        .map(|domain| {
+            host.global_domains
+                .iter()
+                .find(|global| *domain == format!("{old}.{global}"))
+                .map_or_else(|| domain.clone(), |global| format!("{new}.{global}"))
+        })
+        .collect();
+    write_vhosts(host, new, renamed);
+}
+
+/// `domains_setup`, which `apps:create` runs (the `post-create` trigger)
+/// and `domains:reset`: without a `VHOST` file, write the default vhosts
+/// (`<app>.<global vhost>` per global vhost), or if there are none disable
+/// the app's vhost support.
+fn domains_setup(ctx: &mut Ctx<'_>, app: &str) {
+    if ctx.host.apps.get(app).is_some_and(App::has_vhost_file) {
+        return;
+    }
+    let defaults = default_vhosts(ctx.host, app);
     if defaults.is_empty() {
-        out.info2_quiet("Global server virtual host not set, disabling app vhost...");
-        set_no_vhost(host, out, app, "1", false);
+        ctx.out
+            .info1_quiet("Global server virtual host not set, disabling app vhost...");
+        disable_app_vhost(ctx, app, true);
     } else {
-        out.info1("Creating new app virtual host file...");
-        if let Some(a) = host.apps.get_mut(app) {
-            a.domains = defaults;
-        }
+        ctx.out.info1_quiet("Creating new app virtual host file...");
+        write_vhosts(ctx.host, app, defaults);
     }
 }
 
@@ -125,40 +305,85 @@ fn global_vhost_enabled(host: &SimHost) -> bool {
     host.global_domains.iter().any(|d| is_valid_hostname(d))
 }
 
-/// `config_set [--no-restart] <app> NO_VHOST=<value>` as the domains
-/// plugin runs it, with `DOKKU_QUIET_OUTPUT=1`: the `Setting config vars`
-/// block is silenced, the restart (not quiet-able) is not.
-fn set_no_vhost(host: &mut SimHost, out: &mut Out, app: &str, value: &str, restart: bool) {
-    let Some(a) = host.apps.get_mut(app) else {
-        return;
-    };
-    a.config.insert("NO_VHOST".to_owned(), value.to_owned());
-    a.vhost_enabled = value != "1";
-    let restore = a.config.get("DOKKU_APP_RESTORE").map(String::as_str) != Some("0");
-    host.tick(1);
-    if restart && restore {
-        restart_app(host, out, app);
+/// `DOKKU_QUIET_OUTPUT=1 config_set [--no-restart] <app> NO_VHOST=<value>`:
+/// the config plugin writes the var; its `Setting config vars` block is
+/// silenced, its restart (of a deployed app) is not.
+fn set_no_vhost(ctx: &mut Ctx<'_>, app: &str, value: &str, no_restart: bool) {
+    let mut args = Vec::new();
+    if no_restart {
+        args.push("--no-restart".to_owned());
+    }
+    args.push(app.to_owned());
+    args.push(format!("NO_VHOST={value}"));
+    ctx.call_quiet("config:set", &args);
+}
+
+/// `disable_app_vhost`: the proxy's `pre-disable-vhost`, the `VHOST` file
+/// removed (announced when it existed), `NO_VHOST=1`, and with
+/// `--no-restart` the proxy config rebuilt (`post-domains-update`).
+fn disable_app_vhost(ctx: &mut Ctx<'_>, app: &str, no_restart: bool) {
+    ctx.trigger("pre-disable-vhost", &[app.to_owned()]);
+    if ctx.host.apps.get(app).is_some_and(App::has_vhost_file) {
+        ctx.out.info1("App virtual host support disabled");
+        remove_vhosts(ctx.host, app);
+    }
+    set_no_vhost(ctx, app, "1", no_restart);
+    if no_restart {
+        ctx.trigger(
+            "post-domains-update",
+            &[app.to_owned(), "disable".to_owned()],
+        );
     }
 }
 
-/// The checks every app subcommand script starts with: `$2` (the app)
-/// and, where domains are required, `$3`.
-fn app_and_domains<'a>(
-    ctx: &mut Ctx<'_>,
-    subcommand: &str,
-    args: &'a [String],
-    need_domains: bool,
-) -> Option<(&'a str, &'a [String])> {
-    let (app, domains) = match args.split_first() {
-        Some((app, rest)) if !app.is_empty() => (app.as_str(), rest),
-        _ => {
-            ctx.out.fail("Please specify an app to run the command on");
-            return None;
-        }
-    };
-    if need_domains && domains.first().is_none_or(|d| d.is_empty()) {
+/// `enable_app_vhost`: the proxy's `pre-enable-vhost`, `NO_VHOST=0`, and
+/// with `--no-restart` the proxy config rebuilt.
+fn enable_app_vhost(ctx: &mut Ctx<'_>, app: &str, no_restart: bool) {
+    ctx.trigger("pre-enable-vhost", &[app.to_owned()]);
+    set_no_vhost(ctx, app, "0", no_restart);
+    if no_restart {
+        ctx.trigger(
+            "post-domains-update",
+            &[app.to_owned(), "enable".to_owned()],
+        );
+    }
+}
+
+/// `domains_enable`: the default vhosts (when there are any) and vhost
+/// support on, or a note that it already is.
+fn domains_enable(ctx: &mut Ctx<'_>, app: &str, no_restart: bool) {
+    let defaults = default_vhosts(ctx.host, app);
+    touch_vhosts(ctx.host, app);
+    if vhost_enabled(ctx.host, app) {
+        ctx.out.info1(&format!(
+            "Domains (VHOST) support is already enabled for app ({app})"
+        ));
+        return;
+    }
+    if !defaults.is_empty() {
+        write_vhosts(ctx.host, app, defaults);
+    }
+    enable_app_vhost(ctx, app, no_restart);
+}
+
+/// `post-domains-update <app> <action> <domains…>`: the proxy rebuilds its
+/// config.
+fn domains_updated(ctx: &mut Ctx<'_>, app: &str, action: &str, domains: &[String]) {
+    let mut args = vec![app.to_owned(), action.to_owned()];
+    args.extend(domains.iter().cloned());
+    ctx.trigger("post-domains-update", &args);
+}
+
+/// The checks of `subcommands/add`, `set` and `remove`: a domain is
+/// required (the usage names `$1 $2`, the app and the missing domain),
+/// then the app is verified.
+fn app_and_domains<'a>(ctx: &mut Ctx<'_>, args: &'a [String]) -> Option<(&'a str, &'a [String])> {
+    let app = args.first().map(String::as_str).unwrap_or("");
+    let domains = args.get(1..).unwrap_or_default();
+    let first = domains.first().map(String::as_str).unwrap_or("");
+    if first.is_empty() {
         ctx.out.fail(&format!(
-            "Please specify a domain name. Usage: dokku {subcommand} {app} <domain> [<domain> ...]"
+            "Please specify a domain name. Usage: dokku {app} {first} <domain> [<domain> ...]"
         ));
         return None;
     }
@@ -166,6 +391,12 @@ fn app_and_domains<'a>(
         return None;
     }
     Some((app, domains))
+}
+
+/// `verify_app_name "$APP"` of the app-only subcommands.
+fn app_only<'a>(ctx: &mut Ctx<'_>, args: &'a [String]) -> Option<&'a str> {
+    let app = args.first().map(String::as_str).unwrap_or("");
+    ctx.verify_app(app).then_some(app)
 }
 
 fn validate_all(out: &mut Out, domains: &[String]) -> bool {
@@ -178,22 +409,11 @@ fn validate_all(out: &mut Out, domains: &[String]) -> bool {
     }
 }
 
-/// `domains_enable <app> --no-restart`, which `domains_add`/`domains_set`
-/// run when vhost support is off. Dokku's bash there also overwrites the
-/// `VHOST` file with the default vhosts, dropping the domains it just
-/// added; the simulator keeps them and only turns vhost support back on.
-fn reenable_quietly(ctx: &mut Ctx<'_>, app: &str) {
-    if ctx.host.apps.get(app).is_some_and(|a| !a.vhost_enabled) {
-        set_no_vhost(ctx.host, &mut ctx.out, app, "0", false);
-    }
-}
-
-// `domains_add`. `grep -x` without `-q` prints the matching line, so an
-// already-present domain is echoed on stdout before the Skipping line.
-// The `post-domains-update` trigger (the proxy rebuilding its config) is
-// not simulated.
-fn add(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
-    let Some((app, domains)) = app_and_domains(ctx, subcommand, args, true) else {
+// `domains_add`: validate, append what is new, turn vhost support on if it
+// was off (which writes the default vhosts, when there are any, over the
+// file), then `post-domains-update`.
+fn add(ctx: &mut Ctx<'_>, args: &[String]) {
+    let Some((app, domains)) = app_and_domains(ctx, args) else {
         return;
     };
     if !validate_all(&mut ctx.out, domains) {
@@ -204,42 +424,48 @@ fn add(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
             return;
         };
         if a.domains.iter().any(|d| d == domain) {
-            ctx.out.log(domain);
             ctx.out
                 .info1(&format!("Skipping: {domain} already added to {app}"));
         } else {
             a.domains.push(domain.clone());
+            a.vhost_file = true;
             ctx.out.info1(&format!("Added {domain} to {app}"));
         }
     }
     ctx.host.tick(1);
-    reenable_quietly(ctx, app);
+    if !vhost_enabled(ctx.host, app) {
+        domains_enable(ctx, app, true);
+    }
+    domains_updated(ctx, app, "add", domains);
 }
 
 // `domains_set`: the file becomes `echo "$*" | tr " " "\n"`.
-fn set(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
-    let Some((app, domains)) = app_and_domains(ctx, subcommand, args, true) else {
+fn set(ctx: &mut Ctx<'_>, args: &[String]) {
+    let Some((app, domains)) = app_and_domains(ctx, args) else {
         return;
     };
+    touch_vhosts(ctx.host, app);
     if !validate_all(&mut ctx.out, domains) {
         return;
     }
-    if let Some(a) = ctx.host.apps.get_mut(app) {
-        a.domains = domains.to_vec();
-    }
+    write_vhosts(ctx.host, app, domains.to_vec());
     ctx.out
         .info1(&format!("Set {} for {app}", domains.join(" ")));
     ctx.host.tick(1);
-    reenable_quietly(ctx, app);
+    if !vhost_enabled(ctx.host, app) {
+        domains_enable(ctx, app, true);
+    }
+    domains_updated(ctx, app, "set", domains);
 }
 
 // `domains_remove`: no validation, one line per argument whether or not
 // it was there. Dokku deletes with `sed "\|^$DOMAIN\$|d"`, a regex; the
 // simulator removes exact matches.
-fn remove(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
-    let Some((app, domains)) = app_and_domains(ctx, subcommand, args, true) else {
+fn remove(ctx: &mut Ctx<'_>, args: &[String]) {
+    let Some((app, domains)) = app_and_domains(ctx, args) else {
         return;
     };
+    touch_vhosts(ctx.host, app);
     for domain in domains {
         if let Some(a) = ctx.host.apps.get_mut(app) {
             a.domains.retain(|d| d != domain);
@@ -247,88 +473,100 @@ fn remove(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
         ctx.out.info1(&format!("Removed {domain} from {app}"));
     }
     ctx.host.tick(1);
+    domains_updated(ctx, app, "remove", domains);
 }
 
-// `subcommands/clear`: remove `VHOST`, `domains_setup`, then the message.
-fn clear(ctx: &mut Ctx<'_>, args: &[String]) {
-    let Some((app, _)) = app_and_domains(ctx, "domains:clear", args, false) else {
-        return;
-    };
-    if let Some(a) = ctx.host.apps.get_mut(app) {
-        a.domains.clear();
-    }
-    setup_app_domains(ctx.host, &mut ctx.out, app);
+// `fn-domains-clear-app`: remove `VHOST`, rebuild the proxy config, then
+// the message. Unlike `domains:reset`, no default vhosts are written.
+fn clear_app(ctx: &mut Ctx<'_>, app: &str) {
+    remove_vhosts(ctx.host, app);
     ctx.host.tick(1);
+    domains_updated(ctx, app, "clear", &[]);
     ctx.out.info1(&format!("Cleared domains in {app}"));
 }
 
-// `subcommands/reset`: like clear, with a quiet-able message.
+// `subcommands/clear`: one app, or `--all` (`dokku_apps`).
+fn clear(ctx: &mut Ctx<'_>, args: &[String]) {
+    let app = args.first().map(String::as_str).unwrap_or("");
+    if app == "--all" {
+        for app in dokku_apps(ctx.host) {
+            clear_app(ctx, &app);
+        }
+        return;
+    }
+    if ctx.verify_app(app) {
+        clear_app(ctx, app);
+    }
+}
+
+// `subcommands/reset`: clear, `domains_setup`, the proxy config rebuilt
+// again, then a quiet-able message.
 fn reset(ctx: &mut Ctx<'_>, args: &[String]) {
-    let Some((app, _)) = app_and_domains(ctx, "domains:reset", args, false) else {
+    let Some(app) = app_only(ctx, args) else {
         return;
     };
-    if let Some(a) = ctx.host.apps.get_mut(app) {
-        a.domains.clear();
-    }
-    setup_app_domains(ctx.host, &mut ctx.out, app);
-    ctx.host.tick(1);
+    clear_app(ctx, app);
+    domains_setup(ctx, app);
+    domains_updated(ctx, app, "reset", &[]);
     ctx.out.info1_quiet(&format!("Reset domains for {app}"));
 }
 
-// `domains_enable` without `--no-restart`: the default vhosts, then
-// `NO_VHOST=0` through config, which restarts the app.
+// `fn-domains-enable` → `domains_enable` without `--no-restart`: the
+// default vhosts, then `NO_VHOST=0` through config, which restarts a
+// deployed app. `--all` enables every app.
 fn enable(ctx: &mut Ctx<'_>, args: &[String]) {
-    let Some((app, _)) = app_and_domains(ctx, "domains:enable", args, false) else {
-        return;
-    };
-    if ctx.host.apps.get(app).is_some_and(|a| a.vhost_enabled) {
-        ctx.out.info1(&format!(
-            "Domains (VHOST) support is already enabled for app ({app})"
-        ));
+    let app = args.first().map(String::as_str).unwrap_or("");
+    if app == "--all" {
+        for app in dokku_apps(ctx.host) {
+            domains_enable(ctx, &app, false);
+        }
         return;
     }
-    let defaults = default_vhosts(ctx.host, app);
-    if !defaults.is_empty() {
-        if let Some(a) = ctx.host.apps.get_mut(app) {
-            a.domains = defaults;
+    if ctx.verify_app(app) {
+        domains_enable(ctx, app, false);
+    }
+}
+
+// `fn-domains-disable` → `domains_disable`: the `VHOST` file is touched
+// first, so the "disabled" line always prints; then `disable_app_vhost
+// --no-restart`.
+fn disable(ctx: &mut Ctx<'_>, args: &[String]) {
+    let app = args.first().map(String::as_str).unwrap_or("");
+    let apps = if app == "--all" {
+        dokku_apps(ctx.host)
+    } else if ctx.verify_app(app) {
+        vec![app.to_owned()]
+    } else {
+        return;
+    };
+    for app in apps {
+        touch_vhosts(ctx.host, &app);
+        if vhost_enabled(ctx.host, &app) {
+            disable_app_vhost(ctx, &app, true);
+        } else {
+            ctx.out.info1(&format!(
+                "Domains (VHOST) support is already disabled for app ({app})"
+            ));
         }
     }
-    set_no_vhost(ctx.host, &mut ctx.out, app, "0", true);
 }
 
-// `domains_disable` → `disable_app_vhost`: the `VHOST` file was just
-// touched, so the "disabled" line always prints; then `NO_VHOST=1`
-// through config, which restarts the app.
-fn disable(ctx: &mut Ctx<'_>, args: &[String]) {
-    let Some((app, _)) = app_and_domains(ctx, "domains:disable", args, false) else {
-        return;
-    };
-    if ctx.host.apps.get(app).is_some_and(|a| !a.vhost_enabled) {
-        ctx.out.info1(&format!(
-            "Domains (VHOST) support is already disabled for app ({app})"
-        ));
-        return;
-    }
-    ctx.out.info1("App virtual host support disabled");
-    if let Some(a) = ctx.host.apps.get_mut(app) {
-        a.domains.clear();
-    }
-    set_no_vhost(ctx.host, &mut ctx.out, app, "1", true);
-}
-
-fn global_domains_given(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> bool {
+fn global_domains_given(ctx: &mut Ctx<'_>, args: &[String]) -> bool {
     if args.first().is_none_or(|d| d.is_empty()) {
+        // `dokku $1 $2`: the command name is not in `$1` here.
+        let first = args.first().map(String::as_str).unwrap_or("");
+        let second = args.get(1).map(String::as_str).unwrap_or("");
         ctx.out.fail(&format!(
-            "Please specify a domain name. Usage: dokku {subcommand} <domain> [<domain> ...]"
+            "Please specify a domain name. Usage: dokku {first} {second} <domain> [<domain> ...]"
         ));
         return false;
     }
     true
 }
 
-// `domains_add_global` (here `grep -q`: nothing echoed).
-fn add_global(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
-    if !global_domains_given(ctx, subcommand, args) || !validate_all(&mut ctx.out, args) {
+// `domains_add_global`.
+fn add_global(ctx: &mut Ctx<'_>, args: &[String]) {
+    if !global_domains_given(ctx, args) || !validate_all(&mut ctx.out, args) {
         return;
     }
     for domain in args {
@@ -342,8 +580,8 @@ fn add_global(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     ctx.host.tick(1);
 }
 
-fn set_global(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
-    if !global_domains_given(ctx, subcommand, args) || !validate_all(&mut ctx.out, args) {
+fn set_global(ctx: &mut Ctx<'_>, args: &[String]) {
+    if !global_domains_given(ctx, args) || !validate_all(&mut ctx.out, args) {
         return;
     }
     ctx.host.global_domains = args.to_vec();
@@ -351,8 +589,8 @@ fn set_global(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     ctx.host.tick(1);
 }
 
-fn remove_global(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
-    if !global_domains_given(ctx, subcommand, args) {
+fn remove_global(ctx: &mut Ctx<'_>, args: &[String]) {
+    if !global_domains_given(ctx, args) {
         return;
     }
     for domain in args {
@@ -384,7 +622,7 @@ fn deprecated_default(ctx: &mut Ctx<'_>, args: &[String]) {
     }
     ctx.out.info2_quiet(&format!("{app} Domain Names"));
     // `get_app_domains` prints nothing while vhost support is off.
-    if a.vhost_enabled {
+    if a.vhost_enabled() {
         for domain in &a.domains {
             ctx.out.log(domain);
         }
@@ -403,9 +641,11 @@ fn report(ctx: &mut Ctx<'_>, args: &[String]) {
             no_apps_fails: false,
             empty_app_means_all: true,
             dokku_apps: false,
-            collect: collect_go,
+            upper_first: true,
+            collect: &collect_go,
+            json: None,
         };
-        go_report::run(ctx, &spec, args);
+        report::run(ctx, &spec, args);
     } else {
         bash_report(ctx, args);
     }
@@ -431,7 +671,7 @@ fn collect_go(host: &SimHost, app: Option<&str>, _format: &str, _flag: Option<&s
     if let Some(a) = app.and_then(|name| host.apps.get(name)) {
         fields.insert(
             "--domains-app-enabled".to_owned(),
-            a.vhost_enabled.to_string(),
+            a.vhost_enabled().to_string(),
         );
         fields.insert("--domains-app-vhosts".to_owned(), a.domains.join(" "));
     }
@@ -445,7 +685,7 @@ fn bash_fields(host: &SimHost, app: Option<&str>) -> Vec<(&'static str, String)>
     let global_enabled = global_vhost_enabled(host);
     let mut rows = Vec::new();
     if let Some(a) = app.and_then(|name| host.apps.get(name)) {
-        rows.push(("--domains-app-enabled", a.vhost_enabled.to_string()));
+        rows.push(("--domains-app-enabled", a.vhost_enabled().to_string()));
         rows.push(("--domains-app-vhosts", spaced(&a.domains)));
     }
     rows.push(("--domains-global-enabled", global_enabled.to_string()));
@@ -507,7 +747,7 @@ fn bash_report_single(ctx: &mut Ctx<'_>, app: Option<&str>, info_flag: &str) {
         };
         ctx.out.info2_quiet(&header);
         for (flag, value) in &rows {
-            bash_row(&mut ctx.out, &crate::report::label(flag), value);
+            bash_row(&mut ctx.out, &crate::common::report::label(flag), value);
         }
         return;
     }

@@ -25,10 +25,9 @@
 //! the renewal cron job as the global `letsencrypt-cron`/`autorenew`
 //! property.
 
-use super::certs;
-use super::{Ctx, Outcome};
-use crate::host::SimHost;
-use crate::report::bash_row;
+use crate::common::report::bash_row;
+use crate::common::{Ctx, Outcome};
+use crate::host::{date_time, SimHost};
 
 const DEFAULT_GRACEPERIOD: u64 = 60 * 60 * 24 * 30;
 const DEFAULT_SERVER: &str = "https://acme-v02.api.letsencrypt.org/directory";
@@ -65,7 +64,7 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
         }
         "letsencrypt:enable" => match args.first().map(String::as_str) {
             Some("--all") => {
-                for app in super::apps::dokku_apps(ctx.host) {
+                for app in crate::common::names::dokku_apps(ctx.host) {
                     if !enable(ctx, &app) {
                         break;
                     }
@@ -133,7 +132,7 @@ fn computed_server(host: &SimHost, app: &str) -> String {
 /// `fn-letsencrypt-is-active`: the app serves the certificate letsencrypt
 /// issued.
 pub fn is_active(host: &SimHost, app: &str) -> bool {
-    certs::has_cert(host, app)
+    host.has_cert(app)
         && host
             .apps
             .get(app)
@@ -186,7 +185,7 @@ pub fn format_timediff(td: i64) -> String {
 /// active app: `fn-letsencrypt-list-apps-with-expiry`.
 fn apps_with_expiry(host: &SimHost) -> Vec<(String, u64, i64, i64)> {
     let now = i64::try_from(host.now).unwrap_or(i64::MAX);
-    super::apps::dokku_apps(host)
+    crate::common::names::dokku_apps(host)
         .into_iter()
         .filter_map(|app| {
             let expiry = expiry(host, &app)?;
@@ -287,7 +286,7 @@ fn report(ctx: &mut Ctx<'_>, args: &[String]) {
     let apps = if global {
         vec!["--global".to_owned()]
     } else if app.is_empty() {
-        super::apps::dokku_apps(ctx.host)
+        crate::common::names::dokku_apps(ctx.host)
     } else {
         vec![app]
     };
@@ -370,7 +369,7 @@ fn list(ctx: &mut Ctx<'_>) {
         ctx.out.log(&format!(
             "{} {} {} {}",
             col(&app, 25),
-            col(&certs::date_time(expiry), 25),
+            col(&date_time(expiry), 25),
             col(&format_timediff(to_expiry), 25),
             col(&format_timediff(to_renewal), 25)
         ));
@@ -386,7 +385,7 @@ pub fn issue(host: &mut SimHost, app: &str, expires: u64) {
     let key = format!(
         "-----BEGIN PRIVATE KEY-----\nLETSENCRYPT{app}{expires}\n-----END PRIVATE KEY-----\n"
     );
-    certs::install(host, app, &crt, &key, Some(ISSUER), expires);
+    host.install_cert(app, &crt, &key, Some(ISSUER), expires);
     if let Some(a) = host.apps.get_mut(app) {
         let le = a.extra.entry("letsencrypt".to_owned()).or_default();
         le.insert("active".to_owned(), "true".to_owned());

@@ -26,11 +26,11 @@
 //! [`set_container_log`]); following such a log continues with generated
 //! lines after its last timestamp.
 
-use super::go_report::{self, GoReport};
-use super::{Ctx, Flags, Follow, Outcome};
+use crate::common::report::{self, GoReport};
+use crate::common::report::{Fields, JsonKeys};
+use crate::common::{Ctx, Follow, Outcome};
 use crate::host::{docker_timestamp, profiles, App, SimHost};
 use crate::out::{Out, EXIT_FLAG_ERROR};
-use crate::report::{Fields, JsonKeys};
 
 /// Seconds between two generated lines of one container.
 const STEP: u64 = 30;
@@ -40,9 +40,19 @@ const RETAINED: u64 = 1000;
 const COLORS: [u8; 5] = [36, 33, 32, 35, 31];
 /// Where `logs:set … vector-sink` says it writes (`$DOKKU_LIB_ROOT`).
 const VECTOR_CONFIG: &str = "/var/lib/dokku/data/logs/vector.json";
-/// The default vector image (`getComputedVectorImage`'s fallback). The
-/// 0.35.20 default was not pinned; the 0.38.27 one is used for both.
-const VECTOR_IMAGE: &str = "timberio/vector:0.48.0-debian";
+/// The default vector image (`getComputedVectorImage`'s fallback: the
+/// `FROM` of `plugins/logs/Dockerfile`), per version: 0.38.27's is
+/// recorded (captures-0.38.27-core.jsonl seq 177).
+fn vector_image(host: &SimHost) -> &'static str {
+    if host.version >= profiles::V0_38_27 {
+        "timberio/vector:0.57.0-debian"
+    } else {
+        "timberio/vector:0.47.0-debian"
+    }
+}
+
+/// `logs.AppLabelAlias`, the default app label alias (both versions).
+const APP_LABEL_ALIAS: &str = "com.dokku.app-name";
 
 /// Run a `logs` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
@@ -310,7 +320,7 @@ fn usage(out: &mut Out) {
         .map(|(command, description)| vec![(*command).to_owned(), (*description).to_owned()])
         .collect();
     rows.push(vec![String::new()]);
-    out.log(&super::config::columnize(&rows, "    ", "  "));
+    out.log(&crate::common::columnize::columnize(&rows, "    ", "  "));
 }
 
 /// pflag's short flags for `logs`, and whether each takes a value.
@@ -384,8 +394,7 @@ fn default(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             return done(ctx);
         }
     };
-    let Some(flags) = Flags::parse(
-        &mut ctx.out,
+    let Some(flags) = ctx.parse_flags(
         "logs",
         &args,
         &["--help", "--tail", "--quiet"],
@@ -465,7 +474,7 @@ fn default(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
 // `CommandFailed`: one app, or `--all` (also assumed, with a warning,
 // when no app is given) through `RunCommandAgainstAllAppsSerially`.
 fn failed(ctx: &mut Ctx<'_>, args: &[String]) {
-    let Some(flags) = Flags::parse(&mut ctx.out, "logs:failed", args, &["--all"], &[], &[]) else {
+    let Some(flags) = ctx.parse_flags("logs:failed", args, &["--all"], &[], &[]) else {
         return;
     };
     let app = flags.positional.first().cloned().unwrap_or_default();
@@ -528,13 +537,15 @@ fn report(ctx: &mut Ctx<'_>, args: &[String]) {
         no_apps_fails: true,
         empty_app_means_all: true,
         dokku_apps: false,
+        upper_first: true,
         collect: if current {
-            collect_current
+            &collect_current
         } else {
-            collect_0_35
+            &collect_0_35
         },
+        json: None,
     };
-    go_report::run(ctx, &spec, args);
+    report::run(ctx, &spec, args);
 }
 
 /// A property of the app, or for `None` (`--global`) the global one, as
@@ -642,7 +653,7 @@ fn collect_current(
         first_set(&[
             app_label_alias.clone(),
             global_app_label_alias.clone(),
-            "app".to_owned(),
+            APP_LABEL_ALIAS.to_owned(),
         ]),
     );
     put(
@@ -655,7 +666,7 @@ fn collect_current(
     );
     put(
         "--logs-computed-vector-image",
-        first_set(&[global_vector_image.clone(), VECTOR_IMAGE.to_owned()]),
+        first_set(&[global_vector_image.clone(), vector_image(host).to_owned()]),
     );
     put(
         "--logs-computed-vector-networks",
@@ -688,8 +699,10 @@ fn collect_0_35(
     format: &str,
     info_flag: Option<&str>,
 ) -> Fields {
-    let global_app_label_alias =
-        first_set(&[global_property(host, "app-label-alias"), "app".to_owned()]);
+    let global_app_label_alias = first_set(&[
+        global_property(host, "app-label-alias"),
+        APP_LABEL_ALIAS.to_owned(),
+    ]);
     let global_max_size = first_set(&[global_property(host, "max-size"), "10m".to_owned()]);
     let app_label_alias = property(host, app, "app-label-alias");
     let max_size = property(host, app, "max-size");
@@ -722,7 +735,7 @@ fn collect_0_35(
         "--logs-vector-global-image",
         first_set(&[
             global_property(host, "vector-image"),
-            VECTOR_IMAGE.to_owned(),
+            vector_image(host).to_owned(),
         ]),
     );
     put(
@@ -844,7 +857,7 @@ fn validate_sink(value: &str) -> Result<(), String> {
 
 // `CommandSet`: `validateSetValue`, then `common.CommandPropertySet`.
 fn set(ctx: &mut Ctx<'_>, args: &[String]) {
-    let Some(flags) = Flags::parse(&mut ctx.out, "logs:set", args, &["--global"], &[], &[]) else {
+    let Some(flags) = ctx.parse_flags("logs:set", args, &["--global"], &[], &[]) else {
         return;
     };
     let arg = |i: usize| flags.positional.get(i).cloned().unwrap_or_default();

@@ -5,179 +5,53 @@
 //! `--trace` anywhere in the line, the leading ones shifted off), answers
 //! `version`, and prints "is not a dokku command" for anything no plugin
 //! implements.
-//! Each plugin family lives in its own module, formatted from Dokku's source.
+//! Each plugin family lives in its own module, formatted from Dokku's source
+//! and recordings. A command module depends only on [`crate::common`],
+//! [`crate::scheduler`] and the host's state, never on another command
+//! module: as in Dokku, plugins reach each other through triggers and
+//! commands ([`Ctx::trigger`], [`Ctx::call`]), dispatched here.
 
+pub mod app_json;
 pub mod apps;
+pub mod builders;
+pub mod builds;
 pub mod certs;
+pub mod checks;
 pub mod config;
+pub mod cron;
+pub mod docker_options;
 pub mod domains;
-mod go_report;
+pub mod git;
 pub mod letsencrypt;
 pub mod logs;
+pub mod network;
+pub mod nginx;
 pub mod plugin;
 pub mod ports;
+pub mod proxies;
 pub mod proxy;
 pub mod ps;
+pub mod registry;
+pub mod resource;
+pub mod run;
+pub mod schedulers;
 pub mod service;
+pub mod ssh_keys;
+pub mod standard;
+pub mod storage;
 
+use crate::common::ctx::{Plugins, TriggerFn};
+pub use crate::common::{Ctx, Follow, Outcome};
 use crate::entry::{self, Globals, Invocation};
 use crate::host::SimHost;
 use crate::out::Out;
 
-/// A `logs -t` that keeps printing until the caller stops reading.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Follow {
-    /// What is printed before following starts (the last lines).
-    pub initial: Out,
-    /// The app.
-    pub app: String,
-    /// Only this process type.
-    pub process: Option<String>,
-    /// `--quiet`: raw lines without prefix.
-    pub quiet: bool,
-}
-
-/// The result of one invocation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// The command finished.
-    Done(Out),
-    /// The command follows (`logs -t`) until stopped.
-    Follow(Follow),
-}
-
-impl Outcome {
-    /// The output printed so far (all of it for a finished command).
-    pub fn output(&self) -> &Out {
-        match self {
-            Outcome::Done(out) => out,
-            Outcome::Follow(follow) => &follow.initial,
-        }
-    }
-}
-
-/// One invocation in progress: the host, what has been printed, and what
-/// the entry script read from the global flags.
-#[derive(Debug)]
-pub struct Ctx<'a> {
-    /// The host, changed in place by mutating commands.
-    pub host: &'a mut SimHost,
-    /// What has been printed.
-    pub out: Out,
-    /// Standard input.
-    pub stdin: &'a [u8],
-    /// `dokku --force`.
-    pub force: bool,
-}
-
-impl Ctx<'_> {
-    /// `common.VerifyAppName`: a non-empty name that the current or the
-    /// legacy rule accepts (else exit 1), of an app that exists (else
-    /// `App <app> does not exist`, exit 20). Returns whether all holds.
-    pub fn verify_app(&mut self, app: &str) -> bool {
-        if app.is_empty() {
-            self.out.fail(apps::NO_APP);
-            return false;
-        }
-        if !apps::name_matches(app, false) && !apps::name_matches(app, true) {
-            // VerifyAppName returns the new rule's error when both fail.
-            self.out.fail(apps::INVALID_NAME);
-            return false;
-        }
-        if !self.host.apps.contains_key(app) {
-            self.out.app_missing(app);
-            return false;
-        }
-        true
-    }
-}
-
-/// Flags parsed the way Go plugins parse them (spf13/pflag): long flags
-/// anywhere among the arguments, `--flag value` or `--flag=value`, and an
-/// unknown flag is exit 2.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Flags {
-    /// Boolean flags that were given.
-    pub bools: Vec<String>,
-    /// Value flags and their values, in order.
-    pub values: Vec<(String, String)>,
-    /// Everything else, in order.
-    pub positional: Vec<String>,
-}
-
-impl Flags {
-    /// Parse `args` for `subcommand`. `bools` and `values` list the long
-    /// flags (with `--`); `short` maps one-letter flags to long ones. On
-    /// an unknown flag or a missing value, prints pflag's error into `out`
-    /// and returns `None`.
-    pub fn parse(
-        out: &mut Out,
-        subcommand: &str,
-        args: &[String],
-        bools: &[&str],
-        values: &[&str],
-        short: &[(&str, &str)],
-    ) -> Option<Flags> {
-        let mut flags = Flags::default();
-        let mut iter = args.iter();
-        while let Some(arg) = iter.next() {
-            if arg == "--" {
-                flags.positional.extend(iter.by_ref().cloned());
-                break;
-            }
-            let long = match short.iter().find(|(s, _)| s == arg) {
-                Some((_, long)) => (*long).to_owned(),
-                None => arg.clone(),
-            };
-            if !long.starts_with('-') || long == "-" {
-                flags.positional.push(arg.clone());
-                continue;
-            }
-            let (name, inline) = match long.split_once('=') {
-                Some((n, v)) => (n.to_owned(), Some(v.to_owned())),
-                None => (long.clone(), None),
-            };
-            if bools.contains(&name.as_str()) {
-                flags.bools.push(name);
-            } else if values.contains(&name.as_str()) {
-                let value = match inline {
-                    Some(v) => v,
-                    None => match iter.next() {
-                        Some(v) => v.clone(),
-                        None => {
-                            out.stderr_plain(&format!(
-                                "flag needs an argument: {}",
-                                name.trim_start_matches('-')
-                            ));
-                            out.stderr_plain(&format!("Usage of {subcommand}:"));
-                            out.code = crate::out::EXIT_FLAG_ERROR;
-                            return None;
-                        }
-                    },
-                };
-                flags.values.push((name, value));
-            } else {
-                out.unknown_flag(subcommand, &name);
-                return None;
-            }
-        }
-        Some(flags)
-    }
-
-    /// Whether a boolean flag was given.
-    pub fn has(&self, flag: &str) -> bool {
-        self.bools.iter().any(|f| f == flag)
-    }
-
-    /// The last value of a value flag.
-    pub fn value(&self, flag: &str) -> Option<&str> {
-        self.values
-            .iter()
-            .rev()
-            .find(|(f, _)| f == flag)
-            .map(|(_, v)| v.as_str())
-    }
-}
+/// The dispatch table every invocation carries ([`Ctx::call`],
+/// [`Ctx::trigger`]).
+const PLUGINS: Plugins = Plugins {
+    command: subcommand,
+    trigger,
+};
 
 /// Run one `dokku` invocation against `host`. `argv` excludes the program
 /// name (`["apps:list"]`); nothing is inherited from an environment.
@@ -194,6 +68,7 @@ pub fn run(host: &mut SimHost, invocation: &Invocation, stdin: &[u8]) -> Outcome
         out: Out::new(globals.quiet),
         stdin,
         force: globals.force,
+        plugins: PLUGINS,
     };
     if globals.trace {
         // `set -x` traces every command of the script; these two lines
@@ -227,20 +102,24 @@ pub fn run(host: &mut SimHost, invocation: &Invocation, stdin: &[u8]) -> Outcome
         words.extend(args.iter().map(String::as_str));
         ctx.out.stderr_plain(&entry::xtrace(&words));
     }
-    let family = subcommand.split(':').next().unwrap_or("");
-    let handled = match family {
-        "apps" => apps::run(&mut ctx, subcommand, &args),
-        "ps" => ps::run(&mut ctx, subcommand, &args),
-        "config" => config::run(&mut ctx, subcommand, &args),
-        "domains" => domains::run(&mut ctx, subcommand, &args),
-        "logs" => logs::run(&mut ctx, subcommand, &args),
-        "plugin" => plugin::run(&mut ctx, subcommand, &args),
-        "ports" => ports::run(&mut ctx, subcommand, &args),
-        "certs" => certs::run(&mut ctx, subcommand, &args),
-        "letsencrypt" => letsencrypt::run(&mut ctx, subcommand, &args),
-        "proxy" => proxy::run(&mut ctx, subcommand, &args),
-        _ => service::run(&mut ctx, family, subcommand, &args),
-    };
+    // `dokku_setup_build_capture`: for `ps:rebuild` and `ps:restart` with
+    // an app argument, everything after this point goes to stdout (and
+    // to the build's log).
+    let capture = matches!(subcommand.as_str(), "ps:rebuild" | "ps:restart")
+        && args.first().is_some_and(|app| !app.is_empty());
+    ctx.out.merged = capture;
+    let build_app = args.first().cloned().unwrap_or_default();
+    if capture {
+        ctx.trigger(
+            "builds-record-start",
+            &[build_app.clone(), subcommand.clone()],
+        );
+    }
+    let handled = self::subcommand(&mut ctx, subcommand, &args);
+    if capture {
+        let code = handled.as_ref().map_or(1, |o| o.output().code);
+        ctx.trigger("builds-record-finish", &[build_app, code.to_string()]);
+    }
     match handled {
         Some(outcome) => outcome,
         None => {
@@ -255,5 +134,63 @@ pub fn run(host: &mut SimHost, invocation: &Invocation, stdin: &[u8]) -> Outcome
             ctx.out.code = 1;
             Outcome::Done(ctx.out)
         }
+    }
+}
+
+/// The plugin that implements `subcommand`, run; `None` when none does.
+fn subcommand(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
+    let family = subcommand.split(':').next().unwrap_or("");
+    match family {
+        "apps" => apps::run(ctx, subcommand, args),
+        "ps" => ps::run(ctx, subcommand, args),
+        "config" => config::run(ctx, subcommand, args),
+        "domains" => domains::run(ctx, subcommand, args),
+        "logs" => logs::run(ctx, subcommand, args),
+        "plugin" => plugin::run(ctx, subcommand, args),
+        "ports" => ports::run(ctx, subcommand, args),
+        // Before 0.31 the port mappings were the proxy plugin's.
+        "proxy" if subcommand.starts_with("proxy:ports") => ports::run(ctx, subcommand, args),
+        "certs" => certs::run(ctx, subcommand, args),
+        "letsencrypt" => letsencrypt::run(ctx, subcommand, args),
+        "proxy" => proxy::run(ctx, subcommand, args),
+        "nginx" => nginx::run(ctx, subcommand, args),
+        "app-json" => app_json::run(ctx, subcommand, args),
+        "builder" | "builder-dockerfile" | "builder-herokuish" | "builder-lambda"
+        | "builder-nixpacks" | "builder-pack" | "builder-railpack" | "dockerfile" | "herokuish"
+        | "lambda" | "nixpacks" | "pack" | "buildpacks" => builders::run(ctx, subcommand, args),
+        "builds" => builds::run(ctx, subcommand, args),
+        "caddy" | "haproxy" | "openresty" | "traefik" => proxies::run(ctx, subcommand, args),
+        "checks" => checks::run(ctx, subcommand, args),
+        "cron" => cron::run(ctx, subcommand, args),
+        "docker-options" => docker_options::run(ctx, subcommand, args),
+        "git" => git::run(ctx, subcommand, args),
+        "network" => network::run(ctx, subcommand, args),
+        "registry" => registry::run(ctx, subcommand, args),
+        "resource" => resource::run(ctx, subcommand, args),
+        "run" | "enter" => run::run(ctx, subcommand, args),
+        "scheduler" | "scheduler-docker-local" | "docker-local" => {
+            schedulers::run(ctx, subcommand, args)
+        }
+        "ssh-keys" => ssh_keys::run(ctx, subcommand, args),
+        "storage" => storage::run(ctx, subcommand, args),
+        "help" | "cleanup" | "url" | "urls" => standard::run(ctx, subcommand, args),
+        _ => service::run(ctx, family, subcommand, args),
+    }
+}
+
+/// `plugn trigger <name> <args…>`: every plugin implementing the trigger,
+/// in plugin order (`$PLUGIN_PATH/enabled/*`, sorted by directory name).
+fn trigger(ctx: &mut Ctx<'_>, name: &str, args: &[String]) {
+    // The plugin directories with triggers, sorted as `plugn` runs them.
+    const PLUGINS: &[TriggerFn] = &[
+        builds::trigger,  // builds
+        domains::trigger, // domains
+        nginx::trigger,   // nginx-vhosts
+        ports::trigger,   // ports
+        proxy::trigger,   // proxy
+        ps::trigger,      // ps
+    ];
+    for plugin in PLUGINS {
+        plugin(ctx, name, args);
     }
 }

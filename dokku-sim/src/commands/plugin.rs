@@ -1,10 +1,10 @@
 //! `plugin` commands (simulated), as the `dokku` user sees them.
 //!
 //! - `plugin:list` text: `plugins/plugin/internal-functions` runs `plugn
-//!   version` (`plugn: <version>`) and `plugn list`, whose rows are
-//!   `printf "  %-20s %-5s %-10s %s\n" name version enabled|disabled
-//!   description` (`dokku/plugn` `bashenv/plugn.bash`), one per plugin
-//!   directory in glob order.
+//!   list`, whose rows are `printf "  %-20s %-5s %-10s %s\n" name version
+//!   enabled|disabled description` (`dokku/plugn` `bashenv/plugn.bash`),
+//!   one per plugin directory in glob order, without a header (recorded:
+//!   captures-0.38.27-core.jsonl seq 4).
 //! - `plugin:list --format json` (0.38.22+, PR #8801, `plugins/plugin/
 //!   plugin.go` `PluginInfo`): one `json.Marshal([]PluginInfo)` line with
 //!   the fields `name`, `version`, `enabled`, `core`, `description`,
@@ -14,19 +14,20 @@
 //!   script fails with `This command must be run as root` before any plugin
 //!   runs, so over SSH as `dokku` that is all they print.
 
-use super::{Ctx, Flags, Outcome};
+use crate::common::report;
+use crate::common::{Ctx, Outcome};
 use crate::host::Plugin;
 use crate::out::right_pad;
-use crate::report;
 
-use super::apps::V0_38_22;
+use crate::common::versions::V0_38_22;
 
 /// Run a `plugin` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
-        // `dokku plugin` is the plugin plugin's default: the list.
-        "plugin" | "plugin:list" => list(ctx, args),
-        "plugin:help" => help(ctx),
+        "plugin:list" => list(ctx, args),
+        // `dokku plugin` prints the help, as `plugin:help` does (recorded,
+        // captures-0.38.27-surface.jsonl seq 73).
+        "plugin" | "plugin:help" => help(ctx),
         // The root check in the `dokku` script matches any `plugin:*`,
         // implemented or not.
         _ if subcommand.starts_with("plugin:") => {
@@ -45,30 +46,34 @@ fn sorted_plugins(plugins: &[Plugin]) -> Vec<&Plugin> {
     sorted
 }
 
-/// `plugin:list [--format json]`.
+/// `plugin:list [--format stdout|json]`: `cmd-plugin-list` (bash) reads
+/// `--format X` and `--format=X` anywhere and ignores everything else;
+/// before 0.38.22 it took no arguments at all.
 fn list(ctx: &mut Ctx<'_>, args: &[String]) {
-    let format = if ctx.host.version >= V0_38_22 {
-        let Some(flags) = Flags::parse(&mut ctx.out, "plugin:list", args, &[], &["--format"], &[])
-        else {
-            return;
-        };
-        flags.value("--format").map(str::to_owned)
-    } else {
-        // The bash list takes no arguments and ignores any.
-        None
-    };
-    match format.as_deref() {
-        None => text(ctx),
-        Some("json") => json(ctx),
-        Some(_) => ctx
+    let mut format = "stdout".to_owned();
+    if ctx.host.version >= V0_38_22 {
+        let mut iter = args.iter();
+        while let Some(arg) = iter.next() {
+            if arg == "--format" {
+                format = iter.next().cloned().unwrap_or_default();
+            } else if let Some(value) = arg.strip_prefix("--format=") {
+                format = value.to_owned();
+            }
+        }
+    }
+    match format.as_str() {
+        "stdout" => text(ctx),
+        "json" => json(ctx),
+        _ => ctx
             .out
-            .fail("Invalid output format specified, supported formats: json"),
+            .fail("Invalid output format specified, supported formats: json, stdout"),
     }
 }
 
-/// `plugn version` then `plugn list`.
+/// `plugn list`: one `printf "  %-20s %-5s %-10s %s\n"` row per plugin
+/// directory (no header: `plugn version` is not called).
 fn text(ctx: &mut Ctx<'_>) {
-    let mut lines = vec![format!("plugn: {}", ctx.host.plugn_version)];
+    let mut lines = Vec::new();
     for plugin in sorted_plugins(&ctx.host.plugins) {
         let state = if plugin.enabled {
             "enabled"
@@ -118,19 +123,19 @@ fn json(ctx: &mut Ctx<'_>) {
     ctx.out.log(&json);
 }
 
-/// `plugin:help`: the usage lines of `docs/advanced-usage/plugin-management.md`
-/// in Dokku's help layout (a stand-in for the generated column layout).
+/// `plugin:help`: the usage, the description and the subcommands of
+/// Dokku 0.38.27's `help-functions`, in the two columns `column -t -s,`
+/// makes (recorded, captures-0.38.27-surface.jsonl seq 37).
 fn help(ctx: &mut Ctx<'_>) {
     const COMMANDS: &[(&str, &str)] = &[
         ("plugin:disable <name>", "Disable an installed plugin (third-party only)"),
         ("plugin:enable <name>", "Enable a previously disabled plugin"),
-        ("plugin:install [--core|git-url [--committish tag|branch|commit|--name custom-plugin-name]]", "Optionally download git-url (and pin to the specified branch/commit/tag) & run install trigger for active plugins (or only core ones)"),
+        ("plugin:install [--core|--git-url] [--committish branch|commit|commit] [--name custom-plugin-name] [--skip-install-trigger]", "Optionally download git-url (and pin to the specified branch/commit/tag) & run install trigger for active plugins (or only core ones)"),
         ("plugin:install-dependencies [--core]", "Run install-dependencies trigger for active plugins (or only core ones)"),
-        ("plugin:installed <name>", "Checks if a plugin is installed"),
-        ("plugin:list", "Print active plugins"),
+        ("plugin:list [--format stdout|json]", "Print active plugins"),
         ("plugin:trigger <args...>", "Trigger an arbitrary plugin hook"),
         ("plugin:uninstall <name>", "Uninstall a plugin (third-party only)"),
-        ("plugin:update [name [committish]]", "Optionally update named plugin from git (and pin to commit/tag/branch) & run update trigger for active plugins"),
+        ("plugin:update [name [branch|commit|tag]]", "Optionally update named plugin from git (and pin to the specified branch/commit/tag) & run update trigger for active plugins"),
     ];
     ctx.out.log("Usage: dokku plugin[:COMMAND]");
     ctx.out.log("");
@@ -139,7 +144,10 @@ fn help(ctx: &mut Ctx<'_>) {
     ctx.out.log("Additional commands:");
     let width = COMMANDS.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
     for (command, description) in COMMANDS {
-        ctx.out
-            .log(&format!("    {}  {description}", right_pad(command, width)));
+        ctx.out.log(&format!(
+            "    {}   {description}",
+            right_pad(command, width)
+        ));
     }
+    ctx.out.log("");
 }

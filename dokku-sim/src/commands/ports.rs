@@ -10,31 +10,24 @@
 //! `--global`).
 //!
 //! State: the app's `ports` / `map` property, a space-separated, sorted
-//! list, as `common.PropertyListWrite` keeps it. The detected map is what
-//! a deploy would find: `http:80:5000` for a deployed app, plus
-//! `https:443:5000` when it has a certificate.
+//! list, as `common.PropertyListWrite` keeps it; `map-detected`, what a
+//! deploy detected; and the proxy plugin's `proxy-port` /
+//! `proxy-ssl-port`, which `ports-configure` initialises (a random high
+//! port for an app without vhosts). Every change ends in
+//! `post-proxy-ports-update`, where the proxy rebuilds its config.
 
-use super::go_report::{self, GoReport};
-use super::{Ctx, Outcome};
+use crate::common::columnize::columnize;
+use crate::common::properties;
+use crate::common::report::{self, Fields, GoReport, JsonKeys};
+use crate::common::{Ctx, Outcome};
 use crate::host::SimHost;
-use crate::report::{Fields, JsonKeys};
 
 /// Run a `ports` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
         "ports:report" => {
-            let spec = GoReport {
-                plugin: "ports",
-                report_type: "ports",
-                global_scope: true,
-                validate_format: true,
-                json_keys: JsonKeys::StrippedAndLegacy,
-                no_apps_fails: true,
-                empty_app_means_all: true,
-                dokku_apps: true,
-                collect,
-            };
-            go_report::run(ctx, &spec, args);
+            let spec = GoReport::current("ports", "ports", JsonKeys::StrippedAndLegacy, &collect);
+            report::run(ctx, &spec, args);
         }
         "ports:list" | "proxy:ports" => list(ctx, args),
         "ports:add" | "proxy:ports-add" => change(ctx, Change::Add, args),
@@ -43,12 +36,52 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
         "ports:clear" | "proxy:ports-clear" => {
             let app = args.first().map(String::as_str).unwrap_or("");
             if ctx.verify_app(app) {
-                write_map(ctx.host, app, &[]);
+                clear_ports(ctx.host, app);
+                ports_updated(ctx, app, "clear");
             }
         }
         _ => return None,
     }
     Some(Outcome::Done(std::mem::take(&mut ctx.out)))
+}
+
+/// The plugin's triggers (`plugins/ports/triggers.go`).
+pub fn trigger(ctx: &mut Ctx<'_>, name: &str, args: &[String]) {
+    let app = args.first().map(String::as_str).unwrap_or("");
+    match name {
+        "ports-configure" => {
+            initialize_proxy_port(ctx, app);
+            initialize_proxy_ssl_port(ctx, app);
+        }
+        // `TriggerPortsGet`: the app's mappings, else the detected ones,
+        // one a line.
+        "ports-get" => {
+            let mut maps = app_map(ctx.host, app);
+            if maps.is_empty() {
+                maps = detected_map(ctx.host, app);
+            }
+            for map in unique(maps) {
+                ctx.out.log(&map);
+            }
+        }
+        "ports-clear" => clear_ports(ctx.host, app),
+        _ => {}
+    }
+}
+
+/// `post-proxy-ports-update <app> <action>`: the proxy rebuilds its config.
+fn ports_updated(ctx: &mut Ctx<'_>, app: &str, action: &str) {
+    ctx.trigger(
+        "post-proxy-ports-update",
+        &[app.to_owned(), action.to_owned()],
+    );
+}
+
+/// `clearPorts`: the `map` and `map-detected` properties deleted.
+fn clear_ports(host: &mut SimHost, app: &str) {
+    properties::store(host, "ports", app, "map", "");
+    properties::store(host, "ports", app, "map-detected", "");
+    host.tick(1);
 }
 
 /// The app's own mappings, as stored.
@@ -58,43 +91,173 @@ pub fn app_map(host: &SimHost, app: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// What a deploy of the app would detect.
-pub fn detected_map(host: &SimHost, app: &str) -> Vec<String> {
-    let Some(a) = host.apps.get(app) else {
-        return Vec::new();
+/// A port property of the proxy plugin as an integer (`strconv.Atoi`,
+/// 0 when unset or not a number).
+fn proxy_port(host: &SimHost, app: &str, key: &str) -> u32 {
+    let value = if app == "--global" {
+        properties::global_value(host, "proxy", key)
+    } else {
+        properties::app_value(host, "proxy", app, key)
     };
-    if !a.deployed {
-        return Vec::new();
+    value.parse().unwrap_or(0)
+}
+
+/// `getComputedProxyPort` / `getComputedProxySSLPort`.
+fn computed_port(host: &SimHost, app: &str, key: &str) -> u32 {
+    match proxy_port(host, app, key) {
+        0 => proxy_port(host, "--global", key),
+        port => port,
     }
-    let mut map = vec!["http:80:5000".to_owned()];
-    if super::certs::has_cert(host, app) {
-        map.push("https:443:5000".to_owned());
+}
+
+/// `getDetectedPortMaps`: what a deploy detected (`map-detected`), else
+/// `http:<proxy port, or 80>:5000`; with a certificate, `https` on the
+/// proxy SSL port (or 443) beside every `http:80` mapping, or every `http`
+/// mapping made `https` when there is none.
+pub fn detected_map(host: &SimHost, app: &str) -> Vec<String> {
+    let mut maps: Vec<(String, u32, u32)> = host
+        .app_property(app, "ports", "map-detected")
+        .map(|v| v.split_whitespace().filter_map(split_map).collect())
+        .unwrap_or_default();
+    if maps.is_empty() {
+        let port = match computed_port(host, app, "proxy-port") {
+            0 => 80,
+            port => port,
+        };
+        maps.push(("http".to_owned(), port, 5000));
     }
-    map
+    if host.has_cert(app) {
+        let ssl_port = match computed_port(host, app, "proxy-ssl-port") {
+            0 => 443,
+            port => port,
+        };
+        let http80: Vec<u32> = maps
+            .iter()
+            .filter(|(scheme, host_port, _)| scheme == "http" && *host_port == 80)
+            .map(|(_, _, container)| *container)
+            .collect();
+        if http80.is_empty() {
+            for map in &mut maps {
+                if map.0 == "http" {
+                    map.0 = "https".to_owned();
+                }
+            }
+        }
+        for container in http80 {
+            maps.push(("https".to_owned(), ssl_port, container));
+        }
+    }
+    maps.into_iter()
+        .map(|(scheme, host_port, container)| format!("{scheme}:{host_port}:{container}"))
+        .collect()
+}
+
+fn split_map(text: &str) -> Option<(String, u32, u32)> {
+    let mut parts = text.splitn(3, ':');
+    let scheme = parts.next()?.to_owned();
+    let host = parts.next()?.parse().ok()?;
+    let container = parts.next()?.parse().ok()?;
+    Some((scheme, host, container))
+}
+
+/// `uniquePortMaps`: the first mapping of each `scheme:host-port`.
+fn unique(maps: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    maps.into_iter()
+        .filter(|m| {
+            let key = m.rsplit_once(':').map_or(m.as_str(), |(k, _)| k).to_owned();
+            seen.insert(key)
+        })
+        .collect()
+}
+
+/// `json.Marshal([]PortMap)`: `null` for none.
+fn maps_json(maps: &[String]) -> String {
+    if maps.is_empty() {
+        return "null".to_owned();
+    }
+    let items: Vec<String> = maps
+        .iter()
+        .filter_map(|m| split_map(m))
+        .map(|(scheme, host_port, container)| {
+            let mut json =
+                format!("{{\"container_port\":{container},\"host_port\":{host_port},\"scheme\":");
+            report::go_json_str(&mut json, &scheme);
+            json.push('}');
+            json
+        })
+        .collect();
+    format!("[{}]", items.join(","))
+}
+
+/// `initializeProxyPort`: an app without a proxy port gets the global one
+/// (vhosts on) or, announced, a random free high port (vhosts off); 80
+/// when that is 0.
+fn initialize_proxy_port(ctx: &mut Ctx<'_>, app: &str) {
+    if proxy_port(ctx.host, app, "proxy-port") != 0 {
+        return;
+    }
+    let vhosts = ctx.trigger("domains-vhost-enabled", &[app.to_owned()]) == 0;
+    let mut port = if vhosts {
+        proxy_port(ctx.host, "--global", "proxy-port")
+    } else {
+        ctx.out
+            .info1("No port set, setting to random open high port");
+        let port = available_port(ctx.host, app);
+        ctx.out.info1(&format!("Random port {port}"));
+        port
+    };
+    if port == 0 {
+        port = 80;
+    }
+    properties::store(ctx.host, "proxy", app, "proxy-port", &port.to_string());
+}
+
+/// `initializeProxySSLPort`: only for an app with a certificate.
+fn initialize_proxy_ssl_port(ctx: &mut Ctx<'_>, app: &str) {
+    if proxy_port(ctx.host, app, "proxy-ssl-port") != 0 || !ctx.host.has_cert(app) {
+        return;
+    }
+    let mut port = match proxy_port(ctx.host, "--global", "proxy-ssl-port") {
+        0 => 443,
+        port => port,
+    };
+    if ctx.trigger("domains-vhost-enabled", &[app.to_owned()]) != 0 {
+        ctx.out
+            .info1("No ssl port set, setting to random open high port");
+        port = available_port(ctx.host, app);
+    }
+    properties::store(ctx.host, "proxy", app, "proxy-ssl-port", &port.to_string());
+}
+
+/// `getAvailablePort`: the kernel's choice of a free port; simulated as a
+/// deterministic port in Linux's ephemeral range (32768–60999), from the
+/// app and the clock.
+fn available_port(host: &SimHost, app: &str) -> u32 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in app.bytes().chain(host.now.to_le_bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    32_768 + u32::try_from(hash % 28_232).unwrap_or(0)
 }
 
 fn write_map(host: &mut SimHost, app: &str, map: &[String]) {
-    if let Some(a) = host.apps.get_mut(app) {
-        let props = a.properties.entry("ports".to_owned()).or_default();
-        if map.is_empty() {
-            props.remove("map");
-        } else {
-            let mut sorted = map.to_vec();
-            sorted.sort();
-            props.insert("map".to_owned(), sorted.join(" "));
-        }
-    }
+    let mut sorted = map.to_vec();
+    sorted.sort();
+    properties::store(host, "ports", app, "map", &sorted.join(" "));
     host.tick(1);
 }
 
 fn collect(host: &SimHost, app: Option<&str>, _format: &str, _flag: Option<&str>) -> Fields {
     let mut fields = Fields::new();
     if let Some(app) = app {
-        fields.insert("--ports-map".to_owned(), app_map(host, app).join(" "));
-        fields.insert(
-            "--ports-map-detected".to_owned(),
-            detected_map(host, app).join(" "),
-        );
+        let map = app_map(host, app);
+        let detected = detected_map(host, app);
+        fields.insert("--ports-map".to_owned(), map.join(" "));
+        fields.insert("--ports-map-json".to_owned(), maps_json(&map));
+        fields.insert("--ports-map-detected".to_owned(), detected.join(" "));
+        fields.insert("--ports-map-detected-json".to_owned(), maps_json(&detected));
     }
     fields
 }
@@ -120,7 +283,7 @@ fn list(ctx: &mut Ctx<'_>, args: &[String]) {
         .iter()
         .map(|l| l.split(':').map(str::to_owned).collect())
         .collect();
-    let text = super::config::columnize(&rows, "    ", "  ");
+    let text = columnize(&rows, "    ", "  ");
     ctx.out.log(text.strip_suffix('\n').unwrap_or(&text));
 }
 
@@ -274,4 +437,10 @@ fn change(ctx: &mut Ctx<'_>, change: Change, args: &[String]) {
         }
     }
     write_map(ctx.host, app, &next);
+    let action = match change {
+        Change::Add => "add",
+        Change::Set => "set",
+        Change::Remove => "remove",
+    };
+    ports_updated(ctx, app, action);
 }

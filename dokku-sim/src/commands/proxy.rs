@@ -1,6 +1,6 @@
 //! `proxy` commands (simulated): `proxy:report`, `proxy:set`,
 //! `proxy:enable/disable`, `proxy:build-config/clear-config`; the
-//! pre-0.31 `proxy:ports*` are handed to [`super::ports`].
+//! pre-0.31 `proxy:ports*` are the ports module's.
 //!
 //! Written from dokku/dokku `plugins/proxy` (Go): `report.go` (the flag
 //! maps, per app and `--global`), `functions.go` (computed values: the
@@ -12,34 +12,23 @@
 //! did not exist yet).
 //!
 //! State: the `proxy` properties `type`, `disabled`, `proxy-port`,
-//! `proxy-ssl-port`, per app and global. The enable/disable messages are
-//! the bash plugin's (`Enabling proxy for app (<app>)`); no fixture pins
-//! them for the Go plugin.
+//! `proxy-ssl-port`, per app and global. Enabling, disabling and
+//! (re)building hand over to the proxy implementation through the
+//! `proxy-enable`, `proxy-disable`, `proxy-build-config` and
+//! `proxy-clear-config` triggers; the proxy plugin answers `proxy-type`
+//! and `proxy-is-enabled`.
 
-use super::go_report::{self, GoReport};
-use super::{Ctx, Outcome};
+use crate::common::properties;
+use crate::common::report::{self, Fields, GoReport, JsonKeys};
+use crate::common::{Ctx, Outcome};
 use crate::host::SimHost;
-use crate::report::{Fields, JsonKeys};
 
 /// Run a `proxy` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
-    if subcommand.starts_with("proxy:ports") {
-        return super::ports::run(ctx, subcommand, args);
-    }
     match subcommand {
         "proxy:report" => {
-            let spec = GoReport {
-                plugin: "proxy",
-                report_type: "proxy",
-                global_scope: true,
-                validate_format: true,
-                json_keys: JsonKeys::StrippedAndLegacy,
-                no_apps_fails: false,
-                empty_app_means_all: true,
-                dokku_apps: true,
-                collect,
-            };
-            go_report::run(ctx, &spec, args);
+            let spec = GoReport::current("proxy", "proxy", JsonKeys::StrippedAndLegacy, &collect);
+            report::run(ctx, &spec, args);
         }
         "proxy:set" => set(ctx, args),
         "proxy:enable" | "proxy:disable" | "proxy:build-config" | "proxy:clear-config" => {
@@ -114,90 +103,126 @@ fn collect(host: &SimHost, app: Option<&str>, _format: &str, _flag: Option<&str>
         // Before the ports plugin (0.31.0) the mappings were part of the
         // proxy report.
         if host.version < dokku_core::DokkuVersion::new(0, 31, 0) {
-            put("port-map", super::ports::app_map(host, name).join(" "));
+            // The ports plugin's `map` property, space-separated.
+            put(
+                "port-map",
+                host.app_property(name, "ports", "map")
+                    .unwrap_or("")
+                    .to_owned(),
+            );
         }
     }
     fields
 }
 
+/// `proxy:set [--global] <app> <key> [<value>]` (`CommandSet`): a name
+/// that is no property, without a value, is the legacy form of `type
+/// <name>` (any name is accepted); then `CommandPropertySet`.
 fn set(ctx: &mut Ctx<'_>, args: &[String]) {
-    let target = args.first().map(String::as_str).unwrap_or("");
-    let global = target == "--global";
-    if !global && !ctx.verify_app(target) {
+    let Some(flags) = ctx.parse_flags("proxy:set", args, &["--global"], &[], &[]) else {
         return;
-    }
-    let proxy_type = args.get(1).map(String::as_str).unwrap_or("");
-    if proxy_type.len() < 2 {
-        ctx.out.fail("Please specify a proxy type");
-        return;
-    }
-    if proxy_type.contains(':') {
-        ctx.out
-            .warn("Detected potential port mapping instead of proxy type");
-        ctx.out
-            .fail("Consider using ports:set command or specifying a valid proxy");
-        return;
-    }
-    let props = if global {
-        ctx.host
-            .global_properties
-            .entry("proxy".to_owned())
-            .or_default()
-    } else {
-        match ctx.host.apps.get_mut(target) {
-            Some(a) => a.properties.entry("proxy".to_owned()).or_default(),
-            None => return,
-        }
     };
-    props.insert("type".to_owned(), proxy_type.to_owned());
+    let (app, rest) = properties::property_target(&flags);
+    let mut property = rest.first().cloned().unwrap_or_default();
+    let mut value = rest.get(1).cloned().unwrap_or_default();
+    if !PROPERTIES.contains(&property.as_str()) && value.is_empty() {
+        if property.contains(':') {
+            ctx.out
+                .warn("Detected potential port mapping instead of proxy type");
+            ctx.out
+                .fail("Consider using ports:set command or specifying a valid proxy");
+            return;
+        }
+        value = std::mem::replace(&mut property, "type".to_owned());
+    }
+    if !properties::property_set_checks(ctx, &app, &property, PROPERTIES, GLOBAL_PROPERTIES) {
+        return;
+    }
+    properties::announce_property(&mut ctx.out, &property, &value);
+    properties::store(ctx.host, "proxy", &app, &property, &value);
     ctx.host.tick(1);
 }
 
-fn action(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
-    let mut apps = Vec::new();
-    let mut all = false;
-    for arg in args {
-        match arg.as_str() {
-            "--all" => all = true,
-            "--parallel" => {}
-            a if a.starts_with("--") => {
-                ctx.out.unknown_flag(subcommand, a);
-                return;
-            }
-            a => apps.push(a.to_owned()),
+/// The proxy properties (`proxy.go` `DefaultProperties`).
+const PROPERTIES: &[&str] = &["disabled", "proxy-port", "proxy-ssl-port", "type"];
+/// The ones settable globally (`GlobalProperties`).
+const GLOBAL_PROPERTIES: &[&str] = &["proxy-port", "proxy-ssl-port", "type"];
+
+/// The plugin's triggers.
+pub fn trigger(ctx: &mut Ctx<'_>, name: &str, args: &[String]) {
+    let app = args.first().map(String::as_str).unwrap_or("");
+    match name {
+        "proxy-type" => {
+            let proxy_type = computed_type(ctx.host, Some(app));
+            ctx.out.log(&proxy_type);
         }
+        "proxy-is-enabled" => {
+            let enabled = enabled(ctx.host, app);
+            ctx.out.log(&enabled.to_string());
+        }
+        _ => {}
     }
-    let targets: Vec<String> = if all {
-        super::apps::dokku_apps(ctx.host)
+}
+
+/// `proxy:enable`, `proxy:disable`, `proxy:build-config`,
+/// `proxy:clear-config` (`[--parallel N] [--all|<app>]`).
+fn action(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
+    let values: &[&str] = if subcommand == "proxy:clear-config" {
+        &[]
     } else {
-        let app = apps.first().cloned().unwrap_or_default();
+        &["--parallel"]
+    };
+    let Some(flags) = ctx.parse_flags(subcommand, args, &["--all"], values, &[]) else {
+        return;
+    };
+    let targets: Vec<String> = if flags.has("--all") {
+        crate::common::names::dokku_apps(ctx.host)
+    } else {
+        let app = flags.first();
         if !ctx.verify_app(&app) {
             return;
         }
         vec![app]
     };
     for app in targets {
+        let app_arg = [app.clone()];
+        // `Enable` / `Disable`: (enabling, the note when it already is, the
+        // message, the `disabled` property written, the trigger).
+        let toggle = match subcommand {
+            "proxy:enable" => Some((
+                true,
+                "Proxy is already enabled for app",
+                "Enabling proxy for app",
+                "",
+                "proxy-enable",
+            )),
+            "proxy:disable" => Some((
+                false,
+                "Proxy is already disable for app",
+                "Disabling proxy for app",
+                "true",
+                "proxy-disable",
+            )),
+            _ => None,
+        };
+        if let Some((enable, already, note, disabled, trigger)) = toggle {
+            if enabled(ctx.host, &app) == enable {
+                ctx.out.info1(already);
+                continue;
+            }
+            ctx.out.info1(note);
+            properties::store(ctx.host, "proxy", &app, "disabled", disabled);
+            ctx.host.tick(1);
+            ctx.trigger(trigger, &app_arg);
+            continue;
+        }
         match subcommand {
-            "proxy:enable" => {
-                ctx.out.info1(&format!("Enabling proxy for app ({app})"));
-                set_disabled(ctx.host, &app, None);
+            "proxy:build-config" => {
+                ctx.trigger("proxy-build-config", &app_arg);
             }
-            "proxy:disable" => {
-                ctx.out.info1(&format!("Disabling proxy for app ({app})"));
-                set_disabled(ctx.host, &app, Some("true"));
+            _ => {
+                ctx.trigger("proxy-clear-config", &app_arg);
             }
-            _ => {}
         }
     }
-}
-
-fn set_disabled(host: &mut SimHost, app: &str, value: Option<&str>) {
-    if let Some(a) = host.apps.get_mut(app) {
-        let props = a.properties.entry("proxy".to_owned()).or_default();
-        match value {
-            Some(v) => props.insert("disabled".to_owned(), v.to_owned()),
-            None => props.remove("disabled"),
-        };
-    }
-    host.tick(1);
 }

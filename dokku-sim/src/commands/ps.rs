@@ -27,21 +27,17 @@ use std::collections::BTreeMap;
 
 use dokku_core::DokkuVersion;
 
-use super::apps::{
-    announce_property, dokku_apps, first, property_set_checks, property_target, run_report,
-    write_property, NO_APPS, V0_38_22, V0_38_8,
+use crate::common::flags::flag_error;
+use crate::common::names::{dokku_apps, NO_APPS};
+use crate::common::properties::{
+    announce_property, property_set_checks, property_target, write_property,
 };
-use super::{Ctx, Flags, Outcome};
-use crate::host::{container_id, docker_timestamp, Container, ContainerState, SimHost};
-use crate::out::{right_pad, EXIT_FLAG_ERROR};
-use crate::report::{self, Fields};
-
-/// ps `stop-timeout-seconds` exists (PR #7577, merged after the 0.35
-/// series).
-const V0_36_0: DokkuVersion = DokkuVersion::new(0, 36, 0);
-/// `--stop-timeout-seconds` renamed `--ps-stop-timeout-seconds`, with
-/// global and computed twins (PR #8679).
-const V0_38_7: DokkuVersion = DokkuVersion::new(0, 38, 7);
+use crate::common::report::{self, Fields, GoReport};
+use crate::common::versions::{V0_36_0, V0_38_22, V0_38_7, V0_38_8};
+use crate::common::{Ctx, Flags, Outcome};
+use crate::host::{docker_timestamp, Container, ContainerState, SimHost};
+use crate::out::right_pad;
+use crate::scheduler::{deploy, deployed_or_warn, rebuild, restart, running_state, start, stop};
 
 /// `runtime.NumCPU()` for `--parallel -1`: fixed, so output is
 /// deterministic.
@@ -50,7 +46,10 @@ const SIM_CPU_COUNT: i64 = 4;
 /// Run a `ps` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
-        "ps:report" => run_report(ctx, "ps", "ps", report_fields, args),
+        "ps:report" => {
+            let spec = GoReport::versioned(ctx.version(), "ps", "ps", &report_fields);
+            report::run(ctx, &spec, args);
+        }
         "ps:scale" => scale(ctx, args),
         "ps:set" => set(ctx, args),
         "ps:inspect" => inspect(ctx, args),
@@ -63,6 +62,27 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
         _ => return None,
     }
     Some(Outcome::Done(std::mem::take(&mut ctx.out)))
+}
+
+/// The plugin's triggers (`plugins/ps/triggers.go`).
+pub fn trigger(ctx: &mut Ctx<'_>, name: &str, args: &[String]) {
+    let app = args.first().map(String::as_str).unwrap_or("");
+    match name {
+        "app-restart" => {
+            if let Err(error) = restart(ctx, app) {
+                ctx.out.fail(&error);
+            }
+        }
+        // `TriggerPostCreate`: the formation starts as one web process.
+        "post-create" => {
+            if let Some(state) = ctx.host.apps.get_mut(app) {
+                if state.scale.is_empty() {
+                    state.scale.insert("web".to_owned(), 1);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -99,22 +119,6 @@ const TRIPLES: &[(&str, &str)] = &[
     ("skip-deploy", "false"),
     ("stop-timeout-seconds", "30"),
 ];
-
-/// `scheduler-app-status`: `true` if every container runs, `false` if
-/// none (or there are none), `mixed` otherwise.
-fn running_state(containers: &[Container]) -> &'static str {
-    let running = containers
-        .iter()
-        .filter(|c| c.state == ContainerState::Running)
-        .count();
-    if running == 0 {
-        "false"
-    } else if running == containers.len() {
-        "true"
-    } else {
-        "mixed"
-    }
-}
 
 /// `plugins/ps/report.go`: the flags of one app, or of `--global` (`None`).
 fn report_fields(host: &SimHost, app: Option<&str>, _format: &str, _flag: Option<&str>) -> Fields {
@@ -222,10 +226,10 @@ fn scale(ctx: &mut Ctx<'_>, args: &[String]) {
         &["--skip-deploy"]
     };
     let values: &[&str] = if late { &["--format"] } else { &[] };
-    let Some(flags) = Flags::parse(&mut ctx.out, "ps:scale", args, bools, values, &[]) else {
+    let Some(flags) = ctx.parse_flags("ps:scale", args, bools, values, &[]) else {
         return;
     };
-    let app = first(&flags);
+    let app = flags.first();
     let tuples: Vec<String> = flags.positional.iter().skip(1).cloned().collect();
     let clear = flags.has("--clear");
     let replace = flags.has("--replace");
@@ -406,89 +410,6 @@ fn scale_set(
 }
 
 // ---------------------------------------------------------------------------
-// The deploy stand-in
-
-/// A deploy of the running image (the `deploy` trigger): new containers for
-/// every process type (or just `only`) as the scale says, the old ones
-/// retired. Prints a short stand-in for the scheduler's output.
-fn deploy(ctx: &mut Ctx<'_>, app_name: &str, only: Option<&str>) {
-    let Some(app) = ctx.host.apps.get_mut(app_name) else {
-        return;
-    };
-    if app.scale.is_empty() {
-        // generateScalefile on a first deploy: one web process, the other
-        // Procfile types at zero (web alone without a Procfile).
-        if app.procfile.is_empty() {
-            app.scale.insert("web".to_owned(), 1);
-        }
-        for process_type in &app.procfile {
-            app.scale
-                .insert(process_type.clone(), u32::from(process_type == "web"));
-        }
-    }
-    app.deploys += 1;
-    let deploy_number = app.deploys;
-    let selected = |process_type: &str| only.is_none_or(|p| p == process_type);
-    let (old, mut containers): (Vec<Container>, Vec<Container>) = app
-        .containers
-        .drain(..)
-        .partition(|c| selected(&c.process_type));
-    let mut lines: Vec<(bool, String)> = Vec::new();
-    for (process_type, count) in &app.scale {
-        if !selected(process_type) || *count == 0 {
-            continue;
-        }
-        lines.push((true, format!("Deploying {process_type} (count={count})")));
-        for index in 1..=*count {
-            let dyno = format!("{process_type}.{index}");
-            lines.push((false, format!("Attempting pre-flight checks ({dyno})")));
-            lines.push((false, format!("Waiting for 10 seconds ({dyno})")));
-            lines.push((
-                false,
-                format!("Default container check successful ({dyno})"),
-            ));
-            containers.push(Container {
-                process_type: process_type.clone(),
-                index,
-                state: ContainerState::Running,
-                id: container_id(app_name, process_type, index, deploy_number),
-            });
-        }
-    }
-    containers.sort_by(|a, b| (&a.process_type, a.index).cmp(&(&b.process_type, b.index)));
-    app.containers = containers;
-    app.deployed = true;
-    // A deploy sets DOKKU_APP_RESTORE=1 again.
-    app.restore = true;
-    let urls: Vec<String> = if app.vhost_enabled {
-        app.domains.iter().map(|d| format!("http://{d}")).collect()
-    } else {
-        Vec::new()
-    };
-    for (header, line) in lines {
-        if header {
-            ctx.out.info1(&line);
-        } else {
-            ctx.out.verbose(&line);
-        }
-    }
-    ctx.out.info1("Running post-deploy");
-    if !old.is_empty() {
-        ctx.out.info1("Shutting down old containers in 60 seconds");
-        for container in &old {
-            ctx.out.verbose_quiet(&container.id);
-        }
-    }
-    if only.is_none() && !urls.is_empty() {
-        // dokku_log_info2 (not quiet-able), then the URLs.
-        ctx.out.log("=====> Application deployed:");
-        for url in urls {
-            ctx.out.verbose(&url);
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------
 // start / stop / restart / rebuild / restore
 
 /// One app's part of a lifecycle command; `Err` carries the error text.
@@ -496,25 +417,17 @@ type AppCommand = fn(&mut Ctx<'_>, &str) -> Result<(), String>;
 
 /// Flags of the lifecycle commands: `--all`, `--parallel N` (pflag Int).
 fn lifecycle_flags(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<(Flags, i64)> {
-    let flags = Flags::parse(
-        &mut ctx.out,
-        subcommand,
-        args,
-        &["--all"],
-        &["--parallel"],
-        &[],
-    )?;
+    let flags = ctx.parse_flags(subcommand, args, &["--all"], &["--parallel"], &[])?;
     let parallel = match flags.value("--parallel") {
         None => 0,
         Some(text) => match text.parse::<i64>() {
             Ok(n) => n,
             Err(_) => {
-                // pflag's message for a bad Int value, then usage; exit 2.
-                ctx.out.stderr_plain(&format!(
+                // pflag's message for a bad Int value; exit 2.
+                let message = format!(
                     "invalid argument \"{text}\" for \"--parallel\" flag: strconv.ParseInt: parsing \"{text}\": invalid syntax"
-                ));
-                ctx.out.stderr_plain(&format!("Usage of {subcommand}:"));
-                ctx.out.code = EXIT_FLAG_ERROR;
+                );
+                flag_error(&mut ctx.out, ctx.host.version, subcommand, &message);
                 return None;
             }
         },
@@ -537,7 +450,7 @@ fn all_or_one(
         against_all_apps(ctx, command, name, parallel);
         return;
     }
-    let app = first(&flags);
+    let app = flags.first();
     if !ctx.verify_app(&app) {
         return;
     }
@@ -597,94 +510,6 @@ fn against_all_apps(ctx: &mut Ctx<'_>, command: AppCommand, name: &str, parallel
     }
 }
 
-/// Whether the app is deployed; warns `App <app> has not been deployed`
-/// (exit 0) if not.
-fn deployed_or_warn(ctx: &mut Ctx<'_>, app: &str) -> bool {
-    if ctx.host.apps.get(app).is_some_and(|a| a.deployed) {
-        return true;
-    }
-    ctx.out.warn(&format!("App {app} has not been deployed"));
-    false
-}
-
-/// `ps.Start`: release and deploy unless every container already runs.
-fn start(ctx: &mut Ctx<'_>, app: &str) -> Result<(), String> {
-    if !deployed_or_warn(ctx, app) {
-        return Ok(());
-    }
-    let state = ctx
-        .host
-        .apps
-        .get(app)
-        .map_or("false", |a| running_state(&a.containers));
-    match state {
-        "true" => ctx.out.warn(&format!("App {app} already running")),
-        other => {
-            if other == "mixed" {
-                ctx.out.warn("App is running in mixed mode, releasing");
-            } else {
-                ctx.out
-                    .warn("App has been detected as not running, releasing");
-            }
-            deploy(ctx, app, None);
-        }
-    }
-    Ok(())
-}
-
-/// `ps.Stop`: the containers stop (and stay); DOKKU_APP_RESTORE=0.
-fn stop(ctx: &mut Ctx<'_>, app: &str) -> Result<(), String> {
-    if !deployed_or_warn(ctx, app) {
-        return Ok(());
-    }
-    ctx.out.info1_quiet(&format!("Stopping {app}"));
-    if let Some(state) = ctx.host.apps.get_mut(app) {
-        for container in &mut state.containers {
-            container.state = ContainerState::Exited;
-        }
-        state.restore = false;
-    }
-    Ok(())
-}
-
-/// `ps.Restart`: a deploy of the running image.
-fn restart(ctx: &mut Ctx<'_>, app: &str) -> Result<(), String> {
-    if deployed_or_warn(ctx, app) {
-        deploy(ctx, app, None);
-    }
-    Ok(())
-}
-
-/// `ps.Rebuild` (`receive-app`): build the app again from its source, then
-/// deploy. The build lines are the `receive` phases of Dokku's standard
-/// flow (`00_dokku-standard`); a real build prints the builder's output.
-pub(crate) fn rebuild(ctx: &mut Ctx<'_>, app: &str) -> Result<(), String> {
-    let (deployed, source) = ctx
-        .host
-        .apps
-        .get(app)
-        .map(|a| (a.deployed, a.deploy_source.clone()))
-        .unwrap_or_default();
-    // A clone has its source's deploy source but was never deployed itself:
-    // it can be built. An app with neither has nothing to build.
-    if !deployed && source.is_empty() {
-        ctx.out.warn(&format!("App {app} has not been deployed"));
-        return Ok(());
-    }
-    let source_type = match source.as_str() {
-        "" | "git" | "git-sync" | "archive" => "herokuish",
-        "docker-image" => "dockerfile",
-        other => other,
-    };
-    ctx.out.info1("Cleaning up...");
-    ctx.out
-        .info1(&format!("Building {app} from {source_type}..."));
-    ctx.out.info1(&format!("Releasing {app}..."));
-    ctx.out.info1(&format!("Deploying {app}..."));
-    deploy(ctx, app, None);
-    Ok(())
-}
-
 /// `ps:restart [--parallel N] [--all|<app>] [<process-name>]`
 /// (`CommandRestart`).
 fn restart_command(ctx: &mut Ctx<'_>, args: &[String]) {
@@ -694,10 +519,10 @@ fn restart_command(ctx: &mut Ctx<'_>, args: &[String]) {
     let all = flags.has("--all");
     // With --all the first positional is the process name.
     let (app, process) = if all {
-        (String::new(), first(&flags))
+        (String::new(), flags.first())
     } else {
         (
-            first(&flags),
+            flags.first(),
             flags.positional.get(1).cloned().unwrap_or_default(),
         )
     };
@@ -755,7 +580,7 @@ fn restore_command(ctx: &mut Ctx<'_>, args: &[String]) {
     let Some((flags, parallel)) = lifecycle_flags(ctx, "ps:restore", args) else {
         return;
     };
-    let app = first(&flags);
+    let app = flags.first();
     if flags.has("--all") {
         against_all_apps(ctx, restore, "restore", parallel);
         return;
@@ -777,7 +602,7 @@ fn restore_command(ctx: &mut Ctx<'_>, args: &[String]) {
 /// `ps:retire [<app>]` (`CommandRetire`): nothing is waiting to retire in
 /// the simulator, so only the two phase lines print.
 fn retire(ctx: &mut Ctx<'_>, args: &[String]) {
-    if Flags::parse(&mut ctx.out, "ps:retire", args, &[], &[], &[]).is_none() {
+    if ctx.parse_flags("ps:retire", args, &[], &[], &[]).is_none() {
         return;
     }
     ctx.out.info1("Retiring old containers and images");
@@ -797,7 +622,12 @@ fn ps_properties(version: DokkuVersion) -> (Vec<&'static str>, Vec<&'static str>
         global.push("stop-timeout-seconds");
     }
     if version >= V0_38_8 {
-        all.extend(["skip-deploy", "start-cmd", "dockerfile-start-cmd"]);
+        all.extend([
+            "restore",
+            "skip-deploy",
+            "start-cmd",
+            "dockerfile-start-cmd",
+        ]);
         global.extend(["restart-policy", "skip-deploy"]);
     }
     (all, global)
@@ -811,7 +641,7 @@ fn valid_restart_policy(policy: &str) -> bool {
 
 /// `ps:set [--global] <app> <key> [<value>]` (`CommandSet`).
 fn set(ctx: &mut Ctx<'_>, args: &[String]) {
-    let Some(flags) = Flags::parse(&mut ctx.out, "ps:set", args, &["--global"], &[], &[]) else {
+    let Some(flags) = ctx.parse_flags("ps:set", args, &["--global"], &[], &[]) else {
         return;
     };
     let (app, rest) = property_target(&flags);
@@ -842,6 +672,12 @@ fn set(ctx: &mut Ctx<'_>, args: &[String]) {
         }
     };
     write_property(store, &property, &value);
+    // The restore property is what `ps:report` shows as Restore.
+    if property == "restore" {
+        if let Some(state) = ctx.host.apps.get_mut(&app) {
+            state.restore = value != "false";
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -852,10 +688,10 @@ fn set(ctx: &mut Ctx<'_>, args: &[String]) {
 /// non-numeric field and falls back to the whole name), through the
 /// scheduler's Python filter.
 fn inspect(ctx: &mut Ctx<'_>, args: &[String]) {
-    let Some(flags) = Flags::parse(&mut ctx.out, "ps:inspect", args, &[], &[], &[]) else {
+    let Some(flags) = ctx.parse_flags("ps:inspect", args, &[], &[], &[]) else {
         return;
     };
-    let app = first(&flags);
+    let app = flags.first();
     if !ctx.verify_app(&app) {
         return;
     }

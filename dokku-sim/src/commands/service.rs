@@ -11,7 +11,7 @@
 //! the value is echoed, as with the real plugin) and unlinking unsets every
 //! variable holding the service's URL.
 
-use crate::commands::{config, Ctx, Outcome};
+use crate::common::{Ctx, Outcome};
 use crate::host::{container_id, Service, SimHost};
 
 /// What differs between the template's plugins (their `config` file).
@@ -608,7 +608,7 @@ impl Sim<'_, '_> {
             set.push("--no-restart".to_owned());
         }
         set.push(format!("{alias}_URL={url}"));
-        config::run(self.ctx, "config:set", &set);
+        self.ctx.call("config:set", &set);
     }
 
     fn unlink(&mut self) {
@@ -632,7 +632,7 @@ impl Sim<'_, '_> {
             unset.push("--no-restart".to_owned());
         }
         unset.extend(vars);
-        config::run(self.ctx, "config:unset", &unset);
+        self.ctx.call("config:unset", &unset);
     }
 
     fn linked(&mut self) {
@@ -711,7 +711,7 @@ impl Sim<'_, '_> {
         }
         let url = config.get(&first).cloned().unwrap_or_default();
         set.push(format!("{default_var}={url}"));
-        config::run(self.ctx, "config:set", &set);
+        self.ctx.call("config:set", &set);
     }
 
     fn start(&mut self) {

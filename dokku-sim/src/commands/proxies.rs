@@ -1,0 +1,125 @@
+//! The container-based proxies (simulated): `caddy`, `haproxy`,
+//! `openresty` and `traefik`: their `:report` and `:set`.
+//!
+//! Written from dokku/dokku v0.38.27 (`plugins/<proxy>-vhosts/report.go`:
+//! which properties are global only, their defaults, bare JSON keys;
+//! openresty computes its per-app paths for `--global` with the literal
+//! app name `--global`) and the recorded output
+//! (captures-0.38.27-core.jsonl seq 193-200; captures-0.38.27-surface.jsonl
+//! seq 157-161, 206-210, 234-238, 297-301).
+
+use crate::common::properties::{Prop, PropertyPlugin};
+use crate::common::report::JsonKeys;
+use crate::common::{Ctx, Outcome};
+
+const LETSENCRYPT_SERVER: &str = "https://acme-v02.api.letsencrypt.org/directory";
+
+/// A global-only property: its global and computed values in every report.
+const fn global(key: &'static str, default: &'static str) -> Prop {
+    Prop::triple(key, default).global_only()
+}
+
+const fn proxy(plugin: &'static str, props: &'static [Prop]) -> PropertyPlugin {
+    PropertyPlugin {
+        plugin,
+        report_type: plugin,
+        json_keys: JsonKeys::Stripped,
+        props,
+    }
+}
+
+const PROXIES: &[PropertyPlugin] = &[
+    proxy(
+        "caddy",
+        &[
+            global("image", "lucaslorentz/caddy-docker-proxy:2.13"),
+            global("letsencrypt-email", ""),
+            global("letsencrypt-server", LETSENCRYPT_SERVER),
+            global("log-level", "ERROR"),
+            global("polling-interval", "5s"),
+            Prop::triple("tls-internal", "false"),
+        ],
+    ),
+    proxy(
+        "haproxy",
+        &[
+            global("image", "byjg/easy-haproxy:6.1.1"),
+            global("letsencrypt-email", ""),
+            global("letsencrypt-server", LETSENCRYPT_SERVER),
+            global("log-level", "ERROR"),
+            global("refresh-conf", "10"),
+        ],
+    ),
+    proxy(
+        "openresty",
+        &[
+            Prop::triple("access-log-format", ""),
+            Prop::triple("access-log-path", "/var/log/nginx/{app}-access.log"),
+            global(
+                "allowed-letsencrypt-domains-func-base64",
+                "cmV0dXJuIHRydWU=",
+            ),
+            Prop::triple("bind-address-ipv4", ""),
+            Prop::triple("bind-address-ipv6", "::"),
+            Prop::triple("client-body-timeout", "60s"),
+            Prop::triple("client-header-timeout", "60s"),
+            Prop::triple("client-max-body-size", "1m"),
+            Prop::triple("error-log-path", "/var/log/nginx/{app}-error.log"),
+            Prop::triple("hsts", "true"),
+            Prop::triple("hsts-include-subdomains", "true"),
+            Prop::triple("hsts-max-age", "15724800"),
+            Prop::triple("hsts-preload", "false"),
+            global("image", "dokku/openresty-docker-proxy:0.12.1"),
+            Prop::triple("keepalive-timeout", "75s"),
+            global("letsencrypt-email", ""),
+            global("letsencrypt-server", LETSENCRYPT_SERVER),
+            Prop::triple("lingering-timeout", "5s"),
+            global("log-level", "ERROR"),
+            Prop::triple("proxy-buffer-size", "4k"),
+            Prop::triple("proxy-buffering", "on"),
+            Prop::triple("proxy-buffers", "8 4k"),
+            Prop::triple("proxy-busy-buffers-size", "8k"),
+            Prop::triple("proxy-connect-timeout", "60s"),
+            Prop::triple("proxy-read-timeout", "60s"),
+            Prop::triple("proxy-send-timeout", "60s"),
+            Prop::triple("send-timeout", "60s"),
+            Prop::triple("underscore-in-headers", "off"),
+            Prop::triple("x-forwarded-for-value", "$remote_addr"),
+            Prop::triple("x-forwarded-port-value", "$server_port"),
+            Prop::triple("x-forwarded-proto-value", "$scheme"),
+            Prop::triple("x-forwarded-ssl", ""),
+        ],
+    ),
+    proxy(
+        "traefik",
+        &[
+            global("api-enabled", "false"),
+            global("api-entry-point", ""),
+            global("api-entry-point-address", ""),
+            global("api-vhost", "traefik.dokku.me"),
+            global("basic-auth-password", ""),
+            global("basic-auth-username", ""),
+            global("challenge-mode", "tls"),
+            global("dashboard-enabled", "false"),
+            global("dns-provider", ""),
+            global("http-entry-point", "http"),
+            global("https-entry-point", "https"),
+            global("image", "traefik:v3.7.10"),
+            global("letsencrypt-email", ""),
+            global("letsencrypt-server", LETSENCRYPT_SERVER),
+            global("log-level", "ERROR"),
+        ],
+    ),
+];
+
+/// Run a proxy subcommand; `None` if it is not one this module knows.
+pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
+    let (namespace, verb) = subcommand.split_once(':')?;
+    let plugin = *PROXIES.iter().find(|p| p.plugin == namespace)?;
+    match verb {
+        "report" => plugin.report(ctx, args, None),
+        "set" => plugin.set(ctx, args),
+        _ => return None,
+    }
+    Some(Outcome::Done(std::mem::take(&mut ctx.out)))
+}

@@ -1,0 +1,20 @@
+//! What every simulated plugin shares, as Dokku's `plugins/common` is
+//! shared by every Dokku plugin: the invocation context and the way
+//! plugins reach each other ([`ctx`]), pflag ([`flags`]), app names
+//! ([`names`]), the `:report` engine ([`report`]), the property-set logic
+//! ([`properties`]), `columnize` ([`columnize`]) and the releases where
+//! output changed ([`versions`]).
+//!
+//! Everything here is written from Dokku's source and recordings, never
+//! from dokku-core: the simulator keeps its own description of Dokku.
+
+pub mod columnize;
+pub mod ctx;
+pub mod flags;
+pub mod names;
+pub mod properties;
+pub mod report;
+pub mod versions;
+
+pub use ctx::{Captured, Ctx, Follow, Outcome, Plugins};
+pub use flags::Flags;
