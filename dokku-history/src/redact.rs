@@ -14,6 +14,7 @@
 use std::borrow::Cow;
 
 use dokku_core::model::service::ServicePlugin;
+use dokku_core::parse::config::redact_env_read_errors;
 use dokku_core::{Arg, Command};
 
 /// Longest stdout or stderr stored per row, in bytes.
@@ -197,6 +198,7 @@ pub fn prints_secrets(command: &Command) -> bool {
                 | "config:get"
                 | "config:bundle"
                 | "config:set"
+                | "config:import"
         )
         || sub.ends_with(":info")
         || sub.ends_with(":credentials")
@@ -223,20 +225,32 @@ pub fn output(command: &Command, text: &str, secrets: &[String]) -> String {
     if prints_secrets(command) {
         shape_only(text)
     } else {
-        cap(&mask_userinfo(&scrub(text, secrets)), OUTPUT_CAP)
+        self::text(text, secrets)
     }
 }
 
-/// The stored argv: the command's redacted argv with URL passwords masked.
+/// The stored argv: the command's redacted argv with URL passwords masked,
+/// and for a JSON object on stdin one more word, `<stdin {"KEY":"***"}>`,
+/// so an audit trail still says which variables a `config:import` set.
 pub fn argv(command: &Command) -> Vec<String> {
+    let mut argv = argv_words(command);
+    if let Some(shape) = stdin_shape(command) {
+        argv.push(format!("<stdin {shape}>"));
+    }
+    argv
+}
+
+fn argv_words(command: &Command) -> Vec<String> {
     let hidden = unmarked_secret_positions(command);
+    // The global flags (`--quiet`), then the subcommand, then the
+    // arguments `hidden` counts in.
+    let first_argument = command.global_flags().len() + 1;
     command
         .redacted_argv()
         .iter()
         .enumerate()
         .map(|(i, a)| {
-            // Index 0 is the subcommand.
-            if i > 0 && hidden.contains(&(i - 1)) {
+            if i >= first_argument && hidden.contains(&(i - first_argument)) {
                 "***".to_owned()
             } else {
                 mask_userinfo(a).into_owned()
@@ -246,9 +260,23 @@ pub fn argv(command: &Command) -> Vec<String> {
 }
 
 /// The stored form of free text about a command (error messages, stderr of
-/// secret commands): secrets scrubbed, URL passwords masked, capped.
+/// secret commands): secrets scrubbed, Dokku's messages about an unreadable
+/// ENV file cut before the stored values they quote (any command that reads
+/// an app's environment can print one), URL passwords masked, capped.
 pub fn text(text: &str, secrets: &[String]) -> String {
-    cap(&mask_userinfo(&scrub(text, secrets)), OUTPUT_CAP)
+    let text = redact_env_read_errors(text);
+    cap(&mask_userinfo(&scrub(&text, secrets)), OUTPUT_CAP)
+}
+
+/// What the audit trail keeps of a command's standard input: the keys of a
+/// JSON object (values `***`; `config:import`'s variables), else nothing.
+pub fn stdin_shape(command: &Command) -> Option<String> {
+    let bytes = command.stdin_bytes()?.expose();
+    let text = std::str::from_utf8(bytes).ok()?;
+    text.trim_start()
+        .starts_with('{')
+        .then(|| shape_only(text))
+        .filter(|shape| shape.starts_with('{'))
 }
 
 #[cfg(test)]
@@ -287,6 +315,41 @@ mod tests {
             scrub("echoed c2VjcmV0LXZhbHVl and hunter22", &secrets),
             "echoed *** and ***"
         );
+    }
+
+    #[test]
+    fn an_import_keeps_its_keys_not_its_values() {
+        let cmd = Command::write("config:import")
+            .quiet()
+            .args(["--format", "json", "api", "-"])
+            .stdin(br#"{"GREETING":"hello","TOKEN":"s3cr3t"}"#.to_vec());
+        let stored = argv(&cmd);
+        assert_eq!(
+            stored,
+            [
+                "--quiet",
+                "config:import",
+                "--format",
+                "json",
+                "api",
+                "-",
+                r#"<stdin {"GREETING":"***","TOKEN":"***"}>"#
+            ]
+        );
+        assert!(prints_secrets(&cmd));
+        let tar = Command::write("certs:add")
+            .arg("api")
+            .stdin(b"not json".to_vec());
+        assert_eq!(argv(&tar), ["certs:add", "api"]);
+    }
+
+    #[test]
+    fn an_unreadable_env_error_is_stored_without_the_values_it_quotes() {
+        let stderr = " !     unexpected character \"\\\"\" in variable name near \"lima\\\"\\nTOKEN=\\\"s3cr3t\\\"\"\n";
+        let stored = text(stderr, &[]);
+        assert!(!stored.contains("s3cr3t"), "{stored}");
+        assert!(!stored.contains("lima"), "{stored}");
+        assert!(stored.contains("unexpected character"), "{stored}");
     }
 
     #[test]
