@@ -47,7 +47,9 @@ enum Op {
 
 fn value() -> impl Strategy<Value = String> {
     prop_oneof![
-        "[a-z0-9 ]{0,8}",
+        // Never an integer Dokku would rewrite (`007`): the model is the
+        // map Dokku wrote, and such a value reads back canonical.
+        "([a-z ][a-z0-9 ]{0,7})?",
         Just("line one\nline two".to_owned()),
         Just("Grüße, 世界 ☕".to_owned()),
         Just("it's \"quoted\" & <tagged> $HOME `id`".to_owned()),

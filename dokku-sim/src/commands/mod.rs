@@ -12,6 +12,7 @@ pub mod certs;
 pub mod config;
 pub mod domains;
 mod go_report;
+pub mod godotenv;
 pub mod letsencrypt;
 pub mod logs;
 pub mod plugin;
