@@ -8,11 +8,10 @@
 use std::collections::BTreeMap;
 
 use dokku_core::api::service::LinkOptions;
-use dokku_core::model::service::ServicePlugin;
 use dokku_core::model::config::StoreRules;
+use dokku_core::model::service::ServicePlugin;
 use dokku_core::{
-    AppName, Capabilities, ConfigKey, Dokku, Domain, Error, ProcessType, SecretString,
-    ServiceName,
+    AppName, Capabilities, ConfigKey, Dokku, Domain, Error, ProcessType, SecretString, ServiceName,
 };
 use dokku_sim::host::{profiles, Plugin, SimHost};
 use dokku_sim::SimExecutor;
