@@ -94,7 +94,7 @@ fn dry_run_prints_the_commands_and_runs_nothing() {
         .args(["config", "set", "api", "TOKEN=sk_live_abc", "--dry-run"])
         .assert()
         .success()
-        .stdout("dokku config:set --encoded api TOKEN=***\n");
+        .stdout("dokku --quiet config:import --format json api -\n");
     demo.cli()
         .args(["ps", "scale", "api", "web=5", "--dry-run", "--json"])
         .assert()
@@ -202,10 +202,23 @@ fn config_import_sets_a_whole_env_file_at_once() {
     let sets: Vec<_> = demo
         .history_rows()
         .into_iter()
-        .filter(|r| r["subcommand"] == "config:set")
+        .filter(|r| r["subcommand"] == "config:import")
         .collect();
-    assert_eq!(sets.len(), 1, "one config:set for the whole file");
+    assert_eq!(sets.len(), 1, "one config:import for the whole file");
     assert!(!sets[0].to_string().contains("pw@db"));
+    assert!(
+        sets[0].to_string().contains("DATABASE_URL"),
+        "the keys are kept"
+    );
+    // --replace: the file becomes the whole environment.
+    std::fs::write(&env, "ONLY=this\n").unwrap();
+    demo.cli()
+        .args(["config", "import", "imported", "--replace", "--no-restart"])
+        .arg(&env)
+        .assert()
+        .success();
+    let vars = demo.json(&["config", "show", "imported", "--reveal"]);
+    assert_eq!(vars, serde_json::json!({ "ONLY": "this" }));
     // A malformed file is a usage error that does not echo its content.
     std::fs::write(&env, "GOOD=1\nthis line is =broken secretvalue\n").unwrap();
     demo.cli()
@@ -214,6 +227,163 @@ fn config_import_sets_a_whole_env_file_at_once() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("secretvalue").not());
+}
+
+#[test]
+fn config_values_dokku_would_corrupt_are_refused_before_anything_is_sent() {
+    let demo = Demo::new();
+    demo.cli().args(["apps", "list"]).assert().success();
+    let rows_before = demo.history_rows().len();
+    let env = demo.dir.path().join("bad.env");
+    std::fs::write(&env, "OK=1\nWIN_PATH=\"C:\\\\temp\\\\\"\n").unwrap();
+    let cases: [(Vec<std::ffi::OsString>, &str); 5] = [
+        (
+            vec![
+                "config".into(),
+                "set".into(),
+                "api".into(),
+                "MSG=she said \"hi\"".into(),
+            ],
+            "MSG",
+        ),
+        (
+            vec![
+                "config".into(),
+                "set".into(),
+                "api".into(),
+                "ZIP=007".into(),
+            ],
+            "ZIP",
+        ),
+        (
+            vec![
+                "config".into(),
+                "import".into(),
+                "api".into(),
+                env.clone().into(),
+            ],
+            "WIN_PATH",
+        ),
+        (
+            vec![
+                "raw".into(),
+                "--".into(),
+                "config:set".into(),
+                "api".into(),
+                "MSG=she said \"hi\"".into(),
+            ],
+            "MSG",
+        ),
+        // `--encoded` is decoded and checked: base64 of `abc\`.
+        (
+            vec![
+                "raw".into(),
+                "--".into(),
+                "config:set".into(),
+                "--encoded".into(),
+                "api".into(),
+                "ENC=YWJjXA==".into(),
+            ],
+            "ENC",
+        ),
+    ];
+    for (args, key) in cases {
+        demo.cli()
+            .args(&args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(format!("refusing to set {key}")))
+            .stderr(predicate::str::contains("base64"))
+            .stderr(predicate::str::contains("hint:"))
+            .stderr(predicate::str::contains("she said").not())
+            .stderr(predicate::str::contains("temp").not())
+            .stderr(predicate::str::contains("007").not());
+    }
+    assert_eq!(
+        demo.history_rows().len(),
+        rows_before,
+        "nothing was sent, nothing was recorded"
+    );
+    // What Dokku stores intact still goes through.
+    demo.cli()
+        .args([
+            "config",
+            "set",
+            "api",
+            "MSG=she said \"hi\" ",
+            "--no-restart",
+        ])
+        .assert()
+        .success();
+    demo.cli()
+        .args(["config", "get", "api", "MSG", "--reveal"])
+        .assert()
+        .success()
+        .stdout("she said \"hi\" \n");
+    demo.cli()
+        .args(["config", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Values Dokku cannot store"))
+        .stdout(predicate::str::contains("sudo -u dokku sed -i '/^KEY=/d'"));
+}
+
+/// Break an app's stored environment on the demo host the way a real host
+/// gets broken, past every check of the SDK: Dokku's own `config:set` of a
+/// value ending in `"`, then any other write.
+fn corrupt_env(demo: &Demo, app: &str) {
+    let state = dokku_sim::StateDir::open(demo.state(), dokku_sim::scenario::demo).unwrap();
+    state
+        .update(|host| {
+            for pair in ["MSG=she said \"hi\"", "ZZ_OTHER=x"] {
+                let argv = ["config:set", "--no-restart", app, pair].map(str::to_owned);
+                let out = dokku_sim::dispatch(host, &argv, b"");
+                assert_eq!(out.output().code, 0);
+            }
+        })
+        .unwrap();
+}
+
+#[test]
+fn a_corrupt_stored_environment_exits_5_with_how_to_repair_it() {
+    let demo = Demo::new();
+    corrupt_env(&demo, "api");
+    for args in [
+        &["config", "show", "api"][..],
+        &["config", "get", "api", "NODE_ENV"],
+        &["config", "set", "api", "NEW=1", "--no-restart"],
+        &["config", "unset", "api", "NODE_ENV", "--no-restart"],
+        &["config", "export", "api"],
+    ] {
+        demo.cli()
+            .args(args)
+            .assert()
+            .code(5)
+            .stderr(predicate::str::contains("stored environment of app api"))
+            .stderr(predicate::str::contains("is corrupt"))
+            .stderr(predicate::str::contains("/var/lib/dokku/config/api/ENV"))
+            .stderr(predicate::str::contains("dokku config:keys api"))
+            .stderr(predicate::str::contains("she said").not());
+    }
+    // `raw` shows Dokku's own stderr, cut before the values it quotes.
+    demo.cli()
+        .args(["raw", "--", "config:keys", "api"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("[stored values hidden]"))
+        .stderr(predicate::str::contains("she said").not());
+    // Everything that does not read the environment still works.
+    demo.cli().args(["ps", "report", "api"]).assert().success();
+    demo.cli()
+        .args(["config", "show", "blog"])
+        .assert()
+        .success();
+    // The audit trail has the failures, without the values.
+    let export = demo.cli().args(["history", "export"]).output().unwrap();
+    let export = String::from_utf8_lossy(&export.stdout);
+    assert!(export.contains("config:keys"), "{export}");
+    assert!(!export.contains("she said"), "{export}");
 }
 
 #[test]

@@ -32,8 +32,9 @@ fn the_daily_story_over_ssh() {
     };
     cli_support::story(&cli, &host);
     // `raw` quotes its arguments for the remote shell: a value with
-    // spaces, quotes and a `;` arrives as one argument, unexecuted.
-    let tricky = "hello world; echo 'pwned' \"$(id)\"";
+    // spaces, quotes and a `;` arrives as one argument, unexecuted. (Not
+    // ending in `"`, which Dokku would store corrupted.)
+    let tricky = "hello world; echo 'pwned' \"$(id)\";";
     cli()
         .args(["raw", "--", "config:set", "--no-restart", "blog"])
         .arg(format!("GREETING={tricky}"))

@@ -87,6 +87,14 @@ pub mod versions {
     /// The `ports` plugin (`ports:*`), which replaced `proxy:ports*`
     /// (docs/networking/port-management.md: "New as of 0.31.0").
     pub const PORTS_PLUGIN: DokkuVersion = DokkuVersion::new(0, 31, 0);
+    /// `config:import`, which reads variables from a file or stdin (commit
+    /// `e134c314e`, first tagged v0.37.0).
+    pub const CONFIG_IMPORT: DokkuVersion = DokkuVersion::new(0, 37, 0);
+    /// The config plugin's godotenv went from v1.2.0 to v1.5.1 (commit
+    /// `81d42b287`, first tagged v0.37.8): from here on a value ending in
+    /// `\` or `"` or a non-canonical integer is stored corrupted (see
+    /// [`crate::model::config`]).
+    pub const GODOTENV_1_5: DokkuVersion = DokkuVersion::new(0, 37, 8);
 }
 
 /// A Dokku host, reached through some [`Executor`].

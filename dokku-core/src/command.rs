@@ -138,6 +138,7 @@ pub struct Command {
     app: Option<AppName>,
     prints_secrets: bool,
     spec: Option<Spec>,
+    quiet: bool,
 }
 
 impl Command {
@@ -191,6 +192,7 @@ impl Command {
             requires: Vec::new(),
             app: None,
             prints_secrets: false,
+            quiet: false,
             spec: spec.map(|(plugin, verb)| Spec { plugin, verb }),
         };
         if let Some((plugin, verb)) = spec {
@@ -324,6 +326,30 @@ impl Command {
         self
     }
 
+    /// Run under Dokku's global `--quiet` (`dokku --quiet <subcommand> …`):
+    /// the entry script exports `DOKKU_QUIET_OUTPUT`, which silences the
+    /// `*Quiet` log lines (for `config:import`, the ones that echo every
+    /// value). It goes before the subcommand, where the entry script shifts
+    /// it off; after it, a Go plugin's flag parser would refuse it.
+    pub fn quiet(mut self) -> Self {
+        self.quiet = true;
+        self
+    }
+
+    /// Whether the command runs under `dokku --quiet`.
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
+    /// The global flags that go before the subcommand (`--quiet`).
+    pub fn global_flags(&self) -> &'static [&'static str] {
+        if self.quiet {
+            &["--quiet"]
+        } else {
+            &[]
+        }
+    }
+
     /// The subcommand, e.g. `apps:report`.
     pub fn subcommand(&self) -> &str {
         &self.subcommand
@@ -334,17 +360,25 @@ impl Command {
         &self.args
     }
 
-    /// The full argv as it goes on the wire, subcommand first, **secrets
-    /// exposed**. Only executors should call this.
+    /// The full argv as it goes on the wire, **secrets exposed**: the
+    /// [global flags](Command::global_flags), the subcommand, the
+    /// arguments. Only executors should call this.
     pub fn expose_argv(&self) -> Vec<&str> {
-        std::iter::once(self.subcommand.as_str())
+        self.global_flags()
+            .iter()
+            .copied()
+            .chain(std::iter::once(self.subcommand.as_str()))
             .chain(self.args.iter().map(Arg::expose))
             .collect()
     }
 
-    /// The full argv for display and storage, secrets as `***`.
+    /// The full argv for display and storage, secrets as `***`: the global
+    /// flags, the subcommand, the arguments.
     pub fn redacted_argv(&self) -> Vec<String> {
-        std::iter::once(self.subcommand.clone())
+        self.global_flags()
+            .iter()
+            .map(|f| (*f).to_owned())
+            .chain(std::iter::once(self.subcommand.clone()))
             .chain(self.args.iter().map(|a| a.redacted().into_owned()))
             .collect()
     }
@@ -421,6 +455,10 @@ impl Command {
 impl fmt::Display for Command {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("dokku ")?;
+        for flag in self.global_flags() {
+            f.write_str(flag)?;
+            f.write_str(" ")?;
+        }
         f.write_str(&quote::shell_word(&self.subcommand))?;
         for arg in &self.args {
             f.write_str(" ")?;

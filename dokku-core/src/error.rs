@@ -94,6 +94,43 @@ pub enum Error {
         #[source]
         source: ExecError,
     },
+    /// A config value that Dokku would store corrupted (or that would make
+    /// the app's whole environment unreadable); nothing was sent. Names the
+    /// key, never the value.
+    #[error("refusing to set {key}: Dokku would not store its value intact: {hazard}")]
+    UnstorableConfigValue {
+        /// The key whose value was refused.
+        key: String,
+        /// What Dokku would do to it, and a way around it.
+        hazard: crate::model::config::ValueHazard,
+    },
+    /// Dokku can no longer read a stored environment file (an app's, or the
+    /// global one): its reader stopped with ` !     unterminated quoted
+    /// value …` or ` !     unexpected character … in variable name near …`.
+    /// Every config command on that environment (and every deploy or
+    /// restart that reads it) fails until an admin edits the file on the
+    /// host; no Dokku command can repair it. Dokku's message quotes the
+    /// stored values, so only its kind is kept here. Dokku does not say
+    /// which key broke the file: see the crate README for how to find and
+    /// repair it.
+    #[error(
+        "the stored environment of {} is corrupt: Dokku cannot read its ENV file ({problem}), \
+         so config commands on it fail until an admin repairs the file on the host (`{command}`)",
+        env_scope(.app.as_deref(), *.global)
+    )]
+    CorruptConfig {
+        /// The app whose ENV file may be the broken one; `None` when only
+        /// the global file was read (`--global`).
+        app: Option<String>,
+        /// Whether the global ENV file may be the broken one: `--global`,
+        /// and commands that read it with the app's (`--merged`, deploys,
+        /// restarts).
+        global: bool,
+        /// What Dokku's reader said, with the values it quoted removed.
+        problem: String,
+        /// The command line, secrets redacted.
+        command: String,
+    },
     /// A caller-supplied value was refused before anything was sent.
     #[error("invalid argument for {what}: {reason}")]
     InvalidArgument {
@@ -102,6 +139,15 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+}
+
+/// `app api`, `the global environment`, or both.
+fn env_scope(app: Option<&str>, global: bool) -> String {
+    match (app, global) {
+        (Some(app), false) => format!("app {app}"),
+        (Some(app), true) => format!("app {app} (or the global environment)"),
+        (None, _) => "the global environment".to_owned(),
+    }
 }
 
 impl Error {

@@ -166,7 +166,7 @@ impl QuoteError {
     }
 }
 
-/// Render `argv` (`argv[0]` is the Dokku subcommand, e.g. "apps:report"; the `dokku` program name is NOT part of argv) as the single command line to send.
+/// Render `argv` (`argv[0]` is the Dokku subcommand, e.g. "apps:report", or a global flag before it such as `--quiet`; the `dokku` program name is NOT part of argv) as the single command line to send.
 ///
 /// Returns an error, and nothing to send, whenever the remote end could not
 /// rebuild exactly `argv` from the line.

@@ -13,7 +13,8 @@ use std::sync::Arc;
 
 use common::Fixture;
 use dokku_core::api::config::{
-    clear_command, export_command, get_command, keys_command, set_command, unset_command,
+    clear_command, export_command, get_command, import_command, keys_command, set_command,
+    set_command_for, unset_command,
 };
 use dokku_core::api::domains::{app_command, global_command, DomainsVerb, GlobalVerb};
 use dokku_core::api::logs::{failed_command, logs_command, LogOptions};
@@ -134,6 +135,9 @@ async fn config_get_value_missing_key_and_missing_app() {
                 ["config:get", "node-js-app", "MISSING_KEY"],
                 fixture("config/get-missing.txt"),
             )
+            // Exit 1 and silence is also what an unreadable file gives:
+            // config:keys tells them apart.
+            .expect(["config:keys", "node-js-app"], fixture("config/keys.txt"))
             .expect(
                 ["config:get", "missing-app", "GREETING"],
                 failure(20, " !     App missing-app does not exist\n"),
@@ -211,10 +215,78 @@ async fn config_keys_app_and_global() {
     exec.verify().unwrap();
 }
 
+/// `dokku --quiet config:import --format json [flags] <scope> -`.
+fn import_argv(flags: &[&str], scope: &str) -> Vec<String> {
+    let mut argv = vec!["--quiet", "config:import", "--format", "json"];
+    argv.extend_from_slice(flags);
+    argv.extend([scope, "-"]);
+    argv.into_iter().map(str::to_owned).collect()
+}
+
 #[tokio::test]
-async fn config_set_sends_base64_values() {
+async fn config_set_sends_the_values_as_json_on_stdin_where_the_host_has_config_import() {
+    // The JSON is written out here by hand, not with the serializer the
+    // code under test uses: keys sorted, UTF-8 as is, `\n` escaped.
     let (dokku, exec) = client(
         V38,
+        ScriptedExecutor::new()
+            .expect_ok(import_argv(&["--no-restart"], "node-js-app"), "")
+            .with_stdin(format!(
+                "{{\"GREETING\":\"{GREETING}\",\"NODE_ENV\":\"production\"}}"
+            ))
+            .expect_ok(
+                import_argv(&[], "node-js-app"),
+                "-----> Restarting app node-js-app\n",
+            )
+            .with_stdin(
+                "{\"TLS_CERT\":\"-----BEGIN CERTIFICATE-----\\nMIIBszCCAVmgAwIBAgIU\\n-----END CERTIFICATE-----\"}",
+            )
+            .expect_ok(import_argv(&["--global"], "-").into_iter().take(6), "")
+            .with_stdin("{\"CURL_TIMEOUT\":\"900\"}")
+            .expect(
+                import_argv(&[], "missing-app"),
+                failure(20, " !     App missing-app does not exist\n"),
+            ),
+    );
+    dokku
+        .config()
+        .set(&app())
+        .var(key("NODE_ENV"), "production")
+        .var(key("GREETING"), GREETING)
+        .no_restart()
+        .send()
+        .await
+        .unwrap();
+    dokku
+        .config()
+        .set(&app())
+        .vars([(key("TLS_CERT"), SecretString::new(TLS_CERT))])
+        .send()
+        .await
+        .unwrap();
+    dokku
+        .config()
+        .set(Scope::Global)
+        .var(key("CURL_TIMEOUT"), "900")
+        .send()
+        .await
+        .unwrap();
+    let ghost = AppName::new("missing-app").unwrap();
+    let err = dokku
+        .config()
+        .set(&ghost)
+        .var(key("NODE_ENV"), "production")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    exec.verify().unwrap();
+}
+
+#[tokio::test]
+async fn config_set_sends_base64_values_before_config_import() {
+    let (dokku, exec) = client(
+        V35,
         ScriptedExecutor::new()
             .expect(
                 [
@@ -286,7 +358,8 @@ async fn config_set_sends_base64_values() {
         &Scope::from(&app()),
         &[(key("TLS_CERT"), TLS_CERT.into())],
         true,
-    );
+    )
+    .unwrap();
     assert_eq!(
         ours.expose_argv().last().copied(),
         wire.last().map(String::as_str)
@@ -295,18 +368,12 @@ async fn config_set_sends_base64_values() {
 
 #[tokio::test]
 async fn config_set_can_stream_the_restart() {
-    let restart = "-----> Setting config vars\n       NODE_ENV:  production\n-----> Restarting app node-js-app\n";
+    let restart = "-----> Restarting app node-js-app\n";
     let (dokku, exec) = client(
         V38,
-        ScriptedExecutor::new().expect_ok(
-            [
-                "config:set".to_owned(),
-                "--encoded".to_owned(),
-                "node-js-app".to_owned(),
-                format!("NODE_ENV={PRODUCTION_B64}"),
-            ],
-            restart,
-        ),
+        ScriptedExecutor::new()
+            .expect_ok(import_argv(&[], "node-js-app"), restart)
+            .with_stdin("{\"NODE_ENV\":\"production\"}"),
     );
     let chunks: Vec<_> = dokku
         .config()
@@ -326,6 +393,97 @@ async fn config_set_can_stream_the_restart() {
         ]
     );
     exec.verify().unwrap();
+}
+
+#[tokio::test]
+async fn config_import_replaces_and_is_refused_before_0_37() {
+    let (dokku, exec) = client(
+        V38,
+        ScriptedExecutor::new()
+            .expect_ok(
+                import_argv(&["--no-restart", "--replace"], "node-js-app"),
+                "",
+            )
+            .with_stdin("{\"A\":\"1\",\"B\":\"two words\"}"),
+    );
+    dokku
+        .config()
+        .import(&app())
+        .var(key("B"), "two words")
+        .var(key("A"), "1")
+        .replace()
+        .no_restart()
+        .send()
+        .await
+        .unwrap();
+    exec.verify().unwrap();
+
+    // Dokku 0.35.20 has no config:import: refused, nothing sent.
+    let (dokku, exec) = client(V35, ScriptedExecutor::new());
+    let err = dokku
+        .config()
+        .import(&app())
+        .var(key("A"), "1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Unsupported { needs: Requirement::Version(v), .. } if *v == versions::CONFIG_IMPORT),
+        "{err:?}"
+    );
+    exec.verify().unwrap();
+}
+
+#[tokio::test]
+async fn values_dokku_would_corrupt_are_refused_before_anything_is_sent() {
+    // (value, on 0.38.27, on 0.35.20)
+    let cases: &[(&str, bool)] = &[
+        ("she said \"hi\"", true),
+        ("C:\\temp\\", true),
+        ("007", true),
+        ("+5", true),
+        ("-0", true),
+        // godotenv 1.2.0 only: refused on 0.35.20 (and wherever the k3s
+        // scheduler reads the file), taken on 0.38.27.
+        ("\"##", false),
+    ];
+    for (value, on_every_host) in cases {
+        for version in [V38, V35] {
+            let (dokku, exec) = client(version, ScriptedExecutor::new());
+            let result = dokku
+                .config()
+                .set(&app())
+                .var(key("OK"), "fine")
+                .var(key("MSG"), *value)
+                .send()
+                .await;
+            let refused = *on_every_host || version == V35;
+            if !refused {
+                // Nothing scripted: the attempt to send is the failure.
+                assert!(exec.verify().is_err(), "{value:?} on {version}");
+                continue;
+            }
+            let err = result.unwrap_err();
+            match &err {
+                Error::UnstorableConfigValue { key, .. } => assert_eq!(key, "MSG"),
+                other => panic!("{value:?} on {version}: {other:?}"),
+            }
+            let text = err.to_string();
+            assert!(text.contains("MSG"), "{text}");
+            assert!(!text.contains(value), "{value:?} leaked: {text}");
+            exec.verify().unwrap();
+        }
+    }
+    // The pure builders refuse what any host would corrupt.
+    let vars = [(key("MSG"), SecretString::new("x\\"))];
+    assert!(matches!(
+        set_command(&Scope::Global, &vars, true),
+        Err(Error::UnstorableConfigValue { .. })
+    ));
+    assert!(matches!(
+        import_command(&Scope::Global, &vars, true, false),
+        Err(Error::UnstorableConfigValue { .. })
+    ));
 }
 
 #[tokio::test]
@@ -814,10 +972,18 @@ fn config_command_metadata() {
         (&Scope::Global, false, TimeoutClass::Bounded),
         (&Scope::Global, true, TimeoutClass::Bounded),
     ] {
-        let set = set_command(scope, &vars, no_restart);
+        let set = set_command(scope, &vars, no_restart).unwrap();
         assert!(set.is_mutating());
         assert!(set.output_is_secret(), "config:set echoes the values");
         assert_eq!(set.timeout_class(), class, "{set}");
+        let import = import_command(scope, &vars, no_restart, false).unwrap();
+        assert!(import.is_mutating() && import.is_quiet());
+        assert!(import.output_is_secret(), "config:import echoes the values");
+        assert_eq!(import.timeout_class(), class, "{import}");
+        assert_eq!(
+            import.requirements(),
+            [Requirement::Version(versions::CONFIG_IMPORT)]
+        );
         let unset = unset_command(scope, &[key("TOKEN")], no_restart);
         assert!(unset.is_mutating());
         assert_eq!(unset.timeout_class(), class, "{unset}");
@@ -825,20 +991,23 @@ fn config_command_metadata() {
         assert!(clear.is_mutating());
         assert_eq!(clear.timeout_class(), class, "{clear}");
     }
-    assert_eq!(set_command(&app_scope, &vars, false).app(), Some(&app()));
-    assert_eq!(set_command(&Scope::Global, &vars, false).app(), None);
+    assert_eq!(
+        set_command(&app_scope, &vars, false).unwrap().app(),
+        Some(&app())
+    );
+    assert_eq!(
+        set_command(&Scope::Global, &vars, false).unwrap().app(),
+        None
+    );
 }
 
-#[test]
-fn config_set_never_shows_the_value_or_its_base64() {
-    let set = set_command(
-        &Scope::from(&app()),
-        &[
-            (key("TOKEN"), SecretString::new(SECRET)),
-            (key("TLS_CERT"), TLS_CERT.into()),
-        ],
-        true,
-    );
+#[tokio::test]
+async fn config_set_never_shows_the_value_or_its_base64() {
+    let vars = [
+        (key("TOKEN"), SecretString::new(SECRET)),
+        (key("TLS_CERT"), TLS_CERT.into()),
+    ];
+    let set = set_command(&Scope::from(&app()), &vars, true).unwrap();
     assert_eq!(
         set.expose_argv(),
         [
@@ -866,29 +1035,61 @@ fn config_set_never_shows_the_value_or_its_base64() {
         ]
     );
     assert!(set.has_secrets());
-    let shown = [
-        set.to_string(),
-        format!("{set:?}"),
-        set.redacted_argv().join(" "),
-    ];
-    for text in &shown {
-        for needle in [SECRET, SECRET_B64, "s3cret", "MIIB", TLS_CERT_B64] {
-            assert!(!text.contains(needle), "{needle:?} in {text}");
+
+    // On a host with config:import no value is in the argv at all.
+    let import = set_command_for(
+        &Capabilities::for_version(V38),
+        &Scope::from(&app()),
+        &vars,
+        true,
+    )
+    .unwrap();
+    assert_eq!(
+        import.expose_argv(),
+        [
+            "--quiet",
+            "config:import",
+            "--format",
+            "json",
+            "--no-restart",
+            "node-js-app",
+            "-"
+        ]
+    );
+    assert_eq!(
+        import.to_string(),
+        "dokku --quiet config:import --format json --no-restart node-js-app -"
+    );
+    assert!(!import.has_secrets());
+
+    for command in [&set, &import] {
+        let shown = [
+            command.to_string(),
+            format!("{command:?}"),
+            command.redacted_argv().join(" "),
+        ];
+        for text in &shown {
+            for needle in [SECRET, SECRET_B64, "s3cret", "MIIB", TLS_CERT_B64] {
+                assert!(!text.contains(needle), "{needle:?} in {text}");
+            }
         }
     }
 
-    // The builder behind the handler makes the same command.
-    let (dokku, exec) = client(V38, ScriptedExecutor::new());
-    let built = dokku
-        .config()
-        .set(&app())
-        .var(key("TOKEN"), SECRET)
-        .var(key("TLS_CERT"), TLS_CERT)
-        .no_restart()
-        .command()
-        .unwrap();
-    assert_eq!(built, set);
-    exec.verify().unwrap();
+    // The builder behind the handler makes the same commands.
+    for (version, expected) in [(V35, &set), (V38, &import)] {
+        let (dokku, exec) = client(version, ScriptedExecutor::new());
+        let built = dokku
+            .config()
+            .set(&app())
+            .var(key("TOKEN"), SECRET)
+            .var(key("TLS_CERT"), TLS_CERT)
+            .no_restart()
+            .command()
+            .await
+            .unwrap();
+        assert_eq!(&built, expected);
+        exec.verify().unwrap();
+    }
 }
 
 #[test]
@@ -1078,68 +1279,80 @@ fn assert_hidden(err: &Error) {
 
 #[tokio::test]
 async fn a_failed_config_set_does_not_reveal_the_value() {
-    let argv = [
+    let encoded: Vec<String> = [
         "config:set".to_owned(),
         "--encoded".to_owned(),
         "--no-restart".to_owned(),
         "node-js-app".to_owned(),
         format!("TOKEN={SECRET_B64}"),
-    ];
-    let (dokku, exec) = client(
-        V38,
-        ScriptedExecutor::new()
-            .expect(argv.clone(), failure(1, " !     Invalid key name\n"))
-            // Dokku echoed the value on stdout, then the restart failed.
-            .expect(
-                argv.clone(),
-                Output::new(
-                    ExitStatus::code(1),
-                    format!(
-                        "-----> Setting config vars\n       TOKEN:  {SECRET}\n-----> Restarting app node-js-app\n"
+    ]
+    .into();
+    let imported = import_argv(&["--no-restart"], "node-js-app");
+    for (version, argv, line) in [
+        (
+            V35,
+            encoded,
+            "dokku config:set --encoded --no-restart node-js-app TOKEN=***",
+        ),
+        (
+            V38,
+            imported,
+            "dokku --quiet config:import --format json --no-restart node-js-app -",
+        ),
+    ] {
+        let (dokku, exec) = client(
+            version,
+            ScriptedExecutor::new()
+                .expect(argv.clone(), failure(1, " !     Invalid key name\n"))
+                // Dokku echoed the value on stdout, then the restart failed.
+                .expect(
+                    argv.clone(),
+                    Output::new(
+                        ExitStatus::code(1),
+                        format!(
+                            "-----> Setting config var TOKEN={SECRET}\n-----> Setting config vars\n       TOKEN:  {SECRET}\n-----> Restarting app node-js-app\n"
+                        ),
+                        "",
                     ),
-                    "",
-                ),
-            )
-            // A dropped connection: not retried (the command mutates).
-            .expect_error(argv, || ExecError::Disconnected {
-                host: "dokku.example.com".to_owned(),
-            }),
-    );
-    let set = || {
-        dokku
-            .config()
-            .set(&app())
-            .var(key("TOKEN"), SECRET)
-            .no_restart()
-            .send()
-    };
+                )
+                // A dropped connection: not retried (the command mutates).
+                .expect_error(argv, || ExecError::Disconnected {
+                    host: "dokku.example.com".to_owned(),
+                }),
+        );
+        let set = || {
+            dokku
+                .config()
+                .set(&app())
+                .var(key("TOKEN"), SECRET)
+                .no_restart()
+                .send()
+        };
 
-    let err = set().await.unwrap_err();
-    match &err {
-        Error::CommandFailed {
-            command, message, ..
-        } => {
-            assert_eq!(message, "Invalid key name");
-            assert_eq!(
-                command,
-                "dokku config:set --encoded --no-restart node-js-app TOKEN=***"
-            );
+        let err = set().await.unwrap_err();
+        match &err {
+            Error::CommandFailed {
+                command, message, ..
+            } => {
+                assert_eq!(message, "Invalid key name");
+                assert_eq!(command, line);
+            }
+            other => panic!("{other:?}"),
         }
-        other => panic!("{other:?}"),
-    }
-    assert_hidden(&err);
+        assert_hidden(&err);
 
-    let err = set().await.unwrap_err();
-    match &err {
-        Error::CommandFailed { stdout, .. } => assert!(stdout.is_empty()),
-        other => panic!("{other:?}"),
-    }
-    assert_hidden(&err);
+        let err = set().await.unwrap_err();
+        match &err {
+            Error::CommandFailed { stdout, .. } => assert!(stdout.is_empty()),
+            other => panic!("{other:?}"),
+        }
+        assert_hidden(&err);
 
-    let err = set().await.unwrap_err();
-    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
-    assert_hidden(&err);
-    exec.verify().unwrap();
+        let err = set().await.unwrap_err();
+        assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+        assert_hidden(&err);
+        exec.verify().unwrap();
+    }
 }
 
 #[tokio::test]
@@ -1173,4 +1386,114 @@ async fn a_failed_config_read_does_not_reveal_values() {
     let err = dokku.config().get(&app(), &key("TOKEN")).await.unwrap_err();
     assert_hidden(&err);
     exec.verify().unwrap();
+}
+
+// ------------------------------------------------- a corrupt stored env
+
+#[tokio::test]
+async fn an_unreadable_stored_environment_is_a_typed_error_that_quotes_no_value() {
+    let unterminated = fixture("config/export-corrupt-unterminated.txt");
+    let unexpected = fixture("config/keys-corrupt.txt");
+    let (dokku, exec) = client(
+        V38,
+        ScriptedExecutor::new()
+            .expect(
+                ["config:export", "node-js-app", "--format", "json"],
+                unterminated.clone(),
+            )
+            .expect(["config:keys", "node-js-app"], unexpected.clone())
+            .expect(
+                ["config:export", "--global", "--format", "json"],
+                unterminated.clone(),
+            )
+            .expect(
+                [
+                    "config:export",
+                    "node-js-app",
+                    "--merged",
+                    "--format",
+                    "json",
+                ],
+                unexpected.clone(),
+            )
+            .expect(import_argv(&["--no-restart"], "node-js-app"), unterminated)
+            .with_stdin("{\"B\":\"y\"}")
+            // config:get cannot tell: it exits 1 silently, and the
+            // follow-up config:keys says why.
+            .expect(
+                ["config:get", "node-js-app", "OTHER"],
+                fixture("config/get-corrupt.txt"),
+            )
+            .expect(["config:keys", "node-js-app"], unexpected),
+    );
+    let config = dokku.config();
+    let errors = [
+        config.export(&app()).await.unwrap_err(),
+        config.keys(&app()).await.unwrap_err(),
+        config.export(Scope::Global).await.unwrap_err(),
+        config.export_merged(&app()).await.unwrap_err(),
+        config
+            .set(&app())
+            .var(key("B"), "y")
+            .no_restart()
+            .send()
+            .await
+            .unwrap_err(),
+        config.get(&app(), &key("OTHER")).await.unwrap_err(),
+    ];
+    let node = Some("node-js-app".to_owned());
+    let scopes = [
+        (node.clone(), false),
+        (node.clone(), false),
+        (None, true),
+        (node.clone(), true),
+        (node.clone(), false),
+        (node.clone(), false),
+    ];
+    for (err, want) in errors.iter().zip(scopes) {
+        match err {
+            Error::CorruptConfig {
+                app,
+                global,
+                problem,
+                ..
+            } => {
+                assert_eq!((app.clone(), *global), want);
+                assert!(
+                    problem.starts_with("unterminated quoted value")
+                        || problem.starts_with("unexpected character"),
+                    "{problem}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let shown = [err.to_string(), format!("{err:?}")];
+        for text in &shown {
+            // The stored values the messages quoted.
+            for needle in ["she said", "lima", "omega", "OTHER=", "hi\\"] {
+                assert!(!text.contains(needle), "{needle:?} leaked: {text}");
+            }
+        }
+        assert!(err.to_string().contains("admin"), "{err}");
+    }
+    exec.verify().unwrap();
+}
+
+#[tokio::test]
+async fn an_envfile_import_error_is_about_the_input_and_is_redacted() {
+    // Recorded (surface seq 1243): the input quoted in the error. It is not
+    // a corrupt stored environment; the message still must not leak.
+    let cmd = dokku_core::Command::write("config:import")
+        .args(["--no-restart", "node-js-app", "-"])
+        .stdin(b"{\"JSONKEY\":\"v\"}".to_vec());
+    let err =
+        dokku_core::parse::expect_success(&cmd, fixture("config/import-envfile-json-input.txt"))
+            .unwrap_err();
+    match &err {
+        Error::CommandFailed { message, .. } => {
+            assert_eq!(message, "unexpected character [stored values hidden]");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!format!("{err:?}").contains("JSONKEY"));
 }

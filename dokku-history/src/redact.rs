@@ -16,6 +16,7 @@
 
 use std::borrow::Cow;
 
+use dokku_core::parse::config::redact_env_read_errors;
 use dokku_core::{Arg, Command};
 
 /// Longest stdout or stderr stored per row, in bytes.
@@ -137,23 +138,43 @@ pub fn output(command: &Command, text: &str, secrets: &[String]) -> String {
     if command.output_is_secret() {
         shape_only(text)
     } else {
-        cap(&mask_userinfo(&scrub(text, secrets)), OUTPUT_CAP)
+        self::text(text, secrets)
     }
 }
 
-/// The stored argv: the command's redacted argv with URL passwords masked.
+/// The stored argv: the command's redacted argv with URL passwords masked,
+/// and for a JSON object on stdin one more word, `<stdin {"KEY":"***"}>`,
+/// so an audit trail still says which variables a `config:import` set.
 pub fn argv(command: &Command) -> Vec<String> {
-    command
+    let mut argv: Vec<String> = command
         .redacted_argv()
         .iter()
         .map(|a| mask_userinfo(a).into_owned())
-        .collect()
+        .collect();
+    if let Some(shape) = stdin_shape(command) {
+        argv.push(format!("<stdin {shape}>"));
+    }
+    argv
 }
 
 /// The stored form of free text about a command (error messages, stderr of
-/// secret commands): secrets scrubbed, URL passwords masked, capped.
+/// secret commands): secrets scrubbed, Dokku's messages about an unreadable
+/// ENV file cut before the stored values they quote (any command that reads
+/// an app's environment can print one), URL passwords masked, capped.
 pub fn text(text: &str, secrets: &[String]) -> String {
-    cap(&mask_userinfo(&scrub(text, secrets)), OUTPUT_CAP)
+    let text = redact_env_read_errors(text);
+    cap(&mask_userinfo(&scrub(&text, secrets)), OUTPUT_CAP)
+}
+
+/// What the audit trail keeps of a command's standard input: the keys of a
+/// JSON object (values `***`; `config:import`'s variables), else nothing.
+pub fn stdin_shape(command: &Command) -> Option<String> {
+    let bytes = command.stdin_bytes()?.expose();
+    let text = std::str::from_utf8(bytes).ok()?;
+    text.trim_start()
+        .starts_with('{')
+        .then(|| shape_only(text))
+        .filter(|shape| shape.starts_with('{'))
 }
 
 #[cfg(test)]
@@ -192,6 +213,41 @@ mod tests {
             scrub("echoed c2VjcmV0LXZhbHVl and hunter22", &secrets),
             "echoed *** and ***"
         );
+    }
+
+    #[test]
+    fn an_import_keeps_its_keys_not_its_values() {
+        let cmd = Command::write("config:import")
+            .quiet()
+            .args(["--format", "json", "api", "-"])
+            .stdin(br#"{"GREETING":"hello","TOKEN":"s3cr3t"}"#.to_vec());
+        let stored = argv(&cmd);
+        assert_eq!(
+            stored,
+            [
+                "--quiet",
+                "config:import",
+                "--format",
+                "json",
+                "api",
+                "-",
+                r#"<stdin {"GREETING":"***","TOKEN":"***"}>"#
+            ]
+        );
+        assert!(cmd.output_is_secret());
+        let tar = Command::write("certs:add")
+            .arg("api")
+            .stdin(b"not json".to_vec());
+        assert_eq!(argv(&tar), ["certs:add", "api"]);
+    }
+
+    #[test]
+    fn an_unreadable_env_error_is_stored_without_the_values_it_quotes() {
+        let stderr = " !     unexpected character \"\\\"\" in variable name near \"lima\\\"\\nTOKEN=\\\"s3cr3t\\\"\"\n";
+        let stored = text(stderr, &[]);
+        assert!(!stored.contains("s3cr3t"), "{stored}");
+        assert!(!stored.contains("lima"), "{stored}");
+        assert!(stored.contains("unexpected character"), "{stored}");
     }
 
     #[test]

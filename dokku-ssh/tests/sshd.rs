@@ -304,6 +304,7 @@ async fn dropping_a_follow_ends_the_remote_process() {
 
 mod round_trip {
     use super::*;
+    use dokku_core::model::config::StoreRules;
     use proptest::prelude::*;
 
     fn value() -> impl Strategy<Value = String> {
@@ -330,6 +331,15 @@ mod round_trip {
             .run(&prop::collection::vec(value(), 1..4), |values| {
                 runtime.block_on(async {
                     for (i, value) in values.iter().enumerate() {
+                        // What Dokku itself stores corrupted (a value
+                        // ending in `\` or `"`, `007`) is not this test's
+                        // subject, and would break the app's later
+                        // writes: dokku-sim's config_values_round_trip
+                        // covers it.
+                        let key = ConfigKey::new(&format!("K{i}")).unwrap();
+                        if StoreRules::GODOTENV_1_5.check(&key, value).is_err() {
+                            continue;
+                        }
                         let assignment = format!("K{i}={value}");
                         let set = Command::write("config:set")
                             .args(["--no-restart", "blog"])
@@ -358,7 +368,8 @@ mod round_trip {
         let Some(sshd) = Sshd::start() else { return };
         let dokku = Dokku::new(sshd.connect().await);
         let blog = AppName::new("blog").unwrap();
-        // --encoded carries even what argv cannot: newlines, leading dashes.
+        // JSON on config:import's stdin carries even what argv cannot:
+        // newlines, leading dashes.
         let nasty = "line one\nline 'two'\n-n --help $HOME `id` Grüße";
         dokku
             .config()

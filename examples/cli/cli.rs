@@ -14,8 +14,10 @@ Targets:
   --host dokku@HOST      over SSH (or set DOKKU_HOST); strict host keys
 
 Exit codes:
-  0 ok · 1 the Dokku command failed · 2 usage error
-  3 connection, authentication or host key · 4 not found · 130 interrupted
+  0 ok · 1 the Dokku command failed · 2 usage error (nothing was sent)
+  3 connection, authentication or host key · 4 not found
+  5 an app's stored config is corrupt on the host (an admin must repair it;
+    see `cli config --help`) · 130 interrupted
 
 Examples:
   cli --demo apps list
@@ -25,6 +27,36 @@ Examples:
   cli --demo services postgres link api-db api
   cli --demo --dry-run apps destroy api
   cli history list --app api --since 1h";
+
+const CONFIG_HELP: &str = "\
+Examples:
+  cli --demo config show api
+  cli --demo config set api LOG_LEVEL=debug
+  cli --demo config import api .env
+
+Values Dokku cannot store:
+  Dokku (0.37.8 and later) writes config with a library that corrupts a
+  value ending in a backslash or a double quote, and rewrites integers such
+  as 007 or +5 as 7 and 5. The first two break the app's whole environment:
+  every later config command on it fails. `config set` and `config import`
+  refuse such values before sending anything (exit 2), on every Dokku (an
+  older host's files meet that library at its next upgrade), and name the
+  key: end the value with another character, quote it differently, or
+  store it base64-encoded and decode it in the application. From Dokku
+  0.37.0 values travel as JSON on standard input (`config:import`), never
+  on Dokku's command line.
+
+A corrupt stored environment (exit 5):
+  Once such a value is stored, Dokku fails with `unterminated quoted value`
+  or `unexpected character … in variable name` and no Dokku command can
+  repair it. On the host, as root:
+    F=/var/lib/dokku/config/APP/ENV       # --global: .../config/--global/ENV
+                                          # Dokku < 0.38: /home/dokku/APP/ENV
+    grep -n '\\\\\"$' $F                     # a value ending in a backslash
+    grep -n '\\\\\"\"$' $F                    # one ending in a quote, not yet broken
+    sudo -u dokku sed -i '/^KEY=/d' $F    # delete that line (keeps owner, mode)
+    dokku config:keys APP                 # readable again?
+  then set the value again in a form Dokku can store, and restart the app.";
 
 /// A Dokku admin's command line: typed, safe, scriptable and audited.
 ///
@@ -71,10 +103,7 @@ pub enum Cmd {
     )]
     Ps(PsCmd),
     /// Environment variables: show, get, set, unset, export, import.
-    #[command(
-        subcommand,
-        after_help = "Examples:\n  cli --demo config show api\n  cli --demo config set api LOG_LEVEL=debug\n  cli --demo config import api .env"
-    )]
+    #[command(subcommand, after_help = CONFIG_HELP)]
     Config(ConfigCmd),
     /// Domains: report, add, set, remove, clear.
     #[command(
@@ -269,7 +298,7 @@ pub enum ConfigCmd {
         #[arg(long)]
         global: bool,
     },
-    /// Set variables in one `config:set` (restarts the app unless --no-restart).
+    /// Set variables in one step (restarts the app unless --no-restart).
     #[command(
         after_help = "Example:\n  cli --demo config set api LOG_LEVEL=debug 'GREETING=hello world'"
     )]
@@ -302,8 +331,11 @@ pub enum ConfigCmd {
         #[arg(long, value_enum, default_value = "env")]
         format: ExportFormat,
     },
-    /// Set every variable of a .env file in one `config:set`.
-    #[command(after_help = "Example:\n  cli --demo config import api .env --no-restart")]
+    /// Set every variable of a .env file in one step (read here; sent as
+    /// JSON on Dokku's stdin).
+    #[command(
+        after_help = "Examples:\n  cli --demo config import api .env --no-restart\n  cli --demo config import api .env --replace"
+    )]
     Import {
         /// [APP] FILE
         #[arg(value_name = "ARGS", required = true)]
@@ -312,6 +344,9 @@ pub enum ConfigCmd {
         global: bool,
         #[arg(long)]
         no_restart: bool,
+        /// Remove every variable the file does not set (Dokku 0.37.0 or newer).
+        #[arg(long)]
+        replace: bool,
     },
 }
 

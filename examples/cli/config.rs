@@ -4,7 +4,7 @@ use std::io::Write;
 
 use dokku::api::config as api;
 use dokku::api::Scope;
-use dokku::Command;
+use dokku::{Capabilities, Command, ConfigKey, SecretString};
 use serde_json::json;
 
 use crate::cli::ExportFormat;
@@ -20,30 +20,58 @@ fn scope_name(scope: &Scope) -> String {
     }
 }
 
-pub fn commands(plan: &ConfigPlan) -> Vec<Command> {
-    vec![match plan {
+/// The commands a plan sends to a host with these capabilities.
+pub fn commands(plan: &ConfigPlan, caps: &Capabilities) -> Result<Vec<Command>, CliError> {
+    Ok(vec![match plan {
         ConfigPlan::Show { scope, merged } => api::export_command(scope, *merged),
         ConfigPlan::Get { scope, key } => api::get_command(scope, key),
         ConfigPlan::Set {
             scope,
             vars,
             no_restart,
+            replace,
             ..
-        } => api::set_command(scope, vars, *no_restart),
+        } => set_command(caps, scope, vars, *no_restart, *replace)?,
         ConfigPlan::Unset {
             scope,
             keys,
             no_restart,
         } => api::unset_command(scope, keys, *no_restart),
         ConfigPlan::Export { scope, .. } => api::export_command(scope, false),
-    }]
+    }])
 }
 
-/// `config:set` echoes every value it set under `Setting config vars`;
-/// mask that block unless the values may be shown.
+/// `config:import` on stdin where the host has it (`--replace` needs it),
+/// `config:set --encoded` before; a value this host would store corrupted
+/// is refused here, before anything is sent.
+fn set_command(
+    caps: &Capabilities,
+    scope: &Scope,
+    vars: &[(ConfigKey, SecretString)],
+    no_restart: bool,
+    replace: bool,
+) -> Result<Command, CliError> {
+    Ok(if replace {
+        api::import_command_for(caps, scope, vars, no_restart, true)?
+    } else {
+        api::set_command_for(caps, scope, vars, no_restart)?
+    })
+}
+
+/// `config:set` echoes every value it set under `Setting config vars`,
+/// and `config:import` each one as `Setting config var KEY=VALUE` first
+/// (the SDK runs it under `--quiet`, which silences both, but a host may
+/// still print them); mask them unless the values may be shown.
 fn value_masker(reveal: bool) -> impl FnMut(&str) -> String {
     let mut in_block = false;
     move |line: &str| {
+        if let Some(pair) = line.strip_prefix("-----> Setting config var ") {
+            in_block = false;
+            return match (reveal, pair.split_once('=')) {
+                (false, Some((key, _))) => format!("-----> Setting config var {key}=***"),
+                _ => line.to_owned(),
+            };
+        }
         if line.starts_with("----->") {
             in_block = line.contains("Setting config vars");
             return line.to_owned();
@@ -125,8 +153,10 @@ pub async fn run(s: &Session, plan: ConfigPlan) -> Result<(), CliError> {
             vars,
             no_restart,
             from_file,
+            replace,
         } => {
-            let command = api::set_command(&scope, &vars, no_restart);
+            let caps = s.dokku.capabilities().await?;
+            let command = set_command(&caps, &scope, &vars, no_restart, replace)?;
             let keys: Vec<&str> = vars.iter().map(|(k, _)| k.as_str()).collect();
             let label = format!("setting {} on {}", keys.join(", "), scope_name(&scope));
             let lines = s
@@ -212,6 +242,10 @@ mod tests {
         .collect();
         assert_eq!(out[1], "       TOKEN:  ***");
         assert_eq!(out[3], "       web.1: ok");
+        assert_eq!(
+            mask("-----> Setting config var TOKEN=hunter2"),
+            "-----> Setting config var TOKEN=***"
+        );
     }
 
     #[test]

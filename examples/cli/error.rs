@@ -1,6 +1,8 @@
 //! One error type, one line on stderr (plus a hint), one documented exit
-//! code: 0 ok, 1 the Dokku command failed, 2 usage error, 3 connection /
-//! authentication / host key, 4 not found, 130 interrupted.
+//! code: 0 ok, 1 the Dokku command failed, 2 usage error (nothing was
+//! sent), 3 connection / authentication / host key, 4 not found, 5 an
+//! app's stored config is corrupt on the host (only an admin can repair
+//! it), 130 interrupted.
 
 use std::fmt;
 use std::io;
@@ -14,6 +16,7 @@ pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_CONNECT: u8 = 3;
 pub const EXIT_NOT_FOUND: u8 = 4;
+pub const EXIT_CORRUPT_CONFIG: u8 = 5;
 pub const EXIT_INTERRUPTED: u8 = 130;
 
 #[derive(Debug)]
@@ -66,7 +69,9 @@ impl CliError {
                 {
                     EXIT_NOT_FOUND
                 }
-                dokku::Error::InvalidArgument { .. } => EXIT_USAGE,
+                dokku::Error::InvalidArgument { .. }
+                | dokku::Error::UnstorableConfigValue { .. } => EXIT_USAGE,
+                dokku::Error::CorruptConfig { .. } => EXIT_CORRUPT_CONFIG,
                 dokku::Error::Transport { source, .. } if is_connection(source) => EXIT_CONNECT,
                 _ => EXIT_FAILED,
             },
@@ -151,6 +156,12 @@ fn dokku_hint(e: &dokku::Error) -> Option<String> {
             }
             dokku::Error::Parse { .. } => "this host's Dokku may be newer than this tool knows",
             dokku::Error::InvalidArgument { .. } => "see --help for the command",
+            dokku::Error::UnstorableConfigValue { .. } => {
+                "nothing was sent; `cli config --help` lists the values Dokku cannot store"
+            }
+            dokku::Error::CorruptConfig { app, global, .. } => {
+                return Some(corrupt_config_hint(app.as_deref(), *global));
+            }
             dokku::Error::Transport { source, .. } => match source {
                 ExecError::HostKeyUnknown { .. } => {
                     "check the host's key fingerprint, then add it to known_hosts"
@@ -166,6 +177,34 @@ fn dokku_hint(e: &dokku::Error) -> Option<String> {
             _ => return None,
         }
         .to_owned(),
+    )
+}
+
+/// How an admin repairs an ENV file Dokku can no longer read (no Dokku
+/// command can): find the line, delete it as the dokku user, check.
+fn corrupt_config_hint(app: Option<&str>, global: bool) -> String {
+    const GLOBAL_FILE: &str = "/var/lib/dokku/config/--global/ENV";
+    let (file, check) = match app {
+        Some(app) => (
+            format!("/var/lib/dokku/config/{app}/ENV"),
+            format!("dokku config:keys {app}"),
+        ),
+        None => (
+            GLOBAL_FILE.to_owned(),
+            "dokku config:keys --global".to_owned(),
+        ),
+    };
+    let or_global = if global && app.is_some() {
+        format!(" (or {GLOBAL_FILE}: this command read both)")
+    } else {
+        String::new()
+    };
+    format!(
+        "an admin must edit the file on the host, no Dokku command can repair it: \
+         `sudo grep -n '\\\\\"$' {file}`{or_global} finds the value ending in a backslash; \
+         delete that line with `sudo -u dokku sed -i '/^KEY=/d' {file}`, check with \
+         `{check}`, then set the value again in a form Dokku can store \
+         (`cli config --help` explains)"
     )
 }
 

@@ -69,7 +69,7 @@ fn commands(action: &Action) -> Result<Vec<Command>, CliError> {
     Ok(match action {
         Action::Apps(p) => apps::commands(p),
         Action::Ps(p) => ps::commands(p)?,
-        Action::Config(p) => config::commands(p),
+        Action::Config(p) => config::commands(p, &assumed_host())?,
         Action::Domains(p) => domains::commands(p)?,
         Action::Logs(p) => logs::commands(p),
         Action::Services(p) => services::commands(p)?,
@@ -98,10 +98,52 @@ fn raw_command(args: &[String]) -> Result<Command, CliError> {
             "put the Dokku subcommand first: `cli raw -- ps:report api`",
         ));
     }
+    if subcommand == "config:set" {
+        raw_config_set_check(rest)?;
+    }
     Ok(Command::write(subcommand.as_str())
         .args(rest)
         .long_running()
         .prints_secrets())
+}
+
+/// `raw -- config:set …` goes through the same check as `config set`: a
+/// value Dokku would store corrupted can break every config command on the
+/// app until someone edits the ENV file as root, which is a worse outcome
+/// than losing this one escape hatch (the admin who really means it has
+/// ssh). Values given `--encoded` are decoded first; anything Dokku itself
+/// would refuse (a bad pair, bad base64, a bad key) is left to Dokku.
+fn raw_config_set_check(args: &[String]) -> Result<(), CliError> {
+    use base64::Engine as _;
+    let flag = |f: &str| args.iter().any(|a| a == f);
+    let (encoded, global) = (flag("--encoded"), flag("--global"));
+    let positional = args.iter().filter(|a| !a.starts_with("--"));
+    let pairs = positional.skip(usize::from(!global));
+    let mut vars = Vec::new();
+    for pair in pairs {
+        let Some((key, value)) = pair.split_once('=') else {
+            continue;
+        };
+        let Ok(key) = dokku::ConfigKey::new(key) else {
+            continue;
+        };
+        let value = if encoded {
+            match base64::engine::general_purpose::STANDARD.decode(value) {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(_) => continue,
+            }
+        } else {
+            value.to_owned()
+        };
+        vars.push((key, dokku::SecretString::new(value)));
+    }
+    plan::storable(vars).map(drop).map_err(|e| match e {
+        CliError::Dokku(e) => CliError::usage(
+            format!("not sent: {e}"),
+            "`cli config --help` lists the values Dokku cannot store",
+        ),
+        other => other,
+    })
 }
 
 /// A raw command names no app the client knows of, so Dokku's "app does

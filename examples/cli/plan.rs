@@ -14,6 +14,7 @@ use dokku::api::service::{BackupAuth, BackupVerb, CreateOptions, Lifecycle, Link
 use dokku::api::{domains::DomainsVerb, Scope, Target as PsTarget};
 use dokku::catalog::plugins;
 use dokku::model::certs::CertPart;
+use dokku::model::config::StoreRules;
 use dokku::model::ports::PortMapping;
 use dokku::model::service::ServicePlugin;
 use dokku::{AppName, ConfigKey, Domain, PluginName, ProcessType, SecretString, ServiceName};
@@ -117,6 +118,8 @@ pub enum ConfigPlan {
         no_restart: bool,
         /// The .env file the variables came from (`config import`).
         from_file: Option<PathBuf>,
+        /// Remove every variable not set here (`config import --replace`).
+        replace: bool,
     },
     Unset {
         scope: Scope,
@@ -965,6 +968,16 @@ fn formation(raw: &str) -> Result<(ProcessType, u32), CliError> {
     Ok((process_type(kind)?, count))
 }
 
+/// Refuse, before connecting, a value no Dokku from 0.37.8 on stores
+/// intact (dokku-core's rule; the host's own rules are checked again once
+/// its version is known). The error names the key, never the value.
+pub fn storable(
+    vars: Vec<(ConfigKey, SecretString)>,
+) -> Result<Vec<(ConfigKey, SecretString)>, CliError> {
+    StoreRules::GODOTENV_1_5.check_all(vars.iter().map(|(k, v)| (k, v)))?;
+    Ok(vars)
+}
+
 /// Parse a .env file (dotenvy's syntax: quotes, escapes, `export`,
 /// comments). Values are secrets from here on.
 fn read_env_file(path: &std::path::Path) -> Result<Vec<(ConfigKey, SecretString)>, CliError> {
@@ -1266,12 +1279,14 @@ pub fn build(cli: Cli) -> Result<Plan, CliError> {
                 }
                 ConfigPlan::Set {
                     scope,
-                    vars: rest
-                        .iter()
-                        .map(|a| assignment(a))
-                        .collect::<Result<_, _>>()?,
+                    vars: storable(
+                        rest.iter()
+                            .map(|a| assignment(a))
+                            .collect::<Result<_, _>>()?,
+                    )?,
                     no_restart,
                     from_file: None,
+                    replace: false,
                 }
             }
             ConfigCmd::Unset {
@@ -1307,6 +1322,7 @@ pub fn build(cli: Cli) -> Result<Plan, CliError> {
                 args,
                 global,
                 no_restart,
+                replace,
             } => {
                 let (scope, rest) = scoped_items(&mut apps, args, global, 1, |_| false)?;
                 let [file] = rest.as_slice() else {
@@ -1318,9 +1334,10 @@ pub fn build(cli: Cli) -> Result<Plan, CliError> {
                 let path = PathBuf::from(file);
                 ConfigPlan::Set {
                     scope,
-                    vars: read_env_file(&path)?,
+                    vars: storable(read_env_file(&path)?)?,
                     no_restart,
                     from_file: Some(path),
+                    replace,
                 }
             }
         }),

@@ -201,6 +201,7 @@ impl Session {
         let mut lines = Vec::new();
         let mut partial = Vec::new();
         let mut stderr = Vec::new();
+        let mut stderr_partial = Vec::new();
         let json = self.opts.json;
         // A command whose output may hold credentials (a DSN, a URL with a
         // password) shows them masked unless --reveal.
@@ -237,17 +238,14 @@ impl Session {
                     }
                 }
                 Some(Ok(Chunk::Stderr(bytes))) => {
-                    if !json {
-                        bar.suspend(|| {
-                            let mut err = anstream::stderr();
-                            let text = String::from_utf8_lossy(&bytes);
-                            let text = if mask_urls {
-                                dokku_history::redact::mask_userinfo(&text).into_owned()
-                            } else {
-                                text.into_owned()
-                            };
-                            write!(err, "{YELLOW}{text}{YELLOW:#}")
-                        })?;
+                    stderr_partial.extend_from_slice(&bytes);
+                    // Whole lines only: a godotenv error must be seen whole
+                    // to be cut before the values it quotes.
+                    if let Some(end) = stderr_partial.iter().rposition(|&b| b == b'\n') {
+                        let lines: Vec<u8> = stderr_partial.drain(..=end).collect();
+                        if !json {
+                            bar.suspend(|| show_stderr(&lines, mask_urls))?;
+                        }
                     }
                     stderr.extend_from_slice(&bytes);
                 }
@@ -264,6 +262,9 @@ impl Session {
         };
         if !partial.is_empty() {
             show(String::from_utf8_lossy(&partial).trim_end(), &mut lines)?;
+        }
+        if !stderr_partial.is_empty() && !json {
+            bar.suspend(|| show_stderr(&stderr_partial, mask_urls))?;
         }
         bar.finish_and_clear();
         let output = Output::new(status, Vec::new(), stderr);
@@ -334,6 +335,21 @@ pub fn confirm(opts: &Opts, app: &str, what: &str) -> Result<(), CliError> {
             "type the app name exactly, or pass --yes",
         ))
     }
+}
+
+/// Dokku's stderr as it arrives, in yellow: a godotenv read error cut
+/// before the stored values it quotes, and URL credentials masked where
+/// the command's output is secret.
+fn show_stderr(bytes: &[u8], mask_urls: bool) -> io::Result<()> {
+    let text = String::from_utf8_lossy(bytes);
+    let text = dokku::parse::config::redact_env_read_errors(&text);
+    let text = if mask_urls {
+        dokku_history::redact::mask_userinfo(&text).into_owned()
+    } else {
+        text.into_owned()
+    };
+    let mut err = anstream::stderr();
+    write!(err, "{YELLOW}{text}{YELLOW:#}")
 }
 
 /// Print the commands a dry run would send.

@@ -286,6 +286,24 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
     })
     .await;
 
+    // A value Dokku would store corrupted is refused with the key, why,
+    // a way around it and a way back; nothing reaches the host.
+    fill(client, "#config-set input[name=key]", "E2E_QUOTED").await;
+    fill(client, "#config-set input[name=value]", "she said \"hi\"").await;
+    click(client, "#config-set button").await;
+    until("the refusal", || async { exists(client, "p.error").await }).await;
+    let refusal = text(client, "p.error").await;
+    assert!(refusal.contains("refusing to set E2E_QUOTED"), "{refusal}");
+    assert!(!refusal.contains("she said"), "{refusal}");
+    shot(client, "config-refused.png").await;
+    click(client, "a[href=\"/apps/api#config\"]").await;
+    client
+        .wait()
+        .for_element(Locator::Css("#config-set"))
+        .await
+        .unwrap();
+    assert!(sim.with_host(|h| !h.apps["api"].config.contains_key("E2E_QUOTED")));
+
     // Scale a process: Dokku's output streams into the page.
     fill(client, "form.scale input[name=web]", "3").await;
     click(client, "form.scale button").await;
@@ -423,7 +441,7 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
     assert!(verify.contains("intact"), "{verify}");
     let records = history.recent(50).await.unwrap();
     for subcommand in [
-        "config:set",
+        "config:import",
         "config:get",
         "ps:scale",
         "postgres:create",

@@ -2,21 +2,41 @@
 //!
 //! Values are secrets end to end. They are read with
 //! `config:export --format json` (one invocation, every value, no text
-//! scraping) into [`SecretString`]s, and written with `config:set --encoded`,
-//! which base64-decodes each value on the host: a value with newlines,
-//! quotes or leading dashes cannot be mangled by Dokku's SSH re-splitting,
-//! and it never appears in a command line we display or store (each
-//! argument shows as `KEY=***`). `config:set` echoes the values it set, so
-//! its output is marked secret too.
+//! scraping) into [`SecretString`]s.
+//!
+//! They are written where no command line carries them: on a host with
+//! `config:import` (Dokku ≥ 0.37.0), [`Config::set`] sends
+//! `dokku --quiet config:import --format json <app> -` with the values as a
+//! JSON object on standard input, so they never appear in the remote
+//! argv (the host's process list, `SSH_ORIGINAL_COMMAND`, auditd's execve
+//! records, the SSH client's debug tracing) and are not bound by the
+//! 128 KiB command line. `--quiet` keeps Dokku from echoing them back
+//! (`config:import` prints every value twice otherwise), and JSON, not
+//! Dokku's default `envfile` format, is what keeps them exact: an envfile
+//! on stdin is parsed by the same reader that corrupts values, expands
+//! `$VAR`, drops comments, and writes an invalid key's leftovers to a file
+//! named `-` that later imports read instead of stdin. Older hosts get
+//! `config:set --encoded`, which base64-decodes each value on the host
+//! (values shown as `KEY=***` wherever the command is displayed or
+//! stored). Both print or echo values, so their output is marked secret.
+//!
+//! Whatever the transport, Dokku writes the values with godotenv, which
+//! corrupts some of them (a value ending in `\` or `"`, integers such as
+//! `007`): every builder here refuses those before anything is sent
+//! ([`StoreRules`], [`Error::UnstorableConfigValue`]). A stored
+//! environment that is already corrupt makes reads and writes fail with
+//! [`Error::CorruptConfig`].
 
 use base64::Engine as _;
 
+use std::collections::BTreeMap;
+
 use crate::api::Scope;
-use crate::client::Dokku;
-use crate::command::{Arg, Command, TimeoutClass};
+use crate::client::{versions, Capabilities, Dokku};
+use crate::command::{Arg, Command, Requirement, TimeoutClass};
 use crate::error::{Error, Result};
 use crate::exec::OutputStream;
-use crate::model::config::{ConfigVars, Unset};
+use crate::model::config::{ConfigVars, StoreRules, Unset};
 use crate::name::{AppName, ConfigKey};
 use crate::parse::{self, context};
 use crate::secret::{SecretBytes, SecretString};
@@ -63,8 +83,36 @@ fn restart_class(command: Command, scope: &Scope, no_restart: bool) -> Command {
     }
 }
 
-/// `config:set --encoded [--no-restart] (<app>|--global) KEY=<base64>…`.
-pub fn set_command(scope: &Scope, vars: &[(ConfigKey, SecretString)], no_restart: bool) -> Command {
+fn refuse_empty(what: &'static str, vars: &[(ConfigKey, SecretString)]) -> Result<()> {
+    if vars.is_empty() {
+        return Err(Error::InvalidArgument {
+            what,
+            reason: "no variables given; use .var(key, value)".to_owned(),
+        });
+    }
+    Ok(())
+}
+
+fn check(rules: StoreRules, vars: &[(ConfigKey, SecretString)]) -> Result<()> {
+    rules.check_all(vars.iter().map(|(k, v)| (k, v)))
+}
+
+/// `config:set --encoded [--no-restart] (<app>|--global) KEY=<base64>…`,
+/// for any Dokku. Refuses an empty list, and any value Dokku would store
+/// corrupted on some host ([`StoreRules::ANY_HOST`]); see
+/// [`set_command_for`] to send what a known host takes, the way
+/// [`Config::set`] does.
+pub fn set_command(
+    scope: &Scope,
+    vars: &[(ConfigKey, SecretString)],
+    no_restart: bool,
+) -> Result<Command> {
+    refuse_empty("config:set", vars)?;
+    check(StoreRules::ANY_HOST, vars)?;
+    Ok(encoded_set(scope, vars, no_restart))
+}
+
+fn encoded_set(scope: &Scope, vars: &[(ConfigKey, SecretString)], no_restart: bool) -> Command {
     let engine = base64::engine::general_purpose::STANDARD;
     let mut command = Command::write("config:set")
         .arg("--encoded")
@@ -77,6 +125,90 @@ pub fn set_command(scope: &Scope, vars: &[(ConfigKey, SecretString)], no_restart
         ));
     }
     restart_class(command.prints_secrets(), scope, no_restart)
+}
+
+/// `dokku --quiet config:import --format json [--no-restart] [--replace]
+/// (<app>|--global) -` with the variables as one JSON object on stdin
+/// (Dokku ≥ 0.37.0; the command requires it). `--replace` first removes
+/// every variable not in the object. Refuses an empty list (Dokku would
+/// say `No config vars to set`) and any value Dokku would store corrupted
+/// on some host ([`StoreRules::ANY_HOST`]).
+///
+/// `config:import` echoes every value twice (`Setting config var K=V`,
+/// then the `config:set` list); `--quiet` silences both, and the output
+/// is marked secret anyway.
+pub fn import_command(
+    scope: &Scope,
+    vars: &[(ConfigKey, SecretString)],
+    no_restart: bool,
+    replace: bool,
+) -> Result<Command> {
+    refuse_empty("config:import", vars)?;
+    check(StoreRules::ANY_HOST, vars)?;
+    json_import(scope, vars, no_restart, replace)
+}
+
+fn json_import(
+    scope: &Scope,
+    vars: &[(ConfigKey, SecretString)],
+    no_restart: bool,
+    replace: bool,
+) -> Result<Command> {
+    // Borrowed, so the only copy of the values is the stdin buffer (zeroed
+    // on drop). A key given twice keeps its last value, as `config:set`
+    // does.
+    let object: BTreeMap<&str, &str> = vars.iter().map(|(k, v)| (k.as_str(), v.expose())).collect();
+    let json = serde_json::to_vec(&object).map_err(|e| Error::InvalidArgument {
+        what: "config:import",
+        reason: format!("the variables could not be encoded as JSON: {e}"),
+    })?;
+    let command = Command::write("config:import")
+        .quiet()
+        .args(["--format", "json"])
+        .arg_if(no_restart, "--no-restart")
+        .arg_if(replace, "--replace");
+    let command = scope
+        .apply(command)
+        .arg("-")
+        .stdin(json)
+        .requires(Requirement::Version(versions::CONFIG_IMPORT))
+        .prints_secrets();
+    Ok(restart_class(command, scope, no_restart))
+}
+
+/// What [`Config::import`] sends to this host: [`import_command`], refusing
+/// any value this host would store corrupted ([`StoreRules::for_host`]).
+/// A host older than 0.37.0 is refused when the command is run
+/// ([`Error::Unsupported`]).
+pub fn import_command_for(
+    caps: &Capabilities,
+    scope: &Scope,
+    vars: &[(ConfigKey, SecretString)],
+    no_restart: bool,
+    replace: bool,
+) -> Result<Command> {
+    refuse_empty("config:import", vars)?;
+    check(StoreRules::for_host(caps), vars)?;
+    json_import(scope, vars, no_restart, replace)
+}
+
+/// What [`Config::set`] sends to this host: `config:import` with JSON on
+/// stdin where the host has it (Dokku ≥ 0.37.0), `config:set --encoded`
+/// before; refusing any value this host would store corrupted
+/// ([`StoreRules::for_host`]).
+pub fn set_command_for(
+    caps: &Capabilities,
+    scope: &Scope,
+    vars: &[(ConfigKey, SecretString)],
+    no_restart: bool,
+) -> Result<Command> {
+    refuse_empty("config:set", vars)?;
+    check(StoreRules::for_host(caps), vars)?;
+    if caps.version >= versions::CONFIG_IMPORT {
+        json_import(scope, vars, no_restart, false)
+    } else {
+        Ok(encoded_set(scope, vars, no_restart))
+    }
 }
 
 /// `config:unset [--no-restart] (<app>|--global) KEY…`.
@@ -121,18 +253,30 @@ impl<'a> Config<'a> {
     }
 
     /// One variable; `None` if it is not set.
+    ///
+    /// Dokku's `config:get` answers a missing key and an unreadable
+    /// environment file alike (exit 1, no output), so a `None` costs one
+    /// more invocation, `config:keys`, which fails with
+    /// [`Error::CorruptConfig`] when the file is corrupt.
     pub async fn get(
         &self,
         scope: impl Into<Scope>,
         key: &ConfigKey,
     ) -> Result<Option<SecretString>> {
-        let command = get_command(&scope.into(), key);
+        let scope = scope.into();
+        let command = get_command(&scope, key);
         let output = self.dokku.execute(&command).await?;
-        // A missing key is exit 1 with no output at all.
+        // A missing key is exit 1 with no output at all; so is a stored
+        // environment Dokku cannot read (`Get` swallows the error). Only
+        // then, `config:keys` tells them apart: it fails with the reader's
+        // error when the file is corrupt.
         if output.status.as_code() == Some(1)
             && output.stdout.is_empty()
             && output.stderr.is_empty()
         {
+            let keys = keys_command(&scope, false);
+            let output = self.dokku.execute(&keys).await?;
+            parse::expect_success(&keys, output)?;
             return Ok(None);
         }
         let output = parse::expect_success(&command, output)?;
@@ -154,7 +298,40 @@ impl<'a> Config<'a> {
         Ok(SecretBytes::new(output.stdout))
     }
 
-    /// Set variables; finish with [`SetConfig::send`].
+    /// Import variables with `config:import` (Dokku ≥ 0.37.0), the values
+    /// as JSON on stdin; finish with [`ImportConfig::send`]. Like
+    /// [`Config::set`], but it can also [replace](ImportConfig::replace)
+    /// the whole environment in one step.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{AppName, ConfigKey};
+    ///
+    /// let app = AppName::new("api")?;
+    /// dokku
+    ///     .config()
+    ///     .import(&app)
+    ///     .var(ConfigKey::new("DATABASE_URL")?, "postgres://…")
+    ///     .replace()
+    ///     .no_restart()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn import(self, scope: impl Into<Scope>) -> ImportConfig<'a> {
+        ImportConfig {
+            dokku: self.dokku,
+            scope: scope.into(),
+            vars: Vec::new(),
+            no_restart: false,
+            replace: false,
+        }
+    }
+
+    /// Set variables; finish with [`SetConfig::send`]. Sent as
+    /// `config:import` on stdin where the host has it, `config:set
+    /// --encoded` before (see the module docs); a value the host would
+    /// store corrupted is refused first ([`Error::UnstorableConfigValue`]).
     pub fn set(self, scope: impl Into<Scope>) -> SetConfig<'a> {
         SetConfig {
             dokku: self.dokku,
@@ -224,26 +401,90 @@ impl SetConfig<'_> {
         self
     }
 
-    /// The command this builder would send; refuses an empty set.
-    pub fn command(&self) -> Result<Command> {
-        if self.vars.is_empty() {
-            return Err(Error::InvalidArgument {
-                what: "config:set",
-                reason: "no variables given; use .var(key, value)".to_owned(),
-            });
-        }
-        Ok(set_command(&self.scope, &self.vars, self.no_restart))
+    /// The command this builder would send to this host (probing it once
+    /// for its version); refuses an empty set and any value the host would
+    /// store corrupted, before anything is sent.
+    pub async fn command(&self) -> Result<Command> {
+        // Refuse what no host takes before asking the host anything.
+        refuse_empty("config:set", &self.vars)?;
+        check(StoreRules::GODOTENV_1_5, &self.vars)?;
+        let caps = self.dokku.capabilities().await?;
+        set_command_for(&caps, &self.scope, &self.vars, self.no_restart)
     }
 
     /// Set the variables (and wait for the restart).
     pub async fn send(self) -> Result<()> {
-        self.dokku.run(&self.command()?).await.map(drop)
+        self.dokku.run(&self.command().await?).await.map(drop)
     }
 
     /// Set the variables, streaming Dokku's output (the restart). The
-    /// output echoes the values: treat it as secret.
+    /// output may echo the values: treat it as secret.
     pub async fn stream(self) -> Result<OutputStream> {
-        self.dokku.stream(&self.command()?).await
+        self.dokku.stream(&self.command().await?).await
+    }
+}
+
+/// Builder for `config:import`; see [`Config::import`].
+#[derive(Debug)]
+#[must_use = "nothing is sent until .send() is awaited"]
+pub struct ImportConfig<'a> {
+    dokku: &'a Dokku,
+    scope: Scope,
+    vars: Vec<(ConfigKey, SecretString)>,
+    no_restart: bool,
+    replace: bool,
+}
+
+impl ImportConfig<'_> {
+    /// Set `key` to `value`.
+    pub fn var(mut self, key: ConfigKey, value: impl Into<SecretString>) -> Self {
+        self.vars.push((key, value.into()));
+        self
+    }
+
+    /// Set several variables.
+    pub fn vars(mut self, vars: impl IntoIterator<Item = (ConfigKey, SecretString)>) -> Self {
+        self.vars.extend(vars);
+        self
+    }
+
+    /// Remove every variable that is not imported (`--replace`).
+    pub fn replace(mut self) -> Self {
+        self.replace = true;
+        self
+    }
+
+    /// Do not restart the app.
+    pub fn no_restart(mut self) -> Self {
+        self.no_restart = true;
+        self
+    }
+
+    /// The command this builder would send to this host (probing it once);
+    /// refuses an empty import, a host without `config:import`
+    /// ([`Error::Unsupported`]) and any value the host would store
+    /// corrupted, before anything is sent.
+    pub async fn command(&self) -> Result<Command> {
+        refuse_empty("config:import", &self.vars)?;
+        check(StoreRules::GODOTENV_1_5, &self.vars)?;
+        let caps = self.dokku.capabilities().await?;
+        import_command_for(
+            &caps,
+            &self.scope,
+            &self.vars,
+            self.no_restart,
+            self.replace,
+        )
+    }
+
+    /// Import the variables (and wait for the restart).
+    pub async fn send(self) -> Result<()> {
+        self.dokku.run(&self.command().await?).await.map(drop)
+    }
+
+    /// Import the variables, streaming Dokku's output (the restart).
+    pub async fn stream(self) -> Result<OutputStream> {
+        self.dokku.stream(&self.command().await?).await
     }
 }
 

@@ -102,13 +102,28 @@ pub fn expect_success(command: &Command, output: Output) -> Result<Output, Error
     if output.status.success() {
         return Ok(output);
     }
-    let stderr = strip_warn_prefixes(&output.stderr_lossy());
+    let raw_stderr = output.stderr_lossy();
+    let command_line = command.to_string();
+    // A stored environment Dokku can no longer read (exit 1; a missing
+    // app, exit 20, is checked before the file is read). Its message
+    // quotes stored values, so only its kind is kept.
+    if output.status.as_code() != Some(20) && !reads_envfile_input(command) {
+        if let Some(problem) = config::env_read_error(&raw_stderr) {
+            let (app, global) = env_scope(command);
+            return Err(Error::CorruptConfig {
+                app,
+                global,
+                problem: problem.to_owned(),
+                command: command_line,
+            });
+        }
+    }
+    let stderr = strip_warn_prefixes(&config::redact_env_read_errors(&raw_stderr));
     let stdout = if command.output_is_secret() {
         String::new()
     } else {
         output.stdout_lossy().into_owned()
     };
-    let command_line = command.to_string();
     let lower = stderr.to_ascii_lowercase();
     let app = command.app().map(|a| a.to_string());
     if lower.contains("is not a dokku command") {
@@ -152,6 +167,37 @@ pub fn expect_success(command: &Command, output: Output) -> Result<Output, Error
         stdout,
         stderr,
     })
+}
+
+/// `config:import` in its default `envfile` format parses its *input*
+/// with the same reader, so there the same messages are about the input
+/// (still quoting it: they are redacted, not classified).
+fn reads_envfile_input(command: &Command) -> bool {
+    if command.subcommand() != "config:import" {
+        return false;
+    }
+    let args: Vec<std::borrow::Cow<'_, str>> =
+        command.arguments().iter().map(|a| a.redacted()).collect();
+    let json = args.iter().any(|a| a == "--format=json")
+        || args
+            .windows(2)
+            .any(|w| w[0] == "--format" && w[1] == "json");
+    !json
+}
+
+/// Whose stored environment a command read, as (the app's file, the
+/// global file): `--global` reads the global file, an app's config command
+/// (without `--merged`) the app's, and anything else that reads an app's
+/// environment (merged reads, deploys, restarts) both.
+fn env_scope(command: &Command) -> (Option<String>, bool) {
+    let has = |flag: &str| command.arguments().iter().any(|a| a.redacted() == flag);
+    if has("--global") {
+        return (None, true);
+    }
+    let app = command.app().map(ToString::to_string);
+    let own_only = command.subcommand().starts_with("config") && !has("--merged");
+    let global = app.is_none() || !own_only;
+    (app, global)
 }
 
 // For rename and clone the name that is taken is the new one.

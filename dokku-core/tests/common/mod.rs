@@ -2,8 +2,8 @@
 //!
 //! A fixture (`tests/fixtures/<plugin>/<case>.txt`) records one Dokku
 //! invocation: `# key: value` header lines (`dokku`, `source`, `command`,
-//! `exit`, `certainty`, and optional extras such as `argv`, `note`,
-//! `encoding`, `same-in`, `stdout-trailing-newline`), then a `--- stdout`
+//! `exit`, `certainty`, and optional extras such as `argv`, `stdin` (a JSON
+//! string), `note`, `encoding`, `same-in`, `stdout-trailing-newline`), then a `--- stdout`
 //! line, the stdout lines, a `--- stderr` line and the stderr lines. Every
 //! line of a section ends with `\n`, except that `# stdout-trailing-newline:
 //! false` removes the final `\n` of stdout.
@@ -292,6 +292,21 @@ impl Fixture {
                 )
             }),
             None => self.command.split_whitespace().map(str::to_owned).collect(),
+        }
+    }
+
+    /// Standard input: the `# stdin:` header (a JSON string), else empty.
+    pub fn stdin(&self) -> Vec<u8> {
+        match self.header("stdin") {
+            Some(json) => serde_json::from_str::<String>(json)
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "{}: stdin header is not a JSON string: {e}",
+                        self.path.display()
+                    )
+                })
+                .into_bytes(),
+            None => Vec::new(),
         }
     }
 

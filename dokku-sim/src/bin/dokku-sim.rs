@@ -120,9 +120,15 @@ fn run() -> Result<i32, String> {
 }
 
 fn read_stdin_if_needed(args: &[String]) -> Result<Vec<u8>, String> {
-    let subcommand = args.first();
+    let subcommand = args.first().map(String::as_str);
+    // `config:import` reads stdin only for the file name `-`.
+    let reads = match subcommand {
+        Some("config:import") => args.iter().any(|a| a == "-"),
+        Some(s) => READS_STDIN.contains(&s),
+        None => false,
+    };
     let mut stdin = Vec::new();
-    if subcommand.is_some_and(|s| READS_STDIN.contains(&s.as_str())) {
+    if reads {
         io::stdin()
             .read_to_end(&mut stdin)
             .map_err(|e| format!("reading stdin: {e}"))?;

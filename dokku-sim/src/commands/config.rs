@@ -1,21 +1,31 @@
 //! `config` commands (simulated): `config`, `config:show`, `config:export`,
-//! `config:get`, `config:keys`, `config:set`, `config:unset`, `config:clear`
-//! and `config:bundle`, each with `--global`.
+//! `config:get`, `config:keys`, `config:set`, `config:unset`, `config:clear`,
+//! `config:bundle` and `config:import` (Dokku ≥ 0.37.0), each with
+//! `--global`.
 //!
 //! Written from Dokku's Go config plugin: `plugins/config/src/subcommands/
 //! subcommands.go` (pflag flag sets), `plugins/config/subcommands.go` and
 //! `plugins/config/functions.go` (`CommandSet`, `SubGet`, `SubShow`,
-//! `export`), `plugins/config/config.go` (`SetMany`, `UnsetMany`,
-//! `validateKey`, `triggerRestart`) and `plugins/config/environment.go`
-//! (every export format, `prettyPrintEnvEntries` with the vendored
-//! `ryanuber/columnize`, `ExportBundle` with Go's `archive/tar`), plus the
-//! vendored `joho/godotenv` v1.2.0 `Marshal` for `envfile`. Both simulated
-//! versions (0.35.20, 0.38.27) print the same here: the config plugin's
-//! output code did not change between them.
+//! `SubImport`, `export`), `plugins/config/config.go` (`Get`, `SetMany`,
+//! `UnsetMany`, `UnsetAll`, `validateKey`, `triggerRestart`) and
+//! `plugins/config/environment.go` (`loadFromFile`, `loadFromFileJSON`,
+//! every export format, `prettyPrintEnvEntries` with the vendored
+//! `ryanuber/columnize`, `ExportBundle` with Go's `archive/tar`).
+//!
+//! Every command reads the environment the way `loadFromFile` does: the
+//! file the host last wrote, through the pinned godotenv's reader
+//! ([`crate::common::godotenv`]), so a value Dokku stores corrupted comes back
+//! corrupted, and a file it can no longer read fails every command that
+//! loads it with godotenv's message, as on a real host. (Before 0.37.0
+//! `loadFromFile` dropped the reader's error: an unreadable file read as
+//! empty.) Where 0.35.20 and 0.38.27 differ, the version decides.
 
 use std::collections::BTreeMap;
 
+use dokku_core::DokkuVersion;
+
 use crate::common::columnize::columnize;
+use crate::common::godotenv::Godotenv;
 use crate::common::report::{go_json_str, go_json_string};
 use crate::common::{Ctx, Flags, Outcome};
 use crate::host::SimHost;
@@ -32,54 +42,106 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
         "config:unset" => unset(ctx, subcommand, args),
         "config:clear" => clear(ctx, subcommand, args),
         "config:bundle" => bundle(ctx, subcommand, args),
+        "config:import" if ctx.host.version >= CONFIG_IMPORT => import(ctx, subcommand, args),
         _ => return None,
     }
     Some(Outcome::Done(std::mem::take(&mut ctx.out)))
 }
 
+/// The first Dokku with `config:import` (commit `e134c314e`).
+const CONFIG_IMPORT: DokkuVersion = DokkuVersion::new(0, 37, 0);
+/// From 0.37.0 `loadFromFile` returns the reader's error (before, the
+/// shadowed `err` dropped it), and `triggerRestart` skips an app that was
+/// never deployed (before, it always printed `Restarting app`).
+const LOAD_ERRORS_AND_DEPLOYED_CHECK: DokkuVersion = DokkuVersion::new(0, 37, 0);
+
 /// Whose environment a command works on: `None` is `--global`.
 type Target = Option<String>;
 
 /// `getAppNameOrGlobal`: with `--global` there is no app positional; else
-/// the first positional is the app and must exist. Returns the target and
-/// the remaining positionals.
+/// the first positional is the app and must pass `VerifyAppName`. Returns
+/// the target and the remaining positionals.
 fn target(ctx: &mut Ctx<'_>, flags: &Flags) -> Option<(Target, Vec<String>)> {
     if flags.has("--global") {
         return Some((None, flags.positional.clone()));
     }
-    let Some((app, rest)) = flags.positional.split_first() else {
-        ctx.out.fail("Please specify an app or --global");
-        return None;
+    let (app, rest) = match flags.positional.split_first() {
+        Some((app, rest)) => (app.clone(), rest.to_vec()),
+        None => (String::new(), Vec::new()),
     };
-    if app.is_empty() {
-        ctx.out.fail("Please specify an app or --global");
+    if !ctx.verify_app(&app) {
         return None;
     }
-    if !ctx.verify_app(app) {
-        return None;
-    }
-    Some((Some(app.clone()), rest.to_vec()))
+    Some((Some(app), rest))
 }
 
-/// The environment of the target; `merged` lays the app's over the global
-/// one (`LoadMergedAppEnv`), and means nothing for `--global`.
-fn environment(host: &SimHost, target: &Target, merged: bool) -> BTreeMap<String, String> {
+/// The map the target's ENV file was last written from (the file is
+/// always `godotenv.Write` of it).
+fn stored<'h>(host: &'h SimHost, target: &Target) -> Option<&'h BTreeMap<String, String>> {
     match target {
-        None => host.global_config.clone(),
-        Some(app) => {
-            let own = host
-                .apps
-                .get(app)
-                .map(|a| a.config.clone())
-                .unwrap_or_default();
-            if merged {
-                let mut env = host.global_config.clone();
-                env.extend(own);
-                env
-            } else {
-                own
-            }
+        None => Some(&host.global_config),
+        Some(app) => host.apps.get(app).map(|a| &a.config),
+    }
+}
+
+/// `loadFromFile`: read the target's file with the host's godotenv; delete
+/// every key that fails `validateKey`, saying so on stdout (`LogInfo1`,
+/// not hidden by `--quiet`) and writing the file back. `Err` is the
+/// reader's message (0.37.0 and later; before, the error was dropped and
+/// the environment read as empty).
+fn load(ctx: &mut Ctx<'_>, target: &Target) -> Result<BTreeMap<String, String>, String> {
+    let godotenv = Godotenv::of(ctx.host.version);
+    let file = godotenv.file(stored(ctx.host, target).unwrap_or(&BTreeMap::new()));
+    let mut env = match godotenv.parse(&file) {
+        Ok(env) => env,
+        Err(message) if ctx.host.version >= LOAD_ERRORS_AND_DEPLOYED_CHECK => return Err(message),
+        Err(_) => BTreeMap::new(),
+    };
+    let invalid: Vec<String> = env.keys().filter(|k| !valid_key(k)).cloned().collect();
+    if !invalid.is_empty() {
+        let name = target.as_deref().unwrap_or("<global>");
+        for key in &invalid {
+            ctx.out.info1(&format!(
+                "Deleting invalid key {key} from config for {name}"
+            ));
+            env.remove(key);
         }
+        if let Some(file) = env_mut(ctx.host, target) {
+            file.clone_from(&env);
+        }
+    }
+    Ok(env)
+}
+
+/// `getEnvironment`: the target's environment, or with `merged` the global
+/// one with the app's laid over it (`LoadMergedAppEnv`, which loads the
+/// app's first); a reader's error fails the command (`LogFailWithError`).
+fn environment(
+    ctx: &mut Ctx<'_>,
+    target: &Target,
+    merged: bool,
+) -> Option<BTreeMap<String, String>> {
+    let loaded = match (target, merged) {
+        (Some(_), true) => load(ctx, target).and_then(|own| {
+            let mut env = load(ctx, &None)?;
+            env.extend(own);
+            Ok(env)
+        }),
+        _ => load(ctx, target),
+    };
+    match loaded {
+        Ok(env) => Some(env),
+        Err(message) => {
+            ctx.out.fail(&message);
+            None
+        }
+    }
+}
+
+/// Store `env` as the target's file (`Env.Write`).
+fn write(host: &mut SimHost, target: &Target, env: BTreeMap<String, String>) {
+    if let Some(file) = env_mut(host, target) {
+        *file = env;
     }
 }
 
@@ -110,7 +172,9 @@ fn show(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     let Some((target, _)) = target(ctx, &flags) else {
         return;
     };
-    let env = environment(ctx.host, &target, flags.has("--merged"));
+    let Some(env) = environment(ctx, &target, flags.has("--merged")) else {
+        return;
+    };
     let context = target.as_deref().unwrap_or("global");
     ctx.out.info2_quiet(&format!("{context} env vars"));
     ctx.out.log(&pretty(&env, ""));
@@ -118,10 +182,11 @@ fn show(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
 
 /// The export formats of `config:export --format` (`functions.go`
 /// `export`).
-fn render(env: &BTreeMap<String, String>, format: &str) -> Option<String> {
+fn render(env: &BTreeMap<String, String>, format: &str, godotenv: Godotenv) -> Option<String> {
     let text = match format {
         "exports" => quoted_entries(env, "export ", "\n") + "\n",
-        "envfile" => envfile(env) + "\n",
+        // `EnvfileString`: godotenv's `Marshal`.
+        "envfile" => godotenv.marshal(env) + "\n",
         "docker-args" => quoted_entries(env, "--env=", " ") + "\n",
         "docker-args-keys" => keys_with_prefix(env, "--env=") + "\n",
         // Listed in 0.38's flag help; `PackArgKeysString` itself was not
@@ -151,9 +216,11 @@ fn export(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     let Some((target, _)) = target(ctx, &flags) else {
         return;
     };
-    let env = environment(ctx.host, &target, flags.has("--merged"));
+    let Some(env) = environment(ctx, &target, flags.has("--merged")) else {
+        return;
+    };
     let format = flags.value("--format").unwrap_or("exports");
-    match render(&env, format) {
+    match render(&env, format, Godotenv::of(ctx.host.version)) {
         Some(text) => ctx.out.print(&text),
         None => ctx.out.fail(&format!("Unknown export format: {format}")),
     }
@@ -177,7 +244,8 @@ fn get(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
             .fail(&format!("Unexpected argument(s): {}", go_slice(&keys[1..])));
         return;
     }
-    let env = environment(ctx.host, &target, false);
+    // `Get` swallows a reader's error: it looks like a missing key.
+    let env = load(ctx, &target).unwrap_or_default();
     match env.get(key).filter(|_| valid_key(key)) {
         Some(value) if flags.has("--quoted") => {
             ctx.out.log(&format!("'{}'", single_quote_escape(value)));
@@ -194,7 +262,10 @@ fn keys(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     let Some((target, _)) = target(ctx, &flags) else {
         return;
     };
-    for key in environment(ctx.host, &target, flags.has("--merged")).keys() {
+    let Some(env) = environment(ctx, &target, flags.has("--merged")) else {
+        return;
+    };
+    for key in env.keys() {
         ctx.out.log(key);
     }
 }
@@ -241,21 +312,36 @@ fn set(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
         };
         updated.insert(key.to_owned(), value);
     }
+    set_many(ctx, &target, &updated, false, !flags.has("--no-restart"));
+}
+
+/// `SetMany`: load the environment (a reader's error fails here), check
+/// every key, (`--replace`: clear it,) set the vars, print the `Setting
+/// config vars` block (suppressed by `--quiet`), write the file, and
+/// restart the app unless told not to.
+fn set_many(
+    ctx: &mut Ctx<'_>,
+    target: &Target,
+    vars: &BTreeMap<String, String>,
+    replace: bool,
+    restart: bool,
+) {
+    let mut env = match load(ctx, target) {
+        Ok(env) => env,
+        Err(message) => {
+            ctx.out.fail(&message);
+            return;
+        }
+    };
     // Go ranges over a map here, so which invalid key is named first is
     // random; the simulator names the first in sorted order.
-    if let Some(bad) = updated.keys().find(|k| !valid_key(k)) {
+    if let Some(bad) = vars.keys().find(|k| !valid_key(k)) {
         ctx.out.fail(&format!("Invalid key name: '{bad}'"));
         return;
     }
-    set_vars(ctx, &target, &updated, !flags.has("--no-restart"));
-}
-
-/// `SetMany`: write the vars, print the `Setting config vars` block
-/// (suppressed by `--quiet`), and restart the app unless told not to.
-fn set_vars(ctx: &mut Ctx<'_>, target: &Target, vars: &BTreeMap<String, String>, restart: bool) {
-    let Some(env) = env_mut(ctx.host, target) else {
-        return;
-    };
+    if replace {
+        env.clear();
+    }
     for (key, value) in vars {
         env.insert(key.clone(), value.clone());
     }
@@ -264,6 +350,7 @@ fn set_vars(ctx: &mut Ctx<'_>, target: &Target, vars: &BTreeMap<String, String>,
         if !ctx.out.quiet {
             ctx.out.log(&pretty(vars, "       "));
         }
+        write(ctx.host, target, env);
         ctx.host.tick(1);
     }
     after_change(ctx, target, restart);
@@ -280,14 +367,22 @@ fn unset(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
         ctx.out.fail("At least one key must be given");
         return;
     }
+    // `UnsetMany`: load first (a reader's error fails here), then check
+    // every key.
+    let mut env = match load(ctx, &target) {
+        Ok(env) => env,
+        Err(message) => {
+            ctx.out.fail(&message);
+            return;
+        }
+    };
     if let Some(bad) = keys.iter().find(|k| !valid_key(k)) {
         ctx.out.fail(&format!("Invalid key name: '{bad}'"));
         return;
     }
     let mut changed = false;
     for key in &keys {
-        let removed = env_mut(ctx.host, &target).and_then(|env| env.remove(key));
-        if removed.is_some() {
+        if env.remove(key).is_some() {
             ctx.out.info1_quiet(&format!("Unsetting {key}"));
             changed = true;
         } else {
@@ -296,6 +391,7 @@ fn unset(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
         }
     }
     if changed {
+        write(ctx.host, &target, env);
         ctx.host.tick(1);
     }
     // `UnsetMany` restarts even when nothing changed.
@@ -311,17 +407,159 @@ fn clear(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     let Some((target, _)) = target(ctx, &flags) else {
         return;
     };
-    let keys: Vec<String> = environment(ctx.host, &target, false).into_keys().collect();
-    if let Some(env) = env_mut(ctx.host, &target) {
-        env.clear();
-    }
+    let env = match load(ctx, &target) {
+        Ok(env) => env,
+        Err(message) => {
+            ctx.out.fail(&message);
+            return;
+        }
+    };
+    let keys: Vec<String> = env.into_keys().collect();
     for key in &keys {
         ctx.out.info1_quiet(&format!("Unsetting {key}"));
     }
     if !keys.is_empty() {
+        write(ctx.host, &target, BTreeMap::new());
         ctx.host.tick(1);
     }
     after_change(ctx, &target, !flags.has("--no-restart"));
+}
+
+// `CommandImport` then `SubImport` (0.37.0; `functions.go` unchanged
+// through 0.38.27): `config:import [--no-restart] [--replace] [--format
+// envfile|json] (<app>|--global) [FILE|-]`. The simulated host has no
+// files, so only `-` (stdin) has anything to read; an `envfile` import
+// whose invalid keys Dokku would write back to a file named `-` is not
+// simulated beyond the `Deleting invalid key` line.
+fn import(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
+    let Some(flags) = parse(
+        ctx,
+        subcommand,
+        args,
+        &["--global", "--no-restart", "--replace"],
+        &["--format"],
+    ) else {
+        return;
+    };
+    let global = flags.has("--global");
+    let positional = |i: usize| flags.positional.get(i).cloned().unwrap_or_default();
+    let (target, filename) = if global {
+        (None, positional(0))
+    } else {
+        let app = positional(0);
+        if !ctx.verify_app(&app) {
+            return;
+        }
+        (Some(app), positional(1))
+    };
+    if filename == "-" {
+        ctx.out.info1_quiet("Reading config vars from stdin");
+    }
+    let stdin = String::from_utf8_lossy(ctx.stdin).into_owned();
+    let loaded = match flags.value("--format").unwrap_or("envfile") {
+        "envfile" => import_envfile(ctx, &target, &filename, &stdin),
+        "json" if filename == "-" => go_json_env(&stdin),
+        "json" => Err(format!("open {filename}: no such file or directory")),
+        other => Err(format!("Unknown format: {other}")),
+    };
+    let vars = match loaded {
+        Ok(vars) => vars,
+        Err(message) => {
+            ctx.out.fail(&message);
+            return;
+        }
+    };
+    if vars.is_empty() {
+        ctx.out.fail("No config vars to set");
+        return;
+    }
+    // Go ranges over the map: random order; the simulator's is sorted.
+    for (key, value) in &vars {
+        ctx.out
+            .info1_quiet(&format!("Setting config var {key}={value}"));
+    }
+    set_many(
+        ctx,
+        &target,
+        &vars,
+        flags.has("--replace"),
+        !flags.has("--no-restart"),
+    );
+}
+
+/// `loadFromFile(appName, FILE)` on an import: stdin for `-` through the
+/// host's godotenv `Parse` (with `$VAR` expansion and comments, as for any
+/// user-written file); invalid keys deleted and announced.
+fn import_envfile(
+    ctx: &mut Ctx<'_>,
+    target: &Target,
+    filename: &str,
+    stdin: &str,
+) -> Result<BTreeMap<String, String>, String> {
+    if filename != "-" {
+        return Ok(BTreeMap::new());
+    }
+    let mut env = Godotenv::of(ctx.host.version).parse(stdin)?;
+    let invalid: Vec<String> = env.keys().filter(|k| !valid_key(k)).cloned().collect();
+    // `SubImport` passes the app name, which is empty for --global.
+    let name = target.as_deref().unwrap_or("");
+    for key in invalid {
+        ctx.out.info1(&format!(
+            "Deleting invalid key {key} from config for {name}"
+        ));
+        env.remove(&key);
+    }
+    Ok(env)
+}
+
+/// `json.NewDecoder(os.Stdin).Decode(&envMap)` into a
+/// `map[string]string`: the first JSON value on stdin; `null` is an empty
+/// map; a key given twice keeps its last value. The messages for input
+/// that is not an object of strings follow `encoding/json`'s
+/// `UnmarshalTypeError` for the simple cases; syntax errors are reported
+/// in serde's words, not Go's (the SDK never sends such input).
+fn go_json_env(stdin: &str) -> Result<BTreeMap<String, String>, String> {
+    use serde_json::Value;
+    let kind = |v: &Value| match v {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    let value = match serde_json::Deserializer::from_str(stdin)
+        .into_iter::<Value>()
+        .next()
+    {
+        None => return Err("EOF".to_owned()),
+        Some(Err(e)) => return Err(format!("invalid JSON: {e}")),
+        Some(Ok(value)) => value,
+    };
+    match value {
+        Value::Null => Ok(BTreeMap::new()),
+        Value::Object(map) => {
+            let mut env = BTreeMap::new();
+            for (key, value) in map {
+                match value {
+                    Value::String(text) => {
+                        env.insert(key, text);
+                    }
+                    other => {
+                        return Err(format!(
+                            "json: cannot unmarshal {} into Go value of type string",
+                            kind(&other)
+                        ))
+                    }
+                }
+            }
+            Ok(env)
+        }
+        other => Err(format!(
+            "json: cannot unmarshal {} into Go value of type map[string]string",
+            kind(&other)
+        )),
+    }
 }
 
 // `Env.ExportBundle`: a tar stream, one regular file per key.
@@ -332,7 +570,9 @@ fn bundle(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     let Some((target, _)) = target(ctx, &flags) else {
         return;
     };
-    let env = environment(ctx.host, &target, flags.has("--merged"));
+    let Some(env) = environment(ctx, &target, flags.has("--merged")) else {
+        return;
+    };
     ctx.out.stdout.extend_from_slice(&tar_bundle(&env));
 }
 
@@ -347,10 +587,17 @@ fn after_change(ctx: &mut Ctx<'_>, target: &Target, restart: bool) {
         return;
     };
     let restore = app.config.get("DOKKU_APP_RESTORE").map(String::as_str) != Some("0");
-    if restart && restore {
-        let app_name = app_name.clone();
-        scheduler::config_restart(ctx, &app_name);
+    if !(restart && restore) {
+        return;
     }
+    // Before 0.37 `triggerRestart` announced the restart of an app that was
+    // never deployed too (the trigger then did nothing).
+    if !app.deployed && ctx.host.version < LOAD_ERRORS_AND_DEPLOYED_CHECK {
+        ctx.out.info1(&format!("Restarting app {app_name}"));
+        return;
+    }
+    let app_name = app_name.clone();
+    scheduler::config_restart(ctx, &app_name);
 }
 
 /// `validateKey`: `^[a-zA-Z_][a-zA-Z0-9_]*$`.
@@ -386,47 +633,6 @@ fn keys_with_prefix(env: &BTreeMap<String, String>, prefix: &str) -> String {
         .map(|k| format!("{prefix}{k}"))
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// godotenv v1.5.1 `Marshal` (`plugins/config/go.mod`; recorded, seq 51):
-/// a value `strconv.Atoi` reads is written as that integer, unquoted;
-/// every other is `KEY="value"` with `\ " ! $ \`` backslash-escaped and
-/// newline/CR as `\n`/`\r`; the lines sorted as whole lines (not by
-/// key: `A1=` sorts before `A=`).
-fn envfile(env: &BTreeMap<String, String>) -> String {
-    let mut lines: Vec<String> = env
-        .iter()
-        .map(|(k, v)| {
-            if let Some(int) = go_atoi(v) {
-                return format!("{k}={int}");
-            }
-            let mut escaped = String::with_capacity(v.len());
-            for c in v.chars() {
-                match c {
-                    '\\' | '"' | '!' | '$' | '`' => {
-                        escaped.push('\\');
-                        escaped.push(c);
-                    }
-                    '\n' => escaped.push_str("\\n"),
-                    '\r' => escaped.push_str("\\r"),
-                    c => escaped.push(c),
-                }
-            }
-            format!("{k}=\"{escaped}\"")
-        })
-        .collect();
-    lines.sort();
-    lines.join("\n")
-}
-
-/// Go's `strconv.Atoi`: an optional sign and decimal digits within 64
-/// bits.
-fn go_atoi(text: &str) -> Option<i64> {
-    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    text.parse().ok()
 }
 
 /// `JSONListString`: `json.Marshal` of `[]map[string]string{name, value}`;
@@ -623,16 +829,10 @@ mod tests {
         let mut env = BTreeMap::new();
         env.insert("A".to_owned(), "$x \"q\"".to_owned());
         env.insert("A1".to_owned(), "a\nb".to_owned());
-        assert_eq!(envfile(&env), "A1=\"a\\nb\"\nA=\"\\$x \\\"q\\\"\"");
-    }
-
-    #[test]
-    fn envfile_writes_integers_bare() {
-        let mut env = BTreeMap::new();
-        env.insert("A".to_owned(), "007".to_owned());
-        env.insert("B".to_owned(), "+5".to_owned());
-        env.insert("C".to_owned(), "1.5".to_owned());
-        assert_eq!(envfile(&env), "A=7\nB=5\nC=\"1.5\"");
+        assert_eq!(
+            render(&env, "envfile", Godotenv::V1_2).unwrap(),
+            "A1=\"a\\nb\"\nA=\"\\$x \\\"q\\\"\"\n"
+        );
     }
 
     #[test]

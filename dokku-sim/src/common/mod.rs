@@ -11,6 +11,7 @@
 pub mod columnize;
 pub mod ctx;
 pub mod flags;
+pub mod godotenv;
 pub mod names;
 pub mod properties;
 pub mod report;

@@ -36,6 +36,11 @@ pub fn app_name(raw: &str) -> Result<AppName, WebError> {
     AppName::legacy(raw).map_err(|_| WebError::NotFound(format!("app {raw}")))
 }
 
+/// A Dokku error from an action on `app`: its page leads back to the app.
+fn on_app(app: &AppName) -> impl FnOnce(dokku::Error) -> WebError + '_ {
+    move |e| WebError::AppDokku(Box::new((app.clone(), e)))
+}
+
 fn bad(e: impl std::fmt::Display) -> WebError {
     WebError::BadRequest(e.to_string())
 }
@@ -58,11 +63,33 @@ pub fn changed(state: &AppState, ctx: &Ctx, app: &AppName, message: String) -> R
 fn streamed(state: &AppState, output: OutputStream) -> Response {
     let state = state.clone();
     state.cache.invalidate();
+    // Whole lines only, so a godotenv error (a deploy or restart reading a
+    // corrupt ENV prints one) can be cut before the stored values it quotes.
+    let mut partial: Vec<u8> = Vec::new();
+    let mut lines = move |bytes: Vec<u8>, flush: bool| -> Bytes {
+        partial.extend_from_slice(&bytes);
+        let end = if flush {
+            partial.len()
+        } else {
+            partial
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1)
+        };
+        let whole: Vec<u8> = partial.drain(..end).collect();
+        let text = String::from_utf8_lossy(&whole);
+        Bytes::from(dokku::parse::config::redact_env_read_errors(&text).into_owned())
+    };
     let body = output
-        .map(|chunk| {
+        .map(move |chunk| {
             Ok::<_, Infallible>(match chunk {
-                Ok(Chunk::Stdout(b) | Chunk::Stderr(b)) => Bytes::from(b),
-                Ok(Chunk::Exit(status)) => Bytes::from(format!("\n[{status}]\n")),
+                Ok(Chunk::Stdout(b) | Chunk::Stderr(b)) => lines(b, false),
+                Ok(Chunk::Exit(status)) => {
+                    let rest = lines(Vec::new(), true);
+                    let mut out = rest.to_vec();
+                    out.extend_from_slice(format!("\n[{status}]\n").as_bytes());
+                    Bytes::from(out)
+                }
                 Err(e) => Bytes::from(format!("\n[error: {e}]\n")),
             })
         })
@@ -210,7 +237,7 @@ pub async fn config_set(
     if form.no_restart.is_some() {
         set = set.no_restart();
     }
-    set.send().await?;
+    set.send().await.map_err(on_app(&app))?;
     Ok(changed(&state, &ctx, &app, format!("set {key}")))
 }
 
@@ -292,7 +319,7 @@ pub async fn config_bulk(
     if form.no_restart.is_some() {
         set = set.no_restart();
     }
-    set.send().await?;
+    set.send().await.map_err(on_app(&app))?;
     Ok(changed(
         &state,
         &ctx,
@@ -317,7 +344,13 @@ pub async fn config_unset(
     let app = app_name(&app)?;
     let key = ConfigKey::new(form.key.trim()).map_err(bad)?;
     let dokku = state.audited(&ctx.session).await?;
-    dokku.config().unset(&app).key(key.clone()).send().await?;
+    dokku
+        .config()
+        .unset(&app)
+        .key(key.clone())
+        .send()
+        .await
+        .map_err(on_app(&app))?;
     Ok(changed(&state, &ctx, &app, format!("unset {key}")))
 }
 
@@ -336,7 +369,8 @@ pub async fn config_reveal(
     let value = dokku
         .config()
         .get(&app, &key)
-        .await?
+        .await
+        .map_err(on_app(&app))?
         .ok_or_else(|| WebError::NotFound(format!("config var {key}")))?;
     Ok((
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],

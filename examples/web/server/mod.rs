@@ -177,6 +177,9 @@ impl AppState {
 pub enum WebError {
     /// A Dokku command failed.
     Dokku(dokku::Error),
+    /// A Dokku command about one app failed: the page says what to do and
+    /// leads back to the app.
+    AppDokku(Box<(dokku::AppName, dokku::Error)>),
     /// The history store failed.
     History(HistoryError),
     /// No such page or app.
@@ -198,17 +201,32 @@ impl From<HistoryError> for WebError {
 }
 
 impl WebError {
-    fn status(&self) -> StatusCode {
+    /// The Dokku error behind this one, if any.
+    fn dokku(&self) -> Option<&dokku::Error> {
         match self {
-            WebError::Dokku(e) => match e {
+            WebError::Dokku(e) => Some(e),
+            WebError::AppDokku(failure) => Some(&failure.1),
+            _ => None,
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        if let Some(e) = self.dokku() {
+            return match e {
                 dokku::Error::AppNotFound { .. } => StatusCode::NOT_FOUND,
-                dokku::Error::AppExists { .. } => StatusCode::CONFLICT,
-                dokku::Error::InvalidArgument { .. } => StatusCode::BAD_REQUEST,
+                dokku::Error::AppExists { .. } | dokku::Error::CorruptConfig { .. } => {
+                    StatusCode::CONFLICT
+                }
+                dokku::Error::InvalidArgument { .. }
+                | dokku::Error::UnstorableConfigValue { .. } => StatusCode::BAD_REQUEST,
                 dokku::Error::CommandFailed { .. } | dokku::Error::AppNotDeployed { .. } => {
                     StatusCode::UNPROCESSABLE_ENTITY
                 }
                 _ => StatusCode::BAD_GATEWAY,
-            },
+            };
+        }
+        match self {
+            WebError::Dokku(_) | WebError::AppDokku(_) => StatusCode::BAD_GATEWAY,
             WebError::History(_) => StatusCode::INTERNAL_SERVER_ERROR,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -219,6 +237,7 @@ impl WebError {
     pub fn message(&self) -> String {
         match self {
             WebError::Dokku(e) => e.to_string(),
+            WebError::AppDokku(failure) => failure.1.to_string(),
             WebError::History(e) => format!("history: {e}"),
             WebError::NotFound(what) => format!("not found: {what}"),
             WebError::BadRequest(why) => why.clone(),
@@ -228,7 +247,16 @@ impl WebError {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        (self.status(), pages::error_page(&self.message())).into_response()
+        let page = match &self {
+            WebError::AppDokku(failure) => pages::app_error_page(
+                &self.message(),
+                failure.0.as_str(),
+                &handlers::app_url(failure.0.as_str()),
+                &failure.1,
+            ),
+            _ => pages::error_page(&self.message()),
+        };
+        (self.status(), page).into_response()
     }
 }
 

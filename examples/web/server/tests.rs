@@ -714,6 +714,124 @@ async fn process_actions_and_scaling_stream_dokku_output() {
 }
 
 #[tokio::test]
+async fn a_config_value_dokku_would_corrupt_is_refused_by_key_with_a_way_back() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let before = h.sim.with_host(|host| host.apps["api"].config.clone());
+    let records_before = h.history.recent(100).await.unwrap().len();
+    for (path, pairs) in [
+        (
+            "/apps/api/config",
+            vec![("key", "GREETING"), ("value", "she said \"hi\"")],
+        ),
+        (
+            "/apps/api/config/bulk",
+            vec![("env", "OK_ONE=fine\nWIN_PATH=\"C:\\\\temp\\\\\"\n")],
+        ),
+        (
+            "/apps/api/config",
+            vec![("key", "ZIP_CODE"), ("value", "007")],
+        ),
+    ] {
+        let r = h.post(&admin, path, &pairs).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}: {}", r.body);
+        let key = if path.ends_with("bulk") {
+            "WIN_PATH"
+        } else {
+            pairs[0].1
+        };
+        assert!(
+            r.body.contains(&format!("refusing to set {key}")),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("Nothing was sent"), "{}", r.body);
+        assert!(r.body.contains("base64"), "a way around: {}", r.body);
+        assert!(
+            r.body.contains("href=\"/apps/api#config\""),
+            "a way back: {}",
+            r.body
+        );
+        for secret in ["she said", "temp", "007"] {
+            assert!(!r.body.contains(secret), "{secret:?} echoed: {}", r.body);
+        }
+    }
+    // Nothing reached the host: no config change, no audit record.
+    assert_eq!(
+        h.sim.with_host(|host| host.apps["api"].config.clone()),
+        before
+    );
+    assert_eq!(h.history.recent(100).await.unwrap().len(), records_before);
+}
+
+#[tokio::test]
+async fn a_corrupt_stored_environment_shows_how_to_repair_it_and_leaks_nothing() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    // Break the app's ENV the way a real host gets broken, past the SDK's
+    // check: the value Dokku mangles, then any other write.
+    h.sim.with_host(|host| {
+        for argv in [
+            ["config:set", "--no-restart", "api", "MSG=she said \"hi\""],
+            ["config:set", "--no-restart", "api", "ZZ_OTHER=x"],
+        ] {
+            let argv: Vec<String> = argv.iter().map(|a| (*a).to_owned()).collect();
+            let out = dokku_sim::dispatch(host, &argv, b"");
+            assert_eq!(out.output().code, 0);
+        }
+    });
+
+    let page = h.get(&admin, "/apps/api").await;
+    assert_eq!(
+        page.status,
+        StatusCode::OK,
+        "the rest of the page still works"
+    );
+    assert!(page.body.contains("is corrupt"), "{}", page.body);
+    assert!(page.body.contains("How to repair it"), "{}", page.body);
+    assert!(
+        page.body.contains("/var/lib/dokku/config/api/ENV"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("dokku config:keys api"), "{}", page.body);
+    assert!(
+        page.body.contains("Processes"),
+        "other sections still shown"
+    );
+
+    let r = h
+        .post(
+            &admin,
+            "/apps/api/config",
+            &[("key", "NEW_KEY"), ("value", "fine")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("How to repair it"), "{}", r.body);
+    assert!(r.body.contains("href=\"/apps/api#config\""), "{}", r.body);
+    let reveal = h
+        .post(&admin, "/apps/api/config/reveal", &[("key", "NODE_ENV")])
+        .await;
+    assert_eq!(reveal.status, StatusCode::CONFLICT, "not a missing key");
+
+    // Dokku's message quotes stored values; none reach a page or the audit.
+    let secrets: Vec<String> = h
+        .sim
+        .with_host(|host| host.apps["api"].config.values().cloned().collect());
+    for body in [&page.body, &r.body, &reveal.body] {
+        for secret in secrets.iter().filter(|s| s.len() >= 6) {
+            assert!(!body.contains(secret.as_str()), "{secret:?} shown");
+        }
+        assert!(!body.contains("she said"), "the broken value shown");
+    }
+    for record in h.history.recent(50).await.unwrap() {
+        let row = format!("{:?}", record.entry);
+        assert!(!row.contains("she said"), "{row}");
+    }
+}
+
+#[tokio::test]
 async fn config_and_domains_change_and_reveals_are_audited() {
     let h = Harness::new();
     let admin = h.login(ADMIN).await;
@@ -896,7 +1014,8 @@ async fn history_filters_searches_pages_verifies_and_exports() {
     let blog = h.get(&admin, "/history?app=blog").await;
     assert_eq!(blog.body.matches("domains:add").count(), 3);
     let search = h.get(&admin, "/history?q=FINDME").await;
-    assert!(search.body.contains("config:set"), "{}", search.body);
+    // The value went on stdin; the audit row keeps the key it set.
+    assert!(search.body.contains("config:import"), "{}", search.body);
     assert!(!search.body.contains("domains:add "));
     let failed = h.get(&admin, "/history?outcome=failed").await;
     assert_eq!(failed.body.matches("<tr>").count(), 1);

@@ -85,6 +85,10 @@ fn config_section(url: &str, ctx: &Ctx, keys: &dokku::Result<Vec<dokku::ConfigKe
         section #config {
             h2 { "Config" }
             @match keys {
+                Err(e @ dokku::Error::CorruptConfig { app, global, .. }) => {
+                    p.error { (e) }
+                    (super::corrupt_config_help(app.as_deref(), *global))
+                }
                 Err(e) => (failed(e)),
                 Ok(keys) => {
                     @if keys.is_empty() { p.muted { "No variables." } }

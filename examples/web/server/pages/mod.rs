@@ -97,6 +97,77 @@ pub fn error_page(message: &str) -> Markup {
     )
 }
 
+/// An error from an action on one app: the message, what to do about it
+/// where there is something to say, and the way back to the app.
+pub fn app_error_page(message: &str, app: &str, app_href: &str, error: &dokku::Error) -> Markup {
+    let heading = match error {
+        dokku::Error::UnstorableConfigValue { .. } => "Not sent: Dokku cannot store this value",
+        dokku::Error::CorruptConfig { .. } => "This environment needs a repair on the host",
+        _ => "Something went wrong",
+    };
+    bare(
+        "Error",
+        html! {
+            h1 { (heading) }
+            p.error { (message) }
+            @if let dokku::Error::UnstorableConfigValue { .. } = error {
+                p { "Nothing was sent to the host; the app's config is unchanged." }
+            }
+            @if let dokku::Error::CorruptConfig { app, global, .. } = error {
+                (corrupt_config_help(app.as_deref(), *global))
+            }
+            p { a href={ (app_href) "#config" } { "Back to " (app) } " · " a href="/" { "All apps" } }
+        },
+    )
+}
+
+/// How an admin repairs an ENV file Dokku can no longer read: no Dokku
+/// command can, so this is a short procedure to run on the host.
+pub fn corrupt_config_help(app: Option<&str>, global: bool) -> Markup {
+    const GLOBAL_FILE: &str = "/var/lib/dokku/config/--global/ENV";
+    let file = app.map_or_else(
+        || GLOBAL_FILE.to_owned(),
+        |app| format!("/var/lib/dokku/config/{app}/ENV"),
+    );
+    let check = app.map_or_else(
+        || "dokku config:keys --global".to_owned(),
+        |app| format!("dokku config:keys {app}"),
+    );
+    html! {
+        div.corrupt-config role="note" {
+            h3 { "How to repair it" }
+            p {
+                "Dokku wrote a value it cannot read back (one ending in a backslash, or in a "
+                "double quote that a later change turned into one). Until the file is fixed, "
+                "every config change on this environment fails, and so do deploys and restarts "
+                "that read it; processes, domains and the other sections still work. No Dokku "
+                "command can repair it: an admin does, on the host, as root."
+            }
+            ol {
+                li {
+                    "Find the broken line (Dokku before 0.38 keeps the file in /home/dokku/APP/ENV):"
+                    pre { "grep -n '\\\\\"$' " (file) }
+                    @if global && app.is_some() {
+                        "The global file may be the broken one instead: " code { (GLOBAL_FILE) }
+                    }
+                }
+                li {
+                    "Delete that line, keeping the file's owner and mode (KEY is the line's key):"
+                    pre { "sudo -u dokku sed -i '/^KEY=/d' " (file) }
+                }
+                li {
+                    "Check that Dokku reads the file again:"
+                    pre { (check) }
+                }
+                li {
+                    "Set the value again in a form Dokku can store (not ending in a backslash or "
+                    "a double quote; base64 if it must), then restart the app. Reload this page."
+                }
+            }
+        }
+    }
+}
+
 /// `2025-01-07 20:00:00` (UTC) for a time, `—` for none.
 pub fn timestamp(time: Option<SystemTime>) -> String {
     match time.and_then(|t| t.duration_since(UNIX_EPOCH).ok()) {
