@@ -47,6 +47,14 @@ pub static APPS: Plugin = Plugin {
     ..Plugin::core("apps", "apps")
 };
 
+/// `app-json`: where the app's `app.json` is read from. The catalog's
+/// worked example (`docs/catalog.md`): a report, one property, no verb of
+/// its own.
+pub static APP_JSON: Plugin = Plugin::core("app-json", "where app.json is read from")
+    .with_report(ReportSpec::go("app-json:report", "app-json"))
+    .with_properties(&[PropertySpec::new("appjson-path")])
+    .with_verbs(&[REPORT, SET]);
+
 /// `ps`.
 pub static PS: Plugin = Plugin {
     report: Some(ReportSpec {
@@ -377,6 +385,7 @@ pub static MEILISEARCH: Plugin = service("meilisearch", "Meilisearch services");
 
 /// Every catalogued plugin.
 pub static CATALOG: &[&Plugin] = &[
+    &APP_JSON,
     &APPS,
     &CERTS,
     &CONFIG,

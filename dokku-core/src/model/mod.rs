@@ -5,6 +5,7 @@
 //! type wrongly can still be read as Dokku printed it. Reports are `Eq`, so
 //! "what the host has" can be diffed against "what we want".
 
+pub mod app_json;
 pub mod apps;
 pub mod certs;
 pub mod config;
