@@ -47,7 +47,9 @@ fn exit_codes_are_documented_ones() {
         .args(["ps", "scale", "api", "web=lots"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("TYPE=COUNT"));
+        .stderr(predicate::str::contains(
+            "web=lots: the count is not a whole number",
+        ));
     // 4: a missing app.
     demo.cli()
         .args(["apps", "report", "no-such-app"])
@@ -59,7 +61,7 @@ fn exit_codes_are_documented_ones() {
         .assert()
         .code(4);
     demo.cli()
-        .args(["config", "get", "api", "NOT_SET_ANYWHERE"])
+        .args(["config", "get", "api", "NOT_SET_ANYWHERE", "--reveal"])
         .assert()
         .code(4);
     demo.cli()
@@ -143,22 +145,54 @@ fn destroy_needs_a_typed_confirmation_or_yes() {
 }
 
 #[test]
-fn secrets_stay_hidden_without_reveal() {
+fn secrets_stay_hidden_and_are_never_written_masked_into_a_pipe_or_file() {
     let demo = Demo::new();
     let stripe = "sk_live_51Hdemo0nlyN0tReal";
+    // For people: the table masks the values and says so on stderr.
+    demo.cli()
+        .args(["config", "show", "shop"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(stripe).not())
+        .stdout(predicate::str::contains("***"))
+        .stderr(predicate::str::contains("--reveal"));
+    // For programs: `***` would be taken for the value, so it is refused
+    // (exit 2) before anything is sent, and nothing reaches stdout.
+    let rows_before = demo.history_rows().len();
     for args in [
-        &["config", "show", "shop"][..],
-        &["config", "get", "shop", "STRIPE_SECRET_KEY"],
+        &["config", "get", "shop", "STRIPE_SECRET_KEY"][..],
         &["config", "export", "shop"],
         &["config", "export", "shop", "--format", "json"],
+        &["config", "show", "shop", "--json"],
     ] {
         demo.cli()
             .args(args)
             .assert()
-            .success()
-            .stdout(predicate::str::contains(stripe).not())
-            .stdout(predicate::str::contains("***"));
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("refusing to write"))
+            .stderr(predicate::str::contains("--reveal"))
+            .stderr(predicate::str::contains(stripe).not());
     }
+    assert_eq!(demo.history_rows().len(), rows_before, "nothing was sent");
+    // `cli config export shop > shop.env`: no file of asterisks.
+    let file = demo.dir.path().join("shop.env");
+    let status = std::process::Command::new(cli_support::cli_bin())
+        .args(["--demo", "--demo-state"])
+        .arg(demo.state())
+        .arg("--history-db")
+        .arg(demo.history())
+        .args(["config", "export", "shop"])
+        .env("NO_COLOR", "1")
+        .stdout(std::fs::File::create(&file).unwrap())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "");
+    // The names alone are never secret.
+    let keys = demo.json(&["config", "keys", "shop"]);
+    assert!(keys.to_string().contains("STRIPE_SECRET_KEY"), "{keys}");
     demo.cli()
         .args(["config", "get", "shop", "STRIPE_SECRET_KEY", "--reveal"])
         .assert()
@@ -351,10 +385,10 @@ fn a_corrupt_stored_environment_exits_5_with_how_to_repair_it() {
     corrupt_env(&demo, "api");
     for args in [
         &["config", "show", "api"][..],
-        &["config", "get", "api", "NODE_ENV"],
+        &["config", "get", "api", "NODE_ENV", "--reveal"],
         &["config", "set", "api", "NEW=1", "--no-restart"],
         &["config", "unset", "api", "NODE_ENV", "--no-restart"],
-        &["config", "export", "api"],
+        &["config", "export", "api", "--reveal"],
     ] {
         demo.cli()
             .args(args)

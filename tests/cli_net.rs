@@ -224,16 +224,26 @@ fn letsencrypt_list_enable_settings_and_secrets() {
         .args(["letsencrypt", "unset", "api", "email"])
         .assert()
         .success();
-    // A DNS provider credential: never shown, never stored.
+    // A DNS provider credential: never taken from argv, never shown,
+    // never stored.
     let token = "cf-T0KEN-value";
+    let set = [
+        "letsencrypt",
+        "set",
+        "--global",
+        "dns-provider-CF_DNS_API_TOKEN",
+    ];
     demo.cli()
-        .args([
-            "letsencrypt",
-            "set",
-            "--global",
-            "dns-provider-CF_DNS_API_TOKEN",
-            token,
-        ])
+        .args(set)
+        .arg(token)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a secret"))
+        .stderr(predicate::str::contains(token).not());
+    demo.cli()
+        .args(set)
+        .arg("-")
+        .write_stdin(format!("{token}\n"))
         .assert()
         .success()
         .stdout(predicate::str::contains(token).not());

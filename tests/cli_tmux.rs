@@ -130,7 +130,7 @@ fn script(demo: &Demo, args: &str) -> String {
 }
 
 #[test]
-fn destroy_asks_for_the_app_name() {
+fn destroy_asks_for_the_app_name_and_refuses_a_wrong_one() {
     if !tmux_available() {
         return;
     }
@@ -140,7 +140,8 @@ fn destroy_asks_for_the_app_name() {
         .assert()
         .success();
 
-    // A wrong name aborts and sends nothing.
+    // A wrong name aborts and sends nothing: refused, exit 2, not a
+    // failed command.
     let term = Tmux::start(&script(&demo, "apps destroy story"), &[]);
     term.wait_for("the prompt", |s| {
         s.contains("Type the app name (story) to confirm:")
@@ -148,7 +149,7 @@ fn destroy_asks_for_the_app_name() {
     term.send(&["storry", "Enter"]);
     let screen = term.wait_for("the exit", |s| s.contains("EXIT="));
     assert!(screen.contains("aborted"), "{screen}");
-    assert!(screen.contains("EXIT=1"), "{screen}");
+    assert!(screen.contains("EXIT=2"), "{screen}");
     drop(term);
     assert!(demo.apps().contains(&"story".to_owned()));
 
