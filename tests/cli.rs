@@ -728,3 +728,28 @@ fn the_host_is_probed_once_and_again_when_the_cache_is_stale() {
     assert_eq!(count("version"), 2);
     assert_eq!(count("postgres:list"), 1);
 }
+
+#[test]
+fn an_app_with_an_old_style_name_can_be_addressed_but_not_created() {
+    // Older Dokku created names that `apps:create` refuses today; the
+    // demo host has one. Dokku still runs every command on it.
+    let demo = Demo::new();
+    assert!(demo.apps().contains(&"old_intranet".to_owned()));
+    assert_eq!(
+        demo.json(&["apps", "info", "old_intranet"])["status"],
+        "running"
+    );
+    demo.cli()
+        .args(["ps", "report", "old_intranet"])
+        .assert()
+        .success();
+    demo.cli()
+        .args(["apps", "create", "new_intranet"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a valid name for a new app"));
+    demo.cli()
+        .args(["apps", "rename", "old_intranet", "still_old"])
+        .assert()
+        .code(2);
+}

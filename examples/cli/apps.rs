@@ -37,7 +37,7 @@ pub enum AppsCmd {
     /// Create an app.
     #[command(after_help = "Example:\n  cli --demo apps create my-app")]
     Create {
-        #[arg(value_parser = args::app_name)]
+        #[arg(value_parser = args::new_app_name)]
         app: Option<AppName>,
     },
     /// Destroy an app (asks for its name unless --yes).
@@ -53,7 +53,7 @@ pub enum AppsCmd {
     Rename {
         #[arg(value_parser = args::app_name)]
         from: AppName,
-        #[arg(value_parser = args::app_name)]
+        #[arg(value_parser = args::new_app_name)]
         to: AppName,
         #[arg(long)]
         skip_deploy: bool,
@@ -63,7 +63,7 @@ pub enum AppsCmd {
     Clone {
         #[arg(value_parser = args::app_name)]
         from: AppName,
-        #[arg(value_parser = args::app_name)]
+        #[arg(value_parser = args::new_app_name)]
         to: AppName,
         #[arg(long)]
         skip_deploy: bool,
@@ -113,7 +113,8 @@ impl Family for AppsCmd {
         Ok(match self {
             AppsCmd::List => Plan::List,
             AppsCmd::Report { app } => Plan::Report(cx.app(app)?),
-            AppsCmd::Create { app } => Plan::Create(cx.app(app)?),
+            // From --app or a git remote too: checked by the creation rule.
+            AppsCmd::Create { app } => Plan::Create(args::new_app_name(cx.app(app)?.as_str())?),
             AppsCmd::Destroy { app } => Plan::Destroy(cx.app(app)?),
             AppsCmd::Rename {
                 from,

@@ -76,12 +76,25 @@ fn name<T>(
     parse(raw).map_err(|e| BadArg::new(format!("{raw:?} is not a valid {kind}: {}", e.rule), hint))
 }
 
+/// An existing app, by Dokku's rule for apps it already has (older Dokku
+/// created names such as `old_intranet` that `apps:create` now refuses).
 pub fn app_name(raw: &str) -> Result<AppName, BadArg> {
     name(
         raw,
-        AppName::new,
+        AppName::legacy,
         "app name",
-        "app names are lowercase letters, digits, '-' and '.', starting with a letter or digit",
+        "app names start with a lowercase letter or digit and hold no capitals, '/' or ':'",
+    )
+}
+
+/// A new app (`apps create`, the target of `rename` and `clone`), by
+/// `apps:create`'s rule.
+pub fn new_app_name(raw: &str) -> Result<AppName, BadArg> {
+    name(
+        raw,
+        AppName::new,
+        "name for a new app",
+        "new app names are lowercase letters, digits, '-' and '.', starting with a letter or digit",
     )
 }
 
@@ -278,6 +291,13 @@ mod tests {
         let e = app_name("Not_An_App").unwrap_err();
         assert_eq!(e.message.matches("Not_An_App").count(), 1, "{e}");
         assert!(e.message.contains("not a valid app name"), "{e}");
+    }
+
+    #[test]
+    fn existing_apps_keep_their_old_names_and_new_ones_follow_todays_rule() {
+        assert!(app_name("old_intranet").is_ok());
+        let e = new_app_name("old_intranet").unwrap_err();
+        assert!(e.message.contains("not a valid name for a new app"), "{e}");
     }
 
     #[test]
