@@ -117,15 +117,18 @@ fn terminal_width() -> Option<usize> {
 
 /// Shrink the widest columns, one character at a time, until the row
 /// (columns and two-space gaps) fits in `max`, but never below `min`.
+/// The first column names the row: it gives way last.
 fn fit(widths: &mut [usize], min: &[usize], max: usize) {
     let gaps = 2 * widths.len().saturating_sub(1);
-    while widths.iter().sum::<usize>() + gaps > max {
-        let widest = (0..widths.len())
-            .filter(|&i| widths[i] > min[i])
-            .max_by_key(|&i| (widths[i], i));
-        match widest {
-            Some(i) => widths[i] -= 1,
-            None => return,
+    for first in [1, 0] {
+        while widths.iter().sum::<usize>() + gaps > max {
+            let widest = (first..widths.len())
+                .filter(|&i| widths[i] > min[i])
+                .max_by_key(|&i| (widths[i], i));
+            match widest {
+                Some(i) => widths[i] -= 1,
+                None => break,
+            }
         }
     }
 }
@@ -485,6 +488,12 @@ mod tests {
         fit(&mut widths, &[3, 7, 6], 40);
         assert_eq!(widths.iter().sum::<usize>() + 4, 40);
         assert_eq!(widths[0], 3);
+        // The first column keeps its width while the others can give.
+        let mut widths = vec![16, 14, 12];
+        fit(&mut widths, &[3, 6, 6], 36);
+        assert_eq!(widths, [16, 8, 8]);
+        fit(&mut widths, &[3, 6, 6], 30);
+        assert_eq!(widths, [14, 6, 6]);
         assert_eq!(clip("hello world", 5), "hell…");
         assert_eq!(clip("hi", 5), "hi");
         // Never below the headers.

@@ -78,6 +78,30 @@ impl Demo {
         cmd
     }
 
+    /// The same command as [`Demo::cli`], as a plain process (for tests
+    /// that wire its standard streams themselves).
+    pub fn process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(cli_bin());
+        for var in [
+            "DOKKU_HOST",
+            "DOKKU_DEMO_STATE",
+            "DOKKU_HISTORY_DB",
+            "LOGNAME",
+            "USERNAME",
+            "CLICOLOR_FORCE",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("NO_COLOR", "1")
+            .env("USER", "tester")
+            .arg("--demo")
+            .arg("--demo-state")
+            .arg(self.state())
+            .arg("--history-db")
+            .arg(self.history());
+        cmd
+    }
+
     /// Run `cli --demo <args>` and parse its `--json` output.
     pub fn json(&self, args: &[&str]) -> Value {
         run_json(&|| self.cli(), args)
