@@ -17,7 +17,9 @@ use dokku::model::certs::CertPart;
 use dokku::model::config::StoreRules;
 use dokku::model::ports::PortMapping;
 use dokku::model::service::ServicePlugin;
-use dokku::{AppName, ConfigKey, Domain, PluginName, ProcessType, SecretString, ServiceName};
+use dokku::{
+    AppName, ConfigKey, Domain, ImageVersion, PluginName, ProcessType, SecretString, ServiceName,
+};
 use dokku_history::{Outcome, Query};
 
 use crate::cli::{
@@ -394,7 +396,7 @@ fn service_plugin(raw: &str) -> Result<ServicePlugin, CliError> {
     Ok(ServicePlugin::from_name(&name))
 }
 
-fn image_options(args: ImageArgs) -> CreateOptions {
+fn image_options(args: ImageArgs) -> Result<CreateOptions, CliError> {
     let ImageArgs {
         image,
         image_version,
@@ -407,7 +409,12 @@ fn image_options(args: ImageArgs) -> CreateOptions {
         options = options.image(image);
     }
     if let Some(version) = image_version {
-        options = options.image_version(version);
+        options = options.image_version(typed(
+            &version,
+            ImageVersion::new,
+            "image version",
+            "an image version is a Docker tag: letters, digits, '_', '.' and '-'",
+        )?);
     }
     if let Some(env) = custom_env {
         options = options.custom_env(SecretString::new(env));
@@ -418,7 +425,7 @@ fn image_options(args: ImageArgs) -> CreateOptions {
     if let Some(mb) = memory {
         options = options.memory(mb);
     }
-    options
+    Ok(options)
 }
 
 /// An S3 bucket (optionally with a path in it), as the plugin puts it in
@@ -498,7 +505,7 @@ fn services(
         ServiceCmd::List => ServiceAction::List,
         ServiceCmd::Info { service } => ServiceAction::Info(service_name(&service)?),
         ServiceCmd::Create { service, image } => {
-            ServiceAction::Create(service_name(&service)?, image_options(image))
+            ServiceAction::Create(service_name(&service)?, image_options(image)?)
         }
         ServiceCmd::Destroy { service } => ServiceAction::Destroy(service_name(&service)?),
         ServiceCmd::Link {
@@ -563,7 +570,7 @@ fn services(
             image,
             restart_apps,
         } => {
-            let mut options = image_options(image);
+            let mut options = image_options(image)?;
             if let Some(restart) = restart_apps {
                 options = options.restart_apps(restart);
             }
@@ -576,7 +583,7 @@ fn services(
         } => ServiceAction::Clone(
             service_name(&service)?,
             service_name(&new_service)?,
-            image_options(image),
+            image_options(image)?,
         ),
         ServiceCmd::Export { service, output } => {
             if opts.json && output.is_none() && !opts.dry_run {

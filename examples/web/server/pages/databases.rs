@@ -235,6 +235,8 @@ pub async fn create(
     let mut options = dokku::api::service::CreateOptions::new();
     if let Some(version) = form.image_version.as_deref().map(str::trim) {
         if !version.is_empty() {
+            let version = dokku::ImageVersion::new(version)
+                .map_err(|e| WebError::BadRequest(e.to_string()))?;
             options = options.image_version(version);
         }
     }
