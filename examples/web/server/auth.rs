@@ -397,7 +397,7 @@ impl Auth {
 }
 
 #[cfg(test)]
-mod tests {
+pub mod tests {
     use super::*;
 
     fn ip() -> IpAddr {

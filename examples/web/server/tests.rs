@@ -1541,3 +1541,445 @@ async fn history_reuses_one_verification_until_asked_to_verify_now() {
     let fresh = verified_rows(&h.get(&admin, "/history?verify=now").await.body);
     assert!(fresh > first, "{fresh} <= {first}");
 }
+
+/// A harness whose clock the test moves by hand.
+fn harness_with_clock() -> (Harness, impl Fn(Duration)) {
+    let (clock, advance) = super::auth::tests::manual_clock();
+    let dir = tempfile::tempdir().unwrap();
+    let history = HistoryStore::open(dir.path().join("history.db")).unwrap();
+    let limits = Limits {
+        idle: Duration::from_secs(600),
+        ..Limits::default()
+    };
+    let auth = Auth::new(ADMIN, Some(VIEWER), limits)
+        .unwrap()
+        .with_clock(clock);
+    let sim = SimExecutor::new(scenario::demo()).with_follow_interval(Duration::from_millis(40));
+    let options = Options {
+        snapshot_ttl: Duration::from_secs(60),
+        host_label: "sim".to_owned(),
+        ..Options::default()
+    };
+    let state = AppState::new(Arc::new(sim.clone()), history.clone(), auth, options);
+    let h = Harness {
+        router: app(state.clone()),
+        state,
+        sim,
+        history,
+        _dir: dir,
+    };
+    (h, advance)
+}
+
+#[tokio::test]
+async fn an_expired_session_sends_in_page_requests_to_log_in_and_back() {
+    let (h, advance) = harness_with_clock();
+    let admin = h.login(ADMIN).await;
+    advance(Duration::from_secs(601));
+    // The page script's requests: 401 with where to log in, never a page.
+    for path in [
+        "/apps/api/ps/stop",
+        "/apps/api/config/reveal",
+        "/apps/api/scale",
+    ] {
+        let r = h
+            .post(&admin, path, &[("key", "NODE_ENV"), ("web", "1")])
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{path}");
+        assert!(r.is_json(), "{path}: {}", r.body);
+        assert!(!r.body.contains("<!DOCTYPE"), "{path}");
+        assert_eq!(r.json()["login"], "/login?next=%2Fapps%2Fapi");
+    }
+    // A page: the login form, which leads back after logging in.
+    let r = h.get(&admin, "/apps/api?n=5").await;
+    assert_eq!(r.location(), "/login?next=%2Fapps%2Fapi%3Fn%3D5");
+    let form = h.anon_get("/login?next=%2Fapps%2Fapi%23logs").await;
+    assert!(form.body.contains("name=\"next\" value=\"/apps/api#logs\""));
+    // Only paths on this site.
+    let evil = h.anon_get("/login?next=%2F%2Fevil.example").await;
+    assert!(!evil.body.contains("evil.example"));
+    assert_eq!(h.sim.with_host(|host| host.apps["api"].scale["web"]), 2);
+}
+
+#[tokio::test]
+async fn a_refused_streamed_form_answers_with_a_sentence_not_an_error_page() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    for bad in ["-1", "999999999999", "abc", "1.5", ""] {
+        let r = h.post(&admin, "/apps/api/scale", &[("web", bad)]).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+        let message = r.json()["message"].as_str().unwrap().to_owned();
+        assert!(
+            message.contains("whole number of containers from 0 to 100"),
+            "{message}"
+        );
+    }
+    assert_eq!(h.sim.with_host(|host| host.apps["api"].scale["web"]), 2);
+    assert!(h.history.recent(10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn refusals_are_sentences_next_to_their_form_without_internals() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let r = h.post(&admin, "/apps", &[("name", "my app")]).await;
+    let message = r.json()["message"].as_str().unwrap().to_owned();
+    assert_eq!(
+        message,
+        "App name cannot contain a space: use a-z, 0-9, '.' or '-'."
+    );
+    let r = h.post(&admin, "/apps", &[("name", "api")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(!r.body.contains("apps:create"), "{}", r.body);
+    // Dokku's own words, shown as Dokku's.
+    let r = h
+        .post(
+            &admin,
+            "/databases/postgres/api-db/destroy",
+            &[("confirm", "api-db")],
+        )
+        .await;
+    let answer = r.json();
+    assert_eq!(answer["message"], "Dokku could not destroy api-db.");
+    assert!(
+        answer["dokku"].as_str().unwrap().contains("linked"),
+        "{answer}"
+    );
+    assert!(!r.body.contains("`dokku"), "{}", r.body);
+    // Posted the plain way: back to the form (never left at the POST URL),
+    // the problem shown at that form on the app's page.
+    let r = h
+        .post_plain(
+            &admin,
+            "/apps/api/domains/add",
+            &[("domain", "not a domain"), ("_form", "domain-add")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/apps/api#domain-add");
+    let page = h.get(&admin, "/apps/api").await.body;
+    let at = page.find("id=\"domain-add\"").unwrap();
+    assert!(
+        page[at..].contains("class=\"form-error\""),
+        "not at its form"
+    );
+    assert!(page.contains("Domain cannot contain a space"));
+    // A page that cannot be shown keeps the navigation and leads back.
+    let missing = h.get(&admin, "/apps/nope").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("There is no app called nope."));
+    assert!(
+        missing.body.contains("href=\"/databases\""),
+        "no navigation"
+    );
+}
+
+#[tokio::test]
+async fn logout_and_expiry_close_the_sessions_log_streams() {
+    let (h, advance) = harness_with_clock();
+    for end in ["logout", "expiry"] {
+        let admin = h.login(ADMIN).await;
+        let req = Harness::request(
+            Method::GET,
+            "/apps/api/logs?n=1",
+            Some(&admin.cookie),
+            String::new(),
+        );
+        let res = h.router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let mut body = res.into_body();
+        let mut text = String::new();
+        // The stream is live …
+        while !text.contains("event: line") {
+            let frame = body.frame().await.unwrap().unwrap();
+            if let Ok(data) = frame.into_data() {
+                text.push_str(&String::from_utf8_lossy(&data));
+            }
+        }
+        if end == "logout" {
+            h.post(&admin, "/logout", &[]).await;
+        } else {
+            advance(Duration::from_secs(601));
+            h.state.auth.sweep();
+        }
+        // … and ends with the session: an `end` event, then nothing.
+        let mut rest = String::new();
+        while let Some(frame) = body.frame().await {
+            if let Ok(data) = frame.unwrap().into_data() {
+                rest.push_str(&String::from_utf8_lossy(&data));
+            }
+        }
+        assert!(rest.contains("event: end"), "{end}: {rest}");
+    }
+}
+
+#[tokio::test]
+async fn new_app_names_must_be_hostnames_and_long_ones_do_not_widen_the_page() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let long = "a".repeat(80);
+    let r = h.post(&admin, "/apps", &[("name", &long)]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.json()["message"].as_str().unwrap().contains("1 to 63"));
+    assert!(!h.has_app(&long));
+    // One Dokku listed from before is cut with an ellipsis, named in full.
+    h.sim.with_host(|host| {
+        let app = host.apps["blog"].clone();
+        host.apps.insert(long.clone(), app);
+    });
+    h.state.cache.invalidate();
+    let home = h.get(&admin, "/").await.body;
+    assert!(home.contains(&format!(
+        "class=\"app-name\" href=\"/apps/{long}\" title=\"{long}\""
+    )));
+    let page = h.get(&admin, &format!("/apps/{long}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page
+        .body
+        .contains(&format!("class=\"app-title\" title=\"{long}\"")));
+}
+
+#[tokio::test]
+async fn an_image_version_that_is_no_docker_tag_is_refused_before_anything_is_sent() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    for bad in ["17.2; rm -rf /", "<b>x</b>"] {
+        let r = h
+            .post(
+                &admin,
+                "/databases",
+                &[
+                    ("plugin", "postgres"),
+                    ("name", "tagged"),
+                    ("image_version", bad),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(r.json()["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Image version"));
+    }
+    assert!(!h.sim.with_host(|host| host.services.contains_key("tagged")));
+    assert!(h.history.recent(10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_form_over_the_size_limit_is_refused_in_the_page_with_the_limit() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let env = "A=".to_owned() + &"x".repeat(300 * 1024);
+    let r = h
+        .post(&admin, "/apps/api/config/bulk", &[("env", &env)])
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let message = r.json()["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("the limit is 256 KB"), "{message}");
+    let plain = h
+        .post_plain(&admin, "/apps/api/config/bulk", &[("env", &env)])
+        .await;
+    assert_eq!(plain.location(), "/apps/api");
+    assert!(h
+        .get(&admin, "/apps/api")
+        .await
+        .body
+        .contains("the limit is 256 KB"));
+}
+
+#[tokio::test]
+async fn dashboards_on_two_ports_keep_their_own_sessions() {
+    let on = |port: &str| {
+        let mut h = Harness::new();
+        let mut options = h.state.options.clone();
+        options.cookie_scope = port.to_owned();
+        let auth = Auth::new(ADMIN, None, Limits::default()).unwrap();
+        h.state = AppState::new(Arc::new(h.sim.clone()), h.history.clone(), auth, options);
+        h.router = app(h.state.clone());
+        h
+    };
+    let (a, b) = (on("3001"), on("3002"));
+    assert_ne!(a.state.cookie_name(), b.state.cookie_name());
+    // One browser's cookie jar: cookies ignore ports, names keep them apart.
+    let mut jar: std::collections::BTreeMap<String, String> = Default::default();
+    for h in [&a, &b] {
+        let page = h.anon_get("/login").await;
+        let login = set_cookie(&page.headers, &h.state.scoped_cookie("dokku_login")).unwrap();
+        let mut req = Harness::request(
+            Method::POST,
+            "/login",
+            Some(&login),
+            form(&[("password", ADMIN), ("_csrf", &hidden_csrf(&page.body))]),
+        );
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+        let r = h.send(req).await;
+        let cookie = set_cookie(&r.headers, &h.state.cookie_name()).unwrap();
+        let (name, value) = cookie.split_once('=').unwrap();
+        jar.insert(name.to_owned(), value.to_owned());
+    }
+    let header: Vec<String> = jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    for h in [&a, &b] {
+        let req = Harness::request(Method::GET, "/", Some(&header.join("; ")), String::new());
+        assert_eq!(h.send(req).await.status, StatusCode::OK, "logged out");
+    }
+}
+
+#[tokio::test]
+async fn logs_show_the_last_lines_in_all_by_time_and_streams_resume_after_them() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let page = h.get(&admin, "/apps/api?n=10").await.body;
+    let keys: Vec<&str> = page
+        .split("class=\"l\" data-k=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    // Ten lines in all (not ten per container), oldest first.
+    assert_eq!(keys.len(), 10);
+    assert!(keys.windows(2).all(|w| w[0] <= w[1]), "{keys:?}");
+    let download = h.get(&admin, "/apps/api/logs/download?n=10").await;
+    assert_eq!(download.body.lines().count(), 10);
+    assert!(download.headers[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .contains("api.log"));
+}
+
+#[tokio::test]
+async fn changes_that_change_nothing_are_refused_and_not_recorded() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let r = h
+        .post(&admin, "/apps/api/rename", &[("new_name", "api")])
+        .await;
+    assert_eq!(
+        r.json()["message"],
+        "The app is already called api: type the new name."
+    );
+    let r = h
+        .post(
+            &admin,
+            "/apps/api/domains/add",
+            &[("domain", "api.example.com")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.json()["message"]
+        .as_str()
+        .unwrap()
+        .contains("already a domain of api"));
+    let r = h
+        .post(
+            &admin,
+            "/apps/metrics/ports/add",
+            &[("scheme", "http"), ("host", "9090"), ("container", "9090")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        h.history.recent(10).await.unwrap().is_empty(),
+        "recorded a no-op"
+    );
+}
+
+#[tokio::test]
+async fn the_dashboard_finds_filters_and_pages_many_apps_crashed_first() {
+    let mut host = scenario::demo();
+    let template = host.apps["api"].clone();
+    for i in 0..500 {
+        let name = format!("app-{i:03}");
+        let mut app = template.clone();
+        app.domains = vec![format!("{name}.dokku.me")];
+        app.converge(&name);
+        host.apps.insert(name, app);
+    }
+    let h = Harness::with_sim(SimExecutor::new(host));
+    let admin = h.login(ADMIN).await;
+    let home = h.get(&admin, "/").await.body;
+    assert_eq!(home.matches("<tr data-app=").count(), 50);
+    let first = home.find("<tr data-app=").unwrap();
+    assert!(
+        home[first..].starts_with("<tr data-app=\"metrics\""),
+        "crashed first"
+    );
+    assert!(home.contains("Page 1 of 11"));
+    // app-420 … app-429.
+    let found = h.get(&admin, "/?q=app-42").await.body;
+    assert_eq!(found.matches("<tr data-app=").count(), 10);
+    let stopped = h.get(&admin, "/?state=stopped").await.body;
+    assert!(stopped.contains("data-app=\"staging-api\""));
+    assert!(!stopped.contains("data-app=\"app-001\""));
+    let last = h.get(&admin, "/?page=11").await.body;
+    assert!(last.contains("rel=\"prev\""));
+    assert!(h
+        .get(&admin, "/?q=zzz")
+        .await
+        .body
+        .contains("No app matches."));
+}
+
+#[tokio::test]
+async fn pages_are_titled_with_the_host_and_history_reads_like_people_talk() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    assert!(h
+        .get(&admin, "/apps/api")
+        .await
+        .body
+        .contains("<title>api · sim · Dokku</title>"));
+    h.post(
+        &admin,
+        "/apps/api/domains/add",
+        &[("domain", "w1.example.com")],
+    )
+    .await;
+    h.post(
+        &admin,
+        "/apps/blog/domains/add",
+        &[("domain", "w2.example.com")],
+    )
+    .await;
+    let history = h.get(&admin, "/history").await.body;
+    assert!(history.contains(" UTC</td>"), "no zone");
+    assert!(history.contains(">transport error</option>"));
+    let either = h
+        .get(&admin, "/history?q=w1.example.com+OR+w2.example.com")
+        .await
+        .body;
+    assert_eq!(either.matches("domains:add").count(), 2, "{either}");
+    let stem = h.get(&admin, "/history?q=domai*").await.body;
+    assert!(stem.contains("Word beginnings are not searched"));
+    let export = h
+        .get(&admin, "/history/export?format=jsonl&app=blog")
+        .await
+        .body;
+    assert_eq!(export.lines().count(), 1, "{export}");
+    let page = h.get(&admin, "/history?app=blog").await.body;
+    assert!(page.contains("Export these records"));
+    assert!(page.contains("href=\"/history/export?format=csv&amp;app=blog\""));
+    let empty = h.get(&admin, "/history?app=nothing-here").await.body;
+    assert!(empty.contains("No records match these filters."));
+}
+
+#[tokio::test]
+async fn viewers_see_counts_not_inputs_and_links_offer_only_unlinked_apps() {
+    let h = Harness::new();
+    let viewer = h.login(VIEWER).await;
+    let page = h.get(&viewer, "/apps/api").await.body;
+    assert!(!page.contains("type=\"number\" min=\"0\""), "a scale input");
+    assert!(page.contains("2 wanted"));
+    let admin = h.login(ADMIN).await;
+    let page = h.get(&admin, "/databases").await.body;
+    let at = page.find("id=\"svc-postgres-api-db-link\"").unwrap();
+    let select = page[at..].split("</select>").next().unwrap();
+    assert!(
+        select.contains("option value=\"\" selected disabled"),
+        "{select}"
+    );
+    assert!(
+        !select.contains("value=\"api\""),
+        "offers a linked app: {select}"
+    );
+    assert!(select.contains("value=\"blog\""));
+}
