@@ -596,7 +596,7 @@ mod tests {
         for bad in ["a..b", "a."] {
             assert!(AppName::new(bad).is_err(), "{bad}");
         }
-        let long = vec![label.as_str(); 4].join(".");
+        let long = [label.as_str(); 4].join(".");
         assert_eq!(long.len(), 255);
         let e = AppName::new(&long).unwrap_err();
         assert_eq!(e.rule, NameRule::TooLong { max: 253 });

@@ -707,7 +707,7 @@ pub async fn logs_download(
     for line in &lines {
         let time = line
             .timestamp
-            .map(|t| dokku::parse::logs::format_rfc3339_utc(t))
+            .map(dokku::parse::logs::format_rfc3339_utc)
             .unwrap_or_default();
         let process = line.process_type.as_ref().map_or(String::new(), |p| {
             line.index

@@ -200,7 +200,7 @@ async fn search(state: &AppState, text: &str, limit: usize) -> Result<Vec<Record
             }
         }
     }
-    found.sort_by(|a, b| b.id.cmp(&a.id));
+    found.sort_by_key(|r| std::cmp::Reverse(r.id));
     found.truncate(limit);
     Ok(found)
 }
