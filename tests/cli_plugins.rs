@@ -46,7 +46,7 @@ fn every_catalogued_report_reads_for_an_app_and_globally() {
         .args(["report", "config", "api"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("one of: apps"));
+        .stderr(predicate::str::contains("one of:").and(predicate::str::contains(" apps,")));
 }
 
 #[test]

@@ -10,7 +10,9 @@ use std::fmt;
 use dokku::catalog::{self, Plugin};
 use dokku::model::ports::PortMapping;
 use dokku::model::service::ServicePlugin;
-use dokku::{AppName, ConfigKey, Domain, PluginName, ProcessType, SecretString, ServiceName};
+use dokku::{
+    AppName, ConfigKey, Domain, ImageVersion, PluginName, ProcessType, SecretString, ServiceName,
+};
 
 use crate::error::CliError;
 
@@ -131,6 +133,15 @@ pub fn service_name(raw: &str) -> Result<ServiceName, BadArg> {
         ServiceName::new,
         "service name",
         "service names are letters, digits, '-' and '_', starting with a letter or digit",
+    )
+}
+
+pub fn image_version(raw: &str) -> Result<ImageVersion, BadArg> {
+    name(
+        raw,
+        ImageVersion::new,
+        "image version",
+        "an image version is a Docker tag: letters, digits, '_', '.' and '-'",
     )
 }
 

@@ -12,7 +12,7 @@ use dokku::api::service::{
     self as api, BackupAuth, BackupVerb, CreateOptions, Lifecycle, LinkOptions,
 };
 use dokku::model::service::{ServiceInfo, ServicePlugin, ServiceStatus};
-use dokku::{AppName, Command, SecretString, ServiceName};
+use dokku::{AppName, Command, ImageVersion, SecretString, ServiceName};
 use serde_json::json;
 
 use crate::args;
@@ -296,8 +296,8 @@ pub struct ImageArgs {
     #[arg(long)]
     pub image: Option<String>,
     /// The image tag.
-    #[arg(long)]
-    pub image_version: Option<String>,
+    #[arg(long, value_parser = args::image_version)]
+    pub image_version: Option<ImageVersion>,
     /// Extra container environment, `K=V;K2=V2` (kept secret).
     #[arg(long, value_name = "ENV")]
     pub custom_env: Option<String>,
