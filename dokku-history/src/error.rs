@@ -53,6 +53,11 @@ pub enum HistoryError {
     /// verify), or what arrived does not verify.
     #[error("migration failed: {0}")]
     Migrate(String),
+    /// A test server could not be started or reached
+    /// ([`testing::TempPostgres`](crate::testing::TempPostgres)).
+    #[cfg(feature = "test-util")]
+    #[error("test PostgreSQL server: {0}")]
+    TestServer(String),
     /// The file's schema is newer than this version understands.
     #[error(
         "the audit database has schema version {found}; this build understands up to {supported}"

@@ -23,11 +23,15 @@ pub mod audited;
 mod error;
 mod migrate;
 mod model;
+#[cfg(feature = "postgres")]
+mod postgres;
 pub mod record;
 pub mod redact;
 pub mod schema;
 mod sqlite;
 mod store;
+#[cfg(feature = "test-util")]
+pub mod testing;
 mod writer;
 
 pub use audited::{AuditPolicy, AuditSink, Audited};

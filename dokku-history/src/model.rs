@@ -171,8 +171,6 @@ pub enum Tamper {
     },
 }
 
-/// The audit store: one SQLite file, one writer thread, shared by clones.
-
 const CSV_HEADER: [&str; 16] = [
     "id",
     "started_at",
