@@ -171,6 +171,71 @@ impl Fixture {
         unreachable!("no PostgreSQL fixture without the feature")
     }
 
+    /// Hold the lock every writer needs (SQLite's write lock, PostgreSQL's
+    /// chain-head row) until the guard is dropped.
+    pub async fn hold_write_lock(&self) -> WriteLock {
+        match self.backend {
+            Backend::Sqlite => {
+                let conn = rusqlite::Connection::open(&self.location).unwrap();
+                conn.execute_batch("BEGIN EXCLUSIVE").unwrap();
+                WriteLock::Sqlite(conn)
+            }
+            Backend::Postgres => self.lock_postgres_head().await,
+        }
+    }
+
+    #[cfg(feature = "postgres")]
+    async fn lock_postgres_head(&self) -> WriteLock {
+        use std::str::FromStr;
+        let config = tokio_postgres::Config::from_str(&self.location).unwrap();
+        let (client, connection) = config.connect(tokio_postgres::NoTls).await.unwrap();
+        tokio::spawn(connection);
+        client
+            .batch_execute("BEGIN; SELECT 1 FROM chain WHERE id = 1 FOR UPDATE")
+            .await
+            .unwrap();
+        WriteLock::Postgres(client)
+    }
+
+    #[cfg(not(feature = "postgres"))]
+    async fn lock_postgres_head(&self) -> WriteLock {
+        unreachable!("no PostgreSQL fixture without the feature")
+    }
+
+    /// Whether `needle` is stored anywhere: the SQLite file and its WAL
+    /// byte for byte, or any PostgreSQL row of the trail's tables as text.
+    pub async fn stores_anywhere(&self, needle: &str) -> bool {
+        match self.backend {
+            Backend::Sqlite => ["", "-wal"].iter().any(|suffix| {
+                let bytes = std::fs::read(format!("{}{suffix}", self.location)).unwrap_or_default();
+                bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+            }),
+            Backend::Postgres => self.postgres_stores(needle).await,
+        }
+    }
+
+    #[cfg(feature = "postgres")]
+    async fn postgres_stores(&self, needle: &str) -> bool {
+        use std::str::FromStr;
+        let config = tokio_postgres::Config::from_str(&self.location).unwrap();
+        let (client, connection) = config.connect(tokio_postgres::NoTls).await.unwrap();
+        tokio::spawn(connection);
+        let row = client
+            .query_one(
+                "SELECT (SELECT count(*) FROM commands c WHERE strpos(c::text, $1) > 0) \
+                 + (SELECT count(*) FROM chain h WHERE strpos(h::text, $1) > 0)",
+                &[&needle],
+            )
+            .await
+            .unwrap();
+        row.get::<_, i64>(0) > 0
+    }
+
+    #[cfg(not(feature = "postgres"))]
+    async fn postgres_stores(&self, _needle: &str) -> bool {
+        unreachable!("no PostgreSQL fixture without the feature")
+    }
+
     /// Columns a raw `INSERT` must fill besides the record's: PostgreSQL
     /// keeps the search words in the row.
     pub fn extra_columns(&self) -> &'static str {
@@ -179,6 +244,13 @@ impl Fixture {
             Backend::Postgres => ", search",
         }
     }
+}
+
+/// A writer's lock held elsewhere.
+pub enum WriteLock {
+    Sqlite(rusqlite::Connection),
+    #[cfg(feature = "postgres")]
+    Postgres(tokio_postgres::Client),
 }
 
 /// `sqlite::name` and `postgres::name` for each `async fn name(Fixture)`.
