@@ -451,6 +451,12 @@ pub enum HistoryCmd {
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Copy the local history file (--history-db) into the empty shared
+    /// PostgreSQL history (--history), then verify its chain there.
+    #[command(
+        after_help = "Example:\n  DOKKU_HISTORY_URL=postgres://audit@db/audit cli history migrate"
+    )]
+    Migrate,
 }
 
 #[derive(Debug, Args)]

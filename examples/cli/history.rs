@@ -192,5 +192,40 @@ pub async fn run(store: &HistoryStore, opts: &Opts, plan: HistoryPlan) -> Result
             }
             Ok(())
         }
+        HistoryPlan::Migrate { from } => migrate(store, opts, &from).await,
     }
+}
+
+/// `history migrate`: the file's trail, verified, into the shared store.
+async fn migrate(to: &HistoryStore, opts: &Opts, from: &std::path::Path) -> Result<(), CliError> {
+    if to.path().is_some() {
+        return Err(CliError::failed(
+            "history migrate copies into a PostgreSQL history".to_owned(),
+            "pass --history postgres://… (or set DOKKU_HISTORY_URL)",
+        ));
+    }
+    if !from.is_file() {
+        return Err(CliError::NotFound {
+            message: format!("no history file at {}", from.display()),
+            hint: "name it with --history-db PATH".to_owned(),
+        });
+    }
+    let source = HistoryStore::open(from)?;
+    let moved = dokku_history::migrate_trail(&source, to).await?;
+    if opts.json {
+        return Ok(output::json(&json!({
+            "from": from.display().to_string(),
+            "to": to.location(),
+            "rows": moved.rows,
+            "truncated_before": moved.truncated_before,
+            "head_id": moved.head_id,
+            "intact": true,
+        }))?);
+    }
+    Ok(output::done(&format!(
+        "{} records copied from {} to {}, hash chain intact",
+        moved.rows,
+        from.display(),
+        to.location()
+    ))?)
 }

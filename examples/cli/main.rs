@@ -173,7 +173,7 @@ async fn run(plan: Plan) -> Result<(), CliError> {
             return Ok(out.flush()?);
         }
         Action::History(_) => {
-            let store = session::open_store(&target)?;
+            let store = session::open_store(&target).await?;
             let Action::History(plan) = action else {
                 return Ok(());
             };

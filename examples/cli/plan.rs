@@ -273,6 +273,10 @@ pub enum HistoryPlan {
         format: HistoryFormat,
         output: Option<PathBuf>,
     },
+    /// From this file into the opened (PostgreSQL) store.
+    Migrate {
+        from: PathBuf,
+    },
 }
 
 /// Where an app comes from when it is not among the arguments.
@@ -1126,7 +1130,11 @@ fn lifecycle(apps: &mut Apps<'_>, verb: PsVerb, args: LifecycleArgs) -> Result<P
     })
 }
 
-fn history(app_flag: Option<&str>, cmd: HistoryCmd) -> Result<HistoryPlan, CliError> {
+fn history(
+    app_flag: Option<&str>,
+    target: &TargetArgs,
+    cmd: HistoryCmd,
+) -> Result<HistoryPlan, CliError> {
     Ok(match cmd {
         HistoryCmd::List(HistoryFilter {
             only_app,
@@ -1161,6 +1169,9 @@ fn history(app_flag: Option<&str>, cmd: HistoryCmd) -> Result<HistoryPlan, CliEr
         HistoryCmd::Stats => HistoryPlan::Stats,
         HistoryCmd::Verify => HistoryPlan::Verify,
         HistoryCmd::Export { format, output } => HistoryPlan::Export { format, output },
+        HistoryCmd::Migrate => HistoryPlan::Migrate {
+            from: target.history_path()?,
+        },
     })
 }
 
@@ -1374,7 +1385,7 @@ pub fn build(cli: Cli) -> Result<Plan, CliError> {
             quiet,
             follow,
         }),
-        Cmd::History(cmd) => Action::History(history(cli.app.as_deref(), cmd)?),
+        Cmd::History(cmd) => Action::History(history(cli.app.as_deref(), &cli.target, cmd)?),
         Cmd::Version => Action::Version,
         Cmd::Raw { args } => Action::Raw(args),
         Cmd::Completions { shell } => Action::Completions(shell),

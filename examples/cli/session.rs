@@ -121,9 +121,9 @@ pub fn local_user() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-/// Open the history database the flags name.
-pub fn open_store(target: &TargetArgs) -> Result<HistoryStore, CliError> {
-    Ok(common::open_history(&target.history_path()?)?)
+/// Open the history the flags name (a file, or `--history postgres://…`).
+pub async fn open_store(target: &TargetArgs) -> Result<HistoryStore, CliError> {
+    Ok(common::open_history_for(target).await?)
 }
 
 impl Session {
@@ -132,7 +132,7 @@ impl Session {
     pub async fn open(args: &TargetArgs, opts: Opts) -> Result<Self, CliError> {
         let target = args.target()?;
         let history = args.history_path()?;
-        let store = common::open_history(&history)?;
+        let store = common::open_history_for(args).await?;
         let executor = common::connect(&target).await?;
         let audited = Audited::new(executor, store)
             .actor(local_user())
