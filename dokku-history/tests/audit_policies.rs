@@ -18,6 +18,7 @@ on_both_backends!(
     a_config_set_is_recorded_without_its_secret,
     a_read_only_store_under_each_policy,
     a_write_lock_held_elsewhere_stops_the_command_under_fail_closed,
+    output_with_nul_bytes_is_recorded_alike_on_every_store,
 );
 
 fn destroy() -> Command {
@@ -119,4 +120,22 @@ async fn a_write_lock_held_elsewhere_stops_the_command_under_fail_closed(fx: Fix
     exec.verify().unwrap();
     let v = store.verify().await.unwrap();
     assert_eq!((v.rows, v.problem), (1, None));
+}
+
+/// PostgreSQL's text cannot hold NUL: redaction turns it into U+FFFD
+/// before any store sees it, so the record is written, and reads the same
+/// on both backends.
+async fn output_with_nul_bytes_is_recorded_alike_on_every_store(fx: Fixture) {
+    let store = fx.open().await;
+    let exec = ScriptedExecutor::new().expect(
+        ["apps:destroy", "api", "--force"],
+        dokku_core::Output::new(dokku_core::ExitStatus::code(0), "gone\0\n", "\0warn"),
+    );
+    let audited = Audited::new(exec, store.clone());
+    assert!(audited.run(&destroy()).await.unwrap().status.success());
+    let record = &store.recent(1).await.unwrap()[0];
+    assert_eq!(record.entry.stdout, "gone\u{FFFD}\n");
+    assert_eq!(record.entry.stderr, "\u{FFFD}warn");
+    assert_eq!((record.entry.stdout_len, record.entry.stderr_len), (6, 5));
+    assert!(store.verify().await.unwrap().is_intact());
 }
