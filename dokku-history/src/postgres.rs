@@ -91,9 +91,10 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE commands (
         anchor_hash TEXT NOT NULL
     );"];
 
-/// The advisory lock that serialises migrations between processes
-/// (`dokkuhis` in ASCII).
-const MIGRATION_LOCK: i64 = 0x646f_6b6b_7568_6973;
+/// The advisory lock class that serialises migrations between processes
+/// (`dokk` in ASCII); the other half of the key is the schema's, so
+/// trails in different schemas of one database migrate independently.
+const MIGRATION_LOCK: i32 = 0x646f_6b6b;
 
 const COLUMNS: &str = "id, started_at, ended_at, host, actor, source, correlation_id, parent_id, \
     subcommand, app, argv, mutating, outcome, exit_code, stdout, stdout_len, stderr, stderr_len, \
@@ -786,9 +787,12 @@ async fn migrate(client: &mut Client) -> Result<(), HistoryError> {
         _ => {}
     }
     let tx = client.transaction().await.ctx("starting a migration")?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
-        .await
-        .ctx("waiting for other migrations")?;
+    tx.execute(
+        "SELECT pg_advisory_xact_lock($1, hashtext(coalesce(current_schema(), '')))",
+        &[&MIGRATION_LOCK],
+    )
+    .await
+    .ctx("waiting for other migrations")?;
     tx.batch_execute(
         "CREATE TABLE IF NOT EXISTS history_schema (
             id INTEGER PRIMARY KEY CHECK (id = 1),
