@@ -1170,7 +1170,7 @@ fn history(
         HistoryCmd::Verify => HistoryPlan::Verify,
         HistoryCmd::Export { format, output } => HistoryPlan::Export { format, output },
         HistoryCmd::Migrate => HistoryPlan::Migrate {
-            from: target.history_path()?,
+            from: target.history_file()?,
         },
     })
 }

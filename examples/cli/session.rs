@@ -131,7 +131,7 @@ impl Session {
     /// recorded (actor: the local user, source: cli, host: the target).
     pub async fn open(args: &TargetArgs, opts: Opts) -> Result<Self, CliError> {
         let target = args.target()?;
-        let history = args.history_path()?;
+        let history = args.history_file()?;
         let store = common::open_history_for(args).await?;
         let executor = common::connect(&target).await?;
         let audited = Audited::new(executor, store)

@@ -140,9 +140,26 @@ impl TargetArgs {
         }
     }
 
-    /// The history database: `--history-db`, else the platform data
-    /// directory's `history.sqlite3`.
+    /// The history file, for a program that opens only a file: refused
+    /// when `--history` names a PostgreSQL history, so that the flag is
+    /// never silently ignored (such a program opens the history with
+    /// [`open_history_for`] instead).
     pub fn history_path(&self) -> Result<PathBuf, UsageError> {
+        if self.history_url.is_some() {
+            return Err(UsageError(
+                "--history (DOKKU_HISTORY_URL) is not supported by this program yet: \
+                 its history is the --history-db file"
+                    .to_owned(),
+            ));
+        }
+        self.history_file()
+    }
+
+    /// The local history file: `--history-db`, else the platform data
+    /// directory's `history.sqlite3` (what `history migrate` copies, and
+    /// where the CLI keeps its capabilities cache, whichever history
+    /// records).
+    pub fn history_file(&self) -> Result<PathBuf, UsageError> {
         match &self.history_db {
             Some(path) => Ok(path.clone()),
             None => Ok(data_dir()?.join("history.sqlite3")),
@@ -266,7 +283,7 @@ pub async fn open_history_for(
         )),
         None => {
             let path = args
-                .history_path()
+                .history_file()
                 .map_err(|e| dokku_history::HistoryError::Location(e.0))?;
             open_history(&path)
         }
@@ -285,6 +302,17 @@ pub fn open_history(path: &std::path::Path) -> Result<HistoryStore, dokku_histor
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_program_that_opens_only_a_file_refuses_a_postgres_history() {
+        let args = TargetArgs {
+            history_db: Some(PathBuf::from("/tmp/h.db")),
+            history_url: Some("postgres://audit@db/audit".to_owned()),
+            ..TargetArgs::default()
+        };
+        assert!(args.history_path().is_err());
+        assert_eq!(args.history_file(), Ok(PathBuf::from("/tmp/h.db")));
+    }
 
     #[test]
     fn hosts_parse_with_and_without_ports() {
