@@ -160,10 +160,13 @@ pub fn argv(command: &Command) -> Vec<String> {
 /// The stored form of free text about a command (error messages, stderr of
 /// secret commands): secrets scrubbed, Dokku's messages about an unreadable
 /// ENV file cut before the stored values they quote (any command that reads
-/// an app's environment can print one), URL passwords masked, capped.
+/// an app's environment can print one), URL passwords masked, NUL bytes
+/// made U+FFFD (PostgreSQL's text cannot hold them, and the trail must read
+/// the same on every store), capped.
 pub fn text(text: &str, secrets: &[String]) -> String {
     let text = redact_env_read_errors(text);
-    cap(&mask_userinfo(&scrub(&text, secrets)), OUTPUT_CAP)
+    let text = mask_userinfo(&scrub(&text, secrets)).replace('\0', "\u{FFFD}");
+    cap(&text, OUTPUT_CAP)
 }
 
 /// What the audit trail keeps of a command's standard input: the keys of a
@@ -181,6 +184,11 @@ pub fn stdin_shape(command: &Command) -> Option<String> {
 mod tests {
     use super::*;
     use dokku_core::SecretString;
+
+    #[test]
+    fn nul_bytes_are_stored_as_replacement_characters() {
+        assert_eq!(text("a\0b\0", &[]), "a\u{FFFD}b\u{FFFD}");
+    }
 
     #[test]
     fn userinfo_is_masked_anywhere() {

@@ -3,13 +3,13 @@
 //! duration, a date, an RFC 3339 time or Unix milliseconds.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand, ValueEnum};
 use dokku::Command;
-use dokku_history::{Outcome, Query, Record, Tamper};
+use dokku_history::{HistoryStore, Outcome, Query, Record, Tamper};
 use serde_json::json;
 
 use crate::args::BadArg;
@@ -56,6 +56,12 @@ pub enum HistoryCmd {
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Copy the local history file (--history-db) into the empty shared
+    /// PostgreSQL history (--history), then verify its chain there.
+    #[command(
+        after_help = "Example:\n  DOKKU_HISTORY_URL=postgres://audit@db/audit cli history migrate"
+    )]
+    Migrate,
 }
 
 #[derive(Debug, Args)]
@@ -199,6 +205,7 @@ pub enum Plan {
         format: HistoryFormat,
         output: Option<PathBuf>,
     },
+    Migrate,
 }
 
 impl Family for HistoryCmd {
@@ -240,6 +247,7 @@ impl Family for HistoryCmd {
             HistoryCmd::Stats => Plan::Stats,
             HistoryCmd::Verify => Plan::Verify,
             HistoryCmd::Export { format, output } => Plan::Export { format, output },
+            HistoryCmd::Migrate => Plan::Migrate,
         })
     }
 
@@ -248,7 +256,7 @@ impl Family for HistoryCmd {
     }
 
     async fn run(plan: Plan, s: &Session) -> Result<(), CliError> {
-        let store = s.store()?;
+        let store = s.store().await?;
         let json = s.opts.json;
         match plan {
             Plan::List(query) => records(json, &store.query(query).await?.records),
@@ -323,8 +331,43 @@ impl Family for HistoryCmd {
                 }
                 Ok(())
             }
+            Plan::Migrate => migrate(&store, json, &s.history_file()?).await,
         }
     }
+}
+
+/// `history migrate`: the file's trail, verified, into the shared store.
+async fn migrate(to: &HistoryStore, json: bool, from: &Path) -> Result<(), CliError> {
+    if to.path().is_some() {
+        return Err(CliError::failed(
+            "history migrate copies into a PostgreSQL history".to_owned(),
+            "pass --history postgres://… (or set DOKKU_HISTORY_URL)",
+        ));
+    }
+    if !from.is_file() {
+        return Err(CliError::not_found(
+            format!("no history file at {}", from.display()),
+            "name it with --history-db PATH",
+        ));
+    }
+    let source = HistoryStore::open(from)?;
+    let moved = dokku_history::migrate_trail(&source, to).await?;
+    if json {
+        return Ok(output::json(&json!({
+            "from": from.display().to_string(),
+            "to": to.location(),
+            "rows": moved.rows,
+            "truncated_before": moved.truncated_before,
+            "head_id": moved.head_id,
+            "intact": true,
+        }))?);
+    }
+    Ok(output::done(&format!(
+        "{} records copied from {} to {}, hash chain intact",
+        moved.rows,
+        from.display(),
+        to.location()
+    ))?)
 }
 
 /// A writer that remembers whether its reader went away.

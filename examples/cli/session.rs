@@ -175,9 +175,15 @@ impl Session {
         }
     }
 
-    /// The history database the flags name (nothing is connected).
-    pub fn store(&self) -> Result<HistoryStore, CliError> {
-        Ok(common::open_history(&self.target.history_path()?)?)
+    /// The history the flags name: a file, or `--history postgres://…`
+    /// (nothing is connected to the host).
+    pub async fn store(&self) -> Result<HistoryStore, CliError> {
+        Ok(common::open_history_for(&self.target).await?)
+    }
+
+    /// The local history file (`--history-db`), whichever history records.
+    pub fn history_file(&self) -> Result<PathBuf, CliError> {
+        Ok(self.target.history_file()?)
     }
 
     /// The client, connected on first use: the target's executor wrapped
@@ -188,8 +194,8 @@ impl Session {
             .conn
             .get_or_try_init(|| async {
                 let target = self.target.target()?;
-                let history = self.target.history_path()?;
-                let store = common::open_history(&history)?;
+                let history = self.target.history_file()?;
+                let store = common::open_history_for(&self.target).await?;
                 let executor = common::connect(&target).await?;
                 let audited = Audited::new(executor, store)
                     .actor(local_user())

@@ -65,7 +65,7 @@ fn password(name: &str) -> Option<String> {
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let target = args.target.target()?;
     let executor = common::connect(&target).await?;
-    let history = common::open_history(&args.target.history_path()?)?;
+    let history = common::open_history_for(&args.target).await?;
 
     let (admin, generated) = match (password("DOKKU_WEB_PASSWORD"), &target) {
         (Some(p), _) => (p, false),

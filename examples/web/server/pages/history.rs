@@ -351,38 +351,14 @@ pub async fn export(
     let bytes = match (params.filters.filtered(), params.format.as_str()) {
         (false, "jsonl") => state.history.export_jsonl(Vec::new()).await?,
         (false, _) => state.history.export_csv(Vec::new()).await?,
-        (true, "jsonl") => {
-            let mut out = Vec::new();
-            for record in selected(&state, &params.filters).await? {
-                out.extend(serde_json::to_vec(&record).unwrap_or_default());
-                out.push(b'\n');
-            }
-            out
-        }
-        (true, _) => {
-            let mut out = String::from("id,started_at,ended_at,duration_ms,host,actor,source,subcommand,app,argv,outcome,exit_code\n");
-            for r in selected(&state, &params.filters).await? {
-                let e = &r.entry;
-                let row = [
-                    r.id.to_string(),
-                    e.started_at.to_string(),
-                    e.ended_at.to_string(),
-                    e.duration_ms().to_string(),
-                    e.host.clone(),
-                    e.actor.clone(),
-                    e.source.as_str().to_owned(),
-                    e.subcommand.clone(),
-                    e.app.clone().unwrap_or_default(),
-                    serde_json::to_string(&e.argv).unwrap_or_default(),
-                    e.outcome.as_str().to_owned(),
-                    e.exit_code.map(|c| c.to_string()).unwrap_or_default(),
-                ];
-                let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
-                out.push_str(&cells.join(","));
-                out.push('\n');
-            }
-            out.into_bytes()
-        }
+        (true, "jsonl") => dokku_history::export_records_jsonl(
+            &selected(&state, &params.filters).await?,
+            Vec::new(),
+        )?,
+        (true, _) => dokku_history::export_records_csv(
+            &selected(&state, &params.filters).await?,
+            Vec::new(),
+        )?,
     };
     Ok((
         [
