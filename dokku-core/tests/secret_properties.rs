@@ -195,7 +195,10 @@ fn every_secret_property_in_the_catalog_is_redacted() {
                 .properties(plugin)
                 .command(&scope, &key, Some(&value))
                 .unwrap_or_else(|e| panic!("{}:{key}: {e}", plugin.name));
-            assert_eq!(set.subcommand(), format!("{}:set", plugin.name));
+            assert_eq!(
+                set.subcommand(),
+                format!("{}:{}", plugin.name, plugin.set_verb)
+            );
             assert_eq!(set.redacted_argv().last().map(String::as_str), Some("***"));
             assert_hidden(&set, &secret);
             checked.push(format!("{}:{}", plugin.name, property.key));
@@ -207,7 +210,10 @@ fn every_secret_property_in_the_catalog_is_redacted() {
         [
             "letsencrypt:dns-provider-*",
             "logs:vector-cron-sink",
-            "logs:vector-sink"
+            "logs:vector-sink",
+            "scheduler-k3s:token",
+            "traefik:basic-auth-password",
+            "traefik:dns-provider-*"
         ]
     );
 }

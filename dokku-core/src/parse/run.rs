@@ -1,0 +1,32 @@
+//! `run:list`, text and JSON.
+//!
+//! From dokku/dokku `plugins/scheduler-docker-local/scheduler-run-list`:
+//! text is `=====> <app> run containers` then Docker's `table
+//! {{.Names}}\t{{.Command}}\t{{.RunningFor}}` (`NAMES  COMMAND  CREATED`),
+//! JSON an array of `{name, state, command, created_at}` (jq over `docker
+//! container ls`). Recorded only without a Docker daemon (none listed).
+
+use super::{table, ParseError};
+use crate::model::run::RunContainer;
+
+const WHAT: &str = "run:list";
+
+/// `run:list` in either format.
+pub fn list(stdout: &str) -> Result<Vec<RunContainer>, ParseError> {
+    if stdout.trim_start().starts_with('[') {
+        return super::json_array(WHAT, stdout);
+    }
+    table::columns(WHAT, stdout, &["NAMES", "COMMAND", "CREATED"], &[])?
+        .into_iter()
+        .map(|cells| {
+            let [name, command, created_at] = <[String; 3]>::try_from(cells)
+                .map_err(|_| ParseError::new(WHAT, "expected three columns"))?;
+            Ok(RunContainer {
+                name,
+                state: None,
+                command,
+                created_at,
+            })
+        })
+        .collect()
+}
