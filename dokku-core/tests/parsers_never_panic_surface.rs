@@ -16,13 +16,16 @@
 //! `Report::from_output` and `Report::from_raw`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
+use common::line_in_range;
 use dokku_core::api::report::Report;
 use dokku_core::model::*;
-use dokku_core::parse::{self, report::RawReport, ParseError};
+use dokku_core::parse::{self, report::RawReport};
 use proptest::prelude::*;
 use proptest::sample::select;
 
@@ -50,19 +53,6 @@ fn corpus() -> &'static [String] {
         }
         out
     })
-}
-
-fn line_in_range<T>(what: &str, input: &str, result: Result<T, ParseError>) {
-    if let Err(e) = result {
-        if let Some(line) = e.line {
-            let lines = input.lines().count();
-            assert!(
-                (1..=lines).contains(&line),
-                "{what}: error names line {line} of {lines}: {e}"
-            );
-        }
-        let _ = e.to_string();
-    }
 }
 
 fn typed<R: Report>(what: &str, input: &str, objects: &[RawReport]) {
