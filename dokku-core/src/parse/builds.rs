@@ -166,3 +166,28 @@ pub fn info(stdout: &str) -> Result<BuildRecord, ParseError> {
     }
     Ok(record)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // plugins/builds/subcommands.go: the running builds of every app, and
+    // `builds:info`'s `Label:|value` rows through columnize.
+    #[test]
+    fn the_all_apps_table_and_info_rows_are_read() {
+        let all = "App  Build ID        Kind    PID    Source      Started\n\
+                   api  mx7exqmjqicslv  deploy  30416  ps:restart  2026-12-03T10:29:39Z\n";
+        let rows = list(all).unwrap();
+        assert_eq!(rows[0].app.as_deref(), Some("api"));
+        assert_eq!(rows[0].pid, Some(30416));
+        assert!(list("No builds currently running\n").unwrap().is_empty());
+        let text = "Build ID:   mx7\nApp:        api\nKind:       build\nStatus:     failed\n\
+                    PID:        12\nSource:     git:sync\nStarted:    2026-12-03T10:29:39Z\n\
+                    Finished:   2026-12-03T10:30:39Z\nDuration:   1m0s\nExit Code:  1\n\
+                    Log:        /x.log\n";
+        let record = info(text).unwrap();
+        assert_eq!(record.exit_code, Some(1));
+        assert_eq!(record.finished_at.as_deref(), Some("2026-12-03T10:30:39Z"));
+        assert_eq!(record.log_path.as_deref(), Some("/x.log"));
+    }
+}

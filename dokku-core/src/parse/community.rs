@@ -26,3 +26,22 @@ pub fn redirects(stdout: &str) -> Result<Vec<Redirect>, ParseError> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // `column -s: -t` of `SOURCE:DESTINATION:CODE` (dokku-redirect's default
+    // subcommand).
+    #[test]
+    fn redirect_rows_are_read_with_their_codes() {
+        let out = "SOURCE           DESTINATION      CODE\n\
+                   old.example.com  new.example.com  301\n\
+                   x.example.com    y.example.com/a  302\n";
+        let rows = redirects(out).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].destination, "y.example.com/a");
+        assert_eq!(rows[1].code, 302);
+        assert!(redirects("").unwrap().is_empty());
+    }
+}

@@ -94,3 +94,37 @@ pub fn list_json(stdout: &str) -> Result<Vec<CronTask>, ParseError> {
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Rows as columnize pads them (plugins/cron/subcommands.go): schedules
+    // and commands hold spaces; maintenance is `true (task)`/`true (app)`.
+    #[test]
+    fn text_rows_keep_spaces_in_schedules_and_commands() {
+        let out = "ID                Schedule     Concurrency  Maintenance  Command\n\
+                   5cruzl1b9iwsfyoe  5 4 * * *    allow        false        node worker.js --once\n\
+                   a1                @every 1h    forbid       true (app)   bin/cleanup\n";
+        let tasks = list(out).unwrap();
+        assert_eq!(tasks.len(), 2);
+        assert_eq!(tasks[0].schedule, "5 4 * * *");
+        assert_eq!(tasks[0].command, "node worker.js --once");
+        assert!(!tasks[0].maintenance);
+        assert_eq!(tasks[1].concurrency_policy, "forbid");
+        assert!(tasks[1].maintenance && tasks[1].app_in_maintenance);
+        assert!(!tasks[1].task_in_maintenance);
+    }
+
+    #[test]
+    fn json_rows_carry_the_app_and_the_maintenance_flags() {
+        let out = r#"[{"id":"x","app":"api","command":"a b","schedule":"@daily","concurrency_policy":"allow","app-in-maintenance":false,"task-in-maintenance":true,"maintenance":true}]"#;
+        let tasks = list(out).unwrap();
+        assert_eq!(tasks[0].app.as_deref(), Some("api"));
+        assert!(tasks[0].task_in_maintenance);
+        assert!(list("[]").unwrap().is_empty());
+        assert!(list("ID  Schedule  Concurrency  Maintenance  Command\n")
+            .unwrap()
+            .is_empty());
+    }
+}

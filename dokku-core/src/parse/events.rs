@@ -83,3 +83,29 @@ pub fn list(stdout: &str) -> Vec<String> {
         .map(|l| l.trim().to_owned())
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syslog_lines_give_their_trigger_and_arguments() {
+        let e = line(
+            "Jul  3 16:10:24 dokku.me dokku[129451]: INVOKED: check-deploy( pythonapp 6274 web 5000 )",
+        );
+        assert_eq!(e.timestamp.as_deref(), Some("Jul 3 16:10:24"));
+        assert_eq!(e.host.as_deref(), Some("dokku.me"));
+        assert_eq!(e.tag.as_deref(), Some("dokku"));
+        assert_eq!(e.pid, Some(129_451));
+        assert_eq!(e.trigger.as_deref(), Some("check-deploy"));
+        assert_eq!(e.args, ["pythonapp", "6274", "web", "5000"]);
+        let rfc = line(
+            "2024-07-03T16:09:48.1+00:00 host dokku-event[7]: INVOKED: post-deploy( api ) NAME=admin",
+        );
+        assert_eq!(rfc.trigger.as_deref(), Some("post-deploy"));
+        assert_eq!(rfc.tag.as_deref(), Some("dokku-event"));
+        let other = line("something else");
+        assert_eq!(other.message, "something else");
+        assert_eq!(other.trigger, None);
+    }
+}

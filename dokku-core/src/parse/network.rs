@@ -48,3 +48,25 @@ pub fn info(stdout: &str) -> Result<Network, ParseError> {
     }
     Ok(network)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // plugins/network/subcommands.go `CommandInfo`, text form.
+    #[test]
+    fn network_info_text_and_json_are_read() {
+        let out = "=====> bridge network information\n\
+                   \x20      ID:             abc\n\
+                   \x20      Name:           bridge\n\
+                   \x20      Driver:         bridge\n\
+                   \x20      Scope:          local\n\
+                   \x20      Dokku managed:  false\n";
+        let network = info(out).unwrap();
+        assert_eq!(network.name, "bridge");
+        assert_eq!(network.scope, "local");
+        assert!(!network.dokku_managed);
+        let json = r#"{"CreatedAt":"0001-01-01T00:00:00Z","DokkuManaged":true,"Driver":"bridge","ID":"x","Internal":false,"IPv6":false,"Labels":{},"Name":"n","Scope":"local"}"#;
+        assert!(info(json).unwrap().dokku_managed);
+    }
+}

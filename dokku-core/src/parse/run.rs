@@ -30,3 +30,22 @@ pub fn list(stdout: &str) -> Result<Vec<RunContainer>, ParseError> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Docker's `table {{.Names}}\t{{.Command}}\t{{.RunningFor}}`, and jq's JSON.
+    #[test]
+    fn docker_table_and_json_rows_are_read() {
+        let text = "=====> api run containers\n\
+                    NAMES        COMMAND                   CREATED\n\
+                    api.run.123  \"/exec rake db:migrate\"   2 minutes ago\n";
+        let rows = list(text).unwrap();
+        assert_eq!(rows[0].name, "api.run.123");
+        assert_eq!(rows[0].command, "\"/exec rake db:migrate\"");
+        assert_eq!(rows[0].created_at, "2 minutes ago");
+        let json = r#"[{"name":"api.run.1","state":"running","command":"\"ls\"","created_at":"2024-01-01 00:00:00 +0000 UTC"}]"#;
+        assert_eq!(list(json).unwrap()[0].state.as_deref(), Some("running"));
+    }
+}

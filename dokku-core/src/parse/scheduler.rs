@@ -34,3 +34,20 @@ pub fn cluster_list(stdout: &str) -> Result<Vec<K3sNode>, ParseError> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cluster_nodes_are_read_from_the_table_and_json() {
+        let text = "name   ready  roles                 version\n\
+                    node1  true   control-plane,master  v1.30.2+k3s1\n";
+        let nodes = cluster_list(text).unwrap();
+        assert!(nodes[0].ready);
+        assert_eq!(nodes[0].roles, ["control-plane", "master"]);
+        let json = r#"[{"Name":"n","Roles":null,"Ready":false,"RemoteHost":"h","Version":"v1"}]"#;
+        let nodes = cluster_list(json).unwrap();
+        assert!(nodes[0].roles.is_empty() && nodes[0].remote_host == "h");
+    }
+}

@@ -143,3 +143,20 @@ pub fn global_report(stdout: &str) -> Result<Vec<StorageEntryUsage>, ParseError>
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // plugins/storage/commands_entries.go: `mounted by: a, b`, `—` for none.
+    #[test]
+    fn the_global_text_report_lists_who_mounts_each_entry() {
+        let out = "-----> Storage report (global):\n\
+                   \x20      cap-vol\tdocker-local\tmounted by: api, web\n\
+                   \x20      x\tk3s\tmounted by: —\n";
+        let rows = global_report(out).unwrap();
+        assert_eq!(rows[0].mounted_by, ["api", "web"]);
+        assert!(rows[1].mounted_by.is_empty());
+        assert_eq!(rows[1].entry.scheduler, "k3s");
+    }
+}

@@ -11,7 +11,6 @@
 //! pads): a cell may then hold spaces (a cron schedule `5 4 * * *`, a
 //! command with arguments, `true (task)`).
 
-use super::version::truncate;
 use super::ParseError;
 
 /// Whether a line is one of Dokku's `-----> `/`=====> ` info lines.
@@ -60,15 +59,9 @@ pub fn columns(
     })?;
     let mut rows = Vec::new();
     for (index, line) in lines {
+        // The row is not quoted: a cell (a cron command) may hold a secret.
         rows.push(cut(line, &offsets).ok_or_else(|| {
-            ParseError::at(
-                what,
-                index,
-                format!(
-                    "a row that does not line up with the header: {:?}",
-                    truncate(line, 80)
-                ),
-            )
+            ParseError::at(what, index, "a row that does not line up with the header")
         })?);
     }
     Ok(rows)
