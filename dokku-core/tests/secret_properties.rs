@@ -162,6 +162,15 @@ fn reading_a_secret_property_by_its_info_flag_is_secret_output() {
         .flag_command(&Scope::App(app()), "logs-vector-sink")
         .unwrap();
     assert!(sink.output_is_secret() && !sink.is_mutating());
+    // Its global and computed values too, prefixed or bare.
+    for key in [
+        "logs-global-vector-sink",
+        "logs-computed-vector-cron-sink",
+        "global-vector-sink",
+    ] {
+        let flag = reports.flag_command(&Scope::Global, key).unwrap();
+        assert!(flag.output_is_secret(), "{key}");
+    }
     let size = reports
         .flag_command(&Scope::App(app()), "logs-max-size")
         .unwrap();
