@@ -97,8 +97,12 @@ pub fn auth_command(
     } else {
         Command::write(what)
     }
-    .arg(host)
-    .requires(Requirement::Version(AUTH_STDIN));
+    .arg(host);
+    // Reading the password from stdin (and auth-status) came with 0.38.0;
+    // removing an entry works on every version that has git:auth.
+    if status || credentials.is_some() {
+        command = command.requires(Requirement::Version(AUTH_STDIN));
+    }
     if let Some((username, password)) = credentials {
         let username = super::word(what, "username", username)?;
         if password.is_empty() {
