@@ -522,11 +522,8 @@ impl<'a, R> Reports<'a, R> {
                     .to_owned(),
             });
         }
-        let bare = key
-            .strip_prefix(spec.prefix)
-            .and_then(|k| k.strip_prefix('-'))
-            .unwrap_or(key);
-        let secret = self.plugin.property(bare).is_some_and(|p| p.secret);
+        // Its own, global or computed value (`logs-global-vector-sink`).
+        let secret = self.plugin.is_secret_report_key(key);
         let command = scope
             .apply(Command::read(spec.command))
             .arg(format!("--{key}"));
