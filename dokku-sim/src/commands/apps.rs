@@ -22,6 +22,7 @@
 
 use dokku_core::DokkuVersion;
 
+use crate::common::help;
 use crate::common::names::{check_new_name, dokku_apps, NO_APP, NO_APPS};
 use crate::common::properties::{
     announce_property, property_set_checks, property_target, write_property,
@@ -30,11 +31,13 @@ use crate::common::report::{self, Fields, GoReport};
 use crate::common::versions::{V0_38_12, V0_38_22};
 use crate::common::{Ctx, Flags, Outcome};
 use crate::host::{App, SimHost};
+use crate::out::EXIT_FLAG_ERROR;
 use crate::scheduler;
 
 /// Run an `apps` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
+        "apps" => bare(ctx, args),
         "apps:list" => list(ctx, args),
         "apps:exists" => exists(ctx, args),
         "apps:create" => create(ctx, args),
@@ -93,6 +96,33 @@ fn global_disable_autocreation(host: &SimHost) -> String {
 
 // ---------------------------------------------------------------------------
 // Subcommands
+
+/// `dokku apps` (`commands.go`'s `case "apps"`): Go's standard `flag`
+/// parses the arguments up to the first positional one, then
+/// `CommandList("stdout")`. `-h`/`--help` print the usage (exit 0); any
+/// other flag is refused (`flag provided but not defined: -x` on stderr,
+/// the usage on stdout, exit 2).
+fn bare(ctx: &mut Ctx<'_>, args: &[String]) {
+    // The first argument decides: a flag is parsed (and ends the command
+    // one way or the other), anything else starts the positionals.
+    let flag = args
+        .first()
+        .filter(|arg| arg.starts_with('-') && arg.len() > 1 && *arg != "--");
+    let Some(flag) = flag else {
+        list(ctx, &[]);
+        return;
+    };
+    let name = flag.trim_start_matches('-');
+    let name = name.split('=').next().unwrap_or(name);
+    if name != "h" && name != "help" {
+        ctx.out
+            .stderr_plain(&format!("flag provided but not defined: -{name}"));
+        ctx.out.code = EXIT_FLAG_ERROR;
+    }
+    if let Some(usage) = help::plugin(ctx.host, "apps") {
+        help::usage(&mut ctx.out, usage);
+    }
+}
 
 /// `apps:list [--format stdout|json]` (`CommandList`).
 fn list(ctx: &mut Ctx<'_>, args: &[String]) {

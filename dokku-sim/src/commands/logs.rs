@@ -26,6 +26,7 @@
 //! [`set_container_log`]); following such a log continues with generated
 //! lines after its last timestamp.
 
+use crate::common::help;
 use crate::common::report::{self, GoReport};
 use crate::common::report::{Fields, JsonKeys};
 use crate::common::{Ctx, Follow, Outcome};
@@ -58,7 +59,6 @@ const APP_LABEL_ALIAS: &str = "com.dokku.app-name";
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
         "logs" => return Some(default(ctx, args)),
-        "logs:help" => usage(&mut ctx.out),
         "logs:failed" => failed(ctx, args),
         "logs:report" => report(ctx, args),
         "logs:set" => set(ctx, args),
@@ -283,46 +283,6 @@ fn parse_seconds(timestamp: &str) -> Option<u64> {
     Some(days * 86_400 + field(11..13)? * 3600 + field(14..16)? * 60 + field(17..19)?)
 }
 
-const HELP_HEADER: &str =
-    "Usage: dokku logs[:COMMAND]\n\nManage log integration for an app\n\nAdditional commands:";
-const HELP_CONTENT: &[(&str, &str)] = &[
-    (
-        "logs [-h|--help] [-t|--tail] [-n|--num num] [-q|--quiet] [-p|--ps process] <app>",
-        "Display recent log output",
-    ),
-    (
-        "logs:failed [--all|<app>]",
-        "Shows the last failed deploy logs",
-    ),
-    (
-        "logs:report [<app>] [<flag>]",
-        "Displays a logs report for one or more apps",
-    ),
-    (
-        "logs:set [--global|<app>] <key> <value>",
-        "Set or clear a logs property for an app",
-    ),
-    (
-        "logs:vector-logs [--num num] [--tail]",
-        "Display vector log output",
-    ),
-    ("logs:vector-start", "Start the vector logging container"),
-    ("logs:vector-stop", "Stop the vector logging container"),
-];
-
-/// `common.CommandUsage`: the header, then the content columnized with
-/// a 4-space prefix; the content's trailing empty line becomes a line of
-/// just the prefix.
-fn usage(out: &mut Out) {
-    out.log(HELP_HEADER);
-    let mut rows: Vec<Vec<String>> = HELP_CONTENT
-        .iter()
-        .map(|(command, description)| vec![(*command).to_owned(), (*description).to_owned()])
-        .collect();
-    rows.push(vec![String::new()]);
-    out.log(&crate::common::columnize::columnize(&rows, "    ", "  "));
-}
-
 /// pflag's short flags for `logs`, and whether each takes a value.
 const SHORT: [(char, &str, bool); 5] = [
     ('h', "--help", false),
@@ -425,7 +385,9 @@ fn default(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         },
     };
     if flags.has("--help") {
-        usage(&mut ctx.out);
+        if let Some(plugin) = help::plugin(ctx.host, "logs") {
+            help::usage(&mut ctx.out, plugin);
+        }
         return done(ctx);
     }
     let app_name = flags.positional.first().cloned().unwrap_or_default();

@@ -41,6 +41,7 @@ pub mod standard;
 pub mod storage;
 
 use crate::common::ctx::{Plugins, TriggerFn};
+use crate::common::help;
 pub use crate::common::{Ctx, Follow, Outcome};
 use crate::entry::{self, Globals, Invocation};
 use crate::host::SimHost;
@@ -79,15 +80,16 @@ pub fn run(host: &mut SimHost, invocation: &Invocation, stdin: &[u8]) -> Outcome
         ctx.out.stderr_plain(&entry::xtrace(&words));
     }
     let Some((subcommand, args)) = invocation.args.split_first() else {
-        // `dokku` alone prints the help; an empty invocation is rare enough
-        // that a short usage line stands in for it.
-        ctx.out
-            .log("Usage: dokku [--quiet|--trace|--force] COMMAND <app> [command-specific-options]");
+        // `dokku` alone is `dokku help` (`case "$1" in help | '')`).
+        help::short(ctx.host, &mut ctx.out);
         return Outcome::Done(ctx.out);
     };
     if matches!(subcommand.as_str(), "version" | "-v" | "--version") {
         ctx.out.log(&format!("dokku version {}", ctx.host.version));
         return Outcome::Done(ctx.out);
+    }
+    if let Some(outcome) = help(&mut ctx, subcommand, args) {
+        return outcome;
     }
     let mut args: Vec<String> = args.to_vec();
     // `execute_dokku_cmd`: a core plugin gets DOKKU_APP_NAME as its first
@@ -137,6 +139,31 @@ pub fn run(host: &mut SimHost, invocation: &Invocation, stdin: &[u8]) -> Outcome
     }
 }
 
+/// The `dokku` script's `help [--all]`, and a plugin's `<namespace>:help`
+/// or the bare namespace where it defaults to the help
+/// ([`help`](crate::common::help)); `None` for anything else.
+fn help(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
+    if subcommand == "help" {
+        // `[[ "$2" == "--all" ]]`.
+        if args.first().is_some_and(|arg| arg == "--all") {
+            help::all(ctx.host, &mut ctx.out);
+        } else {
+            help::short(ctx.host, &mut ctx.out);
+        }
+        return Some(Outcome::Done(std::mem::take(&mut ctx.out)));
+    }
+    let (namespace, bare) = match subcommand.strip_suffix(":help") {
+        Some(namespace) => (namespace, false),
+        None => (subcommand, true),
+    };
+    let plugin = help::plugin(ctx.host, namespace)?;
+    if bare && !plugin.bare_prints_help {
+        return None;
+    }
+    help::usage(&mut ctx.out, plugin);
+    Some(Outcome::Done(std::mem::take(&mut ctx.out)))
+}
+
 /// The plugin that implements `subcommand`, run; `None` when none does.
 fn subcommand(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     let family = subcommand.split(':').next().unwrap_or("");
@@ -173,7 +200,7 @@ fn subcommand(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Ou
         }
         "ssh-keys" => ssh_keys::run(ctx, subcommand, args),
         "storage" => storage::run(ctx, subcommand, args),
-        "help" | "cleanup" | "url" | "urls" => standard::run(ctx, subcommand, args),
+        "cleanup" | "url" | "urls" => standard::run(ctx, subcommand, args),
         _ => service::run(ctx, family, subcommand, args),
     }
 }

@@ -10,6 +10,8 @@
 //!   the fields `name`, `version`, `enabled`, `core`, `description`,
 //!   `source_url`, `committish`, `branch` — booleans are JSON booleans.
 //!   Before 0.38.22 the bash list ignores its arguments.
+//! - `plugin:help` and `dokku plugin` are the help
+//!   ([`crate::common::help`]).
 //! - Every other `plugin:*` but `plugin:help` needs root: the `dokku`
 //!   script fails with `This command must be run as root` before any plugin
 //!   runs, so over SSH as `dokku` that is all they print.
@@ -25,9 +27,6 @@ use crate::common::versions::V0_38_22;
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
         "plugin:list" => list(ctx, args),
-        // `dokku plugin` prints the help, as `plugin:help` does (recorded,
-        // captures-0.38.27-surface.jsonl seq 73).
-        "plugin" | "plugin:help" => help(ctx),
         // The root check in the `dokku` script matches any `plugin:*`,
         // implemented or not.
         _ if subcommand.starts_with("plugin:") => {
@@ -121,33 +120,4 @@ fn json(ctx: &mut Ctx<'_>) {
     }
     json.push(']');
     ctx.out.log(&json);
-}
-
-/// `plugin:help`: the usage, the description and the subcommands of
-/// Dokku 0.38.27's `help-functions`, in the two columns `column -t -s,`
-/// makes (recorded, captures-0.38.27-surface.jsonl seq 37).
-fn help(ctx: &mut Ctx<'_>) {
-    const COMMANDS: &[(&str, &str)] = &[
-        ("plugin:disable <name>", "Disable an installed plugin (third-party only)"),
-        ("plugin:enable <name>", "Enable a previously disabled plugin"),
-        ("plugin:install [--core|--git-url] [--committish branch|commit|commit] [--name custom-plugin-name] [--skip-install-trigger]", "Optionally download git-url (and pin to the specified branch/commit/tag) & run install trigger for active plugins (or only core ones)"),
-        ("plugin:install-dependencies [--core]", "Run install-dependencies trigger for active plugins (or only core ones)"),
-        ("plugin:list [--format stdout|json]", "Print active plugins"),
-        ("plugin:trigger <args...>", "Trigger an arbitrary plugin hook"),
-        ("plugin:uninstall <name>", "Uninstall a plugin (third-party only)"),
-        ("plugin:update [name [branch|commit|tag]]", "Optionally update named plugin from git (and pin to the specified branch/commit/tag) & run update trigger for active plugins"),
-    ];
-    ctx.out.log("Usage: dokku plugin[:COMMAND]");
-    ctx.out.log("");
-    ctx.out.log("Manage installed plugins");
-    ctx.out.log("");
-    ctx.out.log("Additional commands:");
-    let width = COMMANDS.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
-    for (command, description) in COMMANDS {
-        ctx.out.log(&format!(
-            "    {}   {description}",
-            right_pad(command, width)
-        ));
-    }
-    ctx.out.log("");
 }
