@@ -43,7 +43,7 @@ pub mod storage;
 use crate::common::ctx::{Plugins, TriggerFn};
 use crate::common::help;
 pub use crate::common::{Ctx, Follow, Outcome};
-use crate::entry::{self, Globals, Invocation};
+use crate::entry::{self, Globals, Invocation, User};
 use crate::host::SimHost;
 use crate::out::Out;
 
@@ -54,10 +54,20 @@ const PLUGINS: Plugins = Plugins {
     trigger,
 };
 
-/// Run one `dokku` invocation against `host`. `argv` excludes the program
-/// name (`["apps:list"]`); nothing is inherited from an environment.
+/// Run one `dokku` invocation against `host`, as the `dokku` user (what
+/// an SDK reaches over SSH). `argv` excludes the program name
+/// (`["apps:list"]`); nothing is inherited from an environment.
 pub fn dispatch(host: &mut SimHost, argv: &[String], stdin: &[u8]) -> Outcome {
-    run(host, &Invocation::new(argv, Globals::default()), stdin)
+    dispatch_as(host, argv, stdin, User::Dokku)
+}
+
+/// [`dispatch`] run by `user` (root runs `dokku` on the server itself).
+pub fn dispatch_as(host: &mut SimHost, argv: &[String], stdin: &[u8], user: User) -> Outcome {
+    run(
+        host,
+        &Invocation::new(argv, Globals::default()).by(user),
+        stdin,
+    )
 }
 
 /// Run one invocation of the entry script ([`crate::entry`]): its global
@@ -84,6 +94,10 @@ pub fn run(host: &mut SimHost, invocation: &Invocation, stdin: &[u8]) -> Outcome
         help::short(ctx.host, &mut ctx.out);
         return Outcome::Done(ctx.out);
     };
+    if entry::root_only(subcommand) && invocation.user != User::Root {
+        ctx.out.fail("This command must be run as root");
+        return Outcome::Done(ctx.out);
+    }
     if matches!(subcommand.as_str(), "version" | "-v" | "--version") {
         ctx.out.log(&format!("dokku version {}", ctx.host.version));
         return Outcome::Done(ctx.out);

@@ -12,9 +12,13 @@
 //!   Before 0.38.22 the bash list ignores its arguments.
 //! - `plugin:help` and `dokku plugin` are the help
 //!   ([`crate::common::help`]).
-//! - Every other `plugin:*` but `plugin:help` needs root: the `dokku`
-//!   script fails with `This command must be run as root` before any plugin
-//!   runs, so over SSH as `dokku` that is all they print.
+//! - Every other `plugin:*` needs root: the `dokku` script fails with
+//!   `This command must be run as root` before any plugin runs
+//!   ([`crate::entry::root_only`]), so over SSH as `dokku` that is all
+//!   they print. As root, `plugin:installed <name>` answers with its exit
+//!   code alone and `plugin:trigger <name> <args…>` runs the trigger
+//!   (recorded: captures-0.38.27-surface.jsonl seq 66-69, 74); installing,
+//!   updating, enabling and disabling plugins are not simulated.
 
 use crate::common::report;
 use crate::common::{Ctx, Outcome};
@@ -27,14 +31,25 @@ use crate::common::versions::V0_38_22;
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
         "plugin:list" => list(ctx, args),
-        // The root check in the `dokku` script matches any `plugin:*`,
-        // implemented or not.
-        _ if subcommand.starts_with("plugin:") => {
-            ctx.out.fail("This command must be run as root");
+        "plugin:installed" => installed(ctx, args),
+        // `plugn trigger "$@"`: a trigger no plugin implements does nothing.
+        "plugin:trigger" => {
+            if let Some((name, rest)) = args.split_first() {
+                ctx.trigger(name, rest);
+            }
         }
         _ => return None,
     }
     Some(Outcome::Done(std::mem::take(&mut ctx.out)))
+}
+
+/// `plugin:installed <name>` (`plugn` list, grep): exit 0 when a plugin of
+/// that name is installed, else 1; nothing printed.
+fn installed(ctx: &mut Ctx<'_>, args: &[String]) {
+    let name = args.first().map(String::as_str).unwrap_or("");
+    if name.is_empty() || !ctx.host.plugins.iter().any(|p| p.name == name) {
+        ctx.out.code = 1;
+    }
 }
 
 /// The plugins in `$PLUGIN_PATH/available/*` glob order (byte order in the
