@@ -1,6 +1,7 @@
 //! What every simulated plugin shares, as Dokku's `plugins/common` is
 //! shared by every Dokku plugin: the invocation context and the way
-//! plugins reach each other ([`ctx`]), pflag ([`flags`]), app names
+//! plugins reach each other ([`ctx`]), the confirmation before destroying
+//! ([`confirm`]), pflag ([`flags`]), app names
 //! ([`names`]), every plugin's help ([`help`]), the `:report` engine
 //! ([`report`]), the property-set logic ([`properties`]), `columnize`
 //! ([`columnize`]) and the releases where output changed ([`versions`]).
@@ -9,6 +10,7 @@
 //! from dokku-core: the simulator keeps its own description of Dokku.
 
 pub mod columnize;
+pub mod confirm;
 pub mod ctx;
 pub mod flags;
 pub mod godotenv;
