@@ -8,7 +8,7 @@
 //! and the recorded output (captures-0.38.27-core.jsonl seq 171, 172,
 //! 183-190, 212, 213; captures-0.38.27-surface.jsonl seq 94-147).
 
-use crate::common::properties::{self, Prop, PropertyPlugin};
+use crate::common::properties::{self, BashSet, Prop, PropertyPlugin};
 use crate::common::report::{Collect, Fields, JsonKeys};
 use crate::common::{Ctx, Outcome};
 use crate::host::SimHost;
@@ -19,6 +19,8 @@ const BUILDER: PropertyPlugin = PropertyPlugin {
     json_keys: JsonKeys::StrippedAndLegacy,
     props: &[
         Prop::triple("build-dir", "").app_computed_only(),
+        // What the last build detected (nothing before a build); settable.
+        Prop::raw_only("detected"),
         Prop::triple("selected", "").app_computed_only(),
         Prop::triple("skip-cleanup", "false"),
     ],
@@ -58,6 +60,30 @@ const BUILDERS: &[PropertyPlugin] = &[
     ),
 ];
 
+/// The `builder-*` plugins' bash `:set` (`plugins/builder-*/subcommands/
+/// set`): the app verified first, one key each, `--global` allowed.
+const fn bash_set(plugin: &'static str, keys: &'static [&'static str]) -> BashSet {
+    BashSet {
+        plugin,
+        keys,
+        keys_text: match keys.first() {
+            Some(key) => key,
+            None => "",
+        },
+        global_only: None,
+        unset_writes_empty: &[],
+    }
+}
+
+const BUILDER_SETS: &[BashSet] = &[
+    bash_set("builder-dockerfile", &["dockerfile-path"]),
+    bash_set("builder-herokuish", &["allowed"]),
+    bash_set("builder-lambda", &["lambdayml-path"]),
+    bash_set("builder-nixpacks", &["nixpackstoml-path"]),
+    bash_set("builder-pack", &["projecttoml-path"]),
+    bash_set("builder-railpack", &["railpackjson-path"]),
+];
+
 const BUILDPACKS: PropertyPlugin = PropertyPlugin {
     plugin: "buildpacks",
     report_type: "buildpacks",
@@ -79,13 +105,15 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
     match verb {
         "report" => {
             let extra: Collect<'_> = match namespace {
-                "builder" => &builder_extra,
                 "buildpacks" => &buildpacks_extra,
                 _ => &no_extra,
             };
             plugin.report(ctx, args, Some(extra));
         }
-        "set" => plugin.set(ctx, args),
+        "set" => match BUILDER_SETS.iter().find(|set| set.plugin == plugin.plugin) {
+            Some(set) => properties::bash_set(ctx, set, args),
+            None => plugin.set(ctx, args),
+        },
         "set-property" if namespace == "buildpacks" => plugin.set(ctx, args),
         _ => return None,
     }
@@ -94,12 +122,6 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
 
 fn no_extra(_: &SimHost, _: Option<&str>, _: &str, _: Option<&str>) -> Fields {
     Fields::new()
-}
-
-/// `--builder-detected`: what the last build detected (nothing before a
-/// build).
-fn builder_extra(host: &SimHost, app: Option<&str>, _: &str, _: Option<&str>) -> Fields {
-    properties::app_field(host, app, "--builder-detected", "builder", "detected", "")
 }
 
 /// `--buildpacks-list`: the app's buildpacks, comma-separated.

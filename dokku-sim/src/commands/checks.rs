@@ -7,7 +7,7 @@
 //! recorded output (captures-0.38.27-core.jsonl seq 167, 168, 205, 216,
 //! 217).
 
-use crate::common::properties::{self, Prop, PropertyPlugin};
+use crate::common::properties::{self, BashSet, Prop, PropertyPlugin};
 use crate::common::report::{Fields, JsonKeys};
 use crate::common::{Ctx, Outcome};
 use crate::host::SimHost;
@@ -19,11 +19,20 @@ const PLUGIN: PropertyPlugin = PropertyPlugin {
     props: &[Prop::triple("wait-to-retire", "60")],
 };
 
+/// `subcommands/set`: bash, the app verified first.
+const SET: BashSet = BashSet {
+    plugin: "checks",
+    keys: &["wait-to-retire"],
+    keys_text: "wait-to-retire",
+    global_only: None,
+    unset_writes_empty: &["rev-env-var"],
+};
+
 /// Run a `checks` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
         "checks:report" => PLUGIN.report(ctx, args, Some(&lists)),
-        "checks:set" => PLUGIN.set(ctx, args),
+        "checks:set" => properties::bash_set(ctx, &SET, args),
         "checks:disable" => toggle(ctx, args, Toggle::Disable),
         "checks:enable" => toggle(ctx, args, Toggle::Enable),
         "checks:skip" => toggle(ctx, args, Toggle::Skip),

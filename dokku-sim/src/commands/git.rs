@@ -6,7 +6,7 @@
 //! `--git-rev-env-var` defaults to `GIT_REV`) and the recorded output
 //! (captures-0.38.27-core.jsonl seq 169, 170, 211).
 
-use crate::common::properties::{Prop, PropertyPlugin};
+use crate::common::properties::{self, BashSet, Prop, PropertyPlugin};
 use crate::common::report::{Fields, JsonKeys};
 use crate::common::{Ctx, Outcome};
 use crate::host::SimHost;
@@ -24,11 +24,28 @@ const PLUGIN: PropertyPlugin = PropertyPlugin {
     ],
 };
 
+/// `subcommands/set`: bash, the app verified first; unsetting
+/// `rev-env-var` writes it empty.
+const SET: BashSet = BashSet {
+    plugin: "git",
+    keys: &[
+        "archive-max-files",
+        "archive-max-size",
+        "deploy-branch",
+        "keep-git-dir",
+        "rev-env-var",
+        "source-image",
+    ],
+    keys_text: "archive-max-files, archive-max-size, deploy-branch, keep-git-dir, rev-env-var, source-image",
+    global_only: None,
+    unset_writes_empty: &["rev-env-var"],
+};
+
 /// Run a `git` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
         "git:report" => PLUGIN.report(ctx, args, Some(&repository)),
-        "git:set" => PLUGIN.set(ctx, args),
+        "git:set" => properties::bash_set(ctx, &SET, args),
         _ => return None,
     }
     Some(Outcome::Done(std::mem::take(&mut ctx.out)))

@@ -8,7 +8,7 @@
 //! (captures-0.38.27-core.jsonl seq 193-200; captures-0.38.27-surface.jsonl
 //! seq 157-161, 206-210, 234-238, 297-301).
 
-use crate::common::properties::{Prop, PropertyPlugin};
+use crate::common::properties::{self, BashSet, Prop, PropertyPlugin};
 use crate::common::report::JsonKeys;
 use crate::common::{Ctx, Outcome};
 
@@ -112,14 +112,154 @@ const PROXIES: &[PropertyPlugin] = &[
     ),
 ];
 
+/// `plugins/<proxy>-vhosts/subcommands/set` (bash): the key checked
+/// first, no app verified, the global-only keys refused per app.
+const SETS: &[BashSet] = &[
+    BashSet {
+        plugin: "caddy",
+        keys: &[
+            "image",
+            "letsencrypt-email",
+            "letsencrypt-server",
+            "log-level",
+            "polling-interval",
+            "tls-internal",
+        ],
+        keys_text: "image letsencrypt-email letsencrypt-server log-level polling-interval tls-internal",
+        global_only: Some(&[
+            "image",
+            "letsencrypt-email",
+            "letsencrypt-server",
+            "log-level",
+            "polling-interval",
+        ]),
+        unset_writes_empty: &[],
+    },
+    BashSet {
+        plugin: "haproxy",
+        keys: &[
+            "image",
+            "log-level",
+            "letsencrypt-email",
+            "letsencrypt-server",
+            "refresh-conf",
+        ],
+        keys_text: "image log-level letsencrypt-email letsencrypt-server refresh-conf",
+        global_only: Some(&[
+            "image",
+            "log-level",
+            "letsencrypt-email",
+            "letsencrypt-server",
+            "refresh-conf",
+        ]),
+        unset_writes_empty: &[],
+    },
+    BashSet {
+        plugin: "openresty",
+        keys: &[
+            "access-log-format",
+            "access-log-path",
+            "allowed-letsencrypt-domains-func-base64",
+            "bind-address-ipv4",
+            "bind-address-ipv6",
+            "client-body-timeout",
+            "client-header-timeout",
+            "client-max-body-size",
+            "error-log-path",
+            "hsts",
+            "hsts-include-subdomains",
+            "hsts-preload",
+            "hsts-max-age",
+            "image",
+            "keepalive-timeout",
+            "log-level",
+            "letsencrypt-email",
+            "letsencrypt-server",
+            "lingering-timeout",
+            "proxy-buffer-size",
+            "proxy-buffering",
+            "proxy-buffers",
+            "proxy-busy-buffers-size",
+            "proxy-connect-timeout",
+            "proxy-read-timeout",
+            "send-timeout",
+            "proxy-send-timeout",
+            "underscore-in-headers",
+            "x-forwarded-for-value",
+            "x-forwarded-port-value",
+            "x-forwarded-proto-value",
+            "x-forwarded-ssl",
+        ],
+        // The message's own list (`proxy-connect-timeout` twice, the
+        // proxy-buffer keys missing).
+        keys_text: "access-log-format, access-log-path, allowed-letsencrypt-domains-func-base64, bind-address-ipv4, bind-address-ipv6, client-body-timeout, client-header-timeout, client-max-body-size, error-log-path, hsts, hsts-include-subdomains, hsts-preload, hsts-max-age, image, keepalive-timeout, log-level, letsencrypt-email, letsencrypt-server, lingering-timeout, proxy-connect-timeout, proxy-connect-timeout, proxy-read-timeout, proxy-send-timeout, send-timeout, underscore-in-headers, x-forwarded-for-value, x-forwarded-port-value, x-forwarded-proto-value, x-forwarded-ssl",
+        global_only: Some(&[
+            "allowed-letsencrypt-domains-func-base64",
+            "image",
+            "log-level",
+            "letsencrypt-email",
+            "letsencrypt-server",
+        ]),
+        unset_writes_empty: &[],
+    },
+    BashSet {
+        plugin: "traefik",
+        keys: TRAEFIK_KEYS,
+        keys_text: "api-enabled api-entry-point api-entry-point-address api-vhost challenge-mode dashboard-enabled basic-auth-username basic-auth-password dns-provider dns-provider-<ENV_VAR> image letsencrypt-email letsencrypt-server log-level http-entry-point https-entry-point",
+        global_only: Some(TRAEFIK_KEYS),
+        unset_writes_empty: &[],
+    },
+];
+
+/// traefik's keys, every one global only.
+const TRAEFIK_KEYS: &[&str] = &[
+    "api-enabled",
+    "api-entry-point",
+    "api-entry-point-address",
+    "api-vhost",
+    "challenge-mode",
+    "dashboard-enabled",
+    "basic-auth-username",
+    "basic-auth-password",
+    "dns-provider",
+    "image",
+    "letsencrypt-email",
+    "letsencrypt-server",
+    "log-level",
+    "http-entry-point",
+    "https-entry-point",
+];
+
 /// Run a proxy subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     let (namespace, verb) = subcommand.split_once(':')?;
     let plugin = *PROXIES.iter().find(|p| p.plugin == namespace)?;
     match verb {
         "report" => plugin.report(ctx, args, None),
-        "set" => plugin.set(ctx, args),
+        "set" => {
+            let set = SETS.iter().find(|set| set.plugin == plugin.plugin)?;
+            traefik_dns_provider(ctx, set, args);
+        }
         _ => return None,
     }
     Some(Outcome::Done(std::mem::take(&mut ctx.out)))
+}
+
+/// traefik's `dns-provider-<ENV_VAR>` keys are valid too, and global only;
+/// every other proxy's `:set` is [`properties::bash_set`].
+fn traefik_dns_provider(ctx: &mut Ctx<'_>, set: &BashSet, args: &[String]) {
+    let app = args.first().map(String::as_str).unwrap_or("");
+    let key = args.get(1).map(String::as_str).unwrap_or("");
+    if set.plugin != "traefik" || !key.starts_with("dns-provider-") {
+        properties::bash_set(ctx, set, args);
+        return;
+    }
+    if app != "--global" {
+        ctx.out
+            .fail(&format!("The key '{key}' can only be set globally"));
+        return;
+    }
+    let value = args.get(2).map(String::as_str).unwrap_or("");
+    properties::announce_property(&mut ctx.out, key, value);
+    properties::store(ctx.host, set.plugin, app, key, value);
 }
