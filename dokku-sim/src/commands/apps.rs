@@ -458,8 +458,7 @@ fn set(ctx: &mut Ctx<'_>, args: &[String]) {
     // PR #8706 rejects the per-app form of the global-only property before
     // the generic property checks.
     if version >= V0_38_12 && app != "--global" && property == "disable-autocreation" {
-        ctx.out
-            .fail("The key 'disable-autocreation' can only be set globally");
+        ctx.out.fail("Property can only be specified globally");
         return;
     }
     let (all, global) = apps_properties(version);

@@ -872,7 +872,14 @@ fn set(ctx: &mut Ctx<'_>, args: &[String]) {
             .info2_quiet(&format!("Setting {property} to {value}"));
     }
     ctx.host.tick(1);
-    if property == "vector-sink" {
+    // CommandSet's `vectorProperties` (`vector-cron-sink` joined them in
+    // 0.38.27, with the property).
+    let vector = match property.as_str() {
+        "app-label-alias" | "vector-sink" => true,
+        "vector-cron-sink" => ctx.host.version >= profiles::V0_38_27,
+        _ => false,
+    };
+    if vector {
         ctx.out
             .verbose_quiet(&format!("Writing updated vector config to {VECTOR_CONFIG}"));
     }

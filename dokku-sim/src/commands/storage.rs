@@ -1495,18 +1495,23 @@ fn metadata_report(
     // common.ParseReportArgs: `--format` takes the next argument, any
     // other `--x` is the info flag.
     let mut format = "stdout".to_owned();
-    let mut info_flag = String::new();
+    let mut info_flags = Vec::new();
     let mut name = String::new();
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         if arg == "--format" {
             format = iter.next().cloned().unwrap_or_default();
-        } else if arg.starts_with("--") {
-            info_flag.clone_from(arg);
+        } else if arg.starts_with("--") && arg != "--global" {
+            info_flags.push(arg.clone());
         } else if name.is_empty() {
             name.clone_from(arg);
         }
     }
+    // Here the error of ParseReportArgs("storage", …) is returned.
+    if info_flags.len() > 1 {
+        return Err(fail("storage:report command allows only a single flag"));
+    }
+    let info_flag = info_flags.pop().unwrap_or_default();
     if format != "stdout" && format != "text" && format != "json" {
         return Err(fail(format!("Invalid format: {format}")));
     }
