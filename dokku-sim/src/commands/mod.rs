@@ -131,8 +131,14 @@ pub fn run(host: &mut SimHost, invocation: &Invocation, stdin: &[u8]) -> Outcome
             &[build_app.clone(), subcommand.clone()],
         );
     }
+    // `release_app_deploy_lock` finalizes the record, so only a command
+    // that took the deploy lock does: `ps:rebuild` always, `ps:restart`
+    // only for an app that was deployed (else it stops at `has not been
+    // deployed`, and its record stays `running`: `abandoned`).
+    let locks =
+        subcommand == "ps:rebuild" || ctx.host.apps.get(&build_app).is_some_and(|a| a.deployed);
     let handled = self::subcommand(&mut ctx, subcommand, &args);
-    if capture {
+    if capture && locks {
         let code = handled.as_ref().map_or(1, |o| o.output().code);
         ctx.trigger("builds-record-finish", &[build_app, code.to_string()]);
     }
