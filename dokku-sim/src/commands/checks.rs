@@ -36,6 +36,7 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
         "checks:disable" => toggle(ctx, args, Toggle::Disable),
         "checks:enable" => toggle(ctx, args, Toggle::Enable),
         "checks:skip" => toggle(ctx, args, Toggle::Skip),
+        "checks:run" => run_checks(ctx, args),
         _ => return None,
     }
     Some(Outcome::Done(std::mem::take(&mut ctx.out)))
@@ -94,8 +95,14 @@ fn toggle(ctx: &mut Ctx<'_>, args: &[String], toggle: Toggle) {
         Toggle::Enable => ("Enabling", false, false),
     };
     if proctypes == "_all_" {
+        // Only `enable` says "app's" here.
+        let whose = if toggle == Toggle::Enable {
+            "app's"
+        } else {
+            "app"
+        };
         ctx.out
-            .info1(&format!("{verb} zero downtime for app ({app})"));
+            .info1(&format!("{verb} zero downtime for {whose} ({app})"));
         disabled = if add_to_disabled {
             vec![proctypes.clone()]
         } else {
@@ -123,4 +130,103 @@ fn toggle(ctx: &mut Ctx<'_>, args: &[String], toggle: Toggle) {
     }
     properties::store(ctx.host, "checks", &app, "disabled", &disabled.join(","));
     properties::store(ctx.host, "checks", &app, "skipped", &skipped.join(","));
+}
+
+/// `checks:run <app> [<type>[.<index>],…]` (`subcommands/run`): every
+/// container of the scale (`ps-current-scale`) checked in turn; a
+/// container that does not exist fails the run.
+fn run_checks(ctx: &mut Ctx<'_>, args: &[String]) {
+    let app = args.first().cloned().unwrap_or_default();
+    if !ctx.verify_app_bash(&app) {
+        return;
+    }
+    let proctypes = args
+        .get(1)
+        .filter(|p| !p.is_empty())
+        .cloned()
+        .unwrap_or_else(|| "_all_".to_owned());
+    ctx.out.info1("Running pre-flight checks");
+    if proctypes == "_all_" {
+        check_all(ctx, &app, None);
+        return;
+    }
+    for proctype in proctypes.split(',') {
+        let (process_type, index) = match proctype.split_once('.') {
+            Some((process_type, index)) => (process_type, Some(index)),
+            None => (proctype, None),
+        };
+        match index {
+            Some(index) => {
+                if !check_process(ctx, &app, process_type, index) {
+                    return;
+                }
+            }
+            None => {
+                if !check_all(ctx, &app, Some(process_type)) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// `check_all_processes`: whether every check passed.
+fn check_all(ctx: &mut Ctx<'_>, app: &str, only: Option<&str>) -> bool {
+    let scale = ctx.trigger_capture("ps-current-scale", &[app.to_owned()]);
+    let disabled = ctx
+        .host
+        .app_property(app, "checks", "disabled")
+        .unwrap_or("")
+        .to_owned();
+    let mut valid = false;
+    for line in scale.text().lines() {
+        let (process_type, count) = line.split_once('=').unwrap_or((line, "0"));
+        if only.is_some_and(|only| only != process_type) {
+            continue;
+        }
+        valid = true;
+        if disabled
+            .split(',')
+            .any(|d| d == process_type || d == "_all_")
+        {
+            ctx.out.info1(&format!(
+                "Zero downtime is disabled for app ({app}.{process_type}). Skipping checks"
+            ));
+            continue;
+        }
+        let count: u32 = count.parse().unwrap_or(0);
+        for index in 1..=count {
+            if !check_process(ctx, app, process_type, &index.to_string()) {
+                return false;
+            }
+        }
+    }
+    if !valid {
+        ctx.out.fail(&format!(
+            "Invalid process type specified ({app}.{})",
+            only.unwrap_or("")
+        ));
+        return false;
+    }
+    true
+}
+
+/// `check_process`: the container must exist; its checks are the
+/// deploy's (`check-deploy`), which pass in the simulator.
+fn check_process(ctx: &mut Ctx<'_>, app: &str, process_type: &str, index: &str) -> bool {
+    let exists = ctx.host.apps.get(app).is_some_and(|a| {
+        a.containers
+            .iter()
+            .any(|c| c.process_type == process_type && c.index.to_string() == index)
+    });
+    if !exists {
+        ctx.out.fail(&format!(
+            "Invalid container index specified ({app}.{process_type}.{index})"
+        ));
+        return false;
+    }
+    ctx.out.info1(&format!(
+        "Running checks for app ({app}.{process_type}.{index})"
+    ));
+    true
 }
