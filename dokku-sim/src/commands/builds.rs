@@ -101,7 +101,7 @@ pub fn trigger(ctx: &mut Ctx<'_>, name: &str, args: &[String]) {
                     char::from(if n < 10 { b'0' + n } else { b'a' + n - 10 })
                 })
                 .collect();
-            let pid = 1_000 + u64::from_str_radix(&seed[..4], 16).unwrap_or(0) % 30_000;
+            let pid = 10_000 + u64::from_str_radix(&seed[..4], 16).unwrap_or(0) % 30_000;
             list.insert(
                 0,
                 Build {
