@@ -196,6 +196,35 @@ pub struct StorageEntry {
     pub labels: BTreeMap<String, String>,
 }
 
+/// A Docker network (`docker network ls`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Network {
+    /// Docker's id (64 hex digits).
+    pub id: String,
+    /// `bridge`, `host`, `null` …
+    pub driver: String,
+    /// `local` or `swarm`.
+    pub scope: String,
+    /// Made by `network:create` (the `com.dokku.network-name` label).
+    pub dokku_managed: bool,
+}
+
+/// The networks Docker creates on install: `bridge`, `host`, `none`.
+pub fn default_networks() -> BTreeMap<String, Network> {
+    [("bridge", "bridge"), ("host", "host"), ("none", "null")]
+        .into_iter()
+        .map(|(name, driver)| {
+            let network = Network {
+                id: container_id(name, driver, 0, 0),
+                driver: driver.to_owned(),
+                scope: "local".to_owned(),
+                dokku_managed: false,
+            };
+            (name.to_owned(), network)
+        })
+        .collect()
+}
+
 /// Everything one simulated Dokku host knows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SimHost {
@@ -234,6 +263,9 @@ pub struct SimHost {
     /// path (`storage:ensure-directory`, `storage:create`).
     #[serde(default)]
     pub storage_dirs: BTreeSet<String>,
+    /// Docker's networks, by name.
+    #[serde(default = "default_networks")]
+    pub networks: BTreeMap<String, Network>,
 }
 
 fn default_hostname() -> String {
@@ -347,6 +379,7 @@ impl SimHost {
             files: BTreeMap::new(),
             storage_entries: BTreeMap::new(),
             storage_dirs: BTreeSet::new(),
+            networks: default_networks(),
         }
     }
 
