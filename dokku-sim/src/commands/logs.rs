@@ -60,6 +60,14 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
     match subcommand {
         "logs" => return Some(default(ctx, args)),
         "logs:failed" => failed(ctx, args),
+        // `CommandVectorLogs`: the simulated host runs no vector container
+        // (`logs:vector-start` is not simulated).
+        "logs:vector-logs" => {
+            let flags = ctx.parse_flags("logs:vector-logs", args, &["--tail"], &["--num"], &[]);
+            if flags.is_some() {
+                ctx.out.fail("Vector container does not exist");
+            }
+        }
         "logs:report" => report(ctx, args),
         "logs:set" => set(ctx, args),
         _ => return None,
@@ -813,6 +821,12 @@ fn validate_sink(value: &str) -> Result<(), String> {
             .is_some_and(|(k, v)| k == "sinks" && !v.is_empty())
     }) {
         return Err("Invalid option sinks".to_owned());
+    }
+    // `qson.ToJSON` of the query (a leading `&` dropped): every parameter
+    // must be `key=value`, so an empty query fails too.
+    let query = query.strip_prefix('&').unwrap_or(query);
+    if query.split('&').any(|pair| !pair.contains('=')) {
+        return Err("qson: invalid url query param provided".to_owned());
     }
     Ok(())
 }
