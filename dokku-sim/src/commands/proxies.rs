@@ -1,5 +1,7 @@
 //! The container-based proxies (simulated): `caddy`, `haproxy`,
-//! `openresty` and `traefik`: their `:report` and `:set`.
+//! `openresty` and `traefik`: their `:report`, `:set`, `:show-config` and
+//! `:labels:*` (`plugins/proxy/command-functions`: one `<label>=<value>`
+//! a line in `$DOKKU_LIB_ROOT/config/<proxy>/<app>/labels`, sorted).
 //!
 //! Written from dokku/dokku v0.38.27 (`plugins/<proxy>-vhosts/report.go`:
 //! which properties are global only, their defaults, bare JSON keys;
@@ -240,6 +242,15 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
             let set = SETS.iter().find(|set| set.plugin == plugin.plugin)?;
             traefik_dns_provider(ctx, set, args);
         }
+        // `fn-is-compose-installed`: the simulated host, like the recorded
+        // one, has no docker compose plugin, so the compose file is never
+        // rendered.
+        "show-config" => ctx
+            .out
+            .fail("Required docker compose plugin is not installed"),
+        "labels:show" => labels_show(ctx, plugin.plugin, args),
+        "labels:add" => labels_add(ctx, plugin.plugin, args),
+        "labels:remove" => labels_remove(ctx, plugin.plugin, args),
         _ => return None,
     }
     Some(Outcome::Done(std::mem::take(&mut ctx.out)))
@@ -262,4 +273,108 @@ fn traefik_dns_provider(ctx: &mut Ctx<'_>, set: &BashSet, args: &[String]) {
     let value = args.get(2).map(String::as_str).unwrap_or("");
     properties::announce_property(&mut ctx.out, key, value);
     properties::store(ctx.host, set.plugin, app, key, value);
+}
+
+/// `fn-proxy-get-labels-file-path`.
+fn labels_path(proxy: &str, app: &str) -> String {
+    format!("/var/lib/dokku/config/{proxy}/{app}/labels")
+}
+
+/// The labels file's lines (`sort -u`, blank lines dropped).
+fn labels(ctx: &Ctx<'_>, proxy: &str, app: &str) -> Vec<String> {
+    ctx.host
+        .files
+        .get(&labels_path(proxy, app))
+        .map(String::as_str)
+        .unwrap_or("")
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn write_labels(ctx: &mut Ctx<'_>, proxy: &str, app: &str, mut lines: Vec<String>) {
+    lines.sort();
+    lines.dedup();
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    ctx.host.files.insert(labels_path(proxy, app), text);
+}
+
+/// `cmd-proxy-labels-show <proxy> <app> [<label>]`.
+fn labels_show(ctx: &mut Ctx<'_>, proxy: &str, args: &[String]) {
+    let app = args.first().map(String::as_str).unwrap_or("");
+    if !ctx.verify_app_bash(app) {
+        return;
+    }
+    let lines = labels(ctx, proxy, app);
+    if let Some(name) = args.get(1).filter(|n| !n.is_empty()) {
+        if lines.is_empty() {
+            return;
+        }
+        let prefix = format!("{name}=");
+        let values: Vec<&str> = lines
+            .iter()
+            .filter_map(|l| l.strip_prefix(prefix.as_str()))
+            .collect();
+        ctx.out.log(&values.join("\n"));
+        return;
+    }
+    if lines.is_empty() {
+        if !ctx.out.quiet {
+            ctx.out.warn(&format!("No {proxy} labels set for {app}"));
+        }
+        return;
+    }
+    ctx.out.info2_quiet(&format!("{app} {proxy} labels"));
+    for line in lines.iter().filter(|l| !l.starts_with('#')) {
+        ctx.out.verbose(line);
+    }
+}
+
+/// `cmd-proxy-labels-add <proxy> <app> <label> <value>`.
+fn labels_add(ctx: &mut Ctx<'_>, proxy: &str, args: &[String]) {
+    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
+    let (app, name, value) = (arg(0), arg(1), arg(2));
+    if name.is_empty() {
+        ctx.out.fail("Please specify a container label for the app");
+        return;
+    }
+    if value.is_empty() {
+        ctx.out
+            .fail("Please specify a value for the container label");
+        return;
+    }
+    if !ctx.verify_app_bash(app) {
+        return;
+    }
+    let prefix = format!("{name}=");
+    let mut lines: Vec<String> = labels(ctx, proxy, app)
+        .into_iter()
+        .filter(|l| !l.starts_with(prefix.as_str()))
+        .collect();
+    lines.push(format!("{name}={value}"));
+    write_labels(ctx, proxy, app, lines);
+}
+
+/// `cmd-proxy-labels-remove <proxy> <app> <label>`.
+fn labels_remove(ctx: &mut Ctx<'_>, proxy: &str, args: &[String]) {
+    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
+    let (app, name) = (arg(0), arg(1));
+    if name.is_empty() {
+        ctx.out.fail("Please specify a container label for the app");
+        return;
+    }
+    if !ctx.verify_app_bash(app) {
+        return;
+    }
+    let lines = labels(ctx, proxy, app);
+    if lines.is_empty() {
+        return;
+    }
+    let prefix = format!("{name}=");
+    let kept = lines
+        .into_iter()
+        .filter(|l| !l.starts_with(prefix.as_str()))
+        .collect();
+    write_labels(ctx, proxy, app, kept);
 }
