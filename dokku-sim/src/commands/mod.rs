@@ -32,6 +32,7 @@ pub mod proxies;
 pub mod proxy;
 pub mod ps;
 pub mod registry;
+pub mod repo;
 pub mod resource;
 pub mod run;
 pub mod schedulers;
@@ -42,6 +43,7 @@ pub mod storage;
 
 use crate::common::ctx::{Plugins, TriggerFn};
 use crate::common::help;
+use crate::common::versions::V0_31_0;
 pub use crate::common::{Ctx, Follow, Outcome};
 use crate::entry::{self, Globals, Invocation, User};
 use crate::host::SimHost;
@@ -196,7 +198,9 @@ fn subcommand(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Ou
         "plugin" => plugin::run(ctx, subcommand, args),
         "ports" => ports::run(ctx, subcommand, args),
         // Before 0.31 the port mappings were the proxy plugin's.
-        "proxy" if subcommand.starts_with("proxy:ports") => ports::run(ctx, subcommand, args),
+        "proxy" if subcommand.starts_with("proxy:ports") && ctx.host.version < V0_31_0 => {
+            ports::run(ctx, subcommand, args)
+        }
         "certs" => certs::run(ctx, subcommand, args),
         "letsencrypt" => letsencrypt::run(ctx, subcommand, args),
         "proxy" => proxy::run(ctx, subcommand, args),
@@ -213,6 +217,7 @@ fn subcommand(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Ou
         "git" => git::run(ctx, subcommand, args),
         "network" => network::run(ctx, subcommand, args),
         "registry" => registry::run(ctx, subcommand, args),
+        "repo" => repo::run(ctx, subcommand, args),
         "resource" => resource::run(ctx, subcommand, args),
         "run" | "enter" => run::run(ctx, subcommand, args),
         "scheduler" | "scheduler-docker-local" | "docker-local" => {
