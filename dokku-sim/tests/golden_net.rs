@@ -315,12 +315,17 @@ fn ports_add_set_remove_clear_change_the_report() {
         (err.as_str(), code),
         (" !     Invalid port map http:0:5000 [hostPort=0]\n", 1)
     );
-    // The pre-0.31 names act on the same state.
-    run(
+    // The pre-0.31 names are gone from 0.38.27's proxy plugin (recorded,
+    // captures-0.38.27-surface.jsonl seq 1043).
+    let (_, err, code) = run(
         &mut host,
         &["proxy:ports-add", "python-app", "http:81:5000"],
     );
-    assert_eq!(map(&mut host), "http:81:5000\n");
+    assert_eq!(
+        (err.as_str(), code),
+        (" !     Invalid plugin subcommand call: ports-add\n", 1)
+    );
+    assert_eq!(map(&mut host), "\n");
 }
 
 #[test]
