@@ -267,6 +267,9 @@ fn build_config(ctx: &mut Ctx<'_>, app: &str) {
         port_map.push(map.to_owned());
     }
     let mut vhosts: Vec<String> = ctx.trigger_capture("domains-list", &app_arg).words();
+    if ssl {
+        validate_ssl_domains(ctx, app, &vhosts);
+    }
     if listeners.is_empty() {
         // dokku_log_warn_quiet.
         if !ctx.out.quiet {
@@ -288,6 +291,59 @@ fn build_config(ctx: &mut Ctx<'_>, app: &str) {
     ctx.out.info1(&format!("Creating {scheme} nginx.conf"));
     set_conf(ctx.host, app, true);
     ctx.out.verbose("Reloading nginx");
+}
+
+/// `validate_ssl_domains`: when none of the app's domains (its `VHOST`
+/// file) is one of the certificate's names (`*` matching one label),
+/// say so, with both lists.
+fn validate_ssl_domains(ctx: &mut Ctx<'_>, app: &str, vhosts: &[String]) {
+    let names: Vec<String> = ctx
+        .host
+        .cert(app)
+        .and_then(|c| c.get("hostnames"))
+        .map(|h| h.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default();
+    let matches = |domain: &str, name: &str| {
+        let (d, n): (Vec<&str>, Vec<&str>) =
+            (domain.split('.').collect(), name.split('.').collect());
+        d.len() == n.len()
+            && d.iter().zip(&n).all(|(d, n)| {
+                n.split('*').count() == 1 && d == n
+                    || n.contains('*') && !d.is_empty() && {
+                        let (prefix, suffix) = n.split_once('*').unwrap_or((n, ""));
+                        d.starts_with(prefix) && d.ends_with(suffix)
+                    }
+            })
+    };
+    let app_domains = ctx
+        .host
+        .apps
+        .get(app)
+        .map(|a| a.domains.clone())
+        .unwrap_or_default();
+    if app_domains
+        .iter()
+        .any(|domain| names.iter().any(|name| matches(domain, name)))
+    {
+        return;
+    }
+    ctx.out.info1(&format!(
+        "No matching configured domains for {app} found in SSL certificate. Your app will show as insecure in a browser if accessed via SSL"
+    ));
+    ctx.out
+        .info1("Please add appropriate domains via the dokku domains command");
+    if !vhosts.is_empty() {
+        ctx.out.info1("Configured domains for app:");
+    }
+    for domain in vhosts {
+        ctx.out.log(&format!("=====> {domain}"));
+    }
+    if !names.is_empty() {
+        ctx.out.info1("Domains found in SSL certificate:");
+    }
+    for name in &names {
+        ctx.out.log(&format!("=====> {name}"));
+    }
 }
 
 /// `network-get-listeners <app> web`: the running web containers.
