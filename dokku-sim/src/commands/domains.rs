@@ -552,11 +552,10 @@ fn disable(ctx: &mut Ctx<'_>, args: &[String]) {
 
 fn global_domains_given(ctx: &mut Ctx<'_>, args: &[String]) -> bool {
     if args.first().is_none_or(|d| d.is_empty()) {
-        // `dokku $1 $2`: the command name is not in `$1` here.
+        // `dokku $1`: the command name is no longer in `$1` here.
         let first = args.first().map(String::as_str).unwrap_or("");
-        let second = args.get(1).map(String::as_str).unwrap_or("");
         ctx.out.fail(&format!(
-            "Please specify a domain name. Usage: dokku {first} {second} <domain> [<domain> ...]"
+            "Please specify a domain name. Usage: dokku {first} <domain> [<domain> ...]"
         ));
         return false;
     }

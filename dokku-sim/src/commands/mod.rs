@@ -21,6 +21,7 @@ pub mod config;
 pub mod cron;
 pub mod docker_options;
 pub mod domains;
+pub mod events;
 pub mod git;
 pub mod letsencrypt;
 pub mod logs;
@@ -40,6 +41,7 @@ pub mod service;
 pub mod ssh_keys;
 pub mod standard;
 pub mod storage;
+pub mod trace;
 
 use crate::common::ctx::{Plugins, TriggerFn};
 use crate::common::help;
@@ -83,7 +85,10 @@ pub fn run(host: &mut SimHost, invocation: &Invocation, stdin: &[u8]) -> Outcome
         force: globals.force,
         plugins: PLUGINS,
     };
-    if globals.trace {
+    // `--trace`, or `trace:on`'s `~/.dokkurc/DOKKU_TRACE`, which the script
+    // sources before anything else.
+    let tracing = globals.trace || ctx.host.files.contains_key(trace::SWITCH);
+    if tracing {
         // `set -x` traces every command of the script; these two lines
         // stand for all of them and carry every argument, as the real
         // trace does (secrets included).
@@ -115,7 +120,7 @@ pub fn run(host: &mut SimHost, invocation: &Invocation, stdin: &[u8]) -> Outcome
     if core && !globals.app.is_empty() {
         args.insert(0, globals.app.clone());
     }
-    if globals.trace {
+    if tracing {
         let mut words = vec!["execute_dokku_cmd", subcommand.as_str()];
         words.extend(args.iter().map(String::as_str));
         ctx.out.stderr_plain(&entry::xtrace(&words));
@@ -225,6 +230,8 @@ fn subcommand(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Ou
         }
         "ssh-keys" => ssh_keys::run(ctx, subcommand, args),
         "storage" => storage::run(ctx, subcommand, args),
+        "events" => events::run(ctx, subcommand, args),
+        "trace" => trace::run(ctx, subcommand, args),
         "cleanup" | "url" | "urls" => standard::run(ctx, subcommand, args),
         _ => service::run(ctx, family, subcommand, args),
     }
