@@ -59,6 +59,21 @@ fn lists(host: &SimHost, app: Option<&str>, _: &str, _: Option<&str>) -> Fields 
     fields
 }
 
+/// `<app> [<process types>]` of the bash subcommands: the app verified
+/// (`verify_app_name`), the types `_all_` unless given.
+fn app_and_proctypes(ctx: &mut Ctx<'_>, args: &[String]) -> Option<(String, String)> {
+    let app = args.first().cloned().unwrap_or_default();
+    if !ctx.verify_app_bash(&app) {
+        return None;
+    }
+    let proctypes = args
+        .get(1)
+        .filter(|p| !p.is_empty())
+        .cloned()
+        .unwrap_or_else(|| "_all_".to_owned());
+    Some((app, proctypes))
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Toggle {
     Disable,
@@ -69,15 +84,9 @@ enum Toggle {
 /// `subcommands/disable`, `enable` and `skip`: every process type
 /// (`_all_`) or a comma list of them.
 fn toggle(ctx: &mut Ctx<'_>, args: &[String], toggle: Toggle) {
-    let app = args.first().cloned().unwrap_or_default();
-    if !ctx.verify_app(&app) {
+    let Some((app, proctypes)) = app_and_proctypes(ctx, args) else {
         return;
-    }
-    let proctypes = args
-        .get(1)
-        .filter(|p| !p.is_empty())
-        .cloned()
-        .unwrap_or_else(|| "_all_".to_owned());
+    };
     let list = |ctx: &Ctx<'_>, key: &str| -> Vec<String> {
         ctx.host
             .app_property(&app, "checks", key)
@@ -136,15 +145,9 @@ fn toggle(ctx: &mut Ctx<'_>, args: &[String], toggle: Toggle) {
 /// container of the scale (`ps-current-scale`) checked in turn; a
 /// container that does not exist fails the run.
 fn run_checks(ctx: &mut Ctx<'_>, args: &[String]) {
-    let app = args.first().cloned().unwrap_or_default();
-    if !ctx.verify_app_bash(&app) {
+    let Some((app, proctypes)) = app_and_proctypes(ctx, args) else {
         return;
-    }
-    let proctypes = args
-        .get(1)
-        .filter(|p| !p.is_empty())
-        .cloned()
-        .unwrap_or_else(|| "_all_".to_owned());
+    };
     ctx.out.info1("Running pre-flight checks");
     if proctypes == "_all_" {
         check_all(ctx, &app, None);

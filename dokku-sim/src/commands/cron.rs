@@ -218,12 +218,9 @@ fn set_command(ctx: &mut Ctx<'_>, args: &[String]) -> Result<(), Failed> {
     let flags = ctx
         .parse_flags("cron:set", args, &["--global"], &[], &[])
         .ok_or(None)?;
-    let arg = |i: usize| flags.positional.get(i).cloned().unwrap_or_default();
-    let (app, property, value) = if flags.has("--global") {
-        ("--global".to_owned(), arg(0), arg(1))
-    } else {
-        (arg(0), arg(1), arg(2))
-    };
+    let (app, rest) = properties::property_target(&flags);
+    let property = rest.first().cloned().unwrap_or_default();
+    let value = rest.get(1).cloned().unwrap_or_default();
     set(ctx, &app, &property, &value)
 }
 

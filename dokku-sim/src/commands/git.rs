@@ -302,29 +302,38 @@ fn password(ctx: &Ctx<'_>, user: &str, given: &str) -> String {
     given.to_owned()
 }
 
-/// `git:auth <host> [<user> <password>]`: set, or without a user remove,
-/// the host's netrc entry.
-fn auth(ctx: &mut Ctx<'_>, args: &[String]) {
-    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
+/// `<host> [<user> <password>]` of `git:auth` and `git:auth-status`, the
+/// password read from stdin when only the user is given.
+fn auth_args(ctx: &mut Ctx<'_>, args: &[String]) -> Option<(String, String, String)> {
+    let arg = |i: usize| args.get(i).cloned().unwrap_or_default();
     let (host, user) = (arg(0), arg(1));
     if host.is_empty() {
         ctx.out.fail("Please supply a git host");
-        return;
+        return None;
     }
-    let password = password(ctx, user, arg(2));
+    let password = password(ctx, &user, &arg(2));
     if !user.is_empty() && password.is_empty() {
         ctx.out.fail("Missing password for netrc auth entry");
-        return;
+        return None;
     }
+    Some((host, user, password))
+}
+
+/// `git:auth <host> [<user> <password>]`: set, or without a user remove,
+/// the host's netrc entry.
+fn auth(ctx: &mut Ctx<'_>, args: &[String]) {
+    let Some((host, user, password)) = auth_args(ctx, args) else {
+        return;
+    };
     let mut entries = netrc(ctx.host);
-    entries.retain(|(machine, _, _)| machine != host);
+    entries.retain(|(machine, _, _)| *machine != host);
     if user.is_empty() {
         ctx.out
             .info1(&format!("Removing netrc auth entry for host {host}"));
     } else {
         ctx.out
             .info1(&format!("Setting netrc auth entry for host {host}"));
-        entries.push((host.to_owned(), user.to_owned(), password));
+        entries.push((host, user, password));
     }
     save_netrc(ctx.host, &entries);
 }
@@ -332,20 +341,12 @@ fn auth(ctx: &mut Ctx<'_>, args: &[String]) {
 /// `git:auth-status <host> [<user> <password>]`: exit 0 when the entry is
 /// as asked (absent without a user), else 1; nothing printed.
 fn auth_status(ctx: &mut Ctx<'_>, args: &[String]) {
-    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
-    let (host, user) = (arg(0), arg(1));
-    if host.is_empty() {
-        ctx.out.fail("Please supply a git host");
+    let Some((host, user, password)) = auth_args(ctx, args) else {
         return;
-    }
-    let password = password(ctx, user, arg(2));
-    if !user.is_empty() && password.is_empty() {
-        ctx.out.fail("Missing password for netrc auth entry");
-        return;
-    }
+    };
     let current = netrc(ctx.host)
         .into_iter()
-        .find(|(machine, _, _)| machine == host);
+        .find(|(machine, _, _)| *machine == host);
     let matches = match current {
         None => user.is_empty(),
         Some((_, login, pass)) => !user.is_empty() && login == user && pass == password,

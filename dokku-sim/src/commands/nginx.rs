@@ -367,19 +367,7 @@ fn computed(host: &SimHost, app: &str, key: &str) -> String {
 fn render(ctx: &mut Ctx<'_>, app: &str, port_maps: &[String], ssl: bool) -> String {
     let host = &*ctx.host;
     let v = |key: &str| computed(host, app, key);
-    let listeners: Vec<String> = host
-        .apps
-        .get(app)
-        .map(|a| {
-            a.containers
-                .iter()
-                .filter(|c| {
-                    c.process_type == "web" && c.state == crate::host::ContainerState::Running
-                })
-                .map(|c| format!("172.17.0.{}:5000", 2 + c.index))
-                .collect()
-        })
-        .unwrap_or_default();
+    let listeners = web_listeners(host, app);
     let with_listeners = !listeners.is_empty() && host.apps.get(app).is_some_and(|a| a.deployed);
     let server_names = host
         .apps
@@ -608,7 +596,8 @@ fn validate_ssl_domains(ctx: &mut Ctx<'_>, app: &str, vhosts: &[String]) {
     }
 }
 
-/// `network-get-listeners <app> web`: the running web containers.
+/// `network-get-listeners <app> web`: the running web containers'
+/// addresses on the bridge network.
 fn web_listeners(host: &SimHost, app: &str) -> Vec<String> {
     host.apps
         .get(app)
@@ -618,7 +607,7 @@ fn web_listeners(host: &SimHost, app: &str) -> Vec<String> {
                 .filter(|c| {
                     c.process_type == "web" && c.state == crate::host::ContainerState::Running
                 })
-                .map(|c| format!("{}.{}", c.process_type, c.index))
+                .map(|c| format!("172.17.0.{}:5000", 2 + c.index))
                 .collect()
         })
         .unwrap_or_default()

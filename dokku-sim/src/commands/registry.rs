@@ -95,6 +95,24 @@ fn app_config(app: &str) -> String {
     format!("/var/lib/dokku/config/registry/{app}/config.json")
 }
 
+/// Docker Hub's other names are `docker.io`.
+fn docker_hub(server: String) -> String {
+    if server == "hub.docker.com" || server == "docker.com" {
+        "docker.io".to_owned()
+    } else {
+        server
+    }
+}
+
+/// Where Docker keeps the credentials: the host's, or with an app (which
+/// must exist) the app's `DOCKER_CONFIG`.
+fn config_path(ctx: &mut Ctx<'_>, app: &str) -> Option<String> {
+    if app.is_empty() {
+        return Some(HOST_CONFIG.to_owned());
+    }
+    ctx.verify_app(app).then(|| app_config(app))
+}
+
 /// The servers a Docker `config.json` holds credentials for, one a line
 /// (the simulator's own shorthand for the file).
 fn servers(host: &SimHost, path: &str) -> Vec<String> {
@@ -152,16 +170,9 @@ fn login(ctx: &mut Ctx<'_>, args: &[String]) {
             return;
         }
     }
-    if server == "hub.docker.com" || server == "docker.com" {
-        server = "docker.io".to_owned();
-    }
-    let path = if app.is_empty() {
-        HOST_CONFIG.to_owned()
-    } else {
-        if !ctx.verify_app(&app) {
-            return;
-        }
-        app_config(&app)
+    let server = docker_hub(server);
+    let Some(path) = config_path(ctx, &app) else {
+        return;
     };
     let mut known = servers(ctx.host, &path);
     if !known.contains(&server) {
@@ -182,7 +193,7 @@ fn logout(ctx: &mut Ctx<'_>, args: &[String]) {
         return;
     };
     let arg = |i: usize| flags.positional.get(i).cloned().unwrap_or_default();
-    let (app, mut server) = if flags.has("--global") || flags.positional.len() == 1 {
+    let (app, server) = if flags.has("--global") || flags.positional.len() == 1 {
         (String::new(), arg(0))
     } else {
         (arg(0), arg(1))
@@ -191,23 +202,15 @@ fn logout(ctx: &mut Ctx<'_>, args: &[String]) {
         ctx.out.fail("Missing server argument");
         return;
     }
-    if server == "hub.docker.com" || server == "docker.com" {
-        server = "docker.io".to_owned();
-    }
-    let path = if app.is_empty() {
-        HOST_CONFIG.to_owned()
-    } else {
-        if !ctx.verify_app(&app) {
-            return;
-        }
-        let path = app_config(&app);
-        if !ctx.host.files.contains_key(&path) {
-            ctx.out
-                .fail(&format!("No registry credentials found for app {app}"));
-            return;
-        }
-        path
+    let server = docker_hub(server);
+    let Some(path) = config_path(ctx, &app) else {
+        return;
     };
+    if !app.is_empty() && !ctx.host.files.contains_key(&path) {
+        ctx.out
+            .fail(&format!("No registry credentials found for app {app}"));
+        return;
+    }
     let known: Vec<String> = servers(ctx.host, &path)
         .into_iter()
         .filter(|s| *s != server)

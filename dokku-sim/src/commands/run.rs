@@ -171,22 +171,14 @@ fn logs(ctx: &mut Ctx<'_>, args: &[String]) {
         return;
     }
     if !container.is_empty() {
-        if container.matches('.').count() != 2 {
-            ctx.out
-                .fail(&format!("Invalid container name specified: {container}"));
+        let Some(owner) = run_container_app(ctx, &container) else {
             return;
-        }
-        let mut parts = container.split('.');
-        let owner = parts.next().unwrap_or("");
+        };
         if !app.is_empty() && app != owner {
             ctx.out.fail("Specified app does not app in container name");
             return;
         }
-        app = owner.to_owned();
-        if parts.next() != Some("run") {
-            ctx.out.fail("Specified container must be a run container");
-            return;
-        }
+        app = owner;
     }
     if !ctx.verify_app_bash(&app) {
         return;
@@ -210,6 +202,23 @@ fn logs(ctx: &mut Ctx<'_>, args: &[String]) {
     }
 }
 
+/// The app of a run container's name `<app>.run.<n>`; a name of another
+/// shape fails.
+fn run_container_app(ctx: &mut Ctx<'_>, container: &str) -> Option<String> {
+    if container.matches('.').count() != 2 {
+        ctx.out
+            .fail(&format!("Invalid container name specified: {container}"));
+        return None;
+    }
+    let mut parts = container.split('.');
+    let app = parts.next().unwrap_or("").to_owned();
+    if parts.next() != Some("run") {
+        ctx.out.fail("Specified container must be a run container");
+        return None;
+    }
+    Some(app)
+}
+
 /// `run:stop <app>` / `run:stop --container <name>`.
 fn stop(ctx: &mut Ctx<'_>, args: &[String]) {
     let mut app = String::new();
@@ -229,17 +238,10 @@ fn stop(ctx: &mut Ctx<'_>, args: &[String]) {
             ctx.out.fail("No container or app specified");
             return;
         }
-        if container.matches('.').count() != 2 {
-            ctx.out
-                .fail(&format!("Invalid container name specified: {container}"));
+        let Some(owner) = run_container_app(ctx, &container) else {
             return;
-        }
-        let mut parts = container.split('.');
-        app = parts.next().unwrap_or("").to_owned();
-        if parts.next() != Some("run") {
-            ctx.out.fail("Specified container must be a run container");
-            return;
-        }
+        };
+        app = owner;
     }
     if !ctx.verify_app_bash(&app) {
         return;
