@@ -12,8 +12,37 @@ use predicates::prelude::*;
 #[test]
 fn every_catalogued_report_reads_for_an_app_and_globally() {
     let demo = Demo::new();
+    let installed = demo
+        .cli()
+        .args(["raw", "--", "plugin:list"])
+        .output()
+        .unwrap();
+    let installed = String::from_utf8_lossy(&installed.stdout).into_owned();
     for plugin in CATALOG.iter().filter(|p| p.report.is_some()) {
-        let report = demo.json(&["report", plugin.name, "api"]);
+        let out = demo
+            .cli()
+            .args(["report", plugin.name, "api", "--json"])
+            .output()
+            .unwrap();
+        if !out.status.success() {
+            // A community plugin, or a core one catalogued from Dokku's
+            // source that the recorded (so the simulated) host lacks:
+            // refused by the client or the host, and said so.
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                !installed.contains(plugin.name),
+                "{}: {stderr}",
+                plugin.name
+            );
+            assert_eq!(out.status.code(), Some(1), "{}: {stderr}", plugin.name);
+            assert!(
+                stderr.contains("install the plugin")
+                    || stderr.contains("the plugin may be missing"),
+                "{stderr}"
+            );
+            continue;
+        }
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(report["plugin"], plugin.name, "{report}");
         assert_eq!(report["app"], "api", "{report}");
         assert!(
@@ -64,7 +93,10 @@ fn every_catalogued_property_sets_and_unsets_through_one_path() {
             .args(["--dry-run", "set", plugin.name, scope, key])
             .assert()
             .success()
-            .stdout(format!("dokku {}:set {scope} {key}\n", plugin.name));
+            .stdout(format!(
+                "dokku {}:{} {scope} {key}\n",
+                plugin.name, plugin.set_verb
+            ));
     }
     demo.cli()
         .args(["set", "ps", "api", "restart-policy", "always"])
@@ -118,7 +150,9 @@ fn the_catalog_refuses_unknown_keys_wrong_scopes_and_bad_values_before_sending()
 #[test]
 fn a_secret_property_comes_from_stdin_and_stays_hidden() {
     let demo = Demo::new();
-    let sink = "http://user:s3cr3t-sink@logs.example.com";
+    // A vector sink is a DSN whose options are a URL query (Dokku parses
+    // it with qson and refuses anything else).
+    let sink = "http://?uri=https%3A//user:s3cr3t-sink@logs.example.com";
     demo.cli()
         .args(["set", "logs", "api", "vector-sink", sink])
         .assert()

@@ -30,7 +30,7 @@ pub mod scheduler;
 pub mod split;
 pub mod state;
 
-pub use commands::{dispatch, Outcome};
+pub use commands::{dispatch, dispatch_as, Outcome};
 pub use cost::Cost;
 pub use error::Error;
 pub use executor::{Fault, Latency, SimExecutor};

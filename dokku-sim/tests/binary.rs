@@ -270,9 +270,10 @@ fn certs_add_reads_the_tar_from_stdin() {
     child.stdin.take().unwrap().write_all(tar.expose()).unwrap();
     let added = child.wait_with_output().unwrap();
     assert!(added.status.success(), "{added:?}");
+    // tar's listing, then the proxy config rebuilt with the certificate.
     assert_eq!(
         String::from_utf8_lossy(&added.stdout),
-        "server.crt\nserver.key\n"
+        "server.crt\nserver.key\n-----> Configuring sandbox.dokku.me...(using built-in template)\n-----> Creating https nginx.conf\n       Reloading nginx\n"
     );
     let shown = sim(dir.path(), &["certs:show", "sandbox", "key"]);
     assert_eq!(String::from_utf8_lossy(&shown.stdout), key.expose());

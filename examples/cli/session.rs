@@ -383,7 +383,7 @@ impl Session {
         let mut show = |line: &str, lines: &mut Vec<String>| -> io::Result<()> {
             let line = mask(line);
             let line = if mask_urls {
-                dokku_history::redact::mask_userinfo(&line).into_owned()
+                dokku::secret::mask_userinfo(&line).into_owned()
             } else {
                 line
             };
@@ -544,7 +544,7 @@ fn show_stderr(bytes: &[u8], mask_urls: bool) -> io::Result<()> {
     let text = String::from_utf8_lossy(bytes);
     let text = dokku::parse::config::redact_env_read_errors(&text);
     let text = if mask_urls {
-        dokku_history::redact::mask_userinfo(&text).into_owned()
+        dokku::secret::mask_userinfo(&text).into_owned()
     } else {
         text.into_owned()
     };
