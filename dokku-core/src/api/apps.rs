@@ -97,6 +97,20 @@ impl<'a> Apps<'a> {
 
     /// Every app on the host, in Dokku's order (sorted by name). Names
     /// created under Dokku's older rule (with `_`) are included.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// for app in dokku.apps().list().await? {
+    ///     println!("{app}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] for a list Dokku printed in an unknown shape,
+    /// [`Error::CommandFailed`] and [`Error::Transport`] (also from the first
+    /// call's probe of the host's version and plugins).
     pub async fn list(self) -> Result<Vec<AppName>> {
         let caps = self.dokku.capabilities().await?;
         let format = Format::for_host(&caps, versions::APPS_LIST_JSON);
@@ -113,6 +127,20 @@ impl<'a> Apps<'a> {
     }
 
     /// Whether the app exists.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let app = dokku_core::AppName::new("api")?;
+    /// if !dokku.apps().exists(&app).await? {
+    ///     dokku.apps().create(&app).await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A missing app is `Ok(false)`, not an error. [`Error::CommandFailed`] for
+    /// any other failure, and [`Error::Transport`].
     pub async fn exists(self, app: &AppName) -> Result<bool> {
         match self.dokku.run(&exists_command(app)).await {
             Ok(_) => Ok(true),
@@ -122,6 +150,18 @@ impl<'a> Apps<'a> {
     }
 
     /// Create an app. Fails with [`Error::AppExists`] if the name is taken.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.apps().create(&dokku_core::AppName::new("api")?).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppExists`] when the name is taken, [`Error::CommandFailed`]
+    /// when Dokku refuses the name (a [legacy](AppName::legacy) one with `_` is
+    /// not checked here), and [`Error::Transport`].
     pub async fn create(self, app: &AppName) -> Result<()> {
         self.dokku.run(&create_command(app)).await.map(drop)
     }
@@ -130,6 +170,19 @@ impl<'a> Apps<'a> {
     ///
     /// `confirm` must be the app's name again: ask the person for it. A
     /// mismatch is refused before anything is sent.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let app = dokku_core::AppName::new("api-staging")?;
+    /// dokku.apps().destroy(&app, "api-staging").await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] when `confirm` is not the app's name (nothing
+    /// is sent), [`Error::AppNotFound`], [`Error::CommandFailed`] and
+    /// [`Error::Transport`].
     pub async fn destroy(self, app: &AppName, confirm: &str) -> Result<()> {
         if confirm != app.as_str() {
             return Err(Error::InvalidArgument {
@@ -141,6 +194,18 @@ impl<'a> Apps<'a> {
     }
 
     /// Rename an app; it is rebuilt unless [`Rename::skip_deploy`].
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::AppName;
+    /// let (from, to) = (AppName::new("api")?, AppName::new("api-v2")?);
+    /// dokku.apps().rename(&from, &to).skip_deploy().send().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// None here: nothing is sent until [`Rename::send`], which returns them.
     pub fn rename(self, from: &AppName, to: &AppName) -> Rename<'a> {
         Rename {
             dokku: self.dokku,
@@ -152,6 +217,18 @@ impl<'a> Apps<'a> {
 
     /// Clone an app with its configuration; the copy is built unless
     /// [`CloneApp::skip_deploy`].
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::AppName;
+    /// let (from, to) = (AppName::new("api")?, AppName::new("api-staging")?);
+    /// dokku.apps().clone(&from, &to).skip_deploy().send().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// None here: nothing is sent until [`CloneApp::send`], which returns them.
     pub fn clone(self, from: &AppName, to: &AppName) -> CloneApp<'a> {
         CloneApp {
             dokku: self.dokku,
@@ -163,17 +240,50 @@ impl<'a> Apps<'a> {
     }
 
     /// Take the deploy lock: deploys wait until it is released.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.apps().lock(&dokku_core::AppName::new("api")?).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::CommandFailed`] and [`Error::Transport`].
     pub async fn lock(self, app: &AppName) -> Result<()> {
         self.dokku.run(&lock_command(app)).await.map(drop)
     }
 
     /// Release the deploy lock. Does not stop a deploy in progress.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.apps().unlock(&dokku_core::AppName::new("api")?).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::CommandFailed`] and [`Error::Transport`].
     pub async fn unlock(self, app: &AppName) -> Result<()> {
         self.dokku.run(&unlock_command(app)).await.map(drop)
     }
 
     /// Whether the deploy lock is held. Read from the exit code: the
     /// "locked" message is suppressed in quiet mode.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// if dokku.apps().locked(&dokku_core::AppName::new("api")?).await? {
+    ///     println!("deploys wait for the lock");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// No lock is `Ok(false)`, not an error. [`Error::AppNotFound`],
+    /// [`Error::CommandFailed`] for any other failure, and [`Error::Transport`].
     pub async fn locked(self, app: &AppName) -> Result<bool> {
         let command = locked_command(app);
         let output = self.dokku.execute(&command).await?;
@@ -269,6 +379,20 @@ impl Rename<'_> {
     }
 
     /// Rename the app. Fails with [`Error::AppExists`] if the new name is taken.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::AppName;
+    /// let (from, to) = (AppName::new("api")?, AppName::new("api-v2")?);
+    /// dokku.apps().rename(&from, &to).send().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppExists`] when the new name is taken, [`Error::AppNotFound`]
+    /// for a missing app, [`Error::CommandFailed`] (a failed rebuild too) and
+    /// [`Error::Transport`].
     pub async fn send(self) -> Result<()> {
         self.dokku.run(&self.command()).await.map(drop)
     }

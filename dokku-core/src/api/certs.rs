@@ -16,6 +16,11 @@ use crate::secret::{SecretBytes, SecretString};
 
 /// The in-memory tar archive `certs:add` expects: `server.crt` and
 /// `server.key`. The key never leaves [`SecretBytes`].
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] when the certificate is not PEM (no `BEGIN
+/// CERTIFICATE`) or the key is not a PEM private key.
 pub fn certs_tar(cert_pem: &str, key_pem: &SecretString) -> Result<SecretBytes> {
     let refuse = |reason: &str| Error::InvalidArgument {
         what: "certs:add",
@@ -49,6 +54,10 @@ pub fn certs_tar(cert_pem: &str, key_pem: &SecretString) -> Result<SecretBytes> 
 
 /// `certs:add <app>` (or `certs:update`) with the certificate and key as a
 /// tar archive on stdin.
+///
+/// # Errors
+///
+/// As [`certs_tar`].
 pub fn add_command(
     update: bool,
     app: &AppName,
@@ -86,6 +95,11 @@ pub struct CsrSubject {
 
 /// `certs:generate <app> [<domain>]`: a self-signed certificate, valid for
 /// 365 days; the output is the certificate signing request.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] for a subject field with a line break (it
+/// would shift every later answer to `openssl req`).
 pub fn generate_command(
     app: &AppName,
     domain: Option<&Domain>,
@@ -186,12 +200,40 @@ impl<'a> Certs<'a> {
     }
 
     /// Install a certificate and key (PEM) for an app.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let app = dokku_core::AppName::new("api")?;
+    /// let cert = std::fs::read_to_string("server.crt")?;
+    /// let key = dokku_core::SecretString::new(std::fs::read_to_string("server.key")?);
+    /// dokku.certs().add(&app, &cert, &key).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] when the certificate or the key is not PEM
+    /// (nothing is sent), [`Error::AppNotFound`], [`Error::CommandFailed`] and
+    /// [`Error::Transport`].
     pub async fn add(self, app: &AppName, cert_pem: &str, key_pem: &SecretString) -> Result<()> {
         let command = add_command(false, app, cert_pem, key_pem)?;
         self.dokku.run(&command).await.map(drop)
     }
 
     /// Replace an app's certificate and key (PEM).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let app = dokku_core::AppName::new("api")?;
+    /// let cert = std::fs::read_to_string("renewed.crt")?;
+    /// let key = dokku_core::SecretString::new(std::fs::read_to_string("renewed.key")?);
+    /// dokku.certs().update(&app, &cert, &key).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Certs::add`].
     pub async fn update(self, app: &AppName, cert_pem: &str, key_pem: &SecretString) -> Result<()> {
         let command = add_command(true, app, cert_pem, key_pem)?;
         self.dokku.run(&command).await.map(drop)
@@ -199,6 +241,21 @@ impl<'a> Certs<'a> {
 
     /// Generate a self-signed certificate; returns what Dokku printed (the
     /// certificate signing request).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::api::certs::CsrSubject;
+    /// let app = dokku_core::AppName::new("api")?;
+    /// let domain = dokku_core::Domain::new("api.example.com")?;
+    /// let csr = dokku.certs().generate(&app, Some(&domain), &CsrSubject::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for a subject field with a line break (nothing
+    /// is sent), [`Error::AppNotFound`], [`Error::CommandFailed`] and
+    /// [`Error::Transport`].
     pub async fn generate(
         self,
         app: &AppName,
@@ -211,17 +268,51 @@ impl<'a> Certs<'a> {
     }
 
     /// Remove an app's certificate.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.certs().remove(&dokku_core::AppName::new("api")?).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CommandFailed`] when the app has no certificate (`An
+    /// app-specific SSL endpoint is not defined`), [`Error::AppNotFound`] and
+    /// [`Error::Transport`].
     pub async fn remove(self, app: &AppName) -> Result<()> {
         self.dokku.run(&remove_command(app)).await.map(drop)
     }
 
     /// The app's certificate (PEM).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let pem = dokku.certs().show_crt(&dokku_core::AppName::new("api")?).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CommandFailed`] when the app has no certificate,
+    /// [`Error::AppNotFound`] and [`Error::Transport`].
     pub async fn show_crt(self, app: &AppName) -> Result<String> {
         let output = self.dokku.run(&show_command(app, CertPart::Crt)).await?;
         Ok(output.stdout_lossy().into_owned())
     }
 
     /// The app's private key (PEM), as a secret.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let key = dokku.certs().show_key(&dokku_core::AppName::new("api")?).await?;
+    /// println!("{} bytes of key", key.len());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Certs::show_crt`].
     pub async fn show_key(self, app: &AppName) -> Result<SecretString> {
         let output = self.dokku.run(&show_command(app, CertPart::Key)).await?;
         Ok(SecretString::new(output.stdout_lossy().into_owned()))

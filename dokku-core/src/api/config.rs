@@ -102,6 +102,12 @@ fn check(rules: StoreRules, vars: &[(ConfigKey, SecretString)]) -> Result<()> {
 /// corrupted on some host ([`StoreRules::ANY_HOST`]); see
 /// [`set_command_for`] to send what a known host takes, the way
 /// [`Config::set`] does.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] for an empty list,
+/// [`Error::UnstorableConfigValue`] for a value some host would store
+/// corrupted.
 pub fn set_command(
     scope: &Scope,
     vars: &[(ConfigKey, SecretString)],
@@ -137,6 +143,10 @@ fn encoded_set(scope: &Scope, vars: &[(ConfigKey, SecretString)], no_restart: bo
 /// `config:import` echoes every value twice (`Setting config var K=V`,
 /// then the `config:set` list); `--quiet` silences both, and the output
 /// is marked secret anyway.
+///
+/// # Errors
+///
+/// As [`set_command`].
 pub fn import_command(
     scope: &Scope,
     vars: &[(ConfigKey, SecretString)],
@@ -180,6 +190,12 @@ fn json_import(
 /// any value this host would store corrupted ([`StoreRules::for_host`]).
 /// A host older than 0.37.0 is refused when the command is run
 /// ([`Error::Unsupported`]).
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] for an empty list,
+/// [`Error::UnstorableConfigValue`] for a value this host would store
+/// corrupted.
 pub fn import_command_for(
     caps: &Capabilities,
     scope: &Scope,
@@ -196,6 +212,10 @@ pub fn import_command_for(
 /// stdin where the host has it (Dokku ≥ 0.37.0), `config:set --encoded`
 /// before; refusing any value this host would store corrupted
 /// ([`StoreRules::for_host`]).
+///
+/// # Errors
+///
+/// As [`import_command_for`].
 pub fn set_command_for(
     caps: &Capabilities,
     scope: &Scope,
@@ -236,12 +256,39 @@ impl<'a> Config<'a> {
     }
 
     /// Every variable of an app, or the global ones.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let vars = dokku.config().export(&dokku_core::AppName::new("api")?).await?;
+    /// for key in vars.keys() {
+    ///     println!("{key}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::CorruptConfig`] when Dokku cannot read
+    /// the stored environment, [`Error::Parse`] for output that is not the JSON
+    /// object expected, [`Error::CommandFailed`] and [`Error::Transport`].
     pub async fn export(self, scope: impl Into<Scope>) -> Result<ConfigVars> {
         self.export_with(&export_command(&scope.into(), false))
             .await
     }
 
     /// An app's variables merged with the global ones, as the app sees them.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let vars = dokku.config().export_merged(&dokku_core::AppName::new("api")?).await?;
+    /// println!("the app sees {} variables", vars.len());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Config::export`]; [`Error::CorruptConfig`] may concern the app's
+    /// file or the global one.
     pub async fn export_merged(self, app: &AppName) -> Result<ConfigVars> {
         self.export_with(&export_command(&Scope::from(app), true))
             .await
@@ -258,6 +305,22 @@ impl<'a> Config<'a> {
     /// environment file alike (exit 1, no output), so a `None` costs one
     /// more invocation, `config:keys`, which fails with
     /// [`Error::CorruptConfig`] when the file is corrupt.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{AppName, ConfigKey};
+    /// let key = ConfigKey::new("DATABASE_URL")?;
+    /// if dokku.config().get(&AppName::new("api")?, &key).await?.is_none() {
+    ///     println!("{key} is not set");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// An unset key is `Ok(None)`, not an error. [`Error::AppNotFound`],
+    /// [`Error::CorruptConfig`] (found by the `config:keys` follow-up),
+    /// [`Error::CommandFailed`] and [`Error::Transport`].
     pub async fn get(
         &self,
         scope: impl Into<Scope>,
@@ -284,6 +347,19 @@ impl<'a> Config<'a> {
     }
 
     /// The names of the variables, sorted.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// for key in dokku.config().keys(dokku_core::api::Scope::Global).await? {
+    ///     println!("{key}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::CorruptConfig`], [`Error::Parse`] for a
+    /// line that is not a key, [`Error::CommandFailed`] and [`Error::Transport`].
     pub async fn keys(self, scope: impl Into<Scope>) -> Result<Vec<ConfigKey>> {
         let command = keys_command(&scope.into(), false);
         let output = self.dokku.run(&command).await?;
@@ -292,6 +368,18 @@ impl<'a> Config<'a> {
 
     /// The variables as a tar archive (one file per key, the value as its
     /// content), as `config:bundle` prints it. Every byte is secret.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let tar = dokku.config().bundle(&dokku_core::AppName::new("api")?).await?;
+    /// println!("{} bytes", tar.len());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::CorruptConfig`], [`Error::CommandFailed`]
+    /// and [`Error::Transport`]. The archive itself is not checked.
     pub async fn bundle(self, scope: impl Into<Scope>) -> Result<SecretBytes> {
         let command = bundle_command(&scope.into(), false);
         let output = self.dokku.run(&command).await?;
@@ -318,6 +406,11 @@ impl<'a> Config<'a> {
     ///     .await?;
     /// # Ok(()) }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// None here: nothing is sent until [`ImportConfig::send`] or
+    /// [`ImportConfig::stream`], which return them.
     pub fn import(self, scope: impl Into<Scope>) -> ImportConfig<'a> {
         ImportConfig {
             dokku: self.dokku,
@@ -332,6 +425,23 @@ impl<'a> Config<'a> {
     /// `config:import` on stdin where the host has it, `config:set
     /// --encoded` before (see the module docs); a value the host would
     /// store corrupted is refused first ([`Error::UnstorableConfigValue`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{AppName, ConfigKey};
+    /// dokku
+    ///     .config()
+    ///     .set(&AppName::new("api")?)
+    ///     .var(ConfigKey::new("RUST_LOG")?, "info")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// None here: nothing is sent until [`SetConfig::send`] or
+    /// [`SetConfig::stream`], which return them.
     pub fn set(self, scope: impl Into<Scope>) -> SetConfig<'a> {
         SetConfig {
             dokku: self.dokku,
@@ -342,6 +452,19 @@ impl<'a> Config<'a> {
     }
 
     /// Unset variables; finish with [`UnsetConfig::send`].
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{AppName, ConfigKey};
+    /// let app = AppName::new("api")?;
+    /// dokku.config().unset(&app).key(ConfigKey::new("OLD_FLAG")?).send().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// None here: nothing is sent until [`UnsetConfig::send`], which returns
+    /// them.
     pub fn unset(self, scope: impl Into<Scope>) -> UnsetConfig<'a> {
         UnsetConfig {
             dokku: self.dokku,
@@ -404,6 +527,21 @@ impl SetConfig<'_> {
     /// The command this builder would send to this host (probing it once
     /// for its version); refuses an empty set and any value the host would
     /// store corrupted, before anything is sent.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{AppName, ConfigKey};
+    /// let set = dokku.config().set(&AppName::new("api")?).var(ConfigKey::new("RUST_LOG")?, "info");
+    /// println!("would run: {}", set.command().await?);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for no variables,
+    /// [`Error::UnstorableConfigValue`] for a value the host would store
+    /// corrupted; the probe of the host's version can fail with
+    /// [`Error::CommandFailed`], [`Error::Parse`] or [`Error::Transport`].
     pub async fn command(&self) -> Result<Command> {
         // Refuse what no host takes before asking the host anything.
         refuse_empty("config:set", &self.vars)?;
@@ -413,12 +551,49 @@ impl SetConfig<'_> {
     }
 
     /// Set the variables (and wait for the restart).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{AppName, ConfigKey, SecretString};
+    /// let secret = SecretString::new(std::env::var("STRIPE_KEY")?);
+    /// let app = AppName::new("api")?;
+    /// dokku.config().set(&app).var(ConfigKey::new("STRIPE_KEY")?, secret).send().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`SetConfig::command`] (nothing is sent), then
+    /// [`Error::AppNotFound`], [`Error::CorruptConfig`] when Dokku cannot read
+    /// the stored environment, [`Error::CommandFailed`] (a failed restart too)
+    /// and [`Error::Transport`].
     pub async fn send(self) -> Result<()> {
         self.dokku.run(&self.command().await?).await.map(drop)
     }
 
     /// Set the variables, streaming Dokku's output (the restart). The
     /// output may echo the values: treat it as secret.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{AppName, ConfigKey};
+    /// use futures_util::StreamExt;
+    /// let set = dokku.config().set(&AppName::new("api")?).var(ConfigKey::new("RUST_LOG")?, "debug");
+    /// let mut output = set.stream().await?;
+    /// while let Some(chunk) = output.next().await {
+    ///     if let dokku_core::Chunk::Exit(status) = chunk? {
+    ///         println!("Dokku exited: {status}");
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`SetConfig::command`] (nothing is sent), and
+    /// [`Error::Transport`] when the command cannot be started. Dokku's verdict
+    /// is the stream's last item, [`Chunk::Exit`](crate::Chunk::Exit), not an
+    /// error.
     pub async fn stream(self) -> Result<OutputStream> {
         self.dokku.stream(&self.command().await?).await
     }
@@ -464,6 +639,22 @@ impl ImportConfig<'_> {
     /// refuses an empty import, a host without `config:import`
     /// ([`Error::Unsupported`]) and any value the host would store
     /// corrupted, before anything is sent.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{AppName, ConfigKey};
+    /// let import = dokku.config().import(&AppName::new("api")?).var(ConfigKey::new("A")?, "1");
+    /// println!("would run: {}", import.command().await?);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for no variables,
+    /// [`Error::UnstorableConfigValue`] for a value the host would store
+    /// corrupted, [`Error::Unsupported`] before Dokku 0.37.0; the probe of the
+    /// host's version can fail with [`Error::CommandFailed`], [`Error::Parse`]
+    /// or [`Error::Transport`].
     pub async fn command(&self) -> Result<Command> {
         refuse_empty("config:import", &self.vars)?;
         check(StoreRules::GODOTENV_1_5, &self.vars)?;
@@ -478,11 +669,46 @@ impl ImportConfig<'_> {
     }
 
     /// Import the variables (and wait for the restart).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{api::Scope, ConfigKey};
+    /// let import = dokku.config().import(Scope::Global).var(ConfigKey::new("TZ")?, "UTC");
+    /// import.send().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`ImportConfig::command`] (nothing is sent), then
+    /// [`Error::AppNotFound`], [`Error::CorruptConfig`], [`Error::CommandFailed`]
+    /// (a failed restart too) and [`Error::Transport`].
     pub async fn send(self) -> Result<()> {
         self.dokku.run(&self.command().await?).await.map(drop)
     }
 
     /// Import the variables, streaming Dokku's output (the restart).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{AppName, ConfigKey};
+    /// use futures_util::StreamExt;
+    /// let import = dokku.config().import(&AppName::new("api")?).var(ConfigKey::new("A")?, "1");
+    /// let mut output = import.stream().await?;
+    /// while let Some(chunk) = output.next().await {
+    ///     if let dokku_core::Chunk::Exit(status) = chunk? {
+    ///         println!("Dokku exited: {status}");
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`ImportConfig::command`] (nothing is sent), and
+    /// [`Error::Transport`] when the command cannot be started. Dokku's verdict
+    /// is the stream's last item, [`Chunk::Exit`](crate::Chunk::Exit), not an
+    /// error.
     pub async fn stream(self) -> Result<OutputStream> {
         self.dokku.stream(&self.command().await?).await
     }
@@ -518,6 +744,10 @@ impl UnsetConfig<'_> {
     }
 
     /// The command this builder would send; refuses an empty list.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for no keys.
     pub fn command(&self) -> Result<Command> {
         if self.keys.is_empty() {
             return Err(Error::InvalidArgument {
