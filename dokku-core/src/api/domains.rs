@@ -11,6 +11,11 @@ use crate::model::domains::{DomainsReport, GlobalDomains};
 use crate::name::{AppName, Domain};
 
 /// An app-level change: `domains:<verb> <app> [<domain>…]`.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] when `add`, `set` or `remove` get no domains,
+/// or another verb gets some.
 pub fn app_command(verb: DomainsVerb, app: &AppName, domains: &[Domain]) -> Result<Command> {
     let takes_domains = matches!(
         verb,
@@ -24,6 +29,11 @@ pub fn app_command(verb: DomainsVerb, app: &AppName, domains: &[Domain]) -> Resu
 }
 
 /// A global change: `domains:<verb>-global [<domain>…]`.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] when `add`, `set` or `remove` get no domains,
+/// or `clear` gets some.
 pub fn global_command(verb: GlobalVerb, domains: &[Domain]) -> Result<Command> {
     check_domains(verb.subcommand(), verb != GlobalVerb::Clear, domains)?;
     Ok(Command::write(verb.subcommand())
@@ -182,56 +192,181 @@ impl<'a> Domains<'a> {
     }
 
     /// Add domains to an app.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{AppName, Domain};
+    /// let app = AppName::new("api")?;
+    ///
+    /// dokku.domains().add(&app, &[Domain::new("api.example.com")?]).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for an empty list (nothing is sent),
+    /// [`Error::AppNotFound`], [`Error::CommandFailed`] and [`Error::Transport`].
     pub async fn add(self, app: &AppName, domains: &[Domain]) -> Result<()> {
         self.app(DomainsVerb::Add, app, domains).await
     }
 
     /// Replace an app's domains.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{AppName, Domain};
+    /// let app = AppName::new("api")?;
+    ///
+    /// let domains = [Domain::new("api.example.com")?, Domain::new("www.example.com")?];
+    /// dokku.domains().set(&app, &domains).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Domains::add`].
     pub async fn set(self, app: &AppName, domains: &[Domain]) -> Result<()> {
         self.app(DomainsVerb::Set, app, domains).await
     }
 
     /// Remove domains from an app.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{AppName, Domain};
+    /// let app = AppName::new("api")?;
+    ///
+    /// dokku.domains().remove(&app, &[Domain::new("old.example.com")?]).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Domains::add`].
     pub async fn remove(self, app: &AppName, domains: &[Domain]) -> Result<()> {
         self.app(DomainsVerb::Remove, app, domains).await
     }
 
     /// Remove every domain of an app.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.domains().clear(&dokku_core::AppName::new("api")?).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::CommandFailed`] and [`Error::Transport`].
     pub async fn clear(self, app: &AppName) -> Result<()> {
         self.app(DomainsVerb::Clear, app, &[]).await
     }
 
     /// Turn virtual hosts on for an app.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.domains().enable(&dokku_core::AppName::new("api")?).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::CommandFailed`] and [`Error::Transport`].
     pub async fn enable(self, app: &AppName) -> Result<()> {
         self.app(DomainsVerb::Enable, app, &[]).await
     }
 
     /// Turn virtual hosts off for an app.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.domains().disable(&dokku_core::AppName::new("worker")?).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::CommandFailed`] and [`Error::Transport`].
     pub async fn disable(self, app: &AppName) -> Result<()> {
         self.app(DomainsVerb::Disable, app, &[]).await
     }
 
     /// Reset an app's domains to the default (`<app>.<global domain>`).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.domains().reset(&dokku_core::AppName::new("api")?).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::CommandFailed`] and [`Error::Transport`].
     pub async fn reset(self, app: &AppName) -> Result<()> {
         self.app(DomainsVerb::Reset, app, &[]).await
     }
 
     /// Add global domains.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let domain = dokku_core::Domain::new("apps.example.com")?;
+    /// dokku.domains().add_global(&[domain]).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for an empty list (nothing is sent),
+    /// [`Error::CommandFailed`] and [`Error::Transport`].
     pub async fn add_global(self, domains: &[Domain]) -> Result<()> {
         self.global(GlobalVerb::Add, domains).await
     }
 
     /// Replace the global domains.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let domain = dokku_core::Domain::new("apps.example.com")?;
+    /// dokku.domains().set_global(&[domain]).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Domains::add_global`].
     pub async fn set_global(self, domains: &[Domain]) -> Result<()> {
         self.global(GlobalVerb::Set, domains).await
     }
 
     /// Remove global domains.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let domain = dokku_core::Domain::new("old.example.com")?;
+    /// dokku.domains().remove_global(&[domain]).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Domains::add_global`].
     pub async fn remove_global(self, domains: &[Domain]) -> Result<()> {
         self.global(GlobalVerb::Remove, domains).await
     }
 
     /// Remove every global domain.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.domains().clear_global().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CommandFailed`] and [`Error::Transport`].
     pub async fn clear_global(self) -> Result<()> {
         self.global(GlobalVerb::Clear, &[]).await
     }

@@ -143,6 +143,23 @@ impl<'a> Letsencrypt<'a> {
     }
 
     /// Apps with letsencrypt certificates, their expiry and renewal times.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// for entry in dokku.letsencrypt().list().await? {
+    ///     if entry.renewal_due() {
+    ///         println!("{} is due for renewal", entry.app);
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`](crate::Error::Unsupported) without the plugin
+    /// (nothing is sent), [`Error::Parse`](crate::Error::Parse) for a row it cannot
+    /// read, [`Error::CommandFailed`](crate::Error::CommandFailed) and
+    /// [`Error::Transport`](crate::Error::Transport).
     pub async fn list(self) -> Result<Vec<LetsencryptListEntry>> {
         let command = list_command();
         let output = self.dokku.run(&command).await?;
@@ -150,6 +167,20 @@ impl<'a> Letsencrypt<'a> {
     }
 
     /// Whether the app serves its letsencrypt certificate.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let active = dokku.letsencrypt().active(&dokku_core::AppName::new("api")?).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`](crate::Error::Unsupported) without the plugin
+    /// (nothing is sent), [`Error::AppNotFound`](crate::Error::AppNotFound),
+    /// [`Error::Parse`](crate::Error::Parse) when the answer is not `true` or
+    /// `false`, [`Error::CommandFailed`](crate::Error::CommandFailed) and
+    /// [`Error::Transport`](crate::Error::Transport).
     pub async fn active(self, app: &AppName) -> Result<bool> {
         let command = active_command(app);
         let output = self.dokku.run(&command).await?;
@@ -162,6 +193,20 @@ impl<'a> Letsencrypt<'a> {
     }
 
     /// Obtain (or renew) a certificate.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.letsencrypt().enable(&dokku_core::AppName::new("api")?).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`](crate::Error::Unsupported) without the plugin
+    /// (nothing is sent), [`Error::AppNotFound`](crate::Error::AppNotFound),
+    /// [`Error::CommandFailed`](crate::Error::CommandFailed) when no certificate
+    /// could be obtained (no email set, the ACME challenge failed …) and
+    /// [`Error::Transport`](crate::Error::Transport).
     pub async fn enable(self, target: impl Into<Target>) -> Result<()> {
         self.dokku
             .run(&enable_command(&target.into()))
@@ -170,11 +215,37 @@ impl<'a> Letsencrypt<'a> {
     }
 
     /// Remove the app's letsencrypt certificate.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.letsencrypt().disable(&dokku_core::AppName::new("api")?).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`](crate::Error::Unsupported) without the plugin
+    /// (nothing is sent), [`Error::AppNotFound`](crate::Error::AppNotFound),
+    /// [`Error::CommandFailed`](crate::Error::CommandFailed) and
+    /// [`Error::Transport`](crate::Error::Transport).
     pub async fn disable(self, app: &AppName) -> Result<()> {
         self.dokku.run(&disable_command(app)).await.map(drop)
     }
 
     /// Renew the app's certificate if due.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.letsencrypt().auto_renew(&dokku_core::AppName::new("api")?).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`](crate::Error::Unsupported) without the plugin
+    /// (nothing is sent), [`Error::AppNotFound`](crate::Error::AppNotFound),
+    /// [`Error::CommandFailed`](crate::Error::CommandFailed) when a due renewal
+    /// fails, and [`Error::Transport`](crate::Error::Transport).
     pub async fn auto_renew(self, app: &AppName) -> Result<()> {
         self.dokku
             .run(&auto_renew_command(Some(app)))
@@ -183,21 +254,71 @@ impl<'a> Letsencrypt<'a> {
     }
 
     /// Renew every certificate that is due.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.letsencrypt().auto_renew_all().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`](crate::Error::Unsupported) without the plugin
+    /// (nothing is sent), [`Error::CommandFailed`](crate::Error::CommandFailed)
+    /// when a due renewal fails, and [`Error::Transport`](crate::Error::Transport).
     pub async fn auto_renew_all(self) -> Result<()> {
         self.dokku.run(&auto_renew_command(None)).await.map(drop)
     }
 
     /// Remove stale certificate directories.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.letsencrypt().cleanup(&dokku_core::AppName::new("api")?).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`](crate::Error::Unsupported) without the plugin
+    /// (nothing is sent), [`Error::AppNotFound`](crate::Error::AppNotFound),
+    /// [`Error::CommandFailed`](crate::Error::CommandFailed) and
+    /// [`Error::Transport`](crate::Error::Transport).
     pub async fn cleanup(self, app: &AppName) -> Result<()> {
         self.dokku.run(&cleanup_command(app)).await.map(drop)
     }
 
     /// Revoke the app's certificate.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.letsencrypt().revoke(&dokku_core::AppName::new("api")?).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`](crate::Error::Unsupported) without the plugin
+    /// (nothing is sent), [`Error::AppNotFound`](crate::Error::AppNotFound),
+    /// [`Error::CommandFailed`](crate::Error::CommandFailed) and
+    /// [`Error::Transport`](crate::Error::Transport).
     pub async fn revoke(self, app: &AppName) -> Result<()> {
         self.dokku.run(&revoke_command(app)).await.map(drop)
     }
 
     /// Install (`true`) or remove the daily renewal cron job.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.letsencrypt().cron_job(true).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`](crate::Error::Unsupported) without the plugin
+    /// (nothing is sent), [`Error::CommandFailed`](crate::Error::CommandFailed) and
+    /// [`Error::Transport`](crate::Error::Transport).
     pub async fn cron_job(self, add: bool) -> Result<()> {
         self.dokku.run(&cron_job_command(add)).await.map(drop)
     }

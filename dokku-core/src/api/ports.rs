@@ -21,6 +21,11 @@ pub fn list_command(caps: &Capabilities, app: &AppName) -> Command {
 /// A change: `ports:<verb> <app> [<mapping>…]`, or its `proxy:ports-<verb>`
 /// form before 0.31. `add`, `set` and `remove` need at least one mapping,
 /// `clear` takes none.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] when `add`, `set` or `remove` get no
+/// mappings, or `clear` or `list` get some.
 pub fn change_command(
     caps: &Capabilities,
     verb: PortsVerb,
@@ -47,6 +52,10 @@ pub fn change_command(
 
 /// `ports:remove <app> <host-port>…`: remove every mapping on these host
 /// ports, whatever their scheme.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] for no ports or port 0.
 pub fn remove_host_ports_command(
     caps: &Capabilities,
     app: &AppName,
@@ -185,6 +194,21 @@ impl<'a> Ports<'a> {
     }
 
     /// The app's own mappings (`ports:list`; empty when none are set).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// for mapping in dokku.ports().list(&dokku_core::AppName::new("api")?).await? {
+    ///     println!("{mapping}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// No mappings is an empty list, not an error. [`Error::AppNotFound`],
+    /// [`Error::Parse`] for a row that is not a mapping, [`Error::CommandFailed`]
+    /// and [`Error::Transport`]; the first call on a client also probes the host's version
+    /// ([`Error::CommandFailed`], [`Error::Parse`], [`Error::Transport`]).
     pub async fn list(self, app: &AppName) -> Result<Vec<PortMapping>> {
         let caps = self.dokku.capabilities().await?;
         let command = list_command(&caps, app);
@@ -208,21 +232,76 @@ impl<'a> Ports<'a> {
     }
 
     /// Add mappings.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::ports::PortMapping;
+    /// let app = dokku_core::AppName::new("api")?;
+    ///
+    /// dokku.ports().add(&app, &[PortMapping::http(80, 5000)]).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for an empty list (nothing is sent),
+    /// [`Error::AppNotFound`], [`Error::CommandFailed`] (Dokku refusing a
+    /// mapping) and [`Error::Transport`]; the first call on a client also probes the host's version
+    /// ([`Error::CommandFailed`], [`Error::Parse`], [`Error::Transport`]).
     pub async fn add(self, app: &AppName, mappings: &[PortMapping]) -> Result<()> {
         self.change(PortsVerb::Add, app, mappings).await
     }
 
     /// Replace all mappings.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::ports::PortMapping;
+    /// let app = dokku_core::AppName::new("api")?;
+    ///
+    /// let mappings = [PortMapping::http(80, 5000), PortMapping::https(443, 5000)];
+    /// dokku.ports().set(&app, &mappings).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Ports::add`].
     pub async fn set(self, app: &AppName, mappings: &[PortMapping]) -> Result<()> {
         self.change(PortsVerb::Set, app, mappings).await
     }
 
     /// Remove these mappings.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::ports::PortMapping;
+    /// let app = dokku_core::AppName::new("api")?;
+    ///
+    /// dokku.ports().remove(&app, &[PortMapping::http(8080, 5000)]).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Ports::add`].
     pub async fn remove(self, app: &AppName, mappings: &[PortMapping]) -> Result<()> {
         self.change(PortsVerb::Remove, app, mappings).await
     }
 
     /// Remove every mapping on these host ports.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let app = dokku_core::AppName::new("api")?;
+    /// dokku.ports().remove_host_ports(&app, &[8080]).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for no ports or port 0 (nothing is sent), and
+    /// the errors of [`Ports::add`].
     pub async fn remove_host_ports(self, app: &AppName, ports: &[u16]) -> Result<()> {
         let caps = self.dokku.capabilities().await?;
         let command = remove_host_ports_command(&caps, app, ports)?;
@@ -230,6 +309,18 @@ impl<'a> Ports<'a> {
     }
 
     /// Remove every mapping (back to the detected ones).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.ports().clear(&dokku_core::AppName::new("api")?).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::CommandFailed`] and [`Error::Transport`];
+    /// the first call on a client also probes the host's version
+    /// ([`Error::CommandFailed`], [`Error::Parse`], [`Error::Transport`]).
     pub async fn clear(self, app: &AppName) -> Result<()> {
         self.change(PortsVerb::Clear, app, &[]).await
     }

@@ -19,6 +19,10 @@ pub fn action_command(action: ProxyAction, target: &Target) -> Command {
 
 /// `proxy:set (<app>|--global) <type>`. The type is checked to be a plain
 /// word (`nginx`, `caddy`, `haproxy`, `traefik`, `openresty`, `null` …).
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] for a type that is not a lower-case word.
 pub fn set_command(scope: &Scope, proxy_type: &str) -> Result<Command> {
     let ok = !proxy_type.is_empty()
         && proxy_type
@@ -127,27 +131,82 @@ impl<'a> Proxy<'a> {
     }
 
     /// Turn the proxy on.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.proxy().enable(&dokku_core::AppName::new("api")?).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::CommandFailed`] and [`Error::Transport`].
     pub async fn enable(self, target: impl Into<Target>) -> Result<()> {
         self.action(ProxyAction::Enable, target).await
     }
 
     /// Turn the proxy off (the app is then reachable only on its container
     /// ports).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.proxy().disable(&dokku_core::AppName::new("worker")?).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::CommandFailed`] and [`Error::Transport`].
     pub async fn disable(self, target: impl Into<Target>) -> Result<()> {
         self.action(ProxyAction::Disable, target).await
     }
 
     /// Regenerate the proxy configuration.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.proxy().build_config(dokku_core::api::Target::All).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`] for one app, [`Error::CommandFailed`] and
+    /// [`Error::Transport`].
     pub async fn build_config(self, target: impl Into<Target>) -> Result<()> {
         self.action(ProxyAction::BuildConfig, target).await
     }
 
     /// Remove the generated proxy configuration.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.proxy().clear_config(&dokku_core::AppName::new("api")?).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`] for one app, [`Error::CommandFailed`] and
+    /// [`Error::Transport`].
     pub async fn clear_config(self, target: impl Into<Target>) -> Result<()> {
         self.action(ProxyAction::ClearConfig, target).await
     }
 
     /// Choose the proxy implementation for an app or globally.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.proxy().set(&dokku_core::AppName::new("api")?, "caddy").await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for a type that is not a lower-case word
+    /// (nothing is sent), [`Error::AppNotFound`], [`Error::CommandFailed`] and
+    /// [`Error::Transport`]. Dokku does not check the type: an unknown one is
+    /// stored.
     pub async fn set(self, scope: impl Into<Scope>, proxy_type: &str) -> Result<()> {
         self.dokku
             .run(&set_command(&scope.into(), proxy_type)?)
