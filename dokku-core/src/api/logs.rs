@@ -75,6 +75,19 @@ impl<'a> Logs<'a> {
 
     /// An app's logs; choose options, then [`LogsQuery::fetch`] or
     /// [`LogsQuery::follow`].
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{AppName, ProcessType};
+    /// let query = dokku.logs().app(&AppName::new("api")?).num(50).process(ProcessType::web());
+    /// let lines = query.fetch().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// None here: nothing is sent until [`LogsQuery::fetch`] or
+    /// [`LogsQuery::follow`], which return them.
     pub fn app(self, app: &AppName) -> LogsQuery<'a> {
         LogsQuery {
             dokku: self.dokku,
@@ -124,6 +137,21 @@ impl<'a> Logs<'a> {
 
     /// Output of failed deploy containers, per app; apps without any are
     /// left out, so the list is empty when there are none.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// for app in dokku.logs().failed(dokku_core::api::Target::All).await? {
+    ///     println!("{}: {} lines", app.app, app.lines.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`](crate::Error::AppNotFound) for one app,
+    /// [`Error::Parse`](crate::Error::Parse) for output it cannot read,
+    /// [`Error::CommandFailed`](crate::Error::CommandFailed) and
+    /// [`Error::Transport`](crate::Error::Transport).
     pub async fn failed(self, target: impl Into<Target>) -> Result<Vec<FailedLogs>> {
         let command = failed_command(&target.into());
         let output = self.dokku.run(&command).await?;
@@ -167,12 +195,48 @@ impl LogsQuery<'_> {
     }
 
     /// The last lines, then stop.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let lines = dokku.logs().app(&dokku_core::AppName::new("api")?).num(100).fetch().await?;
+    /// for line in &lines {
+    ///     println!("{}", line.message);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotDeployed`](crate::Error::AppNotDeployed) for an app that was
+    /// never deployed, [`Error::AppNotFound`](crate::Error::AppNotFound),
+    /// [`Error::CommandFailed`](crate::Error::CommandFailed) and
+    /// [`Error::Transport`](crate::Error::Transport). A line without Dokku's prefix
+    /// is kept as its text, never a parse error.
     pub async fn fetch(self) -> Result<Vec<LogLine>> {
         let output = self.dokku.run(&self.command(false)).await?;
         Ok(parse::logs::snapshot(&self.app, &output.stdout_lossy()))
     }
 
     /// The last lines, then every new line until the stream is dropped.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use futures_util::StreamExt;
+    /// let mut lines = dokku.logs().app(&dokku_core::AppName::new("api")?).follow().await?;
+    /// while let Some(line) = lines.next().await {
+    ///     println!("{}", line?.message);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Transport`](crate::Error::Transport) when the command cannot be
+    /// started. The stream then ends with an error item for a non-zero exit
+    /// ([`Error::AppNotDeployed`](crate::Error::AppNotDeployed),
+    /// [`Error::AppNotFound`](crate::Error::AppNotFound),
+    /// [`Error::CommandFailed`](crate::Error::CommandFailed)) or a lost connection
+    /// ([`Error::Transport`](crate::Error::Transport)).
     pub async fn follow(self) -> Result<LogStream> {
         let command = self.command(true);
         let inner = self.dokku.stream(&command).await?;

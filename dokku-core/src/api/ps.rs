@@ -74,6 +74,11 @@ impl Action {
 ///
 /// A process type is only meaningful for `restart` of one app; anything else
 /// is refused here rather than sent (Dokku rejects `--all` with a process type).
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] for `parallel` below -1, or a process type with
+/// anything but a `restart` of one app.
 pub fn action_command(
     action: Action,
     target: &Target,
@@ -166,6 +171,20 @@ impl<'a> Ps<'a> {
     }
 
     /// The app's formation: how many containers of each process type.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// for formation in dokku.ps().scale_report(&dokku_core::AppName::new("api")?).await? {
+    ///     println!("{}: {}", formation.process_type, formation.quantity);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::Parse`] for output it cannot read,
+    /// [`Error::CommandFailed`] and [`Error::Transport`] (also from the first
+    /// call's probe of the host's version).
     pub async fn scale_report(self, app: &AppName) -> Result<Vec<Formation>> {
         let caps = self.dokku.capabilities().await?;
         let format = Format::for_host(&caps, versions::PS_SCALE_JSON);
@@ -183,6 +202,19 @@ impl<'a> Ps<'a> {
 
     /// Set the formation; the app is redeployed unless
     /// [`Scale::skip_deploy`].
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{AppName, ProcessType};
+    /// let scale = dokku.ps().scale(&AppName::new("api")?);
+    /// scale.process(ProcessType::web(), 2).process(ProcessType::new("worker")?, 1).send().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// None here: nothing is sent until [`Scale::send`] or [`Scale::stream`], which
+    /// return them.
     pub fn scale(self, app: &AppName) -> Scale<'a> {
         Scale {
             dokku: self.dokku,
@@ -193,26 +225,88 @@ impl<'a> Ps<'a> {
     }
 
     /// `ps:start`.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let app = dokku_core::AppName::new("api")?;
+    ///
+    /// dokku.ps().start(&app).send().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// None here: nothing is sent until [`PsAction::send`] or [`PsAction::stream`],
+    /// which return them.
     pub fn start(self, target: impl Into<Target>) -> PsAction<'a> {
         self.action(Action::Start, target.into())
     }
 
     /// `ps:stop`.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::api::Target;
+    /// dokku.ps().stop(Target::All).parallel(4).send().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// None here: nothing is sent until [`PsAction::send`] or [`PsAction::stream`],
+    /// which return them.
     pub fn stop(self, target: impl Into<Target>) -> PsAction<'a> {
         self.action(Action::Stop, target.into())
     }
 
     /// `ps:restart`; see [`PsAction::process`] to restart one process type.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let app = dokku_core::AppName::new("api")?;
+    ///
+    /// dokku.ps().restart(&app).process(dokku_core::ProcessType::web()).send().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// None here: nothing is sent until [`PsAction::send`] or [`PsAction::stream`],
+    /// which return them.
     pub fn restart(self, target: impl Into<Target>) -> PsAction<'a> {
         self.action(Action::Restart, target.into())
     }
 
     /// `ps:rebuild`.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let app = dokku_core::AppName::new("api")?;
+    ///
+    /// dokku.ps().rebuild(&app).send().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// None here: nothing is sent until [`PsAction::send`] or [`PsAction::stream`],
+    /// which return them.
     pub fn rebuild(self, target: impl Into<Target>) -> PsAction<'a> {
         self.action(Action::Rebuild, target.into())
     }
 
     /// `ps:restore`.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// dokku.ps().restore(dokku_core::api::Target::All).send().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// None here: nothing is sent until [`PsAction::send`] or [`PsAction::stream`],
+    /// which return them.
     pub fn restore(self, target: impl Into<Target>) -> PsAction<'a> {
         self.action(Action::Restore, target.into())
     }
@@ -229,6 +323,19 @@ impl<'a> Ps<'a> {
 
     /// `ps:inspect`: `docker inspect` of every container, as JSON values
     /// (Dokku masks most environment values as `XXXXXX`).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let containers = dokku.ps().inspect(&dokku_core::AppName::new("api")?).await?;
+    /// println!("{} containers", containers.len());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::CommandFailed`] when the app has no
+    /// containers (docker's `No such container`, exit 1), [`Error::Parse`] when the
+    /// output is not a JSON array, and [`Error::Transport`].
     pub async fn inspect(self, app: &AppName) -> Result<Vec<serde_json::Value>> {
         let command = inspect_command(app);
         let output = self.dokku.run(&command).await?;
@@ -268,6 +375,10 @@ impl Scale<'_> {
     }
 
     /// The command this builder would send; refuses an empty formation.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for an empty formation.
     pub fn command(&self) -> Result<Command> {
         if self.formation.is_empty() {
             return Err(Error::InvalidArgument {
@@ -279,11 +390,43 @@ impl Scale<'_> {
     }
 
     /// Scale and wait for the deploy to finish.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{AppName, ProcessType};
+    /// let scale = dokku.ps().scale(&AppName::new("api")?).process(ProcessType::web(), 3);
+    /// scale.send().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for an empty formation (nothing is sent),
+    /// [`Error::AppNotFound`], [`Error::CommandFailed`] (Dokku refusing the
+    /// formation, or a failed deploy) and [`Error::Transport`].
     pub async fn send(self) -> Result<()> {
         self.dokku.run(&self.command()?).await.map(drop)
     }
 
     /// Scale, streaming Dokku's deploy output.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{AppName, ProcessType};
+    /// use futures_util::StreamExt;
+    /// let scale = dokku.ps().scale(&AppName::new("api")?).process(ProcessType::web(), 3);
+    /// let mut output = scale.stream().await?;
+    /// while let Some(chunk) = output.next().await {
+    ///     println!("{:?}", chunk?);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for an empty formation (nothing is sent), and
+    /// [`Error::Transport`] when the command cannot be started. Dokku's verdict is
+    /// the stream's last item, [`Chunk::Exit`](crate::Chunk::Exit), not an error.
     pub async fn stream(self) -> Result<OutputStream> {
         self.dokku.stream(&self.command()?).await
     }
@@ -325,6 +468,11 @@ impl PsAction<'_> {
     }
 
     /// The command this builder would send.
+    ///
+    /// # Errors
+    ///
+    /// As [`action_command`]: [`Error::InvalidArgument`] for `parallel` below -1,
+    /// or a process type with anything but a `restart` of one app.
     pub fn command(&self) -> Result<Command> {
         action_command(
             self.action,
@@ -359,6 +507,22 @@ impl PsAction<'_> {
     }
 
     /// Run, streaming Dokku's output as it comes.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use futures_util::StreamExt;
+    /// let mut output = dokku.ps().rebuild(&dokku_core::AppName::new("api")?).stream().await?;
+    /// while let Some(chunk) = output.next().await {
+    ///     println!("{:?}", chunk?);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`PsAction::command`] (nothing is sent), and
+    /// [`Error::Transport`] when the command cannot be started. Dokku's verdict is
+    /// the stream's last item, [`Chunk::Exit`](crate::Chunk::Exit), not an error.
     pub async fn stream(self) -> Result<OutputStream> {
         self.dokku.stream(&self.command()?).await
     }
