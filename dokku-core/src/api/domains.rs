@@ -197,7 +197,6 @@ impl<'a> Domains<'a> {
     /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
     /// use dokku_core::{AppName, Domain};
     /// let app = AppName::new("api")?;
-    ///
     /// dokku.domains().add(&app, &[Domain::new("api.example.com")?]).await?;
     /// # Ok(()) }
     /// ```
@@ -216,7 +215,6 @@ impl<'a> Domains<'a> {
     /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
     /// use dokku_core::{AppName, Domain};
     /// let app = AppName::new("api")?;
-    ///
     /// let domains = [Domain::new("api.example.com")?, Domain::new("www.example.com")?];
     /// dokku.domains().set(&app, &domains).await?;
     /// # Ok(()) }
@@ -235,7 +233,6 @@ impl<'a> Domains<'a> {
     /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
     /// use dokku_core::{AppName, Domain};
     /// let app = AppName::new("api")?;
-    ///
     /// dokku.domains().remove(&app, &[Domain::new("old.example.com")?]).await?;
     /// # Ok(()) }
     /// ```

@@ -237,7 +237,6 @@ impl<'a> Ports<'a> {
     /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
     /// use dokku_core::model::ports::PortMapping;
     /// let app = dokku_core::AppName::new("api")?;
-    ///
     /// dokku.ports().add(&app, &[PortMapping::http(80, 5000)]).await?;
     /// # Ok(()) }
     /// ```
@@ -258,7 +257,6 @@ impl<'a> Ports<'a> {
     /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
     /// use dokku_core::model::ports::PortMapping;
     /// let app = dokku_core::AppName::new("api")?;
-    ///
     /// let mappings = [PortMapping::http(80, 5000), PortMapping::https(443, 5000)];
     /// dokku.ports().set(&app, &mappings).await?;
     /// # Ok(()) }
@@ -277,7 +275,6 @@ impl<'a> Ports<'a> {
     /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
     /// use dokku_core::model::ports::PortMapping;
     /// let app = dokku_core::AppName::new("api")?;
-    ///
     /// dokku.ports().remove(&app, &[PortMapping::http(8080, 5000)]).await?;
     /// # Ok(()) }
     /// ```

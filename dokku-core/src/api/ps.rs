@@ -229,7 +229,6 @@ impl<'a> Ps<'a> {
     /// ```no_run
     /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
     /// let app = dokku_core::AppName::new("api")?;
-    ///
     /// dokku.ps().start(&app).send().await?;
     /// # Ok(()) }
     /// ```
@@ -264,7 +263,6 @@ impl<'a> Ps<'a> {
     /// ```no_run
     /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
     /// let app = dokku_core::AppName::new("api")?;
-    ///
     /// dokku.ps().restart(&app).process(dokku_core::ProcessType::web()).send().await?;
     /// # Ok(()) }
     /// ```
@@ -282,7 +280,6 @@ impl<'a> Ps<'a> {
     /// ```no_run
     /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
     /// let app = dokku_core::AppName::new("api")?;
-    ///
     /// dokku.ps().rebuild(&app).send().await?;
     /// # Ok(()) }
     /// ```
