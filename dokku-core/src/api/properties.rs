@@ -52,6 +52,14 @@ impl Properties<'_> {
 
     /// Set `key` to `value` for an app or globally.
     ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::catalog::plugins;
+    /// let app = dokku_core::AppName::new("api")?;
+    /// dokku.properties(&plugins::PS).set(&app, "restart-policy", "always").await?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidArgument`] for an unknown key, a scope the property
@@ -65,6 +73,13 @@ impl Properties<'_> {
 
     /// Unset `key` for an app or globally (back to the global value or
     /// Dokku's default).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{api::Scope, catalog::plugins};
+    /// dokku.properties(&plugins::PS).unset(Scope::Global, "stop-timeout-seconds").await?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     ///

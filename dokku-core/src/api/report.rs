@@ -427,19 +427,41 @@ impl<'a, R> Reports<'a, R> {
 
     /// The report of one app: JSON where the host has it, text before.
     ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::ps::PsReport;
+    /// let report = dokku.report::<PsReport>().app(&dokku_core::AppName::new("api")?).await?;
+    /// println!("{} containers", report.containers.len());
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::AppNotFound`] for a missing app, [`Error::Parse`] naming the
-    /// key Dokku printed something unexpected for, and transport errors.
+    /// key Dokku printed something unexpected for,
+    /// [`Error::Unsupported`] for a report the host's Dokku (or a community
+    /// plugin it lacks) does not have, [`Error::InvalidArgument`] for a
+    /// plugin without a report (nothing is sent), and transport errors.
     pub async fn app(&self, app: &AppName) -> Result<R> {
         self.one(ReportTarget::App(app.clone())).await
     }
 
     /// The reports of every app, in one invocation (text), in Dokku's order.
     ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::domains::DomainsReport;
+    /// for report in dokku.report::<DomainsReport>().all().await? {
+    ///     println!("{:?}: {:?}", report.app, report.app_vhosts);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     ///
-    /// [`Error::Parse`] and transport errors.
+    /// [`Error::Parse`], [`Error::Unsupported`] and
+    /// [`Error::InvalidArgument`] as for [`Reports::app`], and transport
+    /// errors.
     pub async fn all(&self) -> Result<Vec<R>> {
         self.fetch(ReportTarget::All).await
     }
@@ -481,6 +503,14 @@ impl<'a, R> Reports<'a, R> {
 
     /// The global report (`--global`).
     ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::ps::PsGlobalReport;
+    /// let global = dokku.report::<PsGlobalReport>().global().await?;
+    /// println!("{:?}", global.restart_policy.effective());
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidArgument`] if the plugin has no global report,
@@ -494,10 +524,19 @@ impl<'a, R> Reports<'a, R> {
     /// only the value (`key` as the report prints it, e.g. `ps-restart-policy`
     /// or `status-web.1`).
     ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::ps::PsReport;
+    /// let app = dokku_core::AppName::new("api")?;
+    /// let policy = dokku.report::<PsReport>().flag(&app, "ps-restart-policy").await?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] for a key that cannot be a flag, and the
-    /// errors of [`Reports::app`].
+    /// [`Error::InvalidArgument`] for a key that cannot be a flag,
+    /// [`Error::CommandFailed`] (`Invalid flag passed`) for a key the report
+    /// does not have, and the errors of [`Reports::app`].
     pub async fn flag(&self, scope: impl Into<Scope>, key: &str) -> Result<String> {
         let command = self.flag_command(&scope.into(), key)?;
         let output = self.dokku.run(&command).await?;
