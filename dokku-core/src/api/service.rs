@@ -240,6 +240,10 @@ pub fn clone_command(
 
 /// `<plugin>:destroy <service> --force`, after the caller typed the
 /// service's name: a mismatch is refused before anything is built.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] when `confirm` is not the service's name.
 pub fn destroy_command(
     plugin: &ServicePlugin,
     service: &ServiceName,
@@ -295,6 +299,10 @@ impl LinkOptions {
 
 /// `<plugin>:link <service> <app> [flags]`; restarts the app. Its output
 /// (`config:set`'s) echoes the URL with the password, so it is secret.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] for an alias that is not letters, digits and `_`.
 pub fn link_command(
     plugin: &ServicePlugin,
     service: &ServiceName,
@@ -477,6 +485,11 @@ impl BackupAuth {
 
 /// `<plugin>:backup-auth <service> <key-id> <secret> [<region> [<sig> [<endpoint>]]]`.
 /// The arguments are positional, so a later one needs the earlier ones.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] for a signature version without a region, or an
+/// endpoint without both.
 pub fn backup_auth_command(
     plugin: &ServicePlugin,
     service: &ServiceName,
@@ -679,6 +692,22 @@ impl<'a> Services<'a> {
 
     /// Whether the service exists (the plugin fails with `<Plugin> service x
     /// does not exist`, or dokku-datastore's `service x does not exist`).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// let db = dokku_core::ServiceName::new("db")?;
+    /// if !dokku.service(ServicePlugin::Postgres).exists(&db).await? {
+    ///     println!("no service {db}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A missing service is `Ok(false)`, not an error. [`Error::Unsupported`]
+    /// without the plugin (nothing is sent), [`Error::CommandFailed`] for any other
+    /// failure, and [`Error::Transport`].
     pub async fn exists(&self, service: &ServiceName) -> Result<bool> {
         match self.dokku.run(&exists_command(&self.plugin, service)).await {
             Ok(_) => Ok(true),
@@ -731,6 +760,21 @@ impl<'a> Services<'a> {
     }
 
     /// One non-secret `:info` field as printed; for the DSN use [`Services::dsn`].
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::{InfoField, ServicePlugin};
+    /// let db = dokku_core::ServiceName::new("db")?;
+    /// let status = dokku.service(ServicePlugin::Postgres).info_field(&db, InfoField::Status).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for [`InfoField::Dsn`] (use [`Services::dsn`];
+    /// nothing is sent), [`Error::Unsupported`] without the plugin (nothing is
+    /// sent), [`Error::CommandFailed`] for a missing service and
+    /// [`Error::Transport`].
     pub async fn info_field(&self, service: &ServiceName, field: InfoField) -> Result<String> {
         if field.is_secret() {
             return Err(Error::InvalidArgument {
@@ -744,6 +788,20 @@ impl<'a> Services<'a> {
     }
 
     /// The connection URL, password included.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// let db = dokku_core::ServiceName::new("db")?;
+    /// let url = dokku.service(ServicePlugin::Postgres).dsn(&db).await?;
+    /// // `url.expose()` only where the password is needed.
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent),
+    /// [`Error::CommandFailed`] for a missing service and [`Error::Transport`].
     pub async fn dsn(&self, service: &ServiceName) -> Result<SecretString> {
         let command = info_field_command(&self.plugin, service, InfoField::Dsn);
         let output = self.dokku.run(&command).await?;
@@ -786,6 +844,21 @@ impl<'a> Services<'a> {
 
     /// Destroy a service and its data. `confirm` must be the service's name
     /// again. The plugin refuses while any app is linked.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// let db = dokku_core::ServiceName::new("db")?;
+    /// dokku.service(ServicePlugin::Postgres).destroy(&db, "db").await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] when `confirm` is not the service's name (nothing
+    /// is sent), [`Error::Unsupported`] without the plugin (nothing is sent),
+    /// [`Error::CommandFailed`] while an app is linked (`Cannot delete linked
+    /// service`) or for a missing service, and [`Error::Transport`].
     pub async fn destroy(&self, service: &ServiceName, confirm: &str) -> Result<()> {
         self.done(destroy_command(&self.plugin, service, confirm)?)
             .await
@@ -828,6 +901,21 @@ impl<'a> Services<'a> {
     }
 
     /// Unlink from an app (unsets the URL, restarts the app).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// use dokku_core::{AppName, ServiceName};
+    /// let (db, app) = (ServiceName::new("db")?, AppName::new("api")?);
+    /// dokku.service(ServicePlugin::Postgres).unlink(&db, &app, false).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent),
+    /// [`Error::AppNotFound`], [`Error::CommandFailed`] when the two are not linked
+    /// or the service is missing, and [`Error::Transport`].
     pub async fn unlink(
         &self,
         service: &ServiceName,
@@ -841,6 +929,23 @@ impl<'a> Services<'a> {
     /// Whether the service is linked to the app (exit 0) or not (exit 1,
     /// `Service … is not linked to …`; dokku-datastore: `service … is not
     /// linked to app …`).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// use dokku_core::{AppName, ServiceName};
+    /// let (db, app) = (ServiceName::new("db")?, AppName::new("api")?);
+    /// if dokku.service(ServicePlugin::Postgres).linked(&db, &app).await? {
+    ///     println!("{app} uses {db}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Not linked is `Ok(false)`, not an error. [`Error::Unsupported`] without the
+    /// plugin (nothing is sent), [`Error::AppNotFound`], [`Error::CommandFailed`]
+    /// for a missing service, and [`Error::Transport`].
     pub async fn linked(&self, service: &ServiceName, app: &AppName) -> Result<bool> {
         match self
             .dokku
@@ -856,6 +961,22 @@ impl<'a> Services<'a> {
     }
 
     /// The apps linked to the service.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// let db = dokku_core::ServiceName::new("db")?;
+    /// for app in dokku.service(ServicePlugin::Postgres).links(&db).await? {
+    ///     println!("{app}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent),
+    /// [`Error::CommandFailed`] for a missing service, [`Error::Parse`] for a line
+    /// that is not an app name, and [`Error::Transport`].
     pub async fn links(&self, service: &ServiceName) -> Result<Vec<AppName>> {
         let command = links_command(&self.plugin, service);
         let output = self.dokku.run(&command).await?;
@@ -863,6 +984,20 @@ impl<'a> Services<'a> {
     }
 
     /// The services of this plugin linked to the app.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// let app = dokku_core::AppName::new("api")?;
+    /// let caches = dokku.service(ServicePlugin::Redis).app_links(&app).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent),
+    /// [`Error::AppNotFound`], [`Error::Parse`] for a line that is not a service
+    /// name, [`Error::CommandFailed`] and [`Error::Transport`].
     pub async fn app_links(&self, app: &AppName) -> Result<Vec<ServiceName>> {
         let command = app_links_command(&self.plugin, app);
         let output = self.dokku.run(&command).await?;
@@ -870,28 +1005,100 @@ impl<'a> Services<'a> {
     }
 
     /// Make the service the app's default `<ALIAS>_URL`.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// use dokku_core::{AppName, ServiceName};
+    /// let (db, app) = (ServiceName::new("db")?, AppName::new("api")?);
+    /// dokku.service(ServicePlugin::Postgres).promote(&db, &app).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent),
+    /// [`Error::AppNotFound`], [`Error::CommandFailed`] when the two are not linked
+    /// or the service is already the default, and [`Error::Transport`].
     pub async fn promote(&self, service: &ServiceName, app: &AppName) -> Result<()> {
         self.done(promote_command(&self.plugin, service, app)).await
     }
 
     /// Start, stop, restart or pause the service container.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::api::service::Lifecycle;
+    /// use dokku_core::model::service::ServicePlugin;
+    /// let cache = dokku_core::ServiceName::new("cache")?;
+    /// dokku.service(ServicePlugin::Redis).lifecycle(&cache, Lifecycle::Restart).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent),
+    /// [`Error::CommandFailed`] for a missing service (or one the plugin cannot
+    /// start or stop), and [`Error::Transport`].
     pub async fn lifecycle(&self, service: &ServiceName, action: Lifecycle) -> Result<()> {
         self.done(lifecycle_command(&self.plugin, service, action))
             .await
     }
 
     /// Publish the service's ports (random host ports when `ports` is empty).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// let db = dokku_core::ServiceName::new("db")?;
+    /// dokku.service(ServicePlugin::Postgres).expose(&db, &["15432".to_owned()]).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent),
+    /// [`Error::CommandFailed`] for a missing service, one already exposed or the
+    /// wrong number of ports, and [`Error::Transport`].
     pub async fn expose(&self, service: &ServiceName, ports: &[String]) -> Result<()> {
         self.done(expose_command(&self.plugin, service, ports))
             .await
     }
 
     /// Stop publishing the service's ports.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// let db = dokku_core::ServiceName::new("db")?;
+    /// dokku.service(ServicePlugin::Postgres).unexpose(&db).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent),
+    /// [`Error::CommandFailed`] for a missing service or one that is not exposed,
+    /// and [`Error::Transport`].
     pub async fn unexpose(&self, service: &ServiceName) -> Result<()> {
         self.done(unexpose_command(&self.plugin, service)).await
     }
 
     /// The last 100 lines of the service container's log.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// let db = dokku_core::ServiceName::new("db")?;
+    /// let tail = dokku.service(ServicePlugin::Postgres).logs(&db).await?;
+    /// print!("{tail}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent),
+    /// [`Error::CommandFailed`] for a missing service, and [`Error::Transport`].
     pub async fn logs(&self, service: &ServiceName) -> Result<String> {
         let command = logs_command(&self.plugin, service, false);
         let output = self.dokku.run(&command).await?;
@@ -899,6 +1106,25 @@ impl<'a> Services<'a> {
     }
 
     /// The service's log, followed until the stream is dropped.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// use futures_util::StreamExt;
+    /// let db = dokku_core::ServiceName::new("db")?;
+    /// let mut output = dokku.service(ServicePlugin::Postgres).follow_logs(&db).await?;
+    /// while let Some(chunk) = output.next().await {
+    ///     println!("{:?}", chunk?);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent), and
+    /// [`Error::Transport`] when the command cannot be started. The plugin's
+    /// verdict is the stream's last item, [`Chunk::Exit`](crate::Chunk::Exit), not
+    /// an error.
     pub async fn follow_logs(&self, service: &ServiceName) -> Result<OutputStream> {
         self.dokku
             .stream(&logs_command(&self.plugin, service, true))
@@ -906,6 +1132,30 @@ impl<'a> Services<'a> {
     }
 
     /// A dump of the service's data, streamed as it is produced.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// use futures_util::StreamExt;
+    /// let db = dokku_core::ServiceName::new("db")?;
+    /// let mut dump = Vec::new();
+    /// let mut output = dokku.service(ServicePlugin::Postgres).export(&db).await?;
+    /// while let Some(chunk) = output.next().await {
+    ///     match chunk? {
+    ///         dokku_core::Chunk::Stdout(bytes) => dump.extend(bytes),
+    ///         dokku_core::Chunk::Exit(status) if !status.success() => return Err("export failed".into()),
+    ///         _ => {}
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent), and
+    /// [`Error::Transport`] when the command cannot be started. The plugin's
+    /// verdict is the stream's last item, [`Chunk::Exit`](crate::Chunk::Exit),
+    /// not an error: check it before trusting the dump.
     pub async fn export(&self, service: &ServiceName) -> Result<OutputStream> {
         self.dokku
             .stream(&export_command(&self.plugin, service))
@@ -913,17 +1163,63 @@ impl<'a> Services<'a> {
     }
 
     /// Load a dump into the service (sent on stdin).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// let db = dokku_core::ServiceName::new("db")?;
+    /// let dump = std::fs::read("db.dump")?;
+    /// dokku.service(ServicePlugin::Postgres).import(&db, dump).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent),
+    /// [`Error::CommandFailed`] for a missing service, an empty dump or one the
+    /// datastore refuses, and [`Error::Transport`].
     pub async fn import(&self, service: &ServiceName, dump: Vec<u8>) -> Result<()> {
         self.done(import_command(&self.plugin, service, dump)).await
     }
 
     /// Upgrade the service to another image or version.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::api::service::CreateOptions;
+    /// use dokku_core::model::service::ServicePlugin;
+    /// use dokku_core::{ImageVersion, ServiceName};
+    /// let options = CreateOptions::new().image_version(ImageVersion::new("17.2")?);
+    /// dokku.service(ServicePlugin::Postgres).upgrade(&ServiceName::new("db")?, &options).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent),
+    /// [`Error::CommandFailed`] for a missing service or a failed upgrade, and
+    /// [`Error::Transport`].
     pub async fn upgrade(&self, service: &ServiceName, options: &CreateOptions) -> Result<()> {
         self.done(upgrade_command(&self.plugin, service, options))
             .await
     }
 
     /// Create `new_service` with a copy of the service's data.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::api::service::CreateOptions;
+    /// use dokku_core::{model::service::ServicePlugin, ServiceName};
+    /// let (db, copy) = (ServiceName::new("db")?, ServiceName::new("db-staging")?);
+    /// dokku.service(ServicePlugin::Postgres).clone_to(&db, &copy, &CreateOptions::new()).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent),
+    /// [`Error::CommandFailed`] for a missing service or a new name already in use,
+    /// and [`Error::Transport`].
     pub async fn clone_to(
         &self,
         service: &ServiceName,
@@ -935,18 +1231,63 @@ impl<'a> Services<'a> {
     }
 
     /// Back up to an S3 bucket now.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// let db = dokku_core::ServiceName::new("db")?;
+    /// dokku.service(ServicePlugin::Postgres).backup(&db, "my-backups", false).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent),
+    /// [`Error::CommandFailed`] for a missing service, no stored credentials
+    /// (without `use_iam`), a stopped service or a failed upload, and
+    /// [`Error::Transport`].
     pub async fn backup(&self, service: &ServiceName, bucket: &str, use_iam: bool) -> Result<()> {
         self.done(backup_command(&self.plugin, service, bucket, use_iam))
             .await
     }
 
     /// Store S3 credentials for backups (sent as secret arguments).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::api::service::BackupAuth;
+    /// use dokku_core::{model::service::ServicePlugin, SecretString, ServiceName};
+    /// let secret = SecretString::new(std::env::var("AWS_SECRET_ACCESS_KEY")?);
+    /// let auth = BackupAuth::new(SecretString::new("AKIAEXAMPLE"), secret).region("eu-west-1");
+    /// dokku.service(ServicePlugin::Postgres).backup_auth(&ServiceName::new("db")?, &auth).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for a signature version without a region, or an
+    /// endpoint without both (nothing is sent); [`Error::Unsupported`] without the
+    /// plugin (nothing is sent), [`Error::CommandFailed`] for a missing service and
+    /// [`Error::Transport`].
     pub async fn backup_auth(&self, service: &ServiceName, auth: &BackupAuth) -> Result<()> {
         self.done(backup_auth_command(&self.plugin, service, auth)?)
             .await
     }
 
     /// Forget the S3 credentials.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// let db = dokku_core::ServiceName::new("db")?;
+    /// dokku.service(ServicePlugin::Postgres).backup_deauth(&db).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent),
+    /// [`Error::CommandFailed`] for a missing service, and [`Error::Transport`].
     pub async fn backup_deauth(&self, service: &ServiceName) -> Result<()> {
         self.done(backup_simple_command(
             &self.plugin,
@@ -957,6 +1298,21 @@ impl<'a> Services<'a> {
     }
 
     /// Schedule backups (a cron expression).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// let db = dokku_core::ServiceName::new("db")?;
+    /// let postgres = dokku.service(ServicePlugin::Postgres);
+    /// postgres.backup_schedule(&db, "0 3 * * *", "my-backups", false).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent),
+    /// [`Error::CommandFailed`] for a missing service or a refused schedule or
+    /// bucket, and [`Error::Transport`].
     pub async fn backup_schedule(
         &self,
         service: &ServiceName,
@@ -975,6 +1331,19 @@ impl<'a> Services<'a> {
     }
 
     /// Remove the backup schedule.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// let db = dokku_core::ServiceName::new("db")?;
+    /// dokku.service(ServicePlugin::Postgres).backup_unschedule(&db).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent),
+    /// [`Error::CommandFailed`] for a missing service, and [`Error::Transport`].
     pub async fn backup_unschedule(&self, service: &ServiceName) -> Result<()> {
         self.done(backup_simple_command(
             &self.plugin,
@@ -985,6 +1354,20 @@ impl<'a> Services<'a> {
     }
 
     /// The scheduled backup's cron line.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// let db = dokku_core::ServiceName::new("db")?;
+    /// let cron_line = dokku.service(ServicePlugin::Postgres).backup_schedule_cat(&db).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent),
+    /// [`Error::CommandFailed`] for a missing service or one without a schedule
+    /// (`There is no scheduled backup for …`), and [`Error::Transport`].
     pub async fn backup_schedule_cat(&self, service: &ServiceName) -> Result<String> {
         let command = backup_simple_command(&self.plugin, service, BackupVerb::ScheduleCat);
         let output = self.dokku.run(&command).await?;
@@ -992,6 +1375,20 @@ impl<'a> Services<'a> {
     }
 
     /// Encrypt future backups with this passphrase (sent as a secret).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// let db = dokku_core::ServiceName::new("db")?;
+    /// let passphrase = dokku_core::SecretString::new(std::env::var("BACKUP_PASSPHRASE")?);
+    /// dokku.service(ServicePlugin::Postgres).backup_set_encryption(&db, &passphrase).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent),
+    /// [`Error::CommandFailed`] for a missing service, and [`Error::Transport`].
     pub async fn backup_set_encryption(
         &self,
         service: &ServiceName,
@@ -1006,6 +1403,19 @@ impl<'a> Services<'a> {
     }
 
     /// Stop encrypting future backups.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// let db = dokku_core::ServiceName::new("db")?;
+    /// dokku.service(ServicePlugin::Postgres).backup_unset_encryption(&db).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent),
+    /// [`Error::CommandFailed`] for a missing service, and [`Error::Transport`].
     pub async fn backup_unset_encryption(&self, service: &ServiceName) -> Result<()> {
         self.done(backup_simple_command(
             &self.plugin,
