@@ -374,6 +374,14 @@ impl Rename<'_> {
     }
 
     /// The command this builder would send.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::AppName;
+    /// let rename = dokku.apps().rename(&AppName::new("api")?, &AppName::new("api-v2")?);
+    /// println!("would run: {}", rename.skip_deploy().command());
+    /// # Ok(()) }
+    /// ```
     pub fn command(&self) -> Command {
         rename_command(&self.from, &self.to, self.skip_deploy)
     }
@@ -434,6 +442,14 @@ impl CloneApp<'_> {
     }
 
     /// The command this builder would send.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::AppName;
+    /// let clone = dokku.apps().clone(&AppName::new("api")?, &AppName::new("api-staging")?);
+    /// println!("would run: {}", clone.ignore_existing().command());
+    /// # Ok(()) }
+    /// ```
     pub fn command(&self) -> Command {
         clone_command(&self.from, &self.to, self.skip_deploy, self.ignore_existing)
     }

@@ -745,6 +745,14 @@ impl UnsetConfig<'_> {
 
     /// The command this builder would send; refuses an empty list.
     ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{AppName, ConfigKey};
+    /// let unset = dokku.config().unset(&AppName::new("api")?).key(ConfigKey::new("OLD_FLAG")?);
+    /// println!("would run: {}", unset.command()?);
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidArgument`] for no keys.

@@ -190,6 +190,13 @@ impl LogsQuery<'_> {
     }
 
     /// The command [`LogsQuery::fetch`] (or, with `follow`, [`LogsQuery::follow`]) sends.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let query = dokku.logs().app(&dokku_core::AppName::new("api")?).num(20);
+    /// println!("would run: {}", query.command(true));
+    /// # Ok(()) }
+    /// ```
     pub fn command(&self, follow: bool) -> Command {
         logs_command(&self.app, &self.options, follow)
     }

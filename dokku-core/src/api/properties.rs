@@ -46,6 +46,13 @@ impl Dokku {
 
 impl Properties<'_> {
     /// The plugin.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let ps = dokku.properties(&dokku_core::catalog::plugins::PS);
+    /// println!("{} properties", ps.plugin().properties.len());
+    /// # Ok(()) }
+    /// ```
     pub fn plugin(&self) -> &'static Plugin {
         self.plugin
     }
@@ -91,6 +98,15 @@ impl Properties<'_> {
 
     /// The command [`Properties::set`] (with a value) or
     /// [`Properties::unset`] (without) sends; see [`set_command`].
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{api::Scope, catalog::plugins, AppName};
+    /// let scope = Scope::from(&AppName::new("api")?);
+    /// let command = dokku.properties(&plugins::PS).command(&scope, "restart-policy", Some("always"))?;
+    /// println!("would run: {command}");
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     ///

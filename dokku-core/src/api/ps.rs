@@ -373,6 +373,14 @@ impl Scale<'_> {
 
     /// The command this builder would send; refuses an empty formation.
     ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{AppName, ProcessType};
+    /// let scale = dokku.ps().scale(&AppName::new("api")?).process(ProcessType::web(), 2);
+    /// println!("would run: {}", scale.command()?);
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidArgument`] for an empty formation.
@@ -465,6 +473,13 @@ impl PsAction<'_> {
     }
 
     /// The command this builder would send.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let restart = dokku.ps().restart(dokku_core::api::Target::All).parallel(2);
+    /// println!("would run: {}", restart.command()?);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     ///

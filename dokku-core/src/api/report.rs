@@ -351,12 +351,28 @@ impl Dokku {
 
 impl<'a, R> Reports<'a, R> {
     /// The plugin.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::ps::PsReport;
+    /// println!("{}", dokku.report::<PsReport>().plugin().name);
+    /// # Ok(()) }
+    /// ```
     pub fn plugin(&self) -> &'static Plugin {
         self.plugin
     }
 
     /// The command that reads `target` in `format` (pure: for dry runs);
     /// see [`report_command`].
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::api::{report::ReportTarget, Format};
+    /// use dokku_core::model::ps::PsReport;
+    /// let command = dokku.report::<PsReport>().command(&ReportTarget::All, Format::Text)?;
+    /// println!("would run: {command}");
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     ///
@@ -545,6 +561,14 @@ impl<'a, R> Reports<'a, R> {
 
     /// The command [`Reports::flag`] sends (pure). A value of a secret
     /// property is marked as secret output.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::{api::Scope, model::ps::PsReport};
+    /// let command = dokku.report::<PsReport>().flag_command(&Scope::Global, "ps-restart-policy")?;
+    /// println!("would run: {command}");
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     ///

@@ -608,6 +608,14 @@ impl<'a> Services<'a> {
     }
 
     /// The plugin this handler talks to.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// let redis = dokku.service(ServicePlugin::Redis);
+    /// println!("{}", redis.plugin().name());
+    /// # Ok(()) }
+    /// ```
     pub fn plugin(&self) -> &ServicePlugin {
         &self.plugin
     }
