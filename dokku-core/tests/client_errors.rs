@@ -821,3 +821,68 @@ async fn a_streamed_lifecycle_command_yields_output_then_exit() {
     );
     verified(&exec);
 }
+
+#[tokio::test]
+async fn an_existing_mount_is_dokkus_failure_not_a_taken_app_name() {
+    let exec = Arc::new(ScriptedExecutor::new().expect(
+        [
+            "storage:mount",
+            "cap-misc",
+            "/var/lib/dokku/data/storage/cap-misc-data:/app/data",
+        ],
+        // Recorded on 0.38.27 (surface capture 1144).
+        Output::new(
+            ExitStatus::code(1),
+            "",
+            " !     Mount path already exists.\n",
+        ),
+    ));
+    let result = client(&exec, V038)
+        .storage()
+        .mount(
+            &app("cap-misc"),
+            "/var/lib/dokku/data/storage/cap-misc-data",
+            "/app/data",
+        )
+        .await;
+    match result {
+        Err(Error::CommandFailed { message, .. }) => {
+            assert_eq!(message, "Mount path already exists.");
+        }
+        other => panic!("expected CommandFailed, got {other:?}"),
+    }
+    verified(&exec);
+}
+
+#[tokio::test]
+async fn a_legacy_name_names_an_app_but_never_a_new_one() {
+    let exec = Arc::new(ScriptedExecutor::new());
+    let dokku = client(&exec, V038);
+    let old = AppName::legacy("old_app").unwrap();
+    let new = app("new-app");
+    for result in [
+        dokku.apps().create(&old).await,
+        dokku.apps().rename(&new, &old).send().await,
+        dokku.apps().clone(&new, &old).send().await.map(drop),
+    ] {
+        assert!(
+            matches!(&result, Err(Error::InvalidArgument { reason, .. }) if reason.contains("old_app")),
+            "{result:?}"
+        );
+    }
+    verified(&exec);
+}
+
+#[tokio::test]
+async fn a_proxy_property_word_is_refused_as_a_proxy_type() {
+    let exec = Arc::new(ScriptedExecutor::new());
+    let dokku = client(&exec, V038);
+    for word in ["proxy-port", "proxy-ssl-port", "type", "disabled"] {
+        let result = dokku.proxy().set(&app("api"), word).await;
+        assert!(
+            matches!(&result, Err(Error::InvalidArgument { reason, .. }) if reason.contains("would unset")),
+            "{word}: {result:?}"
+        );
+    }
+    verified(&exec);
+}

@@ -1509,9 +1509,9 @@ fn check_failure(r: &Record, command: &Command, error: &Error) -> Result<(), Str
         .is_some_and(|a| lower.contains(&format!("app {a} has not been deployed")))
     {
         "AppNotDeployed"
-    } else if app.is_some()
-        && (lower.contains("name is already taken") || lower.contains("already exists"))
-    {
+    } else if app.is_some() && lower.contains("name is already taken") {
+        // Dokku's words for a new app name in use; `storage:mount`'s
+        // "Mount path already exists." is a plain failure.
         "AppExists"
     } else {
         "CommandFailed"

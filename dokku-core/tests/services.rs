@@ -356,7 +356,7 @@ fn every_builder_requires_the_plugin_and_has_the_exact_argv() {
             true,
         ),
         (
-            service::expose_command(&PG, &lollipop, &["127.0.0.1:5432".to_owned()]),
+            service::expose_command(&PG, &lollipop, &["127.0.0.1:5432".to_owned()]).unwrap(),
             vec!["postgres:expose", "lollipop", "127.0.0.1:5432"],
             true,
         ),
@@ -386,7 +386,7 @@ fn every_builder_requires_the_plugin_and_has_the_exact_argv() {
             true,
         ),
         (
-            service::backup_command(&PG, &lollipop, "my-bucket", true),
+            service::backup_command(&PG, &lollipop, "my-bucket", true).unwrap(),
             vec!["postgres:backup", "lollipop", "my-bucket", "--use-iam"],
             true,
         ),
@@ -403,7 +403,8 @@ fn every_builder_requires_the_plugin_and_has_the_exact_argv() {
             true,
         ),
         (
-            service::backup_schedule_command(&PG, &lollipop, "0 3 * * *", "my-bucket", false),
+            service::backup_schedule_command(&PG, &lollipop, "0 3 * * *", "my-bucket", false)
+                .unwrap(),
             vec![
                 "postgres:backup-schedule",
                 "lollipop",
@@ -891,3 +892,22 @@ async fn import_sends_the_dump_on_stdin() {
 // Keeps PluginInfo in scope for readers looking for where capabilities come from.
 #[allow(dead_code)]
 fn _plugin_info(_: PluginInfo) {}
+
+#[test]
+fn a_bucket_or_port_that_dokku_would_read_as_a_flag_is_refused() {
+    let db = ServiceName::new("lollipop").unwrap();
+    let refused = [
+        service::backup_command(&PG, &db, "--use-iam", false).err(),
+        service::backup_command(&PG, &db, "", false).err(),
+        service::backup_schedule_command(&PG, &db, "0 3 * * *", "-b", false).err(),
+        service::backup_schedule_command(&PG, &db, "--use-iam", "b", false).err(),
+        service::expose_command(&PG, &db, &["--force".to_owned()]).err(),
+        service::expose_command(&PG, &db, &["54 32".to_owned()]).err(),
+    ];
+    for (i, error) in refused.into_iter().enumerate() {
+        assert!(
+            matches!(error, Some(dokku_core::Error::InvalidArgument { .. })),
+            "case {i}: {error:?}"
+        );
+    }
+}

@@ -766,7 +766,7 @@ fn command(p: &ServicePlugin, action: &Action) -> Result<Command, CliError> {
         Action::Links(svc) => api::links_command(p, svc),
         Action::AppLinks(app) => api::app_links_command(p, app),
         Action::Lifecycle(svc, action) => api::lifecycle_command(p, svc, *action),
-        Action::Expose(svc, ports) => api::expose_command(p, svc, ports),
+        Action::Expose(svc, ports) => api::expose_command(p, svc, ports)?,
         Action::Unexpose(svc) => api::unexpose_command(p, svc),
         Action::Logs(svc, follow) => api::logs_command(p, svc, *follow),
         Action::Promote(svc, app) => api::promote_command(p, svc, app),
@@ -778,7 +778,7 @@ fn command(p: &ServicePlugin, action: &Action) -> Result<Command, CliError> {
             service,
             bucket,
             use_iam,
-        } => api::backup_command(p, service, bucket, *use_iam),
+        } => api::backup_command(p, service, bucket, *use_iam)?,
         Action::BackupAuth(service, credentials) => {
             api::backup_auth_command(p, service, &credentials.auth())?
         }
@@ -787,7 +787,7 @@ fn command(p: &ServicePlugin, action: &Action) -> Result<Command, CliError> {
             cron,
             bucket,
             use_iam,
-        } => api::backup_schedule_command(p, service, cron, bucket, *use_iam),
+        } => api::backup_schedule_command(p, service, cron, bucket, *use_iam)?,
         Action::BackupSetEncryption(svc, passphrase) => {
             let passphrase = passphrase.clone().unwrap_or_else(unasked);
             api::backup_set_encryption_command(p, svc, &passphrase)

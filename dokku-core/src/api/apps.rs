@@ -163,6 +163,7 @@ impl<'a> Apps<'a> {
     /// when Dokku refuses the name (a [legacy](AppName::legacy) one with `_` is
     /// not checked here), and [`Error::Transport`].
     pub async fn create(self, app: &AppName) -> Result<()> {
+        creatable("apps:create", app)?;
         self.dokku.run(&create_command(app)).await.map(drop)
     }
 
@@ -402,8 +403,22 @@ impl Rename<'_> {
     /// for a missing app, [`Error::CommandFailed`] (a failed rebuild too) and
     /// [`Error::Transport`].
     pub async fn send(self) -> Result<()> {
+        creatable("apps:rename", &self.to)?;
         self.dokku.run(&self.command()).await.map(drop)
     }
+}
+
+/// A new app's name must pass Dokku's creation rule: a name read from an
+/// older host ([`AppName::legacy`], with `_`) names an existing app but
+/// cannot be given to a new one, and Dokku would refuse it after a round
+/// trip.
+fn creatable(what: &'static str, app: &AppName) -> Result<()> {
+    AppName::new(app.as_str())
+        .map(drop)
+        .map_err(|e| Error::InvalidArgument {
+            what,
+            reason: format!("{app:?} cannot name a new app: {e}"),
+        })
 }
 
 /// What `apps:clone` did.
@@ -476,6 +491,7 @@ impl CloneApp<'_> {
     /// [`Error::AppExists`] without `ignore_existing`, [`Error::AppNotFound`]
     /// for a missing source, and the other command errors.
     pub async fn send(self) -> Result<Cloned> {
+        creatable("apps:clone", &self.to)?;
         let output = self.dokku.run(&self.command()).await?;
         let skipped =
             self.ignore_existing && output.stderr_lossy().contains("Name is already taken");

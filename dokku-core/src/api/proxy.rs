@@ -22,7 +22,8 @@ pub fn action_command(action: ProxyAction, target: &Target) -> Command {
 ///
 /// # Errors
 ///
-/// [`Error::InvalidArgument`] for a type that is not a lower-case word.
+/// [`Error::InvalidArgument`] for a type that is not a lower-case word, or
+/// that names one of proxy's properties (which Dokku would unset).
 pub fn set_command(scope: &Scope, proxy_type: &str) -> Result<Command> {
     let ok = !proxy_type.is_empty()
         && proxy_type
@@ -33,6 +34,24 @@ pub fn set_command(scope: &Scope, proxy_type: &str) -> Result<Command> {
         return Err(Error::InvalidArgument {
             what: "proxy:set",
             reason: "the proxy type must be a lower-case word".to_owned(),
+        });
+    }
+    // Dokku 0.38 reads a lone word that names one of proxy's properties
+    // as that property with no value, and unsets it (recorded:
+    // `proxy:set app proxy-port` prints "Unsetting proxy-port").
+    // 0.38's "valid properties include: disabled, proxy-port,
+    // proxy-ssl-port, type": the catalog's properties and `disabled`
+    // (set by proxy:enable/disable).
+    if proxy_type == "disabled"
+        || crate::catalog::plugins::PROXY
+            .property(proxy_type)
+            .is_some()
+    {
+        return Err(Error::InvalidArgument {
+            what: "proxy:set",
+            reason: format!(
+                "{proxy_type:?} is a proxy property, not a proxy type: Dokku would unset it"
+            ),
         });
     }
     Ok(scope.apply(Command::write("proxy:set")).arg(proxy_type))

@@ -401,8 +401,21 @@ pub fn lifecycle_command(
 }
 
 /// `<plugin>:expose <service> [<port>…]`: no ports picks random ones.
-pub fn expose_command(plugin: &ServicePlugin, service: &ServiceName, ports: &[String]) -> Command {
-    on_service(plugin, "expose", true, service).args(ports)
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] for a port that is not one word (empty,
+/// starting with `-`, or with whitespace).
+pub fn expose_command(
+    plugin: &ServicePlugin,
+    service: &ServiceName,
+    ports: &[String],
+) -> Result<Command> {
+    let mut command = on_service(plugin, "expose", true, service);
+    for port in ports {
+        command = command.arg(super::word("service expose", "port", port)?);
+    }
+    Ok(command)
 }
 
 /// `<plugin>:unexpose <service>`.
@@ -513,16 +526,20 @@ pub fn backup_auth_command(
 }
 
 /// `<plugin>:backup <service> <bucket> [--use-iam]`.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] for a bucket that is not one word.
 pub fn backup_command(
     plugin: &ServicePlugin,
     service: &ServiceName,
     bucket: &str,
     use_iam: bool,
-) -> Command {
-    on_service(plugin, "backup", true, service)
-        .arg(bucket)
+) -> Result<Command> {
+    Ok(on_service(plugin, "backup", true, service)
+        .arg(super::word("service backup", "bucket", bucket)?)
         .arg_if(use_iam, "--use-iam")
-        .long_running()
+        .long_running())
 }
 
 /// `<plugin>:backup-schedule <service> <schedule> <bucket> [--use-iam]`.
@@ -532,11 +549,18 @@ pub fn backup_schedule_command(
     schedule: &str,
     bucket: &str,
     use_iam: bool,
-) -> Command {
-    on_service(plugin, "backup-schedule", true, service)
+) -> Result<Command> {
+    if schedule.trim().is_empty() || schedule.starts_with('-') {
+        return Err(Error::InvalidArgument {
+            what: "service backup-schedule",
+            reason: "the schedule is a cron expression (five fields), not empty or a flag"
+                .to_owned(),
+        });
+    }
+    Ok(on_service(plugin, "backup-schedule", true, service)
         .arg(schedule)
-        .arg(bucket)
-        .arg_if(use_iam, "--use-iam")
+        .arg(super::word("service backup-schedule", "bucket", bucket)?)
+        .arg_if(use_iam, "--use-iam"))
 }
 
 /// `<plugin>:backup-set-encryption <service> <passphrase>` (secret).
@@ -1069,7 +1093,7 @@ impl<'a> Services<'a> {
     /// [`Error::CommandFailed`] for a missing service, one already exposed or the
     /// wrong number of ports, and [`Error::Transport`].
     pub async fn expose(&self, service: &ServiceName, ports: &[String]) -> Result<()> {
-        self.done(expose_command(&self.plugin, service, ports))
+        self.done(expose_command(&self.plugin, service, ports)?)
             .await
     }
 
@@ -1255,7 +1279,7 @@ impl<'a> Services<'a> {
     /// (without `use_iam`), a stopped service or a failed upload, and
     /// [`Error::Transport`].
     pub async fn backup(&self, service: &ServiceName, bucket: &str, use_iam: bool) -> Result<()> {
-        self.done(backup_command(&self.plugin, service, bucket, use_iam))
+        self.done(backup_command(&self.plugin, service, bucket, use_iam)?)
             .await
     }
 
@@ -1334,7 +1358,7 @@ impl<'a> Services<'a> {
             schedule,
             bucket,
             use_iam,
-        ))
+        )?)
         .await
     }
 

@@ -185,7 +185,17 @@ pub fn expect_success(command: &Command, output: Output) -> Result<Output, Error
                 command: command_line,
             });
         }
-        if lower.contains("name is already taken") || lower.contains("already exists") {
+        // Only the commands that take a new app name can find it taken
+        // ("Name is already taken"); other "already exists" messages
+        // (`storage:mount`'s "Mount path already exists.") are Dokku's
+        // own failures.
+        let names_an_app = matches!(
+            command.subcommand(),
+            "apps:create" | "apps:rename" | "apps:clone"
+        );
+        if names_an_app
+            && (lower.contains("name is already taken") || lower.contains("already exists"))
+        {
             let app = taken_name(command).unwrap_or(app);
             return Err(Error::AppExists {
                 app,
