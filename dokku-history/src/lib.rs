@@ -25,6 +25,6 @@ pub use audited::{AuditPolicy, AuditSink, Audited};
 pub use error::HistoryError;
 pub use record::{Entry, Outcome, Record, Source};
 pub use store::{
-    neutralise, Cursor, HistoryStore, Page, Query, Retention, StoreOptions, SubcommandStats,
-    Tamper, Verification,
+    neutralise, Cursor, HistoryStore, HostStats, Page, Query, Retention, StoreOptions,
+    SubcommandStats, Tamper, Verification,
 };

@@ -148,6 +148,27 @@ pub struct SubcommandStats {
     pub p95_ms: i64,
 }
 
+/// One host's share of the trail ([`HistoryStore::host_stats`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HostStats {
+    /// The host, as recorded (a fleet's registry name, or a destination).
+    pub host: String,
+    /// Where it was last reached, from its newest row that says
+    /// ([`Entry::target`]).
+    pub target: Option<String>,
+    /// How many invocations.
+    pub count: u64,
+    /// How many did not end `ok`.
+    pub failures: u64,
+    /// How many changed state.
+    pub mutating: u64,
+    /// The first one's start (Unix ms).
+    pub first_at: i64,
+    /// The last one's start (Unix ms).
+    pub last_at: i64,
+}
+
 /// What [`HistoryStore::verify`] found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {
@@ -449,6 +470,39 @@ impl HistoryStore {
         .await
     }
 
+    /// The trail grouped by host: count, failures and changes per host,
+    /// for rows that started at or after `since_ms` (all when `None`),
+    /// sorted by host. Filter one host's rows with [`Query::host`].
+    pub async fn host_stats(&self, since_ms: Option<i64>) -> Result<Vec<HostStats>, HistoryError> {
+        self.read(move |conn| {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT host, COUNT(*), SUM(outcome != 'ok'), SUM(mutating != 0), \
+                     MIN(started_at), MAX(started_at), \
+                     (SELECT t.target FROM commands t WHERE t.host = c.host \
+                      AND t.target IS NOT NULL ORDER BY t.id DESC LIMIT 1) \
+                     FROM commands c WHERE started_at >= ?1 GROUP BY host ORDER BY host",
+                )
+                .ctx("preparing host stats")?;
+            let rows = stmt
+                .query_map([since_ms.unwrap_or(i64::MIN)], |r| {
+                    Ok(HostStats {
+                        host: r.get(0)?,
+                        count: u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                        failures: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                        mutating: u64::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+                        first_at: r.get(4)?,
+                        last_at: r.get(5)?,
+                        target: r.get(6)?,
+                    })
+                })
+                .ctx("reading host stats")?;
+            rows.collect::<Result<Vec<_>, _>>()
+                .ctx("reading host stats")
+        })
+        .await
+    }
+
     /// Walk the hash chain and name the first row that was altered or
     /// removed.
     pub async fn verify(&self) -> Result<Verification, HistoryError> {
@@ -488,6 +542,7 @@ impl HistoryStore {
                     e.ended_at.to_string(),
                     e.duration_ms().to_string(),
                     e.host.clone(),
+                    e.target.clone().unwrap_or_default(),
                     e.actor.clone(),
                     e.source.as_str().to_owned(),
                     e.correlation_id.clone().unwrap_or_default(),
@@ -510,12 +565,13 @@ impl HistoryStore {
     }
 }
 
-const CSV_HEADER: [&str; 16] = [
+const CSV_HEADER: [&str; 17] = [
     "id",
     "started_at",
     "ended_at",
     "duration_ms",
     "host",
+    "target",
     "actor",
     "source",
     "correlation_id",
@@ -540,7 +596,7 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 
 const COLUMNS: &str = "id, started_at, ended_at, host, actor, source, correlation_id, parent_id, \
     subcommand, app, argv, mutating, outcome, exit_code, stdout, stdout_len, stderr, stderr_len, \
-    error, prev_hash, hash";
+    error, prev_hash, hash, target";
 
 fn row_to_record(row: &Row<'_>) -> rusqlite::Result<Record> {
     let argv: String = row.get(10)?;
@@ -551,6 +607,7 @@ fn row_to_record(row: &Row<'_>) -> rusqlite::Result<Record> {
             started_at: row.get(1)?,
             ended_at: row.get(2)?,
             host: row.get(3)?,
+            target: row.get(21)?,
             actor: row.get(4)?,
             source: Source::parse(&row.get::<_, String>(5)?),
             correlation_id: row.get(6)?,
@@ -657,11 +714,11 @@ fn stored_as_written(row: &Row<'_>, r: &Record) -> rusqlite::Result<bool> {
     use rusqlite::types::Value;
     let e = &r.entry;
     let argv = serde_json::to_string(&e.argv).unwrap_or_else(|_| "[]".to_owned());
-    Ok(row.get::<_, Value>(21)? == Value::Integer(e.duration_ms())
-        && row.get::<_, Value>(22)? == Value::Text(e.source.as_str().to_owned())
-        && row.get::<_, Value>(23)? == Value::Text(e.outcome.as_str().to_owned())
-        && row.get::<_, Value>(24)? == Value::Text(argv)
-        && row.get::<_, Value>(25)? == Value::Integer(i64::from(e.mutating)))
+    Ok(row.get::<_, Value>(22)? == Value::Integer(e.duration_ms())
+        && row.get::<_, Value>(23)? == Value::Text(e.source.as_str().to_owned())
+        && row.get::<_, Value>(24)? == Value::Text(e.outcome.as_str().to_owned())
+        && row.get::<_, Value>(25)? == Value::Text(argv)
+        && row.get::<_, Value>(26)? == Value::Integer(i64::from(e.mutating)))
 }
 
 fn verify_chain(conn: &Connection) -> Result<Verification, HistoryError> {
@@ -815,9 +872,9 @@ fn write_batch(conn: &mut Connection, entries: &[Entry]) -> Result<Vec<i64>, His
             .prepare_cached(
                 "INSERT INTO commands (id, started_at, ended_at, duration_ms, host, actor, source, \
                  correlation_id, parent_id, subcommand, app, argv, mutating, outcome, exit_code, \
-                 stdout, stdout_len, stderr, stderr_len, error, prev_hash, hash) \
+                 stdout, stdout_len, stderr, stderr_len, error, prev_hash, hash, target) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
-                 ?17, ?18, ?19, ?20, ?21, ?22)",
+                 ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
             )
             .ctx("preparing the insert")?;
         for entry in entries {
@@ -848,6 +905,7 @@ fn write_batch(conn: &mut Connection, entries: &[Entry]) -> Result<Vec<i64>, His
                     entry.error,
                     head_hash,
                     hash,
+                    entry.target,
                 ])
                 .ctx("inserting a record")?;
             head_id = id;

@@ -22,6 +22,7 @@ fn entry(i: i64) -> Entry {
         started_at: BASE + i * 1000,
         ended_at: BASE + i * 1000 + 10 + i,
         host: format!("host-{}", i % 3),
+        target: None,
         actor: format!("actor-{}", i % 4),
         source: if odd { Source::Other } else { Source::Cli },
         correlation_id: odd.then(|| format!("op-{i}")),
