@@ -74,6 +74,12 @@ impl Executor for Gauge {
     }
 }
 
+/// `took` is `want` on the paused clock, which may round each timer up to
+/// its next millisecond.
+fn within(took: Duration, want: Duration) -> bool {
+    took >= want && took <= want + Duration::from_millis(10)
+}
+
 fn name(n: &str) -> HostName {
     HostName::new(n).unwrap()
 }
@@ -120,10 +126,13 @@ async fn a_hung_host_gives_up_at_its_own_timeout_and_delays_no_other() {
     // and the hung one at exactly its timeout.
     for (host, ok, at, took) in &events {
         if *ok {
-            assert_eq!(*took, Duration::from_millis(300), "{host}");
+            assert!(
+                within(*took, Duration::from_millis(300)),
+                "{host}: {took:?}"
+            );
             assert!(*at < Duration::from_secs(5), "{host}");
         } else {
-            assert_eq!(*took, Duration::from_secs(5));
+            assert!(within(*took, Duration::from_secs(5)), "{took:?}");
         }
     }
 }
@@ -191,7 +200,8 @@ async fn no_more_hosts_run_at_once_than_the_fleet_allows() {
     // One command in flight per host (host_concurrency 1), four hosts at once.
     assert_eq!(gauge.most(), 4);
     // 10 hosts, 4 at a time: three turns of (version, plugin:list, apps:list).
-    assert_eq!(started.elapsed(), Duration::from_millis(3 * 300));
+    let took = started.elapsed();
+    assert!(within(took, Duration::from_millis(3 * 300)), "{took:?}");
 }
 
 #[tokio::test(start_paused = true)]
