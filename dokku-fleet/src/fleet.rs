@@ -18,8 +18,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -411,8 +410,7 @@ pub struct Fleet {
     inner: Arc<Inner>,
 }
 
-struct Inner {
-    id: u64,
+pub(crate) struct Inner {
     hosts: Vec<Arc<HostSlot>>,
     permits: Arc<Semaphore>,
     options: FleetOptions,
@@ -435,16 +433,20 @@ impl std::fmt::Debug for Fleet {
     }
 }
 
-static FLEET_IDS: AtomicU64 = AtomicU64::new(1);
-
 impl Fleet {
     /// Start describing a fleet.
     pub fn builder() -> FleetBuilder {
         FleetBuilder::default()
     }
 
-    pub(crate) fn id(&self) -> u64 {
-        self.inner.id
+    /// A handle that says whether a plan was made by this fleet (its
+    /// clones included), without keeping the fleet alive.
+    pub(crate) fn identity(&self) -> Weak<Inner> {
+        Arc::downgrade(&self.inner)
+    }
+
+    pub(crate) fn is(&self, identity: &Weak<Inner>) -> bool {
+        std::ptr::eq(identity.as_ptr(), Arc::as_ptr(&self.inner))
     }
 
     /// The fleet's limits.
@@ -878,7 +880,6 @@ impl FleetBuilder {
         hosts.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(Fleet {
             inner: Arc::new(Inner {
-                id: FLEET_IDS.fetch_add(1, Ordering::Relaxed),
                 permits: Arc::new(Semaphore::new(options.concurrency.max(1))),
                 hosts,
                 options,

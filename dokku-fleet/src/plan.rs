@@ -16,22 +16,33 @@
 //! never re-sends a mutating command, and neither does the fleet.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use dokku_core::{Command, Output};
 
 use crate::error::FleetError;
-use crate::fleet::{Deadline, Fleet, FleetHost, FleetResults, HostFailure, HostStream};
+use crate::fleet::{Deadline, Fleet, FleetHost, FleetResults, HostFailure, HostStream, Inner};
 use crate::name::{HostName, Selector};
 
 /// Hosts × commands, to show before anything runs.
-#[derive(Debug)]
 #[must_use = "a plan does nothing until it is passed to Fleet::execute"]
 pub struct Plan {
-    fleet: u64,
+    // The fleet that made it; a weak handle keeps its allocation, so no
+    // other fleet can ever be mistaken for it.
+    fleet: Weak<Inner>,
     selector: Selector,
     hosts: Vec<(HostName, String)>,
     commands: Vec<Command>,
+}
+
+impl fmt::Debug for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Plan")
+            .field("selector", &self.selector)
+            .field("hosts", &self.hosts)
+            .field("commands", &self.commands)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Plan {
@@ -161,7 +172,7 @@ impl Fleet {
             .map(|s| (s.name.clone(), s.target.clone()))
             .collect();
         Ok(Plan {
-            fleet: self.id(),
+            fleet: self.identity(),
             selector: selector.clone(),
             hosts,
             commands,
@@ -177,7 +188,7 @@ impl Fleet {
 
     /// [`Fleet::execute`], each host's steps as soon as it finishes.
     pub fn execute_stream(&self, plan: Plan) -> Result<HostStream<Vec<Step>>, FleetError> {
-        if plan.fleet != self.id() {
+        if !self.is(&plan.fleet) {
             return Err(FleetError::ForeignPlan);
         }
         let names = plan.hosts.iter().map(|(h, _)| h.clone()).collect();
