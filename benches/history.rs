@@ -4,6 +4,16 @@
 //! last 24 h" and full-text search at 10k, 100k and 1M rows; and how fast
 //! `verify()` walks the chain.
 //!
+//! The same trail on PostgreSQL (dokku-history's `postgres` feature), next
+//! to SQLite: appends per second from 4 concurrent writers (4 independent
+//! stores on one trail, each with its own connection or SQLite handle, so
+//! they contend for the chain head in the database), and the same queries
+//! at 1M rows. The server is `DOKKU_BENCH_POSTGRES_URL`, or a throwaway
+//! one started from the machine's initdb with `synchronous_commit = off`
+//! (WAL written and fsynced, commits not waiting for the flush: what the
+//! SQLite store's WAL with `synchronous = NORMAL` risks, no more). Without
+//! either, the PostgreSQL benches say so and are skipped.
+//!
 //! Targets (DESIGN): ≥ 100k recorded commands/s batched, each query ≤ 2 ms
 //! at 1M rows. A summary of whether they were met is printed at the end.
 //!
@@ -19,11 +29,12 @@
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::hint::black_box;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, BenchmarkId, Criterion, SamplingMode, Throughput};
 use dokku::history::{Entry, HistoryStore, Outcome, Query, Source, StoreOptions};
+use dokku_history::testing::{Durability, TempPostgres};
 use futures_util::future::join_all;
 use tempfile::TempDir;
 use tokio::runtime::Runtime;
@@ -405,7 +416,249 @@ fn queries(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, inserts, queries);
+// ---------------------------------------------------------------------------
+// PostgreSQL, next to SQLite
+// ---------------------------------------------------------------------------
+
+/// Writers in the concurrent-writers bench.
+const WRITERS: usize = 4;
+
+/// The benches' PostgreSQL server, or why there is none.
+fn postgres() -> Result<&'static TempPostgres, String> {
+    static SERVER: OnceLock<Result<TempPostgres, String>> = OnceLock::new();
+    SERVER
+        .get_or_init(|| match std::env::var("DOKKU_BENCH_POSTGRES_URL") {
+            Ok(url) if !url.is_empty() => Ok(TempPostgres::at(url)),
+            _ => TempPostgres::start(Durability::LikeSqliteWal).map_err(|e| e.to_string()),
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+fn bulk_options() -> StoreOptions {
+    let mut options = StoreOptions::default();
+    options.queue = 65_536;
+    options.batch = 16_384;
+    options
+}
+
+/// A store on a fresh, empty schema of the benches' server.
+fn postgres_store(rt: &Runtime, options: StoreOptions) -> Option<HistoryStore> {
+    let server = match postgres() {
+        Ok(server) => server,
+        Err(why) => {
+            eprintln!("PostgreSQL benches not run: {why}");
+            return None;
+        }
+    };
+    rt.block_on(async {
+        let url = server.fresh_url().await.expect("a schema");
+        Some(
+            HistoryStore::connect_with(&url, options)
+                .await
+                .expect("a PostgreSQL store"),
+        )
+    })
+}
+
+/// `WRITERS` independent stores on one trail.
+fn writers(rt: &Runtime, backend: &str, dir: &TempDir) -> Option<Vec<HistoryStore>> {
+    if backend == "sqlite" {
+        let path = dir.path().join("history.db");
+        return Some(
+            (0..WRITERS)
+                .map(|_| HistoryStore::open(&path).expect("a store"))
+                .collect(),
+        );
+    }
+    let server = match postgres() {
+        Ok(server) => server,
+        Err(why) => {
+            eprintln!("PostgreSQL benches not run: {why}");
+            return None;
+        }
+    };
+    let url = rt.block_on(server.fresh_url()).expect("a schema");
+    Some(
+        (0..WRITERS)
+            .map(|_| {
+                rt.block_on(HistoryStore::connect(&url))
+                    .expect("a PostgreSQL store")
+            })
+            .collect(),
+    )
+}
+
+fn concurrent_writers(c: &mut Criterion) {
+    let rt = runtime();
+    let mut group = c.benchmark_group("history/4 writers");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(10));
+    group.sampling_mode(SamplingMode::Flat);
+    group.throughput(Throughput::Elements(BATCH as u64));
+    for backend in ["sqlite", "postgres"] {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let Some(stores) = writers(&rt, backend, &dir) else {
+            continue;
+        };
+        let mut next = 0usize;
+        group.bench_function(backend, |b| {
+            b.iter_custom(|iters| {
+                let mut elapsed = Duration::ZERO;
+                for _ in 0..iters {
+                    let per = BATCH / WRITERS;
+                    let chunks: Vec<Vec<Entry>> = (0..WRITERS)
+                        .map(|w| (next + w * per..next + (w + 1) * per).map(entry).collect())
+                        .collect();
+                    next += BATCH;
+                    let started = Instant::now();
+                    rt.block_on(join_all(
+                        stores
+                            .iter()
+                            .zip(chunks)
+                            .map(|(store, chunk)| append_concurrently(store, chunk)),
+                    ));
+                    elapsed += started.elapsed();
+                }
+                record(&format!("writers/{backend}"), iters, elapsed);
+                elapsed
+            });
+        });
+        let v = rt.block_on(stores[0].verify()).expect("a verification");
+        assert!(v.is_intact(), "{backend}: {v:?}");
+    }
+    group.finish();
+}
+
+/// The 1M-row history on PostgreSQL, built with bulk appends.
+fn build_postgres(rt: &Runtime, rows: usize) -> Option<HistoryStore> {
+    let store = postgres_store(rt, bulk_options())?;
+    let started = Instant::now();
+    rt.block_on(async {
+        for chunk in (0..rows).step_by(10_000) {
+            let entries = (chunk..(chunk + 10_000).min(rows)).map(entry).collect();
+            store.append_many(entries).await.expect("appends");
+        }
+    });
+    let took = started.elapsed();
+    eprintln!(
+        "built {rows} rows on PostgreSQL in {:.1} s ({:.0} rows/s)",
+        took.as_secs_f64(),
+        rows as f64 / took.as_secs_f64()
+    );
+    Some(store)
+}
+
+fn postgres_queries(c: &mut Criterion) {
+    let rt = runtime();
+    let rows = TARGET_ROWS;
+    let Some(store) = build_postgres(&rt, rows) else {
+        return;
+    };
+    let mut group = c.benchmark_group(format!("history/postgres/query/{rows}"));
+    group.sample_size(50);
+    group.measurement_time(Duration::from_secs(4));
+    group.warm_up_time(Duration::from_secs(1));
+    for name in QUERIES {
+        let key = format!("pg/{name}/{rows}");
+        group.bench_function(BenchmarkId::from_parameter(name), |b| {
+            let mut i = 0u64;
+            b.iter_custom(|iters| {
+                let started = Instant::now();
+                for _ in 0..iters {
+                    i += 1;
+                    let page = rt
+                        .block_on(store.query(query(name, rows, i)))
+                        .expect("a query");
+                    black_box(page);
+                }
+                let elapsed = started.elapsed();
+                record(&key, iters, elapsed);
+                elapsed
+            });
+        });
+    }
+    for (name, text) in SEARCHES {
+        let key = format!("pg/{name}/{rows}");
+        group.bench_function(BenchmarkId::from_parameter(name), |b| {
+            b.iter_custom(|iters| {
+                let started = Instant::now();
+                for _ in 0..iters {
+                    let hits = rt.block_on(store.search(text, 50)).expect("a search");
+                    black_box(hits);
+                }
+                let elapsed = started.elapsed();
+                record(&key, iters, elapsed);
+                elapsed
+            });
+        });
+    }
+    group.finish();
+    let mut group = c.benchmark_group("history/postgres/verify");
+    group.sample_size(10);
+    group.sampling_mode(SamplingMode::Flat);
+    group.throughput(Throughput::Elements(rows as u64));
+    group.measurement_time(Duration::from_secs(30));
+    let key = format!("pg/verify/{rows}");
+    group.bench_function(BenchmarkId::from_parameter(rows), |b| {
+        b.iter_custom(|iters| {
+            let started = Instant::now();
+            for _ in 0..iters {
+                let v = rt.block_on(store.verify()).expect("a verification");
+                assert!(v.is_intact());
+                black_box(v);
+            }
+            let elapsed = started.elapsed();
+            record(&key, iters, elapsed);
+            elapsed
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    inserts,
+    queries,
+    concurrent_writers,
+    postgres_queries
+);
+
+/// SQLite and PostgreSQL side by side (no targets: DESIGN's are SQLite's).
+fn comparison() -> Vec<String> {
+    let mut lines = Vec::new();
+    for backend in ["sqlite", "postgres"] {
+        if let Some(t) = median(&format!("writers/{backend}")) {
+            lines.push(format!(
+                "  · {backend}: appends from {WRITERS} concurrent writers: {:.0}/s",
+                BATCH as f64 / t.as_secs_f64()
+            ));
+        }
+    }
+    let names = QUERIES
+        .into_iter()
+        .chain(SEARCHES.iter().map(|(n, _)| *n))
+        .chain(["verify"]);
+    for name in names {
+        let rows = TARGET_ROWS;
+        let sqlite = median(&format!("{name}/{rows}"));
+        let pg = median(&format!("pg/{name}/{rows}"));
+        if sqlite.is_none() && pg.is_none() {
+            continue;
+        }
+        let ms = |t: Option<Duration>| {
+            t.map_or("not run".to_owned(), |t| {
+                format!("{:.3} ms", t.as_secs_f64() * 1e3)
+            })
+        };
+        lines.push(format!(
+            "  · {name} at {rows} rows: sqlite {}, postgres {}",
+            ms(sqlite),
+            ms(pg)
+        ));
+    }
+    lines
+}
 
 fn summary() {
     let mut met = true;
@@ -498,6 +751,13 @@ fn summary() {
     println!("\nhistory targets:");
     for line in lines {
         println!("{line}");
+    }
+    let side_by_side = comparison();
+    if !side_by_side.is_empty() {
+        println!("\nhistory on SQLite and PostgreSQL:");
+        for line in side_by_side {
+            println!("{line}");
+        }
     }
     println!(
         "  => {}",

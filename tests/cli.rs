@@ -47,7 +47,9 @@ fn exit_codes_are_documented_ones() {
         .args(["ps", "scale", "api", "web=lots"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("TYPE=COUNT"));
+        .stderr(predicate::str::contains(
+            "web=lots: the count is not a whole number",
+        ));
     // 4: a missing app.
     demo.cli()
         .args(["apps", "report", "no-such-app"])
@@ -59,7 +61,7 @@ fn exit_codes_are_documented_ones() {
         .assert()
         .code(4);
     demo.cli()
-        .args(["config", "get", "api", "NOT_SET_ANYWHERE"])
+        .args(["config", "get", "api", "NOT_SET_ANYWHERE", "--reveal"])
         .assert()
         .code(4);
     demo.cli()
@@ -143,22 +145,54 @@ fn destroy_needs_a_typed_confirmation_or_yes() {
 }
 
 #[test]
-fn secrets_stay_hidden_without_reveal() {
+fn secrets_stay_hidden_and_are_never_written_masked_into_a_pipe_or_file() {
     let demo = Demo::new();
     let stripe = "sk_live_51Hdemo0nlyN0tReal";
+    // For people: the table masks the values and says so on stderr.
+    demo.cli()
+        .args(["config", "show", "shop"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(stripe).not())
+        .stdout(predicate::str::contains("***"))
+        .stderr(predicate::str::contains("--reveal"));
+    // For programs: `***` would be taken for the value, so it is refused
+    // (exit 2) before anything is sent, and nothing reaches stdout.
+    let rows_before = demo.history_rows().len();
     for args in [
-        &["config", "show", "shop"][..],
-        &["config", "get", "shop", "STRIPE_SECRET_KEY"],
+        &["config", "get", "shop", "STRIPE_SECRET_KEY"][..],
         &["config", "export", "shop"],
         &["config", "export", "shop", "--format", "json"],
+        &["config", "show", "shop", "--json"],
     ] {
         demo.cli()
             .args(args)
             .assert()
-            .success()
-            .stdout(predicate::str::contains(stripe).not())
-            .stdout(predicate::str::contains("***"));
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("refusing to write"))
+            .stderr(predicate::str::contains("--reveal"))
+            .stderr(predicate::str::contains(stripe).not());
     }
+    assert_eq!(demo.history_rows().len(), rows_before, "nothing was sent");
+    // `cli config export shop > shop.env`: no file of asterisks.
+    let file = demo.dir.path().join("shop.env");
+    let status = std::process::Command::new(cli_support::cli_bin())
+        .args(["--demo", "--demo-state"])
+        .arg(demo.state())
+        .arg("--history-db")
+        .arg(demo.history())
+        .args(["config", "export", "shop"])
+        .env("NO_COLOR", "1")
+        .stdout(std::fs::File::create(&file).unwrap())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "");
+    // The names alone are never secret.
+    let keys = demo.json(&["config", "keys", "shop"]);
+    assert!(keys.to_string().contains("STRIPE_SECRET_KEY"), "{keys}");
     demo.cli()
         .args(["config", "get", "shop", "STRIPE_SECRET_KEY", "--reveal"])
         .assert()
@@ -351,10 +385,10 @@ fn a_corrupt_stored_environment_exits_5_with_how_to_repair_it() {
     corrupt_env(&demo, "api");
     for args in [
         &["config", "show", "api"][..],
-        &["config", "get", "api", "NODE_ENV"],
+        &["config", "get", "api", "NODE_ENV", "--reveal"],
         &["config", "set", "api", "NEW=1", "--no-restart"],
         &["config", "unset", "api", "NODE_ENV", "--no-restart"],
-        &["config", "export", "api"],
+        &["config", "export", "api", "--reveal"],
     ] {
         demo.cli()
             .args(args)
@@ -614,12 +648,35 @@ fn local_runs_the_dokku_program_here() {
 #[test]
 fn ctrl_c_during_a_plain_command_records_it_as_cancelled_and_exits_130() {
     let demo = Demo::new();
+    // `dokku` here is a wrapper that says when `apps:create` has started
+    // (through a FIFO the test waits on), then runs the simulator, which
+    // takes ten minutes: the signal lands inside the command, every time,
+    // without guessing how long anything takes.
+    let started = demo.dir.path().join("started");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&started)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let wrapper = demo.dir.path().join("dokku");
+    std::fs::write(
+        &wrapper,
+        "#!/bin/sh\n[ \"$1\" = apps:create ] && echo started > \"$STARTED_FIFO\"\nexec \"$REAL_DOKKU\" \"$@\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
     let local = |latency_ms: &str| {
         let mut cmd = std::process::Command::new(cli_support::cli_bin());
         cmd.env_remove("DOKKU_HOST")
             .env("NO_COLOR", "1")
             .env("USER", "tester")
-            .env("DOKKU_BIN", cli_support::dokku_sim_bin())
+            .env("DOKKU_BIN", &wrapper)
+            .env("REAL_DOKKU", cli_support::dokku_sim_bin())
+            .env("STARTED_FIFO", &started)
             .env("DOKKU_SIM_STATE", demo.state())
             .env("DOKKU_SIM_LATENCY_MS", latency_ms)
             .arg("--local")
@@ -627,17 +684,26 @@ fn ctrl_c_during_a_plain_command_records_it_as_cancelled_and_exits_130() {
             .arg(demo.history());
         cmd
     };
-    // A quick run first, so the slow one starts from cached capabilities
-    // and is inside `apps:create` when the signal comes.
+    // A quick run first, so the slow one starts from cached capabilities.
     let warm = local("0").args(["apps", "list"]).output().unwrap();
     assert!(warm.status.success());
-    let slow = local("3000")
+    let mut slow = local("600000")
         .args(["apps", "create", "slow-one"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(700));
+    // Reading the FIFO blocks until the wrapper writes to it; the deadline
+    // only turns a broken run into a failure instead of a hang.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let fifo = started.clone();
+    std::thread::spawn(move || tx.send(std::fs::read_to_string(fifo)));
+    let said = rx.recv_timeout(std::time::Duration::from_secs(120));
+    if said.is_err() {
+        let _ = slow.kill();
+        panic!("apps:create never started: {:?}", slow.wait_with_output());
+    }
+    assert_eq!(said.unwrap().unwrap().trim(), "started");
     let sent = std::process::Command::new("kill")
         .args(["-INT", &slow.id().to_string()])
         .status()
@@ -693,4 +759,195 @@ fn the_host_is_probed_once_and_again_when_the_cache_is_stale() {
         .stdout(predicate::str::contains("api-db"));
     assert_eq!(count("version"), 2);
     assert_eq!(count("postgres:list"), 1);
+}
+
+#[test]
+fn apps_info_is_the_report_admins_try_first() {
+    let demo = Demo::new();
+    let info = demo.json(&["apps", "info", "api"]);
+    assert_eq!(info, demo.json(&["apps", "report", "api"]));
+    assert_eq!(info["status"], "running");
+    demo.cli()
+        .args(["apps", "info", "blog"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("app blog"))
+        .stdout(predicate::str::contains("status"));
+}
+
+#[test]
+fn errors_name_the_word_once_and_never_echo_a_secret() {
+    let demo = Demo::new();
+    let err = demo
+        .cli()
+        .args(["apps", "report", "Not_An_App"])
+        .output()
+        .unwrap();
+    assert_eq!(err.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&err.stderr);
+    assert_eq!(err.matches("Not_An_App").count(), 1, "{err}");
+    assert_eq!(
+        err.matches("it starts with").count(),
+        1,
+        "the rule once: {err}"
+    );
+    // A pasted secret without `=` is not shown, not even in part.
+    demo.cli()
+        .args(["config", "set", "api", "sk_live_abcdef"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not KEY=VALUE"))
+        .stderr(predicate::str::contains("sk_").not())
+        .stderr(predicate::str::contains("…").not());
+    // A variable's name is.
+    demo.cli()
+        .args(["config", "set", "api", "NODE_ENV"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("NODE_ENV has no value"))
+        .stderr(predicate::str::contains("NODE_ENV=VALUE"));
+}
+
+#[test]
+fn logs_of_a_process_type_the_app_lacks_are_not_found() {
+    let demo = Demo::new();
+    demo.cli()
+        .args(["logs", "api", "--ps", "nosuch"])
+        .assert()
+        .code(4)
+        .stdout("")
+        .stderr(predicate::str::contains("api has no process type nosuch"))
+        .stderr(predicate::str::contains("web"));
+    assert!(!subcommands(&demo.history_rows()).contains(&"logs".to_owned()));
+    let worker = demo.json(&["logs", "api", "--ps", "worker", "-n", "2"]);
+    let lines = worker.as_array().unwrap();
+    assert!(!lines.is_empty());
+    assert!(
+        lines.iter().all(|l| l["process_type"] == "worker"),
+        "{worker}"
+    );
+}
+
+#[test]
+fn scale_counts_run_from_0_to_100() {
+    let demo = Demo::new();
+    demo.cli().args(["apps", "list"]).assert().success();
+    let rows_before = demo.history_rows().len();
+    demo.cli()
+        .args(["ps", "scale", "api", "web=101"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "web=101: the count is more than 100",
+        ))
+        .stderr(predicate::str::contains("TYPE=COUNT").not());
+    demo.cli()
+        .args(["ps", "scale", "api", "web=-1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a whole number"));
+    assert_eq!(demo.history_rows().len(), rows_before, "nothing was sent");
+    demo.cli()
+        .args(["--dry-run", "ps", "scale", "api", "web=100", "worker=0"])
+        .assert()
+        .success()
+        .stdout("dokku ps:scale api web=100 worker=0\n");
+}
+
+#[test]
+fn history_since_takes_dates_and_rfc3339_times() {
+    let demo = Demo::new();
+    demo.cli().args(["apps", "create", "h1"]).assert().success();
+    let count = |since: &str| {
+        demo.json(&["history", "list", "--since", since])
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let all = count("2000-01-01");
+    assert!(all >= 1);
+    assert_eq!(count("2000-01-01T00:00:00Z"), all);
+    assert_eq!(count("2000-01-01T02:00:00+02:00"), all);
+    assert_eq!(count("2999-01-01"), 0);
+    demo.cli()
+        .args(["history", "list", "--since", "2026-13-01"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("2026-12-01"));
+}
+
+#[test]
+fn raw_with_a_whole_command_in_one_argument_says_to_split_it() {
+    let demo = Demo::new();
+    demo.cli().args(["apps", "list"]).assert().success();
+    let rows_before = demo.history_rows().len();
+    demo.cli()
+        .args(["raw", "--", "config:set api X=1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("one argument with spaces"))
+        .stderr(predicate::str::contains("cli raw -- config:set api X=1"))
+        .stderr(predicate::str::contains("plugin").not());
+    assert_eq!(demo.history_rows().len(), rows_before, "nothing was sent");
+}
+
+#[test]
+fn removing_a_domain_the_app_lacks_says_so() {
+    let demo = Demo::new();
+    demo.cli()
+        .args(["domains", "remove", "api", "nothere.example.com"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("removed").not())
+        .stderr(predicate::str::contains(
+            "nothere.example.com is not a domain of api",
+        ));
+    assert!(!subcommands(&demo.history_rows()).contains(&"domains:remove".to_owned()));
+    demo.cli()
+        .args(["domains", "add", "api", "x.example.com"])
+        .assert()
+        .success();
+    let both = demo.json(&[
+        "domains",
+        "remove",
+        "api",
+        "x.example.com",
+        "nothere.example.com",
+    ]);
+    assert_eq!(
+        both["removed"],
+        serde_json::json!(["x.example.com"]),
+        "{both}"
+    );
+    assert_eq!(
+        both["not_there"],
+        serde_json::json!(["nothere.example.com"]),
+        "{both}"
+    );
+    assert_eq!(both["command"], "dokku domains:remove api x.example.com");
+}
+
+#[test]
+fn an_app_with_an_old_style_name_can_be_addressed_but_not_created() {
+    // Older Dokku created names that `apps:create` refuses today; the
+    // demo host has one. Dokku still runs every command on it.
+    let demo = Demo::new();
+    assert!(demo.apps().contains(&"old_intranet".to_owned()));
+    assert_eq!(
+        demo.json(&["apps", "info", "old_intranet"])["status"],
+        "running"
+    );
+    demo.cli()
+        .args(["ps", "report", "old_intranet"])
+        .assert()
+        .success();
+    demo.cli()
+        .args(["apps", "create", "new_intranet"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a valid name for a new app"));
+    demo.cli()
+        .args(["apps", "rename", "old_intranet", "still_old"])
+        .assert()
+        .code(2);
 }

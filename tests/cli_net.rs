@@ -224,16 +224,26 @@ fn letsencrypt_list_enable_settings_and_secrets() {
         .args(["letsencrypt", "unset", "api", "email"])
         .assert()
         .success();
-    // A DNS provider credential: never shown, never stored.
+    // A DNS provider credential: never taken from argv, never shown,
+    // never stored.
     let token = "cf-T0KEN-value";
+    let set = [
+        "letsencrypt",
+        "set",
+        "--global",
+        "dns-provider-CF_DNS_API_TOKEN",
+    ];
     demo.cli()
-        .args([
-            "letsencrypt",
-            "set",
-            "--global",
-            "dns-provider-CF_DNS_API_TOKEN",
-            token,
-        ])
+        .args(set)
+        .arg(token)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a secret"))
+        .stderr(predicate::str::contains(token).not());
+    demo.cli()
+        .args(set)
+        .arg("-")
+        .write_stdin(format!("{token}\n"))
         .assert()
         .success()
         .stdout(predicate::str::contains(token).not());
@@ -321,4 +331,40 @@ fn a_self_signed_certificate_is_generated_without_questions() {
         .filter(|r| r["subcommand"] == "certs:generate")
         .collect();
     assert_eq!(generated.len(), 2, "the dry run sent nothing");
+}
+
+#[test]
+fn expiry_is_counted_on_the_hosts_clock_everywhere() {
+    // The demo host lives in 2025 by its own clock; this machine does not.
+    let demo = Demo::new();
+    let listed = demo.json(&["letsencrypt", "list"]);
+    let api = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["app"] == "api")
+        .unwrap()
+        .clone();
+    let left = api["expires_in_secs"].as_i64().unwrap();
+    assert!(left > 0, "{api}");
+    let reported = demo.json(&["letsencrypt", "report", "api"]);
+    assert_eq!(reported["expiration"], api["expires_at"], "{reported}");
+    assert_eq!(reported["expires_in_secs"].as_i64(), Some(left));
+    let certs = demo.json(&["certs", "report", "api"]);
+    assert_eq!(certs["expires_at"], api["expires_at"], "{certs}");
+    assert_eq!(certs["expires_in_secs"].as_i64(), Some(left));
+    // People read the same countdown in each.
+    let days = format!("in {}d", left / 86_400);
+    for args in [
+        &["letsencrypt", "list"][..],
+        &["letsencrypt", "report", "api"],
+        &["certs", "report", "api"],
+    ] {
+        demo.cli()
+            .args(args)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(days.as_str()))
+            .stdout(predicate::str::contains(" ago").not());
+    }
 }

@@ -2,7 +2,9 @@
 //! the test types into it (send-keys) and reads the screen (capture-pane).
 //! Covers what only a terminal shows: the typed confirmation before a
 //! destroy, the spinner under followed logs until Ctrl-C, a dump refused
-//! on a terminal and a secret typed at a prompt without echo.
+//! on a terminal, a secret typed at a prompt without echo, a dry run that
+//! asks nothing, tables cut to the terminal's width, and colour (off with
+//! `--no-color`).
 //!
 //! Without tmux the tests fail when `CI=true` (CI installs it) and skip
 //! loudly otherwise.
@@ -43,6 +45,11 @@ struct Tmux {
 
 impl Tmux {
     fn start(script: &str, env: &[(&str, &str)]) -> Tmux {
+        Tmux::start_sized(script, env, 160)
+    }
+
+    /// A session `columns` wide.
+    fn start_sized(script: &str, env: &[(&str, &str)], columns: u16) -> Tmux {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let socket = format!(
             "dokku-cli-test-{}-{}",
@@ -51,7 +58,9 @@ impl Tmux {
         );
         let mut cmd = Command::new(TMUX);
         cmd.args(["-L", &socket, "-f", "/dev/null"])
-            .args(["new-session", "-d", "-s", "main", "-x", "160", "-y", "40"])
+            .args(["new-session", "-d", "-s", "main", "-x"])
+            .arg(columns.to_string())
+            .args(["-y", "40"])
             .arg(script)
             .env_remove("NO_COLOR")
             .env_remove("TMUX")
@@ -89,8 +98,15 @@ impl Tmux {
     }
 
     fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "main"]).stdout)
-            .into_owned()
+        self.capture(&[])
+    }
+
+    /// The screen with extra capture-pane flags (`-J`: wrapped lines
+    /// joined; `-e`: escape sequences kept).
+    fn capture(&self, flags: &[&str]) -> String {
+        let mut args = vec!["capture-pane", "-p", "-t", "main"];
+        args.extend_from_slice(flags);
+        String::from_utf8_lossy(&self.tmux(&args).stdout).into_owned()
     }
 
     /// Poll the screen until `done` holds; fail with the screen after 15 s.
@@ -130,7 +146,7 @@ fn script(demo: &Demo, args: &str) -> String {
 }
 
 #[test]
-fn destroy_asks_for_the_app_name() {
+fn destroy_asks_for_the_app_name_and_refuses_a_wrong_one() {
     if !tmux_available() {
         return;
     }
@@ -140,7 +156,8 @@ fn destroy_asks_for_the_app_name() {
         .assert()
         .success();
 
-    // A wrong name aborts and sends nothing.
+    // A wrong name aborts and sends nothing: refused, exit 2, not a
+    // failed command.
     let term = Tmux::start(&script(&demo, "apps destroy story"), &[]);
     term.wait_for("the prompt", |s| {
         s.contains("Type the app name (story) to confirm:")
@@ -148,7 +165,7 @@ fn destroy_asks_for_the_app_name() {
     term.send(&["storry", "Enter"]);
     let screen = term.wait_for("the exit", |s| s.contains("EXIT="));
     assert!(screen.contains("aborted"), "{screen}");
-    assert!(screen.contains("EXIT=1"), "{screen}");
+    assert!(screen.contains("EXIT=2"), "{screen}");
     drop(term);
     assert!(demo.apps().contains(&"story".to_owned()));
 
@@ -271,4 +288,84 @@ fn dumps_never_go_to_a_terminal_and_typed_secrets_are_not_echoed() {
         .success();
     let export = demo.cli().args(["history", "export"]).output().unwrap();
     assert!(!String::from_utf8_lossy(&export.stdout).contains(secret));
+}
+
+#[test]
+fn a_dry_run_at_a_terminal_asks_nothing() {
+    if !tmux_available() {
+        return;
+    }
+    let demo = Demo::new();
+    for args in [
+        "services postgres backup-auth api-db AKIAEXAMPLE",
+        "services postgres backup-set-encryption api-db",
+        "services postgres import api-db",
+        "services postgres destroy api-db",
+        "set letsencrypt --global dns-provider-CF_DNS_API_TOKEN -",
+        "apps destroy api",
+        "letsencrypt revoke api",
+        "ps stop --all",
+    ] {
+        let term = Tmux::start(&script(&demo, &format!("--dry-run {args}")), &[]);
+        // A prompt would wait for an answer that never comes: the exit
+        // line would not appear.
+        let screen = term.wait_for(args, |s| s.contains("EXIT="));
+        assert!(screen.contains("EXIT=0"), "{args}: {screen}");
+        assert!(
+            screen.contains("dry run: nothing was sent"),
+            "{args}: {screen}"
+        );
+        assert!(!screen.contains("to confirm"), "{args}: {screen}");
+        assert!(!screen.contains("key:"), "{args}: {screen}");
+    }
+    assert!(demo.history_rows().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn tables_are_cut_to_the_terminals_width() {
+    if !tmux_available() {
+        return;
+    }
+    let demo = Demo::new();
+    let columns = 44;
+    let term = Tmux::start_sized(&script(&demo, "apps list"), &[], columns);
+    term.wait_for("the exit", |s| s.contains("EXIT="));
+    // Joined, a wrapped line would be longer than the terminal.
+    let screen = term.capture(&["-J"]);
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert!(screen.contains("staging-api"), "{screen}");
+    for line in screen.lines() {
+        assert!(
+            line.trim_end().chars().count() <= usize::from(columns),
+            "wider than {columns}: {line:?}\n{screen}"
+        );
+    }
+    let header = screen.lines().find(|l| l.starts_with("APP")).unwrap();
+    assert!(
+        header.contains("STATUS") && header.contains("LOCK"),
+        "{screen}"
+    );
+    assert!(screen.contains('…'), "something was cut: {screen}");
+}
+
+#[test]
+fn colour_on_a_terminal_unless_no_color() {
+    if !tmux_available() {
+        return;
+    }
+    let demo = Demo::new();
+    let coloured = Tmux::start(&script(&demo, "apps list"), &[]);
+    coloured.wait_for("the exit", |s| s.contains("EXIT="));
+    assert!(coloured.capture(&["-e"]).contains('\u{1b}'));
+    drop(coloured);
+    for (args, env) in [
+        ("--no-color apps list", &[][..]),
+        ("apps list", &[("NO_COLOR", "1")][..]),
+    ] {
+        let plain = Tmux::start(&script(&demo, args), env);
+        plain.wait_for("the exit", |s| s.contains("EXIT="));
+        let screen = plain.capture(&["-e"]);
+        assert!(screen.contains("staging-api"), "{screen}");
+        assert!(!screen.contains('\u{1b}'), "{args}: {screen:?}");
+    }
 }

@@ -50,10 +50,13 @@ impl Arg {
         }
     }
 
-    /// The value for display and storage: secrets as `***`.
+    /// The value for display and storage: secrets as `***`, and in plain
+    /// arguments any `scheme://user:password@` password too
+    /// ([`mask_userinfo`](crate::secret::mask_userinfo): a git URL or a
+    /// DSN given as a plain argument).
     pub fn redacted(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            Arg::Plain(s) => std::borrow::Cow::Borrowed(s),
+            Arg::Plain(s) => crate::secret::mask_userinfo(s),
             Arg::Secret(_) => std::borrow::Cow::Borrowed("***"),
             Arg::Assignment { key, .. } => std::borrow::Cow::Owned(format!("{key}=***")),
         }
@@ -463,7 +466,7 @@ impl fmt::Display for Command {
         for arg in &self.args {
             f.write_str(" ")?;
             match arg {
-                Arg::Plain(s) => f.write_str(&quote::shell_word(s))?,
+                Arg::Plain(_) => f.write_str(&quote::shell_word(&arg.redacted()))?,
                 Arg::Secret(_) => f.write_str("***")?,
                 Arg::Assignment { key, .. } => write!(f, "{}=***", quote::shell_word(key))?,
             }
@@ -475,6 +478,20 @@ impl fmt::Display for Command {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_password_in_a_plain_argument_is_sent_but_never_shown() {
+        let cmd = Command::write("git:sync").args(["api", "https://user:tok3n@github.com/x.git"]);
+        assert_eq!(cmd.expose_argv()[2], "https://user:tok3n@github.com/x.git");
+        assert_eq!(
+            cmd.to_string(),
+            "dokku git:sync api 'https://user:***@github.com/x.git'"
+        );
+        assert_eq!(
+            cmd.redacted_argv(),
+            ["git:sync", "api", "https://user:***@github.com/x.git"]
+        );
+    }
 
     #[test]
     fn display_is_copy_pasteable_and_redacted() {

@@ -34,7 +34,9 @@ pub use client::{Capabilities, Dokku};
 pub use command::{Arg, Command, Requirement, TimeoutClass};
 pub use error::{Error, Result};
 pub use exec::{Chunk, ExecError, Executor, ExitStatus, Output, OutputStream};
-pub use name::{AppName, ConfigKey, Domain, NameError, PluginName, ProcessType, ServiceName};
+pub use name::{
+    AppName, ConfigKey, Domain, ImageVersion, NameError, PluginName, ProcessType, ServiceName,
+};
 #[cfg(feature = "process")]
 pub use process::LocalExecutor;
 pub use quote::RemoteMode;

@@ -229,10 +229,16 @@ macro_rules! name_type {
 }
 
 // Dokku (plugins/common/functions `is_valid_app_name`, and the Go
-// `IsValidAppName`) accepts `^[a-z0-9][a-z0-9.-]*$` for new apps.
+// `IsValidAppName` in plugins/common/common.go, v0.38.27) accepts
+// `^[a-z0-9][a-z0-9.-]*$` for new apps, with no length limit. But the name
+// becomes a hostname: `get_default_vhosts` (plugins/domains/functions)
+// serves `<app>.<global vhost>`, or the name itself when it holds a dot. So
+// a new name must also be a valid DNS name: at most 253 bytes, and every
+// dot-separated label 1 to 63 bytes ([`APP_LABEL_MAX`]). Otherwise Dokku
+// creates an app whose default vhost no resolver accepts.
 const APP_RULE: Rule = Rule {
     kind: "app name",
-    max: 200,
+    max: APP_NAME_MAX,
     first: lower_or_digit,
     first_allowed: "a-z or 0-9",
     rest: |c| lower_or_digit(c) || c == '.' || c == '-',
@@ -268,10 +274,34 @@ name_type!(
     "app name"
 );
 
+/// The longest app name [`AppName::new`] accepts: a DNS name's 253 bytes.
+pub const APP_NAME_MAX: usize = 253;
+
+/// The longest dot-separated part of an app name [`AppName::new`] accepts:
+/// one DNS label.
+pub const APP_LABEL_MAX: usize = 63;
+
+/// Each dot-separated label of a new app name: 1 to 63 bytes.
+fn check_app_labels(name: &str) -> Result<(), NameError> {
+    for (index, label) in name.split('.').enumerate() {
+        if label.is_empty() || label.len() > APP_LABEL_MAX {
+            return Err(NameError {
+                kind: "app name",
+                value: name.to_owned(),
+                rule: NameRule::BadLabel { label: index + 1 },
+            });
+        }
+    }
+    Ok(())
+}
+
 impl AppName {
-    /// Validate a name by Dokku's app-creation rule `^[a-z0-9][a-z0-9.-]*$`.
+    /// Validate a name by Dokku's app-creation rule `^[a-z0-9][a-z0-9.-]*$`,
+    /// as a DNS name: at most 253 bytes, each dot-separated label 1 to 63
+    /// bytes (the name becomes the app's default hostname).
     pub fn new(name: &str) -> Result<Self, NameError> {
         APP_RULE.check(name)?;
+        check_app_labels(name)?;
         Ok(Self(name.to_owned()))
     }
 
@@ -282,9 +312,10 @@ impl AppName {
         Ok(Self(name.to_owned()))
     }
 
-    /// Whether this name would be accepted by `apps:create` today.
+    /// Whether [`AppName::new`] accepts this name (Dokku's creation rule
+    /// and the DNS limits).
     pub fn is_creatable(&self) -> bool {
-        APP_RULE.check(&self.0).is_ok()
+        APP_RULE.check(&self.0).is_ok() && check_app_labels(&self.0).is_ok()
     }
 
     // Reports and lists come from Dokku itself, so accept what Dokku accepts.
@@ -430,6 +461,42 @@ impl PluginName {
     }
 }
 
+// A Docker image tag (the reference grammar of distribution/reference,
+// which Docker and the datastore plugins' `--image-version` use):
+// `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`. Nothing a shell, an HTML page or
+// Dokku's argument parser reads specially survives it, and no tag starts
+// with '-', so none reads as a flag.
+const IMAGE_TAG_RULE: Rule = Rule {
+    kind: "image version",
+    max: 128,
+    first: |c| alnum(c) || c == '_',
+    first_allowed: "a letter, a digit or '_'",
+    rest: |c| alnum(c) || c == '_' || c == '.' || c == '-',
+    rest_allowed: "letters, digits, '_', '.' or '-'",
+    last: any,
+    last_allowed: "",
+};
+
+name_type!(
+    /// A Docker image tag such as `17.2` or `7.4.2-alpine`, for a
+    /// datastore's `--image-version`.
+    ImageVersion,
+    "image version"
+);
+
+impl ImageVersion {
+    /// Validate a tag by Docker's grammar: a letter, digit or `_`, then up
+    /// to 127 letters, digits, `_`, `.` or `-`.
+    pub fn new(tag: &str) -> Result<Self, NameError> {
+        IMAGE_TAG_RULE.check(tag)?;
+        Ok(Self(tag.to_owned()))
+    }
+
+    fn deserialize_from(raw: String) -> Result<Self, NameError> {
+        Self::new(&raw)
+    }
+}
+
 // One DNS label: letters, digits and '-', not at either end (RFC 1123).
 const LABEL_RULE: Rule = Rule {
     kind: "domain",
@@ -516,6 +583,29 @@ mod tests {
     }
 
     #[test]
+    fn app_names_are_dns_names_because_they_become_hostnames() {
+        let label = "a".repeat(63);
+        assert!(AppName::new(&label).is_ok());
+        assert!(AppName::new(&format!("{label}.{label}")).is_ok());
+        let e = AppName::new(&"a".repeat(64)).unwrap_err();
+        assert_eq!(e.rule, NameRule::BadLabel { label: 1 });
+        assert!(e.to_string().contains("longer than 63 bytes"), "{e}");
+        let e = AppName::new(&format!("ok.{}", "b".repeat(80))).unwrap_err();
+        assert_eq!(e.rule, NameRule::BadLabel { label: 2 });
+        // An empty label is no hostname either.
+        for bad in ["a..b", "a."] {
+            assert!(AppName::new(bad).is_err(), "{bad}");
+        }
+        let long = [label.as_str(); 4].join(".");
+        assert_eq!(long.len(), 255);
+        let e = AppName::new(&long).unwrap_err();
+        assert_eq!(e.rule, NameRule::TooLong { max: 253 });
+        // Dokku still lists (and operates on) longer names made before.
+        let old = AppName::legacy(&"a".repeat(80)).unwrap();
+        assert!(!old.is_creatable());
+    }
+
+    #[test]
     fn legacy_names_are_what_dokku_lists() {
         let legacy = AppName::legacy("old_app").unwrap();
         assert!(!legacy.is_creatable());
@@ -557,6 +647,28 @@ mod tests {
         assert!(Domain::new("-a.com").is_err());
         assert!(Domain::new(&"a".repeat(64)).is_err());
         assert!(Domain::new("*.*.a").is_err());
+    }
+
+    #[test]
+    fn image_versions_are_docker_tags() {
+        for ok in ["17.2", "7.4.2-alpine", "latest", "_x", &"a".repeat(128)] {
+            assert!(ImageVersion::new(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "17.2; rm -rf /",
+            "<b>x</b>",
+            "-rf",
+            ".17",
+            "a b",
+            "17:2",
+            &"a".repeat(129),
+        ] {
+            assert!(ImageVersion::new(bad).is_err(), "{bad}");
+        }
+        let e = ImageVersion::new("17.2; rm -rf /").unwrap_err();
+        assert_eq!(e.kind, "image version");
+        assert!(matches!(e.rule, NameRule::BadChar { ch: ';', .. }));
     }
 
     #[test]

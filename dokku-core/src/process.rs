@@ -1,10 +1,17 @@
 //! [`LocalExecutor`]: run the `dokku` program on this machine.
 //!
 //! For dashboards and tools that run on the Dokku host itself. The argv goes
-//! to `execve` directly — no shell, so no quoting and nothing to inject. The
-//! child is killed when its future or stream is dropped (`kill_on_drop`), so
-//! a cancelled request or a closed log view does not leave `dokku logs -t`
-//! running. Output beyond a size cap fails clearly instead of eating memory.
+//! to `execve` directly — no shell, so no quoting and nothing to inject.
+//!
+//! `dokku` is a bash script that starts other programs (`docker logs -f`, a
+//! deploy's build, `plugn` triggers); killing only the child would leave
+//! them running. So on Unix each command starts in a new process group of
+//! its own, and when its future or stream is dropped before it ended (a
+//! timeout, a cancelled request, a closed log view) the whole group is sent
+//! SIGKILL; `kill_on_drop` still covers the child itself. The group is
+//! killed only while the child has not been reaped, so its id cannot have
+//! been reused by an unrelated group. Output beyond a size cap fails clearly
+//! instead of eating memory.
 
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -78,6 +85,9 @@ impl LocalExecutor {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
+        // A group of its own: what it starts can be ended with it.
+        #[cfg(unix)]
+        process.process_group(0);
         let mut child = process.spawn().map_err(|source| ExecError::Spawn {
             program: self.program.display().to_string(),
             source,
@@ -100,16 +110,62 @@ impl LocalExecutor {
         let mut child = self.spawn(command)?;
         let stdout = child.stdout.take();
         let stderr = child.stderr.take();
-        // The wait future owns the child: dropping the stream drops it,
-        // and kill_on_drop ends the process.
+        // The wait future owns the child: dropping the stream drops it, the
+        // group guard kills the process group, and kill_on_drop the child.
+        let mut running = Running {
+            group: GroupGuard::new(child.id()),
+            child,
+        };
         let wait = async move {
-            let status = child.wait().await.map_err(ExecError::Io)?;
+            let status = running.child.wait().await.map_err(ExecError::Io)?;
+            // Reaped: the group id may be reused from now on.
+            running.group.disarm();
             Ok(status
                 .code()
                 .map(ExitStatus::code)
                 .unwrap_or_else(ExitStatus::unknown))
         };
         Ok(pipe_stream(stdout, stderr, wait))
+    }
+}
+
+/// A running child and the guard of its process group. Fields drop in
+/// order: the group is killed before the child is (and may be reaped).
+struct Running {
+    group: GroupGuard,
+    child: Child,
+}
+
+/// Kills a child's process group when dropped, unless disarmed once the
+/// child was reaped.
+struct GroupGuard {
+    /// The group's id (the child's pid: it leads a group of its own).
+    #[cfg_attr(not(unix), allow(dead_code))]
+    pgid: Option<u32>,
+}
+
+impl GroupGuard {
+    fn new(pid: Option<u32>) -> Self {
+        Self { pgid: pid }
+    }
+
+    fn disarm(&mut self) {
+        self.pgid = None;
+    }
+}
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if let Some(pid) = self
+            .pgid
+            .take()
+            .and_then(|p| i32::try_from(p).ok())
+            .and_then(rustix::process::Pid::from_raw)
+        {
+            // A group that has already gone (ESRCH) is what we wanted.
+            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 //! log line, an error message or the history database is a bug you can grep
 //! for (`expose(`), not an accident.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use zeroize::Zeroize;
@@ -112,9 +113,72 @@ impl fmt::Debug for SecretBytes {
     }
 }
 
+/// Mask the credentials in every `scheme://user:password@host` in `text`:
+/// the password always, and for web schemes (`http`, `https`) a bare user
+/// too, since there it is usually a token (`https://ghp_…@github.com`).
+/// An `ssh://git@host` user is a login name and stays.
+pub fn mask_userinfo(text: &str) -> Cow<'_, str> {
+    if !text.contains("://") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (before, after) = rest.split_at(at + 3);
+        out.push_str(before);
+        let scheme = before[..before.len() - 3]
+            .rsplit(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        // The authority ends at the first '/', '?', '#', whitespace or quote.
+        let end = after
+            .find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '\'' | '`') || c.is_whitespace())
+            .unwrap_or(after.len());
+        let authority = &after[..end];
+        match authority.rfind('@') {
+            Some(at_sign) => {
+                let userinfo = &authority[..at_sign];
+                match userinfo.find(':') {
+                    Some(colon) => {
+                        out.push_str(&userinfo[..colon]);
+                        out.push_str(":***");
+                    }
+                    None if scheme == "http" || scheme == "https" => out.push_str("***"),
+                    None => out.push_str(userinfo),
+                }
+                out.push_str(&authority[at_sign..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn userinfo_is_masked_anywhere() {
+        assert_eq!(
+            mask_userinfo("DATABASE_URL=postgres://app:s3cret@db:5432/x and https://tok:x-oauth@github.com/a.git"),
+            "DATABASE_URL=postgres://app:***@db:5432/x and https://tok:***@github.com/a.git"
+        );
+        assert_eq!(
+            mask_userinfo("https://github.com/a.git"),
+            "https://github.com/a.git"
+        );
+        assert_eq!(mask_userinfo("ssh://git@host/x"), "ssh://git@host/x");
+        assert_eq!(
+            mask_userinfo("git:sync app https://ghp_tok3n@github.com/a.git"),
+            "git:sync app https://***@github.com/a.git"
+        );
+        assert_eq!(mask_userinfo("redis://:pw@h:6379"), "redis://:***@h:6379");
+        assert_eq!(mask_userinfo("no urls"), "no urls");
+    }
 
     #[test]
     fn never_printed() {

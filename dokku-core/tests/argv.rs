@@ -676,6 +676,15 @@ fn long(command: Command, argv: &'static [&'static str], app: Option<&'static st
     }
 }
 
+/// A read that may take long: an all-apps report, which Dokku loops
+/// over every app to print.
+fn long_read(command: Command, argv: &'static [&'static str]) -> Expect {
+    Expect {
+        timeout: TimeoutClass::LongRunning,
+        ..read(command, argv, None)
+    }
+}
+
 fn needs(mut e: Expect, version: DokkuVersion) -> Expect {
     e.requires.push(Requirement::Version(version));
     e
@@ -782,10 +791,9 @@ fn apps_command_builders() {
             ),
             V023,
         ),
-        read(
+        long_read(
             report_command(&plugins::APPS, &ReportTarget::All, Format::Text).unwrap(),
             &["apps:report"],
-            None,
         ),
     ]);
 }
@@ -825,10 +833,9 @@ fn ps_command_builders() {
             ),
             V023,
         ),
-        read(
+        long_read(
             report_command(&plugins::PS, &ReportTarget::All, Format::Text).unwrap(),
             &["ps:report"],
-            None,
         ),
         read(
             ps::scale_report_command(&n, Format::Text),

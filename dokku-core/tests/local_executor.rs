@@ -20,6 +20,7 @@ case "$1" in
   binary) printf 'ok\377\376\n' ;;
   ticks) echo $$ > "$2"; while true; do echo tick; sleep 0.05; done ;;
   both) echo out1; echo err1 >&2; echo out2; exit 0 ;;
+  family) sleep 300 & echo $! > "$2"; echo started; wait ;;
   *) echo " !     \`$1\` is not a dokku command." >&2; exit 1 ;;
 esac
 "#;
@@ -198,4 +199,38 @@ async fn a_missing_program_is_a_spawn_error() {
     let err = exec.run(&Command::read("version")).await.unwrap_err();
     assert!(matches!(err, ExecError::Spawn { .. }), "{err}");
     assert!(err.to_string().contains("/nonexistent/dokku"));
+}
+
+/// `dokku` is a script that starts other programs (`docker logs -f`, a
+/// build): they must end with it, not only the script itself.
+#[tokio::test]
+async fn a_timeout_ends_what_the_command_started_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let pidfile = dir.path().join("pid");
+    let exec = executor(dir.path()).bounded_timeout(Some(Duration::from_millis(300)));
+    let cmd = Command::read("family").arg(pidfile.to_str().unwrap());
+    let err = exec.run(&cmd).await.unwrap_err();
+    assert!(matches!(err, ExecError::Timeout { .. }), "{err}");
+    let grandchild = read_pid(&pidfile).await;
+    assert!(
+        wait_until_dead(&grandchild).await,
+        "process {grandchild}, started by the command, survived the timeout"
+    );
+}
+
+#[tokio::test]
+async fn dropping_a_stream_ends_what_the_command_started_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let pidfile = dir.path().join("pid");
+    let cmd = Command::read("family").arg(pidfile.to_str().unwrap());
+    let mut stream = executor(dir.path()).stream(&cmd).await.unwrap();
+    let first = stream.next().await.unwrap().unwrap();
+    assert!(matches!(first, Chunk::Stdout(ref b) if b.starts_with(b"started")));
+    let grandchild = read_pid(&pidfile).await;
+    assert!(alive(&grandchild));
+    drop(stream);
+    assert!(
+        wait_until_dead(&grandchild).await,
+        "process {grandchild}, started by the command, outlived its stream"
+    );
 }

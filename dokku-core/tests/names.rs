@@ -3,7 +3,7 @@
 //! with the validator's own code), and display/parse round-trips.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use dokku_core::{AppName, ConfigKey, Domain, PluginName, ProcessType, ServiceName};
+use dokku_core::{AppName, ConfigKey, Domain, ImageVersion, PluginName, ProcessType, ServiceName};
 use proptest::prelude::*;
 use regex::Regex;
 
@@ -28,9 +28,26 @@ fn agrees(rule: &str, s: &str, accepted: bool) -> Result<(), TestCaseError> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
+    /// Dokku's create rule, and the name is a DNS name (it becomes the
+    /// app's default hostname): labels of 1 to 63 bytes, 253 in all.
     #[test]
-    fn app_names_follow_dokkus_create_rule(s in candidate()) {
-        agrees(r"^[a-z0-9][a-z0-9.-]*$", &s, AppName::new(&s).is_ok())?;
+    fn app_names_follow_dokkus_create_rule_as_dns_names(s in candidate()) {
+        let dokku = Regex::new(r"^[a-z0-9][a-z0-9.-]*$").unwrap().is_match(&s);
+        let dns = Regex::new(r"^[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})*$").unwrap().is_match(&s)
+            && s.len() <= 253;
+        prop_assert_eq!(AppName::new(&s).is_ok(), dokku && dns, "{:?}", s);
+    }
+
+    #[test]
+    fn long_app_name_labels_are_refused(n in 1usize..130, dotted in any::<bool>()) {
+        let label = "a".repeat(n);
+        let name = if dotted { format!("app.{label}") } else { label };
+        prop_assert_eq!(AppName::new(&name).is_ok(), n <= 63, "{:?}", name);
+    }
+
+    #[test]
+    fn image_versions_are_docker_tags(s in candidate()) {
+        agrees(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", &s, ImageVersion::new(&s).is_ok())?;
     }
 
     #[test]

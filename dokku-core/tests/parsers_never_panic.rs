@@ -27,6 +27,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use common::line_in_range;
 use dokku_core::api::report::Report;
 use dokku_core::catalog::undot;
 use dokku_core::model::apps::AppReport;
@@ -37,8 +38,8 @@ use dokku_core::model::logs::LogsReport;
 use dokku_core::model::ports::PortsReport;
 use dokku_core::model::proxy::ProxyReport;
 use dokku_core::model::ps::{PsGlobalReport, PsReport};
+use dokku_core::parse;
 use dokku_core::parse::report::RawReport;
-use dokku_core::parse::{self, ParseError};
 use dokku_core::{AppName, Command, DokkuVersion, ExitStatus, Output};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -55,23 +56,8 @@ fn corpus() -> &'static [String] {
     })
 }
 
-/// A parse result's error, if it names a line, must name one of `input`'s.
-fn line_in_range<T>(what: &str, input: &str, result: Result<T, ParseError>) {
-    if let Err(e) = result {
-        if let Some(line) = e.line {
-            let lines = input.lines().count();
-            assert!(
-                (1..=lines).contains(&line),
-                "{what}: error names line {line} of {lines}: {e}"
-            );
-        }
-        // Display must not panic either.
-        let _ = e.to_string();
-    }
-}
-
-/// Templates of dotted report keys: the catalog's, and the ones of
-/// reports not catalogued yet (resource, storage).
+/// Templates of dotted report keys (the catalog's resource and storage
+/// entries have the last two).
 const DOTTED: &[&str] = &[
     "status-{}.{n}",
     "resource-{}.{limit|reserve}.{}",

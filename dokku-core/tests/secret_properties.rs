@@ -162,6 +162,15 @@ fn reading_a_secret_property_by_its_info_flag_is_secret_output() {
         .flag_command(&Scope::App(app()), "logs-vector-sink")
         .unwrap();
     assert!(sink.output_is_secret() && !sink.is_mutating());
+    // Its global and computed values too, prefixed or bare.
+    for key in [
+        "logs-global-vector-sink",
+        "logs-computed-vector-cron-sink",
+        "global-vector-sink",
+    ] {
+        let flag = reports.flag_command(&Scope::Global, key).unwrap();
+        assert!(flag.output_is_secret(), "{key}");
+    }
     let size = reports
         .flag_command(&Scope::App(app()), "logs-max-size")
         .unwrap();
@@ -195,7 +204,10 @@ fn every_secret_property_in_the_catalog_is_redacted() {
                 .properties(plugin)
                 .command(&scope, &key, Some(&value))
                 .unwrap_or_else(|e| panic!("{}:{key}: {e}", plugin.name));
-            assert_eq!(set.subcommand(), format!("{}:set", plugin.name));
+            assert_eq!(
+                set.subcommand(),
+                format!("{}:{}", plugin.name, plugin.set_verb)
+            );
             assert_eq!(set.redacted_argv().last().map(String::as_str), Some("***"));
             assert_hidden(&set, &secret);
             checked.push(format!("{}:{}", plugin.name, property.key));
@@ -207,7 +219,10 @@ fn every_secret_property_in_the_catalog_is_redacted() {
         [
             "letsencrypt:dns-provider-*",
             "logs:vector-cron-sink",
-            "logs:vector-sink"
+            "logs:vector-sink",
+            "scheduler-k3s:token",
+            "traefik:basic-auth-password",
+            "traefik:dns-provider-*"
         ]
     );
 }

@@ -20,8 +20,8 @@ use dokku_core::model::service::{InfoField, ServicePlugin, ServiceStatus};
 use dokku_core::parse;
 use dokku_core::testing::ScriptedExecutor;
 use dokku_core::{
-    AppName, Capabilities, Command, Dokku, DokkuVersion, Error, ExitStatus, Output, PluginName,
-    Requirement, ServiceName, TimeoutClass,
+    AppName, Capabilities, Command, Dokku, DokkuVersion, Error, ExitStatus, ImageVersion, Output,
+    PluginName, Requirement, ServiceName, TimeoutClass,
 };
 
 const V038: DokkuVersion = DokkuVersion::new(0, 38, 27);
@@ -279,7 +279,7 @@ fn every_builder_requires_the_plugin_and_has_the_exact_argv() {
                 &lollipop,
                 &CreateOptions::new()
                     .image("postgis/postgis")
-                    .image_version("13-3.1")
+                    .image_version(ImageVersion::new("13-3.1").unwrap())
                     .config_options("--max-connections=200")
                     .custom_env("USER=alpha;HOST=beta".into()),
             ),

@@ -10,13 +10,16 @@ pub enum HistoryError {
         /// What was being done.
         context: &'static str,
     },
-    /// The database cannot be written (read-only file or mount).
+    /// The database cannot be written: a read-only file or mount, a
+    /// PostgreSQL server or session that is read-only, or a role without
+    /// the right to write the audit tables.
     #[error("the audit database is read-only: {context}")]
     ReadOnly {
         /// What was being done.
         context: &'static str,
     },
-    /// Another process holds the database locked for longer than the busy timeout.
+    /// Another process holds the database (SQLite) or the chain head
+    /// (PostgreSQL) locked for longer than the busy timeout.
     #[error("the audit database is locked: {context}")]
     Locked {
         /// What was being done.
@@ -31,6 +34,30 @@ pub enum HistoryError {
         #[source]
         source: rusqlite::Error,
     },
+    /// Any other PostgreSQL error, the server unreachable included.
+    #[cfg(feature = "postgres")]
+    #[error("audit database error while {context}: {source}")]
+    Postgres {
+        /// What was being done.
+        context: &'static str,
+        /// The driver's error (it never holds the password).
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    /// The history location cannot be used: a malformed URL, or a
+    /// `postgres://` URL in a build without the `postgres` feature.
+    #[error("invalid history location: {0}")]
+    Location(String),
+    /// Copying a trail into another store was refused or failed; nothing
+    /// was written (the destination was not empty, the source does not
+    /// verify), or what arrived does not verify.
+    #[error("migration failed: {0}")]
+    Migrate(String),
+    /// A test server could not be started or reached
+    /// ([`testing::TempPostgres`](crate::testing::TempPostgres)).
+    #[cfg(feature = "test-util")]
+    #[error("test PostgreSQL server: {0}")]
+    TestServer(String),
     /// The file's schema is newer than this version understands.
     #[error(
         "the audit database has schema version {found}; this build understands up to {supported}"
@@ -69,6 +96,27 @@ impl HistoryError {
     }
 }
 
+#[cfg(feature = "postgres")]
+impl HistoryError {
+    /// Classify a PostgreSQL error as [`HistoryError::sqlite`] does: a
+    /// full disk, a read-only server, session or role, and a lock timeout
+    /// get their own kinds.
+    pub(crate) fn postgres(context: &'static str, source: tokio_postgres::Error) -> Self {
+        use tokio_postgres::error::SqlState;
+        match source.code() {
+            Some(code) if *code == SqlState::DISK_FULL => HistoryError::Full { context },
+            Some(code)
+                if *code == SqlState::READ_ONLY_SQL_TRANSACTION
+                    || *code == SqlState::INSUFFICIENT_PRIVILEGE =>
+            {
+                HistoryError::ReadOnly { context }
+            }
+            Some(code) if *code == SqlState::LOCK_NOT_AVAILABLE => HistoryError::Locked { context },
+            _ => HistoryError::Postgres { context, source },
+        }
+    }
+}
+
 /// Attach a context to SQLite results.
 pub(crate) trait Context<T> {
     fn ctx(self, context: &'static str) -> Result<T, HistoryError>;
@@ -77,6 +125,13 @@ pub(crate) trait Context<T> {
 impl<T> Context<T> for Result<T, rusqlite::Error> {
     fn ctx(self, context: &'static str) -> Result<T, HistoryError> {
         self.map_err(|e| HistoryError::sqlite(context, e))
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl<T> Context<T> for Result<T, tokio_postgres::Error> {
+    fn ctx(self, context: &'static str) -> Result<T, HistoryError> {
+        self.map_err(|e| HistoryError::postgres(context, e))
     }
 }
 

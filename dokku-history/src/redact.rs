@@ -14,57 +14,12 @@
 //!    command carried is scrubbed, and outputs are capped (the original
 //!    length is kept).
 
-use std::borrow::Cow;
-
 use dokku_core::parse::config::redact_env_read_errors;
+use dokku_core::secret::mask_userinfo;
 use dokku_core::{Arg, Command};
 
 /// Longest stdout or stderr stored per row, in bytes.
 pub const OUTPUT_CAP: usize = 16 * 1024;
-
-/// Mask the credentials in every `scheme://user:password@host` in `text`:
-/// the password always, and for web schemes (`http`, `https`) a bare user
-/// too, since there it is usually a token (`https://ghp_…@github.com`).
-/// An `ssh://git@host` user is a login name and stays.
-pub fn mask_userinfo(text: &str) -> Cow<'_, str> {
-    if !text.contains("://") {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("://") {
-        let (before, after) = rest.split_at(at + 3);
-        out.push_str(before);
-        let scheme = before[..before.len() - 3]
-            .rsplit(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        // The authority ends at the first '/', '?', '#', whitespace or quote.
-        let end = after
-            .find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '\'' | '`') || c.is_whitespace())
-            .unwrap_or(after.len());
-        let authority = &after[..end];
-        match authority.rfind('@') {
-            Some(at_sign) => {
-                let userinfo = &authority[..at_sign];
-                match userinfo.find(':') {
-                    Some(colon) => {
-                        out.push_str(&userinfo[..colon]);
-                        out.push_str(":***");
-                    }
-                    None if scheme == "http" || scheme == "https" => out.push_str("***"),
-                    None => out.push_str(userinfo),
-                }
-                out.push_str(&authority[at_sign..]);
-            }
-            None => out.push_str(authority),
-        }
-        rest = &after[end..];
-    }
-    out.push_str(rest);
-    Cow::Owned(out)
-}
 
 /// Every secret value a command carries, as sent: secret arguments whole,
 /// and the value part of `KEY=value` assignments.
@@ -142,15 +97,11 @@ pub fn output(command: &Command, text: &str, secrets: &[String]) -> String {
     }
 }
 
-/// The stored argv: the command's redacted argv with URL passwords masked,
+/// The stored argv: the command's redacted argv (URL passwords masked),
 /// and for a JSON object on stdin one more word, `<stdin {"KEY":"***"}>`,
 /// so an audit trail still says which variables a `config:import` set.
 pub fn argv(command: &Command) -> Vec<String> {
-    let mut argv: Vec<String> = command
-        .redacted_argv()
-        .iter()
-        .map(|a| mask_userinfo(a).into_owned())
-        .collect();
+    let mut argv = command.redacted_argv();
     if let Some(shape) = stdin_shape(command) {
         argv.push(format!("<stdin {shape}>"));
     }
@@ -160,10 +111,13 @@ pub fn argv(command: &Command) -> Vec<String> {
 /// The stored form of free text about a command (error messages, stderr of
 /// secret commands): secrets scrubbed, Dokku's messages about an unreadable
 /// ENV file cut before the stored values they quote (any command that reads
-/// an app's environment can print one), URL passwords masked, capped.
+/// an app's environment can print one), URL passwords masked, NUL bytes
+/// made U+FFFD (PostgreSQL's text cannot hold them, and the trail must read
+/// the same on every store), capped.
 pub fn text(text: &str, secrets: &[String]) -> String {
     let text = redact_env_read_errors(text);
-    cap(&mask_userinfo(&scrub(&text, secrets)), OUTPUT_CAP)
+    let text = mask_userinfo(&scrub(&text, secrets)).replace('\0', "\u{FFFD}");
+    cap(&text, OUTPUT_CAP)
 }
 
 /// What the audit trail keeps of a command's standard input: the keys of a
@@ -183,22 +137,8 @@ mod tests {
     use dokku_core::SecretString;
 
     #[test]
-    fn userinfo_is_masked_anywhere() {
-        assert_eq!(
-            mask_userinfo("DATABASE_URL=postgres://app:s3cret@db:5432/x and https://tok:x-oauth@github.com/a.git"),
-            "DATABASE_URL=postgres://app:***@db:5432/x and https://tok:***@github.com/a.git"
-        );
-        assert_eq!(
-            mask_userinfo("https://github.com/a.git"),
-            "https://github.com/a.git"
-        );
-        assert_eq!(mask_userinfo("ssh://git@host/x"), "ssh://git@host/x");
-        assert_eq!(
-            mask_userinfo("git:sync app https://ghp_tok3n@github.com/a.git"),
-            "git:sync app https://***@github.com/a.git"
-        );
-        assert_eq!(mask_userinfo("redis://:pw@h:6379"), "redis://:***@h:6379");
-        assert_eq!(mask_userinfo("no urls"), "no urls");
+    fn nul_bytes_are_stored_as_replacement_characters() {
+        assert_eq!(text("a\0b\0", &[]), "a\u{FFFD}b\u{FFFD}");
     }
 
     #[test]

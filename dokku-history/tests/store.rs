@@ -1,28 +1,59 @@
-//! The store held to its evidence list, without any executor: tamper
-//! evidence against edits made directly to the SQLite file, retention that
-//! keeps the chain verifiable, concurrent writers, a full and a read-only
-//! database, queries, keyset pagination, search, statistics and exports.
+//! The store held to its evidence list, without any executor, on both
+//! backends (`sqlite::…` and `postgres::…`): tamper evidence against edits
+//! made directly to the database, retention that keeps the chain
+//! verifiable, concurrent writers, a read-only database, queries, keyset
+//! pagination, search, statistics and exports. A full SQLite file is
+//! SQLite's own (`a_full_…`, `once_full_…`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+#[macro_use]
+mod common;
 
+use std::collections::BTreeSet;
+
+use common::Fixture;
 use dokku_history::{
     Cursor, Entry, HistoryError, HistoryStore, Outcome, Query, Record, Retention, Source,
     StoreOptions, Tamper,
 };
 
+on_both_backends!(
+    altering_any_stored_field_of_one_row_is_named,
+    altering_a_rows_link_breaks_the_chain_there,
+    deleting_a_middle_row_breaks_the_chain_at_the_next_id,
+    deleting_the_oldest_row_without_retention_is_detected,
+    swapping_two_rows_whole_is_detected,
+    swapping_the_contents_of_two_rows_is_detected,
+    deleting_the_newest_row_reports_the_missing_head,
+    deleting_every_row_reports_the_missing_head,
+    an_untouched_store_verifies_after_reopening,
+    keeping_the_newest_rows_keeps_the_chain_verifiable,
+    removing_rows_by_age_keeps_the_chain_verifiable,
+    retaining_nothing_then_appending_still_verifies,
+    tampering_after_retention_is_still_detected,
+    concurrent_writers_lose_nothing,
+    probing_leaves_no_trace,
+    a_read_only_database_gives_the_read_only_error,
+    queries_filter_by_each_field,
+    keyset_pagination_returns_every_row_once_newest_first,
+    search_finds_argv_and_stderr_words_and_takes_input_literally,
+    stats_count_failures_and_percentiles,
+    jsonl_export_parses_back_to_the_same_records,
+    csv_export_neutralises_cells_a_spreadsheet_would_run,
+);
+
 const BASE: i64 = 1_700_000_000_000;
 
 /// A row that exercises every field: odd ids failed, from `other`,
-/// mutating, with a correlation, a parent and an error; even ids succeed.
+/// mutating, with a target, a correlation, a parent and an error; even ids
+/// succeed, and have no target (as rows written before there were any).
 fn entry(i: i64) -> Entry {
     let odd = i % 2 == 1;
     Entry {
         started_at: BASE + i * 1000,
         ended_at: BASE + i * 1000 + 10 + i,
         host: format!("host-{}", i % 3),
-        target: None,
+        target: odd.then(|| format!("dokku@host-{}.example", i % 3)),
         actor: format!("actor-{}", i % 4),
         source: if odd { Source::Other } else { Source::Cli },
         correlation_id: odd.then(|| format!("op-{i}")),
@@ -49,22 +80,13 @@ fn entry(i: i64) -> Entry {
     }
 }
 
-async fn store_with(rows: i64) -> (tempfile::TempDir, PathBuf, HistoryStore) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("history.db");
-    let store = HistoryStore::open(&path).unwrap();
+async fn store_with(fx: &Fixture, rows: i64) -> HistoryStore {
+    let store = fx.open().await;
     for i in 1..=rows {
         assert_eq!(store.append(entry(i)).await.unwrap(), i);
     }
     assert!(store.verify().await.unwrap().is_intact());
-    (dir, path, store)
-}
-
-/// Edit the file behind the store's back, as an attacker with file access would.
-fn tamper(path: &Path, sql: &str) {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    let changed = conn.execute_batch(sql);
-    changed.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    store
 }
 
 async fn problem(store: &HistoryStore) -> Option<Tamper> {
@@ -91,8 +113,7 @@ async fn all_records(store: &HistoryStore) -> Vec<Record> {
 // Tamper evidence
 // ---------------------------------------------------------------------------
 
-#[tokio::test]
-async fn altering_any_stored_field_of_one_row_is_named() {
+async fn altering_any_stored_field_of_one_row_is_named(fx: Fixture) {
     // Row 7 is odd: failed, source `other`, mutating, every optional set.
     let edits = [
         "started_at = started_at - 1",
@@ -100,6 +121,8 @@ async fn altering_any_stored_field_of_one_row_is_named() {
         // Not an input of the hash on its own, but stats read it.
         "duration_ms = duration_ms + 1000",
         "host = 'elsewhere'",
+        "target = 'dokku@elsewhere.example'",
+        "target = NULL",
         "actor = 'mallory'",
         "source = 'web'",
         // Parses back to the same `Source::Other`: still an alteration.
@@ -114,9 +137,7 @@ async fn altering_any_stored_field_of_one_row_is_named() {
         r#"argv = '["ps:scale","app-2"]'"#,
         // Same JSON value, different text: search and exports see the text.
         "argv = replace(argv, ',', ', ')",
-        "mutating = 0",
-        // Reads back as `true`, but it is not what was written.
-        "mutating = 2",
+        "mutating = NOT mutating",
         "outcome = 'ok'",
         // Parses back to `Outcome::Failed`, yet hides the row from
         // `Query { outcome: Failed }`.
@@ -131,10 +152,17 @@ async fn altering_any_stored_field_of_one_row_is_named() {
         "error = 'forged'",
         "hash = '0000000000000000000000000000000000000000000000000000000000000000'",
     ];
+    let mut edits = edits.to_vec();
+    if fx.is_sqlite() {
+        // Reads back as `true`, but it is not what was written.
+        edits.push("mutating = 2");
+    }
     let mut missed = Vec::new();
     for edit in edits {
-        let (_dir, path, store) = store_with(20).await;
-        tamper(&path, &format!("UPDATE commands SET {edit} WHERE id = 7"));
+        let fx = Fixture::new(fx.backend).await.unwrap();
+        let store = store_with(&fx, 20).await;
+        fx.tamper(&format!("UPDATE commands SET {edit} WHERE id = 7"))
+            .await;
         let found = problem(&store).await;
         if found != Some(Tamper::Altered { id: 7 }) {
             missed.push(format!("`{edit}` gave {found:?}"));
@@ -147,46 +175,44 @@ async fn altering_any_stored_field_of_one_row_is_named() {
     );
 }
 
-#[tokio::test]
-async fn altering_a_rows_link_breaks_the_chain_there() {
-    let (_dir, path, store) = store_with(20).await;
-    tamper(&path, "UPDATE commands SET prev_hash = hash WHERE id = 12");
+async fn altering_a_rows_link_breaks_the_chain_there(fx: Fixture) {
+    let store = store_with(&fx, 20).await;
+    fx.tamper("UPDATE commands SET prev_hash = hash WHERE id = 12")
+        .await;
     assert_eq!(problem(&store).await, Some(Tamper::Broken { id: 12 }));
 }
 
-#[tokio::test]
-async fn deleting_a_middle_row_breaks_the_chain_at_the_next_id() {
-    let (_dir, path, store) = store_with(20).await;
-    tamper(&path, "DELETE FROM commands WHERE id = 10");
+async fn deleting_a_middle_row_breaks_the_chain_at_the_next_id(fx: Fixture) {
+    let store = store_with(&fx, 20).await;
+    fx.tamper("DELETE FROM commands WHERE id = 10").await;
     let v = store.verify().await.unwrap();
     assert_eq!(v.problem, Some(Tamper::Broken { id: 11 }));
     assert!(!v.is_intact());
 }
 
-#[tokio::test]
-async fn deleting_the_oldest_row_without_retention_is_detected() {
-    let (_dir, path, store) = store_with(20).await;
-    tamper(&path, "DELETE FROM commands WHERE id = 1");
+async fn deleting_the_oldest_row_without_retention_is_detected(fx: Fixture) {
+    let store = store_with(&fx, 20).await;
+    fx.tamper("DELETE FROM commands WHERE id = 1").await;
     assert_eq!(problem(&store).await, Some(Tamper::Broken { id: 2 }));
 }
 
 /// Swap every column but the id between two rows: the chain is reordered.
-#[tokio::test]
-async fn swapping_two_rows_whole_is_detected() {
-    let (_dir, path, store) = store_with(20).await;
-    let cols = "started_at, ended_at, duration_ms, host, actor, source, correlation_id, \
-        parent_id, subcommand, app, argv, mutating, outcome, exit_code, stdout, stdout_len, \
-        stderr, stderr_len, error, prev_hash, hash";
-    tamper(
-        &path,
-        &format!(
-            "CREATE TEMP TABLE t AS SELECT id, {cols} FROM commands WHERE id IN (8, 9);
+async fn swapping_two_rows_whole_is_detected(fx: Fixture) {
+    let store = store_with(&fx, 20).await;
+    let cols = format!(
+        "started_at, ended_at, duration_ms, host, actor, source, correlation_id, \
+         parent_id, subcommand, app, argv, mutating, outcome, exit_code, stdout, stdout_len, \
+         stderr, stderr_len, error, prev_hash, hash, target{}",
+        fx.extra_columns()
+    );
+    fx.tamper(&format!(
+        "CREATE TEMP TABLE t AS SELECT id, {cols} FROM commands WHERE id IN (8, 9);
              UPDATE commands SET id = -8 WHERE id = 8;
              UPDATE commands SET id = -9 WHERE id = 9;
              INSERT INTO commands (id, {cols}) SELECT 17 - id, {cols} FROM t;
              DELETE FROM commands WHERE id IN (-8, -9);"
-        ),
-    );
+    ))
+    .await;
     // Row 8 now holds row 9: its link points at row 8's hash, not row 7's.
     assert_eq!(problem(&store).await, Some(Tamper::Broken { id: 8 }));
     let swapped = store.get(8).await.unwrap().unwrap();
@@ -194,14 +220,14 @@ async fn swapping_two_rows_whole_is_detected() {
 }
 
 /// Swap only the recorded facts, leaving the hash columns in place.
-#[tokio::test]
-async fn swapping_the_contents_of_two_rows_is_detected() {
-    let (_dir, path, store) = store_with(20).await;
+async fn swapping_the_contents_of_two_rows_is_detected(fx: Fixture) {
+    let store = store_with(&fx, 20).await;
     let cols = [
         "started_at",
         "ended_at",
         "duration_ms",
         "host",
+        "target",
         "actor",
         "source",
         "correlation_id",
@@ -223,57 +249,50 @@ async fn swapping_the_contents_of_two_rows_is_detected() {
         .map(|c| format!("{c} = (SELECT {c} FROM t WHERE t.id = 15 - commands.id)"))
         .collect::<Vec<_>>()
         .join(", ");
-    tamper(
-        &path,
-        &format!(
-            "CREATE TEMP TABLE t AS SELECT * FROM commands WHERE id IN (5, 10);
-             UPDATE commands SET {set} WHERE id IN (5, 10);"
-        ),
-    );
+    fx.tamper(&format!(
+        "CREATE TEMP TABLE t AS SELECT * FROM commands WHERE id IN (5, 10);
+         UPDATE commands SET {set} WHERE id IN (5, 10);"
+    ))
+    .await;
     assert_eq!(store.get(5).await.unwrap().unwrap().entry, entry(10));
     assert_eq!(problem(&store).await, Some(Tamper::Altered { id: 5 }));
 }
 
-#[tokio::test]
-async fn deleting_the_newest_row_reports_the_missing_head() {
-    let (_dir, path, store) = store_with(20).await;
-    tamper(&path, "DELETE FROM commands WHERE id = 20");
+async fn deleting_the_newest_row_reports_the_missing_head(fx: Fixture) {
+    let store = store_with(&fx, 20).await;
+    fx.tamper("DELETE FROM commands WHERE id = 20").await;
     assert_eq!(
         problem(&store).await,
         Some(Tamper::HeadMissing { expected_head: 20 })
     );
 }
 
-#[tokio::test]
-async fn deleting_every_row_reports_the_missing_head() {
-    let (_dir, path, store) = store_with(20).await;
-    tamper(&path, "DELETE FROM commands");
+async fn deleting_every_row_reports_the_missing_head(fx: Fixture) {
+    let store = store_with(&fx, 20).await;
+    fx.tamper("DELETE FROM commands").await;
     let v = store.verify().await.unwrap();
     assert_eq!(v.rows, 0);
     assert_eq!(v.problem, Some(Tamper::HeadMissing { expected_head: 20 }));
 }
 
-#[tokio::test]
-async fn an_untouched_store_verifies_after_reopening() {
-    let (dir, path, store) = store_with(20).await;
+async fn an_untouched_store_verifies_after_reopening(fx: Fixture) {
+    let store = store_with(&fx, 20).await;
     drop(store);
-    let store = HistoryStore::open(&path).unwrap();
+    let store = fx.open().await;
     let v = store.verify().await.unwrap();
     assert_eq!(v.rows, 20);
     assert_eq!(v.truncated_before, 0);
     assert_eq!(v.problem, None);
     assert_eq!(store.append(entry(21)).await.unwrap(), 21);
     assert!(store.verify().await.unwrap().is_intact());
-    drop(dir);
 }
 
 // ---------------------------------------------------------------------------
 // Retention
 // ---------------------------------------------------------------------------
 
-#[tokio::test]
-async fn keeping_the_newest_rows_keeps_the_chain_verifiable() {
-    let (_dir, _path, store) = store_with(20).await;
+async fn keeping_the_newest_rows_keeps_the_chain_verifiable(fx: Fixture) {
+    let store = store_with(&fx, 20).await;
     assert_eq!(store.retain(Retention::keep_newest(5)).await.unwrap(), 15);
     let v = store.verify().await.unwrap();
     assert_eq!(v.problem, None);
@@ -292,9 +311,8 @@ async fn keeping_the_newest_rows_keeps_the_chain_verifiable() {
     assert_eq!((v.rows, v.truncated_before, v.problem), (10, 16, None));
 }
 
-#[tokio::test]
-async fn removing_rows_by_age_keeps_the_chain_verifiable() {
-    let (_dir, _path, store) = store_with(20).await;
+async fn removing_rows_by_age_keeps_the_chain_verifiable(fx: Fixture) {
+    let store = store_with(&fx, 20).await;
     // Rows 1..=9 started before row 10.
     let cutoff = entry(10).started_at;
     assert_eq!(
@@ -319,9 +337,8 @@ async fn removing_rows_by_age_keeps_the_chain_verifiable() {
     assert!(store.verify().await.unwrap().is_intact());
 }
 
-#[tokio::test]
-async fn retaining_nothing_then_appending_still_verifies() {
-    let (dir, path, store) = store_with(20).await;
+async fn retaining_nothing_then_appending_still_verifies(fx: Fixture) {
+    let store = store_with(&fx, 20).await;
     assert_eq!(store.retain(Retention::keep_newest(0)).await.unwrap(), 20);
     let v = store.verify().await.unwrap();
     assert_eq!((v.rows, v.truncated_before, v.problem), (0, 21, None));
@@ -337,20 +354,18 @@ async fn retaining_nothing_then_appending_still_verifies() {
         2
     );
     drop(store);
-    let store = HistoryStore::open(&path).unwrap();
+    let store = fx.open().await;
     let v = store.verify().await.unwrap();
     assert_eq!((v.rows, v.truncated_before, v.problem), (0, 23, None));
     assert_eq!(store.append(entry(23)).await.unwrap(), 23);
     assert!(store.verify().await.unwrap().is_intact());
-    drop(dir);
 }
 
-#[tokio::test]
-async fn tampering_after_retention_is_still_detected() {
-    let (_dir, path, store) = store_with(20).await;
+async fn tampering_after_retention_is_still_detected(fx: Fixture) {
+    let store = store_with(&fx, 20).await;
     store.retain(Retention::keep_newest(10)).await.unwrap();
     // Removing the first kept row without going through retention.
-    tamper(&path, "DELETE FROM commands WHERE id = 11");
+    fx.tamper("DELETE FROM commands WHERE id = 11").await;
     assert_eq!(problem(&store).await, Some(Tamper::Broken { id: 12 }));
 }
 
@@ -358,10 +373,8 @@ async fn tampering_after_retention_is_still_detected() {
 // Concurrent writers
 // ---------------------------------------------------------------------------
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 8)]
-async fn concurrent_writers_lose_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = HistoryStore::open(dir.path().join("history.db")).unwrap();
+async fn concurrent_writers_lose_nothing(fx: Fixture) {
+    let store = fx.open().await;
     let mut tasks = Vec::new();
     for task in 0..32i64 {
         let store = store.clone();
@@ -480,9 +493,8 @@ async fn once_full_the_probe_reports_full_too() {
     }
 }
 
-#[tokio::test]
-async fn probing_leaves_no_trace() {
-    let (_dir, path, store) = store_with(5).await;
+async fn probing_leaves_no_trace(fx: Fixture) {
+    let store = store_with(&fx, 5).await;
     for i in 6..=15 {
         store.check_writable().await.unwrap();
         store.append(entry(i)).await.unwrap();
@@ -494,22 +506,18 @@ async fn probing_leaves_no_trace() {
     assert_eq!(ids(&store.search("word9", 10).await.unwrap()), [9]);
     assert_eq!(ids(&store.search("word15", 10).await.unwrap()), [15]);
     assert!(store.search("probe", 10).await.unwrap().is_empty());
-    tamper(
-        &path,
-        "INSERT INTO commands_fts(commands_fts, rank) VALUES ('integrity-check', 1)",
-    );
+    if fx.is_sqlite() {
+        fx.tamper("INSERT INTO commands_fts(commands_fts, rank) VALUES ('integrity-check', 1)")
+            .await;
+    }
 }
 
-/// `file:…?mode=ro` is SQLite's own read-only open (the store's connections
-/// accept URIs): the file cannot be written whoever runs the test, root too.
-fn read_only_uri(path: &Path) -> String {
-    format!("file:{}?mode=ro", path.display())
-}
-
-#[tokio::test]
-async fn a_read_only_database_gives_the_read_only_error() {
-    let (_dir, path, writable) = store_with(3).await;
-    let store = HistoryStore::open(read_only_uri(&path)).unwrap();
+/// SQLite's own read-only open (`mode=ro`), or a PostgreSQL session whose
+/// transactions are read-only: not writable whoever runs the test, root
+/// too.
+async fn a_read_only_database_gives_the_read_only_error(fx: Fixture) {
+    let writable = store_with(&fx, 3).await;
+    let store = fx.open_read_only().await;
     // Reading works.
     assert_eq!(store.verify().await.unwrap().rows, 3);
 
@@ -540,9 +548,8 @@ fn ids(records: &[Record]) -> Vec<i64> {
     records.iter().map(|r| r.id).collect()
 }
 
-#[tokio::test]
-async fn queries_filter_by_each_field() {
-    let (_dir, _path, store) = store_with(40).await;
+async fn queries_filter_by_each_field(fx: Fixture) {
+    let store = store_with(&fx, 40).await;
     let every: Vec<Entry> = (1..=40).map(entry).collect();
     // Newest first: started_at grows with the id here.
     let expect = |keep: &dyn Fn(&Entry) -> bool| -> Vec<i64> {
@@ -607,10 +614,8 @@ async fn queries_filter_by_each_field() {
     assert_eq!(ids(&store.recent(3).await.unwrap()), [40, 39, 38]);
 }
 
-#[tokio::test]
-async fn keyset_pagination_returns_every_row_once_newest_first() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = HistoryStore::open(dir.path().join("history.db")).unwrap();
+async fn keyset_pagination_returns_every_row_once_newest_first(fx: Fixture) {
+    let store = fx.open().await;
     // Start times out of id order and with many ties, as clocks give them.
     let mut expected: Vec<(i64, i64)> = Vec::new();
     for i in 1..=120i64 {
@@ -687,9 +692,8 @@ async fn keyset_pagination_returns_every_row_once_newest_first() {
 // Search
 // ---------------------------------------------------------------------------
 
-#[tokio::test]
-async fn search_finds_argv_and_stderr_words_and_takes_input_literally() {
-    let (_dir, _path, store) = store_with(10).await;
+async fn search_finds_argv_and_stderr_words_and_takes_input_literally(fx: Fixture) {
+    let store = store_with(&fx, 10).await;
     let mut e = entry(11);
     e.argv = vec!["git:sync".into(), "app-1".into(), "frobnicate".into()];
     e.stderr = "remote: kaboom while fetching".into();
@@ -776,10 +780,8 @@ async fn search_finds_argv_and_stderr_words_and_takes_input_literally() {
 // Statistics
 // ---------------------------------------------------------------------------
 
-#[tokio::test]
-async fn stats_count_failures_and_percentiles() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = HistoryStore::open(dir.path().join("history.db")).unwrap();
+async fn stats_count_failures_and_percentiles(fx: Fixture) {
+    let store = fx.open().await;
     // 101 runs of ps:rebuild lasting 0..=100 ms, appended out of order;
     // every tenth failed or timed out.
     for k in 0..=100i64 {
@@ -845,9 +847,8 @@ async fn stats_count_failures_and_percentiles() {
 // Exports
 // ---------------------------------------------------------------------------
 
-#[tokio::test]
-async fn jsonl_export_parses_back_to_the_same_records() {
-    let (_dir, _path, store) = store_with(25).await;
+async fn jsonl_export_parses_back_to_the_same_records(fx: Fixture) {
+    let store = store_with(&fx, 25).await;
     // Text that needs escaping survives too.
     let mut e = entry(26);
     e.stderr = "line one\nline \"two\"\t\u{1F680} \\ done".into();
@@ -872,10 +873,8 @@ async fn jsonl_export_parses_back_to_the_same_records() {
     assert_eq!(first["source"], "other");
 }
 
-#[tokio::test]
-async fn csv_export_neutralises_cells_a_spreadsheet_would_run() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = HistoryStore::open(dir.path().join("history.db")).unwrap();
+async fn csv_export_neutralises_cells_a_spreadsheet_would_run(fx: Fixture) {
+    let store = fx.open().await;
     let mut e = entry(1);
     e.stderr = "=HYPERLINK(\"http://evil.example\",\"click\")".into();
     e.subcommand = "-cmd|' /C calc'!A0".into();

@@ -136,6 +136,35 @@ pub fn takes_git_path(first: &str) -> bool {
     first.contains("git")
 }
 
+/// Who runs the script (`id -un`): behind sshcommand always `dokku`;
+/// locally whoever typed `dokku` (root re-executes as `dokku` for every
+/// command but the root-only ones).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum User {
+    /// The `dokku` user: what an SDK reaches over SSH.
+    #[default]
+    Dokku,
+    /// root, running `dokku` on the server.
+    Root,
+}
+
+/// `[[ $1 =~ ^plugin:.* && $1 != "plugin:help" && $1 != "plugin:list" ]]`
+/// or one of the named commands: the script fails them with `This command
+/// must be run as root` unless `id -un` is `root`.
+pub fn root_only(subcommand: &str) -> bool {
+    (subcommand.starts_with("plugin:")
+        && subcommand != "plugin:help"
+        && subcommand != "plugin:list")
+        || matches!(
+            subcommand,
+            "ssh-keys:add"
+                | "ssh-keys:remove"
+                | "scheduler-k3s:initialize"
+                | "scheduler-k3s:uninstall"
+        )
+}
+
 /// One run of the entry script, ready to dispatch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Invocation {
@@ -144,17 +173,27 @@ pub struct Invocation {
     pub args: Vec<String>,
     /// What `parse_args` exported, on top of what was inherited.
     pub globals: Globals,
+    /// Who runs it.
+    pub user: User,
 }
 
 impl Invocation {
-    /// `dokku ARGV…` run with `inherited` in its environment.
+    /// `dokku ARGV…` run by the `dokku` user with `inherited` in its
+    /// environment.
     pub fn new(argv: &[String], inherited: Globals) -> Self {
         let mut globals = inherited;
         globals.parse_args(argv);
         Self {
             args: shift_leading(argv).to_vec(),
             globals,
+            user: User::Dokku,
         }
+    }
+
+    /// The same invocation run by `user`.
+    pub fn by(mut self, user: User) -> Self {
+        self.user = user;
+        self
     }
 
     /// Behind sshcommand: the script runs on the login shell's `words`,

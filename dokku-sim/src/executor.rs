@@ -16,6 +16,7 @@ use futures_util::stream::{self, StreamExt};
 use dokku_core::{Chunk, Command, ExecError, Executor, ExitStatus, Output, OutputStream};
 
 use crate::commands::{self, logs, Follow, Outcome};
+use crate::cost::{all_apps_report, app_blocks, Cost};
 use crate::host::SimHost;
 
 /// How long each simulated invocation takes before it answers.
@@ -34,6 +35,10 @@ pub enum Latency {
         /// Longest.
         max: Duration,
     },
+    /// What a real Dokku charges: a floor per invocation, plus a cost per
+    /// app for a report of every app, whose blocks a stream delivers one by
+    /// one as Dokku prints them.
+    Dokku(Cost),
 }
 
 /// A failure to inject into a coming command.
@@ -155,6 +160,7 @@ impl SimExecutor {
         let delay = match self.inner.latency {
             Latency::None => return,
             Latency::Fixed(d) => d,
+            Latency::Dokku(cost) => cost.floor_cost(),
             Latency::Jitter { min, max } => {
                 let mut state = self
                     .inner
@@ -174,17 +180,21 @@ impl SimExecutor {
     }
 
     fn dispatch(&self, command: &Command) -> Outcome {
-        let argv: Vec<String> = command
-            .expose_argv()
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
+        let argv = argv_of(command);
         let stdin = command
             .stdin_bytes()
             .map(|s| s.expose().to_vec())
             .unwrap_or_default();
         commands::dispatch(&mut lock(&self.inner.host), &argv, &stdin)
     }
+}
+
+fn argv_of(command: &Command) -> Vec<String> {
+    command
+        .expose_argv()
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
 }
 
 fn lock(host: &Mutex<SimHost>) -> MutexGuard<'_, SimHost> {
@@ -227,6 +237,12 @@ impl Executor for SimExecutor {
         }
         let outcome = self.dispatch(command);
         let mut output = to_output(&outcome);
+        if let (Latency::Dokku(cost), Some(subcommand)) =
+            (self.inner.latency, all_apps_report(&argv_of(command)))
+        {
+            let blocks = u32::try_from(app_blocks(&output.stdout).len()).unwrap_or(u32::MAX);
+            tokio::time::sleep(cost.app_cost(subcommand) * blocks).await;
+        }
         match fault {
             Some(Fault::Disconnect | Fault::CutStream { .. }) => Err(disconnected()),
             Some(Fault::Garbage) => {
@@ -265,6 +281,23 @@ impl Executor for SimExecutor {
         }
         if fault == Some(Fault::Disconnect) {
             return Ok(Box::pin(stream::iter([Err(disconnected())])));
+        }
+        let argv = argv_of(command);
+        if let (Latency::Dokku(cost), Some(subcommand), Outcome::Done(done)) =
+            (self.inner.latency, all_apps_report(&argv), &outcome)
+        {
+            // Dokku prints each app's block when it has computed it.
+            let per_app = cost.app_cost(subcommand);
+            let mut tail: Vec<Result<Chunk, ExecError>> = Vec::new();
+            if !out.stderr.is_empty() {
+                tail.push(Ok(Chunk::Stderr(out.stderr.clone())));
+            }
+            tail.push(Ok(Chunk::Exit(ExitStatus::code(done.code))));
+            let blocks = stream::iter(app_blocks(&stdout)).then(move |block| async move {
+                tokio::time::sleep(per_app).await;
+                Ok(Chunk::Stdout(block))
+            });
+            return Ok(Box::pin(blocks.chain(stream::iter(tail))));
         }
         let mut head = Vec::new();
         if !stdout.is_empty() {

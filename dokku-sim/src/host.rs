@@ -4,7 +4,7 @@
 //! state directory), deterministic: container ids, timestamps and log lines
 //! derive from the state itself, so the same history gives the same output.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -165,6 +165,66 @@ pub struct SshKey {
     pub public_key: String,
 }
 
+/// A registered storage entry (`plugins/storage/entry.go` `Entry`): a
+/// named volume, or the `legacy-<hash>` entry a `host:container` mount
+/// registers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StorageEntry {
+    /// The entry's name.
+    pub name: String,
+    /// `docker-local` or `k3s`.
+    pub scheduler: String,
+    /// The host directory or Docker volume behind it.
+    pub host_path: String,
+    /// The PVC size (k3s).
+    pub size: String,
+    /// The PVC access mode (k3s).
+    pub access_mode: String,
+    /// The PVC storage class (k3s).
+    pub storage_class: String,
+    /// The PVC namespace (k3s).
+    pub namespace: String,
+    /// Who owns the host directory (`--chown`).
+    pub chown: String,
+    /// The host directory's octal mode (`--mode`).
+    pub mode: String,
+    /// `Retain` or `Delete`.
+    pub reclaim_policy: String,
+    /// PVC annotations.
+    pub annotations: BTreeMap<String, String>,
+    /// PVC labels.
+    pub labels: BTreeMap<String, String>,
+}
+
+/// A Docker network (`docker network ls`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Network {
+    /// Docker's id (64 hex digits).
+    pub id: String,
+    /// `bridge`, `host`, `null` …
+    pub driver: String,
+    /// `local` or `swarm`.
+    pub scope: String,
+    /// Made by `network:create` (the `com.dokku.network-name` label).
+    pub dokku_managed: bool,
+}
+
+/// The networks Docker creates on install: `bridge`, `host`, `none`.
+pub fn default_networks() -> BTreeMap<String, Network> {
+    [("bridge", "bridge"), ("host", "host"), ("none", "null")]
+        .into_iter()
+        .map(|(name, driver)| {
+            let network = Network {
+                id: container_id(name, driver, 0, 0),
+                driver: driver.to_owned(),
+                scope: "local".to_owned(),
+                dokku_managed: false,
+            };
+            (name.to_owned(), network)
+        })
+        .collect()
+}
+
 /// Everything one simulated Dokku host knows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SimHost {
@@ -196,6 +256,16 @@ pub struct SimHost {
     /// <file>`), by path.
     #[serde(default)]
     pub files: BTreeMap<String, String>,
+    /// Registered storage entries, by name.
+    #[serde(default)]
+    pub storage_entries: BTreeMap<String, StorageEntry>,
+    /// Directories that exist under `/var/lib/dokku/data/storage`, by
+    /// path (`storage:ensure-directory`, `storage:create`).
+    #[serde(default)]
+    pub storage_dirs: BTreeSet<String>,
+    /// Docker's networks, by name.
+    #[serde(default = "default_networks")]
+    pub networks: BTreeMap<String, Network>,
 }
 
 fn default_hostname() -> String {
@@ -307,6 +377,9 @@ impl SimHost {
             now: 1_736_280_000,
             hostname: default_hostname(),
             files: BTreeMap::new(),
+            storage_entries: BTreeMap::new(),
+            storage_dirs: BTreeSet::new(),
+            networks: default_networks(),
         }
     }
 

@@ -19,6 +19,7 @@
 
 pub mod commands;
 pub mod common;
+pub mod cost;
 pub mod entry;
 mod error;
 pub mod executor;
@@ -29,7 +30,8 @@ pub mod scheduler;
 pub mod split;
 pub mod state;
 
-pub use commands::{dispatch, Outcome};
+pub use commands::{dispatch, dispatch_as, Outcome};
+pub use cost::Cost;
 pub use error::Error;
 pub use executor::{Fault, Latency, SimExecutor};
 pub use host::SimHost;

@@ -4,7 +4,10 @@
 //! what tests use when they want "a busy host": apps deployed with several
 //! process types, stopped, crash-looping, locked mid-deploy, never deployed,
 //! a dotted and a legacy name; config with multi-line and unicode values;
-//! domains; TLS on some apps; two postgres services linked to apps.
+//! domains; TLS on some apps; two postgres services linked to apps; and
+//! each plugin's settings as an admin makes them ([`SETTINGS`]): resource
+//! limits, storage, cron tasks in `app.json`, buildpacks, checks, docker
+//! options, a network, nginx settings, a registry, a builder.
 
 use std::collections::BTreeMap;
 
@@ -271,8 +274,91 @@ pub fn demo_for(version: DokkuVersion) -> SimHost {
         fingerprint: "SHA256:Qx5gGmE3b7zY0mN2u8c1p4r6t9vW0yZ2aB4dF6hJ8kL".to_owned(),
         public_key: String::new(),
     });
+
+    // Cron tasks come from the deployed image's app.json.
+    for (app, json) in APP_JSON {
+        if let Some(a) = host.apps.get_mut(*app) {
+            a.extra
+                .entry(crate::commands::cron::APP_JSON.0.to_owned())
+                .or_default()
+                .insert(
+                    crate::commands::cron::APP_JSON.1.to_owned(),
+                    (*json).to_owned(),
+                );
+        }
+    }
+    // The plugins' settings, made as an admin makes them (as root on the
+    // server); the clock is left where the rest of the demo put it.
+    let now = host.now;
+    for line in SETTINGS {
+        let argv: Vec<String> = line.split(' ').map(str::to_owned).collect();
+        crate::commands::dispatch_as(&mut host, &argv, b"", crate::entry::User::Root);
+    }
+    host.now = now;
     host
 }
+
+/// The `app.json` of the demo apps that schedule cron tasks.
+const APP_JSON: &[(&str, &str)] = &[
+    (
+        "api",
+        r#"{"cron":[{"command":"node scripts/cleanup-sessions.js","schedule":"@daily"},{"command":"node scripts/weekly-report.js","schedule":"0 6 * * 1"}]}"#,
+    ),
+    (
+        "shop",
+        r#"{"cron":[{"command":"bin/rails orders:expire","schedule":"*/15 * * * *","concurrency_policy":"forbid"}]}"#,
+    ),
+];
+
+/// The demo's plugin settings, one `dokku` command a line (arguments
+/// separated by single spaces).
+pub const SETTINGS: &[&str] = &[
+    // resource
+    "resource:limit --cpu 2 --memory 1g api",
+    "resource:reserve --memory 512m api",
+    "resource:limit --process-type web --memory 512m shop",
+    "resource:limit --process-type worker --cpu 0.5 --memory 256m shop",
+    "resource:limit --memory 256m queue",
+    // storage: a named entry and a host directory
+    "storage:create shop-uploads",
+    "storage:mount shop shop-uploads --container-dir /app/public/uploads",
+    "storage:ensure-directory blog-content",
+    "storage:mount blog /var/lib/dokku/data/storage/blog-content:/app/content",
+    // buildpacks
+    "buildpacks:add api heroku/nodejs",
+    "buildpacks:add shop heroku/ruby",
+    "buildpacks:add shop heroku/nodejs",
+    // builder
+    "builder:set metrics selected dockerfile",
+    "builder-dockerfile:set metrics dockerfile-path docker/Dockerfile.prod",
+    "builder:set blog build-dir site",
+    // checks
+    "checks:set api wait-to-retire 30",
+    "checks:skip metrics worker",
+    "checks:disable queue",
+    // docker-options
+    "docker-options:add api deploy --ulimit nofile=65536:65536",
+    "docker-options:add shop build --build-arg RAILS_ENV=production",
+    "docker-options:add --process worker shop deploy --shm-size 256m",
+    // network
+    "network:create backend",
+    "network:set api attach-post-deploy backend",
+    "network:set shop attach-post-deploy backend",
+    "network:set metrics bind-all-interfaces true",
+    // nginx
+    "nginx:set shop client-max-body-size 20m",
+    "nginx:set api proxy-read-timeout 120s",
+    "nginx:set api hsts-max-age 31536000",
+    // registry
+    "registry:set api server ghcr.io",
+    "registry:set api image-repo example/api",
+    "registry:set api push-on-release true",
+    // scheduler and logs
+    "scheduler-docker-local:set shop parallel-schedule-count 2",
+    "logs:set shop max-size 50m",
+    // git
+    "git:set blog deploy-branch main",
+];
 
 fn plugin(name: &str, version: &str, description: &str, source: &str) -> Plugin {
     Plugin {
@@ -407,5 +493,52 @@ mod tests {
         assert!(host.apps["shop"].config["DATABASE_URL"].starts_with("postgres://"));
         // Deterministic: two builds are identical.
         assert_eq!(demo(), demo());
+    }
+
+    #[test]
+    fn every_demo_setting_is_accepted_and_shows_in_its_report() {
+        // Each setting succeeds on the demo host as it was before them.
+        let mut host = demo();
+        for line in SETTINGS {
+            let argv: Vec<String> = line.split(' ').map(str::to_owned).collect();
+            let out = crate::commands::dispatch_as(&mut host, &argv, b"", crate::entry::User::Root)
+                .into_output();
+            // A second run only meets what the first one made.
+            let repeat_refused = line.starts_with("network:create")
+                || line.starts_with("storage:mount")
+                || line.starts_with("buildpacks:add");
+            assert!(out.code == 0 || repeat_refused, "{line}: {out:?}");
+        }
+        let mut host = demo();
+        let report = |host: &mut SimHost, line: &str| {
+            let argv: Vec<String> = line.split(' ').map(str::to_owned).collect();
+            let out = crate::commands::dispatch(host, &argv, b"").into_output();
+            assert_eq!(out.code, 0, "{line}");
+            String::from_utf8(out.stdout).unwrap_or_default()
+        };
+        // (command, a piece of what it prints)
+        let shown: &[(&str, &str)] = &[
+            ("resource:report api --resource-_default_.limit.cpu", "2\n"),
+            ("storage:list shop", "/app/public/uploads"),
+            ("cron:list api", "@daily"),
+            ("cron:report shop --cron-task-count", "1\n"),
+            ("buildpacks:list shop", "heroku-buildpack-ruby"),
+            ("builder:report metrics --builder-selected", "dockerfile\n"),
+            ("checks:report api --checks-wait-to-retire", "30\n"),
+            (
+                "docker-options:report api --docker-options-deploy",
+                "--ulimit",
+            ),
+            ("network:list", "backend"),
+            ("nginx:report shop --nginx-client-max-body-size", "20m\n"),
+            (
+                "registry:report api --registry-computed-server",
+                "ghcr.io/\n",
+            ),
+        ];
+        for (line, piece) in shown {
+            let out = report(&mut host, line);
+            assert!(out.contains(piece), "{line}: {out:?}");
+        }
     }
 }

@@ -270,10 +270,41 @@ fn certs_add_reads_the_tar_from_stdin() {
     child.stdin.take().unwrap().write_all(tar.expose()).unwrap();
     let added = child.wait_with_output().unwrap();
     assert!(added.status.success(), "{added:?}");
+    // tar's listing, then the proxy config rebuilt with the certificate.
     assert_eq!(
         String::from_utf8_lossy(&added.stdout),
-        "server.crt\nserver.key\n"
+        "server.crt\nserver.key\n-----> Configuring sandbox.dokku.me...(using built-in template)\n-----> Creating https nginx.conf\n       Reloading nginx\n"
     );
     let shown = sim(dir.path(), &["certs:show", "sandbox", "key"]);
     assert_eq!(String::from_utf8_lossy(&shown.stdout), key.expose());
+}
+
+/// With Dokku's cost model on, the binary prints the same bytes (block by
+/// block as they are "computed"); an unknown model is refused.
+#[test]
+fn the_cost_model_changes_the_pace_not_the_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = sim(dir.path(), &["ps:report"]);
+    let costed = Command::new(BIN)
+        .arg("--state-dir")
+        .arg(dir.path())
+        .arg("ps:report")
+        .env_remove("SSH_ORIGINAL_COMMAND")
+        .env("DOKKU_SIM_COST", "measured")
+        .env("DOKKU_SIM_COST_SPEEDUP", "1000")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(costed.status.success());
+    assert_eq!(costed.stdout, plain.stdout);
+    let refused = Command::new(BIN)
+        .arg("--state-dir")
+        .arg(dir.path())
+        .arg("version")
+        .env("DOKKU_SIM_COST", "cheap")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("unknown DOKKU_SIM_COST"));
 }

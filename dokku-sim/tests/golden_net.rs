@@ -129,11 +129,25 @@ fn run_with(host: &mut SimHost, argv: &[&str], stdin: &[u8]) -> (String, String,
     )
 }
 
+/// Fixtures (dokku-core's, derived from Dokku's source) that a recording
+/// of a real Dokku contradicts; the recording wins (DESIGN §8).
+const CONTRADICTED_BY_RECORDINGS: &[(&str, &str)] = &[(
+    "certs/remove.txt",
+    "certs:remove rebuilds the proxy config after removing the endpoint \
+     (`post-domains-update`: captures-0.38.27-surface.jsonl seq 1282)",
+)];
+
 fn golden(dir: &str) {
     let fixtures = common::in_dir(dir);
     assert!(fixtures.len() >= 5, "too few fixtures in {dir}");
     let mut failures = Vec::new();
     for fixture in &fixtures {
+        let contradicted = CONTRADICTED_BY_RECORDINGS
+            .iter()
+            .any(|(path, _)| fixture.path.ends_with(path));
+        if contradicted {
+            continue;
+        }
         let mut host = world_for(fixture);
         let owned = fixture.argv();
         let argv: Vec<&str> = owned.iter().map(String::as_str).collect();
@@ -249,7 +263,12 @@ fn certs_add_show_remove_round_trip() {
     let mut host = world();
     let tar = stdin_for(&Fixture::load("certs/add-tar.txt"));
     let (out, _, code) = run_with(&mut host, &["certs:add", "node-js-app"], &tar);
-    assert_eq!((out.as_str(), code), ("server.crt\nserver.key\n", 0));
+    // tar's listing, then `post-domains-update` rebuilds the proxy config
+    // (recorded, captures-0.38.27-surface.jsonl seq 1276).
+    assert_eq!(
+        (out.as_str(), code),
+        ("server.crt\nserver.key\n-----> Configuring node-js-app.dokku.me...(using built-in template)\n-----> Configuring www.example.com...(using built-in template)\n-----> Creating https nginx.conf\n       Reloading nginx\n", 0)
+    );
     assert_eq!(run(&mut host, &["certs:show", "node-js-app", "key"]).0, KEY);
     assert_eq!(
         run(&mut host, &["certs:report", "node-js-app", "--ssl-enabled"]).0,
@@ -315,12 +334,17 @@ fn ports_add_set_remove_clear_change_the_report() {
         (err.as_str(), code),
         (" !     Invalid port map http:0:5000 [hostPort=0]\n", 1)
     );
-    // The pre-0.31 names act on the same state.
-    run(
+    // The pre-0.31 names are gone from 0.38.27's proxy plugin (recorded,
+    // captures-0.38.27-surface.jsonl seq 1043).
+    let (_, err, code) = run(
         &mut host,
         &["proxy:ports-add", "python-app", "http:81:5000"],
     );
-    assert_eq!(map(&mut host), "http:81:5000\n");
+    assert_eq!(
+        (err.as_str(), code),
+        (" !     Invalid plugin subcommand call: ports-add\n", 1)
+    );
+    assert_eq!(map(&mut host), "\n");
 }
 
 #[test]

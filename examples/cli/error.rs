@@ -1,14 +1,17 @@
-//! One error type, one line on stderr (plus a hint), one documented exit
-//! code: 0 ok, 1 the Dokku command failed, 2 usage error (nothing was
-//! sent), 3 connection / authentication / host key, 4 not found, 5 an
-//! app's stored config is corrupt on the host (only an admin can repair
-//! it), 130 interrupted.
+//! One error type, one line on stderr (plus a hint) or, with `--json`, one
+//! JSON object on stderr; one documented exit code: 0 ok, 1 the Dokku
+//! command failed, 2 usage error or refused (nothing was sent), 3
+//! connection / authentication / host key, 4 not found, 5 an app's stored
+//! config is corrupt on the host (only an admin can repair it), 130
+//! interrupted. A closed standard output is not an error: the command ends
+//! quietly with 0.
 
 use std::fmt;
 use std::io;
 
 use anstyle::{AnsiColor, Style};
 use dokku::ExecError;
+use serde_json::json;
 
 use crate::common::{ConnectError, UsageError};
 
@@ -23,6 +26,8 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 pub enum CliError {
     /// The command line is wrong; nothing ran.
     Usage { message: String, hint: String },
+    /// A confirmation was refused or could not be asked; nothing ran.
+    Refused { message: String, hint: String },
     /// A Dokku call failed.
     Dokku(dokku::Error),
     /// The host could not be reached.
@@ -31,9 +36,10 @@ pub enum CliError {
     History(dokku_history::HistoryError),
     /// Something asked for does not exist (a history record …).
     NotFound { message: String, hint: String },
-    /// Anything else that failed (aborted confirmation, broken chain …).
+    /// Anything else that failed (a broken hash chain …).
     Failed { message: String, hint: String },
-    /// Writing our own output failed; a closed pipe ends quietly.
+    /// Reading our input or writing our output failed; a closed pipe ends
+    /// quietly.
     Io(io::Error),
     /// Ctrl-C.
     Interrupted,
@@ -47,6 +53,13 @@ impl CliError {
         }
     }
 
+    pub fn refused(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        CliError::Refused {
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
     pub fn failed(message: impl Into<String>, hint: impl Into<String>) -> Self {
         CliError::Failed {
             message: message.into(),
@@ -54,9 +67,16 @@ impl CliError {
         }
     }
 
+    pub fn not_found(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        CliError::NotFound {
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Usage { .. } => EXIT_USAGE,
+            CliError::Usage { .. } | CliError::Refused { .. } => EXIT_USAGE,
             CliError::Connect(_) => EXIT_CONNECT,
             CliError::NotFound { .. } => EXIT_NOT_FOUND,
             CliError::Interrupted => EXIT_INTERRUPTED,
@@ -78,15 +98,43 @@ impl CliError {
         }
     }
 
+    /// The stable word scripts read from a `--json` error: one per exit
+    /// code.
+    pub fn code(&self) -> &'static str {
+        match (self, self.exit_code()) {
+            (CliError::Refused { .. }, _) => "refused",
+            (_, EXIT_USAGE) => "usage",
+            (_, EXIT_CONNECT) => "connection",
+            (_, EXIT_NOT_FOUND) => "not_found",
+            (_, EXIT_CORRUPT_CONFIG) => "corrupt_config",
+            (_, EXIT_INTERRUPTED) => "interrupted",
+            _ => "failed",
+        }
+    }
+
     /// A closed stdout (`cli apps list | head -1`) is not an error worth
-    /// a message.
+    /// a message, wherever the write failed.
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, CliError::Io(e) if e.kind() == io::ErrorKind::BrokenPipe)
+        let mut error: Option<&(dyn std::error::Error + 'static)> = match self {
+            CliError::Io(e) => Some(e),
+            CliError::History(e) => Some(e),
+            _ => None,
+        };
+        while let Some(e) = error {
+            if e.downcast_ref::<io::Error>()
+                .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            {
+                return true;
+            }
+            error = e.source();
+        }
+        false
     }
 
     fn hint(&self) -> Option<String> {
         match self {
             CliError::Usage { hint, .. }
+            | CliError::Refused { hint, .. }
             | CliError::NotFound { hint, .. }
             | CliError::Failed { hint, .. } => Some(hint.clone()),
             CliError::Connect(ConnectError::Ssh(_)) => Some(
@@ -105,18 +153,39 @@ impl CliError {
         }
     }
 
-    /// Print the error (and its hint) on stderr.
-    pub fn report(&self) {
+    /// Print the error on stderr: a line and its hint for people, one JSON
+    /// object (`{"error": {"code", "exit_code", "message", "hint"}}`) with
+    /// `--json`.
+    pub fn report(&self, json: bool) {
         if self.is_broken_pipe() || matches!(self, CliError::Interrupted) {
             return;
         }
-        let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
-        let dim = Style::new().dimmed();
-        let mut err = anstream::stderr();
-        let _ = io::Write::write_fmt(&mut err, format_args!("{red}error:{red:#} {self}\n"));
-        if let Some(hint) = self.hint() {
-            let _ = io::Write::write_fmt(&mut err, format_args!("{dim}hint:{dim:#} {hint}\n"));
-        }
+        report_message(
+            json,
+            self.code(),
+            self.exit_code(),
+            &self.to_string(),
+            self.hint(),
+        );
+    }
+}
+
+/// Print an error message the way [`CliError::report`] does (also for
+/// clap's own usage errors).
+pub fn report_message(json: bool, code: &str, exit: u8, message: &str, hint: Option<String>) {
+    let mut err = anstream::stderr();
+    if json {
+        let value = json!({
+            "error": { "code": code, "exit_code": exit, "message": message, "hint": hint }
+        });
+        let _ = io::Write::write_fmt(&mut err, format_args!("{value}\n"));
+        return;
+    }
+    let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
+    let dim = Style::new().dimmed();
+    let _ = io::Write::write_fmt(&mut err, format_args!("{red}error:{red:#} {message}\n"));
+    if let Some(hint) = hint {
+        let _ = io::Write::write_fmt(&mut err, format_args!("{dim}hint:{dim:#} {hint}\n"));
     }
 }
 
@@ -212,6 +281,7 @@ impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CliError::Usage { message, .. }
+            | CliError::Refused { message, .. }
             | CliError::NotFound { message, .. }
             | CliError::Failed { message, .. } => f.write_str(message),
             CliError::Dokku(e) => match e {
@@ -222,6 +292,14 @@ impl fmt::Display for CliError {
                 } => {
                     let message = message.lines().collect::<Vec<_>>().join(" / ");
                     write!(f, "`{command}` failed: {message}")
+                }
+                // The reason already names the call (`letsencrypt:set: …`).
+                dokku::Error::InvalidArgument { what, reason, .. } => {
+                    if reason.starts_with(what) {
+                        f.write_str(reason)
+                    } else {
+                        write!(f, "{what}: {reason}")
+                    }
                 }
                 other => write!(f, "{other}"),
             },
@@ -260,5 +338,27 @@ impl From<io::Error> for CliError {
 impl From<UsageError> for CliError {
     fn from(e: UsageError) -> Self {
         CliError::usage(e.0, "see `cli --help` for the target flags")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_closed_pipe_is_found_inside_other_errors() {
+        let pipe = CliError::Io(io::Error::from(io::ErrorKind::BrokenPipe));
+        assert!(pipe.is_broken_pipe());
+        assert!(!CliError::Io(io::Error::other("disk full")).is_broken_pipe());
+    }
+
+    #[test]
+    fn every_exit_code_has_one_stable_word() {
+        assert_eq!(CliError::usage("x", "y").code(), "usage");
+        assert_eq!(CliError::refused("x", "y").code(), "refused");
+        assert_eq!(CliError::refused("x", "y").exit_code(), EXIT_USAGE);
+        assert_eq!(CliError::not_found("x", "y").code(), "not_found");
+        assert_eq!(CliError::failed("x", "y").code(), "failed");
+        assert_eq!(CliError::Interrupted.code(), "interrupted");
     }
 }

@@ -1,55 +1,232 @@
 //! `cargo run --example cli -- …`: a Dokku admin's daily driver, built only
 //! on dokku-rs's public API.
 //!
-//! clap parses the raw flags ([`cli`]); [`plan`] validates them into a typed
-//! plan (names become `AppName`, `ConfigKey` … before anything runs); each
-//! command family runs its plan through the audited client ([`session`]).
-//! `--dry-run` prints the plan's Dokku command lines instead.
+//! One module per command family (`apps`, `ps`, `config` …) owns its clap
+//! arguments, the typed plan they validate into, the Dokku commands a plan
+//! sends and how it runs, behind one small trait ([`family::Family`]).
+//! This file holds the global flags and dispatches once; `family::execute`
+//! runs any family the same way (`--dry-run` prints a plan's commands and
+//! stops before any prompt or read). Shared infrastructure: [`args`] (value
+//! parsers), [`session`] (the audited client), [`output`], [`error`].
 
 #[path = "../common/mod.rs"]
 mod common;
 
 mod apps;
-mod cli;
+mod args;
+mod certs;
 mod config;
 mod domains;
 mod error;
+mod family;
 mod history;
+mod letsencrypt;
 mod logs;
+mod meta;
 mod output;
-mod plan;
+mod plugins;
 mod ports;
+mod property;
+mod proxy;
 mod ps;
+mod raw;
 mod services;
 mod session;
-mod tls;
 
-use std::io::Write;
+use std::error::Error as _;
+use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
-use dokku::Command;
-use serde_json::json;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use dokku::AppName;
 
-use crate::error::CliError;
-use crate::plan::{Action, Plan};
-use crate::session::Session;
+use crate::common::TargetArgs;
+use crate::error::{CliError, EXIT_USAGE};
+use crate::family::{execute, Opts};
+
+const AFTER_HELP: &str = "\
+Targets:
+  --demo                 the built-in simulated host (state kept between runs)
+  --local                the `dokku` program on this machine
+  --host dokku@HOST      over SSH (or set DOKKU_HOST); strict host keys
+
+Exit codes:
+  0 ok (also when standard output is closed early: `cli … | head`)
+  1 the Dokku command failed
+  2 usage error, or refused: a confirmation not given (or mistyped), a
+    secret offered on the command line, masked values into a pipe;
+    nothing was sent
+  3 connection, authentication or host key · 4 not found
+  5 an app's stored config is corrupt on the host (an admin must repair it;
+    see `cli config --help`) · 130 interrupted
+  With --json an error is one JSON object on stderr:
+    {\"error\": {\"code\": \"not_found\", \"exit_code\": 4, \"message\": …, \"hint\": …}}
+  (codes: failed, usage, refused, connection, not_found, corrupt_config,
+  interrupted). Times are RFC 3339, UTC, everywhere.
+
+Examples:
+  cli --demo apps list
+  cli --demo apps info api
+  cli --host dokku@example.com ps scale api web=3
+  cli --demo config set api LOG_LEVEL=debug --no-restart
+  cli --demo logs api -t
+  cli --demo report ps api
+  cli --demo set ps api restart-policy always
+  cli --demo services postgres link api-db api
+  cli --demo --dry-run apps destroy api
+  cli history list --app api --since 1h";
+
+/// A Dokku admin's command line: typed, safe, scriptable and audited.
+///
+/// Every command that reaches a host is recorded in a local audit history
+/// (secrets never stored); see `cli history`.
+#[derive(Debug, Parser)]
+#[command(name = "cli", version, after_help = AFTER_HELP, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    target: TargetArgs,
+    /// Print JSON for scripts instead of tables (errors too, on stderr).
+    #[arg(long, global = true)]
+    json: bool,
+    /// Print the Dokku command lines that would run (secrets as ***) and
+    /// run, ask and read nothing.
+    #[arg(long, global = true)]
+    dry_run: bool,
+    /// Do not ask before destructive commands.
+    #[arg(long, short = 'y', global = true)]
+    yes: bool,
+    /// Show secret values (config values, DSNs …) instead of ***.
+    #[arg(long, global = true)]
+    reveal: bool,
+    /// No colour (NO_COLOR=1 does the same).
+    #[arg(long, global = true)]
+    no_color: bool,
+    /// The app, when it is not given as an argument (default: the app of
+    /// the `dokku` git remote in the current directory).
+    #[arg(long, short = 'a', global = true, value_name = "APP", value_parser = args::app_name)]
+    app: Option<AppName>,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+/// The families: one line each, their flags in their own modules.
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Apps: list, report (info), create, destroy, rename, clone, lock, unlock.
+    #[command(subcommand, after_help = apps::HELP)]
+    Apps(apps::AppsCmd),
+    /// Processes: report, scale, start, stop, restart, rebuild.
+    #[command(subcommand, after_help = ps::HELP)]
+    Ps(ps::PsCmd),
+    /// Environment variables: show, keys, get, set, unset, export, import.
+    #[command(subcommand, after_help = config::HELP)]
+    Config(config::ConfigCmd),
+    /// Domains: report, add, set, remove, clear.
+    #[command(subcommand, after_help = domains::HELP)]
+    Domains(domains::DomainsCmd),
+    /// Datastore services of Dokku's service plugins (postgres, redis, mysql …).
+    #[command(after_help = services::HELP)]
+    Services(services::ServicesArgs),
+    /// Port mappings: list, report, add, set, remove, clear.
+    #[command(subcommand, after_help = ports::HELP)]
+    Ports(ports::PortsCmd),
+    /// The reverse proxy: report, enable, disable, set, build-config, clear-config.
+    #[command(subcommand, after_help = proxy::HELP)]
+    Proxy(proxy::ProxyCmd),
+    /// TLS certificates: report, add, update, generate, remove, show.
+    #[command(subcommand, after_help = certs::HELP)]
+    Certs(certs::CertsCmd),
+    /// Let's Encrypt certificates: list, report, enable, disable, auto-renew, set …
+    #[command(subcommand, after_help = letsencrypt::HELP)]
+    Letsencrypt(letsencrypt::LetsencryptCmd),
+    /// An app's logs; `-t` follows them until Ctrl-C.
+    #[command(after_help = logs::HELP)]
+    Logs(logs::LogsArgs),
+    /// Any catalogued plugin's report (apps, ps, domains, proxy, logs …).
+    #[command(after_help = plugins::REPORT_HELP)]
+    Report(plugins::ReportArgs),
+    /// Set or unset any catalogued plugin's property, checked before sending.
+    #[command(after_help = plugins::SET_HELP)]
+    Set(plugins::SetArgs),
+    /// The local audit history of commands run through this tool.
+    #[command(subcommand, after_help = history::HELP)]
+    History(history::HistoryCmd),
+    /// The host's Dokku version.
+    #[command(after_help = "Example:\n  cli --demo version")]
+    Version(meta::VersionArgs),
+    /// Run any Dokku command (audited; arguments are quoted safely).
+    #[command(after_help = raw::HELP)]
+    Raw(raw::RawArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  cli completions bash > ~/.local/share/bash-completion/completions/cli"
+    )]
+    Completions(meta::CompletionsArgs),
+}
+
+/// Validate and run the command line: the one dispatch.
+fn dispatch(cli: Cli) -> Result<(), CliError> {
+    let Cli {
+        target,
+        json,
+        dry_run,
+        yes,
+        reveal,
+        no_color: _,
+        app,
+        command,
+    } = cli;
+    let opts = Opts {
+        json,
+        dry_run,
+        yes,
+        reveal,
+    };
+    match command {
+        Cmd::Apps(f) => execute(f, opts, app, target),
+        Cmd::Ps(f) => execute(f, opts, app, target),
+        Cmd::Config(f) => execute(f, opts, app, target),
+        Cmd::Domains(f) => execute(f, opts, app, target),
+        Cmd::Services(f) => execute(f, opts, app, target),
+        Cmd::Ports(f) => execute(f, opts, app, target),
+        Cmd::Proxy(f) => execute(f, opts, app, target),
+        Cmd::Certs(f) => execute(f, opts, app, target),
+        Cmd::Letsencrypt(f) => execute(f, opts, app, target),
+        Cmd::Logs(f) => execute(f, opts, app, target),
+        Cmd::Report(f) => execute(f, opts, app, target),
+        Cmd::Set(f) => execute(f, opts, app, target),
+        Cmd::History(f) => execute(f, opts, app, target),
+        Cmd::Version(f) => execute(f, opts, app, target),
+        Cmd::Raw(f) => execute(f, opts, app, target),
+        Cmd::Completions(f) => execute(f, opts, app, target),
+    }
+}
+
+/// Whether a global flag is among the raw arguments (before `--`), for
+/// what must be known when clap itself refuses the command line.
+fn raw_flag(args: &[OsString], flag: &str) -> bool {
+    args.iter().take_while(|a| *a != "--").any(|a| a == flag)
+}
 
 fn main() -> ExitCode {
-    // clap prints its own usage errors and exits 2 (and 0 for --help).
-    let cli = cli::Cli::parse();
-    let result = plan::build(cli).and_then(|plan| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .map_err(CliError::Io)?
-            .block_on(run(plan))
-    });
-    match result {
+    let raw: Vec<OsString> = std::env::args_os().collect();
+    let json = raw_flag(&raw, "--json");
+    let mut command = Cli::command();
+    if raw_flag(&raw, "--no-color") {
+        output::disable_colour();
+        command = command.color(clap::ColorChoice::Never);
+    }
+    let parsed = command
+        .try_get_matches_from(&raw)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e, json),
+    };
+    match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            e.report();
+            e.report(json);
             if e.is_broken_pipe() {
                 return ExitCode::SUCCESS;
             }
@@ -58,211 +235,66 @@ fn main() -> ExitCode {
     }
 }
 
-/// What a dry run assumes of the host it does not ask: the newest Dokku
-/// behaviour this crate knows (JSON reports, the ports plugin).
-fn assumed_host() -> dokku::Capabilities {
-    dokku::Capabilities::for_version(dokku::client::versions::APPS_LIST_JSON)
-}
-
-/// The commands a plan would send, for `--dry-run`.
-fn commands(action: &Action) -> Result<Vec<Command>, CliError> {
-    Ok(match action {
-        Action::Apps(p) => apps::commands(p),
-        Action::Ps(p) => ps::commands(p)?,
-        Action::Config(p) => config::commands(p, &assumed_host())?,
-        Action::Domains(p) => domains::commands(p)?,
-        Action::Logs(p) => logs::commands(p),
-        Action::Services(p) => services::commands(p)?,
-        Action::Ports(p) => ports::ports_commands(p, &assumed_host())?,
-        Action::Proxy(p) => ports::proxy_commands(p)?,
-        Action::Certs(p) => tls::certs_commands(p)?,
-        Action::Letsencrypt(p) => tls::letsencrypt_commands(p)?,
-        Action::Version => vec![Command::read("version")],
-        Action::Raw(args) => vec![raw_command(args)?],
-        Action::History(_) | Action::Completions(_) => Vec::new(),
-    })
-}
-
-/// Any Dokku command. It may change anything and print anything, so it
-/// is a write (never retried) whose output is kept out of the history.
-fn raw_command(args: &[String]) -> Result<Command, CliError> {
-    let Some((subcommand, rest)) = args.split_first() else {
-        return Err(CliError::usage(
-            "no Dokku command given",
-            "`cli raw -- apps:list`",
-        ));
-    };
-    if subcommand.starts_with('-') || subcommand.is_empty() {
-        return Err(CliError::usage(
-            format!("{subcommand:?} is not a Dokku command"),
-            "put the Dokku subcommand first: `cli raw -- ps:report api`",
-        ));
+/// clap's refusal: a bad name in our words (the rule, once, and a hint),
+/// one JSON object with `--json`, clap's own text otherwise; `--help` and
+/// `--version` print as usual.
+fn usage_error(e: clap::Error, json: bool) -> ExitCode {
+    if !e.use_stderr() {
+        // Help and version go to stdout; a closed pipe is not an error.
+        let _ = e.print();
+        return ExitCode::SUCCESS;
     }
-    if subcommand == "config:set" {
-        raw_config_set_check(rest)?;
+    if let Some(bad) = e.source().and_then(|s| s.downcast_ref::<args::BadArg>()) {
+        let hint = Some(bad.hint.clone());
+        error::report_message(json, "usage", EXIT_USAGE, &bad.message, hint);
+        return ExitCode::from(EXIT_USAGE);
     }
-    Ok(Command::write(subcommand.as_str())
-        .args(rest)
-        .long_running()
-        .prints_secrets())
+    if json {
+        let text = e.render().to_string();
+        let message = text
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches("error: ");
+        let usage = text
+            .lines()
+            .find(|l| l.starts_with("Usage:"))
+            .map(|l| format!("{l}; see --help"));
+        error::report_message(true, "usage", EXIT_USAGE, message, usage);
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let _ = e.print();
+    ExitCode::from(EXIT_USAGE)
 }
 
-/// `raw -- config:set …` goes through the same check as `config set`: a
-/// value Dokku would store corrupted can break every config command on the
-/// app until someone edits the ENV file as root, which is a worse outcome
-/// than losing this one escape hatch (the admin who really means it has
-/// ssh). Values given `--encoded` are decoded first; anything Dokku itself
-/// would refuse (a bad pair, bad base64, a bad key) is left to Dokku.
-fn raw_config_set_check(args: &[String]) -> Result<(), CliError> {
-    use base64::Engine as _;
-    let flag = |f: &str| args.iter().any(|a| a == f);
-    let (encoded, global) = (flag("--encoded"), flag("--global"));
-    let positional = args.iter().filter(|a| !a.starts_with("--"));
-    let pairs = positional.skip(usize::from(!global));
-    let mut vars = Vec::new();
-    for pair in pairs {
-        let Some((key, value)) = pair.split_once('=') else {
-            continue;
-        };
-        let Ok(key) = dokku::ConfigKey::new(key) else {
-            continue;
-        };
-        let value = if encoded {
-            match base64::engine::general_purpose::STANDARD.decode(value) {
-                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-                Err(_) => continue,
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_has_an_example() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            let path = format!("{path} {}", cmd.get_name());
+            let help = cmd
+                .get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            if !help.contains("Example") && cmd.get_name() != "help" {
+                missing.push(path.clone());
             }
-        } else {
-            value.to_owned()
-        };
-        vars.push((key, dokku::SecretString::new(value)));
-    }
-    plan::storable(vars).map(drop).map_err(|e| match e {
-        CliError::Dokku(e) => CliError::usage(
-            format!("not sent: {e}"),
-            "`cli config --help` lists the values Dokku cannot store",
-        ),
-        other => other,
-    })
-}
-
-/// A raw command names no app the client knows of, so Dokku's "app does
-/// not exist" exit code (20) is read here.
-fn raw_not_found(e: CliError) -> CliError {
-    match e {
-        CliError::Dokku(dokku::Error::CommandFailed {
-            status, message, ..
-        }) if status.as_code() == Some(20) => CliError::NotFound {
-            message,
-            hint: "`cli apps list` shows the apps on this host".to_owned(),
-        },
-        other => other,
-    }
-}
-
-async fn run(plan: Plan) -> Result<(), CliError> {
-    let Plan {
-        opts,
-        target,
-        action,
-    } = plan;
-    match &action {
-        Action::Completions(shell) => {
-            let mut out = std::io::stdout().lock();
-            clap_complete::generate(*shell, &mut cli::Cli::command(), "cli", &mut out);
-            return Ok(out.flush()?);
-        }
-        Action::History(_) => {
-            let store = session::open_store(&target)?;
-            let Action::History(plan) = action else {
-                return Ok(());
-            };
-            return history::run(&store, &opts, plan).await;
-        }
-        _ => {}
-    }
-    if let Action::Certs(p) = &action {
-        tls::certs_check(&opts, p)?;
-    }
-    // Questions come before connecting: a refusal sends nothing.
-    if !opts.dry_run {
-        match &action {
-            Action::Apps(p) => apps::confirm(&opts, p)?,
-            Action::Ps(p) => ps::confirm(&opts, p)?,
-            Action::Services(p) => {
-                services::check(p)?;
-                services::confirm(&opts, p)?;
+            for sub in cmd.get_subcommands() {
+                walk(sub, &path, missing);
             }
-            Action::Letsencrypt(p) => tls::letsencrypt_confirm(&opts, p)?,
-            _ => {}
         }
-    }
-    if opts.dry_run {
-        return session::print_dry_run(&opts, &commands(&action)?);
-    }
-    let mut s = Session::open(&target, opts).await?;
-    let mut result = interruptible(&s, action.clone()).await;
-    if result.as_ref().is_err_and(|e| s.may_be_stale(e)) {
-        s.forget_capabilities().await;
-        result = interruptible(&s, action).await;
-    }
-    s.save_capabilities().await;
-    result
-}
-
-/// Ctrl-C drops whatever is running; the audit layer records the command
-/// as cancelled (it may have taken effect on the host) and the record is
-/// written before exit 130. Streams handle Ctrl-C themselves first, to
-/// clear their spinner.
-async fn interruptible(s: &Session, action: Action) -> Result<(), CliError> {
-    tokio::select! {
-        biased;
-        result = dispatch(s, action) => result,
-        _ = s.interrupted() => {
-            s.settle().await;
-            Err(CliError::Interrupted)
-        }
-    }
-}
-
-async fn dispatch(s: &Session, action: Action) -> Result<(), CliError> {
-    let opts = s.opts;
-    match action {
-        Action::Apps(p) => apps::run(s, p).await,
-        Action::Ps(p) => ps::run(s, p).await,
-        Action::Config(p) => config::run(s, p).await,
-        Action::Domains(p) => domains::run(s, p).await,
-        Action::Logs(p) => logs::run(s, p).await,
-        Action::Services(p) => services::run(s, p).await,
-        Action::Ports(p) => ports::ports(s, p).await,
-        Action::Proxy(p) => ports::proxy(s, p).await,
-        Action::Certs(p) => tls::certs(s, p).await,
-        Action::Letsencrypt(p) => tls::letsencrypt(s, p).await,
-        Action::Version => {
-            let version = s.dokku.version().await?;
-            if opts.json {
-                output::json(&json!({
-                    "dokku": version.to_string(),
-                    "cli": env!("CARGO_PKG_VERSION"),
-                }))?;
-            } else {
-                writeln!(output::stdout(), "dokku {version}")?;
-            }
-            Ok(())
-        }
-        Action::Raw(args) => {
-            let command = raw_command(&args)?;
-            let lines = s
-                .stream(&command, &format!("running {command}"), &mut str::to_owned)
-                .await
-                .map_err(raw_not_found)?;
-            if opts.json {
-                output::json(
-                    &json!({ "ok": true, "command": command.to_string(), "output": lines }),
-                )?;
-            }
-            Ok(())
-        }
-        Action::History(_) | Action::Completions(_) => Ok(()),
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "", &mut missing);
+        assert!(missing.is_empty(), "no examples in --help: {missing:?}");
     }
 }

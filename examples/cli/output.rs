@@ -1,14 +1,18 @@
-//! What the user sees: aligned tables and colour on a terminal (anstream
-//! strips the colour for pipes and `NO_COLOR`), JSON for scripts, a spinner
-//! on stderr for long operations.
+//! What the user sees: aligned tables cut to the terminal's width and
+//! colour on a terminal (anstream strips the colour for pipes, `NO_COLOR`
+//! and `--no-color`), JSON for scripts, a spinner on stderr for long
+//! operations, and one way to write a time: RFC 3339, UTC.
 
 use std::io::{self, IsTerminal, Write};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use dokku::parse::logs::format_rfc3339_utc;
-
 use anstyle::{AnsiColor, Style};
+use dokku::parse::logs::format_rfc3339_utc;
+use dokku::Command;
 use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+
+use crate::error::CliError;
 
 pub const BOLD: Style = Style::new().bold();
 pub const DIM: Style = Style::new().dimmed();
@@ -17,6 +21,17 @@ pub const RED: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor
 pub const YELLOW: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)));
 pub const CYAN: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)));
 pub const PLAIN: Style = Style::new();
+
+/// Turn colour off for this process (`--no-color`; `NO_COLOR` is read by
+/// anstream itself).
+pub fn disable_colour() {
+    anstream::ColorChoice::Never.write_global();
+}
+
+fn colour_off() -> bool {
+    anstream::ColorChoice::global() == anstream::ColorChoice::Never
+        || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
 
 /// Standard output, colour-aware.
 pub fn stdout() -> anstream::AutoStream<io::StdoutLock<'static>> {
@@ -44,9 +59,93 @@ impl From<&str> for Cell {
     }
 }
 
-/// Print rows under bold headers, columns aligned.
+/// `yes` in green or `no` dimmed.
+pub fn yes_no(on: bool) -> Cell {
+    if on {
+        Cell("yes".to_owned(), GREEN)
+    } else {
+        Cell("no".to_owned(), DIM)
+    }
+}
+
+/// `enabled` in green or `disabled` dimmed.
+pub fn enabled(on: bool) -> Cell {
+    if on {
+        Cell("enabled".to_owned(), GREEN)
+    } else {
+        Cell("disabled".to_owned(), DIM)
+    }
+}
+
+/// An app's state in its colour: one word per state, the library's
+/// (`AppStatus::as_str`).
+pub fn status_cell(status: dokku::model::overview::AppStatus) -> Cell {
+    use dokku::model::overview::AppStatus;
+    let colour = match status {
+        AppStatus::Running => GREEN,
+        AppStatus::Stopped | AppStatus::Crashed => RED,
+        AppStatus::Mixed | AppStatus::Locked => YELLOW,
+        _ => DIM,
+    };
+    Cell(status.as_str().to_owned(), colour)
+}
+
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// The terminal's width, when standard output is one: `COLUMNS`, else
+/// what `stty size` says of the controlling terminal.
+fn terminal_width() -> Option<usize> {
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    if let Some(columns) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        return Some(columns);
+    }
+    let tty = std::fs::File::open("/dev/tty").ok()?;
+    let out = std::process::Command::new("stty")
+        .arg("size")
+        .stdin(tty)
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let columns = text.split_whitespace().nth(1)?.parse().ok()?;
+    (out.status.success() && columns > 0).then_some(columns)
+}
+
+/// Shrink the widest columns, one character at a time, until the row
+/// (columns and two-space gaps) fits in `max`, but never below `min`.
+/// The first column names the row: it gives way last.
+fn fit(widths: &mut [usize], min: &[usize], max: usize) {
+    let gaps = 2 * widths.len().saturating_sub(1);
+    for first in [1, 0] {
+        while widths.iter().sum::<usize>() + gaps > max {
+            let widest = (first..widths.len())
+                .filter(|&i| widths[i] > min[i])
+                .max_by_key(|&i| (widths[i], i));
+            match widest {
+                Some(i) => widths[i] -= 1,
+                None => break,
+            }
+        }
+    }
+}
+
+/// `text` cut to `max` characters, the last one `…` when cut.
+fn clip(text: &str, max: usize) -> String {
+    if width(text) <= max {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+/// Print rows under bold headers, columns aligned; on a terminal, long
+/// cells are cut so that every row fits on one line.
 pub fn table(headers: &[&str], rows: &[Vec<Cell>]) -> io::Result<()> {
-    let width = |s: &str| s.chars().count();
     let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
@@ -54,6 +153,10 @@ pub fn table(headers: &[&str], rows: &[Vec<Cell>]) -> io::Result<()> {
                 *w = (*w).max(width(&cell.0));
             }
         }
+    }
+    if let Some(max) = terminal_width() {
+        let min: Vec<usize> = headers.iter().map(|h| width(h).max(1)).collect();
+        fit(&mut widths, &min, max);
     }
     let mut out = stdout();
     let last = headers.len().saturating_sub(1);
@@ -70,10 +173,12 @@ pub fn table(headers: &[&str], rows: &[Vec<Cell>]) -> io::Result<()> {
         // No padding after the last non-empty cell: no trailing blanks.
         let end = row.iter().rposition(|c| !c.0.is_empty()).unwrap_or(0);
         for (i, Cell(text, style)) in row.iter().enumerate().take(end + 1) {
+            let column = widths.get(i).copied().unwrap_or(usize::MAX);
+            let text = clip(text, column);
             let pad = if i >= end {
                 0
             } else {
-                widths[i] - width(text) + 2
+                column - width(&text) + 2
             };
             write!(out, "{style}{text}{style:#}{:pad$}", "")?;
         }
@@ -101,6 +206,15 @@ pub fn pairs(title: &str, rows: &[(&str, Cell)]) -> io::Result<()> {
     out.flush()
 }
 
+/// Lines of plain text (names, one per line).
+pub fn lines(items: &[String]) -> io::Result<()> {
+    let mut out = stdout();
+    for item in items {
+        writeln!(out, "{item}")?;
+    }
+    out.flush()
+}
+
 /// Pretty JSON on stdout.
 pub fn json(value: &serde_json::Value) -> io::Result<()> {
     // Rendered first, so a closed pipe surfaces as the io error it is.
@@ -118,6 +232,13 @@ pub fn json_line(value: &serde_json::Value) -> io::Result<()> {
     out.flush()
 }
 
+/// Bytes as they are (a certificate, a completion script), on stdout.
+pub fn raw(bytes: &[u8]) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()
+}
+
 /// A success line for a change: `✓ created app story`.
 pub fn done(message: &str) -> io::Result<()> {
     let mut out = stdout();
@@ -131,6 +252,34 @@ pub fn note(message: &str) {
     let _ = writeln!(err, "{DIM}{message}{DIM:#}");
 }
 
+/// Report a change: a check mark for people; for scripts an object with
+/// the command and what Dokku printed.
+pub fn finish(
+    json_mode: bool,
+    verb: &str,
+    what: &str,
+    command: &Command,
+    lines: &[String],
+) -> Result<(), CliError> {
+    if json_mode {
+        json(&json!({
+            "ok": true,
+            "action": verb,
+            "target": what,
+            "command": command.to_string(),
+            "output": lines,
+        }))?;
+    } else {
+        done(&format!("{verb} {what}"))?;
+    }
+    Ok(())
+}
+
+/// [`finish`] for a change that printed nothing worth keeping.
+pub fn changed(json_mode: bool, verb: &str, what: &str, command: &Command) -> Result<(), CliError> {
+    finish(json_mode, verb, what, command, &[])
+}
+
 /// A secret for display: `***` unless revealed.
 pub fn secret(value: &str, reveal: bool) -> String {
     if reveal {
@@ -138,6 +287,21 @@ pub fn secret(value: &str, reveal: bool) -> String {
     } else {
         "***".to_owned()
     }
+}
+
+/// Refuse to write masked values where a program, not a person, reads
+/// them: into a pipe or a file, `***` would be saved in place of the
+/// values without anyone noticing. Checked before anything is sent.
+pub fn refuse_masked_to_pipe(what: &str, reveal: bool) -> Result<(), CliError> {
+    if reveal || io::stdout().is_terminal() {
+        return Ok(());
+    }
+    Err(CliError::refused(
+        format!(
+            "refusing to write {what} as *** into a pipe or a file: a program would read the mask, not the values"
+        ),
+        "pass --reveal to write the values (`cli config keys APP` lists only the names)",
+    ))
 }
 
 /// Run `stty <arg>` on the controlling terminal (the crate forbids the
@@ -188,8 +352,13 @@ pub fn spinner(message: impl Into<String>) -> Spinner {
         };
     }
     let bar = ProgressBar::new_spinner();
-    let style = ProgressStyle::with_template("{spinner:.cyan} {msg} {elapsed:.dim}")
-        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    let template = if colour_off() {
+        "{spinner} {msg} {elapsed}"
+    } else {
+        "{spinner:.cyan} {msg} {elapsed:.dim}"
+    };
+    let style =
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_spinner());
     bar.set_style(style);
     bar.set_message(message.into());
     let echoctl_off = stty("-echoctl");
@@ -209,20 +378,33 @@ pub fn interrupted(spinner: &Spinner) {
     }
 }
 
-/// Unix milliseconds as `2025-01-08 05:20:00` (UTC, whole seconds).
-pub fn timestamp_ms(ms: i64) -> String {
-    let secs = u64::try_from(ms.div_euclid(1000)).unwrap_or(0);
-    seconds(UNIX_EPOCH + Duration::from_secs(secs))
-        .trim_end_matches('Z')
-        .replacen('T', " ", 1)
-}
-
 /// A time as RFC 3339 (UTC) to the whole second: `2025-01-08T05:20:00Z`.
-pub fn seconds(time: SystemTime) -> String {
+/// Every time the CLI shows, in tables and in JSON, is written this way.
+pub fn time(time: SystemTime) -> String {
     let whole = time
         .duration_since(UNIX_EPOCH)
         .map_or(time, |d| UNIX_EPOCH + Duration::from_secs(d.as_secs()));
     format_rfc3339_utc(whole)
+}
+
+/// [`time`] for Unix seconds.
+pub fn unix_secs(secs: u64) -> String {
+    time(UNIX_EPOCH + Duration::from_secs(secs))
+}
+
+/// Unix milliseconds as RFC 3339 (UTC), the milliseconds kept
+/// (`2025-01-08T05:20:00.250Z`): for JSON.
+pub fn unix_ms(ms: i64) -> String {
+    let at = match u64::try_from(ms) {
+        Ok(ms) => UNIX_EPOCH + Duration::from_millis(ms),
+        Err(_) => UNIX_EPOCH,
+    };
+    format_rfc3339_utc(at)
+}
+
+/// [`time`] for Unix milliseconds (whole seconds): for tables.
+pub fn unix_ms_whole(ms: i64) -> String {
+    unix_secs(u64::try_from(ms.div_euclid(1000)).unwrap_or(0))
 }
 
 /// A duration in ms as `850ms` or `2.4s`.
@@ -234,16 +416,89 @@ pub fn duration_ms(ms: i64) -> String {
     }
 }
 
+/// `in 4d 23h`, `in 3h 5m`, `in 45s`; `2d 0h ago` when negative.
+pub fn human_secs(secs: i64) -> String {
+    let abs = secs.unsigned_abs();
+    let (d, h, m) = (abs / 86_400, abs % 86_400 / 3600, abs % 3600 / 60);
+    let text = match (d, h, m) {
+        (0, 0, 0) => format!("{abs}s"),
+        (0, 0, m) => format!("{m}m"),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, h, _) => format!("{d}d {h}h"),
+    };
+    if secs < 0 {
+        format!("{text} ago")
+    } else {
+        format!("in {text}")
+    }
+}
+
+/// Whole seconds from `now` to `then` (negative when `then` has passed).
+pub fn seconds_between(then: SystemTime, now: SystemTime) -> i64 {
+    match then.duration_since(now) {
+        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
+    }
+}
+
+/// An expiry for people: the time and the countdown, coloured by how
+/// soon.
+pub fn expiry_cell(at: SystemTime, secs_left: i64) -> Cell {
+    Cell(
+        format!("{} ({})", time(at), human_secs(secs_left)),
+        expiry_style(secs_left),
+    )
+}
+
+/// Green far from expiry, yellow within two weeks, red once expired.
+pub fn expiry_style(secs_left: i64) -> Style {
+    match secs_left {
+        l if l < 0 => RED,
+        l if l < 14 * 86_400 => YELLOW,
+        _ => GREEN,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn history_times_are_whole_utc_seconds() {
-        assert_eq!(timestamp_ms(951_782_400_999), "2000-02-29 00:00:00");
+    fn times_are_rfc3339_utc() {
+        assert_eq!(unix_ms_whole(951_782_400_999), "2000-02-29T00:00:00Z");
+        assert_eq!(unix_ms(951_782_400_250), "2000-02-29T00:00:00.25Z");
         assert_eq!(
-            seconds(UNIX_EPOCH + Duration::new(1_736_313_600, 5)),
+            time(UNIX_EPOCH + Duration::new(1_736_313_600, 5)),
             "2025-01-08T05:20:00Z"
         );
+        assert_eq!(unix_secs(1_736_313_600), "2025-01-08T05:20:00Z");
+    }
+
+    #[test]
+    fn durations_read_like_a_person_says_them() {
+        assert_eq!(human_secs(45), "in 45s");
+        assert_eq!(human_secs(3 * 3600 + 300), "in 3h 5m");
+        assert_eq!(human_secs(4 * 86_400 + 23 * 3600 + 59), "in 4d 23h");
+        assert_eq!(human_secs(-2 * 86_400), "2d 0h ago");
+    }
+
+    #[test]
+    fn the_widest_columns_give_way_to_fit_the_terminal() {
+        let mut widths = vec![3, 40, 10];
+        fit(&mut widths, &[3, 7, 6], 40);
+        assert_eq!(widths.iter().sum::<usize>() + 4, 40);
+        assert_eq!(widths[0], 3);
+        // The first column keeps its width while the others can give.
+        let mut widths = vec![16, 14, 12];
+        fit(&mut widths, &[3, 6, 6], 36);
+        assert_eq!(widths, [16, 8, 8]);
+        fit(&mut widths, &[3, 6, 6], 30);
+        assert_eq!(widths, [14, 6, 6]);
+        assert_eq!(clip("hello world", 5), "hell…");
+        assert_eq!(clip("hi", 5), "hi");
+        // Never below the headers.
+        let mut narrow = vec![5, 5];
+        fit(&mut narrow, &[5, 5], 4);
+        assert_eq!(narrow, [5, 5]);
     }
 }

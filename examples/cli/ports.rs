@@ -1,20 +1,247 @@
-//! `ports …` and `proxy …`: what the proxy listens on, and the proxy itself.
+//! `ports …`: the app's port mappings (`scheme:host-port:container-port`),
+//! typed before anything is sent; `proxy:ports*` on hosts before 0.31.
 
-use dokku::api::ports::{self as ports_api, PortsVerb};
-use dokku::api::proxy::{self as proxy_api, ProxyAction};
+use clap::Subcommand;
+use dokku::api::ports::{self as api, PortsVerb};
 use dokku::api::report::{report_command, ReportTarget};
-use dokku::api::{Format, Scope, Target};
+use dokku::api::Format;
 use dokku::catalog::plugins;
 use dokku::model::ports::PortMapping;
-use dokku::model::proxy::ProxyReport;
-use dokku::{Capabilities, Command};
+use dokku::{AppName, Capabilities, Command};
 use serde_json::json;
 
-use crate::apps::{changed, streamed};
+use crate::args;
 use crate::error::CliError;
-use crate::output::{self, Cell, DIM, GREEN};
-use crate::plan::{PortsPlan, ProxyPlan};
+use crate::family::{self, Context, Family};
+use crate::output::{self, Cell};
 use crate::session::Session;
+
+pub const HELP: &str =
+    "Examples:\n  cli --demo ports list api\n  cli --demo ports add api https:443:5000";
+
+#[derive(Debug, Subcommand)]
+pub enum PortsCmd {
+    /// The app's port mappings.
+    #[command(after_help = "Example:\n  cli --demo ports list api")]
+    List {
+        #[arg(value_parser = args::app_name)]
+        app: Option<AppName>,
+    },
+    /// Configured and detected mappings.
+    #[command(after_help = "Example:\n  cli --demo ports report api --json")]
+    Report {
+        #[arg(value_parser = args::app_name)]
+        app: Option<AppName>,
+    },
+    /// Add mappings (`scheme:host-port:container-port`).
+    #[command(after_help = "Example:\n  cli --demo ports add api https:443:5000")]
+    Add {
+        /// [APP] MAPPING …
+        #[arg(value_name = "ARGS", required = true)]
+        args: Vec<String>,
+    },
+    /// Replace every mapping.
+    #[command(after_help = "Example:\n  cli --demo ports set api http:80:5000 https:443:5000")]
+    Set {
+        /// [APP] MAPPING …
+        #[arg(value_name = "ARGS", required = true)]
+        args: Vec<String>,
+    },
+    /// Remove mappings, or every mapping on some host ports.
+    #[command(
+        after_help = "Examples:\n  cli --demo ports remove api https:443:5000\n  cli --demo ports remove api 8080"
+    )]
+    Remove {
+        /// [APP] MAPPING|HOST-PORT …
+        #[arg(value_name = "ARGS", required = true)]
+        args: Vec<String>,
+    },
+    /// Remove every mapping (back to the detected ones).
+    #[command(after_help = "Example:\n  cli --demo ports clear api")]
+    Clear {
+        #[arg(value_parser = args::app_name)]
+        app: Option<AppName>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum Plan {
+    List(AppName),
+    Report(AppName),
+    Change {
+        verb: PortsVerb,
+        app: AppName,
+        mappings: Vec<PortMapping>,
+    },
+    RemoveHostPorts {
+        app: AppName,
+        ports: Vec<u16>,
+    },
+}
+
+/// What a dry run assumes of the host it does not ask: the newest Dokku
+/// behaviour this crate knows (the ports plugin).
+fn assumed_host() -> Capabilities {
+    Capabilities::for_version(dokku::client::versions::APPS_LIST_JSON)
+}
+
+fn is_mapping(arg: &str) -> bool {
+    arg.contains(':')
+}
+
+fn is_port(arg: &str) -> bool {
+    !arg.is_empty() && arg.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn change(cx: &mut Context, verb: PortsVerb, args: Vec<String>) -> Result<Plan, CliError> {
+    let (app, rest) = cx.split(args, 1, is_mapping)?;
+    if rest.is_empty() {
+        return Err(CliError::usage(
+            "no port mappings given",
+            "add scheme:host:container mappings",
+        ));
+    }
+    Ok(Plan::Change {
+        verb,
+        app,
+        mappings: family::each(&rest, args::port_mapping)?,
+    })
+}
+
+impl Family for PortsCmd {
+    type Plan = Plan;
+
+    fn plan(self, cx: &mut Context) -> Result<Plan, CliError> {
+        Ok(match self {
+            PortsCmd::List { app } => Plan::List(cx.app(app)?),
+            PortsCmd::Report { app } => Plan::Report(cx.app(app)?),
+            PortsCmd::Add { args } => change(cx, PortsVerb::Add, args)?,
+            PortsCmd::Set { args } => change(cx, PortsVerb::Set, args)?,
+            PortsCmd::Remove { args } => {
+                let (app, rest) = cx.split(args, 1, |a| is_mapping(a) || is_port(a))?;
+                if !rest.is_empty() && rest.iter().all(|a| is_port(a)) {
+                    let ports = rest
+                        .iter()
+                        .map(|p| p.parse::<u16>().ok().filter(|p| *p > 0))
+                        .collect::<Option<Vec<_>>>()
+                        .ok_or_else(|| {
+                            CliError::usage("a host port is 1 to 65535", "check the ports")
+                        })?;
+                    Plan::RemoveHostPorts { app, ports }
+                } else if rest.is_empty() {
+                    return Err(CliError::usage(
+                        "nothing to remove",
+                        "name mappings or host ports",
+                    ));
+                } else {
+                    Plan::Change {
+                        verb: PortsVerb::Remove,
+                        app,
+                        mappings: family::each(&rest, args::port_mapping)?,
+                    }
+                }
+            }
+            PortsCmd::Clear { app } => Plan::Change {
+                verb: PortsVerb::Clear,
+                app: cx.app(app)?,
+                mappings: Vec::new(),
+            },
+        })
+    }
+
+    fn commands(plan: &Plan) -> Result<Vec<Command>, CliError> {
+        command(plan, &assumed_host()).map(|c| vec![c])
+    }
+
+    async fn run(plan: Plan, s: &Session) -> Result<(), CliError> {
+        let json = s.opts.json;
+        let ports = s.dokku().await?.ports();
+        match plan {
+            Plan::List(app) => {
+                let mappings = ports.list(&app).await?;
+                if json {
+                    return Ok(output::json(&json!(mappings))?);
+                }
+                if mappings.is_empty() {
+                    output::note(&format!("no port mappings set on {app}"));
+                    return Ok(());
+                }
+                Ok(output::table(
+                    &["SCHEME", "HOST PORT", "CONTAINER PORT"],
+                    &mapping_rows(&mappings),
+                )?)
+            }
+            Plan::Report(app) => {
+                let report = ports.report(&app).await?;
+                if json {
+                    let mut value = json!(report);
+                    value["effective"] = json!(report.effective());
+                    return Ok(output::json(&value)?);
+                }
+                Ok(output::pairs(
+                    &format!("app {app}"),
+                    &[
+                        ("in effect", Cell::plain(mappings_text(report.effective()))),
+                        ("set", Cell::plain(mappings_text(&report.map))),
+                        ("detected", Cell::plain(mappings_text(&report.detected))),
+                    ],
+                )?)
+            }
+            change => {
+                let caps = s.dokku().await?.capabilities().await?;
+                let command = command(&change, &caps)?;
+                let (doing, done, what) = match &change {
+                    Plan::RemoveHostPorts { app, ports } => {
+                        let list: Vec<String> = ports.iter().map(u16::to_string).collect();
+                        (
+                            "removing",
+                            "removed",
+                            format!("host ports {} on {app}", list.join(" ")),
+                        )
+                    }
+                    Plan::Change {
+                        verb,
+                        app,
+                        mappings,
+                    } => {
+                        let (doing, done) = match verb {
+                            PortsVerb::Add => ("adding", "added"),
+                            PortsVerb::Set => ("setting", "set"),
+                            PortsVerb::Remove => ("removing", "removed"),
+                            _ => ("clearing", "cleared"),
+                        };
+                        let what = if mappings.is_empty() {
+                            format!("the port mappings of {app}")
+                        } else {
+                            format!("{} on {app}", mappings_text(mappings))
+                        };
+                        (doing, done, what)
+                    }
+                    _ => ("changing", "changed", String::new()),
+                };
+                s.streamed(&command, doing, done, &what).await
+            }
+        }
+    }
+}
+
+/// The command a plan sends to a host with these capabilities.
+fn command(plan: &Plan, caps: &Capabilities) -> Result<Command, CliError> {
+    Ok(match plan {
+        Plan::List(app) => api::list_command(caps, app),
+        Plan::Report(app) => report_command(
+            &plugins::PORTS,
+            &ReportTarget::App(app.clone()),
+            Format::Json,
+        )?,
+        Plan::Change {
+            verb,
+            app,
+            mappings,
+        } => api::change_command(caps, *verb, app, mappings)?,
+        Plan::RemoveHostPorts { app, ports } => api::remove_host_ports_command(caps, app, ports)?,
+    })
+}
 
 fn mappings_text(mappings: &[PortMapping]) -> String {
     mappings
@@ -22,25 +249,6 @@ fn mappings_text(mappings: &[PortMapping]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-pub fn ports_commands(plan: &PortsPlan, caps: &Capabilities) -> Result<Vec<Command>, CliError> {
-    Ok(vec![match plan {
-        PortsPlan::List(app) => ports_api::list_command(caps, app),
-        PortsPlan::Report(app) => report_command(
-            &plugins::PORTS,
-            &ReportTarget::App(app.clone()),
-            Format::Json,
-        )?,
-        PortsPlan::Change {
-            verb,
-            app,
-            mappings,
-        } => ports_api::change_command(caps, *verb, app, mappings)?,
-        PortsPlan::RemoveHostPorts { app, ports } => {
-            ports_api::remove_host_ports_command(caps, app, ports)?
-        }
-    }])
 }
 
 fn mapping_rows(mappings: &[PortMapping]) -> Vec<Vec<Cell>> {
@@ -54,165 +262,4 @@ fn mapping_rows(mappings: &[PortMapping]) -> Vec<Vec<Cell>> {
             ]
         })
         .collect()
-}
-
-pub async fn ports(s: &Session, plan: PortsPlan) -> Result<(), CliError> {
-    let json = s.opts.json;
-    match plan {
-        PortsPlan::List(app) => {
-            let mappings = s.dokku.ports().list(&app).await?;
-            if json {
-                return Ok(output::json(&json!(mappings))?);
-            }
-            if mappings.is_empty() {
-                output::note(&format!("no port mappings set on {app}"));
-                return Ok(());
-            }
-            Ok(output::table(
-                &["SCHEME", "HOST PORT", "CONTAINER PORT"],
-                &mapping_rows(&mappings),
-            )?)
-        }
-        PortsPlan::Report(app) => {
-            let report = s.dokku.ports().report(&app).await?;
-            if json {
-                let mut value = json!(report);
-                value["effective"] = json!(report.effective());
-                return Ok(output::json(&value)?);
-            }
-            Ok(output::pairs(
-                &format!("app {app}"),
-                &[
-                    ("in effect", Cell::plain(mappings_text(report.effective()))),
-                    ("set", Cell::plain(mappings_text(&report.map))),
-                    ("detected", Cell::plain(mappings_text(&report.detected))),
-                ],
-            )?)
-        }
-        PortsPlan::Change {
-            verb,
-            app,
-            mappings,
-        } => {
-            let caps = s.dokku.capabilities().await?;
-            let command = ports_api::change_command(&caps, verb, &app, &mappings)?;
-            let (doing, done) = match verb {
-                PortsVerb::Add => ("adding", "added"),
-                PortsVerb::Set => ("setting", "set"),
-                PortsVerb::Remove => ("removing", "removed"),
-                _ => ("clearing", "cleared"),
-            };
-            let what = if mappings.is_empty() {
-                format!("the port mappings of {app}")
-            } else {
-                format!("{} on {app}", mappings_text(&mappings))
-            };
-            streamed(s, &command, doing, done, &what).await
-        }
-        PortsPlan::RemoveHostPorts { app, ports } => {
-            let caps = s.dokku.capabilities().await?;
-            let command = ports_api::remove_host_ports_command(&caps, &app, &ports)?;
-            let list: Vec<String> = ports.iter().map(u16::to_string).collect();
-            let what = format!("host ports {} on {app}", list.join(" "));
-            streamed(s, &command, "removing", "removed", &what).await
-        }
-    }
-}
-
-pub fn proxy_commands(plan: &ProxyPlan) -> Result<Vec<Command>, CliError> {
-    Ok(vec![match plan {
-        ProxyPlan::Report(Scope::App(app)) => report_command(
-            &plugins::PROXY,
-            &ReportTarget::App(app.clone()),
-            Format::Json,
-        )?,
-        ProxyPlan::Report(_) => {
-            report_command(&plugins::PROXY, &ReportTarget::Global, Format::Json)?
-        }
-        ProxyPlan::Action { action, target } => proxy_api::action_command(*action, target),
-        ProxyPlan::Set { scope, proxy_type } => proxy_api::set_command(scope, proxy_type)?,
-    }])
-}
-
-fn proxy_pairs(title: &str, report: &ProxyReport) -> std::io::Result<()> {
-    let enabled = match report.enabled {
-        Some(true) => Cell("enabled".to_owned(), GREEN),
-        Some(false) => Cell("disabled".to_owned(), DIM),
-        None => Cell::plain("-"),
-    };
-    output::pairs(
-        title,
-        &[
-            ("proxy", enabled),
-            (
-                "type",
-                Cell::plain(report.proxy_type.effective().unwrap_or("nginx")),
-            ),
-            (
-                "port",
-                Cell::plain(report.proxy_port.effective().unwrap_or_default()),
-            ),
-            (
-                "ssl port",
-                Cell::plain(report.proxy_ssl_port.effective().unwrap_or_default()),
-            ),
-            (
-                "port map",
-                Cell::plain(report.port_map.clone().unwrap_or_default()),
-            ),
-        ],
-    )
-}
-
-pub async fn proxy(s: &Session, plan: ProxyPlan) -> Result<(), CliError> {
-    let json = s.opts.json;
-    match plan {
-        ProxyPlan::Report(scope) => {
-            let (title, report) = match &scope {
-                Scope::App(app) => (format!("app {app}"), s.dokku.proxy().report(app).await?),
-                _ => (
-                    "global proxy settings".to_owned(),
-                    s.dokku.proxy().report_global().await?,
-                ),
-            };
-            if json {
-                return Ok(output::json(&json!(report))?);
-            }
-            Ok(proxy_pairs(&title, &report)?)
-        }
-        ProxyPlan::Action { action, target } => {
-            let command = proxy_api::action_command(action, &target);
-            let (doing, done) = match action {
-                ProxyAction::Enable => ("enabling the proxy of", "enabled the proxy of"),
-                ProxyAction::Disable => ("disabling the proxy of", "disabled the proxy of"),
-                ProxyAction::BuildConfig => (
-                    "rebuilding the proxy config of",
-                    "rebuilt the proxy config of",
-                ),
-                _ => (
-                    "clearing the proxy config of",
-                    "cleared the proxy config of",
-                ),
-            };
-            let who = match &target {
-                Target::App(app) => app.to_string(),
-                _ => "every app".to_owned(),
-            };
-            streamed(s, &command, doing, done, &who).await
-        }
-        ProxyPlan::Set { scope, proxy_type } => {
-            let command = proxy_api::set_command(&scope, &proxy_type)?;
-            s.dokku.run(&command).await?;
-            let who = match &scope {
-                Scope::App(app) => app.to_string(),
-                _ => "every app (global)".to_owned(),
-            };
-            changed(
-                json,
-                "set the proxy to",
-                &format!("{proxy_type} for {who}"),
-                &command,
-            )
-        }
-    }
 }

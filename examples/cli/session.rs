@@ -1,39 +1,55 @@
-//! A connected session: the audited client, the history it writes to, and
-//! the two interactions every command family shares: streaming a long
-//! command's output live, and asking before destroying something.
+//! A session: the audited client, connected on first use (so a refusal
+//! before it sends nothing and opens nothing), the history it writes to,
+//! and the interactions every family shares: streaming a long command's
+//! output live, asking before destroying something, reading a secret, the
+//! host's clock, and printing a dry run.
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
+use dokku::model::apps::AppReport;
+use dokku::model::overview::AppStatus;
 use dokku::model::plugin::PluginInfo;
+use dokku::model::ps::PsReport;
 use dokku::{
-    Capabilities, Chunk, Command, Dokku, DokkuVersion, ExecError, Executor, Output, SecretString,
+    AppName, Capabilities, Chunk, Command, Dokku, DokkuVersion, ExecError, Executor, Output,
+    SecretString,
 };
 use dokku_history::{Audited, HistoryStore, Source};
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
+use tokio::sync::OnceCell;
 
 use crate::common::{self, Target, TargetArgs};
 use crate::error::CliError;
-use crate::output::{self, BOLD, RED, YELLOW};
-use crate::plan::{now_ms, Opts};
+use crate::family::Opts;
+use crate::output::{self, Spinner, BOLD, RED, YELLOW};
 
 pub struct Session {
-    pub dokku: Dokku,
-    /// The audit layer under `dokku`, to wait for cancelled commands'
-    /// records before exiting.
-    audited: Audited<Arc<dyn Executor>>,
+    target: TargetArgs,
+    pub opts: Opts,
+    conn: OnceCell<Conn>,
     /// Becomes true at the first Ctrl-C. A flag rather than a fresh
     /// `ctrl_c()` per wait: a signal that lands between two waits is not
     /// lost, and every waiter (a stream's loop, the command around it)
     /// sees the same one.
     interrupted: tokio::sync::watch::Receiver<bool>,
-    pub opts: Opts,
-    caps: CapsCache,
     /// Whether the client started from cached capabilities.
-    caps_from_cache: bool,
+    caps_from_cache: AtomicBool,
+}
+
+/// The connection: the audited client and what it caches.
+struct Conn {
+    dokku: Dokku,
+    /// The audit layer under `dokku`, to wait for cancelled commands'
+    /// records before exiting.
+    audited: Audited<Arc<dyn Executor>>,
+    caps: CapsCache,
 }
 
 /// How long a host's probed capabilities (Dokku version, plugins) are
@@ -51,6 +67,12 @@ struct CachedCaps {
     version: DokkuVersion,
     plugins: Vec<PluginInfo>,
     probed_at_ms: i64,
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 impl CapsCache {
@@ -108,7 +130,7 @@ impl CapsCache {
 /// Who runs the commands, for the audit trail: the login name from the
 /// environment, else what `id -un` says (cron and containers often set no
 /// `$USER`).
-pub fn local_user() -> String {
+fn local_user() -> String {
     let from_env = ["USER", "LOGNAME", "USERNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()));
@@ -121,155 +143,187 @@ pub fn local_user() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-/// Open the history database the flags name.
-pub fn open_store(target: &TargetArgs) -> Result<HistoryStore, CliError> {
-    Ok(common::open_history(&target.history_path()?)?)
+/// The host's notion of now.
+#[derive(Debug, Clone, Copy)]
+pub struct HostClock {
+    pub now: SystemTime,
+}
+
+impl HostClock {
+    /// Seconds from the host's now until `then`.
+    pub fn until(&self, then: SystemTime) -> i64 {
+        output::seconds_between(then, self.now)
+    }
 }
 
 impl Session {
-    /// Connect to the target and wrap the executor so every command is
-    /// recorded (actor: the local user, source: cli, host: the target).
-    pub async fn open(args: &TargetArgs, opts: Opts) -> Result<Self, CliError> {
-        let target = args.target()?;
-        let history = args.history_path()?;
-        let store = common::open_history(&history)?;
-        let executor = common::connect(&target).await?;
-        let audited = Audited::new(executor, store)
-            .actor(local_user())
-            .source(Source::Cli)
-            .host(target.host_label());
-        let caps = CapsCache::for_target(&history, &target);
-        let cached = caps.load();
-        let caps_from_cache = cached.is_some();
-        let dokku = match cached {
-            Some(known) => Dokku::new(audited.clone()).with_capabilities(known),
-            None => Dokku::new(audited.clone()),
-        };
+    /// A session for the target the flags name; nothing connects yet.
+    /// Must be created inside the runtime (it listens for Ctrl-C).
+    pub fn new(target: TargetArgs, opts: Opts) -> Self {
         let (tx, interrupted) = tokio::sync::watch::channel(false);
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
                 let _ = tx.send(true);
             }
         });
-        Ok(Session {
-            dokku,
-            audited,
-            interrupted,
+        Session {
+            target,
             opts,
-            caps,
-            caps_from_cache,
-        })
+            conn: OnceCell::new(),
+            interrupted,
+            caps_from_cache: AtomicBool::new(false),
+        }
+    }
+
+    /// The history the flags name: a file, or `--history postgres://…`
+    /// (nothing is connected to the host).
+    pub async fn store(&self) -> Result<HistoryStore, CliError> {
+        Ok(common::open_history_for(&self.target).await?)
+    }
+
+    /// The local history file (`--history-db`), whichever history records.
+    pub fn history_file(&self) -> Result<PathBuf, CliError> {
+        Ok(self.target.history_file()?)
+    }
+
+    /// The client, connected on first use: the target's executor wrapped
+    /// so every command is recorded (actor: the local user, source: cli,
+    /// host: the target), starting from cached capabilities when fresh.
+    pub async fn dokku(&self) -> Result<&Dokku, CliError> {
+        let conn = self
+            .conn
+            .get_or_try_init(|| async {
+                let target = self.target.target()?;
+                let history = self.target.history_file()?;
+                let store = common::open_history_for(&self.target).await?;
+                let executor = common::connect(&target).await?;
+                let audited = Audited::new(executor, store)
+                    .actor(local_user())
+                    .source(Source::Cli)
+                    .host(target.host_label());
+                let caps = CapsCache::for_target(&history, &target);
+                let dokku = match caps.load() {
+                    Some(known) => {
+                        self.caps_from_cache.store(true, Ordering::Relaxed);
+                        Dokku::new(audited.clone()).with_capabilities(known)
+                    }
+                    None => Dokku::new(audited.clone()),
+                };
+                Ok::<_, CliError>(Conn {
+                    dokku,
+                    audited,
+                    caps,
+                })
+            })
+            .await?;
+        Ok(&conn.dokku)
+    }
+
+    /// Run a command through the client (its requirements checked first).
+    pub async fn run(&self, command: &Command) -> Result<Output, CliError> {
+        Ok(self.dokku().await?.run(command).await?)
+    }
+
+    /// Refuse a command the host cannot run, before reading its input (a
+    /// dump on stdin can be read only once).
+    pub async fn check_runnable(&self, command: &Command) -> Result<(), CliError> {
+        let caps = self.dokku().await?.capabilities().await?;
+        match command.requirements().iter().find(|r| !caps.meets(r)) {
+            Some(missing) => Err(CliError::Dokku(dokku::Error::Unsupported {
+                command: command.to_string(),
+                needs: missing.clone(),
+                version: caps.version,
+            })),
+            None => Ok(()),
+        }
     }
 
     /// Whether a refusal for lack of a plugin or version may come from
     /// stale cached capabilities (then [`Session::forget_capabilities`]
     /// and try again: nothing was sent).
     pub fn may_be_stale(&self, error: &CliError) -> bool {
-        self.caps_from_cache && matches!(error, CliError::Dokku(dokku::Error::Unsupported { .. }))
+        self.caps_from_cache.load(Ordering::Relaxed)
+            && matches!(error, CliError::Dokku(dokku::Error::Unsupported { .. }))
     }
 
     /// Probe the host afresh on the next call.
-    pub async fn forget_capabilities(&mut self) {
-        self.caps.store(None);
-        self.dokku.refresh_capabilities().await;
-        self.caps_from_cache = false;
+    pub async fn forget_capabilities(&self) {
+        if let Some(conn) = self.conn.get() {
+            conn.caps.store(None);
+            conn.dokku.refresh_capabilities().await;
+        }
+        self.caps_from_cache.store(false, Ordering::Relaxed);
     }
 
     /// Keep what this run probed for the next runs.
     pub async fn save_capabilities(&self) {
-        if self.caps_from_cache {
+        let Some(conn) = self.conn.get() else {
+            return;
+        };
+        if self.caps_from_cache.load(Ordering::Relaxed) {
             return;
         }
-        if let Some(caps) = self.dokku.cached_capabilities().await {
-            self.caps.store(Some(&caps));
+        if let Some(caps) = conn.dokku.cached_capabilities().await {
+            conn.caps.store(Some(&caps));
         }
     }
 
-    /// Run a long command, showing its output live under a spinner (in
-    /// JSON mode, collecting it instead). `mask` rewrites each stdout line
-    /// before it is shown or returned (config values). Ctrl-C stops it.
-    pub async fn stream(
+    /// The host's now: `letsencrypt:list` says how long each certificate
+    /// has left as the host computes it, so its clock is known even when
+    /// it differs from this machine's (the simulated demo host lives in
+    /// 2025). Without the plugin or a listed certificate, this machine's
+    /// clock.
+    pub async fn host_clock(&self) -> Result<HostClock, CliError> {
+        let dokku = self.dokku().await?;
+        let caps = dokku.capabilities().await?;
+        if caps.plugin("letsencrypt").is_some() {
+            let listed = dokku.letsencrypt().list().await?;
+            if let Some(entry) = listed.first() {
+                let by = Duration::from_secs(entry.expires_in_secs.unsigned_abs());
+                let now = if entry.expires_in_secs >= 0 {
+                    entry.expires_at.checked_sub(by)
+                } else {
+                    entry.expires_at.checked_add(by)
+                };
+                if let Some(now) = now {
+                    return Ok(HostClock { now });
+                }
+            }
+        }
+        Ok(HostClock {
+            now: SystemTime::now(),
+        })
+    }
+
+    /// One app's state by the library's rule (`AppStatus::of`), from its
+    /// app and process reports, read at once.
+    pub async fn app_state(
         &self,
-        command: &Command,
-        label: &str,
-        mask: &mut dyn FnMut(&str) -> String,
-    ) -> Result<Vec<String>, CliError> {
-        let bar = output::spinner(label.to_owned());
-        let mut stream = self.dokku.stream(command).await.inspect_err(|_| {
-            bar.finish_and_clear();
-        })?;
-        let mut lines = Vec::new();
-        let mut partial = Vec::new();
-        let mut stderr = Vec::new();
-        let mut stderr_partial = Vec::new();
-        let json = self.opts.json;
-        // A command whose output may hold credentials (a DSN, a URL with a
-        // password) shows them masked unless --reveal.
-        let mask_urls = command.output_is_secret() && !self.opts.reveal;
-        let mut show = |line: &str, lines: &mut Vec<String>| -> io::Result<()> {
-            let line = mask(line);
-            let line = if mask_urls {
-                dokku_history::redact::mask_userinfo(&line).into_owned()
-            } else {
-                line
-            };
-            if !json {
-                bar.suspend(|| print_dokku_line(&line))?;
+        app: &AppName,
+    ) -> Result<(AppReport, PsReport, AppStatus), CliError> {
+        let dokku = self.dokku().await?;
+        let (report, ps) = tokio::join!(dokku.apps().report(app), dokku.ps().report(app));
+        let (report, ps) = (report?, ps?);
+        let status = AppStatus::of(&report, Some(&ps));
+        Ok((report, ps, status))
+    }
+
+    /// Run `fut` until it ends or Ctrl-C. On Ctrl-C whatever runs is
+    /// dropped; the audit layer records it as cancelled (it may have taken
+    /// effect on the host) and the record is written before exit 130.
+    /// Streams handle Ctrl-C themselves first, to clear their spinner.
+    pub async fn interruptible(
+        &self,
+        fut: impl std::future::Future<Output = Result<(), CliError>>,
+    ) -> Result<(), CliError> {
+        tokio::select! {
+            biased;
+            result = fut => result,
+            _ = self.interrupted() => {
+                self.settle().await;
+                Err(CliError::Interrupted)
             }
-            lines.push(line);
-            Ok(())
-        };
-        let status = loop {
-            let chunk = tokio::select! {
-                chunk = stream.next() => chunk,
-                _ = self.interrupted() => {
-                    drop(stream);
-                    output::interrupted(&bar);
-                    self.settle().await;
-                    return Err(CliError::Interrupted);
-                }
-            };
-            match chunk {
-                Some(Ok(Chunk::Stdout(bytes))) => {
-                    partial.extend_from_slice(&bytes);
-                    while let Some(end) = partial.iter().position(|&b| b == b'\n') {
-                        let line: Vec<u8> = partial.drain(..=end).collect();
-                        show(String::from_utf8_lossy(&line[..end]).trim_end(), &mut lines)?;
-                    }
-                }
-                Some(Ok(Chunk::Stderr(bytes))) => {
-                    stderr_partial.extend_from_slice(&bytes);
-                    // Whole lines only: a godotenv error must be seen whole
-                    // to be cut before the values it quotes.
-                    if let Some(end) = stderr_partial.iter().rposition(|&b| b == b'\n') {
-                        let lines: Vec<u8> = stderr_partial.drain(..=end).collect();
-                        if !json {
-                            bar.suspend(|| show_stderr(&lines, mask_urls))?;
-                        }
-                    }
-                    stderr.extend_from_slice(&bytes);
-                }
-                Some(Ok(Chunk::Exit(status))) => break status,
-                Some(Err(source)) => {
-                    bar.finish_and_clear();
-                    return Err(transport(command, source));
-                }
-                None => {
-                    bar.finish_and_clear();
-                    return Err(transport(command, ExecError::Truncated));
-                }
-            }
-        };
-        if !partial.is_empty() {
-            show(String::from_utf8_lossy(&partial).trim_end(), &mut lines)?;
         }
-        if !stderr_partial.is_empty() && !json {
-            bar.suspend(|| show_stderr(&stderr_partial, mask_urls))?;
-        }
-        bar.finish_and_clear();
-        let output = Output::new(status, Vec::new(), stderr);
-        dokku::parse::expect_success(command, output)?;
-        Ok(lines)
     }
 
     /// Resolves once Ctrl-C has been pressed (at once if it already was).
@@ -284,7 +338,183 @@ impl Session {
     /// A command dropped on Ctrl-C is recorded as cancelled by a task the
     /// audit layer spawns; wait for it before the process exits.
     pub async fn settle(&self) {
-        self.audited.settle().await;
+        if let Some(conn) = self.conn.get() {
+            conn.audited.settle().await;
+        }
+    }
+
+    /// Run a long change with its output live under a spinner (`doing
+    /// what`), then report it (`done what`).
+    pub async fn streamed(
+        &self,
+        command: &Command,
+        doing: &str,
+        done: &str,
+        what: &str,
+    ) -> Result<(), CliError> {
+        let lines = self
+            .stream(command, &format!("{doing} {what}"), &mut str::to_owned)
+            .await?;
+        output::finish(self.opts.json, done, what, command, &lines)
+    }
+
+    /// Run a long command, showing its output live under a spinner (in
+    /// JSON mode, collecting it instead). `mask` rewrites each stdout line
+    /// before it is shown or returned (config values). Ctrl-C stops it.
+    pub async fn stream(
+        &self,
+        command: &Command,
+        label: &str,
+        mask: &mut dyn FnMut(&str) -> String,
+    ) -> Result<Vec<String>, CliError> {
+        let dokku = self.dokku().await?;
+        let bar = output::spinner(label.to_owned());
+        let stream = dokku.stream(command).await.inspect_err(|_| {
+            bar.finish_and_clear();
+        })?;
+        let mut lines = Vec::new();
+        let mut partial = Vec::new();
+        let mut stderr = Vec::new();
+        let mut stderr_partial = Vec::new();
+        let json = self.opts.json;
+        // A command whose output may hold credentials (a DSN, a URL with a
+        // password) shows them masked unless --reveal.
+        let mask_urls = command.output_is_secret() && !self.opts.reveal;
+        let mut show = |line: &str, lines: &mut Vec<String>| -> io::Result<()> {
+            let line = mask(line);
+            let line = if mask_urls {
+                dokku::secret::mask_userinfo(&line).into_owned()
+            } else {
+                line
+            };
+            if !json {
+                bar.suspend(|| print_dokku_line(&line))?;
+            }
+            lines.push(line);
+            Ok(())
+        };
+        let status = self
+            .drive(stream, &bar, |chunk| {
+                match chunk {
+                    Ok(Chunk::Stdout(bytes)) => {
+                        partial.extend_from_slice(&bytes);
+                        while let Some(end) = partial.iter().position(|&b| b == b'\n') {
+                            let line: Vec<u8> = partial.drain(..=end).collect();
+                            show(String::from_utf8_lossy(&line[..end]).trim_end(), &mut lines)?;
+                        }
+                    }
+                    Ok(Chunk::Stderr(bytes)) => {
+                        stderr_partial.extend_from_slice(&bytes);
+                        // Whole lines only: a godotenv error must be seen
+                        // whole to be cut before the values it quotes.
+                        if let Some(end) = stderr_partial.iter().rposition(|&b| b == b'\n') {
+                            let lines: Vec<u8> = stderr_partial.drain(..=end).collect();
+                            if !json {
+                                bar.suspend(|| show_stderr(&lines, mask_urls))?;
+                            }
+                        }
+                        stderr.extend_from_slice(&bytes);
+                    }
+                    Ok(Chunk::Exit(status)) => return Ok(ControlFlow::Break(status)),
+                    Err(source) => return Err(transport(command, source)),
+                }
+                Ok(ControlFlow::Continue(()))
+            })
+            .await?
+            .ok_or_else(|| transport(command, ExecError::Truncated))?;
+        if !partial.is_empty() {
+            show(String::from_utf8_lossy(&partial).trim_end(), &mut lines)?;
+        }
+        if !stderr_partial.is_empty() && !json {
+            show_stderr(&stderr_partial, mask_urls)?;
+        }
+        let output = Output::new(status, Vec::new(), stderr);
+        dokku::parse::expect_success(command, output)?;
+        Ok(lines)
+    }
+
+    /// Raw output (a followed log, a dump) copied to `out` as it arrives,
+    /// under a spinner, until the command ends or Ctrl-C; the bytes
+    /// copied. `whole`: the output must end with an exit status (a dump
+    /// cut off is an error; a followed log may just end).
+    pub async fn copy_to(
+        &self,
+        command: &Command,
+        label: &str,
+        out: &mut dyn Write,
+        whole: bool,
+    ) -> Result<u64, CliError> {
+        let mut written = 0u64;
+        let mut stderr = Vec::new();
+        let stream = self.dokku().await?.stream(command).await?;
+        let bar = output::spinner(label.to_owned());
+        let status = self
+            .drive(stream, &bar, |chunk| {
+                match chunk {
+                    Ok(Chunk::Stdout(bytes)) => {
+                        bar.suspend(|| out.write_all(&bytes).and_then(|()| out.flush()))?;
+                        written += bytes.len() as u64;
+                    }
+                    Ok(Chunk::Stderr(bytes)) => {
+                        bar.suspend(|| io::stderr().write_all(&bytes))?;
+                        stderr.extend_from_slice(&bytes);
+                    }
+                    Ok(Chunk::Exit(status)) => return Ok(ControlFlow::Break(status)),
+                    Err(source) => return Err(transport(command, source)),
+                }
+                Ok(ControlFlow::Continue(()))
+            })
+            .await?;
+        match status {
+            Some(status) => {
+                // Dokku's error is on stderr: it names the failure (and
+                // "does not exist" makes exit code 4).
+                let output = Output::new(status, Vec::new(), stderr);
+                dokku::parse::expect_success(command, output)?;
+                Ok(written)
+            }
+            // A log may end without a status; a dump that does is cut off.
+            None if !whole => Ok(written),
+            None => Err(transport(command, ExecError::Truncated)),
+        }
+    }
+
+    /// Pull from `stream` under a spinner until `each` breaks with a value
+    /// (`Some`), the stream ends (`None`) or Ctrl-C. On Ctrl-C the stream
+    /// is dropped first (the audit layer then records the command as
+    /// cancelled: it may have taken effect on the host), the spinner
+    /// cleared and the record awaited. The spinner is cleared however it
+    /// ends.
+    pub async fn drive<S, R>(
+        &self,
+        mut stream: S,
+        bar: &Spinner,
+        mut each: impl FnMut(S::Item) -> Result<ControlFlow<R>, CliError>,
+    ) -> Result<Option<R>, CliError>
+    where
+        S: Stream + Unpin,
+    {
+        let result = loop {
+            let item = tokio::select! {
+                item = stream.next() => item,
+                _ = self.interrupted() => {
+                    drop(stream);
+                    output::interrupted(bar);
+                    self.settle().await;
+                    return Err(CliError::Interrupted);
+                }
+            };
+            let Some(item) = item else {
+                break Ok(None);
+            };
+            match each(item) {
+                Ok(ControlFlow::Continue(())) => {}
+                Ok(ControlFlow::Break(value)) => break Ok(Some(value)),
+                Err(e) => break Err(e),
+            }
+        };
+        bar.finish_and_clear();
+        result
     }
 }
 
@@ -307,36 +537,6 @@ fn print_dokku_line(line: &str) -> io::Result<()> {
     }
 }
 
-/// Ask for the app's name before destroying it. `--yes` skips the
-/// question; without a terminal to ask on, the command is refused.
-pub fn confirm(opts: &Opts, app: &str, what: &str) -> Result<(), CliError> {
-    if opts.yes {
-        return Ok(());
-    }
-    if !io::stdin().is_terminal() {
-        return Err(CliError::usage(
-            format!("refusing to {what} without confirmation: standard input is not a terminal"),
-            "pass --yes to confirm in scripts",
-        ));
-    }
-    let mut err = anstream::stderr();
-    write!(
-        err,
-        "{RED}!{RED:#} This will {what}. Type the app name ({BOLD}{app}{BOLD:#}) to confirm: "
-    )?;
-    err.flush()?;
-    let mut answer = String::new();
-    io::stdin().lock().read_line(&mut answer)?;
-    if answer.trim() == app {
-        Ok(())
-    } else {
-        Err(CliError::failed(
-            format!("aborted: {:?} is not {app}; nothing was run", answer.trim()),
-            "type the app name exactly, or pass --yes",
-        ))
-    }
-}
-
 /// Dokku's stderr as it arrives, in yellow: a godotenv read error cut
 /// before the stored values it quotes, and URL credentials masked where
 /// the command's output is secret.
@@ -344,12 +544,46 @@ fn show_stderr(bytes: &[u8], mask_urls: bool) -> io::Result<()> {
     let text = String::from_utf8_lossy(bytes);
     let text = dokku::parse::config::redact_env_read_errors(&text);
     let text = if mask_urls {
-        dokku_history::redact::mask_userinfo(&text).into_owned()
+        dokku::secret::mask_userinfo(&text).into_owned()
     } else {
         text.into_owned()
     };
     let mut err = anstream::stderr();
     write!(err, "{YELLOW}{text}{YELLOW:#}")
+}
+
+/// Ask for a name before destroying something (`kind`: `the app name`).
+/// `--yes` skips the question; without a terminal to ask on, or with a
+/// wrong answer, the command is refused (exit 2: nothing was sent).
+pub fn confirm(opts: &Opts, kind: &str, name: &str, what: &str) -> Result<(), CliError> {
+    if opts.yes {
+        return Ok(());
+    }
+    if !io::stdin().is_terminal() {
+        return Err(CliError::refused(
+            format!("refusing to {what} without confirmation: standard input is not a terminal"),
+            "pass --yes to confirm in scripts",
+        ));
+    }
+    let mut err = anstream::stderr();
+    write!(
+        err,
+        "{RED}!{RED:#} This will {what}. Type {kind} ({BOLD}{name}{BOLD:#}) to confirm: "
+    )?;
+    err.flush()?;
+    let mut answer = String::new();
+    io::stdin().lock().read_line(&mut answer)?;
+    if answer.trim() == name {
+        Ok(())
+    } else {
+        Err(CliError::refused(
+            format!(
+                "aborted: {:?} is not {name}; nothing was run",
+                answer.trim()
+            ),
+            format!("type {kind} exactly, or pass --yes"),
+        ))
+    }
 }
 
 /// Print the commands a dry run would send.
@@ -358,10 +592,8 @@ pub fn print_dry_run(opts: &Opts, commands: &[Command]) -> Result<(), CliError> 
         let lines: Vec<String> = commands.iter().map(ToString::to_string).collect();
         output::json(&serde_json::json!({ "dry_run": true, "commands": lines }))?;
     } else {
-        let mut out = output::stdout();
-        for command in commands {
-            writeln!(out, "{command}")?;
-        }
+        let lines: Vec<String> = commands.iter().map(ToString::to_string).collect();
+        output::lines(&lines)?;
         output::note("(dry run: nothing was sent)");
     }
     Ok(())
@@ -376,11 +608,11 @@ pub fn read_secret(what: &str) -> Result<SecretString, CliError> {
         let mut err = anstream::stderr();
         write!(err, "{what}: ")?;
         err.flush()?;
-        let echo_off = set_echo(false);
+        let echo_off = output::stty("-echo");
         let mut line = String::new();
         let read = io::stdin().lock().read_line(&mut line);
         if echo_off {
-            set_echo(true);
+            output::stty("echo");
         }
         writeln!(err)?;
         read?;
@@ -407,9 +639,4 @@ pub fn read_secret(what: &str) -> Result<SecretString, CliError> {
         ));
     }
     Ok(SecretString::new(secret.to_owned()))
-}
-
-/// Terminal echo on or off. Whether it took.
-fn set_echo(on: bool) -> bool {
-    output::stty(if on { "echo" } else { "-echo" })
 }

@@ -34,6 +34,16 @@ pub struct TargetArgs {
     /// The audit history database.
     #[arg(long, global = true, env = "DOKKU_HISTORY_DB", value_name = "PATH")]
     pub history_db: Option<PathBuf>,
+    /// Keep the audit history on a shared PostgreSQL server instead
+    /// (`postgres://user@host/db`); prefer the environment variable, which
+    /// keeps a password out of `ps`.
+    #[arg(
+        long = "history",
+        global = true,
+        env = "DOKKU_HISTORY_URL",
+        value_name = "URL"
+    )]
+    pub history_url: Option<String>,
     /// The SSH private key for --host (default: ssh's own choice).
     #[arg(long, global = true, env = "DOKKU_SSH_KEY", value_name = "FILE")]
     pub ssh_key: Option<PathBuf>,
@@ -130,9 +140,11 @@ impl TargetArgs {
         }
     }
 
-    /// The history database: `--history-db`, else the platform data
-    /// directory's `history.sqlite3`.
-    pub fn history_path(&self) -> Result<PathBuf, UsageError> {
+    /// The local history file: `--history-db`, else the platform data
+    /// directory's `history.sqlite3` (what `history migrate` copies, and
+    /// where the CLI keeps its capabilities cache, whichever history
+    /// records).
+    pub fn history_file(&self) -> Result<PathBuf, UsageError> {
         match &self.history_db {
             Some(path) => Ok(path.clone()),
             None => Ok(data_dir()?.join("history.sqlite3")),
@@ -240,6 +252,25 @@ pub async fn connect(target: &Target) -> Result<Arc<dyn Executor>, ConnectError>
             }
             let ssh = builder.connect().await.map_err(ConnectError::Ssh)?;
             Ok(Arc::new(ssh))
+        }
+    }
+}
+
+/// Open the history the flags name: `--history postgres://…` (or
+/// `DOKKU_HISTORY_URL`), else the `--history-db` file.
+pub async fn open_history_for(
+    args: &TargetArgs,
+) -> Result<HistoryStore, dokku_history::HistoryError> {
+    match &args.history_url {
+        Some(url) if dokku_history::is_postgres_url(url) => HistoryStore::connect(url).await,
+        Some(_) => Err(dokku_history::HistoryError::Location(
+            "--history takes a postgres:// URL; a file goes in --history-db".to_owned(),
+        )),
+        None => {
+            let path = args
+                .history_file()
+                .map_err(|e| dokku_history::HistoryError::Location(e.0))?;
+            open_history(&path)
         }
     }
 }

@@ -92,7 +92,7 @@ async fn browser(driver: &Driver, profile: &Path) -> Client {
         "--disable-component-update".to_owned(),
         "--disable-sync".to_owned(),
         "--disable-dev-shm-usage".to_owned(),
-        "--window-size=1280,1000".to_owned(),
+        "--window-size=1366,900".to_owned(),
         format!("--user-data-dir={}", profile.display()),
     ];
     let mut caps = serde_json::Map::new();
@@ -111,6 +111,11 @@ async fn browser(driver: &Driver, profile: &Path) -> Client {
 /// The dashboard on 127.0.0.1:<free port>, over a simulated host.
 pub async fn serve(sim: SimExecutor, history: HistoryStore) -> String {
     let auth = Auth::new(PASSWORD, None, Limits::default()).unwrap();
+    serve_with(sim, history, auth).await.0
+}
+
+/// The same with the given passwords and sessions; also its state.
+pub async fn serve_with(sim: SimExecutor, history: HistoryStore, auth: Auth) -> (String, AppState) {
     let options = Options {
         // Secure, as in production: Chromium keeps Secure cookies on
         // http://127.0.0.1 (a potentially trustworthy origin).
@@ -122,6 +127,7 @@ pub async fn serve(sim: SimExecutor, history: HistoryStore) -> String {
     let state = AppState::new(Arc::new(sim), history, auth, options);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let served = state.clone();
     tokio::spawn(async move {
         axum::serve(
             listener,
@@ -130,7 +136,7 @@ pub async fn serve(sim: SimExecutor, history: HistoryStore) -> String {
         .await
         .unwrap();
     });
-    format!("http://127.0.0.1:{}", addr.port())
+    (format!("http://127.0.0.1:{}", addr.port()), served)
 }
 
 pub fn screenshots() -> PathBuf {
@@ -145,17 +151,36 @@ async fn shot(client: &Client, name: &str) {
     std::fs::write(screenshots().join(name), png).unwrap();
 }
 
-/// Poll until `check` holds (or fail with `what`).
+/// Poll until `check` holds (or fail with `what`): a condition with a
+/// generous bound, never a timing assertion.
 async fn until<F, Fut>(what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(30);
     while !check().await {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// A screenshot at the desktop size (1366×900) and at a phone's (390×844).
+async fn shots(client: &Client, name: &str) {
+    client.set_window_size(390, 844).await.unwrap();
+    shot(client, &format!("{name}-phone.png")).await;
+    client.set_window_size(1366, 900).await.unwrap();
+    shot(client, &format!("{name}.png")).await;
+}
+
+async fn scroll_to(client: &Client, css: &str) {
+    client
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView()",
+            vec![serde_json::json!(css)],
+        )
+        .await
+        .unwrap();
 }
 
 async fn text(client: &Client, css: &str) -> String {
@@ -185,14 +210,22 @@ async fn fill(client: &Client, css: &str, value: &str) {
     input.send_keys(value).await.unwrap();
 }
 
+/// Click the element; found again if the page replaced it in between (a
+/// refreshed section).
 async fn click(client: &Client, css: &str) {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap();
+    for _ in 0..5 {
+        let Ok(element) = client.find(Locator::Css(css)).await else {
+            let url = client.current_url().await.unwrap();
+            let page = client.source().await.unwrap_or_default();
+            panic!("no {css} on {url}: {page}");
+        };
+        match element.click().await {
+            Ok(()) => return,
+            Err(e) if format!("{e:?}").contains("StaleElementReference") => continue,
+            Err(e) => panic!("{css}: {e}"),
+        }
+    }
+    panic!("{css} kept being replaced");
 }
 
 /// The story, start to end, in one browser.
@@ -230,6 +263,12 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
     .await;
     fill(client, "#password", PASSWORD).await;
     click(client, "form.login button").await;
+    // Back where the person was going, then to the dashboard.
+    until("the app asked for", || async {
+        client.current_url().await.unwrap().path() == "/apps/api"
+    })
+    .await;
+    client.goto(&format!("{base}/")).await.unwrap();
 
     // The dashboard: every demo app with its state.
     client
@@ -243,10 +282,7 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
     }
     let metrics = text(client, "tr[data-app=\"metrics\"] .badge").await;
     assert_eq!(metrics, "crashed");
-    shot(client, "dashboard.png").await;
-    client.set_window_size(390, 844).await.unwrap();
-    shot(client, "dashboard-phone.png").await;
-    client.set_window_size(1280, 1000).await.unwrap();
+    shots(client, "dashboard").await;
 
     // Open one app.
     click(client, "tr[data-app=\"api\"] a").await;
@@ -261,7 +297,7 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
     fill(client, "#config-set input[name=key]", "E2E_GREETING").await;
     fill(
         client,
-        "#config-set input[name=value]",
+        "#config-set textarea[name=value]",
         "hello from chromium",
     )
     .await;
@@ -270,7 +306,7 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
         exists(client, "tr[data-key=\"E2E_GREETING\"]").await
     })
     .await;
-    assert!(text(client, ".flash").await.contains("set E2E_GREETING"));
+    assert!(text(client, ".flash").await.contains("Set E2E_GREETING"));
     let masked = text(client, "tr[data-key=\"E2E_GREETING\"] code.value").await;
     assert!(!masked.contains("hello"), "value shown unmasked");
     let stored = sim.with_host(|h| h.apps["api"].config.get("E2E_GREETING").cloned());
@@ -286,22 +322,40 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
     })
     .await;
 
-    // A value Dokku would store corrupted is refused with the key, why,
-    // a way around it and a way back; nothing reaches the host.
+    // A value Dokku would store corrupted is refused next to the form,
+    // with the key, why and a way around it; what was typed stays, the
+    // page stays; nothing reaches the host. (Dead-end error, issue 15 W4.)
     fill(client, "#config-set input[name=key]", "E2E_QUOTED").await;
-    fill(client, "#config-set input[name=value]", "she said \"hi\"").await;
+    fill(
+        client,
+        "#config-set textarea[name=value]",
+        "she said \"hi\"",
+    )
+    .await;
     click(client, "#config-set button").await;
-    until("the refusal", || async { exists(client, "p.error").await }).await;
-    let refusal = text(client, "p.error").await;
-    assert!(refusal.contains("refusing to set E2E_QUOTED"), "{refusal}");
+    until("the refusal at its form", || async {
+        exists(client, "#config-set .form-error").await
+    })
+    .await;
+    let refusal = text(client, "#config-set .form-error").await;
+    assert!(refusal.contains("the value of E2E_QUOTED"), "{refusal}");
+    assert!(refusal.contains("Nothing was sent"), "{refusal}");
     assert!(!refusal.contains("she said"), "{refusal}");
-    shot(client, "config-refused.png").await;
-    click(client, "a[href=\"/apps/api#config\"]").await;
-    client
-        .wait()
-        .for_element(Locator::Css("#config-set"))
+    assert_eq!(client.current_url().await.unwrap().path(), "/apps/api");
+    let kept = client
+        .find(Locator::Css("#config-set textarea[name=value]"))
+        .await
+        .unwrap()
+        .prop("value")
         .await
         .unwrap();
+    assert_eq!(
+        kept.as_deref(),
+        Some("she said \"hi\""),
+        "the input was lost"
+    );
+    scroll_to(client, "#config").await;
+    shots(client, "config-refused").await;
     assert!(sim.with_host(|h| !h.apps["api"].config.contains_key("E2E_QUOTED")));
 
     // Scale a process: Dokku's output streams into the page.
@@ -312,29 +366,24 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
         out.attr("data-state").await.unwrap().as_deref() == Some("done")
     })
     .await;
-    let output = text(client, "#ps-output").await;
-    assert!(output.contains("[exit 0]"), "{output}");
+    // The outcome in words, and the page's state refreshed in place.
+    let outcome = text(client, "#ps-outcome").await;
+    assert!(outcome.starts_with("Scaled api: "), "{outcome}");
+    assert!(!text(client, "#ps-output").await.contains("[exit"));
     assert_eq!(sim.with_host(|h| h.apps["api"].scale["web"]), 3);
-    shot(client, "app-scaled.png").await;
-    click(client, "a.reload").await;
-    until("three web containers", || async {
-        text(client, "dl.facts").await.contains("web 3/3")
+    until("three web containers, without a reload", || async {
+        text(client, "#overview").await.contains("web 3/3")
     })
     .await;
+    scroll_to(client, "#processes").await;
+    shots(client, "app-scaled").await;
 
-    // The certificate's expiry counts down live.
+    // The certificate's expiry, in days (a 60-day expiry does not tick
+    // seconds).
     let first = text(client, "#tls .countdown").await;
-    // About 61 days on the simulated host's clock (its changes tick it).
-    assert!(first.starts_with("expires in 60d 23h"), "{first}");
-    until("the countdown to tick", || async {
-        text(client, "#tls .countdown").await != first
-    })
-    .await;
-    client
-        .execute("document.getElementById('tls').scrollIntoView()", vec![])
-        .await
-        .unwrap();
-    shot(client, "app-tls-ports.png").await;
+    assert_eq!(first, "expires in 60 days");
+    scroll_to(client, "#tls").await;
+    shots(client, "app-tls-ports").await;
 
     // Live logs: a new line arrives without reloading.
     client
@@ -347,10 +396,19 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
         count(client, "#log .l").await > before
     })
     .await;
-    // Paused, the view holds still; resumed, it catches up.
+    // Paused, the view holds still while lines arrive; resumed, it
+    // catches up. (Waits for a held line, not for time to pass.)
     click(client, "#log-pause").await;
     let held = count(client, "#log .l").await;
-    tokio::time::sleep(Duration::from_millis(900)).await;
+    until("a line held while paused", || async {
+        let log = client.find(Locator::Css("#log")).await.unwrap();
+        log.attr("data-held")
+            .await
+            .unwrap()
+            .and_then(|n| n.parse::<usize>().ok())
+            .is_some_and(|n| n > 0)
+    })
+    .await;
     assert_eq!(
         count(client, "#log .l").await,
         held,
@@ -361,11 +419,18 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
         count(client, "#log .l").await > held
     })
     .await;
-    client
-        .execute("document.getElementById('logs').scrollIntoView()", vec![])
+    // The lines stay in time order.
+    let keys = client
+        .execute(
+            "return [...document.querySelectorAll('#log .l')].map(l => l.dataset.k)",
+            vec![],
+        )
         .await
         .unwrap();
-    shot(client, "app-logs.png").await;
+    let keys: Vec<String> = serde_json::from_value(keys).unwrap();
+    assert!(keys.windows(2).all(|w| w[0] <= w[1]), "out of order");
+    scroll_to(client, "#logs").await;
+    shots(client, "app-logs").await;
 
     // Databases: create a postgres service, link it to an app, and see the
     // link on both pages.
@@ -396,8 +461,8 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
     .await;
     assert!(text(client, ".flash")
         .await
-        .contains("linked e2e-db to blog"));
-    shot(client, "databases.png").await;
+        .contains("Linked e2e-db to blog"));
+    shots(client, "databases").await;
     click(
         client,
         "#svc-postgres-e2e-db td.links a[href=\"/apps/blog\"]",
@@ -431,7 +496,7 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
         client.current_url().await.unwrap().path() == "/"
     })
     .await;
-    assert!(text(client, ".flash").await.contains("destroyed sandbox"));
+    assert!(text(client, ".flash").await.contains("Destroyed sandbox."));
     assert!(!exists(client, "tr[data-app=\"sandbox\"]").await);
     assert!(!sim.with_host(|h| h.apps.contains_key("sandbox")));
 
@@ -439,6 +504,7 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
     client.goto(&format!("{base}/history")).await.unwrap();
     let verify = text(client, ".verify").await;
     assert!(verify.contains("intact"), "{verify}");
+    shots(client, "history").await;
     let records = history.recent(50).await.unwrap();
     for subcommand in [
         "config:import",
@@ -464,4 +530,246 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
     .await;
     client.goto(&format!("{base}/")).await.unwrap();
     assert_eq!(client.current_url().await.unwrap().path(), "/login");
+}
+
+/// Log in through the form, landing where `next` leads.
+async fn log_in(client: &Client) {
+    client
+        .wait()
+        .for_element(Locator::Css("#password"))
+        .await
+        .unwrap();
+    fill(client, "#password", PASSWORD).await;
+    click(client, "form.login button").await;
+}
+
+/// Run `story` in a browser against a fresh demo dashboard whose clock the
+/// story moves by hand; the browser closes even when a step fails.
+async fn with_browser<F, Fut>(story: F)
+where
+    F: FnOnce(Client, String, SimExecutor, AppState, Box<dyn Fn(Duration) + Send + Sync>) -> Fut
+        + Send
+        + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let Some(driver) = driver() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimExecutor::new(scenario::demo()).with_follow_interval(Duration::from_millis(300));
+    let history = HistoryStore::open(dir.path().join("history.db")).unwrap();
+    let (clock, advance) = crate::server::auth::tests::manual_clock();
+    let auth = Auth::new(PASSWORD, None, Limits::default())
+        .unwrap()
+        .with_clock(clock);
+    let (base, state) = serve_with(sim.clone(), history, auth).await;
+    let client = browser(&driver, &dir.path().join("profile")).await;
+    let outcome = {
+        let client = client.clone();
+        tokio::spawn(async move { story(client, base, sim, state, Box::new(advance)).await }).await
+    };
+    let _ = client.close().await;
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// Confirmation, a server-side refusal and an ended session, each as a
+/// person meets them on the app page (issue 15 W5, W2, W1).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_page_actions_ask_first_show_refusals_and_survive_an_ended_session() {
+    with_browser(|client, base, sim, state, advance| async move {
+        let client = &client;
+        client.goto(&format!("{base}/apps/api")).await.unwrap();
+        log_in(client).await;
+        until("back at the app after logging in", || async {
+            client.current_url().await.unwrap().path() == "/apps/api"
+        })
+        .await;
+        client
+            .wait()
+            .for_element(Locator::Css("#ps-stop"))
+            .await
+            .unwrap();
+
+        // Stop asks first, naming the app and what happens; Cancel runs
+        // nothing.
+        click(client, "#ps-stop button").await;
+        until("the confirmation", || async {
+            client
+                .find(Locator::Css("#confirm"))
+                .await
+                .unwrap()
+                .attr("open")
+                .await
+                .unwrap()
+                .is_some()
+        })
+        .await;
+        assert_eq!(text(client, "#confirm-title").await, "Stop api?");
+        assert!(text(client, "#confirm-consequence")
+            .await
+            .contains("serves nothing"));
+        shots(client, "confirm-stop").await;
+        click(client, "#confirm-cancel").await;
+        until("the dialog to close", || async {
+            client
+                .find(Locator::Css("#confirm"))
+                .await
+                .unwrap()
+                .attr("open")
+                .await
+                .unwrap()
+                .is_none()
+        })
+        .await;
+        assert!(
+            !exists(client, "#ps-output[data-state]").await,
+            "ran after Cancel"
+        );
+        assert!(sim.with_host(|h| h.apps["api"].scale["web"]) == 2);
+        // Confirmed, it runs and says so in words.
+        click(client, "#ps-stop button").await;
+        click(client, "#confirm-ok").await;
+        until("the stop to finish", || async {
+            text(client, "#ps-outcome").await.starts_with("Stopped api")
+        })
+        .await;
+        until("the state refreshed", || async {
+            text(client, "#overview").await.contains("stopped")
+        })
+        .await;
+
+        // A count the server refuses (sent by a client that ignores the
+        // input's min and type) shows a sentence at the form, not a page.
+        client
+            .execute(
+                "const f = document.getElementById('scale'); f.noValidate = true; \
+                 f.querySelector('input[name=web]').type = 'text'; \
+                 f.querySelector('input[name=web]').value = '-1';",
+                vec![],
+            )
+            .await
+            .unwrap();
+        click(client, "#scale button").await;
+        until("the refusal at the scale form", || async {
+            exists(client, "#scale .form-error").await
+        })
+        .await;
+        let refusal = text(client, "#scale .form-error").await;
+        assert!(
+            refusal.contains("whole number of containers from 0 to 100"),
+            "{refusal}"
+        );
+        assert!(
+            !refusal.contains("<!DOCTYPE") && !refusal.contains("html"),
+            "{refusal}"
+        );
+        let pane = text(client, "#ps-output").await;
+        assert!(!pane.contains("<!DOCTYPE"), "{pane}");
+        scroll_to(client, "#processes").await;
+        shots(client, "scale-refused").await;
+
+        // The session ends (idle expiry). With the live log stopped,
+        // Reveal sends the person to log in, then back to this page;
+        // nothing flips to "Hide".
+        click(client, "#log-follow").await;
+        advance(Duration::from_secs(31 * 60));
+        state.auth.sweep();
+        let reveal = "tr[data-key=\"NODE_ENV\"] form[data-reveal] button";
+        click(client, reveal).await;
+        until("the login page", || async {
+            client.current_url().await.unwrap().path() == "/login"
+        })
+        .await;
+        shots(client, "login-after-expiry").await;
+        log_in(client).await;
+        until("back at the app", || async {
+            client.current_url().await.unwrap().path() == "/apps/api"
+        })
+        .await;
+        client
+            .wait()
+            .for_element(Locator::Css(reveal))
+            .await
+            .unwrap();
+        assert_eq!(text(client, reveal).await, "Reveal");
+        // With the live log following, the page notices by itself: the
+        // stream ends with the session, and the page goes to log in.
+        client
+            .wait()
+            .for_element(Locator::Css("#log .l"))
+            .await
+            .unwrap();
+        advance(Duration::from_secs(31 * 60));
+        state.auth.sweep();
+        until("the login page, unasked", || async {
+            client.current_url().await.unwrap().path() == "/login"
+        })
+        .await;
+        let next = client.current_url().await.unwrap();
+        assert!(
+            next.query()
+                .unwrap_or_default()
+                .contains("next=%2Fapps%2Fapi"),
+            "{next}"
+        );
+    })
+    .await;
+}
+
+/// Every page at 390 px: nothing scrolls sideways (measured), long names
+/// included (issue 15 W6, W7).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_fits_a_phone_without_scrolling_sideways() {
+    with_browser(|client, base, sim, _state, _advance| async move {
+        let client = &client;
+        let long = "a-very-long-application-name-that-goes-on-and-on-for-sixty-chars";
+        sim.with_host(|h| {
+            let app = h.apps["blog"].clone();
+            h.apps.insert(long.to_owned(), app);
+        });
+        client.set_window_size(390, 844).await.unwrap();
+        client.goto(&format!("{base}/login")).await.unwrap();
+        log_in(client).await;
+        client.wait().for_element(Locator::Css("table.apps")).await.unwrap();
+        for path in [
+            "/login",
+            "/",
+            "/apps/api",
+            "/apps/shop",
+            &format!("/apps/{long}"),
+            "/databases",
+            "/history",
+            "/apps/nope",
+        ] {
+            client.goto(&format!("{base}{path}")).await.unwrap();
+            client.wait().for_element(Locator::Css("main")).await.unwrap();
+            if path == "/apps/api" {
+                // A revealed value and a long line must not widen it either.
+                click(client, "tr[data-key=\"JWT_PUBLIC_KEY\"] form[data-reveal] button").await;
+                until("the revealed key", || async {
+                    text(client, "tr[data-key=\"JWT_PUBLIC_KEY\"] code.value").await.len() > 20
+                })
+                .await;
+            }
+            let widths = client
+                .execute(
+                    "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let [scroll, width]: [u64; 2] = serde_json::from_value(widths).unwrap();
+            assert!(width <= 390, "{path}: the page is {width} px wide");
+            assert!(scroll <= width, "{path} scrolls sideways: {scroll} > {width}");
+        }
+        client.goto(&format!("{base}/apps/{long}")).await.unwrap();
+        client.wait().for_element(Locator::Css("main")).await.unwrap();
+        shot(client, "long-name-phone.png").await;
+        client.goto(&format!("{base}/apps/api#config")).await.unwrap();
+        client.wait().for_element(Locator::Css("#config")).await.unwrap();
+        shot(client, "app-config-phone.png").await;
+        client.set_window_size(1366, 900).await.unwrap();
+        shot(client, "app-config.png").await;
+    })
+    .await;
 }

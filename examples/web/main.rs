@@ -26,9 +26,21 @@ use clap::Parser;
 use server::auth::{generate_password, Auth, Limits};
 use server::{app, AppState, Options};
 
+const AFTER_HELP: &str = "\
+Environment:
+  DOKKU_WEB_PASSWORD         the admin password (required, except with --demo,
+                             where one is generated and printed)
+  DOKKU_WEB_VIEWER_PASSWORD  a read-only login (optional)
+  DOKKU_WEB_BIND, DOKKU_WEB_PORT  the same as --bind and --port
+  RUST_LOG                   log level of the lines on stderr (info by default)
+
+Examples:
+  web --demo
+  DOKKU_WEB_PASSWORD=... web --host dokku@example.com --port 3002";
+
 /// The Dokku web dashboard.
 #[derive(Debug, Parser)]
-#[command(name = "web", version, about)]
+#[command(name = "web", version, about, after_help = AFTER_HELP)]
 struct Args {
     #[command(flatten)]
     target: common::TargetArgs,
@@ -53,7 +65,7 @@ fn password(name: &str) -> Option<String> {
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let target = args.target.target()?;
     let executor = common::connect(&target).await?;
-    let history = common::open_history(&args.target.history_path()?)?;
+    let history = common::open_history_for(&args.target).await?;
 
     let (admin, generated) = match (password("DOKKU_WEB_PASSWORD"), &target) {
         (Some(p), _) => (p, false),
@@ -69,20 +81,23 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let options = Options {
         secure_cookie: !args.insecure_cookie,
         host_label: target.host_label(),
+        // Dashboards on other ports of this host keep their own sessions.
+        cookie_scope: args.port.to_string(),
         ..Options::default()
     };
     let state = AppState::new(Arc::clone(&executor), history, auth, options);
 
     let addr = SocketAddr::new(args.bind, args.port);
-    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| bind_error(addr, &e))?;
     let loopback = args.bind.is_loopback();
-    let shown = match args.bind {
-        std::net::IpAddr::V4(ip) if ip.is_unspecified() || ip.is_loopback() => {
-            format!("http://127.0.0.1:{}", args.port)
-        }
-        _ => format!("http://{addr}"),
-    };
-    println!("Dokku dashboard for {} on {shown}", target.host_label());
+    println!(
+        "Dokku dashboard for {} {}",
+        target.host_label(),
+        listening(addr)
+    );
+    tracing::info!(%addr, host = %target.host_label(), "listening");
     // Browsers keep a Secure cookie sent over plain http only from loopback;
     // elsewhere the login would silently not stick.
     if !args.insecure_cookie && !loopback {
@@ -95,6 +110,16 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         println!("Log in with the generated admin password: {admin}");
         println!("(set DOKKU_WEB_PASSWORD to choose one)");
     }
+    // Expired sessions are dropped (and their open log streams closed)
+    // every minute, not only when someone uses them.
+    let sweeper = state.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            sweeper.auth.sweep();
+        }
+    });
     let serve = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -109,8 +134,54 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// Where to open the dashboard: the address itself, or for all interfaces
+/// (`0.0.0.0`, `::`) this machine's loopback and a note that others reach
+/// it on this machine's addresses.
+fn listening(addr: SocketAddr) -> String {
+    let port = addr.port();
+    match addr.ip() {
+        ip if ip.is_unspecified() => format!(
+            "listening on {addr} (every interface): open http://127.0.0.1:{port} here, \
+             or this machine's address on port {port} from elsewhere"
+        ),
+        std::net::IpAddr::V6(ip) => format!("on http://[{ip}]:{port}"),
+        ip => format!("on http://{ip}:{port}"),
+    }
+}
+
+/// A bind failure that says what to do.
+fn bind_error(addr: SocketAddr, e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::AddrInUse => format!(
+            "port {} is already in use on {} (another dashboard, or another program): \
+             stop it or choose another one with --port",
+            addr.port(),
+            addr.ip()
+        ),
+        std::io::ErrorKind::PermissionDenied => format!(
+            "not allowed to listen on {addr} (ports below 1024 need privileges): \
+             choose --port 1024 or above"
+        ),
+        std::io::ErrorKind::AddrNotAvailable => format!(
+            "{} is not an address of this machine: choose another --bind",
+            addr.ip()
+        ),
+        _ => format!("cannot listen on {addr}: {e}"),
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Structured lines on stderr: logins, failed logins, where it listens.
+    let level = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|l| l.parse::<tracing::Level>().ok())
+        .unwrap_or(tracing::Level::INFO);
+    tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
     let args = Args::parse();
     match run(args).await {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,21 +9,65 @@
 //! declarative plans) without running them.
 
 pub mod apps;
+pub mod buildpacks;
+pub mod builds;
 pub mod certs;
+pub mod checks;
+pub mod community;
 pub mod config;
+pub mod cron;
+pub mod docker_options;
 pub mod domains;
+pub mod events;
+pub mod git;
 pub mod letsencrypt;
+pub mod lines;
 pub mod logs;
+pub mod network;
 pub mod plugin;
 pub mod ports;
 pub mod properties;
+pub mod proxies;
 pub mod proxy;
 pub mod ps;
+pub mod registry;
+pub mod repo;
 pub mod report;
+pub mod resource;
+pub mod run;
+pub mod scheduler;
 pub mod service;
+pub mod ssh_keys;
+pub mod storage;
+pub mod trace;
 
 use crate::client::Capabilities;
+use crate::error::{Error, Result};
 use crate::version::DokkuVersion;
+
+/// Check a free-form argument the SDK passes to Dokku as one word (a host,
+/// a user, a buildpack URL, an id, a label): not empty, not starting with
+/// `-` (Dokku would read a flag), no whitespace or control characters
+/// (Dokku's bash re-splits them). The reason names the rule, never the
+/// value.
+pub(crate) fn word<'v>(what: &'static str, name: &str, value: &'v str) -> Result<&'v str> {
+    let reason = if value.is_empty() {
+        Some("is empty")
+    } else if value.starts_with('-') {
+        Some("starts with '-', which Dokku would read as a flag")
+    } else if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Some("contains whitespace or control characters")
+    } else {
+        None
+    };
+    match reason {
+        Some(reason) => Err(Error::InvalidArgument {
+            what,
+            reason: format!("the {name} {reason}"),
+        }),
+        None => Ok(value),
+    }
+}
 
 /// Which output format to ask a read command for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -85,8 +85,9 @@ impl Properties<'_> {
     }
 }
 
-/// `<plugin>:set (<app>|--global) <key> [<value>]` for a catalogued
-/// property, checked against the catalog (pure: for dry runs and plans).
+/// `<plugin>:set (<app>|--global) <key> [<value>]` (`buildpacks:set-property`
+/// for buildpacks: [`Plugin::set_verb`]) for a catalogued property,
+/// checked against the catalog (pure: for dry runs and plans).
 ///
 /// ```
 /// use dokku_core::api::properties::set_command;
@@ -143,7 +144,7 @@ pub fn set_command(
             return Err(invalid(format!("{key} {rule}")));
         }
     }
-    let mut command = scope.apply(Command::of(plugin, "set")).arg(key);
+    let mut command = scope.apply(Command::of(plugin, plugin.set_verb)).arg(key);
     if let Some(value) = value {
         command = command.arg(value);
     }

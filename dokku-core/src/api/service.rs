@@ -19,7 +19,7 @@ use crate::command::{Arg, Command, Requirement};
 use crate::error::{Error, Result};
 use crate::exec::OutputStream;
 use crate::model::service::{InfoField, ServiceInfo, ServicePlugin};
-use crate::name::{AppName, ServiceName};
+use crate::name::{AppName, ImageVersion, ServiceName};
 use crate::parse::{self, context};
 use crate::secret::SecretString;
 
@@ -88,8 +88,8 @@ pub fn info_field_command(
 pub struct CreateOptions {
     /// `--image`: the image name.
     pub image: Option<String>,
-    /// `--image-version`: the image tag.
-    pub image_version: Option<String>,
+    /// `--image-version`: the image tag, validated as a Docker tag.
+    pub image_version: Option<ImageVersion>,
     /// `--custom-env "A=b;C=d"`: environment of the service container.
     /// Secret: it often carries credentials.
     pub custom_env: Option<SecretString>,
@@ -119,9 +119,9 @@ impl CreateOptions {
         self
     }
 
-    /// `--image-version`.
-    pub fn image_version(mut self, version: impl Into<String>) -> Self {
-        self.image_version = Some(version.into());
+    /// `--image-version`: a tag [`ImageVersion::new`] accepted.
+    pub fn image_version(mut self, version: ImageVersion) -> Self {
+        self.image_version = Some(version);
         self
     }
 
@@ -172,7 +172,10 @@ impl CreateOptions {
     fn apply(&self, mut command: Command) -> Command {
         let plain = [
             ("--image", self.image.clone()),
-            ("--image-version", self.image_version.clone()),
+            (
+                "--image-version",
+                self.image_version.as_ref().map(|v| v.to_string()),
+            ),
             ("--config-options", self.config_options.clone()),
             ("--memory", self.memory.map(|m| m.to_string())),
             ("--shm-size", self.shm_size.clone()),

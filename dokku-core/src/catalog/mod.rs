@@ -65,6 +65,10 @@ pub struct Plugin {
     /// The subcommands, by their name after `<name>:` (`""` is the bare
     /// `<name>` command, e.g. `logs`).
     pub verbs: &'static [Verb],
+    /// The verb that sets [`Plugin::properties`]: `set` for nearly every
+    /// plugin, `set-property` for `buildpacks` (whose `set` sets the
+    /// buildpack list).
+    pub set_verb: &'static str,
 }
 
 /// How a plugin's `:report` looks.
@@ -195,6 +199,16 @@ pub enum SecretArgs {
     /// `<plugin>:set (<app>|--global) <key> <value>`: the value, when the
     /// plugin's property `<key>` is secret.
     PropertyValue,
+    /// Every argument that is not a flag (does not start with `-`) from
+    /// the n-th such argument on (counting from 0):
+    /// `registry:login [--global] [<app>] <server> <username> [<password>]`
+    /// hides everything after the server, the username too when an app is
+    /// named (a username is not a secret, but which position holds the
+    /// password is only known once every argument is there).
+    PositionalFrom(usize),
+    /// The `KEY=VALUE` argument after any of these flags (`run -e
+    /// KEY=VALUE`): the value is secret, the key stays visible.
+    FlagAssignments(&'static [&'static str]),
 }
 
 /// Whether a verb's output prints secrets.
@@ -414,6 +428,7 @@ impl Plugin {
             report: None,
             properties: &[],
             verbs: &[],
+            set_verb: "set",
         }
     }
 
@@ -443,6 +458,12 @@ impl Plugin {
         Self { verbs, ..self }
     }
 
+    /// This plugin, setting its properties with `<name>:<verb>` instead of
+    /// `<name>:set`.
+    pub const fn with_set_verb(self, set_verb: &'static str) -> Self {
+        Self { set_verb, ..self }
+    }
+
     /// The verb of this name (`"scale"`), if catalogued.
     pub fn verb(&self, name: &str) -> Option<&Verb> {
         self.verbs.iter().find(|v| v.name == name)
@@ -451,6 +472,19 @@ impl Plugin {
     /// The property `key` names, if catalogued.
     pub fn property(&self, key: &str) -> Option<&PropertySpec> {
         self.properties.iter().find(|p| p.matches(key))
+    }
+
+    /// Whether a report key holds the value of a secret property: the
+    /// property's key bare or with the report's prefix, as itself or its
+    /// `global-`/`computed-` value (`traefik-computed-basic-auth-password`).
+    pub fn is_secret_report_key(&self, key: &str) -> bool {
+        let prefix = self.report.as_ref().map_or(self.name, |r| r.prefix);
+        let bare = crate::parse::report::unprefixed(prefix, self.properties, key);
+        let property = bare
+            .strip_prefix("global-")
+            .or_else(|| bare.strip_prefix("computed-"))
+            .unwrap_or(bare);
+        self.property(property).is_some_and(|p| p.secret)
     }
 
     /// The full subcommand of a verb: `ps:scale`, or `logs` for `""`.
@@ -504,6 +538,25 @@ impl Plugin {
                 let key = previous.get(1)?;
                 let secret = self.property(key).is_some_and(|p| p.secret);
                 (position == 2 && secret).then_some(SecretKind::Whole)
+            }
+            SecretArgs::PositionalFrom(from) => {
+                let before = previous.iter().filter(|a| !a.starts_with('-')).count();
+                (!arg.starts_with('-') && before >= from).then_some(SecretKind::Whole)
+            }
+            SecretArgs::FlagAssignments(flags) => {
+                let after_flag = previous.last().is_some_and(|p| flags.contains(p));
+                let joined = flags.iter().any(|f| {
+                    arg.strip_prefix(f).is_some_and(|rest| {
+                        rest.starts_with('=') && rest.get(1..).is_some_and(|v| v.contains('='))
+                    })
+                });
+                if after_flag && arg.contains('=') {
+                    Some(SecretKind::AfterEquals)
+                } else if after_flag || joined {
+                    Some(SecretKind::Whole)
+                } else {
+                    None
+                }
             }
         }
     }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::report::Report;
 use crate::catalog::{plugins, Plugin};
-use crate::model::de;
+use crate::model::{de, Property};
 use crate::name::AppName;
 use crate::parse::report::RawReport;
 use crate::parse::ParseError;
@@ -35,6 +35,9 @@ pub struct AppReport {
     /// Whether the deploy lock is held.
     #[serde(deserialize_with = "de::flag")]
     pub locked: bool,
+    /// Whether a push to an unknown app is refused instead of creating it
+    /// (global only: `apps:set --global disable-autocreation true`).
+    pub disable_autocreation: Property,
     /// Every key Dokku printed, by JSON key (`app-dir`, `dir` …).
     #[serde(skip_deserializing)]
     pub raw: BTreeMap<String, String>,

@@ -47,8 +47,10 @@ pub fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Er
     Ok((!value.is_empty()).then_some(value))
 }
 
-/// An unsigned number; empty is `None`.
-pub fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+/// A number of type `T`; empty is `None`.
+fn opt_number<'de, D: Deserializer<'de>, T: std::str::FromStr>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
     match text(d)?.as_str() {
         "" => Ok(None),
         number => number
@@ -56,6 +58,11 @@ pub fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error>
             .map(Some)
             .map_err(|_| D::Error::custom("expected a whole number")),
     }
+}
+
+/// An unsigned number; empty is `None`.
+pub fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    opt_number(d)
 }
 
 /// A count that Dokku prints as `-1` when it could not ask (`ps:report`'s
@@ -68,6 +75,22 @@ pub fn opt_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Erro
             .map(Some)
             .map_err(|_| D::Error::custom("expected a whole number or -1")),
     }
+}
+
+/// A signed number (`-1` is an exit code Dokku could not read); empty is
+/// `None`.
+pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    opt_number(d)
+}
+
+/// Comma-separated items, blanks dropped.
+pub fn comma_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(text(d)?
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect())
 }
 
 /// Whitespace-separated words.
@@ -126,6 +149,8 @@ mod tests {
         assert_eq!(opt_u64(de("42")).unwrap(), Some(42));
         assert_eq!(opt_count(de("-1")).unwrap(), None);
         assert_eq!(words(de(" a  b ")).unwrap(), ["a", "b"]);
+        assert_eq!(opt_i64(de("-1")).unwrap(), Some(-1));
+        assert_eq!(comma_list(de("a,b,")).unwrap(), ["a", "b"]);
     }
 
     #[test]

@@ -52,6 +52,12 @@ pub struct LogsReport {
     pub max_size: Property,
     /// The vector sink, redacted.
     pub vector_sink: Property,
+    /// The vector sink of cron tasks, redacted.
+    pub vector_cron_sink: Property,
+    /// The vector image (global only).
+    pub vector_image: Property,
+    /// Networks the vector container joins (global only).
+    pub vector_networks: Property,
     /// The label vector uses for the app name.
     pub app_label_alias: Property,
     /// Every key Dokku printed.

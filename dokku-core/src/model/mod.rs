@@ -7,18 +7,35 @@
 
 pub mod app_json;
 pub mod apps;
+pub mod builder;
+pub mod buildpacks;
+pub mod builds;
 pub mod certs;
+pub mod checks;
+pub mod community;
 pub mod config;
+pub mod cron;
 pub mod de;
+pub mod docker_options;
 pub mod domains;
+pub mod events;
+pub mod git;
 pub mod letsencrypt;
 pub mod logs;
+pub mod network;
 pub mod overview;
 pub mod plugin;
 pub mod ports;
+pub mod proxies;
 pub mod proxy;
 pub mod ps;
+pub mod registry;
+pub mod resource;
+pub mod run;
+pub mod scheduler;
 pub mod service;
+pub mod ssh_keys;
+pub mod storage;
 
 use serde::{Deserialize, Serialize};
 

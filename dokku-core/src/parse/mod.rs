@@ -9,15 +9,29 @@
 //! output is secret (config); they name positions and keys instead.
 
 pub mod apps;
+pub mod buildpacks;
+pub mod builds;
 pub mod certs;
+pub mod community;
 pub mod config;
+pub mod cron;
+pub mod docker_options;
+pub mod events;
 pub mod letsencrypt;
 pub mod logs;
+pub mod network;
 pub mod plugin;
 pub mod ports;
+pub mod proxies;
 pub mod ps;
 pub mod report;
+pub mod resource;
+pub mod run;
+pub mod scheduler;
 pub mod service;
+pub mod ssh_keys;
+pub mod storage;
+pub mod table;
 pub mod version;
 
 use std::fmt;
@@ -65,6 +79,30 @@ impl fmt::Display for ParseError {
             None => write!(f, "{} output: {}", self.what, self.reason),
         }
     }
+}
+
+/// A JSON array of `T` (`null` or nothing at all is an empty one). The
+/// error says where the JSON broke, never what it held.
+pub(crate) fn json_array<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    stdout: &str,
+) -> Result<Vec<T>, ParseError> {
+    let trimmed = stdout.trim();
+    if trimmed.is_empty() {
+        return Ok(Vec::new());
+    }
+    serde_json::from_str::<Option<Vec<T>>>(trimmed)
+        .map(Option::unwrap_or_default)
+        .map_err(|e| {
+            ParseError::new(
+                what,
+                format!(
+                    "not the JSON array expected (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ),
+            )
+        })
 }
 
 /// Attach the command line to a parser's error.

@@ -219,10 +219,7 @@ pub fn decode<R: DeserializeOwned>(
     // Borrowed throughout: a report of every app decodes hundreds of maps.
     let mut fields: BTreeMap<&str, &str> = BTreeMap::new();
     for (key, value) in &raw.fields {
-        let key = key
-            .strip_prefix(spec.prefix)
-            .and_then(|k| k.strip_prefix('-'))
-            .unwrap_or(key);
+        let key = unprefixed(spec.prefix, properties, key);
         fields.entry(key).or_insert(value);
     }
     let mut entries: Vec<(&str, Field<'_>)> = Vec::with_capacity(fields.len());
@@ -271,6 +268,29 @@ pub fn decode<R: DeserializeOwned>(
             ParseError::new(what, format!("{key}: {}", e.into_inner()))
         })
     })
+}
+
+/// A report key without the plugin's prefix (`ps-restart-policy` →
+/// `restart-policy`). A bare key that itself starts with the prefix keeps
+/// it when it names a property and the cut one would not: nginx's JSON
+/// prints `nginx-conf-sigil-path` bare (its prefixed form is
+/// `nginx-nginx-conf-sigil-path`).
+pub(crate) fn unprefixed<'k>(prefix: &str, properties: &[PropertySpec], key: &'k str) -> &'k str {
+    let Some(cut) = key.strip_prefix(prefix).and_then(|k| k.strip_prefix('-')) else {
+        return key;
+    };
+    let names = |k: &str| {
+        let k = k
+            .strip_prefix("global-")
+            .or_else(|| k.strip_prefix("computed-"))
+            .unwrap_or(k);
+        properties.iter().any(|p| p.matches(k))
+    };
+    if !names(cut) && names(key) {
+        key
+    } else {
+        cut
+    }
 }
 
 /// One value of a normalised report: Dokku's string, or a property's

@@ -113,6 +113,21 @@ pub fn one_report<R: Report>(stdout: &str, json: bool) -> Result<R, ParseError> 
     }
 }
 
+/// A parse result's error, if it names a line, must name one of `input`'s
+/// (and its Display must not panic): for the never-panic property tests.
+pub fn line_in_range<T>(what: &str, input: &str, result: Result<T, ParseError>) {
+    if let Err(e) = result {
+        if let Some(line) = e.line {
+            let lines = input.lines().count();
+            assert!(
+                (1..=lines).contains(&line),
+                "{what}: error names line {line} of {lines}: {e}"
+            );
+        }
+        let _ = e.to_string();
+    }
+}
+
 /// Every fixture under `tests/fixtures` (all plugins), sorted by path.
 /// Panics naming every fixture that cannot be read.
 pub fn all() -> Vec<Fixture> {

@@ -11,7 +11,10 @@
 //! invocations lose no update.
 //!
 //! `DOKKU_SIM_LATENCY_MS` delays every invocation, as real Dokku's start-up
-//! does (0.2–1 s).
+//! does (0.2–1 s). `DOKKU_SIM_COST=measured` charges what a real Dokku
+//! 0.38.27 charges instead: a floor per invocation, and per app for a
+//! report of every app, whose blocks are printed one by one as they are
+//! "computed" (`DOKKU_SIM_COST_SPEEDUP=N` divides every cost by N).
 //!
 //! When `SSH_ORIGINAL_COMMAND` is set, the program behaves as Dokku's entry
 //! script behind sshcommand's forced command
@@ -31,9 +34,10 @@ use std::time::Duration;
 
 use dokku_core::DokkuVersion;
 use dokku_sim::commands::{self, logs, Outcome};
+use dokku_sim::cost::{all_apps_report, app_blocks};
 use dokku_sim::entry::{Globals, Invocation};
 use dokku_sim::host::{profiles, SimHost};
-use dokku_sim::{scenario, StateDir};
+use dokku_sim::{scenario, Cost, StateDir};
 
 /// Subcommands that read standard input.
 const READS_STDIN: &[&str] = &[
@@ -87,13 +91,27 @@ fn run() -> Result<i32, String> {
     {
         std::thread::sleep(Duration::from_millis(ms));
     }
+    let cost = cost_model()?;
+    if let Some(cost) = cost {
+        std::thread::sleep(cost.floor_cost());
+    }
 
     let stdin = read_stdin_if_needed(&invocation.args)?;
     let outcome = state
         .update(|host| commands::run(host, &invocation, &stdin))
         .map_err(|e| e.to_string())?;
     let out = outcome.output();
-    write_all(&out.stdout, &out.stderr)?;
+    match (cost, all_apps_report(&invocation.args)) {
+        // Dokku prints each app's block when it has computed it.
+        (Some(cost), Some(subcommand)) => {
+            for block in app_blocks(&out.stdout) {
+                std::thread::sleep(cost.app_cost(subcommand));
+                write_all(&block, b"")?;
+            }
+            write_all(b"", &out.stderr)?;
+        }
+        _ => write_all(&out.stdout, &out.stderr)?,
+    }
     match outcome {
         Outcome::Done(out) => Ok(out.code),
         Outcome::Follow(follow) => {
@@ -145,6 +163,24 @@ fn write_all(stdout: &[u8], stderr: &[u8]) -> Result<(), String> {
     err.write_all(stderr)
         .and_then(|()| err.flush())
         .map_err(|e| format!("writing stderr: {e}"))
+}
+
+/// `DOKKU_SIM_COST=measured` charges what a real Dokku charges
+/// ([`Cost::MEASURED`]), `DOKKU_SIM_COST_SPEEDUP=N` N times faster.
+fn cost_model() -> Result<Option<Cost>, String> {
+    let speedup = match std::env::var("DOKKU_SIM_COST_SPEEDUP") {
+        Ok(n) => n
+            .parse::<u32>()
+            .map_err(|_| format!("DOKKU_SIM_COST_SPEEDUP {n:?} is not a whole number"))?,
+        Err(_) => 1,
+    };
+    match std::env::var("DOKKU_SIM_COST").as_deref() {
+        Err(_) | Ok("") | Ok("none") => Ok(None),
+        Ok("measured") => Ok(Some(Cost::MEASURED.faster(speedup))),
+        Ok(other) => Err(format!(
+            "unknown DOKKU_SIM_COST {other:?} (measured or none)"
+        )),
+    }
 }
 
 /// How a state directory with no state yet starts. The environment is

@@ -22,6 +22,8 @@
 
 use dokku_core::DokkuVersion;
 
+use crate::common::confirm;
+use crate::common::help;
 use crate::common::names::{check_new_name, dokku_apps, NO_APP, NO_APPS};
 use crate::common::properties::{
     announce_property, property_set_checks, property_target, write_property,
@@ -30,11 +32,13 @@ use crate::common::report::{self, Fields, GoReport};
 use crate::common::versions::{V0_38_12, V0_38_22};
 use crate::common::{Ctx, Flags, Outcome};
 use crate::host::{App, SimHost};
+use crate::out::EXIT_FLAG_ERROR;
 use crate::scheduler;
 
 /// Run an `apps` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
+        "apps" => bare(ctx, args),
         "apps:list" => list(ctx, args),
         "apps:exists" => exists(ctx, args),
         "apps:create" => create(ctx, args),
@@ -93,6 +97,33 @@ fn global_disable_autocreation(host: &SimHost) -> String {
 
 // ---------------------------------------------------------------------------
 // Subcommands
+
+/// `dokku apps` (`commands.go`'s `case "apps"`): Go's standard `flag`
+/// parses the arguments up to the first positional one, then
+/// `CommandList("stdout")`. `-h`/`--help` print the usage (exit 0); any
+/// other flag is refused (`flag provided but not defined: -x` on stderr,
+/// the usage on stdout, exit 2).
+fn bare(ctx: &mut Ctx<'_>, args: &[String]) {
+    // The first argument decides: a flag is parsed (and ends the command
+    // one way or the other), anything else starts the positionals.
+    let flag = args
+        .first()
+        .filter(|arg| arg.starts_with('-') && arg.len() > 1 && *arg != "--");
+    let Some(flag) = flag else {
+        list(ctx, &[]);
+        return;
+    };
+    let name = flag.trim_start_matches('-');
+    let name = name.split('=').next().unwrap_or(name);
+    if name != "h" && name != "help" {
+        ctx.out
+            .stderr_plain(&format!("flag provided but not defined: -{name}"));
+        ctx.out.code = EXIT_FLAG_ERROR;
+    }
+    if let Some(usage) = help::plugin(ctx.host, "apps") {
+        help::usage(&mut ctx.out, usage);
+    }
+}
 
 /// `apps:list [--format stdout|json]` (`CommandList`).
 fn list(ctx: &mut Ctx<'_>, args: &[String]) {
@@ -191,88 +222,10 @@ fn destroy(ctx: &mut Ctx<'_>, args: &[String]) {
     }
     // `--force` here or before the subcommand: DOKKU_APPS_FORCE_DELETE=1.
     let forced = flags.has("--force") || ctx.force;
-    if !forced && !confirm_destruction(ctx, &app) {
+    if !forced && !confirm::ask_for_destructive_confirmation(ctx, &app, "app") {
         return;
     }
     destroy_app(ctx, &app);
-}
-
-/// `common.AskForDestructiveConfirmation(app, "app")`: the warnings, a
-/// `> ` prompt without newline, and one token read with `fmt.Scanln`.
-fn confirm_destruction(ctx: &mut Ctx<'_>, app: &str) -> bool {
-    ctx.out.warn("WARNING: Potentially Destructive Action");
-    ctx.out
-        .warn(&format!("This command will destroy app {app}."));
-    ctx.out.warn(&format!("To proceed, type \"{app}\""));
-    ctx.out.print("> ");
-    match scanln(ctx.stdin) {
-        Ok(answer) if answer == app => true,
-        Ok(_) => {
-            // LogStderr (no prefix) and os.Exit(1); "test" is in Dokku's text.
-            ctx.out
-                .stderr_plain("Confirmation did not match test. Aborted.");
-            ctx.out.code = 1;
-            false
-        }
-        Err(error) => {
-            ctx.out.fail(error);
-            false
-        }
-    }
-}
-
-/// Go's `fmt.Scanln(&s)` over stdin: skip blanks, read one token, then
-/// demand the end of the line. The errors are Go's texts.
-fn scanln(input: &[u8]) -> Result<String, &'static str> {
-    // fmt's isSpace table.
-    fn is_space(c: char) -> bool {
-        matches!(
-            c,
-            '\t'..='\r'
-                | ' '
-                | '\u{85}'
-                | '\u{a0}'
-                | '\u{1680}'
-                | '\u{2000}'..='\u{200a}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202f}'
-                | '\u{205f}'
-                | '\u{3000}'
-        )
-    }
-    let text = String::from_utf8_lossy(input);
-    let mut chars = text.chars().peekable();
-    // SkipSpace: a newline before the token is an error (Scanln), EOF is
-    // io.EOF.
-    loop {
-        match chars.peek() {
-            None => return Err("EOF"),
-            Some('\n') => return Err("unexpected newline"),
-            Some(&c) if is_space(c) => {
-                chars.next();
-            }
-            Some(_) => break,
-        }
-    }
-    let mut token = String::new();
-    while let Some(&c) = chars.peek() {
-        if is_space(c) {
-            break;
-        }
-        token.push(c);
-        chars.next();
-    }
-    // nlIsEnd: only blanks may follow before the newline or EOF.
-    for c in chars {
-        if c == '\n' {
-            break;
-        }
-        if !is_space(c) {
-            return Err("expected newline");
-        }
-    }
-    Ok(token)
 }
 
 /// `destroyApp` after confirmation: the message, the plugins' clean-up
@@ -505,8 +458,7 @@ fn set(ctx: &mut Ctx<'_>, args: &[String]) {
     // PR #8706 rejects the per-app form of the global-only property before
     // the generic property checks.
     if version >= V0_38_12 && app != "--global" && property == "disable-autocreation" {
-        ctx.out
-            .fail("The key 'disable-autocreation' can only be set globally");
+        ctx.out.fail("Property can only be specified globally");
         return;
     }
     let (all, global) = apps_properties(version);
@@ -541,19 +493,4 @@ fn verified_app(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<
     let flags = ctx.parse_flags(subcommand, args, &[], &[], &[])?;
     let app = flags.first();
     ctx.verify_app(&app).then_some(app)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scanln_like_go() {
-        assert_eq!(scanln(b"app\n"), Ok("app".to_owned()));
-        assert_eq!(scanln(b"  app  \r\n"), Ok("app".to_owned()));
-        assert_eq!(scanln(b"app"), Ok("app".to_owned()));
-        assert_eq!(scanln(b""), Err("EOF"));
-        assert_eq!(scanln(b"\n"), Err("unexpected newline"));
-        assert_eq!(scanln(b"a b\n"), Err("expected newline"));
-    }
 }

@@ -1,17 +1,31 @@
-//! The `builds` plugin (simulated): `builds:report` and `builds:set`, and
-//! the build records the entry script's build capture writes.
+//! The `builds` plugin (simulated): the build records the entry script's
+//! build capture writes, and `builds:report`, `:set`, `:list`, `:info`,
+//! `:output`, `:cancel` and `:prune` over them.
 //!
 //! Written from dokku/dokku v0.38.27: `plugins/common/functions`
-//! (`dokku_setup_build_capture`: `builds-generate-id`,
-//! `builds-record-start` for `ps:rebuild`, `ps:restart` and `git-hook`),
-//! `plugins/builds/report.go` (the last build's fields beside the
+//! (`dokku_setup_build_capture`: `builds-record-start` for `ps:rebuild`,
+//! `ps:restart` and `git-hook`), `plugins/builds/builds.go` (a record: id,
+//! kind by source, pid, times, status; newest first; retention),
+//! `subcommands.go` (the list table through `columnize.SimpleFormat`, the
+//! JSON list view with `display_status`, `duration` and `log_path`; with no
+//! deploy lock, `output` and `cancel` say `App not currently deploying`;
+//! `prune` keeps the retention's newest), `set.go` (the retention must be
+//! an integer of at least 1), `report.go` (the newest record beside the
 //! `retention` triple; `--global` has only the global value) and the
-//! recorded output (captures-0.38.27-core.jsonl seq 203, 204). A build
-//! id is random on a real host; the simulator derives it, the pid and the
-//! times from the app and the clock.
+//! recorded output (captures-0.38.27-core.jsonl seq 203, 204;
+//! captures-0.38.27-surface.jsonl seq 149-155, 1205-1216).
+//!
+//! A build id and a pid are random on a real host; the simulator derives
+//! them from the app and the clock. A simulated build finishes within its
+//! invocation, so no deploy lock is held after it and a record left
+//! `running` (a command that never took the lock) is `abandoned`; the log
+//! is not kept.
 
-use crate::common::properties::{Prop, PropertyPlugin};
-use crate::common::report::{Fields, JsonKeys};
+use serde::{Deserialize, Serialize};
+
+use crate::common::columnize::columnize;
+use crate::common::properties::{self, property_set_checks, Prop, PropertyPlugin};
+use crate::common::report::{go_json_str, go_quote, Fields, JsonKeys};
 use crate::common::{Ctx, Outcome};
 use crate::host::{docker_timestamp, SimHost};
 
@@ -22,27 +36,44 @@ const PLUGIN: PropertyPlugin = PropertyPlugin {
     props: &[Prop::triple("retention", "20").app_computed_only()],
 };
 
-/// The fields of a build record, as `builds:report` names them.
-const RECORD: &[&str] = &[
-    "exit-code",
-    "finished-at",
-    "id",
-    "kind",
-    "pid",
-    "source",
-    "started-at",
-    "status",
-];
+/// `DefaultRetention`.
+const DEFAULT_RETENTION: usize = 20;
+
+/// One build record (`Build`); times are Unix seconds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Build {
+    id: String,
+    kind: String,
+    pid: u64,
+    started_at: u64,
+    finished_at: Option<u64>,
+    status: String,
+    source: String,
+    exit_code: Option<i64>,
+}
 
 /// Run a `builds` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
-    match subcommand {
-        "builds:report" => PLUGIN.report(ctx, args, Some(&last_build)),
-        "builds:set" => PLUGIN.set(ctx, args),
+    let result = match subcommand {
+        "builds:report" => {
+            PLUGIN.report(ctx, args, Some(&last_build));
+            Ok(())
+        }
+        "builds:set" => set(ctx, args),
+        "builds:list" => list(ctx, args),
+        "builds:info" => info(ctx, args),
+        "builds:output" | "builds:cancel" => not_deploying(ctx, subcommand, args),
+        "builds:prune" => prune(ctx, args),
         _ => return None,
+    };
+    if let Err(Some(message)) = result {
+        ctx.out.fail(&message);
     }
     Some(Outcome::Done(std::mem::take(&mut ctx.out)))
 }
+
+/// A failure to print (exit 1), or `None` when it was printed already.
+type Failed = Option<String>;
 
 /// The plugin's triggers: a build starts (`builds-record-start <app>
 /// <source>`) and ends (`builds-record-finish <app> <exit code>`).
@@ -50,9 +81,10 @@ pub fn trigger(ctx: &mut Ctx<'_>, name: &str, args: &[String]) {
     let app = args.first().map(String::as_str).unwrap_or("");
     let value = args.get(1).map(String::as_str).unwrap_or("");
     let now = ctx.host.now;
-    let Some(state) = ctx.host.apps.get_mut(app) else {
+    if !ctx.host.apps.contains_key(app) {
         return;
-    };
+    }
+    let mut list = builds(ctx.host, app);
     match name {
         "builds-record-start" => {
             let seed = crate::host::container_id(
@@ -69,46 +101,417 @@ pub fn trigger(ctx: &mut Ctx<'_>, name: &str, args: &[String]) {
                     char::from(if n < 10 { b'0' + n } else { b'a' + n - 10 })
                 })
                 .collect();
-            let pid = 1_000 + u64::from_str_radix(&seed[..4], 16).unwrap_or(0) % 30_000;
-            let record = state.extra.entry("builds".to_owned()).or_default();
-            record.clear();
-            record.insert("id".to_owned(), id);
-            record.insert("kind".to_owned(), "build".to_owned());
-            record.insert("pid".to_owned(), pid.to_string());
-            record.insert("source".to_owned(), value.to_owned());
-            record.insert("started-at".to_owned(), rfc3339(now));
-            record.insert("status".to_owned(), "running".to_owned());
+            let pid = 10_000 + u64::from_str_radix(&seed[..4], 16).unwrap_or(0) % 30_000;
+            list.insert(
+                0,
+                Build {
+                    id,
+                    kind: default_kind(value).to_owned(),
+                    pid,
+                    started_at: now,
+                    finished_at: None,
+                    status: "running".to_owned(),
+                    source: value.to_owned(),
+                    exit_code: None,
+                },
+            );
         }
         "builds-record-finish" => {
-            let record = state.extra.entry("builds".to_owned()).or_default();
-            let status = if value == "0" { "succeeded" } else { "failed" };
-            record.insert("exit-code".to_owned(), value.to_owned());
-            record.insert("finished-at".to_owned(), rfc3339(now + 1));
-            record.insert("status".to_owned(), status.to_owned());
+            let Some(build) = list.iter_mut().find(|b| b.status == "running") else {
+                return;
+            };
+            build.status = if value == "0" { "succeeded" } else { "failed" }.to_owned();
+            build.finished_at = Some(now + 1);
+            build.exit_code = value.parse().ok();
         }
-        _ => {}
+        _ => return,
+    }
+    save(ctx.host, app, &list);
+}
+
+/// `BuildSource.DefaultKind`.
+fn default_kind(source: &str) -> &'static str {
+    match source {
+        "git-hook" | "ps:rebuild" | "git:sync" | "git:from-archive" | "git:from-image"
+        | "git:load-image" => "build",
+        _ => "deploy",
     }
 }
 
-/// `2006-01-02T15:04:05Z`.
+/// `FetchBuilds`: newest first.
+fn builds(host: &SimHost, app: &str) -> Vec<Build> {
+    let mut list: Vec<Build> = host
+        .apps
+        .get(app)
+        .and_then(|a| a.extra.get("builds"))
+        .and_then(|b| b.get("records"))
+        .map(String::as_str)
+        .unwrap_or("")
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect();
+    list.sort_by_key(|b| std::cmp::Reverse(b.started_at));
+    list
+}
+
+fn save(host: &mut SimHost, app: &str, list: &[Build]) {
+    let lines: Vec<String> = list
+        .iter()
+        .filter_map(|b| serde_json::to_string(b).ok())
+        .collect();
+    if let Some(state) = host.apps.get_mut(app) {
+        let extra = state.extra.entry("builds".to_owned()).or_default();
+        extra.insert("records".to_owned(), lines.join("\n"));
+    }
+}
+
+/// `time.RFC3339` of a whole second (also `RFC3339Nano`'s, without a
+/// fraction).
 fn rfc3339(seconds: u64) -> String {
     let full = docker_timestamp(seconds, 0);
     format!("{}Z", &full[..19])
 }
 
-/// The last build's fields, empty before any.
+/// Go's `time.Duration.String()` of whole seconds.
+fn duration(seconds: u64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    match (h, m) {
+        (0, 0) => format!("{s}s"),
+        (0, _) => format!("{m}m{s}s"),
+        _ => format!("{h}h{m}m{s}s"),
+    }
+}
+
+impl Build {
+    /// `DisplayStatus`: a record still `running` after its invocation
+    /// ended is `abandoned` (no simulated build outlives its invocation).
+    fn display_status(&self) -> &str {
+        if self.status == "running" {
+            "abandoned"
+        } else {
+            &self.status
+        }
+    }
+
+    fn duration(&self, now: u64) -> String {
+        let end = self.finished_at.unwrap_or(now);
+        duration(end.saturating_sub(self.started_at))
+    }
+
+    fn log_path(&self, app: &str) -> String {
+        format!("/var/lib/dokku/data/builds/{app}/{}.log", self.id)
+    }
+
+    /// The list view (`listView`): the record, `display_status`,
+    /// `duration` and `log_path`, in `json.Marshal`'s struct order.
+    fn json(&self, app: &str, now: u64) -> String {
+        let mut json = String::from("{\"id\":");
+        go_json_str(&mut json, &self.id);
+        json.push_str(",\"app\":");
+        go_json_str(&mut json, app);
+        json.push_str(",\"kind\":");
+        go_json_str(&mut json, &self.kind);
+        json.push_str(&format!(",\"pid\":{}", self.pid));
+        json.push_str(&format!(",\"started_at\":\"{}\"", rfc3339(self.started_at)));
+        if let Some(finished) = self.finished_at {
+            json.push_str(&format!(",\"finished_at\":\"{}\"", rfc3339(finished)));
+        }
+        json.push_str(",\"status\":");
+        go_json_str(&mut json, &self.status);
+        json.push_str(",\"source\":");
+        go_json_str(&mut json, &self.source);
+        if let Some(code) = self.exit_code {
+            json.push_str(&format!(",\"exit_code\":{code}"));
+        }
+        json.push_str(",\"display_status\":");
+        go_json_str(&mut json, self.display_status());
+        json.push_str(&format!(",\"duration\":\"{}\"", self.duration(now)));
+        json.push_str(",\"log_path\":");
+        go_json_str(&mut json, &self.log_path(app));
+        json.push('}');
+        json
+    }
+}
+
+/// The newest record's fields, empty before any.
 fn last_build(host: &SimHost, app: Option<&str>, _: &str, _: Option<&str>) -> Fields {
     let mut fields = Fields::new();
     let Some(app) = app else {
         return fields;
     };
-    let record = host.apps.get(app).and_then(|a| a.extra.get("builds"));
-    for key in RECORD {
-        let value = record
-            .and_then(|r| r.get(*key))
-            .cloned()
-            .unwrap_or_default();
-        fields.insert(format!("--build-{key}"), value);
-    }
+    let last = builds(host, app).into_iter().next();
+    let field = |f: fn(&Build) -> String| last.as_ref().map(f).unwrap_or_default();
+    fields.insert("--build-id".to_owned(), field(|b| b.id.clone()));
+    fields.insert("--build-kind".to_owned(), field(|b| b.kind.clone()));
+    fields.insert(
+        "--build-status".to_owned(),
+        field(|b| b.display_status().to_owned()),
+    );
+    fields.insert("--build-pid".to_owned(), field(|b| b.pid.to_string()));
+    fields.insert("--build-source".to_owned(), field(|b| b.source.clone()));
+    fields.insert(
+        "--build-started-at".to_owned(),
+        field(|b| rfc3339(b.started_at)),
+    );
+    fields.insert(
+        "--build-finished-at".to_owned(),
+        field(|b| b.finished_at.map(rfc3339).unwrap_or_default()),
+    );
+    fields.insert(
+        "--build-exit-code".to_owned(),
+        field(|b| b.exit_code.map(|c| c.to_string()).unwrap_or_default()),
+    );
     fields
+}
+
+/// `ResolveRetention`: the app's, else the global, else 20.
+fn retention(host: &SimHost, app: &str) -> usize {
+    let parse = |raw: String| raw.parse::<usize>().ok().filter(|n| *n >= 1);
+    parse(properties::app_value(host, "builds", app, "retention"))
+        .or_else(|| parse(properties::global_value(host, "builds", "retention")))
+        .unwrap_or(DEFAULT_RETENTION)
+}
+
+/// `builds:set [--global] <app> <property> [<value>]` (`CommandSet`).
+fn set(ctx: &mut Ctx<'_>, args: &[String]) -> Result<(), Failed> {
+    let flags = ctx
+        .parse_flags("builds:set", args, &["--global"], &[], &[])
+        .ok_or(None)?;
+    let (app, rest) = properties::property_target(&flags);
+    let property = rest.first().cloned().unwrap_or_default();
+    let value = rest.get(1).cloned().unwrap_or_default();
+    if app != "--global" && !ctx.verify_app(&app) {
+        return Err(None);
+    }
+    if property != "retention" {
+        return Err(Some(format!(
+            "Invalid property {} (allowed: retention)",
+            go_quote(&property)
+        )));
+    }
+    if !value.is_empty() {
+        match value.parse::<i64>() {
+            Err(_) => {
+                return Err(Some(format!(
+                    "Invalid retention {}: must be a positive integer",
+                    go_quote(&value)
+                )));
+            }
+            Ok(n) if n < 1 => {
+                return Err(Some(format!("Invalid retention {n}: must be >= 1")));
+            }
+            Ok(_) => {}
+        }
+    }
+    if !property_set_checks(ctx, &app, &property, &["retention"], &["retention"]) {
+        return Err(None);
+    }
+    properties::announce_property(&mut ctx.out, &property, &value);
+    properties::store(ctx.host, "builds", &app, &property, &value);
+    Ok(())
+}
+
+/// The `--format` of a builds subcommand: `stdout` or `json`.
+fn format(value: Option<&str>) -> Result<&str, Failed> {
+    match value.unwrap_or("stdout") {
+        "" | "stdout" => Ok("stdout"),
+        "json" => Ok("json"),
+        _ => Err(Some(
+            "Invalid format specified, supported formats: json, stdout".to_owned(),
+        )),
+    }
+}
+
+/// `builds:list [<app>] [--format …] [--kind …] [--status …]`
+/// (`CommandList`).
+fn list(ctx: &mut Ctx<'_>, args: &[String]) -> Result<(), Failed> {
+    let flags = ctx
+        .parse_flags(
+            "builds:list",
+            args,
+            &[],
+            &["--format", "--kind", "--status"],
+            &[],
+        )
+        .ok_or(None)?;
+    let format = format(flags.value("--format"))?;
+    let kind = flags.value("--kind").unwrap_or("");
+    let status = flags.value("--status").unwrap_or("");
+    if !kind.is_empty() && kind != "build" && kind != "deploy" {
+        return Err(Some(format!(
+            "Invalid --kind value {} (allowed: build, deploy)",
+            go_quote(kind)
+        )));
+    }
+    const STATUSES: &[&str] = &["running", "succeeded", "failed", "canceled", "abandoned"];
+    if !status.is_empty() && !STATUSES.contains(&status) {
+        return Err(Some(format!(
+            "Invalid --status value {} (allowed: running, succeeded, failed, canceled, abandoned)",
+            go_quote(status)
+        )));
+    }
+    let app = flags.first();
+    if app.is_empty() {
+        // commandListAllRunning: no simulated build is left running.
+        if format == "json" {
+            ctx.out.log("[]");
+        } else {
+            ctx.out.log("No builds currently running");
+        }
+        return Ok(());
+    }
+    if !ctx.verify_app(&app) {
+        return Err(None);
+    }
+    let mut views: Vec<Build> = builds(ctx.host, &app)
+        .into_iter()
+        .filter(|b| kind.is_empty() || b.kind == kind)
+        .filter(|b| status.is_empty() || b.display_status() == status)
+        .collect();
+    let keep = retention(ctx.host, &app);
+    if kind.is_empty() && status.is_empty() {
+        views.truncate(keep);
+    }
+    let now = ctx.host.now;
+    if format == "json" {
+        let items: Vec<String> = views.iter().map(|b| b.json(&app, now)).collect();
+        ctx.out.log(&format!("[{}]", items.join(",")));
+        return Ok(());
+    }
+    if views.is_empty() {
+        ctx.out.log("No builds recorded for this app");
+        return Ok(());
+    }
+    let mut rows = vec![[
+        "Build ID", "Kind", "Status", "PID", "Source", "Started", "Duration",
+    ]
+    .map(str::to_owned)
+    .to_vec()];
+    for b in &views {
+        rows.push(vec![
+            b.id.clone(),
+            b.kind.clone(),
+            b.display_status().to_owned(),
+            b.pid.to_string(),
+            b.source.clone(),
+            rfc3339(b.started_at),
+            b.duration(now),
+        ]);
+    }
+    ctx.out.log(&columnize(&rows, "", "  "));
+    Ok(())
+}
+
+/// `builds:info <app> <build-id> [--format stdout|json]` (`CommandInfo`).
+fn info(ctx: &mut Ctx<'_>, args: &[String]) -> Result<(), Failed> {
+    let flags = ctx
+        .parse_flags("builds:info", args, &[], &["--format"], &[])
+        .ok_or(None)?;
+    let format = format(flags.value("--format"))?;
+    let app = flags.first();
+    if !ctx.verify_app(&app) {
+        return Err(None);
+    }
+    let id = flags.positional.get(1).cloned().unwrap_or_default();
+    if id.is_empty() {
+        return Err(Some("Please specify a build id".to_owned()));
+    }
+    let Some(b) = builds(ctx.host, &app).into_iter().find(|b| b.id == id) else {
+        return Err(Some(format!("No build record found for {app}/{id}")));
+    };
+    let now = ctx.host.now;
+    if format == "json" {
+        ctx.out.log(&b.json(&app, now));
+        return Ok(());
+    }
+    let mut rows = vec![
+        ("Build ID:", b.id.clone()),
+        ("App:", app.clone()),
+        ("Kind:", b.kind.clone()),
+        ("Status:", b.display_status().to_owned()),
+        ("PID:", b.pid.to_string()),
+        ("Source:", b.source.clone()),
+        ("Started:", rfc3339(b.started_at)),
+    ];
+    if let Some(finished) = b.finished_at {
+        rows.push(("Finished:", rfc3339(finished)));
+    }
+    rows.push(("Duration:", b.duration(now)));
+    if let Some(code) = b.exit_code {
+        rows.push(("Exit Code:", code.to_string()));
+    }
+    rows.push(("Log:", b.log_path(&app)));
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|(label, value)| vec![label.to_owned(), value])
+        .collect();
+    ctx.out.log(&columnize(&rows, "", "  "));
+    Ok(())
+}
+
+/// `builds:output <app> [<id>|current]` and `builds:cancel <app>`: with
+/// no deploy lock (no simulated deploy outlives its invocation), the
+/// current deploy is `App not currently deploying`; a recorded build's
+/// log is not kept.
+fn not_deploying(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Result<(), Failed> {
+    let flags = ctx
+        .parse_flags(subcommand, args, &[], &[], &[])
+        .ok_or(None)?;
+    let app = flags.first();
+    if !ctx.verify_app(&app) {
+        return Err(None);
+    }
+    let id = flags.positional.get(1).map(String::as_str).unwrap_or("");
+    if subcommand == "builds:cancel" || id.is_empty() || id == "current" {
+        ctx.out.info1("App not currently deploying");
+    }
+    Ok(())
+}
+
+/// `builds:prune <app>|--all-apps` (`PruneAppBuilds`): abandoned records
+/// reaped, the retention's newest kept.
+fn prune(ctx: &mut Ctx<'_>, args: &[String]) -> Result<(), Failed> {
+    let flags = ctx
+        .parse_flags("builds:prune", args, &["--all-apps"], &[], &[])
+        .ok_or(None)?;
+    let apps = if flags.has("--all-apps") {
+        let apps = crate::common::names::dokku_apps(ctx.host);
+        if apps.is_empty() {
+            ctx.out.warn(crate::common::names::NO_APPS);
+            return Ok(());
+        }
+        apps
+    } else {
+        let app = flags.first();
+        if !ctx.verify_app(&app) {
+            return Err(None);
+        }
+        vec![app]
+    };
+    let now = ctx.host.now;
+    for app in apps {
+        let mut list = builds(ctx.host, &app);
+        // ReapAbandonedBuilds: failed, exit -1, finished now.
+        for build in list.iter_mut().filter(|b| b.status == "running") {
+            build.status = "failed".to_owned();
+            build.finished_at = Some(now);
+            build.exit_code = Some(-1);
+        }
+        list.truncate(retention(ctx.host, &app));
+        save(ctx.host, &app, &list);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_go() {
+        assert_eq!(duration(0), "0s");
+        assert_eq!(duration(62), "1m2s");
+        assert_eq!(duration(3_723), "1h2m3s");
+        assert_eq!(rfc3339(1_798_761_600), "2027-01-01T00:00:00Z");
+    }
 }

@@ -10,16 +10,20 @@
 //! State: the app's `certs` entry of `App::extra`: `crt`, `key` (the PEM
 //! files) and what openssl would read from the certificate (`starts-at`,
 //! `expires-at` in openssl's date form, `issuer`, `subject`, `hostnames`,
-//! `verified`). The simulator does not parse X.509: an added or generated
-//! certificate is recorded as self-signed for the app's first domain,
-//! valid for 365 days from the simulated clock.
+//! `verified`). A certificate that is real X.509 (read with [`x509`]) is
+//! reported as openssl reads it; anything else (the simulator's own
+//! `certs:generate`, or a placeholder PEM) is recorded as self-signed for
+//! the app's first domain, valid for 365 days from the simulated clock.
+//! Installing one rebuilds the proxy config (`post-certs-update`,
+//! `post-domains-update`), which checks the app's domains against the
+//! certificate's.
 
 use std::io::Read;
 
 use crate::common::report::{self, GoReport};
 use crate::common::report::{Fields, JsonKeys};
 use crate::common::{Ctx, Outcome};
-use crate::host::{SimHost, SECONDS_PER_DAY};
+use crate::host::{openssl_date, SimHost, SECONDS_PER_DAY};
 
 /// Run a `certs` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
@@ -104,15 +108,27 @@ fn add(ctx: &mut Ctx<'_>, args: &[String]) {
     let Some(app) = app_arg(ctx, args) else {
         return;
     };
-    // File arguments name paths on the host, which the simulator has not.
-    if args.len() >= 3 {
-        ctx.out
-            .fail("CRT file specified not found, please check file paths");
+    // `is_file_import`: both paths given, read from the host's files.
+    let crt_file = args.get(1).filter(|f| !f.is_empty());
+    let key_file = args.get(2).filter(|f| !f.is_empty());
+    if let (Some(crt_file), Some(key_file)) = (crt_file, key_file) {
+        let Some(crt) = ctx.host.files.get(crt_file).cloned() else {
+            ctx.out
+                .fail("CRT file specified not found, please check file paths");
+            return;
+        };
+        let Some(key) = ctx.host.files.get(key_file).cloned() else {
+            ctx.out
+                .fail("KEY file specified not found, please check file paths");
+            return;
+        };
+        set_cert(ctx, app, &crt, &key);
         return;
     }
+    // `is_tar_import` (stdin is never a terminal here): an empty archive
+    // fails tar's checks, exit 2, nothing printed.
     if ctx.stdin.is_empty() {
-        ctx.out
-            .fail("Tar archive containing server.crt and server.key expected on stdin");
+        ctx.out.code = 2;
         return;
     }
     let mut files: Vec<(String, String)> = Vec::new();
@@ -163,8 +179,37 @@ fn add(ctx: &mut Ctx<'_>, args: &[String]) {
         Err("missing") => return ctx.out.fail("Tar archive is missing .key file"),
         Err(_) => return ctx.out.fail("Tar archive contains more than one .key file"),
     };
-    let expires = ctx.host.now + 365 * SECONDS_PER_DAY;
-    install(ctx.host, app, &crt, &key, None, expires);
+    set_cert(ctx, app, &crt, &key);
+}
+
+/// `fn-certs-set`: the files installed, then `post-certs-update` and
+/// `post-domains-update`.
+fn set_cert(ctx: &mut Ctx<'_>, app: &str, crt: &str, key: &str) {
+    match x509::read(crt) {
+        Some(cert) => {
+            if let Some(state) = ctx.host.apps.get_mut(app) {
+                let entry = state.extra.entry("certs".to_owned()).or_default();
+                entry.clear();
+                entry.insert("crt".to_owned(), crt.to_owned());
+                entry.insert("key".to_owned(), key.to_owned());
+                entry.insert("starts-at".to_owned(), openssl_date(cert.not_before));
+                entry.insert("expires-at".to_owned(), openssl_date(cert.not_after));
+                entry.insert("subject".to_owned(), cert.subject_rfc2253());
+                entry.insert("issuer".to_owned(), cert.issuer_oneline());
+                entry.insert("hostnames".to_owned(), cert.hostnames().join(" "));
+                let verified = if cert.self_signed() {
+                    "self signed"
+                } else {
+                    "verified by a certificate authority"
+                };
+                entry.insert("verified".to_owned(), verified.to_owned());
+            }
+        }
+        None => {
+            let expires = ctx.host.now + 365 * SECONDS_PER_DAY;
+            install(ctx.host, app, crt, key, None, expires);
+        }
+    }
     if let Some(le) = ctx
         .host
         .apps
@@ -175,6 +220,8 @@ fn add(ctx: &mut Ctx<'_>, args: &[String]) {
         le.insert("active".to_owned(), "false".to_owned());
     }
     ctx.host.tick(1);
+    ctx.trigger("post-certs-update", &[app.to_owned()]);
+    ctx.trigger("post-domains-update", &[app.to_owned()]);
 }
 
 // GNU tar on something that is not an archive; `set -e` exits with tar's 2.
@@ -230,6 +277,8 @@ fn remove(ctx: &mut Ctx<'_>, args: &[String]) {
             le.insert("active".to_owned(), "false".to_owned());
         }
         ctx.host.tick(1);
+        ctx.trigger("post-certs-remove", &[app.to_owned()]);
+        ctx.trigger("post-domains-update", &[app.to_owned()]);
     } else {
         ctx.out.fail("An app-specific SSL endpoint is not defined");
     }
@@ -267,4 +316,194 @@ fn generate(ctx: &mut Ctx<'_>, args: &[String]) {
         "-----BEGIN CERTIFICATE REQUEST-----\nSIMULATED{app}\n-----END CERTIFICATE REQUEST-----\n"
     ));
     ctx.host.tick(1);
+}
+
+/// Just enough DER to read what openssl prints about a certificate: the
+/// subject and issuer names, the validity and the DNS names of the
+/// subject-alternative-name extension.
+pub mod x509 {
+    use base64::Engine;
+
+    /// What a certificate says.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Cert {
+        /// The issuer's attributes, in order: (short name, value).
+        pub issuer: Vec<(String, String)>,
+        /// The subject's attributes, in order.
+        pub subject: Vec<(String, String)>,
+        /// `notBefore`, Unix seconds.
+        pub not_before: u64,
+        /// `notAfter`, Unix seconds.
+        pub not_after: u64,
+        /// The subject alternative names of type DNS.
+        pub dns_names: Vec<String>,
+    }
+
+    impl Cert {
+        /// `openssl x509 -subject -nameopt RFC2253`: the attributes in
+        /// reverse order, `key=value` joined by commas.
+        pub fn subject_rfc2253(&self) -> String {
+            self.subject
+                .iter()
+                .rev()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        }
+
+        /// `openssl x509 -issuer` (its default one-line form, without the
+        /// `issuer=` prefix): `key = value` joined by `, `.
+        pub fn issuer_oneline(&self) -> String {
+            self.issuer
+                .iter()
+                .map(|(k, v)| format!("{k} = {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+
+        /// Issued by itself.
+        pub fn self_signed(&self) -> bool {
+            self.issuer == self.subject
+        }
+
+        /// `get_ssl_hostnames`: the subject's CN and the DNS names, sorted,
+        /// without duplicates.
+        pub fn hostnames(&self) -> Vec<String> {
+            let mut names: Vec<String> = self
+                .subject
+                .iter()
+                .filter(|(k, _)| k == "CN")
+                .map(|(_, v)| v.clone())
+                .chain(self.dns_names.iter().cloned())
+                .collect();
+            names.sort();
+            names.dedup();
+            names
+        }
+    }
+
+    /// One DER element: its tag and contents.
+    struct Tlv<'a> {
+        tag: u8,
+        body: &'a [u8],
+    }
+
+    /// The elements of a DER sequence's contents, in order.
+    fn elements(mut data: &[u8]) -> Option<Vec<Tlv<'_>>> {
+        let mut out = Vec::new();
+        while !data.is_empty() {
+            let tag = *data.first()?;
+            let first = usize::from(*data.get(1)?);
+            let (len, header) = if first < 0x80 {
+                (first, 2)
+            } else {
+                let count = first & 0x7f;
+                let mut len = 0usize;
+                for i in 0..count {
+                    len = (len << 8) | usize::from(*data.get(2 + i)?);
+                }
+                (len, 2 + count)
+            };
+            let body = data.get(header..header + len)?;
+            out.push(Tlv { tag, body });
+            data = data.get(header + len..)?;
+        }
+        Some(out)
+    }
+
+    fn short_name(oid: &[u8]) -> String {
+        match oid {
+            [0x55, 0x04, 0x03] => "CN".to_owned(),
+            [0x55, 0x04, 0x06] => "C".to_owned(),
+            [0x55, 0x04, 0x07] => "L".to_owned(),
+            [0x55, 0x04, 0x08] => "ST".to_owned(),
+            [0x55, 0x04, 0x0a] => "O".to_owned(),
+            [0x55, 0x04, 0x0b] => "OU".to_owned(),
+            other => other
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<Vec<_>>()
+                .join("."),
+        }
+    }
+
+    fn name(body: &[u8]) -> Option<Vec<(String, String)>> {
+        let mut attributes = Vec::new();
+        for set in elements(body)? {
+            for pair in elements(set.body)? {
+                let parts = elements(pair.body)?;
+                let oid = parts.first()?.body;
+                let value = String::from_utf8_lossy(parts.get(1)?.body).into_owned();
+                attributes.push((short_name(oid), value));
+            }
+        }
+        Some(attributes)
+    }
+
+    /// `UTCTime` (`YYMMDDHHMMSSZ`) or `GeneralizedTime`.
+    fn time(tlv: &Tlv<'_>) -> Option<u64> {
+        let text = std::str::from_utf8(tlv.body).ok()?;
+        let (year, rest) = if tlv.tag == 0x17 {
+            let yy: u64 = text.get(0..2)?.parse().ok()?;
+            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, text.get(2..)?)
+        } else {
+            (text.get(0..4)?.parse().ok()?, text.get(4..)?)
+        };
+        let field =
+            |range: std::ops::Range<usize>| -> Option<u64> { rest.get(range)?.parse().ok() };
+        let (month, day) = (field(0..2)?, field(2..4)?);
+        let (hour, minute, second) = (field(4..6)?, field(6..8)?, field(8..10)?);
+        // Days from the civil date (Howard Hinnant's days_from_civil).
+        let y = if month <= 2 { year - 1 } else { year };
+        let era = y / 400;
+        let yoe = y - era * 400;
+        let mp = (month + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + day - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let days = (era * 146_097 + doe).checked_sub(719_468)?;
+        Some(days * 86_400 + hour * 3600 + minute * 60 + second)
+    }
+
+    /// Read a PEM certificate; `None` when it is not one.
+    pub fn read(pem: &str) -> Option<Cert> {
+        let body: String = pem
+            .lines()
+            .skip_while(|l| !l.starts_with("-----BEGIN CERTIFICATE-----"))
+            .skip(1)
+            .take_while(|l| !l.starts_with("-----END"))
+            .collect();
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .ok()?;
+        let certificate = elements(&der)?;
+        let parts = elements(certificate.first()?.body)?;
+        let tbs = elements(parts.first()?.body)?;
+        // An explicit version ([0]) shifts the fields by one.
+        let at = usize::from(tbs.first()?.tag == 0xa0);
+        let issuer = name(tbs.get(at + 2)?.body)?;
+        let validity = elements(tbs.get(at + 3)?.body)?;
+        let subject = name(tbs.get(at + 4)?.body)?;
+        let mut dns_names = Vec::new();
+        if let Some(extensions) = tbs.iter().find(|t| t.tag == 0xa3) {
+            for extension in elements(elements(extensions.body)?.first()?.body)? {
+                let parts = elements(extension.body)?;
+                if parts.first()?.body != [0x55, 0x1d, 0x11] {
+                    continue;
+                }
+                let value = parts.last()?.body;
+                for general in elements(elements(value)?.first()?.body)? {
+                    if general.tag == 0x82 {
+                        dns_names.push(String::from_utf8_lossy(general.body).into_owned());
+                    }
+                }
+            }
+        }
+        Some(Cert {
+            issuer,
+            subject,
+            not_before: time(validity.first()?)?,
+            not_after: time(validity.get(1)?)?,
+            dns_names,
+        })
+    }
 }

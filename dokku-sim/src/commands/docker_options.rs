@@ -194,8 +194,10 @@ fn clear(ctx: &mut Ctx<'_>, args: &[String]) {
         None => {
             ctx.out
                 .info1(&format!("Clearing docker-options for {app} on all phases"));
-            if let Some(a) = ctx.host.apps.get_mut(&app) {
-                a.properties.remove("docker-options");
+            // clearDefaultScope: the default scope's phases only; the
+            // process-scoped keys stay.
+            for phase in PHASES {
+                properties::store(ctx.host, "docker-options", &app, phase, "");
             }
         }
     }

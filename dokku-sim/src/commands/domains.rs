@@ -30,7 +30,6 @@ use crate::out::Out;
 /// Run a `domains` subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
-        "domains" => deprecated_default(ctx, args),
         "domains:report" => report(ctx, args),
         "domains:add" => add(ctx, args),
         "domains:set" => set(ctx, args),
@@ -553,11 +552,10 @@ fn disable(ctx: &mut Ctx<'_>, args: &[String]) {
 
 fn global_domains_given(ctx: &mut Ctx<'_>, args: &[String]) -> bool {
     if args.first().is_none_or(|d| d.is_empty()) {
-        // `dokku $1 $2`: the command name is not in `$1` here.
+        // `dokku $1`: the command name is no longer in `$1` here.
         let first = args.first().map(String::as_str).unwrap_or("");
-        let second = args.get(1).map(String::as_str).unwrap_or("");
         ctx.out.fail(&format!(
-            "Please specify a domain name. Usage: dokku {first} {second} <domain> [<domain> ...]"
+            "Please specify a domain name. Usage: dokku {first} <domain> [<domain> ...]"
         ));
         return false;
     }
@@ -598,35 +596,6 @@ fn remove_global(ctx: &mut Ctx<'_>, args: &[String]) {
         ctx.out.info1(&format!("Removed {domain}"));
     }
     ctx.host.tick(1);
-}
-
-// `subcommands/default`: the pre-report listing, deprecated.
-fn deprecated_default(ctx: &mut Ctx<'_>, args: &[String]) {
-    ctx.out.warn("Deprecated: Please use domains:report");
-    if global_vhost_enabled(ctx.host) {
-        ctx.out.info2_quiet("Global Domain Name");
-        for domain in &ctx.host.global_domains {
-            ctx.out.log(domain);
-        }
-    }
-    let app = args.first().map(String::as_str).unwrap_or("");
-    if app.is_empty() || app == "--global" || !ctx.verify_app(app) {
-        return;
-    }
-    let Some(a) = ctx.host.apps.get(app) else {
-        return;
-    };
-    if a.domains.is_empty() {
-        ctx.out.fail(&format!("No domain names set for {app}"));
-        return;
-    }
-    ctx.out.info2_quiet(&format!("{app} Domain Names"));
-    // `get_app_domains` prints nothing while vhost support is off.
-    if a.vhost_enabled() {
-        for domain in &a.domains {
-            ctx.out.log(domain);
-        }
-    }
 }
 
 fn report(ctx: &mut Ctx<'_>, args: &[String]) {

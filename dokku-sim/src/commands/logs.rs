@@ -26,6 +26,7 @@
 //! [`set_container_log`]); following such a log continues with generated
 //! lines after its last timestamp.
 
+use crate::common::help;
 use crate::common::report::{self, GoReport};
 use crate::common::report::{Fields, JsonKeys};
 use crate::common::{Ctx, Follow, Outcome};
@@ -58,8 +59,15 @@ const APP_LABEL_ALIAS: &str = "com.dokku.app-name";
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
         "logs" => return Some(default(ctx, args)),
-        "logs:help" => usage(&mut ctx.out),
         "logs:failed" => failed(ctx, args),
+        // `CommandVectorLogs`: the simulated host runs no vector container
+        // (`logs:vector-start` is not simulated).
+        "logs:vector-logs" => {
+            let flags = ctx.parse_flags("logs:vector-logs", args, &["--tail"], &["--num"], &[]);
+            if flags.is_some() {
+                ctx.out.fail("Vector container does not exist");
+            }
+        }
         "logs:report" => report(ctx, args),
         "logs:set" => set(ctx, args),
         _ => return None,
@@ -283,46 +291,6 @@ fn parse_seconds(timestamp: &str) -> Option<u64> {
     Some(days * 86_400 + field(11..13)? * 3600 + field(14..16)? * 60 + field(17..19)?)
 }
 
-const HELP_HEADER: &str =
-    "Usage: dokku logs[:COMMAND]\n\nManage log integration for an app\n\nAdditional commands:";
-const HELP_CONTENT: &[(&str, &str)] = &[
-    (
-        "logs [-h|--help] [-t|--tail] [-n|--num num] [-q|--quiet] [-p|--ps process] <app>",
-        "Display recent log output",
-    ),
-    (
-        "logs:failed [--all|<app>]",
-        "Shows the last failed deploy logs",
-    ),
-    (
-        "logs:report [<app>] [<flag>]",
-        "Displays a logs report for one or more apps",
-    ),
-    (
-        "logs:set [--global|<app>] <key> <value>",
-        "Set or clear a logs property for an app",
-    ),
-    (
-        "logs:vector-logs [--num num] [--tail]",
-        "Display vector log output",
-    ),
-    ("logs:vector-start", "Start the vector logging container"),
-    ("logs:vector-stop", "Stop the vector logging container"),
-];
-
-/// `common.CommandUsage`: the header, then the content columnized with
-/// a 4-space prefix; the content's trailing empty line becomes a line of
-/// just the prefix.
-fn usage(out: &mut Out) {
-    out.log(HELP_HEADER);
-    let mut rows: Vec<Vec<String>> = HELP_CONTENT
-        .iter()
-        .map(|(command, description)| vec![(*command).to_owned(), (*description).to_owned()])
-        .collect();
-    rows.push(vec![String::new()]);
-    out.log(&crate::common::columnize::columnize(&rows, "    ", "  "));
-}
-
 /// pflag's short flags for `logs`, and whether each takes a value.
 const SHORT: [(char, &str, bool); 5] = [
     ('h', "--help", false),
@@ -425,7 +393,9 @@ fn default(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         },
     };
     if flags.has("--help") {
-        usage(&mut ctx.out);
+        if let Some(plugin) = help::plugin(ctx.host, "logs") {
+            help::usage(&mut ctx.out, plugin);
+        }
         return done(ctx);
     }
     let app_name = flags.positional.first().cloned().unwrap_or_default();
@@ -852,6 +822,12 @@ fn validate_sink(value: &str) -> Result<(), String> {
     }) {
         return Err("Invalid option sinks".to_owned());
     }
+    // `qson.ToJSON` of the query (a leading `&` dropped): every parameter
+    // must be `key=value`, so an empty query fails too.
+    let query = query.strip_prefix('&').unwrap_or(query);
+    if query.split('&').any(|pair| !pair.contains('=')) {
+        return Err("qson: invalid url query param provided".to_owned());
+    }
     Ok(())
 }
 
@@ -910,7 +886,14 @@ fn set(ctx: &mut Ctx<'_>, args: &[String]) {
             .info2_quiet(&format!("Setting {property} to {value}"));
     }
     ctx.host.tick(1);
-    if property == "vector-sink" {
+    // CommandSet's `vectorProperties` (`vector-cron-sink` joined them in
+    // 0.38.27, with the property).
+    let vector = match property.as_str() {
+        "app-label-alias" | "vector-sink" => true,
+        "vector-cron-sink" => ctx.host.version >= profiles::V0_38_27,
+        _ => false,
+    };
+    if vector {
         ctx.out
             .verbose_quiet(&format!("Writing updated vector config to {VECTOR_CONFIG}"));
     }

@@ -21,6 +21,7 @@ pub mod config;
 pub mod cron;
 pub mod docker_options;
 pub mod domains;
+pub mod events;
 pub mod git;
 pub mod letsencrypt;
 pub mod logs;
@@ -32,6 +33,7 @@ pub mod proxies;
 pub mod proxy;
 pub mod ps;
 pub mod registry;
+pub mod repo;
 pub mod resource;
 pub mod run;
 pub mod schedulers;
@@ -39,10 +41,13 @@ pub mod service;
 pub mod ssh_keys;
 pub mod standard;
 pub mod storage;
+pub mod trace;
 
 use crate::common::ctx::{Plugins, TriggerFn};
+use crate::common::help;
+use crate::common::versions::V0_31_0;
 pub use crate::common::{Ctx, Follow, Outcome};
-use crate::entry::{self, Globals, Invocation};
+use crate::entry::{self, Globals, Invocation, User};
 use crate::host::SimHost;
 use crate::out::Out;
 
@@ -53,10 +58,20 @@ const PLUGINS: Plugins = Plugins {
     trigger,
 };
 
-/// Run one `dokku` invocation against `host`. `argv` excludes the program
-/// name (`["apps:list"]`); nothing is inherited from an environment.
+/// Run one `dokku` invocation against `host`, as the `dokku` user (what
+/// an SDK reaches over SSH). `argv` excludes the program name
+/// (`["apps:list"]`); nothing is inherited from an environment.
 pub fn dispatch(host: &mut SimHost, argv: &[String], stdin: &[u8]) -> Outcome {
-    run(host, &Invocation::new(argv, Globals::default()), stdin)
+    dispatch_as(host, argv, stdin, User::Dokku)
+}
+
+/// [`dispatch`] run by `user` (root runs `dokku` on the server itself).
+pub fn dispatch_as(host: &mut SimHost, argv: &[String], stdin: &[u8], user: User) -> Outcome {
+    run(
+        host,
+        &Invocation::new(argv, Globals::default()).by(user),
+        stdin,
+    )
 }
 
 /// Run one invocation of the entry script ([`crate::entry`]): its global
@@ -70,7 +85,10 @@ pub fn run(host: &mut SimHost, invocation: &Invocation, stdin: &[u8]) -> Outcome
         force: globals.force,
         plugins: PLUGINS,
     };
-    if globals.trace {
+    // `--trace`, or `trace:on`'s `~/.dokkurc/DOKKU_TRACE`, which the script
+    // sources before anything else.
+    let tracing = globals.trace || ctx.host.files.contains_key(trace::SWITCH);
+    if tracing {
         // `set -x` traces every command of the script; these two lines
         // stand for all of them and carry every argument, as the real
         // trace does (secrets included).
@@ -79,15 +97,20 @@ pub fn run(host: &mut SimHost, invocation: &Invocation, stdin: &[u8]) -> Outcome
         ctx.out.stderr_plain(&entry::xtrace(&words));
     }
     let Some((subcommand, args)) = invocation.args.split_first() else {
-        // `dokku` alone prints the help; an empty invocation is rare enough
-        // that a short usage line stands in for it.
-        ctx.out
-            .log("Usage: dokku [--quiet|--trace|--force] COMMAND <app> [command-specific-options]");
+        // `dokku` alone is `dokku help` (`case "$1" in help | '')`).
+        help::short(ctx.host, &mut ctx.out);
         return Outcome::Done(ctx.out);
     };
+    if entry::root_only(subcommand) && invocation.user != User::Root {
+        ctx.out.fail("This command must be run as root");
+        return Outcome::Done(ctx.out);
+    }
     if matches!(subcommand.as_str(), "version" | "-v" | "--version") {
         ctx.out.log(&format!("dokku version {}", ctx.host.version));
         return Outcome::Done(ctx.out);
+    }
+    if let Some(outcome) = help(&mut ctx, subcommand, args) {
+        return outcome;
     }
     let mut args: Vec<String> = args.to_vec();
     // `execute_dokku_cmd`: a core plugin gets DOKKU_APP_NAME as its first
@@ -97,7 +120,7 @@ pub fn run(host: &mut SimHost, invocation: &Invocation, stdin: &[u8]) -> Outcome
     if core && !globals.app.is_empty() {
         args.insert(0, globals.app.clone());
     }
-    if globals.trace {
+    if tracing {
         let mut words = vec!["execute_dokku_cmd", subcommand.as_str()];
         words.extend(args.iter().map(String::as_str));
         ctx.out.stderr_plain(&entry::xtrace(&words));
@@ -115,8 +138,14 @@ pub fn run(host: &mut SimHost, invocation: &Invocation, stdin: &[u8]) -> Outcome
             &[build_app.clone(), subcommand.clone()],
         );
     }
+    // `release_app_deploy_lock` finalizes the record, so only a command
+    // that took the deploy lock does: `ps:rebuild` always, `ps:restart`
+    // only for an app that was deployed (else it stops at `has not been
+    // deployed`, and its record stays `running`: `abandoned`).
+    let locks =
+        subcommand == "ps:rebuild" || ctx.host.apps.get(&build_app).is_some_and(|a| a.deployed);
     let handled = self::subcommand(&mut ctx, subcommand, &args);
-    if capture {
+    if capture && locks {
         let code = handled.as_ref().map_or(1, |o| o.output().code);
         ctx.trigger("builds-record-finish", &[build_app, code.to_string()]);
     }
@@ -137,6 +166,31 @@ pub fn run(host: &mut SimHost, invocation: &Invocation, stdin: &[u8]) -> Outcome
     }
 }
 
+/// The `dokku` script's `help [--all]`, and a plugin's `<namespace>:help`
+/// or the bare namespace where it defaults to the help
+/// ([`help`](crate::common::help)); `None` for anything else.
+fn help(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
+    if subcommand == "help" {
+        // `[[ "$2" == "--all" ]]`.
+        if args.first().is_some_and(|arg| arg == "--all") {
+            help::all(ctx.host, &mut ctx.out);
+        } else {
+            help::short(ctx.host, &mut ctx.out);
+        }
+        return Some(Outcome::Done(std::mem::take(&mut ctx.out)));
+    }
+    let (namespace, bare) = match subcommand.strip_suffix(":help") {
+        Some(namespace) => (namespace, false),
+        None => (subcommand, true),
+    };
+    let plugin = help::plugin(ctx.host, namespace)?;
+    if bare && !plugin.bare_prints_help {
+        return None;
+    }
+    help::usage(&mut ctx.out, plugin);
+    Some(Outcome::Done(std::mem::take(&mut ctx.out)))
+}
+
 /// The plugin that implements `subcommand`, run; `None` when none does.
 fn subcommand(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     let family = subcommand.split(':').next().unwrap_or("");
@@ -149,7 +203,9 @@ fn subcommand(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Ou
         "plugin" => plugin::run(ctx, subcommand, args),
         "ports" => ports::run(ctx, subcommand, args),
         // Before 0.31 the port mappings were the proxy plugin's.
-        "proxy" if subcommand.starts_with("proxy:ports") => ports::run(ctx, subcommand, args),
+        "proxy" if subcommand.starts_with("proxy:ports") && ctx.host.version < V0_31_0 => {
+            ports::run(ctx, subcommand, args)
+        }
         "certs" => certs::run(ctx, subcommand, args),
         "letsencrypt" => letsencrypt::run(ctx, subcommand, args),
         "proxy" => proxy::run(ctx, subcommand, args),
@@ -166,6 +222,7 @@ fn subcommand(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Ou
         "git" => git::run(ctx, subcommand, args),
         "network" => network::run(ctx, subcommand, args),
         "registry" => registry::run(ctx, subcommand, args),
+        "repo" => repo::run(ctx, subcommand, args),
         "resource" => resource::run(ctx, subcommand, args),
         "run" | "enter" => run::run(ctx, subcommand, args),
         "scheduler" | "scheduler-docker-local" | "docker-local" => {
@@ -173,7 +230,9 @@ fn subcommand(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Ou
         }
         "ssh-keys" => ssh_keys::run(ctx, subcommand, args),
         "storage" => storage::run(ctx, subcommand, args),
-        "help" | "cleanup" | "url" | "urls" => standard::run(ctx, subcommand, args),
+        "events" => events::run(ctx, subcommand, args),
+        "trace" => trace::run(ctx, subcommand, args),
+        "cleanup" | "url" | "urls" => standard::run(ctx, subcommand, args),
         _ => service::run(ctx, family, subcommand, args),
     }
 }

@@ -11,8 +11,11 @@
 //! `post-proxy-ports-update`, `proxy-build-config`, `pre-disable-vhost`,
 //! `pre-enable-vhost`).
 //!
-//! The simulator keeps whether an app has an `nginx.conf` in
-//! `App::extra["nginx"]["conf"]`; the config itself is not rendered.
+//! An app's `nginx.conf` is kept in `App::extra["nginx"]["conf"]`, rendered
+//! from `templates/nginx.conf.sigil` (`render`) as sigil renders it for
+//! `http`/`https` port maps, then `cat -s`; `nginx:show-config` prints it.
+//! `nginx:validate-config` finds nothing to clean (the simulated configs
+//! are valid) and the access and error logs are empty.
 
 use crate::common::properties::{self, Prop};
 use crate::common::report::{self, Fields, GoReport, JsonKeys};
@@ -100,6 +103,11 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
             report::run(ctx, &spec, args);
         }
         "nginx:set" => set(ctx, args),
+        "nginx:show-config" | "nginx:show-conf" => show_config(ctx, args),
+        // `validate_nginx`: `nginx -t` passes, so nothing happens; an app
+        // given is not even verified.
+        "nginx:validate-config" | "nginx:validate" => {}
+        "nginx:access-logs" | "nginx:error-logs" => logs(ctx, subcommand, args),
         _ => return None,
     }
     Some(Outcome::Done(std::mem::take(&mut ctx.out)))
@@ -267,6 +275,9 @@ fn build_config(ctx: &mut Ctx<'_>, app: &str) {
         port_map.push(map.to_owned());
     }
     let mut vhosts: Vec<String> = ctx.trigger_capture("domains-list", &app_arg).words();
+    if ssl {
+        validate_ssl_domains(ctx, app, &vhosts);
+    }
     if listeners.is_empty() {
         // dokku_log_warn_quiet.
         if !ctx.out.quiet {
@@ -285,12 +296,308 @@ fn build_config(ctx: &mut Ctx<'_>, app: &str) {
         ));
     }
     let scheme = if ssl { "https" } else { "http" };
+    let conf = render(ctx, app, &port_map, ssl);
     ctx.out.info1(&format!("Creating {scheme} nginx.conf"));
-    set_conf(ctx.host, app, true);
+    set_conf_text(ctx.host, app, &conf);
     ctx.out.verbose("Reloading nginx");
 }
 
-/// `network-get-listeners <app> web`: the running web containers.
+/// `cmd-nginx-show-config <app>`.
+fn show_config(ctx: &mut Ctx<'_>, args: &[String]) {
+    let app = args.first().map(String::as_str).unwrap_or("");
+    if !ctx.verify_app_bash(app) {
+        return;
+    }
+    if proxy_type(ctx, app) != "nginx" {
+        ctx.out
+            .fail("This command is only available for apps with the nginx proxy type");
+        return;
+    }
+    let conf = ctx
+        .host
+        .apps
+        .get(app)
+        .and_then(|a| a.extra.get("nginx"))
+        .and_then(|n| n.get("conf"))
+        .cloned();
+    match conf {
+        Some(conf) => ctx.out.print(&conf),
+        None => ctx.out.fail(&format!("No nginx.conf exists for {app}")),
+    }
+}
+
+/// `nginx_logs`: `tail` of the app's access or error log, which the
+/// simulated nginx leaves empty.
+fn logs(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
+    let app = args.first().map(String::as_str).unwrap_or("");
+    if !ctx.verify_app_bash(app) {
+        return;
+    }
+    let kind = if subcommand == "nginx:access-logs" {
+        "access"
+    } else {
+        "error"
+    };
+    let prop = PROPS
+        .iter()
+        .find(|p| p.key == format!("{kind}-log-path"))
+        .copied()
+        .unwrap_or(Prop::triple("", ""));
+    let path = properties::computed_value(ctx.host, "nginx", Some(app), &prop);
+    if path == "off" || path == "/dev/null" {
+        ctx.out
+            .fail(&format!("{kind} logs are disabled for this app"));
+    }
+}
+
+/// The computed value of an nginx property for `app`.
+fn computed(host: &SimHost, app: &str, key: &str) -> String {
+    PROPS
+        .iter()
+        .find(|p| p.key == key)
+        .map(|p| properties::computed_value(host, "nginx", Some(app), p))
+        .unwrap_or_default()
+}
+
+/// `fn-nginx-vhosts-render-template` with the built-in
+/// `nginx.conf.sigil`: each `http`/`https` port map a `server` block,
+/// one `upstream` per container port when the app has web listeners;
+/// sigil leaves the text around every action, `cat -s` squeezes the blank
+/// lines.
+fn render(ctx: &mut Ctx<'_>, app: &str, port_maps: &[String], ssl: bool) -> String {
+    let host = &*ctx.host;
+    let v = |key: &str| computed(host, app, key);
+    let listeners = web_listeners(host, app);
+    let with_listeners = !listeners.is_empty() && host.apps.get(app).is_some_and(|a| a.deployed);
+    let server_names = host
+        .apps
+        .get(app)
+        .filter(|a| a.vhost_enabled())
+        .map(|a| a.domains.join(" "))
+        .unwrap_or_default();
+    let ssl_port = host
+        .app_property(app, "proxy", "proxy-ssl-port")
+        .unwrap_or("")
+        .to_owned();
+    let (ip4, ip6) = (v("bind-address-ipv4"), v("bind-address-ipv6"));
+    let ip4 = if ip4.is_empty() {
+        ip4
+    } else {
+        format!("{ip4}:")
+    };
+    let mut t = String::new();
+    let mut upstream_ports: Vec<String> = Vec::new();
+    for map in port_maps {
+        let parts: Vec<&str> = map.split(':').collect();
+        let scheme = parts.first().copied().unwrap_or("");
+        let listen = parts.get(1).copied().unwrap_or("");
+        let upstream = parts.get(2).copied().unwrap_or("");
+        if !upstream_ports.iter().any(|p| p == upstream) {
+            upstream_ports.push(upstream.to_owned());
+        }
+        // Lines 1-9: the range and the assignments.
+        t.push_str("\n\n\n\n\n\n");
+        if scheme != "http" && scheme != "https" {
+            // The grpc branch renders only with listeners; not simulated.
+            t.push('\n');
+            continue;
+        }
+        let is_ssl = scheme == "https";
+        let is_redirect = !is_ssl && listen == "80" && ssl;
+        t.push_str("\n\n\nserver {\n  ");
+        if is_ssl {
+            // HTTP2_DIRECTIVE_SUPPORTED: a current nginx.
+            t.push_str(&format!(
+                "\n  \n  listen      [{ip6}]:{listen} ssl;\n  listen      {ip4}{listen} ssl;\n  http2 on;\n  \n  \n"
+            ));
+        } else {
+            t.push_str(&format!(
+                "\n  listen      [{ip6}]:{listen};\n  listen      {ip4}{listen};\n  \n"
+            ));
+        }
+        t.push_str("  \n");
+        t.push_str("  ");
+        if !server_names.is_empty() {
+            t.push_str(&format!("server_name {server_names}; "));
+        }
+        t.push('\n');
+        let (access, format) = (v("access-log-path"), v("access-log-format"));
+        let format = if !format.is_empty() && access != "off" {
+            format!(" {format}")
+        } else {
+            String::new()
+        };
+        t.push_str(&format!(
+            "  access_log  {access}{format};\n  error_log   {};\n  underscores_in_headers {};\n\n",
+            v("error-log-path"),
+            v("underscore-in-headers")
+        ));
+        t.push_str(&format!(
+            "  client_body_timeout {};\n  client_header_timeout {};\n  keepalive_timeout {};\n  lingering_timeout {};\n  send_timeout {};\n\n  ",
+            v("client-body-timeout"),
+            v("client-header-timeout"),
+            v("keepalive-timeout"),
+            v("lingering-timeout"),
+            v("send-timeout")
+        ));
+        if is_ssl {
+            t.push_str(&format!(
+                "\n  ssl_certificate           /home/dokku/{app}/tls/server.crt;\n  ssl_certificate_key       /home/dokku/{app}/tls/server.key;\n  ssl_protocols             TLSv1.2 TLSv1.3;\n  ssl_prefer_server_ciphers off;\n  "
+            ));
+        }
+        t.push_str("\n\n");
+        if is_redirect {
+            t.push_str(&format!(
+                "\n  include /home/dokku/{app}/nginx.conf.d/*.conf;\n  location / {{\n    return 301 https://$host:{ssl_port}$request_uri;\n  }}\n"
+            ));
+        } else {
+            t.push_str("\n  location    / {\n");
+            if with_listeners {
+                t.push_str("\n\n    gzip on;\n    gzip_min_length  1100;\n    gzip_buffers  4 32k;\n    gzip_types    text/css text/javascript text/xml text/plain text/x-component application/javascript application/x-javascript application/wasm application/json application/graphql-response+json application/xml application/rss+xml font/truetype application/x-font-ttf font/opentype application/vnd.ms-fontobject image/svg+xml;\n    gzip_vary on;\n    gzip_comp_level  6;\n\n");
+                t.push_str(&format!("    proxy_pass  http://{app}-{upstream};\n    \n"));
+                t.push_str(&format!(
+                    "    proxy_http_version 1.1;\n    proxy_connect_timeout {};\n    proxy_read_timeout {};\n    proxy_send_timeout {};\n    proxy_buffer_size {};\n    proxy_buffering {};\n    proxy_buffers {};\n    proxy_busy_buffers_size {};\n",
+                    v("proxy-connect-timeout"),
+                    v("proxy-read-timeout"),
+                    v("proxy-send-timeout"),
+                    v("proxy-buffer-size"),
+                    v("proxy-buffering"),
+                    v("proxy-buffers"),
+                    v("proxy-busy-buffers-size")
+                ));
+                t.push_str(&format!(
+                    "    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection $http_connection;\n    proxy_set_header Host $http_host;\n    proxy_set_header X-Forwarded-For {};\n    proxy_set_header X-Forwarded-Port {};\n    proxy_set_header X-Forwarded-Proto {};\n    proxy_set_header X-Request-Start $msec;\n    ",
+                    v("x-forwarded-for-value"),
+                    v("x-forwarded-port-value"),
+                    v("x-forwarded-proto-value")
+                ));
+                let forwarded_ssl = v("x-forwarded-ssl");
+                if !forwarded_ssl.is_empty() {
+                    t.push_str(&format!(
+                        "proxy_set_header X-Forwarded-Ssl {forwarded_ssl};"
+                    ));
+                }
+                t.push('\n');
+            } else {
+                t.push_str("\n    return 502;\n");
+            }
+            let errors = "/var/lib/dokku/data/nginx-vhosts/dokku-errors";
+            t.push_str(&format!(
+                "\n  }}\n\n  client_max_body_size {};\n\n  error_page 400 401 402 403 405 406 407 408 409 410 411 412 413 414 415 416 417 418 420 422 423 424 426 428 429 431 444 449 450 451 /400-error.html;\n  location /400-error.html {{\n    root {errors};\n    internal;\n  }}\n\n  error_page 404 /404-error.html;\n  location /404-error.html {{\n    root {errors};\n    internal;\n  }}\n\n  ",
+                v("client-max-body-size")
+            ));
+            if is_ssl {
+                t.push_str("\n  error_page 500 501 503 504 505 506 507 508 509 510 511 /500-error.html;\n  ");
+            } else {
+                t.push_str("\n  error_page 500 501 502 503 504 505 506 507 508 509 510 511 /500-error.html;\n  ");
+            }
+            t.push_str(&format!(
+                "\n  location /500-error.html {{\n    root {errors};\n    internal;\n  }}\n\n  "
+            ));
+            if is_ssl {
+                t.push_str(&format!(
+                    "\n  error_page 502 /502-error.html;\n  location /502-error.html {{\n    root {errors};\n    internal;\n  }}\n  "
+                ));
+            }
+            t.push_str(&format!(
+                "\n  include /home/dokku/{app}/nginx.conf.d/*.conf;\n"
+            ));
+        }
+        // Line 114's end, 115, and the `else if` branch skipped to line 148.
+        t.push_str("\n}\n\n");
+    }
+    // Lines 149-150, then the upstreams.
+    t.push_str("\n\n");
+    if with_listeners {
+        t.push('\n');
+        for port in &upstream_ports {
+            t.push_str(&format!("\nupstream {app}-{port} {{\n"));
+            let keepalive = v("proxy-keepalive");
+            if !keepalive.is_empty() {
+                t.push_str(&format!("  keepalive {keepalive};"));
+            }
+            t.push('\n');
+            for listener in &listeners {
+                let ip = listener.split(':').next().unwrap_or("");
+                t.push_str(&format!("\n\n\n  server {ip}:{port};"));
+            }
+            t.push_str("\n}\n");
+        }
+    }
+    t.push('\n');
+    squeeze_blank_lines(&t)
+}
+
+/// `cat -s`: runs of empty lines become one.
+fn squeeze_blank_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut previous_empty = false;
+    for line in text.split_inclusive('\n') {
+        let empty = line == "\n";
+        if empty && previous_empty {
+            continue;
+        }
+        previous_empty = empty;
+        out.push_str(line);
+    }
+    out
+}
+
+/// `validate_ssl_domains`: when none of the app's domains (its `VHOST`
+/// file) is one of the certificate's names (`*` matching one label),
+/// say so, with both lists.
+fn validate_ssl_domains(ctx: &mut Ctx<'_>, app: &str, vhosts: &[String]) {
+    let names: Vec<String> = ctx
+        .host
+        .cert(app)
+        .and_then(|c| c.get("hostnames"))
+        .map(|h| h.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default();
+    let matches = |domain: &str, name: &str| {
+        let (d, n): (Vec<&str>, Vec<&str>) =
+            (domain.split('.').collect(), name.split('.').collect());
+        d.len() == n.len()
+            && d.iter().zip(&n).all(|(d, n)| {
+                n.split('*').count() == 1 && d == n
+                    || n.contains('*') && !d.is_empty() && {
+                        let (prefix, suffix) = n.split_once('*').unwrap_or((n, ""));
+                        d.starts_with(prefix) && d.ends_with(suffix)
+                    }
+            })
+    };
+    let app_domains = ctx
+        .host
+        .apps
+        .get(app)
+        .map(|a| a.domains.clone())
+        .unwrap_or_default();
+    if app_domains
+        .iter()
+        .any(|domain| names.iter().any(|name| matches(domain, name)))
+    {
+        return;
+    }
+    ctx.out.info1(&format!(
+        "No matching configured domains for {app} found in SSL certificate. Your app will show as insecure in a browser if accessed via SSL"
+    ));
+    ctx.out
+        .info1("Please add appropriate domains via the dokku domains command");
+    if !vhosts.is_empty() {
+        ctx.out.info1("Configured domains for app:");
+    }
+    for domain in vhosts {
+        ctx.out.log(&format!("=====> {domain}"));
+    }
+    if !names.is_empty() {
+        ctx.out.info1("Domains found in SSL certificate:");
+    }
+    for name in &names {
+        ctx.out.log(&format!("=====> {name}"));
+    }
+}
+
+/// `network-get-listeners <app> web`: the running web containers'
+/// addresses on the bridge network.
 fn web_listeners(host: &SimHost, app: &str) -> Vec<String> {
     host.apps
         .get(app)
@@ -300,7 +607,7 @@ fn web_listeners(host: &SimHost, app: &str) -> Vec<String> {
                 .filter(|c| {
                     c.process_type == "web" && c.state == crate::host::ContainerState::Running
                 })
-                .map(|c| format!("{}.{}", c.process_type, c.index))
+                .map(|c| format!("172.17.0.{}:5000", 2 + c.index))
                 .collect()
         })
         .unwrap_or_default()
@@ -311,6 +618,15 @@ fn has_conf(host: &SimHost, app: &str) -> bool {
         .get(app)
         .and_then(|a| a.extra.get("nginx"))
         .is_some_and(|n| n.contains_key("conf"))
+}
+
+fn set_conf_text(host: &mut SimHost, app: &str, conf: &str) {
+    if let Some(a) = host.apps.get_mut(app) {
+        a.extra
+            .entry("nginx".to_owned())
+            .or_default()
+            .insert("conf".to_owned(), conf.to_owned());
+    }
 }
 
 fn set_conf(host: &mut SimHost, app: &str, present: bool) {

@@ -10,9 +10,15 @@
 //!   the fields `name`, `version`, `enabled`, `core`, `description`,
 //!   `source_url`, `committish`, `branch` — booleans are JSON booleans.
 //!   Before 0.38.22 the bash list ignores its arguments.
-//! - Every other `plugin:*` but `plugin:help` needs root: the `dokku`
-//!   script fails with `This command must be run as root` before any plugin
-//!   runs, so over SSH as `dokku` that is all they print.
+//! - `plugin:help` and `dokku plugin` are the help
+//!   ([`crate::common::help`]).
+//! - Every other `plugin:*` needs root: the `dokku` script fails with
+//!   `This command must be run as root` before any plugin runs
+//!   ([`crate::entry::root_only`]), so over SSH as `dokku` that is all
+//!   they print. As root, `plugin:installed <name>` answers with its exit
+//!   code alone and `plugin:trigger <name> <args…>` runs the trigger
+//!   (recorded: captures-0.38.27-surface.jsonl seq 66-69, 74); installing,
+//!   updating, enabling and disabling plugins are not simulated.
 
 use crate::common::report;
 use crate::common::{Ctx, Outcome};
@@ -25,17 +31,25 @@ use crate::common::versions::V0_38_22;
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
         "plugin:list" => list(ctx, args),
-        // `dokku plugin` prints the help, as `plugin:help` does (recorded,
-        // captures-0.38.27-surface.jsonl seq 73).
-        "plugin" | "plugin:help" => help(ctx),
-        // The root check in the `dokku` script matches any `plugin:*`,
-        // implemented or not.
-        _ if subcommand.starts_with("plugin:") => {
-            ctx.out.fail("This command must be run as root");
+        "plugin:installed" => installed(ctx, args),
+        // `plugn trigger "$@"`: a trigger no plugin implements does nothing.
+        "plugin:trigger" => {
+            if let Some((name, rest)) = args.split_first() {
+                ctx.trigger(name, rest);
+            }
         }
         _ => return None,
     }
     Some(Outcome::Done(std::mem::take(&mut ctx.out)))
+}
+
+/// `plugin:installed <name>` (`plugn` list, grep): exit 0 when a plugin of
+/// that name is installed, else 1; nothing printed.
+fn installed(ctx: &mut Ctx<'_>, args: &[String]) {
+    let name = args.first().map(String::as_str).unwrap_or("");
+    if name.is_empty() || !ctx.host.plugins.iter().any(|p| p.name == name) {
+        ctx.out.code = 1;
+    }
 }
 
 /// The plugins in `$PLUGIN_PATH/available/*` glob order (byte order in the
@@ -121,33 +135,4 @@ fn json(ctx: &mut Ctx<'_>) {
     }
     json.push(']');
     ctx.out.log(&json);
-}
-
-/// `plugin:help`: the usage, the description and the subcommands of
-/// Dokku 0.38.27's `help-functions`, in the two columns `column -t -s,`
-/// makes (recorded, captures-0.38.27-surface.jsonl seq 37).
-fn help(ctx: &mut Ctx<'_>) {
-    const COMMANDS: &[(&str, &str)] = &[
-        ("plugin:disable <name>", "Disable an installed plugin (third-party only)"),
-        ("plugin:enable <name>", "Enable a previously disabled plugin"),
-        ("plugin:install [--core|--git-url] [--committish branch|commit|commit] [--name custom-plugin-name] [--skip-install-trigger]", "Optionally download git-url (and pin to the specified branch/commit/tag) & run install trigger for active plugins (or only core ones)"),
-        ("plugin:install-dependencies [--core]", "Run install-dependencies trigger for active plugins (or only core ones)"),
-        ("plugin:list [--format stdout|json]", "Print active plugins"),
-        ("plugin:trigger <args...>", "Trigger an arbitrary plugin hook"),
-        ("plugin:uninstall <name>", "Uninstall a plugin (third-party only)"),
-        ("plugin:update [name [branch|commit|tag]]", "Optionally update named plugin from git (and pin to the specified branch/commit/tag) & run update trigger for active plugins"),
-    ];
-    ctx.out.log("Usage: dokku plugin[:COMMAND]");
-    ctx.out.log("");
-    ctx.out.log("Manage installed plugins");
-    ctx.out.log("");
-    ctx.out.log("Additional commands:");
-    let width = COMMANDS.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
-    for (command, description) in COMMANDS {
-        ctx.out.log(&format!(
-            "    {}   {description}",
-            right_pad(command, width)
-        ));
-    }
-    ctx.out.log("");
 }

@@ -1,5 +1,7 @@
 //! The container-based proxies (simulated): `caddy`, `haproxy`,
-//! `openresty` and `traefik`: their `:report` and `:set`.
+//! `openresty` and `traefik`: their `:report`, `:set`, `:show-config` and
+//! `:labels:*` (`plugins/proxy/command-functions`: one `<label>=<value>`
+//! a line in `$DOKKU_LIB_ROOT/config/<proxy>/<app>/labels`, sorted).
 //!
 //! Written from dokku/dokku v0.38.27 (`plugins/<proxy>-vhosts/report.go`:
 //! which properties are global only, their defaults, bare JSON keys;
@@ -8,7 +10,7 @@
 //! (captures-0.38.27-core.jsonl seq 193-200; captures-0.38.27-surface.jsonl
 //! seq 157-161, 206-210, 234-238, 297-301).
 
-use crate::common::properties::{Prop, PropertyPlugin};
+use crate::common::properties::{self, BashSet, Prop, PropertyPlugin};
 use crate::common::report::JsonKeys;
 use crate::common::{Ctx, Outcome};
 
@@ -112,14 +114,267 @@ const PROXIES: &[PropertyPlugin] = &[
     ),
 ];
 
+/// `plugins/<proxy>-vhosts/subcommands/set` (bash): the key checked
+/// first, no app verified, the global-only keys refused per app.
+const SETS: &[BashSet] = &[
+    BashSet {
+        plugin: "caddy",
+        keys: &[
+            "image",
+            "letsencrypt-email",
+            "letsencrypt-server",
+            "log-level",
+            "polling-interval",
+            "tls-internal",
+        ],
+        keys_text: "image letsencrypt-email letsencrypt-server log-level polling-interval tls-internal",
+        global_only: Some(&[
+            "image",
+            "letsencrypt-email",
+            "letsencrypt-server",
+            "log-level",
+            "polling-interval",
+        ]),
+        unset_writes_empty: &[],
+    },
+    BashSet {
+        plugin: "haproxy",
+        keys: &[
+            "image",
+            "log-level",
+            "letsencrypt-email",
+            "letsencrypt-server",
+            "refresh-conf",
+        ],
+        keys_text: "image log-level letsencrypt-email letsencrypt-server refresh-conf",
+        global_only: Some(&[
+            "image",
+            "log-level",
+            "letsencrypt-email",
+            "letsencrypt-server",
+            "refresh-conf",
+        ]),
+        unset_writes_empty: &[],
+    },
+    BashSet {
+        plugin: "openresty",
+        keys: &[
+            "access-log-format",
+            "access-log-path",
+            "allowed-letsencrypt-domains-func-base64",
+            "bind-address-ipv4",
+            "bind-address-ipv6",
+            "client-body-timeout",
+            "client-header-timeout",
+            "client-max-body-size",
+            "error-log-path",
+            "hsts",
+            "hsts-include-subdomains",
+            "hsts-preload",
+            "hsts-max-age",
+            "image",
+            "keepalive-timeout",
+            "log-level",
+            "letsencrypt-email",
+            "letsencrypt-server",
+            "lingering-timeout",
+            "proxy-buffer-size",
+            "proxy-buffering",
+            "proxy-buffers",
+            "proxy-busy-buffers-size",
+            "proxy-connect-timeout",
+            "proxy-read-timeout",
+            "send-timeout",
+            "proxy-send-timeout",
+            "underscore-in-headers",
+            "x-forwarded-for-value",
+            "x-forwarded-port-value",
+            "x-forwarded-proto-value",
+            "x-forwarded-ssl",
+        ],
+        // The message's own list (`proxy-connect-timeout` twice, the
+        // proxy-buffer keys missing).
+        keys_text: "access-log-format, access-log-path, allowed-letsencrypt-domains-func-base64, bind-address-ipv4, bind-address-ipv6, client-body-timeout, client-header-timeout, client-max-body-size, error-log-path, hsts, hsts-include-subdomains, hsts-preload, hsts-max-age, image, keepalive-timeout, log-level, letsencrypt-email, letsencrypt-server, lingering-timeout, proxy-connect-timeout, proxy-connect-timeout, proxy-read-timeout, proxy-send-timeout, send-timeout, underscore-in-headers, x-forwarded-for-value, x-forwarded-port-value, x-forwarded-proto-value, x-forwarded-ssl",
+        global_only: Some(&[
+            "allowed-letsencrypt-domains-func-base64",
+            "image",
+            "log-level",
+            "letsencrypt-email",
+            "letsencrypt-server",
+        ]),
+        unset_writes_empty: &[],
+    },
+    BashSet {
+        plugin: "traefik",
+        keys: TRAEFIK_KEYS,
+        keys_text: "api-enabled api-entry-point api-entry-point-address api-vhost challenge-mode dashboard-enabled basic-auth-username basic-auth-password dns-provider dns-provider-<ENV_VAR> image letsencrypt-email letsencrypt-server log-level http-entry-point https-entry-point",
+        global_only: Some(TRAEFIK_KEYS),
+        unset_writes_empty: &[],
+    },
+];
+
+/// traefik's keys, every one global only.
+const TRAEFIK_KEYS: &[&str] = &[
+    "api-enabled",
+    "api-entry-point",
+    "api-entry-point-address",
+    "api-vhost",
+    "challenge-mode",
+    "dashboard-enabled",
+    "basic-auth-username",
+    "basic-auth-password",
+    "dns-provider",
+    "image",
+    "letsencrypt-email",
+    "letsencrypt-server",
+    "log-level",
+    "http-entry-point",
+    "https-entry-point",
+];
+
 /// Run a proxy subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     let (namespace, verb) = subcommand.split_once(':')?;
     let plugin = *PROXIES.iter().find(|p| p.plugin == namespace)?;
     match verb {
         "report" => plugin.report(ctx, args, None),
-        "set" => plugin.set(ctx, args),
+        "set" => {
+            let set = SETS.iter().find(|set| set.plugin == plugin.plugin)?;
+            traefik_dns_provider(ctx, set, args);
+        }
+        // `fn-is-compose-installed`: the simulated host, like the recorded
+        // one, has no docker compose plugin, so the compose file is never
+        // rendered.
+        "show-config" => ctx
+            .out
+            .fail("Required docker compose plugin is not installed"),
+        "labels:show" => labels_show(ctx, plugin.plugin, args),
+        "labels:add" => labels_add(ctx, plugin.plugin, args),
+        "labels:remove" => labels_remove(ctx, plugin.plugin, args),
         _ => return None,
     }
     Some(Outcome::Done(std::mem::take(&mut ctx.out)))
+}
+
+/// traefik's `dns-provider-<ENV_VAR>` keys are valid too, and global only;
+/// every other proxy's `:set` is [`properties::bash_set`].
+fn traefik_dns_provider(ctx: &mut Ctx<'_>, set: &BashSet, args: &[String]) {
+    let app = args.first().map(String::as_str).unwrap_or("");
+    let key = args.get(1).map(String::as_str).unwrap_or("");
+    if set.plugin != "traefik" || !key.starts_with("dns-provider-") {
+        properties::bash_set(ctx, set, args);
+        return;
+    }
+    if app != "--global" {
+        ctx.out
+            .fail(&format!("The key '{key}' can only be set globally"));
+        return;
+    }
+    let value = args.get(2).map(String::as_str).unwrap_or("");
+    properties::announce_property(&mut ctx.out, key, value);
+    properties::store(ctx.host, set.plugin, app, key, value);
+}
+
+/// `fn-proxy-get-labels-file-path`.
+fn labels_path(proxy: &str, app: &str) -> String {
+    format!("/var/lib/dokku/config/{proxy}/{app}/labels")
+}
+
+/// The labels file's lines (`sort -u`, blank lines dropped).
+fn labels(ctx: &Ctx<'_>, proxy: &str, app: &str) -> Vec<String> {
+    ctx.host
+        .files
+        .get(&labels_path(proxy, app))
+        .map(String::as_str)
+        .unwrap_or("")
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn write_labels(ctx: &mut Ctx<'_>, proxy: &str, app: &str, mut lines: Vec<String>) {
+    lines.sort();
+    lines.dedup();
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    ctx.host.files.insert(labels_path(proxy, app), text);
+}
+
+/// `cmd-proxy-labels-show <proxy> <app> [<label>]`.
+fn labels_show(ctx: &mut Ctx<'_>, proxy: &str, args: &[String]) {
+    let app = args.first().map(String::as_str).unwrap_or("");
+    if !ctx.verify_app_bash(app) {
+        return;
+    }
+    let lines = labels(ctx, proxy, app);
+    if let Some(name) = args.get(1).filter(|n| !n.is_empty()) {
+        if lines.is_empty() {
+            return;
+        }
+        let prefix = format!("{name}=");
+        let values: Vec<&str> = lines
+            .iter()
+            .filter_map(|l| l.strip_prefix(prefix.as_str()))
+            .collect();
+        ctx.out.log(&values.join("\n"));
+        return;
+    }
+    if lines.is_empty() {
+        if !ctx.out.quiet {
+            ctx.out.warn(&format!("No {proxy} labels set for {app}"));
+        }
+        return;
+    }
+    ctx.out.info2_quiet(&format!("{app} {proxy} labels"));
+    for line in lines.iter().filter(|l| !l.starts_with('#')) {
+        ctx.out.verbose(line);
+    }
+}
+
+/// `cmd-proxy-labels-add <proxy> <app> <label> <value>`.
+fn labels_add(ctx: &mut Ctx<'_>, proxy: &str, args: &[String]) {
+    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
+    let (app, name, value) = (arg(0), arg(1), arg(2));
+    if name.is_empty() {
+        ctx.out.fail("Please specify a container label for the app");
+        return;
+    }
+    if value.is_empty() {
+        ctx.out
+            .fail("Please specify a value for the container label");
+        return;
+    }
+    if !ctx.verify_app_bash(app) {
+        return;
+    }
+    let prefix = format!("{name}=");
+    let mut lines: Vec<String> = labels(ctx, proxy, app)
+        .into_iter()
+        .filter(|l| !l.starts_with(prefix.as_str()))
+        .collect();
+    lines.push(format!("{name}={value}"));
+    write_labels(ctx, proxy, app, lines);
+}
+
+/// `cmd-proxy-labels-remove <proxy> <app> <label>`.
+fn labels_remove(ctx: &mut Ctx<'_>, proxy: &str, args: &[String]) {
+    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
+    let (app, name) = (arg(0), arg(1));
+    if name.is_empty() {
+        ctx.out.fail("Please specify a container label for the app");
+        return;
+    }
+    if !ctx.verify_app_bash(app) {
+        return;
+    }
+    let lines = labels(ctx, proxy, app);
+    if lines.is_empty() {
+        return;
+    }
+    let prefix = format!("{name}=");
+    let kept = lines
+        .into_iter()
+        .filter(|l| !l.starts_with(prefix.as_str()))
+        .collect();
+    write_labels(ctx, proxy, app, kept);
 }

@@ -34,6 +34,15 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
         "proxy:enable" | "proxy:disable" | "proxy:build-config" | "proxy:clear-config" => {
             action(ctx, subcommand, args);
         }
+        // The 0.31 port commands still have their `subcommands/` files,
+        // but the Go binary no longer knows them (`default` of its
+        // switch).
+        "proxy:ports" | "proxy:ports-add" | "proxy:ports-clear" | "proxy:ports-remove"
+        | "proxy:ports-set" => {
+            let name = subcommand.trim_start_matches("proxy:");
+            ctx.out
+                .fail(&format!("Invalid plugin subcommand call: {name}"));
+        }
         _ => return None,
     }
     Some(Outcome::Done(std::mem::take(&mut ctx.out)))

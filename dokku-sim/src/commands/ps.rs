@@ -73,6 +73,23 @@ pub fn trigger(ctx: &mut Ctx<'_>, name: &str, args: &[String]) {
                 ctx.out.fail(&error);
             }
         }
+        // `TriggerPsCurrentScale`: `<type>=<count>` lines, no final
+        // newline.
+        "ps-current-scale" => {
+            let lines: Vec<String> = ctx
+                .host
+                .apps
+                .get(app)
+                .map(|state| {
+                    state
+                        .scale
+                        .iter()
+                        .map(|(process_type, count)| format!("{process_type}={count}"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            ctx.out.print(&lines.join("\n"));
+        }
         // `TriggerPostCreate`: the formation starts as one web process.
         "post-create" => {
             if let Some(state) = ctx.host.apps.get_mut(app) {

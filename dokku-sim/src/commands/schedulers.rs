@@ -5,7 +5,7 @@
 //! `plugins/scheduler-docker-local/report.go`) and the recorded output
 //! (captures-0.38.27-core.jsonl seq 173, 174, 201, 202, 214, 215).
 
-use crate::common::properties::{Prop, PropertyPlugin};
+use crate::common::properties::{self, BashSet, Prop, PropertyPlugin};
 use crate::common::report::JsonKeys;
 use crate::common::{Ctx, Outcome};
 
@@ -29,6 +29,16 @@ const DOCKER_LOCAL: PropertyPlugin = PropertyPlugin {
     ],
 };
 
+/// `plugins/scheduler-docker-local/subcommands/set`: bash, the app
+/// verified first.
+const DOCKER_LOCAL_SET: BashSet = BashSet {
+    plugin: "scheduler-docker-local",
+    keys: &["init-process", "parallel-schedule-count"],
+    keys_text: "init-process, parallel-schedule-count",
+    global_only: None,
+    unset_writes_empty: &[],
+};
+
 /// Run a scheduler subcommand; `None` if it is not one this module knows.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     let (namespace, verb) = subcommand.split_once(':')?;
@@ -39,6 +49,9 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
     };
     match verb {
         "report" => plugin.report(ctx, args, None),
+        "set" if plugin.plugin == DOCKER_LOCAL.plugin => {
+            properties::bash_set(ctx, &DOCKER_LOCAL_SET, args);
+        }
         "set" => plugin.set(ctx, args),
         _ => return None,
     }

@@ -136,6 +136,20 @@ impl Ctx<'_> {
         true
     }
 
+    /// bash's `verify_app_name` (`plugins/common/functions`): the Go check
+    /// run with `--quiet`, so any failure, an empty or invalid name too, is
+    /// `App <app> does not exist`, exit 20.
+    pub fn verify_app_bash(&mut self, app: &str) -> bool {
+        let mut quiet = Out::new(true);
+        std::mem::swap(&mut quiet, &mut self.out);
+        let ok = self.verify_app(app);
+        std::mem::swap(&mut quiet, &mut self.out);
+        if !ok {
+            self.out.app_missing(app);
+        }
+        ok
+    }
+
     /// [`Flags::parse`] with this host's pflag.
     pub fn parse_flags(
         &mut self,

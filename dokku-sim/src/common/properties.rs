@@ -170,7 +170,11 @@ pub fn first_set<'a>(values: impl IntoIterator<Item = &'a str>) -> String {
 /// The computed value of a property: the app's, else the global one,
 /// else the default (with `{app}` replaced).
 pub fn computed_value(host: &SimHost, plugin: &str, app: Option<&str>, prop: &Prop) -> String {
-    let raw = app.map(|a| app_value(host, plugin, a, prop.key));
+    // A global-only property's app value (a bash `:set` writes one) is
+    // not read.
+    let raw = app
+        .filter(|_| prop.raw)
+        .map(|a| app_value(host, plugin, a, prop.key));
     let global = if prop.global {
         global_value(host, plugin, prop.key)
     } else {
@@ -334,4 +338,74 @@ impl PropertyPlugin {
         let subcommand = format!("{}:set", self.plugin);
         command_set(ctx, &subcommand, self.plugin, args, &all, &global);
     }
+}
+
+/// How a bash plugin's `cmd-<plugin>-set <app>|--global <key> [<value>]`
+/// (`subcommands/set`) checks its arguments and writes the property
+/// (`fn-plugin-property-write`, or `fn-plugin-property-delete` for an
+/// empty value).
+#[derive(Debug, Clone, Copy)]
+pub struct BashSet {
+    /// The properties' plugin.
+    pub plugin: &'static str,
+    /// `VALID_KEYS`.
+    pub keys: &'static [&'static str],
+    /// The key list as the plugin's failure message spells it.
+    pub keys_text: &'static str,
+    /// `None`: `[[ "$APP" == "--global" ]] || verify_app_name "$APP"`
+    /// before anything, and every key may be set per app or globally.
+    /// `Some(global_only)`, the proxy plugins: the key is checked first,
+    /// the app is never verified (every key is in `GLOBAL_KEYS`), and the
+    /// keys listed may only be set with `--global`.
+    pub global_only: Option<&'static [&'static str]>,
+    /// Keys whose unset writes an empty value instead of deleting it
+    /// (`rev-env-var` in git and checks).
+    pub unset_writes_empty: &'static [&'static str],
+}
+
+/// A bash plugin's `:set`.
+pub fn bash_set(ctx: &mut Ctx<'_>, spec: &BashSet, args: &[String]) {
+    let app = args.first().map(String::as_str).unwrap_or("");
+    let key = args.get(1).map(String::as_str).unwrap_or("");
+    let value = args.get(2).map(String::as_str).unwrap_or("");
+    if spec.global_only.is_none() && app != "--global" && !ctx.verify_app_bash(app) {
+        return;
+    }
+    if key.is_empty() {
+        ctx.out.fail("No key specified");
+        return;
+    }
+    if !spec.keys.contains(&key) {
+        ctx.out.fail(&format!(
+            "Invalid key specified, valid keys include: {}",
+            spec.keys_text
+        ));
+        return;
+    }
+    if spec.global_only.is_some_and(|keys| keys.contains(&key)) && app != "--global" {
+        ctx.out
+            .fail(&format!("The key '{key}' can only be set globally"));
+        return;
+    }
+    announce_property(&mut ctx.out, key, value);
+    if value.is_empty() && spec.unset_writes_empty.contains(&key) {
+        let map = if app == "--global" {
+            Some(
+                ctx.host
+                    .global_properties
+                    .entry(spec.plugin.to_owned())
+                    .or_default(),
+            )
+        } else {
+            ctx.host
+                .apps
+                .get_mut(app)
+                .map(|a| a.properties.entry(spec.plugin.to_owned()).or_default())
+        };
+        if let Some(map) = map {
+            map.insert(key.to_owned(), String::new());
+        }
+        return;
+    }
+    store(ctx.host, spec.plugin, app, key, value);
 }

@@ -164,6 +164,28 @@ pub fn go_json_str(json: &mut String, text: &str) {
     json.push('"');
 }
 
+/// Go's `%q` (`strconv.Quote`): the text in double quotes, `"` and `\`
+/// escaped, control characters as `\n`, `\t`, `\r` or `\xNN`; printable
+/// characters, non-ASCII ones included, as they are.
+pub fn go_quote(text: &str) -> String {
+    let mut quoted = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            '\r' => quoted.push_str("\\r"),
+            '\t' => quoted.push_str("\\t"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                quoted.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
 /// bash's `printf "%-30s %-25s"` report row.
 pub fn bash_row(out: &mut Out, label: &str, value: &str) {
     out.verbose(&format!(
@@ -322,8 +344,10 @@ pub fn run(ctx: &mut Ctx<'_>, spec: &GoReport, args: &[String]) {
         i += 1;
     }
     if info_flags.len() > 1 {
-        ctx.out
-            .fail(&format!("{subcommand} command allows only a single flag"));
+        // ParseReportArgs' "allows only a single flag" error is dropped:
+        // `if flagErr == nil { … }` in every plugin's `report` case, so
+        // nothing is printed and the exit code is 0 (recorded:
+        // captures-0.38.27-surface.jsonl seq 305).
         return;
     }
     let info_flag = info_flags.pop();
@@ -435,6 +459,12 @@ mod tests {
         assert_eq!(label("--ps-can-scale"), "Ps can scale");
         assert_eq!(label("--status-web.1"), "Status web 1");
         assert_eq!(label("--app-dir"), "App dir");
+    }
+
+    #[test]
+    fn go_quote_is_strconv_quote() {
+        assert_eq!(go_quote("cap-vol"), "\"cap-vol\"");
+        assert_eq!(go_quote("a\"b\\c\nü"), "\"a\\\"b\\\\c\\nü\"");
     }
 
     #[test]

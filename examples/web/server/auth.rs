@@ -32,6 +32,18 @@ impl Role {
     }
 }
 
+/// A refused form, kept for the page it is sent back to (a browser
+/// without the page script: the form was posted the plain way).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The `id` of the form that was refused, if it named one.
+    pub form: Option<String>,
+    /// What went wrong, for people.
+    pub message: String,
+    /// Dokku's own words, when Dokku refused it.
+    pub dokku: Option<String>,
+}
+
 /// A logged-in person, as handlers see it.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -41,8 +53,18 @@ pub struct Session {
     pub csrf: String,
     /// A one-shot message for the next page (after a redirect).
     pub flash: Option<String>,
+    /// A one-shot refusal for the next page (after a redirect).
+    pub problem: Option<Problem>,
     created: Instant,
     last_seen: Instant,
+}
+
+/// A live session and the channel that tells its streams it ended.
+#[derive(Debug)]
+struct Entry {
+    session: Session,
+    /// Dropped (or sent `true`) when the session ends: logout, expiry.
+    ended: tokio::sync::watch::Sender<bool>,
 }
 
 impl Session {
@@ -106,7 +128,8 @@ impl Clock {
         Self(Arc::new(now))
     }
 
-    fn now(&self) -> Instant {
+    /// The time now.
+    pub fn now(&self) -> Instant {
         (self.0)()
     }
 }
@@ -123,7 +146,7 @@ pub struct Auth {
     admin: String,
     viewer: Option<String>,
     limits: Limits,
-    sessions: Mutex<HashMap<String, Session>>,
+    sessions: Mutex<HashMap<String, Entry>>,
     failures: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
     clock: Clock,
 }
@@ -191,6 +214,13 @@ pub fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// Tell a removed session's streams that it ended.
+fn end(entry: Option<Entry>) {
+    if let Some(entry) = entry {
+        entry.ended.send_replace(true);
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
@@ -212,6 +242,11 @@ impl Auth {
     /// The same, reading time from `clock`.
     pub fn with_clock(self, clock: Clock) -> Self {
         Self { clock, ..self }
+    }
+
+    /// The clock it reads.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// Check a password. The admin password wins if both are the same.
@@ -264,13 +299,15 @@ impl Auth {
             role,
             csrf: random_hex(32)?,
             flash: None,
+            problem: None,
             created: now,
             last_seen: now,
         };
         let mut sessions = lock(&self.sessions);
-        // Expired sessions are dropped here rather than by a timer.
-        sessions.retain(|_, s| self.alive(s, now));
-        sessions.insert(token.clone(), session);
+        // Expired sessions are dropped here as well as by `sweep`.
+        sessions.retain(|_, e| self.alive(&e.session, now));
+        let (ended, _) = tokio::sync::watch::channel(false);
+        sessions.insert(token.clone(), Entry { session, ended });
         Ok(Login::Ok(token))
     }
 
@@ -280,32 +317,77 @@ impl Auth {
     }
 
     /// The live session for a cookie token, taking its flash message and
-    /// marking it used.
+    /// problem, and marking it used.
     pub fn session(&self, token: &str) -> Option<Session> {
         let now = self.clock.now();
         let mut sessions = lock(&self.sessions);
-        let alive = self.alive(sessions.get(token)?, now);
+        let alive = self.alive(&sessions.get(token)?.session, now);
         if !alive {
-            sessions.remove(token);
+            end(sessions.remove(token));
             return None;
         }
-        let session = sessions.get_mut(token)?;
+        let session = &mut sessions.get_mut(token)?.session;
         session.last_seen = now;
         let copy = session.clone();
         session.flash = None;
+        session.problem = None;
         Some(copy)
+    }
+
+    /// Whether a token's session is live, without marking it used.
+    pub fn is_live(&self, token: &str) -> bool {
+        let now = self.clock.now();
+        lock(&self.sessions)
+            .get(token)
+            .is_some_and(|e| self.alive(&e.session, now))
     }
 
     /// Leave a message for the session's next page.
     pub fn flash(&self, token: &str, message: String) {
-        if let Some(s) = lock(&self.sessions).get_mut(token) {
-            s.flash = Some(message);
+        if let Some(e) = lock(&self.sessions).get_mut(token) {
+            e.session.flash = Some(message);
         }
     }
 
-    /// End a session: its token is worthless from now on.
+    /// Leave a refusal for the session's next page.
+    pub fn problem(&self, token: &str, problem: Problem) {
+        if let Some(e) = lock(&self.sessions).get_mut(token) {
+            e.session.problem = Some(problem);
+        }
+    }
+
+    /// Resolves when the token's session ends (logout, expiry found by
+    /// [`Auth::sweep`] or a request), or at once if it is not live. Streams
+    /// opened by a session end with it.
+    pub fn ended(&self, token: &str) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let receiver = lock(&self.sessions).get(token).map(|e| e.ended.subscribe());
+        async move {
+            if let Some(mut receiver) = receiver {
+                // An error means the sender is gone: the session ended too.
+                let _ = receiver.wait_for(|ended| *ended).await;
+            }
+        }
+    }
+
+    /// End a session: its token is worthless from now on, and its open
+    /// streams close.
     pub fn logout(&self, token: &str) {
-        lock(&self.sessions).remove(token);
+        end(lock(&self.sessions).remove(token));
+    }
+
+    /// Drop every expired session (and close its streams). The server runs
+    /// this every minute; tests call it after moving their clock.
+    pub fn sweep(&self) {
+        let now = self.clock.now();
+        let mut sessions = lock(&self.sessions);
+        let expired: Vec<String> = sessions
+            .iter()
+            .filter(|(_, e)| !self.alive(&e.session, now))
+            .map(|(t, _)| t.clone())
+            .collect();
+        for token in expired {
+            end(sessions.remove(&token));
+        }
     }
 
     /// How many sessions are live (for tests).
@@ -315,7 +397,7 @@ impl Auth {
 }
 
 #[cfg(test)]
-mod tests {
+pub mod tests {
     use super::*;
 
     fn ip() -> IpAddr {
@@ -340,7 +422,7 @@ mod tests {
     }
 
     /// A clock the test moves by hand.
-    fn manual_clock() -> (Clock, impl Fn(Duration)) {
+    pub fn manual_clock() -> (Clock, impl Fn(Duration) + Clone + Send + Sync + 'static) {
         let now = Arc::new(Mutex::new(Instant::now()));
         let read = Arc::clone(&now);
         let clock = Clock::from_fn(move || *lock(&read));
@@ -438,6 +520,33 @@ mod tests {
         }
         assert_eq!(auth.login(ip(), "bad").unwrap(), Login::Denied);
         assert_eq!(auth.login(ip(), "pw").unwrap(), Login::Limited);
+    }
+
+    #[tokio::test]
+    async fn logout_and_expiry_end_the_sessions_streams() {
+        let limits = Limits {
+            idle: Duration::from_secs(80),
+            ..Limits::default()
+        };
+        let (clock, advance) = manual_clock();
+        let auth = Auth::new("pw", None, limits).unwrap().with_clock(clock);
+        let Login::Ok(out) = auth.login(ip(), "pw").unwrap() else {
+            panic!()
+        };
+        let Login::Ok(idle) = auth.login(ip(), "pw").unwrap() else {
+            panic!()
+        };
+        let logged_out = tokio::spawn(auth.ended(&out));
+        let expired = tokio::spawn(auth.ended(&idle));
+        auth.logout(&out);
+        logged_out.await.unwrap();
+        assert!(!expired.is_finished());
+        advance(Duration::from_secs(81));
+        auth.sweep();
+        expired.await.unwrap();
+        assert_eq!(auth.session_count(), 0);
+        // A token that is no session has nothing to wait for.
+        auth.ended("nope").await;
     }
 
     #[test]

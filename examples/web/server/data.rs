@@ -17,6 +17,8 @@ pub use dokku::model::overview::{AppOverview, AppStatus};
 use dokku::{Capabilities, Dokku};
 use tokio::sync::Mutex;
 
+use super::auth::Clock;
+
 /// The CSS class of a status badge.
 pub fn status_class(status: AppStatus) -> &'static str {
     match status {
@@ -63,14 +65,14 @@ impl Snapshot {
 }
 
 /// Fetch a snapshot now: the three report-all commands and the host's
-/// capabilities, all at once.
-pub async fn fetch(dokku: &Dokku) -> dokku::Result<Snapshot> {
+/// capabilities, all at once; `now` stamps it.
+pub async fn fetch(dokku: &Dokku, now: &Clock) -> dokku::Result<Snapshot> {
     let started = Instant::now();
     let (caps, apps) = tokio::join!(dokku.capabilities(), dokku.apps().overview());
     Ok(Snapshot {
         apps: apps?,
         capabilities: caps?,
-        fetched_at: Instant::now(),
+        fetched_at: now.now(),
         took: started.elapsed(),
     })
 }
@@ -79,16 +81,18 @@ pub async fn fetch(dokku: &Dokku) -> dokku::Result<Snapshot> {
 #[derive(Debug)]
 pub struct SnapshotCache {
     ttl: Duration,
+    clock: Clock,
     generation: AtomicU64,
     slot: Mutex<Option<(u64, Arc<Snapshot>)>>,
     fetches: AtomicU64,
 }
 
 impl SnapshotCache {
-    /// A cache whose snapshots live `ttl`.
-    pub fn new(ttl: Duration) -> Self {
+    /// A cache whose snapshots live `ttl` on `clock`.
+    pub fn new(ttl: Duration, clock: Clock) -> Self {
         Self {
             ttl,
+            clock,
             generation: AtomicU64::new(0),
             slot: Mutex::new(None),
             fetches: AtomicU64::new(0),
@@ -101,12 +105,13 @@ impl SnapshotCache {
         let mut slot = self.slot.lock().await;
         let generation = self.generation.load(Ordering::Acquire);
         if let Some((gen, snap)) = slot.as_ref() {
-            if *gen == generation && snap.fetched_at.elapsed() < self.ttl {
+            let age = self.clock.now().saturating_duration_since(snap.fetched_at);
+            if *gen == generation && age < self.ttl {
                 return Ok(Arc::clone(snap));
             }
         }
         self.fetches.fetch_add(1, Ordering::Relaxed);
-        let snap = Arc::new(fetch(dokku).await?);
+        let snap = Arc::new(fetch(dokku, &self.clock).await?);
         *slot = Some((generation, Arc::clone(&snap)));
         Ok(snap)
     }

@@ -1,7 +1,10 @@
 //! The actions: every mutation and every reveal runs through
 //! [`AppState::audited`], so it leaves a history record with the session's
 //! role as actor. Long-running commands stream Dokku's output back as it
-//! comes (the page shows it live); the rest redirect with a flash message.
+//! comes (JSON lines the page shows live, ending with the outcome in
+//! words); the rest redirect with a flash message. A change that would
+//! change nothing (a domain the app has, a name it already has) is refused
+//! before anything is sent, so it is not recorded as if it happened.
 
 use std::convert::Infallible;
 
@@ -11,11 +14,13 @@ use axum::http::header;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
+use dokku::model::logs::LogLine;
 use dokku::{AppName, Chunk, ConfigKey, Domain, OutputStream, ProcessType, SecretString};
 use futures_util::{stream, Stream, StreamExt};
 use serde::Deserialize;
 
-use super::{AppState, Ctx, WebError};
+use super::problem::name_problem;
+use super::{doing, AppState, Ctx, WebError};
 
 /// The percent-encoded path of an app's page (legacy names may hold
 /// characters a URL or a `Location` header cannot).
@@ -36,15 +41,6 @@ pub fn app_name(raw: &str) -> Result<AppName, WebError> {
     AppName::legacy(raw).map_err(|_| WebError::NotFound(format!("app {raw}")))
 }
 
-/// A Dokku error from an action on `app`: its page leads back to the app.
-fn on_app(app: &AppName) -> impl FnOnce(dokku::Error) -> WebError + '_ {
-    move |e| WebError::AppDokku(Box::new((app.clone(), e)))
-}
-
-fn bad(e: impl std::fmt::Display) -> WebError {
-    WebError::BadRequest(e.to_string())
-}
-
 /// Redirect with a message for the next page.
 fn done(state: &AppState, ctx: &Ctx, to: &str, message: String) -> Response {
     state.auth.flash(&ctx.token, message);
@@ -57,16 +53,32 @@ pub fn changed(state: &AppState, ctx: &Ctx, app: &AppName, message: String) -> R
     done(state, ctx, &app_url(app.as_str()), message)
 }
 
-/// Dokku's output as a plain-text body, ending with the exit status. The
-/// snapshot is invalidated again at the end: the command changed the host
-/// while it ran.
-fn streamed(state: &AppState, output: OutputStream) -> Response {
+/// What a streamed action says when it ends, as a person would.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// On exit 0: `Stopped api.`
+    pub done: String,
+    /// On failure: `Dokku could not stop api.`
+    pub failed: String,
+}
+
+/// One line of a streamed action's answer (JSON Lines).
+fn event(value: serde_json::Value) -> Bytes {
+    let mut line = value.to_string();
+    line.push('\n');
+    Bytes::from(line)
+}
+
+/// Dokku's output as JSON Lines (`{"out": …}`), ending with the outcome in
+/// words (`{"end": {"ok", "message", "status"}}`). The snapshot is
+/// invalidated again at the end: the command changed the host while it ran.
+fn streamed(state: &AppState, output: OutputStream, outcome: Outcome) -> Response {
     let state = state.clone();
     state.cache.invalidate();
     // Whole lines only, so a godotenv error (a deploy or restart reading a
     // corrupt ENV prints one) can be cut before the stored values it quotes.
     let mut partial: Vec<u8> = Vec::new();
-    let mut lines = move |bytes: Vec<u8>, flush: bool| -> Bytes {
+    let mut lines = move |bytes: Vec<u8>, flush: bool| -> String {
         partial.extend_from_slice(&bytes);
         let end = if flush {
             partial.len()
@@ -78,19 +90,38 @@ fn streamed(state: &AppState, output: OutputStream) -> Response {
         };
         let whole: Vec<u8> = partial.drain(..end).collect();
         let text = String::from_utf8_lossy(&whole);
-        Bytes::from(dokku::parse::config::redact_env_read_errors(&text).into_owned())
+        dokku::parse::config::redact_env_read_errors(&text).into_owned()
+    };
+    let out = |text: String| -> Bytes {
+        if text.is_empty() {
+            Bytes::new()
+        } else {
+            event(serde_json::json!({ "out": text }))
+        }
     };
     let body = output
         .map(move |chunk| {
             Ok::<_, Infallible>(match chunk {
-                Ok(Chunk::Stdout(b) | Chunk::Stderr(b)) => lines(b, false),
+                Ok(Chunk::Stdout(b) | Chunk::Stderr(b)) => out(lines(b, false)),
                 Ok(Chunk::Exit(status)) => {
-                    let rest = lines(Vec::new(), true);
-                    let mut out = rest.to_vec();
-                    out.extend_from_slice(format!("\n[{status}]\n").as_bytes());
-                    Bytes::from(out)
+                    let mut bytes = out(lines(Vec::new(), true)).to_vec();
+                    let ok = status.success();
+                    let message = if ok {
+                        outcome.done.clone()
+                    } else {
+                        format!("{} Dokku ended with {status}.", outcome.failed)
+                    };
+                    bytes.extend_from_slice(&event(serde_json::json!({
+                        "end": { "ok": ok, "message": message, "status": status.to_string() }
+                    })));
+                    Bytes::from(bytes)
                 }
-                Err(e) => Bytes::from(format!("\n[error: {e}]\n")),
+                Err(e) => event(serde_json::json!({
+                    "end": {
+                        "ok": false,
+                        "message": format!("{} The connection to Dokku failed: {e}.", outcome.failed),
+                    }
+                })),
             })
         })
         .chain(stream::once(async move {
@@ -98,10 +129,15 @@ fn streamed(state: &AppState, output: OutputStream) -> Response {
             Ok(Bytes::new())
         }));
     (
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        [(header::CONTENT_TYPE, "application/x-ndjson")],
         Body::from_stream(body),
     )
         .into_response()
+}
+
+/// A new app name, by the library's rule (Dokku's, as a DNS name).
+fn new_app_name(raw: &str) -> Result<AppName, WebError> {
+    Ok(AppName::new(raw.trim())?)
 }
 
 /// `name=…`.
@@ -116,10 +152,14 @@ pub async fn create(
     Extension(ctx): Extension<Ctx>,
     Form(form): Form<NameForm>,
 ) -> Result<Response, WebError> {
-    let app = AppName::new(form.name.trim()).map_err(bad)?;
+    let app = new_app_name(&form.name)?;
     let dokku = state.audited(&ctx.session).await?;
-    dokku.apps().create(&app).await?;
-    Ok(changed(&state, &ctx, &app, format!("created {app}")))
+    dokku
+        .apps()
+        .create(&app)
+        .await
+        .map_err(doing(format!("create {app}")))?;
+    Ok(changed(&state, &ctx, &app, format!("Created {app}.")))
 }
 
 /// `new_name=…`.
@@ -136,15 +176,25 @@ pub async fn rename(
     Form(form): Form<RenameForm>,
 ) -> Result<Response, WebError> {
     let app = app_name(&app)?;
-    let to = AppName::new(form.new_name.trim()).map_err(bad)?;
+    let to = new_app_name(&form.new_name)?;
+    if to == app {
+        return Err(WebError::BadRequest(format!(
+            "The app is already called {app}: type the new name."
+        )));
+    }
     let dokku = state.audited(&ctx.session).await?;
-    dokku.apps().rename(&app, &to).send().await?;
+    dokku
+        .apps()
+        .rename(&app, &to)
+        .send()
+        .await
+        .map_err(doing(format!("rename {app} to {to}")))?;
     state.cache.invalidate();
     Ok(done(
         &state,
         &ctx,
         &app_url(to.as_str()),
-        format!("renamed {app} to {to}"),
+        format!("Renamed {app} to {to}."),
     ))
 }
 
@@ -162,10 +212,20 @@ pub async fn destroy(
     Form(form): Form<DestroyForm>,
 ) -> Result<Response, WebError> {
     let app = app_name(&app)?;
+    let typed = form.confirm.trim();
+    if typed != app.as_str() {
+        return Err(WebError::BadRequest(format!(
+            "The name you typed does not match: type {app} exactly to destroy it."
+        )));
+    }
     let dokku = state.audited(&ctx.session).await?;
-    dokku.apps().destroy(&app, form.confirm.trim()).await?;
+    dokku
+        .apps()
+        .destroy(&app, typed)
+        .await
+        .map_err(doing(format!("destroy {app}")))?;
     state.cache.invalidate();
-    Ok(done(&state, &ctx, "/", format!("destroyed {app}")))
+    Ok(done(&state, &ctx, "/", format!("Destroyed {app}.")))
 }
 
 /// Start, stop, restart or rebuild, streaming Dokku's output.
@@ -177,15 +237,45 @@ pub async fn ps_action(
     let app = app_name(&app)?;
     let dokku = state.audited(&ctx.session).await?;
     let ps = dokku.ps();
-    let action = match action.as_str() {
-        "start" => ps.start(&app),
-        "stop" => ps.stop(&app),
-        "restart" => ps.restart(&app),
-        "rebuild" => ps.rebuild(&app),
+    let (command, done, verb) = match action.as_str() {
+        "start" => (ps.start(&app), format!("Started {app}."), "start"),
+        "stop" => (
+            ps.stop(&app),
+            format!("Stopped {app}: it serves nothing until it is started."),
+            "stop",
+        ),
+        "restart" => (ps.restart(&app), format!("Restarted {app}."), "restart"),
+        "rebuild" => (
+            ps.rebuild(&app),
+            format!("Rebuilt and redeployed {app}."),
+            "rebuild",
+        ),
         other => return Err(WebError::NotFound(format!("action {other}"))),
     };
-    let output = action.stream().await?;
-    Ok(streamed(&state, output))
+    let failed = format!("Dokku could not {verb} {app}.");
+    let output = command
+        .stream()
+        .await
+        .map_err(doing(format!("{verb} {app}")))?;
+    Ok(streamed(&state, output, Outcome { done, failed }))
+}
+
+/// The most containers of one process type the form accepts.
+pub const MAX_SCALE: u32 = 100;
+
+/// A container count as typed: a whole number from 0 to [`MAX_SCALE`].
+pub fn quantity(process: &ProcessType, raw: &str) -> Result<u32, WebError> {
+    raw.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| *n <= MAX_SCALE)
+        .ok_or_else(|| {
+            WebError::BadRequest(format!(
+                "{process}: enter a whole number of containers from 0 to {MAX_SCALE} \
+                 (not {:?}). Nothing was changed.",
+                raw.trim()
+            ))
+        })
 }
 
 /// Set the formation (`web=2&worker=1`), streaming the deploy.
@@ -196,20 +286,32 @@ pub async fn scale(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let app = app_name(&app)?;
+    let mut wanted = Vec::new();
+    for (process, count) in form.iter().filter(|(k, _)| !k.starts_with('_')) {
+        let process = ProcessType::new(process)?;
+        let count = quantity(&process, count)?;
+        wanted.push((process, count));
+    }
+    if wanted.is_empty() {
+        return Err(WebError::BadRequest(
+            "Say how many containers of which process type.".to_owned(),
+        ));
+    }
     let dokku = state.audited(&ctx.session).await?;
     let mut scale = dokku.ps().scale(&app);
-    for (process, quantity) in form.iter().filter(|(k, _)| k != "_csrf") {
-        let process = ProcessType::new(process).map_err(bad)?;
-        let quantity: u32 = quantity
-            .trim()
-            .parse()
-            .ok()
-            .filter(|n| *n <= 100)
-            .ok_or_else(|| bad(format!("{process}: a count from 0 to 100")))?;
-        scale = scale.process(process, quantity);
+    let summary: Vec<String> = wanted.iter().map(|(p, n)| format!("{p}={n}")).collect();
+    for (process, count) in wanted {
+        scale = scale.process(process, count);
     }
-    let output = scale.stream().await?;
-    Ok(streamed(&state, output))
+    let output = scale
+        .stream()
+        .await
+        .map_err(doing(format!("scale {app}")))?;
+    let outcome = Outcome {
+        done: format!("Scaled {app}: {}.", summary.join(", ")),
+        failed: format!("Dokku could not scale {app}."),
+    };
+    Ok(streamed(&state, output, outcome))
 }
 
 /// `key=…&value=…[&no_restart=on]`.
@@ -220,6 +322,16 @@ pub struct ConfigForm {
     no_restart: Option<String>,
 }
 
+/// A value from a textarea: browsers send its line breaks as CRLF; a
+/// pasted PEM key must arrive with the LFs it was written with.
+fn from_textarea(value: String) -> String {
+    if value.contains('\r') {
+        value.replace("\r\n", "\n")
+    } else {
+        value
+    }
+}
+
 /// Set one config var.
 pub async fn config_set(
     State(state): State<AppState>,
@@ -228,17 +340,19 @@ pub async fn config_set(
     Form(form): Form<ConfigForm>,
 ) -> Result<Response, WebError> {
     let app = app_name(&app)?;
-    let key = ConfigKey::new(form.key.trim()).map_err(bad)?;
+    let key = ConfigKey::new(form.key.trim())?;
     let dokku = state.audited(&ctx.session).await?;
     let mut set = dokku
         .config()
         .set(&app)
-        .var(key.clone(), SecretString::new(form.value));
+        .var(key.clone(), SecretString::new(from_textarea(form.value)));
     if form.no_restart.is_some() {
         set = set.no_restart();
     }
-    set.send().await.map_err(on_app(&app))?;
-    Ok(changed(&state, &ctx, &app, format!("set {key}")))
+    set.send()
+        .await
+        .map_err(doing(format!("set {key} on {app}")))?;
+    Ok(changed(&state, &ctx, &app, format!("Set {key} on {app}.")))
 }
 
 /// Parse a `.env` file: `KEY=value`, `export KEY=value`, values optionally
@@ -255,21 +369,24 @@ pub fn parse_env(text: &str) -> Result<Vec<(ConfigKey, SecretString)>, String> {
         }
         let line = line.strip_prefix("export ").unwrap_or(line);
         let Some((key, value)) = line.split_once('=') else {
-            errors.push(format!("line {}: no '='", n + 1));
+            errors.push(format!("line {} has no '='", n + 1));
             continue;
         };
         let key = match ConfigKey::new(key.trim()) {
             Ok(key) => key,
             Err(e) => {
-                errors.push(format!("line {}: {e}", n + 1));
+                errors.push(format!("line {}: {}", n + 1, name_problem(&e)));
                 continue;
             }
         };
         vars.push((key, SecretString::new(unquote(value.trim()))));
     }
     match (errors.is_empty(), vars.is_empty()) {
-        (false, _) => Err(errors.join("; ")),
-        (true, true) => Err("no KEY=value lines".to_owned()),
+        (false, _) => Err(format!(
+            "Nothing was set: {}. Fix those lines and send it again.",
+            errors.join("; ").trim_end_matches('.')
+        )),
+        (true, true) => Err("Paste lines of the form KEY=value.".to_owned()),
         (true, false) => Ok(vars),
     }
 }
@@ -319,12 +436,14 @@ pub async fn config_bulk(
     if form.no_restart.is_some() {
         set = set.no_restart();
     }
-    set.send().await.map_err(on_app(&app))?;
+    set.send()
+        .await
+        .map_err(doing(format!("set the variables on {app}")))?;
     Ok(changed(
         &state,
         &ctx,
         &app,
-        format!("set {count} variables"),
+        format!("Set {count} variables on {app}."),
     ))
 }
 
@@ -342,7 +461,7 @@ pub async fn config_unset(
     Form(form): Form<KeyForm>,
 ) -> Result<Response, WebError> {
     let app = app_name(&app)?;
-    let key = ConfigKey::new(form.key.trim()).map_err(bad)?;
+    let key = ConfigKey::new(form.key.trim())?;
     let dokku = state.audited(&ctx.session).await?;
     dokku
         .config()
@@ -350,8 +469,13 @@ pub async fn config_unset(
         .key(key.clone())
         .send()
         .await
-        .map_err(on_app(&app))?;
-    Ok(changed(&state, &ctx, &app, format!("unset {key}")))
+        .map_err(doing(format!("unset {key} on {app}")))?;
+    Ok(changed(
+        &state,
+        &ctx,
+        &app,
+        format!("Unset {key} on {app}; it restarted."),
+    ))
 }
 
 /// One config value, for an admin, as plain text. The `config:get` is
@@ -364,14 +488,14 @@ pub async fn config_reveal(
     Form(form): Form<KeyForm>,
 ) -> Result<Response, WebError> {
     let app = app_name(&app)?;
-    let key = ConfigKey::new(form.key.trim()).map_err(bad)?;
+    let key = ConfigKey::new(form.key.trim())?;
     let dokku = state.audited(&ctx.session).await?;
     let value = dokku
         .config()
         .get(&app, &key)
         .await
-        .map_err(on_app(&app))?
-        .ok_or_else(|| WebError::NotFound(format!("config var {key}")))?;
+        .map_err(doing(format!("read {key} of {app}")))?
+        .ok_or_else(|| WebError::NotFound(format!("variable {key} on {app}")))?;
     Ok((
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         value.expose().to_owned(),
@@ -385,7 +509,9 @@ pub struct DomainForm {
     domain: String,
 }
 
-/// Add (`/domains/add`) or remove (`/domains/remove`) a domain.
+/// Add (`/domains/add`) or remove (`/domains/remove`) a domain. Adding one
+/// the app has, or removing one it lacks, is refused before anything is
+/// sent.
 pub async fn domain(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
@@ -393,28 +519,61 @@ pub async fn domain(
     Form(form): Form<DomainForm>,
 ) -> Result<Response, WebError> {
     let app = app_name(&app)?;
-    let domain = Domain::new(form.domain.trim()).map_err(bad)?;
+    let adding = match verb.as_str() {
+        "add" => true,
+        "remove" => false,
+        other => return Err(WebError::NotFound(format!("action domains/{other}"))),
+    };
+    let domain = Domain::new(form.domain.trim())?;
+    let has = state
+        .dokku
+        .domains()
+        .report(&app)
+        .await
+        .map_err(doing(format!("read the domains of {app}")))?
+        .app_vhosts
+        .iter()
+        .any(|d| d.eq_ignore_ascii_case(domain.as_str()));
+    if adding && has {
+        return Err(WebError::BadRequest(format!(
+            "{domain} is already a domain of {app}: nothing to add."
+        )));
+    }
+    if !adding && !has {
+        return Err(WebError::BadRequest(format!(
+            "{domain} is not a domain of {app}: nothing to remove."
+        )));
+    }
     let domains = std::slice::from_ref(&domain);
     let dokku = state.audited(&ctx.session).await?;
-    let done = match verb.as_str() {
-        "add" => dokku.domains().add(&app, domains).await.map(|()| "added"),
-        "remove" => dokku
+    let message = if adding {
+        dokku
+            .domains()
+            .add(&app, domains)
+            .await
+            .map_err(doing(format!("add {domain} to {app}")))?;
+        format!("Added {domain} to {app}.")
+    } else {
+        dokku
             .domains()
             .remove(&app, domains)
             .await
-            .map(|()| "removed"),
-        other => return Err(WebError::NotFound(format!("domains/{other}"))),
-    }?;
-    Ok(changed(&state, &ctx, &app, format!("{done} {domain}")))
+            .map_err(doing(format!("remove {domain} from {app}")))?;
+        format!("Removed {domain} from {app}.")
+    };
+    Ok(changed(&state, &ctx, &app, message))
 }
 
-/// `?n=100&process=web`.
+/// `?n=100&process=web&since=…`.
 #[derive(Debug, Default, Deserialize)]
 pub struct LogParams {
-    /// How many past lines.
+    /// How many past lines, in all (not per container).
     pub n: Option<u32>,
     /// Only this process type.
     pub process: Option<String>,
+    /// The page already shows the lines up to this key ([`line_key`]):
+    /// send only newer ones, without the past lines.
+    pub since: Option<String>,
 }
 
 impl LogParams {
@@ -425,19 +584,55 @@ impl LogParams {
 
     /// The process filter, if any.
     pub fn process_type(&self) -> Result<Option<ProcessType>, WebError> {
-        self.process
+        Ok(self
+            .process
             .as_deref()
             .filter(|p| !p.is_empty())
             .map(ProcessType::new)
-            .transpose()
-            .map_err(bad)
+            .transpose()?)
     }
 }
 
+/// A line's place in time, as text that sorts like the time: nanoseconds
+/// since the epoch, 20 digits (`""` for a line without a time).
+pub fn line_key(line: &LogLine) -> String {
+    line.timestamp
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(String::new(), |d| format!("{:020}", d.as_nanos()))
+}
+
+/// `logs --num N` prints N lines per container, container by container:
+/// the last `n` lines in all, oldest first, whatever container they came
+/// from (a stable sort keeps each container's own order on a tie).
+pub fn last_lines(mut lines: Vec<LogLine>, n: u32) -> Vec<LogLine> {
+    lines.sort_by_key(line_key);
+    let n = usize::try_from(n).unwrap_or(usize::MAX);
+    let skip = lines.len().saturating_sub(n);
+    lines.split_off(skip)
+}
+
+/// The last `n` lines of an app (all containers, by time).
+pub async fn recent_logs(
+    state: &AppState,
+    app: &AppName,
+    params: &LogParams,
+) -> Result<Vec<LogLine>, WebError> {
+    let mut query = state.dokku.logs().app(app).num(params.lines());
+    if let Some(process) = params.process_type()? {
+        query = query.process(process);
+    }
+    let lines = query
+        .fetch()
+        .await
+        .map_err(doing(format!("read the logs of {app}")))?;
+    Ok(last_lines(lines, params.lines()))
+}
+
 /// A log line as the page's script receives it.
-pub fn line_json(line: &dokku::model::logs::LogLine) -> String {
+pub fn line_json(line: &LogLine) -> String {
     serde_json::json!({
-        "t": super::pages::timestamp(line.timestamp),
+        "k": line_key(line),
+        "t": line.timestamp.map(super::pages::log_time).unwrap_or_default(),
         "p": line.process_type.as_ref().map(|p| match line.index {
             Some(i) => format!("{p}.{i}"),
             None => p.to_string(),
@@ -447,28 +642,101 @@ pub fn line_json(line: &dokku::model::logs::LogLine) -> String {
     .to_string()
 }
 
-/// Follow an app's logs as server-sent events: the last `n` lines, then
-/// new ones as they come. Dropping the connection stops `logs --tail`.
+/// Follow an app's logs as server-sent events: the last `n` lines in all
+/// (by time), then new ones as they come; with `since`, only lines newer
+/// than what the page shows. Dropping the connection stops `logs --tail`;
+/// so does the end of the session (logout, expiry): an `end` event says so.
 pub async fn logs_stream(
     State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
     Path(app): Path<String>,
     Query(params): Query<LogParams>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, WebError> {
     let app = app_name(&app)?;
+    let since = params.since.clone().filter(|s| !s.is_empty());
+    let past = match since {
+        Some(_) => Vec::new(),
+        None => recent_logs(&state, &app, &params).await?,
+    };
+    let after = since
+        .or_else(|| past.last().map(line_key))
+        .unwrap_or_default();
     let mut query = state.dokku.logs().app(&app).num(params.lines());
     if let Some(process) = params.process_type()? {
         query = query.process(process);
     }
-    let lines = query.follow().await?;
-    let events = lines.map(|line| {
-        Ok(match line {
-            Ok(line) => Event::default().event("line").data(line_json(&line)),
-            Err(e) => Event::default()
-                .event("failure")
-                .data(serde_json::Value::String(e.to_string()).to_string()),
-        })
+    let lines = query
+        .follow()
+        .await
+        .map_err(doing(format!("follow the logs of {app}")))?;
+    let line_event = |line: &LogLine| Event::default().event("line").data(line_json(line));
+    let past: Vec<Result<Event, Infallible>> = past.iter().map(|l| Ok(line_event(l))).collect();
+    let live = lines.filter_map(move |line| {
+        let event = match line {
+            // `logs -t` repeats the past lines first: only newer ones.
+            Ok(line) if line_key(&line) <= after && !after.is_empty() => None,
+            Ok(line) => Some(line_event(&line)),
+            Err(e) => Some(
+                Event::default()
+                    .event("failure")
+                    .data(serde_json::Value::String(e.to_string()).to_string()),
+            ),
+        };
+        std::future::ready(event.map(Ok))
     });
+    let ended = state.auth.ended(&ctx.token);
+    let events = stream::iter(past)
+        .chain(live)
+        .take_until(ended)
+        .chain(stream::once(async {
+            Ok(Event::default().event("end").data("{}"))
+        }));
     Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+}
+
+/// `GET /apps/{app}/logs/download?n=…&process=…`: the last lines as a
+/// text file.
+pub async fn logs_download(
+    State(state): State<AppState>,
+    Path(app): Path<String>,
+    Query(params): Query<LogParams>,
+) -> Result<Response, WebError> {
+    let app = app_name(&app)?;
+    let lines = recent_logs(&state, &app, &params).await?;
+    let mut text = String::new();
+    for line in &lines {
+        let time = line
+            .timestamp
+            .map(dokku::parse::logs::format_rfc3339_utc)
+            .unwrap_or_default();
+        let process = line.process_type.as_ref().map_or(String::new(), |p| {
+            line.index
+                .map_or_else(|| p.to_string(), |i| format!("{p}.{i}"))
+        });
+        text.push_str(&format!("{time} {process} {}\n", line.message));
+    }
+    let name: String = app
+        .as_str()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.log\""),
+            ),
+        ],
+        text,
+    )
+        .into_response())
 }
 
 #[cfg(test)]
@@ -497,6 +765,8 @@ mod tests {
         );
         let err = parse_env("GOOD=1\nnot a line\nBAD KEY=secretvalue").unwrap_err();
         assert!(err.contains("line 2") && err.contains("line 3"), "{err}");
+        assert!(err.contains("cannot contain a space"), "{err}");
+        assert!(!err.contains("byte"), "{err}");
         assert!(!err.contains("secretvalue"));
         assert!(parse_env("# only comments").is_err());
     }

@@ -1,11 +1,19 @@
 //! The dashboard as a library: [`app`] builds the whole router from an
 //! [`AppState`], so tests and the bench drive it without a socket.
 //!
-//! Request flow: security headers on every response; [`guard`] lets only
-//! the login page and the static assets through without a session, checks
-//! the CSRF token on every state-changing request and keeps viewers to
-//! reads; handlers run Dokku commands, mutations through an [`Audited`]
-//! executor whose actor is the session's role.
+//! Request flow: security headers on every response; [`guard`] reads each
+//! route's access from the one route table ([`routes::table`]): only public
+//! routes pass without a session, every state-changing request needs the
+//! session's CSRF token, admin routes refuse viewers. Handlers run Dokku
+//! commands, mutations through an [`Audited`] executor whose actor is the
+//! session's role.
+//!
+//! Forms are answered two ways. The page script sends `Accept:
+//! application/json` and gets `{ok, to}` or `{ok: false, message, dokku}`
+//! (shown next to the form, the input kept); a plain form post is
+//! redirected: to the next page with a flash message, or back to the form's
+//! page with the problem shown at the form. No request ever ends on a bare
+//! error document.
 
 // The binary, its tests and the bench each use a part.
 #![allow(dead_code)]
@@ -14,25 +22,29 @@ pub mod auth;
 pub mod data;
 pub mod handlers;
 pub mod pages;
+pub mod problem;
+pub mod routes;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use axum::extract::MatchedPath;
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use axum::Router;
 use dokku::{Dokku, Executor};
 use dokku_history::{Audited, HistoryError, HistoryStore, Source, Verification};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use auth::{Auth, Session};
+use auth::{Auth, Problem, Session};
 use data::SnapshotCache;
+use problem::Failure;
+use routes::{Access, Route};
 
 /// The largest request body accepted (a pasted .env file fits).
 pub const BODY_LIMIT: usize = 256 * 1024;
@@ -50,6 +62,10 @@ pub struct Options {
     /// verify reads every record (about 1.5 s at a million), so page loads
     /// share one result; "Verify now" forces a fresh one.
     pub verify_ttl: Duration,
+    /// Set into the cookie names, so dashboards on other ports of the same
+    /// host (a browser sends every port the same cookies) keep their own
+    /// sessions: the listening port. Empty: no suffix.
+    pub cookie_scope: String,
 }
 
 impl Default for Options {
@@ -59,6 +75,7 @@ impl Default for Options {
             snapshot_ttl: Duration::from_secs(3),
             host_label: "local".to_owned(),
             verify_ttl: Duration::from_secs(60),
+            cookie_scope: String::new(),
         }
     }
 }
@@ -102,12 +119,13 @@ impl AppState {
         auth: Auth,
         options: Options,
     ) -> Self {
+        let clock = auth.clock().clone();
         Self(Arc::new(Inner {
             dokku: Dokku::from_arc(Arc::clone(&executor)),
             executor,
             history,
             auth,
-            cache: SnapshotCache::new(options.snapshot_ttl),
+            cache: SnapshotCache::new(options.snapshot_ttl, clock),
             verified: tokio::sync::Mutex::new(None),
             options,
         }))
@@ -132,24 +150,36 @@ impl AppState {
         fresh: bool,
     ) -> Result<(Verification, Duration), HistoryError> {
         let mut kept = self.verified.lock().await;
+        let now = self.auth.clock().now();
         if let Some((at, v)) = kept.as_ref() {
-            if !fresh && at.elapsed() < self.options.verify_ttl {
-                return Ok((v.clone(), at.elapsed()));
+            let age = now.saturating_duration_since(*at);
+            if !fresh && age < self.options.verify_ttl {
+                return Ok((v.clone(), age));
             }
         }
         let v = self.history.verify().await?;
-        *kept = Some((Instant::now(), v.clone()));
+        *kept = Some((self.auth.clock().now(), v.clone()));
         Ok((v, Duration::ZERO))
     }
 
-    /// The session cookie's name: `__Host-` binds a Secure cookie to this
-    /// exact origin (no Domain, Path=/).
-    pub fn cookie_name(&self) -> &'static str {
-        if self.options.secure_cookie {
-            "__Host-dokku_session"
+    /// A cookie's name: `__Host-` binds a Secure cookie to this exact host
+    /// (no Domain, Path=/); the scope (the port) keeps dashboards on other
+    /// ports of that host apart, since cookies ignore ports.
+    pub fn scoped_cookie(&self, base: &str) -> String {
+        let prefix = if self.options.secure_cookie {
+            "__Host-"
         } else {
-            "dokku_session"
+            ""
+        };
+        match self.options.cookie_scope.as_str() {
+            "" => format!("{prefix}{base}"),
+            scope => format!("{prefix}{base}_{scope}"),
         }
+    }
+
+    /// The session cookie's name.
+    pub fn cookie_name(&self) -> String {
+        self.scoped_cookie("dokku_session")
     }
 
     /// The `Set-Cookie` value for a session token (`None`: clear it).
@@ -172,20 +202,21 @@ impl AppState {
     }
 }
 
-/// What a request failed with, as the person sees it.
+/// What a request failed with; [`WebError::failure`] says it for people.
 #[derive(Debug)]
 pub enum WebError {
     /// A Dokku command failed.
     Dokku(dokku::Error),
-    /// A Dokku command about one app failed: the page says what to do and
-    /// leads back to the app.
-    AppDokku(Box<(dokku::AppName, dokku::Error)>),
+    /// A Dokku command failed while doing something (`link api-db to api`).
+    Doing(Box<(String, dokku::Error)>),
     /// The history store failed.
     History(HistoryError),
-    /// No such page or app.
+    /// No such page, app or action (`app api`).
     NotFound(String),
     /// The input was refused before anything was sent.
     BadRequest(String),
+    /// A name was refused before anything was sent.
+    Name(dokku::NameError),
 }
 
 impl From<dokku::Error> for WebError {
@@ -200,69 +231,39 @@ impl From<HistoryError> for WebError {
     }
 }
 
-impl WebError {
-    /// The Dokku error behind this one, if any.
-    fn dokku(&self) -> Option<&dokku::Error> {
-        match self {
-            WebError::Dokku(e) => Some(e),
-            WebError::AppDokku(failure) => Some(&failure.1),
-            _ => None,
-        }
+impl From<dokku::NameError> for WebError {
+    fn from(e: dokku::NameError) -> Self {
+        WebError::Name(e)
     }
+}
 
-    fn status(&self) -> StatusCode {
-        if let Some(e) = self.dokku() {
-            return match e {
-                dokku::Error::AppNotFound { .. } => StatusCode::NOT_FOUND,
-                dokku::Error::AppExists { .. } | dokku::Error::CorruptConfig { .. } => {
-                    StatusCode::CONFLICT
-                }
-                dokku::Error::InvalidArgument { .. }
-                | dokku::Error::UnstorableConfigValue { .. } => StatusCode::BAD_REQUEST,
-                dokku::Error::CommandFailed { .. } | dokku::Error::AppNotDeployed { .. } => {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                }
-                _ => StatusCode::BAD_GATEWAY,
-            };
-        }
-        match self {
-            WebError::Dokku(_) | WebError::AppDokku(_) => StatusCode::BAD_GATEWAY,
-            WebError::History(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            WebError::NotFound(_) => StatusCode::NOT_FOUND,
-            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
-        }
-    }
-
-    /// The message shown (escaped by the template).
-    pub fn message(&self) -> String {
-        match self {
-            WebError::Dokku(e) => e.to_string(),
-            WebError::AppDokku(failure) => failure.1.to_string(),
-            WebError::History(e) => format!("history: {e}"),
-            WebError::NotFound(what) => format!("not found: {what}"),
-            WebError::BadRequest(why) => why.clone(),
-        }
-    }
+/// `.map_err(doing("link api-db to api"))`: a Dokku error with what was
+/// being done, for the message.
+pub fn doing(what: impl Into<String>) -> impl FnOnce(dokku::Error) -> WebError {
+    let what = what.into();
+    move |e| WebError::Doing(Box::new((what, e)))
 }
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let page = match &self {
-            WebError::AppDokku(failure) => pages::app_error_page(
-                &self.message(),
-                failure.0.as_str(),
-                &handlers::app_url(failure.0.as_str()),
-                &failure.1,
-            ),
-            _ => pages::error_page(&self.message()),
-        };
-        (self.status(), page).into_response()
+        self.failure().into_response()
     }
 }
 
-/// A refusal that carries no detail (401, 403, 429).
+/// A failure becomes what the request can show ([`guard`] turns it into
+/// JSON, a redirect back to the form, or a page with the navigation): the
+/// response carries it for that.
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, pages::error_page(&self)).into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+/// A refusal outside a session (the login form's).
 pub fn refuse(status: StatusCode, why: &str) -> Response {
-    (status, pages::error_page(why)).into_response()
+    Failure::new(status, why).into_response()
 }
 
 /// The logged-in session and its cookie token, for handlers.
@@ -272,6 +273,8 @@ pub struct Ctx {
     pub token: String,
     /// The session.
     pub session: Session,
+    /// The host's label, for page titles.
+    pub host: String,
 }
 
 /// A cookie's value from the request.
@@ -294,67 +297,259 @@ pub fn client_ip(req_extensions: &axum::http::Extensions) -> IpAddr {
         .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip())
 }
 
-/// The CSRF token of a form body (`_csrf=…`).
-pub fn form_csrf(body: &[u8]) -> Option<String> {
+/// A form field (`_csrf`, `_form`) of a form body.
+pub fn form_field(body: &[u8], name: &str) -> Option<String> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
         .unwrap_or_default()
         .into_iter()
-        .find(|(k, _)| k == "_csrf")
+        .find(|(k, _)| k == name)
         .map(|(_, v)| v)
 }
 
-fn is_read(method: &Method) -> bool {
-    method == Method::GET || method == Method::HEAD
+/// Whether the page script sent the request (it asks for JSON answers).
+pub fn from_script(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"))
 }
 
-/// Sessions, CSRF and roles, in front of every route.
-pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    if path == "/login" || path == "/favicon.ico" || path.starts_with("/static/") {
+/// A path that stays on this site (`/apps/api#config`), for `next` and
+/// redirects: no `//host`, no `/\host`, no scheme, no control characters.
+pub fn local_path(raw: &str) -> Option<&str> {
+    let ok = raw.starts_with('/')
+        && !raw.starts_with("//")
+        && !raw.starts_with("/\\")
+        && !raw.chars().any(|c| c.is_control());
+    ok.then_some(raw)
+}
+
+/// The page a form on `path` lives on: the app's page for an app's
+/// actions, the databases page for its actions, else the dashboard.
+pub fn page_of(path: &str) -> String {
+    let mut parts = path.trim_start_matches('/').split('/');
+    match (parts.next(), parts.next()) {
+        (Some("apps"), Some(app)) if !app.is_empty() => format!("/apps/{app}"),
+        (Some("databases"), _) => "/databases".to_owned(),
+        (Some("history"), _) => "/history".to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+/// `/login?next=…`.
+pub fn login_url(next: &str) -> String {
+    match next {
+        "/" | "" => "/login".to_owned(),
+        next => format!("/login?next={}", pages::app::urlencode(next)),
+    }
+}
+
+/// An id the page gave a form (`config-set`): letters, digits and `-`.
+fn form_id(raw: Option<String>) -> Option<String> {
+    raw.filter(|id| {
+        !id.is_empty()
+            && id.len() <= 200
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
+}
+
+/// The JSON answer to the page script.
+fn json(status: StatusCode, value: serde_json::Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        value.to_string(),
+    )
+        .into_response()
+}
+
+/// What the guard knows of a request once it has let it through.
+struct Seen {
+    path: String,
+    read: bool,
+    script: bool,
+    form: Option<String>,
+}
+
+/// The guard's view of the routes: method, path and access of each.
+#[derive(Clone)]
+pub struct Guard {
+    state: AppState,
+    routes: Arc<Vec<(Method, &'static str, Access)>>,
+}
+
+/// Sessions, CSRF and roles in front of every route, by the route table;
+/// and the answer to a form, by who sent it (see the module docs).
+pub async fn guard(State(guard): State<Guard>, req: Request, next: Next) -> Response {
+    let state = &guard.state;
+    let matched = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned());
+    let method = req.method().clone();
+    let read = method == Method::GET || method == Method::HEAD;
+    let access = matched.as_deref().map_or(Access::Session, |m| {
+        guard
+            .routes
+            .iter()
+            .find(|(rm, rp, _)| *rp == m && (*rm == method || (read && *rm == Method::GET)))
+            .map_or(Access::Session, |(_, _, a)| *a)
+    });
+    if access == Access::Public {
         return next.run(req).await;
     }
-    let token = cookie(req.headers(), state.cookie_name());
+    let path = req.uri().path().to_owned();
+    let script = from_script(req.headers());
+    let token = cookie(req.headers(), &state.cookie_name());
     let found = token
         .as_deref()
         .and_then(|t| state.auth.session(t))
         .zip(token);
     let Some((session, token)) = found else {
-        return if is_read(req.method()) {
-            Redirect::to("/login").into_response()
+        // Back to where the person was, after logging in.
+        let next = if read {
+            req.uri()
+                .path_and_query()
+                .map_or("/".to_owned(), |p| p.as_str().to_owned())
         } else {
-            refuse(StatusCode::UNAUTHORIZED, "log in first")
+            page_of(&path)
+        };
+        let login = login_url(&next);
+        return if script {
+            let mut body = Failure::new(
+                StatusCode::UNAUTHORIZED,
+                "Your session has ended: log in again.",
+            )
+            .json();
+            body["login"] = serde_json::Value::String(login);
+            json(StatusCode::UNAUTHORIZED, body)
+        } else {
+            Redirect::to(&login).into_response()
         };
     };
-    let mut req = if is_read(req.method()) {
-        req
-    } else {
+    let ctx = Ctx {
+        token,
+        session,
+        host: state.options.host_label.clone(),
+    };
+    let mut seen = Seen {
+        path,
+        read,
+        script,
+        form: None,
+    };
+    let mut req = req;
+    if !read {
         let (parts, body) = req.into_parts();
-        let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
-            return refuse(StatusCode::PAYLOAD_TOO_LARGE, "request too large");
+        let length = parts
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        let too_large = |sent: Option<u64>| {
+            let sent = sent.map_or(String::new(), |n| {
+                format!(" ({} KB were sent)", n.div_ceil(1024))
+            });
+            Failure::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "This form is too large for the dashboard{sent}: the limit is {} KB. \
+                     Send a long .env file in parts.",
+                    BODY_LIMIT / 1024
+                ),
+            )
         };
+        if length.is_some_and(|n| n > BODY_LIMIT as u64) {
+            return answer(state, &ctx, &seen, too_large(length).into_response());
+        }
+        let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+            return answer(state, &ctx, &seen, too_large(length).into_response());
+        };
+        seen.form = form_id(form_field(&bytes, "_form"));
         let sent = parts
             .headers
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
-            .or_else(|| form_csrf(&bytes));
-        if !sent.is_some_and(|t| auth::same(&t, &session.csrf)) {
-            return refuse(StatusCode::FORBIDDEN, "missing or wrong CSRF token");
+            .or_else(|| form_field(&bytes, "_csrf"));
+        if !sent.is_some_and(|t| auth::same(&t, &ctx.session.csrf)) {
+            let refused = Failure::new(
+                StatusCode::FORBIDDEN,
+                "This page was out of date (its security token did not match): \
+                 it has been reloaded, try again.",
+            );
+            return answer(state, &ctx, &seen, refused.into_response());
         }
-        if !session.is_admin() && parts.uri.path() != "/logout" {
-            return refuse(StatusCode::FORBIDDEN, "viewers cannot change anything");
-        }
-        Request::from_parts(parts, Body::from(bytes))
-    };
-    req.extensions_mut().insert(Ctx { token, session });
-    next.run(req).await
+        req = Request::from_parts(parts, Body::from(bytes));
+    }
+    if access == Access::Admin && !ctx.session.is_admin() {
+        let refused = Failure::new(
+            StatusCode::FORBIDDEN,
+            "Viewers can look but not change anything: log in as an admin.",
+        );
+        return answer(state, &ctx, &seen, refused.into_response());
+    }
+    req.extensions_mut().insert(ctx.clone());
+    let response = next.run(req).await;
+    answer(state, &ctx, &seen, response)
 }
 
-async fn app_js() -> Response {
+/// The answer to a request that reached (or was refused at) a handler:
+/// JSON for the page script, a redirect for a plain form, a page with the
+/// navigation for a read.
+fn answer(state: &AppState, ctx: &Ctx, seen: &Seen, mut response: Response) -> Response {
+    let failure = response.extensions_mut().remove::<Failure>();
+    match (failure, seen.read, seen.script) {
+        (Some(failure), _, true) => json(failure.status, failure.json()),
+        (Some(failure), true, false) => (
+            failure.status,
+            pages::failure_page(&failure, ctx, &page_of(&seen.path)),
+        )
+            .into_response(),
+        (Some(failure), false, false) => {
+            state.auth.problem(
+                &ctx.token,
+                Problem {
+                    form: seen.form.clone(),
+                    message: failure.message,
+                    dokku: failure.dokku,
+                },
+            );
+            let anchor = seen
+                .form
+                .as_deref()
+                .map_or(String::new(), |f| format!("#{f}"));
+            Redirect::to(&format!("{}{anchor}", page_of(&seen.path))).into_response()
+        }
+        (None, false, true) if response.status().is_redirection() => {
+            let to = response
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("/")
+                .to_owned();
+            let mut answer = json(StatusCode::OK, serde_json::json!({ "ok": true, "to": to }));
+            // A login or logout sets its cookie whoever asked.
+            for cookie in response.headers().get_all(header::SET_COOKIE) {
+                answer
+                    .headers_mut()
+                    .append(header::SET_COOKIE, cookie.clone());
+            }
+            answer
+        }
+        (None, _, _) => response,
+    }
+}
+
+/// `GET /static/app.js`.
+pub async fn app_js() -> Response {
     asset("text/javascript; charset=utf-8", pages::APP_JS)
 }
 
-async fn app_css() -> Response {
+/// `GET /static/app.css`.
+pub async fn app_css() -> Response {
     asset("text/css; charset=utf-8", pages::APP_CSS)
 }
 
@@ -374,7 +569,7 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 pub const CSP: &str = "default-src 'self'; base-uri 'none'; form-action 'self'; \
                        frame-ancestors 'none'; object-src 'none'";
 
-/// The whole dashboard.
+/// The whole dashboard, built from [`routes::table`].
 pub fn app(state: AppState) -> Router {
     let headers = [
         (header::CONTENT_SECURITY_POLICY, CSP),
@@ -386,42 +581,23 @@ pub fn app(state: AppState) -> Router {
             "same-origin",
         ),
     ];
-    let mut router = Router::new()
-        .route("/", get(pages::dashboard::page))
-        .route("/login", get(pages::login::form).post(pages::login::submit))
-        .route("/logout", post(pages::login::logout))
-        .route("/apps", post(handlers::create))
-        .route("/apps/{app}", get(pages::app::page))
-        .route("/apps/{app}/rename", post(handlers::rename))
-        .route("/apps/{app}/destroy", post(handlers::destroy))
-        .route("/apps/{app}/ps/{action}", post(handlers::ps_action))
-        .route("/apps/{app}/scale", post(handlers::scale))
-        .route("/apps/{app}/config", post(handlers::config_set))
-        .route("/apps/{app}/config/bulk", post(handlers::config_bulk))
-        .route("/apps/{app}/config/unset", post(handlers::config_unset))
-        .route("/apps/{app}/config/reveal", post(handlers::config_reveal))
-        .route("/apps/{app}/domains/{verb}", post(handlers::domain))
-        .route("/apps/{app}/logs", get(handlers::logs_stream))
-        .route("/apps/{app}/tls/{action}", post(pages::network::tls))
-        .route("/apps/{app}/ports/{action}", post(pages::network::ports))
-        .route(
-            "/databases",
-            get(pages::databases::page).post(pages::databases::create),
-        )
-        .route(
-            "/databases/{plugin}/{service}/{action}",
-            post(pages::databases::action),
-        )
-        .route("/history", get(pages::history::page))
-        .route("/history/export", get(pages::history::export))
-        .route("/static/app.js", get(app_js))
-        .route("/static/app.css", get(app_css))
-        // Browsers ask for it on every site; no icon, and no redirect to
-        // the login page either.
-        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
-        .fallback(|| async { WebError::NotFound("this page".to_owned()) })
-        .layer(middleware::from_fn_with_state(state.clone(), guard))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+    let table = routes::table();
+    let guard_state = Guard {
+        state: state.clone(),
+        routes: Arc::new(
+            table
+                .iter()
+                .map(|r: &Route| (r.method.clone(), r.path, r.access))
+                .collect(),
+        ),
+    };
+    let mut router = Router::new();
+    for route in table {
+        router = router.route(route.path, route.handler);
+    }
+    let mut router = router
+        .fallback(|| async { WebError::NotFound("such page".to_owned()) })
+        .layer(middleware::from_fn_with_state(guard_state, guard))
         // Pages may show secrets (a revealed value, the history): nothing
         // is cached unless a handler says otherwise (the static assets).
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -39,6 +39,33 @@ pub struct Reply {
 }
 
 impl Reply {
+    fn is_json(&self) -> bool {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/json"))
+    }
+
+    /// The JSON body.
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+
+    /// A streamed action's events: its output, and its ending.
+    fn stream(&self) -> (String, serde_json::Value) {
+        let mut out = String::new();
+        let mut end = serde_json::Value::Null;
+        for line in self.body.lines().filter(|l| !l.is_empty()) {
+            let event: serde_json::Value = serde_json::from_str(line).unwrap();
+            if let Some(text) = event["out"].as_str() {
+                out.push_str(text);
+            }
+            if !event["end"].is_null() {
+                end = event["end"].clone();
+            }
+        }
+        (out, end)
+    }
+
     fn location(&self) -> &str {
         self.headers
             .get(header::LOCATION)
@@ -96,6 +123,13 @@ impl Harness {
             history,
             _dir: dir,
         }
+    }
+
+    /// The status and headers only (a log stream never ends).
+    pub async fn head(&self, c: &Client, path: &str) -> (StatusCode, HeaderMap) {
+        let req = Self::request(Method::GET, path, Some(&c.cookie), String::new());
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        (res.status(), res.headers().clone())
     }
 
     pub async fn send(&self, req: Request<Body>) -> Reply {
@@ -171,8 +205,30 @@ impl Harness {
         .await
     }
 
-    /// A form POST carrying the session's CSRF token.
+    /// A form POST as the page script sends it (asking for JSON), with the
+    /// session's CSRF token. Its `{ok: true, to}` answer is shown as the
+    /// 303 to `to` that a plain form gets, so one assertion reads both;
+    /// refusals keep their status and JSON body.
     pub async fn post(&self, c: &Client, path: &str, pairs: &[(&str, &str)]) -> Reply {
+        let mut pairs = pairs.to_vec();
+        pairs.push(("_csrf", &c.csrf));
+        let mut req = Self::request(Method::POST, path, Some(&c.cookie), form(&pairs));
+        req.headers_mut()
+            .insert(header::ACCEPT, "application/json".parse().unwrap());
+        let mut reply = self.send(req).await;
+        if reply.status == StatusCode::OK && reply.is_json() {
+            let answer: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+            if answer["ok"] == true {
+                reply.status = StatusCode::SEE_OTHER;
+                let to = answer["to"].as_str().unwrap().parse().unwrap();
+                reply.headers.insert(header::LOCATION, to);
+            }
+        }
+        reply
+    }
+
+    /// A form POST the plain way (a browser without the page script).
+    pub async fn post_plain(&self, c: &Client, path: &str, pairs: &[(&str, &str)]) -> Reply {
         let mut pairs = pairs.to_vec();
         pairs.push(("_csrf", &c.csrf));
         self.send(Self::request(
@@ -200,28 +256,95 @@ impl Harness {
     }
 }
 
-/// Every state-changing route, with a plausible body.
-fn mutations() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
-    vec![
-        ("/apps", vec![("name", "made-by-test")]),
-        ("/apps/api/rename", vec![("new_name", "api2")]),
-        ("/apps/blog/destroy", vec![("confirm", "blog")]),
-        ("/apps/api/ps/stop", vec![]),
-        ("/apps/api/ps/restart", vec![]),
-        ("/apps/api/scale", vec![("web", "5")]),
-        ("/apps/api/config", vec![("key", "X_TEST"), ("value", "1")]),
-        ("/apps/api/config/bulk", vec![("env", "X_BULK=1")]),
-        ("/apps/api/config/unset", vec![("key", "NODE_ENV")]),
-        (
-            "/apps/shop/config/reveal",
-            vec![("key", "STRIPE_SECRET_KEY")],
-        ),
-        ("/apps/api/domains/add", vec![("domain", "x.example.com")]),
-        (
-            "/apps/api/domains/remove",
-            vec![("domain", "api.example.com")],
-        ),
-    ]
+/// A concrete path for a route of the table: every `{param}` filled with
+/// a value that exists on the demo host.
+fn sample(path: &str) -> String {
+    if path == "/history/export" {
+        return "/history/export?format=csv".to_owned();
+    }
+    path.replace("{app}", "api")
+        .replace("{action}", "stop")
+        .replace("{verb}", "remove")
+        .replace("{plugin}", "postgres")
+        .replace("{service}", "api-db")
+}
+
+/// Every state-changing route of the table, as concrete paths.
+fn mutations() -> Vec<String> {
+    super::routes::table()
+        .iter()
+        .filter(|r| !r.is_read() && r.path != "/login")
+        .map(|r| sample(r.path))
+        .collect()
+}
+
+/// Nothing the sweeps sent reached the host.
+fn untouched(h: &Harness) {
+    assert!(
+        h.has_app("blog") && h.has_app("api"),
+        "a refused request ran"
+    );
+    let scale = h.sim.with_host(|host| host.apps["api"].scale["web"]);
+    assert_eq!(scale, 2, "a refused request ran");
+}
+
+#[tokio::test]
+async fn every_route_in_the_table_is_guarded_by_session_csrf_and_role() {
+    use super::routes::Access;
+    let h = Harness::new();
+    let table = super::routes::table();
+    // The table is the router: each route answers, none falls through.
+    let admin = h.login(ADMIN).await;
+    for route in table
+        .iter()
+        .filter(|r| r.is_read() && r.access != Access::Public)
+    {
+        let (status, _) = h.head(&admin, &sample(route.path)).await;
+        assert!(status.is_success(), "{route:?}: {status}");
+    }
+    let viewer = h.login(VIEWER).await;
+    let other = h.login(ADMIN).await;
+    let swapped = Client {
+        cookie: admin.cookie.clone(),
+        csrf: other.csrf.clone(),
+    };
+    for route in table.iter().filter(|r| r.access != Access::Public) {
+        let path = sample(route.path);
+        let anon = Harness::request(route.method.clone(), &path, None, String::new());
+        let r = h.send(anon).await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "{route:?} without a session"
+        );
+        assert!(r.location().starts_with("/login"), "{route:?}");
+        if route.is_read() {
+            let (status, _) = h.head(&viewer, &path).await;
+            assert!(status.is_success(), "{route:?} refused a viewer: {status}");
+            continue;
+        }
+        let r = h.post(&swapped, &path, &[]).await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "{route:?} without its CSRF token"
+        );
+        if route.path == "/logout" {
+            // A viewer may log out (the viewer test does); not mid-sweep.
+            continue;
+        }
+        let r = h.post(&viewer, &path, &[]).await;
+        let refused = route.access == Access::Admin;
+        assert_eq!(
+            r.status == StatusCode::FORBIDDEN,
+            refused,
+            "{route:?} for a viewer: {}",
+            r.body
+        );
+    }
+    untouched(&h);
+    // Nothing ran, so nothing was recorded.
+    assert!(h.history.recent(10).await.unwrap().is_empty());
 }
 
 const PAGES: [&str; 8] = [
@@ -241,18 +364,27 @@ async fn every_page_but_login_needs_a_session() {
     for path in PAGES {
         let reply = h.anon_get(path).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
-        assert_eq!(reply.location(), "/login", "{path}");
+        // To the login page, and back here afterwards.
+        let next = super::pages::app::urlencode(path);
+        let login = if path == "/" {
+            "/login".to_owned()
+        } else {
+            format!("/login?next={next}")
+        };
+        assert_eq!(reply.location(), login, "{path}");
     }
-    for (path, body) in mutations().iter().chain([&("/logout", vec![])]) {
-        let reply = h
-            .send(Harness::request(Method::POST, path, None, form(body)))
-            .await;
+    for path in mutations() {
+        let mut req = Harness::request(Method::POST, &path, None, String::new());
+        req.headers_mut()
+            .insert(header::ACCEPT, "application/json".parse().unwrap());
+        let reply = h.send(req).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{path}");
+        assert!(reply.json()["login"]
+            .as_str()
+            .unwrap()
+            .starts_with("/login"));
     }
-    assert!(
-        h.has_app("blog") && h.has_app("api"),
-        "a refused request ran"
-    );
+    untouched(&h);
     // A made-up cookie is no session.
     let forged = Harness::request(
         Method::GET,
@@ -348,7 +480,10 @@ async fn state_changes_need_the_sessions_csrf_token() {
     let missing = h
         .post_raw(&admin, "/apps", &[("name", "csrf-missing")])
         .await;
-    assert_eq!(missing.status, StatusCode::FORBIDDEN);
+    // A plain form without the token goes back to its page, refused.
+    assert_eq!(missing.status, StatusCode::SEE_OTHER);
+    assert_eq!(missing.location(), "/");
+    assert!(h.get(&admin, "/").await.body.contains("out of date"));
     let wrong = h
         .post_raw(
             &admin,
@@ -356,22 +491,27 @@ async fn state_changes_need_the_sessions_csrf_token() {
             &[("name", "csrf-wrong"), ("_csrf", &"0".repeat(64))],
         )
         .await;
-    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    assert_eq!(wrong.status, StatusCode::SEE_OTHER);
     // Another session's token is wrong too.
     let other = h.login(ADMIN).await;
     let swapped = Client {
         cookie: admin.cookie.clone(),
         csrf: other.csrf.clone(),
     };
-    for (path, body) in mutations() {
-        let r = h.post(&swapped, path, &body).await;
+    for path in mutations() {
+        let r = h.post(&swapped, &path, &[]).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
     }
     assert!(!h.has_app("csrf-missing") && !h.has_app("csrf-wrong"));
     assert!(h.has_app("blog"));
     // Logout needs it as well.
     let r = h.post_raw(&admin, "/logout", &[]).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        h.state.auth.session_count(),
+        2,
+        "logged out without a token"
+    );
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
     // The header form (what the page script sends) works.
     let req = Request::builder()
         .method(Method::POST)
@@ -396,8 +536,8 @@ async fn viewers_read_but_cannot_change_or_reveal() {
         assert!(!r.body.contains("Destroy"), "{path}");
         assert!(!r.body.contains("Create app"), "{path}");
     }
-    for (path, body) in mutations() {
-        let r = h.post(&viewer, path, &body).await;
+    for path in mutations().iter().filter(|p| *p != "/logout") {
+        let r = h.post(&viewer, path, &[]).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
     }
     assert!(h.has_app("blog") && !h.has_app("made-by-test"));
@@ -513,7 +653,7 @@ async fn html_in_app_names_and_log_lines_is_escaped() {
         dokku_sim::commands::logs::set_container_log(
             api,
             "web.1",
-            "2025-01-07T20:00:00.000000000Z <script>alert(\"log\")</script>",
+            "2030-01-07T20:00:00.000000000Z <script>alert(\"log\")</script>",
         );
     });
     let admin = h.login(ADMIN).await;
@@ -538,7 +678,7 @@ async fn html_in_app_names_and_log_lines_is_escaped() {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(!page.body.contains("<script>alert(2)"));
     assert!(!page.body.contains("\"onmouseover"));
-    assert!(page.body.contains(&format!("<h1>{EVIL_ESCAPED}</h1>")));
+    assert!(page.body.contains(&format!(">{EVIL_ESCAPED}</h1>")));
 
     let api = h.get(&admin, "/apps/api?n=1000&process=web").await;
     assert_eq!(api.status, StatusCode::OK);
@@ -619,12 +759,12 @@ async fn app_lifecycle_is_audited_as_the_web_admin() {
     assert_eq!(r.location(), "/apps/fresh");
     assert!(h.has_app("fresh"));
     let page = h.get(&admin, "/apps/fresh").await;
-    assert!(page.body.contains("created fresh"), "no flash message");
+    assert!(page.body.contains("Created fresh."), "no flash message");
     assert!(!h
         .get(&admin, "/apps/fresh")
         .await
         .body
-        .contains("created fresh"));
+        .contains("Created fresh."));
     let home = h.get(&admin, "/").await;
     assert!(home.body.contains("data-app=\"fresh\""), "stale dashboard");
 
@@ -674,11 +814,12 @@ async fn process_actions_and_scaling_stream_dokku_output() {
     let admin = h.login(ADMIN).await;
     let r = h.post(&admin, "/apps/staging-api/ps/start", &[]).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.headers[header::CONTENT_TYPE]
-        .to_str()
-        .unwrap()
-        .starts_with("text/plain"));
-    assert!(r.body.contains("[exit 0]"), "{}", r.body);
+    assert_eq!(r.headers[header::CONTENT_TYPE], "application/x-ndjson");
+    let (output, end) = r.stream();
+    assert!(output.contains("-----> "), "Dokku's output: {output}");
+    // The ending in words, not a raw exit status.
+    assert_eq!(end["ok"], true, "{}", r.body);
+    assert_eq!(end["message"], "Started staging-api.");
     let home = h.get(&admin, "/").await;
     let at = home.body.find("data-app=\"staging-api\"").unwrap();
     assert!(home.body[at..at + 200].contains("s-running"));
@@ -687,7 +828,7 @@ async fn process_actions_and_scaling_stream_dokku_output() {
         let r = h
             .post(&admin, &format!("/apps/blog/ps/{action}"), &[])
             .await;
-        assert!(r.body.contains("[exit 0]"), "{action}: {}", r.body);
+        assert_eq!(r.stream().1["ok"], true, "{action}: {}", r.body);
     }
     assert_eq!(
         h.post(&admin, "/apps/blog/ps/explode", &[]).await.status,
@@ -701,7 +842,12 @@ async fn process_actions_and_scaling_stream_dokku_output() {
             &[("web", "3"), ("worker", "0"), ("clock", "1")],
         )
         .await;
-    assert!(r.body.contains("[exit 0]"), "{}", r.body);
+    let end = r.stream().1;
+    assert_eq!(
+        end["message"], "Scaled api: web=3, worker=0, clock=1.",
+        "{}",
+        r.body
+    );
     let scale = h.sim.with_host(|host| host.apps["api"].scale.clone());
     assert_eq!((scale["web"], scale["worker"]), (3, 0));
     let home = h.get(&admin, "/").await;
@@ -740,21 +886,20 @@ async fn a_config_value_dokku_would_corrupt_is_refused_by_key_with_a_way_back() 
         } else {
             pairs[0].1
         };
+        let message = r.json()["message"].as_str().unwrap().to_owned();
         assert!(
-            r.body.contains(&format!("refusing to set {key}")),
-            "{}",
-            r.body
+            message.contains(&format!("the value of {key}")),
+            "{message}"
         );
-        assert!(r.body.contains("Nothing was sent"), "{}", r.body);
-        assert!(r.body.contains("base64"), "a way around: {}", r.body);
-        assert!(
-            r.body.contains("href=\"/apps/api#config\""),
-            "a way back: {}",
-            r.body
-        );
+        assert!(message.contains("Nothing was sent"), "{message}");
+        assert!(message.contains("base64"), "a way around: {message}");
         for secret in ["she said", "temp", "007"] {
             assert!(!r.body.contains(secret), "{secret:?} echoed: {}", r.body);
         }
+        // Posted the plain way, it goes back to its form with the problem.
+        let plain = h.post_plain(&admin, path, &pairs).await;
+        assert_eq!(plain.status, StatusCode::SEE_OTHER);
+        assert!(plain.location().starts_with("/apps/api"), "a way back");
     }
     // Nothing reached the host: no config change, no audit record.
     assert_eq!(
@@ -809,7 +954,6 @@ async fn a_corrupt_stored_environment_shows_how_to_repair_it_and_leaks_nothing()
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert!(r.body.contains("How to repair it"), "{}", r.body);
-    assert!(r.body.contains("href=\"/apps/api#config\""), "{}", r.body);
     let reveal = h
         .post(&admin, "/apps/api/config/reveal", &[("key", "NODE_ENV")])
         .await;
@@ -1001,7 +1145,7 @@ async fn history_filters_searches_pages_verifies_and_exports() {
         page.body
     );
     assert_eq!(page.body.matches("<tr>").count(), 1 + 50);
-    let at = page.body.find("class=\"next\" href=\"").unwrap() + 19;
+    let at = page.body.find("rel=\"next\" href=\"").unwrap() + 17;
     let next = page.body[at..]
         .split('"')
         .next()
@@ -1018,7 +1162,8 @@ async fn history_filters_searches_pages_verifies_and_exports() {
     assert!(search.body.contains("config:import"), "{}", search.body);
     assert!(!search.body.contains("domains:add "));
     let failed = h.get(&admin, "/history?outcome=failed").await;
-    assert_eq!(failed.body.matches("<tr>").count(), 1);
+    assert_eq!(failed.body.matches("<tr>").count(), 0);
+    assert!(failed.body.contains("No records match these filters."));
     let bad = h.get(&admin, "/history?outcome=bogus").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 
@@ -1077,6 +1222,11 @@ async fn logout_revokes_the_session() {
     assert_eq!(again.status, StatusCode::SEE_OTHER);
     let post = h.post(&admin, "/apps", &[("name", "after-logout")]).await;
     assert_eq!(post.status, StatusCode::UNAUTHORIZED);
+    let plain = h
+        .post_plain(&admin, "/apps", &[("name", "after-logout")])
+        .await;
+    assert_eq!(plain.location(), "/login");
+    assert!(!h.has_app("after-logout"));
 }
 
 #[tokio::test]
@@ -1144,7 +1294,7 @@ async fn databases_are_listed_created_linked_and_destroyed() {
     };
     assert_eq!(links(), ["blog"]);
     let page = h.get(&admin, "/databases").await;
-    assert!(page.body.contains("linked e2e-db to blog"));
+    assert!(page.body.contains("Linked e2e-db to blog"));
     assert!(row(&page.body, "svc-postgres-e2e-db").contains("/apps/blog"));
     let blog = h.get(&admin, "/apps/blog").await;
     let at = blog.body.find("id=\"databases\"").unwrap();
@@ -1268,7 +1418,7 @@ async fn tls_panel_shows_expiry_on_the_hosts_clock_and_enables_and_renews() {
     let r = h.post(&admin, "/apps/metrics/tls/enable", &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let metrics = h.get(&admin, "/apps/metrics").await.body;
-    assert!(metrics.contains("requested a Let"), "no flash");
+    assert!(metrics.contains("Requested a Let"), "no flash");
     let tls = section(&metrics, "tls");
     assert!(tls.contains("<strong>active</strong>"), "{tls}");
     // 90 days from issue, and the simulated clock ticked since.
@@ -1390,4 +1540,446 @@ async fn history_reuses_one_verification_until_asked_to_verify_now() {
     // … and "Verify now" reads the whole chain again.
     let fresh = verified_rows(&h.get(&admin, "/history?verify=now").await.body);
     assert!(fresh > first, "{fresh} <= {first}");
+}
+
+/// A harness whose clock the test moves by hand.
+fn harness_with_clock() -> (Harness, impl Fn(Duration)) {
+    let (clock, advance) = super::auth::tests::manual_clock();
+    let dir = tempfile::tempdir().unwrap();
+    let history = HistoryStore::open(dir.path().join("history.db")).unwrap();
+    let limits = Limits {
+        idle: Duration::from_secs(600),
+        ..Limits::default()
+    };
+    let auth = Auth::new(ADMIN, Some(VIEWER), limits)
+        .unwrap()
+        .with_clock(clock);
+    let sim = SimExecutor::new(scenario::demo()).with_follow_interval(Duration::from_millis(40));
+    let options = Options {
+        snapshot_ttl: Duration::from_secs(60),
+        host_label: "sim".to_owned(),
+        ..Options::default()
+    };
+    let state = AppState::new(Arc::new(sim.clone()), history.clone(), auth, options);
+    let h = Harness {
+        router: app(state.clone()),
+        state,
+        sim,
+        history,
+        _dir: dir,
+    };
+    (h, advance)
+}
+
+#[tokio::test]
+async fn an_expired_session_sends_in_page_requests_to_log_in_and_back() {
+    let (h, advance) = harness_with_clock();
+    let admin = h.login(ADMIN).await;
+    advance(Duration::from_secs(601));
+    // The page script's requests: 401 with where to log in, never a page.
+    for path in [
+        "/apps/api/ps/stop",
+        "/apps/api/config/reveal",
+        "/apps/api/scale",
+    ] {
+        let r = h
+            .post(&admin, path, &[("key", "NODE_ENV"), ("web", "1")])
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{path}");
+        assert!(r.is_json(), "{path}: {}", r.body);
+        assert!(!r.body.contains("<!DOCTYPE"), "{path}");
+        assert_eq!(r.json()["login"], "/login?next=%2Fapps%2Fapi");
+    }
+    // A page: the login form, which leads back after logging in.
+    let r = h.get(&admin, "/apps/api?n=5").await;
+    assert_eq!(r.location(), "/login?next=%2Fapps%2Fapi%3Fn%3D5");
+    let form = h.anon_get("/login?next=%2Fapps%2Fapi%23logs").await;
+    assert!(form.body.contains("name=\"next\" value=\"/apps/api#logs\""));
+    // Only paths on this site.
+    let evil = h.anon_get("/login?next=%2F%2Fevil.example").await;
+    assert!(!evil.body.contains("evil.example"));
+    assert_eq!(h.sim.with_host(|host| host.apps["api"].scale["web"]), 2);
+}
+
+#[tokio::test]
+async fn a_refused_streamed_form_answers_with_a_sentence_not_an_error_page() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    for bad in ["-1", "999999999999", "abc", "1.5", ""] {
+        let r = h.post(&admin, "/apps/api/scale", &[("web", bad)]).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+        let message = r.json()["message"].as_str().unwrap().to_owned();
+        assert!(
+            message.contains("whole number of containers from 0 to 100"),
+            "{message}"
+        );
+    }
+    assert_eq!(h.sim.with_host(|host| host.apps["api"].scale["web"]), 2);
+    assert!(h.history.recent(10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn refusals_are_sentences_next_to_their_form_without_internals() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let r = h.post(&admin, "/apps", &[("name", "my app")]).await;
+    let message = r.json()["message"].as_str().unwrap().to_owned();
+    assert_eq!(
+        message,
+        "App name cannot contain a space: use a-z, 0-9, '.' or '-'."
+    );
+    let r = h.post(&admin, "/apps", &[("name", "api")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(!r.body.contains("apps:create"), "{}", r.body);
+    // Dokku's own words, shown as Dokku's.
+    let r = h
+        .post(
+            &admin,
+            "/databases/postgres/api-db/destroy",
+            &[("confirm", "api-db")],
+        )
+        .await;
+    let answer = r.json();
+    assert_eq!(answer["message"], "Dokku could not destroy api-db.");
+    assert!(
+        answer["dokku"].as_str().unwrap().contains("linked"),
+        "{answer}"
+    );
+    assert!(!r.body.contains("`dokku"), "{}", r.body);
+    // Posted the plain way: back to the form (never left at the POST URL),
+    // the problem shown at that form on the app's page.
+    let r = h
+        .post_plain(
+            &admin,
+            "/apps/api/domains/add",
+            &[("domain", "not a domain"), ("_form", "domain-add")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/apps/api#domain-add");
+    let page = h.get(&admin, "/apps/api").await.body;
+    let at = page.find("id=\"domain-add\"").unwrap();
+    assert!(
+        page[at..].contains("class=\"form-error\""),
+        "not at its form"
+    );
+    assert!(page.contains("Domain cannot contain a space"));
+    // A page that cannot be shown keeps the navigation and leads back.
+    let missing = h.get(&admin, "/apps/nope").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("There is no app called nope."));
+    assert!(
+        missing.body.contains("href=\"/databases\""),
+        "no navigation"
+    );
+}
+
+#[tokio::test]
+async fn logout_and_expiry_close_the_sessions_log_streams() {
+    let (h, advance) = harness_with_clock();
+    for end in ["logout", "expiry"] {
+        let admin = h.login(ADMIN).await;
+        let req = Harness::request(
+            Method::GET,
+            "/apps/api/logs?n=1",
+            Some(&admin.cookie),
+            String::new(),
+        );
+        let res = h.router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let mut body = res.into_body();
+        let mut text = String::new();
+        // The stream is live …
+        while !text.contains("event: line") {
+            let frame = body.frame().await.unwrap().unwrap();
+            if let Ok(data) = frame.into_data() {
+                text.push_str(&String::from_utf8_lossy(&data));
+            }
+        }
+        if end == "logout" {
+            h.post(&admin, "/logout", &[]).await;
+        } else {
+            advance(Duration::from_secs(601));
+            h.state.auth.sweep();
+        }
+        // … and ends with the session: an `end` event, then nothing.
+        let mut rest = String::new();
+        while let Some(frame) = body.frame().await {
+            if let Ok(data) = frame.unwrap().into_data() {
+                rest.push_str(&String::from_utf8_lossy(&data));
+            }
+        }
+        assert!(rest.contains("event: end"), "{end}: {rest}");
+    }
+}
+
+#[tokio::test]
+async fn new_app_names_must_be_hostnames_and_long_ones_do_not_widen_the_page() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let long = "a".repeat(80);
+    let r = h.post(&admin, "/apps", &[("name", &long)]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.json()["message"].as_str().unwrap().contains("1 to 63"));
+    assert!(!h.has_app(&long));
+    // One Dokku listed from before is cut with an ellipsis, named in full.
+    h.sim.with_host(|host| {
+        let app = host.apps["blog"].clone();
+        host.apps.insert(long.clone(), app);
+    });
+    h.state.cache.invalidate();
+    let home = h.get(&admin, "/").await.body;
+    assert!(home.contains(&format!(
+        "class=\"app-name\" href=\"/apps/{long}\" title=\"{long}\""
+    )));
+    let page = h.get(&admin, &format!("/apps/{long}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page
+        .body
+        .contains(&format!("class=\"app-title\" title=\"{long}\"")));
+}
+
+#[tokio::test]
+async fn an_image_version_that_is_no_docker_tag_is_refused_before_anything_is_sent() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    for bad in ["17.2; rm -rf /", "<b>x</b>"] {
+        let r = h
+            .post(
+                &admin,
+                "/databases",
+                &[
+                    ("plugin", "postgres"),
+                    ("name", "tagged"),
+                    ("image_version", bad),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(r.json()["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Image version"));
+    }
+    assert!(!h.sim.with_host(|host| host.services.contains_key("tagged")));
+    assert!(h.history.recent(10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_form_over_the_size_limit_is_refused_in_the_page_with_the_limit() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let env = "A=".to_owned() + &"x".repeat(300 * 1024);
+    let r = h
+        .post(&admin, "/apps/api/config/bulk", &[("env", &env)])
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let message = r.json()["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("the limit is 256 KB"), "{message}");
+    let plain = h
+        .post_plain(&admin, "/apps/api/config/bulk", &[("env", &env)])
+        .await;
+    assert_eq!(plain.location(), "/apps/api");
+    assert!(h
+        .get(&admin, "/apps/api")
+        .await
+        .body
+        .contains("the limit is 256 KB"));
+}
+
+#[tokio::test]
+async fn dashboards_on_two_ports_keep_their_own_sessions() {
+    let on = |port: &str| {
+        let mut h = Harness::new();
+        let mut options = h.state.options.clone();
+        options.cookie_scope = port.to_owned();
+        let auth = Auth::new(ADMIN, None, Limits::default()).unwrap();
+        h.state = AppState::new(Arc::new(h.sim.clone()), h.history.clone(), auth, options);
+        h.router = app(h.state.clone());
+        h
+    };
+    let (a, b) = (on("3001"), on("3002"));
+    assert_ne!(a.state.cookie_name(), b.state.cookie_name());
+    // One browser's cookie jar: cookies ignore ports, names keep them apart.
+    let mut jar: std::collections::BTreeMap<String, String> = Default::default();
+    for h in [&a, &b] {
+        let page = h.anon_get("/login").await;
+        let login = set_cookie(&page.headers, &h.state.scoped_cookie("dokku_login")).unwrap();
+        let mut req = Harness::request(
+            Method::POST,
+            "/login",
+            Some(&login),
+            form(&[("password", ADMIN), ("_csrf", &hidden_csrf(&page.body))]),
+        );
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+        let r = h.send(req).await;
+        let cookie = set_cookie(&r.headers, &h.state.cookie_name()).unwrap();
+        let (name, value) = cookie.split_once('=').unwrap();
+        jar.insert(name.to_owned(), value.to_owned());
+    }
+    let header: Vec<String> = jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    for h in [&a, &b] {
+        let req = Harness::request(Method::GET, "/", Some(&header.join("; ")), String::new());
+        assert_eq!(h.send(req).await.status, StatusCode::OK, "logged out");
+    }
+}
+
+#[tokio::test]
+async fn logs_show_the_last_lines_in_all_by_time_and_streams_resume_after_them() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let page = h.get(&admin, "/apps/api?n=10").await.body;
+    let keys: Vec<&str> = page
+        .split("class=\"l\" data-k=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    // Ten lines in all (not ten per container), oldest first.
+    assert_eq!(keys.len(), 10);
+    assert!(keys.windows(2).all(|w| w[0] <= w[1]), "{keys:?}");
+    let download = h.get(&admin, "/apps/api/logs/download?n=10").await;
+    assert_eq!(download.body.lines().count(), 10);
+    assert!(download.headers[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .contains("api.log"));
+}
+
+#[tokio::test]
+async fn changes_that_change_nothing_are_refused_and_not_recorded() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let r = h
+        .post(&admin, "/apps/api/rename", &[("new_name", "api")])
+        .await;
+    assert_eq!(
+        r.json()["message"],
+        "The app is already called api: type the new name."
+    );
+    let r = h
+        .post(
+            &admin,
+            "/apps/api/domains/add",
+            &[("domain", "api.example.com")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.json()["message"]
+        .as_str()
+        .unwrap()
+        .contains("already a domain of api"));
+    let r = h
+        .post(
+            &admin,
+            "/apps/metrics/ports/add",
+            &[("scheme", "http"), ("host", "9090"), ("container", "9090")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        h.history.recent(10).await.unwrap().is_empty(),
+        "recorded a no-op"
+    );
+}
+
+#[tokio::test]
+async fn the_dashboard_finds_filters_and_pages_many_apps_crashed_first() {
+    let mut host = scenario::demo();
+    let template = host.apps["api"].clone();
+    for i in 0..500 {
+        let name = format!("app-{i:03}");
+        let mut app = template.clone();
+        app.domains = vec![format!("{name}.dokku.me")];
+        app.converge(&name);
+        host.apps.insert(name, app);
+    }
+    let h = Harness::with_sim(SimExecutor::new(host));
+    let admin = h.login(ADMIN).await;
+    let home = h.get(&admin, "/").await.body;
+    assert_eq!(home.matches("<tr data-app=").count(), 50);
+    let first = home.find("<tr data-app=").unwrap();
+    assert!(
+        home[first..].starts_with("<tr data-app=\"metrics\""),
+        "crashed first"
+    );
+    assert!(home.contains("Page 1 of 11"));
+    // app-420 … app-429.
+    let found = h.get(&admin, "/?q=app-42").await.body;
+    assert_eq!(found.matches("<tr data-app=").count(), 10);
+    let stopped = h.get(&admin, "/?state=stopped").await.body;
+    assert!(stopped.contains("data-app=\"staging-api\""));
+    assert!(!stopped.contains("data-app=\"app-001\""));
+    let last = h.get(&admin, "/?page=11").await.body;
+    assert!(last.contains("rel=\"prev\""));
+    assert!(h
+        .get(&admin, "/?q=zzz")
+        .await
+        .body
+        .contains("No app matches."));
+}
+
+#[tokio::test]
+async fn pages_are_titled_with_the_host_and_history_reads_like_people_talk() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    assert!(h
+        .get(&admin, "/apps/api")
+        .await
+        .body
+        .contains("<title>api · sim · Dokku</title>"));
+    h.post(
+        &admin,
+        "/apps/api/domains/add",
+        &[("domain", "w1.example.com")],
+    )
+    .await;
+    h.post(
+        &admin,
+        "/apps/blog/domains/add",
+        &[("domain", "w2.example.com")],
+    )
+    .await;
+    let history = h.get(&admin, "/history").await.body;
+    assert!(history.contains(" UTC</td>"), "no zone");
+    assert!(history.contains(">transport error</option>"));
+    let either = h
+        .get(&admin, "/history?q=w1.example.com+OR+w2.example.com")
+        .await
+        .body;
+    assert_eq!(either.matches("domains:add").count(), 2, "{either}");
+    let stem = h.get(&admin, "/history?q=domai*").await.body;
+    assert!(stem.contains("Word beginnings are not searched"));
+    let export = h
+        .get(&admin, "/history/export?format=jsonl&app=blog")
+        .await
+        .body;
+    assert_eq!(export.lines().count(), 1, "{export}");
+    let page = h.get(&admin, "/history?app=blog").await.body;
+    assert!(page.contains("Export these records"));
+    assert!(page.contains("href=\"/history/export?format=csv&amp;app=blog\""));
+    let empty = h.get(&admin, "/history?app=nothing-here").await.body;
+    assert!(empty.contains("No records match these filters."));
+}
+
+#[tokio::test]
+async fn viewers_see_counts_not_inputs_and_links_offer_only_unlinked_apps() {
+    let h = Harness::new();
+    let viewer = h.login(VIEWER).await;
+    let page = h.get(&viewer, "/apps/api").await.body;
+    assert!(!page.contains("type=\"number\" min=\"0\""), "a scale input");
+    assert!(page.contains("2 wanted"));
+    let admin = h.login(ADMIN).await;
+    let page = h.get(&admin, "/databases").await.body;
+    let at = page.find("id=\"svc-postgres-api-db-link\"").unwrap();
+    let select = page[at..].split("</select>").next().unwrap();
+    assert!(
+        select.contains("option value=\"\" selected disabled"),
+        "{select}"
+    );
+    assert!(
+        !select.contains("value=\"api\""),
+        "offers a linked app: {select}"
+    );
+    assert!(select.contains("value=\"blog\""));
 }

@@ -7,28 +7,45 @@
 //! `config:keys`, `logs --num`, `certs:report`, `ports:report`,
 //! `letsencrypt:report` and `:list`, one `<plugin>:app-links` per datastore
 //! plugin); the rest comes from the cached snapshot.
-//! A section whose command fails shows the error instead of failing the
-//! whole page.
+//! A section whose command fails says so in words (Dokku's own shown as
+//! Dokku's) instead of failing the whole page.
+//!
+//! Actions that interrupt the app (stop, rebuild, restart, unset, removing
+//! a domain or port, unlinking) carry `data-confirm`: the page script asks
+//! first, naming the app and what will happen.
 
 use axum::extract::{Path, Query, State};
 use axum::Extension;
 use dokku::model::logs::LogLine;
-use dokku_history::{Query as HistoryQuery, Record};
+use dokku_history::{Outcome, Query as HistoryQuery, Record};
 use maud::{html, Markup};
 
-use super::super::data::{status_class, AppRow};
-use super::super::handlers::{app_name, app_url, LogParams};
+use super::super::data::{status_class, AppRow, AppStatus};
+use super::super::handlers::{app_name, app_url, line_key, recent_logs, LogParams, MAX_SCALE};
+use super::super::problem::dokku_failure;
 use super::super::{AppState, Ctx, WebError};
-use super::dashboard::{deploy, processes};
-use super::{csrf, layout, masked, unix_ms, unix_seconds};
+use super::dashboard::{deploy, processes, NEW_APP_PATTERN};
+use super::{form_head, layout, log_time, masked, problem_box, unix_ms, unix_seconds};
 
-fn failed(e: &impl std::fmt::Display) -> Markup {
-    html! { p.error { (e) } }
+/// A section's data could not be read: the sentence, and Dokku's words.
+pub fn card_error(what: &str, e: &dokku::Error) -> Markup {
+    let failure = dokku_failure(e, Some(what));
+    html! { div.card-state.card-error { (problem_box(&failure.message, failure.dokku.as_deref())) } }
+}
+
+/// A section with nothing to show, and what to do about it.
+pub fn card_empty(text: &str, hint: Option<&str>) -> Markup {
+    html! {
+        div.card-state.empty {
+            p { (text) }
+            @if let Some(hint) = hint { p.muted { (hint) } }
+        }
+    }
 }
 
 fn overview(row: &AppRow) -> Markup {
     html! {
-        dl.facts {
+        dl.facts #overview data-refresh {
             dt { "State" } dd { span class={ "badge " (status_class(row.status)) } { (row.status.as_str()) } }
             dt { "Processes" } dd { (processes(row)) }
             dt { "Deployed from" } dd { (deploy(row)) }
@@ -38,97 +55,168 @@ fn overview(row: &AppRow) -> Markup {
     }
 }
 
+/// A process action's button: its label, what the confirmation says (none
+/// for start), and whether it is the page's main action in this state.
+fn ps_button(action: &str, app: &str, status: AppStatus) -> (String, Option<String>, bool) {
+    let label = match action {
+        "start" => "Start",
+        "stop" => "Stop",
+        "restart" => "Restart",
+        _ => "Rebuild",
+    }
+    .to_owned();
+    let consequence = match action {
+        "stop" => Some(format!(
+            "Every container of {app} stops: it serves nothing until it is started again."
+        )),
+        "restart" => Some(format!(
+            "Every container of {app} restarts: requests may fail while they come back."
+        )),
+        "rebuild" => Some(format!(
+            "{app} is built again from its last source and redeployed: this takes a while, \
+             and a failed build leaves the running containers as they are."
+        )),
+        _ => None,
+    };
+    let running = matches!(status, AppStatus::Running | AppStatus::Mixed);
+    let primary = match action {
+        "start" => !running,
+        "restart" => running,
+        _ => false,
+    };
+    (label, consequence, primary)
+}
+
 fn process_section(
     url: &str,
     ctx: &Ctx,
+    row: &AppRow,
     formation: &dokku::Result<Vec<dokku::model::ps::Formation>>,
 ) -> Markup {
     let admin = ctx.session.is_admin();
+    let app = row.app.as_str();
     html! {
         section #processes {
             h2 { "Processes" }
-            @match formation {
-                Err(e) => (failed(e)),
-                Ok(formation) if formation.is_empty() => p.muted { "No process types yet (deploy first)." },
-                Ok(formation) => {
-                    form.scale method="post" action={ (url) "/scale" } data-stream="ps-output" {
-                        (csrf(&ctx.session))
-                        @for f in formation {
-                            label {
-                                (f.process_type) " "
-                                input type="number" min="0" max="100" name=(f.process_type)
-                                    value=(f.quantity) disabled[!admin];
+            div #process-controls data-refresh {
+                @match formation {
+                    Err(e) => (card_error(&format!("read the processes of {app}"), e)),
+                    Ok(formation) if formation.is_empty() => (card_empty(
+                        "No process types yet.",
+                        Some("They appear after the first deploy (git push)."),
+                    )),
+                    Ok(formation) if !admin => {
+                        ul.formation {
+                            @for f in formation {
+                                li { strong { (f.process_type) } " " (f.quantity) " wanted" }
                             }
                         }
-                        @if admin { button type="submit" { "Scale" } }
+                    }
+                    Ok(formation) => {
+                        form.scale #scale method="post" action={ (url) "/scale" } data-stream="ps-output" {
+                            (form_head(&ctx.session, "scale"))
+                            @for f in formation {
+                                label {
+                                    (f.process_type) " "
+                                    input type="number" min="0" max=(MAX_SCALE) step="1" inputmode="numeric"
+                                        name=(f.process_type) value=(f.quantity) required;
+                                }
+                            }
+                            button.secondary type="submit" { "Scale" }
+                        }
+                    }
+                }
+                @if admin {
+                    div.actions {
+                        @for action in ["start", "restart", "stop", "rebuild"] {
+                            @let (label, consequence, primary) = ps_button(action, app, row.status);
+                            @let id = format!("ps-{action}");
+                            form #(id) method="post" action={ (url) "/ps/" (action) } data-stream="ps-output"
+                                data-confirm=[consequence.as_ref().map(|_| format!("{label} {app}?"))]
+                                data-consequence=[consequence.as_deref()]
+                                data-ok=(label) {
+                                (form_head(&ctx.session, &id))
+                                button type="submit"
+                                    class=(if primary { "primary" } else if consequence.is_some() && action != "restart" { "danger" } else { "secondary" }) {
+                                    (label)
+                                }
+                            }
+                        }
                     }
                 }
             }
             @if admin {
-                div.actions {
-                    @for action in ["start", "stop", "restart", "rebuild"] {
-                        form method="post" action={ (url) "/ps/" (action) } data-stream="ps-output" {
-                            (csrf(&ctx.session))
-                            button type="submit" class={ "act-" (action) } { (action) }
-                        }
-                    }
-                }
+                p #ps-outcome .outcome role="status" hidden {}
                 pre #ps-output .output hidden {}
             }
         }
     }
 }
 
-fn config_section(url: &str, ctx: &Ctx, keys: &dokku::Result<Vec<dokku::ConfigKey>>) -> Markup {
+fn config_section(
+    url: &str,
+    ctx: &Ctx,
+    app: &str,
+    keys: &dokku::Result<Vec<dokku::ConfigKey>>,
+) -> Markup {
     let admin = ctx.session.is_admin();
     html! {
         section #config {
             h2 { "Config" }
             @match keys {
                 Err(e @ dokku::Error::CorruptConfig { app, global, .. }) => {
-                    p.error { (e) }
+                    (card_error("read the config", e))
                     (super::corrupt_config_help(app.as_deref(), *global))
                 }
-                Err(e) => (failed(e)),
+                Err(e) => (card_error(&format!("read the config of {app}"), e)),
                 Ok(keys) => {
-                    @if keys.is_empty() { p.muted { "No variables." } }
-                    div.scroll { table.config { tbody {
-                        @for key in keys {
-                            tr data-key=(key) {
-                                th { code { (key) } }
-                                td { code.value { (masked()) } }
-                                @if admin {
-                                    td.row-actions {
-                                        form method="post" action={ (url) "/config/reveal" } data-reveal {
-                                            (csrf(&ctx.session))
-                                            input type="hidden" name="key" value=(key);
-                                            button type="submit" { "Reveal" }
-                                        }
-                                        form method="post" action={ (url) "/config/unset" } {
-                                            (csrf(&ctx.session))
-                                            input type="hidden" name="key" value=(key);
-                                            button.danger type="submit" { "Unset" }
+                    @if keys.is_empty() { (card_empty("No variables yet.", admin.then_some("Set one below, or paste a .env file."))) }
+                    @else {
+                        table.config.cards {
+                            tbody {
+                                @for key in keys {
+                                    @let unset = format!("unset-{key}");
+                                    tr data-key=(key) {
+                                        th { code { (key) } }
+                                        td.value-cell { code.value { (masked()) } }
+                                        @if admin {
+                                            td.row-actions {
+                                                form method="post" action={ (url) "/config/reveal" } data-reveal {
+                                                    (form_head(&ctx.session, &format!("reveal-{key}")))
+                                                    input type="hidden" name="key" value=(key);
+                                                    button.secondary type="submit" { "Reveal" }
+                                                }
+                                                form #(unset) method="post" action={ (url) "/config/unset" }
+                                                    data-confirm={ "Unset " (key) " on " (app) "?" }
+                                                    data-consequence={ (app) " restarts without " (key) "; its processes may fail if they need it." }
+                                                    data-ok="Unset" {
+                                                    (form_head(&ctx.session, &unset))
+                                                    input type="hidden" name="key" value=(key);
+                                                    button.danger type="submit" { "Unset" }
+                                                }
+                                            }
                                         }
                                     }
                                 }
                             }
                         }
-                    } } }
+                    }
                 }
             }
             @if admin {
                 form.stack #config-set method="post" action={ (url) "/config" } {
-                    (csrf(&ctx.session))
-                    input type="text" name="key" placeholder="KEY" required aria-label="Key";
-                    input type="text" name="value" placeholder="value" aria-label="Value" autocomplete="off";
+                    (form_head(&ctx.session, "config-set"))
+                    input type="text" name="key" placeholder="KEY" required aria-label="Key"
+                        pattern="[A-Za-z_][A-Za-z0-9_]*" title="Letters, digits and '_', not starting with a digit";
+                    textarea name="value" rows="1" placeholder="value (several lines, like a PEM key, are kept)" aria-label="Value" autocomplete="off" spellcheck="false" {}
                     label { input type="checkbox" name="no_restart"; " don't restart" }
                     button type="submit" { "Set" }
                 }
                 details {
                     summary { "Paste a .env file" }
-                    form.stack method="post" action={ (url) "/config/bulk" } {
-                        (csrf(&ctx.session))
-                        textarea name="env" rows="6" placeholder="KEY=value" aria-label=".env contents" {}
+                    form.stack #config-bulk method="post" action={ (url) "/config/bulk" } {
+                        (form_head(&ctx.session, "config-bulk"))
+                        textarea name="env" rows="6" placeholder="KEY=value" aria-label=".env contents" spellcheck="false" {}
                         label { input type="checkbox" name="no_restart"; " don't restart" }
                         button type="submit" { "Set all" }
                     }
@@ -140,16 +228,22 @@ fn config_section(url: &str, ctx: &Ctx, keys: &dokku::Result<Vec<dokku::ConfigKe
 
 fn domains_section(url: &str, ctx: &Ctx, row: &AppRow) -> Markup {
     let admin = ctx.session.is_admin();
+    let app = row.app.as_str();
     html! {
         section #domains {
             h2 { "Domains" }
+            @if row.domains.is_empty() { (card_empty("No domains: the app is not reachable by name.", admin.then_some("Add one below."))) }
             ul.domains {
-                @for d in &row.domains {
+                @for (i, d) in row.domains.iter().enumerate() {
+                    @let id = format!("domain-remove-{i}");
                     li {
-                        code { (d) }
+                        code.long { (d) }
                         @if admin {
-                            form.inline method="post" action={ (url) "/domains/remove" } {
-                                (csrf(&ctx.session))
+                            form.inline #(id) method="post" action={ (url) "/domains/remove" }
+                                data-confirm={ "Remove " (d) " from " (app) "?" }
+                                data-consequence={ "Requests to " (d) " stop reaching " (app) " once the proxy is rebuilt." }
+                                data-ok="Remove" {
+                                (form_head(&ctx.session, &id))
                                 input type="hidden" name="domain" value=(d);
                                 button.danger type="submit" { "Remove" }
                             }
@@ -158,10 +252,10 @@ fn domains_section(url: &str, ctx: &Ctx, row: &AppRow) -> Markup {
                 }
             }
             @if admin {
-                form.inline method="post" action={ (url) "/domains/add" } {
-                    (csrf(&ctx.session))
+                form.inline #domain-add method="post" action={ (url) "/domains/add" } {
+                    (form_head(&ctx.session, "domain-add"))
                     input type="text" name="domain" placeholder="www.example.com" required aria-label="Domain";
-                    button type="submit" { "Add domain" }
+                    button.secondary type="submit" { "Add domain" }
                 }
             }
         }
@@ -171,8 +265,8 @@ fn domains_section(url: &str, ctx: &Ctx, row: &AppRow) -> Markup {
 /// One log line as the page (and the script) draws it.
 pub fn log_line(line: &LogLine) -> Markup {
     html! {
-        div.l {
-            span.t { (super::timestamp(line.timestamp)) }
+        div.l data-k=(line_key(line)) {
+            span.t { (line.timestamp.map(log_time).unwrap_or_default()) }
             " "
             span.p {
                 @if let Some(p) = &line.process_type { (p) @if let Some(i) = line.index { "." (i) } }
@@ -187,13 +281,23 @@ fn logs_section(
     url: &str,
     params: &LogParams,
     formation: &dokku::Result<Vec<dokku::model::ps::Formation>>,
-    lines: &dokku::Result<Vec<LogLine>>,
+    lines: &Result<Vec<LogLine>, WebError>,
 ) -> Markup {
     let selected = params.process.clone().unwrap_or_default();
+    let download = {
+        let mut pairs = vec![("n", params.lines().to_string())];
+        if !selected.is_empty() {
+            pairs.push(("process", selected.clone()));
+        }
+        format!(
+            "{url}/logs/download?{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        )
+    };
     html! {
         section #logs {
-            h2 { "Logs" }
-            form.inline.log-controls method="get" action=(url) {
+            h2 { "Logs " span.muted.small { "times in UTC, oldest first" } }
+            form.inline.log-controls method="get" action={ (url) "#logs" } {
                 label { "Last " input #log-n type="number" name="n" min="1" max="1000" value=(params.lines()); " lines" }
                 select #log-process name="process" aria-label="Process type" {
                     option value="" selected[selected.is_empty()] { "all processes" }
@@ -203,15 +307,50 @@ fn logs_section(
                         }
                     }
                 }
-                button type="submit" { "Show" }
+                button.secondary #log-show type="submit" { "Show" }
+                input #log-search type="search" placeholder="Find in these lines" aria-label="Find in the log";
                 label { input #log-follow type="checkbox" checked; " follow" }
-                button #log-pause type="button" { "Pause" }
+                label { input #log-wrap type="checkbox" checked; " wrap" }
+                button.secondary #log-pause type="button" { "Pause" }
+                a.button.secondary #log-download href=(download) download { "Download" }
             }
             @match lines {
-                Err(e) => (failed(e)),
+                Err(e) => (card_error_web(e)),
                 Ok(lines) => {
-                    div #log .log data-src={ (url) "/logs" } {
+                    @if lines.is_empty() { p.muted #log-empty { "No log lines yet." } }
+                    div #log .log.wrap data-src={ (url) "/logs" } data-since=(lines.last().map(line_key).unwrap_or_default()) {
                         @for line in lines { (log_line(line)) }
+                    }
+                    p #log-status .muted role="status" {}
+                }
+            }
+        }
+    }
+}
+
+fn card_error_web(e: &WebError) -> Markup {
+    let failure = e.failure();
+    html! { div.card-state.card-error { (problem_box(&failure.message, failure.dokku.as_deref())) } }
+}
+
+/// An outcome as people say it (`transport error`, not `transport_error`).
+pub fn outcome_label(outcome: Outcome) -> String {
+    outcome.to_string().replace('_', " ")
+}
+
+/// The app's recent history records.
+pub fn history_rows(records: &[Record]) -> Markup {
+    html! {
+        table.history.cards {
+            thead { tr { th { "When" } th { "Who" } th { "Command" } th { "Outcome" } th.num { "ms" } } }
+            tbody {
+                @for r in records {
+                    tr {
+                        td.when { (unix_ms(r.entry.started_at)) }
+                        td { (r.entry.actor) " " span.muted { (r.entry.source.as_str()) } }
+                        td.command { code { (r.entry.argv.join(" ")) } }
+                        td { span class={ "outcome o-" (r.entry.outcome.as_str()) } { (outcome_label(r.entry.outcome)) } }
+                        td.num { (r.entry.duration_ms()) }
                     }
                 }
             }
@@ -219,38 +358,20 @@ fn logs_section(
     }
 }
 
-/// The app's recent history records.
-pub fn history_rows(records: &[Record]) -> Markup {
-    html! {
-        div.scroll { table.history {
-            thead { tr { th { "When" } th { "Who" } th { "Command" } th { "Outcome" } th { "ms" } } }
-            tbody {
-                @for r in records {
-                    tr {
-                        td { (unix_ms(r.entry.started_at)) }
-                        td { (r.entry.actor) " " span.muted { (r.entry.source.as_str()) } }
-                        td { code { (r.entry.argv.join(" ")) } }
-                        td { span class={ "outcome o-" (r.entry.outcome.as_str()) } { (r.entry.outcome.as_str()) } }
-                        td.num { (r.entry.duration_ms()) }
-                    }
-                }
-            }
-        } }
-    }
-}
-
 fn danger_section(url: &str, ctx: &Ctx, name: &str) -> Markup {
     html! {
         section #danger {
             h2 { "Rename or destroy" }
-            form.inline method="post" action={ (url) "/rename" } {
-                (csrf(&ctx.session))
-                input type="text" name="new_name" placeholder="new name" required aria-label="New name";
-                button type="submit" { "Rename" }
+            form.inline #rename method="post" action={ (url) "/rename" } {
+                (form_head(&ctx.session, "rename"))
+                input type="text" name="new_name" placeholder="new name" required aria-label="New name"
+                    maxlength=(dokku::name::APP_NAME_MAX) pattern=(NEW_APP_PATTERN)
+                    title="Lower-case letters, digits, '-' and '.'; at most 63 between dots";
+                button.secondary type="submit" { "Rename" }
             }
-            form.inline.destroy method="post" action={ (url) "/destroy" } data-name=(name) {
-                (csrf(&ctx.session))
-                label { "Type " code { (name) } " to destroy it: "
+            form.inline.destroy #destroy-form method="post" action={ (url) "/destroy" } data-name=(name) {
+                (form_head(&ctx.session, "destroy-form"))
+                label { "Type " code.long { (name) } " to destroy it and everything it holds: "
                     input #destroy-confirm type="text" name="confirm" autocomplete="off" required;
                 }
                 button.danger #destroy type="submit" { "Destroy" }
@@ -270,49 +391,46 @@ pub async fn page(
     let snap = state.cache.get(&state.dokku).await?;
     let row = snap
         .app(app.as_str())
-        .ok_or_else(|| WebError::NotFound(format!("app {app}")))?;
-    let mut logs = state.dokku.logs().app(&app).num(params.lines());
-    if let Some(process) = params.process_type()? {
-        logs = logs.process(process);
-    }
+        .ok_or_else(|| WebError::NotFound(format!("app called {app}")))?;
     let mut history = HistoryQuery::default();
     history.app = Some(app.to_string());
     history.limit = Some(20);
     let (formation, keys, lines, records, services, network) = tokio::join!(
         state.dokku.ps().scale_report(&app),
         state.dokku.config().keys(&app),
-        logs.fetch(),
+        recent_logs(&state, &app, &params),
         state.history.query(history),
         super::databases::app_links(&state.dokku, &snap.capabilities, &app),
         super::network::fetch(&state.dokku, &snap.capabilities, &app),
     );
     let url = app_url(app.as_str());
     let body = html! {
-        h1 { (app) }
+        h1.app-title title=(app) { (app) }
         nav.sections {
             a href="#processes" { "Processes" } a href="#config" { "Config" } a href="#domains" { "Domains" }
             a href="#tls" { "TLS" } a href="#ports" { "Ports" }
             a href="#databases" { "Databases" } a href="#logs" { "Logs" } a href="#history" { "History" }
         }
         (overview(row))
-        (process_section(&url, &ctx, &formation))
-        (config_section(&url, &ctx, &keys))
+        (process_section(&url, &ctx, row, &formation))
+        (config_section(&url, &ctx, app.as_str(), &keys))
         (domains_section(&url, &ctx, row))
         (super::network::tls_section(&url, &ctx, &network))
-        (super::network::ports_section(&url, &ctx, &network))
+        (super::network::ports_section(&url, &ctx, app.as_str(), &network))
         (super::databases::app_section(&services))
         (logs_section(&url, &params, &formation, &lines))
-        section #history {
+        section #history data-refresh {
             h2 { "History" }
             @match records {
+                Ok(page) if page.records.is_empty() => (card_empty("Nothing recorded for this app yet.", None)),
                 Ok(page) => (history_rows(&page.records)),
-                Err(e) => (failed(&e)),
+                Err(e) => (card_error_web(&WebError::History(e))),
             }
             p { a href={ "/history?app=" (urlencode(app.as_str())) } { "All of this app's history" } }
         }
         @if ctx.session.is_admin() { (danger_section(&url, &ctx, app.as_str())) }
     };
-    Ok(layout(app.as_str(), &ctx.session, body))
+    Ok(layout(app.as_str(), &ctx, body))
 }
 
 /// Percent-encode a query value.

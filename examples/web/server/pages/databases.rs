@@ -19,8 +19,9 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::super::handlers::{app_name, app_url};
-use super::super::{AppState, Ctx, WebError};
-use super::{csrf, layout, masked};
+use super::super::{doing, AppState, Ctx, WebError};
+use super::app::{card_empty, card_error};
+use super::{form_head, layout, masked};
 
 /// The installed, enabled datastore plugins this crate knows.
 pub fn installed(caps: &Capabilities) -> Vec<ServicePlugin> {
@@ -35,11 +36,11 @@ fn plugin(caps: &Capabilities, name: &str) -> Result<ServicePlugin, WebError> {
     installed(caps)
         .into_iter()
         .find(|p| p.name() == name)
-        .ok_or_else(|| WebError::NotFound(format!("datastore plugin {name}")))
+        .ok_or_else(|| WebError::NotFound(format!("datastore plugin {name} on this host")))
 }
 
 fn service_name(raw: &str) -> Result<ServiceName, WebError> {
-    ServiceName::new(raw.trim()).map_err(|e| WebError::BadRequest(e.to_string()))
+    Ok(ServiceName::new(raw.trim())?)
 }
 
 /// The anchor of a service on the databases page.
@@ -87,11 +88,14 @@ pub fn app_section(links: &[(ServicePlugin, dokku::Result<Vec<ServiceName>>)]) -
     html! {
         section #databases {
             h2 { "Databases" }
-            @if links.is_empty() { p.muted { "No datastore plugin installed." } }
+            @if links.is_empty() { (card_empty("No datastore plugin (postgres, redis …) is installed on this host.", None)) }
+            @else if links.iter().all(|(_, s)| s.as_ref().is_ok_and(Vec::is_empty)) {
+                (card_empty("No database is linked to this app.", None))
+            }
             ul.linked {
                 @for (plugin, services) in links {
                     @match services {
-                        Err(e) => li.error { (plugin) ": " (e) },
+                        Err(e) => li { (card_error(&format!("read the {plugin} links"), e)) },
                         Ok(services) => @for s in services {
                             li { span.muted { (plugin) } " "
                                 a href={ "/databases#" (anchor(plugin, s.as_str())) } { (s) } }
@@ -113,11 +117,19 @@ fn service_row(
 ) -> Markup {
     let admin = ctx.session.is_admin();
     let url = format!("/databases/{}/{}", plugin.name(), name);
+    let id = anchor(plugin, name.as_str());
+    let linkable: Vec<&String> = match info {
+        Ok(info) => apps
+            .iter()
+            .filter(|a| !info.links.iter().any(|l| l.as_str() == a.as_str()))
+            .collect(),
+        Err(_) => apps.iter().collect(),
+    };
     html! {
-        tr #(anchor(plugin, name.as_str())) data-service=(name) {
+        tr #(id) data-service=(name) {
             th { (name) }
             @match info {
-                Err(e) => td colspan="4" { span.error { (e) } },
+                Err(e) => td colspan="4" { (card_error(&format!("read {name}"), e)) },
                 Ok(info) => {
                     td { @match &info.status {
                         Some(s) => span class={ "badge svc-" (s.as_str()) } { (s.as_str()) },
@@ -126,11 +138,15 @@ fn service_row(
                     td { (info.version.as_deref().unwrap_or("—")) }
                     td.links {
                         @for app in &info.links {
+                            @let unlink = format!("{id}-unlink-{app}");
                             span.link {
-                                a href=(app_url(app.as_str())) { (app) }
+                                a.app-name href=(app_url(app.as_str())) title=(app) { (app) }
                                 @if admin {
-                                    form.inline method="post" action={ (url) "/unlink" } {
-                                        (csrf(&ctx.session))
+                                    form.inline #(unlink) method="post" action={ (url) "/unlink" }
+                                        data-confirm={ "Unlink " (name) " from " (app) "?" }
+                                        data-consequence={ (app) " loses its connection settings for " (name) " and restarts; the data stays." }
+                                        data-ok="Unlink" {
+                                        (form_head(&ctx.session, &unlink))
                                         input type="hidden" name="app" value=(app);
                                         button.danger.small type="submit" { "Unlink" }
                                     }
@@ -139,26 +155,31 @@ fn service_row(
                         }
                         @if info.links.is_empty() { span.muted { "not linked" } }
                     }
-                    td { code.value { (masked()) } }
+                    td.dsn { code.value { (masked()) } }
                 }
             }
         }
         @if admin {
             tr.service-actions {
                 td colspan="5" { div.svc-actions {
-                    form.inline method="post" action={ (url) "/link" } {
-                        (csrf(&ctx.session))
-                        select name="app" aria-label="App to link" {
-                            @for app in apps { option value=(app) { (app) } }
+                    @if linkable.is_empty() {
+                        span.muted { "Linked to every app." }
+                    } @else {
+                        form.inline #(format!("{id}-link")) method="post" action={ (url) "/link" } {
+                            (form_head(&ctx.session, &format!("{id}-link")))
+                            select name="app" aria-label="App to link" required {
+                                option value="" selected disabled { "Link to an app…" }
+                                @for app in &linkable { option value=(app) { (app) } }
+                            }
+                            button.secondary type="submit" { "Link" }
                         }
-                        button type="submit" { "Link" }
                     }
-                    form.inline method="post" action={ (url) "/dsn" } data-reveal data-row=(anchor(plugin, name.as_str())) {
-                        (csrf(&ctx.session))
-                        button type="submit" { "Reveal DSN" }
+                    form.inline #(format!("{id}-dsn")) method="post" action={ (url) "/dsn" } data-reveal data-row=(id) {
+                        (form_head(&ctx.session, &format!("{id}-dsn")))
+                        button.secondary type="submit" { "Reveal DSN" }
                     }
-                    form.inline.destroy method="post" action={ (url) "/destroy" } data-name=(name) {
-                        (csrf(&ctx.session))
+                    form.inline.destroy #(format!("{id}-destroy")) method="post" action={ (url) "/destroy" } data-name=(name) {
+                        (form_head(&ctx.session, &format!("{id}-destroy")))
                         input type="text" name="confirm" placeholder={ "type " (name) } autocomplete="off" required aria-label="Service name";
                         button.danger type="submit" { "Destroy" }
                     }
@@ -180,16 +201,17 @@ pub async fn page(
     let body = html! {
         h1 { "Databases" }
         @if plugins.is_empty() {
-            p.muted { "No datastore plugin (postgres, redis …) is installed on this host." }
+            (card_empty("No datastore plugin (postgres, redis …) is installed on this host.", Some("Install one on the host: dokku plugin:install https://github.com/dokku/dokku-postgres.git")))
         }
         @if ctx.session.is_admin() && !plugins.is_empty() {
             form.inline #service-create method="post" action="/databases" {
-                (csrf(&ctx.session))
+                (form_head(&ctx.session, "service-create"))
                 select name="plugin" aria-label="Plugin" {
                     @for p in &plugins { option value=(p.name()) { (p) } }
                 }
                 input type="text" name="name" placeholder="service-name" required aria-label="Service name";
-                input type="text" name="image_version" placeholder="image version (optional)" aria-label="Image version";
+                input type="text" name="image_version" placeholder="image version (optional)" aria-label="Image version"
+                    pattern=(IMAGE_TAG_PATTERN) title="A Docker tag: letters, digits, '_', '.' and '-'";
                 button type="submit" { "Create service" }
             }
         }
@@ -197,9 +219,9 @@ pub async fn page(
             section.plugin #(format!("plugin-{}", group.plugin.name())) {
                 h2 { (group.plugin) }
                 @match &group.services {
-                    Err(e) => p.error { (e) },
-                    Ok(services) if services.is_empty() => p.muted { "No services." },
-                    Ok(services) => div.scroll { table.services {
+                    Err(e) => (card_error(&format!("list the {} services", group.plugin), e)),
+                    Ok(services) if services.is_empty() => (card_empty("No services yet.", None)),
+                    Ok(services) => div.scroll { table.services.cards {
                         thead { tr { th { "Service" } th { "Status" } th { "Version" } th { "Linked apps" } th { "DSN" } } }
                         tbody {
                             @for (name, info) in services {
@@ -211,8 +233,11 @@ pub async fn page(
             }
         }
     };
-    Ok(layout("Databases", &ctx.session, body))
+    Ok(layout("Databases", &ctx, body))
 }
+
+/// A Docker tag, checked by the browser before the library checks it again.
+const IMAGE_TAG_PATTERN: &str = "[A-Za-z0-9_][A-Za-z0-9_.\\-]{0,127}";
 
 /// `plugin=…&name=…[&image_version=…]`.
 #[derive(Debug, Deserialize)]
@@ -235,19 +260,20 @@ pub async fn create(
     let mut options = dokku::api::service::CreateOptions::new();
     if let Some(version) = form.image_version.as_deref().map(str::trim) {
         if !version.is_empty() {
-            options = options.image_version(version);
+            options = options.image_version(dokku::ImageVersion::new(version)?);
         }
     }
     dokku
         .service(plugin.clone())
         .create(&name, &options)
-        .await?;
+        .await
+        .map_err(doing(format!("create the {plugin} service {name}")))?;
     let to = format!("/databases#{}", anchor(&plugin, name.as_str()));
     Ok(finish(
         &state,
         &ctx,
         &to,
-        format!("created {plugin} {name}"),
+        format!("Created the {plugin} service {name}."),
     ))
 }
 
@@ -267,7 +293,10 @@ pub struct ServiceForm {
 
 impl ServiceForm {
     fn app(&self) -> Result<AppName, WebError> {
-        app_name(self.app.as_deref().unwrap_or_default())
+        match self.app.as_deref().map(str::trim) {
+            None | Some("") => Err(WebError::BadRequest("Choose an app.".to_owned())),
+            Some(app) => app_name(app),
+        }
     }
 }
 
@@ -288,34 +317,51 @@ pub async fn action(
         "link" => {
             let app = form.app()?;
             let options = dokku::api::service::LinkOptions::new();
-            services.link(&name, &app, &options).await?;
-            format!("linked {name} to {app}")
+            services
+                .link(&name, &app, &options)
+                .await
+                .map_err(doing(format!("link {name} to {app}")))?;
+            format!("Linked {name} to {app}; {app} restarted with its connection settings.")
         }
         "unlink" => {
             let app = form.app()?;
-            services.unlink(&name, &app, false).await?;
-            format!("unlinked {name} from {app}")
+            services
+                .unlink(&name, &app, false)
+                .await
+                .map_err(doing(format!("unlink {name} from {app}")))?;
+            format!("Unlinked {name} from {app}.")
         }
         "destroy" => {
             let confirm = form.confirm.as_deref().unwrap_or_default().trim();
-            services.destroy(&name, confirm).await?;
+            if confirm != name.as_str() {
+                return Err(WebError::BadRequest(format!(
+                    "The name you typed does not match: type {name} exactly to destroy it."
+                )));
+            }
+            services
+                .destroy(&name, confirm)
+                .await
+                .map_err(doing(format!("destroy {name}")))?;
             return Ok(finish(
                 &state,
                 &ctx,
                 "/databases",
-                format!("destroyed {plugin} {name}"),
+                format!("Destroyed the {plugin} service {name}."),
             ));
         }
         "dsn" => {
             // Audited as a `<plugin>:info --dsn` whose output is redacted.
-            let dsn = services.dsn(&name).await?;
+            let dsn = services
+                .dsn(&name)
+                .await
+                .map_err(doing(format!("read the DSN of {name}")))?;
             return Ok((
                 [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
                 dsn.expose().to_owned(),
             )
                 .into_response());
         }
-        other => return Err(WebError::NotFound(format!("service action {other}"))),
+        other => return Err(WebError::NotFound(format!("action {other} for services"))),
     };
     Ok(finish(&state, &ctx, &back, message))
 }

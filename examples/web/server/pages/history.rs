@@ -5,17 +5,17 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use dokku_history::{Cursor, Outcome, Query as HistoryQuery, Tamper, Verification};
+use dokku_history::{Cursor, Outcome, Query as HistoryQuery, Record, Tamper, Verification};
 use maud::{html, Markup};
 use serde::Deserialize;
 use std::time::Duration;
 
 use super::super::{AppState, Ctx, WebError};
-use super::app::{history_rows, urlencode};
+use super::app::{card_empty, history_rows, outcome_label, urlencode};
 use super::layout;
 
 /// The filters, as the form sends them.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 pub struct Filters {
     app: Option<String>,
     actor: Option<String>,
@@ -23,9 +23,15 @@ pub struct Filters {
     outcome: Option<String>,
     q: Option<String>,
     after: Option<String>,
+    /// The cursors of the pages before this one, newest first
+    /// (`t:id,t:id`), so "Newer" can go back.
+    trail: Option<String>,
     /// `now`: verify the hash chain again instead of reusing the last result.
     verify: Option<String>,
 }
+
+/// The most pages "Newer" can walk back (the links stay short).
+const MAX_TRAIL: usize = 40;
 
 const OUTCOMES: [Outcome; 5] = [
     Outcome::Ok,
@@ -48,15 +54,13 @@ impl Filters {
         query.app = non_empty(&self.app);
         query.actor = non_empty(&self.actor);
         query.subcommand = non_empty(&self.subcommand);
-        query.outcome = match non_empty(&self.outcome) {
-            None => None,
-            Some(o) => Some(
-                OUTCOMES
-                    .into_iter()
-                    .find(|x| x.as_str() == o)
-                    .ok_or_else(|| WebError::BadRequest(format!("no outcome {o}")))?,
-            ),
-        };
+        query.outcome =
+            match non_empty(&self.outcome) {
+                None => None,
+                Some(o) => Some(OUTCOMES.into_iter().find(|x| x.as_str() == o).ok_or_else(
+                    || WebError::BadRequest(format!("There is no outcome called {o:?}.")),
+                )?),
+            };
         query.after = non_empty(&self.after)
             .map(|a| {
                 let (t, id) = a.split_once(':')?;
@@ -65,10 +69,60 @@ impl Filters {
                     id: id.parse().ok()?,
                 })
             })
-            .map(|c| c.ok_or_else(|| WebError::BadRequest("a bad page cursor".to_owned())))
+            .map(|c| {
+                c.ok_or_else(|| {
+                    WebError::BadRequest(
+                        "That page link is broken: start again from the newest records.".to_owned(),
+                    )
+                })
+            })
             .transpose()?;
         query.limit = Some(50);
         Ok(query)
+    }
+
+    /// The trail of cursors before this page, newest first.
+    fn trail(&self) -> Vec<String> {
+        non_empty(&self.trail)
+            .map(|t| t.split(',').map(str::to_owned).take(MAX_TRAIL).collect())
+            .unwrap_or_default()
+    }
+
+    /// The link to the page after `next`, remembering this one.
+    fn older(&self, next: &Cursor) -> String {
+        let mut trail = self.trail();
+        trail.insert(0, non_empty(&self.after).unwrap_or_default());
+        trail.truncate(MAX_TRAIL);
+        self.page(
+            Some(format!("{}:{}", next.started_at, next.id)),
+            &trail.join(","),
+        )
+    }
+
+    /// The link to the page before this one, if this is not the first.
+    fn newer(&self) -> Option<String> {
+        non_empty(&self.after)?;
+        let mut trail = self.trail();
+        let previous = (!trail.is_empty())
+            .then(|| trail.remove(0))
+            .filter(|c| !c.is_empty());
+        Some(self.page(previous, &trail.join(",")))
+    }
+
+    fn page(&self, after: Option<String>, trail: &str) -> String {
+        let mut link = format!("/history?{}", self.link());
+        if let Some(after) = after {
+            link.push_str(&format!("&after={}", urlencode(&after)));
+        }
+        if !trail.is_empty() {
+            link.push_str(&format!("&trail={}", urlencode(trail)));
+        }
+        link
+    }
+
+    /// Whether any filter (or a search) is set.
+    fn filtered(&self) -> bool {
+        !self.link().is_empty()
     }
 
     /// The filters as a query string, without the cursor.
@@ -110,73 +164,201 @@ fn verification(v: &Result<(Verification, Duration), dokku_history::HistoryError
     }
 }
 
+/// A search as people type it: words that must all appear (whole words,
+/// as the history store matches them), or alternatives joined by `OR`.
+/// Returns the alternatives, and the words with a trailing `*` (the store
+/// matches whole words only, so `wei*` is searched as `wei`).
+pub fn alternatives(text: &str) -> (Vec<String>, Vec<String>) {
+    let mut stems = Vec::new();
+    let alternatives = text
+        .split(" OR ")
+        .map(|alt| {
+            alt.split_whitespace()
+                .map(|w| match w.strip_suffix('*') {
+                    Some(stem) if !stem.is_empty() => {
+                        stems.push(w.to_owned());
+                        stem.to_owned()
+                    }
+                    _ => w.to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|a| !a.is_empty())
+        .collect();
+    (alternatives, stems)
+}
+
+/// The best `limit` matches of any alternative, newest first.
+async fn search(state: &AppState, text: &str, limit: usize) -> Result<Vec<Record>, WebError> {
+    let (alternatives, _) = alternatives(text);
+    let mut found: Vec<Record> = Vec::new();
+    for alternative in alternatives {
+        for record in state.history.search(&alternative, limit).await? {
+            if !found.iter().any(|r| r.id == record.id) {
+                found.push(record);
+            }
+        }
+    }
+    found.sort_by_key(|r| std::cmp::Reverse(r.id));
+    found.truncate(limit);
+    Ok(found)
+}
+
 /// `GET /history`.
 pub async fn page(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Query(filters): Query<Filters>,
 ) -> Result<Markup, WebError> {
-    let search = non_empty(&filters.q);
-    let (records, next) = match &search {
-        Some(text) => (state.history.search(text, 50).await?, None),
+    let text = non_empty(&filters.q);
+    let (records, next) = match &text {
+        Some(text) => (search(&state, text, 50).await?, None),
         None => {
             let page = state.history.query(filters.query()?).await?;
             (page.records, page.next)
         }
     };
+    let stems = text
+        .as_deref()
+        .map(|t| alternatives(t).1)
+        .unwrap_or_default();
     let fresh = filters.verify.as_deref() == Some("now");
     let verified = state.verification(fresh).await;
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
     let selected = value(&filters.outcome);
+    let export = |format: &str| {
+        let filters = filters.link();
+        if filters.is_empty() {
+            format!("/history/export?format={format}")
+        } else {
+            format!("/history/export?format={format}&{filters}")
+        }
+    };
     let body = html! {
         h1 { "History" }
         (verification(&verified))
-        form.filters method="get" action="/history" {
-            input type="search" name="q" value=(value(&filters.q)) placeholder="search commands and output" aria-label="Search";
+        form.filters #history-filters method="get" action="/history" {
+            input type="search" name="q" value=(value(&filters.q)) placeholder="search: words, or a OR b" aria-label="Search";
             input type="text" name="app" value=(value(&filters.app)) placeholder="app" aria-label="App";
             input type="text" name="actor" value=(value(&filters.actor)) placeholder="who" aria-label="Actor";
             input type="text" name="subcommand" value=(value(&filters.subcommand)) placeholder="apps:create" aria-label="Subcommand";
             select name="outcome" aria-label="Outcome" {
                 option value="" { "any outcome" }
-                @for o in OUTCOMES { option value=(o.as_str()) selected[selected == o.as_str()] { (o.as_str()) } }
+                @for o in OUTCOMES { option value=(o.as_str()) selected[selected == o.as_str()] { (outcome_label(o)) } }
             }
-            button type="submit" { "Filter" }
+            button.secondary type="submit" { "Filter" }
+            @if filters.filtered() { a href="/history" { "Clear" } }
         }
-        @if search.is_some() { p.muted { "Best 50 matches, newest first." } }
-        (history_rows(&records))
-        @if let Some(next) = next {
-            p { a.next href={ "/history?" (filters.link()) "&after=" (next.started_at) ":" (next.id) } { "Older →" } }
+        @if text.is_some() {
+            p.muted {
+                "Best 50 matches, newest first. Whole words are matched; " code { "OR" } " joins alternatives."
+                @if !stems.is_empty() {
+                    " Word beginnings are not searched: "
+                    @for s in &stems { code { (s) } " " }
+                    "matched the whole word without the " code { "*" } "."
+                }
+            }
+        }
+        @if records.is_empty() {
+            (card_empty(
+                if filters.filtered() { "No records match these filters." } else { "Nothing has been recorded yet." },
+                filters.filtered().then_some("Change or clear the filters to see more."),
+            ))
+        } @else {
+            (history_rows(&records))
+        }
+        nav.pager aria-label="Pages" {
+            @if let Some(newer) = filters.newer() {
+                a rel="prev" href="/history" { "⇤ Newest" }
+                a rel="prev" href=(newer) { "← Newer" }
+            }
+            @if let Some(next) = next {
+                a.next rel="next" href=(filters.older(&next)) { "Older →" }
+            }
         }
         p.export {
-            "Export everything: " a href="/history/export?format=jsonl" { "JSON Lines" } " · " a href="/history/export?format=csv" { "CSV" }
+            @if filters.filtered() { "Export these records: " } @else { "Export everything: " }
+            a href=(export("jsonl")) { "JSON Lines" } " · " a href=(export("csv")) { "CSV" }
         }
     };
-    Ok(layout("History", &ctx.session, body))
+    Ok(layout("History", &ctx, body))
 }
 
-/// `?format=jsonl|csv`.
+/// `?format=jsonl|csv` and the page's filters.
 #[derive(Debug, Deserialize)]
 pub struct ExportParams {
     format: String,
+    #[serde(flatten)]
+    filters: Filters,
 }
 
-/// `GET /history/export`: the whole history as a download.
+/// A CSV cell: quoted when it must be, and prefixed with `'` when a
+/// spreadsheet would run it as a formula (as the history store's export).
+fn cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// The records the filters select (all pages, or the search's matches),
+/// oldest first.
+async fn selected(state: &AppState, filters: &Filters) -> Result<Vec<Record>, WebError> {
+    let mut records = match non_empty(&filters.q) {
+        Some(text) => search(state, &text, 10_000).await?,
+        None => {
+            let mut query = filters.query()?;
+            query.after = None;
+            query.limit = Some(1000);
+            let mut all = Vec::new();
+            loop {
+                let page = state.history.query(query.clone()).await?;
+                all.extend(page.records);
+                match page.next {
+                    Some(next) => query.after = Some(next),
+                    None => break,
+                }
+            }
+            all
+        }
+    };
+    records.reverse();
+    Ok(records)
+}
+
+/// `GET /history/export`: the history as a download; only the records the
+/// page's filters select when it has any.
 pub async fn export(
     State(state): State<AppState>,
     Query(params): Query<ExportParams>,
 ) -> Result<Response, WebError> {
-    let (bytes, content_type, name) = match params.format.as_str() {
-        "jsonl" => (
-            state.history.export_jsonl(Vec::new()).await?,
-            "application/x-ndjson",
-            "history.jsonl",
-        ),
-        "csv" => (
-            state.history.export_csv(Vec::new()).await?,
-            "text/csv; charset=utf-8",
-            "history.csv",
-        ),
-        other => return Err(WebError::BadRequest(format!("no export format {other}"))),
+    let (content_type, name) = match params.format.as_str() {
+        "jsonl" => ("application/x-ndjson", "history.jsonl"),
+        "csv" => ("text/csv; charset=utf-8", "history.csv"),
+        other => {
+            return Err(WebError::BadRequest(format!(
+                "There is no export format {other:?}: use jsonl or csv."
+            )))
+        }
+    };
+    let bytes = match (params.filters.filtered(), params.format.as_str()) {
+        (false, "jsonl") => state.history.export_jsonl(Vec::new()).await?,
+        (false, _) => state.history.export_csv(Vec::new()).await?,
+        (true, "jsonl") => dokku_history::export_records_jsonl(
+            &selected(&state, &params.filters).await?,
+            Vec::new(),
+        )?,
+        (true, _) => dokku_history::export_records_csv(
+            &selected(&state, &params.filters).await?,
+            Vec::new(),
+        )?,
     };
     Ok((
         [

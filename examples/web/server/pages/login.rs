@@ -6,22 +6,18 @@
 //! threads.
 
 use axum::body::Bytes;
-use axum::extract::{Request, State};
+use axum::extract::{Query, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::Extension;
 use maud::{html, Markup};
 
 use super::super::auth::{self, Login};
-use super::super::{client_ip, cookie, refuse, AppState, Ctx, BODY_LIMIT};
+use super::super::{client_ip, cookie, local_path, refuse, AppState, Ctx, BODY_LIMIT};
 use super::bare;
 
-fn login_cookie_name(state: &AppState) -> &'static str {
-    if state.options.secure_cookie {
-        "__Host-dokku_login"
-    } else {
-        "dokku_login"
-    }
+fn login_cookie_name(state: &AppState) -> String {
+    state.scoped_cookie("dokku_login")
 }
 
 fn login_cookie(state: &AppState, token: Option<&str>) -> String {
@@ -40,7 +36,7 @@ fn login_cookie(state: &AppState, token: Option<&str>) -> String {
     )
 }
 
-fn form_page(token: &str, problem: Option<&str>) -> Markup {
+fn form_page(token: &str, problem: Option<&str>, next: Option<&str>) -> Markup {
     bare(
         "Log in",
         html! {
@@ -48,8 +44,14 @@ fn form_page(token: &str, problem: Option<&str>) -> Markup {
             @if let Some(problem) = problem {
                 p.error role="alert" { (problem) }
             }
+            @if next.is_some() && problem.is_none() {
+                p.muted { "Log in to continue where you were." }
+            }
             form.login method="post" action="/login" {
                 input type="hidden" name="_csrf" value=(token);
+                @if let Some(next) = next {
+                    input type="hidden" name="next" value=(next);
+                }
                 label for="password" { "Password" }
                 input #password type="password" name="password" autocomplete="current-password" required autofocus;
                 button type="submit" { "Log in" }
@@ -66,6 +68,7 @@ fn fresh_form(
     existing: Option<String>,
     status: StatusCode,
     problem: Option<&str>,
+    next: Option<&str>,
 ) -> Response {
     let existing = existing.filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
     let Some(token) = existing.or_else(|| auth::random_hex(32).ok()) else {
@@ -74,21 +77,38 @@ fn fresh_form(
     (
         status,
         [(header::SET_COOKIE, login_cookie(state, Some(&token)))],
-        form_page(&token, problem),
+        form_page(&token, problem, next),
     )
         .into_response()
 }
 
-/// The login form (or the dashboard, for a live session).
-pub async fn form(State(state): State<AppState>, req: Request) -> Response {
-    let live = cookie(req.headers(), state.cookie_name())
+/// `?next=/apps/api#logs`: where to go after logging in.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct NextParam {
+    next: Option<String>,
+}
+
+/// The login form (or where it leads, for a live session).
+pub async fn form(
+    State(state): State<AppState>,
+    Query(params): Query<NextParam>,
+    req: Request,
+) -> Response {
+    let next = params.next.as_deref().and_then(local_path);
+    let live = cookie(req.headers(), &state.cookie_name())
         .and_then(|t| state.auth.session(&t))
         .is_some();
     if live {
-        return Redirect::to("/").into_response();
+        return Redirect::to(next.unwrap_or("/")).into_response();
     }
-    let existing = cookie(req.headers(), login_cookie_name(&state));
-    fresh_form(&state, existing, StatusCode::OK, None)
+    let existing = cookie(req.headers(), &login_cookie_name(&state));
+    fresh_form(&state, existing, StatusCode::OK, None, next)
+}
+
+/// `GET /session`: 204 while the session lives (the guard answers 401
+/// otherwise); the page script asks when a stream stops.
+pub async fn alive() -> StatusCode {
+    StatusCode::NO_CONTENT
 }
 
 #[derive(serde::Deserialize)]
@@ -96,30 +116,51 @@ struct LoginForm {
     password: String,
     #[serde(rename = "_csrf")]
     csrf: String,
+    next: Option<String>,
 }
 
 /// Check the password: 403 without the form's token, 429 when the
 /// address has failed too often, 401 for a wrong password.
 pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
     let ip = client_ip(req.extensions());
-    let expected = cookie(req.headers(), login_cookie_name(&state));
+    let expected = cookie(req.headers(), &login_cookie_name(&state));
     let body: Bytes = match axum::body::to_bytes(req.into_body(), BODY_LIMIT).await {
         Ok(b) => b,
-        Err(_) => return refuse(StatusCode::PAYLOAD_TOO_LARGE, "request too large"),
+        Err(_) => {
+            return refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "That was not a password: the form was far too large.",
+            )
+        }
     };
     let Ok(form) = serde_urlencoded::from_bytes::<LoginForm>(&body) else {
-        return refuse(StatusCode::BAD_REQUEST, "expected a password");
+        return refuse(StatusCode::BAD_REQUEST, "Enter the password.");
     };
     if !expected.as_ref().is_some_and(|e| auth::same(e, &form.csrf)) {
-        return refuse(StatusCode::FORBIDDEN, "missing or wrong CSRF token");
+        tracing::warn!(%ip, "login refused: the form's token did not match");
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "The login form had expired: open it again and log in.",
+        );
     }
+    let next = form.next.as_deref().and_then(local_path).map(str::to_owned);
     let checker = state.clone();
-    let outcome = tokio::task::spawn_blocking(move || checker.auth.login(ip, &form.password)).await;
+    let password = form.password;
+    let outcome = tokio::task::spawn_blocking(move || checker.auth.login(ip, &password)).await;
+    match &outcome {
+        Ok(Ok(Login::Ok(_))) => tracing::info!(%ip, "login"),
+        Ok(Ok(Login::Denied)) => tracing::warn!(%ip, "login failed: wrong password"),
+        Ok(Ok(Login::Limited)) => {
+            tracing::warn!(%ip, "login refused: too many failures from this address")
+        }
+        Ok(Err(e)) => tracing::error!(%ip, error = %e, "login check failed"),
+        Err(e) => tracing::error!(%ip, error = %e, "login check failed"),
+    }
     match outcome {
         Ok(Ok(Login::Ok(token))) => (
             StatusCode::SEE_OTHER,
             AppendHeaders([
-                (header::LOCATION, "/".to_owned()),
+                (header::LOCATION, next.unwrap_or_else(|| "/".to_owned())),
                 (header::SET_COOKIE, state.session_cookie(Some(&token))),
                 (header::SET_COOKIE, login_cookie(&state, None)),
             ]),
@@ -130,6 +171,7 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
             expected,
             StatusCode::UNAUTHORIZED,
             Some("Wrong password."),
+            next.as_deref(),
         ),
         Ok(Ok(Login::Limited)) => {
             let mut response = fresh_form(
@@ -137,6 +179,7 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
                 expected,
                 StatusCode::TOO_MANY_REQUESTS,
                 Some("Too many failed attempts from your address; try again in 15 minutes."),
+                next.as_deref(),
             );
             response
                 .headers_mut()
@@ -151,6 +194,7 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
 /// End the session: its token is revoked on the server, the cookie cleared.
 pub async fn logout(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Response {
     state.auth.logout(&ctx.token);
+    tracing::info!(role = ctx.session.role.as_str(), "logout");
     (
         StatusCode::SEE_OTHER,
         [

@@ -15,6 +15,8 @@ use dokku::parse::logs::format_rfc3339_utc;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::auth::Session;
+use super::problem::Failure;
+use super::Ctx;
 
 /// The page script (live logs, streamed output, reveal, typed confirm).
 pub const APP_JS: &str = include_str!("../static/app.js");
@@ -26,6 +28,33 @@ pub fn csrf(session: &Session) -> Markup {
     html! { input type="hidden" name="_csrf" value=(session.csrf); }
 }
 
+/// The hidden fields of a form with an `id`: the CSRF token, and the id so
+/// that a refusal comes back to this form; plus the refusal itself, when
+/// the last plain post of this form was refused.
+pub fn form_head(session: &Session, id: &str) -> Markup {
+    html! {
+        (csrf(session))
+        input type="hidden" name="_form" value=(id);
+        @if let Some(problem) = session.problem.as_ref().filter(|p| p.form.as_deref() == Some(id)) {
+            (problem_box(&problem.message, problem.dokku.as_deref()))
+        }
+    }
+}
+
+/// A refusal next to its form: our words, then Dokku's as Dokku's. The page
+/// script builds the same markup (`.form-error`).
+pub fn problem_box(message: &str, dokku: Option<&str>) -> Markup {
+    html! {
+        div.form-error role="alert" {
+            p { (message) }
+            @if let Some(dokku) = dokku {
+                p.dokku-said { "Dokku said:" }
+                pre.dokku { (dokku) }
+            }
+        }
+    }
+}
+
 /// The `<head>`; pages for a session also get the script and the token
 /// it sends with its requests.
 fn head(title: &str, session: Option<&Session>) -> Markup {
@@ -33,7 +62,7 @@ fn head(title: &str, session: Option<&Session>) -> Markup {
         head {
             meta charset="utf-8";
             meta name="viewport" content="width=device-width, initial-scale=1";
-            title { (title) " · Dokku" }
+            title { (title) }
             link rel="stylesheet" href="/static/app.css";
             @if let Some(session) = session {
                 meta name="csrf-token" content=(session.csrf);
@@ -43,80 +72,118 @@ fn head(title: &str, session: Option<&Session>) -> Markup {
     }
 }
 
-/// A page with the navigation bar for a logged-in session.
-pub fn layout(title: &str, session: &Session, body: Markup) -> Markup {
+/// A page with the navigation bar for a logged-in session; its title names
+/// the page and the host (`api · demo · Dokku`).
+pub fn layout(title: &str, ctx: &Ctx, body: Markup) -> Markup {
+    let session = &ctx.session;
+    let full = format!("{title} · {} · Dokku", ctx.host);
     html! {
         (DOCTYPE)
         html lang="en" {
-            (head(title, Some(session)))
+            (head(&full, Some(session)))
             body {
                 header.top {
-                    a.brand href="/" { "Dokku" }
+                    a.brand href="/" { "Dokku" span.host { (ctx.host) } }
                     nav {
                         a href="/" { "Apps" }
                         a href="/databases" { "Databases" }
                         a href="/history" { "History" }
                     }
-                    form.logout method="post" action="/logout" {
+                    form.logout method="post" action="/logout" data-native {
                         (csrf(session))
                         span.role { (session.role.as_str()) }
-                        button type="submit" id="logout" { "Log out" }
+                        button.secondary type="submit" id="logout" { "Log out" }
                     }
                 }
                 main {
                     @if let Some(flash) = &session.flash {
                         p.flash role="status" { (flash) }
                     }
+                    // A refusal whose form is not on this page.
+                    @if let Some(problem) = session.problem.as_ref().filter(|p| p.form.is_none()) {
+                        (problem_box(&problem.message, problem.dokku.as_deref()))
+                    }
                     (body)
+                }
+                (confirm_dialog())
+            }
+        }
+    }
+}
+
+/// The one confirmation dialog: the script fills in the question and what
+/// will happen from the form's `data-confirm` and `data-consequence`.
+fn confirm_dialog() -> Markup {
+    html! {
+        dialog #confirm aria-labelledby="confirm-title" {
+            form method="dialog" {
+                h2 #confirm-title {}
+                p #confirm-consequence {}
+                div.actions {
+                    button.secondary type="submit" value="cancel" #confirm-cancel { "Cancel" }
+                    button.danger-solid type="submit" value="ok" #confirm-ok { "Confirm" }
                 }
             }
         }
     }
 }
 
-/// A bare page (login, errors): no navigation, no session.
+/// A bare page (login, errors before a session): no navigation.
 pub fn bare(title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
-            (head(title, None))
+            (head(&format!("{title} · Dokku"), None))
             body { main.narrow { (body) } }
         }
     }
 }
 
-/// An error page; the message is escaped like everything else.
-pub fn error_page(message: &str) -> Markup {
+/// An error without a session (the login form's); the message is escaped
+/// like everything else.
+pub fn error_page(failure: &Failure) -> Markup {
     bare(
         "Error",
         html! {
-            h1 { "Something went wrong" }
-            p.error { (message) }
-            p { a href="/" { "Back to the apps" } }
+            h1 { (heading(failure)) }
+            (problem_box(&failure.message, failure.dokku.as_deref()))
+            p { a href="/" { "Go to the dashboard" } }
         },
     )
 }
 
-/// An error from an action on one app: the message, what to do about it
-/// where there is something to say, and the way back to the app.
-pub fn app_error_page(message: &str, app: &str, app_href: &str, error: &dokku::Error) -> Markup {
-    let heading = match error {
-        dokku::Error::UnstorableConfigValue { .. } => "Not sent: Dokku cannot store this value",
-        dokku::Error::CorruptConfig { .. } => "This environment needs a repair on the host",
-        _ => "Something went wrong",
+fn heading(failure: &Failure) -> &'static str {
+    match failure.status.as_u16() {
+        404 => "Not found",
+        401 => "Please log in",
+        403 => "Not allowed",
+        _ => "That did not work",
+    }
+}
+
+/// A page that could not be shown, inside the navigation, with the way
+/// back to where it belongs.
+pub fn failure_page(failure: &Failure, ctx: &Ctx, back: &str) -> Markup {
+    let back_label = match back {
+        "/" => "Back to the apps".to_owned(),
+        "/databases" => "Back to the databases".to_owned(),
+        "/history" => "Back to the history".to_owned(),
+        other => {
+            let encoded = other.trim_start_matches("/apps/");
+            let app = serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("a={encoded}"))
+                .ok()
+                .and_then(|mut pairs| pairs.pop())
+                .map_or_else(|| encoded.to_owned(), |(_, app)| app);
+            format!("Back to {app}")
+        }
     };
-    bare(
-        "Error",
+    layout(
+        heading(failure),
+        ctx,
         html! {
-            h1 { (heading) }
-            p.error { (message) }
-            @if let dokku::Error::UnstorableConfigValue { .. } = error {
-                p { "Nothing was sent to the host; the app's config is unchanged." }
-            }
-            @if let dokku::Error::CorruptConfig { app, global, .. } = error {
-                (corrupt_config_help(app.as_deref(), *global))
-            }
-            p { a href={ (app_href) "#config" } { "Back to " (app) } " · " a href="/" { "All apps" } }
+            h1 { (heading(failure)) }
+            (problem_box(&failure.message, failure.dokku.as_deref()))
+            p { a href=(back) { (back_label) } }
         },
     )
 }
@@ -168,7 +235,7 @@ pub fn corrupt_config_help(app: Option<&str>, global: bool) -> Markup {
     }
 }
 
-/// `2025-01-07 20:00:00` (UTC) for a time, `—` for none.
+/// `2025-01-07 20:00:00 UTC` for a time, `—` for none.
 pub fn timestamp(time: Option<SystemTime>) -> String {
     match time.and_then(|t| t.duration_since(UNIX_EPOCH).ok()) {
         Some(d) => unix_seconds(d.as_secs()),
@@ -176,14 +243,22 @@ pub fn timestamp(time: Option<SystemTime>) -> String {
     }
 }
 
-/// `2025-01-07 20:00:00` (UTC) for Unix seconds.
+/// `2025-01-07 20:00:00 UTC` for Unix seconds.
 pub fn unix_seconds(seconds: u64) -> String {
-    let iso = format_rfc3339_utc(UNIX_EPOCH + Duration::from_secs(seconds));
+    format!(
+        "{} UTC",
+        log_time(UNIX_EPOCH + Duration::from_secs(seconds))
+    )
+}
+
+/// `2025-01-07 20:00:00` (UTC, said once above the log) for a log line.
+pub fn log_time(time: SystemTime) -> String {
+    let iso = format_rfc3339_utc(time);
     // `2025-01-07T20:00:00Z` → `2025-01-07 20:00:00`
     iso.get(..19).unwrap_or(&iso).replacen('T', " ", 1)
 }
 
-/// `2025-01-07 20:00:00` (UTC) for Unix milliseconds.
+/// `2025-01-07 20:00:00 UTC` for Unix milliseconds.
 pub fn unix_ms(ms: i64) -> String {
     unix_seconds(u64::try_from(ms / 1000).unwrap_or(0))
 }

@@ -21,8 +21,9 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::super::handlers::{app_name, changed};
-use super::super::{AppState, Ctx, WebError};
-use super::{csrf, timestamp};
+use super::super::{doing, AppState, Ctx, WebError};
+use super::app::{card_empty, card_error};
+use super::{form_head, timestamp};
 
 /// What the TLS and ports panels show.
 pub struct Network {
@@ -94,7 +95,8 @@ pub fn span(secs: i64) -> String {
 }
 
 /// "expires in 61 days" / "expired 3 days ago", with the seconds for the
-/// page script's live countdown.
+/// page script, which updates it in the same words (`span`) only as often
+/// as the words can change: minutes from the last two hours on.
 fn countdown(secs: i64) -> Markup {
     html! {
         @if secs >= 0 {
@@ -122,8 +124,8 @@ pub fn tls_section(url: &str, ctx: &Ctx, net: &Network) -> Markup {
         section #tls {
             h2 { "TLS" }
             @match &net.certs {
-                Err(e) => p.error { (e) },
-                Ok(certs) if !certs.enabled => p.muted { "No certificate: served over plain HTTP only." },
+                Err(e) => (card_error("read the certificate", e)),
+                Ok(certs) if !certs.enabled => (card_empty("No certificate: served over plain HTTP only.", None)),
                 Ok(certs) => dl.facts {
                     dt { "Certificate" }
                     dd {
@@ -139,13 +141,13 @@ pub fn tls_section(url: &str, ctx: &Ctx, net: &Network) -> Markup {
                         @match (&net.listed, certs.expires_at) {
                             (Some(entry), _) => {
                                 (countdown(entry.expires_in_secs))
-                                " (" (timestamp(Some(entry.expires_at))) " UTC)"
+                                " (" (timestamp(Some(entry.expires_at))) ")"
                                 @if entry.renewal_due() { " " span.badge.s-crashed { "renewal overdue" } }
                                 @else { " · renewal due in " (span(entry.renews_in_secs)) }
                             }
                             (None, Some(at)) => {
                                 (countdown(seconds_between(at, net.host_now)))
-                                " (" (timestamp(Some(at))) " UTC)"
+                                " (" (timestamp(Some(at))) ")"
                             }
                             (None, None) => span.muted { "unknown" },
                         }
@@ -154,7 +156,7 @@ pub fn tls_section(url: &str, ctx: &Ctx, net: &Network) -> Markup {
             }
             @match &net.letsencrypt {
                 None => p.muted { "The letsencrypt plugin is not installed." },
-                Some(Err(e)) => p.error { (e) },
+                Some(Err(e)) => (card_error("read the Let's Encrypt status", e)),
                 Some(Ok(le)) => p.le {
                     "Let's Encrypt: " strong { @if le.active { "active" } @else { "not active" } }
                     @if le.active { " · auto-renew " @if le.autorenew { "on" } @else { "off" } }
@@ -163,14 +165,14 @@ pub fn tls_section(url: &str, ctx: &Ctx, net: &Network) -> Markup {
             }
             @if admin && net.letsencrypt.is_some() {
                 div.actions {
-                    form method="post" action={ (url) "/tls/enable" } {
-                        (csrf(&ctx.session))
-                        button type="submit" #tls-enable { @if active { "Renew now" } @else { "Enable Let's Encrypt" } }
+                    form #tls-enable-form method="post" action={ (url) "/tls/enable" } {
+                        (form_head(&ctx.session, "tls-enable-form"))
+                        button.secondary type="submit" #tls-enable { @if active { "Renew now" } @else { "Enable Let's Encrypt" } }
                     }
                     @if active {
-                        form method="post" action={ (url) "/tls/renew" } {
-                            (csrf(&ctx.session))
-                            button type="submit" #tls-renew { "Renew if due" }
+                        form #tls-renew-form method="post" action={ (url) "/tls/renew" } {
+                            (form_head(&ctx.session, "tls-renew-form"))
+                            button.secondary type="submit" #tls-renew { "Renew if due" }
                         }
                     }
                 }
@@ -180,24 +182,28 @@ pub fn tls_section(url: &str, ctx: &Ctx, net: &Network) -> Markup {
 }
 
 /// The ports panel.
-pub fn ports_section(url: &str, ctx: &Ctx, net: &Network) -> Markup {
+pub fn ports_section(url: &str, ctx: &Ctx, app: &str, net: &Network) -> Markup {
     let admin = ctx.session.is_admin();
     html! {
         section #ports {
             h2 { "Ports" }
             @match &net.ports {
-                Err(e) => p.error { (e) },
+                Err(e) => (card_error("read the port mappings", e)),
                 Ok(report) => {
                     @if report.map.is_empty() {
-                        p.muted { "No mappings set." }
+                        (card_empty("No mappings set.", Some("Dokku uses the ports it detected from the deploy.")))
                     }
                     ul.ports {
-                        @for m in &report.map {
+                        @for (i, m) in report.map.iter().enumerate() {
+                            @let id = format!("port-remove-{i}");
                             li data-mapping=(m) {
                                 code { (m.scheme) " " (m.host_port) " → " (m.container_port) }
                                 @if admin {
-                                    form.inline method="post" action={ (url) "/ports/remove" } {
-                                        (csrf(&ctx.session))
+                                    form.inline #(id) method="post" action={ (url) "/ports/remove" }
+                                        data-confirm={ "Remove " (m.scheme) " " (m.host_port) " → " (m.container_port) " from " (app) "?" }
+                                        data-consequence={ (app) " stops answering on " (m.scheme) " port " (m.host_port) " once the proxy is rebuilt." }
+                                        data-ok="Remove" {
+                                        (form_head(&ctx.session, &id))
                                         input type="hidden" name="mapping" value=(m);
                                         button.danger type="submit" { "Remove" }
                                     }
@@ -216,13 +222,13 @@ pub fn ports_section(url: &str, ctx: &Ctx, net: &Network) -> Markup {
             }
             @if admin {
                 form.inline #ports-add method="post" action={ (url) "/ports/add" } {
-                    (csrf(&ctx.session))
+                    (form_head(&ctx.session, "ports-add"))
                     select name="scheme" aria-label="Scheme" {
                         @for s in ["http", "https", "tcp", "udp"] { option value=(s) { (s) } }
                     }
                     input type="number" name="host" min="1" max="65535" placeholder="host" required aria-label="Host port";
                     input type="number" name="container" min="1" max="65535" placeholder="container" required aria-label="Container port";
-                    button type="submit" { "Add mapping" }
+                    button.secondary type="submit" { "Add mapping" }
                 }
             }
         }
@@ -240,17 +246,21 @@ pub async fn tls(
     let dokku = state.audited(&ctx.session).await?;
     let le = dokku.letsencrypt();
     let message = match action.as_str() {
-        "enable" => le
-            .enable(&app)
-            .await
-            .map(|()| "requested a Let's Encrypt certificate"),
-        "renew" => le
-            .auto_renew(&app)
-            .await
-            .map(|()| "renewed the certificate if it was due"),
-        other => return Err(WebError::NotFound(format!("tls/{other}"))),
-    }?;
-    Ok(changed(&state, &ctx, &app, format!("{message} for {app}")))
+        "enable" => {
+            le.enable(&app)
+                .await
+                .map_err(doing(format!("get a certificate for {app}")))?;
+            format!("Requested a Let's Encrypt certificate for {app}.")
+        }
+        "renew" => {
+            le.auto_renew(&app)
+                .await
+                .map_err(doing(format!("renew the certificate of {app}")))?;
+            format!("Renewed the certificate of {app} if it was due.")
+        }
+        other => return Err(WebError::NotFound(format!("action tls/{other}"))),
+    };
+    Ok(changed(&state, &ctx, &app, message))
 }
 
 /// `scheme=…&host=…&container=…` (add) or `mapping=…` (remove).
@@ -262,15 +272,18 @@ pub struct PortsForm {
     mapping: Option<String>,
 }
 
+const PORTS_RULE: &str =
+    "A port mapping is a scheme (http, https, tcp or udp) and two ports from 1 to 65535.";
+
 impl PortsForm {
     fn mapping(&self) -> Result<PortMapping, WebError> {
         let text = match (&self.mapping, &self.scheme, &self.host, &self.container) {
             (Some(m), _, _, _) => m.trim().to_owned(),
             (None, Some(s), Some(h), Some(c)) => format!("{}:{}:{}", s.trim(), h.trim(), c.trim()),
-            _ => return Err(WebError::BadRequest("a scheme and two ports".to_owned())),
+            _ => return Err(WebError::BadRequest(PORTS_RULE.to_owned())),
         };
         text.parse()
-            .map_err(|e: dokku::Error| WebError::BadRequest(e.to_string()))
+            .map_err(|_: dokku::Error| WebError::BadRequest(PORTS_RULE.to_owned()))
     }
 }
 
@@ -282,24 +295,47 @@ pub async fn ports(
     Form(form): Form<PortsForm>,
 ) -> Result<Response, WebError> {
     let app = app_name(&app)?;
+    let adding = match action.as_str() {
+        "add" => true,
+        "remove" => false,
+        other => return Err(WebError::NotFound(format!("action ports/{other}"))),
+    };
     let mapping = form.mapping()?;
+    // A mapping the app has already (or lacks) changes nothing: say so
+    // rather than run, and record, a command that does nothing.
+    let has = state
+        .dokku
+        .ports()
+        .report(&app)
+        .await
+        .map_err(doing(format!("read the port mappings of {app}")))?
+        .map
+        .contains(&mapping);
+    if adding == has {
+        return Err(WebError::BadRequest(if adding {
+            format!("{app} already maps {mapping}: nothing to add.")
+        } else {
+            format!("{app} has no mapping {mapping}: nothing to remove.")
+        }));
+    }
     let mappings = std::slice::from_ref(&mapping);
     let dokku = state.audited(&ctx.session).await?;
-    let done = match action.as_str() {
-        "add" => dokku.ports().add(&app, mappings).await.map(|()| "added"),
-        "remove" => dokku
+    let message = if adding {
+        dokku
+            .ports()
+            .add(&app, mappings)
+            .await
+            .map_err(doing(format!("add {mapping} to {app}")))?;
+        format!("Added the port mapping {mapping} to {app}.")
+    } else {
+        dokku
             .ports()
             .remove(&app, mappings)
             .await
-            .map(|()| "removed"),
-        other => return Err(WebError::NotFound(format!("ports/{other}"))),
-    }?;
-    Ok(changed(
-        &state,
-        &ctx,
-        &app,
-        format!("{done} port mapping {mapping}"),
-    ))
+            .map_err(doing(format!("remove {mapping} from {app}")))?;
+        format!("Removed the port mapping {mapping} from {app}.")
+    };
+    Ok(changed(&state, &ctx, &app, message))
 }
 
 #[cfg(test)]

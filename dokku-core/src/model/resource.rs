@@ -1,0 +1,163 @@
+//! `resource:*` results: limits and reservations per process type.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::report::Report;
+use crate::catalog::{plugins, Plugin};
+use crate::name::AppName;
+use crate::parse::report::RawReport;
+use crate::parse::ParseError;
+
+/// The process type Dokku files app-wide resource settings under.
+pub const DEFAULT_PROCESS: &str = "_default_";
+
+/// The resources Dokku 0.38 limits and reserves (`resource:limit --<name>`),
+/// in the order it prints them.
+pub const RESOURCES: &[&str] = &[
+    "cpu",
+    "memory",
+    "memory-swap",
+    "network",
+    "network-ingress",
+    "network-egress",
+    "nvidia-gpu",
+];
+
+/// The resources Dokku limits or reserves, as it prints them (`None`:
+/// not set). Values are Docker's (`512m`, `1.5`); Dokku does not check
+/// them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ResourceValues {
+    /// CPUs (`--cpus`).
+    pub cpu: Option<String>,
+    /// Memory (`512m`, `1g`).
+    pub memory: Option<String>,
+    /// Memory plus swap.
+    pub memory_swap: Option<String>,
+    /// Network bandwidth.
+    pub network: Option<String>,
+    /// Ingress bandwidth.
+    pub network_ingress: Option<String>,
+    /// Egress bandwidth.
+    pub network_egress: Option<String>,
+    /// NVIDIA GPUs.
+    pub nvidia_gpu: Option<String>,
+    /// Resources this SDK does not know yet, by Dokku's name.
+    pub other: BTreeMap<String, String>,
+}
+
+impl ResourceValues {
+    /// Set one resource by Dokku's name (`memory-swap`); an empty value
+    /// is unset.
+    pub fn set(&mut self, resource: &str, value: &str) {
+        let value = (!value.is_empty()).then(|| value.to_owned());
+        match resource {
+            "cpu" => self.cpu = value,
+            "memory" => self.memory = value,
+            "memory-swap" => self.memory_swap = value,
+            "network" => self.network = value,
+            "network-ingress" => self.network_ingress = value,
+            "network-egress" => self.network_egress = value,
+            "nvidia-gpu" => self.nvidia_gpu = value,
+            other => {
+                if let Some(value) = value {
+                    self.other.insert(other.to_owned(), value);
+                }
+            }
+        }
+    }
+
+    /// Every set resource as `(Dokku's name, value)`, in Dokku's order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        [
+            ("cpu", &self.cpu),
+            ("memory", &self.memory),
+            ("memory-swap", &self.memory_swap),
+            ("network", &self.network),
+            ("network-ingress", &self.network_ingress),
+            ("network-egress", &self.network_egress),
+            ("nvidia-gpu", &self.nvidia_gpu),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name, value.as_deref()?)))
+        .chain(self.other.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
+    /// Whether nothing is set.
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+}
+
+/// `resource:report` for one app: limits and reservations by process
+/// type ([`DEFAULT_PROCESS`] for app-wide ones). Keys are
+/// `<process>.<limit|reserve>.<resource>`; an app without settings
+/// prints none (text: the header alone).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ResourceReport {
+    /// The app, when known.
+    #[serde(skip_deserializing)]
+    pub app: Option<AppName>,
+    /// Limits, by process type.
+    #[serde(skip_deserializing)]
+    pub limits: BTreeMap<String, ResourceValues>,
+    /// Reservations, by process type.
+    #[serde(skip_deserializing)]
+    pub reservations: BTreeMap<String, ResourceValues>,
+    /// Every key Dokku printed.
+    #[serde(skip_deserializing)]
+    pub raw: BTreeMap<String, String>,
+}
+
+impl Report for ResourceReport {
+    fn plugin() -> &'static Plugin {
+        &plugins::RESOURCE
+    }
+
+    fn attach(&mut self, app: Option<AppName>, raw: RawReport) -> Result<(), ParseError> {
+        for (key, value) in &raw.fields {
+            let key = key.strip_prefix("resource-").unwrap_or(key);
+            let mut parts = key.splitn(3, '.');
+            let (Some(process), Some(kind), Some(resource)) =
+                (parts.next(), parts.next(), parts.next())
+            else {
+                return Err(ParseError::new(
+                    "resource:report",
+                    format!("{key}: expected <process>.<limit|reserve>.<resource>"),
+                ));
+            };
+            let map = match kind {
+                "limit" => &mut self.limits,
+                "reserve" => &mut self.reservations,
+                _ => {
+                    return Err(ParseError::new(
+                        "resource:report",
+                        format!("{key}: expected limit or reserve"),
+                    ))
+                }
+            };
+            map.entry(process.to_owned())
+                .or_default()
+                .set(resource, value);
+        }
+        self.app = app;
+        self.raw = raw.fields;
+        Ok(())
+    }
+}
+
+/// What `resource:limit <app>` or `resource:reserve <app>` without
+/// resource flags prints: the values of one process type (`None`: the
+/// app-wide `[defaults]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ResourceSettings {
+    /// The process type, or `None` for the app-wide defaults.
+    pub process_type: Option<String>,
+    /// The values.
+    pub values: ResourceValues,
+}

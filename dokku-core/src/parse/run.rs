@@ -1,0 +1,51 @@
+//! `run:list`, text and JSON.
+//!
+//! From dokku/dokku `plugins/scheduler-docker-local/scheduler-run-list`:
+//! text is `=====> <app> run containers` then Docker's `table
+//! {{.Names}}\t{{.Command}}\t{{.RunningFor}}` (`NAMES  COMMAND  CREATED`),
+//! JSON an array of `{name, state, command, created_at}` (jq over `docker
+//! container ls`). Recorded only without a Docker daemon (none listed).
+
+use super::{table, ParseError};
+use crate::model::run::RunContainer;
+
+const WHAT: &str = "run:list";
+
+/// `run:list` in either format.
+pub fn list(stdout: &str) -> Result<Vec<RunContainer>, ParseError> {
+    if stdout.trim_start().starts_with('[') {
+        return super::json_array(WHAT, stdout);
+    }
+    table::columns(WHAT, stdout, &["NAMES", "COMMAND", "CREATED"], &[])?
+        .into_iter()
+        .map(|cells| {
+            let [name, command, created_at] = <[String; 3]>::try_from(cells)
+                .map_err(|_| ParseError::new(WHAT, "expected three columns"))?;
+            Ok(RunContainer {
+                name,
+                state: None,
+                command,
+                created_at,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Docker's `table {{.Names}}\t{{.Command}}\t{{.RunningFor}}`, and jq's JSON.
+    #[test]
+    fn docker_table_and_json_rows_are_read() {
+        let text = "=====> api run containers\n\
+                    NAMES        COMMAND                   CREATED\n\
+                    api.run.123  \"/exec rake db:migrate\"   2 minutes ago\n";
+        let rows = list(text).unwrap();
+        assert_eq!(rows[0].name, "api.run.123");
+        assert_eq!(rows[0].command, "\"/exec rake db:migrate\"");
+        assert_eq!(rows[0].created_at, "2 minutes ago");
+        let json = r#"[{"name":"api.run.1","state":"running","command":"\"ls\"","created_at":"2024-01-01 00:00:00 +0000 UTC"}]"#;
+        assert_eq!(list(json).unwrap()[0].state.as_deref(), Some("running"));
+    }
+}
