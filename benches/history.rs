@@ -125,6 +125,7 @@ fn entry(i: usize) -> Entry {
         started_at,
         ended_at: started_at + duration,
         host: HOSTS[i % HOSTS.len()].to_owned(),
+        target: None,
         actor: ACTORS[(i / 3) % ACTORS.len()].to_owned(),
         source: [Source::Cli, Source::Web, Source::Api, Source::Schedule][i % 4],
         correlation_id: (i % 5 == 0).then(|| format!("op-{}", i / 5)),

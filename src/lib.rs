@@ -4,8 +4,9 @@
 //!
 //! `dokku` is the facade: it re-exports [`dokku_core`] (the model, the
 //! `Executor` trait, the local executor and the `Dokku` client), and with
-//! the `sim` feature the simulated host as [`sim`]. The SSH executor and the
-//! audit store join behind the features `ssh` and `history` as they land.
+//! the `sim` feature the simulated host as [`sim`]. The SSH executor, the
+//! audit store and fleets join behind the features `ssh`, `history` and
+//! `fleet`.
 
 pub use dokku_core::*;
 
@@ -24,3 +25,10 @@ pub use dokku_history as history;
 /// connection per host, strict host keys.
 #[cfg(all(unix, feature = "ssh"))]
 pub use dokku_ssh as ssh;
+
+/// Many hosts at once (feature `fleet`, unix): the host registry with
+/// pinned keys ([`fleet::Registry`]), [`fleet::Fleet`]'s bounded fan-out
+/// with per-host results, fleet queries, planned actions and one audit
+/// trail.
+#[cfg(all(unix, feature = "fleet"))]
+pub use dokku_fleet as fleet;

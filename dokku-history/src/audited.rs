@@ -75,6 +75,7 @@ pub struct Audited<E> {
     actor: String,
     source: Source,
     host: String,
+    target: Option<String>,
     correlation_id: Option<String>,
     parent_id: Option<i64>,
     policy: AuditPolicy,
@@ -106,6 +107,7 @@ impl<E: Executor> Audited<E> {
             actor: std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned()),
             source: Source::Api,
             host: "local".to_owned(),
+            target: None,
             correlation_id: None,
             parent_id: None,
             policy: AuditPolicy::default(),
@@ -126,9 +128,18 @@ impl<E: Executor> Audited<E> {
         self
     }
 
-    /// The Dokku host the inner executor reaches.
+    /// The Dokku host the inner executor reaches: its destination, or a
+    /// fleet registry's name for it (then give the destination as
+    /// [`Audited::target`]).
     pub fn host(mut self, host: impl Into<String>) -> Self {
         self.host = host.into();
+        self
+    }
+
+    /// Where the host is reached (`dokku@eu.example.com`), recorded beside
+    /// its name on every row ([`Entry::target`]).
+    pub fn target(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
         self
     }
 
@@ -168,6 +179,7 @@ impl<E> Audited<E> {
             started_at,
             ended_at: now_ms(),
             host: self.host.clone(),
+            target: self.target.clone(),
             actor: self.actor.clone(),
             source: self.source,
             correlation_id: self.correlation_id.clone(),
@@ -348,6 +360,7 @@ impl<E> Audited<E> {
             actor: self.actor.clone(),
             source: self.source,
             host: self.host.clone(),
+            target: self.target.clone(),
             correlation_id: self.correlation_id.clone(),
             parent_id: self.parent_id,
             policy: self.policy,

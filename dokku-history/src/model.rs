@@ -129,6 +129,28 @@ pub struct SubcommandStats {
     pub p95_ms: i64,
 }
 
+/// One host's share of the trail
+/// ([`HistoryStore::host_stats`](crate::HistoryStore::host_stats)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HostStats {
+    /// The host, as recorded (a fleet's registry name, or a destination).
+    pub host: String,
+    /// Where it was last reached, from its newest row that says
+    /// ([`Entry::target`](crate::Entry::target)).
+    pub target: Option<String>,
+    /// How many invocations.
+    pub count: u64,
+    /// How many did not end `ok`.
+    pub failures: u64,
+    /// How many changed state.
+    pub mutating: u64,
+    /// The first one's start (Unix ms).
+    pub first_at: i64,
+    /// The last one's start (Unix ms).
+    pub last_at: i64,
+}
+
 /// What [`HistoryStore::verify`](crate::HistoryStore::verify) found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {
@@ -171,12 +193,13 @@ pub enum Tamper {
     },
 }
 
-const CSV_HEADER: [&str; 16] = [
+const CSV_HEADER: [&str; 17] = [
     "id",
     "started_at",
     "ended_at",
     "duration_ms",
     "host",
+    "target",
     "actor",
     "source",
     "correlation_id",
@@ -389,6 +412,7 @@ impl<W: Write> CsvExport<W> {
             e.ended_at.to_string(),
             e.duration_ms().to_string(),
             e.host.clone(),
+            e.target.clone().unwrap_or_default(),
             e.actor.clone(),
             e.source.as_str().to_owned(),
             e.correlation_id.clone().unwrap_or_default(),

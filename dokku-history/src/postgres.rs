@@ -39,19 +39,21 @@ use tokio_postgres::{Client, Config, GenericClient, IsolationLevel, NoTls, Row, 
 
 use crate::error::{Context, HistoryError};
 use crate::model::{
-    check_link, retention_cut, stats_of, ChainState, ChainWalk, CsvExport, Cursor, Page, Query,
-    Retention, StoreOptions, SubcommandStats, Verification,
+    check_link, retention_cut, stats_of, ChainState, ChainWalk, CsvExport, Cursor, HostStats, Page,
+    Query, Retention, StoreOptions, SubcommandStats, Verification,
 };
 use crate::record::{chain_hash, Entry, Outcome, Record, Source, GENESIS};
 use crate::writer::{Msg, Pending, Step};
 
-/// The schema version this build writes.
-pub const CURRENT: i32 = 1;
+/// The schema version this build writes. PostgreSQL's versions are its
+/// own: version 2 here is SQLite's version 5 (the `target` column).
+pub const CURRENT: i32 = 2;
 
 /// The migrations: index `i` moves a database from version `i` to `i + 1`.
 /// The same tables as SQLite's, so one set of queries (and of tests) fits
 /// both; the search index is a `tsvector` column instead of an FTS5 table.
-const MIGRATIONS: &[&str] = &["CREATE TABLE commands (
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE commands (
         id BIGINT PRIMARY KEY,
         started_at BIGINT NOT NULL,
         ended_at BIGINT NOT NULL,
@@ -89,16 +91,21 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE commands (
         head_hash TEXT NOT NULL,
         truncated_before BIGINT NOT NULL,
         anchor_hash TEXT NOT NULL
-    );"];
+    );",
+    // 2 (SQLite's 5): where a fleet host was reached, beside its registry
+    // name in `host`. Nullable: older rows have none and hash as they did.
+    "ALTER TABLE commands ADD COLUMN target TEXT;",
+];
 
 /// The advisory lock class that serialises migrations between processes
 /// (`dokk` in ASCII); the other half of the key is the schema's, so
 /// trails in different schemas of one database migrate independently.
 const MIGRATION_LOCK: i32 = 0x646f_6b6b;
 
+// `target` (version 2) last, as on SQLite.
 const COLUMNS: &str = "id, started_at, ended_at, host, actor, source, correlation_id, parent_id, \
     subcommand, app, argv, mutating, outcome, exit_code, stdout, stdout_len, stderr, stderr_len, \
-    error, prev_hash, hash";
+    error, prev_hash, hash, target";
 
 // As on SQLite, the hash covers a row as it reads back; these columns must
 // also hold exactly what the writer wrote for it.
@@ -110,17 +117,17 @@ const ADVANCE_HEAD: &str = "UPDATE chain SET head_id = $1, head_hash = $2 WHERE 
 /// Every row of a batch in one statement: one array per column.
 const INSERT: &str = "INSERT INTO commands (id, started_at, ended_at, duration_ms, host, actor, \
     source, correlation_id, parent_id, subcommand, app, argv, mutating, outcome, exit_code, \
-    stdout, stdout_len, stderr, stderr_len, error, prev_hash, hash, search) \
+    stdout, stdout_len, stderr, stderr_len, error, prev_hash, hash, search, target) \
     SELECT id, started_at, ended_at, duration_ms, host, actor, source, correlation_id, parent_id, \
     subcommand, app, argv, mutating, outcome, exit_code, stdout, stdout_len, stderr, stderr_len, \
-    error, prev_hash, hash, search::tsvector \
+    error, prev_hash, hash, search::tsvector, target \
     FROM UNNEST($1::int8[], $2::int8[], $3::int8[], $4::int8[], $5::text[], $6::text[], \
     $7::text[], $8::text[], $9::int8[], $10::text[], $11::text[], $12::text[], $13::bool[], \
     $14::text[], $15::int4[], $16::text[], $17::int8[], $18::text[], $19::int8[], $20::text[], \
-    $21::text[], $22::text[], $23::text[]) \
+    $21::text[], $22::text[], $23::text[], $24::text[]) \
     AS t(id, started_at, ended_at, duration_ms, host, actor, source, correlation_id, parent_id, \
     subcommand, app, argv, mutating, outcome, exit_code, stdout, stdout_len, stderr, stderr_len, \
-    error, prev_hash, hash, search)";
+    error, prev_hash, hash, search, target)";
 
 /// How to open a connection.
 #[derive(Clone)]
@@ -419,6 +426,42 @@ impl PgStore {
         Ok(stats_of(by))
     }
 
+    /// Per host, as SQLite's: the target from the host's newest row (by
+    /// id) that has one, whatever its start.
+    pub async fn host_stats(&self, since_ms: Option<i64>) -> Result<Vec<HostStats>, HistoryError> {
+        let since = since_ms.unwrap_or(i64::MIN);
+        let mut conn = self.inner.pool.get().await?;
+        let rows = conn
+            .client()?
+            .query(
+                "SELECT host, count(*), count(*) FILTER (WHERE outcome <> 'ok'), \
+                 count(*) FILTER (WHERE mutating), min(started_at), max(started_at), \
+                 (SELECT t.target FROM commands t WHERE t.host = c.host \
+                  AND t.target IS NOT NULL ORDER BY t.id DESC LIMIT 1) \
+                 FROM commands c WHERE started_at >= $1 GROUP BY host",
+                &[&since],
+            )
+            .await
+            .ctx("reading host stats")?;
+        let count = |row: &Row, i: usize| -> Result<u64, HistoryError> {
+            let n: i64 = row.try_get(i).ctx("reading host stats")?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        };
+        rows.iter()
+            .map(|row| {
+                Ok(HostStats {
+                    host: row.try_get(0).ctx("reading host stats")?,
+                    count: count(row, 1)?,
+                    failures: count(row, 2)?,
+                    mutating: count(row, 3)?,
+                    first_at: row.try_get(4).ctx("reading host stats")?,
+                    last_at: row.try_get(5).ctx("reading host stats")?,
+                    target: row.try_get(6).ctx("reading host stats")?,
+                })
+            })
+            .collect()
+    }
+
     pub async fn verify(&self) -> Result<Verification, HistoryError> {
         let mut conn = self.inner.pool.get().await?;
         let tx = snapshot(conn.client()?).await?;
@@ -643,6 +686,7 @@ fn row_to_record(row: &Row) -> Result<Record, tokio_postgres::Error> {
             started_at: row.try_get(1)?,
             ended_at: row.try_get(2)?,
             host: row.try_get(3)?,
+            target: row.try_get(21)?,
             actor: row.try_get(4)?,
             source: Source::parse(&source),
             correlation_id: row.try_get(6)?,
@@ -674,11 +718,11 @@ fn records_of(rows: &[Row]) -> Result<Vec<Record>, HistoryError> {
 fn stored_as_written(row: &Row, r: &Record) -> Result<bool, tokio_postgres::Error> {
     let e = &r.entry;
     let argv = serde_json::to_string(&e.argv).unwrap_or_else(|_| "[]".to_owned());
-    Ok(row.try_get::<_, i64>(21)? == e.duration_ms()
-        && row.try_get::<_, String>(22)? == e.source.as_str()
-        && row.try_get::<_, String>(23)? == e.outcome.as_str()
-        && row.try_get::<_, String>(24)? == argv
-        && row.try_get::<_, bool>(25)? == e.mutating)
+    Ok(row.try_get::<_, i64>(22)? == e.duration_ms()
+        && row.try_get::<_, String>(23)? == e.source.as_str()
+        && row.try_get::<_, String>(24)? == e.outcome.as_str()
+        && row.try_get::<_, String>(25)? == argv
+        && row.try_get::<_, bool>(26)? == e.mutating)
 }
 
 // ---------------------------------------------------------------------------
@@ -961,6 +1005,7 @@ async fn insert_rows(
     let mut prev_hash = Vec::with_capacity(n);
     let mut hash = Vec::with_capacity(n);
     let mut search = Vec::with_capacity(n);
+    let mut target = Vec::with_capacity(n);
     for (row_id, e, prev, this) in rows {
         let json = serde_json::to_string(&e.argv).unwrap_or_else(|_| "[]".to_owned());
         search.push(search_vector(&json, &e.stderr));
@@ -986,6 +1031,7 @@ async fn insert_rows(
         error.push(e.error.as_deref());
         prev_hash.push(*prev);
         hash.push(*this);
+        target.push(e.target.as_deref());
     }
     client
         .execute(
@@ -1014,6 +1060,7 @@ async fn insert_rows(
                 &prev_hash,
                 &hash,
                 &search,
+                &target,
             ],
         )
         .await

@@ -100,8 +100,17 @@ pub struct Entry {
     pub started_at: i64,
     /// End, Unix milliseconds.
     pub ended_at: i64,
-    /// The Dokku host (destination).
+    /// The Dokku host: its destination, or for a host of a fleet its
+    /// name in the fleet's registry (then [`Entry::target`] is where it
+    /// was reached).
     pub host: String,
+    /// Where the host was reached (`dokku@eu.example.com`), when
+    /// [`Entry::host`] is a registry name rather than the destination.
+    /// `None` in rows written before schema version 5 and by callers that
+    /// do not set it; hashed only when present, so older rows verify
+    /// unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
     /// Who ran it.
     pub actor: String,
     /// Where it came from.
@@ -160,8 +169,11 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 
 /// SHA-256 over the previous hash and a canonical encoding of the row (its
 /// id included, so moving a row breaks the chain too). Every field is
-/// written length-prefixed (or tagged, for options), in declaration order,
-/// so no two different rows encode alike.
+/// written length-prefixed (or tagged, for options), so no two different
+/// rows encode alike. [`Entry::target`] (schema 5) comes last and only
+/// when present: a row without one hashes exactly as before it existed,
+/// and since the older encoding is self-delimiting, appending to it
+/// cannot make two rows collide.
 pub fn chain_hash(prev_hash: &str, id: i64, entry: &Entry) -> String {
     let mut h = Sha256::new();
     let text = |h: &mut Sha256, s: &str| {
@@ -205,6 +217,10 @@ pub fn chain_hash(prev_hash: &str, id: i64, entry: &Entry) -> String {
     text(&mut h, &entry.stderr);
     h.update(entry.stderr_len.to_be_bytes());
     opt_text(&mut h, &entry.error);
+    if let Some(target) = &entry.target {
+        h.update([1]);
+        text(&mut h, target);
+    }
     hex(&h.finalize())
 }
 

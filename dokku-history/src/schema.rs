@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use crate::error::{Context, HistoryError};
 
 /// The schema version this build writes.
-pub const CURRENT: i64 = 4;
+pub const CURRENT: i64 = 5;
 
 /// The migrations: index `i` moves a file from version `i` to `i + 1`.
 pub const MIGRATIONS: &[&str] = &[
@@ -77,6 +77,9 @@ pub const MIGRATIONS: &[&str] = &[
     // trigger per row (a per-row trigger costs a statement journal each
     // time and halved the insert rate).
     "DROP TRIGGER commands_fts_insert;",
+    // 5: where a fleet host was reached, beside its registry name in
+    // `host`. Nullable: older rows have none and hash as they did.
+    "ALTER TABLE commands ADD COLUMN target TEXT;",
 ];
 
 /// Bring a database to [`CURRENT`], one migration at a time.

@@ -26,8 +26,8 @@ use tokio::sync::mpsc;
 
 use crate::error::{Context, HistoryError};
 use crate::model::{
-    retention_cut, stats_of, ChainState, ChainWalk, CsvExport, Cursor, Page, Query, Retention,
-    StoreOptions, SubcommandStats, Verification,
+    retention_cut, stats_of, ChainState, ChainWalk, CsvExport, Cursor, HostStats, Page, Query,
+    Retention, StoreOptions, SubcommandStats, Verification,
 };
 use crate::record::{chain_hash, Entry, Outcome, Record, Source};
 use crate::schema;
@@ -212,6 +212,36 @@ impl SqliteStore {
         .await
     }
 
+    pub async fn host_stats(&self, since_ms: Option<i64>) -> Result<Vec<HostStats>, HistoryError> {
+        self.read(move |conn| {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT host, COUNT(*), SUM(outcome != 'ok'), SUM(mutating != 0), \
+                     MIN(started_at), MAX(started_at), \
+                     (SELECT t.target FROM commands t WHERE t.host = c.host \
+                      AND t.target IS NOT NULL ORDER BY t.id DESC LIMIT 1) \
+                     FROM commands c WHERE started_at >= ?1 GROUP BY host ORDER BY host",
+                )
+                .ctx("preparing host stats")?;
+            let rows = stmt
+                .query_map([since_ms.unwrap_or(i64::MIN)], |r| {
+                    Ok(HostStats {
+                        host: r.get(0)?,
+                        count: u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                        failures: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                        mutating: u64::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+                        first_at: r.get(4)?,
+                        last_at: r.get(5)?,
+                        target: r.get(6)?,
+                    })
+                })
+                .ctx("reading host stats")?;
+            rows.collect::<Result<Vec<_>, _>>()
+                .ctx("reading host stats")
+        })
+        .await
+    }
+
     pub async fn verify(&self) -> Result<Verification, HistoryError> {
         self.read(verify_chain).await
     }
@@ -295,9 +325,10 @@ fn read_chain(conn: &Connection) -> Result<ChainState, HistoryError> {
     .ctx("reading the chain head")
 }
 
+// `target` (schema 5) comes last, so the older columns keep their places.
 const COLUMNS: &str = "id, started_at, ended_at, host, actor, source, correlation_id, parent_id, \
     subcommand, app, argv, mutating, outcome, exit_code, stdout, stdout_len, stderr, stderr_len, \
-    error, prev_hash, hash";
+    error, prev_hash, hash, target";
 
 fn row_to_record(row: &Row<'_>) -> rusqlite::Result<Record> {
     let argv: String = row.get(10)?;
@@ -308,6 +339,7 @@ fn row_to_record(row: &Row<'_>) -> rusqlite::Result<Record> {
             started_at: row.get(1)?,
             ended_at: row.get(2)?,
             host: row.get(3)?,
+            target: row.get(21)?,
             actor: row.get(4)?,
             source: Source::parse(&row.get::<_, String>(5)?),
             correlation_id: row.get(6)?,
@@ -414,11 +446,11 @@ fn stored_as_written(row: &Row<'_>, r: &Record) -> rusqlite::Result<bool> {
     use rusqlite::types::Value;
     let e = &r.entry;
     let argv = serde_json::to_string(&e.argv).unwrap_or_else(|_| "[]".to_owned());
-    Ok(row.get::<_, Value>(21)? == Value::Integer(e.duration_ms())
-        && row.get::<_, Value>(22)? == Value::Text(e.source.as_str().to_owned())
-        && row.get::<_, Value>(23)? == Value::Text(e.outcome.as_str().to_owned())
-        && row.get::<_, Value>(24)? == Value::Text(argv)
-        && row.get::<_, Value>(25)? == Value::Integer(i64::from(e.mutating)))
+    Ok(row.get::<_, Value>(22)? == Value::Integer(e.duration_ms())
+        && row.get::<_, Value>(23)? == Value::Text(e.source.as_str().to_owned())
+        && row.get::<_, Value>(24)? == Value::Text(e.outcome.as_str().to_owned())
+        && row.get::<_, Value>(25)? == Value::Text(argv)
+        && row.get::<_, Value>(26)? == Value::Integer(i64::from(e.mutating)))
 }
 
 fn verify_chain(conn: &mut Connection) -> Result<Verification, HistoryError> {
@@ -494,9 +526,9 @@ fn begin_write(conn: &mut Connection) -> Result<rusqlite::Transaction<'_>, Histo
 
 const INSERT: &str = "INSERT INTO commands (id, started_at, ended_at, duration_ms, host, actor, \
     source, correlation_id, parent_id, subcommand, app, argv, mutating, outcome, exit_code, \
-    stdout, stdout_len, stderr, stderr_len, error, prev_hash, hash) \
+    stdout, stdout_len, stderr, stderr_len, error, prev_hash, hash, target) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
-    ?17, ?18, ?19, ?20, ?21, ?22)";
+    ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
 
 /// Insert one row exactly as the writer stores a record.
 fn insert_row(insert: &mut rusqlite::CachedStatement<'_>, r: &Record) -> rusqlite::Result<usize> {
@@ -534,6 +566,7 @@ fn insert_parts(
         entry.error,
         prev_hash,
         hash,
+        entry.target,
     ])
 }
 

@@ -18,7 +18,7 @@ use std::path::Path;
 
 use crate::error::HistoryError;
 use crate::model::{
-    ChainState, Page, Query, Retention, StoreOptions, SubcommandStats, Verification,
+    ChainState, HostStats, Page, Query, Retention, StoreOptions, SubcommandStats, Verification,
 };
 use crate::record::{Entry, Record};
 use crate::sqlite::SqliteStore;
@@ -205,6 +205,18 @@ impl HistoryStore {
     /// Count, failure rate and p50/p95 duration per subcommand.
     pub async fn stats(&self) -> Result<Vec<SubcommandStats>, HistoryError> {
         on_backend!(self, s => s.stats().await)
+    }
+
+    /// The trail grouped by host: count, failures and changes per host,
+    /// for rows that started at or after `since_ms` (all when `None`),
+    /// sorted by host (byte order, whatever the database's collation).
+    /// Each host's target is the one on its newest row that has one,
+    /// within the window or not. Filter one host's rows with
+    /// [`Query::host`].
+    pub async fn host_stats(&self, since_ms: Option<i64>) -> Result<Vec<HostStats>, HistoryError> {
+        let mut stats = on_backend!(self, s => s.host_stats(since_ms).await)?;
+        stats.sort_by(|a, b| a.host.cmp(&b.host));
+        Ok(stats)
     }
 
     /// Walk the hash chain and name the first row that was altered or

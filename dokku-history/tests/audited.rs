@@ -674,6 +674,7 @@ async fn fill(store: &HistoryStore, size: usize) -> (i64, HistoryError) {
             started_at: i,
             ended_at: i + 1,
             host: "h".into(),
+            target: None,
             actor: "a".into(),
             source: Source::Other,
             correlation_id: None,

@@ -32,6 +32,7 @@ fn entry(writer: &str, n: usize) -> Entry {
         started_at: 1_700_000_000_000 + n as i64,
         ended_at: 1_700_000_000_010 + n as i64,
         host: "dokku.example".to_owned(),
+        target: Some("dokku@dokku.example".to_owned()),
         actor: writer.to_owned(),
         source: Source::Cli,
         correlation_id: None,

@@ -19,6 +19,7 @@ fn entry(started_at: i64, app: &str, argv: &[&str], outcome: Outcome, stderr: &s
         started_at,
         ended_at: started_at + 1500,
         host: "dokku.example.com".to_owned(),
+        target: None,
         actor: "alice".to_owned(),
         source: Source::Cli,
         correlation_id: Some("op-1".to_owned()),

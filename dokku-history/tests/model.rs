@@ -108,6 +108,7 @@ fn entry() -> impl Strategy<Value = Entry> {
                 started_at,
                 ended_at: started_at + duration,
                 host,
+                target: None,
                 actor,
                 source,
                 correlation_id,

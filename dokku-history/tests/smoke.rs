@@ -80,6 +80,7 @@ fn entry(started_at: i64) -> dokku_history::Entry {
         started_at,
         ended_at: started_at + 10,
         host: "h".into(),
+        target: None,
         actor: "a".into(),
         source: Source::Api,
         correlation_id: None,

@@ -45,13 +45,15 @@ on_both_backends!(
 const BASE: i64 = 1_700_000_000_000;
 
 /// A row that exercises every field: odd ids failed, from `other`,
-/// mutating, with a correlation, a parent and an error; even ids succeed.
+/// mutating, with a target, a correlation, a parent and an error; even ids
+/// succeed, and have no target (as rows written before there were any).
 fn entry(i: i64) -> Entry {
     let odd = i % 2 == 1;
     Entry {
         started_at: BASE + i * 1000,
         ended_at: BASE + i * 1000 + 10 + i,
         host: format!("host-{}", i % 3),
+        target: odd.then(|| format!("dokku@host-{}.example", i % 3)),
         actor: format!("actor-{}", i % 4),
         source: if odd { Source::Other } else { Source::Cli },
         correlation_id: odd.then(|| format!("op-{i}")),
@@ -119,6 +121,8 @@ async fn altering_any_stored_field_of_one_row_is_named(fx: Fixture) {
         // Not an input of the hash on its own, but stats read it.
         "duration_ms = duration_ms + 1000",
         "host = 'elsewhere'",
+        "target = 'dokku@elsewhere.example'",
+        "target = NULL",
         "actor = 'mallory'",
         "source = 'web'",
         // Parses back to the same `Source::Other`: still an alteration.
@@ -198,7 +202,7 @@ async fn swapping_two_rows_whole_is_detected(fx: Fixture) {
     let cols = format!(
         "started_at, ended_at, duration_ms, host, actor, source, correlation_id, \
          parent_id, subcommand, app, argv, mutating, outcome, exit_code, stdout, stdout_len, \
-         stderr, stderr_len, error, prev_hash, hash{}",
+         stderr, stderr_len, error, prev_hash, hash, target{}",
         fx.extra_columns()
     );
     fx.tamper(&format!(
@@ -223,6 +227,7 @@ async fn swapping_the_contents_of_two_rows_is_detected(fx: Fixture) {
         "ended_at",
         "duration_ms",
         "host",
+        "target",
         "actor",
         "source",
         "correlation_id",

@@ -67,6 +67,33 @@ pub enum SshError {
     /// The executor was closed.
     #[error("the SSH executor is closed")]
     Closed,
+    /// A host key or fingerprint given to pin could not be read.
+    #[error("not a host key: {reason}")]
+    InvalidHostKey {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The destination cannot be used as asked (a pinned host needs a
+    /// plain host name, address or ssh_config alias).
+    #[error("cannot use the destination {destination}: {reason}")]
+    InvalidDestination {
+        /// The destination.
+        destination: String,
+        /// Why.
+        reason: String,
+    },
+    /// A file the executor writes or reads for OpenSSH (a pinned host's
+    /// known_hosts or ssh_config) could not be.
+    #[error("{what} ({}): {source}", path.display())]
+    Io {
+        /// What was being done.
+        what: &'static str,
+        /// The file.
+        path: std::path::PathBuf,
+        /// The failure.
+        #[source]
+        source: std::io::Error,
+    },
     /// Anything else OpenSSH reported. (The source is boxed so that no
     /// `openssh` type is part of this crate's API.)
     #[error("ssh error talking to {host}: {source}")]
@@ -82,40 +109,49 @@ pub enum SshError {
 impl SshError {
     /// Classify a failure to establish the connection from OpenSSH's words.
     pub(crate) fn from_connect(host: &str, error: openssh::Error) -> Self {
-        let host = host.to_owned();
         let text = match &error {
             openssh::Error::Connect(io) | openssh::Error::Master(io) => io.to_string(),
             other => other.to_string(),
         };
+        let is_connect = matches!(error, openssh::Error::Connect(_));
+        Self::from_ssh_words(host, &text, is_connect).unwrap_or_else(|| SshError::Other {
+            host: host.to_owned(),
+            source: Box::new(error),
+        })
+    }
+
+    /// Classify what OpenSSH printed when it could not connect; `None` when
+    /// the words say nothing known (and `connecting` is false).
+    pub(crate) fn from_ssh_words(host: &str, text: &str, connecting: bool) -> Option<Self> {
+        let host = host.to_owned();
         let lower = text.to_ascii_lowercase();
-        if lower.contains("remote host identification has changed")
-            || lower.contains("host key for") && lower.contains("has changed")
-        {
-            SshError::HostKeyChanged { host }
-        } else if lower.contains("host key verification failed")
-            || lower.contains("no ") && lower.contains("host key is known")
-        {
-            SshError::HostKeyUnknown { host }
-        } else if lower.contains("permission denied")
-            || lower.contains("too many authentication failures")
-        {
-            SshError::AuthFailed {
-                host,
-                reason: text.trim().to_owned(),
-            }
-        } else if lower.contains("timed out") {
-            SshError::ConnectTimeout { host }
-        } else if matches!(error, openssh::Error::Connect(_)) {
-            SshError::ConnectFailed {
-                host,
-                reason: text.trim().to_owned(),
-            }
-        } else {
-            SshError::Other {
-                host,
-                source: Box::new(error),
-            }
-        }
+        Some(
+            if lower.contains("remote host identification has changed")
+                || lower.contains("host key for") && lower.contains("has changed")
+            {
+                SshError::HostKeyChanged { host }
+            } else if lower.contains("host key verification failed")
+                || lower.contains("no ") && lower.contains("host key is known")
+            {
+                SshError::HostKeyUnknown { host }
+            } else if lower.contains("permission denied")
+                || lower.contains("too many authentication failures")
+            {
+                SshError::AuthFailed {
+                    host,
+                    reason: text.trim().to_owned(),
+                }
+            } else if lower.contains("timed out") {
+                SshError::ConnectTimeout { host }
+            } else if connecting {
+                SshError::ConnectFailed {
+                    host,
+                    reason: text.trim().to_owned(),
+                }
+            } else {
+                return None;
+            },
+        )
     }
 
     /// Classify a failure while running a command.

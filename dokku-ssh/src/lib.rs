@@ -13,13 +13,16 @@
 //! `quote` module, for the remote's splitting rules ([`RemoteMode`]); what
 //! cannot cross intact is refused before anything is sent. Host keys are
 //! checked strictly unless [`HostKeyPolicy::AcceptNew`] is chosen; there is no
-//! mode that accepts a changed key.
+//! mode that accepts a changed key. A host can also be pinned to one key
+//! ([`SshBuilder::pin_host_key`], see [`hostkey`]), which is then its only
+//! known key whatever the user's known_hosts files say.
 //!
 //! Call [`SshExecutor::close`] when done: `Drop` cannot wait for the master
 //! to exit, so it only asks it to.
 #![cfg(unix)]
 
 mod error;
+pub mod hostkey;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -36,6 +39,7 @@ use dokku_core::quote::{self, RemoteMode};
 use dokku_core::{Command, ExecError, Executor, ExitStatus, Output, OutputStream};
 
 pub use error::SshError;
+pub use hostkey::{Fingerprint, HostKey, HostKeyPin};
 
 /// What to do about the host's key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -71,6 +75,7 @@ pub struct SshBuilder {
     max_concurrent: usize,
     control_dir: Option<PathBuf>,
     limits: Limits,
+    pin: Option<HostKeyPin>,
 }
 
 impl SshBuilder {
@@ -90,6 +95,7 @@ impl SshBuilder {
             max_concurrent: DEFAULT_MAX_CONCURRENT,
             control_dir: None,
             limits: Limits::default(),
+            pin: None,
         }
     }
 
@@ -178,11 +184,132 @@ impl SshBuilder {
         self
     }
 
-    fn session_builder(&self) -> SessionBuilder {
+    /// Pin the host to one key (or the fingerprint of one key): it becomes
+    /// the host's only known key, checked strictly; known_hosts files, the
+    /// system-wide file, `KnownHostsCommand` and DNS are not consulted for
+    /// this destination, and OpenSSH records nothing. A host presenting any
+    /// other key is refused with [`SshError::HostKeyChanged`] before
+    /// anything is authenticated or sent. Overrides
+    /// [`SshBuilder::known_hosts_file`] and [`SshBuilder::host_key_policy`].
+    /// See [`hostkey`].
+    pub fn pin_host_key(mut self, pin: impl Into<HostKeyPin>) -> Self {
+        self.pin = Some(pin.into());
+        self
+    }
+
+    /// First contact: the key the host presents, learnt without
+    /// authenticating and without recording it anywhere (OpenSSH's
+    /// accept-new into a private, empty known_hosts file, every
+    /// authentication method off). Show its [`HostKey::fingerprint`] to a
+    /// person and pin it with [`SshBuilder::pin_host_key`] once they confirm.
+    pub async fn scan_host_key(&self) -> Result<HostKey, SshError> {
+        let host = hostkey::host_pattern(&self.destination)?;
+        let dir = self.private_dir()?;
+        let known_hosts = dir.path().join("scanned_known_hosts");
+        hostkey::write_known_hosts(&known_hosts, None)?;
+        let config = hostkey::write_config(
+            dir.path(),
+            &host,
+            &known_hosts,
+            self.config_file.as_deref(),
+            hostkey::Purpose::Scan,
+        )?;
+        let mut ssh = tokio::process::Command::new("ssh");
+        ssh.arg("-F")
+            .arg(&config)
+            .args(["-o", "BatchMode=yes", "-o"])
+            .arg(format!(
+                "ConnectTimeout={}",
+                self.connect_timeout.as_secs().max(1)
+            ))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true);
+        if let Some(port) = self.port {
+            ssh.arg("-p").arg(port.to_string());
+        }
+        if let Some(user) = &self.user {
+            ssh.arg("-l").arg(user);
+        }
+        ssh.arg("--").arg(&self.destination).arg("true");
+        let limit = self.connect_timeout + Duration::from_secs(5);
+        let output = match tokio::time::timeout(limit, ssh.output()).await {
+            Ok(Ok(output)) => output,
+            Ok(Err(source)) => {
+                return Err(SshError::ConnectFailed {
+                    host: self.destination.clone(),
+                    reason: format!("could not run ssh: {source}"),
+                })
+            }
+            Err(_) => {
+                return Err(SshError::ConnectTimeout {
+                    host: self.destination.clone(),
+                })
+            }
+        };
+        if let Some(key) = hostkey::read_known_hosts(&known_hosts)? {
+            return Ok(key);
+        }
+        let words = String::from_utf8_lossy(&output.stderr);
+        Err(
+            SshError::from_ssh_words(&self.destination, &words, true).unwrap_or_else(|| {
+                SshError::ConnectFailed {
+                    host: self.destination.clone(),
+                    reason: "the host presented no key".to_owned(),
+                }
+            }),
+        )
+    }
+
+    // A private directory (0700) for a pinned host's files, in the control
+    // directory when one was chosen.
+    fn private_dir(&self) -> Result<tempfile::TempDir, SshError> {
+        let parent = self.control_dir.clone().unwrap_or_else(std::env::temp_dir);
+        tempfile::Builder::new()
+            .prefix(".dokku-ssh-pin")
+            .tempdir_in(&parent)
+            .map_err(|source| SshError::Io {
+                what: "creating a directory for the pinned host key",
+                path: parent,
+                source,
+            })
+    }
+
+    // The files that make a pin OpenSSH's only known key for the host. A
+    // fingerprint is resolved to the key the host presents, if it matches.
+    async fn prepare_pin(&self, pin: &HostKeyPin) -> Result<Pinning, SshError> {
+        let host = hostkey::host_pattern(&self.destination)?;
+        let key = match pin {
+            HostKeyPin::Key(key) => key.clone(),
+            HostKeyPin::Fingerprint(_) => {
+                let presented = self.scan_host_key().await?;
+                if !pin.allows(&presented) {
+                    return Err(SshError::HostKeyChanged {
+                        host: self.destination.clone(),
+                    });
+                }
+                presented
+            }
+        };
+        let dir = self.private_dir()?;
+        let known_hosts = dir.path().join("known_hosts");
+        hostkey::write_known_hosts(&known_hosts, Some(&key))?;
+        let config = hostkey::write_config(
+            dir.path(),
+            &host,
+            &known_hosts,
+            self.config_file.as_deref(),
+            hostkey::Purpose::Pinned,
+        )?;
+        Ok(Pinning { _dir: dir, config })
+    }
+
+    fn session_builder(&self, pinning: Option<&Pinning>) -> SessionBuilder {
         let mut b = SessionBuilder::default();
-        b.known_hosts_check(match self.policy {
-            HostKeyPolicy::Strict => KnownHosts::Strict,
-            HostKeyPolicy::AcceptNew => KnownHosts::Add,
+        b.known_hosts_check(match (self.policy, pinning) {
+            (_, Some(_)) | (HostKeyPolicy::Strict, None) => KnownHosts::Strict,
+            (HostKeyPolicy::AcceptNew, None) => KnownHosts::Add,
         });
         b.connect_timeout(self.connect_timeout);
         if let Some(interval) = self.keepalive {
@@ -197,11 +324,20 @@ impl SshBuilder {
         if let Some(path) = &self.identity {
             b.keyfile(path);
         }
-        if let Some(path) = &self.config_file {
-            b.config_file(path);
-        }
-        if let Some(path) = &self.known_hosts {
-            b.user_known_hosts_file(path);
+        match pinning {
+            // The generated config includes the user's and names the
+            // pinned known_hosts file for this destination only.
+            Some(pinning) => {
+                b.config_file(&pinning.config);
+            }
+            None => {
+                if let Some(path) = &self.config_file {
+                    b.config_file(path);
+                }
+                if let Some(path) = &self.known_hosts {
+                    b.user_known_hosts_file(path);
+                }
+            }
         }
         if let Some(path) = &self.control_dir {
             b.control_directory(path);
@@ -212,23 +348,43 @@ impl SshBuilder {
     /// Open the connection (the host key is checked and the user
     /// authenticated now, so those errors surface here).
     pub async fn connect(self) -> Result<SshExecutor, SshError> {
-        let session = connect(&self).await?;
+        let pinning = match &self.pin {
+            Some(pin) => Some(self.prepare_pin(pin).await?),
+            None => None,
+        };
+        let session = connect(&self, pinning.as_ref()).await?;
         Ok(SshExecutor {
             inner: Arc::new(Inner {
                 semaphore: Arc::new(Semaphore::new(self.max_concurrent)),
                 session: Mutex::new(Some(Arc::new(session))),
                 config: self,
+                pinning,
             }),
         })
     }
 }
 
-async fn connect(config: &SshBuilder) -> Result<Session, SshError> {
+async fn connect(config: &SshBuilder, pinning: Option<&Pinning>) -> Result<Session, SshError> {
     config
-        .session_builder()
+        .session_builder(pinning)
         .connect_mux(&config.destination)
         .await
-        .map_err(|e| SshError::from_connect(&config.destination, e))
+        .map_err(|e| match SshError::from_connect(&config.destination, e) {
+            // The pin is the host's only known key: any other key it
+            // presents is a changed key, whatever its type.
+            SshError::HostKeyUnknown { host } if pinning.is_some() => {
+                SshError::HostKeyChanged { host }
+            }
+            other => other,
+        })
+}
+
+/// A pinned host's private known_hosts and ssh_config, kept for as long as
+/// the executor may reconnect.
+#[derive(Debug)]
+struct Pinning {
+    _dir: tempfile::TempDir,
+    config: PathBuf,
 }
 
 #[derive(Debug)]
@@ -236,6 +392,7 @@ struct Inner {
     config: SshBuilder,
     semaphore: Arc<Semaphore>,
     session: Mutex<Option<Arc<Session>>>,
+    pinning: Option<Pinning>,
 }
 
 /// An [`Executor`] over one persistent SSH connection. Cheap to clone;
@@ -276,6 +433,11 @@ impl SshExecutor {
         &self.inner.config.destination
     }
 
+    /// The key or fingerprint this host is pinned to, if it is.
+    pub fn host_key_pin(&self) -> Option<&HostKeyPin> {
+        self.inner.config.pin.as_ref()
+    }
+
     /// Close the connection and wait for the master to exit. Commands in
     /// flight fail. Call this rather than relying on `Drop`, which can only
     /// ask the master to exit without waiting for it.
@@ -305,7 +467,7 @@ impl SshExecutor {
         if let Some(session) = slot.as_ref() {
             return Ok(Arc::clone(session));
         }
-        let session = Arc::new(connect(&self.inner.config).await?);
+        let session = Arc::new(connect(&self.inner.config, self.inner.pinning.as_ref()).await?);
         *slot = Some(Arc::clone(&session));
         Ok(session)
     }
@@ -324,7 +486,7 @@ impl SshExecutor {
             "ssh master is gone; reconnecting"
         );
         *slot = None;
-        let session = Arc::new(connect(&self.inner.config).await?);
+        let session = Arc::new(connect(&self.inner.config, self.inner.pinning.as_ref()).await?);
         *slot = Some(Arc::clone(&session));
         Ok(session)
     }

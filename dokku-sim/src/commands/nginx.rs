@@ -12,7 +12,7 @@
 //! `pre-enable-vhost`).
 //!
 //! An app's `nginx.conf` is kept in `App::extra["nginx"]["conf"]`, rendered
-//! from `templates/nginx.conf.sigil` ([`render`]) as sigil renders it for
+//! from `templates/nginx.conf.sigil` (`render`) as sigil renders it for
 //! `http`/`https` port maps, then `cat -s`; `nginx:show-config` prints it.
 //! `nginx:validate-config` finds nothing to clean (the simulated configs
 //! are valid) and the access and error logs are empty.

@@ -7,7 +7,7 @@
 
 use crate::common::{Ctx, Outcome};
 
-/// The switch `trace:on` writes; [`crate::commands::run`] reads it.
+/// The switch `trace:on` writes; [`crate::commands::run()`] reads it.
 pub const SWITCH: &str = "/home/dokku/.dokkurc/DOKKU_TRACE";
 
 /// Run a `trace` subcommand; `None` if it is not one this module knows.

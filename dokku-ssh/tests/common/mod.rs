@@ -48,7 +48,8 @@ pub struct Sshd {
     pub user: String,
 }
 
-fn keygen(path: &Path) {
+/// A new ed25519 key pair at `path` and `path.pub`.
+pub fn keygen(path: &Path) {
     let status = Command::new("ssh-keygen")
         .args(["-q", "-t", "ed25519", "-N", "", "-f"])
         .arg(path)
@@ -59,7 +60,7 @@ fn keygen(path: &Path) {
 }
 
 /// `ssh-keygen -lf`'s fingerprint of a public key, as sshcommand records it.
-fn fingerprint(public: &Path) -> String {
+pub fn fingerprint(public: &Path) -> String {
     let out = Command::new("ssh-keygen")
         .arg("-lf")
         .arg(public)
@@ -308,6 +309,37 @@ impl Sshd {
             .stdin(Stdio::null())
             .output()
             .expect("ssh runs")
+    }
+
+    /// sshd's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Give the server a new host key: a new key pair, then SIGHUP, on
+    /// which sshd re-executes itself and reads it (same PID, same port);
+    /// returns once it listens again. The harness's known_hosts keeps the
+    /// old key.
+    pub fn rotate_host_key(&self) {
+        let key = self.dir.path().join("host_key");
+        let _ = fs::remove_file(&key);
+        let _ = fs::remove_file(key.with_extension("pub"));
+        keygen(&key);
+        let restarts = self.log_text().matches("Server listening").count();
+        let status = Command::new("kill")
+            .args(["-HUP", &self.pid().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill -HUP sshd");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.log_text().matches("Server listening").count() <= restarts {
+            assert!(
+                Instant::now() < deadline,
+                "sshd did not restart:\n{}",
+                self.log_text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// How many sessions (commands) sshd has started.

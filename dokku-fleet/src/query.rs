@@ -1,0 +1,482 @@
+//! Fleet queries, each a constant number of Dokku invocations per host
+//! whatever its number of apps: every app's status, versions and plugins
+//! with a skew report, certificates expiring soonest, apps that should run
+//! and do not, and a hook for the last deploy of each app.
+//!
+//! | query | invocations per host |
+//! |---|---|
+//! | [`Fleet::overview`], [`Fleet::apps_not_running`] | 3 (`apps:report`, `ps:report`, `domains:report`, all apps, at once) |
+//! | [`Fleet::versions`] | 2 on first use (`version`, `plugin:list`), then 0: cached in the host's client |
+//! | [`Fleet::certificates`] | 1 (`certs:report`, all apps) |
+//!
+//! Reports that need the host's capabilities probe them once per host
+//! (2 invocations), cached in that host's client afterwards.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use async_trait::async_trait;
+use dokku_core::client::versions;
+use dokku_core::model::certs::CertsReport;
+use dokku_core::model::overview::{AppOverview, AppStatus};
+use dokku_core::{AppName, Capabilities, DokkuVersion};
+use serde::Serialize;
+
+use crate::error::FleetError;
+use crate::fleet::{Deadline, Fleet, FleetHost, FleetResults, HostFailure, HostStream};
+use crate::name::{HostName, Selector};
+
+impl Fleet {
+    /// Every app of every selected host, with its status by
+    /// [`AppStatus::of`]: the fleet's status. Three invocations per host.
+    pub async fn overview(
+        &self,
+        selector: &Selector,
+    ) -> Result<FleetResults<Vec<AppOverview>>, FleetError> {
+        Ok(self.overview_stream(selector)?.collect().await)
+    }
+
+    /// [`Fleet::overview`], each host's apps as soon as it answers.
+    pub fn overview_stream(
+        &self,
+        selector: &Selector,
+    ) -> Result<HostStream<Vec<AppOverview>>, FleetError> {
+        self.stream(selector, |host: FleetHost| async move {
+            host.dokku().apps().overview().await
+        })
+    }
+
+    /// The apps that should run and do not: crashed, stopped, or only
+    /// partly running ([`AppStatus::Crashed`], [`AppStatus::Stopped`],
+    /// [`AppStatus::Mixed`]). Never-deployed and locked apps are left out.
+    pub async fn apps_not_running(
+        &self,
+        selector: &Selector,
+    ) -> Result<FleetResults<Vec<AppOverview>>, FleetError> {
+        Ok(self.overview(selector).await?.map(|_, apps| {
+            apps.into_iter()
+                .filter(|a| {
+                    matches!(
+                        a.status,
+                        AppStatus::Crashed | AppStatus::Stopped | AppStatus::Mixed
+                    )
+                })
+                .collect()
+        }))
+    }
+
+    /// Each host's Dokku version and plugins (probed once per host, then
+    /// cached in its client), and what differs between them.
+    pub async fn versions(&self, selector: &Selector) -> Result<Versions, FleetError> {
+        let hosts = self
+            .each(selector, |host: FleetHost| async move {
+                host.dokku().capabilities().await
+            })
+            .await?;
+        let skew = SkewReport::new(hosts.ok().map(|(h, c)| (h, c.as_ref())));
+        Ok(Versions { hosts, skew })
+    }
+
+    /// Every certificate of every selected host, soonest expiry first. One
+    /// invocation per host (`certs:report` for every app).
+    pub async fn certificates(&self, selector: &Selector) -> Result<Certificates, FleetError> {
+        let hosts = self
+            .each(selector, |host: FleetHost| async move {
+                host.dokku().certs().report_all().await
+            })
+            .await?;
+        let mut soonest: Vec<CertificateExpiry> = hosts
+            .iter()
+            .filter_map(|r| r.result.as_ref().ok().map(|certs| (r, certs)))
+            .flat_map(|(r, certs)| {
+                certs.iter().filter_map(move |c| {
+                    let (Some(app), Some(expires_at), true) = (&c.app, c.expires_at, c.enabled)
+                    else {
+                        return None;
+                    };
+                    Some(CertificateExpiry {
+                        host: r.host.clone(),
+                        target: r.target.clone(),
+                        app: app.clone(),
+                        expires_at,
+                        issuer: c.issuer.clone(),
+                        hostnames: c.hostnames.clone(),
+                    })
+                })
+            })
+            .collect();
+        soonest
+            .sort_by(|a, b| (a.expires_at, &a.host, &a.app).cmp(&(b.expires_at, &b.host, &b.app)));
+        Ok(Certificates { hosts, soonest })
+    }
+
+    /// The last deploy of every app of every selected host, from a deploy
+    /// history. dokku-rs does not record deploys yet: this is the typed
+    /// hook the deploy work will fill (with [`NoDeployHistory`] every host
+    /// answers [`FleetError::NotAvailable`]).
+    pub async fn last_deploys(
+        &self,
+        selector: &Selector,
+        history: Arc<dyn DeployHistory>,
+    ) -> Result<FleetResults<Vec<LastDeploy>>, FleetError> {
+        Ok(self
+            .fan_out(selector, Deadline::Host, move |host: FleetHost| {
+                let history = Arc::clone(&history);
+                async move {
+                    history
+                        .last_deploys(&host)
+                        .await
+                        .map_err(HostFailure::Fleet)
+                }
+            })?
+            .collect()
+            .await)
+    }
+}
+
+/// What [`Fleet::versions`] found.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Versions {
+    /// Each host's capabilities, or why it gave none.
+    pub hosts: FleetResults<Arc<Capabilities>>,
+    /// What differs between the hosts that answered.
+    pub skew: SkewReport,
+}
+
+/// A capability some Dokku versions have: what the SDK uses it for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
+pub struct Feature {
+    /// What it is.
+    pub name: &'static str,
+    /// The first Dokku version with it.
+    pub since: DokkuVersion,
+}
+
+/// The version-dependent features the SDK reads differently by host.
+pub const FEATURES: &[Feature] = &[
+    Feature {
+        name: "--format json on every :report (bash plugins too)",
+        since: versions::JSON_REPORTS,
+    },
+    Feature {
+        name: "--format json on apps:list",
+        since: versions::APPS_LIST_JSON,
+    },
+    Feature {
+        name: "--format json on plugin:list",
+        since: versions::PLUGIN_LIST_JSON,
+    },
+    Feature {
+        name: "--format json on ps:scale",
+        since: versions::PS_SCALE_JSON,
+    },
+    Feature {
+        name: "--global on every :report",
+        since: versions::GLOBAL_REPORTS,
+    },
+    Feature {
+        name: "config:import (config values on stdin)",
+        since: versions::CONFIG_IMPORT,
+    },
+    Feature {
+        name: "the ports plugin (ports:*)",
+        since: versions::PORTS_PLUGIN,
+    },
+];
+
+/// A plugin some hosts have and others lack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct PluginGap {
+    /// The plugin.
+    pub plugin: String,
+    /// Whether it ships with Dokku (its set changes between versions).
+    pub core: bool,
+    /// The hosts that have it (enabled).
+    pub present_on: Vec<HostName>,
+    /// The hosts that lack it (or have it disabled).
+    pub missing_on: Vec<HostName>,
+}
+
+/// A community plugin installed at different versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct PluginVersions {
+    /// The plugin.
+    pub plugin: String,
+    /// Its version on each host that has it.
+    pub versions: BTreeMap<HostName, String>,
+}
+
+/// A feature some hosts have and others lack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct FeatureGap {
+    /// The feature.
+    pub feature: Feature,
+    /// The hosts that have it.
+    pub present_on: Vec<HostName>,
+    /// The hosts that lack it.
+    pub missing_on: Vec<HostName>,
+}
+
+/// What differs between hosts: versions, plugins, features. Only hosts
+/// that answered take part.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct SkewReport {
+    /// Each host's Dokku version.
+    pub versions: BTreeMap<HostName, DokkuVersion>,
+    /// The newest of them.
+    pub newest: Option<DokkuVersion>,
+    /// Hosts older than the newest.
+    pub behind: Vec<HostName>,
+    /// Plugins some hosts lack.
+    pub missing_plugins: Vec<PluginGap>,
+    /// Community plugins at different versions.
+    pub plugin_versions: Vec<PluginVersions>,
+    /// Features some hosts lack.
+    pub missing_features: Vec<FeatureGap>,
+}
+
+fn is_core(plugin: &dokku_core::model::plugin::PluginInfo, host: &Capabilities) -> bool {
+    plugin.core.unwrap_or_else(|| {
+        // Text output does not say: core plugins carry Dokku's version.
+        DokkuVersion::parse(&plugin.version).is_some_and(|v| v == host.version)
+            || plugin.description.starts_with("dokku core ")
+    })
+}
+
+impl SkewReport {
+    /// Compare these hosts' capabilities.
+    pub fn new<'a>(hosts: impl IntoIterator<Item = (&'a HostName, &'a Capabilities)>) -> Self {
+        let hosts: Vec<(&HostName, &Capabilities)> = hosts.into_iter().collect();
+        let versions: BTreeMap<HostName, DokkuVersion> = hosts
+            .iter()
+            .map(|(h, c)| ((*h).clone(), c.version))
+            .collect();
+        let newest = versions.values().max().copied();
+        let behind = versions
+            .iter()
+            .filter(|(_, v)| Some(**v) < newest)
+            .map(|(h, _)| h.clone())
+            .collect();
+        let all: BTreeSet<&HostName> = hosts.iter().map(|(h, _)| *h).collect();
+        let mut plugins: BTreeMap<String, (bool, BTreeMap<HostName, String>)> = BTreeMap::new();
+        for (host, caps) in &hosts {
+            for p in caps.plugins.iter().filter(|p| p.enabled) {
+                let slot = plugins.entry(p.name.to_string()).or_default();
+                slot.0 |= is_core(p, caps);
+                slot.1.insert((*host).clone(), p.version.clone());
+            }
+        }
+        let mut missing_plugins = Vec::new();
+        let mut plugin_versions = Vec::new();
+        for (plugin, (core, on)) in plugins {
+            if on.len() < all.len() {
+                missing_plugins.push(PluginGap {
+                    plugin: plugin.clone(),
+                    core,
+                    present_on: on.keys().cloned().collect(),
+                    missing_on: all
+                        .iter()
+                        .filter(|h| !on.contains_key(**h))
+                        .map(|h| (*h).clone())
+                        .collect(),
+                });
+            }
+            let distinct: BTreeSet<&String> = on.values().collect();
+            if !core && distinct.len() > 1 {
+                plugin_versions.push(PluginVersions {
+                    plugin,
+                    versions: on,
+                });
+            }
+        }
+        let missing_features = FEATURES
+            .iter()
+            .filter_map(|feature| {
+                let (present_on, missing_on): (Vec<_>, Vec<_>) =
+                    versions.iter().partition(|(_, v)| **v >= feature.since);
+                (!present_on.is_empty() && !missing_on.is_empty()).then(|| FeatureGap {
+                    feature: *feature,
+                    present_on: present_on.into_iter().map(|(h, _)| h.clone()).collect(),
+                    missing_on: missing_on.into_iter().map(|(h, _)| h.clone()).collect(),
+                })
+            })
+            .collect();
+        Self {
+            versions,
+            newest,
+            behind,
+            missing_plugins,
+            plugin_versions,
+            missing_features,
+        }
+    }
+
+    /// Whether every host runs the same Dokku with the same plugins.
+    pub fn is_uniform(&self) -> bool {
+        self.behind.is_empty() && self.missing_plugins.is_empty() && self.plugin_versions.is_empty()
+    }
+}
+
+fn names(hosts: &[HostName]) -> String {
+    hosts
+        .iter()
+        .map(HostName::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl fmt::Display for SkewReport {
+    /// One line per difference, for people.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (host, version) in &self.versions {
+            let note = if Some(*version) < self.newest {
+                " (behind)"
+            } else {
+                ""
+            };
+            writeln!(f, "{host}: Dokku {version}{note}")?;
+        }
+        for gap in &self.missing_features {
+            writeln!(
+                f,
+                "{} (Dokku {}): missing on {}",
+                gap.feature.name,
+                gap.feature.since,
+                names(&gap.missing_on)
+            )?;
+        }
+        for gap in &self.missing_plugins {
+            let kind = if gap.core { "core plugin" } else { "plugin" };
+            writeln!(
+                f,
+                "{kind} {}: missing on {} (present on {})",
+                gap.plugin,
+                names(&gap.missing_on),
+                names(&gap.present_on)
+            )?;
+        }
+        for p in &self.plugin_versions {
+            let list = p
+                .versions
+                .iter()
+                .map(|(h, v)| format!("{h} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            writeln!(f, "plugin {} at different versions: {list}", p.plugin)?;
+        }
+        Ok(())
+    }
+}
+
+/// One certificate somewhere in the fleet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct CertificateExpiry {
+    /// The host's registry name.
+    pub host: HostName,
+    /// Where it is reached.
+    pub target: String,
+    /// The app.
+    pub app: AppName,
+    /// When the certificate expires.
+    pub expires_at: SystemTime,
+    /// Its issuer, as openssl prints it.
+    pub issuer: Option<String>,
+    /// The names it covers.
+    pub hostnames: Vec<String>,
+}
+
+/// What [`Fleet::certificates`] found.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Certificates {
+    /// Each host's `certs:report`, or why it gave none.
+    pub hosts: FleetResults<Vec<CertsReport>>,
+    /// Every enabled certificate with an expiry, soonest first.
+    pub soonest: Vec<CertificateExpiry>,
+}
+
+impl Certificates {
+    /// The certificates that expire within `window` of `now` (expired ones
+    /// included), soonest first.
+    pub fn expiring_within(
+        &self,
+        window: Duration,
+        now: SystemTime,
+    ) -> impl Iterator<Item = &CertificateExpiry> {
+        let limit = now.checked_add(window);
+        self.soonest.iter().take_while(move |c| match limit {
+            Some(limit) => c.expires_at <= limit,
+            None => true,
+        })
+    }
+}
+
+/// How an app's last deploy ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
+pub enum DeployOutcome {
+    /// It finished and the app runs the new release.
+    Succeeded,
+    /// It failed; the app runs what it ran before (if anything).
+    Failed,
+    /// It is still running.
+    Running,
+}
+
+/// An app's last deploy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct LastDeploy {
+    /// The app.
+    pub app: AppName,
+    /// How it ended.
+    pub outcome: DeployOutcome,
+    /// When it ended (or started, while running).
+    pub at: Option<SystemTime>,
+    /// What was deployed (a git sha, an image).
+    pub source: Option<String>,
+}
+
+impl LastDeploy {
+    /// An app's last deploy.
+    pub fn new(app: AppName, outcome: DeployOutcome) -> Self {
+        Self {
+            app,
+            outcome,
+            at: None,
+            source: None,
+        }
+    }
+}
+
+/// Where the last deploy of each app comes from: the hook
+/// [`Fleet::last_deploys`] fans out over. The deploy and build history
+/// work provides the implementation; until then there is none.
+#[async_trait]
+pub trait DeployHistory: Send + Sync + fmt::Debug {
+    /// The last deploy of each app on this host.
+    async fn last_deploys(&self, host: &FleetHost) -> Result<Vec<LastDeploy>, FleetError>;
+}
+
+/// The deploy history there is today: none.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoDeployHistory;
+
+#[async_trait]
+impl DeployHistory for NoDeployHistory {
+    async fn last_deploys(&self, _host: &FleetHost) -> Result<Vec<LastDeploy>, FleetError> {
+        Err(FleetError::NotAvailable {
+            what: "the last deploy of each app",
+            reason: "dokku-rs does not record deploys yet; the deploy history will implement DeployHistory",
+        })
+    }
+}

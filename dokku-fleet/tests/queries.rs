@@ -1,0 +1,317 @@
+//! Fleet queries over the demo fleet (three simulated hosts on Dokku
+//! 0.38.27 and 0.35.20): every host's apps with their status, versions and
+//! plugins with what differs, certificates soonest first, apps that should
+//! run and do not, each in a constant number of invocations per host.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use dokku_core::model::overview::AppStatus;
+use dokku_core::{Command, ExecError, Executor, Output, OutputStream};
+use dokku_fleet::{demo, Fleet, FleetError, HostName, Labels, NoDeployHistory, Selector};
+use dokku_sim::{Latency, SimExecutor};
+
+/// Counts the invocations of the executor it wraps.
+#[derive(Debug)]
+struct Counting {
+    inner: SimExecutor,
+    calls: Arc<AtomicUsize>,
+}
+
+#[async_trait]
+impl Executor for Counting {
+    async fn run(&self, command: &Command) -> Result<Output, ExecError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.run(command).await
+    }
+    async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.stream(command).await
+    }
+}
+
+fn apps_by_status(
+    fleet_apps: &[dokku_core::model::overview::AppOverview],
+) -> Vec<(String, AppStatus)> {
+    fleet_apps
+        .iter()
+        .map(|a| (a.app.to_string(), a.status))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_status_of_every_host_names_each_app_and_its_state() {
+    let fleet = demo::fleet().unwrap();
+    let status = fleet.overview(&Selector::All).await.unwrap();
+    assert!(status.all_ok(), "{:?}", status.failed().collect::<Vec<_>>());
+    let by_host: BTreeMap<String, Vec<(String, AppStatus)>> = status
+        .ok()
+        .map(|(h, apps)| (h.to_string(), apps_by_status(apps)))
+        .collect();
+    let s = |a: &str, st| (a.to_owned(), st);
+    assert_eq!(
+        by_host["eu-1"],
+        [
+            s("api", AppStatus::Running),
+            s("blog", AppStatus::Running),
+            s("docs.example.com", AppStatus::Running),
+            s("shop", AppStatus::Running),
+        ]
+    );
+    assert_eq!(
+        by_host["us-1"],
+        [
+            s("api", AppStatus::Running),
+            s("metrics", AppStatus::Crashed),
+            s("queue", AppStatus::Running),
+        ]
+    );
+    assert_eq!(
+        by_host["legacy"],
+        [
+            s("old_intranet", AppStatus::Running),
+            s("sandbox", AppStatus::NeverDeployed),
+            s("staging-api", AppStatus::Stopped),
+        ]
+    );
+    let order: Vec<&str> = status.iter().map(|r| r.host.as_str()).collect();
+    assert_eq!(order, ["eu-1", "legacy", "us-1"]);
+    assert_eq!(status.get("us-1").unwrap().target, "demo (Dokku 0.35.20)");
+}
+
+#[tokio::test]
+async fn apps_not_running_are_the_crashed_stopped_and_mixed_ones() {
+    let fleet = demo::fleet().unwrap();
+    let down = fleet.apps_not_running(&Selector::All).await.unwrap();
+    let found: Vec<(String, String, AppStatus)> = down
+        .ok()
+        .flat_map(|(h, apps)| {
+            apps.iter()
+                .map(move |a| (h.to_string(), a.app.to_string(), a.status))
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "legacy".to_owned(),
+                "staging-api".to_owned(),
+                AppStatus::Stopped
+            ),
+            ("us-1".to_owned(), "metrics".to_owned(), AppStatus::Crashed),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_skew_report_says_which_host_lacks_what_the_others_have() {
+    let fleet = demo::fleet().unwrap();
+    let versions = fleet.versions(&Selector::All).await.unwrap();
+    assert!(versions.hosts.all_ok());
+    let skew = &versions.skew;
+    assert_eq!(skew.newest.unwrap().to_string(), "0.38.27");
+    assert_eq!(skew.behind, ["legacy", "us-1"]);
+    let json = skew
+        .missing_features
+        .iter()
+        .find(|g| g.feature.name.contains("every :report"))
+        .unwrap();
+    assert_eq!(json.present_on, ["eu-1"]);
+    assert_eq!(json.missing_on, ["legacy", "us-1"]);
+    let gap = |plugin: &str| {
+        skew.missing_plugins
+            .iter()
+            .find(|g| g.plugin == plugin)
+            .unwrap_or_else(|| panic!("{plugin}: {skew}"))
+    };
+    assert_eq!(gap("letsencrypt").missing_on, ["legacy"]);
+    assert!(!gap("letsencrypt").core);
+    assert_eq!(gap("redis").missing_on, ["legacy"]);
+    assert_eq!(gap("builds").missing_on, ["legacy", "us-1"]);
+    assert!(gap("builds").core);
+    let postgres = skew
+        .plugin_versions
+        .iter()
+        .find(|p| p.plugin == "postgres")
+        .unwrap();
+    assert_eq!(postgres.versions["us-1"], "1.39.0");
+    assert_eq!(postgres.versions["eu-1"], "1.41.0");
+    assert!(!skew.is_uniform());
+    let text = skew.to_string();
+    assert!(text.contains("us-1: Dokku 0.35.20 (behind)"), "{text}");
+    assert!(
+        text.contains("plugin letsencrypt: missing on legacy"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn certificates_come_soonest_first_across_the_fleet() {
+    let fleet = demo::fleet().unwrap();
+    let certs = fleet.certificates(&Selector::All).await.unwrap();
+    assert!(
+        certs.hosts.all_ok(),
+        "{:?}",
+        certs.hosts.failed().collect::<Vec<_>>()
+    );
+    let list: Vec<(String, String)> = certs
+        .soonest
+        .iter()
+        .map(|c| (c.host.to_string(), c.app.to_string()))
+        .collect();
+    assert_eq!(
+        list.first().unwrap(),
+        &("eu-1".to_owned(), "blog".to_owned()),
+        "{list:?}"
+    );
+    assert!(list.iter().all(|(h, _)| h != "legacy"), "{list:?}");
+    assert!(
+        list.contains(&("us-1".to_owned(), "api".to_owned())),
+        "{list:?}"
+    );
+    for pair in certs.soonest.windows(2) {
+        assert!(pair[0].expires_at <= pair[1].expires_at);
+    }
+    // Within a week of the simulated clock: only blog.
+    let blog = &certs.soonest[0];
+    let now = blog.expires_at - Duration::from_secs(5 * 86_400);
+    let soon: Vec<&str> = certs
+        .expiring_within(Duration::from_secs(7 * 86_400), now)
+        .map(|c| c.app.as_str())
+        .collect();
+    assert_eq!(soon, ["blog"]);
+    assert!(blog.expires_at > UNIX_EPOCH);
+}
+
+#[tokio::test]
+async fn a_label_selection_reaches_only_its_hosts() {
+    let fleet = demo::fleet().unwrap();
+    let prod = fleet
+        .overview(&Selector::parse("env=prod").unwrap())
+        .await
+        .unwrap();
+    let hosts: Vec<&str> = prod.iter().map(|r| r.host.as_str()).collect();
+    assert_eq!(hosts, ["eu-1", "us-1"]);
+    let eu = fleet
+        .select(&Selector::parse("env=prod,region=eu").unwrap())
+        .unwrap();
+    assert_eq!(eu, ["eu-1"]);
+    let named = fleet
+        .select(&Selector::parse("us-1,legacy").unwrap())
+        .unwrap();
+    assert_eq!(named, ["legacy", "us-1"]);
+}
+
+#[tokio::test]
+async fn a_selection_of_nothing_or_of_an_unknown_host_sends_nothing() {
+    let fleet = demo::fleet().unwrap();
+    let none = fleet
+        .overview(&Selector::parse("env=dev").unwrap())
+        .await
+        .unwrap_err();
+    assert!(matches!(none, FleetError::NothingSelected { .. }), "{none}");
+    let unknown = fleet
+        .overview(&Selector::parse("eu-1,mars").unwrap())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&unknown, FleetError::UnknownHost { name } if name == "mars"),
+        "{unknown}"
+    );
+}
+
+#[tokio::test]
+async fn each_query_costs_a_constant_number_of_invocations_per_host() {
+    // A host with 30 apps costs what a host with 3 does.
+    let mut big = dokku_sim::scenario::demo();
+    for i in 0..30 {
+        let mut app = big.apps["api"].clone();
+        app.converge(&format!("app-{i}"));
+        big.apps.insert(format!("app-{i}"), app);
+    }
+    let calls = Arc::new(AtomicUsize::new(0));
+    let fleet = Fleet::builder()
+        .executor(
+            HostName::new("big").unwrap(),
+            "sim",
+            Labels::new(),
+            Counting {
+                inner: SimExecutor::new(big),
+                calls: Arc::clone(&calls),
+            },
+        )
+        .build()
+        .unwrap();
+    let mut counts = Vec::new();
+    let mut last = 0;
+    let mut step = |calls: &AtomicUsize| {
+        let now = calls.load(Ordering::SeqCst);
+        counts.push(now - last);
+        last = now;
+    };
+    fleet.versions(&Selector::All).await.unwrap();
+    step(&calls);
+    fleet.overview(&Selector::All).await.unwrap();
+    step(&calls);
+    fleet.apps_not_running(&Selector::All).await.unwrap();
+    step(&calls);
+    fleet.certificates(&Selector::All).await.unwrap();
+    step(&calls);
+    fleet.versions(&Selector::All).await.unwrap();
+    step(&calls);
+    // version + plugin:list once; then 3, 3, 1, and the cached versions.
+    assert_eq!(counts, [2, 3, 3, 1, 0]);
+}
+
+#[tokio::test]
+async fn capabilities_are_probed_and_kept_per_host() {
+    let fleet = demo::fleet().unwrap();
+    fleet.versions(&Selector::All).await.unwrap();
+    let eu = fleet.host("eu-1").await.unwrap();
+    let us = fleet.host("us-1").await.unwrap();
+    let eu_caps = eu.dokku().cached_capabilities().await.unwrap();
+    let us_caps = us.dokku().cached_capabilities().await.unwrap();
+    assert_eq!(eu_caps.version.to_string(), "0.38.27");
+    assert_eq!(us_caps.version.to_string(), "0.35.20");
+    // A second fleet over the same hosts shares nothing with the first.
+    let other = demo::fleet().unwrap();
+    let fresh = other.host("eu-1").await.unwrap();
+    assert!(fresh.dokku().cached_capabilities().await.is_none());
+}
+
+#[tokio::test]
+async fn the_last_deploy_query_is_a_typed_hook_not_yet_filled() {
+    let fleet = demo::fleet().unwrap();
+    let deploys = fleet
+        .last_deploys(&Selector::All, Arc::new(NoDeployHistory))
+        .await
+        .unwrap();
+    assert_eq!(deploys.len(), 3);
+    for (_, e) in deploys.failed() {
+        assert!(matches!(e, FleetError::NotAvailable { .. }), "{e}");
+    }
+}
+
+#[tokio::test]
+async fn latency_is_paid_once_per_round_not_once_per_host() {
+    // With every invocation taking 250 ms of (paused, auto-advanced) time,
+    // 3 hosts cost one round of the overview, not three.
+    tokio::time::pause();
+    let fleet = demo::add_to(Fleet::builder(), Latency::Fixed(Duration::from_millis(250)))
+        .build()
+        .unwrap();
+    fleet.versions(&Selector::All).await.unwrap();
+    let started = tokio::time::Instant::now();
+    let status = fleet.overview(&Selector::All).await.unwrap();
+    assert!(status.all_ok());
+    // (The paused clock rounds a timer up to its next millisecond.)
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(250) && took < Duration::from_millis(500),
+        "{took:?}"
+    );
+}
