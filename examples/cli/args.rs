@@ -293,6 +293,57 @@ pub fn host_port(raw: &str) -> Result<String, BadArg> {
     }
 }
 
+/// Whether `raw` is a word of a restricted alphabet: ASCII letters,
+/// digits and `extra`, not starting with `-` or `.`.
+fn plain(raw: &str, extra: &[char]) -> bool {
+    !raw.is_empty()
+        && !raw.starts_with(['-', '.'])
+        && raw
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || extra.contains(&c))
+}
+
+/// [`plain`], or which word is not: ids, key names, network names.
+fn word(raw: &str, extra: &[char], kind: &str, hint: &str) -> Result<String, BadArg> {
+    if plain(raw, extra) {
+        Ok(raw.to_owned())
+    } else {
+        Err(BadArg::new(format!("{raw:?} is not a valid {kind}"), hint))
+    }
+}
+
+/// A cron task's id, as `cron list` shows it.
+pub fn task_id(raw: &str) -> Result<String, BadArg> {
+    word(
+        raw,
+        &[],
+        "cron task id",
+        "`cli cron list APP` shows the task ids",
+    )
+}
+
+/// A build's id, as `builds list` shows it.
+pub fn build_id(raw: &str) -> Result<String, BadArg> {
+    word(
+        raw,
+        &[],
+        "build id",
+        "`cli builds list APP` shows the build ids",
+    )
+}
+
+/// A one-off container's name: `<app>.run.<n>`.
+pub fn run_container(raw: &str) -> Result<String, BadArg> {
+    let hint = "one-off containers are named APP.run.N; `cli run list APP` shows them";
+    let bad = || BadArg::new(format!("{raw:?} is not a one-off container name"), hint);
+    let (app, number) = raw.rsplit_once(".run.").ok_or_else(bad)?;
+    app_name(app).map_err(|_| bad())?;
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    Ok(raw.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

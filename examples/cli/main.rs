@@ -14,10 +14,13 @@ mod common;
 
 mod apps;
 mod args;
+mod builds;
 mod certs;
 mod config;
+mod cron;
 mod domains;
 mod error;
+mod events;
 mod family;
 mod history;
 mod letsencrypt;
@@ -30,6 +33,7 @@ mod property;
 mod proxy;
 mod ps;
 mod raw;
+mod run;
 mod services;
 mod session;
 
@@ -139,6 +143,18 @@ enum Cmd {
     /// Let's Encrypt certificates: list, report, enable, disable, auto-renew, set …
     #[command(subcommand, after_help = letsencrypt::HELP)]
     Letsencrypt(letsencrypt::LetsencryptCmd),
+    /// A command in a one-off container (`run APP -- CMD…`); list, logs, stop, retire.
+    #[command(after_help = run::HELP)]
+    Run(run::RunArgs),
+    /// Cron tasks: list, run, suspend, resume.
+    #[command(subcommand, after_help = cron::HELP)]
+    Cron(cron::CronCmd),
+    /// Builds (Dokku 0.38+): list, info, output, cancel.
+    #[command(subcommand, after_help = builds::HELP)]
+    Builds(builds::BuildsCmd),
+    /// Dokku's event log (`-t` follows it); on, off, list.
+    #[command(after_help = events::HELP)]
+    Events(events::EventsArgs),
     /// An app's logs; `-t` follows them until Ctrl-C.
     #[command(after_help = logs::HELP)]
     Logs(logs::LogsArgs),
@@ -192,6 +208,10 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Cmd::Proxy(f) => execute(f, opts, app, target),
         Cmd::Certs(f) => execute(f, opts, app, target),
         Cmd::Letsencrypt(f) => execute(f, opts, app, target),
+        Cmd::Run(f) => execute(f, opts, app, target),
+        Cmd::Cron(f) => execute(f, opts, app, target),
+        Cmd::Builds(f) => execute(f, opts, app, target),
+        Cmd::Events(f) => execute(f, opts, app, target),
         Cmd::Logs(f) => execute(f, opts, app, target),
         Cmd::Report(f) => execute(f, opts, app, target),
         Cmd::Set(f) => execute(f, opts, app, target),
