@@ -8,6 +8,7 @@
 use std::fmt;
 
 use dokku::catalog::{self, Plugin};
+use dokku::model::docker_options::Phase;
 use dokku::model::ports::PortMapping;
 use dokku::model::service::ServicePlugin;
 use dokku::{
@@ -342,6 +343,85 @@ pub fn run_container(raw: &str) -> Result<String, BadArg> {
         return Err(bad());
     }
     Ok(raw.to_owned())
+}
+
+/// A directory under Dokku's storage root (`/var/lib/dokku/data/storage`):
+/// one path component.
+pub fn storage_directory(raw: &str) -> Result<String, BadArg> {
+    word(
+        raw,
+        &['-', '_', '.'],
+        "storage directory name",
+        "give one directory name (letters, digits, '-', '_', '.'), created under /var/lib/dokku/data/storage",
+    )
+}
+
+/// A resource amount: a number with an optional unit (`2`, `0.5`, `512m`,
+/// `1g`, `100mbit`).
+pub fn resource_amount(raw: &str) -> Result<String, BadArg> {
+    let number = raw.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = raw.len() - number.len();
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if digits(whole) && digits(fraction) && unit <= 4 {
+        Ok(raw.to_owned())
+    } else {
+        Err(BadArg::new(
+            format!("{raw:?} is not a resource amount"),
+            "give a number with an optional unit, e.g. --cpu 0.5 or --memory 512m",
+        ))
+    }
+}
+
+/// A buildpack: a URL (`https://…`, `git@…`, with an optional `#ref`) or
+/// a registry short name (`heroku/nodejs`).
+pub fn buildpack(raw: &str) -> Result<String, BadArg> {
+    let url = ["https://", "http://", "git://", "ssh://", "git@"]
+        .iter()
+        .any(|scheme| raw.len() > scheme.len() && raw.starts_with(scheme));
+    let short = raw.split_once('/').is_some_and(|(owner, name)| {
+        plain(owner, &['-', '_', '.']) && plain(name, &['-', '_', '.'])
+    });
+    let one_word = !raw.chars().any(|c| c.is_whitespace() || c.is_control());
+    if (url || short) && one_word {
+        Ok(raw.to_owned())
+    } else {
+        let shown = dokku::secret::mask_userinfo(raw);
+        Err(BadArg::new(
+            format!("{shown:?} is not a buildpack"),
+            "give its URL (https://github.com/heroku/heroku-buildpack-nodejs.git) or short name (heroku/nodejs)",
+        ))
+    }
+}
+
+/// One phase of `docker-options`: build, deploy or run.
+pub fn phase(raw: &str) -> Result<Phase, BadArg> {
+    Phase::ALL
+        .into_iter()
+        .find(|p| p.as_str() == raw)
+        .ok_or_else(|| {
+            BadArg::new(
+                format!("{raw:?} is not a phase"),
+                "the phases are build, deploy and run",
+            )
+        })
+}
+
+/// Phases of `docker-options`, comma-separated (`deploy,run`).
+pub fn phases(raw: &str) -> Result<Vec<Phase>, BadArg> {
+    let mut phases = Vec::new();
+    for word in raw.split(',') {
+        let phase = phase(word).map_err(|e| {
+            BadArg::new(
+                format!("{raw:?} is not a list of phases"),
+                format!("{}; join several with commas: deploy,run", e.hint),
+            )
+        })?;
+        if !phases.contains(&phase) {
+            phases.push(phase);
+        }
+    }
+    Ok(phases)
 }
 
 #[cfg(test)]
