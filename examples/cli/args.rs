@@ -373,6 +373,51 @@ pub fn resource_amount(raw: &str) -> Result<String, BadArg> {
     }
 }
 
+/// The name an SSH key is added under.
+pub fn key_name(raw: &str) -> Result<String, BadArg> {
+    word(
+        raw,
+        &['-', '_', '.', '@'],
+        "key name",
+        "key names are letters, digits, '-', '_', '.' and '@' (e.g. alice or alice@laptop)",
+    )
+}
+
+/// A Docker network's name.
+pub fn network_name(raw: &str) -> Result<String, BadArg> {
+    word(
+        raw,
+        &['-', '_', '.'],
+        "network name",
+        "network names are letters, digits, '-', '_' and '.', starting with a letter or digit",
+    )
+}
+
+/// A registry server: `host[:port]` (`ghcr.io`, `registry.example.com:5000`).
+pub fn registry_server(raw: &str) -> Result<String, BadArg> {
+    let (host, port) = raw.split_once(':').unwrap_or((raw, "80"));
+    let ok =
+        plain(host, &['-', '.']) && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());
+    if ok {
+        Ok(raw.to_owned())
+    } else {
+        Err(BadArg::new(
+            format!("{raw:?} is not a registry server"),
+            "give the registry's host, with a port if it has one: ghcr.io, registry.example.com:5000",
+        ))
+    }
+}
+
+/// A registry user name.
+pub fn registry_user(raw: &str) -> Result<String, BadArg> {
+    word(
+        raw,
+        &['-', '_', '.', '@', '+'],
+        "registry user name",
+        "give the user name the registry knows (a token's name, an email …)",
+    )
+}
+
 /// A buildpack: a URL (`https://…`, `git@…`, with an optional `#ref`) or
 /// a registry short name (`heroku/nodejs`).
 pub fn buildpack(raw: &str) -> Result<String, BadArg> {

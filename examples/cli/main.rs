@@ -29,6 +29,7 @@ mod history;
 mod letsencrypt;
 mod logs;
 mod meta;
+mod network;
 mod nginx;
 mod output;
 mod plugins;
@@ -37,10 +38,12 @@ mod property;
 mod proxy;
 mod ps;
 mod raw;
+mod registry;
 mod resource;
 mod run;
 mod services;
 mod session;
+mod ssh_keys;
 mod storage;
 
 use std::error::Error as _;
@@ -161,6 +164,9 @@ enum Cmd {
     /// Resource limits and reservations: show, limit, reserve, limit-clear, reserve-clear.
     #[command(subcommand, after_help = resource::HELP)]
     Resource(resource::ResourceCmd),
+    /// Authorized SSH keys: list, add (the key on stdin), remove.
+    #[command(subcommand, after_help = ssh_keys::HELP)]
+    SshKeys(ssh_keys::SshKeysCmd),
     /// Builds (Dokku 0.38+): list, info, output, cancel.
     #[command(subcommand, after_help = builds::HELP)]
     Builds(builds::BuildsCmd),
@@ -179,6 +185,12 @@ enum Cmd {
     /// An app's buildpacks: list, add, set, remove, clear.
     #[command(subcommand, after_help = buildpacks::HELP)]
     Buildpacks(buildpacks::BuildpacksCmd),
+    /// Docker networks: list, info, create, destroy, rebuild.
+    #[command(subcommand, after_help = network::HELP)]
+    Network(network::NetworkCmd),
+    /// Registry credentials: login (the password on stdin), logout.
+    #[command(subcommand, after_help = registry::HELP)]
+    Registry(registry::RegistryCmd),
     /// An app's logs; `-t` follows them until Ctrl-C.
     #[command(after_help = logs::HELP)]
     Logs(logs::LogsArgs),
@@ -236,12 +248,15 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Cmd::Cron(f) => execute(f, opts, app, target),
         Cmd::Storage(f) => execute(f, opts, app, target),
         Cmd::Resource(f) => execute(f, opts, app, target),
+        Cmd::SshKeys(f) => execute(f, opts, app, target),
         Cmd::Builds(f) => execute(f, opts, app, target),
         Cmd::Events(f) => execute(f, opts, app, target),
         Cmd::Nginx(f) => execute(f, opts, app, target),
         Cmd::Checks(f) => execute(f, opts, app, target),
         Cmd::DockerOptions(f) => execute(f, opts, app, target),
         Cmd::Buildpacks(f) => execute(f, opts, app, target),
+        Cmd::Network(f) => execute(f, opts, app, target),
+        Cmd::Registry(f) => execute(f, opts, app, target),
         Cmd::Logs(f) => execute(f, opts, app, target),
         Cmd::Report(f) => execute(f, opts, app, target),
         Cmd::Set(f) => execute(f, opts, app, target),
