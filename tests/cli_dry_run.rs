@@ -86,6 +86,20 @@ const READERS: &[(&[&str], &str)] = &[
         &["services", "postgres", "destroy", "api-db"],
         "dokku postgres:destroy api-db --force",
     ),
+    (&["ssh-keys", "add", "alice"], "dokku ssh-keys:add alice"),
+    (
+        &["ssh-keys", "remove", "admin"],
+        "dokku ssh-keys:remove admin",
+    ),
+    (
+        &["registry", "login", "ghcr.io", "ci"],
+        "dokku registry:login --password-stdin --global ghcr.io ci",
+    ),
+    (
+        &["network", "destroy", "backend"],
+        "dokku network:destroy backend --force",
+    ),
+    (&["nginx", "stop"], "dokku nginx:stop"),
 ];
 
 #[test]

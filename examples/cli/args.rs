@@ -8,6 +8,7 @@
 use std::fmt;
 
 use dokku::catalog::{self, Plugin};
+use dokku::model::docker_options::Phase;
 use dokku::model::ports::PortMapping;
 use dokku::model::service::ServicePlugin;
 use dokku::{
@@ -291,6 +292,181 @@ pub fn host_port(raw: &str) -> Result<String, BadArg> {
             "give host ports (15432) or ip:port pairs (127.0.0.1:15432)",
         ))
     }
+}
+
+/// Whether `raw` is a word of a restricted alphabet: ASCII letters,
+/// digits and `extra`, not starting with `-` or `.`.
+fn plain(raw: &str, extra: &[char]) -> bool {
+    !raw.is_empty()
+        && !raw.starts_with(['-', '.'])
+        && raw
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || extra.contains(&c))
+}
+
+/// [`plain`], or which word is not: ids, key names, network names.
+fn word(raw: &str, extra: &[char], kind: &str, hint: &str) -> Result<String, BadArg> {
+    if plain(raw, extra) {
+        Ok(raw.to_owned())
+    } else {
+        Err(BadArg::new(format!("{raw:?} is not a valid {kind}"), hint))
+    }
+}
+
+/// A cron task's id, as `cron list` shows it.
+pub fn task_id(raw: &str) -> Result<String, BadArg> {
+    word(
+        raw,
+        &[],
+        "cron task id",
+        "`cli cron list APP` shows the task ids",
+    )
+}
+
+/// A build's id, as `builds list` shows it.
+pub fn build_id(raw: &str) -> Result<String, BadArg> {
+    word(
+        raw,
+        &[],
+        "build id",
+        "`cli builds list APP` shows the build ids",
+    )
+}
+
+/// A one-off container's name: `<app>.run.<n>`.
+pub fn run_container(raw: &str) -> Result<String, BadArg> {
+    let hint = "one-off containers are named APP.run.N; `cli run list APP` shows them";
+    let bad = || BadArg::new(format!("{raw:?} is not a one-off container name"), hint);
+    let (app, number) = raw.rsplit_once(".run.").ok_or_else(bad)?;
+    app_name(app).map_err(|_| bad())?;
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    Ok(raw.to_owned())
+}
+
+/// A directory under Dokku's storage root (`/var/lib/dokku/data/storage`):
+/// one path component.
+pub fn storage_directory(raw: &str) -> Result<String, BadArg> {
+    word(
+        raw,
+        &['-', '_', '.'],
+        "storage directory name",
+        "give one directory name (letters, digits, '-', '_', '.'), created under /var/lib/dokku/data/storage",
+    )
+}
+
+/// A resource amount: a number with an optional unit (`2`, `0.5`, `512m`,
+/// `1g`, `100mbit`).
+pub fn resource_amount(raw: &str) -> Result<String, BadArg> {
+    let number = raw.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = raw.len() - number.len();
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if digits(whole) && digits(fraction) && unit <= 4 {
+        Ok(raw.to_owned())
+    } else {
+        Err(BadArg::new(
+            format!("{raw:?} is not a resource amount"),
+            "give a number with an optional unit, e.g. --cpu 0.5 or --memory 512m",
+        ))
+    }
+}
+
+/// The name an SSH key is added under.
+pub fn key_name(raw: &str) -> Result<String, BadArg> {
+    word(
+        raw,
+        &['-', '_', '.', '@'],
+        "key name",
+        "key names are letters, digits, '-', '_', '.' and '@' (e.g. alice or alice@laptop)",
+    )
+}
+
+/// A Docker network's name.
+pub fn network_name(raw: &str) -> Result<String, BadArg> {
+    word(
+        raw,
+        &['-', '_', '.'],
+        "network name",
+        "network names are letters, digits, '-', '_' and '.', starting with a letter or digit",
+    )
+}
+
+/// A registry server: `host[:port]` (`ghcr.io`, `registry.example.com:5000`).
+pub fn registry_server(raw: &str) -> Result<String, BadArg> {
+    let (host, port) = raw.split_once(':').unwrap_or((raw, "80"));
+    let ok =
+        plain(host, &['-', '.']) && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());
+    if ok {
+        Ok(raw.to_owned())
+    } else {
+        Err(BadArg::new(
+            format!("{raw:?} is not a registry server"),
+            "give the registry's host, with a port if it has one: ghcr.io, registry.example.com:5000",
+        ))
+    }
+}
+
+/// A registry user name.
+pub fn registry_user(raw: &str) -> Result<String, BadArg> {
+    word(
+        raw,
+        &['-', '_', '.', '@', '+'],
+        "registry user name",
+        "give the user name the registry knows (a token's name, an email …)",
+    )
+}
+
+/// A buildpack: a URL (`https://…`, `git@…`, with an optional `#ref`) or
+/// a registry short name (`heroku/nodejs`).
+pub fn buildpack(raw: &str) -> Result<String, BadArg> {
+    let url = ["https://", "http://", "git://", "ssh://", "git@"]
+        .iter()
+        .any(|scheme| raw.len() > scheme.len() && raw.starts_with(scheme));
+    let short = raw.split_once('/').is_some_and(|(owner, name)| {
+        plain(owner, &['-', '_', '.']) && plain(name, &['-', '_', '.'])
+    });
+    let one_word = !raw.chars().any(|c| c.is_whitespace() || c.is_control());
+    if (url || short) && one_word {
+        Ok(raw.to_owned())
+    } else {
+        let shown = dokku::secret::mask_userinfo(raw);
+        Err(BadArg::new(
+            format!("{shown:?} is not a buildpack"),
+            "give its URL (https://github.com/heroku/heroku-buildpack-nodejs.git) or short name (heroku/nodejs)",
+        ))
+    }
+}
+
+/// One phase of `docker-options`: build, deploy or run.
+pub fn phase(raw: &str) -> Result<Phase, BadArg> {
+    Phase::ALL
+        .into_iter()
+        .find(|p| p.as_str() == raw)
+        .ok_or_else(|| {
+            BadArg::new(
+                format!("{raw:?} is not a phase"),
+                "the phases are build, deploy and run",
+            )
+        })
+}
+
+/// Phases of `docker-options`, comma-separated (`deploy,run`).
+pub fn phases(raw: &str) -> Result<Vec<Phase>, BadArg> {
+    let mut phases = Vec::new();
+    for word in raw.split(',') {
+        let phase = phase(word).map_err(|e| {
+            BadArg::new(
+                format!("{raw:?} is not a list of phases"),
+                format!("{}; join several with commas: deploy,run", e.hint),
+            )
+        })?;
+        if !phases.contains(&phase) {
+            phases.push(phase);
+        }
+    }
+    Ok(phases)
 }
 
 #[cfg(test)]

@@ -74,6 +74,20 @@ impl CliError {
         }
     }
 
+    /// A Dokku failure that says (`says`, in any case) something does not
+    /// exist, as "not found" (exit 4) in our words; any other error as it
+    /// is.
+    pub fn missing(error: dokku::Error, says: &str, message: String, hint: &str) -> Self {
+        match error {
+            dokku::Error::CommandFailed { message: said, .. }
+                if said.to_lowercase().contains(&says.to_lowercase()) =>
+            {
+                CliError::not_found(message, hint)
+            }
+            other => CliError::Dokku(other),
+        }
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Usage { .. } | CliError::Refused { .. } => EXIT_USAGE,

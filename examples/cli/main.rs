@@ -14,15 +14,23 @@ mod common;
 
 mod apps;
 mod args;
+mod buildpacks;
+mod builds;
 mod certs;
+mod checks;
 mod config;
+mod cron;
+mod docker_options;
 mod domains;
 mod error;
+mod events;
 mod family;
 mod history;
 mod letsencrypt;
 mod logs;
 mod meta;
+mod network;
+mod nginx;
 mod output;
 mod plugins;
 mod ports;
@@ -30,8 +38,13 @@ mod property;
 mod proxy;
 mod ps;
 mod raw;
+mod registry;
+mod resource;
+mod run;
 mod services;
 mod session;
+mod ssh_keys;
+mod storage;
 
 use std::error::Error as _;
 use std::ffi::OsString;
@@ -139,6 +152,45 @@ enum Cmd {
     /// Let's Encrypt certificates: list, report, enable, disable, auto-renew, set …
     #[command(subcommand, after_help = letsencrypt::HELP)]
     Letsencrypt(letsencrypt::LetsencryptCmd),
+    /// A command in a one-off container (`run APP -- CMD…`); list, logs, stop, retire.
+    #[command(after_help = run::HELP)]
+    Run(run::RunArgs),
+    /// Cron tasks: list, run, suspend, resume.
+    #[command(subcommand, after_help = cron::HELP)]
+    Cron(cron::CronCmd),
+    /// Bind mounts: list, mount, unmount, ensure-directory.
+    #[command(subcommand, after_help = storage::HELP)]
+    Storage(storage::StorageCmd),
+    /// Resource limits and reservations: show, limit, reserve, limit-clear, reserve-clear.
+    #[command(subcommand, after_help = resource::HELP)]
+    Resource(resource::ResourceCmd),
+    /// Authorized SSH keys: list, add (the key on stdin), remove.
+    #[command(subcommand, after_help = ssh_keys::HELP)]
+    SshKeys(ssh_keys::SshKeysCmd),
+    /// Builds (Dokku 0.38+): list, info, output, cancel.
+    #[command(subcommand, after_help = builds::HELP)]
+    Builds(builds::BuildsCmd),
+    /// Dokku's event log (`-t` follows it); on, off, list.
+    #[command(after_help = events::HELP)]
+    Events(events::EventsArgs),
+    /// The nginx proxy: show-config, validate-config, access-logs, error-logs, start, stop.
+    #[command(subcommand, after_help = nginx::HELP)]
+    Nginx(nginx::NginxCmd),
+    /// Zero-downtime checks: show, enable, disable, skip, run.
+    #[command(subcommand, after_help = checks::HELP)]
+    Checks(checks::ChecksCmd),
+    /// Extra docker flags per phase: list, add, remove, clear.
+    #[command(subcommand, after_help = docker_options::HELP)]
+    DockerOptions(docker_options::DockerOptionsCmd),
+    /// An app's buildpacks: list, add, set, remove, clear.
+    #[command(subcommand, after_help = buildpacks::HELP)]
+    Buildpacks(buildpacks::BuildpacksCmd),
+    /// Docker networks: list, info, create, destroy, rebuild.
+    #[command(subcommand, after_help = network::HELP)]
+    Network(network::NetworkCmd),
+    /// Registry credentials: login (the password on stdin), logout.
+    #[command(subcommand, after_help = registry::HELP)]
+    Registry(registry::RegistryCmd),
     /// An app's logs; `-t` follows them until Ctrl-C.
     #[command(after_help = logs::HELP)]
     Logs(logs::LogsArgs),
@@ -192,6 +244,19 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Cmd::Proxy(f) => execute(f, opts, app, target),
         Cmd::Certs(f) => execute(f, opts, app, target),
         Cmd::Letsencrypt(f) => execute(f, opts, app, target),
+        Cmd::Run(f) => execute(f, opts, app, target),
+        Cmd::Cron(f) => execute(f, opts, app, target),
+        Cmd::Storage(f) => execute(f, opts, app, target),
+        Cmd::Resource(f) => execute(f, opts, app, target),
+        Cmd::SshKeys(f) => execute(f, opts, app, target),
+        Cmd::Builds(f) => execute(f, opts, app, target),
+        Cmd::Events(f) => execute(f, opts, app, target),
+        Cmd::Nginx(f) => execute(f, opts, app, target),
+        Cmd::Checks(f) => execute(f, opts, app, target),
+        Cmd::DockerOptions(f) => execute(f, opts, app, target),
+        Cmd::Buildpacks(f) => execute(f, opts, app, target),
+        Cmd::Network(f) => execute(f, opts, app, target),
+        Cmd::Registry(f) => execute(f, opts, app, target),
         Cmd::Logs(f) => execute(f, opts, app, target),
         Cmd::Report(f) => execute(f, opts, app, target),
         Cmd::Set(f) => execute(f, opts, app, target),

@@ -289,6 +289,15 @@ pub fn secret(value: &str, reveal: bool) -> String {
     }
 }
 
+/// Text with the credentials of its URLs as `***` unless revealed.
+pub fn secret_userinfo(text: &str, reveal: bool) -> String {
+    if reveal {
+        text.to_owned()
+    } else {
+        dokku::secret::mask_userinfo(text).into_owned()
+    }
+}
+
 /// Refuse to write masked values where a program, not a person, reads
 /// them: into a pipe or a file, `***` would be saved in place of the
 /// values without anyone noticing. Checked before anything is sent.

@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use dokku::api::lines::LineStream;
 use dokku::model::apps::AppReport;
 use dokku::model::overview::AppStatus;
 use dokku::model::plugin::PluginInfo;
@@ -479,6 +480,44 @@ impl Session {
         }
     }
 
+    /// Print a streamed command's records as they arrive, until it ends
+    /// (or, following, until Ctrl-C): for people each record's text; with
+    /// `--json` one array, or while following one JSON value a line.
+    /// `render` gives a record's text and JSON.
+    pub async fn print_stream<T>(
+        &self,
+        stream: LineStream<T>,
+        label: &str,
+        follow: bool,
+        render: impl Fn(T) -> (String, serde_json::Value),
+    ) -> Result<(), CliError> {
+        let json = self.opts.json;
+        let bar = output::spinner(label.to_owned());
+        let mut rows = Vec::new();
+        self.drive(stream, &bar, |item| {
+            let (text, value) = render(item?);
+            if !json {
+                bar.suspend(|| output::lines(&[text]))?;
+            } else if follow {
+                bar.suspend(|| output::json_line(&value))?;
+            } else {
+                rows.push(value);
+            }
+            Ok(ControlFlow::<()>::Continue(()))
+        })
+        .await?;
+        if json && !follow {
+            output::json(&serde_json::Value::Array(rows))?;
+        }
+        Ok(())
+    }
+
+    /// Text a command printed, with URL credentials masked where its
+    /// output is secret (unless --reveal).
+    pub fn mask(&self, command: &Command, text: &str) -> String {
+        output::secret_userinfo(text, self.opts.reveal || !command.output_is_secret())
+    }
+
     /// Pull from `stream` under a spinner until `each` breaks with a value
     /// (`Some`), the stream ends (`None`) or Ctrl-C. On Ctrl-C the stream
     /// is dropped first (the audit layer then records the command as
@@ -604,17 +643,26 @@ pub fn print_dry_run(opts: &Opts, commands: &[Command]) -> Result<(), CliError> 
 /// standard input is a terminal, else the whole of standard input with
 /// one trailing newline removed (`pass show x | cli …`).
 pub fn read_secret(what: &str) -> Result<SecretString, CliError> {
-    let secret = if io::stdin().is_terminal() {
+    read_line(what, true).map(SecretString::new)
+}
+
+/// Read one line of input: from a prompt when standard input is a
+/// terminal (echo off for a `secret`), else the whole of standard input
+/// with one trailing newline removed. Empty or several lines are refused.
+pub fn read_line(what: &str, secret: bool) -> Result<String, CliError> {
+    let text = if io::stdin().is_terminal() {
         let mut err = anstream::stderr();
         write!(err, "{what}: ")?;
         err.flush()?;
-        let echo_off = output::stty("-echo");
+        let echo_off = secret && output::stty("-echo");
         let mut line = String::new();
         let read = io::stdin().lock().read_line(&mut line);
         if echo_off {
             output::stty("echo");
         }
-        writeln!(err)?;
+        if secret {
+            writeln!(err)?;
+        }
         read?;
         line
     } else {
@@ -622,21 +670,21 @@ pub fn read_secret(what: &str) -> Result<SecretString, CliError> {
         io::stdin().lock().read_to_string(&mut all)?;
         all
     };
-    let secret = secret
+    let line = text
         .strip_suffix('\n')
         .map(|s| s.strip_suffix('\r').unwrap_or(s))
-        .unwrap_or(&secret);
-    if secret.is_empty() {
+        .unwrap_or(&text);
+    if line.is_empty() {
         return Err(CliError::usage(
             format!("no {what} given"),
             "type it at the prompt, or pipe it in on standard input",
         ));
     }
-    if secret.contains(['\n', '\r']) {
+    if line.contains(['\n', '\r']) {
         return Err(CliError::usage(
             format!("the {what} is more than one line"),
             "give one line on standard input",
         ));
     }
-    Ok(SecretString::new(secret.to_owned()))
+    Ok(line.to_owned())
 }

@@ -116,6 +116,72 @@ impl Demo {
     pub fn history_rows(&self) -> Vec<Value> {
         history_rows(&mut self.cli())
     }
+
+    /// `cli --demo --dry-run <args>`: what it printed on stdout, checked
+    /// to have succeeded and sent nothing.
+    pub fn dry_run(&self, args: &[&str]) -> String {
+        let before = self.history_rows().len();
+        let out = self
+            .cli()
+            .arg("--dry-run")
+            .args(args)
+            .output()
+            .expect("cli runs");
+        assert!(
+            out.status.success(),
+            "dry run {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(self.history_rows().len(), before, "{args:?} sent something");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// `cli --demo <args>` refused as a usage error (exit 2, `said` on
+    /// stderr) with nothing sent; its stderr.
+    pub fn refused(&self, args: &[&str], said: &str) -> String {
+        let before = self.history_rows().len();
+        let stderr = self.fails(args, 2, said);
+        assert_eq!(self.history_rows().len(), before, "{args:?} sent something");
+        stderr
+    }
+
+    /// `cli --demo <args>` succeeding with each of `shown` on stdout; its
+    /// stdout.
+    pub fn shows(&self, args: &[&str], shown: &[&str]) -> String {
+        let out = self.cli().args(args).output().expect("cli runs");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for text in shown {
+            assert!(
+                stdout.contains(text),
+                "{args:?} did not show {text:?}: {stdout}"
+            );
+        }
+        stdout
+    }
+
+    /// `cli --demo <args>` ending with exit `code` and `said` on stderr;
+    /// its stderr.
+    pub fn fails(&self, args: &[&str], code: i32, said: &str) -> String {
+        let out = self.cli().args(args).output().expect("cli runs");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+        assert!(stderr.contains(said), "{args:?}: {stderr}");
+        stderr
+    }
+
+    /// `cli --demo <args>` succeeding with `noted` on stderr (a note
+    /// beside empty data, not an error).
+    pub fn notes(&self, args: &[&str], noted: &str) {
+        let out = self.cli().args(args).output().expect("cli runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        assert!(stderr.contains(noted), "{args:?}: {stderr}");
+    }
 }
 
 /// The `cli` binary with a clean environment: no colour, no inherited
@@ -172,7 +238,8 @@ pub fn subcommands(rows: &[Value]) -> Vec<String> {
 }
 
 fn run_json(cli: &dyn Fn() -> assert_cmd::Command, args: &[&str]) -> Value {
-    let out = cli().args(args).arg("--json").output().expect("cli runs");
+    // First: after a `--` in `args` every word is a remote command's.
+    let out = cli().arg("--json").args(args).output().expect("cli runs");
     assert!(
         out.status.success(),
         "cli {args:?} failed ({:?}): {}",

@@ -1,0 +1,252 @@
+//! What runs beside an app's processes, end to end against `--demo`: one-off
+//! commands (`run`), cron tasks, builds and Dokku's event log.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod cli_support;
+
+use cli_support::{subcommands, Demo};
+use serde_json::json;
+
+#[test]
+fn a_one_off_command_runs_with_its_environment_never_shown_or_recorded() {
+    let demo = Demo::new();
+    let shown = demo.shows(
+        &[
+            "run",
+            "api",
+            "--env",
+            "TOKEN=s3cr3t-value",
+            "--",
+            "node",
+            "--version",
+        ],
+        &[],
+    );
+    assert!(!shown.contains("s3cr3t"), "{shown}");
+    let ran = demo.json(&["run", "api", "-e", "TOKEN=s3cr3t-value", "--", "env"]);
+    assert_eq!(ran["ok"], true, "{ran}");
+    assert_eq!(ran["command"], "dokku run --env TOKEN=*** --no-tty api env");
+    assert!(ran["output"].is_array(), "{ran}");
+    // A never-deployed app has no image: Dokku's reason, exit 1.
+    demo.fails(
+        &["run", "sandbox", "--", "ls"],
+        1,
+        "App image (dokku/sandbox:latest) not found",
+    );
+
+    let subs = subcommands(&demo.history_rows());
+    assert_eq!(subs.iter().filter(|s| *s == "run").count(), 3, "{subs:?}");
+    let export = demo.cli().args(["history", "export"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&export.stdout).contains("s3cr3t"));
+
+    assert_eq!(
+        demo.dry_run(&[
+            "run",
+            "api",
+            "-e",
+            "TOKEN=s3cr3t",
+            "--",
+            "rake",
+            "db:migrate"
+        ]),
+        "dokku run --env TOKEN=*** --no-tty api rake db:migrate\n"
+    );
+    assert_eq!(
+        demo.dry_run(&["run", "api", "--detach", "--", "./worker"]),
+        "dokku run:detached api ./worker\n"
+    );
+    demo.refused(&["run", "api"], "no command given");
+    let said = demo.refused(
+        &["run", "api", "-e", "sk_live_abc", "--", "ls"],
+        "KEY=VALUE",
+    );
+    assert!(!said.contains("sk_live"), "{said}");
+}
+
+#[test]
+fn one_off_containers_are_listed_followed_stopped_and_retired() {
+    let demo = Demo::new();
+    assert_eq!(demo.json(&["run", "list", "api"]), json!([]));
+    demo.notes(&["run", "list", "api"], "api has no one-off containers");
+    let started = demo.json(&["run", "api", "--detach", "--", "sleep", "60"]);
+    assert_eq!(started["action"], "started", "{started}");
+    assert_eq!(started["command"], "dokku run:detached api sleep 60");
+    demo.shows(
+        &["run", "stop", "api"],
+        &["stopped the one-off containers of api"],
+    );
+    let retired = demo.json(&["run", "retire", "--all"]);
+    assert_eq!(retired["command"], "dokku run:retire", "{retired}");
+    demo.shows(&["run", "logs", "api"], &[]);
+    let sent: Vec<String> = subcommands(&demo.history_rows())
+        .into_iter()
+        .filter(|s| s.starts_with("run"))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            "run:list",
+            "run:list",
+            "run:detached",
+            "run:stop",
+            "run:retire",
+            "run:logs"
+        ]
+    );
+
+    assert_eq!(
+        demo.dry_run(&["run", "logs", "--container", "api.run.1234", "-t"]),
+        "dokku run:logs --container api.run.1234 -t\n"
+    );
+    assert_eq!(
+        demo.dry_run(&["run", "retire", "blog"]),
+        "dokku run:retire blog\n"
+    );
+    demo.refused(
+        &["run", "logs", "blog", "--container", "api.run.1234"],
+        "not a one-off container of blog",
+    );
+    demo.refused(
+        &["run", "stop", "--container", "api.web.1"],
+        "not a one-off container name",
+    );
+}
+
+#[test]
+fn cron_tasks_list_their_schedule_and_command_and_can_be_suspended_and_resumed() {
+    let demo = Demo::new();
+    demo.shows(
+        &["cron", "list", "api"],
+        &[
+            "SCHEDULE",
+            "@daily",
+            "node scripts/cleanup-sessions.js",
+            "0 6 * * 1",
+        ],
+    );
+    let tasks = demo.json(&["cron", "list", "api"]);
+    let tasks = tasks.as_array().unwrap();
+    assert_eq!(tasks.len(), 2, "{tasks:?}");
+    let daily = tasks.iter().find(|t| t["schedule"] == "@daily").unwrap();
+    assert_eq!(daily["command"], "node scripts/cleanup-sessions.js");
+    assert_eq!(daily["task_in_maintenance"], false);
+    let id = daily["id"].as_str().unwrap().to_owned();
+    let suspended = |demo: &Demo| {
+        let listed = demo.json(&["cron", "list", "api"]);
+        let task = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id.as_str())
+            .cloned();
+        task.unwrap()["task_in_maintenance"].clone()
+    };
+
+    let done = demo.json(&["cron", "suspend", "api", &id]);
+    assert_eq!(done["command"], format!("dokku cron:suspend api {id}"));
+    assert_eq!(suspended(&demo), true);
+    demo.shows(&["cron", "list", "api"], &["suspended"]);
+    demo.shows(&["cron", "resume", "api", &id], &["resumed"]);
+    assert_eq!(suspended(&demo), false);
+    demo.shows(
+        &["cron", "run", "api", &id],
+        &[&format!("ran task {id} of api")],
+    );
+    // An unknown task is "not found".
+    demo.fails(
+        &["cron", "suspend", "api", "nosuchtask"],
+        4,
+        "api has no cron task nosuchtask",
+    );
+    demo.notes(&["cron", "list", "blog"], "blog has no cron tasks");
+
+    assert_eq!(
+        demo.dry_run(&["cron", "list", "api"]),
+        "dokku cron:list api --format json\n"
+    );
+    assert_eq!(
+        demo.dry_run(&["cron", "run", "api", &id, "--detach"]),
+        format!("dokku cron:run api {id} --detach\n")
+    );
+    demo.refused(
+        &["cron", "suspend", "api", "bad id"],
+        "not a valid cron task id",
+    );
+    demo.refused(
+        &["cron", "list", "api", "--global"],
+        "both an app (api) and --global",
+    );
+}
+
+#[test]
+fn builds_are_listed_with_their_status_and_an_unknown_one_is_not_found() {
+    let demo = Demo::new();
+    demo.notes(&["builds", "list", "blog"], "no builds of blog");
+    demo.shows(&["ps", "rebuild", "blog"], &[]);
+    demo.shows(&["builds", "list", "blog"], &["succeeded", "ps:rebuild"]);
+    let builds = demo.json(&["builds", "list", "blog", "--kind", "build"]);
+    let build = &builds.as_array().unwrap()[0];
+    assert_eq!(build["display_status"], "succeeded", "{build}");
+    assert_eq!(build["source"], "ps:rebuild", "{build}");
+    let id = build["id"].as_str().unwrap().to_owned();
+    assert_eq!(demo.json(&["builds", "info", "blog", &id])["exit_code"], 0);
+    demo.shows(
+        &["builds", "info", "blog", &id],
+        &[&format!("build {id} of blog"), "exit code  0"],
+    );
+    assert_eq!(demo.json(&["builds", "list", "--all"]), json!([]));
+    demo.fails(
+        &["builds", "info", "blog", "nosuchbuild"],
+        4,
+        "blog has no build nosuchbuild",
+    );
+    // Nothing running: Dokku says so, and that is not an error.
+    demo.shows(
+        &["builds", "output", "blog"],
+        &["App not currently deploying"],
+    );
+    demo.shows(
+        &["builds", "cancel", "blog"],
+        &[
+            "App not currently deploying",
+            "cancelled the running build of blog",
+        ],
+    );
+
+    assert_eq!(
+        demo.dry_run(&["builds", "list", "blog", "--status", "failed"]),
+        "dokku builds:list blog --format json --status failed\n"
+    );
+    assert_eq!(
+        demo.dry_run(&["builds", "output", "blog", &id]),
+        format!("dokku builds:output blog {id}\n")
+    );
+    demo.refused(
+        &["builds", "list", "blog", "--status", "broken"],
+        "possible values",
+    );
+    demo.refused(&["builds", "info", "blog", "../x"], "not a valid build id");
+}
+
+#[test]
+fn the_event_logger_turns_on_and_lists_what_it_logs() {
+    let demo = Demo::new();
+    assert_eq!(
+        demo.json(&["events", "list"]),
+        json!({ "logging": false, "triggers": [] })
+    );
+    demo.notes(&["events", "list"], "the event logger is off");
+    demo.shows(&["events", "on"], &["turned on the event logger"]);
+    let listed = demo.json(&["events", "list"]);
+    assert_eq!(listed["logging"], true, "{listed}");
+    let triggers = listed["triggers"].as_array().unwrap();
+    assert!(triggers.iter().any(|t| t == "post-deploy"), "{listed}");
+    // The simulated host writes no event log: an empty one.
+    assert_eq!(demo.json(&["events"]), json!([]));
+    demo.shows(&["events", "-t"], &[]);
+    assert_eq!(demo.json(&["events", "off"])["command"], "dokku events:off");
+
+    assert_eq!(demo.dry_run(&["events", "-t"]), "dokku events -t\n");
+    assert_eq!(demo.dry_run(&["events", "on"]), "dokku events:on\n");
+    demo.refused(&["events", "list", "extra"], "unexpected argument");
+}
