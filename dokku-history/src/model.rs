@@ -213,6 +213,64 @@ const CSV_HEADER: [&str; 17] = [
     "hash",
 ];
 
+/// A history search, parsed once for both backends. Whitespace separates
+/// terms, and every term must be found; an upper-case `OR` between terms
+/// starts an alternative (`destroy OR rename`); a term ending in `*`
+/// matches words that begin with it (`wei*`). Nothing else is syntax: a
+/// term is searched for as the phrase of its letter-and-digit runs, so
+/// `apps:destroy` finds `apps:destroy`, and quotes or operators typed by a
+/// person are plain text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Search {
+    /// Alternatives, each a list of terms that must all be found.
+    pub alternatives: Vec<Vec<Term>>,
+}
+
+/// One term of a [`Search`]: the phrase of its words, lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Term {
+    /// The term's letter-and-digit runs, lower-cased.
+    pub words: Vec<String>,
+    /// Whether its last word is a prefix (`wei*`).
+    pub prefix: bool,
+}
+
+impl Search {
+    /// `None` when nothing searchable is left.
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut alternatives = vec![Vec::new()];
+        for token in text.split_whitespace() {
+            if token == "OR" {
+                alternatives.push(Vec::new());
+                continue;
+            }
+            let (body, prefix) = match token.strip_suffix('*') {
+                Some(body) => (body, true),
+                None => (token, false),
+            };
+            let words: Vec<String> = search_words(body).collect();
+            if let (false, Some(group)) = (words.is_empty(), alternatives.last_mut()) {
+                group.push(Term { words, prefix });
+            }
+        }
+        alternatives.retain(|group| !group.is_empty());
+        (!alternatives.is_empty()).then_some(Search { alternatives })
+    }
+}
+
+/// Longest word full-text search indexes (bytes): PostgreSQL's lexeme
+/// limit, applied on both backends so they find the same rows.
+const MAX_WORD: usize = 2046;
+
+/// The words full-text search indexes and looks for: runs of letters and
+/// digits (as FTS5's default tokenizer cuts them), lower-cased.
+pub(crate) fn search_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .filter(|w| w.len() <= MAX_WORD)
+}
+
 /// A CSV cell a spreadsheet would evaluate becomes text.
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
@@ -478,6 +536,35 @@ pub(crate) fn check_link(chain: &ChainState, r: &Record) -> Result<(), HistoryEr
 mod tests {
     use super::*;
     use crate::record::GENESIS;
+
+    #[test]
+    fn a_search_splits_on_or_and_marks_prefixes() {
+        let term = |words: &[&str], prefix| Term {
+            words: words.iter().map(|w| (*w).to_owned()).collect(),
+            prefix,
+        };
+        assert_eq!(
+            Search::parse("apps:destroy OR wei* api"),
+            Some(Search {
+                alternatives: vec![
+                    vec![term(&["apps", "destroy"], false)],
+                    vec![term(&["wei"], true), term(&["api"], false)],
+                ],
+            })
+        );
+        // Lower-case "or" is a word; stray ORs and symbols are dropped.
+        assert_eq!(
+            Search::parse("OR a or b OR"),
+            Some(Search {
+                alternatives: vec![vec![
+                    term(&["a"], false),
+                    term(&["or"], false),
+                    term(&["b"], false)
+                ]],
+            })
+        );
+        assert_eq!(Search::parse(" * \" OR () "), None);
+    }
 
     #[test]
     fn csv_cells_that_would_run_are_neutralised() {

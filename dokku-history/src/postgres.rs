@@ -39,8 +39,8 @@ use tokio_postgres::{Client, Config, GenericClient, IsolationLevel, NoTls, Row, 
 
 use crate::error::{Context, HistoryError};
 use crate::model::{
-    check_link, retention_cut, stats_of, ChainState, ChainWalk, CsvExport, Cursor, HostStats, Page,
-    Query, Retention, StoreOptions, SubcommandStats, Verification,
+    check_link, retention_cut, search_words, stats_of, ChainState, ChainWalk, CsvExport, Cursor,
+    HostStats, Page, Query, Retention, Search, StoreOptions, SubcommandStats, Verification,
 };
 use crate::record::{chain_hash, Entry, Outcome, Record, Source, GENESIS};
 use crate::writer::{Msg, Pending, Step};
@@ -381,9 +381,10 @@ impl PgStore {
     }
 
     pub async fn search(&self, text: &str, limit: usize) -> Result<Vec<Record>, HistoryError> {
-        let Some(query) = tsquery(text) else {
+        let Some(search) = Search::parse(text) else {
             return Ok(Vec::new());
         };
+        let query = tsquery(&search);
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let mut conn = self.inner.pool.get().await?;
         let rows = conn
@@ -729,29 +730,18 @@ fn stored_as_written(row: &Row, r: &Record) -> Result<bool, tokio_postgres::Erro
 // Search words
 // ---------------------------------------------------------------------------
 
-/// Longest lexeme PostgreSQL indexes (bytes).
-const MAX_LEXEME: usize = 2046;
 /// Highest position a `tsvector` keeps.
 const MAX_POSITION: usize = 16_383;
 /// Most positions a `tsvector` keeps per lexeme.
 const MAX_POSITIONS: usize = 256;
-
-/// The words of `text` as FTS5's default tokenizer cuts them: runs of
-/// letters and digits, lowercased.
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .filter(|w| w.len() <= MAX_LEXEME)
-}
 
 /// The `tsvector` literal of a row: argv's words (as stored, JSON), a gap,
 /// then stderr's. Words hold only letters and digits, so quoting them is
 /// all the escaping the literal needs.
 fn search_vector(argv_json: &str, stderr: &str) -> String {
     let mut positions: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    let argv_words = words(argv_json).count();
-    let all = words(argv_json).chain(words(stderr));
+    let argv_words = search_words(argv_json).count();
+    let all = search_words(argv_json).chain(search_words(stderr));
     for (i, word) in all.enumerate() {
         // Positions start at 1; stderr's after a one-position gap.
         let position = if i < argv_words { i + 1 } else { i + 2 };
@@ -775,21 +765,27 @@ fn search_vector(argv_json: &str, stderr: &str) -> String {
     out
 }
 
-/// The `tsquery` literal of a search: each whitespace-separated word is a
-/// phrase of its words (`'a' <-> 'b'`), all required. `None` when nothing
-/// searchable is left.
-fn tsquery(text: &str) -> Option<String> {
-    let phrases: Vec<String> = text
-        .split_whitespace()
-        .map(|w| {
-            words(w)
-                .map(|word| format!("'{word}'"))
-                .collect::<Vec<_>>()
-                .join(" <-> ")
+/// The `tsquery` literal of a search: each term the phrase of its words
+/// (`'a' <-> 'b'`, the last `:*` for a prefix), the terms of an
+/// alternative all required, alternatives joined by `|`. Words hold only
+/// letters and digits, so quoting them is all the escaping it needs.
+fn tsquery(search: &Search) -> String {
+    let alternatives: Vec<String> = search
+        .alternatives
+        .iter()
+        .map(|terms| {
+            let phrases: Vec<String> = terms
+                .iter()
+                .map(|term| {
+                    let phrase: Vec<String> = term.words.iter().map(|w| format!("'{w}'")).collect();
+                    let star = if term.prefix { ":*" } else { "" };
+                    format!("{}{star}", phrase.join(" <-> "))
+                })
+                .collect();
+            format!("({})", phrases.join(" & "))
         })
-        .filter(|phrase| !phrase.is_empty())
         .collect();
-    (!phrases.is_empty()).then(|| phrases.join(" & "))
+    alternatives.join(" | ")
 }
 
 // ---------------------------------------------------------------------------
@@ -1196,7 +1192,7 @@ mod tests {
     #[test]
     fn search_words_are_alphanumeric_runs_lowercased() {
         let got: Vec<String> =
-            words(r#"["git:sync","App-1","--no-restart","TOKEN=***"]"#).collect();
+            search_words(r#"["git:sync","App-1","--no-restart","TOKEN=***"]"#).collect();
         assert_eq!(got, ["git", "sync", "app", "1", "no", "restart", "token"]);
     }
 
@@ -1207,16 +1203,21 @@ mod tests {
     }
 
     #[test]
-    fn a_search_is_phrases_of_words_all_required() {
+    fn a_search_is_phrases_of_words_alternatives_and_prefixes() {
+        let q = |text: &str| Search::parse(text).map(|s| tsquery(&s));
         assert_eq!(
-            tsquery("git:sync  kaboom").as_deref(),
-            Some("'git' <-> 'sync' & 'kaboom'")
+            q("git:sync  kaboom").as_deref(),
+            Some("('git' <-> 'sync' & 'kaboom')")
         );
         assert_eq!(
-            tsquery("'; DROP TABLE x; --").as_deref(),
-            Some("'drop' & 'table' & 'x'")
+            q("'; DROP TABLE x; --").as_deref(),
+            Some("('drop' & 'table' & 'x')")
         );
-        assert_eq!(tsquery("*** \" ()"), None);
+        assert_eq!(
+            q("destroy OR wei* api").as_deref(),
+            Some("('destroy') | ('wei':* & 'api')")
+        );
+        assert_eq!(q("*** \" () OR"), None);
     }
 
     #[test]

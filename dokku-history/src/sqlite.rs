@@ -27,7 +27,7 @@ use tokio::sync::mpsc;
 use crate::error::{Context, HistoryError};
 use crate::model::{
     retention_cut, stats_of, ChainState, ChainWalk, CsvExport, Cursor, HostStats, Page, Query,
-    Retention, StoreOptions, SubcommandStats, Verification,
+    Retention, Search, StoreOptions, SubcommandStats, Verification,
 };
 use crate::record::{chain_hash, Entry, Outcome, Record, Source};
 use crate::schema;
@@ -160,16 +160,13 @@ impl SqliteStore {
     }
 
     /// Full-text search (FTS5) over argv and stderr, most recently
-    /// recorded first; each word is a quoted phrase, never FTS syntax.
+    /// recorded first; a [`Search`] rendered as FTS5 phrases (words hold
+    /// only letters and digits, so nothing typed is FTS syntax).
     pub async fn search(&self, text: &str, limit: usize) -> Result<Vec<Record>, HistoryError> {
-        let expr = text
-            .split_whitespace()
-            .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
-            .collect::<Vec<_>>()
-            .join(" ");
-        if expr.is_empty() {
+        let Some(search) = Search::parse(text) else {
             return Ok(Vec::new());
-        }
+        };
+        let expr = fts5_query(&search);
         self.read(move |conn| {
             let mut stmt = conn
                 .prepare_cached(&format!(
@@ -757,4 +754,25 @@ fn import(
     )
     .ctx("advancing the chain head")?;
     tx.commit().ctx("committing a copy")
+}
+
+/// A [`Search`] as an FTS5 query: each term a quoted phrase (`*` after it
+/// for a prefix), the terms of an alternative joined by `AND`,
+/// alternatives by `OR`.
+fn fts5_query(search: &Search) -> String {
+    let alternatives: Vec<String> = search
+        .alternatives
+        .iter()
+        .map(|terms| {
+            let phrases: Vec<String> = terms
+                .iter()
+                .map(|term| {
+                    let star = if term.prefix { " *" } else { "" };
+                    format!("\"{}\"{star}", term.words.join(" "))
+                })
+                .collect();
+            format!("({})", phrases.join(" AND "))
+        })
+        .collect();
+    alternatives.join(" OR ")
 }

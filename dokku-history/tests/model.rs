@@ -216,6 +216,8 @@ fn search_word() -> impl Strategy<Value = String> {
         1 => pick_str(WORDS).prop_map(|w| w.to_uppercase()),
         1 => "[a-z]{1,2}",
         1 => Just("***".to_owned()),
+        1 => Just("OR".to_owned()),
+        1 => pick_str(WORDS).prop_map(|w| format!("{}*", &w[..w.len().min(2)])),
     ]
 }
 
@@ -310,25 +312,44 @@ fn tokens(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn contains_phrase(haystack: &[String], phrase: &[String]) -> bool {
-    haystack.windows(phrase.len()).any(|w| w == phrase)
+/// Whether consecutive tokens spell the phrase; with `prefix`, its last
+/// word need only begin the last token.
+fn contains_phrase(haystack: &[String], phrase: &[String], prefix: bool) -> bool {
+    let Some((last, rest)) = phrase.split_last() else {
+        return false;
+    };
+    haystack.windows(phrase.len()).any(|w| {
+        w[..rest.len()] == *rest
+            && if prefix {
+                w[rest.len()].starts_with(last.as_str())
+            } else {
+                w[rest.len()] == *last
+            }
+    })
 }
 
-/// `search` quotes each word as a phrase and ANDs them; a phrase matches
-/// consecutive tokens of argv (stored as JSON) or of stderr. Words without
-/// any token are ignored by FTS5; with no phrase left, nothing matches.
+/// `search`: words separated by an upper-case `OR` are alternatives; in
+/// each, every word is a phrase of its tokens that must match consecutive
+/// tokens of argv (stored as JSON) or of stderr, the last token as a
+/// prefix when the word ends in `*`. Words without any token are ignored;
+/// an alternative with no phrase left matches nothing.
 fn search_matches(words: &[String], record: &Record) -> bool {
     let argv = tokens(&serde_json::to_string(&record.entry.argv).unwrap());
     let stderr = tokens(&record.entry.stderr);
-    let phrases: Vec<Vec<String>> = words
-        .iter()
-        .map(|w| tokens(w))
-        .filter(|p| !p.is_empty())
-        .collect();
-    !phrases.is_empty()
-        && phrases
+    words.split(|w| w == "OR").any(|group| {
+        let phrases: Vec<(Vec<String>, bool)> = group
             .iter()
-            .all(|p| contains_phrase(&argv, p) || contains_phrase(&stderr, p))
+            .map(|w| match w.strip_suffix('*') {
+                Some(body) => (tokens(body), true),
+                None => (tokens(w), false),
+            })
+            .filter(|(p, _)| !p.is_empty())
+            .collect();
+        !phrases.is_empty()
+            && phrases.iter().all(|(p, prefix)| {
+                contains_phrase(&argv, p, *prefix) || contains_phrase(&stderr, p, *prefix)
+            })
+    })
 }
 
 fn runtime() -> tokio::runtime::Runtime {

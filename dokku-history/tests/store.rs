@@ -729,17 +729,25 @@ async fn search_finds_argv_and_stderr_words_and_takes_input_literally(fx: Fixtur
         found(store.search("git:sync", 10).await.unwrap()),
         [in_argv_and_stderr]
     );
-    // FTS operators are words, not syntax.
+    // An upper-case OR between words: either; a trailing * a prefix.
+    assert_eq!(
+        found(store.search("frobnicate OR again", 10).await.unwrap()),
+        [second_kaboom, in_argv_and_stderr]
+    );
+    assert_eq!(
+        found(store.search("kab* fetch*", 10).await.unwrap()),
+        [in_argv_and_stderr]
+    );
+    assert_eq!(
+        found(store.search("git:sy*", 10).await.unwrap()),
+        [in_argv_and_stderr]
+    );
+    // Every other FTS operator is a word, not syntax.
     assert_eq!(found(store.search("AND", 10).await.unwrap()), [with_syntax]);
     assert_eq!(
         found(store.search("that AND", 10).await.unwrap()),
         [with_syntax]
     );
-    assert!(store
-        .search("kaboom OR frobnicate", 10)
-        .await
-        .unwrap()
-        .is_empty());
     assert!(store.search("NOT", 10).await.unwrap().is_empty());
     // Syntax characters: no error, whatever they match.
     for input in [

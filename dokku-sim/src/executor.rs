@@ -145,6 +145,13 @@ impl SimExecutor {
         faults.extend(std::iter::repeat_n(fault, n));
     }
 
+    /// How many injected faults no command has met yet: a test that
+    /// injected [`Fault::Hang`] knows its command reached the host (and
+    /// hangs there) when this falls.
+    pub fn pending_faults(&self) -> usize {
+        self.lock_faults().len()
+    }
+
     fn lock_faults(&self) -> MutexGuard<'_, VecDeque<Fault>> {
         self.inner
             .faults

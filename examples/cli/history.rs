@@ -30,8 +30,12 @@ pub enum HistoryCmd {
     /// One record in full (output redacted).
     #[command(after_help = "Example:\n  cli history show 42")]
     Show { id: i64 },
-    /// Full-text search over command lines and errors.
-    #[command(after_help = "Example:\n  cli history search apps:destroy")]
+    /// Full-text search over command lines and errors: every word must
+    /// appear; OR between words gives alternatives; wei* matches words
+    /// that begin with wei.
+    #[command(
+        after_help = "Examples:\n  cli history search apps:destroy\n  cli history search destroy OR rename\n  cli history search 'wei*'"
+    )]
     Search {
         #[arg(required = true)]
         words: Vec<String>,

@@ -164,47 +164,6 @@ fn verification(v: &Result<(Verification, Duration), dokku_history::HistoryError
     }
 }
 
-/// A search as people type it: words that must all appear (whole words,
-/// as the history store matches them), or alternatives joined by `OR`.
-/// Returns the alternatives, and the words with a trailing `*` (the store
-/// matches whole words only, so `wei*` is searched as `wei`).
-pub fn alternatives(text: &str) -> (Vec<String>, Vec<String>) {
-    let mut stems = Vec::new();
-    let alternatives = text
-        .split(" OR ")
-        .map(|alt| {
-            alt.split_whitespace()
-                .map(|w| match w.strip_suffix('*') {
-                    Some(stem) if !stem.is_empty() => {
-                        stems.push(w.to_owned());
-                        stem.to_owned()
-                    }
-                    _ => w.to_owned(),
-                })
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .filter(|a| !a.is_empty())
-        .collect();
-    (alternatives, stems)
-}
-
-/// The best `limit` matches of any alternative, newest first.
-async fn search(state: &AppState, text: &str, limit: usize) -> Result<Vec<Record>, WebError> {
-    let (alternatives, _) = alternatives(text);
-    let mut found: Vec<Record> = Vec::new();
-    for alternative in alternatives {
-        for record in state.history.search(&alternative, limit).await? {
-            if !found.iter().any(|r| r.id == record.id) {
-                found.push(record);
-            }
-        }
-    }
-    found.sort_by_key(|r| std::cmp::Reverse(r.id));
-    found.truncate(limit);
-    Ok(found)
-}
-
 /// `GET /history`.
 pub async fn page(
     State(state): State<AppState>,
@@ -213,16 +172,12 @@ pub async fn page(
 ) -> Result<Markup, WebError> {
     let text = non_empty(&filters.q);
     let (records, next) = match &text {
-        Some(text) => (search(&state, text, 50).await?, None),
+        Some(text) => (state.history.search(text, 50).await?, None),
         None => {
             let page = state.history.query(filters.query()?).await?;
             (page.records, page.next)
         }
     };
-    let stems = text
-        .as_deref()
-        .map(|t| alternatives(t).1)
-        .unwrap_or_default();
     let fresh = filters.verify.as_deref() == Some("now");
     let verified = state.verification(fresh).await;
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -239,7 +194,7 @@ pub async fn page(
         h1 { "History" }
         (verification(&verified))
         form.filters #history-filters method="get" action="/history" {
-            input type="search" name="q" value=(value(&filters.q)) placeholder="search: words, or a OR b" aria-label="Search";
+            input type="search" name="q" value=(value(&filters.q)) placeholder="search: words, a OR b, wei*" aria-label="Search";
             input type="text" name="app" value=(value(&filters.app)) placeholder="app" aria-label="App";
             input type="text" name="actor" value=(value(&filters.actor)) placeholder="who" aria-label="Actor";
             input type="text" name="subcommand" value=(value(&filters.subcommand)) placeholder="apps:create" aria-label="Subcommand";
@@ -252,12 +207,8 @@ pub async fn page(
         }
         @if text.is_some() {
             p.muted {
-                "Best 50 matches, newest first. Whole words are matched; " code { "OR" } " joins alternatives."
-                @if !stems.is_empty() {
-                    " Word beginnings are not searched: "
-                    @for s in &stems { code { (s) } " " }
-                    "matched the whole word without the " code { "*" } "."
-                }
+                "Best 50 matches, newest first. Every word must appear; " code { "OR" }
+                " joins alternatives; " code { "wei*" } " matches words that begin with " code { "wei" } "."
             }
         }
         @if records.is_empty() {
@@ -312,7 +263,7 @@ fn cell(text: &str) -> String {
 /// oldest first.
 async fn selected(state: &AppState, filters: &Filters) -> Result<Vec<Record>, WebError> {
     let mut records = match non_empty(&filters.q) {
-        Some(text) => search(state, &text, 10_000).await?,
+        Some(text) => state.history.search(&text, 10_000).await?,
         None => {
             let mut query = filters.query()?;
             query.after = None;
