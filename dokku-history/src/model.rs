@@ -256,6 +256,21 @@ impl Search {
         alternatives.retain(|group| !group.is_empty());
         (!alternatives.is_empty()).then_some(Search { alternatives })
     }
+
+    /// The search in a backend's query language: each term by `phrase`,
+    /// an alternative's terms joined by `and` in parentheses, alternatives
+    /// joined by `or`.
+    pub fn render(&self, phrase: impl Fn(&Term) -> String, and: &str, or: &str) -> String {
+        let alternatives: Vec<String> = self
+            .alternatives
+            .iter()
+            .map(|terms| {
+                let phrases: Vec<String> = terms.iter().map(&phrase).collect();
+                format!("({})", phrases.join(and))
+            })
+            .collect();
+        alternatives.join(or)
+    }
 }
 
 /// Longest word full-text search indexes (bytes): PostgreSQL's lexeme

@@ -40,7 +40,7 @@ use tokio_postgres::{Client, Config, GenericClient, IsolationLevel, NoTls, Row, 
 use crate::error::{Context, HistoryError};
 use crate::model::{
     check_link, retention_cut, search_words, stats_of, ChainState, ChainWalk, CsvExport, Cursor,
-    HostStats, Page, Query, Retention, Search, StoreOptions, SubcommandStats, Verification,
+    HostStats, Page, Query, Retention, Search, StoreOptions, SubcommandStats, Term, Verification,
 };
 use crate::record::{chain_hash, Entry, Outcome, Record, Source, GENESIS};
 use crate::writer::{Msg, Pending, Step};
@@ -770,22 +770,12 @@ fn search_vector(argv_json: &str, stderr: &str) -> String {
 /// alternative all required, alternatives joined by `|`. Words hold only
 /// letters and digits, so quoting them is all the escaping it needs.
 fn tsquery(search: &Search) -> String {
-    let alternatives: Vec<String> = search
-        .alternatives
-        .iter()
-        .map(|terms| {
-            let phrases: Vec<String> = terms
-                .iter()
-                .map(|term| {
-                    let phrase: Vec<String> = term.words.iter().map(|w| format!("'{w}'")).collect();
-                    let star = if term.prefix { ":*" } else { "" };
-                    format!("{}{star}", phrase.join(" <-> "))
-                })
-                .collect();
-            format!("({})", phrases.join(" & "))
-        })
-        .collect();
-    alternatives.join(" | ")
+    let phrase = |term: &Term| {
+        let words: Vec<String> = term.words.iter().map(|w| format!("'{w}'")).collect();
+        let star = if term.prefix { ":*" } else { "" };
+        format!("{}{star}", words.join(" <-> "))
+    };
+    search.render(phrase, " & ", " | ")
 }
 
 // ---------------------------------------------------------------------------

@@ -27,7 +27,7 @@ use tokio::sync::mpsc;
 use crate::error::{Context, HistoryError};
 use crate::model::{
     retention_cut, stats_of, ChainState, ChainWalk, CsvExport, Cursor, HostStats, Page, Query,
-    Retention, Search, StoreOptions, SubcommandStats, Verification,
+    Retention, Search, StoreOptions, SubcommandStats, Term, Verification,
 };
 use crate::record::{chain_hash, Entry, Outcome, Record, Source};
 use crate::schema;
@@ -760,19 +760,9 @@ fn import(
 /// for a prefix), the terms of an alternative joined by `AND`,
 /// alternatives by `OR`.
 fn fts5_query(search: &Search) -> String {
-    let alternatives: Vec<String> = search
-        .alternatives
-        .iter()
-        .map(|terms| {
-            let phrases: Vec<String> = terms
-                .iter()
-                .map(|term| {
-                    let star = if term.prefix { " *" } else { "" };
-                    format!("\"{}\"{star}", term.words.join(" "))
-                })
-                .collect();
-            format!("({})", phrases.join(" AND "))
-        })
-        .collect();
-    alternatives.join(" OR ")
+    let phrase = |term: &Term| {
+        let star = if term.prefix { " *" } else { "" };
+        format!("\"{}\"{star}", term.words.join(" "))
+    };
+    search.render(phrase, " AND ", " OR ")
 }
