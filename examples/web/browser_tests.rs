@@ -120,7 +120,10 @@ pub async fn serve_with(sim: SimExecutor, history: HistoryStore, auth: Auth) -> 
         // Secure, as in production: Chromium keeps Secure cookies on
         // http://127.0.0.1 (a potentially trustworthy origin).
         secure_cookie: true,
-        snapshot_ttl: Duration::from_secs(2),
+        refresh: crate::server::data::Settings {
+            budget_per_minute: Duration::from_secs(1_000_000),
+            ..crate::server::data::Settings::default()
+        },
         host_label: "demo".to_owned(),
         ..Options::default()
     };
