@@ -630,7 +630,19 @@ impl Store {
                 .boxed(),
         );
         let mut failure = None;
-        while let Some(block) = blocks.next().await {
+        loop {
+            let block = tokio::select! {
+                block = blocks.next() => block,
+                () = self.wake.notified() => {
+                    // A change made meanwhile does not wait for the rest
+                    // of the stream.
+                    if let Err(e) = self.refresh_apps(dokku, &self.dirty_first()).await {
+                        tracing::warn!(error = %e, "refreshing a changed app failed");
+                    }
+                    continue;
+                }
+            };
+            let Some(block) = block else { break };
             let app = match block {
                 Block::Failed(e) => {
                     failure = Some(e);
@@ -664,7 +676,7 @@ impl Store {
                 .into_iter()
                 .next()
             {
-                self.keep(row);
+                self.keep(row, started);
             }
         }
         // Both streams ran side by side: their wall time is charged twice,
@@ -684,13 +696,18 @@ impl Store {
         }
     }
 
-    /// Keep a row read now and announce it.
-    fn keep(&self, row: AppRow) {
+    /// Keep a row the all-apps reports read (started at `started`) and
+    /// announce it, unless the app was read on its own since they started
+    /// (a change was refreshed meanwhile). It stays dirty if it was: the
+    /// block may have been printed before the change.
+    fn keep(&self, row: AppRow, started: Instant) {
         let now = self.clock.now();
         let row = Arc::new(row);
         {
             let mut rows = lock(&self.rows);
-            rows.dirty.remove(&row.app);
+            if rows.rows.get(&row.app).is_some_and(|k| k.checked > started) {
+                return;
+            }
             rows.rows.insert(
                 row.app.clone(),
                 Kept {
@@ -703,6 +720,30 @@ impl Store {
         self.announce();
     }
 
+    /// The dirty apps to refresh next.
+    fn dirty_first(&self) -> Vec<AppName> {
+        let max = self.settings.concurrency.max(1);
+        lock(&self.rows).dirty.iter().take(max).cloned().collect()
+    }
+
+    /// Refresh these apps at once, each with its per-app reports. A failed
+    /// app is no longer dirty (it stays stale), so the refresher does not
+    /// spin on it.
+    async fn refresh_apps(&self, dokku: &Dokku, apps: &[AppName]) -> dokku::Result<()> {
+        let results =
+            futures_util::future::join_all(apps.iter().map(|a| self.refresh_app(dokku, a))).await;
+        match results.into_iter().find_map(Result::err) {
+            Some(e) => {
+                let mut rows = lock(&self.rows);
+                for app in apps {
+                    rows.dirty.remove(app);
+                }
+                Err(e)
+            }
+            None => Ok(()),
+        }
+    }
+
     /// What to do next, by priority; `Err(wait)`: nothing before `wait`
     /// (`None`: until woken).
     fn plan(&self) -> Result<Plan, Option<Duration>> {
@@ -711,7 +752,8 @@ impl Store {
         let max = self.settings.concurrency.max(1);
         // A person's change is refreshed whatever the budget.
         if !rows.dirty.is_empty() {
-            return Ok(Plan::Apps(rows.dirty.iter().take(max).cloned().collect()));
+            drop(rows);
+            return Ok(Plan::Apps(self.dirty_first()));
         }
         if let Some(wait) = rows.budget.wait(now) {
             return Err(Some(wait));
@@ -890,22 +932,7 @@ pub async fn refresher(store: Arc<Store>, dokku: Dokku) {
         store.announce();
         let outcome = match store.plan() {
             Ok(Plan::List) => store.list(&dokku).await,
-            Ok(Plan::Apps(apps)) => {
-                let results = futures_util::future::join_all(
-                    apps.iter().map(|a| store.refresh_app(&dokku, a)),
-                )
-                .await;
-                let failed = results.into_iter().find_map(Result::err);
-                // A failed app stays dirty or stale; do not spin on it.
-                if let Some(e) = failed {
-                    for app in &apps {
-                        lock(&store.rows).dirty.remove(app);
-                    }
-                    Err(e)
-                } else {
-                    Ok(())
-                }
-            }
+            Ok(Plan::Apps(apps)) => store.refresh_apps(&dokku, &apps).await,
             Ok(Plan::All) => store.refresh_all(&dokku).await,
             Err(wait) => {
                 store
