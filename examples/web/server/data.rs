@@ -621,14 +621,16 @@ impl Store {
             Ps(Box<PsReport>),
             Domains(DomainsReport),
             Failed(dokku::Error),
+            PsEnded,
+            DomainsEnded,
         }
-        let mut blocks = futures_util::stream::select(
-            ps.map(|r| r.map_or_else(Block::Failed, |p| Block::Ps(Box::new(p))))
-                .boxed(),
-            domains
-                .map(|r| r.map_or_else(Block::Failed, Block::Domains))
-                .boxed(),
-        );
+        let ps = ps
+            .map(|r| r.map_or_else(Block::Failed, |p| Block::Ps(Box::new(p))))
+            .chain(futures_util::stream::iter([Block::PsEnded]));
+        let domains = domains
+            .map(|r| r.map_or_else(Block::Failed, Block::Domains))
+            .chain(futures_util::stream::iter([Block::DomainsEnded]));
+        let mut blocks = futures_util::stream::select(ps.boxed(), domains.boxed());
         let mut failure = None;
         loop {
             let block = tokio::select! {
@@ -644,6 +646,13 @@ impl Store {
             };
             let Some(block) = block else { break };
             let app = match block {
+                // Each command's wall time, from the start to its end.
+                Block::PsEnded | Block::DomainsEnded => {
+                    let ran = self.clock.now().saturating_duration_since(started);
+                    self.charge(ran);
+                    total += ran;
+                    continue;
+                }
                 Block::Failed(e) => {
                     failure = Some(e);
                     continue;
@@ -679,12 +688,6 @@ impl Store {
                 self.keep(row, started);
             }
         }
-        // Both streams ran side by side: their wall time is charged twice,
-        // once for each command.
-        let streamed = self.clock.now().saturating_duration_since(started);
-        let streamed = streamed.saturating_sub(took);
-        self.charge(streamed * 2);
-        total += streamed * 2;
         lock(&self.rows)
             .all_per_app
             .add(total.as_secs_f64() / count as f64);
