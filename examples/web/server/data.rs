@@ -159,6 +159,8 @@ pub enum Job {
     App(AppName),
     /// The all-apps reports, streamed.
     All,
+    /// The all-apps reports ended.
+    AllDone,
 }
 
 /// Measured seconds of one kind of work (a moving average).
@@ -688,9 +690,11 @@ impl Store {
                 self.keep(row, started);
             }
         }
-        lock(&self.rows)
-            .all_per_app
-            .add(total.as_secs_f64() / count as f64);
+        {
+            let mut rows = lock(&self.rows);
+            rows.jobs.push(Job::AllDone);
+            rows.all_per_app.add(total.as_secs_f64() / count as f64);
+        }
         self.save();
         self.announce();
         match failure {

@@ -2274,3 +2274,37 @@ async fn live_rows_follow_changes_and_end_with_the_session() {
         assert!(rest.contains("event: end"), "{who}: {rest}");
     }
 }
+
+#[tokio::test]
+async fn a_change_made_during_a_full_refresh_is_read_without_waiting_for_it() {
+    use super::data::{Job, Update};
+    // A host half as fast as a real one: the report of every app takes
+    // seconds, its blocks arriving one by one.
+    let sim = SimExecutor::new(scenario::demo()).with_latency(dokku_sim::Latency::Dokku(
+        dokku_sim::Cost::MEASURED.faster(2),
+    ));
+    let h = custom(sim.clone(), Arc::new(sim), None, |_| {});
+    let mut updates = h.state.store.subscribe();
+    let admin = h.login(ADMIN).await;
+    // The full refresh is under way once its first row is in.
+    while !matches!(updates.recv().await.unwrap(), Update::Row(_)) {}
+    assert!(h.state.store.jobs().contains(&Job::All));
+    let last = dokku::AppName::new("staging-api").unwrap();
+    let r = h
+        .post(
+            &admin,
+            "/apps/staging-api/domains/add",
+            &[("domain", "late.example.com")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    h.settled().await;
+    let jobs = h.state.store.jobs();
+    let at = |job: &Job| jobs.iter().position(|j| j == job).unwrap();
+    assert!(
+        at(&Job::App(last.clone())) < at(&Job::AllDone),
+        "the change waited for the full refresh: {jobs:?}"
+    );
+    let row = h.state.store.row(&last).unwrap();
+    assert!(row.row.domains.contains(&"late.example.com".to_owned()));
+}
