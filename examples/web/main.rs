@@ -32,6 +32,7 @@ Environment:
                              where one is generated and printed)
   DOKKU_WEB_VIEWER_PASSWORD  a read-only login (optional)
   DOKKU_WEB_BIND, DOKKU_WEB_PORT  the same as --bind and --port
+  DOKKU_WEB_CPU_BUDGET       the same as --dokku-cpu-budget
   RUST_LOG                   log level of the lines on stderr (info by default)
 
 Examples:

@@ -2308,3 +2308,24 @@ async fn a_change_made_during_a_full_refresh_is_read_without_waiting_for_it() {
     let row = h.state.store.row(&last).unwrap();
     assert!(row.row.domains.contains(&"late.example.com".to_owned()));
 }
+
+#[tokio::test]
+async fn an_app_someone_is_viewing_is_refreshed_before_the_other_stale_ones() {
+    use super::data::Job;
+    let (clock, advance) = super::auth::tests::manual_clock();
+    let sim = SimExecutor::new(scenario::demo());
+    let h = custom(sim.clone(), Arc::new(sim), Some(clock), |_| {});
+    let admin = h.login(ADMIN).await;
+    h.settled().await;
+    let before = h.state.store.jobs().len();
+    // A minute on, every app is stale; someone opens one of them.
+    advance(Duration::from_secs(61));
+    h.state.store.announce();
+    let page = h.get_now(&admin, "/apps/shop").await;
+    assert_eq!(page.status, StatusCode::OK);
+    h.settled().await;
+    let jobs = h.state.store.jobs()[before..].to_vec();
+    let shop = Job::App(dokku::AppName::new("shop").unwrap());
+    let first = jobs.iter().find(|j| !matches!(j, Job::List));
+    assert_eq!(first, Some(&shop), "{jobs:?}");
+}
