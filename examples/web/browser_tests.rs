@@ -120,7 +120,10 @@ pub async fn serve_with(sim: SimExecutor, history: HistoryStore, auth: Auth) -> 
         // Secure, as in production: Chromium keeps Secure cookies on
         // http://127.0.0.1 (a potentially trustworthy origin).
         secure_cookie: true,
-        snapshot_ttl: Duration::from_secs(2),
+        refresh: crate::server::data::Settings {
+            budget_per_minute: Duration::from_secs(1_000_000),
+            ..crate::server::data::Settings::default()
+        },
         host_label: "demo".to_owned(),
         ..Options::default()
     };
@@ -153,12 +156,25 @@ async fn shot(client: &Client, name: &str) {
 
 /// Poll until `check` holds (or fail with `what`): a condition with a
 /// generous bound, never a timing assertion.
-async fn until<F, Fut>(what: &str, mut check: F)
+async fn until<F, Fut>(what: &str, check: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
-    let deadline = Instant::now() + Duration::from_secs(30);
+    until_within(what, Duration::from_secs(30), check).await;
+}
+
+/// The bound a host as slow as a real Dokku needs (a report of every app
+/// takes most of a second per app).
+const SLOW_HOST: Duration = Duration::from_secs(120);
+
+/// [`until`] with another bound.
+async fn until_within<F, Fut>(what: &str, bound: Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + bound;
     while !check().await {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -772,4 +788,74 @@ async fn every_page_fits_a_phone_without_scrolling_sideways() {
         shot(client, "app-config.png").await;
     })
     .await;
+}
+
+/// On a host as slow as a real Dokku (the measured cost model: most of a
+/// second per app for `ps:report`), the dashboard appears at once with
+/// every app listed, its rows fill in live without a reload, the counter
+/// reaches N/N, and nothing fails on the way; at a desktop's width and a
+/// phone's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_slow_host_the_dashboard_appears_at_once_and_fills_in_live() {
+    let Some(driver) = driver() else { return };
+    for (width, height, name) in [(1366, 900, "desktop"), (390, 844, "phone")] {
+        let dir = tempfile::tempdir().unwrap();
+        let sim = SimExecutor::new(scenario::demo()).with_latency(dokku_sim::Latency::Dokku(
+            dokku_sim::Cost::MEASURED.faster(2),
+        ));
+        let apps = sim.with_host(|h| h.apps.len());
+        let history = HistoryStore::open(dir.path().join("history.db")).unwrap();
+        let auth = Auth::new(PASSWORD, None, Limits::default()).unwrap();
+        let (base, state) = serve_with(sim, history, auth).await;
+        let client = browser(&driver, &dir.path().join("profile")).await;
+        let outcome = {
+            let client = client.clone();
+            tokio::spawn(async move {
+                let client = &client;
+                client.set_window_size(width, height).await.unwrap();
+                client.goto(&format!("{base}/login")).await.unwrap();
+                log_in(client).await;
+                client
+                    .wait()
+                    .for_element(Locator::Css("#refresh-progress"))
+                    .await
+                    .unwrap();
+                // The page came before the host's reports did: every app is
+                // listed, not all of them read yet.
+                assert!(
+                    !state.store.watch().borrow().complete(),
+                    "{name}: the page waited for every report"
+                );
+                assert_eq!(count(client, "table.apps tbody tr").await, apps);
+                client
+                    .execute("window.stillHere = true", vec![])
+                    .await
+                    .unwrap();
+                let total = format!("{apps}/{apps} fresh");
+                until_within("the counter at N/N", SLOW_HOST, || async {
+                    text(client, "#refresh-progress").await == total
+                })
+                .await;
+                until_within("every row read", SLOW_HOST, || async {
+                    !text(client, "table.apps").await.contains("refreshing…")
+                })
+                .await;
+                let same = client.execute("return window.stillHere === true", vec![]);
+                assert_eq!(same.await.unwrap(), serde_json::json!(true), "reloaded");
+                assert!(text(client, "tr[data-app=\"api\"]")
+                    .await
+                    .contains("checked"));
+                assert!(
+                    !exists(client, "#refresh .problem").await,
+                    "{name}: a refresh failed"
+                );
+                shot(client, &format!("dashboard-live-{name}.png")).await;
+            })
+            .await
+        };
+        let _ = client.close().await;
+        if let Err(e) = outcome {
+            std::panic::resume_unwind(e.into_panic());
+        }
+    }
 }

@@ -32,6 +32,7 @@ Environment:
                              where one is generated and printed)
   DOKKU_WEB_VIEWER_PASSWORD  a read-only login (optional)
   DOKKU_WEB_BIND, DOKKU_WEB_PORT  the same as --bind and --port
+  DOKKU_WEB_CPU_BUDGET       the same as --dokku-cpu-budget
   RUST_LOG                   log level of the lines on stderr (info by default)
 
 Examples:
@@ -56,6 +57,11 @@ struct Args {
     /// address, which you should not do.
     #[arg(long)]
     insecure_cookie: bool,
+    /// Dokku seconds per minute the dashboard may spend keeping its view
+    /// fresh (wall time of the commands it runs; 3 is about 5% of one
+    /// core). A change made from the dashboard is refreshed regardless.
+    #[arg(long, default_value_t = 3.0, env = "DOKKU_WEB_CPU_BUDGET")]
+    dokku_cpu_budget: f64,
 }
 
 fn password(name: &str) -> Option<String> {
@@ -78,7 +84,25 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     };
     let viewer = password("DOKKU_WEB_VIEWER_PASSWORD");
     let auth = Auth::new(&admin, viewer.as_deref(), Limits::default())?;
+    // The dashboard's snapshot lives next to the history file, one per host.
+    let snapshot_file = args.target.history_file().ok().and_then(|history| {
+        let label: String = target
+            .host_label()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        history
+            .parent()
+            .map(|dir| dir.join(format!("dashboard-{label}.json")))
+    });
+    let budget = std::time::Duration::try_from_secs_f64(args.dokku_cpu_budget)
+        .map_err(|_| "--dokku-cpu-budget takes seconds per minute, 0 or more")?;
     let options = Options {
+        refresh: server::data::Settings {
+            budget_per_minute: budget,
+            ..server::data::Settings::default()
+        },
+        snapshot_file,
         secure_cookie: !args.insecure_cookie,
         host_label: target.host_label(),
         // Dashboards on other ports of this host keep their own sessions.

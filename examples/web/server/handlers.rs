@@ -47,9 +47,9 @@ fn done(state: &AppState, ctx: &Ctx, to: &str, message: String) -> Response {
     Redirect::to(to).into_response()
 }
 
-/// After a change to an app: forget the snapshot, back to the app's page.
+/// After a change to an app: refresh its row first, back to its page.
 pub fn changed(state: &AppState, ctx: &Ctx, app: &AppName, message: String) -> Response {
-    state.cache.invalidate();
+    state.store.mark_dirty(app);
     done(state, ctx, &app_url(app.as_str()), message)
 }
 
@@ -70,11 +70,12 @@ fn event(value: serde_json::Value) -> Bytes {
 }
 
 /// Dokku's output as JSON Lines (`{"out": …}`), ending with the outcome in
-/// words (`{"end": {"ok", "message", "status"}}`). The snapshot is
-/// invalidated again at the end: the command changed the host while it ran.
-fn streamed(state: &AppState, output: OutputStream, outcome: Outcome) -> Response {
+/// words (`{"end": {"ok", "message", "status"}}`). The app's row is marked
+/// dirty again at the end: the command changed the host while it ran.
+fn streamed(state: &AppState, app: &AppName, output: OutputStream, outcome: Outcome) -> Response {
     let state = state.clone();
-    state.cache.invalidate();
+    let app = app.clone();
+    state.store.mark_dirty(&app);
     // Whole lines only, so a godotenv error (a deploy or restart reading a
     // corrupt ENV prints one) can be cut before the stored values it quotes.
     let mut partial: Vec<u8> = Vec::new();
@@ -125,7 +126,7 @@ fn streamed(state: &AppState, output: OutputStream, outcome: Outcome) -> Respons
             })
         })
         .chain(stream::once(async move {
-            state.cache.invalidate();
+            state.store.mark_dirty(&app);
             Ok(Bytes::new())
         }));
     (
@@ -159,6 +160,7 @@ pub async fn create(
         .create(&app)
         .await
         .map_err(doing(format!("create {app}")))?;
+    state.store.mark_list_dirty();
     Ok(changed(&state, &ctx, &app, format!("Created {app}.")))
 }
 
@@ -189,7 +191,9 @@ pub async fn rename(
         .send()
         .await
         .map_err(doing(format!("rename {app} to {to}")))?;
-    state.cache.invalidate();
+    state.store.mark_list_dirty();
+    state.store.mark_dirty(&app);
+    state.store.mark_dirty(&to);
     Ok(done(
         &state,
         &ctx,
@@ -224,7 +228,8 @@ pub async fn destroy(
         .destroy(&app, typed)
         .await
         .map_err(doing(format!("destroy {app}")))?;
-    state.cache.invalidate();
+    state.store.mark_list_dirty();
+    state.store.mark_dirty(&app);
     Ok(done(&state, &ctx, "/", format!("Destroyed {app}.")))
 }
 
@@ -257,7 +262,7 @@ pub async fn ps_action(
         .stream()
         .await
         .map_err(doing(format!("{verb} {app}")))?;
-    Ok(streamed(&state, output, Outcome { done, failed }))
+    Ok(streamed(&state, &app, output, Outcome { done, failed }))
 }
 
 /// The most containers of one process type the form accepts.
@@ -311,7 +316,7 @@ pub async fn scale(
         done: format!("Scaled {app}: {}.", summary.join(", ")),
         failed: format!("Dokku could not scale {app}."),
     };
-    Ok(streamed(&state, output, outcome))
+    Ok(streamed(&state, &app, output, outcome))
 }
 
 /// `key=…&value=…[&no_restart=on]`.

@@ -42,7 +42,7 @@ use dokku_history::{Audited, HistoryError, HistoryStore, Source, Verification};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use auth::{Auth, Problem, Session};
-use data::SnapshotCache;
+use data::{Settings, Store};
 use problem::Failure;
 use routes::{Access, Route};
 
@@ -54,8 +54,10 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 pub struct Options {
     /// Mark the session cookie `Secure` (and name it `__Host-…`).
     pub secure_cookie: bool,
-    /// How long a dashboard snapshot is reused.
-    pub snapshot_ttl: Duration,
+    /// How the dashboard's refresher spends Dokku's time.
+    pub refresh: Settings,
+    /// Where the dashboard's snapshot is kept (none: in memory only).
+    pub snapshot_file: Option<std::path::PathBuf>,
     /// The host's name in history records.
     pub host_label: String,
     /// How long the history page reuses a hash-chain verification. A full
@@ -72,7 +74,8 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             secure_cookie: true,
-            snapshot_ttl: Duration::from_secs(3),
+            refresh: Settings::default(),
+            snapshot_file: None,
             host_label: "local".to_owned(),
             verify_ttl: Duration::from_secs(60),
             cookie_scope: String::new(),
@@ -91,13 +94,23 @@ pub struct Inner {
     pub history: HistoryStore,
     /// Passwords and sessions.
     pub auth: Auth,
-    /// The dashboard snapshot.
-    pub cache: SnapshotCache,
+    /// The dashboard's snapshot, kept fresh by [`data::refresher`].
+    pub store: Arc<Store>,
+    /// The refresher task (ended with the state).
+    refresher: Option<tokio::task::JoinHandle<()>>,
     /// The last hash-chain verification and when it finished. The async
     /// mutex makes concurrent page loads wait for one verify, not run many.
     pub verified: tokio::sync::Mutex<Option<(Instant, Verification)>>,
     /// Settings.
     pub options: Options,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(task) = self.refresher.take() {
+            task.abort();
+        }
+    }
 }
 
 /// The router's state; cheap to clone.
@@ -120,12 +133,23 @@ impl AppState {
         options: Options,
     ) -> Self {
         let clock = auth.clock().clone();
+        let dokku = Dokku::from_arc(Arc::clone(&executor));
+        let store = Arc::new(Store::new(
+            clock,
+            options.refresh.clone(),
+            options.snapshot_file.clone(),
+        ));
+        // One refresher per host, when there is a runtime to run it.
+        let refresher = tokio::runtime::Handle::try_current()
+            .ok()
+            .map(|rt| rt.spawn(data::refresher(Arc::clone(&store), dokku.clone())));
         Self(Arc::new(Inner {
-            dokku: Dokku::from_arc(Arc::clone(&executor)),
+            dokku,
             executor,
             history,
             auth,
-            cache: SnapshotCache::new(options.snapshot_ttl, clock),
+            store,
+            refresher,
             verified: tokio::sync::Mutex::new(None),
             options,
         }))

@@ -68,6 +68,8 @@ pub fn table() -> Vec<Route> {
     let (get, post) = (Method::GET, Method::POST);
     vec![
         route(get.clone(), "/", Session, pages::dashboard::page),
+        // The dashboard's rows as they are read (server-sent events).
+        route(get.clone(), "/live", Session, pages::dashboard::live),
         route(get.clone(), "/login", Public, pages::login::form),
         route(post.clone(), "/login", Public, pages::login::submit),
         route(post.clone(), "/logout", Session, pages::login::logout),

@@ -17,10 +17,19 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 use super::auth::{Auth, Limits};
+use super::data::Settings;
 use super::{app, AppState, Options};
 
 pub const ADMIN: &str = "admin-pw";
 pub const VIEWER: &str = "viewer-pw";
+
+/// A refresher that may spend all the Dokku time it likes.
+pub fn unlimited() -> Settings {
+    Settings {
+        budget_per_minute: Duration::from_secs(1_000_000),
+        ..Settings::default()
+    }
+}
 
 /// The app, its simulated host and its history, in a temp dir.
 pub struct Harness {
@@ -111,7 +120,7 @@ impl Harness {
         let history = HistoryStore::open(dir.path().join("history.db")).unwrap();
         let auth = Auth::new(ADMIN, Some(VIEWER), Limits::default()).unwrap();
         let options = Options {
-            snapshot_ttl: Duration::from_secs(60),
+            refresh: unlimited(),
             host_label: "sim".to_owned(),
             ..Options::default()
         };
@@ -195,7 +204,23 @@ impl Harness {
         }
     }
 
+    /// A page. The dashboard renders what the refresher has read, so a
+    /// dashboard read waits for it to catch up with every change first.
     pub async fn get(&self, c: &Client, path: &str) -> Reply {
+        if path == "/" || path.starts_with("/?") {
+            self.settled().await;
+        }
+        self.get_now(c, path).await
+    }
+
+    /// Wait until every app is read and no change is pending.
+    pub async fn settled(&self) {
+        let mut progress = self.state.store.watch();
+        progress.wait_for(|p| p.complete()).await.unwrap();
+    }
+
+    /// A page, at once.
+    pub async fn get_now(&self, c: &Client, path: &str) -> Reply {
         self.send(Self::request(
             Method::GET,
             path,
@@ -1185,28 +1210,6 @@ async fn history_filters_searches_pages_verifies_and_exports() {
 }
 
 #[tokio::test]
-async fn the_snapshot_is_fetched_once_for_concurrent_pages_and_after_changes() {
-    let h = Harness::with_sim(
-        SimExecutor::new(scenario::demo())
-            .with_latency(dokku_sim::Latency::Fixed(Duration::from_millis(30))),
-    );
-    let admin = h.login(ADMIN).await;
-    let before = h.state.cache.fetches();
-    h.state.cache.invalidate();
-    let pages = (0..8).map(|_| h.get(&admin, "/"));
-    for r in futures_util::future::join_all(pages).await {
-        assert_eq!(r.status, StatusCode::OK);
-    }
-    assert_eq!(h.state.cache.fetches(), before + 1, "not single-flight");
-    h.get(&admin, "/").await;
-    assert_eq!(h.state.cache.fetches(), before + 1, "not cached");
-    h.post(&admin, "/apps", &[("name", "another")]).await;
-    let home = h.get(&admin, "/").await;
-    assert!(home.body.contains("data-app=\"another\""));
-    assert_eq!(h.state.cache.fetches(), before + 2);
-}
-
-#[tokio::test]
 async fn logout_revokes_the_session() {
     let h = Harness::new();
     let admin = h.login(ADMIN).await;
@@ -1556,7 +1559,7 @@ fn harness_with_clock() -> (Harness, impl Fn(Duration)) {
         .with_clock(clock);
     let sim = SimExecutor::new(scenario::demo()).with_follow_interval(Duration::from_millis(40));
     let options = Options {
-        snapshot_ttl: Duration::from_secs(60),
+        refresh: unlimited(),
         host_label: "sim".to_owned(),
         ..Options::default()
     };
@@ -1727,7 +1730,7 @@ async fn new_app_names_must_be_hostnames_and_long_ones_do_not_widen_the_page() {
         let app = host.apps["blog"].clone();
         host.apps.insert(long.clone(), app);
     });
-    h.state.cache.invalidate();
+    h.state.store.mark_list_dirty();
     let home = h.get(&admin, "/").await.body;
     assert!(home.contains(&format!(
         "class=\"app-name\" href=\"/apps/{long}\" title=\"{long}\""
@@ -1983,4 +1986,347 @@ async fn viewers_see_counts_not_inputs_and_links_offer_only_unlinked_apps() {
         "offers a linked app: {select}"
     );
     assert!(select.contains("value=\"blog\""));
+}
+
+/// An executor that counts the commands it is asked to run.
+#[derive(Debug, Clone)]
+struct Counting {
+    inner: SimExecutor,
+    count: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+type Boxed<'c, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'c>>;
+
+// `Executor` is an async_trait; this is its desugared form.
+impl dokku::Executor for Counting {
+    fn run<'a, 'b, 'c>(
+        &'a self,
+        command: &'b dokku::Command,
+    ) -> Boxed<'c, Result<dokku::Output, dokku::ExecError>>
+    where
+        'a: 'c,
+        'b: 'c,
+        Self: 'c,
+    {
+        self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        dokku::Executor::run(&self.inner, command)
+    }
+
+    fn stream<'a, 'b, 'c>(
+        &'a self,
+        command: &'b dokku::Command,
+    ) -> Boxed<'c, Result<dokku::OutputStream, dokku::ExecError>>
+    where
+        'a: 'c,
+        'b: 'c,
+        Self: 'c,
+    {
+        self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        dokku::Executor::stream(&self.inner, command)
+    }
+}
+
+/// A harness over `executor`, with `options` changed and the clock given.
+fn custom(
+    sim: SimExecutor,
+    executor: Arc<dyn dokku::Executor>,
+    clock: Option<super::auth::Clock>,
+    change: impl FnOnce(&mut Options),
+) -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let history = HistoryStore::open(dir.path().join("history.db")).unwrap();
+    let limits = Limits {
+        idle: Duration::from_secs(3600),
+        ..Limits::default()
+    };
+    let mut auth = Auth::new(ADMIN, Some(VIEWER), limits).unwrap();
+    if let Some(clock) = clock {
+        auth = auth.with_clock(clock);
+    }
+    let mut options = Options {
+        refresh: unlimited(),
+        host_label: "sim".to_owned(),
+        ..Options::default()
+    };
+    change(&mut options);
+    let state = AppState::new(executor, history.clone(), auth, options);
+    Harness {
+        router: app(state.clone()),
+        state,
+        sim,
+        history,
+        _dir: dir,
+    }
+}
+
+/// A refresher that never spends Dokku time on its own (a mutation's
+/// refresh still runs).
+fn idle() -> Settings {
+    Settings {
+        budget_per_minute: Duration::ZERO,
+        ..Settings::default()
+    }
+}
+
+fn demo_apps(sim: &SimExecutor) -> usize {
+    sim.with_host(|host| host.apps.len())
+}
+
+#[tokio::test]
+async fn the_first_paint_comes_from_the_saved_snapshot_without_asking_dokku() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dashboard-sim.json");
+    {
+        let sim = SimExecutor::new(scenario::demo());
+        let h = custom(sim.clone(), Arc::new(sim), None, |o| {
+            o.snapshot_file = Some(file.clone());
+        });
+        h.settled().await;
+    }
+    assert!(file.exists(), "no snapshot was written");
+
+    // A restarted dashboard, on a host it must not ask.
+    let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let sim = SimExecutor::new(scenario::demo());
+    let counting = Counting {
+        inner: sim.clone(),
+        count: Arc::clone(&count),
+    };
+    let h = custom(sim.clone(), Arc::new(counting), None, |o| {
+        o.snapshot_file = Some(file.clone());
+        o.refresh = idle();
+    });
+    let admin = h.login(ADMIN).await;
+    let home = h.get_now(&admin, "/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("data-app=\"api\""), "{}", home.body);
+    assert!(home.body.contains("checked just now"), "{}", home.body);
+    assert_eq!(
+        home.body.matches("<tr data-app=").count(),
+        demo_apps(&sim),
+        "every app from the snapshot"
+    );
+    assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert!(h.state.store.jobs().is_empty());
+}
+
+#[tokio::test]
+async fn a_corrupt_snapshot_file_is_ignored_and_the_page_says_refreshing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dashboard-sim.json");
+    std::fs::write(&file, b"{\"version\": 1, \"rows\": [{\"app\": ").unwrap();
+    let sim = SimExecutor::new(scenario::demo());
+    let h = custom(sim.clone(), Arc::new(sim.clone()), None, |o| {
+        o.snapshot_file = Some(file.clone());
+        o.refresh = idle();
+    });
+    let admin = h.login(ADMIN).await;
+    let home = h.get_now(&admin, "/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    let n = demo_apps(&sim);
+    assert!(
+        home.body.contains(&format!("refreshing 0/{n}")),
+        "{}",
+        home.body
+    );
+    // Every app is listed, none read yet.
+    assert_eq!(home.body.matches("refreshing…").count(), n);
+    assert_eq!(h.state.store.jobs(), vec![super::data::Job::List]);
+}
+
+#[tokio::test]
+async fn a_mutation_refreshes_its_app_first_with_its_own_reports() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    h.settled().await;
+    let before = h.state.store.jobs().len();
+    let r = h
+        .post(
+            &admin,
+            "/apps/api/domains/add",
+            &[("domain", "new.example.com")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    h.settled().await;
+    let api = dokku::AppName::new("api").unwrap();
+    assert_eq!(
+        h.state.store.jobs()[before..],
+        [super::data::Job::App(api.clone())],
+        "only the changed app, with per-app reports"
+    );
+    let row = h.state.store.row(&api).unwrap();
+    assert!(row.row.domains.contains(&"new.example.com".to_owned()));
+    assert!(h.get(&admin, "/").await.body.contains("new.example.com"));
+}
+
+#[tokio::test]
+async fn the_budget_stops_refreshes_when_spent_and_they_resume_as_time_passes() {
+    let (clock, advance) = super::auth::tests::manual_clock();
+    let sim = SimExecutor::new(scenario::demo());
+    let h = custom(sim.clone(), Arc::new(sim), Some(clock), |o| {
+        o.refresh = Settings {
+            budget_per_minute: Duration::from_secs(3),
+            ..Settings::default()
+        };
+    });
+    let admin = h.login(ADMIN).await;
+    h.settled().await;
+    // Ten seconds of Dokku time spent; a minute later every app is stale.
+    h.state.store.charge(Duration::from_secs(10));
+    advance(Duration::from_secs(61));
+    let mut waiting = h.state.store.waiting();
+    waiting.borrow_and_update();
+    let jobs = h.state.store.jobs().len();
+    h.state.store.nudge();
+    waiting.changed().await.unwrap();
+    waiting.wait_for(Option::is_some).await.unwrap();
+    assert_eq!(h.state.store.jobs().len(), jobs, "refreshed over budget");
+    let home = h.get_now(&admin, "/").await;
+    assert!(home.body.contains("refreshing 0/"), "{}", home.body);
+    // Spent more than a minute ago: it leaves the last minute's count,
+    // but the budget it overdrew is still being paid back.
+    assert!(
+        home.body
+            .contains("host time spent: 0.0 s in the last minute (budget 3 s)"),
+        "{}",
+        home.body
+    );
+    // Paid back at 3 s a minute: refreshes resume.
+    advance(Duration::from_secs(80));
+    h.state.store.announce();
+    h.state.store.nudge();
+    h.settled().await;
+    assert!(h.state.store.jobs().len() > jobs);
+}
+
+#[tokio::test]
+async fn a_report_stream_cut_halfway_keeps_the_apps_read_and_leaves_the_rest_stale() {
+    let sim = SimExecutor::new(scenario::demo());
+    let h = custom(sim.clone(), Arc::new(sim.clone()), None, |o| {
+        o.refresh = idle();
+    });
+    let admin = h.login(ADMIN).await;
+    let dokku = &h.state.dokku;
+    dokku.capabilities().await.unwrap();
+    h.state.store.ensure_listed(dokku).await.unwrap();
+    let command = dokku::api::report::report_command(
+        &dokku::catalog::plugins::PS,
+        &dokku::api::report::ReportTarget::All,
+        dokku::api::Format::Text,
+    )
+    .unwrap();
+    let full = dokku.run(&command).await.unwrap().stdout.len();
+    sim.inject(dokku_sim::Fault::CutStream {
+        after_bytes: full / 2,
+    });
+    assert!(h.state.store.refresh_all(dokku).await.is_err());
+    let view = h.state.store.view();
+    let read = view.lines.iter().filter(|l| l.kept.is_some()).count();
+    let n = demo_apps(&sim);
+    assert!(read > 0 && read < n, "{read} of {n} read");
+    let home = h.get_now(&admin, "/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(
+        home.body.contains(&format!("refreshing {read}/{n}")),
+        "{}",
+        home.body
+    );
+    assert_eq!(home.body.matches("refreshing…").count(), n - read);
+}
+
+#[tokio::test]
+async fn live_rows_follow_changes_and_end_with_the_session() {
+    let h = Harness::new();
+    for (who, password) in [("admin", ADMIN), ("viewer", VIEWER)] {
+        let admin = h.login(ADMIN).await;
+        let watcher = h.login(password).await;
+        h.settled().await;
+        let req = Harness::request(Method::GET, "/live", Some(&watcher.cookie), String::new());
+        let res = h.router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let mut body = res.into_body();
+        let mut text = String::new();
+        while !text.contains("event: progress") {
+            let frame = body.frame().await.unwrap().unwrap();
+            if let Ok(data) = frame.into_data() {
+                text.push_str(&String::from_utf8_lossy(&data));
+            }
+        }
+        let domain = format!("{who}.example.com");
+        let r = h
+            .post(&admin, "/apps/api/domains/add", &[("domain", &domain)])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        while !(text.contains("event: row") && text.contains(&domain)) {
+            let frame = body.frame().await.unwrap().unwrap();
+            if let Ok(data) = frame.into_data() {
+                text.push_str(&String::from_utf8_lossy(&data));
+            }
+        }
+        assert!(text.contains("data-app=\\\"api\\\""), "{text}");
+        h.post(&watcher, "/logout", &[]).await;
+        let mut rest = String::new();
+        while let Some(frame) = body.frame().await {
+            if let Ok(data) = frame.unwrap().into_data() {
+                rest.push_str(&String::from_utf8_lossy(&data));
+            }
+        }
+        assert!(rest.contains("event: end"), "{who}: {rest}");
+    }
+}
+
+#[tokio::test]
+async fn a_change_made_during_a_full_refresh_is_read_without_waiting_for_it() {
+    use super::data::{Job, Update};
+    // A host half as fast as a real one: the report of every app takes
+    // seconds, its blocks arriving one by one.
+    let sim = SimExecutor::new(scenario::demo()).with_latency(dokku_sim::Latency::Dokku(
+        dokku_sim::Cost::MEASURED.faster(2),
+    ));
+    let h = custom(sim.clone(), Arc::new(sim), None, |_| {});
+    let mut updates = h.state.store.subscribe();
+    let admin = h.login(ADMIN).await;
+    // The full refresh is under way once its first row is in.
+    while !matches!(updates.recv().await.unwrap(), Update::Row(_)) {}
+    assert!(h.state.store.jobs().contains(&Job::All));
+    let last = dokku::AppName::new("staging-api").unwrap();
+    let r = h
+        .post(
+            &admin,
+            "/apps/staging-api/domains/add",
+            &[("domain", "late.example.com")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    h.settled().await;
+    let jobs = h.state.store.jobs();
+    let at = |job: &Job| jobs.iter().position(|j| j == job).unwrap();
+    assert!(
+        at(&Job::App(last.clone())) < at(&Job::AllDone),
+        "the change waited for the full refresh: {jobs:?}"
+    );
+    let row = h.state.store.row(&last).unwrap();
+    assert!(row.row.domains.contains(&"late.example.com".to_owned()));
+}
+
+#[tokio::test]
+async fn an_app_someone_is_viewing_is_refreshed_before_the_other_stale_ones() {
+    use super::data::Job;
+    let (clock, advance) = super::auth::tests::manual_clock();
+    let sim = SimExecutor::new(scenario::demo());
+    let h = custom(sim.clone(), Arc::new(sim), Some(clock), |_| {});
+    let admin = h.login(ADMIN).await;
+    h.settled().await;
+    let before = h.state.store.jobs().len();
+    // A minute on, every app is stale; someone opens one of them.
+    advance(Duration::from_secs(61));
+    h.state.store.announce();
+    let page = h.get_now(&admin, "/apps/shop").await;
+    assert_eq!(page.status, StatusCode::OK);
+    h.settled().await;
+    let jobs = h.state.store.jobs()[before..].to_vec();
+    let shop = Job::App(dokku::AppName::new("shop").unwrap());
+    let first = jobs.iter().find(|j| !matches!(j, Job::List));
+    assert_eq!(first, Some(&shop), "{jobs:?}");
 }

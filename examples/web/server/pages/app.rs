@@ -6,7 +6,8 @@
 //! The page costs a few Dokku invocations run at once (`ps:scale`,
 //! `config:keys`, `logs --num`, `certs:report`, `ports:report`,
 //! `letsencrypt:report` and `:list`, one `<plugin>:app-links` per datastore
-//! plugin); the rest comes from the cached snapshot.
+//! plugin); the rest comes from the dashboard's kept row (read afresh
+//! when a mutation changed the app).
 //! A section whose command fails says so in words (Dokku's own shown as
 //! Dokku's) instead of failing the whole page.
 //!
@@ -388,10 +389,21 @@ pub async fn page(
     Query(params): Query<LogParams>,
 ) -> Result<Markup, WebError> {
     let app = app_name(&name)?;
-    let snap = state.cache.get(&state.dokku).await?;
-    let row = snap
-        .app(app.as_str())
-        .ok_or_else(|| WebError::NotFound(format!("app called {app}")))?;
+    state.store.mark_viewed(&app);
+    // The kept row, unless a mutation changed the app or it was never read:
+    // then its own per-app reports, now.
+    let row = match state.store.fresh_row(&app) {
+        Some(row) => row,
+        None => match state.store.fetch_app(&state.dokku, &app).await {
+            Ok(row) => row,
+            Err(dokku::Error::AppNotFound { .. }) => {
+                return Err(WebError::NotFound(format!("app called {app}")))
+            }
+            Err(e) => return Err(e.into()),
+        },
+    };
+    let row = row.as_ref();
+    let caps = state.dokku.capabilities().await?;
     let mut history = HistoryQuery::default();
     history.app = Some(app.to_string());
     history.limit = Some(20);
@@ -400,8 +412,8 @@ pub async fn page(
         state.dokku.config().keys(&app),
         recent_logs(&state, &app, &params),
         state.history.query(history),
-        super::databases::app_links(&state.dokku, &snap.capabilities, &app),
-        super::network::fetch(&state.dokku, &snap.capabilities, &app),
+        super::databases::app_links(&state.dokku, &caps, &app),
+        super::network::fetch(&state.dokku, &caps, &app),
     );
     let url = app_url(app.as_str());
     let body = html! {

@@ -1,12 +1,21 @@
 //! The dashboard: every app with its state, processes, domains and deploy
-//! source; counts per state; the host's Dokku version and plugins.
+//! source, each row with its age; counts per state; how far the refresh
+//! has come and the Dokku time it spent; the host's Dokku version and
+//! plugins. It renders at once from the kept snapshot ([`super::super::data`]);
+//! [`live`] sends each row again as the refresher reads it.
+
+use std::convert::Infallible;
+use std::time::Duration;
 
 use axum::extract::{Query, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Extension;
+use dokku::Capabilities;
+use futures_util::{stream, Stream, StreamExt};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::super::data::{status_class, AppRow, AppStatus, Snapshot};
+use super::super::data::{status_class, AppRow, AppStatus, Line, Progress, Update, View};
 use super::super::handlers::app_url;
 use super::super::{AppState, Ctx, WebError};
 use super::{form_head, layout};
@@ -86,24 +95,25 @@ impl AppFilter {
             .find(|s| state_slug(*s) == wanted)
     }
 
-    /// The apps that match, most urgent first, and how many matched.
-    pub fn apply<'a>(&self, apps: &'a [AppRow]) -> (Vec<&'a AppRow>, usize) {
+    /// The apps that match, most urgent first (apps not read yet last),
+    /// and how many matched.
+    pub fn apply<'a>(&self, lines: &'a [Line]) -> (Vec<&'a Line>, usize) {
         let q = self.query();
         let status = self.status();
-        let mut rows: Vec<&AppRow> = apps
+        fn row(l: &Line) -> Option<&AppRow> {
+            l.kept.as_ref().map(|k| k.row.as_ref())
+        }
+        let mut rows: Vec<&Line> = lines
             .iter()
-            .filter(|a| status.map_or(true, |s| a.status == s))
-            .filter(|a| {
+            .filter(|l| status.map_or(true, |s| row(l).is_some_and(|r| r.status == s)))
+            .filter(|l| {
                 q.is_empty()
-                    || a.app.as_str().contains(&q)
-                    || a.domains.iter().any(|d| d.contains(&q))
+                    || l.app.as_str().contains(&q)
+                    || row(l).is_some_and(|r| r.domains.iter().any(|d| d.contains(&q)))
             })
             .collect();
-        rows.sort_by(|a, b| {
-            urgency(a.status)
-                .cmp(&urgency(b.status))
-                .then_with(|| a.app.cmp(&b.app))
-        });
+        let rank = |l: &Line| row(l).map_or(6, |r| urgency(r.status));
+        rows.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.app.cmp(&b.app)));
         let total = rows.len();
         let pages = total.div_ceil(PAGE_SIZE).max(1);
         let page = self.page.unwrap_or(1).clamp(1, pages);
@@ -152,18 +162,86 @@ pub fn app_link(app: &dokku::AppName) -> Markup {
     }
 }
 
-/// The dashboard's body for a snapshot (the bench renders it directly).
-pub fn render(snap: &Snapshot, ctx: &Ctx, filter: &AppFilter) -> Markup {
-    let counts = snap.counts();
-    let caps = &snap.capabilities;
-    let (rows, total) = filter.apply(&snap.apps);
+/// How long ago, as people say it: `just now`, `12 s ago`, `3 min ago`.
+pub fn ago(age: Duration) -> String {
+    let s = age.as_secs();
+    match s {
+        0..=4 => "just now".to_owned(),
+        5..=59 => format!("{s} s ago"),
+        60..=3599 => format!("{} min ago", s / 60),
+        3600..=86_399 => format!("{} h ago", s / 3600),
+        _ => format!("{} days ago", s / 86_400),
+    }
+}
+
+/// `refreshing 40/100`, or `100/100 fresh` once every app is.
+pub fn progress_text(p: &Progress) -> String {
+    if p.complete() {
+        format!("{}/{} fresh", p.fresh, p.total)
+    } else {
+        format!("refreshing {}/{}", p.fresh, p.total)
+    }
+}
+
+/// `host time spent: 1.2 s in the last minute (budget 3 s)`.
+pub fn spent_text(spent: Duration, budget: Duration) -> String {
+    format!(
+        "host time spent: {:.1} s in the last minute (budget {} s)",
+        spent.as_secs_f64(),
+        budget.as_secs_f64()
+    )
+}
+
+/// One app's row; an app not read yet shows its name and `refreshing…`.
+/// The live dashboard sends the same markup when the row is read again.
+pub fn row_html(app: &dokku::AppName, row: Option<&AppRow>, age: Option<Duration>) -> Markup {
+    html! {
+        tr data-app=(app) {
+            td.name { (app_link(app)) }
+            @match row {
+                Some(row) => {
+                    td { span class={ "badge " (status_class(row.status)) } { (row.status.as_str()) } }
+                    td { (processes(row)) }
+                    td.domains { @for d in &row.domains { span title=(d) { (d) } " " } }
+                    td { (deploy(row)) }
+                }
+                None => {
+                    td { span.badge.s-unknown { "unknown" } }
+                    td { span.muted { "—" } }
+                    td.domains { span.muted { "—" } }
+                    td { span.muted { "—" } }
+                }
+            }
+            td.checked {
+                @match age {
+                    Some(age) => { span.muted { "checked " (ago(age)) } }
+                    None => { span.muted { "refreshing…" } }
+                }
+            }
+        }
+    }
+}
+
+/// The dashboard's body for a view (the bench renders it directly).
+pub fn render(view: &View, caps: Option<&Capabilities>, ctx: &Ctx, filter: &AppFilter) -> Markup {
+    let counts = view.counts();
+    let (rows, total) = filter.apply(&view.lines);
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = filter.page.unwrap_or(1).clamp(1, pages);
     let current = filter.status();
+    let all = view.lines.len();
     html! {
-        h1 { "Apps " span.muted { (snap.apps.len()) } }
+        h1 { "Apps " span.muted { (all) } }
+        div.refresh #refresh aria-live="polite" {
+            span #refresh-progress data-fresh=(view.progress.fresh) data-total=(view.progress.total) { (progress_text(&view.progress)) }
+            " · "
+            span #refresh-spent { (spent_text(view.spent, view.budget)) }
+            @if let Some(problem) = &view.problem {
+                " · " span.problem { "last refresh failed: " (problem) }
+            }
+        }
         ul.counts aria-label="Filter by state" {
-            li { a.badge.all href=(filter.with_state(None)) aria-current=[current.is_none().then_some("true")] { "all " strong { (snap.apps.len()) } } }
+            li { a.badge.all href=(filter.with_state(None)) aria-current=[current.is_none().then_some("true")] { "all " strong { (all) } } }
             @for (status, n) in &counts {
                 li {
                     a class={ "badge " (status_class(*status)) }
@@ -194,22 +272,20 @@ pub fn render(snap: &Snapshot, ctx: &Ctx, filter: &AppFilter) -> Markup {
         }
         @if rows.is_empty() {
             div.empty {
-                @if snap.apps.is_empty() { p { "No apps yet." } @if ctx.session.is_admin() { p { "Create one above, then push code to it with git." } } }
+                @if view.lines.is_empty() { p { "No apps yet." } @if ctx.session.is_admin() { p { "Create one above, then push code to it with git." } } }
                 @else { p { "No app matches." } p { a href="/" { "Show all apps" } } }
             }
         } @else {
             div.scroll {
-                table.apps {
-                    thead { tr { th { "App" } th { "State" } th { "Processes" } th { "Domains" } th { "Deployed from" } } }
+                table.apps #apps data-live="/live" {
+                    thead { tr { th { "App" } th { "State" } th { "Processes" } th { "Domains" } th { "Deployed from" } th { "Checked" } } }
                     tbody {
-                        @for row in &rows {
-                            tr data-app=(row.app) {
-                                td.name { (app_link(&row.app)) }
-                                td { span class={ "badge " (status_class(row.status)) } { (row.status.as_str()) } }
-                                td { (processes(row)) }
-                                td.domains { @for d in &row.domains { span title=(d) { (d) } " " } }
-                                td { (deploy(row)) }
-                            }
+                        @for line in &rows {
+                            (row_html(
+                                &line.app,
+                                line.kept.as_ref().map(|k| k.row.as_ref()),
+                                line.kept.as_ref().map(|k| view.now.saturating_duration_since(k.checked)),
+                            ))
                         }
                     }
                 }
@@ -223,12 +299,14 @@ pub fn render(snap: &Snapshot, ctx: &Ctx, filter: &AppFilter) -> Markup {
             }
         }
         footer.host {
-            p { "Dokku " (caps.version) " · fetched in " (snap.took.as_millis()) " ms" }
-            details {
-                summary { (caps.plugins.len()) " plugins" }
-                ul.plugins {
-                    @for p in &caps.plugins {
-                        li { (p.name.as_str()) " " span.muted { (p.version) } @if !p.enabled { " (disabled)" } }
+            @if let Some(caps) = caps {
+                p { "Dokku " (caps.version) }
+                details {
+                    summary { (caps.plugins.len()) " plugins" }
+                    ul.plugins {
+                        @for p in &caps.plugins {
+                            li { (p.name.as_str()) " " span.muted { (p.version) } @if !p.enabled { " (disabled)" } }
+                        }
                     }
                 }
             }
@@ -240,12 +318,83 @@ pub fn render(snap: &Snapshot, ctx: &Ctx, filter: &AppFilter) -> Markup {
 /// the library's rule again): Dokku's rule with DNS label lengths.
 pub const NEW_APP_PATTERN: &str = "[a-z0-9][a-z0-9\\-]{0,62}(\\.[a-z0-9\\-]{1,63})*";
 
-/// `GET /`.
+/// `GET /`: at once, from the kept snapshot. With none yet, only the app
+/// list is read (`apps:list`, cheap) and every row says `refreshing…`.
 pub async fn page(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Query(filter): Query<AppFilter>,
 ) -> Result<Markup, WebError> {
-    let snap = state.cache.get(&state.dokku).await?;
-    Ok(layout("Apps", &ctx, render(&snap, &ctx, &filter)))
+    if state.store.view().lines.is_empty() {
+        state.store.ensure_listed(&state.dokku).await?;
+    }
+    let view = state.store.view();
+    let caps = state.dokku.cached_capabilities().await;
+    Ok(layout(
+        "Apps",
+        &ctx,
+        render(&view, caps.as_deref(), &ctx, &filter),
+    ))
+}
+
+/// A server-sent event with a JSON body.
+fn event(name: &str, data: &serde_json::Value) -> Event {
+    Event::default().event(name).data(data.to_string())
+}
+
+fn progress_event(progress: &Progress, spent: Duration, budget: Duration) -> Event {
+    event(
+        "progress",
+        &serde_json::json!({
+            "fresh": progress.fresh,
+            "total": progress.total,
+            "text": progress_text(progress),
+            "spent": spent_text(spent, budget),
+        }),
+    )
+}
+
+/// `GET /live`: the dashboard's rows as the refresher reads them (`row`:
+/// the app and its row's HTML) and the counter (`progress`); it ends with
+/// the session.
+pub async fn live(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let updates = state.store.subscribe();
+    let view = state.store.view();
+    let budget = view.budget;
+    let first = progress_event(&view.progress, view.spent, budget);
+    let store = std::sync::Arc::clone(&state.store);
+    let rows = stream::unfold(updates, move |mut updates| {
+        let store = std::sync::Arc::clone(&store);
+        async move {
+            loop {
+                match updates.recv().await {
+                    Ok(Update::Row(row)) => {
+                        let age = store
+                            .row(&row.app)
+                            .map(|k| store.clock().now().saturating_duration_since(k.checked));
+                        let html = row_html(&row.app, Some(&row), age).into_string();
+                        let data = serde_json::json!({ "app": row.app.as_str(), "html": html });
+                        return Some((Ok(event("row", &data)), updates));
+                    }
+                    Ok(Update::Progress(progress, spent)) => {
+                        return Some((Ok(progress_event(&progress, spent, budget)), updates));
+                    }
+                    // A slow reader missed some: the next ones still come.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        }
+    });
+    let ended = state.auth.ended(&ctx.token);
+    let events = stream::once(async move { Ok(first) })
+        .chain(rows)
+        .take_until(ended)
+        .chain(stream::once(async {
+            Ok(Event::default().event("end").data("{}"))
+        }));
+    Sse::new(events).keep_alive(KeepAlive::default())
 }

@@ -194,10 +194,16 @@ pub async fn page(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
 ) -> Result<Markup, WebError> {
-    let snap = state.cache.get(&state.dokku).await?;
-    let plugins = installed(&snap.capabilities);
+    let caps = state.dokku.capabilities().await?;
+    state.store.ensure_listed(&state.dokku).await?;
+    let plugins = installed(&caps);
     let all = join_all(plugins.iter().map(|p| services_of(&state.dokku, p.clone()))).await;
-    let apps: Vec<String> = snap.apps.iter().map(|a| a.app.to_string()).collect();
+    let apps: Vec<String> = state
+        .store
+        .names()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     let body = html! {
         h1 { "Databases" }
         @if plugins.is_empty() {
@@ -279,7 +285,7 @@ pub async fn create(
 
 fn finish(state: &AppState, ctx: &Ctx, to: &str, message: String) -> Response {
     // Links change apps' config and restart them: the dashboard is stale.
-    state.cache.invalidate();
+    state.store.mark_list_dirty();
     state.auth.flash(&ctx.token, message);
     Redirect::to(to).into_response()
 }

@@ -1,5 +1,8 @@
 // The dashboard's only script. No framework, no network but this origin.
-// Everything it inserts goes through textContent, never innerHTML.
+// Everything it inserts goes through textContent, never innerHTML; the one
+// exception is the dashboard's live rows, the server's own escaped markup,
+// parsed inert with DOMParser (no script runs from it; the CSP forbids
+// inline script anyway).
 //
 // Every in-page request asks for JSON (Accept: application/json). The
 // server answers {ok, to} or {ok: false, message, dokku}; a session that
@@ -408,4 +411,31 @@ if (log) {
     }
   });
   if (follow.checked) start(false);
+}
+
+// The live dashboard: each app's row is swapped in place as the server
+// reads it again, and the counter and the host time follow.
+const apps = document.getElementById("apps");
+const progress = document.getElementById("refresh-progress");
+if (progress) {
+  const spent = document.getElementById("refresh-spent");
+  const parser = new DOMParser();
+  const source = new EventSource("/live");
+  source.addEventListener("row", (event) => {
+    const data = JSON.parse(event.data);
+    if (!apps) return;
+    const old = apps.querySelector('tr[data-app="' + CSS.escape(data.app) + '"]');
+    if (!old) return;
+    const doc = parser.parseFromString("<table><tbody>" + data.html + "</tbody></table>", "text/html");
+    const row = doc.querySelector("tr");
+    if (row) old.replaceWith(document.importNode(row, true));
+  });
+  source.addEventListener("progress", (event) => {
+    const data = JSON.parse(event.data);
+    progress.textContent = data.text;
+    progress.dataset.fresh = String(data.fresh);
+    progress.dataset.total = String(data.total);
+    if (spent) spent.textContent = data.spent;
+  });
+  source.addEventListener("end", () => source.close());
 }
