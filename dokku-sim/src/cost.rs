@@ -16,7 +16,8 @@ use std::time::Duration;
 pub struct Cost {
     /// Every invocation: Dokku's start-up.
     pub floor: Duration,
-    /// The cost of one app's block in a report of every app, by subcommand.
+    /// The cost of one app's block in a report (of every app, or of one),
+    /// by subcommand.
     pub per_app: &'static [(&'static str, Duration)],
     /// The same, for a report not listed in `per_app`.
     pub per_app_other: Duration,
@@ -66,6 +67,18 @@ impl Cost {
 pub fn all_apps_report(argv: &[String]) -> Option<&str> {
     match argv {
         [subcommand] if subcommand.ends_with(":report") => Some(subcommand),
+        _ => None,
+    }
+}
+
+/// The report `argv` asks of one app (`ps:report api`, with or without
+/// `--format json` or an info flag): Dokku computes that app's whole
+/// report, so it costs one app's block.
+pub fn one_app_report(argv: &[String]) -> Option<&str> {
+    match argv {
+        [subcommand, app, ..] if subcommand.ends_with(":report") && !app.starts_with("--") => {
+            Some(subcommand)
+        }
         _ => None,
     }
 }

@@ -16,7 +16,7 @@ use futures_util::stream::{self, StreamExt};
 use dokku_core::{Chunk, Command, ExecError, Executor, ExitStatus, Output, OutputStream};
 
 use crate::commands::{self, logs, Follow, Outcome};
-use crate::cost::{all_apps_report, app_blocks, Cost};
+use crate::cost::{all_apps_report, app_blocks, one_app_report, Cost};
 use crate::host::SimHost;
 
 /// How long each simulated invocation takes before it answers.
@@ -250,6 +250,7 @@ impl Executor for SimExecutor {
             let blocks = u32::try_from(app_blocks(&output.stdout).len()).unwrap_or(u32::MAX);
             tokio::time::sleep(cost.app_cost(subcommand) * blocks).await;
         }
+        self.one_app_report_cost(command).await;
         match fault {
             Some(Fault::Disconnect | Fault::CutStream { .. }) => Err(disconnected()),
             Some(Fault::Garbage) => {
@@ -306,6 +307,7 @@ impl Executor for SimExecutor {
             });
             return Ok(Box::pin(blocks.chain(stream::iter(tail))));
         }
+        self.one_app_report_cost(command).await;
         let mut head = Vec::new();
         if !stdout.is_empty() {
             head.push(Ok(Chunk::Stdout(stdout)));
@@ -327,6 +329,15 @@ impl Executor for SimExecutor {
 }
 
 impl SimExecutor {
+    // A report of one app costs that app's block, under the cost model.
+    async fn one_app_report_cost(&self, command: &Command) {
+        if let (Latency::Dokku(cost), Some(subcommand)) =
+            (self.inner.latency, one_app_report(&argv_of(command)))
+        {
+            tokio::time::sleep(cost.app_cost(subcommand)).await;
+        }
+    }
+
     // New log lines every interval, forever; dropping the stream stops it.
     fn follow(&self, follow: Follow) -> OutputStream {
         let host = Arc::clone(&self.inner.host);
