@@ -840,6 +840,20 @@ async fn on_a_slow_host_the_dashboard_appears_at_once_and_fills_in_live() {
                     !text(client, "table.apps").await.contains("refreshing…")
                 })
                 .await;
+                // The state counts follow the rows (they were counted when
+                // the page came, before most rows were read).
+                for (state, class) in [
+                    ("running", "s-running"),
+                    ("crashed", "s-crashed"),
+                    ("never-deployed", "s-never"),
+                ] {
+                    let rows = count(client, &format!("table.apps tbody tr .{class}")).await;
+                    assert!(rows > 0, "{name}: no {state} app in the demo");
+                    until_within("the state counts follow the rows", SLOW_HOST, || async {
+                        text(client, &format!("#count-{state}")).await == rows.to_string()
+                    })
+                    .await;
+                }
                 let same = client.execute("return window.stillHere === true", vec![]);
                 assert_eq!(same.await.unwrap(), serde_json::json!(true), "reloaded");
                 assert!(text(client, "tr[data-app=\"api\"]")

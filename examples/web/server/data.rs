@@ -111,13 +111,16 @@ pub struct View {
 impl View {
     /// How many apps are in each status (apps not read yet are not counted).
     pub fn counts(&self) -> BTreeMap<AppStatus, usize> {
-        let mut counts: BTreeMap<AppStatus, usize> =
-            AppStatus::ALL.iter().map(|s| (*s, 0)).collect();
-        for kept in self.lines.iter().filter_map(|l| l.kept.as_ref()) {
-            *counts.entry(kept.row.status).or_default() += 1;
-        }
-        counts
+        count_statuses(self.lines.iter().filter_map(|l| l.kept.as_ref()))
     }
+}
+
+fn count_statuses<'a>(kept: impl Iterator<Item = &'a Kept>) -> BTreeMap<AppStatus, usize> {
+    let mut counts: BTreeMap<AppStatus, usize> = AppStatus::ALL.iter().map(|s| (*s, 0)).collect();
+    for kept in kept {
+        *counts.entry(kept.row.status).or_default() += 1;
+    }
+    counts
 }
 
 /// `refreshing n/N`: apps fresh out of all.
@@ -416,6 +419,17 @@ impl Store {
             budget: self.settings.budget_per_minute,
             problem: rows.problem.clone(),
             now,
+        }
+    }
+
+    /// How many apps are in each status now, as [`View::counts`] says,
+    /// without copying the rows (the live dashboard sends them with every
+    /// step of a refresh).
+    pub fn counts(&self) -> BTreeMap<AppStatus, usize> {
+        let rows = lock(&self.rows);
+        match rows.names.as_ref() {
+            Some(names) => count_statuses(names.iter().filter_map(|app| rows.rows.get(app))),
+            None => count_statuses(rows.rows.values()),
         }
     }
 

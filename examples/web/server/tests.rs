@@ -742,7 +742,7 @@ async fn pages_show_the_host() {
     assert!(row("sandbox").contains("s-never"));
     assert!(row("docs.example.com").contains("nginx:1.27-alpine"));
     assert!(row("shop").contains("www.shop.example.com"));
-    assert!(home.body.contains("running <strong>"));
+    assert!(home.body.contains("running <strong id=\"count-running\">"));
     assert!(home.body.contains("Dokku 0.38.27"));
     assert!(home.body.contains("postgres"));
 

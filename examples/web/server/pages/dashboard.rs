@@ -4,6 +4,7 @@
 //! plugins. It renders at once from the kept snapshot ([`super::super::data`]);
 //! [`live`] sends each row again as the refresher reads it.
 
+use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -241,13 +242,13 @@ pub fn render(view: &View, caps: Option<&Capabilities>, ctx: &Ctx, filter: &AppF
             }
         }
         ul.counts aria-label="Filter by state" {
-            li { a.badge.all href=(filter.with_state(None)) aria-current=[current.is_none().then_some("true")] { "all " strong { (all) } } }
+            li { a.badge.all href=(filter.with_state(None)) aria-current=[current.is_none().then_some("true")] { "all " strong #count-all { (all) } } }
             @for (status, n) in &counts {
                 li {
                     a class={ "badge " (status_class(*status)) }
                         href=(filter.with_state(Some(*status)))
                         aria-current=[(current == Some(*status)).then_some("true")] {
-                        (status.as_str()) " " strong { (n) }
+                        (status.as_str()) " " strong id=(format!("count-{}", state_slug(*status))) { (n) }
                     }
                 }
             }
@@ -342,7 +343,18 @@ fn event(name: &str, data: &serde_json::Value) -> Event {
     Event::default().event(name).data(data.to_string())
 }
 
-fn progress_event(progress: &Progress, spent: Duration, budget: Duration) -> Event {
+/// The counter, the host time and the state counts (`count-<state>`
+/// elements), which change as rows do.
+fn progress_event(
+    progress: &Progress,
+    spent: Duration,
+    budget: Duration,
+    counts: &BTreeMap<AppStatus, usize>,
+) -> Event {
+    let counts: serde_json::Map<String, serde_json::Value> = counts
+        .iter()
+        .map(|(status, n)| (state_slug(*status), (*n).into()))
+        .collect();
     event(
         "progress",
         &serde_json::json!({
@@ -350,6 +362,7 @@ fn progress_event(progress: &Progress, spent: Duration, budget: Duration) -> Eve
             "total": progress.total,
             "text": progress_text(progress),
             "spent": spent_text(spent, budget),
+            "counts": counts,
         }),
     )
 }
@@ -364,7 +377,7 @@ pub async fn live(
     let updates = state.store.subscribe();
     let view = state.store.view();
     let budget = view.budget;
-    let first = progress_event(&view.progress, view.spent, budget);
+    let first = progress_event(&view.progress, view.spent, budget, &view.counts());
     let store = std::sync::Arc::clone(&state.store);
     let rows = stream::unfold(updates, move |mut updates| {
         let store = std::sync::Arc::clone(&store);
@@ -380,7 +393,9 @@ pub async fn live(
                         return Some((Ok(event("row", &data)), updates));
                     }
                     Ok(Update::Progress(progress, spent)) => {
-                        return Some((Ok(progress_event(&progress, spent, budget)), updates));
+                        let counts = store.counts();
+                        let event = progress_event(&progress, spent, budget, &counts);
+                        return Some((Ok(event), updates));
                     }
                     // A slow reader missed some: the next ones still come.
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,

@@ -436,6 +436,13 @@ if (progress) {
     progress.dataset.fresh = String(data.fresh);
     progress.dataset.total = String(data.total);
     if (spent) spent.textContent = data.spent;
+    // The state counts follow the rows.
+    const all = document.getElementById("count-all");
+    if (all) all.textContent = String(data.total);
+    for (const [state, n] of Object.entries(data.counts || {})) {
+      const count = document.getElementById("count-" + state);
+      if (count) count.textContent = String(n);
+    }
   });
   source.addEventListener("end", () => source.close());
 }
