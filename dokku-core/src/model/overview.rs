@@ -113,8 +113,9 @@ pub struct ProcessCount {
     pub total: u32,
 }
 
-/// One app, from the three all-apps reports.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One app, from the three all-apps reports (`Deserialize` reads back
+/// what `Serialize` wrote, for a kept snapshot).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppOverview {
     /// The app.
     pub app: AppName,

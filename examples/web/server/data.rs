@@ -24,7 +24,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use dokku::model::apps::AppReport;
 use dokku::model::domains::DomainsReport;
-pub use dokku::model::overview::{AppOverview, AppStatus, ProcessCount};
+pub use dokku::model::overview::{AppOverview, AppStatus};
 use dokku::model::ps::PsReport;
 use dokku::{AppName, Dokku};
 use futures_util::StreamExt;
@@ -264,17 +264,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// The file's form of a row (the library's row is not `Deserialize`).
+/// The file's form of a row: the library's row and when it was read.
 #[derive(Debug, Serialize, Deserialize)]
 struct SavedRow {
-    app: String,
-    status: AppStatus,
-    processes: BTreeMap<String, ProcessCount>,
-    domains: Vec<String>,
-    deploy_source: Option<String>,
-    deploy_source_metadata: Option<String>,
-    created_at: Option<u64>,
-    locked: bool,
+    #[serde(flatten)]
+    row: AppOverview,
     /// When it was read (Unix seconds).
     checked: u64,
 }
@@ -860,14 +854,7 @@ impl Store {
                     .rows
                     .values()
                     .map(|k| SavedRow {
-                        app: k.row.app.to_string(),
-                        status: k.row.status,
-                        processes: k.row.processes.clone(),
-                        domains: k.row.domains.clone(),
-                        deploy_source: k.row.deploy_source.clone(),
-                        deploy_source_metadata: k.row.deploy_source_metadata.clone(),
-                        created_at: k.row.created_at,
-                        locked: k.row.locked,
+                        row: AppOverview::clone(&k.row),
                         checked: wall
                             .saturating_sub(now.saturating_duration_since(k.checked).as_secs()),
                     })
@@ -913,27 +900,16 @@ fn load(path: &Path, now: Instant) -> BTreeMap<AppName, Kept> {
     saved
         .rows
         .into_iter()
-        .filter_map(|r| {
-            let app = AppName::legacy(&r.app).ok()?;
+        .map(|r| {
             let age = Duration::from_secs(wall.saturating_sub(r.checked));
             let checked = now.checked_sub(age).unwrap_or(now);
-            let row = AppOverview {
-                app: app.clone(),
-                status: r.status,
-                processes: r.processes,
-                domains: r.domains,
-                deploy_source: r.deploy_source,
-                deploy_source_metadata: r.deploy_source_metadata,
-                created_at: r.created_at,
-                locked: r.locked,
-            };
-            Some((
-                app,
+            (
+                r.row.app.clone(),
                 Kept {
-                    row: Arc::new(row),
+                    row: Arc::new(r.row),
                     checked,
                 },
-            ))
+            )
         })
         .collect()
 }
