@@ -249,7 +249,10 @@ impl Search {
                 None => (token, false),
             };
             let words: Vec<String> = search_words(body).collect();
-            if let (false, Some(group)) = (words.is_empty(), alternatives.last_mut()) {
+            if words.is_empty() {
+                continue;
+            }
+            if let Some(group) = alternatives.last_mut() {
                 group.push(Term { words, prefix });
             }
         }

@@ -244,13 +244,10 @@ impl Executor for SimExecutor {
         }
         let outcome = self.dispatch(command);
         let mut output = to_output(&outcome);
-        if let (Latency::Dokku(cost), Some(subcommand)) =
-            (self.inner.latency, all_apps_report(&argv_of(command)))
-        {
-            let blocks = u32::try_from(app_blocks(&output.stdout).len()).unwrap_or(u32::MAX);
-            tokio::time::sleep(cost.app_cost(subcommand) * blocks).await;
+        let cost = self.report_cost(&argv_of(command), &output.stdout);
+        if !cost.is_zero() {
+            tokio::time::sleep(cost).await;
         }
-        self.one_app_report_cost(command).await;
         match fault {
             Some(Fault::Disconnect | Fault::CutStream { .. }) => Err(disconnected()),
             Some(Fault::Garbage) => {
@@ -307,7 +304,10 @@ impl Executor for SimExecutor {
             });
             return Ok(Box::pin(blocks.chain(stream::iter(tail))));
         }
-        self.one_app_report_cost(command).await;
+        let cost = self.report_cost(&argv, &[]);
+        if !cost.is_zero() {
+            tokio::time::sleep(cost).await;
+        }
         let mut head = Vec::new();
         if !stdout.is_empty() {
             head.push(Ok(Chunk::Stdout(stdout)));
@@ -329,12 +329,20 @@ impl Executor for SimExecutor {
 }
 
 impl SimExecutor {
-    // A report of one app costs that app's block, under the cost model.
-    async fn one_app_report_cost(&self, command: &Command) {
-        if let (Latency::Dokku(cost), Some(subcommand)) =
-            (self.inner.latency, one_app_report(&argv_of(command)))
-        {
-            tokio::time::sleep(cost.app_cost(subcommand)).await;
+    // What a report costs beyond the floor, under the cost model: each app
+    // block a report of every app prints, or the one app of a one-app
+    // report. (A streamed report of every app pays per block as it goes.)
+    fn report_cost(&self, argv: &[String], stdout: &[u8]) -> Duration {
+        let Latency::Dokku(cost) = self.inner.latency else {
+            return Duration::ZERO;
+        };
+        if let Some(subcommand) = all_apps_report(argv) {
+            let blocks = u32::try_from(app_blocks(stdout).len()).unwrap_or(u32::MAX);
+            cost.app_cost(subcommand) * blocks
+        } else if let Some(subcommand) = one_app_report(argv) {
+            cost.app_cost(subcommand)
+        } else {
+            Duration::ZERO
         }
     }
 
