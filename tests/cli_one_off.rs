@@ -113,6 +113,77 @@ fn one_off_containers_are_listed_followed_stopped_and_retired() {
 }
 
 #[test]
+fn a_one_off_container_gets_a_time_to_live_checked_before_sending() {
+    let demo = Demo::new();
+    let ran = demo.json(&["run", "api", "--ttl-seconds", "60", "--", "ls"]);
+    assert_eq!(ran["ok"], true, "{ran}");
+    assert_eq!(ran["command"], "dokku run --no-tty --ttl-seconds 60 api ls");
+    assert_eq!(
+        demo.dry_run(&[
+            "run",
+            "api",
+            "--detach",
+            "--ttl-seconds",
+            "600",
+            "--",
+            "./worker"
+        ]),
+        "dokku run:detached --ttl-seconds 600 api ./worker\n"
+    );
+    // Dokku wants a positive number of seconds.
+    demo.refused(
+        &["run", "api", "--ttl-seconds", "0", "--", "ls"],
+        "--ttl-seconds",
+    );
+    demo.refused(
+        &["run", "api", "--ttl-seconds", "1h", "--", "ls"],
+        "--ttl-seconds",
+    );
+}
+
+#[test]
+fn enter_runs_a_command_in_a_running_container_and_refuses_an_interactive_shell() {
+    let demo = Demo::new();
+    let ran = demo.json(&["enter", "api", "web", "--", "ls", "/app"]);
+    assert_eq!(ran["ok"], true, "{ran}");
+    assert_eq!(ran["command"], "dokku enter api web -- ls /app");
+    // With --app, the one word given is the process type.
+    assert_eq!(
+        demo.dry_run(&["--app", "api", "enter", "worker", "--", "ps", "aux"]),
+        "dokku enter api worker -- ps aux\n"
+    );
+    assert_eq!(
+        demo.dry_run(&["enter", "api", "--container-id", "1a2b3c", "--", "ls"]),
+        "dokku enter api --container-id 1a2b3c -- ls\n"
+    );
+    // Dokku's own answers: which container is meant, and never deployed.
+    demo.fails(
+        &["enter", "api", "--", "ls"],
+        1,
+        "Available types for app (api): clock web worker",
+    );
+    demo.fails(
+        &["enter", "new-service", "web", "--", "ls"],
+        1,
+        "App new-service has not been deployed",
+    );
+    // No command: an interactive shell, which needs a terminal Dokku
+    // never gets here. Refused before anything is sent, with the way out.
+    let said = demo.refused(&["enter", "api", "web"], "needs a terminal");
+    assert!(said.contains("ssh -t dokku@HOST enter api"), "{said}");
+    demo.refused(
+        &["enter", "api", "--container-id", "a b", "--", "ls"],
+        "container id",
+    );
+    demo.refused(
+        &["enter", "api", "web", "--container-id", "1a2b", "--", "ls"],
+        "cannot be used with",
+    );
+    let subs = subcommands(&demo.history_rows());
+    assert_eq!(subs.iter().filter(|s| *s == "enter").count(), 3, "{subs:?}");
+}
+
+#[test]
 fn cron_tasks_list_their_schedule_and_command_and_can_be_suspended_and_resumed() {
     let demo = Demo::new();
     demo.shows(

@@ -22,6 +22,7 @@ mod config;
 mod cron;
 mod docker_options;
 mod domains;
+mod enter;
 mod error;
 mod events;
 mod family;
@@ -155,6 +156,9 @@ enum Cmd {
     /// A command in a one-off container (`run APP -- CMD…`); list, logs, stop, retire.
     #[command(after_help = run::HELP)]
     Run(run::RunArgs),
+    /// A command in a running container of the app (`enter APP [PROCESS] -- CMD…`).
+    #[command(after_help = enter::HELP)]
+    Enter(enter::EnterArgs),
     /// Cron tasks: list, run, suspend, resume.
     #[command(subcommand, after_help = cron::HELP)]
     Cron(cron::CronCmd),
@@ -245,6 +249,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Cmd::Certs(f) => execute(f, opts, app, target),
         Cmd::Letsencrypt(f) => execute(f, opts, app, target),
         Cmd::Run(f) => execute(f, opts, app, target),
+        Cmd::Enter(f) => execute(f, opts, app, target),
         Cmd::Cron(f) => execute(f, opts, app, target),
         Cmd::Storage(f) => execute(f, opts, app, target),
         Cmd::Resource(f) => execute(f, opts, app, target),

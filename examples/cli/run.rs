@@ -1,8 +1,8 @@
-//! `run [APP] [--env K=V]… [--detach] -- CMD…`: a command in a new one-off
-//! container of the app, its output live (URL credentials masked unless
-//! `--reveal`; `--env` values never shown, nor recorded). `run list`,
-//! `run logs [-t]`, `run stop` and `run retire` manage those containers.
-
+//! `run [APP] [--env K=V]… [--detach] [--ttl-seconds N] -- CMD…`: a
+//! command in a new one-off container of the app, its output live (URL
+//! credentials masked unless `--reveal`; `--env` values never shown, nor
+//! recorded). `run list`, `run logs [-t]`, `run stop` and `run retire`
+//! manage those containers.
 use clap::{Args, Subcommand};
 use dokku::api::run::{self as api, RunSpec, RunTarget};
 use dokku::{AppName, Command, ConfigKey, SecretString};
@@ -14,7 +14,7 @@ use crate::family::{Context, Family};
 use crate::output::{self, Cell};
 use crate::session::Session;
 
-pub const HELP: &str = "Examples:\n  cli --demo run api -- node --version\n  cli --demo run api --env DEBUG=1 -- node scripts/check.js\n  cli --demo run api --detach -- node scripts/reindex.js\n  cli --demo run list api";
+pub const HELP: &str = "Examples:\n  cli --demo run api -- node --version\n  cli --demo run api --env DEBUG=1 -- node scripts/check.js\n  cli --demo run api --detach --ttl-seconds 600 -- node scripts/reindex.js\n  cli --demo run list api";
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -34,6 +34,10 @@ pub struct RunArgs {
     /// Start it in the background and print the container's name.
     #[arg(long)]
     pub detach: bool,
+    /// Stop the container after this many seconds (Dokku's default: a
+    /// day; expired containers are reaped every five minutes).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub ttl_seconds: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,6 +105,7 @@ impl Family for RunArgs {
             command,
             env,
             detach,
+            ttl_seconds,
         } = self;
         Ok(match sub {
             Some(RunCmd::List { app }) => Plan::List(cx.app(app)?),
@@ -126,6 +131,9 @@ impl Family for RunArgs {
                 }
                 if detach {
                     spec = spec.detached();
+                }
+                if let Some(seconds) = ttl_seconds {
+                    spec = spec.ttl_seconds(seconds);
                 }
                 Plan::Run(spec)
             }

@@ -14,25 +14,24 @@
 //! A simulated host keeps no one-off containers: a deployed app's `run`
 //! prints what Docker prints without a terminal, and every list of run
 //! containers is empty.
+//!
+//! `enter` picks its container as `scheduler-docker-local/scheduler-enter`
+//! does (derived from the source; only the never-deployed refusal is
+//! recorded): the one process type when none is given, the first
+//! container of a type (or the one `<type>.<n>` names), or the container
+//! whose id starts with `--container-id`, which must be running. Without
+//! a tty Dokku runs `docker container exec` with neither `-i` nor `-t`,
+//! so stdin never reaches the container; the simulated command itself
+//! prints nothing and succeeds.
 
 use crate::common::{Ctx, Outcome};
+use crate::host::{Container, ContainerState};
 
 /// Run `run`, `run:*` or `enter`; `None` for anything else.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
     match subcommand {
         "run" | "run:detached" => one_off(ctx, subcommand, args),
-        "enter" => {
-            let app = args.first().cloned().unwrap_or_default();
-            if ctx.verify_app_bash(&app) {
-                let deployed = ctx.host.apps.get(&app).is_some_and(|a| a.deployed);
-                if deployed {
-                    ctx.out.stderr_plain("the input device is not a TTY");
-                    ctx.out.code = 1;
-                } else {
-                    ctx.out.fail(&format!("App {app} has not been deployed"));
-                }
-            }
-        }
+        "enter" => enter(ctx, args),
         "run:list" => list(ctx, args),
         "run:logs" => logs(ctx, args),
         "run:stop" => stop(ctx, args),
@@ -48,6 +47,123 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
         _ => return None,
     }
     Some(Outcome::Done(std::mem::take(&mut ctx.out)))
+}
+
+/// `enter <app> [<type>|--container-id <id>] [--] [<cmd>…]`:
+/// `subcommands/default`'s flags, then the docker-local `scheduler-enter`.
+fn enter(ctx: &mut Ctx<'_>, args: &[String]) {
+    let app = args.first().cloned().unwrap_or_default();
+    if !ctx.verify_app_bash(&app) {
+        return;
+    }
+    let mut container_id = String::new();
+    let mut container_type = String::new();
+    let mut iter = args.iter().skip(1);
+    while let Some(arg) = iter.next() {
+        if let Some(value) = arg.strip_prefix("--container-id=") {
+            container_id = value.to_owned();
+        } else if arg == "--container-id" {
+            match iter.next().filter(|v| !v.is_empty()) {
+                Some(value) => container_id.clone_from(value),
+                None => {
+                    ctx.out.warn(&format!("expected {arg} to have an argument"));
+                    break;
+                }
+            }
+        } else {
+            container_type.clone_from(arg);
+            break;
+        }
+    }
+    let Some(app_state) = ctx.host.apps.get(&app) else {
+        return;
+    };
+    let deployed = app_state.deployed;
+    // `CONTAINER.<type>.<n>` files, in the glob's (lexical) order.
+    let mut containers: Vec<(String, Container)> = app_state
+        .containers
+        .iter()
+        .map(|c| (format!("{}.{}", c.process_type, c.index), c.clone()))
+        .collect();
+    containers.sort_by(|a, b| a.0.cmp(&b.0));
+    // `get_app_running_container_types`: every type with a container
+    // file, sorted; it fails the whole command before a deploy.
+    let types = |ctx: &mut Ctx<'_>| -> Option<Vec<String>> {
+        if !deployed {
+            ctx.out.fail(&format!("App {app} has not been deployed"));
+            return None;
+        }
+        let mut types: Vec<String> = containers
+            .iter()
+            .map(|(_, c)| c.process_type.clone())
+            .collect();
+        types.sort();
+        types.dedup();
+        Some(types)
+    };
+    let chosen = if container_id.is_empty() {
+        if container_type.is_empty() || container_type == "--" {
+            let Some(available) = types(ctx) else {
+                return;
+            };
+            if available.len() > 1 {
+                ctx.out.warn("No container type specified.");
+                ctx.out.fail(&format!(
+                    "Available types for app ({app}): {}",
+                    available.join(" ")
+                ));
+                return;
+            }
+            container_type = available.first().cloned().unwrap_or_default();
+        }
+        if container_type.is_empty() {
+            ctx.out.fail("No containers found for app");
+            return;
+        }
+        // `CONTAINER.<type>.*`, or exactly `CONTAINER.<type>.<n>`.
+        let first = containers.iter().find(|(file, c)| {
+            if container_type.contains('.') {
+                *file == container_type
+            } else {
+                c.process_type == container_type
+            }
+        });
+        match first {
+            Some((_, c)) => c,
+            None => {
+                let Some(available) = types(ctx) else {
+                    return;
+                };
+                ctx.out
+                    .warn(&format!("No containers found for type '{container_type}'"));
+                ctx.out.fail(&format!(
+                    "Available types for app ({app}): {}",
+                    available.join(" ")
+                ));
+                return;
+            }
+        }
+    } else {
+        match containers
+            .iter()
+            .find(|(_, c)| c.id.starts_with(container_id.as_str()))
+        {
+            Some((_, c)) => c,
+            None => {
+                let ids: Vec<&str> = containers.iter().map(|(_, c)| c.id.as_str()).collect();
+                ctx.out
+                    .warn(&format!("Invalid container id for app: {container_id}"));
+                ctx.out
+                    .fail(&format!("Available ids for app ({app}): {}", ids.join(" ")));
+                return;
+            }
+        }
+    };
+    // `is_container_status <id> Running`: Docker's State.Running, true
+    // while restarting too.
+    if chosen.state == ContainerState::Exited {
+        ctx.out.fail("Container is not running");
+    }
 }
 
 /// `fn-run`: the flags before the app, then the scheduler's `run`.
