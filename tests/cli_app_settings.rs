@@ -385,7 +385,13 @@ fn nginx_shows_an_apps_config_once_built_and_stopping_it_asks_first() {
     assert_eq!(demo.json(&["nginx", "access-logs", "api"]), json!([]));
     demo.shows(&["nginx", "error-logs", "api", "-t"], &[]);
 
+    let reloaded = demo.json(&["nginx", "reload"]);
+    assert_eq!(reloaded["action"], "reloaded", "{reloaded}");
+    assert_eq!(reloaded["command"], "dokku nginx:reload");
+    demo.shows(&["nginx", "start"], &["started nginx"]);
+
     assert_eq!(demo.dry_run(&["nginx", "stop"]), "dokku nginx:stop\n");
+    assert_eq!(demo.dry_run(&["nginx", "reload"]), "dokku nginx:reload\n");
     assert_eq!(
         demo.dry_run(&["nginx", "access-logs", "api", "-t"]),
         "dokku nginx:access-logs api -t\n"
@@ -395,5 +401,6 @@ fn nginx_shows_an_apps_config_once_built_and_stopping_it_asks_first() {
         "dokku nginx:validate-config api --clean\n"
     );
     demo.refused(&["nginx", "stop"], "--yes");
+    demo.shows(&["nginx", "stop", "--yes"], &["stopped nginx"]);
     demo.refused(&["nginx", "show-config", "Bad_App"], "not a valid app name");
 }

@@ -58,6 +58,38 @@ fn ssh_keys_list_even_when_none_match_and_changes_need_root() {
         demo.dry_run(&["ssh-keys", "list", "admin"]),
         "dokku ssh-keys:list --format json admin\n"
     );
+
+    // One key, by the fingerprint `list` shows: typed to confirm, and
+    // still root only.
+    let fingerprint = keys[0]["fingerprint"].as_str().unwrap().to_owned();
+    assert_eq!(
+        demo.dry_run(&["ssh-keys", "remove", "--fingerprint", &fingerprint]),
+        format!("dokku ssh-keys:remove --fingerprint {fingerprint}\n")
+    );
+    demo.refused(
+        &["ssh-keys", "remove", "--fingerprint", &fingerprint],
+        "--yes",
+    );
+    demo.fails(
+        &["ssh-keys", "remove", "--fingerprint", &fingerprint, "--yes"],
+        1,
+        "only when run as root",
+    );
+    let rows = demo.history_rows();
+    let sent = rows
+        .iter()
+        .filter(|r| r["subcommand"] == "ssh-keys:remove")
+        .count();
+    assert_eq!(sent, 2, "by name and by fingerprint");
+    demo.refused(
+        &["ssh-keys", "remove", "--fingerprint", "MD5:aa:bb"],
+        "not an SSH key fingerprint",
+    );
+    demo.refused(
+        &["ssh-keys", "remove", "admin", "--fingerprint", &fingerprint],
+        "cannot be used with",
+    );
+    demo.refused(&["ssh-keys", "remove"], "required");
 }
 
 #[test]

@@ -300,6 +300,42 @@ fn builds_are_listed_with_their_status_and_an_unknown_one_is_not_found() {
 }
 
 #[test]
+fn old_build_records_are_pruned_per_app_or_for_every_app() {
+    let demo = Demo::new();
+    demo.shows(&["ps", "rebuild", "blog"], &[]);
+    let pruned = demo.json(&["builds", "prune", "blog"]);
+    assert_eq!(pruned["action"], "pruned", "{pruned}");
+    assert_eq!(pruned["command"], "dokku builds:prune blog");
+    // The finished build the retention keeps is still there.
+    let kept = demo.json(&["builds", "list", "blog"]);
+    assert_eq!(kept.as_array().unwrap().len(), 1, "{kept}");
+    demo.shows(
+        &["builds", "prune", "--all"],
+        &["pruned the old build records of every app"],
+    );
+    assert_eq!(
+        demo.dry_run(&["builds", "prune", "--all"]),
+        "dokku builds:prune --all-apps\n"
+    );
+    assert_eq!(
+        demo.dry_run(&["--app", "blog", "builds", "prune"]),
+        "dokku builds:prune blog\n"
+    );
+    demo.refused(
+        &["builds", "prune", "blog", "--all"],
+        "both an app (blog) and --all",
+    );
+    // Dokku says the app is missing (sent, and recorded as failed).
+    demo.fails(&["builds", "prune", "nope"], 4, "nope");
+    let subs = subcommands(&demo.history_rows());
+    assert_eq!(
+        subs.iter().filter(|s| *s == "builds:prune").count(),
+        3,
+        "{subs:?}"
+    );
+}
+
+#[test]
 fn the_event_logger_turns_on_and_lists_what_it_logs() {
     let demo = Demo::new();
     assert_eq!(

@@ -161,3 +161,28 @@ fn enter_on_a_never_deployed_app_says_so_unless_a_container_id_is_given() {
     assert_eq!(out.code, 20);
     assert!(stderr(&out).contains("App missing-app does not exist"));
 }
+
+#[test]
+fn nginx_stop_start_and_reload_say_nothing_of_their_own_and_record_the_proxy_status() {
+    let mut host = SimHost::new(profiles::V0_38_27);
+    let silent = |out: &Out| (out.stdout.is_empty(), stderr(out), out.code);
+    // `fn-plugin-property-write nginx --global proxy-status …`, read by
+    // the post-create trigger.
+    for (verb, status) in [("nginx:stop", "stopped"), ("nginx:start", "started")] {
+        let out = run(&mut host, &[verb]);
+        assert_eq!(silent(&out), (true, String::new(), 0), "{verb}");
+        assert_eq!(
+            host.global_property("nginx", "proxy-status"),
+            Some(status),
+            "{verb}"
+        );
+    }
+    let out = run(&mut host, &["nginx:reload"]);
+    assert_eq!(silent(&out), (true, String::new(), 0));
+    // Listed in help, so no longer "not a dokku command".
+    let out = run(&mut host, &["nginx:help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    for verb in ["nginx:reload", "nginx:start", "nginx:stop"] {
+        assert!(help.contains(verb), "{help}");
+    }
+}

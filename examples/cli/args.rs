@@ -383,6 +383,25 @@ pub fn key_name(raw: &str) -> Result<String, BadArg> {
     )
 }
 
+/// An SSH key's fingerprint as `ssh-keys list` shows it
+/// (`SHA256:` and unpadded base64).
+pub fn key_fingerprint(raw: &str) -> Result<String, BadArg> {
+    let ok = raw.strip_prefix("SHA256:").is_some_and(|b64| {
+        !b64.is_empty()
+            && b64
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+    });
+    if ok {
+        Ok(raw.to_owned())
+    } else {
+        Err(BadArg::new(
+            format!("{raw:?} is not an SSH key fingerprint"),
+            "give it as `cli ssh-keys list` shows it: SHA256:… (43 base64 characters)",
+        ))
+    }
+}
+
 /// A Docker network's name.
 pub fn network_name(raw: &str) -> Result<String, BadArg> {
     word(

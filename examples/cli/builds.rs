@@ -1,6 +1,6 @@
 //! `builds …` (Dokku 0.38+): an app's running and past builds: list (or
 //! the running ones of every app with --all), info, output (streamed as
-//! it is written), cancel.
+//! it is written), cancel, prune (of one app or, with --all, every app).
 
 use clap::Subcommand;
 use dokku::api::builds::{self as api, BuildFilter};
@@ -55,6 +55,13 @@ pub enum BuildsCmd {
         #[arg(value_parser = args::app_name)]
         app: Option<AppName>,
     },
+    /// Forget old build records: builds left running by a deploy that
+    /// died are recorded as failed, and only the newest the app's
+    /// `retention` keeps stay (of one app, or of every app with --all).
+    #[command(
+        after_help = "Examples:\n  cli --demo builds prune api\n  cli --demo builds prune --all"
+    )]
+    Prune(args::AppOrAll),
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +73,7 @@ pub enum Plan {
     Info(AppName, String),
     Output(AppName, Option<String>),
     Cancel(AppName),
+    Prune(Option<AppName>),
 }
 
 impl Family for BuildsCmd {
@@ -106,6 +114,10 @@ impl Family for BuildsCmd {
                 Plan::Output(app, id)
             }
             BuildsCmd::Cancel { app } => Plan::Cancel(cx.app(app)?),
+            BuildsCmd::Prune(target) => match cx.app_or_all(target)? {
+                dokku::api::Target::App(app) => Plan::Prune(Some(app)),
+                _ => Plan::Prune(None),
+            },
         })
     }
 
@@ -115,6 +127,7 @@ impl Family for BuildsCmd {
             Plan::Info(app, id) => api::info_command(app, id)?,
             Plan::Output(app, id) => api::output_command(app, id.as_deref())?,
             Plan::Cancel(app) => api::cancel_command(app),
+            Plan::Prune(app) => api::prune_command(app.as_ref()),
         }])
     }
 
@@ -187,6 +200,13 @@ impl Family for BuildsCmd {
                 let command = api::cancel_command(&app);
                 let what = format!("the running build of {app}");
                 s.streamed(&command, "cancelling", "cancelled", &what).await
+            }
+            Plan::Prune(app) => {
+                builds.prune(app.as_ref()).await?;
+                let command = api::prune_command(app.as_ref());
+                let whose = app.map_or("every app".to_owned(), |a| a.to_string());
+                let what = format!("the old build records of {whose}");
+                output::changed(json, "pruned", &what, &command)
             }
         }
     }

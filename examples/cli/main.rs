@@ -171,13 +171,13 @@ enum Cmd {
     /// Authorized SSH keys: list, add (the key on stdin), remove.
     #[command(subcommand, after_help = ssh_keys::HELP)]
     SshKeys(ssh_keys::SshKeysCmd),
-    /// Builds (Dokku 0.38+): list, info, output, cancel.
+    /// Builds (Dokku 0.38+): list, info, output, cancel, prune.
     #[command(subcommand, after_help = builds::HELP)]
     Builds(builds::BuildsCmd),
     /// Dokku's event log (`-t` follows it); on, off, list.
     #[command(after_help = events::HELP)]
     Events(events::EventsArgs),
-    /// The nginx proxy: show-config, validate-config, access-logs, error-logs, start, stop.
+    /// The nginx proxy: show-config, validate-config, access-logs, error-logs, start, stop, reload.
     #[command(subcommand, after_help = nginx::HELP)]
     Nginx(nginx::NginxCmd),
     /// Zero-downtime checks: show, enable, disable, skip, run.

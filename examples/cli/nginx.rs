@@ -1,8 +1,9 @@
 //! `nginx …`: the default proxy's own verbs: show-config (the generated
 //! `nginx.conf`), validate-config (of one app, or of every app), the
-//! access and error logs (`-t` follows until Ctrl-C), start, and stop
-//! (after a question: every app stops answering). Its settings are
-//! `cli report nginx` and `cli set nginx`.
+//! access and error logs (`-t` follows until Ctrl-C), start, stop (after
+//! a question: every app stops answering) and reload (the server's
+//! configuration, after nginx checked it). Its settings are `cli report
+//! nginx` and `cli set nginx`.
 
 use clap::{Args, Subcommand};
 use dokku::api::proxies::{self as api, ProxyKind};
@@ -53,6 +54,10 @@ pub enum NginxCmd {
     /// Stop nginx: no app answers until it starts (asks unless --yes).
     #[command(after_help = "Example:\n  cli --host dokku@example.com nginx stop --yes")]
     Stop,
+    /// Reload nginx's configuration, once `nginx -t` accepts it (apps keep
+    /// answering; `proxy build-config` rebuilds one app's first).
+    #[command(after_help = "Example:\n  cli --demo nginx reload")]
+    Reload,
 }
 
 #[derive(Debug, Args)]
@@ -76,10 +81,8 @@ pub enum Plan {
         error: bool,
         follow: bool,
     },
-    /// Start, or (`stop`) stop nginx.
-    Server {
-        stop: bool,
-    },
+    /// `start`, `stop` or `reload` the server.
+    Server(&'static str),
 }
 
 impl Family for NginxCmd {
@@ -102,8 +105,9 @@ impl Family for NginxCmd {
                 error: true,
                 follow: logs.follow,
             },
-            NginxCmd::Start => Plan::Server { stop: false },
-            NginxCmd::Stop => Plan::Server { stop: true },
+            NginxCmd::Start => Plan::Server("start"),
+            NginxCmd::Stop => Plan::Server("stop"),
+            NginxCmd::Reload => Plan::Server("reload"),
         })
     }
 
@@ -114,12 +118,12 @@ impl Family for NginxCmd {
                 api::validate_config_command(NGINX, app.as_ref(), *clean)?
             }
             Plan::Logs { app, error, follow } => api::logs_command(NGINX, app, *error, *follow)?,
-            Plan::Server { stop } => server_command(*stop)?,
+            Plan::Server(verb) => api::server_command(NGINX, verb)?,
         }])
     }
 
     fn prepare(plan: Plan, opts: &Opts) -> Result<Plan, CliError> {
-        if let Plan::Server { stop: true } = plan {
+        if let Plan::Server("stop") = plan {
             session::confirm(
                 opts,
                 "the word",
@@ -169,22 +173,15 @@ impl Family for NginxCmd {
                 s.print_stream(stream, &label, true, |line| (line.clone(), json!(line)))
                     .await
             }
-            Plan::Server { stop } => {
-                let (doing, done) = if stop {
-                    ("stopping", "stopped")
-                } else {
-                    ("starting", "started")
+            Plan::Server(verb) => {
+                let (doing, done, what) = match verb {
+                    "stop" => ("stopping", "stopped", "nginx"),
+                    "reload" => ("reloading", "reloaded", "the nginx configuration"),
+                    _ => ("starting", "started", "nginx"),
                 };
-                s.streamed(&server_command(stop)?, doing, done, "nginx")
-                    .await
+                let command = api::server_command(NGINX, verb)?;
+                s.streamed(&command, doing, done, what).await
             }
         }
     }
-}
-
-fn server_command(stop: bool) -> Result<Command, CliError> {
-    Ok(api::server_command(
-        NGINX,
-        if stop { "stop" } else { "start" },
-    )?)
 }

@@ -1,7 +1,8 @@
 //! `ssh-keys …`: who may push and run commands over SSH: list (none is
 //! an empty list, not an error), add (the public key read from standard
-//! input or a prompt, never from the command line), remove (after typing
-//! the name). Dokku refuses add and remove unless run as root on the host.
+//! input or a prompt, never from the command line), remove (by name or
+//! `--fingerprint`, after typing it). Dokku refuses add and remove unless
+//! run as root on the host.
 
 use clap::Subcommand;
 use dokku::api::ssh_keys as api;
@@ -14,7 +15,7 @@ use crate::family::{Context, Family, Opts};
 use crate::output::{self, Cell};
 use crate::session::{self, Session};
 
-pub const HELP: &str = "Examples:\n  cli --demo ssh-keys list\n  cli --local ssh-keys add alice < ~/.ssh/id_ed25519.pub\n  cli --local ssh-keys remove alice";
+pub const HELP: &str = "Examples:\n  cli --demo ssh-keys list\n  cli --local ssh-keys add alice < ~/.ssh/id_ed25519.pub\n  cli --local ssh-keys remove alice\n  cli --local ssh-keys remove --fingerprint SHA256:9W9mCidzvHeIGSEq0bCEXpPePea0Duk3NvltQZe6fvc";
 
 /// What a dry run shows in place of the key it does not read.
 const UNREAD_KEY: &str = "ssh-ed25519 ***";
@@ -38,13 +39,17 @@ pub enum SshKeysCmd {
         #[arg(value_parser = args::key_name)]
         name: String,
     },
-    /// Remove the keys added under a name (asks for the name unless --yes).
+    /// Remove the keys added under a name, or the one key with a
+    /// fingerprint (asks for it to be typed unless --yes).
     #[command(
-        after_help = "Examples:\n  cli --local ssh-keys remove alice\n  cli --local ssh-keys remove alice --yes"
+        after_help = "Examples:\n  cli --local ssh-keys remove alice\n  cli --local ssh-keys remove --fingerprint SHA256:9W9mCidzvHeIGSEq0bCEXpPePea0Duk3NvltQZe6fvc --yes"
     )]
     Remove {
-        #[arg(value_parser = args::key_name)]
-        name: String,
+        #[arg(value_parser = args::key_name, required_unless_present = "fingerprint")]
+        name: Option<String>,
+        /// The key's fingerprint, as `ssh-keys list` shows it.
+        #[arg(long, value_name = "SHA256:…", value_parser = args::key_fingerprint, conflicts_with = "name")]
+        fingerprint: Option<String>,
     },
 }
 
@@ -56,7 +61,11 @@ pub enum Plan {
         name: String,
         key: Option<String>,
     },
-    Remove(String),
+    /// By name, or (`by_fingerprint`) by fingerprint.
+    Remove {
+        value: String,
+        by_fingerprint: bool,
+    },
 }
 
 impl Family for SshKeysCmd {
@@ -66,7 +75,22 @@ impl Family for SshKeysCmd {
         Ok(match self {
             SshKeysCmd::List { name } => Plan::List(name),
             SshKeysCmd::Add { name } => Plan::Add { name, key: None },
-            SshKeysCmd::Remove { name } => Plan::Remove(name),
+            SshKeysCmd::Remove { name, fingerprint } => match (name, fingerprint) {
+                (_, Some(fingerprint)) => Plan::Remove {
+                    value: fingerprint,
+                    by_fingerprint: true,
+                },
+                (Some(name), None) => Plan::Remove {
+                    value: name,
+                    by_fingerprint: false,
+                },
+                (None, None) => {
+                    return Err(CliError::usage(
+                        "no key name or fingerprint given",
+                        "name the key, or give --fingerprint SHA256:…",
+                    ))
+                }
+            },
         })
     }
 
@@ -76,7 +100,10 @@ impl Family for SshKeysCmd {
             Plan::Add { name, key } => {
                 api::add_command(name, key.as_deref().unwrap_or(UNREAD_KEY))?
             }
-            Plan::Remove(name) => api::remove_command(name, false)?,
+            Plan::Remove {
+                value,
+                by_fingerprint,
+            } => api::remove_command(value, *by_fingerprint)?,
         }])
     }
 
@@ -92,16 +119,25 @@ impl Family for SshKeysCmd {
                     key: Some(key),
                 })
             }
-            Plan::Remove(name) => {
+            Plan::Remove {
+                value,
+                by_fingerprint,
+            } => {
+                let (kind, what) = if by_fingerprint {
+                    ("the fingerprint", format!("the SSH key {value}"))
+                } else {
+                    ("the key name", format!("the SSH keys of {value}"))
+                };
                 session::confirm(
                     opts,
-                    "the key name",
-                    &name,
-                    &format!(
-                        "remove the SSH keys of {name} (no more pushes or commands with them)"
-                    ),
+                    kind,
+                    &value,
+                    &format!("remove {what} (no more pushes or commands with it)"),
                 )?;
-                Ok(Plan::Remove(name))
+                Ok(Plan::Remove {
+                    value,
+                    by_fingerprint,
+                })
             }
             plan => Ok(plan),
         }
@@ -144,10 +180,19 @@ impl Family for SshKeysCmd {
                 };
                 output::finish(json, "added", &what, &command, &[fingerprint])
             }
-            Plan::Remove(name) => {
-                keys.remove(&name).await.map_err(as_root)?;
-                let command = api::remove_command(&name, false)?;
-                output::changed(json, "removed", &format!("the keys of {name}"), &command)
+            Plan::Remove {
+                value,
+                by_fingerprint,
+            } => {
+                let what = if by_fingerprint {
+                    keys.remove_fingerprint(&value).await.map_err(as_root)?;
+                    format!("the key {value}")
+                } else {
+                    keys.remove(&value).await.map_err(as_root)?;
+                    format!("the keys of {value}")
+                };
+                let command = api::remove_command(&value, by_fingerprint)?;
+                output::changed(json, "removed", &what, &command)
             }
         }
     }

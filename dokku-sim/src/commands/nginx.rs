@@ -16,6 +16,13 @@
 //! `http`/`https` port maps, then `cat -s`; `nginx:show-config` prints it.
 //! `nginx:validate-config` finds nothing to clean (the simulated configs
 //! are valid) and the access and error logs are empty.
+//!
+//! `nginx:start`, `nginx:stop` and `nginx:reload` (`command-functions`,
+//! `fn-nginx-vhosts-nginx-init-cmd`; derived from source, not recorded:
+//! the recording host had no init system) print nothing of Dokku's own and
+//! exit 0. What the init system prints itself (systemctl's SysV notices
+//! on stderr when enabling or disabling, or the output of a configured
+//! `nginx-service-command`) depends on the host and is not simulated.
 
 use crate::common::properties::{self, Prop};
 use crate::common::report::{self, Fields, GoReport, JsonKeys};
@@ -108,6 +115,17 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
         // given is not even verified.
         "nginx:validate-config" | "nginx:validate" => {}
         "nginx:access-logs" | "nginx:error-logs" => logs(ctx, subcommand, args),
+        // `cmd-nginx-start` / `cmd-nginx-stop`: the global `proxy-status`
+        // (new apps get no nginx.conf while it is `stopped`), then the
+        // init system's enable+start / stop+disable. `cmd-nginx-reload`:
+        // `nginx -t` passes (the simulated configs are valid), then the
+        // init system's reload. None of them takes an argument or checks
+        // one.
+        "nginx:start" => {
+            properties::store(ctx.host, "nginx", "--global", "proxy-status", "started")
+        }
+        "nginx:stop" => properties::store(ctx.host, "nginx", "--global", "proxy-status", "stopped"),
+        "nginx:reload" => {}
         _ => return None,
     }
     Some(Outcome::Done(std::mem::take(&mut ctx.out)))
