@@ -72,6 +72,148 @@ fn mounts_are_listed_added_and_removed_and_a_missing_one_is_not_found() {
 }
 
 #[test]
+fn named_storage_entries_are_created_mounted_set_and_destroyed_after_typing_the_name() {
+    let demo = Demo::new();
+    let entries = demo.json(&["storage", "entries"]);
+    let shop = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["entry"]["name"] == "shop-uploads")
+        .unwrap();
+    assert_eq!(shop["mounted_by"], json!(["shop"]), "{entries}");
+    demo.shows(&["storage", "entries"], &["shop-uploads", "MOUNTED BY"]);
+    assert_eq!(
+        demo.json(&["storage", "info", "shop-uploads"])["host_path"],
+        "/var/lib/dokku/data/storage/shop-uploads"
+    );
+    demo.fails(
+        &["storage", "info", "nope"],
+        4,
+        "there is no storage entry nope",
+    );
+
+    demo.shows(
+        &["storage", "create", "api-uploads", "--mode", "0750"],
+        &[
+            "Storage entry api-uploads created",
+            "created storage entry api-uploads",
+        ],
+    );
+    let mounted = demo.json(&[
+        "storage",
+        "mount",
+        "api",
+        "api-uploads",
+        "--container-dir",
+        "/app/uploads",
+        "--readonly",
+    ]);
+    assert_eq!(
+        mounted["command"],
+        "dokku storage:mount api api-uploads --container-dir /app/uploads --volume-readonly"
+    );
+    assert_eq!(
+        demo.json(&["storage", "list", "api"])[0]["entry_name"],
+        "api-uploads"
+    );
+    // Dokku keeps a mounted entry.
+    demo.fails(
+        &["storage", "destroy", "api-uploads", "--yes"],
+        1,
+        "still mounted by app(s): api",
+    );
+    demo.shows(
+        &["storage", "unmount", "api", "api-uploads"],
+        &["unmounted api-uploads from api"],
+    );
+    demo.fails(
+        &["storage", "unmount", "api", "api-uploads"],
+        4,
+        "is not mounted on app",
+    );
+    demo.shows(
+        &["storage", "set", "api-uploads", "mode", "0700"],
+        &["set mode of storage entry api-uploads"],
+    );
+    assert_eq!(
+        demo.json(&["storage", "info", "api-uploads"])["mode"],
+        "0700"
+    );
+    demo.refused(&["storage", "destroy", "api-uploads"], "--yes");
+    let destroyed = demo.json(&[
+        "storage",
+        "destroy",
+        "api-uploads",
+        "--destroy-host-dir",
+        "--yes",
+    ]);
+    assert_eq!(
+        destroyed["command"],
+        "dokku storage:destroy api-uploads --force --destroy-host-dir"
+    );
+    demo.fails(
+        &["storage", "destroy", "api-uploads", "--yes"],
+        4,
+        "there is no storage entry api-uploads",
+    );
+
+    assert_eq!(
+        demo.dry_run(&[
+            "storage",
+            "mount",
+            "api",
+            "uploads",
+            "--container-dir",
+            "/app/u",
+            "--phase",
+            "deploy",
+            "--process-type",
+            "web",
+        ]),
+        "dokku storage:mount api uploads --container-dir /app/u --phase deploy --process-type web\n"
+    );
+    assert_eq!(
+        demo.dry_run(&[
+            "storage",
+            "unmount",
+            "api",
+            "uploads",
+            "--container-dir",
+            "/app/u"
+        ]),
+        "dokku storage:unmount api uploads --container-dir /app/u\n"
+    );
+    assert_eq!(
+        demo.dry_run(&[
+            "storage",
+            "create",
+            "uploads",
+            "/srv/uploads",
+            "--chown",
+            "heroku"
+        ]),
+        "dokku storage:create uploads /srv/uploads --chown heroku\n"
+    );
+    assert_eq!(
+        demo.dry_run(&["storage", "entries"]),
+        "dokku storage:report --global --format json\n"
+    );
+    demo.refused(
+        &["storage", "set", "uploads", "colour", "red"],
+        "unknown property",
+    );
+    demo.refused(
+        &["storage", "mount", "api", "/srv/x:/app/x", "--readonly"],
+        "--container-dir",
+    );
+    demo.refused(
+        &["storage", "create", "../etc"],
+        "not a valid storage directory",
+    );
+}
+
+#[test]
 fn limits_and_reservations_show_per_process_type_and_are_checked_before_sending() {
     let demo = Demo::new();
     demo.shows(
