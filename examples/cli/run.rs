@@ -3,6 +3,7 @@
 //! credentials masked unless `--reveal`; `--env` values never shown, nor
 //! recorded). `run list`, `run logs [-t]`, `run stop` and `run retire`
 //! manage those containers.
+
 use clap::{Args, Subcommand};
 use dokku::api::run::{self as api, RunSpec, RunTarget};
 use dokku::{AppName, Command, ConfigKey, SecretString};
