@@ -4,6 +4,7 @@
 
 use clap::Subcommand;
 use dokku::api::builds::{self as api, BuildFilter};
+use dokku::api::Target;
 use dokku::model::builds::BuildRecord;
 use dokku::{AppName, Command};
 use serde_json::json;
@@ -73,7 +74,7 @@ pub enum Plan {
     Info(AppName, String),
     Output(AppName, Option<String>),
     Cancel(AppName),
-    Prune(Option<AppName>),
+    Prune(Target),
 }
 
 impl Family for BuildsCmd {
@@ -114,10 +115,7 @@ impl Family for BuildsCmd {
                 Plan::Output(app, id)
             }
             BuildsCmd::Cancel { app } => Plan::Cancel(cx.app(app)?),
-            BuildsCmd::Prune(target) => match cx.app_or_all(target)? {
-                dokku::api::Target::App(app) => Plan::Prune(Some(app)),
-                _ => Plan::Prune(None),
-            },
+            BuildsCmd::Prune(target) => Plan::Prune(cx.app_or_all(target)?),
         })
     }
 
@@ -127,7 +125,7 @@ impl Family for BuildsCmd {
             Plan::Info(app, id) => api::info_command(app, id)?,
             Plan::Output(app, id) => api::output_command(app, id.as_deref())?,
             Plan::Cancel(app) => api::cancel_command(app),
-            Plan::Prune(app) => api::prune_command(app.as_ref()),
+            Plan::Prune(target) => api::prune_command(app_of(target)),
         }])
     }
 
@@ -201,11 +199,10 @@ impl Family for BuildsCmd {
                 let what = format!("the running build of {app}");
                 s.streamed(&command, "cancelling", "cancelled", &what).await
             }
-            Plan::Prune(app) => {
-                builds.prune(app.as_ref()).await?;
-                let command = api::prune_command(app.as_ref());
-                let whose = app.map_or("every app".to_owned(), |a| a.to_string());
-                let what = format!("the old build records of {whose}");
+            Plan::Prune(target) => {
+                builds.prune(app_of(&target)).await?;
+                let command = api::prune_command(app_of(&target));
+                let what = format!("the old build records of {}", family::who(&target));
                 output::changed(json, "pruned", &what, &command)
             }
         }
@@ -213,6 +210,14 @@ impl Family for BuildsCmd {
 }
 
 const HINT: &str = "`cli builds list APP` shows the build ids";
+
+/// One app, or (`None`) every app.
+fn app_of(target: &Target) -> Option<&AppName> {
+    match target {
+        Target::App(app) => Some(app),
+        _ => None,
+    }
+}
 
 fn status_cell(build: &BuildRecord) -> Cell {
     let status = build
