@@ -1992,43 +1992,7 @@ async fn viewers_see_counts_not_inputs_and_links_offer_only_unlinked_apps() {
     assert!(select.contains("value=\"blog\""));
 }
 
-/// An executor that counts the commands it is asked to run.
-#[derive(Debug, Clone)]
-struct Counting {
-    inner: SimExecutor,
-    count: Arc<std::sync::atomic::AtomicUsize>,
-}
-
 type Boxed<'c, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'c>>;
-
-// `Executor` is an async_trait; this is its desugared form.
-impl dokku::Executor for Counting {
-    fn run<'a, 'b, 'c>(
-        &'a self,
-        command: &'b dokku::Command,
-    ) -> Boxed<'c, Result<dokku::Output, dokku::ExecError>>
-    where
-        'a: 'c,
-        'b: 'c,
-        Self: 'c,
-    {
-        self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        dokku::Executor::run(&self.inner, command)
-    }
-
-    fn stream<'a, 'b, 'c>(
-        &'a self,
-        command: &'b dokku::Command,
-    ) -> Boxed<'c, Result<dokku::OutputStream, dokku::ExecError>>
-    where
-        'a: 'c,
-        'b: 'c,
-        Self: 'c,
-    {
-        self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        dokku::Executor::stream(&self.inner, command)
-    }
-}
 
 /// A harness over `executor`, with `options` changed and the clock given.
 fn custom(
@@ -2090,13 +2054,9 @@ async fn the_first_paint_comes_from_the_saved_snapshot_without_asking_dokku() {
     assert!(file.exists(), "no snapshot was written");
 
     // A restarted dashboard, on a host it must not ask.
-    let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let sim = SimExecutor::new(scenario::demo());
-    let counting = Counting {
-        inner: sim.clone(),
-        count: Arc::clone(&count),
-    };
-    let h = custom(sim.clone(), Arc::new(counting), None, |o| {
+    let watched = Watched::new(sim.clone(), None);
+    let h = custom(sim.clone(), Arc::new(watched.clone()), None, |o| {
         o.snapshot_file = Some(file.clone());
         o.refresh = idle();
     });
@@ -2110,7 +2070,7 @@ async fn the_first_paint_comes_from_the_saved_snapshot_without_asking_dokku() {
         demo_apps(&sim),
         "every app from the snapshot"
     );
-    assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(watched.seen(), Vec::<String>::new(), "asked the host");
     assert!(h.state.store.jobs().is_empty());
 }
 
@@ -2335,16 +2295,32 @@ async fn an_app_someone_is_viewing_is_refreshed_before_the_other_stale_ones() {
     assert_eq!(first, Some(&shop), "{jobs:?}");
 }
 
-/// An executor that notes each command's subcommand and answers one
-/// subcommand as a host without its plugin does.
+/// An executor that notes the subcommand of each command it is asked to
+/// run, and answers one subcommand (if any) as a host without its plugin.
 #[derive(Debug, Clone)]
-struct Missing {
+struct Watched {
     inner: SimExecutor,
-    missing: &'static str,
+    missing: Option<&'static str>,
     seen: Arc<std::sync::Mutex<Vec<String>>>,
 }
 
-impl dokku::Executor for Missing {
+impl Watched {
+    fn new(inner: SimExecutor, missing: Option<&'static str>) -> Self {
+        Self {
+            inner,
+            missing,
+            seen: Arc::default(),
+        }
+    }
+
+    /// The subcommands asked for so far, in order.
+    fn seen(&self) -> Vec<String> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+// `Executor` is an async_trait; this is its desugared form.
+impl dokku::Executor for Watched {
     fn run<'a, 'b, 'c>(
         &'a self,
         command: &'b dokku::Command,
@@ -2356,7 +2332,7 @@ impl dokku::Executor for Missing {
     {
         let sub = command.subcommand().to_owned();
         self.seen.lock().unwrap().push(sub.clone());
-        if sub == self.missing {
+        if self.missing == Some(sub.as_str()) {
             let said = format!(
                 " !     `{sub}` is not a dokku command.\n !     See `dokku help` for a list of available commands.\n"
             );
@@ -2383,15 +2359,12 @@ impl dokku::Executor for Missing {
     }
 }
 
-const SETTINGS_PANELS: [&str; 7] = [
-    "resources",
-    "storage",
-    "checks",
-    "cron",
-    "build",
-    "docker-options",
-    "network",
-];
+/// The settings panels' ids, as the page links them.
+fn settings_panels() -> impl Iterator<Item = &'static str> {
+    super::pages::settings::SECTIONS
+        .into_iter()
+        .map(|(id, _)| id)
+}
 
 #[tokio::test]
 async fn settings_panels_show_each_apps_limits_mounts_checks_cron_build_options_and_network() {
@@ -2407,7 +2380,7 @@ async fn settings_panels_show_each_apps_limits_mounts_checks_cron_build_options_
     let blog = page("blog").await;
     let metrics = page("metrics").await;
     let queue = page("queue").await;
-    for id in SETTINGS_PANELS {
+    for id in settings_panels() {
         assert!(api.contains(&format!("href=\"#{id}\"")), "no link to #{id}");
     }
 
@@ -2496,7 +2469,7 @@ async fn settings_panels_show_each_apps_limits_mounts_checks_cron_build_options_
     // A viewer sees every panel and none of the forms.
     let viewer = h.login(VIEWER).await;
     let shop = h.get(&viewer, "/apps/shop").await.body;
-    for id in SETTINGS_PANELS {
+    for id in settings_panels() {
         let panel = section(&shop, id);
         assert!(
             !panel.contains("<form"),
@@ -2509,17 +2482,13 @@ async fn settings_panels_show_each_apps_limits_mounts_checks_cron_build_options_
 #[tokio::test]
 async fn settings_panels_cost_one_invocation_each_and_a_failing_one_says_so_alone() {
     let sim = SimExecutor::new(scenario::demo());
-    let missing = Missing {
-        inner: sim.clone(),
-        missing: "cron:list",
-        seen: Arc::default(),
-    };
-    let h = custom(sim, Arc::new(missing.clone()), None, |o| o.refresh = idle());
+    let watched = Watched::new(sim.clone(), Some("cron:list"));
+    let h = custom(sim, Arc::new(watched.clone()), None, |o| o.refresh = idle());
     let admin = h.login(ADMIN).await;
-    missing.seen.lock().unwrap().clear();
+    let before = watched.seen().len();
     let page = h.get(&admin, "/apps/api").await;
     assert_eq!(page.status, StatusCode::OK);
-    let seen = missing.seen.lock().unwrap().clone();
+    let seen = watched.seen().split_off(before);
     for sub in [
         "resource:report",
         "storage:report",
@@ -2561,6 +2530,13 @@ async fn recorded(h: &Harness) -> Vec<(String, String)> {
 fn refused(r: &Reply, status: StatusCode) -> String {
     assert_eq!(r.status, status, "{}", r.body);
     r.json()["message"].as_str().unwrap().to_owned()
+}
+
+/// A viewer's post of this form is refused.
+async fn viewer_refused(h: &Harness, path: &str, pairs: &[(&str, &str)]) {
+    let viewer = h.login(VIEWER).await;
+    let r = h.post(&viewer, path, pairs).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{path} for a viewer");
 }
 
 /// The value of the first hidden field called `name` in `html`.
@@ -2701,23 +2677,10 @@ async fn resource_limits_are_set_and_cleared_from_the_panel_and_audited() {
     assert!(refused(&r, StatusCode::BAD_REQUEST).contains("has no limits set: nothing to clear"));
 
     // A viewer changes nothing.
-    let viewer = h.login(VIEWER).await;
-    let r = h
-        .post(
-            &viewer,
-            "/apps/blog/resources/set",
-            &[("kind", "limit"), ("resource", "cpu"), ("amount", "1")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = h
-        .post(
-            &viewer,
-            "/apps/blog/resources/clear",
-            &[("kind", "reserve"), ("process", "web")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let limit = [("kind", "limit"), ("resource", "cpu"), ("amount", "1")];
+    viewer_refused(&h, "/apps/blog/resources/set", &limit).await;
+    let clear = [("kind", "reserve"), ("process", "web")];
+    viewer_refused(&h, "/apps/blog/resources/clear", &clear).await;
     let panel = section(&h.get(&admin, "/apps/blog").await.body, "resources");
     assert!(panel.contains("reserve:web") && !panel.contains("cpu <code>1</code>"));
 }
@@ -2801,16 +2764,9 @@ async fn storage_mounts_are_added_and_removed_from_the_panel_and_audited() {
         .await;
     assert!(refused(&r, StatusCode::BAD_REQUEST).contains("nothing to unmount"));
 
-    let viewer = h.login(VIEWER).await;
-    let r = h
-        .post(
-            &viewer,
-            "/apps/blog/storage/mount",
-            &[("host", "/srv/x"), ("container", "/app/x")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let blog = section(&h.get(&viewer, "/apps/blog").await.body, "storage");
+    let elsewhere = [("host", "/srv/x"), ("container", "/app/x")];
+    viewer_refused(&h, "/apps/blog/storage/mount", &elsewhere).await;
+    let blog = section(&h.get(&admin, "/apps/blog").await.body, "storage");
     assert!(blog.contains("blog-content") && !blog.contains("/srv/x"));
 }
 
@@ -2870,11 +2826,7 @@ async fn cron_tasks_are_suspended_and_resumed_from_the_panel_and_audited() {
     );
     assert_eq!(recorded(&h).await[0].0, "cron:resume");
 
-    let viewer = h.login(VIEWER).await;
-    let r = h
-        .post(&viewer, "/apps/shop/cron/suspend", &[("id", id.as_str())])
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    viewer_refused(&h, "/apps/shop/cron/suspend", &[("id", id.as_str())]).await;
     let shop = section(&h.get(&admin, "/apps/shop").await.body, "cron");
     assert!(!shop.contains(">suspended</span>"));
 }
