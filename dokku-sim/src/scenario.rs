@@ -6,8 +6,8 @@
 //! a dotted and a legacy name; config with multi-line and unicode values;
 //! domains; TLS on some apps; two postgres services linked to apps; and
 //! each plugin's settings as an admin makes them ([`SETTINGS`]): resource
-//! limits, storage, cron tasks in `app.json`, buildpacks, checks, docker
-//! options, a network, nginx settings, a registry, a builder.
+//! limits, storage, cron tasks in `app.json` (one suspended), buildpacks,
+//! checks, docker options, a network, nginx settings, a registry, a builder.
 
 use std::collections::BTreeMap;
 
@@ -324,6 +324,9 @@ pub const SETTINGS: &[&str] = &[
     "storage:mount shop shop-uploads --container-dir /app/public/uploads",
     "storage:ensure-directory blog-content",
     "storage:mount blog /var/lib/dokku/data/storage/blog-content:/app/content",
+    // cron: shop's order expiry is suspended (the id is Dokku's, base36 of
+    // `shop===bin/rails orders:expire===*/15 * * * *`)
+    "cron:suspend shop 4d4835j48aq252eiqc5ko7yp2y57u1uyg00rvixj5mn77kwj03dpq4u4wrln83j96ri8tm",
     // buildpacks
     "buildpacks:add api heroku/nodejs",
     "buildpacks:add shop heroku/ruby",
@@ -522,6 +525,7 @@ mod tests {
             ("storage:list shop", "/app/public/uploads"),
             ("cron:list api", "@daily"),
             ("cron:report shop --cron-task-count", "1\n"),
+            ("cron:list shop", "true (task)"),
             ("buildpacks:list shop", "heroku-buildpack-ruby"),
             ("builder:report metrics --builder-selected", "dockerfile\n"),
             ("checks:report api --checks-wait-to-retire", "30\n"),

@@ -359,11 +359,7 @@ pub fn storage_directory(raw: &str) -> Result<String, BadArg> {
 /// A resource amount: a number with an optional unit (`2`, `0.5`, `512m`,
 /// `1g`, `100mbit`).
 pub fn resource_amount(raw: &str) -> Result<String, BadArg> {
-    let number = raw.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    let unit = raw.len() - number.len();
-    let (whole, fraction) = number.split_once('.').unwrap_or((number, "0"));
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if digits(whole) && digits(fraction) && unit <= 4 {
+    if dokku::model::resource::is_amount(raw) {
         Ok(raw.to_owned())
     } else {
         Err(BadArg::new(

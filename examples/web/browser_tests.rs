@@ -746,7 +746,11 @@ async fn every_page_fits_a_phone_without_scrolling_sideways() {
         client.set_window_size(390, 844).await.unwrap();
         client.goto(&format!("{base}/login")).await.unwrap();
         log_in(client).await;
-        client.wait().for_element(Locator::Css("table.apps")).await.unwrap();
+        client
+            .wait()
+            .for_element(Locator::Css("table.apps"))
+            .await
+            .unwrap();
         for path in [
             "/login",
             "/",
@@ -758,36 +762,132 @@ async fn every_page_fits_a_phone_without_scrolling_sideways() {
             "/apps/nope",
         ] {
             client.goto(&format!("{base}{path}")).await.unwrap();
-            client.wait().for_element(Locator::Css("main")).await.unwrap();
+            client
+                .wait()
+                .for_element(Locator::Css("main"))
+                .await
+                .unwrap();
             if path == "/apps/api" {
                 // A revealed value and a long line must not widen it either.
-                click(client, "tr[data-key=\"JWT_PUBLIC_KEY\"] form[data-reveal] button").await;
+                click(
+                    client,
+                    "tr[data-key=\"JWT_PUBLIC_KEY\"] form[data-reveal] button",
+                )
+                .await;
                 until("the revealed key", || async {
-                    text(client, "tr[data-key=\"JWT_PUBLIC_KEY\"] code.value").await.len() > 20
+                    text(client, "tr[data-key=\"JWT_PUBLIC_KEY\"] code.value")
+                        .await
+                        .len()
+                        > 20
                 })
                 .await;
             }
-            let widths = client
-                .execute(
-                    "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]",
-                    vec![],
-                )
-                .await
-                .unwrap();
-            let [scroll, width]: [u64; 2] = serde_json::from_value(widths).unwrap();
+            let (scroll, width) = page_widths(client).await;
             assert!(width <= 390, "{path}: the page is {width} px wide");
-            assert!(scroll <= width, "{path} scrolls sideways: {scroll} > {width}");
+            assert!(
+                scroll <= width,
+                "{path} scrolls sideways: {scroll} > {width}"
+            );
         }
+        // The settings panels, filled in on shop (limits per process type,
+        // a named mount, a suspended cron task, two buildpacks, per-process
+        // docker options): each shown, and nothing in one reaches past its
+        // edge, at a phone's width and a desktop's.
+        client
+            .goto(&format!("{base}/apps/shop#resources"))
+            .await
+            .unwrap();
+        client
+            .wait()
+            .for_element(Locator::Css("#network"))
+            .await
+            .unwrap();
+        for width in [390, 1366] {
+            client.set_window_size(width, 900).await.unwrap();
+            settings_panels_fit(client, width).await;
+        }
+        client.set_window_size(390, 844).await.unwrap();
+        shot(client, "app-settings-phone.png").await;
+        client.set_window_size(1366, 900).await.unwrap();
+        shot(client, "app-settings.png").await;
+        client.set_window_size(390, 844).await.unwrap();
         client.goto(&format!("{base}/apps/{long}")).await.unwrap();
-        client.wait().for_element(Locator::Css("main")).await.unwrap();
+        client
+            .wait()
+            .for_element(Locator::Css("main"))
+            .await
+            .unwrap();
         shot(client, "long-name-phone.png").await;
-        client.goto(&format!("{base}/apps/api#config")).await.unwrap();
-        client.wait().for_element(Locator::Css("#config")).await.unwrap();
+        client
+            .goto(&format!("{base}/apps/api#config"))
+            .await
+            .unwrap();
+        client
+            .wait()
+            .for_element(Locator::Css("#config"))
+            .await
+            .unwrap();
         shot(client, "app-config-phone.png").await;
         client.set_window_size(1366, 900).await.unwrap();
         shot(client, "app-config.png").await;
     })
     .await;
+}
+
+/// How wide the page is (its scroll width) and how wide the window shows it.
+async fn page_widths(client: &Client) -> (u64, u64) {
+    let widths = client
+        .execute(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let [scroll, width]: [u64; 2] = serde_json::from_value(widths).unwrap();
+    (scroll, width)
+}
+
+/// The app page's settings panels: each one there with content, and the
+/// rightmost edge of anything in it within the panel and the window.
+async fn settings_panels_fit(client: &Client, width: u32) {
+    let ids: Vec<&str> = crate::server::pages::settings::SECTIONS
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
+    let measured = client
+        .execute(
+            "return arguments[0].map((id) => {
+               const s = document.getElementById(id);
+               if (!s) return [id, 0, 0, 0];
+               const box = s.getBoundingClientRect();
+               let right = box.right;
+               for (const el of s.querySelectorAll('*')) {
+                 const r = el.getBoundingClientRect();
+                 if (r.width > 0) right = Math.max(right, r.right);
+               }
+               return [id, Math.ceil(box.right), Math.ceil(right), s.innerText.length];
+             })",
+            vec![serde_json::json!(ids)],
+        )
+        .await
+        .unwrap();
+    let measured: Vec<(String, u32, u32, usize)> = serde_json::from_value(measured).unwrap();
+    for (id, edge, right, text) in measured {
+        assert!(text > 20, "#{id} is missing or empty at {width} px");
+        assert!(
+            edge <= width,
+            "#{id} is {edge} px wide in a {width} px window"
+        );
+        assert!(
+            right <= edge,
+            "something in #{id} reaches {right} px, past its edge at {edge} px ({width} px window)"
+        );
+    }
+    let (scroll, client_width) = page_widths(client).await;
+    assert!(
+        scroll <= client_width,
+        "the settings scroll sideways at {width} px: {scroll} > {client_width}"
+    );
 }
 
 /// On a host as slow as a real Dokku (the measured cost model: most of a

@@ -25,6 +25,25 @@ pub const RESOURCES: &[&str] = &[
     "nvidia-gpu",
 ];
 
+/// Whether `raw` reads as an amount Docker takes for a resource: a number
+/// (`2`, `0.5`) with an optional unit of up to four letters (`512m`, `1g`,
+/// `100mbit`). Dokku stores whatever `resource:limit` is given and the
+/// deploy fails on it later, so programs check first.
+///
+/// ```
+/// use dokku_core::model::resource::is_amount;
+///
+/// assert!(is_amount("512m") && is_amount("0.5"));
+/// assert!(!is_amount("lots") && !is_amount("1 g"));
+/// ```
+pub fn is_amount(raw: &str) -> bool {
+    let number = raw.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = raw.len() - number.len();
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && digits(fraction) && unit <= 4
+}
+
 /// The resources Dokku limits or reserves, as it prints them (`None`:
 /// not set). Values are Docker's (`512m`, `1.5`); Dokku does not check
 /// them.
@@ -160,4 +179,19 @@ pub struct ResourceSettings {
     pub process_type: Option<String>,
     /// The values.
     pub values: ResourceValues,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_numbers_with_an_optional_short_unit() {
+        for ok in ["2", "0.5", "512m", "1g", "100mbit"] {
+            assert!(is_amount(ok), "{ok}");
+        }
+        for bad in ["", "m", "1.", ".5", "-1", "1 g", "1gigabyte", "abc", "1,5"] {
+            assert!(!is_amount(bad), "{bad}");
+        }
+    }
 }

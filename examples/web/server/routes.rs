@@ -144,6 +144,24 @@ pub fn table() -> Vec<Route> {
             Admin,
             pages::network::ports,
         ),
+        route(
+            post.clone(),
+            "/apps/{app}/resources/{action}",
+            Admin,
+            pages::settings::resources,
+        ),
+        route(
+            post.clone(),
+            "/apps/{app}/storage/{action}",
+            Admin,
+            pages::settings::storage,
+        ),
+        route(
+            post.clone(),
+            "/apps/{app}/cron/{action}",
+            Admin,
+            pages::settings::cron,
+        ),
         route(get.clone(), "/databases", Session, pages::databases::page),
         route(post.clone(), "/databases", Admin, pages::databases::create),
         route(

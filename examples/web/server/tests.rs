@@ -445,7 +445,11 @@ async fn responses_carry_strict_security_headers_and_no_inline_script() {
         }
         assert!(!reply.body.contains(" style="), "{path}");
         assert!(!reply.body.contains(" onclick="), "{path}");
-        assert!(!reply.body.contains("http://") && !reply.body.contains("https://"));
+        // Nothing loaded or linked from elsewhere (a buildpack's URL is
+        // shown as text).
+        for attribute in ["src=\"http", "href=\"http", "action=\"http", "url(http"] {
+            assert!(!reply.body.contains(attribute), "{path}: {attribute}");
+        }
     }
     let login = h.anon_get("/login").await;
     let cookie = login.headers.get(header::SET_COOKIE).unwrap();
@@ -1988,43 +1992,7 @@ async fn viewers_see_counts_not_inputs_and_links_offer_only_unlinked_apps() {
     assert!(select.contains("value=\"blog\""));
 }
 
-/// An executor that counts the commands it is asked to run.
-#[derive(Debug, Clone)]
-struct Counting {
-    inner: SimExecutor,
-    count: Arc<std::sync::atomic::AtomicUsize>,
-}
-
 type Boxed<'c, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'c>>;
-
-// `Executor` is an async_trait; this is its desugared form.
-impl dokku::Executor for Counting {
-    fn run<'a, 'b, 'c>(
-        &'a self,
-        command: &'b dokku::Command,
-    ) -> Boxed<'c, Result<dokku::Output, dokku::ExecError>>
-    where
-        'a: 'c,
-        'b: 'c,
-        Self: 'c,
-    {
-        self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        dokku::Executor::run(&self.inner, command)
-    }
-
-    fn stream<'a, 'b, 'c>(
-        &'a self,
-        command: &'b dokku::Command,
-    ) -> Boxed<'c, Result<dokku::OutputStream, dokku::ExecError>>
-    where
-        'a: 'c,
-        'b: 'c,
-        Self: 'c,
-    {
-        self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        dokku::Executor::stream(&self.inner, command)
-    }
-}
 
 /// A harness over `executor`, with `options` changed and the clock given.
 fn custom(
@@ -2086,13 +2054,9 @@ async fn the_first_paint_comes_from_the_saved_snapshot_without_asking_dokku() {
     assert!(file.exists(), "no snapshot was written");
 
     // A restarted dashboard, on a host it must not ask.
-    let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let sim = SimExecutor::new(scenario::demo());
-    let counting = Counting {
-        inner: sim.clone(),
-        count: Arc::clone(&count),
-    };
-    let h = custom(sim.clone(), Arc::new(counting), None, |o| {
+    let watched = Watched::new(sim.clone(), None);
+    let h = custom(sim.clone(), Arc::new(watched.clone()), None, |o| {
         o.snapshot_file = Some(file.clone());
         o.refresh = idle();
     });
@@ -2106,7 +2070,7 @@ async fn the_first_paint_comes_from_the_saved_snapshot_without_asking_dokku() {
         demo_apps(&sim),
         "every app from the snapshot"
     );
-    assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(watched.seen(), Vec::<String>::new(), "asked the host");
     assert!(h.state.store.jobs().is_empty());
 }
 
@@ -2329,4 +2293,540 @@ async fn an_app_someone_is_viewing_is_refreshed_before_the_other_stale_ones() {
     let shop = Job::App(dokku::AppName::new("shop").unwrap());
     let first = jobs.iter().find(|j| !matches!(j, Job::List));
     assert_eq!(first, Some(&shop), "{jobs:?}");
+}
+
+/// An executor that notes the subcommand of each command it is asked to
+/// run, and answers one subcommand (if any) as a host without its plugin.
+#[derive(Debug, Clone)]
+struct Watched {
+    inner: SimExecutor,
+    missing: Option<&'static str>,
+    seen: Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Watched {
+    fn new(inner: SimExecutor, missing: Option<&'static str>) -> Self {
+        Self {
+            inner,
+            missing,
+            seen: Arc::default(),
+        }
+    }
+
+    /// The subcommands asked for so far, in order.
+    fn seen(&self) -> Vec<String> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+// `Executor` is an async_trait; this is its desugared form.
+impl dokku::Executor for Watched {
+    fn run<'a, 'b, 'c>(
+        &'a self,
+        command: &'b dokku::Command,
+    ) -> Boxed<'c, Result<dokku::Output, dokku::ExecError>>
+    where
+        'a: 'c,
+        'b: 'c,
+        Self: 'c,
+    {
+        let sub = command.subcommand().to_owned();
+        self.seen.lock().unwrap().push(sub.clone());
+        if self.missing == Some(sub.as_str()) {
+            let said = format!(
+                " !     `{sub}` is not a dokku command.\n !     See `dokku help` for a list of available commands.\n"
+            );
+            let output = dokku::Output::new(dokku::ExitStatus::code(1), Vec::new(), said);
+            return Box::pin(async move { Ok(output) });
+        }
+        dokku::Executor::run(&self.inner, command)
+    }
+
+    fn stream<'a, 'b, 'c>(
+        &'a self,
+        command: &'b dokku::Command,
+    ) -> Boxed<'c, Result<dokku::OutputStream, dokku::ExecError>>
+    where
+        'a: 'c,
+        'b: 'c,
+        Self: 'c,
+    {
+        self.seen
+            .lock()
+            .unwrap()
+            .push(command.subcommand().to_owned());
+        dokku::Executor::stream(&self.inner, command)
+    }
+}
+
+/// The settings panels' ids, as the page links them.
+fn settings_panels() -> impl Iterator<Item = &'static str> {
+    super::pages::settings::SECTIONS
+        .into_iter()
+        .map(|(id, _)| id)
+}
+
+#[tokio::test]
+async fn settings_panels_show_each_apps_limits_mounts_checks_cron_build_options_and_network() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let page = |app: &'static str| {
+        let h = &h;
+        let admin = admin.clone();
+        async move { h.get(&admin, &format!("/apps/{app}")).await.body }
+    };
+    let api = page("api").await;
+    let shop = page("shop").await;
+    let blog = page("blog").await;
+    let metrics = page("metrics").await;
+    let queue = page("queue").await;
+    for id in settings_panels() {
+        assert!(api.contains(&format!("href=\"#{id}\"")), "no link to #{id}");
+    }
+
+    let resources = section(&api, "resources");
+    assert!(
+        resources.contains("data-resource=\"limit:_default_\""),
+        "{resources}"
+    );
+    assert!(resources.contains("<strong>app-wide</strong> <span class=\"muted\">limit</span>"));
+    assert!(
+        resources.contains("cpu <code>2</code>") && resources.contains("memory <code>1g</code>")
+    );
+    assert!(
+        resources.contains("reservation</span> <span class=\"setting\">memory <code>512m</code>")
+    );
+    let resources = section(&shop, "resources");
+    assert!(
+        resources.contains("<strong>worker</strong>") && resources.contains("cpu <code>0.5</code>")
+    );
+    assert!(section(&blog, "resources").contains("No limits or reservations"));
+
+    let storage = section(&shop, "storage");
+    assert!(
+        storage.contains(
+            "storage entry shop-uploads</code> → <code class=\"long\">/app/public/uploads"
+        ),
+        "{storage}"
+    );
+    let storage = section(&blog, "storage");
+    assert!(
+        storage.contains(
+            "/var/lib/dokku/data/storage/blog-content</code> → <code class=\"long\">/app/content"
+        ),
+        "{storage}"
+    );
+    assert!(section(&api, "storage").contains("No mounts"));
+
+    assert!(section(&api, "checks").contains("<dd>30 s</dd>"));
+    assert!(section(&metrics, "checks").contains("<dt>Checks skipped</dt><dd>worker</dd>"));
+    assert!(section(&queue, "checks").contains("<dt>Checks off</dt><dd>every process type</dd>"));
+
+    let cron = section(&api, "cron");
+    assert!(
+        cron.contains(
+            "<code>@daily</code> <code class=\"long\">node scripts/cleanup-sessions.js</code>"
+        ),
+        "{cron}"
+    );
+    assert_eq!(cron.matches(">Suspend</button>").count(), 2, "{cron}");
+    let cron = section(&shop, "cron");
+    assert!(
+        cron.contains("bin/rails orders:expire") && cron.contains(">suspended</span>"),
+        "{cron}"
+    );
+    assert!(cron.contains(">Resume</button>"), "{cron}");
+    assert!(section(&blog, "cron").contains("No cron tasks."));
+
+    let build = section(&shop, "build");
+    let ruby = build.find("heroku-buildpack-ruby").expect("ruby listed");
+    let node = build
+        .find("heroku-buildpack-nodejs")
+        .expect("nodejs listed");
+    assert!(ruby < node, "buildpacks out of order: {build}");
+    assert!(section(&metrics, "build").contains("<dt>Builder</dt><dd><code>dockerfile</code>"));
+    assert!(section(&blog, "build").contains("<dt>Build directory</dt><dd><code>site</code>"));
+
+    assert!(section(&api, "docker-options")
+        .contains("<dt>Deploy</dt><dd><code class=\"long\">--ulimit nofile=65536:65536</code>"));
+    let options = section(&shop, "docker-options");
+    assert!(
+        options.contains(
+            "<dt>Build</dt><dd><code class=\"long\">--build-arg RAILS_ENV=production</code>"
+        ),
+        "{options}"
+    );
+    assert!(
+        options.contains("<dt>Deploy (worker)</dt><dd><code class=\"long\">--shm-size 256m</code>"),
+        "{options}"
+    );
+
+    assert!(
+        section(&api, "network").contains("<dt>Attached after deploy</dt><dd><code>backend</code>")
+    );
+    assert!(section(&metrics, "network").contains("<dt>All interfaces</dt><dd>bound</dd>"));
+
+    // A viewer sees every panel and none of the forms.
+    let viewer = h.login(VIEWER).await;
+    let shop = h.get(&viewer, "/apps/shop").await.body;
+    for id in settings_panels() {
+        let panel = section(&shop, id);
+        assert!(
+            !panel.contains("<form"),
+            "#{id} offers a viewer a form: {panel}"
+        );
+    }
+    assert!(section(&shop, "resources").contains("cpu <code>0.5</code>"));
+}
+
+#[tokio::test]
+async fn settings_panels_cost_one_invocation_each_and_a_failing_one_says_so_alone() {
+    let sim = SimExecutor::new(scenario::demo());
+    let watched = Watched::new(sim.clone(), Some("cron:list"));
+    let h = custom(sim, Arc::new(watched.clone()), None, |o| o.refresh = idle());
+    let admin = h.login(ADMIN).await;
+    let before = watched.seen().len();
+    let page = h.get(&admin, "/apps/api").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let seen = watched.seen().split_off(before);
+    for sub in [
+        "resource:report",
+        "storage:report",
+        "checks:report",
+        "cron:list",
+        "builder:report",
+        "buildpacks:report",
+        "docker-options:report",
+        "network:report",
+    ] {
+        let n = seen.iter().filter(|s| *s == sub).count();
+        assert_eq!(n, 1, "{sub} ran {n} times: {seen:?}");
+    }
+    let cron = section(&page.body, "cron");
+    assert!(cron.contains("class=\"form-error\""), "{cron}");
+    assert!(
+        cron.contains("This host has no cron:list command"),
+        "{cron}"
+    );
+    // The other panels and the rest of the page are there as usual.
+    assert!(section(&page.body, "resources").contains("cpu <code>2</code>"));
+    assert!(section(&page.body, "build").contains("heroku-buildpack-nodejs"));
+    assert!(section(&page.body, "processes").contains("worker"));
+    assert!(!section(&page.body, "network").contains("form-error"));
+}
+
+/// The subcommands of the history's records and their actors, newest first.
+async fn recorded(h: &Harness) -> Vec<(String, String)> {
+    h.history
+        .recent(50)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.entry.subcommand.clone(), r.entry.actor.clone()))
+        .collect()
+}
+
+/// The `message` of a refusal with this status.
+fn refused(r: &Reply, status: StatusCode) -> String {
+    assert_eq!(r.status, status, "{}", r.body);
+    r.json()["message"].as_str().unwrap().to_owned()
+}
+
+/// A viewer's post of this form is refused.
+async fn viewer_refused(h: &Harness, path: &str, pairs: &[(&str, &str)]) {
+    let viewer = h.login(VIEWER).await;
+    let r = h.post(&viewer, path, pairs).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{path} for a viewer");
+}
+
+/// The value of the first hidden field called `name` in `html`.
+fn hidden(html: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    let at = html
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {name} in {html}"))
+        + key.len();
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn resource_limits_are_set_and_cleared_from_the_panel_and_audited() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let set = |pairs: Vec<(&'static str, &'static str)>| {
+        let (h, admin) = (&h, admin.clone());
+        async move { h.post(&admin, "/apps/blog/resources/set", &pairs).await }
+    };
+    let r = set(vec![
+        ("kind", "limit"),
+        ("resource", "memory"),
+        ("amount", "512m"),
+    ])
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/apps/blog");
+    let r = set(vec![
+        ("kind", "reserve"),
+        ("resource", "cpu"),
+        ("amount", "0.5"),
+        ("process", "web"),
+    ])
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = h.get(&admin, "/apps/blog").await.body;
+    assert!(
+        page.contains("Set the reservation cpu 0.5 on the web processes of blog"),
+        "no flash"
+    );
+    let panel = section(&page, "resources");
+    assert!(
+        panel.contains("data-resource=\"limit:_default_\""),
+        "{panel}"
+    );
+    assert!(panel.contains("memory <code>512m</code>"), "{panel}");
+    assert!(
+        panel.contains("data-resource=\"reserve:web\"") && panel.contains("cpu <code>0.5</code>")
+    );
+    let records = recorded(&h).await;
+    for s in ["resource:limit", "resource:reserve"] {
+        assert!(
+            records.contains(&(s.to_owned(), "admin".to_owned())),
+            "{records:?}"
+        );
+    }
+
+    // Refused before anything is sent, next to the form: an amount that
+    // is none, a resource Dokku lacks, a process type that is no name, the
+    // value the app already has.
+    let before = recorded(&h).await.len();
+    let r = set(vec![
+        ("kind", "limit"),
+        ("resource", "memory"),
+        ("amount", "lots"),
+    ])
+    .await;
+    assert!(refused(&r, StatusCode::BAD_REQUEST).contains("\"lots\" is not an amount"));
+    let r = set(vec![
+        ("kind", "limit"),
+        ("resource", "disk"),
+        ("amount", "1g"),
+    ])
+    .await;
+    assert!(refused(&r, StatusCode::BAD_REQUEST).starts_with("Choose a resource"));
+    let r = set(vec![
+        ("kind", "limit"),
+        ("resource", "cpu"),
+        ("amount", "1"),
+        ("process", "we b"),
+    ])
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = set(vec![
+        ("kind", "limit"),
+        ("resource", "memory"),
+        ("amount", "512m"),
+    ])
+    .await;
+    assert!(refused(&r, StatusCode::BAD_REQUEST).contains("already has the limit memory 512m"));
+    assert_eq!(
+        recorded(&h).await.len(),
+        before,
+        "a refused change was recorded"
+    );
+    let r = h
+        .post_plain(
+            &admin,
+            "/apps/blog/resources/set",
+            &[
+                ("kind", "limit"),
+                ("resource", "cpu"),
+                ("amount", "two"),
+                ("_form", "resource-set"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), "/apps/blog#resource-set");
+    let page = h.get(&admin, "/apps/blog").await.body;
+    let form = &page[page.find("id=\"resource-set\"").unwrap()..];
+    let form = form.split("</form>").next().unwrap();
+    assert!(form.contains("class=\"form-error\""), "not at its form");
+    assert!(form.contains("&quot;two&quot; is not an amount"), "{form}");
+
+    // Clearing: the app-wide limits go, the web reservation stays.
+    let r = h
+        .post(
+            &admin,
+            "/apps/blog/resources/clear",
+            &[("kind", "limit"), ("process", "_default_")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let panel = section(&h.get(&admin, "/apps/blog").await.body, "resources");
+    assert!(
+        !panel.contains("limit:_default_") && panel.contains("reserve:web"),
+        "{panel}"
+    );
+    assert_eq!(recorded(&h).await[0].0, "resource:limit-clear");
+    let r = h
+        .post(
+            &admin,
+            "/apps/blog/resources/clear",
+            &[("kind", "limit"), ("process", "")],
+        )
+        .await;
+    assert!(refused(&r, StatusCode::BAD_REQUEST).contains("has no limits set: nothing to clear"));
+
+    // A viewer changes nothing.
+    let limit = [("kind", "limit"), ("resource", "cpu"), ("amount", "1")];
+    viewer_refused(&h, "/apps/blog/resources/set", &limit).await;
+    let clear = [("kind", "reserve"), ("process", "web")];
+    viewer_refused(&h, "/apps/blog/resources/clear", &clear).await;
+    let panel = section(&h.get(&admin, "/apps/blog").await.body, "resources");
+    assert!(panel.contains("reserve:web") && !panel.contains("cpu <code>1</code>"));
+}
+
+#[tokio::test]
+async fn storage_mounts_are_added_and_removed_from_the_panel_and_audited() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let mount = |host: &'static str, container: &'static str| {
+        let (h, admin) = (&h, admin.clone());
+        async move {
+            h.post(
+                &admin,
+                "/apps/api/storage/mount",
+                &[("host", host), ("container", container)],
+            )
+            .await
+        }
+    };
+    let r = mount("/var/lib/dokku/data/storage/api-data", "/app/data").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let panel = section(&h.get(&admin, "/apps/api").await.body, "storage");
+    assert!(
+        panel.contains(
+            "/var/lib/dokku/data/storage/api-data</code> → <code class=\"long\">/app/data"
+        ),
+        "{panel}"
+    );
+    assert_eq!(
+        recorded(&h).await[0],
+        ("storage:mount".to_owned(), "admin".to_owned())
+    );
+
+    let before = recorded(&h).await.len();
+    let r = mount("/srv/other", "/app/data").await;
+    assert!(refused(&r, StatusCode::BAD_REQUEST)
+        .contains("already mounts /var/lib/dokku/data/storage/api-data at /app/data"));
+    let r = mount("relative/dir", "/app/x").await;
+    assert!(refused(&r, StatusCode::BAD_REQUEST).starts_with("The host path is an absolute path"));
+    let r = mount("/srv/x", "app/x").await;
+    assert!(
+        refused(&r, StatusCode::BAD_REQUEST).starts_with("The container path is an absolute path")
+    );
+    let r = mount("/srv/a:b", "/app/x").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        recorded(&h).await.len(),
+        before,
+        "a refused change was recorded"
+    );
+
+    // Unmount the host path just mounted, and shop's named entry.
+    let entry = hidden(&panel, "entry");
+    assert!(entry.starts_with("legacy-"), "{entry}");
+    let r = h
+        .post(
+            &admin,
+            "/apps/api/storage/unmount",
+            &[("entry", entry.as_str()), ("container", "/app/data")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(section(&h.get(&admin, "/apps/api").await.body, "storage").contains("No mounts"));
+    let shop_uploads = [
+        ("entry", "shop-uploads"),
+        ("container", "/app/public/uploads"),
+    ];
+    let r = h
+        .post(&admin, "/apps/shop/storage/unmount", &shop_uploads)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(section(&h.get(&admin, "/apps/shop").await.body, "storage").contains("No mounts"));
+    let unmounts = recorded(&h)
+        .await
+        .iter()
+        .filter(|(s, _)| s == "storage:unmount")
+        .count();
+    assert_eq!(unmounts, 2);
+    let r = h
+        .post(&admin, "/apps/shop/storage/unmount", &shop_uploads)
+        .await;
+    assert!(refused(&r, StatusCode::BAD_REQUEST).contains("nothing to unmount"));
+
+    let elsewhere = [("host", "/srv/x"), ("container", "/app/x")];
+    viewer_refused(&h, "/apps/blog/storage/mount", &elsewhere).await;
+    let blog = section(&h.get(&admin, "/apps/blog").await.body, "storage");
+    assert!(blog.contains("blog-content") && !blog.contains("/srv/x"));
+}
+
+#[tokio::test]
+async fn cron_tasks_are_suspended_and_resumed_from_the_panel_and_audited() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let api = dokku::AppName::new("api").unwrap();
+    let tasks = h.state.dokku.cron().list(&api).await.unwrap();
+    let daily = tasks.iter().find(|t| t.schedule == "@daily").unwrap();
+    let id = [("id", daily.id.as_str())];
+    let r = h.post(&admin, "/apps/api/cron/suspend", &id).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = h.get(&admin, "/apps/api").await.body;
+    assert!(page.contains("Suspended node scripts/cleanup-sessions.js (@daily) on api."));
+    let cron = section(&page, "cron");
+    let row = &cron[cron.find(&format!("data-task=\"{}\"", daily.id)).unwrap()..];
+    let row = row.split("</li>").next().unwrap();
+    assert!(
+        row.contains(">suspended</span>") && row.contains(">Resume</button>"),
+        "{row}"
+    );
+    assert_eq!(
+        cron.matches(">Suspend</button>").count(),
+        1,
+        "the other task changed"
+    );
+    assert_eq!(
+        recorded(&h).await[0],
+        ("cron:suspend".to_owned(), "admin".to_owned())
+    );
+
+    let before = recorded(&h).await.len();
+    let r = h.post(&admin, "/apps/api/cron/suspend", &id).await;
+    assert!(refused(&r, StatusCode::BAD_REQUEST).contains("already suspended"));
+    let r = h
+        .post(&admin, "/apps/api/cron/resume", &[("id", "nosuchtask")])
+        .await;
+    assert!(refused(&r, StatusCode::BAD_REQUEST).contains("api has no cron task \"nosuchtask\""));
+    assert_eq!(
+        recorded(&h).await.len(),
+        before,
+        "a refused change was recorded"
+    );
+
+    // shop's task is suspended on the demo host: resume it.
+    let shop = section(&h.get(&admin, "/apps/shop").await.body, "cron");
+    let id = hidden(&shop, "id");
+    let r = h
+        .post(&admin, "/apps/shop/cron/resume", &[("id", id.as_str())])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let shop = section(&h.get(&admin, "/apps/shop").await.body, "cron");
+    assert!(
+        !shop.contains(">suspended</span>") && shop.contains(">Suspend</button>"),
+        "{shop}"
+    );
+    assert_eq!(recorded(&h).await[0].0, "cron:resume");
+
+    viewer_refused(&h, "/apps/shop/cron/suspend", &[("id", id.as_str())]).await;
+    let shop = section(&h.get(&admin, "/apps/shop").await.body, "cron");
+    assert!(!shop.contains(">suspended</span>"));
 }

@@ -1,13 +1,15 @@
 //! One app: overview, processes (scale, start/stop/restart/rebuild with
 //! live output), config (masked; admins reveal one value at a time),
-//! domains, TLS, ports, linked databases, live logs, its history, and
-//! rename/destroy.
+//! domains, TLS, ports, its settings (resources, storage, checks, cron,
+//! build, docker options, network), linked databases, live logs, its
+//! history, and rename/destroy.
 //!
 //! The page costs a few Dokku invocations run at once (`ps:scale`,
 //! `config:keys`, `logs --num`, `certs:report`, `ports:report`,
 //! `letsencrypt:report` and `:list`, one `<plugin>:app-links` per datastore
-//! plugin); the rest comes from the dashboard's kept row (read afresh
-//! when a mutation changed the app).
+//! plugin, and one per settings panel: see [`super::settings`]); the rest
+//! comes from the dashboard's kept row (read afresh when a mutation
+//! changed the app).
 //! A section whose command fails says so in words (Dokku's own shown as
 //! Dokku's) instead of failing the whole page.
 //!
@@ -407,13 +409,14 @@ pub async fn page(
     let mut history = HistoryQuery::default();
     history.app = Some(app.to_string());
     history.limit = Some(20);
-    let (formation, keys, lines, records, services, network) = tokio::join!(
+    let (formation, keys, lines, records, services, network, settings) = tokio::join!(
         state.dokku.ps().scale_report(&app),
         state.dokku.config().keys(&app),
         recent_logs(&state, &app, &params),
         state.history.query(history),
         super::databases::app_links(&state.dokku, &caps, &app),
         super::network::fetch(&state.dokku, &caps, &app),
+        super::settings::fetch(&state.dokku, &app),
     );
     let url = app_url(app.as_str());
     let body = html! {
@@ -421,6 +424,7 @@ pub async fn page(
         nav.sections {
             a href="#processes" { "Processes" } a href="#config" { "Config" } a href="#domains" { "Domains" }
             a href="#tls" { "TLS" } a href="#ports" { "Ports" }
+            @for (id, title) in super::settings::SECTIONS { a href={ "#" (id) } { (title) } }
             a href="#databases" { "Databases" } a href="#logs" { "Logs" } a href="#history" { "History" }
         }
         (overview(row))
@@ -429,6 +433,7 @@ pub async fn page(
         (domains_section(&url, &ctx, row))
         (super::network::tls_section(&url, &ctx, &network))
         (super::network::ports_section(&url, &ctx, app.as_str(), &network))
+        (super::settings::sections(&url, &ctx, app.as_str(), &settings))
         (super::databases::app_section(&services))
         (logs_section(&url, &params, &formation, &lines))
         section #history data-refresh {

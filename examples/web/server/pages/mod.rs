@@ -8,6 +8,7 @@ pub mod databases;
 pub mod history;
 pub mod login;
 pub mod network;
+pub mod settings;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
