@@ -298,8 +298,13 @@ pub fn demo_for(version: DokkuVersion) -> SimHost {
     // Images an admin deploys with `git:from-image`, on the host so the
     // demo (which has no network) can deploy and roll back between them.
     host.images.extend(
-        ["nginx:1.26", "nginx:1.27", "ghcr.io/acme/api:v1", "ghcr.io/acme/api:v2"]
-            .map(str::to_owned),
+        [
+            "nginx:1.26",
+            "nginx:1.27",
+            "ghcr.io/acme/api:v1",
+            "ghcr.io/acme/api:v2",
+        ]
+        .map(str::to_owned),
     );
     host
 }

@@ -62,7 +62,11 @@ async fn an_image_on_the_host_deploys_through_every_phase_and_is_recorded() {
             urls: vec!["http://api.example.com".to_owned()]
         }
     );
-    let builds = dokku.builds().list(&app, &BuildFilter::default()).await.unwrap();
+    let builds = dokku
+        .builds()
+        .list(&app, &BuildFilter::default())
+        .await
+        .unwrap();
     assert_eq!(builds.len(), 1, "{builds:?}");
     assert_eq!(builds[0].display_status.as_deref(), Some("succeeded"));
     assert_eq!(builds[0].source, "git:from-image");
@@ -78,11 +82,19 @@ async fn an_image_on_the_host_deploys_through_every_phase_and_is_recorded() {
 async fn a_second_image_then_the_first_again_each_deploy_and_the_same_image_is_no_change() {
     let (dokku, app) = host_with_app();
     dokku.apps().create(&app).await.unwrap();
-    for image in ["ghcr.io/acme/api:v1", "ghcr.io/acme/api:v2", "ghcr.io/acme/api:v1"] {
+    for image in [
+        "ghcr.io/acme/api:v1",
+        "ghcr.io/acme/api:v2",
+        "ghcr.io/acme/api:v1",
+    ] {
         let (_, outcome) = deploy(&dokku, &DeploySpec::image(&app, image).unwrap()).await;
         assert!(outcome.succeeded(), "{image}: {outcome:?}");
     }
-    let (_, again) = deploy(&dokku, &DeploySpec::image(&app, "ghcr.io/acme/api:v1").unwrap()).await;
+    let (_, again) = deploy(
+        &dokku,
+        &DeploySpec::image(&app, "ghcr.io/acme/api:v1").unwrap(),
+    )
+    .await;
     assert_eq!(
         again,
         DeployOutcome::Failed {
@@ -99,7 +111,10 @@ async fn a_second_image_then_the_first_again_each_deploy_and_the_same_image_is_n
         .into_iter()
         .filter_map(|b| b.display_status)
         .collect();
-    assert_eq!(statuses, ["abandoned", "succeeded", "succeeded", "succeeded"]);
+    assert_eq!(
+        statuses,
+        ["abandoned", "succeeded", "succeeded", "succeeded"]
+    );
 }
 
 #[tokio::test]
@@ -121,8 +136,16 @@ async fn an_image_the_host_lacks_fails_to_pull_in_the_source_phase() {
 async fn a_rebuild_of_a_deployed_image_builds_from_its_dockerfile_again() {
     let (dokku, app) = host_with_app();
     dokku.apps().create(&app).await.unwrap();
-    deploy(&dokku, &DeploySpec::image(&app, "ghcr.io/acme/api:v2").unwrap()).await;
-    let mut events = dokku.deploys().stream(&DeploySpec::rebuild(&app)).await.unwrap();
+    deploy(
+        &dokku,
+        &DeploySpec::image(&app, "ghcr.io/acme/api:v2").unwrap(),
+    )
+    .await;
+    let mut events = dokku
+        .deploys()
+        .stream(&DeploySpec::rebuild(&app))
+        .await
+        .unwrap();
     let mut saw_dockerfile = false;
     let mut outcome = None;
     while let Some(event) = events.next().await {

@@ -27,34 +27,11 @@ use crate::client::Dokku;
 use crate::command::Command;
 use crate::error::{Error, Result};
 use crate::exec::{Chunk, ExecError, ExitStatus, Output, OutputStream};
+pub use crate::model::deploy::ArchiveType;
 use crate::model::deploy::{DeployEvent, DeployOutcome, DeploySource, OutputStreamKind};
 use crate::name::AppName;
 use crate::parse::{self, deploy::DeployTracker};
 use crate::secret::mask_userinfo;
-
-/// The archive formats `git:from-archive --archive-type` accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum ArchiveType {
-    /// A tar file (Dokku's default).
-    #[default]
-    Tar,
-    /// A gzipped tar file.
-    TarGz,
-    /// A zip file.
-    Zip,
-}
-
-impl ArchiveType {
-    /// Dokku's name for it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ArchiveType::Tar => "tar",
-            ArchiveType::TarGz => "tar.gz",
-            ArchiveType::Zip => "zip",
-        }
-    }
-}
 
 /// One deploy to run: the app, where its code comes from, and the flags
 /// that go with that source. Build it, inspect [`DeploySpec::command`],
@@ -68,8 +45,6 @@ pub struct DeploySpec {
     pub source: DeploySource,
     /// `git:from-image --build-dir`: the directory of the image to build from.
     pub build_dir: Option<String>,
-    /// `git:from-archive --archive-type`.
-    pub archive_type: ArchiveType,
     /// The archive sent on stdin, for [`DeploySource::Archive`] without a URL.
     archive: Option<Vec<u8>>,
 }
@@ -80,7 +55,6 @@ impl DeploySpec {
             app: app.clone(),
             source,
             build_dir: None,
-            archive_type: ArchiveType::default(),
             archive: None,
         }
     }
@@ -148,14 +122,13 @@ impl DeploySpec {
     /// [`Error::InvalidArgument`] for a URL that is not one word.
     pub fn archive_url(app: &AppName, url: &str, kind: ArchiveType) -> Result<Self> {
         let url = super::word("git:from-archive", "archive URL", url)?;
-        let mut spec = Self::new(
+        Ok(Self::new(
             app,
             DeploySource::Archive {
                 url: Some(url.to_owned()),
+                archive_type: kind,
             },
-        );
-        spec.archive_type = kind;
-        Ok(spec)
+        ))
     }
 
     /// `git:from-archive <app> --` with the archive on stdin.
@@ -170,8 +143,13 @@ impl DeploySpec {
                 reason: "the archive is empty".to_owned(),
             });
         }
-        let mut spec = Self::new(app, DeploySource::Archive { url: None });
-        spec.archive_type = kind;
+        let mut spec = Self::new(
+            app,
+            DeploySource::Archive {
+                url: None,
+                archive_type: kind,
+            },
+        );
         spec.archive = Some(bytes);
         Ok(spec)
     }
@@ -226,9 +204,9 @@ impl DeploySpec {
                 };
                 command.app_arg(app).arg(image)
             }
-            DeploySource::Archive { url } => {
+            DeploySource::Archive { url, archive_type } => {
                 let command = Command::write("git:from-archive");
-                let command = match self.archive_type {
+                let command = match archive_type {
                     ArchiveType::Tar => command,
                     other => command.args(["--archive-type", other.as_str()]),
                 }

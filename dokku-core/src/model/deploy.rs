@@ -38,9 +38,48 @@ pub enum DeploySource {
     Archive {
         /// Where Dokku downloads it from.
         url: Option<String>,
+        /// Its format (`--archive-type`).
+        archive_type: ArchiveType,
     },
     /// `ps:rebuild <app>`: the app's current source, built again.
     Rebuild,
+}
+
+/// The archive formats `git:from-archive --archive-type` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum ArchiveType {
+    /// A tar file (Dokku's default).
+    #[default]
+    #[serde(rename = "tar")]
+    Tar,
+    /// A gzipped tar file.
+    #[serde(rename = "tar.gz")]
+    TarGz,
+    /// A zip file.
+    #[serde(rename = "zip")]
+    Zip,
+}
+
+impl ArchiveType {
+    /// Dokku's name for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArchiveType::Tar => "tar",
+            ArchiveType::TarGz => "tar.gz",
+            ArchiveType::Zip => "zip",
+        }
+    }
+
+    /// The type Dokku calls `name`.
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "tar" => ArchiveType::Tar,
+            "tar.gz" => ArchiveType::TarGz,
+            "zip" => ArchiveType::Zip,
+            _ => return None,
+        })
+    }
 }
 
 /// The stage of a deploy a line belongs to.

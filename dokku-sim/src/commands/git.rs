@@ -519,11 +519,10 @@ fn deploy_image(ctx: &mut Ctx<'_>, app: &str, image: &str) {
     properties::store(ctx.host, "git", app, "source-image", image);
     ctx.out
         .info1("Updating git repository with specified build context");
-    let unchanged = ctx
-        .host
-        .apps
-        .get(app)
-        .is_some_and(|a| a.deploy_source == "docker-image" && a.deploy_source_metadata == image);
+    let unchanged =
+        ctx.host.apps.get(app).is_some_and(|a| {
+            a.deploy_source == "docker-image" && a.deploy_source_metadata == image
+        });
     if unchanged {
         ctx.out.warn("No changes detected, skipping git commit");
         ctx.out
@@ -536,7 +535,10 @@ fn deploy_image(ctx: &mut Ctx<'_>, app: &str, image: &str) {
         state.deploy_source_metadata = image.to_owned();
     }
     crate::scheduler::build_and_deploy(ctx, app, "docker-image");
-    ctx.trigger("builds-record-finish", &[app.to_owned(), ctx.out.code.to_string()]);
+    ctx.trigger(
+        "builds-record-finish",
+        &[app.to_owned(), ctx.out.code.to_string()],
+    );
 }
 
 #[cfg(test)]
