@@ -205,6 +205,9 @@ fn started_ms(build: &BuildRecord) -> Option<i64> {
 pub struct RollbackPlan {
     /// The release running now (the newest successful one).
     pub from: Release,
+    /// The code it runs: its own source, or for a rebuild the source of
+    /// the release it rebuilt (`None` when the trail does not have it).
+    pub running: Option<DeploySource>,
     /// The release that will run again.
     pub to: Release,
     /// The deploy that reproduces it.
@@ -285,6 +288,7 @@ pub fn plan_rollback(
     })?;
     Ok(RollbackPlan {
         from: from.clone(),
+        running: running.cloned(),
         to: target.clone(),
         spec,
     })
@@ -362,5 +366,27 @@ impl crate::HistoryStore {
         }
         found.truncate(limit);
         Ok(found)
+    }
+}
+
+/// Whether the host's record of the app's deploy (`apps:report`'s deploy
+/// source and its metadata, as Dokku's `deploy-source-set` trigger writes
+/// them: `docker-image` and the image, `git-sync` and `<repo>#<sha>`, the
+/// archive type and its URL) agrees with `source`. A rebuild keeps
+/// whatever was there, so it agrees with anything.
+pub fn runs_on_host(source: &DeploySource, deploy_source: &str, metadata: &str) -> bool {
+    match source {
+        DeploySource::Image { image } => deploy_source == "docker-image" && metadata == image,
+        DeploySource::GitSync { repository, .. } => {
+            // The trail keeps the URL with its credentials masked.
+            let shown = dokku_core::secret::mask_userinfo(metadata);
+            deploy_source == "git-sync"
+                && (metadata.starts_with(repository.as_str())
+                    || shown.starts_with(repository.as_str()))
+        }
+        DeploySource::Archive { url, archive_type } => {
+            deploy_source == archive_type.as_str() && metadata == url.as_deref().unwrap_or("--")
+        }
+        _ => true,
     }
 }
