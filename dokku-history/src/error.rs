@@ -78,6 +78,14 @@ pub enum HistoryError {
     /// Writing an export failed.
     #[error("export failed: {0}")]
     Export(String),
+    /// A rollback was refused before anything was sent.
+    #[error("cannot roll back {app}: {reason}")]
+    RollbackRefused {
+        /// The app.
+        app: String,
+        /// Why, in words for a person.
+        reason: String,
+    },
 }
 
 impl HistoryError {

@@ -27,6 +27,7 @@ mod model;
 mod postgres;
 pub mod record;
 pub mod redact;
+pub mod releases;
 pub mod schema;
 mod sqlite;
 mod store;

@@ -266,6 +266,11 @@ pub struct SimHost {
     /// Docker's networks, by name.
     #[serde(default = "default_networks")]
     pub networks: BTreeMap<String, Network>,
+    /// Docker images on the host (`docker image ls`), by reference:
+    /// `git:from-image` deploys these without a registry. The host has no
+    /// network, so any other image cannot be pulled.
+    #[serde(default)]
+    pub images: BTreeSet<String>,
 }
 
 fn default_hostname() -> String {
@@ -380,6 +385,7 @@ impl SimHost {
             storage_entries: BTreeMap::new(),
             storage_dirs: BTreeSet::new(),
             networks: default_networks(),
+            images: BTreeSet::new(),
         }
     }
 

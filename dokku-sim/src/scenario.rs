@@ -295,6 +295,17 @@ pub fn demo_for(version: DokkuVersion) -> SimHost {
         crate::commands::dispatch_as(&mut host, &argv, b"", crate::entry::User::Root);
     }
     host.now = now;
+    // Images an admin deploys with `git:from-image`, on the host so the
+    // demo (which has no network) can deploy and roll back between them.
+    host.images.extend(
+        [
+            "nginx:1.26",
+            "nginx:1.27",
+            "ghcr.io/acme/api:v1",
+            "ghcr.io/acme/api:v2",
+        ]
+        .map(str::to_owned),
+    );
     host
 }
 

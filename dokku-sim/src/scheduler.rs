@@ -203,18 +203,24 @@ pub fn rebuild(ctx: &mut Ctx<'_>, app: &str) -> Result<(), String> {
         ctx.out.code = 1;
         return Ok(());
     }
-    let source_type = match source.as_str() {
-        "" | "git" | "git-sync" | "archive" => "herokuish",
-        "docker-image" => "dockerfile",
-        other => other,
+    build_and_deploy(ctx, app, &source);
+    Ok(())
+}
+
+/// `receive-app` for a source that is on the host: the builder the source
+/// selects (`builder-dockerfile` for an image, `builder-herokuish`
+/// otherwise, each printing `Building <app> from …`), the release, and the
+/// deploy.
+pub fn build_and_deploy(ctx: &mut Ctx<'_>, app: &str, source: &str) {
+    let builder = match source {
+        "docker-image" | "dockerfile" => "Dockerfile",
+        _ => "herokuish",
     };
     ctx.out.info1("Cleaning up...");
-    ctx.out
-        .info1(&format!("Building {app} from {source_type}..."));
+    ctx.out.info1(&format!("Building {app} from {builder}"));
     ctx.out.info1(&format!("Releasing {app}..."));
     ctx.out.info1(&format!("Deploying {app}..."));
     deploy(ctx, app, None);
-    Ok(())
 }
 
 /// `triggerRestart` (config): nothing for an app that was never deployed;

@@ -466,7 +466,7 @@ fn clone_copies_settings() {
     // Without --skip-deploy the clone is built from the copied source.
     let out = run(&mut host, "apps:clone node-js-app built");
     assert_eq!(out.code, 0, "{}", stderr(&out));
-    assert!(stdout(&out).contains("-----> Building built from herokuish...\n"));
+    assert!(stdout(&out).contains("-----> Building built from herokuish\n"));
     let built = &host.apps["built"];
     assert!(built.deployed);
     assert_eq!(built.containers.len(), 2);

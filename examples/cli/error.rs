@@ -2,8 +2,8 @@
 //! JSON object on stderr; one documented exit code: 0 ok, 1 the Dokku
 //! command failed, 2 usage error or refused (nothing was sent), 3
 //! connection / authentication / host key, 4 not found, 5 an app's stored
-//! config is corrupt on the host (only an admin can repair it), 130
-//! interrupted. A closed standard output is not an error: the command ends
+//! config is corrupt on the host (only an admin can repair it), 6 a
+//! deploy's build failed or was cancelled, 130 interrupted. A closed standard output is not an error: the command ends
 //! quietly with 0.
 
 use std::fmt;
@@ -20,6 +20,7 @@ pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_CONNECT: u8 = 3;
 pub const EXIT_NOT_FOUND: u8 = 4;
 pub const EXIT_CORRUPT_CONFIG: u8 = 5;
+pub const EXIT_DEPLOY_FAILED: u8 = 6;
 pub const EXIT_INTERRUPTED: u8 = 130;
 
 #[derive(Debug)]
@@ -38,6 +39,9 @@ pub enum CliError {
     NotFound { message: String, hint: String },
     /// Anything else that failed (a broken hash chain …).
     Failed { message: String, hint: String },
+    /// A deploy ran and its build failed (or was cancelled): Dokku's
+    /// verdict, not a transport failure.
+    DeployFailed { message: String, hint: String },
     /// Reading our input or writing our output failed; a closed pipe ends
     /// quietly.
     Io(io::Error),
@@ -62,6 +66,13 @@ impl CliError {
 
     pub fn failed(message: impl Into<String>, hint: impl Into<String>) -> Self {
         CliError::Failed {
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
+    pub fn deploy_failed(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        CliError::DeployFailed {
             message: message.into(),
             hint: hint.into(),
         }
@@ -93,6 +104,9 @@ impl CliError {
             CliError::Usage { .. } | CliError::Refused { .. } => EXIT_USAGE,
             CliError::Connect(_) => EXIT_CONNECT,
             CliError::NotFound { .. } => EXIT_NOT_FOUND,
+            CliError::DeployFailed { .. } => EXIT_DEPLOY_FAILED,
+            // A rollback refused before anything was sent.
+            CliError::History(dokku_history::HistoryError::RollbackRefused { .. }) => EXIT_USAGE,
             CliError::Interrupted => EXIT_INTERRUPTED,
             CliError::History(_) | CliError::Failed { .. } | CliError::Io(_) => EXIT_FAILED,
             CliError::Dokku(e) => match e {
@@ -116,11 +130,15 @@ impl CliError {
     /// code.
     pub fn code(&self) -> &'static str {
         match (self, self.exit_code()) {
-            (CliError::Refused { .. }, _) => "refused",
+            (CliError::Refused { .. }, _)
+            | (CliError::History(dokku_history::HistoryError::RollbackRefused { .. }), _) => {
+                "refused"
+            }
             (_, EXIT_USAGE) => "usage",
             (_, EXIT_CONNECT) => "connection",
             (_, EXIT_NOT_FOUND) => "not_found",
             (_, EXIT_CORRUPT_CONFIG) => "corrupt_config",
+            (_, EXIT_DEPLOY_FAILED) => "deploy_failed",
             (_, EXIT_INTERRUPTED) => "interrupted",
             _ => "failed",
         }
@@ -150,7 +168,11 @@ impl CliError {
             CliError::Usage { hint, .. }
             | CliError::Refused { hint, .. }
             | CliError::NotFound { hint, .. }
-            | CliError::Failed { hint, .. } => Some(hint.clone()),
+            | CliError::Failed { hint, .. }
+            | CliError::DeployFailed { hint, .. } => Some(hint.clone()),
+            CliError::History(dokku_history::HistoryError::RollbackRefused { app, .. }) => Some(
+                format!("`cli releases {app}` lists the releases; `cli deploy {app} …` deploys any source"),
+            ),
             CliError::Connect(ConnectError::Ssh(_)) => Some(
                 "check the host and port, --ssh-key, and that its key is in known_hosts \
                  (--known-hosts FILE)"
@@ -297,7 +319,11 @@ impl fmt::Display for CliError {
             CliError::Usage { message, .. }
             | CliError::Refused { message, .. }
             | CliError::NotFound { message, .. }
-            | CliError::Failed { message, .. } => f.write_str(message),
+            | CliError::Failed { message, .. }
+            | CliError::DeployFailed { message, .. } => f.write_str(message),
+            CliError::History(e @ dokku_history::HistoryError::RollbackRefused { .. }) => {
+                write!(f, "{e}; nothing was sent")
+            }
             CliError::Dokku(e) => match e {
                 // Dokku's own words are the useful part: say which command
                 // and what it said, on one line.

@@ -20,6 +20,7 @@ mod certs;
 mod checks;
 mod config;
 mod cron;
+mod deploy;
 mod docker_options;
 mod domains;
 mod enter;
@@ -72,11 +73,12 @@ Exit codes:
     nothing was sent
   3 connection, authentication or host key · 4 not found
   5 an app's stored config is corrupt on the host (an admin must repair it;
-    see `cli config --help`) · 130 interrupted
+    see `cli config --help`) · 6 a deploy's build failed or was cancelled
+  130 interrupted
   With --json an error is one JSON object on stderr:
     {\"error\": {\"code\": \"not_found\", \"exit_code\": 4, \"message\": …, \"hint\": …}}
   (codes: failed, usage, refused, connection, not_found, corrupt_config,
-  interrupted). Times are RFC 3339, UTC, everywhere.
+  deploy_failed, interrupted). Times are RFC 3339, UTC, everywhere.
 
 Examples:
   cli --demo apps list
@@ -171,6 +173,15 @@ enum Cmd {
     /// Authorized SSH keys: list, add (the key on stdin), remove.
     #[command(subcommand, after_help = ssh_keys::HELP)]
     SshKeys(ssh_keys::SshKeysCmd),
+    /// Deploy an app from an image, a git repository or an archive, live.
+    #[command(after_help = deploy::DEPLOY_HELP)]
+    Deploy(deploy::DeployArgs),
+    /// An app's deploys from the history, with who, what, when and Dokku's build.
+    #[command(after_help = deploy::RELEASES_HELP)]
+    Releases(deploy::ReleasesArgs),
+    /// Redeploy an earlier release: the plan, a confirmation, the deploy.
+    #[command(after_help = deploy::ROLLBACK_HELP)]
+    Rollback(deploy::RollbackArgs),
     /// Builds (Dokku 0.38+): list, info, output, cancel, prune.
     #[command(subcommand, after_help = builds::HELP)]
     Builds(builds::BuildsCmd),
@@ -254,6 +265,9 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Cmd::Storage(f) => execute(f, opts, app, target),
         Cmd::Resource(f) => execute(f, opts, app, target),
         Cmd::SshKeys(f) => execute(f, opts, app, target),
+        Cmd::Deploy(f) => execute(f, opts, app, target),
+        Cmd::Releases(f) => execute(f, opts, app, target),
+        Cmd::Rollback(f) => execute(f, opts, app, target),
         Cmd::Builds(f) => execute(f, opts, app, target),
         Cmd::Events(f) => execute(f, opts, app, target),
         Cmd::Nginx(f) => execute(f, opts, app, target),

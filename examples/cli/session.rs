@@ -220,6 +220,25 @@ impl Session {
         Ok(&conn.dokku)
     }
 
+    /// The name the history records this host under.
+    pub fn host_label(&self) -> Result<String, CliError> {
+        Ok(self.target.target()?.host_label())
+    }
+
+    /// A client over the same connection whose commands the history
+    /// records under `correlation` (a rollback's `rollback:<id>`).
+    pub async fn correlated(&self, correlation: &str) -> Result<Dokku, CliError> {
+        let dokku = self.dokku().await?;
+        let Some(conn) = self.conn.get() else {
+            return Ok(dokku.clone());
+        };
+        let client = Dokku::new(conn.audited.clone().correlation(correlation));
+        Ok(match dokku.cached_capabilities().await {
+            Some(caps) => client.with_capabilities((*caps).clone()),
+            None => client,
+        })
+    }
+
     /// Run a command through the client (its requirements checked first).
     pub async fn run(&self, command: &Command) -> Result<Output, CliError> {
         Ok(self.dokku().await?.run(command).await?)
@@ -565,7 +584,7 @@ fn transport(command: &Command, source: ExecError) -> CliError {
 }
 
 /// Dokku's `----->` headers in bold, ` !    ` warnings in red.
-fn print_dokku_line(line: &str) -> io::Result<()> {
+pub fn print_dokku_line(line: &str) -> io::Result<()> {
     let mut out = output::stdout();
     if line.starts_with("----->") || line.starts_with("=====>") {
         writeln!(out, "{BOLD}{line}{BOLD:#}")
@@ -574,6 +593,12 @@ fn print_dokku_line(line: &str) -> io::Result<()> {
     } else {
         writeln!(out, "{line}")
     }
+}
+
+/// One line Dokku wrote on stderr, in yellow.
+pub fn print_stderr_line(line: &str) -> io::Result<()> {
+    let mut err = anstream::stderr();
+    writeln!(err, "{YELLOW}{line}{YELLOW:#}")
 }
 
 /// Dokku's stderr as it arrives, in yellow: a godotenv read error cut

@@ -26,42 +26,64 @@ const STDERR_KEEP: usize = 64 * 1024;
 /// (it may exceed the limit by one chunk) rather than buffered forever.
 const MAX_LINE: usize = 1024 * 1024;
 
+/// Bytes of one output stream cut into lines: the one place that decides
+/// what a line is (`\n`-terminated, or [`MAX_LINE`] bytes without one, or
+/// what is left at the end), for every streamed command.
+#[derive(Debug, Default)]
+pub(crate) struct LineBuffer {
+    partial: Vec<u8>,
+}
+
+impl LineBuffer {
+    /// The complete lines in `bytes` (joined to what came before), each
+    /// passed to `emit`. Only the new bytes are searched for newlines, so a
+    /// long line arriving in small chunks costs linear time.
+    pub(crate) fn push(&mut self, mut bytes: &[u8], mut emit: impl FnMut(&str)) {
+        while let Some(end) = bytes.iter().position(|&b| b == b'\n') {
+            self.partial.extend_from_slice(&bytes[..end]);
+            self.flush(&mut emit);
+            bytes = &bytes[end + 1..];
+        }
+        self.partial.extend_from_slice(bytes);
+        if self.partial.len() >= MAX_LINE {
+            self.flush(&mut emit);
+        }
+    }
+
+    /// The stream is over: what is left of the last line, if anything.
+    pub(crate) fn finish(&mut self, mut emit: impl FnMut(&str)) {
+        if !self.partial.is_empty() {
+            self.flush(&mut emit);
+        }
+    }
+
+    fn flush(&mut self, emit: &mut impl FnMut(&str)) {
+        emit(&String::from_utf8_lossy(&self.partial));
+        self.partial.clear();
+    }
+}
+
 struct LineState<T, F> {
     map: F,
     command: Command,
     inner: Option<OutputStream>,
-    partial: Vec<u8>,
+    stdout: LineBuffer,
     stderr: Vec<u8>,
     ready: VecDeque<Result<T>>,
 }
 
 impl<T, F: Fn(&str) -> T> LineState<T, F> {
-    // Only the new bytes are searched for newlines, so a long line arriving
-    // in small chunks costs linear time.
-    fn push_stdout(&mut self, mut bytes: &[u8]) {
-        while let Some(end) = bytes.iter().position(|&b| b == b'\n') {
-            self.partial.extend_from_slice(&bytes[..end]);
-            self.emit_partial();
-            bytes = &bytes[end + 1..];
-        }
-        self.partial.extend_from_slice(bytes);
-        if self.partial.len() >= MAX_LINE {
-            self.emit_partial();
-        }
-    }
-
-    fn emit_partial(&mut self) {
-        let line = (self.map)(&String::from_utf8_lossy(&self.partial));
-        self.ready.push_back(Ok(line));
-        self.partial.clear();
+    fn push_stdout(&mut self, bytes: &[u8]) {
+        let (map, ready) = (&self.map, &mut self.ready);
+        self.stdout
+            .push(bytes, |line| ready.push_back(Ok(map(line))));
     }
 
     // The stream is over: yield what is left of the last line, then the
     // verdict (if any).
     fn end(&mut self, verdict: Option<Error>) {
-        if !self.partial.is_empty() {
-            self.emit_partial();
-        }
+        let (map, ready) = (&self.map, &mut self.ready);
+        self.stdout.finish(|line| ready.push_back(Ok(map(line))));
         if let Some(error) = verdict {
             self.ready.push_back(Err(error));
         }
@@ -117,7 +139,7 @@ where
         map,
         command,
         inner: Some(inner),
-        partial: Vec::new(),
+        stdout: LineBuffer::default(),
         stderr: Vec::new(),
         ready: VecDeque::new(),
     };

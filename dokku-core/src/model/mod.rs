@@ -16,6 +16,7 @@ pub mod community;
 pub mod config;
 pub mod cron;
 pub mod de;
+pub mod deploy;
 pub mod docker_options;
 pub mod domains;
 pub mod events;

@@ -15,6 +15,7 @@ pub mod certs;
 pub mod community;
 pub mod config;
 pub mod cron;
+pub mod deploy;
 pub mod docker_options;
 pub mod events;
 pub mod letsencrypt;

@@ -87,10 +87,12 @@ pub fn trigger(ctx: &mut Ctx<'_>, name: &str, args: &[String]) {
     let mut list = builds(ctx.host, app);
     match name {
         "builds-record-start" => {
+            // The clock and the number of builds so far: two builds in
+            // the same simulated second still get different ids.
             let seed = crate::host::container_id(
                 app,
                 value,
-                0,
+                u32::try_from(list.len()).unwrap_or(u32::MAX),
                 u32::try_from(now % 1_000_000).unwrap_or(0),
             );
             let id: String = seed

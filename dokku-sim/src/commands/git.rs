@@ -500,9 +500,45 @@ fn from_image(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
         return;
     }
     ctx.out.info1("Generating build context");
-    ctx.out.info1("Pulling image");
-    ctx.out.log("Error response from daemon: Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io: no such host");
-    ctx.out.fail(&format!("Failed to pull image: {image}"));
+    if !ctx.host.images.contains(image) {
+        ctx.out.info1("Pulling image");
+        ctx.out.log("Error response from daemon: Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io: no such host");
+        ctx.out.fail(&format!("Failed to pull image: {image}"));
+        return;
+    }
+    ctx.out.info1("Image exists on host, skipping pull");
+    deploy_image(ctx, app, image);
+}
+
+/// The rest of `git-from-image` for an image on the host: its
+/// `source-image` property, then `git-from-directory` commits a
+/// `Dockerfile` of `FROM <image>` and builds it; the same image again is
+/// no change, which that trigger refuses (exit 1, before the deploy lock,
+/// so the build record stays `running`).
+fn deploy_image(ctx: &mut Ctx<'_>, app: &str, image: &str) {
+    properties::store(ctx.host, "git", app, "source-image", image);
+    ctx.out
+        .info1("Updating git repository with specified build context");
+    let unchanged =
+        ctx.host.apps.get(app).is_some_and(|a| {
+            a.deploy_source == "docker-image" && a.deploy_source_metadata == image
+        });
+    if unchanged {
+        ctx.out.warn("No changes detected, skipping git commit");
+        ctx.out
+            .warn("Call 'ps:rebuild' on app to rebuild the app from existing source");
+        ctx.out.code = 1;
+        return;
+    }
+    if let Some(state) = ctx.host.apps.get_mut(app) {
+        state.deploy_source = "docker-image".to_owned();
+        state.deploy_source_metadata = image.to_owned();
+    }
+    crate::scheduler::build_and_deploy(ctx, app, "docker-image");
+    ctx.trigger(
+        "builds-record-finish",
+        &[app.to_owned(), ctx.out.code.to_string()],
+    );
 }
 
 #[cfg(test)]

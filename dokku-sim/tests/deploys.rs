@@ -1,0 +1,162 @@
+//! Deploying on the simulated host through the SDK's typed deploys: an
+//! image on the host builds and deploys, phase by phase, and is recorded
+//! as a succeeded build with its source; deploying it again changes
+//! nothing (Dokku's `git-from-directory` refuses); an image the host does
+//! not have cannot be pulled (it has no network, as recorded).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use dokku_core::api::builds::BuildFilter;
+use dokku_core::api::deploy::DeploySpec;
+use dokku_core::model::deploy::{DeployEvent, DeployOutcome, DeployPhase};
+use dokku_core::{AppName, Dokku};
+use dokku_sim::host::profiles;
+use dokku_sim::{SimExecutor, SimHost};
+use futures_util::StreamExt;
+
+fn host_with_app() -> (Dokku, AppName) {
+    let mut host = SimHost::new(profiles::V0_38_27);
+    host.images.insert("ghcr.io/acme/api:v1".to_owned());
+    host.images.insert("ghcr.io/acme/api:v2".to_owned());
+    let dokku = Dokku::new(SimExecutor::new(host));
+    (dokku, AppName::new("api").unwrap())
+}
+
+async fn deploy(dokku: &Dokku, spec: &DeploySpec) -> (Vec<DeployPhase>, DeployOutcome) {
+    let mut events = dokku.deploys().stream(spec).await.unwrap();
+    let mut phases = Vec::new();
+    while let Some(event) = events.next().await {
+        match event.unwrap() {
+            DeployEvent::Phase { phase } => phases.push(phase),
+            DeployEvent::Finished { outcome } => return (phases, outcome),
+            _ => {}
+        }
+    }
+    panic!("the deploy stream ended without an outcome");
+}
+
+#[tokio::test]
+async fn an_image_on_the_host_deploys_through_every_phase_and_is_recorded() {
+    let (dokku, app) = host_with_app();
+    dokku.apps().create(&app).await.unwrap();
+    dokku
+        .domains()
+        .add(&app, &[dokku_core::Domain::new("api.example.com").unwrap()])
+        .await
+        .unwrap();
+    let spec = DeploySpec::image(&app, "ghcr.io/acme/api:v1").unwrap();
+    let (phases, outcome) = deploy(&dokku, &spec).await;
+    assert_eq!(
+        phases,
+        [
+            DeployPhase::Source,
+            DeployPhase::Build,
+            DeployPhase::Release,
+            DeployPhase::Deploy,
+            DeployPhase::PostDeploy,
+            DeployPhase::Deployed
+        ]
+    );
+    assert_eq!(
+        outcome,
+        DeployOutcome::Succeeded {
+            urls: vec!["http://api.example.com".to_owned()]
+        }
+    );
+    let builds = dokku
+        .builds()
+        .list(&app, &BuildFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(builds.len(), 1, "{builds:?}");
+    assert_eq!(builds[0].display_status.as_deref(), Some("succeeded"));
+    assert_eq!(builds[0].source, "git:from-image");
+    let git = dokku
+        .report::<dokku_core::model::git::GitReport>()
+        .app(&app)
+        .await
+        .unwrap();
+    assert_eq!(git.source_image.app.as_deref(), Some("ghcr.io/acme/api:v1"));
+}
+
+#[tokio::test]
+async fn a_second_image_then_the_first_again_each_deploy_and_the_same_image_is_no_change() {
+    let (dokku, app) = host_with_app();
+    dokku.apps().create(&app).await.unwrap();
+    for image in [
+        "ghcr.io/acme/api:v1",
+        "ghcr.io/acme/api:v2",
+        "ghcr.io/acme/api:v1",
+    ] {
+        let (_, outcome) = deploy(&dokku, &DeploySpec::image(&app, image).unwrap()).await;
+        assert!(outcome.succeeded(), "{image}: {outcome:?}");
+    }
+    let (_, again) = deploy(
+        &dokku,
+        &DeploySpec::image(&app, "ghcr.io/acme/api:v1").unwrap(),
+    )
+    .await;
+    assert_eq!(
+        again,
+        DeployOutcome::Failed {
+            phase: DeployPhase::Source,
+            exit_code: Some(1),
+            message: "Call 'ps:rebuild' on app to rebuild the app from existing source".to_owned(),
+        }
+    );
+    let statuses: Vec<String> = dokku
+        .builds()
+        .list(&app, &BuildFilter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|b| b.display_status)
+        .collect();
+    assert_eq!(
+        statuses,
+        ["abandoned", "succeeded", "succeeded", "succeeded"]
+    );
+}
+
+#[tokio::test]
+async fn an_image_the_host_lacks_fails_to_pull_in_the_source_phase() {
+    let (dokku, app) = host_with_app();
+    dokku.apps().create(&app).await.unwrap();
+    let (_, outcome) = deploy(&dokku, &DeploySpec::image(&app, "nginx:alpine").unwrap()).await;
+    assert_eq!(
+        outcome,
+        DeployOutcome::Failed {
+            phase: DeployPhase::Source,
+            exit_code: Some(1),
+            message: "Failed to pull image: nginx:alpine".to_owned(),
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_rebuild_of_a_deployed_image_builds_from_its_dockerfile_again() {
+    let (dokku, app) = host_with_app();
+    dokku.apps().create(&app).await.unwrap();
+    deploy(
+        &dokku,
+        &DeploySpec::image(&app, "ghcr.io/acme/api:v2").unwrap(),
+    )
+    .await;
+    let mut events = dokku
+        .deploys()
+        .stream(&DeploySpec::rebuild(&app))
+        .await
+        .unwrap();
+    let mut saw_dockerfile = false;
+    let mut outcome = None;
+    while let Some(event) = events.next().await {
+        match event.unwrap() {
+            DeployEvent::Line { text, .. } => {
+                saw_dockerfile |= text == "-----> Building api from Dockerfile";
+            }
+            DeployEvent::Finished { outcome: o } => outcome = Some(o),
+            _ => {}
+        }
+    }
+    assert!(saw_dockerfile);
+    assert!(outcome.unwrap().succeeded());
+}

@@ -1,0 +1,408 @@
+//! `deploy`, `releases` and `rollback`: ship code to an app and watch it
+//! build, see what was deployed when and by whom, and bring back an
+//! earlier release.
+//!
+//! A deploy's output is shown live, Dokku's headers in bold, with the
+//! phase it reached beside the spinner. A build that fails exits 6 (not 1,
+//! which a command or transport failure gets), naming the phase and
+//! Dokku's own words. A rollback is shown as a plan (from which release to
+//! which, and the command), asked for (`--yes` skips the question), then
+//! run and recorded as a rollback in the history.
+
+use std::io::{IsTerminal, Read};
+use std::ops::ControlFlow;
+
+use clap::Args;
+use dokku::api::deploy::{ArchiveType, DeploySpec};
+use dokku::model::apps::AppReport;
+use dokku::model::deploy::{DeployEvent, DeployOutcome, DeploySource, OutputStreamKind};
+use dokku::{AppName, Command, Dokku};
+use dokku_history::releases::{attach_builds, plan_rollback, runs_on_host, Release};
+use serde_json::json;
+
+use crate::args;
+use crate::error::CliError;
+use crate::family::{Context, Family, Opts};
+use crate::output::{self, Cell, DIM, GREEN, RED, YELLOW};
+use crate::session::{self, Session};
+
+pub const DEPLOY_HELP: &str = "Examples:\n  cli --demo deploy api --image nginx:1.27\n  cli --demo deploy api --repo https://github.com/acme/api.git --ref v2\n  cli --demo deploy api --archive https://example.com/api.tar.gz\n  tar c . | cli --demo deploy api --archive -\n  cli --demo deploy api --rebuild";
+pub const RELEASES_HELP: &str =
+    "Examples:\n  cli --demo releases api\n  cli --demo releases api --limit 5 --json";
+pub const ROLLBACK_HELP: &str = "Examples:\n  cli --demo rollback api --dry-run\n  cli --demo rollback api\n  cli --demo rollback api --to 42 --yes";
+
+/// Deploy an app from an image, a git repository, an archive, or its
+/// current source again.
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    #[arg(value_parser = args::app_name)]
+    app: Option<AppName>,
+    /// Deploy this Docker image (git:from-image).
+    #[arg(long, group = "source")]
+    image: Option<String>,
+    /// With --image: build from this directory of the image.
+    #[arg(long, requires = "image")]
+    build_dir: Option<String>,
+    /// Build this git repository (git:sync --build).
+    #[arg(long, group = "source")]
+    repo: Option<String>,
+    /// With --repo: the branch, tag or commit to build.
+    #[arg(long = "ref", requires = "repo")]
+    reference: Option<String>,
+    /// Build this archive: a URL Dokku downloads, or `-` to send one from
+    /// standard input (git:from-archive).
+    #[arg(long, group = "source")]
+    archive: Option<String>,
+    /// With --archive: its format.
+    #[arg(long, requires = "archive", value_parser = ["tar", "tar.gz", "zip"], default_value = "tar")]
+    archive_type: String,
+    /// Build the app's current source again (ps:rebuild).
+    #[arg(long, group = "source")]
+    rebuild: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum DeployPlan {
+    /// Everything known now.
+    Ready(DeploySpec),
+    /// An archive to read from stdin before sending.
+    Stdin(AppName, ArchiveType),
+}
+
+impl Family for DeployArgs {
+    type Plan = DeployPlan;
+
+    fn plan(self, cx: &mut Context) -> Result<DeployPlan, CliError> {
+        let app = cx.app(self.app)?;
+        let kind = ArchiveType::parse(&self.archive_type).unwrap_or_default();
+        Ok(DeployPlan::Ready(
+            match (self.image, self.repo, self.archive, self.rebuild) {
+                (Some(image), ..) => {
+                    let spec = DeploySpec::image(&app, &image)?;
+                    match self.build_dir {
+                        Some(dir) => spec.build_dir(&dir)?,
+                        None => spec,
+                    }
+                }
+                (_, Some(repo), ..) => {
+                    let spec = DeploySpec::git_sync(&app, &repo)?;
+                    match self.reference {
+                        Some(reference) => spec.reference(&reference)?,
+                        None => spec,
+                    }
+                }
+                (_, _, Some(archive), _) if archive == "-" => {
+                    return Ok(DeployPlan::Stdin(app, kind));
+                }
+                (_, _, Some(url), _) => DeploySpec::archive_url(&app, &url, kind)?,
+                (_, _, _, true) => DeploySpec::rebuild(&app),
+                _ => return Err(CliError::usage(
+                    "say what to deploy: --image, --repo, --archive or --rebuild",
+                    "pushing this repository is not supported yet; `git push dokku` still works",
+                )),
+            },
+        ))
+    }
+
+    fn commands(plan: &DeployPlan) -> Result<Vec<Command>, CliError> {
+        Ok(vec![match plan {
+            DeployPlan::Ready(spec) => spec.command()?,
+            // Stdin is never shown: any bytes give the same command.
+            DeployPlan::Stdin(app, kind) => DeploySpec::archive(app, vec![0], *kind)?.command()?,
+        }])
+    }
+
+    fn prepare(plan: DeployPlan, _opts: &Opts) -> Result<DeployPlan, CliError> {
+        let DeployPlan::Stdin(app, kind) = plan else {
+            return Ok(plan);
+        };
+        let mut stdin = std::io::stdin();
+        if stdin.is_terminal() {
+            return Err(CliError::usage(
+                "--archive - reads the archive from standard input, which is a terminal",
+                "pipe one in: `tar c . | cli deploy APP --archive -`",
+            ));
+        }
+        let mut bytes = Vec::new();
+        stdin.read_to_end(&mut bytes)?;
+        Ok(DeployPlan::Ready(DeploySpec::archive(&app, bytes, kind)?))
+    }
+
+    async fn run(plan: DeployPlan, s: &Session) -> Result<(), CliError> {
+        let DeployPlan::Ready(spec) = plan else {
+            return Err(CliError::failed(
+                "the archive was not read",
+                "pipe one in: `tar c . | cli deploy APP --archive -`",
+            ));
+        };
+        let dokku = s.dokku().await?;
+        watch(s, dokku, &spec, "deployed").await
+    }
+}
+
+/// Run a deploy with its output live, then report how it ended.
+async fn watch(s: &Session, dokku: &Dokku, spec: &DeploySpec, done: &str) -> Result<(), CliError> {
+    let app = spec.app.clone();
+    let json = s.opts.json;
+    let stream = dokku.deploys().stream(spec).await?;
+    let bar = output::spinner(format!("deploying {app}"));
+    let mut lines = Vec::new();
+    let outcome = s
+        .drive(stream, &bar, |event| {
+            match event? {
+                DeployEvent::Line { stream, text } => {
+                    if !json {
+                        bar.suspend(|| match stream {
+                            OutputStreamKind::Stderr => session::print_stderr_line(&text),
+                            _ => session::print_dokku_line(&text),
+                        })?;
+                    }
+                    lines.push(text);
+                }
+                DeployEvent::Phase { phase } => {
+                    bar.set_message(format!("deploying {app}: {phase}"))
+                }
+                DeployEvent::Finished { outcome } => return Ok(ControlFlow::Break(outcome)),
+                _ => {}
+            }
+            Ok(ControlFlow::Continue(()))
+        })
+        .await?
+        .ok_or_else(|| {
+            CliError::Dokku(dokku::Error::Transport {
+                command: spec.command().map(|c| c.to_string()).unwrap_or_default(),
+                source: dokku::ExecError::Truncated,
+            })
+        })?;
+    if json {
+        output::json(
+            &json!({ "app": app, "source": spec.source, "outcome": outcome, "output": lines }),
+        )?;
+    }
+    let hint = format!(
+        "`cli builds list {app}` shows Dokku's build records; `cli releases {app}` the history"
+    );
+    match outcome {
+        DeployOutcome::Succeeded { urls } => {
+            if !json {
+                let at = urls.first().map(|u| format!(" at {u}")).unwrap_or_default();
+                output::done(&format!("{done} {app}{at}"))?;
+            }
+            Ok(())
+        }
+        DeployOutcome::Failed {
+            phase,
+            exit_code,
+            message,
+        } => Err(CliError::deploy_failed(
+            format!(
+                "the deploy of {app} failed in its {phase} phase (exit {}): {message}",
+                exit_code.map_or("unknown".to_owned(), |c| c.to_string())
+            ),
+            hint,
+        )),
+        DeployOutcome::Cancelled { phase } => Err(CliError::deploy_failed(
+            format!("the deploy of {app} was cancelled in its {phase} phase"),
+            hint,
+        )),
+        other => Err(CliError::deploy_failed(
+            format!("the deploy of {app} ended as {other:?}"),
+            hint,
+        )),
+    }
+}
+
+/// An app's releases: every deploy in the history, with Dokku's build.
+#[derive(Debug, Args)]
+pub struct ReleasesArgs {
+    #[arg(value_parser = args::app_name)]
+    app: Option<AppName>,
+    /// At most this many, newest first.
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+}
+
+impl Family for ReleasesArgs {
+    type Plan = (AppName, usize);
+
+    fn plan(self, cx: &mut Context) -> Result<(AppName, usize), CliError> {
+        Ok((cx.app(self.app)?, self.limit.max(1)))
+    }
+
+    fn commands((app, _): &(AppName, usize)) -> Result<Vec<Command>, CliError> {
+        Ok(vec![dokku::api::builds::list_command(
+            Some(app),
+            &dokku::api::builds::BuildFilter::default(),
+        )?])
+    }
+
+    async fn run((app, limit): (AppName, usize), s: &Session) -> Result<(), CliError> {
+        let mut releases = history(s, &app, limit).await?;
+        let dokku = s.dokku().await?;
+        // Dokku before 0.38 has no build records: the history alone.
+        if let Ok(builds) = dokku
+            .builds()
+            .list(&app, &dokku::api::builds::BuildFilter::default())
+            .await
+        {
+            attach_builds(&mut releases, &builds);
+        }
+        if s.opts.json {
+            return Ok(output::json(&json!(releases))?);
+        }
+        if releases.is_empty() {
+            output::note(&format!(
+                "no deploys of {app} in the history (deploys made outside this tool are not in it)"
+            ));
+            return Ok(());
+        }
+        let rows: Vec<Vec<Cell>> = releases.iter().map(release_row).collect();
+        Ok(output::table(
+            &[
+                "ID", "STARTED", "WHO", "SOURCE", "OUTCOME", "TOOK", "BUILD", "NOTE",
+            ],
+            &rows,
+        )?)
+    }
+}
+
+async fn history(s: &Session, app: &AppName, limit: usize) -> Result<Vec<Release>, CliError> {
+    let store = s.store().await?;
+    Ok(store.releases(app, Some(&s.host_label()?), limit).await?)
+}
+
+/// How a source reads in a table.
+fn source_text(source: &DeploySource) -> String {
+    match source {
+        DeploySource::Image { image } => format!("image {image}"),
+        DeploySource::GitSync {
+            repository,
+            reference,
+        } => match reference {
+            Some(reference) => format!("git {repository} {reference}"),
+            None => format!("git {repository}"),
+        },
+        DeploySource::Archive { url: Some(url), .. } => format!("archive {url}"),
+        DeploySource::Archive { url: None, .. } => "archive from stdin".to_owned(),
+        _ => "rebuild".to_owned(),
+    }
+}
+
+fn release_row(release: &Release) -> Vec<Cell> {
+    let outcome = release.outcome.as_str();
+    let style = match outcome {
+        "ok" => GREEN,
+        "failed" | "transport_error" | "timeout" => RED,
+        "cancelled" => YELLOW,
+        _ => DIM,
+    };
+    let started = std::time::UNIX_EPOCH
+        + std::time::Duration::from_millis(u64::try_from(release.started_at).unwrap_or(0));
+    vec![
+        Cell::plain(release.record_id.to_string()),
+        Cell::plain(dokku::parse::logs::format_rfc3339_utc(started)),
+        Cell::plain(format!("{} ({})", release.actor, release.origin.as_str())),
+        Cell::plain(source_text(&release.source)),
+        Cell(outcome.to_owned(), style),
+        Cell::plain(format!("{:.1}s", release.duration_ms() as f64 / 1000.0)),
+        Cell::plain(
+            release
+                .build
+                .as_ref()
+                .map(|b| b.id.clone())
+                .unwrap_or_default(),
+        ),
+        Cell::plain(
+            release
+                .rollback_of
+                .map(|id| format!("rollback to {id}"))
+                .unwrap_or_default(),
+        ),
+    ]
+}
+
+/// Redeploy an earlier release: a plan first, then a confirmed deploy
+/// recorded as a rollback.
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    #[arg(value_parser = args::app_name)]
+    app: Option<AppName>,
+    /// The release to bring back (an ID from `cli releases APP`); default:
+    /// the newest earlier successful release with different code.
+    #[arg(long)]
+    to: Option<i64>,
+}
+
+impl Family for RollbackArgs {
+    type Plan = (AppName, Option<i64>);
+    /// The plan comes from the local history: `--dry-run` reads it and
+    /// shows the plan without connecting to the host.
+    const REMOTE: bool = false;
+
+    fn plan(self, cx: &mut Context) -> Result<Self::Plan, CliError> {
+        Ok((cx.app(self.app)?, self.to))
+    }
+
+    fn commands(_: &Self::Plan) -> Result<Vec<Command>, CliError> {
+        Ok(Vec::new())
+    }
+
+    async fn run((app, to): Self::Plan, s: &Session) -> Result<(), CliError> {
+        let releases = history(s, &app, 500).await?;
+        let plan = plan_rollback(&app, &releases, to)?;
+        let command = plan.spec.command()?;
+        if !s.opts.json {
+            output::pairs(
+                &format!("rollback of {app}"),
+                &[
+                    (
+                        "from",
+                        Cell::plain(format!(
+                            "release {}: {}",
+                            plan.from.record_id,
+                            source_text(&plan.from.source)
+                        )),
+                    ),
+                    (
+                        "to",
+                        Cell::plain(format!(
+                            "release {}: {}",
+                            plan.to.record_id,
+                            source_text(&plan.to.source)
+                        )),
+                    ),
+                    ("runs", Cell::plain(command.to_string())),
+                ],
+            )?;
+        }
+        if s.opts.dry_run {
+            return session::print_dry_run(&s.opts, &[command]);
+        }
+        session::confirm(
+            &s.opts,
+            "the app name",
+            app.as_str(),
+            &format!("redeploy release {} of {app}", plan.to.record_id),
+        )?;
+        let dokku = s.dokku().await?;
+        // Nothing is sent if the host runs something the history did not
+        // deploy (a `git push`, a deploy by another tool).
+        if let Some(running) = &plan.running {
+            let report = dokku.report::<AppReport>().app(&app).await?;
+            let deploy_source = report.deploy_source.unwrap_or_default();
+            let metadata = report.deploy_source_metadata.unwrap_or_default();
+            if !runs_on_host(running, &deploy_source, &metadata) {
+                return Err(CliError::refused(
+                    format!(
+                        "{app} runs {deploy_source} {metadata}, not release {} ({}): it was deployed outside this history; nothing was sent",
+                        plan.from.record_id,
+                        source_text(running)
+                    ),
+                    format!("deploy the release you want with `cli deploy {app} …`"),
+                ));
+            }
+        }
+        let rolling = s.correlated(&plan.correlation()).await?;
+        watch(s, &rolling, &plan.spec, "rolled back").await
+    }
+}
