@@ -973,3 +973,72 @@ async fn on_a_slow_host_the_dashboard_appears_at_once_and_fills_in_live() {
         }
     }
 }
+
+/// Deploying from the browser (issue 16): an image deployed from the app
+/// page shows Dokku's build output and its outcome, the release appears,
+/// and the rollback offered asks first with the plan, then runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_deploys_an_image_sees_the_release_and_rolls_back_after_confirming() {
+    with_browser(|client, base, sim, _state, _advance| async move {
+        let client = &client;
+        client.goto(&format!("{base}/apps/api")).await.unwrap();
+        log_in(client).await;
+        for (image, done) in [("ghcr.io/acme/api:v1", 1), ("ghcr.io/acme/api:v2", 2)] {
+            scroll_to(client, "#deploy").await;
+            fill(client, "#deploy input[name=image]", image).await;
+            click(client, "#deploy button").await;
+            until("the deploy confirmation", || async {
+                text(client, "#confirm-title").await == "Deploy api?"
+            })
+            .await;
+            click(client, "#confirm-ok").await;
+            until("the deploy to finish", || async {
+                text(client, "#deploy-outcome")
+                    .await
+                    .starts_with("Deployed api")
+            })
+            .await;
+            assert!(text(client, "#deploy-output")
+                .await
+                .contains("-----> Building api from Dockerfile"));
+            until("the release listed", || async {
+                count(client, "#releases tbody tr").await == done
+            })
+            .await;
+        }
+        shots(client, "deploys").await;
+        assert!(text(client, "#releases")
+            .await
+            .contains("image ghcr.io/acme/api:v2"));
+
+        // The rollback asks first and says from which release to which.
+        click(client, "#rollback button").await;
+        until("the rollback confirmation", || async {
+            text(client, "#confirm-title")
+                .await
+                .starts_with("Roll api back to release")
+        })
+        .await;
+        let plan = text(client, "#confirm-consequence").await;
+        assert!(
+            plan.contains("git:from-image api ghcr.io/acme/api:v1"),
+            "{plan}"
+        );
+        click(client, "#confirm-ok").await;
+        until("the rollback to finish", || async {
+            text(client, "#deploy-outcome")
+                .await
+                .starts_with("Rolled back api")
+        })
+        .await;
+        until("the rollback listed", || async {
+            text(client, "#releases").await.contains("rollback to #")
+        })
+        .await;
+        assert_eq!(
+            sim.with_host(|h| h.apps["api"].deploy_source_metadata.clone()),
+            "ghcr.io/acme/api:v1"
+        );
+    })
+    .await;
+}

@@ -158,11 +158,24 @@ impl AppState {
     /// A client whose every command is recorded in the history, with the
     /// session's role as actor and `web` as source.
     pub async fn audited(&self, session: &Session) -> Result<Dokku, WebError> {
+        self.audited_correlated(session, None).await
+    }
+
+    /// [`AppState::audited`], its commands recorded under `correlation`
+    /// (a rollback's `rollback:<id>`).
+    pub async fn audited_correlated(
+        &self,
+        session: &Session,
+        correlation: Option<&str>,
+    ) -> Result<Dokku, WebError> {
         let caps = self.dokku.capabilities().await?;
-        let audited = Audited::new(Arc::clone(&self.executor), self.history.clone())
+        let mut audited = Audited::new(Arc::clone(&self.executor), self.history.clone())
             .actor(session.role.as_str())
             .source(Source::Web)
             .host(self.options.host_label.clone());
+        if let Some(id) = correlation {
+            audited = audited.correlation(id);
+        }
         Ok(Dokku::new(audited).with_capabilities((*caps).clone()))
     }
 

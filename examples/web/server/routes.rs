@@ -92,6 +92,18 @@ pub fn table() -> Vec<Route> {
         route(post.clone(), "/apps/{app}/scale", Admin, handlers::scale),
         route(
             post.clone(),
+            "/apps/{app}/deploy",
+            Admin,
+            pages::deploys::deploy,
+        ),
+        route(
+            post.clone(),
+            "/apps/{app}/rollback",
+            Admin,
+            pages::deploys::rollback_action,
+        ),
+        route(
+            post.clone(),
             "/apps/{app}/config",
             Admin,
             handlers::config_set,

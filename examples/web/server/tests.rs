@@ -2830,3 +2830,105 @@ async fn cron_tasks_are_suspended_and_resumed_from_the_panel_and_audited() {
     let shop = section(&h.get(&admin, "/apps/shop").await.body, "cron");
     assert!(!shop.contains(">suspended</span>"));
 }
+
+#[tokio::test]
+async fn deploys_stream_live_list_as_releases_and_roll_back_after_the_plan_shown() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    for image in ["ghcr.io/acme/api:v1", "ghcr.io/acme/api:v2"] {
+        let r = h
+            .post(&admin, "/apps/api/deploy", &[("image", image)])
+            .await;
+        assert_eq!(r.headers[header::CONTENT_TYPE], "application/x-ndjson");
+        let (output, end) = r.stream();
+        assert!(
+            output.contains("-----> Building api from Dockerfile"),
+            "{output}"
+        );
+        assert!(r.body.contains(r#"{"phase":"deploy"}"#), "{}", r.body);
+        assert_eq!(end["ok"], true, "{}", r.body);
+        assert_eq!(
+            end["message"],
+            "Deployed api: it answers at http://api.dokku.me."
+        );
+    }
+    let page = h.get_now(&admin, "/apps/api").await;
+    let deploys = section(&page.body, "deploys");
+    assert!(deploys.contains("image ghcr.io/acme/api:v2"), "{deploys}");
+    // The plan is on the page: from v2 back to v1, and the command.
+    assert!(deploys.contains("Roll back to release"), "{deploys}");
+    assert!(
+        deploys.contains("dokku git:from-image api ghcr.io/acme/api:v1"),
+        "{deploys}"
+    );
+    let to = h
+        .history
+        .releases(&dokku::AppName::new("api").unwrap(), None, 10)
+        .await
+        .unwrap()[1]
+        .record_id
+        .to_string();
+    assert!(
+        deploys.contains(&format!(r#"name="to" value="{to}""#)),
+        "{deploys}"
+    );
+
+    let r = h.post(&admin, "/apps/api/rollback", &[("to", &to)]).await;
+    assert_eq!(r.stream().1["ok"], true, "{}", r.body);
+    let running = h
+        .sim
+        .with_host(|host| host.apps["api"].deploy_source_metadata.clone());
+    assert_eq!(running, "ghcr.io/acme/api:v1");
+    let newest = &h.history.recent(1).await.unwrap()[0];
+    assert_eq!(newest.entry.subcommand, "git:from-image");
+    assert_eq!(
+        newest.entry.correlation_id.as_deref(),
+        Some(format!("rollback:{to}").as_str())
+    );
+    assert_eq!(newest.entry.actor, "admin");
+    let page = h.get_now(&admin, "/apps/api").await;
+    assert!(section(&page.body, "deploys").contains(&format!("rollback to #{to}")));
+}
+
+#[tokio::test]
+async fn a_deploy_that_fails_or_cannot_be_reproduced_says_why_in_words() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let r = h
+        .post(
+            &admin,
+            "/apps/api/deploy",
+            &[("image", "ghcr.io/acme/none:1")],
+        )
+        .await;
+    let end = r.stream().1;
+    assert_eq!(end["ok"], false);
+    assert_eq!(
+        end["message"],
+        "The deploy of api failed in its source phase: Failed to pull image: ghcr.io/acme/none:1"
+    );
+    for bad in [
+        vec![],
+        vec![("image", "nginx:1.27"), ("repo", "https://x/y.git")],
+        vec![("image", "--force")],
+    ] {
+        let before = h.history.recent(100).await.unwrap().len();
+        let r = h.post(&admin, "/apps/api/deploy", &bad).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad:?}: {}", r.body);
+        assert_eq!(
+            h.history.recent(100).await.unwrap().len(),
+            before,
+            "{bad:?} sent something"
+        );
+    }
+    // Nothing succeeded yet: no plan on the page, and a forged one is refused.
+    let page = h.get_now(&admin, "/apps/api").await;
+    assert!(
+        section(&page.body, "deploys").contains("no successful deploy"),
+        "{}",
+        page.body
+    );
+    let r = h.post(&admin, "/apps/api/rollback", &[("to", "1")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("Nothing was sent"), "{}", r.body);
+}

@@ -1,5 +1,6 @@
 //! One app: overview, processes (scale, start/stop/restart/rebuild with
-//! live output), config (masked; admins reveal one value at a time),
+//! live output), deploys (from an image or a git repository, the releases,
+//! a rollback: see [`super::deploys`]), config (masked; admins reveal one value at a time),
 //! domains, TLS, ports, its settings (resources, storage, checks, cron,
 //! build, docker options, network), linked databases, live logs, its
 //! history, and rename/destroy.
@@ -331,7 +332,7 @@ fn logs_section(
     }
 }
 
-fn card_error_web(e: &WebError) -> Markup {
+pub fn card_error_web(e: &WebError) -> Markup {
     let failure = e.failure();
     html! { div.card-state.card-error { (problem_box(&failure.message, failure.dokku.as_deref())) } }
 }
@@ -409,7 +410,7 @@ pub async fn page(
     let mut history = HistoryQuery::default();
     history.app = Some(app.to_string());
     history.limit = Some(20);
-    let (formation, keys, lines, records, services, network, settings) = tokio::join!(
+    let (formation, keys, lines, records, services, network, settings, deploys) = tokio::join!(
         state.dokku.ps().scale_report(&app),
         state.dokku.config().keys(&app),
         recent_logs(&state, &app, &params),
@@ -417,18 +418,20 @@ pub async fn page(
         super::databases::app_links(&state.dokku, &caps, &app),
         super::network::fetch(&state.dokku, &caps, &app),
         super::settings::fetch(&state.dokku, &app),
+        super::deploys::fetch(&state, &app),
     );
     let url = app_url(app.as_str());
     let body = html! {
         h1.app-title title=(app) { (app) }
         nav.sections {
-            a href="#processes" { "Processes" } a href="#config" { "Config" } a href="#domains" { "Domains" }
+            a href="#processes" { "Processes" } a href="#deploys" { "Deploys" } a href="#config" { "Config" } a href="#domains" { "Domains" }
             a href="#tls" { "TLS" } a href="#ports" { "Ports" }
             @for (id, title) in super::settings::SECTIONS { a href={ "#" (id) } { (title) } }
             a href="#databases" { "Databases" } a href="#logs" { "Logs" } a href="#history" { "History" }
         }
         (overview(row))
         (process_section(&url, &ctx, row, &formation))
+        (super::deploys::section(&url, &ctx, &app, &deploys))
         (config_section(&url, &ctx, app.as_str(), &keys))
         (domains_section(&url, &ctx, row))
         (super::network::tls_section(&url, &ctx, &network))

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod dashboard;
 pub mod databases;
+pub mod deploys;
 pub mod history;
 pub mod login;
 pub mod network;

@@ -124,10 +124,11 @@ const refresh = async () => {
 };
 
 // A form whose answer is Dokku's output, streamed as JSON lines:
-// {"out": text} … {"end": {ok, message}}.
+// {"out": text} … {"end": {ok, message}}; a deploy also says which phase
+// it reached ({"phase": name}).
 const streamForm = async (form) => {
   const out = document.getElementById(form.dataset.stream);
-  const outcome = document.getElementById("ps-outcome");
+  const outcome = document.getElementById(form.dataset.outcome || "ps-outcome");
   const buttons = document.querySelectorAll("form[data-stream] button");
   clearError(form);
   out.hidden = false;
@@ -161,6 +162,7 @@ const streamForm = async (form) => {
           out.textContent += event.out;
           out.scrollTop = out.scrollHeight;
         }
+        if (event.phase && outcome) outcome.textContent = "Running: " + event.phase + "…";
         if (event.end) end = event.end;
       };
       for (;;) {

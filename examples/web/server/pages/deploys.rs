@@ -1,0 +1,312 @@
+//! An app's deploys: deploy from an image or a git repository with the
+//! build output live, the releases the history recorded (who, what, when,
+//! how it ended, Dokku's build), and a rollback shown as a plan that needs
+//! confirmation.
+//!
+//! The releases and the rollback plan come from the audit trail
+//! (`dokku_history::releases`), read alongside the page's other sections;
+//! Dokku's build records are not read for the page (one more invocation
+//! per view) and are in `cli releases`.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Form};
+use dokku::api::deploy::DeploySpec;
+use dokku::model::apps::AppReport;
+use dokku::model::deploy::{DeployEvent, DeployOutcome, DeploySource};
+use dokku::AppName;
+use dokku_history::releases::{plan_rollback, runs_on_host, Release, RollbackPlan};
+use dokku_history::HistoryError;
+use futures_util::StreamExt;
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::super::handlers::app_name;
+use super::super::{doing, AppState, Ctx, WebError};
+use super::app::{card_empty, card_error_web};
+use super::{form_head, unix_ms};
+
+/// How many releases the page lists.
+const SHOWN: usize = 10;
+
+/// What the section shows: the releases, and the rollback plan or why
+/// there is none.
+pub struct Deploys {
+    releases: Result<Vec<Release>, WebError>,
+}
+
+/// Read the app's releases from the history (no Dokku invocation).
+pub async fn fetch(state: &AppState, app: &AppName) -> Deploys {
+    Deploys {
+        releases: state
+            .history
+            .releases(app, Some(&state.options.host_label), 200)
+            .await
+            .map_err(WebError::History),
+    }
+}
+
+/// How a source reads.
+pub fn source_text(source: &DeploySource) -> String {
+    match source {
+        DeploySource::Image { image } => format!("image {image}"),
+        DeploySource::GitSync {
+            repository,
+            reference,
+        } => format!("git {repository} {}", reference.as_deref().unwrap_or(""))
+            .trim_end()
+            .to_owned(),
+        DeploySource::Archive { url: Some(url), .. } => format!("archive {url}"),
+        DeploySource::Archive { url: None, .. } => "archive (uploaded)".to_owned(),
+        _ => "rebuild".to_owned(),
+    }
+}
+
+/// The section on the app page.
+pub fn section(url: &str, ctx: &Ctx, app: &AppName, deploys: &Deploys) -> Markup {
+    let admin = ctx.session.is_admin();
+    html! {
+        section #deploys {
+            h2 { "Deploys" }
+            @if admin {
+                form #deploy method="post" action={ (url) "/deploy" } data-stream="deploy-output" data-outcome="deploy-outcome"
+                    data-confirm={ "Deploy " (app) "?" }
+                    data-consequence={ (app) " is built from the source given and redeployed; a failed build leaves the running containers as they are." }
+                    data-ok="Deploy" {
+                    (form_head(&ctx.session, "deploy"))
+                    label { "Image " input type="text" name="image" placeholder="nginx:1.27" autocomplete="off"; }
+                    span.muted { "or" }
+                    label { "Git repository " input type="url" name="repo" placeholder="https://github.com/acme/api.git" autocomplete="off"; }
+                    label { "Ref " input type="text" name="reference" placeholder="main or a commit" autocomplete="off"; }
+                    button type="submit" { "Deploy" }
+                }
+                p #deploy-outcome .outcome role="status" hidden {}
+                pre #deploy-output.output hidden {}
+            }
+            // Refreshed after a deploy; the output above stays.
+            div #releases data-refresh {
+                @match &deploys.releases {
+                    Err(e) => (card_error_web(e)),
+                    Ok(releases) if releases.is_empty() => (card_empty(
+                        "No deploys recorded for this app yet.",
+                        Some("Deploys made here or with the CLI appear here; a git push does not go through the dashboard."),
+                    )),
+                    Ok(releases) => {
+                        (release_table(releases))
+                        @if admin { (rollback(url, ctx, app, releases)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn release_table(releases: &[Release]) -> Markup {
+    html! {
+        div.table-wrap {
+            table.releases {
+                thead { tr { th { "#" } th { "Started" } th { "Who" } th { "Source" } th { "Outcome" } th { "Took" } } }
+                tbody {
+                    @for r in releases.iter().take(SHOWN) {
+                        tr {
+                            td { (r.record_id) }
+                            td { (unix_ms(r.started_at)) }
+                            td { (r.actor) " (" (r.origin.as_str()) ")" }
+                            td {
+                                code { (source_text(&r.source)) }
+                                @if let Some(to) = r.rollback_of { " " span.badge { "rollback to #" (to) } }
+                            }
+                            td { span class={ "badge " (outcome_class(r)) } { (r.outcome.as_str()) } }
+                            td { (format!("{:.1} s", r.duration_ms() as f64 / 1000.0)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn outcome_class(release: &Release) -> &'static str {
+    match release.outcome.as_str() {
+        "ok" => "s-running",
+        "cancelled" => "s-mixed",
+        _ => "s-crashed",
+    }
+}
+
+fn rollback(url: &str, ctx: &Ctx, app: &AppName, releases: &[Release]) -> Markup {
+    match plan_rollback(app, releases, None) {
+        Ok(plan) => {
+            let consequence = format!(
+                "{app} runs release #{} ({}). Release #{} ({}) is built and deployed again with `{}`.",
+                plan.from.record_id,
+                source_text(&plan.from.source),
+                plan.to.record_id,
+                source_text(&plan.to.source),
+                plan.spec.command().map(|c| c.to_string()).unwrap_or_default(),
+            );
+            html! {
+                form #rollback method="post" action={ (url) "/rollback" } data-stream="deploy-output" data-outcome="deploy-outcome"
+                    data-confirm={ "Roll " (app) " back to release #" (plan.to.record_id) "?" }
+                    data-consequence=(consequence) data-ok="Roll back" {
+                    (form_head(&ctx.session, "rollback"))
+                    input type="hidden" name="to" value=(plan.to.record_id);
+                    p { "Roll back to release #" (plan.to.record_id) ": " code { (source_text(&plan.to.source)) } }
+                    button.secondary type="submit" { "Roll back" }
+                }
+            }
+        }
+        Err(e) => html! { p.muted #rollback-none { (e.to_string()) "." } },
+    }
+}
+
+/// `POST /apps/{app}/deploy`: `image=…`, or `repo=…` (and `reference=…`).
+#[derive(Debug, Deserialize)]
+pub struct DeployForm {
+    #[serde(default)]
+    image: String,
+    #[serde(default)]
+    repo: String,
+    #[serde(default)]
+    reference: String,
+}
+
+pub async fn deploy(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(app): Path<String>,
+    Form(form): Form<DeployForm>,
+) -> Result<Response, WebError> {
+    let app = app_name(&app)?;
+    let (image, repo, reference) = (form.image.trim(), form.repo.trim(), form.reference.trim());
+    let spec = match (image.is_empty(), repo.is_empty()) {
+        (false, true) => DeploySpec::image(&app, image)?,
+        (true, false) => {
+            let spec = DeploySpec::git_sync(&app, repo)?;
+            if reference.is_empty() {
+                spec
+            } else {
+                spec.reference(reference)?
+            }
+        }
+        _ => {
+            return Err(WebError::BadRequest(
+                "Give either an image or a git repository to deploy. Nothing was sent.".to_owned(),
+            ))
+        }
+    };
+    let dokku = state.audited(&ctx.session).await?;
+    run(&state, &dokku, &app, &spec, "Deployed").await
+}
+
+/// `POST /apps/{app}/rollback` with `to=<record id>`: the plan the page
+/// showed, refused if the history or the host changed since.
+#[derive(Debug, Deserialize)]
+pub struct RollbackForm {
+    to: i64,
+}
+
+pub async fn rollback_action(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(app): Path<String>,
+    Form(form): Form<RollbackForm>,
+) -> Result<Response, WebError> {
+    let app = app_name(&app)?;
+    let releases = state
+        .history
+        .releases(&app, Some(&state.options.host_label), 200)
+        .await?;
+    let refused = |e: HistoryError| WebError::BadRequest(format!("{e}. Nothing was sent."));
+    let plan: RollbackPlan = plan_rollback(&app, &releases, Some(form.to)).map_err(refused)?;
+    if let Some(running) = &plan.running {
+        let report = state
+            .dokku
+            .report::<AppReport>()
+            .app(&app)
+            .await
+            .map_err(doing(format!("read what {app} runs")))?;
+        let source = report.deploy_source.unwrap_or_default();
+        let metadata = report.deploy_source_metadata.unwrap_or_default();
+        if !runs_on_host(running, &source, &metadata) {
+            return Err(WebError::BadRequest(format!(
+                "{app} runs {source} {metadata}, not release #{} ({}): it was deployed outside \
+                 this history, so the rollback would not undo what runs. Nothing was sent.",
+                plan.from.record_id,
+                source_text(running)
+            )));
+        }
+    }
+    let dokku = state
+        .audited_correlated(&ctx.session, Some(&plan.correlation()))
+        .await?;
+    run(&state, &dokku, &app, &plan.spec, "Rolled back").await
+}
+
+/// Stream a deploy as the page's JSON lines: `{"out": line}`, `{"phase":
+/// name}`, then `{"end": {ok, message}}`.
+async fn run(
+    state: &AppState,
+    dokku: &dokku::Dokku,
+    app: &AppName,
+    spec: &DeploySpec,
+    done: &str,
+) -> Result<Response, WebError> {
+    let events = dokku
+        .deploys()
+        .stream(spec)
+        .await
+        .map_err(doing(format!("deploy {app}")))?;
+    state.store.mark_dirty(app);
+    let (state, app, done) = (state.clone(), app.clone(), done.to_owned());
+    let named = app.clone();
+    let line = |value: serde_json::Value| {
+        let mut text = value.to_string();
+        text.push('\n');
+        Bytes::from(text)
+    };
+    let body = events
+        .map(move |event| {
+            let value = match event {
+                Ok(DeployEvent::Line { text, .. }) => serde_json::json!({ "out": format!("{text}\n") }),
+                Ok(DeployEvent::Phase { phase }) => serde_json::json!({ "phase": phase }),
+                Ok(DeployEvent::Finished { outcome }) => {
+                    let (ok, message) = match &outcome {
+                        DeployOutcome::Succeeded { urls } => (
+                            true,
+                            match urls.first() {
+                                Some(url) => format!("{done} {app}: it answers at {url}."),
+                                None => format!("{done} {app}."),
+                            },
+                        ),
+                        DeployOutcome::Failed { phase, message, .. } => (
+                            false,
+                            format!("The deploy of {app} failed in its {phase} phase: {message}"),
+                        ),
+                        DeployOutcome::Cancelled { phase } => (
+                            false,
+                            format!("The deploy of {app} was cancelled in its {phase} phase."),
+                        ),
+                        other => (false, format!("The deploy of {app} ended as {other:?}.")),
+                    };
+                    serde_json::json!({ "end": { "ok": ok, "message": message } })
+                }
+                Ok(_) => return Ok::<_, std::convert::Infallible>(Bytes::new()),
+                Err(e) => serde_json::json!({
+                    "end": { "ok": false, "message": format!("The deploy of {app} could not be followed: {e}.") }
+                }),
+            };
+            Ok(line(value))
+        })
+        .chain(futures_util::stream::once(async move {
+            state.store.mark_dirty(&named);
+            Ok(Bytes::new())
+        }));
+    Ok((
+        [(header::CONTENT_TYPE, "application/x-ndjson")],
+        Body::from_stream(body),
+    )
+        .into_response())
+}
