@@ -95,6 +95,8 @@ pub struct Line {
     pub app: AppName,
     /// Its row and when it was read; `None` until the first read.
     pub kept: Option<Kept>,
+    /// A mutation changed it since it was read.
+    pub changed: bool,
 }
 
 /// The dashboard's view at one moment.
@@ -251,6 +253,17 @@ struct Rows {
     all_per_app: Measured,
     jobs: Vec<Job>,
     problem: Option<String>,
+    /// Rows read before this are stale whatever their age (`apps list
+    /// --fresh`).
+    stale_before: Option<Instant>,
+}
+
+impl Rows {
+    /// Whether a kept row is fresh at `now`.
+    fn is_fresh(&self, kept: &Kept, now: Instant, refresh_after: Duration) -> bool {
+        now.saturating_duration_since(kept.checked) < refresh_after
+            && self.stale_before.map_or(true, |at| kept.checked >= at)
+    }
 }
 
 /// The snapshot, its file, and what the refresher needs to know.
@@ -279,10 +292,21 @@ struct SavedRow {
     checked: u64,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct Saved {
     version: u32,
     rows: Vec<SavedRow>,
+    /// Apps a mutation changed since they were read (by whichever program
+    /// made it): the next refresher reads them first.
+    #[serde(default)]
+    dirty: BTreeSet<AppName>,
+    /// Measured Dokku seconds per app: per-app reports, and the all-apps
+    /// reports divided by the apps (the cost-based choice starts from
+    /// them).
+    #[serde(default)]
+    per_app: Option<f64>,
+    #[serde(default)]
+    all_per_app: Option<f64>,
 }
 
 fn unix_now() -> u64 {
@@ -296,7 +320,8 @@ impl Store {
     /// last snapshot is read back at once.
     pub fn new(clock: Clock, settings: Settings, path: Option<PathBuf>) -> Self {
         let now = clock.now();
-        let rows = path.as_deref().map(|p| load(p, now)).unwrap_or_default();
+        let saved = path.as_deref().map(load).unwrap_or_default();
+        let rows = kept_rows(saved.rows, now);
         let (updates, _) = broadcast::channel(1024);
         let (progress, _) = watch::channel(Progress::default());
         let (waiting, _) = watch::channel(None);
@@ -308,7 +333,7 @@ impl Store {
                 listed: None,
                 names_dirty: false,
                 rows,
-                dirty: BTreeSet::new(),
+                dirty: saved.dirty,
                 viewed: HashMap::new(),
                 budget: Budget {
                     per_minute: settings.budget_per_minute,
@@ -316,10 +341,11 @@ impl Store {
                     at: now,
                     spent: VecDeque::new(),
                 },
-                per_app: Measured::default(),
-                all_per_app: Measured::default(),
+                per_app: Measured(saved.per_app),
+                all_per_app: Measured(saved.all_per_app),
                 jobs: Vec::new(),
                 problem: None,
+                stale_before: None,
             }),
             settings,
             wake: Notify::new(),
@@ -369,9 +395,9 @@ impl Store {
             .iter()
             .filter(|n| !rows.dirty.contains(*n))
             .filter(|n| {
-                rows.rows.get(*n).is_some_and(|k| {
-                    now.saturating_duration_since(k.checked) < self.settings.refresh_after
-                })
+                rows.rows
+                    .get(*n)
+                    .is_some_and(|k| rows.is_fresh(k, now, self.settings.refresh_after))
             })
             .count();
         Progress {
@@ -408,6 +434,7 @@ impl Store {
             .into_iter()
             .map(|app| Line {
                 kept: rows.rows.get(&app).cloned(),
+                changed: rows.dirty.contains(&app),
                 app,
             })
             .collect();
@@ -480,6 +507,21 @@ impl Store {
         let now = self.clock.now();
         lock(&self.rows).viewed.insert(app.clone(), now);
         self.wake.notify_one();
+    }
+
+    /// Whether a kept row is fresh now: read within `refresh_after`, and
+    /// not before [`Store::expire_all`].
+    pub fn is_fresh(&self, kept: &Kept) -> bool {
+        let now = self.clock.now();
+        lock(&self.rows).is_fresh(kept, now, self.settings.refresh_after)
+    }
+
+    /// Count every row read until now as stale, whatever its age: the
+    /// next refresh reads every app (`apps list --fresh`).
+    pub fn expire_all(&self) {
+        let now = self.clock.now();
+        lock(&self.rows).stale_before = Some(now);
+        self.announce();
     }
 
     /// Whether the refresher waits, and how long (set each time it decides).
@@ -767,7 +809,9 @@ impl Store {
 
     /// What to do next, by priority; `Err(wait)`: nothing before `wait`
     /// (`None`: until woken).
-    fn plan(&self) -> Result<Plan, Option<Duration>> {
+    /// `urgent`: a person is waiting for it, so the budget does not hold
+    /// it back (the time is charged all the same).
+    fn plan(&self, urgent: bool) -> Result<Plan, Option<Duration>> {
         let now = self.clock.now();
         let mut rows = lock(&self.rows);
         let max = self.settings.concurrency.max(1);
@@ -776,7 +820,7 @@ impl Store {
             drop(rows);
             return Ok(Plan::Apps(self.dirty_first()));
         }
-        if let Some(wait) = rows.budget.wait(now) {
+        if let Some(wait) = rows.budget.wait(now).filter(|_| !urgent) {
             return Err(Some(wait));
         }
         let listed_long_ago = rows.listed.map_or(true, |at| {
@@ -796,8 +840,12 @@ impl Store {
         };
         let stale: Vec<(Option<Duration>, AppName)> = names
             .iter()
+            .filter(|n| {
+                rows.rows
+                    .get(*n)
+                    .map_or(true, |k| !rows.is_fresh(k, now, refresh_after))
+            })
             .map(|n| (age(n), n.clone()))
-            .filter(|(age, _)| age.map_or(true, |a| a >= refresh_after))
             .collect();
         let viewed: Vec<AppName> = stale
             .iter()
@@ -846,7 +894,7 @@ impl Store {
 
     /// Write the snapshot: a temp file in the same directory, then rename
     /// (a reader never sees half a file). Failures are logged.
-    fn save(&self) {
+    pub fn save(&self) {
         let Some(path) = self.path.as_deref() else {
             return;
         };
@@ -856,6 +904,9 @@ impl Store {
             let rows = lock(&self.rows);
             Saved {
                 version: 1,
+                dirty: rows.dirty.clone(),
+                per_app: rows.per_app.0,
+                all_per_app: rows.all_per_app.0,
                 rows: rows
                     .rows
                     .values()
@@ -886,25 +937,29 @@ fn write_atomically(path: &Path, saved: &Saved) -> std::io::Result<()> {
 
 /// Read a saved snapshot; a missing file is none, a corrupt one is logged
 /// and ignored.
-fn load(path: &Path, now: Instant) -> BTreeMap<AppName, Kept> {
+fn load(path: &Path) -> Saved {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return BTreeMap::new(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Saved::default(),
         Err(e) => {
-            tracing::warn!(path = %path.display(), error = %e, "could not read the dashboard snapshot; starting without it");
-            return BTreeMap::new();
+            tracing::warn!(path = %path.display(), error = %e, "could not read the snapshot; starting without it");
+            return Saved::default();
         }
     };
-    let saved: Saved = match serde_json::from_slice(&bytes) {
+    match serde_json::from_slice(&bytes) {
         Ok(saved) => saved,
         Err(e) => {
-            tracing::warn!(path = %path.display(), error = %e, "the dashboard snapshot is unreadable; starting without it");
-            return BTreeMap::new();
+            tracing::warn!(path = %path.display(), error = %e, "the snapshot is unreadable; starting without it");
+            Saved::default()
         }
-    };
+    }
+}
+
+/// Saved rows on the clock of this process: each as old as it was when
+/// saved, plus the time since.
+fn kept_rows(saved: Vec<SavedRow>, now: Instant) -> BTreeMap<AppName, Kept> {
     let wall = unix_now();
     saved
-        .rows
         .into_iter()
         .map(|r| {
             let age = Duration::from_secs(wall.saturating_sub(r.checked));
@@ -933,7 +988,7 @@ enum Plan {
 pub async fn refresher(store: Arc<Store>, dokku: Dokku) {
     loop {
         store.announce();
-        let outcome = match store.plan() {
+        let outcome = match store.plan(false) {
             Ok(Plan::List) => store.list(&dokku).await,
             Ok(Plan::Apps(apps)) => store.refresh_apps(&dokku, &apps).await,
             Ok(Plan::All) => store.refresh_all(&dokku).await,
@@ -963,6 +1018,68 @@ pub async fn refresher(store: Arc<Store>, dokku: Dokku) {
                 // Let a failing host rest before the next try.
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
+        }
+    }
+}
+
+/// Refresh now, for a person waiting on it: the refresher's own steps in
+/// its order (changed apps, the list, then the stale apps one at a time or
+/// all at once, whichever the measured costs say is cheaper), not held
+/// back by the budget but charged to it, until every app is fresh. Each
+/// row is announced as it is read. The first failure ends it: the apps
+/// read so far are kept (and saved), the rest stay stale.
+pub async fn refresh_now(store: &Store, dokku: &Dokku) -> dokku::Result<()> {
+    loop {
+        let outcome = match store.plan(true) {
+            Ok(Plan::List) => store.list(dokku).await,
+            Ok(Plan::Apps(apps)) => store.refresh_apps(dokku, &apps).await,
+            Ok(Plan::All) => store.refresh_all(dokku).await,
+            Err(_) => return Ok(()),
+        };
+        if let Err(e) = outcome {
+            store.note(Some(e.to_string()));
+            store.save();
+            store.announce();
+            return Err(e);
+        }
+    }
+}
+
+/// A quick look, for a person who asked for the list and not for a full
+/// refresh: list the apps (one cheap command: apps created or destroyed
+/// since the snapshot), then read with their per-app reports the apps a
+/// mutation changed and the apps the snapshot does not have, a round of
+/// `concurrency` apps at a time while the budget lasts (the first round
+/// always). The stale rest stays as it was, with its age.
+pub async fn refresh_changed(store: &Store, dokku: &Dokku) -> dokku::Result<()> {
+    store.list(dokku).await?;
+    let mut first = true;
+    loop {
+        let todo: Vec<AppName> = {
+            let now = store.clock.now();
+            let mut rows = lock(&store.rows);
+            if !first && rows.budget.wait(now).is_some() {
+                return Ok(());
+            }
+            let names = rows.names.clone().unwrap_or_default();
+            names
+                .into_iter()
+                .filter(|n| rows.dirty.contains(n) || !rows.rows.contains_key(n))
+                .take(store.settings.concurrency.max(1))
+                .collect()
+        };
+        if todo.is_empty() {
+            return Ok(());
+        }
+        first = false;
+        store.refresh_apps(dokku, &todo).await?;
+        // An app that failed is no longer dirty but still unread: not again.
+        let unread = {
+            let rows = lock(&store.rows);
+            todo.iter().all(|n| !rows.rows.contains_key(n))
+        };
+        if unread {
+            return Ok(());
         }
     }
 }
