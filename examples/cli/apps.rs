@@ -15,10 +15,10 @@ use std::time::{Instant, SystemTime};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::args;
-use crate::error::CliError;
-use crate::family::{Context, Family, Opts};
 use crate::common::snapshot::{self, AppRow, Line, Settings, Store, Update, View};
 use crate::common::Clock;
+use crate::error::CliError;
+use crate::family::{Context, Family, Opts};
 use crate::output::{self, Cell, DIM, GREEN, YELLOW};
 use crate::session::{self, Session};
 
@@ -105,7 +105,9 @@ pub enum AppsCmd {
 
 #[derive(Debug, Clone)]
 pub enum Plan {
-    List { fresh: bool },
+    List {
+        fresh: bool,
+    },
     Report(AppName),
     Create(AppName),
     Destroy(AppName),
@@ -284,11 +286,7 @@ async fn report(s: &Session, app: &AppName) -> Result<(), CliError> {
 /// dropped connection) still prints every app, those not read again as
 /// they were, and then fails with the error.
 async fn list(s: &Session, fresh: bool) -> Result<(), CliError> {
-    let store = Store::new(
-        Clock::system(),
-        Settings::default(),
-        s.snapshot_file()?,
-    );
+    let store = Store::new(Clock::system(), Settings::default(), s.snapshot_file()?);
     let json = s.opts.json;
     let before = store.view();
     let mut shown = Shown {
@@ -303,7 +301,7 @@ async fn list(s: &Session, fresh: bool) -> Result<(), CliError> {
         let read = async {
             let dokku = s.dokku().await?;
             store.ensure_listed(dokku).await?;
-            shown.start(&store.view(), &before)?;
+            shown.start(&store, &store.view(), &before)?;
             let bar = output::spinner(format!("reading {} apps", store.names().len()));
             let result = follow(&store, snapshot::refresh_now(&store, dokku), |row| {
                 bar.suspend(|| shown.read(row))
@@ -315,7 +313,7 @@ async fn list(s: &Session, fresh: bool) -> Result<(), CliError> {
         read.await
     } else {
         // The snapshot now; then what changed since.
-        shown.start(&before, &before)?;
+        shown.start(&store, &before, &before)?;
         for line in &before.lines {
             shown.line(&store, line, before.now)?;
             shown.printed.insert(line.app.clone());
@@ -344,16 +342,10 @@ async fn list(s: &Session, fresh: bool) -> Result<(), CliError> {
     } else {
         shown.rest(&store, &after, &before)?;
     }
-    if let Err(e) = &result {
-        let unread = after
-            .lines
-            .iter()
-            .filter(|l| !l.kept.as_ref().is_some_and(|k| store.is_fresh(k)))
-            .count();
-        output::note(&format!(
-            "the read stopped; {unread} of {} apps are shown as last read: {e}",
-            after.lines.len()
-        ));
+    if result.is_err() && !after.lines.is_empty() {
+        output::note(
+            "the read stopped: every app is shown, those not read again as last read (see AGE)",
+        );
     }
     result
 }
@@ -400,7 +392,7 @@ struct Shown {
 impl Shown {
     /// Fix the columns for the apps of `view` (and those of the snapshot
     /// `before`) and print the header.
-    fn start(&mut self, view: &View, before: &View) -> std::io::Result<()> {
+    fn start(&mut self, store: &Store, view: &View, before: &View) -> std::io::Result<()> {
         if self.json {
             return Ok(());
         }
@@ -408,14 +400,7 @@ impl Shown {
             .lines
             .iter()
             .chain(&before.lines)
-            .map(|l| {
-                let mut cells = match &l.kept {
-                    Some(k) => cells(&k.row),
-                    None => vec![Cell::plain(l.app.to_string())],
-                };
-                cells.push(Cell::plain("59m ago, changed"));
-                cells
-            })
+            .map(|l| line_cells(store, l, view.now))
             .collect();
         let longest_status = AppStatus::ALL
             .iter()
@@ -445,29 +430,10 @@ impl Shown {
 
     /// A row as the store has it.
     fn line(&self, store: &Store, line: &Line, now: Instant) -> std::io::Result<()> {
-        let Some(columns) = self.columns.as_ref() else {
-            return Ok(());
-        };
-        let Some(kept) = &line.kept else {
-            return columns.row(&[
-                Cell::plain(line.app.to_string()),
-                Cell("-".to_owned(), DIM),
-                Cell::plain(""),
-                Cell::plain(""),
-                Cell::plain(""),
-                Cell("not read".to_owned(), YELLOW),
-            ]);
-        };
-        let mut cells = cells(&kept.row);
-        let age = output::age(now.saturating_duration_since(kept.checked));
-        cells.push(if line.changed {
-            Cell(format!("{age}, changed"), YELLOW)
-        } else if store.is_fresh(kept) {
-            Cell::plain(age)
-        } else {
-            Cell(age, DIM)
-        });
-        columns.row(&cells)
+        match self.columns.as_ref() {
+            Some(columns) => columns.row(&line_cells(store, line, now)),
+            None => Ok(()),
+        }
     }
 
     /// After the read: the apps listed but not printed since it began (as
@@ -492,6 +458,31 @@ impl Shown {
         }
         Ok(())
     }
+}
+
+/// A line as the store has it: the row as last read and its age (marked
+/// when a mutation changed the app since).
+fn line_cells(store: &Store, line: &Line, now: Instant) -> Vec<Cell> {
+    let Some(kept) = &line.kept else {
+        return vec![
+            Cell::plain(line.app.to_string()),
+            Cell("-".to_owned(), DIM),
+            Cell::plain(""),
+            Cell::plain(""),
+            Cell::plain(""),
+            Cell("not read".to_owned(), YELLOW),
+        ];
+    };
+    let mut cells = cells(&kept.row);
+    let age = output::age(now.saturating_duration_since(kept.checked));
+    cells.push(if line.changed {
+        Cell(format!("{age}, changed"), YELLOW)
+    } else if store.is_fresh(kept) {
+        Cell::plain(age)
+    } else {
+        Cell(age, DIM)
+    });
+    cells
 }
 
 /// A row's cells, without its age.
