@@ -6,7 +6,7 @@
 mod cli_support;
 
 // The snapshot and refresher exactly as the dashboard runs them.
-#[allow(dead_code, unused_imports)]
+#[allow(unused_imports)]
 #[path = "../examples/common/mod.rs"]
 mod common;
 
@@ -186,7 +186,7 @@ fn an_app_changed_with_the_cli_is_marked_and_read_again_by_the_next_list() {
     let saved: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
     assert_eq!(saved["dirty"], serde_json::json!(["api"]), "{saved}");
 
-    let (text, out) = stdout(&mut demo.cli().args(["apps", "list"]));
+    let (text, out) = stdout(demo.cli().args(["apps", "list"]));
     assert!(out.status.success(), "{out:?}");
     // The snapshot's row first, marked; the row read again after it.
     let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("api ")).collect();
@@ -204,7 +204,7 @@ fn an_app_changed_with_the_cli_is_marked_and_read_again_by_the_next_list() {
         "{out:?}"
     );
 
-    let (rows, _) = json_rows(&mut demo.cli().args(["apps", "list", "--json"]));
+    let (rows, _) = json_rows(demo.cli().args(["apps", "list", "--json"]));
     assert_eq!(row(&rows, "api")["status"], "stopped");
     assert_eq!(row(&rows, "api")["fresh"], true);
     assert_eq!(row(&rows, "shop")["fresh"], false);

@@ -302,13 +302,9 @@ async fn list(s: &Session, fresh: bool) -> Result<(), CliError> {
             let dokku = s.dokku().await?;
             store.ensure_listed(dokku).await?;
             shown.start(&store, &store.view(), &before)?;
-            let bar = output::spinner(format!("reading {} apps", store.names().len()));
-            let result = follow(&store, snapshot::refresh_now(&store, dokku), |row| {
-                bar.suspend(|| shown.read(row))
-            })
-            .await;
-            bar.finish_and_clear();
-            result
+            let label = format!("reading {} apps", store.names().len());
+            let work = snapshot::refresh_now(&store, dokku);
+            follow(&store, label, work, &mut shown).await
         };
         read.await
     } else {
@@ -321,17 +317,24 @@ async fn list(s: &Session, fresh: bool) -> Result<(), CliError> {
         shown.again = true;
         let quick = async {
             let dokku = s.dokku().await?;
-            let bar = output::spinner("reading the apps changed since");
-            let result = follow(&store, snapshot::refresh_changed(&store, dokku), |row| {
-                bar.suspend(|| shown.read(row))
-            })
-            .await;
-            bar.finish_and_clear();
-            result
+            let label = "reading the apps changed since".to_owned();
+            let work = snapshot::refresh_changed(&store, dokku);
+            follow(&store, label, work, &mut shown).await
         };
         quick.await
     };
+    // Only a failed read leaves something to show; standard output
+    // closed (`| head`) or Ctrl-C does not.
+    if result
+        .as_ref()
+        .is_err_and(|e| !matches!(e, CliError::Dokku(_)))
+    {
+        return result;
+    }
     let after = store.view();
+    if result.is_err() && after.lines.is_empty() {
+        return result;
+    }
     if json {
         let rows: Vec<_> = after
             .lines
@@ -350,32 +353,40 @@ async fn list(s: &Session, fresh: bool) -> Result<(), CliError> {
     result
 }
 
-/// Run `work` (a refresh of `store`), calling `each` with every row as
-/// it is read.
+/// Run `work` (a refresh of `store`) under a spinner saying `label`,
+/// printing every row as it is read.
 async fn follow(
     store: &Store,
+    label: String,
     work: impl std::future::Future<Output = dokku::Result<()>>,
-    mut each: impl FnMut(&AppRow) -> std::io::Result<()>,
+    shown: &mut Shown,
 ) -> Result<(), CliError> {
+    let bar = output::spinner(label);
     let mut updates = store.subscribe();
+    let mut each = |row: &AppRow| bar.suspend(|| shown.read(row));
     tokio::pin!(work);
-    let result = loop {
-        tokio::select! {
-            result = &mut work => break result,
-            update = updates.recv() => match update {
-                Ok(Update::Row(row)) => each(&row)?,
-                // Rows missed here are printed at the end.
-                Ok(Update::Progress(..)) | Err(RecvError::Lagged(_)) => {}
-                Err(RecvError::Closed) => break work.await,
-            },
+    let result = async {
+        let result = loop {
+            tokio::select! {
+                result = &mut work => break result,
+                update = updates.recv() => match update {
+                    Ok(Update::Row(row)) => each(&row)?,
+                    // Rows missed here are printed at the end.
+                    Ok(Update::Progress(..)) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => break (&mut work).await,
+                },
+            }
+        };
+        while let Ok(update) = updates.try_recv() {
+            if let Update::Row(row) = update {
+                each(&row)?;
+            }
         }
-    };
-    while let Ok(update) = updates.try_recv() {
-        if let Update::Row(row) = update {
-            each(&row)?;
-        }
+        Ok::<_, CliError>(result?)
     }
-    Ok(result?)
+    .await;
+    bar.finish_and_clear();
+    result
 }
 
 const HEADERS: [&str; 6] = ["APP", "STATUS", "PROCESSES", "SOURCE", "LOCK", "AGE"];
