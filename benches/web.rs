@@ -23,6 +23,7 @@
 #[path = "../examples/web/server/mod.rs"]
 mod server;
 // What the server shares with the CLI (its snapshot and clock).
+#[allow(unused_imports)]
 #[path = "../examples/common/mod.rs"]
 mod common;
 
