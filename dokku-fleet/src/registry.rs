@@ -657,6 +657,64 @@ impl Registry {
         })
     }
 
+    /// Remove a host (its pin and labels with it). Call [`Registry::save`].
+    pub fn remove_host(&mut self, name: &str) -> Result<HostEntry, FleetError> {
+        let entry = self.entry(name)?.clone();
+        self.edit(|doc| {
+            if let Some(hosts) = doc
+                .get_mut("hosts")
+                .and_then(toml_edit::Item::as_table_like_mut)
+            {
+                hosts.remove(name);
+            }
+        })?;
+        Ok(entry)
+    }
+
+    /// Set a host's labels (replacing the ones it had); checked as the
+    /// file is. Call [`Registry::save`].
+    pub fn set_labels(&mut self, name: &str, labels: &Labels) -> Result<(), FleetError> {
+        self.entry(name)?;
+        let mut table = toml_edit::InlineTable::new();
+        for (k, v) in labels {
+            table.insert(k, v.as_str().into());
+        }
+        self.edit(|doc| {
+            if let Some(host) = doc
+                .get_mut("hosts")
+                .and_then(|h| h.get_mut(name))
+                .and_then(toml_edit::Item::as_table_like_mut)
+            {
+                if table.is_empty() {
+                    host.remove("labels");
+                } else {
+                    host.insert("labels", toml_edit::value(table));
+                }
+            }
+        })
+    }
+
+    /// Set the SSH key an SSH host logs in with. Call [`Registry::save`].
+    pub fn set_identity(&mut self, name: &str, identity: &Path) -> Result<(), FleetError> {
+        let entry = self.entry(name)?;
+        if !matches!(entry.target, Target::Ssh(_)) {
+            return Err(FleetError::InvalidTarget {
+                target: entry.target.to_string(),
+                reason: format!("{name} is not an SSH host; only SSH hosts have an identity"),
+            });
+        }
+        let text = identity.display().to_string();
+        self.edit(|doc| {
+            if let Some(host) = doc
+                .get_mut("hosts")
+                .and_then(|h| h.get_mut(name))
+                .and_then(toml_edit::Item::as_table_like_mut)
+            {
+                host.insert("identity", toml_edit::value(text));
+            }
+        })
+    }
+
     /// First contact with a registered SSH host: the key it presents, for
     /// a person to confirm before [`Registry::pin`]. Nothing is
     /// authenticated, recorded or pinned.
