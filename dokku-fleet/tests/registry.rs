@@ -284,7 +284,8 @@ fn hosts_are_labelled_given_an_identity_and_removed_keeping_the_rest_of_the_file
     let path = dir.path().join("hosts.toml");
     std::fs::write(&path, "# Ours.\n[hosts.here]\nlocal = true\n").unwrap();
     let mut r = Registry::load(&path).unwrap();
-    r.add_ssh_host("eu-1", "dokku@eu-1.example.com:2222").unwrap();
+    r.add_ssh_host("eu-1", "dokku@eu-1.example.com:2222")
+        .unwrap();
     let labels = [("env", "prod"), ("region", "eu")]
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -317,6 +318,9 @@ fn hosts_are_labelled_given_an_identity_and_removed_keeping_the_rest_of_the_file
     ));
     r.save().unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.starts_with("# Ours.") && !text.contains("eu-1"), "{text}");
+    assert!(
+        text.starts_with("# Ours.") && !text.contains("eu-1"),
+        "{text}"
+    );
     assert!(Registry::load(&path).unwrap().get("here").is_some());
 }

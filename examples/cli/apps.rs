@@ -7,7 +7,7 @@ use dokku::api::apps as api;
 use dokku::api::report::{report_command, ReportTarget};
 use dokku::api::Format;
 use dokku::catalog::plugins;
-use dokku::model::overview::AppStatus;
+use dokku::model::overview::{AppOverview, AppStatus};
 use dokku::{AppName, Command};
 use serde_json::json;
 
@@ -263,41 +263,41 @@ async fn report(s: &Session, app: &AppName) -> Result<(), CliError> {
 async fn list(s: &Session) -> Result<(), CliError> {
     let apps = s.dokku().await?.apps().overview().await?;
     if s.opts.json {
-        let rows: Vec<_> = apps
-            .iter()
-            .map(|a| {
-                json!({
-                    "name": a.app.as_str(),
-                    "status": a.status.as_str(),
-                    "deployed": a.status != AppStatus::NeverDeployed,
-                    "deploy_source": a.deploy_source,
-                    "locked": a.locked,
-                    "processes": a.containers(),
-                    "domains": a.domains,
-                    "created_at": a.created_at.map(output::unix_secs),
-                })
-            })
-            .collect();
+        let rows: Vec<_> = apps.iter().map(overview_json).collect();
         return Ok(output::json(&json!(rows))?);
     }
-    let rows: Vec<Vec<Cell>> = apps
-        .iter()
-        .map(|a| {
-            vec![
-                Cell::plain(a.app.to_string()),
-                output::status_cell(a.status),
-                Cell::plain(a.containers().to_string()),
-                Cell::plain(a.deploy_source.clone().unwrap_or("-".to_owned())),
-                if a.locked {
-                    Cell("locked".to_owned(), YELLOW)
-                } else {
-                    Cell::plain("")
-                },
-            ]
-        })
-        .collect();
-    Ok(output::table(
-        &["APP", "STATUS", "PROCESSES", "SOURCE", "LOCK"],
-        &rows,
-    )?)
+    let rows: Vec<Vec<Cell>> = apps.iter().map(overview_cells).collect();
+    Ok(output::table(&OVERVIEW_HEADERS, &rows)?)
+}
+
+/// The columns of an app's row in `apps list` (and `fleet apps`).
+pub const OVERVIEW_HEADERS: [&str; 5] = ["APP", "STATUS", "PROCESSES", "SOURCE", "LOCK"];
+
+/// An app's row in `apps list` (and `fleet apps`).
+pub fn overview_cells(a: &AppOverview) -> Vec<Cell> {
+    vec![
+        Cell::plain(a.app.to_string()),
+        output::status_cell(a.status),
+        Cell::plain(a.containers().to_string()),
+        Cell::plain(a.deploy_source.clone().unwrap_or("-".to_owned())),
+        if a.locked {
+            Cell("locked".to_owned(), YELLOW)
+        } else {
+            Cell::plain("")
+        },
+    ]
+}
+
+/// An app of `apps list --json` (and `fleet apps --json`).
+pub fn overview_json(a: &AppOverview) -> serde_json::Value {
+    json!({
+        "name": a.app.as_str(),
+        "status": a.status.as_str(),
+        "deployed": a.status != AppStatus::NeverDeployed,
+        "deploy_source": a.deploy_source,
+        "locked": a.locked,
+        "processes": a.containers(),
+        "domains": a.domains,
+        "created_at": a.created_at.map(output::unix_secs),
+    })
 }
