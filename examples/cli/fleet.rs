@@ -16,7 +16,9 @@ use clap::Subcommand;
 use dokku::model::overview::{AppOverview, AppStatus};
 use dokku::Command;
 use dokku_fleet::query::is_not_running;
-use dokku_fleet::{Fleet, FleetError, FleetResults, HostName, Plan, Selector, StepOutcome};
+use dokku_fleet::{
+    Fleet, FleetError, FleetResults, HostName, Plan, Selector, SkewReport, StepOutcome,
+};
 use dokku_history::Source;
 use serde_json::{json, Value};
 
@@ -382,7 +384,7 @@ async fn status(
         output::json(&json!({
             "hosts": rows,
             "within_days": within.as_secs() / 86_400,
-            "skew": versions.skew,
+            "skew": skew_json(&versions.skew),
         }))?;
     } else {
         let rows: Vec<Vec<Cell>> = hosts
@@ -433,6 +435,30 @@ async fn status(
         )?;
     }
     conclude(s.opts.json, &failures, hosts.len())
+}
+
+/// What differs between the hosts, versions as text as everywhere else.
+fn skew_json(skew: &SkewReport) -> Value {
+    let features: Vec<Value> = skew
+        .missing_features
+        .iter()
+        .map(|g| {
+            json!({
+                "feature": g.feature.name,
+                "since": g.feature.since.to_string(),
+                "present_on": g.present_on,
+                "missing_on": g.missing_on,
+            })
+        })
+        .collect();
+    json!({
+        "uniform": skew.is_uniform(),
+        "newest": skew.newest.map(|v| v.to_string()),
+        "behind": skew.behind,
+        "missing_plugins": skew.missing_plugins,
+        "plugin_versions": skew.plugin_versions,
+        "missing_features": features,
+    })
 }
 
 /// `-` dimmed for nothing, else the text in `style`.
@@ -622,9 +648,14 @@ async fn run(
                         "{}: `{}` {}",
                         r.host,
                         step.command,
-                        stderr.last().map_or("failed".to_owned(), |l| {
-                            format!("failed: {}", l.trim_start_matches([' ', '!']).trim())
-                        })
+                        // Dokku's last words, wherever it printed them.
+                        stderr
+                            .iter()
+                            .rev()
+                            .chain(stdout.iter().rev())
+                            .map(|l| l.trim_start_matches([' ', '!']).trim())
+                            .find(|l| !l.is_empty())
+                            .map_or("failed".to_owned(), |l| format!("failed: {l}"))
                     ),
                 }));
             }
