@@ -192,6 +192,12 @@ fn fleet_run_shows_the_plan_and_a_dry_run_sends_nothing() {
         "{plan}"
     );
     assert!(!plan.contains("legacy"), "{plan}");
+    // A reading command's dry run names the hosts it would ask.
+    let status = demo.dry_run(&["fleet", "status", "--where", "env=prod"]);
+    assert_eq!(
+        status.lines().collect::<Vec<_>>(),
+        ["eu-1 (demo (Dokku 0.38.27))", "us-1 (demo (Dokku 0.35.20))"]
+    );
     let json = demo.dry_run(&[
         "fleet",
         "run",

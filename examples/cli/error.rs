@@ -173,8 +173,7 @@ impl CliError {
             }
             CliError::Fleet(e) => fleet_hint(e, e.host().map(|h| h.as_str())),
             CliError::HostsFailed { .. } => Some(
-                "each host's outcome is printed above; `cli hosts check` tests the connections"
-                    .to_owned(),
+                "each host's outcome is printed above (the failed ones again on stderr)".to_owned(),
             ),
             CliError::Connect(ConnectError::Demo(_)) => {
                 Some("check --demo-state DIR (or remove it to start afresh)".to_owned())

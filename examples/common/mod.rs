@@ -200,7 +200,15 @@ impl TargetArgs {
         if host.contains(['@', ':']) || dokku_fleet::HostName::new(host).is_err() {
             return Ok(None);
         }
-        let registry = self.registry()?;
+        // No configuration directory: no registry, an alias as before.
+        let path = match &self.hosts_file {
+            Some(path) => path.clone(),
+            None => match Registry::default_path() {
+                Ok(path) => path,
+                Err(_) => return Ok(None),
+            },
+        };
+        let registry = Registry::load_or_empty(&path).map_err(|e| UsageError(e.to_string()))?;
         let Some(entry) = registry.get(host) else {
             return Ok(None);
         };
