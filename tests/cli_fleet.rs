@@ -167,18 +167,20 @@ fn fleet_apps_lists_every_host_s_apps_and_failing_keeps_the_down_ones() {
     assert!(row(&table, "us-1").contains("metrics"), "{table}");
 }
 
+const RESTART_API_ON_PROD: &[&str] = &[
+    "fleet",
+    "run",
+    "--where",
+    "env=prod",
+    "--",
+    "ps:restart",
+    "api",
+];
+
 #[test]
 fn fleet_run_shows_the_plan_and_a_dry_run_sends_nothing() {
     let demo = Demo::new();
-    let plan = demo.dry_run(&[
-        "fleet",
-        "run",
-        "--where",
-        "env=prod",
-        "--",
-        "ps:restart",
-        "api",
-    ]);
+    let plan = demo.dry_run(RESTART_API_ON_PROD);
     assert!(
         plan.contains("1 command(s) on 2 host(s) (changes state), selected by env=prod"),
         "{plan}"
@@ -229,18 +231,7 @@ fn fleet_run_shows_the_plan_and_a_dry_run_sends_nothing() {
 fn fleet_run_asks_first_then_reports_each_host_and_exits_6_when_one_failed() {
     let demo = Demo::new();
     // No terminal to ask on, no --yes: refused, nothing sent.
-    demo.refused(
-        &[
-            "fleet",
-            "run",
-            "--where",
-            "env=prod",
-            "--",
-            "ps:restart",
-            "api",
-        ],
-        "without confirmation",
-    );
+    demo.refused(RESTART_API_ON_PROD, "without confirmation");
     // A selection of nothing, or of a host the fleet lacks, sends nothing.
     demo.refused(
         &[

@@ -635,6 +635,23 @@ impl Registry {
         Ok(())
     }
 
+    // Apply an edit to one host's table.
+    fn edit_host(
+        &mut self,
+        name: &str,
+        change: impl FnOnce(&mut dyn toml_edit::TableLike),
+    ) -> Result<(), FleetError> {
+        self.edit(|doc| {
+            if let Some(host) = doc
+                .get_mut("hosts")
+                .and_then(|h| h.get_mut(name))
+                .and_then(toml_edit::Item::as_table_like_mut)
+            {
+                change(host);
+            }
+        })
+    }
+
     /// Add an SSH host (`dokku@host[:port]` or an alias), not pinned yet:
     /// enrol it next. Call [`Registry::save`] to write the file.
     pub fn add_ssh_host(&mut self, name: &str, target: &str) -> Result<(), FleetError> {
@@ -679,17 +696,11 @@ impl Registry {
         for (k, v) in labels {
             table.insert(k, v.as_str().into());
         }
-        self.edit(|doc| {
-            if let Some(host) = doc
-                .get_mut("hosts")
-                .and_then(|h| h.get_mut(name))
-                .and_then(toml_edit::Item::as_table_like_mut)
-            {
-                if table.is_empty() {
-                    host.remove("labels");
-                } else {
-                    host.insert("labels", toml_edit::value(table));
-                }
+        self.edit_host(name, |host| {
+            if table.is_empty() {
+                host.remove("labels");
+            } else {
+                host.insert("labels", toml_edit::value(table));
             }
         })
     }
@@ -704,14 +715,8 @@ impl Registry {
             });
         }
         let text = identity.display().to_string();
-        self.edit(|doc| {
-            if let Some(host) = doc
-                .get_mut("hosts")
-                .and_then(|h| h.get_mut(name))
-                .and_then(toml_edit::Item::as_table_like_mut)
-            {
-                host.insert("identity", toml_edit::value(text));
-            }
+        self.edit_host(name, |host| {
+            host.insert("identity", toml_edit::value(text));
         })
     }
 
@@ -794,14 +799,8 @@ impl Registry {
 
     fn write_pin(&mut self, name: &str, pin: &HostKeyPin) -> Result<(), FleetError> {
         let text = pin.to_string();
-        self.edit(|doc| {
-            if let Some(host) = doc
-                .get_mut("hosts")
-                .and_then(|h| h.get_mut(name))
-                .and_then(toml_edit::Item::as_table_like_mut)
-            {
-                host.insert("host_key", toml_edit::value(text));
-            }
+        self.edit_host(name, |host| {
+            host.insert("host_key", toml_edit::value(text));
         })
     }
 

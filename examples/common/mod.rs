@@ -326,8 +326,8 @@ pub enum ConnectError {
     Registered {
         /// Its registry name.
         name: String,
-        /// Why.
-        error: FleetError,
+        /// Why (boxed: it is large).
+        error: Box<FleetError>,
     },
 }
 
@@ -384,7 +384,7 @@ pub async fn connect(target: &Target) -> Result<Arc<dyn Executor>, ConnectError>
                 let Some(pin) = pin else {
                     return Err(ConnectError::Registered {
                         name: name.clone(),
-                        error: not_pinned(name, target),
+                        error: Box::new(not_pinned(name, target)),
                     });
                 };
                 builder = builder.pin_host_key(pin.clone());
@@ -436,11 +436,11 @@ fn registered_refusal(
             dokku_ssh::SshError::HostKeyChanged { .. } | dokku_ssh::SshError::HostKeyUnknown { .. },
         ) => ConnectError::Registered {
             name: name.to_owned(),
-            error: FleetError::HostKeyRefused {
+            error: Box::new(FleetError::HostKeyRefused {
                 host,
                 target: target.ssh_target(),
                 pinned: pin.map_or_else(|| "(none)".to_owned(), |p| p.fingerprint().to_string()),
-            },
+            }),
         },
         _ => ConnectError::Ssh(error),
     }
