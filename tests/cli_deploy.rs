@@ -1,5 +1,5 @@
 //! Deploys, releases and rollback end to end against `--demo`: an image
-//! deploys with its output live and is a release; a failed build exits 6
+//! deploys with its output live and is a release; a failed build exits 7
 //! with its phase; a rollback is a plan, then a confirmed deploy recorded
 //! as a rollback; what cannot be rolled back is refused with nothing sent.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -40,11 +40,11 @@ fn an_image_deploy_shows_its_build_live_and_becomes_a_release() {
 }
 
 #[test]
-fn a_failed_build_exits_6_naming_its_phase_and_dokkus_words() {
+fn a_failed_build_exits_7_naming_its_phase_and_dokkus_words() {
     let demo = Demo::new();
     let stderr = demo.fails(
         &["deploy", "api", "--image", "ghcr.io/acme/missing:1"],
-        6,
+        7,
         "failed in its source phase (exit 1): Failed to pull image: ghcr.io/acme/missing:1",
     );
     assert!(stderr.contains("cli builds list api"), "{stderr}");
@@ -53,7 +53,7 @@ fn a_failed_build_exits_6_naming_its_phase_and_dokkus_words() {
         .args(["--json", "deploy", "api", "--image", "nope:1"])
         .output()
         .unwrap();
-    assert_eq!(json.status.code(), Some(6));
+    assert_eq!(json.status.code(), Some(7));
     let error: serde_json::Value = serde_json::from_slice(&json.stderr).unwrap();
     assert_eq!(error["error"]["code"], "deploy_failed", "{error}");
 }

@@ -57,12 +57,7 @@ impl Fleet {
     ) -> Result<FleetResults<Vec<AppOverview>>, FleetError> {
         Ok(self.overview(selector).await?.map(|_, apps| {
             apps.into_iter()
-                .filter(|a| {
-                    matches!(
-                        a.status,
-                        AppStatus::Crashed | AppStatus::Stopped | AppStatus::Mixed
-                    )
-                })
+                .filter(|a| is_not_running(a.status))
                 .collect()
         }))
     }
@@ -134,6 +129,17 @@ impl Fleet {
             .collect()
             .await)
     }
+}
+
+/// Whether an app in this state should run and does not: crashed,
+/// stopped, or only partly running. The rule of
+/// [`Fleet::apps_not_running`], for frontends that count from an
+/// overview they already have.
+pub fn is_not_running(status: AppStatus) -> bool {
+    matches!(
+        status,
+        AppStatus::Crashed | AppStatus::Stopped | AppStatus::Mixed
+    )
 }
 
 /// What [`Fleet::versions`] found.

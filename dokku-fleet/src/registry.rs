@@ -635,6 +635,23 @@ impl Registry {
         Ok(())
     }
 
+    // Apply an edit to one host's table.
+    fn edit_host(
+        &mut self,
+        name: &str,
+        change: impl FnOnce(&mut dyn toml_edit::TableLike),
+    ) -> Result<(), FleetError> {
+        self.edit(|doc| {
+            if let Some(host) = doc
+                .get_mut("hosts")
+                .and_then(|h| h.get_mut(name))
+                .and_then(toml_edit::Item::as_table_like_mut)
+            {
+                change(host);
+            }
+        })
+    }
+
     /// Add an SSH host (`dokku@host[:port]` or an alias), not pinned yet:
     /// enrol it next. Call [`Registry::save`] to write the file.
     pub fn add_ssh_host(&mut self, name: &str, target: &str) -> Result<(), FleetError> {
@@ -654,6 +671,52 @@ impl Registry {
                 host.insert("target", toml_edit::value(target.to_string()));
                 hosts.insert(name.as_str(), toml_edit::Item::Table(host));
             }
+        })
+    }
+
+    /// Remove a host (its pin and labels with it). Call [`Registry::save`].
+    pub fn remove_host(&mut self, name: &str) -> Result<HostEntry, FleetError> {
+        let entry = self.entry(name)?.clone();
+        self.edit(|doc| {
+            if let Some(hosts) = doc
+                .get_mut("hosts")
+                .and_then(toml_edit::Item::as_table_like_mut)
+            {
+                hosts.remove(name);
+            }
+        })?;
+        Ok(entry)
+    }
+
+    /// Set a host's labels (replacing the ones it had); checked as the
+    /// file is. Call [`Registry::save`].
+    pub fn set_labels(&mut self, name: &str, labels: &Labels) -> Result<(), FleetError> {
+        self.entry(name)?;
+        let mut table = toml_edit::InlineTable::new();
+        for (k, v) in labels {
+            table.insert(k, v.as_str().into());
+        }
+        self.edit_host(name, |host| {
+            if table.is_empty() {
+                host.remove("labels");
+            } else {
+                host.insert("labels", toml_edit::value(table));
+            }
+        })
+    }
+
+    /// Set the SSH key an SSH host logs in with. Call [`Registry::save`].
+    pub fn set_identity(&mut self, name: &str, identity: &Path) -> Result<(), FleetError> {
+        let entry = self.entry(name)?;
+        if !matches!(entry.target, Target::Ssh(_)) {
+            return Err(FleetError::InvalidTarget {
+                target: entry.target.to_string(),
+                reason: format!("{name} is not an SSH host; only SSH hosts have an identity"),
+            });
+        }
+        let text = identity.display().to_string();
+        self.edit_host(name, |host| {
+            host.insert("identity", toml_edit::value(text));
         })
     }
 
@@ -736,14 +799,8 @@ impl Registry {
 
     fn write_pin(&mut self, name: &str, pin: &HostKeyPin) -> Result<(), FleetError> {
         let text = pin.to_string();
-        self.edit(|doc| {
-            if let Some(host) = doc
-                .get_mut("hosts")
-                .and_then(|h| h.get_mut(name))
-                .and_then(toml_edit::Item::as_table_like_mut)
-            {
-                host.insert("host_key", toml_edit::value(text));
-            }
+        self.edit_host(name, |host| {
+            host.insert("host_key", toml_edit::value(text));
         })
     }
 

@@ -277,3 +277,50 @@ fn the_default_registry_lives_in_the_config_directory() {
     let path = Registry::default_path().unwrap();
     assert!(path.ends_with("dokku-rs/hosts.toml"), "{}", path.display());
 }
+
+#[test]
+fn hosts_are_labelled_given_an_identity_and_removed_keeping_the_rest_of_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hosts.toml");
+    std::fs::write(&path, "# Ours.\n[hosts.here]\nlocal = true\n").unwrap();
+    let mut r = Registry::load(&path).unwrap();
+    r.add_ssh_host("eu-1", "dokku@eu-1.example.com:2222")
+        .unwrap();
+    let labels = [("env", "prod"), ("region", "eu")]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    r.set_labels("eu-1", &labels).unwrap();
+    r.set_identity("eu-1", Path::new("/keys/eu")).unwrap();
+    assert!(matches!(
+        r.set_identity("here", Path::new("/keys/x")),
+        Err(FleetError::InvalidTarget { .. })
+    ));
+    // A label the file would refuse is refused here, nothing changed.
+    let mut bad = dokku_fleet::Labels::new();
+    bad.insert("env".to_owned(), "pr od".to_owned());
+    assert!(matches!(
+        r.set_labels("eu-1", &bad),
+        Err(FleetError::Registry { .. })
+    ));
+    r.save().unwrap();
+    let r = Registry::load(&path).unwrap();
+    let eu = r.get("eu-1").unwrap();
+    assert_eq!(eu.labels, labels);
+    assert_eq!(eu.identity.as_deref(), Some(Path::new("/keys/eu")));
+
+    let mut r = r.clone();
+    let removed = r.remove_host("eu-1").unwrap();
+    assert_eq!(removed.name, "eu-1");
+    assert!(matches!(
+        r.remove_host("eu-1"),
+        Err(FleetError::UnknownHost { .. })
+    ));
+    r.save().unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.starts_with("# Ours.") && !text.contains("eu-1"),
+        "{text}"
+    );
+    assert!(Registry::load(&path).unwrap().get("here").is_some());
+}

@@ -7,7 +7,7 @@ use dokku::api::apps as api;
 use dokku::api::report::{report_command, ReportTarget};
 use dokku::api::Format;
 use dokku::catalog::plugins;
-use dokku::model::overview::AppStatus;
+use dokku::model::overview::{AppOverview, AppStatus};
 use dokku::{AppName, Command};
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -433,7 +433,7 @@ impl Shown {
         if std::mem::take(&mut self.again) {
             output::note("read again since:");
         }
-        let mut cells = cells(row);
+        let mut cells = overview_cells(row);
         cells.push(Cell("now".to_owned(), GREEN));
         self.printed.insert(row.app.clone());
         columns.row(&cells)
@@ -484,7 +484,7 @@ fn line_cells(store: &Store, line: &Line, now: Instant) -> Vec<Cell> {
             Cell("not read".to_owned(), YELLOW),
         ];
     };
-    let mut cells = cells(&kept.row);
+    let mut cells = overview_cells(&kept.row);
     let age = output::age(now.saturating_duration_since(kept.checked));
     cells.push(if line.changed {
         Cell(format!("{age}, changed"), YELLOW)
@@ -496,8 +496,11 @@ fn line_cells(store: &Store, line: &Line, now: Instant) -> Vec<Cell> {
     cells
 }
 
-/// A row's cells, without its age.
-fn cells(a: &AppRow) -> Vec<Cell> {
+/// The columns of an app's row in `fleet apps` (`apps list` adds AGE).
+pub const OVERVIEW_HEADERS: [&str; 5] = ["APP", "STATUS", "PROCESSES", "SOURCE", "LOCK"];
+
+/// An app's row in `apps list` (without its age) and `fleet apps`.
+pub fn overview_cells(a: &AppOverview) -> Vec<Cell> {
     vec![
         Cell::plain(a.app.to_string()),
         output::status_cell(a.status),
@@ -509,6 +512,20 @@ fn cells(a: &AppRow) -> Vec<Cell> {
             Cell::plain("")
         },
     ]
+}
+
+/// An app of `fleet apps --json` (and the base of `apps list --json`'s).
+pub fn overview_json(a: &AppOverview) -> serde_json::Value {
+    json!({
+        "name": a.app.as_str(),
+        "status": a.status.as_str(),
+        "deployed": a.status != AppStatus::NeverDeployed,
+        "deploy_source": a.deploy_source,
+        "locked": a.locked,
+        "processes": a.containers(),
+        "domains": a.domains,
+        "created_at": a.created_at.map(output::unix_secs),
+    })
 }
 
 /// A row for scripts: the app as last read, when, and whether that is
@@ -524,21 +541,15 @@ fn row_json(store: &Store, line: &Line, now: Instant) -> serde_json::Value {
             "changed": line.changed,
         });
     };
-    let a = &kept.row;
     let age = now.saturating_duration_since(kept.checked);
     let checked_at = SystemTime::now().checked_sub(age).map(output::time);
-    json!({
-        "name": a.app.as_str(),
-        "status": a.status.as_str(),
-        "deployed": a.status != AppStatus::NeverDeployed,
-        "deploy_source": a.deploy_source,
-        "locked": a.locked,
-        "processes": a.containers(),
-        "domains": a.domains,
-        "created_at": a.created_at.map(output::unix_secs),
-        "checked_at": checked_at,
-        "age_secs": age.as_secs(),
-        "fresh": !line.changed && store.is_fresh(kept),
-        "changed": line.changed,
+    let mut row = overview_json(&kept.row);
+    if let Some(fields) = row.as_object_mut() {
+        fields.insert("checked_at".to_owned(), json!(checked_at));
+        fields.insert("age_secs".to_owned(), json!(age.as_secs()));
+        fields.insert("fresh".to_owned(), json!(!line.changed && store.is_fresh(kept)));
+        fields.insert("changed".to_owned(), json!(line.changed));
+    }
+    row
     })
 }

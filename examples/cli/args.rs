@@ -79,6 +79,38 @@ fn name<T>(
     parse(raw).map_err(|e| BadArg::new(format!("{raw:?} is not a valid {kind}: {}", e.rule), hint))
 }
 
+/// A host's name in the registry (dokku-fleet's rule).
+pub fn host_name(raw: &str) -> Result<dokku_fleet::HostName, BadArg> {
+    dokku_fleet::HostName::new(raw).map_err(|e| {
+        BadArg::new(
+            e.to_string(),
+            "a host name is 1-63 of a-z, 0-9, '-', '_', '.': `eu-1`",
+        )
+    })
+}
+
+/// A selection of hosts: labels (`env=prod,region=eu`), names
+/// (`eu-1,us-1`) or `all`.
+pub fn selector(raw: &str) -> Result<dokku_fleet::Selector, BadArg> {
+    dokku_fleet::Selector::parse(raw).map_err(|e| {
+        BadArg::new(
+            e.to_string(),
+            "--where env=prod,region=eu (every label must match), --where eu-1,us-1, or --where all",
+        )
+    })
+}
+
+/// A host label: `KEY=VALUE`.
+pub fn label(raw: &str) -> Result<(String, String), BadArg> {
+    let hint = "--label env=prod (letters, digits, '-', '_', '.', '/')";
+    let (key, value) = raw
+        .split_once('=')
+        .ok_or_else(|| BadArg::new(format!("{raw:?} is not KEY=VALUE"), hint))?;
+    // The selection rule checks the words as the registry will.
+    dokku_fleet::Selector::labels(raw).map_err(|e| BadArg::new(e.to_string(), hint))?;
+    Ok((key.trim().to_owned(), value.trim().to_owned()))
+}
+
 /// An existing app, by Dokku's rule for apps it already has (older Dokku
 /// created names such as `old_intranet` that `apps:create` now refuses).
 pub fn app_name(raw: &str) -> Result<AppName, BadArg> {

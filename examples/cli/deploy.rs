@@ -3,7 +3,7 @@
 //! earlier release.
 //!
 //! A deploy's output is shown live, Dokku's headers in bold, with the
-//! phase it reached beside the spinner. A build that fails exits 6 (not 1,
+//! phase it reached beside the spinner. A build that fails exits 7 (not 1,
 //! which a command or transport failure gets), naming the phase and
 //! Dokku's own words. A rollback is shown as a plan (from which release to
 //! which, and the command), asked for (`--yes` skips the question), then

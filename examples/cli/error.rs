@@ -2,15 +2,17 @@
 //! JSON object on stderr; one documented exit code: 0 ok, 1 the Dokku
 //! command failed, 2 usage error or refused (nothing was sent), 3
 //! connection / authentication / host key, 4 not found, 5 an app's stored
-//! config is corrupt on the host (only an admin can repair it), 6 a
-//! deploy's build failed or was cancelled, 130 interrupted. A closed standard output is not an error: the command ends
-//! quietly with 0.
+//! config is corrupt on the host (only an admin can repair it), 6 a fleet
+//! command finished but some hosts failed (each host's outcome is
+//! printed), 7 a deploy's build failed or was cancelled, 130 interrupted. A closed standard output is not an error:
+//! the command ends quietly with 0.
 
 use std::fmt;
 use std::io;
 
 use anstyle::{AnsiColor, Style};
 use dokku::ExecError;
+use dokku_fleet::FleetError;
 use serde_json::json;
 
 use crate::common::{ConnectError, UsageError};
@@ -20,7 +22,8 @@ pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_CONNECT: u8 = 3;
 pub const EXIT_NOT_FOUND: u8 = 4;
 pub const EXIT_CORRUPT_CONFIG: u8 = 5;
-pub const EXIT_DEPLOY_FAILED: u8 = 6;
+pub const EXIT_HOSTS_FAILED: u8 = 6;
+pub const EXIT_DEPLOY_FAILED: u8 = 7;
 pub const EXIT_INTERRUPTED: u8 = 130;
 
 #[derive(Debug)]
@@ -33,6 +36,12 @@ pub enum CliError {
     Dokku(dokku::Error),
     /// The host could not be reached.
     Connect(ConnectError),
+    /// The host registry, a selection of hosts, a pin, or one host of a
+    /// fleet.
+    Fleet(FleetError),
+    /// A fleet command ran on every selected host and printed each one's
+    /// outcome, but these hosts failed.
+    HostsFailed { failed: Vec<String>, total: usize },
     /// The audit history failed.
     History(dokku_history::HistoryError),
     /// Something asked for does not exist (a history record …).
@@ -103,6 +112,8 @@ impl CliError {
         match self {
             CliError::Usage { .. } | CliError::Refused { .. } => EXIT_USAGE,
             CliError::Connect(_) => EXIT_CONNECT,
+            CliError::HostsFailed { .. } => EXIT_HOSTS_FAILED,
+            CliError::Fleet(e) => fleet_exit_code(e),
             CliError::NotFound { .. } => EXIT_NOT_FOUND,
             CliError::DeployFailed { .. } => EXIT_DEPLOY_FAILED,
             // A rollback refused before anything was sent.
@@ -138,6 +149,7 @@ impl CliError {
             (_, EXIT_CONNECT) => "connection",
             (_, EXIT_NOT_FOUND) => "not_found",
             (_, EXIT_CORRUPT_CONFIG) => "corrupt_config",
+            (_, EXIT_HOSTS_FAILED) => "hosts_failed",
             (_, EXIT_DEPLOY_FAILED) => "deploy_failed",
             (_, EXIT_INTERRUPTED) => "interrupted",
             _ => "failed",
@@ -177,6 +189,13 @@ impl CliError {
                 "check the host and port, --ssh-key, and that its key is in known_hosts \
                  (--known-hosts FILE)"
                     .to_owned(),
+            ),
+            CliError::Connect(ConnectError::Registered { name, error }) => {
+                fleet_hint(error, Some(name))
+            }
+            CliError::Fleet(e) => fleet_hint(e, e.host().map(|h| h.as_str())),
+            CliError::HostsFailed { .. } => Some(
+                "each host's outcome is printed above (the failed ones again on stderr)".to_owned(),
             ),
             CliError::Connect(ConnectError::Demo(_)) => {
                 Some("check --demo-state DIR (or remove it to start afresh)".to_owned())
@@ -223,6 +242,67 @@ pub fn report_message(json: bool, code: &str, exit: u8, message: &str, hint: Opt
     if let Some(hint) = hint {
         let _ = io::Write::write_fmt(&mut err, format_args!("{dim}hint:{dim:#} {hint}\n"));
     }
+}
+
+/// A fleet error's exit code: the registry or a selection is a usage
+/// error, a host not in it is not found, anything about reaching a host
+/// or its key is a connection error, Dokku's own failures are as for one
+/// host.
+fn fleet_exit_code(e: &FleetError) -> u8 {
+    match e {
+        FleetError::Registry { .. }
+        | FleetError::NoConfigDir
+        | FleetError::InvalidName { .. }
+        | FleetError::InvalidSelection { .. }
+        | FleetError::InvalidTarget { .. }
+        | FleetError::InvalidPin { .. }
+        | FleetError::NothingSelected { .. }
+        | FleetError::DuplicateHost { .. }
+        | FleetError::EmptyPlan => EXIT_USAGE,
+        FleetError::UnknownHost { .. } => EXIT_NOT_FOUND,
+        FleetError::AlreadyPinned { .. }
+        | FleetError::PinMismatch { .. }
+        | FleetError::Enrol { .. } => EXIT_CONNECT,
+        FleetError::Dokku { source, .. } => match source.as_ref() {
+            dokku::Error::Transport { source, .. } if is_connection(source) => EXIT_CONNECT,
+            dokku::Error::AppNotFound { .. } => EXIT_NOT_FOUND,
+            _ => EXIT_FAILED,
+        },
+        e if e.is_unreachable() => EXIT_CONNECT,
+        _ => EXIT_FAILED,
+    }
+}
+
+/// What to do about a fleet error (`host`: the registry name it is about).
+pub fn fleet_hint(e: &FleetError, host: Option<&str>) -> Option<String> {
+    let host = host.unwrap_or("NAME");
+    Some(match e {
+        FleetError::Registry { .. } => {
+            "fix the host registry at that line (`cli hosts list` reads it)".to_owned()
+        }
+        FleetError::UnknownHost { .. } => "`cli hosts list` shows the registered hosts".to_owned(),
+        FleetError::NothingSelected { .. } | FleetError::InvalidSelection { .. } => {
+            "select hosts by labels (env=prod,region=eu), by names (eu-1,us-1) or `all`;              `cli hosts list` shows them"
+                .to_owned()
+        }
+        FleetError::NotPinned { .. } => format!(
+            "`cli hosts pin {host}` shows its key's fingerprint and pins it once you confirm"
+        ),
+        FleetError::HostKeyRefused { pinned, .. } | FleetError::AlreadyPinned { pinned, .. } => {
+            format!(
+                "check the new fingerprint out of band (`cli hosts pin {host} --dry-run`                  shows it without pinning); if the key was replaced on purpose:                  `cli hosts pin {host} --replace {pinned}`"
+            )
+        }
+        FleetError::AuthFailed { .. } => {
+            "check the host's `identity` in the registry (or your ssh-agent)".to_owned()
+        }
+        FleetError::Unreachable { .. } | FleetError::TimedOut { .. } | FleetError::Enrol { .. } => {
+            "check the host, the port and the network".to_owned()
+        }
+        FleetError::Dokku { source, .. } => return dokku_hint(source),
+        FleetError::NoConfigDir => "pass --hosts-file FILE".to_owned(),
+        _ => return None,
+    })
 }
 
 fn is_connection(e: &ExecError) -> bool {
@@ -344,6 +424,13 @@ impl fmt::Display for CliError {
                 other => write!(f, "{other}"),
             },
             CliError::Connect(e) => write!(f, "{e}"),
+            CliError::Fleet(e) => write!(f, "{e}"),
+            CliError::HostsFailed { failed, total } => write!(
+                f,
+                "{} of {total} host(s) failed: {}",
+                failed.len(),
+                failed.join(", ")
+            ),
             CliError::History(e) => write!(f, "audit history: {e}"),
             CliError::Io(e) => write!(f, "{e}"),
             CliError::Interrupted => f.write_str("interrupted"),
@@ -360,6 +447,12 @@ impl From<dokku::Error> for CliError {
 impl From<ConnectError> for CliError {
     fn from(e: ConnectError) -> Self {
         CliError::Connect(e)
+    }
+}
+
+impl From<FleetError> for CliError {
+    fn from(e: FleetError) -> Self {
+        CliError::Fleet(e)
     }
 }
 

@@ -34,8 +34,10 @@ pub trait Family: Sized {
     /// what only the host knows.
     type Plan: Clone;
 
-    /// Whether the family talks to a Dokku host (`history` and
-    /// `completions` do not: they run the same with `--dry-run`).
+    /// Whether the family talks to one Dokku host through the session
+    /// (`history` and `completions` do not: they run the same with
+    /// `--dry-run`; `hosts` and `fleet` reach many hosts through
+    /// dokku-fleet and make their own plan and dry run).
     const REMOTE: bool = true;
 
     /// Raw flags into a plan. Reads nothing: no prompt, no stdin, no file

@@ -27,7 +27,9 @@ mod enter;
 mod error;
 mod events;
 mod family;
+mod fleet;
 mod history;
+mod hosts;
 mod letsencrypt;
 mod logs;
 mod meta;
@@ -64,6 +66,7 @@ Targets:
   --demo                 the built-in simulated host (state kept between runs)
   --local                the `dokku` program on this machine
   --host dokku@HOST      over SSH (or set DOKKU_HOST); strict host keys
+  --host NAME            a host of the registry (`cli hosts`): its pinned key
 
 Exit codes:
   0 ok (also when standard output is closed early: `cli … | head`)
@@ -73,12 +76,14 @@ Exit codes:
     nothing was sent
   3 connection, authentication or host key · 4 not found
   5 an app's stored config is corrupt on the host (an admin must repair it;
-    see `cli config --help`) · 6 a deploy's build failed or was cancelled
-  130 interrupted
+    see `cli config --help`)
+  6 a fleet command (`fleet …`, `hosts check`) finished but some hosts
+    failed; every host's outcome is printed first
+  7 a deploy's build failed or was cancelled · 130 interrupted
   With --json an error is one JSON object on stderr:
     {\"error\": {\"code\": \"not_found\", \"exit_code\": 4, \"message\": …, \"hint\": …}}
   (codes: failed, usage, refused, connection, not_found, corrupt_config,
-  deploy_failed, interrupted). Times are RFC 3339, UTC, everywhere.
+  hosts_failed, deploy_failed, interrupted). Times are RFC 3339, UTC, everywhere.
 
 Examples:
   cli --demo apps list
@@ -90,7 +95,8 @@ Examples:
   cli --demo set ps api restart-policy always
   cli --demo services postgres link api-db api
   cli --demo --dry-run apps destroy api
-  cli history list --app api --since 1h";
+  cli history list --app api --since 1h
+  cli --demo fleet status";
 
 /// A Dokku admin's command line: typed, safe, scriptable and audited.
 ///
@@ -215,6 +221,12 @@ enum Cmd {
     /// Set or unset any catalogued plugin's property, checked before sending.
     #[command(after_help = plugins::SET_HELP)]
     Set(plugins::SetArgs),
+    /// The host registry: list, add, remove, check, pin.
+    #[command(subcommand, after_help = hosts::HELP)]
+    Hosts(hosts::HostsCmd),
+    /// Many hosts at once: status, apps, run.
+    #[command(subcommand, after_help = fleet::HELP)]
+    Fleet(fleet::FleetCmd),
     /// The local audit history of commands run through this tool.
     #[command(subcommand, after_help = history::HELP)]
     History(history::HistoryCmd),
@@ -279,6 +291,8 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Cmd::Logs(f) => execute(f, opts, app, target),
         Cmd::Report(f) => execute(f, opts, app, target),
         Cmd::Set(f) => execute(f, opts, app, target),
+        Cmd::Hosts(f) => execute(f, opts, app, target),
+        Cmd::Fleet(f) => execute(f, opts, app, target),
         Cmd::History(f) => execute(f, opts, app, target),
         Cmd::Version(f) => execute(f, opts, app, target),
         Cmd::Raw(f) => execute(f, opts, app, target),

@@ -503,11 +503,17 @@ pub fn expiry_cell(at: SystemTime, secs_left: i64) -> Cell {
     )
 }
 
-/// Green far from expiry, yellow within two weeks, red once expired.
+/// How many days before its expiry a certificate is worth a warning
+/// (yellow in tables, listed by `fleet status`).
+pub const EXPIRY_WARNING_DAYS: u64 = 14;
+
+/// Green far from expiry, yellow within [`EXPIRY_WARNING_DAYS`], red once
+/// expired.
 pub fn expiry_style(secs_left: i64) -> Style {
+    const WARNING_SECS: i64 = EXPIRY_WARNING_DAYS as i64 * 86_400;
     match secs_left {
         l if l < 0 => RED,
-        l if l < 14 * 86_400 => YELLOW,
+        l if l < WARNING_SECS => YELLOW,
         _ => GREEN,
     }
 }

@@ -48,7 +48,9 @@ impl Family for RawArgs {
     }
 }
 
-fn command(args: &[String]) -> Result<Command, CliError> {
+/// A raw Dokku command from its words, checked as `raw` checks them (also
+/// for `fleet run`).
+pub fn command(args: &[String]) -> Result<Command, CliError> {
     let Some((subcommand, rest)) = args.split_first() else {
         return Err(CliError::usage(
             "no Dokku command given",

@@ -130,9 +130,9 @@ fn now_ms() -> i64 {
 impl CapsCache {
     fn for_target(history: &Path, target: &Target) -> Self {
         let key = match target {
-            Target::Demo { state } => format!("demo:{}", state.display()),
+            Target::Demo { state, .. } => format!("demo:{}", state.display()),
             Target::Local { program } => format!("local:{program}"),
-            ssh => format!("ssh:{}", ssh.host_label()),
+            ssh => format!("ssh:{}", ssh.ssh_target()),
         };
         CapsCache {
             path: history.with_file_name("capabilities.json"),
@@ -182,7 +182,7 @@ impl CapsCache {
 /// Who runs the commands, for the audit trail: the login name from the
 /// environment, else what `id -un` says (cron and containers often set no
 /// `$USER`).
-fn local_user() -> String {
+pub fn local_user() -> String {
     let from_env = ["USER", "LOGNAME", "USERNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()));
@@ -294,10 +294,19 @@ impl Session {
                     inner: common::connect(&target).await?,
                     changed: Arc::clone(&self.changed),
                 });
-                let audited = Audited::new(executor, store)
+                let mut audited = Audited::new(executor, store)
                     .actor(local_user())
                     .source(Source::Cli)
                     .host(target.host_label());
+                if let Target::Ssh {
+                    registered: Some(_),
+                    ..
+                } = &target
+                {
+                    // A registry name in the trail says where it was too,
+                    // as the fleet's rows do.
+                    audited = audited.target(target.ssh_target());
+                }
                 let caps = CapsCache::for_target(&history, &target);
                 let dokku = match caps.load() {
                     Some(known) => {
@@ -390,25 +399,13 @@ impl Session {
     /// 2025). Without the plugin or a listed certificate, this machine's
     /// clock.
     pub async fn host_clock(&self) -> Result<HostClock, CliError> {
-        let dokku = self.dokku().await?;
-        let caps = dokku.capabilities().await?;
-        if caps.plugin("letsencrypt").is_some() {
-            let listed = dokku.letsencrypt().list().await?;
-            if let Some(entry) = listed.first() {
-                let by = Duration::from_secs(entry.expires_in_secs.unsigned_abs());
-                let now = if entry.expires_in_secs >= 0 {
-                    entry.expires_at.checked_sub(by)
-                } else {
-                    entry.expires_at.checked_add(by)
-                };
-                if let Some(now) = now {
-                    return Ok(HostClock { now });
-                }
-            }
-        }
-        Ok(HostClock {
-            now: SystemTime::now(),
-        })
+        Ok(host_clock(self.dokku().await?).await?)
+    }
+
+    /// The target flags (the fleet commands read the registry and
+    /// `--demo` from them).
+    pub fn target_args(&self) -> &TargetArgs {
+        &self.target
     }
 
     /// One app's state by the library's rule (`AppStatus::of`), from its
@@ -670,6 +667,29 @@ impl Session {
         bar.finish_and_clear();
         result
     }
+}
+
+/// A host's now, as [`Session::host_clock`] reads it, for any client (a
+/// fleet's hosts too).
+pub async fn host_clock(dokku: &Dokku) -> Result<HostClock, dokku::Error> {
+    let caps = dokku.capabilities().await?;
+    if caps.plugin("letsencrypt").is_some() {
+        let listed = dokku.letsencrypt().list().await?;
+        if let Some(entry) = listed.first() {
+            let by = Duration::from_secs(entry.expires_in_secs.unsigned_abs());
+            let now = if entry.expires_in_secs >= 0 {
+                entry.expires_at.checked_sub(by)
+            } else {
+                entry.expires_at.checked_add(by)
+            };
+            if let Some(now) = now {
+                return Ok(HostClock { now });
+            }
+        }
+    }
+    Ok(HostClock {
+        now: SystemTime::now(),
+    })
 }
 
 fn transport(command: &Command, source: ExecError) -> CliError {

@@ -13,9 +13,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use dokku::Executor;
+use dokku::{DokkuVersion, Executor};
+use dokku_fleet::{Fleet, FleetBuilder, FleetError, HostKeyPin, Registry};
 use dokku_history::HistoryStore;
-use dokku_sim::{scenario, PersistentExecutor, StateDir};
+use dokku_sim::{scenario, Latency, PersistentExecutor, StateDir};
 use dokku_ssh::{HostKeyPolicy, SshExecutor};
 
 /// Where the time comes from: `Instant::now` in the programs, a
@@ -56,9 +57,15 @@ pub struct TargetArgs {
     /// Run the `dokku` program on this machine.
     #[arg(long, global = true, conflicts_with = "host")]
     pub local: bool,
-    /// `dokku@host[:port]` or an ssh_config alias (default: $DOKKU_HOST).
+    /// A host of the registry by name (its target, identity and pinned
+    /// key), else `dokku@host[:port]` or an ssh_config alias (default:
+    /// $DOKKU_HOST).
     #[arg(long, global = true, env = "DOKKU_HOST", value_name = "HOST")]
     pub host: Option<String>,
+    /// The host registry (default: dokku-rs/hosts.toml in the config
+    /// directory, $XDG_CONFIG_HOME or ~/.config).
+    #[arg(long, global = true, env = "DOKKU_HOSTS_FILE", value_name = "FILE")]
+    pub hosts_file: Option<PathBuf>,
     /// The demo host's state directory.
     #[arg(long, global = true, env = "DOKKU_DEMO_STATE", value_name = "DIR")]
     pub demo_state: Option<PathBuf>,
@@ -91,6 +98,9 @@ pub enum Target {
     Demo {
         /// The state directory.
         state: PathBuf,
+        /// The Dokku version it imitates (a registry's `demo = "0.35.20"`;
+        /// else the current one).
+        version: Option<DokkuVersion>,
     },
     /// `dokku` on this machine (`DOKKU_BIN` names another program).
     Local {
@@ -107,6 +117,13 @@ pub enum Target {
         identity: Option<PathBuf>,
         /// `--known-hosts`.
         known_hosts: Option<PathBuf>,
+        /// The registry's name for the host, when `--host` named one.
+        registered: Option<String>,
+        /// The host's only known key, from the registry (known_hosts is
+        /// then not read).
+        pin: Option<HostKeyPin>,
+        /// An ssh_config to read instead of `~/.ssh/config`.
+        ssh_config: Option<PathBuf>,
     },
 }
 
@@ -117,11 +134,24 @@ impl Target {
             Target::Demo { .. } => "demo".to_owned(),
             Target::Local { .. } => "local".to_owned(),
             Target::Ssh {
+                registered: Some(name),
+                ..
+            } => name.clone(),
+            Target::Ssh { .. } => self.ssh_target(),
+        }
+    }
+
+    /// Where an SSH target is reached (`dokku@host:2222`); the label
+    /// otherwise.
+    pub fn ssh_target(&self) -> String {
+        match self {
+            Target::Ssh {
                 destination, port, ..
             } => match port {
                 Some(port) => format!("{destination}:{port}"),
                 None => destination.clone(),
             },
+            other => other.host_label(),
         }
     }
 }
@@ -148,7 +178,10 @@ impl TargetArgs {
                 Some(dir) => dir.clone(),
                 None => data_dir()?.join("demo"),
             };
-            return Ok(Target::Demo { state });
+            return Ok(Target::Demo {
+                state,
+                version: None,
+            });
         }
         if self.local {
             let program = std::env::var("DOKKU_BIN").unwrap_or_else(|_| "dokku".to_owned());
@@ -156,12 +189,18 @@ impl TargetArgs {
         }
         match &self.host {
             Some(host) => {
+                if let Some(target) = self.registered(host)? {
+                    return Ok(target);
+                }
                 let (destination, port) = parse_host(host)?;
                 Ok(Target::Ssh {
                     destination,
                     port,
                     identity: self.ssh_key.clone(),
                     known_hosts: self.known_hosts.clone(),
+                    registered: None,
+                    pin: None,
+                    ssh_config: None,
                 })
             }
             None => Err(UsageError(
@@ -169,6 +208,91 @@ impl TargetArgs {
                     .to_owned(),
             )),
         }
+    }
+
+    /// Where the host registry is: `--hosts-file` (or `DOKKU_HOSTS_FILE`),
+    /// else dokku-fleet's usual place.
+    pub fn registry_path(&self) -> Result<PathBuf, UsageError> {
+        match &self.hosts_file {
+            Some(path) => Ok(path.clone()),
+            None => Registry::default_path().map_err(|e| UsageError(e.to_string())),
+        }
+    }
+
+    /// The host registry; an empty one when its file does not exist yet.
+    pub fn registry(&self) -> Result<Registry, UsageError> {
+        Registry::load_or_empty(self.registry_path()?).map_err(|e| UsageError(e.to_string()))
+    }
+
+    /// `--host NAME` as the registry describes it: a bare word (no `@`, no
+    /// port) that the registry names. Anything else, or a name the
+    /// registry lacks, is an SSH target as before.
+    fn registered(&self, host: &str) -> Result<Option<Target>, UsageError> {
+        if host.contains(['@', ':']) || dokku_fleet::HostName::new(host).is_err() {
+            return Ok(None);
+        }
+        // No configuration directory: no registry, an alias as before.
+        let path = match &self.hosts_file {
+            Some(path) => path.clone(),
+            None => match Registry::default_path() {
+                Ok(path) => path,
+                Err(_) => return Ok(None),
+            },
+        };
+        let registry = Registry::load_or_empty(&path).map_err(|e| UsageError(e.to_string()))?;
+        let Some(entry) = registry.get(host) else {
+            return Ok(None);
+        };
+        Ok(Some(match &entry.target {
+            dokku_fleet::Target::Ssh(ssh) => {
+                let destination = match ssh.user() {
+                    Some(user) => format!("{user}@{}", ssh.host()),
+                    None => ssh.host().to_owned(),
+                };
+                let defaults = registry.defaults();
+                Target::Ssh {
+                    destination,
+                    port: ssh.port(),
+                    identity: entry
+                        .identity
+                        .clone()
+                        .or_else(|| defaults.identity.clone())
+                        .or_else(|| self.ssh_key.clone()),
+                    known_hosts: None,
+                    registered: Some(entry.name.to_string()),
+                    pin: entry.host_key.clone(),
+                    ssh_config: entry
+                        .ssh_config
+                        .clone()
+                        .or_else(|| defaults.ssh_config.clone()),
+                }
+            }
+            dokku_fleet::Target::Local => Target::Local {
+                program: std::env::var("DOKKU_BIN").unwrap_or_else(|_| "dokku".to_owned()),
+            },
+            dokku_fleet::Target::Demo(version) => Target::Demo {
+                state: match &self.demo_state {
+                    Some(dir) => dir.clone(),
+                    None => data_dir()?.join(format!("demo-{}", entry.name)),
+                },
+                version: Some(*version),
+            },
+            other => {
+                return Err(UsageError(format!(
+                    "--host {host}: the registry's target {other} is not supported here"
+                )))
+            }
+        }))
+    }
+
+    /// The fleet the flags name: with `--demo` the demo fleet (three
+    /// simulated hosts, in memory), else every host of the registry.
+    /// Nothing connects until a host is used.
+    pub fn fleet_builder(&self) -> Result<FleetBuilder, UsageError> {
+        if self.demo {
+            return Ok(dokku_fleet::demo::add_to(Fleet::builder(), Latency::None));
+        }
+        Ok(Fleet::builder().registry(&self.registry()?))
     }
 
     /// The local history file: `--history-db`, else the platform data
@@ -229,6 +353,13 @@ pub enum ConnectError {
     Demo(dokku_sim::Error),
     /// The SSH connection failed (unreachable, auth, host key …).
     Ssh(dokku_ssh::SshError),
+    /// A registered host (`--host NAME`) was refused or failed, named.
+    Registered {
+        /// Its registry name.
+        name: String,
+        /// Why (boxed: it is large).
+        error: Box<FleetError>,
+    },
 }
 
 impl std::fmt::Display for ConnectError {
@@ -236,6 +367,7 @@ impl std::fmt::Display for ConnectError {
         match self {
             ConnectError::Demo(e) => write!(f, "opening the demo host: {e}"),
             ConnectError::Ssh(e) => write!(f, "{e}"),
+            ConnectError::Registered { error, .. } => write!(f, "{error}"),
         }
     }
 }
@@ -254,8 +386,13 @@ fn follow_interval() -> Duration {
 /// one master connection for every command that follows).
 pub async fn connect(target: &Target) -> Result<Arc<dyn Executor>, ConnectError> {
     match target {
-        Target::Demo { state } => {
-            let state = StateDir::open(state, scenario::demo).map_err(ConnectError::Demo)?;
+        Target::Demo { state, version } => {
+            let version = *version;
+            let initial = move || match version {
+                Some(v) => scenario::demo_for(v),
+                None => scenario::demo(),
+            };
+            let state = StateDir::open(state, initial).map_err(ConnectError::Demo)?;
             Ok(Arc::new(
                 PersistentExecutor::new(state).with_follow_interval(follow_interval()),
             ))
@@ -266,11 +403,27 @@ pub async fn connect(target: &Target) -> Result<Arc<dyn Executor>, ConnectError>
             port,
             identity,
             known_hosts,
+            registered,
+            pin,
+            ssh_config,
         } => {
             let mut builder =
                 SshExecutor::builder(destination.clone()).host_key_policy(HostKeyPolicy::Strict);
-            if !destination.contains('@') {
+            if let Some(name) = registered {
+                // A registered host connects to its pinned key only, and
+                // not at all before it has one.
+                let Some(pin) = pin else {
+                    return Err(ConnectError::Registered {
+                        name: name.clone(),
+                        error: Box::new(not_pinned(name, target)),
+                    });
+                };
+                builder = builder.pin_host_key(pin.clone());
+            } else if !destination.contains('@') {
                 builder = builder.user("dokku");
+            }
+            if let Some(file) = ssh_config {
+                builder = builder.config_file(file);
             }
             if let Some(port) = port {
                 builder = builder.port(*port);
@@ -281,9 +434,46 @@ pub async fn connect(target: &Target) -> Result<Arc<dyn Executor>, ConnectError>
             if let Some(file) = identity {
                 builder = builder.identity_file(file);
             }
-            let ssh = builder.connect().await.map_err(ConnectError::Ssh)?;
+            let ssh = builder.connect().await.map_err(|e| match registered {
+                Some(name) => registered_refusal(name, target, pin.as_ref(), e),
+                None => ConnectError::Ssh(e),
+            })?;
             Ok(Arc::new(ssh))
         }
+    }
+}
+
+fn not_pinned(name: &str, target: &Target) -> FleetError {
+    match dokku_fleet::HostName::new(name) {
+        Ok(host) => FleetError::NotPinned {
+            host,
+            target: target.ssh_target(),
+        },
+        Err(e) => e,
+    }
+}
+
+/// A registered host's SSH failure in the fleet's words: a changed key is
+/// refused naming the host and its pinned fingerprint.
+fn registered_refusal(
+    name: &str,
+    target: &Target,
+    pin: Option<&HostKeyPin>,
+    error: dokku_ssh::SshError,
+) -> ConnectError {
+    match (dokku_fleet::HostName::new(name), &error) {
+        (
+            Ok(host),
+            dokku_ssh::SshError::HostKeyChanged { .. } | dokku_ssh::SshError::HostKeyUnknown { .. },
+        ) => ConnectError::Registered {
+            name: name.to_owned(),
+            error: Box::new(FleetError::HostKeyRefused {
+                host,
+                target: target.ssh_target(),
+                pinned: pin.map_or_else(|| "(none)".to_owned(), |p| p.fingerprint().to_string()),
+            }),
+        },
+        _ => ConnectError::Ssh(error),
     }
 }
 
