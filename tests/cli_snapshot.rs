@@ -277,6 +277,7 @@ async fn the_dashboard_and_the_cli_read_each_others_snapshot() {
     let demo = Demo::new();
     let target = common::Target::Demo {
         state: demo.state(),
+        version: None,
     };
     let file = file_for(&demo.history(), &target).unwrap();
 

@@ -547,9 +547,11 @@ fn row_json(store: &Store, line: &Line, now: Instant) -> serde_json::Value {
     if let Some(fields) = row.as_object_mut() {
         fields.insert("checked_at".to_owned(), json!(checked_at));
         fields.insert("age_secs".to_owned(), json!(age.as_secs()));
-        fields.insert("fresh".to_owned(), json!(!line.changed && store.is_fresh(kept)));
+        fields.insert(
+            "fresh".to_owned(),
+            json!(!line.changed && store.is_fresh(kept)),
+        );
         fields.insert("changed".to_owned(), json!(line.changed));
     }
     row
-    })
 }
