@@ -18,8 +18,10 @@
 //! costs say is cheaper. Every command it runs is charged to a budget of
 //! Dokku seconds per minute (a token bucket), and it waits when the budget
 //! is spent; a refresh a person caused (a mutation, `apps list --fresh`)
-//! is not held back by it ([`refresh_now`]). Every row that changes is
-//! announced on a broadcast channel (the live dashboard, the CLI's
+//! is not held back by it ([`refresh_now`]). Changes other programs made
+//! (a CLI, another dashboard on the same trail) are found in the audit
+//! trail ([`TrailWatch`]) and refreshed first too. Every row that changes
+//! is announced on a broadcast channel (the live dashboard, the CLI's
 //! streamed rows).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
@@ -1080,6 +1082,96 @@ pub async fn refresh_changed(store: &Store, dokku: &Dokku) -> dokku::Result<()> 
         };
         if unread {
             return Ok(());
+        }
+    }
+}
+
+/// Subcommands that add, remove or rename apps: the list is read again.
+const LIST_CHANGES: &[&str] = &["apps:create", "apps:destroy", "apps:rename", "apps:clone"];
+
+/// What other programs changed on this host, as the audit trail tells it:
+/// a CLI, a script or another dashboard sharing the trail records every
+/// change it makes, so the apps they touched are refreshed first here
+/// too, without reading anything from Dokku to find them.
+#[derive(Debug, Clone)]
+pub struct TrailWatch {
+    host: String,
+    /// The newest record already looked at; `None` before the first look,
+    /// which only sets the starting point (what happened before is in the
+    /// snapshot file's own marks).
+    seen: Option<i64>,
+}
+
+impl TrailWatch {
+    /// Watch the records of `host` (its name in the trail).
+    pub fn new(host: impl Into<String>) -> Self {
+        TrailWatch {
+            host: host.into(),
+            seen: None,
+        }
+    }
+
+    /// Read the records made since the last look and mark the apps their
+    /// changes touched (and the list, for creates, renames and destroys).
+    /// Returns the apps marked.
+    pub async fn look(
+        &mut self,
+        store: &Store,
+        history: &dokku_history::HistoryStore,
+    ) -> Result<BTreeSet<AppName>, dokku_history::HistoryError> {
+        let mut query = dokku_history::Query::default();
+        query.host = Some(self.host.clone());
+        query.limit = Some(100);
+        let mut newest = None;
+        let mut marked = BTreeSet::new();
+        'pages: loop {
+            let page = history.query(query.clone()).await?;
+            for record in &page.records {
+                newest = newest.max(Some(record.id));
+                let Some(seen) = self.seen else {
+                    break 'pages;
+                };
+                if record.id <= seen {
+                    break 'pages;
+                }
+                let entry = &record.entry;
+                if !entry.mutating {
+                    continue;
+                }
+                if LIST_CHANGES.contains(&entry.subcommand.as_str()) {
+                    store.mark_list_dirty();
+                }
+                if let Some(app) = entry.app.as_deref().and_then(|a| AppName::new(a).ok()) {
+                    marked.insert(app);
+                }
+            }
+            match page.next {
+                Some(next) => query.after = Some(next),
+                None => break,
+            }
+        }
+        for app in &marked {
+            store.mark_dirty(app);
+        }
+        self.seen = newest.max(self.seen).or(Some(0));
+        Ok(marked)
+    }
+}
+
+/// Look at the trail every `every` for as long as the store lives.
+pub async fn watch_trail(
+    store: Arc<Store>,
+    history: dokku_history::HistoryStore,
+    host: String,
+    every: Duration,
+) {
+    let mut watch = TrailWatch::new(host);
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = watch.look(&store, &history).await {
+            tracing::warn!(error = %e, "reading the audit trail for changes failed");
         }
     }
 }

@@ -96,8 +96,8 @@ pub struct Inner {
     pub auth: Auth,
     /// The dashboard's snapshot, kept fresh by [`data::refresher`].
     pub store: Arc<Store>,
-    /// The refresher task (ended with the state).
-    refresher: Option<tokio::task::JoinHandle<()>>,
+    /// The refresher and the trail watcher (ended with the state).
+    tasks: Vec<tokio::task::JoinHandle<()>>,
     /// The last hash-chain verification and when it finished. The async
     /// mutex makes concurrent page loads wait for one verify, not run many.
     pub verified: tokio::sync::Mutex<Option<(Instant, Verification)>>,
@@ -107,11 +107,15 @@ pub struct Inner {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        if let Some(task) = self.refresher.take() {
+        for task in self.tasks.drain(..) {
             task.abort();
         }
     }
 }
+
+/// How often the dashboard looks in the audit trail for changes other
+/// programs made.
+const TRAIL_EVERY: Duration = Duration::from_secs(2);
 
 /// The router's state; cheap to clone.
 #[derive(Debug, Clone)]
@@ -139,17 +143,28 @@ impl AppState {
             options.refresh.clone(),
             options.snapshot_file.clone(),
         ));
-        // One refresher per host, when there is a runtime to run it.
-        let refresher = tokio::runtime::Handle::try_current()
-            .ok()
-            .map(|rt| rt.spawn(data::refresher(Arc::clone(&store), dokku.clone())));
+        // One refresher per host, and a look at the trail every two
+        // seconds for what other programs changed, when there is a
+        // runtime to run them.
+        let tasks = match tokio::runtime::Handle::try_current() {
+            Ok(rt) => vec![
+                rt.spawn(data::refresher(Arc::clone(&store), dokku.clone())),
+                rt.spawn(data::watch_trail(
+                    Arc::clone(&store),
+                    history.clone(),
+                    options.host_label.clone(),
+                    TRAIL_EVERY,
+                )),
+            ],
+            Err(_) => Vec::new(),
+        };
         Self(Arc::new(Inner {
             dokku,
             executor,
             history,
             auth,
             store,
-            refresher,
+            tasks,
             verified: tokio::sync::Mutex::new(None),
             options,
         }))

@@ -2932,3 +2932,56 @@ async fn a_deploy_that_fails_or_cannot_be_reproduced_says_why_in_words() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("Nothing was sent"), "{}", r.body);
 }
+
+#[tokio::test]
+async fn a_change_another_program_records_in_the_trail_is_refreshed_first() {
+    let h = Harness::new();
+    h.settled().await;
+    let mut watch = super::data::TrailWatch::new("sim");
+    // The first look only sets where to start.
+    assert!(watch
+        .look(&h.state.store, &h.history)
+        .await
+        .unwrap()
+        .is_empty());
+    // A CLI on this machine changes an app; its record is in the trail.
+    let cli = dokku::Dokku::new(
+        dokku_history::Audited::new(h.sim.clone(), h.history.clone())
+            .source(dokku_history::Source::Cli)
+            .host("sim"),
+    );
+    let blog = dokku::AppName::new("blog").unwrap();
+    cli.ps().stop(&blog).send().await.unwrap();
+    // Another host's change and a read are not this dashboard's business.
+    let elsewhere = dokku::Dokku::new(
+        dokku_history::Audited::new(h.sim.clone(), h.history.clone()).host("elsewhere"),
+    );
+    elsewhere
+        .ps()
+        .restart(&dokku::AppName::new("api").unwrap())
+        .send()
+        .await
+        .unwrap();
+    cli.ps()
+        .report(&dokku::AppName::new("shop").unwrap())
+        .await
+        .unwrap();
+
+    let before = h.state.store.jobs().len();
+    let marked = watch.look(&h.state.store, &h.history).await.unwrap();
+    assert_eq!(marked.into_iter().collect::<Vec<_>>(), [blog.clone()]);
+    h.settled().await;
+    assert_eq!(
+        h.state.store.jobs()[before..],
+        [super::data::Job::App(blog.clone())],
+        "the changed app, read with its own reports"
+    );
+    let row = h.state.store.row(&blog).unwrap();
+    assert_eq!(row.row.status, super::data::AppStatus::Stopped);
+    // Looked at once: the same records are not marked again.
+    assert!(watch
+        .look(&h.state.store, &h.history)
+        .await
+        .unwrap()
+        .is_empty());
+}
