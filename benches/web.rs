@@ -22,6 +22,10 @@
 #[allow(unused_imports)]
 #[path = "../examples/web/server/mod.rs"]
 mod server;
+// What the server shares with the CLI (its snapshot and clock).
+#[allow(unused_imports)]
+#[path = "../examples/common/mod.rs"]
+mod common;
 
 use std::net::IpAddr;
 use std::path::Path;

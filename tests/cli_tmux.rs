@@ -327,7 +327,8 @@ fn tables_are_cut_to_the_terminals_width() {
         return;
     }
     let demo = Demo::new();
-    let columns = 44;
+    // Room for every column's header (`apps list` has six) and a name.
+    let columns = 50;
     let term = Tmux::start_sized(&script(&demo, "apps list"), &[], columns);
     term.wait_for("the exit", |s| s.contains("EXIT="));
     // Joined, a wrapped line would be longer than the terminal.

@@ -10,11 +10,16 @@ use dokku::catalog::plugins;
 use dokku::model::overview::AppStatus;
 use dokku::{AppName, Command};
 use serde_json::json;
+use std::collections::BTreeSet;
+use std::time::{Instant, SystemTime};
+use tokio::sync::broadcast::error::RecvError;
 
 use crate::args;
+use crate::common::snapshot::{self, AppRow, Line, Settings, Store, Update, View};
+use crate::common::Clock;
 use crate::error::CliError;
 use crate::family::{Context, Family, Opts};
-use crate::output::{self, Cell, YELLOW};
+use crate::output::{self, Cell, DIM, GREEN, YELLOW};
 use crate::session::{self, Session};
 
 pub const HELP: &str =
@@ -22,9 +27,22 @@ pub const HELP: &str =
 
 #[derive(Debug, Subcommand)]
 pub enum AppsCmd {
-    /// Every app with its deploy and run state.
-    #[command(after_help = "Example:\n  cli --demo apps list --json")]
-    List,
+    /// Every app with its deploy and run state, and how old that is.
+    ///
+    /// Shown at once from this host's snapshot (the file the web dashboard
+    /// keeps too), each row with its age; then the app list is read (one
+    /// quick command) and only the apps created or changed since are read
+    /// again. Without a snapshot, every app is read.
+    #[command(
+        after_help = "Examples:\n  cli --demo apps list\n  cli --demo apps list --fresh\n  cli --demo apps list --json"
+    )]
+    List {
+        /// Read every app now and wait for it, each row printed as its
+        /// reports arrive (on a big host this takes about a second per
+        /// app: Dokku's own reports are that slow).
+        #[arg(long)]
+        fresh: bool,
+    },
     /// One app: its state, source and settings (also `apps info`).
     #[command(
         visible_alias = "info",
@@ -87,7 +105,9 @@ pub enum AppsCmd {
 
 #[derive(Debug, Clone)]
 pub enum Plan {
-    List,
+    List {
+        fresh: bool,
+    },
     Report(AppName),
     Create(AppName),
     Destroy(AppName),
@@ -111,7 +131,7 @@ impl Family for AppsCmd {
 
     fn plan(self, cx: &mut Context) -> Result<Plan, CliError> {
         Ok(match self {
-            AppsCmd::List => Plan::List,
+            AppsCmd::List { fresh } => Plan::List { fresh },
             AppsCmd::Report { app } => Plan::Report(cx.app(app)?),
             // From --app or a git remote too: checked by the creation rule.
             AppsCmd::Create { app } => Plan::Create(args::new_app_name(cx.app(app)?.as_str())?),
@@ -143,7 +163,7 @@ impl Family for AppsCmd {
 
     fn commands(plan: &Plan) -> Result<Vec<Command>, CliError> {
         Ok(match plan {
-            Plan::List => [&plugins::APPS, &plugins::PS, &plugins::DOMAINS]
+            Plan::List { .. } => [&plugins::APPS, &plugins::PS, &plugins::DOMAINS]
                 .into_iter()
                 .map(|p| report_command(p, &ReportTarget::All, Format::Text))
                 .collect::<Result<_, _>>()?,
@@ -184,7 +204,7 @@ impl Family for AppsCmd {
     async fn run(plan: Plan, s: &Session) -> Result<(), CliError> {
         let json = s.opts.json;
         match plan {
-            Plan::List => list(s).await,
+            Plan::List { fresh } => list(s, fresh).await,
             Plan::Report(app) => report(s, &app).await,
             Plan::Create(app) => {
                 s.dokku().await?.apps().create(&app).await?;
@@ -258,46 +278,267 @@ async fn report(s: &Session, app: &AppName) -> Result<(), CliError> {
     )?)
 }
 
-/// `apps list`: the library's app overview (one status rule for every
-/// frontend), in three report-all invocations run at once.
-async fn list(s: &Session) -> Result<(), CliError> {
-    let apps = s.dokku().await?.apps().overview().await?;
-    if s.opts.json {
-        let rows: Vec<_> = apps
-            .iter()
-            .map(|a| {
-                json!({
-                    "name": a.app.as_str(),
-                    "status": a.status.as_str(),
-                    "deployed": a.status != AppStatus::NeverDeployed,
-                    "deploy_source": a.deploy_source,
-                    "locked": a.locked,
-                    "processes": a.containers(),
-                    "domains": a.domains,
-                    "created_at": a.created_at.map(output::unix_secs),
-                })
-            })
-            .collect();
-        return Ok(output::json(&json!(rows))?);
+/// `apps list`: rows from the snapshot this host's dashboard and CLI
+/// share ([`snapshot::Store`]), refreshed by the same refresher steps. For
+/// people: the snapshot's table at once, then the rows read again, each as
+/// it arrives. For scripts (`--json`): one array at the end, each row with
+/// `checked_at`, `age_secs`, `fresh` and `changed`. A read cut short (a
+/// dropped connection) still prints every app, those not read again as
+/// they were, and then fails with the error.
+async fn list(s: &Session, fresh: bool) -> Result<(), CliError> {
+    let store = Store::new(Clock::system(), Settings::default(), s.snapshot_file()?);
+    let json = s.opts.json;
+    let before = store.view();
+    let mut shown = Shown {
+        json,
+        columns: None,
+        printed: BTreeSet::new(),
+        again: false,
+    };
+    let result = if before.lines.is_empty() || fresh {
+        // Every app, read now.
+        store.expire_all();
+        let read = async {
+            let dokku = s.dokku().await?;
+            store.ensure_listed(dokku).await?;
+            shown.start(&store, &store.view(), &before)?;
+            let label = format!("reading {} apps", store.names().len());
+            let work = snapshot::refresh_now(&store, dokku);
+            follow(&store, label, work, &mut shown).await
+        };
+        read.await
+    } else {
+        // The snapshot now; then what changed since.
+        shown.start(&store, &before, &before)?;
+        for line in &before.lines {
+            shown.line(&store, line, before.now)?;
+            shown.printed.insert(line.app.clone());
+        }
+        shown.again = true;
+        let quick = async {
+            let dokku = s.dokku().await?;
+            let label = "reading the apps changed since".to_owned();
+            let work = snapshot::refresh_changed(&store, dokku);
+            follow(&store, label, work, &mut shown).await
+        };
+        quick.await
+    };
+    // Only a failed read leaves something to show; standard output
+    // closed (`| head`) or Ctrl-C does not.
+    if result
+        .as_ref()
+        .is_err_and(|e| !matches!(e, CliError::Dokku(_)))
+    {
+        return result;
     }
-    let rows: Vec<Vec<Cell>> = apps
-        .iter()
-        .map(|a| {
-            vec![
-                Cell::plain(a.app.to_string()),
-                output::status_cell(a.status),
-                Cell::plain(a.containers().to_string()),
-                Cell::plain(a.deploy_source.clone().unwrap_or("-".to_owned())),
-                if a.locked {
-                    Cell("locked".to_owned(), YELLOW)
-                } else {
-                    Cell::plain("")
+    let after = store.view();
+    if result.is_err() && after.lines.is_empty() {
+        return result;
+    }
+    if json {
+        let rows: Vec<_> = after
+            .lines
+            .iter()
+            .map(|line| row_json(&store, line, after.now))
+            .collect();
+        output::json(&json!(rows))?;
+    } else {
+        shown.rest(&store, &after, &before)?;
+    }
+    if result.is_err() && !after.lines.is_empty() {
+        output::note(
+            "the read stopped: every app is shown, those not read again as last read (see AGE)",
+        );
+    }
+    result
+}
+
+/// Run `work` (a refresh of `store`) under a spinner saying `label`,
+/// printing every row as it is read.
+async fn follow(
+    store: &Store,
+    label: String,
+    work: impl std::future::Future<Output = dokku::Result<()>>,
+    shown: &mut Shown,
+) -> Result<(), CliError> {
+    let bar = output::spinner(label);
+    let mut updates = store.subscribe();
+    let mut each = |row: &AppRow| bar.suspend(|| shown.read(row));
+    tokio::pin!(work);
+    let result = async {
+        let result = loop {
+            tokio::select! {
+                result = &mut work => break result,
+                update = updates.recv() => match update {
+                    Ok(Update::Row(row)) => each(&row)?,
+                    // Rows missed here are printed at the end.
+                    Ok(Update::Progress(..)) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => break (&mut work).await,
                 },
-            ]
-        })
-        .collect();
-    Ok(output::table(
-        &["APP", "STATUS", "PROCESSES", "SOURCE", "LOCK"],
-        &rows,
-    )?)
+            }
+        };
+        while let Ok(update) = updates.try_recv() {
+            if let Update::Row(row) = update {
+                each(&row)?;
+            }
+        }
+        Ok::<_, CliError>(result?)
+    }
+    .await;
+    bar.finish_and_clear();
+    result
+}
+
+const HEADERS: [&str; 6] = ["APP", "STATUS", "PROCESSES", "SOURCE", "LOCK", "AGE"];
+
+/// What `apps list` has printed for people.
+struct Shown {
+    json: bool,
+    columns: Option<output::Columns>,
+    printed: BTreeSet<AppName>,
+    /// Rows read now follow the snapshot's table (said once, on stderr).
+    again: bool,
+}
+
+impl Shown {
+    /// Fix the columns for the apps of `view` (and those of the snapshot
+    /// `before`) and print the header.
+    fn start(&mut self, store: &Store, view: &View, before: &View) -> std::io::Result<()> {
+        if self.json {
+            return Ok(());
+        }
+        let rows: Vec<Vec<Cell>> = view
+            .lines
+            .iter()
+            .chain(&before.lines)
+            .map(|l| line_cells(store, l, view.now))
+            .collect();
+        let longest_status = AppStatus::ALL
+            .iter()
+            .map(|s| s.as_str().len())
+            .max()
+            .unwrap_or(0);
+        // Room for the usual deploy sources (`docker-image`) and the lock.
+        let columns = output::Columns::new(&HEADERS, &rows, &[0, longest_status, 0, 12, 6]);
+        columns.header()?;
+        self.columns = Some(columns);
+        Ok(())
+    }
+
+    /// A row just read.
+    fn read(&mut self, row: &AppRow) -> std::io::Result<()> {
+        let Some(columns) = self.columns.as_ref() else {
+            return Ok(());
+        };
+        if std::mem::take(&mut self.again) {
+            output::note("read again since:");
+        }
+        let mut cells = cells(row);
+        cells.push(Cell("now".to_owned(), GREEN));
+        self.printed.insert(row.app.clone());
+        columns.row(&cells)
+    }
+
+    /// A row as the store has it.
+    fn line(&self, store: &Store, line: &Line, now: Instant) -> std::io::Result<()> {
+        match self.columns.as_ref() {
+            Some(columns) => columns.row(&line_cells(store, line, now)),
+            None => Ok(()),
+        }
+    }
+
+    /// After the read: the apps listed but not printed since it began (as
+    /// last read), and the apps of the snapshot that are gone.
+    fn rest(&self, store: &Store, after: &View, before: &View) -> std::io::Result<()> {
+        let Some(columns) = self.columns.as_ref() else {
+            return Ok(());
+        };
+        for line in &after.lines {
+            if !self.printed.contains(&line.app) {
+                self.line(store, line, after.now)?;
+            }
+        }
+        if store.listed() {
+            let names: BTreeSet<&AppName> = after.lines.iter().map(|l| &l.app).collect();
+            for gone in before.lines.iter().filter(|l| !names.contains(&l.app)) {
+                columns.row(&[
+                    Cell::plain(gone.app.to_string()),
+                    Cell("gone".to_owned(), DIM),
+                ])?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A line as the store has it: the row as last read and its age (marked
+/// when a mutation changed the app since).
+fn line_cells(store: &Store, line: &Line, now: Instant) -> Vec<Cell> {
+    let Some(kept) = &line.kept else {
+        return vec![
+            Cell::plain(line.app.to_string()),
+            Cell("-".to_owned(), DIM),
+            Cell::plain(""),
+            Cell::plain(""),
+            Cell::plain(""),
+            Cell("not read".to_owned(), YELLOW),
+        ];
+    };
+    let mut cells = cells(&kept.row);
+    let age = output::age(now.saturating_duration_since(kept.checked));
+    cells.push(if line.changed {
+        Cell(format!("{age}, changed"), YELLOW)
+    } else if store.is_fresh(kept) {
+        Cell::plain(age)
+    } else {
+        Cell(age, DIM)
+    });
+    cells
+}
+
+/// A row's cells, without its age.
+fn cells(a: &AppRow) -> Vec<Cell> {
+    vec![
+        Cell::plain(a.app.to_string()),
+        output::status_cell(a.status),
+        Cell::plain(a.containers().to_string()),
+        Cell::plain(a.deploy_source.clone().unwrap_or("-".to_owned())),
+        if a.locked {
+            Cell("locked".to_owned(), YELLOW)
+        } else {
+            Cell::plain("")
+        },
+    ]
+}
+
+/// A row for scripts: the app as last read, when, and whether that is
+/// fresh (read within the refresher's minute and not changed since).
+fn row_json(store: &Store, line: &Line, now: Instant) -> serde_json::Value {
+    let Some(kept) = &line.kept else {
+        return json!({
+            "name": line.app.as_str(),
+            "status": null,
+            "checked_at": null,
+            "age_secs": null,
+            "fresh": false,
+            "changed": line.changed,
+        });
+    };
+    let a = &kept.row;
+    let age = now.saturating_duration_since(kept.checked);
+    let checked_at = SystemTime::now().checked_sub(age).map(output::time);
+    json!({
+        "name": a.app.as_str(),
+        "status": a.status.as_str(),
+        "deployed": a.status != AppStatus::NeverDeployed,
+        "deploy_source": a.deploy_source,
+        "locked": a.locked,
+        "processes": a.containers(),
+        "domains": a.domains,
+        "created_at": a.created_at.map(output::unix_secs),
+        "checked_at": checked_at,
+        "age_secs": age.as_secs(),
+        "fresh": !line.changed && store.is_fresh(kept),
+        "changed": line.changed,
+    })
 }

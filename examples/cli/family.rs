@@ -85,6 +85,7 @@ pub fn execute<F: Family>(
                 result = s.interruptible(F::run(plan, &s)).await;
             }
             s.save_capabilities().await;
+            s.mark_changed();
             result
         })
 }

@@ -146,34 +146,70 @@ fn clip(text: &str, max: usize) -> String {
 /// Print rows under bold headers, columns aligned; on a terminal, long
 /// cells are cut so that every row fits on one line.
 pub fn table(headers: &[&str], rows: &[Vec<Cell>]) -> io::Result<()> {
-    let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
+    let columns = Columns::new(headers, rows, &[]);
+    columns.header()?;
     for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            if let Some(w) = widths.get_mut(i) {
-                *w = (*w).max(width(&cell.0));
+        columns.row(row)?;
+    }
+    Ok(())
+}
+
+/// A table's columns, fixed before its rows are printed: for rows that
+/// arrive one by one (a stream), sized from the rows known beforehand.
+pub struct Columns {
+    headers: Vec<String>,
+    widths: Vec<usize>,
+}
+
+impl Columns {
+    /// Columns as wide as their widest cell in `rows` (and at least
+    /// `at_least[i]`), cut to fit the terminal.
+    pub fn new(headers: &[&str], rows: &[Vec<Cell>], at_least: &[usize]) -> Self {
+        let mut widths: Vec<usize> = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| width(h).max(at_least.get(i).copied().unwrap_or(0)))
+            .collect();
+        for row in rows {
+            for (i, cell) in row.iter().enumerate() {
+                if let Some(w) = widths.get_mut(i) {
+                    *w = (*w).max(width(&cell.0));
+                }
             }
         }
+        if let Some(max) = terminal_width() {
+            let min: Vec<usize> = headers.iter().map(|h| width(h).max(1)).collect();
+            fit(&mut widths, &min, max);
+        }
+        Columns {
+            headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+            widths,
+        }
     }
-    if let Some(max) = terminal_width() {
-        let min: Vec<usize> = headers.iter().map(|h| width(h).max(1)).collect();
-        fit(&mut widths, &min, max);
+
+    /// The bold header line.
+    pub fn header(&self) -> io::Result<()> {
+        let mut out = stdout();
+        let last = self.headers.len().saturating_sub(1);
+        for (i, h) in self.headers.iter().enumerate() {
+            let pad = if i == last {
+                0
+            } else {
+                self.widths[i].saturating_sub(width(h)) + 2
+            };
+            write!(out, "{BOLD}{h}{BOLD:#}{:pad$}", "")?;
+        }
+        writeln!(out)?;
+        out.flush()
     }
-    let mut out = stdout();
-    let last = headers.len().saturating_sub(1);
-    for (i, h) in headers.iter().enumerate() {
-        let pad = if i == last {
-            0
-        } else {
-            widths[i] - width(h) + 2
-        };
-        write!(out, "{BOLD}{h}{BOLD:#}{:pad$}", "")?;
-    }
-    writeln!(out)?;
-    for row in rows {
+
+    /// One row, its cells cut to their columns.
+    pub fn row(&self, row: &[Cell]) -> io::Result<()> {
+        let mut out = stdout();
         // No padding after the last non-empty cell: no trailing blanks.
         let end = row.iter().rposition(|c| !c.0.is_empty()).unwrap_or(0);
         for (i, Cell(text, style)) in row.iter().enumerate().take(end + 1) {
-            let column = widths.get(i).copied().unwrap_or(usize::MAX);
+            let column = self.widths.get(i).copied().unwrap_or(usize::MAX);
             let text = clip(text, column);
             let pad = if i >= end {
                 0
@@ -183,8 +219,8 @@ pub fn table(headers: &[&str], rows: &[Vec<Cell>]) -> io::Result<()> {
             write!(out, "{style}{text}{style:#}{:pad$}", "")?;
         }
         writeln!(out)?;
+        out.flush()
     }
-    out.flush()
 }
 
 /// `key: value` lines with the keys aligned.
@@ -439,6 +475,14 @@ pub fn human_secs(secs: i64) -> String {
         format!("{text} ago")
     } else {
         format!("in {text}")
+    }
+}
+
+/// How long ago something was read: `12s ago`, `5m ago`, `3h 5m ago`.
+pub fn age(age: Duration) -> String {
+    match age.as_secs() {
+        0 => "just now".to_owned(),
+        secs => human_secs(-i64::try_from(secs).unwrap_or(i64::MAX)),
     }
 }
 

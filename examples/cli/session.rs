@@ -42,6 +42,57 @@ pub struct Session {
     interrupted: tokio::sync::watch::Receiver<bool>,
     /// Whether the client started from cached capabilities.
     caps_from_cache: AtomicBool,
+    /// The apps this run's mutating commands were about.
+    changed: Changed,
+}
+
+/// The apps mutating commands were sent about, whatever came of them.
+type Changed = Arc<std::sync::Mutex<std::collections::BTreeSet<AppName>>>;
+
+/// The executor under the audit layer, noting which apps are changed.
+#[derive(Debug)]
+struct Marking {
+    inner: Arc<dyn Executor>,
+    changed: Changed,
+}
+
+impl Marking {
+    fn note(&self, command: &Command) {
+        if let Some(app) = command.app().filter(|_| command.is_mutating()) {
+            self.changed
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(app.clone());
+        }
+    }
+}
+
+type Boxed<'c, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'c>>;
+
+// `Executor` is an async_trait; this is its desugared form.
+impl Executor for Marking {
+    fn run<'a, 'b, 'c>(&'a self, command: &'b Command) -> Boxed<'c, Result<Output, ExecError>>
+    where
+        'a: 'c,
+        'b: 'c,
+        Self: 'c,
+    {
+        self.note(command);
+        self.inner.run(command)
+    }
+
+    fn stream<'a, 'b, 'c>(
+        &'a self,
+        command: &'b Command,
+    ) -> Boxed<'c, Result<dokku::OutputStream, ExecError>>
+    where
+        'a: 'c,
+        'b: 'c,
+        Self: 'c,
+    {
+        self.note(command);
+        self.inner.stream(command)
+    }
 }
 
 /// The connection: the audited client and what it caches.
@@ -173,7 +224,49 @@ impl Session {
             conn: OnceCell::new(),
             interrupted,
             caps_from_cache: AtomicBool::new(false),
+            changed: Changed::default(),
         }
+    }
+
+    /// This host's snapshot file, shared with the dashboard (none when
+    /// there is nowhere to keep it).
+    pub fn snapshot_file(&self) -> Result<Option<PathBuf>, CliError> {
+        let target = self.target.target()?;
+        Ok(self
+            .target
+            .history_file()
+            .ok()
+            .and_then(|history| common::snapshot::file_for(&history, &target)))
+    }
+
+    /// Mark the apps this run changed in the host's snapshot, if there is
+    /// one: whoever reads it next (`apps list`, the dashboard's next start)
+    /// reads them again first. A failure only costs freshness.
+    pub fn mark_changed(&self) {
+        let changed = std::mem::take(
+            &mut *self
+                .changed
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        if changed.is_empty() {
+            return;
+        }
+        let Ok(Some(file)) = self.snapshot_file() else {
+            return;
+        };
+        if !file.exists() {
+            return;
+        }
+        let store = common::snapshot::Store::new(
+            common::Clock::system(),
+            common::snapshot::Settings::default(),
+            Some(file),
+        );
+        for app in &changed {
+            store.mark_dirty(app);
+        }
+        store.save();
     }
 
     /// The history the flags name: a file, or `--history postgres://…`
@@ -197,7 +290,10 @@ impl Session {
                 let target = self.target.target()?;
                 let history = self.target.history_file()?;
                 let store = common::open_history_for(&self.target).await?;
-                let executor = common::connect(&target).await?;
+                let executor: Arc<dyn Executor> = Arc::new(Marking {
+                    inner: common::connect(&target).await?,
+                    changed: Arc::clone(&self.changed),
+                });
                 let audited = Audited::new(executor, store)
                     .actor(local_user())
                     .source(Source::Cli)

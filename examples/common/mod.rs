@@ -7,14 +7,45 @@
 
 #![allow(dead_code)] // each example uses its own part
 
+pub mod snapshot;
+
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use dokku::Executor;
 use dokku_history::HistoryStore;
 use dokku_sim::{scenario, PersistentExecutor, StateDir};
 use dokku_ssh::{HostKeyPolicy, SshExecutor};
+
+/// Where the time comes from: `Instant::now` in the programs, a
+/// hand-moved clock in tests (expiry, rate limits and ages never wait on
+/// real time there).
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> Instant + Send + Sync>);
+
+impl Clock {
+    /// The system's monotonic clock.
+    pub fn system() -> Self {
+        Self(Arc::new(Instant::now))
+    }
+
+    /// A clock that reads `now`.
+    pub fn from_fn(now: impl Fn() -> Instant + Send + Sync + 'static) -> Self {
+        Self(Arc::new(now))
+    }
+
+    /// The time now.
+    pub fn now(&self) -> Instant {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Clock")
+    }
+}
 
 /// The raw target flags, as clap parses them.
 #[derive(Debug, Clone, Default, clap::Args)]

@@ -84,17 +84,13 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     };
     let viewer = password("DOKKU_WEB_VIEWER_PASSWORD");
     let auth = Auth::new(&admin, viewer.as_deref(), Limits::default())?;
-    // The dashboard's snapshot lives next to the history file, one per host.
-    let snapshot_file = args.target.history_file().ok().and_then(|history| {
-        let label: String = target
-            .host_label()
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect();
-        history
-            .parent()
-            .map(|dir| dir.join(format!("dashboard-{label}.json")))
-    });
+    // The dashboard's snapshot lives next to the history file, one per
+    // host, shared with the CLI's `apps list`.
+    let snapshot_file = args
+        .target
+        .history_file()
+        .ok()
+        .and_then(|history| common::snapshot::file_for(&history, &target));
     let budget = std::time::Duration::try_from_secs_f64(args.dokku_cpu_budget)
         .map_err(|_| "--dokku-cpu-budget takes seconds per minute, 0 or more")?;
     let options = Options {

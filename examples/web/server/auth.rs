@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -112,33 +112,7 @@ pub enum Login {
     Limited,
 }
 
-/// Where the time comes from: `Instant::now` in the server, a hand-moved
-/// clock in tests (expiry and rate limits never wait on real time there).
-#[derive(Clone)]
-pub struct Clock(Arc<dyn Fn() -> Instant + Send + Sync>);
-
-impl Clock {
-    /// The system's monotonic clock.
-    pub fn system() -> Self {
-        Self(Arc::new(Instant::now))
-    }
-
-    /// A clock that reads `now`.
-    pub fn from_fn(now: impl Fn() -> Instant + Send + Sync + 'static) -> Self {
-        Self(Arc::new(now))
-    }
-
-    /// The time now.
-    pub fn now(&self) -> Instant {
-        (self.0)()
-    }
-}
-
-impl std::fmt::Debug for Clock {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Clock")
-    }
-}
+pub use crate::common::Clock;
 
 /// Passwords, sessions and the rate limiter.
 #[derive(Debug)]
@@ -399,6 +373,7 @@ impl Auth {
 #[cfg(test)]
 pub mod tests {
     use super::*;
+    use std::sync::Arc;
 
     fn ip() -> IpAddr {
         IpAddr::from([10, 0, 0, 1])
