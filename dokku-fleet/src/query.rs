@@ -55,16 +55,10 @@ impl Fleet {
         &self,
         selector: &Selector,
     ) -> Result<FleetResults<Vec<AppOverview>>, FleetError> {
-        Ok(self.overview(selector).await?.map(|_, apps| {
-            apps.into_iter()
-                .filter(|a| {
-                    matches!(
-                        a.status,
-                        AppStatus::Crashed | AppStatus::Stopped | AppStatus::Mixed
-                    )
-                })
-                .collect()
-        }))
+        Ok(self
+            .overview(selector)
+            .await?
+            .map(|_, apps| apps.into_iter().filter(is_not_running).collect()))
     }
 
     /// Each host's Dokku version and plugins (probed once per host, then
@@ -134,6 +128,16 @@ impl Fleet {
             .collect()
             .await)
     }
+}
+
+/// Whether an app should run and does not: crashed, stopped, or only
+/// partly running. The rule of [`Fleet::apps_not_running`], for callers
+/// that already hold an overview (one reading, both facts).
+pub fn is_not_running(app: &AppOverview) -> bool {
+    matches!(
+        app.status,
+        AppStatus::Crashed | AppStatus::Stopped | AppStatus::Mixed
+    )
 }
 
 /// What [`Fleet::versions`] found.
