@@ -32,6 +32,9 @@ pub struct HostSpec {
     pub executor: Arc<dyn Executor>,
     /// Its snapshot file (none: in memory only).
     pub snapshot_file: Option<PathBuf>,
+    /// Its clock, when it is not this machine's (a simulated host lives
+    /// at a fixed time): certificate expiry is counted from it.
+    pub clock: Option<SystemTime>,
 }
 
 /// Where a host's pages live.
@@ -151,6 +154,8 @@ pub struct HostStatus {
     pub expiring: Vec<CertificateExpiry>,
     /// Why it could not be read: unreachable, refused, timed out.
     pub problem: Option<String>,
+    /// The host's time, from which expiry is counted.
+    pub now: SystemTime,
 }
 
 /// The whole fleet's status, as read at `at`.
@@ -166,14 +171,17 @@ impl FleetStatus {
     /// Read every host with dokku-fleet's queries (at once, each host
     /// within its own timeout): the app overview, the versions, the
     /// certificates.
-    pub async fn read(fleet: &Fleet, at: impl Fn() -> Instant) -> Self {
+    pub async fn read(
+        fleet: &Fleet,
+        clocks: &BTreeMap<HostName, SystemTime>,
+        at: impl Fn() -> Instant,
+    ) -> Self {
         let all = Selector::All;
         let (overview, versions, certs) = tokio::join!(
             fleet.overview(&all),
             fleet.versions(&all),
             fleet.certificates(&all)
         );
-        let now = SystemTime::now();
         let hosts = fleet
             .host_names()
             .into_iter()
@@ -189,6 +197,7 @@ impl FleetStatus {
                     failing: Vec::new(),
                     expiring: Vec::new(),
                     problem: None,
+                    now: clocks.get(&name).copied().unwrap_or_else(SystemTime::now),
                     name,
                 };
                 let mut problems: Vec<String> = Vec::new();
@@ -231,7 +240,7 @@ impl FleetStatus {
                 match &certs {
                     Ok(c) => {
                         row.expiring = c
-                            .expiring_within(CERT_WINDOW, now)
+                            .expiring_within(CERT_WINDOW, row.now)
                             .filter(|x| x.host == row.name)
                             .cloned()
                             .collect();
@@ -257,6 +266,7 @@ impl FleetStatus {
 #[derive(Debug)]
 pub struct FleetView {
     fleet: Fleet,
+    clocks: BTreeMap<HostName, SystemTime>,
     clock: Clock,
     /// How long a reading is shown before the next one starts.
     pub ttl: Duration,
@@ -266,9 +276,15 @@ pub struct FleetView {
 
 impl FleetView {
     /// A view of `fleet`, nothing read yet.
-    pub fn new(fleet: Fleet, clock: Clock, ttl: Duration) -> Self {
+    pub fn new(
+        fleet: Fleet,
+        clocks: BTreeMap<HostName, SystemTime>,
+        clock: Clock,
+        ttl: Duration,
+    ) -> Self {
         Self {
             fleet,
+            clocks,
             clock,
             ttl,
             status: watch::channel(None).0,
@@ -314,7 +330,7 @@ impl FleetView {
     /// Read the fleet now and keep the result.
     pub async fn refresh(&self) -> Arc<FleetStatus> {
         let clock = self.clock.clone();
-        let status = Arc::new(FleetStatus::read(&self.fleet, move || clock.now()).await);
+        let status = Arc::new(FleetStatus::read(&self.fleet, &self.clocks, move || clock.now()).await);
         self.status.send_replace(Some(Arc::clone(&status)));
         self.reading.store(false, Ordering::Release);
         status
@@ -324,4 +340,25 @@ impl FleetView {
     pub fn watch(&self) -> watch::Receiver<Option<Arc<FleetStatus>>> {
         self.status.subscribe()
     }
+}
+
+/// The demo fleet ([`dokku_fleet::demo`]: `eu-1` on Dokku 0.38.27 with a
+/// certificate expiring in 5 days, `us-1` with a crash-looping app,
+/// `legacy` with a stopped one), each host on the executor `executor`
+/// makes of its simulated state.
+pub fn demo_hosts(
+    mut executor: impl FnMut(&dokku_fleet::demo::DemoHost) -> Arc<dyn Executor>,
+    snapshot_file: impl Fn(&HostName) -> Option<PathBuf>,
+) -> Vec<HostSpec> {
+    dokku_fleet::demo::hosts()
+        .into_iter()
+        .map(|demo| HostSpec {
+            executor: executor(&demo),
+            snapshot_file: snapshot_file(&demo.name),
+            clock: Some(SystemTime::UNIX_EPOCH + Duration::from_secs(demo.host.now)),
+            target: format!("demo (Dokku {})", demo.version),
+            labels: demo.labels,
+            name: demo.name,
+        })
+        .collect()
 }

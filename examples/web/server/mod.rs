@@ -152,6 +152,7 @@ impl AppState {
                 labels: dokku_fleet::Labels::default(),
                 executor: Arc::clone(&executor),
                 snapshot_file: options.snapshot_file.clone(),
+                clock: None,
             })
             .collect();
         let site = Self::site(&specs, &auth, &options, false);
@@ -242,7 +243,13 @@ impl AppState {
         let fleet = builder
             .build()
             .ok()
-            .map(|fleet| Arc::new(FleetView::new(fleet, clock, options.fleet_ttl)));
+            .map(|fleet| {
+                let clocks = hosts
+                    .iter()
+                    .filter_map(|h| Some((h.name.clone(), h.clock?)))
+                    .collect();
+                Arc::new(FleetView::new(fleet, clocks, clock, options.fleet_ttl))
+            });
         if let Some(view) = &fleet {
             // The first reading starts now, so the fleet page rarely waits.
             view.start();

@@ -27,11 +27,11 @@ fn expiry(at: SystemTime, now: SystemTime) -> String {
     match at.duration_since(now) {
         Ok(left) if left.as_secs() >= DAY => format!("in {} days", left.as_secs() / DAY),
         Ok(left) => format!("in {} hours", left.as_secs() / 3600),
-        Err(e) => format!("expired {} ago", ago(e.duration())),
+        Err(e) => format!("expired {}", ago(e.duration())),
     }
 }
 
-fn host_row(row: &HostStatus, host: Option<&SiteHost>, now: SystemTime) -> Markup {
+fn host_row(row: &HostStatus, host: Option<&SiteHost>) -> Markup {
     let base = host.map_or("", |h| h.base.as_str());
     let home = format!("{base}/");
     html! {
@@ -47,16 +47,16 @@ fn host_row(row: &HostStatus, host: Option<&SiteHost>, now: SystemTime) -> Marku
                         " " span.problem { (problem) }
                     }
                 } @else {
-                    (facts(row, base, now))
+                    (facts(row, base))
                 }
             } @else {
-                (facts(row, base, now))
+                (facts(row, base))
             }
         }
     }
 }
 
-fn facts(row: &HostStatus, base: &str, now: SystemTime) -> Markup {
+fn facts(row: &HostStatus, base: &str) -> Markup {
     html! {
         td.version {
             @match row.version {
@@ -71,7 +71,7 @@ fn facts(row: &HostStatus, base: &str, now: SystemTime) -> Markup {
             }
         }
         td.failing {
-            @if row.failing.is_empty() { span.muted { "none" } }
+            @if row.failing.is_empty() { span.muted { "none" } } @else {
             ul {
                 @for app in &row.failing {
                     li {
@@ -79,25 +79,24 @@ fn facts(row: &HostStatus, base: &str, now: SystemTime) -> Markup {
                         " " span class={ "badge " (status_class(app.status)) } { (app.status.as_str()) }
                     }
                 }
-            }
+            } }
         }
         td.certs {
-            @if row.expiring.is_empty() { span.muted { "none soon" } }
+            @if row.expiring.is_empty() { span.muted { "none soon" } } @else {
             ul {
                 @for cert in &row.expiring {
                     li {
                         a href={ (base) (app_url(cert.app.as_str())) "#tls" } { (cert.app) }
-                        " " (expiry(cert.expires_at, now))
+                        " " (expiry(cert.expires_at, row.now))
                     }
                 }
-            }
+            } }
             @if let Some(problem) = &row.problem { p.problem { (problem) } }
         }
     }
 }
 
 fn render(status: &FleetStatus, age: Duration, ctx: &Ctx) -> Markup {
-    let now = SystemTime::now();
     let down = status
         .hosts
         .iter()
@@ -115,7 +114,7 @@ fn render(status: &FleetStatus, age: Duration, ctx: &Ctx) -> Markup {
                 thead { tr { th { "Host" } th { "Version" } th { "Apps by state" } th { "Not running" } th { "Certificates expiring" } } }
                 tbody {
                     @for row in &status.hosts {
-                        (host_row(row, ctx.site.hosts.iter().find(|h| h.name == row.name.as_str()), now))
+                        (host_row(row, ctx.site.hosts.iter().find(|h| h.name == row.name.as_str())))
                     }
                 }
             }
