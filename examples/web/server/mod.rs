@@ -250,8 +250,9 @@ impl AppState {
                     .collect();
                 Arc::new(FleetView::new(fleet, clocks, clock, options.fleet_ttl))
             });
-        if let Some(view) = &fleet {
-            // The first reading starts now, so the fleet page rarely waits.
+        if let Some(view) = fleet.as_ref().filter(|_| multi) {
+            // The first reading starts now, so the fleet page rarely waits
+            // (a single host's starts when its fleet page is first shown).
             view.start();
         }
         Site {

@@ -110,7 +110,7 @@ fn render(status: &FleetStatus, age: Duration, ctx: &Ctx) -> Markup {
             "read " (ago(age))
         }
         div.scroll {
-            table.fleet #fleet {
+            table.fleet.cards #fleet {
                 thead { tr { th { "Host" } th { "Version" } th { "Apps by state" } th { "Not running" } th { "Certificates expiring" } } }
                 tbody {
                     @for row in &status.hosts {
