@@ -1049,21 +1049,37 @@ async fn fleet_story(client: &Client, base: &str) {
         })
         .await;
         assert_eq!(text(client, "#current-host").await, "us-1");
-        assert!(!exists(client, "tr[data-app=\"blog\"]").await, "eu-1's app on us-1");
+        assert!(
+            !exists(client, "tr[data-app=\"blog\"]").await,
+            "eu-1's app on us-1"
+        );
         // The fleet page: every host, us-1's crashed app among the failing.
         click(client, "#host-switcher summary").await;
         click(client, "#host-switcher a[href=\"/fleet\"]").await;
         until("the fleet page", || async { path().await == "/fleet" }).await;
         let failing = "tr[data-host=\"us-1\"] td.failing a[href=\"/h/us-1/apps/metrics\"]";
-        until("us-1's failing app", || async { exists(client, failing).await }).await;
-        assert!(text(client, "tr[data-host=\"eu-1\"] td.certs").await.contains("blog in 5 days"));
-        assert!(text(client, "tr[data-host=\"eu-1\"] td.version").await.contains("0.38.27"));
+        until("us-1's failing app", || async {
+            exists(client, failing).await
+        })
+        .await;
+        assert!(text(client, "tr[data-host=\"eu-1\"] td.certs")
+            .await
+            .contains("blog in 5 days"));
+        assert!(text(client, "tr[data-host=\"eu-1\"] td.version")
+            .await
+            .contains("0.38.27"));
         let (scroll, page) = page_widths(client).await;
-        assert!(scroll <= page && page <= u64::from(width), "{name}: the fleet page scrolls sideways");
+        assert!(
+            scroll <= page && page <= u64::from(width),
+            "{name}: the fleet page scrolls sideways"
+        );
         shot(client, &format!("fleet-{name}.png")).await;
         // Follow the failing app to its page on its host.
         click(client, failing).await;
-        until("metrics on us-1", || async { path().await == "/h/us-1/apps/metrics" }).await;
+        until("metrics on us-1", || async {
+            path().await == "/h/us-1/apps/metrics"
+        })
+        .await;
         client
             .wait()
             .for_element(Locator::Css("h1.app-title"))

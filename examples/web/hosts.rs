@@ -78,9 +78,9 @@ pub fn registry(
                     connected: tokio::sync::Mutex::new(None),
                 }),
                 Target::Local => Arc::new(dokku::LocalExecutor::new()),
-                Target::Demo(version) => Arc::new(SimExecutor::new(
-                    dokku_sim::scenario::demo_for(*version),
-                )),
+                Target::Demo(version) => {
+                    Arc::new(SimExecutor::new(dokku_sim::scenario::demo_for(*version)))
+                }
                 // A target kind this dashboard does not know yet.
                 #[allow(unreachable_patterns)]
                 _ => Arc::new(Refused(format!(

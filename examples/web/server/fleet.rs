@@ -306,7 +306,7 @@ impl FleetView {
             let age = now.saturating_duration_since(s.at);
             (s, age)
         });
-        if aged.as_ref().is_none_or(|(_, age)| *age >= self.ttl) {
+        if !aged.as_ref().is_some_and(|(_, age)| *age < self.ttl) {
             self.start();
         }
         aged
@@ -330,7 +330,8 @@ impl FleetView {
     /// Read the fleet now and keep the result.
     pub async fn refresh(&self) -> Arc<FleetStatus> {
         let clock = self.clock.clone();
-        let status = Arc::new(FleetStatus::read(&self.fleet, &self.clocks, move || clock.now()).await);
+        let status =
+            Arc::new(FleetStatus::read(&self.fleet, &self.clocks, move || clock.now()).await);
         self.status.send_replace(Some(Arc::clone(&status)));
         self.reading.store(false, Ordering::Release);
         status

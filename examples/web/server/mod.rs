@@ -44,8 +44,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use auth::{Auth, Problem, Session};
 use data::{Settings, Store};
-use problem::Failure;
 use fleet::{FleetView, HostSpec, Place, Site, SiteHost};
+use problem::Failure;
 use routes::{Access, Route, Scope};
 
 /// The largest request body accepted (a pasted .env file fits).
@@ -240,16 +240,13 @@ impl AppState {
                 Arc::clone(&spec.executor),
             );
         }
-        let fleet = builder
-            .build()
-            .ok()
-            .map(|fleet| {
-                let clocks = hosts
-                    .iter()
-                    .filter_map(|h| Some((h.name.clone(), h.clock?)))
-                    .collect();
-                Arc::new(FleetView::new(fleet, clocks, clock, options.fleet_ttl))
-            });
+        let fleet = builder.build().ok().map(|fleet| {
+            let clocks = hosts
+                .iter()
+                .filter_map(|h| Some((h.name.clone(), h.clock?)))
+                .collect();
+            Arc::new(FleetView::new(fleet, clocks, clock, options.fleet_ttl))
+        });
         if let Some(view) = fleet.as_ref().filter(|_| multi) {
             // The first reading starts now, so the fleet page rarely waits
             // (a single host's starts when its fleet page is first shown).

@@ -1851,7 +1851,12 @@ async fn dashboards_on_two_ports_keep_their_own_sessions() {
     }
     // Logging out of one clears only its own cookie; the other stays in.
     let page = a
-        .send(Harness::request(Method::GET, "/", Some(&header), String::new()))
+        .send(Harness::request(
+            Method::GET,
+            "/",
+            Some(&header),
+            String::new(),
+        ))
         .await;
     let at = page.body.find("name=\"csrf-token\" content=\"").unwrap() + 27;
     let csrf = &page.body[at..at + 64];
@@ -1863,12 +1868,24 @@ async fn dashboards_on_two_ports_keep_their_own_sessions() {
             form(&[("_csrf", csrf)]),
         ))
         .await;
-    let cleared = out.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
-    assert!(cleared.starts_with(&format!("{}=;", a.state.cookie_name())), "{cleared}");
+    let cleared = out
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        cleared.starts_with(&format!("{}=;", a.state.cookie_name())),
+        "{cleared}"
+    );
     let req = Harness::request(Method::GET, "/", Some(&header), String::new());
     assert_eq!(a.send(req).await.status, StatusCode::SEE_OTHER);
     let req = Harness::request(Method::GET, "/", Some(&header), String::new());
-    assert_eq!(b.send(req).await.status, StatusCode::OK, "logged out by the other");
+    assert_eq!(
+        b.send(req).await.status,
+        StatusCode::OK,
+        "logged out by the other"
+    );
 }
 
 #[tokio::test]
@@ -2982,24 +2999,44 @@ async fn the_fleet_page_shows_versions_failing_apps_expiring_certificates_and_un
     fleet_read(&h).await;
     let page = h.get(&admin, "/fleet").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("<span class=\"host\" id=\"current-host\">all hosts</span>"));
+    assert!(page
+        .body
+        .contains("<span class=\"host\" id=\"current-host\">all hosts</span>"));
 
     let eu = host_row(&page.body, "eu-1");
-    assert!(eu.contains("Dokku 0.38.27") && !eu.contains("behind"), "{eu}");
-    assert!(eu.contains("href=\"/h/eu-1/apps/blog#tls\">blog</a> in 5 days"), "{eu}");
-    assert!(!eu.contains("shop"), "a certificate 44 days away is not expiring: {eu}");
+    assert!(
+        eu.contains("Dokku 0.38.27") && !eu.contains("behind"),
+        "{eu}"
+    );
+    assert!(
+        eu.contains("href=\"/h/eu-1/apps/blog#tls\">blog</a> in 5 days"),
+        "{eu}"
+    );
+    assert!(
+        !eu.contains("shop"),
+        "a certificate 44 days away is not expiring: {eu}"
+    );
 
     let us = host_row(&page.body, "us-1");
-    assert!(us.contains("Dokku 0.35.20") && us.contains("behind"), "{us}");
+    assert!(
+        us.contains("Dokku 0.35.20") && us.contains("behind"),
+        "{us}"
+    );
     assert!(us.contains("href=\"/h/us-1/apps/metrics\""), "{us}");
     assert!(us.contains("s-crashed\">crashed"), "{us}");
 
     let legacy = host_row(&page.body, "legacy");
-    assert!(legacy.contains("href=\"/h/legacy/apps/staging-api\""), "{legacy}");
+    assert!(
+        legacy.contains("href=\"/h/legacy/apps/staging-api\""),
+        "{legacy}"
+    );
     assert!(legacy.contains("s-stopped\">stopped"), "{legacy}");
 
     let down = host_row(&page.body, "down");
-    assert!(down.contains("unreachable") && down.contains("connection refused"), "{down}");
+    assert!(
+        down.contains("unreachable") && down.contains("connection refused"),
+        "{down}"
+    );
     assert!(page.body.contains("1 unreachable"));
 
     // The failing app's link leads to its page on its host.
@@ -3040,8 +3077,14 @@ async fn host_pages_are_scoped_to_their_host_and_switching_keeps_the_page() {
     // The switcher: the same app on a host that has it, else its apps.
     let api = h.get_now(&admin, "/h/eu-1/apps/api").await.body;
     assert!(api.contains("id=\"current-host\">eu-1</span>"));
-    assert!(api.contains("<a href=\"/h/us-1/apps/api\" data-host=\"us-1\""), "{api}");
-    assert!(api.contains("<a href=\"/h/legacy/\" data-host=\"legacy\""), "{api}");
+    assert!(
+        api.contains("<a href=\"/h/us-1/apps/api\" data-host=\"us-1\""),
+        "{api}"
+    );
+    assert!(
+        api.contains("<a href=\"/h/legacy/\" data-host=\"legacy\""),
+        "{api}"
+    );
     let dbs = h.get_now(&admin, "/h/legacy/databases").await.body;
     assert!(dbs.contains("<a href=\"/h/us-1/databases\" data-host=\"us-1\""));
     assert!(dbs.contains("<title>Databases · legacy · Dokku</title>"));
@@ -3052,7 +3095,10 @@ async fn host_pages_are_scoped_to_their_host_and_switching_keeps_the_page() {
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
     }
     let home = h.get_now(&admin, "/").await;
-    assert_eq!((home.status, home.location()), (StatusCode::SEE_OTHER, "/fleet"));
+    assert_eq!(
+        (home.status, home.location()),
+        (StatusCode::SEE_OTHER, "/fleet")
+    );
     // Not logged in: to the login page, and back to the host's page.
     let anon = h.anon_get("/h/us-1/apps/metrics").await;
     assert_eq!(anon.location(), "/login?next=%2Fh%2Fus-1%2Fapps%2Fmetrics");
@@ -3068,8 +3114,16 @@ async fn host_pages_are_scoped_to_their_host_and_switching_keeps_the_page() {
     assert_eq!(recorded[0].entry.host, "legacy");
     // Each host's history shows its own records.
     let history = |host: &str| format!("/h/{host}/history");
-    assert!(h.get_now(&admin, &history("legacy")).await.body.contains("fresh"));
-    assert!(!h.get_now(&admin, &history("eu-1")).await.body.contains("fresh"));
+    assert!(h
+        .get_now(&admin, &history("legacy"))
+        .await
+        .body
+        .contains("fresh"));
+    assert!(!h
+        .get_now(&admin, &history("eu-1"))
+        .await
+        .body
+        .contains("fresh"));
     // A refused form comes back to its page on its host.
     let r = h
         .post_plain(&admin, "/h/us-1/apps/api/rename", &[("new_name", "api")])

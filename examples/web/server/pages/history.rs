@@ -333,14 +333,12 @@ pub async fn export(
     let bytes = match (!whole, params.format.as_str()) {
         (false, "jsonl") => state.history.export_jsonl(Vec::new()).await?,
         (false, _) => state.history.export_csv(Vec::new()).await?,
-        (true, "jsonl") => dokku_history::export_records_jsonl(
-            &selected(&state, &filters).await?,
-            Vec::new(),
-        )?,
-        (true, _) => dokku_history::export_records_csv(
-            &selected(&state, &filters).await?,
-            Vec::new(),
-        )?,
+        (true, "jsonl") => {
+            dokku_history::export_records_jsonl(&selected(&state, &filters).await?, Vec::new())?
+        }
+        (true, _) => {
+            dokku_history::export_records_csv(&selected(&state, &filters).await?, Vec::new())?
+        }
     };
     Ok((
         [
