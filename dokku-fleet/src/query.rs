@@ -55,11 +55,10 @@ impl Fleet {
         &self,
         selector: &Selector,
     ) -> Result<FleetResults<Vec<AppOverview>>, FleetError> {
-        Ok(self.overview(selector).await?.map(|_, apps| {
-            apps.into_iter()
-                .filter(|a| is_not_running(a.status))
-                .collect()
-        }))
+        Ok(self
+            .overview(selector)
+            .await?
+            .map(|_, apps| apps.into_iter().filter(is_not_running).collect()))
     }
 
     /// Each host's Dokku version and plugins (probed once per host, then
@@ -131,13 +130,12 @@ impl Fleet {
     }
 }
 
-/// Whether an app in this state should run and does not: crashed,
-/// stopped, or only partly running. The rule of
-/// [`Fleet::apps_not_running`], for frontends that count from an
-/// overview they already have.
-pub fn is_not_running(status: AppStatus) -> bool {
+/// Whether an app should run and does not: crashed, stopped, or only
+/// partly running. The rule of [`Fleet::apps_not_running`], for callers
+/// that already hold an overview (one reading, both facts).
+pub fn is_not_running(app: &AppOverview) -> bool {
     matches!(
-        status,
+        app.status,
         AppStatus::Crashed | AppStatus::Stopped | AppStatus::Mixed
     )
 }

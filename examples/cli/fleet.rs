@@ -260,7 +260,7 @@ struct HostStatus {
 
 impl HostStatus {
     fn failing(&self) -> impl Iterator<Item = &AppOverview> {
-        self.apps.iter().filter(|a| is_not_running(a.status))
+        self.apps.iter().filter(|a| is_not_running(a))
     }
 
     /// How many apps are in each state, in the library's order.

@@ -1042,3 +1042,120 @@ async fn an_admin_deploys_an_image_sees_the_release_and_rolls_back_after_confirm
     })
     .await;
 }
+
+/// The demo fleet (eu-1, legacy, us-1) on 127.0.0.1:<free port>, its first
+/// fleet status read before it is returned.
+async fn serve_fleet() -> String {
+    let auth = Auth::new(PASSWORD, None, Limits::default()).unwrap();
+    let options = Options {
+        secure_cookie: true,
+        refresh: crate::server::data::Settings {
+            budget_per_minute: Duration::from_secs(1_000_000),
+            ..crate::server::data::Settings::default()
+        },
+        ..Options::default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let history = HistoryStore::open(dir.path().join("history.db")).unwrap();
+    let hosts = crate::server::fleet::demo_hosts(
+        |demo| Arc::new(SimExecutor::new(demo.host.clone())),
+        |_| None,
+    );
+    let states = AppState::fleet(hosts, history, auth, options);
+    let view = states[0].site.fleet.clone().unwrap();
+    view.watch().wait_for(Option::is_some).await.unwrap();
+    let router = crate::server::fleet_app(&states);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _dir = dir;
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    format!("http://127.0.0.1:{}", addr.port())
+}
+
+/// Issue 17's evidence: at a desktop's width and a phone's, a person
+/// switches host from the header, opens the fleet page and follows a
+/// failing app to its page on its host.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_switches_host_sees_the_fleet_and_follows_a_failing_app() {
+    let Some(driver) = driver() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let base = serve_fleet().await;
+    let client = browser(&driver, &dir.path().join("profile")).await;
+    let outcome = {
+        let client = client.clone();
+        tokio::spawn(async move { fleet_story(&client, &base).await }).await
+    };
+    let _ = client.close().await;
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+async fn fleet_story(client: &Client, base: &str) {
+    let path = || async { client.current_url().await.unwrap().path().to_owned() };
+    client.goto(&format!("{base}/h/eu-1/")).await.unwrap();
+    log_in(client).await;
+    until("eu-1's apps after logging in", || async {
+        path().await == "/h/eu-1/" && exists(client, "tr[data-app=\"blog\"]").await
+    })
+    .await;
+    for (width, height, name) in [(1366, 900, "desktop"), (390, 844, "phone")] {
+        client.set_window_size(width, height).await.unwrap();
+        client.goto(&format!("{base}/h/eu-1/")).await.unwrap();
+        assert_eq!(text(client, "#current-host").await, "eu-1");
+        // Switch to us-1 from the header: its apps, its name in the header.
+        click(client, "#host-switcher summary").await;
+        click(client, "#host-switcher a[data-host=\"us-1\"]").await;
+        until("us-1's apps", || async {
+            path().await == "/h/us-1/" && exists(client, "tr[data-app=\"metrics\"]").await
+        })
+        .await;
+        assert_eq!(text(client, "#current-host").await, "us-1");
+        assert!(
+            !exists(client, "tr[data-app=\"blog\"]").await,
+            "eu-1's app on us-1"
+        );
+        // The fleet page: every host, us-1's crashed app among the failing.
+        click(client, "#host-switcher summary").await;
+        click(client, "#host-switcher a[href=\"/fleet\"]").await;
+        until("the fleet page", || async { path().await == "/fleet" }).await;
+        let failing = "tr[data-host=\"us-1\"] td.failing a[href=\"/h/us-1/apps/metrics\"]";
+        until("us-1's failing app", || async {
+            exists(client, failing).await
+        })
+        .await;
+        assert!(text(client, "tr[data-host=\"eu-1\"] td.certs")
+            .await
+            .contains("blog in 5 days"));
+        assert!(text(client, "tr[data-host=\"eu-1\"] td.version")
+            .await
+            .contains("0.38.27"));
+        let (scroll, page) = page_widths(client).await;
+        assert!(
+            scroll <= page && page <= u64::from(width),
+            "{name}: the fleet page scrolls sideways"
+        );
+        shot(client, &format!("fleet-{name}.png")).await;
+        // Follow the failing app to its page on its host.
+        click(client, failing).await;
+        until("metrics on us-1", || async {
+            path().await == "/h/us-1/apps/metrics"
+        })
+        .await;
+        client
+            .wait()
+            .for_element(Locator::Css("h1.app-title"))
+            .await
+            .unwrap();
+        assert_eq!(text(client, "h1.app-title").await, "metrics");
+        assert_eq!(text(client, "#current-host").await, "us-1");
+        shot(client, &format!("fleet-app-{name}.png")).await;
+    }
+}

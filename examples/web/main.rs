@@ -1,8 +1,9 @@
 //! The web dashboard: what Docklight does, done safely and fast.
 //!
 //! ```sh
-//! cargo run --example web -- --demo            # a simulated host, a printed password
+//! cargo run --example web -- --demo            # a simulated fleet of three hosts
 //! DOKKU_WEB_PASSWORD=… cargo run --example web -- --host dokku@example.com
+//! DOKKU_WEB_PASSWORD=… cargo run --example web -- --hosts  # the host registry
 //! ```
 //!
 //! Listens on 127.0.0.1:3001 by default. The admin password comes from
@@ -12,6 +13,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod hosts;
 mod server;
 
 #[cfg(test)]
@@ -24,7 +26,7 @@ use std::sync::Arc;
 use clap::Parser;
 
 use server::auth::{generate_password, Auth, Limits};
-use server::{app, AppState, Options};
+use server::{app, fleet_app, AppState, Options};
 
 const AFTER_HELP: &str = "\
 Environment:
@@ -36,8 +38,9 @@ Environment:
   RUST_LOG                   log level of the lines on stderr (info by default)
 
 Examples:
-  web --demo
-  DOKKU_WEB_PASSWORD=... web --host dokku@example.com --port 3002";
+  web --demo                 (three simulated hosts: eu-1, us-1, legacy)
+  DOKKU_WEB_PASSWORD=... web --host dokku@example.com --port 3002
+  DOKKU_WEB_PASSWORD=... web --hosts ~/.config/dokku-rs/hosts.toml";
 
 /// The Dokku web dashboard.
 #[derive(Debug, Parser)]
@@ -45,6 +48,10 @@ Examples:
 struct Args {
     #[command(flatten)]
     target: common::TargetArgs,
+    /// Show every host of a host registry (dokku-fleet's hosts.toml; the
+    /// default one without FILE), each under /h/NAME, with a fleet page.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, conflicts_with_all = ["demo", "local", "host"])]
+    hosts: Option<Option<std::path::PathBuf>>,
     /// The address to listen on.
     #[arg(long, default_value = "127.0.0.1", env = "DOKKU_WEB_BIND")]
     bind: std::net::IpAddr,
@@ -68,15 +75,35 @@ fn password(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|p| !p.is_empty())
 }
 
+/// What the dashboard shows: one host, or several.
+enum Shown {
+    One(common::Target),
+    Fleet(Vec<server::fleet::HostSpec>),
+}
+
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
-    let target = args.target.target()?;
-    let executor = common::connect(&target).await?;
+    let history_file = args.target.history_file().ok();
+    let shown = match (&args.hosts, args.target.demo) {
+        (Some(path), _) => Shown::Fleet(hosts::registry(path.as_deref(), history_file.as_deref())?),
+        (None, true) => {
+            let common::Target::Demo { state, .. } = args.target.target()? else {
+                return Err("--demo names no demo state directory".into());
+            };
+            Shown::Fleet(hosts::demo(&state, history_file.as_deref())?)
+        }
+        (None, false) => Shown::One(args.target.target()?),
+    };
+    if let Shown::Fleet(hosts) = &shown {
+        if hosts.is_empty() {
+            return Err("the host registry has no hosts: add one with `cli hosts add`".into());
+        }
+    }
     let history = common::open_history_for(&args.target).await?;
 
-    let (admin, generated) = match (password("DOKKU_WEB_PASSWORD"), &target) {
+    let (admin, generated) = match (password("DOKKU_WEB_PASSWORD"), args.target.demo) {
         (Some(p), _) => (p, false),
-        (None, common::Target::Demo { .. }) => (generate_password()?, true),
-        (None, _) => {
+        (None, true) => (generate_password()?, true),
+        (None, false) => {
             return Err(
                 "set DOKKU_WEB_PASSWORD (the admin password); only --demo makes one up".into(),
             )
@@ -84,13 +111,6 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     };
     let viewer = password("DOKKU_WEB_VIEWER_PASSWORD");
     let auth = Auth::new(&admin, viewer.as_deref(), Limits::default())?;
-    // The dashboard's snapshot lives next to the history file, one per
-    // host, shared with the CLI's `apps list`.
-    let snapshot_file = args
-        .target
-        .history_file()
-        .ok()
-        .and_then(|history| common::snapshot::file_for(&history, &target));
     let budget = std::time::Duration::try_from_secs_f64(args.dokku_cpu_budget)
         .map_err(|_| "--dokku-cpu-budget takes seconds per minute, 0 or more")?;
     let options = Options {
@@ -98,26 +118,44 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             budget_per_minute: budget,
             ..server::data::Settings::default()
         },
-        snapshot_file,
         secure_cookie: !args.insecure_cookie,
-        host_label: target.host_label(),
         // Dashboards on other ports of this host keep their own sessions.
         cookie_scope: args.port.to_string(),
         ..Options::default()
     };
-    let state = AppState::new(Arc::clone(&executor), history, auth, options);
+    let (state, router, label) = match shown {
+        Shown::One(target) => {
+            let executor = common::connect(&target).await?;
+            // The dashboard's snapshot lives next to the history file, one
+            // per host, shared with the CLI's `apps list`.
+            let options = Options {
+                snapshot_file: history_file
+                    .as_deref()
+                    .and_then(|history| common::snapshot::file_for(history, &target)),
+                host_label: target.host_label(),
+                ..options
+            };
+            let state = AppState::new(Arc::clone(&executor), history, auth, options);
+            (state.clone(), app(state), target.host_label())
+        }
+        Shown::Fleet(hosts) => {
+            let names: Vec<String> = hosts.iter().map(|h| h.name.to_string()).collect();
+            let states = AppState::fleet(hosts, history, auth, options);
+            let Some(first) = states.first().cloned() else {
+                return Err("no hosts to show".into());
+            };
+            let label = format!("{} hosts ({})", names.len(), names.join(", "));
+            (first, fleet_app(&states), label)
+        }
+    };
 
     let addr = SocketAddr::new(args.bind, args.port);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| bind_error(addr, &e))?;
     let loopback = args.bind.is_loopback();
-    println!(
-        "Dokku dashboard for {} {}",
-        target.host_label(),
-        listening(addr)
-    );
-    tracing::info!(%addr, host = %target.host_label(), "listening");
+    println!("Dokku dashboard for {label} {}", listening(addr));
+    tracing::info!(%addr, host = %label, "listening");
     // Browsers keep a Secure cookie sent over plain http only from loopback;
     // elsewhere the login would silently not stick.
     if !args.insecure_cookie && !loopback {
@@ -142,7 +180,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     });
     let serve = axum::serve(
         listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        router.into_make_service_with_connect_info::<SocketAddr>(),
     );
     // Ctrl-C ends at once rather than gracefully: a followed log never
     // finishes, and every audit record was durable before its command's

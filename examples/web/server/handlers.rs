@@ -44,7 +44,7 @@ pub fn app_name(raw: &str) -> Result<AppName, WebError> {
 /// Redirect with a message for the next page.
 fn done(state: &AppState, ctx: &Ctx, to: &str, message: String) -> Response {
     state.auth.flash(&ctx.token, message);
-    Redirect::to(to).into_response()
+    Redirect::to(&ctx.at(to)).into_response()
 }
 
 /// After a change to an app: refresh its row first, back to its page.

@@ -20,6 +20,7 @@
 
 pub mod auth;
 pub mod data;
+pub mod fleet;
 pub mod handlers;
 pub mod pages;
 pub mod problem;
@@ -43,8 +44,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use auth::{Auth, Problem, Session};
 use data::{Settings, Store};
+use fleet::{FleetView, HostSpec, Place, Site, SiteHost};
 use problem::Failure;
-use routes::{Access, Route};
+use routes::{Access, Route, Scope};
 
 /// The largest request body accepted (a pasted .env file fits).
 pub const BODY_LIMIT: usize = 256 * 1024;
@@ -68,6 +70,9 @@ pub struct Options {
     /// host (a browser sends every port the same cookies) keep their own
     /// sessions: the listening port. Empty: no suffix.
     pub cookie_scope: String,
+    /// How long the fleet page shows a fleet status before reading a new
+    /// one (in the background).
+    pub fleet_ttl: Duration,
 }
 
 impl Default for Options {
@@ -79,6 +84,7 @@ impl Default for Options {
             host_label: "local".to_owned(),
             verify_ttl: Duration::from_secs(60),
             cookie_scope: String::new(),
+            fleet_ttl: Duration::from_secs(30),
         }
     }
 }
@@ -92,8 +98,8 @@ pub struct Inner {
     pub dokku: Dokku,
     /// The audit history.
     pub history: HistoryStore,
-    /// Passwords and sessions.
-    pub auth: Auth,
+    /// Passwords and sessions (one set for every host).
+    pub auth: Arc<Auth>,
     /// The dashboard's snapshot, kept fresh by [`data::refresher`].
     pub store: Arc<Store>,
     /// The refresher and the trail watcher (ended with the state).
@@ -103,6 +109,10 @@ pub struct Inner {
     pub verified: tokio::sync::Mutex<Option<(Instant, Verification)>>,
     /// Settings.
     pub options: Options,
+    /// Which host this is, and where its pages live.
+    pub place: Place,
+    /// Every host of the dashboard, and the fleet status.
+    pub site: Arc<Site>,
 }
 
 impl Drop for Inner {
@@ -129,22 +139,150 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    /// State over an executor, a history store and the passwords.
+    /// State over one host's executor, a history store and the passwords:
+    /// the dashboard of that host, its pages at their paths.
     pub fn new(
         executor: Arc<dyn Executor>,
         history: HistoryStore,
         auth: Auth,
         options: Options,
     ) -> Self {
+        let label = options.host_label.clone();
+        let specs: Vec<HostSpec> = fleet::host_name_for(&label)
+            .into_iter()
+            .map(|name| HostSpec {
+                name,
+                target: label.clone(),
+                labels: dokku_fleet::Labels::default(),
+                executor: Arc::clone(&executor),
+                snapshot_file: options.snapshot_file.clone(),
+                clock: None,
+            })
+            .collect();
+        let site = Self::site(&specs, &auth, &options, false);
+        let store = site.hosts.first().map(|h| Arc::clone(&h.store));
+        let place = Place {
+            name: label,
+            base: String::new(),
+        };
+        Self::host(
+            executor,
+            store,
+            history,
+            Arc::new(auth),
+            options,
+            place,
+            Arc::new(site),
+        )
+    }
+
+    /// State for each of several hosts (a fleet): each with its own
+    /// client, snapshot and refresher, its pages under `/h/{name}`; one
+    /// history, one set of sessions, one fleet status. Serve them with
+    /// [`fleet_app`].
+    pub fn fleet(
+        mut hosts: Vec<HostSpec>,
+        history: HistoryStore,
+        auth: Auth,
+        options: Options,
+    ) -> Vec<Self> {
+        // The fleet's order (by name) is the switcher's.
+        hosts.sort_by(|a, b| a.name.cmp(&b.name));
+        let site = Arc::new(Self::site(&hosts, &auth, &options, true));
+        let auth = Arc::new(auth);
+        hosts
+            .into_iter()
+            .zip(&site.hosts)
+            .map(|(spec, at)| {
+                let options = Options {
+                    host_label: spec.name.to_string(),
+                    snapshot_file: spec.snapshot_file.clone(),
+                    ..options.clone()
+                };
+                let place = Place {
+                    name: spec.name.to_string(),
+                    base: at.base.clone(),
+                };
+                Self::host(
+                    spec.executor,
+                    Some(Arc::clone(&at.store)),
+                    history.clone(),
+                    Arc::clone(&auth),
+                    options,
+                    place,
+                    Arc::clone(&site),
+                )
+            })
+            .collect()
+    }
+
+    /// The hosts' snapshots and the fleet status over their executors.
+    fn site(hosts: &[HostSpec], auth: &Auth, options: &Options, multi: bool) -> Site {
         let clock = auth.clock().clone();
+        let site_hosts = hosts
+            .iter()
+            .map(|spec| SiteHost {
+                name: spec.name.to_string(),
+                base: if multi {
+                    format!("/h/{}", spec.name)
+                } else {
+                    String::new()
+                },
+                store: Arc::new(Store::new(
+                    clock.clone(),
+                    options.refresh.clone(),
+                    spec.snapshot_file.clone(),
+                )),
+            })
+            .collect();
+        let mut builder = dokku_fleet::Fleet::builder();
+        for spec in hosts {
+            builder = builder.executor(
+                spec.name.clone(),
+                spec.target.clone(),
+                spec.labels.clone(),
+                Arc::clone(&spec.executor),
+            );
+        }
+        let fleet = builder.build().ok().map(|fleet| {
+            let clocks = hosts
+                .iter()
+                .filter_map(|h| Some((h.name.clone(), h.clock?)))
+                .collect();
+            Arc::new(FleetView::new(fleet, clocks, clock, options.fleet_ttl))
+        });
+        if let Some(view) = fleet.as_ref().filter(|_| multi) {
+            // The first reading starts now, so the fleet page rarely waits
+            // (a single host's starts when its fleet page is first shown).
+            view.start();
+        }
+        Site {
+            hosts: site_hosts,
+            multi,
+            fleet,
+        }
+    }
+
+    /// One host's state; its refresher starts when there is a runtime.
+    fn host(
+        executor: Arc<dyn Executor>,
+        store: Option<Arc<Store>>,
+        history: HistoryStore,
+        auth: Arc<Auth>,
+        options: Options,
+        place: Place,
+        site: Arc<Site>,
+    ) -> Self {
         let dokku = Dokku::from_arc(Arc::clone(&executor));
-        let store = Arc::new(Store::new(
-            clock,
-            options.refresh.clone(),
-            options.snapshot_file.clone(),
-        ));
+        let store = store.unwrap_or_else(|| {
+            Arc::new(Store::new(
+                auth.clock().clone(),
+                options.refresh.clone(),
+                options.snapshot_file.clone(),
+            ))
+        });
         // One refresher per host, and a look at the trail every two
-        // seconds for what other programs changed, when there is a
+        // seconds for what other programs changed on it, when there is a
         // runtime to run them.
         let tasks = match tokio::runtime::Handle::try_current() {
             Ok(rt) => vec![
@@ -167,6 +305,29 @@ impl AppState {
             tasks,
             verified: tokio::sync::Mutex::new(None),
             options,
+            place,
+            site,
+        }))
+    }
+
+    /// The state the fleet's own pages (login, the fleet page) are served
+    /// with: the first host's clients, no refresher of its own, the header
+    /// saying [`fleet::ALL_HOSTS`].
+    fn site_level(&self) -> Self {
+        Self(Arc::new(Inner {
+            dokku: self.dokku.clone(),
+            executor: Arc::clone(&self.executor),
+            history: self.history.clone(),
+            auth: Arc::clone(&self.auth),
+            store: Arc::clone(&self.store),
+            tasks: Vec::new(),
+            verified: tokio::sync::Mutex::new(None),
+            options: self.options.clone(),
+            place: Place {
+                name: fleet::ALL_HOSTS.to_owned(),
+                base: String::new(),
+            },
+            site: Arc::clone(&self.site),
         }))
     }
 
@@ -325,8 +486,23 @@ pub struct Ctx {
     pub token: String,
     /// The session.
     pub session: Session,
-    /// The host's label, for page titles.
+    /// What the page shows, for its header and title: the host's name
+    /// (its label with one host), or [`fleet::ALL_HOSTS`].
     pub host: String,
+    /// The prefix of this host's pages (empty with one host).
+    pub base: String,
+    /// The request's host-relative path (for the host switcher).
+    pub path: String,
+    /// Every host of the dashboard.
+    pub site: Arc<Site>,
+}
+
+impl Ctx {
+    /// A host-relative path on this page's host (`/apps/api` →
+    /// `/h/eu-1/apps/api` in a fleet).
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
 }
 
 /// A cookie's value from the request.
@@ -468,6 +644,7 @@ pub async fn guard(State(guard): State<Guard>, req: Request, next: Next) -> Resp
         } else {
             page_of(&path)
         };
+        let next = state.place.at(&next);
         let login = login_url(&next);
         return if script {
             let mut body = Failure::new(
@@ -484,7 +661,10 @@ pub async fn guard(State(guard): State<Guard>, req: Request, next: Next) -> Resp
     let ctx = Ctx {
         token,
         session,
-        host: state.options.host_label.clone(),
+        host: state.place.name.clone(),
+        base: state.place.base.clone(),
+        path: path.clone(),
+        site: Arc::clone(&state.site),
     };
     let mut seen = Seen {
         path,
@@ -573,7 +753,7 @@ fn answer(state: &AppState, ctx: &Ctx, seen: &Seen, mut response: Response) -> R
                 .form
                 .as_deref()
                 .map_or(String::new(), |f| format!("#{f}"));
-            Redirect::to(&format!("{}{anchor}", page_of(&seen.path))).into_response()
+            Redirect::to(&format!("{}{anchor}", ctx.at(&page_of(&seen.path)))).into_response()
         }
         (None, false, true) if response.status().is_redirection() => {
             let to = response
@@ -621,8 +801,67 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 pub const CSP: &str = "default-src 'self'; base-uri 'none'; form-action 'self'; \
                        frame-ancestors 'none'; object-src 'none'";
 
-/// The whole dashboard, built from [`routes::table`].
+/// One host's dashboard, every route of [`routes::table`] at its path.
 pub fn app(state: AppState) -> Router {
+    router(state, |_| true)
+}
+
+/// The dashboard of several hosts ([`AppState::fleet`]): each host's
+/// routes under `/h/{host}` (served by that host's own router, the prefix
+/// taken off), the site's routes once; `/` goes to the fleet page. An
+/// unknown host is not found, like any other unknown page.
+pub fn fleet_app(hosts: &[AppState]) -> Router {
+    let Some(first) = hosts.first() else {
+        return Router::new();
+    };
+    let site = router(first.site_level(), |r| r.scope == Scope::Site);
+    let by_name: Arc<std::collections::BTreeMap<String, Router>> = Arc::new(
+        hosts
+            .iter()
+            .map(|h| {
+                let routes = router(h.clone(), |r| r.scope == Scope::Host);
+                (h.place.name.clone(), routes)
+            })
+            .collect(),
+    );
+    let dispatch = tower::service_fn(move |req: Request| {
+        let (site, by_name) = (site.clone(), Arc::clone(&by_name));
+        async move { Ok::<_, std::convert::Infallible>(dispatch(&site, &by_name, req).await) }
+    });
+    Router::new().fallback_service(dispatch)
+}
+
+/// Route a fleet request: `/h/{host}/rest` to that host's router as
+/// `/rest`; anything else to the site's.
+async fn dispatch(
+    site: &Router,
+    hosts: &std::collections::BTreeMap<String, Router>,
+    mut req: Request,
+) -> Response {
+    use tower::ServiceExt;
+    let path = req.uri().path().to_owned();
+    if path == "/" {
+        return Redirect::to("/fleet").into_response();
+    }
+    if let Some(rest) = path.strip_prefix("/h/") {
+        let (name, tail) = rest.split_once('/').unwrap_or((rest, ""));
+        if let Some(router) = hosts.get(name) {
+            let inner = match req.uri().query() {
+                Some(q) => format!("/{tail}?{q}"),
+                None => format!("/{tail}"),
+            };
+            if let Ok(uri) = inner.parse::<axum::http::Uri>() {
+                *req.uri_mut() = uri;
+                return router.clone().oneshot(req).await.into_response();
+            }
+        }
+    }
+    site.clone().oneshot(req).await.into_response()
+}
+
+/// A router of the table's routes that `keep` keeps, with the guard and
+/// the security headers.
+fn router(state: AppState, keep: impl Fn(&Route) -> bool) -> Router {
     let headers = [
         (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_FRAME_OPTIONS, "DENY"),
@@ -633,7 +872,7 @@ pub fn app(state: AppState) -> Router {
             "same-origin",
         ),
     ];
-    let table = routes::table();
+    let table: Vec<Route> = routes::table().into_iter().filter(|r| keep(r)).collect();
     let guard_state = Guard {
         state: state.clone(),
         routes: Arc::new(

@@ -4,6 +4,12 @@
 //! ([`super::app`]), the guard reads each request's access from it, and the
 //! security tests sweep it: a route added later is covered by the session,
 //! CSRF and viewer checks without anyone remembering to list it.
+//!
+//! A route is a host's ([`Scope::Host`]: its apps, databases, history) or
+//! the site's ([`Scope::Site`]: logging in, the assets, the fleet page).
+//! With one host every route is served at its path; with several, a
+//! host's routes are served under `/h/{host}` for each host
+//! ([`super::fleet_app`]) and the site's once.
 
 use axum::handler::Handler;
 use axum::http::{Method, StatusCode};
@@ -22,6 +28,15 @@ pub enum Access {
     Admin,
 }
 
+/// Whose page a route is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// One host's: under `/h/{host}` when the dashboard shows several.
+    Host,
+    /// The whole dashboard's: the same whichever host is shown.
+    Site,
+}
+
 /// One route.
 pub struct Route {
     /// The method.
@@ -30,6 +45,8 @@ pub struct Route {
     pub path: &'static str,
     /// Who may use it.
     pub access: Access,
+    /// Whose page it is.
+    pub scope: Scope,
     /// The handler.
     pub handler: MethodRouter<AppState>,
 }
@@ -45,6 +62,14 @@ impl Route {
     pub fn is_read(&self) -> bool {
         self.method == Method::GET || self.method == Method::HEAD
     }
+
+    /// The same route, served once for the whole dashboard.
+    fn site(self) -> Self {
+        Self {
+            scope: Scope::Site,
+            ..self
+        }
+    }
 }
 
 fn route<H, T>(method: Method, path: &'static str, access: Access, handler: H) -> Route
@@ -58,6 +83,7 @@ where
         method,
         path,
         access,
+        scope: Scope::Host,
         handler: on(filter, handler),
     }
 }
@@ -70,10 +96,13 @@ pub fn table() -> Vec<Route> {
         route(get.clone(), "/", Session, pages::dashboard::page),
         // The dashboard's rows as they are read (server-sent events).
         route(get.clone(), "/live", Session, pages::dashboard::live),
-        route(get.clone(), "/login", Public, pages::login::form),
-        route(post.clone(), "/login", Public, pages::login::submit),
-        route(post.clone(), "/logout", Session, pages::login::logout),
-        route(get.clone(), "/session", Session, pages::login::alive),
+        route(get.clone(), "/login", Public, pages::login::form).site(),
+        route(post.clone(), "/login", Public, pages::login::submit).site(),
+        route(post.clone(), "/logout", Session, pages::login::logout).site(),
+        route(get.clone(), "/session", Session, pages::login::alive).site(),
+        // Every host's version, apps by state, failing apps and expiring
+        // certificates (dokku-fleet's queries), kept fresh in the background.
+        route(get.clone(), "/fleet", Session, pages::fleet::page).site(),
         route(post.clone(), "/apps", Admin, handlers::create),
         route(get.clone(), "/apps/{app}", Session, pages::app::page),
         route(post.clone(), "/apps/{app}/rename", Admin, handlers::rename),
@@ -189,13 +218,14 @@ pub fn table() -> Vec<Route> {
             Session,
             pages::history::export,
         ),
-        route(get.clone(), "/static/app.js", Public, super::app_js),
-        route(get.clone(), "/static/app.css", Public, super::app_css),
+        route(get.clone(), "/static/app.js", Public, super::app_js).site(),
+        route(get.clone(), "/static/app.css", Public, super::app_css).site(),
         // Browsers ask for it on every site; no icon, and no redirect to
         // the login page either.
         route(get, "/favicon.ico", Public, || async {
             StatusCode::NO_CONTENT
-        }),
+        })
+        .site(),
     ]
 }
 

@@ -188,10 +188,12 @@ impl Harness {
         let reply = self.attempt(password, [127, 0, 0, 1]).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
         let cookie = set_cookie(&reply.headers, "__Host-dokku_session").unwrap();
+        // A fleet's home is its fleet page.
+        let home = if self.state.site.multi { "/fleet" } else { "/" };
         let home = self
             .send(Self::request(
                 Method::GET,
-                "/",
+                home,
                 Some(&cookie),
                 String::new(),
             ))
@@ -315,16 +317,32 @@ fn untouched(h: &Harness) {
 
 #[tokio::test]
 async fn every_route_in_the_table_is_guarded_by_session_csrf_and_role() {
-    use super::routes::Access;
-    let h = Harness::new();
+    sweep(&Harness::new(), "").await;
+}
+
+#[tokio::test]
+async fn every_route_of_every_fleet_host_is_guarded_by_session_csrf_and_role() {
+    // Host routes under /h/eu-1, site routes once: the same sweep.
+    let (h, _) = fleet_harness(Vec::new());
+    sweep(&h, "/h/eu-1").await;
+}
+
+/// Every route of the table, at its path (a host's under `base`): it
+/// answers, and it is guarded by session, CSRF token and role.
+async fn sweep(h: &Harness, base: &str) {
+    use super::routes::{Access, Scope};
     let table = super::routes::table();
+    let sample = |route: &super::routes::Route| match route.scope {
+        Scope::Host => format!("{base}{}", sample(route.path)),
+        Scope::Site => sample(route.path),
+    };
     // The table is the router: each route answers, none falls through.
     let admin = h.login(ADMIN).await;
     for route in table
         .iter()
         .filter(|r| r.is_read() && r.access != Access::Public)
     {
-        let (status, _) = h.head(&admin, &sample(route.path)).await;
+        let (status, _) = h.head(&admin, &sample(route)).await;
         assert!(status.is_success(), "{route:?}: {status}");
     }
     let viewer = h.login(VIEWER).await;
@@ -334,7 +352,7 @@ async fn every_route_in_the_table_is_guarded_by_session_csrf_and_role() {
         csrf: other.csrf.clone(),
     };
     for route in table.iter().filter(|r| r.access != Access::Public) {
-        let path = sample(route.path);
+        let path = sample(route);
         let anon = Harness::request(route.method.clone(), &path, None, String::new());
         let r = h.send(anon).await;
         assert_eq!(
@@ -367,7 +385,7 @@ async fn every_route_in_the_table_is_guarded_by_session_csrf_and_role() {
             r.body
         );
     }
-    untouched(&h);
+    untouched(h);
     // Nothing ran, so nothing was recorded.
     assert!(h.history.recent(10).await.unwrap().is_empty());
 }
@@ -1826,10 +1844,48 @@ async fn dashboards_on_two_ports_keep_their_own_sessions() {
         jar.insert(name.to_owned(), value.to_owned());
     }
     let header: Vec<String> = jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let header = header.join("; ");
     for h in [&a, &b] {
-        let req = Harness::request(Method::GET, "/", Some(&header.join("; ")), String::new());
+        let req = Harness::request(Method::GET, "/", Some(&header), String::new());
         assert_eq!(h.send(req).await.status, StatusCode::OK, "logged out");
     }
+    // Logging out of one clears only its own cookie; the other stays in.
+    let page = a
+        .send(Harness::request(
+            Method::GET,
+            "/",
+            Some(&header),
+            String::new(),
+        ))
+        .await;
+    let at = page.body.find("name=\"csrf-token\" content=\"").unwrap() + 27;
+    let csrf = &page.body[at..at + 64];
+    let out = a
+        .send(Harness::request(
+            Method::POST,
+            "/logout",
+            Some(&header),
+            form(&[("_csrf", csrf)]),
+        ))
+        .await;
+    let cleared = out
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        cleared.starts_with(&format!("{}=;", a.state.cookie_name())),
+        "{cleared}"
+    );
+    let req = Harness::request(Method::GET, "/", Some(&header), String::new());
+    assert_eq!(a.send(req).await.status, StatusCode::SEE_OTHER);
+    let req = Harness::request(Method::GET, "/", Some(&header), String::new());
+    assert_eq!(
+        b.send(req).await.status,
+        StatusCode::OK,
+        "logged out by the other"
+    );
 }
 
 #[tokio::test]
@@ -2984,4 +3040,248 @@ async fn a_change_another_program_records_in_the_trail_is_refreshed_first() {
         .await
         .unwrap()
         .is_empty());
+}
+
+/// A host that refuses every command, as an unreachable one does.
+#[derive(Debug)]
+struct Unreachable;
+
+#[async_trait::async_trait]
+impl dokku::Executor for Unreachable {
+    async fn run(&self, _: &dokku::Command) -> Result<dokku::Output, dokku::ExecError> {
+        Err(dokku::ExecError::Connect {
+            host: "down.example".to_owned(),
+            reason: "connection refused".to_owned(),
+        })
+    }
+    async fn stream(&self, _: &dokku::Command) -> Result<dokku::OutputStream, dokku::ExecError> {
+        Err(dokku::ExecError::Connect {
+            host: "down.example".to_owned(),
+            reason: "connection refused".to_owned(),
+        })
+    }
+}
+
+/// A host that never answers.
+#[derive(Debug)]
+struct Hung;
+
+#[async_trait::async_trait]
+impl dokku::Executor for Hung {
+    async fn run(&self, _: &dokku::Command) -> Result<dokku::Output, dokku::ExecError> {
+        std::future::pending().await
+    }
+    async fn stream(&self, _: &dokku::Command) -> Result<dokku::OutputStream, dokku::ExecError> {
+        std::future::pending().await
+    }
+}
+
+fn extra_host(name: &str, executor: Arc<dyn dokku::Executor>) -> super::fleet::HostSpec {
+    super::fleet::HostSpec {
+        name: dokku_fleet::HostName::new(name).unwrap(),
+        target: format!("dokku@{name}.example"),
+        labels: Default::default(),
+        executor,
+        snapshot_file: None,
+        clock: None,
+    }
+}
+
+/// The demo fleet (eu-1, legacy, us-1) and `extra` hosts behind one
+/// dashboard; the harness's own state and sim are eu-1's. Also every demo
+/// host's sim, by name.
+fn fleet_harness(
+    extra: Vec<super::fleet::HostSpec>,
+) -> (Harness, std::collections::BTreeMap<String, SimExecutor>) {
+    let dir = tempfile::tempdir().unwrap();
+    let history = HistoryStore::open(dir.path().join("history.db")).unwrap();
+    let auth = Auth::new(ADMIN, Some(VIEWER), Limits::default()).unwrap();
+    let mut sims = std::collections::BTreeMap::new();
+    let mut hosts = super::fleet::demo_hosts(
+        |demo| {
+            let sim = SimExecutor::new(demo.host.clone());
+            sims.insert(demo.name.to_string(), sim.clone());
+            Arc::new(sim)
+        },
+        |_| None,
+    );
+    hosts.extend(extra);
+    let options = Options {
+        refresh: unlimited(),
+        ..Options::default()
+    };
+    let states = AppState::fleet(hosts, history.clone(), auth, options);
+    let state = states
+        .iter()
+        .find(|s| s.place.name == "eu-1")
+        .unwrap()
+        .clone();
+    let h = Harness {
+        router: super::fleet_app(&states),
+        state,
+        sim: sims["eu-1"].clone(),
+        history,
+        _dir: dir,
+    };
+    (h, sims)
+}
+
+/// Every host's snapshot complete.
+async fn all_settled(h: &Harness) {
+    for host in &h.state.site.hosts {
+        let mut progress = host.store.watch();
+        progress.wait_for(|p| p.complete()).await.unwrap();
+    }
+}
+
+/// The fleet status, once its first reading is in.
+async fn fleet_read(h: &Harness) {
+    let view = h.state.site.fleet.as_ref().unwrap();
+    view.watch().wait_for(Option::is_some).await.unwrap();
+}
+
+fn host_row(body: &str, host: &str) -> String {
+    let at = body
+        .find(&format!("<tr data-host=\"{host}\""))
+        .unwrap_or_else(|| panic!("no row for {host}"));
+    body[at..].split("</tr>").next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_fleet_page_shows_versions_failing_apps_expiring_certificates_and_unreachable_hosts() {
+    let (h, _) = fleet_harness(vec![extra_host("down", Arc::new(Unreachable))]);
+    let admin = h.login(ADMIN).await;
+    fleet_read(&h).await;
+    let page = h.get(&admin, "/fleet").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page
+        .body
+        .contains("<span class=\"host\" id=\"current-host\">all hosts</span>"));
+
+    let eu = host_row(&page.body, "eu-1");
+    assert!(
+        eu.contains("Dokku 0.38.27") && !eu.contains("behind"),
+        "{eu}"
+    );
+    assert!(
+        eu.contains("href=\"/h/eu-1/apps/blog#tls\">blog</a> in 5 days"),
+        "{eu}"
+    );
+    assert!(
+        !eu.contains("shop"),
+        "a certificate 44 days away is not expiring: {eu}"
+    );
+
+    let us = host_row(&page.body, "us-1");
+    assert!(
+        us.contains("Dokku 0.35.20") && us.contains("behind"),
+        "{us}"
+    );
+    assert!(us.contains("href=\"/h/us-1/apps/metrics\""), "{us}");
+    assert!(us.contains("s-crashed\">crashed"), "{us}");
+
+    let legacy = host_row(&page.body, "legacy");
+    assert!(
+        legacy.contains("href=\"/h/legacy/apps/staging-api\""),
+        "{legacy}"
+    );
+    assert!(legacy.contains("s-stopped\">stopped"), "{legacy}");
+
+    let down = host_row(&page.body, "down");
+    assert!(
+        down.contains("unreachable") && down.contains("connection refused"),
+        "{down}"
+    );
+    assert!(page.body.contains("1 unreachable"));
+
+    // The failing app's link leads to its page on its host.
+    let metrics = h.get(&admin, "/h/us-1/apps/metrics").await;
+    assert_eq!(metrics.status, StatusCode::OK, "{}", metrics.body);
+    assert!(metrics.body.contains("id=\"current-host\">us-1</span>"));
+}
+
+#[tokio::test]
+async fn the_fleet_page_never_waits_on_a_host() {
+    let (h, _) = fleet_harness(vec![extra_host("hung", Arc::new(Hung))]);
+    let admin = h.login(ADMIN).await;
+    // The first reading waits on the hung host (until its timeout); the
+    // page answers at once, saying so, and reloads itself.
+    let page = h.get(&admin, "/fleet").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Reading 4 hosts"), "{}", page.body);
+    assert!(page.body.contains("data-reload=\"2\""));
+}
+
+#[tokio::test]
+async fn host_pages_are_scoped_to_their_host_and_switching_keeps_the_page() {
+    let (h, sims) = fleet_harness(Vec::new());
+    let admin = h.login(ADMIN).await;
+    all_settled(&h).await;
+    let us = h.get_now(&admin, "/h/us-1/").await;
+    assert_eq!(us.status, StatusCode::OK, "{}", us.body);
+    assert!(us.body.contains("data-app=\"metrics\"") && !us.body.contains("data-app=\"blog\""));
+    assert!(us.body.contains("data-live=\"/h/us-1/live\""));
+    let eu = h.get_now(&admin, "/h/eu-1").await;
+    assert!(eu.body.contains("data-app=\"blog\"") && !eu.body.contains("data-app=\"metrics\""));
+    assert!(eu.body.contains("href=\"/h/eu-1/apps/blog\""));
+    assert_eq!(
+        h.get_now(&admin, "/h/eu-1/apps/metrics").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The switcher: the same app on a host that has it, else its apps.
+    let api = h.get_now(&admin, "/h/eu-1/apps/api").await.body;
+    assert!(api.contains("id=\"current-host\">eu-1</span>"));
+    assert!(
+        api.contains("<a href=\"/h/us-1/apps/api\" data-host=\"us-1\""),
+        "{api}"
+    );
+    assert!(
+        api.contains("<a href=\"/h/legacy/\" data-host=\"legacy\""),
+        "{api}"
+    );
+    let dbs = h.get_now(&admin, "/h/legacy/databases").await.body;
+    assert!(dbs.contains("<a href=\"/h/us-1/databases\" data-host=\"us-1\""));
+    assert!(dbs.contains("<title>Databases · legacy · Dokku</title>"));
+
+    // Unknown hosts, and host pages outside a host, are not found.
+    for path in ["/h/nope/", "/h/nope/apps/api", "/apps/api", "/databases"] {
+        let r = h.get_now(&admin, path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let home = h.get_now(&admin, "/").await;
+    assert_eq!(
+        (home.status, home.location()),
+        (StatusCode::SEE_OTHER, "/fleet")
+    );
+    // Not logged in: to the login page, and back to the host's page.
+    let anon = h.anon_get("/h/us-1/apps/metrics").await;
+    assert_eq!(anon.location(), "/login?next=%2Fh%2Fus-1%2Fapps%2Fmetrics");
+
+    // A change lands on its host only, is recorded with its name, and
+    // answers with that host's page.
+    let r = h.post(&admin, "/h/legacy/apps", &[("name", "fresh")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/h/legacy/apps/fresh");
+    assert!(sims["legacy"].with_host(|host| host.apps.contains_key("fresh")));
+    assert!(!sims["eu-1"].with_host(|host| host.apps.contains_key("fresh")));
+    let recorded = h.history.recent(1).await.unwrap();
+    assert_eq!(recorded[0].entry.host, "legacy");
+    // Each host's history shows its own records.
+    let history = |host: &str| format!("/h/{host}/history");
+    assert!(h
+        .get_now(&admin, &history("legacy"))
+        .await
+        .body
+        .contains("fresh"));
+    assert!(!h
+        .get_now(&admin, &history("eu-1"))
+        .await
+        .body
+        .contains("fresh"));
+    // A refused form comes back to its page on its host.
+    let r = h
+        .post_plain(&admin, "/h/us-1/apps/api/rename", &[("new_name", "api")])
+        .await;
+    assert_eq!(r.location(), "/h/us-1/apps/api");
 }

@@ -420,7 +420,7 @@ pub async fn page(
         super::settings::fetch(&state.dokku, &app),
         super::deploys::fetch(&state, &app),
     );
-    let url = app_url(app.as_str());
+    let url = ctx.at(&app_url(app.as_str()));
     let body = html! {
         h1.app-title title=(app) { (app) }
         nav.sections {
@@ -437,7 +437,7 @@ pub async fn page(
         (super::network::tls_section(&url, &ctx, &network))
         (super::network::ports_section(&url, &ctx, app.as_str(), &network))
         (super::settings::sections(&url, &ctx, app.as_str(), &settings))
-        (super::databases::app_section(&services))
+        (super::databases::app_section(&ctx.base, &services))
         (logs_section(&url, &params, &formation, &lines))
         section #history data-refresh {
             h2 { "History" }
@@ -446,7 +446,7 @@ pub async fn page(
                 Ok(page) => (history_rows(&page.records)),
                 Err(e) => (card_error_web(&WebError::History(e))),
             }
-            p { a href={ "/history?app=" (urlencode(app.as_str())) } { "All of this app's history" } }
+            p { a href={ (ctx.at("/history")) "?app=" (urlencode(app.as_str())) } { "All of this app's history" } }
         }
         @if ctx.session.is_admin() { (danger_section(&url, &ctx, app.as_str())) }
     };

@@ -57,6 +57,9 @@ pub struct AppFilter {
     pub state: Option<String>,
     /// The page, from 1.
     pub page: Option<usize>,
+    /// The host's pages' prefix (set from the request, not the query).
+    #[serde(skip)]
+    pub base: String,
 }
 
 /// Apps per page: a host with 500 apps stays quick to load and to read.
@@ -139,8 +142,8 @@ impl AppFilter {
             pairs.push(("page", page.to_string()));
         }
         match serde_urlencoded::to_string(&pairs) {
-            Ok(q) if !q.is_empty() => format!("/?{q}"),
-            _ => "/".to_owned(),
+            Ok(q) if !q.is_empty() => format!("{}/?{q}", self.base),
+            _ => format!("{}/", self.base),
         }
     }
 
@@ -157,9 +160,9 @@ impl AppFilter {
 
 /// An app's name as a link, cut with an ellipsis when long (the full name
 /// is its title).
-pub fn app_link(app: &dokku::AppName) -> Markup {
+pub fn app_link(base: &str, app: &dokku::AppName) -> Markup {
     html! {
-        a.app-name href=(app_url(app.as_str())) title=(app) { (app) }
+        a.app-name href={ (base) (app_url(app.as_str())) } title=(app) { (app) }
     }
 }
 
@@ -195,10 +198,15 @@ pub fn spent_text(spent: Duration, budget: Duration) -> String {
 
 /// One app's row; an app not read yet shows its name and `refreshing…`.
 /// The live dashboard sends the same markup when the row is read again.
-pub fn row_html(app: &dokku::AppName, row: Option<&AppRow>, age: Option<Duration>) -> Markup {
+pub fn row_html(
+    base: &str,
+    app: &dokku::AppName,
+    row: Option<&AppRow>,
+    age: Option<Duration>,
+) -> Markup {
     html! {
         tr data-app=(app) {
-            td.name { (app_link(app)) }
+            td.name { (app_link(base, app)) }
             @match row {
                 Some(row) => {
                     td { span class={ "badge " (status_class(row.status)) } { (row.status.as_str()) } }
@@ -234,7 +242,7 @@ pub fn render(view: &View, caps: Option<&Capabilities>, ctx: &Ctx, filter: &AppF
     html! {
         h1 { "Apps " span.muted { (all) } }
         div.refresh #refresh aria-live="polite" {
-            span #refresh-progress data-fresh=(view.progress.fresh) data-total=(view.progress.total) { (progress_text(&view.progress)) }
+            span #refresh-progress data-live=(ctx.at("/live")) data-fresh=(view.progress.fresh) data-total=(view.progress.total) { (progress_text(&view.progress)) }
             " · "
             span #refresh-spent { (spent_text(view.spent, view.budget)) }
             @if let Some(problem) = &view.problem {
@@ -254,13 +262,13 @@ pub fn render(view: &View, caps: Option<&Capabilities>, ctx: &Ctx, filter: &AppF
             }
         }
         div.toolbar {
-            form.inline.search #app-search method="get" action="/" role="search" {
+            form.inline.search #app-search method="get" action=(ctx.at("/")) role="search" {
                 @if let Some(status) = current { input type="hidden" name="state" value=(state_slug(status)); }
                 input type="search" name="q" value=(filter.query()) placeholder="Find an app or domain" aria-label="Find an app or domain";
                 button.secondary type="submit" { "Find" }
             }
             @if ctx.session.is_admin() {
-                form.inline #app-create method="post" action="/apps" {
+                form.inline #app-create method="post" action=(ctx.at("/apps")) {
                     (form_head(&ctx.session, "app-create"))
                     input type="text" name="name" placeholder="new-app-name" required
                         maxlength=(dokku::name::APP_NAME_MAX)
@@ -274,15 +282,16 @@ pub fn render(view: &View, caps: Option<&Capabilities>, ctx: &Ctx, filter: &AppF
         @if rows.is_empty() {
             div.empty {
                 @if view.lines.is_empty() { p { "No apps yet." } @if ctx.session.is_admin() { p { "Create one above, then push code to it with git." } } }
-                @else { p { "No app matches." } p { a href="/" { "Show all apps" } } }
+                @else { p { "No app matches." } p { a href=(ctx.at("/")) { "Show all apps" } } }
             }
         } @else {
             div.scroll {
-                table.apps #apps data-live="/live" {
+                table.apps #apps data-live=(ctx.at("/live")) {
                     thead { tr { th { "App" } th { "State" } th { "Processes" } th { "Domains" } th { "Deployed from" } th { "Checked" } } }
                     tbody {
                         @for line in &rows {
                             (row_html(
+                                &ctx.base,
                                 &line.app,
                                 line.kept.as_ref().map(|k| k.row.as_ref()),
                                 line.kept.as_ref().map(|k| view.now.saturating_duration_since(k.checked)),
@@ -324,8 +333,9 @@ pub const NEW_APP_PATTERN: &str = "[a-z0-9][a-z0-9\\-]{0,62}(\\.[a-z0-9\\-]{1,63
 pub async fn page(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
-    Query(filter): Query<AppFilter>,
+    Query(mut filter): Query<AppFilter>,
 ) -> Result<Markup, WebError> {
+    filter.base = ctx.base.clone();
     if state.store.view().lines.is_empty() {
         state.store.ensure_listed(&state.dokku).await?;
     }
@@ -379,8 +389,10 @@ pub async fn live(
     let budget = view.budget;
     let first = progress_event(&view.progress, view.spent, budget, &view.counts());
     let store = std::sync::Arc::clone(&state.store);
+    let base = ctx.base.clone();
     let rows = stream::unfold(updates, move |mut updates| {
         let store = std::sync::Arc::clone(&store);
+        let base = base.clone();
         async move {
             loop {
                 match updates.recv().await {
@@ -388,7 +400,7 @@ pub async fn live(
                         let age = store
                             .row(&row.app)
                             .map(|k| store.clock().now().saturating_duration_since(k.checked));
-                        let html = row_html(&row.app, Some(&row), age).into_string();
+                        let html = row_html(&base, &row.app, Some(&row), age).into_string();
                         let data = serde_json::json!({ "app": row.app.as_str(), "html": html });
                         return Some((Ok(event("row", &data)), updates));
                     }

@@ -84,7 +84,10 @@ pub async fn app_links(
 }
 
 /// The app page's section: its linked services.
-pub fn app_section(links: &[(ServicePlugin, dokku::Result<Vec<ServiceName>>)]) -> Markup {
+pub fn app_section(
+    base: &str,
+    links: &[(ServicePlugin, dokku::Result<Vec<ServiceName>>)],
+) -> Markup {
     html! {
         section #databases {
             h2 { "Databases" }
@@ -98,12 +101,12 @@ pub fn app_section(links: &[(ServicePlugin, dokku::Result<Vec<ServiceName>>)]) -
                         Err(e) => li { (card_error(&format!("read the {plugin} links"), e)) },
                         Ok(services) => @for s in services {
                             li { span.muted { (plugin) } " "
-                                a href={ "/databases#" (anchor(plugin, s.as_str())) } { (s) } }
+                                a href={ (base) "/databases#" (anchor(plugin, s.as_str())) } { (s) } }
                         },
                     }
                 }
             }
-            p { a href="/databases" { "Link a database" } }
+            p { a href={ (base) "/databases" } { "Link a database" } }
         }
     }
 }
@@ -116,7 +119,7 @@ fn service_row(
     apps: &[String],
 ) -> Markup {
     let admin = ctx.session.is_admin();
-    let url = format!("/databases/{}/{}", plugin.name(), name);
+    let url = ctx.at(&format!("/databases/{}/{}", plugin.name(), name));
     let id = anchor(plugin, name.as_str());
     let linkable: Vec<&String> = match info {
         Ok(info) => apps
@@ -140,7 +143,7 @@ fn service_row(
                         @for app in &info.links {
                             @let unlink = format!("{id}-unlink-{app}");
                             span.link {
-                                a.app-name href=(app_url(app.as_str())) title=(app) { (app) }
+                                a.app-name href=(ctx.at(&app_url(app.as_str()))) title=(app) { (app) }
                                 @if admin {
                                     form.inline #(unlink) method="post" action={ (url) "/unlink" }
                                         data-confirm={ "Unlink " (name) " from " (app) "?" }
@@ -210,7 +213,7 @@ pub async fn page(
             (card_empty("No datastore plugin (postgres, redis …) is installed on this host.", Some("Install one on the host: dokku plugin:install https://github.com/dokku/dokku-postgres.git")))
         }
         @if ctx.session.is_admin() && !plugins.is_empty() {
-            form.inline #service-create method="post" action="/databases" {
+            form.inline #service-create method="post" action=(ctx.at("/databases")) {
                 (form_head(&ctx.session, "service-create"))
                 select name="plugin" aria-label="Plugin" {
                     @for p in &plugins { option value=(p.name()) { (p) } }
@@ -287,7 +290,7 @@ fn finish(state: &AppState, ctx: &Ctx, to: &str, message: String) -> Response {
     // Links change apps' config and restart them: the dashboard is stale.
     state.store.mark_list_dirty();
     state.auth.flash(&ctx.token, message);
-    Redirect::to(to).into_response()
+    Redirect::to(&ctx.at(to)).into_response()
 }
 
 /// `app=…` or `confirm=…`, by action.

@@ -28,6 +28,12 @@ pub struct Filters {
     trail: Option<String>,
     /// `now`: verify the hash chain again instead of reusing the last result.
     verify: Option<String>,
+    /// The host's pages' prefix (from the request, not the query).
+    #[serde(skip)]
+    base: String,
+    /// In a fleet, only this host's records (from the request).
+    #[serde(skip)]
+    host: Option<String>,
 }
 
 /// The most pages "Newer" can walk back (the links stay short).
@@ -49,8 +55,27 @@ fn non_empty(v: &Option<String>) -> Option<String> {
 }
 
 impl Filters {
+    /// The filters on this request's host: its links under its prefix
+    /// and, in a fleet, only its records.
+    fn on(mut self, state: &AppState) -> Self {
+        self.base = state.place.base.clone();
+        if state.site.multi {
+            self.host = Some(state.place.name.clone());
+        }
+        self
+    }
+
+    /// Keep only this host's records (a search has no host filter).
+    fn own(&self, mut records: Vec<Record>) -> Vec<Record> {
+        if let Some(host) = &self.host {
+            records.retain(|r| &r.entry.host == host);
+        }
+        records
+    }
+
     fn query(&self) -> Result<HistoryQuery, WebError> {
         let mut query = HistoryQuery::default();
+        query.host = self.host.clone();
         query.app = non_empty(&self.app);
         query.actor = non_empty(&self.actor);
         query.subcommand = non_empty(&self.subcommand);
@@ -110,7 +135,7 @@ impl Filters {
     }
 
     fn page(&self, after: Option<String>, trail: &str) -> String {
-        let mut link = format!("/history?{}", self.link());
+        let mut link = format!("{}/history?{}", self.base, self.link());
         if let Some(after) = after {
             link.push_str(&format!("&after={}", urlencode(&after)));
         }
@@ -141,14 +166,17 @@ impl Filters {
     }
 }
 
-fn verification(v: &Result<(Verification, Duration), dokku_history::HistoryError>) -> Markup {
+fn verification(
+    base: &str,
+    v: &Result<(Verification, Duration), dokku_history::HistoryError>,
+) -> Markup {
     html! {
         @match v {
             Ok((v, age)) if v.is_intact() => p.verify.ok {
                 "Hash chain intact: " (v.rows) " records verified"
                 @if v.truncated_before > 0 { " (retention removed records before #" (v.truncated_before) ")" }
                 @if age.as_secs() > 0 { ", " (age.as_secs()) " s ago" }
-                ". " a href="/history?verify=now" { "Verify now" }
+                ". " a href={ (base) "/history?verify=now" } { "Verify now" }
             },
             Ok((v, _)) => p.verify.bad {
                 "Hash chain broken: "
@@ -170,9 +198,10 @@ pub async fn page(
     Extension(ctx): Extension<Ctx>,
     Query(filters): Query<Filters>,
 ) -> Result<Markup, WebError> {
+    let filters = filters.on(&state);
     let text = non_empty(&filters.q);
     let (records, next) = match &text {
-        Some(text) => (state.history.search(text, 50).await?, None),
+        Some(text) => (filters.own(state.history.search(text, 50).await?), None),
         None => {
             let page = state.history.query(filters.query()?).await?;
             (page.records, page.next)
@@ -185,15 +214,15 @@ pub async fn page(
     let export = |format: &str| {
         let filters = filters.link();
         if filters.is_empty() {
-            format!("/history/export?format={format}")
+            ctx.at(&format!("/history/export?format={format}"))
         } else {
-            format!("/history/export?format={format}&{filters}")
+            ctx.at(&format!("/history/export?format={format}&{filters}"))
         }
     };
     let body = html! {
         h1 { "History" }
-        (verification(&verified))
-        form.filters #history-filters method="get" action="/history" {
+        (verification(&ctx.base, &verified))
+        form.filters #history-filters method="get" action=(ctx.at("/history")) {
             input type="search" name="q" value=(value(&filters.q)) placeholder="search: words, a OR b, wei*" aria-label="Search";
             input type="text" name="app" value=(value(&filters.app)) placeholder="app" aria-label="App";
             input type="text" name="actor" value=(value(&filters.actor)) placeholder="who" aria-label="Actor";
@@ -203,7 +232,7 @@ pub async fn page(
                 @for o in OUTCOMES { option value=(o.as_str()) selected[selected == o.as_str()] { (outcome_label(o)) } }
             }
             button.secondary type="submit" { "Filter" }
-            @if filters.filtered() { a href="/history" { "Clear" } }
+            @if filters.filtered() { a href=(ctx.at("/history")) { "Clear" } }
         }
         @if text.is_some() {
             p.muted {
@@ -221,7 +250,7 @@ pub async fn page(
         }
         nav.pager aria-label="Pages" {
             @if let Some(newer) = filters.newer() {
-                a rel="prev" href="/history" { "⇤ Newest" }
+                a rel="prev" href=(ctx.at("/history")) { "⇤ Newest" }
                 a rel="prev" href=(newer) { "← Newer" }
             }
             @if let Some(next) = next {
@@ -263,7 +292,7 @@ fn cell(text: &str) -> String {
 /// oldest first.
 async fn selected(state: &AppState, filters: &Filters) -> Result<Vec<Record>, WebError> {
     let mut records = match non_empty(&filters.q) {
-        Some(text) => state.history.search(&text, 10_000).await?,
+        Some(text) => filters.own(state.history.search(&text, 10_000).await?),
         None => {
             let mut query = filters.query()?;
             query.after = None;
@@ -299,17 +328,17 @@ pub async fn export(
             )))
         }
     };
-    let bytes = match (params.filters.filtered(), params.format.as_str()) {
+    let filters = params.filters.on(&state);
+    let whole = !filters.filtered() && filters.host.is_none();
+    let bytes = match (!whole, params.format.as_str()) {
         (false, "jsonl") => state.history.export_jsonl(Vec::new()).await?,
         (false, _) => state.history.export_csv(Vec::new()).await?,
-        (true, "jsonl") => dokku_history::export_records_jsonl(
-            &selected(&state, &params.filters).await?,
-            Vec::new(),
-        )?,
-        (true, _) => dokku_history::export_records_csv(
-            &selected(&state, &params.filters).await?,
-            Vec::new(),
-        )?,
+        (true, "jsonl") => {
+            dokku_history::export_records_jsonl(&selected(&state, &filters).await?, Vec::new())?
+        }
+        (true, _) => {
+            dokku_history::export_records_csv(&selected(&state, &filters).await?, Vec::new())?
+        }
     };
     Ok((
         [

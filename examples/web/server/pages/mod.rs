@@ -6,6 +6,7 @@ pub mod app;
 pub mod dashboard;
 pub mod databases;
 pub mod deploys;
+pub mod fleet;
 pub mod history;
 pub mod login;
 pub mod network;
@@ -17,6 +18,7 @@ use dokku::parse::logs::format_rfc3339_utc;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::auth::Session;
+use super::fleet::ALL_HOSTS;
 use super::problem::Failure;
 use super::Ctx;
 
@@ -74,22 +76,52 @@ fn head(title: &str, session: Option<&Session>) -> Markup {
     }
 }
 
+/// The header's host switcher: which host the page shows and, with
+/// several, a link to the same page on each other host (its apps list when
+/// it lacks the app) and to the fleet page.
+fn switcher(ctx: &Ctx) -> Markup {
+    let site = &ctx.site;
+    html! {
+        @if site.multi {
+            details.switcher #host-switcher {
+                summary aria-label="Switch host" { span.host #current-host { (ctx.host) } }
+                ul {
+                    li { a href="/fleet" aria-current=[(ctx.host == ALL_HOSTS).then_some("page")] { "Fleet overview" } }
+                    @for host in &site.hosts {
+                        li {
+                            a href=(site.equivalent(host, &ctx.path)) data-host=(host.name)
+                                aria-current=[(host.name == ctx.host).then_some("page")] { (host.name) }
+                        }
+                    }
+                }
+            }
+        } @else {
+            span.host #current-host { (ctx.host) }
+        }
+    }
+}
+
 /// A page with the navigation bar for a logged-in session; its title names
 /// the page and the host (`api · demo · Dokku`).
 pub fn layout(title: &str, ctx: &Ctx, body: Markup) -> Markup {
     let session = &ctx.session;
     let full = format!("{title} · {} · Dokku", ctx.host);
+    let host_page = ctx.host != ALL_HOSTS;
     html! {
         (DOCTYPE)
         html lang="en" {
             (head(&full, Some(session)))
             body {
                 header.top {
-                    a.brand href="/" { "Dokku" span.host { (ctx.host) } }
+                    a.brand href=(ctx.at("/")) { "Dokku" }
+                    (switcher(ctx))
                     nav {
-                        a href="/" { "Apps" }
-                        a href="/databases" { "Databases" }
-                        a href="/history" { "History" }
+                        @if host_page {
+                            a href=(ctx.at("/")) { "Apps" }
+                            a href=(ctx.at("/databases")) { "Databases" }
+                            a href=(ctx.at("/history")) { "History" }
+                        }
+                        @if ctx.site.multi || !host_page { a href="/fleet" { "Fleet" } }
                     }
                     form.logout method="post" action="/logout" data-native {
                         (csrf(session))
@@ -166,7 +198,9 @@ fn heading(failure: &Failure) -> &'static str {
 /// A page that could not be shown, inside the navigation, with the way
 /// back to where it belongs.
 pub fn failure_page(failure: &Failure, ctx: &Ctx, back: &str) -> Markup {
+    let fleet_page = ctx.host == ALL_HOSTS;
     let back_label = match back {
+        _ if fleet_page => "Back to the fleet".to_owned(),
         "/" => "Back to the apps".to_owned(),
         "/databases" => "Back to the databases".to_owned(),
         "/history" => "Back to the history".to_owned(),
@@ -185,7 +219,7 @@ pub fn failure_page(failure: &Failure, ctx: &Ctx, back: &str) -> Markup {
         html! {
             h1 { (heading(failure)) }
             (problem_box(&failure.message, failure.dokku.as_deref()))
-            p { a href=(back) { (back_label) } }
+            p { a href=(if fleet_page { "/fleet".to_owned() } else { ctx.at(back) }) { (back_label) } }
         },
     )
 }

@@ -422,7 +422,7 @@ const progress = document.getElementById("refresh-progress");
 if (progress) {
   const spent = document.getElementById("refresh-spent");
   const parser = new DOMParser();
-  const source = new EventSource("/live");
+  const source = new EventSource(progress.dataset.live || "/live");
   source.addEventListener("row", (event) => {
     const data = JSON.parse(event.data);
     if (!apps) return;
@@ -447,4 +447,12 @@ if (progress) {
     }
   });
   source.addEventListener("end", () => source.close());
+}
+
+// The fleet page follows the kept fleet status: it reloads once its
+// reading is due again (sooner while the first one is on its way).
+const reloading = document.querySelector("[data-reload]");
+if (reloading) {
+  const seconds = Number(reloading.dataset.reload) || 30;
+  setTimeout(() => location.reload(), seconds * 1000);
 }

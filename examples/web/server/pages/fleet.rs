@@ -1,0 +1,145 @@
+//! The fleet page: one row per host with the facts of `cli fleet status`
+//! — its Dokku version, its apps by state, the apps that should run and do
+//! not (each a link to its page on that host), its certificates expiring
+//! soon — or why the host could not be read. It shows the kept reading
+//! with its age and never waits on a host ([`super::super::fleet`]); the
+//! page reloads itself to follow new readings.
+
+use std::time::{Duration, SystemTime};
+
+use axum::extract::State;
+use axum::Extension;
+use maud::{html, Markup};
+
+use super::super::data::status_class;
+use super::super::fleet::{FleetStatus, HostStatus, SiteHost};
+use super::super::handlers::app_url;
+use super::super::{AppState, Ctx};
+use super::dashboard::ago;
+use super::layout;
+
+/// Seconds before the page reloads while the first reading is on its way.
+const PENDING_RELOAD: u64 = 2;
+
+/// `in 5 days`, `in 3 hours`, `expired 2 days ago`.
+fn expiry(at: SystemTime, now: SystemTime) -> String {
+    const DAY: u64 = 24 * 3600;
+    match at.duration_since(now) {
+        Ok(left) if left.as_secs() >= DAY => format!("in {} days", left.as_secs() / DAY),
+        Ok(left) => format!("in {} hours", left.as_secs() / 3600),
+        Err(e) => format!("expired {}", ago(e.duration())),
+    }
+}
+
+fn host_row(row: &HostStatus, host: Option<&SiteHost>) -> Markup {
+    let base = host.map_or("", |h| h.base.as_str());
+    let home = format!("{base}/");
+    html! {
+        tr data-host=(row.name) {
+            th scope="row" {
+                a.host-name href=(home) { (row.name) }
+                br; span.muted { (row.target) }
+            }
+            @if let Some(problem) = &row.problem {
+                @if row.version.is_none() && row.states.is_empty() {
+                    td colspan="4" {
+                        span.badge.s-crashed.unreachable { "unreachable" }
+                        " " span.problem { (problem) }
+                    }
+                } @else {
+                    (facts(row, base))
+                }
+            } @else {
+                (facts(row, base))
+            }
+        }
+    }
+}
+
+fn facts(row: &HostStatus, base: &str) -> Markup {
+    html! {
+        td.version {
+            @match row.version {
+                Some(v) => { "Dokku " (v) @if row.behind { " " span.badge.s-mixed { "behind" } } }
+                None => span.muted { "—" },
+            }
+        }
+        td.states {
+            @if row.states.is_empty() { span.muted { "no apps" } }
+            @for (status, n) in &row.states {
+                span class={ "badge " (status_class(*status)) } { (status.as_str()) " " strong { (n) } } " "
+            }
+        }
+        td.failing {
+            @if row.failing.is_empty() { span.muted { "none" } } @else {
+            ul {
+                @for app in &row.failing {
+                    li {
+                        a.app-name href={ (base) (app_url(app.app.as_str())) } title=(app.app) { (app.app) }
+                        " " span class={ "badge " (status_class(app.status)) } { (app.status.as_str()) }
+                    }
+                }
+            } }
+        }
+        td.certs {
+            @if row.expiring.is_empty() { span.muted { "none soon" } } @else {
+            ul {
+                @for cert in &row.expiring {
+                    li {
+                        a href={ (base) (app_url(cert.app.as_str())) "#tls" } { (cert.app) }
+                        " " (expiry(cert.expires_at, row.now))
+                    }
+                }
+            } }
+            @if let Some(problem) = &row.problem { p.problem { (problem) } }
+        }
+    }
+}
+
+fn render(status: &FleetStatus, age: Duration, ctx: &Ctx) -> Markup {
+    let down = status
+        .hosts
+        .iter()
+        .filter(|h| h.version.is_none() && h.problem.is_some())
+        .count();
+    let failing: usize = status.hosts.iter().map(|h| h.failing.len()).sum();
+    html! {
+        p.refresh #fleet-age aria-live="polite" {
+            (status.hosts.len()) " hosts · " (failing) " apps not running · "
+            @if down > 0 { strong { (down) " unreachable" } " · " }
+            "read " (ago(age))
+        }
+        div.scroll {
+            table.fleet.cards #fleet {
+                thead { tr { th { "Host" } th { "Version" } th { "Apps by state" } th { "Not running" } th { "Certificates expiring" } } }
+                tbody {
+                    @for row in &status.hosts {
+                        (host_row(row, ctx.site.hosts.iter().find(|h| h.name == row.name.as_str())))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `GET /fleet`: the kept fleet status with its age; a new reading starts
+/// in the background when it is old, and the page reloads to show it.
+pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Markup {
+    let view = state.site.fleet.as_ref();
+    let current = view.and_then(|v| v.current());
+    let reload = match (&current, view) {
+        (Some(_), Some(v)) => v.ttl.as_secs().max(1),
+        _ => PENDING_RELOAD,
+    };
+    let body = html! {
+        h1 { "Fleet" }
+        div #fleet-status data-reload=(reload) {
+            @match (&current, view) {
+                (Some((status, age)), _) => (render(status, *age, &ctx)),
+                (None, Some(v)) => p.refresh { "Reading " (v.fleet().host_names().len()) " hosts…" },
+                (None, None) => p { "This dashboard has no fleet to read." },
+            }
+        }
+    };
+    layout("Fleet", &ctx, body)
+}
