@@ -168,6 +168,14 @@ impl SimExecutor {
         f(&mut lock(&self.inner.host))
     }
 
+    /// Make the next deploy of `app` fail at a phase, as Dokku prints
+    /// such a failure ([`SimHost::fail_next_deploy`]). Unlike [`Fault`],
+    /// which breaks the connection, this is Dokku itself failing: the
+    /// command answers, with its output and exit code.
+    pub fn fail_next_deploy(&self, app: &str, failure: crate::DeployFailure) {
+        self.with_host(|host| host.fail_next_deploy(app, failure));
+    }
+
     /// Make the next command fail this way.
     pub fn inject(&self, fault: Fault) {
         self.inject_n(fault, 1);

@@ -4,7 +4,8 @@
 //! nothing (Dokku's `git-from-directory` refuses); an image the host does
 //! not have cannot be pulled (it has no network, as recorded). Paced, a
 //! deploy prints a line at a time (on tokio's paused clock: exact, and no
-//! test waits in real time).
+//! test waits in real time). Made to fail at a phase, a deploy says what
+//! Dokku says there, and its build record ends `failed`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::Duration;
@@ -14,7 +15,7 @@ use dokku_core::api::deploy::DeploySpec;
 use dokku_core::model::deploy::{DeployEvent, DeployOutcome, DeployPhase};
 use dokku_core::{AppName, Dokku};
 use dokku_sim::host::profiles;
-use dokku_sim::{SimExecutor, SimHost};
+use dokku_sim::{DeployFailure, SimExecutor, SimHost};
 use futures_util::StreamExt;
 use tokio::time::Instant;
 
@@ -271,4 +272,153 @@ async fn a_paced_deploy_on_a_state_directory_is_saved_before_its_output_ends() {
     assert!(rest > 5);
     // Every later line after a pause, and the exit after one more.
     assert_eq!(started.elapsed(), per_line * (rest + 1));
+}
+
+fn failing(failure: DeployFailure) -> (Dokku, SimExecutor, AppName) {
+    let (dokku, sim, app) = paced(Duration::ZERO);
+    sim.with_host(|host| {
+        host.images.insert("ghcr.io/acme/api:v2".to_owned());
+    });
+    sim.fail_next_deploy("api", failure);
+    (dokku, sim, app)
+}
+
+async fn build_statuses(dokku: &Dokku, app: &AppName) -> Vec<String> {
+    dokku
+        .builds()
+        .list(app, &BuildFilter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|b| b.display_status)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_deploy_made_to_fail_reports_its_phase_and_dokkus_words_and_its_build_failed() {
+    let cases = [
+        (DeployFailure::Build, DeployPhase::Build, "App build failed"),
+        (
+            DeployFailure::Release,
+            DeployPhase::Release,
+            "Execution of release task failed: ./release.sh",
+        ),
+        (
+            DeployFailure::Healthcheck,
+            DeployPhase::Deploy,
+            "Could not start due to 1 failed checks (web.1)",
+        ),
+        (
+            DeployFailure::PostDeploy,
+            DeployPhase::PostDeploy,
+            "Execution of postdeploy task failed: ./postdeploy.sh",
+        ),
+    ];
+    assert_eq!(cases.len(), DeployFailure::ALL.len());
+    for (failure, phase, message) in cases {
+        let (dokku, _, app) = failing(failure);
+        dokku.apps().create(&app).await.unwrap();
+        let spec = DeploySpec::image(&app, "ghcr.io/acme/api:v1").unwrap();
+        let (_, outcome) = deploy(&dokku, &spec).await;
+        assert_eq!(
+            outcome,
+            DeployOutcome::Failed {
+                phase,
+                exit_code: Some(1),
+                message: message.to_owned(),
+            },
+            "{failure:?}"
+        );
+        assert_eq!(
+            build_statuses(&dokku, &app).await,
+            ["failed"],
+            "{failure:?}"
+        );
+        // Once: the next build of the same source succeeds.
+        let outcome = dokku
+            .deploys()
+            .run(&DeploySpec::rebuild(&app))
+            .await
+            .unwrap();
+        assert!(outcome.succeeded(), "{failure:?} again: {outcome:?}");
+        assert_eq!(
+            build_statuses(&dokku, &app).await,
+            ["succeeded", "failed"],
+            "{failure:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_failed_build_prints_the_builders_words_and_retags_the_running_image() {
+    let (dokku, sim, app) = paced(Duration::ZERO);
+    sim.with_host(|host| host.images.insert("ghcr.io/acme/api:v2".to_owned()));
+    dokku.apps().create(&app).await.unwrap();
+    let v1 = DeploySpec::image(&app, "ghcr.io/acme/api:v1").unwrap();
+    assert!(dokku.deploys().run(&v1).await.unwrap().succeeded());
+    sim.fail_next_deploy("api", DeployFailure::Build);
+    let v2 = DeploySpec::image(&app, "ghcr.io/acme/api:v2").unwrap();
+    let mut events = dokku.deploys().stream(&v2).await.unwrap();
+    let mut lines = Vec::new();
+    while let Some(event) = events.next().await {
+        if let DeployEvent::Line { text, .. } = event.unwrap() {
+            lines.push(text);
+        }
+    }
+    let tail: Vec<&str> = lines
+        .iter()
+        .rev()
+        .take(3)
+        .rev()
+        .map(String::as_str)
+        .collect();
+    assert!(tail[0].starts_with("ERROR: failed to solve: "), "{lines:?}");
+    assert!(
+        tail[1].starts_with(" !     Retagging old image ")
+            && tail[1].ends_with(" as dokku/api:latest"),
+        "{lines:?}"
+    );
+    assert_eq!(tail[2], " !     App build failed");
+    // Nothing was deployed: v1's containers still run.
+    let running = sim.with_host(|h| h.apps["api"].containers.clone());
+    assert_eq!(running.len(), 1);
+}
+
+#[tokio::test]
+async fn a_failed_healthcheck_keeps_the_old_containers_and_leaves_the_crash_for_logs_failed() {
+    let (dokku, sim, app) = paced(Duration::ZERO);
+    dokku.apps().create(&app).await.unwrap();
+    let v1 = DeploySpec::image(&app, "ghcr.io/acme/api:v1").unwrap();
+    assert!(dokku.deploys().run(&v1).await.unwrap().succeeded());
+    let before = sim.with_host(|h| h.apps["api"].containers.clone());
+    // Met by a restart too: every deploy runs the checks.
+    sim.fail_next_deploy("api", DeployFailure::Healthcheck);
+    let restart = dokku_sim::dispatch(
+        &mut sim.host().lock().unwrap(),
+        &["ps:restart".to_owned(), "api".to_owned()],
+        b"",
+    );
+    let out = restart.output();
+    assert_eq!(out.code, 1);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(" !     Could not start due to 1 failed checks (web.1)\n"),
+        "{text}"
+    );
+    assert!(!text.contains("Application deployed"), "{text}");
+    assert_eq!(sim.with_host(|h| h.apps["api"].containers.clone()), before);
+    let failed = dokku_sim::dispatch(
+        &mut sim.host().lock().unwrap(),
+        &["logs:failed".to_owned(), "api".to_owned()],
+        b"",
+    );
+    assert!(String::from_utf8_lossy(&failed.output().stdout)
+        .contains("Error: Cannot find module '/app/server.js'"));
+    // A build failure waits for a build: a restart does not meet it.
+    sim.fail_next_deploy("api", DeployFailure::Build);
+    dokku.ps().restart(&app).send().await.unwrap();
+    assert_eq!(
+        sim.with_host(|h| h.deploy_faults.get("api").copied()),
+        Some(DeployFailure::Build)
+    );
 }
