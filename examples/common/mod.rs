@@ -7,6 +7,7 @@
 
 #![allow(dead_code)] // each example uses its own part
 
+pub mod notify;
 pub mod snapshot;
 
 use std::path::PathBuf;
