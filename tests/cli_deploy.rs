@@ -173,12 +173,7 @@ fn ctrl_c_during_a_paced_deploy_exits_130_and_records_it_as_cancelled() {
         );
     };
     assert_eq!(first, "-----> Generating build context");
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &deploy.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let out = deploy.wait_with_output().unwrap();
+    let out = cli_support::interrupt(deploy);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{stderr}");
     // Nothing after the first line was printed: the deploy was cut short.

@@ -456,3 +456,14 @@ pub fn dokku_sim_bin() -> PathBuf {
         })
         .clone()
 }
+
+/// Ctrl-C for a running `cli`: SIGINT (by `kill -INT`, the crate forbids
+/// unsafe code), then its output once it has exited.
+pub fn interrupt(child: std::process::Child) -> std::process::Output {
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success(), "SIGINT could not be sent");
+    child.wait_with_output().expect("the cli is waited for")
+}
