@@ -704,12 +704,7 @@ fn ctrl_c_during_a_plain_command_records_it_as_cancelled_and_exits_130() {
         panic!("apps:create never started: {:?}", slow.wait_with_output());
     }
     assert_eq!(said.unwrap().unwrap().trim(), "started");
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &slow.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let out = slow.wait_with_output().unwrap();
+    let out = cli_support::interrupt(slow);
     assert_eq!(
         out.status.code(),
         Some(130),

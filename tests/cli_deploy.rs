@@ -138,3 +138,58 @@ fn a_deploy_needs_a_source_and_valid_words_before_anything_is_sent() {
     );
     assert!(!dry.contains("s3cret"));
 }
+
+#[test]
+fn ctrl_c_during_a_paced_deploy_exits_130_and_records_it_as_cancelled() {
+    use std::io::BufRead;
+    let demo = Demo::new();
+    // Ten minutes after each line: the deploy is still printing when the
+    // signal lands, every time, without guessing how long anything takes.
+    let mut deploy = demo
+        .process()
+        .env("DOKKU_SIM_DEPLOY_LINE_MS", "600000")
+        .args(["deploy", "api", "--image", "nginx:1.27"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The first line of the build on stdout is the event waited for; the
+    // deadline only turns a broken run into a failure instead of a hang.
+    let stdout = deploy.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let first = rx.recv_timeout(std::time::Duration::from_secs(120));
+    let Ok(Ok(first)) = first else {
+        let _ = deploy.kill();
+        panic!(
+            "the deploy printed nothing: {:?}",
+            deploy.wait_with_output()
+        );
+    };
+    assert_eq!(first, "-----> Generating build context");
+    let out = cli_support::interrupt(deploy);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    // Nothing after the first line was printed: the deploy was cut short.
+    assert!(
+        rx.try_iter()
+            .all(|line| !line.unwrap_or_default().contains("Application deployed")),
+        "{stderr}"
+    );
+
+    let rows = demo.history_rows();
+    let record = rows
+        .iter()
+        .find(|r| r["subcommand"] == "git:from-image")
+        .expect("the deploy was recorded");
+    assert_eq!(record["outcome"], "cancelled", "{record}");
+    assert_eq!(record["actor"], "tester");
+    let releases = demo.json(&["releases", "api"]);
+    assert_eq!(releases[0]["outcome"], "cancelled", "{releases}");
+}

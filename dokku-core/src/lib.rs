@@ -8,6 +8,8 @@
 //! - [`process`]: [`LocalExecutor`] (feature `process`, default).
 //! - [`client`]: the [`Dokku`] client and its handlers in [`api`].
 //! - [`model`] and [`parse`]: typed results and the pure parsers behind them.
+//! - [`notify`]: notification events, the webhook body, the retry policy
+//!   and the [`Notifier`](notify::Notifier) trait (no HTTP client here).
 //!
 //! With `default-features = false` nothing here needs an async runtime: the
 //! model, the parsers and the command builders are plain functions.
@@ -21,6 +23,7 @@ pub mod error;
 pub mod exec;
 pub mod model;
 pub mod name;
+pub mod notify;
 pub mod parse;
 #[cfg(feature = "process")]
 pub mod process;

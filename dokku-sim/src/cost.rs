@@ -1,7 +1,9 @@
 //! What a simulated invocation costs: the measured cost model of a real
 //! Dokku, used by [`SimExecutor`](crate::SimExecutor) (its
 //! [`Latency::Dokku`](crate::Latency::Dokku)) and by the `dokku-sim`
-//! binary (`DOKKU_SIM_COST=measured`).
+//! binary (`DOKKU_SIM_COST=measured`); and the pacing of a deploy's
+//! output ([`deploy_command`], [`paced_lines`]), which a real Dokku prints
+//! line by line over seconds or minutes.
 
 use std::time::Duration;
 
@@ -81,6 +83,45 @@ pub fn one_app_report(argv: &[String]) -> Option<&str> {
         }
         _ => None,
     }
+}
+
+/// Whether `argv` builds or deploys an app (after Dokku's leading global
+/// flags): `git:sync`, `git:from-image`, `git:from-archive`,
+/// `git:load-image`, `ps:rebuild`, `ps:restart`, `ps:start`, `ps:scale`.
+/// Their output is what a paced simulator spreads over time.
+pub fn deploy_command(argv: &[String]) -> bool {
+    const DEPLOYS: &[&str] = &[
+        "git:sync",
+        "git:from-image",
+        "git:from-archive",
+        "git:load-image",
+        "ps:rebuild",
+        "ps:restart",
+        "ps:start",
+        "ps:scale",
+    ];
+    crate::entry::shift_leading(argv)
+        .first()
+        .is_some_and(|subcommand| DEPLOYS.contains(&subcommand.as_str()))
+}
+
+/// Output split into its lines, each with its `\n` (a last line without
+/// one is kept as it is): what a paced deploy delivers one at a time.
+pub fn paced_lines(stdout: &[u8]) -> Vec<Vec<u8>> {
+    stdout
+        .split_inclusive(|b| *b == b'\n')
+        .map(<[u8]>::to_vec)
+        .collect()
+}
+
+/// How long `argv` takes to print `stdout` when deploys are paced at
+/// `per_line` after each line (Dokku prints a line, then works until the
+/// next); zero for a command that is not a deploy.
+pub fn pacing_cost(argv: &[String], stdout: &[u8], per_line: Duration) -> Duration {
+    if per_line.is_zero() || !deploy_command(argv) {
+        return Duration::ZERO;
+    }
+    per_line * u32::try_from(paced_lines(stdout).len()).unwrap_or(u32::MAX)
 }
 
 /// A report's stdout split before each `=====> ` header: one block per app.

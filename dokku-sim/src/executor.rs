@@ -5,6 +5,11 @@
 //! So the executor can add latency (fixed or jittered, deterministic) and
 //! inject faults into the next commands: a transport error, a hang, a stream
 //! cut midway, or garbage output.
+//!
+//! A real deploy prints its output over seconds or minutes, a line at a
+//! time; [`SimExecutor::with_deploy_pacing`] does the same for the deploy
+//! commands ([`deploy_command`]), so a caller can watch a build arrive and
+//! interrupt it midway. Tests keep the default, no pacing.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -16,7 +21,9 @@ use futures_util::stream::{self, StreamExt};
 use dokku_core::{Chunk, Command, ExecError, Executor, ExitStatus, Output, OutputStream};
 
 use crate::commands::{self, logs, Follow, Outcome};
-use crate::cost::{all_apps_report, app_blocks, one_app_report, Cost};
+use crate::cost::{
+    all_apps_report, app_blocks, deploy_command, one_app_report, paced_lines, pacing_cost, Cost,
+};
 use crate::host::SimHost;
 
 /// How long each simulated invocation takes before it answers.
@@ -69,6 +76,7 @@ struct Inner {
     host: Arc<Mutex<SimHost>>,
     latency: Latency,
     follow_interval: Duration,
+    deploy_line: Duration,
     faults: Mutex<VecDeque<Fault>>,
     jitter_state: Mutex<u64>,
 }
@@ -94,18 +102,20 @@ impl SimExecutor {
                 host,
                 latency: Latency::None,
                 follow_interval: Duration::from_millis(500),
+                deploy_line: Duration::ZERO,
                 faults: Mutex::new(VecDeque::new()),
                 jitter_state: Mutex::new(0x9e37_79b9_7f4a_7c15),
             }),
         }
     }
 
-    fn rebuild(&self, latency: Latency, follow_interval: Duration) -> Self {
+    fn rebuild(&self, latency: Latency, follow_interval: Duration, deploy_line: Duration) -> Self {
         Self {
             inner: Arc::new(Inner {
                 host: Arc::clone(&self.inner.host),
                 latency,
                 follow_interval,
+                deploy_line,
                 faults: Mutex::new(self.lock_faults().clone()),
                 jitter_state: Mutex::new(0x9e37_79b9_7f4a_7c15),
             }),
@@ -114,14 +124,38 @@ impl SimExecutor {
 
     /// Add this latency to every invocation.
     pub fn with_latency(self, latency: Latency) -> Self {
-        let interval = self.inner.follow_interval;
-        self.rebuild(latency, interval)
+        self.rebuild(latency, self.inner.follow_interval, self.inner.deploy_line)
     }
 
     /// How often a followed log prints a new line (default 500 ms).
     pub fn with_follow_interval(self, interval: Duration) -> Self {
-        let latency = self.inner.latency;
-        self.rebuild(latency, interval)
+        self.rebuild(self.inner.latency, interval, self.inner.deploy_line)
+    }
+
+    /// Print a deploy's output a line at a time, `per_line` after each
+    /// line, as Dokku does while it builds (default: zero, all at once).
+    ///
+    /// Applies to the deploy commands ([`deploy_command`]): a stream
+    /// delivers the first line at once and each next one `per_line`
+    /// later, its exit status `per_line` after the last; `run` answers
+    /// after the same time. The host's state changes when the command
+    /// starts, as before: dropping the stream midway leaves the deploy
+    /// done on the host (the caller only stops listening).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use dokku_sim::{scenario, SimExecutor};
+    ///
+    /// let sim = SimExecutor::new(scenario::demo()).with_deploy_pacing(Duration::from_millis(50));
+    /// assert_eq!(sim.deploy_pacing(), Duration::from_millis(50));
+    /// ```
+    pub fn with_deploy_pacing(self, per_line: Duration) -> Self {
+        self.rebuild(self.inner.latency, self.inner.follow_interval, per_line)
+    }
+
+    /// The delay after each line of a deploy's output.
+    pub fn deploy_pacing(&self) -> Duration {
+        self.inner.deploy_line
     }
 
     /// The shared host state.
@@ -132,6 +166,14 @@ impl SimExecutor {
     /// Read or change the host under its lock.
     pub fn with_host<T>(&self, f: impl FnOnce(&mut SimHost) -> T) -> T {
         f(&mut lock(&self.inner.host))
+    }
+
+    /// Make the next deploy of `app` fail at a phase, as Dokku prints
+    /// such a failure ([`SimHost::fail_next_deploy`]). Unlike [`Fault`],
+    /// which breaks the connection, this is Dokku itself failing: the
+    /// command answers, with its output and exit code.
+    pub fn fail_next_deploy(&self, app: &str, failure: crate::DeployFailure) {
+        self.with_host(|host| host.fail_next_deploy(app, failure));
     }
 
     /// Make the next command fail this way.
@@ -226,6 +268,51 @@ fn to_output(outcome: &Outcome) -> Output {
     )
 }
 
+/// When a paced piece of stdout waits.
+#[derive(Debug, Clone, Copy)]
+enum Pace {
+    /// Before each piece (the work that computes it comes first).
+    Before(Duration),
+    /// After each piece (it is printed, then the work goes on).
+    After(Duration),
+}
+
+/// `pieces` of stdout one at a time under `pace`, then the stderr and the
+/// exit status of `done`.
+fn paced(pieces: Vec<Vec<u8>>, pace: Pace, done: &crate::Out) -> OutputStream {
+    let mut tail: Vec<Result<Chunk, ExecError>> = Vec::new();
+    if !done.stderr.is_empty() {
+        tail.push(Ok(Chunk::Stderr(done.stderr.clone())));
+    }
+    tail.push(Ok(Chunk::Exit(ExitStatus::code(done.code))));
+    let (before, after) = match pace {
+        Pace::Before(delay) => (delay, Duration::ZERO),
+        Pace::After(delay) => (Duration::ZERO, delay),
+    };
+    let pieces = stream::iter(pieces)
+        .enumerate()
+        .then(move |(index, piece)| async move {
+            if !before.is_zero() {
+                tokio::time::sleep(before).await;
+            }
+            // After a line: the wait falls before the next one (the first
+            // comes at once).
+            if !after.is_zero() && index > 0 {
+                tokio::time::sleep(after).await;
+            }
+            Ok(Chunk::Stdout(piece))
+        });
+    // The exit status comes `after` the last line.
+    let tail = stream::once(async move {
+        if !after.is_zero() {
+            tokio::time::sleep(after).await;
+        }
+        stream::iter(tail)
+    })
+    .flatten();
+    Box::pin(pieces.chain(tail))
+}
+
 #[async_trait]
 impl Executor for SimExecutor {
     /// Runs the command. A follow (`logs -t`) returns what it printed before
@@ -244,7 +331,8 @@ impl Executor for SimExecutor {
         }
         let outcome = self.dispatch(command);
         let mut output = to_output(&outcome);
-        let cost = self.report_cost(&argv_of(command), &output.stdout);
+        let cost = self.report_cost(&argv_of(command), &output.stdout)
+            + pacing_cost(&argv_of(command), &output.stdout, self.inner.deploy_line);
         if !cost.is_zero() {
             tokio::time::sleep(cost).await;
         }
@@ -293,16 +381,14 @@ impl Executor for SimExecutor {
         {
             // Dokku prints each app's block when it has computed it.
             let per_app = cost.app_cost(subcommand);
-            let mut tail: Vec<Result<Chunk, ExecError>> = Vec::new();
-            if !out.stderr.is_empty() {
-                tail.push(Ok(Chunk::Stderr(out.stderr.clone())));
-            }
-            tail.push(Ok(Chunk::Exit(ExitStatus::code(done.code))));
-            let blocks = stream::iter(app_blocks(&stdout)).then(move |block| async move {
-                tokio::time::sleep(per_app).await;
-                Ok(Chunk::Stdout(block))
-            });
-            return Ok(Box::pin(blocks.chain(stream::iter(tail))));
+            return Ok(paced(app_blocks(&stdout), Pace::Before(per_app), done));
+        }
+        let per_line = self.inner.deploy_line;
+        if let (false, true, Outcome::Done(done)) =
+            (per_line.is_zero(), deploy_command(&argv), &outcome)
+        {
+            // Dokku prints a line, then works until the next one.
+            return Ok(paced(paced_lines(&stdout), Pace::After(per_line), done));
         }
         let cost = self.report_cost(&argv, &[]);
         if !cost.is_zero() {

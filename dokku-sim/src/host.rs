@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::scheduler::DeployFailure;
+
 /// Seconds in a day.
 pub const SECONDS_PER_DAY: u64 = 86_400;
 
@@ -271,6 +273,10 @@ pub struct SimHost {
     /// network, so any other image cannot be pulled.
     #[serde(default)]
     pub images: BTreeSet<String>,
+    /// The next deploy of an app fails this way, once
+    /// ([`SimHost::fail_next_deploy`]).
+    #[serde(default)]
+    pub deploy_faults: BTreeMap<String, DeployFailure>,
 }
 
 fn default_hostname() -> String {
@@ -386,7 +392,45 @@ impl SimHost {
             storage_dirs: BTreeSet::new(),
             networks: default_networks(),
             images: BTreeSet::new(),
+            deploy_faults: BTreeMap::new(),
         }
+    }
+
+    /// Make the next deploy of `app` fail at `failure`'s phase, with what
+    /// Dokku prints for such a failure and its exit code; the build record
+    /// ends `failed`. Once: the deploy after it runs as before. A failure
+    /// at the build or release is met by the next build (`git:from-image`,
+    /// `ps:rebuild`); at the healthcheck or post-deploy by the next deploy
+    /// of any kind (`ps:restart` too). See [`DeployFailure`].
+    ///
+    /// ```
+    /// use dokku_sim::{dispatch, host::profiles, DeployFailure, SimHost};
+    ///
+    /// let mut host = SimHost::new(profiles::V0_38_27);
+    /// host.images.insert("nginx:1.27".to_owned());
+    /// let argv = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+    /// dispatch(&mut host, &argv(&["apps:create", "api"]), b"");
+    /// host.fail_next_deploy("api", DeployFailure::Build);
+    /// let out = dispatch(&mut host, &argv(&["git:from-image", "api", "nginx:1.27"]), b"");
+    /// assert_eq!(out.output().code, 1);
+    /// assert!(String::from_utf8_lossy(&out.output().stdout).ends_with(" !     App build failed\n"));
+    /// ```
+    pub fn fail_next_deploy(&mut self, app: &str, failure: DeployFailure) {
+        self.deploy_faults.insert(app.to_owned(), failure);
+    }
+
+    /// The failure waiting for `app`'s next deploy, taken if it is one of
+    /// `phases` (a failure at another phase stays for a later deploy).
+    pub fn take_deploy_fault(
+        &mut self,
+        app: &str,
+        phases: &[DeployFailure],
+    ) -> Option<DeployFailure> {
+        let failure = *self.deploy_faults.get(app)?;
+        if !phases.contains(&failure) {
+            return None;
+        }
+        self.deploy_faults.remove(app)
     }
 
     /// Advance the clock and return the new time.

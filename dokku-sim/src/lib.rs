@@ -36,4 +36,5 @@ pub use error::Error;
 pub use executor::{Fault, Latency, SimExecutor};
 pub use host::SimHost;
 pub use out::Out;
+pub use scheduler::DeployFailure;
 pub use state::{PersistentExecutor, StateDir};

@@ -16,8 +16,80 @@
 //! down old containers in 60 seconds`) and changes the containers the way
 //! a deploy would.
 
+//!
+//! A deploy can be made to fail at a chosen phase
+//! ([`SimHost::fail_next_deploy`](crate::SimHost::fail_next_deploy)); what
+//! it then prints is [`DeployFailure`]'s.
+
+use serde::{Deserialize, Serialize};
+
 use crate::common::Ctx;
 use crate::host::{container_id, Container, ContainerState};
+
+/// Where a deploy fails, and so what Dokku prints when it does. Every
+/// failure exits 1 and its build record ends `failed`.
+///
+/// The lines are Dokku v0.38.27's (certainty: source-derived, no
+/// recording of a failed build yet); the app's own output inside them
+/// (the build step, the task command, the crash) is illustrative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum DeployFailure {
+    /// The builder fails (`plugins/common/functions` `dokku_build`): the
+    /// builder's own words (a Dockerfile step's error; herokuish's
+    /// `Failure attaching to container during app build` after the
+    /// buildpack's), then `Removing invalid image tag dokku/<app>:latest`
+    /// (or `Retagging old image <id> as …` for an app deployed before)
+    /// and `dokku_log_fail "App build failed"`. Nothing is deployed.
+    Build,
+    /// The Procfile's `release` task fails (`plugins/app-json`
+    /// `executeScript`, run by `post-release-builder`): `Checking for
+    /// release task`, the task's output between `Start of`/`End of <app>
+    /// release task (<id>) output`, then `Execution of release task
+    /// failed: <command>` (`LogFailWithError`). Nothing is deployed.
+    Release,
+    /// The new web container fails its checks
+    /// (`plugins/scheduler-docker-local/check-deploy`): the healthchecker's
+    /// `Failure in name='default': container state is not running` (its
+    /// format from `tests/unit/checks.bats`; inferred for the default
+    /// check), `Could not start due to 1 failed checks (web.1)` and the
+    /// container's output. The old containers keep running (zero
+    /// downtime); the crash is what `logs:failed` shows.
+    Healthcheck,
+    /// The `app.json` `postdeploy` task fails after the new containers
+    /// took the traffic (`post-deploy` trigger): `Checking for postdeploy
+    /// task`, its output, `Execution of postdeploy task failed:
+    /// <command>`. The new containers run; Dokku never retires the old
+    /// ones (`scheduler-deploy` stops at the failed trigger), which the
+    /// simulator does not keep.
+    PostDeploy,
+}
+
+impl DeployFailure {
+    /// Every failure, in the order of the phases.
+    pub const ALL: [DeployFailure; 4] = [
+        DeployFailure::Build,
+        DeployFailure::Release,
+        DeployFailure::Healthcheck,
+        DeployFailure::PostDeploy,
+    ];
+
+    /// Its name: `build`, `release`, `healthcheck`, `post-deploy`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeployFailure::Build => "build",
+            DeployFailure::Release => "release",
+            DeployFailure::Healthcheck => "healthcheck",
+            DeployFailure::PostDeploy => "post-deploy",
+        }
+    }
+}
+
+/// Illustrative: the Procfile's release command that fails.
+const RELEASE_TASK: &str = "./release.sh";
+/// Illustrative: the `app.json` postdeploy command that fails.
+const POSTDEPLOY_TASK: &str = "./postdeploy.sh";
 
 /// `scheduler-app-status`: `true` if every container runs, `false` if
 /// none (or there are none), `mixed` otherwise.
@@ -39,6 +111,10 @@ pub fn running_state(containers: &[Container]) -> &'static str {
 /// every process type (or just `only`) as the scale says, the old ones
 /// retired. Prints a short stand-in for the scheduler's output.
 pub fn deploy(ctx: &mut Ctx<'_>, app_name: &str, only: Option<&str>) {
+    let fault = ctx.host.take_deploy_fault(
+        app_name,
+        &[DeployFailure::Healthcheck, DeployFailure::PostDeploy],
+    );
     let Some(app) = ctx.host.apps.get_mut(app_name) else {
         return;
     };
@@ -52,6 +128,10 @@ pub fn deploy(ctx: &mut Ctx<'_>, app_name: &str, only: Option<&str>) {
             app.scale
                 .insert(process_type.clone(), u32::from(process_type == "web"));
         }
+    }
+    if fault == Some(DeployFailure::Healthcheck) {
+        healthcheck_failed(ctx, app_name, only);
+        return;
     }
     app.deploys += 1;
     let deploy_number = app.deploys;
@@ -100,6 +180,16 @@ pub fn deploy(ctx: &mut Ctx<'_>, app_name: &str, only: Option<&str>) {
         }
     }
     ctx.out.info1("Running post-deploy");
+    if fault == Some(DeployFailure::PostDeploy) {
+        task_failed(
+            ctx,
+            app_name,
+            "postdeploy",
+            POSTDEPLOY_TASK,
+            &["./postdeploy.sh: line 3: psql: command not found"],
+        );
+        return;
+    }
     if !old.is_empty() {
         ctx.out.info1("Shutting down old containers in 60 seconds");
         for container in &old {
@@ -216,11 +306,139 @@ pub fn build_and_deploy(ctx: &mut Ctx<'_>, app: &str, source: &str) {
         "docker-image" | "dockerfile" => "Dockerfile",
         _ => "herokuish",
     };
+    let fault = ctx
+        .host
+        .take_deploy_fault(app, &[DeployFailure::Build, DeployFailure::Release]);
     ctx.out.info1("Cleaning up...");
     ctx.out.info1(&format!("Building {app} from {builder}"));
+    if fault == Some(DeployFailure::Build) {
+        build_failed(ctx, app, builder);
+        return;
+    }
     ctx.out.info1(&format!("Releasing {app}..."));
+    if fault == Some(DeployFailure::Release) {
+        ctx.out.info1("Checking for predeploy task");
+        ctx.out.verbose("No predeploy task found, skipping");
+        task_failed(
+            ctx,
+            app,
+            "release",
+            RELEASE_TASK,
+            &[
+                "Running migrations...",
+                "Error: connect ECONNREFUSED 10.0.0.12:5432",
+            ],
+        );
+        return;
+    }
     ctx.out.info1(&format!("Deploying {app}..."));
     deploy(ctx, app, None);
+}
+
+/// `dokku_build` when the builder failed: the builder's words, the image
+/// tag undone, `App build failed` (exit 1, no deploy).
+fn build_failed(ctx: &mut Ctx<'_>, app: &str, builder: &str) {
+    if builder == "Dockerfile" {
+        // BuildKit's failure line for a failing step (illustrative step).
+        ctx.out.log("#6 [2/3] RUN ./build.sh");
+        ctx.out.log("#6 0.412 ./build.sh: line 4: npm: not found");
+        ctx.out.log("#6 ERROR: process \"/bin/sh -c ./build.sh\" did not complete successfully: exit code: 127");
+        ctx.out.log("ERROR: failed to solve: process \"/bin/sh -c ./build.sh\" did not complete successfully: exit code: 127");
+    } else {
+        // herokuish's detection failing, then builder-herokuish's warning.
+        ctx.out.info1("Unable to select a buildpack");
+        ctx.out
+            .warn("Failure attaching to container during app build");
+    }
+    let image = format!("dokku/{app}:latest");
+    let released = ctx.host.apps.get(app).is_some_and(|a| a.deployed);
+    if released {
+        let old = container_id(app, "release", 0, 0);
+        let short = old.get(..12).unwrap_or(&old);
+        ctx.out
+            .warn(&format!("Retagging old image {short} as {image}"));
+    } else {
+        ctx.out.warn(&format!("Removing invalid image tag {image}"));
+    }
+    ctx.out.fail("App build failed");
+}
+
+/// `executeScript` when the task's container exits non-zero: its output,
+/// then `LogFailWithError`; `release_and_deploy` ends with its `echo`.
+fn task_failed(ctx: &mut Ctx<'_>, app: &str, phase: &str, command: &str, output: &[&str]) {
+    ctx.out.info1(&format!("Checking for {phase} task"));
+    let source = if phase == "release" {
+        "Procfile"
+    } else {
+        "app.json"
+    };
+    ctx.out.verbose(&format!(
+        "Executing {phase} task from {source} in ephemeral container: {command}"
+    ));
+    let deploys = ctx.host.apps.get(app).map_or(0, |a| a.deploys);
+    let id = container_id(app, phase, 1, deploys + 1);
+    let short = id.get(..9).unwrap_or(&id);
+    ctx.out
+        .info2_quiet(&format!("Start of {app} {phase} task ({short}) output"));
+    for line in output {
+        ctx.out.verbose_quiet(line);
+    }
+    ctx.out
+        .info2_quiet(&format!("End of {app} {phase} task ({short}) output"));
+    ctx.out
+        .fail(&format!("Execution of {phase} task failed: {command}"));
+    ctx.out.log("");
+}
+
+/// `check-deploy` failing for the first new container: the web one (the
+/// scheduler deploys it first), else the first process type deployed.
+/// The old containers stay; the new one is kept for `logs:failed`.
+fn healthcheck_failed(ctx: &mut Ctx<'_>, app_name: &str, only: Option<&str>) {
+    let Some(app) = ctx.host.apps.get_mut(app_name) else {
+        return;
+    };
+    let selected = |process_type: &str| only.is_none_or(|p| p == process_type);
+    let deployed: Vec<(&String, &u32)> = app
+        .scale
+        .iter()
+        .filter(|(p, count)| selected(p) && **count > 0)
+        .collect();
+    let first = deployed
+        .iter()
+        .find(|(p, _)| *p == "web")
+        .or_else(|| deployed.first());
+    let Some((process_type, count)) = first.map(|(p, c)| ((*p).clone(), **c)) else {
+        return;
+    };
+    let dyno = format!("{process_type}.1");
+    let id = container_id(app_name, &process_type, 1, app.deploys + 1);
+    let crash = [
+        "node:internal/modules/cjs/loader:1228".to_owned(),
+        "Error: Cannot find module '/app/server.js'".to_owned(),
+    ];
+    app.failed_logs = crash.to_vec();
+    ctx.out
+        .info1(&format!("Deploying {process_type} (count={count})"));
+    ctx.out
+        .verbose(&format!("Attempting pre-flight checks ({dyno})"));
+    ctx.out.verbose(&format!("Waiting for 10 seconds ({dyno})"));
+    ctx.out
+        .verbose("Failure in name='default': container state is not running");
+    ctx.out
+        .warn(&format!("Could not start due to 1 failed checks ({dyno})"));
+    // checks_check_deploy_cleanup, the RETURN trap: the container's output.
+    let short = id.get(..12).unwrap_or(&id);
+    ctx.out.info2_quiet(&format!(
+        "Start of {app_name} container output ({short} {dyno})"
+    ));
+    for line in &crash {
+        ctx.out.verbose_quiet(line);
+    }
+    ctx.out.info2_quiet(&format!(
+        "End of {app_name} container output ({short} {dyno})"
+    ));
+    ctx.out.log("");
+    ctx.out.code = 1;
 }
 
 /// `triggerRestart` (config): nothing for an app that was never deployed;

@@ -132,6 +132,7 @@ impl StateDir {
 pub struct PersistentExecutor {
     state: StateDir,
     follow_interval: Duration,
+    deploy_line: Duration,
 }
 
 impl PersistentExecutor {
@@ -140,12 +141,22 @@ impl PersistentExecutor {
         Self {
             state,
             follow_interval: Duration::from_millis(500),
+            deploy_line: Duration::ZERO,
         }
     }
 
     /// How often a followed log prints a new line (default 500 ms).
     pub fn with_follow_interval(mut self, interval: Duration) -> Self {
         self.follow_interval = interval;
+        self
+    }
+
+    /// Print a deploy's output a line at a time, `per_line` after each
+    /// line ([`SimExecutor::with_deploy_pacing`]; default zero). The state
+    /// is saved when the command starts, so another run sees the deploy
+    /// while this one still prints it.
+    pub fn with_deploy_pacing(mut self, per_line: Duration) -> Self {
+        self.deploy_line = per_line;
         self
     }
 
@@ -157,16 +168,26 @@ impl PersistentExecutor {
     // Runs `f` on an in-memory executor over the loaded state, then saves
     // what the command changed. The file lock is held throughout, on a
     // blocking thread: another process may hold it for a moment.
+    // `paced`: the executor paces deploys (its streams wait inside, after
+    // the state is saved).
     async fn with_sim<T: Send + 'static>(
         &self,
+        paced: bool,
         f: impl FnOnce(&SimExecutor) -> T + Send + 'static,
     ) -> Result<T, ExecError> {
         let state = self.state.clone();
         let interval = self.follow_interval;
+        let per_line = if paced {
+            self.deploy_line
+        } else {
+            Duration::ZERO
+        };
         tokio::task::spawn_blocking(move || {
             state.update(|host| {
                 let shared = Arc::new(Mutex::new(host.clone()));
-                let sim = SimExecutor::shared(Arc::clone(&shared)).with_follow_interval(interval);
+                let sim = SimExecutor::shared(Arc::clone(&shared))
+                    .with_follow_interval(interval)
+                    .with_deploy_pacing(per_line);
                 let value = f(&sim);
                 *host = shared
                     .lock()
@@ -184,19 +205,34 @@ impl PersistentExecutor {
 #[async_trait]
 impl Executor for PersistentExecutor {
     async fn run(&self, command: &Command) -> Result<Output, ExecError> {
+        let argv: Vec<String> = command
+            .expose_argv()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
         let command = command.clone();
-        // SimExecutor answers at once (no latency is configured), so the
-        // future completes on its first poll.
+        // SimExecutor answers at once (no latency or pacing is configured),
+        // so the future completes on its first poll; a paced deploy's time
+        // is spent here, with the state saved and its lock released.
         let output = self
-            .with_sim(move |sim| futures_util::FutureExt::now_or_never(sim.run(&command)))
-            .await?;
-        output.unwrap_or_else(|| Err(ExecError::Other("the simulator did not answer".to_owned())))
+            .with_sim(false, move |sim| {
+                futures_util::FutureExt::now_or_never(sim.run(&command))
+            })
+            .await?
+            .unwrap_or_else(|| Err(ExecError::Other("the simulator did not answer".to_owned())))?;
+        let pacing = crate::cost::pacing_cost(&argv, &output.stdout, self.deploy_line);
+        if !pacing.is_zero() {
+            tokio::time::sleep(pacing).await;
+        }
+        Ok(output)
     }
 
     async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError> {
         let command = command.clone();
         let stream = self
-            .with_sim(move |sim| futures_util::FutureExt::now_or_never(sim.stream(&command)))
+            .with_sim(true, move |sim| {
+                futures_util::FutureExt::now_or_never(sim.stream(&command))
+            })
             .await?;
         stream.unwrap_or_else(|| Err(ExecError::Other("the simulator did not answer".to_owned())))
     }

@@ -2,16 +2,22 @@
 //! image on the host builds and deploys, phase by phase, and is recorded
 //! as a succeeded build with its source; deploying it again changes
 //! nothing (Dokku's `git-from-directory` refuses); an image the host does
-//! not have cannot be pulled (it has no network, as recorded).
+//! not have cannot be pulled (it has no network, as recorded). Paced, a
+//! deploy prints a line at a time (on tokio's paused clock: exact, and no
+//! test waits in real time). Made to fail at a phase, a deploy says what
+//! Dokku says there, and its build record ends `failed`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::Duration;
 
 use dokku_core::api::builds::BuildFilter;
 use dokku_core::api::deploy::DeploySpec;
 use dokku_core::model::deploy::{DeployEvent, DeployOutcome, DeployPhase};
 use dokku_core::{AppName, Dokku};
 use dokku_sim::host::profiles;
-use dokku_sim::{SimExecutor, SimHost};
+use dokku_sim::{DeployFailure, SimExecutor, SimHost};
 use futures_util::StreamExt;
+use tokio::time::Instant;
 
 fn host_with_app() -> (Dokku, AppName) {
     let mut host = SimHost::new(profiles::V0_38_27);
@@ -159,4 +165,260 @@ async fn a_rebuild_of_a_deployed_image_builds_from_its_dockerfile_again() {
     }
     assert!(saw_dockerfile);
     assert!(outcome.unwrap().succeeded());
+}
+
+/// Each line of a deploy with the time it arrived, and the outcome with
+/// its time, on tokio's paused clock.
+async fn timed(
+    dokku: &Dokku,
+    spec: &DeploySpec,
+) -> (Vec<(String, Duration)>, DeployOutcome, Duration) {
+    let started = Instant::now();
+    let mut events = dokku.deploys().stream(spec).await.unwrap();
+    let mut lines = Vec::new();
+    while let Some(event) = events.next().await {
+        match event.unwrap() {
+            DeployEvent::Line { text, .. } => lines.push((text, started.elapsed())),
+            DeployEvent::Finished { outcome } => return (lines, outcome, started.elapsed()),
+            _ => {}
+        }
+    }
+    panic!("the deploy stream ended without an outcome");
+}
+
+fn paced(per_line: Duration) -> (Dokku, SimExecutor, AppName) {
+    let mut host = SimHost::new(profiles::V0_38_27);
+    host.images.insert("ghcr.io/acme/api:v1".to_owned());
+    let sim = SimExecutor::new(host).with_deploy_pacing(per_line);
+    (Dokku::new(sim.clone()), sim, AppName::new("api").unwrap())
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_paced_deploy_prints_a_line_then_waits_before_the_next() {
+    let per_line = Duration::from_millis(100);
+    let (dokku, _, app) = paced(per_line);
+    // Creating an app is not a deploy: it answers at once.
+    let started = Instant::now();
+    dokku.apps().create(&app).await.unwrap();
+    assert_eq!(started.elapsed(), Duration::ZERO);
+
+    let spec = DeploySpec::image(&app, "ghcr.io/acme/api:v1").unwrap();
+    let (lines, outcome, ended) = timed(&dokku, &spec).await;
+    assert!(outcome.succeeded(), "{outcome:?}");
+    assert!(lines.len() > 5, "{lines:?}");
+    for (index, (text, at)) in lines.iter().enumerate() {
+        // A line is read when its newline arrives: line i at i × 100 ms.
+        let expected = per_line * u32::try_from(index).unwrap();
+        assert_eq!(*at, expected, "line {index} {text:?}");
+    }
+    // The exit status comes one pause after the last line.
+    let n = u32::try_from(lines.len()).unwrap();
+    assert_eq!(ended, per_line * n);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_deploy_run_to_its_end_takes_as_long_as_its_paced_lines() {
+    let per_line = Duration::from_millis(100);
+    let (dokku, _, app) = paced(per_line);
+    dokku.apps().create(&app).await.unwrap();
+    let spec = DeploySpec::image(&app, "ghcr.io/acme/api:v1").unwrap();
+    // The same deploy unpaced, on another host, counts its lines.
+    let (unpaced, _, _) = {
+        let (plain, _, app) = paced(Duration::ZERO);
+        plain.apps().create(&app).await.unwrap();
+        timed(&plain, &spec).await
+    };
+    assert!(unpaced.iter().all(|(_, at)| at.is_zero()), "{unpaced:?}");
+    let started = Instant::now();
+    let outcome = dokku.deploys().run(&spec).await.unwrap();
+    assert!(outcome.succeeded());
+    assert_eq!(
+        started.elapsed(),
+        per_line * u32::try_from(unpaced.len()).unwrap()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_paced_deploy_on_a_state_directory_is_saved_before_its_output_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dokku_sim::StateDir::open(dir.path(), || {
+        let mut host = SimHost::new(profiles::V0_38_27);
+        host.images.insert("ghcr.io/acme/api:v1".to_owned());
+        host
+    })
+    .unwrap();
+    let per_line = Duration::from_millis(250);
+    let dokku =
+        Dokku::new(dokku_sim::PersistentExecutor::new(state.clone()).with_deploy_pacing(per_line));
+    let app = AppName::new("api").unwrap();
+    dokku.apps().create(&app).await.unwrap();
+    let spec = DeploySpec::image(&app, "ghcr.io/acme/api:v1").unwrap();
+    let mut events = dokku.deploys().stream(&spec).await.unwrap();
+    let first = events.next().await.unwrap().unwrap();
+    assert!(matches!(first, DeployEvent::Line { .. }), "{first:?}");
+    // Another program sees the deploy while this one still prints it.
+    let host = state.load().unwrap();
+    assert_eq!(
+        host.apps["api"].deploy_source_metadata,
+        "ghcr.io/acme/api:v1"
+    );
+    let started = Instant::now();
+    let mut rest = 0u32;
+    while let Some(event) = events.next().await {
+        if let DeployEvent::Line { .. } = event.unwrap() {
+            rest += 1;
+        }
+    }
+    assert!(rest > 5);
+    // Every later line after a pause, and the exit after one more.
+    assert_eq!(started.elapsed(), per_line * (rest + 1));
+}
+
+fn failing(failure: DeployFailure) -> (Dokku, SimExecutor, AppName) {
+    let (dokku, sim, app) = paced(Duration::ZERO);
+    sim.with_host(|host| {
+        host.images.insert("ghcr.io/acme/api:v2".to_owned());
+    });
+    sim.fail_next_deploy("api", failure);
+    (dokku, sim, app)
+}
+
+async fn build_statuses(dokku: &Dokku, app: &AppName) -> Vec<String> {
+    dokku
+        .builds()
+        .list(app, &BuildFilter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|b| b.display_status)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_deploy_made_to_fail_reports_its_phase_and_dokkus_words_and_its_build_failed() {
+    let cases = [
+        (DeployFailure::Build, DeployPhase::Build, "App build failed"),
+        (
+            DeployFailure::Release,
+            DeployPhase::Release,
+            "Execution of release task failed: ./release.sh",
+        ),
+        (
+            DeployFailure::Healthcheck,
+            DeployPhase::Deploy,
+            "Could not start due to 1 failed checks (web.1)",
+        ),
+        (
+            DeployFailure::PostDeploy,
+            DeployPhase::PostDeploy,
+            "Execution of postdeploy task failed: ./postdeploy.sh",
+        ),
+    ];
+    assert_eq!(cases.len(), DeployFailure::ALL.len());
+    for (failure, phase, message) in cases {
+        let (dokku, _, app) = failing(failure);
+        dokku.apps().create(&app).await.unwrap();
+        let spec = DeploySpec::image(&app, "ghcr.io/acme/api:v1").unwrap();
+        let (_, outcome) = deploy(&dokku, &spec).await;
+        assert_eq!(
+            outcome,
+            DeployOutcome::Failed {
+                phase,
+                exit_code: Some(1),
+                message: message.to_owned(),
+            },
+            "{failure:?}"
+        );
+        assert_eq!(
+            build_statuses(&dokku, &app).await,
+            ["failed"],
+            "{failure:?}"
+        );
+        // Once: the next build of the same source succeeds.
+        let outcome = dokku
+            .deploys()
+            .run(&DeploySpec::rebuild(&app))
+            .await
+            .unwrap();
+        assert!(outcome.succeeded(), "{failure:?} again: {outcome:?}");
+        assert_eq!(
+            build_statuses(&dokku, &app).await,
+            ["succeeded", "failed"],
+            "{failure:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_failed_build_prints_the_builders_words_and_retags_the_running_image() {
+    let (dokku, sim, app) = paced(Duration::ZERO);
+    sim.with_host(|host| host.images.insert("ghcr.io/acme/api:v2".to_owned()));
+    dokku.apps().create(&app).await.unwrap();
+    let v1 = DeploySpec::image(&app, "ghcr.io/acme/api:v1").unwrap();
+    assert!(dokku.deploys().run(&v1).await.unwrap().succeeded());
+    sim.fail_next_deploy("api", DeployFailure::Build);
+    let v2 = DeploySpec::image(&app, "ghcr.io/acme/api:v2").unwrap();
+    let mut events = dokku.deploys().stream(&v2).await.unwrap();
+    let mut lines = Vec::new();
+    while let Some(event) = events.next().await {
+        if let DeployEvent::Line { text, .. } = event.unwrap() {
+            lines.push(text);
+        }
+    }
+    let tail: Vec<&str> = lines
+        .iter()
+        .rev()
+        .take(3)
+        .rev()
+        .map(String::as_str)
+        .collect();
+    assert!(tail[0].starts_with("ERROR: failed to solve: "), "{lines:?}");
+    assert!(
+        tail[1].starts_with(" !     Retagging old image ")
+            && tail[1].ends_with(" as dokku/api:latest"),
+        "{lines:?}"
+    );
+    assert_eq!(tail[2], " !     App build failed");
+    // Nothing was deployed: v1's containers still run.
+    let running = sim.with_host(|h| h.apps["api"].containers.clone());
+    assert_eq!(running.len(), 1);
+}
+
+#[tokio::test]
+async fn a_failed_healthcheck_keeps_the_old_containers_and_leaves_the_crash_for_logs_failed() {
+    let (dokku, sim, app) = paced(Duration::ZERO);
+    dokku.apps().create(&app).await.unwrap();
+    let v1 = DeploySpec::image(&app, "ghcr.io/acme/api:v1").unwrap();
+    assert!(dokku.deploys().run(&v1).await.unwrap().succeeded());
+    let before = sim.with_host(|h| h.apps["api"].containers.clone());
+    // Met by a restart too: every deploy runs the checks.
+    sim.fail_next_deploy("api", DeployFailure::Healthcheck);
+    let restart = dokku_sim::dispatch(
+        &mut sim.host().lock().unwrap(),
+        &["ps:restart".to_owned(), "api".to_owned()],
+        b"",
+    );
+    let out = restart.output();
+    assert_eq!(out.code, 1);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(" !     Could not start due to 1 failed checks (web.1)\n"),
+        "{text}"
+    );
+    assert!(!text.contains("Application deployed"), "{text}");
+    assert_eq!(sim.with_host(|h| h.apps["api"].containers.clone()), before);
+    let failed = dokku_sim::dispatch(
+        &mut sim.host().lock().unwrap(),
+        &["logs:failed".to_owned(), "api".to_owned()],
+        b"",
+    );
+    assert!(String::from_utf8_lossy(&failed.output().stdout)
+        .contains("Error: Cannot find module '/app/server.js'"));
+    // A build failure waits for a build: a restart does not meet it.
+    sim.fail_next_deploy("api", DeployFailure::Build);
+    dokku.ps().restart(&app).send().await.unwrap();
+    assert_eq!(
+        sim.with_host(|h| h.deploy_faults.get("api").copied()),
+        Some(DeployFailure::Build)
+    );
 }

@@ -7,6 +7,7 @@
 
 #![allow(dead_code)] // each example uses its own part
 
+pub mod notify;
 pub mod snapshot;
 
 use std::path::PathBuf;
@@ -382,6 +383,16 @@ fn follow_interval() -> Duration {
         .map_or(Duration::from_secs(1), Duration::from_millis)
 }
 
+/// How a demo host paces a deploy's output: `DOKKU_SIM_DEPLOY_LINE_MS`
+/// after each line, else 50 ms (a build of twenty lines takes a second,
+/// long enough to watch it and to interrupt it; `0` prints at once).
+fn deploy_pacing() -> Duration {
+    std::env::var("DOKKU_SIM_DEPLOY_LINE_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(Duration::from_millis(50), Duration::from_millis)
+}
+
 /// Build the executor for a target. SSH connects here (strict host keys,
 /// one master connection for every command that follows).
 pub async fn connect(target: &Target) -> Result<Arc<dyn Executor>, ConnectError> {
@@ -394,7 +405,9 @@ pub async fn connect(target: &Target) -> Result<Arc<dyn Executor>, ConnectError>
             };
             let state = StateDir::open(state, initial).map_err(ConnectError::Demo)?;
             Ok(Arc::new(
-                PersistentExecutor::new(state).with_follow_interval(follow_interval()),
+                PersistentExecutor::new(state)
+                    .with_follow_interval(follow_interval())
+                    .with_deploy_pacing(deploy_pacing()),
             ))
         }
         Target::Local { program } => Ok(Arc::new(dokku::LocalExecutor::new().program(program))),

@@ -66,8 +66,9 @@ impl Demo {
         self.dir.path().join("history.sqlite3")
     }
 
-    /// `cli --demo …` on this host, as user `tester`, without colour and
-    /// without any target from the environment.
+    /// `cli --demo …` on this host, as user `tester`, without colour,
+    /// without any target from the environment, and with deploys printed
+    /// at once.
     pub fn cli(&self) -> assert_cmd::Command {
         let mut cmd = bare_cli();
         cmd.arg("--demo")
@@ -95,6 +96,7 @@ impl Demo {
         }
         cmd.env("NO_COLOR", "1")
             .env("USER", "tester")
+            .env("DOKKU_SIM_DEPLOY_LINE_MS", "0")
             .arg("--demo")
             .arg("--demo-state")
             .arg(self.state())
@@ -202,7 +204,11 @@ pub fn bare_cli() -> assert_cmd::Command {
     ] {
         cmd.env_remove(var);
     }
-    cmd.env("NO_COLOR", "1").env("USER", "tester");
+    // The demo's deploys print at once (a test that watches one paced
+    // sets its own pacing).
+    cmd.env("NO_COLOR", "1")
+        .env("USER", "tester")
+        .env("DOKKU_SIM_DEPLOY_LINE_MS", "0");
     cmd
 }
 
@@ -449,4 +455,15 @@ pub fn dokku_sim_bin() -> PathBuf {
             dir.join("dokku-sim")
         })
         .clone()
+}
+
+/// Ctrl-C for a running `cli`: SIGINT (by `kill -INT`, the crate forbids
+/// unsafe code), then its output once it has exited.
+pub fn interrupt(child: std::process::Child) -> std::process::Output {
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success(), "SIGINT could not be sent");
+    child.wait_with_output().expect("the cli is waited for")
 }

@@ -15,6 +15,9 @@
 //! 0.38.27 charges instead: a floor per invocation, and per app for a
 //! report of every app, whose blocks are printed one by one as they are
 //! "computed" (`DOKKU_SIM_COST_SPEEDUP=N` divides every cost by N).
+//! `DOKKU_SIM_DEPLOY_LINE_MS` paces a deploy's output: each line of a
+//! deploy command (`git:from-image`, `ps:rebuild`, …) is followed by that
+//! wait, as a real build prints over time.
 //!
 //! When `SSH_ORIGINAL_COMMAND` is set, the program behaves as Dokku's entry
 //! script behind sshcommand's forced command
@@ -34,7 +37,7 @@ use std::time::Duration;
 
 use dokku_core::DokkuVersion;
 use dokku_sim::commands::{self, logs, Outcome};
-use dokku_sim::cost::{all_apps_report, app_blocks};
+use dokku_sim::cost::{all_apps_report, app_blocks, deploy_command, paced_lines};
 use dokku_sim::entry::{Globals, Invocation};
 use dokku_sim::host::{profiles, SimHost};
 use dokku_sim::{scenario, Cost, StateDir};
@@ -96,6 +99,10 @@ fn run() -> Result<i32, String> {
         std::thread::sleep(cost.floor_cost());
     }
 
+    let deploy_line = std::env::var("DOKKU_SIM_DEPLOY_LINE_MS")
+        .ok()
+        .and_then(|ms| ms.parse::<u64>().ok())
+        .map_or(Duration::ZERO, Duration::from_millis);
     let stdin = read_stdin_if_needed(&invocation.args)?;
     let outcome = state
         .update(|host| commands::run(host, &invocation, &stdin))
@@ -107,6 +114,14 @@ fn run() -> Result<i32, String> {
             for block in app_blocks(&out.stdout) {
                 std::thread::sleep(cost.app_cost(subcommand));
                 write_all(&block, b"")?;
+            }
+            write_all(b"", &out.stderr)?;
+        }
+        // A deploy prints a line, then works until the next one.
+        _ if deploy_command(&invocation.args) && !deploy_line.is_zero() => {
+            for line in paced_lines(&out.stdout) {
+                write_all(&line, b"")?;
+                std::thread::sleep(deploy_line);
             }
             write_all(b"", &out.stderr)?;
         }

@@ -1,0 +1,392 @@
+//! The examples' webhook sender: dokku-core's sans-IO notifications
+//! ([`dokku::notify`]) over hyper-util's HTTP/1 client, with the sleep
+//! between retries injected (a test's returns at once and records the
+//! waits, so nothing waits in real time).
+//!
+//! Plain `http://` only: the examples carry no TLS stack. Slack and
+//! Discord webhooks are `https://`; a program that posts to them plugs a
+//! TLS-capable client into the same [`Notifier`] trait. An `https://` URL
+//! is refused here with a typed error, before anything is sent.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{header, Method, Request};
+use dokku::notify::{
+    deliver, webhook_body, Notifier, NotifyError, NotifyEvent, RetryPolicy, WebhookUrl,
+};
+use http_body_util::Full;
+use hyper_util::client::legacy::{connect::HttpConnector, Client};
+use hyper_util::rt::TokioExecutor;
+
+/// How the sender waits between attempts.
+pub type Sleep = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+
+/// The runtime's sleep.
+pub fn tokio_sleep() -> Sleep {
+    Arc::new(|delay| Box::pin(tokio::time::sleep(delay)))
+}
+
+/// POSTs each event's JSON ([`webhook_body`]) to one webhook, retried by
+/// its policy. `Debug` shows the destination host only.
+#[derive(Clone)]
+pub struct WebhookNotifier {
+    url: WebhookUrl,
+    policy: RetryPolicy,
+    sleep: Sleep,
+    timeout: Duration,
+    client: Client<HttpConnector, Full<Bytes>>,
+}
+
+impl std::fmt::Debug for WebhookNotifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookNotifier")
+            .field("destination", &self.url.destination())
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WebhookNotifier {
+    /// A sender to `url`, with the default retry policy, the runtime's
+    /// sleep and a 10 s limit per attempt.
+    ///
+    /// # Errors
+    ///
+    /// [`NotifyError::InvalidUrl`] for an `https://` URL (no TLS here).
+    pub fn new(url: WebhookUrl) -> Result<Self, NotifyError> {
+        if url.is_https() {
+            return Err(NotifyError::InvalidUrl {
+                reason: "https:// needs a TLS client, which the examples do not carry; use an http:// relay or plug your own client into the Notifier trait",
+            });
+        }
+        Ok(Self {
+            url,
+            policy: RetryPolicy::default(),
+            sleep: tokio_sleep(),
+            timeout: Duration::from_secs(10),
+            client: Client::builder(TokioExecutor::new()).build_http(),
+        })
+    }
+
+    /// Retry by this policy.
+    pub fn with_policy(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Wait between attempts with this.
+    pub fn with_sleep(mut self, sleep: Sleep) -> Self {
+        self.sleep = sleep;
+        self
+    }
+
+    // One POST: its status, or why none came (the URL scrubbed out).
+    async fn attempt(&self, body: Bytes) -> Result<u16, String> {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(self.url.expose())
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::USER_AGENT, "dokku-rs")
+            .body(Full::new(body))
+            .map_err(|e| self.url.scrub(&e.to_string()))?;
+        let sent = tokio::time::timeout(self.timeout, self.client.request(request)).await;
+        match sent {
+            Ok(Ok(response)) => Ok(response.status().as_u16()),
+            Ok(Err(e)) => Err(self.url.scrub(&describe(&e))),
+            Err(_) => Err(format!("no answer within {:?}", self.timeout)),
+        }
+    }
+}
+
+/// An error and its causes, one line (hyper-util's own says only
+/// "client error (Connect)").
+fn describe(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[async_trait::async_trait]
+impl Notifier for WebhookNotifier {
+    async fn notify(&self, event: &NotifyEvent) -> Result<(), NotifyError> {
+        let body = Bytes::from(webhook_body(event).to_string());
+        let sleep = Arc::clone(&self.sleep);
+        deliver(
+            &self.policy,
+            self.url.destination(),
+            |_| self.attempt(body.clone()),
+            |delay| sleep(delay),
+        )
+        .await
+        .map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use dokku::model::deploy::DeployPhase;
+    use dokku::AppName;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    use super::*;
+
+    /// A webhook receiver on 127.0.0.1: answers each request with the
+    /// next status of its script (the last one again when it runs out)
+    /// and keeps what it was sent.
+    struct Receiver {
+        url: String,
+        received: Arc<Mutex<Vec<(String, String, serde_json::Value)>>>,
+    }
+
+    impl Receiver {
+        async fn start(statuses: &[u16]) -> Self {
+            let listener = TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let received = Arc::new(Mutex::new(Vec::new()));
+            let kept = Arc::clone(&received);
+            let statuses = statuses.to_vec();
+            tokio::spawn(async move {
+                let mut served = 0;
+                while let Ok((mut socket, _)) = listener.accept().await {
+                    let Some((request_line, body)) = read_request(&mut socket).await else {
+                        continue;
+                    };
+                    let (method, path) = request_line
+                        .split_once(' ')
+                        .map(|(m, rest)| {
+                            (
+                                m.to_owned(),
+                                rest.split(' ').next().unwrap_or("").to_owned(),
+                            )
+                        })
+                        .unwrap();
+                    let json = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+                    kept.lock().unwrap().push((method, path, json));
+                    let status = statuses[served.min(statuses.len() - 1)];
+                    served += 1;
+                    let answer = format!(
+                        "HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                    );
+                    let _ = socket.write_all(answer.as_bytes()).await;
+                    let _ = socket.shutdown().await;
+                }
+            });
+            Receiver {
+                url: format!("http://127.0.0.1:{port}/hooks/T000/s3cr3t-t0ken"),
+                received,
+            }
+        }
+
+        fn received(&self) -> Vec<(String, String, serde_json::Value)> {
+            self.received.lock().unwrap().clone()
+        }
+    }
+
+    /// One HTTP/1.1 request: its request line and its body.
+    async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<(String, Vec<u8>)> {
+        let mut data = Vec::new();
+        let mut chunk = [0u8; 4096];
+        let head_end = loop {
+            if let Some(at) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+                break at + 4;
+            }
+            let n = socket.read(&mut chunk).await.ok()?;
+            if n == 0 {
+                return None;
+            }
+            data.extend_from_slice(&chunk[..n]);
+        };
+        let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
+        let length: usize = head
+            .lines()
+            .find_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.eq_ignore_ascii_case("content-length")
+                    .then(|| value.trim().parse().ok())?
+            })
+            .unwrap_or(0);
+        while data.len() < head_end + length {
+            let n = socket.read(&mut chunk).await.ok()?;
+            if n == 0 {
+                return None;
+            }
+            data.extend_from_slice(&chunk[..n]);
+        }
+        let line = head.lines().next()?.to_owned();
+        Some((line, data[head_end..head_end + length].to_vec()))
+    }
+
+    /// A sleep that returns at once and records how long it was asked.
+    fn recorded() -> (Sleep, Arc<Mutex<Vec<Duration>>>) {
+        let waits = Arc::new(Mutex::new(Vec::new()));
+        let kept = Arc::clone(&waits);
+        let sleep: Sleep = Arc::new(move |delay| {
+            kept.lock().unwrap().push(delay);
+            Box::pin(std::future::ready(()))
+        });
+        (sleep, waits)
+    }
+
+    fn events() -> Vec<NotifyEvent> {
+        let app = AppName::new("api").unwrap();
+        vec![
+            NotifyEvent::DeployFailed {
+                host: "demo".into(),
+                app: app.clone(),
+                phase: DeployPhase::Deploy,
+                exit_code: Some(1),
+                message: "Could not start due to 1 failed checks (web.1)".into(),
+            },
+            NotifyEvent::DeploySucceeded {
+                host: "demo".into(),
+                app: app.clone(),
+                urls: vec!["http://api.example.com".into()],
+            },
+            NotifyEvent::certificate("demo", &app, 5, 14).unwrap(),
+            NotifyEvent::crashed("demo", &app, "worker", 0, 1).unwrap(),
+        ]
+    }
+
+    fn notifier(receiver: &Receiver, sleep: Sleep) -> WebhookNotifier {
+        WebhookNotifier::new(WebhookUrl::parse(&receiver.url).unwrap())
+            .unwrap()
+            .with_sleep(sleep)
+    }
+
+    #[tokio::test]
+    async fn each_event_is_one_post_of_its_json_to_the_webhook() {
+        let receiver = Receiver::start(&[204]).await;
+        let (sleep, waits) = recorded();
+        let sender = notifier(&receiver, sleep);
+        for event in events() {
+            sender.notify(&event).await.unwrap();
+        }
+        let received = receiver.received();
+        let expected: Vec<(String, String, serde_json::Value)> = events()
+            .iter()
+            .map(|e| {
+                (
+                    "POST".to_owned(),
+                    "/hooks/T000/s3cr3t-t0ken".to_owned(),
+                    webhook_body(e),
+                )
+            })
+            .collect();
+        assert_eq!(received, expected);
+        assert_eq!(
+            received[0].2["text"],
+            "[demo] api: deploy failed in its deploy phase (exit 1): Could not start due to 1 failed checks (web.1)"
+        );
+        assert_eq!(received[0].2["content"], received[0].2["text"]);
+        assert!(waits.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_500_is_retried_after_the_policys_delays_then_delivered() {
+        let receiver = Receiver::start(&[500, 503, 200]).await;
+        let (sleep, waits) = recorded();
+        let policy = RetryPolicy {
+            first_delay: Duration::from_millis(250),
+            factor: 4,
+            max_delay: Duration::from_secs(60),
+            max_attempts: 5,
+        };
+        let sender = notifier(&receiver, sleep).with_policy(policy);
+        sender.notify(&events()[0]).await.unwrap();
+        assert_eq!(receiver.received().len(), 3);
+        assert_eq!(
+            *waits.lock().unwrap(),
+            [Duration::from_millis(250), Duration::from_secs(1)]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_permanent_failure_is_a_typed_error_that_never_shows_the_url() {
+        // Down for good: every attempt of the policy, then an error.
+        let receiver = Receiver::start(&[500]).await;
+        let (sleep, waits) = recorded();
+        let sender = notifier(&receiver, sleep);
+        let error = sender.notify(&events()[0]).await.unwrap_err();
+        let port = receiver
+            .url
+            .split(':')
+            .nth(2)
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap();
+        assert_eq!(
+            error,
+            NotifyError::Rejected {
+                destination: format!("127.0.0.1:{port}"),
+                status: 500,
+                attempts: 5,
+            }
+        );
+        assert_eq!(waits.lock().unwrap().len(), 4);
+        // Refused (a deleted webhook): no retry.
+        let gone = Receiver::start(&[404]).await;
+        let refused = notifier(&gone, recorded().0)
+            .notify(&events()[0])
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            refused,
+            NotifyError::Rejected {
+                status: 404,
+                attempts: 1,
+                ..
+            }
+        ));
+        // Nobody listening: unreachable, with hyper's reason.
+        let closed = {
+            let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+            let port = listener.local_addr().unwrap().port();
+            drop(listener);
+            format!("http://127.0.0.1:{port}/hooks/T000/s3cr3t-t0ken")
+        };
+        let unreachable = WebhookNotifier::new(WebhookUrl::parse(&closed).unwrap())
+            .unwrap()
+            .with_sleep(recorded().0)
+            .notify(&events()[0])
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            unreachable,
+            NotifyError::Unreachable { attempts: 5, .. }
+        ));
+
+        for shown in [
+            error.to_string(),
+            format!("{error:?}"),
+            refused.to_string(),
+            format!("{refused:?}"),
+            unreachable.to_string(),
+            format!("{unreachable:?}"),
+            format!("{sender:?}"),
+        ] {
+            assert!(!shown.contains("s3cr3t-t0ken"), "{shown}");
+            assert!(!shown.contains("/hooks/"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn an_https_webhook_is_refused_before_anything_is_sent_without_echoing_it() {
+        let url = WebhookUrl::parse("https://hooks.slack.com/services/T0/B0/s3cr3t").unwrap();
+        let error = WebhookNotifier::new(url).unwrap_err();
+        assert!(error.to_string().contains("TLS"), "{error}");
+        assert!(!format!("{error} {error:?}").contains("s3cr3t"));
+    }
+}
