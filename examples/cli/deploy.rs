@@ -15,7 +15,7 @@ use std::ops::ControlFlow;
 use clap::Args;
 use dokku::api::deploy::{ArchiveType, DeploySpec};
 use dokku::model::apps::AppReport;
-use dokku::model::deploy::{DeployEvent, DeployOutcome, DeploySource, OutputStreamKind};
+use dokku::model::deploy::{DeployEvent, DeployOutcome, OutputStreamKind};
 use dokku::{AppName, Command, Dokku};
 use dokku_history::releases::{attach_builds, plan_rollback, runs_on_host, Release};
 use serde_json::json;
@@ -271,23 +271,6 @@ async fn history(s: &Session, app: &AppName, limit: usize) -> Result<Vec<Release
     Ok(store.releases(app, Some(&s.host_label()?), limit).await?)
 }
 
-/// How a source reads in a table.
-fn source_text(source: &DeploySource) -> String {
-    match source {
-        DeploySource::Image { image } => format!("image {image}"),
-        DeploySource::GitSync {
-            repository,
-            reference,
-        } => match reference {
-            Some(reference) => format!("git {repository} {reference}"),
-            None => format!("git {repository}"),
-        },
-        DeploySource::Archive { url: Some(url), .. } => format!("archive {url}"),
-        DeploySource::Archive { url: None, .. } => "archive from stdin".to_owned(),
-        _ => "rebuild".to_owned(),
-    }
-}
-
 fn release_row(release: &Release) -> Vec<Cell> {
     let outcome = release.outcome.as_str();
     let style = match outcome {
@@ -302,7 +285,7 @@ fn release_row(release: &Release) -> Vec<Cell> {
         Cell::plain(release.record_id.to_string()),
         Cell::plain(dokku::parse::logs::format_rfc3339_utc(started)),
         Cell::plain(format!("{} ({})", release.actor, release.origin.as_str())),
-        Cell::plain(source_text(&release.source)),
+        Cell::plain(release.source.to_string()),
         Cell(outcome.to_owned(), style),
         Cell::plain(format!("{:.1}s", release.duration_ms() as f64 / 1000.0)),
         Cell::plain(
@@ -359,17 +342,12 @@ impl Family for RollbackArgs {
                         "from",
                         Cell::plain(format!(
                             "release {}: {}",
-                            plan.from.record_id,
-                            source_text(&plan.from.source)
+                            plan.from.record_id, plan.from.source
                         )),
                     ),
                     (
                         "to",
-                        Cell::plain(format!(
-                            "release {}: {}",
-                            plan.to.record_id,
-                            source_text(&plan.to.source)
-                        )),
+                        Cell::plain(format!("release {}: {}", plan.to.record_id, plan.to.source)),
                     ),
                     ("runs", Cell::plain(command.to_string())),
                 ],
@@ -396,7 +374,7 @@ impl Family for RollbackArgs {
                     format!(
                         "{app} runs {deploy_source} {metadata}, not release {} ({}): it was deployed outside this history; nothing was sent",
                         plan.from.record_id,
-                        source_text(running)
+                        running
                     ),
                     format!("deploy the release you want with `cli deploy {app} …`"),
                 ));

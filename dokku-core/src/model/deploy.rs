@@ -45,6 +45,24 @@ pub enum DeploySource {
     Rebuild,
 }
 
+/// How a person reads it: `image nginx:1.27`, `git <repo> <ref>`,
+/// `archive <url>`, `archive (uploaded)`, `rebuild`.
+impl fmt::Display for DeploySource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DeploySource::Image { image } => write!(f, "image {image}"),
+            DeploySource::GitSync {
+                repository,
+                reference: Some(reference),
+            } => write!(f, "git {repository} {reference}"),
+            DeploySource::GitSync { repository, .. } => write!(f, "git {repository}"),
+            DeploySource::Archive { url: Some(url), .. } => write!(f, "archive {url}"),
+            DeploySource::Archive { url: None, .. } => f.write_str("archive (uploaded)"),
+            DeploySource::Rebuild => f.write_str("rebuild"),
+        }
+    }
+}
+
 /// The archive formats `git:from-archive --archive-type` accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[non_exhaustive]

@@ -3014,7 +3014,7 @@ async fn a_change_another_program_records_in_the_trail_is_refreshed_first() {
     );
     elsewhere
         .ps()
-        .restart(&dokku::AppName::new("api").unwrap())
+        .restart(dokku::AppName::new("api").unwrap())
         .send()
         .await
         .unwrap();
@@ -3025,7 +3025,10 @@ async fn a_change_another_program_records_in_the_trail_is_refreshed_first() {
 
     let before = h.state.store.jobs().len();
     let marked = watch.look(&h.state.store, &h.history).await.unwrap();
-    assert_eq!(marked.into_iter().collect::<Vec<_>>(), [blog.clone()]);
+    assert_eq!(
+        marked.into_iter().collect::<Vec<_>>(),
+        std::slice::from_ref(&blog)
+    );
     h.settled().await;
     assert_eq!(
         h.state.store.jobs()[before..],

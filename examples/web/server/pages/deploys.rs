@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use dokku::api::deploy::DeploySpec;
 use dokku::model::apps::AppReport;
-use dokku::model::deploy::{DeployEvent, DeployOutcome, DeploySource};
+use dokku::model::deploy::{DeployEvent, DeployOutcome};
 use dokku::AppName;
 use dokku_history::releases::{plan_rollback, runs_on_host, Release, RollbackPlan};
 use dokku_history::HistoryError;
@@ -45,22 +45,6 @@ pub async fn fetch(state: &AppState, app: &AppName) -> Deploys {
             .releases(app, Some(&state.options.host_label), 200)
             .await
             .map_err(WebError::History),
-    }
-}
-
-/// How a source reads.
-pub fn source_text(source: &DeploySource) -> String {
-    match source {
-        DeploySource::Image { image } => format!("image {image}"),
-        DeploySource::GitSync {
-            repository,
-            reference,
-        } => format!("git {repository} {}", reference.as_deref().unwrap_or(""))
-            .trim_end()
-            .to_owned(),
-        DeploySource::Archive { url: Some(url), .. } => format!("archive {url}"),
-        DeploySource::Archive { url: None, .. } => "archive (uploaded)".to_owned(),
-        _ => "rebuild".to_owned(),
     }
 }
 
@@ -115,7 +99,7 @@ fn release_table(releases: &[Release]) -> Markup {
                             td { (unix_ms(r.started_at)) }
                             td { (r.actor) " (" (r.origin.as_str()) ")" }
                             td {
-                                code { (source_text(&r.source)) }
+                                code { (r.source.to_string()) }
                                 @if let Some(to) = r.rollback_of { " " span.badge { "rollback to #" (to) } }
                             }
                             td { span class={ "badge " (outcome_class(r)) } { (r.outcome.as_str()) } }
@@ -142,9 +126,9 @@ fn rollback(url: &str, ctx: &Ctx, app: &AppName, releases: &[Release]) -> Markup
             let consequence = format!(
                 "{app} runs release #{} ({}). Release #{} ({}) is built and deployed again with `{}`.",
                 plan.from.record_id,
-                source_text(&plan.from.source),
+                plan.from.source,
                 plan.to.record_id,
-                source_text(&plan.to.source),
+                plan.to.source,
                 plan.spec.command().map(|c| c.to_string()).unwrap_or_default(),
             );
             html! {
@@ -153,7 +137,7 @@ fn rollback(url: &str, ctx: &Ctx, app: &AppName, releases: &[Release]) -> Markup
                     data-consequence=(consequence) data-ok="Roll back" {
                     (form_head(&ctx.session, "rollback"))
                     input type="hidden" name="to" value=(plan.to.record_id);
-                    p { "Roll back to release #" (plan.to.record_id) ": " code { (source_text(&plan.to.source)) } }
+                    p { "Roll back to release #" (plan.to.record_id) ": " code { (plan.to.source.to_string()) } }
                     button.secondary type="submit" { "Roll back" }
                 }
             }
@@ -234,8 +218,7 @@ pub async fn rollback_action(
             return Err(WebError::BadRequest(format!(
                 "{app} runs {source} {metadata}, not release #{} ({}): it was deployed outside \
                  this history, so the rollback would not undo what runs. Nothing was sent.",
-                plan.from.record_id,
-                source_text(running)
+                plan.from.record_id, running
             )));
         }
     }
