@@ -20,7 +20,7 @@ use std::pin::Pin;
 use futures_core::Stream;
 use futures_util::{stream, StreamExt};
 
-use crate::api::lines::LineBuffer;
+use crate::api::lines::{keep_stderr, LineBuffer};
 use crate::api::ps::{self, Action};
 use crate::api::Target;
 use crate::client::Dokku;
@@ -307,9 +307,6 @@ impl Deploys<'_> {
     }
 }
 
-/// Stderr kept to classify a refusal (Dokku's refusals are one line).
-const STDERR_KEEP: usize = 64 * 1024;
-
 struct DeployState {
     command: Command,
     inner: Option<OutputStream>,
@@ -384,9 +381,7 @@ impl DeployState {
                     self.push(OutputStreamKind::Stdout, &bytes, false);
                 }
                 Some(Ok(Chunk::Stderr(bytes))) => {
-                    let room = STDERR_KEEP.saturating_sub(self.stderr_kept.len());
-                    self.stderr_kept
-                        .extend_from_slice(&bytes[..bytes.len().min(room)]);
+                    keep_stderr(&mut self.stderr_kept, &bytes);
                     self.push(OutputStreamKind::Stderr, &bytes, false);
                 }
                 Some(Ok(Chunk::Exit(status))) => self.end(|state| state.verdict(status)),

@@ -22,6 +22,14 @@ pub type LineStream<T> = Pin<Box<dyn Stream<Item = Result<T>> + Send>>;
 
 /// Cap on stderr kept for the final error message of a followed stream.
 const STDERR_KEEP: usize = 64 * 1024;
+
+/// Keep what `bytes` adds to a stream's stderr, up to [`STDERR_KEEP`]
+/// in all: enough for Dokku's error message, bounded however much the
+/// command writes.
+pub(crate) fn keep_stderr(kept: &mut Vec<u8>, bytes: &[u8]) {
+    let room = STDERR_KEEP.saturating_sub(kept.len());
+    kept.extend_from_slice(&bytes[..bytes.len().min(room)]);
+}
 /// A "line" that grows past this without a newline is yielded as it is
 /// (it may exceed the limit by one chunk) rather than buffered forever.
 const MAX_LINE: usize = 1024 * 1024;
@@ -105,11 +113,7 @@ impl<T, F: Fn(&str) -> T> LineState<T, F> {
             let inner = self.inner.as_mut()?;
             match inner.next().await {
                 Some(Ok(Chunk::Stdout(bytes))) => self.push_stdout(&bytes),
-                Some(Ok(Chunk::Stderr(bytes))) => {
-                    let room = STDERR_KEEP.saturating_sub(self.stderr.len());
-                    self.stderr
-                        .extend_from_slice(&bytes[..bytes.len().min(room)]);
-                }
+                Some(Ok(Chunk::Stderr(bytes))) => keep_stderr(&mut self.stderr, &bytes),
                 Some(Ok(Chunk::Exit(status))) => {
                     let stderr = std::mem::take(&mut self.stderr);
                     let output = Output::new(status, Vec::new(), stderr);

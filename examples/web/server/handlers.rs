@@ -63,7 +63,7 @@ pub struct Outcome {
 }
 
 /// One line of a streamed action's answer (JSON Lines).
-fn event(value: serde_json::Value) -> Bytes {
+pub(crate) fn event(value: serde_json::Value) -> Bytes {
     let mut line = value.to_string();
     line.push('\n');
     Bytes::from(line)
@@ -73,9 +73,6 @@ fn event(value: serde_json::Value) -> Bytes {
 /// words (`{"end": {"ok", "message", "status"}}`). The app's row is marked
 /// dirty again at the end: the command changed the host while it ran.
 fn streamed(state: &AppState, app: &AppName, output: OutputStream, outcome: Outcome) -> Response {
-    let state = state.clone();
-    let app = app.clone();
-    state.store.mark_dirty(&app);
     // Whole lines only, so a godotenv error (a deploy or restart reading a
     // corrupt ENV prints one) can be cut before the stored values it quotes.
     let mut partial: Vec<u8> = Vec::new();
@@ -100,31 +97,43 @@ fn streamed(state: &AppState, app: &AppName, output: OutputStream, outcome: Outc
             event(serde_json::json!({ "out": text }))
         }
     };
-    let body = output
-        .map(move |chunk| {
-            Ok::<_, Infallible>(match chunk {
-                Ok(Chunk::Stdout(b) | Chunk::Stderr(b)) => out(lines(b, false)),
-                Ok(Chunk::Exit(status)) => {
-                    let mut bytes = out(lines(Vec::new(), true)).to_vec();
-                    let ok = status.success();
-                    let message = if ok {
-                        outcome.done.clone()
-                    } else {
-                        format!("{} Dokku ended with {status}.", outcome.failed)
-                    };
-                    bytes.extend_from_slice(&event(serde_json::json!({
-                        "end": { "ok": ok, "message": message, "status": status.to_string() }
-                    })));
-                    Bytes::from(bytes)
-                }
-                Err(e) => event(serde_json::json!({
-                    "end": {
-                        "ok": false,
-                        "message": format!("{} The connection to Dokku failed: {e}.", outcome.failed),
-                    }
-                })),
-            })
-        })
+    let body = output.map(move |chunk| match chunk {
+        Ok(Chunk::Stdout(b) | Chunk::Stderr(b)) => out(lines(b, false)),
+        Ok(Chunk::Exit(status)) => {
+            let mut bytes = out(lines(Vec::new(), true)).to_vec();
+            let ok = status.success();
+            let message = if ok {
+                outcome.done.clone()
+            } else {
+                format!("{} Dokku ended with {status}.", outcome.failed)
+            };
+            bytes.extend_from_slice(&event(serde_json::json!({
+                "end": { "ok": ok, "message": message, "status": status.to_string() }
+            })));
+            Bytes::from(bytes)
+        }
+        Err(e) => event(serde_json::json!({
+            "end": {
+                "ok": false,
+                "message": format!("{} The connection to Dokku failed: {e}.", outcome.failed),
+            }
+        })),
+    });
+    json_lines(state, app, body)
+}
+
+/// A streamed action's answer: the JSON lines of `body`, with the app's
+/// row marked dirty as it starts and again when the body ends (the
+/// command changed the host while it ran).
+pub(crate) fn json_lines(
+    state: &AppState,
+    app: &AppName,
+    body: impl Stream<Item = Bytes> + Send + 'static,
+) -> Response {
+    state.store.mark_dirty(app);
+    let (state, app) = (state.clone(), app.clone());
+    let body = body
+        .map(Ok::<_, Infallible>)
         .chain(stream::once(async move {
             state.store.mark_dirty(&app);
             Ok(Bytes::new())

@@ -8,10 +8,9 @@
 //! Dokku's build records are not read for the page (one more invocation
 //! per view) and are in `cli releases`.
 
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::{Extension, Form};
 use dokku::api::deploy::DeploySpec;
 use dokku::model::apps::AppReport;
@@ -23,7 +22,7 @@ use futures_util::StreamExt;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::super::handlers::app_name;
+use super::super::handlers::{app_name, event, json_lines};
 use super::super::{doing, AppState, Ctx, WebError};
 use super::app::{card_empty, card_error_web};
 use super::{form_head, unix_ms};
@@ -242,17 +241,10 @@ async fn run(
         .stream(spec)
         .await
         .map_err(doing(format!("deploy {app}")))?;
-    state.store.mark_dirty(app);
-    let (state, app, done) = (state.clone(), app.clone(), done.to_owned());
-    let named = app.clone();
-    let line = |value: serde_json::Value| {
-        let mut text = value.to_string();
-        text.push('\n');
-        Bytes::from(text)
-    };
-    let body = events
-        .map(move |event| {
-            let value = match event {
+    let (name, done) = (app.clone(), done.to_owned());
+    let body = events.map(move |item| {
+            let app = &name;
+            let value = match item {
                 Ok(DeployEvent::Line { text, .. }) => serde_json::json!({ "out": format!("{text}\n") }),
                 Ok(DeployEvent::Phase { phase }) => serde_json::json!({ "phase": phase }),
                 Ok(DeployEvent::Finished { outcome }) => {
@@ -276,20 +268,12 @@ async fn run(
                     };
                     serde_json::json!({ "end": { "ok": ok, "message": message } })
                 }
-                Ok(_) => return Ok::<_, std::convert::Infallible>(Bytes::new()),
+                Ok(_) => return Bytes::new(),
                 Err(e) => serde_json::json!({
                     "end": { "ok": false, "message": format!("The deploy of {app} could not be followed: {e}.") }
                 }),
             };
-            Ok(line(value))
-        })
-        .chain(futures_util::stream::once(async move {
-            state.store.mark_dirty(&named);
-            Ok(Bytes::new())
-        }));
-    Ok((
-        [(header::CONTENT_TYPE, "application/x-ndjson")],
-        Body::from_stream(body),
-    )
-        .into_response())
+            event(value)
+    });
+    Ok(json_lines(state, app, body))
 }
