@@ -337,22 +337,32 @@ fn old_build_records_are_pruned_per_app_or_for_every_app() {
 
 #[test]
 fn the_event_logger_turns_on_and_lists_what_it_logs() {
+    // The demo host has a syslog and the logger on (a dashboard follows
+    // it); turned off, it logs nothing.
     let demo = Demo::new();
+    assert_eq!(demo.json(&["events", "off"])["command"], "dokku events:off");
     assert_eq!(
         demo.json(&["events", "list"]),
         json!({ "logging": false, "triggers": [] })
     );
     demo.notes(&["events", "list"], "the event logger is off");
+    demo.json(&["ps", "stop", "blog"]);
+    assert_eq!(demo.json(&["events"]), json!([]));
     demo.shows(&["events", "on"], &["turned on the event logger"]);
     let listed = demo.json(&["events", "list"]);
     assert_eq!(listed["logging"], true, "{listed}");
     let triggers = listed["triggers"].as_array().unwrap();
     assert!(triggers.iter().any(|t| t == "post-deploy"), "{listed}");
-    // The simulated host writes no event log: an empty one.
-    assert_eq!(demo.json(&["events"]), json!([]));
-    demo.shows(&["events", "-t"], &[]);
-    assert_eq!(demo.json(&["events", "off"])["command"], "dokku events:off");
-
+    // A change made while it is on is in the log, typed.
+    demo.json(&["ps", "start", "blog"]);
+    let events = demo.json(&["events"]);
+    let events = events.as_array().unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e["trigger"] == "post-deploy" && e["args"][0] == "blog"),
+        "{events:?}"
+    );
     assert_eq!(demo.dry_run(&["events", "-t"]), "dokku events -t\n");
     assert_eq!(demo.dry_run(&["events", "on"]), "dokku events:on\n");
     demo.refused(&["events", "list", "extra"], "unexpected argument");

@@ -196,6 +196,25 @@ pub enum ExecError {
     /// A stream ended without reporting an exit status.
     #[error("the output stream ended without an exit status")]
     Truncated,
+    /// This executor cannot do what was asked (a `git push` needs an SSH
+    /// connection); nothing was sent.
+    #[error("{what} is not possible over this connection: {why}")]
+    Unsupported {
+        /// What was asked.
+        what: &'static str,
+        /// Why not, and what would do it.
+        why: &'static str,
+    },
+    /// A word of the `git` transport (a path) cannot be written so that
+    /// both the shell `git` runs `GIT_SSH_COMMAND` with and ssh's option
+    /// parser read it back unchanged; nothing was run.
+    #[error("the git transport cannot carry {what}: {reason}")]
+    TransportWord {
+        /// Which word (e.g. "the control socket path").
+        what: String,
+        /// The rule it breaks.
+        reason: &'static str,
+    },
     /// Anything an executor cannot say more precisely.
     #[error("{0}")]
     Other(String),
@@ -228,7 +247,128 @@ impl ExecError {
                 | ExecError::HostKeyUnknown { .. }
                 | ExecError::HostKeyChanged { .. }
                 | ExecError::ArgvRefused(_)
+                | ExecError::Unsupported { .. }
+                | ExecError::TransportWord { .. }
         )
+    }
+}
+
+/// How the user's own `git` reaches a host over an executor's already-open
+/// connection, for a `git push` that costs no new SSH handshake
+/// ([`Executor::git_transport`]).
+///
+/// It is two things: the value of `GIT_SSH_COMMAND` (an ssh command line
+/// whose options name the open connection's control socket), and the
+/// destination the remote URL names (`dokku@host`, as in
+/// `git push dokku@host:APP`).
+///
+/// # How the words are written
+///
+/// `git` runs `GIT_SSH_COMMAND` through `sh -c` (it is documented to be
+/// "interpreted by the shell"), so each word is single-quoted here. A word
+/// that is an option value (`-o UserKnownHostsFile=PATH`, `-S PATH`, `-i
+/// PATH`, `-F PATH`) is then read by ssh's own parser, which splits some
+/// values on whitespace, honours quotes and backslashes, and expands `%`
+/// tokens, `${VAR}` and a leading `~`. Rather than escape for each of
+/// those rules, a word that contains any of them (whitespace, `"`, `'`,
+/// `\`, `%`, `$`, a control character, or a leading `~`) is refused with
+/// [`ExecError::TransportWord`] before anything runs. Temporary and home
+/// directories on the servers and laptops this is for do not contain
+/// them; one that does gets a clear error, never a different path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitTransport {
+    ssh_command: String,
+    destination: String,
+}
+
+impl GitTransport {
+    /// A transport running `words` (the ssh program, then its options) to
+    /// reach `destination`. `what` names each word in an error (a path's
+    /// role, never a secret).
+    ///
+    /// ```
+    /// use dokku_core::exec::GitTransport;
+    /// let t = GitTransport::ssh(
+    ///     &[("ssh", "the ssh program"), ("-S", "-S"), ("/tmp/ctl/master.sock", "the control socket")],
+    ///     "dokku@example.com",
+    /// )?;
+    /// assert_eq!(t.ssh_command(), "'ssh' '-S' '/tmp/ctl/master.sock'");
+    /// assert_eq!(t.remote_url("api"), "dokku@example.com:api");
+    /// assert!(GitTransport::ssh(&[("ssh", "ssh"), ("/tmp/my dir/s", "the control socket")], "h").is_err());
+    /// # Ok::<(), dokku_core::ExecError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ExecError::TransportWord`] for a word that cannot be written (see
+    /// the type's docs), or a destination that is not one plain word
+    /// without `:` or `/` (an scp-style URL could not carry it).
+    pub fn ssh(words: &[(&str, &str)], destination: &str) -> Result<Self, ExecError> {
+        let mut line = String::new();
+        for (word, what) in words {
+            check_transport_word(word, what)?;
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push('\'');
+            line.push_str(word);
+            line.push('\'');
+        }
+        check_transport_word(destination, "the destination")?;
+        if destination.is_empty()
+            || destination.starts_with('-')
+            || destination.contains([':', '/'])
+        {
+            return Err(ExecError::TransportWord {
+                what: "the destination".to_owned(),
+                reason: "an scp-style remote (`host:app`) cannot carry an empty host, a leading `-`, `:` or `/`",
+            });
+        }
+        Ok(Self {
+            ssh_command: line,
+            destination: destination.to_owned(),
+        })
+    }
+
+    /// The value for `GIT_SSH_COMMAND`.
+    pub fn ssh_command(&self) -> &str {
+        &self.ssh_command
+    }
+
+    /// The destination (`user@host` or a host alias).
+    pub fn destination(&self) -> &str {
+        &self.destination
+    }
+
+    /// The remote `git push` names for `app`: `destination:app`, which
+    /// makes git ask the host for `git-receive-pack 'app'`, as Dokku's
+    /// documented `git remote add dokku dokku@host:app` does.
+    pub fn remote_url(&self, app: &str) -> String {
+        format!("{}:{app}", self.destination)
+    }
+}
+
+/// A word both `sh` and ssh's option parser read back unchanged.
+fn check_transport_word(word: &str, what: &str) -> Result<(), ExecError> {
+    let reason = if word.is_empty() {
+        Some("it is empty")
+    } else if word.starts_with('~') {
+        Some("a leading `~` is expanded by ssh")
+    } else if word.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Some("ssh splits option values on whitespace")
+    } else if word.contains(['"', '\'', '\\']) {
+        Some("ssh reads quotes and backslashes in option values")
+    } else if word.contains(['%', '$']) {
+        Some("ssh expands `%` tokens and `${VAR}` in paths")
+    } else {
+        None
+    };
+    match reason {
+        Some(reason) => Err(ExecError::TransportWord {
+            what: what.to_owned(),
+            reason,
+        }),
+        None => Ok(()),
     }
 }
 
@@ -246,7 +386,38 @@ pub trait Executor: Send + Sync + fmt::Debug {
     /// Start the command and yield its output as it arrives, ending with
     /// [`Chunk::Exit`]. Dropping the stream ends the process.
     async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError>;
+
+    /// How the user's own `git` can reach the host over this executor's
+    /// open connection, for a `git push` ([`GitTransport`]). Decorators
+    /// forward it to what they wrap.
+    ///
+    /// The default, for executors with no SSH connection (a local
+    /// process, the in-process simulator), is [`ExecError::Unsupported`].
+    async fn git_transport(&self) -> Result<GitTransport, ExecError> {
+        Err(ExecError::Unsupported {
+            what: "git push",
+            why: "it needs an SSH connection to the host; this executor has none",
+        })
+    }
+
+    /// `start` opens the output of `command` run by something other than
+    /// this executor (the user's `git` for a push, over
+    /// [`Executor::git_transport`]), so decorators can treat it as one of
+    /// their own: an audit decorator records it like a streamed command.
+    /// Decorators forward it to what they wrap; the default just opens it.
+    async fn observe(
+        &self,
+        command: &Command,
+        start: Start<'_>,
+    ) -> Result<OutputStream, ExecError> {
+        let _ = command;
+        start.await
+    }
 }
+
+/// What [`Executor::observe`] opens.
+pub type Start<'a> =
+    Pin<Box<dyn std::future::Future<Output = Result<OutputStream, ExecError>> + Send + 'a>>;
 
 #[async_trait]
 impl<E: Executor + ?Sized> Executor for Arc<E> {
@@ -255,6 +426,16 @@ impl<E: Executor + ?Sized> Executor for Arc<E> {
     }
     async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError> {
         (**self).stream(command).await
+    }
+    async fn git_transport(&self) -> Result<GitTransport, ExecError> {
+        (**self).git_transport().await
+    }
+    async fn observe(
+        &self,
+        command: &Command,
+        start: Start<'_>,
+    ) -> Result<OutputStream, ExecError> {
+        (**self).observe(command, start).await
     }
 }
 
@@ -265,6 +446,16 @@ impl<E: Executor + ?Sized> Executor for Box<E> {
     }
     async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError> {
         (**self).stream(command).await
+    }
+    async fn git_transport(&self) -> Result<GitTransport, ExecError> {
+        (**self).git_transport().await
+    }
+    async fn observe(
+        &self,
+        command: &Command,
+        start: Start<'_>,
+    ) -> Result<OutputStream, ExecError> {
+        (**self).observe(command, start).await
     }
 }
 

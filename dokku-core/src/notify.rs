@@ -205,9 +205,12 @@ impl NotifyEvent {
                 exit_code,
                 message,
             } => {
-                let code =
-                    exit_code.map_or_else(|| "no exit code".to_owned(), |c| format!("exit {c}"));
-                format!("[{host}] {app}: deploy failed in its {phase} phase ({code}): {message}")
+                let outcome = DeployOutcome::Failed {
+                    phase: *phase,
+                    exit_code: *exit_code,
+                    message: message.clone(),
+                };
+                format!("[{host}] {app}: deploy {outcome}")
             }
             Self::DeploySucceeded { host, app, urls } => match urls.first() {
                 Some(url) => format!("[{host}] {app}: deployed, at {url}"),
@@ -218,6 +221,7 @@ impl NotifyEvent {
                 app,
                 days_left,
             } => match days_left {
+                -1 => format!("[{host}] {app}: the TLS certificate expired 1 day ago"),
                 d if *d < 0 => format!(
                     "[{host}] {app}: the TLS certificate expired {} days ago",
                     -d

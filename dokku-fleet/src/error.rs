@@ -189,6 +189,15 @@ pub enum FleetError {
         #[source]
         source: Box<dokku_core::Error>,
     },
+    /// The audit trail could not be read for the host.
+    #[error("{host}: the audit trail: {source}")]
+    History {
+        /// The host's registry name.
+        host: HostName,
+        /// The store's error.
+        #[source]
+        source: dokku_history::HistoryError,
+    },
     /// The host's operation panicked; the other hosts were not affected.
     #[error("{host}: the operation panicked")]
     Panicked {

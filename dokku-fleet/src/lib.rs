@@ -20,8 +20,8 @@
 //!   its key fills its own result and delays no other.
 //! - Queries in O(1) invocations per host ([`query`]): the app overview of
 //!   every host, versions and plugins with a [`SkewReport`], certificates
-//!   soonest to expire, apps not running; the last deploy per app is a
-//!   typed hook ([`DeployHistory`]) until deploys are recorded.
+//!   soonest to expire, apps not running; the last deploy per app from a
+//!   [`DeployHistory`] (the audit trail's `HistoryStore` is one).
 //! - Actions as a [`Plan`] (hosts × commands, printable) that
 //!   [`Fleet::execute`] takes back by value; per-host outcome, nothing
 //!   mutating retried.

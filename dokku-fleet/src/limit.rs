@@ -53,4 +53,16 @@ impl Executor for Limited {
             chunk
         })))
     }
+
+    async fn git_transport(&self) -> Result<dokku_core::exec::GitTransport, ExecError> {
+        self.inner.git_transport().await
+    }
+
+    async fn observe(
+        &self,
+        command: &Command,
+        start: dokku_core::exec::Start<'_>,
+    ) -> Result<OutputStream, ExecError> {
+        self.inner.observe(command, start).await
+    }
 }

@@ -107,9 +107,8 @@ impl Fleet {
     }
 
     /// The last deploy of every app of every selected host, from a deploy
-    /// history. dokku-rs does not record deploys yet: this is the typed
-    /// hook the deploy work will fill (with [`NoDeployHistory`] every host
-    /// answers [`FleetError::NotAvailable`]).
+    /// history: the audit trail (`HistoryStore`, the deploys made through
+    /// the SDK), or any other [`DeployHistory`].
     pub async fn last_deploys(
         &self,
         selector: &Selector,
@@ -463,15 +462,14 @@ impl LastDeploy {
 }
 
 /// Where the last deploy of each app comes from: the hook
-/// [`Fleet::last_deploys`] fans out over. The deploy and build history
-/// work provides the implementation; until then there is none.
+/// [`Fleet::last_deploys`] fans out over.
 #[async_trait]
 pub trait DeployHistory: Send + Sync + fmt::Debug {
     /// The last deploy of each app on this host.
     async fn last_deploys(&self, host: &FleetHost) -> Result<Vec<LastDeploy>, FleetError>;
 }
 
-/// The deploy history there is today: none.
+/// No deploy history: every host answers [`FleetError::NotAvailable`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoDeployHistory;
 
@@ -480,7 +478,51 @@ impl DeployHistory for NoDeployHistory {
     async fn last_deploys(&self, _host: &FleetHost) -> Result<Vec<LastDeploy>, FleetError> {
         Err(FleetError::NotAvailable {
             what: "the last deploy of each app",
-            reason: "dokku-rs does not record deploys yet; the deploy history will implement DeployHistory",
+            reason: "no deploy history was given",
         })
+    }
+}
+
+/// The audit trail's releases (`dokku_history::releases`), recorded
+/// under each host's registry name: for each app the host lists (one
+/// `apps:list`), its newest release, if the trail has one. A deploy made
+/// outside the SDK (a plain `git push` over ssh) is not in the trail.
+#[async_trait]
+impl DeployHistory for dokku_history::HistoryStore {
+    async fn last_deploys(&self, host: &FleetHost) -> Result<Vec<LastDeploy>, FleetError> {
+        let name = host.name();
+        let apps = host
+            .dokku()
+            .apps()
+            .list()
+            .await
+            .map_err(|e| FleetError::Dokku {
+                host: name.clone(),
+                source: Box::new(e),
+            })?;
+        let mut last = Vec::new();
+        for app in apps {
+            let newest = self
+                .releases(&app, Some(name.as_str()), 1)
+                .await
+                .map_err(|source| FleetError::History {
+                    host: name.clone(),
+                    source,
+                })?;
+            if let Some(release) = newest.into_iter().next() {
+                let outcome = match release.outcome {
+                    dokku_history::Outcome::Ok => DeployOutcome::Succeeded,
+                    _ => DeployOutcome::Failed,
+                };
+                let ended = u64::try_from(release.ended_at).unwrap_or(0);
+                last.push(LastDeploy {
+                    app,
+                    outcome,
+                    at: SystemTime::UNIX_EPOCH.checked_add(Duration::from_millis(ended)),
+                    source: Some(release.source.to_string()),
+                });
+            }
+        }
+        Ok(last)
     }
 }

@@ -284,7 +284,7 @@ async fn capabilities_are_probed_and_kept_per_host() {
 }
 
 #[tokio::test]
-async fn the_last_deploy_query_is_a_typed_hook_not_yet_filled() {
+async fn without_a_deploy_history_the_last_deploy_query_says_it_is_not_available() {
     let fleet = demo::fleet().unwrap();
     let deploys = fleet
         .last_deploys(&Selector::All, Arc::new(NoDeployHistory))
@@ -294,6 +294,40 @@ async fn the_last_deploy_query_is_a_typed_hook_not_yet_filled() {
     for (_, e) in deploys.failed() {
         assert!(matches!(e, FleetError::NotAvailable { .. }), "{e}");
     }
+}
+
+#[tokio::test]
+async fn the_last_deploy_of_each_app_comes_from_the_fleets_audit_trail_per_host() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dokku_history::HistoryStore::open(dir.path().join("history.db")).unwrap();
+    let fleet = demo::add_to(Fleet::builder().audit(store.clone()), Latency::None)
+        .build()
+        .unwrap();
+    let api = dokku_core::AppName::new("api").unwrap();
+    // eu-1's api: rebuilt, twice; us-1's api: never deployed through the
+    // fleet.
+    let eu = fleet.host("eu-1").await.unwrap();
+    for _ in 0..2 {
+        let spec = dokku_core::api::deploy::DeploySpec::rebuild(&api);
+        eu.dokku().deploys().run(&spec).await.unwrap();
+    }
+    let deploys = fleet
+        .last_deploys(&Selector::All, Arc::new(store.clone()))
+        .await
+        .unwrap();
+    assert_eq!(deploys.failed().count(), 0);
+    let by_host: BTreeMap<String, Vec<dokku_fleet::LastDeploy>> = deploys
+        .ok()
+        .map(|(host, last)| (host.to_string(), last.clone()))
+        .collect();
+    let eu_last = &by_host["eu-1"];
+    assert_eq!(eu_last.len(), 1, "{eu_last:?}");
+    assert_eq!(eu_last[0].app, api);
+    assert_eq!(eu_last[0].source.as_deref(), Some("rebuild"));
+    assert_eq!(eu_last[0].outcome, dokku_fleet::DeployOutcome::Succeeded);
+    assert!(eu_last[0].at.is_some());
+    assert!(by_host["us-1"].is_empty(), "{by_host:?}");
+    assert!(by_host["legacy"].is_empty(), "{by_host:?}");
 }
 
 #[tokio::test]

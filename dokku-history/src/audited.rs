@@ -24,6 +24,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use async_trait::async_trait;
 use futures_util::StreamExt;
 
+use dokku_core::exec::Start;
 use dokku_core::{Chunk, Command, ExecError, Executor, Output, OutputStream};
 
 use crate::error::HistoryError;
@@ -288,11 +289,41 @@ impl<E: Executor> Executor for Audited<E> {
     }
 
     async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError> {
+        self.record_stream(command, Box::pin(self.inner.stream(command)))
+            .await
+    }
+
+    /// The wrapped executor's. A push made with it runs the user's `git`,
+    /// which [`Executor::observe`] records.
+    async fn git_transport(&self) -> Result<dokku_core::exec::GitTransport, ExecError> {
+        self.inner.git_transport().await
+    }
+
+    /// Recorded like a streamed command (a `git push` is one record,
+    /// `git-receive-pack APP REFSPEC [COMMIT]`, with its output and outcome).
+    async fn observe(
+        &self,
+        command: &Command,
+        start: Start<'_>,
+    ) -> Result<OutputStream, ExecError> {
+        self.record_stream(command, Box::pin(self.inner.observe(command, start)))
+            .await
+    }
+}
+
+impl<E: Executor> Audited<E> {
+    /// Record the stream `open` yields as `command`'s: the entry is
+    /// written when it ends (or fails to open).
+    async fn record_stream(
+        &self,
+        command: &Command,
+        open: Start<'_>,
+    ) -> Result<OutputStream, ExecError> {
         self.before().await?;
         let started_at = now_ms();
         let secrets = redact::secrets_of(command);
         let entry = self.entry(command, started_at);
-        match self.inner.stream(command).await {
+        match open.await {
             Ok(inner) => {
                 let recorder = StreamRecord {
                     audited: self.clone_recorder(),

@@ -1,7 +1,9 @@
 //! One deploy history per app, and the plan to roll it back.
 //!
 //! A release is an audited deploy (`git:sync --build`, `git:from-image`,
-//! `git:from-archive`, `ps:rebuild`): who started it, from where, when,
+//! `git:from-archive`, `ps:rebuild`, and a `git push` made with
+//! dokku-core's `Deploys::push`, which the audit records through
+//! `Executor::observe`): who started it, from where, when,
 //! how long, how it ended. Dokku's own build records
 //! ([`BuildRecord`], `builds:list`) are joined to them by source and time,
 //! so a release also carries Dokku's build id and status.
@@ -12,12 +14,15 @@
 //! downloading the same URL. What cannot be reproduced is refused before
 //! anything is sent, with the reason: an archive sent on stdin (never
 //! kept), a sync of a branch (it may have moved) or of a repository whose
-//! credentials the trail masked, a deploy the trail never saw.
+//! credentials the trail masked, a push (its local repository is not
+//! kept; the refusal names the commit to push again), a deploy the trail
+//! never saw.
 //! A rollback's commands are recorded with the correlation id
 //! `rollback:<record id>` ([`RollbackPlan::correlation`]), which is how a
 //! later history knows it was one.
 
 use dokku_core::api::deploy::DeploySpec;
+use dokku_core::model::apps::AppReport;
 use dokku_core::model::builds::BuildRecord;
 use dokku_core::model::deploy::{ArchiveType, DeploySource};
 use dokku_core::AppName;
@@ -77,17 +82,29 @@ impl Release {
 
 /// The subcommands that deploy, with the `builds:list` source Dokku
 /// records for each.
-const DEPLOYS: &[&str] = &[
+pub const DEPLOYS: &[&str] = &[
     "git:sync",
     "git:from-image",
     "git:from-archive",
     "ps:rebuild",
+    // A `git push` (dokku-core's `Deploys::push`, recorded as
+    // `git-receive-pack APP REFSPEC [--force] [COMMIT]`).
+    "git-receive-pack",
 ];
 
-/// The release a record is, if it is a deploy of one app.
+/// The release a record is, if it is a deploy of one app. A push git
+/// found nothing to send for (its last word `Everything up-to-date`, as
+/// dokku-core reads [`Unchanged`](dokku_core::model::deploy::DeployOutcome::Unchanged))
+/// deployed nothing: not a release.
 pub fn release_of(record: &Record) -> Option<Release> {
     let entry = &record.entry;
     if !DEPLOYS.contains(&entry.subcommand.as_str()) {
+        return None;
+    }
+    let last_said = entry.stderr.lines().rev().find(|l| !l.trim().is_empty());
+    if entry.subcommand == "git-receive-pack"
+        && last_said.map(str::trim) == Some("Everything up-to-date")
+    {
         return None;
     }
     let app = entry.app.clone()?;
@@ -100,6 +117,9 @@ pub fn release_of(record: &Record) -> Option<Release> {
         .correlation_id
         .as_deref()
         .and_then(|c| c.strip_prefix(ROLLBACK))
+        // `rollback:<id>`, then whatever else the caller correlates by
+        // (the API's `token:<id>`) after a space.
+        .and_then(|rest| rest.split(' ').next())
         .and_then(|id| id.parse().ok());
     Some(Release {
         record_id: record.id,
@@ -153,18 +173,55 @@ fn source_of(subcommand: &str, args: &[String], app: &str) -> Option<DeploySourc
             archive_type,
         },
         "ps:rebuild" => DeploySource::Rebuild,
+        "git-receive-pack" => {
+            let refspec = rest.next()?;
+            let (source, branch) = match refspec.split_once(':') {
+                Some((source, target)) => (
+                    source,
+                    Some(target.strip_prefix("refs/heads/").unwrap_or(target)),
+                ),
+                None => (refspec, None),
+            };
+            DeploySource::GitPush {
+                source: source.to_owned(),
+                branch: branch.map(str::to_owned),
+                commit: rest.next().map(str::to_owned),
+            }
+        }
         _ => return None,
     })
 }
 
 /// The releases among `records` (newest first, as queries return them).
+/// A deploy that failed while a `builds:cancel` of its app ran (Dokku
+/// killed it: no exit code, or git's refusal for a push) is `Cancelled`.
 pub fn releases(records: &[Record]) -> Vec<Release> {
-    records.iter().filter_map(release_of).collect()
+    let cancels: Vec<&crate::record::Entry> = records
+        .iter()
+        .map(|r| &r.entry)
+        .filter(|e| e.subcommand == "builds:cancel" && e.outcome == Outcome::Ok)
+        .collect();
+    records
+        .iter()
+        .filter_map(release_of)
+        .map(|mut release| {
+            let cancelled = cancels.iter().any(|c| {
+                c.app.as_deref() == Some(release.app.as_str())
+                    && c.host == release.host
+                    && (release.started_at..=release.ended_at).contains(&c.started_at)
+            });
+            if cancelled && release.outcome == Outcome::Failed {
+                release.outcome = Outcome::Cancelled;
+            }
+            release
+        })
+        .collect()
 }
 
 /// Join Dokku's build records (newest first, as `builds:list` gives them)
 /// to the releases (newest first): each release takes the newest unclaimed
-/// build of the same source that did not start after the release ended.
+/// build of the same source that did not start after the release ended;
+/// a failed release whose build Dokku shows `canceled` is `Cancelled`.
 /// Joined by order rather than exact times, since the host's clock is not
 /// the trail's (a simulated host has its own); a build Dokku started for a
 /// deploy the trail never saw can therefore be joined to an older release
@@ -176,6 +233,8 @@ pub fn attach_builds(releases: &mut [Release], builds: &[BuildRecord]) {
             DeploySource::GitSync { .. } => "git:sync",
             DeploySource::Image { .. } => "git:from-image",
             DeploySource::Archive { .. } => "git:from-archive",
+            // Dokku's record of a push is its pre-receive hook's.
+            DeploySource::GitPush { .. } => "git-hook",
             // A rebuild, and any source a newer SDK adds.
             _ => "ps:rebuild",
         };
@@ -187,6 +246,11 @@ pub fn attach_builds(releases: &mut [Release], builds: &[BuildRecord]) {
         });
         if let Some(i) = found {
             claimed[i] = true;
+            // Dokku's record says a failed deploy was cancelled.
+            let status = builds[i].display_status.as_deref();
+            if release.outcome == Outcome::Failed && status == Some("canceled") {
+                release.outcome = Outcome::Cancelled;
+            }
             release.build = Some(builds[i].clone());
         }
     }
@@ -215,9 +279,37 @@ pub struct RollbackPlan {
 }
 
 impl RollbackPlan {
-    /// The correlation id to record the rollback's commands under.
+    /// The correlation id to record the rollback's commands under (a
+    /// caller may add its own after a space).
     pub fn correlation(&self) -> String {
         format!("{ROLLBACK}{}", self.to.record_id)
+    }
+
+    /// Check the plan against what the host says the app runs (its
+    /// `apps:report`), before anything is sent: a host running something
+    /// this history did not deploy (a `git push`, another tool's deploy)
+    /// would not be undone by the rollback.
+    ///
+    /// # Errors
+    ///
+    /// [`HistoryError::RollbackRefused`] naming what runs.
+    pub fn check_host(&self, report: &AppReport) -> Result<(), HistoryError> {
+        let Some(running) = &self.running else {
+            return Ok(());
+        };
+        let source = report.deploy_source.as_deref().unwrap_or_default();
+        let metadata = report.deploy_source_metadata.as_deref().unwrap_or_default();
+        if runs_on_host(running, source, metadata) {
+            return Ok(());
+        }
+        Err(HistoryError::RollbackRefused {
+            app: self.from.app.clone(),
+            reason: format!(
+                "it runs {source} {metadata}, not release #{} ({running}): it was deployed \
+                 outside this history, so the rollback would not undo what runs",
+                self.from.record_id
+            ),
+        })
     }
 }
 
@@ -327,6 +419,12 @@ fn reproduce(app: &AppName, source: &DeploySource) -> Result<DeploySpec, String>
         DeploySource::Archive { url: None, .. } => {
             Err("its archive was sent on stdin and was not kept".to_owned())
         }
+        DeploySource::GitPush { commit, .. } => Err(match commit {
+            Some(commit) => format!(
+                "it was a git push from a local repository the history does not keep; push {commit} again from it"
+            ),
+            None => "it was a git push from a local repository the history does not keep".to_owned(),
+        }),
         // A rebuild, and any source a newer SDK adds.
         _ => Err(
             "a rebuild runs the code of the release before it; roll back to that one".to_owned(),
@@ -386,6 +484,14 @@ pub fn runs_on_host(source: &DeploySource, deploy_source: &str, metadata: &str) 
         }
         DeploySource::Archive { url, archive_type } => {
             deploy_source == archive_type.as_str() && metadata == url.as_deref().unwrap_or("--")
+        }
+        // `cmd-git-hook`'s `deploy-source-set APP git-push NEWREV`.
+        DeploySource::GitPush { commit, .. } => {
+            deploy_source == "git-push"
+                && match commit {
+                    Some(commit) => commit == metadata,
+                    None => true,
+                }
         }
         _ => true,
     }

@@ -333,3 +333,127 @@ fn a_rebuild_is_skipped_and_the_same_code_is_not_a_rollback_target() {
     assert_eq!(plan.correlation(), "rollback:1");
     assert!(refusal(&history, Some(5)).contains("running now"));
 }
+
+#[test]
+fn a_push_is_a_release_of_its_commit_and_rolling_back_to_it_names_the_commit_to_push() {
+    let sha = "4f9d2c1aa0e1b2c3d4e5f60718293a4b5c6d7e8f";
+    let pushed = record(
+        2,
+        "git-receive-pack",
+        &["api", "HEAD:refs/heads/main", "--force", sha],
+        Outcome::Ok,
+    );
+    let release = release_of(&pushed).unwrap();
+    assert_eq!(
+        release.source,
+        DeploySource::GitPush {
+            source: "HEAD".into(),
+            branch: Some("main".into()),
+            commit: Some(sha.into()),
+        }
+    );
+    // The host runs it while it says `git-push` and that commit.
+    assert!(dokku_history::releases::runs_on_host(
+        &release.source,
+        "git-push",
+        sha
+    ));
+    assert!(!dokku_history::releases::runs_on_host(
+        &release.source,
+        "git-push",
+        "0badc0de"
+    ));
+    assert!(!dokku_history::releases::runs_on_host(
+        &release.source,
+        "docker-image",
+        sha
+    ));
+    // Its repository is not kept: a rollback to it is refused, naming
+    // the commit to push again.
+    let history = releases(&[
+        record(3, "git:from-image", &["api", "a:2"], Outcome::Ok),
+        pushed,
+    ]);
+    let reason = refusal(&history, None);
+    assert!(reason.contains(&format!("push {sha} again")), "{reason}");
+}
+
+#[test]
+fn a_push_git_found_nothing_to_send_for_is_not_a_release() {
+    let mut unchanged = record(
+        4,
+        "git-receive-pack",
+        &["api", "HEAD:refs/heads/main"],
+        Outcome::Ok,
+    );
+    unchanged.entry.stderr = "Everything up-to-date\n".to_owned();
+    assert_eq!(release_of(&unchanged), None);
+    // The same push that sent something is one.
+    unchanged.entry.stderr = "To dokku@h:api\n   1234567..89abcde  HEAD -> main\n".to_owned();
+    assert!(release_of(&unchanged).is_some());
+}
+
+#[test]
+fn a_deploy_that_failed_while_its_build_was_cancelled_reads_cancelled() {
+    let deploy = record(7, "git:from-image", &["api", "a:3"], Outcome::Failed);
+    let mut cancel = record(6, "builds:cancel", &["api"], Outcome::Ok);
+    cancel.entry.started_at = deploy.entry.started_at + 200;
+    let mut earlier = record(5, "git:from-image", &["api", "a:2"], Outcome::Failed);
+    earlier.entry.started_at = 1_000;
+    earlier.entry.ended_at = 2_000;
+    let history = releases(&[deploy.clone(), cancel.clone(), earlier]);
+    let outcomes: Vec<Outcome> = history.iter().map(|r| r.outcome).collect();
+    // Only the deploy the cancel ran during.
+    assert_eq!(outcomes, [Outcome::Cancelled, Outcome::Failed]);
+    // A cancel of another app, or on another host, says nothing of it.
+    for other in [
+        |c: &mut Record| c.entry.app = Some("web".into()),
+        |c: &mut Record| c.entry.host = "staging".into(),
+    ] {
+        let mut cancel = cancel.clone();
+        other(&mut cancel);
+        assert_eq!(
+            releases(&[deploy.clone(), cancel])[0].outcome,
+            Outcome::Failed
+        );
+    }
+}
+
+#[test]
+fn a_failed_release_whose_build_dokku_shows_canceled_reads_cancelled() {
+    let mut history = releases(&[record(
+        7,
+        "git:from-image",
+        &["api", "a:3"],
+        Outcome::Failed,
+    )]);
+    let build: dokku_core::model::builds::BuildRecord = serde_json::from_value(serde_json::json!({
+        "id": "b1", "kind": "build", "status": "canceled", "display_status": "canceled",
+        "source": "git:from-image", "started_at": "1970-01-01T00:00:07Z"
+    }))
+    .unwrap();
+    attach_builds(&mut history, &[build]);
+    assert_eq!(history[0].outcome, Outcome::Cancelled);
+}
+
+#[test]
+fn a_rollback_plan_is_refused_when_the_host_runs_what_the_history_did_not_deploy() {
+    let history = releases(&[
+        record(2, "git:from-image", &["api", "a:2"], Outcome::Ok),
+        record(1, "git:from-image", &["api", "a:1"], Outcome::Ok),
+    ]);
+    let plan = plan_rollback(&app(), &history, None).unwrap();
+    let report = |source: &str, metadata: &str| AppReport {
+        deploy_source: Some(source.to_owned()),
+        deploy_source_metadata: Some(metadata.to_owned()),
+        ..AppReport::default()
+    };
+    plan.check_host(&report("docker-image", "a:2")).unwrap();
+    match plan.check_host(&report("git-push", "0badc0de")) {
+        Err(HistoryError::RollbackRefused { reason, .. }) => {
+            assert!(reason.contains("runs git-push 0badc0de"), "{reason}");
+            assert!(reason.contains("not release #2"), "{reason}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}

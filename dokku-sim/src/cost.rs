@@ -87,7 +87,8 @@ pub fn one_app_report(argv: &[String]) -> Option<&str> {
 
 /// Whether `argv` builds or deploys an app (after Dokku's leading global
 /// flags): `git:sync`, `git:from-image`, `git:from-archive`,
-/// `git:load-image`, `ps:rebuild`, `ps:restart`, `ps:start`, `ps:scale`.
+/// `git:load-image`, `ps:rebuild`, `ps:restart`, `ps:start`, `ps:scale`,
+/// and `git-hook` (a push's build).
 /// Their output is what a paced simulator spreads over time.
 pub fn deploy_command(argv: &[String]) -> bool {
     const DEPLOYS: &[&str] = &[
@@ -99,6 +100,8 @@ pub fn deploy_command(argv: &[String]) -> bool {
         "ps:restart",
         "ps:start",
         "ps:scale",
+        // The pre-receive hook's deploy of a `git push`.
+        "git-hook",
     ];
     crate::entry::shift_leading(argv)
         .first()

@@ -9,9 +9,12 @@
 //! A real deploy prints its output over seconds or minutes, a line at a
 //! time; [`SimExecutor::with_deploy_pacing`] does the same for the deploy
 //! commands ([`deploy_command`]), so a caller can watch a build arrive and
-//! interrupt it midway. Tests keep the default, no pacing.
+//! interrupt it midway; while it prints, its build record is `running` and
+//! `builds:cancel` ends it as Dokku's does. Tests keep the default, no
+//! pacing.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -20,11 +23,13 @@ use futures_util::stream::{self, StreamExt};
 
 use dokku_core::{Chunk, Command, ExecError, Executor, ExitStatus, Output, OutputStream};
 
-use crate::commands::{self, logs, Follow, Outcome};
+use crate::commands::builds::{self, Held};
+use crate::commands::{self, Follow, Outcome};
 use crate::cost::{
     all_apps_report, app_blocks, deploy_command, one_app_report, paced_lines, pacing_cost, Cost,
 };
 use crate::host::SimHost;
+use crate::state::StateDir;
 
 /// How long each simulated invocation takes before it answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -79,6 +84,128 @@ struct Inner {
     deploy_line: Duration,
     faults: Mutex<VecDeque<Fault>>,
     jitter_state: Mutex<u64>,
+    /// Where a follow re-reads the host from at each interval, when the
+    /// host lives in a state directory other programs change.
+    reload: Option<StateDir>,
+    /// A test's hand on deploys: each line after the first, and the exit,
+    /// waits for a permit ([`SimExecutor::gate_deploys`]). Shared by every
+    /// clone and rebuild.
+    gate: Arc<Mutex<Option<DeployGate>>>,
+    /// The deploys this host is printing over time.
+    printing: Printing,
+}
+
+/// The deploys a host is printing over time, by app, each with the switch
+/// `builds:cancel` throws (Dokku signals the build's process group; one
+/// build per app runs at a time, under Dokku's deploy lock).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Printing(Arc<Mutex<HashMap<String, Switch>>>);
+
+/// A printing deploy's id and its cancel switch.
+type Switch = (u64, tokio::sync::watch::Sender<bool>);
+
+impl Printing {
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Switch>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Register `apps` as printing; the receiver learns of a cancel.
+    fn start(&self, apps: &[String]) -> (u64, tokio::sync::watch::Receiver<bool>) {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let id = NEXT.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        let mut map = self.lock();
+        for app in apps {
+            map.insert(app.clone(), (id, tx.clone()));
+        }
+        (id, rx)
+    }
+
+    fn is_printing(&self, app: &str) -> bool {
+        self.lock().contains_key(app)
+    }
+
+    /// Throw `app`'s switch.
+    fn cancel(&self, app: &str) {
+        if let Some((_, tx)) = self.lock().get(app) {
+            tx.send_replace(true);
+        }
+    }
+
+    fn stop(&self, id: u64, apps: &[String]) {
+        let mut map = self.lock();
+        for app in apps {
+            if map.get(app).is_some_and(|(held, _)| *held == id) {
+                map.remove(app);
+            }
+        }
+    }
+}
+
+/// A paced deploy's hold on its build records: released as the command
+/// ended when its output is done, left `running` (shown `abandoned`) when
+/// the reader goes away first, `canceled` by `builds:cancel`.
+struct Printer {
+    id: u64,
+    apps: Vec<String>,
+    held: Vec<Held>,
+    printing: Printing,
+    cancelled: tokio::sync::watch::Receiver<bool>,
+    host: Arc<Mutex<SimHost>>,
+    reload: Option<StateDir>,
+}
+
+impl Printer {
+    /// The output is done: the records end as the command ended.
+    async fn release(&self) -> Result<(), ExecError> {
+        let held = self.held.clone();
+        self.update(move |host| builds::release(host, &held)).await
+    }
+
+    async fn update(&self, f: impl FnOnce(&mut SimHost) + Send + 'static) -> Result<(), ExecError> {
+        match &self.reload {
+            Some(dir) => {
+                let dir = dir.clone();
+                crate::state::blocking(move || dir.update(f)).await
+            }
+            None => {
+                f(&mut lock(&self.host));
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Drop for Printer {
+    fn drop(&mut self) {
+        self.printing.stop(self.id, &self.apps);
+    }
+}
+
+/// Deploys that print a line only when the test says so
+/// ([`SimExecutor::gate_deploys`]): each line after the first, and the
+/// exit status, takes one step. Nothing waits on a clock.
+#[derive(Debug, Clone)]
+pub struct DeployGate(Arc<tokio::sync::Semaphore>);
+
+impl DeployGate {
+    /// Let `steps` more lines (or the exit) through.
+    pub fn step(&self, steps: usize) {
+        self.0.add_permits(steps);
+    }
+
+    /// Let everything through from now on.
+    pub fn open(&self) {
+        self.0.add_permits(tokio::sync::Semaphore::MAX_PERMITS / 2);
+    }
+
+    async fn pass(&self) {
+        if let Ok(permit) = self.0.acquire().await {
+            permit.forget();
+        }
+    }
 }
 
 /// An [`Executor`] that runs commands against a shared [`SimHost`].
@@ -105,6 +232,9 @@ impl SimExecutor {
                 deploy_line: Duration::ZERO,
                 faults: Mutex::new(VecDeque::new()),
                 jitter_state: Mutex::new(0x9e37_79b9_7f4a_7c15),
+                reload: None,
+                gate: Arc::new(Mutex::new(None)),
+                printing: Printing::default(),
             }),
         }
     }
@@ -118,8 +248,53 @@ impl SimExecutor {
                 deploy_line,
                 faults: Mutex::new(self.lock_faults().clone()),
                 jitter_state: Mutex::new(0x9e37_79b9_7f4a_7c15),
+                reload: self.inner.reload.clone(),
+                gate: Arc::clone(&self.inner.gate),
+                printing: self.inner.printing.clone(),
             }),
         }
+    }
+
+    fn lock_gate(&self) -> MutexGuard<'_, Option<DeployGate>> {
+        self.inner
+            .gate
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// From now on, every clone's deploys print their first line, then
+    /// wait for the returned gate for each next line and for the exit:
+    /// a test watches a deploy's output arrive line by line.
+    pub fn gate_deploys(&self) -> DeployGate {
+        let gate = DeployGate(Arc::new(tokio::sync::Semaphore::new(0)));
+        *self.lock_gate() = Some(gate.clone());
+        gate
+    }
+
+    /// Follows (`logs -t`, `events -t`) re-read the host from `state` at
+    /// each interval, so they see what other runs change there.
+    pub(crate) fn reloading_from(self, state: StateDir) -> Self {
+        self.rebuilt_with(|inner| inner.reload = Some(state))
+    }
+
+    /// Deploys are printed under `printing`, which outlives this executor
+    /// (a [`PersistentExecutor`](crate::PersistentExecutor) makes one per
+    /// command).
+    pub(crate) fn printing_in(self, printing: Printing) -> Self {
+        self.rebuilt_with(|inner| inner.printing = printing)
+    }
+
+    // A rebuild (same settings, a fresh fault queue) with one part changed.
+    fn rebuilt_with(&self, change: impl FnOnce(&mut Inner)) -> Self {
+        let mut rebuilt = self.rebuild(
+            self.inner.latency,
+            self.inner.follow_interval,
+            self.inner.deploy_line,
+        );
+        if let Some(inner) = Arc::get_mut(&mut rebuilt.inner) {
+            change(inner);
+        }
+        rebuilt
     }
 
     /// Add this latency to every invocation.
@@ -139,8 +314,12 @@ impl SimExecutor {
     /// delivers the first line at once and each next one `per_line`
     /// later, its exit status `per_line` after the last; `run` answers
     /// after the same time. The host's state changes when the command
-    /// starts, as before: dropping the stream midway leaves the deploy
-    /// done on the host (the caller only stops listening).
+    /// starts; the deploy's build record stays `running` while a stream
+    /// prints it, and `builds:cancel` of the app ends that stream with no
+    /// exit code (a killed process), the record `canceled` and the app as
+    /// the deploy found it. Dropping
+    /// the stream midway leaves the record `running` (Dokku shows such a
+    /// build `abandoned`).
     ///
     /// ```
     /// use std::time::Duration;
@@ -229,12 +408,55 @@ impl SimExecutor {
     }
 
     fn dispatch(&self, command: &Command) -> Outcome {
+        self.dispatch_holding(command, false).0
+    }
+
+    /// Runs `command` on the host; `hold`: its new build records stay
+    /// `running` while a stream prints it. `builds:cancel` of an app whose
+    /// deploy is printing ends that deploy (`CommandCancel`).
+    fn dispatch_holding(&self, command: &Command, hold: bool) -> (Outcome, Vec<Held>) {
         let argv = argv_of(command);
         let stdin = command
             .stdin_bytes()
             .map(|s| s.expose().to_vec())
             .unwrap_or_default();
-        commands::dispatch(&mut lock(&self.inner.host), &argv, &stdin)
+        let mut host = lock(&self.inner.host);
+        if let [subcommand, app, ..] = argv.as_slice() {
+            let printing = &self.inner.printing;
+            if subcommand == "builds:cancel"
+                && printing.is_printing(app)
+                && builds::cancel_running(&mut host, app, |pid| pid == 0).is_some()
+            {
+                printing.cancel(app);
+                let out = crate::Out {
+                    stdout: builds::KILLING.as_bytes().to_vec(),
+                    ..crate::Out::default()
+                };
+                return (Outcome::Done(out), Vec::new());
+            }
+        }
+        let before = hold.then(|| host.apps.clone());
+        let outcome = commands::dispatch(&mut host, &argv, &stdin);
+        let held = before.map_or_else(Vec::new, |before| {
+            builds::hold_new(&mut host, &before, None)
+        });
+        (outcome, held)
+    }
+
+    /// Hold `held` for a stream that prints them.
+    fn printer(&self, held: Vec<Held>) -> Printer {
+        let apps = builds::held_apps(&held);
+        let printing = self.inner.printing.clone();
+        let (id, cancelled) = printing.start(&apps);
+        Printer {
+            id,
+            apps,
+            held,
+            printing,
+            cancelled,
+            host: Arc::clone(&self.inner.host),
+            reload: self.inner.reload.clone(),
+        }
     }
 }
 
@@ -269,48 +491,121 @@ fn to_output(outcome: &Outcome) -> Output {
 }
 
 /// When a paced piece of stdout waits.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum Pace {
     /// Before each piece (the work that computes it comes first).
     Before(Duration),
     /// After each piece (it is printed, then the work goes on).
     After(Duration),
+    /// After each piece, until the test's gate lets the next through.
+    Gate(DeployGate),
 }
 
 /// `pieces` of stdout one at a time under `pace`, then the stderr and the
-/// exit status of `done`.
-fn paced(pieces: Vec<Vec<u8>>, pace: Pace, done: &crate::Out) -> OutputStream {
-    let mut tail: Vec<Result<Chunk, ExecError>> = Vec::new();
+/// exit status of `done`. A deploy's `printer` is released when the exit
+/// comes; thrown by `builds:cancel`, the stream ends at once, with no exit
+/// code (Dokku kills the build's processes).
+fn paced(
+    pieces: Vec<Vec<u8>>,
+    pace: Pace,
+    done: &crate::Out,
+    printer: Option<Printer>,
+) -> OutputStream {
+    let mut tail: VecDeque<Chunk> = VecDeque::new();
     if !done.stderr.is_empty() {
-        tail.push(Ok(Chunk::Stderr(done.stderr.clone())));
+        tail.push_back(Chunk::Stderr(done.stderr.clone()));
     }
-    tail.push(Ok(Chunk::Exit(ExitStatus::code(done.code))));
-    let (before, after) = match pace {
-        Pace::Before(delay) => (delay, Duration::ZERO),
-        Pace::After(delay) => (Duration::ZERO, delay),
+    tail.push_back(Chunk::Exit(ExitStatus::code(done.code)));
+    let state = Paced {
+        pieces: pieces.into(),
+        printed: 0,
+        ending: false,
+        tail,
+        pace,
+        printer,
     };
-    let pieces = stream::iter(pieces)
-        .enumerate()
-        .then(move |(index, piece)| async move {
-            if !before.is_zero() {
-                tokio::time::sleep(before).await;
+    Box::pin(stream::unfold(Some(state), |state| async move {
+        let mut paced = state?;
+        let chunk = paced.next().await;
+        let over = matches!(chunk, Ok(Chunk::Exit(_)) | Err(_));
+        Some((chunk, (!over).then_some(paced)))
+    }))
+}
+
+/// How a deploy `builds:cancel` ended ends: no exit code, as a killed
+/// process (the canceller already marked its record and put the app back).
+const KILLED: Result<Chunk, ExecError> = Ok(Chunk::Exit(ExitStatus::unknown()));
+
+/// Where a [`paced`] stream is.
+struct Paced {
+    pieces: VecDeque<Vec<u8>>,
+    printed: usize,
+    /// The lines are out; the tail's wait is over.
+    ending: bool,
+    tail: VecDeque<Chunk>,
+    pace: Pace,
+    printer: Option<Printer>,
+}
+
+impl Paced {
+    /// The next chunk, after its wait: no exit code when the deploy was
+    /// cancelled during the wait.
+    async fn next(&mut self) -> Result<Chunk, ExecError> {
+        if let Some(piece) = self.pieces.pop_front() {
+            if let Pace::Before(delay) = self.pace {
+                if self.cancelled_during_sleep(delay).await {
+                    return KILLED;
+                }
             }
-            // After a line: the wait falls before the next one (the first
-            // comes at once).
-            if !after.is_zero() && index > 0 {
-                tokio::time::sleep(after).await;
+            // After a line: the wait falls before the next one (the
+            // first comes at once).
+            if self.printed > 0 && self.cancelled_after_line().await {
+                return KILLED;
             }
-            Ok(Chunk::Stdout(piece))
-        });
-    // The exit status comes `after` the last line.
-    let tail = stream::once(async move {
-        if !after.is_zero() {
-            tokio::time::sleep(after).await;
+            self.printed += 1;
+            return Ok(Chunk::Stdout(piece));
         }
-        stream::iter(tail)
-    })
-    .flatten();
-    Box::pin(pieces.chain(tail))
+        if !self.ending {
+            // The exit status (and the stderr before it) comes after the
+            // last line's wait.
+            if self.cancelled_after_line().await {
+                return KILLED;
+            }
+            self.ending = true;
+        }
+        let chunk = self
+            .tail
+            .pop_front()
+            .unwrap_or(Chunk::Exit(ExitStatus::unknown()));
+        if let (Chunk::Exit(_), Some(printer)) = (&chunk, &self.printer) {
+            printer.release().await?;
+        }
+        Ok(chunk)
+    }
+
+    async fn cancelled_after_line(&mut self) -> bool {
+        match self.pace.clone() {
+            Pace::Before(_) => false,
+            Pace::After(delay) => self.cancelled_during_sleep(delay).await,
+            Pace::Gate(gate) => self.cancelled_during(gate.pass()).await,
+        }
+    }
+
+    async fn cancelled_during_sleep(&mut self, delay: Duration) -> bool {
+        !delay.is_zero() && self.cancelled_during(tokio::time::sleep(delay)).await
+    }
+
+    /// Whether `builds:cancel` ended the deploy before `step` was done.
+    async fn cancelled_during(&mut self, step: impl std::future::Future<Output = ()>) -> bool {
+        let Some(printer) = &mut self.printer else {
+            step.await;
+            return false;
+        };
+        tokio::select! {
+            () = step => false,
+            Ok(_) = printer.cancelled.wait_for(|cancelled| *cancelled) => true,
+        }
+    }
 }
 
 #[async_trait]
@@ -362,7 +657,16 @@ impl Executor for SimExecutor {
             }
             _ => {}
         }
-        let outcome = self.dispatch(command);
+        let argv = argv_of(command);
+        // A deploy printed over time: paced, or stepped by a test's gate.
+        let gate = self.lock_gate().clone();
+        let per_line = self.inner.deploy_line;
+        let pace = match gate {
+            Some(gate) => Some(Pace::Gate(gate)),
+            None => (!per_line.is_zero()).then_some(Pace::After(per_line)),
+        };
+        let pace = pace.filter(|_| fault.is_none() && deploy_command(&argv));
+        let (outcome, held) = self.dispatch_holding(command, pace.is_some());
         let out = outcome.output();
         let mut stdout = out.stdout.clone();
         if fault == Some(Fault::Garbage) {
@@ -375,20 +679,22 @@ impl Executor for SimExecutor {
         if fault == Some(Fault::Disconnect) {
             return Ok(Box::pin(stream::iter([Err(disconnected())])));
         }
-        let argv = argv_of(command);
         if let (Latency::Dokku(cost), Some(subcommand), Outcome::Done(done)) =
             (self.inner.latency, all_apps_report(&argv), &outcome)
         {
             // Dokku prints each app's block when it has computed it.
             let per_app = cost.app_cost(subcommand);
-            return Ok(paced(app_blocks(&stdout), Pace::Before(per_app), done));
+            return Ok(paced(
+                app_blocks(&stdout),
+                Pace::Before(per_app),
+                done,
+                None,
+            ));
         }
-        let per_line = self.inner.deploy_line;
-        if let (false, true, Outcome::Done(done)) =
-            (per_line.is_zero(), deploy_command(&argv), &outcome)
-        {
+        if let (Some(pace), Outcome::Done(done)) = (pace, &outcome) {
             // Dokku prints a line, then works until the next one.
-            return Ok(paced(paced_lines(&stdout), Pace::After(per_line), done));
+            let printer = (!held.is_empty()).then(|| self.printer(held));
+            return Ok(paced(paced_lines(&stdout), pace, done, printer));
         }
         let cost = self.report_cost(&argv, &[]);
         if !cost.is_zero() {
@@ -436,19 +742,26 @@ impl SimExecutor {
     fn follow(&self, follow: Follow) -> OutputStream {
         let host = Arc::clone(&self.inner.host);
         let interval = self.inner.follow_interval;
+        let reload = self.inner.reload.clone();
         let state = (host, follow, 0u64);
-        Box::pin(stream::unfold(
-            state,
-            move |(host, follow, tick)| async move {
+        Box::pin(stream::unfold(state, move |(host, mut follow, tick)| {
+            let reload = reload.clone();
+            async move {
                 tokio::time::sleep(interval).await;
-                let lines = logs::follow_lines(&lock(&host), &follow, tick);
+                if let Some(dir) = reload {
+                    match crate::state::blocking(move || dir.load()).await {
+                        Ok(fresh) => *lock(&host) = fresh,
+                        Err(e) => return Some((Err(e), (host, follow, tick))),
+                    }
+                }
+                let lines = commands::follow_lines(&lock(&host), &mut follow, tick);
                 let mut bytes = Vec::new();
                 for line in lines {
                     bytes.extend_from_slice(line.as_bytes());
                     bytes.push(b'\n');
                 }
                 Some((Ok(Chunk::Stdout(bytes)), (host, follow, tick + 1)))
-            },
-        ))
+            }
+        }))
     }
 }

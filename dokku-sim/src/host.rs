@@ -4,7 +4,7 @@
 //! state directory), deterministic: container ids, timestamps and log lines
 //! derive from the state itself, so the same history gives the same output.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
@@ -277,6 +277,68 @@ pub struct SimHost {
     /// ([`SimHost::fail_next_deploy`]).
     #[serde(default)]
     pub deploy_faults: BTreeMap<String, DeployFailure>,
+    /// Whether a syslog daemon writes Dokku's event log (the rsyslog
+    /// filter `20_events` installs). With it and `events:on`, every
+    /// trigger the simulator fires is logged. The recording host had none
+    /// (`events` printed nothing after `events:on`: surface seq
+    /// 1287-1289), so it is off unless a scenario turns it on.
+    #[serde(default)]
+    pub syslog: bool,
+    /// `/var/log/dokku/events.log`, as syslog wrote it.
+    #[serde(default, skip_serializing_if = "EventLog::is_empty")]
+    pub events: EventLog,
+    /// Each app whose deploy is still being printed over time, as that
+    /// deploy found it: `builds:cancel` puts it back (the simulator
+    /// applies a deploy when it starts).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub before_deploy: BTreeMap<String, App>,
+}
+
+/// Dokku's event log (`/var/log/dokku/events.log`): its last lines, the
+/// older ones rotated away as logrotate would.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventLog {
+    lines: VecDeque<String>,
+    /// Lines rotated away since the log began.
+    rotated: u64,
+}
+
+impl EventLog {
+    /// Lines kept; older ones are rotated away.
+    pub const KEPT: usize = 1000;
+
+    /// Whether nothing was ever logged.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty() && self.rotated == 0
+    }
+
+    /// Append a line.
+    pub fn push(&mut self, line: String) {
+        self.lines.push_back(line);
+        while self.lines.len() > Self::KEPT {
+            self.lines.pop_front();
+            self.rotated += 1;
+        }
+    }
+
+    /// How many lines were ever written (a position for [`EventLog::since`]).
+    pub fn written(&self) -> u64 {
+        self.rotated + self.lines.len() as u64
+    }
+
+    /// The last `n` lines (`tail -n`).
+    pub fn tail(&self, n: usize) -> impl Iterator<Item = &str> {
+        self.lines
+            .iter()
+            .skip(self.lines.len().saturating_sub(n))
+            .map(String::as_str)
+    }
+
+    /// The lines written after position `from` that are still kept.
+    pub fn since(&self, from: u64) -> impl Iterator<Item = &str> {
+        let skip = usize::try_from(from.saturating_sub(self.rotated)).unwrap_or(usize::MAX);
+        self.lines.iter().skip(skip).map(String::as_str)
+    }
 }
 
 fn default_hostname() -> String {
@@ -393,6 +455,9 @@ impl SimHost {
             networks: default_networks(),
             images: BTreeSet::new(),
             deploy_faults: BTreeMap::new(),
+            syslog: false,
+            events: EventLog::default(),
+            before_deploy: BTreeMap::new(),
         }
     }
 
@@ -539,14 +604,29 @@ pub fn container_id(app: &str, process_type: &str, index: u32, deploy: u32) -> S
     id
 }
 
-/// openssl's `Mon DD HH:MM:SS YYYY GMT` for a Unix time.
-pub fn openssl_date(unix: u64) -> String {
-    let (y, m, d, hh, mm, ss) = civil(unix);
+/// A month's English abbreviation (1 = `Jan`), as C's `%b` writes it.
+fn month_abbr(month: u32) -> &'static str {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let month = MONTHS.get(m as usize - 1).copied().unwrap_or("Jan");
+    MONTHS
+        .get(month.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("Jan")
+}
+
+/// openssl's `Mon DD HH:MM:SS YYYY GMT` for a Unix time.
+pub fn openssl_date(unix: u64) -> String {
+    let (y, m, d, hh, mm, ss) = civil(unix);
+    let month = month_abbr(m);
     format!("{month} {d:>2} {hh:02}:{mm:02}:{ss:02} {y} GMT")
+}
+
+/// syslog's `Mmm dd HH:MM:SS` (RFC 3164, UTC) for a Unix time.
+pub fn syslog_time(unix: u64) -> String {
+    let (_, m, d, hh, mm, ss) = civil(unix);
+    let month = month_abbr(m);
+    format!("{month} {d:>2} {hh:02}:{mm:02}:{ss:02}")
 }
 
 /// `date +"%F %T"` (UTC) for a Unix time.

@@ -44,6 +44,10 @@ pub fn demo_for(version: DokkuVersion) -> SimHost {
         "https://github.com/dokku/dokku-redis.git",
     ));
     host.plugins.sort_by(|a, b| a.name.cmp(&b.name));
+    // A host with a syslog and the event logger on, so a dashboard can
+    // follow what changes (`events -t`).
+    host.syslog = true;
+    crate::commands::events::switch_on(&mut host);
     host.global_domains = vec!["dokku.me".to_owned()];
     host.global_config
         .insert("CURL_CONNECT_TIMEOUT".to_owned(), "90".to_owned());

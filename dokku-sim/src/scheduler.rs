@@ -203,6 +203,12 @@ pub fn deploy(ctx: &mut Ctx<'_>, app_name: &str, only: Option<&str>) {
             ctx.out.verbose(&url);
         }
     }
+    // `core-post-deploy`, then `post-deploy APP PORT IP IMAGE_TAG`: the
+    // simulator has no listener port, IP or tag to pass (source-derived,
+    // arguments partial).
+    let app = vec![app_name.to_owned()];
+    ctx.trigger("core-post-deploy", &app);
+    ctx.trigger("post-deploy", &app);
 }
 
 /// Whether the app is deployed; warns `App <app> has not been deployed`
@@ -252,6 +258,8 @@ pub fn stop(ctx: &mut Ctx<'_>, app: &str) -> Result<(), String> {
         }
         state.restore = false;
     }
+    // ps.Stop: `post-stop APP` after the scheduler stopped it.
+    ctx.trigger("post-stop", &[app.to_owned()]);
     Ok(())
 }
 
@@ -297,23 +305,72 @@ pub fn rebuild(ctx: &mut Ctx<'_>, app: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `receive-app` for a source that is on the host: the builder the source
-/// selects (`builder-dockerfile` for an image, `builder-herokuish`
-/// otherwise, each printing `Building <app> from …`), the release, and the
-/// deploy.
+/// `receive-app` for a source that is on the host: the builder (`pack`
+/// when `builder:set APP selected pack`, `builder-dockerfile` for an
+/// image or `selected dockerfile`, `builder-herokuish` otherwise), its
+/// lines, the release, and the deploy.
+///
+/// Dokku's own lines are source-derived (v0.38.27 `builder-*/builder-build`:
+/// `Building <app> from herokuish` or from the buildpacks `stack`, and
+/// pack's `Building <app> from cnb stack <builder>...` with
+/// `DOKKU_CNB_BUILDER`'s default `heroku/builder:24`). What the builder
+/// itself prints between them is illustrative: herokuish's closing
+/// `Discovering process types`, and pack's lifecycle phase headers.
 pub fn build_and_deploy(ctx: &mut Ctx<'_>, app: &str, source: &str) {
-    let builder = match source {
-        "docker-image" | "dockerfile" => "Dockerfile",
-        _ => "herokuish",
-    };
+    let builder = Builder::of(ctx.host, app, source);
     let fault = ctx
         .host
         .take_deploy_fault(app, &[DeployFailure::Build, DeployFailure::Release]);
     ctx.out.info1("Cleaning up...");
-    ctx.out.info1(&format!("Building {app} from {builder}"));
+    // `buildpack-stack-name`: the app's buildpacks stack, else the global.
+    let stack = ctx
+        .host
+        .app_property(app, "buildpacks", "stack")
+        .filter(|s| !s.is_empty())
+        .or_else(|| ctx.host.global_property("buildpacks", "stack"))
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    let announced = match (builder, &stack) {
+        (Builder::Dockerfile, _) => format!("Building {app} from Dockerfile"),
+        (Builder::Herokuish, Some(stack)) => format!("Building {app} from {stack}"),
+        (Builder::Herokuish, None) => format!("Building {app} from herokuish"),
+        (Builder::Pack, stack) => format!(
+            "Building {app} from cnb stack {}...",
+            stack.as_deref().unwrap_or("heroku/builder:24")
+        ),
+    };
+    ctx.out.info1(&announced);
     if fault == Some(DeployFailure::Build) {
         build_failed(ctx, app, builder);
         return;
+    }
+    let process_types = ctx
+        .host
+        .apps
+        .get(app)
+        .map(|a| a.procfile.join(", "))
+        .filter(|types| !types.is_empty())
+        .unwrap_or_else(|| "web".to_owned());
+    match builder {
+        Builder::Herokuish => {
+            ctx.out.info1("Discovering process types");
+            ctx.out
+                .verbose(&format!("Procfile declares types -> {process_types}"));
+        }
+        Builder::Pack => {
+            for phase in [
+                "DETECTING",
+                "ANALYZING",
+                "RESTORING",
+                "BUILDING",
+                "EXPORTING",
+            ] {
+                ctx.out.log(&format!("===> {phase}"));
+            }
+            ctx.out
+                .log(&format!("Successfully built image 'dokku/{app}:latest'"));
+        }
+        Builder::Dockerfile => {}
     }
     ctx.out.info1(&format!("Releasing {app}..."));
     if fault == Some(DeployFailure::Release) {
@@ -335,20 +392,53 @@ pub fn build_and_deploy(ctx: &mut Ctx<'_>, app: &str, source: &str) {
     deploy(ctx, app, None);
 }
 
+/// The builder a build runs with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Builder {
+    Herokuish,
+    Dockerfile,
+    Pack,
+}
+
+impl Builder {
+    fn of(host: &crate::SimHost, app: &str, source: &str) -> Self {
+        let selected = host
+            .app_property(app, "builder", "selected")
+            .filter(|s| !s.is_empty())
+            .or_else(|| host.global_property("builder", "selected"))
+            .unwrap_or("");
+        match (selected, source) {
+            ("pack", _) => Builder::Pack,
+            ("dockerfile", _) | (_, "docker-image" | "dockerfile") => Builder::Dockerfile,
+            _ => Builder::Herokuish,
+        }
+    }
+}
+
 /// `dokku_build` when the builder failed: the builder's words, the image
 /// tag undone, `App build failed` (exit 1, no deploy).
-fn build_failed(ctx: &mut Ctx<'_>, app: &str, builder: &str) {
-    if builder == "Dockerfile" {
-        // BuildKit's failure line for a failing step (illustrative step).
-        ctx.out.log("#6 [2/3] RUN ./build.sh");
-        ctx.out.log("#6 0.412 ./build.sh: line 4: npm: not found");
-        ctx.out.log("#6 ERROR: process \"/bin/sh -c ./build.sh\" did not complete successfully: exit code: 127");
-        ctx.out.log("ERROR: failed to solve: process \"/bin/sh -c ./build.sh\" did not complete successfully: exit code: 127");
-    } else {
-        // herokuish's detection failing, then builder-herokuish's warning.
-        ctx.out.info1("Unable to select a buildpack");
-        ctx.out
-            .warn("Failure attaching to container during app build");
+fn build_failed(ctx: &mut Ctx<'_>, app: &str, builder: Builder) {
+    match builder {
+        Builder::Dockerfile => {
+            // BuildKit's failure line for a failing step (illustrative step).
+            ctx.out.log("#6 [2/3] RUN ./build.sh");
+            ctx.out.log("#6 0.412 ./build.sh: line 4: npm: not found");
+            ctx.out.log("#6 ERROR: process \"/bin/sh -c ./build.sh\" did not complete successfully: exit code: 127");
+            ctx.out.log("ERROR: failed to solve: process \"/bin/sh -c ./build.sh\" did not complete successfully: exit code: 127");
+        }
+        Builder::Pack => {
+            // pack's lifecycle failing detection (illustrative).
+            ctx.out.log("===> DETECTING");
+            ctx.out.log("ERROR: No buildpack groups passed detection.");
+            ctx.out
+                .log("ERROR: failed to build: executing lifecycle: failed with status code: 20");
+        }
+        Builder::Herokuish => {
+            // herokuish's detection failing, then builder-herokuish's warning.
+            ctx.out.info1("Unable to select a buildpack");
+            ctx.out
+                .warn("Failure attaching to container during app build");
+        }
     }
     let image = format!("dokku/{app}:latest");
     let released = ctx.host.apps.get(app).is_some_and(|a| a.deployed);

@@ -18,6 +18,7 @@ use async_trait::async_trait;
 
 use dokku_core::{Command, ExecError, Executor, Output, OutputStream};
 
+use crate::executor::Printing;
 use crate::{Error, SimExecutor, SimHost};
 
 type Initial = Arc<dyn Fn() -> SimHost + Send + Sync>;
@@ -126,13 +127,16 @@ impl StateDir {
 /// on it and saves it under the directory's lock, so separate runs of a
 /// program (or several programs at once) see one host.
 ///
-/// A followed log (`logs -t`) keeps printing from the state as it was when
-/// the follow started.
+/// A follow (`logs -t`, `events -t`) re-reads the state at each interval,
+/// so it sees what other runs change.
 #[derive(Debug, Clone)]
 pub struct PersistentExecutor {
     state: StateDir,
     follow_interval: Duration,
     deploy_line: Duration,
+    /// The deploys this executor's streams are printing, for
+    /// `builds:cancel` to end.
+    printing: Printing,
 }
 
 impl PersistentExecutor {
@@ -142,6 +146,7 @@ impl PersistentExecutor {
             state,
             follow_interval: Duration::from_millis(500),
             deploy_line: Duration::ZERO,
+            printing: Printing::default(),
         }
     }
 
@@ -177,17 +182,20 @@ impl PersistentExecutor {
     ) -> Result<T, ExecError> {
         let state = self.state.clone();
         let interval = self.follow_interval;
+        let printing = self.printing.clone();
         let per_line = if paced {
             self.deploy_line
         } else {
             Duration::ZERO
         };
-        tokio::task::spawn_blocking(move || {
+        blocking(move || {
             state.update(|host| {
                 let shared = Arc::new(Mutex::new(host.clone()));
                 let sim = SimExecutor::shared(Arc::clone(&shared))
                     .with_follow_interval(interval)
-                    .with_deploy_pacing(per_line);
+                    .with_deploy_pacing(per_line)
+                    .reloading_from(state.clone())
+                    .printing_in(printing);
                 let value = f(&sim);
                 *host = shared
                     .lock()
@@ -197,9 +205,18 @@ impl PersistentExecutor {
             })
         })
         .await
+    }
+}
+
+/// `work` on a state directory, on a blocking thread (another process may
+/// hold its lock for a moment), its failures as the executor's.
+pub(crate) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, Error> + Send + 'static,
+) -> Result<T, ExecError> {
+    tokio::task::spawn_blocking(work)
+        .await
         .map_err(|e| ExecError::Other(format!("the simulator's state task failed: {e}")))?
         .map_err(|e| ExecError::Other(e.to_string()))
-    }
 }
 
 #[async_trait]

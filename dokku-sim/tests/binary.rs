@@ -308,3 +308,70 @@ fn the_cost_model_changes_the_pace_not_the_bytes() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("unknown DOKKU_SIM_COST"));
 }
+
+#[test]
+fn builds_cancel_ends_a_paced_deploy_and_marks_its_build_canceled() {
+    use std::io::BufRead;
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    // Ten minutes after each line: still printing when it is cancelled.
+    let mut deploy = Command::new(BIN)
+        .arg("--state-dir")
+        .arg(dir.path())
+        .args(["git:from-image", "api", "nginx:1.27"])
+        .env("DOKKU_SIM_DEPLOY_LINE_MS", "600000")
+        .env_remove("SSH_ORIGINAL_COMMAND")
+        .env_remove("DOKKU_SIM_SCENARIO")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kept open: a reader that goes away ends the deploy by itself.
+    let mut stdout = std::io::BufReader::new(deploy.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert_eq!(first, "-----> Generating build context\n");
+    let running = sim(dir.path(), &["builds:list", "api", "--format", "json"]);
+    let running = String::from_utf8_lossy(&running.stdout);
+    assert!(running.contains(r#""status":"running""#), "{running}");
+
+    let cancel = sim(dir.path(), &["builds:cancel", "api"]);
+    assert!(cancel.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&cancel.stdout),
+        "-----> Killing app deploy\n"
+    );
+    let ended = deploy.wait().unwrap();
+    assert_eq!(ended.signal(), Some(15), "{ended:?}");
+    let listed = sim(dir.path(), &["builds:list", "api", "--format", "json"]);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(listed.contains(r#""status":"canceled""#), "{listed}");
+    assert!(listed.contains(r#""exit_code":-1"#), "{listed}");
+    // Nothing runs any more.
+    let again = sim(dir.path(), &["builds:cancel", "api"]);
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout),
+        "-----> App not currently deploying\n"
+    );
+}
+
+#[test]
+fn a_paced_deploy_that_prints_to_the_end_keeps_its_outcome() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .arg("--state-dir")
+        .arg(dir.path())
+        .args(["git:from-image", "api", "nginx:1.27"])
+        .env("DOKKU_SIM_DEPLOY_LINE_MS", "1")
+        .env_remove("SSH_ORIGINAL_COMMAND")
+        .env_remove("DOKKU_SIM_SCENARIO")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let listed = sim(dir.path(), &["builds:list", "api", "--format", "json"]);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(listed.contains(r#""status":"succeeded""#), "{listed}");
+    assert!(!listed.contains(r#""status":"running""#), "{listed}");
+}

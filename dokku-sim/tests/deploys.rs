@@ -238,20 +238,30 @@ async fn a_deploy_run_to_its_end_takes_as_long_as_its_paced_lines() {
     );
 }
 
-#[tokio::test(start_paused = true)]
-async fn a_paced_deploy_on_a_state_directory_is_saved_before_its_output_ends() {
+/// A client over a state directory whose host has the two images, deploys
+/// paced at `per_line`, and the app `api` created.
+async fn on_state_directory(
+    per_line: Duration,
+) -> (tempfile::TempDir, dokku_sim::StateDir, Dokku, AppName) {
     let dir = tempfile::tempdir().unwrap();
     let state = dokku_sim::StateDir::open(dir.path(), || {
         let mut host = SimHost::new(profiles::V0_38_27);
         host.images.insert("ghcr.io/acme/api:v1".to_owned());
+        host.images.insert("ghcr.io/acme/api:v2".to_owned());
         host
     })
     .unwrap();
-    let per_line = Duration::from_millis(250);
     let dokku =
         Dokku::new(dokku_sim::PersistentExecutor::new(state.clone()).with_deploy_pacing(per_line));
     let app = AppName::new("api").unwrap();
     dokku.apps().create(&app).await.unwrap();
+    (dir, state, dokku, app)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_paced_deploy_on_a_state_directory_is_saved_before_its_output_ends() {
+    let per_line = Duration::from_millis(250);
+    let (_dir, state, dokku, app) = on_state_directory(per_line).await;
     let spec = DeploySpec::image(&app, "ghcr.io/acme/api:v1").unwrap();
     let mut events = dokku.deploys().stream(&spec).await.unwrap();
     let first = events.next().await.unwrap().unwrap();
@@ -421,4 +431,185 @@ async fn a_failed_healthcheck_keeps_the_old_containers_and_leaves_the_crash_for_
         sim.with_host(|h| h.deploy_faults.get("api").copied()),
         Some(DeployFailure::Build)
     );
+}
+
+#[tokio::test]
+async fn a_gated_deploy_prints_its_next_line_only_when_the_test_steps_it() {
+    let (dokku, sim, app) = paced(Duration::ZERO);
+    dokku.apps().create(&app).await.unwrap();
+    let gate = sim.gate_deploys();
+    let spec = DeploySpec::image(&app, "ghcr.io/acme/api:v1").unwrap();
+    let mut events = dokku.deploys().stream(&spec).await.unwrap();
+    // Lines and phase markers up to the first line's, then nothing.
+    let mut lines = 0;
+    while lines < 1 {
+        if let DeployEvent::Line { .. } = events.next().await.unwrap().unwrap() {
+            lines += 1;
+        }
+    }
+    let mut pending = futures_util::FutureExt::now_or_never(events.next());
+    while let Some(Some(Ok(DeployEvent::Phase { .. }))) = pending {
+        pending = futures_util::FutureExt::now_or_never(events.next());
+    }
+    assert!(
+        pending.is_none(),
+        "a line came through a closed gate: {pending:?}"
+    );
+    gate.step(1);
+    loop {
+        if let DeployEvent::Line { .. } = events.next().await.unwrap().unwrap() {
+            break;
+        }
+    }
+    gate.open();
+    let mut outcome = None;
+    while let Some(event) = events.next().await {
+        if let DeployEvent::Finished { outcome: o } = event.unwrap() {
+            outcome = Some(o);
+        }
+    }
+    assert!(outcome.unwrap().succeeded());
+}
+
+#[test]
+fn each_builder_announces_itself_as_dokku_does_and_prints_its_own_lines() {
+    let run = |host: &mut SimHost, line: &str| {
+        let argv: Vec<String> = line.split(' ').map(str::to_owned).collect();
+        let out = dokku_sim::dispatch(host, &argv, b"").into_output();
+        assert_eq!(
+            out.code,
+            0,
+            "{line}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let mut host = dokku_sim::scenario::demo();
+    // herokuish, the default for a git source.
+    let out = run(&mut host, "ps:rebuild blog");
+    assert!(
+        out.contains("-----> Building blog from herokuish\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("-----> Discovering process types\n       Procfile declares types -> web\n"),
+        "{out}"
+    );
+    // A buildpacks stack names the image built from.
+    run(
+        &mut host,
+        "buildpacks:set-property blog stack gliderlabs/herokuish:latest-24",
+    );
+    let out = run(&mut host, "ps:rebuild blog");
+    assert!(
+        out.contains("-----> Building blog from gliderlabs/herokuish:latest-24\n"),
+        "{out}"
+    );
+    // pack, selected: DOKKU_CNB_BUILDER's default (or the stack), then
+    // the lifecycle's phases.
+    run(&mut host, "buildpacks:set-property blog stack");
+    run(&mut host, "builder:set blog selected pack");
+    let out = run(&mut host, "ps:rebuild blog");
+    assert!(
+        out.contains("-----> Building blog from cnb stack heroku/builder:24...\n"),
+        "{out}"
+    );
+    let phases: Vec<&str> = out.lines().filter(|l| l.starts_with("===> ")).collect();
+    assert_eq!(
+        phases,
+        [
+            "===> DETECTING",
+            "===> ANALYZING",
+            "===> RESTORING",
+            "===> BUILDING",
+            "===> EXPORTING"
+        ]
+    );
+    assert!(out.contains("=====> Application deployed:"), "{out}");
+}
+
+/// The outcome a deploy stream ends with, and the lines it printed.
+async fn finish(
+    events: &mut (impl futures_util::Stream<Item = dokku_core::Result<DeployEvent>> + Unpin),
+) -> (usize, DeployOutcome) {
+    let mut lines = 0;
+    while let Some(event) = events.next().await {
+        match event.unwrap() {
+            DeployEvent::Line { .. } => lines += 1,
+            DeployEvent::Finished { outcome } => return (lines, outcome),
+            _ => {}
+        }
+    }
+    panic!("the deploy stream ended without an outcome");
+}
+
+#[tokio::test]
+async fn a_build_cancelled_while_it_prints_stops_at_once_and_is_recorded_canceled() {
+    let (dokku, sim, app) = paced(Duration::ZERO);
+    dokku.apps().create(&app).await.unwrap();
+    let gate = sim.gate_deploys();
+    let spec = DeploySpec::image(&app, "ghcr.io/acme/api:v1").unwrap();
+    let mut events = dokku.deploys().stream(&spec).await.unwrap();
+    let first = events.next().await.unwrap().unwrap();
+    assert!(matches!(first, DeployEvent::Line { .. }), "{first:?}");
+    // While it prints, its record runs; cancel ends it, in Dokku's words.
+    let output = dokku
+        .run(&dokku_core::api::builds::cancel_command(&app))
+        .await
+        .unwrap();
+    assert_eq!(output.stdout_lossy(), "-----> Killing app deploy\n");
+    // No further line comes, though the gate never opens.
+    let (lines, outcome) = finish(&mut events).await;
+    assert_eq!(lines, 0);
+    assert!(
+        matches!(outcome, DeployOutcome::Cancelled { .. }),
+        "{outcome:?}"
+    );
+    assert_eq!(build_statuses(&dokku, &app).await, ["canceled"]);
+    // The app is as the deploy found it: never deployed.
+    let api = sim.with_host(|h| h.apps["api"].clone());
+    assert!(!api.deployed && api.deploy_source_metadata.is_empty());
+    // Nothing runs now: a second cancel finds nothing to end.
+    let again = dokku
+        .run(&dokku_core::api::builds::cancel_command(&app))
+        .await
+        .unwrap();
+    assert!(again.stdout_lossy().contains("App not currently deploying"));
+    drop(gate);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_paced_deploy_on_a_state_directory_cancelled_by_another_command_leaves_the_release_before_it(
+) {
+    let per_line = Duration::from_millis(250);
+    let (_dir, state, dokku, app) = on_state_directory(per_line).await;
+
+    // A deploy printed to its end releases its record as it ended.
+    let spec = DeploySpec::image(&app, "ghcr.io/acme/api:v1").unwrap();
+    let mut events = dokku.deploys().stream(&spec).await.unwrap();
+    let (lines, outcome) = finish(&mut events).await;
+    assert!(outcome.succeeded(), "{outcome:?}");
+    assert!(lines > 5);
+    let v1 = state.load().unwrap().apps["api"].clone();
+
+    let spec = DeploySpec::image(&app, "ghcr.io/acme/api:v2").unwrap();
+    let mut events = dokku.deploys().stream(&spec).await.unwrap();
+    let _ = events.next().await.unwrap().unwrap();
+    dokku.builds().cancel(&app).await.unwrap();
+    let (_, outcome) = finish(&mut events).await;
+    assert!(
+        matches!(outcome, DeployOutcome::Cancelled { .. }),
+        "{outcome:?}"
+    );
+    assert_eq!(
+        build_statuses(&dokku, &app).await,
+        ["canceled", "succeeded"]
+    );
+    // v1 runs, as it did before the cancelled deploy.
+    let mut now = state.load().unwrap().apps["api"].clone();
+    assert_eq!(now.deploy_source_metadata, "ghcr.io/acme/api:v1");
+    now.extra.remove("builds");
+    let mut before = v1;
+    before.extra.remove("builds");
+    assert_eq!(now, before);
 }

@@ -830,20 +830,20 @@ fn logs_follow_of_a_quiet_process_filter() {
         &strings(&["logs", "node-js-app", "-tq", "-p", "worker", "-n", "1"]),
         b"",
     );
-    let Outcome::Follow(follow) = outcome else {
+    let Outcome::Follow(mut follow) = outcome else {
         panic!("logs -t does not follow");
     };
     assert_eq!(follow.initial.stdout, b"processed 0 jobs\n");
-    let next = dokku_sim::commands::logs::follow_lines(&host, &follow, 0);
+    let next = dokku_sim::commands::follow_lines(&host, &mut follow, 0);
     assert_eq!(next.len(), 1);
     assert!(!next[0].contains('\x1b'), "{next:?}");
     assert_eq!(
         next,
-        dokku_sim::commands::logs::follow_lines(&host, &follow, 0)
+        dokku_sim::commands::follow_lines(&host, &mut follow, 0)
     );
     assert_ne!(
         next,
-        dokku_sim::commands::logs::follow_lines(&host, &follow, 1)
+        dokku_sim::commands::follow_lines(&host, &mut follow, 1)
     );
     // A follow of nothing finishes at once.
     let outcome = dispatch(

@@ -34,7 +34,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore};
 use tracing::Instrument;
 
-use dokku_core::exec::{pipe_stream, Limits};
+use dokku_core::exec::{pipe_stream, GitTransport, Limits};
 use dokku_core::quote::{self, RemoteMode};
 use dokku_core::{Command, ExecError, Executor, ExitStatus, Output, OutputStream};
 
@@ -491,6 +491,66 @@ impl SshExecutor {
         Ok(session)
     }
 
+    /// The words of an `ssh` that opens a channel on this executor's
+    /// master connection (`-S` its control socket, `ControlMaster=no`)
+    /// with the same host-key policy, identity, port, user and config as
+    /// the master, in batch mode: should the socket be gone, ssh connects
+    /// anew under the same rules rather than prompting (the master is
+    /// checked, and replaced once if dead, just before).
+    fn transport_words(&self, control_socket: &std::path::Path) -> Vec<(String, &'static str)> {
+        let config = &self.inner.config;
+        let mut words: Vec<(String, &'static str)> = vec![
+            ("ssh".to_owned(), "the ssh program"),
+            ("-S".to_owned(), "-S"),
+            (path_word(control_socket), "the control socket path"),
+        ];
+        let mut option = |value: String, what: &'static str| {
+            words.push(("-o".to_owned(), "-o"));
+            words.push((value, what));
+        };
+        option("ControlMaster=no".to_owned(), "an option");
+        option("BatchMode=yes".to_owned(), "an option");
+        let strict = match (self.inner.pinning.is_some(), config.policy) {
+            (true, _) | (false, HostKeyPolicy::Strict) => "yes",
+            (false, HostKeyPolicy::AcceptNew) => "accept-new",
+        };
+        option(format!("StrictHostKeyChecking={strict}"), "an option");
+        option(
+            format!("ConnectTimeout={}", config.connect_timeout.as_secs().max(1)),
+            "an option",
+        );
+        let config_file = match &self.inner.pinning {
+            Some(pinning) => Some(&pinning.config),
+            None => {
+                if let Some(path) = &config.known_hosts {
+                    option(
+                        format!("UserKnownHostsFile={}", path_word(path)),
+                        "the known_hosts path",
+                    );
+                }
+                config.config_file.as_ref()
+            }
+        };
+        if let Some(path) = &config.identity {
+            option("IdentitiesOnly=yes".to_owned(), "an option");
+            words.push(("-i".to_owned(), "-i"));
+            words.push((path_word(path), "the identity file path"));
+        }
+        if let Some(path) = config_file {
+            words.push(("-F".to_owned(), "-F"));
+            words.push((path_word(path), "the ssh config path"));
+        }
+        if let Some(port) = config.port {
+            words.push(("-p".to_owned(), "-p"));
+            words.push((port.to_string(), "the port"));
+        }
+        if let Some(user) = &config.user {
+            words.push(("-l".to_owned(), "-l"));
+            words.push((user.clone(), "the user"));
+        }
+        words
+    }
+
     fn render(&self, command: &Command) -> Result<String, SshError> {
         quote::render(&command.expose_argv(), self.inner.config.mode).map_err(SshError::Refused)
     }
@@ -650,5 +710,28 @@ impl Executor for SshExecutor {
 
     async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError> {
         self.start(command).await.map_err(ExecError::from)
+    }
+
+    /// An `ssh` on this executor's open connection (see
+    /// [`GitTransport`]): the push is a new channel on the master, not a
+    /// new login.
+    async fn git_transport(&self) -> Result<GitTransport, ExecError> {
+        let mut session = self.session().await.map_err(ExecError::from)?;
+        if session.check().await.is_err() {
+            session = self.reconnect(&session).await.map_err(ExecError::from)?;
+        }
+        let words = self.transport_words(session.control_socket());
+        let words: Vec<(&str, &str)> = words.iter().map(|(w, what)| (w.as_str(), *what)).collect();
+        GitTransport::ssh(&words, self.destination())
+    }
+}
+
+/// A path as one word. A path that is not UTF-8 cannot be written into
+/// `GIT_SSH_COMMAND` intact: it becomes a NUL, which [`GitTransport::ssh`]
+/// refuses as a control character, naming the path's role.
+fn path_word(path: &std::path::Path) -> String {
+    match path.to_str() {
+        Some(text) => text.to_owned(),
+        None => "\u{0}".to_owned(),
     }
 }

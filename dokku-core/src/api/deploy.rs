@@ -28,7 +28,9 @@ use crate::command::Command;
 use crate::error::{Error, Result};
 use crate::exec::{Chunk, ExecError, ExitStatus, Output, OutputStream};
 pub use crate::model::deploy::ArchiveType;
-use crate::model::deploy::{DeployEvent, DeployOutcome, DeploySource, OutputStreamKind};
+use crate::model::deploy::{
+    DeployEvent, DeployOutcome, DeployPhase, DeploySource, OutputStreamKind,
+};
 use crate::name::AppName;
 use crate::parse::{self, deploy::DeployTracker};
 use crate::secret::mask_userinfo;
@@ -179,8 +181,9 @@ impl DeploySpec {
     ///
     /// # Errors
     ///
-    /// None today; the builders check their arguments. Kept fallible like
-    /// the other specs' `command()`.
+    /// [`Error::InvalidArgument`] for a [`DeploySource::GitPush`] source,
+    /// which is not a Dokku command ([`crate::api::push::PushSpec`]); the
+    /// builders check their other arguments.
     pub fn command(&self) -> Result<Command> {
         let app = &self.app;
         Ok(match &self.source {
@@ -220,6 +223,14 @@ impl DeploySpec {
             DeploySource::Rebuild => {
                 ps::action_command(Action::Rebuild, &Target::App(app.clone()), None, None)?
             }
+            DeploySource::GitPush { .. } => {
+                return Err(Error::InvalidArgument {
+                    what: "deploy",
+                    reason:
+                        "a git push is not a Dokku command: push with Deploys::push and a PushSpec"
+                            .to_owned(),
+                })
+            }
         }
         .long_running())
     }
@@ -232,7 +243,7 @@ pub type DeployStream = Pin<Box<dyn Stream<Item = Result<DeployEvent>> + Send>>;
 /// Handler for deploys; see [`Dokku::deploys`].
 #[derive(Debug, Clone, Copy)]
 pub struct Deploys<'a> {
-    dokku: &'a Dokku,
+    pub(crate) dokku: &'a Dokku,
 }
 
 impl Dokku {
@@ -307,15 +318,32 @@ impl Deploys<'_> {
     }
 }
 
+/// Whose output a deploy stream reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "process"), allow(dead_code))]
+pub(crate) enum Lines {
+    /// Dokku's own stdout and stderr (`git:sync`, `ps:rebuild`, …).
+    Dokku,
+    /// A local `git push`: Dokku's output arrives on git's stderr as
+    /// `remote: ` lines (the pre-receive hook's stdout and stderr, sent
+    /// over the sideband), among git's own lines and its `\r`-updated
+    /// progress.
+    GitPush,
+}
+
 struct DeployState {
+    lines: Lines,
     command: Command,
     inner: Option<OutputStream>,
     stdout: LineBuffer,
     stderr: LineBuffer,
     stderr_kept: Vec<u8>,
     saw_stdout: bool,
+    /// git said `Everything up-to-date`: nothing was pushed.
+    up_to_date: bool,
     tracker: DeployTracker,
     ready: VecDeque<Result<DeployEvent>>,
+    probe: Option<CancelProbe>,
 }
 
 impl DeployState {
@@ -324,8 +352,35 @@ impl DeployState {
             OutputStreamKind::Stdout => &mut self.stdout,
             OutputStreamKind::Stderr => &mut self.stderr,
         };
-        let (tracker, ready) = (&mut self.tracker, &mut self.ready);
+        let lines = self.lines;
+        let (tracker, ready, saw_stdout, up_to_date) = (
+            &mut self.tracker,
+            &mut self.ready,
+            &mut self.saw_stdout,
+            &mut self.up_to_date,
+        );
         let mut emit = |line: &str| {
+            let (stream, line) = match lines {
+                Lines::Dokku => (stream, line),
+                Lines::GitPush => match git_line(line) {
+                    GitLine::Remote(text) => {
+                        *saw_stdout = true;
+                        (OutputStreamKind::Stdout, text)
+                    }
+                    GitLine::Local(text) => {
+                        // git's own words are shown, but only Dokku's
+                        // lines mark phases and name a failure.
+                        *up_to_date |= text == "Everything up-to-date";
+                        let text = mask_userinfo(text).into_owned();
+                        ready.push_back(Ok(DeployEvent::Line {
+                            stream: OutputStreamKind::Stderr,
+                            text,
+                        }));
+                        return;
+                    }
+                    GitLine::Nothing => return,
+                },
+            };
             let plain = parse::deploy::strip_cursor_codes(line);
             let text = mask_userinfo(&plain).into_owned();
             let phase = tracker.line(&text);
@@ -340,10 +395,15 @@ impl DeployState {
         }
     }
 
-    // The stream is over: the last partial lines, then the verdict.
-    fn end(&mut self, verdict: impl FnOnce(&mut Self) -> Result<DeployOutcome>) {
+    // The last partial lines of both streams (none left the second time).
+    fn flush(&mut self) {
         self.push(OutputStreamKind::Stdout, &[], true);
         self.push(OutputStreamKind::Stderr, &[], true);
+    }
+
+    // The stream is over: the last partial lines, then the verdict.
+    fn end(&mut self, verdict: impl FnOnce(&mut Self) -> Result<DeployOutcome>) {
+        self.flush();
         let verdict = verdict(self);
         self.ready
             .push_back(verdict.map(|outcome| DeployEvent::Finished { outcome }));
@@ -359,7 +419,35 @@ impl DeployState {
             let output = Output::new(status, Vec::new(), stderr);
             parse::expect_success(&self.command, output)?;
         }
-        Ok(std::mem::take(&mut self.tracker).finish(status))
+        let outcome = std::mem::take(&mut self.tracker).finish(status);
+        Ok(match (self.lines, outcome) {
+            (Lines::GitPush, DeployOutcome::Succeeded { .. })
+                if self.up_to_date && !self.saw_stdout =>
+            {
+                DeployOutcome::Unchanged
+            }
+            // git's exit code says the hook declined, not how Dokku ended.
+            (Lines::GitPush, DeployOutcome::Failed { phase, message, .. }) => {
+                DeployOutcome::Failed {
+                    phase,
+                    exit_code: None,
+                    message,
+                }
+            }
+            (_, outcome) => outcome,
+        })
+    }
+
+    // A failure Dokku did not explain, after the build started, that the
+    // probe says was a cancel: the phase it was cancelled in.
+    async fn killed(&mut self, status: ExitStatus) -> Option<DeployPhase> {
+        // The last partial lines may hold Dokku's failure line.
+        self.flush();
+        if status.success() || !self.saw_stdout || self.tracker.said_failure() {
+            return None;
+        }
+        let probe = self.probe.take()?;
+        probe().await.then(|| self.tracker.phase())
     }
 
     fn transport(&self, source: ExecError) -> Error {
@@ -384,7 +472,13 @@ impl DeployState {
                     keep_stderr(&mut self.stderr_kept, &bytes);
                     self.push(OutputStreamKind::Stderr, &bytes, false);
                 }
-                Some(Ok(Chunk::Exit(status))) => self.end(|state| state.verdict(status)),
+                Some(Ok(Chunk::Exit(status))) => {
+                    let killed = self.killed(status).await;
+                    self.end(|state| match killed {
+                        Some(phase) => Ok(DeployOutcome::Cancelled { phase }),
+                        None => state.verdict(status),
+                    });
+                }
                 Some(Err(source)) => self.end(|state| Err(state.transport(source))),
                 None => self.end(|state| Err(state.transport(ExecError::Truncated))),
             }
@@ -392,17 +486,117 @@ impl DeployState {
     }
 }
 
+/// One line of `git push`'s stderr.
+enum GitLine<'a> {
+    /// A line the remote printed (the hook's output: Dokku's), without
+    /// git's `remote: ` prefix and the padding git adds after it.
+    Remote(&'a str),
+    /// git's own line (progress, `To host:app`, ` ! [remote rejected]`).
+    Local(&'a str),
+    /// Nothing left once progress updates are collapsed.
+    Nothing,
+}
+
+/// git rewrites a progress line in place with `\r`: the last non-empty
+/// update is the line. A remote line ends with git's `DUMB_SUFFIX` (eight
+/// spaces; `sideband.c`) or `ANSI_SUFFIX` (`ESC[K`) on a terminal.
+fn git_line(line: &str) -> GitLine<'_> {
+    let last = line
+        .split('\r')
+        .rev()
+        .find(|part| !part.trim().is_empty())
+        .unwrap_or("");
+    if let Some(text) = last
+        .strip_prefix("remote: ")
+        .or(last.strip_prefix("remote:"))
+    {
+        let text = text.trim_end_matches("\u{1b}[K").trim_end();
+        return GitLine::Remote(text);
+    }
+    if last.trim().is_empty() {
+        GitLine::Nothing
+    } else {
+        GitLine::Local(last.trim_end())
+    }
+}
+
 /// Read a running deploy's output as events.
 pub(crate) fn deploy_stream(command: Command, inner: OutputStream) -> DeployStream {
+    read_deploy(Lines::Dokku, command, inner, None)
+}
+
+/// Asks the host whether a build that ended without Dokku's own failure
+/// line was cancelled: a push's hook killed by `builds:cancel` reads, to
+/// git, as any hook that declined.
+pub(crate) type CancelProbe =
+    Box<dyn FnOnce() -> Pin<Box<dyn std::future::Future<Output = bool> + Send>> + Send>;
+
+/// Read a running deploy's output, of Dokku or of a `git push`, as events;
+/// `probe` is asked once when it ends failed with no failure of Dokku's.
+pub(crate) fn read_deploy(
+    lines: Lines,
+    command: Command,
+    inner: OutputStream,
+    probe: Option<CancelProbe>,
+) -> DeployStream {
     let state = DeployState {
+        probe,
+        lines,
         command,
         inner: Some(inner),
         stdout: LineBuffer::default(),
         stderr: LineBuffer::default(),
         stderr_kept: Vec::new(),
         saw_stdout: false,
+        up_to_date: false,
         tracker: DeployTracker::new(),
         ready: VecDeque::new(),
     };
     Box::pin(stream::unfold(state, DeployState::next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(line: GitLine<'_>) -> (char, String) {
+        match line {
+            GitLine::Remote(t) => ('r', t.to_owned()),
+            GitLine::Local(t) => ('l', t.to_owned()),
+            GitLine::Nothing => ('-', String::new()),
+        }
+    }
+
+    #[test]
+    fn git_push_lines_split_into_dokkus_and_gits_own() {
+        // git 2.47's sideband padding (not a terminal), then on a terminal.
+        assert_eq!(
+            text(git_line(
+                "remote: -----> Building api from Dockerfile        "
+            )),
+            ('r', "-----> Building api from Dockerfile".to_owned())
+        );
+        assert_eq!(
+            text(git_line("remote:        http://api.dokku.me\u{1b}[K")),
+            ('r', "       http://api.dokku.me".to_owned())
+        );
+        assert_eq!(text(git_line("remote: ")), ('r', String::new()));
+        // Progress rewritten in place: the last update is the line.
+        assert_eq!(
+            text(git_line(
+                "Writing objects:  33% (1/3)\rWriting objects: 100% (3/3), done."
+            )),
+            ('l', "Writing objects: 100% (3/3), done.".to_owned())
+        );
+        assert_eq!(
+            text(git_line(
+                " ! [remote rejected] HEAD -> master (pre-receive hook declined)"
+            )),
+            (
+                'l',
+                " ! [remote rejected] HEAD -> master (pre-receive hook declined)".to_owned()
+            )
+        );
+        assert_eq!(text(git_line("\r")), ('-', String::new()));
+    }
 }

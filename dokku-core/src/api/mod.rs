@@ -31,6 +31,8 @@ pub mod properties;
 pub mod proxies;
 pub mod proxy;
 pub mod ps;
+#[cfg(feature = "process")]
+pub mod push;
 pub mod registry;
 pub mod repo;
 pub mod report;

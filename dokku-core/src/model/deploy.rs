@@ -43,6 +43,17 @@ pub enum DeploySource {
     },
     /// `ps:rebuild <app>`: the app's current source, built again.
     Rebuild,
+    /// `git push` of a local repository: what was pushed and to which
+    /// branch (the commit itself is what Dokku reports afterwards as the
+    /// app's `deploy_source_metadata`).
+    GitPush {
+        /// The local ref pushed (`HEAD`, a branch, a tag or a commit).
+        source: String,
+        /// The app's branch it was pushed to, if one was named.
+        branch: Option<String>,
+        /// The commit `source` named when it was pushed, if it resolved.
+        commit: Option<String>,
+    },
 }
 
 /// How a person reads it: `image nginx:1.27`, `git <repo> <ref>`,
@@ -59,6 +70,20 @@ impl fmt::Display for DeploySource {
             DeploySource::Archive { url: Some(url), .. } => write!(f, "archive {url}"),
             DeploySource::Archive { url: None, .. } => f.write_str("archive (uploaded)"),
             DeploySource::Rebuild => f.write_str("rebuild"),
+            DeploySource::GitPush {
+                source,
+                branch,
+                commit,
+            } => {
+                write!(f, "push {source}")?;
+                if let Some(commit) = commit {
+                    write!(f, " ({})", commit.get(..12).unwrap_or(commit))?;
+                }
+                match branch {
+                    Some(branch) => write!(f, " to {branch}"),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
@@ -198,7 +223,8 @@ pub enum DeployOutcome {
     Failed {
         /// The phase that was running.
         phase: DeployPhase,
-        /// Dokku's exit code (`None` when there was none).
+        /// Dokku's exit code (`None` when there was none, or for a `git push`,
+        /// where git reports its own).
         exit_code: Option<i32>,
         /// Dokku's own words: the last ` !     ` line, else the last warning,
         /// else the last line printed.
@@ -210,10 +236,55 @@ pub enum DeployOutcome {
         /// The phase that was running.
         phase: DeployPhase,
     },
+    /// Nothing was deployed: a `git push` of what the app's repository
+    /// already had (git's `Everything up-to-date`; Dokku's hook never
+    /// ran). The app runs what it ran before.
+    Unchanged,
+}
+
+/// What happened, to follow "the deploy of APP": `succeeded`, `failed in
+/// its build phase (exit 1): App build failed`, `was cancelled in its
+/// build phase`, `deployed nothing: …`.
+///
+/// ```
+/// use dokku_core::model::deploy::{DeployOutcome, DeployPhase};
+///
+/// let failed = DeployOutcome::Failed {
+///     phase: DeployPhase::Build,
+///     exit_code: Some(1),
+///     message: "App build failed".to_owned(),
+/// };
+/// assert_eq!(failed.to_string(), "failed in its build phase (exit 1): App build failed");
+/// ```
+impl fmt::Display for DeployOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DeployOutcome::Succeeded { urls } => match urls.first() {
+                Some(url) => write!(f, "succeeded: it answers at {url}"),
+                None => f.write_str("succeeded"),
+            },
+            DeployOutcome::Failed {
+                phase,
+                exit_code,
+                message,
+            } => {
+                write!(f, "failed in its {phase} phase")?;
+                if let Some(code) = exit_code {
+                    write!(f, " (exit {code})")?;
+                }
+                write!(f, ": {message}")
+            }
+            DeployOutcome::Cancelled { phase } => write!(f, "was cancelled in its {phase} phase"),
+            DeployOutcome::Unchanged => {
+                f.write_str("deployed nothing: the app's repository already had what was pushed")
+            }
+        }
+    }
 }
 
 impl DeployOutcome {
-    /// Whether the deploy succeeded.
+    /// Whether the deploy succeeded (a push that deployed nothing,
+    /// [`DeployOutcome::Unchanged`], did not fail either).
     pub fn succeeded(&self) -> bool {
         matches!(self, DeployOutcome::Succeeded { .. })
     }

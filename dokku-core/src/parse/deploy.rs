@@ -121,6 +121,11 @@ impl DeployTracker {
         self.lines
     }
 
+    /// Whether Dokku printed a failure (` !     `) line.
+    pub fn said_failure(&self) -> bool {
+        self.failure.is_some()
+    }
+
     /// Take one line (cursor codes already stripped); returns the phase it
     /// starts when it starts a new one.
     pub fn line(&mut self, line: &str) -> Option<DeployPhase> {

@@ -26,6 +26,11 @@
 //! it reads, and the command it runs is the second split of the raw line,
 //! inheriting those flags ([`dokku_sim::entry`]).
 //!
+//! `git-receive-pack 'APP'` (what `git push dokku@host:APP` asks for) is
+//! served as Dokku's git plugin serves it: the app's bare repository in
+//! the state directory, a pre-receive hook that runs this program's
+//! `git-hook APP`, and the real `git receive-pack` ([`receive`]).
+//!
 //! `DOKKU_SIM_PROBE=1` prints, as one JSON object, the invocation the
 //! script would dispatch (its arguments and global flags) instead of
 //! running it: the tests compare it with the same argv run locally.
@@ -36,14 +41,18 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use dokku_core::DokkuVersion;
-use dokku_sim::commands::{self, logs, Outcome};
+use dokku_sim::commands::{self, builds, Outcome};
 use dokku_sim::cost::{all_apps_report, app_blocks, deploy_command, paced_lines};
 use dokku_sim::entry::{Globals, Invocation};
 use dokku_sim::host::{profiles, SimHost};
 use dokku_sim::{scenario, Cost, StateDir};
 
+#[path = "dokku-sim/receive.rs"]
+mod receive;
+
 /// Subcommands that read standard input.
 const READS_STDIN: &[&str] = &[
+    "git-hook",
     "apps:destroy",
     "certs:add",
     "certs:update",
@@ -87,7 +96,14 @@ fn run() -> Result<i32, String> {
     }
     let state_dir =
         state_dir.ok_or("no state directory: pass --state-dir DIR or set DOKKU_SIM_STATE")?;
-    let state = StateDir::open(state_dir, initial_state()?).map_err(|e| e.to_string())?;
+    let state = StateDir::open(&state_dir, initial_state()?).map_err(|e| e.to_string())?;
+    if invocation
+        .args
+        .first()
+        .is_some_and(|s| s == "git-receive-pack")
+    {
+        return receive::receive_pack(&state, &state_dir, &invocation);
+    }
     if let Some(ms) = std::env::var("DOKKU_SIM_LATENCY_MS")
         .ok()
         .and_then(|ms| ms.parse::<u64>().ok())
@@ -103,9 +119,26 @@ fn run() -> Result<i32, String> {
         .ok()
         .and_then(|ms| ms.parse::<u64>().ok())
         .map_or(Duration::ZERO, Duration::from_millis);
-    let stdin = read_stdin_if_needed(&invocation.args)?;
-    let outcome = state
-        .update(|host| commands::run(host, &invocation, &stdin))
+    let mut stdin = read_stdin_if_needed(&invocation.args)?;
+    if invocation.args.first().is_some_and(|s| s == "git-hook") {
+        stdin = receive::detect_builders(&stdin);
+    }
+    if let Some(code) = cancel_paced_build(&state, &invocation.args)? {
+        return Ok(code);
+    }
+    // A paced deploy's build records stay `running` under this process
+    // while it prints, so `builds:cancel` can end it.
+    let paced = deploy_command(&invocation.args) && !deploy_line.is_zero();
+    let pid = u64::from(std::process::id());
+    let (outcome, held) = state
+        .update(|host| {
+            let before = paced.then(|| host.apps.clone());
+            let outcome = commands::run(host, &invocation, &stdin);
+            let held = before.map_or_else(Vec::new, |before| {
+                builds::hold_new(host, &before, Some(pid))
+            });
+            (outcome, held)
+        })
         .map_err(|e| e.to_string())?;
     let out = outcome.output();
     match (cost, all_apps_report(&invocation.args)) {
@@ -121,15 +154,24 @@ fn run() -> Result<i32, String> {
         _ if deploy_command(&invocation.args) && !deploy_line.is_zero() => {
             for line in paced_lines(&out.stdout) {
                 write_all(&line, b"")?;
-                std::thread::sleep(deploy_line);
+                if reader_gone_within(deploy_line) {
+                    // What the next write would die of (SIGPIPE): the
+                    // client's channel closed (Ctrl-C, a dropped stream).
+                    // The record stays `running` under a dead process:
+                    // `abandoned`, as Dokku shows a build that died.
+                    return Ok(141);
+                }
             }
             write_all(b"", &out.stderr)?;
+            state
+                .update(|host| builds::release(host, &held))
+                .map_err(|e| e.to_string())?;
         }
         _ => write_all(&out.stdout, &out.stderr)?,
     }
     match outcome {
         Outcome::Done(out) => Ok(out.code),
-        Outcome::Follow(follow) => {
+        Outcome::Follow(mut follow) => {
             let interval = std::env::var("DOKKU_SIM_FOLLOW_MS")
                 .ok()
                 .and_then(|ms| ms.parse().ok())
@@ -138,7 +180,7 @@ fn run() -> Result<i32, String> {
                 std::thread::sleep(interval);
                 let host = state.load().map_err(|e| e.to_string())?;
                 let mut text = String::new();
-                for line in logs::follow_lines(&host, &follow, tick) {
+                for line in commands::follow_lines(&host, &mut follow, tick) {
                     text.push_str(&line);
                     text.push('\n');
                 }
@@ -150,6 +192,76 @@ fn run() -> Result<i32, String> {
             Ok(0)
         }
     }
+}
+
+/// `builds:cancel <app>` while a paced `dokku-sim` prints the app's build:
+/// the record marked `canceled`, `Killing app deploy`, and SIGTERM to that
+/// process (Dokku signals the build's process group; the simulated build
+/// is the one process). `None` when nothing is running: the plain
+/// command answers.
+#[cfg(unix)]
+fn cancel_paced_build(state: &StateDir, args: &[String]) -> Result<Option<i32>, String> {
+    use rustix::process::{kill_process, test_kill_process, Pid, Signal};
+    let [subcommand, app, ..] = args else {
+        return Ok(None);
+    };
+    if subcommand != "builds:cancel" {
+        return Ok(None);
+    }
+    let pid_of = |pid: u64| i32::try_from(pid).ok().and_then(Pid::from_raw);
+    let alive = |pid: u64| pid_of(pid).is_some_and(|pid| test_kill_process(pid).is_ok());
+    let cancelled = state
+        .update(|host| builds::cancel_running(host, app, alive))
+        .map_err(|e| e.to_string())?;
+    let Some(pid) = cancelled.and_then(pid_of) else {
+        return Ok(None);
+    };
+    write_all(builds::KILLING.as_bytes(), b"")?;
+    if let Err(e) = kill_process(pid, Signal::TERM) {
+        write_all(
+            b"",
+            format!(
+                " !     Failed to signal process group {}: {e}\n",
+                pid.as_raw_pid()
+            )
+            .as_bytes(),
+        )?;
+    }
+    Ok(Some(0))
+}
+
+#[cfg(not(unix))]
+fn cancel_paced_build(_: &StateDir, _: &[String]) -> Result<Option<i32>, String> {
+    Ok(None)
+}
+
+/// Wait `pause`, or less if whoever reads stdout went away (sshd closes
+/// its end when the client's channel closes; a pipe's reader exits): true
+/// if it did. A real build notices at its next write; the simulator,
+/// which may wait minutes between lines, looks while it waits.
+#[cfg(unix)]
+fn reader_gone_within(pause: Duration) -> bool {
+    use rustix::event::{poll, PollFd, PollFlags, Timespec};
+    let stdout = io::stdout();
+    let mut fds = [PollFd::new(&stdout, PollFlags::empty())];
+    let timeout = Timespec {
+        tv_sec: i64::try_from(pause.as_secs()).unwrap_or(i64::MAX),
+        tv_nsec: pause.subsec_nanos().into(),
+    };
+    match poll(&mut fds, Some(&timeout)) {
+        Ok(0) => false,
+        Ok(_) => fds[0]
+            .revents()
+            .intersects(PollFlags::ERR | PollFlags::HUP | PollFlags::NVAL),
+        // Interrupted: the wait is cut short, nothing more.
+        Err(_) => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn reader_gone_within(pause: Duration) -> bool {
+    std::thread::sleep(pause);
+    false
 }
 
 fn read_stdin_if_needed(args: &[String]) -> Result<Vec<u8>, String> {

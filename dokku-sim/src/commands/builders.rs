@@ -286,7 +286,7 @@ fn buildpacks_detect(ctx: &mut Ctx<'_>, args: &[String]) -> Result<(), Failed> {
         .host
         .apps
         .get(&app)
-        .is_some_and(|a| a.deployed && a.deploy_source == "git");
+        .is_some_and(|a| a.deployed && super::git::from_git(&a.deploy_source));
     if !pushed {
         return Err(Some(
             "Unable to checkout bare git repository: fatal: You are on a branch yet to be born"

@@ -27,7 +27,9 @@ use crate::common::columnize::columnize;
 use crate::common::properties::{self, property_set_checks, Prop, PropertyPlugin};
 use crate::common::report::{go_json_str, go_quote, Fields, JsonKeys};
 use crate::common::{Ctx, Outcome};
-use crate::host::{docker_timestamp, SimHost};
+use std::collections::BTreeMap;
+
+use crate::host::{docker_timestamp, App, SimHost};
 
 const PLUGIN: PropertyPlugin = PropertyPlugin {
     plugin: "builds",
@@ -140,11 +142,133 @@ fn default_kind(source: &str) -> &'static str {
     }
 }
 
+/// A build still being printed over time (by a paced `dokku-sim` process,
+/// or an in-process simulator's paced stream): the record is `running`
+/// until the output is done, so `builds:cancel` can find and end it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    app: String,
+    id: String,
+    finished_at: Option<u64>,
+    status: String,
+    exit_code: Option<i64>,
+}
+
+/// The records a command made (those its apps did not have `before` it,
+/// as it found them) put back to `running` while its output is paced,
+/// under `pid`: the process printing them, or none (0: the in-process
+/// simulator, which no process signal reaches). What they ended as is kept
+/// to [`release`] them with, and each app as the command found it for a
+/// cancel to put back.
+pub fn hold_new(host: &mut SimHost, before: &BTreeMap<String, App>, pid: Option<u64>) -> Vec<Held> {
+    let mut held = Vec::new();
+    let apps: Vec<String> = host.apps.keys().cloned().collect();
+    for app in apps {
+        let known: Vec<String> = records(before.get(&app))
+            .into_iter()
+            .map(|b| b.id)
+            .collect();
+        let mut list = builds(host, &app);
+        for build in &mut list {
+            if known.contains(&build.id) {
+                continue;
+            }
+            held.push(Held {
+                app: app.clone(),
+                id: build.id.clone(),
+                finished_at: build.finished_at,
+                status: build.status.clone(),
+                exit_code: build.exit_code,
+            });
+            build.status = "running".to_owned();
+            build.pid = pid.unwrap_or(0);
+            build.finished_at = None;
+            build.exit_code = None;
+        }
+        save(host, &app, &list);
+    }
+    for app in held_apps(&held) {
+        if let Some(state) = before.get(&app) {
+            host.before_deploy.insert(app, state.clone());
+        }
+    }
+    held
+}
+
+/// The paced output is done: each held record ends as its command ended,
+/// unless `builds:cancel` ended it first (Dokku's idempotent finalize:
+/// a canceled record stays canceled).
+pub fn release(host: &mut SimHost, held: &[Held]) {
+    for h in held {
+        let mut list = builds(host, &h.app);
+        if let Some(build) = list
+            .iter_mut()
+            .find(|b| b.id == h.id && b.status == "running")
+        {
+            build.status = h.status.clone();
+            build.finished_at = h.finished_at;
+            build.exit_code = h.exit_code;
+        }
+        save(host, &h.app, &list);
+        host.before_deploy.remove(&h.app);
+    }
+}
+
+/// What `builds:cancel` prints when it ends a running build.
+pub const KILLING: &str = "-----> Killing app deploy\n";
+
+/// The apps whose builds [`hold_new`] held.
+pub fn held_apps(held: &[Held]) -> Vec<String> {
+    let mut apps: Vec<String> = held.iter().map(|h| h.app.clone()).collect();
+    apps.dedup();
+    apps
+}
+
+/// `builds:cancel <app>` (`CommandCancel`, dokku/dokku v0.38.27
+/// `plugins/builds/subcommands.go`; source-derived) for a build a paced
+/// process is printing: the record is marked `canceled` (exit -1) and the
+/// process id returned for the caller to signal (`Killing app deploy`),
+/// and the app put back as the deploy found it.
+/// `None` when no record of the app runs under a live process (`alive`
+/// says), which the plain command then reports.
+pub fn cancel_running(host: &mut SimHost, app: &str, alive: impl Fn(u64) -> bool) -> Option<u64> {
+    let now = host.now;
+    let mut list = builds(host, app);
+    let build = list
+        .iter_mut()
+        .find(|b| b.status == "running" && alive(b.pid))?;
+    build.status = "canceled".to_owned();
+    build.finished_at = Some(now);
+    build.exit_code = Some(-1);
+    let pid = build.pid;
+    save(host, app, &list);
+    undo(host, app);
+    Some(pid)
+}
+
+/// A build cancelled while it printed leaves its app as the deploy found
+/// it, its build records as they are now. Simplification: the simulator
+/// applies a deploy when it starts and undoes it here; Dokku changes the
+/// app only as the deploy goes on.
+fn undo(host: &mut SimHost, app: &str) {
+    let Some(mut restored) = host.before_deploy.remove(app) else {
+        return;
+    };
+    match host.apps.get(app).and_then(|a| a.extra.get("builds")) {
+        Some(records) => restored.extra.insert("builds".to_owned(), records.clone()),
+        None => restored.extra.remove("builds"),
+    };
+    host.apps.insert(app.to_owned(), restored);
+}
+
 /// `FetchBuilds`: newest first.
 fn builds(host: &SimHost, app: &str) -> Vec<Build> {
-    let mut list: Vec<Build> = host
-        .apps
-        .get(app)
+    records(host.apps.get(app))
+}
+
+/// An app's records, newest first.
+fn records(app: Option<&App>) -> Vec<Build> {
+    let mut list: Vec<Build> = app
         .and_then(|a| a.extra.get("builds"))
         .and_then(|b| b.get("records"))
         .map(String::as_str)
@@ -186,7 +310,11 @@ fn duration(seconds: u64) -> String {
 
 impl Build {
     /// `DisplayStatus`: a record still `running` after its invocation
-    /// ended is `abandoned` (no simulated build outlives its invocation).
+    /// ended is `abandoned`. Simplification: a build a paced `dokku-sim`
+    /// process is still printing (its record `running` under that
+    /// process, [`hold_new`]) shows `abandoned` too, since this pure
+    /// view cannot ask whether the process lives (Dokku's
+    /// `CheckPIDAlive`); its `status` says `running`.
     fn display_status(&self) -> &str {
         if self.status == "running" {
             "abandoned"

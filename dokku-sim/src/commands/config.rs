@@ -352,6 +352,7 @@ fn set_many(
         }
         write(ctx.host, target, env);
         ctx.host.tick(1);
+        updated(ctx, target, "set", vars.keys().cloned().collect());
     }
     after_change(ctx, target, restart);
 }
@@ -393,6 +394,7 @@ fn unset(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     if changed {
         write(ctx.host, &target, env);
         ctx.host.tick(1);
+        updated(ctx, &target, "unset", keys.clone());
     }
     // `UnsetMany` restarts even when nothing changed.
     after_change(ctx, &target, !flags.has("--no-restart"));
@@ -421,6 +423,7 @@ fn clear(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     if !keys.is_empty() {
         write(ctx.host, &target, BTreeMap::new());
         ctx.host.tick(1);
+        updated(ctx, &target, "clear", Vec::new());
     }
     after_change(ctx, &target, !flags.has("--no-restart"));
 }
@@ -579,6 +582,16 @@ fn bundle(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
 /// What follows a config change of an app: unless `--no-restart`,
 /// `--global` or `DOKKU_APP_RESTORE=0`, `triggerRestart`, which restarts
 /// only an app that was deployed (the scheduler's one restart).
+// `triggerUpdate`: `post-config-update APP OPERATION [KEYS…]` (keys only:
+// values never reach a trigger's arguments). The global config's APP is
+// `--global`.
+fn updated(ctx: &mut Ctx<'_>, target: &Target, operation: &str, keys: Vec<String>) {
+    let app = target.clone().unwrap_or_else(|| "--global".to_owned());
+    let mut args = vec![app, operation.to_owned()];
+    args.extend(keys);
+    ctx.trigger("post-config-update", &args);
+}
+
 fn after_change(ctx: &mut Ctx<'_>, target: &Target, restart: bool) {
     let Some(app_name) = target else {
         return;

@@ -98,7 +98,7 @@ fn repository(host: &SimHost, app: Option<&str>, _: &str, _: Option<&str>) -> Fi
     let Some(state) = host.apps.get(name) else {
         return fields;
     };
-    let pushed = state.deployed && state.deploy_source == "git";
+    let pushed = state.deployed && from_git(&state.deploy_source);
     let sha = if pushed {
         state.deploy_source_metadata.clone()
     } else {
@@ -356,6 +356,106 @@ fn auth_status(ctx: &mut Ctx<'_>, args: &[String]) {
     }
 }
 
+/// Whether the app's code is in its git repository: a push (`git-push`,
+/// what `cmd-git-hook` records) or the demo's `git` deploys.
+pub fn from_git(deploy_source: &str) -> bool {
+    matches!(deploy_source, "git" | "git-push")
+}
+
+/// `git-hook <app>` (`cmd-git-hook`, dokku/dokku v0.38.27
+/// `plugins/git/functions`; certainty: source-derived), run by the app
+/// repository's pre-receive hook with receive-pack's `<oldrev> <newrev>
+/// <refname>` lines on stdin. The entry script set up a build record for
+/// it (`dokku_setup_build_capture "$2" git-hook`). A push to the deploy
+/// branch (as a branch or a tag) builds the pushed commit. A push to
+/// another branch builds it too while no deploy branch is set for the app
+/// or globally (`Set <branch> as deploy-branch`, the property written);
+/// otherwise Dokku only warns (`20_events` is the one `receive-branch`
+/// plugin, so that branch of the hook is taken) and the record stays
+/// `running`.
+///
+/// Simulator's extension: a fourth word `dockerfile` on a line says the
+/// pushed tree has a `Dockerfile` (the `dokku-sim` binary looks, as
+/// `builder-detect` would), so the build is Dockerfile's.
+pub fn hook(ctx: &mut Ctx<'_>, args: &[String]) -> Option<Outcome> {
+    let app = args.first().cloned().unwrap_or_default();
+    build_capture(ctx, &app, "git-hook");
+    if !ctx.host.apps.contains_key(&app) && !ctx.verify_app_bash(&app) {
+        return Some(Outcome::Done(std::mem::take(&mut ctx.out)));
+    }
+    let set = properties::first_set([
+        ctx.host
+            .app_property(&app, "git", "deploy-branch")
+            .unwrap_or(""),
+        ctx.host
+            .global_property("git", "deploy-branch")
+            .unwrap_or(""),
+    ]);
+    let branch = properties::first_set([set.as_str(), "master"]);
+    let input = String::from_utf8_lossy(ctx.stdin).into_owned();
+    // `echo $'\e[1G\e[K'"-----> …"`: the hook's own lines.
+    let echo =
+        |ctx: &mut Ctx<'_>, text: &str| ctx.out.log(&format!("\u{1b}[1G\u{1b}[K-----> {text}"));
+    for line in input.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let [_old, new, refname, rest @ ..] = words.as_slice() else {
+            continue;
+        };
+        let dockerfile = rest.first() == Some(&"dockerfile");
+        let pushed = refname
+            .strip_prefix("refs/heads/")
+            .or_else(|| refname.strip_prefix("refs/tags/"))
+            .unwrap_or(refname);
+        if *refname == format!("refs/heads/{branch}") || *refname == format!("refs/tags/{branch}") {
+            receive_push(ctx, &app, new, dockerfile);
+        } else if set.is_empty() {
+            echo(ctx, &format!("Set {pushed} as deploy-branch"));
+            properties::store(ctx.host, "git", &app, "deploy-branch", pushed);
+            receive_push(ctx, &app, new, dockerfile);
+        } else {
+            echo(
+                ctx,
+                &format!("WARNING: deploy did not complete, you must push to {branch}."),
+            );
+            echo(
+                ctx,
+                &format!("for example, try 'git push <dokku> {pushed}:{branch}'"),
+            );
+        }
+        // `set -e` in the hook: a failed build ends it.
+        if ctx.out.code != 0 {
+            break;
+        }
+    }
+    Some(Outcome::Done(std::mem::take(&mut ctx.out)))
+}
+
+/// `git_receive_app <app> <rev>`: the rev's env var set (`GIT_REV` unless
+/// `rev-env-var` says otherwise), the build under the deploy lock, whose
+/// release finalizes the build record; then (only if the build succeeded:
+/// `set -e`) `deploy-source-set <app> git-push <rev>`.
+fn receive_push(ctx: &mut Ctx<'_>, app: &str, rev: &str, dockerfile: bool) {
+    let rev_env_var = match ctx.host.app_property(app, "git", "rev-env-var") {
+        Some(name) => name.to_owned(),
+        None => "GIT_REV".to_owned(),
+    };
+    if let Some(state) = ctx.host.apps.get_mut(app) {
+        if !rev_env_var.is_empty() {
+            state.config.insert(rev_env_var, rev.to_owned());
+        }
+    }
+    let source = if dockerfile { "dockerfile" } else { "git-push" };
+    crate::scheduler::build_and_deploy(ctx, app, source);
+    let code = ctx.out.code;
+    ctx.trigger("builds-record-finish", &[app.to_owned(), code.to_string()]);
+    if code == 0 {
+        if let Some(state) = ctx.host.apps.get_mut(app) {
+            state.deploy_source = "git-push".to_owned();
+            state.deploy_source_metadata = rev.to_owned();
+        }
+    }
+}
+
 /// `dokku_setup_build_capture <app> <source>`: a build record starts, and
 /// everything after goes to stdout. These commands fail before they take
 /// the deploy lock here, so the record is never finalized.
@@ -402,7 +502,7 @@ fn sync(ctx: &mut Ctx<'_>, args: &[String]) {
         .host
         .apps
         .get(app)
-        .is_some_and(|a| a.deployed && a.deploy_source == "git");
+        .is_some_and(|a| a.deployed && from_git(&a.deploy_source));
     build_capture(ctx, app, "git:sync");
     if pushed {
         ctx.out.verbose(&format!(

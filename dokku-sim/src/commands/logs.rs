@@ -29,7 +29,7 @@
 use crate::common::help;
 use crate::common::report::{self, GoReport};
 use crate::common::report::{Fields, JsonKeys};
-use crate::common::{Ctx, Follow, Outcome};
+use crate::common::{Ctx, Follow, Followed, Outcome};
 use crate::host::{docker_timestamp, profiles, App, SimHost};
 use crate::out::{Out, EXIT_FLAG_ERROR};
 
@@ -85,22 +85,28 @@ pub fn set_container_log(app: &mut App, dyno: &str, text: &str) {
         .insert(dyno.to_owned(), text.to_owned());
 }
 
-/// The lines a followed log prints at its `tick`-th interval (without
-/// newlines): the next line of every followed container, in the order
-/// `logs` printed them. Nothing once the app is gone or undeployed.
-pub fn follow_lines(host: &SimHost, follow: &Follow, tick: u64) -> Vec<String> {
-    let Some(app) = host.apps.get(&follow.app) else {
+/// The lines a followed log of `app` prints at its `tick`-th interval
+/// (without newlines): the next line of every followed container, in the
+/// order `logs` printed them. Nothing once the app is gone or undeployed.
+pub fn follow_lines(
+    host: &SimHost,
+    app_name: &str,
+    process: Option<&str>,
+    quiet: bool,
+    tick: u64,
+) -> Vec<String> {
+    let Some(app) = host.apps.get(app_name) else {
         return Vec::new();
     };
     if !app.deployed {
         return Vec::new();
     }
-    containers(app, follow.process.as_deref())
+    containers(app, process)
         .iter()
         .enumerate()
         .map(|(position, dyno)| {
-            let line = next_line(host, &follow.app, app, dyno, tick);
-            render(&line, dyno, position, follow.quiet)
+            let line = next_line(host, app_name, app, dyno, tick);
+            render(&line, dyno, position, quiet)
         })
         .collect()
 }
@@ -431,9 +437,11 @@ fn default(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     if flags.has("--tail") {
         return Outcome::Follow(Follow {
             initial: std::mem::take(&mut ctx.out),
-            app: app_name,
-            process,
-            quiet,
+            what: Followed::Logs {
+                app: app_name,
+                process,
+                quiet,
+            },
         });
     }
     done(ctx)

@@ -46,7 +46,7 @@ pub mod trace;
 use crate::common::ctx::{Plugins, TriggerFn};
 use crate::common::help;
 use crate::common::versions::V0_31_0;
-pub use crate::common::{Ctx, Follow, Outcome};
+pub use crate::common::{Ctx, Follow, Followed, Outcome};
 use crate::entry::{self, Globals, Invocation, User};
 use crate::host::SimHost;
 use crate::out::Out;
@@ -220,6 +220,7 @@ fn subcommand(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Ou
         "cron" => cron::run(ctx, subcommand, args),
         "docker-options" => docker_options::run(ctx, subcommand, args),
         "git" => git::run(ctx, subcommand, args),
+        "git-hook" => git::hook(ctx, args),
         "network" => network::run(ctx, subcommand, args),
         "registry" => registry::run(ctx, subcommand, args),
         "repo" => repo::run(ctx, subcommand, args),
@@ -242,6 +243,7 @@ fn subcommand(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Ou
 fn trigger(ctx: &mut Ctx<'_>, name: &str, args: &[String]) {
     // The plugin directories with triggers, sorted as `plugn` runs them.
     const PLUGINS: &[TriggerFn] = &[
+        events::trigger,  // 20_events
         builds::trigger,  // builds
         domains::trigger, // domains
         nginx::trigger,   // nginx-vhosts
@@ -251,5 +253,18 @@ fn trigger(ctx: &mut Ctx<'_>, name: &str, args: &[String]) {
     ];
     for plugin in PLUGINS {
         plugin(ctx, name, args);
+    }
+}
+
+/// The lines a [`Follow`] prints at its `tick`-th interval (without
+/// newlines), read from the host as it is now.
+pub fn follow_lines(host: &SimHost, follow: &mut Follow, tick: u64) -> Vec<String> {
+    match &mut follow.what {
+        Followed::Logs {
+            app,
+            process,
+            quiet,
+        } => logs::follow_lines(host, app, process.as_deref(), *quiet, tick),
+        Followed::Events { from } => events::follow_lines(host, from),
     }
 }

@@ -16,17 +16,35 @@ use super::names::{invalid_name, name_matches, NO_APP};
 use crate::host::SimHost;
 use crate::out::Out;
 
-/// A `logs -t` that keeps printing until the caller stops reading.
+/// A command that keeps printing until the caller stops reading (`logs
+/// -t`, `events -t`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Follow {
     /// What is printed before following starts (the last lines).
     pub initial: Out,
-    /// The app.
-    pub app: String,
-    /// Only this process type.
-    pub process: Option<String>,
-    /// `--quiet`: raw lines without prefix.
-    pub quiet: bool,
+    /// What it follows.
+    pub what: Followed,
+}
+
+/// What a [`Follow`] follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Followed {
+    /// An app's containers' logs (`logs -t`).
+    Logs {
+        /// The app.
+        app: String,
+        /// Only this process type.
+        process: Option<String>,
+        /// `--quiet`: raw lines without prefix.
+        quiet: bool,
+    },
+    /// The event log (`events -t`: `tail -F`), from this position
+    /// ([`crate::host::EventLog::written`]).
+    Events {
+        /// The next line to print.
+        from: u64,
+    },
 }
 
 /// The result of one invocation.
@@ -34,7 +52,7 @@ pub struct Follow {
 pub enum Outcome {
     /// The command finished.
     Done(Out),
-    /// The command follows (`logs -t`) until stopped.
+    /// The command follows (`logs -t`, `events -t`) until stopped.
     Follow(Follow),
 }
 

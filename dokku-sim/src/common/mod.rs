@@ -20,5 +20,5 @@ pub mod properties;
 pub mod report;
 pub mod versions;
 
-pub use ctx::{Captured, Ctx, Follow, Outcome, Plugins};
+pub use ctx::{Captured, Ctx, Follow, Followed, Outcome, Plugins};
 pub use flags::Flags;

@@ -24,6 +24,8 @@ pub struct Options {
     pub latency_ms: Option<u64>,
     /// `DOKKU_SIM_FOLLOW_MS`: how often `logs -t` prints.
     pub follow_ms: Option<u64>,
+    /// `DOKKU_SIM_DEPLOY_LINE_MS`: the wait after each line of a deploy.
+    pub deploy_line_ms: Option<u64>,
     /// `DOKKU_SIM_PROBE=1`: print the invocation Dokku would dispatch, as
     /// JSON, instead of running it.
     pub probe: bool,
@@ -57,6 +59,28 @@ pub fn keygen(path: &Path) {
         .status()
         .expect("ssh-keygen runs");
     assert!(status.success(), "ssh-keygen failed");
+}
+
+/// A git repository at `dir` (branch `main`) with one commit of `files`;
+/// the commit's sha. What a user runs `git push` from.
+pub fn git_repository(dir: &Path, files: &[(&str, &str)]) -> String {
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    git(&["init", "-q", "-b", "main"]);
+    for (name, text) in files {
+        fs::write(dir.join(name), text).expect("a file of the repository");
+    }
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "release"]);
+    git(&["rev-parse", "HEAD"])
 }
 
 /// `ssh-keygen -lf`'s fingerprint of a public key, as sshcommand records it.
@@ -186,6 +210,9 @@ impl Sshd {
         let mut env = format!("DOKKU_SIM_STATE={} ", state.display());
         if let Some(ms) = options.latency_ms {
             env.push_str(&format!("DOKKU_SIM_LATENCY_MS={ms} "));
+        }
+        if let Some(ms) = options.deploy_line_ms {
+            env.push_str(&format!("DOKKU_SIM_DEPLOY_LINE_MS={ms} "));
         }
         if let Some(ms) = options.follow_ms {
             env.push_str(&format!("DOKKU_SIM_FOLLOW_MS={ms} "));
@@ -340,6 +367,17 @@ impl Sshd {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// Make the simulator's next deploy of `app` fail at `failure`'s phase
+    /// (its state, changed as the forced command's user would see it).
+    pub fn fail_next_deploy(&self, app: &str, failure: dokku_sim::DeployFailure) {
+        let state =
+            dokku_sim::StateDir::open(&self.state, dokku_sim::scenario::demo).expect("sim state");
+        state
+            .update(|host| host.fail_next_deploy(app, failure))
+            .expect("fault injected");
+        hand_over(self.dir.path(), &self.state, &self.user);
     }
 
     /// How many sessions (commands) sshd has started.
