@@ -120,7 +120,11 @@ fn a_rollback_with_nothing_reproducible_is_refused_before_anything_is_sent() {
 #[test]
 fn a_deploy_needs_a_source_and_valid_words_before_anything_is_sent() {
     let demo = Demo::new();
-    demo.refused(&["deploy", "api"], "say what to deploy");
+    // No source is a push of this repository, which needs an SSH host.
+    demo.refused(
+        &["deploy", "api"],
+        "git push is not possible over this connection",
+    );
     demo.refused(&["deploy", "api", "--image", "--force"], "");
     let dry = demo.dry_run(&[
         "deploy",
@@ -141,45 +145,25 @@ fn a_deploy_needs_a_source_and_valid_words_before_anything_is_sent() {
 
 #[test]
 fn ctrl_c_during_a_paced_deploy_exits_130_and_records_it_as_cancelled() {
-    use std::io::BufRead;
     let demo = Demo::new();
     // Ten minutes after each line: the deploy is still printing when the
     // signal lands, every time, without guessing how long anything takes.
-    let mut deploy = demo
-        .process()
-        .env("DOKKU_SIM_DEPLOY_LINE_MS", "600000")
-        .args(["deploy", "api", "--image", "nginx:1.27"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The first line of the build on stdout is the event waited for; the
-    // deadline only turns a broken run into a failure instead of a hang.
-    let stdout = deploy.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines() {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let first = rx.recv_timeout(std::time::Duration::from_secs(120));
-    let Ok(Ok(first)) = first else {
-        let _ = deploy.kill();
-        panic!(
-            "the deploy printed nothing: {:?}",
-            deploy.wait_with_output()
-        );
-    };
+    let mut deploy = demo.process();
+    deploy.env("DOKKU_SIM_DEPLOY_LINE_MS", "600000").args([
+        "deploy",
+        "api",
+        "--image",
+        "nginx:1.27",
+    ]);
+    // The first line of the build on stdout is the event waited for.
+    let (first, out, rest) = cli_support::interrupt_after_first_line(deploy);
     assert_eq!(first, "-----> Generating build context");
-    let out = cli_support::interrupt(deploy);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{stderr}");
     // Nothing after the first line was printed: the deploy was cut short.
     assert!(
-        rx.try_iter()
-            .all(|line| !line.unwrap_or_default().contains("Application deployed")),
+        rest.iter()
+            .all(|line| !line.contains("Application deployed")),
         "{stderr}"
     );
 
@@ -192,4 +176,271 @@ fn ctrl_c_during_a_paced_deploy_exits_130_and_records_it_as_cancelled() {
     assert_eq!(record["actor"], "tester");
     let releases = demo.json(&["releases", "api"]);
     assert_eq!(releases[0]["outcome"], "cancelled", "{releases}");
+}
+
+// ---- Over a real sshd, with the `dokku-sim` binary as Dokku ----
+
+#[path = "../dokku-ssh/tests/common/mod.rs"]
+mod sshd;
+
+/// The flags that point `cli` at this sshd as the harness's client
+/// (strict host key), with a history next to it.
+fn ssh_flags(server: &sshd::Sshd) -> Vec<std::ffi::OsString> {
+    vec![
+        "--host".into(),
+        format!("{}@127.0.0.1:{}", server.user, server.port).into(),
+        "--ssh-key".into(),
+        server.client_key.clone().into(),
+        "--known-hosts".into(),
+        server.known_hosts.clone().into(),
+        "--history-db".into(),
+        server.dir.path().join("cli-history.sqlite3").into(),
+    ]
+}
+
+/// `cli` against this sshd.
+fn ssh_cli(server: &sshd::Sshd) -> assert_cmd::Command {
+    let mut cmd = cli_support::bare_cli();
+    cmd.args(ssh_flags(server));
+    cmd
+}
+
+/// An sshd whose simulator waits ten minutes after each deploy line: a
+/// deploy is still printing whenever the test acts on it, without
+/// guessing how long anything takes.
+fn paced_sshd() -> Option<sshd::Sshd> {
+    sshd::Sshd::start_with(sshd::Options {
+        deploy_line_ms: Some(600_000),
+        ..sshd::Options::default()
+    })
+}
+
+/// `cli deploy api --image nginx:1.27` against this sshd, as a process.
+fn image_deploy(server: &sshd::Sshd) -> std::process::Command {
+    let mut deploy = std::process::Command::new(cli_support::cli_bin());
+    deploy
+        .args(ssh_flags(server))
+        .args(["deploy", "api", "--image", "nginx:1.27"])
+        .env("NO_COLOR", "1")
+        .env_remove("DOKKU_HOST");
+    deploy
+}
+
+#[test]
+fn cli_deploy_pushes_this_repository_over_its_one_ssh_connection() {
+    let Some(server) = sshd::Sshd::start() else {
+        return;
+    };
+    let src = tempfile::tempdir().unwrap();
+    let sha = sshd::git_repository(src.path(), &[("Dockerfile", "FROM nginx:1.27\n")]);
+    // An earlier release to roll back to.
+    ssh_cli(&server)
+        .args(["deploy", "api", "--image", "nginx:1.26"])
+        .assert()
+        .success();
+    let logins = server.accepted_logins();
+    let out = ssh_cli(&server)
+        .current_dir(src.path())
+        .args(["deploy", "api", "--branch", "master"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{stderr}\n{}",
+        server.log_text()
+    );
+    // Dokku's lines, as the hook printed them (git's `remote: ` gone).
+    assert!(
+        stdout.contains("-----> Building api from Dockerfile"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("=====> Application deployed:"), "{stdout}");
+    assert!(!stdout.contains("remote:"), "{stdout}");
+    assert!(
+        format!("{stdout}{stderr}").contains("deployed api at http://api."),
+        "{stdout}\n{stderr}"
+    );
+    // The whole command, push included, was one login.
+    assert_eq!(
+        server.accepted_logins(),
+        logins + 1,
+        "{}",
+        server.log_text()
+    );
+
+    // The app runs the pushed commit.
+    let report = ssh_cli(&server)
+        .args(["--json", "report", "apps", "api"])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&report.stdout);
+    assert!(report.contains(&sha), "{report}");
+    let git_sha = ssh_cli(&server)
+        .args(["raw", "--", "git:report", "api", "--git-sha"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&git_sha.stdout).trim(), sha);
+
+    // The push is a release: who, which commit, Dokku's build joined.
+    let releases = ssh_cli(&server)
+        .args(["--json", "releases", "api"])
+        .output()
+        .unwrap();
+    let releases: serde_json::Value = serde_json::from_slice(&releases.stdout).unwrap();
+    let pushed = &releases[0];
+    assert_eq!(pushed["source"]["kind"], "git-push", "{releases}");
+    assert_eq!(pushed["source"]["commit"], sha.as_str(), "{releases}");
+    assert_eq!(pushed["source"]["branch"], "master", "{releases}");
+    assert_eq!(pushed["outcome"], "ok", "{releases}");
+    assert_eq!(pushed["build"]["source"], "git-hook", "{releases}");
+    // Rolling back from the push brings the image back (the host runs
+    // the pushed commit, so the plan is sound).
+    let plan = ssh_cli(&server)
+        .args(["--dry-run", "rollback", "api"])
+        .output()
+        .unwrap();
+    let plan = String::from_utf8_lossy(&plan.stdout);
+    assert!(
+        plan.contains("dokku git:from-image api nginx:1.26"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains(&format!("push HEAD ({}) to master", &sha[..12])),
+        "{plan}"
+    );
+}
+
+#[test]
+fn a_push_whose_build_fails_exits_7_naming_the_phase() {
+    let Some(server) = sshd::Sshd::start() else {
+        return;
+    };
+    let src = tempfile::tempdir().unwrap();
+    sshd::git_repository(src.path(), &[("index.js", "console.log(1)\n")]);
+    server.fail_next_deploy("api", dokku_sim::DeployFailure::Build);
+    let out = ssh_cli(&server)
+        .current_dir(src.path())
+        .args(["deploy", "api", "--branch", "master"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(7), "{stderr}");
+    assert!(
+        // Dokku's exit code does not cross git: none is named.
+        stderr.contains("failed in its build phase: App build failed"),
+        "{stderr}"
+    );
+    // git's own verdict is shown too.
+    assert!(stderr.contains("pre-receive hook declined"), "{stderr}");
+}
+
+#[test]
+fn git_sync_and_from_image_deploy_over_ssh() {
+    let Some(server) = sshd::Sshd::start() else {
+        return;
+    };
+    let out = ssh_cli(&server)
+        .args(["deploy", "api", "--image", "nginx:1.27"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("-----> Building api from Dockerfile"),
+        "{stdout}"
+    );
+    // The simulator has no network: git:sync's clone fails, in its source
+    // phase, with git's words (as on a host that cannot reach the remote).
+    let out = ssh_cli(&server)
+        .args(["deploy", "api", "--repo", "https://git.example.com/api.git"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(7), "{stderr}");
+    assert!(
+        stderr.contains("failed in its source phase (exit 128)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Could not resolve host: git.example.com"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn ctrl_c_during_a_paced_deploy_over_ssh_cancels_it_and_records_it_as_cancelled() {
+    let Some(server) = paced_sshd() else {
+        return;
+    };
+    let (first, out, _) = cli_support::interrupt_after_first_line(image_deploy(&server));
+    assert_eq!(first, "-----> Generating build context");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    // The remote deploy ended with the channel.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    assert!(
+        runtime.block_on(server.wait_no_remote_processes(std::time::Duration::from_secs(30))),
+        "the simulator's deploy kept running: {:?}",
+        server.remote_processes()
+    );
+    let rows = cli_support::history_rows(&mut ssh_cli(&server));
+    let record = rows
+        .iter()
+        .find(|r| r["subcommand"] == "git:from-image")
+        .expect("the deploy was recorded");
+    assert_eq!(record["outcome"], "cancelled", "{record}");
+}
+
+#[test]
+fn builds_cancel_over_ssh_ends_a_running_deploy_which_reports_it_cancelled() {
+    let Some(server) = paced_sshd() else {
+        return;
+    };
+    let mut deploy = image_deploy(&server)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The first build line is the event waited for (the reader is kept:
+    // a reader that goes away would end the deploy by itself).
+    let mut stdout = std::io::BufReader::new(deploy.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+    assert_eq!(first, "-----> Generating build context\n");
+
+    let cancel = ssh_cli(&server)
+        .args(["builds", "cancel", "api"])
+        .output()
+        .unwrap();
+    assert!(
+        cancel.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cancel.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&cancel.stdout).contains("Killing app deploy"),
+        "{cancel:?}"
+    );
+    let out = deploy.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(7), "{stderr}");
+    assert!(
+        stderr.contains("was cancelled in its source phase"),
+        "{stderr}"
+    );
+    let builds = ssh_cli(&server)
+        .args(["--json", "builds", "list", "api"])
+        .output()
+        .unwrap();
+    let builds = String::from_utf8_lossy(&builds.stdout);
+    assert!(builds.contains("\"canceled\""), "{builds}");
 }

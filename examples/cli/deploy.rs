@@ -13,11 +13,12 @@ use std::io::{IsTerminal, Read};
 use std::ops::ControlFlow;
 
 use clap::Args;
-use dokku::api::deploy::{ArchiveType, DeploySpec};
+use dokku::api::deploy::{ArchiveType, DeploySpec, DeployStream};
+use dokku::api::push::PushSpec;
 use dokku::model::apps::AppReport;
-use dokku::model::deploy::{DeployEvent, DeployOutcome, OutputStreamKind};
+use dokku::model::deploy::{DeployEvent, DeployOutcome, DeploySource, OutputStreamKind};
 use dokku::{AppName, Command, Dokku};
-use dokku_history::releases::{attach_builds, plan_rollback, runs_on_host, Release};
+use dokku_history::releases::{attach_builds, plan_rollback, Release};
 use serde_json::json;
 
 use crate::args;
@@ -26,7 +27,7 @@ use crate::family::{Context, Family, Opts};
 use crate::output::{self, Cell, DIM, GREEN, RED, YELLOW};
 use crate::session::{self, Session};
 
-pub const DEPLOY_HELP: &str = "Examples:\n  cli --demo deploy api --image nginx:1.27\n  cli --demo deploy api --repo https://github.com/acme/api.git --ref v2\n  cli --demo deploy api --archive https://example.com/api.tar.gz\n  tar c . | cli --demo deploy api --archive -\n  cli --demo deploy api --rebuild";
+pub const DEPLOY_HELP: &str = "Examples:\n  cli deploy api                  # git push of this repository's HEAD\n  cli deploy api --branch main --force\n  cli --demo deploy api --image nginx:1.27\n  cli --demo deploy api --repo https://github.com/acme/api.git --ref v2\n  cli --demo deploy api --archive https://example.com/api.tar.gz\n  tar c . | cli --demo deploy api --archive -\n  cli --demo deploy api --rebuild";
 pub const RELEASES_HELP: &str =
     "Examples:\n  cli --demo releases api\n  cli --demo releases api --limit 5 --json";
 pub const ROLLBACK_HELP: &str = "Examples:\n  cli --demo rollback api --dry-run\n  cli --demo rollback api\n  cli --demo rollback api --to 42 --yes";
@@ -59,6 +60,14 @@ pub struct DeployArgs {
     /// Build the app's current source again (ps:rebuild).
     #[arg(long, group = "source")]
     rebuild: bool,
+    /// With no other source (a `git push` of the current repository's
+    /// HEAD): the app's branch to push to (Dokku builds its deploy branch,
+    /// `master` unless set; default: the current branch's name).
+    #[arg(long, conflicts_with_all = ["image", "repo", "archive", "rebuild"])]
+    branch: Option<String>,
+    /// With a push: replace the branch even if it is not a fast-forward.
+    #[arg(long, conflicts_with_all = ["image", "repo", "archive", "rebuild"])]
+    force: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -67,6 +76,8 @@ pub enum DeployPlan {
     Ready(DeploySpec),
     /// An archive to read from stdin before sending.
     Stdin(AppName, ArchiveType),
+    /// A `git push` of the current repository.
+    Push(PushSpec),
 }
 
 impl Family for DeployArgs {
@@ -96,10 +107,13 @@ impl Family for DeployArgs {
                 }
                 (_, _, Some(url), _) => DeploySpec::archive_url(&app, &url, kind)?,
                 (_, _, _, true) => DeploySpec::rebuild(&app),
-                _ => return Err(CliError::usage(
-                    "say what to deploy: --image, --repo, --archive or --rebuild",
-                    "pushing this repository is not supported yet; `git push dokku` still works",
-                )),
+                _ => {
+                    let spec = PushSpec::new(&app, std::env::current_dir()?).force(self.force);
+                    return Ok(DeployPlan::Push(match self.branch {
+                        Some(branch) => spec.branch(&branch)?,
+                        None => spec,
+                    }));
+                }
             },
         ))
     }
@@ -109,6 +123,8 @@ impl Family for DeployArgs {
             DeployPlan::Ready(spec) => spec.command()?,
             // Stdin is never shown: any bytes give the same command.
             DeployPlan::Stdin(app, kind) => DeploySpec::archive(app, vec![0], *kind)?.command()?,
+            // What the host is asked for; the push itself is the user's git.
+            DeployPlan::Push(spec) => spec.command(),
         }])
     }
 
@@ -129,22 +145,54 @@ impl Family for DeployArgs {
     }
 
     async fn run(plan: DeployPlan, s: &Session) -> Result<(), CliError> {
-        let DeployPlan::Ready(spec) = plan else {
-            return Err(CliError::failed(
+        let dokku = s.dokku().await?;
+        match plan {
+            DeployPlan::Ready(spec) => watch(s, dokku, &spec, "deployed").await,
+            // Over the connection just opened: the push is a channel on it.
+            DeployPlan::Push(spec) => {
+                let spec = spec.resolve().await;
+                let shown = Shown {
+                    app: spec.app.clone(),
+                    source: spec.deploy_source(),
+                    command: spec.command().to_string(),
+                };
+                let stream = dokku.deploys().push(&spec).await?;
+                show(s, shown, stream, "deployed").await
+            }
+            DeployPlan::Stdin(..) => Err(CliError::failed(
                 "the archive was not read",
                 "pipe one in: `tar c . | cli deploy APP --archive -`",
-            ));
-        };
-        let dokku = s.dokku().await?;
-        watch(s, dokku, &spec, "deployed").await
+            )),
+        }
     }
+}
+
+/// What a deploy's report names: the app, the source, the command.
+struct Shown {
+    app: AppName,
+    source: DeploySource,
+    command: String,
 }
 
 /// Run a deploy with its output live, then report how it ended.
 async fn watch(s: &Session, dokku: &Dokku, spec: &DeploySpec, done: &str) -> Result<(), CliError> {
-    let app = spec.app.clone();
-    let json = s.opts.json;
+    let shown = Shown {
+        app: spec.app.clone(),
+        source: spec.source.clone(),
+        command: spec.command()?.to_string(),
+    };
     let stream = dokku.deploys().stream(spec).await?;
+    show(s, shown, stream, done).await
+}
+
+/// Show a running deploy's output live, then report how it ended.
+async fn show(s: &Session, shown: Shown, stream: DeployStream, done: &str) -> Result<(), CliError> {
+    let Shown {
+        app,
+        source,
+        command,
+    } = shown;
+    let json = s.opts.json;
     let bar = output::spinner(format!("deploying {app}"));
     let mut lines = Vec::new();
     let outcome = s
@@ -170,19 +218,19 @@ async fn watch(s: &Session, dokku: &Dokku, spec: &DeploySpec, done: &str) -> Res
         .await?
         .ok_or_else(|| {
             CliError::Dokku(dokku::Error::Transport {
-                command: spec.command().map(|c| c.to_string()).unwrap_or_default(),
+                command,
                 source: dokku::ExecError::Truncated,
             })
         })?;
     if json {
         output::json(
-            &json!({ "app": app, "source": spec.source, "outcome": outcome, "output": lines }),
+            &json!({ "app": app, "source": source, "outcome": outcome, "output": lines }),
         )?;
     }
     let hint = format!(
         "`cli builds list {app}` shows Dokku's build records; `cli releases {app}` the history"
     );
-    match outcome {
+    match &outcome {
         DeployOutcome::Succeeded { urls } => {
             if !json {
                 let at = urls.first().map(|u| format!(" at {u}")).unwrap_or_default();
@@ -190,23 +238,15 @@ async fn watch(s: &Session, dokku: &Dokku, spec: &DeploySpec, done: &str) -> Res
             }
             Ok(())
         }
-        DeployOutcome::Failed {
-            phase,
-            exit_code,
-            message,
-        } => Err(CliError::deploy_failed(
-            format!(
-                "the deploy of {app} failed in its {phase} phase (exit {}): {message}",
-                exit_code.map_or("unknown".to_owned(), |c| c.to_string())
-            ),
-            hint,
-        )),
-        DeployOutcome::Cancelled { phase } => Err(CliError::deploy_failed(
-            format!("the deploy of {app} was cancelled in its {phase} phase"),
-            hint,
-        )),
-        other => Err(CliError::deploy_failed(
-            format!("the deploy of {app} ended as {other:?}"),
+        DeployOutcome::Unchanged => {
+            if !json {
+                output::done(&format!("the deploy of {app} {outcome}"))?;
+            }
+            Ok(())
+        }
+        // Failed, cancelled, or an outcome a newer library adds.
+        _ => Err(CliError::deploy_failed(
+            format!("the deploy of {app} {outcome}"),
             hint,
         )),
     }
@@ -365,20 +405,14 @@ impl Family for RollbackArgs {
         let dokku = s.dokku().await?;
         // Nothing is sent if the host runs something the history did not
         // deploy (a `git push`, a deploy by another tool).
-        if let Some(running) = &plan.running {
+        if plan.running.is_some() {
             let report = dokku.report::<AppReport>().app(&app).await?;
-            let deploy_source = report.deploy_source.unwrap_or_default();
-            let metadata = report.deploy_source_metadata.unwrap_or_default();
-            if !runs_on_host(running, &deploy_source, &metadata) {
-                return Err(CliError::refused(
-                    format!(
-                        "{app} runs {deploy_source} {metadata}, not release {} ({}): it was deployed outside this history; nothing was sent",
-                        plan.from.record_id,
-                        running
-                    ),
+            plan.check_host(&report).map_err(|e| {
+                CliError::refused(
+                    format!("{e}; nothing was sent"),
                     format!("deploy the release you want with `cli deploy {app} …`"),
-                ));
-            }
+                )
+            })?;
         }
         let rolling = s.correlated(&plan.correlation()).await?;
         watch(s, &rolling, &plan.spec, "rolled back").await

@@ -131,6 +131,10 @@ impl CliError {
                 dokku::Error::InvalidArgument { .. }
                 | dokku::Error::UnstorableConfigValue { .. } => EXIT_USAGE,
                 dokku::Error::CorruptConfig { .. } => EXIT_CORRUPT_CONFIG,
+                dokku::Error::Transport {
+                    source: ExecError::Unsupported { .. } | ExecError::TransportWord { .. },
+                    ..
+                } => EXIT_USAGE,
                 dokku::Error::Transport { source, .. } if is_connection(source) => EXIT_CONNECT,
                 _ => EXIT_FAILED,
             },
@@ -355,6 +359,12 @@ fn dokku_hint(e: &dokku::Error) -> Option<String> {
                     "if the host was reinstalled, remove its old key from known_hosts; otherwise stop"
                 }
                 ExecError::Auth { .. } => "check --ssh-key (or your ssh-agent) and the user",
+                ExecError::Unsupported { .. } => {
+                    "a push needs an SSH host (--host); here deploy with --image, --repo or --archive"
+                }
+                ExecError::TransportWord { .. } => {
+                    "move the file to a path without spaces, quotes, `%` or `$` (or use --ssh-config)"
+                }
                 ExecError::Spawn { .. } => "is Dokku installed here? Use --host or --demo otherwise",
                 _ if is_connection(source) => "check the host, the port and the network",
                 _ => return None,

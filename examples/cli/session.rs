@@ -93,6 +93,29 @@ impl Executor for Marking {
         self.note(command);
         self.inner.stream(command)
     }
+
+    fn git_transport<'a, 'c>(&'a self) -> Boxed<'c, Result<dokku::exec::GitTransport, ExecError>>
+    where
+        'a: 'c,
+        Self: 'c,
+    {
+        self.inner.git_transport()
+    }
+
+    fn observe<'a, 'b, 'd, 'c>(
+        &'a self,
+        command: &'b Command,
+        start: dokku::exec::Start<'d>,
+    ) -> Boxed<'c, Result<dokku::OutputStream, ExecError>>
+    where
+        'a: 'c,
+        'b: 'c,
+        'd: 'c,
+        Self: 'c,
+    {
+        self.note(command);
+        self.inner.observe(command, start)
+    }
 }
 
 /// The connection: the audited client and what it caches.

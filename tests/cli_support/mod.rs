@@ -459,6 +459,37 @@ pub fn dokku_sim_bin() -> PathBuf {
 
 /// Ctrl-C for a running `cli`: SIGINT (by `kill -INT`, the crate forbids
 /// unsafe code), then its output once it has exited.
+/// Start `cmd`, wait for the first line on its stdout, interrupt it
+/// (SIGINT); that line, how it ended, and whatever it printed after.
+/// The deadline only turns a broken run into a failure instead of a hang.
+pub fn interrupt_after_first_line(
+    mut cmd: std::process::Command,
+) -> (String, std::process::Output, Vec<String>) {
+    use std::io::BufRead;
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the cli starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let first = rx.recv_timeout(std::time::Duration::from_secs(120));
+    let Ok(Ok(first)) = first else {
+        let _ = child.kill();
+        panic!("it printed nothing: {:?}", child.wait_with_output());
+    };
+    let out = interrupt(child);
+    let rest = rx.try_iter().map(Result::unwrap_or_default).collect();
+    (first, out, rest)
+}
+
 pub fn interrupt(child: std::process::Child) -> std::process::Output {
     let sent = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
