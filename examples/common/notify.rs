@@ -131,31 +131,35 @@ impl Notifier for WebhookNotifier {
     }
 }
 
+/// A webhook receiver for tests.
 #[cfg(test)]
-mod tests {
-    use std::sync::Mutex;
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+pub mod receiver {
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
 
-    use dokku::model::deploy::DeployPhase;
-    use dokku::AppName;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpListener;
-
-    use super::*;
 
     /// A webhook receiver on 127.0.0.1: answers each request with the
     /// next status of its script (the last one again when it runs out)
     /// and keeps what it was sent.
-    struct Receiver {
-        url: String,
+    pub struct Receiver {
+        /// Its URL (with a secret-looking path).
+        pub url: String,
         received: Arc<Mutex<Vec<(String, String, serde_json::Value)>>>,
+        arrived: Arc<tokio::sync::Notify>,
     }
 
     impl Receiver {
-        async fn start(statuses: &[u16]) -> Self {
+        /// Listen, answering with `statuses` in turn.
+        pub async fn start(statuses: &[u16]) -> Self {
             let listener = TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
             let port = listener.local_addr().unwrap().port();
             let received = Arc::new(Mutex::new(Vec::new()));
             let kept = Arc::clone(&received);
+            let arrived = Arc::new(tokio::sync::Notify::new());
+            let told = Arc::clone(&arrived);
             let statuses = statuses.to_vec();
             tokio::spawn(async move {
                 let mut served = 0;
@@ -174,6 +178,7 @@ mod tests {
                         .unwrap();
                     let json = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
                     kept.lock().unwrap().push((method, path, json));
+                    told.notify_waiters();
                     let status = statuses[served.min(statuses.len() - 1)];
                     served += 1;
                     let answer = format!(
@@ -186,10 +191,32 @@ mod tests {
             Receiver {
                 url: format!("http://127.0.0.1:{port}/hooks/T000/s3cr3t-t0ken"),
                 received,
+                arrived,
             }
         }
 
-        fn received(&self) -> Vec<(String, String, serde_json::Value)> {
+        /// Wait until at least `n` requests arrived (a minute at most: a
+        /// hang guard, not a time window).
+        pub async fn wait_for(&self, n: usize) -> Vec<(String, String, serde_json::Value)> {
+            let wait = async {
+                loop {
+                    let arrived = self.arrived.notified();
+                    tokio::pin!(arrived);
+                    arrived.as_mut().enable();
+                    let got = self.received();
+                    if got.len() >= n {
+                        return got;
+                    }
+                    arrived.await;
+                }
+            };
+            tokio::time::timeout(Duration::from_secs(60), wait)
+                .await
+                .unwrap_or_else(|_| panic!("{n} requests never arrived: {:?}", self.received()))
+        }
+
+        /// What it was sent: method, path and JSON body of each request.
+        pub fn received(&self) -> Vec<(String, String, serde_json::Value)> {
             self.received.lock().unwrap().clone()
         }
     }
@@ -227,6 +254,16 @@ mod tests {
         let line = head.lines().next()?.to_owned();
         Some((line, data[head_end..head_end + length].to_vec()))
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::receiver::Receiver;
+    use super::*;
+    use dokku::model::deploy::DeployPhase;
+    use dokku::AppName;
 
     /// A sleep that returns at once and records how long it was asked.
     fn recorded() -> (Sleep, Arc<Mutex<Vec<Duration>>>) {

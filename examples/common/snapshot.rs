@@ -20,7 +20,9 @@
 //! is spent; a refresh a person caused (a mutation, `apps list --fresh`)
 //! is not held back by it ([`refresh_now`]). Changes other programs made
 //! (a CLI, another dashboard on the same trail) are found in the audit
-//! trail ([`TrailWatch`]) and refreshed first too. Every row that changes
+//! trail ([`TrailWatch`]), and changes made on the host itself in Dokku's
+//! event log where its logger is on ([`watch_events`]); both are
+//! refreshed first too. Every row that changes
 //! is announced on a broadcast channel (the live dashboard, the CLI's
 //! streamed rows).
 
@@ -226,6 +228,11 @@ impl Budget {
     fn last_minute(&mut self, now: Instant) -> Duration {
         self.refill(now);
         self.spent.iter().map(|(_, d)| *d).sum()
+    }
+
+    /// Seconds of Dokku time there is budget for now (at most a minute's).
+    fn available(&self) -> f64 {
+        self.tokens.max(0.0)
     }
 
     /// `None`: there is budget now; else how long until there is.
@@ -542,8 +549,18 @@ impl Store {
         lock(&self.rows).budget.charge(now, took);
     }
 
-    /// Time a command on the store's clock and charge it.
-    async fn timed<T>(&self, work: impl std::future::Future<Output = T>) -> (T, Duration) {
+    /// What one app's reports, and one app's share of the all-apps
+    /// reports, cost as if measured (for a test on a clock that stands
+    /// still while commands run).
+    #[cfg(test)]
+    pub fn measured(&self, per_app: Duration, all_per_app: Duration) {
+        let mut rows = lock(&self.rows);
+        rows.per_app = Measured(Some(per_app.as_secs_f64()));
+        rows.all_per_app = Measured(Some(all_per_app.as_secs_f64()));
+    }
+
+    /// Time a command on the store's clock and charge it to the budget.
+    pub async fn timed<T>(&self, work: impl std::future::Future<Output = T>) -> (T, Duration) {
         let started = self.clock.now();
         let out = work.await;
         let took = self.clock.now().saturating_duration_since(started);
@@ -875,18 +892,36 @@ impl Store {
             });
         }
         // Most apps stale: the all-apps reports when they cost less Dokku
-        // time than one per-app round for each stale app.
+        // time than one per-app round for each stale app. Past the first
+        // read, only when the budget has that time now: keeping the view
+        // fresh must not spend minutes of the host at once (one report of
+        // every app of a real 500-app host takes seven).
         let n = names.len() as f64;
         let all = rows.all_per_app.or(1.0) * n;
-        let each = rows.per_app.or(1.2) * stale.len() as f64;
-        if stale.len() * 2 > names.len() && names.len() > 1 && all <= each {
+        let per_app = rows.per_app.or(1.2);
+        let each = per_app * stale.len() as f64;
+        let available = rows.budget.available();
+        let unread = stale.iter().filter(|(age, _)| age.is_none()).count();
+        let first_read = unread * 2 > names.len();
+        let unbounded = urgent || first_read;
+        if stale.len() * 2 > names.len()
+            && names.len() > 1
+            && all <= each
+            && (unbounded || all <= available)
+        {
             return Ok(Plan::All);
         }
+        // As many apps as the budget has time for (at least one).
+        let batch = if unbounded {
+            max
+        } else {
+            ((available / per_app).floor() as usize).clamp(1, max)
+        };
         let mut stalest = stale;
         // Never read first, then the oldest.
         stalest.sort_by(|a, b| b.0.is_none().cmp(&a.0.is_none()).then(b.0.cmp(&a.0)));
         Ok(Plan::Apps(
-            stalest.into_iter().take(max).map(|(_, n)| n).collect(),
+            stalest.into_iter().take(batch).map(|(_, n)| n).collect(),
         ))
     }
 
@@ -1119,6 +1154,19 @@ impl TrailWatch {
         store: &Store,
         history: &dokku_history::HistoryStore,
     ) -> Result<BTreeSet<AppName>, dokku_history::HistoryError> {
+        self.look_records(store, history)
+            .await
+            .map(|(marked, _)| marked)
+    }
+
+    /// [`TrailWatch::look`], with the new records themselves (newest
+    /// first), for whoever else follows the trail (notifications).
+    pub async fn look_records(
+        &mut self,
+        store: &Store,
+        history: &dokku_history::HistoryStore,
+    ) -> Result<(BTreeSet<AppName>, Vec<dokku_history::Record>), dokku_history::HistoryError> {
+        let mut new = Vec::new();
         let mut query = dokku_history::Query::default();
         query.host = Some(self.host.clone());
         query.limit = Some(100);
@@ -1134,6 +1182,7 @@ impl TrailWatch {
                 if record.id <= seen {
                     break 'pages;
                 }
+                new.push(record.clone());
                 let entry = &record.entry;
                 if !entry.mutating {
                     continue;
@@ -1154,24 +1203,100 @@ impl TrailWatch {
             store.mark_dirty(app);
         }
         self.seen = newest.max(self.seen).or(Some(0));
-        Ok(marked)
+        Ok((marked, new))
     }
 }
 
-/// Look at the trail every `every` for as long as the store lives.
-pub async fn watch_trail(
-    store: Arc<Store>,
-    history: dokku_history::HistoryStore,
-    host: String,
-    every: Duration,
-) {
-    let mut watch = TrailWatch::new(host);
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+/// Triggers after which an app's row may read differently; the app is
+/// their first argument (Dokku 0.38.27's trigger calls).
+const STATE_TRIGGERS: &[&str] = &[
+    "post-deploy",
+    "post-stop",
+    "post-config-update",
+    "post-domains-update",
+    "post-proxy-ports-update",
+    "post-certs-update",
+    "post-certs-remove",
+    "app-restart",
+    "post-create",
+    "post-delete",
+    "post-app-rename",
+    "post-app-clone",
+];
+
+/// Triggers that change the app list: `post-create APP`, `post-delete
+/// APP`, `post-app-rename OLD NEW`, `post-app-clone OLD NEW`.
+const LIST_TRIGGERS: &[&str] = &[
+    "post-create",
+    "post-delete",
+    "post-app-rename",
+    "post-app-clone",
+];
+
+/// Mark what one line of Dokku's event log says changed: the app its
+/// trigger names (and the new name of a rename or clone), and the list
+/// for creates, destroys, renames and clones. Returns the apps marked.
+pub fn mark_event(store: &Store, event: &dokku::model::events::EventLine) -> Vec<AppName> {
+    let Some(trigger) = event.trigger.as_deref() else {
+        return Vec::new();
+    };
+    if !STATE_TRIGGERS.contains(&trigger) {
+        return Vec::new();
+    }
+    let names = if LIST_TRIGGERS.contains(&trigger) {
+        store.mark_list_dirty();
+        event.args.iter().take(2).collect::<Vec<_>>()
+    } else {
+        event.args.iter().take(1).collect()
+    };
+    // `--global` (a global config change) and anything else that is not
+    // an app name marks no row.
+    let apps: Vec<AppName> = names
+        .into_iter()
+        .filter_map(|name| AppName::new(name).ok())
+        .collect();
+    for app in &apps {
+        store.mark_dirty(app);
+    }
+    apps
+}
+
+/// Follow Dokku's event log (`events -t`, where the `events` plugin's
+/// logger is on) for as long as the store lives, marking the apps whose
+/// state it reports changed ([`mark_event`]): changes made on the host
+/// itself, or by tools that leave no audit trail, are refreshed first
+/// too. Whether the logger is on is asked again every `recheck` (one
+/// cheap `events:list`, charged to the budget); following costs the host
+/// a `tail -F`.
+pub async fn watch_events(store: Arc<Store>, dokku: Dokku, recheck: Duration) {
     loop {
-        tick.tick().await;
-        if let Err(e) = watch.look(&store, &history).await {
-            tracing::warn!(error = %e, "reading the audit trail for changes failed");
+        let (logged, _) = store.timed(dokku.events().list()).await;
+        match logged {
+            Ok(triggers) if !triggers.is_empty() => follow_events(&store, &dokku).await,
+            Ok(_) => tracing::debug!("Dokku's event logger is off: not following it"),
+            Err(e) => tracing::warn!(error = %e, "asking whether Dokku logs events failed"),
+        }
+        tokio::time::sleep(recheck).await;
+    }
+}
+
+async fn follow_events(store: &Store, dokku: &Dokku) {
+    let mut events = match dokku.events().follow().await {
+        Ok(events) => events,
+        Err(e) => {
+            tracing::warn!(error = %e, "following Dokku's event log failed");
+            return;
+        }
+    };
+    while let Some(event) = events.next().await {
+        match event {
+            Ok(event) => {
+                mark_event(store, &event);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "Dokku's event log stopped");
+                return;
+            }
         }
     }
 }

@@ -271,6 +271,7 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
         client.current_url().await.unwrap().path() == "/login"
     })
     .await;
+    fill(client, "#user", "admin").await;
     fill(client, "#password", "wrong").await;
     click(client, "form.login button").await;
     until("the wrong-password message", || async {
@@ -550,12 +551,18 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
 
 /// Log in through the form, landing where `next` leads.
 async fn log_in(client: &Client) {
+    log_in_as(client, "admin", PASSWORD).await;
+}
+
+/// Log in as `user`.
+async fn log_in_as(client: &Client, user: &str, password: &str) {
     client
         .wait()
         .for_element(Locator::Css("#password"))
         .await
         .unwrap();
-    fill(client, "#password", PASSWORD).await;
+    fill(client, "#user", user).await;
+    fill(client, "#password", password).await;
     click(client, "form.login button").await;
 }
 
@@ -760,6 +767,8 @@ async fn every_page_fits_a_phone_without_scrolling_sideways() {
             "/databases",
             "/history",
             "/apps/nope",
+            "/sessions",
+            "/users",
         ] {
             client.goto(&format!("{base}{path}")).await.unwrap();
             client
@@ -975,23 +984,34 @@ async fn on_a_slow_host_the_dashboard_appears_at_once_and_fills_in_live() {
 }
 
 /// Deploying from the browser (issue 16): an image deployed from the app
-/// page shows Dokku's build output and its outcome, the release appears,
+/// page shows Dokku's build output line by line as it is printed (the
+/// simulator stepped by the test) and its outcome, the release appears,
 /// and the rollback offered asks first with the plan, then runs.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_admin_deploys_an_image_sees_the_release_and_rolls_back_after_confirming() {
+async fn an_admin_deploys_an_image_watches_it_build_live_sees_the_release_and_rolls_back() {
     with_browser(|client, base, sim, _state, _advance| async move {
         let client = &client;
         client.goto(&format!("{base}/apps/api")).await.unwrap();
         log_in(client).await;
+        // The simulated Dokku prints each next line only when the test
+        // steps it: the page must show lines as they come, not at the end.
+        let gate = sim.gate_deploys();
         for (image, done) in [("ghcr.io/acme/api:v1", 1), ("ghcr.io/acme/api:v2", 2)] {
-            scroll_to(client, "#deploy").await;
-            fill(client, "#deploy input[name=image]", image).await;
-            click(client, "#deploy button").await;
-            until("the deploy confirmation", || async {
-                text(client, "#confirm-title").await == "Deploy api?"
-            })
-            .await;
-            click(client, "#confirm-ok").await;
+            deploy_image(client, image).await;
+            if done == 1 {
+                until("the first build line", || async {
+                    text(client, "#deploy-output").await.lines().count() == 1
+                })
+                .await;
+                assert!(text(client, "#deploy-outcome").await.starts_with("Running"));
+                gate.step(1);
+                until("the second build line, live", || async {
+                    text(client, "#deploy-output").await.lines().count() == 2
+                })
+                .await;
+                assert!(text(client, "#deploy-outcome").await.starts_with("Running"));
+                gate.open();
+            }
             until("the deploy to finish", || async {
                 text(client, "#deploy-outcome")
                     .await
@@ -1007,6 +1027,14 @@ async fn an_admin_deploys_an_image_sees_the_release_and_rolls_back_after_confirm
             .await;
         }
         shots(client, "deploys").await;
+        // The releases fit a phone: one card each, nothing scrolls sideways.
+        client.set_window_size(390, 844).await.unwrap();
+        let (scroll, width) = page_widths(client).await;
+        assert!(
+            scroll <= width,
+            "the deploys scroll sideways: {scroll} > {width}"
+        );
+        client.set_window_size(1366, 900).await.unwrap();
         assert!(text(client, "#releases")
             .await
             .contains("image ghcr.io/acme/api:v2"));
@@ -1039,8 +1067,49 @@ async fn an_admin_deploys_an_image_sees_the_release_and_rolls_back_after_confirm
             sim.with_host(|h| h.apps["api"].deploy_source_metadata.clone()),
             "ghcr.io/acme/api:v1"
         );
+
+        // A deploy cancelled while it builds: Dokku's builds:cancel ends
+        // it, and the release before it still runs.
+        let _gate = sim.gate_deploys();
+        deploy_image(client, "ghcr.io/acme/api:v2").await;
+        until("the first build line", || async {
+            text(client, "#deploy-output").await.lines().count() == 1
+        })
+        .await;
+        click(client, "#deploy-cancel button").await;
+        until("the cancel confirmation", || async {
+            text(client, "#confirm-title")
+                .await
+                .starts_with("Cancel the running build of api")
+        })
+        .await;
+        click(client, "#confirm-ok").await;
+        until("the cancelled release listed", || async {
+            client.goto(&format!("{base}/apps/api")).await.unwrap();
+            let releases = text(client, "#releases").await;
+            releases
+                .lines()
+                .any(|l| l.contains("ghcr.io/acme/api:v2") && l.contains("cancelled"))
+        })
+        .await;
+        assert_eq!(
+            sim.with_host(|h| h.apps["api"].deploy_source_metadata.clone()),
+            "ghcr.io/acme/api:v1"
+        );
     })
     .await;
+}
+
+/// Deploy `image` to api from its page's Deploys form, confirmed.
+async fn deploy_image(client: &Client, image: &str) {
+    scroll_to(client, "#deploy").await;
+    fill(client, "#deploy input[name=image]", image).await;
+    click(client, "#deploy button").await;
+    until("the deploy confirmation", || async {
+        text(client, "#confirm-title").await == "Deploy api?"
+    })
+    .await;
+    click(client, "#confirm-ok").await;
 }
 
 /// The demo fleet (eu-1, legacy, us-1) on 127.0.0.1:<free port>, its first
@@ -1157,5 +1226,94 @@ async fn fleet_story(client: &Client, base: &str) {
         assert_eq!(text(client, "h1.app-title").await, "metrics");
         assert_eq!(text(client, "#current-host").await, "us-1");
         shot(client, &format!("fleet-app-{name}.png")).await;
+    }
+}
+
+/// A deployer of team A's apps (`team-a-*`) logs in: the dashboard lists
+/// only team A's apps, team B's app is not found by its URL either, and on
+/// their own app they may restart but not reveal or destroy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_team_deployer_sees_only_their_teams_apps_in_the_browser() {
+    use crate::server::auth::{bootstrap_users, Role};
+    use crate::server::users::{Grant, Pattern, User, UserName, Users};
+    let Some(driver) = driver() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimExecutor::new(scenario::demo());
+    sim.with_host(|host| {
+        let app = host.apps["blog"].clone();
+        for name in ["team-a-web", "team-a-worker", "team-b-web"] {
+            host.apps.insert(name.to_owned(), app.clone());
+        }
+    });
+    let mut users = bootstrap_users(PASSWORD, None).unwrap();
+    users.push(User {
+        name: UserName::parse("alice").unwrap(),
+        password: crate::server::auth::hash_password("alice-browser-pw").unwrap(),
+        grants: vec![Grant {
+            hosts: Pattern::any(),
+            apps: Pattern::parse("team-a-*").unwrap(),
+            role: Role::Deployer,
+        }],
+    });
+    let auth = Auth::with_users(Users::in_memory(users), Limits::default());
+    let history = HistoryStore::open(dir.path().join("history.db")).unwrap();
+    let (base, _state) = serve_with(sim, history, auth).await;
+    let client = browser(&driver, &dir.path().join("profile")).await;
+    let outcome = {
+        let client = client.clone();
+        tokio::spawn(async move {
+            let client = &client;
+            client.goto(&format!("{base}/")).await.unwrap();
+            log_in_as(client, "alice", "alice-browser-pw").await;
+            until("alice's apps", || async {
+                count(client, "#apps tr[data-app]").await == 2
+            })
+            .await;
+            for app in ["team-a-web", "team-a-worker"] {
+                assert!(exists(client, &format!("tr[data-app='{app}']")).await);
+            }
+            let listed = text(client, "#apps").await;
+            assert!(!listed.contains("team-b-web"), "{listed}");
+            assert_eq!(text(client, "#count-all").await, "2");
+            assert_eq!(text(client, "header .role").await, "alice");
+            assert!(!exists(client, "#app-create").await);
+            shots(client, "team-deployer").await;
+
+            // Team B's app by its URL: not found, like an app that is not there.
+            client
+                .goto(&format!("{base}/apps/team-b-web"))
+                .await
+                .unwrap();
+            until("the not-found page", || async {
+                client
+                    .source()
+                    .await
+                    .unwrap_or_default()
+                    .contains("There is no app called team-b-web.")
+            })
+            .await;
+            shots(client, "team-deployer-other-team").await;
+
+            // Their own app: processes yes, secrets and destroying no.
+            client
+                .goto(&format!("{base}/apps/team-a-web"))
+                .await
+                .unwrap();
+            until("the app page", || async {
+                exists(client, "#processes").await
+            })
+            .await;
+            assert!(
+                exists(client, "#processes form").await,
+                "no process actions"
+            );
+            assert!(!exists(client, "#config form[data-reveal]").await);
+            assert!(!exists(client, "#danger").await);
+        })
+        .await
+    };
+    let _ = client.close().await;
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
     }
 }

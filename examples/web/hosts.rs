@@ -177,4 +177,14 @@ impl Executor for OnFirstUse {
     async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError> {
         self.ssh().await?.stream(command).await
     }
+    async fn git_transport(&self) -> Result<dokku::exec::GitTransport, ExecError> {
+        self.ssh().await?.git_transport().await
+    }
+    async fn observe(
+        &self,
+        command: &Command,
+        start: dokku::exec::Start<'_>,
+    ) -> Result<OutputStream, ExecError> {
+        self.ssh().await?.observe(command, start).await
+    }
 }

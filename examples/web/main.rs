@@ -6,10 +6,12 @@
 //! DOKKU_WEB_PASSWORD=… cargo run --example web -- --hosts  # the host registry
 //! ```
 //!
-//! Listens on 127.0.0.1:3001 by default. The admin password comes from
-//! `DOKKU_WEB_PASSWORD` (with `--demo` and none set, one is generated and
-//! printed); `DOKKU_WEB_VIEWER_PASSWORD` adds a read-only login. Put it
-//! behind a TLS reverse proxy to reach it from another machine.
+//! Listens on 127.0.0.1:3001 by default. Users are kept in a users file
+//! (`--users`, by default `web-users.json` next to the history file). On
+//! the first start there is none: `DOKKU_WEB_PASSWORD` becomes user
+//! `admin` (with `--demo` and none set, one is generated and printed) and
+//! `DOKKU_WEB_VIEWER_PASSWORD`, if set, user `viewer`. Put it behind a TLS
+//! reverse proxy to reach it from another machine.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -25,20 +27,25 @@ use std::sync::Arc;
 
 use clap::Parser;
 
-use server::auth::{generate_password, Auth, Limits};
+use server::api::tokens;
+use server::auth::{bootstrap_users, generate_password, Auth, Limits};
+use server::users::{UserError, Users};
 use server::{app, fleet_app, AppState, Options};
 
 const AFTER_HELP: &str = "\
 Environment:
-  DOKKU_WEB_PASSWORD         the admin password (required, except with --demo,
-                             where one is generated and printed)
-  DOKKU_WEB_VIEWER_PASSWORD  a read-only login (optional)
+  DOKKU_WEB_PASSWORD         the first start's password of user admin (required
+                             then, except with --demo, where one is generated
+                             and printed)
+  DOKKU_WEB_VIEWER_PASSWORD  the first start's password of user viewer (optional)
+  DOKKU_WEB_USERS            the same as --users
   DOKKU_WEB_BIND, DOKKU_WEB_PORT  the same as --bind and --port
   DOKKU_WEB_CPU_BUDGET       the same as --dokku-cpu-budget
   RUST_LOG                   log level of the lines on stderr (info by default)
 
 Examples:
   web --demo                 (three simulated hosts: eu-1, us-1, legacy)
+  web token create --label ci --role deployer --apps 'api*'   (an API token)
   DOKKU_WEB_PASSWORD=... web --host dokku@example.com --port 3002
   DOKKU_WEB_PASSWORD=... web --hosts ~/.config/dokku-rs/hosts.toml";
 
@@ -52,6 +59,11 @@ struct Args {
     /// default one without FILE), each under /h/NAME, with a fleet page.
     #[arg(long, value_name = "FILE", num_args = 0..=1, conflicts_with_all = ["demo", "local", "host"])]
     hosts: Option<Option<std::path::PathBuf>>,
+    /// The users file (JSON, hashes only). Default: web-users.json next to
+    /// the history file. Without one, the first users are made from
+    /// DOKKU_WEB_PASSWORD and DOKKU_WEB_VIEWER_PASSWORD and written to it.
+    #[arg(long, value_name = "FILE", env = "DOKKU_WEB_USERS")]
+    users: Option<std::path::PathBuf>,
     /// The address to listen on.
     #[arg(long, default_value = "127.0.0.1", env = "DOKKU_WEB_BIND")]
     bind: std::net::IpAddr,
@@ -69,6 +81,141 @@ struct Args {
     /// core). A change made from the dashboard is refreshed regardless.
     #[arg(long, default_value_t = 3.0, env = "DOKKU_WEB_CPU_BUDGET")]
     dokku_cpu_budget: f64,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// Instead of serving.
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// API tokens, kept beside the history (tokens.json): make, list, revoke.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum TokenCommand {
+    /// Make a token and print it (once: only its hash is kept).
+    Create {
+        /// What it is for.
+        #[arg(long)]
+        label: String,
+        /// Whose token it is (the history's actor): a user of the users file.
+        #[arg(long, default_value = "admin")]
+        owner: String,
+        /// Host name patterns, space- or comma-separated (`*` for any).
+        #[arg(long, default_value = "*")]
+        hosts: String,
+        /// App name patterns.
+        #[arg(long, default_value = "*")]
+        apps: String,
+        /// The most it may do: viewer, deployer or admin (at most the owner's).
+        #[arg(long, default_value = "viewer")]
+        role: String,
+        /// Days until it expires.
+        #[arg(long, default_value_t = 30)]
+        days: u64,
+    },
+    /// List every token (never the tokens themselves).
+    List,
+    /// Revoke a token by its id.
+    Revoke {
+        /// The token's id (the part after `dkr_`).
+        id: String,
+    },
+}
+
+/// The users file: `--users`, else `web-users.json` beside the history.
+fn users_file(
+    args: &Args,
+    history: Option<&std::path::Path>,
+) -> Result<std::path::PathBuf, Box<dyn std::error::Error>> {
+    match (&args.users, history) {
+        (Some(path), _) => Ok(path.clone()),
+        (None, Some(history)) => Ok(history.with_file_name("web-users.json")),
+        (None, None) => Err("no place for the users file: pass --users FILE".into()),
+    }
+}
+
+/// `web token …`: against the tokens file beside the history.
+fn token_command(args: &Args, command: &TokenCommand) -> Result<(), Box<dyn std::error::Error>> {
+    let history = args.target.history_file()?;
+    let file = tokens::file_beside(&history).ok_or("the history file has no directory")?;
+    let store = tokens::Tokens::open(
+        Some(file.clone()),
+        tokens::WallClock::system(),
+        tokens::RateLimit::default(),
+    )?;
+    match command {
+        TokenCommand::Create {
+            label,
+            owner,
+            hosts,
+            apps,
+            role,
+            days,
+        } => {
+            let users_file = users_file(args, Some(&history))?;
+            let (users, _) = Users::open(&users_file, || {
+                Err(UserError(format!(
+                    "there are no users yet ({} does not exist): start the dashboard once",
+                    users_file.display()
+                )))
+            })?;
+            let owner_role = users
+                .get(owner)
+                .and_then(|user| user.highest_role())
+                .ok_or_else(|| {
+                    format!(
+                        "--owner names no user with a grant in {}",
+                        users_file.display()
+                    )
+                })?;
+            let scope = server::pages::tokens::scope_of(owner_role, hosts, apps, role)
+                .map_err(|e| e.failure().message)?;
+            if !(1..=server::pages::tokens::MAX_DAYS).contains(days) || label.trim().is_empty() {
+                return Err(format!(
+                    "give a --label and --days from 1 to {}",
+                    server::pages::tokens::MAX_DAYS
+                )
+                .into());
+            }
+            let (token, record) = store.create(owner, label.trim(), scope, days * 86_400)?;
+            eprintln!(
+                "Made token {} in {}; copy it now, it is not shown again:",
+                record.id,
+                file.display()
+            );
+            println!("{token}");
+        }
+        TokenCommand::List => {
+            let now = store.clock().now();
+            for t in store.list(None) {
+                let state = match (t.revoked_at, t.is_live(now)) {
+                    (Some(_), _) => "revoked",
+                    (None, true) => "live",
+                    (None, false) => "expired",
+                };
+                println!(
+                    "{}\t{}\t{}\thosts={}\tapps={}\trole={}\texpires={}\t{state}",
+                    t.id,
+                    t.owner,
+                    t.label,
+                    t.scope.hosts.join(","),
+                    t.scope.apps.join(","),
+                    t.scope.role.as_str(),
+                    t.expires_at
+                );
+            }
+        }
+        TokenCommand::Revoke { id } => {
+            if !store.revoke(None, id)? {
+                return Err(format!("there is no token {id}").into());
+            }
+            println!("revoked {id}");
+        }
+    }
+    Ok(())
 }
 
 fn password(name: &str) -> Option<String> {
@@ -82,6 +229,9 @@ enum Shown {
 }
 
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    if let Some(Command::Token(command)) = &args.command {
+        return token_command(&args, command);
+    }
     let history_file = args.target.history_file().ok();
     let shown = match (&args.hosts, args.target.demo) {
         (Some(path), _) => Shown::Fleet(hosts::registry(path.as_deref(), history_file.as_deref())?),
@@ -100,20 +250,40 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     }
     let history = common::open_history_for(&args.target).await?;
 
-    let (admin, generated) = match (password("DOKKU_WEB_PASSWORD"), args.target.demo) {
-        (Some(p), _) => (p, false),
-        (None, true) => (generate_password()?, true),
-        (None, false) => {
-            return Err(
-                "set DOKKU_WEB_PASSWORD (the admin password); only --demo makes one up".into(),
-            )
-        }
-    };
-    let viewer = password("DOKKU_WEB_VIEWER_PASSWORD");
-    let auth = Auth::new(&admin, viewer.as_deref(), Limits::default())?;
+    let users_file = users_file(&args, history_file.as_deref())?;
+    let mut generated = None;
+    let (users, bootstrapped) = Users::open(&users_file, || {
+        let admin = match (password("DOKKU_WEB_PASSWORD"), args.target.demo) {
+            (Some(p), _) => p,
+            (None, true) => {
+                let p = generate_password().map_err(|e| UserError(e.0))?;
+                generated = Some(p.clone());
+                p
+            }
+            (None, false) => {
+                return Err(UserError(format!(
+                    "there are no users yet ({} does not exist): set DOKKU_WEB_PASSWORD, \
+                     the first password of user admin; only --demo makes one up",
+                    users_file.display()
+                )))
+            }
+        };
+        let viewer = password("DOKKU_WEB_VIEWER_PASSWORD");
+        bootstrap_users(&admin, viewer.as_deref()).map_err(|e| UserError(e.0))
+    })?;
+    let auth = Auth::with_users(users, Limits::default());
     let budget = std::time::Duration::try_from_secs_f64(args.dokku_cpu_budget)
         .map_err(|_| "--dokku-cpu-budget takes seconds per minute, 0 or more")?;
+    // API tokens live next to the history (hashed, 0600), or in memory
+    // when there is no history file.
+    let tokens_file = history_file.as_deref().and_then(tokens::file_beside);
+    let tokens = tokens::Tokens::open(
+        tokens_file,
+        tokens::WallClock::system(),
+        tokens::RateLimit::default(),
+    )?;
     let options = Options {
+        tokens: Arc::new(tokens),
         refresh: server::data::Settings {
             budget_per_minute: budget,
             ..server::data::Settings::default()
@@ -121,6 +291,10 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         secure_cookie: !args.insecure_cookie,
         // Dashboards on other ports of this host keep their own sessions.
         cookie_scope: args.port.to_string(),
+        // The webhook (a secret, 0600) next to the history file.
+        notifications_file: history_file
+            .as_deref()
+            .map(|history| history.with_file_name("notifications.json")),
         ..Options::default()
     };
     let (state, router, label) = match shown {
@@ -164,9 +338,20 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
              or pass --insecure-cookie on a network you trust."
         );
     }
-    if generated {
-        println!("Log in with the generated admin password: {admin}");
-        println!("(set DOKKU_WEB_PASSWORD to choose one)");
+    if bootstrapped {
+        println!(
+            "Made the first users (admin{}) in {}",
+            if password("DOKKU_WEB_VIEWER_PASSWORD").is_some() {
+                ", viewer"
+            } else {
+                ""
+            },
+            users_file.display()
+        );
+    }
+    if let Some(admin) = generated {
+        println!("Log in as admin with the generated password: {admin}");
+        println!("(set DOKKU_WEB_PASSWORD before the first start to choose one)");
     }
     // Expired sessions are dropped (and their open log streams closed)
     // every minute, not only when someone uses them.

@@ -13,22 +13,42 @@ use std::time::{Duration, Instant};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 
-/// What a logged-in person may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+use super::users::{Grant, User, UserName, Users};
+
+/// What a user may do with an app (or a host, or the whole dashboard),
+/// ordered: `Viewer < Deployer < Admin`, each allowing what the ones
+/// below it do. Granted per host and app ([`super::users::Grant`]).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Role {
-    /// Everything: mutations and revealing secrets.
-    Admin,
-    /// Read-only: no mutation, no secret.
+    /// Read: pages, logs shown on the page, history; no secret value.
     Viewer,
+    /// And deploy, roll back, restart/stop/start/rebuild, scale, logs.
+    Deployer,
+    /// Everything: reveal and set config, destroy, domains, TLS, ports,
+    /// settings, create apps, databases; on every app of every host, also
+    /// managing users.
+    Admin,
 }
 
 impl Role {
-    /// The name shown in the page and recorded as the history actor.
+    /// Every role, lowest first.
+    pub const ALL: [Role; 3] = [Role::Viewer, Role::Deployer, Role::Admin];
+
+    /// The name shown in pages and stored in the users file.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",
+            Role::Deployer => "deployer",
             Role::Viewer => "viewer",
         }
+    }
+
+    /// The role named `word`.
+    pub fn parse(word: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == word)
     }
 }
 
@@ -47,8 +67,13 @@ pub struct Problem {
 /// A logged-in person, as handlers see it.
 #[derive(Debug, Clone)]
 pub struct Session {
-    /// The role.
-    pub role: Role,
+    /// Who logged in (a [`super::users::UserName`]'s text): the history
+    /// actor. What the user may do is read from the users at each request.
+    pub user: String,
+    /// The session's public id (for the sessions page; not the token).
+    pub id: String,
+    /// Where the login came from.
+    pub ip: IpAddr,
     /// The token every state-changing request must echo.
     pub csrf: String,
     /// A one-shot message for the next page (after a redirect).
@@ -67,11 +92,19 @@ struct Entry {
     ended: tokio::sync::watch::Sender<bool>,
 }
 
-impl Session {
-    /// Whether this session may change things.
-    pub fn is_admin(&self) -> bool {
-        self.role == Role::Admin
-    }
+/// A live session, as the sessions page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    /// Its public id.
+    pub id: String,
+    /// Whose it is.
+    pub user: String,
+    /// Where the login came from.
+    pub ip: IpAddr,
+    /// How long ago it logged in.
+    pub age: Duration,
+    /// How long ago it was last used.
+    pub idle: Duration,
 }
 
 /// How long sessions and rate-limit windows last.
@@ -81,7 +114,8 @@ pub struct Limits {
     pub idle: Duration,
     /// A session expires this long after login, however busy.
     pub absolute: Duration,
-    /// Failed logins allowed per IP within [`Limits::window`].
+    /// Failed logins allowed per address, and per account, within
+    /// [`Limits::window`].
     pub max_failures: usize,
     /// The rate-limit window.
     pub window: Duration,
@@ -98,7 +132,8 @@ impl Default for Limits {
     }
 }
 
-/// Addresses with failures kept before stale ones are dropped.
+/// Addresses (or accounts) with failures kept before stale ones are
+/// dropped.
 const MAX_TRACKED: usize = 10_000;
 
 /// The outcome of a login attempt.
@@ -106,23 +141,65 @@ const MAX_TRACKED: usize = 10_000;
 pub enum Login {
     /// Logged in: the new session's token (the cookie value).
     Ok(String),
-    /// Wrong password.
+    /// No such user, or the wrong password (the answer does not say which).
     Denied,
-    /// Too many failures from this address: try later.
+    /// Too many failures from this address or for this account: try later.
     Limited,
 }
 
 pub use crate::common::Clock;
 
-/// Passwords, sessions and the rate limiter.
+/// Users, sessions and the rate limiter.
 #[derive(Debug)]
 pub struct Auth {
-    admin: String,
-    viewer: Option<String>,
+    users: Users,
     limits: Limits,
     sessions: Mutex<HashMap<String, Entry>>,
-    failures: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
+    failures: Mutex<Failures>,
     clock: Clock,
+}
+
+/// Recent failed logins, by address and by account.
+#[derive(Debug, Default)]
+struct Failures {
+    by_ip: HashMap<IpAddr, VecDeque<Instant>>,
+    by_account: HashMap<String, VecDeque<Instant>>,
+}
+
+/// Drop failures older than `window`; whether `max` remain.
+fn limited(recent: &mut VecDeque<Instant>, now: Instant, window: Duration, max: usize) -> bool {
+    while recent
+        .front()
+        .is_some_and(|t| now.duration_since(*t) > window)
+    {
+        recent.pop_front();
+    }
+    recent.len() >= max
+}
+
+/// Keep a failures map bounded: many addresses (an IPv6 sweep) or names
+/// must not grow it for ever.
+fn bound<K: std::hash::Hash + Eq>(
+    map: &mut HashMap<K, VecDeque<Instant>>,
+    now: Instant,
+    window: Duration,
+) {
+    if map.len() >= MAX_TRACKED {
+        map.retain(|_, times| {
+            times
+                .back()
+                .is_some_and(|t| now.duration_since(*t) <= window)
+        });
+    }
+}
+
+/// Take back the failure counted at `at`.
+fn forgive(recent: Option<&mut VecDeque<Instant>>, at: Instant) {
+    if let Some(recent) = recent {
+        if let Some(i) = recent.iter().position(|t| *t == at) {
+            recent.remove(i);
+        }
+    }
 }
 
 /// Why the passwords could not be set up.
@@ -156,7 +233,9 @@ pub fn generate_password() -> Result<String, AuthError> {
         .collect())
 }
 
-fn hash(password: &str) -> Result<String, AuthError> {
+/// A password's argon2id hash (a PHC string); an empty password is
+/// refused.
+pub fn hash_password(password: &str) -> Result<String, AuthError> {
     if password.is_empty() {
         return Err(AuthError("an empty password is not allowed".to_owned()));
     }
@@ -177,6 +256,35 @@ fn verify(password: &str, hash: &str) -> bool {
                 .is_ok()
         })
         .unwrap_or(false)
+}
+
+/// The hash an unknown user's password is checked against, so a wrong
+/// name costs as long as a wrong password.
+fn unknown_user_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        generate_password()
+            .and_then(|p| hash_password(&p))
+            .unwrap_or_default()
+    })
+}
+
+/// The first users, from the admin password and the optional viewer
+/// password: `admin` (Admin on every app of every host) and `viewer`
+/// (Viewer on the same).
+pub fn bootstrap_users(admin: &str, viewer: Option<&str>) -> Result<Vec<User>, AuthError> {
+    let user = |name: &str, password: &str, role: Role| -> Result<User, AuthError> {
+        Ok(User {
+            name: UserName::parse(name).map_err(|e| AuthError(e.0))?,
+            password: hash_password(password)?,
+            grants: vec![Grant::everywhere(role)],
+        })
+    };
+    let mut users = vec![user("admin", admin, Role::Admin)?];
+    if let Some(viewer) = viewer {
+        users.push(user("viewer", viewer, Role::Viewer)?);
+    }
+    Ok(users)
 }
 
 /// Compare two secrets without leaking where they differ through timing.
@@ -200,17 +308,32 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Auth {
-    /// Hash the admin password and the optional viewer password. The
-    /// plain passwords are not kept.
+    /// Users `admin` (and `viewer`, with a viewer password) kept in memory:
+    /// [`bootstrap_users`]. The plain passwords are not kept.
     pub fn new(admin: &str, viewer: Option<&str>, limits: Limits) -> Result<Self, AuthError> {
         Ok(Self {
-            admin: hash(admin)?,
-            viewer: viewer.map(hash).transpose()?,
+            users: Users::in_memory(bootstrap_users(admin, viewer)?),
             limits,
             sessions: Mutex::new(HashMap::new()),
-            failures: Mutex::new(HashMap::new()),
+            failures: Mutex::new(Failures::default()),
             clock: Clock::system(),
         })
+    }
+
+    /// Over the given users.
+    pub fn with_users(users: Users, limits: Limits) -> Self {
+        Self {
+            users,
+            limits,
+            sessions: Mutex::new(HashMap::new()),
+            failures: Mutex::new(Failures::default()),
+            clock: Clock::system(),
+        }
+    }
+
+    /// The users.
+    pub fn users(&self) -> &Users {
+        &self.users
     }
 
     /// The same, reading time from `clock`.
@@ -223,54 +346,56 @@ impl Auth {
         &self.clock
     }
 
-    /// Check a password. The admin password wins if both are the same.
+    /// Check a user's password.
     ///
-    /// The attempt counts as a failure from the start and is taken back
-    /// only when the password is right: concurrent guesses from one address
-    /// (each waiting on the slow hash) cannot slip past the limit together.
-    pub fn login(&self, ip: IpAddr, password: &str) -> Result<Login, AuthError> {
+    /// The attempt counts as a failure, for the address and for the
+    /// account, from the start and is taken back only when the password is
+    /// right: concurrent guesses (each waiting on the slow hash) cannot
+    /// slip past the limit together. An unknown user costs the same hash
+    /// as a known one, so timing does not tell which names exist.
+    pub fn login(&self, ip: IpAddr, user: &str, password: &str) -> Result<Login, AuthError> {
         let now = self.clock.now();
+        let (window, max) = (self.limits.window, self.limits.max_failures);
+        let account = UserName::parse(user).ok().map(|n| n.as_str().to_owned());
         {
             let mut failures = lock(&self.failures);
-            // Many addresses (an IPv6 sweep) must not grow the map for ever.
-            if failures.len() >= MAX_TRACKED {
-                let window = self.limits.window;
-                failures.retain(|_, times| {
-                    times
-                        .back()
-                        .is_some_and(|t| now.duration_since(*t) <= window)
-                });
-            }
-            let recent = failures.entry(ip).or_default();
-            while recent
-                .front()
-                .is_some_and(|t| now.duration_since(*t) > self.limits.window)
-            {
-                recent.pop_front();
-            }
-            if recent.len() >= self.limits.max_failures {
+            let failures = &mut *failures;
+            bound(&mut failures.by_ip, now, window);
+            bound(&mut failures.by_account, now, window);
+            let by_ip = failures.by_ip.entry(ip).or_default();
+            if limited(by_ip, now, window, max) {
                 return Ok(Login::Limited);
             }
-            recent.push_back(now);
+            if let Some(account) = &account {
+                let by_account = failures.by_account.entry(account.clone()).or_default();
+                if limited(by_account, now, window, max) {
+                    return Ok(Login::Limited);
+                }
+                by_account.push_back(now);
+            }
+            failures.by_ip.entry(ip).or_default().push_back(now);
         }
-        let role = if verify(password, &self.admin) {
-            Some(Role::Admin)
-        } else if self.viewer.as_deref().is_some_and(|h| verify(password, h)) {
-            Some(Role::Viewer)
-        } else {
-            None
+        let found = account.as_deref().and_then(|a| self.users.get(a));
+        let right = match &found {
+            Some(u) => verify(password, &u.password),
+            None => {
+                verify(password, unknown_user_hash());
+                false
+            }
         };
-        let Some(role) = role else {
+        let Some(found) = found.filter(|_| right) else {
             return Ok(Login::Denied);
         };
-        if let Some(recent) = lock(&self.failures).get_mut(&ip) {
-            if let Some(at) = recent.iter().position(|t| *t == now) {
-                recent.remove(at);
-            }
+        {
+            let mut failures = lock(&self.failures);
+            forgive(failures.by_ip.get_mut(&ip), now);
+            forgive(failures.by_account.get_mut(found.name.as_str()), now);
         }
         let token = random_hex(32)?;
         let session = Session {
-            role,
+            user: found.name.as_str().to_owned(),
+            id: random_hex(8)?,
+            ip,
             csrf: random_hex(32)?,
             flash: None,
             problem: None,
@@ -364,6 +489,52 @@ impl Auth {
         }
     }
 
+    /// Every live session, oldest first (the sessions page filters them
+    /// by who may see them).
+    pub fn sessions(&self) -> Vec<SessionInfo> {
+        let now = self.clock.now();
+        let mut all: Vec<SessionInfo> = lock(&self.sessions)
+            .values()
+            .filter(|e| self.alive(&e.session, now))
+            .map(|e| SessionInfo {
+                id: e.session.id.clone(),
+                user: e.session.user.clone(),
+                ip: e.session.ip,
+                age: now.saturating_duration_since(e.session.created),
+                idle: now.saturating_duration_since(e.session.last_seen),
+            })
+            .collect();
+        all.sort_by(|a, b| b.age.cmp(&a.age).then_with(|| a.id.cmp(&b.id)));
+        all
+    }
+
+    /// End the session with public id `id` (its streams close); whose it
+    /// was, if it was live.
+    pub fn revoke(&self, id: &str) -> Option<String> {
+        let mut sessions = lock(&self.sessions);
+        let token = sessions
+            .iter()
+            .find(|(_, e)| e.session.id == id)
+            .map(|(t, _)| t.clone())?;
+        let entry = sessions.remove(&token);
+        let user = entry.as_ref().map(|e| e.session.user.clone());
+        end(entry);
+        user
+    }
+
+    /// End every session of `user` (deleted, or a new password).
+    pub fn end_sessions_of(&self, user: &str) {
+        let mut sessions = lock(&self.sessions);
+        let theirs: Vec<String> = sessions
+            .iter()
+            .filter(|(_, e)| e.session.user == user)
+            .map(|(t, _)| t.clone())
+            .collect();
+        for token in theirs {
+            end(sessions.remove(&token));
+        }
+    }
+
     /// How many sessions are live (for tests).
     pub fn session_count(&self) -> usize {
         lock(&self.sessions).len()
@@ -382,17 +553,21 @@ pub mod tests {
     #[test]
     fn passwords_are_hashed_and_checked() {
         let auth = Auth::new("s3cret", Some("look"), Limits::default()).unwrap();
-        assert!(!auth.admin.contains("s3cret"));
-        assert!(auth.admin.starts_with("$argon2id$"));
-        let Login::Ok(token) = auth.login(ip(), "s3cret").unwrap() else {
+        let admin = auth.users().get("admin").unwrap();
+        assert!(!admin.password.contains("s3cret"));
+        assert!(admin.password.starts_with("$argon2id$"));
+        let Login::Ok(token) = auth.login(ip(), "admin", "s3cret").unwrap() else {
             panic!("admin login failed")
         };
-        assert_eq!(auth.session(&token).unwrap().role, Role::Admin);
-        let Login::Ok(token) = auth.login(ip(), "look").unwrap() else {
+        assert_eq!(auth.session(&token).unwrap().user, "admin");
+        let Login::Ok(token) = auth.login(ip(), "viewer", "look").unwrap() else {
             panic!("viewer login failed")
         };
-        assert_eq!(auth.session(&token).unwrap().role, Role::Viewer);
-        assert_eq!(auth.login(ip(), "nope").unwrap(), Login::Denied);
+        assert_eq!(auth.session(&token).unwrap().user, "viewer");
+        // The admin's password is no key to the viewer's account.
+        assert_eq!(auth.login(ip(), "viewer", "s3cret").unwrap(), Login::Denied);
+        assert_eq!(auth.login(ip(), "nobody", "s3cret").unwrap(), Login::Denied);
+        assert_eq!(auth.login(ip(), "viewer", "nope").unwrap(), Login::Denied);
         assert!(Auth::new("", None, Limits::default()).is_err());
     }
 
@@ -413,7 +588,7 @@ pub mod tests {
         };
         let (clock, advance) = manual_clock();
         let auth = Auth::new("pw", None, limits).unwrap().with_clock(clock);
-        let Login::Ok(idle) = auth.login(ip(), "pw").unwrap() else {
+        let Login::Ok(idle) = auth.login(ip(), "admin", "pw").unwrap() else {
             panic!()
         };
         advance(Duration::from_secs(79));
@@ -425,7 +600,7 @@ pub mod tests {
         advance(Duration::from_secs(81));
         assert!(auth.session(&idle).is_none(), "idle session survived");
 
-        let Login::Ok(busy) = auth.login(ip(), "pw").unwrap() else {
+        let Login::Ok(busy) = auth.login(ip(), "admin", "pw").unwrap() else {
             panic!()
         };
         for _ in 0..4 {
@@ -438,7 +613,7 @@ pub mod tests {
         advance(Duration::from_secs(1));
         assert!(auth.session(&busy).is_none(), "absolute expiry ignored");
 
-        let Login::Ok(token) = auth.login(ip(), "pw").unwrap() else {
+        let Login::Ok(token) = auth.login(ip(), "admin", "pw").unwrap() else {
             panic!()
         };
         auth.logout(&token);
@@ -454,16 +629,22 @@ pub mod tests {
         let (clock, advance) = manual_clock();
         let auth = Auth::new("pw", None, limits).unwrap().with_clock(clock);
         for _ in 0..5 {
-            assert_eq!(auth.login(ip(), "bad").unwrap(), Login::Denied);
+            assert_eq!(auth.login(ip(), "nobody", "bad").unwrap(), Login::Denied);
         }
         // Even the right password is refused while limited.
-        assert_eq!(auth.login(ip(), "pw").unwrap(), Login::Limited);
+        assert_eq!(auth.login(ip(), "admin", "pw").unwrap(), Login::Limited);
         let other = IpAddr::from([10, 0, 0, 2]);
-        assert!(matches!(auth.login(other, "pw").unwrap(), Login::Ok(_)));
+        assert!(matches!(
+            auth.login(other, "admin", "pw").unwrap(),
+            Login::Ok(_)
+        ));
         advance(Duration::from_secs(999));
-        assert_eq!(auth.login(ip(), "pw").unwrap(), Login::Limited);
+        assert_eq!(auth.login(ip(), "admin", "pw").unwrap(), Login::Limited);
         advance(Duration::from_secs(2));
-        assert!(matches!(auth.login(ip(), "pw").unwrap(), Login::Ok(_)));
+        assert!(matches!(
+            auth.login(ip(), "admin", "pw").unwrap(),
+            Login::Ok(_)
+        ));
     }
 
     #[test]
@@ -472,7 +653,7 @@ pub mod tests {
         let guesses: Vec<_> = (0..16)
             .map(|_| {
                 let auth = std::sync::Arc::clone(&auth);
-                std::thread::spawn(move || auth.login(ip(), "bad").unwrap())
+                std::thread::spawn(move || auth.login(ip(), "nobody", "bad").unwrap())
             })
             .collect();
         let denied = guesses
@@ -488,13 +669,66 @@ pub mod tests {
     fn a_right_password_does_not_count_as_a_failure() {
         let auth = Auth::new("pw", None, Limits::default()).unwrap();
         for _ in 0..4 {
-            assert_eq!(auth.login(ip(), "bad").unwrap(), Login::Denied);
+            assert_eq!(auth.login(ip(), "nobody", "bad").unwrap(), Login::Denied);
         }
         for _ in 0..3 {
-            assert!(matches!(auth.login(ip(), "pw").unwrap(), Login::Ok(_)));
+            assert!(matches!(
+                auth.login(ip(), "admin", "pw").unwrap(),
+                Login::Ok(_)
+            ));
         }
-        assert_eq!(auth.login(ip(), "bad").unwrap(), Login::Denied);
-        assert_eq!(auth.login(ip(), "pw").unwrap(), Login::Limited);
+        assert_eq!(auth.login(ip(), "nobody", "bad").unwrap(), Login::Denied);
+        assert_eq!(auth.login(ip(), "admin", "pw").unwrap(), Login::Limited);
+    }
+
+    #[test]
+    fn failures_are_limited_per_account_from_any_address_within_the_window() {
+        let limits = Limits {
+            window: Duration::from_secs(1000),
+            ..Limits::default()
+        };
+        let (clock, advance) = manual_clock();
+        let auth = Auth::new("pw", None, limits).unwrap().with_clock(clock);
+        // Five addresses, one wrong guess each: under every address's limit.
+        for n in 1..=5 {
+            let from = IpAddr::from([10, 0, 1, n]);
+            assert_eq!(auth.login(from, "admin", "bad").unwrap(), Login::Denied);
+        }
+        // The account is limited, from a new address and with the right
+        // password; another account from that address is not.
+        let fresh = IpAddr::from([10, 0, 2, 1]);
+        assert_eq!(auth.login(fresh, "admin", "pw").unwrap(), Login::Limited);
+        assert_eq!(auth.login(fresh, "nobody", "x").unwrap(), Login::Denied);
+        advance(Duration::from_secs(1001));
+        assert!(matches!(
+            auth.login(fresh, "admin", "pw").unwrap(),
+            Login::Ok(_)
+        ));
+    }
+
+    #[test]
+    fn sessions_are_listed_and_revoked_by_their_public_id() {
+        let auth = Auth::new("pw", Some("look"), Limits::default()).unwrap();
+        let Login::Ok(mine) = auth.login(ip(), "admin", "pw").unwrap() else {
+            panic!()
+        };
+        let Login::Ok(theirs) = auth.login(ip(), "viewer", "look").unwrap() else {
+            panic!()
+        };
+        let listed = auth.sessions();
+        assert_eq!(listed.len(), 2);
+        assert!(listed
+            .iter()
+            .all(|s| !s.id.is_empty() && s.id != mine && s.id != theirs));
+        let id = auth.session(&theirs).unwrap().id;
+        let ended = auth.ended(&theirs);
+        assert_eq!(auth.revoke(&id).as_deref(), Some("viewer"));
+        futures_util::FutureExt::now_or_never(ended).expect("the revoked session's streams ended");
+        assert!(auth.session(&theirs).is_none());
+        assert!(auth.session(&mine).is_some());
+        assert_eq!(auth.revoke(&id), None);
+        auth.end_sessions_of("admin");
+        assert_eq!(auth.session_count(), 0);
     }
 
     #[tokio::test]
@@ -505,10 +739,10 @@ pub mod tests {
         };
         let (clock, advance) = manual_clock();
         let auth = Auth::new("pw", None, limits).unwrap().with_clock(clock);
-        let Login::Ok(out) = auth.login(ip(), "pw").unwrap() else {
+        let Login::Ok(out) = auth.login(ip(), "admin", "pw").unwrap() else {
             panic!()
         };
-        let Login::Ok(idle) = auth.login(ip(), "pw").unwrap() else {
+        let Login::Ok(idle) = auth.login(ip(), "admin", "pw").unwrap() else {
             panic!()
         };
         let logged_out = tokio::spawn(auth.ended(&out));

@@ -79,6 +79,8 @@ pub struct Site {
     /// The fleet status (none only if no fleet could be made of the hosts,
     /// which valid names rule out).
     pub fleet: Option<Arc<FleetView>>,
+    /// The webhook and which events go to it (one for every host).
+    pub notifications: Arc<super::notifications::Notifications>,
 }
 
 impl Site {

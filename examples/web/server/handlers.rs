@@ -250,17 +250,28 @@ pub async fn ps_action(
 ) -> Result<Response, WebError> {
     let app = app_name(&app)?;
     let dokku = state.audited(&ctx.session).await?;
+    run_ps(&state, &dokku, &app, &action).await
+}
+
+/// Run a process action (`start`, `stop`, `restart`, `rebuild`) with
+/// `dokku`, streaming Dokku's output (the page's and the API's).
+pub(crate) async fn run_ps(
+    state: &AppState,
+    dokku: &dokku::Dokku,
+    app: &AppName,
+    action: &str,
+) -> Result<Response, WebError> {
     let ps = dokku.ps();
-    let (command, done, verb) = match action.as_str() {
-        "start" => (ps.start(&app), format!("Started {app}."), "start"),
+    let (command, done, verb) = match action {
+        "start" => (ps.start(app), format!("Started {app}."), "start"),
         "stop" => (
-            ps.stop(&app),
+            ps.stop(app),
             format!("Stopped {app}: it serves nothing until it is started."),
             "stop",
         ),
-        "restart" => (ps.restart(&app), format!("Restarted {app}."), "restart"),
+        "restart" => (ps.restart(app), format!("Restarted {app}."), "restart"),
         "rebuild" => (
-            ps.rebuild(&app),
+            ps.rebuild(app),
             format!("Rebuilt and redeployed {app}."),
             "rebuild",
         ),
@@ -271,7 +282,7 @@ pub async fn ps_action(
         .stream()
         .await
         .map_err(doing(format!("{verb} {app}")))?;
-    Ok(streamed(&state, &app, output, Outcome { done, failed }))
+    Ok(streamed(state, app, output, Outcome { done, failed }))
 }
 
 /// The most containers of one process type the form accepts.
@@ -300,8 +311,20 @@ pub async fn scale(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let app = app_name(&app)?;
+    let wanted: Vec<(String, String)> = form
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with('_'))
+        .collect();
+    let wanted = formation(&wanted)?;
+    let dokku = state.audited(&ctx.session).await?;
+    run_scale(&state, &dokku, &app, wanted).await
+}
+
+/// The process counts asked for (`web` → `2`), checked by the library's
+/// names and [`quantity`]; at least one.
+pub(crate) fn formation(asked: &[(String, String)]) -> Result<Vec<(ProcessType, u32)>, WebError> {
     let mut wanted = Vec::new();
-    for (process, count) in form.iter().filter(|(k, _)| !k.starts_with('_')) {
+    for (process, count) in asked {
         let process = ProcessType::new(process)?;
         let count = quantity(&process, count)?;
         wanted.push((process, count));
@@ -311,8 +334,17 @@ pub async fn scale(
             "Say how many containers of which process type.".to_owned(),
         ));
     }
-    let dokku = state.audited(&ctx.session).await?;
-    let mut scale = dokku.ps().scale(&app);
+    Ok(wanted)
+}
+
+/// Scale with `dokku`, streaming the deploy (the page's and the API's).
+pub(crate) async fn run_scale(
+    state: &AppState,
+    dokku: &dokku::Dokku,
+    app: &AppName,
+    wanted: Vec<(ProcessType, u32)>,
+) -> Result<Response, WebError> {
+    let mut scale = dokku.ps().scale(app);
     let summary: Vec<String> = wanted.iter().map(|(p, n)| format!("{p}={n}")).collect();
     for (process, count) in wanted {
         scale = scale.process(process, count);
@@ -325,7 +357,7 @@ pub async fn scale(
         done: format!("Scaled {app}: {}.", summary.join(", ")),
         failed: format!("Dokku could not scale {app}."),
     };
-    Ok(streamed(&state, &app, output, outcome))
+    Ok(streamed(state, app, output, outcome))
 }
 
 /// `key=…&value=…[&no_restart=on]`.
@@ -502,19 +534,29 @@ pub async fn config_reveal(
     Form(form): Form<KeyForm>,
 ) -> Result<Response, WebError> {
     let app = app_name(&app)?;
-    let key = ConfigKey::new(form.key.trim())?;
     let dokku = state.audited(&ctx.session).await?;
-    let value = dokku
-        .config()
-        .get(&app, &key)
-        .await
-        .map_err(doing(format!("read {key} of {app}")))?
-        .ok_or_else(|| WebError::NotFound(format!("variable {key} on {app}")))?;
+    let value = reveal(&dokku, &app, &form.key).await?;
     Ok((
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         value.expose().to_owned(),
     )
         .into_response())
+}
+
+/// One config value read with `dokku` (an audited client: the reveal is
+/// recorded, its output redacted).
+pub(crate) async fn reveal(
+    dokku: &dokku::Dokku,
+    app: &AppName,
+    key: &str,
+) -> Result<SecretString, WebError> {
+    let key = ConfigKey::new(key.trim())?;
+    dokku
+        .config()
+        .get(app, &key)
+        .await
+        .map_err(doing(format!("read {key} of {app}")))?
+        .ok_or_else(|| WebError::NotFound(format!("variable {key} on {app}")))
 }
 
 /// `domain=…`.
@@ -538,11 +580,26 @@ pub async fn domain(
         "remove" => false,
         other => return Err(WebError::NotFound(format!("action domains/{other}"))),
     };
-    let domain = Domain::new(form.domain.trim())?;
+    let dokku = state.audited(&ctx.session).await?;
+    let message = change_domain(&state, &dokku, &app, &form.domain, adding).await?;
+    Ok(changed(&state, &ctx, &app, message))
+}
+
+/// Add or remove one domain with `dokku`; what was done, in words. Adding
+/// one the app has, or removing one it lacks, is refused before anything
+/// is sent.
+pub(crate) async fn change_domain(
+    state: &AppState,
+    dokku: &dokku::Dokku,
+    app: &AppName,
+    domain: &str,
+    adding: bool,
+) -> Result<String, WebError> {
+    let domain = Domain::new(domain.trim())?;
     let has = state
         .dokku
         .domains()
-        .report(&app)
+        .report(app)
         .await
         .map_err(doing(format!("read the domains of {app}")))?
         .app_vhosts
@@ -559,27 +616,28 @@ pub async fn domain(
         )));
     }
     let domains = std::slice::from_ref(&domain);
-    let dokku = state.audited(&ctx.session).await?;
     let message = if adding {
         dokku
             .domains()
-            .add(&app, domains)
+            .add(app, domains)
             .await
             .map_err(doing(format!("add {domain} to {app}")))?;
         format!("Added {domain} to {app}.")
     } else {
         dokku
             .domains()
-            .remove(&app, domains)
+            .remove(app, domains)
             .await
             .map_err(doing(format!("remove {domain} from {app}")))?;
         format!("Removed {domain} from {app}.")
     };
-    Ok(changed(&state, &ctx, &app, message))
+    state.store.mark_dirty(app);
+    Ok(message)
 }
 
 /// `?n=100&process=web&since=…`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LogParams {
     /// How many past lines, in all (not per container).
     pub n: Option<u32>,
@@ -667,15 +725,29 @@ pub async fn logs_stream(
     Query(params): Query<LogParams>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, WebError> {
     let app = app_name(&app)?;
+    let ended = state.auth.ended(&ctx.token);
+    let events = follow(&state, &state.dokku, &app, &params, ended).await?;
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+}
+
+/// An app's logs as server-sent events (`line`, `failure`, then `end`
+/// when `ended` resolves), read with `dokku`: the page's and the API's.
+pub(crate) async fn follow(
+    state: &AppState,
+    dokku: &dokku::Dokku,
+    app: &AppName,
+    params: &LogParams,
+    ended: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<impl Stream<Item = Result<Event, Infallible>>, WebError> {
     let since = params.since.clone().filter(|s| !s.is_empty());
     let past = match since {
         Some(_) => Vec::new(),
-        None => recent_logs(&state, &app, &params).await?,
+        None => recent_logs(state, app, params).await?,
     };
     let after = since
         .or_else(|| past.last().map(line_key))
         .unwrap_or_default();
-    let mut query = state.dokku.logs().app(&app).num(params.lines());
+    let mut query = dokku.logs().app(app).num(params.lines());
     if let Some(process) = params.process_type()? {
         query = query.process(process);
     }
@@ -698,14 +770,12 @@ pub async fn logs_stream(
         };
         std::future::ready(event.map(Ok))
     });
-    let ended = state.auth.ended(&ctx.token);
-    let events = stream::iter(past)
+    Ok(stream::iter(past)
         .chain(live)
         .take_until(ended)
         .chain(stream::once(async {
             Ok(Event::default().event("end").data("{}"))
-        }));
-    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+        })))
 }
 
 /// `GET /apps/{app}/logs/download?n=…&process=…`: the last lines as a

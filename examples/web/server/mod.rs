@@ -4,9 +4,10 @@
 //! Request flow: security headers on every response; [`guard`] reads each
 //! route's access from the one route table ([`routes::table`]): only public
 //! routes pass without a session, every state-changing request needs the
-//! session's CSRF token, admin routes refuse viewers. Handlers run Dokku
-//! commands, mutations through an [`Audited`] executor whose actor is the
-//! session's role.
+//! session's CSRF token, and the user's role for the route's host and
+//! `{app}` ([`users::User::role_for`]) must reach what the route needs.
+//! Handlers run Dokku commands, mutations through an [`Audited`] executor
+//! whose actor is the user's name.
 //!
 //! Forms are answered two ways. The page script sends `Accept:
 //! application/json` and gets `{ok, to}` or `{ok: false, message, dokku}`
@@ -18,19 +19,23 @@
 // The binary, its tests and the bench each use a part.
 #![allow(dead_code)]
 
+pub mod api;
 pub mod auth;
 pub mod data;
 pub mod fleet;
 pub mod handlers;
+pub mod notifications;
 pub mod pages;
 pub mod problem;
 pub mod routes;
+pub mod users;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::MatchedPath;
+use axum::extract::rejection::RawPathParamsRejection;
+use axum::extract::{MatchedPath, RawPathParams};
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
@@ -39,14 +44,15 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Router;
 use dokku::{Dokku, Executor};
-use dokku_history::{Audited, HistoryError, HistoryStore, Source, Verification};
+use dokku_history::{Audited, HistoryError, HistoryStore, Outcome, Source, Verification};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use auth::{Auth, Problem, Session};
+use auth::{Auth, Problem, Role, Session};
 use data::{Settings, Store};
 use fleet::{FleetView, HostSpec, Place, Site, SiteHost};
 use problem::Failure;
 use routes::{Access, Route, Scope};
+use users::User;
 
 /// The largest request body accepted (a pasted .env file fits).
 pub const BODY_LIMIT: usize = 256 * 1024;
@@ -73,6 +79,13 @@ pub struct Options {
     /// How long the fleet page shows a fleet status before reading a new
     /// one (in the background).
     pub fleet_ttl: Duration,
+    /// Where the notification settings are kept (none: in memory only).
+    pub notifications_file: Option<std::path::PathBuf>,
+    /// The host's clock when it is not this machine's (a simulated host's
+    /// fixed time), for certificate expiry.
+    pub host_clock: Option<std::time::SystemTime>,
+    /// The API's bearer tokens (shared by every host).
+    pub tokens: Arc<api::tokens::Tokens>,
 }
 
 impl Default for Options {
@@ -85,6 +98,9 @@ impl Default for Options {
             verify_ttl: Duration::from_secs(60),
             cookie_scope: String::new(),
             fleet_ttl: Duration::from_secs(30),
+            notifications_file: None,
+            host_clock: None,
+            tokens: Arc::new(api::tokens::Tokens::in_memory()),
         }
     }
 }
@@ -113,6 +129,9 @@ pub struct Inner {
     pub place: Place,
     /// Every host of the dashboard, and the fleet status.
     pub site: Arc<Site>,
+    /// What this host's notifications have told, and the apps whose last
+    /// deploy failed.
+    pub watch: Arc<notifications::HostWatch>,
 }
 
 impl Drop for Inner {
@@ -126,6 +145,16 @@ impl Drop for Inner {
 /// How often the dashboard looks in the audit trail for changes other
 /// programs made.
 const TRAIL_EVERY: Duration = Duration::from_secs(2);
+
+/// The time on a host: its fixed clock (a simulated host), else this
+/// machine's.
+fn host_clock(fixed: Option<std::time::SystemTime>) -> impl Fn() -> std::time::SystemTime {
+    move || fixed.unwrap_or_else(std::time::SystemTime::now)
+}
+
+/// How often the dashboard asks again whether Dokku's event logger is on
+/// (and follows it again after the follow ended).
+const EVENTS_RECHECK: Duration = Duration::from_secs(300);
 
 /// The router's state; cheap to clone.
 #[derive(Debug, Clone)]
@@ -197,6 +226,7 @@ impl AppState {
                 let options = Options {
                     host_label: spec.name.to_string(),
                     snapshot_file: spec.snapshot_file.clone(),
+                    host_clock: spec.clock,
                     ..options.clone()
                 };
                 let place = Place {
@@ -260,6 +290,10 @@ impl AppState {
             hosts: site_hosts,
             multi,
             fleet,
+            notifications: Arc::new(notifications::Notifications::new(
+                options.notifications_file.clone(),
+                crate::common::notify::tokio_sleep(),
+            )),
         }
     }
 
@@ -274,6 +308,7 @@ impl AppState {
         site: Arc<Site>,
     ) -> Self {
         let dokku = Dokku::from_arc(Arc::clone(&executor));
+        let watch = Arc::new(notifications::HostWatch::default());
         let store = store.unwrap_or_else(|| {
             Arc::new(Store::new(
                 auth.clock().clone(),
@@ -281,17 +316,33 @@ impl AppState {
                 options.snapshot_file.clone(),
             ))
         });
-        // One refresher per host, and a look at the trail every two
-        // seconds for what other programs changed on it, when there is a
-        // runtime to run them.
+        // One refresher per host, a look at the trail every two seconds
+        // for what other programs changed on it, and a follow of Dokku's
+        // event log for what changed on the host, when there is a runtime
+        // to run them.
         let tasks = match tokio::runtime::Handle::try_current() {
             Ok(rt) => vec![
                 rt.spawn(data::refresher(Arc::clone(&store), dokku.clone())),
-                rt.spawn(data::watch_trail(
+                rt.spawn(notifications::watch_trail(
+                    Arc::clone(&site.notifications),
+                    Arc::clone(&watch),
                     Arc::clone(&store),
                     history.clone(),
                     options.host_label.clone(),
                     TRAIL_EVERY,
+                )),
+                rt.spawn(notifications::watch(
+                    Arc::clone(&site.notifications),
+                    Arc::clone(&watch),
+                    Arc::clone(&store),
+                    dokku.clone(),
+                    options.host_label.clone(),
+                    host_clock(options.host_clock),
+                )),
+                rt.spawn(data::watch_events(
+                    Arc::clone(&store),
+                    dokku.clone(),
+                    EVENTS_RECHECK,
                 )),
             ],
             Err(_) => Vec::new(),
@@ -307,6 +358,7 @@ impl AppState {
             options,
             place,
             site,
+            watch,
         }))
     }
 
@@ -328,11 +380,12 @@ impl AppState {
                 base: String::new(),
             },
             site: Arc::clone(&self.site),
+            watch: Arc::clone(&self.watch),
         }))
     }
 
     /// A client whose every command is recorded in the history, with the
-    /// session's role as actor and `web` as source.
+    /// session's user as actor and `web` as source.
     pub async fn audited(&self, session: &Session) -> Result<Dokku, WebError> {
         self.audited_correlated(session, None).await
     }
@@ -344,15 +397,106 @@ impl AppState {
         session: &Session,
         correlation: Option<&str>,
     ) -> Result<Dokku, WebError> {
+        self.audited_as(session.user.as_str(), Source::Web, correlation)
+            .await
+    }
+
+    /// A client whose every command is recorded with `actor`, `source`
+    /// and `correlation` (the API's: a token's owner, `api`, `token:<id>`).
+    pub async fn audited_as(
+        &self,
+        actor: &str,
+        source: Source,
+        correlation: Option<&str>,
+    ) -> Result<Dokku, WebError> {
         let caps = self.dokku.capabilities().await?;
         let mut audited = Audited::new(Arc::clone(&self.executor), self.history.clone())
-            .actor(session.role.as_str())
-            .source(Source::Web)
+            .actor(actor)
+            .source(source)
             .host(self.options.host_label.clone());
         if let Some(id) = correlation {
             audited = audited.correlation(id);
         }
         Ok(Dokku::new(audited).with_capabilities((*caps).clone()))
+    }
+
+    /// Record something the dashboard did itself, not a Dokku command (a
+    /// failed login, a user added): a `web:…` record on this host, by
+    /// `actor`, from the web.
+    pub async fn record(
+        &self,
+        actor: &str,
+        argv: Vec<String>,
+        mutating: bool,
+        outcome: Outcome,
+        error: Option<String>,
+    ) -> Result<i64, HistoryError> {
+        self.append_own(actor, Source::Web, None, argv, mutating, outcome, error)
+            .await
+    }
+
+    /// Record one call of the JSON API (`api:call METHOD PATH`), by the
+    /// token's owner under `correlation` (`token:<id>`).
+    pub async fn record_as(
+        &self,
+        actor: &str,
+        source: Source,
+        correlation: Option<&str>,
+        argv: Vec<String>,
+        outcome: Outcome,
+        error: Option<String>,
+    ) -> Result<i64, HistoryError> {
+        self.append_own(actor, source, correlation, argv, false, outcome, error)
+            .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn append_own(
+        &self,
+        actor: &str,
+        source: Source,
+        correlation: Option<&str>,
+        argv: Vec<String>,
+        mutating: bool,
+        outcome: Outcome,
+        error: Option<String>,
+    ) -> Result<i64, HistoryError> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        let entry = dokku_history::Entry {
+            started_at: now,
+            ended_at: now,
+            host: self.options.host_label.clone(),
+            target: None,
+            actor: actor.to_owned(),
+            source,
+            correlation_id: correlation.map(str::to_owned),
+            parent_id: None,
+            subcommand: argv.first().cloned().unwrap_or_default(),
+            app: None,
+            argv,
+            mutating,
+            outcome,
+            exit_code: None,
+            stdout: String::new(),
+            stdout_len: 0,
+            stderr: String::new(),
+            stderr_len: 0,
+            error,
+        };
+        self.history.append(entry).await
+    }
+
+    /// Record a failed login (`web:login`, failed) for the name tried,
+    /// never the password. A record that cannot be written is logged: the
+    /// login was refused either way.
+    pub async fn record_failed_login(&self, user: &str, ip: IpAddr, why: &str) {
+        let argv = vec!["web:login".to_owned(), user.to_owned()];
+        let error = Some(format!("{why} (from {ip})"));
+        if let Err(e) = self.record(user, argv, false, Outcome::Failed, error).await {
+            tracing::error!(error = %e, "recording a failed login failed");
+        }
     }
 
     /// The history's hash-chain verification, reused for
@@ -430,6 +574,9 @@ pub enum WebError {
     BadRequest(String),
     /// A name was refused before anything was sent.
     Name(dokku::NameError),
+    /// One of the dashboard's own files could not be written (what, and
+    /// why).
+    Storage(String),
 }
 
 impl From<dokku::Error> for WebError {
@@ -486,6 +633,11 @@ pub struct Ctx {
     pub token: String,
     /// The session.
     pub session: Session,
+    /// The session's user, as the users file says now (grants changed
+    /// while logged in apply at the next request).
+    pub user: User,
+    /// The route's `{app}`, if it has one.
+    pub app: Option<String>,
     /// What the page shows, for its header and title: the host's name
     /// (its label with one host), or [`fleet::ALL_HOSTS`].
     pub host: String,
@@ -498,6 +650,24 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The user's role for an app of this page's host (`None`: the host
+    /// itself): [`User::role_for`].
+    pub fn role(&self, app: Option<&str>) -> Option<Role> {
+        self.user.role_for(&self.host, app)
+    }
+
+    /// Whether the user has at least `need` for this route's app (on a
+    /// page without one: for the host itself).
+    pub fn can(&self, need: Role) -> bool {
+        self.may(need, self.app.as_deref())
+    }
+
+    /// Whether the user has at least `need` for an app of this page's
+    /// host (`None`: the host itself).
+    pub fn may(&self, need: Role, app: Option<&str>) -> bool {
+        self.user.may(need, &self.host, app)
+    }
+
     /// A host-relative path on this page's host (`/apps/api` →
     /// `/h/eu-1/apps/api` in a fleet).
     pub fn at(&self, path: &str) -> String {
@@ -560,6 +730,8 @@ pub fn page_of(path: &str) -> String {
         (Some("apps"), Some(app)) if !app.is_empty() => format!("/apps/{app}"),
         (Some("databases"), _) => "/databases".to_owned(),
         (Some("history"), _) => "/history".to_owned(),
+        (Some("users"), _) => "/users".to_owned(),
+        (Some("sessions"), _) => "/sessions".to_owned(),
         _ => "/".to_owned(),
     }
 }
@@ -601,16 +773,23 @@ struct Seen {
     form: Option<String>,
 }
 
-/// The guard's view of the routes: method, path and access of each.
+/// The guard's view of the routes: method, path and access of each; and
+/// every host by name, for the API's routes.
 #[derive(Clone)]
 pub struct Guard {
     state: AppState,
     routes: Arc<Vec<(Method, &'static str, Access)>>,
+    hosts: Arc<std::collections::BTreeMap<String, AppState>>,
 }
 
 /// Sessions, CSRF and roles in front of every route, by the route table;
 /// and the answer to a form, by who sent it (see the module docs).
-pub async fn guard(State(guard): State<Guard>, req: Request, next: Next) -> Response {
+pub async fn guard(
+    State(guard): State<Guard>,
+    params: Result<RawPathParams, RawPathParamsRejection>,
+    req: Request,
+    next: Next,
+) -> Response {
     let state = &guard.state;
     let matched = req
         .extensions()
@@ -625,17 +804,41 @@ pub async fn guard(State(guard): State<Guard>, req: Request, next: Next) -> Resp
             .find(|(rm, rp, _)| *rp == m && (*rm == method || (read && *rm == Method::GET)))
             .map_or(Access::Session, |(_, _, a)| *a)
     });
+    if let Access::Api(need) = access {
+        let hosts = Arc::clone(&guard.hosts);
+        return api::guard(hosts, &state.options.tokens, need, req, next).await;
+    }
     if access == Access::Public {
         return next.run(req).await;
     }
     let path = req.uri().path().to_owned();
+    if path.starts_with("/api/") {
+        // No such API call (or not with this method): the API answers in
+        // JSON, and never sends anyone to the login page.
+        return api::ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "There is no such API call: see /api/v1/openapi.json.",
+        )
+        .into_response();
+    }
     let script = from_script(req.headers());
     let token = cookie(req.headers(), &state.cookie_name());
     let found = token
         .as_deref()
         .and_then(|t| state.auth.session(t))
         .zip(token);
-    let Some((session, token)) = found else {
+    // A deleted user's sessions end with it.
+    let found = found.and_then(
+        |(session, token)| match state.auth.users().get(&session.user) {
+            Some(user) => Some((session, token, user)),
+            None => {
+                state.auth.logout(&token);
+                None
+            }
+        },
+    );
+    let Some((session, token, user)) = found else {
         // Back to where the person was, after logging in.
         let next = if read {
             req.uri()
@@ -658,9 +861,17 @@ pub async fn guard(State(guard): State<Guard>, req: Request, next: Next) -> Resp
             Redirect::to(&login).into_response()
         };
     };
+    let params = params.ok();
+    let app = params.as_ref().and_then(|p| {
+        p.iter()
+            .find(|(k, _)| *k == "app")
+            .map(|(_, v)| v.to_owned())
+    });
     let ctx = Ctx {
         token,
         session,
+        user,
+        app,
         host: state.place.name.clone(),
         base: state.place.base.clone(),
         path: path.clone(),
@@ -716,16 +927,52 @@ pub async fn guard(State(guard): State<Guard>, req: Request, next: Next) -> Resp
         }
         req = Request::from_parts(parts, Body::from(bytes));
     }
-    if access == Access::Admin && !ctx.session.is_admin() {
-        let refused = Failure::new(
-            StatusCode::FORBIDDEN,
-            "Viewers can look but not change anything: log in as an admin.",
-        );
-        return answer(state, &ctx, &seen, refused.into_response());
+    if let Some(refused) = refusal(&ctx, access, read) {
+        return answer(state, &ctx, &seen, refused);
     }
     req.extensions_mut().insert(ctx.clone());
     let response = next.run(req).await;
     answer(state, &ctx, &seen, response)
+}
+
+/// Whether the user's grants allow a route ([`routes::Access`]), the one
+/// place it is decided: `None` lets the request through. The role is
+/// [`User::role_for`] this host and the route's `{app}` (none: the host
+/// itself); user management asks for the whole dashboard
+/// ([`users::SITE`]).
+///
+/// A page of an app the user has no role for at all is not found, the
+/// same answer as an app that does not exist, so the refusal does not say
+/// which apps exist. Anything else not allowed is forbidden (403), before
+/// the handler looks for the app.
+fn refusal(ctx: &Ctx, access: Access, read: bool) -> Option<Response> {
+    let need = access.needs()?;
+    let app = ctx.app.as_deref();
+    let host = if access == Access::Users {
+        users::SITE
+    } else {
+        ctx.host.as_str()
+    };
+    let role = ctx.user.role_for(host, app);
+    if role.is_some_and(|r| r >= need) {
+        return None;
+    }
+    if let (Some(app), None, true) = (app, role, read) {
+        // The words of the app page's own "no such app".
+        return Some(WebError::NotFound(format!("app called {app}")).into_response());
+    }
+    let what = match access {
+        Access::Users => "managing users needs admin on every app of every host".to_owned(),
+        _ => match app {
+            Some(app) => format!("this needs {} on {app}", need.as_str()),
+            None => format!("this needs {} on every app of this host", need.as_str()),
+        },
+    };
+    let refused = Failure::new(
+        StatusCode::FORBIDDEN,
+        format!("Your grants do not allow this: {what}."),
+    );
+    Some(refused.into_response())
 }
 
 /// The answer to a request that reached (or was refused at) a handler:
@@ -803,7 +1050,13 @@ pub const CSP: &str = "default-src 'self'; base-uri 'none'; form-action 'self'; 
 
 /// One host's dashboard, every route of [`routes::table`] at its path.
 pub fn app(state: AppState) -> Router {
-    router(state, |_| true)
+    let name = state
+        .site
+        .hosts
+        .first()
+        .map_or_else(|| state.place.name.clone(), |h| h.name.clone());
+    let hosts = Arc::new(std::iter::once((name, state.clone())).collect());
+    router(state, hosts, |_| true)
 }
 
 /// The dashboard of several hosts ([`AppState::fleet`]): each host's
@@ -814,12 +1067,20 @@ pub fn fleet_app(hosts: &[AppState]) -> Router {
     let Some(first) = hosts.first() else {
         return Router::new();
     };
-    let site = router(first.site_level(), |r| r.scope == Scope::Site);
+    let states: Arc<std::collections::BTreeMap<String, AppState>> = Arc::new(
+        hosts
+            .iter()
+            .map(|h| (h.place.name.clone(), h.clone()))
+            .collect(),
+    );
+    let site = router(first.site_level(), Arc::clone(&states), |r| {
+        r.scope == Scope::Site
+    });
     let by_name: Arc<std::collections::BTreeMap<String, Router>> = Arc::new(
         hosts
             .iter()
             .map(|h| {
-                let routes = router(h.clone(), |r| r.scope == Scope::Host);
+                let routes = router(h.clone(), Arc::clone(&states), |r| r.scope == Scope::Host);
                 (h.place.name.clone(), routes)
             })
             .collect(),
@@ -861,7 +1122,11 @@ async fn dispatch(
 
 /// A router of the table's routes that `keep` keeps, with the guard and
 /// the security headers.
-fn router(state: AppState, keep: impl Fn(&Route) -> bool) -> Router {
+fn router(
+    state: AppState,
+    hosts: Arc<std::collections::BTreeMap<String, AppState>>,
+    keep: impl Fn(&Route) -> bool,
+) -> Router {
     let headers = [
         (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_FRAME_OPTIONS, "DENY"),
@@ -881,6 +1146,7 @@ fn router(state: AppState, keep: impl Fn(&Route) -> bool) -> Router {
                 .map(|r: &Route| (r.method.clone(), r.path, r.access))
                 .collect(),
         ),
+        hosts,
     };
     let mut router = Router::new();
     for route in table {

@@ -204,6 +204,9 @@ impl WebError {
             }
             WebError::BadRequest(why) => Failure::new(StatusCode::BAD_REQUEST, why.clone()),
             WebError::Name(e) => Failure::new(StatusCode::BAD_REQUEST, name_problem(e)),
+            WebError::Storage(why) => {
+                Failure::new(StatusCode::INTERNAL_SERVER_ERROR, sentence(why))
+            }
         }
     }
 }

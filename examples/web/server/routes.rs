@@ -6,7 +6,8 @@
 //! CSRF and viewer checks without anyone remembering to list it.
 //!
 //! A route is a host's ([`Scope::Host`]: its apps, databases, history) or
-//! the site's ([`Scope::Site`]: logging in, the assets, the fleet page).
+//! the site's ([`Scope::Site`]: logging in, the assets, the fleet page,
+//! and the JSON API, whose paths name their host: `/api/v1/hosts/{host}/…`).
 //! With one host every route is served at its path; with several, a
 //! host's routes are served under `/h/{host}` for each host
 //! ([`super::fleet_app`]) and the site's once.
@@ -15,17 +16,49 @@ use axum::handler::Handler;
 use axum::http::{Method, StatusCode};
 use axum::routing::{on, MethodFilter, MethodRouter};
 
-use super::{handlers, pages, AppState};
+use super::api::doc::{self, Doc, SchemaFn};
+use super::auth::Role;
+use super::{api, handlers, pages, AppState};
 
-/// Who may use a route.
+/// Who may use a route: what [`super::guard`] checks, with
+/// [`super::users::User::role_for`] for the route's host and its `{app}`
+/// (a route without `{app}` is a host-level one, see the rule there).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// Anyone: the login page and the static assets.
     Public,
-    /// Any logged-in role, viewers included: reads, and logging out.
+    /// Any logged-in user: logging out, the session check, and pages that
+    /// show each user only what they may see (the dashboard, its live
+    /// rows, the fleet page, the history, the sessions page).
     Session,
-    /// Admins only: every change and every reveal of a secret.
+    /// [`Role::Viewer`] or more on the app (or the host).
+    Read,
+    /// [`Role::Deployer`] or more: deploy, roll back, restart, scale, logs.
+    Deploy,
+    /// [`Role::Admin`] on the app (or the host): secrets, config,
+    /// destroy, domains, TLS, ports, settings, databases, new apps.
     Admin,
+    /// The JSON API: a bearer token (never a cookie) that
+    /// [`api::allowed`] lets do what needs this role on the path's host
+    /// and app.
+    Api(Role),
+    /// Admin on every app of every host: managing users, the
+    /// dashboard-wide notification settings.
+    Users,
+}
+
+impl Access {
+    /// The role a route needs, and for which host: `None` for
+    /// [`Access::Public`] and [`Access::Session`] (no role needed).
+    pub fn needs(self) -> Option<Role> {
+        match self {
+            Access::Public | Access::Session => None,
+            Access::Read => Some(Role::Viewer),
+            Access::Deploy => Some(Role::Deployer),
+            Access::Admin | Access::Users => Some(Role::Admin),
+            Access::Api(role) => Some(role),
+        }
+    }
 }
 
 /// Whose page a route is.
@@ -49,6 +82,8 @@ pub struct Route {
     pub scope: Scope,
     /// The handler.
     pub handler: MethodRouter<AppState>,
+    /// What the OpenAPI document says of it (the API's routes).
+    pub doc: Option<Doc>,
 }
 
 impl std::fmt::Debug for Route {
@@ -85,12 +120,309 @@ where
         access,
         scope: Scope::Host,
         handler: on(filter, handler),
+        doc: None,
     }
+}
+
+/// The answer of an API route: a JSON type.
+fn json<T: utoipa::ToSchema>() -> (SchemaFn, &'static str) {
+    (doc::schema_of::<T>, "application/json")
+}
+
+/// An answer streamed as JSON lines (Dokku's output, then the outcome).
+fn lines() -> (SchemaFn, &'static str) {
+    (doc::any, "application/x-ndjson")
+}
+
+/// An API route: served once (its path names the host), guarded by a
+/// bearer token that may do what needs `need`, documented by `summary`,
+/// its JSON `body` and its answer.
+fn api<H, T>(
+    method: Method,
+    path: &'static str,
+    need: Role,
+    handler: H,
+    summary: &'static str,
+    body: Option<SchemaFn>,
+    (response, content): (SchemaFn, &'static str),
+) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    Route {
+        doc: Some(Doc {
+            summary,
+            need: Some(need),
+            body,
+            query: None,
+            response,
+            content,
+        }),
+        ..route(method, path, Access::Api(need), handler).site()
+    }
+}
+
+impl Route {
+    /// The same API route, its query parameters documented from `T`.
+    fn query<T: utoipa::IntoParams>(mut self) -> Self {
+        if let Some(doc) = self.doc.as_mut() {
+            doc.query = Some(doc::query::<T>);
+        }
+        self
+    }
+}
+
+/// The API's routes, under `/api/v1`.
+fn api_table() -> Vec<Route> {
+    use api::*;
+    use Role::{Admin, Deployer, Viewer};
+    let (get, post, delete) = (Method::GET, Method::POST, Method::DELETE);
+    vec![
+        api(
+            get.clone(),
+            "/api/v1/hosts",
+            Viewer,
+            hosts,
+            "The hosts the token may see, with version and reachability",
+            None,
+            json::<HostList>(),
+        ),
+        api(
+            get.clone(),
+            "/api/v1/hosts/{host}",
+            Viewer,
+            host,
+            "One host's version and reachability",
+            None,
+            json::<HostInfo>(),
+        ),
+        api(
+            get.clone(),
+            "/api/v1/hosts/{host}/apps",
+            Viewer,
+            apps,
+            "The apps the token may see, with their overview",
+            None,
+            json::<AppList>(),
+        ),
+        api(
+            get.clone(),
+            "/api/v1/hosts/{host}/apps/{app}",
+            Viewer,
+            api::app,
+            "One app's overview and report",
+            None,
+            json::<AppDetail>(),
+        ),
+        api(
+            get.clone(),
+            "/api/v1/hosts/{host}/apps/{app}/config",
+            Viewer,
+            config_keys,
+            "An app's config keys (no values)",
+            None,
+            json::<ConfigKeys>(),
+        ),
+        api(
+            get.clone(),
+            "/api/v1/hosts/{host}/apps/{app}/config/{key}",
+            Admin,
+            config_reveal,
+            "One config value (audited)",
+            None,
+            json::<ConfigValue>(),
+        ),
+        api(
+            get.clone(),
+            "/api/v1/hosts/{host}/apps/{app}/ps",
+            Viewer,
+            ps,
+            "An app's formation and containers",
+            None,
+            json::<PsInfo>(),
+        ),
+        api(
+            post.clone(),
+            "/api/v1/hosts/{host}/apps/{app}/ps/{action}",
+            Deployer,
+            api::ps_action,
+            "Start, stop, restart or rebuild an app (streamed)",
+            None,
+            lines(),
+        ),
+        api(
+            post.clone(),
+            "/api/v1/hosts/{host}/apps/{app}/scale",
+            Deployer,
+            api::scale,
+            "Scale an app's processes (streamed)",
+            Some(doc::schema_of::<ScaleBody>),
+            lines(),
+        ),
+        api(
+            get.clone(),
+            "/api/v1/hosts/{host}/apps/{app}/domains",
+            Viewer,
+            domains,
+            "An app's domains",
+            None,
+            json::<Domains>(),
+        ),
+        api(
+            post.clone(),
+            "/api/v1/hosts/{host}/apps/{app}/domains",
+            Admin,
+            domain_add,
+            "Add a domain",
+            Some(doc::schema_of::<DomainBody>),
+            json::<Done>(),
+        ),
+        api(
+            delete.clone(),
+            "/api/v1/hosts/{host}/apps/{app}/domains/{domain}",
+            Admin,
+            domain_remove,
+            "Remove a domain",
+            None,
+            json::<Done>(),
+        ),
+        api(
+            get.clone(),
+            "/api/v1/hosts/{host}/apps/{app}/logs",
+            Deployer,
+            logs,
+            "An app's last log lines",
+            None,
+            json::<Logs>(),
+        )
+        .query::<handlers::LogParams>(),
+        api(
+            get.clone(),
+            "/api/v1/hosts/{host}/apps/{app}/logs/follow",
+            Deployer,
+            logs_follow,
+            "Follow an app's logs (server-sent events)",
+            None,
+            (doc::any, "text/event-stream"),
+        )
+        .query::<handlers::LogParams>(),
+        api(
+            get.clone(),
+            "/api/v1/hosts/{host}/apps/{app}/builds",
+            Viewer,
+            builds,
+            "Dokku's build records of an app",
+            None,
+            json::<Builds>(),
+        ),
+        api(
+            post.clone(),
+            "/api/v1/hosts/{host}/apps/{app}/deploys",
+            Deployer,
+            api::deploy,
+            "Deploy an image or a git repository at a ref (streamed)",
+            Some(doc::schema_of::<DeployBody>),
+            lines(),
+        ),
+        api(
+            post.clone(),
+            "/api/v1/hosts/{host}/apps/{app}/builds/cancel",
+            Deployer,
+            build_cancel,
+            "Cancel an app's running build",
+            None,
+            json::<Done>(),
+        ),
+        api(
+            get.clone(),
+            "/api/v1/hosts/{host}/apps/{app}/rollback",
+            Deployer,
+            rollback_plan,
+            "What a rollback would do, or why there is none",
+            None,
+            json::<RollbackView>(),
+        )
+        .query::<RollbackParams>(),
+        api(
+            post.clone(),
+            "/api/v1/hosts/{host}/apps/{app}/rollback",
+            Deployer,
+            api::rollback,
+            "Roll back to the release a plan named (streamed)",
+            Some(doc::schema_of::<RollbackBody>),
+            lines(),
+        ),
+        api(
+            get.clone(),
+            "/api/v1/hosts/{host}/apps/{app}/releases",
+            Viewer,
+            releases,
+            "An app's releases, from the audit trail",
+            None,
+            json::<Releases>(),
+        ),
+        api(
+            get.clone(),
+            "/api/v1/hosts/{host}/services",
+            Viewer,
+            services,
+            "The datastore services",
+            None,
+            json::<ServiceList>(),
+        ),
+        api(
+            get.clone(),
+            "/api/v1/hosts/{host}/services/{plugin}/{service}",
+            Viewer,
+            service,
+            "One service's info (no DSN)",
+            None,
+            json::<ServiceDetail>(),
+        ),
+        api(
+            post.clone(),
+            "/api/v1/hosts/{host}/services/{plugin}/{service}/links/{app}",
+            Admin,
+            service_link,
+            "Link a service to an app",
+            None,
+            json::<Done>(),
+        ),
+        api(
+            delete,
+            "/api/v1/hosts/{host}/services/{plugin}/{service}/links/{app}",
+            Admin,
+            service_unlink,
+            "Unlink a service from an app",
+            None,
+            json::<Done>(),
+        ),
+        api(
+            get.clone(),
+            "/api/v1/hosts/{host}/history",
+            Viewer,
+            history,
+            "The host's audit records the token may see",
+            None,
+            json::<HistoryPage>(),
+        )
+        .query::<HistoryParams>(),
+        api(
+            get,
+            "/api/v1/hosts/{host}/history/verify",
+            Viewer,
+            verify,
+            "Verify the audit trail's hash chain",
+            None,
+            json::<Verified>(),
+        ),
+    ]
 }
 
 /// The whole dashboard.
 pub fn table() -> Vec<Route> {
-    use Access::{Admin, Public, Session};
+    use Access::{Admin, Deploy, Public, Read, Session, Users};
     let (get, post) = (Method::GET, Method::POST);
     vec![
         route(get.clone(), "/", Session, pages::dashboard::page),
@@ -103,8 +435,30 @@ pub fn table() -> Vec<Route> {
         // Every host's version, apps by state, failing apps and expiring
         // certificates (dokku-fleet's queries), kept fresh in the background.
         route(get.clone(), "/fleet", Session, pages::fleet::page).site(),
+        // The webhook and which events go to it, for every host.
+        route(
+            get.clone(),
+            "/notifications",
+            Users,
+            super::notifications::page,
+        )
+        .site(),
+        route(
+            post.clone(),
+            "/notifications",
+            Users,
+            super::notifications::save,
+        )
+        .site(),
+        route(
+            post.clone(),
+            "/notifications/test",
+            Users,
+            super::notifications::test,
+        )
+        .site(),
         route(post.clone(), "/apps", Admin, handlers::create),
-        route(get.clone(), "/apps/{app}", Session, pages::app::page),
+        route(get.clone(), "/apps/{app}", Read, pages::app::page),
         route(post.clone(), "/apps/{app}/rename", Admin, handlers::rename),
         route(
             post.clone(),
@@ -115,20 +469,26 @@ pub fn table() -> Vec<Route> {
         route(
             post.clone(),
             "/apps/{app}/ps/{action}",
-            Admin,
+            Deploy,
             handlers::ps_action,
         ),
-        route(post.clone(), "/apps/{app}/scale", Admin, handlers::scale),
+        route(post.clone(), "/apps/{app}/scale", Deploy, handlers::scale),
         route(
             post.clone(),
             "/apps/{app}/deploy",
-            Admin,
+            Deploy,
             pages::deploys::deploy,
         ),
         route(
             post.clone(),
+            "/apps/{app}/deploy/cancel",
+            Deploy,
+            pages::deploys::cancel,
+        ),
+        route(
+            post.clone(),
             "/apps/{app}/rollback",
-            Admin,
+            Deploy,
             pages::deploys::rollback_action,
         ),
         route(
@@ -164,13 +524,13 @@ pub fn table() -> Vec<Route> {
         route(
             get.clone(),
             "/apps/{app}/logs",
-            Session,
+            Deploy,
             handlers::logs_stream,
         ),
         route(
             get.clone(),
             "/apps/{app}/logs/download",
-            Session,
+            Deploy,
             handlers::logs_download,
         ),
         route(
@@ -203,7 +563,7 @@ pub fn table() -> Vec<Route> {
             Admin,
             pages::settings::cron,
         ),
-        route(get.clone(), "/databases", Session, pages::databases::page),
+        route(get.clone(), "/databases", Read, pages::databases::page),
         route(post.clone(), "/databases", Admin, pages::databases::create),
         route(
             post.clone(),
@@ -218,15 +578,58 @@ pub fn table() -> Vec<Route> {
             Session,
             pages::history::export,
         ),
+        // Live sessions: one's own (an admin of everything: everyone's),
+        // and revoking one.
+        route(get.clone(), "/sessions", Session, pages::users::sessions).site(),
+        route(
+            post.clone(),
+            "/sessions/{id}/revoke",
+            Session,
+            pages::users::revoke,
+        )
+        .site(),
+        // Users and their grants.
+        route(get.clone(), "/users", Users, pages::users::page).site(),
+        route(post.clone(), "/users", Users, pages::users::add).site(),
+        route(
+            post.clone(),
+            "/users/{user}/password",
+            Users,
+            pages::users::password,
+        )
+        .site(),
+        route(
+            post.clone(),
+            "/users/{user}/grants",
+            Users,
+            pages::users::grants,
+        )
+        .site(),
+        route(
+            post.clone(),
+            "/users/{user}/delete",
+            Users,
+            pages::users::delete,
+        )
+        .site(),
         route(get.clone(), "/static/app.js", Public, super::app_js).site(),
         route(get.clone(), "/static/app.css", Public, super::app_css).site(),
         // Browsers ask for it on every site; no icon, and no redirect to
         // the login page either.
-        route(get, "/favicon.ico", Public, || async {
+        route(get.clone(), "/favicon.ico", Public, || async {
             StatusCode::NO_CONTENT
         })
         .site(),
+        // API tokens: made, listed and revoked by a logged-in person.
+        route(get.clone(), "/tokens", Session, pages::tokens::page).site(),
+        route(post.clone(), "/tokens", Session, pages::tokens::create).site(),
+        route(post, "/tokens/{id}/revoke", Session, pages::tokens::revoke).site(),
+        // The API's own description, built from this table.
+        route(get, "/api/v1/openapi.json", Public, api::openapi_json).site(),
     ]
+    .into_iter()
+    .chain(api_table())
+    .collect()
 }
 
 /// The route a request matched (by axum's matched path), if any.

@@ -16,12 +16,57 @@ use dokku_sim::{scenario, SimExecutor};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-use super::auth::{Auth, Limits};
+use super::auth::{Auth, Limits, Role};
 use super::data::Settings;
+use super::users::{Grant, Pattern, User, UserName, Users};
 use super::{app, AppState, Options};
 
 pub const ADMIN: &str = "admin-pw";
 pub const VIEWER: &str = "viewer-pw";
+pub const DEPLOYER: &str = "deployer-pw";
+/// The password of `outsider`: admin of `other-app` only.
+pub const OUTSIDER: &str = "outsider-pw";
+
+/// The test users: `admin`, `viewer` and `deployer` with their role on
+/// every app of every host, and `outsider`, admin of an app that is not on
+/// the demo host. Hashed once for every test.
+pub fn test_users() -> Vec<User> {
+    static USERS: std::sync::OnceLock<Vec<User>> = std::sync::OnceLock::new();
+    USERS
+        .get_or_init(|| {
+            let user = |name: &str, password: &str, apps: &str, role: Role| User {
+                name: UserName::parse(name).unwrap(),
+                password: super::auth::hash_password(password).unwrap(),
+                grants: vec![Grant {
+                    hosts: Pattern::any(),
+                    apps: Pattern::parse(apps).unwrap(),
+                    role,
+                }],
+            };
+            vec![
+                user("admin", ADMIN, "*", Role::Admin),
+                user("viewer", VIEWER, "*", Role::Viewer),
+                user("deployer", DEPLOYER, "*", Role::Deployer),
+                user("outsider", OUTSIDER, "other-app", Role::Admin),
+            ]
+        })
+        .clone()
+}
+
+/// Passwords and sessions of [`test_users`].
+pub fn test_auth(limits: Limits) -> Auth {
+    Auth::with_users(Users::in_memory(test_users()), limits)
+}
+
+/// The test user a password is of (the harness logs in by password).
+pub fn user_of(password: &str) -> &'static str {
+    match password {
+        VIEWER => "viewer",
+        DEPLOYER => "deployer",
+        OUTSIDER => "outsider",
+        _ => "admin",
+    }
+}
 
 /// A refresher that may spend all the Dokku time it likes.
 pub fn unlimited() -> Settings {
@@ -116,14 +161,41 @@ impl Harness {
     }
 
     pub fn with_sim(sim: SimExecutor) -> Self {
+        Self::with_auth(sim, test_auth(Limits::default()))
+    }
+
+    /// The test users and `extra` ones.
+    pub fn with_users(sim: SimExecutor, extra: Vec<User>) -> Self {
+        let mut users = test_users();
+        users.extend(extra);
+        Self::with_auth(
+            sim,
+            Auth::with_users(Users::in_memory(users), Limits::default()),
+        )
+    }
+
+    pub fn with_auth(sim: SimExecutor, auth: Auth) -> Self {
+        Self::with_auth_and_options(sim, auth, |_| {})
+    }
+
+    /// The demo host, its options changed by `change` first.
+    pub fn with_options(sim: SimExecutor, change: impl FnOnce(&mut Options)) -> Self {
+        Self::with_auth_and_options(sim, test_auth(Limits::default()), change)
+    }
+
+    fn with_auth_and_options(
+        sim: SimExecutor,
+        auth: Auth,
+        change: impl FnOnce(&mut Options),
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let history = HistoryStore::open(dir.path().join("history.db")).unwrap();
-        let auth = Auth::new(ADMIN, Some(VIEWER), Limits::default()).unwrap();
-        let options = Options {
+        let mut options = Options {
             refresh: unlimited(),
             host_label: "sim".to_owned(),
             ..Options::default()
         };
+        change(&mut options);
         let state = AppState::new(Arc::new(sim.clone()), history.clone(), auth, options);
         Self {
             router: app(state.clone()),
@@ -168,8 +240,14 @@ impl Harness {
             .await
     }
 
-    /// One login attempt from `ip`, with a fresh login-form token.
+    /// One login attempt from `ip`, with a fresh login-form token, as the
+    /// test user the password is of.
     pub async fn attempt(&self, password: &str, ip: [u8; 4]) -> Reply {
+        self.attempt_as(user_of(password), password, ip).await
+    }
+
+    /// One login attempt as `user` from `ip`.
+    pub async fn attempt_as(&self, user: &str, password: &str, ip: [u8; 4]) -> Reply {
         let page = self.anon_get("/login").await;
         assert_eq!(page.status, StatusCode::OK);
         let cookie = set_cookie(&page.headers, "__Host-dokku_login").unwrap();
@@ -177,7 +255,11 @@ impl Harness {
             Method::POST,
             "/login",
             Some(&cookie),
-            form(&[("password", password), ("_csrf", &hidden_csrf(&page.body))]),
+            form(&[
+                ("user", user),
+                ("password", password),
+                ("_csrf", &hidden_csrf(&page.body)),
+            ]),
         );
         req.extensions_mut()
             .insert(ConnectInfo(SocketAddr::from((ip, 40000))));
@@ -185,7 +267,12 @@ impl Harness {
     }
 
     pub async fn login(&self, password: &str) -> Client {
-        let reply = self.attempt(password, [127, 0, 0, 1]).await;
+        self.login_as(user_of(password), password).await
+    }
+
+    /// Log in as `user`: its session cookie and CSRF token.
+    pub async fn login_as(&self, user: &str, password: &str) -> Client {
+        let reply = self.attempt_as(user, password, [127, 0, 0, 1]).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
         let cookie = set_cookie(&reply.headers, "__Host-dokku_session").unwrap();
         // A fleet's home is its fleet page.
@@ -289,18 +376,25 @@ fn sample(path: &str) -> String {
     if path == "/history/export" {
         return "/history/export?format=csv".to_owned();
     }
-    path.replace("{app}", "api")
+    path.replace("{host}", "sim")
+        .replace("{app}", "api")
+        .replace("{key}", "DATABASE_URL")
+        .replace("{domain}", "api.dokku.me")
+        .replace("{id}", "0123456789abcdef")
+        .replace("{user}", "viewer")
         .replace("{action}", "stop")
         .replace("{verb}", "remove")
         .replace("{plugin}", "postgres")
         .replace("{service}", "api-db")
 }
 
-/// Every state-changing route of the table, as concrete paths.
+/// Every state-changing route of the table a browser session uses (the
+/// API's take a bearer token: [`api::sweep`]), as concrete paths.
 fn mutations() -> Vec<String> {
     super::routes::table()
         .iter()
         .filter(|r| !r.is_read() && r.path != "/login")
+        .filter(|r| !matches!(r.access, super::routes::Access::Api(_)))
         .map(|r| sample(r.path))
         .collect()
 }
@@ -336,22 +430,27 @@ async fn sweep(h: &Harness, base: &str) {
         Scope::Host => format!("{base}{}", sample(route.path)),
         Scope::Site => sample(route.path),
     };
+    let cookie_routes = |r: &&super::routes::Route| !matches!(r.access, Access::Api(_));
     // The table is the router: each route answers, none falls through.
     let admin = h.login(ADMIN).await;
     for route in table
         .iter()
+        .filter(cookie_routes)
         .filter(|r| r.is_read() && r.access != Access::Public)
     {
         let (status, _) = h.head(&admin, &sample(route)).await;
         assert!(status.is_success(), "{route:?}: {status}");
     }
-    let viewer = h.login(VIEWER).await;
     let other = h.login(ADMIN).await;
     let swapped = Client {
         cookie: admin.cookie.clone(),
         csrf: other.csrf.clone(),
     };
-    for route in table.iter().filter(|r| r.access != Access::Public) {
+    for route in table
+        .iter()
+        .filter(cookie_routes)
+        .filter(|r| r.access != Access::Public)
+    {
         let path = sample(route);
         let anon = Harness::request(route.method.clone(), &path, None, String::new());
         let r = h.send(anon).await;
@@ -362,8 +461,6 @@ async fn sweep(h: &Harness, base: &str) {
         );
         assert!(r.location().starts_with("/login"), "{route:?}");
         if route.is_read() {
-            let (status, _) = h.head(&viewer, &path).await;
-            assert!(status.is_success(), "{route:?} refused a viewer: {status}");
             continue;
         }
         let r = h.post(&swapped, &path, &[]).await;
@@ -372,22 +469,12 @@ async fn sweep(h: &Harness, base: &str) {
             StatusCode::FORBIDDEN,
             "{route:?} without its CSRF token"
         );
-        if route.path == "/logout" {
-            // A viewer may log out (the viewer test does); not mid-sweep.
-            continue;
-        }
-        let r = h.post(&viewer, &path, &[]).await;
-        let refused = route.access == Access::Admin;
-        assert_eq!(
-            r.status == StatusCode::FORBIDDEN,
-            refused,
-            "{route:?} for a viewer: {}",
-            r.body
-        );
     }
     untouched(h);
     // Nothing ran, so nothing was recorded.
     assert!(h.history.recent(10).await.unwrap().is_empty());
+    // The API's routes: bearer tokens only, each checked against its role.
+    api::sweep(h, if base.is_empty() { "sim" } else { "eu-1" }).await;
 }
 
 const PAGES: [&str; 8] = [
@@ -479,9 +566,9 @@ async fn responses_carry_strict_security_headers_and_no_inline_script() {
 #[tokio::test]
 async fn login_checks_password_form_token_and_rate_limit() {
     let h = Harness::new();
-    let wrong = h.attempt("nope", [10, 0, 0, 7]).await;
+    let wrong = h.attempt_as("nobody", "nope", [10, 0, 0, 7]).await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
-    assert!(wrong.body.contains("Wrong password"));
+    assert!(wrong.body.contains("Wrong user name or password"));
 
     // Without the login form's cookie, the token in the form proves nothing.
     let page = h.anon_get("/login").await;
@@ -489,13 +576,17 @@ async fn login_checks_password_form_token_and_rate_limit() {
         Method::POST,
         "/login",
         None,
-        form(&[("password", ADMIN), ("_csrf", &hidden_csrf(&page.body))]),
+        form(&[
+            ("user", "admin"),
+            ("password", ADMIN),
+            ("_csrf", &hidden_csrf(&page.body)),
+        ]),
     );
     assert_eq!(h.send(no_cookie).await.status, StatusCode::FORBIDDEN);
 
     // Four more failures from the same address: five in the window.
     for _ in 0..4 {
-        let r = h.attempt("nope", [10, 0, 0, 7]).await;
+        let r = h.attempt_as("nobody", "nope", [10, 0, 0, 7]).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
     // The sixth attempt is refused, even with the right password.
@@ -583,7 +674,11 @@ async fn viewers_read_but_cannot_change_or_reveal() {
         assert!(!r.body.contains("Destroy"), "{path}");
         assert!(!r.body.contains("Create app"), "{path}");
     }
-    for path in mutations().iter().filter(|p| *p != "/logout") {
+    // Logging out, revoking one's own session and one's own API tokens
+    // are anyone's.
+    let theirs =
+        |p: &&String| *p != "/logout" && !p.starts_with("/tokens") && !p.starts_with("/sessions/");
+    for path in mutations().iter().filter(theirs) {
         let r = h.post(&viewer, path, &[]).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
     }
@@ -621,6 +716,15 @@ fn secrets(h: &Harness) -> Vec<String> {
 #[tokio::test]
 async fn secrets_never_reach_a_viewer() {
     let h = Harness::new();
+    // A secret in every app's config, besides the demo's own.
+    h.sim.with_host(|host| {
+        for (name, app) in host.apps.iter_mut() {
+            app.config.insert(
+                "SEEDED_SECRET".to_owned(),
+                format!("seeded-secret-of-{name}-7f3a9c"),
+            );
+        }
+    });
     let admin = h.login(ADMIN).await;
     // History with secrets in play: a set and two reveals.
     let set = h
@@ -664,9 +768,36 @@ async fn secrets_never_reach_a_viewer() {
         ]
         .map(str::to_owned),
     );
-    for path in &paths {
+    assert!(secrets
+        .iter()
+        .any(|s| s.starts_with("seeded-secret-of-api")));
+    // And every page of the route table, for every app: a viewer may read
+    // them (the logs are a deployer's: refused, and scanned all the same).
+    let mut every: Vec<(String, bool)> = paths.iter().map(|p| (p.clone(), true)).collect();
+    let table = super::routes::table();
+    // `/live` is a stream that does not end: its rows are the dashboard's
+    // (read above), and the live tests follow it. The API's routes take a
+    // token, not a session: its sweep scans what a viewer's token reads.
+    for route in table.iter().filter(|r| {
+        r.is_read()
+            && r.access != super::routes::Access::Public
+            && !matches!(r.access, super::routes::Access::Api(_))
+            && r.path != "/live"
+    }) {
+        let readable = route.access.needs() <= Some(Role::Viewer);
+        for app in &apps {
+            let path = sample(route.path).replace("/apps/api", &super::handlers::app_url(app));
+            if !every.iter().any(|(p, _)| *p == path) {
+                every.push((path, readable));
+            }
+        }
+    }
+    for (path, readable) in &every {
         let r = h.get(&viewer, path).await;
-        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        match readable {
+            true => assert!(r.status.is_success(), "{path}: {}", r.body),
+            false => assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.body),
+        }
         for secret in &secrets {
             assert!(!r.body.contains(secret.as_str()), "{path} shows {secret:?}");
         }
@@ -1116,6 +1247,31 @@ async fn config_and_domains_change_and_reveals_are_audited() {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 
+/// The first `count` log lines a log stream sends (server-sent events,
+/// `event: line`), waiting at most 5 s for them.
+pub async fn log_events(h: &Harness, req: Request<Body>, count: usize) -> Vec<serde_json::Value> {
+    let res = h.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "text/event-stream");
+    let mut body = res.into_body();
+    let mut text = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while text.matches("event: line").count() < count {
+        let frame = tokio::time::timeout_at(deadline, body.frame())
+            .await
+            .expect("no new log lines within 5 s")
+            .unwrap()
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            text.push_str(&String::from_utf8_lossy(&data));
+        }
+    }
+    text.lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .map(|d| serde_json::from_str(d).unwrap())
+        .collect()
+}
+
 #[tokio::test]
 async fn logs_follow_as_server_sent_events() {
     let h = Harness::new();
@@ -1126,28 +1282,8 @@ async fn logs_follow_as_server_sent_events() {
         Some(&admin.cookie),
         String::new(),
     );
-    let res = h.router.clone().oneshot(req).await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.headers()[header::CONTENT_TYPE], "text/event-stream");
-    let mut body = res.into_body();
-    let mut text = String::new();
     // Two past lines per web container (2), then new ones as they come.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-    while text.matches("event: line").count() < 8 {
-        let frame = tokio::time::timeout_at(deadline, body.frame())
-            .await
-            .expect("no new log lines within 5 s")
-            .unwrap()
-            .unwrap();
-        if let Ok(data) = frame.into_data() {
-            text.push_str(&String::from_utf8_lossy(&data));
-        }
-    }
-    let lines: Vec<serde_json::Value> = text
-        .lines()
-        .filter_map(|l| l.strip_prefix("data: "))
-        .map(|d| serde_json::from_str(d).unwrap())
-        .collect();
+    let lines = log_events(&h, req, 8).await;
     assert!(lines.len() >= 8);
     assert!(lines
         .iter()
@@ -1576,9 +1712,7 @@ fn harness_with_clock() -> (Harness, impl Fn(Duration)) {
         idle: Duration::from_secs(600),
         ..Limits::default()
     };
-    let auth = Auth::new(ADMIN, Some(VIEWER), limits)
-        .unwrap()
-        .with_clock(clock);
+    let auth = test_auth(limits).with_clock(clock);
     let sim = SimExecutor::new(scenario::demo()).with_follow_interval(Duration::from_millis(40));
     let options = Options {
         refresh: unlimited(),
@@ -1818,7 +1952,7 @@ async fn dashboards_on_two_ports_keep_their_own_sessions() {
         let mut h = Harness::new();
         let mut options = h.state.options.clone();
         options.cookie_scope = port.to_owned();
-        let auth = Auth::new(ADMIN, None, Limits::default()).unwrap();
+        let auth = test_auth(Limits::default());
         h.state = AppState::new(Arc::new(h.sim.clone()), h.history.clone(), auth, options);
         h.router = app(h.state.clone());
         h
@@ -1834,7 +1968,11 @@ async fn dashboards_on_two_ports_keep_their_own_sessions() {
             Method::POST,
             "/login",
             Some(&login),
-            form(&[("password", ADMIN), ("_csrf", &hidden_csrf(&page.body))]),
+            form(&[
+                ("user", "admin"),
+                ("password", ADMIN),
+                ("_csrf", &hidden_csrf(&page.body)),
+            ]),
         );
         req.extensions_mut()
             .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
@@ -2063,7 +2201,7 @@ fn custom(
         idle: Duration::from_secs(3600),
         ..Limits::default()
     };
-    let mut auth = Auth::new(ADMIN, Some(VIEWER), limits).unwrap();
+    let mut auth = test_auth(limits);
     if let Some(clock) = clock {
         auth = auth.with_clock(clock);
     }
@@ -2126,7 +2264,14 @@ async fn the_first_paint_comes_from_the_saved_snapshot_without_asking_dokku() {
         demo_apps(&sim),
         "every app from the snapshot"
     );
-    assert_eq!(watched.seen(), Vec::<String>::new(), "asked the host");
+    // The follow of Dokku's event log starts with the dashboard, whether
+    // or not anyone loads a page; nothing else may reach the host.
+    let asked: Vec<String> = watched
+        .seen()
+        .into_iter()
+        .filter(|c| c != "events:list" && c != "events")
+        .collect();
+    assert_eq!(asked, Vec::<String>::new(), "asked the host");
     assert!(h.state.store.jobs().is_empty());
 }
 
@@ -2180,8 +2325,9 @@ async fn a_mutation_refreshes_its_app_first_with_its_own_reports() {
     assert!(h.get(&admin, "/").await.body.contains("new.example.com"));
 }
 
-#[tokio::test]
-async fn the_budget_stops_refreshes_when_spent_and_they_resume_as_time_passes() {
+/// The demo on a clock the test moves, with 3 s of Dokku time a minute,
+/// an admin logged in and the first read done.
+async fn on_a_budget() -> (Harness, impl Fn(Duration), Client) {
     let (clock, advance) = super::auth::tests::manual_clock();
     let sim = SimExecutor::new(scenario::demo());
     let h = custom(sim.clone(), Arc::new(sim), Some(clock), |o| {
@@ -2192,6 +2338,12 @@ async fn the_budget_stops_refreshes_when_spent_and_they_resume_as_time_passes() 
     });
     let admin = h.login(ADMIN).await;
     h.settled().await;
+    (h, advance, admin)
+}
+
+#[tokio::test]
+async fn the_budget_stops_refreshes_when_spent_and_they_resume_as_time_passes() {
+    let (h, advance, admin) = on_a_budget().await;
     // Ten seconds of Dokku time spent; a minute later every app is stale.
     h.state.store.charge(Duration::from_secs(10));
     advance(Duration::from_secs(61));
@@ -2218,6 +2370,33 @@ async fn the_budget_stops_refreshes_when_spent_and_they_resume_as_time_passes() 
     h.state.store.nudge();
     h.settled().await;
     assert!(h.state.store.jobs().len() > jobs);
+}
+
+#[tokio::test]
+async fn keeping_the_view_fresh_never_spends_more_at_once_than_the_budget_has() {
+    let (h, advance, _admin) = on_a_budget().await;
+    let apps = h.state.store.names().len();
+    assert!(apps > 6, "{apps}");
+    // An app's reports cost a second, their all-apps form as much per
+    // app: a report of every app would spend the budget several times.
+    h.state
+        .store
+        .measured(Duration::from_secs(1), Duration::from_secs(1));
+    advance(Duration::from_secs(61));
+    let jobs = h.state.store.jobs().len();
+    h.state.store.announce();
+    h.state.store.nudge();
+    h.settled().await;
+    let done = h.state.store.jobs()[jobs..].to_vec();
+    // Not the all-apps reports (eleven seconds against three), but the
+    // apps one at a time, as many at once as the budget has time for (the
+    // clock stands still here, so nothing is charged and all are read).
+    assert!(!done.contains(&super::data::Job::All), "{done:?}");
+    let apps_read = done
+        .iter()
+        .filter(|j| matches!(j, super::data::Job::App(_)))
+        .count();
+    assert_eq!(apps_read, apps, "{done:?}");
 }
 
 #[tokio::test]
@@ -2961,7 +3140,7 @@ async fn a_deploy_that_fails_or_cannot_be_reproduced_says_why_in_words() {
     assert_eq!(end["ok"], false);
     assert_eq!(
         end["message"],
-        "The deploy of api failed in its source phase: Failed to pull image: ghcr.io/acme/none:1"
+        "The deploy of api failed in its source phase (exit 1): Failed to pull image: ghcr.io/acme/none:1."
     );
     for bad in [
         vec![],
@@ -3098,7 +3277,7 @@ fn fleet_harness(
 ) -> (Harness, std::collections::BTreeMap<String, SimExecutor>) {
     let dir = tempfile::tempdir().unwrap();
     let history = HistoryStore::open(dir.path().join("history.db")).unwrap();
-    let auth = Auth::new(ADMIN, Some(VIEWER), Limits::default()).unwrap();
+    let auth = test_auth(Limits::default());
     let mut sims = std::collections::BTreeMap::new();
     let mut hosts = super::fleet::demo_hosts(
         |demo| {
@@ -3287,4 +3466,913 @@ async fn host_pages_are_scoped_to_their_host_and_switching_keeps_the_page() {
         .post_plain(&admin, "/h/us-1/apps/api/rename", &[("new_name", "api")])
         .await;
     assert_eq!(r.location(), "/h/us-1/apps/api");
+}
+
+#[tokio::test]
+async fn a_change_made_on_the_host_itself_is_refreshed_first_from_dokkus_event_log() {
+    let h = Harness::new();
+    h.settled().await;
+    let mut updates = h.state.store.subscribe();
+    let before = h.state.store.jobs().len();
+    // Someone on the host stops an app: no audit record, only Dokku's
+    // event log (the demo host logs events) knows.
+    let blog = dokku::AppName::new("blog").unwrap();
+    h.sim.with_host(|host| {
+        dokku_sim::dispatch(host, &["ps:stop".to_owned(), "blog".to_owned()], b"")
+    });
+    let row = tokio::time::timeout(Duration::from_secs(60), async {
+        loop {
+            match updates.recv().await {
+                Ok(super::data::Update::Row(row)) if row.app == blog => break row,
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(e) => panic!("the store closed: {e}"),
+            }
+        }
+    })
+    .await
+    .expect("the app stopped on the host was never refreshed");
+    assert_eq!(row.status, super::data::AppStatus::Stopped);
+    assert_eq!(
+        h.state.store.jobs()[before..],
+        [super::data::Job::App(blog)],
+        "only the changed app, read with its own reports"
+    );
+}
+
+#[test]
+fn an_event_marks_the_apps_its_trigger_names() {
+    let store = super::data::Store::new(
+        crate::common::Clock::system(),
+        super::data::Settings::default(),
+        None,
+    );
+    let event = |line: &str| dokku::parse::events::line(line);
+    let marked = |line: &str| {
+        super::data::mark_event(&store, &event(line))
+            .into_iter()
+            .map(|a| a.to_string())
+            .collect::<Vec<_>>()
+    };
+    let prefix = "Dec  3 21:59:00 dokku-sim dokku-event[1000]: INVOKED:";
+    let suffix = "NAME= FINGERPRINT= DOKKU_PID=1000";
+    assert_eq!(
+        marked(&format!("{prefix} post-stop( blog ) {suffix}")),
+        ["blog"]
+    );
+    assert_eq!(
+        marked(&format!("{prefix} post-app-rename( old new ) {suffix}")),
+        ["old", "new"]
+    );
+    // Reads, global changes and other programs' lines mark nothing.
+    assert!(marked(&format!("{prefix} config-get( blog KEY ) {suffix}")).is_empty());
+    assert!(marked(&format!(
+        "{prefix} post-config-update( --global set KEY ) {suffix}"
+    ))
+    .is_empty());
+    assert!(marked("Dec  3 21:59:00 dokku-sim sshd[12]: Accepted publickey").is_empty());
+}
+
+/// The harness with its notification settings kept in a file of a temp
+/// dir (kept alive by the caller).
+fn with_notifications() -> (Harness, tempfile::TempDir, std::path::PathBuf) {
+    let sim = SimExecutor::new(scenario::demo()).with_follow_interval(Duration::from_millis(40));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notifications.json");
+    let kept = file.clone();
+    let h = custom(sim.clone(), Arc::new(sim), None, move |o| {
+        o.notifications_file = Some(kept);
+    });
+    (h, dir, file)
+}
+
+#[tokio::test]
+async fn notification_settings_keep_the_webhook_a_secret_in_a_private_file() {
+    let (h, _dir, file) = with_notifications();
+    let admin = h.login(ADMIN).await;
+    let url = "http://127.0.0.1:9/hooks/T000/s3cr3t-t0ken";
+    let r = h
+        .post(
+            &admin,
+            "/notifications",
+            &[
+                ("url", url),
+                ("deploy_failed", "on"),
+                ("certificate_days", "7"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = h.get_now(&admin, "/notifications").await;
+    assert!(
+        page.body
+            .contains("Posting to <strong>127.0.0.1:9</strong>"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("s3cr3t"), "the page shows the secret");
+    assert!(
+        page.body
+            .contains(r#"name="deploy_failed" value="on" checked"#),
+        "{}",
+        page.body
+    );
+    assert!(!page
+        .body
+        .contains(r#"name="deploy_succeeded" value="on" checked"#));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "the settings file is readable by others"
+        );
+    }
+    // Saved again with no URL typed: the webhook is kept.
+    let r = h
+        .post(&admin, "/notifications", &[("app_crashed", "on")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(h.state.site.notifications.settings().url.is_some());
+    // An https URL needs a TLS client this dashboard does not carry, and a
+    // URL with a password is refused: nothing changes.
+    for bad in [
+        "https://hooks.slack.com/services/T/B/x",
+        "http://u:p@relay/x",
+        "relay/x",
+    ] {
+        let r = h.post(&admin, "/notifications", &[("url", bad)]).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {}", r.body);
+        assert!(
+            !r.body.contains(bad),
+            "the refusal repeats the URL: {}",
+            r.body
+        );
+    }
+    let kept = h.state.site.notifications.settings();
+    assert_eq!(
+        kept.url.map(|u| u.destination().to_owned()).as_deref(),
+        Some("127.0.0.1:9")
+    );
+    // A restarted dashboard reads them back.
+    let again = super::notifications::Notifications::new(
+        Some(file.clone()),
+        crate::common::notify::tokio_sleep(),
+    );
+    assert!(again.settings().subscriptions.app_crashed);
+    assert!(!again.settings().subscriptions.deploy_failed);
+    // Viewers do not get the page.
+    let viewer = h.login(VIEWER).await;
+    assert_eq!(
+        h.get_now(&viewer, "/notifications").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn a_failed_deploy_is_posted_once_and_marked_on_the_dashboard_until_one_succeeds() {
+    let receiver = crate::common::notify::receiver::Receiver::start(&[204]).await;
+    let (h, _dir, _) = with_notifications();
+    let admin = h.login(ADMIN).await;
+    let r = h
+        .post(
+            &admin,
+            "/notifications",
+            &[
+                ("url", receiver.url.as_str()),
+                ("deploy_failed", "on"),
+                ("deploy_succeeded", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The test button posts one event.
+    let r = h.post(&admin, "/notifications/test", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(receiver.wait_for(1).await.len(), 1);
+
+    h.sim
+        .fail_next_deploy("api", dokku_sim::DeployFailure::Build);
+    let r = h
+        .post(
+            &admin,
+            "/apps/api/deploy",
+            &[("image", "ghcr.io/acme/api:v1")],
+        )
+        .await;
+    assert_eq!(r.stream().1["ok"], false, "{}", r.body);
+    let got = receiver.wait_for(2).await;
+    let text = got[1].2["text"].as_str().unwrap().to_owned();
+    assert!(
+        text.starts_with("[sim] api: deploy failed in its build phase"),
+        "{text}"
+    );
+    assert_eq!(got[1].2["content"], got[1].2["text"]);
+    let home = h.get_now(&admin, "/").await;
+    let row = home
+        .body
+        .split("<tr data-app=\"api\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</tr>").next())
+        .unwrap();
+    assert!(row.contains("deploy failed"), "{row}");
+    assert!(!home
+        .body
+        .split("<tr data-app=\"blog\"")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap()
+        .contains("deploy failed"));
+
+    let r = h
+        .post(
+            &admin,
+            "/apps/api/deploy",
+            &[("image", "ghcr.io/acme/api:v2")],
+        )
+        .await;
+    assert_eq!(r.stream().1["ok"], true, "{}", r.body);
+    let got = receiver.wait_for(3).await;
+    assert_eq!(got.len(), 3, "one POST per event: {got:?}");
+    assert!(got[2].2["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("[sim] api: deployed"));
+    let home = h.get_now(&admin, "/").await;
+    assert!(
+        !home.body.contains("deploy failed"),
+        "the mark stayed after a success"
+    );
+    // The webhook's secret path reached neither the history nor a page.
+    for record in h.history.recent(1000).await.unwrap() {
+        let line = serde_json::to_string(&record.entry).unwrap();
+        assert!(!line.contains("s3cr3t"), "{line}");
+    }
+}
+
+#[tokio::test]
+async fn a_process_that_crashes_is_posted_once() {
+    let receiver = crate::common::notify::receiver::Receiver::start(&[204]).await;
+    let (h, _dir, _) = with_notifications();
+    h.settled().await;
+    let admin = h.login(ADMIN).await;
+    let r = h
+        .post(
+            &admin,
+            "/notifications",
+            &[("url", receiver.url.as_str()), ("app_crashed", "on")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // blog's web container falls into Docker's restart loop on the host.
+    h.sim.with_host(|host| {
+        let blog = host.apps.get_mut("blog").unwrap();
+        for container in &mut blog.containers {
+            container.state = dokku_sim::host::ContainerState::Restarting;
+        }
+    });
+    let blog = dokku::AppName::new("blog").unwrap();
+    h.state.store.mark_dirty(&blog);
+    h.state.store.nudge();
+    let got = receiver.wait_for(1).await;
+    assert_eq!(got[0].2["text"], "[sim] blog: web is down (0 of 1 running)");
+    // Read again, still down: not told twice. The watcher takes rows in
+    // order, so once a later crash (shop's) is told, blog's second read
+    // was seen.
+    h.state.store.mark_dirty(&blog);
+    h.state.store.nudge();
+    h.settled().await;
+    h.sim.with_host(|host| {
+        let shop = host.apps.get_mut("shop").unwrap();
+        for container in &mut shop.containers {
+            container.state = dokku_sim::host::ContainerState::Restarting;
+        }
+    });
+    let shop = dokku::AppName::new("shop").unwrap();
+    h.state.store.mark_dirty(&shop);
+    h.state.store.nudge();
+    let got = receiver.wait_for(2).await;
+    let texts: Vec<&str> = got.iter().filter_map(|r| r.2["text"].as_str()).collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(texts[1].starts_with("[sim] shop: "), "{texts:?}");
+}
+
+#[test]
+fn an_expiring_certificate_is_told_once_per_day_left_and_only_within_the_window() {
+    let watch = super::notifications::HostWatch::default();
+    let api = dokku::AppName::new("api").unwrap();
+    let blog = dokku::AppName::new("blog").unwrap();
+    let told = |certs: Vec<(dokku::AppName, i64)>| {
+        watch
+            .on_certificates("eu-1", certs, 14)
+            .iter()
+            .map(dokku::notify::NotifyEvent::text)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        told(vec![(api.clone(), 5), (blog.clone(), 40)]),
+        ["[eu-1] api: the TLS certificate expires in 5 days"]
+    );
+    assert!(told(vec![(api.clone(), 5)]).is_empty(), "told twice");
+    assert_eq!(
+        told(vec![(api, -1)]),
+        ["[eu-1] api: the TLS certificate expired 1 day ago"]
+    );
+}
+
+// ---- Users, grants and sessions -------------------------------------------
+
+/// Who did what: each record's actor and command line, newest first.
+async fn actions(h: &Harness) -> Vec<(String, String)> {
+    h.history
+        .recent(100)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.entry.actor.clone(), r.entry.argv.join(" ")))
+        .collect()
+}
+
+/// A user with the given grants (`(hosts, apps, role)`).
+fn user_with(name: &str, password: &str, grants: &[(&str, &str, Role)]) -> User {
+    User {
+        name: UserName::parse(name).unwrap(),
+        password: super::auth::hash_password(password).unwrap(),
+        grants: grants
+            .iter()
+            .map(|(hosts, apps, role)| Grant {
+                hosts: Pattern::parse(hosts).unwrap(),
+                apps: Pattern::parse(apps).unwrap(),
+                role: *role,
+            })
+            .collect(),
+    }
+}
+
+/// What each test user may use, by a route's access: written out here,
+/// not derived from the code under test.
+fn expected(user: &str, access: super::routes::Access) -> bool {
+    use super::routes::Access::*;
+    match (user, access) {
+        (_, Public | Session) => true,
+        ("admin", _) => true,
+        ("deployer", Read | Deploy) => true,
+        ("viewer", Read) => true,
+        // `outsider` is admin of other-app only: nothing on this host.
+        _ => false,
+    }
+}
+
+/// Every route of the table × viewer, deployer, admin and a user with a
+/// grant on another app only: allowed or refused as its access says. A
+/// read of an app the user has no role on is not found (404), any other
+/// refusal is forbidden (403). Allowed actions are sent for an app that does not
+/// exist (`ghost`), so nothing changes; refused ones for `api`.
+async fn grants_sweep(h: &Harness, base: &str) {
+    use super::routes::{Access, Scope};
+    let table = super::routes::table();
+    let at = |route: &super::routes::Route, path: String| match route.scope {
+        Scope::Host => format!("{base}{path}"),
+        Scope::Site => path,
+    };
+    let ghost = |path: &str| {
+        sample(path)
+            .replace("/apps/api", "/apps/ghost")
+            .replace("api-db", "ghost-db")
+            .replace("/users/viewer", "/users/ghost")
+    };
+    let mut checked = 0;
+    for (name, password) in [
+        ("viewer", VIEWER),
+        ("deployer", DEPLOYER),
+        ("admin", ADMIN),
+        ("outsider", OUTSIDER),
+    ] {
+        let c = h.login(password).await;
+        // The API's routes take a token, not a session: `api::sweep`.
+        for route in table
+            .iter()
+            .filter(|r| r.access != Access::Public && !matches!(r.access, Access::Api(_)))
+        {
+            let allowed = expected(name, route.access);
+            let has_app = route.path.contains("{app}");
+            let what = format!("{route:?} as {name}");
+            if route.is_read() {
+                let (status, _) = h.head(&c, &at(route, sample(route.path))).await;
+                // Only a user with no role at all on the app is told
+                // it is not found.
+                let unknown = has_app && name == "outsider";
+                match (allowed, unknown) {
+                    (true, _) => assert!(status.is_success(), "{what}: {status}"),
+                    (false, true) => assert_eq!(status, StatusCode::NOT_FOUND, "{what}"),
+                    (false, false) => assert_eq!(status, StatusCode::FORBIDDEN, "{what}"),
+                }
+            } else if route.path == "/logout" {
+                // Anyone's (the logout test); not in the middle of a sweep.
+                continue;
+            } else if allowed {
+                let r = h.post(&c, &at(route, ghost(route.path)), &[]).await;
+                assert_ne!(r.status, StatusCode::FORBIDDEN, "{what}: {}", r.body);
+                assert!(!r.location().starts_with("/login"), "{what}");
+            } else {
+                let r = h.post(&c, &at(route, sample(route.path)), &[]).await;
+                assert_eq!(r.status, StatusCode::FORBIDDEN, "{what}: {}", r.body);
+                assert!(r.body.contains("Your grants do not allow this"), "{what}");
+            }
+            checked += 1;
+        }
+    }
+    // Every guarded route of a session but logging out, for each of the
+    // four users.
+    let guarded = table
+        .iter()
+        .filter(|r| r.access != Access::Public && !matches!(r.access, Access::Api(_)))
+        .count();
+    assert_eq!(checked, 4 * (guarded - 1));
+    untouched(h);
+}
+
+#[tokio::test]
+async fn every_route_allows_exactly_the_roles_its_access_names() {
+    grants_sweep(&Harness::new(), "").await;
+}
+
+#[tokio::test]
+async fn every_route_of_a_fleet_host_allows_exactly_the_roles_its_access_names() {
+    let (h, _) = fleet_harness(Vec::new());
+    grants_sweep(&h, "/h/eu-1").await;
+}
+
+#[tokio::test]
+async fn an_app_a_user_may_not_read_is_not_found_like_one_that_does_not_exist() {
+    let h = Harness::new();
+    let outsider = h.login(OUTSIDER).await;
+    let hidden = h.get(&outsider, "/apps/api").await;
+    let missing = h.get(&outsider, "/apps/nope").await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(hidden.body.contains("There is no app called api."));
+    assert_eq!(
+        hidden.body.replace("api", "X"),
+        missing.body.replace("nope", "X")
+    );
+    // An action on it is forbidden whether or not it exists.
+    for app in ["api", "nope"] {
+        let r = h
+            .post(&outsider, &format!("/apps/{app}/ps/restart"), &[])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{app}");
+        assert_eq!(
+            r.json()["message"],
+            format!("Your grants do not allow this: this needs deployer on {app}.")
+        );
+    }
+}
+
+/// The demo host with two teams' apps.
+fn teams_sim() -> SimExecutor {
+    let sim = SimExecutor::new(scenario::demo()).with_follow_interval(Duration::from_millis(40));
+    sim.with_host(|host| {
+        let app = host.apps["blog"].clone();
+        for name in ["team-a-web", "team-a-worker", "team-b-web"] {
+            host.apps.insert(name.to_owned(), app.clone());
+        }
+    });
+    sim
+}
+
+#[tokio::test]
+async fn a_team_deployer_sees_and_reaches_only_their_teams_apps() {
+    let alice = user_with("alice", "alice-pw", &[("*", "team-a-*", Role::Deployer)]);
+    let h = Harness::with_users(teams_sim(), vec![alice]);
+    let admin = h.login(ADMIN).await;
+    // Something in the history of each team's app.
+    for app in ["team-a-web", "team-b-web"] {
+        let r = h
+            .post(
+                &admin,
+                &format!("/apps/{app}/domains/add"),
+                &[("domain", &format!("{app}.example.com"))],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let alice = h.login_as("alice", "alice-pw").await;
+    let home = h.get(&alice, "/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("team-a-web") && home.body.contains("team-a-worker"));
+    for hidden in ["team-b-web", "\"/apps/api\"", "\"/apps/blog\""] {
+        assert!(!home.body.contains(hidden), "the dashboard shows {hidden}");
+    }
+    assert!(
+        home.body.contains("count-all\">2<"),
+        "the counts are of alice's apps"
+    );
+    assert!(
+        !home.body.contains("Create app"),
+        "alice cannot create apps"
+    );
+    // Not reachable by URL, nor findable by search.
+    assert_eq!(
+        h.get(&alice, "/apps/team-b-web").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(!h
+        .get(&alice, "/?q=team-b")
+        .await
+        .body
+        .contains("team-b-web"));
+    assert_eq!(
+        h.get(&alice, "/databases").await.status,
+        StatusCode::FORBIDDEN
+    );
+    // The history: only her apps' records.
+    for path in [
+        "/history",
+        "/history?q=domains",
+        "/history/export?format=csv",
+    ] {
+        let r = h.get(&alice, path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(r.body.contains("team-a-web"), "{path}: {}", r.body);
+        assert!(!r.body.contains("team-b-web"), "{path} shows team b");
+    }
+    // The fleet page counts only her apps.
+    let fleet = h.get(&alice, "/fleet").await;
+    assert!(!fleet.body.contains("team-b-web"));
+    // The live rows: only hers.
+    let req = Harness::request(Method::GET, "/live", Some(&alice.cookie), String::new());
+    let res = h.router.clone().oneshot(req).await.unwrap();
+    let mut body = res.into_body();
+    let mut text = String::new();
+    while !text.contains("event: progress") {
+        if let Ok(data) = body.frame().await.unwrap().unwrap().into_data() {
+            text.push_str(&String::from_utf8_lossy(&data));
+        }
+    }
+    for app in ["team-b-web", "team-a-web"] {
+        let r = h
+            .post(
+                &admin,
+                &format!("/apps/{app}/domains/add"),
+                &[("domain", &format!("{app}.example.org"))],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+    while !(text.contains("event: row") && text.contains("team-a-web.example.org")) {
+        if let Ok(data) = body.frame().await.unwrap().unwrap().into_data() {
+            text.push_str(&String::from_utf8_lossy(&data));
+        }
+    }
+    assert!(!text.contains("team-b-web"), "a live row of team b: {text}");
+    assert!(text.contains("\"total\":2"), "{text}");
+    // Her own apps: she deploys and restarts, as herself in the history.
+    let r = h.post(&alice, "/apps/team-a-web/ps/restart", &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        h.post(&alice, "/apps/team-b-web/ps/restart", &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        h.post(&alice, "/apps/team-a-web/config/reveal", &[("key", "X")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let recorded = actions(&h).await;
+    assert!(
+        recorded
+            .iter()
+            .any(|(actor, cmd)| actor == "alice" && cmd.contains("ps:restart team-a-web")),
+        "{recorded:?}"
+    );
+    assert!(!recorded
+        .iter()
+        .any(|(actor, _)| actor == "deployer" || actor == "viewer"));
+}
+
+#[tokio::test]
+async fn failed_logins_are_audited_by_name_and_limited_per_account() {
+    let (h, advance) = harness_with_clock();
+    // Five wrong passwords for deployer, each from another address: no
+    // address reaches its limit, the account does.
+    for n in 1..=5u8 {
+        let r = h
+            .attempt_as("deployer", "wrong-guess-secret", [10, 1, 0, n])
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = h.attempt_as("deployer", DEPLOYER, [10, 2, 0, 1]).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    // Another account from that address is not limited.
+    assert_eq!(
+        h.attempt(VIEWER, [10, 2, 0, 1]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // A password typed into the name field is not written down.
+    h.attempt_as("Hunter2 typed-in-the-name-field", "x", [10, 3, 0, 1])
+        .await;
+    advance(Duration::from_secs(15 * 60 + 1));
+    assert_eq!(
+        h.attempt(DEPLOYER, [10, 2, 0, 1]).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    let records = h.history.recent(50).await.unwrap();
+    let logins: Vec<_> = records
+        .iter()
+        .filter(|r| r.entry.subcommand == "web:login")
+        .collect();
+    // Five wrong, one limited, one unnamed; no record of the good ones.
+    assert_eq!(logins.len(), 7, "{logins:?}");
+    assert!(logins
+        .iter()
+        .all(|r| r.entry.outcome == dokku_history::Outcome::Failed));
+    assert_eq!(
+        logins
+            .iter()
+            .filter(|r| r.entry.actor == "deployer")
+            .count(),
+        6
+    );
+    assert!(logins.iter().any(|r| r.entry.actor == "(not a user name)"));
+    assert!(logins.iter().any(|r| r
+        .entry
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains("too many failures"))));
+    let all = serde_json::to_string(&records).unwrap();
+    for secret in [
+        "wrong-guess-secret",
+        DEPLOYER,
+        VIEWER,
+        "Hunter2",
+        "typed-in-the-name-field",
+    ] {
+        assert!(!all.contains(secret), "the history holds {secret:?}");
+    }
+    // The history page shows them to an admin.
+    let admin = h.login(ADMIN).await;
+    let page = h.get(&admin, "/history?subcommand=web:login").await;
+    assert!(page.body.contains("web:login deployer"), "{}", page.body);
+}
+
+fn token_of(c: &Client) -> String {
+    c.cookie.split_once('=').unwrap().1.to_owned()
+}
+
+#[tokio::test]
+async fn sessions_are_listed_to_their_user_and_admins_and_revoking_one_ends_its_streams() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let viewer = h.login(VIEWER).await;
+    let viewer_too = h.login(VIEWER).await;
+    let id_of = |c: &Client| h.state.auth.session(&token_of(c)).unwrap().id;
+    let (admin_id, viewer_id, other_id) = (id_of(&admin), id_of(&viewer), id_of(&viewer_too));
+
+    // A viewer sees their own sessions only; an admin sees everyone's.
+    let mine = h.get(&viewer, "/sessions").await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert!(mine.body.contains(&viewer_id) && mine.body.contains(&other_id));
+    assert!(!mine.body.contains(&admin_id));
+    assert!(mine.body.contains("(this one)"));
+    let all = h.get(&admin, "/sessions").await;
+    for id in [&admin_id, &viewer_id, &other_id] {
+        assert!(all.body.contains(id.as_str()));
+    }
+    // Nobody's token is on the page.
+    assert!(!all.body.contains(&token_of(&viewer)));
+    // A viewer cannot revoke an admin's session (it is not found).
+    let r = h
+        .post(&viewer, &format!("/sessions/{admin_id}/revoke"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(h.state.auth.session(&token_of(&admin)).is_some());
+
+    // Revoking ends the session and its open streams.
+    let stream = tokio::spawn(h.state.auth.ended(&token_of(&viewer_too)));
+    let r = h
+        .post(&admin, &format!("/sessions/{other_id}/revoke"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    stream.await.unwrap();
+    let gone = h.get(&viewer_too, "/").await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER);
+    assert!(gone.location().starts_with("/login"));
+    // One's own: back to the login page.
+    let r = h
+        .post(&viewer, &format!("/sessions/{viewer_id}/revoke"), &[])
+        .await;
+    assert_eq!(r.location(), "/login");
+    assert!(h.state.auth.session(&token_of(&viewer)).is_none());
+    let recorded = actions(&h).await;
+    assert!(
+        recorded
+            .iter()
+            .any(|(actor, cmd)| actor == "admin" && cmd.starts_with("web:sessions:revoke viewer")),
+        "{recorded:?}"
+    );
+}
+
+#[tokio::test]
+async fn admins_add_grant_reset_and_delete_users_and_each_change_is_audited() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let deployer = h.login(DEPLOYER).await;
+    // Only an admin of everything manages users.
+    assert_eq!(
+        h.get(&deployer, "/users").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = h
+        .post(
+            &deployer,
+            "/users",
+            &[
+                ("name", "mallory"),
+                ("password", "pw"),
+                ("grants", "admin * *"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(h.state.auth.users().get("mallory").is_none());
+
+    let r = h
+        .post(
+            &admin,
+            "/users",
+            &[
+                ("name", "carol"),
+                ("password", "carol-pw-1"),
+                ("grants", "viewer * api"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = h.get(&admin, "/users").await;
+    assert!(page.body.contains("carol") && page.body.contains("viewer * api"));
+    assert!(!page.body.contains("carol-pw-1") && !page.body.contains("$argon2"));
+    // Bad input is refused in words.
+    let r = h
+        .post(
+            &admin,
+            "/users",
+            &[("name", "Carol Two"), ("password", "x")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.json()["message"].as_str().unwrap().contains("lower-case"));
+    let r = h
+        .post(&admin, "/users/carol/grants", &[("grants", "owner * *")])
+        .await;
+    assert!(r.json()["message"].as_str().unwrap().contains("not a role"));
+    let r = h
+        .post(&admin, "/users", &[("name", "carol"), ("password", "x")])
+        .await;
+    assert!(r.json()["message"].as_str().unwrap().contains("already"));
+
+    let carol = h.login_as("carol", "carol-pw-1").await;
+    assert_eq!(h.get(&carol, "/apps/api").await.status, StatusCode::OK);
+    assert_eq!(
+        h.get(&carol, "/apps/blog").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // New grants apply at once.
+    let r = h
+        .post(
+            &admin,
+            "/users/carol/grants",
+            &[("grants", "viewer * blog\n")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        h.get(&carol, "/apps/api").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(h.get(&carol, "/apps/blog").await.status, StatusCode::OK);
+    // A new password ends her sessions; the old one no longer works.
+    let r = h
+        .post(
+            &admin,
+            "/users/carol/password",
+            &[("password", "carol-pw-2")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        h.get(&carol, "/apps/blog").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        h.attempt_as("carol", "carol-pw-1", [127, 0, 0, 2])
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let carol = h.login_as("carol", "carol-pw-2").await;
+    // Deleting ends her sessions too.
+    let r = h.post(&admin, "/users/carol/delete", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(h.get(&carol, "/").await.status, StatusCode::SEE_OTHER);
+    assert!(h.state.auth.users().get("carol").is_none());
+    // The last admin of everything cannot be removed.
+    let r = h.post(&admin, "/users/admin/delete", &[]).await;
+    assert!(r.json()["message"].as_str().unwrap().contains("no admin"));
+
+    let recorded = actions(&h).await;
+    for change in [
+        "web:users:add carol",
+        "web:users:grants carol viewer * blog",
+        "web:users:password carol",
+        "web:users:delete carol",
+    ] {
+        assert!(
+            recorded
+                .iter()
+                .any(|(actor, cmd)| actor == "admin" && cmd == change),
+            "{change}: {recorded:?}"
+        );
+    }
+    let all = serde_json::to_string(&h.history.recent(100).await.unwrap()).unwrap();
+    for secret in ["carol-pw-1", "carol-pw-2", "$argon2"] {
+        assert!(!all.contains(secret));
+    }
+}
+
+#[tokio::test]
+async fn the_fleet_page_shows_a_limited_user_only_their_hosts_and_apps() {
+    let (h, _) = fleet_harness(Vec::new());
+    let uma = user_with(
+        "uma",
+        "uma-pw",
+        &[
+            ("us-1", "other-*", Role::Viewer),
+            ("legacy", "*", Role::Viewer),
+        ],
+    );
+    h.state
+        .auth
+        .users()
+        .change(|all| {
+            all.insert(uma.name.clone(), uma);
+            Ok(())
+        })
+        .unwrap();
+    let uma = h.login_as("uma", "uma-pw").await;
+    all_settled(&h).await;
+    fleet_read(&h).await;
+    let page = h.get(&uma, "/fleet").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    // No grant on eu-1: not shown, nor offered by the host switcher.
+    assert!(!page.body.contains("data-host=\"eu-1\""), "{}", page.body);
+    assert!(page.body.contains("data-host=\"legacy\">legacy</a>"));
+    // On us-1 only other-* apps: the crashed metrics is not hers.
+    let us = host_row(&page.body, "us-1");
+    assert!(!us.contains("metrics") && !us.contains("crashed"), "{us}");
+    // Every app of legacy: as an admin sees it.
+    let legacy = host_row(&page.body, "legacy");
+    assert!(
+        legacy.contains("href=\"/h/legacy/apps/staging-api\""),
+        "{legacy}"
+    );
+    assert_eq!(
+        h.get(&uma, "/h/us-1/apps/metrics").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        h.get(&uma, "/h/legacy/apps/staging-api").await.status,
+        StatusCode::OK
+    );
+}
+
+mod api;
+
+#[tokio::test]
+async fn a_deployer_cancels_a_running_build_from_the_app_page_and_it_is_audited() {
+    let h = Harness::new();
+    let deployer = h.login(DEPLOYER).await;
+    let page = h.get_now(&deployer, "/apps/api").await;
+    assert!(
+        section(&page.body, "deploys").contains(r#"action="/apps/api/deploy/cancel""#),
+        "{}",
+        page.body
+    );
+    let r = h.post(&deployer, "/apps/api/deploy/cancel", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/apps/api");
+    let newest = &h.history.recent(1).await.unwrap()[0];
+    assert_eq!(newest.entry.argv, ["builds:cancel", "api"]);
+    assert_eq!(newest.entry.actor, "deployer");
+    // A viewer sees no cancel button.
+    let viewer = h.login(VIEWER).await;
+    let page = h.get_now(&viewer, "/apps/api").await;
+    assert!(!page.body.contains("deploy/cancel"));
 }

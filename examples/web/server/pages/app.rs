@@ -24,6 +24,7 @@ use dokku::model::logs::LogLine;
 use dokku_history::{Outcome, Query as HistoryQuery, Record};
 use maud::{html, Markup};
 
+use super::super::auth::Role;
 use super::super::data::{status_class, AppRow, AppStatus};
 use super::super::handlers::{app_name, app_url, line_key, recent_logs, LogParams, MAX_SCALE};
 use super::super::problem::dokku_failure;
@@ -97,7 +98,8 @@ fn process_section(
     row: &AppRow,
     formation: &dokku::Result<Vec<dokku::model::ps::Formation>>,
 ) -> Markup {
-    let admin = ctx.session.is_admin();
+    // Process actions and scaling are a deployer's.
+    let admin = ctx.can(Role::Deployer);
     let app = row.app.as_str();
     html! {
         section #processes {
@@ -163,7 +165,7 @@ fn config_section(
     app: &str,
     keys: &dokku::Result<Vec<dokku::ConfigKey>>,
 ) -> Markup {
-    let admin = ctx.session.is_admin();
+    let admin = ctx.can(Role::Admin);
     html! {
         section #config {
             h2 { "Config" }
@@ -231,7 +233,7 @@ fn config_section(
 }
 
 fn domains_section(url: &str, ctx: &Ctx, row: &AppRow) -> Markup {
-    let admin = ctx.session.is_admin();
+    let admin = ctx.can(Role::Admin);
     let app = row.app.as_str();
     html! {
         section #domains {
@@ -285,8 +287,16 @@ fn logs_section(
     url: &str,
     params: &LogParams,
     formation: &dokku::Result<Vec<dokku::model::ps::Formation>>,
-    lines: &Result<Vec<LogLine>, WebError>,
+    lines: &Option<Result<Vec<LogLine>, WebError>>,
 ) -> Markup {
+    let Some(lines) = lines else {
+        return html! {
+            section #logs {
+                h2 { "Logs" }
+                p.muted { "Logs are shown to deployers and admins of this app." }
+            }
+        };
+    };
     let selected = params.process.clone().unwrap_or_default();
     let download = {
         let mut pairs = vec![("n", params.lines().to_string())];
@@ -413,7 +423,13 @@ pub async fn page(
     let (formation, keys, lines, records, services, network, settings, deploys) = tokio::join!(
         state.dokku.ps().scale_report(&app),
         state.dokku.config().keys(&app),
-        recent_logs(&state, &app, &params),
+        // Logs are a deployer's (they may hold anything an app prints).
+        async {
+            match ctx.can(Role::Deployer) {
+                true => Some(recent_logs(&state, &app, &params).await),
+                false => None,
+            }
+        },
         state.history.query(history),
         super::databases::app_links(&state.dokku, &caps, &app),
         super::network::fetch(&state.dokku, &caps, &app),
@@ -448,7 +464,7 @@ pub async fn page(
             }
             p { a href={ (ctx.at("/history")) "?app=" (urlencode(app.as_str())) } { "All of this app's history" } }
         }
-        @if ctx.session.is_admin() { (danger_section(&url, &ctx, app.as_str())) }
+        @if ctx.can(Role::Admin) { (danger_section(&url, &ctx, app.as_str())) }
     };
     Ok(layout(app.as_str(), &ctx, body))
 }

@@ -16,8 +16,10 @@ use futures_util::{stream, Stream, StreamExt};
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::super::auth::Role;
 use super::super::data::{status_class, AppRow, AppStatus, Line, Progress, Update, View};
 use super::super::handlers::app_url;
+use super::super::notifications::HostWatch;
 use super::super::{AppState, Ctx, WebError};
 use super::{form_head, layout};
 
@@ -198,18 +200,26 @@ pub fn spent_text(spent: Duration, budget: Duration) -> String {
 
 /// One app's row; an app not read yet shows its name and `refreshing…`.
 /// The live dashboard sends the same markup when the row is read again.
+///
+/// An app whose last deploy failed says so beside its state.
 pub fn row_html(
     base: &str,
     app: &dokku::AppName,
     row: Option<&AppRow>,
     age: Option<Duration>,
+    watch: &HostWatch,
 ) -> Markup {
     html! {
         tr data-app=(app) {
             td.name { (app_link(base, app)) }
             @match row {
                 Some(row) => {
-                    td { span class={ "badge " (status_class(row.status)) } { (row.status.as_str()) } }
+                    td {
+                        span class={ "badge " (status_class(row.status)) } { (row.status.as_str()) }
+                        @if watch.last_deploy_failed(app) {
+                            " " a.badge.s-crashed.deploy-failed href={ (base) (app_url(app.as_str())) "#deploys" } title="The last deploy failed; the app runs the release before it." { "deploy failed" }
+                        }
+                    }
                     td { (processes(row)) }
                     td.domains { @for d in &row.domains { span title=(d) { (d) } " " } }
                     td { (deploy(row)) }
@@ -232,7 +242,13 @@ pub fn row_html(
 }
 
 /// The dashboard's body for a view (the bench renders it directly).
-pub fn render(view: &View, caps: Option<&Capabilities>, ctx: &Ctx, filter: &AppFilter) -> Markup {
+pub fn render(
+    view: &View,
+    caps: Option<&Capabilities>,
+    ctx: &Ctx,
+    filter: &AppFilter,
+    watch: &HostWatch,
+) -> Markup {
     let counts = view.counts();
     let (rows, total) = filter.apply(&view.lines);
     let pages = total.div_ceil(PAGE_SIZE).max(1);
@@ -267,7 +283,7 @@ pub fn render(view: &View, caps: Option<&Capabilities>, ctx: &Ctx, filter: &AppF
                 input type="search" name="q" value=(filter.query()) placeholder="Find an app or domain" aria-label="Find an app or domain";
                 button.secondary type="submit" { "Find" }
             }
-            @if ctx.session.is_admin() {
+            @if ctx.can(Role::Admin) {
                 form.inline #app-create method="post" action=(ctx.at("/apps")) {
                     (form_head(&ctx.session, "app-create"))
                     input type="text" name="name" placeholder="new-app-name" required
@@ -281,7 +297,7 @@ pub fn render(view: &View, caps: Option<&Capabilities>, ctx: &Ctx, filter: &AppF
         }
         @if rows.is_empty() {
             div.empty {
-                @if view.lines.is_empty() { p { "No apps yet." } @if ctx.session.is_admin() { p { "Create one above, then push code to it with git." } } }
+                @if view.lines.is_empty() { p { "No apps yet." } @if ctx.can(Role::Admin) { p { "Create one above, then push code to it with git." } } }
                 @else { p { "No app matches." } p { a href=(ctx.at("/")) { "Show all apps" } } }
             }
         } @else {
@@ -295,6 +311,7 @@ pub fn render(view: &View, caps: Option<&Capabilities>, ctx: &Ctx, filter: &AppF
                                 &line.app,
                                 line.kept.as_ref().map(|k| k.row.as_ref()),
                                 line.kept.as_ref().map(|k| view.now.saturating_duration_since(k.checked)),
+                                watch,
                             ))
                         }
                     }
@@ -339,13 +356,43 @@ pub async fn page(
     if state.store.view().lines.is_empty() {
         state.store.ensure_listed(&state.dokku).await?;
     }
-    let view = state.store.view();
+    let view = visible(
+        state.store.view(),
+        &ctx,
+        state.options.refresh.refresh_after,
+    );
     let caps = state.dokku.cached_capabilities().await;
     Ok(layout(
         "Apps",
         &ctx,
-        render(&view, caps.as_deref(), &ctx, &filter),
+        render(&view, caps.as_deref(), &ctx, &filter, &state.watch),
     ))
+}
+
+/// The view with only the apps the user may see: their counts, and for
+/// a user limited to some apps the progress over theirs (`fresh`: read
+/// within `refresh_after` and not changed since), so neither tells how
+/// many apps the host has.
+pub fn visible(mut view: View, ctx: &Ctx, refresh_after: Duration) -> View {
+    if ctx.may(Role::Viewer, None) {
+        return view;
+    }
+    view.lines
+        .retain(|l| ctx.may(Role::Viewer, Some(l.app.as_str())));
+    let now = view.now;
+    let fresh = |l: &Line| {
+        !l.changed
+            && l.kept
+                .as_ref()
+                .is_some_and(|k| now.saturating_duration_since(k.checked) < refresh_after)
+    };
+    view.progress = Progress {
+        fresh: view.lines.iter().filter(|l| fresh(l)).count(),
+        total: view.lines.len(),
+        listed: view.progress.listed,
+        dirty: view.lines.iter().filter(|l| l.changed).count(),
+    };
+    view
 }
 
 /// A server-sent event with a JSON body.
@@ -385,27 +432,44 @@ pub async fn live(
     Extension(ctx): Extension<Ctx>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let updates = state.store.subscribe();
-    let view = state.store.view();
+    let refresh_after = state.options.refresh.refresh_after;
+    let view = visible(state.store.view(), &ctx, refresh_after);
     let budget = view.budget;
     let first = progress_event(&view.progress, view.spent, budget, &view.counts());
     let store = std::sync::Arc::clone(&state.store);
+    let watch = std::sync::Arc::clone(&state.watch);
     let base = ctx.base.clone();
+    // Only the rows and counts of apps the user may see.
+    let ctx = std::sync::Arc::new(ctx);
+    let every_app = ctx.may(Role::Viewer, None);
+    let token = ctx.token.clone();
     let rows = stream::unfold(updates, move |mut updates| {
         let store = std::sync::Arc::clone(&store);
+        let watch = std::sync::Arc::clone(&watch);
         let base = base.clone();
+        let ctx = std::sync::Arc::clone(&ctx);
         async move {
             loop {
                 match updates.recv().await {
+                    Ok(Update::Row(row)) if !ctx.may(Role::Viewer, Some(row.app.as_str())) => {
+                        continue
+                    }
                     Ok(Update::Row(row)) => {
                         let age = store
                             .row(&row.app)
                             .map(|k| store.clock().now().saturating_duration_since(k.checked));
-                        let html = row_html(&base, &row.app, Some(&row), age).into_string();
+                        let html = row_html(&base, &row.app, Some(&row), age, &watch).into_string();
                         let data = serde_json::json!({ "app": row.app.as_str(), "html": html });
                         return Some((Ok(event("row", &data)), updates));
                     }
                     Ok(Update::Progress(progress, spent)) => {
-                        let counts = store.counts();
+                        let (progress, counts) = match every_app {
+                            true => (progress, store.counts()),
+                            false => {
+                                let view = visible(store.view(), &ctx, refresh_after);
+                                (view.progress, view.counts())
+                            }
+                        };
                         let event = progress_event(&progress, spent, budget, &counts);
                         return Some((Ok(event), updates));
                     }
@@ -416,7 +480,7 @@ pub async fn live(
             }
         }
     });
-    let ended = state.auth.ended(&ctx.token);
+    let ended = state.auth.ended(&token);
     let events = stream::once(async move { Ok(first) })
         .chain(rows)
         .take_until(ended)

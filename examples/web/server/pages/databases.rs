@@ -18,6 +18,7 @@ use futures_util::future::join_all;
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::super::auth::Role;
 use super::super::handlers::{app_name, app_url};
 use super::super::{doing, AppState, Ctx, WebError};
 use super::app::{card_empty, card_error};
@@ -32,14 +33,14 @@ pub fn installed(caps: &Capabilities) -> Vec<ServicePlugin> {
 }
 
 /// The plugin named in a URL, if installed.
-fn plugin(caps: &Capabilities, name: &str) -> Result<ServicePlugin, WebError> {
+pub(crate) fn plugin(caps: &Capabilities, name: &str) -> Result<ServicePlugin, WebError> {
     installed(caps)
         .into_iter()
         .find(|p| p.name() == name)
         .ok_or_else(|| WebError::NotFound(format!("datastore plugin {name} on this host")))
 }
 
-fn service_name(raw: &str) -> Result<ServiceName, WebError> {
+pub(crate) fn service_name(raw: &str) -> Result<ServiceName, WebError> {
     Ok(ServiceName::new(raw.trim())?)
 }
 
@@ -118,7 +119,7 @@ fn service_row(
     info: &dokku::Result<ServiceInfo>,
     apps: &[String],
 ) -> Markup {
-    let admin = ctx.session.is_admin();
+    let admin = ctx.can(Role::Admin);
     let url = ctx.at(&format!("/databases/{}/{}", plugin.name(), name));
     let id = anchor(plugin, name.as_str());
     let linkable: Vec<&String> = match info {
@@ -212,7 +213,7 @@ pub async fn page(
         @if plugins.is_empty() {
             (card_empty("No datastore plugin (postgres, redis …) is installed on this host.", Some("Install one on the host: dokku plugin:install https://github.com/dokku/dokku-postgres.git")))
         }
-        @if ctx.session.is_admin() && !plugins.is_empty() {
+        @if ctx.can(Role::Admin) && !plugins.is_empty() {
             form.inline #service-create method="post" action=(ctx.at("/databases")) {
                 (form_head(&ctx.session, "service-create"))
                 select name="plugin" aria-label="Plugin" {

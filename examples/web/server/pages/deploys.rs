@@ -10,19 +10,20 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use dokku::api::deploy::DeploySpec;
 use dokku::model::apps::AppReport;
 use dokku::model::deploy::{DeployEvent, DeployOutcome};
 use dokku::AppName;
-use dokku_history::releases::{plan_rollback, runs_on_host, Release, RollbackPlan};
+use dokku_history::releases::{plan_rollback, Release, RollbackPlan};
 use dokku_history::HistoryError;
 use futures_util::StreamExt;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::super::handlers::{app_name, event, json_lines};
+use super::super::auth::Role;
+use super::super::handlers::{app_name, app_url, event, json_lines};
 use super::super::{doing, AppState, Ctx, WebError};
 use super::app::{card_empty, card_error_web};
 use super::{form_head, unix_ms};
@@ -49,12 +50,13 @@ pub async fn fetch(state: &AppState, app: &AppName) -> Deploys {
 
 /// The section on the app page.
 pub fn section(url: &str, ctx: &Ctx, app: &AppName, deploys: &Deploys) -> Markup {
-    let admin = ctx.session.is_admin();
+    // Deploying and rolling back are a deployer's.
+    let admin = ctx.can(Role::Deployer);
     html! {
         section #deploys {
             h2 { "Deploys" }
             @if admin {
-                form #deploy method="post" action={ (url) "/deploy" } data-stream="deploy-output" data-outcome="deploy-outcome"
+                form #deploy.inline method="post" action={ (url) "/deploy" } data-stream="deploy-output" data-outcome="deploy-outcome"
                     data-confirm={ "Deploy " (app) "?" }
                     data-consequence={ (app) " is built from the source given and redeployed; a failed build leaves the running containers as they are." }
                     data-ok="Deploy" {
@@ -67,6 +69,15 @@ pub fn section(url: &str, ctx: &Ctx, app: &AppName, deploys: &Deploys) -> Markup
                 }
                 p #deploy-outcome .outcome role="status" hidden {}
                 pre #deploy-output.output hidden {}
+                // Any running build of the app, started here or elsewhere
+                // (Dokku's builds:cancel; nothing when none runs).
+                form #deploy-cancel method="post" action={ (url) "/deploy/cancel" }
+                    data-confirm={ "Cancel the running build of " (app) "?" }
+                    data-consequence="Dokku stops the build; the running containers stay as they are."
+                    data-ok="Cancel the build" {
+                    (form_head(&ctx.session, "deploy-cancel"))
+                    button.secondary type="submit" { "Cancel a running build" }
+                }
             }
             // Refreshed after a deploy; the output above stays.
             div #releases data-refresh {
@@ -88,8 +99,9 @@ pub fn section(url: &str, ctx: &Ctx, app: &AppName, deploys: &Deploys) -> Markup
 
 fn release_table(releases: &[Release]) -> Markup {
     html! {
-        div.table-wrap {
-            table.releases {
+        div.scroll {
+            // One card per release on a phone (app.css): nothing scrolls sideways.
+            table.releases.cards {
                 thead { tr { th { "#" } th { "Started" } th { "Who" } th { "Source" } th { "Outcome" } th { "Took" } } }
                 tbody {
                     @for r in releases.iter().take(SHOWN) {
@@ -163,11 +175,55 @@ pub async fn deploy(
     Form(form): Form<DeployForm>,
 ) -> Result<Response, WebError> {
     let app = app_name(&app)?;
-    let (image, repo, reference) = (form.image.trim(), form.repo.trim(), form.reference.trim());
-    let spec = match (image.is_empty(), repo.is_empty()) {
-        (false, true) => DeploySpec::image(&app, image)?,
+    let spec = deploy_spec(&app, &form.image, &form.repo, &form.reference)?;
+    let dokku = state.audited(&ctx.session).await?;
+    run(&state, &dokku, &app, &spec, "Deployed").await
+}
+
+/// Cancel the app's running build (`builds:cancel`), whoever started it.
+pub async fn cancel(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(app): Path<String>,
+) -> Result<Response, WebError> {
+    let app = app_name(&app)?;
+    let dokku = state.audited(&ctx.session).await?;
+    let message = cancel_build(&state, &dokku, &app).await?;
+    state.auth.flash(&ctx.token, message);
+    Ok(Redirect::to(&ctx.at(&app_url(app.as_str()))).into_response())
+}
+
+/// `builds:cancel` of `app` (the page's and the API's): what it did, in
+/// words.
+pub(crate) async fn cancel_build(
+    state: &AppState,
+    dokku: &dokku::Dokku,
+    app: &AppName,
+) -> Result<String, WebError> {
+    dokku
+        .builds()
+        .cancel(app)
+        .await
+        .map_err(doing(format!("cancel the running build of {app}")))?;
+    state.store.mark_dirty(app);
+    Ok(format!(
+        "Asked Dokku to cancel the running build of {app}, if one was running."
+    ))
+}
+
+/// What to deploy: an image, or a git repository at an optional
+/// reference (the page's form and the API's body), checked by the library.
+pub(crate) fn deploy_spec(
+    app: &AppName,
+    image: &str,
+    repo: &str,
+    reference: &str,
+) -> Result<DeploySpec, WebError> {
+    let (image, repo, reference) = (image.trim(), repo.trim(), reference.trim());
+    Ok(match (image.is_empty(), repo.is_empty()) {
+        (false, true) => DeploySpec::image(app, image)?,
         (true, false) => {
-            let spec = DeploySpec::git_sync(&app, repo)?;
+            let spec = DeploySpec::git_sync(app, repo)?;
             if reference.is_empty() {
                 spec
             } else {
@@ -179,9 +235,7 @@ pub async fn deploy(
                 "Give either an image or a git repository to deploy. Nothing was sent.".to_owned(),
             ))
         }
-    };
-    let dokku = state.audited(&ctx.session).await?;
-    run(&state, &dokku, &app, &spec, "Deployed").await
+    })
 }
 
 /// `POST /apps/{app}/rollback` with `to=<record id>`: the plan the page
@@ -198,38 +252,43 @@ pub async fn rollback_action(
     Form(form): Form<RollbackForm>,
 ) -> Result<Response, WebError> {
     let app = app_name(&app)?;
-    let releases = state
-        .history
-        .releases(&app, Some(&state.options.host_label), 200)
-        .await?;
-    let refused = |e: HistoryError| WebError::BadRequest(format!("{e}. Nothing was sent."));
-    let plan: RollbackPlan = plan_rollback(&app, &releases, Some(form.to)).map_err(refused)?;
-    if let Some(running) = &plan.running {
-        let report = state
-            .dokku
-            .report::<AppReport>()
-            .app(&app)
-            .await
-            .map_err(doing(format!("read what {app} runs")))?;
-        let source = report.deploy_source.unwrap_or_default();
-        let metadata = report.deploy_source_metadata.unwrap_or_default();
-        if !runs_on_host(running, &source, &metadata) {
-            return Err(WebError::BadRequest(format!(
-                "{app} runs {source} {metadata}, not release #{} ({}): it was deployed outside \
-                 this history, so the rollback would not undo what runs. Nothing was sent.",
-                plan.from.record_id, running
-            )));
-        }
-    }
+    let plan = rollback_plan(&state, &app, Some(form.to)).await?;
     let dokku = state
         .audited_correlated(&ctx.session, Some(&plan.correlation()))
         .await?;
     run(&state, &dokku, &app, &plan.spec, "Rolled back").await
 }
 
+/// The rollback of `app` (to release `to`, or the default target), planned
+/// from this host's releases and checked against what the host runs:
+/// refused, saying why, before anything is sent (the page's and the
+/// API's).
+pub(crate) async fn rollback_plan(
+    state: &AppState,
+    app: &AppName,
+    to: Option<i64>,
+) -> Result<RollbackPlan, WebError> {
+    let releases = state
+        .history
+        .releases(app, Some(&state.options.host_label), 200)
+        .await?;
+    let refused = |e: HistoryError| WebError::BadRequest(format!("{e}. Nothing was sent."));
+    let plan = plan_rollback(app, &releases, to).map_err(refused)?;
+    if plan.running.is_some() {
+        let report = state
+            .dokku
+            .report::<AppReport>()
+            .app(app)
+            .await
+            .map_err(doing(format!("read what {app} runs")))?;
+        plan.check_host(&report).map_err(refused)?;
+    }
+    Ok(plan)
+}
+
 /// Stream a deploy as the page's JSON lines: `{"out": line}`, `{"phase":
 /// name}`, then `{"end": {ok, message}}`.
-async fn run(
+pub(crate) async fn run(
     state: &AppState,
     dokku: &dokku::Dokku,
     app: &AppName,
@@ -256,15 +315,7 @@ async fn run(
                                 None => format!("{done} {app}."),
                             },
                         ),
-                        DeployOutcome::Failed { phase, message, .. } => (
-                            false,
-                            format!("The deploy of {app} failed in its {phase} phase: {message}"),
-                        ),
-                        DeployOutcome::Cancelled { phase } => (
-                            false,
-                            format!("The deploy of {app} was cancelled in its {phase} phase."),
-                        ),
-                        other => (false, format!("The deploy of {app} ended as {other:?}.")),
+                        other => (false, format!("The deploy of {app} {other}.")),
                     };
                     serde_json::json!({ "end": { "ok": ok, "message": message } })
                 }

@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::Extension;
 use maud::{html, Markup};
 
+use super::super::auth::Role;
 use super::super::data::status_class;
 use super::super::fleet::{FleetStatus, HostStatus, SiteHost};
 use super::super::handlers::app_url;
@@ -124,9 +125,38 @@ fn render(status: &FleetStatus, age: Duration, ctx: &Ctx) -> Markup {
 
 /// `GET /fleet`: the kept fleet status with its age; a new reading starts
 /// in the background when it is old, and the page reloads to show it.
+/// The fleet as `ctx`'s user may see it: only hosts they have a grant
+/// on; on a host where they may not read every app, only their apps (the
+/// counts by state from that host's kept rows of those apps).
+fn for_user(mut status: FleetStatus, ctx: &Ctx) -> FleetStatus {
+    status
+        .hosts
+        .retain(|h| ctx.user.has_grant_on(h.name.as_str()));
+    for host in &mut status.hosts {
+        let name = host.name.to_string();
+        if ctx.user.may(Role::Viewer, &name, None) {
+            continue;
+        }
+        let sees = |app: &str| ctx.user.may(Role::Viewer, &name, Some(app));
+        host.failing.retain(|a| sees(a.app.as_str()));
+        host.expiring.retain(|c| sees(c.app.as_str()));
+        host.states = match ctx.site.hosts.iter().find(|h| h.name == name) {
+            Some(site) => {
+                let mut view = site.store.view();
+                view.lines.retain(|l| sees(l.app.as_str()));
+                view.counts().into_iter().filter(|(_, n)| *n > 0).collect()
+            }
+            None => Default::default(),
+        };
+    }
+    status
+}
+
 pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Markup {
     let view = state.site.fleet.as_ref();
-    let current = view.and_then(|v| v.current());
+    let current = view
+        .and_then(|v| v.current())
+        .map(|(status, age)| (for_user((*status).clone(), &ctx), age));
     let reload = match (&current, view) {
         (Some(_), Some(v)) => v.ttl.as_secs().max(1),
         _ => PENDING_RELOAD,

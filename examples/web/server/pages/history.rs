@@ -10,6 +10,8 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use std::time::Duration;
 
+use super::super::auth::Role;
+use super::super::users::User;
 use super::super::{AppState, Ctx, WebError};
 use super::app::{card_empty, history_rows, outcome_label, urlencode};
 use super::layout;
@@ -34,6 +36,10 @@ pub struct Filters {
     /// In a fleet, only this host's records (from the request).
     #[serde(skip)]
     host: Option<String>,
+    /// For a user who may not read every app of the host: who, and on
+    /// which host; only records of apps they may read are shown.
+    #[serde(skip)]
+    limited_to: Option<(User, String)>,
 }
 
 /// The most pages "Newer" can walk back (the links stay short).
@@ -57,18 +63,31 @@ fn non_empty(v: &Option<String>) -> Option<String> {
 impl Filters {
     /// The filters on this request's host: its links under its prefix
     /// and, in a fleet, only its records.
-    fn on(mut self, state: &AppState) -> Self {
+    fn on(mut self, state: &AppState, ctx: &Ctx) -> Self {
         self.base = state.place.base.clone();
         if state.site.multi {
             self.host = Some(state.place.name.clone());
         }
+        if !ctx.may(Role::Viewer, None) {
+            self.limited_to = Some((ctx.user.clone(), ctx.host.clone()));
+        }
         self
     }
 
-    /// Keep only this host's records (a search has no host filter).
+    /// Keep only this host's records (a search has no host filter), and
+    /// for a user limited to some apps, only those apps' records (a page
+    /// of theirs may then hold fewer than 50).
     fn own(&self, mut records: Vec<Record>) -> Vec<Record> {
         if let Some(host) = &self.host {
             records.retain(|r| &r.entry.host == host);
+        }
+        if let Some((user, host)) = &self.limited_to {
+            records.retain(|r| {
+                r.entry
+                    .app
+                    .as_deref()
+                    .is_some_and(|app| user.may(Role::Viewer, host, Some(app)))
+            });
         }
         records
     }
@@ -198,13 +217,13 @@ pub async fn page(
     Extension(ctx): Extension<Ctx>,
     Query(filters): Query<Filters>,
 ) -> Result<Markup, WebError> {
-    let filters = filters.on(&state);
+    let filters = filters.on(&state, &ctx);
     let text = non_empty(&filters.q);
     let (records, next) = match &text {
         Some(text) => (filters.own(state.history.search(text, 50).await?), None),
         None => {
             let page = state.history.query(filters.query()?).await?;
-            (page.records, page.next)
+            (filters.own(page.records), page.next)
         }
     };
     let fresh = filters.verify.as_deref() == Some("now");
@@ -300,7 +319,7 @@ async fn selected(state: &AppState, filters: &Filters) -> Result<Vec<Record>, We
             let mut all = Vec::new();
             loop {
                 let page = state.history.query(query.clone()).await?;
-                all.extend(page.records);
+                all.extend(filters.own(page.records));
                 match page.next {
                     Some(next) => query.after = Some(next),
                     None => break,
@@ -317,6 +336,7 @@ async fn selected(state: &AppState, filters: &Filters) -> Result<Vec<Record>, We
 /// page's filters select when it has any.
 pub async fn export(
     State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
     Query(params): Query<ExportParams>,
 ) -> Result<Response, WebError> {
     let (content_type, name) = match params.format.as_str() {
@@ -328,8 +348,8 @@ pub async fn export(
             )))
         }
     };
-    let filters = params.filters.on(&state);
-    let whole = !filters.filtered() && filters.host.is_none();
+    let filters = params.filters.on(&state, &ctx);
+    let whole = !filters.filtered() && filters.host.is_none() && filters.limited_to.is_none();
     let bytes = match (!whole, params.format.as_str()) {
         (false, "jsonl") => state.history.export_jsonl(Vec::new()).await?,
         (false, _) => state.history.export_csv(Vec::new()).await?,

@@ -13,6 +13,7 @@ use axum::Extension;
 use maud::{html, Markup};
 
 use super::super::auth::{self, Login};
+use super::super::users::UserName;
 use super::super::{client_ip, cookie, local_path, refuse, AppState, Ctx, BODY_LIMIT};
 use super::bare;
 
@@ -36,7 +37,7 @@ fn login_cookie(state: &AppState, token: Option<&str>) -> String {
     )
 }
 
-fn form_page(token: &str, problem: Option<&str>, next: Option<&str>) -> Markup {
+fn form_page(token: &str, problem: Option<&str>, next: Option<&str>, user: &str) -> Markup {
     bare(
         "Log in",
         html! {
@@ -52,8 +53,10 @@ fn form_page(token: &str, problem: Option<&str>, next: Option<&str>) -> Markup {
                 @if let Some(next) = next {
                     input type="hidden" name="next" value=(next);
                 }
+                label for="user" { "User" }
+                input #user type="text" name="user" value=(user) autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus[user.is_empty()];
                 label for="password" { "Password" }
-                input #password type="password" name="password" autocomplete="current-password" required autofocus;
+                input #password type="password" name="password" autocomplete="current-password" required autofocus[!user.is_empty()];
                 button type="submit" { "Log in" }
             }
         },
@@ -69,6 +72,7 @@ fn fresh_form(
     status: StatusCode,
     problem: Option<&str>,
     next: Option<&str>,
+    user: &str,
 ) -> Response {
     let existing = existing.filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
     let Some(token) = existing.or_else(|| auth::random_hex(32).ok()) else {
@@ -77,7 +81,7 @@ fn fresh_form(
     (
         status,
         [(header::SET_COOKIE, login_cookie(state, Some(&token)))],
-        form_page(&token, problem, next),
+        form_page(&token, problem, next, user),
     )
         .into_response()
 }
@@ -102,7 +106,7 @@ pub async fn form(
         return Redirect::to(next.unwrap_or("/")).into_response();
     }
     let existing = cookie(req.headers(), &login_cookie_name(&state));
-    fresh_form(&state, existing, StatusCode::OK, None, next)
+    fresh_form(&state, existing, StatusCode::OK, None, next, "")
 }
 
 /// `GET /session`: 204 while the session lives (the guard answers 401
@@ -113,6 +117,8 @@ pub async fn alive() -> StatusCode {
 
 #[derive(serde::Deserialize)]
 struct LoginForm {
+    #[serde(default)]
+    user: String,
     password: String,
     #[serde(rename = "_csrf")]
     csrf: String,
@@ -134,7 +140,10 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
         }
     };
     let Ok(form) = serde_urlencoded::from_bytes::<LoginForm>(&body) else {
-        return refuse(StatusCode::BAD_REQUEST, "Enter the password.");
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "Enter your user name and password.",
+        );
     };
     if !expected.as_ref().is_some_and(|e| auth::same(e, &form.csrf)) {
         tracing::warn!(%ip, "login refused: the form's token did not match");
@@ -145,13 +154,27 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
     }
     let next = form.next.as_deref().and_then(local_path).map(str::to_owned);
     let checker = state.clone();
-    let password = form.password;
-    let outcome = tokio::task::spawn_blocking(move || checker.auth.login(ip, &password)).await;
+    let (user, password) = (form.user.trim().to_owned(), form.password);
+    let name = user.clone();
+    let outcome =
+        tokio::task::spawn_blocking(move || checker.auth.login(ip, &name, &password)).await;
+    // Only a name that could be a user's is written down: a password
+    // typed into the name field is not kept.
+    let shown =
+        UserName::parse(&user).map_or_else(|_| "(not a user name)".to_owned(), |n| n.to_string());
     match &outcome {
-        Ok(Ok(Login::Ok(_))) => tracing::info!(%ip, "login"),
-        Ok(Ok(Login::Denied)) => tracing::warn!(%ip, "login failed: wrong password"),
+        Ok(Ok(Login::Ok(_))) => tracing::info!(%ip, user = %shown, "login"),
+        Ok(Ok(Login::Denied)) => {
+            tracing::warn!(%ip, user = %shown, "login failed: wrong user name or password");
+            state
+                .record_failed_login(&shown, ip, "wrong user name or password")
+                .await;
+        }
         Ok(Ok(Login::Limited)) => {
-            tracing::warn!(%ip, "login refused: too many failures from this address")
+            tracing::warn!(%ip, user = %shown, "login refused: too many failures");
+            state
+                .record_failed_login(&shown, ip, "too many failures")
+                .await;
         }
         Ok(Err(e)) => tracing::error!(%ip, error = %e, "login check failed"),
         Err(e) => tracing::error!(%ip, error = %e, "login check failed"),
@@ -170,16 +193,18 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
             &state,
             expected,
             StatusCode::UNAUTHORIZED,
-            Some("Wrong password."),
+            Some("Wrong user name or password."),
             next.as_deref(),
+            shown_back(&user),
         ),
         Ok(Ok(Login::Limited)) => {
             let mut response = fresh_form(
                 &state,
                 expected,
                 StatusCode::TOO_MANY_REQUESTS,
-                Some("Too many failed attempts from your address; try again in 15 minutes."),
+                Some("Too many failed attempts from your address or for this user; try again in 15 minutes."),
                 next.as_deref(),
+                shown_back(&user),
             );
             response
                 .headers_mut()
@@ -191,10 +216,20 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
     }
 }
 
+/// The name typed, back in the form after a refusal: only a name that
+/// could be a user's (not a password typed into the wrong field).
+fn shown_back(user: &str) -> &str {
+    if UserName::parse(user).is_ok() {
+        user
+    } else {
+        ""
+    }
+}
+
 /// End the session: its token is revoked on the server, the cookie cleared.
 pub async fn logout(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Response {
     state.auth.logout(&ctx.token);
-    tracing::info!(role = ctx.session.role.as_str(), "logout");
+    tracing::info!(user = %ctx.user.name, "logout");
     (
         StatusCode::SEE_OTHER,
         [

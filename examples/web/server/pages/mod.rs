@@ -11,13 +11,15 @@ pub mod history;
 pub mod login;
 pub mod network;
 pub mod settings;
+pub mod tokens;
+pub mod users;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use dokku::parse::logs::format_rfc3339_utc;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use super::auth::Session;
+use super::auth::{Role, Session};
 use super::fleet::ALL_HOSTS;
 use super::problem::Failure;
 use super::Ctx;
@@ -87,7 +89,8 @@ fn switcher(ctx: &Ctx) -> Markup {
                 summary aria-label="Switch host" { span.host #current-host { (ctx.host) } }
                 ul {
                     li { a href="/fleet" aria-current=[(ctx.host == ALL_HOSTS).then_some("page")] { "Fleet overview" } }
-                    @for host in &site.hosts {
+                    // The hosts the user has a grant on.
+                    @for host in site.hosts.iter().filter(|h| ctx.user.has_grant_on(&h.name)) {
                         li {
                             a href=(site.equivalent(host, &ctx.path)) data-host=(host.name)
                                 aria-current=[(host.name == ctx.host).then_some("page")] { (host.name) }
@@ -118,14 +121,18 @@ pub fn layout(title: &str, ctx: &Ctx, body: Markup) -> Markup {
                     nav {
                         @if host_page {
                             a href=(ctx.at("/")) { "Apps" }
-                            a href=(ctx.at("/databases")) { "Databases" }
+                            @if ctx.may(Role::Viewer, None) { a href=(ctx.at("/databases")) { "Databases" } }
                             a href=(ctx.at("/history")) { "History" }
                         }
                         @if ctx.site.multi || !host_page { a href="/fleet" { "Fleet" } }
+                        @if ctx.user.is_site_admin() { a href="/notifications" { "Notifications" } }
+                        a href="/tokens" { "API tokens" }
+                        a href="/sessions" { "Sessions" }
+                        @if ctx.user.is_site_admin() { a href="/users" { "Users" } }
                     }
                     form.logout method="post" action="/logout" data-native {
                         (csrf(session))
-                        span.role { (session.role.as_str()) }
+                        span.role title="Logged in as" { (ctx.user.name) }
                         button.secondary type="submit" id="logout" { "Log out" }
                     }
                 }

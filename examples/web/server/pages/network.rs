@@ -20,6 +20,7 @@ use dokku::{AppName, Capabilities, Dokku};
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::super::auth::Role;
 use super::super::handlers::{app_name, changed};
 use super::super::{doing, AppState, Ctx, WebError};
 use super::app::{card_empty, card_error};
@@ -118,7 +119,7 @@ fn seconds_between(later: SystemTime, earlier: SystemTime) -> i64 {
 
 /// The TLS panel.
 pub fn tls_section(url: &str, ctx: &Ctx, net: &Network) -> Markup {
-    let admin = ctx.session.is_admin();
+    let admin = ctx.can(Role::Admin);
     let active = matches!(&net.letsencrypt, Some(Ok(r)) if r.active);
     html! {
         section #tls {
@@ -183,7 +184,7 @@ pub fn tls_section(url: &str, ctx: &Ctx, net: &Network) -> Markup {
 
 /// The ports panel.
 pub fn ports_section(url: &str, ctx: &Ctx, app: &str, net: &Network) -> Markup {
-    let admin = ctx.session.is_admin();
+    let admin = ctx.can(Role::Admin);
     html! {
         section #ports {
             h2 { "Ports" }

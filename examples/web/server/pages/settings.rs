@@ -34,6 +34,7 @@ use dokku::{AppName, Dokku, ProcessType};
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::super::auth::Role;
 use super::super::handlers::{app_name, changed};
 use super::super::{doing, AppState, Ctx, WebError};
 use super::app::{card_empty, card_error};
@@ -144,7 +145,7 @@ fn resources_section(
     app: &str,
     report: &dokku::Result<ResourceReport>,
 ) -> Markup {
-    let admin = ctx.session.is_admin();
+    let admin = ctx.can(Role::Admin);
     html! {
         section #resources {
             h2 { "Resources " span.muted.small { "effective on the next deploy" } }
@@ -220,7 +221,7 @@ fn storage_section(
     app: &str,
     report: &dokku::Result<StorageReport>,
 ) -> Markup {
-    let admin = ctx.session.is_admin();
+    let admin = ctx.can(Role::Admin);
     html! {
         section #storage {
             h2 { "Storage " span.muted.small { "effective on the next deploy" } }
@@ -296,7 +297,7 @@ fn checks_section(report: &dokku::Result<ChecksReport>) -> Markup {
 }
 
 fn cron_section(url: &str, ctx: &Ctx, app: &str, tasks: &dokku::Result<Vec<CronTask>>) -> Markup {
-    let admin = ctx.session.is_admin();
+    let admin = ctx.can(Role::Admin);
     html! {
         section #cron {
             h2 { "Cron tasks" }

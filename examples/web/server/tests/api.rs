@@ -1,0 +1,837 @@
+//! The JSON API: bearer tokens (scope, expiry, revocation, rate limit),
+//! JSON errors, audit by token id, the OpenAPI document, log follow.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use super::super::api::tokens::{RateLimit, TokenScope, Tokens, WallClock};
+use super::super::auth::Role;
+use super::super::routes::{self, Access};
+use super::*;
+
+/// A token of `owner` with `role`, on hosts and apps matching the
+/// patterns, for a day.
+fn token(h: &Harness, owner: &str, hosts: &[&str], apps: &[&str], role: Role) -> String {
+    let scope = TokenScope {
+        hosts: hosts.iter().map(|s| (*s).to_owned()).collect(),
+        apps: apps.iter().map(|s| (*s).to_owned()).collect(),
+        role,
+    };
+    h.state
+        .options
+        .tokens
+        .create(owner, "test", scope, 86_400)
+        .unwrap()
+        .0
+}
+
+fn admin_token(h: &Harness) -> String {
+    token(h, "admin", &["*"], &["*"], Role::Admin)
+}
+
+/// An API request with an optional bearer token and JSON body.
+fn api_request(
+    method: Method,
+    path: &str,
+    bearer: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> Request<Body> {
+    let mut req = Request::builder().method(method).uri(path);
+    if let Some(t) = bearer {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    match body {
+        Some(json) => req
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(json.to_string()))
+            .unwrap(),
+        None => req.body(Body::empty()).unwrap(),
+    }
+}
+
+async fn call(h: &Harness, method: Method, path: &str, bearer: Option<&str>) -> Reply {
+    h.send(api_request(method, path, bearer, None)).await
+}
+
+async fn get(h: &Harness, path: &str, bearer: &str) -> Reply {
+    call(h, Method::GET, path, Some(bearer)).await
+}
+
+/// The error code of a JSON error answer, checking its shape.
+fn code(r: &Reply) -> String {
+    assert!(r.is_json(), "not JSON: {} {}", r.status, r.body);
+    let error = &r.json()["error"];
+    assert!(
+        error["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{}",
+        r.body
+    );
+    error["code"].as_str().unwrap().to_owned()
+}
+
+fn api_routes() -> Vec<routes::Route> {
+    routes::table()
+        .into_iter()
+        .filter(|r| matches!(r.access, Access::Api(_)))
+        .collect()
+}
+
+/// Every API route of the table on `host`: without a token, with a
+/// browser session (cookie and CSRF token), with a token below the
+/// route's role or outside its hosts and apps, all refused in JSON; with a
+/// token that may, every read answers. Nothing reaches the host.
+pub async fn sweep(h: &Harness, host: &str) {
+    let sample =
+        |r: &routes::Route| sample(r.path).replace("/hosts/sim", &format!("/hosts/{host}"));
+    let admin = h.login(ADMIN).await;
+    let tokens: Vec<(Role, String)> = Role::ALL
+        .into_iter()
+        .map(|role| (role, token(h, "admin", &["*"], &["*"], role)))
+        .collect();
+    let elsewhere = token(h, "admin", &["nowhere-*"], &["*"], Role::Admin);
+    let other_apps = token(h, "admin", &["*"], &["blog"], Role::Admin);
+    let before = h.history.recent(1000).await.unwrap().len();
+    let secrets = secrets(h);
+    assert!(!secrets.is_empty());
+    for route in api_routes() {
+        let Access::Api(need) = route.access else {
+            unreachable!()
+        };
+        let path = sample(&route);
+        let r = call(h, route.method.clone(), &path, None).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNAUTHORIZED,
+            "{route:?} without a token"
+        );
+        assert_eq!(code(&r), "unauthenticated", "{route:?}");
+        // A logged-in browser (its cookie and its CSRF token) is no caller.
+        let mut req = api_request(route.method.clone(), &path, None, None);
+        req.headers_mut()
+            .insert(header::COOKIE, admin.cookie.parse().unwrap());
+        req.headers_mut()
+            .insert("x-csrf-token", admin.csrf.parse().unwrap());
+        let r = h.send(req).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNAUTHORIZED,
+            "{route:?} with a cookie"
+        );
+        for (role, t) in &tokens {
+            if *role >= need {
+                continue;
+            }
+            let r = call(h, route.method.clone(), &path, Some(t)).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{route:?} as {role:?}");
+            assert_eq!(code(&r), "forbidden");
+        }
+        if route.path.contains("{host}") {
+            let r = call(h, route.method.clone(), &path, Some(&elsewhere)).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{route:?} on another host");
+        }
+        if route.path.contains("{app}") {
+            let r = call(h, route.method.clone(), &path, Some(&other_apps)).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{route:?} on another app");
+        }
+        if route.is_read() && need == Role::Viewer {
+            // What a viewer's token reads holds no secret byte.
+            let r = call(h, Method::GET, &path, Some(&tokens[0].1)).await;
+            assert!(r.status.is_success(), "{route:?}: {} {}", r.status, r.body);
+            for secret in &secrets {
+                assert!(!r.body.contains(secret.as_str()), "{route:?} sent a secret");
+            }
+        }
+        if route.is_read() {
+            let (_, admin_token) = &tokens[2];
+            let req = api_request(Method::GET, &path, Some(admin_token), None);
+            let res = h.router.clone().oneshot(req).await.unwrap();
+            assert!(res.status().is_success(), "{route:?}: {}", res.status());
+        }
+    }
+    untouched(h);
+    // The reads ran as the token's, none of them changed anything.
+    let records = h.history.recent(1000).await.unwrap();
+    assert!(records.len() > before, "API reads were not recorded");
+    for r in &records[..records.len() - before] {
+        assert!(!r.entry.mutating, "{}", r.entry.subcommand);
+        assert_eq!(r.entry.source, dokku_history::Source::Api);
+    }
+}
+
+#[tokio::test]
+async fn expired_revoked_unknown_and_out_of_scope_tokens_are_refused_in_json() {
+    let now = Arc::new(AtomicU64::new(2_000_000_000));
+    let read = Arc::clone(&now);
+    let tokens = Tokens::open(
+        None,
+        WallClock::from_fn(move || read.load(Ordering::SeqCst)),
+        RateLimit::default(),
+    )
+    .unwrap();
+    let h = Harness::with_options(SimExecutor::new(scenario::demo()), |o| {
+        o.tokens = Arc::new(tokens);
+    });
+    let apps = "/api/v1/hosts/sim/apps";
+    let good = token(&h, "admin", &["sim"], &["api"], Role::Viewer);
+    let r = get(&h, apps, &good).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Only the apps in scope are listed.
+    let names: Vec<String> = r.json()["apps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["api"]);
+    assert_eq!(
+        get(&h, "/api/v1/hosts/sim/apps/api", &good).await.status,
+        StatusCode::OK
+    );
+
+    // Another app, a change above its role, a host it does not name.
+    for (method, path) in [
+        (Method::GET, "/api/v1/hosts/sim/apps/blog"),
+        (
+            Method::GET,
+            "/api/v1/hosts/sim/apps/api/config/DATABASE_URL",
+        ),
+        (Method::POST, "/api/v1/hosts/sim/apps/api/ps/stop"),
+        (Method::GET, "/api/v1/hosts/other/apps"),
+    ] {
+        let r = call(&h, method, path, Some(&good)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(code(&r), "forbidden");
+    }
+    // A token in scope of a host that is not there: not found, in JSON.
+    let anywhere = admin_token(&h);
+    let r = get(&h, "/api/v1/hosts/other/apps", &anywhere).await;
+    assert_eq!(
+        (r.status, code(&r)),
+        (StatusCode::NOT_FOUND, "host_not_found".to_owned())
+    );
+    // A path that is no API call.
+    let r = get(&h, "/api/v1/nothing-here", &anywhere).await;
+    assert_eq!(
+        (r.status, code(&r)),
+        (StatusCode::NOT_FOUND, "not_found".to_owned())
+    );
+
+    let r = get(&h, apps, "dkr_0000_notatoken").await;
+    assert_eq!(
+        (r.status, code(&r)),
+        (StatusCode::UNAUTHORIZED, "invalid_token".to_owned())
+    );
+    assert!(r.headers.contains_key(header::WWW_AUTHENTICATE));
+    let forged = format!("{}x", &good);
+    assert_eq!(code(&get(&h, apps, &forged).await), "invalid_token");
+
+    let record_id = |t: &str| t.split('_').nth(1).unwrap().to_owned();
+    assert!(h
+        .state
+        .options
+        .tokens
+        .revoke(Some("admin"), &record_id(&anywhere))
+        .unwrap());
+    let r = get(&h, apps, &anywhere).await;
+    assert_eq!(
+        (r.status, code(&r)),
+        (StatusCode::UNAUTHORIZED, "token_revoked".to_owned())
+    );
+
+    // A day later the first token has expired.
+    now.fetch_add(86_400, Ordering::SeqCst);
+    let r = get(&h, apps, &good).await;
+    assert_eq!(
+        (r.status, code(&r)),
+        (StatusCode::UNAUTHORIZED, "token_expired".to_owned())
+    );
+
+    // Bad input is refused with the library's rule, in words.
+    let fresh = admin_token(&h);
+    let r = h
+        .send(api_request(
+            Method::POST,
+            "/api/v1/hosts/sim/apps/api/scale",
+            Some(&fresh),
+            Some(serde_json::json!({ "processes": { "web worker": 1 } })),
+        ))
+        .await;
+    assert_eq!(
+        (r.status, code(&r)),
+        (StatusCode::BAD_REQUEST, "invalid_name".to_owned())
+    );
+    assert!(!r.body.contains("byte"), "{}", r.body);
+    let r = get(&h, "/api/v1/hosts/sim/apps/no-such-app/config", &fresh).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert_eq!(code(&r), "app_not_found");
+}
+
+/// Log lines written while `f` runs, through a subscriber of our own.
+async fn logged<F: std::future::Future<Output = ()>>(f: F) -> String {
+    #[derive(Clone, Default)]
+    struct Buf(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Buf {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buf = Buf::default();
+    let writer = buf.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _default = tracing::subscriber::set_default(subscriber);
+    f.await;
+    let bytes = buf.0.lock().unwrap().clone();
+    String::from_utf8(bytes).unwrap()
+}
+
+#[tokio::test]
+async fn a_token_is_shown_once_and_never_reaches_the_logs_or_the_history() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let mut shown = String::new();
+    let logs = logged(async {
+        // Made on the Tokens page (a plain form), shown once.
+        let page = h
+            .post_plain(
+                &admin,
+                "/tokens",
+                &[
+                    ("label", "ci"),
+                    ("hosts", "*"),
+                    ("apps", "api"),
+                    ("role", "deployer"),
+                    ("days", "7"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let at = page.body.find("dkr_").unwrap();
+        shown = page.body[at..].split('<').next().unwrap().to_owned();
+        let list = h.get(&admin, "/tokens").await;
+        assert!(!list.body.contains(&shown), "the token was shown again");
+        let r = get(&h, "/api/v1/hosts/sim/apps/api/config", &shown).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let r = h
+            .send(api_request(
+                Method::POST,
+                "/api/v1/hosts/sim/apps/api/scale",
+                Some(&shown),
+                Some(serde_json::json!({ "processes": { "web": 3 } })),
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let (_, end) = r.stream();
+        assert_eq!(end["ok"], true, "{}", r.body);
+        // A refusal is logged too, without the token.
+        let r = get(&h, "/api/v1/hosts/sim/apps/blog", &shown).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+    })
+    .await;
+    let id = shown.split('_').nth(1).unwrap().to_owned();
+    let secret = shown.rsplit('_').next().unwrap();
+    assert_eq!(h.sim.with_host(|host| host.apps["api"].scale["web"]), 3);
+    assert!(
+        logs.contains(&id),
+        "the token's id is not in the logs:\n{logs}"
+    );
+    assert!(!logs.contains(secret), "the token is in the logs:\n{logs}");
+    let records = h.history.recent(100).await.unwrap();
+    let scale = records
+        .iter()
+        .find(|r| r.entry.subcommand == "ps:scale")
+        .expect("the scale was not recorded");
+    assert_eq!(scale.entry.actor, "admin");
+    assert_eq!(scale.entry.source, dokku_history::Source::Api);
+    assert_eq!(
+        scale.entry.correlation_id.as_deref(),
+        Some(&*format!("token:{id}"))
+    );
+    let all = serde_json::to_string(&records).unwrap();
+    assert!(!all.contains(secret), "the token is in the history");
+    // The tokens file (here: memory) keeps no secret either.
+    let kept = serde_json::to_string(&h.state.options.tokens.list(None)).unwrap();
+    assert!(!kept.contains(secret));
+
+    // Revoked from the page: refused from then on.
+    let r = h
+        .post_plain(&admin, &format!("/tokens/{id}/revoke"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = get(&h, "/api/v1/hosts/sim/apps/api/config", &shown).await;
+    assert_eq!(code(&r), "token_revoked");
+}
+
+#[tokio::test]
+async fn a_viewer_cannot_make_a_token_above_their_role() {
+    let h = Harness::new();
+    let viewer = h.login(VIEWER).await;
+    let page = h.get(&viewer, "/tokens").await;
+    assert!(page.body.contains("value=\"viewer\"") && !page.body.contains("value=\"admin\""));
+    let form = [
+        ("label", "sneaky"),
+        ("hosts", "*"),
+        ("apps", "*"),
+        ("role", "admin"),
+        ("days", "7"),
+    ];
+    let r = h.post(&viewer, "/tokens", &form).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(h.state.options.tokens.list(None).is_empty());
+    // An admin's token made for a viewer's job reads but does not reveal.
+    let t = token(&h, "viewer", &["*"], &["*"], Role::Admin);
+    assert_eq!(
+        get(&h, "/api/v1/hosts/sim/apps/api/config", &t)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let r = get(&h, "/api/v1/hosts/sim/apps/api/config/DATABASE_URL", &t).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_reveal_through_the_api_is_audited_under_the_tokens_id() {
+    let h = Harness::new();
+    let t = admin_token(&h);
+    let id = t.split('_').nth(1).unwrap();
+    let expected = h
+        .sim
+        .with_host(|host| host.apps["api"].config["DATABASE_URL"].clone());
+    let keys = get(&h, "/api/v1/hosts/sim/apps/api/config", &t).await;
+    assert!(keys.body.contains("DATABASE_URL") && !keys.body.contains(&expected));
+    let r = get(&h, "/api/v1/hosts/sim/apps/api/config/DATABASE_URL", &t).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["value"], expected.as_str());
+    assert_eq!(r.headers[header::CACHE_CONTROL], "no-store");
+    let records = h.history.recent(20).await.unwrap();
+    let reveal = records
+        .iter()
+        .find(|r| r.entry.subcommand == "config:get")
+        .expect("the reveal was not recorded");
+    assert_eq!(
+        reveal.entry.correlation_id.as_deref(),
+        Some(&*format!("token:{id}"))
+    );
+    assert_eq!(reveal.entry.actor, "admin");
+    assert!(!serde_json::to_string(&records).unwrap().contains(&expected));
+}
+
+#[tokio::test]
+async fn each_token_is_rate_limited_on_its_own_by_the_injected_clock() {
+    let now = Arc::new(AtomicU64::new(1_700_000_000));
+    let read = Arc::clone(&now);
+    let tokens = Tokens::open(
+        None,
+        WallClock::from_fn(move || read.load(Ordering::SeqCst)),
+        RateLimit {
+            requests: 3,
+            window: 60,
+        },
+    )
+    .unwrap();
+    let h = Harness::with_options(SimExecutor::new(scenario::demo()), |o| {
+        o.tokens = Arc::new(tokens);
+    });
+    let (a, b) = (admin_token(&h), admin_token(&h));
+    let path = "/api/v1/hosts/sim/history";
+    for _ in 0..3 {
+        assert_eq!(get(&h, path, &a).await.status, StatusCode::OK);
+    }
+    let r = get(&h, path, &a).await;
+    assert_eq!(
+        (r.status, code(&r)),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited".to_owned())
+    );
+    assert_eq!(r.headers[header::RETRY_AFTER], "60");
+    assert_eq!(
+        get(&h, path, &b).await.status,
+        StatusCode::OK,
+        "another token was limited"
+    );
+    now.fetch_add(59, Ordering::SeqCst);
+    assert_eq!(
+        get(&h, path, &a).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    now.fetch_add(1, Ordering::SeqCst);
+    assert_eq!(get(&h, path, &a).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_api_route_of_the_table() {
+    let h = Harness::new();
+    let r = h.anon_get("/api/v1/openapi.json").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let doc = r.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let routes = api_routes();
+    assert!(routes.len() >= 20);
+    let mut documented = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        documented += item.as_object().unwrap().len();
+        assert!(path.starts_with("/api/v1/"), "{path}");
+    }
+    assert_eq!(
+        documented,
+        routes.len(),
+        "a documented call is not served, or the reverse"
+    );
+    for route in &routes {
+        let op = &doc["paths"][route.path][route.method.as_str().to_ascii_lowercase()];
+        assert!(op.is_object(), "{route:?} is not documented");
+        let params: Vec<&str> = op["parameters"]
+            .as_array()
+            .map(|p| p.iter().map(|p| p["name"].as_str().unwrap()).collect())
+            .unwrap_or_default();
+        let (path_params, query_params): (Vec<&str>, Vec<&str>) = params
+            .iter()
+            .partition(|p| route.path.contains(&format!("{{{p}}}")));
+        assert_eq!(
+            path_params,
+            super::super::api::doc::params(route.path),
+            "{route:?}"
+        );
+        if route.path.ends_with("/logs") || route.path.ends_with("/history") {
+            assert!(!query_params.is_empty(), "{route:?}: no query parameters");
+        }
+        let answer = &op["responses"]["200"]["content"];
+        assert!(answer.is_object(), "{route:?} has no answer");
+        // Every schema referred to is in the document.
+        for reference in op.to_string().split("#/components/schemas/").skip(1) {
+            let name = reference.split('"').next().unwrap();
+            assert!(doc["components"]["schemas"][name].is_object(), "{name}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn api_log_follow_delivers_lines_as_server_sent_events() {
+    let h = Harness::new();
+    let t = token(&h, "admin", &["*"], &["api"], Role::Deployer);
+    let req = api_request(
+        Method::GET,
+        "/api/v1/hosts/sim/apps/api/logs/follow?n=2&process=web",
+        Some(&t),
+        None,
+    );
+    // The past lines (two per web container), then new ones as they come.
+    let lines = log_events(&h, req, 6).await;
+    assert!(lines.len() >= 6);
+    assert!(lines
+        .iter()
+        .all(|l| l["p"].as_str().unwrap().starts_with("web.")));
+    // The snapshot, in JSON.
+    let r = get(&h, "/api/v1/hosts/sim/apps/api/logs?n=3", &t).await;
+    assert_eq!(r.json()["lines"].as_array().unwrap().len(), 3, "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_fleet_token_reaches_only_its_hosts() {
+    let (h, _) = fleet_harness(Vec::new());
+    let eu = token(&h, "admin", &["eu-*"], &["*"], Role::Viewer);
+    let r = get(&h, "/api/v1/hosts", &eu).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let hosts = r.json()["hosts"].clone();
+    let names: Vec<&str> = hosts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["eu-1"]);
+    assert_eq!(hosts[0]["version"], "0.38.27");
+    assert_eq!(hosts[0]["reachable"], true);
+    assert_eq!(
+        get(&h, "/api/v1/hosts/eu-1/apps", &eu).await.status,
+        StatusCode::OK
+    );
+    let r = get(&h, "/api/v1/hosts/us-1/apps", &eu).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The same path under a host's pages is no API.
+    let r = get(&h, "/h/eu-1/api/v1/hosts/eu-1/apps", &eu).await;
+    assert_ne!(r.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn api_changes_domains_services_and_deploys_are_the_tokens() {
+    let h = Harness::new();
+    let t = admin_token(&h);
+    let id = t.split('_').nth(1).unwrap().to_owned();
+    let send = |method: Method, path: &str, body: Option<serde_json::Value>| {
+        h.send(api_request(method, path, Some(&t), body))
+    };
+    let r = send(
+        Method::POST,
+        "/api/v1/hosts/sim/apps/api/domains",
+        Some(serde_json::json!({ "domain": "new.example.com" })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = get(&h, "/api/v1/hosts/sim/apps/api/domains", &t).await;
+    assert!(r.body.contains("new.example.com"));
+    let r = send(
+        Method::POST,
+        "/api/v1/hosts/sim/apps/api/domains",
+        Some(serde_json::json!({ "domain": "new.example.com" })),
+    )
+    .await;
+    assert_eq!(
+        (r.status, code(&r)),
+        (StatusCode::BAD_REQUEST, "invalid_request".to_owned())
+    );
+    let r = send(
+        Method::DELETE,
+        "/api/v1/hosts/sim/apps/api/domains/new.example.com",
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let r = get(&h, "/api/v1/hosts/sim/services", &t).await;
+    assert!(r.body.contains("api-db"), "{}", r.body);
+    let r = get(&h, "/api/v1/hosts/sim/services/postgres/api-db", &t).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        !r.body.contains("postgres://"),
+        "a DSN was sent: {}",
+        r.body
+    );
+    let r = send(
+        Method::POST,
+        "/api/v1/hosts/sim/services/postgres/api-db/links/blog",
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = send(
+        Method::DELETE,
+        "/api/v1/hosts/sim/services/postgres/api-db/links/blog",
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let r = send(
+        Method::POST,
+        "/api/v1/hosts/sim/apps/api/deploys",
+        Some(serde_json::json!({ "image": "nginx:1.27" })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (_, end) = r.stream();
+    assert_eq!(end["ok"], true, "{}", r.body);
+    let r = get(&h, "/api/v1/hosts/sim/apps/api/releases", &t).await;
+    assert!(r.body.contains("nginx:1.27"), "{}", r.body);
+    assert_eq!(
+        get(&h, "/api/v1/hosts/sim/apps/api/builds", &t)
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    let r = get(&h, "/api/v1/hosts/sim/history?limit=200", &t).await;
+    let records = r.json()["records"].as_array().unwrap().clone();
+    let changes: Vec<&serde_json::Value> =
+        records.iter().filter(|r| r["mutating"] == true).collect();
+    assert!(changes.len() >= 5, "{}", r.body);
+    for change in changes {
+        assert_eq!(change["correlation_id"], format!("token:{id}"));
+    }
+    let r = get(&h, "/api/v1/hosts/sim/history/verify", &t).await;
+    assert_eq!(r.json()["intact"], true, "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_token_rolls_back_after_reading_the_plan_and_cancels_builds() {
+    let h = Harness::new();
+    let t = token(&h, "admin", &["*"], &["api"], Role::Deployer);
+    let id = t.split('_').nth(1).unwrap().to_owned();
+    let send = |method: Method, path: &str, body: Option<serde_json::Value>| {
+        h.send(api_request(method, path, Some(&t), body))
+    };
+    // Nothing deployed through the trail yet: no plan, and why.
+    let r = get(&h, "/api/v1/hosts/sim/apps/api/rollback", &t).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let refused = r.json()["refused"].as_str().unwrap_or_default().to_owned();
+    assert!(refused.contains("no successful deploy"), "{}", r.body);
+    assert!(r.json()["to"].is_null());
+    for image in ["nginx:1.26", "nginx:1.27"] {
+        let r = send(
+            Method::POST,
+            "/api/v1/hosts/sim/apps/api/deploys",
+            Some(serde_json::json!({ "image": image })),
+        )
+        .await;
+        assert_eq!(r.stream().1["ok"], true, "{}", r.body);
+    }
+    let r = get(&h, "/api/v1/hosts/sim/apps/api/rollback", &t).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let plan = r.json();
+    assert_eq!(plan["command"], "dokku git:from-image api nginx:1.26");
+    let to = plan["to"]["record_id"].as_i64().unwrap();
+    // A body that is not the plan's shape is refused before anything runs.
+    let r = send(
+        Method::POST,
+        "/api/v1/hosts/sim/apps/api/rollback",
+        Some(serde_json::json!({ "to": "latest" })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let r = send(
+        Method::POST,
+        "/api/v1/hosts/sim/apps/api/rollback",
+        Some(serde_json::json!({ "to": to })),
+    )
+    .await;
+    let (_, end) = r.stream();
+    assert_eq!(end["ok"], true, "{}", r.body);
+    assert!(end["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Rolled back api"));
+    // The history shows the rollback, and whose token did it.
+    let r = get(&h, "/api/v1/hosts/sim/apps/api/releases", &t).await;
+    let newest = &r.json()["releases"][0];
+    assert_eq!(newest["rollback_of"], to, "{}", r.body);
+    let r = get(
+        &h,
+        "/api/v1/hosts/sim/history?subcommand=git:from-image&limit=1",
+        &t,
+    )
+    .await;
+    assert_eq!(
+        r.json()["records"][0]["correlation_id"],
+        format!("rollback:{to} token:{id}")
+    );
+
+    let r = send(
+        Method::POST,
+        "/api/v1/hosts/sim/apps/api/builds/cancel",
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.json()["message"].as_str().unwrap().contains("cancel"));
+    let r = get(
+        &h,
+        "/api/v1/hosts/sim/history?subcommand=builds:cancel&limit=1",
+        &t,
+    )
+    .await;
+    assert_eq!(r.json()["records"][0]["actor"], "admin", "{}", r.body);
+}
+
+#[tokio::test]
+async fn revoking_a_token_ends_its_log_stream() {
+    let h = Harness::new();
+    let t = token(&h, "admin", &["*"], &["api"], Role::Deployer);
+    let id = t.split('_').nth(1).unwrap().to_owned();
+    let req = api_request(
+        Method::GET,
+        "/api/v1/hosts/sim/apps/api/logs/follow?n=1",
+        Some(&t),
+        None,
+    );
+    let res = h.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut body = res.into_body();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let mut text = String::new();
+    let mut revoked = false;
+    loop {
+        let frame = tokio::time::timeout_at(deadline, body.frame())
+            .await
+            .expect("the stream neither sent lines nor ended within 5 s");
+        let Some(frame) = frame else { break };
+        if let Ok(data) = frame.unwrap().into_data() {
+            text.push_str(&String::from_utf8_lossy(&data));
+        }
+        if !revoked && text.contains("event: line") {
+            assert!(h.state.options.tokens.revoke(Some("admin"), &id).unwrap());
+            revoked = true;
+        }
+    }
+    assert!(revoked, "no line came before the end: {text}");
+    assert!(text.contains("event: end"), "{text}");
+}
+
+#[tokio::test]
+async fn a_token_never_does_more_than_its_owners_grants_allow_at_the_time_of_the_call() {
+    // outsider is admin of other-app only; their all-apps admin token
+    // reaches nothing else, and the deployer's token loses what a grant
+    // change takes away.
+    let h = Harness::new();
+    let outsider = token(&h, "outsider", &["*"], &["*"], Role::Admin);
+    let r = get(&h, "/api/v1/hosts/sim/apps/api", &outsider).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let deployer = token(&h, "deployer", &["*"], &["*"], Role::Deployer);
+    assert_eq!(
+        get(&h, "/api/v1/hosts/sim/apps/api", &deployer)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    h.state
+        .auth
+        .users()
+        .change(|users| {
+            users.retain(|name, _| name.as_str() != "deployer");
+            Ok(())
+        })
+        .unwrap();
+    let r = get(&h, "/api/v1/hosts/sim/apps/api", &deployer).await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "a deleted owner's token: {}",
+        r.body
+    );
+    assert_eq!(code(&r), "forbidden");
+}
+
+#[tokio::test]
+async fn every_api_call_is_audited_under_its_tokens_id_even_one_that_runs_no_command() {
+    let h = Harness::new();
+    let t = admin_token(&h);
+    let id = t.split('_').nth(1).unwrap().to_owned();
+    assert_eq!(
+        get(&h, "/api/v1/hosts/sim/apps?x=1", &t).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(&h, "/api/v1/hosts/sim/apps/nope", &t).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let records = h.history.recent(10).await.unwrap();
+    let calls: Vec<_> = records
+        .iter()
+        .filter(|r| r.entry.subcommand == "api:call")
+        .collect();
+    assert_eq!(calls.len(), 2, "{records:?}");
+    for call in &calls {
+        assert_eq!(call.entry.actor, "admin");
+        assert_eq!(call.entry.source, dokku_history::Source::Api);
+        assert_eq!(
+            call.entry.correlation_id.as_deref(),
+            Some(format!("token:{id}").as_str())
+        );
+        assert!(!call.entry.mutating);
+    }
+    // Newest first: the refused read failed, the list succeeded; the query
+    // is not kept, and the token never is.
+    assert_eq!(calls[0].entry.outcome, dokku_history::Outcome::Failed);
+    assert_eq!(
+        calls[1].entry.argv,
+        ["api:call", "GET", "/api/v1/hosts/sim/apps"]
+    );
+    let all = serde_json::to_string(&records.iter().map(|r| &r.entry).collect::<Vec<_>>()).unwrap();
+    assert!(!all.contains(&t));
+}
