@@ -39,8 +39,8 @@ pub use audited::{AuditPolicy, AuditSink, Audited};
 pub use error::HistoryError;
 pub use migrate::{migrate_trail, Migration};
 pub use model::{
-    export_records_csv, export_records_jsonl, neutralise, Cursor, HostStats, Page, Query,
-    Retention, StoreOptions, SubcommandStats, Tamper, Verification,
+    export_records_csv, export_records_jsonl, neutralise, BadCursor, Cursor, HostStats, Page,
+    Query, Retention, StoreOptions, SubcommandStats, Tamper, Verification, DEFAULT_PAGE,
 };
 pub use record::{Entry, Outcome, Record, Source};
 pub use store::{is_postgres_url, HistoryStore};

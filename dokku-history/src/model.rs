@@ -90,9 +90,12 @@ pub struct Query {
     pub until_ms: Option<i64>,
     /// Continue after this page's last row.
     pub after: Option<Cursor>,
-    /// Page size (default 50).
+    /// Page size (default [`DEFAULT_PAGE`]).
     pub limit: Option<usize>,
 }
+
+/// The page size of a [`Query`] without a limit.
+pub const DEFAULT_PAGE: usize = 50;
 
 /// Where a page ended: pass it as [`Query::after`] for the next page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -101,6 +104,49 @@ pub struct Cursor {
     pub started_at: i64,
     /// The last row's id.
     pub id: i64,
+}
+
+impl Cursor {
+    /// The cursor just past `record`: a query with it as
+    /// [`Query::after`] continues with the next older row.
+    pub fn of(record: &Record) -> Self {
+        Self {
+            started_at: record.entry.started_at,
+            id: record.id,
+        }
+    }
+}
+
+/// `started_at:id`, the form a link or an API answer carries.
+///
+/// ```
+/// use dokku_history::Cursor;
+/// let c = Cursor { started_at: 1_700_000_000_000, id: 42 };
+/// assert_eq!(c.to_string(), "1700000000000:42");
+/// assert_eq!("1700000000000:42".parse::<Cursor>(), Ok(c));
+/// assert!("42".parse::<Cursor>().is_err());
+/// ```
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.started_at, self.id)
+    }
+}
+
+/// A cursor that is not `started_at:id` (two integers).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a page cursor reads `started_at:id` (two integers)")]
+pub struct BadCursor;
+
+impl std::str::FromStr for Cursor {
+    type Err = BadCursor;
+
+    fn from_str(s: &str) -> Result<Self, BadCursor> {
+        let (started_at, id) = s.split_once(':').ok_or(BadCursor)?;
+        Ok(Self {
+            started_at: started_at.parse().map_err(|_| BadCursor)?,
+            id: id.parse().map_err(|_| BadCursor)?,
+        })
+    }
 }
 
 /// One page of records, newest first.

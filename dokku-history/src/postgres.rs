@@ -41,6 +41,7 @@ use crate::error::{Context, HistoryError};
 use crate::model::{
     check_link, retention_cut, search_words, stats_of, ChainState, ChainWalk, CsvExport, Cursor,
     HostStats, Page, Query, Retention, Search, StoreOptions, SubcommandStats, Term, Verification,
+    DEFAULT_PAGE,
 };
 use crate::record::{chain_hash, Entry, Outcome, Record, Source, GENESIS};
 use crate::writer::{Msg, Pending, Step};
@@ -301,7 +302,7 @@ impl PgStore {
     }
 
     pub async fn query(&self, q: Query) -> Result<Page, HistoryError> {
-        let limit = q.limit.unwrap_or(50).max(1);
+        let limit = q.limit.unwrap_or(DEFAULT_PAGE).max(1);
         let mut clauses: Vec<String> = Vec::new();
         let mut values: Vec<Box<dyn ToSql + Sync + Send>> = Vec::new();
         let mut text = |column: &str, value: Option<String>| {
@@ -354,10 +355,7 @@ impl PgStore {
         // One row more than asked says whether another page exists.
         let next = if records.len() > limit {
             records.truncate(limit);
-            records.last().map(|r| Cursor {
-                started_at: r.entry.started_at,
-                id: r.id,
-            })
+            records.last().map(Cursor::of)
         } else {
             None
         };

@@ -27,7 +27,7 @@ use tokio::sync::mpsc;
 use crate::error::{Context, HistoryError};
 use crate::model::{
     retention_cut, stats_of, ChainState, ChainWalk, CsvExport, Cursor, HostStats, Page, Query,
-    Retention, Search, StoreOptions, SubcommandStats, Term, Verification,
+    Retention, Search, StoreOptions, SubcommandStats, Term, Verification, DEFAULT_PAGE,
 };
 use crate::record::{chain_hash, Entry, Outcome, Record, Source};
 use crate::schema;
@@ -373,7 +373,7 @@ fn for_each_record(
 }
 
 fn run_query(conn: &Connection, q: &Query) -> Result<Page, HistoryError> {
-    let limit = q.limit.unwrap_or(50).max(1);
+    let limit = q.limit.unwrap_or(DEFAULT_PAGE).max(1);
     let mut clauses: Vec<String> = Vec::new();
     let mut values: Vec<rusqlite::types::Value> = Vec::new();
     let mut text = |column: &str, value: &Option<String>| {
@@ -422,10 +422,7 @@ fn run_query(conn: &Connection, q: &Query) -> Result<Page, HistoryError> {
     // One row more than asked says whether another page exists.
     let next = if records.len() > limit {
         records.truncate(limit);
-        records.last().map(|r| Cursor {
-            started_at: r.entry.started_at,
-            id: r.id,
-        })
+        records.last().map(Cursor::of)
     } else {
         None
     };

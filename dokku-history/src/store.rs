@@ -18,7 +18,8 @@ use std::path::Path;
 
 use crate::error::HistoryError;
 use crate::model::{
-    ChainState, HostStats, Page, Query, Retention, StoreOptions, SubcommandStats, Verification,
+    ChainState, Cursor, HostStats, Page, Query, Retention, StoreOptions, SubcommandStats,
+    Verification, DEFAULT_PAGE,
 };
 use crate::record::{Entry, Record};
 use crate::sqlite::SqliteStore;
@@ -177,6 +178,71 @@ impl HistoryStore {
     /// One page of records matching `query`, newest first.
     pub async fn query(&self, query: Query) -> Result<Page, HistoryError> {
         on_backend!(self, s => s.query(query).await)
+    }
+
+    /// One page of the records matching `query` that `keep` also accepts,
+    /// newest first: for a reader allowed only some of them (one team's
+    /// apps), a page as full as anyone else's.
+    ///
+    /// Reads the store a page at a time until `query.limit` (default 50)
+    /// records are kept or `scan` rows have been read. [`Page::next`]
+    /// continues just after the last row this call looked at, so walking
+    /// the pages shows every kept row once; when `scan` runs out first the
+    /// page is short (even empty) and `next` still leads on.
+    ///
+    /// ```no_run
+    /// # async fn demo(store: dokku_history::HistoryStore) -> Result<(), dokku_history::HistoryError> {
+    /// use dokku_history::Query;
+    /// let mut query = Query::default();
+    /// query.limit = Some(20);
+    /// let team_a = |r: &dokku_history::Record| {
+    ///     r.entry.app.as_deref().is_some_and(|app| app.starts_with("team-a-"))
+    /// };
+    /// let page = store.query_kept(query, team_a, 1_000).await?;
+    /// assert!(page.records.len() <= 20);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`HistoryStore::query`].
+    pub async fn query_kept(
+        &self,
+        mut query: Query,
+        keep: impl Fn(&Record) -> bool,
+        scan: usize,
+    ) -> Result<Page, HistoryError> {
+        let want = query.limit.unwrap_or(DEFAULT_PAGE).max(1);
+        query.limit = Some(want);
+        let mut kept = Vec::new();
+        let mut read = 0usize;
+        loop {
+            let page = self.query(query.clone()).await?;
+            let count = page.records.len();
+            for (i, record) in page.records.into_iter().enumerate() {
+                read += 1;
+                let cursor = Cursor::of(&record);
+                if keep(&record) {
+                    kept.push(record);
+                }
+                if kept.len() == want {
+                    let last_row = i + 1 == count && page.next.is_none();
+                    return Ok(Page {
+                        records: kept,
+                        next: (!last_row).then_some(cursor),
+                    });
+                }
+            }
+            match page.next {
+                Some(next) if read < scan => query.after = Some(next),
+                next => {
+                    return Ok(Page {
+                        records: kept,
+                        next,
+                    })
+                }
+            }
+        }
     }
 
     /// The newest `limit` records.

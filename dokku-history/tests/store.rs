@@ -36,6 +36,7 @@ on_both_backends!(
     a_read_only_database_gives_the_read_only_error,
     queries_filter_by_each_field,
     keyset_pagination_returns_every_row_once_newest_first,
+    a_reader_allowed_some_rows_gets_full_pages_and_every_kept_row_once,
     search_finds_argv_and_stderr_words_and_takes_input_literally,
     stats_count_failures_and_percentiles,
     jsonl_export_parses_back_to_the_same_records,
@@ -686,6 +687,63 @@ async fn keyset_pagination_returns_every_row_once_newest_first(fx: Fixture) {
         .filter(|(_, id)| id % 2 == 1)
         .collect();
     assert_eq!(filtered, odd);
+}
+
+async fn a_reader_allowed_some_rows_gets_full_pages_and_every_kept_row_once(fx: Fixture) {
+    let store = fx.open().await;
+    for i in 1..=120i64 {
+        store.append(entry(i)).await.unwrap();
+    }
+    // One row in five is this reader's.
+    let keep = |r: &Record| r.id % 5 == 0;
+    let walk = |scan: usize| {
+        let store = store.clone();
+        async move {
+            let (mut seen, mut sizes, mut after) = (Vec::new(), Vec::new(), None);
+            loop {
+                let mut q = Query::default();
+                q.limit = Some(10);
+                q.after = after;
+                let page = store.query_kept(q, keep, scan).await.unwrap();
+                sizes.push(page.records.len());
+                seen.extend(ids(&page.records));
+                match page.next {
+                    Some(next) => after = Some(next),
+                    None => break,
+                }
+            }
+            (seen, sizes)
+        }
+    };
+    let every_kept: Vec<i64> = (1..=120).rev().filter(|id| id % 5 == 0).collect();
+
+    // Enough rows may be read: full pages of kept rows, then the rest.
+    let (seen, sizes) = walk(1_000).await;
+    assert_eq!(seen, every_kept);
+    assert_eq!(sizes, [10, 10, 4]);
+
+    // A page may read 20 rows at most: short pages, the same rows in the
+    // end, each once.
+    let (seen, sizes) = walk(20).await;
+    assert_eq!(seen, every_kept);
+    assert!(sizes.iter().all(|&n| n < 10), "{sizes:?}");
+
+    // A page that fills on the very last row says there is no more.
+    let mut q = Query::default();
+    q.limit = Some(24);
+    let page = store
+        .query_kept(q, |r: &Record| r.id % 5 == 0 || r.id == 1, 1_000)
+        .await
+        .unwrap();
+    assert_eq!(page.records.len(), 24);
+    let mut q = Query::default();
+    q.limit = Some(25);
+    let page = store
+        .query_kept(q, |r: &Record| r.id % 5 == 0 || r.id == 1, 1_000)
+        .await
+        .unwrap();
+    assert_eq!(ids(&page.records).last(), Some(&1));
+    assert_eq!(page.next, None);
 }
 
 // ---------------------------------------------------------------------------

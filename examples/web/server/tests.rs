@@ -266,6 +266,33 @@ impl Harness {
         self.send(req).await
     }
 
+    /// `rows` more records like the newest: one in four of app `mine`,
+    /// the others of `other`, each newer than the last.
+    pub async fn interleave_history(&self, rows: i64, mine: &str, other: &str) {
+        let base = self.history.recent(1).await.unwrap().remove(0).entry;
+        let entries = (0..rows)
+            .map(|i| {
+                let app = if i % 4 == 0 { mine } else { other };
+                let mut e = base.clone();
+                e.started_at += i + 1;
+                e.ended_at = e.started_at;
+                e.app = Some(app.to_owned());
+                e.argv = vec!["ps:report".to_owned(), app.to_owned()];
+                e
+            })
+            .collect();
+        self.history.append_many(entries).await.unwrap();
+    }
+
+    /// How many records of `app` the history holds.
+    pub async fn records_of(&self, app: &str) -> usize {
+        let records = self.history.recent(10_000).await.unwrap();
+        records
+            .iter()
+            .filter(|r| r.entry.app.as_deref() == Some(app))
+            .count()
+    }
+
     pub async fn login(&self, password: &str) -> Client {
         self.login_as(user_of(password), password).await
     }
@@ -1328,12 +1355,7 @@ async fn history_filters_searches_pages_verifies_and_exports() {
         page.body
     );
     assert_eq!(page.body.matches("<tr>").count(), 1 + 50);
-    let at = page.body.find("rel=\"next\" href=\"").unwrap() + 17;
-    let next = page.body[at..]
-        .split('"')
-        .next()
-        .unwrap()
-        .replace("&amp;", "&");
+    let next = older_link(&page.body).unwrap();
     let older = h.get(&admin, &next).await;
     assert_eq!(older.status, StatusCode::OK, "{next}");
     assert_eq!(older.body.matches("<tr>").count(), 1 + 14);
@@ -4055,6 +4077,35 @@ async fn a_team_deployer_sees_and_reaches_only_their_teams_apps() {
     assert!(!recorded
         .iter()
         .any(|(actor, _)| actor == "deployer" || actor == "viewer"));
+}
+
+/// The link to the next (older) page of a history page.
+fn older_link(body: &str) -> Option<String> {
+    let at = body.find("rel=\"next\" href=\"")? + 17;
+    Some(body[at..].split('"').next()?.replace("&amp;", "&"))
+}
+
+#[tokio::test]
+async fn a_user_limited_to_some_apps_gets_full_history_pages_of_them() {
+    let alice = user_with("alice", "alice-pw", &[("*", "team-a-*", Role::Deployer)]);
+    let h = Harness::with_users(teams_sim(), vec![alice]);
+    let admin = h.login(ADMIN).await;
+    h.post(&admin, "/apps/team-b-web/ps/restart", &[]).await;
+    // 60 of team a's records among 180 of team b's.
+    h.interleave_history(240, "team-a-web", "team-b-web").await;
+
+    let alice = h.login_as("alice", "alice-pw").await;
+    let first = h.get(&alice, "/history").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(!first.body.contains("team-b-web"));
+    assert_eq!(first.body.matches("<tr>").count(), 1 + 50, "a full page");
+    let next = older_link(&first.body).expect("an older page");
+    let second = h.get(&alice, &next).await;
+    assert_eq!(second.status, StatusCode::OK, "{next}");
+    assert!(!second.body.contains("team-b-web"));
+    assert_eq!(h.records_of("team-a-web").await, 60);
+    assert_eq!(second.body.matches("<tr>").count(), 1 + 10, "the rest");
+    assert_eq!(older_link(&second.body), None);
 }
 
 #[tokio::test]

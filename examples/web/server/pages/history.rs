@@ -45,6 +45,13 @@ pub struct Filters {
 /// The most pages "Newer" can walk back (the links stay short).
 const MAX_TRAIL: usize = 40;
 
+/// Records on a page.
+const PAGE: usize = 50;
+
+/// The most rows one page reads to fill itself with the records a limited
+/// user may see (or a search's matches on this host).
+const SCAN: usize = 1_000;
+
 const OUTCOMES: [Outcome; 5] = [
     Outcome::Ok,
     Outcome::Failed,
@@ -74,22 +81,42 @@ impl Filters {
         self
     }
 
-    /// Keep only this host's records (a search has no host filter), and
-    /// for a user limited to some apps, only those apps' records (a page
-    /// of theirs may then hold fewer than 50).
-    fn own(&self, mut records: Vec<Record>) -> Vec<Record> {
-        if let Some(host) = &self.host {
-            records.retain(|r| &r.entry.host == host);
-        }
-        if let Some((user, host)) = &self.limited_to {
-            records.retain(|r| {
-                r.entry
+    /// Whether a record is this page's: of this host (a search has no
+    /// host filter) and, for a user limited to some apps, of one of them.
+    fn owns(&self, record: &Record) -> bool {
+        self.host
+            .as_ref()
+            .map_or(true, |host| &record.entry.host == host)
+            && self.limited_to.as_ref().map_or(true, |(user, host)| {
+                record
+                    .entry
                     .app
                     .as_deref()
                     .is_some_and(|app| user.may(Role::Viewer, host, Some(app)))
-            });
-        }
+            })
+    }
+
+    fn own(&self, mut records: Vec<Record>) -> Vec<Record> {
+        records.retain(|r| self.owns(r));
         records
+    }
+
+    /// This request's page: as full as an admin's for a user limited to
+    /// some apps (the store reads on past the records they may not see,
+    /// up to [`SCAN`] rows).
+    async fn read(&self, state: &AppState) -> Result<(Vec<Record>, Option<Cursor>), WebError> {
+        if let Some(text) = non_empty(&self.q) {
+            let filtered = self.host.is_some() || self.limited_to.is_some();
+            let ask = if filtered { SCAN } else { PAGE };
+            let mut records = self.own(state.history.search(&text, ask).await?);
+            records.truncate(PAGE);
+            return Ok((records, None));
+        }
+        let page = state
+            .history
+            .query_kept(self.query()?, |r| self.owns(r), SCAN)
+            .await?;
+        Ok((page.records, page.next))
     }
 
     fn query(&self) -> Result<HistoryQuery, WebError> {
@@ -107,21 +134,14 @@ impl Filters {
             };
         query.after = non_empty(&self.after)
             .map(|a| {
-                let (t, id) = a.split_once(':')?;
-                Some(Cursor {
-                    started_at: t.parse().ok()?,
-                    id: id.parse().ok()?,
-                })
-            })
-            .map(|c| {
-                c.ok_or_else(|| {
+                a.parse::<Cursor>().map_err(|_| {
                     WebError::BadRequest(
                         "That page link is broken: start again from the newest records.".to_owned(),
                     )
                 })
             })
             .transpose()?;
-        query.limit = Some(50);
+        query.limit = Some(PAGE);
         Ok(query)
     }
 
@@ -137,10 +157,7 @@ impl Filters {
         let mut trail = self.trail();
         trail.insert(0, non_empty(&self.after).unwrap_or_default());
         trail.truncate(MAX_TRAIL);
-        self.page(
-            Some(format!("{}:{}", next.started_at, next.id)),
-            &trail.join(","),
-        )
+        self.page(Some(next.to_string()), &trail.join(","))
     }
 
     /// The link to the page before this one, if this is not the first.
@@ -219,13 +236,7 @@ pub async fn page(
 ) -> Result<Markup, WebError> {
     let filters = filters.on(&state, &ctx);
     let text = non_empty(&filters.q);
-    let (records, next) = match &text {
-        Some(text) => (filters.own(state.history.search(text, 50).await?), None),
-        None => {
-            let page = state.history.query(filters.query()?).await?;
-            (filters.own(page.records), page.next)
-        }
-    };
+    let (records, next) = filters.read(&state).await?;
     let fresh = filters.verify.as_deref() == Some("now");
     let verified = state.verification(fresh).await;
     let value = |v: &Option<String>| v.clone().unwrap_or_default();

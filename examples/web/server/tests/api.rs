@@ -835,3 +835,55 @@ async fn every_api_call_is_audited_under_its_tokens_id_even_one_that_runs_no_com
     let all = serde_json::to_string(&records.iter().map(|r| &r.entry).collect::<Vec<_>>()).unwrap();
     assert!(!all.contains(&t));
 }
+
+#[tokio::test]
+async fn a_token_scoped_to_one_app_pages_through_that_apps_history_in_full_pages() {
+    let h = Harness::new();
+    let t = token(&h, "admin", &["*"], &["api"], Role::Viewer);
+    assert_eq!(
+        get(&h, "/api/v1/hosts/sim/apps/api/config", &t)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    // 30 of api's records among 90 of blog's.
+    h.interleave_history(120, "api", "blog").await;
+    let total = h.records_of("api").await;
+
+    let (mut seen, mut sizes) = (Vec::new(), Vec::new());
+    let mut path = "/api/v1/hosts/sim/history?limit=8".to_owned();
+    loop {
+        let r = get(&h, &path, &t).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let page = r.json();
+        let records = page["records"].as_array().unwrap().clone();
+        sizes.push(records.len());
+        for record in &records {
+            // Its app's records, and the host's own (no app).
+            assert!(
+                record["app"] == "api" || record["app"].is_null(),
+                "{record}"
+            );
+            if record["app"] == "api" {
+                seen.push(record["id"].as_i64().unwrap());
+            }
+        }
+        match page["next"].as_str() {
+            Some(next) => path = format!("/api/v1/hosts/sim/history?limit=8&after={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), total, "every record once: {seen:?}");
+    assert!(
+        seen.windows(2).all(|w| w[0] > w[1]),
+        "newest first, no repeats"
+    );
+    assert!(
+        sizes[..sizes.len() - 1].iter().all(|&n| n == 8),
+        "{sizes:?}"
+    );
+
+    let r = get(&h, "/api/v1/hosts/sim/history?after=yesterday", &t).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(code(&r), "invalid_request");
+}
