@@ -156,8 +156,19 @@ pub struct Auth {
     limits: Limits,
     sessions: Mutex<HashMap<String, Entry>>,
     failures: Mutex<Failures>,
+    devices: Mutex<HashMap<String, Device>>,
     clock: Clock,
 }
+
+/// A browser a user logged in from: its cookie's token is the key.
+#[derive(Debug)]
+struct Device {
+    user: String,
+    issued: Instant,
+}
+
+/// How long a browser stays known after a login (its cookie's Max-Age).
+pub const DEVICE_LIFETIME: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 
 /// Recent failed logins, by address and by account.
 #[derive(Debug, Default)]
@@ -316,6 +327,7 @@ impl Auth {
             limits,
             sessions: Mutex::new(HashMap::new()),
             failures: Mutex::new(Failures::default()),
+            devices: Mutex::new(HashMap::new()),
             clock: Clock::system(),
         })
     }
@@ -327,6 +339,7 @@ impl Auth {
             limits,
             sessions: Mutex::new(HashMap::new()),
             failures: Mutex::new(Failures::default()),
+            devices: Mutex::new(HashMap::new()),
             clock: Clock::system(),
         }
     }
@@ -346,6 +359,12 @@ impl Auth {
         &self.clock
     }
 
+    /// Check a user's password from a browser that brings no device
+    /// cookie ([`Auth::login_from`]).
+    pub fn login(&self, ip: IpAddr, user: &str, password: &str) -> Result<Login, AuthError> {
+        self.login_from(ip, user, password, None)
+    }
+
     /// Check a user's password.
     ///
     /// The attempt counts as a failure, for the address and for the
@@ -353,10 +372,26 @@ impl Auth {
     /// right: concurrent guesses (each waiting on the slow hash) cannot
     /// slip past the limit together. An unknown user costs the same hash
     /// as a known one, so timing does not tell which names exist.
-    pub fn login(&self, ip: IpAddr, user: &str, password: &str) -> Result<Login, AuthError> {
+    ///
+    /// `device` is the token of a browser this user logged in from before
+    /// ([`Auth::trust_device`]): guesses from elsewhere that lock the
+    /// account do not lock it out there (OWASP's device cookies), so
+    /// nobody can keep a user out by failing logins in their name. The
+    /// address's own limit still applies.
+    pub fn login_from(
+        &self,
+        ip: IpAddr,
+        user: &str,
+        password: &str,
+        device: Option<&str>,
+    ) -> Result<Login, AuthError> {
         let now = self.clock.now();
         let (window, max) = (self.limits.window, self.limits.max_failures);
         let account = UserName::parse(user).ok().map(|n| n.as_str().to_owned());
+        let known_device = match (&account, device) {
+            (Some(account), Some(device)) => self.knows_device(device, account, now),
+            _ => false,
+        };
         {
             let mut failures = lock(&self.failures);
             let failures = &mut *failures;
@@ -366,7 +401,7 @@ impl Auth {
             if limited(by_ip, now, window, max) {
                 return Ok(Login::Limited);
             }
-            if let Some(account) = &account {
+            if let Some(account) = account.as_ref().filter(|_| !known_device) {
                 let by_account = failures.by_account.entry(account.clone()).or_default();
                 if limited(by_account, now, window, max) {
                     return Ok(Login::Limited);
@@ -408,6 +443,41 @@ impl Auth {
         let (ended, _) = tokio::sync::watch::channel(false);
         sessions.insert(token.clone(), Entry { session, ended });
         Ok(Login::Ok(token))
+    }
+
+    /// Remember the browser `user` just logged in from: the token for its
+    /// device cookie ([`Auth::login_from`]), valid for
+    /// [`DEVICE_LIFETIME`]. Kept in memory (a restart forgets every
+    /// browser) and bounded: past 10,000 browsers the oldest is forgotten.
+    pub fn trust_device(&self, user: &str) -> Result<String, AuthError> {
+        let now = self.clock.now();
+        let token = random_hex(32)?;
+        let mut devices = lock(&self.devices);
+        devices.retain(|_, d| now.duration_since(d.issued) <= DEVICE_LIFETIME);
+        if devices.len() >= MAX_TRACKED {
+            if let Some(oldest) = devices
+                .iter()
+                .min_by_key(|(_, d)| d.issued)
+                .map(|(t, _)| t.clone())
+            {
+                devices.remove(&oldest);
+            }
+        }
+        devices.insert(
+            token.clone(),
+            Device {
+                user: user.to_owned(),
+                issued: now,
+            },
+        );
+        Ok(token)
+    }
+
+    /// Whether `token` is a browser `user` logged in from, lately.
+    fn knows_device(&self, token: &str, user: &str, now: Instant) -> bool {
+        lock(&self.devices)
+            .get(token)
+            .is_some_and(|d| same(&d.user, user) && now.duration_since(d.issued) <= DEVICE_LIFETIME)
     }
 
     fn alive(&self, session: &Session, now: Instant) -> bool {
@@ -704,6 +774,54 @@ pub mod tests {
             auth.login(fresh, "admin", "pw").unwrap(),
             Login::Ok(_)
         ));
+    }
+
+    #[test]
+    fn a_browser_a_user_logged_in_from_is_not_locked_out_with_their_account() {
+        let limits = Limits {
+            window: Duration::from_secs(1000),
+            ..Limits::default()
+        };
+        let (clock, advance) = manual_clock();
+        let auth = Auth::new("pw", Some("look"), limits)
+            .unwrap()
+            .with_clock(clock);
+        let admins = auth.trust_device("admin").unwrap();
+        let viewers = auth.trust_device("viewer").unwrap();
+        // Someone fails five times as admin, from five addresses.
+        for n in 1..=5 {
+            let from = IpAddr::from([10, 0, 1, n]);
+            assert_eq!(auth.login(from, "admin", "bad").unwrap(), Login::Denied);
+        }
+        let home = IpAddr::from([10, 0, 2, 1]);
+        assert_eq!(auth.login(home, "admin", "pw").unwrap(), Login::Limited);
+        // Not from admin's own browser; not with another user's, a made-up
+        // or an empty one.
+        for (device, expected) in [
+            (Some(viewers.as_str()), false),
+            (Some("00ff"), false),
+            (Some(""), false),
+            (Some(admins.as_str()), true),
+        ] {
+            let r = auth.login_from(home, "admin", "pw", device).unwrap();
+            assert_eq!(matches!(r, Login::Ok(_)), expected, "{device:?}: {r:?}");
+        }
+        // A wrong password there is still a failure of that address.
+        let guesser = IpAddr::from([10, 0, 3, 1]);
+        for _ in 0..5 {
+            let r = auth.login_from(guesser, "admin", "bad", Some(&admins));
+            assert_eq!(r.unwrap(), Login::Denied);
+        }
+        let r = auth.login_from(guesser, "admin", "pw", Some(&admins));
+        assert_eq!(r.unwrap(), Login::Limited);
+        // A browser is known for DEVICE_LIFETIME.
+        advance(DEVICE_LIFETIME + Duration::from_secs(1));
+        for n in 1..=5 {
+            let from = IpAddr::from([10, 0, 4, n]);
+            assert_eq!(auth.login(from, "admin", "bad").unwrap(), Login::Denied);
+        }
+        let r = auth.login_from(home, "admin", "pw", Some(&admins));
+        assert_eq!(r.unwrap(), Login::Limited);
     }
 
     #[test]

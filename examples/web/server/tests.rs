@@ -248,9 +248,23 @@ impl Harness {
 
     /// One login attempt as `user` from `ip`.
     pub async fn attempt_as(&self, user: &str, password: &str, ip: [u8; 4]) -> Reply {
+        self.attempt_from_device(user, password, ip, None).await
+    }
+
+    /// The same from a browser holding `device` (a device cookie's value).
+    pub async fn attempt_from_device(
+        &self,
+        user: &str,
+        password: &str,
+        ip: [u8; 4],
+        device: Option<&str>,
+    ) -> Reply {
         let page = self.anon_get("/login").await;
         assert_eq!(page.status, StatusCode::OK);
-        let cookie = set_cookie(&page.headers, "__Host-dokku_login").unwrap();
+        let mut cookie = set_cookie(&page.headers, "__Host-dokku_login").unwrap();
+        if let Some(device) = device {
+            cookie.push_str(&format!("; __Host-dokku_device={device}"));
+        }
         let mut req = Self::request(
             Method::POST,
             "/login",
@@ -4111,6 +4125,19 @@ async fn a_user_limited_to_some_apps_gets_full_history_pages_of_them() {
 #[tokio::test]
 async fn failed_logins_are_audited_by_name_and_limited_per_account() {
     let (h, advance) = harness_with_clock();
+    // The deployer logged in from this browser before.
+    let earlier = h.attempt(DEPLOYER, [10, 9, 0, 1]).await;
+    assert_eq!(earlier.status, StatusCode::SEE_OTHER);
+    let device = set_cookie(&earlier.headers, "__Host-dokku_device").unwrap();
+    let device = device.trim_start_matches("__Host-dokku_device=").to_owned();
+    assert_eq!(device.len(), 64, "a 32-byte token: {device}");
+    assert!(earlier.headers.get_all(header::SET_COOKIE).iter().any(|v| v
+        .to_str()
+        .unwrap()
+        .contains("dokku_device=")
+        && v.to_str()
+            .unwrap()
+            .contains("HttpOnly; SameSite=Strict; Max-Age=2592000; Secure")));
     // Five wrong passwords for deployer, each from another address: no
     // address reaches its limit, the account does.
     for n in 1..=5u8 {
@@ -4121,6 +4148,11 @@ async fn failed_logins_are_audited_by_name_and_limited_per_account() {
     }
     let r = h.attempt_as("deployer", DEPLOYER, [10, 2, 0, 1]).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    // From the deployer's own browser the account is not locked out.
+    let r = h
+        .attempt_from_device("deployer", DEPLOYER, [10, 2, 0, 1], Some(&device))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // Another account from that address is not limited.
     assert_eq!(
         h.attempt(VIEWER, [10, 2, 0, 1]).await.status,

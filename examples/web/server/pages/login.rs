@@ -12,7 +12,7 @@ use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::Extension;
 use maud::{html, Markup};
 
-use super::super::auth::{self, Login};
+use super::super::auth::{self, Login, DEVICE_LIFETIME};
 use super::super::users::UserName;
 use super::super::{client_ip, cookie, local_path, refuse, AppState, Ctx, BODY_LIMIT};
 use super::bare;
@@ -22,19 +22,27 @@ fn login_cookie_name(state: &AppState) -> String {
 }
 
 fn login_cookie(state: &AppState, token: Option<&str>) -> String {
+    cookie_header(
+        state,
+        &login_cookie_name(state),
+        token.unwrap_or(""),
+        token.map_or(0, |_| 900),
+    )
+}
+
+/// The browser's device cookie (see [`auth::Auth::login_from`]).
+fn device_cookie_name(state: &AppState) -> String {
+    state.scoped_cookie("dokku_device")
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Strict, Secure when served so.
+fn cookie_header(state: &AppState, name: &str, value: &str, max_age: u64) -> String {
     let secure = if state.options.secure_cookie {
         "; Secure"
     } else {
         ""
     };
-    let (value, age) = match token {
-        Some(t) => (t, 900),
-        None => ("", 0),
-    };
-    format!(
-        "{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={age}{secure}",
-        login_cookie_name(state)
-    )
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
 }
 
 fn form_page(token: &str, problem: Option<&str>, next: Option<&str>, user: &str) -> Markup {
@@ -130,6 +138,7 @@ struct LoginForm {
 pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
     let ip = client_ip(req.extensions());
     let expected = cookie(req.headers(), &login_cookie_name(&state));
+    let device = cookie(req.headers(), &device_cookie_name(&state));
     let body: Bytes = match axum::body::to_bytes(req.into_body(), BODY_LIMIT).await {
         Ok(b) => b,
         Err(_) => {
@@ -156,8 +165,12 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
     let checker = state.clone();
     let (user, password) = (form.user.trim().to_owned(), form.password);
     let name = user.clone();
-    let outcome =
-        tokio::task::spawn_blocking(move || checker.auth.login(ip, &name, &password)).await;
+    let outcome = tokio::task::spawn_blocking(move || {
+        checker
+            .auth
+            .login_from(ip, &name, &password, device.as_deref())
+    })
+    .await;
     // Only a name that could be a user's is written down: a password
     // typed into the name field is not kept.
     let shown =
@@ -180,15 +193,27 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
         Err(e) => tracing::error!(%ip, error = %e, "login check failed"),
     }
     match outcome {
-        Ok(Ok(Login::Ok(token))) => (
-            StatusCode::SEE_OTHER,
-            AppendHeaders([
-                (header::LOCATION, next.unwrap_or_else(|| "/".to_owned())),
-                (header::SET_COOKIE, state.session_cookie(Some(&token))),
-                (header::SET_COOKIE, login_cookie(&state, None)),
-            ]),
-        )
-            .into_response(),
+        Ok(Ok(Login::Ok(token))) => {
+            // This browser is now one the user logs in from.
+            let device = match state.auth.trust_device(&shown) {
+                Ok(device) => device,
+                Err(e) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+            };
+            let remembered = DEVICE_LIFETIME.as_secs();
+            (
+                StatusCode::SEE_OTHER,
+                AppendHeaders([
+                    (header::LOCATION, next.unwrap_or_else(|| "/".to_owned())),
+                    (header::SET_COOKIE, state.session_cookie(Some(&token))),
+                    (header::SET_COOKIE, login_cookie(&state, None)),
+                    (
+                        header::SET_COOKIE,
+                        cookie_header(&state, &device_cookie_name(&state), &device, remembered),
+                    ),
+                ]),
+            )
+                .into_response()
+        }
         Ok(Ok(Login::Denied)) => fresh_form(
             &state,
             expected,
