@@ -25,6 +25,21 @@ pub enum Error {
         /// The command line, secrets redacted.
         command: String,
     },
+    /// Dokku said what the command names does not exist: a network, a
+    /// build, a cron task, a storage entry, a mount, a buildpack, a
+    /// service (the catalog's [`Missing`](crate::catalog::Missing) of the
+    /// command's verb says what, and how Dokku words it).
+    #[error("there is no {what} called {name} (`{command}`: {message})")]
+    NotFound {
+        /// What it is: `network`, `build`, `cron task` …
+        what: &'static str,
+        /// Its name, as the command gave it.
+        name: String,
+        /// Dokku's message.
+        message: String,
+        /// The command line, secrets redacted.
+        command: String,
+    },
     /// The app exists but has never been deployed, and the command needs a
     /// deployed app (`logs`, …).
     #[error("app {app} has not been deployed (`{command}`)")]
@@ -151,8 +166,9 @@ fn env_scope(app: Option<&str>, global: bool) -> String {
 }
 
 impl Error {
-    /// Whether this is [`Error::AppNotFound`].
+    /// Whether Dokku said the app, or what the command names, does not
+    /// exist ([`Error::AppNotFound`], [`Error::NotFound`]).
     pub fn is_not_found(&self) -> bool {
-        matches!(self, Error::AppNotFound { .. })
+        matches!(self, Error::AppNotFound { .. } | Error::NotFound { .. })
     }
 }

@@ -14,7 +14,8 @@
 //!   global and computed values are the recorded ones, and every other
 //!   typed field named after a printed key holds its value;
 //! - a failure goes through `parse::expect_success` and must come back as
-//!   the right `Error` variant (a missing app as `AppNotFound`, an unknown
+//!   the right `Error` variant (a missing app as `AppNotFound`, a missing
+//!   network, build, cron task … as `NotFound` naming it, an unknown
 //!   command as `NotADokkuCommand`, anything else as `CommandFailed` with
 //!   Dokku's message), never showing a secret argument;
 //! - where a handler reads the exit code itself (`apps:exists`,
@@ -1490,6 +1491,30 @@ fn untyped_reason(sub: &str) -> &'static str {
 // Classification of failures
 // ---------------------------------------------------------------------
 
+/// The recorded failures in which Dokku says what the command names does
+/// not exist (surface recording): seq, what it is, its name.
+const SAID_MISSING: &[(u64, &str, &str)] = &[
+    (924, "buildpack", "heroku/not-there"),
+    (949, "cron task", "bogus-id"),
+    (950, "cron task", "bogus-id"),
+    (951, "cron task", "bogus-id"),
+    (952, "cron task", "bogus-id"),
+    (1021, "network", "bridge"),
+    (1022, "network", "bridge"),
+    (1158, "storage entry", "cap-nope"),
+    (1181, "mount", "/not/mounted:/x"),
+    (1187, "storage entry", "cap-nope"),
+    (1209, "build", "bogus-id"),
+    (1210, "build", "bogus-id"),
+];
+
+fn said_missing(r: &Record) -> Option<(&'static str, &'static str)> {
+    SAID_MISSING
+        .iter()
+        .find(|(seq, _, _)| r.file == "surface" && *seq == r.seq)
+        .map(|(_, what, name)| (*what, *name))
+}
+
 fn check_failure(r: &Record, command: &Command, error: &Error) -> Result<(), String> {
     let shown = error.to_string();
     for arg in command.arguments() {
@@ -1513,6 +1538,8 @@ fn check_failure(r: &Record, command: &Command, error: &Error) -> Result<(), Str
         // Dokku's words for a new app name in use; `storage:mount`'s
         // "Mount path already exists." is a plain failure.
         "AppExists"
+    } else if said_missing(r).is_some() {
+        "NotFound"
     } else {
         "CommandFailed"
     };
@@ -1526,6 +1553,12 @@ fn check_failure(r: &Record, command: &Command, error: &Error) -> Result<(), Str
         }
         Error::AppNotDeployed { .. } => "AppNotDeployed",
         Error::AppExists { .. } => "AppExists",
+        Error::NotFound { what, name, .. } => {
+            if said_missing(r) != Some((what, name.as_str())) {
+                return Err(format!("NotFound names {what} {name}"));
+            }
+            "NotFound"
+        }
         Error::CommandFailed {
             status, message, ..
         } => {

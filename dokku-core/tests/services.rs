@@ -702,8 +702,14 @@ async fn the_go_generation_is_detected_from_its_json_list_and_asked_for_json() {
     assert_eq!(info.links.len(), 2);
     assert!(info.dsn.is_some());
     match pg.info(&svc("ghost")).await.unwrap_err() {
-        Error::CommandFailed { message, .. } => {
-            assert_eq!(message, "service ghost does not exist")
+        Error::NotFound {
+            what: "service",
+            name,
+            message,
+            ..
+        } => {
+            assert_eq!(name, "ghost");
+            assert_eq!(message, "service ghost does not exist");
         }
         other => panic!("{other:?}"),
     }

@@ -172,7 +172,6 @@ impl Family for BuildpacksCmd {
                         buildpacks.remove(&app, &buildpack).await.map_err(|e| {
                             CliError::missing(
                                 e,
-                                "value not found",
                                 format!("{shown} is not a buildpack of {app}"),
                                 "`cli buildpacks list APP` shows the app's buildpacks",
                             )

@@ -157,14 +157,10 @@ impl Family for BuildsCmd {
                 )?)
             }
             Plan::Info(app, id) => {
-                let build = builds.info(&app, &id).await.map_err(|e| {
-                    CliError::missing(
-                        e,
-                        "no build record found",
-                        format!("{app} has no build {id}"),
-                        HINT,
-                    )
-                })?;
+                let build = builds
+                    .info(&app, &id)
+                    .await
+                    .map_err(|e| CliError::missing(e, format!("{app} has no build {id}"), HINT))?;
                 if json {
                     return Ok(output::json(&json!(build))?);
                 }

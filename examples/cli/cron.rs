@@ -157,7 +157,6 @@ impl Family for CronCmd {
 fn unknown_task(e: dokku::Error, app: &AppName, id: &str) -> CliError {
     CliError::missing(
         e,
-        "no matching",
         format!("{app} has no cron task {id}"),
         "`cli cron list APP` shows the task ids",
     )

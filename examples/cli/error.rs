@@ -94,16 +94,12 @@ impl CliError {
         }
     }
 
-    /// A Dokku failure that says (`says`, in any case) something does not
-    /// exist, as "not found" (exit 4) in our words; any other error as it
-    /// is.
-    pub fn missing(error: dokku::Error, says: &str, message: String, hint: &str) -> Self {
+    /// Dokku saying what the command names does not exist
+    /// ([`dokku::Error::NotFound`]) as "not found" (exit 4) in our words;
+    /// any other error as it is.
+    pub fn missing(error: dokku::Error, message: String, hint: &str) -> Self {
         match error {
-            dokku::Error::CommandFailed { message: said, .. }
-                if said.to_lowercase().contains(&says.to_lowercase()) =>
-            {
-                CliError::not_found(message, hint)
-            }
+            dokku::Error::NotFound { .. } => CliError::not_found(message, hint),
             other => CliError::Dokku(other),
         }
     }
@@ -121,13 +117,7 @@ impl CliError {
             CliError::Interrupted => EXIT_INTERRUPTED,
             CliError::History(_) | CliError::Failed { .. } | CliError::Io(_) => EXIT_FAILED,
             CliError::Dokku(e) => match e {
-                dokku::Error::AppNotFound { .. } => EXIT_NOT_FOUND,
-                // A service plugin's "<Plugin> service <name> does not exist".
-                dokku::Error::CommandFailed { message, .. }
-                    if message.contains(" service ") && message.contains("does not exist") =>
-                {
-                    EXIT_NOT_FOUND
-                }
+                dokku::Error::AppNotFound { .. } | dokku::Error::NotFound { .. } => EXIT_NOT_FOUND,
                 dokku::Error::InvalidArgument { .. }
                 | dokku::Error::UnstorableConfigValue { .. } => EXIT_USAGE,
                 dokku::Error::CorruptConfig { .. } => EXIT_CORRUPT_CONFIG,
@@ -334,14 +324,19 @@ fn dokku_hint(e: &dokku::Error) -> Option<String> {
                 "the plugin may be missing on this host: `cli raw -- plugin:list`"
             }
             dokku::Error::Unsupported { .. } => "upgrade Dokku or install the plugin on the host",
-            dokku::Error::CommandFailed { message, command, .. }
-                if message.contains(" service ") && message.contains("does not exist") =>
-            {
+            dokku::Error::NotFound {
+                what: "service",
+                command,
+                ..
+            } => {
                 let plugin = command
                     .strip_prefix("dokku ")
                     .and_then(|c| c.split(':').next())
                     .unwrap_or("PLUGIN");
                 return Some(format!("`cli services {plugin} list` shows the services"));
+            }
+            dokku::Error::NotFound { command, .. } => {
+                return Some(format!("check the name given to `{command}`"));
             }
             dokku::Error::Parse { .. } => "this host's Dokku may be newer than this tool knows",
             dokku::Error::InvalidArgument { .. } => "see --help for the command",

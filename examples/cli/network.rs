@@ -120,7 +120,6 @@ impl Family for NetworkCmd {
                 let network = networks.info(&name).await.map_err(|e| {
                     CliError::missing(
                         e,
-                        "does not exist",
                         format!("there is no network {name}"),
                         "`cli network list` shows the networks",
                     )

@@ -368,7 +368,6 @@ impl Family for StorageCmd {
                         .map_err(|e| {
                             CliError::missing(
                                 e,
-                                "does not exist",
                                 format!("{app} has no mount {host}:{container}"),
                                 "`cli storage list APP` shows the app's mounts",
                             )
@@ -485,26 +484,15 @@ fn checked(plan: Plan) -> Result<Plan, CliError> {
 /// Dokku's "storage entry X does not exist" and "is not mounted on app"
 /// as not found (exit 4).
 fn missing_entry(error: CliError, entry: &str) -> CliError {
-    let CliError::Dokku(e) = error else {
-        return error;
-    };
-    let said = match &e {
-        dokku::Error::CommandFailed { message, .. } => message.clone(),
-        _ => String::new(),
-    };
-    let says = if said.contains("is not mounted") {
-        "is not mounted"
-    } else {
-        "does not exist"
-    };
-    if says == "is not mounted" {
-        let hint = "`cli storage list APP` shows the app's mounts";
-        return CliError::missing(e, says, said.trim().to_owned(), hint);
+    match error {
+        CliError::Dokku(dokku::Error::NotFound {
+            what: "mount",
+            message,
+            ..
+        }) => CliError::not_found(message, "`cli storage list APP` shows the app's mounts"),
+        CliError::Dokku(e) => {
+            CliError::missing(e, format!("there is no storage entry {entry}"), ENTRY_HINT)
+        }
+        other => other,
     }
-    CliError::missing(
-        e,
-        says,
-        format!("there is no storage entry {entry}"),
-        ENTRY_HINT,
-    )
 }

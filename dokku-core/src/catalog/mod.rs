@@ -179,6 +179,51 @@ pub struct Verb {
     pub secret_args: SecretArgs,
     /// Whether its output prints secrets.
     pub secret_output: SecretOutput,
+    /// What it looks up by name, and how Dokku says it is not there.
+    pub missing: Option<Missing>,
+}
+
+/// What a verb looks up by name (a network, a build, a cron task), and
+/// the words of Dokku's failure when it is not there: such a failure is
+/// [`crate::Error::NotFound`] rather than a plain
+/// [`crate::Error::CommandFailed`]. Apps are not listed here: every
+/// command that names an app says so alike ([`crate::Error::AppNotFound`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Missing {
+    /// What it is, in a word or two: `network`, `build`.
+    pub what: &'static str,
+    /// The argument that names it.
+    pub named_by: Named,
+    /// Dokku's words for it (lower case): a failure whose message holds
+    /// any of them, whatever its case, is this.
+    pub says: &'static [&'static str],
+}
+
+/// Which argument names what a verb looks up, counting the arguments
+/// after the subcommand that do not start with `-` (a flag's separate
+/// value, `--format json`, counts: name positions before the flags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Named {
+    /// The n-th, from 0.
+    At(usize),
+    /// The last, for a verb whose flags take no separate value and whose
+    /// name moves (`buildpacks:remove (<app>|--global) <url>`).
+    Last,
+}
+
+impl Missing {
+    /// The name among `args` (the arguments after the subcommand, as
+    /// displayed).
+    pub fn name_in<'a>(&self, args: &'a [String]) -> Option<&'a str> {
+        let mut positional = args.iter().filter(|a| !a.starts_with('-'));
+        match self.named_by {
+            Named::At(n) => positional.nth(n),
+            Named::Last => positional.next_back(),
+        }
+        .map(String::as_str)
+    }
 }
 
 /// Which arguments of a verb are secrets. Positions count the arguments
@@ -276,6 +321,7 @@ impl Verb {
             since: None,
             secret_args: SecretArgs::None,
             secret_output: SecretOutput::Never,
+            missing: None,
         }
     }
 
@@ -330,6 +376,24 @@ impl Verb {
     /// This verb, printing secrets always.
     pub const fn prints_secrets(self) -> Self {
         self.secret_output(SecretOutput::Always)
+    }
+
+    /// This verb, looking up a `what` named by `named_by`, failing with a
+    /// message that holds one of `says` when there is none ([`Missing`]).
+    pub const fn missing(
+        self,
+        what: &'static str,
+        named_by: Named,
+        says: &'static [&'static str],
+    ) -> Self {
+        Self {
+            missing: Some(Missing {
+                what,
+                named_by,
+                says,
+            }),
+            ..self
+        }
     }
 }
 

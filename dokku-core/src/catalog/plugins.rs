@@ -9,7 +9,7 @@
 //! and its siblings, generated from one template) share [`SERVICE_VERBS`].
 
 use super::{
-    JsonSince, Layout, Plugin, PropertySpec, ReportSpec, SecretArgs, SecretOutput, Source,
+    JsonSince, Layout, Named, Plugin, PropertySpec, ReportSpec, SecretArgs, SecretOutput, Source,
     ValueKind, Verb,
 };
 use crate::client::versions;
@@ -307,7 +307,7 @@ const SERVICE_CREDENTIAL_FLAGS: &[&str] = &[
 /// `config:set`, `export` prints a dump.
 pub const SERVICE_VERBS: &[Verb] = &[
     Verb::read("app-links"),
-    Verb::write("backup").long(),
+    service_named(Verb::write("backup").long()),
     Verb::write("backup-auth").secret_args(SecretArgs::At(&[1, 2])),
     Verb::write("backup-deauth"),
     Verb::write("backup-schedule"),
@@ -315,39 +315,49 @@ pub const SERVICE_VERBS: &[Verb] = &[
     Verb::write("backup-set-encryption").secret_args(SecretArgs::At(&[1])),
     Verb::write("backup-unschedule"),
     Verb::write("backup-unset-encryption"),
-    Verb::write("clone")
-        .long()
-        .secret_args(SecretArgs::FlagValues(SERVICE_CREDENTIAL_FLAGS))
-        .prints_secrets(),
+    service_named(
+        Verb::write("clone")
+            .long()
+            .secret_args(SecretArgs::FlagValues(SERVICE_CREDENTIAL_FLAGS))
+            .prints_secrets(),
+    ),
     Verb::write("connect").follow(),
     Verb::write("create")
         .long()
         .secret_args(SecretArgs::FlagValues(SERVICE_CREDENTIAL_FLAGS))
         .prints_secrets(),
-    Verb::write("destroy").long(),
+    service_named(Verb::write("destroy").long()),
     Verb::write("enter").follow(),
     Verb::read("exists"),
-    Verb::read("export").long().prints_secrets(),
-    Verb::write("expose"),
-    Verb::write("import").long(),
-    Verb::read("info").secret_output(SecretOutput::UnlessFieldFlag(&["--dsn"])),
-    Verb::write("link").long().prints_secrets(),
+    service_named(Verb::read("export").long().prints_secrets()),
+    service_named(Verb::write("expose")),
+    service_named(Verb::write("import").long()),
+    service_named(Verb::read("info").secret_output(SecretOutput::UnlessFieldFlag(&["--dsn"]))),
+    service_named(Verb::write("link").long().prints_secrets()),
     Verb::read("linked"),
-    Verb::read("links"),
+    service_named(Verb::read("links")),
     Verb::read("list"),
-    Verb::read("logs"),
-    Verb::write("pause"),
-    Verb::write("promote").long().prints_secrets(),
-    Verb::write("restart").long(),
-    Verb::write("start").long(),
-    Verb::write("stop").long(),
-    Verb::write("unexpose"),
-    Verb::write("unlink").long(),
-    Verb::write("upgrade")
-        .long()
-        .secret_args(SecretArgs::FlagValues(SERVICE_CREDENTIAL_FLAGS))
-        .prints_secrets(),
+    service_named(Verb::read("logs")),
+    service_named(Verb::write("pause")),
+    service_named(Verb::write("promote").long().prints_secrets()),
+    service_named(Verb::write("restart").long()),
+    service_named(Verb::write("start").long()),
+    service_named(Verb::write("stop").long()),
+    service_named(Verb::write("unexpose")),
+    service_named(Verb::write("unlink").long()),
+    service_named(
+        Verb::write("upgrade")
+            .long()
+            .secret_args(SecretArgs::FlagValues(SERVICE_CREDENTIAL_FLAGS))
+            .prints_secrets(),
+    ),
 ];
+
+/// A service verb whose first argument names the service: Dokku's
+/// template fails it with `<Plugin> service <name> does not exist`.
+const fn service_named(verb: Verb) -> Verb {
+    verb.missing("service", Named::At(0), &["does not exist"])
+}
 
 const fn service(name: &'static str, about: &'static str) -> Plugin {
     Plugin {
@@ -520,7 +530,8 @@ pub static BUILDPACKS: Plugin = Plugin::core("buildpacks", "an app's buildpacks"
         Verb::write("clear"),
         Verb::read("detect").long(),
         Verb::read("list"),
-        Verb::write("remove"),
+        // `buildpacks:remove (<app>|--global) <url>`: the URL is last.
+        Verb::write("remove").missing("buildpack", Named::Last, &["value not found"]),
         REPORT,
         Verb::write("set"),
         Verb {
@@ -542,9 +553,17 @@ pub static BUILDS: Plugin = Plugin::core("builds", "running and past builds")
         .since(BUILDS_SINCE)])
     .with_verbs(&[
         Verb::write("cancel").since(BUILDS_SINCE),
-        Verb::read("info").since(BUILDS_SINCE),
+        Verb::read("info").since(BUILDS_SINCE).missing(
+            "build",
+            Named::At(1),
+            &["no build record found"],
+        ),
         Verb::read("list").since(BUILDS_SINCE),
-        Verb::read("output").follow().since(BUILDS_SINCE),
+        Verb::read("output").follow().since(BUILDS_SINCE).missing(
+            "build",
+            Named::At(1),
+            &["no build record found"],
+        ),
         Verb::write("prune").since(BUILDS_SINCE),
         REPORT.since(BUILDS_SINCE),
         SET.since(BUILDS_SINCE),
@@ -574,10 +593,17 @@ pub static CRON: Plugin = Plugin::core("cron", "scheduled tasks from app.json")
     .with_verbs(&[
         Verb::read("list"),
         REPORT,
-        Verb::write("resume").since(DokkuVersion::new(0, 37, 0)),
-        Verb::write("run").long().since(DokkuVersion::new(0, 31, 0)),
+        Verb::write("resume")
+            .since(DokkuVersion::new(0, 37, 0))
+            .missing("cron task", Named::At(1), &["no matching"]),
+        Verb::write("run")
+            .long()
+            .since(DokkuVersion::new(0, 31, 0))
+            .missing("cron task", Named::At(1), &["no matching"]),
         SET,
-        Verb::write("suspend").since(DokkuVersion::new(0, 37, 0)),
+        Verb::write("suspend")
+            .since(DokkuVersion::new(0, 37, 0))
+            .missing("cron task", Named::At(1), &["no matching"]),
     ]);
 
 /// `docker-options`: extra `docker` flags per phase (and, for deploy, per
@@ -612,7 +638,7 @@ pub static NETWORK: Plugin = Plugin::core("network", "docker networks")
         Verb::write("create"),
         Verb::write("destroy"),
         Verb::read("exists"),
-        Verb::read("info"),
+        Verb::read("info").missing("network", Named::At(0), &["network does not exist"]),
         Verb::read("list"),
         Verb::write("rebuild").long(),
         Verb::write("rebuildall").long(),
@@ -909,19 +935,31 @@ pub static STORAGE: Plugin = Plugin::core("storage", "volumes and storage entrie
         Verb::read("annotations:report").since(STORAGE_ENTRIES_SINCE),
         Verb::write("annotations:set").since(STORAGE_ENTRIES_SINCE),
         Verb::write("create").since(STORAGE_ENTRIES_SINCE),
-        Verb::write("destroy").since(STORAGE_ENTRIES_SINCE),
+        Verb::write("destroy").since(STORAGE_ENTRIES_SINCE).missing(
+            "storage entry",
+            Named::At(0),
+            &["does not exist"],
+        ),
         Verb::write("ensure-directory"),
         Verb::write("exec").follow().since(STORAGE_ENTRIES_SINCE),
-        Verb::read("info").since(STORAGE_ENTRIES_SINCE),
+        Verb::read("info").since(STORAGE_ENTRIES_SINCE).missing(
+            "storage entry",
+            Named::At(0),
+            &["does not exist"],
+        ),
         Verb::read("labels:report").since(STORAGE_ENTRIES_SINCE),
         Verb::write("labels:set").since(STORAGE_ENTRIES_SINCE),
         Verb::read("list"),
         Verb::read("list-entries").since(STORAGE_ENTRIES_SINCE),
         Verb::write("migrate").since(STORAGE_ENTRIES_SINCE),
-        Verb::write("mount"),
+        Verb::write("mount").missing("storage entry", Named::At(1), &["does not exist"]),
         REPORT,
         Verb::write("set").since(STORAGE_ENTRIES_SINCE),
-        Verb::write("unmount"),
+        Verb::write("unmount").missing(
+            "mount",
+            Named::At(1),
+            &["mount path does not exist", "is not mounted"],
+        ),
         Verb::read("wait").long().since(STORAGE_ENTRIES_SINCE),
     ]);
 

@@ -209,6 +209,25 @@ pub fn expect_success(command: &Command, output: Output) -> Result<Output, Error
     } else {
         stderr.clone()
     };
+    // What the verb looks up by name, said missing in Dokku's words.
+    if let Some(missing) = command.verb().and_then(|v| v.missing) {
+        let said = message.to_lowercase();
+        if missing.says.iter().any(|words| said.contains(words)) {
+            let args: Vec<String> = command
+                .arguments()
+                .iter()
+                .map(|a| a.redacted().into_owned())
+                .collect();
+            if let Some(name) = missing.name_in(&args) {
+                return Err(Error::NotFound {
+                    what: missing.what,
+                    name: name.to_owned(),
+                    message: message.trim().to_owned(),
+                    command: command_line,
+                });
+            }
+        }
+    }
     Err(Error::CommandFailed {
         command: command_line,
         status: output.status,
@@ -335,6 +354,37 @@ mod tests {
             matches!(err, Error::AppNotFound { ref app, .. } if app == "ghost"),
             "{err}"
         );
+    }
+
+    /// Source-derived (dokku-postgres' `verify_service_name`, shared by
+    /// every datastore generated from Dokku's service template): a missing
+    /// service fails with `<Plugin> service <name> does not exist`.
+    #[test]
+    fn what_a_verb_looks_up_said_missing_is_not_found_naming_it() {
+        let out = |stderr: &str| Output::new(ExitStatus::code(1), "", stderr);
+        let info = Command::read("postgres:info").arg("lost-db");
+        let err = expect_success(
+            &info,
+            out(" !     Postgres service lost-db does not exist\n"),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&err, Error::NotFound { what: "service", name, .. } if name == "lost-db"),
+            "{err}"
+        );
+        assert!(err.is_not_found());
+        // The app a link names is checked first: a missing app is that.
+        let app = AppName::new("ghost").unwrap();
+        let link = Command::write("postgres:link").arg("db").app_arg(&app);
+        let err = expect_success(&link, out(" !     App ghost does not exist\n")).unwrap_err();
+        assert!(matches!(err, Error::AppNotFound { .. }), "{err}");
+        // Other failures of the same verb stay Dokku's.
+        let err = expect_success(&info, out(" !     Docker is not running\n")).unwrap_err();
+        assert!(matches!(err, Error::CommandFailed { .. }), "{err}");
+        // A verb without a lookup is never NotFound, whatever it says.
+        let list = Command::read("postgres:list");
+        let err = expect_success(&list, out(" !     something does not exist\n")).unwrap_err();
+        assert!(matches!(err, Error::CommandFailed { .. }), "{err}");
     }
 
     #[test]

@@ -111,6 +111,11 @@ pub fn dokku_failure(e: &dokku::Error, doing: Option<&str>) -> Failure {
             format!("There is no app called {app}."),
             None,
         ),
+        E::NotFound { what, name, .. } => (
+            StatusCode::NOT_FOUND,
+            format!("There is no {what} called {name}."),
+            None,
+        ),
         E::AppExists { app, .. } => (
             StatusCode::CONFLICT,
             format!("There is already an app called {app}: choose another name."),

@@ -191,6 +191,7 @@ fn dokku_code(e: &dokku::Error) -> &'static str {
     use dokku::Error as E;
     match e {
         E::AppNotFound { .. } => "app_not_found",
+        E::NotFound { .. } => "not_found",
         E::AppExists { .. } | E::CorruptConfig { .. } => "conflict",
         E::AppNotDeployed { .. } => "app_not_deployed",
         E::InvalidArgument { .. } | E::UnstorableConfigValue { .. } => "invalid_request",
