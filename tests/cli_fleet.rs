@@ -606,3 +606,55 @@ fn hosts_pin_stores_a_confirmed_key_and_a_changed_key_is_refused_by_name() {
     assert_ne!(pinned_in(&reg.file()).as_deref(), Some(pin.as_str()));
     assert!(reg.run(&["hosts", "check", "alpha"]).status.success());
 }
+
+#[test]
+fn an_explicit_host_is_refused_by_fleet_commands_but_dokku_host_in_the_environment_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let hosts_file = dir.path().join("hosts.toml");
+    std::fs::write(&hosts_file, "").unwrap();
+    let out = bare_cli()
+        .args(["--host", "dokku@eu.example.com", "--hosts-file"])
+        .arg(&hosts_file)
+        .args(["fleet", "status"])
+        .output()
+        .unwrap();
+    let stderr = said(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--host dokku@eu.example.com names one host"),
+        "{stderr}"
+    );
+    // An admin's shell that sets DOKKU_HOST: the fleet is still the
+    // registry's (empty here: no host matches, exit 2 for the selection,
+    // not for the environment).
+    let out = bare_cli()
+        .env("DOKKU_HOST", "dokku@eu.example.com")
+        .arg("--hosts-file")
+        .arg(&hosts_file)
+        .args(["fleet", "status"])
+        .output()
+        .unwrap();
+    let stderr = said(&out);
+    assert!(!stderr.contains("names one host"), "{stderr}");
+}
+
+#[test]
+fn demo_and_local_win_over_dokku_host_in_the_environment() {
+    let demo = Demo::new();
+    let out = demo
+        .cli()
+        .env("DOKKU_HOST", "dokku@eu.example.com")
+        .args(["--json", "apps", "list"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", said(&out));
+    let apps: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(apps.as_array().is_some_and(|a| !a.is_empty()), "{apps}");
+    // Given on the command line, --host and --demo still contradict.
+    let out = demo
+        .cli()
+        .args(["--host", "dokku@eu.example.com", "apps", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", said(&out));
+}

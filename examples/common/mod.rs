@@ -61,7 +61,10 @@ pub struct TargetArgs {
     /// A host of the registry by name (its target, identity and pinned
     /// key), else `dokku@host[:port]` or an ssh_config alias (default:
     /// $DOKKU_HOST).
-    #[arg(long, global = true, env = "DOKKU_HOST", value_name = "HOST")]
+    // Only what the command line says: $DOKKU_HOST is read by
+    // `TargetArgs::target`, so that it neither conflicts with an explicit
+    // `--demo` or `--local` nor passes for an explicit `--host`.
+    #[arg(long, global = true, value_name = "HOST")]
     pub host: Option<String>,
     /// The host registry (default: dokku-rs/hosts.toml in the config
     /// directory, $XDG_CONFIG_HOME or ~/.config).
@@ -188,7 +191,8 @@ impl TargetArgs {
             let program = std::env::var("DOKKU_BIN").unwrap_or_else(|_| "dokku".to_owned());
             return Ok(Target::Local { program });
         }
-        match &self.host {
+        let from_env = || std::env::var("DOKKU_HOST").ok().filter(|h| !h.is_empty());
+        match &self.host.clone().or_else(from_env) {
             Some(host) => {
                 if let Some(target) = self.registered(host)? {
                     return Ok(target);
@@ -290,6 +294,12 @@ impl TargetArgs {
     /// simulated hosts, in memory), else every host of the registry.
     /// Nothing connects until a host is used.
     pub fn fleet_builder(&self) -> Result<FleetBuilder, UsageError> {
+        if let Some(host) = &self.host {
+            return Err(UsageError(format!(
+                "--host {host} names one host, but a fleet is the registry's hosts: \
+                 select them by name or label instead (`cli hosts list` shows them)"
+            )));
+        }
         if self.demo {
             return Ok(dokku_fleet::demo::add_to(Fleet::builder(), Latency::None));
         }
