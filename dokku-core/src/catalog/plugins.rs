@@ -308,26 +308,26 @@ const SERVICE_CREDENTIAL_FLAGS: &[&str] = &[
 pub const SERVICE_VERBS: &[Verb] = &[
     Verb::read("app-links"),
     service_named(Verb::write("backup").long()),
-    Verb::write("backup-auth").secret_args(SecretArgs::At(&[1, 2])),
-    Verb::write("backup-deauth"),
-    Verb::write("backup-schedule"),
-    Verb::read("backup-schedule-cat"),
-    Verb::write("backup-set-encryption").secret_args(SecretArgs::At(&[1])),
-    Verb::write("backup-unschedule"),
-    Verb::write("backup-unset-encryption"),
+    service_named(Verb::write("backup-auth").secret_args(SecretArgs::At(&[1, 2]))),
+    service_named(Verb::write("backup-deauth")),
+    service_named(Verb::write("backup-schedule")),
+    service_named(Verb::read("backup-schedule-cat")),
+    service_named(Verb::write("backup-set-encryption").secret_args(SecretArgs::At(&[1]))),
+    service_named(Verb::write("backup-unschedule")),
+    service_named(Verb::write("backup-unset-encryption")),
     service_named(
         Verb::write("clone")
             .long()
             .secret_args(SecretArgs::FlagValues(SERVICE_CREDENTIAL_FLAGS))
             .prints_secrets(),
     ),
-    Verb::write("connect").follow(),
+    service_named(Verb::write("connect").follow()),
     Verb::write("create")
         .long()
         .secret_args(SecretArgs::FlagValues(SERVICE_CREDENTIAL_FLAGS))
         .prints_secrets(),
     service_named(Verb::write("destroy").long()),
-    Verb::write("enter").follow(),
+    service_named(Verb::write("enter").follow()),
     Verb::read("exists"),
     service_named(Verb::read("export").long().prints_secrets()),
     service_named(Verb::write("expose")),

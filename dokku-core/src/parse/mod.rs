@@ -373,6 +373,21 @@ mod tests {
             "{err}"
         );
         assert!(err.is_not_found());
+        // A verb whose later arguments are secrets names the service only.
+        let auth = Command::write("postgres:backup-auth")
+            .arg("lost-db")
+            .secret(crate::SecretString::new("AKIA-KEY-ID"))
+            .secret(crate::SecretString::new("s3cr3t-access-key"));
+        let err = expect_success(
+            &auth,
+            out(" !     Postgres service lost-db does not exist\n"),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&err, Error::NotFound { what: "service", name, .. } if name == "lost-db"),
+            "{err}"
+        );
+        assert!(!format!("{err} {err:?}").contains("s3cr3t"), "{err:?}");
         // The app a link names is checked first: a missing app is that.
         let app = AppName::new("ghost").unwrap();
         let link = Command::write("postgres:link").arg("db").app_arg(&app);
