@@ -20,6 +20,28 @@ use dokku_history::HistoryStore;
 use dokku_sim::{scenario, Latency, PersistentExecutor, StateDir};
 use dokku_ssh::{HostKeyPolicy, SshExecutor};
 
+/// Write `bytes` to `path` whole or not at all: a temporary file beside
+/// it (its directory created if missing), readable by this user only,
+/// synced, then renamed over `path`. The dashboard's users, tokens,
+/// notification settings and snapshot are all kept this way.
+pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| std::path::Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o600))?;
+    }
+    std::io::Write::write_all(&mut temp, bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// Where the time comes from: `Instant::now` in the programs, a
 /// hand-moved clock in tests (expiry, rate limits and ages never wait on
 /// real time there).

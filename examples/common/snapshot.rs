@@ -963,13 +963,7 @@ impl Store {
 
 fn write_atomically(path: &Path, saved: &Saved) -> std::io::Result<()> {
     let json = serde_json::to_vec(saved).map_err(std::io::Error::other)?;
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut tmp, &json)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    super::write_private(path, &json)
 }
 
 /// Read a saved snapshot; a missing file is none, a corrupt one is logged

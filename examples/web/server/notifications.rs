@@ -153,7 +153,7 @@ impl Notifications {
         if let Some(file) = &self.file {
             let json = serde_json::to_vec_pretty(&settings.saved())
                 .map_err(|e| format!("the notification settings could not be encoded: {e}"))?;
-            write_private(file, &json).map_err(|e| {
+            crate::common::write_private(file, &json).map_err(|e| {
                 format!(
                     "the notification settings could not be saved to {}: {e}",
                     file.display()
@@ -193,24 +193,6 @@ impl Notifications {
             e.to_string()
         })
     }
-}
-
-/// Write `bytes` to `path` atomically (a temporary file renamed over it),
-/// readable by this user only.
-fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let tmp = path.with_extension("tmp");
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(&tmp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    std::fs::rename(&tmp, path)
 }
 
 /// One host's watch: what it has told, and the apps whose last deploy

@@ -410,30 +410,12 @@ impl Users {
         };
         let text = serde_json::to_vec_pretty(&file)
             .map_err(|e| UserError(format!("cannot encode the users: {e}")))?;
-        let failed = |e: std::io::Error| {
+        crate::common::write_private(path, &text).map_err(|e| {
             UserError(format!(
                 "cannot write the users file {}: {e}",
                 path.display()
             ))
-        };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(failed)?;
-        }
-        let temp = path.with_extension("json.tmp");
-        {
-            use std::io::Write;
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create(true).truncate(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                options.mode(0o600);
-            }
-            let mut out = options.open(&temp).map_err(failed)?;
-            out.write_all(&text).map_err(failed)?;
-            out.sync_all().map_err(failed)?;
-        }
-        std::fs::rename(&temp, path).map_err(failed)
+        })
     }
 }
 

@@ -264,21 +264,8 @@ impl Tokens {
         let list: Vec<&TokenRecord> = records.values().collect();
         let bytes = serde_json::to_vec_pretty(&list)
             .map_err(|e| TokenError(format!("cannot encode the tokens: {e}")))?;
-        let dir = path.parent().unwrap_or_else(|| Path::new("."));
-        let failed =
-            |e: std::io::Error| TokenError(format!("cannot write {}: {e}", path.display()));
-        std::fs::create_dir_all(dir).map_err(failed)?;
-        let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o600))
-                .map_err(failed)?;
-        }
-        std::io::Write::write_all(&mut temp, &bytes).map_err(failed)?;
-        temp.as_file().sync_all().map_err(failed)?;
-        temp.persist(path).map_err(|e| failed(e.error))?;
-        Ok(())
+        crate::common::write_private(path, &bytes)
+            .map_err(|e| TokenError(format!("cannot write {}: {e}", path.display())))
     }
 
     /// Make a token for `owner`, valid for `ttl` seconds: the token itself
