@@ -541,21 +541,25 @@ impl AppState {
 
     /// The `Set-Cookie` value for a session token (`None`: clear it).
     pub fn session_cookie(&self, token: Option<&str>) -> String {
+        match token {
+            Some(t) => self.cookie_header(&self.cookie_name(), t, None),
+            None => self.cookie_header(&self.cookie_name(), "", Some(0)),
+        }
+    }
+
+    /// A `Set-Cookie` value: for the whole site, HttpOnly,
+    /// SameSite=Strict, Secure when served so; kept `max_age` seconds
+    /// (`None`: until the browser closes).
+    pub fn cookie_header(&self, name: &str, value: &str, max_age: Option<u64>) -> String {
+        let age = max_age
+            .map(|a| format!("; Max-Age={a}"))
+            .unwrap_or_default();
         let secure = if self.options.secure_cookie {
             "; Secure"
         } else {
             ""
         };
-        match token {
-            Some(t) => format!(
-                "{}={t}; Path=/; HttpOnly; SameSite=Strict{secure}",
-                self.cookie_name()
-            ),
-            None => format!(
-                "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}",
-                self.cookie_name()
-            ),
-        }
+        format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict{age}{secure}")
     }
 }
 

@@ -22,27 +22,13 @@ fn login_cookie_name(state: &AppState) -> String {
 }
 
 fn login_cookie(state: &AppState, token: Option<&str>) -> String {
-    cookie_header(
-        state,
-        &login_cookie_name(state),
-        token.unwrap_or(""),
-        token.map_or(0, |_| 900),
-    )
+    let age = token.map_or(0, |_| 900);
+    state.cookie_header(&login_cookie_name(state), token.unwrap_or(""), Some(age))
 }
 
 /// The browser's device cookie (see [`auth::Auth::login_from`]).
 fn device_cookie_name(state: &AppState) -> String {
     state.scoped_cookie("dokku_device")
-}
-
-/// A `Set-Cookie` value: HttpOnly, SameSite=Strict, Secure when served so.
-fn cookie_header(state: &AppState, name: &str, value: &str, max_age: u64) -> String {
-    let secure = if state.options.secure_cookie {
-        "; Secure"
-    } else {
-        ""
-    };
-    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
 }
 
 fn form_page(token: &str, problem: Option<&str>, next: Option<&str>, user: &str) -> Markup {
@@ -208,7 +194,7 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
                     (header::SET_COOKIE, login_cookie(&state, None)),
                     (
                         header::SET_COOKIE,
-                        cookie_header(&state, &device_cookie_name(&state), &device, remembered),
+                        state.cookie_header(&device_cookie_name(&state), &device, Some(remembered)),
                     ),
                 ]),
             )
