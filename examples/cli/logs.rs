@@ -149,9 +149,8 @@ fn print_line(line: &LogLine) -> std::io::Result<()> {
         let stamp = output::time(time);
         write!(out, "{DIM}{stamp}{DIM:#} ")?;
     }
-    if let Some(process) = &line.process_type {
-        let index = line.index.map(|i| format!(".{i}")).unwrap_or_default();
-        write!(out, "{CYAN}{process}{index}{CYAN:#} ")?;
+    if let Some(container) = line.container() {
+        write!(out, "{CYAN}{container}{CYAN:#} ")?;
     }
     writeln!(out, "{}", line.message)
 }

@@ -28,6 +28,32 @@ pub struct LogLine {
     pub message: String,
 }
 
+impl LogLine {
+    /// The container as Dokku names it in the prefix: `web.1`, or `web`
+    /// without an index; `None` for an unprefixed line.
+    ///
+    /// ```
+    /// use dokku_core::model::logs::LogLine;
+    /// use dokku_core::{AppName, ProcessType};
+    /// let line = LogLine {
+    ///     app: AppName::new("api")?,
+    ///     timestamp: None,
+    ///     process_type: Some(ProcessType::new("web")?),
+    ///     index: Some(1),
+    ///     message: "listening".to_owned(),
+    /// };
+    /// assert_eq!(line.container().as_deref(), Some("web.1"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn container(&self) -> Option<String> {
+        let process = self.process_type.as_ref()?;
+        Some(match self.index {
+            Some(i) => format!("{process}.{i}"),
+            None => process.to_string(),
+        })
+    }
+}
+
 /// `logs:failed` for one app: the output of its failed deploy containers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FailedLogs {

@@ -705,10 +705,7 @@ pub fn line_json(line: &LogLine) -> String {
     serde_json::json!({
         "k": line_key(line),
         "t": line.timestamp.map(super::pages::log_time).unwrap_or_default(),
-        "p": line.process_type.as_ref().map(|p| match line.index {
-            Some(i) => format!("{p}.{i}"),
-            None => p.to_string(),
-        }),
+        "p": line.container(),
         "m": line.message,
     })
     .to_string()
@@ -793,10 +790,7 @@ pub async fn logs_download(
             .timestamp
             .map(dokku::parse::logs::format_rfc3339_utc)
             .unwrap_or_default();
-        let process = line.process_type.as_ref().map_or(String::new(), |p| {
-            line.index
-                .map_or_else(|| p.to_string(), |i| format!("{p}.{i}"))
-        });
+        let process = line.container().unwrap_or_default();
         text.push_str(&format!("{time} {process} {}\n", line.message));
     }
     let name: String = app

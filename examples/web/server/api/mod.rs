@@ -763,10 +763,7 @@ impl From<&LogLine> for LogEntry {
     fn from(line: &LogLine) -> Self {
         Self {
             time: line.timestamp.map(dokku::parse::logs::format_rfc3339_utc),
-            process: line.process_type.as_ref().map(|p| match line.index {
-                Some(i) => format!("{p}.{i}"),
-                None => p.to_string(),
-            }),
+            process: line.container(),
             message: line.message.clone(),
         }
     }

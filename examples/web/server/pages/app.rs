@@ -275,7 +275,7 @@ pub fn log_line(line: &LogLine) -> Markup {
             span.t { (line.timestamp.map(log_time).unwrap_or_default()) }
             " "
             span.p {
-                @if let Some(p) = &line.process_type { (p) @if let Some(i) = line.index { "." (i) } }
+                @if let Some(container) = line.container() { (container) }
             }
             " "
             span.m { (line.message) }
