@@ -49,6 +49,14 @@ impl ExitStatus {
     }
 }
 
+/// A process's exit code as the OS reports it (`std::process::ExitStatus::code`):
+/// `None` when it ended without one.
+impl From<Option<i32>> for ExitStatus {
+    fn from(code: Option<i32>) -> Self {
+        Self(code)
+    }
+}
+
 impl fmt::Display for ExitStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {

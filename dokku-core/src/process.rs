@@ -120,10 +120,7 @@ impl LocalExecutor {
             let status = running.child.wait().await.map_err(ExecError::Io)?;
             // Reaped: the group id may be reused from now on.
             running.group.disarm();
-            Ok(status
-                .code()
-                .map(ExitStatus::code)
-                .unwrap_or_else(ExitStatus::unknown))
+            Ok(ExitStatus::from(status.code()))
         };
         Ok(pipe_stream(stdout, stderr, wait))
     }

@@ -650,10 +650,7 @@ async fn spawn(
         // Held until the command ends: it bounds channels in flight.
         let _permit = permit;
         match child.wait().await {
-            Ok(status) => Ok(status
-                .code()
-                .map(ExitStatus::code)
-                .unwrap_or_else(ExitStatus::unknown)),
+            Ok(status) => Ok(ExitStatus::from(status.code())),
             // The mux protocol cannot tell a killed process from a lost
             // connection; ask the master.
             Err(openssh::Error::RemoteProcessTerminated) if session.check().await.is_ok() => {

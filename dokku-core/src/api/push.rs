@@ -331,10 +331,7 @@ fn spawn_push(
     let stderr = child.stderr.take();
     let wait = async move {
         let status = child.wait().await.map_err(ExecError::Io)?;
-        Ok(status
-            .code()
-            .map(ExitStatus::code)
-            .unwrap_or_else(ExitStatus::unknown))
+        Ok(ExitStatus::from(status.code()))
     };
     Ok(pipe_stream(stdout, stderr, wait))
 }
