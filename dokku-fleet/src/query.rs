@@ -118,10 +118,13 @@ impl Fleet {
             .fan_out(selector, Deadline::Host, move |host: FleetHost| {
                 let history = Arc::clone(&history);
                 async move {
-                    history
-                        .last_deploys(&host)
-                        .await
-                        .map_err(HostFailure::Fleet)
+                    // What Dokku said is classified like any host's answer
+                    // (a dropped connection is the host unreachable),
+                    // whichever history read it.
+                    history.last_deploys(&host).await.map_err(|e| match e {
+                        FleetError::Dokku { source, .. } => HostFailure::Dokku(*source),
+                        other => HostFailure::Fleet(other),
+                    })
                 }
             })?
             .collect()

@@ -331,6 +331,35 @@ async fn the_last_deploy_of_each_app_comes_from_the_fleets_audit_trail_per_host(
 }
 
 #[tokio::test]
+async fn a_host_that_drops_while_its_deploys_are_read_is_unreachable() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dokku_history::HistoryStore::open(dir.path().join("history.db")).unwrap();
+    let flaky = SimExecutor::new(dokku_sim::scenario::demo());
+    let fleet = Fleet::builder()
+        .executor(
+            HostName::new("flaky").unwrap(),
+            "sim flaky",
+            Labels::new(),
+            flaky.clone(),
+        )
+        .build()
+        .unwrap();
+    // Connected and probed; then its `apps:list` is refused (and its one
+    // retry).
+    fleet.host("flaky").await.unwrap();
+    flaky.inject_n(dokku_sim::Fault::Refused, 2);
+    let deploys = fleet
+        .last_deploys(&Selector::All, Arc::new(store))
+        .await
+        .unwrap();
+    let (_, e) = deploys.failed().next().expect("flaky failed");
+    assert!(
+        matches!(e, FleetError::Unreachable { host, .. } if host == "flaky"),
+        "{e}"
+    );
+}
+
+#[tokio::test]
 async fn latency_is_paid_once_per_round_not_once_per_host() {
     // With every invocation taking 250 ms of (paused, auto-advanced) time,
     // 3 hosts cost one round of the overview, not three.
