@@ -40,8 +40,10 @@ use crate::version::DokkuVersion;
 /// A typed `:report`, decoded generically from its raw key → value map.
 ///
 /// Implement it for a `#[derive(Deserialize)]` struct whose fields carry
-/// `#[serde(rename = "<key without the plugin prefix>")]` and, for
-/// Dokku's string values, the helpers in [`crate::model::de`]; a
+/// `#[serde(rename = "<key without the plugin prefix>")]` (or a
+/// `rename_all`). The decoder reads Dokku's strings into `bool`, integers,
+/// `Option<T>` (empty is `None`) and `Vec<String>` (whitespace-separated
+/// words); the helpers in [`crate::model::de`] read the rest. A
 /// [`Property`](crate::model::Property) field reads a catalogued property's
 /// app, global and computed values together.
 pub trait Report: DeserializeOwned + Send + Sized {

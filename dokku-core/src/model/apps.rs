@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::report::Report;
 use crate::catalog::{plugins, Plugin};
-use crate::model::{de, Property};
+use crate::model::Property;
 use crate::name::AppName;
 use crate::parse::report::RawReport;
 use crate::parse::ParseError;
@@ -20,20 +20,15 @@ pub struct AppReport {
     #[serde(skip_deserializing)]
     pub app: Option<AppName>,
     /// The app's directory on the host (`/home/dokku/<app>`).
-    #[serde(deserialize_with = "de::opt_text")]
     pub dir: Option<String>,
     /// When the app was created, as a Unix timestamp.
-    #[serde(deserialize_with = "de::opt_u64")]
     pub created_at: Option<u64>,
     /// How the app was last deployed: `git`, `docker-image`, `git-sync`,
     /// `archive` …; `None` if never deployed.
-    #[serde(deserialize_with = "de::opt_text")]
     pub deploy_source: Option<String>,
     /// Detail for the deploy source: a git sha, an image name …
-    #[serde(deserialize_with = "de::opt_text")]
     pub deploy_source_metadata: Option<String>,
     /// Whether the deploy lock is held.
-    #[serde(deserialize_with = "de::flag")]
     pub locked: bool,
     /// Whether a push to an unknown app is refused instead of creating it
     /// (global only: `apps:set --global disable-autocreation true`).

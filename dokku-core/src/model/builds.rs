@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{de, Property};
+use super::Property;
 use crate::api::report::report_of;
 use crate::name::AppName;
 
@@ -19,28 +19,20 @@ pub struct BuildsReport {
     /// How many build records are kept (20 by default).
     pub retention: Property,
     /// The last build's id.
-    #[serde(deserialize_with = "de::opt_text")]
     pub build_id: Option<String>,
     /// `build` or `deploy`.
-    #[serde(deserialize_with = "de::opt_text")]
     pub build_kind: Option<String>,
     /// Its recorded status (`running`, `succeeded`, `failed`, `canceled`).
-    #[serde(deserialize_with = "de::opt_text")]
     pub build_status: Option<String>,
     /// What started it (`git:sync`, `ps:rebuild` …).
-    #[serde(deserialize_with = "de::opt_text")]
     pub build_source: Option<String>,
     /// The process id of the build.
-    #[serde(deserialize_with = "de::opt_u64")]
     pub build_pid: Option<u64>,
     /// Its exit code (`-1`: killed or abandoned).
-    #[serde(deserialize_with = "de::opt_i64")]
     pub build_exit_code: Option<i64>,
     /// When it started (RFC 3339).
-    #[serde(deserialize_with = "de::opt_text")]
     pub build_started_at: Option<String>,
     /// When it finished (RFC 3339).
-    #[serde(deserialize_with = "de::opt_text")]
     pub build_finished_at: Option<String>,
     /// Every key Dokku printed.
     #[serde(skip_deserializing)]

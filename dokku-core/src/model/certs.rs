@@ -17,13 +17,10 @@ pub struct CertsReport {
     #[serde(skip_deserializing)]
     pub app: Option<AppName>,
     /// Whether the app has a certificate and key (`server.crt`/`server.key`).
-    #[serde(deserialize_with = "de::flag")]
     pub enabled: bool,
     /// The app's `tls` directory on the host.
-    #[serde(deserialize_with = "de::opt_text")]
     pub dir: Option<String>,
     /// Hostnames the certificate covers (subject CN and DNS SANs).
-    #[serde(deserialize_with = "de::words")]
     pub hostnames: Vec<String>,
     /// `Not After`, when Dokku printed one we could read.
     #[serde(deserialize_with = "de::opt_openssl_time")]
@@ -32,13 +29,10 @@ pub struct CertsReport {
     #[serde(deserialize_with = "de::opt_openssl_time")]
     pub starts_at: Option<SystemTime>,
     /// The issuer, as openssl prints it.
-    #[serde(deserialize_with = "de::opt_text")]
     pub issuer: Option<String>,
     /// The subject, `; `-joined.
-    #[serde(deserialize_with = "de::opt_text")]
     pub subject: Option<String>,
     /// `verified by a certificate authority` or `self signed`.
-    #[serde(deserialize_with = "de::opt_text")]
     pub verified: Option<String>,
     /// Every key Dokku printed.
     #[serde(skip_deserializing)]

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::de;
 use crate::api::report::report_of;
 use crate::name::AppName;
 
@@ -17,10 +16,8 @@ pub struct MaintenanceReport {
     #[serde(skip_deserializing)]
     pub app: Option<AppName>,
     /// Whether the app serves its maintenance page.
-    #[serde(deserialize_with = "de::flag")]
     pub enabled: bool,
     /// The checksum of the custom page (0.10+); `None`: the default page.
-    #[serde(deserialize_with = "de::opt_text")]
     pub custom_page_sha256: Option<String>,
     /// Every key the plugin printed.
     #[serde(skip_deserializing)]
@@ -37,13 +34,10 @@ pub struct HttpAuthReport {
     #[serde(skip_deserializing)]
     pub app: Option<AppName>,
     /// Whether basic auth is on.
-    #[serde(deserialize_with = "de::flag")]
     pub enabled: bool,
     /// Addresses that bypass it.
-    #[serde(deserialize_with = "de::words")]
     pub allowed_ips: Vec<String>,
     /// The users (never their passwords).
-    #[serde(deserialize_with = "de::words")]
     pub users: Vec<String>,
     /// Every key the plugin printed.
     #[serde(skip_deserializing)]

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{de, Property};
+use super::Property;
 use crate::api::report::report_of;
 use crate::name::AppName;
 
@@ -22,7 +22,6 @@ pub struct CronReport {
     /// The sender of those mails (global only).
     pub mailfrom: Property,
     /// How many tasks the app's app.json declares.
-    #[serde(deserialize_with = "de::opt_u64")]
     pub task_count: Option<u64>,
     /// Every key Dokku printed.
     #[serde(skip_deserializing)]

@@ -4,8 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::de;
-use crate::api::report::{report_of, Report};
+use crate::api::report::Report;
 use crate::catalog::{plugins, Plugin};
 use crate::name::AppName;
 use crate::parse::report::RawReport;
@@ -25,13 +24,11 @@ pub struct DomainsReport {
     #[serde(skip_deserializing)]
     pub app: Option<AppName>,
     /// Whether virtual hosts are enabled for the app.
-    #[serde(deserialize_with = "de::flag")]
     pub app_enabled: bool,
     /// The app's domains.
-    #[serde(deserialize_with = "de::words")]
     pub app_vhosts: Vec<String>,
     /// The global settings, as this report shows them.
-    #[serde(flatten)]
+    #[serde(skip_deserializing)]
     pub global: GlobalDomains,
     /// Every key Dokku printed.
     #[serde(skip_deserializing)]
@@ -43,14 +40,27 @@ pub struct DomainsReport {
 #[serde(default, rename_all(deserialize = "kebab-case"))]
 pub struct GlobalDomains {
     /// Whether a global domain is configured.
-    #[serde(rename(deserialize = "global-enabled"), deserialize_with = "de::flag")]
+    #[serde(rename(deserialize = "global-enabled"))]
     pub enabled: bool,
     /// The global domains (apps get `<app>.<domain>`).
-    #[serde(rename(deserialize = "global-vhosts"), deserialize_with = "de::words")]
+    #[serde(rename(deserialize = "global-vhosts"))]
     pub vhosts: Vec<String>,
 }
 
-report_of!(DomainsReport, DOMAINS);
+impl Report for DomainsReport {
+    fn plugin() -> &'static Plugin {
+        &plugins::DOMAINS
+    }
+
+    /// The global part is read from the same keys (not `#[serde(flatten)]`,
+    /// which would hand it serde's buffered strings instead of Dokku's).
+    fn attach(&mut self, app: Option<AppName>, raw: RawReport) -> Result<(), ParseError> {
+        self.global = GlobalDomains::from_raw(raw.clone())?;
+        self.app = app;
+        self.raw = raw.fields;
+        Ok(())
+    }
+}
 
 impl Report for GlobalDomains {
     fn plugin() -> &'static Plugin {

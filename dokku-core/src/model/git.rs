@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{de, Property};
+use super::Property;
 use crate::api::report::report_of;
 use crate::name::AppName;
 
@@ -29,10 +29,8 @@ pub struct GitReport {
     /// The largest archive `git:from-archive` accepts, in bytes.
     pub archive_max_size: Property,
     /// When the repository last changed.
-    #[serde(deserialize_with = "de::opt_text")]
     pub last_updated_at: Option<String>,
     /// The deployed revision (`HEAD` until a push).
-    #[serde(deserialize_with = "de::opt_text")]
     pub sha: Option<String>,
     /// Every key Dokku printed.
     #[serde(skip_deserializing)]

@@ -17,10 +17,8 @@ pub struct LetsencryptReport {
     #[serde(skip_deserializing)]
     pub app: Option<AppName>,
     /// The app serves the certificate letsencrypt issued.
-    #[serde(deserialize_with = "de::flag")]
     pub active: bool,
     /// The renewal cron job is installed (`letsencrypt:cron-job --add`).
-    #[serde(deserialize_with = "de::flag")]
     pub autorenew: bool,
     /// The DNS-01 provider (lego's name), if any.
     pub dns_provider: Property,

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{de, Property};
+use super::Property;
 use crate::api::report::report_of;
 use crate::name::AppName;
 
@@ -28,7 +28,6 @@ pub struct NetworkReport {
     /// The TLD of the app's network aliases.
     pub tld: Property,
     /// The `ip:port` pairs the app's web containers listen on.
-    #[serde(deserialize_with = "de::words")]
     pub web_listeners: Vec<String>,
     /// Every key Dokku printed.
     #[serde(skip_deserializing)]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{de, Property};
+use super::Property;
 use crate::api::report::{report_of, Report};
 use crate::catalog::{plugins, Plugin};
 use crate::name::AppName;
@@ -112,7 +112,6 @@ pub struct NginxReport {
     /// Upstream `keepalive` connections.
     pub proxy_keepalive: Property,
     /// When the app's site was last requested (from the access log).
-    #[serde(deserialize_with = "de::opt_text")]
     pub last_visited_at: Option<String>,
     /// Every key Dokku printed.
     #[serde(skip_deserializing)]

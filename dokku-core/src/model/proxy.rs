@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{de, Property};
+use super::Property;
 use crate::api::report::report_of;
 use crate::name::AppName;
 
@@ -17,7 +17,6 @@ pub struct ProxyReport {
     pub app: Option<AppName>,
     /// Whether the proxy is enabled for the app (`None` in the global
     /// report).
-    #[serde(deserialize_with = "de::opt_flag")]
     pub enabled: Option<bool>,
     /// The proxy implementation (`nginx`, `caddy`, `haproxy`, `traefik` …).
     #[serde(rename(deserialize = "type"))]
@@ -28,7 +27,6 @@ pub struct ProxyReport {
     pub proxy_ssl_port: Property,
     /// Pre-0.31 hosts list the port mappings in the proxy report
     /// (`proxy-port-map`); newer ones in `ports:report`.
-    #[serde(deserialize_with = "de::opt_text")]
     pub port_map: Option<String>,
     /// Every key Dokku printed.
     #[serde(skip_deserializing)]

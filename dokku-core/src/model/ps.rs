@@ -102,7 +102,6 @@ pub struct PsReport {
     #[serde(skip_deserializing)]
     pub app: Option<AppName>,
     /// Whether the app has been deployed.
-    #[serde(deserialize_with = "de::flag")]
     pub deployed: bool,
     /// Number of containers; `None` when Dokku could not ask the scheduler
     /// (it prints `-1`).

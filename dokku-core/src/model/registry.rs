@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{de, Property};
+use super::Property;
 use crate::api::report::report_of;
 use crate::name::AppName;
 
@@ -26,7 +26,6 @@ pub struct RegistryReport {
     /// The registry server.
     pub server: Property,
     /// The tag of the last pushed image.
-    #[serde(deserialize_with = "de::opt_text")]
     pub tag_version: Option<String>,
     /// Every key Dokku printed.
     #[serde(skip_deserializing)]

@@ -315,15 +315,50 @@ impl<'de> IntoDeserializer<'de, serde::de::value::Error> for Field<'de> {
 
 /// Deserializes a [`Field`]: a borrowed string, or a map of the present
 /// parts.
-struct FieldDeserializer<'a>(Field<'a>);
+///
+/// A report field is a plain Rust type and this reads Dokku's strings into
+/// it: `bool` from `true`/`false` (empty is `false`), integers from their
+/// digits, `Option<T>` is `None` for the empty string, and `Vec<String>` is
+/// the whitespace-separated words. Its errors say what was expected and
+/// never the value (a report may show a credential).
+pub(crate) struct FieldDeserializer<'a>(Field<'a>);
+
+/// One report value as the decoder reads it (for the helpers' tests).
+#[cfg(test)]
+pub(crate) fn text_field(text: &str) -> FieldDeserializer<'_> {
+    FieldDeserializer(Field::Text(text))
+}
+
+type DeError = serde::de::value::Error;
+
+impl<'de> FieldDeserializer<'de> {
+    /// The string, for a type that is read from one.
+    fn text(&self, expected: &str) -> Result<&'de str, DeError> {
+        match self.0 {
+            Field::Text(text) => Ok(text),
+            Field::Property { .. } => Err(serde::de::Error::custom(format!(
+                "expected {expected}, found a property's app/global/computed values"
+            ))),
+        }
+    }
+}
+
+/// `deserialize_<int>` methods that parse the string as that integer.
+macro_rules! integers {
+    ($($method:ident $visit:ident $ty:ty),*) => {$(
+        fn $method<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+            let number = self.text("a whole number")?.parse::<$ty>();
+            visitor.$visit(number.map_err(|_| {
+                serde::de::Error::custom(concat!("expected a whole number (", stringify!($ty), ")"))
+            })?)
+        }
+    )*};
+}
 
 impl<'de> serde::Deserializer<'de> for FieldDeserializer<'de> {
-    type Error = serde::de::value::Error;
+    type Error = DeError;
 
-    fn deserialize_any<V: serde::de::Visitor<'de>>(
-        self,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match self.0 {
             Field::Text(text) => visitor.visit_borrowed_str(text),
             Field::Property {
@@ -339,10 +374,39 @@ impl<'de> serde::Deserializer<'de> for FieldDeserializer<'de> {
         }
     }
 
+    fn deserialize_bool<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        match self.text("true or false")? {
+            "true" => visitor.visit_bool(true),
+            "false" | "" => visitor.visit_bool(false),
+            _ => Err(serde::de::Error::custom("expected true or false")),
+        }
+    }
+
+    fn deserialize_option<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        match self.0 {
+            Field::Text("") => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_seq<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        let words = self.text("words")?.split_whitespace();
+        visitor.visit_seq(serde::de::value::SeqDeserializer::new(words))
+    }
+
+    integers! {
+        deserialize_u8 visit_u8 u8, deserialize_u16 visit_u16 u16,
+        deserialize_u32 visit_u32 u32, deserialize_u64 visit_u64 u64,
+        deserialize_i8 visit_i8 i8, deserialize_i16 visit_i16 i16,
+        deserialize_i32 visit_i32 i32, deserialize_i64 visit_i64 i64
+    }
+
     serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf option unit unit_struct newtype_struct seq tuple
-        tuple_struct map struct enum identifier ignored_any
+        i128 u128 f32 f64 char str string bytes byte_buf unit unit_struct
+        newtype_struct tuple tuple_struct map struct enum identifier ignored_any
     }
 }
 
@@ -358,9 +422,9 @@ pub fn parse_bool(what: &'static str, key: &str, value: &str) -> Result<Option<b
         "" => Ok(None),
         "true" => Ok(Some(true)),
         "false" => Ok(Some(false)),
-        other => Err(ParseError::new(
+        _ => Err(ParseError::new(
             what,
-            format!("{key}: expected true or false, found {other:?}"),
+            format!("{key}: expected true or false"),
         )),
     }
 }
@@ -368,6 +432,53 @@ pub fn parse_bool(what: &'static str, key: &str, value: &str) -> Result<Option<b
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_rust_types_read_dokku_strings() {
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Typed {
+            on: bool,
+            off: bool,
+            unset: bool,
+            count: u32,
+            signed: Option<i64>,
+            empty: Option<String>,
+            words: Vec<String>,
+        }
+        let fields = [
+            ("on", "true"),
+            ("off", "false"),
+            ("unset", ""),
+            ("count", "42"),
+            ("signed", "-1"),
+            ("empty", ""),
+            ("words", " a  b "),
+        ];
+        let map = MapDeserializer::<_, serde::de::value::Error>::new(
+            fields.into_iter().map(|(k, v)| (k, Field::Text(v))),
+        );
+        let typed = Typed::deserialize(map).unwrap();
+        assert_eq!(
+            typed,
+            Typed {
+                on: true,
+                off: false,
+                unset: false,
+                count: 42,
+                signed: Some(-1),
+                empty: None,
+                words: vec!["a".into(), "b".into()],
+            }
+        );
+    }
+
+    #[test]
+    fn a_value_that_does_not_fit_is_named_by_type_never_shown() {
+        let bool_err = bool::deserialize(text_field("hunter2")).unwrap_err();
+        let int_err = u64::deserialize(text_field("s3cret")).unwrap_err();
+        assert_eq!(bool_err.to_string(), "expected true or false");
+        assert_eq!(int_err.to_string(), "expected a whole number (u64)");
+    }
 
     #[test]
     fn labels_become_keys() {
