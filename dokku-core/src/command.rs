@@ -7,8 +7,14 @@
 //! long it may take, what the host must have, and which parts are secret.
 
 use std::fmt;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+
+use futures_core::Stream;
+use futures_util::StreamExt;
 
 use crate::catalog::{self, Plugin, SecretKind, SecretOutput, Verb};
+use crate::exec::ExecError;
 use crate::name::{AppName, PluginName};
 use crate::quote;
 use crate::secret::{SecretBytes, SecretString};
@@ -134,7 +140,7 @@ impl fmt::Debug for Spec {
 pub struct Command {
     subcommand: String,
     args: Vec<Arg>,
-    stdin: Option<SecretBytes>,
+    stdin: Option<Stdin>,
     mutating: bool,
     timeout: TimeoutClass,
     requires: Vec<Requirement>,
@@ -142,6 +148,45 @@ pub struct Command {
     prints_secrets: bool,
     spec: Option<Spec>,
     quiet: bool,
+}
+
+/// Standard input an executor writes to a command as it runs
+/// ([`Command::take_stdin`]).
+pub type InputStream = Pin<Box<dyn Stream<Item = std::io::Result<Vec<u8>>> + Send>>;
+
+/// What a command reads on standard input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Stdin {
+    Bytes(SecretBytes),
+    Stream(SharedInput),
+}
+
+/// A stream shared by a command's clones, taken by the run that reads it.
+#[derive(Clone)]
+struct SharedInput(Arc<Mutex<Option<InputStream>>>);
+
+impl SharedInput {
+    fn take(&self) -> Option<InputStream> {
+        // A poisoned lock still holds the stream (or None): take it anyway.
+        match self.0.lock() {
+            Ok(mut guard) => guard.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        }
+    }
+}
+
+impl PartialEq for SharedInput {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for SharedInput {}
+
+impl fmt::Debug for SharedInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<streamed input>")
+    }
 }
 
 impl Command {
@@ -299,7 +344,37 @@ impl Command {
     /// Send these bytes on standard input. Stdin is treated as secret
     /// (env files, keys): never displayed, only its length.
     pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Self {
-        self.stdin = Some(SecretBytes::new(bytes.into()));
+        self.stdin = Some(Stdin::Bytes(SecretBytes::new(bytes.into())));
+        self
+    }
+
+    /// Send what `input` yields on standard input, as the command runs,
+    /// without holding it all in memory (a database dump). It is read
+    /// once, by the executor that runs the command; clones of the command
+    /// share it, and a second run fails with [`ExecError::Input`]. An
+    /// executor that needs the whole input at once (the simulator) reads it
+    /// before it runs anything ([`Command::buffered`]).
+    ///
+    /// The input is read while the command's output is: an executor's
+    /// [`stream`](crate::Executor::stream) feeds it as the stream is
+    /// polled, so produce it elsewhere than the task reading the output.
+    /// If `input` fails, the command is stopped before its standard input
+    /// is closed, and its stream ends with [`ExecError::Input`]: a failed
+    /// read never looks like a shorter input that was sent whole.
+    ///
+    /// ```
+    /// use dokku_core::Command;
+    /// let chunks = futures_util::stream::iter([Ok(b"-- dump\n".to_vec())]);
+    /// let import = Command::write("postgres:import").arg("db").stdin_stream(chunks);
+    /// assert!(import.has_stdin() && import.stdin_bytes().is_none());
+    /// ```
+    pub fn stdin_stream(
+        mut self,
+        input: impl Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static,
+    ) -> Self {
+        self.stdin = Some(Stdin::Stream(SharedInput(Arc::new(Mutex::new(Some(
+            Box::pin(input),
+        ))))));
         self
     }
 
@@ -391,9 +466,54 @@ impl Command {
         self.args.iter().any(Arg::is_secret)
     }
 
-    /// Standard input, if any.
+    /// Standard input given as bytes ([`Command::stdin`]), if any.
     pub fn stdin_bytes(&self) -> Option<&SecretBytes> {
-        self.stdin.as_ref()
+        match &self.stdin {
+            Some(Stdin::Bytes(bytes)) => Some(bytes),
+            _ => None,
+        }
+    }
+
+    /// Whether the command reads standard input (bytes or a stream).
+    pub fn has_stdin(&self) -> bool {
+        self.stdin.is_some()
+    }
+
+    /// What an executor writes to the command's standard input, chunk by
+    /// chunk: the bytes, or the stream (taken: this is the run that reads
+    /// it; a later one yields [`ExecError::Input`]). `None` when the
+    /// command reads nothing.
+    pub fn take_stdin(&self) -> Option<InputStream> {
+        match self.stdin.as_ref()? {
+            Stdin::Bytes(bytes) => {
+                let bytes = bytes.expose().to_vec();
+                Some(Box::pin(futures_util::stream::iter([Ok(bytes)])))
+            }
+            Stdin::Stream(shared) => Some(shared.take().unwrap_or_else(|| {
+                let used = std::io::Error::other("it was already read by an earlier run");
+                Box::pin(futures_util::stream::iter([Err(used)]))
+            })),
+        }
+    }
+
+    /// This command with a streamed standard input read into memory, for an
+    /// executor that needs all of it before it starts; a command with bytes
+    /// or no input is returned as it is.
+    ///
+    /// # Errors
+    ///
+    /// [`ExecError::Input`] when reading the stream fails; nothing has run.
+    pub async fn buffered(&self) -> Result<Command, ExecError> {
+        if !matches!(self.stdin, Some(Stdin::Stream(_))) {
+            return Ok(self.clone());
+        }
+        let mut bytes = Vec::new();
+        if let Some(mut input) = self.take_stdin() {
+            while let Some(chunk) = input.next().await {
+                bytes.extend(chunk.map_err(|source| ExecError::Input { sent: 0, source })?);
+            }
+        }
+        Ok(self.clone().stdin(bytes))
     }
 
     /// Whether this command changes state. Mutating commands are never
@@ -592,5 +712,28 @@ mod tests {
         let cmd = Command::write("config:import").stdin(b"SECRET=x".to_vec());
         assert!(format!("{cmd:?}").contains("SecretBytes(8 bytes)"));
         assert!(!format!("{cmd:?}").contains("SECRET"));
+    }
+
+    #[tokio::test]
+    async fn a_buffered_command_holds_its_whole_streamed_input() {
+        let chunks = [Ok(b"SECRET".to_vec()), Ok(b"=x".to_vec())];
+        let cmd = Command::write("config:import").stdin_stream(futures_util::stream::iter(chunks));
+        assert!(cmd.has_stdin() && cmd.stdin_bytes().is_none());
+        let buffered = cmd.buffered().await.unwrap();
+        assert_eq!(buffered.stdin_bytes().unwrap().expose(), b"SECRET=x");
+        assert!(!format!("{cmd:?}").contains("SECRET"), "{cmd:?}");
+    }
+
+    #[tokio::test]
+    async fn a_failing_input_fails_buffering_and_names_the_cause() {
+        let chunks = [
+            Ok(b"half".to_vec()),
+            Err(std::io::Error::other("the pipe broke")),
+        ];
+        let cmd =
+            Command::write("postgres:import").stdin_stream(futures_util::stream::iter(chunks));
+        let err = cmd.buffered().await.unwrap_err();
+        assert!(matches!(err, ExecError::Input { sent: 0, .. }), "{err}");
+        assert!(err.to_string().contains("the pipe broke"), "{err}");
     }
 }

@@ -201,6 +201,18 @@ pub enum ExecError {
     /// The command was cancelled before it finished.
     #[error("cancelled")]
     Cancelled,
+    /// Reading the command's streamed standard input
+    /// ([`Command::stdin_stream`]) failed. The command was stopped before
+    /// its input was closed (or, when it needed all of it first, never
+    /// started); what it did with the bytes it had is unknown.
+    #[error("its standard input could not be read after {sent} bytes were sent: {source}")]
+    Input {
+        /// Bytes written to the command before the failure.
+        sent: u64,
+        /// Why the input could not be read.
+        #[source]
+        source: std::io::Error,
+    },
     /// A stream ended without reporting an exit status.
     #[error("the output stream ended without an exit status")]
     Truncated,
@@ -543,14 +555,25 @@ impl Limits {
     }
 }
 
-/// Turn a running command's stdout and stderr pipes into an
-/// [`OutputStream`], for executors built on pipes (local processes, SSH
-/// channels). Both pipes are read concurrently as data arrives; once both
-/// reach end of file, `wait` is polled for the exit status, which ends the
-/// stream. Dropping the stream drops the pipes and `wait`, so whatever
-/// `wait` owns (the child, the channel) decides how the command ends.
+/// Turn a running command's pipes into an [`OutputStream`], for executors
+/// built on pipes (local processes, SSH channels). Standard input is fed
+/// (`stdin`, see [`Feed`]) while stdout and stderr are read, all
+/// concurrently as data moves, so neither side can block the other; once
+/// both outputs reach end of file and the input is written, `wait` is
+/// polled for the exit status, which ends the stream. Dropping the stream
+/// drops the pipes and `wait`, so whatever `wait` owns (the child, the
+/// channel) decides how the command ends.
+///
+/// When the input fails, the stream ends with [`ExecError::Input`]: `wait`
+/// is dropped (ending the command) while its standard input is still
+/// open, so the command never sees a clean end of a partial input.
 #[cfg(feature = "process")]
-pub fn pipe_stream<O, E, W>(stdout: Option<O>, stderr: Option<E>, wait: W) -> OutputStream
+pub fn pipe_stream<O, E, W>(
+    stdin: Option<Feed>,
+    stdout: Option<O>,
+    stderr: Option<E>,
+    wait: W,
+) -> OutputStream
 where
     O: tokio::io::AsyncRead + Unpin + Send + 'static,
     E: tokio::io::AsyncRead + Unpin + Send + 'static,
@@ -560,8 +583,57 @@ where
         wait: Some(Box::pin(wait)),
         stdout,
         stderr,
+        feed: stdin.map(|feed| feed.0),
+        held: None,
     };
     Box::pin(futures_util::stream::unfold(state, pipes::Pipes::next))
+}
+
+/// A command's standard input being written to its pipe: what
+/// [`Command::take_stdin`] yields, chunk by chunk, then the pipe closed.
+#[cfg(feature = "process")]
+pub struct Feed(pipes::Feeding);
+
+#[cfg(feature = "process")]
+impl fmt::Debug for Feed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Feed")
+    }
+}
+
+#[cfg(feature = "process")]
+impl Feed {
+    /// Write `input` to `pipe`; `None` when the command reads nothing.
+    /// A pipe the command closed early ends the feeding quietly (its exit
+    /// status says what happened); a failed input ends the command (see
+    /// [`pipe_stream`]).
+    pub fn new<I>(pipe: Option<I>, input: Option<crate::command::InputStream>) -> Option<Self>
+    where
+        I: tokio::io::AsyncWrite + Unpin + Send + 'static,
+    {
+        use futures_util::StreamExt;
+        use tokio::io::AsyncWriteExt;
+        let (mut pipe, mut input) = (pipe?, input?);
+        Some(Self(Box::pin(async move {
+            let mut sent = 0u64;
+            while let Some(chunk) = input.next().await {
+                match chunk {
+                    Ok(bytes) => {
+                        if pipe.write_all(&bytes).await.is_err() {
+                            return Ok(());
+                        }
+                        sent = sent.saturating_add(u64::try_from(bytes.len()).unwrap_or(u64::MAX));
+                    }
+                    Err(source) => {
+                        let open: Box<dyn Send> = Box::new(pipe);
+                        return Err((ExecError::Input { sent, source }, open));
+                    }
+                }
+            }
+            let _ = pipe.shutdown().await;
+            Ok(())
+        })))
+    }
 }
 
 #[cfg(feature = "process")]
@@ -577,15 +649,26 @@ mod pipes {
 
     pub(super) type Wait = Pin<Box<dyn Future<Output = Result<ExitStatus, ExecError>> + Send>>;
 
+    /// Ends `Ok` when the input is written (or the command stopped reading
+    /// it); a failed input hands back the still-open pipe.
+    pub(super) type Feeding =
+        Pin<Box<dyn Future<Output = Result<(), (ExecError, Box<dyn Send>)>> + Send>>;
+
+    // Fields drop in order: `wait` (the command) before `held` (its open
+    // standard input).
     pub(super) struct Pipes<O, E> {
         pub(super) wait: Option<Wait>,
         pub(super) stdout: Option<O>,
         pub(super) stderr: Option<E>,
+        pub(super) feed: Option<Feeding>,
+        pub(super) held: Option<Box<dyn Send>>,
     }
 
     enum Event {
         Stdout(Option<Result<Vec<u8>, ExecError>>),
         Stderr(Option<Result<Vec<u8>, ExecError>>),
+        Fed(Result<(), (ExecError, Box<dyn Send>)>),
+        Exited(Result<ExitStatus, ExecError>),
     }
 
     impl<O, E> Pipes<O, E>
@@ -595,46 +678,73 @@ mod pipes {
     {
         pub(super) async fn next(mut self) -> Option<(Result<Chunk, ExecError>, Self)> {
             loop {
-                let event = match (&mut self.stdout, &mut self.stderr) {
-                    // `read` on a pipe is cancel-safe, so losing the race loses no bytes.
-                    (Some(out), Some(err)) => tokio::select! {
-                        r = read_some(out) => Event::Stdout(r),
-                        r = read_some(err) => Event::Stderr(r),
-                    },
-                    (Some(out), None) => Event::Stdout(read_some(out).await),
-                    (None, Some(err)) => Event::Stderr(read_some(err).await),
-                    (None, None) => {
-                        let wait = self.wait.take()?;
-                        let status = wait.await.map(Chunk::Exit);
-                        return Some((status, self));
-                    }
+                let outputs_done = self.stdout.is_none() && self.stderr.is_none();
+                if outputs_done && self.feed.is_none() {
+                    let wait = self.wait.take()?;
+                    return Some((wait.await.map(Chunk::Exit), self));
+                }
+                // Every branch is cancel-safe: `read` on a pipe loses no
+                // bytes, and the feed and wait futures are kept, not rebuilt.
+                let event = tokio::select! {
+                    r = read_some(&mut self.stdout) => Event::Stdout(r),
+                    r = read_some(&mut self.stderr) => Event::Stderr(r),
+                    r = pending_or(&mut self.feed) => Event::Fed(r),
+                    // A command that closed its outputs and exited without
+                    // reading all of its input is done.
+                    r = pending_or(&mut self.wait), if outputs_done => Event::Exited(r),
                 };
                 match event {
                     Event::Stdout(None) => self.stdout = None,
                     Event::Stderr(None) => self.stderr = None,
+                    Event::Fed(Ok(())) => self.feed = None,
                     Event::Stdout(Some(r)) => {
                         return Some((self.end_on_error(r.map(Chunk::Stdout)), self))
                     }
                     Event::Stderr(Some(r)) => {
                         return Some((self.end_on_error(r.map(Chunk::Stderr)), self))
                     }
+                    Event::Fed(Err((error, open))) => {
+                        self.held = Some(open);
+                        return Some((self.end_on_error(Err(error)), self));
+                    }
+                    Event::Exited(r) => {
+                        self.wait = None;
+                        self.feed = None;
+                        return Some((r.map(Chunk::Exit), self));
+                    }
                 }
             }
         }
 
-        // After a read error the stream ends: `wait` is dropped and the next
-        // poll yields nothing.
+        // After an error the stream ends: `wait` is dropped (ending the
+        // command) and the next poll yields nothing.
         fn end_on_error(&mut self, item: Result<Chunk, ExecError>) -> Result<Chunk, ExecError> {
             if item.is_err() {
                 self.wait = None;
                 self.stdout = None;
                 self.stderr = None;
+                self.feed = None;
             }
             item
         }
     }
 
-    async fn read_some<R: AsyncRead + Unpin>(reader: &mut R) -> Option<Result<Vec<u8>, ExecError>> {
+    /// The future's output, or never for `None`.
+    async fn pending_or<F: Future + Unpin>(future: &mut Option<F>) -> F::Output {
+        match future {
+            Some(future) => future.await,
+            None => std::future::pending().await,
+        }
+    }
+
+    /// The next bytes of a pipe (`None` at end of file), or never for a
+    /// pipe already at its end.
+    async fn read_some<R: AsyncRead + Unpin>(
+        reader: &mut Option<R>,
+    ) -> Option<Result<Vec<u8>, ExecError>> {
+        let Some(reader) = reader else {
+            return std::future::pending().await;
+        };
         let mut buf = vec![0u8; READ_BUF];
         match reader.read(&mut buf).await {
             Ok(0) => None,

@@ -18,11 +18,12 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use tokio::io::AsyncWriteExt;
 use tokio::process::Child;
 
 use crate::command::Command;
-use crate::exec::{pipe_stream, ExecError, Executor, ExitStatus, Limits, Output, OutputStream};
+use crate::exec::{
+    pipe_stream, ExecError, Executor, ExitStatus, Feed, Limits, Output, OutputStream,
+};
 
 /// Runs Dokku commands as local processes.
 #[derive(Debug, Clone)]
@@ -77,7 +78,7 @@ impl LocalExecutor {
         let mut process = tokio::process::Command::new(&self.program);
         process
             .args(&argv)
-            .stdin(if command.stdin_bytes().is_some() {
+            .stdin(if command.has_stdin() {
                 Stdio::piped()
             } else {
                 Stdio::null()
@@ -88,26 +89,17 @@ impl LocalExecutor {
         // A group of its own: what it starts can be ended with it.
         #[cfg(unix)]
         process.process_group(0);
-        let mut child = process.spawn().map_err(|source| ExecError::Spawn {
+        process.spawn().map_err(|source| ExecError::Spawn {
             program: self.program.display().to_string(),
             source,
-        })?;
-        if let (Some(bytes), Some(mut pipe)) = (command.stdin_bytes(), child.stdin.take()) {
-            let bytes = bytes.expose().to_vec();
-            // Written concurrently with reading, so a child that prints before
-            // it finishes reading stdin cannot deadlock us.
-            tokio::spawn(async move {
-                // A child that exits without reading all of stdin is not our
-                // error to report; its exit status says what happened.
-                let _ = pipe.write_all(&bytes).await;
-                let _ = pipe.shutdown().await;
-            });
-        }
-        Ok(child)
+        })
     }
 
     fn open_stream(&self, command: &Command) -> Result<OutputStream, ExecError> {
         let mut child = self.spawn(command)?;
+        // Written while the output is read, so a child that prints before
+        // it finishes reading stdin cannot deadlock us.
+        let stdin = Feed::new(child.stdin.take(), command.take_stdin());
         let stdout = child.stdout.take();
         let stderr = child.stderr.take();
         // The wait future owns the child: dropping the stream drops it, the
@@ -122,7 +114,7 @@ impl LocalExecutor {
             running.group.disarm();
             Ok(ExitStatus::from(status.code()))
         };
-        Ok(pipe_stream(stdout, stderr, wait))
+        Ok(pipe_stream(stdin, stdout, stderr, wait))
     }
 }
 

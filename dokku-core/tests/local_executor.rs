@@ -15,6 +15,8 @@ case "$1" in
   args) printf '%s\n' "$@" ;;
   fail) echo "partial output"; echo " !     App ghost does not exist" >&2; exit 20 ;;
   stdin) cat ;;
+  relay) IFS= read -r first; echo "first:$first"; wc -c ;;
+  drain) cat >/dev/null; echo finished ;;
   sleep) echo $$ > "$2"; exec sleep 30 ;;
   huge) head -c 5000000 /dev/zero ;;
   binary) printf 'ok\377\376\n' ;;
@@ -110,6 +112,103 @@ async fn stdin_is_delivered() {
     let cmd = Command::write("stdin").stdin(body.clone().into_bytes());
     let out = executor(dir.path()).run(&cmd).await.unwrap();
     assert_eq!(out.stdout, body.as_bytes());
+}
+
+/// A streamed input fed through a channel: the test decides when each
+/// chunk exists.
+fn channel_input() -> (
+    tokio::sync::mpsc::Sender<std::io::Result<Vec<u8>>>,
+    impl futures_util::Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static,
+) {
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    let input = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    });
+    (tx, input)
+}
+
+#[tokio::test]
+async fn a_streamed_stdin_reaches_the_command_before_it_has_all_been_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, input) = channel_input();
+    let cmd = Command::write("relay").stdin_stream(input);
+    tx.send(Ok(b"hello\n".to_vec())).await.unwrap();
+    // The rest of the input does not exist yet: only a command that is
+    // fed as its input is read can answer. (The bound catches a hang; it
+    // is not a speed limit.)
+    let first_line = async {
+        let mut stream = executor(dir.path()).stream(&cmd).await.unwrap();
+        let mut out = Vec::new();
+        while !out.ends_with(b"first:hello\n") {
+            match stream.next().await.unwrap().unwrap() {
+                Chunk::Stdout(bytes) => out.extend(bytes),
+                other => panic!("{other:?}"),
+            }
+        }
+        stream
+    };
+    let mut stream = tokio::time::timeout(Duration::from_secs(120), first_line)
+        .await
+        .expect("the command saw nothing before its input ended: it was buffered");
+    // The input is read while the output is: send from elsewhere.
+    tokio::spawn(async move {
+        for _ in 0..16 {
+            tx.send(Ok(vec![b'x'; 64 * 1024])).await.unwrap();
+        }
+    });
+    let mut rest = Vec::new();
+    let mut exit = None;
+    while let Some(chunk) = stream.next().await {
+        match chunk.unwrap() {
+            Chunk::Stdout(bytes) => rest.extend(bytes),
+            Chunk::Exit(status) => exit = Some(status),
+            Chunk::Stderr(bytes) => panic!("{}", String::from_utf8_lossy(&bytes)),
+        }
+    }
+    assert_eq!(String::from_utf8(rest).unwrap().trim(), "1048576");
+    assert!(exit.unwrap().success());
+}
+
+#[tokio::test]
+async fn a_failing_input_stops_the_command_before_its_input_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = futures_util::stream::iter([
+        Ok(b"part of a dump".to_vec()),
+        Err(std::io::Error::other("the disk went away")),
+    ]);
+    let cmd = Command::write("drain").stdin_stream(input);
+    let items: Vec<_> = executor(dir.path())
+        .stream(&cmd)
+        .await
+        .unwrap()
+        .collect()
+        .await;
+    let (last, before) = items.split_last().unwrap();
+    match last {
+        Err(ExecError::Input { sent, source }) => {
+            assert_eq!(*sent, 14);
+            assert_eq!(source.to_string(), "the disk went away");
+        }
+        other => panic!("{other:?}"),
+    }
+    // `finished` would mean the command saw its input end and went on.
+    assert!(
+        before
+            .iter()
+            .all(|c| !matches!(c, Ok(Chunk::Stdout(_)) | Ok(Chunk::Exit(_)))),
+        "{before:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_streamed_stdin_is_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = futures_util::stream::iter([Ok(b"abc".to_vec())]);
+    let cmd = Command::write("stdin").stdin_stream(input);
+    let exec = executor(dir.path());
+    assert_eq!(exec.run(&cmd).await.unwrap().stdout, b"abc");
+    let again = exec.run(&cmd.clone()).await.unwrap_err();
+    assert!(matches!(again, ExecError::Input { sent: 0, .. }), "{again}");
 }
 
 #[tokio::test]

@@ -613,6 +613,8 @@ impl Executor for SimExecutor {
     /// Runs the command. A follow (`logs -t`) returns what it printed before
     /// following, as if it was stopped right away.
     async fn run(&self, command: &Command) -> Result<Output, ExecError> {
+        // The simulator takes a command's whole input at once.
+        let command = &command.buffered().await?;
         self.wait().await;
         let fault = self.next_fault();
         if fault == Some(Fault::Refused) {
@@ -643,6 +645,7 @@ impl Executor for SimExecutor {
     }
 
     async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError> {
+        let command = &command.buffered().await?;
         self.wait().await;
         let fault = self.next_fault();
         match fault {

@@ -30,11 +30,10 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use openssh::{KnownHosts, Session, SessionBuilder, Stdio};
-use tokio::io::AsyncWriteExt;
 use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore};
 use tracing::Instrument;
 
-use dokku_core::exec::{pipe_stream, GitTransport, Limits};
+use dokku_core::exec::{pipe_stream, Feed, GitTransport, Limits};
 use dokku_core::quote::{self, RemoteMode};
 use dokku_core::{Command, ExecError, Executor, ExitStatus, Output, OutputStream};
 
@@ -624,7 +623,7 @@ async fn spawn(
 ) -> Result<OutputStream, SpawnError> {
     let mut remote = Session::arc_raw_command(Arc::clone(session), line);
     remote
-        .stdin(if command.stdin_bytes().is_some() {
+        .stdin(if command.has_stdin() {
             Stdio::piped()
         } else {
             Stdio::null()
@@ -632,15 +631,9 @@ async fn spawn(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = remote.spawn().await.map_err(classify_spawn)?;
-    if let (Some(bytes), Some(mut pipe)) = (command.stdin_bytes(), child.stdin().take()) {
-        let bytes = bytes.expose().to_vec();
-        // Written while the output is read, so neither side can block the
-        // other; closing the pipe sends EOF to the remote command.
-        tokio::spawn(async move {
-            let _ = pipe.write_all(&bytes).await;
-            let _ = pipe.shutdown().await;
-        });
-    }
+    // Written while the output is read, so neither side can block the
+    // other; closing the pipe sends EOF to the remote command.
+    let stdin = Feed::new(child.stdin().take(), command.take_stdin());
     let stdout = child.stdout().take();
     let stderr = child.stderr().take();
     let session = Arc::clone(session);
@@ -659,7 +652,7 @@ async fn spawn(
             Err(e) => Err(SshError::from_command(&destination, e).into()),
         }
     };
-    Ok(pipe_stream(stdout, stderr, wait))
+    Ok(pipe_stream(stdin, stdout, stderr, wait))
 }
 
 fn classify_spawn(error: openssh::Error) -> SpawnError {

@@ -8,6 +8,36 @@ use common::Sshd;
 use dokku_core::{AppName, Command, Dokku, Error, ExecError, Executor};
 
 #[tokio::test]
+async fn a_streamed_stdin_arrives_whole_over_ssh() {
+    let Some(sshd) = Sshd::start() else { return };
+    let exec = sshd.connect().await;
+    let dokku = Dokku::new(exec.clone());
+    let blog = AppName::new("blog").unwrap();
+    let key = dokku_core::ConfigKey::new("BIG").unwrap();
+    let value: String = (0..300_000u32)
+        .map(|i| char::from(b'a' + u8::try_from(i % 26).unwrap()))
+        .collect();
+    // The SDK's own config:import, its JSON sent in 1,000-byte chunks.
+    let import = dokku
+        .config()
+        .import(&blog)
+        .var(key.clone(), dokku_core::SecretString::new("placeholder"))
+        .no_restart()
+        .command()
+        .await
+        .unwrap();
+    let json = format!("{{\"BIG\":\"{value}\"}}").into_bytes();
+    let chunks: Vec<std::io::Result<Vec<u8>>> = json.chunks(1000).map(|c| Ok(c.to_vec())).collect();
+    let import = import.stdin_stream(futures_util::stream::iter(chunks));
+    let out = exec.run(&import).await.unwrap();
+    assert!(out.status.success(), "{}", out.stderr_lossy());
+    let got = dokku.config().get(&blog, &key).await.unwrap().unwrap();
+    assert_eq!(got.expose().len(), value.len());
+    assert!(got.expose() == value, "the value came back changed");
+    exec.close().await.unwrap();
+}
+
+#[tokio::test]
 async fn a_typed_call_over_ssh() {
     let Some(sshd) = Sshd::start() else { return };
     let exec = sshd.connect().await;

@@ -361,6 +361,9 @@ fn dokku_hint(e: &dokku::Error) -> Option<String> {
                     "move the file to a path without spaces, quotes, `%` or `$` (or use --ssh-config)"
                 }
                 ExecError::Spawn { .. } => "is Dokku installed here? Use --host or --demo otherwise",
+                ExecError::Input { .. } => {
+                    "the command was stopped before its input ended, but it may have used part of it: check the result, then run it again"
+                }
                 _ if is_connection(source) => "check the host, the port and the network",
                 _ => return None,
             },

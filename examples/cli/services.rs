@@ -4,7 +4,9 @@
 //! never goes to a terminal, and an import reads its dump only after the
 //! question was answered and the host can take it.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
+
+use futures_util::StreamExt;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
@@ -864,8 +866,9 @@ fn empty_dump() -> CliError {
 }
 
 /// Load a dump: read only now, after the question was answered and the
-/// host was found able to take it (standard input can be read once). The
-/// library sends stdin as one buffer, so the dump is held in memory once.
+/// host was found able to take it (standard input can be read once), and
+/// streamed to the host as it is read, never held whole in memory. An
+/// empty dump is refused before anything is sent.
 async fn import(
     s: &Session,
     plugin: &ServicePlugin,
@@ -874,26 +877,41 @@ async fn import(
 ) -> Result<(), CliError> {
     s.check_runnable(&api::import_command(plugin, svc, Vec::new()))
         .await?;
-    let dump = match from {
-        Some(path) => std::fs::read(path).map_err(|e| {
-            CliError::usage(
-                format!("cannot read the dump {}: {e}", path.display()),
-                "check the path",
-            )
-        })?,
-        None => {
-            let mut dump = Vec::new();
-            std::io::stdin().lock().read_to_end(&mut dump)?;
-            dump
-        }
+    let unreadable = |e: std::io::Error| {
+        let what = from.map_or("standard input".to_owned(), |p| p.display().to_string());
+        CliError::usage(
+            format!("cannot read the dump from {what}: {e}"),
+            "check the path",
+        )
     };
-    if dump.is_empty() {
-        return Err(empty_dump());
-    }
-    let command = api::import_command(plugin, svc, dump);
+    let mut dump = match from {
+        Some(path) => chunks(tokio::fs::File::open(path).await.map_err(unreadable)?),
+        None => chunks(tokio::io::stdin()),
+    };
+    let first = match dump.next().await {
+        None => return Err(empty_dump()),
+        Some(first) => first.map_err(unreadable)?,
+    };
+    let dump = futures_util::stream::iter([Ok(first)]).chain(dump);
+    let command = api::import_stream_command(plugin, svc, dump);
     let what = format!("{plugin} service {svc}");
     s.streamed(&command, "importing into", "imported into", &what)
         .await
+}
+
+/// What `reader` yields, 64 KiB at a time, as it is read.
+fn chunks<R>(reader: R) -> futures_util::stream::BoxStream<'static, std::io::Result<Vec<u8>>>
+where
+    R: tokio::io::AsyncRead + Unpin + Send + 'static,
+{
+    use tokio::io::AsyncReadExt;
+    let read = futures_util::stream::try_unfold(reader, |mut reader| async move {
+        let mut buf = vec![0u8; 64 * 1024];
+        let n = reader.read(&mut buf).await?;
+        buf.truncate(n);
+        Ok((n > 0).then_some((buf, reader)))
+    });
+    Box::pin(read)
 }
 
 /// Stream a dump into `file` (through a `.partial` file renamed when the

@@ -333,7 +333,7 @@ fn spawn_push(
         let status = child.wait().await.map_err(ExecError::Io)?;
         Ok(ExitStatus::from(status.code()))
     };
-    Ok(pipe_stream(stdout, stderr, wait))
+    Ok(pipe_stream(None, stdout, stderr, wait))
 }
 
 #[cfg(test)]

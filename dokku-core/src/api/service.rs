@@ -22,6 +22,7 @@ use crate::model::service::{InfoField, ServiceInfo, ServicePlugin};
 use crate::name::{AppName, ImageVersion, ServiceName};
 use crate::parse::{self, context};
 use crate::secret::SecretString;
+use futures_core::Stream;
 
 fn base(plugin: &ServicePlugin, verb: &str, mutating: bool) -> Command {
     let subcommand = format!("{}:{verb}", plugin.name());
@@ -446,6 +447,18 @@ pub fn export_command(plugin: &ServicePlugin, service: &ServiceName) -> Command 
 pub fn import_command(plugin: &ServicePlugin, service: &ServiceName, dump: Vec<u8>) -> Command {
     on_service(plugin, "import", true, service)
         .stdin(dump)
+        .long_running()
+}
+
+/// `<plugin>:import <service>` with the dump streamed on stdin as it is
+/// read ([`Command::stdin_stream`]).
+pub fn import_stream_command(
+    plugin: &ServicePlugin,
+    service: &ServiceName,
+    dump: impl Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static,
+) -> Command {
+    on_service(plugin, "import", true, service)
+        .stdin_stream(dump)
         .long_running()
 }
 
@@ -1212,6 +1225,43 @@ impl<'a> Services<'a> {
     /// datastore refuses, and [`Error::Transport`].
     pub async fn import(&self, service: &ServiceName, dump: Vec<u8>) -> Result<()> {
         self.done(import_command(&self.plugin, service, dump)).await
+    }
+
+    /// Load a dump into the service as it is read, chunk by chunk, without
+    /// holding it in memory (a file or a pipe of any size), streaming the
+    /// plugin's output.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// use futures_util::StreamExt;
+    /// let db = dokku_core::ServiceName::new("db")?;
+    /// let chunks = futures_util::stream::iter([Ok(b"-- a dump".to_vec())]);
+    /// let mut output = dokku.service(ServicePlugin::Postgres).import_stream(&db, chunks).await?;
+    /// while let Some(chunk) = output.next().await {
+    ///     if let dokku_core::Chunk::Exit(status) = chunk? {
+    ///         assert!(status.success(), "the import failed: {status}");
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] without the plugin (nothing is sent), and
+    /// [`Error::Transport`] when the command cannot be started. The
+    /// plugin's verdict is the stream's last item,
+    /// [`Chunk::Exit`](crate::Chunk::Exit); a dump that cannot be read to
+    /// its end stops the import and ends the stream with
+    /// [`ExecError::Input`](crate::ExecError::Input) instead.
+    pub async fn import_stream(
+        &self,
+        service: &ServiceName,
+        dump: impl Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static,
+    ) -> Result<OutputStream> {
+        self.dokku
+            .stream(&import_stream_command(&self.plugin, service, dump))
+            .await
     }
 
     /// Upgrade the service to another image or version.
