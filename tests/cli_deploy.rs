@@ -444,3 +444,38 @@ fn builds_cancel_over_ssh_ends_a_running_deploy_which_reports_it_cancelled() {
     let builds = String::from_utf8_lossy(&builds.stdout);
     assert!(builds.contains("\"canceled\""), "{builds}");
 }
+
+#[test]
+fn an_archive_on_stdin_arrives_whole_and_an_empty_one_is_refused_before_sending() {
+    let demo = Demo::new();
+    // Read in 64 KiB chunks as it is sent: more than three of them.
+    let out = demo
+        .cli()
+        .args(["deploy", "api", "--archive", "-"])
+        .write_stdin(vec![7u8; 200_000])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // The simulator prints the size of the archive it was given, then
+    // fails to unpack it, as tar does with bytes that are not an archive.
+    assert!(
+        stdout.contains("Fetching tar file from stdin") && stdout.contains("200000"),
+        "{stdout}"
+    );
+    assert_eq!(out.status.code(), Some(7), "{stdout}");
+    let before = demo.json(&["history", "list"]).as_array().unwrap().len();
+    let empty = demo
+        .cli()
+        .args(["deploy", "api", "--archive", "-"])
+        .write_stdin(Vec::new())
+        .output()
+        .unwrap();
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&empty.stderr).contains("the archive on standard input is empty"),
+        "{}",
+        String::from_utf8_lossy(&empty.stderr)
+    );
+    let after = demo.json(&["history", "list"]).as_array().unwrap().len();
+    assert_eq!(before, after, "nothing was sent");
+}

@@ -140,7 +140,7 @@ impl fmt::Debug for Spec {
 pub struct Command {
     subcommand: String,
     args: Vec<Arg>,
-    stdin: Option<Stdin>,
+    stdin: Option<Input>,
     mutating: bool,
     timeout: TimeoutClass,
     requires: Vec<Requirement>,
@@ -154,11 +154,31 @@ pub struct Command {
 /// ([`Command::take_stdin`]).
 pub type InputStream = Pin<Box<dyn Stream<Item = std::io::Result<Vec<u8>>> + Send>>;
 
-/// What a command reads on standard input.
+/// What a command reads on standard input: bytes, or a stream read as
+/// the command runs ([`Command::input`]). Treated as secret: never
+/// displayed, only a byte count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input(Stdin);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Stdin {
     Bytes(SecretBytes),
     Stream(SharedInput),
+}
+
+impl Input {
+    /// These bytes.
+    pub fn bytes(bytes: impl Into<Vec<u8>>) -> Self {
+        Self(Stdin::Bytes(SecretBytes::new(bytes.into())))
+    }
+
+    /// What `input` yields, read once, as the command runs (see
+    /// [`Command::stdin_stream`]).
+    pub fn stream(input: impl Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static) -> Self {
+        Self(Stdin::Stream(SharedInput(Arc::new(Mutex::new(Some(
+            Box::pin(input),
+        ))))))
+    }
 }
 
 /// A stream shared by a command's clones, taken by the run that reads it.
@@ -343,8 +363,14 @@ impl Command {
 
     /// Send these bytes on standard input. Stdin is treated as secret
     /// (env files, keys): never displayed, only its length.
-    pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Self {
-        self.stdin = Some(Stdin::Bytes(SecretBytes::new(bytes.into())));
+    pub fn stdin(self, bytes: impl Into<Vec<u8>>) -> Self {
+        self.input(Input::bytes(bytes))
+    }
+
+    /// Send `input` on standard input ([`Command::stdin`] for bytes,
+    /// [`Command::stdin_stream`] for a stream).
+    pub fn input(mut self, input: Input) -> Self {
+        self.stdin = Some(input);
         self
     }
 
@@ -369,13 +395,10 @@ impl Command {
     /// assert!(import.has_stdin() && import.stdin_bytes().is_none());
     /// ```
     pub fn stdin_stream(
-        mut self,
+        self,
         input: impl Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static,
     ) -> Self {
-        self.stdin = Some(Stdin::Stream(SharedInput(Arc::new(Mutex::new(Some(
-            Box::pin(input),
-        ))))));
-        self
+        self.input(Input::stream(input))
     }
 
     /// Set the timeout class.
@@ -469,7 +492,7 @@ impl Command {
     /// Standard input given as bytes ([`Command::stdin`]), if any.
     pub fn stdin_bytes(&self) -> Option<&SecretBytes> {
         match &self.stdin {
-            Some(Stdin::Bytes(bytes)) => Some(bytes),
+            Some(Input(Stdin::Bytes(bytes))) => Some(bytes),
             _ => None,
         }
     }
@@ -484,7 +507,7 @@ impl Command {
     /// it; a later one yields [`ExecError::Input`]). `None` when the
     /// command reads nothing.
     pub fn take_stdin(&self) -> Option<InputStream> {
-        match self.stdin.as_ref()? {
+        match &self.stdin.as_ref()?.0 {
             Stdin::Bytes(bytes) => {
                 let bytes = bytes.expose().to_vec();
                 Some(Box::pin(futures_util::stream::iter([Ok(bytes)])))
@@ -504,7 +527,7 @@ impl Command {
     ///
     /// [`ExecError::Input`] when reading the stream fails; nothing has run.
     pub async fn buffered(&self) -> Result<Command, ExecError> {
-        if !matches!(self.stdin, Some(Stdin::Stream(_))) {
+        if !matches!(self.stdin, Some(Input(Stdin::Stream(_)))) {
             return Ok(self.clone());
         }
         let mut bytes = Vec::new();

@@ -34,7 +34,7 @@ pub mod testing;
 pub mod version;
 
 pub use client::{Capabilities, Dokku};
-pub use command::{Arg, Command, InputStream, Requirement, TimeoutClass};
+pub use command::{Arg, Command, Input, InputStream, Requirement, TimeoutClass};
 pub use error::{Error, Result};
 pub use exec::{Chunk, ExecError, Executor, ExitStatus, Output, OutputStream};
 pub use name::{

@@ -56,6 +56,7 @@ impl Executor for Replay {
     }
 
     async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError> {
+        let command = command.buffered().await?;
         let stdin = command.stdin_bytes().map(|b| b.len());
         self.sent
             .lock()
@@ -299,6 +300,21 @@ async fn an_archive_goes_on_stdin_and_its_type_is_a_flag() {
         )
     );
     assert!(DeploySpec::archive(&app(), Vec::new(), ArchiveType::Tar).is_err());
+}
+
+#[tokio::test]
+async fn a_streamed_archive_is_sent_as_the_same_command_with_all_its_chunks() {
+    let exec = Replay::stdout("-----> Fetching tar file from stdin\n", 64, 0);
+    let chunks = (0..5).map(|i| Ok(vec![i; 1000]));
+    let spec =
+        DeploySpec::archive_stream(&app(), futures_util::stream::iter(chunks), ArchiveType::Tar);
+    assert_eq!(
+        spec.command().unwrap().to_string(),
+        "dokku git:from-archive cap-misc --"
+    );
+    deploy_events(&exec, &spec).await;
+    let sent = exec.sent.lock().unwrap();
+    assert_eq!(sent[0].1, Some(5000));
 }
 
 #[test]

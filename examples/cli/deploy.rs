@@ -9,7 +9,7 @@
 //! which, and the command), asked for (`--yes` skips the question), then
 //! run and recorded as a rollback in the history.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::ops::ControlFlow;
 
 use clap::Args;
@@ -121,8 +121,10 @@ impl Family for DeployArgs {
     fn commands(plan: &DeployPlan) -> Result<Vec<Command>, CliError> {
         Ok(vec![match plan {
             DeployPlan::Ready(spec) => spec.command()?,
-            // Stdin is never shown: any bytes give the same command.
-            DeployPlan::Stdin(app, kind) => DeploySpec::archive(app, vec![0], *kind)?.command()?,
+            // Stdin is never shown: any input gives the same command.
+            DeployPlan::Stdin(app, kind) => {
+                DeploySpec::archive_stream(app, futures_util::stream::empty(), *kind).command()?
+            }
             // What the host is asked for; the push itself is the user's git.
             DeployPlan::Push(spec) => spec.command(),
         }])
@@ -132,16 +134,30 @@ impl Family for DeployArgs {
         let DeployPlan::Stdin(app, kind) = plan else {
             return Ok(plan);
         };
-        let mut stdin = std::io::stdin();
-        if stdin.is_terminal() {
+        if std::io::stdin().is_terminal() {
             return Err(CliError::usage(
                 "--archive - reads the archive from standard input, which is a terminal",
                 "pipe one in: `tar c . | cli deploy APP --archive -`",
             ));
         }
-        let mut bytes = Vec::new();
-        stdin.read_to_end(&mut bytes)?;
-        Ok(DeployPlan::Ready(DeploySpec::archive(&app, bytes, kind)?))
+        // Streamed to the host as it is read, never held whole in memory.
+        let unreadable = |e: std::io::Error| {
+            CliError::usage(
+                format!("cannot read the archive from standard input: {e}"),
+                "pipe a readable archive in",
+            )
+        };
+        let archive = session::input_chunks(None)
+            .map_err(unreadable)?
+            .ok_or_else(|| {
+                CliError::usage(
+                    "the archive on standard input is empty",
+                    "pipe one in: `tar c . | cli deploy APP --archive -`",
+                )
+            })?;
+        Ok(DeployPlan::Ready(DeploySpec::archive_stream(
+            &app, archive, kind,
+        )))
     }
 
     async fn run(plan: DeployPlan, s: &Session) -> Result<(), CliError> {

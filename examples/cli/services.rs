@@ -5,8 +5,6 @@
 //! question was answered and the host can take it.
 
 use std::io::{IsTerminal, Write};
-
-use futures_util::StreamExt;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
@@ -884,34 +882,13 @@ async fn import(
             "check the path",
         )
     };
-    let mut dump = match from {
-        Some(path) => chunks(tokio::fs::File::open(path).await.map_err(unreadable)?),
-        None => chunks(tokio::io::stdin()),
-    };
-    let first = match dump.next().await {
-        None => return Err(empty_dump()),
-        Some(first) => first.map_err(unreadable)?,
-    };
-    let dump = futures_util::stream::iter([Ok(first)]).chain(dump);
+    let dump = session::input_chunks(from)
+        .map_err(unreadable)?
+        .ok_or_else(empty_dump)?;
     let command = api::import_stream_command(plugin, svc, dump);
     let what = format!("{plugin} service {svc}");
     s.streamed(&command, "importing into", "imported into", &what)
         .await
-}
-
-/// What `reader` yields, 64 KiB at a time, as it is read.
-fn chunks<R>(reader: R) -> futures_util::stream::BoxStream<'static, std::io::Result<Vec<u8>>>
-where
-    R: tokio::io::AsyncRead + Unpin + Send + 'static,
-{
-    use tokio::io::AsyncReadExt;
-    let read = futures_util::stream::try_unfold(reader, |mut reader| async move {
-        let mut buf = vec![0u8; 64 * 1024];
-        let n = reader.read(&mut buf).await?;
-        buf.truncate(n);
-        Ok((n > 0).then_some((buf, reader)))
-    });
-    Box::pin(read)
 }
 
 /// Stream a dump into `file` (through a `.partial` file renamed when the

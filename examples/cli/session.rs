@@ -802,6 +802,54 @@ pub fn print_dry_run(opts: &Opts, commands: &[Command]) -> Result<(), CliError> 
     Ok(())
 }
 
+/// What a large input (a dump, an archive) is sent as: `file`, else
+/// standard input, in 64 KiB chunks read as the host takes them, never
+/// held whole in memory. The first chunk is read here, so an empty input
+/// is `None` before anything is sent.
+pub fn input_chunks(
+    file: Option<&Path>,
+) -> io::Result<Option<futures_util::stream::BoxStream<'static, io::Result<Vec<u8>>>>> {
+    const CHUNK: usize = 64 * 1024;
+    fn first(reader: &mut impl Read) -> io::Result<Vec<u8>> {
+        let mut buf = vec![0u8; CHUNK];
+        loop {
+            match reader.read(&mut buf) {
+                Ok(n) => {
+                    buf.truncate(n);
+                    return Ok(buf);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    fn chunks<R>(reader: R) -> futures_util::stream::BoxStream<'static, io::Result<Vec<u8>>>
+    where
+        R: tokio::io::AsyncRead + Unpin + Send + 'static,
+    {
+        use tokio::io::AsyncReadExt;
+        Box::pin(futures_util::stream::try_unfold(
+            reader,
+            |mut reader| async move {
+                let mut buf = vec![0u8; CHUNK];
+                let n = reader.read(&mut buf).await?;
+                buf.truncate(n);
+                Ok((n > 0).then_some((buf, reader)))
+            },
+        ))
+    }
+    // Both handles read through the same process-wide stdin, so nothing
+    // read by the first is lost to the second.
+    let (head, rest) = match file {
+        Some(path) => {
+            let mut file = std::fs::File::open(path)?;
+            (first(&mut file)?, chunks(tokio::fs::File::from_std(file)))
+        }
+        None => (first(&mut io::stdin().lock())?, chunks(tokio::io::stdin())),
+    };
+    Ok((!head.is_empty()).then(|| futures_util::stream::iter([Ok(head)]).chain(rest).boxed()))
+}
+
 /// Read a secret the user should not put on the command line (it would
 /// land in shell history and in `ps`): from a prompt with echo off when
 /// standard input is a terminal, else the whole of standard input with

@@ -24,7 +24,7 @@ use crate::api::lines::{keep_stderr, LineBuffer};
 use crate::api::ps::{self, Action};
 use crate::api::Target;
 use crate::client::Dokku;
-use crate::command::Command;
+use crate::command::{Command, Input};
 use crate::error::{Error, Result};
 use crate::exec::{Chunk, ExecError, ExitStatus, Output, OutputStream};
 pub use crate::model::deploy::ArchiveType;
@@ -48,7 +48,7 @@ pub struct DeploySpec {
     /// `git:from-image --build-dir`: the directory of the image to build from.
     pub build_dir: Option<String>,
     /// The archive sent on stdin, for [`DeploySource::Archive`] without a URL.
-    archive: Option<Vec<u8>>,
+    archive: Option<Input>,
 }
 
 impl DeploySpec {
@@ -152,8 +152,37 @@ impl DeploySpec {
                 archive_type: kind,
             },
         );
-        spec.archive = Some(bytes);
+        spec.archive = Some(Input::bytes(bytes));
         Ok(spec)
+    }
+
+    /// `git:from-archive <app> --` with the archive streamed on stdin as it
+    /// is read, never held whole in memory ([`Command::stdin_stream`]: it
+    /// is read once, by the deploy that runs).
+    ///
+    /// ```
+    /// use dokku_core::api::deploy::{ArchiveType, DeploySpec};
+    /// use dokku_core::AppName;
+    ///
+    /// let tarball = futures_util::stream::iter([Ok(vec![0x1f, 0x8b])]);
+    /// let spec = DeploySpec::archive_stream(&AppName::new("api")?, tarball, ArchiveType::TarGz);
+    /// assert_eq!(spec.command()?.to_string(), "dokku git:from-archive --archive-type tar.gz api --");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn archive_stream(
+        app: &AppName,
+        archive: impl futures_core::Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static,
+        kind: ArchiveType,
+    ) -> Self {
+        let mut spec = Self::new(
+            app,
+            DeploySource::Archive {
+                url: None,
+                archive_type: kind,
+            },
+        );
+        spec.archive = Some(Input::stream(archive));
+        spec
     }
 
     /// `ps:rebuild <app>`: build the app's current source again.
@@ -216,7 +245,7 @@ impl DeploySpec {
                 .app_arg(app);
                 match (url, &self.archive) {
                     (Some(url), _) => command.arg(url),
-                    (None, Some(bytes)) => command.arg("--").stdin(bytes.clone()),
+                    (None, Some(archive)) => command.arg("--").input(archive.clone()),
                     (None, None) => command.arg("--"),
                 }
             }
