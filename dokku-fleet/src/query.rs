@@ -488,7 +488,8 @@ impl DeployHistory for NoDeployHistory {
 
 /// The audit trail's releases (`dokku_history::releases`), recorded
 /// under each host's registry name: for each app the host lists (one
-/// `apps:list`), its newest release, if the trail has one. A deploy made
+/// `apps:list`), its newest release, if the trail has one: one pass over
+/// the host's deploys in the trail, not a query per app. A deploy made
 /// outside the SDK (a plain `git push` over ssh) is not in the trail.
 #[async_trait]
 impl DeployHistory for dokku_history::HistoryStore {
@@ -503,28 +504,32 @@ impl DeployHistory for dokku_history::HistoryStore {
                 host: name.clone(),
                 source: Box::new(e),
             })?;
+        let mut newest: std::collections::HashMap<String, dokku_history::releases::Release> = self
+            .latest_releases(name.as_str(), &apps)
+            .await
+            .map_err(|source| FleetError::History {
+                host: name.clone(),
+                source,
+            })?
+            .into_iter()
+            .map(|release| (release.app.clone(), release))
+            .collect();
         let mut last = Vec::new();
         for app in apps {
-            let newest = self
-                .releases(&app, Some(name.as_str()), 1)
-                .await
-                .map_err(|source| FleetError::History {
-                    host: name.clone(),
-                    source,
-                })?;
-            if let Some(release) = newest.into_iter().next() {
-                let outcome = match release.outcome {
-                    dokku_history::Outcome::Ok => DeployOutcome::Succeeded,
-                    _ => DeployOutcome::Failed,
-                };
-                let ended = u64::try_from(release.ended_at).unwrap_or(0);
-                last.push(LastDeploy {
-                    app,
-                    outcome,
-                    at: SystemTime::UNIX_EPOCH.checked_add(Duration::from_millis(ended)),
-                    source: Some(release.source.to_string()),
-                });
-            }
+            let Some(release) = newest.remove(app.as_str()) else {
+                continue;
+            };
+            let outcome = match release.outcome {
+                dokku_history::Outcome::Ok => DeployOutcome::Succeeded,
+                _ => DeployOutcome::Failed,
+            };
+            let ended = u64::try_from(release.ended_at).unwrap_or(0);
+            last.push(LastDeploy {
+                app,
+                outcome,
+                at: SystemTime::UNIX_EPOCH.checked_add(Duration::from_millis(ended)),
+                source: Some(release.source.to_string()),
+            });
         }
         Ok(last)
     }

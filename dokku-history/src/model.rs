@@ -82,6 +82,8 @@ pub struct Query {
     pub actor: Option<String>,
     /// Only this subcommand.
     pub subcommand: Option<String>,
+    /// Only these subcommands (any of them); empty: any.
+    pub subcommands: Vec<String>,
     /// Only this outcome.
     pub outcome: Option<Outcome>,
     /// Started at or after (Unix ms).

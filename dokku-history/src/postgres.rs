@@ -316,6 +316,10 @@ impl PgStore {
         text("actor", q.actor);
         text("subcommand", q.subcommand);
         text("outcome", q.outcome.map(|o| o.as_str().to_owned()));
+        if !q.subcommands.is_empty() {
+            values.push(Box::new(q.subcommands));
+            clauses.push(format!("subcommand = ANY(${})", values.len()));
+        }
         if let Some(since) = q.since_ms {
             values.push(Box::new(since));
             clauses.push(format!("started_at >= ${}", values.len()));

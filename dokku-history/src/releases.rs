@@ -434,7 +434,7 @@ fn reproduce(app: &AppName, source: &DeploySource) -> Result<DeploySpec, String>
 
 impl crate::HistoryStore {
     /// The newest `limit` releases of `app` (on `host`, when given), newest
-    /// first, read from the trail page by page.
+    /// first, read from the trail's deploys page by page.
     ///
     /// # Errors
     ///
@@ -446,24 +446,74 @@ impl crate::HistoryStore {
         limit: usize,
     ) -> Result<Vec<Release>, HistoryError> {
         let mut found = Vec::new();
+        self.each_deploy_page(Some(app), host, |page| {
+            found.extend(page);
+            found.len() < limit
+        })
+        .await?;
+        found.truncate(limit);
+        Ok(found)
+    }
+
+    /// The newest release of each of `apps` on `host` that has one, read
+    /// in one pass over the host's deploys (newest first) that stops once
+    /// every app has its release: one query for a whole host's apps
+    /// rather than one per app.
+    ///
+    /// # Errors
+    ///
+    /// The store's errors.
+    pub async fn latest_releases(
+        &self,
+        host: &str,
+        apps: &[AppName],
+    ) -> Result<Vec<Release>, HistoryError> {
+        let mut wanted: std::collections::BTreeSet<&str> =
+            apps.iter().map(AppName::as_str).collect();
+        let mut found = Vec::new();
+        self.each_deploy_page(None, Some(host), |page| {
+            for release in page {
+                if wanted.remove(release.app.as_str()) {
+                    found.push(release);
+                }
+            }
+            !wanted.is_empty()
+        })
+        .await?;
+        Ok(found)
+    }
+
+    /// Hand the releases of each page of the trail's deploy records (and
+    /// the cancels that mark them) to `more`, newest first, while it asks
+    /// for more and the trail has them.
+    async fn each_deploy_page(
+        &self,
+        app: Option<&AppName>,
+        host: Option<&str>,
+        mut more: impl FnMut(Vec<Release>) -> bool,
+    ) -> Result<(), HistoryError> {
+        let subcommands: Vec<String> = DEPLOYS
+            .iter()
+            .chain(&["builds:cancel"])
+            .map(|s| (*s).to_owned())
+            .collect();
         let mut after = None;
         loop {
             let query = crate::Query {
-                app: Some(app.to_string()),
+                app: app.map(ToString::to_string),
                 host: host.map(str::to_owned),
+                subcommands: subcommands.clone(),
                 after,
                 limit: Some(200),
                 ..crate::Query::default()
             };
             let page = self.query(query).await?;
-            found.extend(releases(&page.records));
+            let wants_more = more(releases(&page.records));
             match page.next {
-                Some(next) if found.len() < limit => after = Some(next),
-                _ => break,
+                Some(next) if wants_more => after = Some(next),
+                _ => return Ok(()),
             }
         }
-        found.truncate(limit);
-        Ok(found)
     }
 }
 

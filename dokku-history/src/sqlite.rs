@@ -387,6 +387,14 @@ fn run_query(conn: &Connection, q: &Query) -> Result<Page, HistoryError> {
     text("actor", &q.actor);
     text("subcommand", &q.subcommand);
     text("outcome", &q.outcome.map(|o| o.as_str().to_owned()));
+    if !q.subcommands.is_empty() {
+        let mut any = Vec::with_capacity(q.subcommands.len());
+        for subcommand in &q.subcommands {
+            values.push(subcommand.clone().into());
+            any.push(format!("?{}", values.len()));
+        }
+        clauses.push(format!("subcommand IN ({})", any.join(", ")));
+    }
     if let Some(since) = q.since_ms {
         values.push(since.into());
         clauses.push(format!("started_at >= ?{}", values.len()));

@@ -35,6 +35,7 @@ on_both_backends!(
     probing_leaves_no_trace,
     a_read_only_database_gives_the_read_only_error,
     queries_filter_by_each_field,
+    the_newest_release_of_each_app_comes_from_one_pass_over_the_hosts_deploys,
     keyset_pagination_returns_every_row_once_newest_first,
     a_reader_allowed_some_rows_gets_full_pages_and_every_kept_row_once,
     search_finds_argv_and_stderr_words_and_takes_input_literally,
@@ -586,6 +587,15 @@ async fn queries_filter_by_each_field(fx: Fixture) {
     q.subcommand = Some("apps:report".to_owned());
     assert_eq!(run(q).await, expect(&|e| e.subcommand == "apps:report"));
 
+    let mut q = Query::default();
+    q.subcommands = vec!["ps:scale".to_owned(), "nope:x".to_owned()];
+    assert_eq!(run(q).await, expect(&|e| e.subcommand == "ps:scale"));
+
+    let mut q = Query::default();
+    q.subcommands = vec!["ps:scale".to_owned(), "apps:report".to_owned()];
+    q.app = Some("app-3".to_owned());
+    assert_eq!(run(q).await, expect(&|e| e.app.as_deref() == Some("app-3")));
+
     // since is inclusive, until exclusive.
     let mut q = Query::default();
     q.since_ms = Some(entry(10).started_at);
@@ -613,6 +623,83 @@ async fn queries_filter_by_each_field(fx: Fixture) {
 
     // recent() is the newest n.
     assert_eq!(ids(&store.recent(3).await.unwrap()), [40, 39, 38]);
+}
+
+async fn the_newest_release_of_each_app_comes_from_one_pass_over_the_hosts_deploys(fx: Fixture) {
+    let store = fx.open().await;
+    let command = |i: i64, host: &str, app: &str, argv: &[&str]| {
+        let mut e = entry(i);
+        e.host = host.to_owned();
+        e.app = Some(app.to_owned());
+        e.subcommand = argv[0].to_owned();
+        e.argv = argv.iter().map(|a| (*a).to_owned()).collect();
+        e.outcome = Outcome::Ok;
+        e.error = None;
+        e
+    };
+    // `quiet` deployed once, long ago; `busy` 450 times since (pages of
+    // 200), with other commands between; `elsewhere` only on another host.
+    store
+        .append(command(
+            1,
+            "prod",
+            "quiet",
+            &["git:from-image", "quiet", "acme/quiet:1"],
+        ))
+        .await
+        .unwrap();
+    for i in 2..=451 {
+        let image = format!("acme/busy:{i}");
+        store
+            .append(command(
+                i,
+                "prod",
+                "busy",
+                &["git:from-image", "busy", &image],
+            ))
+            .await
+            .unwrap();
+        store
+            .append(command(
+                1000 + i,
+                "prod",
+                "busy",
+                &["config:set", "busy", "X=1"],
+            ))
+            .await
+            .unwrap();
+    }
+    store
+        .append(command(
+            2000,
+            "staging",
+            "elsewhere",
+            &["git:from-image", "elsewhere", "x:1"],
+        ))
+        .await
+        .unwrap();
+    let app = |name: &str| dokku_core::AppName::new(name).unwrap();
+    let apps = [app("busy"), app("quiet"), app("never"), app("elsewhere")];
+    let newest = store.latest_releases("prod", &apps).await.unwrap();
+    let shown: Vec<(String, String)> = newest
+        .iter()
+        .map(|r| (r.app.clone(), r.source.to_string()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("busy".to_owned(), "image acme/busy:451".to_owned()),
+            ("quiet".to_owned(), "image acme/quiet:1".to_owned()),
+        ]
+    );
+    // The same as the per-app reading.
+    for release in &newest {
+        let one = store
+            .releases(&app(&release.app), Some("prod"), 1)
+            .await
+            .unwrap();
+        assert_eq!(one[0].record_id, release.record_id);
+    }
 }
 
 async fn keyset_pagination_returns_every_row_once_newest_first(fx: Fixture) {
