@@ -64,6 +64,9 @@ pub async fn migrate_trail(
             break;
         }
     }
+    // The planner's statistics of an empty table would send searches the
+    // long way round.
+    to.refresh_statistics().await?;
     let arrived = to.verify().await?;
     if let Some(problem) = arrived.problem {
         return Err(HistoryError::Migrate(format!(

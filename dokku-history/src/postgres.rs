@@ -301,6 +301,17 @@ impl PgStore {
             .map_err(|_| HistoryError::Closed)
     }
 
+    /// `ANALYZE commands`: without statistics the planner walks the whole
+    /// primary key backwards for a rare search word (measured: 25 ms at 1M
+    /// rows, against 1 ms through the GIN index once analyzed).
+    pub async fn refresh_statistics(&self) -> Result<(), HistoryError> {
+        let mut conn = self.inner.pool.get().await?;
+        conn.client()?
+            .batch_execute("ANALYZE commands")
+            .await
+            .ctx("analyzing the commands table")
+    }
+
     pub async fn query(&self, q: Query) -> Result<Page, HistoryError> {
         let limit = q.limit.unwrap_or(DEFAULT_PAGE).max(1);
         let mut clauses: Vec<String> = Vec::new();

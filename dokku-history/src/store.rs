@@ -175,6 +175,19 @@ impl HistoryStore {
         self.ask(Msg::Probe).await
     }
 
+    /// Tell the database what its tables now hold, after a bulk load
+    /// ([`migrate_trail`](crate::migrate::migrate_trail) does it). On
+    /// PostgreSQL this is `ANALYZE`, which autovacuum also runs on a live
+    /// server; until then a search for a rare word can read the whole
+    /// table. On SQLite there is nothing to do.
+    ///
+    /// # Errors
+    ///
+    /// The store's errors.
+    pub async fn refresh_statistics(&self) -> Result<(), HistoryError> {
+        on_backend!(self, s => s.refresh_statistics().await)
+    }
+
     /// One page of records matching `query`, newest first.
     pub async fn query(&self, query: Query) -> Result<Page, HistoryError> {
         on_backend!(self, s => s.query(query).await)

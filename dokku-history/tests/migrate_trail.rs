@@ -76,6 +76,8 @@ async fn a_trail_arrives_whole_and_goes_on(from: Backend, to: Backend) {
         (20, 11, 30)
     );
     assert_eq!(export(&destination).await, export(&source).await);
+    // Analyzed: a search takes the index, not the whole table.
+    assert!(dst.has_statistics().await);
     let v = destination.verify().await.unwrap();
     assert_eq!((v.rows, v.truncated_before, v.problem), (20, 11, None));
     let found: Vec<i64> = destination

@@ -202,6 +202,37 @@ impl Fixture {
         unreachable!("no PostgreSQL fixture without the feature")
     }
 
+    /// Whether the database has planner statistics for the trail
+    /// (PostgreSQL's `pg_stats`, which `ANALYZE` fills); SQLite needs none.
+    pub async fn has_statistics(&self) -> bool {
+        match self.backend {
+            Backend::Sqlite => true,
+            Backend::Postgres => self.postgres_statistics().await,
+        }
+    }
+
+    #[cfg(feature = "postgres")]
+    async fn postgres_statistics(&self) -> bool {
+        use std::str::FromStr;
+        let config = tokio_postgres::Config::from_str(&self.location).unwrap();
+        let (client, connection) = config.connect(tokio_postgres::NoTls).await.unwrap();
+        tokio::spawn(connection);
+        let row = client
+            .query_one(
+                "SELECT count(*) FROM pg_stats \
+                 WHERE schemaname = current_schema() AND tablename = 'commands'",
+                &[],
+            )
+            .await
+            .unwrap();
+        row.get::<_, i64>(0) > 0
+    }
+
+    #[cfg(not(feature = "postgres"))]
+    async fn postgres_statistics(&self) -> bool {
+        unreachable!("no PostgreSQL fixture without the feature")
+    }
+
     /// Whether `needle` is stored anywhere: the SQLite file and its WAL
     /// byte for byte, or any PostgreSQL row of the trail's tables as text.
     pub async fn stores_anywhere(&self, needle: &str) -> bool {
