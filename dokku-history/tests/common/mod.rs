@@ -152,12 +152,22 @@ impl Fixture {
         }
     }
 
+    /// A client of the fixture's database, and the task driving its
+    /// connection.
     #[cfg(feature = "postgres")]
-    async fn tamper_postgres(&self, sql: &str) {
+    async fn postgres_client(&self) -> (tokio_postgres::Client, tokio::task::JoinHandle<()>) {
         use std::str::FromStr;
         let config = tokio_postgres::Config::from_str(&self.location).unwrap();
         let (client, connection) = config.connect(tokio_postgres::NoTls).await.unwrap();
-        let driver = tokio::spawn(connection);
+        let driver = tokio::spawn(async move {
+            let _ = connection.await;
+        });
+        (client, driver)
+    }
+
+    #[cfg(feature = "postgres")]
+    async fn tamper_postgres(&self, sql: &str) {
+        let (client, driver) = self.postgres_client().await;
         client
             .batch_execute(sql)
             .await
@@ -186,10 +196,7 @@ impl Fixture {
 
     #[cfg(feature = "postgres")]
     async fn lock_postgres_head(&self) -> WriteLock {
-        use std::str::FromStr;
-        let config = tokio_postgres::Config::from_str(&self.location).unwrap();
-        let (client, connection) = config.connect(tokio_postgres::NoTls).await.unwrap();
-        tokio::spawn(connection);
+        let (client, _) = self.postgres_client().await;
         client
             .batch_execute("BEGIN; SELECT 1 FROM chain WHERE id = 1 FOR UPDATE")
             .await
@@ -213,10 +220,7 @@ impl Fixture {
 
     #[cfg(feature = "postgres")]
     async fn postgres_statistics(&self) -> bool {
-        use std::str::FromStr;
-        let config = tokio_postgres::Config::from_str(&self.location).unwrap();
-        let (client, connection) = config.connect(tokio_postgres::NoTls).await.unwrap();
-        tokio::spawn(connection);
+        let (client, _) = self.postgres_client().await;
         let row = client
             .query_one(
                 "SELECT count(*) FROM pg_stats \
@@ -247,10 +251,7 @@ impl Fixture {
 
     #[cfg(feature = "postgres")]
     async fn postgres_stores(&self, needle: &str) -> bool {
-        use std::str::FromStr;
-        let config = tokio_postgres::Config::from_str(&self.location).unwrap();
-        let (client, connection) = config.connect(tokio_postgres::NoTls).await.unwrap();
-        tokio::spawn(connection);
+        let (client, _) = self.postgres_client().await;
         let row = client
             .query_one(
                 "SELECT (SELECT count(*) FROM commands c WHERE strpos(c::text, $1) > 0) \
