@@ -492,21 +492,11 @@ impl crate::HistoryStore {
         host: Option<&str>,
         mut more: impl FnMut(Vec<Release>) -> bool,
     ) -> Result<(), HistoryError> {
-        let subcommands: Vec<String> = DEPLOYS
-            .iter()
-            .chain(&["builds:cancel"])
-            .map(|s| (*s).to_owned())
-            .collect();
         let mut after = None;
         loop {
-            let query = crate::Query {
-                app: app.map(ToString::to_string),
-                host: host.map(str::to_owned),
-                subcommands: subcommands.clone(),
-                after,
-                limit: Some(200),
-                ..crate::Query::default()
-            };
+            let mut query = deploys_query(app, host);
+            query.after = after;
+            query.limit = Some(200);
             let page = self.query(query).await?;
             let wants_more = more(releases(&page.records));
             match page.next {
@@ -514,6 +504,22 @@ impl crate::HistoryStore {
                 _ => return Ok(()),
             }
         }
+    }
+}
+
+/// The records [`releases`] reads: the deploys (of `app`, on `host`,
+/// when given) and the `builds:cancel`s that mark some of them
+/// cancelled, newest first.
+pub fn deploys_query(app: Option<&AppName>, host: Option<&str>) -> crate::Query {
+    crate::Query {
+        app: app.map(ToString::to_string),
+        host: host.map(str::to_owned),
+        subcommands: DEPLOYS
+            .iter()
+            .chain(&["builds:cancel"])
+            .map(|s| (*s).to_owned())
+            .collect(),
+        ..crate::Query::default()
     }
 }
 

@@ -31,7 +31,7 @@ use dokku::model::deploy::DeployOutcome;
 use dokku::notify::{Notifier, NotifyEvent, Subscriptions, WebhookUrl};
 use dokku::parse::deploy::DeployTracker;
 use dokku::{AppName, Dokku, ExitStatus};
-use dokku_history::releases::{release_of, Release};
+use dokku_history::releases::{deploys_query, release_of, releases, Release};
 use dokku_history::{HistoryStore, Outcome, Record};
 use maud::{html, Markup};
 use serde::{Deserialize, Serialize};
@@ -210,30 +210,21 @@ impl HostWatch {
         lock(&self.failed).contains(app)
     }
 
-    /// Start from the trail: each app's last deploy on `host`.
+    /// Start from the trail: the marks of the newest 2,000 deploys on
+    /// `host` (and the cancels among them), applied oldest first so each
+    /// app's last deploy decides, as [`HostWatch::on_records`] does.
     pub async fn load(&self, history: &HistoryStore, host: &str) {
-        let mut last: BTreeMap<String, Release> = BTreeMap::new();
-        for subcommand in dokku_history::releases::DEPLOYS {
-            let mut query = dokku_history::Query::default();
-            query.host = Some(host.to_owned());
-            query.subcommand = Some((*subcommand).to_owned());
-            query.limit = Some(500);
-            match history.query(query).await {
-                Ok(page) => {
-                    for release in page.records.iter().filter_map(release_of) {
-                        let newer = last
-                            .get(&release.app)
-                            .map_or(true, |kept| kept.record_id < release.record_id);
-                        if newer {
-                            last.insert(release.app.clone(), release);
-                        }
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "reading the last deploys failed"),
+        let mut query = deploys_query(None, Some(host));
+        query.limit = Some(2_000);
+        let page = match history.query(query).await {
+            Ok(page) => page,
+            Err(e) => {
+                tracing::warn!(error = %e, "reading the last deploys failed");
+                return;
             }
-        }
+        };
         let mut failed = lock(&self.failed);
-        for release in last.values() {
+        for release in releases(&page.records).iter().rev() {
             if let Ok(app) = AppName::legacy(&release.app) {
                 mark(&mut failed, app, release);
             }

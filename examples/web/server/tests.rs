@@ -3796,6 +3796,59 @@ async fn a_process_that_crashes_is_posted_once() {
     assert!(texts[1].starts_with("[sim] shop: "), "{texts:?}");
 }
 
+#[tokio::test]
+async fn the_deploy_marks_start_from_each_apps_last_deploy_and_a_cancel_changes_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = HistoryStore::open(dir.path().join("history.db")).unwrap();
+    let record = |at: i64, argv: &[&str], outcome: dokku_history::Outcome| dokku_history::Entry {
+        started_at: at,
+        ended_at: at + 3_000,
+        host: "eu-1".to_owned(),
+        target: None,
+        actor: "alice".to_owned(),
+        source: dokku_history::Source::Web,
+        correlation_id: None,
+        parent_id: None,
+        subcommand: argv[0].to_owned(),
+        app: Some(argv[1].to_owned()),
+        argv: argv.iter().map(|a| (*a).to_owned()).collect(),
+        mutating: true,
+        outcome,
+        exit_code: Some(i32::from(outcome != dokku_history::Outcome::Ok)),
+        stdout: String::new(),
+        stdout_len: 0,
+        stderr: String::new(),
+        stderr_len: 0,
+        error: None,
+    };
+    use dokku_history::Outcome::{Failed, Ok};
+    for entry in [
+        record(1_000, &["git:from-image", "shop", "acme/shop:1"], Ok),
+        // Cancelled while it ran: says nothing about the code.
+        record(10_000, &["git:from-image", "shop", "acme/shop:2"], Failed),
+        record(11_000, &["builds:cancel", "shop"], Ok),
+        record(20_000, &["git:from-image", "blog", "acme/blog:1"], Ok),
+        record(30_000, &["git:from-image", "blog", "acme/blog:2"], Failed),
+        // Another host's failure marks nothing here.
+        {
+            let mut other = record(40_000, &["git:from-image", "api", "acme/api:1"], Failed);
+            other.host = "us-1".to_owned();
+            other
+        },
+    ] {
+        history.append(entry).await.unwrap();
+    }
+    let watch = super::notifications::HostWatch::default();
+    watch.load(&history, "eu-1").await;
+    let app = |name: &str| dokku::AppName::new(name).unwrap();
+    assert!(
+        !watch.last_deploy_failed(&app("shop")),
+        "a cancel marked shop"
+    );
+    assert!(watch.last_deploy_failed(&app("blog")));
+    assert!(!watch.last_deploy_failed(&app("api")));
+}
+
 #[test]
 fn an_expiring_certificate_is_told_once_per_day_left_and_only_within_the_window() {
     let watch = super::notifications::HostWatch::default();
