@@ -521,14 +521,14 @@ impl Command {
 
     /// This command with a streamed standard input read into memory, for an
     /// executor that needs all of it before it starts; a command with bytes
-    /// or no input is returned as it is.
+    /// or no input is this one, borrowed (nothing is copied).
     ///
     /// # Errors
     ///
     /// [`ExecError::Input`] when reading the stream fails; nothing has run.
-    pub async fn buffered(&self) -> Result<Command, ExecError> {
+    pub async fn buffered(&self) -> Result<std::borrow::Cow<'_, Command>, ExecError> {
         if !matches!(self.stdin, Some(Input(Stdin::Stream(_)))) {
-            return Ok(self.clone());
+            return Ok(std::borrow::Cow::Borrowed(self));
         }
         let mut bytes = Vec::new();
         if let Some(mut input) = self.take_stdin() {
@@ -536,7 +536,7 @@ impl Command {
                 bytes.extend(chunk.map_err(|source| ExecError::Input { sent: 0, source })?);
             }
         }
-        Ok(self.clone().stdin(bytes))
+        Ok(std::borrow::Cow::Owned(self.clone().stdin(bytes)))
     }
 
     /// Whether this command changes state. Mutating commands are never
@@ -745,6 +745,12 @@ mod tests {
         let buffered = cmd.buffered().await.unwrap();
         assert_eq!(buffered.stdin_bytes().unwrap().expose(), b"SECRET=x");
         assert!(!format!("{cmd:?}").contains("SECRET"), "{cmd:?}");
+        // A command whose input is already bytes is itself, not a copy.
+        let bytes = Command::write("config:import").stdin(b"A=1".to_vec());
+        assert!(matches!(
+            bytes.buffered().await.unwrap(),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[tokio::test]

@@ -614,7 +614,7 @@ impl Executor for SimExecutor {
     /// following, as if it was stopped right away.
     async fn run(&self, command: &Command) -> Result<Output, ExecError> {
         // The simulator takes a command's whole input at once.
-        let command = &command.buffered().await?;
+        let command = &*command.buffered().await?;
         self.wait().await;
         let fault = self.next_fault();
         if fault == Some(Fault::Refused) {
@@ -645,7 +645,7 @@ impl Executor for SimExecutor {
     }
 
     async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError> {
-        let command = &command.buffered().await?;
+        let command = &*command.buffered().await?;
         self.wait().await;
         let fault = self.next_fault();
         match fault {

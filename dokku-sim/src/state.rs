@@ -228,7 +228,7 @@ impl Executor for PersistentExecutor {
             .map(str::to_owned)
             .collect();
         // Read a streamed input before the state's lock is taken.
-        let command = command.buffered().await?;
+        let command = command.buffered().await?.into_owned();
         // SimExecutor answers at once (no latency or pacing is configured),
         // so the future completes on its first poll; a paced deploy's time
         // is spent here, with the state saved and its lock released.
@@ -246,7 +246,7 @@ impl Executor for PersistentExecutor {
     }
 
     async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError> {
-        let command = command.buffered().await?;
+        let command = command.buffered().await?.into_owned();
         let stream = self
             .with_sim(true, move |sim| {
                 futures_util::FutureExt::now_or_never(sim.stream(&command))

@@ -145,15 +145,7 @@ impl DeploySpec {
                 reason: "the archive is empty".to_owned(),
             });
         }
-        let mut spec = Self::new(
-            app,
-            DeploySource::Archive {
-                url: None,
-                archive_type: kind,
-            },
-        );
-        spec.archive = Some(Input::bytes(bytes));
-        Ok(spec)
+        Ok(Self::archive_input(app, Input::bytes(bytes), kind))
     }
 
     /// `git:from-archive <app> --` with the archive streamed on stdin as it
@@ -174,6 +166,11 @@ impl DeploySpec {
         archive: impl futures_core::Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static,
         kind: ArchiveType,
     ) -> Self {
+        Self::archive_input(app, Input::stream(archive), kind)
+    }
+
+    /// `git:from-archive <app> --` with `archive` on stdin.
+    fn archive_input(app: &AppName, archive: Input, kind: ArchiveType) -> Self {
         let mut spec = Self::new(
             app,
             DeploySource::Archive {
@@ -181,7 +178,7 @@ impl DeploySpec {
                 archive_type: kind,
             },
         );
-        spec.archive = Some(Input::stream(archive));
+        spec.archive = Some(archive);
         spec
     }
 
