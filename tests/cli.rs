@@ -659,16 +659,10 @@ fn ctrl_c_during_a_plain_command_records_it_as_cancelled_and_exits_130() {
         .unwrap();
     assert!(made.success());
     let wrapper = demo.dir.path().join("dokku");
-    std::fs::write(
+    cli_support::write_script(
         &wrapper,
         "#!/bin/sh\n[ \"$1\" = apps:create ] && echo started > \"$STARTED_FIFO\"\nexec \"$REAL_DOKKU\" \"$@\"\n",
-    )
-    .unwrap();
-    std::fs::set_permissions(
-        &wrapper,
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .unwrap();
+    );
     let local = |latency_ms: &str| {
         let mut cmd = std::process::Command::new(cli_support::cli_bin());
         cmd.env_remove("DOKKU_HOST")

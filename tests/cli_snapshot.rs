@@ -28,16 +28,10 @@ impl Local {
     fn new() -> Self {
         let demo = Demo::new();
         let wrapper = demo.dir.path().join("dokku");
-        std::fs::write(
+        cli_support::write_script(
             &wrapper,
             "#!/bin/sh\nif [ -n \"$CUT_BYTES\" ] && [ \"$*\" = ps:report ]; then\n  \"$REAL_DOKKU\" \"$@\" | head -c \"$CUT_BYTES\"\n  exit 255\nfi\nexec \"$REAL_DOKKU\" \"$@\"\n",
-        )
-        .unwrap();
-        std::fs::set_permissions(
-            &wrapper,
-            std::os::unix::fs::PermissionsExt::from_mode(0o755),
-        )
-        .unwrap();
+        );
         Local { demo, wrapper }
     }
 

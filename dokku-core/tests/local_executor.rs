@@ -3,7 +3,6 @@
 // Test helpers fail loudly at the line that found the problem.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -27,10 +26,22 @@ case "$1" in
 esac
 "#;
 
+/// The script is written to a sibling file and copied into place by
+/// `install`, so no descriptor open for writing on it ever exists in this
+/// test process: a test thread forking at that moment would carry one into
+/// its child until `exec`, and running the script would then fail with
+/// "Text file busy" (ETXTBSY).
 fn fake_dokku(dir: &Path) -> PathBuf {
+    let source = dir.join("dokku.txt");
+    std::fs::write(&source, FAKE_DOKKU).unwrap();
     let path = dir.join("dokku");
-    std::fs::write(&path, FAKE_DOKKU).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let status = std::process::Command::new("install")
+        .args(["-m", "755"])
+        .arg(&source)
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(status.success());
     path
 }
 

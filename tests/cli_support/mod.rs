@@ -457,6 +457,25 @@ pub fn dokku_sim_bin() -> PathBuf {
         .clone()
 }
 
+/// Writes `text` as an executable script at `path`.
+///
+/// The script is written to a sibling file and copied into place by
+/// `install`, so no descriptor open for writing on `path` ever exists in
+/// this (multi-threaded) test process: a thread forking at that moment
+/// would otherwise carry it into its child until `exec`, and running the
+/// script then fails with "Text file busy" (ETXTBSY).
+pub fn write_script(path: &Path, text: &str) {
+    let source = path.with_extension("txt");
+    std::fs::write(&source, text).expect("the script's text");
+    let status = std::process::Command::new("install")
+        .args(["-m", "755"])
+        .arg(&source)
+        .arg(path)
+        .status()
+        .expect("install runs");
+    assert!(status.success(), "installing {} failed", path.display());
+}
+
 /// Ctrl-C for a running `cli`: SIGINT (by `kill -INT`, the crate forbids
 /// unsafe code), then its output once it has exited.
 /// Start `cmd`, wait for the first line on its stdout, interrupt it
