@@ -1191,6 +1191,19 @@ async fn fleet_story(client: &Client, base: &str) {
             !exists(client, "tr[data-app=\"blog\"]").await,
             "eu-1's app on us-1"
         );
+        // The header's eight sections stay on one row at every width.
+        let tops = client
+            .execute(
+                "return [...document.querySelectorAll('header.top nav a')]
+                   .map((a) => Math.round(a.getBoundingClientRect().top));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let mut tops: Vec<i64> = serde_json::from_value(tops).unwrap();
+        assert_eq!(tops.len(), 8, "{name}: the header's sections");
+        tops.dedup();
+        assert_eq!(tops.len(), 1, "{name}: the header's sections wrap");
         // The fleet page: every host, us-1's crashed app among the failing.
         click(client, "#host-switcher summary").await;
         click(client, "#host-switcher a[href=\"/fleet\"]").await;
@@ -1211,6 +1224,22 @@ async fn fleet_story(client: &Client, base: &str) {
             scroll <= page && page <= u64::from(width),
             "{name}: the fleet page scrolls sideways"
         );
+        // A phone's card names the columns whose values do not say what
+        // they are ("none soon").
+        let label = client
+            .execute(
+                "return getComputedStyle(
+                   document.querySelector('tr[data-host=\"us-1\"] td.certs'), '::before').content;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let expected = if width < 640 {
+            "\"Certificates expiring\""
+        } else {
+            "none"
+        };
+        assert_eq!(label, expected, "{name}: the certificates column's label");
         shot(client, &format!("fleet-{name}.png")).await;
         // Follow the failing app to its page on its host.
         click(client, failing).await;

@@ -32,6 +32,11 @@ fn expiry(at: SystemTime, now: SystemTime) -> String {
     }
 }
 
+// The headers of the two columns whose values ("none", "none soon") need
+// them on a phone too, where each row is a card.
+const NOT_RUNNING: &str = "Not running";
+const EXPIRING: &str = "Certificates expiring";
+
 fn host_row(row: &HostStatus, host: Option<&SiteHost>) -> Markup {
     let base = host.map_or("", |h| h.base.as_str());
     let home = format!("{base}/");
@@ -71,7 +76,7 @@ fn facts(row: &HostStatus, base: &str) -> Markup {
                 span class={ "badge " (status_class(*status)) } { (status.as_str()) " " strong { (n) } } " "
             }
         }
-        td.failing {
+        td.failing data-label=(NOT_RUNNING) {
             @if row.failing.is_empty() { span.muted { "none" } } @else {
             ul {
                 @for app in &row.failing {
@@ -82,7 +87,7 @@ fn facts(row: &HostStatus, base: &str) -> Markup {
                 }
             } }
         }
-        td.certs {
+        td.certs data-label=(EXPIRING) {
             @if row.expiring.is_empty() { span.muted { "none soon" } } @else {
             ul {
                 @for cert in &row.expiring {
@@ -112,7 +117,7 @@ fn render(status: &FleetStatus, age: Duration, ctx: &Ctx) -> Markup {
         }
         div.scroll {
             table.fleet.cards #fleet {
-                thead { tr { th { "Host" } th { "Version" } th { "Apps by state" } th { "Not running" } th { "Certificates expiring" } } }
+                thead { tr { th { "Host" } th { "Version" } th { "Apps by state" } th { (NOT_RUNNING) } th { (EXPIRING) } } }
                 tbody {
                     @for row in &status.hosts {
                         (host_row(row, ctx.site.hosts.iter().find(|h| h.name == row.name.as_str())))
