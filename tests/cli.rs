@@ -26,6 +26,62 @@ fn state_persists_between_runs() {
     assert!(!other.apps().contains(&"kept".to_owned()));
 }
 
+/// Admins type Dokku's own form first (`nginx:report api`, `nginx report
+/// api`): the refusal names the form that works here, and sends nothing.
+#[test]
+fn dokkus_own_command_forms_are_refused_with_the_form_that_works() {
+    let demo = Demo::new();
+    for (args, hint) in [
+        (
+            &["nginx", "report", "api"][..],
+            "hint: Dokku's nginx:report is `cli report nginx [APP|--global|--all]` here",
+        ),
+        (
+            &["nginx:report", "api"],
+            "hint: Dokku's nginx:report is `cli report nginx [APP|--global|--all]` here",
+        ),
+        (
+            &["checks", "set", "api", "wait-to-retire", "5"],
+            "hint: Dokku's checks:set is `cli set checks (APP|--global) KEY [VALUE]` here",
+        ),
+        (
+            &["apps:list"],
+            "hint: Dokku's apps:list is `cli apps list …` here",
+        ),
+        (
+            &["ps:inspect", "api"],
+            "hint: `cli raw ps:inspect …` runs Dokku's ps:inspect as it is (audited)",
+        ),
+    ] {
+        demo.cli()
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(hint));
+    }
+    // A word that is no Dokku command gets clap's refusal alone.
+    demo.cli()
+        .args(["apps", "frobnicate"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("hint:").not());
+    let json = demo
+        .cli()
+        .args(["--json", "nginx", "report", "api"])
+        .assert()
+        .code(2);
+    let error: serde_json::Value = serde_json::from_slice(&json.get_output().stderr).unwrap();
+    assert_eq!(
+        error["error"]["hint"],
+        "Dokku's nginx:report is `cli report nginx [APP|--global|--all]` here"
+    );
+    assert!(
+        !demo.history().exists(),
+        "nothing ran, nothing was recorded"
+    );
+}
+
 #[test]
 fn exit_codes_are_documented_ones() {
     let demo = Demo::new();

@@ -55,7 +55,7 @@ use std::ffi::OsString;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use dokku::AppName;
+use dokku::{catalog, AppName};
 
 use crate::common::TargetArgs;
 use crate::error::{CliError, EXIT_USAGE};
@@ -319,7 +319,7 @@ fn main() -> ExitCode {
         .and_then(|matches| Cli::from_arg_matches(&matches));
     let cli = match parsed {
         Ok(cli) => cli,
-        Err(e) => return usage_error(e, json),
+        Err(e) => return usage_error(e, json, &raw),
     };
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -336,7 +336,7 @@ fn main() -> ExitCode {
 /// clap's refusal: a bad name in our words (the rule, once, and a hint),
 /// one JSON object with `--json`, clap's own text otherwise; `--help` and
 /// `--version` print as usual.
-fn usage_error(e: clap::Error, json: bool) -> ExitCode {
+fn usage_error(e: clap::Error, json: bool, raw: &[OsString]) -> ExitCode {
     if !e.use_stderr() {
         // Help and version go to stdout; a closed pipe is not an error.
         let _ = e.print();
@@ -347,6 +347,7 @@ fn usage_error(e: clap::Error, json: bool) -> ExitCode {
         error::report_message(json, "usage", EXIT_USAGE, &bad.message, hint);
         return ExitCode::from(EXIT_USAGE);
     }
+    let dokku_form = dokku_form_hint(&e, raw);
     if json {
         let text = e.render().to_string();
         let message = text
@@ -358,11 +359,54 @@ fn usage_error(e: clap::Error, json: bool) -> ExitCode {
             .lines()
             .find(|l| l.starts_with("Usage:"))
             .map(|l| format!("{l}; see --help"));
-        error::report_message(true, "usage", EXIT_USAGE, message, usage);
+        error::report_message(true, "usage", EXIT_USAGE, message, dokku_form.or(usage));
         return ExitCode::from(EXIT_USAGE);
     }
     let _ = e.print();
+    if let Some(hint) = dokku_form {
+        eprintln!("hint: {hint}");
+    }
     ExitCode::from(EXIT_USAGE)
+}
+
+/// What to type instead of Dokku's own form of a command, which admins try
+/// first: `cli nginx report api` and `cli nginx:report api` are the
+/// generic `cli report nginx api`; `cli apps:list` is `cli apps list`; a
+/// Dokku command this tool has no words for runs as `cli raw`.
+fn dokku_form_hint(e: &clap::Error, raw: &[OsString]) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::InvalidSubcommand {
+        return None;
+    }
+    let Some(ContextValue::String(word)) = e.get(ContextKind::InvalidSubcommand) else {
+        return None;
+    };
+    let (plugin, verb) = match word.split_once(':') {
+        Some((plugin, verb)) => (catalog::plugin(plugin)?, verb),
+        None => {
+            // `cli nginx report`: the family is the word clap took before.
+            let at = raw.iter().position(|a| a == word.as_str())?;
+            let family = raw[..at].iter().rev().find_map(|a| a.to_str())?;
+            (catalog::plugin(family)?, word.as_str())
+        }
+    };
+    let name = plugin.name;
+    let family = Cli::command()
+        .find_subcommand(name)
+        .is_some_and(|f| f.find_subcommand(verb).is_some());
+    Some(match verb {
+        "report" if plugin.report.is_some() => {
+            format!("Dokku's {name}:report is `cli report {name} [APP|--global|--all]` here")
+        }
+        "set" if !plugin.properties.is_empty() => {
+            format!("Dokku's {name}:set is `cli set {name} (APP|--global) KEY [VALUE]` here")
+        }
+        _ if family => format!("Dokku's {name}:{verb} is `cli {name} {verb} …` here"),
+        _ if word.contains(':') && plugin.verb(verb).is_some() => {
+            format!("`cli raw {name}:{verb} …` runs Dokku's {name}:{verb} as it is (audited)")
+        }
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
