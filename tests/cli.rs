@@ -708,30 +708,16 @@ fn ctrl_c_during_a_plain_command_records_it_as_cancelled_and_exits_130() {
     // (through a FIFO the test waits on), then runs the simulator, which
     // takes ten minutes: the signal lands inside the command, every time,
     // without guessing how long anything takes.
-    let started = demo.dir.path().join("started");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&started)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    let started = demo.fifo("started");
     let wrapper = demo.dir.path().join("dokku");
     cli_support::write_script(
         &wrapper,
         "#!/bin/sh\n[ \"$1\" = apps:create ] && echo started > \"$STARTED_FIFO\"\nexec \"$REAL_DOKKU\" \"$@\"\n",
     );
     let local = |latency_ms: &str| {
-        let mut cmd = std::process::Command::new(cli_support::cli_bin());
-        cmd.env_remove("DOKKU_HOST")
-            .env("NO_COLOR", "1")
-            .env("USER", "tester")
-            .env("DOKKU_BIN", &wrapper)
-            .env("REAL_DOKKU", cli_support::dokku_sim_bin())
-            .env("STARTED_FIFO", &started)
-            .env("DOKKU_SIM_STATE", demo.state())
-            .env("DOKKU_SIM_LATENCY_MS", latency_ms)
-            .arg("--local")
-            .arg("--history-db")
-            .arg(demo.history());
+        let mut cmd = demo.local(&wrapper);
+        cmd.env("STARTED_FIFO", &started)
+            .env("DOKKU_SIM_LATENCY_MS", latency_ms);
         cmd
     };
     // A quick run first, so the slow one starts from cached capabilities.

@@ -178,6 +178,62 @@ fn ctrl_c_during_a_paced_deploy_exits_130_and_records_it_as_cancelled() {
     assert_eq!(releases[0]["outcome"], "cancelled", "{releases}");
 }
 
+/// `cli deploy … | head -1`: the reader of the output goes away while the
+/// deploy runs. The deploy is not abandoned half-done: it runs to its end,
+/// recorded as it ended, and the exit code is its own.
+#[test]
+fn a_deploy_runs_to_its_end_when_the_reader_of_its_output_goes_away() {
+    let demo = Demo::new();
+    // `dokku` here is a wrapper: a deploy prints one line, then waits on a
+    // FIFO until the test has closed its reader, then runs the simulator.
+    // Every later line is written with no reader, every time, without
+    // guessing how long anything takes.
+    let gate = demo.fifo("gate");
+    let wrapper = demo.dir.path().join("dokku");
+    cli_support::write_script(
+        &wrapper,
+        "#!/bin/sh
+if [ \"$1\" = git:from-image ]; then
+  echo '-----> waiting for the reader to go'
+  read _ < \"$GATE\"
+fi
+exec \"$REAL_DOKKU\" \"$@\"\n",
+    );
+    let local = || {
+        let mut cmd = demo.local(&wrapper);
+        cmd.env("GATE", &gate).env("DOKKU_SIM_DEPLOY_LINE_MS", "0");
+        cmd
+    };
+    let mut deploy = local()
+        .args(["deploy", "api", "--image", "nginx:1.27"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = std::io::BufReader::new(deploy.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut reader, &mut first).unwrap();
+    assert_eq!(first, "-----> waiting for the reader to go\n");
+    drop(reader);
+    std::fs::write(&gate, "go\n").unwrap();
+    let out = deploy.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+
+    let rows = cli_support::history_rows(&mut assert_cmd::Command::from_std(local()));
+    let record = rows
+        .iter()
+        .find(|r| r["subcommand"] == "git:from-image")
+        .expect("the deploy was recorded");
+    assert_eq!(record["outcome"], "ok", "{record}");
+    let report = local()
+        .args(["apps", "info", "api", "--json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert_eq!(report["deploy_source"], "docker-image", "{report}");
+}
+
 // ---- Over a real sshd, with the `dokku-sim` binary as Dokku ----
 
 #[path = "../dokku-ssh/tests/common/mod.rs"]

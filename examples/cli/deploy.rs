@@ -211,14 +211,18 @@ async fn show(s: &Session, shown: Shown, stream: DeployStream, done: &str) -> Re
     let json = s.opts.json;
     let bar = output::spinner(format!("deploying {app}"));
     let mut lines = Vec::new();
+    // A deploy runs to its end when the reader of its output goes away.
+    let mut live = session::Live::new(true);
     let outcome = s
         .drive(stream, &bar, |event| {
             match event? {
                 DeployEvent::Line { stream, text } => {
                     if !json {
-                        bar.suspend(|| match stream {
-                            OutputStreamKind::Stderr => session::print_stderr_line(&text),
-                            _ => session::print_dokku_line(&text),
+                        live.show(|| {
+                            bar.suspend(|| match stream {
+                                OutputStreamKind::Stderr => session::print_stderr_line(&text),
+                                _ => session::print_dokku_line(&text),
+                            })
                         })?;
                     }
                     lines.push(text);

@@ -69,7 +69,9 @@ Targets:
   --host NAME            a host of the registry (`cli hosts`): its pinned key
 
 Exit codes:
-  0 ok (also when standard output is closed early: `cli … | head`)
+  0 ok (also when standard output is closed early: `cli … | head`; a
+    command that changes the host still runs to its end, and its own
+    outcome decides)
   1 the Dokku command failed
   2 usage error, or refused: a confirmation not given (or mistyped), a
     secret offered on the command line, masked values into a pipe;

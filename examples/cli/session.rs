@@ -516,6 +516,7 @@ impl Session {
         // A command whose output may hold credentials (a DSN, a URL with a
         // password) shows them masked unless --reveal.
         let mask_urls = command.output_is_secret() && !self.opts.reveal;
+        let mut live = Live::new(command.is_mutating());
         let mut show = |line: &str, lines: &mut Vec<String>| -> io::Result<()> {
             let line = mask(line);
             let line = if mask_urls {
@@ -524,7 +525,7 @@ impl Session {
                 line
             };
             if !json {
-                bar.suspend(|| print_dokku_line(&line))?;
+                live.show(|| bar.suspend(|| print_dokku_line(&line)))?;
             }
             lines.push(line);
             Ok(())
@@ -723,6 +724,45 @@ fn transport(command: &Command, source: ExecError) -> CliError {
 }
 
 /// Dokku's `----->` headers in bold, ` !    ` warnings in red.
+/// A running command's live output, shown while a reader is there.
+///
+/// When the reader goes away (`cli deploy … | head`), a read-only command
+/// stops there. A mutating one is not abandoned half-done: its output is
+/// still read to the end (and recorded), only no longer shown, and how it
+/// ended decides the exit code.
+pub struct Live {
+    /// Whether the command must run to its end without a reader.
+    finish: bool,
+    /// The reader went away.
+    gone: bool,
+}
+
+impl Live {
+    /// `finish`: the command runs to its end without a reader (a
+    /// mutating one).
+    pub fn new(finish: bool) -> Self {
+        Live {
+            finish,
+            gone: false,
+        }
+    }
+
+    /// Show something with `write`, unless the reader of a mutating
+    /// command's output has gone.
+    pub fn show(&mut self, write: impl FnOnce() -> io::Result<()>) -> io::Result<()> {
+        if self.gone {
+            return Ok(());
+        }
+        match write() {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe && self.finish => {
+                self.gone = true;
+                Ok(())
+            }
+            shown => shown,
+        }
+    }
+}
+
 pub fn print_dokku_line(line: &str) -> io::Result<()> {
     let mut out = output::stdout();
     if line.starts_with("----->") || line.starts_with("=====>") {
@@ -899,4 +939,39 @@ pub fn read_line(what: &str, secret: bool) -> Result<String, CliError> {
         ));
     }
     Ok(line.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io;
+
+    use super::Live;
+
+    fn pipe_closed() -> io::Result<()> {
+        Err(io::Error::from(io::ErrorKind::BrokenPipe))
+    }
+
+    #[test]
+    fn a_read_only_command_stops_when_its_reader_goes_away() {
+        let mut live = Live::new(false);
+        assert!(live.show(|| Ok(())).is_ok());
+        let e = live.show(pipe_closed).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::BrokenPipe);
+    }
+
+    #[test]
+    fn a_mutating_command_goes_on_unseen_when_its_reader_goes_away() {
+        let mut live = Live::new(true);
+        assert!(live.show(pipe_closed).is_ok());
+        let mut shown = false;
+        live.show(|| {
+            shown = true;
+            Ok(())
+        })
+        .unwrap();
+        assert!(!shown, "nothing is written once the reader has gone");
+        // Any other failure (a full disk) still ends it.
+        let mut other = Live::new(true);
+        assert!(other.show(|| Err(io::Error::other("disk full"))).is_err());
+    }
 }

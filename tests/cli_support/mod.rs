@@ -105,6 +105,35 @@ impl Demo {
         cmd
     }
 
+    /// `cli --local` on this demo's state, with `wrapper` as the `dokku`
+    /// program (a script that ends in `exec "$REAL_DOKKU" "$@"`, the
+    /// simulator), as user `tester`, without colour, as a plain process.
+    pub fn local(&self, wrapper: &Path) -> std::process::Command {
+        let mut cmd = std::process::Command::new(cli_bin());
+        cmd.env_remove("DOKKU_HOST")
+            .env("NO_COLOR", "1")
+            .env("USER", "tester")
+            .env("DOKKU_BIN", wrapper)
+            .env("REAL_DOKKU", dokku_sim_bin())
+            .env("DOKKU_SIM_STATE", self.state())
+            .arg("--local")
+            .arg("--history-db")
+            .arg(self.history());
+        cmd
+    }
+
+    /// A FIFO named `name` in this demo's directory: a test waits on it
+    /// for an event instead of guessing how long anything takes.
+    pub fn fifo(&self, name: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success(), "mkfifo {}", path.display());
+        path
+    }
+
     /// Run `cli --demo <args>` and parse its `--json` output.
     pub fn json(&self, args: &[&str]) -> Value {
         run_json(&|| self.cli(), args)
