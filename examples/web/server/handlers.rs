@@ -125,6 +125,12 @@ fn streamed(state: &AppState, app: &AppName, output: OutputStream, outcome: Outc
 /// A streamed action's answer: the JSON lines of `body`, with the app's
 /// row marked dirty as it starts and again when the body ends (the
 /// command changed the host while it ran).
+///
+/// The action runs to its end even when whoever asked goes away mid-way
+/// (the tab closed, a phone asleep, an API client cut off): a deploy or a
+/// restart is never abandoned half-done for want of a reader. A task
+/// drives `body` to its end and hands each line to the answer while it
+/// is still being read.
 pub(crate) fn json_lines(
     state: &AppState,
     app: &AppName,
@@ -132,12 +138,26 @@ pub(crate) fn json_lines(
 ) -> Response {
     state.store.mark_dirty(app);
     let (state, app) = (state.clone(), app.clone());
-    let body = body
-        .map(Ok::<_, Infallible>)
-        .chain(stream::once(async move {
-            state.store.mark_dirty(&app);
-            Ok(Bytes::new())
-        }));
+    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(64);
+    tokio::spawn(async move {
+        let mut body = std::pin::pin!(body);
+        let mut reader = Some(tx);
+        while let Some(bytes) = body.next().await {
+            if let Some(tx) = &reader {
+                if tx.send(bytes).await.is_err() {
+                    reader = None;
+                }
+            }
+        }
+        // Before the answer ends: whoever reads it to its end sees the row
+        // already marked.
+        state.store.mark_dirty(&app);
+    });
+    let body = stream::unfold(rx, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|bytes| (Ok::<_, Infallible>(bytes), rx))
+    });
     (
         [(header::CONTENT_TYPE, "application/x-ndjson")],
         Body::from_stream(body),

@@ -3161,6 +3161,52 @@ async fn deploys_stream_live_list_as_releases_and_roll_back_after_the_plan_shown
     assert!(section(&page.body, "deploys").contains(&format!("rollback to #{to}")));
 }
 
+/// The tab closed mid-deploy (the answer dropped unread): the deploy is
+/// not abandoned half-done. It runs to its end and is recorded as it
+/// ended, and the app runs the new image.
+#[tokio::test]
+async fn a_deploy_runs_to_its_end_when_the_page_goes_away() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let image = "ghcr.io/acme/api:v2";
+    let pairs = [("image", image), ("_csrf", admin.csrf.as_str())];
+    let req = Harness::request(
+        Method::POST,
+        "/apps/api/deploy",
+        Some(&admin.cookie),
+        form(&pairs),
+    );
+    let res = h.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "application/x-ndjson");
+    drop(res);
+    // Nobody reads the answer now; the deploy's record comes when it ends.
+    // The deadline only turns a hang into a failure.
+    let record = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+        loop {
+            let recent = h.history.recent(1).await.unwrap();
+            if let Some(r) = recent
+                .into_iter()
+                .find(|r| r.entry.subcommand == "git:from-image")
+            {
+                return r;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the deploy was recorded");
+    assert_eq!(
+        record.entry.outcome,
+        dokku_history::Outcome::Ok,
+        "{record:?}"
+    );
+    let running = h
+        .sim
+        .with_host(|host| host.apps["api"].deploy_source_metadata.clone());
+    assert_eq!(running, image);
+}
+
 #[tokio::test]
 async fn a_deploy_that_fails_or_cannot_be_reproduced_says_why_in_words() {
     let h = Harness::new();
