@@ -1158,6 +1158,7 @@ fn router(
     }
     let mut router = router
         .fallback(|| async { WebError::NotFound("such page".to_owned()) })
+        .layer(middleware::from_fn(run_to_the_end))
         .layer(middleware::from_fn_with_state(guard_state, guard))
         // Pages may show secrets (a revealed value, the history): nothing
         // is cached unless a handler says otherwise (the static assets).
@@ -1172,6 +1173,31 @@ fn router(
         ));
     }
     router.with_state(state)
+}
+
+/// A request that may change the host (any method but GET, HEAD and
+/// OPTIONS) runs to its end even when whoever sent it goes away mid-way.
+/// Hyper drops a request's future when its connection closes, and with it
+/// the Dokku command in flight (the restart after a `config:set`, a
+/// destroy): cancelled and left half-done on the host. So its handler runs
+/// in a task of its own, and the answer is dropped if nobody waits for it.
+/// (A streamed answer goes on the same way: [`handlers::json_lines`].)
+async fn run_to_the_end(req: Request, next: Next) -> Response {
+    if req.method().is_safe() {
+        return next.run(req).await;
+    }
+    let (method, path) = (req.method().clone(), req.uri().path().to_owned());
+    match tokio::spawn(next.run(req)).await {
+        Ok(response) => response,
+        Err(e) => {
+            tracing::error!(%method, %path, error = %e, "a request's handler failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The dashboard failed while doing this; its log says why.",
+            )
+                .into_response()
+        }
+    }
 }
 
 #[cfg(test)]

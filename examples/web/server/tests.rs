@@ -3181,21 +3181,7 @@ async fn a_deploy_runs_to_its_end_when_the_page_goes_away() {
     assert_eq!(res.headers()[header::CONTENT_TYPE], "application/x-ndjson");
     drop(res);
     // Nobody reads the answer now; the deploy's record comes when it ends.
-    // The deadline only turns a hang into a failure.
-    let record = tokio::time::timeout(std::time::Duration::from_secs(60), async {
-        loop {
-            let recent = h.history.recent(1).await.unwrap();
-            if let Some(r) = recent
-                .into_iter()
-                .find(|r| r.entry.subcommand == "git:from-image")
-            {
-                return r;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-        }
-    })
-    .await
-    .expect("the deploy was recorded");
+    let record = record_of(&h, "git:from-image").await;
     assert_eq!(
         record.entry.outcome,
         dokku_history::Outcome::Ok,
@@ -3205,6 +3191,103 @@ async fn a_deploy_runs_to_its_end_when_the_page_goes_away() {
         .sim
         .with_host(|host| host.apps["api"].deploy_source_metadata.clone());
     assert_eq!(running, image);
+}
+
+/// The newest record of `subcommand`, once there is one: what a command
+/// nobody waits for leaves when it ends. The deadline only turns a hang
+/// into a failure.
+async fn record_of(h: &Harness, subcommand: &str) -> dokku_history::Record {
+    tokio::time::timeout(Duration::from_secs(60), async {
+        loop {
+            let recent = h.history.recent(5).await.unwrap();
+            if let Some(r) = recent
+                .into_iter()
+                .find(|r| r.entry.subcommand == subcommand)
+            {
+                return r;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{subcommand} was never recorded"))
+}
+
+/// An executor that holds one subcommand, once it has started, until the
+/// test lets it go.
+#[derive(Debug, Clone)]
+struct Held {
+    inner: SimExecutor,
+    subcommand: &'static str,
+    started: Arc<tokio::sync::Notify>,
+    release: Arc<tokio::sync::Notify>,
+}
+
+#[async_trait::async_trait]
+impl dokku::Executor for Held {
+    async fn run(&self, command: &dokku::Command) -> Result<dokku::Output, dokku::ExecError> {
+        if command.subcommand() == self.subcommand {
+            self.started.notify_one();
+            self.release.notified().await;
+        }
+        dokku::Executor::run(&self.inner, command).await
+    }
+    async fn stream(
+        &self,
+        command: &dokku::Command,
+    ) -> Result<dokku::OutputStream, dokku::ExecError> {
+        dokku::Executor::stream(&self.inner, command).await
+    }
+}
+
+/// The tab closed while a change was in flight (the request's future
+/// dropped, as hyper drops it when the connection closes): the change is
+/// not abandoned half-done. It runs to its end and is recorded.
+#[tokio::test]
+async fn a_change_runs_to_its_end_when_the_page_goes_away() {
+    let sim = SimExecutor::new(scenario::demo());
+    let held = Held {
+        inner: sim.clone(),
+        subcommand: "config:import",
+        started: Arc::default(),
+        release: Arc::default(),
+    };
+    let h = custom(sim, Arc::new(held.clone()), None, |o| o.refresh = idle());
+    let admin = h.login(ADMIN).await;
+    let pairs = [
+        ("key", "FEATURE_FLAG"),
+        ("value", "on"),
+        ("no_restart", "1"),
+        ("_csrf", admin.csrf.as_str()),
+    ];
+    let req = Harness::request(
+        Method::POST,
+        "/apps/api/config",
+        Some(&admin.cookie),
+        form(&pairs),
+    );
+    let request = h.router.clone().oneshot(req);
+    tokio::select! {
+        r = request => {
+            let r = r.unwrap();
+            let status = r.status();
+            let body = r.into_body().collect().await.unwrap().to_bytes();
+            panic!("the request ended while config:import was held: {status} {}", String::from_utf8_lossy(&body));
+        }
+        () = held.started.notified() => {}
+    }
+    // The request is gone; only now may config:import go on.
+    held.release.notify_one();
+    let record = record_of(&h, "config:import").await;
+    assert_eq!(
+        record.entry.outcome,
+        dokku_history::Outcome::Ok,
+        "{record:?}"
+    );
+    let set = h
+        .sim
+        .with_host(|host| host.apps["api"].config.get("FEATURE_FLAG").cloned());
+    assert_eq!(set.as_deref(), Some("on"));
 }
 
 #[tokio::test]
