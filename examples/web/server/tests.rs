@@ -1369,6 +1369,9 @@ async fn history_filters_searches_pages_verifies_and_exports() {
         page.body
     );
     assert_eq!(page.body.matches("<tr>").count(), 1 + 50);
+    // Each row says how long it took with its unit (a phone's card has no
+    // column header to say it).
+    assert_eq!(page.body.matches(" ms</td>").count(), 50);
     let next = older_link(&page.body).unwrap();
     let older = h.get(&admin, &next).await;
     assert_eq!(older.status, StatusCode::OK, "{next}");
@@ -3143,6 +3146,8 @@ async fn deploys_stream_live_list_as_releases_and_roll_back_after_the_plan_shown
         deploys.contains(&format!(r#"name="to" value="{to}""#)),
         "{deploys}"
     );
+    // The release's number says it is one (a phone's card has no header).
+    assert!(deploys.contains(&format!("<td>#{to}</td>")), "{deploys}");
 
     let r = h.post(&admin, "/apps/api/rollback", &[("to", &to)]).await;
     assert_eq!(r.stream().1["ok"], true, "{}", r.body);

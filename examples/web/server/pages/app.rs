@@ -356,7 +356,7 @@ pub fn outcome_label(outcome: Outcome) -> String {
 pub fn history_rows(records: &[Record]) -> Markup {
     html! {
         table.history.cards {
-            thead { tr { th { "When" } th { "Who" } th { "Command" } th { "Outcome" } th.num { "ms" } } }
+            thead { tr { th { "When" } th { "Who" } th { "Command" } th { "Outcome" } th.num { "Took" } } }
             tbody {
                 @for r in records {
                     tr {
@@ -364,7 +364,7 @@ pub fn history_rows(records: &[Record]) -> Markup {
                         td { (r.entry.actor) " " span.muted { (r.entry.source.as_str()) } }
                         td.command { code { (r.entry.argv.join(" ")) } }
                         td { span class={ "outcome o-" (r.entry.outcome.as_str()) } { (outcome_label(r.entry.outcome)) } }
-                        td.num { (r.entry.duration_ms()) }
+                        td.num { (r.entry.duration_ms()) " ms" }
                     }
                 }
             }

@@ -106,7 +106,7 @@ fn release_table(releases: &[Release]) -> Markup {
                 tbody {
                     @for r in releases.iter().take(SHOWN) {
                         tr {
-                            td { (r.record_id) }
+                            td { "#" (r.record_id) }
                             td { (unix_ms(r.started_at)) }
                             td { (r.actor) " (" (r.origin.as_str()) ")" }
                             td {

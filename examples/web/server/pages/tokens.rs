@@ -28,10 +28,10 @@ fn list(ctx: &Ctx, tokens: &[TokenRecord], now: u64) -> Markup {
                         tr #(format!("token-{}", t.id)) {
                             td { code { (t.id) } }
                             td { (t.label) }
-                            td { (t.scope.hosts.join(" ")) }
-                            td { (t.scope.apps.join(" ")) }
-                            td { (t.scope.role.as_str()) }
-                            td { (unix_seconds(t.expires_at)) }
+                            td data-label="Hosts" { (t.scope.hosts.join(" ")) }
+                            td data-label="Apps" { (t.scope.apps.join(" ")) }
+                            td data-label="Role" { (t.scope.role.as_str()) }
+                            td data-label="Expires" { (unix_seconds(t.expires_at)) }
                             td {
                                 @if t.revoked_at.is_some() { "revoked" }
                                 @else if t.is_live(now) { "live" }
