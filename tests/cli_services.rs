@@ -18,7 +18,9 @@ fn a_database_from_create_to_destroy() {
         .find(|s| s["name"] == "api-db")
         .expect("the demo's api-db");
     assert!(api_db["links"].to_string().contains("\"api\""), "{api_db}");
-    assert_eq!(api_db["dsn"], "***");
+    // Never `***` where a program reads it: no value, and why.
+    assert_eq!(api_db["dsn"], serde_json::Value::Null, "{api_db}");
+    assert_eq!(api_db["dsn_hidden"], true, "{api_db}");
 
     // Creating prints the DSN: its password is masked on screen.
     let created = demo
@@ -167,7 +169,8 @@ fn service_dry_runs_missing_plugins_and_bad_names() {
         .code(1)
         .stderr(predicate::str::contains("needs the mysql plugin"));
     let redis = demo.json(&["services", "redis", "info", "cache"]);
-    assert_eq!(redis["dsn"], "***");
+    assert_eq!(redis["dsn"], serde_json::Value::Null, "{redis}");
+    assert_eq!(redis["dsn_hidden"], true, "{redis}");
     demo.cli()
         .args(["services", "redis", "stop", "cache", "--json"])
         .assert()

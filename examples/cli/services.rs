@@ -38,7 +38,7 @@ pub enum ServiceCmd {
     /// Every service of the plugin, with status, version and links.
     #[command(after_help = "Example:\n  cli --demo services postgres list")]
     List,
-    /// One service's details (the DSN *** unless --reveal).
+    /// One service's details (the DSN *** unless --reveal; with --json, null and `dsn_hidden`).
     #[command(after_help = "Example:\n  cli --demo services postgres info api-db --reveal")]
     Info {
         #[arg(value_parser = args::service_name)]
@@ -952,13 +952,19 @@ fn status_cell(status: Option<&ServiceStatus>) -> Cell {
     }
 }
 
+/// A service for programs. Unless revealed, its DSN is `null` beside
+/// `"dsn_hidden": true`: a program must never take `***` for the value.
 fn info_json(name: &ServiceName, info: &ServiceInfo, reveal: bool) -> serde_json::Value {
     let mut value = json!(info);
     value["name"] = json!(name.as_str());
-    value["dsn"] = json!(info
-        .dsn
-        .as_ref()
-        .map(|d| output::secret(d.expose(), reveal)));
+    value["dsn"] = match &info.dsn {
+        Some(dsn) if reveal => json!(dsn.expose()),
+        Some(_) => {
+            value["dsn_hidden"] = json!(true);
+            serde_json::Value::Null
+        }
+        None => serde_json::Value::Null,
+    };
     value
 }
 
