@@ -153,7 +153,15 @@ pub fn set_command(
             return Err(invalid(if known.is_empty() {
                 format!("the {} plugin has no properties", plugin.name)
             } else {
-                format!("unknown property; known: {}", known.join(", "))
+                // The key is not echoed (a value typed in its place would
+                // be); a near known one is named.
+                let near = known
+                    .iter()
+                    .map(|k| (strsim::levenshtein(k, &key.to_ascii_lowercase()), k))
+                    .filter(|(distance, _)| *distance <= 2)
+                    .min();
+                let guess = near.map_or_else(String::new, |(_, k)| format!("did you mean {k}? "));
+                format!("unknown property; {guess}known: {}", known.join(", "))
             }));
         }
     };
@@ -183,4 +191,34 @@ pub fn set_command(
         command = command.requires(Requirement::Version(since));
     }
     Ok(command)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::set_command;
+    use crate::api::Scope;
+    use crate::catalog::plugins;
+
+    fn refusal(key: &str) -> String {
+        match set_command(&plugins::PS, &Scope::Global, key, Some("5")) {
+            Ok(command) => panic!("{key} was accepted: {command}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn an_unknown_key_near_a_known_one_is_named_as_the_guess() {
+        let said = refusal("restart-polcy");
+        assert!(said.contains("did you mean restart-policy?"), "{said}");
+        assert!(refusal("Restart-Policy").contains("did you mean restart-policy?"));
+    }
+
+    #[test]
+    fn an_unknown_key_is_never_echoed_and_a_far_one_gets_no_guess() {
+        // What was typed may be a value in the key's place.
+        let said = refusal("hunter2-secret");
+        assert!(!said.contains("hunter2"), "{said}");
+        assert!(!said.contains("did you mean"), "{said}");
+        assert!(said.contains("known: restart-policy"), "{said}");
+    }
 }
