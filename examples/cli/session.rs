@@ -723,7 +723,6 @@ fn transport(command: &Command, source: ExecError) -> CliError {
     })
 }
 
-/// Dokku's `----->` headers in bold, ` !    ` warnings in red.
 /// A running command's live output, shown while a reader is there.
 ///
 /// When the reader goes away (`cli deploy … | head`), a read-only command
@@ -763,6 +762,7 @@ impl Live {
     }
 }
 
+/// Dokku's `----->` headers in bold, ` !    ` warnings in red.
 pub fn print_dokku_line(line: &str) -> io::Result<()> {
     let mut out = output::stdout();
     if line.starts_with("----->") || line.starts_with("=====>") {

@@ -141,13 +141,9 @@ pub(crate) fn json_lines(
     let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(64);
     tokio::spawn(async move {
         let mut body = std::pin::pin!(body);
-        let mut reader = Some(tx);
         while let Some(bytes) = body.next().await {
-            if let Some(tx) = &reader {
-                if tx.send(bytes).await.is_err() {
-                    reader = None;
-                }
-            }
+            // Refused at once when nobody reads any more; the action goes on.
+            let _ = tx.send(bytes).await;
         }
         // Before the answer ends: whoever reads it to its end sees the row
         // already marked.
