@@ -153,15 +153,7 @@ pub fn set_command(
             return Err(invalid(if known.is_empty() {
                 format!("the {} plugin has no properties", plugin.name)
             } else {
-                // The key is not echoed (a value typed in its place would
-                // be); a near known one is named.
-                let near = known
-                    .iter()
-                    .map(|k| (strsim::levenshtein(k, &key.to_ascii_lowercase()), k))
-                    .filter(|(distance, _)| *distance <= 2)
-                    .min();
-                let guess = near.map_or_else(String::new, |(_, k)| format!("did you mean {k}? "));
-                format!("unknown property; {guess}known: {}", known.join(", "))
+                unknown_key(&known, key)
             }));
         }
     };
@@ -193,6 +185,20 @@ pub fn set_command(
     Ok(command)
 }
 
+/// Why `key` is refused: not one of `known`. The key is not echoed (a
+/// value typed in its place would be); a known one within two edits of it
+/// is named as the guess.
+pub(crate) fn unknown_key(known: &[&str], key: &str) -> String {
+    let typed = key.to_ascii_lowercase();
+    let near = known
+        .iter()
+        .map(|k| (strsim::levenshtein(k, &typed), k))
+        .filter(|(distance, _)| *distance <= 2)
+        .min();
+    let guess = near.map_or_else(String::new, |(_, k)| format!("did you mean {k}? "));
+    format!("unknown property; {guess}known: {}", known.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::set_command;
@@ -211,6 +217,15 @@ mod tests {
         let said = refusal("restart-polcy");
         assert!(said.contains("did you mean restart-policy?"), "{said}");
         assert!(refusal("Restart-Policy").contains("did you mean restart-policy?"));
+    }
+
+    #[test]
+    fn storage_entries_refuse_an_unknown_key_the_same_way() {
+        let said = match crate::api::storage::set_command("data", "storage-clas-name", Some("x")) {
+            Ok(command) => panic!("accepted: {command}"),
+            Err(e) => e.to_string(),
+        };
+        assert!(said.contains("did you mean storage-class-name?"), "{said}");
     }
 
     #[test]

@@ -237,7 +237,7 @@ pub fn set_command(name: &str, property: &str, value: Option<&str>) -> Result<Co
     if !KNOWN.contains(&property) {
         return Err(Error::InvalidArgument {
             what: WHAT,
-            reason: format!("unknown property; known: {}", KNOWN.join(", ")),
+            reason: super::properties::unknown_key(KNOWN, property),
         });
     }
     let mut command = Command::write(WHAT)
