@@ -1,7 +1,8 @@
-//! `config …`: values are secrets. They are shown only with `--reveal`;
-//! masked values are never written where a program reads them (a pipe, a
-//! file): that is refused instead. Values Dokku would store corrupted are
-//! refused before anything is sent.
+//! `config …`: values are secrets. They are shown only with `--reveal`.
+//! Masked values are never written where a program reads them: `config
+//! get`, `config export` and `--json` refuse a pipe or a file instead; the
+//! table for people masks them wherever it goes. Values Dokku would store
+//! corrupted are refused before anything is sent.
 
 use std::path::PathBuf;
 
