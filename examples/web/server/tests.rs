@@ -1584,6 +1584,93 @@ async fn databases_are_listed_created_linked_and_destroyed() {
     assert!(!page.body.contains("Reveal DSN") && !page.body.contains("Create service"));
 }
 
+/// An admin downloads a service's dump: the file as Dokku printed it,
+/// audited without its bytes; a missing service says so by its form;
+/// viewers are refused.
+#[tokio::test]
+async fn an_admin_downloads_a_dump_audited_without_its_bytes() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let page = h.get(&admin, "/databases").await;
+    assert!(page.body.contains("Download a dump"), "{}", page.body);
+    let r = h
+        .post_plain(&admin, "/databases/postgres/api-db/dump", &[])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.headers[header::CONTENT_TYPE], "application/octet-stream");
+    assert_eq!(
+        r.headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"postgres-api-db.dump\""
+    );
+    assert_eq!(r.body, "PGDMP\u{0}api-db\u{0}");
+    let export = record_of(&h, "postgres:export").await;
+    assert_eq!(export.entry.actor, "admin");
+    assert_eq!(export.entry.outcome, dokku_history::Outcome::Ok);
+    assert!(
+        !format!("{:?}", export.entry).contains("PGDMP"),
+        "a dump's bytes in the history"
+    );
+
+    let r = h.post(&admin, "/databases/postgres/no-db/dump", &[]).await;
+    assert_ne!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.headers.get(header::CONTENT_DISPOSITION).is_none());
+    assert!(r.body.contains("no-db"), "{}", r.body);
+
+    viewer_refused(&h, "/databases/postgres/api-db/dump", &[]).await;
+    let viewer = h.login(VIEWER).await;
+    let page = h.get(&viewer, "/databases").await;
+    assert!(!page.body.contains("Download a dump"));
+}
+
+/// A host whose export prints part of a dump, then fails.
+#[derive(Debug, Clone)]
+struct FailingExport(SimExecutor);
+
+#[async_trait::async_trait]
+impl dokku::Executor for FailingExport {
+    async fn run(&self, command: &dokku::Command) -> Result<dokku::Output, dokku::ExecError> {
+        dokku::Executor::run(&self.0, command).await
+    }
+    async fn stream(
+        &self,
+        command: &dokku::Command,
+    ) -> Result<dokku::OutputStream, dokku::ExecError> {
+        if command.subcommand() != "postgres:export" {
+            return dokku::Executor::stream(&self.0, command).await;
+        }
+        let chunks = vec![
+            Ok(dokku::Chunk::Stdout(b"PGDMP partial".to_vec())),
+            Ok(dokku::Chunk::Stderr(
+                b"pg_dump: error: connection lost\n".to_vec(),
+            )),
+            Ok(dokku::Chunk::Exit(dokku::ExitStatus::code(1))),
+        ];
+        Ok(Box::pin(futures_util::stream::iter(chunks)))
+    }
+}
+
+/// A dump that fails after its first bytes is never a whole file: the
+/// answer ends with an error (the browser shows a failed download).
+#[tokio::test]
+async fn a_dump_that_fails_midway_is_cut_off_not_passed_off_as_whole() {
+    let sim = SimExecutor::new(scenario::demo());
+    let h = custom(sim.clone(), Arc::new(FailingExport(sim)), None, |o| {
+        o.refresh = idle()
+    });
+    let admin = h.login(ADMIN).await;
+    let pairs = [("_csrf", admin.csrf.as_str())];
+    let req = Harness::request(
+        Method::POST,
+        "/databases/postgres/api-db/dump",
+        Some(&admin.cookie),
+        form(&pairs),
+    );
+    let res = h.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let body = res.into_body().collect().await;
+    assert!(body.is_err(), "a failed export read as a whole file");
+}
+
 fn section(body: &str, id: &str) -> String {
     let at = body
         .find(&format!("<section id=\"{id}\""))

@@ -1,20 +1,22 @@
 //! The databases page: the services of every installed datastore plugin
 //! (postgres, redis …) with status, version and linked apps; create, link,
-//! unlink, destroy after typing the name; the DSN revealed only to admins,
-//! each reveal audited.
+//! unlink, destroy after typing the name; the DSN revealed and a dump
+//! downloaded only by admins, each audited (a dump's bytes never stored).
 //!
 //! The page costs one `<plugin>:list` per installed plugin and one
 //! `<plugin>:info` per service, run at once.
 
 use std::sync::Arc;
 
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use dokku::model::service::{ServiceInfo, ServicePlugin};
-use dokku::{AppName, Capabilities, Dokku, ServiceName};
+use dokku::{AppName, Capabilities, Chunk, Dokku, OutputStream, ServiceName};
 use futures_util::future::join_all;
+use futures_util::{stream, StreamExt};
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -182,6 +184,10 @@ fn service_row(
                         (form_head(&ctx.session, &format!("{id}-dsn")))
                         button.secondary type="submit" { "Reveal DSN" }
                     }
+                    form.inline #(format!("{id}-dump")) method="post" action={ (url) "/dump" } data-native {
+                        (form_head(&ctx.session, &format!("{id}-dump")))
+                        button.secondary type="submit" { "Download a dump" }
+                    }
                     form.inline.destroy #(format!("{id}-destroy")) method="post" action={ (url) "/destroy" } data-name=(name) {
                         (form_head(&ctx.session, &format!("{id}-destroy")))
                         input type="text" name="confirm" placeholder={ "type " (name) } autocomplete="off" required aria-label="Service name";
@@ -191,6 +197,62 @@ fn service_row(
             }
         }
     }
+}
+
+/// A dump as a file download, streamed as Dokku prints it.
+///
+/// What Dokku says before the dump's first byte (no such service, a
+/// plugin that cannot export) is an error shown by its form. A failure
+/// after it ends the answer with an error, so the connection is cut and
+/// the browser shows the download as failed, never as a whole file.
+async fn download(
+    command: &dokku::Command,
+    mut output: OutputStream,
+    what: String,
+    file: &str,
+) -> Result<Response, WebError> {
+    let mut stderr = Vec::new();
+    let first = loop {
+        let ended = match output.next().await {
+            Some(Ok(Chunk::Stdout(bytes))) if !bytes.is_empty() => break bytes,
+            Some(Ok(Chunk::Stdout(_))) => continue,
+            Some(Ok(Chunk::Stderr(bytes))) => {
+                stderr.extend_from_slice(&bytes);
+                continue;
+            }
+            Some(Ok(Chunk::Exit(status))) => {
+                let said = dokku::Output::new(status, Vec::new(), stderr);
+                dokku::parse::expect_success(command, said).map_err(doing(what.clone()))?;
+                "Dokku's export printed no dump".to_owned()
+            }
+            Some(Err(e)) => e.to_string(),
+            None => "the export ended without an exit status".to_owned(),
+        };
+        return Err(WebError::BadRequest(format!("Could not {what}: {ended}.")));
+    };
+    let rest = output.filter_map(|chunk| async move {
+        match chunk {
+            Ok(Chunk::Stdout(bytes)) => Some(Ok(Bytes::from(bytes))),
+            Ok(Chunk::Exit(status)) if status.success() => None,
+            Ok(Chunk::Exit(status)) => Some(Err(std::io::Error::other(format!(
+                "the export failed: Dokku ended with {status}"
+            )))),
+            Ok(_) => None,
+            Err(e) => Some(Err(std::io::Error::other(e.to_string()))),
+        }
+    });
+    let body = stream::once(async move { Ok(Bytes::from(first)) }).chain(rest);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        Body::from_stream(body),
+    )
+        .into_response())
 }
 
 /// `GET /databases`.
@@ -310,7 +372,7 @@ impl ServiceForm {
     }
 }
 
-/// `POST /databases/{plugin}/{service}/{link|unlink|destroy|dsn}`.
+/// `POST /databases/{plugin}/{service}/{link|unlink|destroy|dsn|dump}`.
 pub async fn action(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
@@ -370,6 +432,16 @@ pub async fn action(
                 dsn.expose().to_owned(),
             )
                 .into_response());
+        }
+        "dump" => {
+            // Audited as `<plugin>:export`; its output (the data) is not kept.
+            let output = services
+                .export(&name)
+                .await
+                .map_err(doing(format!("export {name}")))?;
+            let command = dokku::api::service::export_command(&plugin, &name);
+            let file = format!("{plugin}-{name}.dump");
+            return download(&command, output, format!("export {name}"), &file).await;
         }
         other => return Err(WebError::NotFound(format!("action {other} for services"))),
     };
