@@ -381,6 +381,15 @@ fn api_table() -> Vec<Route> {
             json::<ServiceDetail>(),
         ),
         api(
+            get.clone(),
+            "/api/v1/hosts/{host}/services/{plugin}/{service}/dump",
+            Admin,
+            service_dump,
+            "A service's dump, streamed (audited; a failure midway cuts the answer off)",
+            None,
+            (doc::any, "application/octet-stream"),
+        ),
+        api(
             post.clone(),
             "/api/v1/hosts/{host}/services/{plugin}/{service}/links/{app}",
             Admin,

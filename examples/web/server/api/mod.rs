@@ -876,6 +876,20 @@ pub async fn service(
     }))
 }
 
+/// `GET /api/v1/hosts/{host}/services/{plugin}/{service}/dump`: the
+/// service's dump as Dokku's export prints it.
+pub async fn service_dump(
+    Extension(api): Extension<Api>,
+    Path((_, plugin, service)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    let (_, state) = api.host()?;
+    let dokku = api.dokku(state).await?;
+    let caps = dokku.capabilities().await.map_err(WebError::from)?;
+    let plugin = databases::plugin(&caps, &plugin)?;
+    let name = databases::service_name(&service)?;
+    Ok(databases::dump(&dokku, &plugin, &name).await?)
+}
+
 /// `POST` (link) or `DELETE` (unlink)
 /// `/api/v1/hosts/{host}/services/{plugin}/{service}/links/{app}`.
 async fn link_or_unlink(

@@ -199,18 +199,27 @@ fn service_row(
     }
 }
 
-/// A dump as a file download, streamed as Dokku prints it.
+/// A service's dump as a file download (the page's and the API's),
+/// streamed as Dokku prints it; audited as `<plugin>:export`, whose output
+/// (the data) is not kept.
 ///
 /// What Dokku says before the dump's first byte (no such service, a
-/// plugin that cannot export) is an error shown by its form. A failure
-/// after it ends the answer with an error, so the connection is cut and
-/// the browser shows the download as failed, never as a whole file.
-async fn download(
-    command: &dokku::Command,
-    mut output: OutputStream,
-    what: String,
-    file: &str,
+/// plugin that cannot export) is an error. A failure after it ends the
+/// answer with an error, so the connection is cut and the download fails,
+/// never passing for a whole file.
+pub(crate) async fn dump(
+    dokku: &Dokku,
+    plugin: &ServicePlugin,
+    name: &ServiceName,
 ) -> Result<Response, WebError> {
+    let what = format!("export {name}");
+    let command = dokku::api::service::export_command(plugin, name);
+    let file = format!("{plugin}-{name}.dump");
+    let mut output: OutputStream = dokku
+        .service(plugin.clone())
+        .export(name)
+        .await
+        .map_err(doing(what.clone()))?;
     let mut stderr = Vec::new();
     let first = loop {
         let ended = match output.next().await {
@@ -222,7 +231,7 @@ async fn download(
             }
             Some(Ok(Chunk::Exit(status))) => {
                 let said = dokku::Output::new(status, Vec::new(), stderr);
-                dokku::parse::expect_success(command, said).map_err(doing(what.clone()))?;
+                dokku::parse::expect_success(&command, said).map_err(doing(what.clone()))?;
                 "Dokku's export printed no dump".to_owned()
             }
             Some(Err(e)) => e.to_string(),
@@ -433,16 +442,7 @@ pub async fn action(
             )
                 .into_response());
         }
-        "dump" => {
-            // Audited as `<plugin>:export`; its output (the data) is not kept.
-            let output = services
-                .export(&name)
-                .await
-                .map_err(doing(format!("export {name}")))?;
-            let command = dokku::api::service::export_command(&plugin, &name);
-            let file = format!("{plugin}-{name}.dump");
-            return download(&command, output, format!("export {name}"), &file).await;
-        }
+        "dump" => return dump(&dokku, &plugin, &name).await,
         other => return Err(WebError::NotFound(format!("action {other} for services"))),
     };
     Ok(finish(&state, &ctx, &back, message))

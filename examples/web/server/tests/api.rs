@@ -604,6 +604,13 @@ async fn api_changes_domains_services_and_deploys_are_the_tokens() {
         "a DSN was sent: {}",
         r.body
     );
+    let r = get(&h, "/api/v1/hosts/sim/services/postgres/api-db/dump", &t).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.headers[header::CONTENT_TYPE], "application/octet-stream");
+    assert_eq!(r.body, "PGDMP\u{0}api-db\u{0}");
+    let r = get(&h, "/api/v1/hosts/sim/services/postgres/no-db/dump", &t).await;
+    assert_ne!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.is_json(), "{}", r.body);
     let r = send(
         Method::POST,
         "/api/v1/hosts/sim/services/postgres/api-db/links/blog",
