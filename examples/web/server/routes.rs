@@ -390,6 +390,15 @@ fn api_table() -> Vec<Route> {
             (doc::any, "application/octet-stream"),
         ),
         api(
+            Method::PUT,
+            "/api/v1/hosts/{host}/services/{plugin}/{service}/dump",
+            Admin,
+            service_import,
+            "Load a dump (the body, sent as it arrives; audited without it) into a service",
+            None,
+            json::<Done>(),
+        ),
+        api(
             post.clone(),
             "/api/v1/hosts/{host}/services/{plugin}/{service}/links/{app}",
             Admin,

@@ -855,16 +855,34 @@ pub struct ServiceDetail {
     pub info: dokku::model::service::ServiceInfo,
 }
 
+/// The audited client of the call's host, and the service the path names
+/// (its plugin installed there).
+async fn service_of(
+    api: &Api,
+    plugin: &str,
+    service: &str,
+) -> Result<
+    (
+        dokku::Dokku,
+        dokku::model::service::ServicePlugin,
+        dokku::ServiceName,
+    ),
+    ApiError,
+> {
+    let (_, state) = api.host()?;
+    let dokku = api.dokku(state).await?;
+    let caps = dokku.capabilities().await.map_err(WebError::from)?;
+    let plugin = databases::plugin(&caps, plugin)?;
+    let name = databases::service_name(service)?;
+    Ok((dokku, plugin, name))
+}
+
 /// `GET /api/v1/hosts/{host}/services/{plugin}/{service}`.
 pub async fn service(
     Extension(api): Extension<Api>,
     Path((_, plugin, service)): Path<(String, String, String)>,
 ) -> Answer<ServiceDetail> {
-    let (_, state) = api.host()?;
-    let dokku = api.dokku(state).await?;
-    let caps = dokku.capabilities().await.map_err(WebError::from)?;
-    let plugin = databases::plugin(&caps, &plugin)?;
-    let name = databases::service_name(&service)?;
+    let (dokku, plugin, name) = service_of(&api, &plugin, &service).await?;
     let info = dokku
         .service(plugin.clone())
         .info(&name)
@@ -882,12 +900,78 @@ pub async fn service_dump(
     Extension(api): Extension<Api>,
     Path((_, plugin, service)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
-    let (_, state) = api.host()?;
-    let dokku = api.dokku(state).await?;
-    let caps = dokku.capabilities().await.map_err(WebError::from)?;
-    let plugin = databases::plugin(&caps, &plugin)?;
-    let name = databases::service_name(&service)?;
+    let (dokku, plugin, name) = service_of(&api, &plugin, &service).await?;
     Ok(databases::dump(&dokku, &plugin, &name).await?)
+}
+
+/// `PUT /api/v1/hosts/{host}/services/{plugin}/{service}/dump`: load the
+/// request's body into the service (`<plugin>:import`), sent to the host as
+/// it arrives, never held whole. An empty body is refused before anything
+/// is sent; a body cut off midway stops the import before its input ends,
+/// so part of a dump is never loaded as if it were all of it.
+pub async fn service_import(
+    Extension(api): Extension<Api>,
+    Path((_, plugin, service)): Path<(String, String, String)>,
+    body: axum::body::Body,
+) -> Answer<Done> {
+    use dokku::Chunk;
+    use futures_util::{stream, StreamExt};
+    let (dokku, plugin, name) = service_of(&api, &plugin, &service).await?;
+    let mut chunks = body
+        .into_data_stream()
+        .map(|chunk| chunk.map(|b| b.to_vec()).map_err(std::io::Error::other));
+    let first = loop {
+        match chunks.next().await {
+            Some(Ok(bytes)) if bytes.is_empty() => continue,
+            Some(Ok(bytes)) => break bytes,
+            Some(Err(e)) => {
+                return Err(
+                    WebError::BadRequest(format!("The dump could not be read: {e}.")).into(),
+                )
+            }
+            None => {
+                return Err(
+                    WebError::BadRequest("The dump is empty; nothing was sent.".to_owned()).into(),
+                )
+            }
+        }
+    };
+    let dump = stream::once(async move { Ok(first) }).chain(chunks);
+    let what = format!("import a dump into {name}");
+    // The command as the history and errors name it (its input is the body).
+    let command = dokku::api::service::import_command(&plugin, &name, Vec::new());
+    let mut output = dokku
+        .service(plugin.clone())
+        .import_stream(&name, dump)
+        .await
+        .map_err(super::doing(what.clone()))?;
+    let (mut stderr, mut status) = (Vec::new(), None);
+    while let Some(chunk) = output.next().await {
+        match chunk {
+            Ok(Chunk::Stderr(bytes)) => stderr.extend_from_slice(&bytes),
+            Ok(Chunk::Exit(exit)) => status = Some(exit),
+            Ok(_) => {}
+            Err(source) => {
+                let e = dokku::Error::Transport {
+                    command: command.to_string(),
+                    source,
+                };
+                return Err(super::doing(what)(e).into());
+            }
+        }
+    }
+    let Some(status) = status else {
+        let e = dokku::Error::Transport {
+            command: command.to_string(),
+            source: dokku::ExecError::Truncated,
+        };
+        return Err(super::doing(what)(e).into());
+    };
+    dokku::parse::expect_success(&command, dokku::Output::new(status, Vec::new(), stderr))
+        .map_err(super::doing(what))?;
+    Ok(Json(Done {
+        message: format!("Imported the dump into the {plugin} service {name}."),
+    }))
 }
 
 /// `POST` (link) or `DELETE` (unlink)
@@ -901,10 +985,7 @@ async fn link_or_unlink(
 ) -> Answer<Done> {
     let (_, state) = api.host()?;
     let app = app_name(app)?;
-    let dokku = api.dokku(state).await?;
-    let caps = dokku.capabilities().await.map_err(WebError::from)?;
-    let plugin = databases::plugin(&caps, plugin)?;
-    let name = databases::service_name(service)?;
+    let (dokku, plugin, name) = service_of(api, plugin, service).await?;
     let services = dokku.service(plugin);
     let message = if link {
         services

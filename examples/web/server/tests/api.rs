@@ -611,6 +611,56 @@ async fn api_changes_domains_services_and_deploys_are_the_tokens() {
     let r = get(&h, "/api/v1/hosts/sim/services/postgres/no-db/dump", &t).await;
     assert_ne!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.is_json(), "{}", r.body);
+    // A dump loaded from the body; an empty one refused before sending.
+    let put = |body: &'static str| {
+        let mut req = api_request(
+            Method::PUT,
+            "/api/v1/hosts/sim/services/postgres/api-db/dump",
+            Some(&t),
+            None,
+        );
+        *req.body_mut() = Body::from(body);
+        h.send(req)
+    };
+    let imports = || async {
+        let recent = h.history.recent(1000).await.unwrap();
+        recent
+            .into_iter()
+            .filter(|r| r.entry.subcommand == "postgres:import")
+            .collect::<Vec<_>>()
+    };
+    let r = put("").await;
+    assert_eq!(
+        (r.status, code(&r)),
+        (StatusCode::BAD_REQUEST, "invalid_request".to_owned())
+    );
+    assert!(imports().await.is_empty(), "an empty dump was sent");
+    let r = put("PGDMP-restored-data").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.json()["message"].as_str().unwrap().contains("api-db"));
+    let import = imports().await.remove(0);
+    // A body cut off midway never loads as a whole dump.
+    let mut req = api_request(
+        Method::PUT,
+        "/api/v1/hosts/sim/services/postgres/api-db/dump",
+        Some(&t),
+        None,
+    );
+    *req.body_mut() = Body::from_stream(futures_util::stream::iter([
+        Ok(axum::body::Bytes::from_static(b"PGDMP-first-part")),
+        Err(std::io::Error::other("the client went away")),
+    ]));
+    let cut = h.send(req).await;
+    assert_ne!(cut.status, StatusCode::OK, "{}", cut.body);
+    let after = imports().await;
+    assert!(
+        after
+            .iter()
+            .all(|r| r.id == import.id || r.entry.outcome != dokku_history::Outcome::Ok),
+        "a cut-off dump was recorded as imported"
+    );
+    assert_eq!(import.entry.outcome, dokku_history::Outcome::Ok);
+    assert!(!format!("{:?}", import.entry).contains("restored-data"));
     let r = send(
         Method::POST,
         "/api/v1/hosts/sim/services/postgres/api-db/links/blog",
