@@ -1622,53 +1622,67 @@ async fn an_admin_downloads_a_dump_audited_without_its_bytes() {
     assert!(!page.body.contains("Download a dump"));
 }
 
-/// A host whose export prints part of a dump, then fails.
+/// A host whose export prints part of a dump, then fails (`exit`: with
+/// that status; `None`: the output just ends, as when a connection drops).
 #[derive(Debug, Clone)]
-struct FailingExport(SimExecutor);
+struct FailingExport {
+    sim: SimExecutor,
+    exit: Option<i32>,
+}
 
 #[async_trait::async_trait]
 impl dokku::Executor for FailingExport {
     async fn run(&self, command: &dokku::Command) -> Result<dokku::Output, dokku::ExecError> {
-        dokku::Executor::run(&self.0, command).await
+        dokku::Executor::run(&self.sim, command).await
     }
     async fn stream(
         &self,
         command: &dokku::Command,
     ) -> Result<dokku::OutputStream, dokku::ExecError> {
         if command.subcommand() != "postgres:export" {
-            return dokku::Executor::stream(&self.0, command).await;
+            return dokku::Executor::stream(&self.sim, command).await;
         }
-        let chunks = vec![
+        let mut chunks = vec![
             Ok(dokku::Chunk::Stdout(b"PGDMP partial".to_vec())),
             Ok(dokku::Chunk::Stderr(
                 b"pg_dump: error: connection lost\n".to_vec(),
             )),
-            Ok(dokku::Chunk::Exit(dokku::ExitStatus::code(1))),
         ];
+        if let Some(code) = self.exit {
+            chunks.push(Ok(dokku::Chunk::Exit(dokku::ExitStatus::code(code))));
+        }
         Ok(Box::pin(futures_util::stream::iter(chunks)))
     }
 }
 
-/// A dump that fails after its first bytes is never a whole file: the
-/// answer ends with an error (the browser shows a failed download).
+/// A dump that fails after its first bytes, or whose output just ends, is
+/// never a whole file: the answer ends with an error (the browser shows a
+/// failed download).
 #[tokio::test]
 async fn a_dump_that_fails_midway_is_cut_off_not_passed_off_as_whole() {
-    let sim = SimExecutor::new(scenario::demo());
-    let h = custom(sim.clone(), Arc::new(FailingExport(sim)), None, |o| {
-        o.refresh = idle()
-    });
-    let admin = h.login(ADMIN).await;
-    let pairs = [("_csrf", admin.csrf.as_str())];
-    let req = Harness::request(
-        Method::POST,
-        "/databases/postgres/api-db/dump",
-        Some(&admin.cookie),
-        form(&pairs),
-    );
-    let res = h.router.clone().oneshot(req).await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let body = res.into_body().collect().await;
-    assert!(body.is_err(), "a failed export read as a whole file");
+    for exit in [Some(1), None] {
+        let sim = SimExecutor::new(scenario::demo());
+        let host = FailingExport {
+            sim: sim.clone(),
+            exit,
+        };
+        let h = custom(sim, Arc::new(host), None, |o| o.refresh = idle());
+        let admin = h.login(ADMIN).await;
+        let pairs = [("_csrf", admin.csrf.as_str())];
+        let req = Harness::request(
+            Method::POST,
+            "/databases/postgres/api-db/dump",
+            Some(&admin.cookie),
+            form(&pairs),
+        );
+        let res = h.router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let body = res.into_body().collect().await;
+        assert!(
+            body.is_err(),
+            "exit {exit:?}: a failed export read as a whole file"
+        );
+    }
 }
 
 fn section(body: &str, id: &str) -> String {

@@ -220,11 +220,14 @@ pub(crate) async fn dump(
         .export(name)
         .await
         .map_err(doing(what.clone()))?;
+    let failed = |source: dokku::ExecError| dokku::Error::Transport {
+        command: command.to_string(),
+        source,
+    };
     let mut stderr = Vec::new();
     let first = loop {
-        let ended = match output.next().await {
+        let e = match output.next().await {
             Some(Ok(Chunk::Stdout(bytes))) if !bytes.is_empty() => break bytes,
-            Some(Ok(Chunk::Stdout(_))) => continue,
             Some(Ok(Chunk::Stderr(bytes))) => {
                 stderr.extend_from_slice(&bytes);
                 continue;
@@ -232,22 +235,33 @@ pub(crate) async fn dump(
             Some(Ok(Chunk::Exit(status))) => {
                 let said = dokku::Output::new(status, Vec::new(), stderr);
                 dokku::parse::expect_success(&command, said).map_err(doing(what.clone()))?;
-                "Dokku's export printed no dump".to_owned()
+                dokku::Error::Parse {
+                    command: command.to_string(),
+                    source: dokku::parse::ParseError::new("export", "it printed no dump"),
+                }
             }
-            Some(Err(e)) => e.to_string(),
-            None => "the export ended without an exit status".to_owned(),
+            Some(Ok(_)) => continue,
+            Some(Err(source)) => failed(source),
+            None => failed(dokku::ExecError::Truncated),
         };
-        return Err(WebError::BadRequest(format!("Could not {what}: {ended}.")));
+        return Err(doing(what)(e));
     };
-    let rest = output.filter_map(|chunk| async move {
-        match chunk {
-            Ok(Chunk::Stdout(bytes)) => Some(Ok(Bytes::from(bytes))),
-            Ok(Chunk::Exit(status)) if status.success() => None,
-            Ok(Chunk::Exit(status)) => Some(Err(std::io::Error::other(format!(
-                "the export failed: Dokku ended with {status}"
-            )))),
-            Ok(_) => None,
-            Err(e) => Some(Err(std::io::Error::other(e.to_string()))),
+    // After the first byte the answer is under way: a failure can only cut
+    // it off, and an output that ends without Dokku's exit status is one.
+    let cut = |why: String| Err(std::io::Error::other(why));
+    let rest = stream::unfold(Some(output), move |output| async move {
+        let mut output = output?;
+        loop {
+            let next = match output.next().await {
+                Some(Ok(Chunk::Stdout(bytes))) => Ok(Bytes::from(bytes)),
+                Some(Ok(Chunk::Exit(status))) if status.success() => return None,
+                Some(Ok(Chunk::Exit(status))) => cut(format!("Dokku ended with {status}")),
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => cut(e.to_string()),
+                None => cut("the export ended without an exit status".to_owned()),
+            };
+            let more = next.is_ok().then_some(output);
+            return Some((next, more));
         }
     });
     let body = stream::once(async move { Ok(Bytes::from(first)) }).chain(rest);
