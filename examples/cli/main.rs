@@ -364,9 +364,23 @@ fn usage_error(e: clap::Error, json: bool, raw: &[OsString]) -> ExitCode {
         error::report_message(true, "usage", EXIT_USAGE, message, dokku_form.or(usage));
         return ExitCode::from(EXIT_USAGE);
     }
-    let _ = e.print();
-    if let Some(hint) = dokku_form {
-        eprintln!("hint: {hint}");
+    match dokku_form {
+        // clap's own tip ("a similar subcommand exists: 'nginx'") would
+        // point away from the form that works.
+        Some(hint) => {
+            let text = e.render().to_string();
+            let mut blank = false;
+            for line in text.lines().filter(|l| !l.trim_start().starts_with("tip:")) {
+                if !(blank && line.is_empty()) {
+                    eprintln!("{line}");
+                }
+                blank = line.is_empty();
+            }
+            eprintln!("hint: {hint}");
+        }
+        None => {
+            let _ = e.print();
+        }
     }
     ExitCode::from(EXIT_USAGE)
 }
