@@ -914,7 +914,6 @@ pub async fn service_import(
     Path((_, plugin, service)): Path<(String, String, String)>,
     body: axum::body::Body,
 ) -> Answer<Done> {
-    use dokku::Chunk;
     use futures_util::{stream, StreamExt};
     let (dokku, plugin, name) = service_of(&api, &plugin, &service).await?;
     let mut chunks = body
@@ -937,38 +936,11 @@ pub async fn service_import(
         }
     };
     let dump = stream::once(async move { Ok(first) }).chain(chunks);
-    let what = format!("import a dump into {name}");
-    // The command as the history and errors name it (its input is the body).
-    let command = dokku::api::service::import_command(&plugin, &name, Vec::new());
-    let mut output = dokku
-        .service(plugin.clone())
-        .import_stream(&name, dump)
+    let command = dokku::api::service::import_stream_command(&plugin, &name, dump);
+    dokku
+        .run(&command)
         .await
-        .map_err(super::doing(what.clone()))?;
-    let (mut stderr, mut status) = (Vec::new(), None);
-    while let Some(chunk) = output.next().await {
-        match chunk {
-            Ok(Chunk::Stderr(bytes)) => stderr.extend_from_slice(&bytes),
-            Ok(Chunk::Exit(exit)) => status = Some(exit),
-            Ok(_) => {}
-            Err(source) => {
-                let e = dokku::Error::Transport {
-                    command: command.to_string(),
-                    source,
-                };
-                return Err(super::doing(what)(e).into());
-            }
-        }
-    }
-    let Some(status) = status else {
-        let e = dokku::Error::Transport {
-            command: command.to_string(),
-            source: dokku::ExecError::Truncated,
-        };
-        return Err(super::doing(what)(e).into());
-    };
-    dokku::parse::expect_success(&command, dokku::Output::new(status, Vec::new(), stderr))
-        .map_err(super::doing(what))?;
+        .map_err(super::doing(format!("import a dump into {name}")))?;
     Ok(Json(Done {
         message: format!("Imported the dump into the {plugin} service {name}."),
     }))

@@ -215,11 +215,7 @@ pub(crate) async fn dump(
     let what = format!("export {name}");
     let command = dokku::api::service::export_command(plugin, name);
     let file = format!("{plugin}-{name}.dump");
-    let mut output: OutputStream = dokku
-        .service(plugin.clone())
-        .export(name)
-        .await
-        .map_err(doing(what.clone()))?;
+    let mut output: OutputStream = dokku.stream(&command).await.map_err(doing(what.clone()))?;
     let failed = |source: dokku::ExecError| dokku::Error::Transport {
         command: command.to_string(),
         source,
