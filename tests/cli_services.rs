@@ -22,7 +22,8 @@ fn a_database_from_create_to_destroy() {
     assert_eq!(api_db["dsn"], serde_json::Value::Null, "{api_db}");
     assert_eq!(api_db["dsn_hidden"], true, "{api_db}");
 
-    // Creating prints the DSN: its password is masked on screen.
+    // Creating prints the DSN: masked on a terminal (cli_tmux), left out
+    // of a pipe, and said so.
     let created = demo
         .cli()
         .args(["services", "postgres", "create", "story-db"])
@@ -38,7 +39,14 @@ fn a_database_from_create_to_destroy() {
         shown.contains("Postgres container created: story-db"),
         "{shown}"
     );
-    assert!(shown.contains("postgres://postgres:***@"), "{shown}");
+    assert!(!shown.contains("Dsn:") && !shown.contains("***"), "{shown}");
+    assert!(
+        String::from_utf8_lossy(&created.stderr).contains("left out of the pipe"),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    // The info table would show it masked: refused into a pipe.
+    demo.fails(&["services", "postgres", "info", "story-db"], 2, "--json");
     let revealed = demo.json(&["services", "postgres", "info", "story-db", "--reveal"]);
     let dsn = revealed["dsn"].as_str().unwrap().to_owned();
     assert!(

@@ -2,9 +2,10 @@
 //! the test types into it (send-keys) and reads the screen (capture-pane).
 //! Covers what only a terminal shows: the typed confirmation before a
 //! destroy, the spinner under followed logs until Ctrl-C, a dump refused
-//! on a terminal, a secret typed at a prompt without echo, a dry run that
-//! asks nothing, tables cut to the terminal's width, and colour (off with
-//! `--no-color`).
+//! on a terminal, a secret typed at a prompt without echo, hidden values
+//! shown masked (only to a person: a pipe never gets `***`), a dry run
+//! that asks nothing, tables cut to the terminal's width, and colour (off
+//! with `--no-color`).
 //!
 //! Without tmux the tests fail when `CI=true` (CI installs it) and skip
 //! loudly otherwise.
@@ -288,6 +289,29 @@ fn dumps_never_go_to_a_terminal_and_typed_secrets_are_not_echoed() {
         .success();
     let export = demo.cli().args(["history", "export"]).output().unwrap();
     assert!(!String::from_utf8_lossy(&export.stdout).contains(secret));
+}
+
+#[test]
+fn a_person_at_a_terminal_sees_hidden_values_masked() {
+    if !tmux_available() {
+        return;
+    }
+    let demo = Demo::new();
+    // Each is refused or left out in a pipe (cli, cli_services).
+    for (args, shown) in [
+        ("config show shop", "STRIPE_SECRET_KEY"),
+        ("services postgres info api-db", "dsn"),
+        ("raw -- postgres:info api-db", "postgres://postgres:***@"),
+    ] {
+        let term = Tmux::start(&script(&demo, args), &[]);
+        let screen = term.wait_for("the exit", |s| s.contains("EXIT="));
+        assert!(screen.contains("EXIT=0"), "{args}: {screen}");
+        assert!(
+            screen.contains(shown) && screen.contains("***"),
+            "{args}: {screen}"
+        );
+        assert!(!screen.contains("sk_live_"), "{args}: {screen}");
+    }
 }
 
 #[test]

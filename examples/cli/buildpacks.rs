@@ -126,10 +126,14 @@ impl Family for BuildpacksCmd {
                     .map(|url| output::secret_userinfo(url, s.opts.reveal))
                     .collect();
                 let masked = shown != listed;
+                if masked {
+                    output::refuse_masked_to_pipe(
+                        "buildpack URLs with credentials",
+                        false,
+                        "pass --reveal to write the URLs",
+                    )?;
+                }
                 if json {
-                    if masked {
-                        output::refuse_masked_to_pipe("buildpack URLs with credentials", false)?;
-                    }
                     return Ok(output::json(&json!(shown))?);
                 }
                 if masked {

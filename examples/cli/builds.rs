@@ -187,8 +187,10 @@ impl Family for BuildsCmd {
                 let follow = id.is_none();
                 let which = id.map_or("the running build".to_owned(), |id| format!("build {id}"));
                 let label = format!("output of {which} of {app}");
-                s.print_stream(stream, &label, follow, |line| (line.clone(), json!(line)))
-                    .await
+                s.print_stream(stream, &label, follow, |line| {
+                    Ok((line.clone(), json!(line)))
+                })
+                .await
             }
             Plan::Cancel(app) => {
                 let command = api::cancel_command(&app);

@@ -39,10 +39,11 @@ Values Dokku cannot store:
   on Dokku's command line.
 
 Masked values:
-  Without --reveal values show as ***. `config get`, `config export` and
-  `--json config show` refuse to write *** into a pipe or a file (exit 2),
-  where a program would take the mask for the value; `config keys` lists
-  the names alone.
+  Without --reveal values show as *** on a terminal. Into a pipe or a
+  file, where a program would take the mask for the value, `config show`,
+  `config get` and `config export` refuse (exit 2, nothing sent), and the
+  values Dokku echoes while setting them are left out; `config keys`
+  lists the names alone.
 
 A corrupt stored environment (exit 5):
   Once such a value is stored, Dokku fails with `unterminated quoted value`
@@ -55,6 +56,10 @@ A corrupt stored environment (exit 5):
     sudo -u dokku sed -i '/^KEY=/d' $F    # delete that line (keeps owner, mode)
     dokku config:keys APP                 # readable again?
   then set the value again in a form Dokku can store, and restart the app.";
+
+/// What to do instead of writing masked values into a pipe.
+const KEYS_HINT: &str =
+    "pass --reveal to write the values (`cli config keys APP` lists only the names)";
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCmd {
@@ -309,16 +314,12 @@ impl Family for ConfigCmd {
 
     fn prepare(plan: Plan, opts: &Opts) -> Result<Plan, CliError> {
         match plan {
-            Plan::Show { .. } if opts.json => {
-                output::refuse_masked_to_pipe("config values", opts.reveal)?;
+            Plan::Show { .. } | Plan::Export { .. } => {
+                output::refuse_masked_to_pipe("config values", opts.reveal, KEYS_HINT)?;
                 Ok(plan)
             }
             Plan::Get { .. } => {
-                output::refuse_masked_to_pipe("the config value", opts.reveal)?;
-                Ok(plan)
-            }
-            Plan::Export { .. } => {
-                output::refuse_masked_to_pipe("config values", opts.reveal)?;
+                output::refuse_masked_to_pipe("the config value", opts.reveal, KEYS_HINT)?;
                 Ok(plan)
             }
             Plan::Import {

@@ -1,6 +1,6 @@
 //! One error type, one line on stderr (plus a hint) or, with `--json`, one
 //! JSON object on stderr; one documented exit code: 0 ok, 1 the Dokku
-//! command failed, 2 usage error or refused (nothing was sent), 3
+//! command failed, 2 usage error or refused (nothing was changed), 3
 //! connection / authentication / host key, 4 not found, 5 an app's stored
 //! config is corrupt on the host (only an admin can repair it), 6 a fleet
 //! command finished but some hosts failed (each host's outcome is

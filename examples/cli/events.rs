@@ -70,8 +70,8 @@ impl Family for EventsArgs {
         let json = s.opts.json;
         let command = command(plan);
         let shown = |event: EventLine| {
-            let event = masked(s, &command, event);
-            (event.line.clone(), json!(event))
+            let event = masked(s, &command, event)?;
+            Ok((event.line.clone(), json!(event)))
         };
         match plan {
             Plan::Show { follow: true } => {
@@ -86,8 +86,12 @@ impl Family for EventsArgs {
             }
             Plan::Show { follow: false } => {
                 let recent = events.recent().await?;
-                let (lines, values): (Vec<String>, Vec<serde_json::Value>) =
-                    recent.into_iter().map(shown).unzip();
+                let (lines, values): (Vec<String>, Vec<serde_json::Value>) = recent
+                    .into_iter()
+                    .map(shown)
+                    .collect::<Result<Vec<_>, CliError>>()?
+                    .into_iter()
+                    .unzip();
                 if json {
                     return Ok(output::json(&json!(values))?);
                 }
@@ -128,12 +132,13 @@ fn command(plan: Plan) -> Command {
     }
 }
 
-/// An event with URL credentials masked (unless --reveal).
-fn masked(s: &Session, command: &Command, mut event: EventLine) -> EventLine {
-    event.line = s.mask(command, &event.line);
-    event.message = s.mask(command, &event.message);
+/// An event with URL credentials masked (unless --reveal); refused where
+/// a program would read the mask.
+fn masked(s: &Session, command: &Command, mut event: EventLine) -> Result<EventLine, CliError> {
+    event.line = s.mask(command, &event.line)?;
+    event.message = s.mask(command, &event.message)?;
     for arg in &mut event.args {
-        *arg = s.mask(command, arg);
+        *arg = s.mask(command, arg)?;
     }
-    event
+    Ok(event)
 }

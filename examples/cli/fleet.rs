@@ -549,11 +549,12 @@ fn plan_json(plan: &Plan) -> Value {
 }
 
 /// Lines of a command's output, URL credentials masked where its output
-/// is secret (unless --reveal).
-fn output_lines(bytes: &[u8], reveal: bool) -> Vec<String> {
-    let text = String::from_utf8_lossy(bytes);
-    let text = output::secret_userinfo(&text, reveal);
-    text.lines().map(str::to_owned).collect()
+/// is secret (unless --reveal); a masked line is left out of a pipe.
+fn output_lines(bytes: &[u8], reveal: bool, withheld: &mut output::Withheld) -> Vec<String> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .filter_map(|line| withheld.keep(line, output::secret_userinfo(line, reveal)))
+        .collect()
 }
 
 async fn run(
@@ -592,6 +593,7 @@ async fn run(
     let mut failures: Vec<(HostName, Failure)> = Vec::new();
     let mut rows = Vec::new();
     let mut out = Vec::new();
+    let mut withheld = output::Withheld::new();
     for r in &results {
         let mut row = host_json(fleet, &r.host);
         let steps = match &r.result {
@@ -613,15 +615,15 @@ async fn run(
                 StepOutcome::Done(o) => (
                     "done",
                     o.status.as_code(),
-                    output_lines(&o.stdout, reveal),
-                    output_lines(&o.stderr, reveal),
+                    output_lines(&o.stdout, reveal, &mut withheld),
+                    output_lines(&o.stderr, reveal, &mut withheld),
                     None,
                 ),
                 StepOutcome::Failed(o) => (
                     "failed",
                     o.status.as_code(),
-                    output_lines(&o.stdout, reveal),
-                    output_lines(&o.stderr, reveal),
+                    output_lines(&o.stdout, reveal, &mut withheld),
+                    output_lines(&o.stderr, reveal, &mut withheld),
                     None,
                 ),
                 StepOutcome::Error(e) => {
@@ -681,5 +683,6 @@ async fn run(
     } else {
         output::lines(&out)?;
     }
+    withheld.note();
     conclude(opts.json, &failures, total)
 }

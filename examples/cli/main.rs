@@ -74,8 +74,9 @@ Exit codes:
     outcome decides)
   1 the Dokku command failed
   2 usage error, or refused: a confirmation not given (or mistyped), a
-    secret offered on the command line, masked values into a pipe;
-    nothing was sent
+    secret offered on the command line, masked values into a pipe (a
+    program would take *** for the value; --reveal writes it); nothing
+    was changed
   3 connection, authentication or host key · 4 not found
   5 an app's stored config is corrupt on the host (an admin must repair it;
     see `cli config --help`)

@@ -170,7 +170,7 @@ impl Family for NginxCmd {
                 let stream = nginx.follow_logs(&app, error).await?;
                 let log = if error { "error" } else { "access" };
                 let label = format!("following the nginx {log} log of {app} (Ctrl-C to stop)");
-                s.print_stream(stream, &label, true, |line| (line.clone(), json!(line)))
+                s.print_stream(stream, &label, true, |line| Ok((line.clone(), json!(line))))
                     .await
             }
             Plan::Server(verb) => {

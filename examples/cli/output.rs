@@ -334,19 +334,74 @@ pub fn secret_userinfo(text: &str, reveal: bool) -> String {
     }
 }
 
-/// Refuse to write masked values where a program, not a person, reads
-/// them: into a pipe or a file, `***` would be saved in place of the
-/// values without anyone noticing. Checked before anything is sent.
-pub fn refuse_masked_to_pipe(what: &str, reveal: bool) -> Result<(), CliError> {
-    if reveal || io::stdout().is_terminal() {
-        return Ok(());
-    }
-    Err(CliError::refused(
+/// Whether a person reads standard output (a terminal). Only a person is
+/// shown `***` for a hidden value: a program reading a pipe or a file would
+/// take the mask for the value, so nothing masked is ever written there.
+pub fn read_by_person() -> bool {
+    io::stdout().is_terminal()
+}
+
+/// The refusal for `what` about to be written masked where a program
+/// reads it.
+pub fn masked_for_program(what: &str, hint: &str) -> CliError {
+    CliError::refused(
         format!(
             "refusing to write {what} as *** into a pipe or a file: a program would read the mask, not the values"
         ),
-        "pass --reveal to write the values (`cli config keys APP` lists only the names)",
-    ))
+        hint,
+    )
+}
+
+/// Refuse to write `what` masked where a program reads it (see
+/// [`read_by_person`]); with --reveal the values themselves are written.
+pub fn refuse_masked_to_pipe(what: &str, reveal: bool, hint: &str) -> Result<(), CliError> {
+    if reveal || read_by_person() {
+        return Ok(());
+    }
+    Err(masked_for_program(what, hint))
+}
+
+/// The lines of a command's output as they may be written: masked for a
+/// person; where a program reads, a line that would need a mask is left
+/// out (and counted), never written with `***`.
+pub struct Withheld {
+    program: bool,
+    count: usize,
+}
+
+impl Withheld {
+    pub fn new() -> Self {
+        Withheld {
+            program: !read_by_person(),
+            count: 0,
+        }
+    }
+
+    /// `masked` is `line` with its hidden values masked (unchanged under
+    /// --reveal): what a person sees; `None` where a program would read a
+    /// mask.
+    pub fn keep(&mut self, line: &str, masked: String) -> Option<String> {
+        if self.program && masked != line {
+            self.count += 1;
+            return None;
+        }
+        Some(masked)
+    }
+
+    /// How many lines were left out.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// Say on stderr that lines were left out, if any were.
+    pub fn note(&self) {
+        if self.count > 0 {
+            note(&format!(
+                "({} line(s) of output held hidden values and were left out of the pipe; pass --reveal to write them)",
+                self.count
+            ));
+        }
+    }
 }
 
 /// Run `stty <arg>` on the controlling terminal (the crate forbids the

@@ -99,10 +99,14 @@ impl Family for ReportArgs {
             .iter()
             .map(|raw| Shown::new(plan.plugin, &plan.target, raw, s.opts.reveal))
             .collect();
+        if shown.iter().any(|r| r.masked) {
+            output::refuse_masked_to_pipe(
+                "secret property values",
+                s.opts.reveal,
+                "pass --reveal to write the values",
+            )?;
+        }
         if s.opts.json {
-            if shown.iter().any(|r| r.masked) {
-                output::refuse_masked_to_pipe("secret property values", s.opts.reveal)?;
-            }
             let rows: Vec<_> = shown.iter().map(Shown::json).collect();
             return Ok(output::json(&match plan.target {
                 ReportTarget::All => json!(rows),

@@ -215,8 +215,8 @@ impl Family for RunArgs {
                 let stream = one_off.logs(&target, follow).await?;
                 let label = format!("output of {}", which(&target));
                 s.print_stream(stream, &label, follow, |line| {
-                    let line = s.mask(&command, &line);
-                    (line.clone(), json!(line))
+                    let line = s.mask(&command, &line)?;
+                    Ok((line.clone(), json!(line)))
                 })
                 .await
             }

@@ -665,6 +665,13 @@ impl Family for ServicesArgs {
                 if json {
                     return Ok(output::json(&info_json(&svc, &info, reveal))?);
                 }
+                if info.dsn.is_some() {
+                    output::refuse_masked_to_pipe(
+                        "the DSN",
+                        reveal,
+                        "pass --reveal to write it, or --json, where a hidden DSN is null",
+                    )?;
+                }
                 let dsn = info
                     .dsn
                     .as_ref()

@@ -496,7 +496,11 @@ impl Session {
 
     /// Run a long command, showing its output live under a spinner (in
     /// JSON mode, collecting it instead). `mask` rewrites each stdout line
-    /// before it is shown or returned (config values). Ctrl-C stops it.
+    /// before it is shown or returned (config values); where a program
+    /// reads, a line it would change is left out instead ([`Withheld`]),
+    /// and a read that left any out fails. Ctrl-C stops it.
+    ///
+    /// [`Withheld`]: output::Withheld
     pub async fn stream(
         &self,
         command: &Command,
@@ -514,15 +518,20 @@ impl Session {
         let mut stderr_partial = Vec::new();
         let json = self.opts.json;
         // A command whose output may hold credentials (a DSN, a URL with a
-        // password) shows them masked unless --reveal.
+        // password) shows them masked unless --reveal; a line that would be
+        // masked is left out of a pipe.
         let mask_urls = command.output_is_secret() && !self.opts.reveal;
         let mut live = Live::new(command.is_mutating());
+        let mut withheld = output::Withheld::new();
         let mut show = |line: &str, lines: &mut Vec<String>| -> io::Result<()> {
-            let line = mask(line);
-            let line = if mask_urls {
-                dokku::secret::mask_userinfo(&line).into_owned()
+            let masked = mask(line);
+            let masked = if mask_urls {
+                dokku::secret::mask_userinfo(&masked).into_owned()
             } else {
-                line
+                masked
+            };
+            let Some(line) = withheld.keep(line, masked) else {
+                return Ok(());
             };
             if !json {
                 live.show(|| bar.suspend(|| print_dokku_line(&line)))?;
@@ -567,6 +576,13 @@ impl Session {
         }
         let output = Output::new(status, Vec::new(), stderr);
         dokku::parse::expect_success(command, output)?;
+        if withheld.count() > 0 && !command.is_mutating() {
+            return Err(output::masked_for_program(
+                "output holding hidden values",
+                "pass --reveal to write it",
+            ));
+        }
+        withheld.note();
         Ok(lines)
     }
 
@@ -625,13 +641,13 @@ impl Session {
         stream: LineStream<T>,
         label: &str,
         follow: bool,
-        render: impl Fn(T) -> (String, serde_json::Value),
+        render: impl Fn(T) -> Result<(String, serde_json::Value), CliError>,
     ) -> Result<(), CliError> {
         let json = self.opts.json;
         let bar = output::spinner(label.to_owned());
         let mut rows = Vec::new();
         self.drive(stream, &bar, |item| {
-            let (text, value) = render(item?);
+            let (text, value) = render(item?)?;
             if !json {
                 bar.suspend(|| output::lines(&[text]))?;
             } else if follow {
@@ -648,10 +664,18 @@ impl Session {
         Ok(())
     }
 
-    /// Text a command printed, with URL credentials masked where its
-    /// output is secret (unless --reveal).
-    pub fn mask(&self, command: &Command, text: &str) -> String {
-        output::secret_userinfo(text, self.opts.reveal || !command.output_is_secret())
+    /// Text a read printed, with URL credentials masked where its output
+    /// is secret (unless --reveal); refused where a program would read
+    /// the mask.
+    pub fn mask(&self, command: &Command, text: &str) -> Result<String, CliError> {
+        let masked = output::secret_userinfo(text, self.opts.reveal || !command.output_is_secret());
+        if masked != text && !output::read_by_person() {
+            return Err(output::masked_for_program(
+                "output holding credentials",
+                "pass --reveal to write it",
+            ));
+        }
+        Ok(masked)
     }
 
     /// Pull from `stream` under a spinner until `each` breaks with a value
