@@ -56,26 +56,31 @@ fn alive(pid: &str) -> bool {
             .unwrap_or(true)
 }
 
-async fn wait_until_dead(pid: &str) -> bool {
-    for _ in 0..100 {
-        if !alive(pid) {
-            return true;
+/// `found`'s value, once it has one. Nothing tells a test that another
+/// process wrote a file or died, so this polls; the deadline only turns a
+/// hang into a failure (`what`), far beyond any machine's pace.
+async fn eventually<T>(what: &str, mut found: impl FnMut() -> Option<T>) -> T {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(value) = found() {
+            return value;
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(tokio::time::Instant::now() < deadline, "{what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    false
+}
+
+async fn wait_until_dead(pid: &str, what: &str) {
+    eventually(what, || (!alive(pid)).then_some(())).await;
 }
 
 async fn read_pid(path: &Path) -> String {
-    for _ in 0..100 {
-        if let Ok(pid) = std::fs::read_to_string(path) {
-            if !pid.trim().is_empty() {
-                return pid.trim().to_owned();
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("the script never wrote its pid");
+    eventually("the script never wrote its pid", || {
+        let pid = std::fs::read_to_string(path).ok()?;
+        let pid = pid.trim();
+        (!pid.is_empty()).then(|| pid.to_owned())
+    })
+    .await
 }
 
 #[tokio::test]
@@ -231,10 +236,7 @@ async fn timeout_kills_the_process() {
     let err = exec.run(&cmd).await.unwrap_err();
     assert!(matches!(err, ExecError::Timeout { .. }), "{err}");
     let pid = read_pid(&pidfile).await;
-    assert!(
-        wait_until_dead(&pid).await,
-        "process {pid} survived the timeout"
-    );
+    wait_until_dead(&pid, &format!("process {pid} survived the timeout")).await;
 }
 
 #[tokio::test]
@@ -297,10 +299,7 @@ async fn dropping_a_stream_ends_the_process() {
     let pid = read_pid(&pidfile).await;
     assert!(alive(&pid));
     drop(stream);
-    assert!(
-        wait_until_dead(&pid).await,
-        "process {pid} outlived its stream"
-    );
+    wait_until_dead(&pid, &format!("process {pid} outlived its stream")).await;
 }
 
 #[tokio::test]
@@ -322,10 +321,11 @@ async fn a_timeout_ends_what_the_command_started_too() {
     let err = exec.run(&cmd).await.unwrap_err();
     assert!(matches!(err, ExecError::Timeout { .. }), "{err}");
     let grandchild = read_pid(&pidfile).await;
-    assert!(
-        wait_until_dead(&grandchild).await,
-        "process {grandchild}, started by the command, survived the timeout"
-    );
+    wait_until_dead(
+        &grandchild,
+        &format!("process {grandchild}, started by the command, survived the timeout"),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -339,8 +339,9 @@ async fn dropping_a_stream_ends_what_the_command_started_too() {
     let grandchild = read_pid(&pidfile).await;
     assert!(alive(&grandchild));
     drop(stream);
-    assert!(
-        wait_until_dead(&grandchild).await,
-        "process {grandchild}, started by the command, outlived its stream"
-    );
+    wait_until_dead(
+        &grandchild,
+        &format!("process {grandchild}, started by the command, outlived its stream"),
+    )
+    .await;
 }

@@ -15,6 +15,9 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
+
+use tokio::sync::watch;
 
 use crate::error::HistoryError;
 use crate::model::{
@@ -41,6 +44,8 @@ use crate::writer::Msg;
 #[derive(Debug, Clone)]
 pub struct HistoryStore {
     backend: Backend,
+    /// The id of the newest record appended through this store or a clone.
+    appended: Arc<watch::Sender<i64>>,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +73,13 @@ pub fn is_postgres_url(location: &str) -> bool {
 }
 
 impl HistoryStore {
+    fn over(backend: Backend) -> Self {
+        Self {
+            backend,
+            appended: Arc::new(watch::channel(0).0),
+        }
+    }
+
     /// Open (or create) the SQLite store at `path`, migrating it to the
     /// current schema.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, HistoryError> {
@@ -76,9 +88,10 @@ impl HistoryStore {
 
     /// Open the SQLite store with explicit options.
     pub fn open_with(path: impl AsRef<Path>, options: StoreOptions) -> Result<Self, HistoryError> {
-        Ok(Self {
-            backend: Backend::Sqlite(SqliteStore::open_with(path.as_ref(), options)?),
-        })
+        Ok(Self::over(Backend::Sqlite(SqliteStore::open_with(
+            path.as_ref(),
+            options,
+        )?)))
     }
 
     /// Connect to the shared trail on PostgreSQL, creating or migrating its
@@ -98,9 +111,9 @@ impl HistoryStore {
     /// [`HistoryStore::connect`] with explicit options.
     #[cfg(feature = "postgres")]
     pub async fn connect_with(url: &str, options: StoreOptions) -> Result<Self, HistoryError> {
-        Ok(Self {
-            backend: Backend::Postgres(crate::postgres::PgStore::connect(url, options).await?),
-        })
+        Ok(Self::over(Backend::Postgres(
+            crate::postgres::PgStore::connect(url, options).await?,
+        )))
     }
 
     /// Open the store a frontend was pointed at: a `postgres://` or
@@ -149,7 +162,30 @@ impl HistoryStore {
 
     /// Store one entry; resolves once it is committed, with its id.
     pub async fn append(&self, entry: Entry) -> Result<i64, HistoryError> {
-        self.ask(|ack| Msg::Append(Box::new(entry), ack)).await
+        let id = self.ask(|ack| Msg::Append(Box::new(entry), ack)).await?;
+        self.appended.send_replace(id);
+        Ok(id)
+    }
+
+    /// The id of the newest record committed through this store (or a
+    /// clone of it), `0` before the first; [`watch::Receiver::changed`]
+    /// wakes at each append. For waiting on a record that an
+    /// [`Audited`](crate::Audited) executor writes from a task of its own
+    /// (a dropped stream's, say) without polling. Records other processes
+    /// append are not seen here: query the store for those.
+    ///
+    /// ```no_run
+    /// # async fn demo(store: dokku_history::HistoryStore) -> Result<(), dokku_history::HistoryError> {
+    /// let mut appended = store.appended();
+    /// while store.recent(1).await?.is_empty() {
+    ///     if appended.changed().await.is_err() {
+    ///         break;
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn appended(&self) -> watch::Receiver<i64> {
+        self.appended.subscribe()
     }
 
     /// Store several entries in order, in one message to the writer;
@@ -159,7 +195,11 @@ impl HistoryStore {
         if entries.is_empty() {
             return Ok(Vec::new());
         }
-        self.ask(|ack| Msg::AppendMany(entries, ack)).await
+        let ids = self.ask(|ack| Msg::AppendMany(entries, ack)).await?;
+        if let Some(&last) = ids.last() {
+            self.appended.send_replace(last);
+        }
+        Ok(ids)
     }
 
     /// Delete old rows, keeping the chain verifiable: where it was truncated

@@ -5,6 +5,8 @@
 //! and on a read-only database; and streams completed, cut and dropped.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -54,16 +56,11 @@ async fn records(store: &HistoryStore) -> Vec<Record> {
     all
 }
 
-/// Wait (boundedly) for records written by a spawned task.
+/// Every record, oldest first, once there are `n`: written by a spawned
+/// task.
 async fn wait_for_records(store: &HistoryStore, n: usize) -> Vec<Record> {
-    for _ in 0..1000 {
-        let all = records(store).await;
-        if all.len() >= n {
-            return all;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    panic!("{n} records never appeared");
+    common::records_once(store, |all| all.len() >= n).await;
+    records(store).await
 }
 
 /// The stored `duration_ms` column of a row, read from the file directly.

@@ -5,6 +5,8 @@
 //! (main, WAL, shm) are scanned byte by byte.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::Path;
 
 use futures_util::StreamExt;
@@ -12,7 +14,7 @@ use futures_util::StreamExt;
 use dokku_core::api::service::{BackupAuth, CreateOptions, LinkOptions};
 use dokku_core::model::service::ServicePlugin;
 use dokku_core::{AppName, Chunk, Command, Dokku, Executor, SecretString, ServiceName};
-use dokku_history::{Audited, HistoryStore, Query};
+use dokku_history::{Audited, HistoryStore};
 use dokku_sim::SimExecutor;
 
 const KEY_ID: &str = "AKIAQWERTY12345EXAMPLE";
@@ -110,19 +112,12 @@ async fn service_secrets_never_reach_the_database_files() {
     drop(stream);
 
     // Wait for every record (the stream's is written when it ends).
-    let mut records = Vec::new();
-    for _ in 0..1000 {
-        let mut q = Query::default();
-        q.limit = Some(1000);
-        records = store.query(q).await.unwrap().records;
-        if records
+    let records = common::records_once(&store, |records| {
+        records
             .iter()
             .any(|r| r.entry.subcommand == "postgres:export")
-        {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
+    })
+    .await;
     let raw_record = records
         .iter()
         .find(|r| {

@@ -42,6 +42,7 @@ on_both_backends!(
     stats_count_failures_and_percentiles,
     jsonl_export_parses_back_to_the_same_records,
     csv_export_neutralises_cells_a_spreadsheet_would_run,
+    each_append_wakes_whoever_waits_on_the_store,
 );
 
 const BASE: i64 = 1_700_000_000_000;
@@ -89,6 +90,27 @@ async fn store_with(fx: &Fixture, rows: i64) -> HistoryStore {
     }
     assert!(store.verify().await.unwrap().is_intact());
     store
+}
+
+async fn each_append_wakes_whoever_waits_on_the_store(fx: Fixture) {
+    let store = fx.open().await;
+    let mut appended = store.appended();
+    assert_eq!(*appended.borrow(), 0, "nothing appended yet");
+    // A clone appends: the waiter on the original wakes with its id.
+    let clone = store.clone();
+    let waiter = tokio::spawn(async move {
+        appended.changed().await.unwrap();
+        let id = *appended.borrow_and_update();
+        (id, appended)
+    });
+    let id = clone.append(entry(1)).await.unwrap();
+    let (seen, mut appended) = waiter.await.unwrap();
+    assert_eq!(seen, id);
+    // Several at once: one wake, with the last id.
+    let ids = store.append_many(vec![entry(2), entry(3)]).await.unwrap();
+    appended.changed().await.unwrap();
+    assert_eq!(*appended.borrow_and_update(), ids[1]);
+    assert!(!appended.has_changed().unwrap(), "nothing more since");
 }
 
 async fn problem(store: &HistoryStore) -> Option<Tamper> {

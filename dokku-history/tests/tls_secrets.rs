@@ -6,13 +6,14 @@
 //! themselves are recorded.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::Path;
-use std::time::Duration;
 
 use dokku_core::api::Scope;
 use dokku_core::catalog::plugins;
 use dokku_core::{AppName, Command, Dokku, Executor, SecretString};
-use dokku_history::{Audited, HistoryStore, Query};
+use dokku_history::{Audited, HistoryStore};
 use dokku_sim::SimExecutor;
 
 const CRT: &str = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUDEMOdemoDEMOdemo\n-----END CERTIFICATE-----\n";
@@ -75,16 +76,7 @@ async fn keys_and_dns_credentials_are_not_stored() {
     let out = dokku.executor().run(&raw_show).await.unwrap();
     assert!(contains(&out.stdout, KEY_BODY));
 
-    let mut records = Vec::new();
-    for _ in 0..1000 {
-        let mut q = Query::default();
-        q.limit = Some(1000);
-        records = store.query(q).await.unwrap().records;
-        if records.len() >= 5 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    let records = common::records_once(&store, |records| records.len() >= 5).await;
     let subcommands: Vec<String> = records.iter().map(|r| r.entry.argv[0].clone()).collect();
     for sub in ["certs:add", "certs:show", "letsencrypt:set"] {
         assert!(

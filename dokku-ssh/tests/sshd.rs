@@ -296,7 +296,7 @@ async fn a_command_timeout_ends_the_remote_process() {
     let err = exec.run(&Command::read("apps:list")).await.unwrap_err();
     assert!(matches!(err, ExecError::Timeout { .. }), "{err}");
     assert!(
-        sshd.wait_no_remote_processes(Duration::from_secs(10)).await,
+        sshd.wait_no_remote_processes(Duration::from_secs(60)).await,
         "dokku-sim still running: {:?}",
         sshd.remote_processes()
     );
@@ -326,7 +326,7 @@ async fn dropping_a_follow_ends_the_remote_process() {
     );
     drop(logs);
     assert!(
-        sshd.wait_no_remote_processes(Duration::from_secs(10)).await,
+        sshd.wait_no_remote_processes(Duration::from_secs(60)).await,
         "dokku-sim outlived its stream: {:?}",
         sshd.remote_processes()
     );

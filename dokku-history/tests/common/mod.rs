@@ -312,3 +312,28 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// The newest 1,000 records once `until` holds of them, awaited on the
+/// store's append signal ([`HistoryStore::appended`]) rather than by
+/// polling: for records an `Audited` executor writes from a task of its
+/// own. The deadline only turns a hang into a failure.
+pub async fn records_once(
+    store: &HistoryStore,
+    until: impl Fn(&[dokku_history::Record]) -> bool,
+) -> Vec<dokku_history::Record> {
+    let mut appended = store.appended();
+    let wait = async {
+        loop {
+            let mut q = dokku_history::Query::default();
+            q.limit = Some(1000);
+            let records = store.query(q).await.expect("the store answers").records;
+            if until(&records) {
+                return records;
+            }
+            appended.changed().await.expect("the store is open");
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(60), wait)
+        .await
+        .expect("the records never appeared")
+}

@@ -283,7 +283,7 @@ impl Sshd {
     }
 
     fn wait_listening(&self) {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
             if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
                 return;
@@ -358,7 +358,7 @@ impl Sshd {
             .status()
             .expect("kill runs");
         assert!(status.success(), "kill -HUP sshd");
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(60);
         while self.log_text().matches("Server listening").count() <= restarts {
             assert!(
                 Instant::now() < deadline,

@@ -3303,6 +3303,7 @@ async fn a_deploy_runs_to_its_end_when_the_page_goes_away() {
 /// nobody waits for leaves when it ends. The deadline only turns a hang
 /// into a failure.
 async fn record_of(h: &Harness, subcommand: &str) -> dokku_history::Record {
+    let mut appended = h.history.appended();
     tokio::time::timeout(Duration::from_secs(60), async {
         loop {
             let recent = h.history.recent(5).await.unwrap();
@@ -3312,7 +3313,7 @@ async fn record_of(h: &Harness, subcommand: &str) -> dokku_history::Record {
             {
                 return r;
             }
-            tokio::time::sleep(Duration::from_millis(10)).await;
+            appended.changed().await.unwrap();
         }
     })
     .await
