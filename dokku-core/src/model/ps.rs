@@ -24,7 +24,9 @@ pub enum RunState {
     Mixed,
 }
 
-/// A container's Docker state, from `Status <type> <n>:` lines.
+/// A container's Docker state (`.State.Status`): an app's, from the
+/// `Status <type> <n>:` lines of `ps:report`, or a service's
+/// ([`ServiceStatus`](crate::model::service::ServiceStatus)).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum ContainerState {
@@ -63,11 +65,10 @@ impl ContainerState {
             other => Self::Other(other.to_owned()),
         }
     }
-}
 
-impl fmt::Display for ContainerState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+    /// Docker's word for the state.
+    pub fn as_str(&self) -> &str {
+        match self {
             Self::Running => "running",
             Self::Exited => "exited",
             Self::Restarting => "restarting",
@@ -77,7 +78,13 @@ impl fmt::Display for ContainerState {
             Self::Removing => "removing",
             Self::Missing => "missing",
             Self::Other(s) => s,
-        })
+        }
+    }
+}
+
+impl fmt::Display for ContainerState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

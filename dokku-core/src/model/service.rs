@@ -119,57 +119,9 @@ impl fmt::Display for ServicePlugin {
 }
 
 /// The service container's state, as `<plugin>:info --status` prints it
-/// (`service_status`: Docker's `.State.Status`, or `missing`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-#[non_exhaustive]
-pub enum ServiceStatus {
-    /// `running`.
-    Running,
-    /// `exited`: stopped.
-    Exited,
-    /// `paused`.
-    Paused,
-    /// `restarting`.
-    Restarting,
-    /// `created`: never started.
-    Created,
-    /// `dead`.
-    Dead,
-    /// `missing`: no container.
-    Missing,
-    /// Anything else, verbatim.
-    Other(String),
-}
-
-impl ServiceStatus {
-    /// Read the plugin's word.
-    pub fn parse(word: &str) -> Self {
-        match word {
-            "running" => ServiceStatus::Running,
-            "exited" => ServiceStatus::Exited,
-            "paused" => ServiceStatus::Paused,
-            "restarting" => ServiceStatus::Restarting,
-            "created" => ServiceStatus::Created,
-            "dead" => ServiceStatus::Dead,
-            "missing" => ServiceStatus::Missing,
-            other => ServiceStatus::Other(other.to_owned()),
-        }
-    }
-
-    /// The plugin's word for it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ServiceStatus::Running => "running",
-            ServiceStatus::Exited => "exited",
-            ServiceStatus::Paused => "paused",
-            ServiceStatus::Restarting => "restarting",
-            ServiceStatus::Created => "created",
-            ServiceStatus::Dead => "dead",
-            ServiceStatus::Missing => "missing",
-            ServiceStatus::Other(s) => s,
-        }
-    }
-}
+/// (`service_status`: Docker's `.State.Status`, or `missing`): the words
+/// of an app's containers.
+pub type ServiceStatus = crate::model::ps::ContainerState;
 
 /// One exposed port: `<container>-><host>` in `Exposed ports`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]

@@ -203,7 +203,7 @@ fn apply_field(info: &mut ServiceInfo, key: &str, value: &str) -> Result<(), Str
         "post-start-network" => info.post_start_network = optional(value),
         "service" if info.name.is_none() => info.name = ServiceName::new(value.trim()).ok(),
         "service-root" => info.service_root = optional(value),
-        "status" => info.status = optional(value).map(|s| ServiceStatus::parse(&s)),
+        "status" => info.status = optional(value).map(|s| ServiceStatus::from_docker(&s)),
         "version" => info.version = optional(value),
         _ => {}
     }
