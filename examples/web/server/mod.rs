@@ -1182,22 +1182,30 @@ fn router(
 /// destroy): cancelled and left half-done on the host. So its handler runs
 /// in a task of its own, and the answer is dropped if nobody waits for it.
 /// (A streamed answer goes on the same way: [`handlers::json_lines`].)
+///
+/// A handler that fails outright (a panic: there are none today) is
+/// answered with the error page, or the API's error object, like any other
+/// failure ([`guard`] renders it): never a dropped connection or Rust's
+/// message.
 async fn run_to_the_end(req: Request, next: Next) -> Response {
-    if req.method().is_safe() {
-        return next.run(req).await;
-    }
+    use futures_util::FutureExt;
     let (method, path) = (req.method().clone(), req.uri().path().to_owned());
-    match tokio::spawn(next.run(req)).await {
-        Ok(response) => response,
-        Err(e) => {
-            tracing::error!(%method, %path, error = %e, "a request's handler failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "The dashboard failed while doing this; its log says why.",
-            )
-                .into_response()
-        }
-    }
+    let answered = if method.is_safe() {
+        std::panic::AssertUnwindSafe(next.run(req))
+            .catch_unwind()
+            .await
+            .map_err(|_| "it panicked".to_owned())
+    } else {
+        tokio::spawn(next.run(req)).await.map_err(|e| e.to_string())
+    };
+    answered.unwrap_or_else(|error| {
+        tracing::error!(%method, %path, %error, "a request's handler failed");
+        Failure::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The dashboard failed while doing this; its log says why.",
+        )
+        .into_response()
+    })
 }
 
 #[cfg(test)]

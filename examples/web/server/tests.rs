@@ -3299,6 +3299,34 @@ async fn a_deploy_runs_to_its_end_when_the_page_goes_away() {
     assert_eq!(running, image);
 }
 
+#[tokio::test]
+async fn a_handler_that_panics_is_answered_as_a_failure_not_a_dropped_connection() {
+    async fn boom() -> &'static str {
+        panic!("a handler's bug")
+    }
+    let app = Router::new()
+        .route("/boom", axum::routing::get(boom).post(boom))
+        .layer(axum::middleware::from_fn(super::run_to_the_end));
+    for method in [Method::GET, Method::POST] {
+        let request = Request::builder()
+            .method(method.clone())
+            .uri("/boom")
+            .body(Body::empty())
+            .unwrap();
+        let res = app.clone().oneshot(request).await.unwrap();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR, "{method}");
+        // The guard renders it as a page or the API's error object.
+        let failure = res.extensions().get::<super::problem::Failure>();
+        let message = failure.map(|f| f.message.as_str()).unwrap_or_default();
+        assert!(
+            message.contains("its log says why"),
+            "{method}: {message:?}"
+        );
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        assert!(!String::from_utf8_lossy(&body).contains("a handler's bug"));
+    }
+}
+
 /// The newest record of `subcommand`, once there is one: what a command
 /// nobody waits for leaves when it ends. The deadline only turns a hang
 /// into a failure.
