@@ -497,6 +497,47 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
         ["blog"]
     );
 
+    // Load a dump into it: the chosen file goes up only once the name is
+    // typed, and is recorded without its bytes.
+    let files = tempfile::tempdir().unwrap();
+    let dump = files.path().join("e2e.dump");
+    std::fs::write(&dump, b"PGDMP-from-the-browser").unwrap();
+    click(client, "header nav a[href=\"/databases\"]").await;
+    let load = "#svc-postgres-e2e-db + tr.service-actions form[action$=\"/import\"]";
+    client.wait().for_element(Locator::Css(load)).await.unwrap();
+    client
+        .find(Locator::Css(&format!("{load} input[type=file]")))
+        .await
+        .unwrap()
+        .send_keys(dump.to_str().unwrap())
+        .await
+        .unwrap();
+    let button = format!("{load} button");
+    let enabled = || async {
+        let button = client.find(Locator::Css(&button)).await.unwrap();
+        button.is_enabled().await.unwrap()
+    };
+    assert!(!enabled().await, "Load a dump before the name was typed");
+    fill(client, &format!("{load} input[name=confirm]"), "e2e-db").await;
+    assert!(enabled().await);
+    click(client, &button).await;
+    until("the load's flash", || async {
+        exists(client, ".flash").await
+            && text(client, ".flash")
+                .await
+                .contains("Loaded the dump into the postgres service e2e-db")
+    })
+    .await;
+    let recent = history.recent(20).await.unwrap();
+    let import = recent
+        .iter()
+        .find(|r| r.entry.subcommand == "postgres:import")
+        .expect("the load was recorded");
+    assert_eq!(import.entry.outcome, dokku_history::Outcome::Ok);
+    assert!(!format!("{:?}", import.entry).contains("from-the-browser"));
+    scroll_to(client, "#svc-postgres-e2e-db").await;
+    shots(client, "databases-load").await;
+
     // Destroy an app: only after typing its name.
     client.goto(&format!("{base}/apps/sandbox")).await.unwrap();
     let destroy = client.find(Locator::Css("#destroy")).await.unwrap();

@@ -908,19 +908,31 @@ pub async fn guard(
                 ),
             )
         };
-        if length.is_some_and(|n| n > BODY_LIMIT as u64) {
-            return answer(state, &ctx, &seen, too_large(length).into_response());
-        }
-        let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
-            return answer(state, &ctx, &seen, too_large(length).into_response());
-        };
-        seen.form = form_id(form_field(&bytes, "_form"));
-        let sent = parts
+        let header_token = parts
             .headers
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .or_else(|| form_field(&bytes, "_csrf"));
+            .map(str::to_owned);
+        // A file the page's script sends (a dump to load) goes to its
+        // handler as it arrives, never buffered here: its token is in the
+        // header. Any other body is a form, read whole up to the limit.
+        let file = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v == "application/octet-stream");
+        let (sent, body) = if file {
+            (header_token, body)
+        } else {
+            if length.is_some_and(|n| n > BODY_LIMIT as u64) {
+                return answer(state, &ctx, &seen, too_large(length).into_response());
+            }
+            let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+                return answer(state, &ctx, &seen, too_large(length).into_response());
+            };
+            seen.form = form_id(form_field(&bytes, "_form"));
+            let sent = header_token.or_else(|| form_field(&bytes, "_csrf"));
+            (sent, Body::from(bytes))
+        };
         if !sent.is_some_and(|t| auth::same(&t, &ctx.session.csrf)) {
             let refused = Failure::new(
                 StatusCode::FORBIDDEN,
@@ -929,7 +941,7 @@ pub async fn guard(
             );
             return answer(state, &ctx, &seen, refused.into_response());
         }
-        req = Request::from_parts(parts, Body::from(bytes));
+        req = Request::from_parts(parts, body);
     }
     if let Some(refused) = refusal(&ctx, access, read) {
         return answer(state, &ctx, &seen, refused);

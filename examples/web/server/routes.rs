@@ -585,6 +585,12 @@ pub fn table() -> Vec<Route> {
         route(post.clone(), "/databases", Admin, pages::databases::create),
         route(
             post.clone(),
+            "/databases/{plugin}/{service}/import",
+            Admin,
+            pages::databases::import,
+        ),
+        route(
+            post.clone(),
             "/databases/{plugin}/{service}/{action}",
             Admin,
             pages::databases::action,

@@ -1622,6 +1622,59 @@ async fn an_admin_downloads_a_dump_audited_without_its_bytes() {
     assert!(!page.body.contains("Download a dump"));
 }
 
+/// An admin loads a dump from the page: the file streams to the host
+/// unbuffered (larger than any form), only after the service's name is
+/// typed, never empty, audited without its bytes; no token, no load.
+#[tokio::test]
+async fn an_admin_loads_a_dump_after_typing_the_name() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let page = h.get(&admin, "/databases").await;
+    assert!(page.body.contains("Load a dump"), "{}", page.body);
+    let upload = |who: &Client, token: Option<&str>, typed: &str, dump: Vec<u8>| {
+        let mut req = Request::builder()
+            .method(Method::POST)
+            .uri("/databases/postgres/api-db/import")
+            .header(header::COOKIE, &who.cookie)
+            .header(header::CONTENT_TYPE, "application/octet-stream")
+            .header(header::ACCEPT, "application/json")
+            .header("x-confirm", typed);
+        if let Some(token) = token {
+            req = req.header("x-csrf-token", token);
+        }
+        h.send(req.body(Body::from(dump)).unwrap())
+    };
+    let imports = || records_of(&h, "postgres:import");
+    let dump = || {
+        let mut dump = b"PGDMP-restored-data".to_vec();
+        dump.resize(4 * crate::server::BODY_LIMIT, b'.');
+        dump
+    };
+    // Refused before anything is sent.
+    let r = upload(&admin, Some(&admin.csrf), "api", dump()).await;
+    assert!(refused(&r, StatusCode::BAD_REQUEST).contains("type api-db exactly"));
+    let r = upload(&admin, Some(&admin.csrf), "api-db", Vec::new()).await;
+    assert!(refused(&r, StatusCode::BAD_REQUEST).contains("empty"));
+    let r = upload(&admin, None, "api-db", dump()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let viewer = h.login(VIEWER).await;
+    let r = upload(&viewer, Some(&viewer.csrf), "api-db", dump()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(imports().await.is_empty(), "a refused dump was sent");
+    // Four times the forms' limit: streamed, never buffered against it.
+    let r = upload(&admin, Some(&admin.csrf), " api-db ", dump()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["ok"], true, "{}", r.body);
+    let import = record_of(&h, "postgres:import").await;
+    assert_eq!(import.entry.actor, "admin");
+    assert_eq!(import.entry.outcome, dokku_history::Outcome::Ok);
+    assert!(!format!("{:?}", import.entry).contains("restored-data"));
+    // A form over the limit is still refused whole.
+    let big = "x".repeat(2 * crate::server::BODY_LIMIT);
+    let r = h.post(&admin, "/databases", &[("name", &big)]).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+}
+
 /// A host whose export prints part of a dump, then fails (`exit`: with
 /// that status; `None`: the output just ends, as when a connection drops).
 #[derive(Debug, Clone)]
@@ -3325,6 +3378,15 @@ async fn a_handler_that_panics_is_answered_as_a_failure_not_a_dropped_connection
         let body = res.into_body().collect().await.unwrap().to_bytes();
         assert!(!String::from_utf8_lossy(&body).contains("a handler's bug"));
     }
+}
+
+/// Every recorded run of `subcommand`, newest first.
+async fn records_of(h: &Harness, subcommand: &str) -> Vec<dokku_history::Record> {
+    let recent = h.history.recent(1000).await.unwrap();
+    recent
+        .into_iter()
+        .filter(|r| r.entry.subcommand == subcommand)
+        .collect()
 }
 
 /// The newest record of `subcommand`, once there is one: what a command

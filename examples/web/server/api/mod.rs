@@ -914,33 +914,8 @@ pub async fn service_import(
     Path((_, plugin, service)): Path<(String, String, String)>,
     body: axum::body::Body,
 ) -> Answer<Done> {
-    use futures_util::{stream, StreamExt};
     let (dokku, plugin, name) = service_of(&api, &plugin, &service).await?;
-    let mut chunks = body
-        .into_data_stream()
-        .map(|chunk| chunk.map(|b| b.to_vec()).map_err(std::io::Error::other));
-    let first = loop {
-        match chunks.next().await {
-            Some(Ok(bytes)) if bytes.is_empty() => continue,
-            Some(Ok(bytes)) => break bytes,
-            Some(Err(e)) => {
-                return Err(
-                    WebError::BadRequest(format!("The dump could not be read: {e}.")).into(),
-                )
-            }
-            None => {
-                return Err(
-                    WebError::BadRequest("The dump is empty; nothing was sent.".to_owned()).into(),
-                )
-            }
-        }
-    };
-    let dump = stream::once(async move { Ok(first) }).chain(chunks);
-    let command = dokku::api::service::import_stream_command(&plugin, &name, dump);
-    dokku
-        .run(&command)
-        .await
-        .map_err(super::doing(format!("import a dump into {name}")))?;
+    databases::load(&dokku, &plugin, &name, body).await?;
     Ok(Json(Done {
         message: format!("Imported the dump into the {plugin} service {name}."),
     }))

@@ -1,7 +1,8 @@
 //! The databases page: the services of every installed datastore plugin
 //! (postgres, redis …) with status, version and linked apps; create, link,
-//! unlink, destroy after typing the name; the DSN revealed and a dump
-//! downloaded only by admins, each audited (a dump's bytes never stored).
+//! unlink, destroy after typing the name; the DSN revealed, a dump
+//! downloaded, and a dump loaded after typing the name, only by admins,
+//! each audited (a dump's bytes never stored).
 //!
 //! The page costs one `<plugin>:list` per installed plugin and one
 //! `<plugin>:info` per service, run at once.
@@ -10,7 +11,7 @@ use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use dokku::model::service::{ServiceInfo, ServicePlugin};
@@ -188,6 +189,12 @@ fn service_row(
                         (form_head(&ctx.session, &format!("{id}-dump")))
                         button.secondary type="submit" { "Download a dump" }
                     }
+                    form.inline.destroy #(format!("{id}-import")) method="post" action={ (url) "/import" } data-name=(name) data-upload {
+                        (form_head(&ctx.session, &format!("{id}-import")))
+                        input type="file" name="dump" required aria-label="Dump file";
+                        input type="text" name="confirm" placeholder={ "type " (name) " to load" } autocomplete="off" required aria-label="Service name to load into";
+                        button.danger type="submit" { "Load a dump" }
+                    }
                     form.inline.destroy #(format!("{id}-destroy")) method="post" action={ (url) "/destroy" } data-name=(name) {
                         (form_head(&ctx.session, &format!("{id}-destroy")))
                         input type="text" name="confirm" placeholder={ "type " (name) } autocomplete="off" required aria-label="Service name";
@@ -272,6 +279,81 @@ pub(crate) async fn dump(
         Body::from_stream(body),
     )
         .into_response())
+}
+
+/// Load a dump into a service (`<plugin>:import`) from a request's body
+/// (the page's upload and the API's), sent to the host as it arrives,
+/// never held whole. An empty body is refused before anything is sent; a
+/// body cut off midway stops the import before its input ends, so part of
+/// a dump is never loaded as if it were all of it.
+pub(crate) async fn load(
+    dokku: &Dokku,
+    plugin: &ServicePlugin,
+    name: &ServiceName,
+    body: Body,
+) -> Result<(), WebError> {
+    let mut chunks = body
+        .into_data_stream()
+        .map(|chunk| chunk.map(|b| b.to_vec()).map_err(std::io::Error::other));
+    let first = loop {
+        match chunks.next().await {
+            Some(Ok(bytes)) if bytes.is_empty() => continue,
+            Some(Ok(bytes)) => break bytes,
+            Some(Err(e)) => {
+                return Err(WebError::BadRequest(format!(
+                    "The dump could not be read: {e}."
+                )))
+            }
+            None => {
+                return Err(WebError::BadRequest(
+                    "The dump is empty; nothing was sent.".to_owned(),
+                ))
+            }
+        }
+    };
+    let dump = stream::once(async move { Ok(first) }).chain(chunks);
+    let command = dokku::api::service::import_stream_command(plugin, name, dump);
+    dokku
+        .run(&command)
+        .await
+        .map_err(doing(format!("import a dump into {name}")))?;
+    Ok(())
+}
+
+/// `POST /databases/{plugin}/{service}/import`: the page's script sends
+/// the chosen file as the body (`application/octet-stream`, its token in
+/// a header, so the guard passes it on unread) and the typed name in
+/// `x-confirm`: a load writes over the service's data, so it needs the
+/// name typed, as a destroy does.
+pub async fn import(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((plugin_name, service)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, WebError> {
+    let dokku = state.audited(&ctx.session).await?;
+    let caps: Arc<Capabilities> = dokku.capabilities().await?;
+    let plugin = plugin(&caps, &plugin_name)?;
+    let name = service_name(&service)?;
+    let typed = headers
+        .get("x-confirm")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .trim();
+    if typed != name.as_str() {
+        return Err(WebError::BadRequest(format!(
+            "The name you typed does not match: type {name} exactly to load a dump into it."
+        )));
+    }
+    load(&dokku, &plugin, &name, body).await?;
+    let back = format!("/databases#{}", anchor(&plugin, name.as_str()));
+    Ok(finish(
+        &state,
+        &ctx,
+        &back,
+        format!("Loaded the dump into the {plugin} service {name}."),
+    ))
 }
 
 /// `GET /databases`.
@@ -391,7 +473,8 @@ impl ServiceForm {
     }
 }
 
-/// `POST /databases/{plugin}/{service}/{link|unlink|destroy|dsn|dump}`.
+/// `POST /databases/{plugin}/{service}/{link|unlink|destroy|dsn|dump}`
+/// (`import` is [`import`]).
 pub async fn action(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,

@@ -224,14 +224,29 @@ const revealForm = async (form) => {
   button.textContent = "Hide";
 };
 
-// Any other form: sent in the background; on success the server says
-// where to go, on refusal the reason shows next to the form.
-const actionForm = async (form) => {
+// A file chosen in the form (a dump to load) sent as the body, read as
+// it goes; the token and the typed name travel in headers.
+const upload = (form) =>
+  fetch(form.action, {
+    method: "POST",
+    body: form.querySelector('input[type="file"]').files[0],
+    headers: {
+      "content-type": "application/octet-stream",
+      "x-csrf-token": csrf(),
+      "x-confirm": form.querySelector('input[name="confirm"]').value,
+      accept: "application/json",
+    },
+    credentials: "same-origin",
+  });
+
+// Any other form: sent in the background (by `send`); on success the
+// server says where to go, on refusal the reason shows next to the form.
+const actionForm = async (form, send = post) => {
   clearError(form);
   const button = form.querySelector('button[type="submit"]');
   if (button) button.disabled = true;
   try {
-    const response = await post(form);
+    const response = await send(form);
     if (response.status === 401) return toLogin();
     if (response.ok && isJson(response)) {
       const answer = await response.json();
@@ -257,6 +272,7 @@ document.addEventListener("submit", async (event) => {
   if (!(await confirmed(form))) return;
   if (form.dataset.stream) return streamForm(form);
   if ("reveal" in form.dataset) return revealForm(form);
+  if ("upload" in form.dataset) return actionForm(form, upload);
   return actionForm(form);
 });
 

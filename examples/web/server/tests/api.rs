@@ -622,13 +622,7 @@ async fn api_changes_domains_services_and_deploys_are_the_tokens() {
         *req.body_mut() = Body::from(body);
         h.send(req)
     };
-    let imports = || async {
-        let recent = h.history.recent(1000).await.unwrap();
-        recent
-            .into_iter()
-            .filter(|r| r.entry.subcommand == "postgres:import")
-            .collect::<Vec<_>>()
-    };
+    let imports = || records_of(&h, "postgres:import");
     let r = put(Vec::new()).await;
     assert_eq!(
         (r.status, code(&r)),
