@@ -669,13 +669,9 @@ impl Session {
     /// the mask.
     pub fn mask(&self, command: &Command, text: &str) -> Result<String, CliError> {
         let masked = output::secret_userinfo(text, self.opts.reveal || !command.output_is_secret());
-        if masked != text && !output::read_by_person() {
-            return Err(output::masked_for_program(
-                "output holding credentials",
-                "pass --reveal to write it",
-            ));
-        }
-        Ok(masked)
+        output::Withheld::new().keep(text, masked).ok_or_else(|| {
+            output::masked_for_program("output holding credentials", "pass --reveal to write it")
+        })
     }
 
     /// Pull from `stream` under a spinner until `each` breaks with a value
