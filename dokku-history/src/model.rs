@@ -346,6 +346,61 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The columns both backends read a [`Record`] from, in this order
+/// ([`record_of_row!`]); `target`, added later, comes last so the older
+/// columns keep their places.
+pub(crate) const COLUMNS: &str = "id, started_at, ended_at, host, actor, source, correlation_id, \
+    parent_id, subcommand, app, argv, mutating, outcome, exit_code, stdout, stdout_len, stderr, \
+    stderr_len, error, prev_hash, hash, target";
+
+/// Read after [`COLUMNS`] by a verification. The hash covers a row as
+/// [`record_of_row!`] reads it back, which is lossy: an unknown `source`
+/// reads as `other`, an unknown `outcome` as `failed`, argv JSON is
+/// re-parsed, any non-zero `mutating` is true, and `duration_ms` (which
+/// `stats` reads) is not read at all. So a row must also hold exactly what
+/// the writer wrote for the record it reads as.
+pub(crate) const STORED_COLUMNS: &str = "duration_ms, source, outcome, argv, mutating";
+
+/// A [`Record`] from a row selected as [`COLUMNS`], whatever the driver:
+/// `$row.$get(i)` reads column `i` (rusqlite's `get`, tokio-postgres's
+/// `try_get`), and `?` passes its error on.
+macro_rules! record_of_row {
+    ($row:expr, $get:ident) => {{
+        let row = $row;
+        let argv: String = row.$get(10)?;
+        let outcome: String = row.$get(12)?;
+        let source: String = row.$get(5)?;
+        $crate::record::Record {
+            id: row.$get(0)?,
+            entry: $crate::record::Entry {
+                started_at: row.$get(1)?,
+                ended_at: row.$get(2)?,
+                host: row.$get(3)?,
+                target: row.$get(21)?,
+                actor: row.$get(4)?,
+                source: $crate::record::Source::parse(&source),
+                correlation_id: row.$get(6)?,
+                parent_id: row.$get(7)?,
+                subcommand: row.$get(8)?,
+                app: row.$get(9)?,
+                argv: serde_json::from_str(&argv).unwrap_or_default(),
+                mutating: row.$get(11)?,
+                outcome: $crate::record::Outcome::parse(&outcome)
+                    .unwrap_or($crate::record::Outcome::Failed),
+                exit_code: row.$get(13)?,
+                stdout: row.$get(14)?,
+                stdout_len: row.$get(15)?,
+                stderr: row.$get(16)?,
+                stderr_len: row.$get(17)?,
+                error: row.$get(18)?,
+            },
+            prev_hash: row.$get(19)?,
+            hash: row.$get(20)?,
+        }
+    }};
+}
+pub(crate) use record_of_row;
+
 /// The chain's bookkeeping row: its head, and where retention cut it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ChainState {

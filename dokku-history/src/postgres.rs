@@ -39,11 +39,11 @@ use tokio_postgres::{Client, Config, GenericClient, IsolationLevel, NoTls, Row, 
 
 use crate::error::{Context, HistoryError};
 use crate::model::{
-    check_link, retention_cut, search_words, stats_of, ChainState, ChainWalk, CsvExport, Cursor,
-    HostStats, Page, Query, Retention, Search, StoreOptions, SubcommandStats, Term, Verification,
-    DEFAULT_PAGE,
+    check_link, record_of_row, retention_cut, search_words, stats_of, ChainState, ChainWalk,
+    CsvExport, Cursor, HostStats, Page, Query, Retention, Search, StoreOptions, SubcommandStats,
+    Term, Verification, COLUMNS, DEFAULT_PAGE, STORED_COLUMNS,
 };
-use crate::record::{chain_hash, Entry, Outcome, Record, Source, GENESIS};
+use crate::record::{chain_hash, Entry, Record, GENESIS};
 use crate::writer::{Msg, Pending, Step};
 
 /// The schema version this build writes. PostgreSQL's versions are its
@@ -102,15 +102,6 @@ const MIGRATIONS: &[&str] = &[
 /// (`dokk` in ASCII); the other half of the key is the schema's, so
 /// trails in different schemas of one database migrate independently.
 const MIGRATION_LOCK: i32 = 0x646f_6b6b;
-
-// `target` (version 2) last, as on SQLite.
-const COLUMNS: &str = "id, started_at, ended_at, host, actor, source, correlation_id, parent_id, \
-    subcommand, app, argv, mutating, outcome, exit_code, stdout, stdout_len, stderr, stderr_len, \
-    error, prev_hash, hash, target";
-
-// As on SQLite, the hash covers a row as it reads back; these columns must
-// also hold exactly what the writer wrote for it.
-const STORED_COLUMNS: &str = "duration_ms, source, outcome, argv, mutating";
 
 const LOCK_HEAD: &str = "SELECT head_id, head_hash FROM chain WHERE id = 1 FOR UPDATE";
 const ADVANCE_HEAD: &str = "UPDATE chain SET head_id = $1, head_hash = $2 WHERE id = 1";
@@ -691,35 +682,7 @@ async fn read_chain_for_update(client: &impl GenericClient) -> Result<ChainState
 }
 
 fn row_to_record(row: &Row) -> Result<Record, tokio_postgres::Error> {
-    let argv: String = row.try_get(10)?;
-    let outcome: String = row.try_get(12)?;
-    let source: String = row.try_get(5)?;
-    Ok(Record {
-        id: row.try_get(0)?,
-        entry: Entry {
-            started_at: row.try_get(1)?,
-            ended_at: row.try_get(2)?,
-            host: row.try_get(3)?,
-            target: row.try_get(21)?,
-            actor: row.try_get(4)?,
-            source: Source::parse(&source),
-            correlation_id: row.try_get(6)?,
-            parent_id: row.try_get(7)?,
-            subcommand: row.try_get(8)?,
-            app: row.try_get(9)?,
-            argv: serde_json::from_str(&argv).unwrap_or_default(),
-            mutating: row.try_get(11)?,
-            outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Failed),
-            exit_code: row.try_get(13)?,
-            stdout: row.try_get(14)?,
-            stdout_len: row.try_get(15)?,
-            stderr: row.try_get(16)?,
-            stderr_len: row.try_get(17)?,
-            error: row.try_get(18)?,
-        },
-        prev_hash: row.try_get(19)?,
-        hash: row.try_get(20)?,
-    })
+    Ok(record_of_row!(row, try_get))
 }
 
 fn records_of(rows: &[Row]) -> Result<Vec<Record>, HistoryError> {

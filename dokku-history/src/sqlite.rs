@@ -26,10 +26,11 @@ use tokio::sync::mpsc;
 
 use crate::error::{Context, HistoryError};
 use crate::model::{
-    retention_cut, stats_of, ChainState, ChainWalk, CsvExport, Cursor, HostStats, Page, Query,
-    Retention, Search, StoreOptions, SubcommandStats, Term, Verification, DEFAULT_PAGE,
+    record_of_row, retention_cut, stats_of, ChainState, ChainWalk, CsvExport, Cursor, HostStats,
+    Page, Query, Retention, Search, StoreOptions, SubcommandStats, Term, Verification, COLUMNS,
+    DEFAULT_PAGE, STORED_COLUMNS,
 };
-use crate::record::{chain_hash, Entry, Outcome, Record, Source};
+use crate::record::{chain_hash, Entry, Record};
 use crate::schema;
 use crate::writer::{Msg, Pending, Step};
 
@@ -328,40 +329,8 @@ fn read_chain(conn: &Connection) -> Result<ChainState, HistoryError> {
     .ctx("reading the chain head")
 }
 
-// `target` (schema 5) comes last, so the older columns keep their places.
-const COLUMNS: &str = "id, started_at, ended_at, host, actor, source, correlation_id, parent_id, \
-    subcommand, app, argv, mutating, outcome, exit_code, stdout, stdout_len, stderr, stderr_len, \
-    error, prev_hash, hash, target";
-
 fn row_to_record(row: &Row<'_>) -> rusqlite::Result<Record> {
-    let argv: String = row.get(10)?;
-    let outcome: String = row.get(12)?;
-    Ok(Record {
-        id: row.get(0)?,
-        entry: Entry {
-            started_at: row.get(1)?,
-            ended_at: row.get(2)?,
-            host: row.get(3)?,
-            target: row.get(21)?,
-            actor: row.get(4)?,
-            source: Source::parse(&row.get::<_, String>(5)?),
-            correlation_id: row.get(6)?,
-            parent_id: row.get(7)?,
-            subcommand: row.get(8)?,
-            app: row.get(9)?,
-            argv: serde_json::from_str(&argv).unwrap_or_default(),
-            mutating: row.get(11)?,
-            outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Failed),
-            exit_code: row.get(13)?,
-            stdout: row.get(14)?,
-            stdout_len: row.get(15)?,
-            stderr: row.get(16)?,
-            stderr_len: row.get(17)?,
-            error: row.get(18)?,
-        },
-        prev_hash: row.get(19)?,
-        hash: row.get(20)?,
-    })
+    Ok(record_of_row!(row, get))
 }
 
 fn for_each_record(
@@ -442,13 +411,6 @@ fn run_query(conn: &Connection, q: &Query) -> Result<Page, HistoryError> {
     };
     Ok(Page { records, next })
 }
-
-// The hash covers a row as `row_to_record` reads it back, which is lossy:
-// an unknown `source` reads as `other`, an unknown `outcome` as `failed`,
-// argv JSON is re-parsed, any non-zero `mutating` is true, and
-// `duration_ms` (which `stats` reads) is not read at all. So a row must also
-// hold exactly what `write_batch` wrote for the record it reads as.
-const STORED_COLUMNS: &str = "duration_ms, source, outcome, argv, mutating";
 
 fn stored_as_written(row: &Row<'_>, r: &Record) -> rusqlite::Result<bool> {
     use rusqlite::types::Value;
