@@ -439,45 +439,33 @@ pub trait Executor: Send + Sync + fmt::Debug {
 pub type Start<'a> =
     Pin<Box<dyn std::future::Future<Output = Result<OutputStream, ExecError>> + Send + 'a>>;
 
-#[async_trait]
-impl<E: Executor + ?Sized> Executor for Arc<E> {
-    async fn run(&self, command: &Command) -> Result<Output, ExecError> {
-        (**self).run(command).await
-    }
-    async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError> {
-        (**self).stream(command).await
-    }
-    async fn git_transport(&self) -> Result<GitTransport, ExecError> {
-        (**self).git_transport().await
-    }
-    async fn observe(
-        &self,
-        command: &Command,
-        start: Start<'_>,
-    ) -> Result<OutputStream, ExecError> {
-        (**self).observe(command, start).await
-    }
+/// An executor behind a pointer is that executor: every method forwards,
+/// so a method added to [`Executor`] is forwarded in this one place.
+macro_rules! forward_executor {
+    ($($pointer:ident),+) => {$(
+        #[async_trait]
+        impl<E: Executor + ?Sized> Executor for $pointer<E> {
+            async fn run(&self, command: &Command) -> Result<Output, ExecError> {
+                (**self).run(command).await
+            }
+            async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError> {
+                (**self).stream(command).await
+            }
+            async fn git_transport(&self) -> Result<GitTransport, ExecError> {
+                (**self).git_transport().await
+            }
+            async fn observe(
+                &self,
+                command: &Command,
+                start: Start<'_>,
+            ) -> Result<OutputStream, ExecError> {
+                (**self).observe(command, start).await
+            }
+        }
+    )+};
 }
 
-#[async_trait]
-impl<E: Executor + ?Sized> Executor for Box<E> {
-    async fn run(&self, command: &Command) -> Result<Output, ExecError> {
-        (**self).run(command).await
-    }
-    async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError> {
-        (**self).stream(command).await
-    }
-    async fn git_transport(&self) -> Result<GitTransport, ExecError> {
-        (**self).git_transport().await
-    }
-    async fn observe(
-        &self,
-        command: &Command,
-        start: Start<'_>,
-    ) -> Result<OutputStream, ExecError> {
-        (**self).observe(command, start).await
-    }
-}
+forward_executor!(Arc, Box);
 
 /// Drain a stream into an [`Output`], failing once more than `limit` bytes
 /// arrive. For executors whose `run` is `stream` + collect.
