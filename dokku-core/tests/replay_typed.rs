@@ -275,7 +275,7 @@ fn check_report<R: Report + Serialize>(stdout: &str) -> Result<(), String> {
         }
         for (key, printed) in &raw.fields {
             let kept = typed_raw.get(key).and_then(Value::as_str);
-            let redacted = kept == Some(model::proxies::REDACTED)
+            let redacted = kept == Some(api::report::REDACTED)
                 && !printed.is_empty()
                 && plugin.is_secret_report_key(key);
             if kept != Some(printed.as_str()) && !redacted {

@@ -16,6 +16,7 @@ use dokku_core::api::run::RunSpec;
 use dokku_core::catalog::plugins;
 use dokku_core::model::docker_options::{DockerOptionsReport, Phase};
 use dokku_core::model::git::DeployKey;
+use dokku_core::model::logs::LogsReport;
 use dokku_core::model::plugin::PluginInfo;
 use dokku_core::model::proxies::TraefikReport;
 use dokku_core::model::resource::ResourceReport;
@@ -453,8 +454,26 @@ fn a_traefik_password_never_reaches_the_typed_report() {
     assert!(!format!("{report:?}").contains("hunter2"));
     assert_eq!(
         report.raw["computed-basic-auth-password"],
-        dokku_core::model::proxies::REDACTED
+        dokku_core::api::report::REDACTED
     );
+}
+
+#[test]
+fn a_typed_report_redacts_every_secret_the_catalog_marks_in_its_raw_map() {
+    // No hook of its own: the redaction comes from the catalog's marks alone.
+    let output = Output::new(
+        ExitStatus::code(0),
+        r#"{"logs-vector-sink":"http://user:hunter2@sink","logs-global-vector-sink":"","logs-max-size":"10m"}"#,
+        "",
+    );
+    let report = LogsReport::from_output_one(&output);
+    assert_eq!(
+        report.raw["logs-vector-sink"],
+        dokku_core::api::report::REDACTED
+    );
+    assert_eq!(report.raw["logs-global-vector-sink"], "");
+    assert_eq!(report.raw["logs-max-size"], "10m");
+    assert!(!format!("{:?}", report.raw).contains("hunter2"));
 }
 
 #[tokio::test]

@@ -80,11 +80,44 @@ pub trait Report: DeserializeOwned + Send + Sized {
     }
 }
 
-/// `impl Report` for a struct with `app` and `raw` fields and nothing to
-/// derive from several keys: `report_of!(ProxyReport, PROXY);`.
-macro_rules! report_of {
-    ($report:ty, $plugin:ident) => {
-        impl $crate::api::report::Report for $report {
+/// Declare a typed report: the struct, with the two fields every report
+/// has around the plugin's own (`app`, from the report's subject, first;
+/// `raw`, every key as Dokku printed it, last), and its [`Report`]
+/// implementation. `then f` runs `f(&mut report)` once `app` and `raw` are
+/// set, for what serde cannot decode alone (numbered keys, redaction).
+///
+/// ```text
+/// typed_report! {
+///     /// `proxy:report`.
+///     pub struct ProxyReport for PROXY {
+///         /// Whether the proxy is enabled.
+///         pub enabled: Option<bool>,
+///     }
+/// }
+/// ```
+macro_rules! typed_report {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident for $plugin:ident $(then $hook:path)? {
+            $($(#[$field_meta:meta])* pub $field:ident: $type:ty),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Default, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize,
+        )]
+        #[serde(default, rename_all(deserialize = "kebab-case"))]
+        pub struct $name {
+            /// The app, when known (`None` for `--global`).
+            #[serde(skip_deserializing)]
+            pub app: Option<$crate::name::AppName>,
+            $($(#[$field_meta])* pub $field: $type,)*
+            /// Every key Dokku printed, as printed (secret values redacted).
+            #[serde(skip_deserializing)]
+            pub raw: ::std::collections::BTreeMap<String, String>,
+        }
+
+        impl $crate::api::report::Report for $name {
             fn plugin() -> &'static $crate::catalog::Plugin {
                 &$crate::catalog::plugins::$plugin
             }
@@ -96,12 +129,38 @@ macro_rules! report_of {
             ) -> Result<(), $crate::parse::ParseError> {
                 self.app = app;
                 self.raw = raw.fields;
+                $crate::api::report::redact_secret_properties(
+                    &$crate::catalog::plugins::$plugin,
+                    &mut self.raw,
+                );
+                $($hook(self)?;)?
                 Ok(())
             }
         }
     };
 }
-pub(crate) use report_of;
+pub(crate) use typed_report;
+
+/// What a redacted secret value is replaced with in a report's raw map.
+pub const REDACTED: &str = "***";
+
+/// Replace the non-empty values of a plugin's secret properties (`K`,
+/// `global-K`, `computed-K`, bare or prefixed) with [`REDACTED`]; whether
+/// any was set.
+pub(crate) fn redact_secret_properties(
+    plugin: &'static Plugin,
+    fields: &mut std::collections::BTreeMap<String, String>,
+) -> bool {
+    let mut any = false;
+    for (key, value) in fields.iter_mut() {
+        let secret = plugin.is_secret_report_key(key);
+        if secret && !value.is_empty() {
+            *value = REDACTED.to_owned();
+            any = true;
+        }
+    }
+    any
+}
 
 /// The raw map itself is a report of any plugin: [`Dokku::raw_report`].
 fn raw_decode(raw: RawReport) -> Result<RawReport, ParseError> {

@@ -1,96 +1,67 @@
 //! `builder:report` and the `builder-*` reports.
 
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
-
 use super::Property;
-use crate::api::report::report_of;
-use crate::name::AppName;
+use crate::api::report::typed_report;
 
-/// `builder:report` for one app, or `--global`: which builder builds it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all(deserialize = "kebab-case"))]
-pub struct BuilderReport {
-    /// The app, when known (`None` for `--global`).
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// The builder chosen (`dockerfile`, `herokuish`, `pack` …); empty:
-    /// detected on each build.
-    pub selected: Property,
-    /// The builder Dokku detected on the last build.
-    pub detected: Property,
-    /// The subdirectory of the repository to build.
-    pub build_dir: Property,
-    /// Whether build containers are kept after the build.
-    pub skip_cleanup: Property,
-    /// Every key Dokku printed.
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
+typed_report! {
+    /// `builder:report` for one app, or `--global`: which builder builds it.
+    pub struct BuilderReport for BUILDER {
+        /// The builder chosen (`dockerfile`, `herokuish`, `pack` …); empty:
+        /// detected on each build.
+        pub selected: Property,
+        /// The builder Dokku detected on the last build.
+        pub detected: Property,
+        /// The subdirectory of the repository to build.
+        pub build_dir: Property,
+        /// Whether build containers are kept after the build.
+        pub skip_cleanup: Property,
+    }
 }
 
-report_of!(BuilderReport, BUILDER);
-
-/// A `builder-*` report with one file path property.
-macro_rules! path_report {
-    ($(#[$doc:meta])* $name:ident, $plugin:ident, $field:ident, $field_doc:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-        #[serde(default, rename_all(deserialize = "kebab-case"))]
-        pub struct $name {
-            /// The app, when known (`None` for `--global`).
-            #[serde(skip_deserializing)]
-            pub app: Option<AppName>,
-            #[doc = $field_doc]
-            pub $field: Property,
-            /// Every key Dokku printed.
-            #[serde(skip_deserializing)]
-            pub raw: BTreeMap<String, String>,
-        }
-
-        report_of!($name, $plugin);
-    };
-}
-
-path_report!(
+typed_report! {
     /// `builder-dockerfile:report`.
-    BuilderDockerfileReport,
-    BUILDER_DOCKERFILE,
-    dockerfile_path,
-    "The Dockerfile to build (`Dockerfile`)."
-);
-path_report!(
+    pub struct BuilderDockerfileReport for BUILDER_DOCKERFILE {
+        /// The Dockerfile to build (`Dockerfile`).
+        pub dockerfile_path: Property,
+    }
+}
+
+typed_report! {
     /// `builder-herokuish:report`.
-    BuilderHerokuishReport,
-    BUILDER_HEROKUISH,
-    allowed,
-    "Whether herokuish may build on this architecture (`true`, `false`)."
-);
-path_report!(
+    pub struct BuilderHerokuishReport for BUILDER_HEROKUISH {
+        /// Whether herokuish may build on this architecture (`true`, `false`).
+        pub allowed: Property,
+    }
+}
+
+typed_report! {
     /// `builder-lambda:report` (0.28+).
-    BuilderLambdaReport,
-    BUILDER_LAMBDA,
-    lambdayml_path,
-    "The `lambda.yml` to read."
-);
-path_report!(
+    pub struct BuilderLambdaReport for BUILDER_LAMBDA {
+        /// The `lambda.yml` to read.
+        pub lambdayml_path: Property,
+    }
+}
+
+typed_report! {
     /// `builder-nixpacks:report` (0.32+).
-    BuilderNixpacksReport,
-    BUILDER_NIXPACKS,
-    nixpackstoml_path,
-    "The `nixpacks.toml` to read."
-);
-path_report!(
+    pub struct BuilderNixpacksReport for BUILDER_NIXPACKS {
+        /// The `nixpacks.toml` to read.
+        pub nixpackstoml_path: Property,
+    }
+}
+
+typed_report! {
     /// `builder-pack:report`.
-    BuilderPackReport,
-    BUILDER_PACK,
-    projecttoml_path,
-    "The `project.toml` to read."
-);
-path_report!(
+    pub struct BuilderPackReport for BUILDER_PACK {
+        /// The `project.toml` to read.
+        pub projecttoml_path: Property,
+    }
+}
+
+typed_report! {
     /// `builder-railpack:report` (0.37+).
-    BuilderRailpackReport,
-    BUILDER_RAILPACK,
-    railpackjson_path,
-    "The `railpack.json` to read."
-);
+    pub struct BuilderRailpackReport for BUILDER_RAILPACK {
+        /// The `railpack.json` to read.
+        pub railpackjson_path: Property,
+    }
+}

@@ -1,45 +1,34 @@
 //! `builds:*` results (Dokku 0.38+): the report, the list and one build.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::Property;
-use crate::api::report::report_of;
-use crate::name::AppName;
+use crate::api::report::typed_report;
 
-/// `builds:report` for one app, or `--global`: the last build and how many
-/// are kept.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all(deserialize = "kebab-case"))]
-pub struct BuildsReport {
-    /// The app, when known (`None` for `--global`).
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// How many build records are kept (20 by default).
-    pub retention: Property,
-    /// The last build's id.
-    pub build_id: Option<String>,
-    /// `build` or `deploy`.
-    pub build_kind: Option<String>,
-    /// Its recorded status (`running`, `succeeded`, `failed`, `canceled`).
-    pub build_status: Option<String>,
-    /// What started it (`git:sync`, `ps:rebuild` …).
-    pub build_source: Option<String>,
-    /// The process id of the build.
-    pub build_pid: Option<u64>,
-    /// Its exit code (`-1`: killed or abandoned).
-    pub build_exit_code: Option<i64>,
-    /// When it started (RFC 3339).
-    pub build_started_at: Option<String>,
-    /// When it finished (RFC 3339).
-    pub build_finished_at: Option<String>,
-    /// Every key Dokku printed.
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
+typed_report! {
+    /// `builds:report` for one app, or `--global`: the last build and how many
+    /// are kept.
+    pub struct BuildsReport for BUILDS {
+        /// How many build records are kept (20 by default).
+        pub retention: Property,
+        /// The last build's id.
+        pub build_id: Option<String>,
+        /// `build` or `deploy`.
+        pub build_kind: Option<String>,
+        /// Its recorded status (`running`, `succeeded`, `failed`, `canceled`).
+        pub build_status: Option<String>,
+        /// What started it (`git:sync`, `ps:rebuild` …).
+        pub build_source: Option<String>,
+        /// The process id of the build.
+        pub build_pid: Option<u64>,
+        /// Its exit code (`-1`: killed or abandoned).
+        pub build_exit_code: Option<i64>,
+        /// When it started (RFC 3339).
+        pub build_started_at: Option<String>,
+        /// When it finished (RFC 3339).
+        pub build_finished_at: Option<String>,
+    }
 }
-
-report_of!(BuildsReport, BUILDS);
 
 /// One build record: a row of `builds:list`, or `builds:info`.
 ///

@@ -1,45 +1,33 @@
 //! `certs:report` results.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
-use serde::{Deserialize, Serialize};
-
 use super::de;
-use crate::api::report::report_of;
-use crate::name::AppName;
+use crate::api::report::typed_report;
 
-/// `certs:report` for one app: the TLS certificate Dokku serves for it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all(deserialize = "kebab-case"))]
-pub struct CertsReport {
-    /// The app, when known.
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// Whether the app has a certificate and key (`server.crt`/`server.key`).
-    pub enabled: bool,
-    /// The app's `tls` directory on the host.
-    pub dir: Option<String>,
-    /// Hostnames the certificate covers (subject CN and DNS SANs).
-    pub hostnames: Vec<String>,
-    /// `Not After`, when Dokku printed one we could read.
-    #[serde(deserialize_with = "de::opt_openssl_time")]
-    pub expires_at: Option<SystemTime>,
-    /// `Not Before`, when Dokku printed one we could read.
-    #[serde(deserialize_with = "de::opt_openssl_time")]
-    pub starts_at: Option<SystemTime>,
-    /// The issuer, as openssl prints it.
-    pub issuer: Option<String>,
-    /// The subject, `; `-joined.
-    pub subject: Option<String>,
-    /// `verified by a certificate authority` or `self signed`.
-    pub verified: Option<String>,
-    /// Every key Dokku printed.
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
+typed_report! {
+    /// `certs:report` for one app: the TLS certificate Dokku serves for it.
+    pub struct CertsReport for CERTS {
+        /// Whether the app has a certificate and key (`server.crt`/`server.key`).
+        pub enabled: bool,
+        /// The app's `tls` directory on the host.
+        pub dir: Option<String>,
+        /// Hostnames the certificate covers (subject CN and DNS SANs).
+        pub hostnames: Vec<String>,
+        /// `Not After`, when Dokku printed one we could read.
+        #[serde(deserialize_with = "de::opt_openssl_time")]
+        pub expires_at: Option<SystemTime>,
+        /// `Not Before`, when Dokku printed one we could read.
+        #[serde(deserialize_with = "de::opt_openssl_time")]
+        pub starts_at: Option<SystemTime>,
+        /// The issuer, as openssl prints it.
+        pub issuer: Option<String>,
+        /// The subject, `; `-joined.
+        pub subject: Option<String>,
+        /// `verified by a certificate authority` or `self signed`.
+        pub verified: Option<String>,
+    }
 }
-
-report_of!(CertsReport, CERTS);
 
 impl CertsReport {
     /// Whether a certificate authority vouches for the certificate.

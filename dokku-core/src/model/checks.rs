@@ -1,12 +1,9 @@
 //! `checks:report` results.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::Property;
-use crate::api::report::report_of;
-use crate::name::AppName;
+use crate::api::report::typed_report;
 
 /// Which process types a checks setting covers, as `checks:report` prints
 /// it (`none`, `_all_`, or a comma-separated list).
@@ -52,24 +49,16 @@ fn selection<'de, D: Deserializer<'de>>(d: D) -> Result<ProcessSelection, D::Err
     Ok(ProcessSelection::parse(&String::deserialize(d)?))
 }
 
-/// `checks:report` for one app, or `--global`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all(deserialize = "kebab-case"))]
-pub struct ChecksReport {
-    /// The app, when known (`None` for `--global`).
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// Process types deployed without zero-downtime checks (`checks:disable`).
-    #[serde(rename(deserialize = "disabled-list"), deserialize_with = "selection")]
-    pub disabled: ProcessSelection,
-    /// Process types whose checks are skipped (`checks:skip`).
-    #[serde(rename(deserialize = "skipped-list"), deserialize_with = "selection")]
-    pub skipped: ProcessSelection,
-    /// Seconds old containers live on after a deploy (60 by default).
-    pub wait_to_retire: Property,
-    /// Every key Dokku printed.
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
+typed_report! {
+    /// `checks:report` for one app, or `--global`.
+    pub struct ChecksReport for CHECKS {
+        /// Process types deployed without zero-downtime checks (`checks:disable`).
+        #[serde(rename(deserialize = "disabled-list"), deserialize_with = "selection")]
+        pub disabled: ProcessSelection,
+        /// Process types whose checks are skipped (`checks:skip`).
+        #[serde(rename(deserialize = "skipped-list"), deserialize_with = "selection")]
+        pub skipped: ProcessSelection,
+        /// Seconds old containers live on after a deploy (60 by default).
+        pub wait_to_retire: Property,
+    }
 }
-
-report_of!(ChecksReport, CHECKS);

@@ -1,34 +1,23 @@
 //! `cron:*` results: the report and the task list.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::Property;
-use crate::api::report::report_of;
-use crate::name::AppName;
+use crate::api::report::typed_report;
 
-/// `cron:report` for one app, or `--global`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all(deserialize = "kebab-case"))]
-pub struct CronReport {
-    /// The app, when known (`None` for `--global`).
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// Whether the app's tasks are suspended (maintenance mode).
-    pub maintenance: Property,
-    /// Where task output is mailed (global only).
-    pub mailto: Property,
-    /// The sender of those mails (global only).
-    pub mailfrom: Property,
-    /// How many tasks the app's app.json declares.
-    pub task_count: Option<u64>,
-    /// Every key Dokku printed.
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
+typed_report! {
+    /// `cron:report` for one app, or `--global`.
+    pub struct CronReport for CRON {
+        /// Whether the app's tasks are suspended (maintenance mode).
+        pub maintenance: Property,
+        /// Where task output is mailed (global only).
+        pub mailto: Property,
+        /// The sender of those mails (global only).
+        pub mailfrom: Property,
+        /// How many tasks the app's app.json declares.
+        pub task_count: Option<u64>,
+    }
 }
-
-report_of!(CronReport, CRON);
 
 /// One task of `cron:list`.
 ///

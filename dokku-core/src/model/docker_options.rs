@@ -4,10 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::report::Report;
-use crate::catalog::{plugins, Plugin};
-use crate::name::AppName;
-use crate::parse::report::RawReport;
+use crate::api::report::typed_report;
 use crate::parse::ParseError;
 
 /// A Dokku phase docker options apply to.
@@ -48,44 +45,38 @@ pub struct PhaseOptions {
     pub options: Option<Vec<String>>,
 }
 
-/// `docker-options:report` for one app.
-///
-/// JSON keys: `build`, `deploy`, `run` (joined), `build-list` … (arrays),
-/// and `deploy.<process>`/`deploy.<process>-list` for options added with
-/// `--process`; text labels lose the dot (`Docker options deploy web`),
-/// restored by the catalog's template. `--global` has no keys.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DockerOptionsReport {
-    /// The app, when known.
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// Options of the build phase.
-    #[serde(skip_deserializing)]
-    pub build: PhaseOptions,
-    /// Options of the deploy phase, every process type.
-    #[serde(skip_deserializing)]
-    pub deploy: PhaseOptions,
-    /// Options of `dokku run` containers.
-    #[serde(skip_deserializing)]
-    pub run: PhaseOptions,
-    /// Deploy options of one process type (`--process`), by process type.
-    #[serde(skip_deserializing)]
-    pub deploy_by_process: BTreeMap<String, PhaseOptions>,
-    /// Every key Dokku printed (`*-list` arrays as their JSON text).
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
+typed_report! {
+    /// `docker-options:report` for one app.
+    ///
+    /// JSON keys: `build`, `deploy`, `run` (joined), `build-list` … (arrays),
+    /// and `deploy.<process>`/`deploy.<process>-list` for options added with
+    /// `--process`; text labels lose the dot (`Docker options deploy web`),
+    /// restored by the catalog's template. `--global` has no keys.
+    #[non_exhaustive]
+    pub struct DockerOptionsReport for DOCKER_OPTIONS then DockerOptionsReport::phases_from_raw {
+        /// Options of the build phase.
+        #[serde(skip_deserializing)]
+        pub build: PhaseOptions,
+        /// Options of the deploy phase, every process type.
+        #[serde(skip_deserializing)]
+        pub deploy: PhaseOptions,
+        /// Options of `dokku run` containers.
+        #[serde(skip_deserializing)]
+        pub run: PhaseOptions,
+        /// Deploy options of one process type (`--process`), by process type.
+        #[serde(skip_deserializing)]
+        pub deploy_by_process: BTreeMap<String, PhaseOptions>,
+    }
 }
 
-impl Report for DockerOptionsReport {
-    fn plugin() -> &'static Plugin {
-        &plugins::DOCKER_OPTIONS
-    }
-
-    fn attach(&mut self, app: Option<AppName>, raw: RawReport) -> Result<(), ParseError> {
+impl DockerOptionsReport {
+    /// The phases from their joined and `*-list` keys.
+    fn phases_from_raw(&mut self) -> Result<(), ParseError> {
+        let raw = &self.raw;
         let bare = |key: &str| -> Option<&str> {
             raw.get(key)
                 .or_else(|| raw.get(&format!("docker-options-{key}")))
+                .map(String::as_str)
         };
         let phase = |key: &str| -> Result<PhaseOptions, ParseError> {
             let options = match bare(&format!("{key}-list")) {
@@ -106,7 +97,7 @@ impl Report for DockerOptionsReport {
         self.deploy = phase("deploy")?;
         self.run = phase("run")?;
         let mut by_process = BTreeMap::new();
-        for key in raw.fields.keys() {
+        for key in raw.keys() {
             let key = key.strip_prefix("docker-options-").unwrap_or(key);
             let Some(rest) = key.strip_prefix("deploy.") else {
                 continue;
@@ -122,8 +113,6 @@ impl Report for DockerOptionsReport {
             }
         }
         self.deploy_by_process = by_process;
-        self.app = app;
-        self.raw = raw.fields;
         Ok(())
     }
 }

@@ -1,43 +1,32 @@
 //! `git:*` results: the deploy settings report and the deploy key.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::Property;
-use crate::api::report::report_of;
-use crate::name::AppName;
+use crate::api::report::typed_report;
 
-/// `git:report` for one app, or `--global`: how pushes are deployed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all(deserialize = "kebab-case"))]
-pub struct GitReport {
-    /// The app, when known (`None` for `--global`).
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// The branch a push deploys (`master` by default).
-    pub deploy_branch: Property,
-    /// Whether the `.git` directory is kept in the build context.
-    pub keep_git_dir: Property,
-    /// The environment variable holding the deployed revision (`GIT_REV`).
-    pub rev_env_var: Property,
-    /// The image `git:from-image` last deployed.
-    pub source_image: Property,
-    /// The most files `git:from-archive` extracts (the report prints only
-    /// the global and computed values).
-    pub archive_max_files: Property,
-    /// The largest archive `git:from-archive` accepts, in bytes.
-    pub archive_max_size: Property,
-    /// When the repository last changed.
-    pub last_updated_at: Option<String>,
-    /// The deployed revision (`HEAD` until a push).
-    pub sha: Option<String>,
-    /// Every key Dokku printed.
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
+typed_report! {
+    /// `git:report` for one app, or `--global`: how pushes are deployed.
+    pub struct GitReport for GIT {
+        /// The branch a push deploys (`master` by default).
+        pub deploy_branch: Property,
+        /// Whether the `.git` directory is kept in the build context.
+        pub keep_git_dir: Property,
+        /// The environment variable holding the deployed revision (`GIT_REV`).
+        pub rev_env_var: Property,
+        /// The image `git:from-image` last deployed.
+        pub source_image: Property,
+        /// The most files `git:from-archive` extracts (the report prints only
+        /// the global and computed values).
+        pub archive_max_files: Property,
+        /// The largest archive `git:from-archive` accepts, in bytes.
+        pub archive_max_size: Property,
+        /// When the repository last changed.
+        pub last_updated_at: Option<String>,
+        /// The deployed revision (`HEAD` until a push).
+        pub sha: Option<String>,
+    }
 }
-
-report_of!(GitReport, GIT);
 
 /// What `git:generate-deploy-key` did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

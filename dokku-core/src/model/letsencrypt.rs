@@ -1,52 +1,42 @@
 //! `letsencrypt:*` results (the dokku-letsencrypt plugin).
 
-use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
 use super::{de, Property};
-use crate::api::report::report_of;
+use crate::api::report::typed_report;
 use crate::name::AppName;
 
-/// `letsencrypt:report` for one app (or `--global`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all(deserialize = "kebab-case"))]
-pub struct LetsencryptReport {
-    /// The app, when known.
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// The app serves the certificate letsencrypt issued.
-    pub active: bool,
-    /// The renewal cron job is installed (`letsencrypt:cron-job --add`).
-    pub autorenew: bool,
-    /// The DNS-01 provider (lego's name), if any.
-    pub dns_provider: Property,
-    /// The ACME account e-mail.
-    pub email: Property,
-    /// When the certificate expires.
-    #[serde(deserialize_with = "de::opt_unix_time")]
-    pub expiration: Option<SystemTime>,
-    /// Seconds before expiry at which a renewal is due (default 30 days).
-    pub graceperiod: Property,
-    /// `lego-docker-args`: extra arguments the plugin appends to lego's
-    /// command line (the name of `lego-args` before the plugin renamed it).
-    pub lego_docker_args: Property,
-    /// `lego-args`: extra arguments for lego's command line (newer plugins;
-    /// empty when the report has no such key).
-    pub lego_args: Property,
-    /// `lego-docker-options`: extra `docker run` options for the lego
-    /// container (newer plugins; empty when the report has no such key).
-    pub lego_docker_options: Property,
-    /// The ACME directory URL.
-    pub server: Property,
-    /// Every key the plugin printed (text labels turned into keys, so
-    /// `letsencrypt-email`; the JSON form's keys are unprefixed, `email`).
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
+typed_report! {
+    /// `letsencrypt:report` for one app (or `--global`).
+    pub struct LetsencryptReport for LETSENCRYPT {
+        /// The app serves the certificate letsencrypt issued.
+        pub active: bool,
+        /// The renewal cron job is installed (`letsencrypt:cron-job --add`).
+        pub autorenew: bool,
+        /// The DNS-01 provider (lego's name), if any.
+        pub dns_provider: Property,
+        /// The ACME account e-mail.
+        pub email: Property,
+        /// When the certificate expires.
+        #[serde(deserialize_with = "de::opt_unix_time")]
+        pub expiration: Option<SystemTime>,
+        /// Seconds before expiry at which a renewal is due (default 30 days).
+        pub graceperiod: Property,
+        /// `lego-docker-args`: extra arguments the plugin appends to lego's
+        /// command line (the name of `lego-args` before the plugin renamed it).
+        pub lego_docker_args: Property,
+        /// `lego-args`: extra arguments for lego's command line (newer plugins;
+        /// empty when the report has no such key).
+        pub lego_args: Property,
+        /// `lego-docker-options`: extra `docker run` options for the lego
+        /// container (newer plugins; empty when the report has no such key).
+        pub lego_docker_options: Property,
+        /// The ACME directory URL.
+        pub server: Property,
+    }
 }
-
-report_of!(LetsencryptReport, LETSENCRYPT);
 
 /// One row of `letsencrypt:list`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

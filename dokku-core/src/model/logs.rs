@@ -1,12 +1,11 @@
 //! `logs` results.
 
-use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
 use super::Property;
-use crate::api::report::report_of;
+use crate::api::report::typed_report;
 use crate::name::{AppName, ProcessType};
 
 /// One line of an app's logs.
@@ -63,32 +62,24 @@ pub struct FailedLogs {
     pub lines: Vec<String>,
 }
 
-/// `logs:report` for one app.
-///
-/// Read from the text report, where Dokku redacts vector sinks to
-/// `<type>://redacted`: a sink URL carries credentials, and this struct (and
-/// its `raw` map) is not secret. Use `Logs::vector_sink` for the real value.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all(deserialize = "kebab-case"))]
-pub struct LogsReport {
-    /// The app, when known.
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// Docker's log size limit per container (`10m` by default).
-    pub max_size: Property,
-    /// The vector sink, redacted.
-    pub vector_sink: Property,
-    /// The vector sink of cron tasks, redacted.
-    pub vector_cron_sink: Property,
-    /// The vector image (global only).
-    pub vector_image: Property,
-    /// Networks the vector container joins (global only).
-    pub vector_networks: Property,
-    /// The label vector uses for the app name.
-    pub app_label_alias: Property,
-    /// Every key Dokku printed.
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
+typed_report! {
+    /// `logs:report` for one app.
+    ///
+    /// Read from the text report, where Dokku redacts vector sinks to
+    /// `<type>://redacted`: a sink URL carries credentials, and this struct (and
+    /// its `raw` map) is not secret. Use `Logs::vector_sink` for the real value.
+    pub struct LogsReport for LOGS {
+        /// Docker's log size limit per container (`10m` by default).
+        pub max_size: Property,
+        /// The vector sink, redacted.
+        pub vector_sink: Property,
+        /// The vector sink of cron tasks, redacted.
+        pub vector_cron_sink: Property,
+        /// The vector image (global only).
+        pub vector_image: Property,
+        /// Networks the vector container joins (global only).
+        pub vector_networks: Property,
+        /// The label vector uses for the app name.
+        pub app_label_alias: Property,
+    }
 }
-
-report_of!(LogsReport, LOGS);

@@ -5,35 +5,27 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::Property;
-use crate::api::report::report_of;
-use crate::name::AppName;
+use crate::api::report::typed_report;
 
-/// `network:report` for one app, or `--global`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all(deserialize = "kebab-case"))]
-pub struct NetworkReport {
-    /// The app, when known (`None` for `--global`).
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// Networks attached when a container is created.
-    pub attach_post_create: Property,
-    /// Networks attached after a deploy.
-    pub attach_post_deploy: Property,
-    /// Whether the app listens on every interface.
-    pub bind_all_interfaces: Property,
-    /// The network containers start on.
-    pub initial_network: Property,
-    /// A fixed `host:port` the proxy sends traffic to (app only).
-    pub static_web_listener: Property,
-    /// The TLD of the app's network aliases.
-    pub tld: Property,
-    /// The `ip:port` pairs the app's web containers listen on.
-    pub web_listeners: Vec<String>,
-    /// Every key Dokku printed.
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
+typed_report! {
+    /// `network:report` for one app, or `--global`.
+    pub struct NetworkReport for NETWORK {
+        /// Networks attached when a container is created.
+        pub attach_post_create: Property,
+        /// Networks attached after a deploy.
+        pub attach_post_deploy: Property,
+        /// Whether the app listens on every interface.
+        pub bind_all_interfaces: Property,
+        /// The network containers start on.
+        pub initial_network: Property,
+        /// A fixed `host:port` the proxy sends traffic to (app only).
+        pub static_web_listener: Property,
+        /// The TLD of the app's network aliases.
+        pub tld: Property,
+        /// The `ip:port` pairs the app's web containers listen on.
+        pub web_listeners: Vec<String>,
+    }
 }
-report_of!(NetworkReport, NETWORK);
 
 /// A Docker network, as `network:list --format json` and `network:info`
 /// print it (Dokku's `DockerNetwork`, keys in Go's field names).

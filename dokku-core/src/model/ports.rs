@@ -1,15 +1,13 @@
 //! `ports:*` results: port mappings and the ports report.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::report::report_of;
+use crate::api::report::typed_report;
 
 use crate::error::Error;
-use crate::name::AppName;
 
 /// One `scheme:host-port:container-port` mapping (`http:80:5000`).
 ///
@@ -97,29 +95,21 @@ impl FromStr for PortMapping {
     }
 }
 
-/// `ports:report` for one app.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all(deserialize = "kebab-case"))]
-pub struct PortsReport {
-    /// The app, when known.
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// The mappings set on the app (`ports:add`/`ports:set`).
-    #[serde(deserialize_with = "super::de::port_maps")]
-    pub map: Vec<PortMapping>,
-    /// The mappings Dokku detected from the deploy (used when `map` is
-    /// empty). Older hosts do not report them.
-    #[serde(
-        rename(deserialize = "map-detected"),
-        deserialize_with = "super::de::port_maps"
-    )]
-    pub detected: Vec<PortMapping>,
-    /// Every key Dokku printed.
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
+typed_report! {
+    /// `ports:report` for one app.
+    pub struct PortsReport for PORTS {
+        /// The mappings set on the app (`ports:add`/`ports:set`).
+        #[serde(deserialize_with = "super::de::port_maps")]
+        pub map: Vec<PortMapping>,
+        /// The mappings Dokku detected from the deploy (used when `map` is
+        /// empty). Older hosts do not report them.
+        #[serde(
+            rename(deserialize = "map-detected"),
+            deserialize_with = "super::de::port_maps"
+        )]
+        pub detected: Vec<PortMapping>,
+    }
 }
-
-report_of!(PortsReport, PORTS);
 
 impl PortsReport {
     /// The mappings in effect: the app's own, else the detected ones.

@@ -1,15 +1,11 @@
 //! The proxies' reports: nginx (the default) and the compose-based
 //! caddy, haproxy, openresty and traefik.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::Property;
-use crate::api::report::{report_of, Report};
-use crate::catalog::{plugins, Plugin};
-use crate::name::AppName;
-use crate::parse::report::RawReport;
+use crate::api::report::{redact_secret_properties, typed_report};
+use crate::catalog::plugins;
 use crate::parse::ParseError;
 
 /// The nginx settings nginx and openresty share (openresty-docker-proxy
@@ -92,166 +88,106 @@ pub struct ComposeSettings {
     pub log_level: Property,
 }
 
-/// `nginx:report` for one app, or `--global`: every nginx property (the
-/// app's, the global and the computed value).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all(deserialize = "kebab-case"))]
-pub struct NginxReport {
-    /// The app, when known (`None` for `--global`).
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// The settings nginx and openresty share.
-    #[serde(flatten)]
-    pub settings: NginxSettings,
-    /// Whether the app's own `nginx.conf.sigil` is ignored.
-    pub disable_custom_config: Property,
-    /// Where the app's `nginx.conf.sigil` is read from.
-    pub nginx_conf_sigil_path: Property,
-    /// The command that controls the nginx service (global).
-    pub nginx_service_command: Property,
-    /// Upstream `keepalive` connections.
-    pub proxy_keepalive: Property,
-    /// When the app's site was last requested (from the access log).
-    pub last_visited_at: Option<String>,
-    /// Every key Dokku printed.
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
-}
-report_of!(NginxReport, NGINX);
-
-/// `openresty:report` for one app, or `--global` (which computes per-app
-/// paths with the literal name `--global`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all(deserialize = "kebab-case"))]
-pub struct OpenrestyReport {
-    /// The app, when known (`None` for `--global`).
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// The settings every compose-based proxy has (global only).
-    #[serde(flatten)]
-    pub compose: ComposeSettings,
-    /// The settings nginx and openresty share.
-    #[serde(flatten)]
-    pub settings: NginxSettings,
-    /// The Lua function (base64) deciding which domains get certificates (global).
-    pub allowed_letsencrypt_domains_func_base64: Property,
-    /// Every key Dokku printed.
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
-}
-report_of!(OpenrestyReport, OPENRESTY);
-
-/// `caddy:report` for one app, or `--global`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all(deserialize = "kebab-case"))]
-pub struct CaddyReport {
-    /// The app, when known (`None` for `--global`).
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// The settings every compose-based proxy has (global only).
-    #[serde(flatten)]
-    pub compose: ComposeSettings,
-    /// How often caddy-docker-proxy polls Docker (global).
-    pub polling_interval: Property,
-    /// Whether the app gets a certificate from caddy's internal CA.
-    pub tls_internal: Property,
-    /// Every key Dokku printed.
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
-}
-report_of!(CaddyReport, CADDY);
-
-/// `haproxy:report` for one app, or `--global`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all(deserialize = "kebab-case"))]
-pub struct HaproxyReport {
-    /// The app, when known (`None` for `--global`).
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// The settings every compose-based proxy has (global only).
-    #[serde(flatten)]
-    pub compose: ComposeSettings,
-    /// Seconds between configuration refreshes (global).
-    pub refresh_conf: Property,
-    /// Every key Dokku printed.
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
-}
-report_of!(HaproxyReport, HAPROXY);
-
-/// `traefik:report` for one app, or `--global`.
-///
-/// Dokku prints the dashboard's basic-auth password in it: the typed
-/// report says only whether one is set, and the raw map holds `***` in
-/// its place.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all(deserialize = "kebab-case"))]
-pub struct TraefikReport {
-    /// The app, when known (`None` for `--global`).
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// The settings every compose-based proxy has (global only).
-    #[serde(flatten)]
-    pub compose: ComposeSettings,
-    /// Whether traefik's API is on.
-    pub api_enabled: Property,
-    /// The API's entry point.
-    pub api_entry_point: Property,
-    /// The API entry point's address.
-    pub api_entry_point_address: Property,
-    /// The dashboard's hostname.
-    pub api_vhost: Property,
-    /// The dashboard's basic-auth user.
-    pub basic_auth_username: Property,
-    /// The ACME challenge (`tls`, `http`, `dns`).
-    pub challenge_mode: Property,
-    /// Whether the dashboard is on.
-    pub dashboard_enabled: Property,
-    /// The lego DNS provider for `dns` challenges.
-    pub dns_provider: Property,
-    /// The HTTP entry point name.
-    pub http_entry_point: Property,
-    /// The HTTPS entry point name.
-    pub https_entry_point: Property,
-    /// Whether a dashboard basic-auth password is set (its value is not
-    /// kept).
-    #[serde(skip_deserializing)]
-    pub basic_auth_password_set: bool,
-    /// Every key Dokku printed.
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
-}
-impl Report for TraefikReport {
-    fn plugin() -> &'static Plugin {
-        &plugins::TRAEFIK
+typed_report! {
+    /// `nginx:report` for one app, or `--global`: every nginx property (the
+    /// app's, the global and the computed value).
+    pub struct NginxReport for NGINX {
+        /// The settings nginx and openresty share.
+        #[serde(flatten)]
+        pub settings: NginxSettings,
+        /// Whether the app's own `nginx.conf.sigil` is ignored.
+        pub disable_custom_config: Property,
+        /// Where the app's `nginx.conf.sigil` is read from.
+        pub nginx_conf_sigil_path: Property,
+        /// The command that controls the nginx service (global).
+        pub nginx_service_command: Property,
+        /// Upstream `keepalive` connections.
+        pub proxy_keepalive: Property,
+        /// When the app's site was last requested (from the access log).
+        pub last_visited_at: Option<String>,
     }
+}
 
-    fn attach(&mut self, app: Option<AppName>, raw: RawReport) -> Result<(), ParseError> {
-        let mut fields = raw.fields;
-        self.basic_auth_password_set = redact_secret_properties(&plugins::TRAEFIK, &mut fields);
-        self.app = app;
-        self.raw = fields;
+typed_report! {
+    /// `openresty:report` for one app, or `--global` (which computes per-app
+    /// paths with the literal name `--global`).
+    pub struct OpenrestyReport for OPENRESTY {
+        /// The settings every compose-based proxy has (global only).
+        #[serde(flatten)]
+        pub compose: ComposeSettings,
+        /// The settings nginx and openresty share.
+        #[serde(flatten)]
+        pub settings: NginxSettings,
+        /// The Lua function (base64) deciding which domains get certificates (global).
+        pub allowed_letsencrypt_domains_func_base64: Property,
+    }
+}
+
+typed_report! {
+    /// `caddy:report` for one app, or `--global`.
+    pub struct CaddyReport for CADDY {
+        /// The settings every compose-based proxy has (global only).
+        #[serde(flatten)]
+        pub compose: ComposeSettings,
+        /// How often caddy-docker-proxy polls Docker (global).
+        pub polling_interval: Property,
+        /// Whether the app gets a certificate from caddy's internal CA.
+        pub tls_internal: Property,
+    }
+}
+
+typed_report! {
+    /// `haproxy:report` for one app, or `--global`.
+    pub struct HaproxyReport for HAPROXY {
+        /// The settings every compose-based proxy has (global only).
+        #[serde(flatten)]
+        pub compose: ComposeSettings,
+        /// Seconds between configuration refreshes (global).
+        pub refresh_conf: Property,
+    }
+}
+
+typed_report! {
+    /// `traefik:report` for one app, or `--global`.
+    ///
+    /// Dokku prints the dashboard's basic-auth password in it: the typed
+    /// report says only whether one is set, and the raw map holds `***` in
+    /// its place.
+    pub struct TraefikReport for TRAEFIK then TraefikReport::password_from_raw {
+        /// The settings every compose-based proxy has (global only).
+        #[serde(flatten)]
+        pub compose: ComposeSettings,
+        /// Whether traefik's API is on.
+        pub api_enabled: Property,
+        /// The API's entry point.
+        pub api_entry_point: Property,
+        /// The API entry point's address.
+        pub api_entry_point_address: Property,
+        /// The dashboard's hostname.
+        pub api_vhost: Property,
+        /// The dashboard's basic-auth user.
+        pub basic_auth_username: Property,
+        /// The ACME challenge (`tls`, `http`, `dns`).
+        pub challenge_mode: Property,
+        /// Whether the dashboard is on.
+        pub dashboard_enabled: Property,
+        /// The lego DNS provider for `dns` challenges.
+        pub dns_provider: Property,
+        /// The HTTP entry point name.
+        pub http_entry_point: Property,
+        /// The HTTPS entry point name.
+        pub https_entry_point: Property,
+        /// Whether a dashboard basic-auth password is set (its value is not
+        /// kept).
+        #[serde(skip_deserializing)]
+        pub basic_auth_password_set: bool,
+    }
+}
+
+impl TraefikReport {
+    /// Whether the (already redacted) basic-auth password is set.
+    fn password_from_raw(&mut self) -> Result<(), ParseError> {
+        self.basic_auth_password_set = redact_secret_properties(&plugins::TRAEFIK, &mut self.raw);
         Ok(())
     }
-}
-
-/// What a redacted secret value is replaced with in a report's raw map.
-pub const REDACTED: &str = "***";
-
-/// Replace the non-empty values of a plugin's secret properties (`K`,
-/// `global-K`, `computed-K`, bare or prefixed) with [`REDACTED`]; whether
-/// any was set.
-pub(crate) fn redact_secret_properties(
-    plugin: &'static Plugin,
-    fields: &mut BTreeMap<String, String>,
-) -> bool {
-    let mut any = false;
-    for (key, value) in fields.iter_mut() {
-        let secret = plugin.is_secret_report_key(key);
-        if secret && !value.is_empty() {
-            *value = REDACTED.to_owned();
-            any = true;
-        }
-    }
-    any
 }

@@ -1,15 +1,12 @@
 //! `ps:*` results.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::{de, Property};
-use crate::api::report::Report;
-use crate::catalog::{plugins, Plugin};
-use crate::name::{AppName, ProcessType};
-use crate::parse::report::RawReport;
+use crate::api::report::typed_report;
+use crate::name::ProcessType;
 use crate::parse::ParseError;
 
 /// Whether an app's containers are running (`Running:` in `ps:report`).
@@ -101,47 +98,41 @@ pub struct ContainerStatus {
     pub container_id: Option<String>,
 }
 
-/// `ps:report` for one app.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all(deserialize = "kebab-case"))]
-pub struct PsReport {
-    /// The app, when known.
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// Whether the app has been deployed.
-    pub deployed: bool,
-    /// Number of containers; `None` when Dokku could not ask the scheduler
-    /// (it prints `-1`).
-    #[serde(deserialize_with = "de::opt_count")]
-    pub processes: Option<u32>,
-    /// Whether the containers run.
-    #[serde(deserialize_with = "run_state")]
-    pub running: Option<RunState>,
-    /// Whether `ps:scale` may change the formation (false when app.json has
-    /// a `formation` key).
-    #[serde(default = "de::yes", deserialize_with = "de::flag_default_true")]
-    pub can_scale: bool,
-    /// Whether the app is started again after a host reboot.
-    #[serde(default = "de::yes", deserialize_with = "de::flag_default_true")]
-    pub restore: bool,
-    /// Docker restart policy (`on-failure:10` by default).
-    pub restart_policy: Property,
-    /// Procfile location.
-    pub procfile_path: Property,
-    /// Seconds Docker waits before killing a stopping container (0.36+).
-    pub stop_timeout_seconds: Property,
-    /// Whether deploys are skipped (0.38.8+).
-    pub skip_deploy: Property,
-    /// Start command override (0.38.8+).
-    pub start_cmd: Property,
-    /// Dockerfile start command override (0.38.8+).
-    pub dockerfile_start_cmd: Property,
-    /// One entry per container, sorted by process type and index.
-    #[serde(skip_deserializing)]
-    pub containers: Vec<ContainerStatus>,
-    /// Every key Dokku printed.
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
+typed_report! {
+    /// `ps:report` for one app.
+    pub struct PsReport for PS then PsReport::containers_from_raw {
+        /// Whether the app has been deployed.
+        pub deployed: bool,
+        /// Number of containers; `None` when Dokku could not ask the scheduler
+        /// (it prints `-1`).
+        #[serde(deserialize_with = "de::opt_count")]
+        pub processes: Option<u32>,
+        /// Whether the containers run.
+        #[serde(deserialize_with = "run_state")]
+        pub running: Option<RunState>,
+        /// Whether `ps:scale` may change the formation (false when app.json has
+        /// a `formation` key).
+        #[serde(default = "de::yes", deserialize_with = "de::flag_default_true")]
+        pub can_scale: bool,
+        /// Whether the app is started again after a host reboot.
+        #[serde(default = "de::yes", deserialize_with = "de::flag_default_true")]
+        pub restore: bool,
+        /// Docker restart policy (`on-failure:10` by default).
+        pub restart_policy: Property,
+        /// Procfile location.
+        pub procfile_path: Property,
+        /// Seconds Docker waits before killing a stopping container (0.36+).
+        pub stop_timeout_seconds: Property,
+        /// Whether deploys are skipped (0.38.8+).
+        pub skip_deploy: Property,
+        /// Start command override (0.38.8+).
+        pub start_cmd: Property,
+        /// Dockerfile start command override (0.38.8+).
+        pub dockerfile_start_cmd: Property,
+        /// One entry per container, sorted by process type and index.
+        #[serde(skip_deserializing)]
+        pub containers: Vec<ContainerStatus>,
+    }
 }
 
 fn run_state<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RunState>, D::Error> {
@@ -154,24 +145,18 @@ fn run_state<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RunState>, D::Err
     }
 }
 
-impl Report for PsReport {
-    fn plugin() -> &'static Plugin {
-        &plugins::PS
-    }
-
+impl PsReport {
     /// Containers are the `status-<type>.<n>` keys, valued `<docker
     /// state> (CID: <id>)`.
-    fn attach(&mut self, app: Option<AppName>, raw: RawReport) -> Result<(), ParseError> {
-        self.app = app;
+    fn containers_from_raw(&mut self) -> Result<(), ParseError> {
         let mut containers = Vec::new();
-        for (key, value) in &raw.fields {
+        for (key, value) in &self.raw {
             if let Some(rest) = key.strip_prefix("status-") {
                 containers.push(ContainerStatus::parse(rest, value)?);
             }
         }
         containers.sort_by(|a, b| (&a.process_type, a.index).cmp(&(&b.process_type, b.index)));
         self.containers = containers;
-        self.raw = raw.fields;
         Ok(())
     }
 }
@@ -211,30 +196,16 @@ pub struct Formation {
     pub quantity: u32,
 }
 
-/// `ps:report --global`: the defaults every app inherits.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all(deserialize = "kebab-case"))]
-pub struct PsGlobalReport {
-    /// Docker restart policy.
-    pub restart_policy: Property,
-    /// Procfile location.
-    pub procfile_path: Property,
-    /// Seconds Docker waits before killing a stopping container.
-    pub stop_timeout_seconds: Property,
-    /// Whether deploys are skipped.
-    pub skip_deploy: Property,
-    /// Every key Dokku printed.
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
-}
-
-impl Report for PsGlobalReport {
-    fn plugin() -> &'static Plugin {
-        &plugins::PS
-    }
-
-    fn attach(&mut self, _app: Option<AppName>, raw: RawReport) -> Result<(), ParseError> {
-        self.raw = raw.fields;
-        Ok(())
+typed_report! {
+    /// `ps:report --global`: the defaults every app inherits.
+    pub struct PsGlobalReport for PS {
+        /// Docker restart policy.
+        pub restart_policy: Property,
+        /// Procfile location.
+        pub procfile_path: Property,
+        /// Seconds Docker waits before killing a stopping container.
+        pub stop_timeout_seconds: Property,
+        /// Whether deploys are skipped.
+        pub skip_deploy: Property,
     }
 }

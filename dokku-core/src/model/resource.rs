@@ -4,10 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::report::Report;
-use crate::catalog::{plugins, Plugin};
-use crate::name::AppName;
-use crate::parse::report::RawReport;
+use crate::api::report::typed_report;
 use crate::parse::ParseError;
 
 /// The process type Dokku files app-wide resource settings under.
@@ -111,34 +108,26 @@ impl ResourceValues {
     }
 }
 
-/// `resource:report` for one app: limits and reservations by process
-/// type ([`DEFAULT_PROCESS`] for app-wide ones). Keys are
-/// `<process>.<limit|reserve>.<resource>`; an app without settings
-/// prints none (text: the header alone).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ResourceReport {
-    /// The app, when known.
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// Limits, by process type.
-    #[serde(skip_deserializing)]
-    pub limits: BTreeMap<String, ResourceValues>,
-    /// Reservations, by process type.
-    #[serde(skip_deserializing)]
-    pub reservations: BTreeMap<String, ResourceValues>,
-    /// Every key Dokku printed.
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
+typed_report! {
+    /// `resource:report` for one app: limits and reservations by process
+    /// type ([`DEFAULT_PROCESS`] for app-wide ones). Keys are
+    /// `<process>.<limit|reserve>.<resource>`; an app without settings
+    /// prints none (text: the header alone).
+    #[non_exhaustive]
+    pub struct ResourceReport for RESOURCE then ResourceReport::values_from_raw {
+        /// Limits, by process type.
+        #[serde(skip_deserializing)]
+        pub limits: BTreeMap<String, ResourceValues>,
+        /// Reservations, by process type.
+        #[serde(skip_deserializing)]
+        pub reservations: BTreeMap<String, ResourceValues>,
+    }
 }
 
-impl Report for ResourceReport {
-    fn plugin() -> &'static Plugin {
-        &plugins::RESOURCE
-    }
-
-    fn attach(&mut self, app: Option<AppName>, raw: RawReport) -> Result<(), ParseError> {
-        for (key, value) in &raw.fields {
+impl ResourceReport {
+    /// Limits and reservations from the `<process>.<limit|reserve>.<resource>` keys.
+    fn values_from_raw(&mut self) -> Result<(), ParseError> {
+        for (key, value) in &self.raw {
             let key = key.strip_prefix("resource-").unwrap_or(key);
             let mut parts = key.splitn(3, '.');
             let (Some(process), Some(kind), Some(resource)) =
@@ -163,8 +152,6 @@ impl Report for ResourceReport {
                 .or_default()
                 .set(resource, value);
         }
-        self.app = app;
-        self.raw = raw.fields;
         Ok(())
     }
 }

@@ -1,117 +1,86 @@
 //! `scheduler:report`, `scheduler-docker-local:report` and the
 //! scheduler-k3s results.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::Property;
-use crate::api::report::{report_of, Report};
-use crate::catalog::{plugins, Plugin};
-use crate::name::AppName;
-use crate::parse::report::RawReport;
+use crate::api::report::{redact_secret_properties, typed_report};
+use crate::catalog::plugins;
 use crate::parse::ParseError;
 
-/// `scheduler:report` for one app, or `--global`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all(deserialize = "kebab-case"))]
-pub struct SchedulerReport {
-    /// The app, when known (`None` for `--global`).
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// The scheduler (`docker-local` by default).
-    pub selected: Property,
-    /// The shell `enter` and `run` start (`/bin/bash`).
-    pub shell: Property,
-    /// Every key Dokku printed.
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
-}
-report_of!(SchedulerReport, SCHEDULER);
-
-/// `scheduler-docker-local:report` for one app, or `--global`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all(deserialize = "kebab-case"))]
-pub struct SchedulerDockerLocalReport {
-    /// The app, when known (`None` for `--global`).
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// Whether containers run with `--init`.
-    pub init_process: Property,
-    /// How many containers are started at once.
-    pub parallel_schedule_count: Property,
-    /// Every key Dokku printed.
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
-}
-report_of!(SchedulerDockerLocalReport, SCHEDULER_DOCKER_LOCAL);
-
-/// `scheduler-k3s:report` for one app, or `--global` (from Dokku's source:
-/// not recorded).
-///
-/// The global JSON report prints the cluster join token: the typed report
-/// says only whether one is set, and the raw map holds `***` in its place.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all(deserialize = "kebab-case"))]
-pub struct SchedulerK3sReport {
-    /// The app, when known (`None` for `--global`).
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// cert-manager issuer kind.
-    pub cert_issuer_kind: Property,
-    /// cert-manager issuer name.
-    pub cert_issuer_name: Property,
-    /// How long a deploy may take.
-    pub deploy_timeout: Property,
-    /// The image pull secret.
-    pub image_pull_secrets: Property,
-    /// The ingress class (global).
-    pub ingress_class: Property,
-    /// The kubeconfig context (global).
-    pub kube_context: Property,
-    /// The kubeconfig file (global).
-    pub kubeconfig_path: Property,
-    /// The app's kustomize root.
-    pub kustomize_root_path: Property,
-    /// The Let's Encrypt email (production).
-    pub letsencrypt_email_prod: Property,
-    /// The Let's Encrypt email (staging).
-    pub letsencrypt_email_stag: Property,
-    /// `prod` or `stag`.
-    pub letsencrypt_server: Property,
-    /// The Kubernetes namespace.
-    pub namespace: Property,
-    /// The network interface k3s uses (global).
-    pub network_interface: Property,
-    /// The node-sysctls image (global).
-    pub node_sysctls_image: Property,
-    /// The node-sysctls pause image (global).
-    pub node_sysctls_pause_image: Property,
-    /// Whether a failed deploy rolls back.
-    pub rollback_on_failure: Property,
-    /// The size of `/dev/shm`.
-    pub shm_size: Property,
-    /// Whether the cluster token is set (its value is not kept).
-    #[serde(skip_deserializing)]
-    pub token_set: bool,
-    /// Every key Dokku printed.
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
-}
-impl Report for SchedulerK3sReport {
-    fn plugin() -> &'static Plugin {
-        &plugins::SCHEDULER_K3S
+typed_report! {
+    /// `scheduler:report` for one app, or `--global`.
+    pub struct SchedulerReport for SCHEDULER {
+        /// The scheduler (`docker-local` by default).
+        pub selected: Property,
+        /// The shell `enter` and `run` start (`/bin/bash`).
+        pub shell: Property,
     }
+}
 
-    fn attach(&mut self, app: Option<AppName>, raw: RawReport) -> Result<(), ParseError> {
-        let mut fields = raw.fields;
-        // The text form masks it as `*******`: set, but not shown.
-        let masked = fields.values().any(|v| v == "*******");
-        self.token_set =
-            super::proxies::redact_secret_properties(&plugins::SCHEDULER_K3S, &mut fields)
-                || masked;
-        self.app = app;
-        self.raw = fields;
+typed_report! {
+    /// `scheduler-docker-local:report` for one app, or `--global`.
+    pub struct SchedulerDockerLocalReport for SCHEDULER_DOCKER_LOCAL {
+        /// Whether containers run with `--init`.
+        pub init_process: Property,
+        /// How many containers are started at once.
+        pub parallel_schedule_count: Property,
+    }
+}
+
+typed_report! {
+    /// `scheduler-k3s:report` for one app, or `--global` (from Dokku's source:
+    /// not recorded).
+    ///
+    /// The global JSON report prints the cluster join token: the typed report
+    /// says only whether one is set, and the raw map holds `***` in its place.
+    pub struct SchedulerK3sReport for SCHEDULER_K3S then SchedulerK3sReport::token_from_raw {
+        /// cert-manager issuer kind.
+        pub cert_issuer_kind: Property,
+        /// cert-manager issuer name.
+        pub cert_issuer_name: Property,
+        /// How long a deploy may take.
+        pub deploy_timeout: Property,
+        /// The image pull secret.
+        pub image_pull_secrets: Property,
+        /// The ingress class (global).
+        pub ingress_class: Property,
+        /// The kubeconfig context (global).
+        pub kube_context: Property,
+        /// The kubeconfig file (global).
+        pub kubeconfig_path: Property,
+        /// The app's kustomize root.
+        pub kustomize_root_path: Property,
+        /// The Let's Encrypt email (production).
+        pub letsencrypt_email_prod: Property,
+        /// The Let's Encrypt email (staging).
+        pub letsencrypt_email_stag: Property,
+        /// `prod` or `stag`.
+        pub letsencrypt_server: Property,
+        /// The Kubernetes namespace.
+        pub namespace: Property,
+        /// The network interface k3s uses (global).
+        pub network_interface: Property,
+        /// The node-sysctls image (global).
+        pub node_sysctls_image: Property,
+        /// The node-sysctls pause image (global).
+        pub node_sysctls_pause_image: Property,
+        /// Whether a failed deploy rolls back.
+        pub rollback_on_failure: Property,
+        /// The size of `/dev/shm`.
+        pub shm_size: Property,
+        /// Whether the cluster token is set (its value is not kept).
+        #[serde(skip_deserializing)]
+        pub token_set: bool,
+    }
+}
+
+impl SchedulerK3sReport {
+    /// Whether the (already redacted) token is set; the text form masks it
+    /// as `*******`.
+    fn token_from_raw(&mut self) -> Result<(), ParseError> {
+        self.token_set = redact_secret_properties(&plugins::SCHEDULER_K3S, &mut self.raw)
+            || self.raw.values().any(|v| v == "*******");
         Ok(())
     }
 }

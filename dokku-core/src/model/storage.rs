@@ -5,10 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::report::Report;
-use crate::catalog::{plugins, Plugin};
-use crate::name::AppName;
-use crate::parse::report::RawReport;
+use crate::api::report::typed_report;
 use crate::parse::ParseError;
 
 /// One attachment of a storage entry to an app (`attachment.<n>.*` keys).
@@ -39,85 +36,65 @@ pub struct StorageAttachment {
     pub other: BTreeMap<String, String>,
 }
 
-/// `storage:report` for one app: the `-v` flags per phase and the
-/// attachments they come from.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct StorageReport {
-    /// The app, when known.
-    #[serde(skip_deserializing)]
-    pub app: Option<AppName>,
-    /// `-v` flags of the build phase.
-    #[serde(skip_deserializing)]
-    pub build_mounts: String,
-    /// `-v` flags of the deploy phase.
-    #[serde(skip_deserializing)]
-    pub deploy_mounts: String,
-    /// `-v` flags of `run` containers.
-    #[serde(skip_deserializing)]
-    pub run_mounts: String,
-    /// The attachments, by index.
-    #[serde(skip_deserializing)]
-    pub attachments: Vec<StorageAttachment>,
-    /// Every key Dokku printed.
-    #[serde(skip_deserializing)]
-    pub raw: BTreeMap<String, String>,
+typed_report! {
+    /// `storage:report` for one app: the `-v` flags per phase and the
+    /// attachments they come from.
+    #[non_exhaustive]
+    pub struct StorageReport for STORAGE then StorageReport::attachments_from_raw {
+        /// `-v` flags of the build phase.
+        pub build_mounts: String,
+        /// `-v` flags of the deploy phase.
+        pub deploy_mounts: String,
+        /// `-v` flags of `run` containers.
+        pub run_mounts: String,
+        /// The attachments, by index.
+        #[serde(skip_deserializing)]
+        pub attachments: Vec<StorageAttachment>,
+    }
 }
 
-impl Report for StorageReport {
-    fn plugin() -> &'static Plugin {
-        &plugins::STORAGE
-    }
-
-    fn attach(&mut self, app: Option<AppName>, raw: RawReport) -> Result<(), ParseError> {
+impl StorageReport {
+    /// The `attachment.<n>.<field>` keys, one attachment per `<n>`.
+    fn attachments_from_raw(&mut self) -> Result<(), ParseError> {
         let mut attachments: BTreeMap<u32, StorageAttachment> = BTreeMap::new();
-        for (key, value) in &raw.fields {
+        for (key, value) in &self.raw {
             let key = key.strip_prefix("storage-").unwrap_or(key);
-            match key {
-                "build-mounts" => self.build_mounts.clone_from(value),
-                "deploy-mounts" => self.deploy_mounts.clone_from(value),
-                "run-mounts" => self.run_mounts.clone_from(value),
-                _ => {
-                    let Some(rest) = key.strip_prefix("attachment.") else {
-                        continue;
-                    };
-                    let bad = || {
-                        ParseError::new(
-                            "storage:report",
-                            format!("{key}: expected attachment.<n>.<field>"),
-                        )
-                    };
-                    let (index, field) = rest.split_once('.').ok_or_else(bad)?;
-                    let index: u32 = index.parse().map_err(|_| bad())?;
-                    let a = attachments.entry(index).or_default();
-                    a.index = index;
-                    let opt = || (!value.is_empty()).then(|| value.clone());
-                    match field {
-                        "entry-name" => a.entry_name.clone_from(value),
-                        "host-path" => a.host_path.clone_from(value),
-                        "container-path" => a.container_path.clone_from(value),
-                        "phases" => {
-                            a.phases = value
-                                .split(',')
-                                .filter(|p| !p.is_empty())
-                                .map(str::to_owned)
-                                .collect();
-                        }
-                        "process-type" => a.process_type.clone_from(value),
-                        "readonly" => a.readonly = value == "true",
-                        "subpath" => a.subpath = opt(),
-                        "volume-chown" => a.volume_chown = opt(),
-                        "volume-options" => a.volume_options = opt(),
-                        other => {
-                            a.other.insert(other.to_owned(), value.clone());
-                        }
-                    }
+            let Some(rest) = key.strip_prefix("attachment.") else {
+                continue;
+            };
+            let bad = || {
+                ParseError::new(
+                    "storage:report",
+                    format!("{key}: expected attachment.<n>.<field>"),
+                )
+            };
+            let (index, field) = rest.split_once('.').ok_or_else(bad)?;
+            let index: u32 = index.parse().map_err(|_| bad())?;
+            let a = attachments.entry(index).or_default();
+            a.index = index;
+            let opt = || (!value.is_empty()).then(|| value.clone());
+            match field {
+                "entry-name" => a.entry_name.clone_from(value),
+                "host-path" => a.host_path.clone_from(value),
+                "container-path" => a.container_path.clone_from(value),
+                "phases" => {
+                    a.phases = value
+                        .split(',')
+                        .filter(|p| !p.is_empty())
+                        .map(str::to_owned)
+                        .collect();
+                }
+                "process-type" => a.process_type.clone_from(value),
+                "readonly" => a.readonly = value == "true",
+                "subpath" => a.subpath = opt(),
+                "volume-chown" => a.volume_chown = opt(),
+                "volume-options" => a.volume_options = opt(),
+                other => {
+                    a.other.insert(other.to_owned(), value.clone());
                 }
             }
         }
         self.attachments = attachments.into_values().collect();
-        self.app = app;
-        self.raw = raw.fields;
         Ok(())
     }
 }
