@@ -478,7 +478,7 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
     .await;
     assert!(text(client, ".flash")
         .await
-        .contains("Linked e2e-db to blog"));
+        .contains("Linked e2e-db to blog as DATABASE_URL;"));
     shots(client, "databases").await;
     click(
         client,

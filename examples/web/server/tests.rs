@@ -1494,7 +1494,12 @@ async fn databases_are_listed_created_linked_and_destroyed() {
     };
     assert_eq!(links(), ["blog"]);
     let page = h.get(&admin, "/databases").await;
-    assert!(page.body.contains("Linked e2e-db to blog"));
+    // The flash names the variable Dokku chose, read from its output.
+    assert!(
+        page.body.contains("Linked e2e-db to blog as DATABASE_URL;"),
+        "{}",
+        page.body
+    );
     assert!(row(&page.body, "svc-postgres-e2e-db").contains("/apps/blog"));
     let blog = h.get(&admin, "/apps/blog").await;
     let at = blog.body.find("id=\"databases\"").unwrap();

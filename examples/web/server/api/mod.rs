@@ -933,15 +933,11 @@ async fn link_or_unlink(
     let (_, state) = api.host()?;
     let app = app_name(app)?;
     let (dokku, plugin, name) = service_of(api, plugin, service).await?;
-    let services = dokku.service(plugin);
     let message = if link {
-        services
-            .link(&name, &app, &dokku::api::service::LinkOptions::new())
-            .await
-            .map_err(super::doing(format!("link {name} to {app}")))?;
-        format!("Linked {name} to {app}; {app} restarted with its connection settings.")
+        databases::link(&dokku, &plugin, &name, &app).await?
     } else {
-        services
+        dokku
+            .service(plugin)
             .unlink(&name, &app, false)
             .await
             .map_err(super::doing(format!("unlink {name} from {app}")))?;

@@ -320,6 +320,29 @@ pub(crate) async fn load(
     Ok(())
 }
 
+/// Link a service to an app (Dokku sets the URL and restarts the app) and
+/// say which variable the app now reads; the page and the API both link
+/// through here.
+pub(crate) async fn link(
+    dokku: &Dokku,
+    plugin: &ServicePlugin,
+    name: &ServiceName,
+    app: &AppName,
+) -> Result<String, WebError> {
+    let linked = dokku
+        .service(plugin.clone())
+        .link(name, app, &dokku::api::service::LinkOptions::new())
+        .await
+        .map_err(doing(format!("link {name} to {app}")))?;
+    let to = match linked.env_var {
+        Some(var) => format!("{app} as {var}"),
+        None => app.to_string(),
+    };
+    Ok(format!(
+        "Linked {name} to {to}; {app} restarted with its connection settings."
+    ))
+}
+
 /// `POST /databases/{plugin}/{service}/import`: the page's script sends
 /// the chosen file as the body (`application/octet-stream`, its token in
 /// a header, so the guard passes it on unread) and the typed name in
@@ -490,12 +513,7 @@ pub async fn action(
     let message = match action.as_str() {
         "link" => {
             let app = form.app()?;
-            let options = dokku::api::service::LinkOptions::new();
-            services
-                .link(&name, &app, &options)
-                .await
-                .map_err(doing(format!("link {name} to {app}")))?;
-            format!("Linked {name} to {app}; {app} restarted with its connection settings.")
+            link(&dokku, &plugin, &name, &app).await?
         }
         "unlink" => {
             let app = form.app()?;

@@ -666,6 +666,13 @@ async fn api_changes_domains_services_and_deploys_are_the_tokens() {
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("to blog as DATABASE_URL;")),
+        "{}",
+        r.body
+    );
     let r = send(
         Method::DELETE,
         "/api/v1/hosts/sim/services/postgres/api-db/links/blog",
