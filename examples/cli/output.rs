@@ -298,17 +298,22 @@ pub fn finish(
     lines: &[String],
 ) -> Result<(), CliError> {
     if json_mode {
-        json(&json!({
-            "ok": true,
-            "action": verb,
-            "target": what,
-            "command": command.to_string(),
-            "output": lines,
-        }))?;
+        json(&finished(verb, what, command, lines))?;
     } else {
         done(&format!("{verb} {what}"))?;
     }
     Ok(())
+}
+
+/// The JSON object [`finish`] prints, for a change that adds fields to it.
+pub fn finished(verb: &str, what: &str, command: &Command, lines: &[String]) -> serde_json::Value {
+    json!({
+        "ok": true,
+        "action": verb,
+        "target": what,
+        "command": command.to_string(),
+        "output": lines,
+    })
 }
 
 /// [`finish`] for a change that printed nothing worth keeping.

@@ -60,7 +60,8 @@ pub enum ServiceCmd {
         #[arg(value_parser = args::service_name)]
         service: ServiceName,
     },
-    /// Link a service to an app: sets <ALIAS>_URL and restarts the app.
+    /// Link a service to an app: sets <ALIAS>_URL (and says which) and
+    /// restarts the app.
     #[command(
         after_help = "Examples:\n  cli --demo services postgres link api-db blog\n  cli --demo services redis link cache blog --alias SESSION_REDIS"
     )]
@@ -749,6 +750,34 @@ impl Family for ServicesArgs {
                 let (_, done, what) = describe(&plugin, &action);
                 s.run(&command).await?;
                 output::changed(json, done, &what, &command)
+            }
+            // Dokku echoes the variable it set (`DATABASE_URL: <dsn>`), a
+            // line a pipe never gets: its name is read as the line passes,
+            // and only the name is kept.
+            action @ Action::Link(..) => {
+                let command = command(&plugin, &action)?;
+                let (doing, done, what) = describe(&plugin, &action);
+                let mut names = String::new();
+                let mut note_name = |line: &str| {
+                    match line.split_once(':') {
+                        Some((name, _)) => names.push_str(&format!("{name}:\n")),
+                        None => names.push_str(&format!("{line}\n")),
+                    }
+                    line.to_owned()
+                };
+                let label = format!("{doing} {what}");
+                let lines = s.stream(&command, &label, &mut note_name).await?;
+                let var = dokku::parse::service::linked_env_var(&names);
+                if json {
+                    let mut answer = output::finished(done, &what, &command, &lines);
+                    answer["env_var"] = json!(var.as_ref().map(|v| v.as_str()));
+                    return Ok(output::json(&answer)?);
+                }
+                let what = match var {
+                    Some(var) => format!("{what} as {var}"),
+                    None => what,
+                };
+                output::finish(false, done, &what, &command, &lines)
             }
             // Container work: Dokku's output live.
             action => {
