@@ -265,6 +265,9 @@ struct Rows {
     /// Rows read before this are stale whatever their age (`apps list
     /// --fresh`).
     stale_before: Option<Instant>,
+    /// Per app, the audit trail's position when its latest read began: a
+    /// change recorded at or before it is in that read already.
+    read_from: HashMap<AppName, i64>,
 }
 
 impl Rows {
@@ -286,6 +289,9 @@ pub struct Store {
     updates: broadcast::Sender<Update>,
     progress: watch::Sender<Progress>,
     waiting: watch::Sender<Option<Duration>>,
+    /// The id of the newest audit record this program wrote
+    /// ([`Store::follow_trail`]).
+    trail: Mutex<Option<watch::Receiver<i64>>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -355,12 +361,14 @@ impl Store {
                 jobs: Vec::new(),
                 problem: None,
                 stale_before: None,
+                read_from: HashMap::new(),
             }),
             settings,
             wake: Notify::new(),
             updates,
             progress,
             waiting,
+            trail: Mutex::new(None),
         };
         store.announce();
         store
@@ -504,6 +512,42 @@ impl Store {
         self.announce();
     }
 
+    /// Follow where the audit trail is (the id of the newest record this
+    /// program wrote: [`dokku_history::HistoryStore::appended`]), so that a
+    /// change the trail shows is not read again when a read that began
+    /// after it was recorded has it already ([`Store::mark_changed`]).
+    pub fn follow_trail(&self, appended: watch::Receiver<i64>) {
+        *lock(&self.trail) = Some(appended);
+    }
+
+    /// The audit trail recorded a change to this app (record `id`): refresh
+    /// it first, unless a read of it began after that record was written.
+    /// Whether it was marked.
+    pub fn mark_changed(&self, app: &AppName, id: i64) -> bool {
+        let read_since = lock(&self.rows)
+            .read_from
+            .get(app)
+            .is_some_and(|from| *from >= id);
+        if !read_since {
+            self.mark_dirty(app);
+        }
+        !read_since
+    }
+
+    /// Note that reads of these apps begin now, at the trail's position.
+    fn reading<'a>(&self, apps: impl IntoIterator<Item = &'a AppName>) {
+        let Some(at) = lock(&self.trail)
+            .as_ref()
+            .map(|appended| *appended.borrow())
+        else {
+            return;
+        };
+        let mut rows = lock(&self.rows);
+        for app in apps {
+            rows.read_from.insert(app.clone(), at);
+        }
+    }
+
     /// Apps were created, renamed or destroyed: list them again.
     pub fn mark_list_dirty(&self) {
         lock(&self.rows).names_dirty = true;
@@ -611,6 +655,7 @@ impl Store {
         dokku: &Dokku,
         app: &AppName,
     ) -> dokku::Result<Option<Arc<AppRow>>> {
+        self.reading([app]);
         let (apps, ps, domains) = (
             dokku.report::<AppReport>(),
             dokku.report::<PsReport>(),
@@ -682,6 +727,7 @@ impl Store {
     pub async fn refresh_all(&self, dokku: &Dokku) -> dokku::Result<()> {
         lock(&self.rows).jobs.push(Job::All);
         let started = self.clock.now();
+        self.reading(&self.names());
         // The slow reports start first; `apps:report` is quick.
         let ps = dokku.report::<PsReport>().stream_all().await?;
         let domains = dokku.report::<DomainsReport>().stream_all().await?;
@@ -1141,8 +1187,9 @@ impl TrailWatch {
     }
 
     /// Read the records made since the last look and mark the apps their
-    /// changes touched (and the list, for creates, renames and destroys).
-    /// Returns the apps marked.
+    /// changes touched (and the list, for creates, renames and destroys),
+    /// but not an app read since the change was recorded
+    /// ([`Store::mark_changed`]). Returns the apps marked.
     pub async fn look(
         &mut self,
         store: &Store,
@@ -1185,16 +1232,15 @@ impl TrailWatch {
                     store.mark_list_dirty();
                 }
                 if let Some(app) = entry.app.as_deref().and_then(|a| AppName::new(a).ok()) {
-                    marked.insert(app);
+                    if store.mark_changed(&app, record.id) {
+                        marked.insert(app);
+                    }
                 }
             }
             match page.next {
                 Some(next) => query.after = Some(next),
                 None => break,
             }
-        }
-        for app in &marked {
-            store.mark_dirty(app);
         }
         self.seen = newest.max(self.seen).or(Some(0));
         Ok((marked, new))

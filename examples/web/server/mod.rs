@@ -316,6 +316,9 @@ impl AppState {
                 options.snapshot_file.clone(),
             ))
         });
+        // What this dashboard records and then reads is not read again
+        // when the trail shows it.
+        store.follow_trail(history.appended());
         // One refresher per host, a look at the trail every two seconds
         // for what other programs changed on it, and a follow of Dokku's
         // event log for what changed on the host, when there is a runtime
