@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 
 /// Where a command came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Source {
@@ -47,6 +48,7 @@ impl Source {
 
 /// How an invocation ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Outcome {
@@ -95,6 +97,7 @@ impl fmt::Display for Outcome {
 /// What the caller knows about an invocation, already redacted: everything
 /// of a [`Record`] but its id and hashes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Entry {
     /// Start, Unix milliseconds.
     pub started_at: i64,
@@ -152,6 +155,7 @@ impl Entry {
 
 /// One stored row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Record {
     /// Its position in the chain (increasing).
     pub id: i64,

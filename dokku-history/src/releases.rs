@@ -40,6 +40,7 @@ const CLOCK_SLACK_MS: i64 = 5_000;
 
 /// One audited deploy of an app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[non_exhaustive]
 pub struct Release {
     /// The audit record's id.

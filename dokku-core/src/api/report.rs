@@ -107,13 +107,14 @@ macro_rules! typed_report {
             Debug, Clone, Default, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize,
         )]
         #[serde(default, rename_all(deserialize = "kebab-case"))]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub struct $name {
             /// The app, when known (`None` for `--global`).
-            #[serde(skip_deserializing)]
+            #[serde(deserialize_with = "crate::model::de::filled_later")]
             pub app: Option<$crate::name::AppName>,
             $($(#[$field_meta])* pub $field: $type,)*
             /// Every key Dokku printed, as printed (secret values redacted).
-            #[serde(skip_deserializing)]
+            #[serde(deserialize_with = "crate::model::de::filled_later")]
             pub raw: ::std::collections::BTreeMap<String, String>,
         }
 

@@ -37,6 +37,7 @@ typed_report! {
 /// record Dokku still has as `running` whose process is gone is
 /// `abandoned` there, while `status` keeps the stored word.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[non_exhaustive]
 pub struct BuildRecord {
     /// The build id.

@@ -16,9 +16,11 @@ typed_report! {
         pub hostnames: Vec<String>,
         /// `Not After`, when Dokku printed one we could read.
         #[serde(deserialize_with = "de::opt_openssl_time")]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
         pub expires_at: Option<SystemTime>,
         /// `Not Before`, when Dokku printed one we could read.
         #[serde(deserialize_with = "de::opt_openssl_time")]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
         pub starts_at: Option<SystemTime>,
         /// The issuer, as openssl prints it.
         pub issuer: Option<String>,

@@ -8,6 +8,7 @@ use crate::api::report::typed_report;
 /// Which process types a checks setting covers, as `checks:report` prints
 /// it (`none`, `_all_`, or a comma-separated list).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[non_exhaustive]
 pub enum ProcessSelection {
     /// No process type (`none`).

@@ -14,6 +14,16 @@ use serde::de::{Deserialize, Deserializer, Error};
 
 use crate::model::ports::PortMapping;
 
+/// A field no Dokku key fills (`app`, `raw`, what a report's hook
+/// derives): a key of its name is read and dropped, and the field starts
+/// at its default. It stands where `#[serde(deserialize_with = "crate::model::de::filled_later")]` would,
+/// which would also leave the field out of OpenAPI schemas (the `openapi`
+/// feature), though it is serialized.
+pub fn filled_later<'de, D: Deserializer<'de>, T: Default>(d: D) -> Result<T, D::Error> {
+    serde::de::IgnoredAny::deserialize(d)?;
+    Ok(T::default())
+}
+
 /// `true`: the default of a setting that is on unless Dokku says otherwise.
 pub fn yes() -> bool {
     true

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 /// Where a deploy's code comes from: what a rollback needs to build the
 /// same release again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum DeploySource {
@@ -90,6 +91,7 @@ impl fmt::Display for DeploySource {
 
 /// The archive formats `git:from-archive --archive-type` accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[non_exhaustive]
 pub enum ArchiveType {
     /// A tar file (Dokku's default).

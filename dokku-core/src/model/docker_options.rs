@@ -35,6 +35,7 @@ impl Phase {
 
 /// The options of one phase (or, for deploy, of one process type).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[non_exhaustive]
 pub struct PhaseOptions {
     /// The options joined by spaces, as Dokku passes them to docker.
@@ -55,16 +56,16 @@ typed_report! {
     #[non_exhaustive]
     pub struct DockerOptionsReport for DOCKER_OPTIONS then DockerOptionsReport::phases_from_raw {
         /// Options of the build phase.
-        #[serde(skip_deserializing)]
+        #[serde(deserialize_with = "crate::model::de::filled_later")]
         pub build: PhaseOptions,
         /// Options of the deploy phase, every process type.
-        #[serde(skip_deserializing)]
+        #[serde(deserialize_with = "crate::model::de::filled_later")]
         pub deploy: PhaseOptions,
         /// Options of `dokku run` containers.
-        #[serde(skip_deserializing)]
+        #[serde(deserialize_with = "crate::model::de::filled_later")]
         pub run: PhaseOptions,
         /// Deploy options of one process type (`--process`), by process type.
-        #[serde(skip_deserializing)]
+        #[serde(deserialize_with = "crate::model::de::filled_later")]
         pub deploy_by_process: BTreeMap<String, PhaseOptions>,
     }
 }

@@ -22,7 +22,7 @@ typed_report! {
         /// The app's domains.
         pub app_vhosts: Vec<String>,
         /// The global settings, as this report shows them.
-        #[serde(skip_deserializing)]
+        #[serde(deserialize_with = "crate::model::de::filled_later")]
         pub global: GlobalDomains,
     }
 }
@@ -42,6 +42,7 @@ impl DomainsReport {
 
 /// The global domains (`domains:report --global`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, rename_all(deserialize = "kebab-case"))]
 pub struct GlobalDomains {
     /// Whether a global domain is configured.

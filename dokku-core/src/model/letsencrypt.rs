@@ -21,6 +21,7 @@ typed_report! {
         pub email: Property,
         /// When the certificate expires.
         #[serde(deserialize_with = "de::opt_unix_time")]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
         pub expiration: Option<SystemTime>,
         /// Seconds before expiry at which a renewal is due (default 30 days).
         pub graceperiod: Property,

@@ -52,6 +52,7 @@ use serde::{Deserialize, Serialize};
 /// into, or from a plain string (a report that prints only the app's
 /// value).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Property {
     /// Set on the app itself.
     pub app: Option<String>,

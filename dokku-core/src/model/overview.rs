@@ -18,6 +18,7 @@ use crate::name::AppName;
 
 /// An app's state, by one rule ([`AppStatus::of`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum AppStatus {
@@ -106,6 +107,7 @@ impl fmt::Display for AppStatus {
 
 /// Running and total containers of one process type.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProcessCount {
     /// Containers in Docker's `running` state.
     pub running: u32,
@@ -116,6 +118,7 @@ pub struct ProcessCount {
 /// One app, from the three all-apps reports (`Deserialize` reads back
 /// what `Serialize` wrote, for a kept snapshot).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AppOverview {
     /// The app.
     pub app: AppName,

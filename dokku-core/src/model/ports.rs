@@ -14,6 +14,7 @@ use crate::error::Error;
 /// Validated when built or parsed: a lower-case alphanumeric scheme, and
 /// both ports in 1..=65535 (Dokku's `parsePortMapString` range check).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PortMapping {
     /// `http`, `https`, `tcp`, `udp`, `grpc` …
     pub scheme: String,

@@ -12,6 +12,7 @@ use crate::parse::ParseError;
 /// renders the same template): each property's app, global and computed
 /// value.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, rename_all(deserialize = "kebab-case"))]
 #[non_exhaustive]
 pub struct NginxSettings {
@@ -75,6 +76,7 @@ pub struct NginxSettings {
 /// traefik) has, all global only: each property's global and computed
 /// value.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, rename_all(deserialize = "kebab-case"))]
 #[non_exhaustive]
 pub struct ComposeSettings {
@@ -179,7 +181,7 @@ typed_report! {
         pub https_entry_point: Property,
         /// Whether a dashboard basic-auth password is set (its value is not
         /// kept).
-        #[serde(skip_deserializing)]
+        #[serde(deserialize_with = "crate::model::de::filled_later")]
         pub basic_auth_password_set: bool,
     }
 }

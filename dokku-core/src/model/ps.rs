@@ -11,6 +11,7 @@ use crate::parse::ParseError;
 
 /// Whether an app's containers are running (`Running:` in `ps:report`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[non_exhaustive]
 pub enum RunState {
     /// Every container runs.
@@ -25,6 +26,7 @@ pub enum RunState {
 /// `Status <type> <n>:` lines of `ps:report`, or a service's
 /// ([`ServiceStatus`](crate::model::service::ServiceStatus)).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[non_exhaustive]
 pub enum ContainerState {
     /// `running`.
@@ -87,6 +89,7 @@ impl fmt::Display for ContainerState {
 
 /// One container of an app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContainerStatus {
     /// Its process type.
     pub process_type: ProcessType,
@@ -130,7 +133,7 @@ typed_report! {
         /// Dockerfile start command override (0.38.8+).
         pub dockerfile_start_cmd: Property,
         /// One entry per container, sorted by process type and index.
-        #[serde(skip_deserializing)]
+        #[serde(deserialize_with = "crate::model::de::filled_later")]
         pub containers: Vec<ContainerStatus>,
     }
 }
@@ -189,6 +192,7 @@ impl ContainerStatus {
 
 /// One row of `ps:scale`: how many containers of a process type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Formation {
     /// The process type.
     pub process_type: ProcessType,

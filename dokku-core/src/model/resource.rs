@@ -45,6 +45,7 @@ pub fn is_amount(raw: &str) -> bool {
 /// not set). Values are Docker's (`512m`, `1.5`); Dokku does not check
 /// them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[non_exhaustive]
 pub struct ResourceValues {
     /// CPUs (`--cpus`).
@@ -116,10 +117,10 @@ typed_report! {
     #[non_exhaustive]
     pub struct ResourceReport for RESOURCE then ResourceReport::values_from_raw {
         /// Limits, by process type.
-        #[serde(skip_deserializing)]
+        #[serde(deserialize_with = "crate::model::de::filled_later")]
         pub limits: BTreeMap<String, ResourceValues>,
         /// Reservations, by process type.
-        #[serde(skip_deserializing)]
+        #[serde(deserialize_with = "crate::model::de::filled_later")]
         pub reservations: BTreeMap<String, ResourceValues>,
     }
 }

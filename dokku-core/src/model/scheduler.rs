@@ -70,7 +70,7 @@ typed_report! {
         /// The size of `/dev/shm`.
         pub shm_size: Property,
         /// Whether the cluster token is set (its value is not kept).
-        #[serde(skip_deserializing)]
+        #[serde(deserialize_with = "crate::model::de::filled_later")]
         pub token_set: bool,
     }
 }

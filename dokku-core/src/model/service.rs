@@ -125,6 +125,7 @@ pub type ServiceStatus = crate::model::ps::ContainerState;
 
 /// One exposed port: `<container>-><host>` in `Exposed ports`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExposedPort {
     /// The datastore's port inside the container (`5432`).
     pub container: u16,
@@ -138,6 +139,7 @@ pub struct ExposedPort {
 /// serialised. `raw` keeps every other line as printed (keys lower-cased,
 /// spaces as `-`), so fields a newer plugin adds are not lost.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[non_exhaustive]
 pub struct ServiceInfo {
     /// The service, from the header line.

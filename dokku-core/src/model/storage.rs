@@ -10,6 +10,7 @@ use crate::parse::ParseError;
 
 /// One attachment of a storage entry to an app (`attachment.<n>.*` keys).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[non_exhaustive]
 pub struct StorageAttachment {
     /// Its position in the report (1-based).
@@ -48,7 +49,7 @@ typed_report! {
         /// `-v` flags of `run` containers.
         pub run_mounts: String,
         /// The attachments, by index.
-        #[serde(skip_deserializing)]
+        #[serde(deserialize_with = "crate::model::de::filled_later")]
         pub attachments: Vec<StorageAttachment>,
     }
 }

@@ -475,7 +475,6 @@ pub struct AppItem {
     pub name: String,
     /// Its overview row (status, processes, domains, deploy source), once
     /// the dashboard has read it.
-    #[schema(value_type = Option<Object>)]
     pub overview: Option<AppOverview>,
 }
 
@@ -517,10 +516,8 @@ pub async fn apps(Extension(api): Extension<Api>) -> Answer<AppList> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AppDetail {
     /// The overview row.
-    #[schema(value_type = Object)]
     pub overview: AppOverview,
     /// `apps:report`.
-    #[schema(value_type = Object)]
     pub report: AppReport,
 }
 
@@ -606,10 +603,8 @@ pub async fn config_reveal(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PsInfo {
     /// `ps:scale`: containers wanted per process type.
-    #[schema(value_type = Object)]
     pub formation: Vec<dokku::model::ps::Formation>,
     /// `ps:report`: its containers and their state.
-    #[schema(value_type = Object)]
     pub report: dokku::model::ps::PsReport,
 }
 
@@ -851,7 +846,6 @@ pub struct ServiceDetail {
     /// Its plugin.
     pub plugin: String,
     /// `<plugin>:info`.
-    #[schema(value_type = Object)]
     pub info: dokku::model::service::ServiceInfo,
 }
 
@@ -967,7 +961,6 @@ pub async fn service_unlink(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Builds {
     /// Newest first, as Dokku lists them.
-    #[schema(value_type = Vec<Object>)]
     pub builds: Vec<dokku::model::builds::BuildRecord>,
 }
 
@@ -1048,10 +1041,8 @@ pub struct RollbackView {
     /// when there is a plan.
     pub refused: Option<String>,
     /// The release running now.
-    #[schema(value_type = Option<Object>)]
     pub from: Option<dokku_history::releases::Release>,
     /// The release that would run again: confirm it by its `record_id`.
-    #[schema(value_type = Option<Object>)]
     pub to: Option<dokku_history::releases::Release>,
     /// The Dokku command that would bring it back.
     pub command: Option<String>,
@@ -1116,7 +1107,6 @@ pub async fn rollback(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Releases {
     /// Newest first.
-    #[schema(value_type = Vec<Object>)]
     pub releases: Vec<dokku_history::releases::Release>,
 }
 
@@ -1155,7 +1145,6 @@ pub struct HistoryParams {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HistoryPage {
     /// Newest first; only the apps the token may see.
-    #[schema(value_type = Vec<Object>)]
     pub records: Vec<dokku_history::Record>,
     /// Pass as `after` for the next (older) page; absent on the last.
     pub next: Option<String>,

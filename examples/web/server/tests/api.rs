@@ -512,6 +512,143 @@ async fn the_openapi_document_lists_every_api_route_of_the_table() {
     }
 }
 
+/// The keys of `value` its schema does not describe, as JSON paths:
+/// `$ref`s resolved, `allOf` merged, `oneOf` met by any one branch.
+fn undescribed(
+    doc: &serde_json::Value,
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+    at: &str,
+) -> Vec<String> {
+    use serde_json::Value;
+    if let Some(name) = schema["$ref"].as_str() {
+        let name = name.trim_start_matches("#/components/schemas/");
+        return undescribed(doc, &doc["components"]["schemas"][name], value, at);
+    }
+    if let Some(branches) = schema["oneOf"].as_array() {
+        let problems: Vec<Vec<String>> = branches
+            .iter()
+            .map(|b| undescribed(doc, b, value, at))
+            .collect();
+        return match problems.iter().find(|p| p.is_empty()) {
+            Some(_) => Vec::new(),
+            None => problems.into_iter().flatten().collect(),
+        };
+    }
+    if schema.is_null() {
+        return vec![format!("{at}: no schema")];
+    }
+    match value {
+        Value::Object(map) => {
+            let mut properties = serde_json::Map::new();
+            let parts = schema["allOf"].as_array().cloned().unwrap_or_default();
+            for part in parts.iter().chain(std::iter::once(schema)) {
+                let part = match part["$ref"].as_str() {
+                    Some(r) => {
+                        &doc["components"]["schemas"][r.trim_start_matches("#/components/schemas/")]
+                    }
+                    None => part,
+                };
+                if let Some(p) = part["properties"].as_object() {
+                    properties.extend(p.clone());
+                }
+            }
+            let extra = &schema["additionalProperties"];
+            map.iter()
+                .flat_map(|(key, v)| match properties.get(key) {
+                    Some(s) => undescribed(doc, s, v, &format!("{at}.{key}")),
+                    None if extra.is_object() => undescribed(doc, extra, v, &format!("{at}.{key}")),
+                    None => vec![format!("{at}.{key}")],
+                })
+                .collect()
+        }
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .flat_map(|(i, v)| undescribed(doc, &schema["items"], v, &format!("{at}[{i}]")))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn every_key_an_api_answer_holds_is_described_in_the_openapi_document() {
+    let h = Harness::new();
+    let t = admin_token(&h);
+    // A release and a build to describe.
+    let r = h
+        .send(api_request(
+            Method::POST,
+            "/api/v1/hosts/sim/apps/api/deploys",
+            Some(&t),
+            Some(serde_json::json!({ "image": "nginx:1.27" })),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let doc = h.anon_get("/api/v1/openapi.json").await.json();
+    for (route, path) in [
+        (
+            "/api/v1/hosts/{host}/apps/{app}",
+            "/api/v1/hosts/sim/apps/api",
+        ),
+        (
+            "/api/v1/hosts/{host}/apps/{app}/ps",
+            "/api/v1/hosts/sim/apps/api/ps",
+        ),
+        (
+            "/api/v1/hosts/{host}/apps/{app}/builds",
+            "/api/v1/hosts/sim/apps/api/builds",
+        ),
+        (
+            "/api/v1/hosts/{host}/apps/{app}/releases",
+            "/api/v1/hosts/sim/apps/api/releases",
+        ),
+        (
+            "/api/v1/hosts/{host}/apps/{app}/rollback",
+            "/api/v1/hosts/sim/apps/api/rollback",
+        ),
+        ("/api/v1/hosts/{host}/apps", "/api/v1/hosts/sim/apps"),
+        (
+            "/api/v1/hosts/{host}/services/{plugin}/{service}",
+            "/api/v1/hosts/sim/services/postgres/api-db",
+        ),
+        (
+            "/api/v1/hosts/{host}/history",
+            "/api/v1/hosts/sim/history?limit=20",
+        ),
+    ] {
+        let r = get(&h, path, &t).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        let answer = r.json();
+        let schema = &doc["paths"][route]["get"]["responses"]["200"]["content"]["application/json"]
+            ["schema"];
+        let missing = undescribed(&doc, schema, &answer, "$");
+        assert!(missing.is_empty(), "{route}: {missing:?}");
+        // A generic object would describe anything: these answers are
+        // described down to their leaves.
+        assert!(answer.to_string().len() > 40, "{path}: {answer}");
+    }
+    // The models are the SDK's own, field by field.
+    let schemas = &doc["components"]["schemas"];
+    for (model, field) in [
+        ("PsReport", "containers"),
+        ("PsReport", "raw"),
+        ("AppReport", "deploy_source"),
+        ("AppOverview", "status"),
+        ("ServiceInfo", "links"),
+        ("Entry", "subcommand"),
+        ("Release", "outcome"),
+        ("BuildRecord", "started_at"),
+    ] {
+        assert!(
+            schemas[model]["properties"][field].is_object(),
+            "{model}.{field}"
+        );
+    }
+    // A secret the answer never carries is not described either.
+    assert!(schemas["ServiceInfo"]["properties"]["dsn"].is_null());
+}
+
 #[tokio::test]
 async fn api_log_follow_delivers_lines_as_server_sent_events() {
     let h = Harness::new();
