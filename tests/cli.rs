@@ -954,6 +954,39 @@ fn removing_a_domain_the_app_lacks_says_so() {
 }
 
 #[test]
+fn unsetting_a_key_the_app_lacks_says_so() {
+    let demo = Demo::new();
+    demo.cli()
+        .args(["config", "unset", "api", "NOT_SET_HERE", "--no-restart"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "nothing to unset on api (not set: NOT_SET_HERE)",
+        ));
+    demo.cli()
+        .args(["config", "set", "api", "GOING=1", "--no-restart"])
+        .assert()
+        .success();
+    demo.cli()
+        .args([
+            "config",
+            "unset",
+            "api",
+            "GOING",
+            "NOT_SET_HERE",
+            "--no-restart",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "unset GOING on api (not set: NOT_SET_HERE)",
+        ));
+    let again = demo.json(&["config", "unset", "api", "GOING", "--no-restart"]);
+    assert_eq!(again["unset"], serde_json::json!([]), "{again}");
+    assert_eq!(again["skipped"], serde_json::json!(["GOING"]), "{again}");
+}
+
+#[test]
 fn an_app_with_an_old_style_name_can_be_addressed_but_not_created() {
     // Older Dokku created names that `apps:create` refuses today; the
     // demo host has one. Dokku still runs every command on it.

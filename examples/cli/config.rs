@@ -426,9 +426,37 @@ impl Family for ConfigCmd {
                 no_restart,
             } => {
                 let command = api::unset_command(&scope, &keys, no_restart);
-                let names: Vec<&str> = keys.iter().map(|k| k.as_str()).collect();
-                let what = format!("{} on {}", names.join(", "), scope_name(&scope));
-                s.streamed(&command, "unsetting", "unset", &what).await
+                let on = scope_name(&scope);
+                let what = format!("{} on {on}", joined(&keys));
+                let lines = s
+                    .stream(&command, &format!("unsetting {what}"), &mut str::to_owned)
+                    .await?;
+                // Dokku skips a key that is not set (and restarts nothing
+                // when it unset none): say so rather than "unset".
+                let Ok(done) = dokku::parse::config::unset(&lines.join("\n")) else {
+                    return output::finish(json, "unset", &what, &command, &lines);
+                };
+                if json {
+                    let mut answer = output::finished("unset", &what, &command, &lines);
+                    answer["unset"] = json!(done.unset);
+                    answer["skipped"] = json!(done.skipped);
+                    return Ok(output::json(&answer)?);
+                }
+                let message = match (done.unset.is_empty(), done.skipped.is_empty()) {
+                    (_, true) => format!("unset {what}"),
+                    (true, false) => {
+                        format!(
+                            "nothing to unset on {on} (not set: {})",
+                            joined(&done.skipped)
+                        )
+                    }
+                    (false, false) => format!(
+                        "unset {} on {on} (not set: {})",
+                        joined(&done.unset),
+                        joined(&done.skipped)
+                    ),
+                };
+                Ok(output::done(&message)?)
             }
             Plan::Export { scope, format } => {
                 let vars = config.export(scope).await?;
@@ -608,6 +636,12 @@ fn value_masker(reveal: bool) -> impl FnMut(&str) -> String {
 /// Single-quoted for a shell or a .env file.
 fn quoted(value: &str) -> String {
     format!("'{}'", value.replace('\'', "'\\''"))
+}
+
+/// Keys as a comma-separated list.
+fn joined(keys: &[ConfigKey]) -> String {
+    let names: Vec<&str> = keys.iter().map(ConfigKey::as_str).collect();
+    names.join(", ")
 }
 
 #[cfg(test)]

@@ -525,19 +525,21 @@ pub async fn config_unset(
     let app = app_name(&app)?;
     let key = ConfigKey::new(form.key.trim())?;
     let dokku = state.audited(&ctx.session).await?;
-    dokku
+    let done = dokku
         .config()
         .unset(&app)
         .key(key.clone())
         .send()
         .await
         .map_err(doing(format!("unset {key} on {app}")))?;
-    Ok(changed(
-        &state,
-        &ctx,
-        &app,
-        format!("Unset {key} on {app}; it restarted."),
-    ))
+    // Someone else may have unset it meanwhile: Dokku skips it then, and
+    // restarts nothing.
+    let message = if done.skipped.contains(&key) {
+        format!("{key} was not set on {app}; nothing changed.")
+    } else {
+        format!("Unset {key} on {app}; it restarted.")
+    };
+    Ok(changed(&state, &ctx, &app, message))
 }
 
 /// One config value, for an admin, as plain text. The `config:get` is

@@ -1237,6 +1237,19 @@ async fn config_and_domains_change_and_reveals_are_audited() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(config("BULK_A"), None);
+    // Unset again, as if someone else got there first: nothing changed,
+    // and the page says so.
+    let r = h
+        .post(&admin, "/apps/api/config/unset", &[("key", "BULK_A")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = h.get(&admin, "/apps/api").await;
+    assert!(
+        page.body
+            .contains("BULK_A was not set on api; nothing changed."),
+        "{}",
+        page.body
+    );
 
     let r = h
         .post(&admin, "/apps/api/config/reveal", &[("key", "NEW_KEY")])
