@@ -987,6 +987,35 @@ fn unsetting_a_key_the_app_lacks_says_so() {
 }
 
 #[test]
+fn cloning_onto_an_existing_app_with_ignore_existing_says_so() {
+    let demo = Demo::new();
+    demo.cli()
+        .args(["apps", "clone", "api", "blog", "--ignore-existing"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("cloned").not())
+        .stderr(predicate::str::contains(
+            "blog already exists: nothing to clone",
+        ));
+    let skipped = demo.json(&["apps", "clone", "api", "blog", "--ignore-existing"]);
+    assert_eq!(skipped["skipped"], true, "{skipped}");
+    assert!(!subcommands(&demo.history_rows()).contains(&"apps:clone".to_owned()));
+    // A new name is cloned as usual.
+    demo.cli()
+        .args([
+            "apps",
+            "clone",
+            "api",
+            "api-copy",
+            "--ignore-existing",
+            "--skip-deploy",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("cloned api → api-copy"));
+}
+
+#[test]
 fn an_app_with_an_old_style_name_can_be_addressed_but_not_created() {
     // Older Dokku created names that `apps:create` refuses today; the
     // demo host has one. Dokku still runs every command on it.

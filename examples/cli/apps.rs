@@ -232,6 +232,20 @@ impl Family for AppsCmd {
             } => {
                 let command = api::clone_command(&from, &to, skip_deploy, ignore_existing);
                 let what = format!("{from} → {to}");
+                // Dokku skips an existing target with exit 0: say so
+                // rather than "cloned", and send nothing.
+                if ignore_existing && s.dokku().await?.apps().exists(&to).await? {
+                    output::note(&format!("{to} already exists: nothing to clone"));
+                    if json {
+                        output::json(&json!({
+                            "ok": true,
+                            "action": "cloned",
+                            "target": what,
+                            "skipped": true,
+                        }))?;
+                    }
+                    return Ok(());
+                }
                 s.streamed(&command, "cloning", "cloned", &what).await
             }
             Plan::Lock(app) => {
