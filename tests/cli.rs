@@ -1016,6 +1016,36 @@ fn cloning_onto_an_existing_app_with_ignore_existing_says_so() {
 }
 
 #[test]
+fn stopping_an_app_never_deployed_says_nothing_was_stopped() {
+    let demo = Demo::new();
+    demo.cli()
+        .args(["apps", "create", "never-pushed"])
+        .assert()
+        .success();
+    // Dokku warns and exits 0; the CLI does not claim it stopped.
+    demo.cli()
+        .args(["ps", "stop", "never-pushed"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("stopped").not())
+        .stderr(predicate::str::contains(
+            "nothing stopped: never-pushed has not been deployed",
+        ));
+    let started = demo.json(&["ps", "start", "never-pushed"]);
+    assert_eq!(
+        started["not_deployed"],
+        serde_json::json!(["never-pushed"]),
+        "{started}"
+    );
+    let deployed = demo.json(&["ps", "stop", "api"]);
+    assert_eq!(
+        deployed["not_deployed"],
+        serde_json::json!([]),
+        "{deployed}"
+    );
+}
+
+#[test]
 fn an_app_with_an_old_style_name_can_be_addressed_but_not_created() {
     // Older Dokku created names that `apps:create` refuses today; the
     // demo host has one. Dokku still runs every command on it.

@@ -427,7 +427,7 @@ impl Family for ConfigCmd {
             } => {
                 let command = api::unset_command(&scope, &keys, no_restart);
                 let on = scope_name(&scope);
-                let what = format!("{} on {on}", joined(&keys));
+                let what = format!("{} on {on}", output::comma_list(&keys));
                 let lines = s
                     .stream(&command, &format!("unsetting {what}"), &mut str::to_owned)
                     .await?;
@@ -447,13 +447,13 @@ impl Family for ConfigCmd {
                     (true, false) => {
                         format!(
                             "nothing to unset on {on} (not set: {})",
-                            joined(&done.skipped)
+                            output::comma_list(&done.skipped)
                         )
                     }
                     (false, false) => format!(
                         "unset {} on {on} (not set: {})",
-                        joined(&done.unset),
-                        joined(&done.skipped)
+                        output::comma_list(&done.unset),
+                        output::comma_list(&done.skipped)
                     ),
                 };
                 Ok(output::done(&message)?)
@@ -636,12 +636,6 @@ fn value_masker(reveal: bool) -> impl FnMut(&str) -> String {
 /// Single-quoted for a shell or a .env file.
 fn quoted(value: &str) -> String {
     format!("'{}'", value.replace('\'', "'\\''"))
-}
-
-/// Keys as a comma-separated list.
-fn joined(keys: &[ConfigKey]) -> String {
-    let names: Vec<&str> = keys.iter().map(ConfigKey::as_str).collect();
-    names.join(", ")
 }
 
 #[cfg(test)]

@@ -305,6 +305,12 @@ pub fn finish(
     Ok(())
 }
 
+/// Names as a comma-separated list, for messages.
+pub fn comma_list<T: AsRef<str>>(names: &[T]) -> String {
+    let names: Vec<&str> = names.iter().map(AsRef::as_ref).collect();
+    names.join(", ")
+}
+
 /// The JSON object [`finish`] prints, for a change that adds fields to it.
 pub fn finished(verb: &str, what: &str, command: &Command, lines: &[String]) -> serde_json::Value {
     json!({

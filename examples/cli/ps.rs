@@ -210,8 +210,32 @@ impl Family for PsCmd {
                     Verb::Rebuild => ("rebuilding", "rebuilt"),
                     _ => ("running", "ran"),
                 };
-                s.streamed(&command, doing, done, &family::who(&target))
-                    .await
+                let who = family::who(&target);
+                let label = format!("{doing} {who}");
+                let (lines, stderr) = s
+                    .stream_with_stderr(&command, &label, &mut str::to_owned)
+                    .await?;
+                // Dokku warns about an app never deployed and exits 0.
+                let not_deployed = dokku::parse::ps::not_deployed(&stderr);
+                if s.opts.json {
+                    let mut answer = output::finished(done, &who, &command, &lines);
+                    answer["not_deployed"] = json!(not_deployed);
+                    return Ok(output::json(&answer)?);
+                }
+                if let Target::App(app) = &target {
+                    if not_deployed.contains(app) {
+                        output::note(&format!("nothing {done}: {app} has not been deployed"));
+                        return Ok(());
+                    }
+                }
+                let what = match not_deployed.is_empty() {
+                    true => who,
+                    false => format!(
+                        "{who} (not deployed: {})",
+                        output::comma_list(&not_deployed)
+                    ),
+                };
+                output::finish(false, done, &what, &command, &lines)
             }
         }
     }

@@ -507,6 +507,20 @@ impl Session {
         label: &str,
         mask: &mut dyn FnMut(&str) -> String,
     ) -> Result<Vec<String>, CliError> {
+        self.stream_with_stderr(command, label, mask)
+            .await
+            .map(|(lines, _)| lines)
+    }
+
+    /// [`Session::stream`], with what Dokku said on stderr beside (for a
+    /// warning it gives with exit 0). The stderr is for reading, never for
+    /// showing: it is not masked.
+    pub async fn stream_with_stderr(
+        &self,
+        command: &Command,
+        label: &str,
+        mask: &mut dyn FnMut(&str) -> String,
+    ) -> Result<(Vec<String>, String), CliError> {
         let dokku = self.dokku().await?;
         let bar = output::spinner(label.to_owned());
         let stream = dokku.stream(command).await.inspect_err(|_| {
@@ -575,7 +589,7 @@ impl Session {
             show_stderr(&stderr_partial, mask_urls)?;
         }
         let output = Output::new(status, Vec::new(), stderr);
-        dokku::parse::expect_success(command, output)?;
+        let output = dokku::parse::expect_success(command, output)?;
         if withheld.count() > 0 && !command.is_mutating() {
             return Err(output::masked_for_program(
                 "output holding hidden values",
@@ -583,7 +597,7 @@ impl Session {
             ));
         }
         withheld.note();
-        Ok(lines)
+        Ok((lines, output.stderr_lossy().into_owned()))
     }
 
     /// Raw output (a followed log, a dump) copied to `out` as it arrives,

@@ -97,12 +97,24 @@ fn streamed(state: &AppState, app: &AppName, output: OutputStream, outcome: Outc
             event(serde_json::json!({ "out": text }))
         }
     };
+    // Dokku warns that an app was never deployed and exits 0 (`ps:stop`,
+    // `ps:start`, `ps:restart`): then nothing was done, and the end says so.
+    let subject = app.clone();
+    let mut never_deployed = false;
     let body = output.map(move |chunk| match chunk {
-        Ok(Chunk::Stdout(b) | Chunk::Stderr(b)) => out(lines(b, false)),
+        Ok(Chunk::Stdout(b) | Chunk::Stderr(b)) => {
+            let text = lines(b, false);
+            never_deployed |= dokku::parse::ps::not_deployed(&text).contains(&subject);
+            out(text)
+        }
         Ok(Chunk::Exit(status)) => {
-            let mut bytes = out(lines(Vec::new(), true)).to_vec();
+            let text = lines(Vec::new(), true);
+            never_deployed |= dokku::parse::ps::not_deployed(&text).contains(&subject);
+            let mut bytes = out(text).to_vec();
             let ok = status.success();
-            let message = if ok {
+            let message = if ok && never_deployed {
+                format!("Nothing was done: {subject} has not been deployed yet.")
+            } else if ok {
                 outcome.done.clone()
             } else {
                 format!("{} Dokku ended with {status}.", outcome.failed)

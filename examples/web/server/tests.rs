@@ -1053,6 +1053,16 @@ async fn process_actions_and_scaling_stream_dokku_output() {
         h.post(&admin, "/apps/blog/ps/explode", &[]).await.status,
         StatusCode::NOT_FOUND
     );
+    // An app never deployed: Dokku warns and exits 0, and the ending says
+    // nothing was done rather than "Stopped".
+    let r = h.post(&admin, "/apps", &[("name", "fresh")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let end = h.post(&admin, "/apps/fresh/ps/stop", &[]).await.stream().1;
+    assert_eq!(end["ok"], true);
+    assert_eq!(
+        end["message"],
+        "Nothing was done: fresh has not been deployed yet."
+    );
 
     let r = h
         .post(
