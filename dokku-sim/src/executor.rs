@@ -87,10 +87,11 @@ struct Inner {
     /// Where a follow re-reads the host from at each interval, when the
     /// host lives in a state directory other programs change.
     reload: Option<StateDir>,
-    /// A test's hand on deploys: each line after the first, and the exit,
-    /// waits for a permit ([`SimExecutor::gate_deploys`]). Shared by every
-    /// clone and rebuild.
-    gate: Arc<Mutex<Option<DeployGate>>>,
+    /// A test's hand on deploys and on reports of every app: each line
+    /// (or app block) after the first, and the exit, waits for a permit
+    /// ([`SimExecutor::gate_deploys`], [`SimExecutor::gate_reports`]).
+    /// Shared by every clone and rebuild.
+    gates: Arc<Mutex<Gates>>,
     /// The deploys this host is printing over time.
     printing: Printing,
 }
@@ -184,13 +185,25 @@ impl Drop for Printer {
     }
 }
 
-/// Deploys that print a line only when the test says so
-/// ([`SimExecutor::gate_deploys`]): each line after the first, and the
+/// Output printed only when the test says so
+/// ([`SimExecutor::gate_deploys`], [`SimExecutor::gate_reports`]): each
+/// piece after the first (a deploy's line, a report's app block), and the
 /// exit status, takes one step. Nothing waits on a clock.
 #[derive(Debug, Clone)]
-pub struct DeployGate(Arc<tokio::sync::Semaphore>);
+pub struct Gate(Arc<tokio::sync::Semaphore>);
 
-impl DeployGate {
+/// The gates a test has set, by the output they hold.
+#[derive(Debug, Default)]
+struct Gates {
+    deploys: Option<Gate>,
+    reports: Option<Gate>,
+}
+
+impl Gate {
+    fn new() -> Self {
+        Self(Arc::new(tokio::sync::Semaphore::new(0)))
+    }
+
     /// Let `steps` more lines (or the exit) through.
     pub fn step(&self, steps: usize) {
         self.0.add_permits(steps);
@@ -233,7 +246,7 @@ impl SimExecutor {
                 faults: Mutex::new(VecDeque::new()),
                 jitter_state: Mutex::new(0x9e37_79b9_7f4a_7c15),
                 reload: None,
-                gate: Arc::new(Mutex::new(None)),
+                gates: Arc::default(),
                 printing: Printing::default(),
             }),
         }
@@ -249,15 +262,15 @@ impl SimExecutor {
                 faults: Mutex::new(self.lock_faults().clone()),
                 jitter_state: Mutex::new(0x9e37_79b9_7f4a_7c15),
                 reload: self.inner.reload.clone(),
-                gate: Arc::clone(&self.inner.gate),
+                gates: Arc::clone(&self.inner.gates),
                 printing: self.inner.printing.clone(),
             }),
         }
     }
 
-    fn lock_gate(&self) -> MutexGuard<'_, Option<DeployGate>> {
+    fn lock_gates(&self) -> MutexGuard<'_, Gates> {
         self.inner
-            .gate
+            .gates
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
@@ -265,9 +278,20 @@ impl SimExecutor {
     /// From now on, every clone's deploys print their first line, then
     /// wait for the returned gate for each next line and for the exit:
     /// a test watches a deploy's output arrive line by line.
-    pub fn gate_deploys(&self) -> DeployGate {
-        let gate = DeployGate(Arc::new(tokio::sync::Semaphore::new(0)));
-        *self.lock_gate() = Some(gate.clone());
+    pub fn gate_deploys(&self) -> Gate {
+        let gate = Gate::new();
+        self.lock_gates().deploys = Some(gate.clone());
+        gate
+    }
+
+    /// From now on, every clone's streamed reports of every app
+    /// (`ps:report`, `domains:report`… without an app) print their first
+    /// app's block, then wait for the returned gate for each next block
+    /// and for the exit: a test holds a host's reports for as long as it
+    /// needs, as on a host slower than any clock it could pick.
+    pub fn gate_reports(&self) -> Gate {
+        let gate = Gate::new();
+        self.lock_gates().reports = Some(gate.clone());
         gate
     }
 
@@ -498,7 +522,7 @@ enum Pace {
     /// After each piece (it is printed, then the work goes on).
     After(Duration),
     /// After each piece, until the test's gate lets the next through.
-    Gate(DeployGate),
+    Gate(Gate),
 }
 
 /// `pieces` of stdout one at a time under `pace`, then the stderr and the
@@ -662,9 +686,12 @@ impl Executor for SimExecutor {
         }
         let argv = argv_of(command);
         // A deploy printed over time: paced, or stepped by a test's gate.
-        let gate = self.lock_gate().clone();
+        let (deploy_gate, report_gate) = {
+            let gates = self.lock_gates();
+            (gates.deploys.clone(), gates.reports.clone())
+        };
         let per_line = self.inner.deploy_line;
-        let pace = match gate {
+        let pace = match deploy_gate {
             Some(gate) => Some(Pace::Gate(gate)),
             None => (!per_line.is_zero()).then_some(Pace::After(per_line)),
         };
@@ -682,17 +709,16 @@ impl Executor for SimExecutor {
         if fault == Some(Fault::Disconnect) {
             return Ok(Box::pin(stream::iter([Err(disconnected())])));
         }
-        if let (Latency::Dokku(cost), Some(subcommand), Outcome::Done(done)) =
-            (self.inner.latency, all_apps_report(&argv), &outcome)
-        {
+        if let (Some(subcommand), Outcome::Done(done)) = (all_apps_report(&argv), &outcome) {
             // Dokku prints each app's block when it has computed it.
-            let per_app = cost.app_cost(subcommand);
-            return Ok(paced(
-                app_blocks(&stdout),
-                Pace::Before(per_app),
-                done,
-                None,
-            ));
+            let pace = match (report_gate, self.inner.latency) {
+                (Some(gate), _) => Some(Pace::Gate(gate)),
+                (None, Latency::Dokku(cost)) => Some(Pace::Before(cost.app_cost(subcommand))),
+                (None, _) => None,
+            };
+            if let Some(pace) = pace {
+                return Ok(paced(app_blocks(&stdout), pace, done, None));
+            }
         }
         if let (Some(pace), Outcome::Done(done)) = (pace, &outcome) {
             // Dokku prints a line, then works until the next one.

@@ -33,7 +33,7 @@ pub mod state;
 pub use commands::{dispatch, dispatch_as, Outcome};
 pub use cost::Cost;
 pub use error::Error;
-pub use executor::{DeployGate, Fault, Latency, SimExecutor};
+pub use executor::{Fault, Gate, Latency, SimExecutor};
 pub use host::SimHost;
 pub use out::Out;
 pub use scheduler::DeployFailure;

@@ -96,3 +96,29 @@ async fn a_stream_cut_halfway_keeps_the_apps_already_read() {
     assert_eq!(read.len(), 3, "{read:?}");
     assert!(matches!(ended, Some(Error::Transport { .. })), "{ended:?}");
 }
+
+#[tokio::test]
+async fn a_gated_report_of_every_app_holds_each_next_app_until_the_test_steps_it() {
+    use futures_util::FutureExt;
+    let exec = SimExecutor::new(scenario::demo());
+    let gate = exec.gate_reports();
+    let dokku = dokku(exec);
+    let mut stream = dokku.report::<PsReport>().stream_all().await.unwrap();
+    // The first app's block is printed, but a text block is closed only by
+    // the next one's header (or the exit): nothing is read yet.
+    assert!(
+        stream.next().now_or_never().is_none(),
+        "an app came through a closed gate"
+    );
+    gate.step(1);
+    let first = stream.next().now_or_never();
+    assert!(
+        matches!(first, Some(Some(Ok(_)))),
+        "one step lets one app through: {first:?}"
+    );
+    assert!(stream.next().now_or_never().is_none());
+    gate.open();
+    let rest: Vec<_> = stream.collect().await;
+    assert_eq!(1 + rest.len(), apps());
+    assert!(rest.iter().all(Result::is_ok));
+}

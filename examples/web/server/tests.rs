@@ -1312,18 +1312,18 @@ async fn config_and_domains_change_and_reveals_are_audited() {
 }
 
 /// The first `count` log lines a log stream sends (server-sent events,
-/// `event: line`), waiting at most 5 s for them.
+/// `event: line`); the 60 s deadline only turns a hang into a failure.
 pub async fn log_events(h: &Harness, req: Request<Body>, count: usize) -> Vec<serde_json::Value> {
     let res = h.router.clone().oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()[header::CONTENT_TYPE], "text/event-stream");
     let mut body = res.into_body();
     let mut text = String::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     while text.matches("event: line").count() < count {
         let frame = tokio::time::timeout_at(deadline, body.frame())
             .await
-            .expect("no new log lines within 5 s")
+            .expect("no new log lines within 60 s")
             .unwrap()
             .unwrap();
         if let Ok(data) = frame.into_data() {
@@ -2714,17 +2714,21 @@ async fn live_rows_follow_changes_and_end_with_the_session() {
 #[tokio::test]
 async fn a_change_made_during_a_full_refresh_is_read_without_waiting_for_it() {
     use super::data::{Job, Update};
-    // A host half as fast as a real one: the report of every app takes
-    // seconds, its blocks arriving one by one.
-    let sim = SimExecutor::new(scenario::demo()).with_latency(dokku_sim::Latency::Dokku(
-        dokku_sim::Cost::MEASURED.faster(2),
-    ));
+    // A host slower than any clock: its reports of every app are held at
+    // the simulator's gate until the test opens it.
+    let sim = SimExecutor::new(scenario::demo());
+    let reports = sim.gate_reports();
     let h = custom(sim.clone(), Arc::new(sim), None, |_| {});
     let mut updates = h.state.store.subscribe();
     let admin = h.login(ADMIN).await;
-    // The full refresh is under way once its first row is in.
-    while !matches!(updates.recv().await.unwrap(), Update::Row(_)) {}
-    assert!(h.state.store.jobs().contains(&Job::All));
+    // The full refresh is under way, and held. (No event says it started:
+    // the loop waits for a condition; its deadline only turns a hang into
+    // a failure.)
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while !h.state.store.jobs().contains(&Job::All) {
+        assert!(tokio::time::Instant::now() < deadline, "no full refresh");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let last = dokku::AppName::new("staging-api").unwrap();
     let r = h
         .post(
@@ -2734,15 +2738,29 @@ async fn a_change_made_during_a_full_refresh_is_read_without_waiting_for_it() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The changed app's row is read while the full refresh still waits
+    // for the host.
+    let read = async {
+        loop {
+            if let Update::Row(row) = updates.recv().await.unwrap() {
+                if row.app == last && row.domains.contains(&"late.example.com".to_owned()) {
+                    break;
+                }
+            }
+        }
+    };
+    tokio::time::timeout_at(deadline, read)
+        .await
+        .expect("the change waited for the full refresh");
+    assert!(!h.state.store.jobs().contains(&Job::AllDone));
+    reports.open();
     h.settled().await;
     let jobs = h.state.store.jobs();
     let at = |job: &Job| jobs.iter().position(|j| j == job).unwrap();
     assert!(
-        at(&Job::App(last.clone())) < at(&Job::AllDone),
-        "the change waited for the full refresh: {jobs:?}"
+        at(&Job::All) < at(&Job::App(last.clone())) && at(&Job::App(last)) < at(&Job::AllDone),
+        "{jobs:?}"
     );
-    let row = h.state.store.row(&last).unwrap();
-    assert!(row.row.domains.contains(&"late.example.com".to_owned()));
 }
 
 #[tokio::test]
