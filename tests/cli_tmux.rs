@@ -110,9 +110,10 @@ impl Tmux {
         String::from_utf8_lossy(&self.tmux(&args).stdout).into_owned()
     }
 
-    /// Poll the screen until `done` holds; fail with the screen after 15 s.
+    /// Poll the screen until `done` holds; fail with the screen after 60 s
+    /// (a hang guard, not a timing assertion).
     fn wait_for(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let screen = self.screen();
             if done(&screen) {
