@@ -111,10 +111,19 @@ macro_rules! typed_report {
         pub struct $name {
             /// The app, when known (`None` for `--global`).
             #[serde(deserialize_with = "crate::model::de::filled_later")]
+            #[cfg_attr(feature = "openapi", schema(required = true))]
             pub app: Option<$crate::name::AppName>,
-            $($(#[$field_meta])* pub $field: $type,)*
+            // `serde(default)` is for reading Dokku's keys; every field is
+            // always written, so the schema requires each (a missing key
+            // reads as its default, never as an absent field).
+            $(
+                $(#[$field_meta])*
+                #[cfg_attr(feature = "openapi", schema(required = true))]
+                pub $field: $type,
+            )*
             /// Every key Dokku printed, as printed (secret values redacted).
             #[serde(deserialize_with = "crate::model::de::filled_later")]
+            #[cfg_attr(feature = "openapi", schema(required = true))]
             pub raw: ::std::collections::BTreeMap<String, String>,
         }
 

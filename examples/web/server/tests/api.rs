@@ -513,7 +513,10 @@ async fn the_openapi_document_lists_every_api_route_of_the_table() {
 }
 
 /// The keys of `value` its schema does not describe, as JSON paths:
-/// `$ref`s resolved, `allOf` merged, `oneOf` met by any one branch.
+/// `$ref`s resolved, `allOf` merged, `oneOf` met by any one branch; and
+/// where `required` is wrong: a required key absent, or a key always
+/// sent (not nullable) that the schema does not require, which a client
+/// generated from the document would read as optional.
 fn undescribed(
     doc: &serde_json::Value,
     schema: &serde_json::Value,
@@ -521,10 +524,7 @@ fn undescribed(
     at: &str,
 ) -> Vec<String> {
     use serde_json::Value;
-    if let Some(name) = schema["$ref"].as_str() {
-        let name = name.trim_start_matches("#/components/schemas/");
-        return undescribed(doc, &doc["components"]["schemas"][name], value, at);
-    }
+    let schema = resolved(doc, schema);
     if let Some(branches) = schema["oneOf"].as_array() {
         let problems: Vec<Vec<String>> = branches
             .iter()
@@ -541,26 +541,34 @@ fn undescribed(
     match value {
         Value::Object(map) => {
             let mut properties = serde_json::Map::new();
+            let mut required = Vec::new();
             let parts = schema["allOf"].as_array().cloned().unwrap_or_default();
             for part in parts.iter().chain(std::iter::once(schema)) {
-                let part = match part["$ref"].as_str() {
-                    Some(r) => {
-                        &doc["components"]["schemas"][r.trim_start_matches("#/components/schemas/")]
-                    }
-                    None => part,
-                };
+                let part = resolved(doc, part);
                 if let Some(p) = part["properties"].as_object() {
                     properties.extend(p.clone());
                 }
+                let keys = part["required"].as_array().into_iter().flatten();
+                required.extend(keys.filter_map(Value::as_str).map(str::to_owned));
             }
             let extra = &schema["additionalProperties"];
-            map.iter()
-                .flat_map(|(key, v)| match properties.get(key) {
-                    Some(s) => undescribed(doc, s, v, &format!("{at}.{key}")),
-                    None if extra.is_object() => undescribed(doc, extra, v, &format!("{at}.{key}")),
-                    None => vec![format!("{at}.{key}")],
-                })
-                .collect()
+            // A key the schema requires is always there; one it does not
+            // require is one that may be null (an Option) or absent.
+            let absent = required
+                .iter()
+                .filter(|k| !map.contains_key(k.as_str()))
+                .map(|k| format!("{at}.{k}: required, absent"));
+            let optional = map
+                .keys()
+                .filter(|k| properties.contains_key(*k) && !required.contains(k))
+                .filter(|k| !nullable(doc, &properties[*k]))
+                .map(|k| format!("{at}.{k}: always there, not required"));
+            let described = map.iter().flat_map(|(key, v)| match properties.get(key) {
+                Some(s) => undescribed(doc, s, v, &format!("{at}.{key}")),
+                None if extra.is_object() => undescribed(doc, extra, v, &format!("{at}.{key}")),
+                None => vec![format!("{at}.{key}")],
+            });
+            absent.chain(optional).chain(described).collect()
         }
         Value::Array(items) => items
             .iter()
@@ -571,8 +579,37 @@ fn undescribed(
     }
 }
 
+/// The schema a `$ref` names, or `schema` itself.
+fn resolved<'a>(
+    doc: &'a serde_json::Value,
+    schema: &'a serde_json::Value,
+) -> &'a serde_json::Value {
+    match schema["$ref"].as_str() {
+        Some(name) => {
+            &doc["components"]["schemas"][name.trim_start_matches("#/components/schemas/")]
+        }
+        None => schema,
+    }
+}
+
+/// Whether a property's schema admits null (utoipa's `Option`).
+fn nullable(doc: &serde_json::Value, schema: &serde_json::Value) -> bool {
+    let schema = resolved(doc, schema);
+    let null_type = |s: &serde_json::Value| match &s["type"] {
+        serde_json::Value::String(t) => t == "null",
+        serde_json::Value::Array(ts) => ts.iter().any(|t| t == "null"),
+        _ => false,
+    };
+    null_type(schema)
+        || ["oneOf", "anyOf"].iter().any(|k| {
+            schema[*k]
+                .as_array()
+                .is_some_and(|branches| branches.iter().any(null_type))
+        })
+}
+
 #[tokio::test]
-async fn every_key_an_api_answer_holds_is_described_in_the_openapi_document() {
+async fn every_api_answer_key_is_described_and_required_where_always_sent() {
     let h = Harness::new();
     let t = admin_token(&h);
     // A release and a build to describe.
