@@ -210,6 +210,8 @@ pub struct Api {
     pub host: Option<(String, AppState)>,
     /// Every host, by name.
     pub hosts: Arc<BTreeMap<String, AppState>>,
+    /// The app named in the path, as sent (checked by [`Api::app`]).
+    pub app: Option<String>,
 }
 
 impl Api {
@@ -219,6 +221,16 @@ impl Api {
             .as_ref()
             .map(|(n, s)| (n.as_str(), s))
             .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "No host was named."))
+    }
+
+    /// The host and the app of an app-scoped route, the app's name
+    /// checked (an invalid one is an app that is not there).
+    fn app(&self) -> Result<(&AppState, AppName), ApiError> {
+        let (_, state) = self.host()?;
+        let app = self.app.as_deref().ok_or_else(|| {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", "No app was named.")
+        })?;
+        Ok((state, app_name(app)?))
     }
 
     /// A client for `state` whose commands are recorded as this token's.
@@ -358,6 +370,7 @@ pub async fn guard(
         caller,
         host,
         hosts,
+        app,
     });
     let response = next.run(Request::from_parts(parts, body)).await;
     if let Some(state) = audit {
@@ -522,12 +535,8 @@ pub struct AppDetail {
 }
 
 /// `GET /api/v1/hosts/{host}/apps/{app}`.
-pub async fn app(
-    Extension(api): Extension<Api>,
-    Path((_, app)): Path<(String, String)>,
-) -> Answer<AppDetail> {
-    let (_, state) = api.host()?;
-    let app = app_name(&app)?;
+pub async fn app(Extension(api): Extension<Api>) -> Answer<AppDetail> {
+    let (state, app) = api.app()?;
     let dokku = api.dokku(state).await?;
     let overview = match state.store.fresh_row(&app) {
         Some(row) => row,
@@ -556,12 +565,8 @@ pub struct ConfigKeys {
 }
 
 /// `GET /api/v1/hosts/{host}/apps/{app}/config`.
-pub async fn config_keys(
-    Extension(api): Extension<Api>,
-    Path((_, app)): Path<(String, String)>,
-) -> Answer<ConfigKeys> {
-    let (_, state) = api.host()?;
-    let app = app_name(&app)?;
+pub async fn config_keys(Extension(api): Extension<Api>) -> Answer<ConfigKeys> {
+    let (state, app) = api.app()?;
     let keys = api
         .dokku(state)
         .await?
@@ -587,10 +592,9 @@ pub struct ConfigValue {
 /// `config:get` is recorded as the token's (its output redacted).
 pub async fn config_reveal(
     Extension(api): Extension<Api>,
-    Path((_, app, key)): Path<(String, String, String)>,
+    Path((_, _, key)): Path<(String, String, String)>,
 ) -> Answer<ConfigValue> {
-    let (_, state) = api.host()?;
-    let app = app_name(&app)?;
+    let (state, app) = api.app()?;
     let dokku = api.dokku(state).await?;
     let value = handlers::reveal(&dokku, &app, &key).await?;
     Ok(Json(ConfigValue {
@@ -609,12 +613,8 @@ pub struct PsInfo {
 }
 
 /// `GET /api/v1/hosts/{host}/apps/{app}/ps`.
-pub async fn ps(
-    Extension(api): Extension<Api>,
-    Path((_, app)): Path<(String, String)>,
-) -> Answer<PsInfo> {
-    let (_, state) = api.host()?;
-    let app = app_name(&app)?;
+pub async fn ps(Extension(api): Extension<Api>) -> Answer<PsInfo> {
+    let (state, app) = api.app()?;
     let dokku = api.dokku(state).await?;
     let (formation, report) = tokio::join!(dokku.ps().scale_report(&app), dokku.ps().report(&app));
     Ok(Json(PsInfo {
@@ -628,10 +628,9 @@ pub async fn ps(
 /// `{"end": {"ok", "message"}}`.
 pub async fn ps_action(
     Extension(api): Extension<Api>,
-    Path((_, app, action)): Path<(String, String, String)>,
+    Path((_, _, action)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
-    let (_, state) = api.host()?;
-    let app = app_name(&app)?;
+    let (state, app) = api.app()?;
     let dokku = api.dokku(state).await?;
     Ok(handlers::run_ps(state, &dokku, &app, &action).await?)
 }
@@ -647,11 +646,9 @@ pub struct ScaleBody {
 /// action.
 pub async fn scale(
     Extension(api): Extension<Api>,
-    Path((_, app)): Path<(String, String)>,
     body: Result<Json<ScaleBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let (_, state) = api.host()?;
-    let app = app_name(&app)?;
+    let (state, app) = api.app()?;
     let Json(body) = body.map_err(bad_body)?;
     let asked: Vec<(String, String)> = body
         .processes
@@ -684,12 +681,8 @@ pub struct Domains {
 }
 
 /// `GET /api/v1/hosts/{host}/apps/{app}/domains`.
-pub async fn domains(
-    Extension(api): Extension<Api>,
-    Path((_, app)): Path<(String, String)>,
-) -> Answer<Domains> {
-    let (_, state) = api.host()?;
-    let app = app_name(&app)?;
+pub async fn domains(Extension(api): Extension<Api>) -> Answer<Domains> {
+    let (state, app) = api.app()?;
     let report = api
         .dokku(state)
         .await?
@@ -720,11 +713,9 @@ pub struct Done {
 /// `POST /api/v1/hosts/{host}/apps/{app}/domains`.
 pub async fn domain_add(
     Extension(api): Extension<Api>,
-    Path((_, app)): Path<(String, String)>,
     body: Result<Json<DomainBody>, axum::extract::rejection::JsonRejection>,
 ) -> Answer<Done> {
-    let (_, state) = api.host()?;
-    let app = app_name(&app)?;
+    let (state, app) = api.app()?;
     let Json(body) = body.map_err(bad_body)?;
     let dokku = api.dokku(state).await?;
     let message = handlers::change_domain(state, &dokku, &app, &body.domain, true).await?;
@@ -734,10 +725,9 @@ pub async fn domain_add(
 /// `DELETE /api/v1/hosts/{host}/apps/{app}/domains/{domain}`.
 pub async fn domain_remove(
     Extension(api): Extension<Api>,
-    Path((_, app, domain)): Path<(String, String, String)>,
+    Path((_, _, domain)): Path<(String, String, String)>,
 ) -> Answer<Done> {
-    let (_, state) = api.host()?;
-    let app = app_name(&app)?;
+    let (state, app) = api.app()?;
     let dokku = api.dokku(state).await?;
     let message = handlers::change_domain(state, &dokku, &app, &domain, false).await?;
     Ok(Json(Done { message }))
@@ -772,13 +762,8 @@ pub struct Logs {
 }
 
 /// `GET /api/v1/hosts/{host}/apps/{app}/logs?n=100&process=web`.
-pub async fn logs(
-    Extension(api): Extension<Api>,
-    Path((_, app)): Path<(String, String)>,
-    Query(params): Query<LogParams>,
-) -> Answer<Logs> {
-    let (_, state) = api.host()?;
-    let app = app_name(&app)?;
+pub async fn logs(Extension(api): Extension<Api>, Query(params): Query<LogParams>) -> Answer<Logs> {
+    let (state, app) = api.app()?;
     let lines = handlers::recent_logs(state, &app, &params).await?;
     Ok(Json(Logs {
         lines: lines.iter().map(LogEntry::from).collect(),
@@ -790,11 +775,9 @@ pub async fn logs(
 /// leaves or the token is revoked (an `end` event says so).
 pub async fn logs_follow(
     Extension(api): Extension<Api>,
-    Path((_, app)): Path<(String, String)>,
     Query(params): Query<LogParams>,
 ) -> Result<Response, ApiError> {
-    let (_, state) = api.host()?;
-    let app = app_name(&app)?;
+    let (state, app) = api.app()?;
     let dokku = api.dokku(state).await?;
     // The stream ends (with an `end` event) when the token is revoked.
     let ended = state.options.tokens.ended(&api.caller.token);
@@ -965,12 +948,8 @@ pub struct Builds {
 }
 
 /// `GET /api/v1/hosts/{host}/apps/{app}/builds`.
-pub async fn builds(
-    Extension(api): Extension<Api>,
-    Path((_, app)): Path<(String, String)>,
-) -> Answer<Builds> {
-    let (_, state) = api.host()?;
-    let app = app_name(&app)?;
+pub async fn builds(Extension(api): Extension<Api>) -> Answer<Builds> {
+    let (state, app) = api.app()?;
     let builds = api
         .dokku(state)
         .await?
@@ -1000,11 +979,9 @@ pub struct DeployBody {
 /// "message"}}`.
 pub async fn deploy(
     Extension(api): Extension<Api>,
-    Path((_, app)): Path<(String, String)>,
     body: Result<Json<DeployBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let (_, state) = api.host()?;
-    let app = app_name(&app)?;
+    let (state, app) = api.app()?;
     let Json(body) = body.map_err(bad_body)?;
     let spec = deploys::deploy_spec(&app, &body.image, &body.repo, &body.reference)?;
     let dokku = api.dokku(state).await?;
@@ -1013,12 +990,8 @@ pub async fn deploy(
 
 /// `POST /api/v1/hosts/{host}/apps/{app}/builds/cancel`: Dokku's
 /// `builds:cancel`, whoever started the build.
-pub async fn build_cancel(
-    Extension(api): Extension<Api>,
-    Path((_, app)): Path<(String, String)>,
-) -> Answer<Done> {
-    let (_, state) = api.host()?;
-    let app = app_name(&app)?;
+pub async fn build_cancel(Extension(api): Extension<Api>) -> Answer<Done> {
+    let (state, app) = api.app()?;
     let dokku = api.dokku(state).await?;
     let message = deploys::cancel_build(state, &dokku, &app).await?;
     Ok(Json(Done { message }))
@@ -1052,11 +1025,9 @@ pub struct RollbackView {
 /// there is none.
 pub async fn rollback_plan(
     Extension(api): Extension<Api>,
-    Path((_, app)): Path<(String, String)>,
     Query(params): Query<RollbackParams>,
 ) -> Answer<RollbackView> {
-    let (_, state) = api.host()?;
-    let app = app_name(&app)?;
+    let (state, app) = api.app()?;
     let plan = match deploys::rollback_plan(state, &app, params.to).await {
         Ok(plan) => plan,
         Err(WebError::BadRequest(reason)) => {
@@ -1088,11 +1059,9 @@ pub struct RollbackBody {
 /// rollback.
 pub async fn rollback(
     Extension(api): Extension<Api>,
-    Path((_, app)): Path<(String, String)>,
     body: Result<Json<RollbackBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let (_, state) = api.host()?;
-    let app = app_name(&app)?;
+    let (state, app) = api.app()?;
     let Json(body) = body.map_err(bad_body)?;
     let plan = deploys::rollback_plan(state, &app, Some(body.to)).await?;
     // Recorded as the rollback it is, and as the token's.
@@ -1111,12 +1080,8 @@ pub struct Releases {
 }
 
 /// `GET /api/v1/hosts/{host}/apps/{app}/releases`.
-pub async fn releases(
-    Extension(api): Extension<Api>,
-    Path((_, app)): Path<(String, String)>,
-) -> Answer<Releases> {
-    let (_, state) = api.host()?;
-    let app: AppName = app_name(&app)?;
+pub async fn releases(Extension(api): Extension<Api>) -> Answer<Releases> {
+    let (state, app) = api.app()?;
     let releases = state
         .history
         .releases(&app, Some(&state.options.host_label), 200)

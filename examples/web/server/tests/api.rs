@@ -264,6 +264,20 @@ async fn expired_revoked_unknown_and_out_of_scope_tokens_are_refused_in_json() {
     let r = get(&h, "/api/v1/hosts/sim/apps/no-such-app/config", &fresh).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
     assert_eq!(code(&r), "app_not_found");
+    // A name no app can have is an app that is not there, refused before
+    // the host is asked (which would answer `app_not_found`).
+    for path in [
+        "/api/v1/hosts/sim/apps/Not%20An%20App/config",
+        "/api/v1/hosts/sim/apps/-rf/ps",
+    ] {
+        let r = get(&h, path, &fresh).await;
+        assert_eq!(
+            (r.status, code(&r)),
+            (StatusCode::NOT_FOUND, "not_found".to_owned()),
+            "{path}: {}",
+            r.body
+        );
+    }
 }
 
 /// Log lines written while `f` runs, through a subscriber of our own.
