@@ -299,16 +299,31 @@ pub fn rebuild(ctx: &mut Ctx<'_>, app: &str) -> Result<(), String> {
             "\u{1b}[1G\u{1b}[K-----> WARNING: Cannot build from '{branch}' as there are no commits stored at that branch."
         ));
         ctx.out.code = 1;
+        release_deploy_lock(ctx, app);
         return Ok(());
     }
     build_and_deploy(ctx, app, &source);
     Ok(())
 }
 
+/// The end of `git_receive_app`, whatever the build did: the build ran
+/// under the app's deploy lock file, which `flock -n` takes whether or not
+/// `apps:lock` created the file (nothing holds it), and whose release
+/// deletes it. So a build of an app locked with `apps:lock` goes ahead
+/// and leaves it unlocked. (Dokku v0.38.27 `plugins/git/functions`
+/// `git_receive_app`, `plugins/common/functions` `acquire_advisory_lock`
+/// and `release_advisory_lock`: read from source, not recorded.)
+fn release_deploy_lock(ctx: &mut Ctx<'_>, app: &str) {
+    if let Some(state) = ctx.host.apps.get_mut(app) {
+        state.locked = false;
+    }
+}
+
 /// `receive-app` for a source that is on the host: the builder (`pack`
 /// when `builder:set APP selected pack`, `builder-dockerfile` for an
 /// image or `selected dockerfile`, `builder-herokuish` otherwise), its
-/// lines, the release, and the deploy.
+/// lines, the release, and the deploy; then the deploy lock's release
+/// ([`release_deploy_lock`]).
 ///
 /// Dokku's own lines are source-derived (v0.38.27 `builder-*/builder-build`:
 /// `Building <app> from herokuish` or from the buildpacks `stack`, and
@@ -317,6 +332,11 @@ pub fn rebuild(ctx: &mut Ctx<'_>, app: &str) -> Result<(), String> {
 /// itself prints between them is illustrative: herokuish's closing
 /// `Discovering process types`, and pack's lifecycle phase headers.
 pub fn build_and_deploy(ctx: &mut Ctx<'_>, app: &str, source: &str) {
+    build_under_lock(ctx, app, source);
+    release_deploy_lock(ctx, app);
+}
+
+fn build_under_lock(ctx: &mut Ctx<'_>, app: &str, source: &str) {
     let builder = Builder::of(ctx.host, app, source);
     let fault = ctx
         .host

@@ -613,3 +613,34 @@ async fn a_paced_deploy_on_a_state_directory_cancelled_by_another_command_leaves
     before.extra.remove("builds");
     assert_eq!(now, before);
 }
+
+/// Dokku's deploy lock is a `flock` on a file: `apps:lock` only creates
+/// the file, so a build takes the lock anyway (nothing holds it), and the
+/// lock's release deletes the file. A locked app is built and deployed,
+/// and is unlocked after, whether the build succeeded or failed. (Read
+/// from Dokku v0.38.27's source, `git_receive_app` and
+/// `release_advisory_lock`; no recording covers it.)
+#[test]
+fn a_build_of_a_locked_app_goes_ahead_and_leaves_it_unlocked() {
+    let run = |host: &mut SimHost, line: &str| {
+        let argv: Vec<String> = line.split(' ').map(str::to_owned).collect();
+        dokku_sim::dispatch(host, &argv, b"").into_output()
+    };
+    let mut host = dokku_sim::scenario::demo();
+    for failure in [None, Some(DeployFailure::Build)] {
+        assert_eq!(run(&mut host, "apps:lock blog").code, 0);
+        assert_eq!(run(&mut host, "apps:locked blog").code, 0);
+        if let Some(failure) = failure {
+            host.fail_next_deploy("blog", failure);
+        }
+        let built = run(&mut host, "ps:rebuild blog");
+        assert_eq!(built.code, i32::from(failure.is_some()), "{failure:?}");
+        let locked = run(&mut host, "apps:locked blog");
+        assert_eq!(locked.code, 1, "{failure:?}: still locked");
+        assert!(String::from_utf8_lossy(&locked.stderr).contains("Deploy lock does not exist"));
+    }
+    // A restart builds nothing: the lock stays.
+    run(&mut host, "apps:lock blog");
+    assert_eq!(run(&mut host, "ps:restart blog").code, 0);
+    assert_eq!(run(&mut host, "apps:locked blog").code, 0);
+}
