@@ -89,13 +89,13 @@ pub enum AppsCmd {
         #[arg(long)]
         ignore_existing: bool,
     },
-    /// Take the deploy lock.
+    /// Mark the app locked (Dokku's apps:lock; a build still goes ahead, and unlocks it).
     #[command(after_help = "Example:\n  cli --demo apps lock api")]
     Lock {
         #[arg(value_parser = args::app_name)]
         app: Option<AppName>,
     },
-    /// Release the deploy lock.
+    /// Remove the app's deploy lock (does not stop a deploy in progress).
     #[command(after_help = "Example:\n  cli --demo apps unlock api")]
     Unlock {
         #[arg(value_parser = args::app_name)]

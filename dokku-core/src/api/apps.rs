@@ -240,7 +240,10 @@ impl<'a> Apps<'a> {
         }
     }
 
-    /// Take the deploy lock: deploys wait until it is released.
+    /// Create the app's deploy lock (`apps:lock`): reports show the app
+    /// locked. It does not stop a deploy: Dokku's builds take the lock with
+    /// `flock`, which the file alone does not hold, so a build goes ahead
+    /// and its end removes the lock (Dokku 0.38, from its source).
     ///
     /// ```no_run
     /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
