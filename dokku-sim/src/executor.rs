@@ -204,7 +204,7 @@ impl Gate {
         Self(Arc::new(tokio::sync::Semaphore::new(0)))
     }
 
-    /// Let `steps` more lines (or the exit) through.
+    /// Let `steps` more pieces (lines, app blocks, or the exit) through.
     pub fn step(&self, steps: usize) {
         self.0.add_permits(steps);
     }
