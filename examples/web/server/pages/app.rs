@@ -447,7 +447,7 @@ pub async fn page(
         }
         (overview(row))
         (process_section(&url, &ctx, row, &formation))
-        (super::deploys::section(&url, &ctx, &app, &deploys))
+        (super::deploys::section(&url, &ctx, row, &deploys))
         (config_section(&url, &ctx, app.as_str(), &keys))
         (domains_section(&url, &ctx, row))
         (super::network::tls_section(&url, &ctx, &network))

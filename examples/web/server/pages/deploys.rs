@@ -15,6 +15,7 @@ use axum::{Extension, Form};
 use dokku::api::deploy::DeploySpec;
 use dokku::model::apps::AppReport;
 use dokku::model::deploy::{DeployEvent, DeployOutcome};
+use dokku::model::overview::AppOverview;
 use dokku::AppName;
 use dokku_history::releases::{plan_rollback, Release, RollbackPlan};
 use dokku_history::HistoryError;
@@ -49,16 +50,18 @@ pub async fn fetch(state: &AppState, app: &AppName) -> Deploys {
 }
 
 /// The section on the app page.
-pub fn section(url: &str, ctx: &Ctx, app: &AppName, deploys: &Deploys) -> Markup {
+pub fn section(url: &str, ctx: &Ctx, row: &AppOverview, deploys: &Deploys) -> Markup {
     // Deploying and rolling back are a deployer's.
     let admin = ctx.can(Role::Deployer);
+    let app = &row.app;
+    let locked = lock_note(row.locked);
     html! {
         section #deploys {
             h2 { "Deploys" }
             @if admin {
                 form #deploy.inline method="post" action={ (url) "/deploy" } data-stream="deploy-output" data-outcome="deploy-outcome"
                     data-confirm={ "Deploy " (app) "?" }
-                    data-consequence={ (app) " is built from the source given and redeployed; a failed build leaves the running containers as they are." }
+                    data-consequence={ (app) " is built from the source given and redeployed; a failed build leaves the running containers as they are." (locked) }
                     data-ok="Deploy" {
                     (form_head(&ctx.session, "deploy"))
                     label { "Image " input type="text" name="image" placeholder="nginx:1.27" autocomplete="off"; }
@@ -89,7 +92,7 @@ pub fn section(url: &str, ctx: &Ctx, app: &AppName, deploys: &Deploys) -> Markup
                     )),
                     Ok(releases) => {
                         (release_table(releases))
-                        @if admin { (rollback(url, ctx, app, releases)) }
+                        @if admin { (rollback(url, ctx, app, releases, locked)) }
                     }
                 }
             }
@@ -131,11 +134,23 @@ fn outcome_class(release: &Release) -> &'static str {
     }
 }
 
-fn rollback(url: &str, ctx: &Ctx, app: &AppName, releases: &[Release]) -> Markup {
+/// What a confirmation adds for a locked app: Dokku builds it anyway (its
+/// deploy lock is a `flock`, which the file `apps:lock` makes does not
+/// hold), and the build's end removes the lock.
+fn lock_note(locked: bool) -> &'static str {
+    match locked {
+        true => {
+            " It is locked (apps:lock): Dokku deploys it anyway, and the deploy removes the lock."
+        }
+        false => "",
+    }
+}
+
+fn rollback(url: &str, ctx: &Ctx, app: &AppName, releases: &[Release], locked: &str) -> Markup {
     match plan_rollback(app, releases, None) {
         Ok(plan) => {
             let consequence = format!(
-                "{app} runs release #{} ({}). Release #{} ({}) is built and deployed again with `{}`.",
+                "{app} runs release #{} ({}). Release #{} ({}) is built and deployed again with `{}`.{locked}",
                 plan.from.record_id,
                 plan.from.source,
                 plan.to.record_id,
