@@ -511,6 +511,29 @@ fn the_git_remote_names_the_app() {
 }
 
 #[test]
+fn unlocking_an_app_that_is_not_locked_says_so_and_fails_as_dokku_does() {
+    let demo = Demo::new();
+    demo.cli()
+        .args(["apps", "unlock", "api"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "api is not locked: nothing to unlock",
+        ))
+        .stderr(predicate::str::contains("Unable to remove deploy lock"))
+        .stderr(predicate::str::contains(
+            "`cli apps info api` shows its deploy lock",
+        ));
+    // A locked app unlocks.
+    demo.cli().args(["apps", "lock", "api"]).assert().success();
+    demo.cli()
+        .args(["apps", "unlock", "api"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("unlocked api"));
+}
+
+#[test]
 fn history_lists_filters_searches_and_verifies() {
     let demo = Demo::new();
     demo.cli().args(["apps", "create", "h1"]).assert().success();

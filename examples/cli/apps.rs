@@ -253,8 +253,23 @@ impl Family for AppsCmd {
                 output::changed(json, "locked", app.as_str(), &api::lock_command(&app))
             }
             Plan::Unlock(app) => {
-                s.dokku().await?.apps().unlock(&app).await?;
-                output::changed(json, "unlocked", app.as_str(), &api::unlock_command(&app))
+                let dokku = s.dokku().await?;
+                match dokku.apps().unlock(&app).await {
+                    Ok(()) => {
+                        output::changed(json, "unlocked", app.as_str(), &api::unlock_command(&app))
+                    }
+                    // Dokku fails to remove a lock file that is not there,
+                    // in words that do not say so.
+                    Err(e @ dokku::Error::CommandFailed { .. })
+                        if matches!(dokku.apps().locked(&app).await, Ok(false)) =>
+                    {
+                        Err(CliError::Failed {
+                            message: format!("{app} is not locked: nothing to unlock ({e})"),
+                            hint: format!("`cli apps info {app}` shows its deploy lock"),
+                        })
+                    }
+                    Err(e) => Err(e.into()),
+                }
             }
         }
     }
