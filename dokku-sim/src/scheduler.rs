@@ -322,8 +322,8 @@ fn release_deploy_lock(ctx: &mut Ctx<'_>, app: &str) {
 /// `receive-app` for a source that is on the host: the builder (`pack`
 /// when `builder:set APP selected pack`, `builder-dockerfile` for an
 /// image or `selected dockerfile`, `builder-herokuish` otherwise), its
-/// lines, the release, and the deploy; then the deploy lock's release
-/// ([`release_deploy_lock`]).
+/// lines, the release, and the deploy; then the deploy lock's release,
+/// which removes a lock `apps:lock` made, whatever the build did.
 ///
 /// Dokku's own lines are source-derived (v0.38.27 `builder-*/builder-build`:
 /// `Building <app> from herokuish` or from the buildpacks `stack`, and
