@@ -155,21 +155,27 @@ pub(crate) use typed_report;
 pub const REDACTED: &str = "***";
 
 /// Replace the non-empty values of a plugin's secret properties (`K`,
-/// `global-K`, `computed-K`, bare or prefixed) with [`REDACTED`]; whether
-/// any was set.
+/// `global-K`, `computed-K`, bare or prefixed) with [`REDACTED`].
 pub(crate) fn redact_secret_properties(
     plugin: &'static Plugin,
     fields: &mut std::collections::BTreeMap<String, String>,
-) -> bool {
-    let mut any = false;
+) {
     for (key, value) in fields.iter_mut() {
-        let secret = plugin.is_secret_report_key(key);
-        if secret && !value.is_empty() {
+        if !value.is_empty() && plugin.is_secret_report_key(key) {
             *value = REDACTED.to_owned();
-            any = true;
         }
     }
-    any
+}
+
+/// Whether any of a plugin's secret properties has a value in `fields`
+/// (redacted or not): what a typed report keeps of a secret.
+pub(crate) fn any_secret_set(
+    plugin: &'static Plugin,
+    fields: &std::collections::BTreeMap<String, String>,
+) -> bool {
+    fields
+        .iter()
+        .any(|(key, value)| !value.is_empty() && plugin.is_secret_report_key(key))
 }
 
 /// The raw map itself is a report of any plugin: [`Dokku::raw_report`].

@@ -16,7 +16,7 @@ use crate::model::ports::PortMapping;
 
 /// A field no Dokku key fills (`app`, `raw`, what a report's hook
 /// derives): a key of its name is read and dropped, and the field starts
-/// at its default. It stands where `#[serde(deserialize_with = "crate::model::de::filled_later")]` would,
+/// at its default. It stands where `#[serde(skip_deserializing)]` would,
 /// which would also leave the field out of OpenAPI schemas (the `openapi`
 /// feature), though it is serialized.
 pub fn filled_later<'de, D: Deserializer<'de>, T: Default>(d: D) -> Result<T, D::Error> {

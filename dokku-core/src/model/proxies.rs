@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Property;
-use crate::api::report::{redact_secret_properties, typed_report};
+use crate::api::report::{any_secret_set, typed_report};
 use crate::catalog::plugins;
 use crate::parse::ParseError;
 
@@ -189,7 +189,7 @@ typed_report! {
 impl TraefikReport {
     /// Whether the (already redacted) basic-auth password is set.
     fn password_from_raw(&mut self) -> Result<(), ParseError> {
-        self.basic_auth_password_set = redact_secret_properties(&plugins::TRAEFIK, &mut self.raw);
+        self.basic_auth_password_set = any_secret_set(&plugins::TRAEFIK, &self.raw);
         Ok(())
     }
 }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Property;
-use crate::api::report::{redact_secret_properties, typed_report};
+use crate::api::report::{any_secret_set, typed_report};
 use crate::catalog::plugins;
 use crate::parse::ParseError;
 
@@ -79,7 +79,7 @@ impl SchedulerK3sReport {
     /// Whether the (already redacted) token is set; the text form masks it
     /// as `*******`.
     fn token_from_raw(&mut self) -> Result<(), ParseError> {
-        self.token_set = redact_secret_properties(&plugins::SCHEDULER_K3S, &mut self.raw)
+        self.token_set = any_secret_set(&plugins::SCHEDULER_K3S, &self.raw)
             || self.raw.values().any(|v| v == "*******");
         Ok(())
     }
