@@ -900,15 +900,8 @@ pub async fn service_import(
 
 /// `POST` (link) or `DELETE` (unlink)
 /// `/api/v1/hosts/{host}/services/{plugin}/{service}/links/{app}`.
-async fn link_or_unlink(
-    api: &Api,
-    plugin: &str,
-    service: &str,
-    app: &str,
-    link: bool,
-) -> Answer<Done> {
-    let (_, state) = api.host()?;
-    let app = app_name(app)?;
+async fn link_or_unlink(api: &Api, plugin: &str, service: &str, link: bool) -> Answer<Done> {
+    let (state, app) = api.app()?;
     let (dokku, plugin, name) = service_of(api, plugin, service).await?;
     let message = if link {
         databases::link(&dokku, &plugin, &name, &app).await?
@@ -927,17 +920,17 @@ async fn link_or_unlink(
 /// `POST /api/v1/hosts/{host}/services/{plugin}/{service}/links/{app}`.
 pub async fn service_link(
     Extension(api): Extension<Api>,
-    Path((_, plugin, service, app)): Path<(String, String, String, String)>,
+    Path((_, plugin, service, _)): Path<(String, String, String, String)>,
 ) -> Answer<Done> {
-    link_or_unlink(&api, &plugin, &service, &app, true).await
+    link_or_unlink(&api, &plugin, &service, true).await
 }
 
 /// `DELETE /api/v1/hosts/{host}/services/{plugin}/{service}/links/{app}`.
 pub async fn service_unlink(
     Extension(api): Extension<Api>,
-    Path((_, plugin, service, app)): Path<(String, String, String, String)>,
+    Path((_, plugin, service, _)): Path<(String, String, String, String)>,
 ) -> Answer<Done> {
-    link_or_unlink(&api, &plugin, &service, &app, false).await
+    link_or_unlink(&api, &plugin, &service, false).await
 }
 
 /// Dokku's build records of an app.
