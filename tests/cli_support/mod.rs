@@ -20,19 +20,15 @@ pub fn cli_bin() -> PathBuf {
             let dir = exe.parent().and_then(Path::parent).expect("target dir");
             let release = dir.file_name().is_some_and(|n| n == "release");
             // The features this test was built with, so the build reuses
-            // its artifacts instead of compiling the crates again.
-            let features: Vec<&str> = [
-                ("process", cfg!(feature = "process")),
-                ("mock", cfg!(feature = "mock")),
-                ("test-util", cfg!(feature = "test-util")),
-                ("sim", cfg!(feature = "sim")),
-                ("ssh", cfg!(feature = "ssh")),
-                ("history", cfg!(feature = "history")),
-            ]
-            .iter()
-            .filter(|(_, on)| *on)
-            .map(|(name, _)| *name)
-            .collect();
+            // its artifacts: with one missing, cargo resolves the
+            // workspace's features differently and compiles every crate
+            // again (minutes on CI). `every_feature_is_passed_to_the_cli_build`
+            // keeps this list whole.
+            let features: Vec<&str> = FEATURES
+                .iter()
+                .filter(|(_, on)| *on)
+                .map(|(name, _)| *name)
+                .collect();
             let status = std::process::Command::new(env!("CARGO"))
                 .args(["build", "-q", "--example", "cli", "--no-default-features"])
                 .arg(format!("--features={}", features.join(",")))
@@ -44,6 +40,41 @@ pub fn cli_bin() -> PathBuf {
             dir.join("examples").join("cli")
         })
         .clone()
+}
+
+/// Every feature of the root package, and whether this test was built
+/// with it.
+const FEATURES: [(&str, bool); 9] = [
+    ("process", cfg!(feature = "process")),
+    ("mock", cfg!(feature = "mock")),
+    ("test-util", cfg!(feature = "test-util")),
+    ("sim", cfg!(feature = "sim")),
+    ("ssh", cfg!(feature = "ssh")),
+    ("history", cfg!(feature = "history")),
+    ("history-postgres", cfg!(feature = "history-postgres")),
+    ("openapi", cfg!(feature = "openapi")),
+    ("fleet", cfg!(feature = "fleet")),
+];
+
+/// The features `Cargo.toml` declares (but `default`).
+pub fn declared_features() -> Vec<String> {
+    let manifest: toml::Table =
+        toml::from_str(include_str!("../../Cargo.toml")).expect("Cargo.toml parses");
+    manifest["features"]
+        .as_table()
+        .expect("a [features] table")
+        .keys()
+        .filter(|name| *name != "default")
+        .cloned()
+        .collect()
+}
+
+/// The features [`cli_bin`] passes on when this test has them all.
+pub fn passed_features() -> Vec<String> {
+    FEATURES
+        .iter()
+        .map(|(name, _)| (*name).to_owned())
+        .collect()
 }
 
 /// A demo host and a history database of its own.

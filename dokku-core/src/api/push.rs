@@ -94,6 +94,17 @@ impl PushSpec {
     /// rev-parse --verify SOURCE^{commit}`), so the history records what
     /// was pushed. A source that does not resolve is left for `git push`
     /// to report.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::api::push::PushSpec;
+    /// use dokku_core::AppName;
+    ///
+    /// let spec = PushSpec::new(&AppName::new("api")?, ".").resolve().await;
+    /// println!("pushing {:?}", spec.commit);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn resolve(mut self) -> Self {
         let out = tokio::process::Command::new(&self.git)
             .args(["rev-parse", "--verify", "--quiet"])
