@@ -71,10 +71,19 @@ fn one_off_containers_are_listed_followed_stopped_and_retired() {
     let started = demo.json(&["run", "api", "--detach", "--", "sleep", "60"]);
     assert_eq!(started["action"], "started", "{started}");
     assert_eq!(started["command"], "dokku run:detached api sleep 60");
+    // Dokku prints the container's name; the list shows it running.
+    let name = started["container"].as_str().unwrap().to_owned();
+    assert!(name.starts_with("api.run."), "{started}");
+    let listed = demo.json(&["run", "list", "api"]);
+    assert_eq!(listed[0]["name"], name.as_str(), "{listed}");
+    assert_eq!(listed[0]["state"], "running", "{listed}");
+    assert_eq!(listed[0]["command"], "\"/exec sleep 60\"", "{listed}");
+    demo.shows(&["run", "list", "api"], &[&name, "\"/exec sleep 60\""]);
     demo.shows(
         &["run", "stop", "api"],
         &["stopped the one-off containers of api"],
     );
+    assert_eq!(demo.json(&["run", "list", "api"]), json!([]));
     let retired = demo.json(&["run", "retire", "--all"]);
     assert_eq!(retired["command"], "dokku run:retire", "{retired}");
     demo.shows(&["run", "logs", "api"], &[]);
@@ -88,7 +97,10 @@ fn one_off_containers_are_listed_followed_stopped_and_retired() {
             "run:list",
             "run:list",
             "run:detached",
+            "run:list",
+            "run:list",
             "run:stop",
+            "run:list",
             "run:retire",
             "run:logs"
         ]

@@ -61,6 +61,29 @@ pub struct Container {
     pub id: String,
 }
 
+/// A one-off container `run:detached` started: `docker container create
+/// --rm --name <app>.run.<n>`, labelled with its app and time to live
+/// (`com.dokku.active-deadline-seconds`). The simulator cannot run its
+/// command, so it runs as a background worker does: until `run:stop`
+/// stops it or `run:retire` finds it past its time to live, and then,
+/// started with `--rm`, it is gone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunContainer {
+    /// `<app>.run.<n>` (`n`: bash's `$RANDOM`, 0-32767).
+    pub name: String,
+    /// The app label (kept when the app is renamed, as Docker keeps it).
+    pub app: String,
+    /// The full container id.
+    pub id: String,
+    /// Docker's command: `/exec` and the words for a herokuish image,
+    /// else the words.
+    pub command: String,
+    /// Unix time of its creation.
+    pub created: u64,
+    /// Seconds it may run (`--ttl-seconds`, a day by default).
+    pub ttl_seconds: u64,
+}
+
 /// One app.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct App {
@@ -292,6 +315,9 @@ pub struct SimHost {
     /// applies a deploy when it starts).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub before_deploy: BTreeMap<String, App>,
+    /// The one-off containers `run:detached` started, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub run_containers: Vec<RunContainer>,
 }
 
 /// Dokku's event log (`/var/log/dokku/events.log`): its last lines, the
@@ -458,6 +484,7 @@ impl SimHost {
             syslog: false,
             events: EventLog::default(),
             before_deploy: BTreeMap::new(),
+            run_containers: Vec::new(),
         }
     }
 

@@ -412,6 +412,13 @@ fn build_under_lock(ctx: &mut Ctx<'_>, app: &str, source: &str) {
     deploy(ctx, app, None);
 }
 
+/// Whether `app`'s image was built by herokuish (`is_image_herokuish_based`):
+/// `run` then prefixes the command with herokuish's `/exec`.
+pub fn image_is_herokuish(host: &crate::SimHost, app: &str) -> bool {
+    let source = host.apps.get(app).map_or("", |a| a.deploy_source.as_str());
+    Builder::of(host, app, source) == Builder::Herokuish
+}
+
 /// The builder a build runs with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Builder {

@@ -11,9 +11,17 @@
 //! and the recorded output (captures-0.38.27-core.jsonl seq 222, 223;
 //! captures-0.38.27-surface.jsonl seq 1217-1228).
 //!
-//! A simulated host keeps no one-off containers: a deployed app's `run`
-//! prints what Docker prints without a terminal, and every list of run
-//! containers is empty.
+//! A deployed app's `run` prints what Docker prints without a terminal
+//! (its container, started with `--rm`, is gone when it ends). A
+//! `run:detached` container ([`RunContainer`]) runs until `run:stop` or
+//! `run:retire` past its time to live removes it (the simulator cannot
+//! run its command, so it never ends by itself); `run:detached` prints its
+//! name, `run:list` shows it as Docker's `table` (`RunningFor` in
+//! go-units' words) or jq's JSON, `run:stop` prints the names `docker
+//! container stop` prints, `run:retire` names each expired one by its
+//! short id, and `run:logs` prints nothing (its output is unknown). All
+//! from source (`scheduler-run`, `scheduler-run-list`, `-stop`,
+//! `-retire`, `-logs`); no recording has a run container.
 //!
 //! `enter` picks its container as `scheduler-docker-local/scheduler-enter`
 //! does (derived from the source; only the never-deployed refusal is
@@ -25,7 +33,7 @@
 //! prints nothing and succeeds.
 
 use crate::common::{Ctx, Outcome};
-use crate::host::{Container, ContainerState};
+use crate::host::{container_id, date_time, Container, ContainerState, RunContainer, SimHost};
 
 /// Run `run`, `run:*` or `enter`; `None` for anything else.
 pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outcome> {
@@ -35,15 +43,7 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
         "run:list" => list(ctx, args),
         "run:logs" => logs(ctx, args),
         "run:stop" => stop(ctx, args),
-        "run:retire" => {
-            let app = args.first().cloned().unwrap_or_default();
-            if app.is_empty() {
-                ctx.out.info1_quiet("Retiring all run containers");
-            } else if ctx.verify_app_bash(&app) {
-                ctx.out
-                    .info1_quiet(&format!("Retiring run containers for app {app}"));
-            }
-        }
+        "run:retire" => retire(ctx, args),
         _ => return None,
     }
     Some(Outcome::Done(std::mem::take(&mut ctx.out)))
@@ -220,10 +220,70 @@ fn one_off(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     if !deployed {
         ctx.out
             .fail(&format!("App image (dokku/{app}:latest) not found"));
+    } else if subcommand == "run:detached" {
+        // `scheduler-run` shifts one `--` before the command.
+        let mut words: Vec<&str> = iter.map(String::as_str).collect();
+        if words.first() == Some(&"--") {
+            words.remove(0);
+        }
+        let ttl_seconds = ttl.parse().unwrap_or(u64::MAX);
+        let name = start_detached(ctx.host, &app, &words, ttl_seconds);
+        ctx.out.log(&name);
     } else if !no_tty {
         ctx.out.stderr_plain("the input device is not a TTY");
         ctx.out.code = 1;
     }
+}
+
+/// `scheduler-run` with `DOKKU_DETACH_CONTAINER`: create the container
+/// (`--rm`, named `<app>.run.<n>`), start it, and print its name
+/// (`docker container inspect --format {{.Name}} | cut -c2-`). Without a
+/// command it runs `/bin/bash`. Not modelled: a first word that names a
+/// Procfile process type runs that process's command, and the
+/// scheduler's `shell` property.
+fn start_detached(host: &mut SimHost, app: &str, words: &[&str], ttl_seconds: u64) -> String {
+    let taken = |n: u32| {
+        host.run_containers
+            .iter()
+            .any(|c| c.name == format!("{app}.run.{n}"))
+    };
+    // `$RANDOM`, made deterministic: from the clock, the next free number.
+    let mut n = u32::try_from(host.now % 32_768).unwrap_or(0);
+    while taken(n) {
+        n = (n + 1) % 32_768;
+    }
+    let shell = ["/bin/bash"];
+    let words = if words.is_empty() { &shell[..] } else { words };
+    let mut command = words.join(" ");
+    if crate::scheduler::image_is_herokuish(host, app) {
+        command = format!("/exec {command}");
+    }
+    let name = format!("{app}.run.{n}");
+    host.run_containers.push(RunContainer {
+        name: name.clone(),
+        app: app.to_owned(),
+        id: container_id(app, "run", n, 0),
+        command,
+        created: host.now,
+        ttl_seconds,
+    });
+    name
+}
+
+/// The app's run containers, newest first (`docker container ls`).
+fn containers_of<'h>(host: &'h SimHost, app: &str) -> Vec<&'h RunContainer> {
+    host.run_containers
+        .iter()
+        .rev()
+        .filter(|c| c.app == app)
+        .collect()
+}
+
+/// `docker container stop <name>` of a container started with `--rm`: it
+/// prints the name, and the container is gone.
+fn stop_container(ctx: &mut Ctx<'_>, name: &str) {
+    ctx.host.run_containers.retain(|c| c.name != name);
+    ctx.out.log(name);
 }
 
 /// `run:list [--format stdout|json] <app>`: `docker container ls` of the
@@ -252,14 +312,112 @@ fn list(ctx: &mut Ctx<'_>, args: &[String]) {
     if !ctx.verify_app_bash(&app) {
         return;
     }
+    let now = ctx.host.now;
+    let rows: Vec<[String; 3]> = containers_of(ctx.host, &app)
+        .into_iter()
+        .map(|c| {
+            [
+                c.name.clone(),
+                go_quote(&c.command),
+                format!("{} ago", human_duration(now.saturating_sub(c.created))),
+            ]
+        })
+        .collect();
     if format == "stdout" {
         ctx.out.info2_quiet(&format!("{app} run containers"));
-        if !ctx.out.quiet {
+        if ctx.out.quiet {
+            for [name, command, created] in &rows {
+                ctx.out.log(&format!("{name}\t{command}\t{created}"));
+            }
+        } else {
             // Docker's `table` format prints its header even when empty.
-            ctx.out.log("NAMES     COMMAND   CREATED");
+            let header = ["NAMES", "COMMAND", "CREATED"].map(str::to_owned);
+            for line in docker_table(&header, &rows) {
+                ctx.out.log(&line);
+            }
         }
     } else {
-        ctx.out.log("[]");
+        // `jq -s -M`: two-space indentation, the keys in the order the
+        // filter names them, `[]` when empty.
+        let string = |s: &str| serde_json::Value::from(s).to_string();
+        let objects: Vec<String> = containers_of(ctx.host, &app)
+            .into_iter()
+            .map(|c| {
+                let created = format!("{} +0000 UTC", date_time(c.created));
+                format!(
+                    "  {{\n    \"name\": {},\n    \"state\": \"running\",\n    \"command\": {},\n    \"created_at\": {}\n  }}",
+                    string(&c.name),
+                    string(&go_quote(&c.command)),
+                    string(&created),
+                )
+            })
+            .collect();
+        let text = match objects.is_empty() {
+            true => "[]".to_owned(),
+            false => format!("[\n{}\n]", objects.join(",\n")),
+        };
+        ctx.out.log(&text);
+    }
+}
+
+/// Docker's `table` output: Go's `tabwriter` with a minimum cell width
+/// of 10 and 3 spaces of padding; the last column is not padded.
+fn docker_table(header: &[String; 3], rows: &[[String; 3]]) -> Vec<String> {
+    let width = |col: usize| {
+        std::iter::once(header)
+            .chain(rows)
+            .map(|r| r[col].chars().count() + 3)
+            .max()
+            .unwrap_or(0)
+            .max(10)
+    };
+    let (a, b) = (width(0), width(1));
+    std::iter::once(header)
+        .chain(rows)
+        .map(|r| format!("{:<a$}{:<b$}{}", r[0], r[1], r[2]))
+        .collect()
+}
+
+/// Go's `strconv.Quote`, as Docker prints a container's command.
+fn go_quote(text: &str) -> String {
+    let mut quoted = String::from('"');
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            '\t' => quoted.push_str("\\t"),
+            '\r' => quoted.push_str("\\r"),
+            '\u{7}' => quoted.push_str("\\a"),
+            '\u{8}' => quoted.push_str("\\b"),
+            '\u{b}' => quoted.push_str("\\v"),
+            '\u{c}' => quoted.push_str("\\f"),
+            c if c.is_control() => quoted.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+/// go-units' `HumanDuration`, as Docker's `RunningFor` column shows an
+/// age (`About a minute`, `3 hours`).
+fn human_duration(seconds: u64) -> String {
+    let minutes = seconds / 60;
+    // Hours are rounded, the rest truncated.
+    let hours = (seconds + 1800) / 3600;
+    match seconds {
+        0 => "Less than a second".to_owned(),
+        1 => "1 second".to_owned(),
+        2..=59 => format!("{seconds} seconds"),
+        _ if minutes == 1 => "About a minute".to_owned(),
+        _ if minutes < 60 => format!("{minutes} minutes"),
+        _ if hours == 1 => "About an hour".to_owned(),
+        _ if hours < 48 => format!("{hours} hours"),
+        _ if hours < 24 * 7 * 2 => format!("{} days", hours / 24),
+        _ if hours < 24 * 30 * 2 => format!("{} weeks", hours / 24 / 7),
+        _ if hours < 24 * 365 * 2 => format!("{} months", hours / 24 / 30),
+        _ => format!("{} years", seconds / 3600 / 24 / 365),
     }
 }
 
@@ -299,7 +457,10 @@ fn logs(ctx: &mut Ctx<'_>, args: &[String]) {
     if !ctx.verify_app_bash(&app) {
         return;
     }
-    if container.is_empty() {
+    let exists = |c: &RunContainer| c.app == app && (container.is_empty() || c.name == container);
+    if ctx.host.run_containers.iter().any(exists) {
+        // What the simulated command printed: nothing the simulator knows.
+    } else if container.is_empty() {
         // `docker logs` with an empty name, its output piped to stdout.
         for line in [
             "\"docker logs\" requires exactly 1 argument.",
@@ -363,10 +524,211 @@ fn stop(ctx: &mut Ctx<'_>, args: &[String]) {
         return;
     }
     if container.is_empty() {
-        if !ctx.out.quiet {
+        let names: Vec<String> = containers_of(ctx.host, &app)
+            .into_iter()
+            .map(|c| c.name.clone())
+            .collect();
+        if names.is_empty() && !ctx.out.quiet {
             ctx.out.log("No run containers exist");
         }
+        for name in names {
+            stop_container(ctx, &name);
+        }
+    } else if ctx.host.run_containers.iter().any(|c| c.name == container) {
+        stop_container(ctx, &container);
     } else {
         ctx.out.warn("Specified container does not exist");
+    }
+}
+
+/// `run:retire [<app>]`: `scheduler-run-retire` stops and removes the run
+/// containers (of the app, or of every app) older than their time to live,
+/// each named by its short id.
+fn retire(ctx: &mut Ctx<'_>, args: &[String]) {
+    let app = args.first().cloned().unwrap_or_default();
+    if app.is_empty() {
+        ctx.out.info1_quiet("Retiring all run containers");
+    } else if ctx.verify_app_bash(&app) {
+        ctx.out
+            .info1_quiet(&format!("Retiring run containers for app {app}"));
+    } else {
+        return;
+    }
+    let now = ctx.host.now;
+    let expired: Vec<RunContainer> = ctx
+        .host
+        .run_containers
+        .iter()
+        .rev()
+        .filter(|c| app.is_empty() || c.app == app)
+        .filter(|c| c.created.saturating_add(c.ttl_seconds) < now)
+        .cloned()
+        .collect();
+    for c in expired {
+        ctx.out.verbose_quiet(&format!(
+            "Retiring container {}",
+            c.id.get(..12).unwrap_or(&c.id)
+        ));
+        ctx.host.run_containers.retain(|r| r.name != c.name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::dispatch;
+    use crate::scenario;
+
+    /// What `argv` printed: stdout, stderr and the exit code.
+    fn run(host: &mut SimHost, argv: &[&str]) -> (String, String, i32) {
+        let argv: Vec<String> = argv.iter().map(|a| (*a).to_owned()).collect();
+        let out = dispatch(host, &argv, b"").into_output();
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+            out.code,
+        )
+    }
+
+    #[test]
+    fn a_detached_run_is_named_listed_and_gone_once_stopped() {
+        let mut host = scenario::demo();
+        let (name, _, code) = run(&mut host, &["run:detached", "api", "--", "sleep", "60"]);
+        assert_eq!(code, 0);
+        let name = name.trim_end().to_owned();
+        assert!(name.starts_with("api.run."), "{name}");
+        let (second, ..) = run(&mut host, &["run:detached", "api", "./worker"]);
+        assert_ne!(second.trim_end(), name, "two containers, two names");
+
+        // Newest first; Docker's table pads each column to its widest cell.
+        host.now += 90;
+        let (table, _, code) = run(&mut host, &["run:list", "api"]);
+        assert_eq!(code, 0);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines[0], "=====> api run containers");
+        let (width, command) = (name.len() + 3, "\"/exec sleep 60\"".len() + 3);
+        assert_eq!(
+            lines[1],
+            format!("{:<width$}{:<command$}CREATED", "NAMES", "COMMAND")
+        );
+        assert_eq!(
+            lines[3],
+            format!(
+                "{name:<width$}{:<command$}About a minute ago",
+                "\"/exec sleep 60\""
+            )
+        );
+        assert_eq!(lines.len(), 4, "{table}");
+
+        let (json, ..) = run(&mut host, &["run:list", "api", "--format", "json"]);
+        let listed: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+        assert_eq!(listed[1]["name"], name.as_str());
+        assert_eq!(listed[1]["state"], "running");
+        assert_eq!(listed[1]["command"], "\"/exec sleep 60\"");
+        assert!(
+            json.starts_with("[\n  {\n    \"name\""),
+            "jq's layout: {json}"
+        );
+        assert_eq!(
+            listed[1]["created_at"],
+            format!("{} +0000 UTC", date_time(host.now - 90))
+        );
+        // Another app's list does not show them.
+        assert_eq!(run(&mut host, &["run:list", "blog"]).0.lines().count(), 2);
+
+        // Its logs: nothing known, and no Docker error.
+        assert_eq!(
+            run(&mut host, &["run:logs", "--container", &name]),
+            (String::new(), String::new(), 0)
+        );
+        // `docker container stop` prints the name; `--rm` removes it.
+        assert_eq!(
+            run(&mut host, &["run:stop", "--container", &name]).0,
+            format!("{name}\n")
+        );
+        let (warned, ..) = run(&mut host, &["run:stop", "--container", &name]);
+        assert_eq!(warned, "");
+        assert_eq!(run(&mut host, &["run:stop", "api"]).0, second);
+        assert_eq!(
+            run(&mut host, &["run:list", "api", "--format", "json"]).0,
+            "[]\n"
+        );
+        assert_eq!(
+            run(&mut host, &["run:stop", "api"]).0,
+            "No run containers exist\n"
+        );
+    }
+
+    #[test]
+    fn run_retire_removes_only_the_containers_past_their_time_to_live() {
+        let mut host = scenario::demo();
+        let short = run(
+            &mut host,
+            &["run:detached", "--ttl-seconds", "60", "api", "x"],
+        )
+        .0;
+        let long = run(&mut host, &["run:detached", "api", "y"]).0;
+        let other = run(
+            &mut host,
+            &["run:detached", "--ttl-seconds", "60", "blog", "z"],
+        )
+        .0;
+        let id = |host: &SimHost, name: &str| {
+            let c = host
+                .run_containers
+                .iter()
+                .find(|c| c.name == name.trim_end());
+            c.map(|c| c.id[..12].to_owned()).unwrap()
+        };
+        let short_id = id(&host, &short);
+        let other_id = id(&host, &other);
+
+        // Not yet past: nothing retired.
+        host.now += 60;
+        assert_eq!(
+            run(&mut host, &["run:retire", "api"]).0,
+            "-----> Retiring run containers for app api\n"
+        );
+        host.now += 1;
+        assert_eq!(
+            run(&mut host, &["run:retire", "api"]).0,
+            format!("-----> Retiring run containers for app api\n       Retiring container {short_id}\n")
+        );
+        let left: Vec<&str> = host
+            .run_containers
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(left, [long.trim_end(), other.trim_end()]);
+        assert_eq!(
+            run(&mut host, &["run:retire"]).0,
+            format!("-----> Retiring all run containers\n       Retiring container {other_id}\n")
+        );
+        assert_eq!(host.run_containers.len(), 1);
+    }
+
+    #[test]
+    fn ages_read_as_docker_prints_them() {
+        let cases = [
+            (0, "Less than a second"),
+            (1, "1 second"),
+            (59, "59 seconds"),
+            (60, "About a minute"),
+            (119, "About a minute"),
+            (120, "2 minutes"),
+            (3599, "59 minutes"),
+            (3600, "About an hour"),
+            (5399, "About an hour"),
+            (5400, "2 hours"),
+            (47 * 3600, "47 hours"),
+            (48 * 3600, "2 days"),
+            (14 * 86_400, "2 weeks"),
+            (60 * 86_400, "2 months"),
+            (730 * 86_400, "2 years"),
+        ];
+        for (seconds, words) in cases {
+            assert_eq!(human_duration(seconds), words, "{seconds} s");
+        }
+        assert_eq!(go_quote("say \"hi\"\\\n"), "\"say \\\"hi\\\"\\\\\\n\"");
     }
 }
