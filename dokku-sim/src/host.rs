@@ -662,6 +662,22 @@ pub fn date_time(unix: u64) -> String {
     format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}")
 }
 
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's
+/// days-from-civil); `None` before the epoch or for a month or day out of
+/// range.
+pub fn days_from_civil(year: u64, month: u64, day: u64) -> Option<u64> {
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || year < 1970 {
+        return None;
+    }
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let mp = if month > 2 { month - 3 } else { month + 9 };
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    (era * 146_097 + doe).checked_sub(719_468)
+}
+
 /// Unix time → (year, month, day, hour, minute, second), UTC (Howard
 /// Hinnant's days-to-civil).
 fn civil(unix: u64) -> (i64, u32, u32, u64, u64, u64) {
@@ -681,30 +697,8 @@ fn civil(unix: u64) -> (i64, u32, u32, u64, u64, u64) {
 
 /// Docker's `--timestamps` form: RFC 3339, UTC, always 9 fractional digits.
 pub fn docker_timestamp(seconds: u64, nanos: u32) -> String {
-    let days = seconds / 86_400;
-    let rest = seconds % 86_400;
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{nanos:09}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
-}
-
-// Howard Hinnant's `civil_from_days`, for days since 1970-01-01 (no dates
-// before the epoch occur here).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    (year, month, day)
+    let (y, m, d, hh, mm, ss) = civil(seconds);
+    format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}.{nanos:09}Z")
 }
 
 impl App {

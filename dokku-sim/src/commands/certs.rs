@@ -453,14 +453,7 @@ pub mod x509 {
             |range: std::ops::Range<usize>| -> Option<u64> { rest.get(range)?.parse().ok() };
         let (month, day) = (field(0..2)?, field(2..4)?);
         let (hour, minute, second) = (field(4..6)?, field(6..8)?, field(8..10)?);
-        // Days from the civil date (Howard Hinnant's days_from_civil).
-        let y = if month <= 2 { year - 1 } else { year };
-        let era = y / 400;
-        let yoe = y - era * 400;
-        let mp = (month + 9) % 12;
-        let doy = (153 * mp + 2) / 5 + day - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        let days = (era * 146_097 + doe).checked_sub(719_468)?;
+        let days = crate::host::days_from_civil(year, month, day)?;
         Some(days * 86_400 + hour * 3600 + minute * 60 + second)
     }
 

@@ -30,7 +30,7 @@ use crate::common::help;
 use crate::common::report::{self, GoReport};
 use crate::common::report::{Fields, JsonKeys};
 use crate::common::{Ctx, Follow, Followed, Outcome};
-use crate::host::{docker_timestamp, profiles, App, SimHost};
+use crate::host::{days_from_civil, docker_timestamp, profiles, App, SimHost};
 use crate::out::{Out, EXIT_FLAG_ERROR};
 
 /// Seconds between two generated lines of one container.
@@ -274,19 +274,6 @@ fn generated(app_name: &str, dyno: &Dyno, k: u64, seconds: u64) -> Line {
         timestamp: docker_timestamp(seconds, u32::try_from(h % 1_000_000_000).unwrap_or(0)),
         message,
     }
-}
-
-fn days_from_civil(year: u64, month: u64, day: u64) -> Option<u64> {
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || year < 1970 {
-        return None;
-    }
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y / 400;
-    let yoe = y - era * 400;
-    let mp = if month > 2 { month - 3 } else { month + 9 };
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    (era * 146_097 + doe).checked_sub(719_468)
 }
 
 /// The Unix seconds of a `YYYY-MM-DDTHH:MM:SS…Z` timestamp.
