@@ -11,8 +11,10 @@
 //! and the recorded output (captures-0.38.27-core.jsonl seq 222, 223;
 //! captures-0.38.27-surface.jsonl seq 1217-1228).
 //!
-//! A deployed app's `run` prints what Docker prints without a terminal
-//! (its container, started with `--rm`, is gone when it ends). A
+//! A deployed app's `run` succeeds and prints nothing (the simulator
+//! cannot know what the command prints), unless `--force-tty` asks Docker
+//! for a terminal no executor has; its container, started with `--rm`, is
+//! gone when it ends. A
 //! `run:detached` container ([`RunContainer`]) runs until `run:stop` or
 //! `run:retire` past its time to live removes it (the simulator cannot
 //! run its command, so it never ends by itself); `run:detached` prints its
@@ -229,7 +231,11 @@ fn one_off(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
         let ttl_seconds = ttl.parse().unwrap_or(u64::MAX);
         let name = start_detached(ctx.host, &app, &words, ttl_seconds);
         ctx.out.log(&name);
-    } else if !no_tty {
+    } else if force_tty {
+        // `has_tty` is forced, so Docker is asked for `--interactive
+        // --tty` with no terminal to give it. Otherwise (`/usr/bin/tty`
+        // says "not a tty": an executor never has one) the command runs
+        // and its output is the container's: nothing the simulator knows.
         ctx.out.stderr_plain("the input device is not a TTY");
         ctx.out.code = 1;
     }
@@ -705,6 +711,23 @@ mod tests {
             format!("-----> Retiring all run containers\n       Retiring container {other_id}\n")
         );
         assert_eq!(host.run_containers.len(), 1);
+    }
+
+    #[test]
+    fn a_run_without_a_terminal_runs_unless_a_tty_is_forced() {
+        let mut host = scenario::demo();
+        for argv in [&["run", "api", "ls"][..], &["run", "--no-tty", "api", "ls"]] {
+            assert_eq!(run(&mut host, argv), (String::new(), String::new(), 0));
+        }
+        assert_eq!(
+            run(&mut host, &["run", "--force-tty", "api", "ls"]),
+            (
+                String::new(),
+                "the input device is not a TTY\n".to_owned(),
+                1
+            )
+        );
+        assert!(host.run_containers.is_empty(), "--rm: nothing is left");
     }
 
     #[test]
