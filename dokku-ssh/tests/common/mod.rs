@@ -97,23 +97,27 @@ pub fn fingerprint(public: &Path) -> String {
         .to_owned()
 }
 
-/// The `dokku-sim` binary of this workspace, built if needed.
+/// The `dokku-sim` binary of this workspace, built (once per test
+/// process) so that a change to the simulator is never tested against an
+/// older binary; when it is up to date that costs a moment.
 pub fn dokku_sim_bin() -> PathBuf {
-    // target/debug/deps/<this test> → target/debug/dokku-sim
-    let exe = std::env::current_exe().expect("current exe");
-    let dir = exe.parent().and_then(Path::parent).expect("target dir");
-    let bin = dir.join("dokku-sim");
-    if !bin.exists() {
-        // Benches run from target/release: build the same profile.
-        let release = dir.file_name().is_some_and(|n| n == "release");
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "-q", "-p", "dokku-sim", "--bin", "dokku-sim"])
-            .args(release.then_some("--release"))
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building dokku-sim failed");
-    }
-    bin
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            // target/debug/deps/<this test> → target/debug/dokku-sim
+            let exe = std::env::current_exe().expect("current exe");
+            let dir = exe.parent().and_then(Path::parent).expect("target dir");
+            // Benches run from target/release: build the same profile.
+            let release = dir.file_name().is_some_and(|n| n == "release");
+            let status = Command::new(env!("CARGO"))
+                .args(["build", "-q", "-p", "dokku-sim", "--bin", "dokku-sim"])
+                .args(release.then_some("--release"))
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building dokku-sim failed");
+            dir.join("dokku-sim")
+        })
+        .clone()
 }
 
 fn free_port() -> u16 {
