@@ -8,17 +8,6 @@ use cli_support::{bare_cli, subcommands, Demo};
 use predicates::prelude::*;
 
 #[test]
-fn every_feature_is_passed_to_the_cli_build() {
-    // A feature left out makes the tests' build of the cli example
-    // compile the workspace a second time.
-    let mut declared = cli_support::declared_features();
-    declared.sort();
-    let mut passed = cli_support::passed_features();
-    passed.sort();
-    assert_eq!(declared, passed);
-}
-
-#[test]
 fn the_daily_story_on_the_demo_host() {
     let demo = Demo::new();
     cli_support::story(&|| demo.cli(), "demo");

@@ -3,78 +3,20 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use serde_json::Value;
 
-/// The `cli` example binary, built (once per test process) with the
-/// profile of this test: target/debug/deps/<test> → target/debug/examples/cli.
-/// `cargo test` builds the example in test mode only, and a binary left
-/// over from an earlier build may be stale, so it is always built here;
-/// when it is up to date that costs a moment.
+// The CLI tests that start sshd load dokku-ssh's test module too, and with
+// it this file: two copies, each building once (the second finds the
+// binaries up to date).
+#[allow(clippy::duplicate_mod)]
+#[path = "../../dokku-ssh/tests/common/build.rs"]
+mod build;
+
+/// The `cli` example, freshly built (`cargo test` builds examples in test
+/// mode only).
 pub fn cli_bin() -> PathBuf {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let exe = std::env::current_exe().expect("current exe");
-            let dir = exe.parent().and_then(Path::parent).expect("target dir");
-            let release = dir.file_name().is_some_and(|n| n == "release");
-            // The features this test was built with, so the build reuses
-            // its artifacts: with one missing, cargo resolves the
-            // workspace's features differently and compiles every crate
-            // again (minutes on CI). `every_feature_is_passed_to_the_cli_build`
-            // keeps this list whole.
-            let features: Vec<&str> = FEATURES
-                .iter()
-                .filter(|(_, on)| *on)
-                .map(|(name, _)| *name)
-                .collect();
-            let status = std::process::Command::new(env!("CARGO"))
-                .args(["build", "-q", "--example", "cli", "--no-default-features"])
-                .arg(format!("--features={}", features.join(",")))
-                .args(release.then_some("--release"))
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "building the cli example failed");
-            dir.join("examples").join("cli")
-        })
-        .clone()
-}
-
-/// Every feature of the root package, and whether this test was built
-/// with it.
-const FEATURES: [(&str, bool); 9] = [
-    ("process", cfg!(feature = "process")),
-    ("mock", cfg!(feature = "mock")),
-    ("test-util", cfg!(feature = "test-util")),
-    ("sim", cfg!(feature = "sim")),
-    ("ssh", cfg!(feature = "ssh")),
-    ("history", cfg!(feature = "history")),
-    ("history-postgres", cfg!(feature = "history-postgres")),
-    ("openapi", cfg!(feature = "openapi")),
-    ("fleet", cfg!(feature = "fleet")),
-];
-
-/// The features `Cargo.toml` declares (but `default`).
-pub fn declared_features() -> Vec<String> {
-    let manifest: toml::Table =
-        toml::from_str(include_str!("../../Cargo.toml")).expect("Cargo.toml parses");
-    manifest["features"]
-        .as_table()
-        .expect("a [features] table")
-        .keys()
-        .filter(|name| *name != "default")
-        .cloned()
-        .collect()
-}
-
-/// The features [`cli_bin`] passes on when this test has them all.
-pub fn passed_features() -> Vec<String> {
-    FEATURES
-        .iter()
-        .map(|(name, _)| (*name).to_owned())
-        .collect()
+    build::built().join("examples").join("cli")
 }
 
 /// A demo host and a history database of its own.
@@ -490,22 +432,9 @@ pub fn story(cli: &dyn Fn() -> assert_cmd::Command, host: &str) {
 }
 
 /// The workspace's `dokku-sim` binary (a stand-in `dokku` program for
-/// `--local`), built once per test process.
+/// `--local`), freshly built.
 pub fn dokku_sim_bin() -> PathBuf {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let exe = std::env::current_exe().expect("current exe");
-            let dir = exe.parent().and_then(Path::parent).expect("target dir");
-            let status = std::process::Command::new(env!("CARGO"))
-                .args(["build", "-q", "-p", "dokku-sim", "--bin", "dokku-sim"])
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "building dokku-sim failed");
-            dir.join("dokku-sim")
-        })
-        .clone()
+    build::built().join("dokku-sim")
 }
 
 /// Writes `text` as an executable script at `path`.

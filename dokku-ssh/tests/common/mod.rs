@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 use dokku_ssh::{HostKeyPolicy, SshBuilder, SshExecutor};
 
+mod build;
+
 const SSHD: &str = "/usr/sbin/sshd";
 
 /// Options for the forced command.
@@ -97,27 +99,9 @@ pub fn fingerprint(public: &Path) -> String {
         .to_owned()
 }
 
-/// The `dokku-sim` binary of this workspace, built (once per test
-/// process) so that a change to the simulator is never tested against an
-/// older binary; when it is up to date that costs a moment.
+/// The workspace's `dokku-sim` binary, freshly built.
 pub fn dokku_sim_bin() -> PathBuf {
-    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            // target/debug/deps/<this test> → target/debug/dokku-sim
-            let exe = std::env::current_exe().expect("current exe");
-            let dir = exe.parent().and_then(Path::parent).expect("target dir");
-            // Benches run from target/release: build the same profile.
-            let release = dir.file_name().is_some_and(|n| n == "release");
-            let status = Command::new(env!("CARGO"))
-                .args(["build", "-q", "-p", "dokku-sim", "--bin", "dokku-sim"])
-                .args(release.then_some("--release"))
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "building dokku-sim failed");
-            dir.join("dokku-sim")
-        })
-        .clone()
+    build::built().join("dokku-sim")
 }
 
 fn free_port() -> u16 {
