@@ -1248,13 +1248,20 @@ fn map_verb(sub: &str, rest: &[String]) -> Mapped {
                 Some("--container") => api::run::RunTarget::Container(rest[1].clone()),
                 _ => api::run::RunTarget::App(app(a0)?),
             };
-            let command = if sub == "run:logs" {
-                api::run::logs_command(&target, false)
-            } else {
-                api::run::stop_command(&target)
+            if sub == "run:logs" {
+                let command = api::run::logs_command(&target, false).map_err(refused)?;
+                return unit(command, "OneOff::logs");
             }
-            .map_err(refused)?;
-            unit(command, "OneOff::{logs,stop}")
+            let command = api::run::stop_command(&target).map_err(refused)?;
+            // The recorded host had none to stop: Dokku says so, exit 0.
+            let parse = check(|r| {
+                let stopped = parse::run::stopped(&r.stdout);
+                stopped
+                    .is_empty()
+                    .then_some(())
+                    .ok_or_else(|| format!("stopped {stopped:?}"))
+            });
+            Ok((command, parse, "OneOff::stop"))
         }
         "run:retire" => unit(api::run::retire_command(Some(&app(a0)?)), "OneOff::retire"),
         "enter" => {

@@ -221,13 +221,30 @@ impl Family for RunArgs {
                 .await
             }
             Plan::Stop(target) => {
-                one_off.stop(&target).await?;
-                output::changed(
-                    json,
-                    "stopped",
-                    &which(&target),
-                    &api::stop_command(&target)?,
-                )
+                let stopped = one_off.stop(&target).await?;
+                let command = api::stop_command(&target)?;
+                if json {
+                    let mut answer = output::finished("stopped", &which(&target), &command, &[]);
+                    answer["stopped"] = json!(stopped);
+                    return Ok(output::json(&answer)?);
+                }
+                if !stopped.is_empty() {
+                    return Ok(output::done(&format!(
+                        "stopped {}",
+                        output::comma_list(&stopped)
+                    ))?);
+                }
+                // Dokku exits 0 when it had nothing to stop.
+                output::note(&match &target {
+                    RunTarget::Container(name) => format!(
+                        "nothing stopped: {name} does not exist (`cli run list APP` lists them)"
+                    ),
+                    RunTarget::App(app) => {
+                        format!("nothing stopped: {app} has no one-off containers")
+                    }
+                    other => format!("nothing stopped: {} do not exist", which(other)),
+                });
+                Ok(())
             }
             Plan::Retire(app) => {
                 one_off.retire(app.as_ref()).await?;

@@ -317,12 +317,18 @@ impl OneOff<'_> {
         Ok(lines::text_lines(command, inner))
     }
 
-    /// Stop one-off containers (none running is not an error).
+    /// Stop one-off containers; the names of those Dokku stopped. None
+    /// is not an error: Dokku says "No run containers exist", or warns
+    /// that a named container does not exist, and exits 0 either way, so
+    /// an empty list is the only sign that nothing was stopped.
     ///
     /// ```no_run
     /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
     /// use dokku_core::api::run::RunTarget;
-    /// dokku.one_off().stop(&RunTarget::Container("api.run.1234".into())).await?;
+    /// let stopped = dokku.one_off().stop(&RunTarget::Container("api.run.1234".into())).await?;
+    /// if stopped.is_empty() {
+    ///     println!("api.run.1234 was not running");
+    /// }
     /// # Ok(()) }
     /// ```
     ///
@@ -330,8 +336,9 @@ impl OneOff<'_> {
     ///
     /// [`Error::InvalidArgument`], [`Error::AppNotFound`] and the other
     /// command errors.
-    pub async fn stop(self, target: &RunTarget) -> Result<()> {
-        self.dokku.run(&stop_command(target)?).await.map(drop)
+    pub async fn stop(self, target: &RunTarget) -> Result<Vec<String>> {
+        let output = self.dokku.run(&stop_command(target)?).await?;
+        Ok(parse::run::stopped(&output.stdout_lossy()))
     }
 
     /// Stop one-off containers past their TTL, of one app or every app

@@ -31,6 +31,22 @@ pub fn list(stdout: &str) -> Result<Vec<RunContainer>, ParseError> {
         .collect()
 }
 
+/// `run:stop`'s stdout: the name of each container `docker container
+/// stop` stopped (`<app>.run.<n>`, a line each); Dokku's "No run
+/// containers exist" and anything else is not one.
+pub fn stopped(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .map(str::trim)
+        .filter(|line| {
+            line.rsplit_once(".run.").is_some_and(|(app, n)| {
+                !app.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+            })
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,5 +63,18 @@ mod tests {
         assert_eq!(rows[0].created_at, "2 minutes ago");
         let json = r#"[{"name":"api.run.1","state":"running","command":"\"ls\"","created_at":"2024-01-01 00:00:00 +0000 UTC"}]"#;
         assert_eq!(list(json).unwrap()[0].state.as_deref(), Some("running"));
+    }
+
+    // scheduler-run-stop: `docker container stop` prints each name; none
+    // to stop prints Dokku's line (recorded: surface seq 1224).
+    #[test]
+    fn the_containers_run_stop_stopped_are_its_name_lines() {
+        assert_eq!(
+            stopped("api.run.123\napi.run.7\n"),
+            ["api.run.123", "api.run.7"]
+        );
+        assert!(stopped("No run containers exist\n").is_empty());
+        assert!(stopped("").is_empty());
+        assert!(stopped("api.run.\n.run.1\napi.web.1\n").is_empty());
     }
 }
