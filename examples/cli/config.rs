@@ -437,10 +437,8 @@ impl Family for ConfigCmd {
                     return output::finish(json, "unset", &what, &command, &lines);
                 };
                 if json {
-                    let mut answer = output::finished("unset", &what, &command, &lines);
-                    answer["unset"] = json!(done.unset);
-                    answer["skipped"] = json!(done.skipped);
-                    return Ok(output::json(&answer)?);
+                    let extra = json!({ "unset": done.unset, "skipped": done.skipped });
+                    return output::finished_with("unset", &what, &command, &lines, extra);
                 }
                 let message = match (done.unset.is_empty(), done.skipped.is_empty()) {
                     (_, true) => format!("unset {what}"),

@@ -311,8 +311,24 @@ pub fn comma_list<T: AsRef<str>>(names: &[T]) -> String {
     names.join(", ")
 }
 
-/// The JSON object [`finish`] prints, for a change that adds fields to it.
-pub fn finished(verb: &str, what: &str, command: &Command, lines: &[String]) -> serde_json::Value {
+/// [`finish`] in JSON mode, with more fields: what Dokku told beyond
+/// "done" (`extra`, an object).
+pub fn finished_with(
+    verb: &str,
+    what: &str,
+    command: &Command,
+    lines: &[String],
+    extra: serde_json::Value,
+) -> Result<(), CliError> {
+    let mut answer = finished(verb, what, command, lines);
+    if let (Some(answer), serde_json::Value::Object(extra)) = (answer.as_object_mut(), extra) {
+        answer.extend(extra);
+    }
+    Ok(json(&answer)?)
+}
+
+/// The JSON object [`finish`] prints.
+fn finished(verb: &str, what: &str, command: &Command, lines: &[String]) -> serde_json::Value {
     json!({
         "ok": true,
         "action": verb,

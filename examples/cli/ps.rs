@@ -218,9 +218,8 @@ impl Family for PsCmd {
                 // Dokku warns about an app never deployed and exits 0.
                 let not_deployed = dokku::parse::ps::not_deployed(&stderr);
                 if s.opts.json {
-                    let mut answer = output::finished(done, &who, &command, &lines);
-                    answer["not_deployed"] = json!(not_deployed);
-                    return Ok(output::json(&answer)?);
+                    let extra = json!({ "not_deployed": not_deployed });
+                    return output::finished_with(done, &who, &command, &lines, extra);
                 }
                 if let Target::App(app) = &target {
                     if not_deployed.contains(app) {

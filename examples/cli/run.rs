@@ -224,9 +224,8 @@ impl Family for RunArgs {
                 let stopped = one_off.stop(&target).await?;
                 let command = api::stop_command(&target)?;
                 if json {
-                    let mut answer = output::finished("stopped", &which(&target), &command, &[]);
-                    answer["stopped"] = json!(stopped);
-                    return Ok(output::json(&answer)?);
+                    let extra = json!({ "stopped": stopped });
+                    return output::finished_with("stopped", &which(&target), &command, &[], extra);
                 }
                 if !stopped.is_empty() {
                     return Ok(output::done(&format!(

@@ -769,9 +769,8 @@ impl Family for ServicesArgs {
                 let lines = s.stream(&command, &label, &mut note_name).await?;
                 let var = dokku::parse::service::linked_env_var(&names);
                 if json {
-                    let mut answer = output::finished(done, &what, &command, &lines);
-                    answer["env_var"] = json!(var.as_ref().map(|v| v.as_str()));
-                    return Ok(output::json(&answer)?);
+                    let extra = json!({ "env_var": var.as_ref().map(|v| v.as_str()) });
+                    return output::finished_with(done, &what, &command, &lines, extra);
                 }
                 let what = match var {
                     Some(var) => format!("{what} as {var}"),
