@@ -101,35 +101,36 @@ fn streamed(state: &AppState, app: &AppName, output: OutputStream, outcome: Outc
     // `ps:start`, `ps:restart`): then nothing was done, and the end says so.
     let subject = app.clone();
     let mut never_deployed = false;
-    let body = output.map(move |chunk| match chunk {
-        Ok(Chunk::Stdout(b) | Chunk::Stderr(b)) => {
-            let text = lines(b, false);
-            never_deployed |= dokku::parse::ps::not_deployed(&text).contains(&subject);
-            out(text)
-        }
-        Ok(Chunk::Exit(status)) => {
-            let text = lines(Vec::new(), true);
-            never_deployed |= dokku::parse::ps::not_deployed(&text).contains(&subject);
-            let mut bytes = out(text).to_vec();
-            let ok = status.success();
-            let message = if ok && never_deployed {
-                format!("Nothing was done: {subject} has not been deployed yet.")
-            } else if ok {
-                outcome.done.clone()
-            } else {
-                format!("{} Dokku ended with {status}.", outcome.failed)
-            };
-            bytes.extend_from_slice(&event(serde_json::json!({
-                "end": { "ok": ok, "message": message, "status": status.to_string() }
-            })));
-            Bytes::from(bytes)
-        }
-        Err(e) => event(serde_json::json!({
-            "end": {
-                "ok": false,
-                "message": format!("{} The connection to Dokku failed: {e}.", outcome.failed),
+    let body = output.map(move |chunk| {
+        let (text, exit) = match chunk {
+            Ok(Chunk::Stdout(b) | Chunk::Stderr(b)) => (lines(b, false), None),
+            Ok(Chunk::Exit(status)) => (lines(Vec::new(), true), Some(status)),
+            Err(e) => {
+                return event(serde_json::json!({
+                    "end": {
+                        "ok": false,
+                        "message": format!("{} The connection to Dokku failed: {e}.", outcome.failed),
+                    }
+                }))
             }
-        })),
+        };
+        never_deployed |= dokku::parse::ps::not_deployed(&text).contains(&subject);
+        let Some(status) = exit else {
+            return out(text);
+        };
+        let mut bytes = out(text).to_vec();
+        let ok = status.success();
+        let message = if ok && never_deployed {
+            format!("Nothing was done: {subject} has not been deployed yet.")
+        } else if ok {
+            outcome.done.clone()
+        } else {
+            format!("{} Dokku ended with {status}.", outcome.failed)
+        };
+        bytes.extend_from_slice(&event(serde_json::json!({
+            "end": { "ok": ok, "message": message, "status": status.to_string() }
+        })));
+        Bytes::from(bytes)
     });
     json_lines(state, app, body)
 }
