@@ -253,11 +253,14 @@ fn start_detached(host: &mut SimHost, app: &str, words: &[&str], ttl_seconds: u6
             .iter()
             .any(|c| c.name == format!("{app}.run.{n}"))
     };
-    // `$RANDOM`, made deterministic: from the clock, the next free number.
-    let mut n = u32::try_from(host.now % 32_768).unwrap_or(0);
-    while taken(n) {
-        n = (n + 1) % 32_768;
-    }
+    // `$RANDOM`, made deterministic: from the clock, the next free number
+    // (all 32,768 taken, Docker would refuse the name; the simulator
+    // reuses the first).
+    let first = u32::try_from(host.now % 32_768).unwrap_or(0);
+    let n = (0..32_768)
+        .map(|i| (first + i) % 32_768)
+        .find(|n| !taken(*n))
+        .unwrap_or(first);
     let shell = ["/bin/bash"];
     let words = if words.is_empty() { &shell[..] } else { words };
     let mut command = words.join(" ");
