@@ -25,7 +25,7 @@
 //! the renewal cron job as the global `letsencrypt-cron`/`autorenew`
 //! property.
 
-use crate::common::report::bash_row;
+use crate::common::report::{bash_row, jq_json_str};
 use crate::common::{Ctx, Outcome};
 use crate::host::{date_time, SimHost};
 
@@ -235,35 +235,12 @@ fn json_object(flags: &[(String, String)]) -> String {
         if i > 0 {
             json.push(',');
         }
-        jq_string(&mut json, flag.trim_start_matches("--letsencrypt-"));
+        jq_json_str(&mut json, flag.trim_start_matches("--letsencrypt-"));
         json.push(':');
-        jq_string(&mut json, value);
+        jq_json_str(&mut json, value);
     }
     json.push('}');
     json
-}
-
-/// Append one string as jq writes it: `"` and `\\` escaped, control
-/// characters (and DEL) as their short escape or `\u00xx`; `/`, `<`, `>`
-/// and `&` left alone (unlike Go).
-fn jq_string(json: &mut String, text: &str) {
-    json.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => json.push_str("\\\""),
-            '\\' => json.push_str("\\\\"),
-            '\n' => json.push_str("\\n"),
-            '\r' => json.push_str("\\r"),
-            '\t' => json.push_str("\\t"),
-            '\u{8}' => json.push_str("\\b"),
-            '\u{c}' => json.push_str("\\f"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                json.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => json.push(c),
-        }
-    }
-    json.push('"');
 }
 
 fn report(ctx: &mut Ctx<'_>, args: &[String]) {

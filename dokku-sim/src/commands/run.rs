@@ -34,6 +34,8 @@
 //! so stdin never reaches the container; the simulated command itself
 //! prints nothing and succeeds.
 
+use crate::common::godotenv::go_quote;
+use crate::common::report::jq_json_str;
 use crate::common::{Ctx, Outcome};
 use crate::host::{container_id, date_time, Container, ContainerState, RunContainer, SimHost};
 
@@ -322,17 +324,18 @@ fn list(ctx: &mut Ctx<'_>, args: &[String]) {
         return;
     }
     let now = ctx.host.now;
-    let rows: Vec<[String; 3]> = containers_of(ctx.host, &app)
-        .into_iter()
-        .map(|c| {
-            [
-                c.name.clone(),
-                go_quote(&c.command),
-                format!("{} ago", human_duration(now.saturating_sub(c.created))),
-            ]
-        })
-        .collect();
+    let containers = containers_of(ctx.host, &app);
     if format == "stdout" {
+        let rows: Vec<[String; 3]> = containers
+            .iter()
+            .map(|c| {
+                [
+                    c.name.clone(),
+                    go_quote(&c.command),
+                    format!("{} ago", human_duration(now.saturating_sub(c.created))),
+                ]
+            })
+            .collect();
         ctx.out.info2_quiet(&format!("{app} run containers"));
         if ctx.out.quiet {
             for [name, command, created] in &rows {
@@ -348,17 +351,17 @@ fn list(ctx: &mut Ctx<'_>, args: &[String]) {
     } else {
         // `jq -s -M`: two-space indentation, the keys in the order the
         // filter names them, `[]` when empty.
-        let string = |s: &str| serde_json::Value::from(s).to_string();
-        let objects: Vec<String> = containers_of(ctx.host, &app)
-            .into_iter()
+        let objects: Vec<String> = containers
+            .iter()
             .map(|c| {
-                let created = format!("{} +0000 UTC", date_time(c.created));
-                format!(
-                    "  {{\n    \"name\": {},\n    \"state\": \"running\",\n    \"command\": {},\n    \"created_at\": {}\n  }}",
-                    string(&c.name),
-                    string(&go_quote(&c.command)),
-                    string(&created),
-                )
+                let mut o = String::from("  {\n    \"name\": ");
+                jq_json_str(&mut o, &c.name);
+                o.push_str(",\n    \"state\": \"running\",\n    \"command\": ");
+                jq_json_str(&mut o, &go_quote(&c.command));
+                o.push_str(",\n    \"created_at\": ");
+                jq_json_str(&mut o, &format!("{} +0000 UTC", date_time(c.created)));
+                o.push_str("\n  }");
+                o
             })
             .collect();
         let text = match objects.is_empty() {
@@ -385,28 +388,6 @@ fn docker_table(header: &[String; 3], rows: &[[String; 3]]) -> Vec<String> {
         .chain(rows)
         .map(|r| format!("{:<a$}{:<b$}{}", r[0], r[1], r[2]))
         .collect()
-}
-
-/// Go's `strconv.Quote`, as Docker prints a container's command.
-fn go_quote(text: &str) -> String {
-    let mut quoted = String::from('"');
-    for c in text.chars() {
-        match c {
-            '"' => quoted.push_str("\\\""),
-            '\\' => quoted.push_str("\\\\"),
-            '\n' => quoted.push_str("\\n"),
-            '\t' => quoted.push_str("\\t"),
-            '\r' => quoted.push_str("\\r"),
-            '\u{7}' => quoted.push_str("\\a"),
-            '\u{8}' => quoted.push_str("\\b"),
-            '\u{b}' => quoted.push_str("\\v"),
-            '\u{c}' => quoted.push_str("\\f"),
-            c if c.is_control() => quoted.push_str(&format!("\\x{:02x}", u32::from(c))),
-            c => quoted.push(c),
-        }
-    }
-    quoted.push('"');
-    quoted
 }
 
 /// go-units' `HumanDuration`, as Docker's `RunningFor` column shows an

@@ -142,6 +142,29 @@ pub fn go_json_string<V: AsRef<str>>(map: &BTreeMap<String, V>) -> String {
     json
 }
 
+/// Append one string as jq writes it: `"` and `\\` escaped, control
+/// characters (and DEL) as their short escape or `\u00xx`; `/`, `<`, `>`
+/// and `&` left alone (unlike Go).
+pub fn jq_json_str(json: &mut String, text: &str) {
+    json.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => json.push_str("\\\""),
+            '\\' => json.push_str("\\\\"),
+            '\n' => json.push_str("\\n"),
+            '\r' => json.push_str("\\r"),
+            '\t' => json.push_str("\\t"),
+            '\u{8}' => json.push_str("\\b"),
+            '\u{c}' => json.push_str("\\f"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                json.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => json.push(c),
+        }
+    }
+    json.push('"');
+}
+
 /// Append one Go-encoded JSON string.
 pub fn go_json_str(json: &mut String, text: &str) {
     json.push('"');
