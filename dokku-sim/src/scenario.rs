@@ -7,7 +7,8 @@
 //! domains; TLS on some apps; two postgres services linked to apps; and
 //! each plugin's settings as an admin makes them ([`SETTINGS`]): resource
 //! limits, storage, cron tasks in `app.json` (one suspended), buildpacks,
-//! checks, docker options, a network, nginx settings, a registry, a builder.
+//! checks, docker options, a network, nginx settings, a registry, a builder,
+//! and a detached one-off container.
 
 use std::collections::BTreeMap;
 
@@ -376,6 +377,8 @@ pub const SETTINGS: &[&str] = &[
     "logs:set shop max-size 50m",
     // git
     "git:set blog deploy-branch main",
+    // a one-off container left running (`run:list shop`)
+    "run:detached shop bin/rails orders:backfill",
 ];
 
 fn plugin(name: &str, version: &str, description: &str, source: &str) -> Plugin {
@@ -554,6 +557,7 @@ mod tests {
                 "registry:report api --registry-computed-server",
                 "ghcr.io/\n",
             ),
+            ("run:list shop", "\"/exec bin/rails orders:backfill\""),
         ];
         for (line, piece) in shown {
             let out = report(&mut host, line);

@@ -652,6 +652,8 @@ mod tests {
     #[test]
     fn run_retire_removes_only_the_containers_past_their_time_to_live() {
         let mut host = scenario::demo();
+        // Without the demo's own one-off container.
+        host.run_containers.clear();
         let short = run(
             &mut host,
             &["run:detached", "--ttl-seconds", "60", "api", "x"],
@@ -700,6 +702,7 @@ mod tests {
     #[test]
     fn a_run_without_a_terminal_runs_unless_a_tty_is_forced() {
         let mut host = scenario::demo();
+        let before = host.run_containers.clone();
         for argv in [&["run", "api", "ls"][..], &["run", "--no-tty", "api", "ls"]] {
             assert_eq!(run(&mut host, argv), (String::new(), String::new(), 0));
         }
@@ -711,7 +714,7 @@ mod tests {
                 1
             )
         );
-        assert!(host.run_containers.is_empty(), "--rm: nothing is left");
+        assert_eq!(host.run_containers, before, "--rm: nothing is left");
     }
 
     #[test]
