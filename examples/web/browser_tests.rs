@@ -829,7 +829,7 @@ async fn every_page_fits_a_phone_without_scrolling_sideways() {
         }
         // The settings panels, filled in on shop (limits per process type,
         // a named mount, a suspended cron task, two buildpacks, per-process
-        // docker options): each shown, and nothing in one reaches past its
+        // docker options), and its one-off container: each shown, and nothing in one reaches past its
         // edge, at a phone's width and a desktop's.
         client
             .goto(&format!("{base}/apps/shop#resources"))
@@ -848,6 +848,8 @@ async fn every_page_fits_a_phone_without_scrolling_sideways() {
         shot(client, "app-settings-phone.png").await;
         client.set_window_size(1366, 900).await.unwrap();
         shot(client, "app-settings.png").await;
+        scroll_to(client, "#one-off").await;
+        shots(client, "app-one-off").await;
         client.set_window_size(390, 844).await.unwrap();
         client.goto(&format!("{base}/apps/{long}")).await.unwrap();
         client
@@ -885,12 +887,14 @@ async fn page_widths(client: &Client) -> (u64, u64) {
     (scroll, width)
 }
 
-/// The app page's settings panels: each one there with content, and the
-/// rightmost edge of anything in it within the panel and the window.
+/// The app page's settings panels and its one-off containers: each one
+/// there with content, and the rightmost edge of anything in it within the
+/// panel and the window.
 async fn settings_panels_fit(client: &Client, width: u32) {
     let ids: Vec<&str> = crate::server::pages::settings::SECTIONS
         .iter()
         .map(|(id, _)| *id)
+        .chain(["one-off"])
         .collect();
     let measured = client
         .execute(

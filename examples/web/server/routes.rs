@@ -493,6 +493,12 @@ pub fn table() -> Vec<Route> {
         route(post.clone(), "/apps/{app}/scale", Deploy, handlers::scale),
         route(
             post.clone(),
+            "/apps/{app}/run/stop",
+            Deploy,
+            pages::one_off::stop,
+        ),
+        route(
+            post.clone(),
             "/apps/{app}/deploy",
             Deploy,
             pages::deploys::deploy,

@@ -3321,6 +3321,90 @@ async fn cron_tasks_are_suspended_and_resumed_from_the_panel_and_audited() {
 }
 
 #[tokio::test]
+async fn one_off_containers_are_listed_for_deployers_and_stopped_one_or_all() {
+    let h = Harness::new();
+    let deployer = h.login(DEPLOYER).await;
+    // The demo left one running on shop; a viewer sees that they exist,
+    // not their command lines.
+    let shop = section(&h.get(&deployer, "/apps/shop").await.body, "one-off");
+    assert!(
+        shop.contains("/exec bin/rails orders:backfill") && shop.contains(">Stop</button>"),
+        "{shop}"
+    );
+    assert!(
+        !shop.contains("Stop all"),
+        "one container, one button: {shop}"
+    );
+    let viewer = h.login(VIEWER).await;
+    let seen = section(&h.get(&viewer, "/apps/shop").await.body, "one-off");
+    assert!(
+        !seen.contains("orders:backfill") && seen.contains("shown to deployers"),
+        "{seen}"
+    );
+    assert!(
+        section(&h.get(&deployer, "/apps/blog").await.body, "one-off")
+            .contains("No one-off containers running.")
+    );
+
+    // One stopped by name; the list comes back without it.
+    let name = hidden(&shop, "container");
+    let by_name = [("container", name.as_str())];
+    let r = h.post(&deployer, "/apps/shop/run/stop", &by_name).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = h.get(&deployer, "/apps/shop").await.body;
+    assert!(page.contains(&format!("Stopped {name} on shop.")), "{page}");
+    assert!(section(&page, "one-off").contains("No one-off containers running."));
+    assert_eq!(
+        recorded(&h).await[0],
+        ("run:stop".to_owned(), "deployer".to_owned())
+    );
+
+    // A name the list no longer has, or nothing left to stop: refused
+    // before anything is sent.
+    let before = recorded(&h).await.len();
+    let r = h.post(&deployer, "/apps/shop/run/stop", &by_name).await;
+    assert!(refused(&r, StatusCode::BAD_REQUEST)
+        .contains(&format!("shop has no one-off container \"{name}\"")));
+    let r = h.post(&deployer, "/apps/shop/run/stop", &[]).await;
+    assert!(refused(&r, StatusCode::BAD_REQUEST)
+        .contains("shop has no one-off containers: nothing to stop."));
+    assert_eq!(
+        recorded(&h).await.len(),
+        before,
+        "a refused stop was recorded"
+    );
+
+    // Two running: "Stop all" stops both in one command.
+    let api = dokku::AppName::new("api").unwrap();
+    for command in ["node scripts/migrate.js", "node scripts/reindex.js"] {
+        let spec = dokku::api::run::RunSpec::new(&api, command.split(' '));
+        h.state.dokku.one_off().detached(&spec).await.unwrap();
+    }
+    let api_section = section(&h.get(&deployer, "/apps/api").await.body, "one-off");
+    assert_eq!(
+        api_section.matches(">Stop</button>").count(),
+        2,
+        "{api_section}"
+    );
+    assert!(api_section.contains(">Stop all</button>"), "{api_section}");
+    let r = h.post(&deployer, "/apps/api/run/stop", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = h.get(&deployer, "/apps/api").await.body;
+    assert!(page.contains("Stopped api.run."), "{page}");
+    assert!(section(&page, "one-off").contains("No one-off containers running."));
+    assert!(h.state.dokku.one_off().list(&api).await.unwrap().is_empty());
+
+    h.state
+        .dokku
+        .one_off()
+        .detached(&dokku::api::run::RunSpec::new(&api, ["sleep"]))
+        .await
+        .unwrap();
+    viewer_refused(&h, "/apps/api/run/stop", &[]).await;
+    assert_eq!(h.state.dokku.one_off().list(&api).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn deploys_stream_live_list_as_releases_and_roll_back_after_the_plan_shown() {
     let h = Harness::new();
     let admin = h.login(ADMIN).await;

@@ -1,23 +1,23 @@
 //! One app: overview, processes (scale, start/stop/restart/rebuild with
-//! live output), deploys (from an image or a git repository, the releases,
-//! a rollback: see [`super::deploys`]), config (masked; admins reveal one value at a time),
+//! live output), one-off containers (see [`super::one_off`]), deploys (from
+//! an image or a git repository, the releases, a rollback: see
+//! [`super::deploys`]), config (masked; admins reveal one value at a time),
 //! domains, TLS, ports, its settings (resources, storage, checks, cron,
 //! build, docker options, network), linked databases, live logs, its
 //! history, and rename/destroy.
 //!
 //! The page costs a few Dokku invocations run at once (`ps:scale`,
-//! `config:keys`, `logs --num`, `certs:report`, `ports:report`,
-//! `letsencrypt:report` and `:list`, one `<plugin>:app-links` per datastore
-//! plugin, and one per settings panel: see [`super::settings`]); the rest
-//! comes from the dashboard's kept row (read afresh when a mutation
-//! changed the app).
+//! `run:list` for deployers, `config:keys`, `logs --num`, `certs:report`,
+//! `ports:report`, `letsencrypt:report` and `:list`, one
+//! `<plugin>:app-links` per datastore plugin, and one per settings panel:
+//! see [`super::settings`]); the rest comes from the dashboard's kept row
+//! (read afresh when a mutation changed the app).
 //! A section whose command fails says so in words (Dokku's own shown as
 //! Dokku's) instead of failing the whole page.
 //!
 //! Actions that interrupt the app (stop, rebuild, restart, unset, removing
 //! a domain or port, unlinking) carry `data-confirm`: the page script asks
 //! first, naming the app and what will happen.
-
 use axum::extract::{Path, Query, State};
 use axum::Extension;
 use dokku::model::logs::LogLine;
@@ -420,8 +420,9 @@ pub async fn page(
     let mut history = HistoryQuery::default();
     history.app = Some(app.to_string());
     history.limit = Some(20);
-    let (formation, keys, lines, records, services, network, settings, deploys) = tokio::join!(
+    let (formation, one_off, keys, lines, records, services, network, settings, deploys) = tokio::join!(
         state.dokku.ps().scale_report(&app),
+        super::one_off::fetch(&state.dokku, &ctx, &app),
         state.dokku.config().keys(&app),
         // Logs are a deployer's (they may hold anything an app prints).
         async {
@@ -440,13 +441,14 @@ pub async fn page(
     let body = html! {
         h1.app-title title=(app) { (app) }
         nav.sections {
-            a href="#processes" { "Processes" } a href="#deploys" { "Deploys" } a href="#config" { "Config" } a href="#domains" { "Domains" }
+            a href="#processes" { "Processes" } a href="#one-off" { "One-off" } a href="#deploys" { "Deploys" } a href="#config" { "Config" } a href="#domains" { "Domains" }
             a href="#tls" { "TLS" } a href="#ports" { "Ports" }
             @for (id, title) in super::settings::SECTIONS { a href={ "#" (id) } { (title) } }
             a href="#databases" { "Databases" } a href="#logs" { "Logs" } a href="#history" { "History" }
         }
         (overview(row))
         (process_section(&url, &ctx, row, &formation))
+        (super::one_off::section(&url, &ctx, app.as_str(), &one_off))
         (super::deploys::section(&url, &ctx, row, &deploys))
         (config_section(&url, &ctx, app.as_str(), &keys))
         (domains_section(&url, &ctx, row))

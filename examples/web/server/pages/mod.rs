@@ -10,6 +10,7 @@ pub mod fleet;
 pub mod history;
 pub mod login;
 pub mod network;
+pub mod one_off;
 pub mod settings;
 pub mod tokens;
 pub mod users;
