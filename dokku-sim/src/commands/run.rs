@@ -34,7 +34,7 @@
 //! so stdin never reaches the container; the simulated command itself
 //! prints nothing and succeeds.
 
-use crate::common::godotenv::go_quote;
+use crate::common::report::go_quote;
 use crate::common::report::jq_json_str;
 use crate::common::{Ctx, Outcome};
 use crate::host::{container_id, date_time, Container, ContainerState, RunContainer, SimHost};

@@ -187,26 +187,72 @@ pub fn go_json_str(json: &mut String, text: &str) {
     json.push('"');
 }
 
-/// Go's `%q` (`strconv.Quote`): the text in double quotes, `"` and `\`
-/// escaped, control characters as `\n`, `\t`, `\r` or `\xNN`; printable
-/// characters, non-ASCII ones included, as they are.
-pub fn go_quote(text: &str) -> String {
-    let mut quoted = String::from("\"");
-    for c in text.chars() {
+/// Go's `strconv.Quote` (`%q` of a string): `"` and `\` escaped, printable
+/// runes as they are, `\a \b \f \n \r \t \v`, other control bytes as
+/// `\xNN`, other unprintable runes as `\uNNNN`/`\UNNNNNNNN`. Printable is
+/// Go's `strconv.IsPrint`; the simulator knows its exceptions (controls,
+/// spaces other than U+0020, format characters, private use,
+/// noncharacters) but not which code points are unassigned, which it
+/// treats as printable.
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
         match c {
-            '"' => quoted.push_str("\\\""),
-            '\\' => quoted.push_str("\\\\"),
-            '\n' => quoted.push_str("\\n"),
-            '\r' => quoted.push_str("\\r"),
-            '\t' => quoted.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                quoted.push_str(&format!("\\x{:02x}", c as u32));
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
             }
-            c => quoted.push(c),
+            '\u{07}' => out.push_str("\\a"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{0b}' => out.push_str("\\v"),
+            c if go_is_print(c) => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
         }
     }
-    quoted.push('"');
-    quoted
+    out.push('"');
+    out
+}
+
+fn go_is_print(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    let u = c as u32;
+    let format = matches!(
+        u,
+        0xad | 0x600..=0x605
+            | 0x61c
+            | 0x6dd
+            | 0x70f
+            | 0x890..=0x891
+            | 0x8e2
+            | 0x180e
+            | 0x200b..=0x200f
+            | 0x202a..=0x202e
+            | 0x2060..=0x2064
+            | 0x2066..=0x206f
+            | 0xfeff
+            | 0xfff9..=0xfffb
+            | 0x110bd
+            | 0x110cd
+            | 0x13430..=0x1343f
+            | 0x1bca0..=0x1bca3
+            | 0x1d173..=0x1d17a
+            | 0xe0001
+            | 0xe0020..=0xe007f
+    );
+    let private = matches!(u, 0xe000..=0xf8ff | 0xf0000..=0xffffd | 0x100000..=0x10fffd);
+    let noncharacter = matches!(u, 0xfdd0..=0xfdef) || (u & 0xfffe) == 0xfffe;
+    !(c.is_control() || c.is_whitespace() || format || private || noncharacter)
 }
 
 /// bash's `printf "%-30s %-25s"` report row.
@@ -487,7 +533,12 @@ mod tests {
     #[test]
     fn go_quote_is_strconv_quote() {
         assert_eq!(go_quote("cap-vol"), "\"cap-vol\"");
-        assert_eq!(go_quote("a\"b\\c\nü"), "\"a\\\"b\\\\c\\nü\"");
+        assert_eq!(go_quote("\u{7}\u{8}\u{c}\u{b}"), "\"\\a\\b\\f\\v\"");
+        assert_eq!(
+            go_quote("a\"b\\c\nd\te\u{1}\u{a0}é☕"),
+            "\"a\\\"b\\\\c\\nd\\te\\x01\\u00a0é☕\""
+        );
+        assert_eq!(go_quote("\u{7f}\u{85}\u{feff}"), "\"\\x7f\\u0085\\ufeff\"");
     }
 
     #[test]
