@@ -34,8 +34,8 @@
 //! so stdin never reaches the container; the simulated command itself
 //! prints nothing and succeeds.
 
-use crate::common::report::go_quote;
-use crate::common::report::jq_json_str;
+use crate::common::properties;
+use crate::common::report::{go_quote, jq_json_str};
 use crate::common::{Ctx, Outcome};
 use crate::host::{container_id, date_time, Container, ContainerState, RunContainer, SimHost};
 
@@ -246,9 +246,10 @@ fn one_off(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
 /// `scheduler-run` with `DOKKU_DETACH_CONTAINER`: create the container
 /// (`--rm`, named `<app>.run.<n>`), start it, and print its name
 /// (`docker container inspect --format {{.Name}} | cut -c2-`). Without a
-/// command it runs `/bin/bash`. Not modelled: a first word that names a
-/// Procfile process type runs that process's command, and the
-/// scheduler's `shell` property.
+/// command it runs the scheduler's `shell` property (the app's, else the
+/// global one), else `/bin/bash`. Not modelled: a first word that names a
+/// Procfile process type runs that process's command (the simulator knows
+/// an app's process types, not their commands).
 fn start_detached(host: &mut SimHost, app: &str, words: &[&str], ttl_seconds: u64) -> String {
     let taken = |n: u32| {
         host.run_containers
@@ -263,9 +264,14 @@ fn start_detached(host: &mut SimHost, app: &str, words: &[&str], ttl_seconds: u6
         .map(|i| (first + i) % 32_768)
         .find(|n| !taken(*n))
         .unwrap_or(first);
-    let shell = ["/bin/bash"];
-    let words = if words.is_empty() { &shell[..] } else { words };
-    let mut command = words.join(" ");
+    let mut command = match words.is_empty() {
+        true => properties::first_set([
+            properties::app_value(host, "scheduler", app, "shell").as_str(),
+            properties::global_value(host, "scheduler", "shell").as_str(),
+            "/bin/bash",
+        ]),
+        false => words.join(" "),
+    };
     if crate::scheduler::image_is_herokuish(host, app) {
         command = format!("/exec {command}");
     }
@@ -647,6 +653,34 @@ mod tests {
             run(&mut host, &["run:stop", "api"]).0,
             "No run containers exist\n"
         );
+    }
+
+    #[test]
+    fn a_detached_run_without_a_command_runs_the_schedulers_shell() {
+        let mut host = scenario::demo();
+        let command = |host: &mut SimHost| {
+            let name = run(host, &["run:detached", "blog"]).0;
+            let c = host
+                .run_containers
+                .iter()
+                .find(|c| c.name == name.trim_end());
+            c.map(|c| c.command.clone()).unwrap_or_default()
+        };
+        assert_eq!(command(&mut host), "/exec /bin/bash");
+        let set = |host: &mut SimHost, target: &str, value: &str| {
+            let out = run(host, &["scheduler:set", target, "shell", value]);
+            assert_eq!(out.2, 0, "{out:?}");
+        };
+        set(&mut host, "--global", "/bin/sh");
+        assert_eq!(command(&mut host), "/exec /bin/sh");
+        set(&mut host, "blog", "/bin/zsh");
+        assert_eq!(command(&mut host), "/exec /bin/zsh");
+        // A command given is run as it is.
+        let name = run(&mut host, &["run:detached", "blog", "ls"]).0;
+        assert!(host
+            .run_containers
+            .iter()
+            .any(|c| c.name == name.trim_end() && c.command == "/exec ls"));
     }
 
     #[test]
