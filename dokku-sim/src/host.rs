@@ -84,6 +84,32 @@ pub struct RunContainer {
     pub ttl_seconds: u64,
 }
 
+/// One line of an app's Procfile: `<process_type>: <command>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcfileEntry {
+    /// The process type.
+    pub process_type: String,
+    /// Its command.
+    pub command: String,
+}
+
+impl ProcfileEntry {
+    /// A Procfile's entries: `<process_type>: <command>` lines, in order;
+    /// blank lines, `#` comments and lines without a `:` are skipped.
+    pub fn parse(procfile: &str) -> Vec<Self> {
+        procfile
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.starts_with('#'))
+            .filter_map(|line| line.split_once(':'))
+            .map(|(process_type, command)| Self {
+                process_type: process_type.trim().to_owned(),
+                command: command.trim().to_owned(),
+            })
+            .collect()
+    }
+}
+
 /// One app.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct App {
@@ -97,8 +123,8 @@ pub struct App {
     pub deploy_source_metadata: String,
     /// Whether the app has been deployed.
     pub deployed: bool,
-    /// Process types in the Procfile, in file order.
-    pub procfile: Vec<String>,
+    /// The Procfile's lines, in file order.
+    pub procfile: Vec<ProcfileEntry>,
     /// `ps:scale`: process type → count.
     pub scale: BTreeMap<String, u32>,
     /// Whether app.json has a `formation` key (then scaling is refused).
@@ -702,6 +728,14 @@ pub fn docker_timestamp(seconds: u64, nanos: u32) -> String {
 }
 
 impl App {
+    /// The Procfile's process types, in file order.
+    pub fn process_types(&self) -> Vec<String> {
+        self.procfile
+            .iter()
+            .map(|e| e.process_type.clone())
+            .collect()
+    }
+
     /// `is_app_vhost_enabled` (domains): vhost support is on unless the
     /// app's `NO_VHOST` config var is `1`. The config var is the state, as
     /// in Dokku.

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use dokku_core::DokkuVersion;
 
-use crate::host::{profiles, App, ContainerState, Plugin, Service, SimHost, SshKey};
+use crate::host::{profiles, App, ContainerState, Plugin, ProcfileEntry, Service, SimHost, SshKey};
 
 /// The demo host on current Dokku.
 pub fn demo() -> SimHost {
@@ -55,15 +55,21 @@ pub fn demo_for(version: DokkuVersion) -> SimHost {
     host.global_config
         .insert("CURL_TIMEOUT".to_owned(), "600".to_owned());
 
-    let deployed = |host: &mut SimHost, name: &str, sha: &str, scale: &[(&str, u32)]| {
+    // The Procfile, then how many of each process type run.
+    let deployed = |host: &mut SimHost, name: &str, sha: &str, procfile: &str, scale: &[u32]| {
         let created_at = host.tick(3_600);
+        let procfile = ProcfileEntry::parse(procfile);
         let mut app = App {
             created_at,
             deploy_source: "git".to_owned(),
             deploy_source_metadata: sha.to_owned(),
             deployed: true,
-            procfile: scale.iter().map(|(t, _)| (*t).to_owned()).collect(),
-            scale: scale.iter().map(|(t, n)| ((*t).to_owned(), *n)).collect(),
+            scale: procfile
+                .iter()
+                .zip(scale)
+                .map(|(e, n)| (e.process_type.clone(), *n))
+                .collect(),
+            procfile,
             restore: true,
             domains: vec![format!("{name}.dokku.me")],
             ..App::default()
@@ -76,55 +82,64 @@ pub fn demo_for(version: DokkuVersion) -> SimHost {
         &mut host,
         "api",
         "4f9d2c1b8a7e6d5c4b3a29180f7e6d5c4b3a2918",
-        &[("web", 2), ("worker", 1), ("clock", 1)],
+        "web: node server.js\nworker: node worker.js\nclock: node clock.js",
+        &[2, 1, 1],
     );
     deployed(
         &mut host,
         "blog",
         "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
-        &[("web", 1)],
+        "web: hugo server --bind 0.0.0.0 --disableLiveReload",
+        &[1],
     );
     deployed(
         &mut host,
         "shop",
         "cd7b8afccb202f222e7dc7b427553e71ba5ddafd",
-        &[("web", 3), ("worker", 2)],
+        "web: bundle exec puma -C config/puma.rb\nworker: bundle exec sidekiq",
+        &[3, 2],
     );
     deployed(
         &mut host,
         "docs.example.com",
         "0badc0ffee0ddf00d1234567890abcdef1234567",
-        &[("web", 1)],
+        "web: nginx -g 'daemon off;'",
+        &[1],
     );
     deployed(
         &mut host,
         "metrics",
         "feedface00112233445566778899aabbccddeeff",
-        &[("web", 1), ("worker", 2)],
+        "web: ./metrics serve\nworker: ./metrics collect",
+        &[1, 2],
     );
     deployed(
         &mut host,
         "old_intranet",
         "1111111111222222222233333333334444444444",
-        &[("web", 1)],
+        "web: php-fpm",
+        &[1],
     );
     deployed(
         &mut host,
         "queue",
         "2222222222333333333344444444445555555555",
-        &[("worker", 2)],
+        "worker: python -m queue.worker",
+        &[2],
     );
     deployed(
         &mut host,
         "staging-api",
         "3333333333444444444455555555556666666666",
-        &[("web", 1), ("worker", 1)],
+        "web: node server.js\nworker: node worker.js",
+        &[1, 1],
     );
     deployed(
         &mut host,
         "landing",
         "4444444444555555555566666666667777777777",
-        &[("web", 1)],
+        "web: npm start",
+        &[1],
     );
 
     // A Docker image deploy instead of git.

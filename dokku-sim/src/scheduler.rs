@@ -124,9 +124,9 @@ pub fn deploy(ctx: &mut Ctx<'_>, app_name: &str, only: Option<&str>) {
         if app.procfile.is_empty() {
             app.scale.insert("web".to_owned(), 1);
         }
-        for process_type in &app.procfile {
-            app.scale
-                .insert(process_type.clone(), u32::from(process_type == "web"));
+        for process_type in app.process_types() {
+            let quantity = u32::from(process_type == "web");
+            app.scale.insert(process_type, quantity);
         }
     }
     if fault == Some(DeployFailure::Healthcheck) {
@@ -368,7 +368,7 @@ fn build_under_lock(ctx: &mut Ctx<'_>, app: &str, source: &str) {
         .host
         .apps
         .get(app)
-        .map(|a| a.procfile.join(", "))
+        .map(|a| a.process_types().join(", "))
         .filter(|types| !types.is_empty())
         .unwrap_or_else(|| "web".to_owned());
     match builder {

@@ -5,7 +5,7 @@
 //! a never-deployed app) are in `replay_real_dokku.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use dokku_sim::host::{profiles, App, ContainerState, SimHost};
+use dokku_sim::host::{profiles, App, ContainerState, ProcfileEntry, SimHost};
 use dokku_sim::{dispatch, Out};
 
 fn run(host: &mut SimHost, argv: &[&str]) -> Out {
@@ -21,15 +21,19 @@ fn stderr(out: &Out) -> String {
 /// web container; `fresh` never deployed.
 fn host() -> SimHost {
     let mut host = SimHost::new(profiles::V0_38_27);
-    for (name, scale) in [
-        ("api", vec![("web", 2), ("worker", 1)]),
-        ("solo", vec![("web", 1)]),
+    for (name, procfile, scale) in [
+        (
+            "api",
+            "web: npm start\nworker: node worker.js",
+            vec![("web", 2), ("worker", 1)],
+        ),
+        ("solo", "web: npm start", vec![("web", 1)]),
     ] {
         let mut app = App {
             created_at: host.tick(60),
             deploy_source: "git".into(),
             deployed: true,
-            procfile: scale.iter().map(|(t, _)| (*t).to_owned()).collect(),
+            procfile: ProcfileEntry::parse(procfile),
             scale: scale.iter().map(|(t, n)| ((*t).to_owned(), *n)).collect(),
             ..App::default()
         };

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use common::Fixture;
 use dokku_core::DokkuVersion;
-use dokku_sim::host::{profiles, App, Container, ContainerState, Plugin, SimHost};
+use dokku_sim::host::{profiles, App, Container, ContainerState, Plugin, ProcfileEntry, SimHost};
 use dokku_sim::{dispatch, Out};
 
 /// Fixtures the simulator cannot reproduce, with the reason. Empty: every
@@ -111,7 +111,7 @@ fn world(version: DokkuVersion) -> SimHost {
             deploy_source: "git".into(),
             deploy_source_metadata: "cd7b8afccb202f222e7dc7b427553e71ba5ddafd".into(),
             deployed: true,
-            procfile: vec!["web".into(), "worker".into()],
+            procfile: ProcfileEntry::parse("web: npm start\nworker: node worker.js"),
             scale: BTreeMap::from([("web".into(), 1), ("worker".into(), 1)]),
             containers: vec![
                 container("web", 1, ContainerState::Running, "5f2a8c3d9b1"),
@@ -138,7 +138,7 @@ fn world(version: DokkuVersion) -> SimHost {
             deploy_source: "docker-image".into(),
             deploy_source_metadata: "nginx:1.27-alpine".into(),
             deployed: true,
-            procfile: vec!["web".into()],
+            procfile: ProcfileEntry::parse("web: nginx -g 'daemon off;'"),
             scale: BTreeMap::from([("web".into(), 2)]),
             containers: vec![
                 container("web", 1, ContainerState::Running, "0b9d6e2f4a7"),

@@ -12,7 +12,7 @@ use std::time::Duration;
 use common::Fixture;
 use dokku_core::{Chunk, Command, DokkuVersion, Executor};
 use dokku_sim::commands::logs::set_container_log;
-use dokku_sim::host::{profiles, App, SimHost};
+use dokku_sim::host::{profiles, App, ProcfileEntry, SimHost};
 use dokku_sim::{dispatch, Outcome, SimExecutor};
 use futures_util::StreamExt;
 
@@ -60,7 +60,7 @@ fn world(version: DokkuVersion) -> SimHost {
         deploy_source: "git".into(),
         deploy_source_metadata: "4f9d2c1b8a7e6d5c4b3a29180f7e6d5c4b3a2918".into(),
         deployed: true,
-        procfile: strings(&["web", "worker"]),
+        procfile: ProcfileEntry::parse("web: npm start\nworker: node worker.js"),
         scale: [("web".to_owned(), 1), ("worker".to_owned(), 1)].into(),
         restore: true,
         domains: strings(&["node-js-app.dokku.me", "www.example.com"]),

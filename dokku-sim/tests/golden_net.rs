@@ -11,7 +11,7 @@ use common::Fixture;
 use dokku_core::SecretString;
 use dokku_sim::commands::{certs, letsencrypt};
 use dokku_sim::dispatch;
-use dokku_sim::host::{profiles, App, Plugin, SimHost};
+use dokku_sim::host::{profiles, App, Plugin, ProcfileEntry, SimHost};
 
 const CRT: &str = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUDEMOdemoDEMOdemoDEMOdemoDEMOdemo\n-----END CERTIFICATE-----\n";
 const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wFAKEfakeFAKE\n-----END PRIVATE KEY-----\n";
@@ -29,7 +29,7 @@ fn world() -> SimHost {
         deploy_source: "git".into(),
         deploy_source_metadata: "4f9d2c1b8a7e6d5c4b3a29180f7e6d5c4b3a2918".into(),
         deployed: true,
-        procfile: vec!["web".into()],
+        procfile: ProcfileEntry::parse("web: npm start"),
         scale: [("web".to_owned(), 1)].into(),
         restore: true,
         domains: vec!["node-js-app.dokku.me".into(), "www.example.com".into()],

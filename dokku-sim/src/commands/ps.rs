@@ -282,7 +282,7 @@ fn scale(ctx: &mut Ctx<'_>, args: &[String]) {
     let tuples = if clear {
         // The default formation, as for a first deploy: one web process,
         // the other Procfile types at zero.
-        let mut types = state.procfile.clone();
+        let mut types = state.process_types();
         if types.is_empty() {
             types.push("web".to_owned());
         }
@@ -389,7 +389,7 @@ fn scale_set(
     let Some(state) = ctx.host.apps.get_mut(app) else {
         return Ok(());
     };
-    let procfile = state.procfile.clone();
+    let procfile = state.process_types();
     for (process_type, quantity) in &updates {
         if !procfile.is_empty() && !procfile.contains(process_type) && *quantity != 0 {
             return Err(format!(

@@ -14,7 +14,10 @@
 //! A deployed app's `run` succeeds and prints nothing (the simulator
 //! cannot know what the command prints), unless `--force-tty` asks Docker
 //! for a terminal no executor has; its container, started with `--rm`, is
-//! gone when it ends. A
+//! gone when it ends. A first word that names a Procfile process type
+//! runs that type's command instead, after `-----> Found '<type>' in
+//! Procfile, running that command` (`procfile-util show`'s expansion of
+//! `$VAR`s from the app's config is not modelled). A
 //! `run:detached` container ([`RunContainer`]) runs until `run:stop` or
 //! `run:retire` past its time to live removes it (the simulator cannot
 //! run its command, so it never ends by itself); `run:detached` prints its
@@ -220,16 +223,35 @@ fn one_off(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     if !ctx.verify_app_bash(&app) {
         return;
     }
-    let deployed = ctx.host.apps.get(&app).is_some_and(|a| a.deployed);
-    if !deployed {
+    let Some(state) = ctx.host.apps.get(&app).filter(|a| a.deployed) else {
         ctx.out
             .fail(&format!("App image (dokku/{app}:latest) not found"));
-    } else if subcommand == "run:detached" {
-        // `scheduler-run` shifts one `--` before the command.
-        let mut words: Vec<&str> = iter.map(String::as_str).collect();
-        if words.first() == Some(&"--") {
-            words.remove(0);
-        }
+        return;
+    };
+    // `scheduler-run` shifts one `--` before the command, and runs a
+    // Procfile process type's command in place of its name.
+    let mut words: Vec<String> = iter.cloned().collect();
+    if words.first().is_some_and(|w| w == "--") {
+        words.remove(0);
+    }
+    let procfile = words
+        .first()
+        .and_then(|first| state.procfile.iter().find(|e| e.process_type == *first));
+    if let Some(entry) = procfile {
+        let found = format!(
+            "Found '{}' in Procfile, running that command",
+            entry.process_type
+        );
+        let rest = words.split_off(1);
+        words = entry
+            .command
+            .split_whitespace()
+            .map(str::to_owned)
+            .chain(rest)
+            .collect();
+        ctx.out.info1_quiet(&found);
+    }
+    if subcommand == "run:detached" {
         let ttl_seconds = ttl.parse().unwrap_or(u64::MAX);
         let name = start_detached(ctx.host, &app, &words, ttl_seconds);
         ctx.out.log(&name);
@@ -247,10 +269,8 @@ fn one_off(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
 /// (`--rm`, named `<app>.run.<n>`), start it, and print its name
 /// (`docker container inspect --format {{.Name}} | cut -c2-`). Without a
 /// command it runs the scheduler's `shell` property (the app's, else the
-/// global one), else `/bin/bash`. Not modelled: a first word that names a
-/// Procfile process type runs that process's command (the simulator knows
-/// an app's process types, not their commands).
-fn start_detached(host: &mut SimHost, app: &str, words: &[&str], ttl_seconds: u64) -> String {
+/// global one), else `/bin/bash`.
+fn start_detached(host: &mut SimHost, app: &str, words: &[String], ttl_seconds: u64) -> String {
     let taken = |n: u32| {
         host.run_containers
             .iter()
@@ -653,6 +673,36 @@ mod tests {
             run(&mut host, &["run:stop", "api"]).0,
             "No run containers exist\n"
         );
+    }
+
+    #[test]
+    fn a_procfile_process_type_runs_its_command() {
+        let mut host = scenario::demo();
+        let (out, err, code) = run(
+            &mut host,
+            &["run:detached", "api", "--", "worker", "--once"],
+        );
+        assert_eq!((err.as_str(), code), ("", 0));
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines[0],
+            "-----> Found 'worker' in Procfile, running that command"
+        );
+        let c = host.run_containers.iter().find(|c| c.name == lines[1]);
+        assert_eq!(
+            c.map(|c| c.command.as_str()),
+            Some("/exec node worker.js --once")
+        );
+        // Attached too; a word that is no process type is the command.
+        let (out, _, code) = run(&mut host, &["run", "api", "worker"]);
+        assert_eq!(
+            (out.as_str(), code),
+            (
+                "-----> Found 'worker' in Procfile, running that command\n",
+                0
+            )
+        );
+        assert_eq!(run(&mut host, &["run", "api", "ls"]).0, "");
     }
 
     #[test]
