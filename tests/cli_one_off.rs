@@ -64,6 +64,22 @@ fn a_one_off_command_runs_with_its_environment_never_shown_or_recorded() {
 }
 
 #[test]
+fn a_detached_procfile_process_type_is_named_without_dokkus_found_line() {
+    let demo = Demo::new();
+    // Dokku prints "-----> Found 'worker' in Procfile, running that
+    // command" before the name; the name alone is the container.
+    let started = demo.json(&["run", "api", "--detach", "--", "worker"]);
+    let name = started["container"].as_str().unwrap().to_owned();
+    assert!(
+        name.starts_with("api.run.") && !name.contains(char::is_whitespace),
+        "{started}"
+    );
+    let listed = demo.json(&["run", "list", "api"]);
+    assert_eq!(listed[0]["name"], name.as_str(), "{listed}");
+    assert_eq!(listed[0]["command"], "\"/exec node worker.js\"", "{listed}");
+}
+
+#[test]
 fn one_off_containers_are_listed_followed_stopped_and_retired() {
     let demo = Demo::new();
     assert_eq!(demo.json(&["run", "list", "api"]), json!([]));

@@ -258,8 +258,9 @@ impl OneOff<'_> {
         Ok(lines::text_lines(command, inner))
     }
 
-    /// Start a one-off command in the background; Dokku's output (the
-    /// container name) comes back.
+    /// Start a one-off command in the background; the container's name
+    /// (`<app>.run.<n>`) comes back, without the lines Dokku prints before
+    /// it.
     ///
     /// ```no_run
     /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
@@ -271,12 +272,13 @@ impl OneOff<'_> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`], [`Error::AppNotFound`] and
-    /// [`Error::CommandFailed`].
+    /// [`Error::InvalidArgument`], [`Error::AppNotFound`],
+    /// [`Error::CommandFailed`], and [`Error::Parse`] when Dokku printed no
+    /// name.
     pub async fn detached(self, spec: &RunSpec) -> Result<String> {
         let command = spec.clone().detached().command()?;
         let output = self.dokku.run(&command).await?;
-        Ok(output.stdout_lossy().trim().to_owned())
+        context(&command, parse::run::detached(&output.stdout_lossy()))
     }
 
     /// The app's one-off containers (Dokku 0.29+).

@@ -1,4 +1,5 @@
-//! `run:list`, text and JSON.
+//! `run:list`, text and JSON; the names `run:detached` and `run:stop`
+//! print.
 //!
 //! From dokku/dokku `plugins/scheduler-docker-local/scheduler-run-list`:
 //! text is `=====> <app> run containers` then Docker's `table
@@ -31,6 +32,24 @@ pub fn list(stdout: &str) -> Result<Vec<RunContainer>, ParseError> {
         .collect()
 }
 
+/// The container `run:detached` started: the last line of its stdout
+/// (`docker container inspect --format {{.Name}}`). Lines before it are
+/// Dokku's, e.g. `-----> Found 'worker' in Procfile, running that command`
+/// when the command's first word is a Procfile process type
+/// (`scheduler-run`, Dokku v0.38.27).
+///
+/// # Errors
+///
+/// A [`ParseError`] when stdout has no line.
+pub fn detached(stdout: &str) -> Result<String, ParseError> {
+    stdout
+        .lines()
+        .map(str::trim)
+        .rfind(|line| !line.is_empty())
+        .map(str::to_owned)
+        .ok_or_else(|| ParseError::new("run:detached", "no container name in the output"))
+}
+
 /// `run:stop`'s stdout: the name of each container `docker container
 /// stop` stopped (`<app>.run.<n>`, a line each); Dokku's "No run
 /// containers exist" and anything else is not one.
@@ -50,6 +69,14 @@ pub fn stopped(stdout: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_detached_container_is_the_last_line_after_dokkus_own() {
+        assert_eq!(detached("api.run.2817\n").unwrap(), "api.run.2817");
+        let procfile = "-----> Found 'worker' in Procfile, running that command\napi.run.2817\n";
+        assert_eq!(detached(procfile).unwrap(), "api.run.2817");
+        assert!(detached("\n").is_err());
+    }
 
     // Docker's `table {{.Names}}\t{{.Command}}\t{{.RunningFor}}`, and jq's JSON.
     #[test]
