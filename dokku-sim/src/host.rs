@@ -86,11 +86,43 @@ pub struct RunContainer {
 
 /// One line of an app's Procfile: `<process_type>: <command>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredProcfileEntry")]
 pub struct ProcfileEntry {
     /// The process type.
     pub process_type: String,
-    /// Its command.
+    /// Its command (empty when a state written before commands were kept
+    /// did not know it).
     pub command: String,
+}
+
+/// A Procfile entry as a saved state holds it: an entry, or only its
+/// process type (states written before the simulator kept commands).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StoredProcfileEntry {
+    Entry {
+        process_type: String,
+        command: String,
+    },
+    ProcessType(String),
+}
+
+impl From<StoredProcfileEntry> for ProcfileEntry {
+    fn from(stored: StoredProcfileEntry) -> Self {
+        match stored {
+            StoredProcfileEntry::Entry {
+                process_type,
+                command,
+            } => Self {
+                process_type,
+                command,
+            },
+            StoredProcfileEntry::ProcessType(process_type) => Self {
+                process_type,
+                command: String::new(),
+            },
+        }
+    }
 }
 
 impl ProcfileEntry {

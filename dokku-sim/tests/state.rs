@@ -56,3 +56,25 @@ async fn a_corrupt_state_file_is_a_transport_error_naming_the_file() {
         b"{not json"
     );
 }
+
+#[tokio::test]
+async fn a_state_saved_with_process_type_names_only_still_loads() {
+    // Before the simulator kept Procfile commands, a state held an app's
+    // Procfile as its process type names.
+    let mut json = serde_json::to_value(dokku_sim::scenario::demo()).unwrap();
+    json["apps"]["api"]["procfile"] = serde_json::json!(["web", "worker", "clock"]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("state.json"), json.to_string()).unwrap();
+
+    let dokku = open(dir.path());
+    let app = AppName::new("api").unwrap();
+    let scale = dokku.ps().scale_report(&app).await.unwrap();
+    assert_eq!(scale.len(), 3, "{scale:?}");
+    // Without its command, "worker" is the command itself, as when
+    // procfile-get-command prints nothing.
+    let spec = dokku_core::api::run::RunSpec::new(&app, ["worker"]);
+    let name = dokku.one_off().detached(&spec).await.unwrap();
+    let listed = dokku.one_off().list(&app).await.unwrap();
+    let started = listed.iter().find(|c| c.name == name).unwrap();
+    assert_eq!(started.command, "\"/exec worker\"");
+}

@@ -234,9 +234,14 @@ fn one_off(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     if words.first().is_some_and(|w| w == "--") {
         words.remove(0);
     }
-    let procfile = words
-        .first()
-        .and_then(|first| state.procfile.iter().find(|e| e.process_type == *first));
+    // (`procfile-get-command` prints nothing for a command it does not
+    // have, and then the word is the command.)
+    let procfile = words.first().and_then(|first| {
+        state
+            .procfile
+            .iter()
+            .find(|e| e.process_type == *first && !e.command.is_empty())
+    });
     if let Some(entry) = procfile {
         let found = format!(
             "Found '{}' in Procfile, running that command",
