@@ -825,6 +825,35 @@ fn apps_info_is_the_report_admins_try_first() {
 }
 
 #[test]
+fn apps_urls_follow_the_apps_domains_and_certificate() {
+    let demo = Demo::new();
+    // blog has a certificate: each domain over http and https, sorted.
+    assert_eq!(
+        demo.json(&["apps", "urls", "blog"]),
+        serde_json::json!([
+            "http://blog.dokku.me",
+            "http://blog.example.com",
+            "https://blog.dokku.me",
+            "https://blog.example.com"
+        ])
+    );
+    demo.cli()
+        .args(["domains", "add", "staging-api", "staging.example.com"])
+        .assert()
+        .success();
+    demo.cli()
+        .args(["apps", "urls", "staging-api"])
+        .assert()
+        .success()
+        .stdout("http://staging-api.dokku.me\nhttp://staging.example.com\n");
+    demo.cli()
+        .args(["apps", "urls", "nope"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("app nope does not exist"));
+}
+
+#[test]
 fn errors_name_the_word_once_and_never_echo_a_secret() {
     let demo = Demo::new();
     let err = demo

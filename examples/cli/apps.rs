@@ -52,6 +52,14 @@ pub enum AppsCmd {
         #[arg(value_parser = args::app_name)]
         app: Option<AppName>,
     },
+    /// Every URL the app answers on (Dokku's `urls`), one a line.
+    #[command(
+        after_help = "Examples:\n  cli --demo apps urls api\n  cli --demo apps urls api --json"
+    )]
+    Urls {
+        #[arg(value_parser = args::app_name)]
+        app: Option<AppName>,
+    },
     /// Create an app.
     #[command(after_help = "Example:\n  cli --demo apps create my-app")]
     Create {
@@ -109,6 +117,7 @@ pub enum Plan {
         fresh: bool,
     },
     Report(AppName),
+    Urls(AppName),
     Create(AppName),
     Destroy(AppName),
     Rename {
@@ -133,6 +142,7 @@ impl Family for AppsCmd {
         Ok(match self {
             AppsCmd::List { fresh } => Plan::List { fresh },
             AppsCmd::Report { app } => Plan::Report(cx.app(app)?),
+            AppsCmd::Urls { app } => Plan::Urls(cx.app(app)?),
             // From --app or a git remote too: checked by the creation rule.
             AppsCmd::Create { app } => Plan::Create(args::new_app_name(cx.app(app)?.as_str())?),
             AppsCmd::Destroy { app } => Plan::Destroy(cx.app(app)?),
@@ -171,6 +181,7 @@ impl Family for AppsCmd {
                 .into_iter()
                 .map(|p| report_command(p, &ReportTarget::App(app.clone()), Format::Json))
                 .collect::<Result<_, _>>()?,
+            Plan::Urls(app) => vec![api::urls_command(app)],
             Plan::Create(app) => vec![api::create_command(app)],
             Plan::Destroy(app) => vec![api::destroy_command(app)],
             Plan::Rename {
@@ -206,6 +217,16 @@ impl Family for AppsCmd {
         match plan {
             Plan::List { fresh } => list(s, fresh).await,
             Plan::Report(app) => report(s, &app).await,
+            Plan::Urls(app) => {
+                let urls = s.dokku().await?.apps().urls(&app).await?;
+                if json {
+                    return Ok(output::json(&json!(urls))?);
+                }
+                if urls.is_empty() {
+                    output::note(&format!("{app} has no URLs"));
+                }
+                Ok(output::lines(&urls)?)
+            }
             Plan::Create(app) => {
                 s.dokku().await?.apps().create(&app).await?;
                 output::changed(json, "created", app.as_str(), &api::create_command(&app))

@@ -137,7 +137,7 @@ pub struct Cli {
 /// The families: one line each, their flags in their own modules.
 #[derive(Debug, Subcommand)]
 enum Cmd {
-    /// Apps: list, report (info), create, destroy, rename, clone, lock, unlock.
+    /// Apps: list, report (info), urls, create, destroy, rename, clone, lock, unlock.
     #[command(subcommand, after_help = apps::HELP)]
     Apps(apps::AppsCmd),
     /// Processes: report, scale, start, stop, restart, rebuild.

@@ -84,6 +84,16 @@ pub fn locked_command(app: &AppName) -> Command {
     Command::read("apps:locked").app_arg(app)
 }
 
+/// `urls <app>`: every URL the app answers on.
+pub fn urls_command(app: &AppName) -> Command {
+    Command::read("urls").app_arg(app)
+}
+
+/// `url <app>`: the app's main URL.
+pub fn url_command(app: &AppName) -> Command {
+    Command::read("url").app_arg(app)
+}
+
 /// Handler for `apps:*`; see [`Dokku::apps`].
 #[derive(Debug, Clone, Copy)]
 pub struct Apps<'a> {
@@ -296,6 +306,46 @@ impl<'a> Apps<'a> {
             Some(1) if output.stderr_lossy().contains("Deploy lock does not exist") => Ok(false),
             _ => parse::expect_success(&command, output).map(|_| true),
         }
+    }
+
+    /// Every URL the app answers on (`urls`): one per domain and proxy
+    /// port mapping, `https` where it has a certificate, sorted as Dokku
+    /// sorts them. Dokku's core `urls` command, not an `apps:` one.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// for url in dokku.apps().urls(&dokku_core::AppName::new("api")?).await? {
+    ///     println!("{url}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::CommandFailed`] and
+    /// [`Error::Transport`].
+    pub async fn urls(self, app: &AppName) -> Result<Vec<String>> {
+        let output = self.dokku.run(&urls_command(app)).await?;
+        Ok(parse::apps::urls(&output.stdout_lossy()))
+    }
+
+    /// The app's main URL (`url`): the first of its URLs with its default
+    /// scheme (`https` with a certificate); `None` when it has none.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// if let Some(url) = dokku.apps().url(&dokku_core::AppName::new("api")?).await? {
+    ///     println!("open {url}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Apps::urls`].
+    pub async fn url(self, app: &AppName) -> Result<Option<String>> {
+        let output = self.dokku.run(&url_command(app)).await?;
+        Ok(parse::apps::urls(&output.stdout_lossy()).into_iter().next())
     }
 
     /// `apps:report` for one app (JSON where the host has it).

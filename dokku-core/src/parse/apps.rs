@@ -1,4 +1,5 @@
-//! Parsers for `apps:list` (`apps:report` is decoded generically: `crate::api::report`).
+//! Parsers for `apps:list` and `urls` (`apps:report` is decoded
+//! generically: `crate::api::report`).
 //!
 //! Layouts established from dokku/dokku `plugins/apps/subcommands.go`
 //! (`CommandList`), `plugins/apps/report.go` and the shared renderer in
@@ -26,6 +27,18 @@ pub fn list_text(stdout: &str) -> Result<Vec<AppName>, ParseError> {
         apps.push(app);
     }
     Ok(apps)
+}
+
+/// `urls` / `url`: one URL a line (`domains-urls`, Dokku v0.38.27:
+/// `<scheme>://<domain>[:<port>]`, sorted; `url` prints the first with
+/// the app's default scheme, or nothing).
+pub fn urls(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// `apps:list --format json`: a JSON array of names.
