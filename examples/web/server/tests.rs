@@ -591,11 +591,23 @@ async fn responses_carry_strict_security_headers_and_no_inline_script() {
         }
         assert!(!reply.body.contains(" style="), "{path}");
         assert!(!reply.body.contains(" onclick="), "{path}");
-        // Nothing loaded or linked from elsewhere (a buildpack's URL is
-        // shown as text).
-        for attribute in ["src=\"http", "href=\"http", "action=\"http", "url(http"] {
+        // Nothing loaded or posted elsewhere, and nothing linked elsewhere
+        // (a buildpack's URL is shown as text) but the app's own URL, as
+        // Dokku gives it, opened in a tab that cannot reach back.
+        for attribute in ["src=\"http", "action=\"http", "url(http"] {
             assert!(!reply.body.contains(attribute), "{path}: {attribute}");
         }
+        for link in reply.body.split("href=\"http").skip(1) {
+            let tag = link.split('>').next().unwrap_or_default();
+            assert!(
+                tag.contains("target=\"_blank\" rel=\"noopener noreferrer\""),
+                "{path}: a link elsewhere: {tag}"
+            );
+        }
+        assert!(
+            reply.body.matches("href=\"http").count() <= 1,
+            "{path}: more than the app's URL linked"
+        );
     }
     let login = h.anon_get("/login").await;
     let cookie = login.headers.get(header::SET_COOKIE).unwrap();
@@ -3318,6 +3330,27 @@ async fn cron_tasks_are_suspended_and_resumed_from_the_panel_and_audited() {
     viewer_refused(&h, "/apps/shop/cron/suspend", &[("id", id.as_str())]).await;
     let shop = section(&h.get(&admin, "/apps/shop").await.body, "cron");
     assert!(!shop.contains(">suspended</span>"));
+}
+
+#[tokio::test]
+async fn the_app_page_links_the_apps_main_url_as_dokku_gives_it() {
+    let h = Harness::new();
+    let viewer = h.login(VIEWER).await;
+    // Dokku's `url`: https with a certificate (blog), else http.
+    for (app, url) in [
+        ("blog", "https://blog.dokku.me"),
+        ("staging-api", "http://staging-api.dokku.me"),
+    ] {
+        let page = h.get(&viewer, &format!("/apps/{app}")).await.body;
+        let overview = page.split("id=\"overview\"").nth(1).unwrap();
+        let overview = overview.split("</dl>").next().unwrap();
+        assert!(
+            overview.contains(&format!(
+                "<a class=\"long\" href=\"{url}\" target=\"_blank\" rel=\"noopener noreferrer\">{url}</a>"
+            )),
+            "{app}: {overview}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@
 //! build, docker options, network), linked databases, live logs, its
 //! history, and rename/destroy.
 //!
-//! The page costs a few Dokku invocations run at once (`ps:scale`,
+//! The page costs a few Dokku invocations run at once (`url`, `ps:scale`,
 //! `run:list` for deployers, `config:keys`, `logs --num`, `certs:report`,
 //! `ports:report`, `letsencrypt:report` and `:list`, one
 //! `<plugin>:app-links` per datastore plugin, and one per settings panel:
@@ -48,10 +48,26 @@ pub fn card_empty(text: &str, hint: Option<&str>) -> Markup {
     }
 }
 
-fn overview(row: &AppRow) -> Markup {
+/// The app's main URL as a link: only an `http(s)` one, opened in a new tab
+/// that cannot reach back to the dashboard.
+fn url_link(url: &dokku::Result<Option<String>>) -> Markup {
+    html! {
+        @match url {
+            Ok(Some(url)) if url.starts_with("http://") || url.starts_with("https://") => {
+                a.long href=(url) target="_blank" rel="noopener noreferrer" { (url) }
+            }
+            Ok(Some(url)) => code.long { (url) },
+            Ok(None) => span.muted { "none" },
+            Err(_) => span.muted { "could not be read" },
+        }
+    }
+}
+
+fn overview(row: &AppRow, url: &dokku::Result<Option<String>>) -> Markup {
     html! {
         dl.facts #overview data-refresh {
             dt { "State" } dd { span class={ "badge " (status_class(row.status)) } { (row.status.as_str()) } }
+            dt { "URL" } dd #app-url { (url_link(url)) }
             dt { "Processes" } dd { (processes(row)) }
             dt { "Deployed from" } dd { (deploy(row)) }
             dt { "Created" } dd { @match row.created_at { Some(t) => (unix_seconds(t)), None => "—" } }
@@ -420,7 +436,8 @@ pub async fn page(
     let mut history = HistoryQuery::default();
     history.app = Some(app.to_string());
     history.limit = Some(20);
-    let (formation, one_off, keys, lines, records, services, network, settings, deploys) = tokio::join!(
+    let (main_url, formation, one_off, keys, lines, records, services, network, settings, deploys) = tokio::join!(
+        state.dokku.apps().url(&app),
         state.dokku.ps().scale_report(&app),
         super::one_off::fetch(&state.dokku, &ctx, &app),
         state.dokku.config().keys(&app),
@@ -446,7 +463,7 @@ pub async fn page(
             @for (id, title) in super::settings::SECTIONS { a href={ "#" (id) } { (title) } }
             a href="#databases" { "Databases" } a href="#logs" { "Logs" } a href="#history" { "History" }
         }
-        (overview(row))
+        (overview(row, &main_url))
         (process_section(&url, &ctx, row, &formation))
         (super::one_off::section(&url, &ctx, app.as_str(), &one_off))
         (super::deploys::section(&url, &ctx, row, &deploys))
