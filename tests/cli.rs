@@ -816,12 +816,14 @@ fn apps_info_is_the_report_admins_try_first() {
     let info = demo.json(&["apps", "info", "api"]);
     assert_eq!(info, demo.json(&["apps", "report", "api"]));
     assert_eq!(info["status"], "running");
+    assert_eq!(info["url"], "https://api.dokku.me", "{info}");
     demo.cli()
         .args(["apps", "info", "blog"])
         .assert()
         .success()
         .stdout(predicate::str::contains("app blog"))
-        .stdout(predicate::str::contains("status"));
+        .stdout(predicate::str::contains("status"))
+        .stdout(predicate::str::contains("https://blog.dokku.me"));
 }
 
 #[test]

@@ -177,10 +177,14 @@ impl Family for AppsCmd {
                 .into_iter()
                 .map(|p| report_command(p, &ReportTarget::All, Format::Text))
                 .collect::<Result<_, _>>()?,
-            Plan::Report(app) => [&plugins::APPS, &plugins::PS]
-                .into_iter()
-                .map(|p| report_command(p, &ReportTarget::App(app.clone()), Format::Json))
-                .collect::<Result<_, _>>()?,
+            Plan::Report(app) => {
+                let mut commands: Vec<Command> = [&plugins::APPS, &plugins::PS]
+                    .into_iter()
+                    .map(|p| report_command(p, &ReportTarget::App(app.clone()), Format::Json))
+                    .collect::<Result<_, _>>()?;
+                commands.push(api::url_command(app));
+                commands
+            }
             Plan::Urls(app) => vec![api::urls_command(app)],
             Plan::Create(app) => vec![api::create_command(app)],
             Plan::Destroy(app) => vec![api::destroy_command(app)],
@@ -297,18 +301,22 @@ impl Family for AppsCmd {
 }
 
 async fn report(s: &Session, app: &AppName) -> Result<(), CliError> {
-    let (report, _, status) = s.app_state(app).await?;
+    let dokku = s.dokku().await?;
+    let (state, url) = tokio::join!(s.app_state(app), dokku.apps().url(app));
+    let ((report, _, status), url) = (state?, url?);
     let created = report.created_at.map(output::unix_secs);
     if s.opts.json {
         let mut value = json!(report);
         value["status"] = json!(status.as_str());
         value["created_at"] = json!(created);
+        value["url"] = json!(url);
         return Ok(output::json(&value)?);
     }
     Ok(output::pairs(
         &format!("app {app}"),
         &[
             ("status", output::status_cell(status)),
+            ("url", Cell::plain(url.unwrap_or_else(|| "-".to_owned()))),
             (
                 "directory",
                 Cell::plain(report.dir.clone().unwrap_or_default()),
