@@ -18,6 +18,7 @@
 //! Actions that interrupt the app (stop, rebuild, restart, unset, removing
 //! a domain or port, unlinking) carry `data-confirm`: the page script asks
 //! first, naming the app and what will happen.
+
 use axum::extract::{Path, Query, State};
 use axum::Extension;
 use dokku::model::logs::LogLine;
