@@ -96,7 +96,7 @@ pub fn demo_for(version: DokkuVersion) -> SimHost {
         &mut host,
         "shop",
         "cd7b8afccb202f222e7dc7b427553e71ba5ddafd",
-        "web: bundle exec puma -C config/puma.rb\nworker: bundle exec sidekiq",
+        "web: bundle exec puma -p $PORT -C config/puma.rb\nworker: bundle exec sidekiq",
         &[3, 2],
     );
     deployed(

@@ -16,8 +16,8 @@
 //! for a terminal no executor has; its container, started with `--rm`, is
 //! gone when it ends. A first word that names a Procfile process type
 //! runs that type's command instead, after `-----> Found '<type>' in
-//! Procfile, running that command` (`procfile-util show`'s expansion of
-//! `$VAR`s from the app's config is not modelled). A
+//! Procfile, running that command`, expanded as `procfile-util` expands it
+//! ([`crate::common::procfile`]). A
 //! `run:detached` container ([`RunContainer`]) runs until `run:stop` or
 //! `run:retire` past its time to live removes it (the simulator cannot
 //! run its command, so it never ends by itself); `run:detached` prints its
@@ -37,8 +37,8 @@
 //! so stdin never reaches the container; the simulated command itself
 //! prints nothing and succeeds.
 
-use crate::common::properties;
 use crate::common::report::{go_quote, jq_json_str};
+use crate::common::{procfile, properties};
 use crate::common::{Ctx, Outcome};
 use crate::host::{container_id, date_time, Container, ContainerState, RunContainer, SimHost};
 
@@ -236,20 +236,14 @@ fn one_off(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     }
     // (`procfile-get-command` prints nothing for a command it does not
     // have, and then the word is the command.)
-    let procfile = words.first().and_then(|first| {
-        state
-            .procfile
-            .iter()
-            .find(|e| e.process_type == *first && !e.command.is_empty())
-    });
-    if let Some(entry) = procfile {
-        let found = format!(
-            "Found '{}' in Procfile, running that command",
-            entry.process_type
-        );
+    let procfile = words
+        .first()
+        .and_then(|first| procfile::command(ctx.host, state, first, procfile::RUN_PORT));
+    if let Some(command) = procfile {
+        let found = format!("Found '{}' in Procfile, running that command", words[0]);
+        // `read -ra` splits the command at whitespace.
         let rest = words.split_off(1);
-        words = entry
-            .command
+        words = command
             .split_whitespace()
             .map(str::to_owned)
             .chain(rest)
@@ -708,6 +702,27 @@ mod tests {
             )
         );
         assert_eq!(run(&mut host, &["run", "api", "ls"]).0, "");
+
+        // Expanded with the app's config, PORT 5000 by default.
+        let command = |host: &mut SimHost| {
+            let out = run(host, &["run:detached", "shop", "web"]).0;
+            let name = out.lines().last().unwrap_or_default().to_owned();
+            let c = host.run_containers.iter().find(|c| c.name == name);
+            c.map(|c| c.command.clone()).unwrap_or_default()
+        };
+        assert_eq!(
+            command(&mut host),
+            "/exec bundle exec puma -p 5000 -C config/puma.rb"
+        );
+        let set = run(
+            &mut host,
+            &["config:set", "--no-restart", "shop", "PORT=8080"],
+        );
+        assert_eq!(set.2, 0, "{set:?}");
+        assert_eq!(
+            command(&mut host),
+            "/exec bundle exec puma -p 8080 -C config/puma.rb"
+        );
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! shared by every Dokku plugin: the invocation context and the way
 //! plugins reach each other ([`ctx`]), the confirmation before destroying
 //! ([`confirm`]), pflag ([`flags`]), app names
-//! ([`names`]), every plugin's help ([`help`]), the `:report` engine
+//! ([`names`]), every plugin's help ([`help`]), a Procfile command as
+//! `procfile-util` expands it ([`procfile`]), the `:report` engine
 //! ([`report`]), the property-set logic ([`properties`]), `columnize`
 //! ([`columnize`]) and the releases where output changed ([`versions`]).
 //!
@@ -16,6 +17,7 @@ pub mod flags;
 pub mod godotenv;
 pub mod help;
 pub mod names;
+pub mod procfile;
 pub mod properties;
 pub mod report;
 pub mod versions;
