@@ -211,7 +211,7 @@ fn api_table() -> Vec<Route> {
             "/api/v1/hosts/{host}/apps/{app}",
             Viewer,
             api::app,
-            "One app's overview and report",
+            "One app's overview, report and URLs",
             None,
             json::<AppDetail>(),
         ),

@@ -525,13 +525,15 @@ pub async fn apps(Extension(api): Extension<Api>) -> Answer<AppList> {
     }))
 }
 
-/// One app: its overview row and Dokku's `apps:report`.
+/// One app: its overview row, Dokku's `apps:report` and its URLs.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AppDetail {
     /// The overview row.
     pub overview: AppOverview,
     /// `apps:report`.
     pub report: AppReport,
+    /// Every URL it answers on (Dokku's `urls`, sorted).
+    pub urls: Vec<String>,
 }
 
 /// `GET /api/v1/hosts/{host}/apps/{app}`.
@@ -546,14 +548,14 @@ pub async fn app(Extension(api): Extension<Api>) -> Answer<AppDetail> {
             .await
             .map_err(WebError::from)?,
     };
-    let report = dokku
-        .report::<AppReport>()
-        .app(&app)
-        .await
-        .map_err(WebError::from)?;
+    let (report, urls) = tokio::join!(
+        async { dokku.report::<AppReport>().app(&app).await },
+        dokku.apps().urls(&app)
+    );
     Ok(Json(AppDetail {
         overview: (*overview).clone(),
-        report,
+        report: report.map_err(WebError::from)?,
+        urls: urls.map_err(WebError::from)?,
     }))
 }
 

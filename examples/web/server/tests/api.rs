@@ -183,9 +183,17 @@ async fn expired_revoked_unknown_and_out_of_scope_tokens_are_refused_in_json() {
         .map(|a| a["name"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(names, ["api"]);
+    let detail = get(&h, "/api/v1/hosts/sim/apps/api", &good).await;
+    assert_eq!(detail.status, StatusCode::OK, "{}", detail.body);
+    // With Dokku's `urls`: api has a certificate.
     assert_eq!(
-        get(&h, "/api/v1/hosts/sim/apps/api", &good).await.status,
-        StatusCode::OK
+        detail.json()["urls"],
+        serde_json::json!([
+            "http://api.dokku.me",
+            "http://api.example.com",
+            "https://api.dokku.me",
+            "https://api.example.com"
+        ])
     );
 
     // Another app, a change above its role, a host it does not name.
