@@ -3351,6 +3351,21 @@ async fn the_app_page_links_the_apps_main_url_as_dokku_gives_it() {
             "{app}: {overview}"
         );
     }
+    // A host that cannot answer `url`: the overview says so, with Dokku's
+    // words on hover, and the rest of the page is there.
+    let sim = SimExecutor::new(scenario::demo());
+    let watched = Watched::new(sim.clone(), Some("url"));
+    let h = custom(sim, Arc::new(watched), None, |o| o.refresh = idle());
+    let admin = h.login(ADMIN).await;
+    let page = h.get(&admin, "/apps/api").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let url = page.body.split("id=\"app-url\"").nth(1).unwrap();
+    let url = url.split("</dd>").next().unwrap();
+    assert!(
+        url.contains("title=\"") && url.contains(">could not be read</span>"),
+        "{url}"
+    );
+    assert!(section(&page.body, "processes").contains("worker"));
 }
 
 #[tokio::test]

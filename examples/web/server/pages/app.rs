@@ -59,7 +59,7 @@ fn url_link(url: &dokku::Result<Option<String>>) -> Markup {
             }
             Ok(Some(url)) => code.long { (url) },
             Ok(None) => span.muted { "none" },
-            Err(_) => span.muted { "could not be read" },
+            Err(e) => span.muted title=(dokku_failure(e, Some("read the app's URL")).message) { "could not be read" },
         }
     }
 }
