@@ -589,6 +589,16 @@ impl SimHost {
         self.now
     }
 
+    /// An app's environment as its containers get it: the global config,
+    /// then the app's (which wins).
+    pub fn merged_config(&self, app: &str) -> BTreeMap<String, String> {
+        let mut env = self.global_config.clone();
+        if let Some(state) = self.apps.get(app) {
+            env.extend(state.config.clone());
+        }
+        env
+    }
+
     /// A property of an app (`ps` / `restart-policy`), if set.
     pub fn app_property(&self, app: &str, plugin: &str, property: &str) -> Option<&str> {
         self.apps

@@ -730,7 +730,7 @@ fn inspect(ctx: &mut Ctx<'_>, args: &[String]) {
         ctx.out.code = 1;
         return;
     }
-    let env = merged_env(ctx.host, &app);
+    let env = ctx.host.merged_config(&app);
     let policy = {
         let raw = app_prop(ctx.host, &app, "restart-policy");
         let global = global_prop(ctx.host, "restart-policy");
@@ -742,15 +742,6 @@ fn inspect(ctx: &mut Ctx<'_>, args: &[String]) {
         .collect();
     let text = python_dumps(&Json::Array(items));
     ctx.out.log(&text);
-}
-
-/// The container environment: global config, then the app's (which wins).
-fn merged_env(host: &SimHost, app: &str) -> BTreeMap<String, String> {
-    let mut env = host.global_config.clone();
-    if let Some(state) = host.apps.get(app) {
-        env.extend(state.config.clone());
-    }
-    env
 }
 
 /// `scheduler-inspect`'s filter: names outside the allowed prefixes have

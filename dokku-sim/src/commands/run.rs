@@ -38,8 +38,7 @@
 //! prints nothing and succeeds.
 
 use crate::common::report::{go_quote, jq_json_str};
-use crate::common::{procfile, properties};
-use crate::common::{Ctx, Outcome};
+use crate::common::{procfile, properties, Ctx, Outcome};
 use crate::host::{container_id, date_time, Container, ContainerState, RunContainer, SimHost};
 
 /// Run `run`, `run:*` or `enter`; `None` for anything else.
@@ -223,11 +222,11 @@ fn one_off(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     if !ctx.verify_app_bash(&app) {
         return;
     }
-    let Some(state) = ctx.host.apps.get(&app).filter(|a| a.deployed) else {
+    if !ctx.host.apps.get(&app).is_some_and(|a| a.deployed) {
         ctx.out
             .fail(&format!("App image (dokku/{app}:latest) not found"));
         return;
-    };
+    }
     // `scheduler-run` shifts one `--` before the command, and runs a
     // Procfile process type's command in place of its name.
     let mut words: Vec<String> = iter.cloned().collect();
@@ -238,7 +237,7 @@ fn one_off(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) {
     // have, and then the word is the command.)
     let procfile = words
         .first()
-        .and_then(|first| procfile::command(ctx.host, state, first, procfile::RUN_PORT));
+        .and_then(|first| procfile::command(ctx.host, &app, first, procfile::RUN_PORT));
     if let Some(command) = procfile {
         let found = format!("Found '{}' in Procfile, running that command", words[0]);
         // `read -ra` splits the command at whitespace.

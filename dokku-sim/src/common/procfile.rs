@@ -11,24 +11,23 @@
 //! installs v0.20.8); not recorded. Its handling of `$(` is not modelled:
 //! the simulator leaves `$(` as written.
 
-use crate::host::{App, SimHost};
+use crate::host::SimHost;
 
 /// The port `scheduler-run` asks for (`procfile-get-command … 5000`).
 pub const RUN_PORT: u16 = 5000;
 
 /// The command of `process_type` in the app's Procfile, expanded; `None`
-/// when the Procfile has no command for it.
-pub fn command(host: &SimHost, app: &App, process_type: &str, port: u16) -> Option<String> {
-    let entry = app
+/// when the app or its Procfile has no command for it.
+pub fn command(host: &SimHost, app: &str, process_type: &str, port: u16) -> Option<String> {
+    let entry = host
+        .apps
+        .get(app)?
         .procfile
         .iter()
         .find(|e| e.process_type == process_type && !e.command.is_empty())?;
+    let env = host.merged_config(app);
     let lookup = |name: &str| -> String {
-        match app
-            .config
-            .get(name)
-            .or_else(|| host.global_config.get(name))
-        {
+        match env.get(name) {
             Some(value) => value.clone(),
             None if name == "PORT" => port.to_string(),
             None if name == "PS" => process_type.to_owned(),
