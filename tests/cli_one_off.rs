@@ -94,7 +94,15 @@ fn one_off_containers_are_listed_followed_stopped_and_retired() {
     assert_eq!(listed[0]["name"], name.as_str(), "{listed}");
     assert_eq!(listed[0]["state"], "running", "{listed}");
     assert_eq!(listed[0]["command"], "\"/exec sleep 60\"", "{listed}");
-    demo.shows(&["run", "list", "api"], &[&name, "\"/exec sleep 60\""]);
+    // Docker's `2025-01-08 05:20:02 +0000 UTC`, written as the CLI writes
+    // every time (RFC 3339, UTC), in the table too.
+    let created = listed[0]["created_at"].as_str().unwrap();
+    let shape = created.len() == 20 && created.ends_with('Z') && created.as_bytes()[10] == b'T';
+    assert!(shape, "{listed}");
+    demo.shows(
+        &["run", "list", "api"],
+        &[&name, "\"/exec sleep 60\"", created],
+    );
     // Dokku names what it stopped; nothing to stop is said, exit 0 as
     // Dokku's.
     demo.shows(&["run", "stop", "api"], &[&format!("stopped {name}")]);

@@ -6,6 +6,7 @@
 
 use clap::{Args, Subcommand};
 use dokku::api::run::{self as api, RunSpec, RunTarget};
+use dokku::model::run::RunContainer;
 use dokku::{AppName, Command, ConfigKey, SecretString};
 use serde_json::json;
 
@@ -187,8 +188,18 @@ impl Family for RunArgs {
             }
             Plan::List(app) => {
                 let containers = one_off.list(&app).await?;
+                // Times as the CLI writes every time (RFC 3339, UTC) where
+                // Docker gave one; Dokku's words otherwise.
+                let created = |c: &RunContainer| {
+                    c.created()
+                        .map_or_else(|| c.created_at.clone(), output::time)
+                };
                 if json {
-                    return Ok(output::json(&json!(containers))?);
+                    let listed: Vec<_> = containers
+                        .iter()
+                        .map(|c| json!({"name": c.name, "state": c.state, "command": c.command, "created_at": created(c)}))
+                        .collect();
+                    return Ok(output::json(&json!(listed))?);
                 }
                 if containers.is_empty() {
                     output::note(&format!("{app} has no one-off containers"));
@@ -200,7 +211,7 @@ impl Family for RunArgs {
                         vec![
                             Cell::plain(c.name.clone()),
                             Cell::plain(c.state.clone().unwrap_or_default()),
-                            Cell::plain(c.created_at.clone()),
+                            Cell::plain(created(c)),
                             Cell::plain(c.command.clone()),
                         ]
                     })

@@ -7,6 +7,8 @@
 //! JSON an array of `{name, state, command, created_at}` (jq over `docker
 //! container ls`). Recorded only without a Docker daemon (none listed).
 
+use std::time::{Duration, SystemTime};
+
 use super::{table, ParseError};
 use crate::model::run::RunContainer;
 
@@ -30,6 +32,35 @@ pub fn list(stdout: &str) -> Result<Vec<RunContainer>, ParseError> {
             })
         })
         .collect()
+}
+
+/// Docker's `CreatedAt`, the JSON layout's `created_at`: Go's
+/// `time.Time.String()` in the Docker client's zone (`2025-01-08 05:20:02
+/// +0000 UTC`, `2025-01-08 06:20:02 +0100 CET`; fractional seconds, if any,
+/// dropped), as a time. `None` for anything else, such as the text
+/// layout's `2 minutes ago`.
+pub fn docker_created(text: &str) -> Option<SystemTime> {
+    let mut parts = text.split_whitespace();
+    let (date, clock, offset) = (parts.next()?, parts.next()?, parts.next()?);
+    // A zone abbreviation may follow the offset, and nothing else.
+    if parts.nth(1).is_some() {
+        return None;
+    }
+    let (clock, fraction) = clock.split_once('.').unwrap_or((clock, "0"));
+    let (sign, hhmm) = offset.split_at_checked(1)?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(fraction) || hhmm.len() != 4 || !digits(hhmm) {
+        return None;
+    }
+    let local = super::certs::date_time(&format!("{date} {clock}"))?;
+    let hours: u64 = hhmm.get(..2)?.parse().ok()?;
+    let minutes: u64 = hhmm.get(2..)?.parse().ok()?;
+    let shift = Duration::from_secs(hours * 3600 + minutes * 60);
+    match sign {
+        "+" => local.checked_sub(shift),
+        "-" => local.checked_add(shift),
+        _ => None,
+    }
 }
 
 /// The container `run:detached` started: the last line of its stdout
@@ -69,6 +100,32 @@ pub fn stopped(stdout: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dockers_created_at_is_read_in_its_zone() {
+        use std::time::UNIX_EPOCH;
+        let at =
+            |s: &str| docker_created(s).map(|t| t.duration_since(UNIX_EPOCH).unwrap().as_secs());
+        // 2025-01-08 05:20:02 UTC
+        let utc = Some(1_736_313_602);
+        assert_eq!(at("2025-01-08 05:20:02 +0000 UTC"), utc);
+        assert_eq!(at("2025-01-08 06:20:02 +0100 CET"), utc);
+        assert_eq!(at("2025-01-07 23:50:02.123456789 -0530 X"), utc);
+        assert_eq!(at("2025-01-08 05:20:02 +0000"), utc);
+        for words in [
+            "2 minutes ago",
+            "About an hour ago",
+            "",
+            "2025-01-08 05:20:02",
+            "2025-01-08 05:20:02 0000 UTC",
+            "2025-01-08 05:20:02 +000 UTC",
+            "2025-01-08 05:20:02. +0000 UTC",
+            "2025-01-08 05:20:02 +0000 UTC extra",
+            "2025-13-08 05:20:02 +0000 UTC",
+        ] {
+            assert_eq!(at(words), None, "{words:?}");
+        }
+    }
 
     #[test]
     fn the_detached_container_is_the_last_line_after_dokkus_own() {

@@ -3379,6 +3379,12 @@ async fn one_off_containers_are_listed_for_deployers_and_stopped_one_or_all() {
         shop.contains("/exec bin/rails orders:backfill") && shop.contains(">Stop</button>"),
         "{shop}"
     );
+    // Docker's timestamp, written as the dashboard writes times; the
+    // original on hover.
+    assert!(
+        shop.contains(r#"title="2025-01-08 05:20:02 +0000 UTC">since 2025-01-08 05:20:02 UTC<"#),
+        "{shop}"
+    );
     assert!(
         !shop.contains("Stop all"),
         "one container, one button: {shop}"

@@ -21,7 +21,7 @@ use super::super::auth::Role;
 use super::super::handlers::{app_name, changed};
 use super::super::{doing, AppState, Ctx, WebError};
 use super::app::{card_empty, card_error};
-use super::form_head;
+use super::{form_head, timestamp};
 
 /// The app's one-off containers, or `None` for a viewer (not read).
 pub async fn fetch(
@@ -62,7 +62,9 @@ pub fn section(
                                     " " span class={ "badge " (if state == "running" { "s-running" } else { "s-stopped" }) } { (state) }
                                 }
                                 " " code.long { (c.command) }
-                                " " span.muted { "since " (c.created_at) }
+                                " " span.muted title=(c.created_at) {
+                                    "since " @match c.created() { Some(at) => (timestamp(Some(at))), None => (c.created_at) }
+                                }
                                 (stop_form(url, ctx, &id, app, Some(&c.name)))
                             }
                         }
