@@ -868,8 +868,38 @@ async fn every_page_fits_a_phone_without_scrolling_sideways() {
             .await
             .unwrap();
         shot(client, "app-config-phone.png").await;
+        // On a phone a variable's buttons share one line.
+        let lines = client
+            .execute(
+                "return [...document.querySelectorAll('table.config td.row-actions')].map(cell =>
+                   new Set([...cell.querySelectorAll('button')].map(b => Math.round(b.getBoundingClientRect().top))).size)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let lines: Vec<usize> = serde_json::from_value(lines).unwrap();
+        assert!(!lines.is_empty() && lines.iter().all(|n| *n == 1), "{lines:?}");
         client.set_window_size(1366, 900).await.unwrap();
         shot(client, "app-config.png").await;
+        // On a desktop each variable is a table row to its right edge: its
+        // buttons sit in a real cell, under the row's line (a flex cell
+        // falls out of the row, short of the table's edge).
+        let rows = client
+            .execute(
+                "return [...document.querySelectorAll('table.config tr')].map(tr => {
+                   const cell = tr.querySelector('td.row-actions');
+                   return [getComputedStyle(cell).display,
+                           Math.round(tr.getBoundingClientRect().right - cell.getBoundingClientRect().right)];
+                 })",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let rows: Vec<(String, i64)> = serde_json::from_value(rows).unwrap();
+        assert!(!rows.is_empty());
+        for row in &rows {
+            assert_eq!(row, &("table-cell".to_owned(), 0), "{rows:?}");
+        }
     })
     .await;
 }
