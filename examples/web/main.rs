@@ -10,7 +10,8 @@
 //! (`--users`, by default `web-users.json` next to the history file). On
 //! the first start there is none: `DOKKU_WEB_PASSWORD` becomes user
 //! `admin` (with `--demo` and none set, one is generated and printed) and
-//! `DOKKU_WEB_VIEWER_PASSWORD`, if set, user `viewer`. Put it behind a TLS
+//! `DOKKU_WEB_VIEWER_PASSWORD`, if set, user `viewer`. A forgotten password
+//! is replaced with `web user reset-password NAME`. Put it behind a TLS
 //! reverse proxy to reach it from another machine.
 
 #[path = "../common/mod.rs"]
@@ -22,14 +23,15 @@ mod server;
 mod browser_tests;
 
 use std::net::SocketAddr;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
 
 use server::api::tokens;
-use server::auth::{bootstrap_users, generate_password, Auth, Limits};
-use server::users::{UserError, Users};
+use server::auth::{bootstrap_users, generate_password, hash_password, Auth, Limits};
+use server::users::{UserError, UserName, Users};
 use server::{app, fleet_app, AppState, Options};
 
 const AFTER_HELP: &str = "\
@@ -46,6 +48,7 @@ Environment:
 Examples:
   web --demo                 (three simulated hosts: eu-1, us-1, legacy)
   web token create --label ci --role deployer --apps 'api*'   (an API token)
+  web user reset-password admin   (a forgotten password: a new one is printed)
   DOKKU_WEB_PASSWORD=... web --host dokku@example.com --port 3002
   DOKKU_WEB_PASSWORD=... web --hosts ~/.config/dokku-rs/hosts.toml";
 
@@ -91,6 +94,20 @@ enum Command {
     /// API tokens, kept beside the history (tokens.json): make, list, revoke.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Users of the users file: reset-password.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum UserCommand {
+    /// Give a user a new, generated password and print it (once: only its
+    /// hash is kept). Restart a running dashboard afterwards: it keeps the
+    /// users it read when it started.
+    ResetPassword {
+        /// The user: admin, viewer, or one made on /users.
+        name: String,
+    },
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -137,6 +154,55 @@ fn users_file(
     }
 }
 
+/// The users of an existing users file (the dashboard makes it on its
+/// first start).
+fn existing_users(file: &Path) -> Result<Users, UserError> {
+    let (users, _) = Users::open(file, || {
+        Err(UserError(format!(
+            "there are no users yet ({} does not exist): start the dashboard once",
+            file.display()
+        )))
+    })?;
+    Ok(users)
+}
+
+/// `web user reset-password NAME`: a generated password for the user, its
+/// hash saved in `file`. Returns the password.
+fn reset_password(file: &Path, name: &str) -> Result<String, UserError> {
+    let users = existing_users(file)?;
+    let name = UserName::parse(name)?;
+    let password = generate_password().map_err(|e| UserError(e.0))?;
+    let hash = hash_password(&password).map_err(|e| UserError(e.0))?;
+    users.change(|all| match all.get_mut(&name) {
+        Some(user) => {
+            user.password = hash;
+            Ok(())
+        }
+        None => Err(UserError(format!(
+            "there is no user {name} in {}",
+            file.display()
+        ))),
+    })?;
+    Ok(password)
+}
+
+/// `web user …`: against the users file.
+fn user_command(args: &Args, command: &UserCommand) -> Result<(), Box<dyn std::error::Error>> {
+    let file = users_file(args, args.target.history_file().ok().as_deref())?;
+    match command {
+        UserCommand::ResetPassword { name } => {
+            let password = reset_password(&file, name)?;
+            eprintln!(
+                "New password of {name} in {}; copy it now, it is not shown again. \
+                 Restart the dashboard if it is running: it keeps the users it read at its start.",
+                file.display()
+            );
+            println!("{password}");
+        }
+    }
+    Ok(())
+}
+
 /// `web token …`: against the tokens file beside the history.
 fn token_command(args: &Args, command: &TokenCommand) -> Result<(), Box<dyn std::error::Error>> {
     let history = args.target.history_file()?;
@@ -156,12 +222,7 @@ fn token_command(args: &Args, command: &TokenCommand) -> Result<(), Box<dyn std:
             days,
         } => {
             let users_file = users_file(args, Some(&history))?;
-            let (users, _) = Users::open(&users_file, || {
-                Err(UserError(format!(
-                    "there are no users yet ({} does not exist): start the dashboard once",
-                    users_file.display()
-                )))
-            })?;
+            let users = existing_users(&users_file)?;
             let owner_role = users
                 .get(owner)
                 .and_then(|user| user.highest_role())
@@ -229,8 +290,10 @@ enum Shown {
 }
 
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
-    if let Some(Command::Token(command)) = &args.command {
-        return token_command(&args, command);
+    match &args.command {
+        Some(Command::Token(command)) => return token_command(&args, command),
+        Some(Command::User(command)) => return user_command(&args, command),
+        None => {}
     }
     let history_file = args.target.history_file().ok();
     let shown = match (&args.hosts, args.target.demo) {
@@ -352,6 +415,11 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(admin) = generated {
         println!("Log in as admin with the generated password: {admin}");
         println!("(set DOKKU_WEB_PASSWORD before the first start to choose one)");
+    } else if args.target.demo {
+        println!(
+            "Log in as admin with the password of the demo's first start \
+             (forgotten? `web user reset-password admin` prints a new one)"
+        );
     }
     // Expired sessions are dropped (and their open log streams closed)
     // every minute, not only when someone uses them.
@@ -432,5 +500,53 @@ async fn main() -> ExitCode {
             eprintln!("web: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use std::net::{IpAddr, Ipv4Addr};
+
+    use super::*;
+
+    const IP: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
+    fn logs_in(file: &Path, user: &str, password: &str) -> bool {
+        let auth = Auth::with_users(existing_users(file).unwrap(), Limits::default());
+        matches!(
+            auth.login(IP, user, password),
+            Ok(server::auth::Login::Ok(_))
+        )
+    }
+
+    #[test]
+    fn a_reset_password_replaces_the_forgotten_one_and_only_that_users() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("web-users.json");
+        Users::open(&file, || {
+            bootstrap_users("first-admin-pw", Some("viewer-pw")).map_err(|e| UserError(e.0))
+        })
+        .unwrap();
+
+        let new = reset_password(&file, "admin").unwrap();
+        assert!(new.len() >= 16, "{new}");
+        assert!(logs_in(&file, "admin", &new));
+        assert!(!logs_in(&file, "admin", "first-admin-pw"));
+        assert!(logs_in(&file, "viewer", "viewer-pw"));
+        // Only the hash is kept.
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(!text.contains(&new));
+        // Each reset is a new password.
+        assert_ne!(reset_password(&file, "admin").unwrap(), new);
+
+        let no_user = reset_password(&file, "mallory").unwrap_err().0;
+        assert!(no_user.contains("there is no user mallory in"), "{no_user}");
+        assert!(reset_password(&file, "not a name").is_err());
+        let missing = reset_password(&dir.path().join("none.json"), "admin")
+            .unwrap_err()
+            .0;
+        assert!(missing.contains("start the dashboard once"), "{missing}");
     }
 }
