@@ -118,6 +118,49 @@ fn a_rollback_with_nothing_reproducible_is_refused_before_anything_is_sent() {
 }
 
 #[test]
+fn a_locked_app_is_not_deployed_or_rolled_back_unless_the_lock_is_ignored() {
+    let demo = Demo::new();
+    demo.shows(&["deploy", "api", "--image", "ghcr.io/acme/api:v1"], &[]);
+    demo.shows(&["deploy", "api", "--image", "ghcr.io/acme/api:v2"], &[]);
+    demo.shows(&["apps", "lock", "api"], &["locked api"]);
+    let locked = |demo: &Demo| demo.json(&["report", "apps", "api"])["report"]["locked"].clone();
+    let newest = |demo: &Demo| demo.history_rows()[0]["subcommand"].clone();
+
+    // The dry run shows the check; the deploy and the rollback stop at it.
+    let plan = demo.dry_run(&["deploy", "api", "--image", "nginx:1.27"]);
+    assert!(
+        plan.starts_with("dokku apps:locked api\ndokku git:from-image api nginx:1.27\n"),
+        "{plan}"
+    );
+    let stderr = demo.fails(
+        &["deploy", "api", "--image", "nginx:1.27"],
+        2,
+        "api is locked (apps:lock); nothing was sent",
+    );
+    assert!(stderr.contains("--ignore-lock"), "{stderr}");
+    assert_eq!(newest(&demo), "apps:locked");
+    demo.fails(
+        &["rollback", "api", "--yes"],
+        2,
+        "api is locked (apps:lock)",
+    );
+    assert_eq!(newest(&demo), "apps:locked");
+    assert_eq!(locked(&demo), "true");
+    let report = demo.json(&["report", "apps", "api"]).to_string();
+    assert!(report.contains("ghcr.io/acme/api:v2"), "{report}");
+
+    // Ignored: Dokku builds it, and the build removes the lock.
+    let plan = demo.dry_run(&["deploy", "api", "--image", "nginx:1.27", "--ignore-lock"]);
+    assert!(!plan.contains("apps:locked"), "{plan}");
+    demo.shows(
+        &["deploy", "api", "--image", "nginx:1.27", "--ignore-lock"],
+        &["deployed api"],
+    );
+    assert_eq!(locked(&demo), "false");
+    demo.shows(&["rollback", "api", "--yes"], &["rolled back api"]);
+}
+
+#[test]
 fn a_deploy_needs_a_source_and_valid_words_before_anything_is_sent() {
     let demo = Demo::new();
     // No source is a push of this repository, which needs an SSH host.

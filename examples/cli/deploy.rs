@@ -8,6 +8,10 @@
 //! Dokku's own words. A rollback is shown as a plan (from which release to
 //! which, and the command), asked for (`--yes` skips the question), then
 //! run and recorded as a rollback in the history.
+//!
+//! An app locked with `apps:lock` is not deployed or rolled back unless
+//! `--ignore-lock` says so: Dokku 0.38 builds it anyway (its build lock is
+//! an advisory `flock` the lock file does not hold) and removes the lock.
 
 use std::io::IsTerminal;
 use std::ops::ControlFlow;
@@ -68,10 +72,22 @@ pub struct DeployArgs {
     /// With a push: replace the branch even if it is not a fast-forward.
     #[arg(long, conflicts_with_all = ["image", "repo", "archive", "rebuild"])]
     force: bool,
+    /// Deploy an app locked with apps:lock anyway (Dokku builds it and
+    /// removes the lock).
+    #[arg(long)]
+    ignore_lock: bool,
+}
+
+/// What `deploy` does.
+#[derive(Debug, Clone)]
+pub struct DeployPlan {
+    source: Source,
+    /// `--ignore-lock`: no `apps:locked` check first.
+    ignore_lock: bool,
 }
 
 #[derive(Debug, Clone)]
-pub enum DeployPlan {
+enum Source {
     /// Everything known now.
     Ready(DeploySpec),
     /// An archive to read from stdin before sending.
@@ -86,7 +102,12 @@ impl Family for DeployArgs {
     fn plan(self, cx: &mut Context) -> Result<DeployPlan, CliError> {
         let app = cx.app(self.app)?;
         let kind = ArchiveType::parse(&self.archive_type).unwrap_or_default();
-        Ok(DeployPlan::Ready(
+        let ignore_lock = self.ignore_lock;
+        let plan = |source| DeployPlan {
+            source,
+            ignore_lock,
+        };
+        Ok(plan(Source::Ready(
             match (self.image, self.repo, self.archive, self.rebuild) {
                 (Some(image), ..) => {
                     let spec = DeploySpec::image(&app, &image)?;
@@ -103,35 +124,40 @@ impl Family for DeployArgs {
                     }
                 }
                 (_, _, Some(archive), _) if archive == "-" => {
-                    return Ok(DeployPlan::Stdin(app, kind));
+                    return Ok(plan(Source::Stdin(app, kind)));
                 }
                 (_, _, Some(url), _) => DeploySpec::archive_url(&app, &url, kind)?,
                 (_, _, _, true) => DeploySpec::rebuild(&app),
                 _ => {
                     let spec = PushSpec::new(&app, std::env::current_dir()?).force(self.force);
-                    return Ok(DeployPlan::Push(match self.branch {
+                    return Ok(plan(Source::Push(match self.branch {
                         Some(branch) => spec.branch(&branch)?,
                         None => spec,
-                    }));
+                    })));
                 }
             },
-        ))
+        )))
     }
 
     fn commands(plan: &DeployPlan) -> Result<Vec<Command>, CliError> {
-        Ok(vec![match plan {
-            DeployPlan::Ready(spec) => spec.command()?,
+        let (app, deploy) = match &plan.source {
+            Source::Ready(spec) => (&spec.app, spec.command()?),
             // Stdin is never shown: any input gives the same command.
-            DeployPlan::Stdin(app, kind) => {
-                DeploySpec::archive_stream(app, futures_util::stream::empty(), *kind).command()?
-            }
+            Source::Stdin(app, kind) => (
+                app,
+                DeploySpec::archive_stream(app, futures_util::stream::empty(), *kind).command()?,
+            ),
             // What the host is asked for; the push itself is the user's git.
-            DeployPlan::Push(spec) => spec.command(),
-        }])
+            Source::Push(spec) => (&spec.app, spec.command()),
+        };
+        Ok(match plan.ignore_lock {
+            true => vec![deploy],
+            false => vec![dokku::api::apps::locked_command(app), deploy],
+        })
     }
 
     fn prepare(plan: DeployPlan, _opts: &Opts) -> Result<DeployPlan, CliError> {
-        let DeployPlan::Stdin(app, kind) = plan else {
+        let Source::Stdin(app, kind) = plan.source else {
             return Ok(plan);
         };
         if std::io::stdin().is_terminal() {
@@ -155,17 +181,31 @@ impl Family for DeployArgs {
                     "pipe one in: `tar c . | cli deploy APP --archive -`",
                 )
             })?;
-        Ok(DeployPlan::Ready(DeploySpec::archive_stream(
-            &app, archive, kind,
-        )))
+        Ok(DeployPlan {
+            source: Source::Ready(DeploySpec::archive_stream(&app, archive, kind)),
+            ..plan
+        })
     }
 
     async fn run(plan: DeployPlan, s: &Session) -> Result<(), CliError> {
         let dokku = s.dokku().await?;
-        match plan {
-            DeployPlan::Ready(spec) => watch(s, dokku, &spec, "deployed").await,
+        match plan.source {
+            Source::Ready(spec) => {
+                if !plan.ignore_lock {
+                    refuse_if_locked(dokku, &spec.app, "deploy").await?;
+                }
+                watch(s, dokku, &spec, "deployed").await
+            }
             // Over the connection just opened: the push is a channel on it.
-            DeployPlan::Push(spec) => {
+            Source::Push(spec) => {
+                // A push this connection cannot make is refused first.
+                if let Err(source) = dokku.executor().git_transport().await {
+                    let command = spec.command().to_string();
+                    return Err(dokku::Error::Transport { command, source }.into());
+                }
+                if !plan.ignore_lock {
+                    refuse_if_locked(dokku, &spec.app, "deploy").await?;
+                }
                 let spec = spec.resolve().await;
                 let shown = Shown {
                     app: spec.app.clone(),
@@ -175,12 +215,27 @@ impl Family for DeployArgs {
                 let stream = dokku.deploys().push(&spec).await?;
                 show(s, shown, stream, "deployed").await
             }
-            DeployPlan::Stdin(..) => Err(CliError::failed(
+            Source::Stdin(..) => Err(CliError::failed(
                 "the archive was not read",
                 "pipe one in: `tar c . | cli deploy APP --archive -`",
             )),
         }
     }
+}
+
+/// Nothing is sent when `app` is locked with `apps:lock`: Dokku would
+/// build it anyway and remove the lock (one `apps:locked` first).
+async fn refuse_if_locked(dokku: &Dokku, app: &AppName, what: &str) -> Result<(), CliError> {
+    if dokku.apps().locked(app).await? {
+        return Err(CliError::refused(
+            format!("{app} is locked (apps:lock); nothing was sent"),
+            format!(
+                "`cli apps unlock {app}` first, or `cli {what} {app} … --ignore-lock` \
+                 (Dokku builds a locked app anyway, and removes the lock)"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// What a deploy's report names: the app, the source, the command.
@@ -374,23 +429,27 @@ pub struct RollbackArgs {
     /// the newest earlier successful release with different code.
     #[arg(long)]
     to: Option<i64>,
+    /// Roll back an app locked with apps:lock anyway (Dokku builds it and
+    /// removes the lock).
+    #[arg(long)]
+    ignore_lock: bool,
 }
 
 impl Family for RollbackArgs {
-    type Plan = (AppName, Option<i64>);
+    type Plan = (AppName, Option<i64>, bool);
     /// The plan comes from the local history: `--dry-run` reads it and
     /// shows the plan without connecting to the host.
     const REMOTE: bool = false;
 
     fn plan(self, cx: &mut Context) -> Result<Self::Plan, CliError> {
-        Ok((cx.app(self.app)?, self.to))
+        Ok((cx.app(self.app)?, self.to, self.ignore_lock))
     }
 
     fn commands(_: &Self::Plan) -> Result<Vec<Command>, CliError> {
         Ok(Vec::new())
     }
 
-    async fn run((app, to): Self::Plan, s: &Session) -> Result<(), CliError> {
+    async fn run((app, to, ignore_lock): Self::Plan, s: &Session) -> Result<(), CliError> {
         let releases = history(s, &app, 500).await?;
         let plan = plan_rollback(&app, &releases, to)?;
         let command = plan.spec.command()?;
@@ -414,7 +473,11 @@ impl Family for RollbackArgs {
             )?;
         }
         if s.opts.dry_run {
-            return session::print_dry_run(&s.opts, &[command]);
+            let mut commands = vec![command];
+            if !ignore_lock {
+                commands.insert(0, dokku::api::apps::locked_command(&app));
+            }
+            return session::print_dry_run(&s.opts, &commands);
         }
         session::confirm(
             &s.opts,
@@ -423,6 +486,9 @@ impl Family for RollbackArgs {
             &format!("redeploy release {} of {app}", plan.to.record_id),
         )?;
         let dokku = s.dokku().await?;
+        if !ignore_lock {
+            refuse_if_locked(dokku, &app, "rollback").await?;
+        }
         // Nothing is sent if the host runs something the history did not
         // deploy (a `git push`, a deploy by another tool).
         if plan.running.is_some() {
