@@ -967,6 +967,32 @@ pub struct DeployBody {
     /// A branch, tag or commit of `repo`.
     #[serde(default, rename = "ref")]
     pub reference: String,
+    /// Deploy an app locked with `apps:lock` anyway (Dokku builds it and
+    /// removes the lock); without it a locked app is refused (`409`,
+    /// `locked`).
+    #[serde(default)]
+    pub ignore_lock: bool,
+}
+
+/// `409 locked` when `app` is locked with `apps:lock` (one `apps:locked`):
+/// Dokku would build it anyway and remove the lock.
+async fn refuse_locked(dokku: &dokku::Dokku, app: &AppName) -> Result<(), ApiError> {
+    let locked = dokku
+        .apps()
+        .locked(app)
+        .await
+        .map_err(super::doing(format!("ask whether {app} is locked")))?;
+    match locked {
+        false => Ok(()),
+        true => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "locked",
+            format!(
+                "{app} is locked (apps:lock); nothing was deployed. Unlock it, or send \
+                 \"ignore_lock\": true: Dokku builds a locked app anyway and removes the lock."
+            ),
+        )),
+    }
 }
 
 /// `POST /api/v1/hosts/{host}/apps/{app}/deploys`: the build output as
@@ -980,6 +1006,9 @@ pub async fn deploy(
     let Json(body) = body.map_err(bad_body)?;
     let spec = deploys::deploy_spec(&app, &body.image, &body.repo, &body.reference)?;
     let dokku = api.dokku(state).await?;
+    if !body.ignore_lock {
+        refuse_locked(&dokku, &app).await?;
+    }
     Ok(deploys::run(state, &dokku, &app, &spec, "Deployed").await?)
 }
 
@@ -1047,6 +1076,9 @@ pub async fn rollback_plan(
 pub struct RollbackBody {
     /// The plan's `to.record_id`.
     pub to: i64,
+    /// Roll back an app locked with `apps:lock` anyway, as a deploy's.
+    #[serde(default)]
+    pub ignore_lock: bool,
 }
 
 /// `POST /api/v1/hosts/{host}/apps/{app}/rollback`: the plan for `to`,
@@ -1064,6 +1096,9 @@ pub async fn rollback(
     let dokku = state
         .audited_as(&api.caller.owner, Source::Api, Some(&correlation))
         .await?;
+    if !body.ignore_lock {
+        refuse_locked(&dokku, &app).await?;
+    }
     Ok(deploys::run(state, &dokku, &app, &plan.spec, "Rolled back").await?)
 }
 

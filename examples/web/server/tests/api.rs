@@ -908,6 +908,66 @@ async fn api_changes_domains_services_and_deploys_are_the_tokens() {
 }
 
 #[tokio::test]
+async fn a_locked_app_is_deployed_or_rolled_back_only_when_the_lock_is_ignored() {
+    let h = Harness::new();
+    let t = token(&h, "admin", &["*"], &["api"], Role::Deployer);
+    let post = |path: &'static str, body: serde_json::Value| {
+        h.send(api_request(Method::POST, path, Some(&t), Some(body)))
+    };
+    let deploys = "/api/v1/hosts/sim/apps/api/deploys";
+    let rollback = "/api/v1/hosts/sim/apps/api/rollback";
+    for image in ["nginx:1.26", "nginx:1.27"] {
+        let r = post(deploys, serde_json::json!({ "image": image })).await;
+        assert_eq!(r.stream().1["ok"], true, "{}", r.body);
+    }
+    let plan = get(&h, "/api/v1/hosts/sim/apps/api/rollback", &t)
+        .await
+        .json();
+    let to = plan["to"]["record_id"].as_i64().unwrap();
+    let api = dokku::AppName::new("api").unwrap();
+    h.state.dokku.apps().lock(&api).await.unwrap();
+
+    // Refused, and nothing but the question was sent.
+    let since = h.history.recent(1).await.unwrap()[0].id;
+    for (path, body) in [
+        (deploys, serde_json::json!({ "image": "nginx:1.27" })),
+        (rollback, serde_json::json!({ "to": to })),
+    ] {
+        let r = post(path, body).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{path}: {}", r.body);
+        assert_eq!(r.json()["error"]["code"], "locked", "{}", r.body);
+        let message = r.json()["error"]["message"].as_str().unwrap().to_owned();
+        assert!(
+            message.starts_with("api is locked (apps:lock); nothing was deployed.")
+                && message.contains("\"ignore_lock\": true"),
+            "{message}"
+        );
+    }
+    let sent: Vec<String> = h
+        .history
+        .recent(50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.id > since && !r.entry.subcommand.starts_with("api:"))
+        .map(|r| r.entry.subcommand)
+        .collect();
+    assert_eq!(sent, ["apps:locked", "apps:locked"]);
+    assert!(h.state.dokku.apps().locked(&api).await.unwrap());
+
+    // Ignored: Dokku builds it, and the build removes the lock.
+    let body = serde_json::json!({ "to": to, "ignore_lock": true });
+    let r = post(rollback, body).await;
+    assert_eq!(r.stream().1["ok"], true, "{}", r.body);
+    assert!(!h.state.dokku.apps().locked(&api).await.unwrap());
+    h.state.dokku.apps().lock(&api).await.unwrap();
+    let body = serde_json::json!({ "image": "nginx:1.27", "ignore_lock": true });
+    let r = post(deploys, body).await;
+    assert_eq!(r.stream().1["ok"], true, "{}", r.body);
+    assert!(!h.state.dokku.apps().locked(&api).await.unwrap());
+}
+
+#[tokio::test]
 async fn a_token_rolls_back_after_reading_the_plan_and_cancels_builds() {
     let h = Harness::new();
     let t = token(&h, "admin", &["*"], &["api"], Role::Deployer);
