@@ -198,12 +198,13 @@ impl Family for DeployArgs {
             }
             // Over the connection just opened: the push is a channel on it.
             Source::Push(spec) => {
-                // A push this connection cannot make is refused first.
-                if let Err(source) = dokku.executor().git_transport().await {
-                    let command = spec.command().to_string();
-                    return Err(dokku::Error::Transport { command, source }.into());
-                }
                 if !plan.ignore_lock {
+                    // A push this connection cannot make is refused before
+                    // the lock is asked about.
+                    if let Err(source) = dokku.executor().git_transport().await {
+                        let command = spec.command().to_string();
+                        return Err(dokku::Error::Transport { command, source }.into());
+                    }
                     refuse_if_locked(dokku, &spec.app, "deploy").await?;
                 }
                 let spec = spec.resolve().await;
