@@ -169,6 +169,20 @@ where
     }
 }
 
+/// Wait until an element matching `css` is on the page: fantoccini's
+/// `wait().for_element`, except that a look a navigation cut short
+/// (Chromium's "aborted by navigation", while a submitted form loads the
+/// next page) is taken again rather than failing the test.
+async fn wait_for(client: &Client, css: &str) {
+    until(css, || async {
+        client
+            .find_all(Locator::Css(css))
+            .await
+            .is_ok_and(|found| !found.is_empty())
+    })
+    .await;
+}
+
 /// A screenshot at the desktop size (1366×900) and at a phone's (390×844).
 async fn shots(client: &Client, name: &str) {
     client.set_window_size(390, 844).await.unwrap();
@@ -276,11 +290,7 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
     client.goto(&format!("{base}/")).await.unwrap();
 
     // The dashboard: every demo app with its state.
-    client
-        .wait()
-        .for_element(Locator::Css("table.apps"))
-        .await
-        .unwrap();
+    wait_for(client, "table.apps").await;
     for app in scenario::demo_states().keys() {
         let row = format!("tr[data-app=\"{app}\"]");
         assert!(exists(client, &row).await, "{app} missing");
@@ -291,11 +301,7 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
 
     // Open one app.
     click(client, "tr[data-app=\"api\"] a").await;
-    client
-        .wait()
-        .for_element(Locator::Css("#config"))
-        .await
-        .unwrap();
+    wait_for(client, "#config").await;
     assert_eq!(text(client, "h1").await, "api");
 
     // Set a config var: listed by key, its value masked.
@@ -391,11 +397,7 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
     shots(client, "app-tls-ports").await;
 
     // Live logs: a new line arrives without reloading.
-    client
-        .wait()
-        .for_element(Locator::Css("#log .l"))
-        .await
-        .unwrap();
+    wait_for(client, "#log .l").await;
     let before = count(client, "#log .l").await;
     until("a new live log line", || async {
         count(client, "#log .l").await > before
@@ -440,19 +442,11 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
     // Databases: create a postgres service, link it to an app, and see the
     // link on both pages.
     click(client, "header nav a[href=\"/databases\"]").await;
-    client
-        .wait()
-        .for_element(Locator::Css("#service-create"))
-        .await
-        .unwrap();
+    wait_for(client, "#service-create").await;
     fill(client, "#service-create input[name=name]", "e2e-db").await;
     click(client, "#service-create option[value=\"postgres\"]").await;
     click(client, "#service-create button").await;
-    client
-        .wait()
-        .for_element(Locator::Css("#svc-postgres-e2e-db"))
-        .await
-        .unwrap();
+    wait_for(client, "#svc-postgres-e2e-db").await;
     let actions = "#svc-postgres-e2e-db + tr.service-actions";
     click(client, &format!("{actions} option[value=\"blog\"]")).await;
     click(client, &format!("{actions} form[action$=\"/link\"] button")).await;
@@ -473,11 +467,7 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
         "#svc-postgres-e2e-db td.links a[href=\"/apps/blog\"]",
     )
     .await;
-    client
-        .wait()
-        .for_element(Locator::Css("#databases"))
-        .await
-        .unwrap();
+    wait_for(client, "#databases").await;
     let linked = text(client, "#databases").await;
     assert!(linked.contains("e2e-db"), "{linked}");
     assert_eq!(
@@ -492,7 +482,7 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
     std::fs::write(&dump, b"PGDMP-from-the-browser").unwrap();
     click(client, "header nav a[href=\"/databases\"]").await;
     let load = "#svc-postgres-e2e-db + tr.service-actions form[action$=\"/import\"]";
-    client.wait().for_element(Locator::Css(load)).await.unwrap();
+    wait_for(client, load).await;
     client
         .find(Locator::Css(&format!("{load} input[type=file]")))
         .await
@@ -585,11 +575,7 @@ async fn log_in(client: &Client) {
 
 /// Log in as `user`.
 async fn log_in_as(client: &Client, user: &str, password: &str) {
-    client
-        .wait()
-        .for_element(Locator::Css("#password"))
-        .await
-        .unwrap();
+    wait_for(client, "#password").await;
     fill(client, "#user", user).await;
     fill(client, "#password", password).await;
     click(client, "form.login button").await;
@@ -636,11 +622,7 @@ async fn in_page_actions_ask_first_show_refusals_and_survive_an_ended_session() 
             client.current_url().await.unwrap().path() == "/apps/api"
         })
         .await;
-        client
-            .wait()
-            .for_element(Locator::Css("#ps-stop"))
-            .await
-            .unwrap();
+        wait_for(client, "#ps-stop").await;
 
         // Stop asks first, naming the app and what happens; Cancel runs
         // nothing.
@@ -738,19 +720,11 @@ async fn in_page_actions_ask_first_show_refusals_and_survive_an_ended_session() 
             client.current_url().await.unwrap().path() == "/apps/api"
         })
         .await;
-        client
-            .wait()
-            .for_element(Locator::Css(reveal))
-            .await
-            .unwrap();
+        wait_for(client, reveal).await;
         assert_eq!(text(client, reveal).await, "Reveal");
         // With the live log following, the page notices by itself: the
         // stream ends with the session, and the page goes to log in.
-        client
-            .wait()
-            .for_element(Locator::Css("#log .l"))
-            .await
-            .unwrap();
+        wait_for(client, "#log .l").await;
         advance(Duration::from_secs(31 * 60));
         state.auth.sweep();
         until("the login page, unasked", || async {
@@ -782,11 +756,7 @@ async fn every_page_fits_a_phone_without_scrolling_sideways() {
         client.set_window_size(390, 844).await.unwrap();
         client.goto(&format!("{base}/login")).await.unwrap();
         log_in(client).await;
-        client
-            .wait()
-            .for_element(Locator::Css("table.apps"))
-            .await
-            .unwrap();
+        wait_for(client, "table.apps").await;
         for path in [
             "/login",
             "/",
@@ -800,11 +770,7 @@ async fn every_page_fits_a_phone_without_scrolling_sideways() {
             "/users",
         ] {
             client.goto(&format!("{base}{path}")).await.unwrap();
-            client
-                .wait()
-                .for_element(Locator::Css("main"))
-                .await
-                .unwrap();
+            wait_for(client, "main").await;
             if path == "/apps/api" {
                 // A revealed value and a long line must not widen it either.
                 click(
@@ -835,11 +801,7 @@ async fn every_page_fits_a_phone_without_scrolling_sideways() {
             .goto(&format!("{base}/apps/shop#resources"))
             .await
             .unwrap();
-        client
-            .wait()
-            .for_element(Locator::Css("#network"))
-            .await
-            .unwrap();
+        wait_for(client, "#network").await;
         for width in [390, 1366] {
             client.set_window_size(width, 900).await.unwrap();
             settings_panels_fit(client, width).await;
@@ -852,21 +814,13 @@ async fn every_page_fits_a_phone_without_scrolling_sideways() {
         shots(client, "app-one-off").await;
         client.set_window_size(390, 844).await.unwrap();
         client.goto(&format!("{base}/apps/{long}")).await.unwrap();
-        client
-            .wait()
-            .for_element(Locator::Css("main"))
-            .await
-            .unwrap();
+        wait_for(client, "main").await;
         shot(client, "long-name-phone.png").await;
         client
             .goto(&format!("{base}/apps/api#config"))
             .await
             .unwrap();
-        client
-            .wait()
-            .for_element(Locator::Css("#config"))
-            .await
-            .unwrap();
+        wait_for(client, "#config").await;
         shot(client, "app-config-phone.png").await;
         // On a phone a variable's buttons share one line.
         let lines = client
@@ -987,11 +941,7 @@ async fn on_a_slow_host_the_dashboard_appears_at_once_and_fills_in_live() {
                 client.set_window_size(width, height).await.unwrap();
                 client.goto(&format!("{base}/login")).await.unwrap();
                 log_in(client).await;
-                client
-                    .wait()
-                    .for_element(Locator::Css("#refresh-progress"))
-                    .await
-                    .unwrap();
+                wait_for(client, "#refresh-progress").await;
                 // The page came before the host's reports did: every app is
                 // listed, not read yet.
                 assert!(
@@ -1316,11 +1266,7 @@ async fn fleet_story(client: &Client, base: &str) {
             path().await == "/h/us-1/apps/metrics"
         })
         .await;
-        client
-            .wait()
-            .for_element(Locator::Css("h1.app-title"))
-            .await
-            .unwrap();
+        wait_for(client, "h1.app-title").await;
         assert_eq!(text(client, "h1.app-title").await, "metrics");
         assert_eq!(text(client, "#current-host").await, "us-1");
         shot(client, &format!("fleet-app-{name}.png")).await;
