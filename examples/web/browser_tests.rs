@@ -183,6 +183,16 @@ async fn wait_for(client: &Client, css: &str) {
     .await;
 }
 
+/// What `script` returns in the page (called with `args`), read as `T`.
+async fn js<T: serde::de::DeserializeOwned>(
+    client: &Client,
+    script: &str,
+    args: Vec<serde_json::Value>,
+) -> T {
+    let value = client.execute(script, args).await.unwrap();
+    serde_json::from_value(value).unwrap()
+}
+
 /// A screenshot at the desktop size (1366×900) and at a phone's (390×844).
 async fn shots(client: &Client, name: &str) {
     client.set_window_size(390, 844).await.unwrap();
@@ -427,14 +437,12 @@ async fn story(client: &Client, base: &str, sim: &SimExecutor, history: &History
     })
     .await;
     // The lines stay in time order.
-    let keys = client
-        .execute(
-            "return [...document.querySelectorAll('#log .l')].map(l => l.dataset.k)",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let keys: Vec<String> = serde_json::from_value(keys).unwrap();
+    let keys: Vec<String> = js(
+        client,
+        "return [...document.querySelectorAll('#log .l')].map(l => l.dataset.k)",
+        vec![],
+    )
+    .await;
     assert!(keys.windows(2).all(|w| w[0] <= w[1]), "out of order");
     scroll_to(client, "#logs").await;
     shots(client, "app-logs").await;
@@ -823,33 +831,30 @@ async fn every_page_fits_a_phone_without_scrolling_sideways() {
         wait_for(client, "#config").await;
         shot(client, "app-config-phone.png").await;
         // On a phone a variable's buttons share one line.
-        let lines = client
-            .execute(
-                "return [...document.querySelectorAll('table.config td.row-actions')].map(cell =>
-                   new Set([...cell.querySelectorAll('button')].map(b => Math.round(b.getBoundingClientRect().top))).size)",
-                vec![],
-            )
-            .await
-            .unwrap();
-        let lines: Vec<usize> = serde_json::from_value(lines).unwrap();
+        let lines: Vec<usize> = js(
+            client,
+            "return [...document.querySelectorAll('table.config td.row-actions')].map(cell =>
+               new Set([...cell.querySelectorAll('button')]
+                 .map(b => Math.round(b.getBoundingClientRect().top))).size)",
+            vec![],
+        )
+        .await;
         assert!(!lines.is_empty() && lines.iter().all(|n| *n == 1), "{lines:?}");
         client.set_window_size(1366, 900).await.unwrap();
         shot(client, "app-config.png").await;
         // On a desktop each variable is a table row to its right edge: its
         // buttons sit in a real cell, under the row's line (a flex cell
         // falls out of the row, short of the table's edge).
-        let rows = client
-            .execute(
-                "return [...document.querySelectorAll('table.config tr')].map(tr => {
-                   const cell = tr.querySelector('td.row-actions');
-                   return [getComputedStyle(cell).display,
-                           Math.round(tr.getBoundingClientRect().right - cell.getBoundingClientRect().right)];
-                 })",
-                vec![],
-            )
-            .await
-            .unwrap();
-        let rows: Vec<(String, i64)> = serde_json::from_value(rows).unwrap();
+        let rows: Vec<(String, i64)> = js(
+            client,
+            "return [...document.querySelectorAll('table.config tr')].map(tr => {
+               const cell = tr.querySelector('td.row-actions');
+               return [getComputedStyle(cell).display,
+                       Math.round(tr.getBoundingClientRect().right - cell.getBoundingClientRect().right)];
+             })",
+            vec![],
+        )
+        .await;
         assert!(!rows.is_empty());
         for row in &rows {
             assert_eq!(row, &("table-cell".to_owned(), 0), "{rows:?}");
@@ -860,14 +865,12 @@ async fn every_page_fits_a_phone_without_scrolling_sideways() {
 
 /// How wide the page is (its scroll width) and how wide the window shows it.
 async fn page_widths(client: &Client) -> (u64, u64) {
-    let widths = client
-        .execute(
-            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let [scroll, width]: [u64; 2] = serde_json::from_value(widths).unwrap();
+    let [scroll, width]: [u64; 2] = js(
+        client,
+        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]",
+        vec![],
+    )
+    .await;
     (scroll, width)
 }
 
@@ -880,9 +883,9 @@ async fn settings_panels_fit(client: &Client, width: u32) {
         .map(|(id, _)| *id)
         .chain(["one-off"])
         .collect();
-    let measured = client
-        .execute(
-            "return arguments[0].map((id) => {
+    let measured: Vec<(String, u32, u32, usize)> = js(
+        client,
+        "return arguments[0].map((id) => {
                const s = document.getElementById(id);
                if (!s) return [id, 0, 0, 0];
                const box = s.getBoundingClientRect();
@@ -893,11 +896,9 @@ async fn settings_panels_fit(client: &Client, width: u32) {
                }
                return [id, Math.ceil(box.right), Math.ceil(right), s.innerText.length];
              })",
-            vec![serde_json::json!(ids)],
-        )
-        .await
-        .unwrap();
-    let measured: Vec<(String, u32, u32, usize)> = serde_json::from_value(measured).unwrap();
+        vec![serde_json::json!(ids)],
+    )
+    .await;
     for (id, edge, right, text) in measured {
         assert!(text > 20, "#{id} is missing or empty at {width} px");
         assert!(
@@ -1211,15 +1212,13 @@ async fn fleet_story(client: &Client, base: &str) {
             "eu-1's app on us-1"
         );
         // The header's eight sections stay on one row at every width.
-        let tops = client
-            .execute(
-                "return [...document.querySelectorAll('header.top nav a')]
+        let mut tops: Vec<i64> = js(
+            client,
+            "return [...document.querySelectorAll('header.top nav a')]
                    .map((a) => Math.round(a.getBoundingClientRect().top));",
-                vec![],
-            )
-            .await
-            .unwrap();
-        let mut tops: Vec<i64> = serde_json::from_value(tops).unwrap();
+            vec![],
+        )
+        .await;
         assert_eq!(tops.len(), 8, "{name}: the header's sections");
         tops.dedup();
         assert_eq!(tops.len(), 1, "{name}: the header's sections wrap");
