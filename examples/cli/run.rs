@@ -197,7 +197,11 @@ impl Family for RunArgs {
                 if json {
                     let listed: Vec<_> = containers
                         .iter()
-                        .map(|c| json!({"name": c.name, "state": c.state, "command": c.command, "created_at": created(c)}))
+                        .map(|c| {
+                            let mut row = json!(c);
+                            row["created_at"] = json!(created(c));
+                            row
+                        })
                         .collect();
                     return Ok(output::json(&json!(listed))?);
                 }
