@@ -416,10 +416,17 @@ impl fmt::Display for CliError {
                 // Dokku's own words are the useful part: say which command
                 // and what it said, on one line.
                 dokku::Error::CommandFailed {
-                    command, message, ..
+                    command,
+                    message,
+                    status,
+                    ..
                 } => {
                     let message = message.lines().collect::<Vec<_>>().join(" / ");
-                    write!(f, "`{command}` failed: {message}")
+                    match message.trim() {
+                        // Everything it said was shown live (a stream).
+                        "" => write!(f, "`{command}` failed ({status})"),
+                        _ => write!(f, "`{command}` failed: {message}"),
+                    }
                 }
                 // The reason already names the call (`letsencrypt:set: …`).
                 dokku::Error::InvalidArgument { what, reason, .. } => {
@@ -501,5 +508,24 @@ mod tests {
         assert_eq!(CliError::not_found("x", "y").code(), "not_found");
         assert_eq!(CliError::failed("x", "y").code(), "failed");
         assert_eq!(CliError::Interrupted.code(), "interrupted");
+    }
+
+    #[test]
+    fn a_failure_that_said_nothing_more_names_its_exit_instead() {
+        let failed = |message: &str| {
+            CliError::Dokku(dokku::Error::CommandFailed {
+                command: "dokku ps:rebuild --all".to_owned(),
+                status: dokku::ExitStatus::code(1),
+                message: message.to_owned(),
+                stdout: String::new(),
+                stderr: String::new(),
+            })
+            .to_string()
+        };
+        assert_eq!(failed(""), "`dokku ps:rebuild --all` failed (exit 1)");
+        assert_eq!(
+            failed("App api does not exist\nsee help"),
+            "`dokku ps:rebuild --all` failed: App api does not exist / see help"
+        );
     }
 }
