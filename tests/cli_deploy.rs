@@ -578,3 +578,68 @@ fn an_archive_on_stdin_arrives_whole_and_an_empty_one_is_refused_before_sending(
     let after = demo.json(&["history", "list"]).as_array().unwrap().len();
     assert_eq!(before, after, "nothing was sent");
 }
+
+#[test]
+fn a_locked_app_is_not_rebuilt_alone_or_with_all_unless_the_lock_is_ignored() {
+    let demo = Demo::new();
+    let locked = |app: &str| demo.json(&["report", "apps", app])["report"]["locked"].clone();
+    let newest = || demo.history_rows()[0]["subcommand"].clone();
+    // The demo's `landing` is locked mid-deploy; lock `api` too.
+    demo.shows(&["apps", "lock", "api"], &["locked api"]);
+
+    // One app: one `apps:locked`, then nothing.
+    let plan = demo.dry_run(&["ps", "rebuild", "landing"]);
+    assert!(
+        plan.starts_with("dokku apps:locked landing\ndokku ps:rebuild landing\n"),
+        "{plan}"
+    );
+    let stderr = demo.fails(
+        &["ps", "rebuild", "landing"],
+        2,
+        "landing is locked (apps:lock); nothing was sent",
+    );
+    assert!(stderr.contains("--ignore-lock"), "{stderr}");
+    assert_eq!(newest(), "apps:locked");
+
+    // Every app: one `apps:report` of them all names each locked one.
+    let plan = demo.dry_run(&["ps", "rebuild", "--all"]);
+    assert!(plan.starts_with("dokku apps:report"), "{plan}");
+    assert!(plan.contains("\ndokku ps:rebuild --all\n"), "{plan}");
+    let stderr = demo.fails(
+        &["ps", "rebuild", "--all"],
+        2,
+        "api, landing are locked (apps:lock); nothing was sent",
+    );
+    assert!(
+        stderr.contains("cli ps rebuild --all --ignore-lock"),
+        "{stderr}"
+    );
+    assert_eq!(newest(), "apps:report");
+    assert_eq!(
+        (locked("api"), locked("landing")),
+        ("true".into(), "true".into())
+    );
+
+    // Ignored: Dokku builds it, and the build removes the lock.
+    let plan = demo.dry_run(&["ps", "rebuild", "landing", "--ignore-lock"]);
+    assert!(!plan.contains("apps:locked"), "{plan}");
+    demo.shows(
+        &["ps", "rebuild", "landing", "--ignore-lock"],
+        &["rebuilt landing"],
+    );
+    assert_eq!(locked("landing"), "false");
+    demo.fails(
+        &["ps", "rebuild", "--all"],
+        2,
+        "api is locked (apps:lock); nothing was sent",
+    );
+    // Unlocked, it is sent: the demo's apps never pushed cannot be built,
+    // which fails the whole run after the others are rebuilt.
+    demo.shows(&["apps", "unlock", "api"], &[]);
+    demo.fails(
+        &["ps", "rebuild", "--all"],
+        1,
+        "`dokku ps:rebuild --all` failed (exit 1)",
+    );
+    assert_eq!(newest(), "ps:rebuild");
+}

@@ -152,7 +152,7 @@ impl Family for DeployArgs {
         };
         Ok(match plan.ignore_lock {
             true => vec![deploy],
-            false => vec![dokku::api::apps::locked_command(app), deploy],
+            false => vec![session::lock_check(app)?, deploy],
         })
     }
 
@@ -192,7 +192,7 @@ impl Family for DeployArgs {
         match plan.source {
             Source::Ready(spec) => {
                 if !plan.ignore_lock {
-                    refuse_if_locked(dokku, &spec.app, "deploy").await?;
+                    session::refuse_if_locked(dokku, &spec.app, "deploy").await?;
                 }
                 watch(s, dokku, &spec, "deployed").await
             }
@@ -205,7 +205,7 @@ impl Family for DeployArgs {
                         let command = spec.command().to_string();
                         return Err(dokku::Error::Transport { command, source }.into());
                     }
-                    refuse_if_locked(dokku, &spec.app, "deploy").await?;
+                    session::refuse_if_locked(dokku, &spec.app, "deploy").await?;
                 }
                 let spec = spec.resolve().await;
                 let shown = Shown {
@@ -222,21 +222,6 @@ impl Family for DeployArgs {
             )),
         }
     }
-}
-
-/// Nothing is sent when `app` is locked with `apps:lock`: Dokku would
-/// build it anyway and remove the lock (one `apps:locked` first).
-async fn refuse_if_locked(dokku: &Dokku, app: &AppName, what: &str) -> Result<(), CliError> {
-    if dokku.apps().locked(app).await? {
-        return Err(CliError::refused(
-            format!("{app} is locked (apps:lock); nothing was sent"),
-            format!(
-                "`cli apps unlock {app}` first, or `cli {what} {app} … --ignore-lock` \
-                 (Dokku builds a locked app anyway, and removes the lock)"
-            ),
-        ));
-    }
-    Ok(())
 }
 
 /// What a deploy's report names: the app, the source, the command.
@@ -476,7 +461,7 @@ impl Family for RollbackArgs {
         if s.opts.dry_run {
             let mut commands = vec![command];
             if !ignore_lock {
-                commands.insert(0, dokku::api::apps::locked_command(&app));
+                commands.insert(0, session::lock_check(&app)?);
             }
             return session::print_dry_run(&s.opts, &commands);
         }
@@ -488,7 +473,7 @@ impl Family for RollbackArgs {
         )?;
         let dokku = s.dokku().await?;
         if !ignore_lock {
-            refuse_if_locked(dokku, &app, "rollback").await?;
+            session::refuse_if_locked(dokku, &app, "rollback").await?;
         }
         // Nothing is sent if the host runs something the history did not
         // deploy (a `git push`, a deploy by another tool).

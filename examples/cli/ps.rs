@@ -52,8 +52,18 @@ pub enum PsCmd {
     )]
     Restart(LifecycleArgs),
     /// Rebuild an app from its last source.
-    #[command(after_help = "Example:\n  cli --demo ps rebuild api")]
-    Rebuild(LifecycleArgs),
+    #[command(
+        after_help = "Examples:\n  cli --demo ps rebuild api\n  cli --demo ps rebuild --all --parallel 2"
+    )]
+    Rebuild {
+        #[command(flatten)]
+        args: LifecycleArgs,
+        /// Rebuild an app locked with `apps:lock` anyway: Dokku builds it
+        /// and removes the lock. Without it a locked app (with --all, any)
+        /// is refused, after one question, with nothing else sent.
+        #[arg(long)]
+        ignore_lock: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -83,6 +93,8 @@ pub enum Plan {
         target: Target,
         parallel: Option<i32>,
         process: Option<ProcessType>,
+        /// Ask about the deploy lock first (a rebuild).
+        lock_check: bool,
     },
 }
 
@@ -117,10 +129,12 @@ impl Family for PsCmd {
                     }
                 }
             }
-            PsCmd::Start(args) => lifecycle(cx, Verb::Start, args)?,
-            PsCmd::Stop(args) => lifecycle(cx, Verb::Stop, args)?,
-            PsCmd::Restart(args) => lifecycle(cx, Verb::Restart, args)?,
-            PsCmd::Rebuild(args) => lifecycle(cx, Verb::Rebuild, args)?,
+            PsCmd::Start(args) => lifecycle(cx, Verb::Start, args, false)?,
+            PsCmd::Stop(args) => lifecycle(cx, Verb::Stop, args, false)?,
+            PsCmd::Restart(args) => lifecycle(cx, Verb::Restart, args, false)?,
+            PsCmd::Rebuild { args, ignore_lock } => {
+                lifecycle(cx, Verb::Rebuild, args, !ignore_lock)?
+            }
         })
     }
 
@@ -141,12 +155,14 @@ impl Family for PsCmd {
                 target,
                 parallel,
                 process,
-            } => vec![api::action_command(
-                *verb,
-                target,
-                *parallel,
-                process.as_ref(),
-            )?],
+                lock_check,
+            } => {
+                let action = api::action_command(*verb, target, *parallel, process.as_ref())?;
+                match lock_check {
+                    true => vec![session::lock_check(target.clone())?, action],
+                    false => vec![action],
+                }
+            }
         })
     }
 
@@ -201,8 +217,13 @@ impl Family for PsCmd {
                 target,
                 parallel,
                 process,
+                lock_check,
             } => {
                 let command = api::action_command(verb, &target, parallel, process.as_ref())?;
+                if lock_check {
+                    let dokku = s.dokku().await?;
+                    session::refuse_if_locked(dokku, target.clone(), "ps rebuild").await?;
+                }
                 let (doing, done) = match verb {
                     Verb::Start => ("starting", "started"),
                     Verb::Stop => ("stopping", "stopped"),
@@ -240,7 +261,14 @@ impl Family for PsCmd {
     }
 }
 
-fn lifecycle(cx: &mut Context, verb: Verb, args: LifecycleArgs) -> Result<Plan, CliError> {
+/// `lock_check`: ask about the deploy lock first (a rebuild without
+/// `--ignore-lock`).
+fn lifecycle(
+    cx: &mut Context,
+    verb: Verb,
+    args: LifecycleArgs,
+    lock_check: bool,
+) -> Result<Plan, CliError> {
     let LifecycleArgs {
         args,
         all,
@@ -258,6 +286,7 @@ fn lifecycle(cx: &mut Context, verb: Verb, args: LifecycleArgs) -> Result<Plan, 
             target: Target::All,
             parallel,
             process: None,
+            lock_check,
         });
     }
     if parallel.is_some() {
@@ -290,6 +319,7 @@ fn lifecycle(cx: &mut Context, verb: Verb, args: LifecycleArgs) -> Result<Plan, 
         target: Target::App(app),
         parallel: None,
         process,
+        lock_check,
     })
 }
 

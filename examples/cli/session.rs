@@ -13,6 +13,9 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use dokku::api::lines::LineStream;
+use dokku::api::report::{report_command, ReportTarget};
+use dokku::api::{Format, Target as AppTarget};
+use dokku::catalog::plugins;
 use dokku::model::apps::AppReport;
 use dokku::model::overview::AppStatus;
 use dokku::model::plugin::PluginInfo;
@@ -973,6 +976,56 @@ pub fn read_line(what: &str, secret: bool) -> Result<String, CliError> {
         ));
     }
     Ok(line.to_owned())
+}
+
+/// The question [`refuse_if_locked`] asks, for a dry run: `apps:locked
+/// APP`, or with `--all` every app's `apps:report`.
+pub fn lock_check(target: impl Into<AppTarget>) -> Result<Command, CliError> {
+    Ok(match target.into() {
+        AppTarget::App(app) => dokku::api::apps::locked_command(&app),
+        _ => report_command(&plugins::APPS, &ReportTarget::All, Format::Json)?,
+    })
+}
+
+/// Nothing is sent when `apps:lock` holds the app, or with `--all` any
+/// app: Dokku would build it anyway, and the build removes the lock. One
+/// question first ([`lock_check`]). `what` is the refused command without
+/// its app (`deploy`, `ps rebuild`), for the hint.
+pub async fn refuse_if_locked(
+    dokku: &Dokku,
+    target: impl Into<AppTarget>,
+    what: &str,
+) -> Result<(), CliError> {
+    let (locked, again) = match target.into() {
+        AppTarget::App(app) => {
+            let locked = match dokku.apps().locked(&app).await? {
+                true => vec![app.clone()],
+                false => Vec::new(),
+            };
+            (locked, format!("cli {what} {app} … --ignore-lock"))
+        }
+        _ => {
+            let reports = dokku.apps().report_all().await?;
+            let locked = reports.into_iter().filter(|r| r.locked);
+            let locked: Vec<AppName> = locked.filter_map(|r| r.app).collect();
+            (locked, format!("cli {what} --all --ignore-lock"))
+        }
+    };
+    let (apps, unlock) = match locked.as_slice() {
+        [] => return Ok(()),
+        [app] => (format!("{app} is"), app.to_string()),
+        _ => (
+            format!("{} are", output::comma_list(&locked)),
+            "APP".to_owned(),
+        ),
+    };
+    Err(CliError::refused(
+        format!("{apps} locked (apps:lock); nothing was sent"),
+        format!(
+            "`cli apps unlock {unlock}` first, or `{again}` (Dokku builds a locked app \
+             anyway, and removes the lock)"
+        ),
+    ))
 }
 
 #[cfg(test)]
