@@ -250,7 +250,8 @@ fn api_table() -> Vec<Route> {
             "Start, stop, restart or rebuild an app (streamed)",
             None,
             lines(),
-        ),
+        )
+        .query::<api::PsActionParams>(),
         api(
             post.clone(),
             "/api/v1/hosts/{host}/apps/{app}/scale",

@@ -3530,24 +3530,25 @@ async fn deploys_stream_live_list_as_releases_and_roll_back_after_the_plan_shown
     assert!(section(&page.body, "deploys").contains(&format!("rollback to #{to}")));
 }
 
-/// `apps:lock` does not stop a deploy (Dokku's builds take the lock with
-/// `flock`, which the file alone does not hold) and the deploy removes
-/// the lock: a locked app's deploy confirmation says so before it runs,
-/// and afterwards the app is no longer shown locked.
+/// `apps:lock` does not stop a build (Dokku's builds take the lock with
+/// `flock`, which the file alone does not hold) and the build removes the
+/// lock: a locked app's deploy and rebuild confirmations say so before
+/// they run, and afterwards the app is no longer shown locked.
 #[tokio::test]
-async fn a_locked_apps_deploy_says_first_that_dokku_deploys_it_anyway_and_unlocks_it() {
+async fn a_locked_apps_deploy_or_rebuild_says_first_that_dokku_builds_it_anyway_and_unlocks_it() {
     let h = Harness::new();
     let admin = h.login(ADMIN).await;
-    let note =
-        "It is locked (apps:lock): Dokku deploys it anyway, and the deploy removes the lock.";
+    let note = "It is locked (apps:lock): Dokku builds it anyway, and the build removes the lock.";
     let page = h.get_now(&admin, "/apps/landing").await;
-    assert!(
-        section(&page.body, "deploys").contains(note),
-        "{}",
-        page.body
-    );
+    for part in ["deploys", "processes"] {
+        assert!(
+            section(&page.body, part).contains(note),
+            "{part}: {}",
+            page.body
+        );
+    }
     let page = h.get_now(&admin, "/apps/api").await;
-    assert!(!section(&page.body, "deploys").contains(note));
+    assert!(!page.body.contains(note));
     let r = h
         .post(&admin, "/apps/landing/deploy", &[("image", "nginx:1.27")])
         .await;

@@ -625,15 +625,30 @@ pub async fn ps(Extension(api): Extension<Api>) -> Answer<PsInfo> {
     }))
 }
 
+/// `?ignore_lock=true`: rebuild an app locked with `apps:lock` anyway.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PsActionParams {
+    /// `rebuild` only: build an app locked with `apps:lock` anyway (Dokku
+    /// builds it and removes the lock); without it a locked app is refused
+    /// (`409`, `locked`).
+    #[serde(default)]
+    pub ignore_lock: bool,
+}
+
 /// `POST /api/v1/hosts/{host}/apps/{app}/ps/{action}` (`start`, `stop`,
 /// `restart`, `rebuild`): Dokku's output as JSON lines, ending with
 /// `{"end": {"ok", "message"}}`.
 pub async fn ps_action(
     Extension(api): Extension<Api>,
     Path((_, _, action)): Path<(String, String, String)>,
+    Query(params): Query<PsActionParams>,
 ) -> Result<Response, ApiError> {
     let (state, app) = api.app()?;
     let dokku = api.dokku(state).await?;
+    if action == "rebuild" && !params.ignore_lock {
+        refuse_locked(&dokku, &app, "add ?ignore_lock=true").await?;
+    }
     Ok(handlers::run_ps(state, &dokku, &app, &action).await?)
 }
 
@@ -975,8 +990,13 @@ pub struct DeployBody {
 }
 
 /// `409 locked` when `app` is locked with `apps:lock` (one `apps:locked`):
-/// Dokku would build it anyway and remove the lock.
-async fn refuse_locked(dokku: &dokku::Dokku, app: &AppName) -> Result<(), ApiError> {
+/// Dokku would build it anyway and remove the lock. `override_with` says
+/// how this call asks to go ahead anyway.
+async fn refuse_locked(
+    dokku: &dokku::Dokku,
+    app: &AppName,
+    override_with: &str,
+) -> Result<(), ApiError> {
     let locked = dokku
         .apps()
         .locked(app)
@@ -988,12 +1008,15 @@ async fn refuse_locked(dokku: &dokku::Dokku, app: &AppName) -> Result<(), ApiErr
             StatusCode::CONFLICT,
             "locked",
             format!(
-                "{app} is locked (apps:lock); nothing was deployed. Unlock it, or send \
-                 \"ignore_lock\": true: Dokku builds a locked app anyway and removes the lock."
+                "{app} is locked (apps:lock); nothing was built. Unlock it, or {override_with}: \
+                 Dokku builds a locked app anyway and removes the lock."
             ),
         )),
     }
 }
+
+/// The lock override of a deploy's or a rollback's body.
+const IGNORE_LOCK_BODY: &str = "send \"ignore_lock\": true";
 
 /// `POST /api/v1/hosts/{host}/apps/{app}/deploys`: the build output as
 /// JSON lines (`{"out"}`, `{"phase"}`), ending with `{"end": {"ok",
@@ -1007,7 +1030,7 @@ pub async fn deploy(
     let spec = deploys::deploy_spec(&app, &body.image, &body.repo, &body.reference)?;
     let dokku = api.dokku(state).await?;
     if !body.ignore_lock {
-        refuse_locked(&dokku, &app).await?;
+        refuse_locked(&dokku, &app, IGNORE_LOCK_BODY).await?;
     }
     Ok(deploys::run(state, &dokku, &app, &spec, "Deployed").await?)
 }
@@ -1097,7 +1120,7 @@ pub async fn rollback(
         .audited_as(&api.caller.owner, Source::Api, Some(&correlation))
         .await?;
     if !body.ignore_lock {
-        refuse_locked(&dokku, &app).await?;
+        refuse_locked(&dokku, &app, IGNORE_LOCK_BODY).await?;
     }
     Ok(deploys::run(state, &dokku, &app, &plan.spec, "Rolled back").await?)
 }

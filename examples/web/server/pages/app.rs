@@ -31,7 +31,7 @@ use super::super::handlers::{app_name, app_url, line_key, recent_logs, LogParams
 use super::super::problem::dokku_failure;
 use super::super::{AppState, Ctx, WebError};
 use super::dashboard::{deploy, processes, NEW_APP_PATTERN};
-use super::{form_head, layout, log_time, masked, problem_box, unix_ms, unix_seconds};
+use super::{form_head, layout, lock_note, log_time, masked, problem_box, unix_ms, unix_seconds};
 
 /// A section's data could not be read: the sentence, and Dokku's words.
 pub fn card_error(what: &str, e: &dokku::Error) -> Markup {
@@ -78,8 +78,9 @@ fn overview(row: &AppRow, url: &dokku::Result<Option<String>>) -> Markup {
 }
 
 /// A process action's button: its label, what the confirmation says (none
-/// for start), and whether it is the page's main action in this state.
-fn ps_button(action: &str, app: &str, status: AppStatus) -> (String, Option<String>, bool) {
+/// for start; a rebuild's says the app is locked), and whether it is the
+/// page's main action in the app's state.
+fn ps_button(action: &str, app: &str, row: &AppRow) -> (String, Option<String>, bool) {
     let label = match action {
         "start" => "Start",
         "stop" => "Stop",
@@ -96,11 +97,12 @@ fn ps_button(action: &str, app: &str, status: AppStatus) -> (String, Option<Stri
         )),
         "rebuild" => Some(format!(
             "{app} is built again from its last source and redeployed: this takes a while, \
-             and a failed build leaves the running containers as they are."
+             and a failed build leaves the running containers as they are.{}",
+            lock_note(row.locked)
         )),
         _ => None,
     };
-    let running = matches!(status, AppStatus::Running | AppStatus::Mixed);
+    let running = matches!(row.status, AppStatus::Running | AppStatus::Mixed);
     let primary = match action {
         "start" => !running,
         "restart" => running,
@@ -152,7 +154,7 @@ fn process_section(
                 @if admin {
                     div.actions {
                         @for action in ["start", "restart", "stop", "rebuild"] {
-                            @let (label, consequence, primary) = ps_button(action, app, row.status);
+                            @let (label, consequence, primary) = ps_button(action, app, row);
                             @let id = format!("ps-{action}");
                             form #(id) method="post" action={ (url) "/ps/" (action) } data-stream="ps-output"
                                 data-confirm=[consequence.as_ref().map(|_| format!("{label} {app}?"))]

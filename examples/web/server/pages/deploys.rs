@@ -27,7 +27,7 @@ use super::super::auth::Role;
 use super::super::handlers::{app_name, app_url, event, json_lines};
 use super::super::{doing, AppState, Ctx, WebError};
 use super::app::{card_empty, card_error_web};
-use super::{form_head, unix_ms};
+use super::{form_head, lock_note, unix_ms};
 
 /// How many releases the page lists.
 const SHOWN: usize = 10;
@@ -131,18 +131,6 @@ fn outcome_class(release: &Release) -> &'static str {
         "ok" => "s-running",
         "cancelled" => "s-mixed",
         _ => "s-crashed",
-    }
-}
-
-/// What a confirmation adds for a locked app: Dokku builds it anyway (its
-/// deploy lock is a `flock`, which the file `apps:lock` makes does not
-/// hold), and the build's end removes the lock.
-fn lock_note(locked: bool) -> &'static str {
-    match locked {
-        true => {
-            " It is locked (apps:lock): Dokku deploys it anyway, and the deploy removes the lock."
-        }
-        false => "",
     }
 }
 

@@ -311,3 +311,15 @@ pub fn unix_ms(ms: i64) -> String {
 pub fn masked() -> Markup {
     PreEscaped("&bull;&bull;&bull;&bull;&bull;&bull;&bull;&bull;".to_owned())
 }
+
+/// What a confirmation adds for a locked app: Dokku builds it anyway (its
+/// deploy lock is a `flock`, which the file `apps:lock` makes does not
+/// hold), and the build's end removes the lock.
+pub fn lock_note(locked: bool) -> &'static str {
+    match locked {
+        true => {
+            " It is locked (apps:lock): Dokku builds it anyway, and the build removes the lock."
+        }
+        false => "",
+    }
+}

@@ -908,7 +908,7 @@ async fn api_changes_domains_services_and_deploys_are_the_tokens() {
 }
 
 #[tokio::test]
-async fn a_locked_app_is_deployed_or_rolled_back_only_when_the_lock_is_ignored() {
+async fn a_locked_app_is_deployed_rolled_back_or_rebuilt_only_when_the_lock_is_ignored() {
     let h = Harness::new();
     let t = token(&h, "admin", &["*"], &["api"], Role::Deployer);
     let post = |path: &'static str, body: serde_json::Value| {
@@ -916,6 +916,8 @@ async fn a_locked_app_is_deployed_or_rolled_back_only_when_the_lock_is_ignored()
     };
     let deploys = "/api/v1/hosts/sim/apps/api/deploys";
     let rollback = "/api/v1/hosts/sim/apps/api/rollback";
+    let rebuild = "/api/v1/hosts/sim/apps/api/ps/rebuild";
+    let post_rebuild = |path: &'static str| h.send(api_request(Method::POST, path, Some(&t), None));
     for image in ["nginx:1.26", "nginx:1.27"] {
         let r = post(deploys, serde_json::json!({ "image": image })).await;
         assert_eq!(r.stream().1["ok"], true, "{}", r.body);
@@ -938,11 +940,16 @@ async fn a_locked_app_is_deployed_or_rolled_back_only_when_the_lock_is_ignored()
         assert_eq!(r.json()["error"]["code"], "locked", "{}", r.body);
         let message = r.json()["error"]["message"].as_str().unwrap().to_owned();
         assert!(
-            message.starts_with("api is locked (apps:lock); nothing was deployed.")
+            message.starts_with("api is locked (apps:lock); nothing was built.")
                 && message.contains("\"ignore_lock\": true"),
             "{message}"
         );
     }
+    let r = post_rebuild(rebuild).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "locked", "{}", r.body);
+    let message = r.json()["error"]["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("?ignore_lock=true"), "{message}");
     let sent: Vec<String> = h
         .history
         .recent(50)
@@ -952,7 +959,7 @@ async fn a_locked_app_is_deployed_or_rolled_back_only_when_the_lock_is_ignored()
         .filter(|r| r.id > since && !r.entry.subcommand.starts_with("api:"))
         .map(|r| r.entry.subcommand)
         .collect();
-    assert_eq!(sent, ["apps:locked", "apps:locked"]);
+    assert_eq!(sent, ["apps:locked", "apps:locked", "apps:locked"]);
     assert!(h.state.dokku.apps().locked(&api).await.unwrap());
 
     // Ignored: Dokku builds it, and the build removes the lock.
@@ -963,6 +970,10 @@ async fn a_locked_app_is_deployed_or_rolled_back_only_when_the_lock_is_ignored()
     h.state.dokku.apps().lock(&api).await.unwrap();
     let body = serde_json::json!({ "image": "nginx:1.27", "ignore_lock": true });
     let r = post(deploys, body).await;
+    assert_eq!(r.stream().1["ok"], true, "{}", r.body);
+    assert!(!h.state.dokku.apps().locked(&api).await.unwrap());
+    h.state.dokku.apps().lock(&api).await.unwrap();
+    let r = post_rebuild("/api/v1/hosts/sim/apps/api/ps/rebuild?ignore_lock=true").await;
     assert_eq!(r.stream().1["ok"], true, "{}", r.body);
     assert!(!h.state.dokku.apps().locked(&api).await.unwrap());
 }
