@@ -42,6 +42,67 @@ pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()
     Ok(())
 }
 
+/// A value kept in a file that another program may change while this one
+/// runs (`web user reset-password` and `web token create` beside a
+/// running dashboard, or a second dashboard): before each use the file is
+/// read again, and decoded only when its bytes are not the ones last read
+/// or written. A change is then made to what the file holds now, never
+/// written over a version it has not seen.
+#[derive(Debug)]
+pub struct Synced<T> {
+    path: Option<std::path::PathBuf>,
+    /// The file's bytes as last read or written (`None`: there was none).
+    seen: Option<Vec<u8>>,
+    value: T,
+}
+
+impl<T> Synced<T> {
+    /// `value`, kept in `path` (`None`: in memory only). `seen` is what
+    /// the file held when `value` was read from it.
+    pub fn new(path: Option<std::path::PathBuf>, seen: Option<Vec<u8>>, value: T) -> Self {
+        Self { path, seen, value }
+    }
+
+    /// The value as last read or written.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// Take the file's value if its bytes changed: `decode` reads them
+    /// (`None`: the file is gone). On an error (the file cannot be read,
+    /// or `decode` refuses it) the value stays as it was.
+    pub fn sync<E>(
+        &mut self,
+        decode: impl FnOnce(Option<&[u8]>) -> Result<T, E>,
+        unreadable: impl FnOnce(std::io::Error) -> E,
+    ) -> Result<(), E> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(unreadable(e)),
+        };
+        if bytes != self.seen {
+            self.value = decode(bytes.as_deref())?;
+            self.seen = bytes;
+        }
+        Ok(())
+    }
+
+    /// Keep `value`, written as `bytes` with [`write_private`] (in memory
+    /// only: just kept). Nothing changes if the write fails.
+    pub fn save(&mut self, bytes: Vec<u8>, value: T) -> std::io::Result<()> {
+        if let Some(path) = &self.path {
+            write_private(path, &bytes)?;
+            self.seen = Some(bytes);
+        }
+        self.value = value;
+        Ok(())
+    }
+}
+
 /// Where the time comes from: `Instant::now` in the programs, a
 /// hand-moved clock in tests (expiry, rate limits and ages never wait on
 /// real time there).

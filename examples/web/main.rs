@@ -102,8 +102,8 @@ enum Command {
 #[derive(Debug, clap::Subcommand)]
 enum UserCommand {
     /// Give a user a new, generated password and print it (once: only its
-    /// hash is kept). Restart a running dashboard afterwards: it keeps the
-    /// users it read when it started.
+    /// hash is kept). A running dashboard takes it at once, and the
+    /// sessions the old password opened end.
     ResetPassword {
         /// The user: admin, viewer, or one made on /users.
         name: String,
@@ -194,7 +194,7 @@ fn user_command(args: &Args, command: &UserCommand) -> Result<(), Box<dyn std::e
             let password = reset_password(&file, name)?;
             eprintln!(
                 "New password of {name} in {}; copy it now, it is not shown again. \
-                 Restart the dashboard if it is running: it keeps the users it read at its start.",
+                 A running dashboard takes it at once and ends the sessions the old one opened.",
                 file.display()
             );
             println!("{password}");

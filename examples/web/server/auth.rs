@@ -82,6 +82,17 @@ pub struct Session {
     pub problem: Option<Problem>,
     created: Instant,
     last_seen: Instant,
+    /// The user's password hash when it logged in.
+    password: String,
+}
+
+impl Session {
+    /// Whether `user` still has the password this session logged in
+    /// with: a new one, set on the users page or by `web user
+    /// reset-password`, ends it.
+    pub fn signed_in_with(&self, user: &User) -> bool {
+        self.password == user.password
+    }
 }
 
 /// A live session and the channel that tells its streams it ended.
@@ -436,6 +447,7 @@ impl Auth {
             problem: None,
             created: now,
             last_seen: now,
+            password: found.password.clone(),
         };
         let mut sessions = lock(&self.sessions);
         // Expired sessions are dropped here as well as by `sweep`.
@@ -590,6 +602,15 @@ impl Auth {
         let user = entry.as_ref().map(|e| e.session.user.clone());
         end(entry);
         user
+    }
+
+    /// Keep the session `id` signed in after its own user's new password
+    /// (`password`, the hash): the user's other sessions end.
+    pub fn signed_in_again(&self, id: &str, password: &str) {
+        let mut sessions = lock(&self.sessions);
+        if let Some(entry) = sessions.values_mut().find(|e| e.session.id == id) {
+            entry.session.password = password.to_owned();
+        }
     }
 
     /// End every session of `user` (deleted, or a new password).

@@ -835,11 +835,12 @@ pub async fn guard(
         .as_deref()
         .and_then(|t| state.auth.session(t))
         .zip(token);
-    // A deleted user's sessions end with it.
+    // A deleted user's sessions end with it, and a user's sessions with
+    // the password they logged in with.
     let found = found.and_then(
         |(session, token)| match state.auth.users().get(&session.user) {
-            Some(user) => Some((session, token, user)),
-            None => {
+            Some(user) if session.signed_in_with(&user) => Some((session, token, user)),
+            _ => {
                 state.auth.logout(&token);
                 None
             }

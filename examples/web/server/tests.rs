@@ -5080,3 +5080,60 @@ async fn a_deployer_cancels_a_running_build_from_the_app_page_and_it_is_audited(
     let page = h.get_now(&viewer, "/apps/api").await;
     assert!(!page.body.contains("deploy/cancel"));
 }
+
+/// `web user reset-password` while the dashboard runs: the dashboard
+/// reads the users file as it is now, so the new password works at once,
+/// the old one and every session it opened end, and the dashboard's own
+/// next change to the users keeps the reset. A user who sets their own
+/// password on the users page stays signed in there.
+#[tokio::test]
+async fn a_password_reset_beside_a_running_dashboard_takes_effect_at_once_and_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("web-users.json");
+    let (users, _) = Users::open(&file, || Ok(test_users())).unwrap();
+    let h = Harness::with_auth(
+        SimExecutor::new(scenario::demo()),
+        Auth::with_users(users, Limits::default()),
+    );
+    let admin = h.login(ADMIN).await;
+    let viewer = h.login(VIEWER).await;
+
+    let new = crate::reset_password(&file, "admin").unwrap();
+    assert_eq!(h.get(&admin, "/").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(h.get(&viewer, "/").await.status, StatusCode::OK);
+    assert_eq!(
+        h.attempt_as("admin", ADMIN, [127, 0, 0, 2]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let admin = h.login_as("admin", &new).await;
+    let other = h.login_as("admin", &new).await;
+
+    // The dashboard's own change is made to the file as it is now.
+    let r = h
+        .post(
+            &admin,
+            "/users/viewer/grants",
+            &[("grants", "viewer * api")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (on_disk, _) = Users::open(&file, || panic!("bootstrapped over a file")).unwrap();
+    let on_disk = Auth::with_users(on_disk, Limits::default());
+    let ip = std::net::IpAddr::from([127, 0, 0, 3]);
+    assert!(matches!(
+        on_disk.login(ip, "admin", &new),
+        Ok(super::auth::Login::Ok(_))
+    ));
+
+    // Their own new password: this session goes on, the other one ends.
+    let r = h
+        .post(
+            &admin,
+            "/users/admin/password",
+            &[("password", "admin-pw-3")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(h.get(&admin, "/").await.status, StatusCode::OK);
+    assert_eq!(h.get(&other, "/").await.status, StatusCode::SEE_OTHER);
+}

@@ -25,6 +25,8 @@ use std::sync::RwLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::common::Synced;
+
 pub use super::auth::Role;
 
 /// The "host" whose grant is the whole dashboard's (see the module docs).
@@ -302,10 +304,14 @@ struct File {
 }
 
 /// Every user, kept in a file (or only in memory, for tests).
+///
+/// The file is the truth: another program (`web user reset-password`,
+/// another dashboard) may change it while this one runs, so every read
+/// and change takes what it holds now ([`Synced`]).
 #[derive(Debug)]
 pub struct Users {
     file: Option<PathBuf>,
-    users: RwLock<BTreeMap<UserName, User>>,
+    held: RwLock<Synced<BTreeMap<UserName, User>>>,
 }
 
 fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
@@ -316,12 +322,39 @@ fn write<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
     l.write().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+fn by_name(users: Vec<User>) -> BTreeMap<UserName, User> {
+    users.into_iter().map(|u| (u.name.clone(), u)).collect()
+}
+
+/// The users of a users file's bytes (`None`: the file is gone).
+fn decode(path: &Path, bytes: Option<&[u8]>) -> Result<BTreeMap<UserName, User>, UserError> {
+    let shown = path.display();
+    let bytes = bytes.ok_or_else(|| UserError(format!("the users file {shown} is gone")))?;
+    let file: File = serde_json::from_slice(bytes)
+        .map_err(|e| UserError(format!("the users file {shown} is not valid: {e}")))?;
+    if file.version != 1 {
+        return Err(UserError(format!(
+            "the users file {shown} has version {}; this dashboard reads version 1",
+            file.version
+        )));
+    }
+    Ok(by_name(file.users))
+}
+
+fn encode(users: &BTreeMap<UserName, User>) -> Result<Vec<u8>, UserError> {
+    let file = File {
+        version: 1,
+        users: users.values().cloned().collect(),
+    };
+    serde_json::to_vec_pretty(&file).map_err(|e| UserError(format!("cannot encode the users: {e}")))
+}
+
 impl Users {
     /// Users kept only in memory.
     pub fn in_memory(users: Vec<User>) -> Self {
         Self {
             file: None,
-            users: RwLock::new(users.into_iter().map(|u| (u.name.clone(), u)).collect()),
+            held: RwLock::new(Synced::new(None, None, by_name(users))),
         }
     }
 
@@ -331,35 +364,23 @@ impl Users {
         path: &Path,
         bootstrap: impl FnOnce() -> Result<Vec<User>, UserError>,
     ) -> Result<(Self, bool), UserError> {
-        let shown = path.display();
-        match std::fs::read(path) {
+        let file = Some(path.to_owned());
+        let (held, bootstrapped) = match std::fs::read(path) {
             Ok(bytes) => {
-                let file: File = serde_json::from_slice(&bytes)
-                    .map_err(|e| UserError(format!("the users file {shown} is not valid: {e}")))?;
-                if file.version != 1 {
-                    return Err(UserError(format!(
-                        "the users file {shown} has version {}; this dashboard reads version 1",
-                        file.version
-                    )));
-                }
-                let users = Self {
-                    file: Some(path.to_owned()),
-                    ..Self::in_memory(file.users)
-                };
-                Ok((users, false))
+                let users = decode(path, Some(&bytes))?;
+                (Synced::new(file.clone(), Some(bytes), users), false)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let users = Self {
-                    file: Some(path.to_owned()),
-                    ..Self::in_memory(bootstrap()?)
-                };
-                users.save(&read(&users.users))?;
-                Ok((users, true))
+                let mut held = Synced::new(file.clone(), None, BTreeMap::new());
+                let users = by_name(bootstrap()?);
+                held.save(encode(&users)?, users)
+                    .map_err(|e| unwritable(path, e))?;
+                (held, true)
             }
-            Err(e) => Err(UserError(format!(
-                "cannot read the users file {shown}: {e}"
-            ))),
-        }
+            Err(e) => return Err(unreadable(path, e)),
+        };
+        let held = RwLock::new(held);
+        Ok((Self { file, held }, bootstrapped))
     }
 
     /// Where the users are kept, if in a file.
@@ -370,22 +391,41 @@ impl Users {
     /// One user.
     pub fn get(&self, name: &str) -> Option<User> {
         let name = UserName::parse(name).ok()?;
-        read(&self.users).get(&name).cloned()
+        self.current().value().get(&name).cloned()
     }
 
     /// Every user, by name.
     pub fn list(&self) -> Vec<User> {
-        read(&self.users).values().cloned().collect()
+        self.current().value().values().cloned().collect()
     }
 
-    /// Change the users with `change`, refuse a result without a site
-    /// admin (nobody could manage users any more), and save.
+    /// The users the file holds now; when it cannot be read, or holds
+    /// something this dashboard cannot read, the users read before (a
+    /// warning is logged, and [`Users::change`] refuses to write over it).
+    fn current(&self) -> std::sync::RwLockReadGuard<'_, Synced<BTreeMap<UserName, User>>> {
+        if let Err(e) = self.sync(&mut write(&self.held)) {
+            tracing::warn!("{e}; the users read before are kept");
+        }
+        read(&self.held)
+    }
+
+    fn sync(&self, held: &mut Synced<BTreeMap<UserName, User>>) -> Result<(), UserError> {
+        let Some(path) = &self.file else {
+            return Ok(());
+        };
+        held.sync(|bytes| decode(path, bytes), |e| unreadable(path, e))
+    }
+
+    /// Change the users the file holds now with `change`, refuse a result
+    /// without a site admin (nobody could manage users any more), and save
+    /// (a temporary file, 0600, renamed over the old one).
     pub fn change(
         &self,
         change: impl FnOnce(&mut BTreeMap<UserName, User>) -> Result<(), UserError>,
     ) -> Result<(), UserError> {
-        let mut users = write(&self.users);
-        let mut next = users.clone();
+        let mut held = write(&self.held);
+        self.sync(&mut held)?;
+        let mut next = held.value().clone();
         change(&mut next)?;
         if !next.values().any(User::is_site_admin) {
             return Err(UserError(
@@ -394,29 +434,26 @@ impl Users {
                     .to_owned(),
             ));
         }
-        self.save(&next)?;
-        *users = next;
-        Ok(())
-    }
-
-    /// Write the file: a temporary file (0600) renamed over the old one.
-    fn save(&self, users: &BTreeMap<UserName, User>) -> Result<(), UserError> {
-        let Some(path) = &self.file else {
-            return Ok(());
-        };
-        let file = File {
-            version: 1,
-            users: users.values().cloned().collect(),
-        };
-        let text = serde_json::to_vec_pretty(&file)
-            .map_err(|e| UserError(format!("cannot encode the users: {e}")))?;
-        crate::common::write_private(path, &text).map_err(|e| {
-            UserError(format!(
-                "cannot write the users file {}: {e}",
-                path.display()
-            ))
+        let bytes = encode(&next)?;
+        held.save(bytes, next).map_err(|e| match &self.file {
+            Some(path) => unwritable(path, e),
+            None => UserError(e.to_string()),
         })
     }
+}
+
+fn unreadable(path: &Path, e: std::io::Error) -> UserError {
+    UserError(format!(
+        "cannot read the users file {}: {e}",
+        path.display()
+    ))
+}
+
+fn unwritable(path: &Path, e: std::io::Error) -> UserError {
+    UserError(format!(
+        "cannot write the users file {}: {e}",
+        path.display()
+    ))
 }
 
 #[cfg(test)]
@@ -547,5 +584,72 @@ mod tests {
             .unwrap_err()
             .0
             .contains("not valid"));
+    }
+
+    fn named(name: &str, password: &str, grants: Vec<Grant>) -> User {
+        User {
+            name: UserName::parse(name).unwrap(),
+            password: password.to_owned(),
+            ..user(grants)
+        }
+    }
+
+    fn set_password(users: &Users, name: &str, password: &str) -> Result<(), UserError> {
+        users.change(|all| {
+            all.get_mut(&UserName::parse(name).unwrap())
+                .unwrap()
+                .password = password.to_owned();
+            Ok(())
+        })
+    }
+
+    #[test]
+    fn two_programs_on_one_file_see_each_others_changes_and_lose_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("users.json");
+        let admin = named("admin", "hash-1", vec![grant("*", "*", Role::Admin)]);
+        // A running dashboard, and `web user reset-password` beside it.
+        let (dashboard, _) = Users::open(&path, || Ok(vec![admin])).unwrap();
+        let (reset, _) = Users::open(&path, || panic!("bootstrapped over a file")).unwrap();
+        set_password(&reset, "admin", "hash-2").unwrap();
+        assert_eq!(dashboard.get("admin").unwrap().password, "hash-2");
+
+        // The dashboard's next change is made to the file as it is now.
+        dashboard
+            .change(|all| {
+                let carol = named("carol", "hash-c", vec![grant("*", "api", Role::Viewer)]);
+                all.insert(carol.name.clone(), carol);
+                Ok(())
+            })
+            .unwrap();
+        let (again, _) = Users::open(&path, || panic!("bootstrapped over a file")).unwrap();
+        assert_eq!(again.get("admin").unwrap().password, "hash-2");
+        assert!(again.get("carol").is_some());
+        assert_eq!(reset.list().len(), 2);
+    }
+
+    #[test]
+    fn a_users_file_spoiled_meanwhile_keeps_the_users_read_and_is_not_written_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("users.json");
+        let admin = named("admin", "hash-1", vec![grant("*", "*", Role::Admin)]);
+        let (users, _) = Users::open(&path, || Ok(vec![admin.clone()])).unwrap();
+        for spoiled in [&b"{"[..], br#"{"version": 2, "users": []}"#] {
+            std::fs::write(&path, spoiled).unwrap();
+            // Logins go on with the users read before.
+            assert_eq!(users.get("admin").unwrap(), admin);
+            assert_eq!(users.list().len(), 1);
+            let refused = set_password(&users, "admin", "hash-2").unwrap_err().0;
+            assert!(
+                refused.contains("not valid") || refused.contains("version 2"),
+                "{refused}"
+            );
+            assert_eq!(std::fs::read(&path).unwrap(), spoiled);
+        }
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(users.get("admin").unwrap(), admin);
+        let refused = set_password(&users, "admin", "hash-2").unwrap_err().0;
+        assert!(refused.contains("is gone"), "{refused}");
+        assert!(!path.exists());
     }
 }

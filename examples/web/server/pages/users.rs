@@ -195,9 +195,12 @@ pub async fn password(
         let user = all
             .get_mut(&name)
             .ok_or_else(|| UserError(format!("There is no user called {name}.")))?;
-        user.password = password;
+        user.password = password.clone();
         Ok(())
     })?;
+    if ctx.session.user == name.as_str() {
+        state.auth.signed_in_again(&ctx.session.id, &password);
+    }
     for session in state.auth.sessions() {
         if session.user == name.as_str() && session.id != ctx.session.id {
             state.auth.revoke(&session.id);
