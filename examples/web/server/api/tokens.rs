@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::super::auth::{random_hex, same, Role};
+use crate::common::Synced;
 
 /// The wall clock tokens are judged by (expiry, rate-limit windows), in
 /// seconds since the epoch; tests move their own.
@@ -173,13 +174,20 @@ impl std::fmt::Display for TokenError {
 
 impl std::error::Error for TokenError {}
 
+/// Every token by id, as the tokens file holds it.
+type Records = Synced<BTreeMap<String, TokenRecord>>;
+
 /// The tokens, the file they are kept in, and each one's recent requests.
+///
+/// The file is the truth: `web token create` (or another dashboard) may
+/// add to it while this one runs, so every check, list and change takes
+/// what it holds now ([`Synced`]).
 #[derive(Debug)]
 pub struct Tokens {
     file: Option<PathBuf>,
     clock: WallClock,
     limit: RateLimit,
-    records: Arc<Mutex<BTreeMap<String, TokenRecord>>>,
+    records: Arc<Mutex<Records>>,
     recent: Mutex<HashMap<String, VecDeque<u64>>>,
     /// Bumped on every revocation, so streams opened with a token end
     /// when it is revoked.
@@ -217,19 +225,10 @@ impl Tokens {
         clock: WallClock,
         limit: RateLimit,
     ) -> Result<Self, TokenError> {
-        let records = match file.as_deref() {
-            Some(path) => match std::fs::read(path) {
-                Ok(bytes) => {
-                    let list: Vec<TokenRecord> = serde_json::from_slice(&bytes).map_err(|e| {
-                        TokenError(format!("{} is not a tokens file: {e}", path.display()))
-                    })?;
-                    list.into_iter().map(|r| (r.id.clone(), r)).collect()
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
-                Err(e) => return Err(TokenError(format!("cannot read {}: {e}", path.display()))),
-            },
-            None => BTreeMap::new(),
-        };
+        let mut records = Synced::new(file.clone(), None, BTreeMap::new());
+        if let Some(path) = file.as_deref() {
+            records.sync(|bytes| decode(path, bytes), |e| unreadable(path, e))?;
+        }
         Ok(Self {
             file,
             clock,
@@ -246,7 +245,7 @@ impl Tokens {
             file: None,
             clock: WallClock::system(),
             limit: RateLimit::default(),
-            records: Arc::new(Mutex::new(BTreeMap::new())),
+            records: Arc::new(Mutex::new(Synced::new(None, None, BTreeMap::new()))),
             recent: Mutex::new(HashMap::new()),
             revoked: tokio::sync::watch::channel(0).0,
         }
@@ -257,15 +256,43 @@ impl Tokens {
         &self.clock
     }
 
-    fn save(&self, records: &BTreeMap<String, TokenRecord>) -> Result<(), TokenError> {
+    /// The tokens the file holds now (see [`Synced::sync`]).
+    fn sync(&self, records: &mut Records) -> Result<(), TokenError> {
         let Some(path) = self.file.as_deref() else {
             return Ok(());
         };
-        let list: Vec<&TokenRecord> = records.values().collect();
+        records.sync(|bytes| decode(path, bytes), |e| unreadable(path, e))
+    }
+
+    /// The tokens the file holds now; when it cannot be read, the ones
+    /// read before (a warning is logged; changes are refused).
+    fn current(&self) -> std::sync::MutexGuard<'_, Records> {
+        let mut records = lock(&self.records);
+        if let Err(e) = self.sync(&mut records) {
+            tracing::warn!("{e}; the tokens read before are kept");
+        }
+        records
+    }
+
+    /// Change the tokens the file holds now with `change`, and save.
+    fn change<T>(
+        &self,
+        change: impl FnOnce(&mut BTreeMap<String, TokenRecord>) -> Result<T, TokenError>,
+    ) -> Result<T, TokenError> {
+        let mut records = lock(&self.records);
+        self.sync(&mut records)?;
+        let mut next = records.value().clone();
+        let answer = change(&mut next)?;
+        let list: Vec<&TokenRecord> = next.values().collect();
         let bytes = serde_json::to_vec_pretty(&list)
             .map_err(|e| TokenError(format!("cannot encode the tokens: {e}")))?;
-        crate::common::write_private(path, &bytes)
-            .map_err(|e| TokenError(format!("cannot write {}: {e}", path.display())))
+        records
+            .save(bytes, next)
+            .map_err(|e| match self.file.as_deref() {
+                Some(path) => TokenError(format!("cannot write {}: {e}", path.display())),
+                None => TokenError(e.to_string()),
+            })?;
+        Ok(answer)
     }
 
     /// Make a token for `owner`, valid for `ttl` seconds: the token itself
@@ -278,32 +305,34 @@ impl Tokens {
         ttl: u64,
     ) -> Result<(String, TokenRecord), TokenError> {
         let random = |n| random_hex(n).map_err(|e| TokenError(e.to_string()));
-        let mut records = lock(&self.records);
-        // 48 random bits: a clash is unlikely, and never overwrites.
-        let mut id = random(6)?;
-        while records.contains_key(&id) {
-            id = random(6)?;
-        }
-        let token = format!("dkr_{id}_{}", random(32)?);
         let now = self.clock.now();
-        let record = TokenRecord {
-            id: id.clone(),
-            label: label.to_owned(),
-            owner: owner.to_owned(),
-            scope,
-            created_at: now,
-            expires_at: now.saturating_add(ttl),
-            revoked_at: None,
-            hash: digest(&token),
-        };
-        records.insert(id, record.clone());
-        self.save(&records)?;
-        Ok((token, record))
+        self.change(|records| {
+            // 48 random bits: a clash is unlikely, and never overwrites.
+            let mut id = random(6)?;
+            while records.contains_key(&id) {
+                id = random(6)?;
+            }
+            let token = format!("dkr_{id}_{}", random(32)?);
+            let record = TokenRecord {
+                id: id.clone(),
+                label: label.to_owned(),
+                owner: owner.to_owned(),
+                scope,
+                created_at: now,
+                expires_at: now.saturating_add(ttl),
+                revoked_at: None,
+                hash: digest(&token),
+            };
+            records.insert(id, record.clone());
+            Ok((token, record))
+        })
     }
 
     /// Every token `owner` made (all, with `None`), newest first.
     pub fn list(&self, owner: Option<&str>) -> Vec<TokenRecord> {
-        let mut list: Vec<TokenRecord> = lock(&self.records)
+        let mut list: Vec<TokenRecord> = self
+            .current()
+            .value()
             .values()
             .filter(|r| owner.map_or(true, |o| r.owner == o))
             .cloned()
@@ -315,16 +344,18 @@ impl Tokens {
     /// Revoke one of `owner`'s tokens (any, with `None`): whether there
     /// was such a token.
     pub fn revoke(&self, owner: Option<&str>, id: &str) -> Result<bool, TokenError> {
-        let mut records = lock(&self.records);
         let now = self.clock.now();
-        let Some(record) = records
-            .get_mut(id)
-            .filter(|r| owner.map_or(true, |o| r.owner == o))
-        else {
+        let found = self.change(|records| {
+            let found = records
+                .get_mut(id)
+                .filter(|r| owner.map_or(true, |o| r.owner == o));
+            Ok(found
+                .map(|record| record.revoked_at.get_or_insert(now))
+                .is_some())
+        })?;
+        if !found {
             return Ok(false);
-        };
-        record.revoked_at.get_or_insert(now);
-        self.save(&records)?;
+        }
         lock(&self.recent).remove(id);
         self.revoked.send_modify(|n| *n += 1);
         Ok(true)
@@ -337,10 +368,12 @@ impl Tokens {
         let records = Arc::clone(&self.records);
         let id = id.to_owned();
         let left = lock(&records)
+            .value()
             .get(&id)
             .map_or(0, |r| r.expires_at.saturating_sub(self.clock.now()));
         let live = move || {
             lock(&records)
+                .value()
                 .get(&id)
                 .is_some_and(|r| r.revoked_at.is_none())
         };
@@ -360,7 +393,9 @@ impl Tokens {
     pub fn check(&self, token: &str) -> Result<TokenRecord, Refused> {
         let now = self.clock.now();
         let id = id_of(token).ok_or(Refused::Unknown)?;
-        let record = lock(&self.records)
+        let record = self
+            .current()
+            .value()
             .get(id)
             .filter(|r| same(&r.hash, &digest(token)))
             .cloned()
@@ -387,6 +422,20 @@ impl Tokens {
         times.push_back(now);
         Ok(record)
     }
+}
+
+/// The tokens of a tokens file's bytes (`None`: there is none yet).
+fn decode(path: &Path, bytes: Option<&[u8]>) -> Result<BTreeMap<String, TokenRecord>, TokenError> {
+    let Some(bytes) = bytes else {
+        return Ok(BTreeMap::new());
+    };
+    let list: Vec<TokenRecord> = serde_json::from_slice(bytes)
+        .map_err(|e| TokenError(format!("{} is not a tokens file: {e}", path.display())))?;
+    Ok(list.into_iter().map(|r| (r.id.clone(), r)).collect())
+}
+
+fn unreadable(path: &Path, e: std::io::Error) -> TokenError {
+    TokenError(format!("cannot read {}: {e}", path.display()))
 }
 
 #[cfg(test)]
@@ -472,5 +521,40 @@ mod tests {
         assert!(tokens.revoke(Some("admin"), &b_record.id).unwrap());
         assert_eq!(tokens.check(&b).unwrap_err(), Refused::Revoked);
         assert_eq!(tokens.check("nonsense").unwrap_err(), Refused::Unknown);
+    }
+
+    #[test]
+    fn a_token_made_beside_a_running_dashboard_works_at_once_and_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("tokens.json");
+        let open = || {
+            Tokens::open(
+                Some(file.clone()),
+                WallClock::system(),
+                RateLimit::default(),
+            )
+        };
+        // The dashboard, started before there was a tokens file, and
+        // `web token create` beside it.
+        let dashboard = open().unwrap();
+        let cli = open().unwrap();
+        let (made, record) = cli.create("admin", "ci", scope(), 3600).unwrap();
+        assert_eq!(dashboard.check(&made).unwrap().id, record.id);
+
+        // The dashboard's own change is made to the file as it is now.
+        let (own, _) = dashboard.create("admin", "own", scope(), 3600).unwrap();
+        assert_eq!(open().unwrap().list(None).len(), 2);
+        assert_eq!(cli.list(None).len(), 2);
+        assert!(cli.revoke(None, &record.id).unwrap());
+        assert_eq!(dashboard.check(&made).unwrap_err(), Refused::Revoked);
+        dashboard.check(&own).unwrap();
+
+        // A file spoiled meanwhile: the tokens read before still answer,
+        // and no change is written over it.
+        std::fs::write(&file, "[").unwrap();
+        dashboard.check(&own).unwrap();
+        let refused = dashboard.create("admin", "x", scope(), 60).unwrap_err().0;
+        assert!(refused.contains("is not a tokens file"), "{refused}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "[");
     }
 }
