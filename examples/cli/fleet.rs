@@ -157,7 +157,7 @@ pub async fn open(s: &Session) -> Result<Fleet, CliError> {
     Ok(s.target_args()
         .fleet_builder()?
         .audit(store)
-        .audit_actor(session::local_user())
+        .audit_actor(crate::common::local_user())
         .audit_source(Source::Cli)
         .build()?)
 }

@@ -205,22 +205,6 @@ impl CapsCache {
     }
 }
 
-/// Who runs the commands, for the audit trail: the login name from the
-/// environment, else what `id -un` says (cron and containers often set no
-/// `$USER`).
-pub fn local_user() -> String {
-    let from_env = ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()));
-    from_env
-        .or_else(|| {
-            let out = std::process::Command::new("id").arg("-un").output().ok()?;
-            let name = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-            (out.status.success() && !name.is_empty()).then_some(name)
-        })
-        .unwrap_or_else(|| "unknown".to_owned())
-}
-
 /// The host's notion of now.
 #[derive(Debug, Clone, Copy)]
 pub struct HostClock {
@@ -321,7 +305,7 @@ impl Session {
                     changed: Arc::clone(&self.changed),
                 });
                 let mut audited = Audited::new(executor, store)
-                    .actor(local_user())
+                    .actor(common::local_user())
                     .source(Source::Cli)
                     .host(target.host_label());
                 if let Target::Ssh {

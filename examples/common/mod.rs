@@ -42,6 +42,22 @@ pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()
     Ok(())
 }
 
+/// Who runs the commands, for the audit trail: the login name from the
+/// environment, else what `id -un` says (cron and containers often set no
+/// `$USER`).
+pub fn local_user() -> String {
+    let from_env = ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()));
+    from_env
+        .or_else(|| {
+            let out = std::process::Command::new("id").arg("-un").output().ok()?;
+            let name = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+            (out.status.success() && !name.is_empty()).then_some(name)
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
 /// A value kept in a file that another program may change while this one
 /// runs (`web user reset-password` and `web token create` beside a
 /// running dashboard, or a second dashboard): before each use the file is

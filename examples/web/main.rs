@@ -186,12 +186,47 @@ fn reset_password(file: &Path, name: &str) -> Result<String, UserError> {
     Ok(password)
 }
 
+/// The audit trail of `web user …` and `web token …`: the change is
+/// made only if the trail can record it, then recorded by whoever runs
+/// the command (from the command line), under the target's host label as
+/// the dashboard records its own changes (`web` without a target: the
+/// users and tokens are the dashboard's, whatever host it shows).
+struct Trail {
+    history: dokku_history::HistoryStore,
+    host: String,
+}
+
+impl Trail {
+    async fn open(args: &Args) -> Result<Self, Box<dyn std::error::Error>> {
+        let history = common::open_history_for(&args.target).await?;
+        history.check_writable().await?;
+        let host = match args.target.target() {
+            Ok(target) => target.host_label(),
+            Err(_) => "web".to_owned(),
+        };
+        Ok(Self { history, host })
+    }
+
+    async fn record(&self, argv: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
+        let actor = common::local_user();
+        let entry = server::own_entry(&self.host, &actor, dokku_history::Source::Cli, argv);
+        self.history.append(entry).await?;
+        Ok(())
+    }
+}
+
 /// `web user …`: against the users file.
-fn user_command(args: &Args, command: &UserCommand) -> Result<(), Box<dyn std::error::Error>> {
+async fn user_command(
+    args: &Args,
+    command: &UserCommand,
+) -> Result<(), Box<dyn std::error::Error>> {
     let file = users_file(args, args.target.history_file().ok().as_deref())?;
     match command {
         UserCommand::ResetPassword { name } => {
+            let trail = Trail::open(args).await?;
             let password = reset_password(&file, name)?;
+            let argv = vec!["web:users:password".to_owned(), name.clone()];
+            trail.record(argv).await?;
             eprintln!(
                 "New password of {name} in {}; copy it now, it is not shown again. \
                  A running dashboard takes it at once and ends the sessions the old one opened.",
@@ -204,7 +239,10 @@ fn user_command(args: &Args, command: &UserCommand) -> Result<(), Box<dyn std::e
 }
 
 /// `web token …`: against the tokens file beside the history.
-fn token_command(args: &Args, command: &TokenCommand) -> Result<(), Box<dyn std::error::Error>> {
+async fn token_command(
+    args: &Args,
+    command: &TokenCommand,
+) -> Result<(), Box<dyn std::error::Error>> {
     let history = args.target.history_file()?;
     let file = tokens::file_beside(&history).ok_or("the history file has no directory")?;
     let store = tokens::Tokens::open(
@@ -241,7 +279,11 @@ fn token_command(args: &Args, command: &TokenCommand) -> Result<(), Box<dyn std:
                 )
                 .into());
             }
+            let trail = Trail::open(args).await?;
             let (token, record) = store.create(owner, label.trim(), scope, days * 86_400)?;
+            trail
+                .record(server::pages::tokens::created_argv(&record))
+                .await?;
             eprintln!(
                 "Made token {} in {}; copy it now, it is not shown again:",
                 record.id,
@@ -270,9 +312,12 @@ fn token_command(args: &Args, command: &TokenCommand) -> Result<(), Box<dyn std:
             }
         }
         TokenCommand::Revoke { id } => {
+            let trail = Trail::open(args).await?;
             if !store.revoke(None, id)? {
                 return Err(format!("there is no token {id}").into());
             }
+            let argv = vec!["web:tokens:revoke".to_owned(), id.clone()];
+            trail.record(argv).await?;
             println!("revoked {id}");
         }
     }
@@ -291,8 +336,8 @@ enum Shown {
 
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     match &args.command {
-        Some(Command::Token(command)) => return token_command(&args, command),
-        Some(Command::User(command)) => return user_command(&args, command),
+        Some(Command::Token(command)) => return token_command(&args, command).await,
+        Some(Command::User(command)) => return user_command(&args, command).await,
         None => {}
     }
     let history_file = args.target.history_file().ok();
@@ -548,5 +593,67 @@ mod tests {
             .unwrap_err()
             .0;
         assert!(missing.contains("start the dashboard once"), "{missing}");
+    }
+
+    /// `web user reset-password` and `web token create|revoke` are
+    /// recorded in the trail by whoever ran them, from the command line,
+    /// under the target's host label; never the password or the token.
+    #[tokio::test]
+    async fn user_and_token_commands_are_recorded_by_who_ran_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let history = dir.path().join("history.sqlite3");
+        let file = history.with_file_name("web-users.json");
+        Users::open(&file, || {
+            bootstrap_users("first-admin-pw", None).map_err(|e| UserError(e.0))
+        })
+        .unwrap();
+        let web = |words: &[&str]| {
+            let history = history.to_str().unwrap().to_owned();
+            let mut argv = vec!["web".to_owned(), "--history-db".to_owned(), history];
+            argv.extend(words.iter().map(|w| (*w).to_owned()));
+            run(Args::parse_from(argv))
+        };
+        web(&["user", "reset-password", "admin"]).await.unwrap();
+        web(&["--demo", "token", "create", "--label", "ci", "--days", "7"])
+            .await
+            .unwrap();
+        let store = common::open_history(&history).unwrap();
+        let id = store.recent(1).await.unwrap()[0].entry.argv[1].clone();
+        web(&["token", "revoke", &id]).await.unwrap();
+        assert!(web(&["token", "revoke", "nope"]).await.is_err());
+
+        let records = store.recent(10).await.unwrap();
+        let seen: Vec<(String, String, String)> = records
+            .iter()
+            .rev()
+            .map(|r| {
+                (
+                    r.entry.host.clone(),
+                    r.entry.subcommand.clone(),
+                    r.entry.argv[1].clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("web".into(), "web:users:password".into(), "admin".into()),
+                ("demo".into(), "web:tokens:create".into(), id.clone()),
+                ("web".into(), "web:tokens:revoke".into(), id.clone()),
+            ]
+        );
+        for r in &records {
+            assert_eq!(r.entry.actor, common::local_user());
+            assert_eq!(r.entry.source, dokku_history::Source::Cli);
+            assert!(r.entry.mutating);
+        }
+        let created = &records[1].entry.argv;
+        assert_eq!(
+            created[2..].join(" "),
+            "--owner admin --role viewer --hosts * --apps * --days 7 --label ci"
+        );
+        // The file keeps only hashes; the trail neither.
+        let all = serde_json::to_string(&records).unwrap();
+        assert!(!all.contains("dkr_") && !all.contains("$argon2"), "{all}");
     }
 }

@@ -464,29 +464,12 @@ impl AppState {
         outcome: Outcome,
         error: Option<String>,
     ) -> Result<i64, HistoryError> {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
         let entry = dokku_history::Entry {
-            started_at: now,
-            ended_at: now,
-            host: self.options.host_label.clone(),
-            target: None,
-            actor: actor.to_owned(),
-            source,
             correlation_id: correlation.map(str::to_owned),
-            parent_id: None,
-            subcommand: argv.first().cloned().unwrap_or_default(),
-            app: None,
-            argv,
             mutating,
             outcome,
-            exit_code: None,
-            stdout: String::new(),
-            stdout_len: 0,
-            stderr: String::new(),
-            stderr_len: 0,
             error,
+            ..own_entry(&self.options.host_label, actor, source, argv)
         };
         self.history.append(entry).await
     }
@@ -1222,6 +1205,42 @@ async fn run_to_the_end(req: Request, next: Next) -> Response {
         )
         .into_response()
     })
+}
+
+/// The record of something the dashboard did itself rather than a Dokku
+/// command (`argv[0]` is its `web:…` name): at once, on `host`'s trail,
+/// a change that went well. Also what `web user …` and `web token …`
+/// record.
+pub fn own_entry(
+    host: &str,
+    actor: &str,
+    source: Source,
+    argv: Vec<String>,
+) -> dokku_history::Entry {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    dokku_history::Entry {
+        started_at: now,
+        ended_at: now,
+        host: host.to_owned(),
+        target: None,
+        actor: actor.to_owned(),
+        source,
+        correlation_id: None,
+        parent_id: None,
+        subcommand: argv.first().cloned().unwrap_or_default(),
+        app: None,
+        argv,
+        mutating: true,
+        outcome: Outcome::Ok,
+        exit_code: None,
+        stdout: String::new(),
+        stdout_len: 0,
+        stderr: String::new(),
+        stderr_len: 0,
+        error: None,
+    }
 }
 
 #[cfg(test)]

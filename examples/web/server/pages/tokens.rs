@@ -5,6 +5,7 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
+use dokku_history::Outcome;
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -147,6 +148,32 @@ pub fn scope_of(owner: Role, hosts: &str, apps: &str, role: &str) -> Result<Toke
     })
 }
 
+/// What the trail records of a token made (here or by `web token
+/// create`): `web:tokens:create ID` with its scope, label and life, as
+/// the command's flags; never the token.
+pub fn created_argv(record: &TokenRecord) -> Vec<String> {
+    let scope = &record.scope;
+    let days = record.expires_at.saturating_sub(record.created_at) / 86_400;
+    [
+        "web:tokens:create",
+        &record.id,
+        "--owner",
+        &record.owner,
+        "--role",
+        scope.role.as_str(),
+        "--hosts",
+        &scope.hosts.join(","),
+        "--apps",
+        &scope.apps.join(","),
+        "--days",
+        &days.to_string(),
+        "--label",
+        &record.label,
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
 /// `POST /tokens`: make a token and show it, once.
 pub async fn create(
     State(state): State<AppState>,
@@ -176,12 +203,18 @@ pub async fn create(
                 "A token lives 1 to {MAX_DAYS} days: enter a whole number."
             ))
         })?;
+    // Nothing is made that the trail cannot record.
+    state.history.check_writable().await?;
     let (token, record) = state
         .options
         .tokens
         .create(&ctx.session.user, label, scope, days * 86_400)
         .map_err(|e| WebError::BadRequest(format!("The token could not be kept: {e}.")))?;
     tracing::info!(token = %record.id, owner = %record.owner, "api token made");
+    let argv = created_argv(&record);
+    state
+        .record(&ctx.session.user, argv, true, Outcome::Ok, None)
+        .await?;
     Ok(page_body(&state, &ctx, Some((&token, &record))).into_response())
 }
 
@@ -192,6 +225,7 @@ pub async fn revoke(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let owner = ctx.session.user.as_str();
+    state.history.check_writable().await?;
     let found = state
         .options
         .tokens
@@ -201,6 +235,8 @@ pub async fn revoke(
         return Err(WebError::NotFound(format!("token {id} of yours")));
     }
     tracing::info!(token = %id, owner, "api token revoked");
+    let argv = vec!["web:tokens:revoke".to_owned(), id.clone()];
+    state.record(owner, argv, true, Outcome::Ok, None).await?;
     state.auth.flash(&ctx.token, format!("Revoked token {id}."));
     Ok(Redirect::to("/tokens").into_response())
 }

@@ -389,6 +389,30 @@ async fn a_token_is_shown_once_and_never_reaches_the_logs_or_the_history() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let r = get(&h, "/api/v1/hosts/sim/apps/api/config", &shown).await;
     assert_eq!(code(&r), "token_revoked");
+
+    // Both recorded by their maker, with the scope, never the token.
+    let records = h.history.recent(100).await.unwrap();
+    let made: Vec<String> = records
+        .iter()
+        .filter(|r| r.entry.subcommand.starts_with("web:tokens:"))
+        .inspect(|r| {
+            assert_eq!(
+                (&*r.entry.actor, r.entry.source),
+                ("admin", dokku_history::Source::Web)
+            )
+        })
+        .map(|r| r.entry.argv.join(" "))
+        .collect();
+    assert_eq!(
+        made,
+        [
+            format!("web:tokens:revoke {id}"),
+            format!(
+                "web:tokens:create {id} --owner admin --role deployer --hosts * --apps api \
+                 --days 7 --label ci"
+            ),
+        ]
+    );
 }
 
 #[tokio::test]
