@@ -611,7 +611,7 @@ fn a_locked_app_is_not_rebuilt_alone_or_with_all_unless_the_lock_is_ignored() {
         "api, landing are locked (apps:lock); nothing was sent",
     );
     assert!(
-        stderr.contains("cli ps rebuild --all --ignore-lock"),
+        stderr.contains("`cli apps unlock APP` first, or add --ignore-lock"),
         "{stderr}"
     );
     assert_eq!(newest(), "apps:report");

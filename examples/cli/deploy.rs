@@ -192,7 +192,7 @@ impl Family for DeployArgs {
         match plan.source {
             Source::Ready(spec) => {
                 if !plan.ignore_lock {
-                    session::refuse_if_locked(dokku, &spec.app, "deploy").await?;
+                    session::refuse_if_locked(dokku, &spec.app).await?;
                 }
                 watch(s, dokku, &spec, "deployed").await
             }
@@ -205,7 +205,7 @@ impl Family for DeployArgs {
                         let command = spec.command().to_string();
                         return Err(dokku::Error::Transport { command, source }.into());
                     }
-                    session::refuse_if_locked(dokku, &spec.app, "deploy").await?;
+                    session::refuse_if_locked(dokku, &spec.app).await?;
                 }
                 let spec = spec.resolve().await;
                 let shown = Shown {
@@ -473,7 +473,7 @@ impl Family for RollbackArgs {
         )?;
         let dokku = s.dokku().await?;
         if !ignore_lock {
-            session::refuse_if_locked(dokku, &app, "rollback").await?;
+            session::refuse_if_locked(dokku, &app).await?;
         }
         // Nothing is sent if the host runs something the history did not
         // deploy (a `git push`, a deploy by another tool).

@@ -222,7 +222,7 @@ impl Family for PsCmd {
                 let command = api::action_command(verb, &target, parallel, process.as_ref())?;
                 if lock_check {
                     let dokku = s.dokku().await?;
-                    session::refuse_if_locked(dokku, target.clone(), "ps rebuild").await?;
+                    session::refuse_if_locked(dokku, target.clone()).await?;
                 }
                 let (doing, done) = match verb {
                     Verb::Start => ("starting", "started"),

@@ -973,26 +973,17 @@ pub fn lock_check(target: impl Into<AppTarget>) -> Result<Command, CliError> {
 
 /// Nothing is sent when `apps:lock` holds the app, or with `--all` any
 /// app: Dokku would build it anyway, and the build removes the lock. One
-/// question first ([`lock_check`]). `what` is the refused command without
-/// its app (`deploy`, `ps rebuild`), for the hint.
-pub async fn refuse_if_locked(
-    dokku: &Dokku,
-    target: impl Into<AppTarget>,
-    what: &str,
-) -> Result<(), CliError> {
-    let (locked, again) = match target.into() {
-        AppTarget::App(app) => {
-            let locked = match dokku.apps().locked(&app).await? {
-                true => vec![app.clone()],
-                false => Vec::new(),
-            };
-            (locked, format!("cli {what} {app} … --ignore-lock"))
-        }
+/// question first ([`lock_check`]).
+pub async fn refuse_if_locked(dokku: &Dokku, target: impl Into<AppTarget>) -> Result<(), CliError> {
+    let locked: Vec<AppName> = match target.into() {
+        AppTarget::App(app) => match dokku.apps().locked(&app).await? {
+            true => vec![app],
+            false => Vec::new(),
+        },
         _ => {
             let reports = dokku.apps().report_all().await?;
             let locked = reports.into_iter().filter(|r| r.locked);
-            let locked: Vec<AppName> = locked.filter_map(|r| r.app).collect();
-            (locked, format!("cli {what} --all --ignore-lock"))
+            locked.filter_map(|r| r.app).collect()
         }
     };
     let (apps, unlock) = match locked.as_slice() {
@@ -1006,7 +997,7 @@ pub async fn refuse_if_locked(
     Err(CliError::refused(
         format!("{apps} locked (apps:lock); nothing was sent"),
         format!(
-            "`cli apps unlock {unlock}` first, or `{again}` (Dokku builds a locked app \
+            "`cli apps unlock {unlock}` first, or add --ignore-lock (Dokku builds a locked app \
              anyway, and removes the lock)"
         ),
     ))
