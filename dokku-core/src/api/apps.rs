@@ -289,7 +289,7 @@ impl<'a> Apps<'a> {
     /// ```no_run
     /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
     /// if dokku.apps().locked(&dokku_core::AppName::new("api")?).await? {
-    ///     println!("deploys wait for the lock");
+    ///     println!("api is locked");
     /// }
     /// # Ok(()) }
     /// ```

@@ -314,6 +314,44 @@ pub(crate) async fn run_ps(
     Ok(streamed(state, app, output, Outcome { done, failed }))
 }
 
+/// `POST /apps/{app}/lock/{verb}` (`lock`, `unlock`): the deploy lock.
+pub async fn deploy_lock(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((app, verb)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let app = app_name(&app)?;
+    let dokku = state.audited(&ctx.session).await?;
+    let message = set_deploy_lock(&dokku, &app, &verb).await?;
+    Ok(changed(&state, &ctx, &app, message))
+}
+
+/// Take (`lock`) or release (`unlock`) `app`'s deploy lock with `dokku`
+/// (the page's and the API's); what was done, in words.
+pub(crate) async fn set_deploy_lock(
+    dokku: &dokku::Dokku,
+    app: &AppName,
+    verb: &str,
+) -> Result<String, WebError> {
+    let apps = dokku.apps();
+    match verb {
+        "lock" => {
+            apps.lock(app).await.map_err(doing(format!("lock {app}")))?;
+            Ok(format!(
+                "Locked {app}: deploys from here ask first; Dokku still builds it when asked, \
+                 and the build removes the lock."
+            ))
+        }
+        "unlock" => {
+            apps.unlock(app)
+                .await
+                .map_err(doing(format!("unlock {app}")))?;
+            Ok(format!("Unlocked {app}."))
+        }
+        other => Err(WebError::NotFound(format!("action lock/{other}"))),
+    }
+}
+
 /// The most containers of one process type the form accepts.
 pub const MAX_SCALE: u32 = 100;
 

@@ -289,6 +289,24 @@ fn api_table() -> Vec<Route> {
             json::<Done>(),
         ),
         api(
+            post.clone(),
+            "/api/v1/hosts/{host}/apps/{app}/lock",
+            Deployer,
+            api::deploy_lock,
+            "Take the deploy lock (apps:lock)",
+            None,
+            json::<Done>(),
+        ),
+        api(
+            delete.clone(),
+            "/api/v1/hosts/{host}/apps/{app}/lock",
+            Deployer,
+            api::deploy_lock,
+            "Release the deploy lock (apps:unlock)",
+            None,
+            json::<Done>(),
+        ),
+        api(
             get.clone(),
             "/api/v1/hosts/{host}/apps/{app}/logs",
             Deployer,
@@ -545,6 +563,12 @@ pub fn table() -> Vec<Route> {
             "/apps/{app}/domains/{verb}",
             Admin,
             handlers::domain,
+        ),
+        route(
+            post.clone(),
+            "/apps/{app}/lock/{verb}",
+            Deploy,
+            handlers::deploy_lock,
         ),
         route(
             get.clone(),

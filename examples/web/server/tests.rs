@@ -3556,7 +3556,7 @@ async fn a_locked_apps_deploy_or_rebuild_says_first_that_dokku_builds_it_anyway_
     let page = h.get_now(&admin, "/apps/landing").await;
     assert!(!section(&page.body, "deploys").contains(note));
     assert!(
-        page.body.contains("<dt>Deploy lock</dt><dd>free</dd>"),
+        page.body.contains("<dt>Deploy lock</dt><dd>free"),
         "{}",
         page.body
     );
@@ -5136,4 +5136,51 @@ async fn a_password_reset_beside_a_running_dashboard_takes_effect_at_once_and_is
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(h.get(&admin, "/").await.status, StatusCode::OK);
     assert_eq!(h.get(&other, "/").await.status, StatusCode::SEE_OTHER);
+}
+
+/// The overview's deploy lock: a deployer takes and releases it after a
+/// confirmation that says what it does (and does not do); a viewer sees
+/// only its state; each change is in the trail as the deployer's.
+#[tokio::test]
+async fn a_deployer_takes_and_releases_the_deploy_lock_from_the_app_page() {
+    let h = Harness::new();
+    let deployer = h.login(DEPLOYER).await;
+    let api = dokku::AppName::new("api").unwrap();
+    let overview = |body: &str| {
+        let at = body.find("id=\"overview\"").unwrap();
+        body[at..].split("</dl>").next().unwrap().to_owned()
+    };
+
+    let page = overview(&h.get_now(&deployer, "/apps/api").await.body);
+    assert!(page.contains("<dt>Deploy lock</dt><dd>free"), "{page}");
+    assert!(page.contains("/apps/api/lock/lock") && page.contains("Dokku itself still builds it"));
+    let r = h.post(&deployer, "/apps/api/lock/lock", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(h.state.dokku.apps().locked(&api).await.unwrap());
+    let page = overview(&h.get_now(&deployer, "/apps/api").await.body);
+    assert!(
+        page.contains("<dt>Deploy lock</dt><dd>held") && page.contains("/apps/api/lock/unlock")
+    );
+
+    let viewer = h.login(VIEWER).await;
+    let seen = overview(&h.get_now(&viewer, "/apps/api").await.body);
+    assert!(seen.contains("held") && !seen.contains("<form"), "{seen}");
+    let r = h.post(&viewer, "/apps/api/lock/unlock", &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = h.post(&deployer, "/apps/api/lock/smash", &[]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(h.state.dokku.apps().locked(&api).await.unwrap());
+
+    let r = h.post(&deployer, "/apps/api/lock/unlock", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(!h.state.dokku.apps().locked(&api).await.unwrap());
+    let recorded = actions(&h).await;
+    for change in ["apps:lock api", "apps:unlock api"] {
+        assert!(
+            recorded
+                .iter()
+                .any(|(who, cmd)| who == "deployer" && cmd == change),
+            "{change}: {recorded:?}"
+        );
+    }
 }

@@ -750,6 +750,23 @@ pub async fn domain_remove(
     Ok(Json(Done { message }))
 }
 
+/// `POST /api/v1/hosts/{host}/apps/{app}/lock` (take the deploy lock) and
+/// `DELETE …/lock` (release it).
+pub async fn deploy_lock(
+    Extension(api): Extension<Api>,
+    method: axum::http::Method,
+) -> Answer<Done> {
+    let (state, app) = api.app()?;
+    let dokku = api.dokku(state).await?;
+    let verb = match method {
+        axum::http::Method::DELETE => "unlock",
+        _ => "lock",
+    };
+    let message = handlers::set_deploy_lock(&dokku, &app, verb).await?;
+    state.store.mark_dirty(&app);
+    Ok(Json(Done { message }))
+}
+
 /// One log line.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LogEntry {

@@ -64,15 +64,57 @@ fn url_link(url: &dokku::Result<Option<String>>) -> Markup {
     }
 }
 
-fn overview(row: &AppRow, url: &dokku::Result<Option<String>>) -> Markup {
+fn overview(
+    url: &str,
+    ctx: &Ctx,
+    row: &AppRow,
+    main_url: &dokku::Result<Option<String>>,
+) -> Markup {
     html! {
         dl.facts #overview data-refresh {
             dt { "State" } dd { span class={ "badge " (status_class(row.status)) } { (row.status.as_str()) } }
-            dt { "URL" } dd #app-url { (url_link(url)) }
+            dt { "URL" } dd #app-url { (url_link(main_url)) }
             dt { "Processes" } dd { (processes(row)) }
             dt { "Deployed from" } dd { (deploy(row)) }
             dt { "Created" } dd { @match row.created_at { Some(t) => (unix_seconds(t)), None => "—" } }
-            dt { "Deploy lock" } dd { @if row.locked { "held" } @else { "free" } }
+            dt { "Deploy lock" } dd {
+                @if row.locked { "held" } @else { "free" }
+                @if ctx.can(Role::Deployer) { (lock_button(url, ctx, row)) }
+            }
+        }
+    }
+}
+
+/// Take or release the deploy lock, after saying what it does: Dokku 0.38
+/// builds a locked app anyway (its builds `flock` the file, which
+/// `apps:lock` only creates) and the build removes the lock.
+fn lock_button(url: &str, ctx: &Ctx, row: &AppRow) -> Markup {
+    let app = row.app.as_str();
+    let (verb, label, consequence) = match row.locked {
+        true => (
+            "unlock",
+            "Unlock",
+            format!(
+                "The lock file is removed: {app} shows unlocked, and the dashboard, the CLI and \
+                 the API deploy it without asking. A build already running goes on."
+            ),
+        ),
+        false => (
+            "lock",
+            "Lock",
+            format!(
+                "{app} shows locked: the dashboard asks before deploying it, and the CLI and the \
+                 API refuse to unless told to ignore the lock. Dokku itself still builds it when \
+                 asked, and the build removes the lock."
+            ),
+        ),
+    };
+    let id = format!("lock-{verb}");
+    html! {
+        form.inline #(id) method="post" action={ (url) "/lock/" (verb) }
+            data-confirm={ (label) " " (app) "?" } data-consequence=(consequence) data-ok=(label) {
+            (form_head(&ctx.session, &id))
+            button.secondary.small type="submit" { (label) }
         }
     }
 }
@@ -466,7 +508,7 @@ pub async fn page(
             @for (id, title) in super::settings::SECTIONS { a href={ "#" (id) } { (title) } }
             a href="#databases" { "Databases" } a href="#logs" { "Logs" } a href="#history" { "History" }
         }
-        (overview(row, &main_url))
+        (overview(&url, &ctx, row, &main_url))
         (process_section(&url, &ctx, row, &formation))
         (super::one_off::section(&url, &ctx, app.as_str(), &one_off))
         (super::deploys::section(&url, &ctx, row, &deploys))

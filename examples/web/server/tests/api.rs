@@ -1240,3 +1240,34 @@ async fn a_token_scoped_to_one_app_pages_through_that_apps_history_in_full_pages
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(code(&r), "invalid_request");
 }
+
+#[tokio::test]
+async fn a_deployer_token_takes_and_releases_the_deploy_lock() {
+    let h = Harness::new();
+    let api = dokku::AppName::new("api").unwrap();
+    let lock = "/api/v1/hosts/sim/apps/api/lock";
+    let call = |method: Method, t: &str| h.send(api_request(method, lock, Some(t), None));
+    let t = token(&h, "deployer", &["*"], &["api"], Role::Deployer);
+    let r = call(Method::POST, &t).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.json()["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Locked api"));
+    assert!(h.state.dokku.apps().locked(&api).await.unwrap());
+
+    let viewer = token(&h, "viewer", &["*"], &["*"], Role::Viewer);
+    assert_eq!(
+        call(Method::DELETE, &viewer).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(h.state.dokku.apps().locked(&api).await.unwrap());
+
+    let r = call(Method::DELETE, &t).await;
+    assert_eq!(r.json()["message"], "Unlocked api.", "{}", r.body);
+    assert!(!h.state.dokku.apps().locked(&api).await.unwrap());
+    // Released twice: Dokku's refusal, with its words.
+    let r = call(Method::DELETE, &t).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["dokku"], "Unable to remove deploy lock");
+}
