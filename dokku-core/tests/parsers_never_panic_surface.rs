@@ -124,6 +124,7 @@ fn all_parsers(input: &str) {
         storage::global_report(input),
     );
     line_in_range("ssh_keys::list", input, ssh_keys::list(input));
+    line_in_range("host::vitals", input, host::vitals(input));
     line_in_range("run::list", input, run::list(input));
     let _ = events::line(input);
     let _ = events::lines(input);
@@ -175,6 +176,14 @@ const MARKERS: &[&str] = &[
     "=====> resource limits app information [defaults]",
     "=====> resource limits app information (web)",
     "       memory-swap: 1g",
+    "-----> memory: ",
+    "                      total        used        free      shared  buff/cache   available",
+    "       Mem:           24105         849       20862          32        2735       23255",
+    "       Swap:              0           0           0",
+    "-----> disk utilization: ",
+    "-----> disk inode utilization: ",
+    "       Filesystem      Size  Used Avail Use% Mounted on",
+    "       /dev/vda        252G   21G   70G  24% /",
     "=====> app caddy labels",
     "       com.example=v1",
     "SOURCE  DESTINATION  CODE",

@@ -556,3 +556,40 @@ fn proxy_verbs_of_the_wrong_proxy_are_refused_before_sending() {
         "dokku openresty:show-config api"
     );
 }
+
+/// `dokku report`'s machine part as recorded (seq 220: the recorder named
+/// an app, which changes nothing before the Docker part; no Docker daemon,
+/// so exit 1 after it): the vitals are read whatever the exit code. A
+/// report that fails before printing them is Dokku's failure.
+#[tokio::test]
+async fn the_hosts_vitals_are_read_from_the_report_even_when_docker_fails_after_them() {
+    let output = recorded("core", 220, &["report", "node-js-app"]);
+    assert_eq!(output.status.as_code(), Some(1));
+    let exec = Arc::new(ScriptedExecutor::new().expect(["report"], output));
+    let vitals = client(&exec).host().vitals().await.unwrap();
+    assert_eq!(
+        vitals.uname.as_deref(),
+        Some("Linux vm 6.18.44-fc-v1147 #1 SMP PREEMPT_DYNAMIC @0 x86_64 GNU/Linux")
+    );
+    let memory = vitals.memory.unwrap();
+    assert_eq!(
+        (memory.total_mb, memory.used_mb, memory.free_mb, memory.available_mb),
+        (24105, 849, 20862, Some(23255))
+    );
+    assert_eq!((memory.swap_total_mb, memory.swap_used_mb), (0, 0));
+    assert_eq!(memory.used_percent(), 3);
+    let disk = &vitals.disks[..];
+    assert_eq!(disk.len(), 1);
+    assert_eq!(
+        (&*disk[0].filesystem, &*disk[0].size, &*disk[0].used, &*disk[0].available),
+        ("/dev/vda", "252G", "21G", "70G")
+    );
+    assert_eq!((disk[0].used_percent, &*disk[0].mounted_on), (Some(24), "/"));
+    let inodes = &vitals.inodes[0];
+    assert_eq!((&*inodes.size, inodes.used_percent), ("16M", Some(3)));
+
+    let refused = Output::new(ExitStatus::code(1), "", " !     permission denied\n");
+    let exec = Arc::new(ScriptedExecutor::new().expect(["report"], refused));
+    let err = client(&exec).host().vitals().await.unwrap_err();
+    assert!(matches!(err, Error::CommandFailed { .. }), "{err}");
+}

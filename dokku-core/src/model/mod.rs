@@ -21,6 +21,7 @@ pub mod docker_options;
 pub mod domains;
 pub mod events;
 pub mod git;
+pub mod host;
 pub mod letsencrypt;
 pub mod logs;
 pub mod network;

@@ -18,6 +18,7 @@ pub mod cron;
 pub mod deploy;
 pub mod docker_options;
 pub mod events;
+pub mod host;
 pub mod letsencrypt;
 pub mod logs;
 pub mod network;
