@@ -573,7 +573,12 @@ async fn the_hosts_vitals_are_read_from_the_report_even_when_docker_fails_after_
     );
     let memory = vitals.memory.unwrap();
     assert_eq!(
-        (memory.total_mb, memory.used_mb, memory.free_mb, memory.available_mb),
+        (
+            memory.total_mb,
+            memory.used_mb,
+            memory.free_mb,
+            memory.available_mb
+        ),
         (24105, 849, 20862, Some(23255))
     );
     assert_eq!((memory.swap_total_mb, memory.swap_used_mb), (0, 0));
@@ -581,10 +586,18 @@ async fn the_hosts_vitals_are_read_from_the_report_even_when_docker_fails_after_
     let disk = &vitals.disks[..];
     assert_eq!(disk.len(), 1);
     assert_eq!(
-        (&*disk[0].filesystem, &*disk[0].size, &*disk[0].used, &*disk[0].available),
+        (
+            &*disk[0].filesystem,
+            &*disk[0].size,
+            &*disk[0].used,
+            &*disk[0].available
+        ),
         ("/dev/vda", "252G", "21G", "70G")
     );
-    assert_eq!((disk[0].used_percent, &*disk[0].mounted_on), (Some(24), "/"));
+    assert_eq!(
+        (disk[0].used_percent, &*disk[0].mounted_on),
+        (Some(24), "/")
+    );
     let inodes = &vitals.inodes[0];
     assert_eq!((&*inodes.size, inodes.used_percent), ("16M", Some(3)));
 

@@ -376,6 +376,58 @@ pub struct SimHost {
     /// The one-off containers `run:detached` started, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub run_containers: Vec<RunContainer>,
+    /// The machine `report` describes: kernel, memory, disks.
+    #[serde(default)]
+    pub machine: Machine,
+}
+
+/// The machine under the simulated Dokku, as `uname`, `free -m` and `df`
+/// would describe it (`report`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Machine {
+    /// `uname -a` after the kernel name and host name: release, version,
+    /// hardware (`6.8.0-51-generic #52-Ubuntu SMP … x86_64`).
+    pub kernel: String,
+    /// `free -m`'s `Mem:` row: total, used, free, shared, buff/cache,
+    /// available (MiB).
+    pub memory_mb: [u64; 6],
+    /// `free -m`'s `Swap:` row: total, used, free (MiB).
+    pub swap_mb: [u64; 3],
+    /// The local file systems `df` lists.
+    pub disks: Vec<Disk>,
+}
+
+/// One file system, as `df -h` and `df -hi` print it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Disk {
+    /// The device.
+    pub filesystem: String,
+    /// `df -h`: size, used, available, use%.
+    pub space: [String; 4],
+    /// `df -hi`: inodes, used, free, use%.
+    pub inodes: [String; 4],
+    /// The mount point.
+    pub mounted_on: String,
+}
+
+impl Default for Machine {
+    /// A small VPS: 4 GiB, one 80 GB disk.
+    fn default() -> Self {
+        let words = |w: [&str; 4]| w.map(str::to_owned);
+        Self {
+            kernel: "6.8.0-51-generic #52-Ubuntu SMP PREEMPT_DYNAMIC Thu Dec  5 13:09:44 UTC 2024 \
+                     x86_64"
+                .to_owned(),
+            memory_mb: [3915, 1480, 312, 41, 2122, 2207],
+            swap_mb: [2047, 96, 1951],
+            disks: vec![Disk {
+                filesystem: "/dev/vda1".to_owned(),
+                space: words(["78G", "31G", "47G", "40%"]),
+                inodes: words(["5.0M", "412K", "4.6M", "9%"]),
+                mounted_on: "/".to_owned(),
+            }],
+        }
+    }
 }
 
 /// Dokku's event log (`/var/log/dokku/events.log`): its last lines, the
@@ -543,7 +595,39 @@ impl SimHost {
             events: EventLog::default(),
             before_deploy: BTreeMap::new(),
             run_containers: Vec::new(),
+            machine: Machine::default(),
         }
+    }
+
+    /// The plugins in `$PLUGIN_PATH/available/*` glob order (byte order in
+    /// the C locale).
+    pub fn sorted_plugins(&self) -> Vec<&Plugin> {
+        let mut sorted: Vec<&Plugin> = self.plugins.iter().collect();
+        sorted.sort_by(|a, b| a.name.cmp(&b.name));
+        sorted
+    }
+
+    /// `plugn list`: one `printf "  %-20s %-5s %-10s %s\n"` row per plugin
+    /// directory (no header: `plugn version` is not called); `printf` pads
+    /// by bytes, and a longer field simply runs on.
+    pub fn plugn_list(&self) -> Vec<String> {
+        self.sorted_plugins()
+            .into_iter()
+            .map(|plugin| {
+                let state = if plugin.enabled {
+                    "enabled"
+                } else {
+                    "disabled"
+                };
+                format!(
+                    "  {} {} {} {}",
+                    crate::out::right_pad(&plugin.name, 20),
+                    crate::out::right_pad(&plugin.version, 5),
+                    crate::out::right_pad(state, 10),
+                    plugin.description
+                )
+            })
+            .collect()
     }
 
     /// Make the next deploy of `app` fail at `failure`'s phase, with what

@@ -98,7 +98,8 @@ const CORE_EXCLUDED: &[(u64, &str)] = &[
     (
         220,
         "report: the recording machine's uname, memory, disks and Docker version, then no \
-         Docker daemon; not simulated",
+         Docker daemon; on a host given that machine the simulator prints the same machine \
+         part (the_reports_machine_part_is_the_recorded_one_on_the_recording_machine)",
     ),
 ];
 
@@ -712,4 +713,50 @@ fn an_empty_simulated_host_prints_what_real_dokku_0_38_27_printed() {
 #[test]
 fn every_plugin_surface_prints_what_real_dokku_0_38_27_printed() {
     replay(&SURFACE);
+}
+
+/// `report` (core seq 220, excluded from the replay above because it
+/// describes the recording machine): on a simulated host given that
+/// machine, the machine part (`uname`, `free -m`, `df -h`, `df -hi`) is
+/// the recorded one byte for byte, up to Docker's part, which the
+/// recording host could not print.
+#[test]
+fn the_reports_machine_part_is_the_recorded_one_on_the_recording_machine() {
+    use dokku_sim::host::{Disk, Machine};
+    let record = records(&CORE).into_iter().find(|r| r.seq == 220).unwrap();
+    let mut host = SimHost::new(profiles::V0_38_27);
+    host.hostname = "vm".to_owned();
+    let words = |w: [&str; 4]| w.map(str::to_owned);
+    host.machine = Machine {
+        kernel: "6.18.44-fc-v1147 #1 SMP PREEMPT_DYNAMIC @0 x86_64".to_owned(),
+        memory_mb: [24105, 849, 20862, 32, 2735, 23255],
+        swap_mb: [0, 0, 0],
+        disks: vec![Disk {
+            filesystem: "/dev/vda".to_owned(),
+            space: words(["252G", "21G", "70G", "24%"]),
+            inodes: words(["16M", "463K", "16M", "3%"]),
+            mounted_on: "/".to_owned(),
+        }],
+    };
+    let Outcome::Done(out) = dispatch(&mut host, &["report".to_owned()], b"") else {
+        panic!("report follows");
+    };
+    let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+    let machine_part = |text: &str| {
+        text.split("-----> docker version: ")
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(machine_part(&stdout), machine_part(&record.stdout));
+    // The rest: Docker, herokuish, Dokku's tools and the plugin list.
+    assert!(
+        stdout.contains("\n-----> dokku version: dokku version 0.38.27\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\n-----> dokku plugins: \n         00_dokku-standard "),
+        "{stdout}"
+    );
+    assert_eq!(out.code, 0);
 }

@@ -233,7 +233,7 @@ fn subcommand(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Ou
         "storage" => storage::run(ctx, subcommand, args),
         "events" => events::run(ctx, subcommand, args),
         "trace" => trace::run(ctx, subcommand, args),
-        "cleanup" | "url" | "urls" => standard::run(ctx, subcommand, args),
+        "cleanup" | "url" | "urls" | "report" => standard::run(ctx, subcommand, args),
         _ => service::run(ctx, family, subcommand, args),
     }
 }

@@ -22,8 +22,6 @@
 
 use crate::common::report;
 use crate::common::{Ctx, Outcome};
-use crate::host::Plugin;
-use crate::out::right_pad;
 
 use crate::common::versions::V0_38_22;
 
@@ -52,14 +50,6 @@ fn installed(ctx: &mut Ctx<'_>, args: &[String]) {
     }
 }
 
-/// The plugins in `$PLUGIN_PATH/available/*` glob order (byte order in the
-/// C locale).
-fn sorted_plugins(plugins: &[Plugin]) -> Vec<&Plugin> {
-    let mut sorted: Vec<&Plugin> = plugins.iter().collect();
-    sorted.sort_by(|a, b| a.name.cmp(&b.name));
-    sorted
-}
-
 /// `plugin:list [--format stdout|json]`: `cmd-plugin-list` (bash) reads
 /// `--format X` and `--format=X` anywhere and ignores everything else;
 /// before 0.38.22 it took no arguments at all.
@@ -84,26 +74,9 @@ fn list(ctx: &mut Ctx<'_>, args: &[String]) {
     }
 }
 
-/// `plugn list`: one `printf "  %-20s %-5s %-10s %s\n"` row per plugin
-/// directory (no header: `plugn version` is not called).
+/// `plugn list` ([`crate::host::SimHost::plugn_list`]).
 fn text(ctx: &mut Ctx<'_>) {
-    let mut lines = Vec::new();
-    for plugin in sorted_plugins(&ctx.host.plugins) {
-        let state = if plugin.enabled {
-            "enabled"
-        } else {
-            "disabled"
-        };
-        // printf pads by bytes; a longer field simply runs on.
-        lines.push(format!(
-            "  {} {} {} {}",
-            right_pad(&plugin.name, 20),
-            right_pad(&plugin.version, 5),
-            right_pad(state, 10),
-            plugin.description
-        ));
-    }
-    for line in lines {
+    for line in ctx.host.plugn_list() {
         ctx.out.log(&line);
     }
 }
@@ -111,7 +84,7 @@ fn text(ctx: &mut Ctx<'_>) {
 /// `json.Marshal([]PluginInfo)`: struct field order, Go's escaping.
 fn json(ctx: &mut Ctx<'_>) {
     let mut json = String::from("[");
-    for (i, plugin) in sorted_plugins(&ctx.host.plugins).into_iter().enumerate() {
+    for (i, plugin) in ctx.host.sorted_plugins().into_iter().enumerate() {
         if i > 0 {
             json.push(',');
         }
