@@ -41,6 +41,7 @@ fn every_command_ends_quietly_on_a_closed_pipe() {
         &["logs", "api", "-n", "50"],
         &["letsencrypt", "list"],
         &["version"],
+        &["vitals"],
         &["--dry-run", "apps", "destroy", "api"],
         &["services", "postgres", "export", "api-db"],
         &["report", "ps", "api"],
@@ -174,4 +175,23 @@ fn an_apps_state_is_the_librarys_word_everywhere() {
         demo.json(&["ps", "report", "staging-api"])["status"],
         "stopped"
     );
+}
+
+#[test]
+fn the_host_vitals_show_memory_and_each_disk_for_people_and_programs() {
+    let demo = Demo::new();
+    demo.shows(
+        &["vitals"],
+        &[
+            "kernel  Linux dokku-sim 6.8.0-51-generic",
+            "memory  1708 of 3915 MiB in use (43%); swap 96 of 2047 MiB",
+            "MOUNTED ON  FILESYSTEM  SIZE  USED  AVAIL  USE%  INODES USE%",
+            "/           /dev/vda1   78G   31G   47G    40%   9%",
+        ],
+    );
+    let vitals = demo.json(&["vitals"]);
+    assert_eq!(vitals["memory"]["total_mb"], 3915, "{vitals}");
+    assert_eq!(vitals["disks"][0]["used_percent"], 40, "{vitals}");
+    assert_eq!(vitals["inodes"][0]["size"], "5.0M", "{vitals}");
+    assert_eq!(demo.dry_run(&["vitals"]), "dokku report\n");
 }

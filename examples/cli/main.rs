@@ -236,6 +236,9 @@ enum Cmd {
     /// The host's Dokku version.
     #[command(after_help = "Example:\n  cli --demo version")]
     Version(meta::VersionArgs),
+    /// The host machine: kernel, memory and disks (from `dokku report`).
+    #[command(after_help = "Example:\n  cli --demo vitals")]
+    Vitals(meta::VitalsArgs),
     /// Run any Dokku command (audited; arguments are quoted safely).
     #[command(after_help = raw::HELP)]
     Raw(raw::RawArgs),
@@ -298,6 +301,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Cmd::Fleet(f) => execute(f, opts, app, target),
         Cmd::History(f) => execute(f, opts, app, target),
         Cmd::Version(f) => execute(f, opts, app, target),
+        Cmd::Vitals(f) => execute(f, opts, app, target),
         Cmd::Raw(f) => execute(f, opts, app, target),
         Cmd::Completions(f) => execute(f, opts, app, target),
     }

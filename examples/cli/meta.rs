@@ -1,4 +1,5 @@
-//! `version` (the host's Dokku and this tool) and `completions <shell>`.
+//! `version` (the host's Dokku and this tool), `vitals` (the host
+//! machine's memory and disks) and `completions <shell>`.
 
 use clap::{Args, CommandFactory};
 use dokku::Command;
@@ -6,7 +7,7 @@ use serde_json::json;
 
 use crate::error::CliError;
 use crate::family::{Context, Family};
-use crate::output;
+use crate::output::{self, Cell, RED, YELLOW};
 use crate::session::Session;
 
 #[derive(Debug, Args)]
@@ -34,6 +35,82 @@ impl Family for VersionArgs {
             output::lines(&[format!("dokku {version}")])?;
         }
         Ok(())
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct VitalsArgs {}
+
+impl Family for VitalsArgs {
+    type Plan = ();
+
+    fn plan(self, _cx: &mut Context) -> Result<(), CliError> {
+        Ok(())
+    }
+
+    fn commands(_: &()) -> Result<Vec<Command>, CliError> {
+        Ok(vec![dokku::api::host::report_command()])
+    }
+
+    async fn run(_: (), s: &Session) -> Result<(), CliError> {
+        let vitals = s.dokku().await?.host().vitals().await?;
+        if s.opts.json {
+            return Ok(output::json(&json!(vitals))?);
+        }
+        let memory = match &vitals.memory {
+            Some(m) => Cell(
+                format!(
+                    "{} of {} MiB in use ({}%); swap {} of {} MiB",
+                    m.in_use_mb(),
+                    m.total_mb,
+                    m.used_percent(),
+                    m.swap_used_mb,
+                    m.swap_total_mb
+                ),
+                fullness(Some(m.used_percent())),
+            ),
+            None => Cell::plain(""),
+        };
+        let kernel = Cell::plain(vitals.uname.clone().unwrap_or_default());
+        output::pairs("host", &[("kernel", kernel), ("memory", memory)])?;
+        let rows: Vec<Vec<Cell>> = vitals
+            .disks
+            .iter()
+            .map(|d| {
+                let inodes = vitals.inodes.iter().find(|i| i.mounted_on == d.mounted_on);
+                let percent = |p: Option<u8>| p.map_or("-".to_owned(), |p| format!("{p}%"));
+                let inode_use = inodes.and_then(|i| i.used_percent);
+                vec![
+                    Cell::plain(d.mounted_on.clone()),
+                    Cell::plain(d.filesystem.clone()),
+                    Cell::plain(d.size.clone()),
+                    Cell::plain(d.used.clone()),
+                    Cell::plain(d.available.clone()),
+                    Cell(percent(d.used_percent), fullness(d.used_percent)),
+                    Cell(percent(inode_use), fullness(inode_use)),
+                ]
+            })
+            .collect();
+        output::lines(&[String::new()])?;
+        let headers = [
+            "MOUNTED ON",
+            "FILESYSTEM",
+            "SIZE",
+            "USED",
+            "AVAIL",
+            "USE%",
+            "INODES USE%",
+        ];
+        Ok(output::table(&headers, &rows)?)
+    }
+}
+
+/// How full: red from 90%, yellow from 80%.
+fn fullness(percent: Option<u8>) -> anstyle::Style {
+    match percent {
+        Some(90..) => RED,
+        Some(80..) => YELLOW,
+        _ => output::PLAIN,
     }
 }
 

@@ -40,14 +40,18 @@ pub struct Memory {
 }
 
 impl Memory {
-    /// The share of memory programs cannot get (from `available`, else
-    /// `used`), in percent.
-    pub fn used_percent(&self) -> u8 {
-        let used = match self.available_mb {
+    /// What programs cannot get (total less `available`, else `used`),
+    /// in MiB: caches the kernel gives back do not count.
+    pub fn in_use_mb(&self) -> u64 {
+        match self.available_mb {
             Some(available) => self.total_mb.saturating_sub(available),
             None => self.used_mb,
-        };
-        percent(used, self.total_mb)
+        }
+    }
+
+    /// [`Memory::in_use_mb`] as a share of the total, in percent.
+    pub fn used_percent(&self) -> u8 {
+        percent(self.in_use_mb(), self.total_mb)
     }
 }
 
