@@ -772,6 +772,7 @@ async fn every_page_fits_a_phone_without_scrolling_sideways() {
             "/apps/shop",
             &format!("/apps/{long}"),
             "/databases",
+            "/host",
             "/history",
             "/apps/nope",
             "/sessions",
@@ -793,6 +794,9 @@ async fn every_page_fits_a_phone_without_scrolling_sideways() {
                         > 20
                 })
                 .await;
+            }
+            if path == "/host" {
+                shot(client, "host-phone.png").await;
             }
             let (scroll, width) = page_widths(client).await;
             assert!(width <= 390, "{path}: the page is {width} px wide");

@@ -199,6 +199,15 @@ fn api_table() -> Vec<Route> {
         ),
         api(
             get.clone(),
+            "/api/v1/hosts/{host}/vitals",
+            Viewer,
+            vitals,
+            "The host machine's kernel, memory and disks (dokku report, read now)",
+            None,
+            json::<dokku::model::host::HostVitals>(),
+        ),
+        api(
+            get.clone(),
             "/api/v1/hosts/{host}/apps",
             Viewer,
             apps,
@@ -612,6 +621,7 @@ pub fn table() -> Vec<Route> {
             Admin,
             pages::settings::cron,
         ),
+        route(get.clone(), "/host", Read, pages::host::page),
         route(get.clone(), "/databases", Read, pages::databases::page),
         route(post.clone(), "/databases", Admin, pages::databases::create),
         route(

@@ -5184,3 +5184,25 @@ async fn a_deployer_takes_and_releases_the_deploy_lock_from_the_app_page() {
         );
     }
 }
+
+/// The host page: a viewer reads the machine's memory in use (caches the
+/// kernel gives back not counted), each disk's space and inodes with a
+/// meter, and the kernel, from one `dokku report`; the dashboard links it.
+#[tokio::test]
+async fn a_viewer_reads_the_hosts_memory_and_disks_on_the_host_page() {
+    let h = Harness::new();
+    let viewer = h.login(VIEWER).await;
+    let home = h.get_now(&viewer, "/").await.body;
+    assert!(home.contains("href=\"/host\""), "{home}");
+
+    let page = h.get_now(&viewer, "/host").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let body = page.body;
+    assert!(body.contains("1708 of 3915 MiB in use (43%)"), "{body}");
+    assert!(body.contains("Swap: 96 of 2047 MiB."), "{body}");
+    let disks = &body[body.find("id=\"disks\"").unwrap()..];
+    assert!(disks.contains("<code>/dev/vda1</code>"), "{disks}");
+    assert!(disks.contains("value=\"40\""), "{disks}");
+    assert!(disks.contains("<td class=\"num\">78G</td>"), "{disks}");
+    assert!(body.contains("id=\"kernel\""), "{body}");
+}

@@ -32,6 +32,7 @@ use axum::response::sse::{KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use dokku::model::apps::AppReport;
+use dokku::model::host::HostVitals;
 use dokku::model::logs::LogLine;
 use dokku::model::overview::AppOverview;
 use dokku::AppName;
@@ -479,6 +480,15 @@ pub async fn host(Extension(api): Extension<Api>) -> Answer<HostInfo> {
         .find(|h| h.name == name)
         .map(Json)
         .ok_or_else(|| WebError::NotFound(format!("host {name}")).into())
+}
+
+/// `GET /api/v1/hosts/{host}/vitals`: the machine under Dokku (kernel,
+/// memory, disks) from `dokku report`, read now: one invocation, a few
+/// seconds on a real host.
+pub async fn vitals(Extension(api): Extension<Api>) -> Answer<HostVitals> {
+    let (_, state) = api.host()?;
+    let dokku = api.dokku(state).await?;
+    Ok(Json(dokku.host().vitals().await.map_err(WebError::from)?))
 }
 
 /// One app of the overview.

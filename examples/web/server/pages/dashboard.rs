@@ -327,7 +327,7 @@ pub fn render(
         }
         footer.host {
             @if let Some(caps) = caps {
-                p { "Dokku " (caps.version) }
+                p { "Dokku " (caps.version) " · " a href=(ctx.at("/host")) { "Memory and disks" } }
                 details {
                     summary { (caps.plugins.len()) " plugins" }
                     ul.plugins {

@@ -8,6 +8,7 @@ pub mod databases;
 pub mod deploys;
 pub mod fleet;
 pub mod history;
+pub mod host;
 pub mod login;
 pub mod network;
 pub mod one_off;

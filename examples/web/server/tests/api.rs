@@ -1271,3 +1271,24 @@ async fn a_deployer_token_takes_and_releases_the_deploy_lock() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.json()["error"]["dokku"], "Unable to remove deploy lock");
 }
+
+#[tokio::test]
+async fn a_viewer_token_reads_the_hosts_vitals_as_json() {
+    let h = Harness::new();
+    let t = token(&h, "viewer", &["*"], &["*"], Role::Viewer);
+    let r = h
+        .send(api_request(
+            Method::GET,
+            "/api/v1/hosts/sim/vitals",
+            Some(&t),
+            None,
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let vitals = r.json();
+    assert_eq!(vitals["memory"]["total_mb"], 3915, "{vitals}");
+    assert_eq!(vitals["memory"]["available_mb"], 2207, "{vitals}");
+    assert_eq!(vitals["disks"][0]["filesystem"], "/dev/vda1", "{vitals}");
+    assert_eq!(vitals["disks"][0]["used_percent"], 40, "{vitals}");
+    assert_eq!(vitals["inodes"][0]["mounted_on"], "/", "{vitals}");
+}
