@@ -202,6 +202,8 @@ async fn shots(client: &Client, name: &str) {
 }
 
 async fn scroll_to(client: &Client, css: &str) {
+    // The page may still be loading (right after a login's redirect).
+    wait_for(client, css).await;
     client
         .execute(
             "document.querySelector(arguments[0]).scrollIntoView()",
