@@ -63,13 +63,7 @@ impl AppStatus {
         let Some(ps) = ps else {
             return AppStatus::Crashed;
         };
-        let broken = ps.containers.iter().any(|c| {
-            matches!(
-                c.state,
-                ContainerState::Restarting | ContainerState::Dead | ContainerState::Missing
-            )
-        });
-        if broken {
+        if ps.containers.iter().any(|c| c.state.is_crashed()) {
             return AppStatus::Crashed;
         }
         let running = ps

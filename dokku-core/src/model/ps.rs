@@ -65,6 +65,18 @@ impl ContainerState {
         }
     }
 
+    /// Restarting, dead or missing: a container in one of these states
+    /// makes its app crashed ([`AppStatus::of`](crate::model::overview::AppStatus::of)).
+    ///
+    /// ```
+    /// use dokku_core::model::ps::ContainerState;
+    /// assert!(ContainerState::from_docker("restarting").is_crashed());
+    /// assert!(!ContainerState::from_docker("exited").is_crashed());
+    /// ```
+    pub fn is_crashed(&self) -> bool {
+        matches!(self, Self::Restarting | Self::Dead | Self::Missing)
+    }
+
     /// Docker's word for the state.
     pub fn as_str(&self) -> &str {
         match self {

@@ -980,7 +980,8 @@ async fn pages_show_the_host() {
     assert!(!api.body.contains("production"), "a config value shown");
     let filtered = h.get(&admin, "/apps/api?n=5&process=worker").await;
     assert_eq!(filtered.body.matches("class=\"l\"").count(), 5);
-    assert!(filtered.body.contains("worker.1") && !filtered.body.contains("web.1"));
+    let logs = &filtered.body[filtered.body.find("id=\"logs\"").unwrap()..];
+    assert!(logs.contains("worker.1") && !logs.contains("web.1"));
     assert!(h.get(&admin, "/apps/sandbox").await.body.contains("error"));
     assert_eq!(
         h.get(&admin, "/apps/does-not-exist").await.status,
@@ -5205,4 +5206,43 @@ async fn a_viewer_reads_the_hosts_memory_and_disks_on_the_host_page() {
     assert!(disks.contains("value=\"40\""), "{disks}");
     assert!(disks.contains("<td class=\"num\">78G</td>"), "{disks}");
     assert!(body.contains("id=\"kernel\""), "{body}");
+}
+
+/// The app page lists each container with Docker's state as `ps:report`
+/// gives it now: a crash-looping worker is red, with a link to its process
+/// type's logs for whoever may read them; a viewer sees the states only.
+#[tokio::test]
+async fn the_app_page_shows_each_containers_state_and_links_a_crashed_ones_logs() {
+    let h = Harness::new();
+    let containers = |body: &str| {
+        let at = body.find("id=\"containers\"").unwrap();
+        body[at..].split("</ul>").next().unwrap().to_owned()
+    };
+    let deployer = h.login(DEPLOYER).await;
+    let page = containers(&h.get_now(&deployer, "/apps/metrics").await.body);
+    assert!(
+        page.contains("<code>web.1</code> <span class=\"badge s-running\">running</span>"),
+        "{page}"
+    );
+    for n in [1, 2] {
+        let worker =
+            format!("<code>worker.{n}</code> <span class=\"badge s-crashed\">restarting</span>");
+        assert!(page.contains(&worker), "{page}");
+    }
+    assert_eq!(
+        page.matches("href=\"?process=worker#logs\"").count(),
+        2,
+        "{page}"
+    );
+    assert!(!page.contains("process=web"), "{page}");
+
+    let viewer = h.login(VIEWER).await;
+    let seen = containers(&h.get_now(&viewer, "/apps/metrics").await.body);
+    assert!(seen.contains("s-crashed\">restarting"), "{seen}");
+    assert!(!seen.contains("#logs"), "{seen}");
+
+    // Stopped: every container exited, grey.
+    let stopped = containers(&h.get_now(&viewer, "/apps/staging-api").await.body);
+    assert!(stopped.contains("s-stopped\">exited"), "{stopped}");
+    assert!(!stopped.contains("s-running"), "{stopped}");
 }

@@ -22,6 +22,7 @@
 use axum::extract::{Path, Query, State};
 use axum::Extension;
 use dokku::model::logs::LogLine;
+use dokku::model::ps::{ContainerState, PsReport};
 use dokku_history::{Outcome, Query as HistoryQuery, Record};
 use maud::{html, Markup};
 
@@ -153,11 +154,50 @@ fn ps_button(action: &str, app: &str, row: &AppRow) -> (String, Option<String>, 
     (label, consequence, primary)
 }
 
+/// The app's containers as `ps:report` gives them now: each one's Docker
+/// state (a crashed one red, with a link to its process type's logs for
+/// whoever may read logs) and id.
+fn containers(ctx: &Ctx, app: &str, ps: &dokku::Result<PsReport>) -> Markup {
+    let logs = ctx.can(Role::Deployer);
+    html! {
+        div #containers data-refresh {
+            @match ps {
+                Err(e) => (card_error(&format!("read the containers of {app}"), e)),
+                Ok(report) if report.containers.is_empty() => {},
+                Ok(report) => ul.containers aria-label="Containers" {
+                    @for c in &report.containers {
+                        li {
+                            code { (c.process_type) "." (c.index) } " "
+                            span.badge.(container_class(&c.state)) { (c.state) }
+                            @if let Some(id) = &c.container_id { " " code.muted title="Container id" { (id) } }
+                            @if logs && c.state.is_crashed() {
+                                " " a href={ "?process=" (urlencode(c.process_type.as_str())) "#logs" } { "its logs" }
+                            }
+                        }
+                    }
+                },
+            }
+        }
+    }
+}
+
+/// A container's Docker state, coloured as an app's: crashed (restarting,
+/// dead, missing), running, stopped (exited, created, paused) or unknown.
+fn container_class(state: &ContainerState) -> &'static str {
+    match state {
+        s if s.is_crashed() => "s-crashed",
+        ContainerState::Running => "s-running",
+        ContainerState::Exited | ContainerState::Created | ContainerState::Paused => "s-stopped",
+        _ => "s-unknown",
+    }
+}
+
 fn process_section(
     url: &str,
     ctx: &Ctx,
     row: &AppRow,
     formation: &dokku::Result<Vec<dokku::model::ps::Formation>>,
+    ps: &dokku::Result<PsReport>,
 ) -> Markup {
     // Process actions and scaling are a deployer's.
     let admin = ctx.can(Role::Deployer);
@@ -212,6 +252,7 @@ fn process_section(
                     }
                 }
             }
+            (containers(ctx, app, ps))
             @if admin {
                 p #ps-outcome .outcome role="status" hidden {}
                 pre #ps-output .output hidden {}
@@ -481,9 +522,25 @@ pub async fn page(
     let mut history = HistoryQuery::default();
     history.app = Some(app.to_string());
     history.limit = Some(20);
-    let (main_url, formation, one_off, keys, lines, records, services, network, settings, deploys) = tokio::join!(
+    let (
+        main_url,
+        (formation, ps),
+        one_off,
+        keys,
+        lines,
+        records,
+        services,
+        network,
+        settings,
+        deploys,
+    ) = tokio::join!(
         state.dokku.apps().url(&app),
-        state.dokku.ps().scale_report(&app),
+        async {
+            tokio::join!(
+                state.dokku.ps().scale_report(&app),
+                state.dokku.ps().report(&app)
+            )
+        },
         super::one_off::fetch(&state.dokku, &ctx, &app),
         state.dokku.config().keys(&app),
         // Logs are a deployer's (they may hold anything an app prints).
@@ -509,7 +566,7 @@ pub async fn page(
             a href="#databases" { "Databases" } a href="#logs" { "Logs" } a href="#history" { "History" }
         }
         (overview(&url, &ctx, row, &main_url))
-        (process_section(&url, &ctx, row, &formation))
+        (process_section(&url, &ctx, row, &formation, &ps))
         (super::one_off::section(&url, &ctx, app.as_str(), &one_off))
         (super::deploys::section(&url, &ctx, row, &deploys))
         (config_section(&url, &ctx, app.as_str(), &keys))
