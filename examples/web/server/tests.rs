@@ -5246,3 +5246,27 @@ async fn the_app_page_shows_each_containers_state_and_links_a_crashed_ones_logs(
     assert!(stopped.contains("s-stopped\">exited"), "{stopped}");
     assert!(!stopped.contains("s-running"), "{stopped}");
 }
+
+/// The process panel's main button follows the app's state: Start for a
+/// stopped app, Restart for a running or crash-looping one.
+#[tokio::test]
+async fn the_main_process_action_is_start_when_stopped_and_restart_when_running_or_crashed() {
+    let h = Harness::new();
+    let deployer = h.login(DEPLOYER).await;
+    for (app, main) in [
+        ("staging-api", "start"),
+        ("api", "restart"),
+        ("metrics", "restart"),
+    ] {
+        let body = h.get_now(&deployer, &format!("/apps/{app}")).await.body;
+        let primary: Vec<&str> = ["start", "restart", "stop", "rebuild"]
+            .into_iter()
+            .filter(|action| {
+                let form = &body[body.find(&format!("id=\"ps-{action}\"")).unwrap()..];
+                let button = form.split("</form>").next().unwrap();
+                button.contains("class=\"primary\"")
+            })
+            .collect();
+        assert_eq!(primary, [main], "{app}");
+    }
+}

@@ -145,10 +145,14 @@ fn ps_button(action: &str, app: &str, row: &AppRow) -> (String, Option<String>, 
         )),
         _ => None,
     };
-    let running = matches!(row.status, AppStatus::Running | AppStatus::Mixed);
+    // A crash-looping app runs containers too: restarting it is the try.
+    let up = matches!(
+        row.status,
+        AppStatus::Running | AppStatus::Mixed | AppStatus::Crashed
+    );
     let primary = match action {
-        "start" => !running,
-        "restart" => running,
+        "start" => !up,
+        "restart" => up,
         _ => false,
     };
     (label, consequence, primary)
