@@ -712,6 +712,25 @@ async fn in_page_actions_ask_first_show_refusals_and_survive_an_ended_session() 
         scroll_to(client, "#processes").await;
         shots(client, "scale-refused").await;
 
+        // A one-off command: asked first, its output and ending shown in
+        // its own pane.
+        fill(client, "#run-command input[name=command]", "worker --once").await;
+        click(client, "#run-command button").await;
+        until("the run confirmation", || async {
+            text(client, "#confirm-title").await == "Run this command in api?"
+        })
+        .await;
+        click(client, "#confirm-ok").await;
+        until("the command to end", || async {
+            text(client, "#run-outcome").await.contains("ended well")
+        })
+        .await;
+        assert!(text(client, "#run-output")
+            .await
+            .contains("Found 'worker' in Procfile"));
+        scroll_to(client, "#one-off").await;
+        shots(client, "one-off-run").await;
+
         // The session ends (idle expiry). With the live log stopped,
         // Reveal sends the person to log in, then back to this page;
         // nothing flips to "Hide".

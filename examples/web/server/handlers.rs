@@ -72,7 +72,12 @@ pub(crate) fn event(value: serde_json::Value) -> Bytes {
 /// Dokku's output as JSON Lines (`{"out": …}`), ending with the outcome in
 /// words (`{"end": {"ok", "message", "status"}}`). The app's row is marked
 /// dirty again at the end: the command changed the host while it ran.
-fn streamed(state: &AppState, app: &AppName, output: OutputStream, outcome: Outcome) -> Response {
+pub(crate) fn streamed(
+    state: &AppState,
+    app: &AppName,
+    output: OutputStream,
+    outcome: Outcome,
+) -> Response {
     // Whole lines only, so a godotenv error (a deploy or restart reading a
     // corrupt ENV prints one) can be cut before the stored values it quotes.
     let mut partial: Vec<u8> = Vec::new();
@@ -88,7 +93,10 @@ fn streamed(state: &AppState, app: &AppName, output: OutputStream, outcome: Outc
         };
         let whole: Vec<u8> = partial.drain(..end).collect();
         let text = String::from_utf8_lossy(&whole);
-        dokku::parse::config::redact_env_read_errors(&text).into_owned()
+        // Credentials in a URL (a one-off command's `env`, a git remote
+        // with a token) are never put on a screen.
+        let text = dokku::parse::config::redact_env_read_errors(&text);
+        dokku::secret::mask_userinfo(&text).into_owned()
     };
     let out = |text: String| -> Bytes {
         if text.is_empty() {

@@ -271,6 +271,15 @@ fn api_table() -> Vec<Route> {
             lines(),
         ),
         api(
+            post.clone(),
+            "/api/v1/hosts/{host}/apps/{app}/run",
+            Admin,
+            api::run,
+            "Run a command in a new one-off container (dokku run; streamed)",
+            Some(doc::schema_of::<RunBody>),
+            lines(),
+        ),
+        api(
             get.clone(),
             "/api/v1/hosts/{host}/apps/{app}/domains",
             Viewer,
@@ -519,6 +528,7 @@ pub fn table() -> Vec<Route> {
             handlers::ps_action,
         ),
         route(post.clone(), "/apps/{app}/scale", Deploy, handlers::scale),
+        route(post.clone(), "/apps/{app}/run", Admin, pages::one_off::run),
         route(
             post.clone(),
             "/apps/{app}/run/stop",

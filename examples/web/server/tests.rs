@@ -5270,3 +5270,135 @@ async fn the_main_process_action_is_start_when_stopped_and_restart_when_running_
         assert_eq!(primary, [main], "{app}");
     }
 }
+
+/// An admin runs a command in a new one-off container from the app page
+/// and reads its output as it comes: the line is split into words as a
+/// shell would split it (never run by one here), recorded as the admin's,
+/// and refused before anything is sent when it cannot be split or is
+/// empty. Deployers and viewers have no such form and are refused.
+#[tokio::test]
+async fn an_admin_runs_a_command_in_a_one_off_container_and_reads_its_output() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let page = h.get_now(&admin, "/apps/api").await.body;
+    assert!(page.contains("id=\"run-command\""), "{page}");
+
+    let r = h
+        .post(
+            &admin,
+            "/apps/api/run",
+            &[("command", "worker --queue 'low priority'")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (out, end) = r.stream();
+    assert!(
+        out.contains("Found 'worker' in Procfile, running that command"),
+        "{out}"
+    );
+    assert_eq!(end["ok"], true, "{end}");
+    assert_eq!(
+        end["message"],
+        "`worker --queue low priority` ran in api and ended well (exit 0)."
+    );
+    let recorded = h.history.recent(1).await.unwrap();
+    assert_eq!(recorded[0].entry.actor, "admin");
+    assert_eq!(
+        recorded[0].entry.argv,
+        [
+            "run",
+            "--no-tty",
+            "api",
+            "worker",
+            "--queue",
+            "low priority"
+        ]
+    );
+
+    // An app never deployed has no image: Dokku's refusal, in words.
+    let (out, end) = h
+        .post(&admin, "/apps/sandbox/run", &[("command", "ls")])
+        .await
+        .stream();
+    assert_eq!(end["ok"], false, "{end}");
+    assert!(
+        out.contains("App image (dokku/sandbox:latest) not found"),
+        "{out}"
+    );
+    assert!(end["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("`ls` failed in sandbox."));
+
+    let before = h.history.recent(100).await.unwrap().len();
+    for (command, why) in [
+        ("echo 'open", "a quote that is never closed"),
+        ("   ", "Say which command to run"),
+    ] {
+        let r = h
+            .post(&admin, "/apps/api/run", &[("command", command)])
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{command}: {}", r.body);
+        assert!(r.body.contains(why), "{command}: {}", r.body);
+    }
+    let deployer = h.login(DEPLOYER).await;
+    assert!(!h
+        .get_now(&deployer, "/apps/api")
+        .await
+        .body
+        .contains("run-command"));
+    let r = h
+        .post(&deployer, "/apps/api/run", &[("command", "env")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        h.history.recent(100).await.unwrap().len(),
+        before,
+        "something was sent"
+    );
+}
+
+/// Credentials in a URL that Dokku prints while a change streams (a git
+/// repository's token, what a one-off command's `env` prints) never reach
+/// the page, even when a line arrives in pieces.
+#[tokio::test]
+async fn credentials_in_urls_dokku_prints_are_masked_in_streamed_output() {
+    use dokku::exec::{Chunk, ExitStatus, OutputStream};
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    let repo = "https://bob:hunter2@git.nowhere.example/acme/api.git";
+    let r = h
+        .post(
+            &admin,
+            "/apps/api/deploy",
+            &[("repo", repo), ("reference", "main")],
+        )
+        .await;
+    let (out, end) = r.stream();
+    assert_eq!(end["ok"], false, "{end}");
+    assert!(out.contains("https://bob:***@git.nowhere.example"), "{out}");
+    assert!(!r.body.contains("hunter2"), "{}", r.body);
+
+    let chunks: Vec<Result<Chunk, dokku::exec::ExecError>> = vec![
+        Ok(Chunk::Stdout(
+            b"DATABASE_URL=postgres://api:s3cret@db:5432/api\nREDIS_URL=redis://:hun".to_vec(),
+        )),
+        Ok(Chunk::Stdout(b"ter2@redis:6379\n".to_vec())),
+        Ok(Chunk::Exit(ExitStatus::from(Some(0)))),
+    ];
+    let output: OutputStream = Box::pin(futures_util::stream::iter(chunks));
+    let outcome = super::handlers::Outcome {
+        done: "Ran.".to_owned(),
+        failed: "Failed.".to_owned(),
+    };
+    let app = dokku::AppName::new("api").unwrap();
+    let response = super::handlers::streamed(&h.state, &app, output, outcome);
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let body = String::from_utf8_lossy(&body);
+    assert!(body.contains("postgres://api:***@db:5432/api"), "{body}");
+    assert!(
+        !body.contains("s3cret") && !body.contains("hunter2") && !body.contains(":hun"),
+        "{body}"
+    );
+    assert!(body.contains("redis://:***@redis:6379"), "{body}");
+}

@@ -687,6 +687,27 @@ pub async fn scale(
     Ok(handlers::run_scale(state, &dokku, &app, wanted).await?)
 }
 
+/// A command to run in a new one-off container.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RunBody {
+    /// The command and its arguments, each word as it is meant
+    /// (`["bin/rails", "db:migrate"]`): no shell splits them here.
+    pub command: Vec<String>,
+}
+
+/// `POST /api/v1/hosts/{host}/apps/{app}/run`: `dokku run --no-tty`,
+/// streamed like a process action; an admin's, since the command reads
+/// the app's whole environment.
+pub async fn run(
+    Extension(api): Extension<Api>,
+    body: Result<Json<RunBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let (state, app) = api.app()?;
+    let Json(body) = body.map_err(bad_body)?;
+    let dokku = api.dokku(state).await?;
+    Ok(super::pages::one_off::run_words(state, &dokku, &app, body.command).await?)
+}
+
 fn bad_body(e: axum::extract::rejection::JsonRejection) -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,

@@ -3,6 +3,12 @@
 //! invocation (`run:list`), read only for deployers and admins: a one-off
 //! command line may carry anything its author typed, like the logs.
 //!
+//! An admin may also run a command in a new one-off container (`dokku run
+//! --no-tty`) and watch its output: admins only, since a command there
+//! reads the app's whole environment (`env`), which only an admin may
+//! reveal. The command line is split into words as a shell would split it
+//! (quotes, backslashes), and never given to a shell here.
+//!
 //! A stop names a container the list showed; one the list no longer has
 //! is refused before anything is sent. Dokku answers a stop of a container
 //! that ended meanwhile with exit 0 and no name, and the message says so
@@ -11,14 +17,14 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::{Extension, Form};
-use dokku::api::run::RunTarget;
+use dokku::api::run::{RunSpec, RunTarget};
 use dokku::model::run::RunContainer;
 use dokku::{AppName, Dokku};
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::super::auth::Role;
-use super::super::handlers::{app_name, changed};
+use super::super::handlers::{app_name, changed, streamed, Outcome};
 use super::super::{doing, AppState, Ctx, WebError};
 use super::app::{card_empty, card_error};
 use super::{form_head, timestamp};
@@ -72,7 +78,26 @@ pub fn section(
                     @if list.len() > 1 { (stop_form(url, ctx, "one-off-stop-all", app, None)) }
                 }
             }
+            @if ctx.can(Role::Admin) { (run_form(url, ctx, app)) }
         }
+    }
+}
+
+/// An admin's form to run a command in a new one-off container, its
+/// output streamed below it.
+fn run_form(url: &str, ctx: &Ctx, app: &str) -> Markup {
+    html! {
+        form.inline #run-command method="post" action={ (url) "/run" }
+            data-stream="run-output" data-outcome="run-outcome"
+            data-confirm={ "Run this command in " (app) "?" }
+            data-consequence={ "It runs in a new container of " (app) " with the app's config, as dokku run does, and may change its data. It runs to its end even if you leave this page; stop it from this list." }
+            data-ok="Run" {
+            (form_head(&ctx.session, "run-command"))
+            label { "Command " input name="command" required autocomplete="off" spellcheck="false" placeholder="bin/rails db:migrate"; }
+            button.secondary type="submit" { "Run" }
+        }
+        p #run-outcome .outcome role="status" hidden {}
+        pre #run-output .output hidden {}
     }
 }
 
@@ -152,4 +177,60 @@ pub async fn stop(
         false => format!("Stopped {} on {app}.", stopped.join(", ")),
     };
     Ok(changed(&state, &ctx, &app, message))
+}
+
+/// `command=…`: a command line.
+#[derive(Debug, Deserialize)]
+pub struct RunForm {
+    command: String,
+}
+
+/// `POST /apps/{app}/run`: run the command line in a new one-off
+/// container.
+pub async fn run(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(app): Path<String>,
+    Form(form): Form<RunForm>,
+) -> Result<Response, WebError> {
+    let app = app_name(&app)?;
+    let words = command_words(&form.command)?;
+    let dokku = state.audited(&ctx.session).await?;
+    run_words(&state, &dokku, &app, words).await
+}
+
+/// Run `words` in a new one-off container of `app` with `dokku` (the
+/// page's and the API's), streaming what it prints (URL credentials
+/// masked) and how it ended.
+pub(crate) async fn run_words(
+    state: &AppState,
+    dokku: &Dokku,
+    app: &AppName,
+    words: Vec<String>,
+) -> Result<Response, WebError> {
+    let line = dokku::secret::mask_userinfo(&words.join(" ")).into_owned();
+    let command = RunSpec::new(app, words)
+        .command()
+        .map_err(doing(format!("run a command in {app}")))?;
+    let output = dokku
+        .stream(&command)
+        .await
+        .map_err(doing(format!("run `{line}` in {app}")))?;
+    let outcome = Outcome {
+        done: format!("`{line}` ran in {app} and ended well (exit 0)."),
+        failed: format!("`{line}` failed in {app}."),
+    };
+    Ok(streamed(state, app, output, outcome))
+}
+
+/// The words of a command line, split as a shell splits them (quotes,
+/// backslashes); refused when empty or a quote is left open.
+fn command_words(line: &str) -> Result<Vec<String>, WebError> {
+    let words = shlex::split(line).ok_or_else(|| {
+        WebError::BadRequest("The command has a quote that is never closed.".to_owned())
+    })?;
+    if words.is_empty() {
+        return Err(WebError::BadRequest("Say which command to run.".to_owned()));
+    }
+    Ok(words)
 }

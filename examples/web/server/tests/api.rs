@@ -1292,3 +1292,49 @@ async fn a_viewer_token_reads_the_hosts_vitals_as_json() {
     assert_eq!(vitals["disks"][0]["used_percent"], 40, "{vitals}");
     assert_eq!(vitals["inodes"][0]["mounted_on"], "/", "{vitals}");
 }
+
+#[tokio::test]
+async fn an_admin_token_runs_a_one_off_command_given_as_words() {
+    let h = Harness::new();
+    let t = token(&h, "admin", &["*"], &["*"], Role::Admin);
+    let path = "/api/v1/hosts/sim/apps/api/run";
+    let run =
+        |body: serde_json::Value| h.send(api_request(Method::POST, path, Some(&t), Some(body)));
+    let r = run(serde_json::json!({ "command": ["worker", "--queue", "low priority"] })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Found 'worker' in Procfile"), "{}", r.body);
+    assert!(r.body.contains(r#""ok":true"#), "{}", r.body);
+    let runs = || async {
+        h.history
+            .recent(100)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.entry.argv.first().is_some_and(|a| a == "run"))
+            .map(|r| (r.entry.actor, r.entry.argv))
+            .collect::<Vec<_>>()
+    };
+    let recorded = runs().await;
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    assert_eq!(recorded[0].0, "admin");
+    assert_eq!(
+        recorded[0].1,
+        [
+            "run",
+            "--no-tty",
+            "api",
+            "worker",
+            "--queue",
+            "low priority"
+        ]
+    );
+
+    for body in [
+        serde_json::json!({ "command": [] }),
+        serde_json::json!({ "command": "worker --queue low" }),
+    ] {
+        let r = run(body.clone()).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}: {}", r.body);
+    }
+    assert_eq!(runs().await.len(), 1, "a refused command was sent");
+}
