@@ -459,7 +459,7 @@ pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
                     (form_head(&ctx.session, "notifications"))
                     label { "Webhook URL "
                         input type="password" name="url" autocomplete="off"
-                            placeholder=(if settings.url.is_some() { "leave empty to keep the current one" } else { "http://relay.internal/hooks/…" });
+                            placeholder=(if settings.url.is_some() { "leave empty to keep the current one" } else { "https://hooks.slack.com/services/…" });
                     }
                     label.check { input type="checkbox" name="clear" value="on"; " Remove the webhook" }
                     fieldset {
@@ -516,8 +516,8 @@ pub async fn save(
     } else if !url.is_empty() {
         let parsed = WebhookUrl::parse(url)
             .map_err(|e| WebError::BadRequest(format!("That webhook URL cannot be used: {e}.")))?;
-        // Refused here, not at the first event: this dashboard posts over
-        // plain HTTP only.
+        // Refused here, not at the first event, should no client be
+        // possible for it.
         WebhookNotifier::new(parsed.clone())
             .map_err(|e| WebError::BadRequest(format!("That webhook URL cannot be used: {e}.")))?;
         settings.url = Some(parsed);

@@ -4200,13 +4200,9 @@ async fn notification_settings_keep_the_webhook_a_secret_in_a_private_file() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(h.state.site.notifications.settings().url.is_some());
-    // An https URL needs a TLS client this dashboard does not carry, and a
-    // URL with a password is refused: nothing changes.
-    for bad in [
-        "https://hooks.slack.com/services/T/B/x",
-        "http://u:p@relay/x",
-        "relay/x",
-    ] {
+    // A URL with a password, or without a scheme, is refused: nothing
+    // changes.
+    for bad in ["http://u:p@relay/x", "relay/x"] {
         let r = h.post(&admin, "/notifications", &[("url", bad)]).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {}", r.body);
         assert!(
@@ -4227,6 +4223,16 @@ async fn notification_settings_keep_the_webhook_a_secret_in_a_private_file() {
     );
     assert!(again.settings().subscriptions.app_crashed);
     assert!(!again.settings().subscriptions.deploy_failed);
+    // Slack's webhooks are https: taken, and shown as their host only.
+    let slack = "https://hooks.slack.com/services/T0/B0/s3cr3t-sl4ck";
+    let r = h.post(&admin, "/notifications", &[("url", slack)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = h.get_now(&admin, "/notifications").await.body;
+    assert!(
+        page.contains("Posting to <strong>hooks.slack.com</strong>"),
+        "{page}"
+    );
+    assert!(!page.contains("s3cr3t-sl4ck"), "{page}");
     // Viewers do not get the page.
     let viewer = h.login(VIEWER).await;
     assert_eq!(
