@@ -1484,7 +1484,11 @@ fn untyped_reason(sub: &str) -> &'static str {
         s if s.ends_with(":help") => "help text, for people (every subcommand is catalogued)",
         "--trace" => "the SDK never sends --trace: it prints every argument, secrets included",
         "--app" => "the SDK names the app in the argument list, not with --app",
-        "cleanup" | "report" => "core commands outside issue 14 (reachable with Dokku::run)",
+        "cleanup" => "a core command outside issue 14 (reachable with Dokku::run)",
+        "report" => {
+            "`report APP` is every plugin's report of one app, for people (each is typed \
+             alone); the machine part of the global `report` is Host::vitals"
+        }
         "foo:bar" | "nonexistent-command" | "trace:bogus" | "certs:chain" | "proxy:ports" => {
             "not a Dokku command (an error path of the recording)"
         }
