@@ -167,6 +167,39 @@ fn fleet_apps_lists_every_host_s_apps_and_failing_keeps_the_down_ones() {
     assert!(row(&table, "us-1").contains("metrics"), "{table}");
 }
 
+#[test]
+fn fleet_vitals_shows_each_host_s_memory_and_fullest_disk() {
+    let demo = Demo::new();
+    let table = demo.shows(
+        &["fleet", "vitals"],
+        &["HOST", "MEMORY", "USE%", "FULLEST DISK", "INODES USE%"],
+    );
+    let legacy = row(&table, "legacy");
+    assert!(
+        legacy.contains("838 of 981 MiB") && legacy.contains("85%"),
+        "{table}"
+    );
+    assert!(
+        legacy.contains("/ (20G)") && legacy.contains("92%"),
+        "{table}"
+    );
+    assert!(row(&table, "eu-1").contains("1708 of 3915 MiB"), "{table}");
+    let prod = demo.json(&["fleet", "vitals", "--where", "env=prod"]);
+    let hosts = prod["hosts"].as_array().unwrap();
+    assert_eq!(
+        hosts.iter().map(|h| h["host"].clone()).collect::<Vec<_>>(),
+        ["eu-1", "us-1"]
+    );
+    let us = host(&prod["hosts"], "us-1");
+    assert_eq!(us["ok"], true, "{us}");
+    assert_eq!(us["vitals"]["memory"]["total_mb"], 3915, "{us}");
+    assert_eq!(us["vitals"]["disks"][0]["used_percent"], 40, "{us}");
+    assert_eq!(
+        demo.dry_run(&["fleet", "vitals", "--where", "env=staging"]),
+        "legacy (demo (Dokku 0.35.20))\n"
+    );
+}
+
 const RESTART_API_ON_PROD: &[&str] = &[
     "fleet",
     "run",
@@ -477,6 +510,11 @@ fn host_name_resolves_through_the_registry_and_unreachable_hosts_are_rows() {
         row(&table, "sandbox").contains("metrics (crashed)"),
         "{table}"
     );
+    let out = reg.run(&["fleet", "vitals"]);
+    assert_eq!(out.status.code(), Some(6), "{}", said(&out));
+    let table = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(row(&table, "far").contains("not pinned"), "{table}");
+    assert!(row(&table, "sandbox").contains("of 3915 MiB"), "{table}");
     let (code, status, _) = json_any(&mut reg.cli(), &["fleet", "status"]);
     assert_eq!(code, Some(6));
     let far = host(&status["hosts"], "far");

@@ -5,7 +5,7 @@
 //! |---|---|---|---|
 //! | `eu-1` | 0.38.27 | env=prod, region=eu | `blog`'s certificate expires in 5 days |
 //! | `us-1` | 0.35.20 | env=prod, region=us | `metrics` is crash-looping; an older postgres plugin |
-//! | `legacy` | 0.35.20 | env=staging, region=eu | `staging-api` is stopped; no letsencrypt or redis plugin |
+//! | `legacy` | 0.35.20 | env=staging, region=eu | `staging-api` is stopped; no letsencrypt or redis plugin; a small box, its disk 92% full |
 //!
 //! dokku-sim models Dokku 0.38.27 and 0.35.20 only, so `legacy` (a 0.30
 //! host in the story) runs the oldest modelled version, 0.35.20; it
@@ -76,12 +76,19 @@ pub fn hosts() -> Vec<DemoHost> {
     for plugin in us.plugins.iter_mut().filter(|p| p.name == "postgres") {
         plugin.version = "1.39.0".to_owned();
     }
-    let legacy = trimmed(
+    let mut legacy = trimmed(
         profiles::V0_35_20,
         "legacy.demo.dokku-rs",
         &["old_intranet", "sandbox", "staging-api"],
         &["letsencrypt", "redis"],
     );
+    // 1 GiB of memory, most of it in use, and a 20G disk nearly full.
+    legacy.machine.memory_mb = [981, 702, 61, 12, 218, 143];
+    legacy.machine.swap_mb = [1023, 388, 635];
+    for disk in &mut legacy.machine.disks {
+        disk.space = ["20G", "18G", "1.6G", "92%"].map(str::to_owned);
+        disk.inodes = ["1.3M", "402K", "898K", "31%"].map(str::to_owned);
+    }
     vec![
         DemoHost {
             name: HostName::unchecked("eu-1"),

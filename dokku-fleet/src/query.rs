@@ -8,6 +8,7 @@
 //! | [`Fleet::overview`], [`Fleet::apps_not_running`] | 3 (`apps:report`, `ps:report`, `domains:report`, all apps, at once) |
 //! | [`Fleet::versions`] | 2 on first use (`version`, `plugin:list`), then 0: cached in the host's client |
 //! | [`Fleet::certificates`] | 1 (`certs:report`, all apps) |
+//! | [`Fleet::vitals`] | 1 (`report`: a few seconds on a real host, which it asks of Docker too) |
 //!
 //! Reports that need the host's capabilities probe them once per host
 //! (2 invocations), cached in that host's client afterwards.
@@ -20,6 +21,7 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 use dokku_core::client::versions;
 use dokku_core::model::certs::CertsReport;
+use dokku_core::model::host::HostVitals;
 use dokku_core::model::overview::{AppOverview, AppStatus};
 use dokku_core::{AppName, Capabilities, DokkuVersion};
 use serde::Serialize;
@@ -104,6 +106,36 @@ impl Fleet {
         soonest
             .sort_by(|a, b| (a.expires_at, &a.host, &a.app).cmp(&(b.expires_at, &b.host, &b.app)));
         Ok(Certificates { hosts, soonest })
+    }
+
+    /// Each selected host's machine: kernel, memory and disks
+    /// ([`HostVitals`], from Dokku's global `report`). One invocation per
+    /// host, and a slow one (it also asks Docker and runs a herokuish
+    /// container), so it is asked for, never part of a status.
+    ///
+    /// ```no_run
+    /// # async fn demo(fleet: dokku_fleet::Fleet) -> Result<(), dokku_fleet::FleetError> {
+    /// for host in fleet.vitals(&dokku_fleet::Selector::All).await?.iter() {
+    ///     if let Ok(vitals) = &host.result {
+    ///         let fullest = vitals.disks.iter().filter_map(|d| d.used_percent).max();
+    ///         println!("{}: disks up to {:?}% full", host.host, fullest);
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`FleetError`] when the selection names no host; each host's own
+    /// failure is its result.
+    pub async fn vitals(
+        &self,
+        selector: &Selector,
+    ) -> Result<FleetResults<HostVitals>, FleetError> {
+        self.each(selector, |host: FleetHost| async move {
+            host.dokku().host().vitals().await
+        })
+        .await
     }
 
     /// The last deploy of every app of every selected host, from a deploy

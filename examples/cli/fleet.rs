@@ -17,7 +17,7 @@ use dokku::model::overview::{AppOverview, AppStatus};
 use dokku::Command;
 use dokku_fleet::query::is_not_running;
 use dokku_fleet::{
-    Fleet, FleetError, FleetResults, HostName, Plan, Selector, SkewReport, StepOutcome,
+    Fleet, FleetError, FleetResults, HostName, HostResult, Plan, Selector, SkewReport, StepOutcome,
 };
 use dokku_history::Source;
 use serde_json::{json, Value};
@@ -40,6 +40,7 @@ the command exits 6 (hosts_failed) once every host's outcome is printed.
 Examples:
   cli --demo fleet status
   cli --demo fleet apps --failing
+  cli --demo fleet vitals
   cli --demo fleet run --where env=prod --dry-run -- ps:report api
   cli fleet status --where region=eu --json";
 
@@ -72,6 +73,16 @@ pub enum FleetCmd {
         #[arg(long)]
         failing: bool,
     },
+    /// Each host's machine: memory in use, its fullest disk, inodes (from
+    /// Dokku's `report`, a few seconds per host).
+    #[command(
+        after_help = "Examples:\n  cli --demo fleet vitals\n  cli --demo fleet vitals --where env=prod --json"
+    )]
+    Vitals {
+        /// The hosts (default: all).
+        #[arg(long = "where", value_name = "SELECTION", value_parser = args::selector)]
+        selection: Option<Selector>,
+    },
     /// Run one Dokku command on the selected hosts: the plan first, then
     /// (after confirmation) each host's outcome. Never retried.
     #[command(
@@ -103,6 +114,9 @@ pub enum FleetPlan {
         selection: Selector,
         failing: bool,
     },
+    Vitals {
+        selection: Selector,
+    },
     Run {
         selection: Selector,
         command: Command,
@@ -127,6 +141,9 @@ impl Family for FleetCmd {
                 selection: selection.unwrap_or(Selector::All),
                 failing,
             },
+            FleetCmd::Vitals { selection } => FleetPlan::Vitals {
+                selection: selection.unwrap_or(Selector::All),
+            },
             FleetCmd::Run { selection, args } => FleetPlan::Run {
                 selection,
                 command: raw::command(&args)?,
@@ -143,6 +160,7 @@ impl Family for FleetCmd {
         let result = match plan {
             FleetPlan::Status { selection, within } => status(s, &fleet, &selection, within).await,
             FleetPlan::Apps { selection, failing } => apps(s, &fleet, &selection, failing).await,
+            FleetPlan::Vitals { selection } => vitals(s, &fleet, &selection).await,
             FleetPlan::Run { selection, command } => run(s, &fleet, &selection, command).await,
         };
         fleet.close().await;
@@ -184,6 +202,14 @@ impl Failure {
             kind,
             message: e.to_string(),
         }
+    }
+
+    /// Each failed host of `results`, with its failure.
+    pub fn all<T>(results: &FleetResults<T>) -> Vec<(HostName, Failure)> {
+        results
+            .failed()
+            .map(|(h, e)| (h.clone(), Failure::of(e)))
+            .collect()
     }
 
     pub fn json(&self) -> Value {
@@ -246,6 +272,86 @@ fn host_json(fleet: &Fleet, host: &HostName) -> Value {
             (t.to_owned(), l.clone())
         });
     json!({ "host": host, "target": target, "labels": labels })
+}
+
+/// A host's JSON object with its outcome: `ok`, and `key` (what it
+/// answered, as `value` writes it) or `error`.
+fn outcome_json<T>(
+    fleet: &Fleet,
+    r: &HostResult<T>,
+    key: &str,
+    value: impl FnOnce(&T) -> Value,
+) -> Value {
+    let mut row = host_json(fleet, &r.host);
+    match &r.result {
+        Ok(answer) => {
+            row["ok"] = json!(true);
+            row[key] = value(answer);
+            row["error"] = Value::Null;
+        }
+        Err(e) => {
+            row["ok"] = json!(false);
+            row["error"] = Failure::of(e).json();
+        }
+    }
+    row
+}
+
+/// `fleet vitals`: one row per host, its memory and its fullest disk.
+async fn vitals(s: &Session, fleet: &Fleet, selection: &Selector) -> Result<(), CliError> {
+    if s.opts.dry_run {
+        return print_selection(s, fleet, selection);
+    }
+    let vitals = fleet.vitals(selection).await?;
+    let failures = Failure::all(&vitals);
+    if s.opts.json {
+        let rows: Vec<Value> = vitals
+            .iter()
+            .map(|r| outcome_json(fleet, r, "vitals", |v| json!(v)))
+            .collect();
+        output::json(&json!({ "hosts": rows }))?;
+    } else {
+        let percent = |p: Option<u8>| {
+            Cell(
+                p.map_or("-".to_owned(), |p| format!("{p}%")),
+                output::fullness(p),
+            )
+        };
+        let rows: Vec<Vec<Cell>> = vitals
+            .iter()
+            .map(|r| {
+                let mut row = vec![Cell::plain(r.host.to_string())];
+                match &r.result {
+                    Ok(v) => {
+                        let fullest = v.disks.iter().max_by_key(|d| d.used_percent);
+                        row.extend([
+                            Cell::plain(v.memory.as_ref().map_or(String::new(), |m| {
+                                format!("{} of {} MiB", m.in_use_mb(), m.total_mb)
+                            })),
+                            percent(v.memory.as_ref().map(|m| m.used_percent())),
+                            Cell::plain(fullest.map_or(String::new(), |d| {
+                                format!("{} ({})", d.mounted_on, d.size)
+                            })),
+                            percent(fullest.and_then(|d| d.used_percent)),
+                            percent(v.inodes.iter().filter_map(|i| i.used_percent).max()),
+                        ]);
+                    }
+                    Err(e) => row.push(Failure::of(e).cell()),
+                }
+                row
+            })
+            .collect();
+        let headers = [
+            "HOST",
+            "MEMORY",
+            "USE%",
+            "FULLEST DISK",
+            "USE%",
+            "INODES USE%",
+        ];
+        output::table(&headers, &rows)?;
+    }
+    conclude(s.opts.json, &failures, vitals.len())
 }
 
 /// What `fleet status` says of one host that answered.
@@ -484,27 +590,14 @@ async fn apps(
     } else {
         fleet.overview(selection).await?
     };
-    let failures: Vec<(HostName, Failure)> = overview
-        .failed()
-        .map(|(h, e)| (h.clone(), Failure::of(e)))
-        .collect();
+    let failures = Failure::all(&overview);
     if s.opts.json {
         let rows: Vec<Value> = overview
             .iter()
             .map(|r| {
-                let mut row = host_json(fleet, &r.host);
-                match &r.result {
-                    Ok(apps) => {
-                        row["ok"] = json!(true);
-                        row["apps"] = apps.iter().map(apps::overview_json).collect();
-                        row["error"] = Value::Null;
-                    }
-                    Err(e) => {
-                        row["ok"] = json!(false);
-                        row["error"] = Failure::of(e).json();
-                    }
-                }
-                row
+                outcome_json(fleet, r, "apps", |apps| {
+                    apps.iter().map(apps::overview_json).collect()
+                })
             })
             .collect();
         output::json(&json!({ "hosts": rows }))?;

@@ -401,11 +401,7 @@ async fn check(s: &Session, selection: &Selector) -> Result<(), CliError> {
     let versions = fleet.versions(selection).await;
     fleet.close().await;
     let versions = versions?;
-    let failures: Vec<(HostName, Failure)> = versions
-        .hosts
-        .failed()
-        .map(|(h, e)| (h.clone(), Failure::of(e)))
-        .collect();
+    let failures = Failure::all(&versions.hosts);
     if s.opts.json {
         let rows: Vec<Value> = versions
             .hosts

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::error::CliError;
 use crate::family::{Context, Family};
-use crate::output::{self, Cell, RED, YELLOW};
+use crate::output::{self, Cell};
 use crate::session::Session;
 
 #[derive(Debug, Args)]
@@ -67,7 +67,7 @@ impl Family for VitalsArgs {
                     m.swap_used_mb,
                     m.swap_total_mb
                 ),
-                fullness(Some(m.used_percent())),
+                output::fullness(Some(m.used_percent())),
             ),
             None => Cell::plain(""),
         };
@@ -86,8 +86,8 @@ impl Family for VitalsArgs {
                     Cell::plain(d.size.clone()),
                     Cell::plain(d.used.clone()),
                     Cell::plain(d.available.clone()),
-                    Cell(percent(d.used_percent), fullness(d.used_percent)),
-                    Cell(percent(inode_use), fullness(inode_use)),
+                    Cell(percent(d.used_percent), output::fullness(d.used_percent)),
+                    Cell(percent(inode_use), output::fullness(inode_use)),
                 ]
             })
             .collect();
@@ -102,15 +102,6 @@ impl Family for VitalsArgs {
             "INODES USE%",
         ];
         Ok(output::table(&headers, &rows)?)
-    }
-}
-
-/// How full: red from 90%, yellow from 80%.
-fn fullness(percent: Option<u8>) -> anstyle::Style {
-    match percent {
-        Some(90..) => RED,
-        Some(80..) => YELLOW,
-        _ => output::PLAIN,
     }
 }
 

@@ -600,6 +600,15 @@ pub fn expiry_style(secs_left: i64) -> Style {
     }
 }
 
+/// How full: red from 90%, yellow from 80% (memory, disks, inodes).
+pub fn fullness(percent: Option<u8>) -> anstyle::Style {
+    match percent {
+        Some(90..) => RED,
+        Some(80..) => YELLOW,
+        _ => PLAIN,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
