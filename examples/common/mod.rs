@@ -108,9 +108,14 @@ impl<T> Synced<T> {
     }
 
     /// Keep `value`, written as `bytes` with [`write_private`] (in memory
-    /// only: just kept). Nothing changes if the write fails.
+    /// only: just kept; not written when the file already holds `bytes`,
+    /// a change that changed nothing). Nothing changes if the write fails.
     pub fn save(&mut self, bytes: Vec<u8>, value: T) -> std::io::Result<()> {
-        if let Some(path) = &self.path {
+        if let Some(path) = self
+            .path
+            .as_ref()
+            .filter(|_| self.seen.as_ref() != Some(&bytes))
+        {
             write_private(path, &bytes)?;
             self.seen = Some(bytes);
         }

@@ -548,6 +548,18 @@ mod tests {
         assert!(cli.revoke(None, &record.id).unwrap());
         assert_eq!(dashboard.check(&made).unwrap_err(), Refused::Revoked);
         dashboard.check(&own).unwrap();
+        // Revoking what is not there, or again, leaves the file as it is
+        // (not even rewritten: the same inode).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let inode = || std::fs::metadata(&file).unwrap().ino();
+            let before = inode();
+            assert!(!dashboard.revoke(None, "no-such-id").unwrap());
+            assert_eq!(inode(), before);
+            dashboard.revoke(None, &record.id).unwrap();
+            assert_eq!(inode(), before);
+        }
 
         // A file spoiled meanwhile: the tokens read before still answer,
         // and no change is written over it.
