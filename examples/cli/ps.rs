@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::args;
 use crate::error::CliError;
 use crate::family::{self, Context, Family, Opts};
-use crate::output::{self, Cell, DIM, GREEN, RED, YELLOW};
+use crate::output::{self, Cell, DIM, GREEN, RED};
 use crate::session::{self, Session};
 
 pub const HELP: &str = "Examples:\n  cli --demo ps report api\n  cli --demo ps scale api web=2 worker=1\n  cli --demo ps restart api";
@@ -353,12 +353,7 @@ async fn report(s: &Session, app: &AppName) -> Result<(), CliError> {
         .containers
         .iter()
         .map(|c| {
-            let style = match c.state {
-                ContainerState::Running => GREEN,
-                ContainerState::Restarting => YELLOW,
-                ContainerState::Exited | ContainerState::Dead => RED,
-                _ => DIM,
-            };
+            let style = container_style(&c.state);
             vec![
                 Cell::plain(format!("{}.{}", c.process_type, c.index)),
                 Cell(c.state.to_string(), style),
@@ -367,4 +362,32 @@ async fn report(s: &Session, app: &AppName) -> Result<(), CliError> {
         })
         .collect();
     Ok(output::table(&["CONTAINER", "STATE", "ID"], &rows)?)
+}
+
+/// A container's colour, as the dashboard's: crashed red (the rule that
+/// makes its app crashed), running green, the rest (exited, created …)
+/// dim.
+fn container_style(state: &ContainerState) -> anstyle::Style {
+    match state {
+        s if s.is_crashed() => RED,
+        ContainerState::Running => GREEN,
+        _ => DIM,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crashed_container_is_red_a_running_one_green_and_a_stopped_one_dim() {
+        let style = |word| container_style(&ContainerState::from_docker(word));
+        for crashed in ["restarting", "dead", "missing"] {
+            assert_eq!(style(crashed), RED, "{crashed}");
+        }
+        assert_eq!(style("running"), GREEN);
+        for quiet in ["exited", "created", "paused", "something-new"] {
+            assert_eq!(style(quiet), DIM, "{quiet}");
+        }
+    }
 }
