@@ -817,6 +817,11 @@ fn apps_info_is_the_report_admins_try_first() {
     assert_eq!(info, demo.json(&["apps", "report", "api"]));
     assert_eq!(info["status"], "running");
     assert_eq!(info["url"], "https://api.dokku.me", "{info}");
+    assert_eq!(
+        info["processes"]["web"],
+        serde_json::json!({"running": 2, "total": 2}),
+        "{info}"
+    );
     demo.cli()
         .args(["apps", "info", "blog"])
         .assert()
@@ -824,6 +829,13 @@ fn apps_info_is_the_report_admins_try_first() {
         .stdout(predicate::str::contains("app blog"))
         .stdout(predicate::str::contains("status"))
         .stdout(predicate::str::contains("https://blog.dokku.me"));
+    // A crashed app says which process type is down.
+    demo.cli()
+        .args(["apps", "info", "metrics"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("crashed"))
+        .stdout(predicate::str::contains("web 1/1, worker 0/2"));
 }
 
 #[test]

@@ -303,19 +303,38 @@ impl Family for AppsCmd {
 async fn report(s: &Session, app: &AppName) -> Result<(), CliError> {
     let dokku = s.dokku().await?;
     let (state, url) = tokio::join!(s.app_state(app), dokku.apps().url(app));
-    let ((report, _, status), url) = (state?, url?);
+    let ((report, ps, status), url) = (state?, url?);
     let created = report.created_at.map(output::unix_secs);
+    // Running and total containers per process type, by the overview's
+    // own count.
+    let processes = AppOverview::join(vec![report.clone()], vec![ps], Vec::new())
+        .pop()
+        .map(|o| o.processes)
+        .unwrap_or_default();
     if s.opts.json {
         let mut value = json!(report);
         value["status"] = json!(status.as_str());
         value["created_at"] = json!(created);
         value["url"] = json!(url);
+        value["processes"] = json!(processes);
         return Ok(output::json(&value)?);
     }
+    let counts: Vec<String> = processes
+        .iter()
+        .map(|(kind, n)| format!("{kind} {}/{}", n.running, n.total))
+        .collect();
     Ok(output::pairs(
         &format!("app {app}"),
         &[
             ("status", output::status_cell(status)),
+            (
+                "processes",
+                Cell::plain(if counts.is_empty() {
+                    "-".to_owned()
+                } else {
+                    counts.join(", ")
+                }),
+            ),
             ("url", Cell::plain(url.unwrap_or_else(|| "-".to_owned()))),
             (
                 "directory",
