@@ -257,6 +257,15 @@ fn limits_and_reservations_show_per_process_type_and_are_checked_before_sending(
     );
     let shop = demo.json(&["resource", "show", "shop"]);
     assert_eq!(shop["processes"]["worker"]["reserve"]["memory"], "128m");
+    // `clear` unsets one resource, Dokku's way; the others stay.
+    demo.json(&["resource", "limit", "api", "--memory", "768m"]);
+    demo.json(&["resource", "limit", "api", "--cpu", "clear"]);
+    let api = demo.json(&["resource", "show", "api"]);
+    assert_eq!(
+        api["processes"]["_default_"]["limit"],
+        json!({ "memory": "768m" }),
+        "{api}"
+    );
     demo.shows(
         &["resource", "limit-clear", "api"],
         &["cleared the limits of api"],
@@ -285,7 +294,16 @@ fn limits_and_reservations_show_per_process_type_and_are_checked_before_sending(
     demo.refused(&["resource", "limit", "api"], "no resource given");
     demo.refused(
         &["resource", "limit", "api", "--memory", "lots"],
-        "not a resource amount",
+        "\"lots\" is not a memory amount",
+    );
+    // All GPUs is Docker's `--gpus all`; a CPU count is a number.
+    assert_eq!(
+        demo.dry_run(&["resource", "limit", "api", "--nvidia-gpu", "all"]),
+        "dokku resource:limit --nvidia-gpu all api\n"
+    );
+    demo.refused(
+        &["resource", "limit", "api", "--cpu", "all"],
+        "\"all\" is not a cpu amount",
     );
 }
 

@@ -388,15 +388,16 @@ pub fn storage_directory(raw: &str) -> Result<String, BadArg> {
     )
 }
 
-/// A resource amount: a number with an optional unit (`2`, `0.5`, `512m`,
-/// `1g`, `100mbit`).
-pub fn resource_amount(raw: &str) -> Result<String, BadArg> {
-    if dokku::model::resource::is_amount(raw) {
+/// A value for `--<resource>`: a number with an optional unit (`2`,
+/// `0.5`, `512m`, `1g`, `100mbit`), `clear` (unset that one resource), or
+/// for GPUs `all`.
+pub fn resource_value(resource: &str, raw: &str) -> Result<String, BadArg> {
+    if dokku::model::resource::is_resource_value(resource, raw) {
         Ok(raw.to_owned())
     } else {
         Err(BadArg::new(
-            format!("{raw:?} is not a resource amount"),
-            "give a number with an optional unit, e.g. --cpu 0.5 or --memory 512m",
+            format!("{raw:?} is not a {resource} amount"),
+            "give a number with an optional unit (--cpu 0.5, --memory 512m), or clear to unset it",
         ))
     }
 }

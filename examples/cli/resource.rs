@@ -58,26 +58,26 @@ pub struct Amounts {
     /// Only for this process type (default: the whole app).
     #[arg(long, value_name = "TYPE", value_parser = args::process_type)]
     pub process_type: Option<ProcessType>,
-    /// CPUs (`0.5`, `2`).
-    #[arg(long, value_parser = args::resource_amount)]
+    /// CPUs (`0.5`, `2`). Any resource's `clear` unsets it alone.
+    #[arg(long, value_parser = |v: &str| args::resource_value("cpu", v))]
     pub cpu: Option<String>,
     /// Memory (`512m`, `1g`).
-    #[arg(long, value_parser = args::resource_amount)]
+    #[arg(long, value_parser = |v: &str| args::resource_value("memory", v))]
     pub memory: Option<String>,
     /// Memory plus swap (`1g`).
-    #[arg(long, value_parser = args::resource_amount)]
+    #[arg(long, value_parser = |v: &str| args::resource_value("memory-swap", v))]
     pub memory_swap: Option<String>,
     /// Network bandwidth (`100m`).
-    #[arg(long, value_parser = args::resource_amount)]
+    #[arg(long, value_parser = |v: &str| args::resource_value("network", v))]
     pub network: Option<String>,
     /// Inbound bandwidth.
-    #[arg(long, value_parser = args::resource_amount)]
+    #[arg(long, value_parser = |v: &str| args::resource_value("network-ingress", v))]
     pub network_ingress: Option<String>,
     /// Outbound bandwidth.
-    #[arg(long, value_parser = args::resource_amount)]
+    #[arg(long, value_parser = |v: &str| args::resource_value("network-egress", v))]
     pub network_egress: Option<String>,
-    /// NVIDIA GPUs (`1`).
-    #[arg(long, value_parser = args::resource_amount)]
+    /// NVIDIA GPUs (`1`, `all`).
+    #[arg(long, value_parser = |v: &str| args::resource_value("nvidia-gpu", v))]
     pub nvidia_gpu: Option<String>,
 }
 

@@ -41,6 +41,20 @@ pub fn is_amount(raw: &str) -> bool {
     digits(whole) && digits(fraction) && unit <= 4
 }
 
+/// Whether `raw` is a value `resource:limit --<resource>` (or `reserve`)
+/// takes: an amount ([`is_amount`]), `clear` (Dokku's word for unsetting
+/// that one resource), or for `nvidia-gpu`, `all` (Docker's `--gpus all`).
+///
+/// ```
+/// use dokku_core::model::resource::is_resource_value;
+///
+/// assert!(is_resource_value("memory", "512m") && is_resource_value("cpu", "clear"));
+/// assert!(is_resource_value("nvidia-gpu", "all") && !is_resource_value("cpu", "all"));
+/// ```
+pub fn is_resource_value(resource: &str, raw: &str) -> bool {
+    raw == "clear" || (resource == "nvidia-gpu" && raw == "all") || is_amount(raw)
+}
+
 /// The resources Dokku limits or reserves, as it prints them (`None`:
 /// not set). Values are Docker's (`512m`, `1.5`); Dokku does not check
 /// them.
@@ -181,5 +195,17 @@ mod tests {
         for bad in ["", "m", "1.", ".5", "-1", "1 g", "1gigabyte", "abc", "1,5"] {
             assert!(!is_amount(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_resource_value_is_an_amount_clear_or_all_gpus() {
+        for resource in RESOURCES {
+            assert!(is_resource_value(resource, "2"), "{resource}");
+            assert!(is_resource_value(resource, "clear"), "{resource}");
+            assert!(!is_resource_value(resource, "Clear"), "{resource}");
+            assert!(!is_resource_value(resource, "lots"), "{resource}");
+        }
+        assert!(is_resource_value("nvidia-gpu", "all"));
+        assert!(!is_resource_value("memory", "all"));
     }
 }

@@ -142,13 +142,18 @@ fn set(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String], kind: &str, noun: &
     ctx.out
         .info2_quiet(&format!("Setting resource {noun} for {app}{suffix}"));
     for (resource, value) in given {
-        ctx.out.verbose(&format!("{resource}: {value}"));
+        // `clear` deletes that one resource (`setResourceType`).
+        let (shown, value) = match value.as_str() {
+            "clear" => ("cleared", ""),
+            other => (other, other),
+        };
+        ctx.out.verbose(&format!("{resource}: {shown}"));
         properties::store(
             ctx.host,
             "resource",
             &app,
             &format!("{ptype}.{kind}.{resource}"),
-            &value,
+            value,
         );
     }
 }

@@ -3165,6 +3165,40 @@ async fn resource_limits_are_set_and_cleared_from_the_panel_and_audited() {
     assert!(form.contains("class=\"form-error\""), "not at its form");
     assert!(form.contains("&quot;two&quot; is not an amount"), "{form}");
 
+    // One resource cleared (Dokku's `clear`), the others kept; clearing
+    // what is not set sends nothing.
+    let r = set(vec![
+        ("kind", "limit"),
+        ("resource", "cpu"),
+        ("amount", "1"),
+    ])
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = set(vec![
+        ("kind", "limit"),
+        ("resource", "memory"),
+        ("amount", "clear"),
+    ])
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = h.get(&admin, "/apps/blog").await.body;
+    assert!(
+        page.contains("Cleared the limit memory of blog"),
+        "no flash"
+    );
+    let panel = section(&page, "resources");
+    assert!(
+        panel.contains("cpu <code>1</code>") && !panel.contains("memory <code>512m</code>"),
+        "{panel}"
+    );
+    let r = set(vec![
+        ("kind", "limit"),
+        ("resource", "memory"),
+        ("amount", "clear"),
+    ])
+    .await;
+    assert!(refused(&r, StatusCode::BAD_REQUEST).contains("no limit memory set: nothing to clear"));
+
     // Clearing: the app-wide limits go, the web reservation stays.
     let r = h
         .post(

@@ -26,7 +26,7 @@ use dokku::model::cron::CronTask;
 use dokku::model::docker_options::{DockerOptionsReport, PhaseOptions};
 use dokku::model::network::NetworkReport;
 use dokku::model::resource::{
-    is_amount, ResourceReport, ResourceValues, DEFAULT_PROCESS, RESOURCES,
+    is_resource_value, ResourceReport, ResourceValues, DEFAULT_PROCESS, RESOURCES,
 };
 use dokku::model::storage::{StorageAttachment, StorageReport};
 use dokku::model::Property;
@@ -512,7 +512,7 @@ pub async fn resources(
             )));
         }
         let amount = form.amount.as_deref().unwrap_or_default().trim();
-        if !is_amount(amount) {
+        if !is_resource_value(resource, amount) {
             return Err(WebError::BadRequest(format!(
                 "{amount:?} is not an amount: enter a number with an optional unit, \
                  like 0.5, 2, 512m or 1g. Nothing was changed."
@@ -529,14 +529,22 @@ pub async fn resources(
         let Some((resource, amount)) = wanted.iter().next() else {
             return Err(WebError::BadRequest("Choose a resource.".to_owned()));
         };
-        if now.iter().any(|(r, v)| r == resource && v == amount) {
-            return Err(WebError::BadRequest(format!(
-                "{scope} already has the {word} {resource} {amount}: nothing to change."
-            )));
-        }
-        let message = format!(
-            "Set the {word} {resource} {amount} on {scope} (effective on the next deploy)."
-        );
+        let message = if amount == "clear" {
+            // Dokku's word for unsetting this one resource.
+            if !now.iter().any(|(r, _)| r == resource) {
+                return Err(WebError::BadRequest(format!(
+                    "{scope} has no {word} {resource} set: nothing to clear."
+                )));
+            }
+            format!("Cleared the {word} {resource} of {scope} (effective on the next deploy).")
+        } else {
+            if now.iter().any(|(r, v)| r == resource && v == amount) {
+                return Err(WebError::BadRequest(format!(
+                    "{scope} already has the {word} {resource} {amount}: nothing to change."
+                )));
+            }
+            format!("Set the {word} {resource} {amount} on {scope} (effective on the next deploy).")
+        };
         dokku
             .resources()
             .set(kind, &app, process.as_ref(), &wanted)
