@@ -213,14 +213,21 @@ async fn scroll_to(client: &Client, css: &str) {
         .unwrap();
 }
 
+/// The element's text; found again if the page replaced it between
+/// finding and reading (a refreshed section, as `click`).
 async fn text(client: &Client, css: &str) -> String {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .unwrap()
+    for _ in 0..5 {
+        let element = client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        match element.text().await {
+            Ok(text) => return text,
+            Err(e) if e.is_stale_element_reference() => continue,
+            Err(e) => panic!("{css}: {e}"),
+        }
+    }
+    panic!("{css} kept being replaced");
 }
 
 async fn count(client: &Client, css: &str) -> usize {
@@ -251,7 +258,7 @@ async fn click(client: &Client, css: &str) {
         };
         match element.click().await {
             Ok(()) => return,
-            Err(e) if format!("{e:?}").contains("StaleElementReference") => continue,
+            Err(e) if e.is_stale_element_reference() => continue,
             Err(e) => panic!("{css}: {e}"),
         }
     }
