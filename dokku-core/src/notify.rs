@@ -47,6 +47,7 @@ use async_trait::async_trait;
 use serde::Serialize;
 
 use crate::model::deploy::{DeployOutcome, DeployPhase};
+use crate::model::host::{DiskUsage, HostVitals};
 use crate::name::AppName;
 use crate::secret::SecretString;
 
@@ -100,6 +101,17 @@ pub enum NotifyEvent {
         /// Containers the scale asks for.
         expected: u32,
     },
+    /// A local file system's space (or its inodes) is nearly used up.
+    DiskFilling {
+        /// The host's label.
+        host: String,
+        /// Where the file system is mounted (`/`).
+        mounted_on: String,
+        /// How much is used, in percent.
+        used_percent: u8,
+        /// Its inodes (`df -i`), not its space.
+        inodes: bool,
+    },
 }
 
 /// Which kind of event, for filters and settings.
@@ -115,6 +127,8 @@ pub enum EventKind {
     CertificateExpiring,
     /// [`NotifyEvent::AppCrashed`].
     AppCrashed,
+    /// [`NotifyEvent::DiskFilling`].
+    DiskFilling,
 }
 
 impl NotifyEvent {
@@ -175,6 +189,43 @@ impl NotifyEvent {
         })
     }
 
+    /// The events a host's vitals are worth: each local file system whose
+    /// space or inodes are `threshold` percent used or more.
+    ///
+    /// ```
+    /// use dokku_core::model::host::HostVitals;
+    /// use dokku_core::notify::NotifyEvent;
+    ///
+    /// let vitals: HostVitals = serde_json::from_value(serde_json::json!({
+    ///     "uname": null, "memory": null, "inodes": [],
+    ///     "disks": [{"filesystem": "/dev/vda1", "size": "20G", "used": "18G",
+    ///                "available": "1.6G", "used_percent": 92, "mounted_on": "/"}],
+    /// }))?;
+    /// let events = NotifyEvent::disks_filling("prod", &vitals, 90);
+    /// assert_eq!(events[0].text(), "[prod] the disk at / is 92% full");
+    /// assert!(NotifyEvent::disks_filling("prod", &vitals, 95).is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn disks_filling(host: &str, vitals: &HostVitals, threshold: u8) -> Vec<Self> {
+        let full = |disks: &[DiskUsage], inodes: bool| -> Vec<Self> {
+            disks
+                .iter()
+                .filter_map(|d| {
+                    let used_percent = d.used_percent.filter(|p| *p >= threshold)?;
+                    Some(Self::DiskFilling {
+                        host: host.to_owned(),
+                        mounted_on: d.mounted_on.clone(),
+                        used_percent,
+                        inodes,
+                    })
+                })
+                .collect()
+        };
+        let mut events = full(&vitals.disks, false);
+        events.extend(full(&vitals.inodes, true));
+        events
+    }
+
     /// Its kind.
     pub fn kind(&self) -> EventKind {
         match self {
@@ -182,16 +233,18 @@ impl NotifyEvent {
             Self::DeploySucceeded { .. } => EventKind::DeploySucceeded,
             Self::CertificateExpiring { .. } => EventKind::CertificateExpiring,
             Self::AppCrashed { .. } => EventKind::AppCrashed,
+            Self::DiskFilling { .. } => EventKind::DiskFilling,
         }
     }
 
-    /// The app it is about.
-    pub fn app(&self) -> &AppName {
+    /// The app it is about (`None`: the host itself, a disk).
+    pub fn app(&self) -> Option<&AppName> {
         match self {
             Self::DeployFailed { app, .. }
             | Self::DeploySucceeded { app, .. }
             | Self::CertificateExpiring { app, .. }
-            | Self::AppCrashed { app, .. } => app,
+            | Self::AppCrashed { app, .. } => Some(app),
+            Self::DiskFilling { .. } => None,
         }
     }
 
@@ -239,6 +292,20 @@ impl NotifyEvent {
             } => {
                 format!("[{host}] {app}: {process_type} is down ({running} of {expected} running)")
             }
+            Self::DiskFilling {
+                host,
+                mounted_on,
+                used_percent,
+                inodes: false,
+            } => format!("[{host}] the disk at {mounted_on} is {used_percent}% full"),
+            Self::DiskFilling {
+                host,
+                mounted_on,
+                used_percent,
+                inodes: true,
+            } => {
+                format!("[{host}] the disk at {mounted_on} has {used_percent}% of its inodes used")
+            }
         }
     }
 }
@@ -255,6 +322,8 @@ pub struct Subscriptions {
     pub certificate_expiring: bool,
     /// Processes down that should run.
     pub app_crashed: bool,
+    /// Local disks (space or inodes) nearly full.
+    pub disk_filling: bool,
 }
 
 impl Default for Subscriptions {
@@ -264,6 +333,7 @@ impl Default for Subscriptions {
             deploy_succeeded: false,
             certificate_expiring: true,
             app_crashed: true,
+            disk_filling: true,
         }
     }
 }
@@ -276,6 +346,7 @@ impl Subscriptions {
             EventKind::DeploySucceeded => self.deploy_succeeded,
             EventKind::CertificateExpiring => self.certificate_expiring,
             EventKind::AppCrashed => self.app_crashed,
+            EventKind::DiskFilling => self.disk_filling,
         }
     }
 }
@@ -611,6 +682,12 @@ mod tests {
             NotifyEvent::certificate("prod", &app(), 3, 14),
             NotifyEvent::certificate("prod", &app(), -2, 14),
             NotifyEvent::crashed("prod", &app(), "worker", 0, 2),
+            Some(NotifyEvent::DiskFilling {
+                host: "prod".into(),
+                mounted_on: "/var/lib/docker".into(),
+                used_percent: 95,
+                inodes: true,
+            }),
         ];
         let texts: Vec<String> = events
             .iter()
@@ -627,6 +704,7 @@ mod tests {
                 "[prod] api: the TLS certificate expires in 3 days",
                 "[prod] api: the TLS certificate expired 2 days ago",
                 "[prod] api: worker is down (0 of 2 running)",
+                "[prod] the disk at /var/lib/docker has 95% of its inodes used",
             ]
         );
     }

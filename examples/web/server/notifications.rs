@@ -14,6 +14,10 @@
 //! - **Certificates**: `certs:report` of every app every six hours while
 //!   a webhook wants them (charged to the refresher's budget), once per
 //!   app and day left.
+//! - **Disks**: `report`'s machine part every six hours while a webhook
+//!   wants it (charged likewise: on a real host it also asks Docker), for
+//!   each local file system whose space or inodes are 90% used or more,
+//!   once per disk and percentage (again after it was freed below 90%).
 //!
 //! The URL is a secret ([`WebhookUrl`]): kept in a 0600 file, shown as its
 //! host only, never logged or recorded. The settings change nothing on a
@@ -28,6 +32,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use dokku::model::deploy::DeployOutcome;
+use dokku::model::host::HostVitals;
 use dokku::notify::{Notifier, NotifyEvent, Subscriptions, WebhookUrl};
 use dokku::parse::deploy::DeployTracker;
 use dokku::{AppName, Dokku, ExitStatus};
@@ -41,8 +46,12 @@ use super::pages::{form_head, layout};
 use super::{AppState, Ctx, WebError};
 use crate::common::notify::{Sleep, WebhookNotifier};
 
-/// How often certificates are read.
+/// How often certificates, and the host's disks, are read.
 const CERTIFICATES_EVERY: Duration = Duration::from_secs(6 * 60 * 60);
+
+/// A disk this full (space or inodes, in percent) is told: the red of the
+/// host page's meters.
+pub const DISK_FULL_PERCENT: u8 = 90;
 
 /// What is kept on disk (the URL in the clear: the file is 0600).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -52,7 +61,14 @@ struct Saved {
     deploy_succeeded: bool,
     certificate_expiring: bool,
     app_crashed: bool,
+    /// Missing in a file from before disk events: on, their default.
+    #[serde(default = "on")]
+    disk_filling: bool,
     certificate_days: u32,
+}
+
+fn on() -> bool {
+    true
 }
 
 /// The settings.
@@ -85,6 +101,7 @@ impl Settings {
             deploy_succeeded: s.deploy_succeeded,
             certificate_expiring: s.certificate_expiring,
             app_crashed: s.app_crashed,
+            disk_filling: s.disk_filling,
             certificate_days: self.certificate_days,
         }
     }
@@ -97,6 +114,7 @@ impl Settings {
                 deploy_succeeded: saved.deploy_succeeded,
                 certificate_expiring: saved.certificate_expiring,
                 app_crashed: saved.app_crashed,
+                disk_filling: saved.disk_filling,
             },
             certificate_days: saved.certificate_days,
         }
@@ -202,6 +220,8 @@ pub struct HostWatch {
     failed: Mutex<BTreeSet<AppName>>,
     crashed: Mutex<BTreeSet<(AppName, String)>>,
     certificates: Mutex<BTreeMap<AppName, i64>>,
+    /// The full disks told, by mount point and space/inodes: how full.
+    disks: Mutex<BTreeMap<(String, bool), u8>>,
 }
 
 impl HostWatch {
@@ -303,6 +323,35 @@ impl HostWatch {
     }
 }
 
+impl HostWatch {
+    /// The full disks worth an event: each once per percentage, and again
+    /// after it was below [`DISK_FULL_PERCENT`].
+    pub fn on_vitals(&self, host: &str, vitals: &HostVitals) -> Vec<NotifyEvent> {
+        let mut told = lock(&self.disks);
+        let mut full = BTreeMap::new();
+        let mut new = Vec::new();
+        for event in NotifyEvent::disks_filling(host, vitals, DISK_FULL_PERCENT) {
+            let NotifyEvent::DiskFilling {
+                mounted_on,
+                used_percent,
+                inodes,
+                ..
+            } = &event
+            else {
+                continue;
+            };
+            let (key, percent) = ((mounted_on.clone(), *inodes), *used_percent);
+            if told.get(&key) != Some(&percent) {
+                new.push(event);
+            }
+            full.insert(key, percent);
+        }
+        // A disk no longer full is forgotten: filling again is news.
+        *told = full;
+        new
+    }
+}
+
 fn mark(failed: &mut BTreeSet<AppName>, app: AppName, release: &Release) {
     match release.outcome {
         Outcome::Ok => {
@@ -359,8 +408,9 @@ pub async fn watch_trail(
     }
 }
 
-/// Follow one host's rows for crashes, and read its certificates every
-/// six hours (on the host's clock: `now`), until the state ends.
+/// Follow one host's rows for crashes, and read its certificates (on the
+/// host's clock: `now`) and its disks every six hours, until the state
+/// ends.
 pub async fn watch(
     site: Arc<Notifications>,
     host_watch: Arc<HostWatch>,
@@ -380,6 +430,8 @@ pub async fn watch(
     let mut updates = store.subscribe();
     let mut certificates = tokio::time::interval(CERTIFICATES_EVERY);
     certificates.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut disks = tokio::time::interval(CERTIFICATES_EVERY);
+    disks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         let events = tokio::select! {
             update = updates.recv() => match update {
@@ -408,6 +460,19 @@ pub async fn watch(
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "reading the certificates failed");
+                        Vec::new()
+                    }
+                }
+            }
+            _ = disks.tick() => {
+                let settings = site.settings();
+                if settings.url.is_none() || !settings.subscriptions.disk_filling {
+                    continue;
+                }
+                match store.timed(dokku.host().vitals()).await.0 {
+                    Ok(vitals) => host_watch.on_vitals(&host, &vitals),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "reading the host's disks failed");
                         Vec::new()
                     }
                 }
@@ -469,6 +534,7 @@ pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
                         (check("app_crashed", "crashed processes", s.app_crashed))
                         (check("certificate_expiring", "certificates expiring within", s.certificate_expiring))
                         label { input type="number" name="certificate_days" min="0" max="365" value=(settings.certificate_days); " days" }
+                        (check("disk_filling", "disks 90% full or more (read every six hours)", s.disk_filling))
                     }
                     button type="submit" { "Save" }
                 }
@@ -500,6 +566,8 @@ pub struct SettingsForm {
     certificate_expiring: Option<String>,
     #[serde(default)]
     certificate_days: Option<u32>,
+    #[serde(default)]
+    disk_filling: Option<String>,
 }
 
 /// Save the settings.
@@ -527,6 +595,7 @@ pub async fn save(
         deploy_succeeded: form.deploy_succeeded.is_some(),
         certificate_expiring: form.certificate_expiring.is_some(),
         app_crashed: form.app_crashed.is_some(),
+        disk_filling: form.disk_filling.is_some(),
     };
     settings.certificate_days = form
         .certificate_days

@@ -4218,6 +4218,11 @@ async fn notification_settings_keep_the_webhook_a_secret_in_a_private_file() {
     assert!(!page
         .body
         .contains(r#"name="deploy_succeeded" value="on" checked"#));
+    assert!(
+        page.body.contains(r#"name="disk_filling" value="on">"#),
+        "{}",
+        page.body
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -4257,6 +4262,21 @@ async fn notification_settings_keep_the_webhook_a_secret_in_a_private_file() {
     );
     assert!(again.settings().subscriptions.app_crashed);
     assert!(!again.settings().subscriptions.deploy_failed);
+    assert!(!again.settings().subscriptions.disk_filling);
+    // A file from before disk events has them on, their default.
+    let older = tempfile::tempdir().unwrap();
+    let old_file = older.path().join("notifications.json");
+    std::fs::write(
+        &old_file,
+        r#"{"url":null,"deploy_failed":true,"deploy_succeeded":false,"certificate_expiring":true,"app_crashed":true,"certificate_days":14}"#,
+    )
+    .unwrap();
+    let old = super::notifications::Notifications::new(
+        Some(old_file),
+        crate::common::notify::tokio_sleep(),
+    );
+    assert!(old.settings().subscriptions.disk_filling);
+    assert!(old.settings().subscriptions.deploy_failed);
     // Slack's webhooks are https: taken, and shown as their host only.
     let slack = "https://hooks.slack.com/services/T0/B0/s3cr3t-sl4ck";
     let r = h.post(&admin, "/notifications", &[("url", slack)]).await;
@@ -4479,6 +4499,45 @@ fn an_expiring_certificate_is_told_once_per_day_left_and_only_within_the_window(
         told(vec![(api, -1)]),
         ["[eu-1] api: the TLS certificate expired 1 day ago"]
     );
+}
+
+/// A host's disk filling up is told once per percentage, space and inodes
+/// alike, and again when it fills up after it was freed.
+#[tokio::test]
+async fn a_filling_disk_is_told_once_per_percentage_and_again_after_it_was_freed() {
+    let h = Harness::new();
+    let watch = super::notifications::HostWatch::default();
+    let set = |space: &str, inodes: &str| {
+        h.sim.with_host(|host| {
+            let disk = &mut host.machine.disks[0];
+            disk.space[3] = space.to_owned();
+            disk.inodes[3] = inodes.to_owned();
+        })
+    };
+    let told = || async {
+        let vitals = h.state.dokku.host().vitals().await.unwrap();
+        watch
+            .on_vitals("sim", &vitals)
+            .iter()
+            .map(dokku::notify::NotifyEvent::text)
+            .collect::<Vec<_>>()
+    };
+    assert!(told().await.is_empty(), "the demo's disk is 40% full");
+    set("91%", "95%");
+    assert_eq!(
+        told().await,
+        [
+            "[sim] the disk at / is 91% full",
+            "[sim] the disk at / has 95% of its inodes used"
+        ]
+    );
+    assert!(told().await.is_empty(), "told twice");
+    set("93%", "95%");
+    assert_eq!(told().await, ["[sim] the disk at / is 93% full"]);
+    set("60%", "95%");
+    assert!(told().await.is_empty());
+    set("90%", "95%");
+    assert_eq!(told().await, ["[sim] the disk at / is 90% full"]);
 }
 
 // ---- Users, grants and sessions -------------------------------------------
