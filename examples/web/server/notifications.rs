@@ -222,6 +222,9 @@ pub struct HostWatch {
     certificates: Mutex<BTreeMap<AppName, i64>>,
     /// The full disks told, by mount point and space/inodes: how full.
     disks: Mutex<BTreeMap<(String, bool), u8>>,
+    /// The host's disks as last read (the host page, the disk watcher),
+    /// and when.
+    vitals: Mutex<Option<(SystemTime, HostVitals)>>,
 }
 
 impl HostWatch {
@@ -324,6 +327,25 @@ impl HostWatch {
 }
 
 impl HostWatch {
+    /// Keep the host's vitals read at `at`, for the dashboard's warning.
+    pub fn keep_vitals(&self, at: SystemTime, vitals: &HostVitals) {
+        *lock(&self.vitals) = Some((at, vitals.clone()));
+    }
+
+    /// The fullest disk as last read, as the event that would tell it
+    /// (space or inodes; whatever its percentage), and when it was read.
+    pub fn fullest_disk(&self, host: &str) -> Option<(NotifyEvent, SystemTime)> {
+        let kept = lock(&self.vitals);
+        let (at, vitals) = kept.as_ref()?;
+        NotifyEvent::disks_filling(host, vitals, 0)
+            .into_iter()
+            .max_by_key(|e| match e {
+                NotifyEvent::DiskFilling { used_percent, .. } => *used_percent,
+                _ => 0,
+            })
+            .map(|e| (e, *at))
+    }
+
     /// The full disks worth an event: each once per percentage, and again
     /// after it was below [`DISK_FULL_PERCENT`].
     pub fn on_vitals(&self, host: &str, vitals: &HostVitals) -> Vec<NotifyEvent> {
@@ -470,7 +492,10 @@ pub async fn watch(
                     continue;
                 }
                 match store.timed(dokku.host().vitals()).await.0 {
-                    Ok(vitals) => host_watch.on_vitals(&host, &vitals),
+                    Ok(vitals) => {
+                        host_watch.keep_vitals(now(), &vitals);
+                        host_watch.on_vitals(&host, &vitals)
+                    }
                     Err(e) => {
                         tracing::warn!(error = %e, "reading the host's disks failed");
                         Vec::new()

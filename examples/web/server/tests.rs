@@ -4501,19 +4501,23 @@ fn an_expiring_certificate_is_told_once_per_day_left_and_only_within_the_window(
     );
 }
 
+/// Make the simulated host's disk `space` full and its inodes `inodes`
+/// used (`df`'s percentages).
+fn fill_disk(h: &Harness, space: &str, inodes: &str) {
+    h.sim.with_host(|host| {
+        let disk = &mut host.machine.disks[0];
+        disk.space[3] = space.to_owned();
+        disk.inodes[3] = inodes.to_owned();
+    })
+}
+
 /// A host's disk filling up is told once per percentage, space and inodes
 /// alike, and again when it fills up after it was freed.
 #[tokio::test]
 async fn a_filling_disk_is_told_once_per_percentage_and_again_after_it_was_freed() {
     let h = Harness::new();
     let watch = super::notifications::HostWatch::default();
-    let set = |space: &str, inodes: &str| {
-        h.sim.with_host(|host| {
-            let disk = &mut host.machine.disks[0];
-            disk.space[3] = space.to_owned();
-            disk.inodes[3] = inodes.to_owned();
-        })
-    };
+    let set = |space: &str, inodes: &str| fill_disk(&h, space, inodes);
     let told = || async {
         let vitals = h.state.dokku.host().vitals().await.unwrap();
         watch
@@ -5500,4 +5504,42 @@ async fn credentials_in_urls_dokku_prints_are_masked_in_streamed_output() {
         "{body}"
     );
     assert!(body.contains("redis://:***@redis:6379"), "{body}");
+}
+
+/// Once the host's disks were read (the host page, or the disk watcher),
+/// a disk 80% full or more is named at the top of the dashboard, red from
+/// 90%, linked to the host page; below that, nothing is said.
+#[tokio::test]
+async fn the_dashboard_names_a_filling_disk_as_last_read() {
+    let h = Harness::new();
+    let viewer = h.login(VIEWER).await;
+    let warning = |body: &str| {
+        body.find("class=\"disk-warning")
+            .map(|at| body[at..].split("</p>").next().unwrap().to_owned())
+    };
+    let set = |space: &str, inodes: &str| fill_disk(&h, space, inodes);
+    set("92%", "9%");
+    let home = h.get_now(&viewer, "/").await.body;
+    assert_eq!(warning(&home), None, "said before anything was read");
+    h.get_now(&viewer, "/host").await;
+    let said = warning(&h.get_now(&viewer, "/").await.body).unwrap();
+    assert!(said.starts_with("class=\"disk-warning bad\""), "{said}");
+    assert!(
+        said.contains("href=\"/host\">The disk at / is 92% full</a>"),
+        "{said}"
+    );
+    assert!(said.contains("(read "), "{said}");
+
+    set("40%", "85%");
+    h.get_now(&viewer, "/host").await;
+    let said = warning(&h.get_now(&viewer, "/").await.body).unwrap();
+    assert!(said.starts_with("class=\"disk-warning warn\""), "{said}");
+    assert!(
+        said.contains("The disk at / has 85% of its inodes used"),
+        "{said}"
+    );
+
+    set("40%", "9%");
+    h.get_now(&viewer, "/host").await;
+    assert_eq!(warning(&h.get_now(&viewer, "/").await.body), None);
 }

@@ -11,6 +11,7 @@ use std::time::Duration;
 use axum::extract::{Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Extension;
+use dokku::notify::NotifyEvent;
 use dokku::Capabilities;
 use futures_util::{stream, Stream, StreamExt};
 use maud::{html, Markup};
@@ -21,7 +22,7 @@ use super::super::data::{status_class, AppRow, AppStatus, Line, Progress, Update
 use super::super::handlers::app_url;
 use super::super::notifications::HostWatch;
 use super::super::{AppState, Ctx, WebError};
-use super::{form_head, layout};
+use super::{form_head, layout, log_time};
 
 /// `web 2/2 · worker 1/1`.
 pub fn processes(row: &AppRow) -> Markup {
@@ -263,6 +264,17 @@ pub fn render(
             span #refresh-spent { (spent_text(view.spent, view.budget)) }
             @if let Some(problem) = &view.problem {
                 " · " span.problem { "last refresh failed: " (problem) }
+            }
+        }
+        @if let Some((NotifyEvent::DiskFilling { mounted_on, used_percent, inodes, .. }, at)) = watch.fullest_disk(&ctx.host) {
+            @if used_percent >= 80 {
+                p.disk-warning.(if used_percent >= 90 { "bad" } else { "warn" }) role="status" {
+                    a href=(ctx.at("/host")) {
+                        "The disk at " (mounted_on)
+                        @if inodes { " has " (used_percent) "% of its inodes used" } @else { " is " (used_percent) "% full" }
+                    }
+                    span.muted { " (read " (log_time(at)) " UTC)" }
+                }
             }
         }
         ul.counts aria-label="Filter by state" {

@@ -19,7 +19,11 @@ pub async fn page(
     Extension(ctx): Extension<Ctx>,
 ) -> Result<Markup, WebError> {
     let vitals = state.dokku.host().vitals().await;
-    let checked = log_time(std::time::SystemTime::now());
+    let now = std::time::SystemTime::now();
+    if let Ok(vitals) = &vitals {
+        state.watch.keep_vitals(now, vitals);
+    }
+    let checked = log_time(now);
     let body = html! {
         h1 { "Host" }
         p.muted { "Read from " code { "dokku report" } " at " (checked) " UTC." }
@@ -52,16 +56,17 @@ fn vitals_section(vitals: &HostVitals) -> Markup {
                 p.muted { "Dokku's report printed no local disk." }
             } @else {
                 div.scroll { table {
-                    thead { tr { th { "Mounted on" } th { "File system" } th.num { "Size" } th.num { "Used" } th.num { "Available" } th { "Use" } th { "Inodes" } } }
+                    // How full first: on a phone the rest scrolls.
+                    thead { tr { th { "Mounted on" } th { "Use" } th { "Inodes" } th.num { "Size" } th.num { "Used" } th.num { "Available" } th { "File system" } } }
                     tbody {
                         @for d in &vitals.disks {
                             @let inodes = vitals.inodes.iter().find(|i| i.mounted_on == d.mounted_on);
                             tr {
                                 td { code.long { (d.mounted_on) } }
-                                td { code { (d.filesystem) } }
-                                td.num { (d.size) } td.num { (d.used) } td.num { (d.available) }
                                 td { (share(d)) }
                                 td { @if let Some(i) = inodes { (share(i)) } @else { "—" } }
+                                td.num { (d.size) } td.num { (d.used) } td.num { (d.available) }
+                                td { code { (d.filesystem) } }
                             }
                         }
                     }
