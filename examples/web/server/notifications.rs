@@ -493,7 +493,9 @@ pub async fn watch(
                 }
                 match store.timed(dokku.host().vitals()).await.0 {
                     Ok(vitals) => {
-                        host_watch.keep_vitals(now(), &vitals);
+                        // When the dashboard read it (as the host page
+                        // says), not the host's clock.
+                        host_watch.keep_vitals(SystemTime::now(), &vitals);
                         host_watch.on_vitals(&host, &vitals)
                     }
                     Err(e) => {
