@@ -311,12 +311,6 @@ async fn vitals(s: &Session, fleet: &Fleet, selection: &Selector) -> Result<(), 
             .collect();
         output::json(&json!({ "hosts": rows }))?;
     } else {
-        let percent = |p: Option<u8>| {
-            Cell(
-                p.map_or("-".to_owned(), |p| format!("{p}%")),
-                output::fullness(p),
-            )
-        };
         let rows: Vec<Vec<Cell>> = vitals
             .iter()
             .map(|r| {
@@ -328,12 +322,12 @@ async fn vitals(s: &Session, fleet: &Fleet, selection: &Selector) -> Result<(), 
                             Cell::plain(v.memory.as_ref().map_or(String::new(), |m| {
                                 format!("{} of {} MiB", m.in_use_mb(), m.total_mb)
                             })),
-                            percent(v.memory.as_ref().map(|m| m.used_percent())),
+                            output::percent(v.memory.as_ref().map(|m| m.used_percent())),
                             Cell::plain(fullest.map_or(String::new(), |d| {
                                 format!("{} ({})", d.mounted_on, d.size)
                             })),
-                            percent(fullest.and_then(|d| d.used_percent)),
-                            percent(v.inodes.iter().filter_map(|i| i.used_percent).max()),
+                            output::percent(fullest.and_then(|d| d.used_percent)),
+                            output::percent(v.inodes.iter().filter_map(|i| i.used_percent).max()),
                         ]);
                     }
                     Err(e) => row.push(Failure::of(e).cell()),

@@ -78,7 +78,6 @@ impl Family for VitalsArgs {
             .iter()
             .map(|d| {
                 let inodes = vitals.inodes.iter().find(|i| i.mounted_on == d.mounted_on);
-                let percent = |p: Option<u8>| p.map_or("-".to_owned(), |p| format!("{p}%"));
                 let inode_use = inodes.and_then(|i| i.used_percent);
                 vec![
                     Cell::plain(d.mounted_on.clone()),
@@ -86,8 +85,8 @@ impl Family for VitalsArgs {
                     Cell::plain(d.size.clone()),
                     Cell::plain(d.used.clone()),
                     Cell::plain(d.available.clone()),
-                    Cell(percent(d.used_percent), output::fullness(d.used_percent)),
-                    Cell(percent(inode_use), output::fullness(inode_use)),
+                    output::percent(d.used_percent),
+                    output::percent(inode_use),
                 ]
             })
             .collect();

@@ -600,6 +600,12 @@ pub fn expiry_style(secs_left: i64) -> Style {
     }
 }
 
+/// A percentage (`-` for none), coloured by [`fullness`].
+pub fn percent(value: Option<u8>) -> Cell {
+    let text = value.map_or("-".to_owned(), |p| format!("{p}%"));
+    Cell(text, fullness(value))
+}
+
 /// How full: red from 90%, yellow from 80% (memory, disks, inodes).
 pub fn fullness(percent: Option<u8>) -> anstyle::Style {
     match percent {
