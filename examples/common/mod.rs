@@ -25,11 +25,7 @@ use dokku_ssh::{HostKeyPolicy, SshExecutor};
 /// synced, then renamed over `path`. The dashboard's users, tokens,
 /// notification settings and snapshot are all kept this way.
 pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or_else(|| std::path::Path::new("."));
-    std::fs::create_dir_all(dir)?;
+    let dir = made_parent(path)?;
     let mut temp = tempfile::NamedTempFile::new_in(dir)?;
     #[cfg(unix)]
     {
@@ -40,6 +36,16 @@ pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// The directory `path` is in, created if missing.
+fn made_parent(path: &std::path::Path) -> std::io::Result<&std::path::Path> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| std::path::Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    Ok(dir)
 }
 
 /// Who runs the commands, for the audit trail: the login name from the
@@ -63,7 +69,9 @@ pub fn local_user() -> String {
 /// running dashboard, or a second dashboard): before each use the file is
 /// read again, and decoded only when its bytes are not the ones last read
 /// or written. A change is then made to what the file holds now, never
-/// written over a version it has not seen.
+/// written over a version it has not seen: a program changing the file
+/// holds [`Synced::lock`] from its read to its write, so two programs'
+/// changes are made one after the other, each to the other's result.
 #[derive(Debug)]
 pub struct Synced<T> {
     path: Option<std::path::PathBuf>,
@@ -105,6 +113,35 @@ impl<T> Synced<T> {
             self.seen = bytes;
         }
         Ok(())
+    }
+
+    /// Wait for, then hold, the lock that orders changes to the file
+    /// between programs (`None` in memory only): an advisory lock on
+    /// `<file>.lock` beside it, since the file itself is replaced by each
+    /// write. It is released when the returned file is dropped; readers
+    /// need none, as every write is a rename. The error names the lock
+    /// file.
+    pub fn lock(&self) -> std::io::Result<Option<std::fs::File>> {
+        let Some(path) = &self.path else {
+            return Ok(None);
+        };
+        let mut name = path.as_os_str().to_owned();
+        name.push(".lock");
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let lock = std::path::PathBuf::from(name);
+        let failed = |e: std::io::Error| {
+            std::io::Error::new(e.kind(), format!("cannot lock {}: {e}", lock.display()))
+        };
+        made_parent(&lock).map_err(failed)?;
+        let file = options.open(&lock).map_err(failed)?;
+        // The examples build on dokku-sim, which needs Rust 1.89 (where
+        // `File::lock` is stable), whatever the SDK's own floor is.
+        #[allow(clippy::incompatible_msrv)]
+        file.lock().map_err(failed)?;
+        Ok(Some(file))
     }
 
     /// Keep `value`, written as `bytes` with [`write_private`] (in memory

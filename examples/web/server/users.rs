@@ -372,6 +372,11 @@ impl Users {
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut held = Synced::new(file.clone(), None, BTreeMap::new());
+                let _lock = held.lock().map_err(|e| UserError(e.to_string()))?;
+                if path.exists() {
+                    // Another dashboard made it meanwhile: its users count.
+                    return Self::open(path, bootstrap);
+                }
                 let users = by_name(bootstrap()?);
                 held.save(encode(&users)?, users)
                     .map_err(|e| unwritable(path, e))?;
@@ -424,6 +429,7 @@ impl Users {
         change: impl FnOnce(&mut BTreeMap<UserName, User>) -> Result<(), UserError>,
     ) -> Result<(), UserError> {
         let mut held = write(&self.held);
+        let _lock = held.lock().map_err(|e| UserError(e.to_string()))?;
         self.sync(&mut held)?;
         let mut next = held.value().clone();
         change(&mut next)?;
@@ -626,6 +632,27 @@ mod tests {
         assert_eq!(again.get("admin").unwrap().password, "hash-2");
         assert!(again.get("carol").is_some());
         assert_eq!(reset.list().len(), 2);
+    }
+
+    #[test]
+    #[allow(clippy::incompatible_msrv)] // File::try_lock: see Synced::lock
+    fn a_change_holds_the_files_lock_from_its_read_to_its_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("users.json");
+        let admin = named("admin", "hash-1", vec![grant("*", "*", Role::Admin)]);
+        let (users, _) = Users::open(&path, || Ok(vec![admin])).unwrap();
+        // Another program's view of the lock.
+        let other = || std::fs::File::open(dir.path().join("users.json.lock")).unwrap();
+        users
+            .change(|_| {
+                assert!(matches!(
+                    other().try_lock(),
+                    Err(std::fs::TryLockError::WouldBlock)
+                ));
+                Ok(())
+            })
+            .unwrap();
+        other().try_lock().unwrap();
     }
 
     #[test]

@@ -280,6 +280,7 @@ impl Tokens {
         change: impl FnOnce(&mut BTreeMap<String, TokenRecord>) -> Result<T, TokenError>,
     ) -> Result<T, TokenError> {
         let mut records = lock(&self.records);
+        let _lock = records.lock().map_err(|e| TokenError(e.to_string()))?;
         self.sync(&mut records)?;
         let mut next = records.value().clone();
         let answer = change(&mut next)?;
@@ -521,6 +522,25 @@ mod tests {
         assert!(tokens.revoke(Some("admin"), &b_record.id).unwrap());
         assert_eq!(tokens.check(&b).unwrap_err(), Refused::Revoked);
         assert_eq!(tokens.check("nonsense").unwrap_err(), Refused::Unknown);
+    }
+
+    #[test]
+    #[allow(clippy::incompatible_msrv)] // File::try_lock: see Synced::lock
+    fn a_token_change_holds_the_files_lock_from_its_read_to_its_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("tokens.json");
+        let tokens = Tokens::open(Some(file), WallClock::system(), RateLimit::default()).unwrap();
+        let other = || std::fs::File::open(dir.path().join("tokens.json.lock")).unwrap();
+        tokens
+            .change(|_| {
+                assert!(matches!(
+                    other().try_lock(),
+                    Err(std::fs::TryLockError::WouldBlock)
+                ));
+                Ok(())
+            })
+            .unwrap();
+        other().try_lock().unwrap();
     }
 
     #[test]
