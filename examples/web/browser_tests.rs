@@ -641,6 +641,25 @@ async fn in_page_actions_ask_first_show_refusals_and_survive_an_ended_session() 
         .await;
         wait_for(client, "#ps-stop").await;
 
+        // A streamed output (a deploy, a one-off command) keeps its newest
+        // 2,000,000 characters and says how many went before them.
+        let (kept, note, first, last): (usize, String, String, String) = js(
+            client,
+            "const out = document.createElement('pre');
+             out.className = 'output';
+             document.body.append(out);
+             for (let i = 0; i < 30; i++) showOutput(out, String(i % 10).repeat(100000));
+             const note = out.querySelector('.dropped').textContent;
+             const text = out.textContent.slice(note.length);
+             out.remove();
+             return [text.length, note, text[0], text[text.length - 1]];",
+            vec![],
+        )
+        .await;
+        assert_eq!((kept, &*first, &*last), (2_000_000, "0", "9"), "{note}");
+        let digits: String = note.chars().filter(char::is_ascii_digit).collect();
+        assert_eq!(digits, "1000000", "{note}");
+
         // Stop asks first, naming the app and what happens; Cancel runs
         // nothing.
         click(client, "#ps-stop button").await;

@@ -69,6 +69,66 @@ pub(crate) fn event(value: serde_json::Value) -> Bytes {
     Bytes::from(line)
 }
 
+/// The longest run of output without a newline held back to be shown as
+/// a whole line (dokku-core's limit for a streamed line): past it, what
+/// came is shown as it is, so a command printing without end cannot fill
+/// the dashboard's memory.
+const LONGEST_LINE: usize = 1024 * 1024;
+
+/// Streamed output made fit for a screen, in whole lines: a godotenv
+/// error (a deploy or restart reading a corrupt ENV prints one) is cut
+/// before the stored values it quotes, and credentials in a URL (a
+/// one-off command's `env`, a git remote with a token) are masked.
+#[derive(Debug, Default)]
+struct ShownLines {
+    /// Bytes of a line not yet ended.
+    held: Vec<u8>,
+    /// A godotenv error was shown cut short, and the rest of its line,
+    /// still to come, is the stored values it quotes.
+    hiding: bool,
+}
+
+impl ShownLines {
+    /// What `bytes` (joined to what came before) adds to the screen;
+    /// with `end`, everything left.
+    fn take(&mut self, bytes: &[u8], end: bool) -> String {
+        self.held.extend_from_slice(bytes);
+        let whole = self
+            .held
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let cut_short = !end && self.held.len() - whole > LONGEST_LINE;
+        let upto = if end {
+            self.held.len()
+        } else if cut_short {
+            // Before the last character, which may not have come whole
+            // (UTF-8's are at most 4 bytes; bytes that are none are cut
+            // anywhere).
+            let len = self.held.len();
+            (len.saturating_sub(4)..len)
+                .rev()
+                .find(|&i| self.held[i] & 0xC0 != 0x80)
+                .unwrap_or(len)
+        } else {
+            whole
+        };
+        let piece: Vec<u8> = self.held.drain(..upto).collect();
+        let mut text = String::from_utf8_lossy(&piece).into_owned();
+        if self.hiding {
+            match text.find('\n') {
+                Some(at) => drop(text.drain(..at)),
+                None => text.clear(),
+            }
+            self.hiding = !text.starts_with('\n');
+        }
+        let last = text.rsplit('\n').next().unwrap_or_default();
+        self.hiding |= cut_short && dokku::parse::config::env_read_error(last).is_some();
+        let text = dokku::parse::config::redact_env_read_errors(&text);
+        dokku::secret::mask_userinfo(&text).into_owned()
+    }
+}
+
 /// Dokku's output as JSON Lines (`{"out": …}`), ending with the outcome in
 /// words (`{"end": {"ok", "message", "status"}}`). The app's row is marked
 /// dirty again at the end: the command changed the host while it ran.
@@ -78,26 +138,7 @@ pub(crate) fn streamed(
     output: OutputStream,
     outcome: Outcome,
 ) -> Response {
-    // Whole lines only, so a godotenv error (a deploy or restart reading a
-    // corrupt ENV prints one) can be cut before the stored values it quotes.
-    let mut partial: Vec<u8> = Vec::new();
-    let mut lines = move |bytes: Vec<u8>, flush: bool| -> String {
-        partial.extend_from_slice(&bytes);
-        let end = if flush {
-            partial.len()
-        } else {
-            partial
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1)
-        };
-        let whole: Vec<u8> = partial.drain(..end).collect();
-        let text = String::from_utf8_lossy(&whole);
-        // Credentials in a URL (a one-off command's `env`, a git remote
-        // with a token) are never put on a screen.
-        let text = dokku::parse::config::redact_env_read_errors(&text);
-        dokku::secret::mask_userinfo(&text).into_owned()
-    };
+    let mut lines = ShownLines::default();
     let out = |text: String| -> Bytes {
         if text.is_empty() {
             Bytes::new()
@@ -111,8 +152,8 @@ pub(crate) fn streamed(
     let mut never_deployed = false;
     let body = output.map(move |chunk| {
         let (text, exit) = match chunk {
-            Ok(Chunk::Stdout(b) | Chunk::Stderr(b)) => (lines(b, false), None),
-            Ok(Chunk::Exit(status)) => (lines(Vec::new(), true), Some(status)),
+            Ok(Chunk::Stdout(b) | Chunk::Stderr(b)) => (lines.take(&b, false), None),
+            Ok(Chunk::Exit(status)) => (lines.take(&[], true), Some(status)),
             Err(e) => {
                 return event(serde_json::json!({
                     "end": {

@@ -5466,7 +5466,6 @@ async fn an_admin_runs_a_command_in_a_one_off_container_and_reads_its_output() {
 /// the page, even when a line arrives in pieces.
 #[tokio::test]
 async fn credentials_in_urls_dokku_prints_are_masked_in_streamed_output() {
-    use dokku::exec::{Chunk, ExitStatus, OutputStream};
     let h = Harness::new();
     let admin = h.login(ADMIN).await;
     let repo = "https://bob:hunter2@git.nowhere.example/acme/api.git";
@@ -5482,13 +5481,30 @@ async fn credentials_in_urls_dokku_prints_are_masked_in_streamed_output() {
     assert!(out.contains("https://bob:***@git.nowhere.example"), "{out}");
     assert!(!r.body.contains("hunter2"), "{}", r.body);
 
-    let chunks: Vec<Result<Chunk, dokku::exec::ExecError>> = vec![
-        Ok(Chunk::Stdout(
+    let body = streamed_body(
+        &h,
+        vec![
             b"DATABASE_URL=postgres://api:s3cret@db:5432/api\nREDIS_URL=redis://:hun".to_vec(),
-        )),
-        Ok(Chunk::Stdout(b"ter2@redis:6379\n".to_vec())),
-        Ok(Chunk::Exit(ExitStatus::from(Some(0)))),
-    ];
+            b"ter2@redis:6379\n".to_vec(),
+        ],
+    )
+    .await;
+    assert!(body.contains("postgres://api:***@db:5432/api"), "{body}");
+    assert!(
+        !body.contains("s3cret") && !body.contains("hunter2") && !body.contains(":hun"),
+        "{body}"
+    );
+    assert!(body.contains("redis://:***@redis:6379"), "{body}");
+}
+
+/// The JSON lines a streamed action answers when Dokku prints `stdout`
+/// (chunk by chunk) and exits 0.
+async fn streamed_body(h: &Harness, stdout: Vec<Vec<u8>>) -> String {
+    use dokku::exec::{Chunk, ExitStatus, OutputStream};
+    let chunks = stdout
+        .into_iter()
+        .map(|bytes| Ok(Chunk::Stdout(bytes)))
+        .chain([Ok(Chunk::Exit(ExitStatus::from(Some(0))))]);
     let output: OutputStream = Box::pin(futures_util::stream::iter(chunks));
     let outcome = super::handlers::Outcome {
         done: "Ran.".to_owned(),
@@ -5497,13 +5513,43 @@ async fn credentials_in_urls_dokku_prints_are_masked_in_streamed_output() {
     let app = dokku::AppName::new("api").unwrap();
     let response = super::handlers::streamed(&h.state, &app, output, outcome);
     let body = response.into_body().collect().await.unwrap().to_bytes();
-    let body = String::from_utf8_lossy(&body);
-    assert!(body.contains("postgres://api:***@db:5432/api"), "{body}");
-    assert!(
-        !body.contains("s3cret") && !body.contains("hunter2") && !body.contains(":hun"),
-        "{body}"
+    String::from_utf8(body.to_vec()).unwrap()
+}
+
+/// A command printing without a newline (a binary dump, a progress bar
+/// drawn with `\r`) is shown in pieces as it comes, never held whole; a
+/// godotenv error cut short that way still hides the rest of its line,
+/// the stored values it quotes.
+#[tokio::test]
+async fn output_without_newlines_is_shown_in_bounded_pieces_and_hides_what_must_be() {
+    let h = Harness::new();
+    let piece = "é".repeat(32 * 1024 + 1).into_bytes(); // 2-byte characters
+    let body = streamed_body(&h, vec![piece.clone(); 48]).await;
+    let shown: Vec<String> = body
+        .lines()
+        .filter_map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["out"]
+                .as_str()
+                .map(str::to_owned)
+        })
+        .collect();
+    assert!(shown.len() > 1, "held whole");
+    assert!(shown.iter().all(|s| s.len() <= 1024 * 1024 + piece.len()));
+    assert_eq!(
+        shown.concat().into_bytes(),
+        piece.repeat(48),
+        "changed or lost"
     );
-    assert!(body.contains("redis://:***@redis:6379"), "{body}");
+
+    let error = b"error: unexpected character \"-\" in variable name near \"SECRET=".to_vec();
+    let values = b"s3cret ".repeat(200_000); // 1.4 MB: the rest of the file
+    let mut chunks = vec![error];
+    chunks.extend(values.chunks(64 * 1024).map(<[u8]>::to_vec));
+    chunks.push(b"\"\n-----> after it\n".to_vec());
+    let body = streamed_body(&h, chunks).await;
+    assert!(!body.contains("s3cret"), "a stored value shown");
+    assert!(body.contains("[stored values hidden]"), "{body}");
+    assert!(body.contains("-----> after it"), "{body}");
 }
 
 /// Once the host's disks were read (the host page, or the disk watcher),

@@ -123,6 +123,34 @@ const refresh = async () => {
   checkDestroyForms();
 };
 
+// At most this many characters of a streamed output stay on the page,
+// the newest: a command that prints without end must not take the tab
+// with it (as the log view keeps its newest 2,000 lines).
+const OUTPUT_KEPT = 2000000;
+
+// Add `text` to a streamed output box; past OUTPUT_KEPT its oldest
+// pieces go, and a first line says how much.
+const showOutput = (out, text) => {
+  out.append(text);
+  out.kept = (out.kept || 0) + text.length;
+  let note = out.querySelector(".dropped");
+  while (out.kept > OUTPUT_KEPT && out.childNodes.length > (note ? 2 : 1)) {
+    const oldest = note ? note.nextSibling : out.firstChild;
+    out.kept -= oldest.length;
+    out.dropped = (out.dropped || 0) + oldest.length;
+    oldest.remove();
+    if (!note) {
+      note = document.createElement("em");
+      note.className = "dropped";
+      out.prepend(note);
+    }
+  }
+  if (note) {
+    note.textContent = "\u2026 " + out.dropped.toLocaleString() + " earlier characters not shown\n";
+  }
+  out.scrollTop = out.scrollHeight;
+};
+
 // A form whose answer is Dokku's output, streamed as JSON lines:
 // {"out": text} … {"end": {ok, message}}; a deploy also says which phase
 // it reached ({"phase": name}).
@@ -132,7 +160,9 @@ const streamForm = async (form) => {
   const buttons = document.querySelectorAll("form[data-stream] button");
   clearError(form);
   out.hidden = false;
-  out.textContent = "";
+  out.replaceChildren();
+  out.kept = 0;
+  out.dropped = 0;
   out.dataset.state = "running";
   if (outcome) {
     outcome.hidden = false;
@@ -158,10 +188,7 @@ const streamForm = async (form) => {
       const take = (line) => {
         if (!line.trim()) return;
         const event = JSON.parse(line);
-        if (event.out !== undefined) {
-          out.textContent += event.out;
-          out.scrollTop = out.scrollHeight;
-        }
+        if (event.out !== undefined) showOutput(out, event.out);
         if (event.phase && outcome) outcome.textContent = "Running: " + event.phase + "…";
         if (event.end) end = event.end;
       };
