@@ -1310,7 +1310,27 @@ async fn fleet_story(client: &Client, base: &str) {
         };
         assert_eq!(label, expected, "{name}: the certificates column's label");
         shot(client, &format!("fleet-{name}.png")).await;
+        // The machines page: every host's memory and fullest disk, read
+        // when it is opened; legacy's disk, 92% full, is then named on the
+        // fleet page.
+        click(client, "#fleet-age a[href=\"/fleet/machines\"]").await;
+        until("the machines page", || async {
+            path().await == "/fleet/machines"
+        })
+        .await;
+        wait_for(client, "tr[data-host=\"legacy\"]").await;
+        let legacy = text(client, "tr[data-host=\"legacy\"]").await;
+        assert!(legacy.contains("92% · /"), "{name}: {legacy}");
+        let (scroll, page) = page_widths(client).await;
+        assert!(
+            scroll <= page && page <= u64::from(width),
+            "{name}: the machines page scrolls sideways"
+        );
+        shot(client, &format!("machines-{name}.png")).await;
+        client.goto(&format!("{base}/fleet")).await.unwrap();
+        wait_for(client, "tr[data-host=\"legacy\"] a.badge.disk").await;
         // Follow the failing app to its page on its host.
+        wait_for(client, failing).await;
         click(client, failing).await;
         until("metrics on us-1", || async {
             path().await == "/h/us-1/apps/metrics"

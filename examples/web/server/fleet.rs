@@ -67,6 +67,8 @@ pub struct SiteHost {
     pub base: String,
     /// Its snapshot (which apps it has).
     pub store: Arc<Store>,
+    /// What its watcher told and last read (its disks).
+    pub watch: Arc<super::notifications::HostWatch>,
 }
 
 /// Every host of the dashboard, shared by all of them.

@@ -188,20 +188,19 @@ impl AppState {
                 clock: None,
             })
             .collect();
-        let site = Self::site(&specs, &auth, &options, false);
-        let store = site.hosts.first().map(|h| Arc::clone(&h.store));
+        let site = Arc::new(Self::site(&specs, &auth, &options, false));
         let place = Place {
             name: label,
             base: String::new(),
         };
         Self::host(
             executor,
-            store,
+            site.hosts.first(),
             history,
             Arc::new(auth),
             options,
             place,
-            Arc::new(site),
+            Arc::clone(&site),
         )
     }
 
@@ -235,7 +234,7 @@ impl AppState {
                 };
                 Self::host(
                     spec.executor,
-                    Some(Arc::clone(&at.store)),
+                    Some(at),
                     history.clone(),
                     Arc::clone(&auth),
                     options,
@@ -263,6 +262,7 @@ impl AppState {
                     options.refresh.clone(),
                     spec.snapshot_file.clone(),
                 )),
+                watch: Arc::default(),
             })
             .collect();
         let mut builder = dokku_fleet::Fleet::builder();
@@ -297,10 +297,11 @@ impl AppState {
         }
     }
 
-    /// One host's state; its refresher starts when there is a runtime.
+    /// One host's state, with its snapshot and watch from `at` (made
+    /// here without one); its refresher starts when there is a runtime.
     fn host(
         executor: Arc<dyn Executor>,
-        store: Option<Arc<Store>>,
+        at: Option<&SiteHost>,
         history: HistoryStore,
         auth: Arc<Auth>,
         options: Options,
@@ -308,8 +309,8 @@ impl AppState {
         site: Arc<Site>,
     ) -> Self {
         let dokku = Dokku::from_arc(Arc::clone(&executor));
-        let watch = Arc::new(notifications::HostWatch::default());
-        let store = store.unwrap_or_else(|| {
+        let watch = at.map(|h| Arc::clone(&h.watch)).unwrap_or_default();
+        let store = at.map(|h| Arc::clone(&h.store)).unwrap_or_else(|| {
             Arc::new(Store::new(
                 auth.clock().clone(),
                 options.refresh.clone(),

@@ -53,6 +53,10 @@ const CERTIFICATES_EVERY: Duration = Duration::from_secs(6 * 60 * 60);
 /// host page's meters.
 pub const DISK_FULL_PERCENT: u8 = 90;
 
+/// A disk this full is named on the dashboards (in red from
+/// [`DISK_FULL_PERCENT`]).
+pub const DISK_WARN_PERCENT: u8 = 80;
+
 /// What is kept on disk (the URL in the clear: the file is 0600).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Saved {
@@ -332,12 +336,13 @@ impl HostWatch {
         *lock(&self.vitals) = Some((at, vitals.clone()));
     }
 
-    /// The fullest disk as last read, as the event that would tell it
-    /// (space or inodes; whatever its percentage), and when it was read.
-    pub fn fullest_disk(&self, host: &str) -> Option<(NotifyEvent, SystemTime)> {
+    /// The fullest disk as last read if it is [`DISK_WARN_PERCENT`] full
+    /// or more (space or inodes), as the event that would tell it, and
+    /// when it was read: what the dashboards name.
+    pub fn filling_disk(&self, host: &str) -> Option<(NotifyEvent, SystemTime)> {
         let kept = lock(&self.vitals);
         let (at, vitals) = kept.as_ref()?;
-        NotifyEvent::disks_filling(host, vitals, 0)
+        NotifyEvent::disks_filling(host, vitals, DISK_WARN_PERCENT)
             .into_iter()
             .max_by_key(|e| match e {
                 NotifyEvent::DiskFilling { used_percent, .. } => *used_percent,

@@ -490,6 +490,15 @@ pub fn table() -> Vec<Route> {
         // Every host's version, apps by state, failing apps and expiring
         // certificates (dokku-fleet's queries), kept fresh in the background.
         route(get.clone(), "/fleet", Session, pages::fleet::page).site(),
+        // Every host's memory and fullest disk, read when asked for (each
+        // host's `dokku report`), for the hosts the user may read whole.
+        route(
+            get.clone(),
+            "/fleet/machines",
+            Session,
+            pages::host::machines,
+        )
+        .site(),
         // The webhook and which events go to it, for every host.
         route(
             get.clone(),

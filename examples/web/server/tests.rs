@@ -4573,6 +4573,21 @@ fn user_with(name: &str, password: &str, grants: &[(&str, &str, Role)]) -> User 
     }
 }
 
+/// A new user `name` (password `<name>-pw`) with `grants`, logged in.
+async fn new_user_logged_in(h: &Harness, name: &str, grants: &[(&str, &str, Role)]) -> Client {
+    let password = format!("{name}-pw");
+    let user = user_with(name, &password, grants);
+    h.state
+        .auth
+        .users()
+        .change(|all| {
+            all.insert(user.name.clone(), user);
+            Ok(())
+        })
+        .unwrap();
+    h.login_as(name, &password).await
+}
+
 /// What each test user may use, by a route's access: written out here,
 /// not derived from the code under test.
 fn expected(user: &str, access: super::routes::Access) -> bool {
@@ -5118,23 +5133,15 @@ async fn admins_add_grant_reset_and_delete_users_and_each_change_is_audited() {
 #[tokio::test]
 async fn the_fleet_page_shows_a_limited_user_only_their_hosts_and_apps() {
     let (h, _) = fleet_harness(Vec::new());
-    let uma = user_with(
+    let uma = new_user_logged_in(
+        &h,
         "uma",
-        "uma-pw",
         &[
             ("us-1", "other-*", Role::Viewer),
             ("legacy", "*", Role::Viewer),
         ],
-    );
-    h.state
-        .auth
-        .users()
-        .change(|all| {
-            all.insert(uma.name.clone(), uma);
-            Ok(())
-        })
-        .unwrap();
-    let uma = h.login_as("uma", "uma-pw").await;
+    )
+    .await;
     all_settled(&h).await;
     fleet_read(&h).await;
     let page = h.get(&uma, "/fleet").await;
@@ -5158,6 +5165,65 @@ async fn the_fleet_page_shows_a_limited_user_only_their_hosts_and_apps() {
     assert_eq!(
         h.get(&uma, "/h/legacy/apps/staging-api").await.status,
         StatusCode::OK
+    );
+}
+
+/// The machines page reads every host the user may read whole at once
+/// (memory, fullest disk, fullest inodes; an unreachable host says why);
+/// its readings then name a filling disk on the fleet page and on that
+/// host's dashboard. A user with a grant on some apps of a host only is
+/// not shown its machine.
+#[tokio::test]
+async fn the_machines_page_reads_every_hosts_memory_and_disks_and_the_fleet_page_names_a_filling_one(
+) {
+    let (h, _) = fleet_harness(vec![extra_host("down", Arc::new(Unreachable))]);
+    let admin = h.login(ADMIN).await;
+    fleet_read(&h).await;
+    let fleet = h.get(&admin, "/fleet").await.body;
+    assert!(fleet.contains("href=\"/fleet/machines\""), "{fleet}");
+    assert!(
+        !fleet.contains("badge disk"),
+        "named before anything was read"
+    );
+
+    let page = h.get(&admin, "/fleet/machines").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let legacy = host_row(&page.body, "legacy");
+    assert!(legacy.contains("href=\"/h/legacy/host\""), "{legacy}");
+    assert!(legacy.contains("value=\"92\""), "{legacy}");
+    assert!(
+        legacy.contains("92% · <code class=\"long\">/</code>"),
+        "{legacy}"
+    );
+    assert!(legacy.contains("85% · "), "{legacy}");
+    let eu = host_row(&page.body, "eu-1");
+    assert!(eu.contains(" MiB") && !eu.contains("unreachable"), "{eu}");
+    let down = host_row(&page.body, "down");
+    assert!(
+        down.contains("unreachable") && down.contains("connection refused"),
+        "{down}"
+    );
+
+    let fleet = h.get(&admin, "/fleet").await.body;
+    let legacy = host_row(&fleet, "legacy");
+    assert!(
+        legacy.contains("href=\"/h/legacy/host\"") && legacy.contains("disk / 92% full"),
+        "{legacy}"
+    );
+    assert!(legacy.contains("badge disk s-crashed"), "{legacy}");
+    assert!(!host_row(&fleet, "eu-1").contains("badge disk"), "{fleet}");
+    let dashboard = h.get_now(&admin, "/h/legacy/").await.body;
+    assert!(
+        dashboard.contains("The disk at / is 92% full"),
+        "{dashboard}"
+    );
+
+    let uma = new_user_logged_in(&h, "uma", &[("us-1", "other-*", Role::Viewer)]).await;
+    let page = h.get(&uma, "/fleet/machines").await.body;
+    assert!(page.contains("You may read no host's machine"), "{page}");
+    assert!(
+        !page.contains("<tr data-host=") && !page.contains("Read from"),
+        "{page}"
     );
 }
 

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use super::super::auth::Role;
 use super::super::data::{status_class, AppRow, AppStatus, Line, Progress, Update, View};
 use super::super::handlers::app_url;
-use super::super::notifications::HostWatch;
+use super::super::notifications::{HostWatch, DISK_FULL_PERCENT};
 use super::super::{AppState, Ctx, WebError};
 use super::{form_head, layout, log_time};
 
@@ -266,15 +266,13 @@ pub fn render(
                 " · " span.problem { "last refresh failed: " (problem) }
             }
         }
-        @if let Some((NotifyEvent::DiskFilling { mounted_on, used_percent, inodes, .. }, at)) = watch.fullest_disk(&ctx.host) {
-            @if used_percent >= 80 {
-                p.disk-warning.(if used_percent >= 90 { "bad" } else { "warn" }) role="status" {
-                    a href=(ctx.at("/host")) {
-                        "The disk at " (mounted_on)
-                        @if inodes { " has " (used_percent) "% of its inodes used" } @else { " is " (used_percent) "% full" }
-                    }
-                    span.muted { " (read " (log_time(at)) " UTC)" }
+        @if let Some((NotifyEvent::DiskFilling { mounted_on, used_percent, inodes, .. }, at)) = watch.filling_disk(&ctx.host) {
+            p.disk-warning.(if used_percent >= DISK_FULL_PERCENT { "bad" } else { "warn" }) role="status" {
+                a href=(ctx.at("/host")) {
+                    "The disk at " (mounted_on)
+                    @if inodes { " has " (used_percent) "% of its inodes used" } @else { " is " (used_percent) "% full" }
                 }
+                span.muted { " (read " (log_time(at)) " UTC)" }
             }
         }
         ul.counts aria-label="Filter by state" {

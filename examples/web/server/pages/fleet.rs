@@ -9,15 +9,17 @@ use std::time::{Duration, SystemTime};
 
 use axum::extract::State;
 use axum::Extension;
+use dokku::notify::NotifyEvent;
 use maud::{html, Markup};
 
 use super::super::auth::Role;
 use super::super::data::status_class;
 use super::super::fleet::{FleetStatus, HostStatus, SiteHost};
 use super::super::handlers::app_url;
+use super::super::notifications::DISK_FULL_PERCENT;
 use super::super::{AppState, Ctx};
 use super::dashboard::ago;
-use super::layout;
+use super::{layout, log_time};
 
 /// Seconds before the page reloads while the first reading is on its way.
 const PENDING_RELOAD: u64 = 2;
@@ -37,7 +39,38 @@ fn expiry(at: SystemTime, now: SystemTime) -> String {
 const NOT_RUNNING: &str = "Not running";
 const EXPIRING: &str = "Certificates expiring";
 
-fn host_row(row: &HostStatus, host: Option<&SiteHost>) -> Markup {
+/// A host's disk 80% full or more, as last read (its host page, the
+/// machines page, the disk watcher), for whoever may read the host.
+fn disk_badge(host: &SiteHost, ctx: &Ctx) -> Option<Markup> {
+    if !ctx.user.may(Role::Viewer, &host.name, None) {
+        return None;
+    }
+    let (
+        NotifyEvent::DiskFilling {
+            mounted_on,
+            used_percent,
+            inodes,
+            ..
+        },
+        at,
+    ) = host.watch.filling_disk(&host.name)?
+    else {
+        return None;
+    };
+    let class = if used_percent >= DISK_FULL_PERCENT {
+        "s-crashed"
+    } else {
+        "s-mixed"
+    };
+    Some(html! {
+        a class={ "badge disk " (class) } href={ (host.base) "/host" } title={ "read " (log_time(at)) " UTC" } {
+            @if inodes { "inodes of " (mounted_on) " " (used_percent) "% used" }
+            @else { "disk " (mounted_on) " " (used_percent) "% full" }
+        }
+    })
+}
+
+fn host_row(row: &HostStatus, host: Option<&SiteHost>, ctx: &Ctx) -> Markup {
     let base = host.map_or("", |h| h.base.as_str());
     let home = format!("{base}/");
     html! {
@@ -45,6 +78,7 @@ fn host_row(row: &HostStatus, host: Option<&SiteHost>) -> Markup {
             th scope="row" {
                 a.host-name href=(home) { (row.name) }
                 br; span.muted { (row.target) }
+                @if let Some(badge) = host.and_then(|h| disk_badge(h, ctx)) { br; (badge) }
             }
             @if let Some(problem) = &row.problem {
                 @if row.version.is_none() && row.states.is_empty() {
@@ -113,14 +147,15 @@ fn render(status: &FleetStatus, age: Duration, ctx: &Ctx) -> Markup {
         p.refresh #fleet-age aria-live="polite" {
             (status.hosts.len()) " hosts · " (failing) " apps not running · "
             @if down > 0 { strong { (down) " unreachable" } " · " }
-            "read " (ago(age))
+            "read " (ago(age)) " · "
+            a href="/fleet/machines" { "memory and disks" }
         }
         div.scroll {
             table.fleet.cards #fleet {
                 thead { tr { th { "Host" } th { "Version" } th { "Apps by state" } th { (NOT_RUNNING) } th { (EXPIRING) } } }
                 tbody {
                     @for row in &status.hosts {
-                        (host_row(row, ctx.site.hosts.iter().find(|h| h.name == row.name.as_str())))
+                        (host_row(row, ctx.site.hosts.iter().find(|h| h.name == row.name.as_str()), ctx))
                     }
                 }
             }

@@ -1,14 +1,18 @@
 //! The host page: the machine under Dokku, from `dokku report` (kernel,
-//! memory in use, each local disk's space and inodes). One invocation,
-//! when the page is asked for: Dokku's report also asks Docker and runs a
+//! memory in use, each local disk's space and inodes); and the fleet's
+//! machines page, every host's at once. One invocation per host, when the
+//! page is asked for: Dokku's report also asks Docker and runs a
 //! herokuish container, a few seconds on a real host, so the dashboard
-//! never reads it on its own.
+//! never reads it on its own. Each reading is kept for that host's
+//! dashboard, which names a filling disk.
 
 use axum::extract::State;
 use axum::Extension;
 use dokku::model::host::{DiskUsage, HostVitals};
+use dokku_fleet::{HostName, Selector};
 use maud::{html, Markup};
 
+use super::super::auth::Role;
 use super::super::{AppState, Ctx, WebError};
 use super::app::card_error;
 use super::{layout, log_time};
@@ -33,6 +37,81 @@ pub async fn page(
         }
     };
     Ok(layout("Host", &ctx, body))
+}
+
+/// `GET /fleet/machines`: the memory and fullest disk of every host whose
+/// every app the user may read, one `dokku report` each, all at once.
+pub async fn machines(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Markup {
+    let names: Vec<HostName> = ctx
+        .site
+        .hosts
+        .iter()
+        .filter(|h| ctx.user.may(Role::Viewer, &h.name, None))
+        .filter_map(|h| HostName::new(h.name.as_str()).ok())
+        .collect();
+    let read = match (&state.site.fleet, names.is_empty()) {
+        (Some(view), false) => Some(view.fleet().vitals(&Selector::Names(names)).await),
+        _ => None,
+    };
+    let now = std::time::SystemTime::now();
+    let at = |host: &HostName| ctx.site.hosts.iter().find(|h| h.name == host.as_str());
+    if let Some(Ok(results)) = &read {
+        for r in results.iter() {
+            if let (Ok(vitals), Some(h)) = (&r.result, at(&r.host)) {
+                h.watch.keep_vitals(now, vitals);
+            }
+        }
+    }
+    let body = html! {
+        h1 { "Machines" }
+        @if read.is_some() {
+            p.muted { "Read from each host's " code { "dokku report" } " at " (log_time(now)) " UTC." }
+        }
+        @match read {
+            None => p { "You may read no host's machine: that takes a viewer's grant on every app of a host." },
+            Some(Err(e)) => p.problem { (e) },
+            Some(Ok(results)) => div.scroll { table.machines.cards #machines {
+                thead { tr { th { "Host" } th { "Memory in use" } th { "Fullest disk" } th { "Fullest inodes" } } }
+                tbody {
+                    @for r in results.iter() {
+                        tr data-host=(r.host) {
+                            th scope="row" {
+                                a.host-name href={ (at(&r.host).map_or("", |h| h.base.as_str())) "/host" } { (r.host) }
+                                br; span.muted { (r.target) }
+                            }
+                            @match &r.result {
+                                Err(e) => td colspan="3" {
+                                    span.badge.s-crashed.unreachable { "unreachable" } " " span.problem { (e) }
+                                },
+                                Ok(vitals) => (machine_cells(vitals)),
+                            }
+                        }
+                    }
+                }
+            } },
+        }
+    };
+    layout("Machines", &ctx, body)
+}
+
+/// A host's memory, fullest disk and fullest inodes, as table cells.
+fn machine_cells(vitals: &HostVitals) -> Markup {
+    let fullest = vitals.disks.iter().max_by_key(|d| d.used_percent);
+    let inodes = vitals.inodes.iter().max_by_key(|i| i.used_percent);
+    html! {
+        td data-label="Memory in use" {
+            @match &vitals.memory {
+                Some(m) => { (usage(m.used_percent())) " " (m.used_percent()) "% · " (m.in_use_mb()) " of " (m.total_mb) " MiB" }
+                None => span.muted { "—" },
+            }
+        }
+        td data-label="Fullest disk" {
+            @match fullest { Some(d) => { (share(d)) " · " code.long { (d.mounted_on) } " (" (d.size) ")" } None => span.muted { "—" } }
+        }
+        td data-label="Fullest inodes" {
+            @match inodes { Some(i) => { (share(i)) " · " code.long { (i.mounted_on) } } None => span.muted { "—" } }
+        }
+    }
 }
 
 fn vitals_section(vitals: &HostVitals) -> Markup {
