@@ -400,9 +400,13 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         // Dashboards on other ports of this host keep their own sessions.
         cookie_scope: args.port.to_string(),
         // The webhook (a secret, 0600) next to the history file.
-        notifications_file: history_file
-            .as_deref()
-            .map(|history| history.with_file_name("notifications.json")),
+        notifications: Arc::new(match &history_file {
+            Some(history) => server::notifications::Notifications::open(
+                history.with_file_name("notifications.json"),
+                common::notify::tokio_sleep(),
+            )?,
+            None => server::notifications::Notifications::in_memory(common::notify::tokio_sleep()),
+        }),
         ..Options::default()
     };
     let (state, router, label) = match shown {

@@ -79,8 +79,8 @@ pub struct Options {
     /// How long the fleet page shows a fleet status before reading a new
     /// one (in the background).
     pub fleet_ttl: Duration,
-    /// Where the notification settings are kept (none: in memory only).
-    pub notifications_file: Option<std::path::PathBuf>,
+    /// The webhook and which events go to it (one for every host).
+    pub notifications: Arc<notifications::Notifications>,
     /// The host's clock when it is not this machine's (a simulated host's
     /// fixed time), for certificate expiry.
     pub host_clock: Option<std::time::SystemTime>,
@@ -98,7 +98,9 @@ impl Default for Options {
             verify_ttl: Duration::from_secs(60),
             cookie_scope: String::new(),
             fleet_ttl: Duration::from_secs(30),
-            notifications_file: None,
+            notifications: Arc::new(notifications::Notifications::in_memory(
+                crate::common::notify::tokio_sleep(),
+            )),
             host_clock: None,
             tokens: Arc::new(api::tokens::Tokens::in_memory()),
         }
@@ -290,10 +292,7 @@ impl AppState {
             hosts: site_hosts,
             multi,
             fleet,
-            notifications: Arc::new(notifications::Notifications::new(
-                options.notifications_file.clone(),
-                crate::common::notify::tokio_sleep(),
-            )),
+            notifications: Arc::clone(&options.notifications),
         }
     }
 

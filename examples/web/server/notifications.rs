@@ -110,9 +110,9 @@ impl Settings {
         }
     }
 
-    fn from_saved(saved: Saved) -> Self {
-        Self {
-            url: saved.url.and_then(|u| WebhookUrl::parse(&u).ok()),
+    fn from_saved(saved: Saved) -> Result<Self, dokku::notify::NotifyError> {
+        Ok(Self {
+            url: saved.url.as_deref().map(WebhookUrl::parse).transpose()?,
             subscriptions: Subscriptions {
                 deploy_failed: saved.deploy_failed,
                 deploy_succeeded: saved.deploy_succeeded,
@@ -121,7 +121,7 @@ impl Settings {
                 disk_filling: saved.disk_filling,
             },
             certificate_days: saved.certificate_days,
-        }
+        })
     }
 }
 
@@ -145,20 +145,42 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Notifications {
-    /// Settings kept in `file` (read now if it exists; none: in memory
-    /// only), retries waiting with `sleep`.
-    pub fn new(file: Option<PathBuf>, sleep: Sleep) -> Self {
-        let settings = file
-            .as_ref()
-            .and_then(|f| std::fs::read(f).ok())
-            .and_then(|bytes| serde_json::from_slice::<Saved>(&bytes).ok())
-            .map(Settings::from_saved)
-            .unwrap_or_default();
+    /// No webhook, kept in memory only; retries waiting with `sleep`.
+    pub fn in_memory(sleep: Sleep) -> Self {
         Self {
-            file,
-            settings: Mutex::new(settings),
+            file: None,
+            settings: Mutex::new(Settings::default()),
             sleep,
         }
+    }
+
+    /// The settings kept in `file` (none yet if it does not exist);
+    /// retries waiting with `sleep`.
+    ///
+    /// # Errors
+    ///
+    /// The file cannot be read, or does not hold settings this dashboard
+    /// can use (a webhook it would not post to): started anyway, it would
+    /// tell nobody anything, and its next save would replace the file.
+    /// The message names the file, never the URL.
+    pub fn open(file: PathBuf, sleep: Sleep) -> Result<Self, String> {
+        let problem =
+            |why: String| format!("the notification settings file {} {why}", file.display());
+        let settings = match std::fs::read(&file) {
+            Ok(bytes) => {
+                let saved: Saved = serde_json::from_slice(&bytes)
+                    .map_err(|e| problem(format!("is not valid: {e}")))?;
+                Settings::from_saved(saved)
+                    .map_err(|e| problem(format!("holds a webhook URL that cannot be used: {e}")))?
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
+            Err(e) => return Err(problem(format!("cannot be read: {e}"))),
+        };
+        Ok(Self {
+            file: Some(file),
+            settings: Mutex::new(settings),
+            sleep,
+        })
     }
 
     /// The settings now.

@@ -4179,7 +4179,10 @@ fn with_notifications() -> (Harness, tempfile::TempDir, std::path::PathBuf) {
     let file = dir.path().join("notifications.json");
     let kept = file.clone();
     let h = custom(sim.clone(), Arc::new(sim), None, move |o| {
-        o.notifications_file = Some(kept);
+        o.notifications = Arc::new(
+            super::notifications::Notifications::open(kept, crate::common::notify::tokio_sleep())
+                .unwrap(),
+        );
     });
     (h, dir, file)
 }
@@ -4256,10 +4259,11 @@ async fn notification_settings_keep_the_webhook_a_secret_in_a_private_file() {
         Some("127.0.0.1:9")
     );
     // A restarted dashboard reads them back.
-    let again = super::notifications::Notifications::new(
-        Some(file.clone()),
+    let again = super::notifications::Notifications::open(
+        file.clone(),
         crate::common::notify::tokio_sleep(),
-    );
+    )
+    .unwrap();
     assert!(again.settings().subscriptions.app_crashed);
     assert!(!again.settings().subscriptions.deploy_failed);
     assert!(!again.settings().subscriptions.disk_filling);
@@ -4271,10 +4275,9 @@ async fn notification_settings_keep_the_webhook_a_secret_in_a_private_file() {
         r#"{"url":null,"deploy_failed":true,"deploy_succeeded":false,"certificate_expiring":true,"app_crashed":true,"certificate_days":14}"#,
     )
     .unwrap();
-    let old = super::notifications::Notifications::new(
-        Some(old_file),
-        crate::common::notify::tokio_sleep(),
-    );
+    let old =
+        super::notifications::Notifications::open(old_file, crate::common::notify::tokio_sleep())
+            .unwrap();
     assert!(old.settings().subscriptions.disk_filling);
     assert!(old.settings().subscriptions.deploy_failed);
     // Slack's webhooks are https: taken, and shown as their host only.
@@ -4293,6 +4296,40 @@ async fn notification_settings_keep_the_webhook_a_secret_in_a_private_file() {
         h.get_now(&viewer, "/notifications").await.status,
         StatusCode::FORBIDDEN
     );
+}
+
+/// A settings file that cannot be used stops the dashboard at start with
+/// what is wrong and where (started anyway, it would tell nobody, and its
+/// next save would replace the file); the file is left as it was, and
+/// the message never shows the webhook's URL.
+#[test]
+fn a_spoiled_notification_settings_file_is_refused_at_start_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notifications.json");
+    let fields = r#""deploy_failed":true,"deploy_succeeded":false,"certificate_expiring":true,"app_crashed":true,"certificate_days":14"#;
+    for (spoiled, says) in [
+        ("{\"url\": ".to_owned(), "is not valid"),
+        (
+            format!(r#"{{"url":"ftp://hooks.example/s3cr3t",{fields}}}"#),
+            "holds a webhook URL that cannot be used",
+        ),
+    ] {
+        std::fs::write(&file, &spoiled).unwrap();
+        let refused = super::notifications::Notifications::open(
+            file.clone(),
+            crate::common::notify::tokio_sleep(),
+        )
+        .unwrap_err();
+        assert!(refused.contains(&file.display().to_string()), "{refused}");
+        assert!(refused.contains(says), "{refused}");
+        assert!(!refused.contains("s3cr3t"), "{refused}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), spoiled);
+    }
+    std::fs::remove_file(&file).unwrap();
+    let none =
+        super::notifications::Notifications::open(file, crate::common::notify::tokio_sleep())
+            .unwrap();
+    assert!(none.settings().url.is_none());
 }
 
 #[tokio::test]
