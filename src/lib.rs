@@ -1,4 +1,6 @@
 #![doc = include_str!("../README.md")]
+// docs.rs: each re-exported crate says which feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 //!
 //! ## This crate
 //!

@@ -13,7 +13,9 @@
 //!
 //! With `default-features = false` nothing here needs an async runtime: the
 //! model, the parsers and the command builders are plain functions.
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+// docs.rs (nightly, `--cfg docsrs`): each feature-gated item says which
+// feature it needs (`doc_auto_cfg` was merged into `doc_cfg` in 1.92).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod api;
 pub mod catalog;

@@ -19,6 +19,9 @@
 //! - [`migrate_trail`]: copy a trail into another store (SQLite into
 //!   PostgreSQL) and verify it on arrival.
 
+// docs.rs: the `postgres` and `openapi` items say which feature they need.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub mod audited;
 mod error;
 mod migrate;
