@@ -340,6 +340,26 @@ async fn the_core_client_reads_and_changes_the_simulator() {
     pg.destroy(&fresh, "fresh").await.unwrap();
     assert!(!pg.exists(&fresh).await.unwrap());
 
+    // A backup schedule, read back typed; none is `None`, not an error;
+    // a missing service is still an error.
+    let lollipop = ServiceName::new("lollipop").unwrap();
+    assert_eq!(pg.scheduled_backup(&lollipop).await.unwrap(), None);
+    pg.backup_schedule(&lollipop, "0 3 * * *", "my-backups", true)
+        .await
+        .unwrap();
+    let scheduled = pg.scheduled_backup(&lollipop).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            scheduled.schedule.as_str(),
+            scheduled.bucket.as_str(),
+            scheduled.use_iam
+        ),
+        ("0 3 * * *", "my-backups", true)
+    );
+    let gone = ServiceName::new("gone").unwrap();
+    let err = pg.scheduled_backup(&gone).await.unwrap_err();
+    assert!(matches!(err, Error::NotFound { what: "service", .. }), "{err:?}");
+
     // mysql is not installed on this host: refused before sending.
     let err = dokku
         .service(ServicePlugin::Mysql)

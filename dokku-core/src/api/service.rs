@@ -18,7 +18,7 @@ use crate::client::{Dokku, Generation};
 use crate::command::{Arg, Command, Requirement};
 use crate::error::{Error, Result};
 use crate::exec::OutputStream;
-use crate::model::service::{InfoField, ServiceInfo, ServicePlugin};
+use crate::model::service::{InfoField, ScheduledBackup, ServiceInfo, ServicePlugin};
 use crate::name::{AppName, ImageVersion, ServiceName};
 use crate::parse::{self, context};
 use crate::secret::SecretString;
@@ -1454,6 +1454,42 @@ impl<'a> Services<'a> {
         let command = backup_simple_command(&self.plugin, service, BackupVerb::ScheduleCat);
         let output = self.dokku.run(&command).await?;
         Ok(parse::service::info_value(&output.stdout_lossy()))
+    }
+
+    /// The service's scheduled backup, read from its cron line; `None`
+    /// when none is scheduled.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::model::service::ServicePlugin;
+    /// let db = dokku_core::ServiceName::new("db")?;
+    /// match dokku.service(ServicePlugin::Postgres).scheduled_backup(&db).await? {
+    ///     Some(backup) => println!("{} to {}", backup.schedule, backup.bucket),
+    ///     None => println!("db is not backed up"),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// No schedule is `Ok(None)`, not an error. [`Error::Unsupported`]
+    /// without the plugin (nothing is sent), [`Error::NotFound`] for a
+    /// missing service, [`Error::Parse`] for a cron line the plugin did not
+    /// write, [`Error::CommandFailed`] and [`Error::Transport`].
+    pub async fn scheduled_backup(&self, service: &ServiceName) -> Result<Option<ScheduledBackup>> {
+        let command = backup_simple_command(&self.plugin, service, BackupVerb::ScheduleCat);
+        let output = self.dokku.execute(&command).await?;
+        let none = format!("There is no scheduled backup for {service}.");
+        if output.status.as_code() == Some(1) && output.stderr_lossy().contains(&none) {
+            return Ok(None);
+        }
+        let output = parse::expect_success(&command, output)?;
+        let plugin = self.plugin.name();
+        context(
+            &command,
+            parse::service::scheduled_backup(plugin, &output.stdout_lossy()),
+        )
+        .map(Some)
     }
 
     /// Encrypt future backups with this passphrase (sent as a secret).

@@ -133,6 +133,21 @@ pub struct ExposedPort {
     pub host: String,
 }
 
+/// A service's scheduled backup, from the cron line `backup-schedule`
+/// wrote (`<schedule> dokku /usr/bin/dokku <plugin>:backup <service>
+/// <bucket> [--use-iam]`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScheduledBackup {
+    /// When, as cron reads it (`0 3 * * *`, or `@daily`).
+    pub schedule: String,
+    /// The S3 bucket the backups go to.
+    pub bucket: String,
+    /// Whether the host's IAM role is used instead of stored credentials
+    /// (`--use-iam`).
+    pub use_iam: bool,
+}
+
 /// `<plugin>:info <service>`: everything the plugin reports.
 ///
 /// The DSN holds the password and is a [`SecretString`]; it is never

@@ -26,7 +26,7 @@
 //!
 //! The DSN is secret: errors here name lines and keys, never values.
 
-use crate::model::service::{ExposedPort, ServiceInfo, ServiceStatus};
+use crate::model::service::{ExposedPort, ScheduledBackup, ServiceInfo, ServiceStatus};
 use crate::name::{AppName, ConfigKey, ServiceName};
 use crate::parse::ParseError;
 use crate::secret::SecretString;
@@ -275,6 +275,31 @@ pub fn info_json(text: &str) -> Result<ServiceInfo, ParseError> {
     Ok(info)
 }
 
+/// The cron line `<plugin>:backup-schedule-cat` printed:
+/// `<schedule> dokku <dokku binary> <plugin>:backup <service> <bucket>
+/// [--use-iam]` (a schedule is five fields, or one such as `@daily`).
+pub fn scheduled_backup(plugin: &str, text: &str) -> Result<ScheduledBackup, ParseError> {
+    let bad = |why: &str| ParseError::new("backup-schedule-cat", why.to_owned());
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let verb = format!("{plugin}:backup");
+    let at = words
+        .iter()
+        .position(|w| *w == verb)
+        .ok_or_else(|| bad("no backup command in the cron line"))?;
+    let schedule = words
+        .get(..at.saturating_sub(2))
+        .filter(|s| !s.is_empty() && words.get(at - 2) == Some(&"dokku"))
+        .ok_or_else(|| bad("no schedule before `dokku` in the cron line"))?;
+    let bucket = words
+        .get(at + 2)
+        .ok_or_else(|| bad("no bucket in the cron line"))?;
+    Ok(ScheduledBackup {
+        schedule: schedule.join(" "),
+        bucket: (*bucket).to_owned(),
+        use_iam: matches!(words.get(at + 3), Some(&"--use-iam" | &"-u")),
+    })
+}
+
 /// The DSN a `create`, `clone` or `upgrade` printed with its closing
 /// `:info` (`       Dsn:  postgres://…`).
 pub fn printed_dsn(stdout: &str) -> Option<SecretString> {
@@ -298,6 +323,29 @@ pub fn linked_env_var(stdout: &str) -> Option<ConfigKey> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scheduled_backup_is_read_from_the_cron_line_the_plugin_wrote() {
+        // service_backup_schedule's echo: the flag is empty without IAM,
+        // which leaves a trailing space.
+        let line = "0 3 * * * dokku /usr/bin/dokku postgres:backup api-db my-backups \n";
+        let read = scheduled_backup("postgres", line).unwrap();
+        assert_eq!(read.schedule, "0 3 * * *");
+        assert_eq!(read.bucket, "my-backups");
+        assert!(!read.use_iam);
+        let iam = "@daily dokku /usr/local/bin/dokku redis:backup cache b --use-iam\n";
+        let read = scheduled_backup("redis", iam).unwrap();
+        assert_eq!((read.schedule.as_str(), read.use_iam), ("@daily", true));
+        for bad in [
+            "",
+            "0 3 * * * dokku /usr/bin/dokku postgres:backup api-db",
+            "dokku /usr/bin/dokku postgres:backup a b",
+            "0 3 * * * root /x postgres:backup a b",
+        ] {
+            let e = scheduled_backup("postgres", bad).unwrap_err();
+            assert!(e.to_string().contains("cron line"), "{bad:?}: {e}");
+        }
+    }
 
     #[test]
     fn list_reads_names_and_the_old_table() {
