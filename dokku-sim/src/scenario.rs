@@ -283,6 +283,19 @@ pub fn demo_for(version: DokkuVersion) -> SimHost {
 
     postgres(&mut host, "api-db", &["api", "staging-api"], "17.2");
     postgres(&mut host, "shop-db", &["shop"], "16.6");
+    // shop-db is backed up to S3 every night; api-db is not backed up.
+    if let Some(s) = host.services.get_mut("shop-db") {
+        for (key, value) in [
+            ("AWS_ACCESS_KEY_ID", "AKIADEMO0000000000"),
+            ("AWS_SECRET_ACCESS_KEY", "demo-secret-access-key"),
+            (
+                "SCHEDULE",
+                "0 3 * * * dokku /usr/bin/dokku postgres:backup shop-db acme-db-backups ",
+            ),
+        ] {
+            s.backup.insert(key.to_owned(), value.to_owned());
+        }
+    }
     redis(&mut host, "cache", &["api", "shop"], "7.4.1");
     redis(&mut host, "sessions", &[], "7.2.5");
     if let Some(s) = host.services.get_mut("sessions") {

@@ -358,7 +358,16 @@ async fn the_core_client_reads_and_changes_the_simulator() {
     );
     let gone = ServiceName::new("gone").unwrap();
     let err = pg.scheduled_backup(&gone).await.unwrap_err();
-    assert!(matches!(err, Error::NotFound { what: "service", .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::NotFound {
+                what: "service",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 
     // mysql is not installed on this host: refused before sending.
     let err = dokku

@@ -1492,10 +1492,6 @@ async fn databases_are_listed_created_linked_and_destroyed() {
     ] {
         assert!(page.body.contains(&format!("id=\"{id}\"")), "{id}");
     }
-    let row = |body: &str, id: &str| {
-        let at = body.find(&format!("id=\"{id}\"")).unwrap();
-        body[at..].split("</tr>").next().unwrap().to_owned()
-    };
     let api_db = row(&page.body, "svc-postgres-api-db");
     assert!(
         api_db.contains("running") && api_db.contains("17.2"),
@@ -1634,6 +1630,123 @@ async fn databases_are_listed_created_linked_and_destroyed() {
     let page = h.get(&viewer, "/databases").await;
     assert!(page.body.contains("svc-postgres-api-db"));
     assert!(!page.body.contains("Reveal DSN") && !page.body.contains("Create service"));
+}
+
+/// The table row whose id is `id`.
+fn row(body: &str, id: &str) -> String {
+    let at = body.find(&format!("id=\"{id}\"")).unwrap();
+    body[at..].split("</tr>").next().unwrap().to_owned()
+}
+
+/// Every viewer sees which databases are backed up (the plugin's cron
+/// line: when, to which bucket) and which are not; an admin schedules,
+/// starts and unschedules backups and sets the S3 credentials, which are
+/// sent as secrets and never recorded.
+#[tokio::test]
+async fn databases_say_whether_they_are_backed_up_and_admins_schedule_backups() {
+    let h = Harness::new();
+    let viewer = h.login(VIEWER).await;
+    let page = h.get(&viewer, "/databases").await.body;
+    let shop_db = row(&page, "svc-postgres-shop-db");
+    assert!(
+        shop_db.contains("<code>0 3 * * *</code> to <code class=\"long\">acme-db-backups</code>"),
+        "{shop_db}"
+    );
+    assert!(row(&page, "svc-postgres-api-db").contains("none scheduled"));
+    assert!(
+        !page.contains("Backups to S3"),
+        "a viewer is offered the forms"
+    );
+    let r = h
+        .post(&viewer, "/databases/postgres/api-db/backup-unschedule", &[])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+
+    let admin = h.login(ADMIN).await;
+    let schedule = |h: &Harness| {
+        h.sim
+            .with_host(|host| host.services["api-db"].backup.get("SCHEDULE").cloned())
+    };
+    let r = h
+        .post(
+            &admin,
+            "/databases/postgres/api-db/backup-schedule",
+            &[("schedule", "30 2 * * *"), ("bucket", "api-backups")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        schedule(&h).as_deref(),
+        Some("30 2 * * * dokku /usr/bin/dokku postgres:backup api-db api-backups ")
+    );
+    let page = h.get(&admin, "/databases").await.body;
+    assert!(page.contains("Backups of api-db scheduled: 30 2 * * *, to api-backups."));
+    assert!(row(&page, "svc-postgres-api-db").contains("<code>30 2 * * *</code>"));
+
+    // Without credentials Dokku refuses a backup, in its words.
+    let now = [("bucket", "api-backups")];
+    let r = h
+        .post(&admin, "/databases/postgres/api-db/backup", &now)
+        .await;
+    assert!(
+        r.status.is_client_error() || r.status.is_server_error(),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("Missing AWS_ACCESS_KEY_ID file"),
+        "{}",
+        r.body
+    );
+    let r = h
+        .post(
+            &admin,
+            "/databases/postgres/api-db/backup-auth",
+            &[("access_key_id", "AKIA"), ("secret_access_key", " ")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("Give the secret access key."), "{}", r.body);
+    let r = h
+        .post(
+            &admin,
+            "/databases/postgres/api-db/backup-auth",
+            &[
+                ("access_key_id", "AKIAAPI"),
+                ("secret_access_key", "ap1-s3cret"),
+                ("region", "eu-west-1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let kept = h
+        .sim
+        .with_host(|host| host.services["api-db"].backup.clone());
+    assert_eq!(kept["AWS_SECRET_ACCESS_KEY"], "ap1-s3cret");
+    assert_eq!(kept["AWS_DEFAULT_REGION"], "eu-west-1");
+    let r = h
+        .post(&admin, "/databases/postgres/api-db/backup", &now)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let records = h.history.recent(20).await.unwrap();
+    assert!(records
+        .iter()
+        .any(|r| r.entry.argv == ["postgres:backup", "api-db", "api-backups"]));
+    for r in &records {
+        let entry = format!("{:?}", r.entry);
+        assert!(
+            !entry.contains("ap1-s3cret") && !entry.contains("AKIAAPI"),
+            "{entry}"
+        );
+    }
+
+    let r = h
+        .post(&admin, "/databases/postgres/api-db/backup-unschedule", &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(schedule(&h), None);
+    let page = h.get(&admin, "/databases").await.body;
+    assert!(row(&page, "svc-postgres-api-db").contains("none scheduled"));
 }
 
 /// An admin downloads a service's dump: the file as Dokku printed it,

@@ -4,8 +4,13 @@
 //! downloaded, and a dump loaded after typing the name, only by admins,
 //! each audited (a dump's bytes never stored).
 //!
-//! The page costs one `<plugin>:list` per installed plugin and one
-//! `<plugin>:info` per service, run at once.
+//! Each service says when it is backed up to S3 (the plugin's cron line)
+//! or that it is not; admins schedule, unschedule and start backups and
+//! set the S3 credentials (sent as secrets).
+//!
+//! The page costs one `<plugin>:list` per installed plugin, and one
+//! `<plugin>:info` and one `<plugin>:backup-schedule-cat` per service, run
+//! at once.
 
 use std::sync::Arc;
 
@@ -14,9 +19,10 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use dokku::model::service::{ServiceInfo, ServicePlugin};
-use dokku::{AppName, Capabilities, Chunk, Dokku, OutputStream, ServiceName};
-use futures_util::future::join_all;
+use dokku::api::service::BackupAuth;
+use dokku::model::service::{ScheduledBackup, ServiceInfo, ServicePlugin};
+use dokku::{AppName, Capabilities, Chunk, Dokku, OutputStream, SecretString, ServiceName};
+use futures_util::future::{join, join_all};
 use futures_util::{stream, StreamExt};
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -52,18 +58,32 @@ pub fn anchor(plugin: &ServicePlugin, service: &str) -> String {
     format!("svc-{}-{service}", plugin.name())
 }
 
-/// One plugin's services with their info.
+/// One service as the page shows it.
+struct ServiceView {
+    name: ServiceName,
+    info: dokku::Result<ServiceInfo>,
+    backup: dokku::Result<Option<ScheduledBackup>>,
+}
+
+/// One plugin's services.
 struct PluginServices {
     plugin: ServicePlugin,
-    services: dokku::Result<Vec<(ServiceName, dokku::Result<ServiceInfo>)>>,
+    services: dokku::Result<Vec<ServiceView>>,
 }
 
 async fn services_of(dokku: &Dokku, plugin: ServicePlugin) -> PluginServices {
     let handler = dokku.service(plugin.clone());
     let services = match handler.list().await {
         Ok(names) => {
-            let infos = join_all(names.iter().map(|n| handler.info(n))).await;
-            Ok(names.into_iter().zip(infos).collect())
+            let read = names
+                .iter()
+                .map(|n| join(handler.info(n), handler.scheduled_backup(n)));
+            let read = join_all(read).await;
+            Ok(names
+                .into_iter()
+                .zip(read)
+                .map(|(name, (info, backup))| ServiceView { name, info, backup })
+                .collect())
         }
         Err(e) => Err(e),
     };
@@ -115,13 +135,83 @@ pub fn app_section(
     }
 }
 
+/// When the service is backed up, or that it is not.
+fn backup_cell(backup: &dokku::Result<Option<ScheduledBackup>>) -> Markup {
+    html! {
+        td.backup data-label="Backups" {
+            @match backup {
+                Ok(Some(b)) => {
+                    code { (b.schedule) } " to " code.long { (b.bucket) }
+                    @if b.use_iam { " " span.muted { "(IAM role)" } }
+                }
+                Ok(None) => span.badge.s-mixed { "none scheduled" },
+                Err(e) => span.muted title=(e) { "—" },
+            }
+        }
+    }
+}
+
+/// The backup forms of a service, for admins: schedule (or change), back
+/// up now, unschedule, and the S3 credentials.
+fn backup_forms(
+    ctx: &Ctx,
+    id: &str,
+    url: &str,
+    name: &ServiceName,
+    backup: Option<&ScheduledBackup>,
+) -> Markup {
+    let bucket = backup.map(|b| b.bucket.as_str());
+    let iam = backup.is_some_and(|b| b.use_iam);
+    html! {
+        details.backups {
+            summary { "Backups to S3…" }
+            form.inline #(format!("{id}-backup-schedule")) method="post" action={ (url) "/backup-schedule" } {
+                (form_head(&ctx.session, &format!("{id}-backup-schedule")))
+                span.muted { "Schedule (cron)" }
+                input type="text" name="schedule" placeholder="0 3 * * *" value=[backup.map(|b| b.schedule.as_str())] required aria-label="Cron schedule";
+                input type="text" name="bucket" placeholder="bucket" value=[bucket] required aria-label="S3 bucket";
+                label.check { input type="checkbox" name="use_iam" value="on" checked[iam]; " the host's IAM role" }
+                button.secondary type="submit" { @if backup.is_some() { "Change the schedule" } @else { "Schedule backups" } }
+            }
+            form.inline #(format!("{id}-backup")) method="post" action={ (url) "/backup" }
+                data-confirm={ "Back up " (name) " now?" }
+                data-consequence="A dump is taken and uploaded to the bucket; it can take a while on a large database."
+                data-ok="Back up" {
+                (form_head(&ctx.session, &format!("{id}-backup")))
+                input type="text" name="bucket" placeholder="bucket" value=[bucket] required aria-label="S3 bucket";
+                label.check { input type="checkbox" name="use_iam" value="on" checked[iam]; " the host's IAM role" }
+                button.secondary type="submit" { "Back up now" }
+            }
+            @if backup.is_some() {
+                form.inline #(format!("{id}-backup-unschedule")) method="post" action={ (url) "/backup-unschedule" }
+                    data-confirm={ "Stop backing up " (name) "?" }
+                    data-consequence="Its cron line is removed; backups already in the bucket stay."
+                    data-ok="Unschedule" {
+                    (form_head(&ctx.session, &format!("{id}-backup-unschedule")))
+                    button.danger type="submit" { "Unschedule" }
+                }
+            }
+            form.inline #(format!("{id}-backup-auth")) method="post" action={ (url) "/backup-auth" } {
+                (form_head(&ctx.session, &format!("{id}-backup-auth")))
+                span.muted { "S3 credentials (kept on the host, never shown)" }
+                input type="text" name="access_key_id" placeholder="access key id" required autocomplete="off" aria-label="AWS access key id";
+                input type="password" name="secret_access_key" placeholder="secret access key" required autocomplete="off" aria-label="AWS secret access key";
+                input type="text" name="region" placeholder="region (optional)" aria-label="Region";
+                input type="text" name="signature_version" placeholder="signature version (optional)" aria-label="Signature version";
+                input type="text" name="endpoint_url" placeholder="endpoint URL (optional)" aria-label="S3-compatible endpoint URL";
+                button.secondary type="submit" { "Save S3 credentials" }
+            }
+        }
+    }
+}
+
 fn service_row(
     ctx: &Ctx,
     plugin: &ServicePlugin,
-    name: &ServiceName,
-    info: &dokku::Result<ServiceInfo>,
+    service: &ServiceView,
     apps: &[String],
 ) -> Markup {
+    let ServiceView { name, info, backup } = service;
     let admin = ctx.can(Role::Admin);
     let url = ctx.at(&format!("/databases/{}/{}", plugin.name(), name));
     let id = anchor(plugin, name.as_str());
@@ -136,7 +226,7 @@ fn service_row(
         tr #(id) data-service=(name) {
             th { (name) }
             @match info {
-                Err(e) => td colspan="4" { (card_error(&format!("read {name}"), e)) },
+                Err(e) => td colspan="5" { (card_error(&format!("read {name}"), e)) },
                 Ok(info) => {
                     td { @match &info.status {
                         Some(s) => span class={ "badge svc-" (s.as_str()) } { (s.as_str()) },
@@ -162,13 +252,14 @@ fn service_row(
                         }
                         @if info.links.is_empty() { span.muted { "not linked" } }
                     }
+                    (backup_cell(backup))
                     td.dsn { code.value { (masked()) } }
                 }
             }
         }
         @if admin {
             tr.service-actions {
-                td colspan="5" { div.svc-actions {
+                td colspan="6" { div.svc-actions {
                     @if linkable.is_empty() {
                         span.muted { "Linked to every app." }
                     } @else {
@@ -189,6 +280,7 @@ fn service_row(
                         (form_head(&ctx.session, &format!("{id}-dump")))
                         button.secondary type="submit" { "Download a dump" }
                     }
+                    (backup_forms(ctx, &id, &url, name, backup.as_ref().ok().and_then(Option::as_ref)))
                     form.inline.destroy #(format!("{id}-import")) method="post" action={ (url) "/import" } data-name=(name) data-upload {
                         (form_head(&ctx.session, &format!("{id}-import")))
                         input type="file" name="dump" required aria-label="Dump file";
@@ -418,10 +510,10 @@ pub async fn page(
                     Err(e) => (card_error(&format!("list the {} services", group.plugin), e)),
                     Ok(services) if services.is_empty() => (card_empty("No services yet.", None)),
                     Ok(services) => div.scroll { table.services.cards {
-                        thead { tr { th { "Service" } th { "Status" } th { "Version" } th { "Linked apps" } th { "DSN" } } }
+                        thead { tr { th { "Service" } th { "Status" } th { "Version" } th { "Linked apps" } th { "Backups" } th { "DSN" } } }
                         tbody {
-                            @for (name, info) in services {
-                                (service_row(&ctx, &group.plugin, name, info, &apps))
+                            @for service in services {
+                                (service_row(&ctx, &group.plugin, service, &apps))
                             }
                         }
                     } },
@@ -480,14 +572,57 @@ fn finish(state: &AppState, ctx: &Ctx, to: &str, message: String) -> Response {
     Redirect::to(&ctx.at(to)).into_response()
 }
 
-/// `app=…` or `confirm=…`, by action.
+/// What each action takes: `app`, `confirm`, a backup's `schedule`,
+/// `bucket` and `use_iam`, or the S3 credentials (the key id and secret
+/// key are secrets from the moment they are read).
 #[derive(Debug, Default, Deserialize)]
 pub struct ServiceForm {
     app: Option<String>,
     confirm: Option<String>,
+    schedule: Option<String>,
+    bucket: Option<String>,
+    use_iam: Option<String>,
+    access_key_id: Option<SecretString>,
+    secret_access_key: Option<SecretString>,
+    region: Option<String>,
+    signature_version: Option<String>,
+    endpoint_url: Option<String>,
+}
+
+/// A form field that must be given.
+fn required<'a>(value: &'a Option<String>, what: &str) -> Result<&'a str, WebError> {
+    match value.as_deref().map(str::trim) {
+        None | Some("") => Err(WebError::BadRequest(format!("Give the {what}."))),
+        Some(value) => Ok(value),
+    }
+}
+
+/// An optional form field: empty is none.
+fn optional(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
 }
 
 impl ServiceForm {
+    /// The S3 credentials, and whatever else was given.
+    fn backup_auth(&self) -> Result<BackupAuth, WebError> {
+        let secret = |value: &Option<SecretString>, what: &str| match value {
+            Some(v) if !v.expose().trim().is_empty() => Ok(SecretString::new(v.expose().trim())),
+            _ => Err(WebError::BadRequest(format!("Give the {what}."))),
+        };
+        let mut auth = BackupAuth::new(
+            secret(&self.access_key_id, "access key id")?,
+            secret(&self.secret_access_key, "secret access key")?,
+        );
+        auth.region = optional(&self.region);
+        auth.signature_version = optional(&self.signature_version);
+        auth.endpoint_url = optional(&self.endpoint_url);
+        Ok(auth)
+    }
+
     fn app(&self) -> Result<AppName, WebError> {
         match self.app.as_deref().map(str::trim) {
             None | Some("") => Err(WebError::BadRequest("Choose an app.".to_owned())),
@@ -496,8 +631,9 @@ impl ServiceForm {
     }
 }
 
-/// `POST /databases/{plugin}/{service}/{link|unlink|destroy|dsn|dump}`
-/// (`import` is [`import`]).
+/// `POST /databases/{plugin}/{service}/{link|unlink|destroy|dsn|dump|
+/// backup-schedule|backup-unschedule|backup|backup-auth}` (`import` is
+/// [`import`]).
 pub async fn action(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
@@ -554,6 +690,37 @@ pub async fn action(
                 .into_response());
         }
         "dump" => return dump(&dokku, &plugin, &name).await,
+        "backup-schedule" => {
+            let schedule = required(&form.schedule, "schedule (cron, such as 0 3 * * *)")?;
+            let bucket = required(&form.bucket, "bucket")?;
+            services
+                .backup_schedule(&name, schedule, bucket, form.use_iam.is_some())
+                .await
+                .map_err(doing(format!("schedule backups of {name}")))?;
+            format!("Backups of {name} scheduled: {schedule}, to {bucket}.")
+        }
+        "backup-unschedule" => {
+            services
+                .backup_unschedule(&name)
+                .await
+                .map_err(doing(format!("unschedule the backups of {name}")))?;
+            format!("Backups of {name} are no longer scheduled.")
+        }
+        "backup" => {
+            let bucket = required(&form.bucket, "bucket")?;
+            services
+                .backup(&name, bucket, form.use_iam.is_some())
+                .await
+                .map_err(doing(format!("back up {name}")))?;
+            format!("Backed up {name} to {bucket}.")
+        }
+        "backup-auth" => {
+            services
+                .backup_auth(&name, &form.backup_auth()?)
+                .await
+                .map_err(doing(format!("set the S3 credentials of {name}")))?;
+            format!("The S3 credentials of {name} are set.")
+        }
         other => return Err(WebError::NotFound(format!("action {other} for services"))),
     };
     Ok(finish(&state, &ctx, &back, message))
