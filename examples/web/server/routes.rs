@@ -413,7 +413,7 @@ fn api_table() -> Vec<Route> {
             "/api/v1/hosts/{host}/services/{plugin}/{service}",
             Viewer,
             service,
-            "One service's info (no DSN)",
+            "One service's info (no DSN) and backup schedule",
             None,
             json::<ServiceDetail>(),
         ),

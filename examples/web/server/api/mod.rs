@@ -888,13 +888,21 @@ pub async fn services(Extension(api): Extension<Api>) -> Answer<ServiceList> {
     Ok(Json(ServiceList { services }))
 }
 
-/// One service's `info` (its DSN and custom environment are never sent).
+/// One service's `info` (its DSN and custom environment are never sent)
+/// and its backup schedule.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ServiceDetail {
     /// Its plugin.
     pub plugin: String,
     /// `<plugin>:info`.
     pub info: dokku::model::service::ServiceInfo,
+    /// Its scheduled backup (`<plugin>:backup-schedule-cat`): `null` when
+    /// none is scheduled, or when it could not be read.
+    pub backup: Option<dokku::model::service::ScheduledBackup>,
+    /// Why the backup schedule could not be read (a plugin without
+    /// backups); absent when it was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup_unreadable: Option<String>,
 }
 
 /// The audited client of the call's host, and the service the path names
@@ -925,14 +933,19 @@ pub async fn service(
     Path((_, plugin, service)): Path<(String, String, String)>,
 ) -> Answer<ServiceDetail> {
     let (dokku, plugin, name) = service_of(&api, &plugin, &service).await?;
-    let info = dokku
-        .service(plugin.clone())
-        .info(&name)
-        .await
-        .map_err(super::doing(format!("read the {plugin} service {name}")))?;
+    let handler = dokku.service(plugin.clone());
+    let (info, backup) =
+        futures_util::future::join(handler.info(&name), handler.scheduled_backup(&name)).await;
+    let info = info.map_err(super::doing(format!("read the {plugin} service {name}")))?;
+    let (backup, backup_unreadable) = match backup {
+        Ok(backup) => (backup, None),
+        Err(e) => (None, Some(e.to_string())),
+    };
     Ok(Json(ServiceDetail {
         plugin: plugin.name().to_owned(),
         info,
+        backup,
+        backup_unreadable,
     }))
 }
 

@@ -824,6 +824,16 @@ async fn api_changes_domains_services_and_deploys_are_the_tokens() {
         "a DSN was sent: {}",
         r.body
     );
+    // Whether it is backed up: api-db is not; shop-db every night.
+    assert_eq!(r.json()["backup"], serde_json::Value::Null, "{}", r.body);
+    assert!(r.json().get("backup_unreadable").is_none(), "{}", r.body);
+    let r = get(&h, "/api/v1/hosts/sim/services/postgres/shop-db", &t).await;
+    assert_eq!(
+        r.json()["backup"],
+        serde_json::json!({"schedule": "0 3 * * *", "bucket": "acme-db-backups", "use_iam": false}),
+        "{}",
+        r.body
+    );
     let r = get(&h, "/api/v1/hosts/sim/services/postgres/api-db/dump", &t).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.headers[header::CONTENT_TYPE], "application/octet-stream");
