@@ -200,6 +200,56 @@ fn fleet_vitals_shows_each_host_s_memory_and_fullest_disk() {
     );
 }
 
+#[test]
+fn fleet_backups_names_every_database_not_backed_up() {
+    let demo = Demo::new();
+    let table = demo.shows(
+        &["fleet", "backups"],
+        &["HOST", "PLUGIN", "SERVICE", "SCHEDULE", "BUCKET"],
+    );
+    let lines: Vec<&str> = table.lines().collect();
+    let of = |host: &str, service: &str| {
+        lines
+            .iter()
+            .find(|l| l.starts_with(host) && l.contains(&format!(" {service} ")))
+            .unwrap_or_else(|| panic!("no {host} {service} in {table}"))
+            .to_string()
+    };
+    assert!(
+        of("eu-1", "shop-db").contains("0 3 * * *  acme-db-backups"),
+        "{table}"
+    );
+    assert!(of("eu-1", "api-db").contains("none"), "{table}");
+    assert!(of("us-1", "sessions").contains("none"), "{table}");
+    let not = demo.json(&["fleet", "backups", "--not-backed-up", "--where", "eu-1"]);
+    let eu = host(&not["hosts"], "eu-1");
+    let services: Vec<String> = eu["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}",
+                s["plugin"].as_str().unwrap(),
+                s["service"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        services,
+        ["postgres api-db", "redis cache", "redis sessions"]
+    );
+    assert!(eu["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["schedule"].is_null()));
+    assert_eq!(
+        demo.dry_run(&["fleet", "backups", "--where", "env=staging"]),
+        "legacy (demo (Dokku 0.35.20))\n"
+    );
+}
+
 const RESTART_API_ON_PROD: &[&str] = &[
     "fleet",
     "run",
@@ -515,6 +565,11 @@ fn host_name_resolves_through_the_registry_and_unreachable_hosts_are_rows() {
     let table = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(row(&table, "far").contains("not pinned"), "{table}");
     assert!(row(&table, "sandbox").contains("of 3915 MiB"), "{table}");
+    let out = reg.run(&["fleet", "backups"]);
+    assert_eq!(out.status.code(), Some(6), "{}", said(&out));
+    let table = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(row(&table, "far").contains("not pinned"), "{table}");
+    assert!(row(&table, "sandbox").contains("postgres"), "{table}");
     let (code, status, _) = json_any(&mut reg.cli(), &["fleet", "status"]);
     assert_eq!(code, Some(6));
     let far = host(&status["hosts"], "far");

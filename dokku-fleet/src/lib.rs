@@ -68,7 +68,7 @@ pub use name::{HostName, LabelSelector, Labels, Selector};
 pub use plan::{Plan, Step, StepOutcome};
 pub use query::{
     CertificateExpiry, Certificates, DeployHistory, DeployOutcome, LastDeploy, NoDeployHistory,
-    SkewReport, Versions,
+    ServiceBackup, SkewReport, Versions,
 };
 pub use registry::{
     enrol, EnrolOptions, Enrolment, FleetDefaults, HostEntry, PinChange, Registry, SshTarget,

@@ -9,6 +9,7 @@
 //! | [`Fleet::versions`] | 2 on first use (`version`, `plugin:list`), then 0: cached in the host's client |
 //! | [`Fleet::certificates`] | 1 (`certs:report`, all apps) |
 //! | [`Fleet::vitals`] | 1 (`report`: a few seconds on a real host, which it asks of Docker too) |
+//! | [`Fleet::backups`] | 1 per installed datastore plugin (`<plugin>:list`), then 1 per service (`<plugin>:backup-schedule-cat`, a plugin's services at once): the plugins keep one cron file per service |
 //!
 //! Reports that need the host's capabilities probe them once per host
 //! (2 invocations), cached in that host's client afterwards.
@@ -23,7 +24,8 @@ use dokku_core::client::versions;
 use dokku_core::model::certs::CertsReport;
 use dokku_core::model::host::HostVitals;
 use dokku_core::model::overview::{AppOverview, AppStatus};
-use dokku_core::{AppName, Capabilities, DokkuVersion};
+use dokku_core::model::service::{ScheduledBackup, ServicePlugin};
+use dokku_core::{AppName, Capabilities, Dokku, DokkuVersion, ServiceName};
 use serde::Serialize;
 
 use crate::error::FleetError;
@@ -134,6 +136,38 @@ impl Fleet {
     ) -> Result<FleetResults<HostVitals>, FleetError> {
         self.each(selector, |host: FleetHost| async move {
             host.dokku().host().vitals().await
+        })
+        .await
+    }
+
+    /// Every datastore service of every selected host (each installed
+    /// plugin Dokku's datastores have: postgres, redis …) with its backup
+    /// schedule: which databases are not backed up, fleet-wide.
+    ///
+    /// ```no_run
+    /// # async fn demo(fleet: dokku_fleet::Fleet) -> Result<(), dokku_fleet::FleetError> {
+    /// for host in fleet.backups(&dokku_fleet::Selector::All).await?.iter() {
+    ///     for service in host.result.iter().flatten() {
+    ///         if service.schedule.is_none() {
+    ///             println!("{}: {} {} is not backed up", host.host, service.plugin, service.service);
+    ///         }
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`FleetError`] when the selection names no host; each host's own
+    /// failure (a plugin that cannot list its services) is its result, and
+    /// a service whose schedule cannot be read says why in
+    /// [`ServiceBackup::unreadable`].
+    pub async fn backups(
+        &self,
+        selector: &Selector,
+    ) -> Result<FleetResults<Vec<ServiceBackup>>, FleetError> {
+        self.each(selector, |host: FleetHost| async move {
+            service_backups(host.dokku()).await
         })
         .await
     }
@@ -430,6 +464,51 @@ pub struct CertificateExpiry {
     pub issuer: Option<String>,
     /// The names it covers.
     pub hostnames: Vec<String>,
+}
+
+/// One datastore service and its backup schedule ([`Fleet::backups`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ServiceBackup {
+    /// Its plugin's name (`postgres`).
+    pub plugin: String,
+    /// The service.
+    pub service: ServiceName,
+    /// When and where it is backed up; `None` when no backup is scheduled
+    /// (or the schedule could not be read: see `unreadable`).
+    pub schedule: Option<ScheduledBackup>,
+    /// Why the schedule could not be read (a plugin without backups).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<String>,
+}
+
+/// One host's services with their backup schedules, in the plugins'
+/// order and each plugin's listing order.
+async fn service_backups(dokku: &Dokku) -> Result<Vec<ServiceBackup>, dokku_core::Error> {
+    let caps = dokku.capabilities().await?;
+    let installed = ServicePlugin::known()
+        .into_iter()
+        .filter(|p| caps.plugin(p.name()).is_some());
+    let mut all = Vec::new();
+    for plugin in installed {
+        let services = dokku.service(plugin.clone());
+        let names = services.list().await?;
+        let read =
+            futures_util::future::join_all(names.iter().map(|n| services.scheduled_backup(n)));
+        for (service, read) in names.iter().zip(read.await) {
+            let (schedule, unreadable) = match read {
+                Ok(schedule) => (schedule, None),
+                Err(e) => (None, Some(e.to_string())),
+            };
+            all.push(ServiceBackup {
+                plugin: plugin.name().to_owned(),
+                service: service.clone(),
+                schedule,
+                unreadable,
+            });
+        }
+    }
+    Ok(all)
 }
 
 /// What [`Fleet::certificates`] found.

@@ -267,6 +267,78 @@ async fn each_query_costs_a_constant_number_of_invocations_per_host() {
     assert_eq!(counts, [2, 3, 3, 1, 0]);
 }
 
+/// Refuses every redis backup command as a plugin without backups would.
+#[derive(Debug)]
+struct NoRedisBackups(Counting);
+
+#[async_trait]
+impl Executor for NoRedisBackups {
+    async fn run(&self, command: &Command) -> Result<Output, ExecError> {
+        if command.subcommand() == "redis:backup-schedule-cat" {
+            self.0.calls.fetch_add(1, Ordering::SeqCst);
+            let said = b" !     Not yet implemented\n".to_vec();
+            return Ok(Output::new(Some(1).into(), Vec::new(), said));
+        }
+        self.0.run(command).await
+    }
+    async fn stream(&self, command: &Command) -> Result<OutputStream, ExecError> {
+        self.0.stream(command).await
+    }
+}
+
+#[tokio::test]
+async fn backups_name_each_service_s_schedule_none_or_why_it_is_unknown() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let fleet = Fleet::builder()
+        .executor(
+            HostName::new("eu-1").unwrap(),
+            "sim",
+            Labels::new(),
+            NoRedisBackups(Counting {
+                inner: SimExecutor::new(dokku_sim::scenario::demo()),
+                calls: Arc::clone(&calls),
+            }),
+        )
+        .build()
+        .unwrap();
+    let found = fleet.backups(&Selector::All).await.unwrap();
+    let services = found.get("eu-1").unwrap().result.as_ref().unwrap();
+    let seen: Vec<(String, String, Option<String>, bool)> = services
+        .iter()
+        .map(|b| {
+            (
+                b.plugin.clone(),
+                b.service.to_string(),
+                b.schedule
+                    .as_ref()
+                    .map(|s| format!("{} {}", s.schedule, s.bucket)),
+                b.unreadable.is_some(),
+            )
+        })
+        .collect();
+    let row = |p: &str, s: &str, when: Option<&str>, unknown| {
+        (p.to_owned(), s.to_owned(), when.map(str::to_owned), unknown)
+    };
+    assert_eq!(
+        seen,
+        [
+            row("postgres", "api-db", None, false),
+            row(
+                "postgres",
+                "shop-db",
+                Some("0 3 * * * acme-db-backups"),
+                false
+            ),
+            row("redis", "cache", None, true),
+            row("redis", "sessions", None, true),
+        ]
+    );
+    let why = services[2].unreadable.as_deref().unwrap();
+    assert!(why.contains("Not yet implemented"), "{why}");
+    // version + plugin:list, a list per plugin, a schedule per service.
+    assert_eq!(calls.load(Ordering::SeqCst), 2 + 2 + 4);
+}
+
 #[tokio::test]
 async fn capabilities_are_probed_and_kept_per_host() {
     let fleet = demo::fleet().unwrap();

@@ -1,6 +1,8 @@
 //! `fleet …`: many hosts at once, through dokku-fleet. `status` (one row
 //! per host: Dokku version, apps by state, failing apps, certificates
-//! expiring soon), `apps` (every app of every host), `run` (one Dokku
+//! expiring soon), `apps` (every app of every host), `vitals` (each
+//! host's memory and disks), `backups` (every database of every host and
+//! when it is backed up), `run` (one Dokku
 //! command on a selection: the plan of hosts × commands, `--dry-run`,
 //! confirmation, each host's outcome; nothing mutating is retried).
 //!
@@ -41,6 +43,7 @@ Examples:
   cli --demo fleet status
   cli --demo fleet apps --failing
   cli --demo fleet vitals
+  cli --demo fleet backups --not-backed-up
   cli --demo fleet run --where env=prod --dry-run -- ps:report api
   cli fleet status --where region=eu --json";
 
@@ -83,6 +86,19 @@ pub enum FleetCmd {
         #[arg(long = "where", value_name = "SELECTION", value_parser = args::selector)]
         selection: Option<Selector>,
     },
+    /// Every datastore service (postgres, redis …) of every selected host,
+    /// and when it is backed up to S3, or that it is not.
+    #[command(
+        after_help = "Examples:\n  cli --demo fleet backups\n  cli --demo fleet backups --not-backed-up --json"
+    )]
+    Backups {
+        /// The hosts (default: all).
+        #[arg(long = "where", value_name = "SELECTION", value_parser = args::selector)]
+        selection: Option<Selector>,
+        /// Only the services with no backup scheduled.
+        #[arg(long)]
+        not_backed_up: bool,
+    },
     /// Run one Dokku command on the selected hosts: the plan first, then
     /// (after confirmation) each host's outcome. Never retried.
     #[command(
@@ -117,6 +133,10 @@ pub enum FleetPlan {
     Vitals {
         selection: Selector,
     },
+    Backups {
+        selection: Selector,
+        not_backed_up: bool,
+    },
     Run {
         selection: Selector,
         command: Command,
@@ -144,6 +164,13 @@ impl Family for FleetCmd {
             FleetCmd::Vitals { selection } => FleetPlan::Vitals {
                 selection: selection.unwrap_or(Selector::All),
             },
+            FleetCmd::Backups {
+                selection,
+                not_backed_up,
+            } => FleetPlan::Backups {
+                selection: selection.unwrap_or(Selector::All),
+                not_backed_up,
+            },
             FleetCmd::Run { selection, args } => FleetPlan::Run {
                 selection,
                 command: raw::command(&args)?,
@@ -161,6 +188,10 @@ impl Family for FleetCmd {
             FleetPlan::Status { selection, within } => status(s, &fleet, &selection, within).await,
             FleetPlan::Apps { selection, failing } => apps(s, &fleet, &selection, failing).await,
             FleetPlan::Vitals { selection } => vitals(s, &fleet, &selection).await,
+            FleetPlan::Backups {
+                selection,
+                not_backed_up,
+            } => backups(s, &fleet, &selection, not_backed_up).await,
             FleetPlan::Run { selection, command } => run(s, &fleet, &selection, command).await,
         };
         fleet.close().await;
@@ -295,6 +326,62 @@ fn outcome_json<T>(
         }
     }
     row
+}
+
+/// `fleet backups`: one row per datastore service of each host, with its
+/// backup schedule (`none` in red); an unreachable host is a row saying
+/// why.
+async fn backups(
+    s: &Session,
+    fleet: &Fleet,
+    selection: &Selector,
+    not_backed_up: bool,
+) -> Result<(), CliError> {
+    if s.opts.dry_run {
+        return print_selection(s, fleet, selection);
+    }
+    let found = fleet.backups(selection).await?;
+    let failures = Failure::all(&found);
+    let shown = |services: &[dokku_fleet::ServiceBackup]| -> Vec<dokku_fleet::ServiceBackup> {
+        services
+            .iter()
+            .filter(|b| !not_backed_up || b.schedule.is_none())
+            .cloned()
+            .collect()
+    };
+    if s.opts.json {
+        let rows: Vec<Value> = found
+            .iter()
+            .map(|r| outcome_json(fleet, r, "services", |services| json!(shown(services))))
+            .collect();
+        output::json(&json!({ "hosts": rows }))?;
+    } else {
+        let mut rows: Vec<Vec<Cell>> = Vec::new();
+        for r in found.iter() {
+            let host = || Cell::plain(r.host.to_string());
+            match &r.result {
+                Ok(services) => {
+                    for b in shown(services) {
+                        let (when, bucket) = match (&b.schedule, &b.unreadable) {
+                            (Some(x), _) => (Cell::plain(x.schedule.clone()), x.bucket.clone()),
+                            (None, Some(why)) => (Cell("unknown".to_owned(), YELLOW), why.clone()),
+                            (None, None) => (Cell("none".to_owned(), RED), String::new()),
+                        };
+                        rows.push(vec![
+                            host(),
+                            Cell::plain(b.plugin),
+                            Cell::plain(b.service.to_string()),
+                            when,
+                            Cell::plain(bucket),
+                        ]);
+                    }
+                }
+                Err(e) => rows.push(vec![host(), Failure::of(e).cell()]),
+            }
+        }
+        output::table(&["HOST", "PLUGIN", "SERVICE", "SCHEDULE", "BUCKET"], &rows)?;
+    }
+    conclude(s.opts.json, &failures, found.len())
 }
 
 /// `fleet vitals`: one row per host, its memory and its fullest disk.
