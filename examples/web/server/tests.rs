@@ -1653,6 +1653,21 @@ async fn databases_say_whether_they_are_backed_up_and_admins_schedule_backups() 
         "{shop_db}"
     );
     assert!(row(&page, "svc-postgres-api-db").contains("none scheduled"));
+    // Each app's page says it of the databases linked to it.
+    let databases = |body: &str| {
+        let at = body.find("id=\"databases\"").unwrap();
+        body[at..].split("</section>").next().unwrap().to_owned()
+    };
+    let shop = databases(&h.get(&viewer, "/apps/shop").await.body);
+    assert!(
+        shop.contains("shop-db</a> <span class=\"muted\">backed up <code>0 3 * * *</code>"),
+        "{shop}"
+    );
+    let api = databases(&h.get(&viewer, "/apps/api").await.body);
+    assert!(
+        api.contains("api-db</a> <span class=\"badge s-mixed\">not backed up"),
+        "{api}"
+    );
     assert!(
         !page.contains("Backups to S3"),
         "a viewer is offered the forms"

@@ -9,7 +9,8 @@
 //! The page costs a few Dokku invocations run at once (`url`, `ps:scale`,
 //! `run:list` for deployers, `config:keys`, `logs --num`, `certs:report`,
 //! `ports:report`, `letsencrypt:report` and `:list`, one
-//! `<plugin>:app-links` per datastore plugin, and one per settings panel:
+//! `<plugin>:app-links` per datastore plugin and then one
+//! `<plugin>:backup-schedule-cat` per linked service, and one per settings panel:
 //! see [`super::settings`]); the rest comes from the dashboard's kept row
 //! (read afresh when a mutation changed the app).
 //! A section whose command fails says so in words (Dokku's own shown as

@@ -90,28 +90,32 @@ async fn services_of(dokku: &Dokku, plugin: ServicePlugin) -> PluginServices {
     PluginServices { plugin, services }
 }
 
-/// The services of each installed plugin linked to an app (one
-/// `<plugin>:app-links` per plugin, at once), for the app page.
+/// A plugin's services linked to an app, each with its backup schedule.
+type LinkedServices = dokku::Result<Vec<(ServiceName, dokku::Result<Option<ScheduledBackup>>)>>;
+
+/// The services of each installed plugin linked to an app, and whether
+/// each is backed up (one `<plugin>:app-links` per plugin, then one
+/// `<plugin>:backup-schedule-cat` per linked service, at once), for the
+/// app page.
 pub async fn app_links(
     dokku: &Dokku,
     caps: &Capabilities,
     app: &AppName,
-) -> Vec<(ServicePlugin, dokku::Result<Vec<ServiceName>>)> {
+) -> Vec<(ServicePlugin, LinkedServices)> {
     let plugins = installed(caps);
-    let links = join_all(
-        plugins
-            .iter()
-            .map(|p| async move { dokku.service(p.clone()).app_links(app).await }),
-    )
+    let links = join_all(plugins.iter().map(|p| async move {
+        let services = dokku.service(p.clone());
+        let linked = services.app_links(app).await?;
+        let backups = join_all(linked.iter().map(|s| services.scheduled_backup(s))).await;
+        Ok(linked.into_iter().zip(backups).collect())
+    }))
     .await;
     plugins.into_iter().zip(links).collect()
 }
 
-/// The app page's section: its linked services.
-pub fn app_section(
-    base: &str,
-    links: &[(ServicePlugin, dokku::Result<Vec<ServiceName>>)],
-) -> Markup {
+/// The app page's section: its linked services, and whether each is
+/// backed up.
+pub fn app_section(base: &str, links: &[(ServicePlugin, LinkedServices)]) -> Markup {
     html! {
         section #databases {
             h2 { "Databases" }
@@ -123,9 +127,15 @@ pub fn app_section(
                 @for (plugin, services) in links {
                     @match services {
                         Err(e) => li { (card_error(&format!("read the {plugin} links"), e)) },
-                        Ok(services) => @for s in services {
+                        Ok(services) => @for (s, backup) in services {
                             li { span.muted { (plugin) } " "
-                                a href={ (base) "/databases#" (anchor(plugin, s.as_str())) } { (s) } }
+                                a href={ (base) "/databases#" (anchor(plugin, s.as_str())) } { (s) }
+                                @match backup {
+                                    Ok(Some(b)) => { " " span.muted { "backed up " code { (b.schedule) } } }
+                                    Ok(None) => { " " span.badge.s-mixed { "not backed up" } }
+                                    Err(_) => {}
+                                }
+                            }
                         },
                     }
                 }
