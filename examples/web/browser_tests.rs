@@ -1327,6 +1327,18 @@ async fn fleet_story(client: &Client, base: &str) {
             "{name}: the machines page scrolls sideways"
         );
         shot(client, &format!("machines-{name}.png")).await;
+        // Every host's databases and their backups fit the width too.
+        client
+            .goto(&format!("{base}/fleet/databases"))
+            .await
+            .unwrap();
+        wait_for(client, "tr[data-host=\"legacy\"][data-service=\"shop-db\"]").await;
+        let (scroll, page) = page_widths(client).await;
+        assert!(
+            scroll <= page && page <= u64::from(width),
+            "{name}: the fleet's databases page scrolls sideways"
+        );
+        shot(client, &format!("fleet-databases-{name}.png")).await;
         client.goto(&format!("{base}/fleet")).await.unwrap();
         wait_for(client, "tr[data-host=\"legacy\"] a.badge.disk").await;
         // Follow the failing app to its page on its host.

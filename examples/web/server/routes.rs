@@ -499,6 +499,15 @@ pub fn table() -> Vec<Route> {
             pages::host::machines,
         )
         .site(),
+        // Every host's datastore services and their backups, read when
+        // asked for, for the hosts the user may read whole.
+        route(
+            get.clone(),
+            "/fleet/databases",
+            Session,
+            pages::databases::fleet_page,
+        )
+        .site(),
         // The webhook and which events go to it, for every host.
         route(
             get.clone(),

@@ -5392,6 +5392,51 @@ async fn the_machines_page_reads_every_hosts_memory_and_disks_and_the_fleet_page
     );
 }
 
+/// The fleet's databases page reads every host the user may read whole
+/// at once: each datastore service and when it is backed up, how many
+/// are not, and why an unreachable host could not say.
+#[tokio::test]
+async fn the_fleet_databases_page_names_every_database_and_whether_it_is_backed_up() {
+    let (h, _) = fleet_harness(vec![extra_host("down", Arc::new(Unreachable))]);
+    let admin = h.login(ADMIN).await;
+    fleet_read(&h).await;
+    let fleet = h.get(&admin, "/fleet").await.body;
+    assert!(fleet.contains("href=\"/fleet/databases\""), "{fleet}");
+    let page = h.get(&admin, "/fleet/databases").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let service = |host: &str, service: &str| {
+        let at = page
+            .body
+            .find(&format!("data-host=\"{host}\" data-service=\"{service}\""))
+            .unwrap_or_else(|| panic!("no {host} {service}"));
+        page.body[at..].split("</tr>").next().unwrap().to_owned()
+    };
+    let shop = service("legacy", "shop-db");
+    assert!(shop.contains("<code>0 3 * * *</code> to"), "{shop}");
+    assert!(
+        shop.contains("href=\"/h/legacy/databases#svc-postgres-shop-db\""),
+        "{shop}"
+    );
+    assert!(service("eu-1", "api-db").contains("none scheduled"));
+    assert!(service("us-1", "sessions").contains("none scheduled"));
+    assert!(
+        page.body
+            .contains("7 of 10 databases have no backup scheduled."),
+        "{}",
+        page.body
+    );
+    let down = host_row(&page.body, "down");
+    assert!(
+        down.contains("unreachable") && down.contains("connection refused"),
+        "{down}"
+    );
+
+    let uma = new_user_logged_in(&h, "uma", &[("us-1", "other-*", Role::Viewer)]).await;
+    let page = h.get(&uma, "/fleet/databases").await.body;
+    assert!(page.contains("You may read no host's databases"), "{page}");
+    assert!(!page.contains("<tr data-host="), "{page}");
+}
+
 mod api;
 
 #[tokio::test]

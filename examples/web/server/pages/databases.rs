@@ -22,6 +22,7 @@ use axum::{Extension, Form};
 use dokku::api::service::BackupAuth;
 use dokku::model::service::{ScheduledBackup, ServiceInfo, ServicePlugin};
 use dokku::{AppName, Capabilities, Chunk, Dokku, OutputStream, SecretString, ServiceName};
+use dokku_fleet::{HostName, Selector};
 use futures_util::future::{join, join_all};
 use futures_util::{stream, StreamExt};
 use maud::{html, Markup};
@@ -145,17 +146,18 @@ pub fn app_section(base: &str, links: &[(ServicePlugin, LinkedServices)]) -> Mar
     }
 }
 
-/// When the service is backed up, or that it is not.
-fn backup_cell(backup: &dokku::Result<Option<ScheduledBackup>>) -> Markup {
+/// When the service is backed up, or that it is not (`unreadable`: why
+/// the plugin could not say).
+fn backup_cell(schedule: Option<&ScheduledBackup>, unreadable: Option<&str>) -> Markup {
     html! {
         td.backup data-label="Backups" {
-            @match backup {
-                Ok(Some(b)) => {
+            @match (schedule, unreadable) {
+                (Some(b), _) => {
                     code { (b.schedule) } " to " code.long { (b.bucket) }
                     @if b.use_iam { " " span.muted { "(IAM role)" } }
                 }
-                Ok(None) => span.badge.s-mixed { "none scheduled" },
-                Err(e) => span.muted title=(e) { "—" },
+                (None, Some(why)) => span.muted title=(why) { "unknown" },
+                (None, None) => span.badge.s-mixed { "none scheduled" },
             }
         }
     }
@@ -262,7 +264,10 @@ fn service_row(
                         }
                         @if info.links.is_empty() { span.muted { "not linked" } }
                     }
-                    (backup_cell(backup))
+                    @match backup {
+                        Ok(b) => (backup_cell(b.as_ref(), None)),
+                        Err(e) => (backup_cell(None, Some(&e.to_string()))),
+                    }
                     td.dsn { code.value { (masked()) } }
                 }
             }
@@ -532,6 +537,59 @@ pub async fn page(
         }
     };
     Ok(layout("Databases", &ctx, body))
+}
+
+/// `GET /fleet/databases`: every datastore service of every host the user
+/// may read whole, and when each is backed up (dokku-fleet's
+/// [`Fleet::backups`](dokku_fleet::Fleet::backups), read when opened).
+pub async fn fleet_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Markup {
+    let names = super::readable_hosts(&ctx);
+    let read = match (&state.site.fleet, names.is_empty()) {
+        (Some(view), false) => Some(view.fleet().backups(&Selector::Names(names)).await),
+        _ => None,
+    };
+    let at = |host: &HostName| ctx.site.hosts.iter().find(|h| h.name == host.as_str());
+    let body = html! {
+        h1 { "Databases of every host" }
+        @match read {
+            None => p { "You may read no host's databases: that takes a viewer's grant on every app of a host." },
+            Some(Err(e)) => p.problem { (e) },
+            Some(Ok(results)) => {
+                @let services: Vec<_> = results.iter().filter_map(|r| r.result.as_ref().ok()).flatten().collect();
+                @let none = services.iter().filter(|s| s.schedule.is_none() && s.unreadable.is_none()).count();
+                p.refresh #backup-count { (none) " of " (services.len()) " databases have no backup scheduled." }
+                div.scroll { table.fleet-databases.cards #fleet-databases {
+                    thead { tr { th { "Host" } th { "Plugin" } th { "Service" } th { "Backups" } } }
+                    tbody {
+                        @for r in results.iter() {
+                            @let base = at(&r.host).map_or("", |h| h.base.as_str());
+                            @match &r.result {
+                                Err(e) => tr data-host=(r.host) {
+                                    th scope="row" { a.host-name href={ (base) "/databases" } { (r.host) } }
+                                    td colspan="3" { span.badge.s-crashed.unreachable { "unreachable" } " " span.problem { (e) } }
+                                },
+                                Ok(services) if services.is_empty() => tr data-host=(r.host) {
+                                    th scope="row" { a.host-name href={ (base) "/databases" } { (r.host) } }
+                                    td colspan="3" { span.muted { "no datastore service" } }
+                                },
+                                Ok(services) => @for s in services {
+                                    tr data-host=(r.host) data-service=(s.service) {
+                                        th scope="row" { a.host-name href={ (base) "/databases" } { (r.host) } }
+                                        td data-label="Plugin" { (s.plugin) }
+                                        td data-label="Service" {
+                                            a href={ (base) "/databases#svc-" (s.plugin) "-" (s.service) } { (s.service) }
+                                        }
+                                        (backup_cell(s.schedule.as_ref(), s.unreadable.as_deref()))
+                                    }
+                                },
+                            }
+                        }
+                    }
+                } }
+            }
+        }
+    };
+    layout("Databases of every host", &ctx, body)
 }
 
 /// A Docker tag, checked by the browser before the library checks it again.

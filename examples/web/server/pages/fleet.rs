@@ -148,7 +148,8 @@ fn render(status: &FleetStatus, age: Duration, ctx: &Ctx) -> Markup {
             (status.hosts.len()) " hosts · " (failing) " apps not running · "
             @if down > 0 { strong { (down) " unreachable" } " · " }
             "read " (ago(age)) " · "
-            a href="/fleet/machines" { "memory and disks" }
+            a href="/fleet/machines" { "memory and disks" } " · "
+            a href="/fleet/databases" { "database backups" }
         }
         div.scroll {
             table.fleet.cards #fleet {

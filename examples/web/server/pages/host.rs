@@ -12,7 +12,6 @@ use dokku::model::host::{DiskUsage, HostVitals};
 use dokku_fleet::{HostName, Selector};
 use maud::{html, Markup};
 
-use super::super::auth::Role;
 use super::super::{AppState, Ctx, WebError};
 use super::app::card_error;
 use super::{layout, log_time};
@@ -42,13 +41,7 @@ pub async fn page(
 /// `GET /fleet/machines`: the memory and fullest disk of every host whose
 /// every app the user may read, one `dokku report` each, all at once.
 pub async fn machines(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Markup {
-    let names: Vec<HostName> = ctx
-        .site
-        .hosts
-        .iter()
-        .filter(|h| ctx.user.may(Role::Viewer, &h.name, None))
-        .filter_map(|h| HostName::new(h.name.as_str()).ok())
-        .collect();
+    let names = super::readable_hosts(&ctx);
     let read = match (&state.site.fleet, names.is_empty()) {
         (Some(view), false) => Some(view.fleet().vitals(&Selector::Names(names)).await),
         _ => None,

@@ -296,6 +296,18 @@ pub fn unix_seconds(seconds: u64) -> String {
     )
 }
 
+/// The hosts whose every app the user may read (a viewer's grant on the
+/// whole host): the fleet pages that read hosts (machines, databases)
+/// ask only these.
+pub fn readable_hosts(ctx: &Ctx) -> Vec<dokku_fleet::HostName> {
+    ctx.site
+        .hosts
+        .iter()
+        .filter(|h| ctx.user.may(Role::Viewer, &h.name, None))
+        .filter_map(|h| dokku_fleet::HostName::new(h.name.as_str()).ok())
+        .collect()
+}
+
 /// `2025-01-07 20:00:00` (UTC, said once above the log) for a log line.
 pub fn log_time(time: SystemTime) -> String {
     let iso = format_rfc3339_utc(time);
