@@ -54,9 +54,9 @@ pub(crate) fn service_name(raw: &str) -> Result<ServiceName, WebError> {
     Ok(ServiceName::new(raw.trim())?)
 }
 
-/// The anchor of a service on the databases page.
-pub fn anchor(plugin: &ServicePlugin, service: &str) -> String {
-    format!("svc-{}-{service}", plugin.name())
+/// The anchor of a service on the databases page (`plugin`: its name).
+pub fn anchor(plugin: &str, service: &str) -> String {
+    format!("svc-{plugin}-{service}")
 }
 
 /// One service as the page shows it.
@@ -130,7 +130,7 @@ pub fn app_section(base: &str, links: &[(ServicePlugin, LinkedServices)]) -> Mar
                         Err(e) => li { (card_error(&format!("read the {plugin} links"), e)) },
                         Ok(services) => @for (s, backup) in services {
                             li { span.muted { (plugin) } " "
-                                a href={ (base) "/databases#" (anchor(plugin, s.as_str())) } { (s) }
+                                a href={ (base) "/databases#" (anchor(plugin.name(), s.as_str())) } { (s) }
                                 @match backup {
                                     Ok(Some(b)) => { " " span.muted { "backed up " code { (b.schedule) } } }
                                     Ok(None) => { " " span.badge.s-mixed { "not backed up" } }
@@ -226,7 +226,7 @@ fn service_row(
     let ServiceView { name, info, backup } = service;
     let admin = ctx.can(Role::Admin);
     let url = ctx.at(&format!("/databases/{}/{}", plugin.name(), name));
-    let id = anchor(plugin, name.as_str());
+    let id = anchor(plugin.name(), name.as_str());
     let linkable: Vec<&String> = match info {
         Ok(info) => apps
             .iter()
@@ -477,7 +477,7 @@ pub async fn import(
         )));
     }
     load(&dokku, &plugin, &name, body).await?;
-    let back = format!("/databases#{}", anchor(&plugin, name.as_str()));
+    let back = format!("/databases#{}", anchor(plugin.name(), name.as_str()));
     Ok(finish(
         &state,
         &ctx,
@@ -577,7 +577,7 @@ pub async fn fleet_page(State(state): State<AppState>, Extension(ctx): Extension
                                         th scope="row" { a.host-name href={ (base) "/databases" } { (r.host) } }
                                         td data-label="Plugin" { (s.plugin) }
                                         td data-label="Service" {
-                                            a href={ (base) "/databases#svc-" (s.plugin) "-" (s.service) } { (s.service) }
+                                            a href={ (base) "/databases#" (anchor(&s.plugin, s.service.as_str())) } { (s.service) }
                                         }
                                         (backup_cell(s.schedule.as_ref(), s.unreadable.as_deref()))
                                     }
@@ -624,7 +624,7 @@ pub async fn create(
         .create(&name, &options)
         .await
         .map_err(doing(format!("create the {plugin} service {name}")))?;
-    let to = format!("/databases#{}", anchor(&plugin, name.as_str()));
+    let to = format!("/databases#{}", anchor(plugin.name(), name.as_str()));
     Ok(finish(
         &state,
         &ctx,
@@ -713,7 +713,7 @@ pub async fn action(
     let plugin = plugin(&caps, &plugin_name)?;
     let name = service_name(&service)?;
     let services = dokku.service(plugin.clone());
-    let back = format!("/databases#{}", anchor(&plugin, name.as_str()));
+    let back = format!("/databases#{}", anchor(plugin.name(), name.as_str()));
     let message = match action.as_str() {
         "link" => {
             let app = form.app()?;
