@@ -21,6 +21,31 @@ fn a_database_from_create_to_destroy() {
     // Never `***` where a program reads it: no value, and why.
     assert_eq!(api_db["dsn"], serde_json::Value::Null, "{api_db}");
     assert_eq!(api_db["dsn_hidden"], true, "{api_db}");
+    // Whether each is backed up: api-db is not, shop-db every night.
+    assert_eq!(api_db["backup"], serde_json::Value::Null, "{api_db}");
+    let shop_db = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "shop-db")
+        .expect("the demo's shop-db");
+    assert_eq!(shop_db["backup"]["bucket"], "acme-db-backups", "{shop_db}");
+    let table = demo.shows(
+        &["services", "postgres", "list"],
+        &["SERVICE", "STATUS", "LINKED APPS", "BACKUP"],
+    );
+    let row = |name: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap()
+            .to_owned()
+    };
+    assert!(row("api-db").ends_with("none"), "{table}");
+    assert!(
+        row("shop-db").ends_with("0 3 * * * to acme-db-backups"),
+        "{table}"
+    );
 
     // Creating prints the DSN: masked on a terminal (cli_tmux), left out
     // of a pipe, and said so.

@@ -35,7 +35,7 @@ pub struct ServicesArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ServiceCmd {
-    /// Every service of the plugin, with status, version and links.
+    /// Every service of the plugin, with status, version, links and backup schedule.
     #[command(after_help = "Example:\n  cli --demo services postgres list")]
     List,
     /// One service's details (the DSN *** unless --reveal; with --json, null and `dsn_hidden`).
@@ -625,17 +625,32 @@ impl Family for ServicesArgs {
         match plan.action {
             Action::List => {
                 let services = handler.list().await?;
-                // One `:info` per service, all at once.
-                let infos =
-                    futures_util::future::join_all(services.iter().map(|svc| handler.info(svc)))
-                        .await
-                        .into_iter()
-                        .collect::<Result<Vec<_>, _>>()?;
+                // One `:info` and one `:backup-schedule-cat` per service,
+                // all at once.
+                let read = services.iter().map(|svc| {
+                    futures_util::future::join(handler.info(svc), handler.scheduled_backup(svc))
+                });
+                let (infos, backups): (Vec<_>, Vec<_>) = futures_util::future::join_all(read)
+                    .await
+                    .into_iter()
+                    .unzip();
+                let infos = infos.into_iter().collect::<Result<Vec<_>, _>>()?;
                 if json {
                     let rows: Vec<_> = services
                         .iter()
                         .zip(&infos)
-                        .map(|(svc, info)| info_json(svc, info, reveal))
+                        .zip(&backups)
+                        .map(|((svc, info), backup)| {
+                            let mut row = info_json(svc, info, reveal);
+                            match backup {
+                                Ok(backup) => row["backup"] = json!(backup),
+                                Err(e) => {
+                                    row["backup"] = serde_json::Value::Null;
+                                    row["backup_unreadable"] = json!(e.to_string());
+                                }
+                            }
+                            row
+                        })
                         .collect();
                     return Ok(output::json(&json!(rows))?);
                 }
@@ -646,18 +661,33 @@ impl Family for ServicesArgs {
                 let rows: Vec<Vec<Cell>> = services
                     .iter()
                     .zip(&infos)
-                    .map(|(svc, info)| {
+                    .zip(&backups)
+                    .map(|((svc, info), backup)| {
                         vec![
                             Cell::plain(svc.to_string()),
                             status_cell(info.status.as_ref()),
                             Cell::plain(info.version.clone().unwrap_or_default()),
                             Cell::plain(names(&info.links).join(" ")),
                             Cell::plain(exposed(info)),
+                            match backup {
+                                Ok(Some(b)) => {
+                                    Cell::plain(format!("{} to {}", b.schedule, b.bucket))
+                                }
+                                Ok(None) => Cell("none".to_owned(), RED),
+                                Err(_) => Cell("unknown".to_owned(), YELLOW),
+                            },
                         ]
                     })
                     .collect();
                 Ok(output::table(
-                    &["SERVICE", "STATUS", "VERSION", "LINKED APPS", "EXPOSED"],
+                    &[
+                        "SERVICE",
+                        "STATUS",
+                        "VERSION",
+                        "LINKED APPS",
+                        "EXPOSED",
+                        "BACKUP",
+                    ],
                     &rows,
                 )?)
             }
