@@ -995,6 +995,19 @@ impl Sim<'_, '_> {
             self.ctx.out.fail("Please specify a GPG passphrase");
             return;
         }
+        // service_backup_set_encryption makes the directory with a plain
+        // `mkdir` under `set -e`: a second passphrase fails until
+        // `backup-unset-encryption` removed the first (read from
+        // dokku-postgres's common-functions, not recorded; coreutils'
+        // message in the C locale).
+        if self.get(&name).backup.contains_key("ENCRYPTION_KEY") {
+            let dir = format!("{}/backup-encryption/", self.root(&name));
+            self.ctx.out.stderr_plain(&format!(
+                "mkdir: cannot create directory '{dir}': File exists"
+            ));
+            self.ctx.out.code = 1;
+            return;
+        }
         self.get_mut(&name)
             .backup
             .insert("ENCRYPTION_KEY".to_owned(), key);

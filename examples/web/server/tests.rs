@@ -1755,6 +1755,42 @@ async fn databases_say_whether_they_are_backed_up_and_admins_schedule_backups() 
         );
     }
 
+    // An encryption passphrase: a secret, never recorded; Dokku keeps
+    // the first until it is unset.
+    let encrypt = "/databases/postgres/api-db/backup-set-encryption";
+    let r = h
+        .post(&admin, encrypt, &[("passphrase", "gpg-p4ssphrase")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let key = || {
+        h.sim.with_host(|host| {
+            host.services["api-db"]
+                .backup
+                .get("ENCRYPTION_KEY")
+                .cloned()
+        })
+    };
+    assert_eq!(key().as_deref(), Some("gpg-p4ssphrase"));
+    let r = h.post(&admin, encrypt, &[("passphrase", "another")]).await;
+    assert!(r.body.contains("File exists"), "{}", r.body);
+    assert_eq!(key().as_deref(), Some("gpg-p4ssphrase"));
+    let r = h
+        .post(
+            &admin,
+            "/databases/postgres/api-db/backup-unset-encryption",
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(key(), None);
+    for r in h.history.recent(50).await.unwrap() {
+        let entry = format!("{:?}", r.entry);
+        assert!(
+            !entry.contains("gpg-p4ssphrase") && !entry.contains("another"),
+            "{entry}"
+        );
+    }
+
     let r = h
         .post(&admin, "/databases/postgres/api-db/backup-unschedule", &[])
         .await;

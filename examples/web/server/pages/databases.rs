@@ -5,8 +5,8 @@
 //! each audited (a dump's bytes never stored).
 //!
 //! Each service says when it is backed up to S3 (the plugin's cron line)
-//! or that it is not; admins schedule, unschedule and start backups and
-//! set the S3 credentials (sent as secrets).
+//! or that it is not; admins schedule, unschedule and start backups, set
+//! the S3 credentials and the encryption passphrase (sent as secrets).
 //!
 //! The page costs one `<plugin>:list` per installed plugin, and one
 //! `<plugin>:info` and one `<plugin>:backup-schedule-cat` per service, run
@@ -212,6 +212,19 @@ fn backup_forms(
                 input type="text" name="signature_version" placeholder="signature version (optional)" aria-label="Signature version";
                 input type="text" name="endpoint_url" placeholder="endpoint URL (optional)" aria-label="S3-compatible endpoint URL";
                 button.secondary type="submit" { "Save S3 credentials" }
+            }
+            form.inline #(format!("{id}-backup-encryption")) method="post" action={ (url) "/backup-set-encryption" } {
+                (form_head(&ctx.session, &format!("{id}-backup-encryption")))
+                span.muted { "Encrypt backups (GPG)" }
+                input type="password" name="passphrase" placeholder="passphrase" required autocomplete="new-password" aria-label="Backup passphrase";
+                button.secondary type="submit" { "Encrypt backups" }
+            }
+            form.inline #(format!("{id}-backup-unencrypted")) method="post" action={ (url) "/backup-unset-encryption" }
+                data-confirm={ "Stop encrypting the backups of " (name) "?" }
+                data-consequence="Backups taken from now on are uploaded unencrypted; those already in the bucket stay as they are."
+                data-ok="Stop encrypting" {
+                (form_head(&ctx.session, &format!("{id}-backup-unencrypted")))
+                button.danger type="submit" { "Stop encrypting" }
             }
         }
     }
@@ -652,6 +665,7 @@ pub struct ServiceForm {
     use_iam: Option<String>,
     access_key_id: Option<SecretString>,
     secret_access_key: Option<SecretString>,
+    passphrase: Option<SecretString>,
     region: Option<String>,
     signature_version: Option<String>,
     endpoint_url: Option<String>,
@@ -674,13 +688,17 @@ fn optional(value: &Option<String>) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// A secret form field that must be given (trimmed).
+fn secret(value: &Option<SecretString>, what: &str) -> Result<SecretString, WebError> {
+    match value {
+        Some(v) if !v.expose().trim().is_empty() => Ok(SecretString::new(v.expose().trim())),
+        _ => Err(WebError::BadRequest(format!("Give the {what}."))),
+    }
+}
+
 impl ServiceForm {
     /// The S3 credentials, and whatever else was given.
     fn backup_auth(&self) -> Result<BackupAuth, WebError> {
-        let secret = |value: &Option<SecretString>, what: &str| match value {
-            Some(v) if !v.expose().trim().is_empty() => Ok(SecretString::new(v.expose().trim())),
-            _ => Err(WebError::BadRequest(format!("Give the {what}."))),
-        };
         let mut auth = BackupAuth::new(
             secret(&self.access_key_id, "access key id")?,
             secret(&self.secret_access_key, "secret access key")?,
@@ -700,7 +718,8 @@ impl ServiceForm {
 }
 
 /// `POST /databases/{plugin}/{service}/{link|unlink|destroy|dsn|dump|
-/// backup-schedule|backup-unschedule|backup|backup-auth}` (`import` is
+/// backup-schedule|backup-unschedule|backup|backup-auth|
+/// backup-set-encryption|backup-unset-encryption}` (`import` is
 /// [`import`]).
 pub async fn action(
     State(state): State<AppState>,
@@ -781,6 +800,21 @@ pub async fn action(
                 .await
                 .map_err(doing(format!("back up {name}")))?;
             format!("Backed up {name} to {bucket}.")
+        }
+        "backup-set-encryption" => {
+            let passphrase = secret(&form.passphrase, "passphrase")?;
+            services
+                .backup_set_encryption(&name, &passphrase)
+                .await
+                .map_err(doing(format!("encrypt the backups of {name}")))?;
+            format!("Backups of {name} are encrypted from now on.")
+        }
+        "backup-unset-encryption" => {
+            services
+                .backup_unset_encryption(&name)
+                .await
+                .map_err(doing(format!("stop encrypting the backups of {name}")))?;
+            format!("Backups of {name} are no longer encrypted.")
         }
         "backup-auth" => {
             services
