@@ -60,6 +60,10 @@ pub struct Outcome {
     pub done: String,
     /// On failure: `Dokku could not stop api.`
     pub failed: String,
+    /// The output is the app's own (a one-off command's): a line in it
+    /// saying an app was never deployed is the command's, not Dokku's
+    /// warning that nothing was done.
+    pub app_output: bool,
 }
 
 /// One line of a streamed action's answer (JSON Lines).
@@ -163,7 +167,8 @@ pub(crate) fn streamed(
                 }))
             }
         };
-        never_deployed |= dokku::parse::ps::not_deployed(&text).contains(&subject);
+        never_deployed |=
+            !outcome.app_output && dokku::parse::ps::not_deployed(&text).contains(&subject);
         let Some(status) = exit else {
             return out(text);
         };
@@ -360,7 +365,12 @@ pub(crate) async fn run_ps(
         .stream()
         .await
         .map_err(doing(format!("{verb} {app}")))?;
-    Ok(streamed(state, app, output, Outcome { done, failed }))
+    let outcome = Outcome {
+        done,
+        failed,
+        app_output: false,
+    };
+    Ok(streamed(state, app, output, outcome))
 }
 
 /// `POST /apps/{app}/lock/{verb}` (`lock`, `unlock`): the deploy lock.
@@ -472,6 +482,7 @@ pub(crate) async fn run_scale(
     let outcome = Outcome {
         done: format!("Scaled {app}: {}.", summary.join(", ")),
         failed: format!("Dokku could not scale {app}."),
+        app_output: false,
     };
     Ok(streamed(state, app, output, outcome))
 }

@@ -5809,9 +5809,33 @@ async fn credentials_in_urls_dokku_prints_are_masked_in_streamed_output() {
     assert!(body.contains("redis://:***@redis:6379"), "{body}");
 }
 
-/// The JSON lines a streamed action answers when Dokku prints `stdout`
-/// (chunk by chunk) and exits 0.
+/// The JSON lines a streamed one-off command answers when it prints
+/// `stdout` (chunk by chunk) and exits 0.
 async fn streamed_body(h: &Harness, stdout: Vec<Vec<u8>>) -> String {
+    streamed_as(h, stdout, true).await
+}
+
+/// A line saying the app was never deployed means "nothing was done" in
+/// Dokku's answer to a process action (it warns and exits 0), and nothing
+/// special in a one-off command's own output.
+#[tokio::test]
+async fn only_dokku_saying_an_app_was_never_deployed_means_nothing_was_done() {
+    let h = Harness::new();
+    let said = vec![b" !     App api has not been deployed\n".to_vec()];
+    let end = |body: String| {
+        let last = body.lines().last().unwrap().to_owned();
+        serde_json::from_str::<serde_json::Value>(&last).unwrap()["end"]["message"].clone()
+    };
+    assert_eq!(
+        end(streamed_as(&h, said.clone(), false).await),
+        "Nothing was done: api has not been deployed yet."
+    );
+    assert_eq!(end(streamed_as(&h, said, true).await), "Ran.");
+}
+
+/// [`streamed_body`], the output Dokku's (`app_output: false`) or the
+/// app's own.
+async fn streamed_as(h: &Harness, stdout: Vec<Vec<u8>>, app_output: bool) -> String {
     use dokku::exec::{Chunk, ExitStatus, OutputStream};
     let chunks = stdout
         .into_iter()
@@ -5821,6 +5845,7 @@ async fn streamed_body(h: &Harness, stdout: Vec<Vec<u8>>) -> String {
     let outcome = super::handlers::Outcome {
         done: "Ran.".to_owned(),
         failed: "Failed.".to_owned(),
+        app_output,
     };
     let app = dokku::AppName::new("api").unwrap();
     let response = super::handlers::streamed(&h.state, &app, output, outcome);

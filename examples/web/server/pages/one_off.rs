@@ -219,6 +219,7 @@ pub(crate) async fn run_words(
     let outcome = Outcome {
         done: format!("`{line}` ran in {app} and ended well (exit 0)."),
         failed: format!("`{line}` failed in {app}."),
+        app_output: true,
     };
     Ok(streamed(state, app, output, outcome))
 }
