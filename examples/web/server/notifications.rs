@@ -1,6 +1,7 @@
-//! Notifications: one webhook for the whole dashboard, which events go to
-//! it, and the watchers that send them (dokku-core's [`dokku::notify`]
-//! over the examples' [`WebhookNotifier`]).
+//! Notifications: the dashboard's webhooks (Slack for deploys, another
+//! channel for crashes …), which events go to each, and the watchers that
+//! send them (dokku-core's [`dokku::notify`] over the examples'
+//! [`WebhookNotifier`]).
 //!
 //! - **Deploys** (failed; succeeded when asked for): every deploy in the
 //!   audit trail, whoever started it (this dashboard, another one, the
@@ -12,14 +13,14 @@
 //!   fewer containers than it has, once per crash (again only after it
 //!   ran whole).
 //! - **Certificates**: `certs:report` of every app every six hours while
-//!   a webhook wants them (charged to the refresher's budget), once per
+//!   some webhook wants them (charged to the refresher's budget), once per
 //!   app and day left.
-//! - **Disks**: `report`'s machine part every six hours while a webhook
+//! - **Disks**: `report`'s machine part every six hours while some webhook
 //!   wants it (charged likewise: on a real host it also asks Docker), for
 //!   each local file system whose space or inodes are 90% used or more,
 //!   once per disk and percentage (again after it was freed below 90%).
 //!
-//! The URL is a secret ([`WebhookUrl`]): kept in a 0600 file, shown as its
+//! A URL is a secret ([`WebhookUrl`]): kept in a 0600 file, shown as its
 //! host only, never logged or recorded. The settings change nothing on a
 //! Dokku host, so they are not in the audit trail.
 
@@ -57,10 +58,13 @@ pub const DISK_FULL_PERCENT: u8 = 90;
 /// [`DISK_FULL_PERCENT`]).
 pub const DISK_WARN_PERCENT: u8 = 80;
 
-/// What is kept on disk (the URL in the clear: the file is 0600).
+/// At most this many webhooks.
+pub const MAX_WEBHOOKS: usize = 10;
+
+/// One webhook as kept on disk (the URL in the clear: the file is 0600).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Saved {
-    url: Option<String>,
+struct SavedHook {
+    url: String,
     deploy_failed: bool,
     deploy_succeeded: bool,
     certificate_expiring: bool,
@@ -68,20 +72,79 @@ struct Saved {
     /// Missing in a file from before disk events: on, their default.
     #[serde(default = "on")]
     disk_filling: bool,
+}
+
+/// What is kept on disk.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Saved {
+    webhooks: Vec<SavedHook>,
     certificate_days: u32,
+}
+
+/// A file from before several webhooks: one (or none), its choices
+/// beside the days.
+#[derive(Debug, Deserialize)]
+struct SavedOne {
+    url: Option<String>,
+    #[serde(flatten)]
+    hook: SavedChoices,
+    certificate_days: u32,
+}
+
+/// [`SavedHook`] without its URL.
+#[derive(Debug, Deserialize)]
+struct SavedChoices {
+    deploy_failed: bool,
+    deploy_succeeded: bool,
+    certificate_expiring: bool,
+    app_crashed: bool,
+    #[serde(default = "on")]
+    disk_filling: bool,
+}
+
+/// The saved settings of a file of either form.
+fn read_saved(bytes: &[u8]) -> Result<Saved, serde_json::Error> {
+    let value: serde_json::Value = serde_json::from_slice(bytes)?;
+    if value.get("webhooks").is_some() {
+        return serde_json::from_value(value);
+    }
+    let one: SavedOne = serde_json::from_value(value)?;
+    let c = one.hook;
+    Ok(Saved {
+        webhooks: one
+            .url
+            .into_iter()
+            .map(|url| SavedHook {
+                url,
+                deploy_failed: c.deploy_failed,
+                deploy_succeeded: c.deploy_succeeded,
+                certificate_expiring: c.certificate_expiring,
+                app_crashed: c.app_crashed,
+                disk_filling: c.disk_filling,
+            })
+            .collect(),
+        certificate_days: one.certificate_days,
+    })
 }
 
 fn on() -> bool {
     true
 }
 
+/// One webhook: where, and which events.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// Where events go.
+    pub url: WebhookUrl,
+    /// Which events.
+    pub subscriptions: Subscriptions,
+}
+
 /// The settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Where events go (none: nowhere).
-    pub url: Option<WebhookUrl>,
-    /// Which events.
-    pub subscriptions: Subscriptions,
+    /// The webhooks (none: nothing is sent).
+    pub webhooks: Vec<Webhook>,
     /// Certificates expiring within this many days are told.
     pub certificate_days: u32,
 }
@@ -89,37 +152,59 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            url: None,
-            subscriptions: Subscriptions::default(),
+            webhooks: Vec::new(),
             certificate_days: 14,
         }
     }
 }
 
 impl Settings {
+    /// Whether some webhook wants what `wants` picks out of its
+    /// subscriptions (the watchers ask the host nothing otherwise).
+    pub fn any(&self, wants: impl Fn(&Subscriptions) -> bool) -> bool {
+        self.webhooks.iter().any(|w| wants(&w.subscriptions))
+    }
+
     fn saved(&self) -> Saved {
-        let s = self.subscriptions;
         Saved {
-            url: self.url.as_ref().map(|u| u.expose().to_owned()),
-            deploy_failed: s.deploy_failed,
-            deploy_succeeded: s.deploy_succeeded,
-            certificate_expiring: s.certificate_expiring,
-            app_crashed: s.app_crashed,
-            disk_filling: s.disk_filling,
+            webhooks: self
+                .webhooks
+                .iter()
+                .map(|w| {
+                    let s = w.subscriptions;
+                    SavedHook {
+                        url: w.url.expose().to_owned(),
+                        deploy_failed: s.deploy_failed,
+                        deploy_succeeded: s.deploy_succeeded,
+                        certificate_expiring: s.certificate_expiring,
+                        app_crashed: s.app_crashed,
+                        disk_filling: s.disk_filling,
+                    }
+                })
+                .collect(),
             certificate_days: self.certificate_days,
         }
     }
 
     fn from_saved(saved: Saved) -> Result<Self, dokku::notify::NotifyError> {
+        let webhooks = saved
+            .webhooks
+            .into_iter()
+            .map(|h| {
+                Ok(Webhook {
+                    url: WebhookUrl::parse(&h.url)?,
+                    subscriptions: Subscriptions {
+                        deploy_failed: h.deploy_failed,
+                        deploy_succeeded: h.deploy_succeeded,
+                        certificate_expiring: h.certificate_expiring,
+                        app_crashed: h.app_crashed,
+                        disk_filling: h.disk_filling,
+                    },
+                })
+            })
+            .collect::<Result<_, _>>()?;
         Ok(Self {
-            url: saved.url.as_deref().map(WebhookUrl::parse).transpose()?,
-            subscriptions: Subscriptions {
-                deploy_failed: saved.deploy_failed,
-                deploy_succeeded: saved.deploy_succeeded,
-                certificate_expiring: saved.certificate_expiring,
-                app_crashed: saved.app_crashed,
-                disk_filling: saved.disk_filling,
-            },
+            webhooks,
             certificate_days: saved.certificate_days,
         })
     }
@@ -168,8 +253,8 @@ impl Notifications {
             |why: String| format!("the notification settings file {} {why}", file.display());
         let settings = match std::fs::read(&file) {
             Ok(bytes) => {
-                let saved: Saved = serde_json::from_slice(&bytes)
-                    .map_err(|e| problem(format!("is not valid: {e}")))?;
+                let saved =
+                    read_saved(&bytes).map_err(|e| problem(format!("is not valid: {e}")))?;
                 Settings::from_saved(saved)
                     .map_err(|e| problem(format!("holds a webhook URL that cannot be used: {e}")))?
             }
@@ -208,17 +293,22 @@ impl Notifications {
         Ok(())
     }
 
-    /// Send `event` if a webhook is set and it is subscribed to. Failures
-    /// are logged (with the webhook's host only) and returned.
-    pub async fn send(&self, event: &NotifyEvent) -> Result<bool, String> {
+    /// Send `event` to every webhook subscribed to it, all at once: how
+    /// many took it. Failures are logged (with the webhook's host only);
+    /// the first is returned once every webhook was tried.
+    pub async fn send(&self, event: &NotifyEvent) -> Result<usize, String> {
         let settings = self.settings();
-        let Some(url) = settings.url else {
-            return Ok(false);
-        };
-        if !settings.subscriptions.wants(event) {
-            return Ok(false);
+        let sends = settings
+            .webhooks
+            .into_iter()
+            .filter(|w| w.subscriptions.wants(event))
+            .map(|w| self.deliver(w.url, event));
+        let sent = futures_util::future::join_all(sends).await;
+        let delivered = sent.iter().filter(|r| r.is_ok()).count();
+        match sent.into_iter().find_map(Result::err) {
+            Some(e) => Err(e),
+            None => Ok(delivered),
         }
-        self.deliver(url, event).await.map(|()| true)
     }
 
     async fn deliver(&self, url: WebhookUrl, event: &NotifyEvent) -> Result<(), String> {
@@ -491,7 +581,7 @@ pub async fn watch(
             _ = certificates.tick() => {
                 let settings = site.settings();
                 // Nobody to tell: the host is not asked.
-                if settings.url.is_none() || !settings.subscriptions.certificate_expiring {
+                if !settings.any(|s| s.certificate_expiring) {
                     continue;
                 }
                 let within = settings.certificate_days;
@@ -515,7 +605,7 @@ pub async fn watch(
             }
             _ = disks.tick() => {
                 let settings = site.settings();
-                if settings.url.is_none() || !settings.subscriptions.disk_filling {
+                if !settings.any(|s| s.disk_filling) {
                     continue;
                 }
                 match store.timed(dokku.host().vitals()).await.0 {
@@ -550,13 +640,25 @@ fn days_between(now: SystemTime, at: SystemTime) -> i64 {
 
 // ------------------------------------------------------------------ page
 
-/// The settings page.
+/// The settings page: each webhook with its events (save, remove, send a
+/// test), one to add, and the certificates' window.
 pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Markup {
     let settings = state.site.notifications.settings();
-    let s = settings.subscriptions;
     let check = |name: &str, label: &str, on: bool| {
         html! {
             label.check { input type="checkbox" name=(name) value="on" checked[on]; " " (label) }
+        }
+    };
+    let events = |s: Subscriptions| {
+        html! {
+            fieldset {
+                legend { "Send" }
+                (check("deploy_failed", "failed deploys", s.deploy_failed))
+                (check("deploy_succeeded", "successful deploys", s.deploy_succeeded))
+                (check("app_crashed", "crashed processes", s.app_crashed))
+                (check("certificate_expiring", "certificates expiring", s.certificate_expiring))
+                (check("disk_filling", "disks 90% full or more (read every six hours)", s.disk_filling))
+            }
         }
     };
     layout(
@@ -565,47 +667,75 @@ pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
         html! {
             h1 { "Notifications" }
             p.muted {
-                "One webhook for every host: a POST of JSON that Slack (" code { "text" }
-                ") and Discord (" code { "content" } ") both take."
+                "Webhooks for every host: a POST of JSON that Slack (" code { "text" }
+                ") and Discord (" code { "content" } ") both take. Each gets the events ticked for it."
             }
-            section #webhook {
-                h2 { "Webhook" }
-                @match &settings.url {
-                    Some(url) => p #webhook-now { "Posting to " strong { (url.destination()) } " (the rest of the URL is a secret and is not shown)." },
-                    None => p #webhook-now.muted { "No webhook: nothing is sent." },
+            @if settings.webhooks.is_empty() {
+                p #webhook-now.muted { "No webhook: nothing is sent." }
+            }
+            @for (i, hook) in settings.webhooks.iter().enumerate() {
+                section id=(format!("webhook-{i}")) {
+                    h2 { "Posting to " strong { (hook.url.destination()) } }
+                    p.muted { "The rest of the URL is a secret and is not shown." }
+                    form.webhook method="post" action="/notifications" id=(format!("webhook-{i}-save")) {
+                        (form_head(&ctx.session, &format!("webhook-{i}-save")))
+                        input type="hidden" name="hook" value=(i);
+                        label { "New URL "
+                            input type="password" name="url" autocomplete="off" placeholder="leave empty to keep the current one";
+                        }
+                        (events(hook.subscriptions))
+                        button type="submit" { "Save" }
+                    }
+                    div.actions {
+                        form.inline method="post" action="/notifications/test" id=(format!("webhook-{i}-test")) {
+                            (form_head(&ctx.session, &format!("webhook-{i}-test")))
+                            input type="hidden" name="hook" value=(i);
+                            button.secondary type="submit" { "Send a test" }
+                        }
+                        form.inline method="post" action="/notifications" id=(format!("webhook-{i}-remove"))
+                            data-confirm={ "Remove the webhook to " (hook.url.destination()) "?" }
+                            data-consequence="Nothing more is sent to it." data-ok="Remove" {
+                            (form_head(&ctx.session, &format!("webhook-{i}-remove")))
+                            input type="hidden" name="hook" value=(i);
+                            input type="hidden" name="clear" value="on";
+                            button.danger type="submit" { "Remove" }
+                        }
+                    }
                 }
-                form #notifications method="post" action="/notifications" {
-                    (form_head(&ctx.session, "notifications"))
-                    label { "Webhook URL "
-                        input type="password" name="url" autocomplete="off"
-                            placeholder=(if settings.url.is_some() { "leave empty to keep the current one" } else { "https://hooks.slack.com/services/…" });
+            }
+            @if settings.webhooks.len() < MAX_WEBHOOKS {
+                section #webhook-add {
+                    h2 { "Add a webhook" }
+                    form #notifications method="post" action="/notifications" {
+                        (form_head(&ctx.session, "notifications"))
+                        label { "Webhook URL "
+                            input type="password" name="url" autocomplete="off" required placeholder="https://hooks.slack.com/services/…";
+                        }
+                        (events(Subscriptions::default()))
+                        button type="submit" { "Add" }
                     }
-                    label.check { input type="checkbox" name="clear" value="on"; " Remove the webhook" }
-                    fieldset {
-                        legend { "Send" }
-                        (check("deploy_failed", "failed deploys", s.deploy_failed))
-                        (check("deploy_succeeded", "successful deploys", s.deploy_succeeded))
-                        (check("app_crashed", "crashed processes", s.app_crashed))
-                        (check("certificate_expiring", "certificates expiring within", s.certificate_expiring))
-                        label { input type="number" name="certificate_days" min="0" max="365" value=(settings.certificate_days); " days" }
-                        (check("disk_filling", "disks 90% full or more (read every six hours)", s.disk_filling))
-                    }
-                    button type="submit" { "Save" }
                 }
-                @if settings.url.is_some() {
-                    form #notifications-test method="post" action="/notifications/test" {
-                        (form_head(&ctx.session, "notifications-test"))
-                        button.secondary type="submit" { "Send a test" }
-                    }
+            }
+            section #certificate-window {
+                h2 { "Certificates" }
+                form #notifications-days method="post" action="/notifications" {
+                    (form_head(&ctx.session, "notifications-days"))
+                    label { "Tell certificates expiring within "
+                        input type="number" name="certificate_days" min="0" max="365" value=(settings.certificate_days);
+                        " days" }
+                    button.secondary type="submit" { "Save" }
                 }
             }
         },
     )
 }
 
-/// The settings form.
+/// The settings forms: a webhook's (`hook`: which; none: a new one, or
+/// only the certificates' window), its events, `clear` to remove it.
 #[derive(Debug, Deserialize)]
 pub struct SettingsForm {
+    #[serde(default)]
+    hook: Option<usize>,
     #[serde(default)]
     url: String,
     #[serde(default)]
@@ -624,6 +754,39 @@ pub struct SettingsForm {
     disk_filling: Option<String>,
 }
 
+impl SettingsForm {
+    fn subscriptions(&self) -> Subscriptions {
+        Subscriptions {
+            deploy_failed: self.deploy_failed.is_some(),
+            deploy_succeeded: self.deploy_succeeded.is_some(),
+            certificate_expiring: self.certificate_expiring.is_some(),
+            app_crashed: self.app_crashed.is_some(),
+            disk_filling: self.disk_filling.is_some(),
+        }
+    }
+}
+
+/// A webhook URL the dashboard can post to, or why not (never repeating
+/// the URL).
+fn usable(url: &str) -> Result<WebhookUrl, WebError> {
+    let refused = |e: dokku::notify::NotifyError| {
+        WebError::BadRequest(format!("That webhook URL cannot be used: {e}."))
+    };
+    let parsed = WebhookUrl::parse(url).map_err(refused)?;
+    // Refused here, not at the first event, should no client be possible
+    // for it.
+    WebhookNotifier::new(parsed.clone()).map_err(refused)?;
+    Ok(parsed)
+}
+
+/// The webhook a form names.
+fn named(settings: &mut Settings, hook: usize) -> Result<&mut Webhook, WebError> {
+    settings
+        .webhooks
+        .get_mut(hook)
+        .ok_or_else(|| WebError::NotFound("that webhook (the page was out of date)".to_owned()))
+}
+
 /// Save the settings.
 pub async fn save(
     State(state): State<AppState>,
@@ -633,59 +796,88 @@ pub async fn save(
     let notifications = &state.site.notifications;
     let mut settings = notifications.settings();
     let url = form.url.trim();
-    if form.clear.is_some() {
-        settings.url = None;
-    } else if !url.is_empty() {
-        let parsed = WebhookUrl::parse(url)
-            .map_err(|e| WebError::BadRequest(format!("That webhook URL cannot be used: {e}.")))?;
-        // Refused here, not at the first event, should no client be
-        // possible for it.
-        WebhookNotifier::new(parsed.clone())
-            .map_err(|e| WebError::BadRequest(format!("That webhook URL cannot be used: {e}.")))?;
-        settings.url = Some(parsed);
-    }
-    settings.subscriptions = Subscriptions {
-        deploy_failed: form.deploy_failed.is_some(),
-        deploy_succeeded: form.deploy_succeeded.is_some(),
-        certificate_expiring: form.certificate_expiring.is_some(),
-        app_crashed: form.app_crashed.is_some(),
-        disk_filling: form.disk_filling.is_some(),
+    let said = match form.hook {
+        Some(hook) if form.clear.is_some() => {
+            named(&mut settings, hook)?;
+            let removed = settings.webhooks.remove(hook);
+            format!("Removed the webhook to {}.", removed.url.destination())
+        }
+        Some(hook) => {
+            let subscriptions = form.subscriptions();
+            let new_url = (!url.is_empty()).then(|| usable(url)).transpose()?;
+            let webhook = named(&mut settings, hook)?;
+            webhook.subscriptions = subscriptions;
+            if let Some(new_url) = new_url {
+                webhook.url = new_url;
+            }
+            format!("Saved the webhook to {}.", webhook.url.destination())
+        }
+        None if !url.is_empty() => {
+            if settings.webhooks.len() >= MAX_WEBHOOKS {
+                return Err(WebError::BadRequest(format!(
+                    "At most {MAX_WEBHOOKS} webhooks: remove one first."
+                )));
+            }
+            let url = usable(url)?;
+            let said = format!("Added a webhook to {}.", url.destination());
+            settings.webhooks.push(Webhook {
+                url,
+                subscriptions: form.subscriptions(),
+            });
+            said
+        }
+        None if form.certificate_days.is_some() => "Saved the notification settings.".to_owned(),
+        None => return Err(WebError::BadRequest("Give a webhook URL.".to_owned())),
     };
-    settings.certificate_days = form
-        .certificate_days
-        .unwrap_or(settings.certificate_days)
-        .min(365);
+    if let Some(days) = form.certificate_days {
+        settings.certificate_days = days.min(365);
+    }
     notifications.save(settings).map_err(WebError::Storage)?;
-    state
-        .auth
-        .flash(&ctx.token, "Saved the notification settings.".to_owned());
+    state.auth.flash(&ctx.token, said);
     Ok(Redirect::to("/notifications").into_response())
 }
 
-/// Send a test event to the webhook.
+/// `hook=…` of the test form (none: every webhook).
+#[derive(Debug, Default, Deserialize)]
+pub struct TestForm {
+    #[serde(default)]
+    hook: Option<usize>,
+}
+
+/// Send a test event to one webhook, or to every one.
 pub async fn test(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
+    Form(form): Form<TestForm>,
 ) -> Result<Response, WebError> {
     let notifications = &state.site.notifications;
-    let Some(url) = notifications.settings().url else {
-        return Err(WebError::BadRequest(
-            "No webhook is set: save one first.".to_owned(),
-        ));
+    let mut settings = notifications.settings();
+    let hooks: Vec<Webhook> = match form.hook {
+        Some(hook) => vec![named(&mut settings, hook)?.clone()],
+        None => settings.webhooks,
     };
+    if hooks.is_empty() {
+        return Err(WebError::BadRequest(
+            "No webhook is set: add one first.".to_owned(),
+        ));
+    }
     let app = AppName::new("dokku-rs-test")?;
     let event = NotifyEvent::DeploySucceeded {
         host: ctx.host.clone(),
         app,
         urls: vec!["(a test from the dashboard: nothing was deployed)".to_owned()],
     };
-    notifications
-        .deliver(url, &event)
-        .await
-        .map_err(|e| WebError::BadRequest(format!("The test was not delivered: {e}.")))?;
+    let mut sent = Vec::new();
+    for hook in hooks {
+        let to = hook.url.destination().to_owned();
+        notifications.deliver(hook.url, &event).await.map_err(|e| {
+            WebError::BadRequest(format!("The test to {to} was not delivered: {e}."))
+        })?;
+        sent.push(to);
+    }
     state.auth.flash(
         &ctx.token,
-        "Sent a test notification to the webhook.".to_owned(),
+        format!("Sent a test notification to {}.", sent.join(", ")),
     );
     Ok(Redirect::to("/notifications").into_response())
 }

@@ -4369,26 +4369,20 @@ async fn notification_settings_keep_the_webhook_a_secret_in_a_private_file() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = h.get_now(&admin, "/notifications").await;
+    let hook = section(&page.body, "webhook-0");
     assert!(
-        page.body
-            .contains("Posting to <strong>127.0.0.1:9</strong>"),
-        "{}",
-        page.body
+        hook.contains("Posting to <strong>127.0.0.1:9</strong>"),
+        "{hook}"
     );
     assert!(!page.body.contains("s3cr3t"), "the page shows the secret");
     assert!(
-        page.body
-            .contains(r#"name="deploy_failed" value="on" checked"#),
-        "{}",
-        page.body
+        hook.contains(r#"name="deploy_failed" value="on" checked"#),
+        "{hook}"
     );
-    assert!(!page
-        .body
-        .contains(r#"name="deploy_succeeded" value="on" checked"#));
+    assert!(!hook.contains(r#"name="deploy_succeeded" value="on" checked"#));
     assert!(
-        page.body.contains(r#"name="disk_filling" value="on">"#),
-        "{}",
-        page.body
+        hook.contains(r#"name="disk_filling" value="on">"#),
+        "{hook}"
     );
     #[cfg(unix)]
     {
@@ -4402,10 +4396,16 @@ async fn notification_settings_keep_the_webhook_a_secret_in_a_private_file() {
     }
     // Saved again with no URL typed: the webhook is kept.
     let r = h
-        .post(&admin, "/notifications", &[("app_crashed", "on")])
+        .post(
+            &admin,
+            "/notifications",
+            &[("hook", "0"), ("app_crashed", "on")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert!(h.state.site.notifications.settings().url.is_some());
+    let hooks = || h.state.site.notifications.settings().webhooks;
+    assert_eq!(hooks().len(), 1);
+    assert!(hooks()[0].subscriptions.app_crashed);
     // A URL with a password, or without a scheme, is refused: nothing
     // changes.
     for bad in ["http://u:p@relay/x", "relay/x"] {
@@ -4417,49 +4417,137 @@ async fn notification_settings_keep_the_webhook_a_secret_in_a_private_file() {
             r.body
         );
     }
-    let kept = h.state.site.notifications.settings();
-    assert_eq!(
-        kept.url.map(|u| u.destination().to_owned()).as_deref(),
-        Some("127.0.0.1:9")
-    );
+    assert_eq!(hooks().len(), 1);
+    assert_eq!(hooks()[0].url.destination(), "127.0.0.1:9");
     // A restarted dashboard reads them back.
     let again = super::notifications::Notifications::open(
         file.clone(),
         crate::common::notify::tokio_sleep(),
     )
-    .unwrap();
-    assert!(again.settings().subscriptions.app_crashed);
-    assert!(!again.settings().subscriptions.deploy_failed);
-    assert!(!again.settings().subscriptions.disk_filling);
-    // A file from before disk events has them on, their default.
+    .unwrap()
+    .settings();
+    let read = again.webhooks[0].subscriptions;
+    assert!(read.app_crashed && !read.deploy_failed && !read.disk_filling);
+    assert_eq!(again.certificate_days, 7);
+    // A file from before several webhooks is read as its one webhook (and
+    // from before disk events, with them on, their default); without a
+    // URL, as none.
     let older = tempfile::tempdir().unwrap();
     let old_file = older.path().join("notifications.json");
-    std::fs::write(
-        &old_file,
-        r#"{"url":null,"deploy_failed":true,"deploy_succeeded":false,"certificate_expiring":true,"app_crashed":true,"certificate_days":14}"#,
-    )
-    .unwrap();
-    let old =
-        super::notifications::Notifications::open(old_file, crate::common::notify::tokio_sleep())
-            .unwrap();
-    assert!(old.settings().subscriptions.disk_filling);
-    assert!(old.settings().subscriptions.deploy_failed);
-    // Slack's webhooks are https: taken, and shown as their host only.
+    let read_old = |url: &str| {
+        std::fs::write(
+            &old_file,
+            format!(r#"{{"url":{url},"deploy_failed":true,"deploy_succeeded":false,"certificate_expiring":true,"app_crashed":false,"certificate_days":21}}"#),
+        )
+        .unwrap();
+        super::notifications::Notifications::open(
+            old_file.clone(),
+            crate::common::notify::tokio_sleep(),
+        )
+        .unwrap()
+        .settings()
+    };
+    let old = read_old(r#""https://hooks.slack.com/services/T0/B0/x""#);
+    assert_eq!(old.webhooks.len(), 1);
+    let s = old.webhooks[0].subscriptions;
+    assert!(s.disk_filling && s.deploy_failed && !s.app_crashed);
+    assert_eq!(old.certificate_days, 21);
+    assert!(read_old("null").webhooks.is_empty());
+    // Slack's webhooks are https: taken as a second webhook, with its own
+    // events, and shown as their host only.
     let slack = "https://hooks.slack.com/services/T0/B0/s3cr3t-sl4ck";
-    let r = h.post(&admin, "/notifications", &[("url", slack)]).await;
+    let r = h
+        .post(
+            &admin,
+            "/notifications",
+            &[("url", slack), ("deploy_succeeded", "on")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = h.get_now(&admin, "/notifications").await.body;
+    let second = section(&page, "webhook-1");
     assert!(
-        page.contains("Posting to <strong>hooks.slack.com</strong>"),
+        second.contains("Posting to <strong>hooks.slack.com</strong>"),
         "{page}"
     );
+    assert!(second.contains(r#"name="deploy_succeeded" value="on" checked"#));
     assert!(!page.contains("s3cr3t-sl4ck"), "{page}");
+    assert_eq!(hooks().len(), 2);
+    // Removing the first leaves the second; a form from an older page
+    // naming a webhook no longer there changes nothing.
+    let remove = [("hook", "0"), ("clear", "on")];
+    let r = h.post(&admin, "/notifications", &remove).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(hooks().len(), 1);
+    assert_eq!(hooks()[0].url.destination(), "hooks.slack.com");
+    let r = h
+        .post(&admin, "/notifications", &[("hook", "1"), ("clear", "on")])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert_eq!(hooks().len(), 1);
     // Viewers do not get the page.
     let viewer = h.login(VIEWER).await;
     assert_eq!(
         h.get_now(&viewer, "/notifications").await.status,
         StatusCode::FORBIDDEN
     );
+}
+
+/// Each webhook gets the events ticked for it and only those, all of
+/// them at once; a webhook's test button posts to it alone.
+#[tokio::test]
+async fn each_webhook_gets_only_the_events_ticked_for_it() {
+    use crate::common::notify::receiver::Receiver;
+    use dokku::notify::NotifyEvent;
+    let deploys = Receiver::start(&[204]).await;
+    let crashes = Receiver::start(&[204]).await;
+    let (h, _dir, _) = with_notifications();
+    let admin = h.login(ADMIN).await;
+    for (url, event) in [
+        (deploys.url.as_str(), "deploy_succeeded"),
+        (crashes.url.as_str(), "app_crashed"),
+    ] {
+        let r = h
+            .post(&admin, "/notifications", &[("url", url), (event, "on")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let notifications = &h.state.site.notifications;
+    let app = dokku::AppName::new("api").unwrap();
+    let host = "sim".to_owned();
+    let succeeded = NotifyEvent::DeploySucceeded {
+        host: host.clone(),
+        app: app.clone(),
+        urls: Vec::new(),
+    };
+    let crashed = NotifyEvent::AppCrashed {
+        host: host.clone(),
+        app: app.clone(),
+        process_type: "worker".to_owned(),
+        running: 0,
+        expected: 2,
+    };
+    let expiring = NotifyEvent::CertificateExpiring {
+        host,
+        app,
+        days_left: 3,
+    };
+    assert_eq!(notifications.send(&succeeded).await, Ok(1));
+    assert_eq!(notifications.send(&crashed).await, Ok(1));
+    assert_eq!(notifications.send(&expiring).await, Ok(0));
+    let told = |r: &Receiver| {
+        r.received()
+            .iter()
+            .map(|(_, _, body)| body["text"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(told(&deploys), [succeeded.text()]);
+    assert_eq!(told(&crashes), [crashed.text()]);
+    let r = h
+        .post(&admin, "/notifications/test", &[("hook", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!((told(&deploys).len(), told(&crashes).len()), (1, 2));
 }
 
 /// A settings file that cannot be used stops the dashboard at start with
@@ -4493,7 +4581,7 @@ fn a_spoiled_notification_settings_file_is_refused_at_start_and_left_alone() {
     let none =
         super::notifications::Notifications::open(file, crate::common::notify::tokio_sleep())
             .unwrap();
-    assert!(none.settings().url.is_none());
+    assert!(none.settings().webhooks.is_empty());
 }
 
 #[tokio::test]
