@@ -65,6 +65,13 @@ pub const MAX_WEBHOOKS: usize = 10;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct SavedHook {
     url: String,
+    #[serde(flatten)]
+    events: SavedEvents,
+}
+
+/// Which events a webhook gets, as kept on disk.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct SavedEvents {
     deploy_failed: bool,
     deploy_succeeded: bool,
     certificate_expiring: bool,
@@ -74,6 +81,30 @@ struct SavedHook {
     disk_filling: bool,
 }
 
+impl From<SavedEvents> for Subscriptions {
+    fn from(e: SavedEvents) -> Self {
+        Self {
+            deploy_failed: e.deploy_failed,
+            deploy_succeeded: e.deploy_succeeded,
+            certificate_expiring: e.certificate_expiring,
+            app_crashed: e.app_crashed,
+            disk_filling: e.disk_filling,
+        }
+    }
+}
+
+impl From<Subscriptions> for SavedEvents {
+    fn from(s: Subscriptions) -> Self {
+        Self {
+            deploy_failed: s.deploy_failed,
+            deploy_succeeded: s.deploy_succeeded,
+            certificate_expiring: s.certificate_expiring,
+            app_crashed: s.app_crashed,
+            disk_filling: s.disk_filling,
+        }
+    }
+}
+
 /// What is kept on disk.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Saved {
@@ -81,25 +112,14 @@ struct Saved {
     certificate_days: u32,
 }
 
-/// A file from before several webhooks: one (or none), its choices
-/// beside the days.
+/// A file from before several webhooks: one (or none), its events beside
+/// the days.
 #[derive(Debug, Deserialize)]
 struct SavedOne {
     url: Option<String>,
     #[serde(flatten)]
-    hook: SavedChoices,
+    events: SavedEvents,
     certificate_days: u32,
-}
-
-/// [`SavedHook`] without its URL.
-#[derive(Debug, Deserialize)]
-struct SavedChoices {
-    deploy_failed: bool,
-    deploy_succeeded: bool,
-    certificate_expiring: bool,
-    app_crashed: bool,
-    #[serde(default = "on")]
-    disk_filling: bool,
 }
 
 /// The saved settings of a file of either form.
@@ -109,19 +129,12 @@ fn read_saved(bytes: &[u8]) -> Result<Saved, serde_json::Error> {
         return serde_json::from_value(value);
     }
     let one: SavedOne = serde_json::from_value(value)?;
-    let c = one.hook;
+    let events = one.events;
     Ok(Saved {
         webhooks: one
             .url
             .into_iter()
-            .map(|url| SavedHook {
-                url,
-                deploy_failed: c.deploy_failed,
-                deploy_succeeded: c.deploy_succeeded,
-                certificate_expiring: c.certificate_expiring,
-                app_crashed: c.app_crashed,
-                disk_filling: c.disk_filling,
-            })
+            .map(|url| SavedHook { url, events })
             .collect(),
         certificate_days: one.certificate_days,
     })
@@ -170,16 +183,9 @@ impl Settings {
             webhooks: self
                 .webhooks
                 .iter()
-                .map(|w| {
-                    let s = w.subscriptions;
-                    SavedHook {
-                        url: w.url.expose().to_owned(),
-                        deploy_failed: s.deploy_failed,
-                        deploy_succeeded: s.deploy_succeeded,
-                        certificate_expiring: s.certificate_expiring,
-                        app_crashed: s.app_crashed,
-                        disk_filling: s.disk_filling,
-                    }
+                .map(|w| SavedHook {
+                    url: w.url.expose().to_owned(),
+                    events: w.subscriptions.into(),
                 })
                 .collect(),
             certificate_days: self.certificate_days,
@@ -193,13 +199,7 @@ impl Settings {
             .map(|h| {
                 Ok(Webhook {
                     url: WebhookUrl::parse(&h.url)?,
-                    subscriptions: Subscriptions {
-                        deploy_failed: h.deploy_failed,
-                        deploy_succeeded: h.deploy_succeeded,
-                        certificate_expiring: h.certificate_expiring,
-                        app_crashed: h.app_crashed,
-                        disk_filling: h.disk_filling,
-                    },
+                    subscriptions: h.events.into(),
                 })
             })
             .collect::<Result<_, _>>()?;
