@@ -20,6 +20,7 @@ use crate::command::{Command, Requirement};
 use crate::error::{Error, Result};
 use crate::exec::{Executor, Output, OutputStream};
 use crate::model::plugin::PluginInfo;
+use crate::model::service::ServicePlugin;
 use crate::parse;
 use crate::version::DokkuVersion;
 
@@ -49,6 +50,23 @@ impl Capabilities {
         self.plugins
             .iter()
             .find(|p| p.name.as_str() == name && p.enabled)
+    }
+
+    /// The datastore plugins this crate knows that are installed and
+    /// enabled here, in [`ServicePlugin::known`]'s order.
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// for plugin in dokku.capabilities().await?.service_plugins() {
+    ///     println!("{plugin}: {:?}", dokku.service(plugin.clone()).list().await?);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn service_plugins(&self) -> Vec<ServicePlugin> {
+        ServicePlugin::known()
+            .into_iter()
+            .filter(|p| self.plugin(p.name()).is_some())
+            .collect()
     }
 
     /// Whether the host meets a requirement.

@@ -24,7 +24,7 @@ use dokku_core::client::versions;
 use dokku_core::model::certs::CertsReport;
 use dokku_core::model::host::HostVitals;
 use dokku_core::model::overview::{AppOverview, AppStatus};
-use dokku_core::model::service::{ScheduledBackup, ServicePlugin};
+use dokku_core::model::service::ScheduledBackup;
 use dokku_core::{AppName, Capabilities, Dokku, DokkuVersion, ServiceName};
 use serde::Serialize;
 
@@ -486,11 +486,8 @@ pub struct ServiceBackup {
 /// order and each plugin's listing order.
 async fn service_backups(dokku: &Dokku) -> Result<Vec<ServiceBackup>, dokku_core::Error> {
     let caps = dokku.capabilities().await?;
-    let installed = ServicePlugin::known()
-        .into_iter()
-        .filter(|p| caps.plugin(p.name()).is_some());
     let mut all = Vec::new();
-    for plugin in installed {
+    for plugin in caps.service_plugins() {
         let services = dokku.service(plugin.clone());
         let names = services.list().await?;
         let read =

@@ -874,7 +874,7 @@ pub async fn services(Extension(api): Extension<Api>) -> Answer<ServiceList> {
     let dokku = api.dokku(state).await?;
     let caps = dokku.capabilities().await.map_err(WebError::from)?;
     let mut services = Vec::new();
-    for plugin in databases::installed(&caps) {
+    for plugin in caps.service_plugins() {
         let names = dokku
             .service(plugin.clone())
             .list()

@@ -34,17 +34,9 @@ use super::super::{doing, AppState, Ctx, WebError};
 use super::app::{card_empty, card_error};
 use super::{form_head, layout, masked};
 
-/// The installed, enabled datastore plugins this crate knows.
-pub fn installed(caps: &Capabilities) -> Vec<ServicePlugin> {
-    ServicePlugin::known()
-        .into_iter()
-        .filter(|p| caps.plugin(p.name()).is_some())
-        .collect()
-}
-
 /// The plugin named in a URL, if installed.
 pub(crate) fn plugin(caps: &Capabilities, name: &str) -> Result<ServicePlugin, WebError> {
-    installed(caps)
+    caps.service_plugins()
         .into_iter()
         .find(|p| p.name() == name)
         .ok_or_else(|| WebError::NotFound(format!("datastore plugin {name} on this host")))
@@ -103,7 +95,7 @@ pub async fn app_links(
     caps: &Capabilities,
     app: &AppName,
 ) -> Vec<(ServicePlugin, LinkedServices)> {
-    let plugins = installed(caps);
+    let plugins = caps.service_plugins();
     let links = join_all(plugins.iter().map(|p| async move {
         let services = dokku.service(p.clone());
         let linked = services.app_links(app).await?;
@@ -506,7 +498,7 @@ pub async fn page(
 ) -> Result<Markup, WebError> {
     let caps = state.dokku.capabilities().await?;
     state.store.ensure_listed(&state.dokku).await?;
-    let plugins = installed(&caps);
+    let plugins = caps.service_plugins();
     let all = join_all(plugins.iter().map(|p| services_of(&state.dokku, p.clone()))).await;
     let apps: Vec<String> = state
         .store
