@@ -95,7 +95,8 @@ pub enum FleetCmd {
         /// The hosts (default: all).
         #[arg(long = "where", value_name = "SELECTION", value_parser = args::selector)]
         selection: Option<Selector>,
-        /// Only the services with no backup scheduled.
+        /// Only the services not known to be backed up (none scheduled, or
+        /// the plugin cannot say).
         #[arg(long)]
         not_backed_up: bool,
     },
