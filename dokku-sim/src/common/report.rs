@@ -165,7 +165,9 @@ pub fn jq_json_str(json: &mut String, text: &str) {
     json.push('"');
 }
 
-/// Append one Go-encoded JSON string.
+/// Append one Go-encoded JSON string (`encoding/json` since Go 1.22,
+/// which writes `\b` and `\f` short; Dokku 0.38.27's plugins are built
+/// with Go 1.26, per their `go.mod`).
 pub fn go_json_str(json: &mut String, text: &str) {
     json.push('"');
     for c in text.chars() {
@@ -175,6 +177,8 @@ pub fn go_json_str(json: &mut String, text: &str) {
             '\n' => json.push_str("\\n"),
             '\r' => json.push_str("\\r"),
             '\t' => json.push_str("\\t"),
+            '\u{8}' => json.push_str("\\b"),
+            '\u{c}' => json.push_str("\\f"),
             '<' => json.push_str("\\u003c"),
             '>' => json.push_str("\\u003e"),
             '&' => json.push_str("\\u0026"),
@@ -546,9 +550,10 @@ mod tests {
         let mut m = BTreeMap::new();
         m.insert("b".to_owned(), "x&y<z>\n\"".to_owned());
         m.insert("a".to_owned(), "ü".to_owned());
+        m.insert("c".to_owned(), "\u{8}\u{c}\u{1}".to_owned());
         assert_eq!(
             go_json_string(&m),
-            r#"{"a":"ü","b":"x\u0026y\u003cz\u003e\n\""}"#
+            r#"{"a":"ü","b":"x\u0026y\u003cz\u003e\n\"","c":"\b\f\u0001"}"#
         );
     }
 
