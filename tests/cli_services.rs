@@ -11,24 +11,22 @@ use predicates::prelude::*;
 fn a_database_from_create_to_destroy() {
     let demo = Demo::new();
     let list = demo.json(&["services", "postgres", "list"]);
-    let api_db = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "api-db")
-        .expect("the demo's api-db");
+    let service = |name: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap_or_else(|| panic!("the demo's {name}"))
+            .clone()
+    };
+    let api_db = service("api-db");
     assert!(api_db["links"].to_string().contains("\"api\""), "{api_db}");
     // Never `***` where a program reads it: no value, and why.
     assert_eq!(api_db["dsn"], serde_json::Value::Null, "{api_db}");
     assert_eq!(api_db["dsn_hidden"], true, "{api_db}");
     // Whether each is backed up: api-db is not, shop-db every night.
     assert_eq!(api_db["backup"], serde_json::Value::Null, "{api_db}");
-    let shop_db = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "shop-db")
-        .expect("the demo's shop-db");
+    let shop_db = service("shop-db");
     assert_eq!(shop_db["backup"]["bucket"], "acme-db-backups", "{shop_db}");
     let table = demo.shows(
         &["services", "postgres", "list"],
