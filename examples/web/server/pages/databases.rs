@@ -663,21 +663,9 @@ pub struct ServiceForm {
     endpoint_url: Option<String>,
 }
 
-/// A form field that must be given.
-fn required<'a>(value: &'a Option<String>, what: &str) -> Result<&'a str, WebError> {
-    match value.as_deref().map(str::trim) {
-        None | Some("") => Err(WebError::BadRequest(format!("Give the {what}."))),
-        Some(value) => Ok(value),
-    }
-}
-
-/// An optional form field: empty is none.
-fn optional(value: &Option<String>) -> Option<String> {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
+/// A form field that must be given (trimmed).
+fn required(value: &Option<String>, what: &str) -> Result<String, WebError> {
+    super::filled(value).ok_or_else(|| WebError::BadRequest(format!("Give the {what}.")))
 }
 
 /// A secret form field that must be given (trimmed).
@@ -695,16 +683,16 @@ impl ServiceForm {
             secret(&self.access_key_id, "access key id")?,
             secret(&self.secret_access_key, "secret access key")?,
         );
-        auth.region = optional(&self.region);
-        auth.signature_version = optional(&self.signature_version);
-        auth.endpoint_url = optional(&self.endpoint_url);
+        auth.region = super::filled(&self.region);
+        auth.signature_version = super::filled(&self.signature_version);
+        auth.endpoint_url = super::filled(&self.endpoint_url);
         Ok(auth)
     }
 
     fn app(&self) -> Result<AppName, WebError> {
-        match self.app.as_deref().map(str::trim) {
-            None | Some("") => Err(WebError::BadRequest("Choose an app.".to_owned())),
-            Some(app) => app_name(app),
+        match super::filled(&self.app) {
+            None => Err(WebError::BadRequest("Choose an app.".to_owned())),
+            Some(app) => app_name(&app),
         }
     }
 }
@@ -773,7 +761,7 @@ pub async fn action(
             let schedule = required(&form.schedule, "schedule (cron, such as 0 3 * * *)")?;
             let bucket = required(&form.bucket, "bucket")?;
             services
-                .backup_schedule(&name, schedule, bucket, form.use_iam.is_some())
+                .backup_schedule(&name, &schedule, &bucket, form.use_iam.is_some())
                 .await
                 .map_err(doing(format!("schedule backups of {name}")))?;
             format!("Backups of {name} scheduled: {schedule}, to {bucket}.")
@@ -788,7 +776,7 @@ pub async fn action(
         "backup" => {
             let bucket = required(&form.bucket, "bucket")?;
             services
-                .backup(&name, bucket, form.use_iam.is_some())
+                .backup(&name, &bucket, form.use_iam.is_some())
                 .await
                 .map_err(doing(format!("back up {name}")))?;
             format!("Backed up {name} to {bucket}.")

@@ -60,13 +60,6 @@ const OUTCOMES: [Outcome; 5] = [
     Outcome::Cancelled,
 ];
 
-fn non_empty(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-}
-
 impl Filters {
     /// The filters on this request's host: its links under its prefix
     /// and, in a fleet, only its records.
@@ -105,7 +98,7 @@ impl Filters {
     /// some apps (the store reads on past the records they may not see,
     /// up to [`SCAN`] rows).
     async fn read(&self, state: &AppState) -> Result<(Vec<Record>, Option<Cursor>), WebError> {
-        if let Some(text) = non_empty(&self.q) {
+        if let Some(text) = super::filled(&self.q) {
             let filtered = self.host.is_some() || self.limited_to.is_some();
             let ask = if filtered { SCAN } else { PAGE };
             let mut records = self.own(state.history.search(&text, ask).await?);
@@ -122,17 +115,17 @@ impl Filters {
     fn query(&self) -> Result<HistoryQuery, WebError> {
         let mut query = HistoryQuery::default();
         query.host = self.host.clone();
-        query.app = non_empty(&self.app);
-        query.actor = non_empty(&self.actor);
-        query.subcommand = non_empty(&self.subcommand);
+        query.app = super::filled(&self.app);
+        query.actor = super::filled(&self.actor);
+        query.subcommand = super::filled(&self.subcommand);
         query.outcome =
-            match non_empty(&self.outcome) {
+            match super::filled(&self.outcome) {
                 None => None,
                 Some(o) => Some(OUTCOMES.into_iter().find(|x| x.as_str() == o).ok_or_else(
                     || WebError::BadRequest(format!("There is no outcome called {o:?}.")),
                 )?),
             };
-        query.after = non_empty(&self.after)
+        query.after = super::filled(&self.after)
             .map(|a| {
                 a.parse::<Cursor>().map_err(|_| {
                     WebError::BadRequest(
@@ -147,7 +140,7 @@ impl Filters {
 
     /// The trail of cursors before this page, newest first.
     fn trail(&self) -> Vec<String> {
-        non_empty(&self.trail)
+        super::filled(&self.trail)
             .map(|t| t.split(',').map(str::to_owned).take(MAX_TRAIL).collect())
             .unwrap_or_default()
     }
@@ -155,14 +148,14 @@ impl Filters {
     /// The link to the page after `next`, remembering this one.
     fn older(&self, next: &Cursor) -> String {
         let mut trail = self.trail();
-        trail.insert(0, non_empty(&self.after).unwrap_or_default());
+        trail.insert(0, super::filled(&self.after).unwrap_or_default());
         trail.truncate(MAX_TRAIL);
         self.page(Some(next.to_string()), &trail.join(","))
     }
 
     /// The link to the page before this one, if this is not the first.
     fn newer(&self) -> Option<String> {
-        non_empty(&self.after)?;
+        super::filled(&self.after)?;
         let mut trail = self.trail();
         let previous = (!trail.is_empty())
             .then(|| trail.remove(0))
@@ -196,7 +189,7 @@ impl Filters {
             ("q", &self.q),
         ]
         .iter()
-        .filter_map(|(k, v)| non_empty(v).map(|v| format!("{k}={}", urlencode(&v))))
+        .filter_map(|(k, v)| super::filled(v).map(|v| format!("{k}={}", urlencode(&v))))
         .collect::<Vec<_>>()
         .join("&")
     }
@@ -235,7 +228,7 @@ pub async fn page(
     Query(filters): Query<Filters>,
 ) -> Result<Markup, WebError> {
     let filters = filters.on(&state, &ctx);
-    let text = non_empty(&filters.q);
+    let text = super::filled(&filters.q);
     let (records, next) = filters.read(&state).await?;
     let fresh = filters.verify.as_deref() == Some("now");
     let verified = state.verification(fresh).await;
@@ -321,7 +314,7 @@ fn cell(text: &str) -> String {
 /// The records the filters select (all pages, or the search's matches),
 /// oldest first.
 async fn selected(state: &AppState, filters: &Filters) -> Result<Vec<Record>, WebError> {
-    let mut records = match non_empty(&filters.q) {
+    let mut records = match super::filled(&filters.q) {
         Some(text) => filters.own(state.history.search(&text, 10_000).await?),
         None => {
             let mut query = filters.query()?;

@@ -296,6 +296,15 @@ pub fn unix_seconds(seconds: u64) -> String {
     )
 }
 
+/// A form or query field as given, trimmed; blank is none.
+pub fn filled(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
 /// The hosts whose every app the user may read (a viewer's grant on the
 /// whole host): the fleet pages that read hosts (machines, databases)
 /// ask only these.
