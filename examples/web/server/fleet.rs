@@ -86,6 +86,11 @@ pub struct Site {
 }
 
 impl Site {
+    /// The host of this name.
+    pub fn host(&self, name: &str) -> Option<&SiteHost> {
+        self.hosts.iter().find(|h| h.name == name)
+    }
+
     /// Where `page` (host-relative: `/apps/api`, `/databases`) is on
     /// `host`: the same page when the host has it, else its apps list.
     pub fn equivalent(&self, host: &SiteHost, page: &str) -> String {

@@ -22,7 +22,7 @@ use axum::{Extension, Form};
 use dokku::api::service::BackupAuth;
 use dokku::model::service::{ScheduledBackup, ServiceInfo, ServicePlugin};
 use dokku::{AppName, Capabilities, Chunk, Dokku, OutputStream, SecretString, ServiceName};
-use dokku_fleet::{HostName, Selector};
+use dokku_fleet::Selector;
 use futures_util::future::{join, join_all};
 use futures_util::{stream, StreamExt};
 use maud::{html, Markup};
@@ -553,7 +553,6 @@ pub async fn fleet_page(State(state): State<AppState>, Extension(ctx): Extension
         (Some(view), false) => Some(view.fleet().backups(&Selector::Names(names)).await),
         _ => None,
     };
-    let at = |host: &HostName| ctx.site.hosts.iter().find(|h| h.name == host.as_str());
     let body = html! {
         h1 { "Databases of every host" }
         @match read {
@@ -567,7 +566,7 @@ pub async fn fleet_page(State(state): State<AppState>, Extension(ctx): Extension
                     thead { tr { th { "Host" } th { "Plugin" } th { "Service" } th { "Backups" } } }
                     tbody {
                         @for r in results.iter() {
-                            @let base = at(&r.host).map_or("", |h| h.base.as_str());
+                            @let base = ctx.site.host(r.host.as_str()).map_or("", |h| h.base.as_str());
                             @match &r.result {
                                 Err(e) => tr data-host=(r.host) {
                                     th scope="row" { a.host-name href={ (base) "/databases" } { (r.host) } }

@@ -156,7 +156,7 @@ fn render(status: &FleetStatus, age: Duration, ctx: &Ctx) -> Markup {
                 thead { tr { th { "Host" } th { "Version" } th { "Apps by state" } th { (NOT_RUNNING) } th { (EXPIRING) } } }
                 tbody {
                     @for row in &status.hosts {
-                        (host_row(row, ctx.site.hosts.iter().find(|h| h.name == row.name.as_str()), ctx))
+                        (host_row(row, ctx.site.host(row.name.as_str()), ctx))
                     }
                 }
             }
@@ -181,7 +181,7 @@ fn for_user(mut status: FleetStatus, ctx: &Ctx) -> FleetStatus {
         let sees = |app: &str| ctx.user.may(Role::Viewer, &name, Some(app));
         host.failing.retain(|a| sees(a.app.as_str()));
         host.expiring.retain(|c| sees(c.app.as_str()));
-        host.states = match ctx.site.hosts.iter().find(|h| h.name == name) {
+        host.states = match ctx.site.host(&name) {
             Some(site) => {
                 let mut view = site.store.view();
                 view.lines.retain(|l| sees(l.app.as_str()));

@@ -9,7 +9,7 @@
 use axum::extract::State;
 use axum::Extension;
 use dokku::model::host::{DiskUsage, HostVitals};
-use dokku_fleet::{HostName, Selector};
+use dokku_fleet::Selector;
 use maud::{html, Markup};
 
 use super::super::{AppState, Ctx, WebError};
@@ -47,10 +47,9 @@ pub async fn machines(State(state): State<AppState>, Extension(ctx): Extension<C
         _ => None,
     };
     let now = std::time::SystemTime::now();
-    let at = |host: &HostName| ctx.site.hosts.iter().find(|h| h.name == host.as_str());
     if let Some(Ok(results)) = &read {
         for r in results.iter() {
-            if let (Ok(vitals), Some(h)) = (&r.result, at(&r.host)) {
+            if let (Ok(vitals), Some(h)) = (&r.result, ctx.site.host(r.host.as_str())) {
                 h.watch.keep_vitals(now, vitals);
             }
         }
@@ -69,7 +68,7 @@ pub async fn machines(State(state): State<AppState>, Extension(ctx): Extension<C
                     @for r in results.iter() {
                         tr data-host=(r.host) {
                             th scope="row" {
-                                a.host-name href={ (at(&r.host).map_or("", |h| h.base.as_str())) "/host" } { (r.host) }
+                                a.host-name href={ (ctx.site.host(r.host.as_str()).map_or("", |h| h.base.as_str())) "/host" } { (r.host) }
                                 br; span.muted { (r.target) }
                             }
                             @match &r.result {
