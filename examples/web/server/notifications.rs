@@ -329,6 +329,28 @@ impl Notifications {
     }
 }
 
+/// A host's fullest disk as last read, [`DISK_WARN_PERCENT`] full or
+/// more ([`HostWatch::filling_disk`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FillingDisk {
+    /// Where it is mounted (`/`).
+    pub mounted_on: String,
+    /// How much is used, in percent.
+    pub used_percent: u8,
+    /// Its inodes, not its space.
+    pub inodes: bool,
+    /// When it was read.
+    pub read_at: SystemTime,
+}
+
+impl FillingDisk {
+    /// Whether it is full enough to be told ([`DISK_FULL_PERCENT`]): red
+    /// on the dashboards.
+    pub fn is_full(&self) -> bool {
+        self.used_percent >= DISK_FULL_PERCENT
+    }
+}
+
 /// One host's watch: what it has told, and the apps whose last deploy
 /// failed (the dashboard marks them).
 #[derive(Debug, Default)]
@@ -449,18 +471,27 @@ impl HostWatch {
     }
 
     /// The fullest disk as last read if it is [`DISK_WARN_PERCENT`] full
-    /// or more (space or inodes), as the event that would tell it, and
-    /// when it was read: what the dashboards name.
-    pub fn filling_disk(&self, host: &str) -> Option<(NotifyEvent, SystemTime)> {
+    /// or more (space or inodes): what the dashboards name.
+    pub fn filling_disk(&self, host: &str) -> Option<FillingDisk> {
         let kept = lock(&self.vitals);
         let (at, vitals) = kept.as_ref()?;
         NotifyEvent::disks_filling(host, vitals, DISK_WARN_PERCENT)
             .into_iter()
-            .max_by_key(|e| match e {
-                NotifyEvent::DiskFilling { used_percent, .. } => *used_percent,
-                _ => 0,
+            .filter_map(|e| match e {
+                NotifyEvent::DiskFilling {
+                    mounted_on,
+                    used_percent,
+                    inodes,
+                    ..
+                } => Some(FillingDisk {
+                    mounted_on,
+                    used_percent,
+                    inodes,
+                    read_at: *at,
+                }),
+                _ => None,
             })
-            .map(|e| (e, *at))
+            .max_by_key(|d| d.used_percent)
     }
 
     /// The full disks worth an event: each once per percentage, and again

@@ -11,7 +11,6 @@ use std::time::Duration;
 use axum::extract::{Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Extension;
-use dokku::notify::NotifyEvent;
 use dokku::Capabilities;
 use futures_util::{stream, Stream, StreamExt};
 use maud::{html, Markup};
@@ -20,7 +19,7 @@ use serde::Deserialize;
 use super::super::auth::Role;
 use super::super::data::{status_class, AppRow, AppStatus, Line, Progress, Update, View};
 use super::super::handlers::app_url;
-use super::super::notifications::{HostWatch, DISK_FULL_PERCENT};
+use super::super::notifications::HostWatch;
 use super::super::{AppState, Ctx, WebError};
 use super::{form_head, layout, log_time};
 
@@ -266,13 +265,13 @@ pub fn render(
                 " · " span.problem { "last refresh failed: " (problem) }
             }
         }
-        @if let Some((NotifyEvent::DiskFilling { mounted_on, used_percent, inodes, .. }, at)) = watch.filling_disk(&ctx.host) {
-            p.disk-warning.(if used_percent >= DISK_FULL_PERCENT { "bad" } else { "warn" }) role="status" {
+        @if let Some(disk) = watch.filling_disk(&ctx.host) {
+            p.disk-warning.(if disk.is_full() { "bad" } else { "warn" }) role="status" {
                 a href=(ctx.at("/host")) {
-                    "The disk at " (mounted_on)
-                    @if inodes { " has " (used_percent) "% of its inodes used" } @else { " is " (used_percent) "% full" }
+                    "The disk at " (disk.mounted_on)
+                    @if disk.inodes { " has " (disk.used_percent) "% of its inodes used" } @else { " is " (disk.used_percent) "% full" }
                 }
-                span.muted { " (read " (log_time(at)) " UTC)" }
+                span.muted { " (read " (log_time(disk.read_at)) " UTC)" }
             }
         }
         ul.counts aria-label="Filter by state" {

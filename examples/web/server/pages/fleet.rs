@@ -9,14 +9,12 @@ use std::time::{Duration, SystemTime};
 
 use axum::extract::State;
 use axum::Extension;
-use dokku::notify::NotifyEvent;
 use maud::{html, Markup};
 
 use super::super::auth::Role;
 use super::super::data::status_class;
 use super::super::fleet::{FleetStatus, HostStatus, SiteHost};
 use super::super::handlers::app_url;
-use super::super::notifications::DISK_FULL_PERCENT;
 use super::super::{AppState, Ctx};
 use super::dashboard::ago;
 use super::{layout, log_time};
@@ -45,27 +43,16 @@ fn disk_badge(host: &SiteHost, ctx: &Ctx) -> Option<Markup> {
     if !ctx.user.may(Role::Viewer, &host.name, None) {
         return None;
     }
-    let (
-        NotifyEvent::DiskFilling {
-            mounted_on,
-            used_percent,
-            inodes,
-            ..
-        },
-        at,
-    ) = host.watch.filling_disk(&host.name)?
-    else {
-        return None;
-    };
-    let class = if used_percent >= DISK_FULL_PERCENT {
+    let disk = host.watch.filling_disk(&host.name)?;
+    let class = if disk.is_full() {
         "s-crashed"
     } else {
         "s-mixed"
     };
     Some(html! {
-        a class={ "badge disk " (class) } href={ (host.base) "/host" } title={ "read " (log_time(at)) " UTC" } {
-            @if inodes { "inodes of " (mounted_on) " " (used_percent) "% used" }
-            @else { "disk " (mounted_on) " " (used_percent) "% full" }
+        a class={ "badge disk " (class) } href={ (host.base) "/host" } title={ "read " (log_time(disk.read_at)) " UTC" } {
+            @if disk.inodes { "inodes of " (disk.mounted_on) " " (disk.used_percent) "% used" }
+            @else { "disk " (disk.mounted_on) " " (disk.used_percent) "% full" }
         }
     })
 }
