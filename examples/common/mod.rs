@@ -125,13 +125,11 @@ impl<T> Synced<T> {
         let Some(path) = &self.path else {
             return Ok(None);
         };
-        let mut name = path.as_os_str().to_owned();
-        name.push(".lock");
         let mut options = std::fs::OpenOptions::new();
         options.create(true).truncate(false).write(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let lock = std::path::PathBuf::from(name);
+        let lock = lock_path(path);
         let failed = |e: std::io::Error| {
             std::io::Error::new(e.kind(), format!("cannot lock {}: {e}", lock.display()))
         };
@@ -158,6 +156,28 @@ impl<T> Synced<T> {
         }
         self.value = value;
         Ok(())
+    }
+}
+
+/// The lock file beside `path` that orders changes to it ([`Synced::lock`]).
+fn lock_path(path: &std::path::Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    PathBuf::from(name)
+}
+
+/// Whether another program could take `path`'s lock ([`Synced::lock`])
+/// now: for tests that a change holds it.
+#[cfg(test)]
+#[allow(clippy::incompatible_msrv, clippy::panic)] // File::try_lock: see Synced::lock
+pub fn lock_is_free(path: &std::path::Path) -> bool {
+    let lock = lock_path(path);
+    let file = std::fs::File::open(&lock)
+        .unwrap_or_else(|e| panic!("cannot open {}: {e}", lock.display()));
+    match file.try_lock() {
+        Ok(()) => true,
+        Err(std::fs::TryLockError::WouldBlock) => false,
+        Err(e) => panic!("cannot try {}: {e:?}", lock.display()),
     }
 }
 
