@@ -22,7 +22,6 @@ use axum::{Extension, Form};
 use dokku::api::service::BackupAuth;
 use dokku::model::service::{ScheduledBackup, ServiceInfo, ServicePlugin};
 use dokku::{AppName, Capabilities, Chunk, Dokku, OutputStream, SecretString, ServiceName};
-use dokku_fleet::Selector;
 use futures_util::future::{join, join_all};
 use futures_util::{stream, StreamExt};
 use maud::{html, Markup};
@@ -548,10 +547,9 @@ pub async fn page(
 /// may read whole, and when each is backed up (dokku-fleet's
 /// [`Fleet::backups`](dokku_fleet::Fleet::backups), read when opened).
 pub async fn fleet_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Markup {
-    let names = super::readable_hosts(&ctx);
-    let read = match (&state.site.fleet, names.is_empty()) {
-        (Some(view), false) => Some(view.fleet().backups(&Selector::Names(names)).await),
-        _ => None,
+    let read = match super::readable_fleet(&state, &ctx) {
+        Some((fleet, hosts)) => Some(fleet.backups(&hosts).await),
+        None => None,
     };
     let body = html! {
         h1 { "Databases of every host" }

@@ -9,7 +9,6 @@
 use axum::extract::State;
 use axum::Extension;
 use dokku::model::host::{DiskUsage, HostVitals};
-use dokku_fleet::Selector;
 use maud::{html, Markup};
 
 use super::super::{AppState, Ctx, WebError};
@@ -41,10 +40,9 @@ pub async fn page(
 /// `GET /fleet/machines`: the memory and fullest disk of every host whose
 /// every app the user may read, one `dokku report` each, all at once.
 pub async fn machines(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> Markup {
-    let names = super::readable_hosts(&ctx);
-    let read = match (&state.site.fleet, names.is_empty()) {
-        (Some(view), false) => Some(view.fleet().vitals(&Selector::Names(names)).await),
-        _ => None,
+    let read = match super::readable_fleet(&state, &ctx) {
+        Some((fleet, hosts)) => Some(fleet.vitals(&hosts).await),
+        None => None,
     };
     let now = std::time::SystemTime::now();
     if let Some(Ok(results)) = &read {

@@ -24,7 +24,7 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use super::auth::{Role, Session};
 use super::fleet::ALL_HOSTS;
 use super::problem::Failure;
-use super::Ctx;
+use super::{AppState, Ctx};
 
 /// The page script (live logs, streamed output, reveal, typed confirm).
 pub const APP_JS: &str = include_str!("../static/app.js");
@@ -305,16 +305,23 @@ pub fn filled(value: &Option<String>) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The hosts whose every app the user may read (a viewer's grant on the
-/// whole host): the fleet pages that read hosts (machines, databases)
-/// ask only these.
-pub fn readable_hosts(ctx: &Ctx) -> Vec<dokku_fleet::HostName> {
-    ctx.site
+/// The dashboard's fleet, and a selection of the hosts whose every app
+/// the user may read (a viewer's grant on the whole host): what the fleet
+/// pages that read hosts (machines, databases) ask. `None` without a
+/// fleet or without such a host.
+pub fn readable_fleet<'a>(
+    state: &'a AppState,
+    ctx: &Ctx,
+) -> Option<(&'a dokku_fleet::Fleet, dokku_fleet::Selector)> {
+    let names: Vec<dokku_fleet::HostName> = ctx
+        .site
         .hosts
         .iter()
         .filter(|h| ctx.user.may(Role::Viewer, &h.name, None))
         .filter_map(|h| dokku_fleet::HostName::new(h.name.as_str()).ok())
-        .collect()
+        .collect();
+    let view = state.site.fleet.as_ref()?;
+    (!names.is_empty()).then(|| (view.fleet(), dokku_fleet::Selector::Names(names)))
 }
 
 /// `2025-01-07 20:00:00` (UTC, said once above the log) for a log line.
