@@ -548,6 +548,20 @@ impl Store {
         }
     }
 
+    /// An app that is gone (destroyed, or renamed away): out of the view
+    /// at once, not only after the next `apps:list` says so. The list is
+    /// read again all the same ([`Store::mark_list_dirty`]).
+    pub fn forget(&self, app: &AppName) {
+        let mut rows = lock(&self.rows);
+        if let Some(names) = rows.names.as_mut() {
+            names.retain(|a| a != app);
+        }
+        rows.rows.remove(app);
+        rows.dirty.remove(app);
+        drop(rows);
+        self.mark_list_dirty();
+    }
+
     /// Apps were created, renamed or destroyed: list them again.
     pub fn mark_list_dirty(&self) {
         lock(&self.rows).names_dirty = true;

@@ -283,8 +283,7 @@ pub async fn rename(
         .send()
         .await
         .map_err(doing(format!("rename {app} to {to}")))?;
-    state.store.mark_list_dirty();
-    state.store.mark_dirty(&app);
+    state.store.forget(&app);
     state.store.mark_dirty(&to);
     Ok(done(
         &state,
@@ -320,8 +319,7 @@ pub async fn destroy(
         .destroy(&app, typed)
         .await
         .map_err(doing(format!("destroy {app}")))?;
-    state.store.mark_list_dirty();
-    state.store.mark_dirty(&app);
+    state.store.forget(&app);
     Ok(done(&state, &ctx, "/", format!("Destroyed {app}.")))
 }
 

@@ -993,6 +993,22 @@ async fn pages_show_the_host() {
     );
 }
 
+/// An app destroyed or renamed away (`Store::forget`, which both
+/// handlers call) leaves the dashboard's view at once, before the apps
+/// are listed again: no `.await` here, so the refresher cannot list them
+/// in between.
+#[tokio::test]
+async fn a_forgotten_app_leaves_the_view_before_the_apps_are_listed_again() {
+    let h = Harness::new();
+    h.settled().await;
+    let store = &h.state.store;
+    let listed = |app: &str| store.view().lines.iter().any(|l| l.app.as_str() == app);
+    assert!(listed("sandbox") && listed("blog"));
+    store.forget(&dokku::AppName::new("sandbox").unwrap());
+    assert!(!listed("sandbox") && listed("blog"));
+    assert!(!store.view().lines.is_empty());
+}
+
 #[tokio::test]
 async fn app_lifecycle_is_audited_as_the_web_admin() {
     let h = Harness::new();
