@@ -713,13 +713,15 @@ pub fn local_path(raw: &str) -> Option<&str> {
 }
 
 /// The page a form on `path` lives on: the app's page for an app's
-/// actions, the databases page for its actions, else the dashboard.
+/// actions, the page of the same name for the databases', history's,
+/// host's, users' and sessions' own, else the dashboard.
 pub fn page_of(path: &str) -> String {
     let mut parts = path.trim_start_matches('/').split('/');
     match (parts.next(), parts.next()) {
         (Some("apps"), Some(app)) if !app.is_empty() => format!("/apps/{app}"),
         (Some("databases"), _) => "/databases".to_owned(),
         (Some("history"), _) => "/history".to_owned(),
+        (Some("host"), _) => "/host".to_owned(),
         (Some("users"), _) => "/users".to_owned(),
         (Some("sessions"), _) => "/sessions".to_owned(),
         _ => "/".to_owned(),
@@ -985,11 +987,14 @@ fn answer(state: &AppState, ctx: &Ctx, seen: &Seen, mut response: Response) -> R
     let failure = response.extensions_mut().remove::<Failure>();
     match (failure, seen.read, seen.script) {
         (Some(failure), _, true) => json(failure.status, failure.json()),
-        (Some(failure), true, false) => (
-            failure.status,
-            pages::failure_page(&failure, ctx, &page_of(&seen.path)),
-        )
-            .into_response(),
+        (Some(failure), true, false) => {
+            // A page not found is no page to go back to.
+            let back = match failure.status {
+                StatusCode::NOT_FOUND => "/".to_owned(),
+                _ => page_of(&seen.path),
+            };
+            (failure.status, pages::failure_page(&failure, ctx, &back)).into_response()
+        }
         (Some(failure), false, false) => {
             state.auth.problem(
                 &ctx.token,

@@ -4201,6 +4201,72 @@ async fn the_fleet_page_shows_versions_failing_apps_expiring_certificates_and_un
     assert!(metrics.body.contains("id=\"current-host\">us-1</span>"));
 }
 
+/// Every page reached by following the links of the pages from `start`,
+/// each asserted to answer (a redirect is followed).
+async fn crawl(h: &Harness, c: &Client, start: &str) -> std::collections::BTreeSet<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut queue = vec![(start.to_owned(), start.to_owned())];
+    while let Some((path, from)) = queue.pop() {
+        if !seen.insert(path.clone()) {
+            continue;
+        }
+        let page = h.get_now(c, &path).await;
+        if page.status == StatusCode::SEE_OTHER {
+            queue.push((page.location().to_owned(), path.clone()));
+            continue;
+        }
+        assert_eq!(
+            page.status,
+            StatusCode::OK,
+            "{path}, linked from {from}: {}",
+            page.body
+        );
+        let html = page.body.contains("<!DOCTYPE html>");
+        for link in page.body.split("href=\"").skip(1).filter(|_| html) {
+            let link = link[..link.find('"').unwrap()].replace("&amp;", "&");
+            let link = link.split('#').next().unwrap().to_owned();
+            if link.starts_with('/') && !link.starts_with("/static/") && !seen.contains(&link) {
+                queue.push((link, path.clone()));
+            }
+        }
+    }
+    seen
+}
+
+#[tokio::test]
+async fn every_link_on_every_page_leads_to_a_page() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    h.settled().await;
+    let seen = crawl(&h, &admin, "/").await;
+    for page in ["/users", "/sessions", "/host", "/apps/api", "/databases"] {
+        assert!(seen.contains(page), "{page} not reached: {seen:?}");
+    }
+
+    let (h, _) = fleet_harness(Vec::new());
+    let admin = h.login(ADMIN).await;
+    all_settled(&h).await;
+    fleet_read(&h).await;
+    let seen = crawl(&h, &admin, "/fleet").await;
+    for page in [
+        "/users",
+        "/sessions",
+        "/h/us-1/host",
+        "/h/legacy/apps/staging-api",
+    ] {
+        assert!(seen.contains(page), "{page} not reached: {seen:?}");
+    }
+    // A page not found leads back to its host's apps, not to itself.
+    let gone = h.get_now(&admin, "/h/us-1/apps/gone").await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    assert!(
+        gone.body
+            .contains("<a href=\"/h/us-1/\">Back to the apps</a>"),
+        "{}",
+        gone.body
+    );
+}
+
 #[tokio::test]
 async fn the_fleet_page_never_waits_on_a_host() {
     let (h, _) = fleet_harness(vec![extra_host("hung", Arc::new(Hung))]);

@@ -396,13 +396,18 @@ fn logs_section(
     formation: &dokku::Result<Vec<dokku::model::ps::Formation>>,
     lines: &Option<Result<Vec<LogLine>, WebError>>,
 ) -> Markup {
-    let Some(lines) = lines else {
-        return html! {
-            section #logs {
-                h2 { "Logs" }
-                p.muted { "Logs are shown to deployers and admins of this app." }
+    let lines = match lines {
+        None => {
+            return html! {
+                section #logs {
+                    h2 { "Logs" }
+                    p.muted { "Logs are shown to deployers and admins of this app." }
+                }
             }
-        };
+        }
+        // No controls for logs that cannot be read (an app never deployed).
+        Some(Err(e)) => return html! { section #logs { h2 { "Logs" } (card_error_web(e)) } },
+        Some(Ok(lines)) => lines,
     };
     let selected = params.process.clone().unwrap_or_default();
     let download = {
@@ -435,16 +440,11 @@ fn logs_section(
                 button.secondary #log-pause type="button" { "Pause" }
                 a.button.secondary #log-download href=(download) download { "Download" }
             }
-            @match lines {
-                Err(e) => (card_error_web(e)),
-                Ok(lines) => {
-                    @if lines.is_empty() { p.muted #log-empty { "No log lines yet." } }
-                    div #log .log.wrap data-src={ (url) "/logs" } data-since=(lines.last().map(line_key).unwrap_or_default()) {
-                        @for line in lines { (log_line(line)) }
-                    }
-                    p #log-status .muted role="status" {}
-                }
+            @if lines.is_empty() { p.muted #log-empty { "No log lines yet." } }
+            div #log .log.wrap data-src={ (url) "/logs" } data-since=(lines.last().map(line_key).unwrap_or_default()) {
+                @for line in lines { (log_line(line)) }
             }
+            p #log-status .muted role="status" {}
         }
     }
 }

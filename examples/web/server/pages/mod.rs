@@ -82,7 +82,7 @@ fn head(title: &str, session: Option<&Session>) -> Markup {
 
 /// The header's host switcher: which host the page shows and, with
 /// several, a link to the same page on each other host (its apps list when
-/// it lacks the app) and to the fleet page.
+/// it lacks the app, or from a page of the whole site) and to the fleet page.
 fn switcher(ctx: &Ctx) -> Markup {
     let site = &ctx.site;
     html! {
@@ -94,7 +94,9 @@ fn switcher(ctx: &Ctx) -> Markup {
                     // The hosts the user has a grant on.
                     @for host in site.hosts.iter().filter(|h| ctx.user.has_grant_on(&h.name)) {
                         li {
-                            a href=(site.equivalent(host, &ctx.path)) data-host=(host.name)
+                            // A site page (users, tokens) has no equivalent on a host.
+                            @let to = if ctx.host == ALL_HOSTS { format!("{}/", host.base) } else { site.equivalent(host, &ctx.path) };
+                            a href=(to) data-host=(host.name)
                                 aria-current=[(host.name == ctx.host).then_some("page")] { (host.name) }
                         }
                     }
@@ -213,14 +215,11 @@ pub fn failure_page(failure: &Failure, ctx: &Ctx, back: &str) -> Markup {
         "/" => "Back to the apps".to_owned(),
         "/databases" => "Back to the databases".to_owned(),
         "/history" => "Back to the history".to_owned(),
-        other => {
-            let encoded = other.trim_start_matches("/apps/");
-            let app = serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("a={encoded}"))
-                .ok()
-                .and_then(|mut pairs| pairs.pop())
-                .map_or_else(|| encoded.to_owned(), |(_, app)| app);
-            format!("Back to {app}")
-        }
+        "/host" => "Back to the host".to_owned(),
+        other => match super::fleet::app_of(other) {
+            Some(app) => format!("Back to {app}"),
+            None => format!("Back to {other}"),
+        },
     };
     layout(
         heading(failure),
