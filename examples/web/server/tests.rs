@@ -4202,9 +4202,11 @@ async fn the_fleet_page_shows_versions_failing_apps_expiring_certificates_and_un
 }
 
 /// Every page reached by following the links of the pages from `start`,
-/// each asserted to answer (a redirect is followed).
+/// each asserted to answer (a redirect is followed), and every form of
+/// those pages asserted to post to a route of the table.
 async fn crawl(h: &Harness, c: &Client, start: &str) -> std::collections::BTreeSet<String> {
     let mut seen = std::collections::BTreeSet::new();
+    let mut forms = std::collections::BTreeMap::new();
     let mut queue = vec![(start.to_owned(), start.to_owned())];
     while let Some((path, from)) = queue.pop() {
         if !seen.insert(path.clone()) {
@@ -4222,6 +4224,10 @@ async fn crawl(h: &Harness, c: &Client, start: &str) -> std::collections::BTreeS
             page.body
         );
         let html = page.body.contains("<!DOCTYPE html>");
+        let attribute = |tag: &str, name: &str| {
+            let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+            Some(tag[at..at + tag[at..].find('"')?].replace("&amp;", "&"))
+        };
         for link in page.body.split("href=\"").skip(1).filter(|_| html) {
             let link = link[..link.find('"').unwrap()].replace("&amp;", "&");
             let link = link.split('#').next().unwrap().to_owned();
@@ -4229,6 +4235,38 @@ async fn crawl(h: &Harness, c: &Client, start: &str) -> std::collections::BTreeS
                 queue.push((link, path.clone()));
             }
         }
+        for form in page.body.split("<form").skip(1).filter(|_| html) {
+            let tag = &form[..form.find('>').unwrap()];
+            if let (Some("post"), Some(action)) = (
+                attribute(tag, "method").as_deref(),
+                attribute(tag, "action"),
+            ) {
+                forms.entry(action).or_insert_with(|| path.clone());
+            }
+        }
+    }
+    let table = super::routes::table();
+    for (action, page) in forms {
+        let path = action.split('?').next().unwrap();
+        // A host's page posts to `/h/{host}/…`, which its router sees as `/…`.
+        let path = match path.strip_prefix("/h/") {
+            Some(rest) => &rest[rest.find('/').unwrap()..],
+            None => path,
+        };
+        let words: Vec<&str> = path.split('/').collect();
+        let routed = table.iter().any(|r| {
+            let pattern: Vec<&str> = r.path.split('/').collect();
+            r.method == axum::http::Method::POST
+                && pattern.len() == words.len()
+                && pattern
+                    .iter()
+                    .zip(&words)
+                    .all(|(p, w)| p == w || p.starts_with('{'))
+        });
+        assert!(
+            routed,
+            "the form on {page} posts to {action}, which no route takes"
+        );
     }
     seen
 }
