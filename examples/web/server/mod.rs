@@ -988,9 +988,9 @@ fn answer(state: &AppState, ctx: &Ctx, seen: &Seen, mut response: Response) -> R
     match (failure, seen.read, seen.script) {
         (Some(failure), _, true) => json(failure.status, failure.json()),
         (Some(failure), true, false) => {
-            // A page not found is no page to go back to.
+            // A page not found, or not allowed, is no page to go back to.
             let back = match failure.status {
-                StatusCode::NOT_FOUND => "/".to_owned(),
+                StatusCode::NOT_FOUND | StatusCode::FORBIDDEN => "/".to_owned(),
                 _ => page_of(&seen.path),
             };
             (failure.status, pages::failure_page(&failure, ctx, &back)).into_response()

@@ -4280,6 +4280,15 @@ async fn every_link_on_every_page_leads_to_a_page() {
     for page in ["/users", "/sessions", "/host", "/apps/api", "/databases"] {
         assert!(seen.contains(page), "{page} not reached: {seen:?}");
     }
+    // Nobody is shown a link they may not follow.
+    for user in [VIEWER, DEPLOYER, OUTSIDER] {
+        let client = h.login(user).await;
+        let seen = crawl(&h, &client, "/").await;
+        assert!(
+            seen.contains("/sessions") && !seen.contains("/users"),
+            "{user}: {seen:?}"
+        );
+    }
 
     let (h, _) = fleet_harness(Vec::new());
     let admin = h.login(ADMIN).await;
@@ -4293,6 +4302,10 @@ async fn every_link_on_every_page_leads_to_a_page() {
         "/h/legacy/apps/staging-api",
     ] {
         assert!(seen.contains(page), "{page} not reached: {seen:?}");
+    }
+    for user in [VIEWER, OUTSIDER] {
+        let client = h.login(user).await;
+        crawl(&h, &client, "/fleet").await;
     }
     // A page not found leads back to its host's apps, not to itself.
     let gone = h.get_now(&admin, "/h/us-1/apps/gone").await;

@@ -255,6 +255,8 @@ pub fn render(
     let page = filter.page.unwrap_or(1).clamp(1, pages);
     let current = filter.status();
     let all = view.lines.len();
+    // The host page is for those who may read every app of the host.
+    let host_page = ctx.may(Role::Viewer, None).then(|| ctx.at("/host"));
     html! {
         h1 { "Apps " span.muted { (all) } }
         div.refresh #refresh aria-live="polite" {
@@ -267,7 +269,7 @@ pub fn render(
         }
         @if let Some(disk) = watch.filling_disk(&ctx.host) {
             p.disk-warning.(if disk.is_full() { "bad" } else { "warn" }) role="status" {
-                a href=(ctx.at("/host")) {
+                a href=[host_page.as_deref()] {
                     "The disk at " (disk.mounted_on)
                     @if disk.inodes { " has " (disk.used_percent) "% of its inodes used" } @else { " is " (disk.used_percent) "% full" }
                 }
@@ -336,7 +338,10 @@ pub fn render(
         }
         footer.host {
             @if let Some(caps) = caps {
-                p { "Dokku " (caps.version) " · " a href=(ctx.at("/host")) { "Memory and disks" } }
+                p {
+                    "Dokku " (caps.version)
+                    @if let Some(host_page) = &host_page { " · " a href=(host_page) { "Memory and disks" } }
+                }
                 details {
                     summary { (caps.plugins.len()) " plugins" }
                     ul.plugins {
