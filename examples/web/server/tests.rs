@@ -4203,8 +4203,14 @@ async fn the_fleet_page_shows_versions_failing_apps_expiring_certificates_and_un
 
 /// Every page reached by following the links of the pages from `start`,
 /// each asserted to answer (a redirect is followed), and every form of
-/// those pages asserted to post to a route of the table.
-async fn crawl(h: &Harness, c: &Client, start: &str) -> std::collections::BTreeSet<String> {
+/// those pages asserted to post to a route of the table, which `may`
+/// (whether the user may use a route of this access) must allow.
+async fn crawl(
+    h: &Harness,
+    c: &Client,
+    start: &str,
+    may: impl Fn(super::routes::Access) -> bool,
+) -> std::collections::BTreeSet<String> {
     let mut seen = std::collections::BTreeSet::new();
     let mut forms = std::collections::BTreeMap::new();
     let mut queue = vec![(start.to_owned(), start.to_owned())];
@@ -4254,7 +4260,7 @@ async fn crawl(h: &Harness, c: &Client, start: &str) -> std::collections::BTreeS
             None => path,
         };
         let words: Vec<&str> = path.split('/').collect();
-        let routed = table.iter().any(|r| {
+        let route = table.iter().find(|r| {
             let pattern: Vec<&str> = r.path.split('/').collect();
             r.method == axum::http::Method::POST
                 && pattern.len() == words.len()
@@ -4263,9 +4269,13 @@ async fn crawl(h: &Harness, c: &Client, start: &str) -> std::collections::BTreeS
                     .zip(&words)
                     .all(|(p, w)| p == w || p.starts_with('{'))
         });
+        let route = route.unwrap_or_else(|| {
+            panic!("the form on {page} posts to {action}, which no route takes")
+        });
         assert!(
-            routed,
-            "the form on {page} posts to {action}, which no route takes"
+            may(route.access),
+            "the form on {page} posts to {action}, which needs {:?}",
+            route.access
         );
     }
     seen
@@ -4273,17 +4283,26 @@ async fn crawl(h: &Harness, c: &Client, start: &str) -> std::collections::BTreeS
 
 #[tokio::test]
 async fn every_link_on_every_page_leads_to_a_page() {
+    use super::routes::Access::{Deploy, Public, Read, Session};
+    // Nobody is shown a link they may not follow, or a form they may not send.
+    let viewer = |a| matches!(a, Public | Session | Read);
+    let deployer = |a| viewer(a) || a == Deploy;
+
     let h = Harness::new();
     let admin = h.login(ADMIN).await;
     h.settled().await;
-    let seen = crawl(&h, &admin, "/").await;
+    let seen = crawl(&h, &admin, "/", |_| true).await;
     for page in ["/users", "/sessions", "/host", "/apps/api", "/databases"] {
         assert!(seen.contains(page), "{page} not reached: {seen:?}");
     }
-    // Nobody is shown a link they may not follow.
-    for user in [VIEWER, DEPLOYER, OUTSIDER] {
+    let users: [(&str, &dyn Fn(_) -> bool); 3] = [
+        (VIEWER, &viewer),
+        (DEPLOYER, &deployer),
+        (OUTSIDER, &viewer),
+    ];
+    for (user, may) in users {
         let client = h.login(user).await;
-        let seen = crawl(&h, &client, "/").await;
+        let seen = crawl(&h, &client, "/", may).await;
         assert!(
             seen.contains("/sessions") && !seen.contains("/users"),
             "{user}: {seen:?}"
@@ -4294,7 +4313,7 @@ async fn every_link_on_every_page_leads_to_a_page() {
     let admin = h.login(ADMIN).await;
     all_settled(&h).await;
     fleet_read(&h).await;
-    let seen = crawl(&h, &admin, "/fleet").await;
+    let seen = crawl(&h, &admin, "/fleet", |_| true).await;
     for page in [
         "/users",
         "/sessions",
@@ -4305,7 +4324,7 @@ async fn every_link_on_every_page_leads_to_a_page() {
     }
     for user in [VIEWER, OUTSIDER] {
         let client = h.login(user).await;
-        crawl(&h, &client, "/fleet").await;
+        crawl(&h, &client, "/fleet", viewer).await;
     }
     // A page not found leads back to its host's apps, not to itself.
     let gone = h.get_now(&admin, "/h/us-1/apps/gone").await;
