@@ -824,6 +824,8 @@ async fn every_page_fits_a_phone_without_scrolling_sideways() {
             "/apps/nope",
             "/sessions",
             "/users",
+            "/tokens",
+            "/notifications",
         ] {
             client.goto(&format!("{base}{path}")).await.unwrap();
             wait_for(client, "main").await;
