@@ -26,9 +26,11 @@ pub struct Out {
     pub code: i32,
     /// `dokku --quiet` was given.
     pub quiet: bool,
-    /// Standard error goes to standard output (`exec &> >(tee …)`: the
-    /// entry script's build capture for `ps:rebuild` and `ps:restart`).
-    pub merged: bool,
+    /// The build capture (`exec &> >(tee -a "$LOG" …)`, the entry
+    /// script's for `ps:rebuild` and `ps:restart`, and the git plugin's):
+    /// from this byte of standard output on, standard error goes to
+    /// standard output too, and all of it is the build's log.
+    pub capture: Option<usize>,
 }
 
 impl Out {
@@ -40,13 +42,26 @@ impl Out {
         }
     }
 
+    /// `dokku_setup_build_capture`'s `exec &> >(tee -a "$LOG" …)`: from
+    /// here on standard error goes to standard output, and both to the
+    /// build's log.
+    pub fn start_capture(&mut self) {
+        self.capture = Some(self.stdout.len());
+    }
+
+    /// What the build capture has logged so far, if one runs.
+    pub fn captured(&self) -> Option<String> {
+        let from = self.capture?;
+        Some(String::from_utf8_lossy(self.stdout.get(from..)?).into_owned())
+    }
+
     fn stdout_line(&mut self, line: &str) {
         self.stdout.extend_from_slice(line.as_bytes());
         self.stdout.push(b'\n');
     }
 
     fn stderr_line(&mut self, line: &str) {
-        let stream = if self.merged {
+        let stream = if self.capture.is_some() {
             &mut self.stdout
         } else {
             &mut self.stderr

@@ -167,6 +167,53 @@ async fn a_rebuild_of_a_deployed_image_builds_from_its_dockerfile_again() {
     assert!(outcome.unwrap().succeeded());
 }
 
+#[tokio::test]
+async fn a_builds_output_is_what_its_build_printed() {
+    let (dokku, app) = host_with_app();
+    dokku.apps().create(&app).await.unwrap();
+    let output = |id: String| {
+        let (dokku, app) = (dokku.clone(), app.clone());
+        async move {
+            let lines = dokku.builds().output(&app, Some(&id)).await.unwrap();
+            let lines: Vec<String> = lines.map(Result::unwrap).collect().await;
+            lines.join("\n") + "\n"
+        }
+    };
+    // A deploy's log is what the git plugin printed from its build capture
+    // on: the image's own lines, not the `apps:create` before it.
+    let spec = DeploySpec::image(&app, "ghcr.io/acme/api:v1").unwrap();
+    let deployed = dokku.run(&spec.command().unwrap()).await.unwrap();
+    let deployed = deployed.stdout_lossy();
+    let newest = |dokku: Dokku, app: AppName| async move {
+        dokku
+            .builds()
+            .list(&app, &BuildFilter::default())
+            .await
+            .unwrap()[0]
+            .id
+            .clone()
+    };
+    let log = output(newest(dokku.clone(), app.clone()).await).await;
+    assert!(
+        log.starts_with("-----> Generating build context\n"),
+        "{log}"
+    );
+    assert!(log.contains("-----> Releasing api...\n"), "{log}");
+    assert!(deployed.ends_with(&log), "{deployed}\n---\n{log}");
+    // A rebuild's is all it printed, standard error merged in.
+    let rebuild = dokku
+        .run(&dokku_core::Command::write("ps:rebuild").arg(&app))
+        .await
+        .unwrap();
+    assert!(rebuild.stderr.is_empty());
+    let log = output(newest(dokku.clone(), app.clone()).await).await;
+    assert_eq!(log, rebuild.stdout_lossy());
+    // The current build, none running, is still Dokku's words.
+    let current = dokku.builds().output(&app, None).await.unwrap();
+    let current: Vec<String> = current.map(Result::unwrap).collect().await;
+    assert_eq!(current, ["-----> App not currently deploying"]);
+}
+
 /// Each line of a deploy with the time it arrived, and the outcome with
 /// its time, on tokio's paused clock.
 async fn timed(

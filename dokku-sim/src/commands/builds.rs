@@ -19,7 +19,8 @@
 //! them from the app and the clock. A simulated build finishes within its
 //! invocation, so no deploy lock is held after it and a record left
 //! `running` (a command that never took the lock) is `abandoned`; the log
-//! is not kept.
+//! is what the invocation printed from the build capture to the record's
+//! end.
 
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +53,10 @@ struct Build {
     status: String,
     source: String,
     exit_code: Option<i64>,
+    /// The build's log file: what its invocation printed from the build
+    /// capture until the record was finalized.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    log: Option<String>,
 }
 
 /// Run a `builds` subcommand; `None` if it is not one this module knows.
@@ -117,6 +122,7 @@ pub fn trigger(ctx: &mut Ctx<'_>, name: &str, args: &[String]) {
                     status: "running".to_owned(),
                     source: value.to_owned(),
                     exit_code: None,
+                    log: None,
                 },
             );
         }
@@ -127,6 +133,7 @@ pub fn trigger(ctx: &mut Ctx<'_>, name: &str, args: &[String]) {
             build.status = if value == "0" { "succeeded" } else { "failed" }.to_owned();
             build.finished_at = Some(now + 1);
             build.exit_code = value.parse().ok();
+            build.log = ctx.out.captured();
         }
         _ => return,
     }
@@ -582,7 +589,9 @@ fn info(ctx: &mut Ctx<'_>, args: &[String]) -> Result<(), Failed> {
 /// `builds:output <app> [<id>|current]` and `builds:cancel <app>`: with
 /// no deploy lock (no simulated deploy outlives its invocation), the
 /// current deploy is `App not currently deploying`; a recorded build's
-/// log is not kept.
+/// output is its log file as it is (`cat`). Simplification: a build's log
+/// ends where its record was finalized, and a build never finalized (or
+/// an unknown id, which Dokku looks up in journald) prints nothing.
 fn not_deploying(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Result<(), Failed> {
     let flags = ctx
         .parse_flags(subcommand, args, &[], &[], &[])
@@ -594,6 +603,12 @@ fn not_deploying(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Result
     let id = flags.positional.get(1).map(String::as_str).unwrap_or("");
     if subcommand == "builds:cancel" || id.is_empty() || id == "current" {
         ctx.out.info1("App not currently deploying");
+    } else if let Some(log) = builds(ctx.host, &app)
+        .into_iter()
+        .find(|b| b.id == id)
+        .and_then(|b| b.log)
+    {
+        ctx.out.print(&log);
     }
     Ok(())
 }

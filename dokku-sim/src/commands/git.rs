@@ -461,7 +461,7 @@ fn receive_push(ctx: &mut Ctx<'_>, app: &str, rev: &str, dockerfile: bool) {
 /// the deploy lock here, so the record is never finalized.
 fn build_capture(ctx: &mut Ctx<'_>, app: &str, source: &str) {
     ctx.trigger("builds-record-start", &[app.to_owned(), source.to_owned()]);
-    ctx.out.merged = true;
+    ctx.out.start_capture();
 }
 
 /// A `mktemp -d "/tmp/dokku-${DOKKU_PID}-<function>.XXXXXX"` name.

@@ -130,13 +130,13 @@ pub fn run(host: &mut SimHost, invocation: &Invocation, stdin: &[u8]) -> Outcome
     // to the build's log).
     let capture = matches!(subcommand.as_str(), "ps:rebuild" | "ps:restart")
         && args.first().is_some_and(|app| !app.is_empty());
-    ctx.out.merged = capture;
     let build_app = args.first().cloned().unwrap_or_default();
     if capture {
         ctx.trigger(
             "builds-record-start",
             &[build_app.clone(), subcommand.clone()],
         );
+        ctx.out.start_capture();
     }
     // `release_app_deploy_lock` finalizes the record, so only a command
     // that took the deploy lock does: `ps:rebuild` always, `ps:restart`
@@ -144,11 +144,16 @@ pub fn run(host: &mut SimHost, invocation: &Invocation, stdin: &[u8]) -> Outcome
     // deployed`, and its record stays `running`: `abandoned`).
     let locks =
         subcommand == "ps:rebuild" || ctx.host.apps.get(&build_app).is_some_and(|a| a.deployed);
-    let handled = self::subcommand(&mut ctx, subcommand, &args);
-    if capture && locks {
-        let code = handled.as_ref().map_or(1, |o| o.output().code);
-        ctx.trigger("builds-record-finish", &[build_app, code.to_string()]);
-    }
+    let handled = match self::subcommand(&mut ctx, subcommand, &args) {
+        Some(Outcome::Done(out)) if capture && locks => {
+            // Finalized with what the command printed, its build's log.
+            ctx.out = out;
+            let code = ctx.out.code.to_string();
+            ctx.trigger("builds-record-finish", &[build_app, code]);
+            Some(Outcome::Done(std::mem::take(&mut ctx.out)))
+        }
+        other => other,
+    };
     match handled {
         Some(outcome) => outcome,
         None => {

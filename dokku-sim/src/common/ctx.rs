@@ -204,7 +204,8 @@ impl Ctx<'_> {
 
     fn call_with(&mut self, subcommand: &str, args: &[String], quiet: bool) -> i32 {
         let mut fresh = Out::new(quiet);
-        fresh.merged = self.out.merged;
+        // Standard error merged as the caller's (its log is the caller's).
+        fresh.capture = self.out.capture.map(|_| 0);
         let outer = std::mem::replace(&mut self.out, fresh);
         let command = self.plugins.command;
         let inner = match command(self, subcommand, args) {
