@@ -185,7 +185,7 @@ impl Builds<'_> {
     ///
     /// # Errors
     ///
-    /// [`Error::CommandFailed`] (`No build record found`) for an unknown id,
+    /// [`Error::NotFound`] (`No build record found`) for an unknown id,
     /// and the errors of [`Builds::list`].
     pub async fn info(self, app: &AppName, id: &str) -> Result<BuildRecord> {
         let command = info_command(app, id)?;
