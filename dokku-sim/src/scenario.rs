@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use dokku_core::DokkuVersion;
 
+use crate::commands::builds::PastBuild;
 use crate::host::{profiles, App, ContainerState, Plugin, ProcfileEntry, Service, SimHost, SshKey};
 
 /// The demo host on current Dokku.
@@ -281,6 +282,31 @@ pub fn demo_for(version: DokkuVersion) -> SimHost {
         }
     }
 
+    // api's pushes as Dokku recorded them: the one that runs, soon after
+    // it was made, and a later one whose build failed (the running
+    // containers stayed).
+    let made = host.apps.get("api").map_or(now, |a| a.created_at);
+    for build in [
+        PastBuild {
+            id: "mx7c9k2f4q8wz1",
+            source: "git-hook",
+            started_at: made + 120,
+            seconds: 74,
+            exit_code: 0,
+            log: API_BUILD_OK,
+        },
+        PastBuild {
+            id: "mx7cb81p0d3hv6",
+            source: "git-hook",
+            started_at: now - 1_800,
+            seconds: 41,
+            exit_code: 1,
+            log: API_BUILD_FAILED,
+        },
+    ] {
+        crate::commands::builds::keep_past(&mut host, "api", &build);
+    }
+
     postgres(&mut host, "api-db", &["api", "staging-api"], "17.2");
     postgres(&mut host, "shop-db", &["shop"], "16.6");
     // shop-db is backed up to S3 every night; api-db is not backed up.
@@ -487,6 +513,45 @@ fn demo_password(name: &str) -> String {
     }
     format!("demo{sum:08x}")
 }
+
+/// The log of api's push that runs (herokuish's words).
+const API_BUILD_OK: &str = "-----> Cleaning up...
+-----> Building api from herokuish
+-----> Adding BUILD_ENV to build environment...
+-----> Node.js app detected
+-----> Installing dependencies
+       Installing node modules (package-lock.json)
+       added 412 packages in 18s
+-----> Build succeeded!
+-----> Discovering process types
+       Procfile declares types -> web, worker, clock
+-----> Releasing api...
+-----> Checking for predeploy task
+       No predeploy task found, skipping
+-----> Deploying api via the docker-local scheduler...
+-----> Deploying web (count=2)
+       Attempting pre-flight checks (web.1)
+       Default container check successful (web.1)
+-----> Running post-deploy
+=====> Application deployed:
+       https://api.dokku.me
+";
+
+/// The log of api's later push, whose build failed.
+const API_BUILD_FAILED: &str = "-----> Cleaning up...
+-----> Building api from herokuish
+-----> Adding BUILD_ENV to build environment...
+-----> Node.js app detected
+-----> Installing dependencies
+       Installing node modules (package-lock.json)
+       npm ERR! code ERESOLVE
+       npm ERR! ERESOLVE unable to resolve dependency tree
+       npm ERR! Found: react@18.3.1
+       npm ERR! Could not resolve dependency: peer react@\"^19.0.0\" from react-dom@19.0.0
+-----> Build failed
+ !     Failure during app build
+ !     Failure while building the app
+";
 
 /// The demo apps by state, for tests that want one of each.
 pub fn demo_states() -> BTreeMap<&'static str, &'static str> {

@@ -140,6 +140,47 @@ pub fn trigger(ctx: &mut Ctx<'_>, name: &str, args: &[String]) {
     save(ctx.host, app, &list);
 }
 
+/// A build that ran before (the demo's): its id, what started it, when,
+/// how long it took, how it ended and what it printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastBuild<'a> {
+    /// The build id.
+    pub id: &'a str,
+    /// What started it (`git-hook` for a push).
+    pub source: &'a str,
+    /// When it started (Unix seconds).
+    pub started_at: u64,
+    /// How long it ran, in seconds.
+    pub seconds: u64,
+    /// Its exit code.
+    pub exit_code: i64,
+    /// Its log.
+    pub log: &'a str,
+}
+
+/// Record `build` of `app` among its builds, newest first.
+pub fn keep_past(host: &mut SimHost, app: &str, build: &PastBuild<'_>) {
+    let mut list = builds(host, app);
+    list.push(Build {
+        id: build.id.to_owned(),
+        kind: default_kind(build.source).to_owned(),
+        pid: 10_000 + build.started_at % 30_000,
+        started_at: build.started_at,
+        finished_at: Some(build.started_at + build.seconds),
+        status: if build.exit_code == 0 {
+            "succeeded"
+        } else {
+            "failed"
+        }
+        .to_owned(),
+        source: build.source.to_owned(),
+        exit_code: Some(build.exit_code),
+        log: Some(build.log.to_owned()),
+    });
+    list.sort_by_key(|b| std::cmp::Reverse(b.started_at));
+    save(host, app, &list);
+}
+
 /// `BuildSource.DefaultKind`.
 fn default_kind(source: &str) -> &'static str {
     match source {
