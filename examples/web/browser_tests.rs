@@ -826,6 +826,7 @@ async fn every_page_fits_a_phone_without_scrolling_sideways() {
             "/users",
             "/tokens",
             "/notifications",
+            "/apps/api/builds",
         ] {
             client.goto(&format!("{base}{path}")).await.unwrap();
             wait_for(client, "main").await;

@@ -649,6 +649,18 @@ pub fn table() -> Vec<Route> {
             Admin,
             pages::settings::cron,
         ),
+        route(
+            get.clone(),
+            "/apps/{app}/builds",
+            Deploy,
+            pages::builds::list,
+        ),
+        route(
+            get.clone(),
+            "/apps/{app}/builds/{id}",
+            Deploy,
+            pages::builds::output,
+        ),
         route(get.clone(), "/host", Read, pages::host::page),
         route(get.clone(), "/databases", Read, pages::databases::page),
         route(post.clone(), "/databases", Admin, pages::databases::create),

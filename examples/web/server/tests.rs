@@ -428,7 +428,9 @@ fn sample(path: &str) -> String {
     if path == "/history/export" {
         return "/history/export?format=csv".to_owned();
     }
-    path.replace("{host}", "sim")
+    // A build of api the demo host recorded.
+    path.replace("/builds/{id}", "/builds/mx7c9k2f4q8wz1")
+        .replace("{host}", "sim")
         .replace("{app}", "api")
         .replace("{key}", "DATABASE_URL")
         .replace("{domain}", "api.dokku.me")
@@ -3682,6 +3684,74 @@ async fn one_off_containers_are_listed_for_deployers_and_stopped_one_or_all() {
         .unwrap();
     viewer_refused(&h, "/apps/api/run/stop", &[]).await;
     assert_eq!(h.state.dokku.one_off().list(&api).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn deployers_read_every_build_dokku_recorded_and_its_output() {
+    let h = Harness::new();
+    // A build the dashboard did not start (as a git push's would be), whose
+    // log names a repository with its credentials.
+    h.sim.with_host(|host| {
+        let argv = ["ps:rebuild".to_owned(), "api".to_owned()];
+        assert_eq!(dokku_sim::dispatch(host, &argv, b"").output().code, 0);
+        let records = host
+            .apps
+            .get_mut("api")
+            .unwrap()
+            .extra
+            .get_mut("builds")
+            .unwrap();
+        let kept = records.get_mut("records").unwrap();
+        *kept = kept.replace(
+            "Releasing api...",
+            "Releasing api from https://bob:hunter2@git.example.com/api.git",
+        );
+    });
+    let deployer = h.login(DEPLOYER).await;
+    let app = h.get(&deployer, "/apps/api").await.body;
+    assert!(app.contains("<a href=\"/apps/api/builds\">"), "{app}");
+    let page = h.get(&deployer, "/apps/api/builds").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let at = page.body.find("data-build=\"").unwrap() + 12;
+    let id = &page.body[at..at + page.body[at..].find('"').unwrap()];
+    assert!(
+        page.body.contains("<code>ps:rebuild</code>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("s-running\">succeeded"), "{}", page.body);
+
+    let build = h.get(&deployer, &format!("/apps/api/builds/{id}")).await;
+    assert_eq!(build.status, StatusCode::OK, "{}", build.body);
+    assert!(
+        build.body.contains("-----&gt; Building api from herokuish"),
+        "{}",
+        build.body
+    );
+    assert!(
+        build
+            .body
+            .contains("Releasing api from https://bob:***@git.example.com/api.git")
+            && !build.body.contains("hunter2"),
+        "{}",
+        build.body
+    );
+    let unknown = h.get(&deployer, "/apps/api/builds/nope").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.body);
+
+    // A viewer sees neither the link nor the builds.
+    let viewer = h.login(VIEWER).await;
+    assert!(!h
+        .get(&viewer, "/apps/api")
+        .await
+        .body
+        .contains("/apps/api/builds"));
+    for path in [
+        "/apps/api/builds".to_owned(),
+        format!("/apps/api/builds/{id}"),
+    ] {
+        assert_eq!(h.get(&viewer, &path).await.status, StatusCode::FORBIDDEN);
+    }
 }
 
 #[tokio::test]

@@ -6,17 +6,19 @@
 //! The releases and the rollback plan come from the audit trail
 //! (`dokku_history::releases`), read alongside the page's other sections;
 //! Dokku's build records are not read for the page (one more invocation
-//! per view) and are in `cli releases`.
+//! per view): on a host that keeps them (0.38+) the section links to the
+//! builds page ([`super::builds`]), and `cli releases` joins them.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
+use dokku::api::builds::BUILDS;
 use dokku::api::deploy::DeploySpec;
 use dokku::model::apps::AppReport;
 use dokku::model::deploy::{DeployEvent, DeployOutcome};
 use dokku::model::overview::AppOverview;
-use dokku::AppName;
+use dokku::{AppName, Capabilities};
 use dokku_history::releases::{plan_rollback, Release, RollbackPlan};
 use dokku_history::HistoryError;
 use futures_util::StreamExt;
@@ -36,16 +38,19 @@ const SHOWN: usize = 10;
 /// there is none.
 pub struct Deploys {
     releases: Result<Vec<Release>, WebError>,
+    /// The host records builds (Dokku 0.38+): the builds page has them.
+    builds: bool,
 }
 
 /// Read the app's releases from the history (no Dokku invocation).
-pub async fn fetch(state: &AppState, app: &AppName) -> Deploys {
+pub async fn fetch(state: &AppState, caps: &Capabilities, app: &AppName) -> Deploys {
     Deploys {
         releases: state
             .history
             .releases(app, Some(&state.options.host_label), 200)
             .await
             .map_err(WebError::History),
+        builds: caps.version >= BUILDS,
     }
 }
 
@@ -80,6 +85,12 @@ pub fn section(url: &str, ctx: &Ctx, row: &AppOverview, deploys: &Deploys) -> Ma
                     data-ok="Cancel the build" {
                     (form_head(&ctx.session, "deploy-cancel"))
                     button.secondary type="submit" { "Cancel a running build" }
+                }
+            }
+            @if deploys.builds && admin {
+                p #builds-link {
+                    a href={ (url) "/builds" } { "Every build Dokku recorded" }
+                    " · a git push included, with its output"
                 }
             }
             // Refreshed after a deploy; the output above stays.

@@ -3,6 +3,7 @@
 //! both, so everything lives in the two embedded static files.
 
 pub mod app;
+pub mod builds;
 pub mod dashboard;
 pub mod databases;
 pub mod deploys;

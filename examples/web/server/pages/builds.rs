@@ -1,0 +1,194 @@
+//! An app's builds as Dokku recorded them (`builds:list`, Dokku 0.38+):
+//! every build and deploy, a git push or another tool's included, and how
+//! each ended; and one build's output, the log Dokku kept of it
+//! (`builds:output <app> <id>`). The dashboard's own releases (who, with a
+//! rollback) are on the app page; these are Dokku's, whoever started them.
+//!
+//! A deployer's, like the logs: a build prints whatever the app's build
+//! prints. Its output is shown as a deploy's is (URL credentials masked, a
+//! corrupt ENV file's quoted values cut), at most its newest
+//! [`OUTPUT_KEPT`] characters; a build still running is not read (its
+//! output follows it until it ends).
+
+use std::collections::VecDeque;
+
+use axum::extract::{Path, State};
+use axum::Extension;
+use dokku::api::builds::{BuildFilter, BUILDS};
+use dokku::model::builds::BuildRecord;
+use dokku::AppName;
+use futures_util::StreamExt;
+use maud::{html, Markup};
+
+use super::super::handlers::{app_name, app_url};
+use super::super::{doing, AppState, Ctx, WebError};
+use super::app::card_empty;
+use super::{layout, timestamp};
+
+/// At most this many characters of a build's output are shown, the
+/// newest (as a streamed output keeps on the page).
+pub const OUTPUT_KEPT: usize = 2_000_000;
+
+/// `GET /apps/{app}/builds`.
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(app): Path<String>,
+) -> Result<Markup, WebError> {
+    let app = app_name(&app)?;
+    let caps = state.dokku.capabilities().await?;
+    let url = ctx.at(&app_url(app.as_str()));
+    let title = format!("Builds of {app}");
+    let body = if caps.version < BUILDS {
+        html! {
+            h1 { (title) }
+            (card_empty(
+                &format!("Dokku records builds from 0.38 on; this host runs {}.", caps.version),
+                Some("The dashboard's own deploys are on the app page."),
+            ))
+        }
+    } else {
+        let builds = state
+            .dokku
+            .builds()
+            .list(&app, &BuildFilter::default())
+            .await
+            .map_err(doing(format!("read the builds of {app}")))?;
+        html! {
+            h1 { "Builds of " a href=(url) { (app) } }
+            p.muted {
+                "Every build and deploy Dokku recorded for " (app) ", whoever started it (a git push, the CLI, this dashboard), newest first."
+            }
+            @if builds.is_empty() {
+                (card_empty("Dokku has recorded no builds of this app yet.", None))
+            } @else {
+                (table(&url, &builds))
+            }
+        }
+    };
+    Ok(layout(&title, &ctx, body))
+}
+
+fn table(url: &str, builds: &[BuildRecord]) -> Markup {
+    html! {
+        div.scroll {
+            table.builds.cards {
+                thead { tr { th { "Build" } th { "Kind" } th { "Source" } th { "Status" } th { "Started" } th { "Took" } th { "Exit" } } }
+                tbody {
+                    @for b in builds {
+                        tr data-build=(b.id) {
+                            td { a href={ (url) "/builds/" (b.id) } { code { (b.id) } } }
+                            td data-label="Kind" { (b.kind) }
+                            td data-label="Source" { code { (b.source) } }
+                            td { (status(b)) }
+                            td data-label="Started" { (utc(&b.started_at)) }
+                            td data-label="Took" { (b.duration.as_deref().unwrap_or("—")) }
+                            td data-label="Exit" { (b.exit_code.map_or("—".to_owned(), |c| c.to_string())) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The status Dokku shows, as a badge.
+fn status(build: &BuildRecord) -> Markup {
+    let shown = build.display_status.as_deref().unwrap_or("unknown");
+    let class = match shown {
+        "succeeded" => "s-running",
+        "failed" => "s-crashed",
+        "running" => "s-mixed",
+        _ => "s-stopped",
+    };
+    html! { span class={ "badge " (class) } { (shown) } }
+}
+
+/// `2026-12-03 10:29:39 UTC` of Dokku's RFC 3339 time (nanoseconds and all).
+fn utc(rfc3339: &str) -> String {
+    timestamp(dokku::parse::logs::rfc3339_utc(rfc3339))
+}
+
+/// `GET /apps/{app}/builds/{id}`.
+pub async fn output(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((app, id)): Path<(String, String)>,
+) -> Result<Markup, WebError> {
+    let app = app_name(&app)?;
+    let builds = state.dokku.builds();
+    let build = builds
+        .info(&app, &id)
+        .await
+        .map_err(doing(format!("read build {id} of {app}")))?;
+    let running = build.display_status.as_deref() == Some("running");
+    let shown = match running {
+        true => None,
+        false => Some(read_output(&state.dokku, &app, &build.id).await?),
+    };
+    let url = ctx.at(&app_url(app.as_str()));
+    let body = html! {
+        h1 { "Build " code { (build.id) } " of " a href=(url) { (app) } }
+        dl.facts {
+            dt { "Kind" } dd { (build.kind) }
+            dt { "Source" } dd { code { (build.source) } }
+            dt { "Status" } dd { (status(&build)) }
+            dt { "Started" } dd { (utc(&build.started_at)) }
+            @if let Some(finished) = &build.finished_at { dt { "Finished" } dd { (utc(finished)) } }
+            @if let Some(took) = &build.duration { dt { "Took" } dd { (took) } }
+            @if let Some(code) = build.exit_code { dt { "Exit code" } dd { (code) } }
+        }
+        @match shown {
+            None => (card_empty(
+                "This build is still running: its output is shown here once it ends.",
+                Some("Deploys started from this dashboard show theirs live on the app page."),
+            )),
+            Some(Shown { text, dropped }) => {
+                @if text.is_empty() {
+                    (card_empty("Dokku kept no output of this build.", None))
+                } @else {
+                    pre #build-output.output {
+                        @if dropped > 0 { em.dropped { "… " (dropped) " earlier lines not shown\n" } }
+                        (text)
+                    }
+                }
+            }
+        }
+        p { a href={ (url) "/builds" } { "All builds of " (app) } }
+    };
+    Ok(layout(&format!("Build {} of {app}", build.id), &ctx, body))
+}
+
+/// A build's output as the page shows it.
+struct Shown {
+    /// The newest lines, at most [`OUTPUT_KEPT`] characters, made fit for
+    /// a screen.
+    text: String,
+    /// How many lines before them are not shown.
+    dropped: usize,
+}
+
+/// `builds:output <app> <id>` read to its end, keeping the newest lines.
+async fn read_output(dokku: &dokku::Dokku, app: &AppName, id: &str) -> Result<Shown, WebError> {
+    let fail = || doing(format!("read the output of build {id} of {app}"));
+    let mut lines = dokku.builds().output(app, Some(id)).await.map_err(fail())?;
+    let mut kept: VecDeque<String> = VecDeque::new();
+    let (mut chars, mut dropped) = (0, 0);
+    while let Some(line) = lines.next().await {
+        let line = line.map_err(fail())?;
+        let line = dokku::parse::config::redact_env_read_errors(&line);
+        let line = dokku::secret::mask_userinfo(&line).into_owned();
+        chars += line.len() + 1;
+        kept.push_back(line);
+        while chars > OUTPUT_KEPT && kept.len() > 1 {
+            chars -= kept.pop_front().map_or(0, |l| l.len() + 1);
+            dropped += 1;
+        }
+    }
+    let mut text = String::with_capacity(chars);
+    for line in kept {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    Ok(Shown { text, dropped })
+}
