@@ -3689,6 +3689,15 @@ async fn one_off_containers_are_listed_for_deployers_and_stopped_one_or_all() {
 #[tokio::test]
 async fn deployers_read_every_build_dokku_recorded_and_its_output() {
     let h = Harness::new();
+    // The demo's last push of api failed: its page says so.
+    let deployer = h.login(DEPLOYER).await;
+    let app = h.get(&deployer, "/apps/api").await.body;
+    assert!(
+        app.contains(
+            "last build: <span class=\"badge s-crashed\">failed</span> <code>git-hook</code>"
+        ) && app.contains("<a href=\"/apps/api/builds/mx7cb81p0d3hv6\">its output</a>"),
+        "{app}"
+    );
     // A build the dashboard did not start (as a git push's would be), whose
     // log names a repository with its credentials.
     h.sim.with_host(|host| {
@@ -3707,8 +3716,14 @@ async fn deployers_read_every_build_dokku_recorded_and_its_output() {
             "Releasing api from https://bob:hunter2@git.example.com/api.git",
         );
     });
-    let deployer = h.login(DEPLOYER).await;
+    // Then the rebuild is the last.
     let app = h.get(&deployer, "/apps/api").await.body;
+    assert!(
+        app.contains(
+            "last build: <span class=\"badge s-running\">succeeded</span> <code>ps:rebuild</code>"
+        ),
+        "{app}"
+    );
     assert!(app.contains("<a href=\"/apps/api/builds\">"), "{app}");
     let page = h.get(&deployer, "/apps/api/builds").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
@@ -3741,11 +3756,11 @@ async fn deployers_read_every_build_dokku_recorded_and_its_output() {
 
     // A viewer sees neither the link nor the builds.
     let viewer = h.login(VIEWER).await;
-    assert!(!h
-        .get(&viewer, "/apps/api")
-        .await
-        .body
-        .contains("/apps/api/builds"));
+    let app = h.get(&viewer, "/apps/api").await.body;
+    assert!(
+        !app.contains("/apps/api/builds") && !app.contains("last build"),
+        "{app}"
+    );
     for path in [
         "/apps/api/builds".to_owned(),
         format!("/apps/api/builds/{id}"),

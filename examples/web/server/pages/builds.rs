@@ -94,7 +94,11 @@ fn table(url: &str, builds: &[BuildRecord]) -> Markup {
 
 /// The status Dokku shows, as a badge.
 fn status(build: &BuildRecord) -> Markup {
-    let shown = build.display_status.as_deref().unwrap_or("unknown");
+    status_badge(build.display_status.as_deref().unwrap_or("unknown"))
+}
+
+/// A build status (`succeeded`, `failed` …) as a badge.
+pub fn status_badge(shown: &str) -> Markup {
     let class = match shown {
         "succeeded" => "s-running",
         "failed" => "s-crashed",
@@ -105,7 +109,7 @@ fn status(build: &BuildRecord) -> Markup {
 }
 
 /// `2026-12-03 10:29:39 UTC` of Dokku's RFC 3339 time (nanoseconds and all).
-fn utc(rfc3339: &str) -> String {
+pub fn utc(rfc3339: &str) -> String {
     timestamp(dokku::parse::logs::rfc3339_utc(rfc3339))
 }
 

@@ -5,9 +5,11 @@
 //!
 //! The releases and the rollback plan come from the audit trail
 //! (`dokku_history::releases`), read alongside the page's other sections;
-//! Dokku's build records are not read for the page (one more invocation
-//! per view): on a host that keeps them (0.38+) the section links to the
-//! builds page ([`super::builds`]), and `cli releases` joins them.
+//! On a host that records builds (0.38+) a deployer also sees Dokku's
+//! newest build of the app, whoever started it (one `builds:report <app>`,
+//! read with the rest of the page), linked to its output and to every
+//! build ([`super::builds`]); `cli releases` joins the records to the
+//! releases.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -16,6 +18,7 @@ use axum::{Extension, Form};
 use dokku::api::builds::BUILDS;
 use dokku::api::deploy::DeploySpec;
 use dokku::model::apps::AppReport;
+use dokku::model::builds::BuildsReport;
 use dokku::model::deploy::{DeployEvent, DeployOutcome};
 use dokku::model::overview::AppOverview;
 use dokku::{AppName, Capabilities};
@@ -28,7 +31,7 @@ use serde::Deserialize;
 use super::super::auth::Role;
 use super::super::handlers::{app_name, app_url, event, json_lines};
 use super::super::{doing, AppState, Ctx, WebError};
-use super::app::{card_empty, card_error_web};
+use super::app::{card_empty, card_error, card_error_web};
 use super::{form_head, lock_note, unix_ms};
 
 /// How many releases the page lists.
@@ -38,19 +41,27 @@ const SHOWN: usize = 10;
 /// there is none.
 pub struct Deploys {
     releases: Result<Vec<Release>, WebError>,
-    /// The host records builds (Dokku 0.38+): the builds page has them.
-    builds: bool,
+    /// Dokku's newest build of the app, on a host that records builds
+    /// (0.38+) for a deployer; `None` when not read.
+    last_build: Option<dokku::Result<BuildsReport>>,
 }
 
-/// Read the app's releases from the history (no Dokku invocation).
-pub async fn fetch(state: &AppState, caps: &Capabilities, app: &AppName) -> Deploys {
+/// Read the app's releases from the history, and for a deployer on a host
+/// that records builds Dokku's newest one (`builds:report <app>`).
+pub async fn fetch(state: &AppState, ctx: &Ctx, caps: &Capabilities, app: &AppName) -> Deploys {
+    let last_build = async {
+        match caps.version >= BUILDS && ctx.can(Role::Deployer) {
+            true => Some(state.dokku.report::<BuildsReport>().app(app).await),
+            false => None,
+        }
+    };
+    let releases = state
+        .history
+        .releases(app, Some(&state.options.host_label), 200);
+    let (releases, last_build) = tokio::join!(releases, last_build);
     Deploys {
-        releases: state
-            .history
-            .releases(app, Some(&state.options.host_label), 200)
-            .await
-            .map_err(WebError::History),
-        builds: caps.version >= BUILDS,
+        releases: releases.map_err(WebError::History),
+        last_build,
     }
 }
 
@@ -87,11 +98,8 @@ pub fn section(url: &str, ctx: &Ctx, row: &AppOverview, deploys: &Deploys) -> Ma
                     button.secondary type="submit" { "Cancel a running build" }
                 }
             }
-            @if deploys.builds && admin {
-                p #builds-link {
-                    a href={ (url) "/builds" } { "Every build Dokku recorded" }
-                    " · a git push included, with its output"
-                }
+            @if let Some(last) = &deploys.last_build {
+                (last_build(url, last))
             }
             // Refreshed after a deploy; the output above stays.
             div #releases data-refresh {
@@ -106,6 +114,29 @@ pub fn section(url: &str, ctx: &Ctx, row: &AppOverview, deploys: &Deploys) -> Ma
                         @if admin { (rollback(url, ctx, app, releases, locked)) }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// Dokku's newest build of the app, whoever started it (a failed push
+/// shows here), with links to its output and every build.
+fn last_build(url: &str, last: &dokku::Result<BuildsReport>) -> Markup {
+    html! {
+        @match last {
+            Err(e) => (card_error("read Dokku's last build", e)),
+            Ok(report) => p #last-build {
+                @match (&report.build_id, &report.build_status) {
+                    (Some(id), Some(status)) => {
+                        "Dokku's last build: " (super::builds::status_badge(status)) " "
+                        @if let Some(source) = &report.build_source { code { (source) } " " }
+                        @if let Some(started) = &report.build_started_at { (super::builds::utc(started)) " · " }
+                        a href={ (url) "/builds/" (id) } { "its output" }
+                        " · "
+                    }
+                    _ => { "Dokku has recorded no build of this app yet. " }
+                }
+                a href={ (url) "/builds" } { "every build Dokku recorded" }
             }
         }
     }
