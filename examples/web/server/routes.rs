@@ -354,6 +354,15 @@ fn api_table() -> Vec<Route> {
             json::<Builds>(),
         ),
         api(
+            get.clone(),
+            "/api/v1/hosts/{host}/apps/{app}/builds/{id}",
+            Deployer,
+            api::build_output,
+            "One build Dokku recorded, and its output",
+            None,
+            json::<api::BuildOutput>(),
+        ),
+        api(
             post.clone(),
             "/api/v1/hosts/{host}/apps/{app}/deploys",
             Deployer,

@@ -42,7 +42,7 @@ use utoipa::ToSchema;
 
 use super::auth::Role;
 use super::handlers::{self, app_name, LogParams};
-use super::pages::{databases, deploys};
+use super::pages::{builds, databases, deploys};
 use super::users::User;
 use super::{AppState, WebError};
 use tokens::{Refused, TokenScope};
@@ -1029,6 +1029,33 @@ pub async fn builds(Extension(api): Extension<Api>) -> Answer<Builds> {
         .await
         .map_err(super::doing(format!("list the builds of {app}")))?;
     Ok(Json(Builds { builds }))
+}
+
+/// One build Dokku recorded, and its output.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BuildOutput {
+    /// The record.
+    pub build: dokku::model::builds::BuildRecord,
+    /// What it printed, as Dokku kept it (URL credentials masked, the
+    /// newest lines up to 2,000,000 characters); `null` while it runs.
+    pub output: Option<String>,
+    /// How many earlier lines `output` leaves out.
+    pub dropped_lines: usize,
+}
+
+/// `GET /api/v1/hosts/{host}/apps/{app}/builds/{id}`.
+pub async fn build_output(
+    Extension(api): Extension<Api>,
+    Path((_, _, id)): Path<(String, String, String)>,
+) -> Answer<BuildOutput> {
+    let (state, app) = api.app()?;
+    let dokku = api.dokku(state).await?;
+    let (build, shown) = builds::read(&dokku, &app, &id).await?;
+    Ok(Json(BuildOutput {
+        build,
+        dropped_lines: shown.as_ref().map_or(0, |s| s.dropped),
+        output: shown.map(|s| s.text),
+    }))
 }
 
 /// What to deploy: an image, or a git repository at an optional ref.

@@ -120,16 +120,7 @@ pub async fn output(
     Path((app, id)): Path<(String, String)>,
 ) -> Result<Markup, WebError> {
     let app = app_name(&app)?;
-    let builds = state.dokku.builds();
-    let build = builds
-        .info(&app, &id)
-        .await
-        .map_err(doing(format!("read build {id} of {app}")))?;
-    let running = build.display_status.as_deref() == Some("running");
-    let shown = match running {
-        true => None,
-        false => Some(read_output(&state.dokku, &app, &build.id).await?),
-    };
+    let (build, shown) = read(&state.dokku, &app, &id).await?;
     let url = ctx.at(&app_url(app.as_str()));
     let body = html! {
         h1 { "Build " code { (build.id) } " of " a href=(url) { (app) } }
@@ -164,12 +155,31 @@ pub async fn output(
 }
 
 /// A build's output as the page shows it.
-struct Shown {
+pub struct Shown {
     /// The newest lines, at most [`OUTPUT_KEPT`] characters, made fit for
     /// a screen.
-    text: String,
+    pub text: String,
     /// How many lines before them are not shown.
-    dropped: usize,
+    pub dropped: usize,
+}
+
+/// Build `id` of `app` (`builds:info`) and, unless it still runs, its
+/// output (the page's and the API's).
+pub async fn read(
+    dokku: &dokku::Dokku,
+    app: &AppName,
+    id: &str,
+) -> Result<(BuildRecord, Option<Shown>), WebError> {
+    let build = dokku
+        .builds()
+        .info(app, id)
+        .await
+        .map_err(doing(format!("read build {id} of {app}")))?;
+    let shown = match build.display_status.as_deref() == Some("running") {
+        true => None,
+        false => Some(read_output(dokku, app, &build.id).await?),
+    };
+    Ok((build, shown))
 }
 
 /// `builds:output <app> <id>` read to its end, keeping the newest lines.

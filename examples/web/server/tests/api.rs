@@ -1013,6 +1013,32 @@ async fn a_locked_app_is_deployed_rolled_back_or_rebuilt_only_when_the_lock_is_i
 }
 
 #[tokio::test]
+async fn a_deployers_token_reads_a_builds_record_and_output() {
+    let h = Harness::new();
+    let deployer = token(&h, "deployer", &["*"], &["api"], Role::Deployer);
+    let failed = "/api/v1/hosts/sim/apps/api/builds/mx7cb81p0d3hv6";
+    let r = get(&h, failed, &deployer).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let body = r.json();
+    assert_eq!(body["build"]["display_status"], "failed");
+    assert_eq!(body["build"]["source"], "git-hook");
+    assert_eq!(body["dropped_lines"], 0);
+    let output = body["output"].as_str().unwrap_or_default();
+    assert!(
+        output.contains("npm ERR! code ERESOLVE\n")
+            && output.ends_with("Failure while building the app\n"),
+        "{output}"
+    );
+    let r = get(&h, "/api/v1/hosts/sim/apps/api/builds/nope", &deployer).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    // The list is a viewer's; the output, like the logs, a deployer's.
+    let viewer = token(&h, "viewer", &["*"], &["api"], Role::Viewer);
+    let r = get(&h, "/api/v1/hosts/sim/apps/api/builds", &viewer).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(get(&h, failed, &viewer).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
 async fn a_token_rolls_back_after_reading_the_plan_and_cancels_builds() {
     let h = Harness::new();
     let t = token(&h, "admin", &["*"], &["api"], Role::Deployer);
