@@ -12,6 +12,13 @@
 //! - **Crashes**: a row the refresher reads with a process type running
 //!   fewer containers than it has, once per crash (again only after it
 //!   ran whole).
+//! - **Pushes** (Dokku 0.38+): `builds:report` of every app every minute
+//!   (the first a minute after start): an app whose last build failed is
+//!   marked on the dashboard like a failed deploy, whoever started the
+//!   build; a failed `git push` build that appeared since the first
+//!   reading is told as a failed deploy (its phase and Dokku's words read
+//!   from its log with the same tracker), once. A deploy made through the
+//!   SDK is told from the trail, not again here.
 //! - **Certificates**: `certs:report` of every app every six hours while
 //!   some webhook wants them (charged to the refresher's budget), once per
 //!   app and day left.
@@ -32,6 +39,8 @@ use std::time::{Duration, SystemTime};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
+use dokku::api::builds::BUILDS;
+use dokku::model::builds::BuildsReport;
 use dokku::model::deploy::DeployOutcome;
 use dokku::model::host::HostVitals;
 use dokku::notify::{Notifier, NotifyEvent, Subscriptions, WebhookUrl};
@@ -46,6 +55,10 @@ use super::data::{AppRow, AppStatus, Store, TrailWatch, Update};
 use super::pages::{form_head, layout};
 use super::{AppState, Ctx, WebError};
 use crate::common::notify::{Sleep, WebhookNotifier};
+
+/// How often a host's builds are read (0.38+), the first a minute after
+/// start.
+const BUILDS_EVERY: Duration = Duration::from_secs(60);
 
 /// How often certificates, and the host's disks, are read.
 const CERTIFICATES_EVERY: Duration = Duration::from_secs(6 * 60 * 60);
@@ -356,6 +369,8 @@ impl FillingDisk {
 #[derive(Debug, Default)]
 pub struct HostWatch {
     failed: Mutex<BTreeSet<AppName>>,
+    /// Dokku's builds as last read ([`HostWatch::on_builds`]).
+    builds: Mutex<Builds>,
     crashed: Mutex<BTreeSet<(AppName, String)>>,
     certificates: Mutex<BTreeMap<AppName, i64>>,
     /// The full disks told, by mount point and space/inodes: how full.
@@ -365,10 +380,90 @@ pub struct HostWatch {
     vitals: Mutex<Option<(SystemTime, HostVitals)>>,
 }
 
+/// What the builds readings know.
+#[derive(Debug, Default)]
+struct Builds {
+    /// The apps whose last build failed, with its id.
+    failed: BTreeMap<AppName, String>,
+    /// The failed builds seen (told, or there at the first reading);
+    /// `None` before it.
+    seen: Option<BTreeSet<String>>,
+    /// How many trail deploys have been marked, and when each app's last
+    /// one was: a reading begun before an app's deploy says nothing of it.
+    marked: u64,
+    deployed: BTreeMap<AppName, u64>,
+}
+
+/// A `git push` whose build failed, found by a builds reading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedPush {
+    /// The app.
+    pub app: AppName,
+    /// The build's id.
+    pub id: String,
+    /// Its exit code.
+    pub exit_code: Option<i64>,
+}
+
 impl HostWatch {
-    /// Whether the app's last deploy failed.
+    /// Whether the app's last deploy failed: through the SDK (the trail),
+    /// or Dokku's last build of it, whoever started it.
     pub fn last_deploy_failed(&self, app: &AppName) -> bool {
-        lock(&self.failed).contains(app)
+        lock(&self.failed).contains(app) || lock(&self.builds).failed.contains_key(app)
+    }
+
+    /// Where a builds reading begins: pass it to [`HostWatch::on_builds`].
+    pub fn builds_mark(&self) -> u64 {
+        lock(&self.builds).marked
+    }
+
+    /// A reading of every app's last build (`builds:report`), begun at
+    /// `mark`: which apps' last build failed, for the dashboard (not an
+    /// app deployed through the SDK since `mark`, which its trail record
+    /// decides), and the failed `git push` builds that are news (not
+    /// there at the first reading, and not told before).
+    pub fn on_builds(&self, mark: u64, reports: Vec<BuildsReport>) -> Vec<FailedPush> {
+        let mut builds = lock(&self.builds);
+        let Builds {
+            failed,
+            seen,
+            deployed,
+            ..
+        } = &mut *builds;
+        let first = seen.is_none();
+        let seen = seen.get_or_insert_with(BTreeSet::new);
+        let mut news = Vec::new();
+        failed.clear();
+        for report in reports {
+            let (Some(app), Some(id), Some("failed")) =
+                (report.app, report.build_id, report.build_status.as_deref())
+            else {
+                continue;
+            };
+            if deployed.get(&app).is_some_and(|at| *at > mark) {
+                continue;
+            }
+            let push = report.build_source.as_deref() == Some("git-hook");
+            if seen.insert(id.clone()) && push && !first {
+                news.push(FailedPush {
+                    app: app.clone(),
+                    id: id.clone(),
+                    exit_code: report.build_exit_code,
+                });
+            }
+            failed.insert(app, id);
+        }
+        news
+    }
+
+    /// A trail deploy of `app` was marked: it, not an earlier builds
+    /// reading, says how the app's last deploy went.
+    fn deployed(&self, app: &AppName) {
+        let mut builds = lock(&self.builds);
+        builds.marked += 1;
+        let at = builds.marked;
+        builds.deployed.insert(app.clone(), at);
+        builds.failed.remove(app);
     }
 
     /// Start from the trail: the marks of the newest 2,000 deploys on
@@ -405,6 +500,7 @@ impl HostWatch {
                 continue;
             };
             mark(&mut lock(&self.failed), app.clone(), &release);
+            self.deployed(&app);
             if let Some(outcome) = outcome_of(record) {
                 events.extend(NotifyEvent::from_deploy(host, &app, &outcome));
             }
@@ -602,6 +698,9 @@ pub async fn watch(
     certificates.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut disks = tokio::time::interval(CERTIFICATES_EVERY);
     disks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut builds =
+        tokio::time::interval_at(tokio::time::Instant::now() + BUILDS_EVERY, BUILDS_EVERY);
+    builds.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         let events = tokio::select! {
             update = updates.recv() => match update {
@@ -634,6 +733,29 @@ pub async fn watch(
                     }
                 }
             }
+            _ = builds.tick() => {
+                let recorded = dokku.capabilities().await.is_ok_and(|caps| caps.version >= BUILDS);
+                if !recorded {
+                    continue;
+                }
+                let mark = host_watch.builds_mark();
+                match store.timed(dokku.report::<BuildsReport>().all()).await.0 {
+                    Ok(reports) => {
+                        let pushes = host_watch.on_builds(mark, reports);
+                        let mut events = Vec::new();
+                        if site.settings().any(|s| s.deploy_failed) {
+                            for push in pushes {
+                                events.extend(failed_push(&dokku, &host, &push).await);
+                            }
+                        }
+                        events
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "reading the builds failed");
+                        Vec::new()
+                    }
+                }
+            }
             _ = disks.tick() => {
                 let settings = site.settings();
                 if !settings.any(|s| s.disk_filling) {
@@ -657,6 +779,30 @@ pub async fn watch(
             let _ = site.send(&event).await;
         }
     }
+}
+
+/// A failed push as a failed deploy: its phase and Dokku's words read
+/// from its log (`builds:output`, URL credentials masked) as a live
+/// deploy's are; without the log, its exit code alone.
+pub async fn failed_push(dokku: &Dokku, host: &str, push: &FailedPush) -> Option<NotifyEvent> {
+    use futures_util::StreamExt;
+    let mut tracker = DeployTracker::new();
+    match dokku.builds().output(&push.app, Some(&push.id)).await {
+        Ok(mut lines) => {
+            while let Some(Ok(line)) = lines.next().await {
+                let line = dokku::parse::deploy::strip_cursor_codes(&line).into_owned();
+                tracker.line(&dokku::secret::mask_userinfo(&line));
+            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, build = %push.id, "reading a failed build's output failed")
+        }
+    }
+    let code = push
+        .exit_code
+        .and_then(|c| i32::try_from(c).ok())
+        .unwrap_or(1);
+    NotifyEvent::from_deploy(host, &push.app, &tracker.finish(ExitStatus::code(code)))
 }
 
 /// Whole days from `now` to `at` (negative once past).

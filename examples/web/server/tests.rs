@@ -4952,6 +4952,70 @@ async fn a_process_that_crashes_is_posted_once() {
 }
 
 #[tokio::test]
+async fn a_failed_push_is_marked_and_told_once_and_a_later_deploy_decides() {
+    use dokku_sim::commands::builds::{keep_past, PastBuild};
+    let h = Harness::new();
+    let watch = super::notifications::HostWatch::default();
+    let api = dokku::AppName::new("api").unwrap();
+    let reports = || async {
+        let report = h.state.dokku.report::<dokku::model::builds::BuildsReport>();
+        report.all().await.unwrap()
+    };
+    let read = || async { watch.on_builds(watch.builds_mark(), reports().await) };
+    // The first reading marks the demo's failed push, and tells nothing:
+    // it failed before the dashboard looked.
+    assert!(read().await.is_empty());
+    assert!(watch.last_deploy_failed(&api));
+    // A push that fails since is news, once: a failed deploy with the
+    // phase and Dokku's words from its log.
+    h.sim.with_host(|host| {
+        let push = PastBuild {
+            id: "mx7czq0newpush",
+            source: "git-hook",
+            started_at: host.now - 60,
+            seconds: 30,
+            exit_code: 1,
+            log: "-----> Building api from herokuish\n !     Failure while building the app\n",
+        };
+        keep_past(host, "api", &push);
+    });
+    let news = read().await;
+    assert_eq!(news.len(), 1, "{news:?}");
+    assert_eq!(
+        (news[0].app.as_str(), news[0].id.as_str()),
+        ("api", "mx7czq0newpush")
+    );
+    let event = super::notifications::failed_push(&h.state.dokku, "sim", &news[0]).await;
+    assert_eq!(
+        event.map(|e| e.text()).as_deref(),
+        Some(
+            "[sim] api: deploy failed in its build phase (exit 1): Failure while building the app"
+        )
+    );
+    assert!(read().await.is_empty(), "told twice");
+    assert!(watch.last_deploy_failed(&api));
+
+    // A deploy through the SDK that succeeds clears the mark, even against
+    // a reading begun before it.
+    let before = (watch.builds_mark(), reports().await);
+    let cli = dokku::Dokku::new(
+        dokku_history::Audited::new(h.sim.clone(), h.history.clone()).host("sim"),
+    );
+    let spec = dokku::api::deploy::DeploySpec::image(&api, "ghcr.io/acme/api:v2").unwrap();
+    cli.run(&spec.command().unwrap()).await.unwrap();
+    let records = h.history.recent(5).await.unwrap();
+    watch.on_records("sim", &records);
+    assert!(!watch.last_deploy_failed(&api));
+    assert!(watch.on_builds(before.0, before.1).is_empty());
+    assert!(
+        !watch.last_deploy_failed(&api),
+        "a stale reading marked api"
+    );
+    assert!(read().await.is_empty());
+    assert!(!watch.last_deploy_failed(&api));
+}
+
+#[tokio::test]
 async fn the_deploy_marks_start_from_each_apps_last_deploy_and_a_cancel_changes_none() {
     let dir = tempfile::tempdir().unwrap();
     let history = HistoryStore::open(dir.path().join("history.db")).unwrap();

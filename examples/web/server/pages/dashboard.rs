@@ -201,7 +201,8 @@ pub fn spent_text(spent: Duration, budget: Duration) -> String {
 /// One app's row; an app not read yet shows its name and `refreshing…`.
 /// The live dashboard sends the same markup when the row is read again.
 ///
-/// An app whose last deploy failed says so beside its state.
+/// An app whose last deploy (or Dokku's last build of it, a push's
+/// included) failed says so beside its state.
 pub fn row_html(
     base: &str,
     app: &dokku::AppName,
@@ -217,7 +218,7 @@ pub fn row_html(
                     td {
                         span class={ "badge " (status_class(row.status)) } { (row.status.as_str()) }
                         @if watch.last_deploy_failed(app) {
-                            " " a.badge.s-crashed.deploy-failed href={ (base) (app_url(app.as_str())) "#deploys" } title="The last deploy failed; the app runs the release before it." { "deploy failed" }
+                            " " a.badge.s-crashed.deploy-failed href={ (base) (app_url(app.as_str())) "#deploys" } title="The app's last deploy or build failed; it runs the release before it." { "deploy failed" }
                         }
                     }
                     td { (processes(row)) }
