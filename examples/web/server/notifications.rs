@@ -412,6 +412,13 @@ impl HostWatch {
         lock(&self.failed).contains(app) || lock(&self.builds).failed.contains_key(app)
     }
 
+    /// The apps whose last deploy failed ([`HostWatch::last_deploy_failed`]).
+    pub fn failed_deploys(&self) -> BTreeSet<AppName> {
+        let mut apps = lock(&self.failed).clone();
+        apps.extend(lock(&self.builds).failed.keys().cloned());
+        apps
+    }
+
     /// Where a builds reading begins: pass it to [`HostWatch::on_builds`].
     pub fn builds_mark(&self) -> u64 {
         lock(&self.builds).marked

@@ -4423,6 +4423,37 @@ async fn every_link_on_every_page_leads_to_a_page() {
 }
 
 #[tokio::test]
+async fn the_fleet_page_names_the_apps_whose_last_deploy_failed() {
+    let (h, sims) = fleet_harness(Vec::new());
+    let admin = h.login(ADMIN).await;
+    fleet_read(&h).await;
+    // eu-1's builds read: api's last push failed (the demo's).
+    let eu = h.state.site.host("eu-1").unwrap();
+    let reports = dokku::Dokku::new(sims["eu-1"].clone())
+        .report::<dokku::model::builds::BuildsReport>()
+        .all()
+        .await
+        .unwrap();
+    eu.watch.on_builds(eu.watch.builds_mark(), reports);
+    let page = h.get(&admin, "/fleet").await;
+    let row = host_row(&page.body, "eu-1");
+    assert!(
+        row.contains("<a class=\"badge s-crashed deploy-failed\" href=\"/h/eu-1/apps/api#deploys\">deploy failed</a>"),
+        "{row}"
+    );
+    assert!(
+        page.body.contains(" · 1 last deploys failed · "),
+        "{}",
+        page.body
+    );
+    assert!(!host_row(&page.body, "us-1").contains("deploy failed"));
+    // Someone who may not see api is not told of it.
+    let outsider = h.login(OUTSIDER).await;
+    let page = h.get(&outsider, "/fleet").await;
+    assert!(!page.body.contains("deploy failed"), "{}", page.body);
+}
+
+#[tokio::test]
 async fn the_fleet_page_never_waits_on_a_host() {
     let (h, _) = fleet_harness(vec![extra_host("hung", Arc::new(Hung))]);
     let admin = h.login(ADMIN).await;

@@ -5,10 +5,12 @@
 //! with its age and never waits on a host ([`super::super::fleet`]); the
 //! page reloads itself to follow new readings.
 
+use std::collections::BTreeSet;
 use std::time::{Duration, SystemTime};
 
 use axum::extract::State;
 use axum::Extension;
+use dokku::AppName;
 use maud::{html, Markup};
 
 use super::super::auth::Role;
@@ -34,7 +36,7 @@ fn expiry(at: SystemTime, now: SystemTime) -> String {
 
 // The headers of the two columns whose values ("none", "none soon") need
 // them on a phone too, where each row is a card.
-const NOT_RUNNING: &str = "Not running";
+const FAILING: &str = "Failing";
 const EXPIRING: &str = "Certificates expiring";
 
 /// A host's disk 80% full or more, as last read (its host page, the
@@ -59,6 +61,7 @@ fn disk_badge(host: &SiteHost, ctx: &Ctx) -> Option<Markup> {
 
 fn host_row(row: &HostStatus, host: Option<&SiteHost>, ctx: &Ctx) -> Markup {
     let base = host.map_or("", |h| h.base.as_str());
+    let failed = failed_deploys(host, ctx);
     let home = format!("{base}/");
     html! {
         tr data-host=(row.name) {
@@ -74,16 +77,37 @@ fn host_row(row: &HostStatus, host: Option<&SiteHost>, ctx: &Ctx) -> Markup {
                         " " span.problem { (problem) }
                     }
                 } @else {
-                    (facts(row, base))
+                    (facts(row, base, &failed))
                 }
             } @else {
-                (facts(row, base))
+                (facts(row, base, &failed))
             }
         }
     }
 }
 
-fn facts(row: &HostStatus, base: &str) -> Markup {
+/// The apps of `host` whose last deploy failed (a push's build included),
+/// those `ctx`'s user may see.
+fn failed_deploys(host: Option<&SiteHost>, ctx: &Ctx) -> BTreeSet<AppName> {
+    let Some(host) = host else {
+        return BTreeSet::new();
+    };
+    let mut failed = host.watch.failed_deploys();
+    failed.retain(|app| ctx.user.may(Role::Viewer, &host.name, Some(app.as_str())));
+    failed
+}
+
+fn facts(row: &HostStatus, base: &str, failed: &BTreeSet<AppName>) -> Markup {
+    let deploy_failed = |app: &AppName| {
+        html! {
+            @if failed.contains(app) {
+                " " a.badge.s-crashed.deploy-failed href={ (base) (app_url(app.as_str())) "#deploys" } { "deploy failed" }
+            }
+        }
+    };
+    let running_but_failed = failed
+        .iter()
+        .filter(|a| !row.failing.iter().any(|f| &f.app == *a));
     html! {
         td.version {
             @match row.version {
@@ -97,13 +121,20 @@ fn facts(row: &HostStatus, base: &str) -> Markup {
                 span class={ "badge " (status_class(*status)) } { (status.as_str()) " " strong { (n) } } " "
             }
         }
-        td.failing data-label=(NOT_RUNNING) {
-            @if row.failing.is_empty() { span.muted { "none" } } @else {
+        td.failing data-label=(FAILING) {
+            @if row.failing.is_empty() && failed.is_empty() { span.muted { "none" } } @else {
             ul {
                 @for app in &row.failing {
                     li {
                         a.app-name href={ (base) (app_url(app.app.as_str())) } title=(app.app) { (app.app) }
                         " " span class={ "badge " (status_class(app.status)) } { (app.status.as_str()) }
+                        (deploy_failed(&app.app))
+                    }
+                }
+                @for app in running_but_failed {
+                    li {
+                        a.app-name href={ (base) (app_url(app.as_str())) } title=(app) { (app) }
+                        (deploy_failed(app))
                     }
                 }
             } }
@@ -130,9 +161,15 @@ fn render(status: &FleetStatus, age: Duration, ctx: &Ctx) -> Markup {
         .filter(|h| h.version.is_none() && h.problem.is_some())
         .count();
     let failing: usize = status.hosts.iter().map(|h| h.failing.len()).sum();
+    let failed: usize = status
+        .hosts
+        .iter()
+        .map(|h| failed_deploys(ctx.site.host(h.name.as_str()), ctx).len())
+        .sum();
     html! {
         p.refresh #fleet-age aria-live="polite" {
             (status.hosts.len()) " hosts · " (failing) " apps not running · "
+            @if failed > 0 { (failed) " last deploys failed · " }
             @if down > 0 { strong { (down) " unreachable" } " · " }
             "read " (ago(age)) " · "
             a href="/fleet/machines" { "memory and disks" } " · "
@@ -140,7 +177,7 @@ fn render(status: &FleetStatus, age: Duration, ctx: &Ctx) -> Markup {
         }
         div.scroll {
             table.fleet.cards #fleet {
-                thead { tr { th { "Host" } th { "Version" } th { "Apps by state" } th { (NOT_RUNNING) } th { (EXPIRING) } } }
+                thead { tr { th { "Host" } th { "Version" } th { "Apps by state" } th { (FAILING) } th { (EXPIRING) } } }
                 tbody {
                     @for row in &status.hosts {
                         (host_row(row, ctx.site.host(row.name.as_str()), ctx))
