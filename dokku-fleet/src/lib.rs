@@ -67,8 +67,8 @@ pub use limit::Limited;
 pub use name::{HostName, LabelSelector, Labels, Selector};
 pub use plan::{Plan, Step, StepOutcome};
 pub use query::{
-    CertificateExpiry, Certificates, DeployHistory, DeployOutcome, LastDeploy, NoDeployHistory,
-    ServiceBackup, SkewReport, Versions,
+    CertificateExpiry, Certificates, DeployHistory, DeployOutcome, DokkuBuilds, LastDeploy,
+    NoDeployHistory, ServiceBackup, SkewReport, Versions,
 };
 pub use registry::{
     enrol, EnrolOptions, Enrolment, FleetDefaults, HostEntry, PinChange, Registry, SshTarget,

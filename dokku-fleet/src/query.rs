@@ -21,6 +21,7 @@ use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use dokku_core::client::versions;
+use dokku_core::model::builds::BuildsReport;
 use dokku_core::model::certs::CertsReport;
 use dokku_core::model::host::HostVitals;
 use dokku_core::model::overview::{AppOverview, AppStatus};
@@ -556,7 +557,8 @@ pub struct LastDeploy {
     pub outcome: DeployOutcome,
     /// When it ended (or started, while running).
     pub at: Option<SystemTime>,
-    /// What was deployed (a git sha, an image).
+    /// What was deployed (a git sha, an image: the trail), or what started
+    /// it (`git-hook` for a push, `ps:rebuild` …: Dokku's build records).
     pub source: Option<String>,
 }
 
@@ -592,6 +594,90 @@ impl DeployHistory for NoDeployHistory {
             reason: "no deploy history was given",
         })
     }
+}
+
+/// Dokku's own build records (Dokku 0.38+): for each app the last build
+/// Dokku recorded, whoever started it, a plain `git push` included. One
+/// invocation per host (`builds:report` of every app). A host before 0.38
+/// records no builds: `fallback` answers for it (the audit trail, say), or
+/// it is [`FleetError::NotAvailable`]. A cancelled build counts as failed
+/// (the app runs what it ran before); an app never built is left out.
+///
+/// ```no_run
+/// # async fn demo(fleet: dokku_fleet::Fleet, trail: dokku_history::HistoryStore) -> Result<(), dokku_fleet::FleetError> {
+/// use std::sync::Arc;
+/// use dokku_fleet::{DeployOutcome, DokkuBuilds, Selector};
+/// let history = Arc::new(DokkuBuilds::or(Arc::new(trail)));
+/// for host in fleet.last_deploys(&Selector::All, history).await?.iter() {
+///     let failed = host.result.as_ref().map_or(0, |d| {
+///         d.iter().filter(|d| d.outcome == DeployOutcome::Failed).count()
+///     });
+///     println!("{}: {failed} apps whose last deploy failed", host.host);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct DokkuBuilds {
+    fallback: Option<Arc<dyn DeployHistory>>,
+}
+
+impl DokkuBuilds {
+    /// Dokku's build records; a host before 0.38 is not available.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Dokku's build records; `fallback` for a host before 0.38.
+    pub fn or(fallback: Arc<dyn DeployHistory>) -> Self {
+        Self {
+            fallback: Some(fallback),
+        }
+    }
+}
+
+#[async_trait]
+impl DeployHistory for DokkuBuilds {
+    async fn last_deploys(&self, host: &FleetHost) -> Result<Vec<LastDeploy>, FleetError> {
+        let reports = match host.dokku().report::<BuildsReport>().all().await {
+            Ok(reports) => reports,
+            Err(dokku_core::Error::Unsupported { .. }) => {
+                return match &self.fallback {
+                    Some(fallback) => fallback.last_deploys(host).await,
+                    None => Err(FleetError::NotAvailable {
+                        what: "the last deploy of each app",
+                        reason: "Dokku records builds from 0.38 on",
+                    }),
+                }
+            }
+            Err(e) => {
+                return Err(FleetError::Dokku {
+                    host: host.name().clone(),
+                    source: Box::new(e),
+                })
+            }
+        };
+        Ok(reports.into_iter().filter_map(last_build).collect())
+    }
+}
+
+/// An app's last build as its last deploy; `None` for an app never built.
+fn last_build(report: BuildsReport) -> Option<LastDeploy> {
+    let outcome = match report.build_status.as_deref()? {
+        "succeeded" => DeployOutcome::Succeeded,
+        "running" => DeployOutcome::Running,
+        _ => DeployOutcome::Failed,
+    };
+    let at = report
+        .build_finished_at
+        .as_deref()
+        .or(report.build_started_at.as_deref())
+        .and_then(dokku_core::parse::logs::rfc3339_utc);
+    Some(LastDeploy {
+        app: report.app?,
+        outcome,
+        at,
+        source: report.build_source,
+    })
 }
 
 /// The audit trail's releases (`dokku_history::releases`), recorded

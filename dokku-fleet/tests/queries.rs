@@ -12,7 +12,10 @@ use std::time::{Duration, UNIX_EPOCH};
 use async_trait::async_trait;
 use dokku_core::model::overview::AppStatus;
 use dokku_core::{Command, ExecError, Executor, Output, OutputStream};
-use dokku_fleet::{demo, Fleet, FleetError, HostName, Labels, NoDeployHistory, Selector};
+use dokku_fleet::{
+    demo, DeployOutcome, DokkuBuilds, Fleet, FleetError, HostName, Labels, NoDeployHistory,
+    Selector,
+};
 use dokku_sim::{Latency, SimExecutor};
 
 /// Counts the invocations of the executor it wraps.
@@ -355,6 +358,27 @@ async fn capabilities_are_probed_and_kept_per_host() {
     assert!(fresh.dokku().cached_capabilities().await.is_none());
 }
 
+/// The demo fleet recording into a new audit trail (kept in the
+/// directory returned with it).
+fn audited_demo() -> (tempfile::TempDir, dokku_history::HistoryStore, Fleet) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dokku_history::HistoryStore::open(dir.path().join("history.db")).unwrap();
+    let fleet = demo::add_to(Fleet::builder().audit(store.clone()), Latency::None)
+        .build()
+        .unwrap();
+    (dir, store, fleet)
+}
+
+/// Each host's last deploys, by host name, of the hosts that answered.
+fn by_host(
+    deploys: &dokku_fleet::FleetResults<Vec<dokku_fleet::LastDeploy>>,
+) -> BTreeMap<String, Vec<dokku_fleet::LastDeploy>> {
+    deploys
+        .ok()
+        .map(|(host, last)| (host.to_string(), last.clone()))
+        .collect()
+}
+
 #[tokio::test]
 async fn without_a_deploy_history_the_last_deploy_query_says_it_is_not_available() {
     let fleet = demo::fleet().unwrap();
@@ -370,11 +394,7 @@ async fn without_a_deploy_history_the_last_deploy_query_says_it_is_not_available
 
 #[tokio::test]
 async fn the_last_deploy_of_each_app_comes_from_the_fleets_audit_trail_per_host() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dokku_history::HistoryStore::open(dir.path().join("history.db")).unwrap();
-    let fleet = demo::add_to(Fleet::builder().audit(store.clone()), Latency::None)
-        .build()
-        .unwrap();
+    let (_dir, store, fleet) = audited_demo();
     let api = dokku_core::AppName::new("api").unwrap();
     // eu-1's api: rebuilt, twice; us-1's api: never deployed through the
     // fleet.
@@ -388,10 +408,7 @@ async fn the_last_deploy_of_each_app_comes_from_the_fleets_audit_trail_per_host(
         .await
         .unwrap();
     assert_eq!(deploys.failed().count(), 0);
-    let by_host: BTreeMap<String, Vec<dokku_fleet::LastDeploy>> = deploys
-        .ok()
-        .map(|(host, last)| (host.to_string(), last.clone()))
-        .collect();
+    let by_host = by_host(&deploys);
     let eu_last = &by_host["eu-1"];
     assert_eq!(eu_last.len(), 1, "{eu_last:?}");
     assert_eq!(eu_last[0].app, api);
@@ -400,6 +417,48 @@ async fn the_last_deploy_of_each_app_comes_from_the_fleets_audit_trail_per_host(
     assert!(eu_last[0].at.is_some());
     assert!(by_host["us-1"].is_empty(), "{by_host:?}");
     assert!(by_host["legacy"].is_empty(), "{by_host:?}");
+}
+
+#[tokio::test]
+async fn dokkus_build_records_give_the_last_deploys_and_older_hosts_fall_back() {
+    let (_dir, store, fleet) = audited_demo();
+    let api = dokku_core::AppName::new("api").unwrap();
+    // us-1 (0.35.20, no build records): api deployed through the fleet,
+    // so in the trail.
+    let us = fleet.host("us-1").await.unwrap();
+    let spec = dokku_core::api::deploy::DeploySpec::rebuild(&api);
+    us.dokku().deploys().run(&spec).await.unwrap();
+
+    let history = Arc::new(DokkuBuilds::or(Arc::new(store.clone())));
+    let deploys = fleet.last_deploys(&Selector::All, history).await.unwrap();
+    assert_eq!(deploys.failed().count(), 0);
+    let by_host = by_host(&deploys);
+    // eu-1 (0.38.27): the demo's failed push of api, which the trail
+    // never saw, from Dokku's records.
+    let eu_api: Vec<_> = by_host["eu-1"].iter().filter(|d| d.app == api).collect();
+    assert_eq!(eu_api.len(), 1, "{by_host:?}");
+    assert_eq!(eu_api[0].outcome, DeployOutcome::Failed);
+    assert_eq!(eu_api[0].source.as_deref(), Some("git-hook"));
+    assert_eq!(
+        eu_api[0].at,
+        dokku_core::parse::logs::rfc3339_utc("2025-01-08T04:50:41Z")
+    );
+    // Only apps Dokku built are there.
+    assert!(by_host["eu-1"].iter().all(|d| d.app == api), "{by_host:?}");
+    // us-1 falls back to the trail.
+    assert_eq!(by_host["us-1"].len(), 1, "{by_host:?}");
+    assert_eq!(by_host["us-1"][0].source.as_deref(), Some("rebuild"));
+    assert_eq!(by_host["us-1"][0].outcome, DeployOutcome::Succeeded);
+    // Without a fallback an older host says why.
+    let deploys = fleet
+        .last_deploys(&Selector::All, Arc::new(DokkuBuilds::new()))
+        .await
+        .unwrap();
+    let failed: Vec<String> = deploys.failed().map(|(h, _)| h.to_string()).collect();
+    assert_eq!(failed, ["legacy", "us-1"]);
+    for (_, e) in deploys.failed() {
+        assert!(matches!(e, FleetError::NotAvailable { .. }), "{e}");
+    }
 }
 
 #[tokio::test]
