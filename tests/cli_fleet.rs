@@ -12,7 +12,7 @@ mod cli_support;
 use std::path::{Path, PathBuf};
 
 use cli_support::{bare_cli, Demo};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// `cli --demo <args> --json` whatever its exit code: (code, stdout JSON,
 /// stderr).
@@ -307,6 +307,45 @@ fn fleet_run_shows_the_plan_and_a_dry_run_sends_nothing() {
             {"host": "eu-1", "target": "demo (Dokku 0.38.27)"},
             {"host": "legacy", "target": "demo (Dokku 0.35.20)"},
         ])
+    );
+}
+
+#[test]
+fn fleet_deploys_names_a_failed_push_and_asks_the_history_for_older_hosts() {
+    let demo = Demo::new();
+    let table = demo.shows(
+        &["fleet", "deploys"],
+        &["HOST", "APP", "LAST DEPLOY", "AT (UTC)", "SOURCE"],
+    );
+    // eu-1 (0.38.27): the demo's failed push, from Dokku's build records.
+    let eu_api = table
+        .lines()
+        .find(|l| l.starts_with("eu-1") && l.contains(" api "))
+        .unwrap_or_else(|| panic!("no eu-1 api in {table}"));
+    assert!(
+        eu_api.contains("failed")
+            && eu_api.contains("2025-01-08T04:50:41Z")
+            && eu_api.ends_with("git-hook"),
+        "{table}"
+    );
+    // us-1 and legacy (0.35.20) keep no build records: their last deploys
+    // come from this tool's history, which has none of them (a deploy read
+    // from the history: dokku-fleet's test of DokkuBuilds).
+    let json = demo.json(&["fleet", "deploys", "--where", "us-1,legacy"]);
+    for name in ["us-1", "legacy"] {
+        let row = host(&json["hosts"], name);
+        assert_eq!(
+            (row["ok"].clone(), row["deploys"].clone()),
+            (json!(true), json!([])),
+            "{json}"
+        );
+    }
+    // --failed keeps the failed ones only.
+    let failed = demo.json(&["fleet", "deploys", "--failed"]);
+    assert_eq!(host(&failed["hosts"], "eu-1")["deploys"][0]["app"], "api");
+    assert_eq!(
+        host(&failed["hosts"], "us-1")["deploys"],
+        serde_json::json!([])
     );
 }
 

@@ -2,7 +2,9 @@
 //! per host: Dokku version, apps by state, failing apps, certificates
 //! expiring soon), `apps` (every app of every host), `vitals` (each
 //! host's memory and disks), `backups` (every database of every host and
-//! when it is backed up), `run` (one Dokku
+//! when it is backed up), `deploys` (each app's last deploy: Dokku's build
+//! records on 0.38+, a `git push` included, else the audit trail), `run`
+//! (one Dokku
 //! command on a selection: the plan of hosts × commands, `--dry-run`,
 //! confirmation, each host's outcome; nothing mutating is retried).
 //!
@@ -12,6 +14,7 @@
 //! and the command then exits 6 (`hosts_failed`) after printing them all.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use clap::Subcommand;
@@ -19,7 +22,8 @@ use dokku::model::overview::{AppOverview, AppStatus};
 use dokku::Command;
 use dokku_fleet::query::is_not_running;
 use dokku_fleet::{
-    Fleet, FleetError, FleetResults, HostName, HostResult, Plan, Selector, SkewReport, StepOutcome,
+    DeployOutcome, DokkuBuilds, Fleet, FleetError, FleetResults, HostName, HostResult, LastDeploy,
+    Plan, Selector, SkewReport, StepOutcome,
 };
 use dokku_history::Source;
 use serde_json::{json, Value};
@@ -44,6 +48,7 @@ Examples:
   cli --demo fleet apps --failing
   cli --demo fleet vitals
   cli --demo fleet backups --not-backed-up
+  cli --demo fleet deploys --failed
   cli --demo fleet run --where env=prod --dry-run -- ps:report api
   cli fleet status --where region=eu --json";
 
@@ -100,6 +105,20 @@ pub enum FleetCmd {
         #[arg(long)]
         not_backed_up: bool,
     },
+    /// Each app's last deploy on every selected host and how it ended:
+    /// Dokku's build records on 0.38+ (whoever started it, a `git push`
+    /// included), else this tool's audit history.
+    #[command(
+        after_help = "Examples:\n  cli --demo fleet deploys\n  cli --demo fleet deploys --failed --json"
+    )]
+    Deploys {
+        /// The hosts (default: all).
+        #[arg(long = "where", value_name = "SELECTION", value_parser = args::selector)]
+        selection: Option<Selector>,
+        /// Only the apps whose last deploy failed.
+        #[arg(long)]
+        failed: bool,
+    },
     /// Run one Dokku command on the selected hosts: the plan first, then
     /// (after confirmation) each host's outcome. Never retried.
     #[command(
@@ -138,6 +157,10 @@ pub enum FleetPlan {
         selection: Selector,
         not_backed_up: bool,
     },
+    Deploys {
+        selection: Selector,
+        failed: bool,
+    },
     Run {
         selection: Selector,
         command: Command,
@@ -172,6 +195,10 @@ impl Family for FleetCmd {
                 selection: selection.unwrap_or(Selector::All),
                 not_backed_up,
             },
+            FleetCmd::Deploys { selection, failed } => FleetPlan::Deploys {
+                selection: selection.unwrap_or(Selector::All),
+                failed,
+            },
             FleetCmd::Run { selection, args } => FleetPlan::Run {
                 selection,
                 command: raw::command(&args)?,
@@ -193,6 +220,9 @@ impl Family for FleetCmd {
                 selection,
                 not_backed_up,
             } => backups(s, &fleet, &selection, not_backed_up).await,
+            FleetPlan::Deploys { selection, failed } => {
+                deploys(s, &fleet, &selection, failed).await
+            }
             FleetPlan::Run { selection, command } => run(s, &fleet, &selection, command).await,
         };
         fleet.close().await;
@@ -357,32 +387,115 @@ async fn backups(
             .collect();
         output::json(&json!({ "hosts": rows }))?;
     } else {
-        let mut rows: Vec<Vec<Cell>> = Vec::new();
-        for r in found.iter() {
-            let host = || Cell::plain(r.host.to_string());
-            match &r.result {
-                Ok(services) => {
-                    for b in shown(services) {
-                        let (when, bucket) = match (&b.schedule, &b.unreadable) {
-                            (Some(x), _) => (Cell::plain(x.schedule.clone()), x.bucket.clone()),
-                            (None, Some(why)) => (Cell("unknown".to_owned(), YELLOW), why.clone()),
-                            (None, None) => (Cell("none".to_owned(), RED), String::new()),
-                        };
-                        rows.push(vec![
-                            host(),
-                            Cell::plain(b.plugin),
-                            Cell::plain(b.service.to_string()),
-                            when,
-                            Cell::plain(bucket),
-                        ]);
-                    }
-                }
-                Err(e) => rows.push(vec![host(), Failure::of(e).cell()]),
-            }
-        }
+        let rows = host_rows(&found, |services| {
+            shown(services)
+                .into_iter()
+                .map(|b| {
+                    let (when, bucket) = match (&b.schedule, &b.unreadable) {
+                        (Some(x), _) => (Cell::plain(x.schedule.clone()), x.bucket.clone()),
+                        (None, Some(why)) => (Cell("unknown".to_owned(), YELLOW), why.clone()),
+                        (None, None) => (Cell("none".to_owned(), RED), String::new()),
+                    };
+                    vec![
+                        Cell::plain(b.plugin),
+                        Cell::plain(b.service.to_string()),
+                        when,
+                        Cell::plain(bucket),
+                    ]
+                })
+                .collect()
+        });
         output::table(&["HOST", "PLUGIN", "SERVICE", "SCHEDULE", "BUCKET"], &rows)?;
     }
     conclude(s.opts.json, &failures, found.len())
+}
+
+/// `fleet deploys`: one row per app of each host with its last deploy
+/// (`failed` in red); an unreachable host is a row saying why.
+async fn deploys(
+    s: &Session,
+    fleet: &Fleet,
+    selection: &Selector,
+    failed: bool,
+) -> Result<(), CliError> {
+    if s.opts.dry_run {
+        return print_selection(s, fleet, selection);
+    }
+    let history = Arc::new(DokkuBuilds::or(Arc::new(s.store().await?)));
+    let found = fleet.last_deploys(selection, history).await?;
+    let failures = Failure::all(&found);
+    let shown = |last: &[LastDeploy]| -> Vec<LastDeploy> {
+        last.iter()
+            .filter(|d| !failed || d.outcome == DeployOutcome::Failed)
+            .cloned()
+            .collect()
+    };
+    if s.opts.json {
+        let rows: Vec<Value> = found
+            .iter()
+            .map(|r| {
+                outcome_json(fleet, r, "deploys", |last| {
+                    json!(shown(last)
+                        .iter()
+                        .map(|d| json!({
+                            "app": d.app,
+                            "outcome": outcome_word(d.outcome),
+                            "at": d.at.map(output::time),
+                            "source": d.source,
+                        }))
+                        .collect::<Vec<_>>())
+                })
+            })
+            .collect();
+        output::json(&json!({ "hosts": rows }))?;
+    } else {
+        let rows = host_rows(&found, |last| {
+            shown(last)
+                .into_iter()
+                .map(|d| {
+                    let word = outcome_word(d.outcome).to_owned();
+                    vec![
+                        Cell::plain(d.app.to_string()),
+                        match d.outcome {
+                            DeployOutcome::Failed => Cell(word, RED),
+                            DeployOutcome::Running => Cell(word, YELLOW),
+                            _ => Cell::plain(word),
+                        },
+                        Cell::plain(d.at.map(output::time).unwrap_or_default()),
+                        Cell::plain(d.source.unwrap_or_default()),
+                    ]
+                })
+                .collect()
+        });
+        output::table(&["HOST", "APP", "LAST DEPLOY", "AT (UTC)", "SOURCE"], &rows)?;
+    }
+    conclude(s.opts.json, &failures, found.len())
+}
+
+/// A fleet answer as table rows: each host's rows (`rows_of` its answer)
+/// behind its name, or one row saying why the host gave nothing.
+fn host_rows<T>(found: &FleetResults<T>, rows_of: impl Fn(&T) -> Vec<Vec<Cell>>) -> Vec<Vec<Cell>> {
+    let mut rows = Vec::new();
+    for r in found.iter() {
+        let host = || Cell::plain(r.host.to_string());
+        match &r.result {
+            Ok(answer) => rows.extend(rows_of(answer).into_iter().map(|mut row| {
+                row.insert(0, host());
+                row
+            })),
+            Err(e) => rows.push(vec![host(), Failure::of(e).cell()]),
+        }
+    }
+    rows
+}
+
+/// `succeeded`, `failed`, `running`.
+fn outcome_word(outcome: DeployOutcome) -> &'static str {
+    match outcome {
+        DeployOutcome::Succeeded => "succeeded",
+        DeployOutcome::Running => "running",
+        _ => "failed",
+    }
 }
 
 /// `fleet vitals`: one row per host, its memory and its fullest disk.
@@ -684,19 +797,9 @@ async fn apps(
             .collect();
         output::json(&json!({ "hosts": rows }))?;
     } else {
-        let mut rows = Vec::new();
-        for r in &overview {
-            match &r.result {
-                Ok(apps) => {
-                    for app in apps {
-                        let mut row = vec![Cell::plain(r.host.to_string())];
-                        row.extend(apps::overview_cells(app));
-                        rows.push(row);
-                    }
-                }
-                Err(e) => rows.push(vec![Cell::plain(r.host.to_string()), Failure::of(e).cell()]),
-            }
-        }
+        let rows = host_rows(&overview, |apps| {
+            apps.iter().map(apps::overview_cells).collect()
+        });
         let mut headers = vec!["HOST"];
         headers.extend(apps::OVERVIEW_HEADERS);
         if rows.is_empty() {

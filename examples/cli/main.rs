@@ -227,7 +227,7 @@ enum Cmd {
     /// The host registry: list, add, remove, check, pin.
     #[command(subcommand, after_help = hosts::HELP)]
     Hosts(hosts::HostsCmd),
-    /// Many hosts at once: status, apps, vitals, backups, run.
+    /// Many hosts at once: status, apps, vitals, backups, deploys, run.
     #[command(subcommand, after_help = fleet::HELP)]
     Fleet(fleet::FleetCmd),
     /// The local audit history of commands run through this tool.
