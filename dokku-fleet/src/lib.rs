@@ -21,7 +21,8 @@
 //! - Queries in O(1) invocations per host ([`query`]): the app overview of
 //!   every host, versions and plugins with a [`SkewReport`], certificates
 //!   soonest to expire, apps not running; the last deploy per app from a
-//!   [`DeployHistory`] (the audit trail's `HistoryStore` is one).
+//!   [`DeployHistory`]: the audit trail's `HistoryStore`, or Dokku's own
+//!   build records ([`DokkuBuilds`], a plain `git push` included).
 //! - Actions as a [`Plan`] (hosts × commands, printable) that
 //!   [`Fleet::execute`] takes back by value; per-host outcome, nothing
 //!   mutating retried.

@@ -9,6 +9,7 @@
 //! | [`Fleet::versions`] | 2 on first use (`version`, `plugin:list`), then 0: cached in the host's client |
 //! | [`Fleet::certificates`] | 1 (`certs:report`, all apps) |
 //! | [`Fleet::vitals`] | 1 (`report`: a few seconds on a real host, which it asks of Docker too) |
+//! | [`Fleet::last_deploys`] | [`DokkuBuilds`]: 1 (`builds:report`, all apps; 0.38+); the audit trail: 1 (`apps:list`) |
 //! | [`Fleet::backups`] | 1 per installed datastore plugin (`<plugin>:list`), then 1 per service (`<plugin>:backup-schedule-cat`, a plugin's services at once): the plugins keep one cron file per service |
 //!
 //! Reports that need the host's capabilities probe them once per host
