@@ -15,10 +15,11 @@
 //! - **Pushes** (Dokku 0.38+): `builds:report` of every app every minute
 //!   (the first a minute after start): an app whose last build failed is
 //!   marked on the dashboard like a failed deploy, whoever started the
-//!   build; a failed `git push` build that appeared since the first
-//!   reading is told as a failed deploy (its phase and Dokku's words read
-//!   from its log with the same tracker), once. A deploy made through the
-//!   SDK is told from the trail, not again here.
+//!   build; a `git push` whose build ended since the first reading is told
+//!   once, as a deploy: failed (its phase and Dokku's words read from its
+//!   log with the same tracker), or succeeded when asked for (with the
+//!   app's URLs). A deploy made through the SDK is told from the trail,
+//!   not again here.
 //! - **Certificates**: `certs:report` of every app every six hours while
 //!   some webhook wants them (charged to the refresher's budget), once per
 //!   app and day left.
@@ -385,7 +386,7 @@ pub struct HostWatch {
 struct Builds {
     /// The apps whose last build failed, with its id.
     failed: BTreeMap<AppName, String>,
-    /// The failed builds seen (told, or there at the first reading);
+    /// The ended builds seen (told, or there at the first reading);
     /// `None` before it.
     seen: Option<BTreeSet<String>>,
     /// How many trail deploys have been marked, and when each app's last
@@ -394,13 +395,15 @@ struct Builds {
     deployed: BTreeMap<AppName, u64>,
 }
 
-/// A `git push` whose build failed, found by a builds reading.
+/// A `git push` whose build ended, found by a builds reading.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FailedPush {
+pub struct Push {
     /// The app.
     pub app: AppName,
     /// The build's id.
     pub id: String,
+    /// Whether it succeeded.
+    pub succeeded: bool,
     /// Its exit code.
     pub exit_code: Option<i64>,
 }
@@ -427,9 +430,9 @@ impl HostWatch {
     /// A reading of every app's last build (`builds:report`), begun at
     /// `mark`: which apps' last build failed, for the dashboard (not an
     /// app deployed through the SDK since `mark`, which its trail record
-    /// decides), and the failed `git push` builds that are news (not
-    /// there at the first reading, and not told before).
-    pub fn on_builds(&self, mark: u64, reports: Vec<BuildsReport>) -> Vec<FailedPush> {
+    /// decides), and the `git push` builds whose end is news (not there at
+    /// the first reading, and not told before).
+    pub fn on_builds(&self, mark: u64, reports: Vec<BuildsReport>) -> Vec<Push> {
         let mut builds = lock(&self.builds);
         let Builds {
             failed,
@@ -442,23 +445,28 @@ impl HostWatch {
         let mut news = Vec::new();
         failed.clear();
         for report in reports {
-            let (Some(app), Some(id), Some("failed")) =
+            let (Some(app), Some(id), Some(status)) =
                 (report.app, report.build_id, report.build_status.as_deref())
             else {
                 continue;
             };
-            if deployed.get(&app).is_some_and(|at| *at > mark) {
+            // Still running: its end is read next time.
+            if status == "running" || deployed.get(&app).is_some_and(|at| *at > mark) {
                 continue;
             }
             let push = report.build_source.as_deref() == Some("git-hook");
+            let succeeded = status == "succeeded";
             if seen.insert(id.clone()) && push && !first {
-                news.push(FailedPush {
+                news.push(Push {
                     app: app.clone(),
                     id: id.clone(),
+                    succeeded,
                     exit_code: report.build_exit_code,
                 });
             }
-            failed.insert(app, id);
+            if !succeeded {
+                failed.insert(app, id);
+            }
         }
         news
     }
@@ -748,11 +756,15 @@ pub async fn watch(
                 let mark = host_watch.builds_mark();
                 match store.timed(dokku.report::<BuildsReport>().all()).await.0 {
                     Ok(reports) => {
-                        let pushes = host_watch.on_builds(mark, reports);
+                        let settings = site.settings();
                         let mut events = Vec::new();
-                        if site.settings().any(|s| s.deploy_failed) {
-                            for push in pushes {
-                                events.extend(failed_push(&dokku, &host, &push).await);
+                        for push in host_watch.on_builds(mark, reports) {
+                            let wanted = settings.any(|s| match push.succeeded {
+                                true => s.deploy_succeeded,
+                                false => s.deploy_failed,
+                            });
+                            if wanted {
+                                events.extend(push_event(&dokku, &host, &push).await);
                             }
                         }
                         events
@@ -788,11 +800,16 @@ pub async fn watch(
     }
 }
 
-/// A failed push as a failed deploy: its phase and Dokku's words read
-/// from its log (`builds:output`, URL credentials masked) as a live
-/// deploy's are; without the log, its exit code alone.
-pub async fn failed_push(dokku: &Dokku, host: &str, push: &FailedPush) -> Option<NotifyEvent> {
+/// A push as a deploy: succeeded, with the app's URLs (`urls`); failed,
+/// with its phase and Dokku's words read from its log (`builds:output`,
+/// URL credentials masked) as a live deploy's are, or without the log its
+/// exit code alone.
+pub async fn push_event(dokku: &Dokku, host: &str, push: &Push) -> Option<NotifyEvent> {
     use futures_util::StreamExt;
+    if push.succeeded {
+        let urls = dokku.apps().urls(&push.app).await.unwrap_or_default();
+        return NotifyEvent::from_deploy(host, &push.app, &DeployOutcome::Succeeded { urls });
+    }
     let mut tracker = DeployTracker::new();
     match dokku.builds().output(&push.app, Some(&push.id)).await {
         Ok(mut lines) => {

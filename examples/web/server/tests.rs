@@ -4983,7 +4983,7 @@ async fn a_process_that_crashes_is_posted_once() {
 }
 
 #[tokio::test]
-async fn a_failed_push_is_marked_and_told_once_and_a_later_deploy_decides() {
+async fn a_push_is_told_once_a_failed_one_marked_and_a_later_deploy_decides() {
     use dokku_sim::commands::builds::{keep_past, PastBuild};
     let h = Harness::new();
     let watch = super::notifications::HostWatch::default();
@@ -4993,30 +4993,39 @@ async fn a_failed_push_is_marked_and_told_once_and_a_later_deploy_decides() {
         report.all().await.unwrap()
     };
     let read = || async { watch.on_builds(watch.builds_mark(), reports().await) };
+    // A push of api that ended `ago` seconds before now.
+    let pushed = |id: &str, ago: u64, exit_code: i64, log: &str| {
+        h.sim.with_host(|host| {
+            let push = PastBuild {
+                id,
+                source: "git-hook",
+                started_at: host.now - ago,
+                seconds: ago / 2,
+                exit_code,
+                log,
+            };
+            keep_past(host, "api", &push);
+        })
+    };
     // The first reading marks the demo's failed push, and tells nothing:
     // it failed before the dashboard looked.
     assert!(read().await.is_empty());
     assert!(watch.last_deploy_failed(&api));
     // A push that fails since is news, once: a failed deploy with the
     // phase and Dokku's words from its log.
-    h.sim.with_host(|host| {
-        let push = PastBuild {
-            id: "mx7czq0newpush",
-            source: "git-hook",
-            started_at: host.now - 60,
-            seconds: 30,
-            exit_code: 1,
-            log: "-----> Building api from herokuish\n !     Failure while building the app\n",
-        };
-        keep_past(host, "api", &push);
-    });
+    pushed(
+        "mx7czq0newpush",
+        60,
+        1,
+        "-----> Building api from herokuish\n !     Failure while building the app\n",
+    );
     let news = read().await;
     assert_eq!(news.len(), 1, "{news:?}");
     assert_eq!(
-        (news[0].app.as_str(), news[0].id.as_str()),
-        ("api", "mx7czq0newpush")
+        (news[0].app.as_str(), news[0].id.as_str(), news[0].succeeded),
+        ("api", "mx7czq0newpush", false)
     );
-    let event = super::notifications::failed_push(&h.state.dokku, "sim", &news[0]).await;
+    let event = super::notifications::push_event(&h.state.dokku, "sim", &news[0]).await;
     assert_eq!(
         event.map(|e| e.text()).as_deref(),
         Some(
@@ -5024,6 +5033,31 @@ async fn a_failed_push_is_marked_and_told_once_and_a_later_deploy_decides() {
         )
     );
     assert!(read().await.is_empty(), "told twice");
+    assert!(watch.last_deploy_failed(&api));
+    // The next push works: news too, and the mark goes.
+    pushed(
+        "mx7czq1okpush1",
+        30,
+        0,
+        "-----> Building api from herokuish\n",
+    );
+    let news = read().await;
+    assert_eq!(news.len(), 1, "{news:?}");
+    assert!(news[0].succeeded && !watch.last_deploy_failed(&api));
+    let event = super::notifications::push_event(&h.state.dokku, "sim", &news[0]).await;
+    let text = event.map(|e| e.text()).unwrap_or_default();
+    assert!(
+        text.starts_with("[sim] api: deployed") && text.contains("api.dokku.me"),
+        "{text}"
+    );
+    // Then one more failed push, for what follows.
+    pushed(
+        "mx7czq2badpush",
+        10,
+        1,
+        " !     Failure while building the app\n",
+    );
+    assert_eq!(read().await.len(), 1);
     assert!(watch.last_deploy_failed(&api));
 
     // A deploy through the SDK that succeeds clears the mark, even against
