@@ -4438,7 +4438,9 @@ async fn the_fleet_page_names_the_apps_whose_last_deploy_failed() {
     let page = h.get(&admin, "/fleet").await;
     let row = host_row(&page.body, "eu-1");
     assert!(
-        row.contains("<a class=\"badge s-crashed deploy-failed\" href=\"/h/eu-1/apps/api#deploys\">deploy failed</a>"),
+        row.contains(
+            "<a class=\"badge s-crashed deploy-failed\" href=\"/h/eu-1/apps/api#deploys\""
+        ),
         "{row}"
     );
     assert!(

@@ -198,6 +198,15 @@ pub fn spent_text(spent: Duration, budget: Duration) -> String {
     )
 }
 
+/// The mark of an app whose last deploy failed, linking to its deploys
+/// (the dashboard's rows, the fleet page).
+pub fn deploy_failed(base: &str, app: &dokku::AppName) -> Markup {
+    html! {
+        a.badge.s-crashed.deploy-failed href={ (base) (app_url(app.as_str())) "#deploys" }
+            title="The app's last deploy or build failed; it runs the release before it." { "deploy failed" }
+    }
+}
+
 /// One app's row; an app not read yet shows its name and `refreshing…`.
 /// The live dashboard sends the same markup when the row is read again.
 ///
@@ -217,9 +226,7 @@ pub fn row_html(
                 Some(row) => {
                     td {
                         span class={ "badge " (status_class(row.status)) } { (row.status.as_str()) }
-                        @if watch.last_deploy_failed(app) {
-                            " " a.badge.s-crashed.deploy-failed href={ (base) (app_url(app.as_str())) "#deploys" } title="The app's last deploy or build failed; it runs the release before it." { "deploy failed" }
-                        }
+                        @if watch.last_deploy_failed(app) { " " (deploy_failed(base, app)) }
                     }
                     td { (processes(row)) }
                     td.domains { @for d in &row.domains { span title=(d) { (d) } " " } }

@@ -99,11 +99,7 @@ fn failed_deploys(host: Option<&SiteHost>, ctx: &Ctx) -> BTreeSet<AppName> {
 
 fn facts(row: &HostStatus, base: &str, failed: &BTreeSet<AppName>) -> Markup {
     let deploy_failed = |app: &AppName| {
-        html! {
-            @if failed.contains(app) {
-                " " a.badge.s-crashed.deploy-failed href={ (base) (app_url(app.as_str())) "#deploys" } { "deploy failed" }
-            }
-        }
+        html! { @if failed.contains(app) { " " (super::dashboard::deploy_failed(base, app)) } }
     };
     let running_but_failed = failed
         .iter()
