@@ -4444,7 +4444,7 @@ async fn the_fleet_page_names_the_apps_whose_last_deploy_failed() {
         "{row}"
     );
     assert!(
-        page.body.contains(" · 1 last deploys failed · "),
+        page.body.contains(" · 1 app whose last deploy failed · "),
         "{}",
         page.body
     );

@@ -150,6 +150,14 @@ fn facts(row: &HostStatus, base: &str, failed: &BTreeSet<AppName>) -> Markup {
     }
 }
 
+/// `1 app`, `2 apps`.
+fn apps(n: usize) -> String {
+    match n {
+        1 => "1 app".to_owned(),
+        n => format!("{n} apps"),
+    }
+}
+
 fn render(status: &FleetStatus, age: Duration, ctx: &Ctx) -> Markup {
     let down = status
         .hosts
@@ -164,8 +172,8 @@ fn render(status: &FleetStatus, age: Duration, ctx: &Ctx) -> Markup {
         .sum();
     html! {
         p.refresh #fleet-age aria-live="polite" {
-            (status.hosts.len()) " hosts · " (failing) " apps not running · "
-            @if failed > 0 { (failed) " last deploys failed · " }
+            (status.hosts.len()) " hosts · " (apps(failing)) " not running · "
+            @if failed > 0 { (apps(failed)) " whose last deploy failed · " }
             @if down > 0 { strong { (down) " unreachable" } " · " }
             "read " (ago(age)) " · "
             a href="/fleet/machines" { "memory and disks" } " · "
