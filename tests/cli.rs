@@ -6,6 +6,7 @@ mod cli_support;
 
 use cli_support::{bare_cli, subcommands, Demo};
 use predicates::prelude::*;
+use serde_json::json;
 
 #[test]
 fn the_daily_story_on_the_demo_host() {
@@ -817,6 +818,25 @@ fn apps_info_is_the_report_admins_try_first() {
     assert_eq!(info, demo.json(&["apps", "report", "api"]));
     assert_eq!(info["status"], "running");
     assert_eq!(info["url"], "https://api.dokku.me", "{info}");
+    // Dokku's last build of api: the demo's failed push (0.38 records
+    // builds, a push included); blog was never built.
+    assert_eq!(
+        (
+            &info["last_build"]["status"],
+            &info["last_build"]["source"],
+            &info["last_build"]["id"]
+        ),
+        (
+            &json!("failed"),
+            &json!("git-hook"),
+            &json!("mx7cb81p0d3hv6")
+        ),
+        "{info}"
+    );
+    assert_eq!(
+        demo.json(&["apps", "info", "blog"])["last_build"],
+        json!(null)
+    );
     assert_eq!(
         info["processes"]["web"],
         serde_json::json!({"running": 2, "total": 2}),

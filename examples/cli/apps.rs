@@ -7,6 +7,7 @@ use dokku::api::apps as api;
 use dokku::api::report::{report_command, ReportTarget};
 use dokku::api::Format;
 use dokku::catalog::plugins;
+use dokku::model::builds::BuildsReport;
 use dokku::model::overview::{AppOverview, AppStatus};
 use dokku::{AppName, Command};
 use serde_json::json;
@@ -19,7 +20,7 @@ use crate::common::snapshot::{self, AppRow, Line, Settings, Store, Update, View}
 use crate::common::Clock;
 use crate::error::CliError;
 use crate::family::{Context, Family, Opts};
-use crate::output::{self, Cell, DIM, GREEN, YELLOW};
+use crate::output::{self, Cell, DIM, GREEN, RED, YELLOW};
 use crate::session::{self, Session};
 
 pub const HELP: &str =
@@ -300,10 +301,24 @@ impl Family for AppsCmd {
     }
 }
 
+/// Whether the host records builds (Dokku 0.38+).
+async fn records_builds(dokku: &dokku::Dokku) -> Result<bool, CliError> {
+    Ok(dokku.capabilities().await?.version >= dokku::api::builds::BUILDS)
+}
+
 async fn report(s: &Session, app: &AppName) -> Result<(), CliError> {
     let dokku = s.dokku().await?;
-    let (state, url) = tokio::join!(s.app_state(app), dokku.apps().url(app));
+    // Dokku's last build, whoever started it (a `git push` included).
+    let build = async {
+        match records_builds(dokku).await? {
+            true => Ok::<_, CliError>(Some(dokku.report::<BuildsReport>().app(app).await?)),
+            false => Ok(None),
+        }
+    };
+    let (state, url, build) = tokio::join!(s.app_state(app), dokku.apps().url(app), build);
     let ((report, ps, status), url) = (state?, url?);
+    // An app never built has an empty record.
+    let build = build?.filter(|b| b.build_id.is_some());
     let created = report.created_at.map(output::unix_secs);
     // Running and total containers per process type, by the overview's
     // own count.
@@ -317,6 +332,14 @@ async fn report(s: &Session, app: &AppName) -> Result<(), CliError> {
         value["created_at"] = json!(created);
         value["url"] = json!(url);
         value["processes"] = json!(processes);
+        value["last_build"] = json!(build.as_ref().map(|b| json!({
+            "id": b.build_id,
+            "status": b.build_status,
+            "source": b.build_source,
+            "started_at": b.build_started_at,
+            "finished_at": b.build_finished_at,
+            "exit_code": b.build_exit_code,
+        })));
         return Ok(output::json(&value)?);
     }
     let counts: Vec<String> = processes
@@ -351,8 +374,33 @@ async fn report(s: &Session, app: &AppName) -> Result<(), CliError> {
             ),
             ("deployed", output::yes_no(report.is_deployed())),
             ("locked", output::yes_no(report.locked)),
+            ("last build", build_cell(build.as_ref())),
         ],
     )?)
+}
+
+/// `failed git-hook 2026-12-03T09:58:46Z (mx7du17dbcanrp)`, failed in red;
+/// `-` without one.
+fn build_cell(build: Option<&BuildsReport>) -> Cell {
+    let Some(b) = build else {
+        return Cell::plain("-".to_owned());
+    };
+    let status = b.build_status.clone().unwrap_or_default();
+    let text = [
+        Some(status.clone()),
+        b.build_source.clone(),
+        b.build_started_at.clone(),
+        b.build_id.as_ref().map(|id| format!("({id})")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    match status.as_str() {
+        "failed" | "canceled" => Cell(text, RED),
+        "running" => Cell(text, YELLOW),
+        _ => Cell::plain(text),
+    }
 }
 
 /// `apps list`: rows from the snapshot this host's dashboard and CLI
