@@ -130,7 +130,7 @@ fn last_build(url: &str, last: &dokku::Result<BuildsReport>) -> Markup {
                     (Some(id), Some(status)) => {
                         "Dokku's last build: " (super::builds::status_badge(status)) " "
                         @if let Some(source) = &report.build_source { code { (source) } " " }
-                        @if let Some(started) = &report.build_started_at { (super::builds::utc(started)) " · " }
+                        @if let Some(started) = &report.build_started_at { time { (super::builds::utc(started)) } " · " }
                         a href={ (url) "/builds/" (id) } { "its output" }
                         " · "
                     }
