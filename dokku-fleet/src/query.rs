@@ -544,6 +544,8 @@ pub enum DeployOutcome {
     Succeeded,
     /// It failed; the app runs what it ran before (if anything).
     Failed,
+    /// It was cancelled while it ran; the app runs what it ran before.
+    Cancelled,
     /// It is still running.
     Running,
 }
@@ -601,8 +603,7 @@ impl DeployHistory for NoDeployHistory {
 /// Dokku recorded, whoever started it, a plain `git push` included. One
 /// invocation per host (`builds:report` of every app). A host before 0.38
 /// records no builds: `fallback` answers for it (the audit trail, say), or
-/// it is [`FleetError::NotAvailable`]. A cancelled build counts as failed
-/// (the app runs what it ran before); an app never built is left out.
+/// it is [`FleetError::NotAvailable`]. An app never built is left out.
 ///
 /// ```no_run
 /// # async fn demo(fleet: dokku_fleet::Fleet, trail: dokku_history::HistoryStore) -> Result<(), dokku_fleet::FleetError> {
@@ -666,6 +667,7 @@ fn last_build(report: BuildsReport) -> Option<LastDeploy> {
     let outcome = match report.build_status.as_deref()? {
         "succeeded" => DeployOutcome::Succeeded,
         "running" => DeployOutcome::Running,
+        "canceled" => DeployOutcome::Cancelled,
         _ => DeployOutcome::Failed,
     };
     let at = report
@@ -716,6 +718,7 @@ impl DeployHistory for dokku_history::HistoryStore {
             };
             let outcome = match release.outcome {
                 dokku_history::Outcome::Ok => DeployOutcome::Succeeded,
+                dokku_history::Outcome::Cancelled => DeployOutcome::Cancelled,
                 _ => DeployOutcome::Failed,
             };
             let ended = u64::try_from(release.ended_at).unwrap_or(0);
@@ -727,5 +730,33 @@ impl DeployHistory for dokku_history::HistoryStore {
             });
         }
         Ok(last)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_build_status_is_a_last_deploys_outcome_and_an_app_never_built_none() {
+        let report = |status: Option<&str>| BuildsReport {
+            app: AppName::new("api").ok(),
+            build_status: status.map(str::to_owned),
+            build_started_at: Some("2026-12-03T09:58:46Z".to_owned()),
+            ..BuildsReport::default()
+        };
+        let outcome = |status| last_build(report(Some(status))).map(|d| d.outcome);
+        assert_eq!(outcome("succeeded"), Some(DeployOutcome::Succeeded));
+        assert_eq!(outcome("running"), Some(DeployOutcome::Running));
+        assert_eq!(outcome("canceled"), Some(DeployOutcome::Cancelled));
+        assert_eq!(outcome("failed"), Some(DeployOutcome::Failed));
+        assert_eq!(outcome("abandoned"), Some(DeployOutcome::Failed));
+        assert_eq!(last_build(report(None)), None);
+        // When it ended, else when it started.
+        let running = last_build(report(Some("running"))).and_then(|d| d.at);
+        assert_eq!(
+            running,
+            dokku_core::parse::logs::rfc3339_utc("2026-12-03T09:58:46Z")
+        );
     }
 }

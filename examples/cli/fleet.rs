@@ -489,11 +489,12 @@ fn host_rows<T>(found: &FleetResults<T>, rows_of: impl Fn(&T) -> Vec<Vec<Cell>>)
     rows
 }
 
-/// `succeeded`, `failed`, `running`.
+/// `succeeded`, `failed`, `cancelled`, `running`.
 fn outcome_word(outcome: DeployOutcome) -> &'static str {
     match outcome {
         DeployOutcome::Succeeded => "succeeded",
         DeployOutcome::Running => "running",
+        DeployOutcome::Cancelled => "cancelled",
         _ => "failed",
     }
 }

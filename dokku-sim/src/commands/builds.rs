@@ -152,6 +152,8 @@ pub struct PastBuild<'a> {
     pub started_at: u64,
     /// How long it ran, in seconds.
     pub seconds: u64,
+    /// How it ended: `succeeded`, `failed` or `canceled`.
+    pub status: &'a str,
     /// Its exit code.
     pub exit_code: i64,
     /// Its log.
@@ -167,12 +169,7 @@ pub fn keep_past(host: &mut SimHost, app: &str, build: &PastBuild<'_>) {
         pid: 10_000 + build.started_at % 30_000,
         started_at: build.started_at,
         finished_at: Some(build.started_at + build.seconds),
-        status: if build.exit_code == 0 {
-            "succeeded"
-        } else {
-            "failed"
-        }
-        .to_owned(),
+        status: build.status.to_owned(),
         source: build.source.to_owned(),
         exit_code: Some(build.exit_code),
         log: Some(build.log.to_owned()),

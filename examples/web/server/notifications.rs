@@ -450,7 +450,12 @@ impl HostWatch {
             else {
                 continue;
             };
-            // Still running: its end is read next time.
+            // Still running: its end is read next time. Cancelled: neither
+            // told nor marked (it says nothing of the code).
+            if status == "canceled" {
+                seen.insert(id);
+                continue;
+            }
             if status == "running" || deployed.get(&app).is_some_and(|at| *at > mark) {
                 continue;
             }

@@ -5003,6 +5003,11 @@ async fn a_push_is_told_once_a_failed_one_marked_and_a_later_deploy_decides() {
                 source: "git-hook",
                 started_at: host.now - ago,
                 seconds: ago / 2,
+                status: match exit_code {
+                    0 => "succeeded",
+                    -1 => "canceled",
+                    _ => "failed",
+                },
                 exit_code,
                 log,
             };
@@ -5052,6 +5057,16 @@ async fn a_push_is_told_once_a_failed_one_marked_and_a_later_deploy_decides() {
         text.starts_with("[sim] api: deployed") && text.contains("api.dokku.me"),
         "{text}"
     );
+    // A push cancelled while it built says nothing of the code: neither
+    // told nor marked (as a cancel in the trail).
+    pushed(
+        "mx7czq1cancel1",
+        20,
+        -1,
+        "-----> Building api from herokuish\n",
+    );
+    assert!(read().await.is_empty());
+    assert!(!watch.last_deploy_failed(&api));
     // Then one more failed push, for what follows.
     pushed(
         "mx7czq2badpush",
