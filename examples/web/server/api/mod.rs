@@ -544,6 +544,10 @@ pub struct AppDetail {
     pub report: AppReport,
     /// Every URL it answers on (Dokku's `urls`, sorted).
     pub urls: Vec<String>,
+    /// Dokku's last build of it, whoever started it (a `git push`
+    /// included): `builds:report`, on Dokku 0.38+; null on an older host
+    /// or for an app never built.
+    pub last_build: Option<dokku::model::builds::BuildsReport>,
 }
 
 /// `GET /api/v1/hosts/{host}/apps/{app}`.
@@ -558,14 +562,29 @@ pub async fn app(Extension(api): Extension<Api>) -> Answer<AppDetail> {
             .await
             .map_err(WebError::from)?,
     };
-    let (report, urls) = tokio::join!(
+    let last_build = async {
+        let caps = dokku.capabilities().await?;
+        match caps.version >= dokku::api::builds::BUILDS {
+            true => dokku
+                .report::<dokku::model::builds::BuildsReport>()
+                .app(&app)
+                .await
+                .map(Some),
+            false => Ok(None),
+        }
+    };
+    let (report, urls, last_build) = tokio::join!(
         async { dokku.report::<AppReport>().app(&app).await },
-        dokku.apps().urls(&app)
+        dokku.apps().urls(&app),
+        last_build,
     );
     Ok(Json(AppDetail {
         overview: (*overview).clone(),
         report: report.map_err(WebError::from)?,
         urls: urls.map_err(WebError::from)?,
+        last_build: last_build
+            .map_err(WebError::from)?
+            .filter(|b| b.build_id.is_some()),
     }))
 }
 

@@ -195,6 +195,22 @@ async fn expired_revoked_unknown_and_out_of_scope_tokens_are_refused_in_json() {
             "https://api.example.com"
         ])
     );
+    // And Dokku's last build: the demo's failed push.
+    let last = &detail.json()["last_build"];
+    assert_eq!(
+        (
+            &last["build_status"],
+            &last["build_source"],
+            &last["build_id"]
+        ),
+        (
+            &serde_json::json!("failed"),
+            &serde_json::json!("git-hook"),
+            &serde_json::json!("mx7cb81p0d3hv6")
+        ),
+        "{}",
+        detail.body
+    );
 
     // Another app, a change above its role, a host it does not name.
     for (method, path) in [
