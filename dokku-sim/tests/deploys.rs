@@ -214,6 +214,39 @@ async fn a_builds_output_is_what_its_build_printed() {
     assert_eq!(current, ["-----> App not currently deploying"]);
 }
 
+#[tokio::test]
+async fn the_last_build_is_none_until_one_ran_and_on_a_host_before_0_38() {
+    let (dokku, app) = host_with_app();
+    dokku.apps().create(&app).await.unwrap();
+    assert_eq!(dokku.builds().last(&app).await.unwrap(), None);
+    deploy(
+        &dokku,
+        &DeploySpec::image(&app, "ghcr.io/acme/api:v1").unwrap(),
+    )
+    .await;
+    let last = dokku.builds().last(&app).await.unwrap().unwrap();
+    assert_eq!(
+        (last.build_status.as_deref(), last.build_source.as_deref()),
+        (Some("succeeded"), Some("git:from-image"))
+    );
+    let listed = dokku
+        .builds()
+        .list(&app, &BuildFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(last.build_id.as_ref(), Some(&listed[0].id));
+    // A host before 0.38 records no builds: none.
+    let old = Dokku::new(SimExecutor::new(SimHost::new(profiles::V0_35_20)));
+    old.apps().create(&app).await.unwrap();
+    assert_eq!(old.builds().last(&app).await.unwrap(), None);
+    // A missing app is said so.
+    let missing = AppName::new("missing").unwrap();
+    assert!(matches!(
+        dokku.builds().last(&missing).await,
+        Err(dokku_core::Error::AppNotFound { .. })
+    ));
+}
+
 /// Each line of a deploy with the time it arrived, and the outcome with
 /// its time, on tokio's paused clock.
 async fn timed(

@@ -301,24 +301,15 @@ impl Family for AppsCmd {
     }
 }
 
-/// Whether the host records builds (Dokku 0.38+).
-async fn records_builds(dokku: &dokku::Dokku) -> Result<bool, CliError> {
-    Ok(dokku.capabilities().await?.version >= dokku::api::builds::BUILDS)
-}
-
 async fn report(s: &Session, app: &AppName) -> Result<(), CliError> {
     let dokku = s.dokku().await?;
     // Dokku's last build, whoever started it (a `git push` included).
-    let build = async {
-        match records_builds(dokku).await? {
-            true => Ok::<_, CliError>(Some(dokku.report::<BuildsReport>().app(app).await?)),
-            false => Ok(None),
-        }
-    };
-    let (state, url, build) = tokio::join!(s.app_state(app), dokku.apps().url(app), build);
-    let ((report, ps, status), url) = (state?, url?);
-    // An app never built has an empty record.
-    let build = build?.filter(|b| b.build_id.is_some());
+    let (state, url, build) = tokio::join!(
+        s.app_state(app),
+        dokku.apps().url(app),
+        dokku.builds().last(app)
+    );
+    let ((report, ps, status), url, build) = (state?, url?, build?);
     let created = report.created_at.map(output::unix_secs);
     // Running and total containers per process type, by the overview's
     // own count.

@@ -10,7 +10,7 @@ use crate::api::lines::{self, LineStream};
 use crate::client::Dokku;
 use crate::command::{Command, Requirement};
 use crate::error::{Error, Result};
-use crate::model::builds::BuildRecord;
+use crate::model::builds::{BuildRecord, BuildsReport};
 use crate::name::AppName;
 use crate::parse::{self, context};
 use crate::version::DokkuVersion;
@@ -130,6 +130,31 @@ impl Dokku {
 }
 
 impl Builds<'_> {
+    /// Dokku's last build of an app, whoever started it (a `git push`
+    /// included), from `builds:report <app>`: `None` for an app never
+    /// built, or on a host before 0.38, which records no builds (its
+    /// `builds:report` is not asked for).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// let app = dokku_core::AppName::new("api")?;
+    /// if let Some(last) = dokku.builds().last(&app).await? {
+    ///     println!("{:?} {:?}", last.build_status, last.build_source);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AppNotFound`], [`Error::Parse`] and transport errors.
+    pub async fn last(self, app: &AppName) -> Result<Option<BuildsReport>> {
+        if self.dokku.capabilities().await?.version < BUILDS {
+            return Ok(None);
+        }
+        let report = self.dokku.report::<BuildsReport>().app(app).await?;
+        Ok(report.build_id.is_some().then_some(report))
+    }
+
     /// An app's builds, running first, then newest first (capped at the
     /// retention unless filtered).
     ///

@@ -562,29 +562,16 @@ pub async fn app(Extension(api): Extension<Api>) -> Answer<AppDetail> {
             .await
             .map_err(WebError::from)?,
     };
-    let last_build = async {
-        let caps = dokku.capabilities().await?;
-        match caps.version >= dokku::api::builds::BUILDS {
-            true => dokku
-                .report::<dokku::model::builds::BuildsReport>()
-                .app(&app)
-                .await
-                .map(Some),
-            false => Ok(None),
-        }
-    };
     let (report, urls, last_build) = tokio::join!(
         async { dokku.report::<AppReport>().app(&app).await },
         dokku.apps().urls(&app),
-        last_build,
+        dokku.builds().last(&app),
     );
     Ok(Json(AppDetail {
         overview: (*overview).clone(),
         report: report.map_err(WebError::from)?,
         urls: urls.map_err(WebError::from)?,
-        last_build: last_build
-            .map_err(WebError::from)?
-            .filter(|b| b.build_id.is_some()),
+        last_build: last_build.map_err(WebError::from)?,
     }))
 }
 

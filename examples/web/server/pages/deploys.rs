@@ -41,9 +41,9 @@ const SHOWN: usize = 10;
 /// there is none.
 pub struct Deploys {
     releases: Result<Vec<Release>, WebError>,
-    /// Dokku's newest build of the app, on a host that records builds
-    /// (0.38+) for a deployer; `None` when not read.
-    last_build: Option<dokku::Result<BuildsReport>>,
+    /// Dokku's newest build of the app (none yet: `Ok(None)`), on a host
+    /// that records builds (0.38+) for a deployer; `None` when not read.
+    last_build: Option<dokku::Result<Option<BuildsReport>>>,
 }
 
 /// Read the app's releases from the history, and for a deployer on a host
@@ -51,7 +51,7 @@ pub struct Deploys {
 pub async fn fetch(state: &AppState, ctx: &Ctx, caps: &Capabilities, app: &AppName) -> Deploys {
     let last_build = async {
         match caps.version >= BUILDS && ctx.can(Role::Deployer) {
-            true => Some(state.dokku.report::<BuildsReport>().app(app).await),
+            true => Some(state.dokku.builds().last(app).await),
             false => None,
         }
     };
@@ -121,20 +121,20 @@ pub fn section(url: &str, ctx: &Ctx, row: &AppOverview, deploys: &Deploys) -> Ma
 
 /// Dokku's newest build of the app, whoever started it (a failed push
 /// shows here), with links to its output and every build.
-fn last_build(url: &str, last: &dokku::Result<BuildsReport>) -> Markup {
+fn last_build(url: &str, last: &dokku::Result<Option<BuildsReport>>) -> Markup {
     html! {
         @match last {
             Err(e) => (card_error("read Dokku's last build", e)),
             Ok(report) => p #last-build {
-                @match (&report.build_id, &report.build_status) {
-                    (Some(id), Some(status)) => {
-                        "Dokku's last build: " (super::builds::status_badge(status)) " "
+                @match report {
+                    Some(report) => {
+                        "Dokku's last build: "
+                        @if let Some(status) = &report.build_status { (super::builds::status_badge(status)) " " }
                         @if let Some(source) = &report.build_source { code { (source) } " " }
                         @if let Some(started) = &report.build_started_at { time { (super::builds::utc(started)) } " · " }
-                        a href={ (url) "/builds/" (id) } { "its output" }
-                        " · "
+                        @if let Some(id) = &report.build_id { a href={ (url) "/builds/" (id) } { "its output" } " · " }
                     }
-                    _ => { "Dokku has recorded no build of this app yet. " }
+                    None => { "Dokku has recorded no build of this app yet. " }
                 }
                 a href={ (url) "/builds" } { "every build Dokku recorded" }
             }
