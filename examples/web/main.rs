@@ -397,6 +397,8 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             ..server::data::Settings::default()
         },
         secure_cookie: !args.insecure_cookie,
+        // Pushes noticed: each host's builds read every minute.
+        builds_every: Some(server::notifications::BUILDS_EVERY),
         // Dashboards on other ports of this host keep their own sessions.
         cookie_scope: args.port.to_string(),
         // The webhook (a secret, 0600) next to the history file.

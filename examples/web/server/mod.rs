@@ -86,6 +86,10 @@ pub struct Options {
     pub host_clock: Option<std::time::SystemTime>,
     /// The API's bearer tokens (shared by every host).
     pub tokens: Arc<api::tokens::Tokens>,
+    /// How often each host's builds are read for pushes, from start
+    /// ([`notifications::BUILDS_EVERY`]); `None`, the default: never (a
+    /// test reads them itself when it wants).
+    pub builds_every: Option<Duration>,
 }
 
 impl Default for Options {
@@ -103,6 +107,7 @@ impl Default for Options {
             )),
             host_clock: None,
             tokens: Arc::new(api::tokens::Tokens::in_memory()),
+            builds_every: None,
         }
     }
 }
@@ -341,6 +346,7 @@ impl AppState {
                     dokku.clone(),
                     options.host_label.clone(),
                     host_clock(options.host_clock),
+                    options.builds_every,
                 )),
                 rt.spawn(data::watch_events(
                     Arc::clone(&store),

@@ -13,7 +13,8 @@
 //!   fewer containers than it has, once per crash (again only after it
 //!   ran whole).
 //! - **Pushes** (Dokku 0.38+): `builds:report` of every app every minute
-//!   (the first a minute after start): an app whose last build failed is
+//!   from start ([`BUILDS_EVERY`]; a dashboard's `main` turns it on, tests
+//!   call the steps themselves): an app whose last build failed is
 //!   marked on the dashboard like a failed deploy, whoever started the
 //!   build; a `git push` whose build ended since the first reading is told
 //!   once, as a deploy: failed (its phase and Dokku's words read from its
@@ -57,9 +58,9 @@ use super::pages::{form_head, layout};
 use super::{AppState, Ctx, WebError};
 use crate::common::notify::{Sleep, WebhookNotifier};
 
-/// How often a host's builds are read (0.38+), the first a minute after
-/// start.
-const BUILDS_EVERY: Duration = Duration::from_secs(60);
+/// How often a dashboard reads each host's builds (0.38+), the first at
+/// start ([`super::Options::builds_every`]).
+pub const BUILDS_EVERY: Duration = Duration::from_secs(60);
 
 /// How often certificates, and the host's disks, are read.
 const CERTIFICATES_EVERY: Duration = Duration::from_secs(6 * 60 * 60);
@@ -704,6 +705,7 @@ pub async fn watch(
     dokku: Dokku,
     host: String,
     now: impl Fn() -> SystemTime + Send + 'static,
+    builds_every: Option<Duration>,
 ) {
     host_watch.seed_rows(
         &host,
@@ -718,9 +720,11 @@ pub async fn watch(
     certificates.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut disks = tokio::time::interval(CERTIFICATES_EVERY);
     disks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut builds =
-        tokio::time::interval_at(tokio::time::Instant::now() + BUILDS_EVERY, BUILDS_EVERY);
-    builds.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut builds = builds_every.map(|every| {
+        let mut builds = tokio::time::interval(every);
+        builds.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        builds
+    });
     loop {
         let events = tokio::select! {
             update = updates.recv() => match update {
@@ -753,7 +757,14 @@ pub async fn watch(
                     }
                 }
             }
-            _ = builds.tick() => {
+            _ = async {
+                match builds.as_mut() {
+                    Some(builds) => {
+                        builds.tick().await;
+                    }
+                    None => std::future::pending().await,
+                }
+            } => {
                 let recorded = dokku.capabilities().await.is_ok_and(|caps| caps.version >= BUILDS);
                 if !recorded {
                     continue;
