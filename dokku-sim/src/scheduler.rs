@@ -408,8 +408,22 @@ fn build_under_lock(ctx: &mut Ctx<'_>, app: &str, source: &str) {
         );
         return;
     }
-    ctx.out.info1(&format!("Deploying {app}..."));
+    // `release_and_deploy` (`plugins/common/functions`, since the
+    // scheduler plugin; source-derived: no recording has a deploy).
+    let scheduler = app_scheduler(ctx.host, app);
+    ctx.out
+        .info1(&format!("Deploying {app} via the {scheduler} scheduler..."));
     deploy(ctx, app, None);
+}
+
+/// `get_app_scheduler`: the app's `scheduler:set selected`, else the
+/// global one, else `docker-local`.
+fn app_scheduler<'a>(host: &'a crate::SimHost, app: &str) -> &'a str {
+    host.app_property(app, "scheduler", "selected")
+        .filter(|s| !s.is_empty())
+        .or_else(|| host.global_property("scheduler", "selected"))
+        .filter(|s| !s.is_empty())
+        .unwrap_or("docker-local")
 }
 
 /// Whether `app`'s image was built by herokuish (`is_image_herokuish_based`):

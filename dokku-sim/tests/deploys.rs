@@ -199,6 +199,11 @@ async fn a_builds_output_is_what_its_build_printed() {
         "{log}"
     );
     assert!(log.contains("-----> Releasing api...\n"), "{log}");
+    // `release_and_deploy` names the scheduler.
+    assert!(
+        log.contains("-----> Deploying api via the docker-local scheduler...\n"),
+        "{log}"
+    );
     assert!(deployed.ends_with(&log), "{deployed}\n---\n{log}");
     // A rebuild's is all it printed, standard error merged in.
     let rebuild = dokku
