@@ -57,6 +57,8 @@ fn fleet_status_shows_each_host_s_version_failing_apps_and_expiring_certificates
     assert!(eu.contains("4 running"), "{eu}");
     // Five days left by the host's own clock (the simulator's).
     assert!(eu.contains("blog in 5d 0h"), "{eu}");
+    // api runs, but its last push failed (Dokku's build records).
+    assert!(eu.contains("api (deploy failed)"), "{eu}");
     let us = row(&table, "us-1");
     assert!(us.contains("0.35.20 (behind)"), "{us}");
     assert!(
@@ -100,6 +102,8 @@ fn fleet_status_json_has_one_object_per_host_and_the_skew() {
     assert_eq!(us["apps"]["by_status"]["crashed"], 1);
     assert_eq!(us["failing"][0]["app"], "metrics");
     assert_eq!(us["failing"][0]["status"], "crashed");
+    assert_eq!(eu["deploy_failed"], serde_json::json!(["api"]));
+    assert_eq!(us["deploy_failed"], serde_json::json!([]));
     assert_eq!(status["skew"]["newest"], "0.38.27");
     assert_eq!(status["skew"]["uniform"], false);
     assert_eq!(

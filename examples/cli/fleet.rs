@@ -13,13 +13,13 @@
 //! or refusing its key is a row saying so; the others answer all the same,
 //! and the command then exits 6 (`hosts_failed`) after printing them all.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use clap::Subcommand;
 use dokku::model::overview::{AppOverview, AppStatus};
-use dokku::Command;
+use dokku::{AppName, Command};
 use dokku_fleet::query::is_not_running;
 use dokku_fleet::{
     DeployOutcome, DokkuBuilds, Fleet, FleetError, FleetResults, HostName, HostResult, LastDeploy,
@@ -54,8 +54,8 @@ Examples:
 
 #[derive(Debug, Subcommand)]
 pub enum FleetCmd {
-    /// One row per host: Dokku version, apps by state, failing apps,
-    /// certificates expiring soon.
+    /// One row per host: Dokku version, apps by state, failing apps (not
+    /// running, or whose last deploy failed), certificates expiring soon.
     #[command(
         after_help = "Examples:\n  cli --demo fleet status\n  cli --demo fleet status --where env=prod --json\n  cli --demo fleet status --within-days 30"
     )]
@@ -558,11 +558,34 @@ struct HostStatus {
     /// Certificates expiring within the window, with seconds left by the
     /// host's clock.
     expiring: Vec<(dokku_fleet::CertificateExpiry, i64)>,
+    /// The apps whose last deploy failed ([`DokkuBuilds`], a push's
+    /// included; none when it could not be read).
+    deploy_failed: BTreeSet<AppName>,
 }
 
 impl HostStatus {
     fn failing(&self) -> impl Iterator<Item = &AppOverview> {
         self.apps.iter().filter(|a| is_not_running(a))
+    }
+
+    /// The failing apps as people read them: `metrics (crashed)`,
+    /// `api (deploy failed)`, `web (stopped, deploy failed)`.
+    fn failing_words(&self) -> Vec<String> {
+        let mut words: Vec<String> = self
+            .failing()
+            .map(|a| match self.deploy_failed.contains(&a.app) {
+                true => format!("{} ({}, deploy failed)", a.app, a.status),
+                false => format!("{} ({})", a.app, a.status),
+            })
+            .collect();
+        let listed: BTreeSet<&AppName> = self.failing().map(|a| &a.app).collect();
+        words.extend(
+            self.deploy_failed
+                .iter()
+                .filter(|a| !listed.contains(a))
+                .map(|a| format!("{a} (deploy failed)")),
+        );
+        words
     }
 
     /// How many apps are in each state, in the library's order.
@@ -589,13 +612,16 @@ async fn status(
     let clocks = fleet.each(selection, |host| async move {
         session::host_clock(host.dokku()).await.map(|c| c.now)
     });
-    let (overview, versions, certificates, clocks) = tokio::join!(
+    let history = Arc::new(DokkuBuilds::or(Arc::new(s.store().await?)));
+    let (overview, versions, certificates, clocks, deploys) = tokio::join!(
         fleet.overview(selection),
         fleet.versions(selection),
         fleet.certificates(selection),
         clocks,
+        fleet.last_deploys(selection, history),
     );
-    let (overview, versions, certificates, clocks) = (overview?, versions?, certificates?, clocks?);
+    let (overview, versions, certificates, clocks, deploys) =
+        (overview?, versions?, certificates?, clocks?, deploys?);
     let mut hosts: Vec<(HostName, Result<HostStatus, Failure>)> = Vec::new();
     for r in overview {
         let name = r.host.as_str();
@@ -627,11 +653,20 @@ async fn status(
                     .filter(|c| c.host == r.host)
                     .map(|c| (c.clone(), output::seconds_between(c.expires_at, now)))
                     .collect();
+                let deploy_failed = deploys
+                    .get(name)
+                    .and_then(|d| d.result.as_ref().ok())
+                    .into_iter()
+                    .flatten()
+                    .filter(|d| d.outcome == DeployOutcome::Failed)
+                    .map(|d| d.app.clone())
+                    .collect();
                 Ok(HostStatus {
                     version: versions.skew.versions.get(name).copied(),
                     behind: versions.skew.behind.contains(&r.host),
                     apps,
                     expiring,
+                    deploy_failed,
                 })
             }
         };
@@ -661,6 +696,7 @@ async fn status(
                             .failing()
                             .map(|a| json!({ "app": a.app, "status": a.status.as_str() }))
                             .collect();
+                        row["deploy_failed"] = json!(st.deploy_failed);
                         row["expiring_certificates"] = st
                             .expiring
                             .iter()
@@ -706,11 +742,7 @@ async fn status(
                         .map(|(s, n)| format!("{n} {s}"))
                         .collect::<Vec<_>>()
                         .join(", ");
-                    let failing = st
-                        .failing()
-                        .map(|a| format!("{} ({})", a.app, a.status))
-                        .collect::<Vec<_>>()
-                        .join(", ");
+                    let failing = st.failing_words().join(", ");
                     let expiring = st
                         .expiring
                         .iter()
@@ -964,4 +996,45 @@ async fn run(
     }
     withheld.note();
     conclude(opts.json, &failures, total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failing_apps_name_a_failed_deploy_beside_their_state() {
+        let app = |name: &str, status: AppStatus| AppOverview {
+            app: AppName::new(name).unwrap(),
+            status,
+            processes: BTreeMap::new(),
+            domains: Vec::new(),
+            deploy_source: None,
+            deploy_source_metadata: None,
+            created_at: None,
+            locked: false,
+        };
+        let st = HostStatus {
+            version: None,
+            behind: false,
+            apps: vec![
+                app("api", AppStatus::Running),
+                app("metrics", AppStatus::Crashed),
+                app("web", AppStatus::Stopped),
+            ],
+            expiring: Vec::new(),
+            deploy_failed: ["api", "web"]
+                .into_iter()
+                .map(|a| AppName::new(a).unwrap())
+                .collect(),
+        };
+        assert_eq!(
+            st.failing_words(),
+            [
+                "metrics (crashed)",
+                "web (stopped, deploy failed)",
+                "api (deploy failed)"
+            ]
+        );
+    }
 }
