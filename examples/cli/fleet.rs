@@ -421,7 +421,7 @@ async fn deploys(
     if s.opts.dry_run {
         return print_selection(s, fleet, selection);
     }
-    let history = Arc::new(DokkuBuilds::or(Arc::new(s.store().await?)));
+    let history = deploy_history(s).await?;
     let found = fleet.last_deploys(selection, history).await?;
     let failures = Failure::all(&found);
     let shown = |last: &[LastDeploy]| -> Vec<LastDeploy> {
@@ -470,6 +470,12 @@ async fn deploys(
         output::table(&["HOST", "APP", "LAST DEPLOY", "AT (UTC)", "SOURCE"], &rows)?;
     }
     conclude(s.opts.json, &failures, found.len())
+}
+
+/// Where each app's last deploy is read: Dokku's build records on 0.38+
+/// (a `git push` included), else this tool's history.
+async fn deploy_history(s: &Session) -> Result<Arc<DokkuBuilds>, CliError> {
+    Ok(Arc::new(DokkuBuilds::or(Arc::new(s.store().await?))))
 }
 
 /// A fleet answer as table rows: each host's rows (`rows_of` its answer)
@@ -612,7 +618,7 @@ async fn status(
     let clocks = fleet.each(selection, |host| async move {
         session::host_clock(host.dokku()).await.map(|c| c.now)
     });
-    let history = Arc::new(DokkuBuilds::or(Arc::new(s.store().await?)));
+    let history = deploy_history(s).await?;
     let (overview, versions, certificates, clocks, deploys) = tokio::join!(
         fleet.overview(selection),
         fleet.versions(selection),
