@@ -3689,9 +3689,11 @@ async fn one_off_containers_are_listed_for_deployers_and_stopped_one_or_all() {
 #[tokio::test]
 async fn deployers_read_every_build_dokku_recorded_and_its_output() {
     let h = Harness::new();
-    // The demo's last push of api failed: its page says so.
+    // The demo's last push of api failed: its page says so, and that
+    // Dokku's builds have the pushes the releases lack.
     let deployer = h.login(DEPLOYER).await;
     let app = h.get(&deployer, "/apps/api").await.body;
+    assert!(app.contains("builds, above, include a git push"), "{app}");
     assert!(
         app.contains(
             "last build: <span class=\"badge s-crashed\">failed</span> <code>git-hook</code>"
@@ -3759,6 +3761,10 @@ async fn deployers_read_every_build_dokku_recorded_and_its_output() {
     let app = h.get(&viewer, "/apps/api").await.body;
     assert!(
         !app.contains("/apps/api/builds") && !app.contains("last build"),
+        "{app}"
+    );
+    assert!(
+        app.contains("a git push does not go through the dashboard"),
         "{app}"
     );
     for path in [

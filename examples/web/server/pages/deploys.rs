@@ -107,7 +107,11 @@ pub fn section(url: &str, ctx: &Ctx, row: &AppOverview, deploys: &Deploys) -> Ma
                     Err(e) => (card_error_web(e)),
                     Ok(releases) if releases.is_empty() => (card_empty(
                         "No deploys recorded for this app yet.",
-                        Some("Deploys made here or with the CLI appear here; a git push does not go through the dashboard."),
+                        Some(match deploys.last_build {
+                            // Dokku's builds, shown above, have the pushes.
+                            Some(_) => "Deploys made here or with the CLI appear here; Dokku's builds, above, include a git push.",
+                            None => "Deploys made here or with the CLI appear here; a git push does not go through the dashboard.",
+                        }),
                     )),
                     Ok(releases) => {
                         (release_table(releases))
