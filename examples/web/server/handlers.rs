@@ -128,9 +128,16 @@ impl ShownLines {
         }
         let last = text.rsplit('\n').next().unwrap_or_default();
         self.hiding |= cut_short && dokku::parse::config::env_read_error(last).is_some();
-        let text = dokku::parse::config::redact_env_read_errors(&text);
-        dokku::secret::mask_userinfo(&text).into_owned()
+        fit_to_show(&text)
     }
+}
+
+/// Dokku's output made fit to show (a page, a webhook): a godotenv error
+/// cut before the stored values it quotes, and credentials in a URL
+/// masked.
+pub(crate) fn fit_to_show(text: &str) -> String {
+    let text = dokku::parse::config::redact_env_read_errors(text);
+    dokku::secret::mask_userinfo(&text).into_owned()
 }
 
 /// Dokku's output as JSON Lines (`{"out": …}`), ending with the outcome in

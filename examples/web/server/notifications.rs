@@ -818,8 +818,8 @@ pub async fn watch(
 
 /// A push as a deploy: succeeded, with the app's URLs (`urls`); failed,
 /// with its phase and Dokku's words read from its log (`builds:output`,
-/// URL credentials masked) as a live deploy's are, or without the log its
-/// exit code alone.
+/// made fit to show as a page's output is) as a live deploy's are, or
+/// without the log its exit code alone.
 pub async fn push_event(dokku: &Dokku, host: &str, push: &Push) -> Option<NotifyEvent> {
     use futures_util::StreamExt;
     if push.succeeded {
@@ -830,8 +830,8 @@ pub async fn push_event(dokku: &Dokku, host: &str, push: &Push) -> Option<Notify
     match dokku.builds().output(&push.app, Some(&push.id)).await {
         Ok(mut lines) => {
             while let Some(Ok(line)) = lines.next().await {
-                let line = dokku::parse::deploy::strip_cursor_codes(&line).into_owned();
-                tracker.line(&dokku::secret::mask_userinfo(&line));
+                let line = dokku::parse::deploy::strip_cursor_codes(&line);
+                tracker.line(&super::handlers::fit_to_show(&line));
             }
         }
         Err(e) => {

@@ -20,7 +20,7 @@ use dokku::AppName;
 use futures_util::StreamExt;
 use maud::{html, Markup};
 
-use super::super::handlers::{app_name, app_url};
+use super::super::handlers::{app_name, app_url, fit_to_show};
 use super::super::{doing, AppState, Ctx, WebError};
 use super::app::card_empty;
 use super::{layout, timestamp};
@@ -190,8 +190,7 @@ async fn read_output(dokku: &dokku::Dokku, app: &AppName, id: &str) -> Result<Sh
     let (mut chars, mut dropped) = (0, 0);
     while let Some(line) = lines.next().await {
         let line = line.map_err(fail())?;
-        let line = dokku::parse::config::redact_env_read_errors(&line);
-        let line = dokku::secret::mask_userinfo(&line).into_owned();
+        let line = fit_to_show(&line);
         chars += line.len() + 1;
         kept.push_back(line);
         while chars > OUTPUT_KEPT && kept.len() > 1 {
