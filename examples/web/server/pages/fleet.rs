@@ -59,9 +59,13 @@ fn disk_badge(host: &SiteHost, ctx: &Ctx) -> Option<Markup> {
     })
 }
 
-fn host_row(row: &HostStatus, host: Option<&SiteHost>, ctx: &Ctx) -> Markup {
+fn host_row(
+    row: &HostStatus,
+    host: Option<&SiteHost>,
+    failed: &BTreeSet<AppName>,
+    ctx: &Ctx,
+) -> Markup {
     let base = host.map_or("", |h| h.base.as_str());
-    let failed = failed_deploys(host, ctx);
     let home = format!("{base}/");
     html! {
         tr data-host=(row.name) {
@@ -77,10 +81,10 @@ fn host_row(row: &HostStatus, host: Option<&SiteHost>, ctx: &Ctx) -> Markup {
                         " " span.problem { (problem) }
                     }
                 } @else {
-                    (facts(row, base, &failed))
+                    (facts(row, base, failed))
                 }
             } @else {
-                (facts(row, base, &failed))
+                (facts(row, base, failed))
             }
         }
     }
@@ -165,11 +169,17 @@ fn render(status: &FleetStatus, age: Duration, ctx: &Ctx) -> Markup {
         .filter(|h| h.version.is_none() && h.problem.is_some())
         .count();
     let failing: usize = status.hosts.iter().map(|h| h.failing.len()).sum();
-    let failed: usize = status
+    // Each host's apps whose last deploy failed, read once for its row
+    // and the count.
+    let rows: Vec<(&HostStatus, Option<&SiteHost>, BTreeSet<AppName>)> = status
         .hosts
         .iter()
-        .map(|h| failed_deploys(ctx.site.host(h.name.as_str()), ctx).len())
-        .sum();
+        .map(|h| {
+            let host = ctx.site.host(h.name.as_str());
+            (h, host, failed_deploys(host, ctx))
+        })
+        .collect();
+    let failed: usize = rows.iter().map(|(_, _, f)| f.len()).sum();
     html! {
         p.refresh #fleet-age aria-live="polite" {
             (status.hosts.len()) " hosts · " (apps(failing)) " not running · "
@@ -183,8 +193,8 @@ fn render(status: &FleetStatus, age: Duration, ctx: &Ctx) -> Markup {
             table.fleet.cards #fleet {
                 thead { tr { th { "Host" } th { "Version" } th { "Apps by state" } th { (FAILING) } th { (EXPIRING) } } }
                 tbody {
-                    @for row in &status.hosts {
-                        (host_row(row, ctx.site.host(row.name.as_str()), ctx))
+                    @for (row, host, failed) in &rows {
+                        (host_row(row, *host, failed, ctx))
                     }
                 }
             }
