@@ -22,7 +22,7 @@ use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use dokku_core::client::versions;
-use dokku_core::model::builds::BuildsReport;
+use dokku_core::model::builds::{BuildStatus, BuildsReport};
 use dokku_core::model::certs::CertsReport;
 use dokku_core::model::host::HostVitals;
 use dokku_core::model::overview::{AppOverview, AppStatus};
@@ -664,10 +664,10 @@ impl DeployHistory for DokkuBuilds {
 
 /// An app's last build as its last deploy; `None` for an app never built.
 fn last_build(report: BuildsReport) -> Option<LastDeploy> {
-    let outcome = match report.build_status.as_deref()? {
-        "succeeded" => DeployOutcome::Succeeded,
-        "running" => DeployOutcome::Running,
-        "canceled" => DeployOutcome::Cancelled,
+    let outcome = match report.build_status.as_ref()? {
+        BuildStatus::Succeeded => DeployOutcome::Succeeded,
+        BuildStatus::Running => DeployOutcome::Running,
+        BuildStatus::Canceled => DeployOutcome::Cancelled,
         _ => DeployOutcome::Failed,
     };
     let at = report
@@ -741,7 +741,7 @@ mod tests {
     fn each_build_status_is_a_last_deploys_outcome_and_an_app_never_built_none() {
         let report = |status: Option<&str>| BuildsReport {
             app: AppName::new("api").ok(),
-            build_status: status.map(str::to_owned),
+            build_status: status.map(|s| BuildStatus::from(s.to_owned())),
             build_started_at: Some("2026-12-03T09:58:46Z".to_owned()),
             ..BuildsReport::default()
         };

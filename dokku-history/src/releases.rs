@@ -23,7 +23,7 @@
 
 use dokku_core::api::deploy::DeploySpec;
 use dokku_core::model::apps::AppReport;
-use dokku_core::model::builds::BuildRecord;
+use dokku_core::model::builds::{BuildRecord, BuildStatus};
 use dokku_core::model::deploy::{ArchiveType, DeploySource};
 use dokku_core::AppName;
 use serde::Serialize;
@@ -248,8 +248,8 @@ pub fn attach_builds(releases: &mut [Release], builds: &[BuildRecord]) {
         if let Some(i) = found {
             claimed[i] = true;
             // Dokku's record says a failed deploy was cancelled.
-            let status = builds[i].display_status.as_deref();
-            if release.outcome == Outcome::Failed && status == Some("canceled") {
+            let status = builds[i].shown_status();
+            if release.outcome == Outcome::Failed && status == Some(&BuildStatus::Canceled) {
                 release.outcome = Outcome::Cancelled;
             }
             release.build = Some(builds[i].clone());

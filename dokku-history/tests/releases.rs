@@ -101,7 +101,9 @@ async fn deploy_v1_deploy_v2_roll_back_runs_v1_again_and_the_history_says_so() {
             (
                 image.clone(),
                 r.rollback_of,
-                r.build.as_ref().and_then(|b| b.display_status.clone()),
+                r.build
+                    .as_ref()
+                    .and_then(|b| b.display_status.as_ref().map(ToString::to_string)),
             )
         })
         .collect();

@@ -74,7 +74,7 @@ async fn an_image_on_the_host_deploys_through_every_phase_and_is_recorded() {
         .await
         .unwrap();
     assert_eq!(builds.len(), 1, "{builds:?}");
-    assert_eq!(builds[0].display_status.as_deref(), Some("succeeded"));
+    assert_eq!(builds[0].display_status.as_ref().map(|s| s.as_str()), Some("succeeded"));
     assert_eq!(builds[0].source, "git:from-image");
     let git = dokku
         .report::<dokku_core::model::git::GitReport>()
@@ -115,7 +115,7 @@ async fn a_second_image_then_the_first_again_each_deploy_and_the_same_image_is_n
         .await
         .unwrap()
         .into_iter()
-        .filter_map(|b| b.display_status)
+        .filter_map(|b| b.display_status.map(String::from))
         .collect();
     assert_eq!(
         statuses,
@@ -231,7 +231,7 @@ async fn the_last_build_is_none_until_one_ran_and_on_a_host_before_0_38() {
     .await;
     let last = dokku.builds().last(&app).await.unwrap().unwrap();
     assert_eq!(
-        (last.build_status.as_deref(), last.build_source.as_deref()),
+        (last.build_status.as_ref().map(|s| s.as_str()), last.build_source.as_deref()),
         (Some("succeeded"), Some("git:from-image"))
     );
     let listed = dokku
@@ -385,7 +385,7 @@ async fn build_statuses(dokku: &Dokku, app: &AppName) -> Vec<String> {
         .await
         .unwrap()
         .into_iter()
-        .filter_map(|b| b.display_status)
+        .filter_map(|b| b.display_status.map(String::from))
         .collect()
 }
 

@@ -7,7 +7,7 @@ use dokku::api::apps as api;
 use dokku::api::report::{report_command, ReportTarget};
 use dokku::api::Format;
 use dokku::catalog::plugins;
-use dokku::model::builds::BuildsReport;
+use dokku::model::builds::{BuildStatus, BuildsReport};
 use dokku::model::overview::{AppOverview, AppStatus};
 use dokku::{AppName, Command};
 use serde_json::json;
@@ -376,9 +376,8 @@ fn build_cell(build: Option<&BuildsReport>) -> Cell {
     let Some(b) = build else {
         return Cell::plain("-".to_owned());
     };
-    let status = b.build_status.clone().unwrap_or_default();
     let text = [
-        Some(status.clone()),
+        b.build_status.as_ref().map(ToString::to_string),
         b.build_source.clone(),
         b.build_started_at.clone(),
         b.build_id.as_ref().map(|id| format!("({id})")),
@@ -387,9 +386,9 @@ fn build_cell(build: Option<&BuildsReport>) -> Cell {
     .flatten()
     .collect::<Vec<_>>()
     .join(" ");
-    match status.as_str() {
-        "failed" | "canceled" => Cell(text, RED),
-        "running" => Cell(text, YELLOW),
+    match &b.build_status {
+        Some(BuildStatus::Running) => Cell(text, YELLOW),
+        Some(failed) if failed.is_failure() => Cell(text, RED),
         _ => Cell::plain(text),
     }
 }

@@ -5,7 +5,7 @@
 use clap::Subcommand;
 use dokku::api::builds::{self as api, BuildFilter};
 use dokku::api::Target;
-use dokku::model::builds::BuildRecord;
+use dokku::model::builds::{BuildRecord, BuildStatus};
 use dokku::{AppName, Command};
 use serde_json::json;
 
@@ -218,18 +218,19 @@ fn app_of(target: &Target) -> Option<&AppName> {
 }
 
 fn status_cell(build: &BuildRecord) -> Cell {
-    let status = build
-        .display_status
-        .clone()
-        .or_else(|| build.status.clone())
-        .unwrap_or_default();
-    let style = match status.as_str() {
-        "succeeded" => GREEN,
-        "failed" => RED,
-        "running" => YELLOW,
+    let style = match build.shown_status() {
+        Some(BuildStatus::Succeeded) => GREEN,
+        Some(BuildStatus::Running) => YELLOW,
+        Some(failed) if failed.is_failure() => RED,
         _ => DIM,
     };
-    Cell(status, style)
+    Cell(
+        build
+            .shown_status()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        style,
+    )
 }
 
 fn row(build: &BuildRecord) -> Vec<Cell> {

@@ -31,6 +31,7 @@ use crate::api::deploy::{read_deploy, CancelProbe, DeployStream, Deploys, Lines}
 use crate::command::Command;
 use crate::error::{Error, Result};
 use crate::exec::{pipe_stream, ExecError, ExitStatus, GitTransport};
+use crate::model::builds::BuildStatus;
 use crate::model::deploy::DeploySource;
 #[cfg(doc)]
 use crate::model::deploy::{DeployEvent, DeployOutcome};
@@ -304,9 +305,7 @@ fn cancel_probe(dokku: crate::Dokku, app: AppName) -> CancelProbe {
                 builds
                     .iter()
                     .find(|b| b.source == "git-hook")
-                    .is_some_and(|b| {
-                        b.display_status.as_deref().or(b.status.as_deref()) == Some("canceled")
-                    })
+                    .is_some_and(|b| b.shown_status() == Some(&BuildStatus::Canceled))
             })
         })
     })

@@ -11,7 +11,7 @@
 use serde::Deserialize;
 
 use super::{table, ParseError};
-use crate::model::builds::BuildRecord;
+use crate::model::builds::{BuildRecord, BuildStatus};
 
 const LIST: &str = "builds:list";
 const INFO: &str = "builds:info";
@@ -40,7 +40,7 @@ pub fn list(stdout: &str) -> Result<Vec<BuildRecord>, ParseError> {
                     id,
                     app: Some(app),
                     kind,
-                    display_status: Some("running".to_owned()),
+                    display_status: Some(BuildStatus::Running),
                     pid: pid_of(&pid)?,
                     source,
                     started_at: started,
@@ -60,7 +60,7 @@ pub fn list(stdout: &str) -> Result<Vec<BuildRecord>, ParseError> {
                 Ok(BuildRecord {
                     id,
                     kind,
-                    display_status: Some(status),
+                    display_status: Some(status.into()),
                     pid: pid_of(&pid)?,
                     source,
                     started_at: started,
@@ -96,13 +96,13 @@ struct JsonBuild {
     #[serde(default)]
     finished_at: Option<String>,
     #[serde(default)]
-    status: Option<String>,
+    status: Option<BuildStatus>,
     #[serde(default)]
     source: String,
     #[serde(default)]
     exit_code: Option<i64>,
     #[serde(default)]
-    display_status: Option<String>,
+    display_status: Option<BuildStatus>,
     #[serde(default)]
     duration: Option<String>,
     #[serde(default)]
@@ -144,7 +144,7 @@ pub fn info(stdout: &str) -> Result<BuildRecord, ParseError> {
             "Build ID" => record.id.clone_from(&value),
             "App" => record.app = opt(),
             "Kind" => record.kind.clone_from(&value),
-            "Status" => record.display_status = opt(),
+            "Status" => record.display_status = opt().map(BuildStatus::from),
             "PID" => record.pid = pid_of(&value)?,
             "Source" => record.source.clone_from(&value),
             "Started" => record.started_at.clone_from(&value),

@@ -42,7 +42,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use dokku::api::builds::BUILDS;
-use dokku::model::builds::BuildsReport;
+use dokku::model::builds::{BuildStatus, BuildsReport};
 use dokku::model::deploy::DeployOutcome;
 use dokku::model::host::HostVitals;
 use dokku::notify::{Notifier, NotifyEvent, Subscriptions, WebhookUrl};
@@ -447,21 +447,21 @@ impl HostWatch {
         failed.clear();
         for report in reports {
             let (Some(app), Some(id), Some(status)) =
-                (report.app, report.build_id, report.build_status.as_deref())
+                (report.app, report.build_id, report.build_status)
             else {
                 continue;
             };
             // Still running: its end is read next time. Cancelled: neither
             // told nor marked (it says nothing of the code).
-            if status == "canceled" {
+            if status == BuildStatus::Canceled {
                 seen.insert(id);
                 continue;
             }
-            if status == "running" || deployed.get(&app).is_some_and(|at| *at > mark) {
+            if status == BuildStatus::Running || deployed.get(&app).is_some_and(|at| *at > mark) {
                 continue;
             }
             let push = report.build_source.as_deref() == Some("git-hook");
-            let succeeded = status == "succeeded";
+            let succeeded = status == BuildStatus::Succeeded;
             if seen.insert(id.clone()) && push && !first {
                 news.push(Push {
                     app: app.clone(),

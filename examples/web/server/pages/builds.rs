@@ -15,7 +15,7 @@ use std::collections::VecDeque;
 use axum::extract::{Path, State};
 use axum::Extension;
 use dokku::api::builds::{BuildFilter, BUILDS};
-use dokku::model::builds::BuildRecord;
+use dokku::model::builds::{BuildRecord, BuildStatus};
 use dokku::AppName;
 use futures_util::StreamExt;
 use maud::{html, Markup};
@@ -94,15 +94,18 @@ fn table(url: &str, builds: &[BuildRecord]) -> Markup {
 
 /// The status Dokku shows, as a badge.
 fn status(build: &BuildRecord) -> Markup {
-    status_badge(build.display_status.as_deref().unwrap_or("unknown"))
+    match build.shown_status() {
+        Some(shown) => status_badge(shown),
+        None => html! { span class="badge s-stopped" { "unknown" } },
+    }
 }
 
 /// A build status (`succeeded`, `failed` …) as a badge.
-pub fn status_badge(shown: &str) -> Markup {
+pub fn status_badge(shown: &BuildStatus) -> Markup {
     let class = match shown {
-        "succeeded" => "s-running",
-        "failed" => "s-crashed",
-        "running" => "s-mixed",
+        BuildStatus::Succeeded => "s-running",
+        BuildStatus::Running => "s-mixed",
+        failed if failed.is_failure() => "s-crashed",
         _ => "s-stopped",
     };
     html! { span class={ "badge " (class) } { (shown) } }
@@ -175,7 +178,7 @@ pub async fn read(
         .info(app, id)
         .await
         .map_err(doing(format!("read build {id} of {app}")))?;
-    let shown = match build.display_status.as_deref() == Some("running") {
+    let shown = match build.shown_status() == Some(&BuildStatus::Running) {
         true => None,
         false => Some(read_output(dokku, app, &build.id).await?),
     };
