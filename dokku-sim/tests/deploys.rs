@@ -74,7 +74,10 @@ async fn an_image_on_the_host_deploys_through_every_phase_and_is_recorded() {
         .await
         .unwrap();
     assert_eq!(builds.len(), 1, "{builds:?}");
-    assert_eq!(builds[0].display_status.as_ref().map(|s| s.as_str()), Some("succeeded"));
+    assert_eq!(
+        builds[0].display_status.as_ref().map(|s| s.as_str()),
+        Some("succeeded")
+    );
     assert_eq!(builds[0].source, "git:from-image");
     let git = dokku
         .report::<dokku_core::model::git::GitReport>()
@@ -231,7 +234,10 @@ async fn the_last_build_is_none_until_one_ran_and_on_a_host_before_0_38() {
     .await;
     let last = dokku.builds().last(&app).await.unwrap().unwrap();
     assert_eq!(
-        (last.build_status.as_ref().map(|s| s.as_str()), last.build_source.as_deref()),
+        (
+            last.build_status.as_ref().map(|s| s.as_str()),
+            last.build_source.as_deref()
+        ),
         (Some("succeeded"), Some("git:from-image"))
     );
     let listed = dokku

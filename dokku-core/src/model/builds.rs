@@ -154,7 +154,14 @@ mod tests {
 
     #[test]
     fn a_build_status_is_dokkus_word_known_or_not() {
-        for word in ["running", "succeeded", "failed", "canceled", "abandoned", "queued"] {
+        for word in [
+            "running",
+            "succeeded",
+            "failed",
+            "canceled",
+            "abandoned",
+            "queued",
+        ] {
             let status = BuildStatus::from(word.to_owned());
             assert_eq!(status.as_str(), word);
             assert_eq!(String::from(status.clone()), word);

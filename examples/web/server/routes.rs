@@ -658,12 +658,7 @@ pub fn table() -> Vec<Route> {
             Admin,
             pages::settings::cron,
         ),
-        route(
-            get.clone(),
-            "/apps/{app}/builds",
-            Deploy,
-            pages::builds::list,
-        ),
+        route(get.clone(), "/apps/{app}/builds", Read, pages::builds::list),
         route(
             get.clone(),
             "/apps/{app}/builds/{id}",

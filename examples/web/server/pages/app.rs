@@ -559,7 +559,7 @@ pub async fn page(
         super::databases::app_links(&state.dokku, &caps, &app),
         super::network::fetch(&state.dokku, &caps, &app),
         super::settings::fetch(&state.dokku, &app),
-        super::deploys::fetch(&state, &ctx, &caps, &app),
+        super::deploys::fetch(&state, &caps, &app),
     );
     let url = ctx.at(&app_url(app.as_str()));
     let body = html! {

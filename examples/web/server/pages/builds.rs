@@ -20,6 +20,7 @@ use dokku::AppName;
 use futures_util::StreamExt;
 use maud::{html, Markup};
 
+use super::super::auth::Role;
 use super::super::handlers::{app_name, app_url, fit_to_show};
 use super::super::{doing, AppState, Ctx, WebError};
 use super::app::card_empty;
@@ -62,14 +63,16 @@ pub async fn list(
             @if builds.is_empty() {
                 (card_empty("Dokku has recorded no builds of this app yet.", None))
             } @else {
-                (table(&url, &builds))
+                (table(&url, ctx.can(Role::Deployer), &builds))
             }
         }
     };
     Ok(layout(&title, &ctx, body))
 }
 
-fn table(url: &str, builds: &[BuildRecord]) -> Markup {
+/// The builds, each linked to its output for a deployer (the output is
+/// like the logs, which are a deployer's).
+fn table(url: &str, deployer: bool, builds: &[BuildRecord]) -> Markup {
     html! {
         div.scroll {
             table.builds.cards {
@@ -77,7 +80,10 @@ fn table(url: &str, builds: &[BuildRecord]) -> Markup {
                 tbody {
                     @for b in builds {
                         tr data-build=(b.id) {
-                            td { a href={ (url) "/builds/" (b.id) } { code { (b.id) } } }
+                            td {
+                                @if deployer { a href={ (url) "/builds/" (b.id) } { code { (b.id) } } }
+                                @else { code { (b.id) } }
+                            }
                             td data-label="Kind" { (b.kind) }
                             td data-label="Source" { code { (b.source) } }
                             td { (status(b)) }

@@ -42,15 +42,15 @@ const SHOWN: usize = 10;
 pub struct Deploys {
     releases: Result<Vec<Release>, WebError>,
     /// Dokku's newest build of the app (none yet: `Ok(None)`), on a host
-    /// that records builds (0.38+) for a deployer; `None` when not read.
+    /// that records builds (0.38+); `None` when not read.
     last_build: Option<dokku::Result<Option<BuildsReport>>>,
 }
 
-/// Read the app's releases from the history, and for a deployer on a host
-/// that records builds Dokku's newest one (`builds:report <app>`).
-pub async fn fetch(state: &AppState, ctx: &Ctx, caps: &Capabilities, app: &AppName) -> Deploys {
+/// Read the app's releases from the history, and on a host that records
+/// builds Dokku's newest one (`builds:report <app>`).
+pub async fn fetch(state: &AppState, caps: &Capabilities, app: &AppName) -> Deploys {
     let last_build = async {
-        match caps.version >= BUILDS && ctx.can(Role::Deployer) {
+        match caps.version >= BUILDS {
             true => Some(state.dokku.builds().last(app).await),
             false => None,
         }
@@ -99,7 +99,7 @@ pub fn section(url: &str, ctx: &Ctx, row: &AppOverview, deploys: &Deploys) -> Ma
                 }
             }
             @if let Some(last) = &deploys.last_build {
-                (last_build(url, last))
+                (last_build(url, admin, last))
             }
             // Refreshed after a deploy; the output above stays.
             div #releases data-refresh {
@@ -124,8 +124,9 @@ pub fn section(url: &str, ctx: &Ctx, row: &AppOverview, deploys: &Deploys) -> Ma
 }
 
 /// Dokku's newest build of the app, whoever started it (a failed push
-/// shows here), with links to its output and every build.
-fn last_build(url: &str, last: &dokku::Result<Option<BuildsReport>>) -> Markup {
+/// shows here), with links to every build and (for a deployer, as the
+/// logs are) its output.
+fn last_build(url: &str, deployer: bool, last: &dokku::Result<Option<BuildsReport>>) -> Markup {
     html! {
         @match last {
             Err(e) => (card_error("read Dokku's last build", e)),
@@ -136,7 +137,7 @@ fn last_build(url: &str, last: &dokku::Result<Option<BuildsReport>>) -> Markup {
                         @if let Some(status) = &report.build_status { (super::builds::status_badge(status)) " " }
                         @if let Some(source) = &report.build_source { code { (source) } " " }
                         @if let Some(started) = &report.build_started_at { time { (super::builds::utc(started)) } " · " }
-                        @if let Some(id) = &report.build_id { a href={ (url) "/builds/" (id) } { "its output" } " · " }
+                        @if let (true, Some(id)) = (deployer, &report.build_id) { a href={ (url) "/builds/" (id) } { "its output" } " · " }
                     }
                     None => { "Dokku has recorded no build of this app yet. " }
                 }
