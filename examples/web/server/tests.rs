@@ -360,6 +360,18 @@ impl Harness {
         progress.wait_for(|p| p.complete()).await.unwrap();
     }
 
+    /// The dashboard's live stream (`/live`) as `c`, once its first
+    /// counter is in: the stream and what it sent so far.
+    pub async fn live(&self, c: &Client) -> (Body, String) {
+        let req = Self::request(Method::GET, "/live", Some(&c.cookie), String::new());
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let mut body = res.into_body();
+        let mut text = String::new();
+        read_until(&mut body, &mut text, |t| t.contains("event: progress")).await;
+        (body, text)
+    }
+
     /// A page, at once.
     pub async fn get_now(&self, c: &Client, path: &str) -> Reply {
         self.send(Self::request(
@@ -419,6 +431,15 @@ impl Harness {
 
     fn has_app(&self, name: &str) -> bool {
         self.sim.with_host(|h| h.apps.contains_key(name))
+    }
+}
+
+/// Read a stream into `text` until `done` says it has what is wanted.
+async fn read_until(body: &mut Body, text: &mut String, done: impl Fn(&str) -> bool) {
+    while !done(text) {
+        if let Ok(data) = body.frame().await.unwrap().unwrap().into_data() {
+            text.push_str(&String::from_utf8_lossy(&data));
+        }
     }
 }
 
@@ -2548,6 +2569,50 @@ async fn the_dashboard_finds_filters_and_pages_many_apps_crashed_first() {
 }
 
 #[tokio::test]
+async fn the_dashboard_filters_the_apps_whose_last_deploy_failed() {
+    let h = Harness::new();
+    let admin = h.login(ADMIN).await;
+    // No failed deploy known yet: no such filter.
+    let home = h.get(&admin, "/").await.body;
+    assert!(!home.contains("count-deploy-failed"), "{home}");
+    // The builds read: api's last push failed (the demo's).
+    let reports = h
+        .state
+        .dokku
+        .report::<dokku::model::builds::BuildsReport>()
+        .all()
+        .await
+        .unwrap();
+    h.state
+        .watch
+        .on_builds(h.state.watch.builds_mark(), reports);
+    let home = h.get(&admin, "/").await.body;
+    assert!(
+        home.contains("href=\"/?state=deploy-failed\"")
+            && home.contains("<strong id=\"count-deploy-failed\">1</strong>"),
+        "{home}"
+    );
+    let failed = h.get(&admin, "/?state=deploy-failed").await.body;
+    assert_eq!(failed.matches("<tr data-app=").count(), 1, "{failed}");
+    assert!(failed.contains("<tr data-app=\"api\""), "{failed}");
+    assert!(
+        failed.contains("<input type=\"hidden\" name=\"state\" value=\"deploy-failed\">"),
+        "the search keeps the filter: {failed}"
+    );
+    let none = h.get(&admin, "/?state=deploy-failed&q=blog").await.body;
+    assert!(none.contains("No app matches."), "{none}");
+    // The live count follows.
+    let (_, live) = h.live(&admin).await;
+    assert!(live.contains("\"deploy-failed\":1"), "{live}");
+    // Someone who may not see api is not told of it.
+    let outsider = h.login(OUTSIDER).await;
+    let home = h.get(&outsider, "/").await.body;
+    assert!(!home.contains("deploy failed"), "{home}");
+    let (_, live) = h.live(&outsider).await;
+    assert!(live.contains("\"deploy-failed\":0"), "{live}");
+}
+
+#[tokio::test]
 async fn pages_are_titled_with_the_host_and_history_reads_like_people_talk() {
     let h = Harness::new();
     let admin = h.login(ADMIN).await;
@@ -2883,28 +2948,16 @@ async fn live_rows_follow_changes_and_end_with_the_session() {
         let admin = h.login(ADMIN).await;
         let watcher = h.login(password).await;
         h.settled().await;
-        let req = Harness::request(Method::GET, "/live", Some(&watcher.cookie), String::new());
-        let res = h.router.clone().oneshot(req).await.unwrap();
-        assert_eq!(res.status(), StatusCode::OK);
-        let mut body = res.into_body();
-        let mut text = String::new();
-        while !text.contains("event: progress") {
-            let frame = body.frame().await.unwrap().unwrap();
-            if let Ok(data) = frame.into_data() {
-                text.push_str(&String::from_utf8_lossy(&data));
-            }
-        }
+        let (mut body, mut text) = h.live(&watcher).await;
         let domain = format!("{who}.example.com");
         let r = h
             .post(&admin, "/apps/api/domains/add", &[("domain", &domain)])
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        while !(text.contains("event: row") && text.contains(&domain)) {
-            let frame = body.frame().await.unwrap().unwrap();
-            if let Ok(data) = frame.into_data() {
-                text.push_str(&String::from_utf8_lossy(&data));
-            }
-        }
+        read_until(&mut body, &mut text, |t| {
+            t.contains("event: row") && t.contains(&domain)
+        })
+        .await;
         assert!(text.contains("data-app=\\\"api\\\""), "{text}");
         h.post(&watcher, "/logout", &[]).await;
         let mut rest = String::new();
@@ -5469,15 +5522,7 @@ async fn a_team_deployer_sees_and_reaches_only_their_teams_apps() {
     let fleet = h.get(&alice, "/fleet").await;
     assert!(!fleet.body.contains("team-b-web"));
     // The live rows: only hers.
-    let req = Harness::request(Method::GET, "/live", Some(&alice.cookie), String::new());
-    let res = h.router.clone().oneshot(req).await.unwrap();
-    let mut body = res.into_body();
-    let mut text = String::new();
-    while !text.contains("event: progress") {
-        if let Ok(data) = body.frame().await.unwrap().unwrap().into_data() {
-            text.push_str(&String::from_utf8_lossy(&data));
-        }
-    }
+    let (mut body, mut text) = h.live(&alice).await;
     for app in ["team-b-web", "team-a-web"] {
         let r = h
             .post(
@@ -5488,11 +5533,10 @@ async fn a_team_deployer_sees_and_reaches_only_their_teams_apps() {
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
     }
-    while !(text.contains("event: row") && text.contains("team-a-web.example.org")) {
-        if let Ok(data) = body.frame().await.unwrap().unwrap().into_data() {
-            text.push_str(&String::from_utf8_lossy(&data));
-        }
-    }
+    read_until(&mut body, &mut text, |t| {
+        t.contains("event: row") && t.contains("team-a-web.example.org")
+    })
+    .await;
     assert!(!text.contains("team-b-web"), "a live row of team b: {text}");
     assert!(text.contains("\"total\":2"), "{text}");
     // Her own apps: she deploys and restarts, as herself in the history.

@@ -4,7 +4,7 @@
 //! plugins. It renders at once from the kept snapshot ([`super::super::data`]);
 //! [`live`] sends each row again as the refresher reads it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -55,7 +55,7 @@ pub fn deploy(row: &AppRow) -> Markup {
 pub struct AppFilter {
     /// Part of the name or of a domain.
     pub q: Option<String>,
-    /// One state (`crashed`, `never-deployed` …).
+    /// One state (`crashed`, `never-deployed` …), or [`DEPLOY_FAILED`].
     pub state: Option<String>,
     /// The page, from 1.
     pub page: Option<usize>,
@@ -85,6 +85,35 @@ pub fn state_slug(status: AppStatus) -> String {
     status.as_str().replace(' ', "-")
 }
 
+/// The filter's word for the apps whose last deploy failed: beside the
+/// states, though not one (a failed deploy leaves the app running what
+/// it ran).
+pub const DEPLOY_FAILED: &str = "deploy-failed";
+
+/// What a count badge filters on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wanted {
+    State(AppStatus),
+    DeployFailed,
+}
+
+impl Wanted {
+    fn slug(self) -> String {
+        match self {
+            Self::State(status) => state_slug(status),
+            Self::DeployFailed => DEPLOY_FAILED.to_owned(),
+        }
+    }
+}
+
+/// The apps of the page's host whose last deploy failed
+/// ([`HostWatch::failed_deploys`]) that the user may see.
+fn failed_deploys(watch: &HostWatch, ctx: &Ctx) -> BTreeSet<dokku::AppName> {
+    let mut failed = watch.failed_deploys();
+    failed.retain(|app| ctx.may(Role::Viewer, Some(app.as_str())));
+    failed
+}
+
 impl AppFilter {
     fn query(&self) -> String {
         self.q
@@ -94,24 +123,36 @@ impl AppFilter {
             .to_lowercase()
     }
 
-    fn status(&self) -> Option<AppStatus> {
+    fn wanted(&self) -> Option<Wanted> {
         let wanted = self.state.as_deref().filter(|s| !s.is_empty())?;
+        if wanted == DEPLOY_FAILED {
+            return Some(Wanted::DeployFailed);
+        }
         AppStatus::ALL
             .into_iter()
             .find(|s| state_slug(*s) == wanted)
+            .map(Wanted::State)
     }
 
     /// The apps that match, most urgent first (apps not read yet last),
-    /// and how many matched.
-    pub fn apply<'a>(&self, lines: &'a [Line]) -> (Vec<&'a Line>, usize) {
+    /// and how many matched; `failed`: the apps whose last deploy failed.
+    pub fn apply<'a>(
+        &self,
+        lines: &'a [Line],
+        failed: &BTreeSet<dokku::AppName>,
+    ) -> (Vec<&'a Line>, usize) {
         let q = self.query();
-        let status = self.status();
+        let wanted = self.wanted();
         fn row(l: &Line) -> Option<&AppRow> {
             l.kept.as_ref().map(|k| k.row.as_ref())
         }
         let mut rows: Vec<&Line> = lines
             .iter()
-            .filter(|l| status.map_or(true, |s| row(l).is_some_and(|r| r.status == s)))
+            .filter(|l| match wanted {
+                None => true,
+                Some(Wanted::State(s)) => row(l).is_some_and(|r| r.status == s),
+                Some(Wanted::DeployFailed) => failed.contains(&l.app),
+            })
             .filter(|l| {
                 q.is_empty()
                     || l.app.as_str().contains(&q)
@@ -137,8 +178,8 @@ impl AppFilter {
         if !self.query().is_empty() {
             pairs.push(("q", self.query()));
         }
-        if let Some(status) = self.status() {
-            pairs.push(("state", state_slug(status)));
+        if let Some(wanted) = self.wanted() {
+            pairs.push(("state", wanted.slug()));
         }
         if page > 1 {
             pairs.push(("page", page.to_string()));
@@ -150,9 +191,9 @@ impl AppFilter {
     }
 
     /// The same filter on another state (`None`: all).
-    fn with_state(&self, status: Option<AppStatus>) -> String {
+    fn with(&self, wanted: Option<Wanted>) -> String {
         Self {
-            state: status.map(state_slug),
+            state: wanted.map(Wanted::slug),
             page: None,
             ..self.clone()
         }
@@ -258,10 +299,11 @@ pub fn render(
     watch: &HostWatch,
 ) -> Markup {
     let counts = view.counts();
-    let (rows, total) = filter.apply(&view.lines);
+    let failed = failed_deploys(watch, ctx);
+    let (rows, total) = filter.apply(&view.lines, &failed);
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = filter.page.unwrap_or(1).clamp(1, pages);
-    let current = filter.status();
+    let current = filter.wanted();
     let all = view.lines.len();
     // The host page is for those who may read every app of the host.
     let host_page = ctx.may(Role::Viewer, None).then(|| ctx.at("/host"));
@@ -285,20 +327,29 @@ pub fn render(
             }
         }
         ul.counts aria-label="Filter by state" {
-            li { a.badge.all href=(filter.with_state(None)) aria-current=[current.is_none().then_some("true")] { "all " strong #count-all { (all) } } }
+            li { a.badge.all href=(filter.with(None)) aria-current=[current.is_none().then_some("true")] { "all " strong #count-all { (all) } } }
             @for (status, n) in &counts {
                 li {
                     a class={ "badge " (status_class(*status)) }
-                        href=(filter.with_state(Some(*status)))
-                        aria-current=[(current == Some(*status)).then_some("true")] {
+                        href=(filter.with(Some(Wanted::State(*status))))
+                        aria-current=[(current == Some(Wanted::State(*status))).then_some("true")] {
                         (status.as_str()) " " strong id=(format!("count-{}", state_slug(*status))) { (n) }
+                    }
+                }
+            }
+            @if !failed.is_empty() || current == Some(Wanted::DeployFailed) {
+                li {
+                    a.badge.s-crashed href=(filter.with(Some(Wanted::DeployFailed)))
+                        title="Apps whose last deploy or build failed; they run the release before it."
+                        aria-current=[(current == Some(Wanted::DeployFailed)).then_some("true")] {
+                        "deploy failed " strong id={ "count-" (DEPLOY_FAILED) } { (failed.len()) }
                     }
                 }
             }
         }
         div.toolbar {
             form.inline.search #app-search method="get" action=(ctx.at("/")) role="search" {
-                @if let Some(status) = current { input type="hidden" name="state" value=(state_slug(status)); }
+                @if let Some(wanted) = current { input type="hidden" name="state" value=(wanted.slug()); }
                 input type="search" name="q" value=(filter.query()) placeholder="Find an app or domain" aria-label="Find an app or domain";
                 button.secondary type="submit" { "Find" }
             }
@@ -422,18 +473,20 @@ fn event(name: &str, data: &serde_json::Value) -> Event {
     Event::default().event(name).data(data.to_string())
 }
 
-/// The counter, the host time and the state counts (`count-<state>`
-/// elements), which change as rows do.
+/// The counter, the host time and the counts (`count-<state>` elements,
+/// [`DEPLOY_FAILED`]'s too), which change as rows do.
 fn progress_event(
     progress: &Progress,
     spent: Duration,
     budget: Duration,
     counts: &BTreeMap<AppStatus, usize>,
+    deploy_failed: usize,
 ) -> Event {
-    let counts: serde_json::Map<String, serde_json::Value> = counts
+    let mut counts: serde_json::Map<String, serde_json::Value> = counts
         .iter()
         .map(|(status, n)| (state_slug(*status), (*n).into()))
         .collect();
+    counts.insert(DEPLOY_FAILED.to_owned(), deploy_failed.into());
     event(
         "progress",
         &serde_json::json!({
@@ -457,7 +510,13 @@ pub async fn live(
     let refresh_after = state.options.refresh.refresh_after;
     let view = visible(state.store.view(), &ctx, refresh_after);
     let budget = view.budget;
-    let first = progress_event(&view.progress, view.spent, budget, &view.counts());
+    let first = progress_event(
+        &view.progress,
+        view.spent,
+        budget,
+        &view.counts(),
+        failed_deploys(&state.watch, &ctx).len(),
+    );
     let store = std::sync::Arc::clone(&state.store);
     let watch = std::sync::Arc::clone(&state.watch);
     let base = ctx.base.clone();
@@ -492,7 +551,8 @@ pub async fn live(
                                 (view.progress, view.counts())
                             }
                         };
-                        let event = progress_event(&progress, spent, budget, &counts);
+                        let failed = failed_deploys(&watch, &ctx).len();
+                        let event = progress_event(&progress, spent, budget, &counts, failed);
                         return Some((Ok(event), updates));
                     }
                     // A slow reader missed some: the next ones still come.
