@@ -222,6 +222,12 @@ impl Builds<'_> {
     /// current build). Without a running build Dokku prints `App not
     /// currently deploying` and ends.
     ///
+    /// A finished build's output is its log (`cat`) and the stream ends
+    /// with it. A running build's is followed with `tail -n 1000 -f`
+    /// (`plugins/builds/subcommands.go`), which does not end when the
+    /// build does: drop the stream to stop, for instance once
+    /// [`Builds::info`] says the build is no longer running.
+    ///
     /// ```no_run
     /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
     /// use futures_util::StreamExt;
