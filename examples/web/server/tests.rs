@@ -372,6 +372,20 @@ impl Harness {
         (body, text)
     }
 
+    /// A reading of Dokku's builds by the host's watch, as the dashboard's
+    /// builds watcher makes once a minute.
+    pub async fn read_builds(&self) {
+        let reports = self
+            .state
+            .dokku
+            .report::<dokku::model::builds::BuildsReport>()
+            .all()
+            .await
+            .unwrap();
+        let watch = &self.state.watch;
+        watch.on_builds(watch.builds_mark(), reports);
+    }
+
     /// A page, at once.
     pub async fn get_now(&self, c: &Client, path: &str) -> Reply {
         self.send(Self::request(
@@ -2576,16 +2590,7 @@ async fn the_dashboard_filters_the_apps_whose_last_deploy_failed() {
     let home = h.get(&admin, "/").await.body;
     assert!(!home.contains("count-deploy-failed"), "{home}");
     // The builds read: api's last push failed (the demo's).
-    let reports = h
-        .state
-        .dokku
-        .report::<dokku::model::builds::BuildsReport>()
-        .all()
-        .await
-        .unwrap();
-    h.state
-        .watch
-        .on_builds(h.state.watch.builds_mark(), reports);
+    h.read_builds().await;
     let home = h.get(&admin, "/").await.body;
     assert!(
         home.contains("href=\"/?state=deploy-failed\"")

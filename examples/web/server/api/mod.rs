@@ -499,6 +499,11 @@ pub struct AppItem {
     /// Its overview row (status, processes, domains, deploy source), once
     /// the dashboard has read it.
     pub overview: Option<AppOverview>,
+    /// Whether its last deploy failed, as the dashboard marks it: the
+    /// last one the audit trail recorded, or on Dokku 0.38+ Dokku's last
+    /// build of it (a `git push` included) as last read. The app runs
+    /// the release before it.
+    pub deploy_failed: bool,
 }
 
 /// The apps the token may see, from the dashboard's snapshot.
@@ -527,6 +532,7 @@ pub async fn apps(Extension(api): Extension<Api>) -> Answer<AppList> {
         .map(|l| AppItem {
             name: l.app.to_string(),
             overview: l.kept.as_ref().map(|k| (*k.row).clone()),
+            deploy_failed: state.watch.last_deploy_failed(&l.app),
         })
         .collect();
     Ok(Json(AppList {

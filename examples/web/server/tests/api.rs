@@ -183,6 +183,11 @@ async fn expired_revoked_unknown_and_out_of_scope_tokens_are_refused_in_json() {
         .map(|a| a["name"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(names, ["api"]);
+    // The demo's failed push is not known before the builds are read.
+    assert_eq!(r.json()["apps"][0]["deploy_failed"], false, "{}", r.body);
+    h.read_builds().await;
+    let r = get(&h, apps, &good).await;
+    assert_eq!(r.json()["apps"][0]["deploy_failed"], true, "{}", r.body);
     let detail = get(&h, "/api/v1/hosts/sim/apps/api", &good).await;
     assert_eq!(detail.status, StatusCode::OK, "{}", detail.body);
     // With Dokku's `urls`: api has a certificate.
