@@ -459,6 +459,11 @@ impl SimExecutor {
                 return (Outcome::Done(out), Vec::new());
             }
         }
+        if argv.first().is_some_and(|s| s.starts_with("builds:")) {
+            // A build this executor prints runs (no process: pid 0).
+            let printing = &self.inner.printing;
+            builds::note_live(&mut host, |app, pid| pid == 0 && printing.is_printing(app));
+        }
         let before = hold.then(|| host.apps.clone());
         let outcome = commands::dispatch(&mut host, &argv, &stdin);
         let held = before.map_or_else(Vec::new, |before| {

@@ -373,6 +373,12 @@ pub struct SimHost {
     /// applies a deploy when it starts).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub before_deploy: BTreeMap<String, App>,
+    /// The builds whose process lives (Dokku's `CheckPIDAlive`), as whoever
+    /// runs a `builds:*` command found them
+    /// ([`crate::commands::builds::note_live`]): a simulated command cannot
+    /// ask. Never kept.
+    #[serde(skip)]
+    pub live_builds: BTreeSet<String>,
     /// The one-off containers `run:detached` started, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub run_containers: Vec<RunContainer>,
@@ -594,6 +600,7 @@ impl SimHost {
             syslog: false,
             events: EventLog::default(),
             before_deploy: BTreeMap::new(),
+            live_builds: BTreeSet::new(),
             run_containers: Vec::new(),
             machine: Machine::default(),
         }

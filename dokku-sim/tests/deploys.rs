@@ -735,3 +735,69 @@ fn a_build_of_a_locked_app_goes_ahead_and_leaves_it_unlocked() {
     assert_eq!(run(&mut host, "ps:restart blog").code, 0);
     assert_eq!(run(&mut host, "apps:locked blog").code, 0);
 }
+
+/// The lines a stream has ready now; panics if it ended.
+fn ready_lines(stream: &mut dokku_core::api::lines::LineStream<String>) -> Vec<String> {
+    let mut lines = Vec::new();
+    loop {
+        match futures_util::FutureExt::now_or_never(stream.next()) {
+            Some(Some(line)) => lines.push(line.unwrap()),
+            Some(None) => panic!("the stream ended: {lines:?}"),
+            None => return lines,
+        }
+    }
+}
+
+#[tokio::test]
+async fn while_a_deploy_prints_its_build_runs_and_its_output_is_followed_without_end() {
+    use dokku_core::model::builds::BuildStatus;
+    let (dokku, sim, app) = paced(Duration::ZERO);
+    dokku.apps().create(&app).await.unwrap();
+    let gate = sim.gate_deploys();
+    let spec = DeploySpec::image(&app, "ghcr.io/acme/api:v1").unwrap();
+    let mut events = dokku.deploys().stream(&spec).await.unwrap();
+    events.next().await.unwrap().unwrap();
+    // Its record runs, in each of Dokku's views.
+    let listed = dokku
+        .builds()
+        .list(&app, &BuildFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(listed[0].display_status, Some(BuildStatus::Running));
+    let id = listed[0].id.clone();
+    let running = dokku.builds().running().await.unwrap();
+    assert_eq!(
+        running.iter().map(|b| b.id.as_str()).collect::<Vec<_>>(),
+        [id.as_str()]
+    );
+    let last = dokku.builds().last(&app).await.unwrap().unwrap();
+    assert_eq!(last.build_status, Some(BuildStatus::Running));
+    // Its output (by id, or as the current build) is followed: the lines
+    // so far, then no end (`tail -f`).
+    let mut by_id = dokku.builds().output(&app, Some(&id)).await.unwrap();
+    let followed = ready_lines(&mut by_id);
+    assert!(
+        followed.iter().any(|l| l.contains("Deploying api")),
+        "{followed:?}"
+    );
+    let mut current = dokku.builds().output(&app, None).await.unwrap();
+    assert_eq!(ready_lines(&mut current), followed);
+
+    // Once the deploy ends, the build succeeded and its output is its
+    // log, which ends: what was followed.
+    gate.open();
+    let (_, outcome) = finish(&mut events).await;
+    assert!(outcome.succeeded(), "{outcome:?}");
+    let info = dokku.builds().info(&app, &id).await.unwrap();
+    assert_eq!(info.display_status, Some(BuildStatus::Succeeded));
+    let log: Vec<String> = dokku
+        .builds()
+        .output(&app, Some(&id))
+        .await
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    assert_eq!(log, followed);
+    assert!(dokku.builds().running().await.unwrap().is_empty());
+}

@@ -130,8 +130,15 @@ fn run() -> Result<i32, String> {
     // while it prints, so `builds:cancel` can end it.
     let paced = deploy_command(&invocation.args) && !deploy_line.is_zero();
     let pid = u64::from(std::process::id());
+    let builds_command = invocation
+        .args
+        .first()
+        .is_some_and(|s| s.starts_with("builds:"));
     let (outcome, held) = state
         .update(|host| {
+            if builds_command {
+                builds::note_live(host, |_, pid| pid_alive(pid));
+            }
             let before = paced.then(|| host.apps.clone());
             let outcome = commands::run(host, &invocation, &stdin);
             let held = before.map_or_else(Vec::new, |before| {
@@ -201,7 +208,7 @@ fn run() -> Result<i32, String> {
 /// command answers.
 #[cfg(unix)]
 fn cancel_paced_build(state: &StateDir, args: &[String]) -> Result<Option<i32>, String> {
-    use rustix::process::{kill_process, test_kill_process, Pid, Signal};
+    use rustix::process::{kill_process, Pid, Signal};
     let [subcommand, app, ..] = args else {
         return Ok(None);
     };
@@ -209,9 +216,8 @@ fn cancel_paced_build(state: &StateDir, args: &[String]) -> Result<Option<i32>, 
         return Ok(None);
     }
     let pid_of = |pid: u64| i32::try_from(pid).ok().and_then(Pid::from_raw);
-    let alive = |pid: u64| pid_of(pid).is_some_and(|pid| test_kill_process(pid).is_ok());
     let cancelled = state
-        .update(|host| builds::cancel_running(host, app, alive))
+        .update(|host| builds::cancel_running(host, app, pid_alive))
         .map_err(|e| e.to_string())?;
     let Some(pid) = cancelled.and_then(pid_of) else {
         return Ok(None);
@@ -233,6 +239,21 @@ fn cancel_paced_build(state: &StateDir, args: &[String]) -> Result<Option<i32>, 
 #[cfg(not(unix))]
 fn cancel_paced_build(_: &StateDir, _: &[String]) -> Result<Option<i32>, String> {
     Ok(None)
+}
+
+/// Dokku's `CheckPIDAlive`: a process of this id exists (0 never does).
+#[cfg(unix)]
+fn pid_alive(pid: u64) -> bool {
+    use rustix::process::{test_kill_process, Pid};
+    i32::try_from(pid)
+        .ok()
+        .and_then(Pid::from_raw)
+        .is_some_and(|pid| test_kill_process(pid).is_ok())
+}
+
+#[cfg(not(unix))]
+fn pid_alive(_: u64) -> bool {
+    false
 }
 
 /// Wait `pause`, or less if whoever reads stdout went away (sshd closes

@@ -17,9 +17,10 @@
 //!
 //! A build id and a pid are random on a real host; the simulator derives
 //! them from the app and the clock. A simulated build finishes within its
-//! invocation, so no deploy lock is held after it and a record left
-//! `running` (a command that never took the lock) is `abandoned`; the log
-//! is what the invocation printed from the build capture to the record's
+//! invocation unless a paced deploy is still printing it: that one runs
+//! (its process lives, [`note_live`]), shows `running` and its output is
+//! followed; any other record left `running` is `abandoned`. The log is
+//! what the invocation printed from the build capture to the record's
 //! end.
 
 use serde::{Deserialize, Serialize};
@@ -27,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use crate::common::columnize::columnize;
 use crate::common::properties::{self, property_set_checks, Prop, PropertyPlugin};
 use crate::common::report::{go_json_str, go_quote, Fields, JsonKeys};
-use crate::common::{Ctx, Outcome};
+use crate::common::{Ctx, Follow, Followed, Outcome};
 use std::collections::BTreeMap;
 
 use crate::host::{docker_timestamp, App, SimHost};
@@ -69,7 +70,12 @@ pub fn run(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Option<Outco
         "builds:set" => set(ctx, args),
         "builds:list" => list(ctx, args),
         "builds:info" => info(ctx, args),
-        "builds:output" | "builds:cancel" => not_deploying(ctx, subcommand, args),
+        "builds:output" => match output(ctx, args) {
+            Ok(Some(follow)) => return Some(Outcome::Follow(follow)),
+            Ok(None) => Ok(()),
+            Err(e) => Err(e),
+        },
+        "builds:cancel" => not_deploying(ctx, args),
         "builds:prune" => prune(ctx, args),
         _ => return None,
     };
@@ -353,19 +359,35 @@ fn duration(seconds: u64) -> String {
     }
 }
 
+/// Note which `running` records' processes live (`alive(app, pid)`, Dokku's
+/// `CheckPIDAlive`) for the next `builds:*` command: those a paced deploy
+/// is still printing ([`hold_new`]).
+pub fn note_live(host: &mut SimHost, alive: impl Fn(&str, u64) -> bool) {
+    let apps: Vec<String> = host.apps.keys().cloned().collect();
+    let mut live = std::collections::BTreeSet::new();
+    for app in apps {
+        for build in builds(host, &app) {
+            if build.status == "running" && alive(&app, build.pid) {
+                live.insert(build.id);
+            }
+        }
+    }
+    host.live_builds = live;
+}
+
 impl Build {
-    /// `DisplayStatus`: a record still `running` after its invocation
-    /// ended is `abandoned`. Simplification: a build a paced `dokku-sim`
-    /// process is still printing (its record `running` under that
-    /// process, [`hold_new`]) shows `abandoned` too, since this pure
-    /// view cannot ask whether the process lives (Dokku's
-    /// `CheckPIDAlive`); its `status` says `running`.
-    fn display_status(&self) -> &str {
-        if self.status == "running" {
+    /// `DisplayStatus`: a record still `running` whose process is gone
+    /// (not in `live`, [`note_live`]) is `abandoned`.
+    fn display_status(&self, live: &std::collections::BTreeSet<String>) -> &str {
+        if self.status == "running" && !live.contains(&self.id) {
             "abandoned"
         } else {
             &self.status
         }
+    }
+
+    fn runs(&self, live: &std::collections::BTreeSet<String>) -> bool {
+        self.display_status(live) == "running"
     }
 
     fn duration(&self, now: u64) -> String {
@@ -379,7 +401,7 @@ impl Build {
 
     /// The list view (`listView`): the record, `display_status`,
     /// `duration` and `log_path`, in `json.Marshal`'s struct order.
-    fn json(&self, app: &str, now: u64) -> String {
+    fn json(&self, app: &str, now: u64, live: &std::collections::BTreeSet<String>) -> String {
         let mut json = String::from("{\"id\":");
         go_json_str(&mut json, &self.id);
         json.push_str(",\"app\":");
@@ -399,7 +421,7 @@ impl Build {
             json.push_str(&format!(",\"exit_code\":{code}"));
         }
         json.push_str(",\"display_status\":");
-        go_json_str(&mut json, self.display_status());
+        go_json_str(&mut json, self.display_status(live));
         json.push_str(&format!(",\"duration\":\"{}\"", self.duration(now)));
         json.push_str(",\"log_path\":");
         go_json_str(&mut json, &self.log_path(app));
@@ -420,7 +442,9 @@ fn last_build(host: &SimHost, app: Option<&str>, _: &str, _: Option<&str>) -> Fi
     fields.insert("--build-kind".to_owned(), field(|b| b.kind.clone()));
     fields.insert(
         "--build-status".to_owned(),
-        field(|b| b.display_status().to_owned()),
+        last.as_ref()
+            .map(|b| b.display_status(&host.live_builds).to_owned())
+            .unwrap_or_default(),
     );
     fields.insert("--build-pid".to_owned(), field(|b| b.pid.to_string()));
     fields.insert("--build-source".to_owned(), field(|b| b.source.clone()));
@@ -527,21 +551,17 @@ fn list(ctx: &mut Ctx<'_>, args: &[String]) -> Result<(), Failed> {
     }
     let app = flags.first();
     if app.is_empty() {
-        // commandListAllRunning: no simulated build is left running.
-        if format == "json" {
-            ctx.out.log("[]");
-        } else {
-            ctx.out.log("No builds currently running");
-        }
+        list_all_running(ctx, format, kind, status);
         return Ok(());
     }
     if !ctx.verify_app(&app) {
         return Err(None);
     }
+    let live = &ctx.host.live_builds;
     let mut views: Vec<Build> = builds(ctx.host, &app)
         .into_iter()
         .filter(|b| kind.is_empty() || b.kind == kind)
-        .filter(|b| status.is_empty() || b.display_status() == status)
+        .filter(|b| status.is_empty() || b.display_status(live) == status)
         .collect();
     let keep = retention(ctx.host, &app);
     if kind.is_empty() && status.is_empty() {
@@ -549,7 +569,7 @@ fn list(ctx: &mut Ctx<'_>, args: &[String]) -> Result<(), Failed> {
     }
     let now = ctx.host.now;
     if format == "json" {
-        let items: Vec<String> = views.iter().map(|b| b.json(&app, now)).collect();
+        let items: Vec<String> = views.iter().map(|b| b.json(&app, now, live)).collect();
         ctx.out.log(&format!("[{}]", items.join(",")));
         return Ok(());
     }
@@ -566,7 +586,7 @@ fn list(ctx: &mut Ctx<'_>, args: &[String]) -> Result<(), Failed> {
         rows.push(vec![
             b.id.clone(),
             b.kind.clone(),
-            b.display_status().to_owned(),
+            b.display_status(live).to_owned(),
             b.pid.to_string(),
             b.source.clone(),
             rfc3339(b.started_at),
@@ -575,6 +595,51 @@ fn list(ctx: &mut Ctx<'_>, args: &[String]) -> Result<(), Failed> {
     }
     ctx.out.log(&columnize(&rows, "", "  "));
     Ok(())
+}
+
+/// `builds:list` without an app (`commandListAllRunning`): every app's
+/// records stored `running` (a dead process's too), newest first.
+fn list_all_running(ctx: &mut Ctx<'_>, format: &str, kind: &str, status: &str) {
+    let live = &ctx.host.live_builds;
+    let mut views: Vec<(String, Build)> = Vec::new();
+    for app in ctx.host.apps.keys() {
+        for b in builds(ctx.host, app) {
+            if b.status == "running"
+                && (kind.is_empty() || b.kind == kind)
+                && (status.is_empty() || b.display_status(live) == status)
+            {
+                views.push((app.clone(), b));
+            }
+        }
+    }
+    views.sort_by_key(|(_, b)| std::cmp::Reverse(b.started_at));
+    let now = ctx.host.now;
+    if format == "json" {
+        let items: Vec<String> = views
+            .iter()
+            .map(|(app, b)| b.json(app, now, live))
+            .collect();
+        ctx.out.log(&format!("[{}]", items.join(",")));
+        return;
+    }
+    if views.is_empty() {
+        ctx.out.log("No builds currently running");
+        return;
+    }
+    let mut rows = vec![["App", "Build ID", "Kind", "PID", "Source", "Started"]
+        .map(str::to_owned)
+        .to_vec()];
+    for (app, b) in &views {
+        rows.push(vec![
+            app.clone(),
+            b.id.clone(),
+            b.kind.clone(),
+            b.pid.to_string(),
+            b.source.clone(),
+            rfc3339(b.started_at),
+        ]);
+    }
+    ctx.out.log(&columnize(&rows, "", "  "));
 }
 
 /// `builds:info <app> <build-id> [--format stdout|json]` (`CommandInfo`).
@@ -596,14 +661,17 @@ fn info(ctx: &mut Ctx<'_>, args: &[String]) -> Result<(), Failed> {
     };
     let now = ctx.host.now;
     if format == "json" {
-        ctx.out.log(&b.json(&app, now));
+        ctx.out.log(&b.json(&app, now, &ctx.host.live_builds));
         return Ok(());
     }
     let mut rows = vec![
         ("Build ID:", b.id.clone()),
         ("App:", app.clone()),
         ("Kind:", b.kind.clone()),
-        ("Status:", b.display_status().to_owned()),
+        (
+            "Status:",
+            b.display_status(&ctx.host.live_builds).to_owned(),
+        ),
         ("PID:", b.pid.to_string()),
         ("Source:", b.source.clone()),
         ("Started:", rfc3339(b.started_at)),
@@ -624,31 +692,87 @@ fn info(ctx: &mut Ctx<'_>, args: &[String]) -> Result<(), Failed> {
     Ok(())
 }
 
-/// `builds:output <app> [<id>|current]` and `builds:cancel <app>`: with
-/// no deploy lock (no simulated deploy outlives its invocation), the
-/// current deploy is `App not currently deploying`; a recorded build's
-/// output is its log file as it is (`cat`). Simplification: a build's log
-/// ends where its record was finalized, and a build never finalized (or
-/// an unknown id, which Dokku looks up in journald) prints nothing.
-fn not_deploying(ctx: &mut Ctx<'_>, subcommand: &str, args: &[String]) -> Result<(), Failed> {
+/// `builds:cancel <app>` with nothing to end: what ends a build a paced
+/// deploy prints is its caller's (the executor's, the `dokku-sim`
+/// program's), which knows the process.
+fn not_deploying(ctx: &mut Ctx<'_>, args: &[String]) -> Result<(), Failed> {
     let flags = ctx
-        .parse_flags(subcommand, args, &[], &[], &[])
+        .parse_flags("builds:cancel", args, &[], &[], &[])
+        .ok_or(None)?;
+    let app = flags.first();
+    if !ctx.verify_app(&app) {
+        return Err(None);
+    }
+    ctx.out.info1("App not currently deploying");
+    Ok(())
+}
+
+/// How many lines a followed build's output starts with (`tail -n 1000`).
+const TAIL_LINES: usize = 1000;
+
+/// `builds:output <app> [<id>|current]` (`CommandOutput`): the current
+/// build is the app's running one (Dokku reads its id from the deploy
+/// lock); with none, `App not currently deploying`. A running build whose
+/// process lives is followed (`tail -n 1000 -f`: its last 1000 lines, then
+/// what is added, never ending, even after the build ends); any other
+/// build's output is its log as it is (`cat`). Simplifications: a build's
+/// log is what its invocation printed until its record was finalized (a
+/// paced deploy's whole log is there before its lines are printed), and
+/// a build without one (or an unknown id, which Dokku looks up in
+/// journald) prints nothing.
+fn output(ctx: &mut Ctx<'_>, args: &[String]) -> Result<Option<Follow>, Failed> {
+    let flags = ctx
+        .parse_flags("builds:output", args, &[], &[], &[])
         .ok_or(None)?;
     let app = flags.first();
     if !ctx.verify_app(&app) {
         return Err(None);
     }
     let id = flags.positional.get(1).map(String::as_str).unwrap_or("");
-    if subcommand == "builds:cancel" || id.is_empty() || id == "current" {
-        ctx.out.info1("App not currently deploying");
-    } else if let Some(log) = builds(ctx.host, &app)
+    let live = &ctx.host.live_builds;
+    let list = builds(ctx.host, &app);
+    let build = if id.is_empty() || id == "current" {
+        let Some(build) = list.into_iter().find(|b| b.runs(live)) else {
+            ctx.out.info1("App not currently deploying");
+            return Ok(None);
+        };
+        build
+    } else {
+        let Some(build) = list.into_iter().find(|b| b.id == id) else {
+            return Ok(None);
+        };
+        build
+    };
+    let log = build.log.clone().unwrap_or_default();
+    if !build.runs(live) {
+        ctx.out.print(&log);
+        return Ok(None);
+    }
+    let lines: Vec<&str> = log.lines().collect();
+    for line in &lines[lines.len().saturating_sub(TAIL_LINES)..] {
+        ctx.out.print(&format!("{line}\n"));
+    }
+    Ok(Some(Follow {
+        initial: std::mem::take(&mut ctx.out),
+        what: Followed::Build {
+            app,
+            id: build.id,
+            from: lines.len(),
+        },
+    }))
+}
+
+/// A followed build's lines added to its log since `from` (none in the
+/// simulator, whose logs are whole when written).
+pub fn follow_lines(host: &SimHost, app: &str, id: &str, from: &mut usize) -> Vec<String> {
+    let log = builds(host, app)
         .into_iter()
         .find(|b| b.id == id)
         .and_then(|b| b.log)
-    {
-        ctx.out.print(&log);
-    }
-    Ok(())
+        .unwrap_or_default();
+    let lines: Vec<String> = log.lines().skip(*from).map(str::to_owned).collect();
+    *from += lines.len();
+    lines
 }
 
 /// `builds:prune <app>|--all-apps` (`PruneAppBuilds`): abandoned records

@@ -271,5 +271,6 @@ pub fn follow_lines(host: &SimHost, follow: &mut Follow, tick: u64) -> Vec<Strin
             quiet,
         } => logs::follow_lines(host, app, process.as_deref(), *quiet, tick),
         Followed::Events { from } => events::follow_lines(host, from),
+        Followed::Build { app, id, from } => builds::follow_lines(host, app, id, from),
     }
 }

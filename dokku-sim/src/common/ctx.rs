@@ -45,6 +45,15 @@ pub enum Followed {
         /// The next line to print.
         from: u64,
     },
+    /// A running build's log (`builds:output`: `tail -n 1000 -f`).
+    Build {
+        /// The app.
+        app: String,
+        /// The build.
+        id: String,
+        /// How many of its log's lines were printed.
+        from: usize,
+    },
 }
 
 /// The result of one invocation.
