@@ -736,6 +736,42 @@ fn a_build_of_a_locked_app_goes_ahead_and_leaves_it_unlocked() {
     assert_eq!(run(&mut host, "apps:locked blog").code, 0);
 }
 
+/// A deploy of `api` held after its first line (a gate that never opens
+/// until the test says), with its build's id: a build that runs.
+async fn printing_deploy(
+    dokku: &Dokku,
+    sim: &SimExecutor,
+    app: &AppName,
+) -> (
+    dokku_sim::Gate,
+    dokku_core::api::lines::LineStream<DeployEvent>,
+    String,
+) {
+    dokku.apps().create(app).await.unwrap();
+    let gate = sim.gate_deploys();
+    let spec = DeploySpec::image(app, "ghcr.io/acme/api:v1").unwrap();
+    let mut events = dokku.deploys().stream(&spec).await.unwrap();
+    events.next().await.unwrap().unwrap();
+    let listed = dokku
+        .builds()
+        .list(app, &BuildFilter::default())
+        .await
+        .unwrap();
+    (gate, events, listed[0].id.clone())
+}
+
+/// The log of a build that ended.
+async fn build_log(dokku: &Dokku, app: &AppName, id: &str) -> Vec<String> {
+    dokku
+        .builds()
+        .output(app, Some(id))
+        .await
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+        .await
+}
+
 /// The lines a stream has ready now; panics if it ended.
 fn ready_lines(stream: &mut dokku_core::api::lines::LineStream<String>) -> Vec<String> {
     let mut lines = Vec::new();
@@ -752,19 +788,10 @@ fn ready_lines(stream: &mut dokku_core::api::lines::LineStream<String>) -> Vec<S
 async fn while_a_deploy_prints_its_build_runs_and_its_output_is_followed_without_end() {
     use dokku_core::model::builds::BuildStatus;
     let (dokku, sim, app) = paced(Duration::ZERO);
-    dokku.apps().create(&app).await.unwrap();
-    let gate = sim.gate_deploys();
-    let spec = DeploySpec::image(&app, "ghcr.io/acme/api:v1").unwrap();
-    let mut events = dokku.deploys().stream(&spec).await.unwrap();
-    events.next().await.unwrap().unwrap();
+    let (gate, mut events, id) = printing_deploy(&dokku, &sim, &app).await;
     // Its record runs, in each of Dokku's views.
-    let listed = dokku
-        .builds()
-        .list(&app, &BuildFilter::default())
-        .await
-        .unwrap();
-    assert_eq!(listed[0].display_status, Some(BuildStatus::Running));
-    let id = listed[0].id.clone();
+    let info = dokku.builds().info(&app, &id).await.unwrap();
+    assert_eq!(info.display_status, Some(BuildStatus::Running));
     let running = dokku.builds().running().await.unwrap();
     assert_eq!(
         running.iter().map(|b| b.id.as_str()).collect::<Vec<_>>(),
@@ -790,14 +817,31 @@ async fn while_a_deploy_prints_its_build_runs_and_its_output_is_followed_without
     assert!(outcome.succeeded(), "{outcome:?}");
     let info = dokku.builds().info(&app, &id).await.unwrap();
     assert_eq!(info.display_status, Some(BuildStatus::Succeeded));
-    let log: Vec<String> = dokku
-        .builds()
-        .output(&app, Some(&id))
-        .await
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
-        .await;
-    assert_eq!(log, followed);
+    assert_eq!(build_log(&dokku, &app, &id).await, followed);
     assert!(dokku.builds().running().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn following_a_build_gives_its_whole_log_once_and_ends_when_it_ends() {
+    let (dokku, sim, app) = paced(Duration::ZERO);
+    let (gate, mut events, id) = printing_deploy(&dokku, &sim, &app).await;
+    // The test is the clock: each message is a time to ask.
+    let (tick, ticks) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let checks = futures_util::stream::unfold(ticks, |mut ticks| async move {
+        ticks.recv().await.map(|()| ((), ticks))
+    });
+    let mut followed = dokku.builds().follow(&app, &id, checks).await.unwrap();
+    let mut lines = ready_lines(&mut followed);
+    assert!(!lines.is_empty());
+    // Asked while it runs: it goes on.
+    tick.send(()).unwrap();
+    lines.extend(ready_lines(&mut followed));
+    // The deploy ends; the next time to ask ends the follow.
+    gate.open();
+    finish(&mut events).await;
+    tick.send(()).unwrap();
+    while let Some(line) = followed.next().await {
+        lines.push(line.unwrap());
+    }
+    assert_eq!(lines, build_log(&dokku, &app, &id).await);
 }

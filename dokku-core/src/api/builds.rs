@@ -6,11 +6,16 @@
 //! stays `running`; `builds:output` and `builds:cancel` with nothing
 //! running print `-----> App not currently deploying`, exit 0.
 
+use std::collections::VecDeque;
+use std::pin::Pin;
+
+use futures_util::StreamExt;
+
 use crate::api::lines::{self, LineStream};
 use crate::client::Dokku;
 use crate::command::{Command, Requirement};
 use crate::error::{Error, Result};
-use crate::model::builds::{BuildRecord, BuildsReport};
+use crate::model::builds::{BuildRecord, BuildStatus, BuildsReport};
 use crate::name::AppName;
 use crate::parse::{self, context};
 use crate::version::DokkuVersion;
@@ -248,6 +253,66 @@ impl Builds<'_> {
         Ok(lines::text_lines(command, inner))
     }
 
+    /// A build's output as it is written, ending when the build does (as
+    /// [`Builds::output`] does not): at each item of `checks` (the
+    /// caller's clock: every few seconds, say) Dokku is asked whether the
+    /// build still runs (`builds:info`); once it does not, the lines its
+    /// log has beyond those followed are read (`builds:output`, its log
+    /// now) and the stream ends with them. A build that has ended is its
+    /// log. When `checks` ends, so does the stream.
+    ///
+    /// Nothing is lost between following and the end: the rest is found
+    /// after the last lines followed in the finished log (a log that
+    /// repeats those lines may have some repeated; one that no longer
+    /// holds them adds nothing).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use futures_util::StreamExt;
+    /// use std::time::Duration;
+    /// let every_2s = futures_util::stream::unfold((), |()| async {
+    ///     tokio::time::sleep(Duration::from_secs(2)).await;
+    ///     Some(((), ()))
+    /// });
+    /// let app = dokku_core::AppName::new("api")?;
+    /// let mut lines = dokku.builds().follow(&app, "mx7exqmjqicslv", every_2s).await?;
+    /// while let Some(line) = lines.next().await {
+    ///     println!("{}", line?);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Builds::info`] (an unknown id is [`Error::NotFound`]); a
+    /// failure while following is the stream's last item.
+    pub async fn follow<C>(self, app: &AppName, id: &str, checks: C) -> Result<LineStream<String>>
+    where
+        C: futures_core::Stream<Item = ()> + Send + 'static,
+    {
+        if !runs(&self.info(app, id).await?) {
+            return self.output(app, Some(id)).await;
+        }
+        let tail = self.output(app, Some(id)).await?;
+        let events = futures_util::stream::select(
+            tail.map(Followed::Line),
+            checks.map(|()| Followed::Check),
+        );
+        let state = Following {
+            dokku: self.dokku.clone(),
+            app: app.clone(),
+            id: id.to_owned(),
+            events: Some(Box::pin(events)),
+            seen: VecDeque::new(),
+            printed: 0,
+            rest: VecDeque::new(),
+        };
+        Ok(Box::pin(futures_util::stream::unfold(
+            state,
+            Following::next,
+        )))
+    }
+
     /// Cancel the app's running build (nothing when none runs).
     ///
     /// ```no_run
@@ -277,5 +342,132 @@ impl Builds<'_> {
     /// [`Error::AppNotFound`] and the other command errors.
     pub async fn prune(self, app: Option<&AppName>) -> Result<()> {
         self.dokku.run(&prune_command(app)).await.map(drop)
+    }
+}
+
+fn runs(build: &BuildRecord) -> bool {
+    build.shown_status() == Some(&BuildStatus::Running)
+}
+
+/// How many of the last lines followed are kept to find where the
+/// finished log goes on.
+const SEEN_KEPT: usize = 1000;
+
+/// What a follow waits on: a line of the running build's output, or a
+/// time to ask whether it still runs.
+enum Followed {
+    Line(Result<String>),
+    Check,
+}
+
+/// Where a [`Builds::follow`] is.
+struct Following {
+    dokku: Dokku,
+    app: AppName,
+    id: String,
+    /// `None` once the build ended (or following failed).
+    events: Option<Pin<Box<dyn futures_core::Stream<Item = Followed> + Send>>>,
+    /// The last lines followed (at most [`SEEN_KEPT`]), and how many in all.
+    seen: VecDeque<String>,
+    printed: usize,
+    /// What is left to give once following is over.
+    rest: VecDeque<Result<String>>,
+}
+
+impl Following {
+    async fn next(mut self) -> Option<(Result<String>, Self)> {
+        loop {
+            if let Some(item) = self.rest.pop_front() {
+                return Some((item, self));
+            }
+            match self.events.as_mut()?.next().await {
+                Some(Followed::Line(Ok(line))) => {
+                    if self.seen.len() == SEEN_KEPT {
+                        self.seen.pop_front();
+                    }
+                    self.seen.push_back(line.clone());
+                    self.printed += 1;
+                    return Some((Ok(line), self));
+                }
+                Some(Followed::Line(Err(e))) => {
+                    self.events = None;
+                    return Some((Err(e), self));
+                }
+                Some(Followed::Check) => self.check().await,
+                None => self.events = None,
+            }
+        }
+    }
+
+    /// Whether the build still runs; if not, the rest of its log is what
+    /// is left to give.
+    async fn check(&mut self) {
+        let builds = self.dokku.builds();
+        match builds.info(&self.app, &self.id).await {
+            Ok(build) if runs(&build) => return,
+            Ok(_) => {}
+            Err(e) => {
+                self.events = None;
+                self.rest.push_back(Err(e));
+                return;
+            }
+        }
+        self.events = None;
+        let log = match builds.output(&self.app, Some(&self.id)).await {
+            Ok(lines) => lines.collect::<Vec<_>>().await,
+            Err(e) => vec![Err(e)],
+        };
+        let (lines, failure): (Vec<_>, Vec<_>) = log.into_iter().partition(Result::is_ok);
+        let lines: Vec<String> = lines.into_iter().flatten().collect();
+        let start = rest_after(&lines, &self.seen, self.printed);
+        self.rest.extend(lines[start..].iter().cloned().map(Ok));
+        self.rest.extend(failure);
+    }
+}
+
+/// Where a finished log `full` goes on after what a follower gave: `seen`
+/// its last lines, `printed` how many it gave in all. The first place
+/// after at least `printed` lines where `seen` ends; the end when none
+/// (the log no longer holds them).
+fn rest_after(full: &[String], seen: &VecDeque<String>, printed: usize) -> usize {
+    let k = seen.len();
+    (printed.max(k)..=full.len())
+        .find(|&end| full[end - k..end].iter().eq(seen.iter()))
+        .unwrap_or(full.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(range: std::ops::Range<usize>) -> Vec<String> {
+        range.map(|n| format!("line {n}")).collect()
+    }
+
+    #[test]
+    fn the_rest_of_a_finished_log_starts_after_the_last_lines_followed() {
+        let full = lines(0..10);
+        let seen = |range| VecDeque::from(lines(range));
+        // Nothing followed yet: all of it.
+        assert_eq!(rest_after(&full, &VecDeque::new(), 0), 0);
+        // Followed from the start.
+        assert_eq!(rest_after(&full, &seen(0..4), 4), 4);
+        // Followed from the middle (`tail -n` of a log already long).
+        assert_eq!(rest_after(&full, &seen(6..8), 2), 8);
+        // More followed than kept: the kept lines still place it.
+        assert_eq!(rest_after(&full, &seen(5..7), 7), 7);
+        // All of it followed.
+        assert_eq!(rest_after(&full, &seen(0..10), 10), 10);
+        // A log that no longer holds what was followed adds nothing.
+        assert_eq!(rest_after(&full, &seen(20..22), 2), 10);
+    }
+
+    #[test]
+    fn a_log_repeating_the_lines_followed_loses_nothing() {
+        let full: Vec<String> = ["x", "y", "x", "y", "z"].map(str::to_owned).to_vec();
+        let seen = VecDeque::from(["x".to_owned(), "y".to_owned()]);
+        // Followed x y (the last two, or the first two): z always follows.
+        let start = rest_after(&full, &seen, 2);
+        assert!(full[start..].contains(&"z".to_owned()), "{start}");
     }
 }
