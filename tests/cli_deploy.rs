@@ -314,15 +314,40 @@ fn paced_sshd() -> Option<sshd::Sshd> {
     })
 }
 
-/// `cli deploy api --image nginx:1.27` against this sshd, as a process.
-fn image_deploy(server: &sshd::Sshd) -> std::process::Command {
-    let mut deploy = std::process::Command::new(cli_support::cli_bin());
-    deploy
-        .args(ssh_flags(server))
-        .args(["deploy", "api", "--image", "nginx:1.27"])
+/// `cli ARGS` against this sshd, as a process.
+fn cli_process(server: &sshd::Sshd, args: &[&str]) -> std::process::Command {
+    let mut cli = std::process::Command::new(cli_support::cli_bin());
+    cli.args(ssh_flags(server))
+        .args(args)
         .env("NO_COLOR", "1")
         .env_remove("DOKKU_HOST");
-    deploy
+    cli
+}
+
+/// `cli deploy api --image nginx:1.27` against this sshd, as a process.
+fn image_deploy(server: &sshd::Sshd) -> std::process::Command {
+    cli_process(server, &["deploy", "api", "--image", "nginx:1.27"])
+}
+
+/// An image deploy of api on a paced sshd, once its first build line is
+/// out (the event waited for): the process and its stdout, kept (a
+/// reader that goes away would end the deploy by itself).
+fn printing_deploy(
+    server: &sshd::Sshd,
+) -> (
+    std::process::Child,
+    std::io::BufReader<std::process::ChildStdout>,
+) {
+    let mut deploy = image_deploy(server)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(deploy.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+    assert_eq!(first, "-----> Generating build context\n");
+    (deploy, stdout)
 }
 
 #[test]
@@ -500,21 +525,60 @@ fn ctrl_c_during_a_paced_deploy_over_ssh_cancels_it_and_records_it_as_cancelled(
 }
 
 #[test]
-fn builds_cancel_over_ssh_ends_a_running_deploy_which_reports_it_cancelled() {
+fn builds_output_over_ssh_follows_a_running_deploy_and_ends_when_it_ends() {
+    use std::io::BufRead;
     let Some(server) = paced_sshd() else {
         return;
     };
-    let mut deploy = image_deploy(&server)
+    let (mut deploy, _printing) = printing_deploy(&server);
+
+    // Another admin follows the running build from another process.
+    let mut follower = cli_process(&server, &["builds", "output", "api"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // The first build line is the event waited for (the reader is kept:
-    // a reader that goes away would end the deploy by itself).
-    let mut stdout = std::io::BufReader::new(deploy.stdout.take().unwrap());
-    let mut first = String::new();
-    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
-    assert_eq!(first, "-----> Generating build context\n");
+    let lines = std::io::BufReader::new(follower.stdout.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.lines() {
+            if tx.send(line.unwrap_or_default()).is_err() {
+                break;
+            }
+        }
+    });
+    // The deadline only turns a broken run into a failure instead of a hang.
+    let guard = std::time::Duration::from_secs(120);
+    let followed = rx.recv_timeout(guard).expect("the follower printed a line");
+    assert_eq!(followed, "-----> Generating build context");
+
+    // The build ends (cancelled): so does the follow, by itself.
+    ssh_cli(&server)
+        .args(["builds", "cancel", "api"])
+        .assert()
+        .success();
+    let mut rest = Vec::new();
+    loop {
+        match rx.recv_timeout(guard) {
+            Ok(line) => rest.push(line),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(timeout) => {
+                let _ = follower.kill();
+                panic!("the follow did not end with its build: {timeout:?} {rest:?}");
+            }
+        }
+    }
+    let status = follower.wait().unwrap();
+    assert!(status.success(), "{status:?} {rest:?}");
+    assert_eq!(deploy.wait().unwrap().code(), Some(7));
+}
+
+#[test]
+fn builds_cancel_over_ssh_ends_a_running_deploy_which_reports_it_cancelled() {
+    let Some(server) = paced_sshd() else {
+        return;
+    };
+    let (deploy, _printing) = printing_deploy(&server);
 
     let cancel = ssh_cli(&server)
         .args(["builds", "cancel", "api"])

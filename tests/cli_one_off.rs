@@ -319,6 +319,16 @@ fn builds_are_listed_with_their_status_and_an_unknown_one_is_not_found() {
         4,
         "blog has no build nosuchbuild",
     );
+    // A build that ended: its log.
+    demo.shows(
+        &["builds", "output", "blog", &id],
+        &["-----> Building blog from herokuish"],
+    );
+    demo.fails(
+        &["builds", "output", "blog", "nosuchbuild"],
+        4,
+        "blog has no build nosuchbuild",
+    );
     // Nothing running: Dokku says so, and that is not an error.
     demo.shows(
         &["builds", "output", "blog"],

@@ -41,7 +41,8 @@ pub enum BuildsCmd {
         #[arg(value_name = "ARGS", required = true)]
         args: Vec<String>,
     },
-    /// A build's output as it is written (default: the running build).
+    /// A build's output (default: the running build's), as it is
+    /// written until the build ends.
     #[command(
         after_help = "Examples:\n  cli --demo builds output api\n  cli --demo builds output api BUILD-ID"
     )]
@@ -182,15 +183,34 @@ impl Family for BuildsCmd {
                 )?)
             }
             Plan::Output(app, id) => {
-                let stream = builds.output(&app, id.as_deref()).await?;
-                // The running build's output is followed as it is written.
-                let follow = id.is_none();
-                let which = id.map_or("the running build".to_owned(), |id| format!("build {id}"));
+                let which = id
+                    .as_ref()
+                    .map_or("the running build".to_owned(), |id| format!("build {id}"));
                 let label = format!("output of {which} of {app}");
-                s.print_stream(stream, &label, follow, |line| {
-                    Ok((line.clone(), json!(line)))
-                })
-                .await
+                // The running build's lines are printed as they come (JSON
+                // lines), a given build's at its end (a JSON array).
+                let live = id.is_none();
+                let id = match id {
+                    Some(id) => Some(id),
+                    None => builds
+                        .last(&app)
+                        .await?
+                        .filter(|b| b.build_status == Some(BuildStatus::Running))
+                        .and_then(|b| b.build_id),
+                };
+                let stream = match id {
+                    // Followed as it is written, until the build ends.
+                    Some(id) => builds
+                        .follow(&app, &id, crate::common::build_checks())
+                        .await
+                        .map_err(|e| {
+                            CliError::missing(e, format!("{app} has no build {id}"), HINT)
+                        })?,
+                    // None runs: Dokku says so.
+                    None => builds.output(&app, None).await?,
+                };
+                s.print_stream(stream, &label, live, |line| Ok((line.clone(), json!(line))))
+                    .await
             }
             Plan::Cancel(app) => {
                 let command = api::cancel_command(&app);

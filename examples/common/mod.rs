@@ -689,6 +689,19 @@ pub fn open_history(path: &std::path::Path) -> Result<HistoryStore, dokku_histor
     HistoryStore::open(path)
 }
 
+/// How often a followed build is checked for its end
+/// ([`dokku::api::builds::Builds::follow`]): the CLI's and the dashboard's.
+pub const BUILD_CHECK_EVERY: Duration = Duration::from_secs(2);
+
+/// The times to ask whether a followed build still runs: every
+/// [`BUILD_CHECK_EVERY`], by tokio's clock (which a test may pause).
+pub fn build_checks() -> impl futures_util::Stream<Item = ()> + Send + 'static {
+    futures_util::stream::unfold((), |()| async {
+        tokio::time::sleep(BUILD_CHECK_EVERY).await;
+        Some(((), ()))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

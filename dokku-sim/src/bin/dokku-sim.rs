@@ -184,7 +184,11 @@ fn run() -> Result<i32, String> {
                 .and_then(|ms| ms.parse().ok())
                 .map_or(Duration::from_millis(500), Duration::from_millis);
             for tick in 0.. {
-                std::thread::sleep(interval);
+                // A reader gone (the client's channel closed) ends the
+                // follow, even one with nothing new to write.
+                if reader_gone_within(interval) {
+                    break;
+                }
                 let host = state.load().map_err(|e| e.to_string())?;
                 let mut text = String::new();
                 for line in commands::follow_lines(&host, &mut follow, tick) {
