@@ -564,6 +564,15 @@ fn deploy_pacing() -> Duration {
         .map_or(Duration::from_millis(50), Duration::from_millis)
 }
 
+/// A demo host kept in `state`: its logs followed and its deploys paced
+/// as above (the single demo host's, and each host of the web's demo
+/// fleet).
+pub fn demo_executor(state: StateDir) -> PersistentExecutor {
+    PersistentExecutor::new(state)
+        .with_follow_interval(follow_interval())
+        .with_deploy_pacing(deploy_pacing())
+}
+
 /// Build the executor for a target. SSH connects here (strict host keys,
 /// one master connection for every command that follows).
 pub async fn connect(target: &Target) -> Result<Arc<dyn Executor>, ConnectError> {
@@ -575,11 +584,7 @@ pub async fn connect(target: &Target) -> Result<Arc<dyn Executor>, ConnectError>
                 None => scenario::demo(),
             };
             let state = StateDir::open(state, initial).map_err(ConnectError::Demo)?;
-            Ok(Arc::new(
-                PersistentExecutor::new(state)
-                    .with_follow_interval(follow_interval())
-                    .with_deploy_pacing(deploy_pacing()),
-            ))
+            Ok(Arc::new(demo_executor(state)))
         }
         Target::Local { program } => Ok(Arc::new(dokku::LocalExecutor::new().program(program))),
         Target::Ssh {

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use dokku::{Command, ExecError, Executor, Output, OutputStream};
 use dokku_fleet::{HostEntry, HostKeyPin, HostName, Registry, SshTarget, Target};
-use dokku_sim::{PersistentExecutor, SimExecutor, StateDir};
+use dokku_sim::{SimExecutor, StateDir};
 use dokku_ssh::SshExecutor;
 
 use crate::server::fleet::{demo_hosts, HostSpec};
@@ -36,7 +36,7 @@ pub fn demo(state: &Path, history: Option<&Path>) -> Result<Vec<HostSpec>, dokku
             let initial = demo.host.clone();
             let dir = state.join("fleet").join(demo.name.as_str());
             match StateDir::open(dir, move || initial.clone()) {
-                Ok(dir) => Arc::new(PersistentExecutor::new(dir)),
+                Ok(dir) => Arc::new(crate::common::demo_executor(dir)),
                 Err(e) => {
                     failed.get_or_insert(e);
                     Arc::new(SimExecutor::new(demo.host.clone()))
