@@ -665,6 +665,12 @@ pub fn table() -> Vec<Route> {
             Deploy,
             pages::builds::output,
         ),
+        route(
+            get.clone(),
+            "/apps/{app}/builds/{id}/follow",
+            Deploy,
+            pages::builds::follow,
+        ),
         route(get.clone(), "/host", Read, pages::host::page),
         route(get.clone(), "/databases", Read, pages::databases::page),
         route(post.clone(), "/databases", Admin, pages::databases::create),

@@ -3837,6 +3837,64 @@ async fn viewers_read_every_build_dokku_recorded_and_deployers_its_output() {
 }
 
 #[tokio::test]
+async fn a_running_build_s_page_follows_its_output_until_it_ends() {
+    use dokku::api::deploy::DeploySpec;
+    use futures_util::StreamExt;
+    let h = Harness::new();
+    // A push held after its first line: a build that runs.
+    h.sim
+        .with_host(|host| host.images.insert("ghcr.io/acme/api:v9".to_owned()));
+    let gate = h.sim.gate_deploys();
+    let dokku = dokku::Dokku::new(h.sim.clone());
+    let app = dokku::AppName::new("api").unwrap();
+    let spec = DeploySpec::image(&app, "ghcr.io/acme/api:v9").unwrap();
+    let mut deploy = dokku.deploys().stream(&spec).await.unwrap();
+    deploy.next().await.unwrap().unwrap();
+    let id = dokku
+        .builds()
+        .last(&app)
+        .await
+        .unwrap()
+        .unwrap()
+        .build_id
+        .unwrap();
+
+    let deployer = h.login(DEPLOYER).await;
+    let page = h.get(&deployer, &format!("/apps/api/builds/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let follow = format!("/apps/api/builds/{id}/follow");
+    assert!(
+        page.body.contains("badge s-mixed\">running")
+            && page.body.contains(&format!("data-follow=\"{follow}\"")),
+        "{}",
+        page.body
+    );
+    // Its lines so far come at once.
+    let req = Harness::request(Method::GET, &follow, Some(&deployer.cookie), String::new());
+    let res = h.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut body = res.into_body();
+    let mut text = String::new();
+    read_until(&mut body, &mut text, |t| t.contains("Deploying api")).await;
+    assert!(text.starts_with("event: line\n"), "{text}");
+    // The build ends: so does the stream (at its next check).
+    gate.open();
+    while deploy.next().await.is_some() {}
+    read_until(&mut body, &mut text, |t| t.contains("event: end")).await;
+    assert!(!text.contains("event: failure"), "{text}");
+    // The page now shows how it ended, and its whole log.
+    let page = h.get(&deployer, &format!("/apps/api/builds/{id}")).await;
+    assert!(
+        page.body.contains("s-running\">succeeded") && !page.body.contains("data-follow"),
+        "{}",
+        page.body
+    );
+    // A viewer follows nothing.
+    let viewer = h.login(VIEWER).await;
+    assert_eq!(h.get(&viewer, &follow).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
 async fn deploys_stream_live_list_as_releases_and_roll_back_after_the_plan_shown() {
     let h = Harness::new();
     let admin = h.login(ADMIN).await;

@@ -4,20 +4,23 @@
 //! (`builds:output <app> <id>`). The dashboard's own releases (who, with a
 //! rollback) are on the app page; these are Dokku's, whoever started them.
 //!
-//! A deployer's, like the logs: a build prints whatever the app's build
-//! prints. Its output is shown as a deploy's is (URL credentials masked, a
-//! corrupt ENV file's quoted values cut), at most its newest
-//! [`OUTPUT_KEPT`] characters; a build still running is not read (its
-//! output follows it until it ends).
+//! The list is a viewer's, like the releases; the output a deployer's,
+//! like the logs: a build prints whatever the app's build prints. Its
+//! output is shown as a deploy's is (URL credentials masked, a corrupt
+//! ENV file's quoted values cut), at most its newest [`OUTPUT_KEPT`]
+//! characters; a build still running is followed as it is written
+//! ([`follow`]) and the page shows its end when it comes.
 
 use std::collections::VecDeque;
+use std::convert::Infallible;
 
 use axum::extract::{Path, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Extension;
 use dokku::api::builds::{BuildFilter, BUILDS};
 use dokku::model::builds::{BuildRecord, BuildStatus};
 use dokku::AppName;
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
 use maud::{html, Markup};
 
 use super::super::auth::Role;
@@ -143,10 +146,11 @@ pub async fn output(
             @if let Some(code) = build.exit_code { dt { "Exit code" } dd { (code) } }
         }
         @match shown {
-            None => (card_empty(
-                "This build is still running: its output is shown here once it ends.",
-                Some("Deploys started from this dashboard show theirs live on the app page."),
-            )),
+            // Followed as it is written; the page reloads when it ends.
+            None => {
+                p.muted #build-follow role="status" { "Running: its output is followed as it is written; this page shows the build's end when it comes." }
+                pre #build-output.output data-follow={ (url) "/builds/" (build.id) "/follow" } {}
+            }
             Some(Shown { text, dropped }) => {
                 @if text.is_empty() {
                     (card_empty("Dokku kept no output of this build.", None))
@@ -161,6 +165,41 @@ pub async fn output(
         p { a href={ (url) "/builds" } { "All builds of " (app) } }
     };
     Ok(layout(&format!("Build {} of {app}", build.id), &ctx, body))
+}
+
+/// `GET /apps/{app}/builds/{id}/follow`: a running build's output as
+/// server-sent events (`line`: a line made fit to show; `failure`: why
+/// following stopped), then `end` when the build ends (or the session
+/// does). A build that has ended sends its log.
+pub async fn follow(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((app, id)): Path<(String, String)>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, WebError> {
+    let app = app_name(&app)?;
+    let lines = state
+        .dokku
+        .builds()
+        .follow(&app, &id, crate::common::build_checks())
+        .await
+        .map_err(doing(format!("follow build {id} of {app}")))?;
+    let events = lines.map(|line| {
+        Ok(match line {
+            Ok(line) => Event::default()
+                .event("line")
+                .data(serde_json::Value::String(fit_to_show(&line)).to_string()),
+            Err(e) => Event::default()
+                .event("failure")
+                .data(serde_json::Value::String(e.to_string()).to_string()),
+        })
+    });
+    let ended = state.auth.ended(&ctx.token);
+    let events = events
+        .take_until(ended)
+        .chain(futures_util::stream::once(async {
+            Ok(Event::default().event("end").data("{}"))
+        }));
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
 }
 
 /// A build's output as the page shows it.

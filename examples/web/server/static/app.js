@@ -499,3 +499,27 @@ if (reloading) {
   const seconds = Number(reloading.dataset.reload) || 30;
   setTimeout(() => location.reload(), seconds * 1000);
 }
+
+// A running build's page follows its output as Dokku writes it, then
+// reloads to show how the build ended (its record and whole log).
+const followed = document.querySelector("pre[data-follow]");
+if (followed) {
+  const status = document.getElementById("build-follow");
+  const source = new EventSource(followed.dataset.follow);
+  source.addEventListener("line", (event) => {
+    showOutput(followed, JSON.parse(event.data) + "\n");
+  });
+  source.addEventListener("failure", (event) => {
+    source.close();
+    if (status) status.textContent = "Following stopped: " + JSON.parse(event.data);
+  });
+  source.addEventListener("end", () => {
+    source.close();
+    location.reload();
+  });
+  source.addEventListener("error", () => {
+    if (source.readyState === EventSource.CLOSED && status) {
+      status.textContent = "Following stopped; reload the page to follow again.";
+    }
+  });
+}
