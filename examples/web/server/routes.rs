@@ -363,6 +363,15 @@ fn api_table() -> Vec<Route> {
             json::<api::BuildOutput>(),
         ),
         api(
+            get.clone(),
+            "/api/v1/hosts/{host}/apps/{app}/builds/{id}/follow",
+            Deployer,
+            api::build_follow,
+            "Follow a build's output until it ends (server-sent events)",
+            None,
+            (doc::any, "text/event-stream"),
+        ),
+        api(
             post.clone(),
             "/api/v1/hosts/{host}/apps/{app}/deploys",
             Deployer,

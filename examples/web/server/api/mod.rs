@@ -1049,7 +1049,8 @@ pub struct BuildOutput {
     /// The record.
     pub build: dokku::model::builds::BuildRecord,
     /// What it printed, as Dokku kept it (URL credentials masked, the
-    /// newest lines up to 2,000,000 characters); `null` while it runs.
+    /// newest lines up to 2,000,000 characters); `null` while it runs
+    /// (`…/builds/{id}/follow` follows it).
     pub output: Option<String>,
     /// How many earlier lines `output` leaves out.
     pub dropped_lines: usize,
@@ -1068,6 +1069,23 @@ pub async fn build_output(
         dropped_lines: shown.as_ref().map_or(0, |s| s.dropped),
         output: shown.map(|s| s.text),
     }))
+}
+
+/// `GET /api/v1/hosts/{host}/apps/{app}/builds/{id}/follow`: server-sent
+/// events, `line` (a JSON string) as the build writes them, then `end`
+/// when it ends or the token is revoked; a build that ended sends its
+/// log.
+pub async fn build_follow(
+    Extension(api): Extension<Api>,
+    Path((_, _, id)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    let (state, app) = api.app()?;
+    let dokku = api.dokku(state).await?;
+    let ended = state.options.tokens.ended(&api.caller.token);
+    let events = builds::follow_events(&dokku, &app, &id, ended).await?;
+    Ok(Sse::new(events)
+        .keep_alive(KeepAlive::default())
+        .into_response())
 }
 
 /// What to deploy: an image, or a git repository at an optional ref.

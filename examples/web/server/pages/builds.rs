@@ -167,20 +167,33 @@ pub async fn output(
     Ok(layout(&format!("Build {} of {app}", build.id), &ctx, body))
 }
 
-/// `GET /apps/{app}/builds/{id}/follow`: a running build's output as
-/// server-sent events (`line`: a line made fit to show; `failure`: why
-/// following stopped), then `end` when the build ends (or the session
-/// does). A build that has ended sends its log.
+/// `GET /apps/{app}/builds/{id}/follow`: [`follow_events`], until the
+/// session ends.
 pub async fn follow(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path((app, id)): Path<(String, String)>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, WebError> {
     let app = app_name(&app)?;
-    let lines = state
-        .dokku
+    let ended = state.auth.ended(&ctx.token);
+    let events = follow_events(&state.dokku, &app, &id, ended).await?;
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+}
+
+/// A build's output as server-sent events, read with `dokku` (the page's
+/// and the API's): `line` (a line made fit to show, as a JSON string) as
+/// they are written, `failure` (why following stopped), then `end` when
+/// the build ends or `ended` resolves. A build that has ended sends its
+/// log.
+pub async fn follow_events(
+    dokku: &dokku::Dokku,
+    app: &AppName,
+    id: &str,
+    ended: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<impl Stream<Item = Result<Event, Infallible>>, WebError> {
+    let lines = dokku
         .builds()
-        .follow(&app, &id, crate::common::build_checks())
+        .follow(app, id, crate::common::build_checks())
         .await
         .map_err(doing(format!("follow build {id} of {app}")))?;
     let events = lines.map(|line| {
@@ -193,13 +206,11 @@ pub async fn follow(
                 .data(serde_json::Value::String(e.to_string()).to_string()),
         })
     });
-    let ended = state.auth.ended(&ctx.token);
-    let events = events
+    Ok(events
         .take_until(ended)
         .chain(futures_util::stream::once(async {
             Ok(Event::default().event("end").data("{}"))
-        }));
-    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+        })))
 }
 
 /// A build's output as the page shows it.

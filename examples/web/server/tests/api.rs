@@ -1033,6 +1033,10 @@ async fn a_locked_app_is_deployed_rolled_back_or_rebuilt_only_when_the_lock_is_i
     assert!(!h.state.dokku.apps().locked(&api).await.unwrap());
 }
 
+fn viewer_token(h: &Harness) -> String {
+    token(h, "viewer", &["*"], &["api"], Role::Viewer)
+}
+
 #[tokio::test]
 async fn a_deployers_token_reads_a_builds_record_and_output() {
     let h = Harness::new();
@@ -1052,8 +1056,30 @@ async fn a_deployers_token_reads_a_builds_record_and_output() {
     );
     let r = get(&h, "/api/v1/hosts/sim/apps/api/builds/nope", &deployer).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    // Followed: a build that ended sends its log, then the end.
+    let follow = format!("{failed}/follow");
+    let r = get(&h, &follow, &deployer).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body
+            .contains("event: line\ndata: \"       npm ERR! code ERESOLVE\"")
+            && r.body.ends_with("event: end\ndata: {}\n\n"),
+        "{}",
+        r.body
+    );
+    let r = get(
+        &h,
+        "/api/v1/hosts/sim/apps/api/builds/nope/follow",
+        &deployer,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert_eq!(
+        get(&h, &follow, &viewer_token(&h)).await.status,
+        StatusCode::FORBIDDEN
+    );
     // The list is a viewer's; the output, like the logs, a deployer's.
-    let viewer = token(&h, "viewer", &["*"], &["api"], Role::Viewer);
+    let viewer = viewer_token(&h);
     let r = get(&h, "/api/v1/hosts/sim/apps/api/builds", &viewer).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(get(&h, failed, &viewer).await.status, StatusCode::FORBIDDEN);
