@@ -351,6 +351,20 @@ fn fleet_deploys_names_a_failed_push_and_asks_the_history_for_older_hosts() {
         host(&failed["hosts"], "us-1")["deploys"],
         serde_json::json!([])
     );
+    // --running: what is being deployed now; nothing in the demo (its
+    // failed push is not).
+    let running = demo.json(&["fleet", "deploys", "--running"]);
+    for name in ["eu-1", "us-1", "legacy"] {
+        assert_eq!(
+            host(&running["hosts"], name)["deploys"],
+            json!([]),
+            "{running}"
+        );
+    }
+    demo.refused(
+        &["fleet", "deploys", "--failed", "--running"],
+        "cannot be used with",
+    );
 }
 
 #[test]

@@ -109,15 +109,19 @@ pub enum FleetCmd {
     /// Dokku's build records on 0.38+ (whoever started it, a `git push`
     /// included), else this tool's audit history.
     #[command(
-        after_help = "Examples:\n  cli --demo fleet deploys\n  cli --demo fleet deploys --failed --json"
+        after_help = "Examples:\n  cli --demo fleet deploys\n  cli --demo fleet deploys --failed --json\n  cli --demo fleet deploys --running"
     )]
     Deploys {
         /// The hosts (default: all).
         #[arg(long = "where", value_name = "SELECTION", value_parser = args::selector)]
         selection: Option<Selector>,
         /// Only the apps whose last deploy failed.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "running")]
         failed: bool,
+        /// Only the apps being deployed now (before maintenance: is
+        /// anything deploying?).
+        #[arg(long)]
+        running: bool,
     },
     /// Run one Dokku command on the selected hosts: the plan first, then
     /// (after confirmation) each host's outcome. Never retried.
@@ -159,7 +163,8 @@ pub enum FleetPlan {
     },
     Deploys {
         selection: Selector,
-        failed: bool,
+        /// Only these outcomes (`None`: all).
+        only: Option<DeployOutcome>,
     },
     Run {
         selection: Selector,
@@ -195,9 +200,17 @@ impl Family for FleetCmd {
                 selection: selection.unwrap_or(Selector::All),
                 not_backed_up,
             },
-            FleetCmd::Deploys { selection, failed } => FleetPlan::Deploys {
-                selection: selection.unwrap_or(Selector::All),
+            FleetCmd::Deploys {
+                selection,
                 failed,
+                running,
+            } => FleetPlan::Deploys {
+                selection: selection.unwrap_or(Selector::All),
+                only: match (failed, running) {
+                    (true, _) => Some(DeployOutcome::Failed),
+                    (_, true) => Some(DeployOutcome::Running),
+                    _ => None,
+                },
             },
             FleetCmd::Run { selection, args } => FleetPlan::Run {
                 selection,
@@ -220,9 +233,7 @@ impl Family for FleetCmd {
                 selection,
                 not_backed_up,
             } => backups(s, &fleet, &selection, not_backed_up).await,
-            FleetPlan::Deploys { selection, failed } => {
-                deploys(s, &fleet, &selection, failed).await
-            }
+            FleetPlan::Deploys { selection, only } => deploys(s, &fleet, &selection, only).await,
             FleetPlan::Run { selection, command } => run(s, &fleet, &selection, command).await,
         };
         fleet.close().await;
@@ -411,12 +422,13 @@ async fn backups(
 }
 
 /// `fleet deploys`: one row per app of each host with its last deploy
-/// (`failed` in red); an unreachable host is a row saying why.
+/// (`failed` in red; `only` those that ended so); an unreachable host is
+/// a row saying why.
 async fn deploys(
     s: &Session,
     fleet: &Fleet,
     selection: &Selector,
-    failed: bool,
+    only: Option<DeployOutcome>,
 ) -> Result<(), CliError> {
     if s.opts.dry_run {
         return print_selection(s, fleet, selection);
@@ -426,7 +438,7 @@ async fn deploys(
     let failures = Failure::all(&found);
     let shown = |last: &[LastDeploy]| -> Vec<LastDeploy> {
         last.iter()
-            .filter(|d| !failed || d.outcome == DeployOutcome::Failed)
+            .filter(|d| only.map_or(true, |o| d.outcome == o))
             .cloned()
             .collect()
     };
