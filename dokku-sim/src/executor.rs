@@ -165,6 +165,13 @@ impl Printer {
         self.update(move |host| builds::release(host, &held)).await
     }
 
+    /// `printed` of `total` pieces are out: the records' logs show as much.
+    async fn reveal(&self, printed: usize, total: usize) -> Result<(), ExecError> {
+        let held = self.held.clone();
+        self.update(move |host| builds::reveal(host, &held, printed, total))
+            .await
+    }
+
     async fn update(&self, f: impl FnOnce(&mut SimHost) + Send + 'static) -> Result<(), ExecError> {
         match &self.reload {
             Some(dir) => {
@@ -592,6 +599,11 @@ impl Paced {
                 return KILLED;
             }
             self.printed += 1;
+            if let Some(printer) = &self.printer {
+                printer
+                    .reveal(self.printed, self.printed + self.pieces.len())
+                    .await?;
+            }
             return Ok(Chunk::Stdout(piece));
         }
         if !self.ending {

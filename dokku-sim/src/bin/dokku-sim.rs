@@ -159,8 +159,14 @@ fn run() -> Result<i32, String> {
         }
         // A deploy prints a line, then works until the next one.
         _ if deploy_command(&invocation.args) && !deploy_line.is_zero() => {
-            for line in paced_lines(&out.stdout) {
+            let lines = paced_lines(&out.stdout);
+            let total = lines.len();
+            for (printed, line) in lines.into_iter().enumerate() {
                 write_all(&line, b"")?;
+                // The build's log grows as it prints.
+                state
+                    .update(|host| builds::reveal(host, &held, printed + 1, total))
+                    .map_err(|e| e.to_string())?;
                 if reader_gone_within(deploy_line) {
                     // What the next write would die of (SIGPIPE): the
                     // client's channel closed (Ctrl-C, a dropped stream).

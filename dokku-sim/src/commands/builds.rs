@@ -203,6 +203,8 @@ pub struct Held {
     finished_at: Option<u64>,
     status: String,
     exit_code: Option<i64>,
+    /// Its whole log, which grows on the host as the output is printed.
+    log: Option<String>,
 }
 
 /// The records a command made (those its apps did not have `before` it,
@@ -230,11 +232,13 @@ pub fn hold_new(host: &mut SimHost, before: &BTreeMap<String, App>, pid: Option<
                 finished_at: build.finished_at,
                 status: build.status.clone(),
                 exit_code: build.exit_code,
+                log: build.log.clone(),
             });
             build.status = "running".to_owned();
             build.pid = pid.unwrap_or(0);
             build.finished_at = None;
             build.exit_code = None;
+            build.log = build.log.as_ref().map(|_| String::new());
         }
         save(host, &app, &list);
     }
@@ -259,9 +263,36 @@ pub fn release(host: &mut SimHost, held: &[Held]) {
             build.status = h.status.clone();
             build.finished_at = h.finished_at;
             build.exit_code = h.exit_code;
+            build.log.clone_from(&h.log);
         }
         save(host, &h.app, &list);
         host.before_deploy.remove(&h.app);
+    }
+}
+
+/// A paced deploy has printed `printed` of its `total` pieces: each held
+/// record still running shows as much of its log (the same share of its
+/// lines), as Dokku's log grows while the build prints (the build
+/// capture's `tee -a`). A record `builds:cancel` ended keeps what it had
+/// (Dokku's build was killed there); one left running by a reader that
+/// went away, too.
+pub fn reveal(host: &mut SimHost, held: &[Held], printed: usize, total: usize) {
+    for h in held {
+        let Some(full) = &h.log else {
+            continue;
+        };
+        let mut list = builds(host, &h.app);
+        if let Some(build) = list
+            .iter_mut()
+            .find(|b| b.id == h.id && b.status == "running")
+        {
+            let lines: Vec<&str> = full.split_inclusive('\n').collect();
+            let shown = (lines.len() * printed)
+                .div_ceil(total.max(1))
+                .min(lines.len());
+            build.log = Some(lines[..shown].concat());
+        }
+        save(host, &h.app, &list);
     }
 }
 
