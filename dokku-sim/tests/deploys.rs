@@ -832,6 +832,13 @@ async fn while_a_deploy_prints_its_build_runs_and_its_growing_log_is_followed_wi
 async fn following_a_build_gives_its_whole_log_once_and_ends_when_it_ends() {
     let (dokku, sim, app) = paced(Duration::ZERO);
     let (gate, mut events, id) = printing_deploy(&dokku, &sim, &app).await;
+    // A follow whose clock ends stops there, though Dokku's tail goes on.
+    let stopped = dokku
+        .builds()
+        .follow(&app, &id, futures_util::stream::empty())
+        .await
+        .unwrap();
+    assert!(stopped.collect::<Vec<_>>().await.iter().all(Result::is_ok));
     // The test is the clock: each message is a time to ask.
     let (tick, ticks) = tokio::sync::mpsc::unbounded_channel::<()>();
     let checks = futures_util::stream::unfold(ticks, |mut ticks| async move {

@@ -294,10 +294,10 @@ impl Builds<'_> {
             return self.output(app, Some(id)).await;
         }
         let tail = self.output(app, Some(id)).await?;
-        let events = futures_util::stream::select(
-            tail.map(Followed::Line),
-            checks.map(|()| Followed::Check),
-        );
+        let checks = checks
+            .map(|()| Followed::Check)
+            .chain(futures_util::stream::once(async { Followed::Stop }));
+        let events = futures_util::stream::select(tail.map(Followed::Line), checks);
         let state = Following {
             dokku: self.dokku.clone(),
             app: app.clone(),
@@ -353,11 +353,12 @@ fn runs(build: &BuildRecord) -> bool {
 /// finished log goes on.
 const SEEN_KEPT: usize = 1000;
 
-/// What a follow waits on: a line of the running build's output, or a
-/// time to ask whether it still runs.
+/// What a follow waits on: a line of the running build's output, a time
+/// to ask whether it still runs, or the end of those times.
 enum Followed {
     Line(Result<String>),
     Check,
+    Stop,
 }
 
 /// Where a [`Builds::follow`] is.
@@ -394,7 +395,7 @@ impl Following {
                     return Some((Err(e), self));
                 }
                 Some(Followed::Check) => self.check().await,
-                None => self.events = None,
+                Some(Followed::Stop) | None => self.events = None,
             }
         }
     }
