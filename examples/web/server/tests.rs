@@ -3860,6 +3860,12 @@ async fn a_running_build_s_page_follows_its_output_until_it_ends() {
         .unwrap();
 
     let deployer = h.login(DEPLOYER).await;
+    // The app page offers to follow it.
+    let app_page = h.get_now(&deployer, "/apps/api").await.body;
+    assert!(
+        app_page.contains(&format!("<a href=\"/apps/api/builds/{id}\">follow it</a>")),
+        "{app_page}"
+    );
     let page = h.get(&deployer, &format!("/apps/api/builds/{id}")).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let follow = format!("/apps/api/builds/{id}/follow");

@@ -18,7 +18,7 @@ use axum::{Extension, Form};
 use dokku::api::builds::BUILDS;
 use dokku::api::deploy::DeploySpec;
 use dokku::model::apps::AppReport;
-use dokku::model::builds::BuildsReport;
+use dokku::model::builds::{BuildStatus, BuildsReport};
 use dokku::model::deploy::{DeployEvent, DeployOutcome};
 use dokku::model::overview::AppOverview;
 use dokku::{AppName, Capabilities};
@@ -137,7 +137,12 @@ fn last_build(url: &str, deployer: bool, last: &dokku::Result<Option<BuildsRepor
                         @if let Some(status) = &report.build_status { (super::builds::status_badge(status)) " " }
                         @if let Some(source) = &report.build_source { code { (source) } " " }
                         @if let Some(started) = &report.build_started_at { time { (super::builds::utc(started)) } " · " }
-                        @if let (true, Some(id)) = (deployer, &report.build_id) { a href={ (url) "/builds/" (id) } { "its output" } " · " }
+                        @if let (true, Some(id)) = (deployer, &report.build_id) {
+                            a href={ (url) "/builds/" (id) } {
+                                @if report.build_status == Some(BuildStatus::Running) { "follow it" } @else { "its output" }
+                            }
+                            " · "
+                        }
                     }
                     None => { "Dokku has recorded no build of this app yet. " }
                 }
