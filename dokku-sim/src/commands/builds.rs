@@ -29,7 +29,7 @@ use crate::common::columnize::columnize;
 use crate::common::properties::{self, property_set_checks, Prop, PropertyPlugin};
 use crate::common::report::{go_json_str, go_quote, Fields, JsonKeys};
 use crate::common::{Ctx, Follow, Followed, Outcome};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::host::{docker_timestamp, App, SimHost};
 
@@ -395,7 +395,7 @@ fn duration(seconds: u64) -> String {
 /// is still printing ([`hold_new`]).
 pub fn note_live(host: &mut SimHost, alive: impl Fn(&str, u64) -> bool) {
     let apps: Vec<String> = host.apps.keys().cloned().collect();
-    let mut live = std::collections::BTreeSet::new();
+    let mut live = BTreeSet::new();
     for app in apps {
         for build in builds(host, &app) {
             if build.status == "running" && alive(&app, build.pid) {
@@ -409,7 +409,7 @@ pub fn note_live(host: &mut SimHost, alive: impl Fn(&str, u64) -> bool) {
 impl Build {
     /// `DisplayStatus`: a record still `running` whose process is gone
     /// (not in `live`, [`note_live`]) is `abandoned`.
-    fn display_status(&self, live: &std::collections::BTreeSet<String>) -> &str {
+    fn display_status(&self, live: &BTreeSet<String>) -> &str {
         if self.status == "running" && !live.contains(&self.id) {
             "abandoned"
         } else {
@@ -417,7 +417,7 @@ impl Build {
         }
     }
 
-    fn runs(&self, live: &std::collections::BTreeSet<String>) -> bool {
+    fn runs(&self, live: &BTreeSet<String>) -> bool {
         self.display_status(live) == "running"
     }
 
@@ -432,7 +432,7 @@ impl Build {
 
     /// The list view (`listView`): the record, `display_status`,
     /// `duration` and `log_path`, in `json.Marshal`'s struct order.
-    fn json(&self, app: &str, now: u64, live: &std::collections::BTreeSet<String>) -> String {
+    fn json(&self, app: &str, now: u64, live: &BTreeSet<String>) -> String {
         let mut json = String::from("{\"id\":");
         go_json_str(&mut json, &self.id);
         json.push_str(",\"app\":");
