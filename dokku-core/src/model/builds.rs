@@ -87,7 +87,9 @@ typed_report! {
         pub build_id: Option<String>,
         /// `build` or `deploy`.
         pub build_kind: Option<String>,
-        /// Its recorded status.
+        /// Its status as Dokku shows it (`reportBuildStatus` prints
+        /// `DisplayStatus`: a running record whose process is gone is
+        /// `abandoned`).
         #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
         pub build_status: Option<BuildStatus>,
         /// What started it (`git:sync`, `ps:rebuild` …).
