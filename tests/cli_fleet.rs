@@ -361,6 +361,10 @@ fn fleet_deploys_names_a_failed_push_and_asks_the_history_for_older_hosts() {
             "{running}"
         );
     }
+    demo.notes(
+        &["fleet", "deploys", "--running"],
+        "nothing is being deployed on these hosts",
+    );
     demo.refused(
         &["fleet", "deploys", "--failed", "--running"],
         "cannot be used with",

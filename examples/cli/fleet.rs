@@ -479,7 +479,15 @@ async fn deploys(
                 })
                 .collect()
         });
-        output::table(&["HOST", "APP", "LAST DEPLOY", "AT (UTC)", "SOURCE"], &rows)?;
+        if rows.is_empty() {
+            output::note(match only {
+                Some(DeployOutcome::Running) => "nothing is being deployed on these hosts",
+                Some(DeployOutcome::Failed) => "no app's last deploy failed on these hosts",
+                _ => "no deploys recorded on these hosts",
+            });
+        } else {
+            output::table(&["HOST", "APP", "LAST DEPLOY", "AT (UTC)", "SOURCE"], &rows)?;
+        }
     }
     conclude(s.opts.json, &failures, found.len())
 }
