@@ -11,16 +11,21 @@ use dokku_sim::{dispatch, scenario};
 
 const BIN: &str = env!("CARGO_BIN_EXE_dokku-sim");
 
-fn sim(state: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
+/// The binary on `state` with `args`, outside ssh and any scenario.
+fn sim_command(state: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(BIN);
+    command
         .arg("--state-dir")
         .arg(state)
         .args(args)
         .env_remove("SSH_ORIGINAL_COMMAND")
         .env_remove("DOKKU_SIM_SCENARIO")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+        .stdin(Stdio::null());
+    command
+}
+
+fn sim(state: &Path, args: &[&str]) -> Output {
+    sim_command(state, args).output().unwrap()
 }
 
 /// Behind sshcommand's forced command: the binary gets the login shell's
@@ -256,12 +261,7 @@ fn certs_add_reads_the_tar_from_stdin() {
     );
     let crt = "-----BEGIN CERTIFICATE-----\nBINARYtestCRT\n-----END CERTIFICATE-----\n";
     let tar = dokku_core::api::certs::certs_tar(crt, &key).unwrap();
-    let mut child = Command::new(BIN)
-        .arg("--state-dir")
-        .arg(dir.path())
-        .args(["certs:add", "sandbox"])
-        .env_remove("SSH_ORIGINAL_COMMAND")
-        .env_remove("DOKKU_SIM_SCENARIO")
+    let mut child = sim_command(dir.path(), &["certs:add", "sandbox"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -315,14 +315,8 @@ fn builds_cancel_ends_a_paced_deploy_and_marks_its_build_canceled() {
     use std::os::unix::process::ExitStatusExt;
     let dir = tempfile::tempdir().unwrap();
     // Ten minutes after each line: still printing when it is cancelled.
-    let mut deploy = Command::new(BIN)
-        .arg("--state-dir")
-        .arg(dir.path())
-        .args(["git:from-image", "api", "nginx:1.27"])
+    let mut deploy = sim_command(dir.path(), &["git:from-image", "api", "nginx:1.27"])
         .env("DOKKU_SIM_DEPLOY_LINE_MS", "600000")
-        .env_remove("SSH_ORIGINAL_COMMAND")
-        .env_remove("DOKKU_SIM_SCENARIO")
-        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -359,14 +353,8 @@ fn builds_cancel_ends_a_paced_deploy_and_marks_its_build_canceled() {
 #[test]
 fn a_paced_deploy_that_prints_to_the_end_keeps_its_outcome() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN)
-        .arg("--state-dir")
-        .arg(dir.path())
-        .args(["git:from-image", "api", "nginx:1.27"])
+    let out = sim_command(dir.path(), &["git:from-image", "api", "nginx:1.27"])
         .env("DOKKU_SIM_DEPLOY_LINE_MS", "1")
-        .env_remove("SSH_ORIGINAL_COMMAND")
-        .env_remove("DOKKU_SIM_SCENARIO")
-        .stdin(Stdio::null())
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -374,4 +362,50 @@ fn a_paced_deploy_that_prints_to_the_end_keeps_its_outcome() {
     let listed = String::from_utf8_lossy(&listed.stdout);
     assert!(listed.contains(r#""status":"succeeded""#), "{listed}");
     assert!(!listed.contains(r#""status":"running""#), "{listed}");
+}
+
+#[test]
+fn a_running_build_is_followed_until_its_reader_goes_away() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let paced = |args: &[&str], env: (&str, &str)| {
+        sim_command(dir.path(), args)
+            .env(env.0, env.1)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // Ten minutes after each line: still printing throughout.
+    let mut deploy = paced(
+        &["git:from-image", "api", "nginx:1.27"],
+        ("DOKKU_SIM_DEPLOY_LINE_MS", "600000"),
+    );
+    let mut printing = std::io::BufReader::new(deploy.stdout.take().unwrap());
+    let mut first = String::new();
+    printing.read_line(&mut first).unwrap();
+    // Its process lives: Dokku shows it running, not abandoned.
+    let listed = sim(dir.path(), &["builds:list", "api", "--format", "json"]);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(listed.contains(r#""display_status":"running""#), "{listed}");
+
+    // The current build's output: what it has printed, then following.
+    let mut follower = paced(&["builds:output", "api"], ("DOKKU_SIM_FOLLOW_MS", "10"));
+    let mut followed = std::io::BufReader::new(follower.stdout.take().unwrap());
+    let mut line = String::new();
+    followed.read_line(&mut line).unwrap();
+    assert_eq!(line, first);
+    // Its reader goes away: the follow ends (a tail with nothing new to
+    // write would not notice otherwise). The deadline only turns a hang
+    // into a failure.
+    drop(followed);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(follower.wait()));
+    let ended = rx.recv_timeout(std::time::Duration::from_secs(60));
+    assert!(
+        matches!(ended, Ok(Ok(_))),
+        "the follow did not end: {ended:?}"
+    );
+    deploy.kill().unwrap();
+    deploy.wait().unwrap();
 }
