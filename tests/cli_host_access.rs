@@ -111,8 +111,9 @@ fn a_registry_password_goes_on_stdin_and_never_into_argv_output_or_history() {
         .assert()
         .success()
         .stdout(predicate::str::contains(r#""action": "logged in""#))
+        // The password is on stdin: the username is not hidden with it.
         .stdout(predicate::str::contains(
-            "dokku registry:login --password-stdin api registry.example.com:5000",
+            "dokku registry:login --password-stdin api registry.example.com:5000 deploy",
         ));
     demo.shows(
         &["registry", "logout", "ghcr.io"],

@@ -218,6 +218,19 @@ fn passwords_typed_into_raw_commands_are_marked_secret_by_the_catalog() {
         "ci",
         "the username stays visible"
     );
+    // The SDK's form sends the password on stdin: every word shows.
+    let app = AppName::new("api").unwrap();
+    let stdin = dokku_core::api::registry::login_command(
+        Some(&app),
+        "ghcr.io",
+        "ci",
+        &SecretString::new("hunter2"),
+    )
+    .unwrap();
+    assert_eq!(
+        stdin.redacted_argv(),
+        ["registry:login", "--password-stdin", "api", "ghcr.io", "ci"]
+    );
     let auth = Command::new("git:auth").args(["github.com", "deploy", "hunter2"]);
     assert_eq!(auth.redacted_argv()[3], "***");
     let run = Command::new("run").args(["-e", "TOKEN=hunter2", "api", "env"]);

@@ -245,12 +245,19 @@ pub enum SecretArgs {
     /// plugin's property `<key>` is secret.
     PropertyValue,
     /// Every argument that is not a flag (does not start with `-`) from
-    /// the n-th such argument on (counting from 0):
-    /// `registry:login [--global] [<app>] <server> <username> [<password>]`
-    /// hides everything after the server, the username too when an app is
-    /// named (a username is not a secret, but which position holds the
-    /// password is only known once every argument is there).
-    PositionalFrom(usize),
+    /// the `from`-th such argument on (counting from 0), unless the flag
+    /// `unless` came before it (the secret then travels another way):
+    /// `registry:login [--password-stdin] [--global] [<app>] <server>
+    /// <username> [<password>]` hides everything after the server, the
+    /// username too when an app is named (a username is not a secret, but
+    /// which position holds the password is only known once every argument
+    /// is there), and nothing after `--password-stdin` (the SDK's form).
+    PositionalFrom {
+        /// The first secret positional.
+        from: usize,
+        /// A flag after which no argument is secret.
+        unless: Option<&'static str>,
+    },
     /// The `KEY=VALUE` argument after any of these flags (`run -e
     /// KEY=VALUE`): the value is secret, the key stays visible.
     FlagAssignments(&'static [&'static str]),
@@ -603,7 +610,10 @@ impl Plugin {
                 let secret = self.property(key).is_some_and(|p| p.secret);
                 (position == 2 && secret).then_some(SecretKind::Whole)
             }
-            SecretArgs::PositionalFrom(from) => {
+            SecretArgs::PositionalFrom { from, unless } => {
+                if unless.is_some_and(|flag| previous.contains(&flag)) {
+                    return None;
+                }
                 let before = previous.iter().filter(|a| !a.starts_with('-')).count();
                 (!arg.starts_with('-') && before >= from).then_some(SecretKind::Whole)
             }

@@ -823,7 +823,10 @@ pub static REGISTRY: Plugin = Plugin::core("registry", "image registries")
         PropertySpec::new("server"),
     ])
     .with_verbs(&[
-        Verb::write("login").secret_args(SecretArgs::PositionalFrom(2)),
+        Verb::write("login").secret_args(SecretArgs::PositionalFrom {
+            from: 2,
+            unless: Some("--password-stdin"),
+        }),
         Verb::write("logout"),
         REPORT,
         SET,
