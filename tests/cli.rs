@@ -837,6 +837,11 @@ fn apps_info_is_the_report_admins_try_first() {
         demo.json(&["apps", "info", "blog"])["last_build"],
         json!(null)
     );
+    // apps list, the glance, names it too, and where to read why.
+    demo.notes(
+        &["apps", "list"],
+        "api: its last deploy failed (git-hook); `cli builds output api mx7cb81p0d3hv6` shows why",
+    );
     assert_eq!(
         info["processes"]["web"],
         serde_json::json!({"running": 2, "total": 2}),

@@ -465,7 +465,38 @@ async fn list(s: &Session, fresh: bool) -> Result<(), CliError> {
             "the read stopped: every app is shown, those not read again as last read (see AGE)",
         );
     }
+    if result.is_ok() && !json {
+        note_failed_deploys(s).await;
+    }
     result
+}
+
+/// On Dokku 0.38+, a note for each app whose last build failed (a `git
+/// push` included: the dashboard's "deploy failed"), with where to read
+/// why; one `builds:report` of every app. A read that fails says so and
+/// changes nothing else.
+async fn note_failed_deploys(s: &Session) {
+    let read = async {
+        let dokku = s.dokku().await?;
+        if dokku.capabilities().await?.version < dokku::api::builds::BUILDS {
+            return Ok(Vec::new());
+        }
+        Ok::<_, CliError>(dokku.report::<BuildsReport>().all().await?)
+    };
+    match read.await {
+        Ok(reports) => {
+            for r in reports {
+                let failed = r.build_status.as_ref().is_some_and(BuildStatus::is_failure);
+                if let (true, Some(app), Some(id)) = (failed, &r.app, &r.build_id) {
+                    let source = r.build_source.as_deref().unwrap_or("a build");
+                    output::note(&format!(
+                        "{app}: its last deploy failed ({source}); `cli builds output {app} {id}` shows why"
+                    ));
+                }
+            }
+        }
+        Err(e) => output::note(&format!("Dokku's builds could not be read: {e}")),
+    }
 }
 
 /// Run `work` (a refresh of `store`) under a spinner saying `label`,
