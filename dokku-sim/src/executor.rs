@@ -473,6 +473,8 @@ impl SimExecutor {
         }
         let before = hold.then(|| host.apps.clone());
         let outcome = commands::dispatch(&mut host, &argv, &stdin);
+        // Noted for this command only: the next asks again.
+        host.live_builds.clear();
         let held = before.map_or_else(Vec::new, |before| {
             builds::hold_new(&mut host, &before, None)
         });

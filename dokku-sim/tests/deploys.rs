@@ -792,6 +792,8 @@ async fn while_a_deploy_prints_its_build_runs_and_its_growing_log_is_followed_wi
     // Its record runs, in each of Dokku's views.
     let info = dokku.builds().info(&app, &id).await.unwrap();
     assert_eq!(info.display_status, Some(BuildStatus::Running));
+    // Which builds live is noted for each command, and kept by none.
+    assert!(sim.with_host(|host| host.live_builds.is_empty()));
     let running = dokku.builds().running().await.unwrap();
     assert_eq!(
         running.iter().map(|b| b.id.as_str()).collect::<Vec<_>>(),
