@@ -53,8 +53,10 @@ use dokku_history::{HistoryStore, Outcome, Record};
 use maud::{html, Markup};
 use serde::{Deserialize, Serialize};
 
+use super::auth::Role;
 use super::data::{AppRow, AppStatus, Store, TrailWatch, Update};
 use super::pages::{form_head, layout};
+use super::users::User;
 use super::{AppState, Ctx, WebError};
 use crate::common::notify::{Sleep, WebhookNotifier};
 
@@ -416,10 +418,12 @@ impl HostWatch {
         lock(&self.failed).contains(app) || lock(&self.builds).failed.contains_key(app)
     }
 
-    /// The apps whose last deploy failed ([`HostWatch::last_deploy_failed`]).
-    pub fn failed_deploys(&self) -> BTreeSet<AppName> {
+    /// The apps of host `host` whose last deploy failed
+    /// ([`HostWatch::last_deploy_failed`]) that `user` may see.
+    pub fn failed_deploys(&self, user: &User, host: &str) -> BTreeSet<AppName> {
         let mut apps = lock(&self.failed).clone();
         apps.extend(lock(&self.builds).failed.keys().cloned());
+        apps.retain(|app| user.may(Role::Viewer, host, Some(app.as_str())));
         apps
     }
 

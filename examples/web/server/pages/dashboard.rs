@@ -106,14 +106,6 @@ impl Wanted {
     }
 }
 
-/// The apps of the page's host whose last deploy failed
-/// ([`HostWatch::failed_deploys`]) that the user may see.
-fn failed_deploys(watch: &HostWatch, ctx: &Ctx) -> BTreeSet<dokku::AppName> {
-    let mut failed = watch.failed_deploys();
-    failed.retain(|app| ctx.may(Role::Viewer, Some(app.as_str())));
-    failed
-}
-
 impl AppFilter {
     fn query(&self) -> String {
         self.q
@@ -299,7 +291,7 @@ pub fn render(
     watch: &HostWatch,
 ) -> Markup {
     let counts = view.counts();
-    let failed = failed_deploys(watch, ctx);
+    let failed = watch.failed_deploys(&ctx.user, &ctx.host);
     let (rows, total) = filter.apply(&view.lines, &failed);
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = filter.page.unwrap_or(1).clamp(1, pages);
@@ -515,7 +507,7 @@ pub async fn live(
         view.spent,
         budget,
         &view.counts(),
-        failed_deploys(&state.watch, &ctx).len(),
+        state.watch.failed_deploys(&ctx.user, &ctx.host).len(),
     );
     let store = std::sync::Arc::clone(&state.store);
     let watch = std::sync::Arc::clone(&state.watch);
@@ -551,7 +543,7 @@ pub async fn live(
                                 (view.progress, view.counts())
                             }
                         };
-                        let failed = failed_deploys(&watch, &ctx).len();
+                        let failed = watch.failed_deploys(&ctx.user, &ctx.host).len();
                         let event = progress_event(&progress, spent, budget, &counts, failed);
                         return Some((Ok(event), updates));
                     }

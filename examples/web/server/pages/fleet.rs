@@ -90,17 +90,6 @@ fn host_row(
     }
 }
 
-/// The apps of `host` whose last deploy failed (a push's build included),
-/// those `ctx`'s user may see.
-fn failed_deploys(host: Option<&SiteHost>, ctx: &Ctx) -> BTreeSet<AppName> {
-    let Some(host) = host else {
-        return BTreeSet::new();
-    };
-    let mut failed = host.watch.failed_deploys();
-    failed.retain(|app| ctx.user.may(Role::Viewer, &host.name, Some(app.as_str())));
-    failed
-}
-
 fn facts(row: &HostStatus, base: &str, failed: &BTreeSet<AppName>) -> Markup {
     let deploy_failed = |app: &AppName| {
         html! { @if failed.contains(app) { " " (super::dashboard::deploy_failed(base, app)) } }
@@ -176,7 +165,10 @@ fn render(status: &FleetStatus, age: Duration, ctx: &Ctx) -> Markup {
         .iter()
         .map(|h| {
             let host = ctx.site.host(h.name.as_str());
-            (h, host, failed_deploys(host, ctx))
+            let failed = host.map_or_else(BTreeSet::new, |host| {
+                host.watch.failed_deploys(&ctx.user, &host.name)
+            });
+            (h, host, failed)
         })
         .collect();
     let failed: usize = rows.iter().map(|(_, _, f)| f.len()).sum();
