@@ -421,6 +421,13 @@ impl Build {
         self.display_status(live) == "running"
     }
 
+    /// `builds:list`'s `--kind` and `--status` (`matchesKind`,
+    /// `matchesStatus`: the shown status); empty matches any.
+    fn matches(&self, kind: &str, status: &str, live: &BTreeSet<String>) -> bool {
+        (kind.is_empty() || self.kind == kind)
+            && (status.is_empty() || self.display_status(live) == status)
+    }
+
     fn duration(&self, now: u64) -> String {
         let end = self.finished_at.unwrap_or(now);
         duration(end.saturating_sub(self.started_at))
@@ -591,8 +598,7 @@ fn list(ctx: &mut Ctx<'_>, args: &[String]) -> Result<(), Failed> {
     let live = &ctx.host.live_builds;
     let mut views: Vec<Build> = builds(ctx.host, &app)
         .into_iter()
-        .filter(|b| kind.is_empty() || b.kind == kind)
-        .filter(|b| status.is_empty() || b.display_status(live) == status)
+        .filter(|b| b.matches(kind, status, live))
         .collect();
     let keep = retention(ctx.host, &app);
     if kind.is_empty() && status.is_empty() {
@@ -635,10 +641,7 @@ fn list_all_running(ctx: &mut Ctx<'_>, format: &str, kind: &str, status: &str) {
     let mut views: Vec<(String, Build)> = Vec::new();
     for app in ctx.host.apps.keys() {
         for b in builds(ctx.host, app) {
-            if b.status == "running"
-                && (kind.is_empty() || b.kind == kind)
-                && (status.is_empty() || b.display_status(live) == status)
-            {
+            if b.status == "running" && b.matches(kind, status, live) {
                 views.push((app.clone(), b));
             }
         }
