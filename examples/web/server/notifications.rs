@@ -389,6 +389,8 @@ pub struct HostWatch {
 struct Builds {
     /// The apps whose last build failed, with its id.
     failed: BTreeMap<AppName, String>,
+    /// The apps whose last build was running, with its id.
+    running: BTreeMap<AppName, String>,
     /// The ended builds seen (told, or there at the first reading);
     /// `None` before it.
     seen: Option<BTreeSet<String>>,
@@ -427,13 +429,20 @@ impl HostWatch {
         apps
     }
 
+    /// The id of the app's build that was running at the last builds
+    /// reading (up to a minute old: [`BUILDS_EVERY`]).
+    pub fn building(&self, app: &AppName) -> Option<String> {
+        lock(&self.builds).running.get(app).cloned()
+    }
+
     /// Where a builds reading begins: pass it to [`HostWatch::on_builds`].
     pub fn builds_mark(&self) -> u64 {
         lock(&self.builds).marked
     }
 
     /// A reading of every app's last build (`builds:report`), begun at
-    /// `mark`: which apps' last build failed, for the dashboard (not an
+    /// `mark`: which apps are being built and which apps' last build
+    /// failed, for the dashboard (not an
     /// app deployed through the SDK since `mark`, which its trail record
     /// decides), and the `git push` builds whose end is news (not there at
     /// the first reading, and not told before).
@@ -441,6 +450,7 @@ impl HostWatch {
         let mut builds = lock(&self.builds);
         let Builds {
             failed,
+            running,
             seen,
             deployed,
             ..
@@ -449,19 +459,25 @@ impl HostWatch {
         let seen = seen.get_or_insert_with(BTreeSet::new);
         let mut news = Vec::new();
         failed.clear();
+        running.clear();
         for report in reports {
             let (Some(app), Some(id), Some(status)) =
                 (report.app, report.build_id, report.build_status)
             else {
                 continue;
             };
-            // Still running: its end is read next time. Cancelled: neither
-            // told nor marked (it says nothing of the code).
+            // Still running: marked so, its end is read next time.
+            // Cancelled: neither told nor marked (it says nothing of the
+            // code).
             if status == BuildStatus::Canceled {
                 seen.insert(id);
                 continue;
             }
-            if status == BuildStatus::Running || deployed.get(&app).is_some_and(|at| *at > mark) {
+            if status == BuildStatus::Running {
+                running.insert(app, id);
+                continue;
+            }
+            if deployed.get(&app).is_some_and(|at| *at > mark) {
                 continue;
             }
             let push = report.build_source.as_deref() == Some("git-hook");

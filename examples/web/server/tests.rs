@@ -2617,6 +2617,53 @@ async fn the_dashboard_filters_the_apps_whose_last_deploy_failed() {
     assert!(live.contains("\"deploy-failed\":0"), "{live}");
 }
 
+/// A push held after its first line: api's build runs until the gate
+/// opens and the deploy is read to its end. Its id.
+async fn held_push(h: &Harness) -> (dokku_sim::Gate, dokku::api::deploy::DeployStream, String) {
+    use dokku::api::deploy::DeploySpec;
+    use futures_util::StreamExt;
+    h.sim
+        .with_host(|host| host.images.insert("ghcr.io/acme/api:v9".to_owned()));
+    let gate = h.sim.gate_deploys();
+    let dokku = dokku::Dokku::new(h.sim.clone());
+    let app = dokku::AppName::new("api").unwrap();
+    let spec = DeploySpec::image(&app, "ghcr.io/acme/api:v9").unwrap();
+    let mut deploy = dokku.deploys().stream(&spec).await.unwrap();
+    deploy.next().await.unwrap().unwrap();
+    let id = dokku
+        .builds()
+        .last(&app)
+        .await
+        .unwrap()
+        .unwrap()
+        .build_id
+        .unwrap();
+    (gate, deploy, id)
+}
+
+#[tokio::test]
+async fn the_dashboard_marks_an_app_being_deployed_until_its_build_ends() {
+    use futures_util::StreamExt;
+    let h = Harness::new();
+    let (gate, mut deploy, _) = held_push(&h).await;
+    let viewer = h.login(VIEWER).await;
+    let mark = "<a class=\"badge s-mixed deploying\" href=\"/apps/api/builds\"";
+    // Not before the builds are read: the mark is the watcher's reading.
+    let home = h.get(&viewer, "/").await.body;
+    assert!(!home.contains(mark), "{home}");
+    h.read_builds().await;
+    let home = h.get(&viewer, "/").await.body;
+    assert_eq!(home.matches("deploying</a>").count(), 1, "{home}");
+    let row = &home[home.find("<tr data-app=\"api\"").unwrap()..];
+    assert!(row[..row.find("</tr>").unwrap()].contains(mark), "{home}");
+    // The build ends: the next reading drops the mark.
+    gate.open();
+    while deploy.next().await.is_some() {}
+    h.read_builds().await;
+    let home = h.get(&viewer, "/").await.body;
+    assert!(!home.contains("deploying</a>"), "{home}");
+}
+
 #[tokio::test]
 async fn pages_are_titled_with_the_host_and_history_reads_like_people_talk() {
     let h = Harness::new();
@@ -3838,26 +3885,9 @@ async fn viewers_read_every_build_dokku_recorded_and_deployers_its_output() {
 
 #[tokio::test]
 async fn a_running_build_s_page_follows_its_output_until_it_ends() {
-    use dokku::api::deploy::DeploySpec;
     use futures_util::StreamExt;
     let h = Harness::new();
-    // A push held after its first line: a build that runs.
-    h.sim
-        .with_host(|host| host.images.insert("ghcr.io/acme/api:v9".to_owned()));
-    let gate = h.sim.gate_deploys();
-    let dokku = dokku::Dokku::new(h.sim.clone());
-    let app = dokku::AppName::new("api").unwrap();
-    let spec = DeploySpec::image(&app, "ghcr.io/acme/api:v9").unwrap();
-    let mut deploy = dokku.deploys().stream(&spec).await.unwrap();
-    deploy.next().await.unwrap().unwrap();
-    let id = dokku
-        .builds()
-        .last(&app)
-        .await
-        .unwrap()
-        .unwrap()
-        .build_id
-        .unwrap();
+    let (gate, mut deploy, id) = held_push(&h).await;
 
     let deployer = h.login(DEPLOYER).await;
     // The app page offers to follow it.

@@ -504,6 +504,10 @@ pub struct AppItem {
     /// build of it (a `git push` included) as last read. The app runs
     /// the release before it.
     pub deploy_failed: bool,
+    /// The id of the build Dokku was running for it at the last builds
+    /// reading (0.38+, up to a minute old), `null` when none: follow it
+    /// at `…/apps/{app}/builds/{id}/follow`.
+    pub building: Option<String>,
 }
 
 /// The apps the token may see, from the dashboard's snapshot.
@@ -533,6 +537,7 @@ pub async fn apps(Extension(api): Extension<Api>) -> Answer<AppList> {
             name: l.app.to_string(),
             overview: l.kept.as_ref().map(|k| (*k.row).clone()),
             deploy_failed: state.watch.last_deploy_failed(&l.app),
+            building: state.watch.building(&l.app),
         })
         .collect();
     Ok(Json(AppList {

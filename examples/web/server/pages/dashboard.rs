@@ -240,11 +240,21 @@ pub fn deploy_failed(base: &str, app: &dokku::AppName) -> Markup {
     }
 }
 
+/// The mark of an app Dokku was building or deploying at the last builds
+/// reading, linking to its builds (where a deployer follows the running
+/// one).
+pub fn deploying(base: &str, app: &dokku::AppName) -> Markup {
+    html! {
+        a.badge.s-mixed.deploying href={ (base) (app_url(app.as_str())) "/builds" }
+            title="Dokku is building or deploying the app (as of the last builds reading, up to a minute ago)." { "deploying" }
+    }
+}
+
 /// One app's row; an app not read yet shows its name and `refreshing…`.
 /// The live dashboard sends the same markup when the row is read again.
 ///
 /// An app whose last deploy (or Dokku's last build of it, a push's
-/// included) failed says so beside its state.
+/// included) failed says so beside its state, as does one being deployed.
 pub fn row_html(
     base: &str,
     app: &dokku::AppName,
@@ -260,6 +270,7 @@ pub fn row_html(
                     td {
                         span class={ "badge " (status_class(row.status)) } { (row.status.as_str()) }
                         @if watch.last_deploy_failed(app) { " " (deploy_failed(base, app)) }
+                        @if watch.building(app).is_some() { " " (deploying(base, app)) }
                     }
                     td { (processes(row)) }
                     td.domains { @for d in &row.domains { span title=(d) { (d) } " " } }

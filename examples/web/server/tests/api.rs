@@ -1086,6 +1086,36 @@ async fn a_deployers_token_reads_a_builds_record_and_output() {
 }
 
 #[tokio::test]
+async fn the_apps_list_names_the_build_running_for_an_app() {
+    use futures_util::StreamExt;
+    let h = Harness::new();
+    let viewer = viewer_token(&h);
+    let apps = "/api/v1/hosts/sim/apps";
+    let building = |r: &Reply| {
+        let body = r.json();
+        let apps = body["apps"].as_array().unwrap().clone();
+        apps.into_iter()
+            .filter(|a| !a["building"].is_null())
+            .map(|a| (a["name"].clone(), a["building"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert!(building(&get(&h, apps, &viewer).await).is_empty());
+    let (gate, mut deploy, id) = super::held_push(&h).await;
+    h.read_builds().await;
+    let r = get(&h, apps, &viewer).await;
+    assert_eq!(
+        building(&r),
+        [(serde_json::json!("api"), serde_json::json!(id))],
+        "{}",
+        r.body
+    );
+    gate.open();
+    while deploy.next().await.is_some() {}
+    h.read_builds().await;
+    assert!(building(&get(&h, apps, &viewer).await).is_empty());
+}
+
+#[tokio::test]
 async fn a_token_rolls_back_after_reading_the_plan_and_cancels_builds() {
     let h = Harness::new();
     let t = token(&h, "admin", &["*"], &["api"], Role::Deployer);
