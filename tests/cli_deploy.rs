@@ -551,6 +551,14 @@ fn builds_output_over_ssh_follows_a_running_deploy_and_ends_when_it_ends() {
     let guard = std::time::Duration::from_secs(120);
     let followed = rx.recv_timeout(guard).expect("the follower printed a line");
     assert_eq!(followed, "-----> Generating build context");
+    // The glance names it, and how to follow it.
+    let list = ssh_cli(&server).args(["apps", "list"]).assert().success();
+    let notes = String::from_utf8_lossy(&list.get_output().stderr).into_owned();
+    assert!(
+        notes.contains("api: being deployed now (")
+            && notes.contains("`cli builds output api` follows it"),
+        "{notes}"
+    );
 
     // The build ends (cancelled): so does the follow, by itself.
     ssh_cli(&server)

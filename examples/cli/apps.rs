@@ -466,16 +466,17 @@ async fn list(s: &Session, fresh: bool) -> Result<(), CliError> {
         );
     }
     if result.is_ok() && !json {
-        note_failed_deploys(s).await;
+        note_deploys(s).await;
     }
     result
 }
 
-/// On Dokku 0.38+, a note for each app whose last build failed (a `git
-/// push` included: the dashboard's "deploy failed"), with where to read
-/// why; one `builds:report` of every app. A read that fails says so and
+/// On Dokku 0.38+, a note for each app being deployed now, with how to
+/// follow it, and for each app whose last build failed (a `git push`
+/// included: the dashboard's "deploy failed"), with where to read why;
+/// one `builds:report` of every app. A read that fails says so and
 /// changes nothing else.
-async fn note_failed_deploys(s: &Session) {
+async fn note_deploys(s: &Session) {
     let read = async {
         let dokku = s.dokku().await?;
         if dokku.capabilities().await?.version < dokku::api::builds::BUILDS {
@@ -486,9 +487,16 @@ async fn note_failed_deploys(s: &Session) {
     match read.await {
         Ok(reports) => {
             for r in reports {
-                let failed = r.build_status.as_ref().is_some_and(BuildStatus::is_failure);
-                if let (true, Some(app), Some(id)) = (failed, &r.app, &r.build_id) {
-                    let source = r.build_source.as_deref().unwrap_or("a build");
+                let (Some(app), Some(id), Some(status)) = (&r.app, &r.build_id, &r.build_status)
+                else {
+                    continue;
+                };
+                let source = r.build_source.as_deref().unwrap_or("a build");
+                if *status == BuildStatus::Running {
+                    output::note(&format!(
+                        "{app}: being deployed now ({source}); `cli builds output {app}` follows it"
+                    ));
+                } else if status.is_failure() {
                     output::note(&format!(
                         "{app}: its last deploy failed ({source}); `cli builds output {app} {id}` shows why"
                     ));
