@@ -536,8 +536,10 @@ impl Certificates {
     }
 }
 
-/// How an app's last deploy ended.
+/// How an app's last deploy ended; serialized as [`DeployOutcome::as_str`]'s
+/// word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum DeployOutcome {
     /// It finished and the app runs the new release.
@@ -548,6 +550,18 @@ pub enum DeployOutcome {
     Cancelled,
     /// It is still running.
     Running,
+}
+
+impl DeployOutcome {
+    /// `succeeded`, `failed`, `cancelled` or `running`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+            Self::Running => "running",
+        }
+    }
 }
 
 /// An app's last deploy.
@@ -736,6 +750,19 @@ impl DeployHistory for dokku_history::HistoryStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deploy_outcome_serializes_as_its_word() {
+        for outcome in [
+            DeployOutcome::Succeeded,
+            DeployOutcome::Failed,
+            DeployOutcome::Cancelled,
+            DeployOutcome::Running,
+        ] {
+            let json = serde_json::to_value(outcome).ok();
+            assert_eq!(json, Some(serde_json::json!(outcome.as_str())));
+        }
+    }
 
     #[test]
     fn each_build_status_is_a_last_deploys_outcome_and_an_app_never_built_none() {

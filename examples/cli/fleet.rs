@@ -451,7 +451,7 @@ async fn deploys(
                         .iter()
                         .map(|d| json!({
                             "app": d.app,
-                            "outcome": outcome_word(d.outcome),
+                            "outcome": d.outcome.as_str(),
                             "at": d.at.map(output::time),
                             "source": d.source,
                         }))
@@ -465,7 +465,7 @@ async fn deploys(
             shown(last)
                 .into_iter()
                 .map(|d| {
-                    let word = outcome_word(d.outcome).to_owned();
+                    let word = d.outcome.as_str().to_owned();
                     vec![
                         Cell::plain(d.app.to_string()),
                         match d.outcome {
@@ -513,16 +513,6 @@ fn host_rows<T>(found: &FleetResults<T>, rows_of: impl Fn(&T) -> Vec<Vec<Cell>>)
         }
     }
     rows
-}
-
-/// `succeeded`, `failed`, `cancelled`, `running`.
-fn outcome_word(outcome: DeployOutcome) -> &'static str {
-    match outcome {
-        DeployOutcome::Succeeded => "succeeded",
-        DeployOutcome::Running => "running",
-        DeployOutcome::Cancelled => "cancelled",
-        _ => "failed",
-    }
 }
 
 /// `fleet vitals`: one row per host, its memory and its fullest disk.
