@@ -14,7 +14,8 @@
 //!   ran whole).
 //! - **Pushes** (Dokku 0.38+): `builds:report` of every app every minute
 //!   from start ([`BUILDS_EVERY`]; a dashboard's `main` turns it on, tests
-//!   call the steps themselves): an app whose last build failed is
+//!   call the steps themselves), every ten seconds while a build runs
+//!   ([`BUILDS_WHILE_RUNNING`]): an app whose last build failed is
 //!   marked on the dashboard like a failed deploy, whoever started the
 //!   build; a `git push` whose build ended since the first reading is told
 //!   once, as a deploy: failed (its phase and Dokku's words read from its
@@ -63,6 +64,11 @@ use crate::common::notify::{Sleep, WebhookNotifier};
 /// How often a dashboard reads each host's builds (0.38+), the first at
 /// start ([`super::Options::builds_every`]).
 pub const BUILDS_EVERY: Duration = Duration::from_secs(60);
+
+/// How soon the builds are read again after a reading found one running:
+/// its end (a push's failure told, the dashboard's marks) is known within
+/// seconds rather than a minute.
+pub const BUILDS_WHILE_RUNNING: Duration = Duration::from_secs(10);
 
 /// How often certificates, and the host's disks, are read.
 const CERTIFICATES_EVERY: Duration = Duration::from_secs(6 * 60 * 60);
@@ -435,6 +441,11 @@ impl HostWatch {
         lock(&self.builds).running.get(app).cloned()
     }
 
+    /// Whether any build was running at the last builds reading.
+    pub fn any_building(&self) -> bool {
+        !lock(&self.builds).running.is_empty()
+    }
+
     /// Where a builds reading begins: pass it to [`HostWatch::on_builds`].
     pub fn builds_mark(&self) -> u64 {
         lock(&self.builds).marked
@@ -792,9 +803,16 @@ pub async fn watch(
                 let mark = host_watch.builds_mark();
                 match store.timed(dokku.report::<BuildsReport>().all()).await.0 {
                     Ok(reports) => {
+                        let news = host_watch.on_builds(mark, reports);
+                        if let (Some(builds), Some(every)) = (builds.as_mut(), builds_every) {
+                            builds.reset_after(match host_watch.any_building() {
+                                true => BUILDS_WHILE_RUNNING.min(every),
+                                false => every,
+                            });
+                        }
                         let settings = site.settings();
                         let mut events = Vec::new();
-                        for push in host_watch.on_builds(mark, reports) {
+                        for push in news {
                             let wanted = settings.any(|s| match push.succeeded {
                                 true => s.deploy_succeeded,
                                 false => s.deploy_failed,

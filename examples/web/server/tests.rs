@@ -2619,13 +2619,14 @@ async fn the_dashboard_filters_the_apps_whose_last_deploy_failed() {
 
 /// A push held after its first line: api's build runs until the gate
 /// opens and the deploy is read to its end. Its id.
-async fn held_push(h: &Harness) -> (dokku_sim::Gate, dokku::api::deploy::DeployStream, String) {
+async fn held_push(
+    sim: &SimExecutor,
+) -> (dokku_sim::Gate, dokku::api::deploy::DeployStream, String) {
     use dokku::api::deploy::DeploySpec;
     use futures_util::StreamExt;
-    h.sim
-        .with_host(|host| host.images.insert("ghcr.io/acme/api:v9".to_owned()));
-    let gate = h.sim.gate_deploys();
-    let dokku = dokku::Dokku::new(h.sim.clone());
+    sim.with_host(|host| host.images.insert("ghcr.io/acme/api:v9".to_owned()));
+    let gate = sim.gate_deploys();
+    let dokku = dokku::Dokku::new(sim.clone());
     let app = dokku::AppName::new("api").unwrap();
     let spec = DeploySpec::image(&app, "ghcr.io/acme/api:v9").unwrap();
     let mut deploy = dokku.deploys().stream(&spec).await.unwrap();
@@ -2645,7 +2646,7 @@ async fn held_push(h: &Harness) -> (dokku_sim::Gate, dokku::api::deploy::DeployS
 async fn the_dashboard_marks_an_app_being_deployed_until_its_build_ends() {
     use futures_util::StreamExt;
     let h = Harness::new();
-    let (gate, mut deploy, _) = held_push(&h).await;
+    let (gate, mut deploy, _) = held_push(&h.sim).await;
     let viewer = h.login(VIEWER).await;
     let mark = "<a class=\"badge s-mixed deploying\" href=\"/apps/api/builds\"";
     // Not before the builds are read: the mark is the watcher's reading.
@@ -3093,6 +3094,53 @@ async fn an_app_someone_is_viewing_is_refreshed_before_the_other_stale_ones() {
     let shop = Job::App(dokku::AppName::new("shop").unwrap());
     let first = jobs.iter().find(|j| !matches!(j, Job::List));
     assert_eq!(first, Some(&shop), "{jobs:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_builds_are_read_every_ten_seconds_while_one_runs_and_every_minute_after() {
+    use super::notifications::{watch, HostWatch, Notifications};
+    use futures_util::StreamExt;
+    let sim = SimExecutor::new(scenario::demo());
+    let (gate, mut deploy, id) = held_push(&sim).await;
+    let watched = Watched::new(sim, None);
+    let seen = Arc::clone(&watched.seen);
+    let reads = move || {
+        let seen = seen.lock().unwrap();
+        seen.iter().filter(|s| *s == "builds:report").count()
+    };
+    let host_watch = Arc::new(HostWatch::default());
+    let store = super::data::Store::new(crate::common::Clock::system(), Settings::default(), None);
+    let watcher = tokio::spawn(watch(
+        Arc::new(Notifications::in_memory(
+            crate::common::notify::tokio_sleep(),
+        )),
+        Arc::clone(&host_watch),
+        Arc::new(store),
+        dokku::Dokku::new(watched),
+        "sim".to_owned(),
+        std::time::SystemTime::now,
+        Some(Duration::from_secs(60)),
+    ));
+    let api = dokku::AppName::new("api").unwrap();
+    // The paused clock moves only when every task waits on it: each
+    // reading is made at its instant, before the test wakes.
+    let start = tokio::time::Instant::now();
+    let at = |secs: u64| tokio::time::sleep_until(start + Duration::from_secs(secs));
+    at(1).await;
+    assert_eq!((reads(), host_watch.building(&api)), (1, Some(id.clone())));
+    // While it runs: again ten seconds on.
+    at(11).await;
+    assert_eq!(reads(), 2);
+    gate.open();
+    while deploy.next().await.is_some() {}
+    at(21).await;
+    assert_eq!((reads(), host_watch.building(&api)), (3, None));
+    // Nothing runs: a minute until the next.
+    at(79).await;
+    assert_eq!(reads(), 3);
+    at(81).await;
+    assert_eq!(reads(), 4);
+    watcher.abort();
 }
 
 /// An executor that notes the subcommand of each command it is asked to
@@ -3887,7 +3935,7 @@ async fn viewers_read_every_build_dokku_recorded_and_deployers_its_output() {
 async fn a_running_build_s_page_follows_its_output_until_it_ends() {
     use futures_util::StreamExt;
     let h = Harness::new();
-    let (gate, mut deploy, id) = held_push(&h).await;
+    let (gate, mut deploy, id) = held_push(&h.sim).await;
 
     let deployer = h.login(DEPLOYER).await;
     // The app page offers to follow it.

@@ -1100,7 +1100,7 @@ async fn the_apps_list_names_the_build_running_for_an_app() {
             .collect::<Vec<_>>()
     };
     assert!(building(&get(&h, apps, &viewer).await).is_empty());
-    let (gate, mut deploy, id) = super::held_push(&h).await;
+    let (gate, mut deploy, id) = super::held_push(&h.sim).await;
     h.read_builds().await;
     let r = get(&h, apps, &viewer).await;
     assert_eq!(
