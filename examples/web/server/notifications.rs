@@ -388,6 +388,18 @@ pub struct HostWatch {
     /// The host's disks as last read (the host page, the disk watcher),
     /// and when.
     vitals: Mutex<Option<(SystemTime, HostVitals)>>,
+    /// Counts the readings that may have changed a row's marks
+    /// ([`HostWatch::marks_changed`]).
+    marked: tokio::sync::watch::Sender<u64>,
+}
+
+/// What the dashboard marks beside an app's state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marks {
+    /// Its last deploy failed ([`HostWatch::last_deploy_failed`]).
+    pub deploy_failed: bool,
+    /// The build running for it ([`HostWatch::building`]).
+    pub building: Option<String>,
 }
 
 /// What the builds readings know.
@@ -439,6 +451,25 @@ impl HostWatch {
     /// reading (up to a minute old: [`BUILDS_EVERY`]).
     pub fn building(&self, app: &AppName) -> Option<String> {
         lock(&self.builds).running.get(app).cloned()
+    }
+
+    /// What the dashboard marks beside `app`'s state.
+    pub fn marks(&self, app: &AppName) -> Marks {
+        Marks {
+            deploy_failed: self.last_deploy_failed(app),
+            building: self.building(app),
+        }
+    }
+
+    /// A receiver that sees a change after every reading that may have
+    /// changed some app's [`Marks`] (the live dashboard sends those rows
+    /// again).
+    pub fn marks_changed(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.marked.subscribe()
+    }
+
+    fn remarked(&self) {
+        self.marked.send_modify(|n| *n += 1);
     }
 
     /// Whether any build was running at the last builds reading.
@@ -505,6 +536,8 @@ impl HostWatch {
                 failed.insert(app, id);
             }
         }
+        drop(builds);
+        self.remarked();
         news
     }
 
@@ -537,12 +570,15 @@ impl HostWatch {
                 mark(&mut failed, app, release);
             }
         }
+        drop(failed);
+        self.remarked();
     }
 
     /// The events new trail records are worth, and the failed-deploy marks
     /// they change.
     pub fn on_records(&self, host: &str, records: &[Record]) -> Vec<NotifyEvent> {
         let mut events = Vec::new();
+        let mut deploys = false;
         // Oldest first, so the last deploy's mark wins.
         for record in records.iter().rev() {
             let Some(release) = release_of(record) else {
@@ -553,9 +589,13 @@ impl HostWatch {
             };
             mark(&mut lock(&self.failed), app.clone(), &release);
             self.deployed(&app);
+            deploys = true;
             if let Some(outcome) = outcome_of(record) {
                 events.extend(NotifyEvent::from_deploy(host, &app, &outcome));
             }
+        }
+        if deploys {
+            self.remarked();
         }
         events
     }

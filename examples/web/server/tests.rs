@@ -449,11 +449,22 @@ impl Harness {
 }
 
 /// Read a stream into `text` until `done` says it has what is wanted.
+///
+/// The deadline (two minutes) only turns a broken run, whose awaited
+/// event never comes, into a failure instead of a hang.
 async fn read_until(body: &mut Body, text: &mut String, done: impl Fn(&str) -> bool) {
-    while !done(text) {
-        if let Ok(data) = body.frame().await.unwrap().unwrap().into_data() {
-            text.push_str(&String::from_utf8_lossy(&data));
+    let read = async {
+        while !done(text) {
+            if let Ok(data) = body.frame().await.unwrap().unwrap().into_data() {
+                text.push_str(&String::from_utf8_lossy(&data));
+            }
         }
+    };
+    if tokio::time::timeout(Duration::from_secs(120), read)
+        .await
+        .is_err()
+    {
+        panic!("the awaited event never came; read so far:\n{text}");
     }
 }
 
@@ -2645,24 +2656,41 @@ async fn held_push(
 #[tokio::test]
 async fn the_dashboard_marks_an_app_being_deployed_until_its_build_ends() {
     use futures_util::StreamExt;
-    let h = Harness::new();
-    let (gate, mut deploy, _) = held_push(&h.sim).await;
+    // No event log and rows fresh for an hour: nothing but the builds
+    // readings sends api's row again.
+    let sim = SimExecutor::new(scenario::demo());
+    sim.with_host(|host| dokku_sim::dispatch(host, &["events:off".to_owned()], b""));
+    let h = Harness::with_options(sim, |o| o.refresh.refresh_after = Duration::from_secs(3600));
     let viewer = h.login(VIEWER).await;
     let mark = "<a class=\"badge s-mixed deploying\" href=\"/apps/api/builds\"";
+    let row_of = |home: &str| {
+        let row = &home[home.find("<tr data-app=\"api\"").unwrap()..];
+        row[..row.find("</tr>").unwrap()].to_owned()
+    };
+    let (mut live, mut text) = h.live(&viewer).await;
+    let (gate, mut deploy, _) = held_push(&h.sim).await;
     // Not before the builds are read: the mark is the watcher's reading.
     let home = h.get(&viewer, "/").await.body;
     assert!(!home.contains(mark), "{home}");
     h.read_builds().await;
     let home = h.get(&viewer, "/").await.body;
     assert_eq!(home.matches("deploying</a>").count(), 1, "{home}");
-    let row = &home[home.find("<tr data-app=\"api\"").unwrap()..];
-    assert!(row[..row.find("</tr>").unwrap()].contains(mark), "{home}");
-    // The build ends: the next reading drops the mark.
+    assert!(row_of(&home).contains(mark), "{home}");
+    // The live dashboard sends api's row again, marked.
+    let api_row = "event: row\ndata: {\"app\":\"api\"";
+    read_until(&mut live, &mut text, |t| t.contains(api_row)).await;
+    let sent = &text[text.find(api_row).unwrap()..];
+    assert!(sent.contains("deploying</a>"), "{text}");
+    // The build ends: the next reading drops the mark, live too.
     gate.open();
     while deploy.next().await.is_some() {}
     h.read_builds().await;
     let home = h.get(&viewer, "/").await.body;
     assert!(!home.contains("deploying</a>"), "{home}");
+    read_until(&mut live, &mut text, |t| t.matches(api_row).count() == 2).await;
+    let sent = &text[text.rfind(api_row).unwrap()..];
+    let sent = &sent[..sent.find("\n\n").unwrap()];
+    assert!(!sent.contains("deploying</a>"), "{text}");
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 //! plugins. It renders at once from the kept snapshot ([`super::super::data`]);
 //! [`live`] sends each row again as the refresher reads it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -19,7 +19,7 @@ use serde::Deserialize;
 use super::super::auth::Role;
 use super::super::data::{status_class, AppRow, AppStatus, Line, Progress, Update, View};
 use super::super::handlers::app_url;
-use super::super::notifications::HostWatch;
+use super::super::notifications::{HostWatch, Marks};
 use super::super::{AppState, Ctx, WebError};
 use super::{form_head, layout, log_time};
 
@@ -269,8 +269,9 @@ pub fn row_html(
                 Some(row) => {
                     td {
                         span class={ "badge " (status_class(row.status)) } { (row.status.as_str()) }
-                        @if watch.last_deploy_failed(app) { " " (deploy_failed(base, app)) }
-                        @if watch.building(app).is_some() { " " (deploying(base, app)) }
+                        @let marks = watch.marks(app);
+                        @if marks.deploy_failed { " " (deploy_failed(base, app)) }
+                        @if marks.building.is_some() { " " (deploying(base, app)) }
                     }
                     td { (processes(row)) }
                     td.domains { @for d in &row.domains { span title=(d) { (d) } " " } }
@@ -471,6 +472,16 @@ pub fn visible(mut view: View, ctx: &Ctx, refresh_after: Duration) -> View {
     view
 }
 
+/// What a live dashboard has to send: the store's updates, the watch's
+/// readings (`None` once the watch is gone), the marks each app's row was
+/// last sent with, and the events waiting to go.
+struct Live {
+    updates: tokio::sync::broadcast::Receiver<Update>,
+    marks: Option<tokio::sync::watch::Receiver<u64>>,
+    shown: BTreeMap<dokku::AppName, Marks>,
+    pending: VecDeque<Event>,
+}
+
 /// A server-sent event with a JSON body.
 fn event(name: &str, data: &serde_json::Value) -> Event {
     Event::default().event(name).data(data.to_string())
@@ -502,14 +513,17 @@ fn progress_event(
     )
 }
 
-/// `GET /live`: the dashboard's rows as the refresher reads them (`row`:
-/// the app and its row's HTML) and the counter (`progress`); it ends with
-/// the session.
+/// `GET /live`: the dashboard's rows as the refresher reads them, and
+/// again when the host's watch marks them otherwise (`row`: the app and
+/// its row's HTML), and the counter (`progress`); it ends with the
+/// session.
 pub async fn live(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    // Subscribed before the view is taken: nothing falls between.
     let updates = state.store.subscribe();
+    let marks = state.watch.marks_changed();
     let refresh_after = state.options.refresh.refresh_after;
     let view = visible(state.store.view(), &ctx, refresh_after);
     let budget = view.budget;
@@ -520,6 +534,16 @@ pub async fn live(
         &view.counts(),
         state.watch.failed_deploys(&ctx.user, &ctx.host).len(),
     );
+    let live = Live {
+        updates,
+        marks: Some(marks),
+        shown: view
+            .lines
+            .iter()
+            .map(|l| (l.app.clone(), state.watch.marks(&l.app)))
+            .collect(),
+        pending: VecDeque::new(),
+    };
     let store = std::sync::Arc::clone(&state.store);
     let watch = std::sync::Arc::clone(&state.watch);
     let base = ctx.base.clone();
@@ -527,40 +551,80 @@ pub async fn live(
     let ctx = std::sync::Arc::new(ctx);
     let every_app = ctx.may(Role::Viewer, None);
     let token = ctx.token.clone();
-    let rows = stream::unfold(updates, move |mut updates| {
+    let row_event = {
         let store = std::sync::Arc::clone(&store);
         let watch = std::sync::Arc::clone(&watch);
-        let base = base.clone();
+        move |row: &AppRow| {
+            let age = store
+                .row(&row.app)
+                .map(|k| store.clock().now().saturating_duration_since(k.checked));
+            let html = row_html(&base, &row.app, Some(row), age, &watch).into_string();
+            event(
+                "row",
+                &serde_json::json!({ "app": row.app.as_str(), "html": html }),
+            )
+        }
+    };
+    let rows = stream::unfold(live, move |mut live| {
+        let store = std::sync::Arc::clone(&store);
+        let watch = std::sync::Arc::clone(&watch);
         let ctx = std::sync::Arc::clone(&ctx);
+        let row_event = row_event.clone();
         async move {
             loop {
-                match updates.recv().await {
-                    Ok(Update::Row(row)) if !ctx.may(Role::Viewer, Some(row.app.as_str())) => {
-                        continue
+                if let Some(event) = live.pending.pop_front() {
+                    return Some((Ok(event), live));
+                }
+                let marks = async {
+                    match live.marks.as_mut() {
+                        Some(marks) => marks.changed().await.is_ok(),
+                        None => std::future::pending().await,
                     }
-                    Ok(Update::Row(row)) => {
-                        let age = store
-                            .row(&row.app)
-                            .map(|k| store.clock().now().saturating_duration_since(k.checked));
-                        let html = row_html(&base, &row.app, Some(&row), age, &watch).into_string();
-                        let data = serde_json::json!({ "app": row.app.as_str(), "html": html });
-                        return Some((Ok(event("row", &data)), updates));
-                    }
-                    Ok(Update::Progress(progress, spent)) => {
-                        let (progress, counts) = match every_app {
-                            true => (progress, store.counts()),
-                            false => {
-                                let view = visible(store.view(), &ctx, refresh_after);
-                                (view.progress, view.counts())
+                };
+                tokio::select! {
+                    update = live.updates.recv() => match update {
+                        Ok(Update::Row(row)) if !ctx.may(Role::Viewer, Some(row.app.as_str())) => {}
+                        Ok(Update::Row(row)) => return Some((Ok(row_event(&row)), live)),
+                        Ok(Update::Progress(progress, spent)) => {
+                            let (progress, counts) = match every_app {
+                                true => (progress, store.counts()),
+                                false => {
+                                    let view = visible(store.view(), &ctx, refresh_after);
+                                    (view.progress, view.counts())
+                                }
+                            };
+                            let failed = watch.failed_deploys(&ctx.user, &ctx.host).len();
+                            let event = progress_event(&progress, spent, budget, &counts, failed);
+                            return Some((Ok(event), live));
+                        }
+                        // A slow reader missed some: the next ones still come.
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                    },
+                    open = marks => {
+                        if !open {
+                            live.marks = None;
+                            continue;
+                        }
+                        // The rows whose marks changed, then the counts.
+                        let view = visible(store.view(), &ctx, refresh_after);
+                        for line in &view.lines {
+                            let now = watch.marks(&line.app);
+                            if live.shown.get(&line.app) == Some(&now) {
+                                continue;
                             }
-                        };
-                        let failed = watch.failed_deploys(&ctx.user, &ctx.host).len();
-                        let event = progress_event(&progress, spent, budget, &counts, failed);
-                        return Some((Ok(event), updates));
+                            live.shown.insert(line.app.clone(), now);
+                            if let Some(kept) = &line.kept {
+                                live.pending.push_back(row_event(&kept.row));
+                            }
+                        }
+                        if !live.pending.is_empty() {
+                            let failed = watch.failed_deploys(&ctx.user, &ctx.host).len();
+                            let counts = view.counts();
+                            let event = progress_event(&view.progress, view.spent, budget, &counts, failed);
+                            live.pending.push_back(event);
+                        }
                     }
-                    // A slow reader missed some: the next ones still come.
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
                 }
             }
         }
