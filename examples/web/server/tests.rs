@@ -3977,7 +3977,10 @@ async fn a_running_build_s_page_follows_its_output_until_it_ends() {
     let follow = format!("/apps/api/builds/{id}/follow");
     assert!(
         page.body.contains("badge s-mixed\">running")
-            && page.body.contains(&format!("data-follow=\"{follow}\"")),
+            && page.body.contains(&format!("data-follow=\"{follow}\""))
+            && page.body.contains(
+                "<noscript><p class=\"muted\">Without JavaScript nothing is followed: reload"
+            ),
         "{}",
         page.body
     );

@@ -149,6 +149,7 @@ pub async fn output(
             // Followed as it is written; the page reloads when it ends.
             None => {
                 p.muted #build-follow role="status" { "Running: its output is followed as it is written; this page shows the build's end when it comes." }
+                noscript { p.muted { "Without JavaScript nothing is followed: reload this page once the build has ended to read its output." } }
                 pre #build-output.output data-follow={ (url) "/builds/" (build.id) "/follow" } {}
             }
             Some(Shown { text, dropped }) => {
