@@ -447,6 +447,16 @@ impl HostWatch {
         apps
     }
 
+    /// The apps of host `host` being deployed ([`HostWatch::building`])
+    /// that `user` may see.
+    pub fn deploying(&self, user: &User, host: &str) -> BTreeSet<AppName> {
+        let builds = lock(&self.builds);
+        let apps = builds.running.keys();
+        apps.filter(|app| user.may(Role::Viewer, host, Some(app.as_str())))
+            .cloned()
+            .collect()
+    }
+
     /// The id of the app's build that was running at the last builds
     /// reading (up to a minute old: [`BUILDS_EVERY`]).
     pub fn building(&self, app: &AppName) -> Option<String> {

@@ -4470,6 +4470,18 @@ async fn fleet_read(h: &Harness) {
     view.watch().wait_for(Option::is_some).await.unwrap();
 }
 
+/// A reading of Dokku's builds by `host`'s watch, as its builds watcher
+/// makes once a minute.
+async fn fleet_read_builds(h: &Harness, sim: &SimExecutor, host: &str) {
+    let watch = &h.state.site.host(host).unwrap().watch;
+    let reports = dokku::Dokku::new(sim.clone())
+        .report::<dokku::model::builds::BuildsReport>()
+        .all()
+        .await
+        .unwrap();
+    watch.on_builds(watch.builds_mark(), reports);
+}
+
 fn host_row(body: &str, host: &str) -> String {
     let at = body
         .find(&format!("<tr data-host=\"{host}\""))
@@ -4672,13 +4684,7 @@ async fn the_fleet_page_names_the_apps_whose_last_deploy_failed() {
     let admin = h.login(ADMIN).await;
     fleet_read(&h).await;
     // eu-1's builds read: api's last push failed (the demo's).
-    let eu = h.state.site.host("eu-1").unwrap();
-    let reports = dokku::Dokku::new(sims["eu-1"].clone())
-        .report::<dokku::model::builds::BuildsReport>()
-        .all()
-        .await
-        .unwrap();
-    eu.watch.on_builds(eu.watch.builds_mark(), reports);
+    fleet_read_builds(&h, &sims["eu-1"], "eu-1").await;
     let page = h.get(&admin, "/fleet").await;
     let row = host_row(&page.body, "eu-1");
     assert!(
@@ -4697,6 +4703,38 @@ async fn the_fleet_page_names_the_apps_whose_last_deploy_failed() {
     let outsider = h.login(OUTSIDER).await;
     let page = h.get(&outsider, "/fleet").await;
     assert!(!page.body.contains("deploy failed"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn the_fleet_page_names_the_apps_being_deployed() {
+    use futures_util::StreamExt;
+    let (h, sims) = fleet_harness(Vec::new());
+    let admin = h.login(ADMIN).await;
+    fleet_read(&h).await;
+    let (gate, mut deploy, _) = held_push(&sims["eu-1"]).await;
+    fleet_read_builds(&h, &sims["eu-1"], "eu-1").await;
+    let page = h.get(&admin, "/fleet").await;
+    let row = host_row(&page.body, "eu-1");
+    assert!(
+        row.contains("<a class=\"badge s-mixed deploying\" href=\"/h/eu-1/apps/api/builds\""),
+        "{row}"
+    );
+    assert!(
+        page.body.contains(" · 1 app being deployed · "),
+        "{}",
+        page.body
+    );
+    assert!(!host_row(&page.body, "us-1").contains("deploying"));
+    // Someone who may not see api is not told of it.
+    let outsider = h.login(OUTSIDER).await;
+    let page = h.get(&outsider, "/fleet").await;
+    assert!(!page.body.contains("deploying"), "{}", page.body);
+    // Once it ended, the next reading drops it.
+    gate.open();
+    while deploy.next().await.is_some() {}
+    fleet_read_builds(&h, &sims["eu-1"], "eu-1").await;
+    let page = h.get(&admin, "/fleet").await;
+    assert!(!page.body.contains("being deployed"), "{}", page.body);
 }
 
 #[tokio::test]

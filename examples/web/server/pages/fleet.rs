@@ -59,12 +59,15 @@ fn disk_badge(host: &SiteHost, ctx: &Ctx) -> Option<Markup> {
     })
 }
 
-fn host_row(
-    row: &HostStatus,
-    host: Option<&SiteHost>,
-    failed: &BTreeSet<AppName>,
-    ctx: &Ctx,
-) -> Markup {
+/// What a host's watch marks on the apps the user may see: those whose
+/// last deploy failed, those being deployed.
+#[derive(Default)]
+struct Marked {
+    failed: BTreeSet<AppName>,
+    deploying: BTreeSet<AppName>,
+}
+
+fn host_row(row: &HostStatus, host: Option<&SiteHost>, marked: &Marked, ctx: &Ctx) -> Markup {
     let base = host.map_or("", |h| h.base.as_str());
     let home = format!("{base}/");
     html! {
@@ -81,16 +84,17 @@ fn host_row(
                         " " span.problem { (problem) }
                     }
                 } @else {
-                    (facts(row, base, failed))
+                    (facts(row, base, marked))
                 }
             } @else {
-                (facts(row, base, failed))
+                (facts(row, base, marked))
             }
         }
     }
 }
 
-fn facts(row: &HostStatus, base: &str, failed: &BTreeSet<AppName>) -> Markup {
+fn facts(row: &HostStatus, base: &str, marked: &Marked) -> Markup {
+    let failed = &marked.failed;
     let deploy_failed = |app: &AppName| {
         html! { @if failed.contains(app) { " " (super::dashboard::deploy_failed(base, app)) } }
     };
@@ -108,6 +112,11 @@ fn facts(row: &HostStatus, base: &str, failed: &BTreeSet<AppName>) -> Markup {
             @if row.states.is_empty() { span.muted { "no apps" } }
             @for (status, n) in &row.states {
                 span class={ "badge " (status_class(*status)) } { (status.as_str()) " " strong { (n) } } " "
+            }
+            @for app in &marked.deploying {
+                br;
+                a.app-name href={ (base) (app_url(app.as_str())) } title=(app) { (app) }
+                " " (super::dashboard::deploying(base, app))
             }
         }
         td.failing data-label=(FAILING) {
@@ -158,24 +167,26 @@ fn render(status: &FleetStatus, age: Duration, ctx: &Ctx) -> Markup {
         .filter(|h| h.version.is_none() && h.problem.is_some())
         .count();
     let failing: usize = status.hosts.iter().map(|h| h.failing.len()).sum();
-    // Each host's apps whose last deploy failed, read once for its row
-    // and the count.
-    let rows: Vec<(&HostStatus, Option<&SiteHost>, BTreeSet<AppName>)> = status
+    // Each host's marks, read once for its row and the counts.
+    let rows: Vec<(&HostStatus, Option<&SiteHost>, Marked)> = status
         .hosts
         .iter()
         .map(|h| {
             let host = ctx.site.host(h.name.as_str());
-            let failed = host.map_or_else(BTreeSet::new, |host| {
-                host.watch.failed_deploys(&ctx.user, &host.name)
+            let marked = host.map_or_else(Marked::default, |host| Marked {
+                failed: host.watch.failed_deploys(&ctx.user, &host.name),
+                deploying: host.watch.deploying(&ctx.user, &host.name),
             });
-            (h, host, failed)
+            (h, host, marked)
         })
         .collect();
-    let failed: usize = rows.iter().map(|(_, _, f)| f.len()).sum();
+    let failed: usize = rows.iter().map(|(_, _, m)| m.failed.len()).sum();
+    let deploying: usize = rows.iter().map(|(_, _, m)| m.deploying.len()).sum();
     html! {
         p.refresh #fleet-age aria-live="polite" {
             (status.hosts.len()) " hosts · " (apps(failing)) " not running · "
             @if failed > 0 { (apps(failed)) " whose last deploy failed · " }
+            @if deploying > 0 { (apps(deploying)) " being deployed · " }
             @if down > 0 { strong { (down) " unreachable" } " · " }
             "read " (ago(age)) " · "
             a href="/fleet/machines" { "memory and disks" } " · "
@@ -185,8 +196,8 @@ fn render(status: &FleetStatus, age: Duration, ctx: &Ctx) -> Markup {
             table.fleet.cards #fleet {
                 thead { tr { th { "Host" } th { "Version" } th { "Apps by state" } th { (FAILING) } th { (EXPIRING) } } }
                 tbody {
-                    @for (row, host, failed) in &rows {
-                        (host_row(row, *host, failed, ctx))
+                    @for (row, host, marked) in &rows {
+                        (host_row(row, *host, marked, ctx))
                     }
                 }
             }
