@@ -494,10 +494,10 @@ impl HostWatch {
 
     /// A reading of every app's last build (`builds:report`), begun at
     /// `mark`: which apps are being built and which apps' last build
-    /// failed, for the dashboard (not an
-    /// app deployed through the SDK since `mark`, which its trail record
-    /// decides), and the `git push` builds whose end is news (not there at
-    /// the first reading, and not told before).
+    /// failed, for the dashboard (not an app deployed through the SDK
+    /// since `mark`, which its trail record decides), and the `git push`
+    /// builds whose end is news (not there at the first reading, and not
+    /// told before).
     pub fn on_builds(&self, mark: u64, reports: Vec<BuildsReport>) -> Vec<Push> {
         let mut builds = lock(&self.builds);
         let Builds {

@@ -2,7 +2,8 @@
 //! source, each row with its age; counts per state; how far the refresh
 //! has come and the Dokku time it spent; the host's Dokku version and
 //! plugins. It renders at once from the kept snapshot ([`super::super::data`]);
-//! [`live`] sends each row again as the refresher reads it.
+//! [`live`] sends each row again as the refresher reads it, and when the
+//! host's watch marks it otherwise (deploying, deploy failed).
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::convert::Infallible;
@@ -584,7 +585,10 @@ pub async fn live(
                 tokio::select! {
                     update = live.updates.recv() => match update {
                         Ok(Update::Row(row)) if !ctx.may(Role::Viewer, Some(row.app.as_str())) => {}
-                        Ok(Update::Row(row)) => return Some((Ok(row_event(&row)), live)),
+                        Ok(Update::Row(row)) => {
+                            live.shown.insert(row.app.clone(), watch.marks(&row.app));
+                            return Some((Ok(row_event(&row)), live));
+                        }
                         Ok(Update::Progress(progress, spent)) => {
                             let (progress, counts) = match every_app {
                                 true => (progress, store.counts()),
