@@ -20,8 +20,9 @@
 //!   build; a `git push` whose build ended since the first reading is told
 //!   once, as a deploy: failed (its phase and Dokku's words read from its
 //!   log with the same tracker), or succeeded when asked for (with the
-//!   app's URLs). A deploy made through the SDK is told from the trail,
-//!   not again here.
+//!   app's URLs); one seen running whose end no reading saw (the next
+//!   push was already the last) is read by its id. A deploy made through
+//!   the SDK is told from the trail, not again here.
 //! - **Certificates**: `certs:report` of every app every six hours while
 //!   some webhook wants them (charged to the refresher's budget), once per
 //!   app and day left.
@@ -409,6 +410,10 @@ struct Builds {
     failed: BTreeMap<AppName, String>,
     /// The apps whose last build was running, with its id.
     running: BTreeMap<AppName, String>,
+    /// Builds seen running that ended unseen: another build of the app
+    /// became its last before a reading saw their end
+    /// ([`HostWatch::missed_pushes`] reads them).
+    missed: Vec<(AppName, String)>,
     /// The ended builds seen (told, or there at the first reading);
     /// `None` before it.
     seen: Option<BTreeSet<String>>,
@@ -503,6 +508,7 @@ impl HostWatch {
         let Builds {
             failed,
             running,
+            missed,
             seen,
             deployed,
             ..
@@ -511,7 +517,16 @@ impl HostWatch {
         let seen = seen.get_or_insert_with(BTreeSet::new);
         let mut news = Vec::new();
         failed.clear();
-        running.clear();
+        let was_running = std::mem::take(running);
+        let last: BTreeSet<&str> = reports
+            .iter()
+            .filter_map(|r| r.build_id.as_deref())
+            .collect();
+        missed.extend(
+            was_running
+                .into_iter()
+                .filter(|(_, id)| !last.contains(id.as_str()) && !seen.contains(id)),
+        );
         for report in reports {
             let (Some(app), Some(id), Some(status)) =
                 (report.app, report.build_id, report.build_status)
@@ -548,6 +563,44 @@ impl HostWatch {
         }
         drop(builds);
         self.remarked();
+        news
+    }
+
+    /// The `git push` builds a reading saw running whose end no reading
+    /// saw (another build of the app was already the last at the next),
+    /// each read by its id (`builds:info`): a push that ended is news, as
+    /// in [`HostWatch::on_builds`]. A record that cannot be read is
+    /// dropped (logged).
+    pub async fn missed_pushes(&self, dokku: &Dokku) -> Vec<Push> {
+        let missed = std::mem::take(&mut lock(&self.builds).missed);
+        let mut news = Vec::new();
+        for (app, id) in missed {
+            let record = match dokku.builds().info(&app, &id).await {
+                Ok(record) => record,
+                Err(e) => {
+                    tracing::warn!(error = %e, %app, build = %id, "reading an ended build failed");
+                    continue;
+                }
+            };
+            let Some(status) = record.shown_status().cloned() else {
+                continue;
+            };
+            if status == BuildStatus::Running {
+                continue;
+            }
+            let newly = lock(&self.builds)
+                .seen
+                .get_or_insert_with(BTreeSet::new)
+                .insert(id.clone());
+            if newly && record.source == "git-hook" && status != BuildStatus::Canceled {
+                news.push(Push {
+                    app,
+                    id,
+                    succeeded: status == BuildStatus::Succeeded,
+                    exit_code: record.exit_code,
+                });
+            }
+        }
         news
     }
 
@@ -853,7 +906,8 @@ pub async fn watch(
                 let mark = host_watch.builds_mark();
                 match store.timed(dokku.report::<BuildsReport>().all()).await.0 {
                     Ok(reports) => {
-                        let news = host_watch.on_builds(mark, reports);
+                        let mut news = host_watch.on_builds(mark, reports);
+                        news.extend(host_watch.missed_pushes(&dokku).await);
                         if let (Some(builds), Some(every)) = (builds.as_mut(), builds_every) {
                             builds.reset_after(match host_watch.any_building() {
                                 true => BUILDS_WHILE_RUNNING.min(every),

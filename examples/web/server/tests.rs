@@ -384,6 +384,7 @@ impl Harness {
             .unwrap();
         let watch = &self.state.watch;
         watch.on_builds(watch.builds_mark(), reports);
+        watch.missed_pushes(&self.state.dokku).await;
     }
 
     /// A page, at once.
@@ -3169,6 +3170,63 @@ async fn the_builds_are_read_every_ten_seconds_while_one_runs_and_every_minute_a
     at(81).await;
     assert_eq!(reads(), 4);
     watcher.abort();
+}
+
+#[tokio::test]
+async fn a_push_that_ended_unseen_under_a_later_one_is_still_told() {
+    use super::notifications::{HostWatch, Push};
+    use dokku::model::builds::{BuildStatus, BuildsReport};
+    use dokku_sim::commands::builds::{keep_past, PastBuild};
+    let h = Harness::new();
+    let watch = HostWatch::default();
+    let api = dokku::AppName::new("api").unwrap();
+    let running = |id: &str| BuildsReport {
+        app: Some(api.clone()),
+        build_id: Some(id.to_owned()),
+        build_status: Some(BuildStatus::Running),
+        build_source: Some("git-hook".to_owned()),
+        ..BuildsReport::default()
+    };
+    let read = |reports: Vec<BuildsReport>| watch.on_builds(watch.builds_mark(), reports);
+    let ended = |id: &'static str, source: &'static str, status: &'static str, exit_code| {
+        h.sim.with_host(|host| {
+            let build = PastBuild {
+                id,
+                source,
+                started_at: host.now - 30,
+                seconds: 20,
+                status,
+                exit_code,
+                log: "-----> Building api\n",
+            };
+            keep_past(host, "api", &build);
+        });
+    };
+    // The first reading (nothing is news), then a push seen running.
+    assert!(read(Vec::new()).is_empty());
+    assert!(read(vec![running("mx7cfirstpush0")]).is_empty());
+    assert_eq!(watch.building(&api).as_deref(), Some("mx7cfirstpush0"));
+    // It fails, and before the next reading another push starts: the
+    // reading sees only the second; the first is read by its id and told.
+    ended("mx7cfirstpush0", "git-hook", "failed", 1);
+    assert!(read(vec![running("mx7csecondpush")]).is_empty());
+    let news = watch.missed_pushes(&h.state.dokku).await;
+    let failed = Push {
+        app: api.clone(),
+        id: "mx7cfirstpush0".to_owned(),
+        succeeded: false,
+        exit_code: Some(1),
+    };
+    assert_eq!(news, [failed]);
+    // Once.
+    assert!(read(vec![running("mx7csecondpush")]).is_empty());
+    assert!(watch.missed_pushes(&h.state.dokku).await.is_empty());
+    // A missed build that was cancelled, or not a push, is not told.
+    ended("mx7csecondpush", "git-hook", "canceled", -1);
+    assert!(read(vec![running("mx7cthirdbuild")]).is_empty());
+    ended("mx7cthirdbuild", "ps:rebuild", "failed", 1);
+    assert!(read(vec![running("mx7cfourthpush")]).is_empty());
+    assert!(watch.missed_pushes(&h.state.dokku).await.is_empty());
 }
 
 /// An executor that notes the subcommand of each command it is asked to
