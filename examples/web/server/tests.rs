@@ -4038,7 +4038,9 @@ async fn a_running_build_s_page_follows_its_output_until_it_ends() {
             && page.body.contains(&format!("data-follow=\"{follow}\""))
             && page.body.contains(
                 "<noscript><p class=\"muted\">Without JavaScript nothing is followed: reload"
-            ),
+            )
+            && page.body.contains("<dt>Running for</dt>")
+            && !page.body.contains("<dt>Took</dt>"),
         "{}",
         page.body
     );
@@ -4062,7 +4064,9 @@ async fn a_running_build_s_page_follows_its_output_until_it_ends() {
     // The page now shows how it ended, and its whole log.
     let page = h.get(&deployer, &format!("/apps/api/builds/{id}")).await;
     assert!(
-        page.body.contains("s-running\">succeeded") && !page.body.contains("data-follow"),
+        page.body.contains("s-running\">succeeded")
+            && !page.body.contains("data-follow")
+            && page.body.contains("<dt>Took</dt>"),
         "{}",
         page.body
     );

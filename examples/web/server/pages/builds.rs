@@ -142,7 +142,11 @@ pub async fn output(
             dt { "Status" } dd { (status(&build)) }
             dt { "Started" } dd { (utc(&build.started_at)) }
             @if let Some(finished) = &build.finished_at { dt { "Finished" } dd { (utc(finished)) } }
-            @if let Some(took) = &build.duration { dt { "Took" } dd { (took) } }
+            // Dokku's duration of a running build is how long it has run.
+            @if let Some(took) = &build.duration {
+                dt { @if build.finished_at.is_some() { "Took" } @else { "Running for" } }
+                dd { (took) }
+            }
             @if let Some(code) = build.exit_code { dt { "Exit code" } dd { (code) } }
         }
         @match shown {
