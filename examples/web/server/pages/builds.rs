@@ -79,7 +79,7 @@ fn table(url: &str, deployer: bool, builds: &[BuildRecord]) -> Markup {
     html! {
         div.scroll {
             table.builds.cards {
-                thead { tr { th { "Build" } th { "Kind" } th { "Source" } th { "Status" } th { "Started" } th { "Took" } th { "Exit" } } }
+                thead { tr { th { "Build" } th { "Kind" } th { "Source" } th { "Status" } th { "Started" } th { "Duration" } th { "Exit" } } }
                 tbody {
                     @for b in builds {
                         tr data-build=(b.id) {
@@ -91,7 +91,7 @@ fn table(url: &str, deployer: bool, builds: &[BuildRecord]) -> Markup {
                             td data-label="Source" { code { (b.source) } }
                             td { (status(b)) }
                             td data-label="Started" { (utc(&b.started_at)) }
-                            td data-label="Took" { (b.duration.as_deref().unwrap_or("—")) }
+                            td data-label="Duration" { (b.duration.as_deref().unwrap_or("—")) }
                             td data-label="Exit" { (b.exit_code.map_or("—".to_owned(), |c| c.to_string())) }
                         }
                     }
