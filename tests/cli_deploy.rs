@@ -221,6 +221,65 @@ fn ctrl_c_during_a_paced_deploy_exits_130_and_records_it_as_cancelled() {
     assert_eq!(releases[0]["outcome"], "cancelled", "{releases}");
 }
 
+/// Two programs on one demo host, as two admins on one Dokku: a deploy
+/// one CLI prints is seen running by another (Dokku checks the build's
+/// process), ends when the other cancels it, and a deploy whose program
+/// died is abandoned.
+#[test]
+fn another_cli_sees_a_demo_deploy_running_cancels_it_or_finds_it_abandoned() {
+    use std::io::BufRead;
+    let demo = Demo::new();
+    let status = |demo: &Demo| {
+        let builds = demo.json(&["builds", "list", "blog"]);
+        builds[0]["display_status"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    // Ten minutes after each line: it runs until the test ends it.
+    let printing = || {
+        let mut deploy = demo.process();
+        deploy
+            .env("DOKKU_SIM_DEPLOY_LINE_MS", "600000")
+            .args(["deploy", "blog", "--image", "nginx:1.26"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut deploy = deploy.spawn().unwrap();
+        let mut stdout = std::io::BufReader::new(deploy.stdout.take().unwrap());
+        let mut first = String::new();
+        stdout.read_line(&mut first).unwrap();
+        assert_eq!(first, "-----> Generating build context\n");
+        (deploy, stdout)
+    };
+
+    let (mut deploy, _stdout) = printing();
+    assert_eq!(status(&demo), "running");
+    demo.notes(
+        &["apps", "list"],
+        "blog: being deployed now (git:from-image); `cli builds output blog` follows it",
+    );
+    let cancel = demo
+        .cli()
+        .args(["builds", "cancel", "blog"])
+        .assert()
+        .success();
+    let said = String::from_utf8_lossy(&cancel.get_output().stdout).into_owned();
+    assert!(said.contains("-----> Killing app deploy"), "{said}");
+    // The printing CLI notices and ends as a cancelled deploy. (The
+    // deadline only turns a broken run into a failure instead of a hang.)
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(deploy.wait().map(|s| s.code())));
+    let ended = rx.recv_timeout(std::time::Duration::from_secs(120));
+    assert_eq!(ended.expect("the cancelled deploy ended").unwrap(), Some(7));
+    assert_eq!(status(&demo), "canceled");
+
+    // A deploy whose program is killed outright is abandoned.
+    let (mut deploy, _stdout) = printing();
+    deploy.kill().unwrap();
+    deploy.wait().unwrap();
+    assert_eq!(status(&demo), "abandoned");
+}
+
 /// `cli deploy … | head -1`: the reader of the output goes away while the
 /// deploy runs. The deploy is not abandoned half-done: it runs to its end,
 /// recorded as it ended, and the exit code is its own.

@@ -156,6 +156,9 @@ struct Printer {
     cancelled: tokio::sync::watch::Receiver<bool>,
     host: Arc<Mutex<SimHost>>,
     reload: Option<StateDir>,
+    /// How often a printer on a state directory looks whether another
+    /// program cancelled its builds.
+    check_every: Duration,
 }
 
 impl Printer {
@@ -172,16 +175,16 @@ impl Printer {
             .await
     }
 
-    async fn update(&self, f: impl FnOnce(&mut SimHost) + Send + 'static) -> Result<(), ExecError> {
+    async fn update<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut SimHost) -> T + Send + 'static,
+    ) -> Result<T, ExecError> {
         match &self.reload {
             Some(dir) => {
                 let dir = dir.clone();
                 crate::state::blocking(move || dir.update(f)).await
             }
-            None => {
-                f(&mut lock(&self.host));
-                Ok(())
-            }
+            None => Ok(f(&mut lock(&self.host))),
         }
     }
 }
@@ -452,33 +455,54 @@ impl SimExecutor {
             .map(|s| s.expose().to_vec())
             .unwrap_or_default();
         let mut host = lock(&self.inner.host);
+        let own = self.own_pid();
+        let printing = &self.inner.printing;
+        let shared = self.inner.reload.is_some();
+        // A build runs while this executor prints it; on a state directory,
+        // also while the program printing it (another CLI) runs.
+        let alive = |app: &str, pid: u64| match pid == own {
+            true => printing.is_printing(app),
+            false => shared && builds::pid_alive(pid),
+        };
         if let [subcommand, app, ..] = argv.as_slice() {
-            let printing = &self.inner.printing;
-            if subcommand == "builds:cancel"
-                && printing.is_printing(app)
-                && builds::cancel_running(&mut host, app, |pid| pid == 0).is_some()
-            {
-                printing.cancel(app);
-                let out = crate::Out {
-                    stdout: builds::KILLING.as_bytes().to_vec(),
-                    ..crate::Out::default()
-                };
-                return (Outcome::Done(out), Vec::new());
+            // Dokku kills the build's process group; a build another
+            // program prints ends when that program next looks
+            // ([`builds::reveal`]).
+            if subcommand == "builds:cancel" {
+                if let Some(pid) = builds::cancel_running(&mut host, app, |pid| alive(app, pid)) {
+                    if pid == own {
+                        printing.cancel(app);
+                    }
+                    let out = crate::Out {
+                        stdout: builds::KILLING.as_bytes().to_vec(),
+                        ..crate::Out::default()
+                    };
+                    return (Outcome::Done(out), Vec::new());
+                }
             }
         }
         if argv.first().is_some_and(|s| s.starts_with("builds:")) {
-            // A build this executor prints runs (no process: pid 0).
-            let printing = &self.inner.printing;
-            builds::note_live(&mut host, |app, pid| pid == 0 && printing.is_printing(app));
+            builds::note_live(&mut host, alive);
         }
         let before = hold.then(|| host.apps.clone());
         let outcome = commands::dispatch(&mut host, &argv, &stdin);
         // Noted for this command only: the next asks again.
         host.live_builds.clear();
         let held = before.map_or_else(Vec::new, |before| {
-            builds::hold_new(&mut host, &before, None)
+            builds::hold_new(&mut host, &before, Some(own))
         });
         (outcome, held)
+    }
+
+    /// The pid this executor's builds are recorded under: this program's
+    /// on a state directory (other programs share it and check whether
+    /// the build's program lives, as Dokku checks the build's process);
+    /// 0, which no process has, in memory.
+    fn own_pid(&self) -> u64 {
+        match self.inner.reload {
+            Some(_) => u64::from(std::process::id()),
+            None => 0,
+        }
     }
 
     /// Hold `held` for a stream that prints them.
@@ -494,6 +518,7 @@ impl SimExecutor {
             cancelled,
             host: Arc::clone(&self.inner.host),
             reload: self.inner.reload.clone(),
+            check_every: self.inner.follow_interval,
         }
     }
 }
@@ -570,6 +595,26 @@ fn paced(
     }))
 }
 
+/// Ends once another program's `builds:cancel` ended one of the builds
+/// `held` (app and id), looked for in the state directory `dir` every
+/// `every`; never without one, where only this executor cancels.
+async fn cancelled_elsewhere(dir: Option<StateDir>, held: Vec<(String, String)>, every: Duration) {
+    let Some(dir) = dir else {
+        return std::future::pending().await;
+    };
+    let held = Arc::new(held);
+    loop {
+        tokio::time::sleep(every).await;
+        let (dir, held) = (dir.clone(), Arc::clone(&held));
+        let cancelled =
+            crate::state::blocking(move || dir.load().map(|host| builds::cancelled(&host, &held)))
+                .await;
+        if cancelled.unwrap_or(false) {
+            return;
+        }
+    }
+}
+
 /// How a deploy `builds:cancel` ended ends: no exit code, as a killed
 /// process (the canceller already marked its record and put the app back).
 const KILLED: Result<Chunk, ExecError> = Ok(Chunk::Exit(ExitStatus::unknown()));
@@ -644,9 +689,12 @@ impl Paced {
             step.await;
             return false;
         };
+        let held = builds::held_ids(&printer.held);
+        let elsewhere = cancelled_elsewhere(printer.reload.clone(), held, printer.check_every);
         tokio::select! {
             () = step => false,
             Ok(_) = printer.cancelled.wait_for(|cancelled| *cancelled) => true,
+            () = elsewhere => true,
         }
     }
 }

@@ -137,7 +137,7 @@ fn run() -> Result<i32, String> {
     let (outcome, held) = state
         .update(|host| {
             if builds_command {
-                builds::note_live(host, |_, pid| pid_alive(pid));
+                builds::note_live(host, |_, pid| builds::pid_alive(pid));
             }
             let before = paced.then(|| host.apps.clone());
             let outcome = commands::run(host, &invocation, &stdin);
@@ -227,7 +227,7 @@ fn cancel_paced_build(state: &StateDir, args: &[String]) -> Result<Option<i32>, 
     }
     let pid_of = |pid: u64| i32::try_from(pid).ok().and_then(Pid::from_raw);
     let cancelled = state
-        .update(|host| builds::cancel_running(host, app, pid_alive))
+        .update(|host| builds::cancel_running(host, app, builds::pid_alive))
         .map_err(|e| e.to_string())?;
     let Some(pid) = cancelled.and_then(pid_of) else {
         return Ok(None);
@@ -249,21 +249,6 @@ fn cancel_paced_build(state: &StateDir, args: &[String]) -> Result<Option<i32>, 
 #[cfg(not(unix))]
 fn cancel_paced_build(_: &StateDir, _: &[String]) -> Result<Option<i32>, String> {
     Ok(None)
-}
-
-/// Dokku's `CheckPIDAlive`: a process of this id exists (0 never does).
-#[cfg(unix)]
-fn pid_alive(pid: u64) -> bool {
-    use rustix::process::{test_kill_process, Pid};
-    i32::try_from(pid)
-        .ok()
-        .and_then(Pid::from_raw)
-        .is_some_and(|pid| test_kill_process(pid).is_ok())
-}
-
-#[cfg(not(unix))]
-fn pid_alive(_: u64) -> bool {
-    false
 }
 
 /// Wait `pause`, or less if whoever reads stdout went away (sshd closes

@@ -19,7 +19,12 @@
 //! them from the app and the clock. A simulated build finishes within its
 //! invocation unless a paced deploy is still printing it: that one runs
 //! (its process lives, [`note_live`]), shows `running` and its output is
-//! followed; any other record left `running` is `abandoned`. The log is
+//! followed; any other record left `running` is `abandoned`. On a state
+//! directory a build is recorded under the pid of the program printing it
+//! (a CLI, the dashboard, the `dokku-sim` program), so another program
+//! sees it run while that program lives ([`pid_alive`]), and its
+//! `builds:cancel` ends it: the printing program stops at its next look
+//! ([`cancelled`]), as Dokku kills the build's process. The log is
 //! what the invocation printed from the build capture to the record's
 //! end.
 
@@ -296,8 +301,23 @@ pub fn reveal(host: &mut SimHost, held: &[Held], printed: usize, total: usize) {
     }
 }
 
+/// Whether `builds:cancel` ended one of these builds (app and id):
+/// another program's, as Dokku kills the process printing it.
+pub fn cancelled(host: &SimHost, held: &[(String, String)]) -> bool {
+    held.iter().any(|(app, id)| {
+        builds(host, app)
+            .iter()
+            .any(|b| &b.id == id && b.status == "canceled")
+    })
+}
+
 /// What `builds:cancel` prints when it ends a running build.
 pub const KILLING: &str = "-----> Killing app deploy\n";
+
+/// The builds [`hold_new`] held: their apps and ids.
+pub fn held_ids(held: &[Held]) -> Vec<(String, String)> {
+    held.iter().map(|h| (h.app.clone(), h.id.clone())).collect()
+}
 
 /// The apps whose builds [`hold_new`] held.
 pub fn held_apps(held: &[Held]) -> Vec<String> {
@@ -388,6 +408,22 @@ fn duration(seconds: u64) -> String {
         (0, _) => format!("{m}m{s}s"),
         _ => format!("{h}h{m}m{s}s"),
     }
+}
+
+/// Dokku's `CheckPIDAlive`: a process of this id exists (0 never does).
+#[cfg(unix)]
+pub fn pid_alive(pid: u64) -> bool {
+    use rustix::process::{test_kill_process, Pid};
+    i32::try_from(pid)
+        .ok()
+        .and_then(Pid::from_raw)
+        .is_some_and(|pid| test_kill_process(pid).is_ok())
+}
+
+/// Dokku's `CheckPIDAlive`: no process is known to live off unix.
+#[cfg(not(unix))]
+pub fn pid_alive(_: u64) -> bool {
+    false
 }
 
 /// Note which `running` records' processes live (`alive(app, pid)`, Dokku's
