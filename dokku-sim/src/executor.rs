@@ -175,16 +175,16 @@ impl Printer {
             .await
     }
 
-    async fn update<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut SimHost) -> T + Send + 'static,
-    ) -> Result<T, ExecError> {
+    async fn update(&self, f: impl FnOnce(&mut SimHost) + Send + 'static) -> Result<(), ExecError> {
         match &self.reload {
             Some(dir) => {
                 let dir = dir.clone();
                 crate::state::blocking(move || dir.update(f)).await
             }
-            None => Ok(f(&mut lock(&self.host))),
+            None => {
+                f(&mut lock(&self.host));
+                Ok(())
+            }
         }
     }
 }
@@ -467,7 +467,7 @@ impl SimExecutor {
         if let [subcommand, app, ..] = argv.as_slice() {
             // Dokku kills the build's process group; a build another
             // program prints ends when that program next looks
-            // ([`builds::reveal`]).
+            // ([`cancelled_elsewhere`]).
             if subcommand == "builds:cancel" {
                 if let Some(pid) = builds::cancel_running(&mut host, app, |pid| alive(app, pid)) {
                     if pid == own {
