@@ -350,6 +350,14 @@ fn build_under_lock(ctx: &mut Ctx<'_>, app: &str, source: &str) {
         .or_else(|| ctx.host.global_property("buildpacks", "stack"))
         .filter(|s| !s.is_empty())
         .map(str::to_owned);
+    // `dokku_build`: the builder's plugin builds (and prints the line
+    // below); the events plugin logs the trigger, the first sign of a
+    // build in Dokku's event log.
+    let work_dir = ctx.temp_dir("git_build_app_repo");
+    ctx.trigger(
+        "builder-build",
+        &[builder.word().to_owned(), app.to_owned(), work_dir],
+    );
     let announced = match (builder, &stack) {
         (Builder::Dockerfile, _) => format!("Building {app} from Dockerfile"),
         (Builder::Herokuish, Some(stack)) => format!("Building {app} from {stack}"),
@@ -452,6 +460,15 @@ impl Builder {
             ("pack", _) => Builder::Pack,
             ("dockerfile", _) | (_, "docker-image" | "dockerfile") => Builder::Dockerfile,
             _ => Builder::Herokuish,
+        }
+    }
+
+    /// Its `IMAGE_SOURCE_TYPE`.
+    fn word(self) -> &'static str {
+        match self {
+            Builder::Herokuish => "herokuish",
+            Builder::Dockerfile => "dockerfile",
+            Builder::Pack => "pack",
         }
     }
 }

@@ -1321,12 +1321,17 @@ pub fn mark_event(store: &Store, event: &dokku::model::events::EventLine) -> Vec
 /// itself, or by tools that leave no audit trail, are refreshed first
 /// too. Whether the logger is on is asked again every `recheck` (one
 /// cheap `events:list`, charged to the budget); following costs the host
-/// a `tail -F`.
-pub async fn watch_events(store: Arc<Store>, dokku: Dokku, recheck: Duration) {
+/// a `tail -F`. Each event is also given to `also`.
+pub async fn watch_events(
+    store: Arc<Store>,
+    dokku: Dokku,
+    recheck: Duration,
+    also: impl Fn(&dokku::model::events::EventLine),
+) {
     loop {
         let (logged, _) = store.timed(dokku.events().list()).await;
         match logged {
-            Ok(triggers) if !triggers.is_empty() => follow_events(&store, &dokku).await,
+            Ok(triggers) if !triggers.is_empty() => follow_events(&store, &dokku, &also).await,
             Ok(_) => tracing::debug!("Dokku's event logger is off: not following it"),
             Err(e) => tracing::warn!(error = %e, "asking whether Dokku logs events failed"),
         }
@@ -1334,7 +1339,11 @@ pub async fn watch_events(store: Arc<Store>, dokku: Dokku, recheck: Duration) {
     }
 }
 
-async fn follow_events(store: &Store, dokku: &Dokku) {
+async fn follow_events(
+    store: &Store,
+    dokku: &Dokku,
+    also: &impl Fn(&dokku::model::events::EventLine),
+) {
     let mut events = match dokku.events().follow().await {
         Ok(events) => events,
         Err(e) => {
@@ -1346,6 +1355,7 @@ async fn follow_events(store: &Store, dokku: &Dokku) {
         match event {
             Ok(event) => {
                 mark_event(store, &event);
+                also(&event);
             }
             Err(e) => {
                 tracing::warn!(error = %e, "Dokku's event log stopped");

@@ -191,6 +191,13 @@ mod tests {
             "{log}"
         );
         assert!(!log.contains("hunter2"), "a value reached the event log");
+        // A deploy's build: `dokku_build` runs the builder's trigger.
+        run(&mut host, &["ps:rebuild", "api"]);
+        let log = printed(&mut host, &["events"]);
+        assert!(
+            log.contains("INVOKED: builder-build( herokuish api /tmp/dokku-"),
+            "{log}"
+        );
         // The typed reader sees the trigger and its arguments.
         let events = dokku_core::parse::events::lines(&log);
         assert!(events

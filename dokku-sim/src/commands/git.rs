@@ -464,19 +464,6 @@ fn build_capture(ctx: &mut Ctx<'_>, app: &str, source: &str) {
     ctx.out.start_capture();
 }
 
-/// A `mktemp -d "/tmp/dokku-${DOKKU_PID}-<function>.XXXXXX"` name.
-fn temp_dir(ctx: &Ctx<'_>, function: &str) -> String {
-    let digest = Sha256::digest(format!("{function}:{}", ctx.host.now).as_bytes());
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let suffix: String = digest
-        .iter()
-        .take(6)
-        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
-        .collect();
-    let pid = 1_000 + ctx.host.now % 30_000;
-    format!("/tmp/dokku-{pid}-{function}.{suffix}")
-}
-
 /// `git:sync [--build|--build-if-changes] [--skip-deploy-branch] <app>
 /// <remote> [<ref>]`: the clone (or fetch) cannot resolve the remote.
 fn sync(ctx: &mut Ctx<'_>, args: &[String]) {
@@ -511,7 +498,7 @@ fn sync(ctx: &mut Ctx<'_>, args: &[String]) {
     } else {
         ctx.out
             .info1_quiet(&format!("Cloning {app} from {remote}#{git_ref}"));
-        let dir = temp_dir(ctx, "fn-git-clone");
+        let dir = ctx.temp_dir("fn-git-clone");
         ctx.out.log(&format!("Cloning into '{dir}'..."));
     }
     let host = remote_host(remote);

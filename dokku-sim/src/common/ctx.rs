@@ -237,6 +237,21 @@ impl Ctx<'_> {
         std::mem::replace(&mut self.out.code, code)
     }
 
+    /// A `mktemp -d "/tmp/dokku-${DOKKU_PID}-<function>.XXXXXX"` name (from
+    /// the clock, not random).
+    pub fn temp_dir(&self, function: &str) -> String {
+        use sha2::{Digest, Sha256};
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        let digest = Sha256::digest(format!("{function}:{}", self.host.now).as_bytes());
+        let suffix: String = digest
+            .iter()
+            .take(6)
+            .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+            .collect();
+        let pid = 1_000 + self.host.now % 30_000;
+        format!("/tmp/dokku-{pid}-{function}.{suffix}")
+    }
+
     /// `$(plugn trigger <name> <args…>)`: stdout captured, stderr printed.
     pub fn trigger_capture(&mut self, name: &str, args: &[String]) -> Captured {
         let stdout = std::mem::take(&mut self.out.stdout);

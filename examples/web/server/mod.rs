@@ -348,11 +348,17 @@ impl AppState {
                     host_clock(options.host_clock),
                     options.builds_every,
                 )),
-                rt.spawn(data::watch_events(
-                    Arc::clone(&store),
-                    dokku.clone(),
-                    EVENTS_RECHECK,
-                )),
+                rt.spawn({
+                    let watch = Arc::clone(&watch);
+                    data::watch_events(
+                        Arc::clone(&store),
+                        dokku.clone(),
+                        EVENTS_RECHECK,
+                        move |e| {
+                            watch.on_event(e);
+                        },
+                    )
+                }),
             ],
             Err(_) => Vec::new(),
         };

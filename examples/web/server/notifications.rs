@@ -15,7 +15,8 @@
 //! - **Pushes** (Dokku 0.38+): `builds:report` of every app every minute
 //!   from start ([`BUILDS_EVERY`]; a dashboard's `main` turns it on, tests
 //!   call the steps themselves), every ten seconds while a build runs
-//!   ([`BUILDS_WHILE_RUNNING`]): an app whose last build failed is
+//!   ([`BUILDS_WHILE_RUNNING`]), and at once when Dokku's event log (where
+//!   its logger is on) says a build started: an app whose last build failed is
 //!   marked on the dashboard like a failed deploy, whoever started the
 //!   build; a `git push` whose build ended since the first reading is told
 //!   once, as a deploy: failed (its phase and Dokku's words read from its
@@ -392,6 +393,9 @@ pub struct HostWatch {
     /// Counts the readings that may have changed a row's marks
     /// ([`HostWatch::marks_changed`]).
     marked: tokio::sync::watch::Sender<u64>,
+    /// Dokku's event log said a build started: read the builds now
+    /// ([`HostWatch::on_event`]).
+    build_started: tokio::sync::Notify,
 }
 
 /// What the dashboard marks beside an app's state.
@@ -485,6 +489,16 @@ impl HostWatch {
 
     fn remarked(&self) {
         self.marked.send_modify(|n| *n += 1);
+    }
+
+    /// An event of Dokku's log (where its logger is on): a build started
+    /// (`builder-build`, which `dokku_build` fires before the builder
+    /// prints) wakes the builds watcher at once, so the build is marked
+    /// within seconds rather than at the next minute's reading.
+    pub fn on_event(&self, event: &dokku::model::events::EventLine) {
+        if event.trigger.as_deref() == Some("builder-build") {
+            self.build_started.notify_one();
+        }
     }
 
     /// Whether any build was running at the last builds reading.
@@ -893,9 +907,10 @@ pub async fn watch(
             }
             _ = async {
                 match builds.as_mut() {
-                    Some(builds) => {
-                        builds.tick().await;
-                    }
+                    Some(builds) => tokio::select! {
+                        _ = builds.tick() => {}
+                        () = host_watch.build_started.notified() => {}
+                    },
                     None => std::future::pending().await,
                 }
             } => {

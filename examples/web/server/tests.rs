@@ -3125,6 +3125,25 @@ async fn an_app_someone_is_viewing_is_refreshed_before_the_other_stale_ones() {
     assert_eq!(first, Some(&shop), "{jobs:?}");
 }
 
+#[tokio::test]
+async fn a_build_dokkus_event_log_announces_is_marked_without_waiting_for_the_minute() {
+    // The builds watcher reads at start, then not for an hour; Dokku's
+    // event log is on (the demo's).
+    let sim = SimExecutor::new(scenario::demo()).with_follow_interval(Duration::from_millis(40));
+    let h = Harness::with_options(sim, |o| o.builds_every = Some(Duration::from_secs(3600)));
+    let viewer = h.login(VIEWER).await;
+    let (mut live, mut text) = h.live(&viewer).await;
+    // A push starts: its `builder-build` line wakes the watcher, whose
+    // reading marks api, and the live dashboard sends its row.
+    let (gate, _deploy, _) = held_push(&h.sim).await;
+    read_until(&mut live, &mut text, |t| {
+        t.split("event: row\n")
+            .any(|e| e.starts_with("data: {\"app\":\"api\"") && e.contains("deploying</a>"))
+    })
+    .await;
+    gate.open();
+}
+
 #[tokio::test(start_paused = true)]
 async fn the_builds_are_read_every_ten_seconds_while_one_runs_and_every_minute_after() {
     use super::notifications::{watch, HostWatch, Notifications};
