@@ -398,6 +398,15 @@ pub struct HostWatch {
     build_started: tokio::sync::Notify,
 }
 
+/// The apps of a host the watch marks, as a user may see them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marked {
+    /// Those whose last deploy failed.
+    pub failed: BTreeSet<AppName>,
+    /// Those being deployed.
+    pub deploying: BTreeSet<AppName>,
+}
+
 /// What the dashboard marks beside an app's state.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Marks {
@@ -447,23 +456,17 @@ impl HostWatch {
         lock(&self.failed).contains(app) || lock(&self.builds).failed.contains_key(app)
     }
 
-    /// The apps of host `host` whose last deploy failed
-    /// ([`HostWatch::last_deploy_failed`]) that `user` may see.
-    pub fn failed_deploys(&self, user: &User, host: &str) -> BTreeSet<AppName> {
-        let mut apps = lock(&self.failed).clone();
-        apps.extend(lock(&self.builds).failed.keys().cloned());
-        apps.retain(|app| user.may(Role::Viewer, host, Some(app.as_str())));
-        apps
-    }
-
-    /// The apps of host `host` being deployed ([`HostWatch::building`])
-    /// that `user` may see.
-    pub fn deploying(&self, user: &User, host: &str) -> BTreeSet<AppName> {
+    /// The apps of host `host` that `user` may see whose last deploy
+    /// failed ([`HostWatch::last_deploy_failed`]) and that are being
+    /// deployed ([`HostWatch::building`]).
+    pub fn marked(&self, user: &User, host: &str) -> Marked {
+        let sees = |app: &AppName| user.may(Role::Viewer, host, Some(app.as_str()));
+        let mut failed = lock(&self.failed).clone();
         let builds = lock(&self.builds);
-        let apps = builds.running.keys();
-        apps.filter(|app| user.may(Role::Viewer, host, Some(app.as_str())))
-            .cloned()
-            .collect()
+        failed.extend(builds.failed.keys().cloned());
+        failed.retain(sees);
+        let deploying = builds.running.keys().filter(|a| sees(a)).cloned().collect();
+        Marked { failed, deploying }
     }
 
     /// The id of the app's build that was running at the last builds

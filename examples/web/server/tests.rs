@@ -2677,11 +2677,23 @@ async fn the_dashboard_marks_an_app_being_deployed_until_its_build_ends() {
     let home = h.get(&viewer, "/").await.body;
     assert_eq!(home.matches("deploying</a>").count(), 1, "{home}");
     assert!(row_of(&home).contains(mark), "{home}");
+    // Beside the state counts, a filter for them (a paged host's
+    // deploying app may be on another page).
+    assert!(
+        home.contains("href=\"/?state=deploying\"")
+            && home.contains("<strong id=\"count-deploying\">1</strong>"),
+        "{home}"
+    );
+    let only = h.get(&viewer, "/?state=deploying").await.body;
+    assert_eq!(only.matches("<tr data-app=").count(), 1, "{only}");
+    assert!(only.contains("<tr data-app=\"api\""), "{only}");
     // The live dashboard sends api's row again, marked.
     let api_row = "event: row\ndata: {\"app\":\"api\"";
     read_until(&mut live, &mut text, |t| t.contains(api_row)).await;
     let sent = &text[text.find(api_row).unwrap()..];
     assert!(sent.contains("deploying</a>"), "{text}");
+    // The counts follow.
+    read_until(&mut live, &mut text, |t| t.contains("\"deploying\":1")).await;
     // The build ends: the next reading drops the mark, live too.
     gate.open();
     while deploy.next().await.is_some() {}

@@ -5,7 +5,7 @@
 //! [`live`] sends each row again as the refresher reads it, and when the
 //! host's watch marks it otherwise (deploying, deploy failed).
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -20,7 +20,7 @@ use serde::Deserialize;
 use super::super::auth::Role;
 use super::super::data::{status_class, AppRow, AppStatus, Line, Progress, Update, View};
 use super::super::handlers::app_url;
-use super::super::notifications::{HostWatch, Marks};
+use super::super::notifications::{HostWatch, Marked, Marks};
 use super::super::{AppState, Ctx, WebError};
 use super::{form_head, layout, log_time};
 
@@ -56,7 +56,8 @@ pub fn deploy(row: &AppRow) -> Markup {
 pub struct AppFilter {
     /// Part of the name or of a domain.
     pub q: Option<String>,
-    /// One state (`crashed`, `never-deployed` …), or [`DEPLOY_FAILED`].
+    /// One state (`crashed`, `never-deployed` …), [`DEPLOY_FAILED`] or
+    /// [`DEPLOYING`].
     pub state: Option<String>,
     /// The page, from 1.
     pub page: Option<usize>,
@@ -91,11 +92,16 @@ pub fn state_slug(status: AppStatus) -> String {
 /// it ran).
 pub const DEPLOY_FAILED: &str = "deploy-failed";
 
+/// The filter's word for the apps being deployed (at the last builds
+/// reading), beside the states likewise.
+pub const DEPLOYING: &str = "deploying";
+
 /// What a count badge filters on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Wanted {
     State(AppStatus),
     DeployFailed,
+    Deploying,
 }
 
 impl Wanted {
@@ -103,6 +109,7 @@ impl Wanted {
         match self {
             Self::State(status) => state_slug(status),
             Self::DeployFailed => DEPLOY_FAILED.to_owned(),
+            Self::Deploying => DEPLOYING.to_owned(),
         }
     }
 }
@@ -118,8 +125,10 @@ impl AppFilter {
 
     fn wanted(&self) -> Option<Wanted> {
         let wanted = self.state.as_deref().filter(|s| !s.is_empty())?;
-        if wanted == DEPLOY_FAILED {
-            return Some(Wanted::DeployFailed);
+        match wanted {
+            DEPLOY_FAILED => return Some(Wanted::DeployFailed),
+            DEPLOYING => return Some(Wanted::Deploying),
+            _ => {}
         }
         AppStatus::ALL
             .into_iter()
@@ -128,12 +137,8 @@ impl AppFilter {
     }
 
     /// The apps that match, most urgent first (apps not read yet last),
-    /// and how many matched; `failed`: the apps whose last deploy failed.
-    pub fn apply<'a>(
-        &self,
-        lines: &'a [Line],
-        failed: &BTreeSet<dokku::AppName>,
-    ) -> (Vec<&'a Line>, usize) {
+    /// and how many matched; `marked`: the host watch's marks.
+    pub fn apply<'a>(&self, lines: &'a [Line], marked: &Marked) -> (Vec<&'a Line>, usize) {
         let q = self.query();
         let wanted = self.wanted();
         fn row(l: &Line) -> Option<&AppRow> {
@@ -144,7 +149,8 @@ impl AppFilter {
             .filter(|l| match wanted {
                 None => true,
                 Some(Wanted::State(s)) => row(l).is_some_and(|r| r.status == s),
-                Some(Wanted::DeployFailed) => failed.contains(&l.app),
+                Some(Wanted::DeployFailed) => marked.failed.contains(&l.app),
+                Some(Wanted::Deploying) => marked.deploying.contains(&l.app),
             })
             .filter(|l| {
                 q.is_empty()
@@ -304,8 +310,8 @@ pub fn render(
     watch: &HostWatch,
 ) -> Markup {
     let counts = view.counts();
-    let failed = watch.failed_deploys(&ctx.user, &ctx.host);
-    let (rows, total) = filter.apply(&view.lines, &failed);
+    let marked = watch.marked(&ctx.user, &ctx.host);
+    let (rows, total) = filter.apply(&view.lines, &marked);
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = filter.page.unwrap_or(1).clamp(1, pages);
     let current = filter.wanted();
@@ -342,12 +348,17 @@ pub fn render(
                     }
                 }
             }
-            @if !failed.is_empty() || current == Some(Wanted::DeployFailed) {
-                li {
-                    a.badge.s-crashed href=(filter.with(Some(Wanted::DeployFailed)))
-                        title="Apps whose last deploy or build failed; they run the release before it."
-                        aria-current=[(current == Some(Wanted::DeployFailed)).then_some("true")] {
-                        "deploy failed " strong id={ "count-" (DEPLOY_FAILED) } { (failed.len()) }
+            // The watch's marks, shown while some app has one.
+            @for (wanted, class, words, title, n) in [
+                (Wanted::DeployFailed, "s-crashed", "deploy failed", "Apps whose last deploy or build failed; they run the release before it.", marked.failed.len()),
+                (Wanted::Deploying, "s-mixed", "deploying", "Apps Dokku was building or deploying at the last builds reading.", marked.deploying.len()),
+            ] {
+                @if n > 0 || current == Some(wanted) {
+                    li {
+                        a class={ "badge " (class) } href=(filter.with(Some(wanted))) title=(title)
+                            aria-current=[(current == Some(wanted)).then_some("true")] {
+                            (words) " " strong id={ "count-" (wanted.slug()) } { (n) }
+                        }
                     }
                 }
             }
@@ -489,19 +500,20 @@ fn event(name: &str, data: &serde_json::Value) -> Event {
 }
 
 /// The counter, the host time and the counts (`count-<state>` elements,
-/// [`DEPLOY_FAILED`]'s too), which change as rows do.
+/// [`DEPLOY_FAILED`]'s and [`DEPLOYING`]'s too), which change as rows do.
 fn progress_event(
     progress: &Progress,
     spent: Duration,
     budget: Duration,
     counts: &BTreeMap<AppStatus, usize>,
-    deploy_failed: usize,
+    marked: &Marked,
 ) -> Event {
     let mut counts: serde_json::Map<String, serde_json::Value> = counts
         .iter()
         .map(|(status, n)| (state_slug(*status), (*n).into()))
         .collect();
-    counts.insert(DEPLOY_FAILED.to_owned(), deploy_failed.into());
+    counts.insert(DEPLOY_FAILED.to_owned(), marked.failed.len().into());
+    counts.insert(DEPLOYING.to_owned(), marked.deploying.len().into());
     event(
         "progress",
         &serde_json::json!({
@@ -533,7 +545,7 @@ pub async fn live(
         view.spent,
         budget,
         &view.counts(),
-        state.watch.failed_deploys(&ctx.user, &ctx.host).len(),
+        &state.watch.marked(&ctx.user, &ctx.host),
     );
     let live = Live {
         updates,
@@ -597,8 +609,8 @@ pub async fn live(
                                     (view.progress, view.counts())
                                 }
                             };
-                            let failed = watch.failed_deploys(&ctx.user, &ctx.host).len();
-                            let event = progress_event(&progress, spent, budget, &counts, failed);
+                            let marked = watch.marked(&ctx.user, &ctx.host);
+                            let event = progress_event(&progress, spent, budget, &counts, &marked);
                             return Some((Ok(event), live));
                         }
                         // A slow reader missed some: the next ones still come.
@@ -623,9 +635,9 @@ pub async fn live(
                             }
                         }
                         if !live.pending.is_empty() {
-                            let failed = watch.failed_deploys(&ctx.user, &ctx.host).len();
+                            let marked = watch.marked(&ctx.user, &ctx.host);
                             let counts = view.counts();
-                            let event = progress_event(&view.progress, view.spent, budget, &counts, failed);
+                            let event = progress_event(&view.progress, view.spent, budget, &counts, &marked);
                             live.pending.push_back(event);
                         }
                     }

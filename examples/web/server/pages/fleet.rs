@@ -5,7 +5,6 @@
 //! with its age and never waits on a host ([`super::super::fleet`]); the
 //! page reloads itself to follow new readings.
 
-use std::collections::BTreeSet;
 use std::time::{Duration, SystemTime};
 
 use axum::extract::State;
@@ -17,6 +16,7 @@ use super::super::auth::Role;
 use super::super::data::status_class;
 use super::super::fleet::{FleetStatus, HostStatus, SiteHost};
 use super::super::handlers::app_url;
+use super::super::notifications::Marked;
 use super::super::{AppState, Ctx};
 use super::dashboard::ago;
 use super::{layout, log_time};
@@ -57,14 +57,6 @@ fn disk_badge(host: &SiteHost, ctx: &Ctx) -> Option<Markup> {
             @else { "disk " (disk.mounted_on) " " (disk.used_percent) "% full" }
         }
     })
-}
-
-/// What a host's watch marks on the apps the user may see: those whose
-/// last deploy failed, those being deployed.
-#[derive(Default)]
-struct Marked {
-    failed: BTreeSet<AppName>,
-    deploying: BTreeSet<AppName>,
 }
 
 fn host_row(row: &HostStatus, host: Option<&SiteHost>, marked: &Marked, ctx: &Ctx) -> Markup {
@@ -173,9 +165,8 @@ fn render(status: &FleetStatus, age: Duration, ctx: &Ctx) -> Markup {
         .iter()
         .map(|h| {
             let host = ctx.site.host(h.name.as_str());
-            let marked = host.map_or_else(Marked::default, |host| Marked {
-                failed: host.watch.failed_deploys(&ctx.user, &host.name),
-                deploying: host.watch.deploying(&ctx.user, &host.name),
+            let marked = host.map_or_else(Marked::default, |host| {
+                host.watch.marked(&ctx.user, &host.name)
             });
             (h, host, marked)
         })
