@@ -227,7 +227,6 @@ fn ctrl_c_during_a_paced_deploy_exits_130_and_records_it_as_cancelled() {
 /// died is abandoned.
 #[test]
 fn another_cli_sees_a_demo_deploy_running_cancels_it_or_finds_it_abandoned() {
-    use std::io::BufRead;
     let demo = Demo::new();
     let status = |demo: &Demo| {
         let builds = demo.json(&["builds", "list", "blog"]);
@@ -239,15 +238,13 @@ fn another_cli_sees_a_demo_deploy_running_cancels_it_or_finds_it_abandoned() {
     // Ten minutes after each line: it runs until the test ends it.
     let printing = || {
         let mut deploy = demo.process();
-        deploy
-            .env("DOKKU_SIM_DEPLOY_LINE_MS", "600000")
-            .args(["deploy", "blog", "--image", "nginx:1.26"])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        let mut deploy = deploy.spawn().unwrap();
-        let mut stdout = std::io::BufReader::new(deploy.stdout.take().unwrap());
-        let mut first = String::new();
-        stdout.read_line(&mut first).unwrap();
+        deploy.env("DOKKU_SIM_DEPLOY_LINE_MS", "600000").args([
+            "deploy",
+            "blog",
+            "--image",
+            "nginx:1.26",
+        ]);
+        let (deploy, stdout, first) = cli_support::first_line(deploy);
         assert_eq!(first, "-----> Generating build context\n");
         (deploy, stdout)
     };
@@ -306,15 +303,9 @@ exec \"$REAL_DOKKU\" \"$@\"\n",
         cmd.env("GATE", &gate).env("DOKKU_SIM_DEPLOY_LINE_MS", "0");
         cmd
     };
-    let mut deploy = local()
-        .args(["deploy", "api", "--image", "nginx:1.27"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut reader = std::io::BufReader::new(deploy.stdout.take().unwrap());
-    let mut first = String::new();
-    std::io::BufRead::read_line(&mut reader, &mut first).unwrap();
+    let mut deploy = local();
+    deploy.args(["deploy", "api", "--image", "nginx:1.27"]);
+    let (deploy, reader, first) = cli_support::first_line(deploy);
     assert_eq!(first, "-----> waiting for the reader to go\n");
     drop(reader);
     std::fs::write(&gate, "go\n").unwrap();
@@ -397,14 +388,7 @@ fn printing_deploy(
     std::process::Child,
     std::io::BufReader<std::process::ChildStdout>,
 ) {
-    let mut deploy = image_deploy(server)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = std::io::BufReader::new(deploy.stdout.take().unwrap());
-    let mut first = String::new();
-    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+    let (deploy, stdout, first) = cli_support::first_line(image_deploy(server));
     assert_eq!(first, "-----> Generating build context\n");
     (deploy, stdout)
 }

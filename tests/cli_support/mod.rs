@@ -456,6 +456,29 @@ pub fn write_script(path: &Path, text: &str) {
     assert!(status.success(), "installing {} failed", path.display());
 }
 
+/// Start `cmd` with its output piped and read the first line of its
+/// stdout (the event a test waits for): the process, the rest of its
+/// stdout (keep it: a reader that goes away can end the program) and
+/// that line.
+pub fn first_line(
+    mut cmd: std::process::Command,
+) -> (
+    std::process::Child,
+    std::io::BufReader<std::process::ChildStdout>,
+    String,
+) {
+    use std::io::BufRead;
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the cli starts");
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("piped stdout"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("stdout reads");
+    (child, stdout, first)
+}
+
 /// Ctrl-C for a running `cli`: SIGINT (by `kill -INT`, the crate forbids
 /// unsafe code), then its output once it has exited.
 /// Start `cmd`, wait for the first line on its stdout, interrupt it
