@@ -189,16 +189,9 @@ fn a_deploy_needs_a_source_and_valid_words_before_anything_is_sent() {
 #[test]
 fn ctrl_c_during_a_paced_deploy_exits_130_and_records_it_as_cancelled() {
     let demo = Demo::new();
-    // Ten minutes after each line: the deploy is still printing when the
-    // signal lands, every time, without guessing how long anything takes.
-    let mut deploy = demo.process();
-    deploy.env("DOKKU_SIM_DEPLOY_LINE_MS", "600000").args([
-        "deploy",
-        "api",
-        "--image",
-        "nginx:1.27",
-    ]);
-    // The first line of the build on stdout is the event waited for.
+    // Paced: the deploy is still printing when the signal lands. The
+    // first line of the build on stdout is the event waited for.
+    let deploy = demo.paced_deploy("api", "nginx:1.27");
     let (first, out, rest) = cli_support::interrupt_after_first_line(deploy);
     assert_eq!(first, "-----> Generating build context");
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -235,15 +228,9 @@ fn another_cli_sees_a_demo_deploy_running_cancels_it_or_finds_it_abandoned() {
             .unwrap_or_default()
             .to_owned()
     };
-    // Ten minutes after each line: it runs until the test ends it.
+    // Paced: it runs until the test ends it.
     let printing = || {
-        let mut deploy = demo.process();
-        deploy.env("DOKKU_SIM_DEPLOY_LINE_MS", "600000").args([
-            "deploy",
-            "blog",
-            "--image",
-            "nginx:1.26",
-        ]);
+        let deploy = demo.paced_deploy("blog", "nginx:1.26");
         let (deploy, stdout, first) = cli_support::first_line(deploy);
         assert_eq!(first, "-----> Generating build context\n");
         (deploy, stdout)

@@ -78,6 +78,17 @@ impl Demo {
         cmd
     }
 
+    /// `cli --demo deploy APP --image IMAGE` as a plain process, paced ten
+    /// minutes after each line: still printing whenever the test acts,
+    /// every time, without guessing how long anything takes.
+    pub fn paced_deploy(&self, app: &str, image: &str) -> std::process::Command {
+        let mut deploy = self.process();
+        deploy
+            .env("DOKKU_SIM_DEPLOY_LINE_MS", "600000")
+            .args(["deploy", app, "--image", image]);
+        deploy
+    }
+
     /// `cli --local` on this demo's state, with `wrapper` as the `dokku`
     /// program (a script that ends in `exec "$REAL_DOKKU" "$@"`, the
     /// simulator), as user `tester`, without colour, as a plain process.
