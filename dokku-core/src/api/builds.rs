@@ -15,7 +15,7 @@ use crate::api::lines::{self, LineStream};
 use crate::client::Dokku;
 use crate::command::{Command, Requirement};
 use crate::error::{Error, Result};
-use crate::model::builds::{BuildRecord, BuildStatus, BuildsReport};
+use crate::model::builds::{BuildRecord, BuildsReport};
 use crate::name::AppName;
 use crate::parse::{self, context};
 use crate::version::DokkuVersion;
@@ -290,7 +290,7 @@ impl Builds<'_> {
     where
         C: futures_core::Stream<Item = ()> + Send + 'static,
     {
-        if !runs(&self.info(app, id).await?) {
+        if !self.info(app, id).await?.is_running() {
             return self.output(app, Some(id)).await;
         }
         let tail = self.output(app, Some(id)).await?;
@@ -343,10 +343,6 @@ impl Builds<'_> {
     pub async fn prune(self, app: Option<&AppName>) -> Result<()> {
         self.dokku.run(&prune_command(app)).await.map(drop)
     }
-}
-
-fn runs(build: &BuildRecord) -> bool {
-    build.shown_status() == Some(&BuildStatus::Running)
 }
 
 /// How many of the last lines followed are kept to find where the
@@ -405,7 +401,7 @@ impl Following {
     async fn check(&mut self) {
         let builds = self.dokku.builds();
         match builds.info(&self.app, &self.id).await {
-            Ok(build) if runs(&build) => return,
+            Ok(build) if build.is_running() => return,
             Ok(_) => {}
             Err(e) => {
                 self.events = None;

@@ -148,6 +148,12 @@ impl BuildRecord {
     pub fn shown_status(&self) -> Option<&BuildStatus> {
         self.display_status.as_ref().or(self.status.as_ref())
     }
+
+    /// Whether it runs, as shown (a `running` record whose process is
+    /// gone is `abandoned`, not running).
+    pub fn is_running(&self) -> bool {
+        self.shown_status() == Some(&BuildStatus::Running)
+    }
 }
 
 #[cfg(test)]

@@ -449,6 +449,31 @@ pub struct Push {
     pub exit_code: Option<i64>,
 }
 
+impl Push {
+    /// A build that ended, noted in `seen`: news when it is a `git push`
+    /// (`source` `git-hook`) not seen ended before, not cancelled (which
+    /// says nothing of the code), and not found at the `first` reading.
+    fn ended(
+        seen: &mut BTreeSet<String>,
+        first: bool,
+        app: &AppName,
+        id: &str,
+        source: Option<&str>,
+        status: &BuildStatus,
+        exit_code: Option<i64>,
+    ) -> Option<Push> {
+        let newly = seen.insert(id.to_owned());
+        let told =
+            newly && !first && source == Some("git-hook") && *status != BuildStatus::Canceled;
+        told.then(|| Push {
+            app: app.clone(),
+            id: id.to_owned(),
+            succeeded: *status == BuildStatus::Succeeded,
+            exit_code,
+        })
+    }
+}
+
 impl HostWatch {
     /// Whether the app's last deploy failed: through the SDK (the trail),
     /// or Dokku's last build of it, whoever started it.
@@ -564,17 +589,17 @@ impl HostWatch {
             if deployed.get(&app).is_some_and(|at| *at > mark) {
                 continue;
             }
-            let push = report.build_source.as_deref() == Some("git-hook");
-            let succeeded = status == BuildStatus::Succeeded;
-            if seen.insert(id.clone()) && push && !first {
-                news.push(Push {
-                    app: app.clone(),
-                    id: id.clone(),
-                    succeeded,
-                    exit_code: report.build_exit_code,
-                });
-            }
-            if !succeeded {
+            let source = report.build_source.as_deref();
+            news.extend(Push::ended(
+                seen,
+                first,
+                &app,
+                &id,
+                source,
+                &status,
+                report.build_exit_code,
+            ));
+            if status != BuildStatus::Succeeded {
                 failed.insert(app, id);
             }
         }
@@ -599,24 +624,21 @@ impl HostWatch {
                     continue;
                 }
             };
-            let Some(status) = record.shown_status().cloned() else {
+            let Some(status) = record.shown_status().filter(|_| !record.is_running()) else {
                 continue;
             };
-            if status == BuildStatus::Running {
-                continue;
-            }
-            let newly = lock(&self.builds)
-                .seen
-                .get_or_insert_with(BTreeSet::new)
-                .insert(id.clone());
-            if newly && record.source == "git-hook" && status != BuildStatus::Canceled {
-                news.push(Push {
-                    app,
-                    id,
-                    succeeded: status == BuildStatus::Succeeded,
-                    exit_code: record.exit_code,
-                });
-            }
+            let mut builds = lock(&self.builds);
+            let seen = builds.seen.get_or_insert_with(BTreeSet::new);
+            let source = Some(record.source.as_str());
+            news.extend(Push::ended(
+                seen,
+                false,
+                &app,
+                &id,
+                source,
+                status,
+                record.exit_code,
+            ));
         }
         news
     }

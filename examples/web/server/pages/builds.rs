@@ -239,7 +239,7 @@ pub async fn read(
         .info(app, id)
         .await
         .map_err(doing(format!("read build {id} of {app}")))?;
-    let shown = match build.shown_status() == Some(&BuildStatus::Running) {
+    let shown = match build.is_running() {
         true => None,
         false => Some(read_output(dokku, app, &build.id).await?),
     };
