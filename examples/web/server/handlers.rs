@@ -893,20 +893,30 @@ pub(crate) async fn follow(
             // `logs -t` repeats the past lines first: only newer ones.
             Ok(line) if line_key(&line) <= after && !after.is_empty() => None,
             Ok(line) => Some(line_event(&line)),
-            Err(e) => Some(
-                Event::default()
-                    .event("failure")
-                    .data(serde_json::Value::String(e.to_string()).to_string()),
-            ),
+            Err(e) => Some(failure_event(&e)),
         };
         std::future::ready(event.map(Ok))
     });
-    Ok(stream::iter(past)
-        .chain(live)
-        .take_until(ended)
-        .chain(stream::once(async {
-            Ok(Event::default().event("end").data("{}"))
-        })))
+    Ok(until_ended(stream::iter(past).chain(live), ended))
+}
+
+/// A server-sent `failure` event: why a followed stream stopped, as a
+/// JSON string (the page scripts show it).
+pub fn failure_event(why: &impl std::fmt::Display) -> Event {
+    Event::default()
+        .event("failure")
+        .data(serde_json::Value::String(why.to_string()).to_string())
+}
+
+/// `events` until they end or `ended` resolves (the session ended), then
+/// the `end` event the page scripts wait for.
+pub fn until_ended(
+    events: impl Stream<Item = Result<Event, Infallible>>,
+    ended: impl std::future::Future<Output = ()>,
+) -> impl Stream<Item = Result<Event, Infallible>> {
+    events.take_until(ended).chain(stream::once(async {
+        Ok(Event::default().event("end").data("{}"))
+    }))
 }
 
 /// `GET /apps/{app}/logs/download?n=…&process=…`: the last lines as a

@@ -24,7 +24,7 @@ use futures_util::{Stream, StreamExt};
 use maud::{html, Markup};
 
 use super::super::auth::Role;
-use super::super::handlers::{app_name, app_url, fit_to_show};
+use super::super::handlers::{app_name, app_url, failure_event, fit_to_show, until_ended};
 use super::super::{doing, AppState, Ctx, WebError};
 use super::app::card_empty;
 use super::{layout, timestamp};
@@ -206,16 +206,10 @@ pub async fn follow_events(
             Ok(line) => Event::default()
                 .event("line")
                 .data(serde_json::Value::String(fit_to_show(&line)).to_string()),
-            Err(e) => Event::default()
-                .event("failure")
-                .data(serde_json::Value::String(e.to_string()).to_string()),
+            Err(e) => failure_event(&e),
         })
     });
-    Ok(events
-        .take_until(ended)
-        .chain(futures_util::stream::once(async {
-            Ok(Event::default().event("end").data("{}"))
-        })))
+    Ok(until_ended(events, ended))
 }
 
 /// A build's output as the page shows it.

@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use super::super::auth::Role;
 use super::super::data::{status_class, AppRow, AppStatus, Line, Progress, Update, View};
-use super::super::handlers::app_url;
+use super::super::handlers::{app_url, until_ended};
 use super::super::notifications::{HostWatch, Marked, Marks};
 use super::super::{AppState, Ctx, WebError};
 use super::{form_head, layout, log_time};
@@ -646,11 +646,6 @@ pub async fn live(
         }
     });
     let ended = state.auth.ended(&token);
-    let events = stream::once(async move { Ok(first) })
-        .chain(rows)
-        .take_until(ended)
-        .chain(stream::once(async {
-            Ok(Event::default().event("end").data("{}"))
-        }));
+    let events = until_ended(stream::once(async move { Ok(first) }).chain(rows), ended);
     Sse::new(events).keep_alive(KeepAlive::default())
 }
