@@ -1086,6 +1086,15 @@ async fn an_admin_deploys_an_image_watches_it_build_live_sees_the_release_and_ro
                 assert!(text(client, "#deploy-outcome").await.starts_with("Running"));
                 gate.open();
             }
+            // The release listed first: the page refreshes the releases
+            // only after this deploy's outcome is shown, so the outcome and
+            // output read next are this deploy's, not the one before it
+            // (whose "Deployed api" the second round would otherwise see
+            // before its own deploy has started).
+            until("the release listed", || async {
+                count(client, "#releases tbody tr").await == done
+            })
+            .await;
             until("the deploy to finish", || async {
                 text(client, "#deploy-outcome")
                     .await
@@ -1095,10 +1104,6 @@ async fn an_admin_deploys_an_image_watches_it_build_live_sees_the_release_and_ro
             assert!(text(client, "#deploy-output")
                 .await
                 .contains("-----> Building api from Dockerfile"));
-            until("the release listed", || async {
-                count(client, "#releases tbody tr").await == done
-            })
-            .await;
         }
         shots(client, "deploys").await;
         // The releases fit a phone: one card each, nothing scrolls sideways.
