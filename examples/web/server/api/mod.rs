@@ -533,11 +533,14 @@ pub async fn apps(Extension(api): Extension<Api>) -> Answer<AppList> {
         .lines
         .iter()
         .filter(|l| api.sees(host, l.app.as_str()))
-        .map(|l| AppItem {
-            name: l.app.to_string(),
-            overview: l.kept.as_ref().map(|k| (*k.row).clone()),
-            deploy_failed: state.watch.last_deploy_failed(&l.app),
-            building: state.watch.building(&l.app),
+        .map(|l| {
+            let marks = state.watch.marks(&l.app);
+            AppItem {
+                name: l.app.to_string(),
+                overview: l.kept.as_ref().map(|k| (*k.row).clone()),
+                deploy_failed: marks.deploy_failed,
+                building: marks.building,
+            }
         })
         .collect();
     Ok(Json(AppList {
