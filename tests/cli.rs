@@ -27,6 +27,34 @@ fn state_persists_between_runs() {
     assert!(!other.apps().contains(&"kept".to_owned()));
 }
 
+/// A person's demo keeps this machine's time (its story begun the day
+/// before its first start, so its dates are recent); told to, it keeps the
+/// simulator's fixed clock, as the other tests do.
+#[test]
+fn the_demo_keeps_this_machines_time_unless_told_to_keep_the_simulators() {
+    let created = |clock: Option<&str>| {
+        let demo = Demo::new();
+        let mut cli = demo.cli();
+        match clock {
+            Some(clock) => cli.env("DOKKU_SIM_CLOCK", clock),
+            None => cli.env_remove("DOKKU_SIM_CLOCK"),
+        };
+        let out = cli
+            .args(["--json", "apps", "info", "api"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        info["created_at"].as_str().unwrap_or_default().to_owned()
+    };
+    let started = std::time::SystemTime::now();
+    let made = created(None);
+    let at = dokku::parse::logs::rfc3339_utc(&made).expect("a time");
+    let age = started.duration_since(at).expect("made before now");
+    assert!(age.as_secs() < 2 * 86_400, "api made {made}");
+    assert_eq!(created(Some("fixed")), "2025-01-07T21:00:00Z");
+}
+
 /// Admins type Dokku's own form first (`nginx:report api`, `nginx report
 /// api`): the refusal names the form that works here, and sends nothing.
 #[test]

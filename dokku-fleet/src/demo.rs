@@ -43,10 +43,16 @@ fn labels(pairs: &[(&str, &str)]) -> Labels {
         .collect()
 }
 
-/// The demo scenario of `version`, keeping only `apps`, the services
-/// linked to them and the plugins not in `without`.
-fn trimmed(version: DokkuVersion, hostname: &str, apps: &[&str], without: &[&str]) -> SimHost {
-    let mut host = dokku_sim::scenario::demo_for(version);
+/// The demo scenario of `version` told by `scenario`, keeping only `apps`,
+/// the services linked to them and the plugins not in `without`.
+fn trimmed(
+    scenario: fn(DokkuVersion) -> SimHost,
+    version: DokkuVersion,
+    hostname: &str,
+    apps: &[&str],
+    without: &[&str],
+) -> SimHost {
+    let mut host = scenario(version);
     host.hostname = hostname.to_owned();
     host.apps.retain(|name, _| apps.contains(&name.as_str()));
     host.plugins.retain(|p| !without.contains(&p.name.as_str()));
@@ -59,15 +65,28 @@ fn trimmed(version: DokkuVersion, hostname: &str, apps: &[&str], without: &[&str
     host
 }
 
-/// The three hosts of the demo fleet.
+/// The three hosts of the demo fleet, on the simulator's fixed clock (the
+/// same times every time: tests).
 pub fn hosts() -> Vec<DemoHost> {
+    hosts_told_by(dokku_sim::scenario::demo_for)
+}
+
+/// The three hosts of the demo fleet on this machine's clock
+/// ([`dokku_sim::scenario::live_demo_for`]: a demo a person uses).
+pub fn live_hosts() -> Vec<DemoHost> {
+    hosts_told_by(dokku_sim::scenario::live_demo_for)
+}
+
+fn hosts_told_by(scenario: fn(DokkuVersion) -> SimHost) -> Vec<DemoHost> {
     let eu = trimmed(
+        scenario,
         profiles::V0_38_27,
         "eu-1.demo.dokku-rs",
         &["api", "blog", "docs.example.com", "shop"],
         &[],
     );
     let mut us = trimmed(
+        scenario,
         profiles::V0_35_20,
         "us-1.demo.dokku-rs",
         &["api", "metrics", "queue"],
@@ -77,6 +96,7 @@ pub fn hosts() -> Vec<DemoHost> {
         plugin.version = "1.39.0".to_owned();
     }
     let mut legacy = trimmed(
+        scenario,
         profiles::V0_35_20,
         "legacy.demo.dokku-rs",
         &["old_intranet", "sandbox", "staging-api"],
@@ -113,8 +133,18 @@ pub fn hosts() -> Vec<DemoHost> {
 
 /// Add the demo hosts to a fleet builder, each answering after `latency`
 /// per invocation.
-pub fn add_to(mut builder: FleetBuilder, latency: Latency) -> FleetBuilder {
-    for demo in hosts() {
+pub fn add_to(builder: FleetBuilder, latency: Latency) -> FleetBuilder {
+    add_hosts_to(builder, hosts(), latency)
+}
+
+/// Add these demo hosts ([`hosts`] or [`live_hosts`]) to a fleet builder,
+/// each answering after `latency` per invocation.
+pub fn add_hosts_to(
+    mut builder: FleetBuilder,
+    hosts: Vec<DemoHost>,
+    latency: Latency,
+) -> FleetBuilder {
+    for demo in hosts {
         let target = format!("demo (Dokku {})", demo.version);
         let exec = SimExecutor::new(demo.host).with_latency(latency);
         builder = builder.executor(demo.name, target, demo.labels, exec);

@@ -25,6 +25,26 @@ pub mod profiles {
     pub const V0_35_20: DokkuVersion = DokkuVersion::new(0, 35, 20);
 }
 
+/// What a simulated host's clock follows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Clock {
+    /// Only the simulator's own changes move it: the same commands give the
+    /// same times (tests, replayed recordings).
+    #[default]
+    Fixed,
+    /// Also this machine's clock, which it is never behind: a demo a person
+    /// uses, where a build started now says so and runs for real seconds.
+    Wall,
+}
+
+/// This machine's clock, in Unix seconds.
+pub(crate) fn wall_seconds() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
 /// A container's Docker state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -330,8 +350,12 @@ pub struct SimHost {
     /// Allowed ssh keys.
     pub ssh_keys: Vec<SshKey>,
     /// The simulated clock (Unix seconds); advanced by state changes so
-    /// timestamps are deterministic.
+    /// timestamps are deterministic, and on a [`Clock::Wall`] host never
+    /// behind this machine's clock.
     pub now: u64,
+    /// What the clock follows besides the simulator's own changes.
+    #[serde(default)]
+    pub clock: Clock,
     /// `hostname -f`: the name in URLs of an app without domains.
     #[serde(default = "default_hostname")]
     pub hostname: String,
@@ -590,6 +614,7 @@ impl SimHost {
             services: BTreeMap::new(),
             ssh_keys: Vec::new(),
             now: 1_736_280_000,
+            clock: Clock::Fixed,
             hostname: default_hostname(),
             files: BTreeMap::new(),
             storage_entries: BTreeMap::new(),
@@ -672,6 +697,15 @@ impl SimHost {
             return None;
         }
         self.deploy_faults.remove(app)
+    }
+
+    /// The clock at the start of a command: a [`Clock::Wall`] host's moved
+    /// on to this machine's time first (never back); a fixed one's as it is.
+    pub fn catch_up(&mut self) -> u64 {
+        if self.clock == Clock::Wall {
+            self.now = self.now.max(wall_seconds());
+        }
+        self.now
     }
 
     /// Advance the clock and return the new time.

@@ -15,7 +15,10 @@ use std::collections::BTreeMap;
 use dokku_core::DokkuVersion;
 
 use crate::commands::builds::PastBuild;
-use crate::host::{profiles, App, ContainerState, Plugin, ProcfileEntry, Service, SimHost, SshKey};
+use crate::host::{
+    profiles, App, Clock, ContainerState, Plugin, ProcfileEntry, Service, SimHost, SshKey,
+    SECONDS_PER_DAY,
+};
 
 /// The demo host on current Dokku.
 pub fn demo() -> SimHost {
@@ -24,7 +27,25 @@ pub fn demo() -> SimHost {
 
 /// The demo host imitating another Dokku version.
 pub fn demo_for(version: DokkuVersion) -> SimHost {
-    let mut host = SimHost::new(version);
+    demo_from(SimHost::new(version))
+}
+
+/// The demo host of `version` on this machine's clock ([`Clock::Wall`]):
+/// its story (apps made, builds, certificates) told as if it began a day
+/// ago, its clock then following the wall clock, as a demo a person uses
+/// should: dates are today's, a build started now runs for real seconds.
+pub fn live_demo_for(version: DokkuVersion) -> SimHost {
+    let mut start = SimHost::new(version);
+    let now = crate::host::wall_seconds();
+    start.now = (now - now % 3_600).saturating_sub(SECONDS_PER_DAY);
+    let mut host = demo_from(start);
+    host.clock = Clock::Wall;
+    host.catch_up();
+    host
+}
+
+/// The demo story told on `host`, an empty host, from its clock on.
+fn demo_from(mut host: SimHost) -> SimHost {
     // 0.22.0: after 0.20.4, so `letsencrypt:report --format json` exists
     // and the typed client reads one app's and the global report as JSON.
     host.plugins.push(plugin(
@@ -609,6 +630,36 @@ mod tests {
         assert!(host.apps["shop"].config["DATABASE_URL"].starts_with("postgres://"));
         // Deterministic: two builds are identical.
         assert_eq!(demo(), demo());
+    }
+
+    #[test]
+    fn the_live_demo_tells_its_story_over_the_last_day_and_keeps_this_machines_time() {
+        let before = crate::host::wall_seconds();
+        let mut host = live_demo_for(profiles::V0_38_27);
+        assert_eq!(host.clock, Clock::Wall);
+        assert!(host.now >= before);
+        for (name, app) in &host.apps {
+            assert!(
+                app.created_at < before && app.created_at + 2 * SECONDS_PER_DAY > before,
+                "{name} made at {}, not in the day before {before}",
+                app.created_at
+            );
+        }
+        // The story as the fixed demo tells it: blog's certificate runs out
+        // in five days.
+        let blog = crate::commands::letsencrypt::expiry(&host, "blog").unwrap_or(0);
+        assert_eq!((blog - host.now).div_ceil(SECONDS_PER_DAY), 5);
+        // A command later finds the clock no earlier than this machine's.
+        host.now -= SECONDS_PER_DAY;
+        let argv = ["apps:list".to_owned()];
+        let checked = crate::host::wall_seconds();
+        assert_eq!(
+            crate::commands::dispatch(&mut host, &argv, b"")
+                .into_output()
+                .code,
+            0
+        );
+        assert!(host.now >= checked);
     }
 
     #[test]

@@ -462,7 +462,11 @@ impl TargetArgs {
             )));
         }
         if self.demo {
-            return Ok(dokku_fleet::demo::add_to(Fleet::builder(), Latency::None));
+            return Ok(dokku_fleet::demo::add_hosts_to(
+                Fleet::builder(),
+                demo_fleet(),
+                Latency::None,
+            ));
         }
         Ok(Fleet::builder().registry(&self.registry()?))
     }
@@ -546,6 +550,32 @@ impl std::fmt::Display for ConnectError {
 
 impl std::error::Error for ConnectError {}
 
+/// Whether demo hosts keep the simulator's fixed clock
+/// (`DOKKU_SIM_CLOCK=fixed`: the same times on every run, for tests) rather
+/// than this machine's, the default: a person's demo shows today's dates
+/// and builds that run for real seconds.
+fn fixed_demo_clock() -> bool {
+    std::env::var("DOKKU_SIM_CLOCK").is_ok_and(|clock| clock == "fixed")
+}
+
+/// The demo host of `version` (current Dokku without one), as a state
+/// directory starts, on the clock above.
+pub fn demo_host(version: Option<DokkuVersion>) -> dokku_sim::SimHost {
+    let version = version.unwrap_or(dokku_sim::host::profiles::V0_38_27);
+    match fixed_demo_clock() {
+        true => scenario::demo_for(version),
+        false => scenario::live_demo_for(version),
+    }
+}
+
+/// The demo fleet's hosts, on the clock above.
+pub fn demo_fleet() -> Vec<dokku_fleet::demo::DemoHost> {
+    match fixed_demo_clock() {
+        true => dokku_fleet::demo::hosts(),
+        false => dokku_fleet::demo::live_hosts(),
+    }
+}
+
 /// How a demo host's followed logs tick: `DOKKU_SIM_FOLLOW_MS`, else 1 s.
 fn follow_interval() -> Duration {
     std::env::var("DOKKU_SIM_FOLLOW_MS")
@@ -579,10 +609,7 @@ pub async fn connect(target: &Target) -> Result<Arc<dyn Executor>, ConnectError>
     match target {
         Target::Demo { state, version } => {
             let version = *version;
-            let initial = move || match version {
-                Some(v) => scenario::demo_for(v),
-                None => scenario::demo(),
-            };
+            let initial = move || demo_host(version);
             let state = StateDir::open(state, initial).map_err(ConnectError::Demo)?;
             Ok(Arc::new(demo_executor(state)))
         }

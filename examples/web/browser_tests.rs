@@ -1206,6 +1206,7 @@ async fn serve_fleet() -> String {
     let dir = tempfile::tempdir().unwrap();
     let history = HistoryStore::open(dir.path().join("history.db")).unwrap();
     let hosts = crate::server::fleet::demo_hosts(
+        dokku_fleet::demo::hosts(),
         |demo| Arc::new(SimExecutor::new(demo.host.clone())),
         |_| None,
     );

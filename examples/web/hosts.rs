@@ -28,27 +28,28 @@ fn snapshot(history: Option<&Path>, kind: &str, name: &HostName) -> Option<PathB
 }
 
 /// The demo fleet, each host's state in `state/fleet/<name>` (created from
-/// the demo scenario the first time).
+/// the demo scenario the first time; a state kept from before keeps its
+/// clock).
 pub fn demo(state: &Path, history: Option<&Path>) -> Result<Vec<HostSpec>, dokku_sim::Error> {
-    let mut failed = None;
-    let hosts = demo_hosts(
-        |demo| {
-            let initial = demo.host.clone();
-            let dir = state.join("fleet").join(demo.name.as_str());
-            match StateDir::open(dir, move || initial.clone()) {
-                Ok(dir) => Arc::new(crate::common::demo_executor(dir)),
-                Err(e) => {
-                    failed.get_or_insert(e);
-                    Arc::new(SimExecutor::new(demo.host.clone()))
-                }
-            }
+    let mut fleet = Vec::new();
+    let mut dirs = std::collections::BTreeMap::new();
+    for mut demo in crate::common::demo_fleet() {
+        let initial = demo.host.clone();
+        let dir = StateDir::open(state.join("fleet").join(demo.name.as_str()), move || {
+            initial.clone()
+        })?;
+        demo.host = dir.load()?;
+        dirs.insert(demo.name.clone(), dir);
+        fleet.push(demo);
+    }
+    Ok(demo_hosts(
+        fleet,
+        |demo| match dirs.get(&demo.name) {
+            Some(dir) => Arc::new(crate::common::demo_executor(dir.clone())),
+            None => Arc::new(SimExecutor::new(demo.host.clone())),
         },
         |name| snapshot(history, "demo", name),
-    );
-    match failed {
-        Some(e) => Err(e),
-        None => Ok(hosts),
-    }
+    ))
 }
 
 /// Every host of the registry at `path` (`None`: its default place).
@@ -79,7 +80,7 @@ pub fn registry(
                 }),
                 Target::Local => Arc::new(dokku::LocalExecutor::new()),
                 Target::Demo(version) => {
-                    Arc::new(SimExecutor::new(dokku_sim::scenario::demo_for(*version)))
+                    Arc::new(SimExecutor::new(crate::common::demo_host(Some(*version))))
                 }
                 // A target kind this dashboard does not know yet.
                 #[allow(unreachable_patterns)]
@@ -186,5 +187,38 @@ impl Executor for OnFirstUse {
         start: dokku::exec::Start<'_>,
     ) -> Result<OutputStream, ExecError> {
         self.ssh().await?.observe(command, start).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    /// A demo state made before the demo kept this machine's time keeps the
+    /// simulator's fixed clock, and the dashboard reads its certificates
+    /// against that clock, not this machine's.
+    #[test]
+    fn a_demo_state_kept_from_before_keeps_its_own_clock() {
+        let dir = tempfile::tempdir().unwrap();
+        let fixed = dokku_fleet::demo::hosts().remove(0);
+        let kept = fixed.host.clone();
+        let eu =
+            StateDir::open(dir.path().join("fleet").join("eu-1"), move || kept.clone()).unwrap();
+        eu.update(|_| ()).unwrap();
+
+        let hosts = demo(dir.path(), None).unwrap();
+        let spec = hosts.iter().find(|h| h.name.as_str() == "eu-1").unwrap();
+        let then =
+            std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(fixed.host.now);
+        assert_eq!(spec.clock, Some(then));
+        // A host with no state yet starts on the demo's clock.
+        let us = hosts.iter().find(|h| h.name.as_str() == "us-1").unwrap();
+        let fresh = crate::common::demo_fleet().remove(1);
+        assert_eq!(
+            us.clock.is_none(),
+            fresh.host.clock == dokku_sim::host::Clock::Wall
+        );
     }
 }

@@ -70,6 +70,7 @@ impl Demo {
         cmd.env("NO_COLOR", "1")
             .env("USER", "tester")
             .env("DOKKU_SIM_DEPLOY_LINE_MS", "0")
+            .env("DOKKU_SIM_CLOCK", "fixed")
             .arg("--demo")
             .arg("--demo-state")
             .arg(self.state())
@@ -218,10 +219,12 @@ pub fn bare_cli() -> assert_cmd::Command {
         cmd.env_remove(var);
     }
     // The demo's deploys print at once (a test that watches one paced
-    // sets its own pacing).
+    // sets its own pacing); its hosts keep the simulator's fixed clock, so
+    // every run prints the same times.
     cmd.env("NO_COLOR", "1")
         .env("USER", "tester")
-        .env("DOKKU_SIM_DEPLOY_LINE_MS", "0");
+        .env("DOKKU_SIM_DEPLOY_LINE_MS", "0")
+        .env("DOKKU_SIM_CLOCK", "fixed");
     cmd
 }
 

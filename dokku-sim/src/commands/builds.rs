@@ -36,7 +36,7 @@ use crate::common::report::{go_json_str, go_quote, Fields, JsonKeys};
 use crate::common::{Ctx, Follow, Followed, Outcome};
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::host::{docker_timestamp, App, SimHost};
+use crate::host::{docker_timestamp, App, Clock, SimHost};
 
 const PLUGIN: PropertyPlugin = PropertyPlugin {
     plugin: "builds",
@@ -257,8 +257,11 @@ pub fn hold_new(host: &mut SimHost, before: &BTreeMap<String, App>, pid: Option<
 
 /// The paced output is done: each held record ends as its command ended,
 /// unless `builds:cancel` ended it first (Dokku's idempotent finalize:
-/// a canceled record stays canceled).
+/// a canceled record stays canceled). On a [`Clock::Wall`] host printing
+/// took real time: it ended no earlier than now.
 pub fn release(host: &mut SimHost, held: &[Held]) {
+    let now = host.catch_up();
+    let wall = host.clock == Clock::Wall;
     for h in held {
         let mut list = builds(host, &h.app);
         if let Some(build) = list
@@ -266,7 +269,9 @@ pub fn release(host: &mut SimHost, held: &[Held]) {
             .find(|b| b.id == h.id && b.status == "running")
         {
             build.status = h.status.clone();
-            build.finished_at = h.finished_at;
+            build.finished_at = h
+                .finished_at
+                .map(|end| if wall { end.max(now) } else { end });
             build.exit_code = h.exit_code;
             build.log.clone_from(&h.log);
         }
@@ -890,5 +895,31 @@ mod tests {
         assert_eq!(duration(62), "1m2s");
         assert_eq!(duration(3_723), "1h2m3s");
         assert_eq!(rfc3339(1_798_761_600), "2027-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn a_build_printed_on_a_wall_clock_ends_when_its_output_did() {
+        let run = |host: &mut SimHost, line: &str| {
+            let argv: Vec<String> = line.split(' ').map(str::to_owned).collect();
+            crate::dispatch(host, &argv, b"").into_output().code
+        };
+        for clock in [Clock::Fixed, Clock::Wall] {
+            // Built in 2025 on a fixed clock, printed until now.
+            let mut host = SimHost::new(crate::host::profiles::V0_38_27);
+            host.images.insert("nginx:1.26".to_owned());
+            assert_eq!(run(&mut host, "apps:create api"), 0);
+            let before = host.apps.clone();
+            assert_eq!(run(&mut host, "git:from-image api nginx:1.26"), 0);
+            let held = hold_new(&mut host, &before, Some(1));
+            let built = held[0].finished_at.unwrap();
+            host.clock = clock;
+            let printed = crate::host::wall_seconds();
+            release(&mut host, &held);
+            let ended = builds(&host, "api")[0].finished_at.unwrap();
+            match clock {
+                Clock::Fixed => assert_eq!(ended, built),
+                Clock::Wall => assert!(ended >= printed && built < printed, "{ended}"),
+            }
+        }
     }
 }

@@ -77,6 +77,7 @@ pub fn dispatch_as(host: &mut SimHost, argv: &[String], stdin: &[u8], user: User
 /// Run one invocation of the entry script ([`crate::entry`]): its global
 /// flags are already read and the leading ones shifted off.
 pub fn run(host: &mut SimHost, invocation: &Invocation, stdin: &[u8]) -> Outcome {
+    host.catch_up();
     let globals = &invocation.globals;
     let mut ctx = Ctx {
         host,

@@ -357,15 +357,17 @@ impl FleetView {
 /// `legacy` with a stopped one), each host on the executor `executor`
 /// makes of its simulated state.
 pub fn demo_hosts(
+    hosts: Vec<dokku_fleet::demo::DemoHost>,
     mut executor: impl FnMut(&dokku_fleet::demo::DemoHost) -> Arc<dyn Executor>,
     snapshot_file: impl Fn(&HostName) -> Option<PathBuf>,
 ) -> Vec<HostSpec> {
-    dokku_fleet::demo::hosts()
+    hosts
         .into_iter()
         .map(|demo| HostSpec {
             executor: executor(&demo),
             snapshot_file: snapshot_file(&demo.name),
-            clock: Some(SystemTime::UNIX_EPOCH + Duration::from_secs(demo.host.now)),
+            clock: (demo.host.clock == dokku_sim::host::Clock::Fixed)
+                .then(|| SystemTime::UNIX_EPOCH + Duration::from_secs(demo.host.now)),
             target: format!("demo (Dokku {})", demo.version),
             labels: demo.labels,
             name: demo.name,

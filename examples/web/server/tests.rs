@@ -4521,6 +4521,7 @@ fn fleet_harness(
     let auth = test_auth(Limits::default());
     let mut sims = std::collections::BTreeMap::new();
     let mut hosts = super::fleet::demo_hosts(
+        dokku_fleet::demo::hosts(),
         |demo| {
             let sim = SimExecutor::new(demo.host.clone());
             sims.insert(demo.name.to_string(), sim.clone());
