@@ -30,7 +30,7 @@ use crate::common::help;
 use crate::common::report::{self, GoReport};
 use crate::common::report::{Fields, JsonKeys};
 use crate::common::{Ctx, Follow, Followed, Outcome};
-use crate::host::{days_from_civil, docker_timestamp, profiles, App, SimHost};
+use crate::host::{days_from_civil, docker_timestamp, profiles, wall_seconds, App, Clock, SimHost};
 use crate::out::{Out, EXIT_FLAG_ERROR};
 
 /// Seconds between two generated lines of one container.
@@ -211,20 +211,31 @@ fn history(host: &SimHost, app_name: &str, app: &App, dyno: &Dyno, num: i64) -> 
         .collect()
 }
 
-/// The line a follow prints for a container at its `tick`-th interval.
+/// The line a follow prints for a container at its `tick`-th interval:
+/// the log's next line, stamped at its place `STEP`s on, or on a
+/// [`Clock::Wall`] host when it is printed (a follow prints what the app
+/// writes now, never lines from the future).
 fn next_line(host: &SimHost, app_name: &str, app: &App, dyno: &Dyno, tick: u64) -> Line {
-    if let Some(text) = explicit_log(app, dyno) {
-        let lines = parse_explicit(text);
-        let after = lines
-            .last()
-            .and_then(|l| parse_seconds(&l.timestamp))
-            .unwrap_or(host.now);
-        let k = lines.len() as u64 + tick;
-        return generated(app_name, dyno, k, after + (tick + 1) * STEP);
-    }
-    let anchor = app.created_at.min(host.now);
-    let k = (host.now - anchor) / STEP + 1 + tick;
-    generated(app_name, dyno, k, anchor + k * STEP)
+    let (k, at) = match explicit_log(app, dyno) {
+        Some(text) => {
+            let lines = parse_explicit(text);
+            let after = lines
+                .last()
+                .and_then(|l| parse_seconds(&l.timestamp))
+                .unwrap_or(host.now);
+            (lines.len() as u64 + tick, after + (tick + 1) * STEP)
+        }
+        None => {
+            let anchor = app.created_at.min(host.now);
+            let k = (host.now - anchor) / STEP + 1 + tick;
+            (k, anchor + k * STEP)
+        }
+    };
+    let at = match host.clock {
+        Clock::Fixed => at,
+        Clock::Wall => wall_seconds(),
+    };
+    generated(app_name, dyno, k, at)
 }
 
 fn hash(app: &str, dyno: &Dyno, k: u64) -> u64 {
@@ -914,6 +925,25 @@ mod tests {
             "2000-02-29T00:00:00.000000000Z"
         );
         assert_eq!(parse_seconds("garbage"), None);
+    }
+
+    #[test]
+    fn a_followed_line_is_stamped_on_the_log_grid_or_when_printed_on_a_wall_clock() {
+        for host in [
+            crate::scenario::demo(),
+            crate::scenario::live_demo_for(profiles::V0_38_27),
+        ] {
+            let app = host.apps["blog"].clone();
+            let dyno = containers(&app, None)[0].clone();
+            let before = wall_seconds();
+            let line = next_line(&host, "blog", &app, &dyno, 5);
+            let at = parse_seconds(&line.timestamp).unwrap_or(0);
+            match host.clock {
+                // Five lines on from the last one logged by now.
+                Clock::Fixed => assert!(at > host.now + 5 * STEP, "{line:?}"),
+                Clock::Wall => assert!(at >= before && at <= wall_seconds(), "{line:?}"),
+            }
+        }
     }
 
     #[test]
