@@ -234,6 +234,15 @@ async fn count(client: &Client, css: &str) -> usize {
     client.find_all(Locator::Css(css)).await.unwrap().len()
 }
 
+/// Whether the element `css` is shown (not hidden by itself or a parent).
+async fn displayed(client: &Client, css: &str) -> bool {
+    let element = client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    element.is_displayed().await.unwrap_or(false)
+}
+
 async fn exists(client: &Client, css: &str) -> bool {
     count(client, css).await > 0
 }
@@ -1037,6 +1046,15 @@ async fn on_a_slow_host_the_dashboard_appears_at_once_and_fills_in_live() {
                     })
                     .await;
                 }
+                // A mark's filter that was not there when the page came
+                // shows live: the builds reading finds api's failed push.
+                assert!(!displayed(client, "#count-deploy-failed").await);
+                crate::server::tests::read_builds(&state).await;
+                until("the deploy-failed filter shown live", || async {
+                    displayed(client, "#count-deploy-failed").await
+                        && text(client, "#count-deploy-failed").await == "1"
+                })
+                .await;
                 let same = client.execute("return window.stillHere === true", vec![]);
                 assert_eq!(same.await.unwrap(), serde_json::json!(true), "reloaded");
                 assert!(text(client, "tr[data-app=\"api\"]")

@@ -1261,4 +1261,4 @@ pub fn own_entry(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -372,19 +372,9 @@ impl Harness {
         (body, text)
     }
 
-    /// A reading of Dokku's builds by the host's watch, as the dashboard's
-    /// builds watcher makes once a minute.
+    /// A reading of Dokku's builds by the host's watch ([`read_builds`]).
     pub async fn read_builds(&self) {
-        let reports = self
-            .state
-            .dokku
-            .report::<dokku::model::builds::BuildsReport>()
-            .all()
-            .await
-            .unwrap();
-        let watch = &self.state.watch;
-        watch.on_builds(watch.builds_mark(), reports);
-        watch.missed_pushes(&self.state.dokku).await;
+        read_builds(&self.state).await;
     }
 
     /// A page, at once.
@@ -2598,14 +2588,20 @@ async fn the_dashboard_finds_filters_and_pages_many_apps_crashed_first() {
 async fn the_dashboard_filters_the_apps_whose_last_deploy_failed() {
     let h = Harness::new();
     let admin = h.login(ADMIN).await;
-    // No failed deploy known yet: no such filter.
+    // No failed deploy known yet: the filter is hidden (shown live once
+    // there is one).
     let home = h.get(&admin, "/").await.body;
-    assert!(!home.contains("count-deploy-failed"), "{home}");
+    assert!(
+        home.contains(
+            "<li data-mark hidden><a class=\"badge s-crashed\" href=\"/?state=deploy-failed\""
+        ),
+        "{home}"
+    );
     // The builds read: api's last push failed (the demo's).
     h.read_builds().await;
     let home = h.get(&admin, "/").await.body;
     assert!(
-        home.contains("href=\"/?state=deploy-failed\"")
+        home.contains("<li data-mark><a class=\"badge s-crashed\" href=\"/?state=deploy-failed\"")
             && home.contains("<strong id=\"count-deploy-failed\">1</strong>"),
         "{home}"
     );
@@ -2624,9 +2620,27 @@ async fn the_dashboard_filters_the_apps_whose_last_deploy_failed() {
     // Someone who may not see api is not told of it.
     let outsider = h.login(OUTSIDER).await;
     let home = h.get(&outsider, "/").await.body;
-    assert!(!home.contains("deploy failed"), "{home}");
+    assert!(
+        !home.contains("deploy failed</a>")
+            && home.contains("<strong id=\"count-deploy-failed\">0</strong>"),
+        "{home}"
+    );
     let (_, live) = h.live(&outsider).await;
     assert!(live.contains("\"deploy-failed\":0"), "{live}");
+}
+
+/// A reading of Dokku's builds by a host's watch, as the dashboard's
+/// builds watcher makes once a minute.
+pub(crate) async fn read_builds(state: &AppState) {
+    let reports = state
+        .dokku
+        .report::<dokku::model::builds::BuildsReport>()
+        .all()
+        .await
+        .unwrap();
+    let watch = &state.watch;
+    watch.on_builds(watch.builds_mark(), reports);
+    watch.missed_pushes(&state.dokku).await;
 }
 
 /// A push held after its first line: api's build runs until the gate
@@ -2680,7 +2694,7 @@ async fn the_dashboard_marks_an_app_being_deployed_until_its_build_ends() {
     // Beside the state counts, a filter for them (a paged host's
     // deploying app may be on another page).
     assert!(
-        home.contains("href=\"/?state=deploying\"")
+        home.contains("<li data-mark><a class=\"badge s-mixed\" href=\"/?state=deploying\"")
             && home.contains("<strong id=\"count-deploying\">1</strong>"),
         "{home}"
     );
@@ -5303,7 +5317,7 @@ async fn a_failed_deploy_is_posted_once_and_marked_on_the_dashboard_until_one_su
         .starts_with("[sim] api: deployed"));
     let home = h.get_now(&admin, "/").await;
     assert!(
-        !home.body.contains("deploy failed"),
+        !home.body.contains("deploy failed</a>"),
         "the mark stayed after a success"
     );
     // The webhook's secret path reached neither the history nor a page.

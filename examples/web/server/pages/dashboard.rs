@@ -348,17 +348,16 @@ pub fn render(
                     }
                 }
             }
-            // The watch's marks, shown while some app has one.
+            // The watch's marks, shown while some app has one (the live
+            // counts show and hide them).
             @for (wanted, class, words, title, n) in [
                 (Wanted::DeployFailed, "s-crashed", "deploy failed", "Apps whose last deploy or build failed; they run the release before it.", marked.failed.len()),
                 (Wanted::Deploying, "s-mixed", "deploying", "Apps Dokku was building or deploying at the last builds reading.", marked.deploying.len()),
             ] {
-                @if n > 0 || current == Some(wanted) {
-                    li {
-                        a class={ "badge " (class) } href=(filter.with(Some(wanted))) title=(title)
-                            aria-current=[(current == Some(wanted)).then_some("true")] {
-                            (words) " " strong id={ "count-" (wanted.slug()) } { (n) }
-                        }
+                li data-mark hidden[n == 0 && current != Some(wanted)] {
+                    a class={ "badge " (class) } href=(filter.with(Some(wanted))) title=(title)
+                        aria-current=[(current == Some(wanted)).then_some("true")] {
+                        (words) " " strong id={ "count-" (wanted.slug()) } { (n) }
                     }
                 }
             }

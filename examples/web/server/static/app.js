@@ -486,7 +486,12 @@ if (progress) {
     if (all) all.textContent = String(data.total);
     for (const [state, n] of Object.entries(data.counts || {})) {
       const count = document.getElementById("count-" + state);
-      if (count) count.textContent = String(n);
+      if (!count) continue;
+      count.textContent = String(n);
+      // A mark's chip shows while some app has the mark (or it is the
+      // filter in use).
+      const chip = count.closest("li[data-mark]");
+      if (chip && !chip.querySelector("[aria-current]")) chip.hidden = n === 0;
     }
   });
   source.addEventListener("end", () => source.close());
