@@ -69,6 +69,17 @@ pub enum NotifyEvent {
         /// Dokku's own words.
         message: String,
     },
+    /// A deploy started: Dokku is building the app (notified only when
+    /// asked for: [`Subscriptions::deploy_started`]).
+    DeployStarted {
+        /// The host's label.
+        host: String,
+        /// The app.
+        app: AppName,
+        /// What started it, in Dokku's words (a build record's `source`:
+        /// `git-hook` for a `git push`, `git:from-image`, `ps:rebuild` …).
+        source: String,
+    },
     /// A deploy succeeded (notified only when asked for:
     /// [`Subscriptions::deploy_succeeded`]).
     DeploySucceeded {
@@ -119,6 +130,8 @@ pub enum NotifyEvent {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum EventKind {
+    /// [`NotifyEvent::DeployStarted`].
+    DeployStarted,
     /// [`NotifyEvent::DeployFailed`].
     DeployFailed,
     /// [`NotifyEvent::DeploySucceeded`].
@@ -229,6 +242,7 @@ impl NotifyEvent {
     /// Its kind.
     pub fn kind(&self) -> EventKind {
         match self {
+            Self::DeployStarted { .. } => EventKind::DeployStarted,
             Self::DeployFailed { .. } => EventKind::DeployFailed,
             Self::DeploySucceeded { .. } => EventKind::DeploySucceeded,
             Self::CertificateExpiring { .. } => EventKind::CertificateExpiring,
@@ -240,7 +254,8 @@ impl NotifyEvent {
     /// The app it is about (`None`: the host itself, a disk).
     pub fn app(&self) -> Option<&AppName> {
         match self {
-            Self::DeployFailed { app, .. }
+            Self::DeployStarted { app, .. }
+            | Self::DeployFailed { app, .. }
             | Self::DeploySucceeded { app, .. }
             | Self::CertificateExpiring { app, .. }
             | Self::AppCrashed { app, .. } => Some(app),
@@ -249,8 +264,25 @@ impl NotifyEvent {
     }
 
     /// One line for a person: `[host] app: what happened`.
+    ///
+    /// ```
+    /// use dokku_core::notify::NotifyEvent;
+    /// use dokku_core::AppName;
+    ///
+    /// let started = |source: &str| NotifyEvent::DeployStarted {
+    ///     host: "prod".into(),
+    ///     app: AppName::new("api").unwrap(),
+    ///     source: source.into(),
+    /// };
+    /// assert_eq!(started("git-hook").text(), "[prod] api: deploy started by a git push");
+    /// assert_eq!(started("ps:rebuild").text(), "[prod] api: deploy started (ps:rebuild)");
+    /// ```
     pub fn text(&self) -> String {
         match self {
+            Self::DeployStarted { host, app, source } => match source.as_str() {
+                "git-hook" => format!("[{host}] {app}: deploy started by a git push"),
+                source => format!("[{host}] {app}: deploy started ({source})"),
+            },
             Self::DeployFailed {
                 host,
                 app,
@@ -310,10 +342,12 @@ impl NotifyEvent {
     }
 }
 
-/// Which events are sent. Deploy successes are opt-in (they are the
-/// common case and would drown the rest); the others are on.
+/// Which events are sent. Deploy starts and successes are opt-in (they
+/// are the common case and would drown the rest); the others are on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Subscriptions {
+    /// Deploys that started.
+    pub deploy_started: bool,
     /// Deploys that failed.
     pub deploy_failed: bool,
     /// Deploys that succeeded.
@@ -329,6 +363,7 @@ pub struct Subscriptions {
 impl Default for Subscriptions {
     fn default() -> Self {
         Self {
+            deploy_started: false,
             deploy_failed: true,
             deploy_succeeded: false,
             certificate_expiring: true,
@@ -342,6 +377,7 @@ impl Subscriptions {
     /// Whether `event` is sent.
     pub fn wants(&self, event: &NotifyEvent) -> bool {
         match event.kind() {
+            EventKind::DeployStarted => self.deploy_started,
             EventKind::DeployFailed => self.deploy_failed,
             EventKind::DeploySucceeded => self.deploy_succeeded,
             EventKind::CertificateExpiring => self.certificate_expiring,
@@ -732,6 +768,18 @@ mod tests {
             ..Subscriptions::default()
         };
         assert!(opted.wants(&ok));
+        // A start is opt-in too.
+        let started = NotifyEvent::DeployStarted {
+            host: "h".into(),
+            app: app(),
+            source: "git-hook".into(),
+        };
+        assert!(!Subscriptions::default().wants(&started));
+        let opted = Subscriptions {
+            deploy_started: true,
+            ..Subscriptions::default()
+        };
+        assert!(opted.wants(&started) && !opted.wants(&ok));
     }
 
     #[test]

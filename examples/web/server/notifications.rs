@@ -97,6 +97,9 @@ struct SavedHook {
 /// Which events a webhook gets, as kept on disk.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct SavedEvents {
+    /// Missing in a file from before start events: off, their default.
+    #[serde(default)]
+    deploy_started: bool,
     deploy_failed: bool,
     deploy_succeeded: bool,
     certificate_expiring: bool,
@@ -109,6 +112,7 @@ struct SavedEvents {
 impl From<SavedEvents> for Subscriptions {
     fn from(e: SavedEvents) -> Self {
         Self {
+            deploy_started: e.deploy_started,
             deploy_failed: e.deploy_failed,
             deploy_succeeded: e.deploy_succeeded,
             certificate_expiring: e.certificate_expiring,
@@ -121,6 +125,7 @@ impl From<SavedEvents> for Subscriptions {
 impl From<Subscriptions> for SavedEvents {
     fn from(s: Subscriptions) -> Self {
         Self {
+            deploy_started: s.deploy_started,
             deploy_failed: s.deploy_failed,
             deploy_succeeded: s.deploy_succeeded,
             certificate_expiring: s.certificate_expiring,
@@ -436,6 +441,24 @@ struct Builds {
     deployed: BTreeMap<AppName, u64>,
 }
 
+/// What a builds reading found worth telling.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildNews {
+    /// Builds newly seen running: deploys started.
+    pub started: Vec<Started>,
+    /// `git push` builds that ended.
+    pub ended: Vec<Push>,
+}
+
+/// A build newly seen running, found by a builds reading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Started {
+    /// The app.
+    pub app: AppName,
+    /// What started it: the record's `source` (`git-hook` …).
+    pub source: String,
+}
+
 /// A `git push` whose build ended, found by a builds reading.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Push {
@@ -542,10 +565,11 @@ impl HostWatch {
     /// A reading of every app's last build (`builds:report`), begun at
     /// `mark`: which apps are being built and which apps' last build
     /// failed, for the dashboard (not an app deployed through the SDK
-    /// since `mark`, which its trail record decides), and the `git push`
-    /// builds whose end is news (not there at the first reading, and not
-    /// told before).
-    pub fn on_builds(&self, mark: u64, reports: Vec<BuildsReport>) -> Vec<Push> {
+    /// since `mark`, which its trail record decides); and the news: the
+    /// builds newly running (whatever started them) and the `git push`
+    /// builds whose end is news, neither at the first reading, nor told
+    /// before.
+    pub fn on_builds(&self, mark: u64, reports: Vec<BuildsReport>) -> BuildNews {
         let mut builds = lock(&self.builds);
         let Builds {
             failed,
@@ -557,7 +581,7 @@ impl HostWatch {
         } = &mut *builds;
         let first = seen.is_none();
         let seen = seen.get_or_insert_with(BTreeSet::new);
-        let mut news = Vec::new();
+        let mut news = BuildNews::default();
         failed.clear();
         let was_running = std::mem::take(running);
         let last: BTreeSet<&str> = reports
@@ -566,8 +590,9 @@ impl HostWatch {
             .collect();
         missed.extend(
             was_running
-                .into_iter()
-                .filter(|(_, id)| !last.contains(id.as_str()) && !seen.contains(id)),
+                .iter()
+                .filter(|(_, id)| !last.contains(id.as_str()) && !seen.contains(*id))
+                .map(|(app, id)| (app.clone(), id.clone())),
         );
         for report in reports {
             let (Some(app), Some(id), Some(status)) =
@@ -583,6 +608,12 @@ impl HostWatch {
                 continue;
             }
             if status == BuildStatus::Running {
+                if !first && was_running.get(&app) != Some(&id) {
+                    news.started.push(Started {
+                        app: app.clone(),
+                        source: report.build_source.unwrap_or_default(),
+                    });
+                }
                 running.insert(app, id);
                 continue;
             }
@@ -590,7 +621,7 @@ impl HostWatch {
                 continue;
             }
             let source = report.build_source.as_deref();
-            news.extend(Push::ended(
+            news.ended.extend(Push::ended(
                 seen,
                 first,
                 &app,
@@ -946,8 +977,8 @@ pub async fn watch(
                 let mark = host_watch.builds_mark();
                 match store.timed(dokku.report::<BuildsReport>().all()).await.0 {
                     Ok(reports) => {
-                        let mut news = host_watch.on_builds(mark, reports);
-                        news.extend(host_watch.missed_pushes(&dokku).await);
+                        let BuildNews { started, mut ended } = host_watch.on_builds(mark, reports);
+                        ended.extend(host_watch.missed_pushes(&dokku).await);
                         if let (Some(builds), Some(every)) = (builds.as_mut(), builds_every) {
                             builds.reset_after(match host_watch.any_building() {
                                 true => BUILDS_WHILE_RUNNING.min(every),
@@ -956,7 +987,14 @@ pub async fn watch(
                         }
                         let settings = site.settings();
                         let mut events = Vec::new();
-                        for push in news {
+                        if settings.any(|s| s.deploy_started) {
+                            events.extend(started.into_iter().map(|s| NotifyEvent::DeployStarted {
+                                host: host.clone(),
+                                app: s.app,
+                                source: s.source,
+                            }));
+                        }
+                        for push in ended {
                             let wanted = settings.any(|s| match push.succeeded {
                                 true => s.deploy_succeeded,
                                 false => s.deploy_failed,
@@ -1052,6 +1090,7 @@ pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
         html! {
             fieldset {
                 legend { "Send" }
+                (check("deploy_started", "deploys started", s.deploy_started))
                 (check("deploy_failed", "failed deploys", s.deploy_failed))
                 (check("deploy_succeeded", "successful deploys", s.deploy_succeeded))
                 (check("app_crashed", "crashed processes", s.app_crashed))
@@ -1140,6 +1179,8 @@ pub struct SettingsForm {
     #[serde(default)]
     clear: Option<String>,
     #[serde(default)]
+    deploy_started: Option<String>,
+    #[serde(default)]
     deploy_failed: Option<String>,
     #[serde(default)]
     deploy_succeeded: Option<String>,
@@ -1156,6 +1197,7 @@ pub struct SettingsForm {
 impl SettingsForm {
     fn subscriptions(&self) -> Subscriptions {
         Subscriptions {
+            deploy_started: self.deploy_started.is_some(),
             deploy_failed: self.deploy_failed.is_some(),
             deploy_succeeded: self.deploy_succeeded.is_some(),
             certificate_expiring: self.certificate_expiring.is_some(),

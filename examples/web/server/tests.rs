@@ -3232,7 +3232,7 @@ async fn a_push_that_ended_unseen_under_a_later_one_is_still_told() {
         build_source: Some("git-hook".to_owned()),
         ..BuildsReport::default()
     };
-    let read = |reports: Vec<BuildsReport>| watch.on_builds(watch.builds_mark(), reports);
+    let read = |reports: Vec<BuildsReport>| watch.on_builds(watch.builds_mark(), reports).ended;
     let ended = |id: &'static str, source: &'static str, status: &'static str, exit_code| {
         h.sim.with_host(|host| {
             let build = PastBuild {
@@ -3272,6 +3272,72 @@ async fn a_push_that_ended_unseen_under_a_later_one_is_still_told() {
     ended("mx7cthirdbuild", "ps:rebuild", "failed", 1);
     assert!(read(vec![running("mx7cfourthpush")]).is_empty());
     assert!(watch.missed_pushes(&h.state.dokku).await.is_empty());
+}
+
+#[test]
+fn a_build_newly_seen_running_is_a_deploy_started_told_once() {
+    use super::notifications::{HostWatch, Started};
+    use dokku::model::builds::{BuildStatus, BuildsReport};
+    let watch = HostWatch::default();
+    let api = dokku::AppName::new("api").unwrap();
+    let running = |id: &str, source: &str| BuildsReport {
+        app: Some(api.clone()),
+        build_id: Some(id.to_owned()),
+        build_status: Some(BuildStatus::Running),
+        build_source: Some(source.to_owned()),
+        ..BuildsReport::default()
+    };
+    let read = |reports: Vec<BuildsReport>| watch.on_builds(watch.builds_mark(), reports).started;
+    // Running at the first reading: it started before the dashboard looked.
+    assert!(read(vec![running("mx7cfirstpush0", "git-hook")]).is_empty());
+    assert!(read(vec![running("mx7cfirstpush0", "git-hook")]).is_empty());
+    // Another build of the app: started, told once.
+    let started = read(vec![running("mx7crebuild001", "ps:rebuild")]);
+    let rebuild = Started {
+        app: api.clone(),
+        source: "ps:rebuild".to_owned(),
+    };
+    assert_eq!(started, [rebuild]);
+    assert!(read(vec![running("mx7crebuild001", "ps:rebuild")]).is_empty());
+    // Nothing runs, then a push: started.
+    assert!(read(Vec::new()).is_empty());
+    assert_eq!(read(vec![running("mx7cnextpush01", "git-hook")]).len(), 1);
+}
+
+#[tokio::test]
+async fn a_deploy_started_is_posted_to_the_webhooks_that_asked_for_it() {
+    let receiver = crate::common::notify::receiver::Receiver::start(&[204]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notifications.json");
+    // Dokku's event log on (the demo's) wakes the builds watcher, which
+    // reads at start and then not for an hour.
+    let sim = SimExecutor::new(scenario::demo()).with_follow_interval(Duration::from_millis(40));
+    let h = custom(sim.clone(), Arc::new(sim), None, move |o| {
+        o.notifications = Arc::new(
+            super::notifications::Notifications::open(file, crate::common::notify::tokio_sleep())
+                .unwrap(),
+        );
+        o.builds_every = Some(Duration::from_secs(3600));
+    });
+    let admin = h.login(ADMIN).await;
+    let page = h.get(&admin, "/notifications").await.body;
+    assert!(
+        page.contains(r#"name="deploy_started" value="on">"#),
+        "off by default: {page}"
+    );
+    let form = [("url", receiver.url.as_str()), ("deploy_started", "on")];
+    let r = h.post(&admin, "/notifications", &form).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // A reading before the push, so the push is not the first one's.
+    read_builds(&h.state).await;
+    // A deploy another program starts is told as it starts.
+    let (gate, _deploy, _) = held_push(&h.sim).await;
+    let got = receiver.wait_for(1).await;
+    assert_eq!(
+        got[0].2["text"], "[sim] api: deploy started (git:from-image)",
+        "{got:?}"
+    );
+    gate.open();
 }
 
 /// An executor that notes the subcommand of each command it is asked to
@@ -5384,7 +5450,7 @@ async fn a_push_is_told_once_a_failed_one_marked_and_a_later_deploy_decides() {
         let report = h.state.dokku.report::<dokku::model::builds::BuildsReport>();
         report.all().await.unwrap()
     };
-    let read = || async { watch.on_builds(watch.builds_mark(), reports().await) };
+    let read = || async { watch.on_builds(watch.builds_mark(), reports().await).ended };
     // A push of api that ended `ago` seconds before now.
     let pushed = |id: &str, ago: u64, exit_code: i64, log: &str| {
         h.sim.with_host(|host| {
@@ -5486,7 +5552,7 @@ async fn a_push_is_told_once_a_failed_one_marked_and_a_later_deploy_decides() {
     let records = h.history.recent(5).await.unwrap();
     watch.on_records("sim", &records);
     assert!(!watch.last_deploy_failed(&api));
-    assert!(watch.on_builds(before.0, before.1).is_empty());
+    assert!(watch.on_builds(before.0, before.1).ended.is_empty());
     assert!(
         !watch.last_deploy_failed(&api),
         "a stale reading marked api"
