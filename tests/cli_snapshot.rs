@@ -174,7 +174,11 @@ fn apps_list_shows_the_snapshot_with_ages_first_and_fresh_reads_a_change_made_si
 fn an_app_changed_with_the_cli_is_marked_and_read_again_by_the_next_list() {
     let demo = Demo::new();
     demo.cli().args(["apps", "list"]).assert().success();
-    let file = demo.dir.path().join("dashboard-demo.json");
+    let target = common::Target::Demo {
+        state: demo.state(),
+        version: None,
+    };
+    let file = common::snapshot::file_for(&demo.history(), &target).unwrap();
     age_by_an_hour(&file);
     demo.cli().args(["ps", "stop", "api"]).assert().success();
     let saved: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
@@ -263,6 +267,44 @@ fn a_fresh_read_cut_halfway_keeps_the_apps_read_and_shows_the_rest_as_they_were(
         .filter(|r| r["age_secs"].as_u64().unwrap() < 3600)
         .count();
     assert_eq!(young, fresh, "{rows:?}");
+}
+
+/// Two demo hosts whose histories share a directory are two hosts: one's
+/// snapshot is never shown as the other's last known rows.
+#[test]
+fn two_demo_hosts_beside_one_history_keep_their_own_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let cli = |host: &str| {
+        let mut cli = bare_cli();
+        cli.arg("--demo")
+            .arg("--demo-state")
+            .arg(dir.path().join(host))
+            .arg("--history-db")
+            .arg(dir.path().join(format!("{host}.sqlite3")));
+        cli
+    };
+    cli("one")
+        .args(["apps", "destroy", "sandbox", "--yes"])
+        .assert()
+        .success();
+    cli("one").args(["apps", "list"]).assert().success();
+    // The other host has sandbox, read as its own, not from one's rows.
+    let out = cli("two").args(["apps", "list"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        text.lines().filter(|l| l.starts_with("sandbox ")).count() == 1
+            && !String::from_utf8_lossy(&out.stderr).contains("read again"),
+        "{out:?}"
+    );
+    let snapshots = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            name.to_string_lossy().starts_with("dashboard-demo-")
+        })
+        .count();
+    assert_eq!(snapshots, 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -43,13 +43,24 @@ use tokio::sync::{broadcast, watch, Notify};
 use super::{Clock, Target};
 
 /// Where a host's snapshot lives: `dashboard-<host>.json` beside the
-/// history file, so the dashboard and the CLI of one machine share it.
+/// history file, so the dashboard and the CLI of one machine share it. A
+/// demo host's name carries its state directory's (a digest of its path):
+/// two state directories are two hosts.
 pub fn file_for(history: &Path, target: &Target) -> Option<PathBuf> {
-    let label: String = target
+    let mut label: String = target
         .host_label()
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
+    if let Target::Demo { state, .. } = target {
+        use sha2::{Digest, Sha256};
+        let dir = std::fs::canonicalize(state).unwrap_or_else(|_| state.clone());
+        let digest = Sha256::digest(dir.as_os_str().as_encoded_bytes());
+        label.push('-');
+        for byte in &digest[..4] {
+            label.push_str(&format!("{byte:02x}"));
+        }
+    }
     history
         .parent()
         .map(|dir| dir.join(format!("dashboard-{label}.json")))
