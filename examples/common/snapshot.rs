@@ -129,6 +129,8 @@ pub struct View {
     pub problem: Option<String>,
     /// The time the view was taken (rows' ages are against it).
     pub now: Instant,
+    /// Whether Dokku's event logger is on ([`Store::event_log`]).
+    pub event_log: Option<bool>,
 }
 
 impl View {
@@ -303,6 +305,11 @@ pub struct Store {
     /// The id of the newest audit record this program wrote
     /// ([`Store::follow_trail`]).
     trail: Mutex<Option<watch::Receiver<i64>>>,
+    /// Whether Dokku's event logger was on when last asked
+    /// ([`watch_events`]); `None` before the first answer.
+    event_log: watch::Sender<Option<bool>>,
+    /// Ask again at once whether it is on ([`Store::recheck_events`]).
+    events_recheck: Notify,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -380,9 +387,33 @@ impl Store {
             progress,
             waiting,
             trail: Mutex::new(None),
+            event_log: watch::Sender::new(None),
+            events_recheck: Notify::new(),
         };
         store.announce();
         store
+    }
+
+    /// Whether Dokku's event logger was on when [`watch_events`] last
+    /// asked (`None` before it answered). Where it is off, a change made
+    /// on the host itself (a `git push`, an admin's `dokku` command) is
+    /// seen only when its app is read again.
+    pub fn event_log(&self) -> Option<bool> {
+        *self.event_log.borrow()
+    }
+
+    /// A receiver that sees [`Store::event_log`] change.
+    pub fn event_log_changes(&self) -> watch::Receiver<Option<bool>> {
+        self.event_log.subscribe()
+    }
+
+    /// Dokku's event logger was just switched `on` (or off) through this
+    /// program: [`Store::event_log`] says so at once, and [`watch_events`]
+    /// asks again now (following the log when on) rather than at its next
+    /// recheck.
+    pub fn event_log_switched(&self, on: bool) {
+        self.event_log.send_replace(Some(on));
+        self.events_recheck.notify_one();
     }
 
     /// The clock it reads.
@@ -474,6 +505,7 @@ impl Store {
             budget: self.settings.budget_per_minute,
             problem: rows.problem.clone(),
             now,
+            event_log: self.event_log(),
         }
     }
 
@@ -1342,11 +1374,20 @@ pub async fn watch_events(
     loop {
         let (logged, _) = store.timed(dokku.events().list()).await;
         match logged {
-            Ok(triggers) if !triggers.is_empty() => follow_events(&store, &dokku, &also).await,
-            Ok(_) => tracing::debug!("Dokku's event logger is off: not following it"),
+            Ok(triggers) if !triggers.is_empty() => {
+                store.event_log.send_replace(Some(true));
+                follow_events(&store, &dokku, &also).await;
+            }
+            Ok(_) => {
+                store.event_log.send_replace(Some(false));
+                tracing::debug!("Dokku's event logger is off: not following it");
+            }
             Err(e) => tracing::warn!(error = %e, "asking whether Dokku logs events failed"),
         }
-        tokio::time::sleep(recheck).await;
+        tokio::select! {
+            () = tokio::time::sleep(recheck) => {}
+            () = store.events_recheck.notified() => {}
+        }
     }
 }
 

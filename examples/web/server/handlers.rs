@@ -330,6 +330,27 @@ pub async fn destroy(
     Ok(done(&state, &ctx, "/", format!("Destroyed {app}.")))
 }
 
+/// Turn Dokku's event logger on, so the dashboard follows what changes
+/// on the host at once (`events:on`).
+pub async fn events_on(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> Result<Response, WebError> {
+    let dokku = state.audited(&ctx.session).await?;
+    dokku
+        .events()
+        .switch(true)
+        .await
+        .map_err(doing("turn Dokku's event log on".to_owned()))?;
+    state.store.event_log_switched(true);
+    Ok(done(
+        &state,
+        &ctx,
+        "/",
+        "Dokku's event log is on: the dashboard follows it.".to_owned(),
+    ))
+}
+
 /// Start, stop, restart or rebuild, streaming Dokku's output.
 pub async fn ps_action(
     State(state): State<AppState>,

@@ -549,6 +549,8 @@ pub fn table() -> Vec<Route> {
         )
         .site(),
         route(post.clone(), "/apps", Admin, handlers::create),
+        // Turn Dokku's event logger on (the dashboard says when it is off).
+        route(post.clone(), "/events", Admin, handlers::events_on),
         route(get.clone(), "/apps/{app}", Read, pages::app::page),
         route(post.clone(), "/apps/{app}/rename", Admin, handlers::rename),
         route(

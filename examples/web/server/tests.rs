@@ -2643,6 +2643,70 @@ pub(crate) async fn read_builds(state: &AppState) {
     watch.missed_pushes(&state.dokku).await;
 }
 
+#[tokio::test]
+async fn the_dashboard_says_when_dokkus_event_log_is_off_and_an_admin_turns_it_on() {
+    let sim = SimExecutor::new(scenario::demo());
+    sim.with_host(|host| dokku_sim::dispatch(host, &["events:off".to_owned()], b""));
+    // Rows fresh for an hour: only a mark has an app read again.
+    let h = Harness::with_options(sim, |o| o.refresh.refresh_after = Duration::from_secs(3600));
+    let mut known = h.state.store.event_log_changes();
+    known.wait_for(|on| *on == Some(false)).await.unwrap();
+    let notice = "Dokku's event log is off";
+    let viewer = h.login(VIEWER).await;
+    let home = h.get(&viewer, "/").await.body;
+    assert!(
+        home.contains(notice) && !home.contains("action=\"/events\""),
+        "{home}"
+    );
+    let admin = h.login(ADMIN).await;
+    let home = h.get(&admin, "/").await.body;
+    assert!(home.contains("action=\"/events\""), "{home}");
+    // A viewer may not switch it.
+    let r = h.post(&viewer, "/events", &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = h.post(&admin, "/events", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let logged = h.sim.with_host(|host| {
+        let out = dokku_sim::dispatch(host, &["events:list".to_owned()], b"").into_output();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    });
+    assert!(logged.contains("builder-build"), "{logged}");
+    assert!(h
+        .history
+        .recent(1)
+        .await
+        .unwrap()
+        .iter()
+        .any(|r| r.entry.subcommand == "events:on"));
+    // The page it leads to says so, not the notice.
+    let home = h.get(&admin, "/").await.body;
+    assert!(
+        home.contains("Dokku's event log is on") && !home.contains(notice),
+        "{home}"
+    );
+    // And the log is followed at once, not at the next recheck five
+    // minutes on (the guard fails the test long before): a change made on
+    // the host itself has its app read again.
+    let mut updates = h.state.store.subscribe();
+    h.sim.with_host(|host| {
+        dokku_sim::dispatch(host, &["ps:stop".to_owned(), "shop".to_owned()], b"")
+    });
+    let shop_read = async {
+        loop {
+            if let Ok(crate::common::snapshot::Update::Row(row)) = updates.recv().await {
+                if row.app.as_str() == "shop"
+                    && row.status == dokku::model::overview::AppStatus::Stopped
+                {
+                    break;
+                }
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(120), shop_read)
+        .await
+        .expect("the event log followed at once");
+}
+
 /// A push held after its first line: api's build runs until the gate
 /// opens and the deploy is read to its end. Its id.
 async fn held_push(

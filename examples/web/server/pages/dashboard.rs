@@ -328,6 +328,19 @@ pub fn render(
                 " · " span.problem { "last refresh failed: " (problem) }
             }
         }
+        @if view.event_log == Some(false) {
+            div.muted #event-log-off {
+                "Dokku's event log is off: what changes on the host outside this dashboard (a "
+                code { "git push" } ", a " code { "dokku" } " command) shows as each app is read again, a build up to a minute late."
+                @if ctx.can(Role::Admin) {
+                    " "
+                    form.inline method="post" action=(ctx.at("/events")) {
+                        (form_head(&ctx.session, "events-on"))
+                        button.secondary type="submit" { "Turn it on" }
+                    }
+                }
+            }
+        }
         @if let Some(disk) = watch.filling_disk(&ctx.host) {
             p.disk-warning.(if disk.is_full() { "bad" } else { "warn" }) role="status" {
                 a href=[host_page.as_deref()] {
