@@ -308,7 +308,7 @@ pub struct Store {
     /// Whether Dokku's event logger was on when last asked
     /// ([`watch_events`]); `None` before the first answer.
     event_log: watch::Sender<Option<bool>>,
-    /// Ask again at once whether it is on ([`Store::recheck_events`]).
+    /// Ask again at once whether it is on ([`Store::event_log_switched`]).
     events_recheck: Notify,
 }
 

@@ -1223,11 +1223,11 @@ async fn serve_fleet() -> String {
     };
     let dir = tempfile::tempdir().unwrap();
     let history = HistoryStore::open(dir.path().join("history.db")).unwrap();
-    let hosts = crate::server::fleet::demo_hosts(
-        dokku_fleet::demo::hosts(),
-        |demo| Arc::new(SimExecutor::new(demo.host.clone())),
-        |_| None,
-    );
+    let demo = dokku_fleet::demo::hosts().into_iter().map(|demo| {
+        let executor: Arc<dyn dokku::Executor> = Arc::new(SimExecutor::new(demo.host.clone()));
+        (demo, executor)
+    });
+    let hosts = crate::server::fleet::demo_hosts(demo.collect(), |_| None);
     let states = AppState::fleet(hosts, history, auth, options);
     let view = states[0].site.fleet.clone().unwrap();
     view.watch().wait_for(Option::is_some).await.unwrap();

@@ -31,25 +31,17 @@ fn snapshot(history: Option<&Path>, kind: &str, name: &HostName) -> Option<PathB
 /// the demo scenario the first time; a state kept from before keeps its
 /// clock).
 pub fn demo(state: &Path, history: Option<&Path>) -> Result<Vec<HostSpec>, dokku_sim::Error> {
-    let mut fleet = Vec::new();
-    let mut dirs = std::collections::BTreeMap::new();
+    let mut hosts = Vec::new();
     for mut demo in crate::common::demo_fleet() {
         let initial = demo.host.clone();
         let dir = StateDir::open(state.join("fleet").join(demo.name.as_str()), move || {
             initial.clone()
         })?;
         demo.host = dir.load()?;
-        dirs.insert(demo.name.clone(), dir);
-        fleet.push(demo);
+        let executor: Arc<dyn Executor> = Arc::new(crate::common::demo_executor(dir));
+        hosts.push((demo, executor));
     }
-    Ok(demo_hosts(
-        fleet,
-        |demo| match dirs.get(&demo.name) {
-            Some(dir) => Arc::new(crate::common::demo_executor(dir.clone())),
-            None => Arc::new(SimExecutor::new(demo.host.clone())),
-        },
-        |name| snapshot(history, "demo", name),
-    ))
+    Ok(demo_hosts(hosts, |name| snapshot(history, "demo", name)))
 }
 
 /// Every host of the registry at `path` (`None`: its default place).

@@ -354,17 +354,15 @@ impl FleetView {
 
 /// The demo fleet ([`dokku_fleet::demo`]: `eu-1` on Dokku 0.38.27 with a
 /// certificate expiring in 5 days, `us-1` with a crash-looping app,
-/// `legacy` with a stopped one), each host on the executor `executor`
-/// makes of its simulated state.
+/// `legacy` with a stopped one), each host on its executor.
 pub fn demo_hosts(
-    hosts: Vec<dokku_fleet::demo::DemoHost>,
-    mut executor: impl FnMut(&dokku_fleet::demo::DemoHost) -> Arc<dyn Executor>,
+    hosts: Vec<(dokku_fleet::demo::DemoHost, Arc<dyn Executor>)>,
     snapshot_file: impl Fn(&HostName) -> Option<PathBuf>,
 ) -> Vec<HostSpec> {
     hosts
         .into_iter()
-        .map(|demo| HostSpec {
-            executor: executor(&demo),
+        .map(|(demo, executor)| HostSpec {
+            executor,
             snapshot_file: snapshot_file(&demo.name),
             clock: (demo.host.clock == dokku_sim::host::Clock::Fixed)
                 .then(|| SystemTime::UNIX_EPOCH + Duration::from_secs(demo.host.now)),

@@ -4664,15 +4664,13 @@ fn fleet_harness(
     let history = HistoryStore::open(dir.path().join("history.db")).unwrap();
     let auth = test_auth(Limits::default());
     let mut sims = std::collections::BTreeMap::new();
-    let mut hosts = super::fleet::demo_hosts(
-        dokku_fleet::demo::hosts(),
-        |demo| {
-            let sim = SimExecutor::new(demo.host.clone());
-            sims.insert(demo.name.to_string(), sim.clone());
-            Arc::new(sim)
-        },
-        |_| None,
-    );
+    let demo = dokku_fleet::demo::hosts().into_iter().map(|demo| {
+        let sim = SimExecutor::new(demo.host.clone());
+        sims.insert(demo.name.to_string(), sim.clone());
+        let executor: Arc<dyn dokku::Executor> = Arc::new(sim);
+        (demo, executor)
+    });
+    let mut hosts = super::fleet::demo_hosts(demo.collect(), |_| None);
     hosts.extend(extra);
     let options = Options {
         refresh: unlimited(),
