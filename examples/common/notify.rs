@@ -116,6 +116,36 @@ impl WebhookNotifier {
     }
 }
 
+/// Mozilla's roots and the certificate authorities of the PEM file
+/// `file`: a webhook relay behind a private CA is trusted too, Slack's and
+/// Discord's still.
+///
+/// # Errors
+///
+/// The file cannot be read, is not PEM, holds no certificate or one that
+/// cannot be used as a root; the message names the file.
+pub fn roots_with(file: &std::path::Path) -> Result<RootCertStore, String> {
+    use rustls::pki_types::{pem::PemObject, CertificateDer};
+    let problem = |why: String| format!("the webhook CA file {} {why}", file.display());
+    let certificates = CertificateDer::pem_file_iter(file)
+        .map_err(|e| problem(format!("cannot be read: {e}")))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| problem(format!("is not PEM: {e}")))?;
+    if certificates.is_empty() {
+        return Err(problem("holds no certificate".to_owned()));
+    }
+    let mut roots = RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    let (_, refused) = roots.add_parsable_certificates(certificates);
+    if refused > 0 {
+        return Err(problem(format!(
+            "holds {refused} certificate(s) that cannot be a root"
+        )));
+    }
+    Ok(roots)
+}
+
 /// An HTTP/1 client that speaks TLS (rustls over ring) to `https://`
 /// URLs, trusting `roots`, else Mozilla's, and plain HTTP to `http://`.
 fn client(roots: Option<RootCertStore>) -> Result<Client<Connector, Full<Bytes>>, NotifyError> {
@@ -201,9 +231,9 @@ pub mod receiver {
 
         /// Listen over TLS with a certificate for 127.0.0.1 made now,
         /// answering with `statuses` in turn; with the roots that trust
-        /// it. (A client that does not trust it sends nothing: the
-        /// handshake fails first.)
-        pub async fn start_tls(statuses: &[u16]) -> (Self, rustls::RootCertStore) {
+        /// it, and it as PEM. (A client that does not trust it sends
+        /// nothing: the handshake fails first.)
+        pub async fn start_tls(statuses: &[u16]) -> (Self, rustls::RootCertStore, String) {
             let made = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
             let cert = made.cert.der().clone();
             let key =
@@ -219,7 +249,18 @@ pub mod receiver {
             let mut roots = rustls::RootCertStore::empty();
             roots.add(cert).unwrap();
             let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-            (Self::listen(statuses, Some(acceptor)).await, roots)
+            let pem = {
+                use base64::Engine;
+                let text = base64::engine::general_purpose::STANDARD.encode(made.cert.der());
+                let lines: Vec<&str> = text
+                    .as_bytes()
+                    .chunks(64)
+                    .map(|line| std::str::from_utf8(line).unwrap())
+                    .collect();
+                let body = lines.join("\n");
+                format!("-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n")
+            };
+            (Self::listen(statuses, Some(acceptor)).await, roots, pem)
         }
 
         async fn listen(statuses: &[u16], tls: Option<tokio_rustls::TlsAcceptor>) -> Self {
@@ -502,7 +543,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_https_webhook_is_posted_over_tls_to_a_certificate_its_roots_trust() {
-        let (receiver, roots) = Receiver::start_tls(&[200]).await;
+        let (receiver, roots, _) = Receiver::start_tls(&[200]).await;
         let sender = notifier(&receiver, recorded().0).with_roots(roots).unwrap();
         sender.notify(&events()[0]).await.unwrap();
         let received = receiver.wait_for(1).await;
@@ -511,9 +552,43 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_private_cas_pem_file_is_trusted_beside_mozillas_roots() {
+        let (receiver, _, pem) = Receiver::start_tls(&[200]).await;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("ca.pem");
+        std::fs::write(&file, format!("a comment before it\n{pem}")).unwrap();
+        let roots = roots_with(&file).unwrap();
+        assert_eq!(roots.len(), webpki_roots::TLS_SERVER_ROOTS.len() + 1);
+        let sender = notifier(&receiver, recorded().0).with_roots(roots).unwrap();
+        sender.notify(&events()[0]).await.unwrap();
+        assert_eq!(receiver.wait_for(1).await.len(), 1);
+        // What cannot be used is said, naming the file.
+        let missing = dir.path().join("none.pem");
+        let empty = dir.path().join("empty.pem");
+        std::fs::write(&empty, "no certificate here\n").unwrap();
+        let broken = dir.path().join("broken.pem");
+        std::fs::write(
+            &broken,
+            "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n",
+        )
+        .unwrap();
+        for (file, why) in [
+            (&missing, "cannot be read"),
+            (&empty, "holds no certificate"),
+            (&broken, "cannot be a root"),
+        ] {
+            let error = roots_with(file).unwrap_err();
+            assert!(
+                error.contains(&file.display().to_string()) && error.contains(why),
+                "{error}"
+            );
+        }
+    }
+
+    #[tokio::test]
     async fn a_certificate_the_roots_do_not_trust_sends_nothing_and_says_so_without_the_url() {
         // Mozilla's roots do not vouch for a certificate made a moment ago.
-        let (receiver, _) = Receiver::start_tls(&[200]).await;
+        let (receiver, _, _) = Receiver::start_tls(&[200]).await;
         let (sleep, waits) = recorded();
         let error = notifier(&receiver, sleep)
             .notify(&events()[0])

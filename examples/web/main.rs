@@ -84,6 +84,10 @@ struct Args {
     /// core). A change made from the dashboard is refreshed regardless.
     #[arg(long, default_value_t = 3.0, env = "DOKKU_WEB_CPU_BUDGET")]
     dokku_cpu_budget: f64,
+    /// Also trust the certificate authorities of this PEM file for https
+    /// webhooks (a relay behind a private CA); Mozilla's roots stay trusted.
+    #[arg(long, value_name = "FILE", env = "DOKKU_WEB_WEBHOOK_CA")]
+    webhook_ca: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -390,6 +394,19 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         tokens::WallClock::system(),
         tokens::RateLimit::default(),
     )?;
+    // The webhooks (secrets, 0600) next to the history file; a private
+    // CA's roots beside Mozilla's when asked.
+    let notifications = match &history_file {
+        Some(history) => server::notifications::Notifications::open(
+            history.with_file_name("notifications.json"),
+            common::notify::tokio_sleep(),
+        )?,
+        None => server::notifications::Notifications::in_memory(common::notify::tokio_sleep()),
+    };
+    let notifications = match &args.webhook_ca {
+        Some(file) => notifications.with_roots(common::notify::roots_with(file)?),
+        None => notifications,
+    };
     let options = Options {
         tokens: Arc::new(tokens),
         refresh: server::data::Settings {
@@ -401,14 +418,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         builds_every: Some(server::notifications::BUILDS_EVERY),
         // Dashboards on other ports of this host keep their own sessions.
         cookie_scope: args.port.to_string(),
-        // The webhook (a secret, 0600) next to the history file.
-        notifications: Arc::new(match &history_file {
-            Some(history) => server::notifications::Notifications::open(
-                history.with_file_name("notifications.json"),
-                common::notify::tokio_sleep(),
-            )?,
-            None => server::notifications::Notifications::in_memory(common::notify::tokio_sleep()),
-        }),
+        notifications: Arc::new(notifications),
         ..Options::default()
     };
     let (state, router, label) = match shown {
@@ -599,6 +609,29 @@ mod tests {
             .unwrap_err()
             .0;
         assert!(missing.contains("start the dashboard once"), "{missing}");
+    }
+
+    /// A webhook CA file that cannot be used stops the dashboard before it
+    /// serves, naming the file (it would otherwise tell nobody).
+    #[tokio::test]
+    async fn a_webhook_ca_file_that_cannot_be_used_stops_the_start_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+        let argv = [
+            "web".to_owned(),
+            "--demo".to_owned(),
+            "--demo-state".to_owned(),
+            path("state"),
+            "--history-db".to_owned(),
+            path("history.sqlite3"),
+            "--webhook-ca".to_owned(),
+            path("none.pem"),
+        ];
+        let error = run(Args::parse_from(argv)).await.unwrap_err().to_string();
+        assert!(
+            error.contains(&path("none.pem")) && error.contains("cannot be read"),
+            "{error}"
+        );
     }
 
     /// `web user reset-password` and `web token create|revoke` are

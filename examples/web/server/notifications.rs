@@ -245,6 +245,9 @@ pub struct Notifications {
     file: Option<PathBuf>,
     settings: Mutex<Settings>,
     sleep: Sleep,
+    /// The roots an https webhook's certificate must chain to, when not
+    /// Mozilla's alone ([`Notifications::with_roots`]).
+    roots: Option<rustls::RootCertStore>,
 }
 
 impl std::fmt::Debug for Notifications {
@@ -266,7 +269,15 @@ impl Notifications {
             file: None,
             settings: Mutex::new(Settings::default()),
             sleep,
+            roots: None,
         }
+    }
+
+    /// Trust these roots for https webhooks
+    /// ([`crate::common::notify::roots_with`]: Mozilla's and a private CA's).
+    pub fn with_roots(mut self, roots: rustls::RootCertStore) -> Self {
+        self.roots = Some(roots);
+        self
     }
 
     /// The settings kept in `file` (none yet if it does not exist);
@@ -295,6 +306,7 @@ impl Notifications {
             file: Some(file),
             settings: Mutex::new(settings),
             sleep,
+            roots: None,
         })
     }
 
@@ -343,7 +355,11 @@ impl Notifications {
 
     async fn deliver(&self, url: WebhookUrl, event: &NotifyEvent) -> Result<(), String> {
         let destination = url.destination().to_owned();
-        let sent = match WebhookNotifier::new(url) {
+        let notifier = WebhookNotifier::new(url).and_then(|n| match &self.roots {
+            Some(roots) => n.with_roots(roots.clone()),
+            None => Ok(n),
+        });
+        let sent = match notifier {
             Ok(notifier) => {
                 notifier
                     .with_sleep(Arc::clone(&self.sleep))

@@ -5372,6 +5372,41 @@ fn a_spoiled_notification_settings_file_is_refused_at_start_and_left_alone() {
     assert!(none.settings().webhooks.is_empty());
 }
 
+/// `web --webhook-ca FILE`: the dashboard's webhooks trust a private CA
+/// beside Mozilla's roots; without it, the same webhook gets nothing.
+#[tokio::test]
+async fn the_dashboards_webhooks_trust_the_private_ca_they_were_given() {
+    use super::notifications::{Notifications, Settings, Webhook};
+    use crate::common::notify::{receiver::Receiver, roots_with, tokio_sleep};
+    let (receiver, _, pem) = Receiver::start_tls(&[204]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ca.pem");
+    std::fs::write(&file, pem).unwrap();
+    let settings = Settings {
+        webhooks: vec![Webhook {
+            url: dokku::notify::WebhookUrl::parse(&receiver.url).unwrap(),
+            subscriptions: dokku::notify::Subscriptions::default(),
+        }],
+        ..Settings::default()
+    };
+    let event = dokku::notify::NotifyEvent::DiskFilling {
+        host: "sim".into(),
+        mounted_on: "/".into(),
+        used_percent: 95,
+        inodes: false,
+    };
+    // Never retried here: a failed attempt is final at once.
+    let once: crate::common::notify::Sleep = Arc::new(|_| Box::pin(async {}));
+    let without = Notifications::in_memory(once);
+    without.save(settings.clone()).unwrap();
+    assert!(without.send(&event).await.is_err());
+    assert!(receiver.received().is_empty());
+    let with = Notifications::in_memory(tokio_sleep()).with_roots(roots_with(&file).unwrap());
+    with.save(settings).unwrap();
+    assert_eq!(with.send(&event).await, Ok(1));
+    assert_eq!(receiver.wait_for(1).await.len(), 1);
+}
+
 #[tokio::test]
 async fn a_failed_deploy_is_posted_once_and_marked_on_the_dashboard_until_one_succeeds() {
     let receiver = crate::common::notify::receiver::Receiver::start(&[204]).await;
