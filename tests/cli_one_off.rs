@@ -393,6 +393,39 @@ fn old_build_records_are_pruned_per_app_or_for_every_app() {
     );
 }
 
+/// `events -t` where the logger is off would wait for nothing: it says so
+/// first, and follows all the same.
+#[test]
+fn following_events_while_the_logger_is_off_says_so() {
+    use std::io::BufRead;
+    let demo = Demo::new();
+    demo.json(&["events", "off"]);
+    let mut follow = demo.process();
+    let mut child = follow
+        .args(["events", "-t"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    let running = child.try_wait().unwrap().is_none();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(first.contains("the event logger is off"), "{first:?}");
+    assert!(running, "it still follows");
+    // On, no such word: the log's last lines, then the follow.
+    demo.json(&["events", "on"]);
+    demo.json(&["ps", "restart", "blog"]);
+    let mut follow = demo.process();
+    follow.args(["events", "-t"]);
+    let (line, out, _) = cli_support::interrupt_after_first_line(follow);
+    assert!(line.contains("dokku-event"), "{line:?}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!said.contains("the event logger is off"), "{said}");
+}
+
 #[test]
 fn the_event_logger_turns_on_and_lists_what_it_logs() {
     // The demo host has a syslog and the logger on (a dashboard follows
@@ -421,7 +454,10 @@ fn the_event_logger_turns_on_and_lists_what_it_logs() {
             .any(|e| e["trigger"] == "post-deploy" && e["args"][0] == "blog"),
         "{events:?}"
     );
-    assert_eq!(demo.dry_run(&["events", "-t"]), "dokku events -t\n");
+    assert_eq!(
+        demo.dry_run(&["events", "-t"]),
+        "dokku events:list\ndokku events -t\n"
+    );
     assert_eq!(demo.dry_run(&["events", "on"]), "dokku events:on\n");
     demo.refused(&["events", "list", "extra"], "unexpected argument");
 }

@@ -62,7 +62,11 @@ impl Family for EventsArgs {
     }
 
     fn commands(plan: &Plan) -> Result<Vec<Command>, CliError> {
-        Ok(vec![command(*plan)])
+        Ok(match plan {
+            // A follow asks first whether anything will be logged.
+            Plan::Show { follow: true } => vec![api::list_command(), command(*plan)],
+            _ => vec![command(*plan)],
+        })
     }
 
     async fn run(plan: Plan, s: &Session) -> Result<(), CliError> {
@@ -75,6 +79,12 @@ impl Family for EventsArgs {
         };
         match plan {
             Plan::Show { follow: true } => {
+                // With the logger off the follow would wait for nothing.
+                if events.list().await?.is_empty() {
+                    output::note(
+                        "the event logger is off: nothing new is logged until `cli events on`",
+                    );
+                }
                 let stream = events.follow().await?;
                 s.print_stream(
                     stream,
