@@ -78,13 +78,24 @@ pub struct Synced<T> {
     /// The file's bytes as last read or written (`None`: there was none).
     seen: Option<Vec<u8>>,
     value: T,
+    /// The bytes `decode` last refused, until it takes some again.
+    refused: Option<Option<Vec<u8>>>,
+    /// Whether the last [`Synced::sync`] refused the bytes it had refused
+    /// the time before ([`Synced::refused_again`]).
+    again: bool,
 }
 
 impl<T> Synced<T> {
     /// `value`, kept in `path` (`None`: in memory only). `seen` is what
     /// the file held when `value` was read from it.
     pub fn new(path: Option<std::path::PathBuf>, seen: Option<Vec<u8>>, value: T) -> Self {
-        Self { path, seen, value }
+        Self {
+            path,
+            seen,
+            value,
+            refused: None,
+            again: false,
+        }
     }
 
     /// The value as last read or written.
@@ -100,6 +111,7 @@ impl<T> Synced<T> {
         decode: impl FnOnce(Option<&[u8]>) -> Result<T, E>,
         unreadable: impl FnOnce(std::io::Error) -> E,
     ) -> Result<(), E> {
+        self.again = false;
         let Some(path) = &self.path else {
             return Ok(());
         };
@@ -109,10 +121,27 @@ impl<T> Synced<T> {
             Err(e) => return Err(unreadable(e)),
         };
         if bytes != self.seen {
-            self.value = decode(bytes.as_deref())?;
-            self.seen = bytes;
+            match decode(bytes.as_deref()) {
+                Ok(value) => {
+                    self.value = value;
+                    self.seen = bytes;
+                    self.refused = None;
+                }
+                Err(e) => {
+                    self.again = self.refused.as_ref() == Some(&bytes);
+                    self.refused = Some(bytes);
+                    return Err(e);
+                }
+            }
         }
         Ok(())
+    }
+
+    /// Whether the last [`Synced::sync`] refused the very bytes it refused
+    /// the time before: a spoiled file already said once (its warning is
+    /// not logged on every request until it is repaired).
+    pub fn refused_again(&self) -> bool {
+        self.again
     }
 
     /// Wait for, then hold, the lock that orders changes to the file
@@ -749,5 +778,35 @@ mod tests {
         assert!(parse_host("dokku@host:http").is_err());
         assert!(parse_host("-oProxyCommand=x").is_err());
         assert!(parse_host("dokku@").is_err());
+    }
+
+    #[test]
+    fn a_spoiled_file_is_refused_each_time_and_said_to_be_the_same_refusal() {
+        #![allow(clippy::unwrap_used)]
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("kept.json");
+        let decode = |bytes: Option<&[u8]>| -> Result<u32, String> {
+            let text = std::str::from_utf8(bytes.unwrap_or(b"0")).map_err(|e| e.to_string())?;
+            text.trim()
+                .parse()
+                .map_err(|_| format!("not a number: {text:?}"))
+        };
+        let mut kept = Synced::new(Some(file.clone()), None, 0);
+        let sync = |kept: &mut Synced<u32>| kept.sync(decode, |e| e.to_string());
+        std::fs::write(&file, "7").unwrap();
+        assert!(sync(&mut kept).is_ok() && *kept.value() == 7);
+        // Spoiled: refused, the value kept; the same bytes again are the
+        // same refusal (said once), other spoiled bytes a new one.
+        std::fs::write(&file, "seven").unwrap();
+        assert!(sync(&mut kept).is_err() && !kept.refused_again());
+        assert!(sync(&mut kept).is_err() && kept.refused_again());
+        assert_eq!(*kept.value(), 7);
+        std::fs::write(&file, "eight").unwrap();
+        assert!(sync(&mut kept).is_err() && !kept.refused_again());
+        // Repaired, then spoiled as before: said again.
+        std::fs::write(&file, "8").unwrap();
+        assert!(sync(&mut kept).is_ok() && *kept.value() == 8);
+        std::fs::write(&file, "eight").unwrap();
+        assert!(sync(&mut kept).is_err() && !kept.refused_again());
     }
 }

@@ -408,9 +408,13 @@ impl Users {
     /// something this dashboard cannot read, the users read before (a
     /// warning is logged, and [`Users::change`] refuses to write over it).
     fn current(&self) -> std::sync::RwLockReadGuard<'_, Synced<BTreeMap<UserName, User>>> {
-        if let Err(e) = self.sync(&mut write(&self.held)) {
-            tracing::warn!("{e}; the users read before are kept");
+        let mut held = write(&self.held);
+        if let Err(e) = self.sync(&mut held) {
+            if !held.refused_again() {
+                tracing::warn!("{e}; the users read before are kept");
+            }
         }
+        drop(held);
         read(&self.held)
     }
 

@@ -269,7 +269,9 @@ impl Tokens {
     fn current(&self) -> std::sync::MutexGuard<'_, Records> {
         let mut records = lock(&self.records);
         if let Err(e) = self.sync(&mut records) {
-            tracing::warn!("{e}; the tokens read before are kept");
+            if !records.refused_again() {
+                tracing::warn!("{e}; the tokens read before are kept");
+            }
         }
         records
     }
