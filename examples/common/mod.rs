@@ -103,6 +103,11 @@ impl<T> Synced<T> {
         &self.value
     }
 
+    /// The file it is kept in (`None`: in memory only).
+    pub fn path(&self) -> Option<&std::path::Path> {
+        self.path.as_deref()
+    }
+
     /// Take the file's value if its bytes changed: `decode` reads them
     /// (`None`: the file is gone). On an error (the file cannot be read,
     /// or `decode` refuses it) the value stays as it was.

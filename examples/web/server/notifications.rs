@@ -37,7 +37,7 @@
 //! Dokku host, so they are not in the audit trail.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
@@ -62,6 +62,7 @@ use super::pages::{form_head, layout};
 use super::users::User;
 use super::{AppState, Ctx, WebError};
 use crate::common::notify::{Sleep, WebhookNotifier};
+use crate::common::Synced;
 
 /// How often a dashboard reads each host's builds (0.38+), the first at
 /// start ([`super::Options::builds_every`]).
@@ -241,9 +242,11 @@ impl Settings {
 }
 
 /// The dashboard's notification settings and sender (one for every host).
+/// The settings file is [`Synced`]: another dashboard of this machine
+/// (another port, the same history directory) sees a change at its next
+/// read, and two changes are made one after the other.
 pub struct Notifications {
-    file: Option<PathBuf>,
-    settings: Mutex<Settings>,
+    settings: Mutex<Synced<Settings>>,
     sleep: Sleep,
     /// The roots an https webhook's certificate must chain to, when not
     /// Mozilla's alone ([`Notifications::with_roots`]).
@@ -252,9 +255,7 @@ pub struct Notifications {
 
 impl std::fmt::Debug for Notifications {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Notifications")
-            .field("file", &self.file)
-            .finish_non_exhaustive()
+        f.debug_struct("Notifications").finish_non_exhaustive()
     }
 }
 
@@ -262,12 +263,24 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// Settings from a file's bytes (none yet: the defaults), or what is wrong
+/// with them (a webhook this dashboard would not post to), naming the file
+/// and never a URL.
+fn decode(file: &Path, bytes: Option<&[u8]>) -> Result<Settings, String> {
+    let Some(bytes) = bytes else {
+        return Ok(Settings::default());
+    };
+    let problem = |why: String| format!("the notification settings file {} {why}", file.display());
+    let saved = read_saved(bytes).map_err(|e| problem(format!("is not valid: {e}")))?;
+    Settings::from_saved(saved)
+        .map_err(|e| problem(format!("holds a webhook URL that cannot be used: {e}")))
+}
+
 impl Notifications {
     /// No webhook, kept in memory only; retries waiting with `sleep`.
     pub fn in_memory(sleep: Sleep) -> Self {
         Self {
-            file: None,
-            settings: Mutex::new(Settings::default()),
+            settings: Mutex::new(Synced::new(None, None, Settings::default())),
             sleep,
             roots: None,
         }
@@ -287,52 +300,57 @@ impl Notifications {
     ///
     /// The file cannot be read, or does not hold settings this dashboard
     /// can use (a webhook it would not post to): started anyway, it would
-    /// tell nobody anything, and its next save would replace the file.
-    /// The message names the file, never the URL.
+    /// tell nobody anything. The message names the file, never the URL.
     pub fn open(file: PathBuf, sleep: Sleep) -> Result<Self, String> {
-        let problem =
-            |why: String| format!("the notification settings file {} {why}", file.display());
-        let settings = match std::fs::read(&file) {
-            Ok(bytes) => {
-                let saved =
-                    read_saved(&bytes).map_err(|e| problem(format!("is not valid: {e}")))?;
-                Settings::from_saved(saved)
-                    .map_err(|e| problem(format!("holds a webhook URL that cannot be used: {e}")))?
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
-            Err(e) => return Err(problem(format!("cannot be read: {e}"))),
-        };
+        let mut settings = Synced::new(Some(file.clone()), None, Settings::default());
+        settings.sync(|bytes| decode(&file, bytes), |e| unreadable(&file, e))?;
         Ok(Self {
-            file: Some(file),
             settings: Mutex::new(settings),
             sleep,
             roots: None,
         })
     }
 
-    /// The settings now.
+    /// The settings the file holds now; when it cannot be read, or holds
+    /// something this dashboard cannot use, the settings read before (a
+    /// warning is logged once; [`Notifications::change`] refuses).
     pub fn settings(&self) -> Settings {
-        lock(&self.settings).clone()
+        let mut held = lock(&self.settings);
+        if let Err(e) = sync(&mut held) {
+            if !held.refused_again() {
+                tracing::warn!("{e}; the notification settings read before are kept");
+            }
+        }
+        held.value().clone()
     }
 
-    /// Keep new settings (on disk first: nothing changes if that fails).
+    /// Change the settings the file holds now with `change`, and keep
+    /// them (on disk first, 0600: nothing changes if that fails), holding
+    /// the file's lock from the read to the write.
     ///
     /// # Errors
     ///
-    /// The file could not be written; the message names the file only.
-    pub fn save(&self, settings: Settings) -> Result<(), String> {
-        if let Some(file) = &self.file {
-            let json = serde_json::to_vec_pretty(&settings.saved())
-                .map_err(|e| format!("the notification settings could not be encoded: {e}"))?;
-            crate::common::write_private(file, &json).map_err(|e| {
-                format!(
-                    "the notification settings could not be saved to {}: {e}",
-                    file.display()
-                )
-            })?;
-        }
-        *lock(&self.settings) = settings;
-        Ok(())
+    /// What `change` refuses; the file cannot be locked, read (or holds
+    /// what this dashboard cannot use) or written: [`WebError::Storage`],
+    /// naming the file only.
+    pub fn change<T>(
+        &self,
+        change: impl FnOnce(&mut Settings) -> Result<T, WebError>,
+    ) -> Result<T, WebError> {
+        let mut held = lock(&self.settings);
+        let _lock = held.lock().map_err(|e| WebError::Storage(e.to_string()))?;
+        sync(&mut held).map_err(WebError::Storage)?;
+        let mut next = held.value().clone();
+        let changed = change(&mut next)?;
+        let bytes = serde_json::to_vec_pretty(&next.saved()).map_err(|e| {
+            WebError::Storage(format!(
+                "the notification settings could not be encoded: {e}"
+            ))
+        })?;
+        held.save(bytes, next).map_err(|e| {
+            WebError::Storage(format!("the notification settings could not be saved: {e}"))
+        })?;
+        Ok(changed)
     }
 
     /// Send `event` to every webhook subscribed to it, all at once: how
@@ -373,6 +391,21 @@ impl Notifications {
             e.to_string()
         })
     }
+}
+
+/// Read the settings file again if it changed ([`Synced::sync`]).
+fn sync(held: &mut Synced<Settings>) -> Result<(), String> {
+    let Some(file) = held.path().map(Path::to_path_buf) else {
+        return Ok(());
+    };
+    held.sync(|bytes| decode(&file, bytes), |e| unreadable(&file, e))
+}
+
+fn unreadable(file: &Path, e: std::io::Error) -> String {
+    format!(
+        "the notification settings file {} cannot be read: {e}",
+        file.display()
+    )
 }
 
 /// A host's fullest disk as last read, [`DISK_WARN_PERCENT`] full or
@@ -1250,46 +1283,48 @@ pub async fn save(
     Extension(ctx): Extension<Ctx>,
     Form(form): Form<SettingsForm>,
 ) -> Result<Response, WebError> {
-    let notifications = &state.site.notifications;
-    let mut settings = notifications.settings();
     let url = form.url.trim();
-    let said = match form.hook {
-        Some(hook) if form.clear.is_some() => {
-            named(&mut settings, hook)?;
-            let removed = settings.webhooks.remove(hook);
-            format!("Removed the webhook to {}.", removed.url.destination())
-        }
-        Some(hook) => {
-            let subscriptions = form.subscriptions();
-            let new_url = (!url.is_empty()).then(|| usable(url)).transpose()?;
-            let webhook = named(&mut settings, hook)?;
-            webhook.subscriptions = subscriptions;
-            if let Some(new_url) = new_url {
-                webhook.url = new_url;
+    let said = state.site.notifications.change(|settings| {
+        let said = match form.hook {
+            Some(hook) if form.clear.is_some() => {
+                named(settings, hook)?;
+                let removed = settings.webhooks.remove(hook);
+                format!("Removed the webhook to {}.", removed.url.destination())
             }
-            format!("Saved the webhook to {}.", webhook.url.destination())
-        }
-        None if !url.is_empty() => {
-            if settings.webhooks.len() >= MAX_WEBHOOKS {
-                return Err(WebError::BadRequest(format!(
-                    "At most {MAX_WEBHOOKS} webhooks: remove one first."
-                )));
+            Some(hook) => {
+                let subscriptions = form.subscriptions();
+                let new_url = (!url.is_empty()).then(|| usable(url)).transpose()?;
+                let webhook = named(settings, hook)?;
+                webhook.subscriptions = subscriptions;
+                if let Some(new_url) = new_url {
+                    webhook.url = new_url;
+                }
+                format!("Saved the webhook to {}.", webhook.url.destination())
             }
-            let url = usable(url)?;
-            let said = format!("Added a webhook to {}.", url.destination());
-            settings.webhooks.push(Webhook {
-                url,
-                subscriptions: form.subscriptions(),
-            });
-            said
+            None if !url.is_empty() => {
+                if settings.webhooks.len() >= MAX_WEBHOOKS {
+                    return Err(WebError::BadRequest(format!(
+                        "At most {MAX_WEBHOOKS} webhooks: remove one first."
+                    )));
+                }
+                let url = usable(url)?;
+                let said = format!("Added a webhook to {}.", url.destination());
+                settings.webhooks.push(Webhook {
+                    url,
+                    subscriptions: form.subscriptions(),
+                });
+                said
+            }
+            None if form.certificate_days.is_some() => {
+                "Saved the notification settings.".to_owned()
+            }
+            None => return Err(WebError::BadRequest("Give a webhook URL.".to_owned())),
+        };
+        if let Some(days) = form.certificate_days {
+            settings.certificate_days = days.min(365);
         }
-        None if form.certificate_days.is_some() => "Saved the notification settings.".to_owned(),
-        None => return Err(WebError::BadRequest("Give a webhook URL.".to_owned())),
-    };
-    if let Some(days) = form.certificate_days {
-        settings.certificate_days = days.min(365);
-    }
-    notifications.save(settings).map_err(WebError::Storage)?;
+        Ok(said)
+    })?;
     state.auth.flash(&ctx.token, said);
     Ok(Redirect::to("/notifications").into_response())
 }

@@ -5372,6 +5372,51 @@ fn a_spoiled_notification_settings_file_is_refused_at_start_and_left_alone() {
     assert!(none.settings().webhooks.is_empty());
 }
 
+/// Two dashboards of one machine (two ports, one history directory) share
+/// the notification settings file: each sees the other's change, and a
+/// change is made to what the file holds now, under its lock; a file
+/// spoiled meanwhile is neither used nor written over.
+#[test]
+fn two_dashboards_share_their_notification_settings() {
+    use super::notifications::{Notifications, Webhook};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notifications.json");
+    let open = || Notifications::open(file.clone(), crate::common::notify::tokio_sleep()).unwrap();
+    let (one, two) = (open(), open());
+    let add = |n: &Notifications, url: &str| {
+        n.change(|s| {
+            assert!(!crate::common::lock_is_free(&file), "changed unlocked");
+            s.webhooks.push(Webhook {
+                url: dokku::notify::WebhookUrl::parse(url).unwrap(),
+                subscriptions: dokku::notify::Subscriptions::default(),
+            });
+            Ok(())
+        })
+    };
+    let hosts = |n: &Notifications| -> Vec<String> {
+        let settings = n.settings();
+        settings
+            .webhooks
+            .iter()
+            .map(|w| w.url.destination().to_owned())
+            .collect()
+    };
+    add(&one, "https://hooks.slack.com/services/T0/B0/one").unwrap();
+    assert_eq!(hosts(&two), ["hooks.slack.com"]);
+    add(&two, "https://discord.com/api/webhooks/1/two").unwrap();
+    assert_eq!(hosts(&one), ["hooks.slack.com", "discord.com"]);
+    // Spoiled by hand: the settings read before stay in use, and no change
+    // is written over it.
+    std::fs::write(&file, "{ not json").unwrap();
+    assert_eq!(hosts(&one).len(), 2);
+    let refused = add(&one, "https://hooks.slack.com/services/T0/B0/three").unwrap_err();
+    assert!(
+        matches!(&refused, super::WebError::Storage(why) if why.contains("notifications.json")),
+        "{refused:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "{ not json");
+}
+
 /// `web --webhook-ca FILE`: the dashboard's webhooks trust a private CA
 /// beside Mozilla's roots; without it, the same webhook gets nothing.
 #[tokio::test]
@@ -5398,11 +5443,20 @@ async fn the_dashboards_webhooks_trust_the_private_ca_they_were_given() {
     // Never retried here: a failed attempt is final at once.
     let once: crate::common::notify::Sleep = Arc::new(|_| Box::pin(async {}));
     let without = Notifications::in_memory(once);
-    without.save(settings.clone()).unwrap();
+    without
+        .change(|kept| {
+            *kept = settings.clone();
+            Ok(())
+        })
+        .unwrap();
     assert!(without.send(&event).await.is_err());
     assert!(receiver.received().is_empty());
     let with = Notifications::in_memory(tokio_sleep()).with_roots(roots_with(&file).unwrap());
-    with.save(settings).unwrap();
+    with.change(|kept| {
+        *kept = settings;
+        Ok(())
+    })
+    .unwrap();
     assert_eq!(with.send(&event).await, Ok(1));
     assert_eq!(receiver.wait_for(1).await.len(), 1);
 }
