@@ -296,6 +296,24 @@ fn limits_and_reservations_show_per_process_type_and_are_checked_before_sending(
         &["resource", "limit", "api", "--memory", "lots"],
         "\"lots\" is not a memory amount",
     );
+    // Checked against what the app's scheduler reads (api's is
+    // docker-local, where Dokku makes `1G` `1Gm` and the deploy fails):
+    // read, refused, nothing changed.
+    let limits = || {
+        let rows = demo.history_rows();
+        rows.iter()
+            .filter(|r| r["subcommand"] == "resource:limit")
+            .count()
+    };
+    let before = limits();
+    let said = demo.fails(
+        &["resource", "limit", "api", "--memory", "1G"],
+        2,
+        "docker-local",
+    );
+    assert!(said.contains("1Gm"), "{said}");
+    assert_eq!(limits(), before, "a refused limit was sent");
+    demo.json(&["resource", "limit", "api", "--memory", "1g"]);
     // All GPUs is Docker's `--gpus all`; a CPU count is a number.
     assert_eq!(
         demo.dry_run(&["resource", "limit", "api", "--nvidia-gpu", "all"]),

@@ -42,17 +42,124 @@ pub fn is_amount(raw: &str) -> bool {
 }
 
 /// Whether `raw` is a value `resource:limit --<resource>` (or `reserve`)
-/// takes: an amount ([`is_amount`]), `clear` (Dokku's word for unsetting
-/// that one resource), or for `nvidia-gpu`, `all` (Docker's `--gpus all`).
+/// takes on a host whose scheduler is not known: one of Dokku's
+/// schedulers can use it ([`is_resource_value_for`] either).
 ///
 /// ```
 /// use dokku_core::model::resource::is_resource_value;
 ///
 /// assert!(is_resource_value("memory", "512m") && is_resource_value("cpu", "clear"));
+/// assert!(is_resource_value("memory", "512Mi") && is_resource_value("cpu", "500m"));
 /// assert!(is_resource_value("nvidia-gpu", "all") && !is_resource_value("cpu", "all"));
+/// assert!(!is_resource_value("memory", "12zb") && !is_resource_value("cpu", "2x"));
 /// ```
 pub fn is_resource_value(resource: &str, raw: &str) -> bool {
-    raw == "clear" || (resource == "nvidia-gpu" && raw == "all") || is_amount(raw)
+    is_resource_value_for(None, resource, raw)
+}
+
+/// Whether `raw` is a value `resource:limit --<resource>` (or `reserve`)
+/// takes for an app on `scheduler` (`scheduler:report`'s selected one;
+/// `None`: either of Dokku's). Dokku stores any value and the next deploy
+/// fails on it ("the meaning of a value and its units are specific to the
+/// scheduler"). `clear` (unset that one resource) always; for
+/// `nvidia-gpu` also `all` (Docker's `--gpus all`). On `docker-local` the
+/// CPUs are a number (`--cpus`) and memory what Docker takes once Dokku
+/// added `m` to a value without one of its units (`512`, `512m`, `1.5g`,
+/// `512MB`; not `1G`, which becomes `1Gm`); on `k3s` both are Kubernetes
+/// quantities (`500m`, `512Mi`, `1G`). The others are an [`is_amount`],
+/// as on any other scheduler.
+///
+/// ```
+/// use dokku_core::model::resource::is_resource_value_for;
+///
+/// let docker = Some("docker-local");
+/// assert!(is_resource_value_for(docker, "memory", "1g"));
+/// assert!(!is_resource_value_for(docker, "memory", "1G"));
+/// assert!(is_resource_value_for(Some("k3s"), "memory", "1G"));
+/// assert!(is_resource_value_for(None, "memory", "1G"));
+/// ```
+pub fn is_resource_value_for(scheduler: Option<&str>, resource: &str, raw: &str) -> bool {
+    if raw == "clear" || (resource == "nvidia-gpu" && raw == "all") {
+        return true;
+    }
+    let docker = || match resource {
+        "cpu" => is_decimal(raw),
+        "memory" => is_docker_size(&with_dokkus_memory_unit(raw)),
+        "memory-swap" => is_docker_size(raw),
+        _ => is_amount(raw),
+    };
+    let k3s = || match resource {
+        "cpu" | "memory" | "memory-swap" => is_quantity(raw),
+        _ => is_amount(raw),
+    };
+    match scheduler {
+        Some("docker-local") => docker(),
+        Some("k3s") => k3s(),
+        None => docker() || k3s(),
+        Some(_) => is_amount(raw),
+    }
+}
+
+/// What `scheduler` takes for `resource`, in words, for a person whose
+/// value [`is_resource_value_for`] refused (only docker-local's and k3s'
+/// readings refuse more than [`is_resource_value`]).
+///
+/// ```
+/// use dokku_core::model::resource::resource_units;
+///
+/// assert!(resource_units("docker-local", "memory").contains("1G would become 1Gm"));
+/// ```
+pub fn resource_units(scheduler: &str, resource: &str) -> &'static str {
+    match (scheduler, resource) {
+        ("k3s", "cpu") => "a Kubernetes quantity of CPUs, like 0.5 or 500m",
+        ("k3s", _) => "a Kubernetes quantity, like 512Mi or 1Gi",
+        (_, "cpu") => "a number of CPUs, like 0.5 or 2",
+        _ => {
+            "a number with b, k, m or g (or KB, MB, GB), like 512m or 1g; \
+             Dokku adds m to any other, so 1G would become 1Gm"
+        }
+    }
+}
+
+/// `2`, `0.5`: digits, and at most one point between digits.
+fn is_decimal(raw: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match raw.split_once('.') {
+        Some((whole, fraction)) => digits(whole) && digits(fraction),
+        None => digits(raw),
+    }
+}
+
+/// A Kubernetes quantity as k3s reads a resource: a decimal with an
+/// optional SI (`m`, `k`, `M`, `G` …) or binary (`Ki`, `Mi`, `Gi` …)
+/// suffix.
+fn is_quantity(raw: &str) -> bool {
+    const SUFFIXES: &[&str] = &[
+        "", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei",
+    ];
+    let number = raw.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    is_decimal(number) && SUFFIXES.contains(&&raw[number.len()..])
+}
+
+/// A memory value as the docker-local scheduler passes it: Dokku adds `m`
+/// when it does not end in one of its units (`512` is `512m`).
+fn with_dokkus_memory_unit(raw: &str) -> String {
+    const DOKKUS: &[&str] = &["b", "k", "m", "g", "KB", "MB", "GB", "B"];
+    match DOKKUS.iter().any(|unit| raw.ends_with(unit)) {
+        true => raw.to_owned(),
+        false => format!("{raw}m"),
+    }
+}
+
+/// A size Docker reads (`--memory`): a decimal, then at most a unit letter
+/// (`b k m g t p`, either case), an `i` and a `b`.
+fn is_docker_size(raw: &str) -> bool {
+    let number = raw.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let mut unit = raw[number.len()..].chars().peekable();
+    unit.next_if(|c| "kKmMgGtTpP".contains(*c));
+    unit.next_if(|c| "iI".contains(*c));
+    unit.next_if(|c| "bB".contains(*c));
+    is_decimal(number) && unit.next().is_none()
 }
 
 /// The resources Dokku limits or reserves, as it prints them (`None`:
@@ -207,5 +314,64 @@ mod tests {
         }
         assert!(is_resource_value("nvidia-gpu", "all"));
         assert!(!is_resource_value("memory", "all"));
+    }
+
+    #[test]
+    fn cpus_and_memory_are_amounts_a_scheduler_of_dokkus_can_use() {
+        // docker-local (`--cpus`, `--memory` once Dokku added its `m`) or
+        // k3s (a Kubernetes quantity).
+        let cases: &[(&str, &[&str], &[&str])] = &[
+            (
+                "cpu",
+                &["1", "0.5", "2", "500m", "1500m"],
+                &["2x", "1g", "0.5cpu", "1.", "-1", "1 ", "half"],
+            ),
+            (
+                "memory",
+                &[
+                    "512", "512m", "1g", "1.5g", "512MB", "1GB", "100B", "512Mi", "2Gi", "1G", "4k",
+                ],
+                // `12zb`: no such unit; `1K`, `1t`, `1.5T`: Dokku adds `m`
+                // (`1Km`) and k3s reads no lowercase `t` or `K`.
+                &["12zb", "1K", "1t", "1gigabyte", "1 g", "m", "1..5g"],
+            ),
+            (
+                "memory-swap",
+                &["1024", "1g", "2048m", "1Gi"],
+                &["1x", "lots", "1gb2"],
+            ),
+        ];
+        for (resource, ok, bad) in cases {
+            for value in *ok {
+                assert!(is_resource_value(resource, value), "{resource} {value}");
+            }
+            for value in *bad {
+                assert!(!is_resource_value(resource, value), "{resource} {value}");
+            }
+        }
+        // The rest stay as loose as Dokku's documentation: any amount.
+        assert!(is_resource_value("network-ingress", "100mbit"));
+        // Known, the scheduler's reading alone.
+        let docker = Some("docker-local");
+        for (resource, value, on_docker, on_k3s) in [
+            ("memory", "1G", false, true),
+            ("memory", "512", true, true),
+            ("memory", "512Mi", false, true),
+            ("memory", "1gb", true, false),
+            ("cpu", "500m", false, true),
+            ("cpu", "0.5", true, true),
+        ] {
+            assert_eq!(
+                is_resource_value_for(docker, resource, value),
+                on_docker,
+                "{value}"
+            );
+            assert_eq!(
+                is_resource_value_for(Some("k3s"), resource, value),
+                on_k3s,
+                "{value}"
+            );
+        }
+        assert!(is_resource_value_for(Some("nomad"), "memory", "1G"));
     }
 }

@@ -3715,6 +3715,20 @@ async fn resource_limits_are_set_and_cleared_from_the_panel_and_audited() {
     ])
     .await;
     assert!(refused(&r, StatusCode::BAD_REQUEST).contains("\"lots\" is not an amount"));
+    // An amount another scheduler would take but blog's (docker-local)
+    // would break on at the next deploy: Dokku makes `1G` `1Gm`.
+    let r = set(vec![
+        ("kind", "limit"),
+        ("resource", "memory"),
+        ("amount", "1G"),
+    ])
+    .await;
+    let said = refused(&r, StatusCode::BAD_REQUEST);
+    assert!(
+        said.contains("\"1G\" is not a memory amount the docker-local scheduler takes")
+            && said.contains("1Gm"),
+        "{said}"
+    );
     let r = set(vec![
         ("kind", "limit"),
         ("resource", "disk"),
