@@ -35,10 +35,7 @@ pub const RESOURCES: &[&str] = &[
 /// ```
 pub fn is_amount(raw: &str) -> bool {
     let number = raw.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    let unit = raw.len() - number.len();
-    let (whole, fraction) = number.split_once('.').unwrap_or((number, "0"));
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    digits(whole) && digits(fraction) && unit <= 4
+    is_decimal(number) && raw.len() - number.len() <= 4
 }
 
 /// Whether `raw` is a value `resource:limit --<resource>` (or `reserve`)
