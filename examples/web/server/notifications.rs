@@ -76,9 +76,14 @@ pub const BUILDS_WHILE_RUNNING: Duration = Duration::from_secs(10);
 /// How often certificates, and the host's disks, are read.
 const CERTIFICATES_EVERY: Duration = Duration::from_secs(6 * 60 * 60);
 
-/// A disk this full (space or inodes, in percent) is told: the red of the
-/// host page's meters.
+/// A disk this full (space or inodes, in percent) is red on the host
+/// page's meters, and told unless the settings say another percentage
+/// ([`Settings::disk_percent`]).
 pub const DISK_FULL_PERCENT: u8 = 90;
+
+/// The lowest percentage the disk notification may be set to (below it a
+/// healthy host would be told of every disk).
+pub const DISK_PERCENT_LEAST: u8 = 50;
 
 /// A disk this full is named on the dashboards (in red from
 /// [`DISK_FULL_PERCENT`]).
@@ -141,6 +146,13 @@ impl From<Subscriptions> for SavedEvents {
 struct Saved {
     webhooks: Vec<SavedHook>,
     certificate_days: u32,
+    /// Missing in a file from before it could be set: the default.
+    #[serde(default = "full_percent")]
+    disk_percent: u8,
+}
+
+fn full_percent() -> u8 {
+    DISK_FULL_PERCENT
 }
 
 /// A file from before several webhooks: one (or none), its events beside
@@ -168,6 +180,7 @@ fn read_saved(bytes: &[u8]) -> Result<Saved, serde_json::Error> {
             .map(|url| SavedHook { url, events })
             .collect(),
         certificate_days: one.certificate_days,
+        disk_percent: DISK_FULL_PERCENT,
     })
 }
 
@@ -191,6 +204,8 @@ pub struct Settings {
     pub webhooks: Vec<Webhook>,
     /// Certificates expiring within this many days are told.
     pub certificate_days: u32,
+    /// Disks this full (space or inodes, in percent) or more are told.
+    pub disk_percent: u8,
 }
 
 impl Default for Settings {
@@ -198,6 +213,7 @@ impl Default for Settings {
         Self {
             webhooks: Vec::new(),
             certificate_days: 14,
+            disk_percent: DISK_FULL_PERCENT,
         }
     }
 }
@@ -220,6 +236,7 @@ impl Settings {
                 })
                 .collect(),
             certificate_days: self.certificate_days,
+            disk_percent: self.disk_percent,
         }
     }
 
@@ -237,6 +254,7 @@ impl Settings {
         Ok(Self {
             webhooks,
             certificate_days: saved.certificate_days,
+            disk_percent: saved.disk_percent.clamp(DISK_PERCENT_LEAST, 100),
         })
     }
 }
@@ -864,13 +882,13 @@ impl HostWatch {
             .max_by_key(|d| d.used_percent)
     }
 
-    /// The full disks worth an event: each once per percentage, and again
-    /// after it was below [`DISK_FULL_PERCENT`].
-    pub fn on_vitals(&self, host: &str, vitals: &HostVitals) -> Vec<NotifyEvent> {
+    /// The disks `percent` full or more worth an event: each once per
+    /// percentage, and again after it was below `percent`.
+    pub fn on_vitals(&self, host: &str, vitals: &HostVitals, percent: u8) -> Vec<NotifyEvent> {
         let mut told = lock(&self.disks);
         let mut full = BTreeMap::new();
         let mut new = Vec::new();
-        for event in NotifyEvent::disks_filling(host, vitals, DISK_FULL_PERCENT) {
+        for event in NotifyEvent::disks_filling(host, vitals, percent) {
             let NotifyEvent::DiskFilling {
                 mounted_on,
                 used_percent,
@@ -1070,7 +1088,7 @@ pub async fn watch(
                         // When the dashboard read it (as the host page
                         // says), not the host's clock.
                         host_watch.keep_vitals(SystemTime::now(), &vitals);
-                        host_watch.on_vitals(&host, &vitals)
+                        host_watch.on_vitals(&host, &vitals, settings.disk_percent)
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "reading the host's disks failed");
@@ -1135,6 +1153,10 @@ pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
             label.check { input type="checkbox" name=(name) value="on" checked[on]; " " (label) }
         }
     };
+    let disks = format!(
+        "disks {}% full or more (read every six hours)",
+        settings.disk_percent
+    );
     let events = |s: Subscriptions| {
         html! {
             fieldset {
@@ -1144,7 +1166,7 @@ pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
                 (check("deploy_succeeded", "successful deploys", s.deploy_succeeded))
                 (check("app_crashed", "crashed processes", s.app_crashed))
                 (check("certificate_expiring", "certificates expiring", s.certificate_expiring))
-                (check("disk_filling", "disks 90% full or more (read every six hours)", s.disk_filling))
+                (check("disk_filling", &disks, s.disk_filling))
             }
         }
     };
@@ -1204,12 +1226,15 @@ pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
                 }
             }
             section #certificate-window {
-                h2 { "Certificates" }
+                h2 { "Certificates and disks" }
                 form #notifications-days method="post" action="/notifications" {
                     (form_head(&ctx.session, "notifications-days"))
                     label { "Tell certificates expiring within "
                         input type="number" name="certificate_days" min="0" max="365" value=(settings.certificate_days);
                         " days" }
+                    label { "and disks "
+                        input type="number" name="disk_percent" min=(DISK_PERCENT_LEAST) max="100" value=(settings.disk_percent);
+                        "% full or more" }
                     button.secondary type="submit" { "Save" }
                 }
             }
@@ -1218,7 +1243,8 @@ pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
 }
 
 /// The settings forms: a webhook's (`hook`: which; none: a new one, or
-/// only the certificates' window), its events, `clear` to remove it.
+/// only the certificates' window and the disks' percentage), its events,
+/// `clear` to remove it.
 #[derive(Debug, Deserialize)]
 pub struct SettingsForm {
     #[serde(default)]
@@ -1239,6 +1265,8 @@ pub struct SettingsForm {
     certificate_expiring: Option<String>,
     #[serde(default)]
     certificate_days: Option<u32>,
+    #[serde(default)]
+    disk_percent: Option<u8>,
     #[serde(default)]
     disk_filling: Option<String>,
 }
@@ -1315,13 +1343,16 @@ pub async fn save(
                 });
                 said
             }
-            None if form.certificate_days.is_some() => {
+            None if form.certificate_days.is_some() || form.disk_percent.is_some() => {
                 "Saved the notification settings.".to_owned()
             }
             None => return Err(WebError::BadRequest("Give a webhook URL.".to_owned())),
         };
         if let Some(days) = form.certificate_days {
             settings.certificate_days = days.min(365);
+        }
+        if let Some(percent) = form.disk_percent {
+            settings.disk_percent = percent.clamp(DISK_PERCENT_LEAST, 100);
         }
         Ok(said)
     })?;

@@ -5812,6 +5812,45 @@ fn fill_disk(h: &Harness, space: &str, inodes: &str) {
     })
 }
 
+/// An admin sets how full a disk must be to be told (50% at the least); a
+/// settings file from before it could be set reads the default, 90%.
+#[tokio::test]
+async fn the_disks_are_told_from_the_percentage_an_admin_set() {
+    let (h, _dir, file) = with_notifications();
+    let admin = h.login(ADMIN).await;
+    let notifications = &h.state.site.notifications;
+    assert_eq!(notifications.settings().disk_percent, 90);
+    let r = h
+        .post(&admin, "/notifications", &[("disk_percent", "85")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(notifications.settings().disk_percent, 85);
+    assert_eq!(notifications.settings().certificate_days, 14, "untouched");
+    let page = h.get(&admin, "/notifications").await.body;
+    assert!(
+        page.contains("name=\"disk_percent\" min=\"50\" max=\"100\" value=\"85\""),
+        "{page}"
+    );
+    assert!(page.contains("disks 85% full or more"), "{page}");
+    // The watcher tells from it: a disk 87% full is news at 85%, not at 90%.
+    fill_disk(&h, "87%", "10%");
+    let vitals = h.state.dokku.host().vitals().await.unwrap();
+    let watch = super::notifications::HostWatch::default();
+    assert!(watch.on_vitals("sim", &vitals, 90).is_empty());
+    let told = watch.on_vitals("sim", &vitals, notifications.settings().disk_percent);
+    assert_eq!(told.len(), 1, "{told:?}");
+    // Too low a percentage is raised to the least.
+    h.post(&admin, "/notifications", &[("disk_percent", "10")])
+        .await;
+    assert_eq!(notifications.settings().disk_percent, 50);
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(saved["disk_percent"], 50);
+    // A file from before: the default.
+    std::fs::write(&file, r#"{"webhooks":[],"certificate_days":7}"#).unwrap();
+    assert_eq!(notifications.settings().disk_percent, 90);
+    assert_eq!(notifications.settings().certificate_days, 7);
+}
+
 /// A host's disk filling up is told once per percentage, space and inodes
 /// alike, and again when it fills up after it was freed.
 #[tokio::test]
@@ -5822,7 +5861,7 @@ async fn a_filling_disk_is_told_once_per_percentage_and_again_after_it_was_freed
     let told = || async {
         let vitals = h.state.dokku.host().vitals().await.unwrap();
         watch
-            .on_vitals("sim", &vitals)
+            .on_vitals("sim", &vitals, super::notifications::DISK_FULL_PERCENT)
             .iter()
             .map(dokku::notify::NotifyEvent::text)
             .collect::<Vec<_>>()
