@@ -1229,12 +1229,12 @@ pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
                 h2 { "Certificates and disks" }
                 form #notifications-days method="post" action="/notifications" {
                     (form_head(&ctx.session, "notifications-days"))
-                    label { "Tell certificates expiring within "
+                    div { label { "Tell certificates expiring within "
                         input type="number" name="certificate_days" min="0" max="365" value=(settings.certificate_days);
-                        " days" }
-                    label { "and disks "
+                        " days" } }
+                    div { label { "Tell disks "
                         input type="number" name="disk_percent" min=(DISK_PERCENT_LEAST) max="100" value=(settings.disk_percent);
-                        "% full or more" }
+                        "% full or more" } }
                     button.secondary type="submit" { "Save" }
                 }
             }
