@@ -2651,11 +2651,12 @@ async fn the_dashboard_says_when_dokkus_event_log_is_off_and_an_admin_turns_it_o
     let h = Harness::with_options(sim, |o| o.refresh.refresh_after = Duration::from_secs(3600));
     let mut known = h.state.store.event_log_changes();
     known.wait_for(|on| *on == Some(false)).await.unwrap();
-    let notice = "Dokku's event log is off";
+    let shown = "<div class=\"muted\" id=\"event-log-off\">Dokku's event log is off";
+    let hidden = "<div class=\"muted\" id=\"event-log-off\" hidden>";
     let viewer = h.login(VIEWER).await;
     let home = h.get(&viewer, "/").await.body;
     assert!(
-        home.contains(notice) && !home.contains("action=\"/events\""),
+        home.contains(shown) && !home.contains("action=\"/events\""),
         "{home}"
     );
     let admin = h.login(ADMIN).await;
@@ -2664,8 +2665,14 @@ async fn the_dashboard_says_when_dokkus_event_log_is_off_and_an_admin_turns_it_o
     // A viewer may not switch it.
     let r = h.post(&viewer, "/events", &[]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // An open dashboard hides the notice once the logger is on.
+    let (mut live, mut text) = h.live(&viewer).await;
     let r = h.post(&admin, "/events", &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    read_until(&mut live, &mut text, |t| {
+        t.contains("event: event-log\ndata: {\"on\":true}")
+    })
+    .await;
     let logged = h.sim.with_host(|host| {
         let out = dokku_sim::dispatch(host, &["events:list".to_owned()], b"").into_output();
         String::from_utf8_lossy(&out.stdout).into_owned()
@@ -2681,7 +2688,7 @@ async fn the_dashboard_says_when_dokkus_event_log_is_off_and_an_admin_turns_it_o
     // The page it leads to says so, not the notice.
     let home = h.get(&admin, "/").await.body;
     assert!(
-        home.contains("Dokku's event log is on") && !home.contains(notice),
+        home.contains("Dokku's event log is on") && home.contains(hidden),
         "{home}"
     );
     // And the log is followed at once, not at the next recheck five

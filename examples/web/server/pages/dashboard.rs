@@ -328,16 +328,16 @@ pub fn render(
                 " · " span.problem { "last refresh failed: " (problem) }
             }
         }
-        @if view.event_log == Some(false) {
-            div.muted #event-log-off {
-                "Dokku's event log is off: what changes on the host outside this dashboard (a "
-                code { "git push" } ", a " code { "dokku" } " command) shows as each app is read again, a build up to a minute late."
-                @if ctx.can(Role::Admin) {
-                    " "
-                    form.inline method="post" action=(ctx.at("/events")) {
-                        (form_head(&ctx.session, "events-on"))
-                        button.secondary type="submit" { "Turn it on" }
-                    }
+        // Shown while Dokku's event logger is off (the live stream shows
+        // and hides it).
+        div.muted #event-log-off hidden[view.event_log != Some(false)] {
+            "Dokku's event log is off: what changes on the host outside this dashboard (a "
+            code { "git push" } ", a " code { "dokku" } " command) shows as each app is read again, a build up to a minute late."
+            @if ctx.can(Role::Admin) {
+                " "
+                form.inline method="post" action=(ctx.at("/events")) {
+                    (form_head(&ctx.session, "events-on"))
+                    button.secondary type="submit" { "Turn it on" }
                 }
             }
         }
@@ -502,6 +502,8 @@ pub fn visible(mut view: View, ctx: &Ctx, refresh_after: Duration) -> View {
 struct Live {
     updates: tokio::sync::broadcast::Receiver<Update>,
     marks: Option<tokio::sync::watch::Receiver<u64>>,
+    /// Whether Dokku's event logger is on (the notice shows while off).
+    event_log: Option<tokio::sync::watch::Receiver<Option<bool>>>,
     shown: BTreeMap<dokku::AppName, Marks>,
     pending: VecDeque<Event>,
 }
@@ -549,6 +551,7 @@ pub async fn live(
     // Subscribed before the view is taken: nothing falls between.
     let updates = state.store.subscribe();
     let marks = state.watch.marks_changed();
+    let event_log = state.store.event_log_changes();
     let refresh_after = state.options.refresh.refresh_after;
     let view = visible(state.store.view(), &ctx, refresh_after);
     let budget = view.budget;
@@ -562,6 +565,7 @@ pub async fn live(
     let live = Live {
         updates,
         marks: Some(marks),
+        event_log: Some(event_log),
         shown: view
             .lines
             .iter()
@@ -606,6 +610,12 @@ pub async fn live(
                         None => std::future::pending().await,
                     }
                 };
+                let logging = async {
+                    match live.event_log.as_mut() {
+                        Some(log) => log.changed().await.ok().map(|()| *log.borrow()),
+                        None => std::future::pending().await,
+                    }
+                };
                 tokio::select! {
                     update = live.updates.recv() => match update {
                         Ok(Update::Row(row)) if !ctx.may(Role::Viewer, Some(row.app.as_str())) => {}
@@ -628,6 +638,14 @@ pub async fn live(
                         // A slow reader missed some: the next ones still come.
                         Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
                         Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                    },
+                    logging = logging => match logging {
+                        // The notice shows while the logger is off.
+                        Some(on) => {
+                            let on = serde_json::json!({ "on": on });
+                            return Some((Ok(event("event-log", &on)), live));
+                        }
+                        None => live.event_log = None,
                     },
                     open = marks => {
                         if !open {

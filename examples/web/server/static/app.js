@@ -494,6 +494,11 @@ if (progress) {
       if (chip && !chip.querySelector("[aria-current]")) chip.hidden = n === 0;
     }
   });
+  // Dokku's event logger switched: its notice shows while it is off.
+  source.addEventListener("event-log", (event) => {
+    const notice = document.getElementById("event-log-off");
+    if (notice) notice.hidden = JSON.parse(event.data).on !== false;
+  });
   source.addEventListener("end", () => source.close());
 }
 
