@@ -63,9 +63,8 @@ pub fn is_resource_value(resource: &str, raw: &str) -> bool {
 /// CPUs are a number (`--cpus`) and memory what Docker takes once Dokku
 /// added `m` to a value without one of its units (`512`, `512m`, `1.5g`,
 /// `512MB`; not `1G`, which becomes `1Gm`); on `k3s` both are Kubernetes
-/// quantities (`500m`, `512Mi`, `1G`); docker-local's swap may also be
-/// `-1` (unlimited). The others are an [`is_amount`], as on any other
-/// scheduler.
+/// quantities (`500m`, `512Mi`, `1G`). The others are an [`is_amount`],
+/// as on any other scheduler.
 ///
 /// ```
 /// use dokku_core::model::resource::is_resource_value_for;
@@ -83,8 +82,7 @@ pub fn is_resource_value_for(scheduler: Option<&str>, resource: &str, raw: &str)
     let docker = || match resource {
         "cpu" => is_decimal(raw),
         "memory" => is_docker_size(&with_dokkus_memory_unit(raw)),
-        // `-1`: Docker's unlimited swap.
-        "memory-swap" => raw == "-1" || is_docker_size(raw),
+        "memory-swap" => is_docker_size(raw),
         _ => is_amount(raw),
     };
     let k3s = || match resource {
@@ -336,8 +334,8 @@ mod tests {
             ),
             (
                 "memory-swap",
-                &["1024", "1g", "2048m", "1Gi", "-1"],
-                &["1x", "lots", "1gb2", "-2"],
+                &["1024", "1g", "2048m", "1Gi"],
+                &["1x", "lots", "1gb2"],
             ),
         ];
         for (resource, ok, bad) in cases {
