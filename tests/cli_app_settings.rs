@@ -313,6 +313,16 @@ fn limits_and_reservations_show_per_process_type_and_are_checked_before_sending(
     );
     assert!(said.contains("1Gm"), "{said}");
     assert_eq!(limits(), before, "a refused limit was sent");
+    // On k3s a quantity; the build container's limits are Docker's still.
+    demo.json(&["set", "scheduler", "queue", "selected", "k3s"]);
+    demo.json(&["resource", "limit", "queue", "--memory", "512Mi"]);
+    let build = ["resource", "limit", "queue", "--memory", "512Mi"];
+    let said = demo.fails(
+        &[&build[..], &["--process-type", "build"]].concat(),
+        2,
+        "docker-local",
+    );
+    assert!(said.contains("\"512Mi\""), "{said}");
     demo.json(&["resource", "limit", "api", "--memory", "1g"]);
     // All GPUs is Docker's `--gpus all`; a CPU count is a number.
     assert_eq!(

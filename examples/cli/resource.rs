@@ -11,7 +11,8 @@ use dokku::api::resource::{self as api, ResourceKind};
 use dokku::api::Format;
 use dokku::catalog::plugins;
 use dokku::model::resource::{
-    is_resource_value_for, resource_units, ResourceReport, ResourceValues, DEFAULT_PROCESS,
+    is_resource_value_for, reading_scheduler, resource_units, ResourceReport, ResourceValues,
+    DEFAULT_PROCESS,
 };
 use dokku::model::scheduler::SchedulerReport;
 use dokku::{AppName, Command, ProcessType};
@@ -175,7 +176,8 @@ impl Family for ResourceCmd {
                 // What the app's scheduler reads (its next deploy fails on
                 // the rest); one that cannot be read leaves clap's check.
                 if let Ok(report) = dokku.report::<SchedulerReport>().app(&app).await {
-                    let scheduler = report.selected.effective();
+                    let process = process.as_ref().map(ProcessType::as_str);
+                    let scheduler = reading_scheduler(report.selected.effective(), process);
                     for (resource, value) in values.iter() {
                         if !is_resource_value_for(scheduler, resource, value) {
                             let on = scheduler.unwrap_or_default();

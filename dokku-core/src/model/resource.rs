@@ -97,6 +97,28 @@ pub fn is_resource_value_for(scheduler: Option<&str>, resource: &str, raw: &str)
     }
 }
 
+/// The process type whose limits Dokku applies to the build container
+/// (0.38+), not to a running process.
+pub const BUILD_PROCESS: &str = "build";
+
+/// The scheduler whose reading a value set for `process` must pass: the
+/// build container's limits (`--process-type build`) are Docker's
+/// whatever the app's `scheduler` (the build runs on the host's Docker),
+/// every other process type's are the app's scheduler's.
+///
+/// ```
+/// use dokku_core::model::resource::reading_scheduler;
+///
+/// assert_eq!(reading_scheduler(Some("k3s"), Some("build")), Some("docker-local"));
+/// assert_eq!(reading_scheduler(Some("k3s"), Some("web")), Some("k3s"));
+/// ```
+pub fn reading_scheduler<'a>(scheduler: Option<&'a str>, process: Option<&str>) -> Option<&'a str> {
+    match process {
+        Some(BUILD_PROCESS) => Some("docker-local"),
+        _ => scheduler,
+    }
+}
+
 /// What `scheduler` takes for `resource`, in words, for a person whose
 /// value [`is_resource_value_for`] refused (only docker-local's and k3s'
 /// readings refuse more than [`is_resource_value`]).

@@ -26,8 +26,8 @@ use dokku::model::cron::CronTask;
 use dokku::model::docker_options::{DockerOptionsReport, PhaseOptions};
 use dokku::model::network::NetworkReport;
 use dokku::model::resource::{
-    is_resource_value, is_resource_value_for, resource_units, ResourceReport, ResourceValues,
-    DEFAULT_PROCESS, RESOURCES,
+    is_resource_value, is_resource_value_for, reading_scheduler, resource_units, ResourceReport,
+    ResourceValues, DEFAULT_PROCESS, RESOURCES,
 };
 use dokku::model::storage::{StorageAttachment, StorageReport};
 use dokku::model::Property;
@@ -524,7 +524,10 @@ pub async fn resources(
         let scheduler = report::<dokku::model::scheduler::SchedulerReport>(&state.dokku, &app)
             .await
             .ok();
-        let scheduler = scheduler.as_ref().and_then(|r| r.selected.effective());
+        let scheduler = reading_scheduler(
+            scheduler.as_ref().and_then(|r| r.selected.effective()),
+            process.as_ref().map(ProcessType::as_str),
+        );
         if !is_resource_value_for(scheduler, resource, amount) {
             let on = scheduler.unwrap_or_default();
             return Err(WebError::BadRequest(format!(
