@@ -34,8 +34,14 @@ pub const RESOURCES: &[&str] = &[
 /// assert!(!is_amount("lots") && !is_amount("1 g"));
 /// ```
 pub fn is_amount(raw: &str) -> bool {
+    let (number, unit) = number_and_unit(raw);
+    is_decimal(number) && unit.len() <= 4
+}
+
+/// `raw` split before its trailing letters: `("512", "Mi")`.
+fn number_and_unit(raw: &str) -> (&str, &str) {
     let number = raw.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    is_decimal(number) && raw.len() - number.len() <= 4
+    (number, &raw[number.len()..])
 }
 
 /// Whether `raw` is a value `resource:limit --<resource>` (or `reserve`)
@@ -156,8 +162,8 @@ fn is_quantity(raw: &str) -> bool {
     const SUFFIXES: &[&str] = &[
         "", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei",
     ];
-    let number = raw.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    is_decimal(number) && SUFFIXES.contains(&&raw[number.len()..])
+    let (number, unit) = number_and_unit(raw);
+    is_decimal(number) && SUFFIXES.contains(&unit)
 }
 
 /// A memory value as the docker-local scheduler passes it: Dokku adds `m`
@@ -173,8 +179,8 @@ fn with_dokkus_memory_unit(raw: &str) -> String {
 /// A size Docker reads (`--memory`): a decimal, then at most a unit letter
 /// (`b k m g t p`, either case), an `i` and a `b`.
 fn is_docker_size(raw: &str) -> bool {
-    let number = raw.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    let mut unit = raw[number.len()..].chars().peekable();
+    let (number, unit) = number_and_unit(raw);
+    let mut unit = unit.chars().peekable();
     unit.next_if(|c| "kKmMgGtTpP".contains(*c));
     unit.next_if(|c| "iI".contains(*c));
     unit.next_if(|c| "bB".contains(*c));

@@ -320,8 +320,8 @@ impl Notifications {
     /// can use (a webhook it would not post to): started anyway, it would
     /// tell nobody anything. The message names the file, never the URL.
     pub fn open(file: PathBuf, sleep: Sleep) -> Result<Self, String> {
-        let mut settings = Synced::new(Some(file.clone()), None, Settings::default());
-        settings.sync(|bytes| decode(&file, bytes), |e| unreadable(&file, e))?;
+        let mut settings = Synced::new(Some(file), None, Settings::default());
+        sync(&mut settings)?;
         Ok(Self {
             settings: Mutex::new(settings),
             sleep,
