@@ -19,7 +19,7 @@ use dokku_core::model::git::DeployKey;
 use dokku_core::model::logs::LogsReport;
 use dokku_core::model::plugin::PluginInfo;
 use dokku_core::model::proxies::TraefikReport;
-use dokku_core::model::resource::ResourceReport;
+use dokku_core::model::resource::{ResourceReport, ResourceValues};
 use dokku_core::model::storage::StorageReport;
 use dokku_core::testing::ScriptedExecutor;
 use dokku_core::{
@@ -508,6 +508,55 @@ async fn resource_limits_are_shown_per_process_type() {
     assert_eq!(limits.process_type.as_deref(), Some("web"));
     assert_eq!(limits.values.memory.as_deref(), Some("2g"));
     assert_eq!(limits.values.network, None);
+    exec.verify().unwrap();
+}
+
+#[tokio::test]
+async fn resource_amounts_are_checked_against_the_apps_scheduler_before_sending() {
+    let report = || {
+        recorded(
+            "surface",
+            276,
+            &["scheduler:report", "cap-fresh", "--format", "json"],
+        )
+    };
+    let exec = Arc::new(
+        ScriptedExecutor::new()
+            .expect(
+                ["scheduler:report", "cap-fresh", "--format", "json"],
+                report(),
+            )
+            .expect(
+                ["scheduler:report", "cap-fresh", "--format", "json"],
+                report(),
+            )
+            .expect_ok(["resource:limit", "--memory", "1g", "cap-fresh"], ""),
+    );
+    let dokku = client(&exec);
+    let limit = |amount: &str| {
+        let mut values = ResourceValues::default();
+        values.set("memory", amount);
+        values
+    };
+    // docker-local adds `m` to `1G` (`1Gm`), which its next deploy refuses.
+    let refused = dokku
+        .resources()
+        .set(ResourceKind::Limit, &app("cap-fresh"), None, &limit("1G"))
+        .await
+        .unwrap_err();
+    let said = refused.to_string();
+    assert!(matches!(refused, Error::InvalidArgument { .. }), "{said}");
+    assert!(
+        said.contains("\"1G\" is not a memory amount the docker-local scheduler takes")
+            && said.contains("1Gm"),
+        "{said}"
+    );
+    dokku
+        .resources()
+        .set(ResourceKind::Limit, &app("cap-fresh"), None, &limit("1g"))
+        .await
+        .unwrap();
+    // Both readings, one limit: the refused one sent nothing.
     exec.verify().unwrap();
 }
 

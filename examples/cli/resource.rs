@@ -10,11 +10,7 @@ use dokku::api::report::{report_command, ReportTarget};
 use dokku::api::resource::{self as api, ResourceKind};
 use dokku::api::Format;
 use dokku::catalog::plugins;
-use dokku::model::resource::{
-    is_resource_value_for, reading_scheduler, resource_units, ResourceReport, ResourceValues,
-    DEFAULT_PROCESS,
-};
-use dokku::model::scheduler::SchedulerReport;
+use dokku::model::resource::{ResourceReport, ResourceValues, DEFAULT_PROCESS};
 use dokku::{AppName, Command, ProcessType};
 use serde_json::json;
 
@@ -173,23 +169,6 @@ impl Family for ResourceCmd {
                 process,
                 values,
             } => {
-                // What the app's scheduler reads (its next deploy fails on
-                // the rest); one that cannot be read leaves clap's check.
-                if let Ok(report) = dokku.report::<SchedulerReport>().app(&app).await {
-                    let process = process.as_ref().map(ProcessType::as_str);
-                    let scheduler = reading_scheduler(report.selected.effective(), process);
-                    for (resource, value) in values.iter() {
-                        if !is_resource_value_for(scheduler, resource, value) {
-                            let on = scheduler.unwrap_or_default();
-                            return Err(CliError::usage(
-                                format!(
-                                    "{value:?} is not a {resource} amount the {on} scheduler takes"
-                                ),
-                                format!("give {}", resource_units(on, resource)),
-                            ));
-                        }
-                    }
-                }
                 dokku
                     .resources()
                     .set(kind, &app, process.as_ref(), &values)

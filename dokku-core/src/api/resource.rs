@@ -9,7 +9,10 @@
 use crate::client::Dokku;
 use crate::command::Command;
 use crate::error::{Error, Result};
-use crate::model::resource::{ResourceSettings, ResourceValues};
+use crate::model::resource::{
+    is_resource_value_for, reading_scheduler, resource_units, ResourceSettings, ResourceValues,
+};
+use crate::model::scheduler::SchedulerReport;
 use crate::name::{AppName, ProcessType};
 use crate::parse::{self, context};
 
@@ -112,7 +115,9 @@ impl Dokku {
 impl Resources<'_> {
     /// Set limits (or reservations) of the app or one process type; the
     /// resources not given are left as they are. Takes effect on the
-    /// next deploy.
+    /// next deploy. The amounts are first [checked](Self::check) against
+    /// the app's scheduler, since Dokku stores any value and only the
+    /// next deploy fails on one the scheduler cannot read.
     ///
     /// ```no_run
     /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
@@ -137,7 +142,64 @@ impl Resources<'_> {
         values: &ResourceValues,
     ) -> Result<()> {
         let command = set_command(kind, app, process, values)?;
+        self.check(kind, app, process, values).await?;
         self.dokku.run(&command).await.map(drop)
+    }
+
+    /// Refuse an amount the scheduler that reads it would refuse at the
+    /// app's next deploy (one `scheduler:report`; nothing is changed):
+    /// docker-local turns memory `1G` into `1Gm`, k3s reads Kubernetes
+    /// quantities, and the build container's limits are Docker's whatever
+    /// the scheduler ([`is_resource_value_for`], [`reading_scheduler`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
+    /// use dokku_core::api::resource::ResourceKind;
+    /// use dokku_core::model::resource::ResourceValues;
+    /// let mut values = ResourceValues::default();
+    /// values.set("memory", "1G");
+    /// let api = dokku_core::AppName::new("api")?;
+    /// if let Err(refused) = dokku.resources().check(ResourceKind::Limit, &api, None, &values).await {
+    ///     println!("{refused}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] naming the value, the resource, the
+    /// scheduler and what it takes; [`Error::AppNotFound`] and the other
+    /// errors of reading the scheduler report.
+    pub async fn check(
+        self,
+        kind: ResourceKind,
+        app: &AppName,
+        process: Option<&ProcessType>,
+        values: &ResourceValues,
+    ) -> Result<()> {
+        let report = self.dokku.report::<SchedulerReport>().app(app).await?;
+        let process = process.map(ProcessType::as_str);
+        let scheduler = reading_scheduler(report.selected.effective(), process);
+        match values
+            .iter()
+            .find(|(resource, value)| !is_resource_value_for(scheduler, resource, value))
+        {
+            None => Ok(()),
+            Some((resource, value)) => {
+                let on = scheduler.unwrap_or_default();
+                let who = match scheduler {
+                    Some(on) => format!("the {on} scheduler"),
+                    None => "either of Dokku's schedulers".to_owned(),
+                };
+                Err(Error::InvalidArgument {
+                    what: kind.verb(),
+                    reason: format!(
+                        "{value:?} is not a {resource} amount {who} takes: give {}",
+                        resource_units(on, resource)
+                    ),
+                })
+            }
+        }
     }
 
     /// The limits (or reservations) of the app (`None`: the app-wide

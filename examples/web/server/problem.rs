@@ -144,7 +144,12 @@ pub fn dokku_failure(e: &dokku::Error, doing: Option<&str>) -> Failure {
             ),
             None,
         ),
-        E::InvalidArgument { reason, .. } => (StatusCode::BAD_REQUEST, sentence(reason), None),
+        // Refused by the SDK before anything was sent.
+        E::InvalidArgument { reason, .. } => (
+            StatusCode::BAD_REQUEST,
+            format!("{} Nothing was changed.", sentence(reason)),
+            None,
+        ),
         E::CommandFailed { message, .. } => (
             StatusCode::UNPROCESSABLE_ENTITY,
             could_not(doing),

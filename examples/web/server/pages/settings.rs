@@ -26,8 +26,7 @@ use dokku::model::cron::CronTask;
 use dokku::model::docker_options::{DockerOptionsReport, PhaseOptions};
 use dokku::model::network::NetworkReport;
 use dokku::model::resource::{
-    is_resource_value, is_resource_value_for, reading_scheduler, resource_units, ResourceReport,
-    ResourceValues, DEFAULT_PROCESS, RESOURCES,
+    is_resource_value, ResourceReport, ResourceValues, DEFAULT_PROCESS, RESOURCES,
 };
 use dokku::model::storage::{StorageAttachment, StorageReport};
 use dokku::model::Property;
@@ -517,23 +516,6 @@ pub async fn resources(
             return Err(WebError::BadRequest(format!(
                 "{amount:?} is not an amount: enter a number with an optional unit, \
                  like 0.5, 2, 512m or 1g. Nothing was changed."
-            )));
-        }
-        // What the app's scheduler reads (the next deploy fails on the
-        // rest); a scheduler that cannot be read leaves the check above.
-        let scheduler = report::<dokku::model::scheduler::SchedulerReport>(&state.dokku, &app)
-            .await
-            .ok();
-        let scheduler = reading_scheduler(
-            scheduler.as_ref().and_then(|r| r.selected.effective()),
-            process.as_ref().map(ProcessType::as_str),
-        );
-        if !is_resource_value_for(scheduler, resource, amount) {
-            let on = scheduler.unwrap_or_default();
-            return Err(WebError::BadRequest(format!(
-                "{amount:?} is not a {resource} amount the {on} scheduler takes: {}. \
-                 Nothing was changed.",
-                resource_units(on, resource),
             )));
         }
         wanted.set(resource, amount);
