@@ -274,34 +274,14 @@ fn quoted_line(key: &ConfigKey, value: &str) -> String {
 /// that a later such segment has not closed. Whether that changes `line`.
 /// When it does not, the rest of v1.2.0's reader gives the value back.
 fn godotenv_1_2_cuts_comment(line: &str) -> bool {
-    if !line.contains('#') {
-        return false;
-    }
     let mut open = false;
-    let mut kept = 0usize;
-    let mut total = 0usize;
-    for segment in line.split('#') {
-        total += 1;
-        let mut keep = false;
-        if segment.matches('"').count() == 1 || segment.matches('\'').count() == 1 {
-            if open {
-                open = false;
-                keep = true;
-            } else {
-                open = true;
-            }
-        }
-        if kept == 0 || open {
-            keep = true;
-        }
-        if keep {
-            kept += 1;
-        } else {
-            // A dropped segment changes the line.
-            return true;
-        }
-    }
-    kept != total
+    line.split('#').enumerate().any(|(i, segment)| {
+        // A segment with one quote opens or closes a quote, and is kept.
+        let quote = segment.matches('"').count() == 1 || segment.matches('\'').count() == 1;
+        open ^= quote;
+        // Any other segment after the first is dropped unless a quote is open.
+        i > 0 && !quote && !open
+    })
 }
 
 #[cfg(test)]
