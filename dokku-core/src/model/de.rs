@@ -29,6 +29,12 @@ pub fn yes() -> bool {
     true
 }
 
+/// A string that JSON may give as `null` or `""` for none (`plugin:list`'s
+/// `source_url`): both are `None`.
+pub fn non_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.filter(|s| !s.is_empty()))
+}
+
 /// `"true"`/`"false"`; empty is `true` (a default-on setting).
 pub fn flag_default_true<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     Ok(Option::<bool>::deserialize(d)?.unwrap_or(true))

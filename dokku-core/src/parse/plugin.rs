@@ -11,8 +11,6 @@
 //! so the parser decides by the output's first character, not by what was
 //! asked.
 
-use serde::Deserialize;
-
 use super::version::truncate;
 use super::ParseError;
 use crate::model::plugin::PluginInfo;
@@ -29,44 +27,9 @@ pub fn list(stdout: &str) -> Result<Vec<PluginInfo>, ParseError> {
     }
 }
 
-#[derive(Deserialize)]
-struct JsonRow {
-    name: PluginName,
-    version: String,
-    enabled: bool,
-    #[serde(default)]
-    core: Option<bool>,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    source_url: String,
-    #[serde(default)]
-    committish: String,
-    #[serde(default)]
-    branch: String,
-}
-
-fn some(s: String) -> Option<String> {
-    Some(s).filter(|s| !s.is_empty())
-}
-
 /// `plugin:list --format json`.
 pub fn list_json(stdout: &str) -> Result<Vec<PluginInfo>, ParseError> {
-    let rows: Vec<JsonRow> = serde_json::from_str(stdout.trim())
-        .map_err(|e| ParseError::new(WHAT, format!("not a JSON array of plugins: {e}")))?;
-    Ok(rows
-        .into_iter()
-        .map(|r| PluginInfo {
-            name: r.name,
-            version: r.version,
-            enabled: r.enabled,
-            core: r.core,
-            description: r.description,
-            source_url: some(r.source_url),
-            committish: some(r.committish),
-            branch: some(r.branch),
-        })
-        .collect())
+    super::json(WHAT, "a JSON array of plugins", stdout)
 }
 
 fn next_word(rest: &str) -> Option<(&str, &str)> {
