@@ -43,6 +43,5 @@ pub fn urls(stdout: &str) -> Vec<String> {
 
 /// `apps:list --format json`: a JSON array of names.
 pub fn list_json(stdout: &str) -> Result<Vec<AppName>, ParseError> {
-    serde_json::from_str(stdout.trim())
-        .map_err(|e| ParseError::new(LIST, format!("not a JSON array of app names: {e}")))
+    super::json(LIST, "a JSON array of app names", stdout)
 }

@@ -131,11 +131,7 @@ impl JsonBuild {
 /// `builds:info <app> <id>` in either format.
 pub fn info(stdout: &str) -> Result<BuildRecord, ParseError> {
     if stdout.trim_start().starts_with('{') {
-        return serde_json::from_str::<JsonBuild>(stdout.trim())
-            .map(JsonBuild::into_record)
-            .map_err(|e| {
-                ParseError::new(INFO, format!("not a build record (column {})", e.column()))
-            });
+        return super::json(INFO, "a build record", stdout).map(JsonBuild::into_record);
     }
     let mut record = BuildRecord::default();
     for (label, value) in table::label_values(INFO, stdout)? {

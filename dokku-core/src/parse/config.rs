@@ -26,16 +26,7 @@ pub fn export_json(stdout: &str) -> Result<ConfigVars, ParseError> {
         .join("\n");
     // Parse into plain strings first: the secret type is not involved in
     // error messages, and serde_json's errors name positions, not values.
-    let map: BTreeMap<String, String> = serde_json::from_str(json.trim()).map_err(|e| {
-        ParseError::new(
-            WHAT,
-            format!(
-                "not a JSON object of strings (line {}, column {})",
-                e.line(),
-                e.column()
-            ),
-        )
-    })?;
+    let map: BTreeMap<String, String> = super::json(WHAT, "a JSON object of strings", &json)?;
     map.into_iter()
         .map(|(k, v)| {
             let key = ConfigKey::new(&k)
@@ -166,18 +157,6 @@ pub fn redact_env_read_errors(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// `-----> Deleting invalid key <k> from config for <name>`: Dokku's
-/// reader drops a key that fails its name rule and rewrites the file, on
-/// stdout and before anything else a config command prints (even JSON).
-/// The keys it names (not secret).
-pub fn deleted_invalid_keys(stdout: &str) -> Vec<&str> {
-    stdout
-        .lines()
-        .filter_map(|l| l.strip_prefix("-----> Deleting invalid key "))
-        .filter_map(|rest| rest.split(" from config for ").next())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,7 +191,6 @@ mod tests {
     #[test]
     fn export_reads_past_deleted_invalid_keys() {
         let out = "-----> Deleting invalid key host.name from config for api\n{\"A\":\"1\"}\n";
-        assert_eq!(deleted_invalid_keys(out), ["host.name"]);
         assert_eq!(export_json(out).unwrap().len(), 1);
     }
 }

@@ -83,28 +83,32 @@ impl fmt::Display for ParseError {
     }
 }
 
-/// A JSON array of `T` (`null` or nothing at all is an empty one). The
-/// error says where the JSON broke, never what it held.
+/// `stdout` read as the JSON of a `T`. The error says what was
+/// `expected` and where the JSON broke, never what it held (serde's own
+/// messages may quote a value).
+pub(crate) fn json<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    expected: &str,
+    stdout: &str,
+) -> Result<T, ParseError> {
+    serde_json::from_str(stdout.trim()).map_err(|e| {
+        let (line, column) = (e.line(), e.column());
+        ParseError::new(
+            what,
+            format!("not {expected} (line {line}, column {column})"),
+        )
+    })
+}
+
+/// A JSON array of `T` (`null` or nothing at all is an empty one).
 pub(crate) fn json_array<T: serde::de::DeserializeOwned>(
     what: &'static str,
     stdout: &str,
 ) -> Result<Vec<T>, ParseError> {
-    let trimmed = stdout.trim();
-    if trimmed.is_empty() {
+    if stdout.trim().is_empty() {
         return Ok(Vec::new());
     }
-    serde_json::from_str::<Option<Vec<T>>>(trimmed)
-        .map(Option::unwrap_or_default)
-        .map_err(|e| {
-            ParseError::new(
-                what,
-                format!(
-                    "not the JSON array expected (line {}, column {})",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        })
+    json::<Option<Vec<T>>>(what, "the JSON array expected", stdout).map(Option::unwrap_or_default)
 }
 
 /// Attach the command line to a parser's error.

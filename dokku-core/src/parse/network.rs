@@ -29,8 +29,7 @@ pub fn list_json(stdout: &str) -> Result<Vec<Network>, ParseError> {
 /// `network:info` in either format.
 pub fn info(stdout: &str) -> Result<Network, ParseError> {
     if stdout.trim_start().starts_with('{') {
-        return serde_json::from_str(stdout.trim())
-            .map_err(|e| ParseError::new(INFO, format!("not a network (column {})", e.column())));
+        return super::json(INFO, "a network", stdout);
     }
     let mut network = Network::default();
     for (label, value) in table::label_values(INFO, stdout)? {

@@ -59,8 +59,7 @@ struct JsonFormation {
 /// `{"process_type": …, "quantity": …}`; the quantity is accepted as a
 /// number or a numeric string.
 pub fn scale_json(stdout: &str) -> Result<Vec<Formation>, ParseError> {
-    let rows: Vec<JsonFormation> = serde_json::from_str(stdout.trim())
-        .map_err(|e| ParseError::new(SCALE, format!("not a JSON array of formations: {e}")))?;
+    let rows: Vec<JsonFormation> = super::json(SCALE, "a JSON array of formations", stdout)?;
     rows.into_iter()
         .map(|r| {
             let quantity = match r.quantity {

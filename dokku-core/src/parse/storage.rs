@@ -69,16 +69,7 @@ pub fn entries(stdout: &str) -> Result<Vec<StorageEntry>, ParseError> {
 /// `storage:info <name>` in either format.
 pub fn info(stdout: &str) -> Result<StorageEntry, ParseError> {
     if stdout.trim_start().starts_with('{') {
-        return serde_json::from_str(stdout.trim()).map_err(|e| {
-            ParseError::new(
-                INFO,
-                format!(
-                    "not a storage entry (line {}, column {})",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        });
+        return super::json(INFO, "a storage entry", stdout);
     }
     let name = stdout
         .lines()
