@@ -37,10 +37,7 @@ pub fn create_command(app: &AppName) -> Command {
 
 /// `apps:destroy <app> --force`.
 pub fn destroy_command(app: &AppName) -> Command {
-    Command::write("apps:destroy")
-        .app_arg(app)
-        .arg("--force")
-        .long_running()
+    Command::write("apps:destroy").app_arg(app).arg("--force")
 }
 
 /// `apps:rename [--skip-deploy] <old> <new>`.
@@ -50,7 +47,6 @@ pub fn rename_command(from: &AppName, to: &AppName, skip_deploy: bool) -> Comman
         .arg_if(skip_deploy, "--skip-deploy")
         .arg(from)
         .arg(to)
-        .long_running()
 }
 
 /// `apps:clone [--skip-deploy] [--ignore-existing] <old> <new>`.
@@ -66,7 +62,6 @@ pub fn clone_command(
         .arg_if(ignore_existing, "--ignore-existing")
         .arg(from)
         .arg(to)
-        .long_running()
 }
 
 /// `apps:lock <app>`.

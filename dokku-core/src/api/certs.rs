@@ -68,8 +68,7 @@ pub fn add_command(
     let subcommand = if update { "certs:update" } else { "certs:add" };
     Ok(Command::write(subcommand)
         .app_arg(app)
-        .stdin(archive.expose().to_vec())
-        .long_running())
+        .stdin(archive.expose().to_vec()))
 }
 
 /// The answers `openssl req` asks for while `certs:generate` runs; the
@@ -135,26 +134,18 @@ pub fn generate_command(
             _ => format!("{f}\n"),
         })
         .collect();
-    let command = Command::write("certs:generate").app_arg(app);
-    let command = match domain {
-        Some(d) => command.arg(d),
-        None => command,
-    };
-    Ok(command.stdin(answers.into_bytes()).long_running())
+    let command = Command::write("certs:generate").app_arg(app).args(domain);
+    Ok(command.stdin(answers.into_bytes()))
 }
 
 /// `certs:remove <app>`.
 pub fn remove_command(app: &AppName) -> Command {
-    Command::write("certs:remove").app_arg(app).long_running()
+    Command::write("certs:remove").app_arg(app)
 }
 
 /// `certs:show <app> crt|key`; the key is secret output.
 pub fn show_command(app: &AppName, part: CertPart) -> Command {
-    let command = Command::read("certs:show").app_arg(app).arg(part.as_str());
-    match part {
-        CertPart::Key => command.prints_secrets(),
-        CertPart::Crt => command,
-    }
+    Command::read("certs:show").app_arg(app).arg(part.as_str())
 }
 
 /// Handler for `certs:*`; see [`Dokku::certs`].

@@ -33,7 +33,7 @@ use std::collections::BTreeMap;
 
 use crate::api::Scope;
 use crate::client::{versions, Capabilities, Dokku};
-use crate::command::{Arg, Command, Requirement, TimeoutClass};
+use crate::command::{Arg, Command, TimeoutClass};
 use crate::error::{Error, Result};
 use crate::exec::OutputStream;
 use crate::model::config::{ConfigVars, StoreRules, Unset};
@@ -47,15 +47,11 @@ pub fn export_command(scope: &Scope, merged: bool) -> Command {
         .apply(Command::read("config:export"))
         .arg_if(merged, "--merged")
         .args(["--format", "json"])
-        .prints_secrets()
 }
 
 /// `config:get (<app>|--global) <key>`.
 pub fn get_command(scope: &Scope, key: &ConfigKey) -> Command {
-    scope
-        .apply(Command::read("config:get"))
-        .arg(key)
-        .prints_secrets()
+    scope.apply(Command::read("config:get")).arg(key)
 }
 
 /// `config:bundle (<app>|--global) [--merged]`: a tar stream, one file per key.
@@ -63,7 +59,6 @@ pub fn bundle_command(scope: &Scope, merged: bool) -> Command {
     scope
         .apply(Command::read("config:bundle"))
         .arg_if(merged, "--merged")
-        .prints_secrets()
 }
 
 /// `config:keys (<app>|--global) [--merged]`.
@@ -130,7 +125,7 @@ fn encoded_set(scope: &Scope, vars: &[(ConfigKey, SecretString)], no_restart: bo
             &engine.encode(value.expose()),
         ));
     }
-    restart_class(command.prints_secrets(), scope, no_restart)
+    restart_class(command, scope, no_restart)
 }
 
 /// `dokku --quiet config:import --format json [--no-restart] [--replace]
@@ -177,12 +172,7 @@ fn json_import(
         .args(["--format", "json"])
         .arg_if(no_restart, "--no-restart")
         .arg_if(replace, "--replace");
-    let command = scope
-        .apply(command)
-        .arg("-")
-        .stdin(json)
-        .requires(Requirement::Version(versions::CONFIG_IMPORT))
-        .prints_secrets();
+    let command = scope.apply(command).arg("-").stdin(json);
     Ok(restart_class(command, scope, no_restart))
 }
 

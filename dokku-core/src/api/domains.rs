@@ -22,10 +22,7 @@ pub fn app_command(verb: DomainsVerb, app: &AppName, domains: &[Domain]) -> Resu
         DomainsVerb::Add | DomainsVerb::Set | DomainsVerb::Remove
     );
     check_domains(verb.subcommand(), takes_domains, domains)?;
-    Ok(Command::write(verb.subcommand())
-        .app_arg(app)
-        .args(domains)
-        .long_running())
+    Ok(Command::write(verb.subcommand()).app_arg(app).args(domains))
 }
 
 /// A global change: `domains:<verb>-global [<domain>…]`.
@@ -36,9 +33,7 @@ pub fn app_command(verb: DomainsVerb, app: &AppName, domains: &[Domain]) -> Resu
 /// or `clear` gets some.
 pub fn global_command(verb: GlobalVerb, domains: &[Domain]) -> Result<Command> {
     check_domains(verb.subcommand(), verb != GlobalVerb::Clear, domains)?;
-    Ok(Command::write(verb.subcommand())
-        .args(domains)
-        .long_running())
+    Ok(Command::write(verb.subcommand()).args(domains))
 }
 
 fn check_domains(what: &'static str, takes: bool, domains: &[Domain]) -> Result<()> {

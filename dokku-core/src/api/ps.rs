@@ -33,7 +33,6 @@ pub fn scale_command(app: &AppName, formation: &[Formation], skip_deploy: bool) 
                 .iter()
                 .map(|f| format!("{}={}", f.process_type, f.quantity)),
         )
-        .long_running()
 }
 
 /// `ps:inspect <app>`.
@@ -85,7 +84,7 @@ pub fn action_command(
     parallel: Option<i32>,
     process: Option<&ProcessType>,
 ) -> Result<Command> {
-    let mut command = Command::write(action.subcommand()).long_running();
+    let mut command = Command::write(action.subcommand());
     if let Some(n) = parallel {
         if n < -1 {
             return Err(Error::InvalidArgument {
