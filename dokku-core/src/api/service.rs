@@ -43,6 +43,17 @@ fn on_service(
     base(plugin, verb, mutating).arg(service)
 }
 
+/// `:list`'s answer, and the generation that gave it: a JSON array from
+/// the dokku-datastore one; text (the flag ignored) from the bash one.
+fn names(command: &Command, stdout: &str) -> Result<(Generation, Vec<ServiceName>)> {
+    let read = if stdout.trim_start().starts_with('[') {
+        parse::service::list_json(stdout).map(|names| (Generation::Datastore, names))
+    } else {
+        parse::service::list(stdout).map(|names| (Generation::Bash, names))
+    };
+    context(command, read)
+}
+
 /// `<plugin>:list`.
 pub fn list_command(plugin: &ServicePlugin) -> Command {
     base(plugin, "list", false)
@@ -197,7 +208,8 @@ impl CreateOptions {
                 command = command.arg(flag).secret(value.clone());
             }
         }
-        command
+        // Pulls an image and waits for the datastore; ends with `:info`.
+        command.long_running().prints_secrets()
     }
 }
 
@@ -208,10 +220,7 @@ pub fn create_command(
     service: &ServiceName,
     options: &CreateOptions,
 ) -> Command {
-    options
-        .apply(on_service(plugin, "create", true, service))
-        .long_running()
-        .prints_secrets()
+    options.apply(on_service(plugin, "create", true, service))
 }
 
 /// `<plugin>:upgrade <service> [flags]`.
@@ -220,10 +229,7 @@ pub fn upgrade_command(
     service: &ServiceName,
     options: &CreateOptions,
 ) -> Command {
-    options
-        .apply(on_service(plugin, "upgrade", true, service))
-        .long_running()
-        .prints_secrets()
+    options.apply(on_service(plugin, "upgrade", true, service))
 }
 
 /// `<plugin>:clone <service> <new-service> [flags]`.
@@ -233,10 +239,7 @@ pub fn clone_command(
     new_service: &ServiceName,
     options: &CreateOptions,
 ) -> Command {
-    options
-        .apply(on_service(plugin, "clone", true, service).arg(new_service))
-        .long_running()
-        .prints_secrets()
+    options.apply(on_service(plugin, "clone", true, service).arg(new_service))
 }
 
 /// `<plugin>:destroy <service> --force`, after the caller typed the
@@ -661,6 +664,20 @@ impl<'a> Services<'a> {
         self.dokku.run(&command).await.map(drop)
     }
 
+    async fn backup_verb(&self, service: &ServiceName, verb: BackupVerb) -> Result<()> {
+        self.done(backup_simple_command(&self.plugin, service, verb))
+            .await
+    }
+
+    /// `true` when `command` succeeds, `false` when it fails saying `no`.
+    async fn unless_said(&self, command: Command, no: &str) -> Result<bool> {
+        match self.dokku.run(&command).await {
+            Ok(_) => Ok(true),
+            Err(Error::CommandFailed { message, .. }) if message.contains(no) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     // Which generation the host runs, detected once per client from the
     // plugin's own answer to `list --format json` (the only invocation
     // that can be wasted, and only when the caller wanted `info`): the Go
@@ -669,16 +686,7 @@ impl<'a> Services<'a> {
     async fn detect(&self) -> Result<(Generation, Vec<ServiceName>)> {
         let command = list_json_command(&self.plugin);
         let (generation, names) = match self.dokku.run(&command).await {
-            Ok(output) => {
-                let stdout = output.stdout_lossy();
-                if stdout.trim_start().starts_with('[') {
-                    let names = context(&command, parse::service::list_json(&stdout))?;
-                    (Generation::Datastore, names)
-                } else {
-                    let names = context(&command, parse::service::list(&stdout))?;
-                    (Generation::Bash, names)
-                }
-            }
+            Ok(output) => names(&command, &output.stdout_lossy())?,
             Err(Error::CommandFailed { .. }) => {
                 let command = list_command(&self.plugin);
                 let output = self.dokku.run(&command).await?;
@@ -723,16 +731,7 @@ impl<'a> Services<'a> {
             Some(Generation::Bash) => list_command(&self.plugin),
         };
         let output = self.dokku.run(&command).await?;
-        let stdout = output.stdout_lossy();
-        // An answer that is not the JSON asked for is read as text.
-        context(
-            &command,
-            if stdout.trim_start().starts_with('[') {
-                parse::service::list_json(&stdout)
-            } else {
-                parse::service::list(&stdout)
-            },
-        )
+        names(&command, &output.stdout_lossy()).map(|(_, names)| names)
     }
 
     /// Whether the service exists (the plugin fails with `<Plugin> service x
@@ -754,13 +753,8 @@ impl<'a> Services<'a> {
     /// without the plugin (nothing is sent), [`Error::CommandFailed`] for any other
     /// failure, and [`Error::Transport`].
     pub async fn exists(&self, service: &ServiceName) -> Result<bool> {
-        match self.dokku.run(&exists_command(&self.plugin, service)).await {
-            Ok(_) => Ok(true),
-            Err(Error::CommandFailed { message, .. }) if message.contains("does not exist") => {
-                Ok(false)
-            }
-            Err(e) => Err(e),
-        }
+        self.unless_said(exists_command(&self.plugin, service), "does not exist")
+            .await
     }
 
     /// Everything `:info` reports, the DSN as a secret: JSON from the
@@ -992,17 +986,8 @@ impl<'a> Services<'a> {
     /// plugin (nothing is sent), [`Error::AppNotFound`], [`Error::CommandFailed`]
     /// for a missing service, and [`Error::Transport`].
     pub async fn linked(&self, service: &ServiceName, app: &AppName) -> Result<bool> {
-        match self
-            .dokku
-            .run(&linked_command(&self.plugin, service, app))
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(Error::CommandFailed { message, .. }) if message.contains("is not linked to") => {
-                Ok(false)
-            }
-            Err(e) => Err(e),
-        }
+        let command = linked_command(&self.plugin, service, app);
+        self.unless_said(command, "is not linked to").await
     }
 
     /// The apps linked to the service.
@@ -1371,12 +1356,7 @@ impl<'a> Services<'a> {
     /// [`Error::Unsupported`] without the plugin (nothing is sent),
     /// [`Error::CommandFailed`] for a missing service, and [`Error::Transport`].
     pub async fn backup_deauth(&self, service: &ServiceName) -> Result<()> {
-        self.done(backup_simple_command(
-            &self.plugin,
-            service,
-            BackupVerb::Deauth,
-        ))
-        .await
+        self.backup_verb(service, BackupVerb::Deauth).await
     }
 
     /// Schedule backups (a cron expression).
@@ -1427,12 +1407,7 @@ impl<'a> Services<'a> {
     /// [`Error::Unsupported`] without the plugin (nothing is sent),
     /// [`Error::CommandFailed`] for a missing service, and [`Error::Transport`].
     pub async fn backup_unschedule(&self, service: &ServiceName) -> Result<()> {
-        self.done(backup_simple_command(
-            &self.plugin,
-            service,
-            BackupVerb::Unschedule,
-        ))
-        .await
+        self.backup_verb(service, BackupVerb::Unschedule).await
     }
 
     /// The scheduled backup's cron line.
@@ -1535,11 +1510,6 @@ impl<'a> Services<'a> {
     /// [`Error::Unsupported`] without the plugin (nothing is sent),
     /// [`Error::CommandFailed`] for a missing service, and [`Error::Transport`].
     pub async fn backup_unset_encryption(&self, service: &ServiceName) -> Result<()> {
-        self.done(backup_simple_command(
-            &self.plugin,
-            service,
-            BackupVerb::UnsetEncryption,
-        ))
-        .await
+        self.backup_verb(service, BackupVerb::UnsetEncryption).await
     }
 }
