@@ -152,8 +152,9 @@ pub struct ScheduledBackup {
 ///
 /// The DSN holds the password and is a [`SecretString`]; it is never
 /// serialised. `raw` keeps every other line as printed (keys lower-cased,
-/// spaces as `-`), so fields a newer plugin adds are not lost.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// spaces as `-`), so fields a newer plugin adds are not lost. The default
+/// is a report of nothing: every field unknown or empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[non_exhaustive]
 pub struct ServiceInfo {

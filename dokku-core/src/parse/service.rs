@@ -14,8 +14,8 @@
 //!   instead (dokku `plugins/common` `ReportSingleApp`): `=====> <service>
 //!   <plugin> information`, keys sorted, `Key:` right-padded to 31, no
 //!   trailing spaces, ~45 keys (`custom-env`, `backup-*` …), `links`
-//!   comma-joined; the same reader takes both, and `custom-env` is kept
-//!   secret like the DSN. `--format json` prints the same map as one JSON
+//!   comma-joined; the shared report reader ([`report::text`]) takes both,
+//!   and `custom-env` is kept secret like the DSN. `--format json` prints the same map as one JSON
 //!   object ([`info_json`]).
 //! - `info --<field>`: the bare value and a newline.
 //! - `links` / `app-links`: one name per line; the Go generation puts a
@@ -28,7 +28,8 @@
 
 use crate::model::service::{ExposedPort, ScheduledBackup, ServiceInfo, ServiceStatus};
 use crate::name::{AppName, ConfigKey, ServiceName};
-use crate::parse::ParseError;
+use crate::parse::report::{self, RawReport};
+use crate::parse::{json_array, ParseError};
 use crate::secret::SecretString;
 
 const LIST: &str = "service:list";
@@ -137,47 +138,16 @@ fn optional(value: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_owned())
 }
 
-/// `<plugin>:list --format json` (Go generation): the service names.
+/// `<plugin>:list --format json` (Go generation): the service names;
+/// `null`, `[]` or nothing at all is none.
 pub fn list_json(text: &str) -> Result<Vec<ServiceName>, ParseError> {
-    let names: Option<Vec<String>> = serde_json::from_str(text.trim()).map_err(|e| {
-        ParseError::new(
-            LIST,
-            format!(
-                "not a JSON array of names (line {}, column {})",
-                e.line(),
-                e.column()
-            ),
-        )
-    })?;
-    names
-        .unwrap_or_default()
+    json_array::<String>(LIST, text)?
         .iter()
         .map(|n| {
             ServiceName::new(n)
                 .map_err(|e| ParseError::new(LIST, format!("not a service name: {e}")))
         })
         .collect()
-}
-
-fn empty_info() -> ServiceInfo {
-    ServiceInfo {
-        name: None,
-        config_dir: None,
-        data_dir: None,
-        dsn: None,
-        custom_env: None,
-        exposed_ports: Vec::new(),
-        id: None,
-        internal_ip: None,
-        initial_network: None,
-        links: Vec::new(),
-        post_create_network: None,
-        post_start_network: None,
-        service_root: None,
-        status: None,
-        version: None,
-        raw: Default::default(),
-    }
 }
 
 // One field by its key (`exposed-ports`); the error carries only a reason,
@@ -211,68 +181,40 @@ fn apply_field(info: &mut ServiceInfo, key: &str, value: &str) -> Result<(), Str
     Ok(())
 }
 
-/// `<plugin>:info <service>`, either generation's text layout.
-pub fn info(text: &str) -> Result<ServiceInfo, ParseError> {
-    let mut info = empty_info();
-    let mut header = false;
-    for (index, line) in content_lines(text) {
-        if let Some(title) = line.strip_prefix(HEADER) {
-            if header {
-                return Err(ParseError::at(INFO, index, "a second header"));
-            }
-            header = true;
-            let first = title.split_whitespace().next().unwrap_or("");
-            info.name = ServiceName::new(first).ok();
-            continue;
-        }
-        let Some(body) = line.strip_prefix("       ") else {
-            return Err(ParseError::at(
-                INFO,
-                index,
-                "not an indented `Key: value` line",
-            ));
-        };
-        let Some((key, value)) = body.split_once(':') else {
-            return Err(ParseError::at(INFO, index, "no `:` after the key"));
-        };
-        let key = key.trim().to_ascii_lowercase().replace(' ', "-");
-        if key.is_empty() {
-            return Err(ParseError::at(INFO, index, "an empty key"));
-        }
-        apply_field(&mut info, &key, value.trim())
-            .map_err(|reason| ParseError::at(INFO, index, reason))?;
-    }
-    if !header {
-        return Err(ParseError::new(
-            INFO,
-            "no `=====> … service information` header",
-        ));
-    }
-    Ok(info)
-}
-
-/// `<plugin>:info <service> --format json` (Go generation): one object of
-/// string values keyed like the flags (`exposed-ports`).
-pub fn info_json(text: &str) -> Result<ServiceInfo, ParseError> {
-    // serde's messages quote the offending value, which may be the DSN: only
-    // the position is kept.
-    let fields: std::collections::BTreeMap<String, String> = serde_json::from_str(text.trim())
-        .map_err(|e| {
-            ParseError::new(
-                INFO,
-                format!(
-                    "not a JSON object of strings (line {}, column {})",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        })?;
-    let mut info = empty_info();
-    for (key, value) in &fields {
+// The one report block `info` prints, read into a [`ServiceInfo`] named
+// by the first word of its header's subject (`lollipop postgres`), if any.
+// A field's error names its key, never its value.
+fn from_report(reports: Vec<RawReport>) -> Result<ServiceInfo, ParseError> {
+    let [report] = <[RawReport; 1]>::try_from(reports).map_err(|all| {
+        let found = all.len();
+        ParseError::new(INFO, format!("expected one service, found {found}"))
+    })?;
+    let first = report
+        .subject
+        .as_deref()
+        .and_then(|s| s.split_whitespace().next());
+    let mut info = ServiceInfo {
+        name: first.and_then(|n| ServiceName::new(n).ok()),
+        ..ServiceInfo::default()
+    };
+    for (key, value) in &report.fields {
         apply_field(&mut info, key, value.trim())
             .map_err(|reason| ParseError::new(INFO, format!("{key}: {reason}")))?;
     }
     Ok(info)
+}
+
+/// `<plugin>:info <service>`, either generation's text layout (one
+/// `=====> ` block of the shared report form).
+pub fn info(text: &str) -> Result<ServiceInfo, ParseError> {
+    from_report(report::text(INFO, text)?)
+}
+
+/// `<plugin>:info <service> --format json` (Go generation): one object of
+/// string values keyed like the flags (`exposed-ports`); a value of another
+/// JSON type is read as its text, as in every report.
+pub fn info_json(text: &str) -> Result<ServiceInfo, ParseError> {
+    from_report(report::json(INFO, text)?)
 }
 
 /// The cron line `<plugin>:backup-schedule-cat` printed:
@@ -363,6 +305,33 @@ mod tests {
         let err = info("=====> x postgres service information\n       Dsn: postgres://u:hunter2@h/x\nhunter2 garbage\n")
             .unwrap_err();
         assert!(!err.to_string().contains("hunter2"), "{err}");
+        // A field's error names its key.
+        let err = info("=====> x postgres service information\n       Links:  Bad\n").unwrap_err();
+        assert!(err.to_string().contains("links:"), "{err}");
+    }
+
+    #[test]
+    fn info_wants_exactly_one_service() {
+        let two = "=====> a postgres service information\n=====> b postgres service information\n";
+        assert!(info(two).is_err());
+        assert!(info_json("{}\n{}\n").is_err());
+        assert!(info("").is_err() && info_json("").is_err());
+        let one = info("=====> x postgres service information\n").unwrap();
+        assert_eq!(one.name.as_ref().map(ServiceName::as_str), Some("x"));
+        assert_eq!(
+            one,
+            ServiceInfo {
+                name: one.name.clone(),
+                ..ServiceInfo::default()
+            }
+        );
+    }
+
+    #[test]
+    fn list_json_reads_names_and_nothing_is_none() {
+        assert_eq!(list_json("[\"a\",\"b_c\"]\n").unwrap().len(), 2);
+        assert!(list_json("").unwrap().is_empty());
+        assert!(list_json("{}").is_err());
     }
 
     #[test]
