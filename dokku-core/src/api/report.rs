@@ -22,16 +22,18 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 
 use futures_core::Stream;
+use futures_util::stream::{self, Fuse};
 use futures_util::StreamExt;
 
 use serde::de::DeserializeOwned;
 
+use crate::api::lines::{text_lines, LineStream};
 use crate::api::{Format, Scope};
 use crate::catalog::{JsonSince, Plugin, ReportSpec, Source};
 use crate::client::{Capabilities, Dokku};
 use crate::command::{Command, Requirement};
 use crate::error::{Error, Result};
-use crate::exec::{Chunk, Output, OutputStream};
+use crate::exec::OutputStream;
 use crate::name::AppName;
 use crate::parse::report::{self, RawReport};
 use crate::parse::{context, ParseError};
@@ -272,108 +274,61 @@ pub fn report_command(
 /// Typed reports as they arrive; see [`Reports::stream_all`].
 pub type ReportStream<R> = Pin<Box<dyn Stream<Item = Result<R>> + Send>>;
 
-/// Decode an all-apps report's text app by app as its chunks arrive: each
-/// `=====> ` header closes the block before it.
+/// Decode an all-apps report's text app by app as its lines arrive. The
+/// lines are [`text_lines`]: stderr, the exit status and a transport
+/// failure are read as for every streamed command.
 fn report_blocks<R: Send + 'static>(
     chunks: OutputStream,
     command: Command,
     spec: &'static ReportSpec,
     decode: fn(RawReport) -> Result<R, ParseError>,
 ) -> ReportStream<R> {
-    struct State {
-        chunks: OutputStream,
-        command: Command,
-        pending: Vec<u8>,
-        block: String,
-        stderr: Vec<u8>,
-        ready: std::collections::VecDeque<Result<RawReport>>,
-        done: bool,
-    }
-    fn flush(state: &mut State, spec: &ReportSpec) {
-        let block = std::mem::take(&mut state.block);
-        if block.trim().is_empty() {
-            return;
-        }
-        let raws = context(
-            &state.command,
-            report::text_with(spec.command, &block, spec.dotted),
-        );
-        match raws {
-            Ok(raws) => state.ready.extend(raws.into_iter().map(Ok)),
-            Err(e) => state.ready.push_back(Err(e)),
-        }
-    }
-    // Complete lines go into the current block; a header starts a new one.
-    fn take_lines(state: &mut State, spec: &ReportSpec) {
-        while let Some(end) = state.pending.iter().position(|b| *b == b'\n') {
-            let line: Vec<u8> = state.pending.drain(..=end).collect();
-            let line = String::from_utf8_lossy(&line);
-            if line.starts_with(report::HEADER_PREFIX) {
-                flush(state, spec);
-            }
-            state.block.push_str(&line);
-        }
-    }
-    let state = State {
-        chunks,
-        command,
-        pending: Vec::new(),
-        block: String::new(),
-        stderr: Vec::new(),
-        ready: std::collections::VecDeque::new(),
-        done: false,
-    };
-    Box::pin(futures_util::stream::unfold(
-        state,
-        move |mut state| async move {
-            loop {
-                if let Some(next) = state.ready.pop_front() {
-                    let item = next.and_then(|raw| context(&state.command, decode(raw)));
-                    return Some((item, state));
-                }
-                if state.done {
-                    return None;
-                }
-                match state.chunks.next().await {
-                    Some(Ok(Chunk::Stdout(bytes))) => {
-                        state.pending.extend_from_slice(&bytes);
-                        take_lines(&mut state, spec);
-                    }
-                    Some(Ok(Chunk::Stderr(bytes))) => state.stderr.extend_from_slice(&bytes),
-                    Some(Ok(Chunk::Exit(status))) => {
-                        state.done = true;
-                        let rest = std::mem::take(&mut state.pending);
-                        state.block.push_str(&String::from_utf8_lossy(&rest));
-                        if status.success() {
-                            flush(&mut state, spec);
-                        } else {
-                            let output =
-                                Output::new(status, Vec::new(), std::mem::take(&mut state.stderr));
-                            if let Err(e) = crate::parse::expect_success(&state.command, output) {
-                                state.ready.push_back(Err(e));
-                            }
-                        }
-                    }
-                    Some(Err(source)) => {
-                        state.done = true;
-                        state.ready.push_back(Err(Error::Transport {
-                            command: state.command.to_string(),
-                            source,
-                        }));
-                    }
-                    None => {
-                        // Ended without an exit status: the apps read so far
-                        // stand; the rest is unknown.
-                        state.done = true;
-                        state.ready.push_back(Err(Error::Transport {
-                            command: state.command.to_string(),
-                            source: crate::exec::ExecError::Truncated,
-                        }));
-                    }
+    let lines = text_lines(command.clone(), chunks).fuse();
+    let blocks = stream::unfold((lines, String::new()), next_block);
+    Box::pin(blocks.flat_map(move |block| {
+        let raws = block.and_then(|text| {
+            context(
+                &command,
+                report::text_with(spec.command, &text, spec.dotted),
+            )
+        });
+        let reports: Vec<Result<R>> = match raws {
+            Ok(raws) => raws
+                .into_iter()
+                .map(|raw| context(&command, decode(raw)))
+                .collect(),
+            Err(e) => vec![Err(e)],
+        };
+        stream::iter(reports)
+    }))
+}
+
+/// An all-apps report's lines, and the block being read from them.
+type Blocks = (Fuse<LineStream<String>>, String);
+
+/// The next complete block of an all-apps report: a `=====> ` header closes
+/// the block before it and a clean end the last one (blank blocks are
+/// skipped); a failure drops the unfinished block and is the last item.
+async fn next_block((mut lines, mut block): Blocks) -> Option<(Result<String>, Blocks)> {
+    loop {
+        match lines.next().await {
+            Some(Ok(line)) => {
+                let closed = if line.starts_with(report::HEADER_PREFIX) {
+                    std::mem::take(&mut block)
+                } else {
+                    String::new()
+                };
+                block.push_str(&line);
+                block.push('\n');
+                if !closed.trim().is_empty() {
+                    return Some((Ok(closed), (lines, block)));
                 }
             }
-        },
-    ))
+            Some(Err(e)) => return Some((Err(e), (lines, String::new()))),
+            None if block.trim().is_empty() => return None,
+            None => return Some((Ok(block), (lines, String::new()))),
+        }
+    }
 }
 
 /// Handler for a plugin's `:report`; see [`Dokku::report`] and
