@@ -6,7 +6,7 @@
 
 use crate::client::Dokku;
 use crate::command::Command;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::domains::{DomainsReport, GlobalDomains};
 use crate::name::{AppName, Domain};
 
@@ -21,7 +21,7 @@ pub fn app_command(verb: DomainsVerb, app: &AppName, domains: &[Domain]) -> Resu
         verb,
         DomainsVerb::Add | DomainsVerb::Set | DomainsVerb::Remove
     );
-    check_domains(verb.subcommand(), takes_domains, domains)?;
+    super::check_count(verb.subcommand(), takes_domains, domains.len(), "domain")?;
     Ok(Command::write(verb.subcommand()).app_arg(app).args(domains))
 }
 
@@ -32,22 +32,9 @@ pub fn app_command(verb: DomainsVerb, app: &AppName, domains: &[Domain]) -> Resu
 /// [`Error::InvalidArgument`] when `add`, `set` or `remove` get no domains,
 /// or `clear` gets some.
 pub fn global_command(verb: GlobalVerb, domains: &[Domain]) -> Result<Command> {
-    check_domains(verb.subcommand(), verb != GlobalVerb::Clear, domains)?;
+    let takes_domains = verb != GlobalVerb::Clear;
+    super::check_count(verb.subcommand(), takes_domains, domains.len(), "domain")?;
     Ok(Command::write(verb.subcommand()).args(domains))
-}
-
-fn check_domains(what: &'static str, takes: bool, domains: &[Domain]) -> Result<()> {
-    match (takes, domains.is_empty()) {
-        (true, true) => Err(Error::InvalidArgument {
-            what,
-            reason: "at least one domain is needed".to_owned(),
-        }),
-        (false, false) => Err(Error::InvalidArgument {
-            what,
-            reason: "this command takes no domains".to_owned(),
-        }),
-        _ => Ok(()),
-    }
 }
 
 /// What an app-level `domains:*` command does.

@@ -20,46 +20,31 @@ use crate::model::letsencrypt::{LetsencryptListEntry, LetsencryptReport};
 use crate::name::AppName;
 use crate::parse::{self, context};
 
-/// The plugin's name in `plugin:list`.
-pub const PLUGIN: &str = "letsencrypt";
-
-fn read(subcommand: &str) -> Command {
-    Command::read(subcommand)
-}
-
-fn write(subcommand: &str) -> Command {
-    Command::write(subcommand)
-}
-
 /// `letsencrypt:list`.
 pub fn list_command() -> Command {
-    read("letsencrypt:list")
+    Command::read("letsencrypt:list")
 }
 
 /// `letsencrypt:active <app>`: prints `true` or `false`.
 pub fn active_command(app: &AppName) -> Command {
-    read("letsencrypt:active").app_arg(app)
+    Command::read("letsencrypt:active").app_arg(app)
 }
 
 /// `letsencrypt:enable (<app>|--all)`: obtain or renew certificates.
 pub fn enable_command(target: &Target) -> Command {
-    let command = write("letsencrypt:enable");
-    match target {
-        Target::App(app) => command.app_arg(app),
-        Target::All => command.arg("--all"),
-    }
+    target.apply(Command::write("letsencrypt:enable"))
 }
 
 /// `letsencrypt:disable <app>`: remove the certificate and the plugin's
 /// files for the app.
 pub fn disable_command(app: &AppName) -> Command {
-    write("letsencrypt:disable").app_arg(app)
+    Command::write("letsencrypt:disable").app_arg(app)
 }
 
 /// `letsencrypt:auto-renew [<app>]`: renew what is due (every app when
 /// `app` is `None`).
 pub fn auto_renew_command(app: Option<&AppName>) -> Command {
-    let command = write("letsencrypt:auto-renew");
+    let command = Command::write("letsencrypt:auto-renew");
     match app {
         Some(app) => command.app_arg(app),
         None => command,
@@ -68,17 +53,17 @@ pub fn auto_renew_command(app: Option<&AppName>) -> Command {
 
 /// `letsencrypt:cleanup <app>`: remove stale certificate directories.
 pub fn cleanup_command(app: &AppName) -> Command {
-    write("letsencrypt:cleanup").app_arg(app)
+    Command::write("letsencrypt:cleanup").app_arg(app)
 }
 
 /// `letsencrypt:revoke <app>`.
 pub fn revoke_command(app: &AppName) -> Command {
-    write("letsencrypt:revoke").app_arg(app)
+    Command::write("letsencrypt:revoke").app_arg(app)
 }
 
 /// `letsencrypt:cron-job --add` or `--remove`.
 pub fn cron_job_command(add: bool) -> Command {
-    write("letsencrypt:cron-job").arg(if add { "--add" } else { "--remove" })
+    Command::write("letsencrypt:cron-job").arg(if add { "--add" } else { "--remove" })
 }
 
 /// Handler for `letsencrypt:*`; see [`Dokku::letsencrypt`].

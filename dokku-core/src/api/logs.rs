@@ -55,11 +55,7 @@ pub fn logs_command(app: &AppName, options: &LogOptions, follow: bool) -> Comman
 
 /// `logs:failed (<app>|--all)`.
 pub fn failed_command(target: &Target) -> Command {
-    let command = Command::read("logs:failed");
-    match target {
-        Target::App(app) => command.app_arg(app),
-        Target::All => command.arg("--all"),
-    }
+    target.apply(Command::read("logs:failed"))
 }
 
 /// Handler for `logs`; see [`Dokku::logs`].

@@ -49,6 +49,17 @@ use crate::client::Capabilities;
 use crate::error::{Error, Result};
 use crate::version::DokkuVersion;
 
+/// Check that a verb that `takes` items (domains, port mappings: the
+/// `noun`) got at least one, and that one that takes none got none.
+pub(crate) fn check_count(what: &'static str, takes: bool, given: usize, noun: &str) -> Result<()> {
+    let reason = match (takes, given) {
+        (true, 0) => format!("at least one {noun} is needed"),
+        (false, 1..) => format!("this command takes no {noun}s"),
+        _ => return Ok(()),
+    };
+    Err(Error::InvalidArgument { what, reason })
+}
+
 /// Check a free-form argument the SDK passes to Dokku as one word (a host,
 /// a user, a buildpack URL, an id, a label): not empty, not starting with
 /// `-` (Dokku would read a flag), no whitespace or control characters
@@ -119,6 +130,16 @@ pub enum Target {
     App(crate::AppName),
     /// Every app (`--all`).
     All,
+}
+
+impl Target {
+    /// Append the app argument or `--all` to a command.
+    pub(crate) fn apply(&self, command: crate::Command) -> crate::Command {
+        match self {
+            Target::App(app) => command.app_arg(app),
+            Target::All => command.arg("--all"),
+        }
+    }
 }
 
 impl From<&crate::AppName> for Target {

@@ -34,20 +34,11 @@ pub fn change_command(
 ) -> Result<Command> {
     let takes = !matches!(verb, PortsVerb::Clear | PortsVerb::List);
     let what = verb.subcommand(caps);
-    match (takes, mappings.is_empty()) {
-        (true, true) => Err(Error::InvalidArgument {
-            what,
-            reason: "at least one port mapping is needed".to_owned(),
-        }),
-        (false, false) => Err(Error::InvalidArgument {
-            what,
-            reason: "this command takes no port mappings".to_owned(),
-        }),
-        _ => Ok(Command::write(what)
-            .app_arg(app)
-            .args(mappings.iter().map(PortMapping::to_string))
-            .long_running()),
-    }
+    super::check_count(what, takes, mappings.len(), "port mapping")?;
+    Ok(Command::write(what)
+        .app_arg(app)
+        .args(mappings.iter().map(PortMapping::to_string))
+        .long_running())
 }
 
 /// `ports:remove <app> <host-port>…`: remove every mapping on these host

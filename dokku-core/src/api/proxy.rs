@@ -10,11 +10,7 @@ use crate::name::AppName;
 
 /// `proxy:<verb> (<app>|--all)`.
 pub fn action_command(action: ProxyAction, target: &Target) -> Command {
-    let command = Command::write(action.subcommand()).long_running();
-    match target {
-        Target::App(app) => command.app_arg(app),
-        Target::All => command.arg("--all"),
-    }
+    target.apply(Command::write(action.subcommand()).long_running())
 }
 
 /// `proxy:set (<app>|--global) <type>`. The type is checked to be a plain

@@ -94,10 +94,7 @@ pub fn action_command(
         }
         command = command.args(["--parallel".to_owned(), n.to_string()]);
     }
-    command = match target {
-        Target::App(app) => command.app_arg(app),
-        Target::All => command.arg("--all"),
-    };
+    command = target.apply(command);
     match (process, action, target) {
         (None, _, _) => Ok(command),
         (Some(p), Action::Restart, Target::App(_)) => Ok(command.arg(p)),
