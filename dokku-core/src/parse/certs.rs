@@ -12,8 +12,6 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::logs::{days_from_civil, days_in_month};
-
 /// openssl's `Mon DD HH:MM:SS YYYY GMT` (day space-padded), as a time.
 pub fn openssl_date(text: &str) -> Option<SystemTime> {
     const MONTHS: [&str; 12] = [
@@ -62,6 +60,28 @@ fn utc(year: u32, month: u32, day: u32, time: &str) -> Option<SystemTime> {
     let days = u64::try_from(days_from_civil(i64::from(year), month, day)).ok()?;
     let seconds = days * 86_400 + u64::from(hour * 3600 + minute * 60 + second);
     UNIX_EPOCH.checked_add(Duration::from_secs(seconds))
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard
+// Hinnant's civil-from-days algorithm, inverted).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month = i64::from(month);
+    let day_of_year =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
 }
 
 #[cfg(test)]

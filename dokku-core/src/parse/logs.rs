@@ -74,15 +74,6 @@ pub fn rfc3339_utc(stamp: &str) -> Option<SystemTime> {
             return None;
         }
     }
-    let number = |range: std::ops::Range<usize>| main.get(range)?.parse::<u32>().ok();
-    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
-        return None;
-    }
-    if hour > 23 || minute > 59 || second > 60 {
-        return None;
-    }
     let nanos = match fraction {
         None => 0,
         Some(f) if !f.is_empty() && f.len() <= 9 && f.bytes().all(|b| b.is_ascii_digit()) => {
@@ -90,9 +81,8 @@ pub fn rfc3339_utc(stamp: &str) -> Option<SystemTime> {
         }
         Some(_) => return None,
     };
-    let days = u64::try_from(days_from_civil(i64::from(year), month, day)).ok()?;
-    let seconds = days * 86_400 + u64::from(hour * 3600 + minute * 60 + second);
-    UNIX_EPOCH.checked_add(Duration::new(seconds, nanos))
+    let seconds = super::certs::date_time(&main.replacen('T', " ", 1))?;
+    seconds.checked_add(Duration::from_nanos(nanos))
 }
 
 /// A time as Docker prints it (Go's RFC 3339 with nanoseconds, UTC):
@@ -142,28 +132,6 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
-
-pub(crate) fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard
-// Hinnant's civil-from-days algorithm, inverted).
-pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month = i64::from(month);
-    let day_of_year =
-        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
 }
 
 /// `logs:failed`: a `=====> <app> failed deploy logs` header per app, then
