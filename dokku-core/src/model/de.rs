@@ -40,6 +40,23 @@ pub fn flag_default_true<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Err
     Ok(Option::<bool>::deserialize(d)?.unwrap_or(true))
 }
 
+/// A count JSON may give as a number or a numeric string (`ps:scale`'s
+/// `quantity`).
+pub fn count<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Count {
+        Number(u32),
+        Text(String),
+    }
+    match Count::deserialize(d)? {
+        Count::Number(n) => Ok(n),
+        Count::Text(text) => text
+            .parse()
+            .map_err(|_| D::Error::custom("expected a count")),
+    }
+}
+
 /// A count that Dokku prints as `-1` when it could not ask (`ps:report`'s
 /// `processes`); empty and `-1` are `None`.
 pub fn opt_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {

@@ -208,7 +208,8 @@ impl ContainerStatus {
 pub struct Formation {
     /// The process type.
     pub process_type: ProcessType,
-    /// How many containers.
+    /// How many containers (JSON may give a numeric string).
+    #[serde(deserialize_with = "crate::model::de::count")]
     pub quantity: u32,
 }
 

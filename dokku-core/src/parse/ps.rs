@@ -7,8 +7,6 @@
 //! Container lines are `status-<type>.<n>` in JSON and `Status <type> <n>:`
 //! in text, valued `<docker state> (CID: <id>)`.
 
-use serde::Deserialize;
-
 use super::version::truncate;
 use super::ParseError;
 use crate::model::ps::Formation;
@@ -42,38 +40,11 @@ pub fn scale_text(stdout: &str) -> Result<Vec<Formation>, ParseError> {
     Ok(rows)
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Quantity {
-    Number(u32),
-    Text(String),
-}
-
-#[derive(Deserialize)]
-struct JsonFormation {
-    process_type: ProcessType,
-    quantity: Quantity,
-}
-
 /// `ps:scale <app> --format json` (0.38.22+): an array of
 /// `{"process_type": …, "quantity": …}`; the quantity is accepted as a
 /// number or a numeric string.
 pub fn scale_json(stdout: &str) -> Result<Vec<Formation>, ParseError> {
-    let rows: Vec<JsonFormation> = super::json(SCALE, "a JSON array of formations", stdout)?;
-    rows.into_iter()
-        .map(|r| {
-            let quantity = match r.quantity {
-                Quantity::Number(n) => n,
-                Quantity::Text(t) => t.parse().map_err(|_| {
-                    ParseError::new(SCALE, format!("quantity {t:?} is not a number"))
-                })?,
-            };
-            Ok(Formation {
-                process_type: r.process_type,
-                quantity,
-            })
-        })
-        .collect()
+    super::json(SCALE, "a JSON array of formations", stdout)
 }
 
 /// The apps a lifecycle command warned were never deployed (` !     App
