@@ -14,7 +14,6 @@ use crate::api::{lines, Target};
 use crate::client::Dokku;
 use crate::command::{Command, TimeoutClass};
 use crate::error::Result;
-use crate::exec::OutputStream;
 use crate::model::logs::{FailedLogs, LogLine, LogsReport};
 use crate::name::{AppName, ProcessType};
 use crate::parse::{self, context};
@@ -243,10 +242,9 @@ impl LogsQuery<'_> {
     pub async fn follow(self) -> Result<LogStream> {
         let command = self.command(true);
         let inner = self.dokku.stream(&command).await?;
-        Ok(log_lines(self.app, command, inner))
+        let app = self.app;
+        Ok(lines::line_stream(command, inner, move |line| {
+            parse::logs::line(&app, line)
+        }))
     }
-}
-
-fn log_lines(app: AppName, command: Command, inner: OutputStream) -> LogStream {
-    lines::line_stream(command, inner, move |line| parse::logs::line(&app, line))
 }

@@ -180,11 +180,6 @@ pub(crate) fn any_secret_set(
         .any(|(key, value)| !value.is_empty() && plugin.is_secret_report_key(key))
 }
 
-/// The raw map itself is a report of any plugin: [`Dokku::raw_report`].
-fn raw_decode(raw: RawReport) -> Result<RawReport, ParseError> {
-    Ok(raw)
-}
-
 fn spec_of(plugin: &'static Plugin) -> Result<&'static ReportSpec> {
     plugin
         .report
@@ -375,7 +370,8 @@ impl Dokku {
         Reports {
             dokku: self,
             plugin,
-            decode: raw_decode,
+            // The raw map itself is a report of any plugin.
+            decode: Ok,
             typed: PhantomData,
         }
     }

@@ -67,11 +67,8 @@ impl<'de> Deserialize<'de> for Property {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
         struct Parts {
-            #[serde(default)]
             app: Option<String>,
-            #[serde(default)]
             global: Option<String>,
-            #[serde(default)]
             computed: Option<String>,
         }
         #[derive(Deserialize)]
