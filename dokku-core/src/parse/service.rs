@@ -105,7 +105,9 @@ pub fn info_value(text: &str) -> String {
 /// `-` or empty for none.
 pub fn linked_apps(value: &str) -> Result<Vec<AppName>, ParseError> {
     list_items(value)
-        .map(|w| AppName::legacy(w).map_err(|e| ParseError::new(INFO, format!("links: {e}"))))
+        .map(|w| {
+            AppName::legacy(w).map_err(|e| ParseError::new(INFO, format!("not an app name: {e}")))
+        })
         .collect()
 }
 
