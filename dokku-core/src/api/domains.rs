@@ -14,7 +14,7 @@ use crate::name::{AppName, Domain};
 ///
 /// # Errors
 ///
-/// [`Error::InvalidArgument`] when `add`, `set` or `remove` get no domains,
+/// [`Error::InvalidArgument`](crate::Error::InvalidArgument) when `add`, `set` or `remove` get no domains,
 /// or another verb gets some.
 pub fn app_command(verb: DomainsVerb, app: &AppName, domains: &[Domain]) -> Result<Command> {
     let takes_domains = matches!(
@@ -29,7 +29,7 @@ pub fn app_command(verb: DomainsVerb, app: &AppName, domains: &[Domain]) -> Resu
 ///
 /// # Errors
 ///
-/// [`Error::InvalidArgument`] when `add`, `set` or `remove` get no domains,
+/// [`Error::InvalidArgument`](crate::Error::InvalidArgument) when `add`, `set` or `remove` get no domains,
 /// or `clear` gets some.
 pub fn global_command(verb: GlobalVerb, domains: &[Domain]) -> Result<Command> {
     let takes_domains = verb != GlobalVerb::Clear;
@@ -120,7 +120,7 @@ impl<'a> Domains<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::AppNotFound`], [`Error::Parse`] and transport errors.
+    /// [`Error::AppNotFound`](crate::Error::AppNotFound), [`Error::Parse`](crate::Error::Parse) and transport errors.
     pub async fn report(self, app: &AppName) -> Result<DomainsReport> {
         self.dokku.report::<DomainsReport>().app(app).await
     }
@@ -137,7 +137,7 @@ impl<'a> Domains<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::Parse`] and transport errors.
+    /// [`Error::Parse`](crate::Error::Parse) and transport errors.
     pub async fn report_all(self) -> Result<Vec<DomainsReport>> {
         self.dokku.report::<DomainsReport>().all().await
     }
@@ -153,7 +153,7 @@ impl<'a> Domains<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::Unsupported`] before 0.38, [`Error::Parse`] and transport
+    /// [`Error::Unsupported`](crate::Error::Unsupported) before 0.38, [`Error::Parse`](crate::Error::Parse) and transport
     /// errors.
     pub async fn report_global(self) -> Result<GlobalDomains> {
         self.dokku.report::<GlobalDomains>().global().await
@@ -185,8 +185,8 @@ impl<'a> Domains<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] for an empty list (nothing is sent),
-    /// [`Error::AppNotFound`], [`Error::CommandFailed`] and [`Error::Transport`].
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty list (nothing is sent),
+    /// [`Error::AppNotFound`](crate::Error::AppNotFound), [`Error::CommandFailed`](crate::Error::CommandFailed) and [`Error::Transport`](crate::Error::Transport).
     pub async fn add(self, app: &AppName, domains: &[Domain]) -> Result<()> {
         self.app(DomainsVerb::Add, app, domains).await
     }
@@ -236,7 +236,7 @@ impl<'a> Domains<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::AppNotFound`], [`Error::CommandFailed`] and [`Error::Transport`].
+    /// [`Error::AppNotFound`](crate::Error::AppNotFound), [`Error::CommandFailed`](crate::Error::CommandFailed) and [`Error::Transport`](crate::Error::Transport).
     pub async fn clear(self, app: &AppName) -> Result<()> {
         self.app(DomainsVerb::Clear, app, &[]).await
     }
@@ -251,7 +251,7 @@ impl<'a> Domains<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::AppNotFound`], [`Error::CommandFailed`] and [`Error::Transport`].
+    /// [`Error::AppNotFound`](crate::Error::AppNotFound), [`Error::CommandFailed`](crate::Error::CommandFailed) and [`Error::Transport`](crate::Error::Transport).
     pub async fn enable(self, app: &AppName) -> Result<()> {
         self.app(DomainsVerb::Enable, app, &[]).await
     }
@@ -266,7 +266,7 @@ impl<'a> Domains<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::AppNotFound`], [`Error::CommandFailed`] and [`Error::Transport`].
+    /// [`Error::AppNotFound`](crate::Error::AppNotFound), [`Error::CommandFailed`](crate::Error::CommandFailed) and [`Error::Transport`](crate::Error::Transport).
     pub async fn disable(self, app: &AppName) -> Result<()> {
         self.app(DomainsVerb::Disable, app, &[]).await
     }
@@ -281,7 +281,7 @@ impl<'a> Domains<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::AppNotFound`], [`Error::CommandFailed`] and [`Error::Transport`].
+    /// [`Error::AppNotFound`](crate::Error::AppNotFound), [`Error::CommandFailed`](crate::Error::CommandFailed) and [`Error::Transport`](crate::Error::Transport).
     pub async fn reset(self, app: &AppName) -> Result<()> {
         self.app(DomainsVerb::Reset, app, &[]).await
     }
@@ -297,8 +297,8 @@ impl<'a> Domains<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] for an empty list (nothing is sent),
-    /// [`Error::CommandFailed`] and [`Error::Transport`].
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty list (nothing is sent),
+    /// [`Error::CommandFailed`](crate::Error::CommandFailed) and [`Error::Transport`](crate::Error::Transport).
     pub async fn add_global(self, domains: &[Domain]) -> Result<()> {
         self.global(GlobalVerb::Add, domains).await
     }
@@ -345,7 +345,7 @@ impl<'a> Domains<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::CommandFailed`] and [`Error::Transport`].
+    /// [`Error::CommandFailed`](crate::Error::CommandFailed) and [`Error::Transport`](crate::Error::Transport).
     pub async fn clear_global(self) -> Result<()> {
         self.global(GlobalVerb::Clear, &[]).await
     }
