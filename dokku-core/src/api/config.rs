@@ -78,17 +78,25 @@ fn restart_class(command: Command, scope: &Scope, no_restart: bool) -> Command {
     }
 }
 
-fn refuse_empty(what: &'static str, vars: &[(ConfigKey, SecretString)]) -> Result<()> {
-    if vars.is_empty() {
+// Refuses an empty list; `reason` says how to fill it.
+fn refuse_empty<T>(what: &'static str, items: &[T], reason: &str) -> Result<()> {
+    if items.is_empty() {
         return Err(Error::InvalidArgument {
             what,
-            reason: "no variables given; use .var(key, value)".to_owned(),
+            reason: reason.to_owned(),
         });
     }
     Ok(())
 }
 
-fn check(rules: StoreRules, vars: &[(ConfigKey, SecretString)]) -> Result<()> {
+// Refuses no variables, then any value `rules` say the host would store
+// corrupted: what every `config:set`/`config:import` builder checks first.
+fn checked(
+    what: &'static str,
+    rules: StoreRules,
+    vars: &[(ConfigKey, SecretString)],
+) -> Result<()> {
+    refuse_empty(what, vars, "no variables given; use .var(key, value)")?;
     rules.check_all(vars.iter().map(|(k, v)| (k, v)))
 }
 
@@ -108,8 +116,7 @@ pub fn set_command(
     vars: &[(ConfigKey, SecretString)],
     no_restart: bool,
 ) -> Result<Command> {
-    refuse_empty("config:set", vars)?;
-    check(StoreRules::ANY_HOST, vars)?;
+    checked("config:set", StoreRules::ANY_HOST, vars)?;
     Ok(encoded_set(scope, vars, no_restart))
 }
 
@@ -148,8 +155,7 @@ pub fn import_command(
     no_restart: bool,
     replace: bool,
 ) -> Result<Command> {
-    refuse_empty("config:import", vars)?;
-    check(StoreRules::ANY_HOST, vars)?;
+    checked("config:import", StoreRules::ANY_HOST, vars)?;
     json_import(scope, vars, no_restart, replace)
 }
 
@@ -193,8 +199,7 @@ pub fn import_command_for(
     no_restart: bool,
     replace: bool,
 ) -> Result<Command> {
-    refuse_empty("config:import", vars)?;
-    check(StoreRules::for_host(caps), vars)?;
+    checked("config:import", StoreRules::for_host(caps), vars)?;
     json_import(scope, vars, no_restart, replace)
 }
 
@@ -212,8 +217,7 @@ pub fn set_command_for(
     vars: &[(ConfigKey, SecretString)],
     no_restart: bool,
 ) -> Result<Command> {
-    refuse_empty("config:set", vars)?;
-    check(StoreRules::for_host(caps), vars)?;
+    checked("config:set", StoreRules::for_host(caps), vars)?;
     if caps.version >= versions::CONFIG_IMPORT {
         json_import(scope, vars, no_restart, false)
     } else {
@@ -402,13 +406,7 @@ impl<'a> Config<'a> {
     /// None here: nothing is sent until [`ImportConfig::send`] or
     /// [`ImportConfig::stream`], which return them.
     pub fn import(self, scope: impl Into<Scope>) -> ImportConfig<'a> {
-        ImportConfig {
-            dokku: self.dokku,
-            scope: scope.into(),
-            vars: Vec::new(),
-            no_restart: false,
-            replace: false,
-        }
+        ImportConfig::new(self.dokku, scope.into())
     }
 
     /// Set variables; finish with [`SetConfig::send`]. Sent as
@@ -433,12 +431,7 @@ impl<'a> Config<'a> {
     /// None here: nothing is sent until [`SetConfig::send`] or
     /// [`SetConfig::stream`], which return them.
     pub fn set(self, scope: impl Into<Scope>) -> SetConfig<'a> {
-        SetConfig {
-            dokku: self.dokku,
-            scope: scope.into(),
-            vars: Vec::new(),
-            no_restart: false,
-        }
+        SetConfig::new(self.dokku, scope.into())
     }
 
     /// Unset variables; finish with [`UnsetConfig::send`].
@@ -485,17 +478,38 @@ impl<'a> Config<'a> {
     }
 }
 
-/// Builder for `config:set`.
+/// Builder for `config:set` ([`Config::set`]).
+pub type SetConfig<'a> = WriteConfig<'a, false>;
+
+/// Builder for `config:import` ([`Config::import`]).
+pub type ImportConfig<'a> = WriteConfig<'a, true>;
+
+/// The builder behind [`SetConfig`] (`IMPORT` false) and [`ImportConfig`]
+/// (`IMPORT` true): the same variables and options, sent as
+/// [`set_command_for`] or [`import_command_for`] respectively; only an
+/// import can [replace](ImportConfig::replace) the whole environment.
 #[derive(Debug)]
 #[must_use = "nothing is sent until .send() is awaited"]
-pub struct SetConfig<'a> {
+pub struct WriteConfig<'a, const IMPORT: bool> {
     dokku: &'a Dokku,
     scope: Scope,
     vars: Vec<(ConfigKey, SecretString)>,
     no_restart: bool,
+    // Only ever set on an import.
+    replace: bool,
 }
 
-impl SetConfig<'_> {
+impl<'a, const IMPORT: bool> WriteConfig<'a, IMPORT> {
+    fn new(dokku: &'a Dokku, scope: Scope) -> Self {
+        Self {
+            dokku,
+            scope,
+            vars: Vec::new(),
+            no_restart: false,
+            replace: false,
+        }
+    }
+
     /// Set `key` to `value`.
     pub fn var(mut self, key: ConfigKey, value: impl Into<SecretString>) -> Self {
         self.vars.push((key, value.into()));
@@ -516,13 +530,17 @@ impl SetConfig<'_> {
 
     /// The command this builder would send to this host (probing it once
     /// for its version); refuses an empty set and any value the host would
-    /// store corrupted, before anything is sent.
+    /// store corrupted, before anything is sent. An import to a host
+    /// without `config:import` is refused when it is sent
+    /// ([`Error::Unsupported`]).
     ///
     /// ```no_run
     /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
     /// use dokku_core::{AppName, ConfigKey};
     /// let set = dokku.config().set(&AppName::new("api")?).var(ConfigKey::new("RUST_LOG")?, "info");
     /// println!("would run: {}", set.command().await?);
+    /// let import = dokku.config().import(&AppName::new("api")?).var(ConfigKey::new("A")?, "1");
+    /// println!("would run: {}", import.command().await?);
     /// # Ok(()) }
     /// ```
     ///
@@ -533,27 +551,44 @@ impl SetConfig<'_> {
     /// corrupted; the probe of the host's version can fail with
     /// [`Error::CommandFailed`], [`Error::Parse`] or [`Error::Transport`].
     pub async fn command(&self) -> Result<Command> {
+        let what = if IMPORT {
+            "config:import"
+        } else {
+            "config:set"
+        };
         // Refuse what no host takes before asking the host anything.
-        refuse_empty("config:set", &self.vars)?;
-        check(StoreRules::GODOTENV_1_5, &self.vars)?;
+        checked(what, StoreRules::GODOTENV_1_5, &self.vars)?;
         let caps = self.dokku.capabilities().await?;
-        set_command_for(&caps, &self.scope, &self.vars, self.no_restart)
+        if IMPORT {
+            import_command_for(
+                &caps,
+                &self.scope,
+                &self.vars,
+                self.no_restart,
+                self.replace,
+            )
+        } else {
+            set_command_for(&caps, &self.scope, &self.vars, self.no_restart)
+        }
     }
 
-    /// Set the variables (and wait for the restart).
+    /// Set (or import) the variables, and wait for the restart.
     ///
     /// ```no_run
     /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
-    /// use dokku_core::{AppName, ConfigKey, SecretString};
+    /// use dokku_core::{api::Scope, AppName, ConfigKey, SecretString};
     /// let secret = SecretString::new(std::env::var("STRIPE_KEY")?);
     /// let app = AppName::new("api")?;
     /// dokku.config().set(&app).var(ConfigKey::new("STRIPE_KEY")?, secret).send().await?;
+    /// let import = dokku.config().import(Scope::Global).var(ConfigKey::new("TZ")?, "UTC");
+    /// import.send().await?;
     /// # Ok(()) }
     /// ```
     ///
     /// # Errors
     ///
-    /// The errors of [`SetConfig::command`] (nothing is sent), then
+    /// The errors of [`WriteConfig::command`] and [`Error::Unsupported`] for
+    /// an import before Dokku 0.37.0 (nothing is sent), then
     /// [`Error::AppNotFound`], [`Error::CorruptConfig`] when Dokku cannot read
     /// the stored environment, [`Error::CommandFailed`] (a failed restart too)
     /// and [`Error::Transport`].
@@ -561,8 +596,8 @@ impl SetConfig<'_> {
         self.dokku.run(&self.command().await?).await.map(drop)
     }
 
-    /// Set the variables, streaming Dokku's output (the restart). The
-    /// output may echo the values: treat it as secret.
+    /// Set (or import) the variables, streaming Dokku's output (the
+    /// restart). The output may echo the values: treat it as secret.
     ///
     /// ```no_run
     /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
@@ -580,7 +615,8 @@ impl SetConfig<'_> {
     ///
     /// # Errors
     ///
-    /// The errors of [`SetConfig::command`] (nothing is sent), and
+    /// The errors of [`WriteConfig::command`] and [`Error::Unsupported`] for
+    /// an import before Dokku 0.37.0 (nothing is sent), and
     /// [`Error::Transport`] when the command cannot be started. Dokku's verdict
     /// is the stream's last item, [`Chunk::Exit`](crate::Chunk::Exit), not an
     /// error.
@@ -589,118 +625,11 @@ impl SetConfig<'_> {
     }
 }
 
-/// Builder for `config:import`; see [`Config::import`].
-#[derive(Debug)]
-#[must_use = "nothing is sent until .send() is awaited"]
-pub struct ImportConfig<'a> {
-    dokku: &'a Dokku,
-    scope: Scope,
-    vars: Vec<(ConfigKey, SecretString)>,
-    no_restart: bool,
-    replace: bool,
-}
-
 impl ImportConfig<'_> {
-    /// Set `key` to `value`.
-    pub fn var(mut self, key: ConfigKey, value: impl Into<SecretString>) -> Self {
-        self.vars.push((key, value.into()));
-        self
-    }
-
-    /// Set several variables.
-    pub fn vars(mut self, vars: impl IntoIterator<Item = (ConfigKey, SecretString)>) -> Self {
-        self.vars.extend(vars);
-        self
-    }
-
     /// Remove every variable that is not imported (`--replace`).
     pub fn replace(mut self) -> Self {
         self.replace = true;
         self
-    }
-
-    /// Do not restart the app.
-    pub fn no_restart(mut self) -> Self {
-        self.no_restart = true;
-        self
-    }
-
-    /// The command this builder would send to this host (probing it once);
-    /// refuses an empty import, a host without `config:import`
-    /// ([`Error::Unsupported`]) and any value the host would store
-    /// corrupted, before anything is sent.
-    ///
-    /// ```no_run
-    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
-    /// use dokku_core::{AppName, ConfigKey};
-    /// let import = dokku.config().import(&AppName::new("api")?).var(ConfigKey::new("A")?, "1");
-    /// println!("would run: {}", import.command().await?);
-    /// # Ok(()) }
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidArgument`] for no variables,
-    /// [`Error::UnstorableConfigValue`] for a value the host would store
-    /// corrupted, [`Error::Unsupported`] before Dokku 0.37.0; the probe of the
-    /// host's version can fail with [`Error::CommandFailed`], [`Error::Parse`]
-    /// or [`Error::Transport`].
-    pub async fn command(&self) -> Result<Command> {
-        refuse_empty("config:import", &self.vars)?;
-        check(StoreRules::GODOTENV_1_5, &self.vars)?;
-        let caps = self.dokku.capabilities().await?;
-        import_command_for(
-            &caps,
-            &self.scope,
-            &self.vars,
-            self.no_restart,
-            self.replace,
-        )
-    }
-
-    /// Import the variables (and wait for the restart).
-    ///
-    /// ```no_run
-    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
-    /// use dokku_core::{api::Scope, ConfigKey};
-    /// let import = dokku.config().import(Scope::Global).var(ConfigKey::new("TZ")?, "UTC");
-    /// import.send().await?;
-    /// # Ok(()) }
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// The errors of [`ImportConfig::command`] (nothing is sent), then
-    /// [`Error::AppNotFound`], [`Error::CorruptConfig`], [`Error::CommandFailed`]
-    /// (a failed restart too) and [`Error::Transport`].
-    pub async fn send(self) -> Result<()> {
-        self.dokku.run(&self.command().await?).await.map(drop)
-    }
-
-    /// Import the variables, streaming Dokku's output (the restart).
-    ///
-    /// ```no_run
-    /// # async fn demo(dokku: dokku_core::Dokku) -> Result<(), Box<dyn std::error::Error>> {
-    /// use dokku_core::{AppName, ConfigKey};
-    /// use futures_util::StreamExt;
-    /// let import = dokku.config().import(&AppName::new("api")?).var(ConfigKey::new("A")?, "1");
-    /// let mut output = import.stream().await?;
-    /// while let Some(chunk) = output.next().await {
-    ///     if let dokku_core::Chunk::Exit(status) = chunk? {
-    ///         println!("Dokku exited: {status}");
-    ///     }
-    /// }
-    /// # Ok(()) }
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// The errors of [`ImportConfig::command`] (nothing is sent), and
-    /// [`Error::Transport`] when the command cannot be started. Dokku's verdict
-    /// is the stream's last item, [`Chunk::Exit`](crate::Chunk::Exit), not an
-    /// error.
-    pub async fn stream(self) -> Result<OutputStream> {
-        self.dokku.stream(&self.command().await?).await
     }
 }
 
@@ -747,12 +676,7 @@ impl UnsetConfig<'_> {
     ///
     /// [`Error::InvalidArgument`] for no keys.
     pub fn command(&self) -> Result<Command> {
-        if self.keys.is_empty() {
-            return Err(Error::InvalidArgument {
-                what: "config:unset",
-                reason: "no keys given; use .key(key)".to_owned(),
-            });
-        }
+        refuse_empty("config:unset", &self.keys, "no keys given; use .key(key)")?;
         Ok(unset_command(&self.scope, &self.keys, self.no_restart))
     }
 

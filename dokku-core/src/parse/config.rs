@@ -38,8 +38,7 @@ pub fn export_json(stdout: &str) -> Result<ConfigVars, ParseError> {
 
 /// `config:get`: the value, without the newline Dokku adds.
 pub fn get(stdout: &str) -> SecretString {
-    let value = stdout.strip_suffix('\n').unwrap_or(stdout);
-    SecretString::new(value)
+    SecretString::new(super::report::info_flag(stdout))
 }
 
 /// `config:keys`: one key per line.
@@ -102,16 +101,17 @@ const ENV_READ_ERRORS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Whether one line of stderr is a godotenv read error, and where its
-/// message starts. `unexpected character` only counts with the `in
-/// variable name near` that follows it, so an ordinary message that
-/// happens to contain the words is left alone.
-fn env_read_error_at(line: &str) -> Option<(usize, &'static str)> {
+/// Whether one line of stderr is a godotenv read error: the line up to
+/// its message, the message's kind (its entry's needle) and what to say
+/// about it. `unexpected character` only counts with the `in variable
+/// name near` that follows it, so an ordinary message that happens to
+/// contain the words is left alone.
+fn env_read_error_at(line: &str) -> Option<(&str, &'static str, &'static str)> {
     ENV_READ_ERRORS.iter().find_map(|(needle, problem)| {
         let at = line.find(needle)?;
         let rest = &line[at..];
         let matches = *needle != "unexpected character" || rest.contains(" in variable name near ");
-        matches.then_some((at, *problem))
+        matches.then_some((&line[..at], *needle, *problem))
     })
 }
 
@@ -121,7 +121,7 @@ pub fn env_read_error(stderr: &str) -> Option<&'static str> {
     stderr
         .lines()
         .find_map(env_read_error_at)
-        .map(|(_, problem)| problem)
+        .map(|(_, _, problem)| problem)
 }
 
 /// `text` with every godotenv read error cut after its kind: both
@@ -138,13 +138,8 @@ pub fn redact_env_read_errors(text: &str) -> std::borrow::Cow<'_, str> {
             None => (piece, ""),
         };
         match env_read_error_at(line) {
-            Some((at, _)) => {
-                let kind = ENV_READ_ERRORS
-                    .iter()
-                    .map(|(needle, _)| *needle)
-                    .find(|needle| line[at..].starts_with(needle))
-                    .unwrap_or("");
-                out.push_str(&line[..at]);
+            Some((before, kind, _)) => {
+                out.push_str(before);
                 out.push_str(kind);
                 if kind != "bufio.Scanner: token too long" {
                     out.push_str(" [stored values hidden]");
