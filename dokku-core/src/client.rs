@@ -245,32 +245,32 @@ impl Dokku {
 
     /// Handler for `apps:*`.
     pub fn apps(&self) -> Apps<'_> {
-        Apps::new(self)
+        Apps { dokku: self }
     }
 
     /// Handler for `ps:*`.
     pub fn ps(&self) -> Ps<'_> {
-        Ps::new(self)
+        Ps { dokku: self }
     }
 
     /// Handler for `config:*`.
     pub fn config(&self) -> Config<'_> {
-        Config::new(self)
+        Config { dokku: self }
     }
 
     /// Handler for `domains:*`.
     pub fn domains(&self) -> Domains<'_> {
-        Domains::new(self)
+        Domains { dokku: self }
     }
 
     /// Handler for `logs` and `logs:*`.
     pub fn logs(&self) -> Logs<'_> {
-        Logs::new(self)
+        Logs { dokku: self }
     }
 
     /// Handler for `plugin:*`.
     pub fn plugins(&self) -> Plugins<'_> {
-        Plugins::new(self)
+        Plugins { dokku: self }
     }
 
     /// Handler for a datastore plugin's `<plugin>:*` (postgres, redis …).
@@ -278,27 +278,30 @@ impl Dokku {
         &self,
         plugin: crate::model::service::ServicePlugin,
     ) -> crate::api::service::Services<'_> {
-        crate::api::service::Services::new(self, plugin)
+        crate::api::service::Services {
+            dokku: self,
+            plugin,
+        }
     }
 
     /// Handler for `ports:*` (`proxy:ports*` before 0.31).
     pub fn ports(&self) -> Ports<'_> {
-        Ports::new(self)
+        Ports { dokku: self }
     }
 
     /// Handler for `proxy:*`.
     pub fn proxy(&self) -> Proxy<'_> {
-        Proxy::new(self)
+        Proxy { dokku: self }
     }
 
     /// Handler for `certs:*`.
     pub fn certs(&self) -> Certs<'_> {
-        Certs::new(self)
+        Certs { dokku: self }
     }
 
     /// Handler for `letsencrypt:*` (the dokku-letsencrypt plugin).
     pub fn letsencrypt(&self) -> Letsencrypt<'_> {
-        Letsencrypt::new(self)
+        Letsencrypt { dokku: self }
     }
 
     async fn plugins_with(&self, caps: &Capabilities) -> Result<Vec<PluginInfo>> {

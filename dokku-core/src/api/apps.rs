@@ -92,14 +92,10 @@ pub fn url_command(app: &AppName) -> Command {
 /// Handler for `apps:*`; see [`Dokku::apps`].
 #[derive(Debug, Clone, Copy)]
 pub struct Apps<'a> {
-    dokku: &'a Dokku,
+    pub(crate) dokku: &'a Dokku,
 }
 
 impl<'a> Apps<'a> {
-    pub(crate) fn new(dokku: &'a Dokku) -> Self {
-        Self { dokku }
-    }
-
     /// Every app on the host, in Dokku's order (sorted by name). Names
     /// created under Dokku's older rule (with `_`) are included.
     ///

@@ -151,14 +151,10 @@ pub fn show_command(app: &AppName, part: CertPart) -> Command {
 /// Handler for `certs:*`; see [`Dokku::certs`].
 #[derive(Debug, Clone, Copy)]
 pub struct Certs<'a> {
-    dokku: &'a Dokku,
+    pub(crate) dokku: &'a Dokku,
 }
 
 impl<'a> Certs<'a> {
-    pub(crate) fn new(dokku: &'a Dokku) -> Self {
-        Self { dokku }
-    }
-
     /// `certs:report` for one app (JSON from 0.38.0).
     ///
     /// ```no_run

@@ -241,14 +241,10 @@ pub fn clear_command(scope: &Scope, no_restart: bool) -> Command {
 /// Handler for `config:*`; see [`Dokku::config`].
 #[derive(Debug, Clone, Copy)]
 pub struct Config<'a> {
-    dokku: &'a Dokku,
+    pub(crate) dokku: &'a Dokku,
 }
 
 impl<'a> Config<'a> {
-    pub(crate) fn new(dokku: &'a Dokku) -> Self {
-        Self { dokku }
-    }
-
     /// Every variable of an app, or the global ones.
     ///
     /// ```no_run

@@ -101,14 +101,10 @@ impl GlobalVerb {
 /// Handler for `domains:*`; see [`Dokku::domains`].
 #[derive(Debug, Clone, Copy)]
 pub struct Domains<'a> {
-    dokku: &'a Dokku,
+    pub(crate) dokku: &'a Dokku,
 }
 
 impl<'a> Domains<'a> {
-    pub(crate) fn new(dokku: &'a Dokku) -> Self {
-        Self { dokku }
-    }
-
     /// `domains:report` for one app.
     ///
     /// ```no_run

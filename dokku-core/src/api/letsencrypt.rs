@@ -69,14 +69,10 @@ pub fn cron_job_command(add: bool) -> Command {
 /// Handler for `letsencrypt:*`; see [`Dokku::letsencrypt`].
 #[derive(Debug, Clone, Copy)]
 pub struct Letsencrypt<'a> {
-    dokku: &'a Dokku,
+    pub(crate) dokku: &'a Dokku,
 }
 
 impl<'a> Letsencrypt<'a> {
-    pub(crate) fn new(dokku: &'a Dokku) -> Self {
-        Self { dokku }
-    }
-
     /// `letsencrypt:report` for one app (JSON where the plugin has it).
     ///
     /// ```no_run

@@ -60,14 +60,10 @@ pub fn failed_command(target: &Target) -> Command {
 /// Handler for `logs`; see [`Dokku::logs`].
 #[derive(Debug, Clone, Copy)]
 pub struct Logs<'a> {
-    dokku: &'a Dokku,
+    pub(crate) dokku: &'a Dokku,
 }
 
 impl<'a> Logs<'a> {
-    pub(crate) fn new(dokku: &'a Dokku) -> Self {
-        Self { dokku }
-    }
-
     /// An app's logs; choose options, then [`LogsQuery::fetch`] or
     /// [`LogsQuery::follow`].
     ///

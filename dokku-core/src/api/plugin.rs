@@ -20,14 +20,10 @@ pub fn list_command(caps: &Capabilities) -> Command {
 /// Handler for `plugin:*`; see [`Dokku::plugins`].
 #[derive(Debug, Clone, Copy)]
 pub struct Plugins<'a> {
-    dokku: &'a Dokku,
+    pub(crate) dokku: &'a Dokku,
 }
 
 impl<'a> Plugins<'a> {
-    pub(crate) fn new(dokku: &'a Dokku) -> Self {
-        Self { dokku }
-    }
-
     /// Installed plugins, fresh from the host (not the cached capabilities).
     ///
     /// ```no_run

@@ -103,14 +103,10 @@ impl PortsVerb {
 /// Handler for `ports:*`; see [`Dokku::ports`].
 #[derive(Debug, Clone, Copy)]
 pub struct Ports<'a> {
-    dokku: &'a Dokku,
+    pub(crate) dokku: &'a Dokku,
 }
 
 impl<'a> Ports<'a> {
-    pub(crate) fn new(dokku: &'a Dokku) -> Self {
-        Self { dokku }
-    }
-
     /// `ports:report` for one app. Before 0.31 the mappings are read from
     /// `proxy:report` (`Proxy port map`) instead.
     ///

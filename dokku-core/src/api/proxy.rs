@@ -82,14 +82,10 @@ impl ProxyAction {
 /// Handler for `proxy:*`; see [`Dokku::proxy`].
 #[derive(Debug, Clone, Copy)]
 pub struct Proxy<'a> {
-    dokku: &'a Dokku,
+    pub(crate) dokku: &'a Dokku,
 }
 
 impl<'a> Proxy<'a> {
-    pub(crate) fn new(dokku: &'a Dokku) -> Self {
-        Self { dokku }
-    }
-
     /// `proxy:report` for one app.
     ///
     /// ```no_run

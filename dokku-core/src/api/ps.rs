@@ -108,14 +108,10 @@ pub fn action_command(
 /// Handler for `ps:*`; see [`Dokku::ps`].
 #[derive(Debug, Clone, Copy)]
 pub struct Ps<'a> {
-    dokku: &'a Dokku,
+    pub(crate) dokku: &'a Dokku,
 }
 
 impl<'a> Ps<'a> {
-    pub(crate) fn new(dokku: &'a Dokku) -> Self {
-        Self { dokku }
-    }
-
     /// `ps:report` for one app (JSON where the host has it).
     ///
     /// ```no_run

@@ -638,15 +638,11 @@ pub struct Linked {
 /// Handler for one service plugin; see [`Dokku::service`].
 #[derive(Debug, Clone)]
 pub struct Services<'a> {
-    dokku: &'a Dokku,
-    plugin: ServicePlugin,
+    pub(crate) dokku: &'a Dokku,
+    pub(crate) plugin: ServicePlugin,
 }
 
 impl<'a> Services<'a> {
-    pub(crate) fn new(dokku: &'a Dokku, plugin: ServicePlugin) -> Self {
-        Self { dokku, plugin }
-    }
-
     /// The plugin this handler talks to.
     ///
     /// ```no_run
