@@ -1931,6 +1931,18 @@ async fn an_admin_loads_a_dump_after_typing_the_name() {
     let viewer = h.login(VIEWER).await;
     let r = upload(&viewer, Some(&viewer.csrf), "api-db", dump()).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // Without the page's script the form posts the file's name only: said
+    // so, rather than that the typed name does not match.
+    let form = [("confirm", "api-db"), ("dump", "api-db.dump")];
+    let r = h
+        .post(&admin, "/databases/postgres/api-db/import", &form)
+        .await;
+    let said = refused(&r, StatusCode::BAD_REQUEST);
+    assert!(said.contains("needs JavaScript"), "{said}");
+    assert!(
+        said.contains("cli services postgres import api-db"),
+        "{said}"
+    );
     assert!(imports().await.is_empty(), "a refused dump was sent");
     // Four times the forms' limit: streamed, never buffered against it.
     let r = upload(&admin, Some(&admin.csrf), " api-db ", dump()).await;

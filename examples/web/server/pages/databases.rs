@@ -303,6 +303,7 @@ fn service_row(
                     form.inline.destroy #(format!("{id}-import")) method="post" action={ (url) "/import" } data-name=(name) data-upload {
                         (form_head(&ctx.session, &format!("{id}-import")))
                         input type="file" name="dump" required aria-label="Dump file";
+                        noscript { span.muted { "(needs JavaScript)" } }
                         input type="text" name="confirm" placeholder={ "type " (name) " to load" } autocomplete="off" required aria-label="Service name to load into";
                         button.danger type="submit" { "Load a dump" }
                     }
@@ -470,6 +471,18 @@ pub async fn import(
     let caps: Arc<Capabilities> = dokku.capabilities().await?;
     let plugin = plugin(&caps, &plugin_name)?;
     let name = service_name(&service)?;
+    // Without the page's script the browser posts the form itself: the
+    // file's name, not the file.
+    let from_script = headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v == "application/octet-stream");
+    if !from_script {
+        return Err(WebError::BadRequest(format!(
+            "Loading a dump needs JavaScript on this page: it sends the file as it is read. \
+             Turn JavaScript on, or load it from a shell: \
+             cli services {plugin} import {name} --input FILE. Nothing was sent."
+        )));
+    }
     let typed = headers
         .get("x-confirm")
         .and_then(|v| v.to_str().ok())
