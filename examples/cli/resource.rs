@@ -1,7 +1,8 @@
 //! `resource …`: CPU, memory and network limits and reservations of an
 //! app, app-wide or per process type (effective on the next deploy):
 //! show, limit, reserve, limit-clear, reserve-clear. Amounts are checked
-//! before sending (Dokku stores whatever it is given).
+//! before sending, by clap and then by the SDK against the app's
+//! scheduler (Dokku stores whatever it is given).
 
 use std::collections::BTreeMap;
 

@@ -3,7 +3,9 @@
 //! (`dokku.report::<ResourceReport>()`).
 //!
 //! Recorded on 0.38.27: values are stored as given (`--memory abc` is
-//! accepted); without resource flags `resource:limit`/`reserve` print the
+//! accepted) and only the next deploy fails on one the scheduler cannot
+//! read, so [`Resources::set`] checks them against the app's scheduler
+//! first; without resource flags `resource:limit`/`reserve` print the
 //! current values; an unknown flag is Go's usage text, exit 2.
 
 use crate::client::Dokku;
