@@ -311,7 +311,10 @@ fn limits_and_reservations_show_per_process_type_and_are_checked_before_sending(
         2,
         "docker-local",
     );
-    assert!(said.contains("1Gm"), "{said}");
+    assert!(
+        said.contains("1Gm") && said.contains("nothing was sent"),
+        "{said}"
+    );
     assert_eq!(limits(), before, "a refused limit was sent");
     // On k3s a quantity; the build container's limits are Docker's still.
     demo.json(&["set", "scheduler", "queue", "selected", "k3s"]);

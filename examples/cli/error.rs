@@ -339,7 +339,7 @@ fn dokku_hint(e: &dokku::Error) -> Option<String> {
                 return Some(format!("check the name given to `{command}`"));
             }
             dokku::Error::Parse { .. } => "this host's Dokku may be newer than this tool knows",
-            dokku::Error::InvalidArgument { .. } => "see --help for the command",
+            dokku::Error::InvalidArgument { .. } => "nothing was sent; see --help for the command",
             dokku::Error::UnstorableConfigValue { .. } => {
                 "nothing was sent; `cli config --help` lists the values Dokku cannot store"
             }
