@@ -285,7 +285,10 @@ fn limits_and_reservations_show_per_process_type_and_are_checked_before_sending(
             "--process-type",
             "web",
         ]),
-        "dokku resource:limit --process-type web --cpu 1 --memory 256m shop\n"
+        // The app's scheduler is asked first: the amounts are checked
+        // against what it reads.
+        "dokku scheduler:report shop --format json\n\
+         dokku resource:limit --process-type web --cpu 1 --memory 256m shop\n"
     );
     assert_eq!(
         demo.dry_run(&["resource", "reserve-clear", "api"]),
@@ -330,7 +333,7 @@ fn limits_and_reservations_show_per_process_type_and_are_checked_before_sending(
     // All GPUs is Docker's `--gpus all`; a CPU count is a number.
     assert_eq!(
         demo.dry_run(&["resource", "limit", "api", "--nvidia-gpu", "all"]),
-        "dokku resource:limit --nvidia-gpu all api\n"
+        "dokku scheduler:report api --format json\ndokku resource:limit --nvidia-gpu all api\n"
     );
     demo.refused(
         &["resource", "limit", "api", "--cpu", "all"],

@@ -140,20 +140,25 @@ impl Family for ResourceCmd {
     }
 
     fn commands(plan: &Plan) -> Result<Vec<Command>, CliError> {
-        Ok(vec![match plan {
-            Plan::Show { app, .. } => report_command(
-                &plugins::RESOURCE,
-                &ReportTarget::App(app.clone()),
-                Format::Json,
-            )?,
+        let report = |plugin, app: &AppName| {
+            report_command(plugin, &ReportTarget::App(app.clone()), Format::Json)
+        };
+        Ok(match plan {
+            Plan::Show { app, .. } => vec![report(&plugins::RESOURCE, app)?],
+            // The SDK asks for the app's scheduler first (`Resources::check`).
             Plan::Set {
                 kind,
                 app,
                 process,
                 values,
-            } => api::set_command(*kind, app, process.as_ref(), values)?,
-            Plan::Clear { kind, app, process } => api::clear_command(*kind, app, process.as_ref()),
-        }])
+            } => vec![
+                report(&plugins::SCHEDULER, app)?,
+                api::set_command(*kind, app, process.as_ref(), values)?,
+            ],
+            Plan::Clear { kind, app, process } => {
+                vec![api::clear_command(*kind, app, process.as_ref())]
+            }
+        })
     }
 
     async fn run(plan: Plan, s: &Session) -> Result<(), CliError> {
