@@ -20,6 +20,11 @@ use dokku_history::HistoryStore;
 use dokku_sim::{scenario, Latency, PersistentExecutor, StateDir};
 use dokku_ssh::{HostKeyPolicy, SshExecutor};
 
+/// `bytes` in lower-case hex, two digits each (tokens, digests).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Write `bytes` to `path` whole or not at all: a temporary file beside
 /// it (its directory created if missing), readable by this user only,
 /// synced, then renamed over `path`. The dashboard's users, tokens,

@@ -57,9 +57,7 @@ pub fn file_for(history: &Path, target: &Target) -> Option<PathBuf> {
         let dir = std::fs::canonicalize(state).unwrap_or_else(|_| state.clone());
         let digest = Sha256::digest(dir.as_os_str().as_encoded_bytes());
         label.push('-');
-        for byte in &digest[..4] {
-            label.push_str(&format!("{byte:02x}"));
-        }
+        label.push_str(&super::hex(&digest[..4]));
     }
     history
         .parent()

@@ -240,7 +240,7 @@ impl std::error::Error for AuthError {}
 pub fn random_hex(n: usize) -> Result<String, AuthError> {
     let mut bytes = vec![0u8; n];
     getrandom::fill(&mut bytes).map_err(|e| AuthError(format!("no OS randomness: {e}")))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::common::hex(&bytes))
 }
 
 /// A password for `--demo` when none is given: 20 characters from an

@@ -199,10 +199,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 fn digest(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::common::hex(&Sha256::digest(token.as_bytes()))
 }
 
 /// The id part of a presented token (`dkr_<id>_<secret>`).
